@@ -1,0 +1,283 @@
+"""The core as front ends see it: one object that owns the store, the networks and the sync
+engine, and offers every user action as an async method. No Qt here; the window and the
+CLI are its two clients (composition roots: ``ui/main.py`` and ``app/cli.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import events as ev
+from app.config import database_path, sandbox_state_dir
+from app.domain import Account, Capabilities, DraftState, InboxView, OutboxKind, TriageState
+from app.errors import UserError
+from app.networks.base import Network
+from app.networks.registry import build_network, make_client
+from app.sandbox.server import SandboxServer
+from app.store import Store, comments, drafts, outbox, search, triage
+from app.store import accounts as accounts_repo
+from app.sync.engine import SyncEngine
+from app.text import similarity
+from app.text.templates import check_template, personalise
+
+log = logging.getLogger(__name__)
+
+SANDBOX_ACCOUNT_ID = "sandbox"
+
+
+@dataclass(frozen=True)
+class ReplyPreview:
+    comment_id: int
+    recipient: str
+    text: str
+
+
+class Core:
+    """Everything a front end needs; build it with ``await Core.open(data_dir)``."""
+
+    def __init__(
+        self,
+        store: Store,
+        networks: dict[str, Network],
+        engine: SyncEngine,
+        events: ev.Events,
+        sandbox: SandboxServer | None = None,
+    ) -> None:
+        self.store = store
+        self.networks = networks
+        self.engine = engine
+        self.events = events
+        self.sandbox = sandbox
+
+    @classmethod
+    async def open(
+        cls,
+        data_dir: Path,
+        *,
+        start_sandbox: bool = True,
+        sandbox_url: str | None = None,
+        sandbox_token: str | None = None,
+    ) -> Core:
+        """Open the store; with no accounts, run the built-in sandbox network and use it.
+
+        ``sandbox_url``/``sandbox_token`` point at a sandbox already running elsewhere
+        (tests, ``fireside sandbox``); otherwise one starts in-process on a free port with a
+        token that lives only in memory.
+        """
+        store = Store(database_path(data_dir))
+        events = ev.Events()
+        sandbox = None
+        accounts = store.run_sync(accounts_repo.list_accounts)
+        secrets_by_account: dict[str, str] = {}
+        if start_sandbox and not any(a.network != "sandbox" for a in accounts):
+            if sandbox_url is None:
+                sandbox_token = secrets.token_urlsafe(24)
+                sandbox = SandboxServer(sandbox_state_dir(data_dir), port=0, token=sandbox_token)
+                sandbox.start()
+                sandbox_url = sandbox.url
+            account = Account(SANDBOX_ACCOUNT_ID, "sandbox", "Sandbox", sandbox_url)
+            await store.run(_ensure_sandbox_account, account)
+            secrets_by_account[SANDBOX_ACCOUNT_ID] = sandbox_token or ""
+            accounts = await store.run(accounts_repo.list_accounts)
+        networks = {
+            a.id: build_network(a, secrets_by_account.get(a.id, ""), make_client())
+            for a in accounts
+            if a.id in secrets_by_account
+        }
+        engine = SyncEngine(store, events, networks, {})
+        return cls(store, networks, engine, events, sandbox)
+
+    async def close(self) -> None:
+        self.engine.stop()
+        for network in self.networks.values():
+            await network.aclose()
+        self.store.close()
+        if self.sandbox is not None:
+            self.sandbox.stop()
+
+    # --- accounts -------------------------------------------------------------------
+    async def accounts(self) -> list[Account]:
+        return await self.store.run(accounts_repo.list_accounts)
+
+    def capabilities(self) -> dict[str, Capabilities]:
+        return {account_id: n.capabilities for account_id, n in self.networks.items()}
+
+    # --- inbox and triage -----------------------------------------------------------
+    async def counts(self) -> dict[InboxView, int]:
+        return await self.store.run(comments.view_counts)
+
+    async def posts(self) -> list[dict]:
+        return await self.store.run(accounts_repo.list_posts)
+
+    async def thread(self, comment_id: int) -> tuple[list[dict], list[dict]]:
+        """The chain from the top-level comment to this one, and the replies under it."""
+        chain = await self.store.run(comments.thread_chain, comment_id)
+        replies = await self.store.run(comments.replies_to, comment_id)
+        return chain, replies
+
+    async def search(self, text: str) -> list[dict]:
+        return await self.store.run(search.search_comments, text)
+
+    async def set_triage(
+        self, ids: list[int], state: TriageState, snoozed_until: str | None = None
+    ) -> None:
+        await self.store.run(triage.set_state, ids, state, snoozed_until)
+        self.events.emit(ev.INBOX_CHANGED)
+
+    async def undo_triage(self) -> str | None:
+        """Undo the last triage action; returns a sentence saying what was undone."""
+        undone = await self.store.run(triage.undo_last)
+        if undone is None:
+            return None
+        self.events.emit(ev.INBOX_CHANGED)
+        action, ids = undone
+        return f"Undid {action.replace('_', ' ')} on {len(ids)} comment{'s' * (len(ids) != 1)}."
+
+    async def wake_snoozed(self) -> int:
+        woke = await self.store.run(triage.wake_snoozed)
+        if woke:
+            self.events.emit(ev.INBOX_CHANGED)
+        return woke
+
+    async def same_question(self, comment_id: int, limit: int = 500) -> list[int]:
+        """Open comments asking what this one asks, in other words (itself first)."""
+        target = await self.store.run(comments.get_comment, comment_id)
+        if target is None:
+            return []
+        words = " OR ".join(f'"{t}"' for t in set(similarity.terms(target["body_text"])))
+        if not words:
+            return [comment_id]
+        rows = await self.store.run(_open_candidates, words, limit)
+        found = similarity.similar(target["body_text"], dict(rows))
+        return [comment_id, *[i for i in found if i != comment_id]]
+
+    # --- batch replies ----------------------------------------------------------------
+    async def preview_replies(self, comment_ids: list[int], template: str) -> list[ReplyPreview]:
+        check_template(template)
+        rows = await self.store.run(_comments_by_id, comment_ids)
+        return [
+            ReplyPreview(
+                r["id"], r["author_name"], personalise(template, r["author_name"], r["body_text"])
+            )
+            for r in rows
+        ]
+
+    async def queue_replies(self, comment_ids: list[int], template: str) -> list[int]:
+        """Put one personalised reply per comment in the outbox, all in one transaction."""
+        if not template.strip():
+            raise UserError("Write a reply before queueing it.")
+        previews = await self.preview_replies(comment_ids, template)
+        batch = uuid.uuid4().hex
+        ids = await self.store.run(_enqueue_replies, previews, batch)
+        self.events.emit(ev.OUTBOX_CHANGED, item_id=None)
+        self.events.emit(ev.INBOX_CHANGED)
+        self.engine.wake()
+        return ids
+
+    # --- drafts ---------------------------------------------------------------------
+    async def new_draft(self, title: str = "", body: str = "") -> int:
+        targets = list(self.networks)
+        draft_id = await self.store.run(drafts.create, title, body, targets)
+        self.events.emit(ev.DRAFTS_CHANGED, draft_id=draft_id)
+        return draft_id
+
+    async def publish(self, draft_id: int, account_ids: list[str], when: str | None = None) -> None:
+        """Queue the draft for every chosen account now, or schedule it for ``when``."""
+        if not account_ids:
+            raise UserError("Choose at least one account to publish to.")
+        unknown = [a for a in account_ids if a not in self.networks]
+        if unknown:
+            raise UserError(f"Not connected: {', '.join(unknown)}.")
+        for account_id in account_ids:
+            limit = self.networks[account_id].capabilities.post_max_chars
+            draft = await self.store.run(drafts.get, draft_id)
+            if len(draft["body"]) > limit:
+                raise UserError(
+                    f"The post is {len(draft['body']):,} characters; {account_id} allows {limit:,}."
+                )
+        await self.store.run(drafts.set_targets, draft_id, account_ids)
+        if when:
+            await self.store.run(drafts.set_state, draft_id, DraftState.SCHEDULED, when)
+        else:
+            await self.store.run(_enqueue_publish, draft_id, account_ids)
+            self.events.emit(ev.OUTBOX_CHANGED, item_id=None)
+            self.engine.wake()
+        self.events.emit(ev.DRAFTS_CHANGED, draft_id=draft_id)
+
+    # --- outbox ---------------------------------------------------------------------
+    async def outbox_items(self, include_sent: bool = True) -> list[dict]:
+        return await self.store.run(outbox.list_items, include_sent)
+
+    async def outbox_action(self, action: str, item_id: int, body: str | None = None) -> None:
+        """edit, cancel or retry one outbox item."""
+        if action == "edit":
+            await self.store.run(outbox.edit_body, item_id, body or "")
+        elif action == "cancel":
+            await self.store.run(outbox.cancel, item_id)
+        elif action == "retry":
+            await self.store.run(outbox.retry, item_id)
+            self.engine.wake()
+        else:
+            raise UserError(f"Unknown outbox action {action!r}.")
+        self.events.emit(ev.OUTBOX_CHANGED, item_id=item_id)
+
+
+def _ensure_sandbox_account(db, account: Account) -> None:
+    accounts_repo.add_account(db, account)
+    db.execute("UPDATE accounts SET base_url = ? WHERE id = ?", [account.base_url, account.id])
+
+
+def _open_candidates(db, fts_words: str, limit: int) -> list[tuple[int, str]]:
+    return [
+        tuple(r)
+        for r in db.execute(
+            "SELECT c.id, c.body_text FROM comments_fts f JOIN comments c ON c.id = f.rowid "
+            "WHERE comments_fts MATCH ? AND c.is_mine = 0 AND c.deleted = 0 "
+            "AND c.triage_state = 'open' AND c.answered = 0 ORDER BY f.rank LIMIT ?",
+            [fts_words, limit],
+        ).fetchall()
+    ]
+
+
+def _comments_by_id(db, ids: list[int]) -> list[dict]:
+    found = {i: comments.get_comment(db, i) for i in ids}
+    return [row for row in found.values() if row is not None]
+
+
+def _enqueue_replies(db, previews: list[ReplyPreview], batch: str) -> list[int]:
+    ids = []
+    for preview in previews:
+        row = comments.get_comment(db, preview.comment_id)
+        ids.append(
+            outbox.enqueue(
+                db,
+                OutboxKind.REPLY,
+                row["account_id"],
+                preview.text,
+                post_remote_id=row["post_remote_id"],
+                target_remote_id=row["remote_id"],
+                comment_id=row["id"],
+                expected_version=row["version"],
+                batch_id=batch,
+            )
+        )
+    triage.set_state(db, [p.comment_id for p in previews], TriageState.DONE, action="reply")
+    return ids
+
+
+def _enqueue_publish(db, draft_id: int, account_ids: list[str]) -> None:
+    draft = drafts.get(db, draft_id)
+    for account_id in account_ids:
+        outbox.enqueue(
+            db,
+            OutboxKind.PUBLISH,
+            account_id,
+            draft["body"],
+            title=draft["title"],
+            draft_id=draft_id,
+        )
+    drafts.set_state(db, draft_id, DraftState.QUEUED)

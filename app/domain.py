@@ -1,0 +1,153 @@
+"""Value types and state enums shared by the store, the sync engine and the UI."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class TriageState(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    SNOOZED = "snoozed"
+
+
+class DraftState(enum.StrEnum):
+    """Life of a draft: draft → for review → approved → scheduled → queued → published."""
+
+    DRAFT = "draft"
+    FOR_REVIEW = "for_review"
+    APPROVED = "approved"
+    SCHEDULED = "scheduled"
+    QUEUED = "queued"
+    PUBLISHED = "published"
+
+
+#: Which states a draft may move to from each state (review is optional for a lone executive).
+DRAFT_TRANSITIONS: dict[DraftState, frozenset[DraftState]] = {
+    DraftState.DRAFT: frozenset(
+        {DraftState.FOR_REVIEW, DraftState.APPROVED, DraftState.SCHEDULED, DraftState.QUEUED}
+    ),
+    DraftState.FOR_REVIEW: frozenset({DraftState.DRAFT, DraftState.APPROVED}),
+    DraftState.APPROVED: frozenset({DraftState.DRAFT, DraftState.SCHEDULED, DraftState.QUEUED}),
+    DraftState.SCHEDULED: frozenset({DraftState.DRAFT, DraftState.QUEUED}),
+    DraftState.QUEUED: frozenset({DraftState.DRAFT, DraftState.PUBLISHED}),
+    DraftState.PUBLISHED: frozenset(),
+}
+
+
+class OutboxState(enum.StrEnum):
+    """queued → sending → sent | failed | unknown; held waits for the user; cancelled by them."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class OutboxKind(enum.StrEnum):
+    REPLY = "reply"
+    PUBLISH = "publish"
+    EDIT = "edit"
+    DELETE = "delete"
+
+
+class InboxView(enum.StrEnum):
+    NEEDS_REPLY = "needs_reply"
+    QUESTIONS = "questions"
+    MENTIONS = "mentions"
+    SNOOZED = "snoozed"
+    DONE = "done"
+    ALL = "all"
+
+
+VIEW_TITLES: dict[InboxView, str] = {
+    InboxView.NEEDS_REPLY: "Needs reply",
+    InboxView.QUESTIONS: "Questions",
+    InboxView.MENTIONS: "Mentions",
+    InboxView.SNOOZED: "Snoozed",
+    InboxView.DONE: "Done",
+    InboxView.ALL: "All",
+}
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a network can do; the editor and the outbox read this, never the network name."""
+
+    network: str
+    display_name: str
+    text_formats: tuple[str, ...]
+    post_max_chars: int
+    reply_max_chars: int
+    thread_depth: int | None  # None: unlimited nesting
+    idempotency: str  # "key" (server dedupes on a key), "lookup" (find by key), "none"
+    requests_per_minute: int
+    can_edit: bool = True
+    can_delete: bool = True
+    has_titles: bool = False
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    network: str
+    name: str
+    base_url: str
+    username: str = ""
+    last_sync_at: str | None = None
+    last_sync_error: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    remote_id: str
+    name: str
+    title: str = ""
+    department: str = ""
+    level: str = ""
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else ""
+
+
+@dataclass(frozen=True)
+class RemotePost:
+    remote_id: str
+    title: str
+    body: str
+    url: str
+    created_at: str
+    updated_at: str
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class RemoteComment:
+    """A comment as a network reports it; parent/root are remote ids (None on a top-level one)."""
+
+    remote_id: str
+    post_remote_id: str
+    parent_remote_id: str | None
+    root_remote_id: str | None
+    author: Person
+    body_html: str
+    created_at: str
+    edited_at: str | None
+    version: int
+    deleted: bool = False
+    is_mine: bool = False
+
+
+@dataclass(frozen=True)
+class CommentPage:
+    """One page of a pull: comments, people, and where to continue."""
+
+    comments: list[RemoteComment]
+    next_cursor: str | None
+    has_more: bool
+    errors: list[str] = field(default_factory=list)

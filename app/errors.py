@@ -1,0 +1,95 @@
+"""One exception tree for the whole core, so callers can catch at the right depth.
+
+    FiresideError
+    ├── StoreError                 the local database cannot be used
+    │   ├── StoreTooNew            written by a newer Fireside; left untouched
+    │   ├── StoreCorrupt           not a database, or fails its integrity check
+    │   └── StoreLocked            another Fireside already owns this data dir
+    ├── NetworkError               talking to a network failed
+    │   ├── OfflineError           the request never left (DNS, connect refused...)
+    │   ├── OutcomeUnknown         the request may have been applied (timeout, reset, 5xx)
+    │   ├── RateLimited            429; carries retry_after seconds
+    │   ├── AuthError              token missing, expired or revoked
+    │   ├── NotFound               the remote object does not exist (any more)
+    │   ├── Rejected               the network refused the request for good (4xx)
+    │   └── BadResponse            the body was malformed or truncated
+    ├── SecretStoreError           no usable OS keyring
+    └── UserError                  bad input from the user (CLI flags, template...)
+
+Every error carries a message written for the person who has to act on it.
+"""
+
+from __future__ import annotations
+
+
+class FiresideError(Exception):
+    """Base of every error Fireside raises on purpose."""
+
+
+class StoreError(FiresideError):
+    """The local database cannot be opened or used."""
+
+
+class StoreTooNew(StoreError):
+    """The database was written by a newer Fireside; it is never modified."""
+
+
+class StoreCorrupt(StoreError):
+    """The file is not a Fireside database or fails its integrity check."""
+
+
+class StoreLocked(StoreError):
+    """Another Fireside process owns the data directory."""
+
+
+class NetworkError(FiresideError):
+    """Base for failures while talking to a network."""
+
+    #: True when retrying later may succeed without the user doing anything.
+    retryable = True
+
+
+class OfflineError(NetworkError):
+    """The request provably never reached the server (no route, refused, DNS)."""
+
+
+class OutcomeUnknown(NetworkError):
+    """The request left but we cannot know whether the server applied it."""
+
+
+class RateLimited(NetworkError):
+    """The network asked us to slow down."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AuthError(NetworkError):
+    """Credentials are missing, expired or revoked: the user must sign in again."""
+
+    retryable = False
+
+
+class NotFound(NetworkError):
+    """The remote object does not exist (deleted, or never existed)."""
+
+    retryable = False
+
+
+class Rejected(NetworkError):
+    """The network refused the request and repeating it will not help."""
+
+    retryable = False
+
+
+class BadResponse(NetworkError):
+    """The server answered with a body we cannot parse (malformed, truncated)."""
+
+
+class SecretStoreError(FiresideError):
+    """No usable OS keyring backend; secrets are never written anywhere else."""
+
+
+class UserError(FiresideError):
+    """Invalid input from the user."""

@@ -1,0 +1,1 @@
+"""Connectors: one module per network behind the small protocol in base.py."""

@@ -1,0 +1,55 @@
+"""The one protocol every network connector implements, plus helpers they share.
+
+A connector owns exactly one injected ``httpx.AsyncClient`` and translates between the
+network's API and the value types in ``app.domain``. It never retries a write by itself:
+the outbox decides, using ``lookup_write`` to resolve an unknown outcome.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from app.domain import Capabilities, CommentPage, Person, RemoteComment, RemotePost
+
+
+class Network(Protocol):
+    capabilities: Capabilities
+
+    async def whoami(self) -> Person:
+        """The signed-in person; raises AuthError when the credentials do not work."""
+
+    async def list_my_posts(self) -> list[RemotePost]:
+        """Every post the signed-in person wrote (all pages)."""
+
+    async def pull_comments(self, cursor: str | None) -> CommentPage:
+        """One page of comments on my posts created/edited/deleted after ``cursor``.
+
+        Call again with ``page.next_cursor`` while ``page.has_more``; store the last
+        ``next_cursor`` and pass it next time so an unchanged network transfers nothing.
+        """
+
+    async def get_comment(self, remote_id: str) -> RemoteComment:
+        """The current state of one comment; raises NotFound when it was deleted."""
+
+    async def list_replies(self, comment_remote_id: str) -> list[RemoteComment]:
+        """Direct replies to a comment (used to see whether it was answered meanwhile)."""
+
+    async def publish(self, title: str, body: str, text_format: str, key: str) -> RemotePost:
+        """Publish a post. ``key`` is the outbox item's idempotency key."""
+
+    async def reply(
+        self, post_remote_id: str, comment_remote_id: str, body: str, text_format: str, key: str
+    ) -> RemoteComment:
+        """Reply to a specific comment. ``key`` is the outbox item's idempotency key."""
+
+    async def edit(self, kind: str, remote_id: str, body: str, key: str) -> None:
+        """Edit a post or comment (``kind`` is "post" or "comment")."""
+
+    async def delete(self, kind: str, remote_id: str, key: str) -> None:
+        """Delete a post or comment; deleting something already gone is not an error."""
+
+    async def lookup_write(self, key: str) -> str | None:
+        """Remote id of the object a write with this key created, or None if it never landed."""
+
+    async def aclose(self) -> None:
+        """Release the HTTP client."""

@@ -1,0 +1,108 @@
+"""Accounts, people, posts and per-account sync cursors."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from app.domain import Account, Person, RemotePost
+from app.timeutil import now_iso
+
+
+def add_account(db: sqlite_utils.Database, account: Account) -> None:
+    db["accounts"].insert(
+        {
+            "id": account.id,
+            "network": account.network,
+            "name": account.name,
+            "base_url": account.base_url,
+            "username": account.username,
+            "created_at": now_iso(),
+        },
+        replace=False,
+        ignore=True,
+    )
+
+
+def list_accounts(db: sqlite_utils.Database) -> list[Account]:
+    return [
+        Account(
+            id=r["id"],
+            network=r["network"],
+            name=r["name"],
+            base_url=r["base_url"],
+            username=r["username"] or "",
+            last_sync_at=r["last_sync_at"],
+            last_sync_error=r["last_sync_error"],
+        )
+        for r in db.query("SELECT * FROM accounts ORDER BY created_at, id")
+    ]
+
+
+def record_sync(db: sqlite_utils.Database, account_id: str, error: str | None) -> None:
+    """Remember the outcome of a sync; the time only moves on success."""
+    if error is None:
+        db.execute(
+            "UPDATE accounts SET last_sync_at = ?, last_sync_error = NULL WHERE id = ?",
+            [now_iso(), account_id],
+        )
+    else:
+        db.execute("UPDATE accounts SET last_sync_error = ? WHERE id = ?", [error, account_id])
+
+
+def get_cursor(db: sqlite_utils.Database, account_id: str, key: str) -> str | None:
+    row = db.execute(
+        "SELECT value FROM sync_state WHERE account_id = ? AND key = ?", [account_id, key]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def set_cursor(db: sqlite_utils.Database, account_id: str, key: str, value: str | None) -> None:
+    db.execute(
+        "INSERT INTO sync_state(account_id, key, value) VALUES (?, ?, ?) "
+        "ON CONFLICT(account_id, key) DO UPDATE SET value = excluded.value",
+        [account_id, key, value],
+    )
+
+
+def upsert_people(db: sqlite_utils.Database, account_id: str, people: list[Person]) -> None:
+    db.conn.executemany(
+        "INSERT INTO people(account_id, remote_id, name, title, department, level) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(account_id, remote_id) DO UPDATE SET "
+        "name = excluded.name, title = excluded.title, department = excluded.department, "
+        "level = excluded.level",
+        [(account_id, p.remote_id, p.name, p.title, p.department, p.level) for p in people],
+    )
+
+
+def upsert_posts(db: sqlite_utils.Database, account_id: str, posts: list[RemotePost]) -> None:
+    db.conn.executemany(
+        "INSERT INTO posts(account_id, remote_id, title, body, url, created_at, updated_at, "
+        "deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id, remote_id) DO UPDATE "
+        "SET title = excluded.title, body = excluded.body, url = excluded.url, "
+        "updated_at = excluded.updated_at, deleted = excluded.deleted",
+        [
+            (
+                account_id,
+                p.remote_id,
+                p.title,
+                p.body,
+                p.url,
+                p.created_at,
+                p.updated_at,
+                int(p.deleted),
+            )
+            for p in posts
+        ],
+    )
+
+
+def list_posts(db: sqlite_utils.Database) -> list[dict]:
+    """Posts with their open-comment counts, newest first, for the sidebar."""
+    return list(
+        db.query("""
+        SELECT p.id, p.title, p.account_id, a.network, p.created_at,
+               (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.is_mine = 0
+                  AND c.deleted = 0 AND c.answered = 0 AND c.triage_state = 'open') AS open
+        FROM posts p JOIN accounts a ON a.id = p.account_id
+        WHERE p.deleted = 0 ORDER BY p.created_at DESC""")
+    )

@@ -1,0 +1,188 @@
+"""Comments: ingesting pulled pages, the inbox views, thread chains."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from app.domain import InboxView, RemoteComment
+from app.store.accounts import upsert_people
+from app.text.classify import html_to_text, is_question, mentions
+from app.timeutil import now_iso
+
+_VIEW_WHERE: dict[InboxView, str] = {
+    InboxView.NEEDS_REPLY: "c.is_mine = 0 AND c.deleted = 0 AND c.answered = 0 "
+    "AND c.triage_state = 'open'",
+    InboxView.QUESTIONS: "c.is_mine = 0 AND c.deleted = 0 AND c.is_question = 1 "
+    "AND c.answered = 0 AND c.triage_state = 'open'",
+    InboxView.MENTIONS: "c.is_mine = 0 AND c.deleted = 0 AND c.mentions_me = 1 "
+    "AND c.triage_state = 'open'",
+    InboxView.SNOOZED: "c.is_mine = 0 AND c.deleted = 0 AND c.triage_state = 'snoozed'",
+    InboxView.DONE: "c.is_mine = 0 AND c.deleted = 0 "
+    "AND (c.triage_state = 'done' OR c.answered = 1)",
+    InboxView.ALL: "c.is_mine = 0 AND c.deleted = 0",
+}
+
+LIST_COLUMNS = """c.id, c.created_at, c.triage_state, c.snoozed_until, c.is_question,
+    c.answered, c.edited_at, substr(c.body_text, 1, 240) AS snippet,
+    p.name AS author_name, p.title AS author_title, p.department AS author_department,
+    po.title AS post_title, a.network AS network"""
+
+LIST_JOINS = """FROM comments c JOIN people p ON p.id = c.author_id
+    JOIN posts po ON po.id = c.post_id JOIN accounts a ON a.id = c.account_id"""
+
+
+def view_filter(view: InboxView | None, post_id: int | None = None) -> tuple[str, list]:
+    """SQL condition and parameters for a view, optionally narrowed to one post."""
+    where = _VIEW_WHERE[view or InboxView.ALL]
+    params: list = []
+    if post_id is not None:
+        where += " AND c.post_id = ?"
+        params.append(post_id)
+    return where, params
+
+
+def ingest(
+    db: sqlite_utils.Database, account_id: str, my_name: str, comments: list[RemoteComment]
+) -> int:
+    """Insert or update pulled comments (remote fields only; triage state kept); return count."""
+    if not comments:
+        return 0
+    upsert_people(db, account_id, list({c.author.remote_id: c.author for c in comments}.values()))
+    posts = dict(
+        db.execute("SELECT remote_id, id FROM posts WHERE account_id = ?", [account_id]).fetchall()
+    )
+    people = dict(
+        db.execute("SELECT remote_id, id FROM people WHERE account_id = ?", [account_id]).fetchall()
+    )
+    rows = []
+    for c in comments:
+        post_id = posts.get(c.post_remote_id)
+        if post_id is None:
+            continue
+        text = html_to_text(c.body_html)
+        rows.append(
+            (
+                account_id,
+                c.remote_id,
+                post_id,
+                c.parent_remote_id,
+                c.root_remote_id,
+                people[c.author.remote_id],
+                c.body_html,
+                text,
+                c.created_at,
+                c.edited_at,
+                c.version,
+                int(c.deleted),
+                int(c.is_mine),
+                int(is_question(text)),
+                int(mentions(text, my_name)),
+            )
+        )
+    db.conn.executemany(
+        """
+        INSERT INTO comments(account_id, remote_id, post_id, parent_remote_id, root_remote_id,
+            author_id, body_html, body_text, created_at, edited_at, version, deleted, is_mine,
+            is_question, mentions_me)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(account_id, remote_id) DO UPDATE SET
+            body_html = excluded.body_html, body_text = excluded.body_text,
+            edited_at = excluded.edited_at, version = excluded.version,
+            deleted = excluded.deleted, is_question = excluded.is_question,
+            mentions_me = excluded.mentions_me""",
+        rows,
+    )
+    mine_parents = [
+        (account_id, c.parent_remote_id)
+        for c in comments
+        if c.is_mine and c.parent_remote_id and not c.deleted
+    ]
+    db.conn.executemany(
+        "UPDATE comments SET answered = 1 WHERE account_id = ? AND remote_id = ?", mine_parents
+    )
+    return len(rows)
+
+
+def view_page(
+    db: sqlite_utils.Database,
+    view: InboxView | None,
+    post_id: int | None = None,
+    after: tuple[str, int] | None = None,
+    limit: int = 200,
+) -> list[dict]:
+    """One page of a view, newest first, continuing after (created_at, id) of the last row."""
+    where, params = view_filter(view, post_id)
+    if after is not None:
+        where += " AND (c.created_at, c.id) < (?, ?)"
+        params += list(after)
+    sql = (
+        f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE {where} "
+        "ORDER BY c.created_at DESC, c.id DESC LIMIT ?"
+    )
+    return list(db.query(sql, [*params, limit]))
+
+
+def view_count(
+    db: sqlite_utils.Database, view: InboxView | None, post_id: int | None = None
+) -> int:
+    where, params = view_filter(view, post_id)
+    return db.execute(f"SELECT COUNT(*) FROM comments c WHERE {where}", params).fetchone()[0]
+
+
+def view_counts(db: sqlite_utils.Database) -> dict[InboxView, int]:
+    """Counts for every view in one pass over the table."""
+    parts = ", ".join(f"SUM(CASE WHEN {w} THEN 1 ELSE 0 END)" for w in _VIEW_WHERE.values())
+    row = db.execute(f"SELECT {parts} FROM comments c").fetchone()
+    return {view: int(n or 0) for view, n in zip(_VIEW_WHERE, row, strict=True)}
+
+
+def get_comment(db: sqlite_utils.Database, comment_id: int) -> dict | None:
+    rows = list(
+        db.query(
+            f"""SELECT {LIST_COLUMNS}, c.body_html, c.body_text, c.remote_id,
+        c.parent_remote_id, c.root_remote_id, c.account_id, c.post_id, c.version, c.is_mine,
+        c.deleted, p.level AS author_level, po.remote_id AS post_remote_id, po.body AS post_body,
+        po.url AS post_url {LIST_JOINS} WHERE c.id = ?""",
+            [comment_id],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def thread_chain(db: sqlite_utils.Database, comment_id: int) -> list[dict]:
+    """The comment's ancestors from the top-level comment down to the comment itself."""
+    chain: list[dict] = []
+    current = get_comment(db, comment_id)
+    seen: set[int] = set()
+    while current is not None and current["id"] not in seen:
+        seen.add(current["id"])
+        chain.append(current)
+        parent = current["parent_remote_id"]
+        if not parent:
+            break
+        row = db.execute(
+            "SELECT id FROM comments WHERE account_id = ? AND remote_id = ?",
+            [current["account_id"], parent],
+        ).fetchone()
+        current = get_comment(db, row[0]) if row else None
+    return list(reversed(chain))
+
+
+def replies_to(db: sqlite_utils.Database, comment_id: int) -> list[dict]:
+    """Direct replies already stored locally (mine included), oldest first."""
+    return list(
+        db.query(
+            f"""SELECT {LIST_COLUMNS}, c.body_html, c.is_mine {LIST_JOINS}
+        WHERE c.deleted = 0 AND c.account_id = (SELECT account_id FROM comments WHERE id = :id)
+          AND c.parent_remote_id = (SELECT remote_id FROM comments WHERE id = :id)
+        ORDER BY c.created_at""",
+            {"id": comment_id},
+        )
+    )
+
+
+def mark_answered(db: sqlite_utils.Database, comment_ids: list[int]) -> None:
+    db.conn.executemany(
+        "UPDATE comments SET answered = 1, triaged_at = ? WHERE id = ?",
+        [(now_iso(), i) for i in comment_ids],
+    )

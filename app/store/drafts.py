@@ -1,0 +1,168 @@
+"""Drafts, their version history, state changes and scheduled publishing."""
+
+from __future__ import annotations
+
+import difflib
+import json
+
+import sqlite_utils
+
+from app.domain import DRAFT_TRANSITIONS, DraftState
+from app.errors import UserError
+from app.timeutil import now_iso, parse
+
+#: A new version is kept when the last one is older than this, so history stays readable.
+VERSION_EVERY_SECONDS = 300
+
+
+def create(
+    db: sqlite_utils.Database, title: str = "", body: str = "", targets: list[str] | None = None
+) -> int:
+    stamp = now_iso()
+    return (
+        db["drafts"]
+        .insert(
+            {
+                "title": title,
+                "body": body,
+                "state": str(DraftState.DRAFT),
+                "targets": json.dumps(targets or []),
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        )
+        .last_pk
+    )
+
+
+def get(db: sqlite_utils.Database, draft_id: int) -> dict:
+    row = db.execute("SELECT * FROM drafts WHERE id = ?", [draft_id]).fetchone()
+    if row is None:
+        raise UserError(f"Draft {draft_id} does not exist.")
+    draft = dict(row)
+    draft["targets"] = json.loads(draft["targets"] or "[]")
+    return draft
+
+
+def list_drafts(db: sqlite_utils.Database) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT id, title, state, updated_at, scheduled_at FROM drafts "
+            "WHERE state != 'published' ORDER BY updated_at DESC"
+        )
+    )
+
+
+def save(db: sqlite_utils.Database, draft_id: int, title: str, body: str) -> bool:
+    """Autosave: write the text now; keep a version when the last is old. True if changed."""
+    current = get(db, draft_id)
+    if current["title"] == title and current["body"] == body:
+        return False
+    db.execute(
+        "UPDATE drafts SET title = ?, body = ?, updated_at = ? WHERE id = ?",
+        [title, body, now_iso(), draft_id],
+    )
+    last = db.execute(
+        "SELECT created_at FROM draft_versions WHERE draft_id = ? ORDER BY id DESC LIMIT 1",
+        [draft_id],
+    ).fetchone()
+    age = None if last is None else (parse(now_iso()) - parse(last[0])).total_seconds()
+    if age is None or age >= VERSION_EVERY_SECONDS:
+        snapshot(db, draft_id, "autosave")
+    return True
+
+
+def snapshot(db: sqlite_utils.Database, draft_id: int, reason: str) -> int:
+    """Keep the current text as a version (explicit save, state change, restore, publish)."""
+    draft = get(db, draft_id)
+    return (
+        db["draft_versions"]
+        .insert(
+            {
+                "draft_id": draft_id,
+                "title": draft["title"],
+                "body": draft["body"],
+                "created_at": now_iso(),
+                "reason": reason,
+            }
+        )
+        .last_pk
+    )
+
+
+def versions(db: sqlite_utils.Database, draft_id: int) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT id, title, body, created_at, reason FROM draft_versions "
+            "WHERE draft_id = ? ORDER BY id DESC",
+            [draft_id],
+        )
+    )
+
+
+def diff(old: str, new: str) -> list[str]:
+    """Unified diff lines between two texts (for the history pane)."""
+    return list(
+        difflib.unified_diff(old.splitlines(), new.splitlines(), "version", "current", lineterm="")
+    )
+
+
+def restore(db: sqlite_utils.Database, draft_id: int, version_id: int) -> None:
+    """Make a version current again; the text it replaces is kept as a version first."""
+    row = db.execute(
+        "SELECT title, body FROM draft_versions WHERE id = ? AND draft_id = ?",
+        [version_id, draft_id],
+    ).fetchone()
+    if row is None:
+        raise UserError("That version no longer exists.")
+    snapshot(db, draft_id, "before restore")
+    db.execute(
+        "UPDATE drafts SET title = ?, body = ?, updated_at = ? WHERE id = ?",
+        [row[0], row[1], now_iso(), draft_id],
+    )
+
+
+def set_targets(db: sqlite_utils.Database, draft_id: int, targets: list[str]) -> None:
+    db.execute(
+        "UPDATE drafts SET targets = ?, updated_at = ? WHERE id = ?",
+        [json.dumps(targets), now_iso(), draft_id],
+    )
+
+
+def set_state(
+    db: sqlite_utils.Database, draft_id: int, state: DraftState, scheduled_at: str | None = None
+) -> None:
+    """Move a draft along its life cycle; refuses transitions the workflow does not allow."""
+    current = DraftState(get(db, draft_id)["state"])
+    if state is not current and state not in DRAFT_TRANSITIONS[current]:
+        raise UserError(
+            f"A draft that is {current.value.replace('_', ' ')} cannot become "
+            f"{state.value.replace('_', ' ')}."
+        )
+    if state is DraftState.SCHEDULED and not scheduled_at:
+        raise UserError("Choose a time to schedule the post.")
+    stamp = now_iso()
+    db.execute(
+        "UPDATE drafts SET state = ?, scheduled_at = ?, updated_at = ?, "
+        "published_at = CASE WHEN ? = 'published' THEN ? ELSE published_at END "
+        "WHERE id = ?",
+        [
+            str(state),
+            scheduled_at if state is DraftState.SCHEDULED else None,
+            stamp,
+            str(state),
+            stamp,
+            draft_id,
+        ],
+    )
+    snapshot(db, draft_id, f"state: {state.value}")
+
+
+def due_scheduled(db: sqlite_utils.Database, now: str | None = None) -> list[int]:
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM drafts WHERE state = 'scheduled' AND scheduled_at <= ?",
+            [now or now_iso()],
+        ).fetchall()
+    ]

@@ -1,0 +1,171 @@
+"""The persistent outbox: every write is recorded here, with its idempotency key, before it
+is sent. States: queued → sending → sent | failed | unknown; held waits for the user."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlite_utils
+
+from app.domain import OutboxKind, OutboxState
+from app.errors import UserError
+from app.timeutil import now_iso
+
+EDITABLE = (OutboxState.QUEUED, OutboxState.HELD, OutboxState.FAILED)
+
+
+def enqueue(
+    db: sqlite_utils.Database,
+    kind: OutboxKind,
+    account_id: str,
+    body: str,
+    *,
+    post_remote_id: str | None = None,
+    target_remote_id: str | None = None,
+    comment_id: int | None = None,
+    draft_id: int | None = None,
+    title: str = "",
+    text_format: str = "markdown",
+    expected_version: int | None = None,
+    batch_id: str | None = None,
+) -> int:
+    """Record a write; its idempotency key is made here, once, and never changes."""
+    stamp = now_iso()
+    return (
+        db["outbox"]
+        .insert(
+            {
+                "kind": str(kind),
+                "account_id": account_id,
+                "idempotency_key": uuid.uuid4().hex,
+                "post_remote_id": post_remote_id,
+                "target_remote_id": target_remote_id,
+                "comment_id": comment_id,
+                "draft_id": draft_id,
+                "title": title,
+                "body": body,
+                "text_format": text_format,
+                "state": str(OutboxState.QUEUED),
+                "expected_version": expected_version,
+                "batch_id": batch_id,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "next_attempt_at": stamp,
+            }
+        )
+        .last_pk
+    )
+
+
+def get(db: sqlite_utils.Database, item_id: int) -> dict:
+    row = db.execute("SELECT * FROM outbox WHERE id = ?", [item_id]).fetchone()
+    if row is None:
+        raise UserError(f"Outbox item {item_id} does not exist.")
+    return dict(row)
+
+
+def list_items(db: sqlite_utils.Database, include_sent: bool = True) -> list[dict]:
+    where = "" if include_sent else "WHERE o.state NOT IN ('sent', 'cancelled')"
+    return list(
+        db.query(f"""SELECT o.*, a.network, a.name AS account_name,
+            p.name AS recipient FROM outbox o JOIN accounts a ON a.id = o.account_id
+            LEFT JOIN comments c ON c.id = o.comment_id
+            LEFT JOIN people p ON p.id = c.author_id
+            {where} ORDER BY o.id DESC""")
+    )
+
+
+def pending_count(db: sqlite_utils.Database) -> int:
+    return db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE state IN "
+        "('queued', 'sending', 'unknown', 'held', 'failed')"
+    ).fetchone()[0]
+
+
+def claim_due(db: sqlite_utils.Database, account_id: str, now: str | None = None) -> dict | None:
+    """Take the oldest due item (queued, or unknown awaiting a look-up); mark it sending."""
+    row = db.execute(
+        "SELECT * FROM outbox WHERE account_id = ? AND state IN ('queued', 'unknown') "
+        "AND next_attempt_at <= ? ORDER BY id LIMIT 1",
+        [account_id, now or now_iso()],
+    ).fetchone()
+    if row is None:
+        return None
+    item = dict(row)
+    db.execute(
+        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?",
+        [now_iso(), item["id"]],
+    )
+    return item
+
+
+def update(
+    db: sqlite_utils.Database,
+    item_id: int,
+    state: OutboxState,
+    *,
+    error: str | None = None,
+    error_kind: str | None = None,
+    remote_id: str | None = None,
+    next_attempt_at: str | None = None,
+) -> None:
+    stamp = now_iso()
+    db.execute(
+        """UPDATE outbox SET state = ?, last_error = ?, error_kind = ?,
+        remote_id = COALESCE(?, remote_id), next_attempt_at = COALESCE(?, next_attempt_at),
+        updated_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?""",
+        [
+            str(state),
+            error,
+            error_kind,
+            remote_id,
+            next_attempt_at,
+            stamp,
+            str(state),
+            stamp,
+            item_id,
+        ],
+    )
+
+
+def recover_interrupted(db: sqlite_utils.Database) -> int:
+    """After a crash, an item left 'sending' may or may not have landed: make it 'unknown'."""
+    return db.execute(
+        "UPDATE outbox SET state = 'unknown', last_error = ?, updated_at = ? "
+        "WHERE state = 'sending'",
+        ["Fireside stopped while sending; checking with the network before any resend.", now_iso()],
+    ).rowcount
+
+
+def edit_body(db: sqlite_utils.Database, item_id: int, body: str) -> None:
+    item = get(db, item_id)
+    if OutboxState(item["state"]) not in EDITABLE:
+        raise UserError(f"This item is {item['state']} and can no longer be edited.")
+    db.execute(
+        "UPDATE outbox SET body = ?, updated_at = ? WHERE id = ?", [body, now_iso(), item_id]
+    )
+
+
+def cancel(db: sqlite_utils.Database, item_id: int) -> None:
+    item = get(db, item_id)
+    if OutboxState(item["state"]) not in EDITABLE:
+        raise UserError(f"This item is {item['state']} and can no longer be cancelled.")
+    update(db, item_id, OutboxState.CANCELLED)
+
+
+def retry(db: sqlite_utils.Database, item_id: int) -> None:
+    """The user asks to try a failed or held item again (same key: never a duplicate).
+
+    Retrying a held item is the user's confirmation that it should go out even though the
+    thread moved; the pre-send check then lets it through.
+    """
+    item = get(db, item_id)
+    if OutboxState(item["state"]) not in (OutboxState.FAILED, OutboxState.HELD):
+        raise UserError(f"Only failed or held items can be retried; this one is {item['state']}.")
+    # A failed item whose outcome was unknown is re-checked by look-up before any send.
+    state = OutboxState.UNKNOWN if item["error_kind"] == "unknown" else OutboxState.QUEUED
+    db.execute(
+        "UPDATE outbox SET state = ?, next_attempt_at = ?, updated_at = ?, "
+        "confirmed = CASE WHEN ? THEN 1 ELSE confirmed END WHERE id = ?",
+        [str(state), now_iso(), now_iso(), item["state"] == "held", item_id],
+    )

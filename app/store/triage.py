@@ -1,0 +1,73 @@
+"""Triage actions (done, snooze, reopen) with an undo log, and waking expired snoozes."""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+from app.domain import TriageState
+from app.timeutil import now_iso
+
+
+def _snapshot(db: sqlite_utils.Database, ids: list[int]) -> list[list]:
+    marks = ",".join("?" * len(ids))
+    return [
+        list(r)
+        for r in db.execute(
+            "SELECT id, triage_state, snoozed_until, triaged_at FROM comments "
+            f"WHERE id IN ({marks})",
+            ids,
+        ).fetchall()
+    ]
+
+
+def set_state(
+    db: sqlite_utils.Database,
+    ids: list[int],
+    state: TriageState,
+    snoozed_until: str | None = None,
+    action: str | None = None,
+) -> None:
+    """Move comments to a triage state and log what they were, so ``undo_last`` can restore."""
+    if not ids:
+        return
+    db["triage_log"].insert(
+        {
+            "action": action or str(state),
+            "before": json.dumps(_snapshot(db, ids)),
+            "created_at": now_iso(),
+        }
+    )
+    until = snoozed_until if state is TriageState.SNOOZED else None
+    db.conn.executemany(
+        "UPDATE comments SET triage_state = ?, snoozed_until = ?, triaged_at = ? WHERE id = ?",
+        [(str(state), until, now_iso(), i) for i in ids],
+    )
+
+
+def undo_last(db: sqlite_utils.Database) -> tuple[str, list[int]] | None:
+    """Restore the comments touched by the most recent triage action; None if nothing to undo."""
+    row = db.execute(
+        "SELECT id, action, before FROM triage_log ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    log_id, action, before = row
+    saved = json.loads(before)
+    db.conn.executemany(
+        "UPDATE comments SET triage_state = ?, snoozed_until = ?, triaged_at = ? WHERE id = ?",
+        [(state, until, at, cid) for cid, state, until, at in saved],
+    )
+    db.execute("DELETE FROM triage_log WHERE id = ?", [log_id])
+    return action, [cid for cid, *_ in saved]
+
+
+def wake_snoozed(db: sqlite_utils.Database, now: str | None = None) -> int:
+    """Reopen comments whose snooze has expired; returns how many woke."""
+    cursor = db.execute(
+        "UPDATE comments SET triage_state = 'open', snoozed_until = NULL "
+        "WHERE triage_state = 'snoozed' AND snoozed_until <= ?",
+        [now or now_iso()],
+    )
+    return cursor.rowcount

@@ -1,0 +1,1 @@
+"""Text handling without Qt: HTML to text, classification, Markdown, sanitising, templates."""

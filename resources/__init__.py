@@ -1,0 +1,1 @@
+"""Icons, style sheets and desktop metadata shipped with Fireside (package data)."""

@@ -1,0 +1,5 @@
+"""Suite-wide setup: headless Qt, and fixtures shared by core, UI and end-to-end tests."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

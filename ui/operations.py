@@ -1,0 +1,55 @@
+"""Running one core call from a widget without blocking the event loop (Anki's pattern).
+
+    run(parent, core.set_triage(ids, state), on_done=refresh)
+
+schedules the coroutine on the qasync loop, calls ``on_done(result)`` when it finishes,
+and sends any error to one handler that shows the user what failed and what to do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.errors import FiresideError
+
+log = logging.getLogger(__name__)
+
+_running: set[asyncio.Task] = set()
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """One place that turns an exception into a message the user can act on."""
+    if isinstance(exc, FiresideError):
+        text = str(exc)
+    else:
+        log.exception("unexpected error", exc_info=exc)
+        text = f"Something went wrong: {exc}. Your data is safe; details are in the log."
+    QMessageBox.warning(parent, "Fireside", text)
+
+
+def run(
+    parent: QWidget | None,
+    coro: Coroutine[Any, Any, Any],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+) -> asyncio.Task:
+    task = asyncio.ensure_future(coro)
+    _running.add(task)
+
+    def finished(t: asyncio.Task) -> None:
+        _running.discard(t)
+        if t.cancelled():
+            return
+        exc = t.exception()
+        if exc is not None:
+            (on_error or (lambda e: show_error(parent, e)))(exc)
+        elif on_done is not None:
+            on_done(t.result())
+
+    task.add_done_callback(finished)
+    return task
