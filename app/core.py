@@ -68,6 +68,7 @@ class Core:
         (tests, ``fireside sandbox``); otherwise one starts in-process on a free port with a
         token that lives only in memory.
         """
+        data_dir.mkdir(parents=True, exist_ok=True)
         store = Store(database_path(data_dir))
         events = ev.Events()
         sandbox = None

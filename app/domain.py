@@ -145,7 +145,7 @@ class RemoteComment:
 
 @dataclass(frozen=True)
 class CommentPage:
-    """One page of a pull: comments, people, and where to continue."""
+    """One page of a pull: comments (with their authors), item errors, and where to continue."""
 
     comments: list[RemoteComment]
     next_cursor: str | None

@@ -84,7 +84,11 @@ class Rejected(NetworkError):
 
 
 class BadResponse(NetworkError):
-    """The server answered with a body we cannot parse (malformed, truncated)."""
+    """The server answered with a body we cannot parse (malformed, truncated).
+
+    On a write the server may well have applied it: the outbox settles it like an
+    unknown outcome (look it up, or resend with the same key), never by a blind resend.
+    """
 
 
 class SecretStoreError(FiresideError):

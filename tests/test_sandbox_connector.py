@@ -1,0 +1,250 @@
+"""SandboxNetwork against the real sandbox server: the Network protocol and error mapping."""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+import pytest
+
+from app.domain import CommentPage
+from app.errors import (
+    AuthError,
+    BadResponse,
+    NetworkError,
+    NotFound,
+    OfflineError,
+    OutcomeUnknown,
+    RateLimited,
+    Rejected,
+)
+from app.networks.base import Network
+from app.networks.sandbox import SandboxNetwork, decode_cursor, encode_cursor
+
+pytest_plugins = ["sandbox_fixtures"]
+
+COMMENTS = "/api/v1/comments"
+
+
+async def pull_all(network: SandboxNetwork, cursor: str | None) -> tuple[list[CommentPage], str]:
+    pages = []
+    for _ in range(100):
+        page = await network.pull_comments(cursor)
+        pages.append(page)
+        cursor = page.next_cursor
+        if not page.has_more:
+            return pages, cursor
+    raise AssertionError("pull did not end")
+
+
+def test_implements_the_network_protocol():
+    protocol_methods = {n for n in vars(Network) if not n.startswith("_")} - {"capabilities"}
+    assert protocol_methods <= set(vars(SandboxNetwork))
+    caps = SandboxNetwork.capabilities
+    assert (caps.network, caps.display_name, caps.text_formats) == (
+        "sandbox",
+        "Sandbox",
+        ("markdown", "text"),
+    )
+    assert (caps.post_max_chars, caps.reply_max_chars, caps.thread_depth) == (20000, 4000, None)
+    assert (caps.idempotency, caps.requests_per_minute, caps.has_titles) == ("key", 300, True)
+
+
+def test_cursor_encoding_round_trips():
+    assert decode_cursor(None) == (None, None)
+    assert decode_cursor(encode_cursor("42", None)) == ("42", None)
+    assert encode_cursor("42", None) == "42"
+    assert decode_cursor(encode_cursor("42", "abc")) == ("42", "abc")
+
+
+async def test_whoami_is_cached(sandbox_server, sandbox_network):
+    me = await sandbox_network.whoami()
+    assert (me.remote_id, me.name, me.level) == ("u1", "Dana Whitfield", "Executive")
+    await sandbox_network.whoami()
+    assert [r["path"] for r in sandbox_server.requests()] == ["/api/v1/me"]
+
+
+async def test_bad_token_is_an_auth_error(make_sandbox_network):
+    with pytest.raises(AuthError, match="Sign in"):
+        await make_sandbox_network(token="stolen").whoami()
+
+
+async def test_list_my_posts_reads_every_page(sandbox_server, sandbox_network):
+    posts = await sandbox_network.list_my_posts()
+    assert len(posts) == sandbox_server.stats()["posts"] >= 30
+    assert posts[0].created_at > posts[-1].created_at
+    assert all(p.url.startswith(sandbox_server.url) and not p.deleted for p in posts)
+
+
+async def test_pull_everything_then_nothing(sandbox_server, sandbox_network):
+    pages, cursor = await pull_all(sandbox_network, None)
+    comments = [c for p in pages for c in p.comments]
+    assert len(comments) == sandbox_server.stats()["comments"] >= 2000
+    assert all(not p.errors for p in pages)
+    assert all("|" in p.next_cursor for p in pages[:-1]) and cursor.isdigit()
+    mine = [c for c in comments if c.is_mine]
+    assert mine and all(c.author.remote_id == "u1" for c in mine)
+    assert any(c.deleted for c in comments)
+
+    sandbox_server.reset_log()
+    page = await sandbox_network.pull_comments(cursor)
+    assert (page.comments, page.has_more, page.next_cursor) == ([], False, cursor)
+    assert len(sandbox_server.requests()) == 1
+
+    new = sandbox_server.simulate_comments(2)
+    page = await sandbox_network.pull_comments(cursor)
+    assert [c.remote_id for c in page.comments] == [c["id"] for c in new]
+    assert int(page.next_cursor) > int(cursor)
+
+
+async def test_a_pull_resumes_mid_way_from_its_cursor(sandbox_network):
+    first = await sandbox_network.pull_comments(None)
+    assert first.has_more
+    second = await sandbox_network.pull_comments(first.next_cursor)
+    again = await sandbox_network.pull_comments(first.next_cursor)
+    assert [c.remote_id for c in second.comments] == [c.remote_id for c in again.comments]
+    assert second.comments[0].remote_id != first.comments[-1].remote_id
+
+
+async def test_malformed_comment_is_reported_and_the_page_goes_on(sandbox_server, sandbox_network):
+    sandbox_server.add_fault("bad_item", path_prefix=COMMENTS, item_index=3)
+    page = await sandbox_network.pull_comments(None)
+    assert len(page.comments) == 199
+    assert len(page.errors) == 1 and "c4" in page.errors[0]
+    assert page.has_more
+
+
+async def test_reply_edit_delete_and_the_thread_view(sandbox_network):
+    question = await sandbox_network.get_comment("c8")
+    made = await sandbox_network.reply(
+        question.post_remote_id, "c8", "Yes, **all** teams.", "markdown", key="r-1"
+    )
+    assert made.is_mine and made.parent_remote_id == "c8"
+    assert made.body_html == "<p>Yes, <strong>all</strong> teams.</p>"
+    assert made.remote_id in [r.remote_id for r in await sandbox_network.list_replies("c8")]
+
+    await sandbox_network.edit("comment", made.remote_id, "Yes, all teams.", key="e-1")
+    edited = await sandbox_network.get_comment(made.remote_id)
+    assert edited.version == 2 and edited.edited_at
+
+    await sandbox_network.delete("comment", made.remote_id, key="d-1")
+    await sandbox_network.delete("comment", made.remote_id, key="d-2")  # already gone: fine
+    with pytest.raises(NotFound):
+        await sandbox_network.get_comment(made.remote_id)
+
+    with pytest.raises(Rejected, match="belongs to post"):
+        await sandbox_network.reply("p2", "c8", "wrong place", "text", key="r-2")
+    with pytest.raises(Rejected, match="4,000"):
+        await sandbox_network.reply(question.post_remote_id, "c8", "x" * 4001, "text", key="r-3")
+
+
+async def test_publish_edit_and_delete_a_post(sandbox_network):
+    post = await sandbox_network.publish("Offsite", "See you *there*", "markdown", key="p-1")
+    assert post.title == "Offsite" and post.body == "See you *there*"
+    await sandbox_network.edit("post", post.remote_id, "Moved to Friday", key="p-2")
+    posts = {p.remote_id: p for p in await sandbox_network.list_my_posts()}
+    assert posts[post.remote_id].body == "Moved to Friday"
+    await sandbox_network.delete("post", post.remote_id, key="p-3")
+    assert post.remote_id not in {p.remote_id for p in await sandbox_network.list_my_posts()}
+
+
+async def test_same_key_twice_lands_once(sandbox_server, sandbox_network):
+    first = await sandbox_network.reply("p1", "c8", "Once only", "text", key="same")
+    second = await sandbox_network.reply("p1", "c8", "Once only", "text", key="same")
+    assert first == second
+    posts = [r for r in sandbox_server.requests() if r["method"] == "POST"]
+    assert [r["committed"] for r in posts] == [True, False]
+    assert all(r["idempotency_key"] == "same" for r in posts)
+
+
+async def test_lookup_write(sandbox_network):
+    assert await sandbox_network.lookup_write("never/sent") is None
+    post = await sandbox_network.publish("T", "B", "text", key="look/up")
+    assert await sandbox_network.lookup_write("look/up") == post.remote_id
+
+
+# -- error mapping ------------------------------------------------------------------------
+
+
+async def test_nothing_listening_is_offline():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    network = SandboxNetwork(httpx.AsyncClient(timeout=2.0), f"http://127.0.0.1:{port}", "t")
+    try:
+        with pytest.raises(OfflineError, match="nothing was sent"):
+            await network.publish("T", "B", "text", key="off")
+    finally:
+        await network.aclose()
+
+
+async def test_5xx_on_a_write_is_unknown_and_on_a_read_retryable(sandbox_server, sandbox_network):
+    sandbox_server.add_fault("error", status=503, method="POST")
+    with pytest.raises(OutcomeUnknown):
+        await sandbox_network.reply("p1", "c8", "hello", "text", key="k5")
+    assert await sandbox_network.lookup_write("k5") is None
+    sandbox_server.add_fault("error", status=500, method="GET", path_prefix=COMMENTS)
+    with pytest.raises(NetworkError) as caught:
+        await sandbox_network.pull_comments(None)
+    assert type(caught.value) is NetworkError and caught.value.retryable
+
+
+async def test_drop_after_commit_is_unknown_and_lookup_resolves_it(sandbox_server, sandbox_network):
+    sandbox_server.add_fault("drop", method="POST")
+    with pytest.raises(OutcomeUnknown, match="may or may not"):
+        await sandbox_network.reply("p1", "c8", "did it land?", "text", key="kd")
+    landed = await sandbox_network.lookup_write("kd")
+    assert landed is not None
+    assert (await sandbox_network.get_comment(landed)).parent_remote_id == "c8"
+    posts = [r for r in sandbox_server.requests() if r["method"] == "POST"]
+    assert len(posts) == 1  # never retried inside the connector
+
+
+async def test_drop_on_a_read_is_a_plain_network_error(sandbox_server, sandbox_network):
+    sandbox_server.add_fault("drop", path_prefix=COMMENTS)
+    with pytest.raises(NetworkError) as caught:
+        await sandbox_network.pull_comments(None)
+    assert type(caught.value) is NetworkError
+
+
+async def test_timeout_after_sending_a_write_is_unknown(sandbox_server, make_sandbox_network):
+    network = make_sandbox_network(timeout=0.3)
+    await network.whoami()
+    sandbox_server.add_fault("hang", method="POST", hang_s=5.0, apply=True)
+    with pytest.raises(OutcomeUnknown, match="ReadTimeout"):
+        await network.publish("T", "B", "text", key="kh")
+    assert await network.lookup_write("kh") is not None
+
+
+@pytest.mark.parametrize(("retry_after", "expected"), [(7, 7.0), (None, None)])
+async def test_429_is_rate_limited(sandbox_server, sandbox_network, retry_after, expected):
+    sandbox_server.add_fault("rate_limit", retry_after=retry_after)
+    with pytest.raises(RateLimited) as caught:
+        await sandbox_network.whoami()
+    assert caught.value.retry_after == expected
+
+
+async def test_real_rate_limit_carries_retry_after(sandbox_server, sandbox_network):
+    sandbox_server.set_rate_limit(1, 30.0)
+    await sandbox_network.whoami()
+    with pytest.raises(RateLimited) as caught:
+        await sandbox_network.list_my_posts()
+    assert 29.0 <= caught.value.retry_after <= 30.0
+
+
+@pytest.mark.parametrize("kind", ["malformed", "truncate"])
+async def test_unreadable_bodies_are_bad_responses(sandbox_server, sandbox_network, kind):
+    sandbox_server.add_fault(kind, path_prefix=COMMENTS)
+    with pytest.raises(BadResponse):
+        await sandbox_network.pull_comments(None)
+    sandbox_server.add_fault(kind, method="POST")
+    with pytest.raises(BadResponse):
+        await sandbox_network.publish("T", "B", "text", key=f"bad-{kind}")
+    assert await sandbox_network.lookup_write(f"bad-{kind}") is not None  # it did land
+
+
+async def test_not_found(sandbox_network):
+    with pytest.raises(NotFound):
+        await sandbox_network.get_comment("c999999")
+    with pytest.raises(NotFound):
+        await sandbox_network.list_replies("c999999")
