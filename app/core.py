@@ -5,6 +5,7 @@ CLI are its two clients (composition roots: ``ui/main.py`` and ``app/cli.py``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import uuid
@@ -68,22 +69,22 @@ class Core:
         (tests, ``fireside sandbox``); otherwise one starts in-process on a free port with a
         token that lives only in memory.
         """
-        data_dir.mkdir(parents=True, exist_ok=True)
-        store = Store(database_path(data_dir))
+        store, sandbox = await asyncio.to_thread(
+            _open_store_and_sandbox, data_dir, start_sandbox and sandbox_url is None
+        )
         events = ev.Events()
-        sandbox = None
-        accounts = store.run_sync(accounts_repo.list_accounts)
+        accounts = await store.run(accounts_repo.list_accounts)
         secrets_by_account: dict[str, str] = {}
         if start_sandbox and not any(a.network != "sandbox" for a in accounts):
-            if sandbox_url is None:
-                sandbox_token = secrets.token_urlsafe(24)
-                sandbox = SandboxServer(sandbox_state_dir(data_dir), port=0, token=sandbox_token)
-                sandbox.start()
-                sandbox_url = sandbox.url
-            account = Account(SANDBOX_ACCOUNT_ID, "sandbox", "Sandbox", sandbox_url)
+            if sandbox is not None:
+                sandbox_url, sandbox_token = sandbox.url, sandbox.token
+            account = Account(SANDBOX_ACCOUNT_ID, "sandbox", "Sandbox", sandbox_url or "")
             await store.run(_ensure_sandbox_account, account)
             secrets_by_account[SANDBOX_ACCOUNT_ID] = sandbox_token or ""
             accounts = await store.run(accounts_repo.list_accounts)
+        elif sandbox is not None:
+            await asyncio.to_thread(sandbox.stop)
+            sandbox = None
         networks = {
             a.id: build_network(a, secrets_by_account.get(a.id, ""), make_client())
             for a in accounts
@@ -96,9 +97,9 @@ class Core:
         self.engine.stop()
         for network in self.networks.values():
             await network.aclose()
-        self.store.close()
+        await asyncio.to_thread(self.store.close)
         if self.sandbox is not None:
-            self.sandbox.stop()
+            await asyncio.to_thread(self.sandbox.stop)
 
     # --- accounts -------------------------------------------------------------------
     async def accounts(self) -> list[Account]:
@@ -225,6 +226,24 @@ class Core:
         else:
             raise UserError(f"Unknown outbox action {action!r}.")
         self.events.emit(ev.OUTBOX_CHANGED, item_id=item_id)
+
+
+def _open_store_and_sandbox(
+    data_dir: Path, want_sandbox: bool
+) -> tuple[Store, SandboxServer | None]:
+    """Blocking start-up work, run off the event loop: open/migrate the store, and start the
+    in-process sandbox with a fresh in-memory token when the caller wants one."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(database_path(data_dir))
+    if not want_sandbox:
+        return store, None
+    sandbox = SandboxServer(sandbox_state_dir(data_dir), port=0, token=secrets.token_urlsafe(24))
+    try:
+        sandbox.start()
+    except BaseException:
+        store.close()
+        raise
+    return store, sandbox
 
 
 def _ensure_sandbox_account(db, account: Account) -> None:

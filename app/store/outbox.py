@@ -157,7 +157,8 @@ def retry(db: sqlite_utils.Database, item_id: int) -> None:
     """The user asks to try a failed or held item again (same key: never a duplicate).
 
     Retrying a held item is the user's confirmation that it should go out even though the
-    thread moved; the pre-send check then lets it through.
+    thread moved; the pre-send check then lets it through. A retry starts a fresh count of
+    attempts.
     """
     item = get(db, item_id)
     if OutboxState(item["state"]) not in (OutboxState.FAILED, OutboxState.HELD):
@@ -165,7 +166,40 @@ def retry(db: sqlite_utils.Database, item_id: int) -> None:
     # A failed item whose outcome was unknown is re-checked by look-up before any send.
     state = OutboxState.UNKNOWN if item["error_kind"] == "unknown" else OutboxState.QUEUED
     db.execute(
-        "UPDATE outbox SET state = ?, next_attempt_at = ?, updated_at = ?, "
+        "UPDATE outbox SET state = ?, attempts = 0, next_attempt_at = ?, updated_at = ?, "
         "confirmed = CASE WHEN ? THEN 1 ELSE confirmed END WHERE id = ?",
         [str(state), now_iso(), now_iso(), item["state"] == "held", item_id],
     )
+
+
+def release(
+    db: sqlite_utils.Database,
+    item_id: int,
+    state: OutboxState,
+    *,
+    error: str,
+    next_attempt_at: str | None = None,
+) -> None:
+    """Hand a claimed item back without counting the attempt: the request never left
+    (offline) or the network asked us to wait (429), so it must not use up the item's tries."""
+    db.execute(
+        "UPDATE outbox SET state = ?, attempts = MAX(attempts - 1, 0), last_error = ?, "
+        "next_attempt_at = COALESCE(?, next_attempt_at), updated_at = ? WHERE id = ?",
+        [str(state), error, next_attempt_at, now_iso(), item_id],
+    )
+
+
+def next_due_at(db: sqlite_utils.Database) -> str | None:
+    """When the earliest item waiting to be sent or looked up becomes due (None: nothing waits)."""
+    return db.execute(
+        "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('queued', 'unknown')"
+    ).fetchone()[0]
+
+
+def unsent_publishes(db: sqlite_utils.Database, draft_id: int) -> int:
+    """Publish items of a draft not yet sent (cancelled ones do not count)."""
+    return db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE draft_id = ? AND kind = 'publish' "
+        "AND state NOT IN ('sent', 'cancelled')",
+        [draft_id],
+    ).fetchone()[0]

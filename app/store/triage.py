@@ -9,17 +9,25 @@ import sqlite_utils
 from app.domain import TriageState
 from app.timeutil import now_iso
 
+#: Ids per statement when reading the undo snapshot: far below SQLite's limit on bound
+#: variables (999 on older builds), so "select all, mark done" on a big view works.
+_CHUNK = 500
+
 
 def _snapshot(db: sqlite_utils.Database, ids: list[int]) -> list[list]:
-    marks = ",".join("?" * len(ids))
-    return [
-        list(r)
-        for r in db.execute(
-            "SELECT id, triage_state, snoozed_until, triaged_at FROM comments "
-            f"WHERE id IN ({marks})",
-            ids,
-        ).fetchall()
-    ]
+    rows: list[list] = []
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(part))
+        rows += [
+            list(r)
+            for r in db.execute(
+                "SELECT id, triage_state, snoozed_until, triaged_at FROM comments "
+                f"WHERE id IN ({marks})",
+                part,
+            ).fetchall()
+        ]
+    return rows
 
 
 def set_state(

@@ -1,0 +1,284 @@
+"""Pushing one account's outbox to its network without ever sending anything twice.
+
+Each due item is claimed (state 'sending'); an 'unknown' one is first looked up by its
+idempotency key (found: sent; not found: safe to send again with the same key); a reply
+not yet confirmed by the user is checked against its thread; then the write goes out and
+the result is recorded. How failures end:
+
+    OfflineError            never left: the item goes back as it was; the push stops
+    RateLimited             the item goes back, due after Retry-After; the gate waits
+    Rejected, NotFound      failed ("permanent")
+    AuthError               failed ("auth"); the push stops until the user signs in again
+    any other NetworkError  (OutcomeUnknown, BadResponse, 5xx...) on the write: 'unknown',
+                            resolved only by a look-up; on a read: nothing was written,
+                            the item is tried again after a backoff
+
+Offline and rate-limited tries do not count; after ``backoff.max_attempts`` others an item
+fails with error_kind "unknown" while it may have landed, "retryable" otherwise. A failure
+before an unknown item was looked up keeps error_kind "unknown", so Retry looks up first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import sqlite_utils
+
+from app import events
+from app.domain import DraftState, OutboxKind, OutboxState
+from app.errors import AuthError, NetworkError, NotFound, OfflineError, RateLimited, Rejected
+from app.events import Events
+from app.networks.base import Network
+from app.store import comments, drafts, outbox
+from app.store.db import Store
+from app.sync.backoff import Backoff, RateGate
+from app.timeutil import in_seconds
+
+#: ``call(account_id, network_method, *args)``: one guarded request (gate, online state).
+Call = Callable[..., Awaitable[Any]]
+
+_WHAT = {
+    OutboxKind.REPLY: "reply",
+    OutboxKind.PUBLISH: "post",
+    OutboxKind.EDIT: "edit",
+    OutboxKind.DELETE: "deletion",
+}
+
+DELETED = "The comment was deleted, so your reply was not sent. Cancel it, or reuse the text."
+EDITED = (
+    "The comment was edited since you wrote your reply. Read it again, then send the "
+    "reply anyway, change it, or cancel it."
+)
+ANSWERED = (
+    "The comment was already answered from this account (perhaps on another device). "
+    "Send yours anyway, or cancel it."
+)
+
+
+@dataclass
+class _Try:
+    """One claimed item on its way out."""
+
+    item: dict
+    claimed: OutboxState  # queued, or unknown (awaiting a look-up)
+    resolved: bool  # we know the write has not landed, so sending it is safe
+    writing: bool = False  # the write request may have left
+
+    @property
+    def what(self) -> str:
+        return _WHAT[OutboxKind(self.item["kind"])]
+
+
+class Sender:
+    """Sends claimed outbox items through ``call`` and records every outcome in the store."""
+
+    def __init__(
+        self, store: Store, hub: Events, backoff: Backoff, gate: RateGate, call: Call
+    ) -> None:
+        self._store = store
+        self._events = hub
+        self._backoff = backoff
+        self._gate = gate
+        self._call = call
+
+    async def push(self, account_id: str, network: Network, max_items: int) -> Counter[str]:
+        """Send what is due for one account; returns how many items ended in each state."""
+        outcomes: dict[int, str] = {}
+        for _ in range(max_items):
+            try:
+                await self._gate.wait(account_id)
+            except RateLimited:
+                break  # a long wait: the items keep their due times in the outbox
+            item = await self._store.run(outbox.claim_due, account_id)
+            if item is None:
+                break
+            self._events.emit(events.OUTBOX_CHANGED, item_id=item["id"])
+            claimed = OutboxState(item["state"])
+            attempt = _Try(item, claimed, resolved=claimed is OutboxState.QUEUED)
+            state, keep_going = await self._process(account_id, network, attempt)
+            outcomes[item["id"]] = str(state)
+            if not keep_going:
+                break
+        return Counter(outcomes.values())
+
+    async def _process(
+        self, account_id: str, network: Network, attempt: _Try
+    ) -> tuple[OutboxState, bool]:
+        """Run one try and turn its failure, if any, into the item's next state."""
+        try:
+            return await self._send(account_id, network, attempt), True
+        except OfflineError as exc:
+            await self._release(attempt, f"Offline ({exc}); it goes out when the network is back.")
+            return attempt.claimed, False
+        except RateLimited:
+            await self._release(
+                attempt,
+                "The network asked Fireside to slow down; it goes out shortly.",
+                in_seconds(self._gate.remaining(account_id)),
+            )
+            return attempt.claimed, True
+        except AuthError as exc:
+            message = (
+                f"The network no longer accepts this account's sign-in ({exc}). "
+                "Sign in again, then retry."
+            )
+            return await self._fail(attempt, "auth", message), False
+        except (Rejected, NotFound) as exc:
+            return await self._fail(
+                attempt, "permanent", f"The network refused the {attempt.what}: {exc}"
+            ), True
+        except NetworkError as exc:  # timeout, reset, 5xx, garbled body: retryable
+            state = OutboxState.UNKNOWN if attempt.writing else attempt.claimed
+            return await self._retry_later(attempt, state, exc), True
+        except BaseException:
+            # Cancelled or a bug: never leave the item 'sending'.
+            state = OutboxState.UNKNOWN if attempt.writing else attempt.claimed
+            await self._store.run(
+                partial(
+                    outbox.update,
+                    error="Sending was interrupted; "
+                    "Fireside checks with the network before any resend.",
+                ),
+                attempt.item["id"],
+                state,
+            )
+            raise
+
+    async def _send(self, account_id: str, network: Network, attempt: _Try) -> OutboxState:
+        item = attempt.item
+        if not attempt.resolved:
+            remote_id = await self._call(account_id, network.lookup_write, item["idempotency_key"])
+            if remote_id is not None:
+                return await self._sent(item, remote_id)
+            attempt.resolved = True
+        if item["kind"] == OutboxKind.REPLY and not item["confirmed"]:
+            reason = await self._thread_moved(account_id, network, item)
+            if reason is not None:
+                return await self._finish(item, OutboxState.HELD, error=reason)
+        attempt.writing = True
+        return await self._sent(item, await self._write(account_id, network, item))
+
+    async def _thread_moved(self, account_id: str, network: Network, item: dict) -> str | None:
+        """Why a reply should wait for the user (comment deleted, edited, answered), or None."""
+        target = item["target_remote_id"]
+        try:
+            comment = await self._call(account_id, network.get_comment, target)
+        except NotFound:
+            return DELETED
+        if comment.deleted:
+            return DELETED
+        expected = item["expected_version"]
+        if expected is not None and comment.version != expected:
+            return EDITED
+        replies = await self._call(account_id, network.list_replies, target)
+        if any(r.is_mine and not r.deleted for r in replies):
+            return ANSWERED
+        return None
+
+    async def _write(self, account_id: str, network: Network, item: dict) -> str:
+        """Send the item's write with its idempotency key; returns the remote id it concerns."""
+        kind, key, body = OutboxKind(item["kind"]), item["idempotency_key"], item["body"]
+        if kind is OutboxKind.REPLY:
+            comment = await self._call(
+                account_id,
+                network.reply,
+                item["post_remote_id"],
+                item["target_remote_id"],
+                body,
+                item["text_format"],
+                key,
+            )
+            return comment.remote_id
+        if kind is OutboxKind.PUBLISH:
+            post = await self._call(
+                account_id, network.publish, item["title"], body, item["text_format"], key
+            )
+            return post.remote_id
+        # Edits and deletions name a comment by target_remote_id, else the post.
+        target, remote_id = (
+            ("comment", item["target_remote_id"])
+            if item["target_remote_id"]
+            else ("post", item["post_remote_id"])
+        )
+        if kind is OutboxKind.EDIT:
+            await self._call(account_id, network.edit, target, remote_id, body, key)
+        else:
+            await self._call(account_id, network.delete, target, remote_id, key)
+        return remote_id
+
+    async def _sent(self, item: dict, remote_id: str) -> OutboxState:
+        published = await self._store.run(_record_sent, item, remote_id)
+        self._events.emit(events.OUTBOX_CHANGED, item_id=item["id"])
+        if item["kind"] == OutboxKind.REPLY:
+            self._events.emit(events.INBOX_CHANGED)
+        if published:
+            self._events.emit(events.DRAFTS_CHANGED, draft_id=item["draft_id"])
+        return OutboxState.SENT
+
+    async def _retry_later(
+        self, attempt: _Try, state: OutboxState, exc: NetworkError
+    ) -> OutboxState:
+        """A retryable failure: back off, or fail once the item has had all its tries."""
+        attempts = attempt.item["attempts"] + 1
+        unknown = state is OutboxState.UNKNOWN
+        if attempts >= self._backoff.max_attempts:
+            message = (
+                f"Fireside could not confirm whether the {attempt.what} arrived ({exc}). "
+                "Check the thread; Retry looks it up again before sending anything."
+                if unknown
+                else f"Gave up after {attempts} tries ({exc}). Retry when the network works."
+            )
+            return await self._fail(attempt, "unknown" if unknown else "retryable", message)
+        message = (
+            f"No clear answer from the network ({exc}); Fireside checks whether the "
+            f"{attempt.what} arrived before trying again."
+            if unknown
+            else f"The network had a problem ({exc}); trying again shortly."
+        )
+        return await self._finish(
+            attempt.item,
+            state,
+            error=message,
+            error_kind="unknown" if unknown else "retryable",
+            next_attempt_at=in_seconds(self._backoff.delay(attempts)),
+        )
+
+    async def _fail(self, attempt: _Try, error_kind: str, message: str) -> OutboxState:
+        # Until the look-up said "not landed", a failed item stays "unknown" for Retry.
+        kind = error_kind if attempt.resolved else "unknown"
+        return await self._finish(attempt.item, OutboxState.FAILED, error=message, error_kind=kind)
+
+    async def _finish(self, item: dict, state: OutboxState, **changes: Any) -> OutboxState:
+        await self._store.run(partial(outbox.update, **changes), item["id"], state)
+        self._events.emit(events.OUTBOX_CHANGED, item_id=item["id"])
+        return state
+
+    async def _release(self, attempt: _Try, error: str, next_attempt_at: str | None = None) -> None:
+        await self._store.run(
+            partial(outbox.release, error=error, next_attempt_at=next_attempt_at),
+            attempt.item["id"],
+            attempt.claimed,
+        )
+        self._events.emit(events.OUTBOX_CHANGED, item_id=attempt.item["id"])
+
+
+def _record_sent(db: sqlite_utils.Database, item: dict, remote_id: str) -> bool:
+    """Mark the item sent, its comment answered, and its draft published once every target
+    has gone out, in one transaction. Returns True when the draft became published."""
+    outbox.update(db, item["id"], OutboxState.SENT, remote_id=remote_id)
+    if item["kind"] == OutboxKind.REPLY and item["comment_id"] is not None:
+        comments.mark_answered(db, [item["comment_id"]])
+    draft_id = item["draft_id"]
+    if item["kind"] != OutboxKind.PUBLISH or draft_id is None:
+        return False
+    if (
+        outbox.unsent_publishes(db, draft_id)
+        or drafts.get(db, draft_id)["state"] != DraftState.QUEUED
+    ):
+        return False
+    drafts.set_state(db, draft_id, DraftState.PUBLISHED)
+    return True

@@ -1,0 +1,58 @@
+"""End to end through the real sandbox server: start offline, write a post and 20 batch
+replies, come online, and each arrives exactly once."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import httpx
+
+from app.core import Core
+from app.domain import InboxView, OutboxState
+from app.store import comments
+
+TEMPLATE = "Thanks {first_name}, good question.\n\n{question}\n\nI'll cover this on Friday."
+
+
+async def test_offline_post_and_twenty_replies_arrive_exactly_once(tmp_path, sandbox_server):
+    core = await Core.open(
+        tmp_path / "data", sandbox_url=sandbox_server.url, sandbox_token=sandbox_server.token
+    )
+    try:
+        first = await core.engine.sync_all()
+        assert [r.error for r in first] == [None]
+        targets = await core.store.run(comments.view_page, InboxView.NEEDS_REPLY, None, None, 20)
+        assert len(targets) == 20
+
+        sandbox_server.stop()  # the laptop goes offline
+        draft_id = await core.new_draft("Notes from the offsite", "We agreed on three things.")
+        await core.publish(draft_id, ["sandbox"])
+        await core.queue_replies([t["id"] for t in targets], TEMPLATE)
+        await core.engine.sync_all()
+        assert not core.engine.online
+        pending = await core.outbox_items()
+        assert len(pending) == 21
+        assert {i["state"] for i in pending} <= {OutboxState.QUEUED, OutboxState.UNKNOWN}
+
+        sandbox_server.start()  # back online, same port and state
+        await core.engine.sync_all()
+        assert core.engine.online
+        done = await core.outbox_items()
+        assert Counter(i["state"] for i in done) == {OutboxState.SENT: 21}
+    finally:
+        await core.close()
+
+    writes = [r for r in sandbox_server.requests() if r["method"] == "POST" and r["committed"]]
+    per_key = Counter(r["idempotency_key"] for r in writes)
+    assert len(per_key) == 21 and set(per_key.values()) == {1}
+
+    headers = {"Authorization": f"Bearer {sandbox_server.token}"}
+    async with httpx.AsyncClient(base_url=sandbox_server.url, headers=headers, timeout=5) as http:
+        me = (await http.get("/api/v1/me")).json()["id"]
+        for target in targets:
+            remote_id = next(i["target_remote_id"] for i in done if i["comment_id"] == target["id"])
+            replies = (await http.get(f"/api/v1/comments/{remote_id}/replies")).json()["items"]
+            mine = [r for r in replies if r["author"]["id"] == me and "Friday" in r["body_html"]]
+            assert len(mine) == 1, remote_id
+        posts = (await http.get("/api/v1/posts", params={"limit": 100})).json()["items"]
+        assert [p["title"] for p in posts].count("Notes from the offsite") == 1

@@ -1,0 +1,626 @@
+"""Outbox push state transitions against an in-memory fake network (no HTTP).
+
+The fake never dedupes by key, so any blind resend would show up as a duplicate reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from app import events
+from app.domain import (
+    Account,
+    Capabilities,
+    CommentPage,
+    DraftState,
+    OutboxKind,
+    OutboxState,
+    Person,
+    RemoteComment,
+    RemotePost,
+)
+from app.errors import (
+    AuthError,
+    BadResponse,
+    NetworkError,
+    NotFound,
+    OfflineError,
+    OutcomeUnknown,
+    RateLimited,
+    Rejected,
+)
+from app.events import Events
+from app.store import Store, accounts, comments, drafts, outbox
+from app.sync import Backoff, SyncEngine
+from app.sync.scheduler import promote_due
+from app.sync.sender import ANSWERED, DELETED, EDITED
+from app.timeutil import in_seconds
+
+ME = Person("me", "Dana Chief")
+ALEX = Person("alex", "Alex Doe")
+CAPS = Capabilities(
+    network="fake",
+    display_name="Fake",
+    text_formats=("markdown",),
+    post_max_chars=10_000,
+    reply_max_chars=5_000,
+    thread_depth=None,
+    idempotency="lookup",
+    requests_per_minute=600,
+)
+FAST = Backoff(base=0.001, cap=0.004, max_attempts=4)
+
+
+def comment(
+    remote_id: str,
+    author: Person = ALEX,
+    parent: str | None = None,
+    version: int = 1,
+    body: str = "How is it going?",
+) -> RemoteComment:
+    return RemoteComment(
+        remote_id=remote_id,
+        post_remote_id="p1",
+        parent_remote_id=parent,
+        root_remote_id=parent,
+        author=author,
+        body_html=f"<p>{body}</p>",
+        created_at="2024-05-01T10:00:00Z",
+        edited_at=None,
+        version=version,
+        is_mine=author is ME,
+    )
+
+
+class FakeNetwork:
+    """Comments in memory; scripted faults per method, raised before or after applying."""
+
+    capabilities = CAPS
+
+    def __init__(self) -> None:
+        self.comments: dict[str, RemoteComment] = {"c1": comment("c1"), "c2": comment("c2")}
+        self.posts: dict[str, RemotePost] = {}
+        self.writes: dict[str, str] = {}  # idempotency key -> remote id
+        self.calls: list[tuple[str, tuple]] = []
+        self.times: list[float] = []  # time.monotonic() of each call
+        self.offline = False  # every call fails as if the laptop had no network
+        self._faults: dict[str, list[tuple[Exception, bool]]] = {}
+        self.block: asyncio.Event | None = None  # writes wait on it when set
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.poked = asyncio.Event()  # set on every call, so tests wait on conditions
+
+    def fail(self, method: str, exc: Exception, *, applied: bool = False, times: int = 1) -> None:
+        self._faults.setdefault(method, []).extend([(exc, applied)] * times)
+
+    def mine(self) -> list[RemoteComment]:
+        return [c for c in self.comments.values() if c.is_mine]
+
+    def _fault(self, method: str, args: tuple, applied: bool) -> None:
+        """Record the call (once) and raise the next scripted fault for this phase."""
+        if not applied:
+            self.calls.append((method, args))
+            self.times.append(time.monotonic())
+            self.poked.set()
+            if self.offline:
+                raise OfflineError("airplane mode")
+        queue = self._faults.get(method)
+        if queue and queue[0][1] is applied:
+            raise queue.pop(0)[0]
+
+    async def _write(self, method: str, args: tuple, key: str, apply) -> str:
+        self._fault(method, args, applied=False)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        self.poked.set()
+        try:
+            if self.block is not None:
+                await self.block.wait()
+            await asyncio.sleep(0)
+            remote_id = apply()
+            self.writes[key] = remote_id
+        finally:
+            self.in_flight -= 1
+        self._fault(method, args, applied=True)
+        return remote_id
+
+    async def whoami(self) -> Person:
+        self._fault("whoami", (), applied=False)
+        return ME
+
+    async def list_my_posts(self) -> list[RemotePost]:
+        self._fault("list_my_posts", (), applied=False)
+        return []
+
+    async def pull_comments(self, cursor: str | None) -> CommentPage:
+        self._fault("pull_comments", (cursor,), applied=False)
+        return CommentPage([], cursor, has_more=False)
+
+    async def get_comment(self, remote_id: str) -> RemoteComment:
+        self._fault("get_comment", (remote_id,), applied=False)
+        if remote_id not in self.comments:
+            raise NotFound(f"comment {remote_id} does not exist")
+        return self.comments[remote_id]
+
+    async def list_replies(self, comment_remote_id: str) -> list[RemoteComment]:
+        self._fault("list_replies", (comment_remote_id,), applied=False)
+        return [c for c in self.comments.values() if c.parent_remote_id == comment_remote_id]
+
+    async def reply(
+        self, post_remote_id: str, comment_remote_id: str, body: str, text_format: str, key: str
+    ) -> RemoteComment:
+        def apply() -> str:
+            remote_id = f"r{len(self.comments) + 1}"
+            self.comments[remote_id] = comment(remote_id, ME, comment_remote_id, body=body)
+            return remote_id
+
+        remote_id = await self._write("reply", (comment_remote_id, body, key), key, apply)
+        return self.comments[remote_id]
+
+    async def publish(self, title: str, body: str, text_format: str, key: str) -> RemotePost:
+        def apply() -> str:
+            remote_id = f"post{len(self.posts) + 1}"
+            self.posts[remote_id] = RemotePost(
+                remote_id,
+                title,
+                body,
+                "https://x/p",
+                "2024-05-01T10:00:00Z",
+                "2024-05-01T10:00:00Z",
+            )
+            return remote_id
+
+        remote_id = await self._write("publish", (title, key), key, apply)
+        return self.posts[remote_id]
+
+    async def edit(self, kind: str, remote_id: str, body: str, key: str) -> None:
+        await self._write("edit", (kind, remote_id, body), key, lambda: remote_id)
+
+    async def delete(self, kind: str, remote_id: str, key: str) -> None:
+        await self._write("delete", (kind, remote_id), key, lambda: remote_id)
+
+    async def lookup_write(self, key: str) -> str | None:
+        self._fault("lookup_write", (key,), applied=False)
+        return self.writes.get(key)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    store = Store(tmp_path / "fireside.db")
+    for account_id in ("acct", "other"):
+        store.run_sync(accounts.add_account, Account(account_id, "fake", account_id, "http://x"))
+    post = RemotePost(
+        "p1", "Town hall", "Body", "https://x/p1", "2024-05-01T09:00:00Z", "2024-05-01T09:00:00Z"
+    )
+    store.run_sync(accounts.upsert_posts, "acct", [post])
+    store.run_sync(comments.ingest, "acct", ME.name, [comment("c1"), comment("c2")])
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def net() -> FakeNetwork:
+    return FakeNetwork()
+
+
+@pytest.fixture
+def hub() -> Events:
+    return Events()
+
+
+@pytest.fixture
+def engine(store: Store, hub: Events, net: FakeNetwork) -> SyncEngine:
+    return SyncEngine(store, hub, {"acct": net}, {"acct": ME.name}, backoff=FAST)
+
+
+@pytest.fixture
+def history(store: Store, hub: Events) -> dict[int, list[str]]:
+    """Every state each outbox item passed through, read back when the engine announces it."""
+    seen: dict[int, list[str]] = {}
+
+    def listen(name: str, payload: dict) -> None:
+        if name == events.OUTBOX_CHANGED and payload["item_id"] is not None:
+            row = (
+                store.reader()
+                .execute("SELECT state FROM outbox WHERE id = ?", [payload["item_id"]])
+                .fetchone()
+            )
+            seen.setdefault(payload["item_id"], []).append(row[0])
+
+    hub.subscribe(listen)
+    return seen
+
+
+def queue_reply(
+    store: Store,
+    target: str = "c1",
+    body: str = "Going well, thanks!",
+    expected_version: int | None = 1,
+) -> int:
+    def enqueue(db):
+        comment_id = db.execute("SELECT id FROM comments WHERE remote_id = ?", [target]).fetchone()
+        return outbox.enqueue(
+            db,
+            OutboxKind.REPLY,
+            "acct",
+            body,
+            post_remote_id="p1",
+            target_remote_id=target,
+            comment_id=comment_id[0] if comment_id else None,
+            expected_version=expected_version,
+        )
+
+    return store.run_sync(enqueue)
+
+
+def item(store: Store, item_id: int) -> dict:
+    return store.run_sync(outbox.get, item_id)
+
+
+def answered(store: Store, remote_id: str) -> bool:
+    return bool(
+        store.run_sync(
+            lambda db: db.execute(
+                "SELECT answered FROM comments WHERE remote_id = ?", [remote_id]
+            ).fetchone()[0]
+        )
+    )
+
+
+def names(net: FakeNetwork) -> list[str]:
+    return [name for name, _ in net.calls]
+
+
+async def until(net: FakeNetwork, condition) -> None:
+    """Wait (at most 5 s) until ``condition()`` holds, re-checking whenever the fake is poked."""
+    async with asyncio.timeout(5):
+        while not condition():
+            net.poked.clear()
+            await net.poked.wait()
+
+
+async def test_reply_is_checked_sent_and_answers_the_comment(store, engine, net, hub, history):
+    seen: list[str] = []
+    hub.subscribe(lambda name, payload: seen.append(name))
+    item_id = queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+
+    row = item(store, item_id)
+    assert row["state"] == "sent" and row["remote_id"] == net.mine()[0].remote_id
+    assert names(net) == ["get_comment", "list_replies", "reply"]
+    assert net.calls[-1][1] == ("c1", "Going well, thanks!", row["idempotency_key"])
+    assert answered(store, "c1")
+    assert history[item_id] == ["sending", "sent"]
+    assert events.INBOX_CHANGED in seen
+
+
+async def test_response_lost_after_commit_is_looked_up_not_resent(store, engine, net, history):
+    net.fail("reply", OutcomeUnknown("connection reset after sending"), applied=True)
+    item_id = queue_reply(store)
+
+    await engine.push("acct")
+
+    assert history[item_id] == ["sending", "unknown", "sending", "sent"]
+    assert names(net).count("reply") == 1 and names(net)[-1] == "lookup_write"
+    assert len(net.mine()) == 1
+    assert item(store, item_id)["remote_id"] == net.mine()[0].remote_id
+    assert answered(store, "c1")
+
+
+async def test_unknown_that_never_landed_is_sent_again_with_the_same_key(store, engine, net):
+    net.fail("reply", OutcomeUnknown("503 from the proxy"))
+    item_id = queue_reply(store)
+
+    await engine.push("acct")
+
+    check = ["get_comment", "list_replies"]
+    assert names(net) == [*check, "reply", "lookup_write", *check, "reply"]
+    replies = [args for name, args in net.calls if name == "reply"]
+    assert replies[0][2] == replies[1][2] == item(store, item_id)["idempotency_key"]
+    assert len(net.mine()) == 1 and item(store, item_id)["state"] == "sent"
+
+
+@pytest.mark.parametrize(
+    "failure", [BadResponse("truncated body"), NetworkError("stream reset by peer")]
+)
+async def test_garbled_or_cut_answer_to_a_write_counts_as_unknown(
+    store, engine, net, history, failure
+):
+    net.fail("reply", failure, applied=True)
+    item_id = queue_reply(store)
+
+    await engine.push("acct")
+
+    assert history[item_id] == ["sending", "unknown", "sending", "sent"]
+    assert len(net.mine()) == 1
+
+
+async def test_offline_keeps_the_item_queued_and_flips_online(store, engine, net, hub):
+    changes: list[dict] = []
+    hub.subscribe(lambda name, p: changes.append(p) if name == events.ONLINE_CHANGED else None)
+    net.fail("get_comment", OfflineError("no route to host"), times=3)
+    first, second = queue_reply(store, "c1"), queue_reply(store, "c2")
+
+    assert await engine.push("acct") == Counter({"queued": 1})
+
+    assert not engine.online
+    assert changes == [{"online": False, "reason": "acct: no route to host"}]
+    for item_id in (first, second):
+        row = item(store, item_id)
+        assert row["state"] == "queued" and row["attempts"] == 0
+    assert "Offline" in item(store, first)["last_error"]
+
+    await engine.push("acct")  # two more offline tries use up no attempts
+    await engine.push("acct")
+    assert await engine.push("acct") == Counter({"sent": 2})
+    assert engine.online and changes[-1] == {"online": True, "reason": ""}
+    assert len(net.mine()) == 2
+
+
+async def test_rate_limit_waits_retry_after_then_sends(store, engine, net):
+    net.fail("reply", RateLimited("slow down", retry_after=0.05))
+    item_id = queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+
+    assert names(net) == [
+        "get_comment",
+        "list_replies",
+        "reply",
+        "get_comment",
+        "list_replies",
+        "reply",
+    ]
+    assert net.times[3] - net.times[2] >= 0.05
+    assert item(store, item_id)["attempts"] == 1  # the 429 did not count
+    assert len(net.mine()) == 1
+
+
+async def test_rate_limit_storm_without_retry_after_backs_off(store, engine, net):
+    net.fail("get_comment", RateLimited("slow down"), times=FAST.max_attempts * 2)
+    item_id = queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+
+    assert names(net).count("get_comment") == FAST.max_attempts * 2 + 1
+    assert all(b > a for a, b in zip(net.times, net.times[1:], strict=False))
+    assert item(store, item_id)["attempts"] == 1
+
+
+async def test_long_retry_after_ends_the_pass_and_the_item_waits(store, engine, net):
+    net.fail("reply", RateLimited("daily quota used up", retry_after=3600))
+    first, second = queue_reply(store, "c1"), queue_reply(store, "c2")
+
+    assert await engine.push("acct") == Counter({"queued": 1})
+
+    row = item(store, first)
+    assert row["next_attempt_at"] >= in_seconds(3500) and row["attempts"] == 0
+    assert item(store, second)["state"] == "queued"
+    assert await engine.push("acct") == Counter()  # the gate refuses without a request
+    assert names(net) == ["get_comment", "list_replies", "reply"]
+
+
+async def test_rejected_fails_for_good_in_plain_words(store, engine, net):
+    net.fail("reply", Rejected("the reply is longer than 5,000 characters"))
+    item_id, later = queue_reply(store, "c1"), queue_reply(store, "c2")
+
+    assert await engine.push("acct") == Counter({"failed": 1, "sent": 1})
+
+    row = item(store, item_id)
+    assert (row["state"], row["error_kind"]) == ("failed", "permanent")
+    assert "refused the reply" in row["last_error"] and "5,000" in row["last_error"]
+    assert item(store, later)["state"] == "sent"
+
+
+async def test_auth_error_fails_the_item_and_stops_the_push(store, engine, net):
+    net.fail("get_comment", AuthError("the token was revoked"))
+    item_id, later = queue_reply(store, "c1"), queue_reply(store, "c2")
+
+    await engine.push("acct")
+
+    row = item(store, item_id)
+    assert (row["state"], row["error_kind"]) == ("failed", "auth")
+    assert "Sign in again" in row["last_error"]
+    assert item(store, later)["state"] == "queued"
+
+
+async def test_unresolved_unknown_fails_as_unknown_after_its_attempts(store, engine, net):
+    net.fail("reply", OutcomeUnknown("timed out"), applied=False, times=1)
+    net.fail("lookup_write", OutcomeUnknown("timed out"), times=FAST.max_attempts - 1)
+    item_id = queue_reply(store)
+
+    await engine.push("acct")
+
+    row = item(store, item_id)
+    assert (row["state"], row["error_kind"]) == ("failed", "unknown")
+    assert row["attempts"] == FAST.max_attempts
+    assert "could not confirm" in row["last_error"]
+    assert names(net).count("reply") == 1
+
+    store.run_sync(outbox.retry, item_id)  # the user's Retry looks it up before any send
+    assert item(store, item_id)["state"] == "unknown"
+
+
+async def test_failing_reads_give_up_as_retryable(store, engine, net):
+    net.fail("get_comment", NetworkError("502 bad gateway"), times=FAST.max_attempts)
+    item_id = queue_reply(store)
+
+    await engine.push("acct")
+
+    row = item(store, item_id)
+    assert (row["state"], row["error_kind"]) == ("failed", "retryable")
+    assert "reply" not in names(net)
+
+
+async def test_auth_error_during_a_look_up_stays_unknown_for_retry(store, engine, net):
+    item_id = queue_reply(store)
+    store.run_sync(outbox.update, item_id, OutboxState.UNKNOWN)
+    net.fail("lookup_write", AuthError("expired"))
+
+    await engine.push("acct")
+
+    assert (item(store, item_id)["state"], item(store, item_id)["error_kind"]) == (
+        "failed",
+        "unknown",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"), [("deleted", DELETED), ("edited", EDITED), ("answered", ANSWERED)]
+)
+async def test_thread_that_moved_holds_the_reply(store, engine, net, change, reason):
+    if change == "deleted":
+        del net.comments["c1"]
+    elif change == "edited":
+        net.comments["c1"] = comment("c1", version=2, body="Edited: how is it going?")
+    else:
+        net.comments["r9"] = comment("r9", ME, "c1", body="Answered on my phone")
+    item_id = queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"held": 1})
+
+    row = item(store, item_id)
+    assert (row["state"], row["last_error"]) == ("held", reason)
+    assert "reply" not in names(net)
+
+    store.run_sync(outbox.retry, item_id)  # the user confirms: it goes out unchecked
+    net.calls.clear()
+    await engine.push("acct")
+    assert names(net) == ["reply"] and item(store, item_id)["state"] == "sent"
+
+
+async def test_reply_without_expected_version_skips_the_version_check(store, engine, net):
+    net.comments["c1"] = comment("c1", version=5)
+    queue_reply(store, expected_version=None)
+    assert await engine.push("acct") == Counter({"sent": 1})
+
+
+async def test_crash_while_sending_is_recovered_by_look_up(store, hub, net, history):
+    item_id = queue_reply(store)
+    store.run_sync(outbox.claim_due, "acct")  # the previous run died mid-send
+    await net.reply(
+        "p1", "c1", "Going well, thanks!", "markdown", item(store, item_id)["idempotency_key"]
+    )
+    net.calls.clear()
+
+    engine = SyncEngine(store, hub, {"acct": net}, {"acct": ME.name}, backoff=FAST)
+    assert await engine.push("acct") == Counter({"sent": 1})
+
+    assert names(net) == ["lookup_write"]
+    assert len(net.mine()) == 1
+    assert await engine.recover() == 0  # once per engine
+
+
+async def test_cancelled_mid_write_becomes_unknown_and_is_resolved(store, engine, net):
+    net.block = asyncio.Event()
+    item_id = queue_reply(store)
+    task = asyncio.create_task(engine.push("acct"))
+    await until(net, lambda: net.in_flight > 0)
+
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert item(store, item_id)["state"] == "unknown"
+
+    net.block = None
+    assert await engine.push("acct") == Counter({"sent": 1})
+    assert len(net.mine()) == 1
+
+
+async def test_pushes_for_one_account_never_overlap(store, engine, net):
+    net.block = asyncio.Event()
+    ids = [queue_reply(store, "c1"), queue_reply(store, "c2")]
+    tasks = [asyncio.create_task(engine.push("acct")) for _ in range(2)]
+    await until(net, lambda: net.in_flight > 0)
+    net.block.set()
+    await asyncio.gather(*tasks)
+
+    assert net.max_in_flight == 1
+    assert names(net).count("reply") == 2 and len(net.mine()) == 2
+    assert all(item(store, i)["state"] == "sent" for i in ids)
+
+
+async def test_edit_and_delete_name_a_comment_or_the_post(store, engine, net):
+    edit = store.run_sync(
+        lambda db: outbox.enqueue(db, OutboxKind.EDIT, "acct", "Fixed typo", target_remote_id="r5")
+    )
+    delete = store.run_sync(
+        lambda db: outbox.enqueue(db, OutboxKind.DELETE, "acct", "", post_remote_id="p1")
+    )
+
+    assert await engine.push("acct") == Counter({"sent": 2})
+
+    assert net.calls == [("edit", ("comment", "r5", "Fixed typo")), ("delete", ("post", "p1"))]
+    assert item(store, edit)["remote_id"] == "r5" and item(store, delete)["remote_id"] == "p1"
+
+
+async def test_draft_is_published_when_every_target_is_sent(store, hub, net):
+    other = FakeNetwork()
+    engine = SyncEngine(store, hub, {"acct": net, "other": other}, {}, backoff=FAST)
+    draft_id = store.run_sync(drafts.create, "Q3 plans", "We will...", ["acct", "other"])
+    store.run_sync(drafts.set_state, draft_id, DraftState.SCHEDULED, in_seconds(-1))
+
+    assert await promote_due(store, hub) == [draft_id]
+    assert store.run_sync(drafts.get, draft_id)["state"] == "queued"
+
+    await engine.push("acct")
+    assert store.run_sync(drafts.get, draft_id)["state"] == "queued"  # one target to go
+    await engine.push("other")
+    assert store.run_sync(drafts.get, draft_id)["state"] == "published"
+    assert len(net.posts) == len(other.posts) == 1
+    assert await promote_due(store, hub) == []
+
+
+async def test_scheduler_leaves_future_drafts_and_skips_unknown_targets(store, hub):
+    later = store.run_sync(drafts.create, "Later", "...", ["acct"])
+    store.run_sync(drafts.set_state, later, DraftState.SCHEDULED, in_seconds(3600))
+    orphan = store.run_sync(drafts.create, "Orphan", "...", ["gone"])
+    store.run_sync(drafts.set_state, orphan, DraftState.SCHEDULED, in_seconds(-1))
+    partial = store.run_sync(drafts.create, "Partial", "...", ["gone", "acct"])
+    store.run_sync(drafts.set_state, partial, DraftState.SCHEDULED, in_seconds(-1))
+
+    assert await promote_due(store, hub) == [partial]
+
+    assert [store.run_sync(drafts.get, d)["state"] for d in (later, orphan)] == [
+        "scheduled",
+        "scheduled",
+    ]
+    rows = store.run_sync(outbox.list_items)
+    assert [(r["kind"], r["account_id"], r["draft_id"]) for r in rows] == [
+        ("publish", "acct", partial)
+    ]
+
+
+async def test_run_loop_wakes_early_and_recovers_from_offline(store, engine, net, hub):
+    online: list[bool] = []
+    hub.subscribe(
+        lambda name, p: online.append(p["online"]) if name == events.ONLINE_CHANGED else None
+    )
+    hub.subscribe(lambda name, payload: net.poked.set())
+    runner = asyncio.create_task(engine.run(interval=3600))
+    try:
+        await until(net, lambda: "pull_comments" in names(net))  # the first pass is done
+        net.offline = True
+        item_id = queue_reply(store)
+        engine.wake()
+        await until(net, lambda: names(net).count("whoami") >= 3)  # probing while offline
+        assert online == [False] and item(store, item_id)["state"] == "queued"
+        net.offline = False
+        await until(net, lambda: item(store, item_id)["state"] == "sent")
+        assert online == [False, True]
+        assert len(net.mine()) == 1
+    finally:
+        engine.stop()
+        await asyncio.wait_for(runner, 5)
+
+
+async def test_stop_before_the_loop_starts_still_ends_it(engine, net):
+    engine.stop()
+    await asyncio.wait_for(engine.run(interval=3600), 5)
+    assert net.calls == []
