@@ -1,0 +1,331 @@
+"""The ``fireside`` command: no sub-command opens the window; sub-commands serve scripting
+and IT (``sandbox``, ``sync``, ``outbox``, ``doctor``). This is the terminal's composition
+root: it picks the data dir, sets up logging, builds the core and turns every
+:class:`FiresideError` into one sentence on stderr and exit code 2 (no traceback).
+The core and the sandbox server are imported only by the sub-commands that use them, so
+``--help``, ``--version`` and ``doctor`` stay fast and work even if the network stack
+cannot load.
+
+The core never imports Qt or ``ui``: the window is reached only through
+``importlib.import_module("ui.main")`` inside :func:`open_window`, which
+``tests/test_architecture.py`` allows by name and nowhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app import __version__, config, doctor, logs
+from app import events as ev
+from app.errors import FiresideError, UserError
+
+if TYPE_CHECKING:
+    from app.core import Core
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``fireside`` and ``python -m app``; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return int(exc.code or 0)
+    try:
+        data_dir = config.data_dir(args.data_dir)
+    except OSError as exc:
+        return _fail(f"Cannot use the data dir {exc.filename} ({exc.strerror}).")
+    with logs.to_file(data_dir, args.verbose) as log_file:
+        log.info("Fireside %s: %s", __version__, args.command or "window")
+        try:
+            return args.run(args, data_dir, log_file)
+        except FiresideError as exc:
+            log.warning("%s", exc)
+            return _fail(str(exc))
+        except KeyboardInterrupt:
+            return EXIT_INTERRUPTED
+        except Exception as exc:
+            log.exception("unexpected error")
+            print(f"fireside: unexpected error ({type(exc).__name__}: {exc}); "
+                  f"details are in {log_file}.", file=sys.stderr)
+            return EXIT_FAILED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fireside",
+        description="Fireside: offline drafts and a keyboard triage inbox for the comments "
+                    "on your posts. With no command, opens the window.")
+    _add_global_options(parser, suppress=False)
+    parser.add_argument("--version", action="version", version=f"Fireside {__version__}")
+    parser.set_defaults(run=_run_window)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    _add_global_options(common, suppress=True)
+
+    sandbox = commands.add_parser(
+        "sandbox", parents=[common], help="serve the built-in sandbox network",
+        description="Serve the built-in sandbox network (seeded people, posts and comments) "
+                    "on 127.0.0.1 until Ctrl+C, and print its URL and token.")
+    sandbox.add_argument("--port", type=_port, default=8765,
+                         help="TCP port on 127.0.0.1; 0 picks a free one (default: 8765)")
+    sandbox.add_argument("--state-dir", metavar="DIR", type=Path,
+                         help="where the sandbox keeps its data (default: <data dir>/sandbox)")
+    sandbox.add_argument("--token", help="bearer token clients must send (default: the one "
+                                         "kept in the state dir, else a new random one)")
+    sandbox.set_defaults(run=_run_sandbox)
+
+    sync = commands.add_parser(
+        "sync", parents=[common], help="pull new comments and send the outbox",
+        description="Pull new comments for every account, then send what waits in the "
+                    "outbox. Prints progress and a summary; exits 1 if anything failed. "
+                    "With no accounts it runs the built-in sandbox in-process, as the app "
+                    "does.")
+    sync.add_argument("--sandbox-url", metavar="URL",
+                      help="use a sandbox already running (see 'fireside sandbox')")
+    sync.add_argument("--sandbox-token", metavar="TOKEN",
+                      help="the token printed by 'fireside sandbox'")
+    sync.set_defaults(run=_run_sync)
+
+    outbox = commands.add_parser(
+        "outbox", parents=[common], help="list, retry or cancel outgoing items",
+        description="With no ACTION, list what waits to go out, with its state and why. "
+                    "'retry ID' or 'cancel ID' acts on one item.")
+    outbox.add_argument("--all", action="store_true", help="include sent and cancelled items")
+    outbox.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    outbox.set_defaults(run=_run_outbox_list)
+    actions = outbox.add_subparsers(dest="action", metavar="ACTION")
+    for action, text in (("retry", "send a failed or held item again (never a duplicate)"),
+                         ("cancel", "cancel an item that has not been sent")):
+        sub = actions.add_parser(action, parents=[common], help=text,
+                                 description=text[0].upper() + text[1:] + ".")
+        sub.add_argument("item_id", metavar="ID", type=int, help="the item's id (first column)")
+        sub.set_defaults(run=_run_outbox_action)
+
+    doctor = commands.add_parser(
+        "doctor", parents=[common], help="check this installation (for IT and support)",
+        description="Report versions, the data dir, database health, the keyring backend, "
+                    "accounts and the outbox. Never prints a secret. Exits 1 when it finds "
+                    "a problem.")
+    doctor.add_argument("--json", action="store_true", help="print JSON")
+    doctor.set_defaults(run=_run_doctor)
+    return parser
+
+
+def _port(text: str) -> int:
+    port = int(text) if text.isdigit() else -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port (0 to 65535)")
+    return port
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """--data-dir and --verbose, accepted before or after the sub-command. Sub-commands get
+    them with SUPPRESS as default, so they never reset a value given before the command."""
+    parser.add_argument("--data-dir", metavar="DIR",
+                        default=argparse.SUPPRESS if suppress else None,
+                        help="where Fireside keeps its data (default: FIRESIDE_HOME, "
+                             "else the platform's user data dir)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="log debug details, also to stderr")
+
+
+# --- the window -------------------------------------------------------------------------
+
+def open_window(data_dir: Path) -> int:
+    """Start the Qt window; the only place the core reaches ``ui`` (by name, lazily)."""
+    try:
+        window = importlib.import_module("ui.main")
+    except ImportError as exc:
+        if exc.name and not exc.name.startswith(("PySide6", "shiboken6", "ui.main")):
+            raise  # a bug inside ui/, not a missing library: reported as unexpected
+        raise UserError(f"The window cannot start ({exc}); install the Qt runtime libraries "
+                        "listed in README.md, or use a sub-command (fireside --help).") from exc
+    return window.main(data_dir)
+
+
+def _run_window(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
+    return open_window(data_dir)
+
+
+# --- sandbox ----------------------------------------------------------------------------
+
+def _run_sandbox(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
+    from app.sandbox.server import serve_forever
+
+    print("Press Ctrl+C to stop.", flush=True)
+    try:
+        serve_forever(args.state_dir or config.sandbox_state_dir(data_dir), args.port,
+                      args.token)
+    except OSError as exc:
+        raise UserError(f"The sandbox cannot start on port {args.port} "
+                        f"({exc.strerror or exc}); choose another --port, or 0 for a free "
+                        "one.") from exc
+    print("Sandbox stopped.")
+    return EXIT_OK
+
+
+# --- sync -------------------------------------------------------------------------------
+
+def _run_sync(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
+    if bool(args.sandbox_url) != bool(args.sandbox_token):
+        raise UserError("Give --sandbox-url and --sandbox-token together.")
+    return _run_core(data_dir, _sync, start_sandbox=True, sandbox_url=args.sandbox_url,
+                     sandbox_token=args.sandbox_token)
+
+
+async def _sync(core: Core) -> int:
+    """Pull and push every account; progress from core events, totals from the reports."""
+    every_account = await core.accounts()
+    names = {a.id: a.name for a in every_account}
+
+    def show(name: str, payload: dict[str, Any]) -> None:
+        account = names.get(payload.get("account_id"), payload.get("account_id"))
+        if name == ev.SYNC_STARTED:
+            print(f"{account}: pulling…", flush=True)
+        elif name == ev.SYNC_PROGRESS:
+            print(f"{account}: {payload.get('fetched', 0)} comments fetched", flush=True)
+
+    unsubscribe = core.events.subscribe(show)
+    try:
+        reports = await core.engine.sync_all()
+    finally:
+        unsubscribe()
+    skipped = [a for a in every_account if a.id not in core.networks]
+    for account in skipped:
+        print(f"{account.name}: NOT SYNCED: Fireside cannot connect to this "
+              f"{account.network} account yet (no connector, or not signed in).")
+    failures = len(skipped)
+    for report in reports:
+        not_sent = sum(n for state, n in report.outbox.items() if state not in NOT_FAILURES)
+        failures += not_sent + (report.error is not None)
+        pushed = ", ".join(f"{n} {state}" for state, n in sorted(report.outbox.items()))
+        print(f"{names.get(report.account_id, report.account_id)}: "
+              + (f"FAILED: {report.error}" if report.error else "pulled")
+              + f"; outbox: {pushed or 'nothing due'}")
+    sent = sum(r.outbox["sent"] for r in reports)
+    held = sum(r.outbox["held"] for r in reports)
+    print(f"Summary: {_count(len(reports), 'account')} synced, "
+          f"{_count(sum(r.fetched for r in reports), 'comment')} fetched, "
+          f"{_count(sent, 'item')} sent, {_count(failures, 'failure')}"
+          + (f", {held} held for you" if held else "") + ".")
+    if failures or held:
+        print("Run 'fireside outbox' to see why and what to do.")
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+#: Outbox outcomes of a push that are not failures: sent, or held for the user's decision.
+NOT_FAILURES = frozenset({"sent", "held"})
+
+
+# --- outbox -----------------------------------------------------------------------------
+
+#: What each outbox state means, in words a person can act on.
+STATE_REASONS = {
+    "queued": "Waiting to be sent.",
+    "sending": "Being sent now.",
+    "sent": "Sent.",
+    "failed": "Sending failed; retry or cancel it.",
+    "unknown": "May have reached the network; Fireside checks before any resend.",
+    "held": "Held for you: the thread changed; retry to send anyway, or cancel.",
+    "cancelled": "Cancelled.",
+}
+
+
+def outbox_reason(item: dict[str, Any]) -> str:
+    """One plain sentence (or two) on why an item is where it is."""
+    reason = STATE_REASONS.get(item["state"], item["state"])
+    if item.get("last_error") and item["state"] not in ("sent", "cancelled"):
+        reason = f"{reason} Last error: {item['last_error']}"
+    return reason
+
+
+def _run_outbox_list(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
+    async def listing(core: Core) -> int:
+        items = await core.outbox_items(include_sent=args.all)
+        print(_outbox_json(items) if args.json else _outbox_table(items))
+        return EXIT_OK
+
+    return _run_core(data_dir, listing, start_sandbox=False)
+
+
+def _run_outbox_action(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
+    async def act(core: Core) -> int:
+        await core.outbox_action(args.action, args.item_id)
+        print(f"Outbox item {args.item_id}: "
+              f"{'queued again' if args.action == 'retry' else 'cancelled'}.")
+        return EXIT_OK
+
+    return _run_core(data_dir, act, start_sandbox=False)
+
+
+def _outbox_json(items: list[dict[str, Any]]) -> str:
+    fields = ("id", "kind", "state", "account_id", "account_name", "network", "recipient",
+              "title", "body", "attempts", "last_error", "created_at", "updated_at",
+              "sent_at", "remote_id")
+    return json.dumps([{**{f: item.get(f) for f in fields}, "reason": outbox_reason(item)}
+                       for item in items], indent=2, ensure_ascii=False)
+
+
+def _outbox_table(items: list[dict[str, Any]]) -> str:
+    if not items:
+        return "The outbox is empty."
+    rows = [("ID", "STATE", "KIND", "ACCOUNT", "TO", "TEXT", "WHY")]
+    rows += [(str(i["id"]), i["state"], i["kind"], i.get("account_name") or i["account_id"],
+              i.get("recipient") or "-", _snippet(i.get("title") or i.get("body") or ""),
+              outbox_reason(i)) for i in items]
+    widths = [max(len(row[col]) for row in rows) for col in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join([*(cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)), row[-1]])
+        for row in rows)
+
+
+def _snippet(text: str, width: int = 32) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+# --- doctor -----------------------------------------------------------------------------
+
+def _run_doctor(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
+    report = doctor.collect(data_dir, log_file)
+    print(json.dumps(report, indent=2) if args.json else doctor.render_text(report))
+    return EXIT_FAILED if report["problems"] else EXIT_OK
+
+
+# --- shared -----------------------------------------------------------------------------
+
+def _run_core(data_dir: Path, work: Callable[[Core], Coroutine[Any, Any, int]],
+              **open_options: Any) -> int:
+    """Open the core, run one async job on it, and always close it."""
+    from app.core import Core
+
+    async def run() -> int:
+        core = await Core.open(data_dir, **open_options)
+        try:
+            return await work(core)
+        finally:
+            await core.close()
+
+    return asyncio.run(run())
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def _fail(message: str) -> int:
+    print(f"fireside: {message}", file=sys.stderr)
+    return EXIT_ERROR

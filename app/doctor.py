@@ -1,0 +1,161 @@
+"""``fireside doctor``: what IT and support need to know about one installation.
+
+It reports versions, the data dir, the database (schema, integrity, journal mode), the
+keyring backend, the accounts and the outbox, and lists problems in plain words. It only
+reads: the database is opened read-only (a missing one is not created), nothing is
+migrated, and no secret is ever read from the keyring, so none can be printed.
+"""
+
+from __future__ import annotations
+
+import platform
+import sqlite3
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import app
+from app import secrets
+from app.config import database_path
+from app.logs import redact
+from app.store.migrations import LATEST
+
+#: Distributions that may provide Qt, looked up by metadata only (the core never imports Qt).
+QT_DISTRIBUTIONS = ("PySide6-Essentials", "PySide6")
+
+
+def collect(data_dir: Path, log_file: Path | None = None) -> dict[str, Any]:
+    """The full report as plain data (what ``--json`` prints)."""
+    report: dict[str, Any] = {
+        "versions": _versions(),
+        "sqlite": {"library": sqlite3.sqlite_version, "fts5": _has_fts5()},
+        "data_dir": str(data_dir),
+        "log_file": str(log_file) if log_file else None,
+        "database": {},
+        "keyring": _keyring(),
+        "accounts": [],
+        "outbox": {},
+        "problems": [],
+        "warnings": [],
+    }
+    _inspect_database(database_path(data_dir), report)
+    _judge(report)
+    return report
+
+
+def render_text(report: dict[str, Any]) -> str:
+    """The report as ``label: value`` lines, warnings and problems last."""
+    versions, db, ring = report["versions"], report["database"], report["keyring"]
+    lines = [f"{name}: {value or 'not installed'}" for name, value in versions.items()]
+    lines += [
+        f"SQLite library: {report['sqlite']['library']} "
+        f"(FTS5 {'available' if report['sqlite']['fts5'] else 'MISSING'})",
+        f"Data dir: {report['data_dir']}",
+        f"Log file: {report['log_file'] or '-'}",
+        f"Database: {db['path']}" + ("" if db["exists"] else " (not created yet)"),
+    ]
+    if db["exists"]:
+        shown = {key: "unknown (unreadable)" if db[key] is None else db[key]
+                 for key in ("schema_version", "integrity", "journal_mode")}
+        lines += [f"Schema version: {shown['schema_version']} "
+                  f"(this build: {db['latest_schema']})",
+                  f"Integrity check: {shown['integrity']}",
+                  f"Journal mode: {shown['journal_mode']}"]
+    lines.append(f"Keyring: {ring['backend']} "
+                 f"({'usable' if ring['usable'] else 'NOT usable'})")
+    lines.append(f"Accounts: {len(report['accounts']) or 'none'}")
+    for account in report["accounts"]:
+        lines.append(f"  {account['id']} [{account['network']}] {account['base_url']}; "
+                     f"last sync {account['last_sync_at'] or 'never'}"
+                     + (f"; last error: {account['last_sync_error']}"
+                        if account["last_sync_error"] else ""))
+    counts = ", ".join(f"{state} {n}" for state, n in report["outbox"].items())
+    lines.append(f"Outbox: {counts or 'empty'}")
+    lines += [f"WARNING: {text}" for text in report["warnings"]]
+    lines += [f"PROBLEM: {text}" for text in report["problems"]]
+    if not report["problems"]:
+        lines.append("No problems found.")
+    return "\n".join(lines)
+
+
+def _versions() -> dict[str, str | None]:
+    qt = next(filter(None, map(_distribution_version, QT_DISTRIBUTIONS)), None)
+    return {
+        "Fireside": app.__version__,
+        "Python": platform.python_version(),
+        "PySide6 (Qt)": qt,
+        "httpx": _distribution_version("httpx"),
+        "sqlite-utils": _distribution_version("sqlite-utils"),
+        "keyring": _distribution_version("keyring"),
+    }
+
+
+def _distribution_version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _has_fts5() -> bool:
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("CREATE VIRTUAL TABLE probe USING fts5(body)")
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        conn.close()
+    return True
+
+
+def _keyring() -> dict[str, Any]:
+    problem = secrets.backend_problem()
+    return {"backend": secrets.backend_name(), "usable": problem is None, "problem": problem}
+
+
+def _inspect_database(path: Path, report: dict[str, Any]) -> None:
+    db: dict[str, Any] = {"path": str(path), "exists": path.is_file(), "latest_schema": LATEST,
+                          "schema_version": None, "integrity": None, "journal_mode": None}
+    report["database"] = db
+    if not db["exists"]:
+        return
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        db["schema_version"] = conn.execute("PRAGMA user_version").fetchone()[0]
+        db["journal_mode"] = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        db["integrity"] = "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check"))
+        report["accounts"] = [
+            {key: redact(row[key]) if isinstance(row[key], str) else row[key]
+             for key in ("id", "name", "network", "base_url", "last_sync_at",
+                         "last_sync_error")}
+            for row in conn.execute("SELECT * FROM accounts ORDER BY created_at, id")]
+        report["outbox"] = dict(conn.execute(
+            "SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state").fetchall())
+    except sqlite3.DatabaseError as exc:
+        db["error"] = str(exc)
+    finally:
+        conn.close()
+
+
+def _judge(report: dict[str, Any]) -> None:
+    """Fill ``problems`` (Fireside cannot work properly) and ``warnings`` (worth a look)."""
+    db, problems, warnings = report["database"], report["problems"], report["warnings"]
+    if not report["sqlite"]["fts5"]:
+        problems.append("This SQLite library has no FTS5, which Fireside needs for search.")
+    if db.get("error"):
+        problems.append(f"The database cannot be read ({db['error']}); it was left untouched.")
+    if (db["schema_version"] or 0) > LATEST:
+        problems.append(f"The database was written by a newer Fireside (schema "
+                        f"{db['schema_version']}); update Fireside to open it.")
+    if db["integrity"] not in (None, "ok"):
+        problems.append(f"The database fails its integrity check: {db['integrity']}.")
+    if db["journal_mode"] not in (None, "wal"):
+        warnings.append(f"The database is in {db['journal_mode']} mode, not WAL; Fireside "
+                        "switches it to WAL the next time it opens it.")
+    ring = report["keyring"]
+    if not ring["usable"]:
+        real_accounts = [a for a in report["accounts"] if a["network"] != "sandbox"]
+        (problems if real_accounts else warnings).append(ring["problem"])
+    warnings.extend(f"Account {a['id']}: the last sync failed: {a['last_sync_error']}"
+                    for a in report["accounts"] if a["last_sync_error"])
