@@ -31,7 +31,8 @@ DRAFT_TRANSITIONS: dict[DraftState, frozenset[DraftState]] = {
     DraftState.FOR_REVIEW: frozenset({DraftState.DRAFT, DraftState.APPROVED}),
     DraftState.APPROVED: frozenset({DraftState.DRAFT, DraftState.SCHEDULED, DraftState.QUEUED}),
     DraftState.SCHEDULED: frozenset({DraftState.DRAFT, DraftState.QUEUED}),
-    DraftState.QUEUED: frozenset({DraftState.DRAFT, DraftState.PUBLISHED}),
+    # Its outbox items may already be leaving: cancel them in the outbox, not here.
+    DraftState.QUEUED: frozenset({DraftState.PUBLISHED}),
     DraftState.PUBLISHED: frozenset(),
 }
 

@@ -23,7 +23,7 @@ from app.networks.sandbox import SandboxNetwork
 from app.sandbox import SandboxServer
 from app.store import Store, accounts, drafts, outbox
 from app.sync import Backoff, SyncEngine
-from app.sync.sender import ANSWERED, DELETED, EDITED
+from app.sync.sender import HELD_REASONS
 from app.timeutil import in_seconds
 
 pytest_plugins = ["sandbox_fixtures"]
@@ -389,7 +389,9 @@ async def test_thread_moved_meanwhile_holds_the_reply(pusher, synced, sandbox_se
 
     assert await pusher.push(ACCOUNT) == Counter({"held": 3, "sent": 1})
 
-    assert [item(synced, i)["last_error"] for i in ids[:3]] == [DELETED, EDITED, ANSWERED]
+    kinds = ["deleted", "edited", "answered"]
+    assert [item(synced, i)["error_kind"] for i in ids[:3]] == kinds
+    assert [item(synced, i)["last_error"] for i in ids[:3]] == [HELD_REASONS[k] for k in kinds]
     assert sandbox_server.stats()["comments"] == before + 2  # the web answer and ours
     assert_delivered_once(synced, sandbox_server, [untouched])
 

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import FiresideError
@@ -46,6 +47,10 @@ def run(
         if t.cancelled():
             return
         exc = t.exception()
+        if parent is not None and not shiboken6.isValid(parent):
+            if exc is not None:  # the widget that asked is gone: keep the error in the log
+                log.warning("operation failed after its window closed", exc_info=exc)
+            return
         if exc is not None:
             (on_error or (lambda e: show_error(parent, e)))(exc)
         elif on_done is not None:

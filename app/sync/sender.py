@@ -48,15 +48,15 @@ _WHAT = {
     OutboxKind.DELETE: "deletion",
 }
 
-DELETED = "The comment was deleted, so your reply was not sent. Cancel it, or reuse the text."
-EDITED = (
-    "The comment was edited since you wrote your reply. Read it again, then send the "
-    "reply anyway, change it, or cancel it."
-)
-ANSWERED = (
-    "The comment was already answered from this account (perhaps on another device). "
-    "Send yours anyway, or cancel it."
-)
+#: Why a reply is held, by the ``error_kind`` it is held with.
+HELD_REASONS = {
+    "deleted": "The comment was deleted, so your reply was not sent. Cancel it, or reuse "
+    "the text.",
+    "edited": "The comment was edited since you wrote your reply. Read it again, then send "
+    "the reply anyway, change it, or cancel it.",
+    "answered": "The comment was already answered from this account (perhaps on another "
+    "device). Send yours anyway, or cancel it.",
+}
 
 
 @dataclass
@@ -156,27 +156,29 @@ class Sender:
                 return await self._sent(item, remote_id)
             attempt.resolved = True
         if item["kind"] == OutboxKind.REPLY and not item["confirmed"]:
-            reason = await self._thread_moved(account_id, network, item)
-            if reason is not None:
-                return await self._finish(item, OutboxState.HELD, error=reason)
+            moved = await self._thread_moved(account_id, network, item)
+            if moved is not None:
+                return await self._finish(
+                    item, OutboxState.HELD, error=HELD_REASONS[moved], error_kind=moved
+                )
         attempt.writing = True
         return await self._sent(item, await self._write(account_id, network, item))
 
     async def _thread_moved(self, account_id: str, network: Network, item: dict) -> str | None:
-        """Why a reply should wait for the user (comment deleted, edited, answered), or None."""
+        """How the thread moved ("deleted", "edited", "answered"), or None if it did not."""
         target = item["target_remote_id"]
         try:
             comment = await self._call(account_id, network.get_comment, target)
         except NotFound:
-            return DELETED
+            return "deleted"
         if comment.deleted:
-            return DELETED
+            return "deleted"
         expected = item["expected_version"]
         if expected is not None and comment.version != expected:
-            return EDITED
+            return "edited"
         replies = await self._call(account_id, network.list_replies, target)
         if any(r.is_mine and not r.deleted for r in replies):
-            return ANSWERED
+            return "answered"
         return None
 
     async def _write(self, account_id: str, network: Network, item: dict) -> str:

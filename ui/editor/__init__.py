@@ -1,0 +1,1 @@
+"""The offline draft editor: Markdown with preview, autosave, history, publishing."""

@@ -1,0 +1,17 @@
+"""The editor's keys, declared once: the shortcuts, the button tooltips and the '?' help
+all read them from here (through ``ui.actions.registry``)."""
+
+from __future__ import annotations
+
+from ui.actions.registry import Command, Registry
+
+EDITOR = "Draft editor"
+
+EDITOR_COMMANDS: tuple[Command, ...] = (
+    Command("editor.save_version", "Keep this text as a version", EDITOR, ("Ctrl+S",)),
+    Command("editor.publish", "Publish, schedule or send for review…", EDITOR,
+            ("Ctrl+Return", "Ctrl+Enter"), "post"),
+    Command("editor.history", "Version history", EDITOR, ("Ctrl+H",)),
+)
+
+registry = Registry(EDITOR_COMMANDS)

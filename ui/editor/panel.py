@@ -1,0 +1,407 @@
+"""The draft editor panel: title, Markdown body with live preview, per-network length
+counters, a state chip with the allowed transitions, autosave, history and publishing.
+
+Every store or core call goes through ``ui.operations.run``; anything that reads the draft
+from the store (publish, snapshot, state change, restore) first awaits the autosave, so
+the store always sees what is on screen. Keys (while focus is in the panel): Ctrl+S keeps
+a version, Ctrl+Enter opens Publish, Ctrl+H opens the history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QCloseEvent, QHideEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import events as ev
+from app.core import Core
+from app.domain import DraftState
+from app.store import drafts
+from ui.actions.registry import describe_key
+from ui.bridge import CoreBridge
+from ui.editor.autosave import Autosave
+from ui.editor.commands import registry
+from ui.editor.counters import LengthCounters
+from ui.editor.history import HistoryDialog
+from ui.editor.labels import STATE_COLOURS, STATE_LABELS, button_transitions
+from ui.editor.preview import Preview
+from ui.editor.publish_dialog import PublishDialog, PublishRequest, Target
+from ui.inbox.timefmt import exact
+from ui.operations import run
+
+READ_ONLY_STATES = (DraftState.QUEUED, DraftState.PUBLISHED)
+
+PANEL_CSS = """
+QLineEdit#title { font-size: 15pt; font-weight: 600; }
+QLabel#banner { background: palette(alternate-base); border: 1px solid palette(mid);
+                border-radius: 6px; padding: 6px 10px; }
+QLabel#status { color: palette(placeholder-text); }
+QLabel#status[problem="true"] { color: #c8442d; font-weight: 600; }
+"""
+
+
+class EditorPanel(QWidget):
+    """Edits one draft at a time; ``open_draft(id)`` or ``new_draft()`` to start."""
+
+    def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._core = core
+        self._draft: dict | None = None        # stored metadata of the open draft
+        self._names: dict[str, str] = {}       # account id → account name
+        self._loading = False
+        self._announced_title = ""
+        self._publish_dialog: PublishDialog | None = None
+        self.setStyleSheet(PANEL_CSS)
+
+        self.autosave = Autosave(core.store, self._text, self)
+        self.autosave.saved.connect(self._on_saved)
+        self.autosave.failed.connect(lambda error: self._status(f"Not saved yet: {error}. "
+                                                                "Retrying…", problem=True))
+
+        self._pages = QStackedWidget()
+        self._pages.addWidget(self._build_empty_page())
+        self._pages.addWidget(self._build_editor_page())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._pages)
+
+        bridge.draftsChanged.connect(self._reload_state)
+
+    # --- building -------------------------------------------------------------------
+    def _build_empty_page(self) -> QWidget:
+        page = QWidget()
+        text = QLabel("<h3>No draft is open</h3><p>Pick one in the sidebar, or start a new "
+                      "one. Everything you write is saved as you type, even offline.</p>")
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setObjectName("hint")
+        button = QPushButton("&New draft")
+        button.clicked.connect(self.new_draft)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(text)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(2)
+        return page
+
+    def _build_editor_page(self) -> QWidget:
+        page = QWidget()
+        self.title_edit = QLineEdit(objectName="title", placeholderText="Title")
+        self.title_edit.setAccessibleName("Title")
+        self.chip = QLabel(objectName="chip")
+        self.chip.setAccessibleName("State")
+        top = QHBoxLayout()
+        top.addWidget(self.title_edit, 1)
+        top.addWidget(self.chip)
+
+        self._transition_row = QHBoxLayout()
+        self.history_button = self._button("History", "editor.history", self.open_history)
+        self.version_button = self._button("Keep version", "editor.save_version",
+                                           self.save_version)
+        self.publish_button = self._button("Publish…", "editor.publish", self.open_publish)
+        actions = QHBoxLayout()
+        actions.addLayout(self._transition_row)
+        actions.addStretch(1)
+        actions.addWidget(self.history_button)
+        actions.addWidget(self.version_button)
+        actions.addWidget(self.publish_button)
+
+        self.banner = QLabel(objectName="banner", wordWrap=True)
+        self.banner.hide()
+
+        self.body_edit = QPlainTextEdit(objectName="body")
+        self.body_edit.setPlaceholderText("Write in Markdown: **bold**, _italic_, # Heading, "
+                                          "- list, [link](https://…)")
+        self.body_edit.setAccessibleName("Draft text")
+        self.body_edit.setTabChangesFocus(True)
+        self.body_edit.document().setDocumentMargin(10)
+        font = self.body_edit.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.body_edit.setFont(font)
+        self.preview = Preview()
+        splitter = QSplitter()
+        splitter.addWidget(self.body_edit)
+        splitter.addWidget(self.preview)
+        splitter.setChildrenCollapsible(False)
+
+        self.counters = LengthCounters()
+        self.status_label = QLabel(objectName="status")
+        footer = QHBoxLayout()
+        footer.addWidget(self.counters, 1)
+        footer.addWidget(self.status_label)
+
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(footer)
+
+        self.title_edit.textChanged.connect(self._edited)
+        self.body_edit.textChanged.connect(self._edited)
+        for editor in (self.title_edit, self.body_edit):
+            editor.installEventFilter(self)
+        return page
+
+    def _button(self, text: str, command: str, handler: Callable[[], None]) -> QPushButton:
+        """A button and the command's keys (bound on the whole panel) for one action."""
+        action = registry.bind(self, command, handler)
+        button = QPushButton(f"{text}   {describe_key(registry.command(command).keys[0])}")
+        button.setToolTip(action.toolTip())
+        button.clicked.connect(action.trigger)
+        return button
+
+    # --- opening --------------------------------------------------------------------
+    @property
+    def draft_id(self) -> int | None:
+        return None if self._draft is None else self._draft["id"]
+
+    def new_draft(self) -> None:
+        run(self, self._core.new_draft(), on_done=self.open_draft)
+
+    def open_draft(self, draft_id: int) -> None:
+        """Show a draft; unsaved text of the one open before is saved first."""
+        self.autosave.track(None)
+        self._pages.widget(1).setEnabled(False)
+        run(self, self._load(draft_id), on_done=self._show_draft)
+
+    async def _load(self, draft_id: int) -> tuple[dict, dict[str, str]]:
+        draft = await self._core.store.run(drafts.get, draft_id)
+        accounts = await self._core.accounts()
+        return draft, {a.id: a.name for a in accounts}
+
+    def _show_draft(self, loaded: tuple[dict, dict[str, str]]) -> None:
+        draft, self._names = loaded
+        self._loading = True
+        self.title_edit.setText(draft["title"])
+        self.body_edit.setPlainText(draft["body"])
+        self._loading = False
+        self._announced_title = draft["title"]
+        self.autosave.track(draft["id"])
+        self.preview.show_markdown(draft["body"], now=True)
+        self._apply_state(draft)
+        self._pages.setCurrentIndex(1)
+        self._pages.widget(1).setEnabled(True)
+        self._status("")
+        (self.title_edit if not (draft["title"] or draft["body"]) else self.body_edit).setFocus()
+
+    def _reload_state(self) -> None:
+        if self._draft is not None:
+            run(self, self._core.store.run(drafts.get, self._draft["id"]),
+                on_done=self._apply_state)
+
+    def _apply_state(self, draft: dict) -> None:
+        """Show state, transitions, banner, counters; the text on screen is left alone."""
+        self._draft = draft
+        state = DraftState(draft["state"])
+        background, foreground = STATE_COLOURS[state]
+        self.chip.setText(STATE_LABELS[state])
+        self.chip.setStyleSheet(f"background:{background};color:{foreground};"
+                                "border-radius:11px;padding:3px 12px;font-weight:600")
+        self.chip.setToolTip("draft → for review → approved → scheduled → queued → published")
+        self._show_transitions(state)
+        read_only = state in READ_ONLY_STATES
+        self.title_edit.setReadOnly(read_only)
+        self.body_edit.setReadOnly(read_only)
+        self.publish_button.setEnabled(not read_only)
+        banner = _banner(draft, self._target_names(draft))
+        self.banner.setText(banner)
+        self.banner.setVisible(bool(banner))
+        self._update_counters()
+
+    def _show_transitions(self, state: DraftState) -> None:
+        had_focus = False
+        while self._transition_row.count():
+            button = self._transition_row.takeAt(0).widget()
+            had_focus = had_focus or button.hasFocus()
+            button.deleteLater()
+        if had_focus:      # the pressed button is going away: keep the keyboard in the text
+            self.body_edit.setFocus()
+        for target, label in button_transitions(state):
+            button = QPushButton(label)
+            button.clicked.connect(lambda _=False, t=target: self.change_state(t))
+            self._transition_row.addWidget(button)
+
+    # --- typing ---------------------------------------------------------------------
+    def _text(self) -> tuple[str, str]:
+        return self.title_edit.text(), self.body_edit.toPlainText()
+
+    def _edited(self) -> None:
+        if self._loading:
+            return
+        self.autosave.touch()
+        self.preview.show_markdown(self.body_edit.toPlainText())
+        self._update_counters()
+
+    def _targets(self) -> list[str]:
+        connected = self._core.capabilities()
+        chosen = [a for a in (self._draft or {}).get("targets", []) if a in connected]
+        return chosen or list(connected)
+
+    def _target_names(self, draft: dict) -> list[str]:
+        return [self._names.get(a, a) for a in draft.get("targets", [])]
+
+    def _update_counters(self) -> None:
+        capabilities = self._core.capabilities()
+        self.counters.show_counts(len(self.body_edit.toPlainText()), [
+            (self._names.get(a, capabilities[a].display_name), capabilities[a].post_max_chars)
+            for a in self._targets()])
+
+    def _on_saved(self, draft_id: int, _changed: bool) -> None:
+        if draft_id != self.draft_id:
+            return
+        self._status(f"Saved {time.strftime('%H:%M:%S')}")
+        if self.title_edit.text() != self._announced_title:
+            self._announced_title = self.title_edit.text()
+            self._announce()
+
+    def _status(self, text: str, *, problem: bool = False) -> None:
+        self.status_label.setText(text)
+        self.status_label.setProperty("problem", problem)
+        self.status_label.style().polish(self.status_label)
+
+    def _announce(self) -> None:
+        """Tell the rest of the app (drafts list) that this draft changed."""
+        self._core.events.emit(ev.DRAFTS_CHANGED, draft_id=self.draft_id)
+
+    def flush(self) -> asyncio.Task | None:
+        """Save unsaved text now; await the task before closing the core."""
+        return self.autosave.flush()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if event.type() == QEvent.Type.FocusOut:
+            self.autosave.flush()
+        return super().eventFilter(watched, event)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # Qt override
+        self.autosave.flush()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
+        self.autosave.flush()
+        super().closeEvent(event)
+
+    # --- actions --------------------------------------------------------------------
+    def save_version(self) -> None:
+        """Ctrl+S: keep the text as it is now as a named version."""
+        if self._draft is not None:
+            run(self, self._snapshot(self._draft["id"]),
+                on_done=lambda _: self._status(f"Version kept {time.strftime('%H:%M')}"))
+
+    async def _snapshot(self, draft_id: int) -> None:
+        await self.autosave.save_now()
+        await self._core.store.run(drafts.snapshot, draft_id, "manual")
+
+    def change_state(self, state: DraftState) -> None:
+        if self._draft is not None:
+            run(self, self._change_state(self._draft["id"], state), on_done=self._state_changed)
+
+    async def _change_state(self, draft_id: int, state: DraftState) -> dict:
+        await self.autosave.save_now()
+        await self._core.store.run(drafts.set_state, draft_id, state)
+        return await self._core.store.run(drafts.get, draft_id)
+
+    def _state_changed(self, draft: dict) -> None:
+        self._apply_state(draft)
+        self._announce()
+        if self._publish_dialog is not None:
+            self._publish_dialog.set_draft_state(DraftState(draft["state"]))
+
+    def open_publish(self) -> None:
+        """Ctrl+Enter: choose accounts and a time (or review) in the publish dialog."""
+        if self._draft is None or DraftState(self._draft["state"]) in READ_ONLY_STATES:
+            return
+        self.autosave.flush()
+        capabilities = self._core.capabilities()
+        targets = [Target(a, self._names.get(a, c.display_name), c.post_max_chars)
+                   for a, c in capabilities.items()]
+        dialog = PublishDialog(self.title_edit.text(), targets, self._draft["targets"],
+                               len(self.body_edit.toPlainText()),
+                               state=DraftState(self._draft["state"]), parent=self)
+        dialog.publishRequested.connect(self._publish)
+        dialog.stateRequested.connect(self.change_state)
+        dialog.finished.connect(self._publish_closed)
+        self._publish_dialog = dialog
+        dialog.open()
+
+    def _publish_closed(self) -> None:
+        if self._publish_dialog is not None:
+            self._publish_dialog.deleteLater()
+        self._publish_dialog = None
+
+    def _publish(self, request: PublishRequest) -> None:
+        if self._draft is not None:
+            run(self, self._do_publish(self._draft["id"], request), on_done=self._published)
+
+    async def _do_publish(self, draft_id: int, request: PublishRequest) -> dict:
+        await self.autosave.save_now()
+        await self._core.publish(draft_id, request.account_ids, when=request.when)
+        return await self._core.store.run(drafts.get, draft_id)
+
+    def _published(self, draft: dict) -> None:
+        self._apply_state(draft)
+        if self._publish_dialog is not None:
+            self._publish_dialog.accept()
+        names = ", ".join(self._target_names(draft))
+        self._status(f"Scheduled for {exact(draft['scheduled_at'])}"
+                     if draft["scheduled_at"] else f"Queued for {names}")
+
+    def open_history(self) -> None:
+        """Ctrl+H: versions of this draft, the diff to the current text, and restore."""
+        if self._draft is not None:
+            run(self, self._versions(self._draft["id"]), on_done=self._show_history)
+
+    async def _versions(self, draft_id: int) -> list[dict]:
+        await self.autosave.save_now()
+        return await self._core.store.run(drafts.versions, draft_id)
+
+    def _show_history(self, versions: list[dict]) -> None:
+        title, body = self._text()
+        dialog = HistoryDialog(versions, title, body, self)
+        dialog.restoreRequested.connect(self.restore_version)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def restore_version(self, version_id: int) -> None:
+        if self._draft is not None:
+            run(self, self._restore(self._draft["id"], version_id), on_done=self._restored)
+
+    async def _restore(self, draft_id: int, version_id: int) -> tuple[dict, dict[str, str]]:
+        await self.autosave.save_now()
+        await self._core.store.run(drafts.restore, draft_id, version_id)
+        return await self._load(draft_id)
+
+    def _restored(self, loaded: tuple[dict, dict[str, str]]) -> None:
+        self._show_draft(loaded)
+        self._announce()
+        self._status("Restored. The text it replaced is kept in History.")
+
+
+def _banner(draft: dict, target_names: list[str]) -> str:
+    """One sentence under the toolbar saying what the state means and what to do next."""
+    state = DraftState(draft["state"])
+    where = ", ".join(target_names) or "your accounts"
+    return {
+        DraftState.FOR_REVIEW: "Waiting for review. Approve it to publish, or return it to "
+                               "draft for changes.",
+        DraftState.APPROVED: "Approved. Press Ctrl+Enter to publish it or pick a time.",
+        DraftState.SCHEDULED: f"Scheduled for {exact(draft['scheduled_at'])} (your time) "
+                              f"to {where}.",
+        DraftState.QUEUED: f"Queued for {where}: it goes out with the next sync. To change "
+                           "or cancel it, use the Outbox.",
+        DraftState.PUBLISHED: f"Published {exact(draft['published_at'])}. This text "
+                              "is now read-only.",
+    }.get(state, "")

@@ -1,0 +1,146 @@
+"""The outbox as a Qt table model: one row per item, what needs the person first.
+
+Rows come from ``Core.outbox_items`` (one query); the view is handed them in chunks
+through ``canFetchMore``/``fetchMore`` so a long history of sent items costs nothing until
+someone scrolls to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from app.domain import OutboxKind, OutboxState
+from ui.outbox.reasons import Reason, explain
+
+CHUNK = 200
+COLUMNS = ("State", "What", "To", "Network", "Tries", "Why")
+WHY = COLUMNS.index("Why")
+ITEM_ROLE = Qt.ItemDataRole.UserRole
+
+STATE_LABELS = {
+    OutboxState.QUEUED: "Queued",
+    OutboxState.SENDING: "Sending",
+    OutboxState.SENT: "Sent",
+    OutboxState.FAILED: "Failed",
+    OutboxState.UNKNOWN: "Checking",
+    OutboxState.HELD: "Held",
+    OutboxState.CANCELLED: "Cancelled",
+}
+STATE_COLOURS = {
+    OutboxState.FAILED: "#c8442d",
+    OutboxState.HELD: "#b26a00",
+    OutboxState.UNKNOWN: "#6a4bc4",
+    OutboxState.SENT: "#2f8a4c",
+}
+#: Items that need the person come first, then those on their way, then the finished.
+ORDER = {OutboxState.HELD: 0, OutboxState.FAILED: 0, OutboxState.UNKNOWN: 1,
+         OutboxState.SENDING: 1, OutboxState.QUEUED: 1, OutboxState.SENT: 2,
+         OutboxState.CANCELLED: 2}
+
+Index = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()
+
+
+def what(item: dict) -> str:
+    text = " ".join((item.get("title") or item.get("body") or "").split())
+    kind = {OutboxKind.REPLY: "Reply", OutboxKind.PUBLISH: "Post", OutboxKind.EDIT: "Edit",
+            OutboxKind.DELETE: "Delete"}[OutboxKind(item["kind"])]
+    return f"{kind}: {text[:80]}" if text else kind
+
+
+def recipient(item: dict) -> str:
+    if item["kind"] == OutboxKind.REPLY:
+        return item.get("recipient") or "—"
+    return "New post" if item["kind"] == OutboxKind.PUBLISH else "Your post"
+
+
+def describe(item: dict) -> str:
+    """The item as a phrase: "your reply to Dana Reyes", "the post “Q3 plans” on Sandbox"."""
+    network = item.get("account_name") or item["account_id"]
+    if item["kind"] == OutboxKind.REPLY:
+        who = item.get("recipient")
+        return f"your reply to {who}" if who else f"your reply on {network}"
+    text = what(item).partition(": ")[2]
+    kind = "post" if item["kind"] == OutboxKind.PUBLISH else str(item["kind"])
+    return f"the {kind} “{text}” on {network}" if text else f"the {kind} on {network}"
+
+
+class OutboxModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._items: list[dict] = []
+        self._reasons: list[Reason] = []
+        self._shown = 0
+
+    def set_items(self, items: list[dict]) -> None:
+        self.beginResetModel()
+        self._items = sorted(items, key=lambda i: (ORDER[OutboxState(i["state"])], -i["id"]))
+        self._reasons = [explain(i) for i in self._items]
+        self._shown = min(CHUNK, len(self._items))
+        self.endResetModel()
+
+    def item(self, row: int) -> dict:
+        return self._items[row]
+
+    def reason(self, row: int) -> Reason:
+        return self._reasons[row]
+
+    def row_of(self, item_id: int) -> int | None:
+        """The row showing ``item_id``, fetching further chunks if it is further down."""
+        for row, item in enumerate(self._items):
+            if item["id"] == item_id:
+                while row >= self._shown:
+                    self.fetchMore(QModelIndex())
+                return row
+        return None
+
+    # --- Qt model -------------------------------------------------------------------
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else self._shown
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._shown < len(self._items)
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid():
+            return
+        more = min(CHUNK, len(self._items) - self._shown)
+        if more <= 0:
+            return
+        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
+        self._shown += more
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self._shown:
+            return None
+        item, reason = self._items[index.row()], self._reasons[index.row()]
+        state = OutboxState(item["state"])
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (STATE_LABELS[state], what(item), recipient(item),
+                    item.get("account_name") or item["account_id"], str(item["attempts"]),
+                    reason.headline)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return reason.text if column == WHY else item.get("body") if column == 1 else None
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and state in STATE_COLOURS:
+            return QColor(STATE_COLOURS[state])
+        if role == Qt.ItemDataRole.FontRole and reason.needs_you and column in (0, WHY):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == ITEM_ROLE:
+            return item
+        return None

@@ -1,0 +1,264 @@
+"""The outbox view: everything written and not yet sent (or, on request, sent), each item's
+state and, in plain words, why it waits or failed; edit or cancel an item before it leaves,
+retry a failure or send a held reply anyway.
+
+Keys while the list has the keyboard: R retry / send anyway, E edit, Delete cancel. While
+editing: Ctrl+S saves the text, Escape discards the edit. The list refreshes itself on
+``bridge.outboxChanged``; every change goes through ``Core.outbox_action``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core import Core
+from app.domain import OutboxState
+from app.store.outbox import EDITABLE
+from ui.bridge import CoreBridge
+from ui.operations import run
+from ui.outbox.commands import registry
+from ui.outbox.model import OutboxModel, describe
+
+RETRYABLE = (OutboxState.FAILED, OutboxState.HELD)
+REFRESH_MS = 100
+#: State, What, To, Network, Tries; Why takes the rest.
+COLUMN_WIDTHS = (90, 280, 130, 100, 50)
+
+
+class OutboxPanel(QWidget):
+    """The outbox list with a detail pane for the selected item."""
+
+    def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._core = core
+        self._editing: int | None = None       # id of the item whose text is being edited
+        self.model = OutboxModel(self)
+
+        self.summary = QLabel(objectName="hint")
+        self.show_sent = QCheckBox("Show sent and cancelled")
+        self.show_sent.toggled.connect(self.refresh)
+        title = QLabel("Outbox", objectName="pageTitle")
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addWidget(self.summary, 1)
+        header.addWidget(self.show_sent)
+
+        self._list_pages = QStackedWidget()
+        self._list_pages.addWidget(self._build_table())
+        empty = QLabel("Nothing is waiting to go out. Replies and posts you queue wait here, "
+                       "even offline, until they are sent.", objectName="hint")
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setWordWrap(True)
+        self._list_pages.addWidget(empty)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self._list_pages)
+        self._detail = self._build_detail()
+        splitter.addWidget(self._detail)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([320, 240])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(splitter, 1)
+        self.setFocusProxy(self.table)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        bridge.outboxChanged.connect(self._refresh_timer.start)
+        self._show_selected()
+        self.refresh()
+
+    # --- building -------------------------------------------------------------------
+    def _build_table(self) -> QTableView:
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Outbox items")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._show_selected)
+        self.model.modelReset.connect(self._show_selected)
+        context = Qt.ShortcutContext.WidgetShortcut
+        registry.bind(self.table, "outbox.retry", self.retry_selected, context)
+        registry.bind(self.table, "outbox.edit", self.edit_selected, context)
+        registry.bind(self.table, "outbox.cancel", self.cancel_selected, context)
+        return self.table
+
+    def _build_detail(self) -> QWidget:
+        detail = QWidget()
+        self.reason = QLabel(wordWrap=True)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reason.setAccessibleName("Why")
+        self.body = QPlainTextEdit(readOnly=True)
+        self.body.setAccessibleName("Text")
+        self.body.setTabChangesFocus(True)
+        registry.bind(self.body, "outbox.save_edit", self.save_edit,
+                      Qt.ShortcutContext.WidgetShortcut)
+        registry.bind(self.body, "outbox.discard_edit", self.discard_edit,
+                      Qt.ShortcutContext.WidgetShortcut)
+
+        self.retry_button = self._button("Retry", "outbox.retry", self.retry_selected)
+        self.edit_button = self._button("Edit", "outbox.edit", self.edit_selected)
+        self.save_button = self._button("Save text", "outbox.save_edit", self.save_edit)
+        self.discard_button = self._button("Discard edit", "outbox.discard_edit",
+                                           self.discard_edit)
+        self.cancel_button = self._button("Cancel it", "outbox.cancel", self.cancel_selected)
+        buttons = QHBoxLayout()
+        for button in (self.retry_button, self.edit_button, self.save_button,
+                       self.discard_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(detail)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.body, 1)
+        layout.addLayout(buttons)
+        return detail
+
+    def _button(self, text: str, command: str, handler: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text)
+        keys = registry.command(command).key_text
+        button.setToolTip(f"{registry.command(command).label} ({keys})")
+        button.clicked.connect(handler)
+        return button
+
+    # --- showing --------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the items from the core (also runs on every outboxChanged)."""
+        run(self, self._core.outbox_items(self.show_sent.isChecked()), on_done=self._show_items)
+
+    def _show_items(self, items: list[dict]) -> None:
+        selected = self._selected()
+        row = self.table.currentIndex().row()
+        self.model.set_items(items)
+        self._list_pages.setCurrentIndex(0 if items else 1)
+        self._detail.setVisible(bool(items))
+        needs_you = sum(self.model.reason(r).needs_you for r in range(len(items)))
+        waiting = sum(i["state"] in ("queued", "sending", "unknown") for i in items)
+        self.summary.setText(" · ".join(part for part in (
+            f"{needs_you} need{'s' * (needs_you == 1)} you" if needs_you else "",
+            f"{waiting} on the way" if waiting else "") if part))
+        again = self.model.row_of(selected["id"]) if selected else None
+        if again is None and items:
+            again = min(max(row, 0), self.model.rowCount() - 1)
+        if again is not None:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(again, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _selected(self) -> dict | None:
+        index = self.table.currentIndex()
+        return self.model.item(index.row()) if index.isValid() else None
+
+    def _show_selected(self) -> None:
+        item = self._selected()
+        if self._editing is not None and (item is None or item["id"] == self._editing):
+            if item is not None:
+                self._show_buttons(item)      # a refresh: keep the text being edited
+            return
+        self._editing = None
+        self.body.setReadOnly(True)
+        if item is None:
+            self.reason.setText("")
+            self.body.setPlainText("")
+        else:
+            reason = self.model.reason(self.table.currentIndex().row())
+            colour = "#c8442d" if reason.needs_you else "palette(text)"
+            self.reason.setStyleSheet(f"color:{colour}")
+            self.reason.setText(f"<b>{html.escape(reason.headline)}</b> "
+                                f"{html.escape(reason.advice)}")
+            self.body.setPlainText(item["body"] or "")
+        self._show_buttons(item)
+
+    def _show_buttons(self, item: dict | None) -> None:
+        state = OutboxState(item["state"]) if item else None
+        editing = self._editing is not None
+        self.retry_button.setText("Send anyway" if state is OutboxState.HELD else "Retry")
+        self.retry_button.setEnabled(state in RETRYABLE and not editing)
+        self.edit_button.setVisible(not editing)
+        self.edit_button.setEnabled(state in EDITABLE)
+        self.save_button.setVisible(editing)
+        self.discard_button.setVisible(editing)
+        self.cancel_button.setEnabled(state in EDITABLE and not editing)
+
+    # --- actions --------------------------------------------------------------------
+    def _act(self, action: str, item_id: int, body: str | None = None) -> None:
+        run(self, self._core.outbox_action(action, item_id, body))
+
+    def retry_selected(self) -> None:
+        item = self._selected()
+        if item is not None and item["state"] in RETRYABLE and self._editing is None:
+            self._act("retry", item["id"])
+
+    def edit_selected(self) -> None:
+        item = self._selected()
+        if item is None or item["state"] not in EDITABLE:
+            return
+        self._editing = item["id"]
+        self.body.setReadOnly(False)
+        self.body.setFocus()
+        self._show_buttons(item)
+
+    def save_edit(self) -> None:
+        if self._editing is not None:
+            item_id, body = self._editing, self.body.toPlainText()
+            run(self, self._core.outbox_action("edit", item_id, body),
+                on_done=lambda _: self._stop_editing())
+
+    def discard_edit(self) -> None:
+        self._stop_editing()
+        self._show_selected()
+
+    def _stop_editing(self) -> None:
+        """Leave edit mode; the text shown stays until the refresh brings the stored one."""
+        self._editing = None
+        self.body.setReadOnly(True)
+        self._show_buttons(self._selected())
+        self.table.setFocus()
+
+    def cancel_selected(self) -> None:
+        item = self._selected()
+        if item is None or item["state"] not in EDITABLE or self._editing is not None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Cancel it?",
+                          f"Cancel {describe(item)}? It will not be sent.", parent=self)
+        keep = box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
+        drop = box.addButton("Cancel it", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.finished.connect(lambda _: box.clickedButton() is drop
+                             and self._act("cancel", item["id"]))
+        box.finished.connect(box.deleteLater)
+        box.open()
