@@ -97,12 +97,19 @@ def upsert_posts(db: sqlite_utils.Database, account_id: str, posts: list[RemoteP
 
 
 def list_posts(db: sqlite_utils.Database) -> list[dict]:
-    """Posts with their open-comment counts, newest first, for the sidebar."""
+    """Posts with their open-comment counts, newest first, for the sidebar.
+
+    The counts come from one grouped pass over the open comments (``ix_comments_inbox``
+    covers it); a count per post as a correlated subquery was planned on the same index
+    and re-read every open comment once per post (minutes at 2,000 posts).
+    """
     return list(
         db.query("""
         SELECT p.id, p.title, p.account_id, a.network, p.created_at,
-               (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.is_mine = 0
-                  AND c.deleted = 0 AND c.answered = 0 AND c.triage_state = 'open') AS open
+               COALESCE(n.open, 0) AS open
         FROM posts p JOIN accounts a ON a.id = p.account_id
+        LEFT JOIN (SELECT c.post_id, COUNT(*) AS open FROM comments c
+                   WHERE c.is_mine = 0 AND c.deleted = 0 AND c.answered = 0
+                     AND c.triage_state = 'open' GROUP BY c.post_id) n ON n.post_id = p.id
         WHERE p.deleted = 0 ORDER BY p.created_at DESC""")
     )

@@ -105,6 +105,9 @@ def _v1_core(db: sqlite_utils.Database) -> None:
         CREATE INDEX ix_comments_created ON comments(created_at);
         CREATE INDEX ix_comments_snoozed ON comments(snoozed_until) WHERE triage_state = 'snoozed';
         CREATE INDEX ix_comments_author ON comments(author_id);
+        CREATE INDEX ix_comments_inbox ON comments(
+            triage_state, answered, is_question, mentions_me, created_at, post_id, is_mine,
+            deleted) WHERE is_mine = 0 AND deleted = 0;
     """)
     db["drafts"].create(
         {
@@ -184,7 +187,8 @@ def _v2_search_and_undo(db: sqlite_utils.Database) -> None:
     """FTS5 over comments, posts and drafts; a triage log so the last action can be undone."""
     db.executescript("""
         CREATE VIRTUAL TABLE comments_fts USING fts5(
-            body_text, content='comments', content_rowid='id', tokenize='unicode61');
+            body_text, content='comments', content_rowid='id', tokenize='unicode61',
+            prefix='2 3');
         CREATE TRIGGER comments_fts_ai AFTER INSERT ON comments BEGIN
             INSERT INTO comments_fts(rowid, body_text) VALUES (new.id, new.body_text);
         END;

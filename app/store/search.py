@@ -11,27 +11,42 @@ from app.store.comments import LIST_COLUMNS, LIST_JOINS
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+#: A last word shorter than this is matched whole, not as a prefix: "t*" matches nearly
+#: every comment, costs hundreds of milliseconds and helps nobody.
+MIN_PREFIX = 2
+#: Relevance is ranked among this many newest matches, so a common word stays fast (bm25
+#: is computed per match). Rare words have fewer matches and are ranked over all of them.
+RANK_WINDOW = 2000
+
+
 def fts_query(text: str) -> str | None:
     """User text to a safe FTS5 query: every word must appear, the last one as a prefix."""
     words = _WORD.findall(text)
     if not words:
         return None
     quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
+    if len(words[-1]) >= MIN_PREFIX:
+        quoted[-1] += "*"
     return " ".join(quoted)
 
 
 def search_comments(db: sqlite_utils.Database, text: str, limit: int = 200) -> list[dict]:
+    """Best matches first, among the newest ``RANK_WINDOW`` matches (FTS5 walks its doclists
+    newest-first for ``ORDER BY rowid DESC`` and stops early; bm25 runs on those only).
+    Deleted comments are dropped inside the window, so they never use up the ``limit``."""
     query = fts_query(text)
     if query is None:
         return []
     return list(
         db.query(
             f"""SELECT {LIST_COLUMNS} {LIST_JOINS}
-        JOIN (SELECT rowid, rank FROM comments_fts WHERE comments_fts MATCH ?
+        JOIN (SELECT rowid, rank FROM (
+                SELECT f.rowid, f.rank FROM comments_fts f JOIN comments live
+                  ON live.id = f.rowid AND live.deleted = 0
+                WHERE comments_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?)
               ORDER BY rank LIMIT ?) hit ON hit.rowid = c.id
-        WHERE c.deleted = 0 ORDER BY hit.rank""",
-            [query, limit],
+        ORDER BY hit.rank""",
+            [query, RANK_WINDOW, limit],
         )
     )
 

@@ -1,0 +1,154 @@
+"""The app as a person starts it: a subprocess, timed to the first painted inbox, with its
+peak memory.
+
+The real window runs ``python -m app --data-dir DIR`` under ``QT_QPA_PLATFORM=offscreen``
+with ``FIRESIDE_BENCH_EXIT_AFTER_PAINT=1``; ``ui/bench_hook.py`` prints one line when the
+inbox list first paints with rows, and quits. Start-up time is measured here, from just
+before the process is spawned to that line (interpreter start, imports, opening the store,
+building the window, the first paint). Peak RSS comes from the kernel when the child exits
+(``os.wait4``), or from psutil's peak working set on Windows.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+MARKER = "fireside-bench: inbox painted"
+HOOK_ENV = "FIRESIDE_BENCH_EXIT_AFTER_PAINT"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class AppRun:
+    """One start of the app: seconds to the first painted inbox, peak RSS, what ran."""
+
+    start_s: float | None
+    peak_rss_mb: float | None
+    command: str
+    note: str = ""
+
+
+def launch_mode() -> str:
+    """How to start the app: ``app`` (ui/main.py calls the hook itself), ``launcher`` (the
+    window exists; bench.launch_app wires the hook in) or ``core`` (no window yet)."""
+    main = REPO / "ui" / "main.py"
+    if not main.exists():
+        return "core"
+    return "app" if "bench_hook" in main.read_text(encoding="utf-8") else "launcher"
+
+
+def app_command(data_dir: Path, mode: str) -> list[str]:
+    module = {
+        "app": ["app", "--data-dir"],
+        "launcher": ["bench.launch_app"],
+        "core": ["bench.core_probe"],
+    }[mode]
+    return [sys.executable, "-m", *module, str(data_dir)]
+
+
+def drop_os_caches() -> None:
+    """Empty Linux's page cache (root only) so the next start reads the store from disk,
+    as after a reboot. Other processes on the machine get slower for a moment."""
+    os.sync()
+    Path("/proc/sys/vm/drop_caches").write_text("1\n", encoding="ascii")
+
+
+def _environment(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "QT_QPA_PLATFORM": "offscreen",
+            HOOK_ENV: "1",
+            "FIRESIDE_HOME": str(data_dir),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+        }
+    )
+    return env
+
+
+def _peak_rss_windows(pid: int, stop: threading.Event, out: list[float]) -> None:
+    """Windows has no wait4: poll the peak working set until the process ends."""
+    try:
+        proc = psutil.Process(pid)
+        while not stop.is_set():
+            info = proc.memory_info()
+            out.append(float(getattr(info, "peak_wset", info.rss)))
+            stop.wait(0.01)
+    except psutil.Error:
+        return
+
+
+def _wait(proc: subprocess.Popen, timeout: float) -> float | None:
+    """Reap the child (killing it after ``timeout``); its peak RSS in bytes if known."""
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline and not hasattr(os, "wait4"):
+        time.sleep(0.01)
+    if not hasattr(os, "wait4"):
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        return None
+    killer = threading.Timer(timeout, proc.kill)
+    killer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        killer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss is in kilobytes on Linux and bytes on macOS.
+    return usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+
+
+def start_app(data_dir: Path, mode: str, timeout: float = 60.0) -> AppRun:
+    """Start the app once on ``data_dir``; None values mean it never painted."""
+    command = app_command(data_dir, mode)
+    peaks: list[float] = []
+    stop = threading.Event()
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=_environment(data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watcher = None
+    if not hasattr(os, "wait4"):
+        watcher = threading.Thread(target=_peak_rss_windows, args=(proc.pid, stop, peaks))
+        watcher.start()
+    painted = None
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    try:
+        for line in proc.stdout:  # type: ignore[union-attr]
+            if line.startswith(MARKER):
+                painted = time.perf_counter() - started
+                break
+    finally:
+        timer.cancel()
+    peak = _wait(proc, 15.0)
+    stop.set()
+    if watcher is not None:
+        watcher.join()
+        peak = max(peaks) if peaks else None
+    errors = proc.stderr.read() if proc.stderr else ""  # type: ignore[union-attr]
+    note = (
+        ""
+        if painted is not None
+        else f"never painted (exit {proc.returncode}): {errors.strip()[-600:]}"
+    )
+    if painted is not None and proc.returncode not in (0, None):
+        how = (
+            f"signal {-proc.returncode}" if proc.returncode < 0 else f"exit code {proc.returncode}"
+        )
+        note = f"painted; the process then ended with {how}"
+    return AppRun(painted, None if peak is None else peak / 2**20, " ".join(command[1:]), note)

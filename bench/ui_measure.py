@@ -1,0 +1,73 @@
+"""The Qt side of "next item", in this process under the offscreen platform.
+
+Measures what happens after the store has answered: the inbox model's ``data()`` for the
+next row (with ``fetchMore`` when the loaded rows run out) and the thread pane's work
+(rendering the chain and replies to HTML and putting it in the browser). Imports the
+colleague's ``ui`` code lazily; if it is missing or changed shape, returns a note instead.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from app.domain import InboxView
+from app.store import Store, comments
+from bench.measure import Timings, timed
+
+
+@dataclass
+class UiResult:
+    timings: Timings = field(default_factory=Timings)
+    note: str = ""
+
+
+def _application():
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+def _walk_model(store: Store, out: Timings, rows: int) -> None:
+    from PySide6.QtCore import QModelIndex, Qt
+
+    from ui.inbox.model import ROW_ROLE, InboxModel
+
+    model = InboxModel(store.reader)
+    model.show_view(InboxView.NEEDS_REPLY)
+
+    def next_row(row: int) -> None:
+        if row >= model.rowCount() and model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+        index = model.index(row)
+        model.data(index, ROW_ROLE)
+        model.data(index, Qt.ItemDataRole.DisplayRole)
+
+    for row in range(rows):
+        out.add("model:data", timed(lambda r=row: next_row(r)))
+
+
+def _render_threads(store: Store, ids: list[int], out: Timings) -> None:
+    from ui.thread.browser import SafeBrowser
+    from ui.thread.render import ThreadRenderer
+
+    browser = SafeBrowser()
+    browser.resize(700, 900)
+    renderer = ThreadRenderer(browser.palette())
+    db = store.reader()
+    for cid in ids:
+        chain, replies = comments.thread_chain(db, cid), comments.replies_to(db, cid)
+        out.add("render", timed(lambda c=chain, r=replies: browser.setHtml(renderer.page(c, r))))
+
+
+def measure_ui(store: Store, ids: list[int], rows: int = 250) -> UiResult:
+    """Model data() per next row (crossing page boundaries) and thread rendering."""
+    result = UiResult()
+    try:
+        _application()
+        _walk_model(store, result.timings, rows)
+        _render_threads(store, ids, result.timings)
+    except (ImportError, AttributeError, TypeError) as exc:
+        result.note = f"ui measurements skipped ({type(exc).__name__}: {exc})"
+    return result

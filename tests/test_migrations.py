@@ -1,0 +1,333 @@
+"""Schema migrations: from every earlier version to LATEST without losing a row, a backup
+first, and files that are too new or damaged refused and left byte for byte as they were."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fixtures.schema_builds import build, connect, snapshot
+
+from app.domain import InboxView, OutboxState, TriageState
+from app.errors import StoreCorrupt, StoreTooNew
+from app.store import Store, comments, outbox, search, triage
+from app.store import db as store_db
+from app.store.db import ALWAYS_CHECKED, migrate, open_database, schema_version
+from app.store.migrations import LATEST, MIGRATIONS
+
+EARLIER = list(range(1, LATEST))
+
+
+def files_in(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def backup_of(path: Path) -> Path:
+    return path.with_name(f"{path.name}.before-v{LATEST}.bak")
+
+
+# --- a fresh database -------------------------------------------------------------------
+
+
+def test_migrations_list_matches_latest() -> None:
+    assert len(MIGRATIONS) == LATEST >= 2
+    assert all(m.__doc__ for m in MIGRATIONS), "every migration says what it adds"
+
+
+def test_fresh_store_is_latest_wal_with_foreign_keys_and_no_backup(tmp_path: Path) -> None:
+    store = Store(tmp_path / "fireside.db")
+    try:
+        writer = store.run_sync(
+            lambda db: (
+                schema_version(db.conn),
+                db.execute("PRAGMA journal_mode").fetchone()[0],
+                db.execute("PRAGMA foreign_keys").fetchone()[0],
+                db.execute("PRAGMA synchronous").fetchone()[0],
+            )
+        )
+        reader = store.reader()
+        assert writer == (LATEST, "wal", 1, 2)  # synchronous 2 = FULL
+        assert reader.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert reader.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        store.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fireside.db"]
+
+
+def test_empty_file_is_treated_as_a_new_database(tmp_path: Path) -> None:
+    path = tmp_path / "fireside.db"
+    path.touch()
+    conn = open_database(path)
+    try:
+        assert schema_version(conn) == LATEST
+    finally:
+        conn.close()
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    conn = open_database(tmp_path / "fireside.db")
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            conn.execute("INSERT INTO draft_versions(draft_id, title, body) VALUES (99, 't', 'b')")
+    finally:
+        conn.close()
+
+
+# --- from every earlier version ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", EARLIER)
+def test_every_earlier_version_migrates_keeping_every_value(tmp_path: Path, version: int) -> None:
+    path = tmp_path / "fireside.db"
+    before = build(path, version)
+    conn = open_database(path)
+    try:
+        assert schema_version(conn) == LATEST
+        assert snapshot(conn, like=before) == before
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("version", EARLIER)
+def test_drafts_outbox_and_triage_states_survive(tmp_path: Path, version: int) -> None:
+    """The same promise as above, stated in the product's words."""
+    path = tmp_path / "fireside.db"
+    build(path, version)
+    conn = open_database(path)
+    try:
+        drafts = conn.execute("SELECT id, state, body FROM drafts ORDER BY id").fetchall()
+        assert [tuple(r) for r in drafts] == [
+            (1, "draft", "First **draft**"),
+            (2, "for_review", "Reviewed text"),
+            (3, "scheduled", "Ready to go"),
+        ]
+        assert conn.execute("SELECT COUNT(*) FROM draft_versions").fetchone()[0] == 3
+        items = {r["idempotency_key"]: r["state"] for r in conn.execute("SELECT * FROM outbox")}
+        assert items == {**{f"key-{s}": str(s) for s in OutboxState}, "key-publish": "queued"}
+        triaged = dict(conn.execute("SELECT remote_id, triage_state FROM comments").fetchall())
+        assert triaged == {
+            "c1": "open",
+            "c2": "done",
+            "c3": "snoozed",
+            "c4": "open",
+            "c5": "open",
+            "c6": "done",
+        }
+        snoozed = conn.execute("SELECT snoozed_until FROM comments WHERE remote_id = 'c3'")
+        assert snoozed.fetchone()[0] == "2031-01-01T09:00:00Z"
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("version", EARLIER)
+def test_migrated_rows_work_with_the_store_code(tmp_path: Path, version: int) -> None:
+    """Search indexes old comments, views count them, the outbox and undo carry on."""
+    path = tmp_path / "fireside.db"
+    build(path, version)
+    store = Store(path)
+    try:
+        db = store.reader()
+        assert [r["id"] for r in search.search_comments(db, "bonus")] == [1, 2]
+        assert [r["id"] for r in search.search_comments(db, "krak")] == [2]
+        assert comments.view_counts(db) == {
+            InboxView.NEEDS_REPLY: 1,
+            InboxView.QUESTIONS: 1,
+            InboxView.MENTIONS: 0,
+            InboxView.SNOOZED: 1,
+            InboxView.DONE: 2,
+            InboxView.ALL: 4,
+        }
+        claimed = store.run_sync(outbox.claim_due, "sandbox", "2030-01-01T00:00:00Z")
+        assert claimed["idempotency_key"] in ("key-queued", "key-unknown")
+        store.run_sync(triage.set_state, [1], TriageState.DONE)
+        assert store.run_sync(triage.undo_last) == ("done", [1])
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("start", "target"), [(k, j) for k in range(1, LATEST + 1) for j in range(k, LATEST + 1)]
+)
+def test_migrate_stops_at_the_target_and_reports_what_it_found(
+    tmp_path: Path, start: int, target: int
+) -> None:
+    path = tmp_path / "fireside.db"
+    before = build(path, start)
+    conn = connect(path)
+    try:
+        assert migrate(conn, path, target) == start
+        assert schema_version(conn) == target
+        assert snapshot(conn, like=before) == before
+    finally:
+        conn.close()
+
+
+# --- backups ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", EARLIER)
+def test_a_backup_of_the_old_version_is_taken_before_migrating(
+    tmp_path: Path, version: int
+) -> None:
+    path = tmp_path / "fireside.db"
+    before = build(path, version)
+    open_database(path).close()
+    backup = backup_of(path)
+    assert backup.exists()
+    copy = sqlite3.connect(backup)
+    try:
+        assert schema_version(copy) == version  # taken before, not after
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert snapshot(copy) == before
+    finally:
+        copy.close()
+
+
+def test_no_backup_when_nothing_to_migrate(tmp_path: Path) -> None:
+    path = tmp_path / "fireside.db"
+    build(path, LATEST)
+    open_database(path).close()
+    assert not backup_of(path).exists()
+
+
+def test_a_failed_migration_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last migration runs for real, then fails: its changes roll back, the file keeps
+    its old version and rows, and the next start can try again."""
+    path = tmp_path / "fireside.db"
+    before = build(path, LATEST - 1)
+    real = MIGRATIONS[LATEST - 1]
+
+    def fails_halfway(db) -> None:
+        real(db)
+        db.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("disk pulled out")
+
+    monkeypatch.setattr(store_db, "MIGRATIONS", [*MIGRATIONS[:-1], fails_halfway])
+    with pytest.raises(RuntimeError, match="disk pulled out"):
+        open_database(path)
+    conn = sqlite3.connect(path)
+    try:
+        assert schema_version(conn) == LATEST - 1
+        assert snapshot(conn) == before
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert "half_done" not in names
+    finally:
+        conn.close()
+    monkeypatch.undo()
+    open_database(path).close()  # and the real migration still works afterwards
+
+
+# --- refusing what we must not touch ------------------------------------------------------
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_newer_database_is_refused_and_left_byte_identical(tmp_path: Path, journal: str) -> None:
+    path = tmp_path / "fireside.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA journal_mode = {journal}")
+    conn.execute("CREATE TABLE future (x)")
+    conn.execute("INSERT INTO future VALUES ('from a newer Fireside')")
+    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.close()
+    before = files_in(tmp_path)
+    with pytest.raises(StoreTooNew, match=rf"schema {LATEST + 1}.*not modified"):
+        open_database(path)
+    with pytest.raises(StoreTooNew):
+        Store(path)
+    assert files_in(tmp_path) == before
+
+
+def test_migrate_itself_refuses_a_newer_database(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA user_version = {LATEST + 3}")
+        with pytest.raises(StoreTooNew):
+            migrate(conn, tmp_path / "x.db")
+        assert schema_version(conn) == LATEST + 3
+    finally:
+        conn.close()
+
+
+def _damage_table(path: Path, table: str) -> None:
+    """Overwrite the b-tree page header of ``table``'s root page (after a checkpoint)."""
+    conn = sqlite3.connect(path)
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()
+    (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+    conn.close()  # the last connection checkpoints the WAL into the file
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page_size
+    data[start : start + 64] = b"\xab" * 64
+    path.write_bytes(bytes(data))
+
+
+DAMAGED = [(LATEST, table) for table in ALWAYS_CHECKED] + [
+    (LATEST - 1, "comments"),
+    (LATEST - 1, "drafts"),
+]
+
+
+@pytest.mark.parametrize("kind", ["garbage", "text", *DAMAGED])
+def test_corrupt_file_is_refused_and_left_unchanged(tmp_path: Path, kind) -> None:
+    """Every open checks what the person wrote; a migration checks the whole file first."""
+    path = tmp_path / "fireside.db"
+    if kind == "garbage":
+        path.write_bytes(bytes(range(256)) * 64)
+    elif kind == "text":
+        path.write_text("my shopping list, not a database\n" * 100)
+    else:
+        version, table = kind
+        build(path, version)
+        _damage_table(path, table)
+    before = files_in(tmp_path)
+    with pytest.raises(StoreCorrupt, match="untouched") as caught:
+        open_database(path)
+    assert str(path) in str(caught.value)
+    with pytest.raises(StoreCorrupt):
+        Store(path)
+    assert files_in(tmp_path) == before  # no backup, no journal switch, no migration
+
+
+CRASH = """
+import sqlite3, sys, os
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("INSERT INTO drafts(title, body, created_at, updated_at) "
+             "VALUES ('Written on the plane', 'Every word', 'x', 'x')")
+os._exit(0)  # killed: no close, no checkpoint; the commit lives in the -wal file
+"""
+
+
+def crash_after_a_commit(path: Path) -> None:
+    subprocess.run([sys.executable, "-c", CRASH, str(path)], check=True, timeout=30)
+    assert path.with_name(path.name + "-wal").stat().st_size > 0
+
+
+def test_after_a_crash_the_committed_work_is_there(tmp_path: Path) -> None:
+    path = tmp_path / "fireside.db"
+    build(path, LATEST)
+    crash_after_a_commit(path)
+    conn = open_database(path)
+    try:
+        titles = [r[0] for r in conn.execute("SELECT title FROM drafts")]
+        assert "Written on the plane" in titles
+    finally:
+        conn.close()
+
+
+def test_after_a_crash_the_whole_file_is_checked(tmp_path: Path) -> None:
+    """Damage in comments (which a sync can fetch again) is not looked for on a normal open,
+    to keep start-up fast; after a crash, the whole file is checked before anything else."""
+    path = tmp_path / "fireside.db"
+    build(path, LATEST)
+    _damage_table(path, "comments")
+    open_database(path).close()  # a clean previous session: only the small tables checked
+    crash_after_a_commit(path)
+    with pytest.raises(StoreCorrupt, match="untouched"):
+        open_database(path)

