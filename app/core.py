@@ -110,19 +110,19 @@ class Core:
 
     # --- inbox and triage -----------------------------------------------------------
     async def counts(self) -> dict[InboxView, int]:
-        return await self.store.run(comments.view_counts)
+        return await self.store.read(comments.view_counts)
 
     async def posts(self) -> list[dict]:
-        return await self.store.run(accounts_repo.list_posts)
+        return await self.store.read(accounts_repo.list_posts)
 
     async def thread(self, comment_id: int) -> tuple[list[dict], list[dict]]:
         """The chain from the top-level comment to this one, and the replies under it."""
-        chain = await self.store.run(comments.thread_chain, comment_id)
-        replies = await self.store.run(comments.replies_to, comment_id)
+        chain = await self.store.read(comments.thread_chain, comment_id)
+        replies = await self.store.read(comments.replies_to, comment_id)
         return chain, replies
 
     async def search(self, text: str) -> list[dict]:
-        return await self.store.run(search.search_comments, text)
+        return await self.store.read(search.search_comments, text)
 
     async def set_triage(
         self, ids: list[int], state: TriageState, snoozed_until: str | None = None
@@ -147,13 +147,13 @@ class Core:
 
     async def same_question(self, comment_id: int, limit: int = 500) -> list[int]:
         """Open comments asking what this one asks, in other words (itself first)."""
-        target = await self.store.run(comments.get_comment, comment_id)
+        target = await self.store.read(comments.get_comment, comment_id)
         if target is None:
             return []
         words = " OR ".join(f'"{t}"' for t in set(similarity.terms(target["body_text"])))
         if not words:
             return [comment_id]
-        rows = await self.store.run(_open_candidates, words, limit)
+        rows = await self.store.read(_open_candidates, words, limit)
         found = similarity.similar(target["body_text"], dict(rows))
         return [comment_id, *[i for i in found if i != comment_id]]
 
@@ -212,7 +212,7 @@ class Core:
 
     # --- outbox ---------------------------------------------------------------------
     async def outbox_items(self, include_sent: bool = True) -> list[dict]:
-        return await self.store.run(outbox.list_items, include_sent)
+        return await self.store.read(outbox.list_items, include_sent)
 
     async def outbox_action(self, action: str, item_id: int, body: str | None = None) -> None:
         """edit, cancel or retry one outbox item."""

@@ -160,6 +160,7 @@ class Store:
             raise
         self._db = sqlite_utils.Database(self._conn)
         self._readers = threading.local()
+        self._read_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fireside-read")
 
     def _call(self, fn: Callable[..., T], *args: Any) -> T:
         self._conn.execute("BEGIN IMMEDIATE")
@@ -180,6 +181,15 @@ class Store:
         """Blocking variant for the CLI, benchmarks and tests; never call it from the UI loop."""
         return self._executor.submit(self._call, fn, *args).result()
 
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(db, *args)`` on the reading thread with a read-only connection.
+
+        For queries the UI waits on (thread pane, counts, search): WAL lets them run while
+        a sync writes, so they never queue behind the writer thread.
+        """
+        job = self._read_executor.submit(lambda: fn(self.reader(), *args))
+        return await asyncio.wrap_future(job)
+
     def reader(self) -> sqlite_utils.Database:
         """A read-only connection for the calling thread (short indexed reads only)."""
         db = getattr(self._readers, "db", None)
@@ -189,11 +199,17 @@ class Store:
         return db
 
     def close(self) -> None:
+        self._read_executor.submit(self._close_reader).result()
+        self._read_executor.shutdown(wait=True)
+        self._close_reader()
+        self._executor.submit(self._conn.close).result()
+        self._executor.shutdown(wait=True)
+
+    def _close_reader(self) -> None:
         reader = getattr(self._readers, "db", None)
         if reader is not None:
             reader.conn.close()
-        self._executor.submit(self._conn.close).result()
-        self._executor.shutdown(wait=True)
+            self._readers.db = None
 
 
 __all__ = ["LATEST", "Store", "migrate", "open_database", "schema_version"]

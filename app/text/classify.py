@@ -33,4 +33,4 @@ def mentions(text: str, name: str) -> bool:
         return False
     first = re.escape(name.split(maxsplit=1)[0])
     full = re.escape(name)
-    return re.search(rf"@(?:{full}|{first})\b", text, re.IGNORECASE) is not None
+    return re.search(rf"(?<![\w.])@(?:{full}|{first})\b", text, re.IGNORECASE) is not None

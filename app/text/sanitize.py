@@ -56,6 +56,7 @@ def sanitize_html(untrusted: str, tags: frozenset[str] = COMMENT_TAGS) -> str:
         tags=set(tags),
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
+        url_relative="deny",  # "//evil.example" and "/path" have no safe meaning here
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
