@@ -158,7 +158,8 @@ class SandboxServer:
     """The sandbox network on 127.0.0.1.
 
     ``token`` None means: reuse the token stored in ``state_dir``, or make and store a new
-    one. The control secret (header ``X-Sandbox-Control``) is the same token.
+    one. A token passed in is never written to disk (the app's in-process sandbox gets a
+    fresh one each start, held only in memory). The control secret (header ``X-Sandbox-Control``) is the same token.
     """
 
     def __init__(
@@ -205,9 +206,11 @@ class SandboxServer:
         if self._httpd is not None:
             return self
         self.state = SandboxState(self.state_dir, self._idempotency_ttl_s)
-        if self._token is None:
-            self._token = self.state.get_token() or secrets.token_urlsafe(24)
-        self.state.set_token(self._token)
+        if self._token is None:  # a standalone sandbox keeps its token across restarts
+            self._token = self.state.get_token()
+            if self._token is None:
+                self._token = secrets.token_urlsafe(24)
+                self.state.set_token(self._token)
         try:
             self._httpd = _HTTPServer(("127.0.0.1", self.port), self)
         except OSError:

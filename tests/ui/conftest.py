@@ -1,0 +1,137 @@
+"""UI test fixtures: a qasync loop driven by qtbot, and cores with real seeded data.
+
+pytest-qt spins Qt's event loop (``qtbot.waitUntil``, ``waitSignal``) but knows nothing of
+asyncio. ``qloop`` installs a qasync loop on the QApplication and marks it running, so
+tasks that widgets start through ``ui.operations.run`` advance whenever qtbot waits.
+
+``synced_core`` is a Core on the test's own data dir with its in-process sandbox network,
+synced once: the inbox holds the sandbox's seeded people, posts and comments. The first
+sync happens once per session; each test gets a copy of that data dir.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import asyncio
+import gc
+import shutil
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import qasync
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+
+from app.core import Core
+from app.domain import InboxView
+from ui.bridge import CoreBridge
+from ui.main_window import MainWindow
+
+AsyncWaiter = Callable[..., Any]
+
+
+@pytest.fixture(scope="session")
+def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    """One qasync loop for the session: a loop per test would leave its Qt timer object to
+    Python's garbage collector, which may destroy it on a worker thread."""
+    loop = qasync.QEventLoop(qapp)
+    yield loop
+    loop.close()
+
+
+@pytest.fixture
+def qloop(qasync_loop: qasync.QEventLoop, qtbot) -> Iterator[qasync.QEventLoop]:
+    """The qasync loop, current and marked running while qtbot spins Qt's event loop.
+
+    Garbage is collected before and after, here on the main thread: a QObject that Python
+    frees from a worker thread (the database or sandbox thread) crashes Qt.
+    """
+    gc.collect()
+    asyncio.set_event_loop(qasync_loop)
+    asyncio.events._set_running_loop(qasync_loop)
+    yield qasync_loop
+    qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks(qasync_loop)),
+                    timeout=5000)
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
+    gc.collect()
+
+
+def dispose(widget: QObject) -> None:
+    """Delete a Qt object now, on the main thread (not whenever Python collects it)."""
+    widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def wait_for(qloop, qtbot) -> AsyncWaiter:
+    """``wait_for(coro)``: run a coroutine on the qasync loop and return its result."""
+
+    def waiter(coro: Coroutine[Any, Any, Any], timeout: int = 10_000) -> Any:
+        task = asyncio.ensure_future(coro)
+        qtbot.waitUntil(task.done, timeout=timeout)
+        return task.result()
+
+    return waiter
+
+
+async def _sync_once(data_dir: Path) -> None:
+    core = await Core.open(data_dir)
+    try:
+        reports = await core.engine.sync_all()
+        assert all(r.error is None for r in reports), reports
+    finally:
+        await core.close()
+
+
+@pytest.fixture(scope="session")
+def synced_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir whose sandbox account has been synced once (built once per session)."""
+    data_dir = tmp_path_factory.mktemp("synced-template")
+    asyncio.run(_sync_once(data_dir))
+    return data_dir
+
+
+@pytest.fixture
+def core(wait_for, tmp_path: Path) -> Iterator[Core]:
+    """A Core on an empty data dir with its sandbox network, not synced."""
+    opened = wait_for(Core.open(tmp_path))
+    yield opened
+    wait_for(opened.close())
+
+
+@pytest.fixture
+def synced_core(wait_for, tmp_path: Path, synced_template: Path) -> Iterator[Core]:
+    """A Core with its sandbox network whose comments are already in the inbox."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(synced_template, data_dir)
+    opened = wait_for(Core.open(data_dir))
+    yield opened
+    wait_for(opened.close())
+
+
+@pytest.fixture
+def bridge(synced_core: Core, qtbot) -> Iterator[CoreBridge]:
+    made = CoreBridge(synced_core.events)
+    yield made
+    dispose(made)
+
+
+@pytest.fixture
+def window(synced_core: Core, bridge: CoreBridge, qtbot) -> Iterator[MainWindow]:
+    """The main window over the synced inbox, shown and active, keyboard in the list."""
+    made = MainWindow(synced_core, bridge)
+    made.show()
+    made.activateWindow()
+    qtbot.waitUntil(lambda: InboxView.NEEDS_REPLY in made.sidebar.counts)
+    made.inbox.list.setFocus()
+    qtbot.waitUntil(made.inbox.list.hasFocus)
+    yield made
+    qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks()), timeout=5000)
+    made.close()
+    dispose(made)

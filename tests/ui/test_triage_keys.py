@@ -1,0 +1,144 @@
+"""Keyboard triage in the real main window over a synced sandbox inbox: j/k move, Enter and
+Esc, e marks done and lands on the next comment, s snoozes from the popup, u undoes,
+/ searches, ? lists every key from the registry; links in the thread pane open only after
+the real address was shown."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.domain import InboxView
+from app.store import comments
+from app.store.search import search_comments
+from app.timeutil import now, parse
+from ui.actions.help import HelpDialog
+from ui.actions.keymap import COMMANDS
+from ui.inbox.snooze import MORNING_HOUR, SnoozeMenu
+from ui.thread.browser import confirm_and_open
+
+pytestmark = pytest.mark.ui
+
+
+def needs_reply_count(window) -> int:
+    return window.sidebar.counts[InboxView.NEEDS_REPLY]
+
+
+def state_of(core, comment_id: int) -> dict:
+    return comments.get_comment(core.store.reader(), comment_id)
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
+
+
+def test_j_and_k_move_and_the_thread_follows(window, qtbot):
+    inbox = window.inbox
+    ids = inbox.model.ids()
+    assert inbox.current_id() == ids[0]
+    press(qtbot, window, "j")
+    press(qtbot, window, "j")
+    press(qtbot, window, "k")
+    assert inbox.current_id() == ids[1]
+    words = " ".join(state_of(window.inbox.core, ids[1])["body_text"].split()[:6])
+    qtbot.waitUntil(lambda: words in " ".join(inbox.thread.browser.toPlainText().split()))
+
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert inbox.thread.browser.hasFocus()
+    press(qtbot, window, "j")  # the keys still work from the thread pane
+    assert inbox.current_id() == ids[2]
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert inbox.list.hasFocus()
+
+
+def test_e_marks_done_lands_on_the_next_and_u_undoes(window, synced_core, qtbot):
+    inbox = window.inbox
+    press(qtbot, window, "j")
+    ids = inbox.model.ids()
+    before = needs_reply_count(window)
+
+    press(qtbot, window, "e")
+    qtbot.waitUntil(lambda: ids[1] not in inbox.model.ids())
+    assert inbox.current_id() == ids[2]
+    assert state_of(synced_core, ids[1])["triage_state"] == "done"
+    qtbot.waitUntil(lambda: needs_reply_count(window) == before - 1)
+    assert "Marked 1 comment done" in window.status.currentMessage()
+
+    press(qtbot, window, "u")
+    qtbot.waitUntil(lambda: ids[1] in inbox.model.ids())
+    assert state_of(synced_core, ids[1])["triage_state"] == "open"
+    assert window.status.currentMessage().startswith("Undid")
+    qtbot.waitUntil(lambda: needs_reply_count(window) == before)
+
+
+def test_s_snoozes_until_tomorrow_morning(window, synced_core, qtbot):
+    inbox = window.inbox
+    target, following = inbox.model.ids()[:2]
+    press(qtbot, window, "s")
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), SnoozeMenu))
+    qtbot.keyClick(QApplication.activePopupWidget(), "t")  # &Tomorrow morning
+    qtbot.waitUntil(lambda: target not in inbox.model.ids())
+    assert inbox.current_id() == following
+    row = state_of(synced_core, target)
+    until = parse(row["snoozed_until"]).astimezone()
+    assert row["triage_state"] == "snoozed"
+    assert (until.date(), until.hour, until.minute) == (
+        (now().astimezone() + timedelta(days=1)).date(), MORNING_HOUR, 0)
+
+    window.sidebar.choose("inbox", InboxView.SNOOZED)
+    assert inbox.model.ids() == [target]
+
+
+def test_slash_searches_and_esc_returns_to_the_view(window, synced_core, qtbot):
+    inbox = window.inbox
+    press(qtbot, window, "/")
+    assert inbox.search.hasFocus()
+    qtbot.keyClicks(inbox.search, "automation")
+    qtbot.waitUntil(lambda: inbox.searching and inbox.model.rowCount() > 0)
+    expected = [r["id"] for r in search_comments(synced_core.store.reader(), "automation")]
+    assert inbox.model.ids() == expected
+    assert inbox.title.text() == f"Search · {len(expected)}"
+
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert inbox.list.hasFocus()
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert inbox.model.view is InboxView.NEEDS_REPLY
+    assert inbox.search.text() == ""
+
+
+def test_question_mark_lists_every_key_from_the_registry(window, qtbot):
+    press(qtbot, window, "?")
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), HelpDialog))
+    dialog = QApplication.activeModalWidget()
+    text = " ".join(label.text() for label in dialog.findChildren(type(window.inbox.title)))
+    for command in COMMANDS:
+        assert command.label.replace("…", "") in text.replace("…", ""), command.name
+        assert command.key_text in text, command.name
+    dialog.reject()
+
+
+def test_a_link_opens_only_after_showing_where_it_goes(window, qtbot, monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    browser = window.inbox.thread.browser
+    assert browser.loadResource(2, QUrl("http://tracker.example/pixel.png")) is None
+
+    box = confirm_and_open(browser, QUrl("https://evil.example/login"))
+    assert box.informativeText() == "https://evil.example/login"
+    assert "evil.example" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert opened == []
+
+    box = confirm_and_open(browser, QUrl("https://evil.example/login"))
+    box.button(QMessageBox.StandardButton.Open).click()
+    assert opened == ["https://evil.example/login"]
+
+    box = confirm_and_open(browser, QUrl("file:///etc/passwd"))
+    assert box.windowTitle() == "Link not opened"
+    assert box.informativeText() == "file:///etc/passwd"
+    box.close()
+    assert opened == ["https://evil.example/login"]

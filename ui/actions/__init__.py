@@ -1,0 +1,1 @@
+"""Commands by name, the keys bound to them, and the '?' help that lists them."""

@@ -1,0 +1,1 @@
+"""Batch replies: one template, personalised for many people, queued with one key."""

@@ -1,0 +1,154 @@
+"""The preview of a batch: one card per personalised reply, exactly the text that will be
+queued, with "> " quote lines drawn as a quote.
+
+A list model and a painting delegate, so a batch of thousands costs only the cards on
+screen, and the list lays itself out in batches without holding up the event loop.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from app.core import ReplyPreview
+
+PAD, GAP, QUOTE_INDENT = 10, 8, 14
+PREVIEW_ROLE = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+_WRAP = Qt.TextFlag.TextWordWrap
+
+
+class PreviewModel(QAbstractListModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._previews: list[ReplyPreview] = []
+
+    def set_previews(self, previews: list[ReplyPreview]) -> None:
+        """Show new texts; for the same people the list keeps its scroll position."""
+        if [p.comment_id for p in previews] == [p.comment_id for p in self._previews]:
+            self.layoutAboutToBeChanged.emit()
+            self._previews = list(previews)
+            self.layoutChanged.emit()
+            return
+        self.beginResetModel()
+        self._previews = list(previews)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._previews)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._previews):
+            return None
+        preview = self._previews[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"To {preview.recipient}\n{preview.text}"
+        if role == PREVIEW_ROLE:
+            return preview
+        return None
+
+
+def _lines(text: str) -> list[tuple[str, bool, bool]]:
+    """(line, is_quote, after_blank) for each non-empty line of a reply."""
+    found, blank = [], False
+    for raw in text.strip().splitlines():
+        line = raw.rstrip()
+        if not line:
+            blank = True
+            continue
+        quote = line.startswith("> ")
+        found.append((line[2:] if quote else line, quote, blank))
+        blank = False
+    return found
+
+
+class PreviewDelegate(QStyledItemDelegate):
+    def _layout(self, option: QStyleOptionViewItem, preview: ReplyPreview, width: int,
+                ) -> list[tuple[QRect, str, bool]]:
+        """Where each line goes inside a card ``width`` wide, from the card's top."""
+        metrics = QFontMetrics(option.font)
+        top = PAD + QFontMetrics(_bold(option.font)).height() + GAP // 2
+        placed = []
+        for line, quote, after_blank in _lines(preview.text):
+            top += GAP // 2 if after_blank else 0
+            indent = QUOTE_INDENT if quote else 0
+            box = metrics.boundingRect(QRect(0, 0, width - 2 * PAD - indent, 10_000), _WRAP,
+                                       line)
+            placed.append((QRect(PAD + indent, top, width - 2 * PAD - indent, box.height()),
+                           line, quote))
+            top += box.height() + GAP // 2
+        return placed
+
+    def _width(self, option: QStyleOptionViewItem) -> int:
+        view = self.parent()
+        return view.viewport().width() if isinstance(view, QAbstractItemView) else 600
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        preview = index.data(PREVIEW_ROLE)
+        width = self._width(option)
+        placed = self._layout(option, preview, width)
+        bottom = placed[-1][0].bottom() if placed else PAD
+        return QSize(width, bottom + PAD + GAP)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        preview = index.data(PREVIEW_ROLE)
+        palette = option.palette
+        card = option.rect.adjusted(0, 0, 0, -GAP)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase))
+        painter.drawRoundedRect(card, 6, 6)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.setFont(_bold(option.font))
+        painter.drawText(card.adjusted(PAD, PAD, -PAD, 0),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                         f"To {preview.recipient}")
+        painter.setFont(option.font)
+        for rect, line, quote in self._layout(option, preview, option.rect.width()):
+            rect.translate(card.left(), card.top())
+            if quote:
+                painter.fillRect(QRect(rect.left() - QUOTE_INDENT + 2, rect.top(), 3,
+                                       rect.height()), palette.color(QPalette.ColorRole.Mid))
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText if quote
+                                         else QPalette.ColorRole.Text))
+            painter.drawText(rect, _WRAP, line)
+        painter.restore()
+
+
+def _bold(font: QFont) -> QFont:
+    bold = QFont(font)
+    bold.setWeight(QFont.Weight.DemiBold)
+    return bold
+
+
+class PreviewList(QListView):
+    """Every personalised reply, laid out in batches so thousands never stall the loop."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.previews = PreviewModel(self)
+        self.setModel(self.previews)
+        self.setItemDelegate(PreviewDelegate(self))
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(50)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+    def text(self) -> str:
+        """All previews as plain text (what a screen reader, or a test, reads)."""
+        return "\n\n".join(self.previews.index(row).data()
+                           for row in range(self.previews.rowCount()))

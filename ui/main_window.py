@@ -1,0 +1,100 @@
+"""The main window. It only composes: sidebar | (inbox, editor or outbox) in a splitter,
+the status bar, and the window-wide keys. Every behaviour lives in the parts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget
+
+from app.domain import InboxView
+from ui.actions.help import HelpDialog
+from ui.actions.keymap import COMMANDS
+from ui.actions.registry import Registry
+from ui.editor.commands import EDITOR_COMMANDS
+from ui.editor.panel import EditorPanel
+from ui.inbox.view import InboxPage
+from ui.outbox.commands import OUTBOX_COMMANDS
+from ui.outbox.panel import OutboxPanel
+from ui.sidebar import Place, Sidebar
+from ui.status import StatusBar
+
+if TYPE_CHECKING:
+    from app.core import Core
+    from ui.bridge import CoreBridge
+
+VIEW_KEYS = (("window.needs_reply", InboxView.NEEDS_REPLY),
+             ("window.questions", InboxView.QUESTIONS), ("window.mentions", InboxView.MENTIONS),
+             ("window.snoozed", InboxView.SNOOZED), ("window.done", InboxView.DONE),
+             ("window.all", InboxView.ALL))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, core: Core, bridge: CoreBridge) -> None:
+        super().__init__()
+        self.setWindowTitle("Fireside")
+        self.registry = Registry(COMMANDS)
+        self.sidebar = Sidebar(core, bridge)
+        self.inbox = InboxPage(core, bridge, self.registry)
+        self.editor = EditorPanel(core, bridge)
+        self.outbox = OutboxPanel(core, bridge)
+        self.pages = QStackedWidget()
+        for page in (self.inbox, self.editor, self.outbox):
+            self.pages.addWidget(page)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 1020])
+        self.setCentralWidget(splitter)
+        self.status = StatusBar(core, bridge)
+        self.setStatusBar(self.status)
+
+        self.sidebar.placeChosen.connect(self.go)
+        self.sidebar.entered.connect(lambda: self.pages.currentWidget().setFocus())
+        self.inbox.message.connect(self.status.say)
+        self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
+        self._bind_keys(core)
+        self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
+        self.resize(1280, 800)
+
+    def go(self, place: Place) -> None:
+        if place.kind == "inbox":
+            self.pages.setCurrentWidget(self.inbox)
+            self.inbox.show_place(place.view, place.post_id, place.title)
+        elif place.kind == "outbox":
+            self.pages.setCurrentWidget(self.outbox)
+        else:
+            self.pages.setCurrentWidget(self.editor)
+            if place.draft_id is not None and place.draft_id != self.editor.draft_id:
+                self.editor.open_draft(place.draft_id)
+
+    def _bind_keys(self, core: Core) -> None:
+        def bind(name: str, handler) -> None:
+            self.registry.bind(self, name, handler, Qt.ShortcutContext.WindowShortcut)
+
+        def jump(kind: str, view: InboxView = InboxView.NEEDS_REPLY) -> None:
+            self.sidebar.choose(kind, view)
+            self.pages.currentWidget().setFocus()
+
+        def sync_now() -> None:
+            core.engine.wake()
+            self.status.say("Syncing now…")
+
+        for name, view in VIEW_KEYS:
+            bind(name, lambda v=view: jump("inbox", v))
+        bind("window.drafts", lambda: jump("drafts"))
+        bind("window.outbox", lambda: jump("outbox"))
+        bind("window.sidebar", self.sidebar.setFocus)
+        bind("window.sync", sync_now)
+        bind("window.help", self.show_help)
+        bind("window.quit", self.close)
+
+    def show_help(self) -> HelpDialog:
+        every = Registry([*self.registry, *EDITOR_COMMANDS, *OUTBOX_COMMANDS])
+        dialog = HelpDialog(every, self)
+        dialog.open()
+        return dialog

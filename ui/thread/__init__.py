@@ -1,0 +1,1 @@
+"""The thread pane: the post, the chain of parents and the comment, rendered safely."""

@@ -1,0 +1,55 @@
+"""A QTextBrowser that never fetches anything, and the one way a link leaves Fireside.
+
+Comment HTML is untrusted: it is sanitised before it gets here, and this browser also
+refuses every resource (images, style sheets, anything with a URL), follows no link by
+itself, and hands a link to the system browser only after the person has seen the real
+target address and only when ``is_openable_link`` allows it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
+
+from app.text.sanitize import is_openable_link
+
+
+class SafeBrowser(QTextBrowser):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(lambda url: confirm_and_open(self, url))
+
+    def loadResource(self, kind: int, name: QUrl) -> None:
+        """No remote (or local) resource is ever loaded for untrusted content."""
+        return None
+
+
+def confirm_and_open(parent: QWidget, url: QUrl) -> QMessageBox:
+    """Show where the link really goes; open it in the system browser if the person agrees."""
+    target = url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
+    if not is_openable_link(target):
+        box = QMessageBox(QMessageBox.Icon.Information, "Link not opened",
+                          "Fireside only opens web and e-mail links. This one points to:",
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setInformativeText(target)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+    host = url.host(QUrl.ComponentFormattingOption.FullyEncoded) or url.path()
+    box = QMessageBox(QMessageBox.Icon.Question, "Open link?",
+                      f"This link goes to {host}. Open it in your browser?",
+                      QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, parent)
+    box.setInformativeText(target)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def clicked(button) -> None:
+        if box.standardButton(button) == QMessageBox.StandardButton.Open:
+            QDesktopServices.openUrl(QUrl(target))
+
+    box.buttonClicked.connect(clicked)
+    box.open()
+    return box

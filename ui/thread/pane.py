@@ -1,0 +1,96 @@
+"""The detail pane: the thread around the current comment, loaded off the UI thread.
+
+``show_comment(id)`` asks the core for the chain and the replies; a late answer for a
+comment that is no longer current is dropped. Links open only through
+``browser.confirm_and_open``; hovering one shows its real address via ``message``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from ui import operations, theme
+from ui.thread.browser import SafeBrowser, confirm_and_open
+from ui.thread.render import ThreadRenderer
+
+if TYPE_CHECKING:
+    from app.core import Core
+
+EMPTY = ("<p style='margin-top:40px' align='center'>Nothing selected.</p>"
+         "<p align='center'>Move with j and k, open a thread with Enter, "
+         "press ? for every key.</p>")
+
+
+class ThreadPane(QWidget):
+    message = Signal(str)
+
+    def __init__(self, core: Core, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._core = core
+        self._wanted: int | None = None
+        self._post_url = ""
+        heading = QLabel("Conversation")
+        heading.setObjectName("hint")
+        self.open_post = QToolButton()
+        self.open_post.setText("Open post")
+        self.open_post.setIcon(theme.icon("link"))
+        self.open_post.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.open_post.clicked.connect(lambda: confirm_and_open(self, QUrl(self._post_url)))
+        self.open_post.hide()
+        self.browser = SafeBrowser()
+        self.browser.setObjectName("thread")
+        self.browser.highlighted.connect(
+            lambda url: self.message.emit(url.toString(QUrl.ComponentFormattingOption
+                                                       .FullyEncoded)))
+        header = QHBoxLayout()
+        header.addWidget(heading, 1)
+        header.addWidget(self.open_post)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 10, 12, 8)
+        layout.addLayout(header)
+        layout.addWidget(self.browser, 1)
+        self.clear()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self.reload()  # the page's colours come from the palette
+        super().changeEvent(event)
+
+    @property
+    def comment_id(self) -> int | None:
+        return self._wanted
+
+    def clear(self) -> None:
+        self._wanted = None
+        self.open_post.hide()
+        self.browser.setHtml(EMPTY)
+
+    def show_comment(self, comment_id: int | None) -> None:
+        if comment_id is None:
+            self.clear()
+            return
+        if comment_id == self._wanted:
+            return
+        self._wanted = comment_id
+        operations.run(self, self._core.thread(comment_id),
+                       on_done=lambda result: self._render(comment_id, *result))
+
+    def reload(self) -> None:
+        """Show the current comment again (its thread may have changed)."""
+        wanted, self._wanted = self._wanted, None
+        self.show_comment(wanted)
+
+    def _render(self, comment_id: int, chain: list[dict], replies: list[dict]) -> None:
+        if comment_id != self._wanted:
+            return
+        if not chain:
+            self.clear()
+            return
+        comment = chain[-1]
+        self._post_url = comment.get("post_url") or ""
+        self.open_post.setVisible(bool(self._post_url))
+        self.open_post.setToolTip(self._post_url)
+        self.browser.setHtml(ThreadRenderer(self.palette()).page(chain, replies))

@@ -1,0 +1,69 @@
+"""HTML for the thread pane: the post (an excerpt), each parent, the comment, its replies.
+
+Every piece of remote text is escaped, and every piece of remote HTML goes through
+``sanitize_html``; colours come from the palette so light and dark both read well.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtGui import QColor, QPalette
+
+from app.text.sanitize import sanitize_html
+from ui.inbox import timefmt
+from ui.theme import mix
+
+EXCERPT_CHARS = 320
+
+
+def _mix(a: QColor, b: QColor, share_of_b: float) -> str:
+    return mix(a, b, share_of_b).name()
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= EXCERPT_CHARS:
+        return flat
+    return flat[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+class ThreadRenderer:
+    def __init__(self, palette: QPalette) -> None:
+        base = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        self.dim = _mix(text, base, 0.4)
+        self.card = _mix(base, text, 0.05)
+        self.focus = _mix(base, palette.color(QPalette.ColorRole.Highlight), 0.14)
+
+    def page(self, chain: list[dict], replies: list[dict]) -> str:
+        comment = chain[-1]
+        parts = [self._post(comment)]
+        parts += [self._card(parent, self.card) for parent in chain[:-1]]
+        parts.append(self._card(comment, self.focus))
+        if replies:
+            count = len(replies)
+            parts.append(f"<p style='color:{self.dim}; margin:14px 0 0 0'>"
+                         f"{count} repl{'y' if count == 1 else 'ies'}</p>")
+            parts += [self._card(reply, self.card, indent=24) for reply in replies]
+        return "".join(parts)
+
+    def _post(self, comment: dict) -> str:
+        excerpt = html.escape(_excerpt(comment.get("post_body") or ""))
+        return (f"<p style='color:{self.dim}; margin:0'>On your post</p>"
+                f"<h3 style='margin:2px 0 4px 0'>{html.escape(comment['post_title'] or '')}</h3>"
+                f"<p style='color:{self.dim}; margin:0 0 6px 0'>{excerpt}</p>")
+
+    def _card(self, row: dict, background: str, indent: int = 0) -> str:
+        name = "You" if row.get("is_mine") else row["author_name"]
+        about = " · ".join(p for p in (row.get("author_title"), row.get("author_department"))
+                           if p)
+        when = timefmt.exact(row["created_at"])
+        edited = " · edited" if row.get("edited_at") else ""
+        return (
+            f"<table width='100%' cellspacing='0' cellpadding='10' "
+            f"style='margin-top:10px; margin-left:{indent}px; background-color:{background}'>"
+            f"<tr><td><p style='margin:0 0 4px 0'><b>{html.escape(name)}</b>"
+            f"<span style='color:{self.dim}'>&nbsp;&nbsp;{html.escape(about)}"
+            f"&nbsp;&nbsp;·&nbsp;&nbsp;{html.escape(when)}{edited}</span></p>"
+            f"{sanitize_html(row.get('body_html') or '')}</td></tr></table>")
