@@ -28,6 +28,8 @@ from app.text.templates import check_template, personalise
 log = logging.getLogger(__name__)
 
 SANDBOX_ACCOUNT_ID = "sandbox"
+#: Triage-log action of a batch reply; the batch id follows, so undo can recall it.
+REPLY_ACTION = "reply:"
 
 
 @dataclass(frozen=True)
@@ -132,12 +134,21 @@ class Core:
 
     async def undo_triage(self) -> str | None:
         """Undo the last triage action; returns a sentence saying what was undone."""
-        undone = await self.store.run(triage.undo_last)
+        undone = await self.store.run(_undo_last)
         if undone is None:
             return None
         self.events.emit(ev.INBOX_CHANGED)
-        action, ids = undone
-        return f"Undid {action.replace('_', ' ')} on {len(ids)} comment{'s' * (len(ids) != 1)}."
+        action, ids, recalled, gone = undone
+        sentence = f"Undid {action} on {_plural(len(ids), 'comment')}."
+        if recalled:
+            self.events.emit(ev.OUTBOX_CHANGED, item_id=None)
+            sentence += f" Cancelled {_plural(recalled, 'queued reply', 'queued replies')}."
+        if gone:
+            sentence += (
+                f" {_plural(gone, 'reply', 'replies')} had already left and "
+                "cannot be recalled; see the outbox."
+            )
+        return sentence
 
     async def wake_snoozed(self) -> int:
         woke = await self.store.run(triage.wake_snoozed)
@@ -246,6 +257,23 @@ def _open_store_and_sandbox(
     return store, sandbox
 
 
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _undo_last(db) -> tuple[str, list[int], int, int] | None:
+    """Undo the last triage action; undoing a batch reply also cancels its replies that
+    have not left yet. Returns (action, comment ids, replies cancelled, replies gone)."""
+    undone = triage.undo_last(db)
+    if undone is None:
+        return None
+    action, ids = undone
+    if action.startswith(REPLY_ACTION):
+        recalled, gone = outbox.cancel_batch(db, action.removeprefix(REPLY_ACTION))
+        return "reply", ids, recalled, gone
+    return action.replace("_", " "), ids, 0, 0
+
+
 def _ensure_sandbox_account(db, account: Account) -> None:
     accounts_repo.add_account(db, account)
     db.execute("UPDATE accounts SET base_url = ? WHERE id = ?", [account.base_url, account.id])
@@ -285,7 +313,8 @@ def _enqueue_replies(db, previews: list[ReplyPreview], batch: str) -> list[int]:
                 batch_id=batch,
             )
         )
-    triage.set_state(db, [p.comment_id for p in previews], TriageState.DONE, action="reply")
+    ids_done = [p.comment_id for p in previews]
+    triage.set_state(db, ids_done, TriageState.DONE, action=f"{REPLY_ACTION}{batch}")
     return ids
 
 

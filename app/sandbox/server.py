@@ -159,7 +159,8 @@ class SandboxServer:
 
     ``token`` None means: reuse the token stored in ``state_dir``, or make and store a new
     one. A token passed in is never written to disk (the app's in-process sandbox gets a
-    fresh one each start, held only in memory). The control secret (header ``X-Sandbox-Control``) is the same token.
+    fresh one each start, held only in memory). The control secret (header
+    ``X-Sandbox-Control``) is the same token.
     """
 
     def __init__(

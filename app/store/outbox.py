@@ -153,6 +153,21 @@ def cancel(db: sqlite_utils.Database, item_id: int) -> None:
     update(db, item_id, OutboxState.CANCELLED)
 
 
+def cancel_batch(db: sqlite_utils.Database, batch_id: str) -> tuple[int, int]:
+    """Cancel a batch's items that have not left; returns (cancelled, already gone)."""
+    editable = tuple(str(s) for s in EDITABLE)
+    marks = ",".join("?" * len(editable))
+    cancelled = db.execute(
+        f"UPDATE outbox SET state = 'cancelled', updated_at = ? "
+        f"WHERE batch_id = ? AND state IN ({marks})",
+        [now_iso(), batch_id, *editable],
+    ).rowcount
+    gone = db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE batch_id = ? AND state != 'cancelled'", [batch_id]
+    ).fetchone()[0]
+    return cancelled, gone
+
+
 def retry(db: sqlite_utils.Database, item_id: int) -> None:
     """The user asks to try a failed or held item again (same key: never a duplicate).
 

@@ -1,0 +1,77 @@
+"""The Core facade against the real sandbox server: batch replies, undo, same question."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core import Core
+from app.domain import InboxView, OutboxState, TriageState
+from app.errors import UserError
+from app.store import comments
+
+
+@pytest.fixture
+async def core(tmp_path, sandbox_server):
+    opened = await Core.open(
+        tmp_path / "data", sandbox_url=sandbox_server.url, sandbox_token=sandbox_server.token
+    )
+    reports = await opened.engine.sync_all()
+    assert [r.error for r in reports] == [None]
+    yield opened
+    await opened.close()
+
+
+async def needs_reply(core: Core, n: int) -> list[int]:
+    rows = await core.store.read(comments.view_page, InboxView.NEEDS_REPLY, None, None, n)
+    return [r["id"] for r in rows]
+
+
+async def test_undoing_a_batch_reply_reopens_comments_and_cancels_unsent_replies(core):
+    ids = await needs_reply(core, 3)
+    items = await core.queue_replies(ids, "Thanks {first_name}!")
+    assert len(items) == 3
+    assert not set(ids) & set(await needs_reply(core, 500))
+
+    sentence = await core.undo_triage()
+
+    assert sentence == "Undid reply on 3 comments. Cancelled 3 queued replies."
+    rows = {i["id"]: i for i in await core.outbox_items()}
+    assert {rows[i]["state"] for i in items} == {OutboxState.CANCELLED}
+    states = {(await core.store.read(comments.get_comment, i))["triage_state"] for i in ids}
+    assert states == {TriageState.OPEN}
+
+
+async def test_undo_after_replies_left_says_they_cannot_be_recalled(core, sandbox_server):
+    ids = await needs_reply(core, 2)
+    await core.queue_replies(ids, "Thanks {first_name}!")
+    await core.engine.push_all()
+
+    sentence = await core.undo_triage()
+
+    assert sentence == (
+        "Undid reply on 2 comments. 2 replies had already left and cannot be "
+        "recalled; see the outbox."
+    )
+    assert {i["state"] for i in await core.outbox_items()} == {OutboxState.SENT}
+
+
+async def test_same_question_finds_other_askers_of_a_seeded_cluster(core, sandbox_server):
+    cluster = next(iter(sandbox_server.question_clusters().values()))
+    local = await core.store.read(
+        lambda db: dict(db.execute("SELECT remote_id, id FROM comments").fetchall())
+    )
+    asker = local[cluster[0]]
+
+    found = await core.same_question(asker)
+
+    assert found[0] == asker
+    assert set(found[1:]) & {local[r] for r in cluster[1:] if r in local}
+
+
+async def test_preview_personalises_and_rejects_unknown_variables(core):
+    ids = await needs_reply(core, 2)
+    previews = await core.preview_replies(ids, "Hi {first_name}, re: {question}")
+    for preview in previews:
+        assert preview.text.startswith(f"Hi {preview.recipient.split()[0]}, re: > ")
+    with pytest.raises(UserError, match="Unknown variable"):
+        await core.preview_replies(ids, "Hi {nickname}")
