@@ -24,6 +24,7 @@ from app.store import accounts as accounts_repo
 from app.sync.engine import SyncEngine
 from app.text import similarity
 from app.text.templates import check_template, personalise
+from app.timeutil import iso, now_iso, parse
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +35,16 @@ REPLY_ACTION = "reply:"
 
 @dataclass(frozen=True)
 class ReplyPreview:
+    """One personalised reply as it will be sent; ``limit`` is its network's maximum."""
+
     comment_id: int
     recipient: str
     text: str
+    limit: int
+
+    @property
+    def too_long(self) -> bool:
+        return len(self.text) > self.limit
 
 
 class Core:
@@ -171,19 +179,36 @@ class Core:
     # --- batch replies ----------------------------------------------------------------
     async def preview_replies(self, comment_ids: list[int], template: str) -> list[ReplyPreview]:
         check_template(template)
-        rows = await self.store.run(_comments_by_id, comment_ids)
+        rows = await self.store.read(comments.get_comments, comment_ids)
         return [
             ReplyPreview(
-                r["id"], r["author_name"], personalise(template, r["author_name"], r["body_text"])
+                r["id"],
+                r["author_name"],
+                personalise(template, r["author_name"], r["body_text"]),
+                self._reply_limit(r["account_id"]),
             )
             for r in rows
         ]
+
+    def _reply_limit(self, account_id: str) -> int:
+        network = self.networks.get(account_id)
+        if network is None:
+            raise UserError(f"The account {account_id!r} is not connected; reconnect it first.")
+        return network.capabilities.reply_max_chars
 
     async def queue_replies(self, comment_ids: list[int], template: str) -> list[int]:
         """Put one personalised reply per comment in the outbox, all in one transaction."""
         if not template.strip():
             raise UserError("Write a reply before queueing it.")
         previews = await self.preview_replies(comment_ids, template)
+        too_long = [p for p in previews if p.too_long]
+        if too_long:
+            first = too_long[0]
+            raise UserError(
+                f"{_plural(len(too_long), 'reply', 'replies')} would be too long (the reply to "
+                f"{first.recipient} has {len(first.text):,} characters; the limit is "
+                f"{first.limit:,}). Shorten the reply or the quoted question."
+            )
         batch = uuid.uuid4().hex
         ids = await self.store.run(_enqueue_replies, previews, batch)
         self.events.emit(ev.OUTBOX_CHANGED, item_id=None)
@@ -214,6 +239,9 @@ class Core:
                 )
         await self.store.run(drafts.set_targets, draft_id, account_ids)
         if when:
+            when = iso(parse(when))
+            if when <= now_iso():
+                raise UserError("That time has passed: choose a later time, or publish now.")
             await self.store.run(drafts.set_state, draft_id, DraftState.SCHEDULED, when)
         else:
             await self.store.run(_enqueue_publish, draft_id, account_ids)
@@ -291,15 +319,11 @@ def _open_candidates(db, fts_words: str, limit: int) -> list[tuple[int, str]]:
     ]
 
 
-def _comments_by_id(db, ids: list[int]) -> list[dict]:
-    found = {i: comments.get_comment(db, i) for i in ids}
-    return [row for row in found.values() if row is not None]
-
-
 def _enqueue_replies(db, previews: list[ReplyPreview], batch: str) -> list[int]:
     ids = []
+    rows = {r["id"]: r for r in comments.get_comments(db, [p.comment_id for p in previews])}
     for preview in previews:
-        row = comments.get_comment(db, preview.comment_id)
+        row = rows[preview.comment_id]
         ids.append(
             outbox.enqueue(
                 db,

@@ -8,6 +8,7 @@ from app.core import Core
 from app.domain import InboxView, OutboxState, TriageState
 from app.errors import UserError
 from app.store import comments
+from app.timeutil import in_seconds, now_iso
 
 
 @pytest.fixture
@@ -75,3 +76,40 @@ async def test_preview_personalises_and_rejects_unknown_variables(core):
         assert preview.text.startswith(f"Hi {preview.recipient.split()[0]}, re: > ")
     with pytest.raises(UserError, match="Unknown variable"):
         await core.preview_replies(ids, "Hi {nickname}")
+
+
+async def test_replies_over_the_network_limit_are_refused_before_queueing(core):
+    ids = await needs_reply(core, 2)
+    long_template = "Thanks {first_name}. " + "x" * 4_000
+    previews = await core.preview_replies(ids, long_template)
+    assert all(p.too_long and p.limit == 4_000 for p in previews)
+    with pytest.raises(UserError, match="2 replies would be too long"):
+        await core.queue_replies(ids, long_template)
+    assert await core.outbox_items() == []
+
+
+async def test_a_schedule_in_the_past_is_refused(core):
+    draft_id = await core.new_draft("Later", "Body")
+    with pytest.raises(UserError, match="That time has passed"):
+        await core.publish(draft_id, ["sandbox"], when="2020-01-01T09:00:00+00:00")
+
+
+async def test_sync_publishes_a_scheduled_draft_that_fell_due(core, sandbox_server):
+    draft_id = await core.new_draft("Due now", "Scheduled body")
+    await core.publish(draft_id, ["sandbox"], when=in_seconds(1))
+    await core.store.run(
+        lambda db: db.execute(
+            "UPDATE drafts SET scheduled_at = ? WHERE id = ?", [now_iso(), draft_id]
+        )
+    )
+
+    await core.engine.sync_all()
+
+    items = await core.outbox_items()
+    assert [(i["kind"], i["state"]) for i in items] == [("publish", OutboxState.SENT)]
+    published = [
+        r
+        for r in sandbox_server.requests()
+        if r["method"] == "POST" and r["path"] == "/api/v1/posts" and r["committed"]
+    ]
+    assert [r["body"]["title"] for r in published] == ["Due now"]

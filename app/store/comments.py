@@ -147,17 +147,26 @@ def view_counts(db: sqlite_utils.Database) -> dict[InboxView, int]:
     return {view: int(n or 0) for view, n in zip(_VIEW_WHERE, row, strict=True)}
 
 
-def get_comment(db: sqlite_utils.Database, comment_id: int) -> dict | None:
-    rows = list(
-        db.query(
+def get_comments(db: sqlite_utils.Database, comment_ids: list[int]) -> list[dict]:
+    """Full rows (with post and author details) for these ids, in the order given."""
+    rows: dict[int, dict] = {}
+    for start in range(0, len(comment_ids), 500):  # stay under SQLite's variable limit
+        chunk = comment_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in db.query(
             f"""SELECT {LIST_COLUMNS}, c.body_html, c.body_text, c.remote_id,
         c.parent_remote_id, c.root_remote_id, c.account_id, c.post_id, c.version, c.is_mine,
         c.deleted, p.level AS author_level, po.remote_id AS post_remote_id, po.body AS post_body,
-        po.url AS post_url {LIST_JOINS} WHERE c.id = ?""",
-            [comment_id],
-        )
-    )
-    return rows[0] if rows else None
+        po.url AS post_url {LIST_JOINS} WHERE c.id IN ({marks})""",
+            chunk,
+        ):
+            rows[row["id"]] = row
+    return [rows[i] for i in comment_ids if i in rows]
+
+
+def get_comment(db: sqlite_utils.Database, comment_id: int) -> dict | None:
+    found = get_comments(db, [comment_id])
+    return found[0] if found else None
 
 
 def thread_chain(db: sqlite_utils.Database, comment_id: int) -> list[dict]:

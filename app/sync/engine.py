@@ -209,6 +209,8 @@ class SyncEngine:
         return report
 
     async def sync_all(self) -> list[SyncReport]:
+        """Queue scheduled drafts that fell due, then sync every account."""
+        await scheduler.promote_due(self._store, self._events)
         return list(await asyncio.gather(*(self.sync(a) for a in self._networks)))
 
     # -- background loop -----------------------------------------------------------------
@@ -220,8 +222,8 @@ class SyncEngine:
             while not self._stopping:
                 self._wake.clear()
                 try:
-                    await scheduler.promote_due(self._store, self._events)
-                    if not self._online:
+                    if not self._online:  # offline: due drafts still move to the outbox
+                        await scheduler.promote_due(self._store, self._events)
                         await self._probe()
                     if self._online:
                         await self.sync_all()
