@@ -87,6 +87,9 @@ class Capabilities:
     thread_depth: int | None  # None: unlimited nesting
     idempotency: str  # "key" (server dedupes on a key), "lookup" (find by key), "none"
     requests_per_minute: int
+    #: How long the network remembers a write's idempotency key (None: no key, or forever).
+    #: Past it, "not found" from a look-up no longer proves the write never landed.
+    key_retention_s: float | None = None
     can_edit: bool = True
     can_delete: bool = True
     has_titles: bool = False

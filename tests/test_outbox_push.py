@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -623,3 +624,26 @@ async def test_stop_before_the_loop_starts_still_ends_it(engine, net):
     engine.stop()
     await asyncio.wait_for(engine.run(interval=3600), 5)
     assert net.calls == []
+
+
+async def test_unknown_older_than_the_key_retention_is_not_resent_blindly(store, engine, net):
+    """A look-up that finds nothing proves nothing once the network forgot the key: the
+    item fails for the user to check, and their Retry sends it once."""
+    net.capabilities = replace(CAPS, key_retention_s=3600)
+    item_id = queue_reply(store)
+    store.run_sync(outbox.claim_due, "acct")
+    store.run_sync(outbox.update, item_id, OutboxState.UNKNOWN)
+    store.run_sync(
+        lambda db: db.execute(
+            "UPDATE outbox SET first_sent_at = '2020-01-01T00:00:00Z' WHERE id = ?", [item_id]
+        )
+    )
+
+    assert await engine.push("acct") == Counter({"failed": 1})
+    row = item(store, item_id)
+    assert (row["state"], row["error_kind"]) == ("failed", "expired")
+    assert "reply" not in names(net)
+
+    store.run_sync(outbox.retry, item_id)
+    await engine.push("acct")
+    assert names(net).count("reply") == 1 and item(store, item_id)["state"] == "sent"

@@ -156,6 +156,7 @@ class SandboxNetwork:
         thread_depth=None,
         idempotency="key",
         requests_per_minute=REQUESTS_PER_MINUTE,
+        key_retention_s=24 * 3600,  # API.md: write keys are kept for 24 hours
         has_titles=True,
     )
 

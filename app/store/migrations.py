@@ -157,6 +157,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
             "error_kind": str,
             "remote_id": str,
             "expected_version": int,
+            "first_sent_at": str,
             "confirmed": int,
             "batch_id": str,
             "created_at": str,

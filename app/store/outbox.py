@@ -9,7 +9,7 @@ import sqlite_utils
 
 from app.domain import OutboxKind, OutboxState
 from app.errors import UserError
-from app.timeutil import now_iso
+from app.timeutil import now, now_iso, parse
 
 EDITABLE = (OutboxState.QUEUED, OutboxState.HELD, OutboxState.FAILED)
 
@@ -99,6 +99,15 @@ def claim_due(db: sqlite_utils.Database, account_id: str, now: str | None = None
     return item
 
 
+def key_expired(item: dict, retention_s: float | None, margin_s: float = 600) -> bool:
+    """True when the network may already have forgotten this item's idempotency key, so a
+    look-up that finds nothing no longer proves the write never landed."""
+    if retention_s is None or not item["first_sent_at"]:
+        return False
+    age = (now() - parse(item["first_sent_at"])).total_seconds()
+    return age > retention_s - margin_s
+
+
 def update(
     db: sqlite_utils.Database,
     item_id: int,
@@ -113,13 +122,17 @@ def update(
     db.execute(
         """UPDATE outbox SET state = ?, last_error = ?, error_kind = ?,
         remote_id = COALESCE(?, remote_id), next_attempt_at = COALESCE(?, next_attempt_at),
-        updated_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?""",
+        updated_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,
+        first_sent_at = CASE WHEN ? = 'unknown' THEN COALESCE(first_sent_at, ?)
+                             ELSE first_sent_at END WHERE id = ?""",
         [
             str(state),
             error,
             error_kind,
             remote_id,
             next_attempt_at,
+            stamp,
+            str(state),
             stamp,
             str(state),
             stamp,
@@ -131,8 +144,8 @@ def update(
 def recover_interrupted(db: sqlite_utils.Database) -> int:
     """After a crash, an item left 'sending' may or may not have landed: make it 'unknown'."""
     return db.execute(
-        "UPDATE outbox SET state = 'unknown', last_error = ?, updated_at = ? "
-        "WHERE state = 'sending'",
+        "UPDATE outbox SET state = 'unknown', last_error = ?, updated_at = ?, "
+        "first_sent_at = COALESCE(first_sent_at, updated_at) WHERE state = 'sending'",
         ["Fireside stopped while sending; checking with the network before any resend.", now_iso()],
     ).rowcount
 

@@ -48,10 +48,15 @@ _WHAT = {
     OutboxKind.DELETE: "deletion",
 }
 
+EXPIRED = (
+    "Fireside cannot tell whether this {what} went out: the network answered unclearly "
+    "and has since forgotten the send (it remembers sends only for a limited time). Check "
+    "the network; if it is not there, press Retry to send it, otherwise cancel it."
+)
+
 #: Why a reply is held, by the ``error_kind`` it is held with.
 HELD_REASONS = {
-    "deleted": "The comment was deleted, so your reply was not sent. Cancel it, or reuse "
-    "the text.",
+    "deleted": "The comment was deleted, so your reply was not sent. Cancel it, or reuse the text.",
     "edited": "The comment was edited since you wrote your reply. Read it again, then send "
     "the reply anyway, change it, or cancel it.",
     "answered": "The comment was already answered from this account (perhaps on another "
@@ -154,6 +159,13 @@ class Sender:
             remote_id = await self._call(account_id, network.lookup_write, item["idempotency_key"])
             if remote_id is not None:
                 return await self._sent(item, remote_id)
+            if outbox.key_expired(item, network.capabilities.key_retention_s):
+                return await self._finish(
+                    item,
+                    OutboxState.FAILED,
+                    error=EXPIRED.format(what=attempt.what),
+                    error_kind="expired",
+                )
             attempt.resolved = True
         if item["kind"] == OutboxKind.REPLY and not item["confirmed"]:
             moved = await self._thread_moved(account_id, network, item)

@@ -30,6 +30,9 @@ FAILED = {
                   "{error} Edit it if that helps, then press Retry, or cancel it."),
     "unknown": ("Not confirmed: {account} never said whether it arrived.",
                 "Press Retry: Fireside looks it up first, so it is never posted twice."),
+    "expired": ("Not confirmed, and {account} no longer remembers the send.",
+                "Look for it on {account}. If it is not there, press Retry to send it; "
+                "otherwise cancel it."),
     "retryable": ("Failed after {attempts} tries: {account} kept having problems.",
                   "Press Retry when the network works again; it cannot be posted twice."),
 }
