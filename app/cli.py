@@ -18,6 +18,7 @@ import asyncio
 import importlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -26,6 +27,9 @@ from typing import TYPE_CHECKING, Any
 from app import __version__, config, doctor, logs
 from app import events as ev
 from app.errors import FiresideError, UserError
+
+#: Where the sandbox token comes from (an argument would show in 'ps' and shell history).
+TOKEN_ENV = "FIRESIDE_SANDBOX_TOKEN"
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -77,13 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser(
         "sandbox", parents=[common], help="serve the built-in sandbox network",
         description="Serve the built-in sandbox network (seeded people, posts and comments) "
-                    "on 127.0.0.1 until Ctrl+C, and print its URL and token.")
+                    "on 127.0.0.1 until Ctrl+C, and print its URL and token. The token is "
+                    f"${TOKEN_ENV} if set (never a command-line argument: those show in "
+                    "'ps'), else the one kept in the state dir, else a new random one.")
     sandbox.add_argument("--port", type=_port, default=8765,
                          help="TCP port on 127.0.0.1; 0 picks a free one (default: 8765)")
     sandbox.add_argument("--state-dir", metavar="DIR", type=Path,
                          help="where the sandbox keeps its data (default: <data dir>/sandbox)")
-    sandbox.add_argument("--token", help="bearer token clients must send (default: the one "
-                                         "kept in the state dir, else a new random one)")
     sandbox.set_defaults(run=_run_sandbox)
 
     sync = commands.add_parser(
@@ -93,9 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "With no accounts it runs the built-in sandbox in-process, as the app "
                     "does.")
     sync.add_argument("--sandbox-url", metavar="URL",
-                      help="use a sandbox already running (see 'fireside sandbox')")
-    sync.add_argument("--sandbox-token", metavar="TOKEN",
-                      help="the token printed by 'fireside sandbox'")
+                      help="use a sandbox already running (see 'fireside sandbox'); its "
+                           f"token is read from ${TOKEN_ENV}")
     sync.set_defaults(run=_run_sync)
 
     outbox = commands.add_parser(
@@ -168,7 +171,7 @@ def _run_sandbox(args: argparse.Namespace, data_dir: Path, log_file: Path) -> in
     print("Press Ctrl+C to stop.", flush=True)
     try:
         serve_forever(args.state_dir or config.sandbox_state_dir(data_dir), args.port,
-                      args.token)
+                      os.environ.get(TOKEN_ENV) or None)
     except OSError as exc:
         raise UserError(f"The sandbox cannot start on port {args.port} "
                         f"({exc.strerror or exc}); choose another --port, or 0 for a free "
@@ -180,10 +183,12 @@ def _run_sandbox(args: argparse.Namespace, data_dir: Path, log_file: Path) -> in
 # --- sync -------------------------------------------------------------------------------
 
 def _run_sync(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
-    if bool(args.sandbox_url) != bool(args.sandbox_token):
-        raise UserError("Give --sandbox-url and --sandbox-token together.")
+    token = os.environ.get(TOKEN_ENV) or None
+    if args.sandbox_url and not token:
+        raise UserError(f"Set {TOKEN_ENV} to the token 'fireside sandbox' printed; "
+                        "--sandbox-url needs it.")
     return _run_core(data_dir, _sync, start_sandbox=True, sandbox_url=args.sandbox_url,
-                     sandbox_token=args.sandbox_token)
+                     sandbox_token=token if args.sandbox_url else None)
 
 
 async def _sync(core: Core) -> int:

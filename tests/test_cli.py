@@ -38,10 +38,12 @@ PLANTED = ("planted-SECRET-1", "planted-SECRET-2", "planted-SECRET-3")
 
 
 def fireside(tmp_path: Path, *args: str, entry: list[str] = ENTRY,
-             timeout: float = 60) -> subprocess.CompletedProcess[str]:
+             timeout: float = 60, token: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real command with its data dir in tmp_path and a keyring that never works."""
     env = {**os.environ, "HOME": str(tmp_path), "FIRESIDE_HOME": str(tmp_path / "data"),
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    if token is not None:
+        env[cli.TOKEN_ENV] = token
     return subprocess.run([*entry, *args], capture_output=True, text=True, env=env,
                           timeout=timeout, check=False)
 
@@ -73,8 +75,8 @@ def test_version(tmp_path: Path, entry: list[str]) -> None:
 
 @pytest.mark.parametrize(("command", "expected"), [
     ([], ["sandbox", "sync", "outbox", "doctor", "--data-dir", "--verbose", "--version"]),
-    (["sandbox"], ["--port", "--state-dir", "--token", "Ctrl+C"]),
-    (["sync"], ["--sandbox-url", "--sandbox-token", "summary"]),
+    (["sandbox"], ["--port", "--state-dir", "FIRESIDE_SANDBOX_TOKEN", "Ctrl+C"]),
+    (["sync"], ["--sandbox-url", "FIRESIDE_SANDBOX_TOKEN", "summary"]),
     (["outbox"], ["--all", "--json", "retry", "cancel"]),
     (["outbox", "retry"], ["ID", "never a duplicate"]),
     (["outbox", "cancel"], ["ID"]),
@@ -312,8 +314,9 @@ def test_empty_outbox(capsys, tmp_path: Path) -> None:
 # --- sandbox ----------------------------------------------------------------------------
 
 def test_sandbox_serves_until_interrupted(tmp_path: Path) -> None:
-    env = {**os.environ, "HOME": str(tmp_path), "FIRESIDE_HOME": str(tmp_path / "data")}
-    with subprocess.Popen([*ENTRY, "sandbox", "--port", "0", "--token", "t0ken"], env=env,
+    env = {**os.environ, "HOME": str(tmp_path), "FIRESIDE_HOME": str(tmp_path / "data"),
+           cli.TOKEN_ENV: "t0ken"}
+    with subprocess.Popen([*ENTRY, "sandbox", "--port", "0"], env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
         watchdog = threading.Timer(60, proc.kill)  # bounds the blocking reads below
         watchdog.start()
@@ -373,16 +376,15 @@ def _enqueue_first_reply(db) -> int:
 
 
 def test_sync_against_a_running_sandbox(tmp_path: Path, sandbox_server) -> None:
-    options = ("-v", "sync", "--sandbox-url", sandbox_server.url,
-               "--sandbox-token", sandbox_server.token)
-    first = fireside(tmp_path, *options)
+    options = ("-v", "sync", "--sandbox-url", sandbox_server.url)
+    first = fireside(tmp_path, *options, token=sandbox_server.token)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Sandbox: pulling…" in first.stdout
     fetched, sent, failures = _summary(first.stdout)
     assert fetched > 0 and (sent, failures) == (0, 0)
 
     _queue_a_reply(tmp_path / "data")
-    second = fireside(tmp_path, *options)
+    second = fireside(tmp_path, *options, token=sandbox_server.token)
     assert second.returncode == 0, second.stdout + second.stderr
     assert _summary(second.stdout)[1:] == (1, 0)  # the pull may bring the reply back
     assert "outbox: 1 sent" in second.stdout
@@ -390,20 +392,22 @@ def test_sync_against_a_running_sandbox(tmp_path: Path, sandbox_server) -> None:
     assert "HTTP Request" in log_text and sandbox_server.token not in log_text
 
 
-def test_sync_failure_exits_1(capsys, tmp_path: Path, sandbox_server) -> None:
+def test_sync_failure_exits_1(capsys, monkeypatch, tmp_path: Path, sandbox_server) -> None:
+    monkeypatch.setenv(cli.TOKEN_ENV, "not-the-token")
     code, out, _ = run(capsys, "--data-dir", str(tmp_path), "sync", "--sandbox-url",
-                       sandbox_server.url, "--sandbox-token", "not-the-token")
+                       sandbox_server.url)
     assert code == 1
     assert "Sandbox: FAILED: " in out
     assert _summary(out)[2] == 1
 
 
-def test_sync_with_the_sandbox_offline_exits_1(capsys, tmp_path: Path) -> None:
+def test_sync_with_the_sandbox_offline_exits_1(capsys, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(cli.TOKEN_ENV, "t")
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     code, out, _ = run(capsys, "--data-dir", str(tmp_path), "sync", "--sandbox-url",
-                       f"http://127.0.0.1:{port}", "--sandbox-token", "t")
+                       f"http://127.0.0.1:{port}")
     assert code == 1 and "FAILED" in out
 
 
@@ -422,6 +426,11 @@ def test_sync_never_skips_an_account_silently(capsys, tmp_path: Path) -> None:
     assert "Summary: 0 accounts synced, 0 comments fetched, 0 items sent, 1 failure." in out
 
 
-def test_sync_needs_url_and_token_together(capsys, tmp_path: Path) -> None:
+def test_sync_with_a_sandbox_url_needs_the_token_in_the_environment(
+    capsys, monkeypatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(cli.TOKEN_ENV, raising=False)
     code, _, err = run(capsys, "--data-dir", str(tmp_path), "sync", "--sandbox-url", "http://x")
-    assert (code, err) == (2, "fireside: Give --sandbox-url and --sandbox-token together.\n")
+    assert code == 2
+    assert err == ("fireside: Set FIRESIDE_SANDBOX_TOKEN to the token 'fireside sandbox' "
+                   "printed; --sandbox-url needs it.\n")
