@@ -17,6 +17,7 @@ import os
 import sys
 import time
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QAbstractItemView
 
@@ -38,18 +39,20 @@ class _FirstPaint(QObject):
         view.viewport().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # ``_seen`` first: after the report the view may be going away (or gone, at
+        # shutdown), so it must not be touched again.
+        if self._seen or event.type() != QEvent.Type.Paint:
+            return False
         model = self._view.model()
-        if (
-            not self._seen
-            and event.type() == QEvent.Type.Paint
-            and model is not None
-            and model.rowCount() > 0
-        ):
+        if model is not None and model.rowCount() > 0:
             self._seen = True
             QTimer.singleShot(0, self._report)  # runs once this paint has finished
         return False
 
     def _report(self) -> None:
+        if not shiboken6.isValid(self._view):
+            return
+        self._view.viewport().removeEventFilter(self)
         rows = self._view.model().rowCount()
         print(f"{MARKER} rows={rows} at={time.time():.6f}", file=sys.stdout, flush=True)
         # Closing the window takes the app's normal way out (lastWindowClosed), so the core

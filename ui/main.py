@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sys
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from ui import bench_hook, theme
 from ui.bridge import CoreBridge
 from ui.main_window import MainWindow
 from ui.operations import run
+
+log = logging.getLogger(__name__)
 
 SYNC_INTERVAL_S = 120
 SNOOZE_CHECK_MS = 60_000
@@ -38,8 +41,9 @@ def main(data_dir: Path) -> int:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        QMessageBox.critical(None, "Fireside cannot start",
-                             f"Fireside cannot use its data folder {data_dir}: {exc}")
+        QMessageBox.critical(
+            None, "Fireside cannot start", f"Fireside cannot use its data folder {data_dir}: {exc}"
+        )
         return 1
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -82,6 +86,12 @@ async def _run(app: QApplication, data_dir: Path) -> int:
         sync.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sync
+        saving = window.editor.flush()  # the last keystrokes, before the store closes
+        if saving is not None:
+            try:
+                await saving
+            except Exception:  # already logged by the autosave; the core closes anyway
+                log.warning("the last autosave before quitting failed", exc_info=True)
         await core.close()
         window.deleteLater()
         bridge.deleteLater()

@@ -14,7 +14,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 import shiboken6
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.errors import FiresideError
 
@@ -23,14 +24,40 @@ log = logging.getLogger(__name__)
 _running: set[asyncio.Task] = set()
 
 
+class _Shown:
+    """The error box on screen, if any, and the errors that arrived while it was open:
+    they are added to it rather than each opening a box of its own."""
+
+    box: QMessageBox | None = None
+    more: list[str] = []
+
+
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """One place that turns an exception into a message the user can act on."""
+    """One place that turns an exception into a message the user can act on.
+
+    Never blocks: the box is opened with ``open()`` (no nested event loop, so a sync
+    running meanwhile goes on) and deletes itself when closed.
+    """
     if isinstance(exc, FiresideError):
         text = str(exc)
     else:
         log.exception("unexpected error", exc_info=exc)
         text = f"Something went wrong: {exc}. Your data is safe; details are in the log."
-    QMessageBox.warning(parent, "Fireside", text)
+    box = _Shown.box
+    if box is not None and shiboken6.isValid(box) and box.isVisible():
+        _Shown.more.append(text)
+        count = len(_Shown.more)
+        box.setInformativeText(f"{count} more problem{'s' if count > 1 else ''} since then.")
+        box.setDetailedText("\n\n".join(_Shown.more))
+        return
+    # A parent (the active window, if the caller has none) owns the box: Qt deletes it.
+    owner = parent if parent is not None else QApplication.activeWindow()
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, "Fireside", text, QMessageBox.StandardButton.Ok, owner
+    )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _Shown.box, _Shown.more = box, []
+    box.open()
 
 
 def run(

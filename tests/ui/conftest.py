@@ -24,8 +24,9 @@ from typing import Any
 
 import pytest
 import qasync
+import shiboken6
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.core import Core
 from app.domain import InboxView
@@ -55,8 +56,7 @@ def qloop(qasync_loop: qasync.QEventLoop, qtbot) -> Iterator[qasync.QEventLoop]:
     asyncio.set_event_loop(qasync_loop)
     asyncio.events._set_running_loop(qasync_loop)
     yield qasync_loop
-    qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks(qasync_loop)),
-                    timeout=5000)
+    qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks(qasync_loop)), timeout=5000)
     asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
     gc.collect()
@@ -66,6 +66,29 @@ def dispose(widget: QObject) -> None:
     """Delete a Qt object now, on the main thread (not whenever Python collects it)."""
     widget.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def settle(qloop, qtbot) -> Callable[[QWidget], None]:
+    """``settle(widget)``: close the widget, let its core calls and their callbacks (which
+    may start more) finish, then delete it on the main thread. Call it from a widget
+    fixture's teardown; that runs before the core the widget uses closes."""
+
+    def settle_widget(widget: QWidget) -> None:
+        if not shiboken6.isValid(widget):
+            return
+        widget.close()
+        quiet: list[bool] = []
+
+        def idle() -> bool:
+            QApplication.processEvents()
+            quiet.append(all(t.done() for t in asyncio.all_tasks(qloop)))
+            return quiet[-3:] == [True] * 3
+
+        qtbot.waitUntil(idle, timeout=10_000)
+        shiboken6.delete(widget)
+
+    return settle_widget
 
 
 @pytest.fixture

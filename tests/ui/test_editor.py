@@ -4,17 +4,12 @@ history and restore, length counters, review states and publishing to the outbox
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import qasync
-import shiboken6
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
 
 from app.config import database_path
 from app.core import Core
@@ -29,55 +24,16 @@ from ui.editor.publish_dialog import PublishDialog
 pytestmark = pytest.mark.ui
 
 
-# --- fixtures (until tests/ui/conftest.py provides them) -----------------------------
+# --- fixtures (qloop, wait_for, core and settle come from tests/ui/conftest.py) ---------
 @pytest.fixture
-def qloop(qapp: QApplication, qtbot) -> Iterator[qasync.QEventLoop]:
-    """A qasync loop that counts as running while qtbot spins Qt's event loop."""
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    asyncio.events._set_running_loop(loop)
-    yield loop
-    qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks(loop)))
-    asyncio.events._set_running_loop(None)
-    loop.close()
-    asyncio.set_event_loop(None)
-
-
-def wait_for(qtbot, coro: Coroutine[Any, Any, Any], timeout: int = 5000) -> Any:
-    task = asyncio.ensure_future(coro)
-    qtbot.waitUntil(task.done, timeout=timeout)
-    return task.result()
-
-
-def settle(qtbot, widget: QWidget) -> None:
-    """Let the widget's core calls and their callbacks (which may start more) finish, then
-    delete it before the core closes."""
-    widget.close()
-    quiet: list[bool] = []
-
-    def idle() -> bool:
-        QApplication.processEvents()
-        quiet.append(all(t.done() for t in asyncio.all_tasks()))
-        return quiet[-3:] == [True] * 3
-
-    qtbot.waitUntil(idle)
-    shiboken6.delete(widget)
-
-
-@pytest.fixture
-def core(qloop, qtbot, tmp_path: Path) -> Iterator[Core]:
-    opened = wait_for(qtbot, Core.open(tmp_path))
-    yield opened
-    wait_for(qtbot, opened.close())
-
-
-@pytest.fixture
-def panel(core: Core, qtbot) -> Iterator[EditorPanel]:
-    widget = EditorPanel(core, CoreBridge(core.events))
+def panel(core: Core, qtbot, settle) -> Iterator[EditorPanel]:
+    bridge = CoreBridge(core.events)
+    widget = EditorPanel(core, bridge)
+    bridge.setParent(widget)  # deleted with the panel, on the main thread
     widget.resize(1000, 600)
     widget.show()
     yield widget
-    settle(qtbot, widget)
+    settle(widget)
 
 
 def stored(data_dir: Path, draft_id: int) -> tuple[str, str]:
@@ -105,7 +61,7 @@ def test_typing_is_durable_within_a_second(panel, qtbot, tmp_path):
 def test_saves_while_typing_never_stops(panel, qtbot, tmp_path):
     """The deadline saves even when the quiet period never comes."""
     draft_id = open_new(panel, qtbot)
-    typist = QTimer(interval=100)
+    typist = QTimer(panel, interval=100)  # deleted with the panel
     typist.timeout.connect(lambda: panel.body_edit.insertPlainText("x"))
     typist.start()
     qtbot.waitUntil(lambda: stored(tmp_path, draft_id)[1].startswith("xx"), timeout=1200)
@@ -137,8 +93,9 @@ def test_close_flushes_title_and_body(no_timed_saves, panel, qtbot, tmp_path):
     qtbot.waitUntil(lambda: stored(tmp_path, draft_id) == ("Q3 plans", "Numbers are in."))
 
 
-def test_switching_drafts_keeps_the_unsaved_text_of_the_first(no_timed_saves, panel, qtbot,
-                                                              tmp_path):
+def test_switching_drafts_keeps_the_unsaved_text_of_the_first(
+    no_timed_saves, panel, qtbot, tmp_path
+):
     first = open_new(panel, qtbot, "first draft text")
     second = open_new(panel, qtbot)
     assert second != first
@@ -176,8 +133,11 @@ def test_restore_a_version(panel, qtbot, tmp_path):
     qtbot.keyClick(panel.body_edit, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: panel.findChild(HistoryDialog) is not None)
     dialog = panel.findChild(HistoryDialog)
-    kept = [dialog.versions.item(r) for r in range(dialog.versions.count())
-            if "Saved by you" in dialog.versions.item(r).text()]
+    kept = [
+        dialog.versions.item(r)
+        for r in range(dialog.versions.count())
+        if "Saved by you" in dialog.versions.item(r).text()
+    ]
     dialog.versions.setCurrentItem(kept[0])
     qtbot.waitUntil(lambda: "-The first wording." in dialog.diff_view.toPlainText())
     assert "+A second, worse wording." in dialog.diff_view.toPlainText()
@@ -191,8 +151,9 @@ def test_restore_a_version(panel, qtbot, tmp_path):
 # --- states and publishing ----------------------------------------------------------------
 def transition_button(panel: EditorPanel, label: str):
     row = panel._transition_row
-    return next(row.itemAt(i).widget() for i in range(row.count())
-                if row.itemAt(i).widget().text() == label)
+    return next(
+        row.itemAt(i).widget() for i in range(row.count()) if row.itemAt(i).widget().text() == label
+    )
 
 
 def open_publish(panel: EditorPanel, qtbot) -> PublishDialog:
@@ -201,20 +162,21 @@ def open_publish(panel: EditorPanel, qtbot) -> PublishDialog:
     return panel.findChild(PublishDialog)
 
 
-def test_publish_now_queues_outbox_items(panel, core, qtbot):
+def test_publish_now_queues_outbox_items(panel, core, qtbot, wait_for):
     draft_id = open_new(panel, qtbot, "Going live.")
     dialog = open_publish(panel, qtbot)
     assert dialog.chosen() == ["sandbox"] and dialog.publish_button.isEnabled()
     qtbot.mouseClick(dialog.publish_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.chip.text() == "Queued")
-    items = wait_for(qtbot, core.outbox_items())
+    items = wait_for(core.outbox_items())
     assert [(i["draft_id"], i["state"], i["body"]) for i in items] == [
-        (draft_id, "queued", "Going live.")]
+        (draft_id, "queued", "Going live.")
+    ]
     assert panel.body_edit.isReadOnly()
     qtbot.waitUntil(lambda: panel.findChild(PublishDialog) is None)
 
 
-def test_schedule_at_a_chosen_time(panel, core, qtbot):
+def test_schedule_at_a_chosen_time(panel, core, qtbot, wait_for):
     open_new(panel, qtbot, "Later.")
     dialog = open_publish(panel, qtbot)
     dialog.later_radio.setChecked(True)
@@ -224,7 +186,7 @@ def test_schedule_at_a_chosen_time(panel, core, qtbot):
     qtbot.waitUntil(lambda: panel.chip.text() == "Scheduled")
     assert panel._draft["scheduled_at"] == when
     assert "Scheduled for" in panel.banner.text()
-    assert wait_for(qtbot, core.outbox_items()) == []
+    assert wait_for(core.outbox_items()) == []
 
 
 def test_review_then_approve_then_publish(panel, qtbot):
@@ -233,7 +195,8 @@ def test_review_then_approve_then_publish(panel, qtbot):
     qtbot.waitUntil(lambda: panel.chip.text() == "For review")
     assert {"Approve", "Return to draft"} <= {
         panel._transition_row.itemAt(i).widget().text()
-        for i in range(panel._transition_row.count())}
+        for i in range(panel._transition_row.count())
+    }
 
     dialog = open_publish(panel, qtbot)
     assert not dialog.publish_button.isEnabled()

@@ -3,19 +3,13 @@ plain-words reasons, and edit, cancel and retry by key going through to the stor
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Coroutine, Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterator
 
 import pytest
-import qasync
-import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from app import events as ev
-from app.core import Core
 from app.domain import OutboxKind, OutboxState
 from app.store import outbox
 from ui.bridge import CoreBridge
@@ -26,52 +20,14 @@ from ui.outbox.reasons import explain
 pytestmark = pytest.mark.ui
 
 
-# --- fixtures (until tests/ui/conftest.py provides them) -----------------------------
-@pytest.fixture
-def qloop(qapp: QApplication, qtbot) -> Iterator[qasync.QEventLoop]:
-    """A qasync loop that counts as running while qtbot spins Qt's event loop."""
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    asyncio.events._set_running_loop(loop)
-    yield loop
-    qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks(loop)))
-    asyncio.events._set_running_loop(None)
-    loop.close()
-    asyncio.set_event_loop(None)
-
-
-def wait_for(qtbot, coro: Coroutine[Any, Any, Any], timeout: int = 5000) -> Any:
-    task = asyncio.ensure_future(coro)
-    qtbot.waitUntil(task.done, timeout=timeout)
-    return task.result()
-
-
-def settle(qtbot, widget: QWidget) -> None:
-    """Let the widget's core calls and their callbacks (which may start more) finish, then
-    delete it before the core closes."""
-    widget.close()
-    quiet: list[bool] = []
-
-    def idle() -> bool:
-        QApplication.processEvents()
-        quiet.append(all(t.done() for t in asyncio.all_tasks()))
-        return quiet[-3:] == [True] * 3
-
-    qtbot.waitUntil(idle)
-    shiboken6.delete(widget)
-
-
-@pytest.fixture
-def core(qloop, qtbot, tmp_path: Path) -> Iterator[Core]:
-    opened = wait_for(qtbot, Core.open(tmp_path))
-    yield opened
-    wait_for(qtbot, opened.close())
-
-
 # --- seeding ---------------------------------------------------------------------------
 ITEMS = {
-    "held": ("Thanks Dana, the agenda goes out on the 3rd.", OutboxState.HELD, "edited",
-             "The comment was edited since you wrote your reply."),
+    "held": (
+        "Thanks Dana, the agenda goes out on the 3rd.",
+        OutboxState.HELD,
+        "edited",
+        "The comment was edited since you wrote your reply.",
+    ),
     "failed": ("Budgets stay flat.", OutboxState.FAILED, "auth", "401 from the network"),
     "queued": ("See you in Lisbon.", OutboxState.QUEUED, None, None),
 }
@@ -86,17 +42,20 @@ def seed(db) -> dict[str, int]:
     return ids
 
 
+# qloop, wait_for, core and settle come from tests/ui/conftest.py.
 @pytest.fixture
-def seeded(core, qtbot) -> dict[str, int]:
-    return wait_for(qtbot, core.store.run(seed))
+def seeded(core, wait_for) -> dict[str, int]:
+    return wait_for(core.store.run(seed))
 
 
 @pytest.fixture
-def make_panel(core, qtbot) -> Iterator[Callable[[], OutboxPanel]]:
+def make_panel(core, settle) -> Iterator[Callable[[], OutboxPanel]]:
     made: list[OutboxPanel] = []
 
     def make() -> OutboxPanel:
-        widget = OutboxPanel(core, CoreBridge(core.events))
+        bridge = CoreBridge(core.events)
+        widget = OutboxPanel(core, bridge)
+        bridge.setParent(widget)  # deleted with the panel, on the main thread
         widget.resize(900, 560)
         widget.show()
         made.append(widget)
@@ -104,7 +63,7 @@ def make_panel(core, qtbot) -> Iterator[Callable[[], OutboxPanel]]:
 
     yield make
     for widget in made:
-        settle(qtbot, widget)
+        settle(widget)
 
 
 @pytest.fixture
@@ -119,14 +78,16 @@ def select(panel: OutboxPanel, item_id: int) -> None:
     panel.table.setFocus()
 
 
-def state_of(core, qtbot, item_id: int) -> dict:
-    return wait_for(qtbot, core.store.run(outbox.get, item_id))
+def state_of(core, wait_for, item_id: int) -> dict:
+    return wait_for(core.store.run(outbox.get, item_id))
 
 
 # --- showing ---------------------------------------------------------------------------
 def test_lists_states_with_what_needs_you_first(panel):
-    rows = [[panel.model.index(r, c).data() for c in range(len(COLUMNS))]
-            for r in range(panel.model.rowCount())]
+    rows = [
+        [panel.model.index(r, c).data() for c in range(len(COLUMNS))]
+        for r in range(panel.model.rowCount())
+    ]
     assert [r[0] for r in rows] == ["Failed", "Held", "Queued"]
     assert rows[1][1] == "Reply: Thanks Dana, the agenda goes out on the 3rd."
     assert rows[1][3] == "Sandbox"
@@ -146,8 +107,8 @@ def test_selected_item_says_why_and_what_to_do(panel, seeded):
     assert not panel.retry_button.isEnabled() and panel.edit_button.isEnabled()
 
 
-def test_refreshes_when_the_outbox_changes(panel, core, qtbot):
-    wait_for(qtbot, core.store.run(outbox.enqueue, OutboxKind.REPLY, "sandbox", "One more."))
+def test_refreshes_when_the_outbox_changes(panel, core, qtbot, wait_for):
+    wait_for(core.store.run(outbox.enqueue, OutboxKind.REPLY, "sandbox", "One more."))
     core.events.emit(ev.OUTBOX_CHANGED, item_id=None)
     qtbot.waitUntil(lambda: panel.model.rowCount() == len(ITEMS) + 1)
 
@@ -159,22 +120,23 @@ def test_empty_outbox_says_so(make_panel, qtbot):
 
 
 # --- acting ----------------------------------------------------------------------------
-def test_retry_by_key(panel, core, seeded, qtbot):
+def test_retry_by_key(panel, core, seeded, qtbot, wait_for):
     select(panel, seeded["failed"])
     qtbot.keyClick(panel.table, Qt.Key.Key_R)
-    qtbot.waitUntil(lambda: state_of(core, qtbot, seeded["failed"])["state"] == "queued")
+    qtbot.waitUntil(lambda: state_of(core, wait_for, seeded["failed"])["state"] == "queued")
     qtbot.waitUntil(lambda: panel.model.index(0, 0).data() == "Held")
 
 
-def test_edit_by_key_saves_the_new_text(panel, core, seeded, qtbot):
+def test_edit_by_key_saves_the_new_text(panel, core, seeded, qtbot, wait_for):
     select(panel, seeded["queued"])
     qtbot.keyClick(panel.table, Qt.Key.Key_E)
     assert panel.body.hasFocus() and not panel.body.isReadOnly()
     panel.body.selectAll()
     qtbot.keyClicks(panel.body, "See you in Porto.")
     qtbot.keyClick(panel.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: state_of(core, qtbot, seeded["queued"])["body"]
-                    == "See you in Porto.")
+    qtbot.waitUntil(
+        lambda: state_of(core, wait_for, seeded["queued"])["body"] == "See you in Porto."
+    )
     qtbot.waitUntil(panel.body.isReadOnly)
     assert panel.body.toPlainText() == "See you in Porto."
     assert panel.table.hasFocus()
@@ -188,7 +150,7 @@ def test_escape_discards_an_edit(panel, seeded, qtbot):
     assert panel.body.toPlainText() == "See you in Lisbon." and panel.table.hasFocus()
 
 
-def test_cancel_by_key_asks_first(panel, core, seeded, qtbot):
+def test_cancel_by_key_asks_first(panel, core, seeded, qtbot, wait_for):
     select(panel, seeded["queued"])
     qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: panel.findChild(QMessageBox) is not None)
@@ -196,46 +158,77 @@ def test_cancel_by_key_asks_first(panel, core, seeded, qtbot):
     assert "It will not be sent" in box.text()
     cancel = next(b for b in box.buttons() if b.text() == "Cancel it")
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: state_of(core, qtbot, seeded["queued"])["state"] == "cancelled")
+    qtbot.waitUntil(lambda: state_of(core, wait_for, seeded["queued"])["state"] == "cancelled")
     qtbot.waitUntil(lambda: panel.model.rowCount() == len(ITEMS) - 1)
 
 
-def test_cannot_edit_or_cancel_what_already_left(make_panel, core, qtbot):
-    item_id = wait_for(qtbot, core.store.run(outbox.enqueue, OutboxKind.REPLY, "sandbox", "Hi"))
-    wait_for(qtbot, core.store.run(outbox.update, item_id, OutboxState.SENT))
+def test_cannot_edit_or_cancel_what_already_left(make_panel, core, qtbot, wait_for):
+    item_id = wait_for(core.store.run(outbox.enqueue, OutboxKind.REPLY, "sandbox", "Hi"))
+    wait_for(core.store.run(outbox.update, item_id, OutboxState.SENT))
     widget = make_panel()
     widget.show_sent.setChecked(True)
     qtbot.waitUntil(lambda: widget.model.rowCount() == 1)
     select(widget, item_id)
-    assert not (widget.edit_button.isEnabled() or widget.cancel_button.isEnabled()
-                or widget.retry_button.isEnabled())
+    assert not (
+        widget.edit_button.isEnabled()
+        or widget.cancel_button.isEnabled()
+        or widget.retry_button.isEnabled()
+    )
     assert widget.reason.text().startswith("<b>Sent ")
 
 
 # --- model and words -------------------------------------------------------------------
 def test_model_contract(qtmodeltester):
     model = OutboxModel()
-    model.set_items([{"id": i, "kind": "reply", "account_id": "sandbox", "body": f"b{i}",
-                      "state": "queued", "attempts": 0} for i in range(450)])
+    model.set_items(
+        [
+            {
+                "id": i,
+                "kind": "reply",
+                "account_id": "sandbox",
+                "body": f"b{i}",
+                "state": "queued",
+                "attempts": 0,
+            }
+            for i in range(450)
+        ]
+    )
     assert model.rowCount() == 200 and model.canFetchMore(model.index(-1, -1))
     assert model.row_of(3) == 446 and model.rowCount() == 450
     qtmodeltester.check(model)
 
 
-@pytest.mark.parametrize(("state", "kind", "error", "expected"), [
-    ("held", "deleted", None, "Held: the comment was deleted after you wrote your reply."),
-    ("held", "answered", None, "Held: this comment was already answered from your account."),
-    ("held", None, "The thread moved.", "Held: The thread moved."),
-    ("failed", "permanent", "The network refused the reply: too long",
-     "Failed: Sandbox refused it. The network refused the reply: too long. Edit it"),
-    ("failed", "unknown", None, "Not confirmed: Sandbox never said whether it arrived."),
-    ("failed", "retryable", None, "Failed after 4 tries: Sandbox kept having problems."),
-    ("queued", None, "Offline (refused); it goes out when the network is back.",
-     "Waiting: Offline (refused); it goes out when the network is back."),
-    ("unknown", "unknown", None, "Checking with Sandbox whether it arrived."),
-    ("cancelled", None, None, "Cancelled: it will not be sent."),
-])
+@pytest.mark.parametrize(
+    ("state", "kind", "error", "expected"),
+    [
+        ("held", "deleted", None, "Held: the comment was deleted after you wrote your reply."),
+        ("held", "answered", None, "Held: this comment was already answered from your account."),
+        ("held", None, "The thread moved.", "Held: The thread moved."),
+        (
+            "failed",
+            "permanent",
+            "The network refused the reply: too long",
+            "Failed: Sandbox refused it. The network refused the reply: too long. Edit it",
+        ),
+        ("failed", "unknown", None, "Not confirmed: Sandbox never said whether it arrived."),
+        ("failed", "retryable", None, "Failed after 4 tries: Sandbox kept having problems."),
+        (
+            "queued",
+            None,
+            "Offline (refused); it goes out when the network is back.",
+            "Waiting: Offline (refused); it goes out when the network is back.",
+        ),
+        ("unknown", "unknown", None, "Checking with Sandbox whether it arrived."),
+        ("cancelled", None, None, "Cancelled: it will not be sent."),
+    ],
+)
 def test_reasons_in_plain_words(state, kind, error, expected):
-    item = {"state": state, "error_kind": kind, "last_error": error, "attempts": 4,
-            "account_id": "sandbox", "account_name": "Sandbox"}
+    item = {
+        "state": state,
+        "error_kind": kind,
+        "last_error": error,
+        "attempts": 4,
+        "account_id": "sandbox",
+        "account_name": "Sandbox",
+    }
     assert explain(item).text.startswith(expected)
