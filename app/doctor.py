@@ -156,6 +156,10 @@ def _judge(report: dict[str, Any]) -> None:
     ring = report["keyring"]
     if not ring["usable"]:
         real_accounts = [a for a in report["accounts"] if a["network"] != "sandbox"]
-        (problems if real_accounts else warnings).append(ring["problem"])
+        if real_accounts:
+            problems.append(ring["problem"])
+        else:
+            warnings.append(f"{ring['problem']} (Not needed yet: the built-in sandbox has no "
+                            "secrets to keep; accounts on real networks will need it.)")
     warnings.extend(f"Account {a['id']}: the last sync failed: {a['last_sync_error']}"
                     for a in report["accounts"] if a["last_sync_error"])
