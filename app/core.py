@@ -21,8 +21,8 @@ from app.networks.registry import build_network, make_client
 from app.sandbox.server import SandboxServer
 from app.store import Store, comments, drafts, outbox, search, triage
 from app.store import accounts as accounts_repo
+from app.store.questions import QuestionMatcher
 from app.sync.engine import SyncEngine
-from app.text import similarity
 from app.text.templates import check_template, personalise
 from app.timeutil import iso, now_iso, parse
 
@@ -63,6 +63,7 @@ class Core:
         self.engine = engine
         self.events = events
         self.sandbox = sandbox
+        self._questions = QuestionMatcher()
 
     @classmethod
     async def open(
@@ -164,17 +165,9 @@ class Core:
             self.events.emit(ev.INBOX_CHANGED)
         return woke
 
-    async def same_question(self, comment_id: int, limit: int = 500) -> list[int]:
+    async def same_question(self, comment_id: int, limit: int = 2000) -> list[int]:
         """Open comments asking what this one asks, in other words (itself first)."""
-        target = await self.store.read(comments.get_comment, comment_id)
-        if target is None:
-            return []
-        words = " OR ".join(f'"{t}"' for t in set(similarity.terms(target["body_text"])))
-        if not words:
-            return [comment_id]
-        rows = await self.store.read(_open_candidates, words, limit)
-        found = similarity.similar(target["body_text"], dict(rows))
-        return [comment_id, *[i for i in found if i != comment_id]]
+        return await self.store.read(self._questions.same_as, comment_id, limit)
 
     # --- batch replies ----------------------------------------------------------------
     async def preview_replies(self, comment_ids: list[int], template: str) -> list[ReplyPreview]:
@@ -305,18 +298,6 @@ def _undo_last(db) -> tuple[str, list[int], int, int] | None:
 def _ensure_sandbox_account(db, account: Account) -> None:
     accounts_repo.add_account(db, account)
     db.execute("UPDATE accounts SET base_url = ? WHERE id = ?", [account.base_url, account.id])
-
-
-def _open_candidates(db, fts_words: str, limit: int) -> list[tuple[int, str]]:
-    return [
-        tuple(r)
-        for r in db.execute(
-            "SELECT c.id, c.body_text FROM comments_fts f JOIN comments c ON c.id = f.rowid "
-            "WHERE comments_fts MATCH ? AND c.is_mine = 0 AND c.deleted = 0 "
-            "AND c.triage_state = 'open' AND c.answered = 0 ORDER BY f.rank LIMIT ?",
-            [fts_words, limit],
-        ).fetchall()
-    ]
 
 
 def _enqueue_replies(db, previews: list[ReplyPreview], batch: str) -> list[int]:

@@ -3,15 +3,17 @@ similar questions, and classifying comments."""
 
 from __future__ import annotations
 
+import sqlite3
 import statistics
 from functools import cache
+from pathlib import Path
 
 import pytest
 
 from app.errors import UserError
 from app.sandbox import corpus
 from app.sandbox.seed import build_seed
-from app.text import similarity
+from app.text import lexicon, similarity
 from app.text.classify import html_to_text, is_question, mentions
 from app.text.markdown import to_html
 from app.text.sanitize import is_openable_link, sanitize_html
@@ -274,23 +276,27 @@ def test_quote_shortens_at_a_word_boundary() -> None:
 def test_the_documented_example_is_found() -> None:
     candidates = {
         1: "How does the reorg change our bonus?",
-        2: "Parking is full again.",
-        3: "The canteen food is great.",
+        2: "Why is parking full again?",
+        3: "Is the canteen food any good?",
     }
     assert similarity.similar("bonus payouts after the reorg", candidates) == [1]
 
 
 def test_most_similar_first_and_threshold() -> None:
-    candidates = {1: "bonus reorg payroll pension", 2: "bonus reorg", 3: "holiday canteen"}
-    assert similarity.similar("bonus reorg", candidates) == [2, 1]
-    assert similarity.similar("bonus reorg", candidates, threshold=1.01) == []
-    assert similarity.similar("bonus reorg", candidates, threshold=0.0)[:2] == [2, 1]
+    candidates = {
+        1: "Will bonuses, payroll and pensions change after the reorg?",
+        2: "Will the reorg change bonuses?",
+        3: "When does the canteen open?",
+    }
+    assert similarity.similar("Does the reorg affect my bonus?", candidates) == [2, 1]
+    assert similarity.similar("Does the reorg affect my bonus?", candidates, threshold=1.01) == []
 
 
 def test_nothing_to_compare() -> None:
-    assert similarity.similar("the and of", {1: "the and of"}) == []
-    assert similarity.similar("", {1: "anything"}) == []
+    assert similarity.similar("the and of", {1: "the and of?"}) == []
+    assert similarity.similar("", {1: "anything?"}) == []
     assert similarity.similar("bonus", {}) == []
+    assert similarity.similar("Will bonuses change?", {1: "Bonuses change."}) == []  # no question
 
 
 @pytest.mark.parametrize(
@@ -299,21 +305,80 @@ def test_nothing_to_compare() -> None:
         ("bonuses", "bonus"),
         ("bonus", "bonus"),
         ("payouts", "payout"),
+        ("change", "chang"),
         ("changed", "chang"),
         ("changing", "chang"),
-        ("policies", "polic"),
+        ("changes", "chang"),
+        ("policies", "policy"),
+        ("hiring", "hire"),
+        ("hired", "hire"),
+        ("cutting", "cut"),
+        ("site", "site"),
+        ("sit", "sit"),
         ("status", "status"),
         ("glass", "glass"),
         ("analysis", "analysis"),
         ("quickly", "quick"),
+        ("training", "training"),
     ],
 )
 def test_stem(word: str, root: str) -> None:
     assert similarity.stem(word) == root
 
 
-def test_terms_drop_stopwords_and_short_words() -> None:
-    assert similarity.terms("Thanks! How does THIS affect our bonuses, ok?") == ["affect", "bonus"]
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("Thanks! How does THIS affect our bonuses, ok?", {"~effect", "~bonus"}),
+        ("Honest question: is my job safe?", {"~job_loss"}),
+        ("Will they cut our headcount?", {"~job_loss"}),
+        ("Are there going to be redundancies?", {"~job_loss"}),
+        ("Must we come in three days a week?", {"~office", "thre"}),
+        ("@Dana when is the next town hall?", {"town", "hall"}),
+        ("Café opening hours?", {"cafe", "open", "hour"}),
+    ],
+)
+def test_features_drop_framing_and_meet_on_concepts(sentence: str, found: set[str]) -> None:
+    assert similarity.features(sentence) == found
+
+
+def test_sentences_split_where_questions_end() -> None:
+    assert similarity.sentences("Quick one: is it on? Nobody knows.\nThanks e.g. you?!") == [
+        "Quick one:",
+        "is it on?",
+        "Nobody knows.",
+        "Thanks e.g.",
+        "you?!",
+    ]
+
+
+def test_paraphrases_are_found_and_filler_does_not_match() -> None:
+    """The reviewer's example: paraphrases share no word, the false friend shares filler."""
+    candidates = {
+        1: "Are we using AI to cut headcount?",
+        2: "Thanks for the update. What does the AI push mean for my job security?",
+        3: "Where are we all going to sit on Tuesdays? Nobody in Sales seems to know.",
+        4: "Thanks for the update. Asking for my team in Leeds.",
+    }
+    asker = "Be straight with us: is AI going to take our jobs? Nobody in Sales seems to know."
+    assert sorted(similarity.similar(asker, candidates)) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("question", "paraphrase"),
+    [
+        ("Are layoffs coming?", "Should we expect job cuts this year?"),
+        ("Is my job secure after the restructuring?", "Will roles be eliminated in the reorg?"),
+        ("When is the bonus paid out?", "When do incentive payouts land?"),
+        ("How many days in the office from now on?", "What is the new hybrid policy?"),
+        ("Can I get an exemption from office days as a carer?", "Flexibility for parents?"),
+        ("Will there be a hiring freeze?", "Can we still backfill vacancies?"),
+        ("When will the AI assistant be rolled out?", "When do we get access to copilot?"),
+    ],
+)
+def test_everyday_paraphrases_meet(question: str, paraphrase: str) -> None:
+    """Workplace wording the sandbox never uses: the lexicon is general, not a copy."""
+    assert similarity.similar(question, {1: paraphrase}) == [1]
 
 
 @cache
@@ -327,21 +392,25 @@ def _seeded_comments() -> tuple[dict[str, str], dict[str, str | None]]:
 
 
 def test_question_clusters_are_found_among_real_comments() -> None:
-    """One question per cluster, against every seeded comment: most of what is returned
-    asks the same thing (precision), and every question finds at least one other asker.
-
-    A floor, not a goal: recall is about 0.2 today (most paraphrases share no stem).
+    """Five askers per cluster, against every seeded comment, with rarity over them all:
+    most of what is returned asks the same thing (precision), and most of the others
+    asking it are found (recall). Measured 0.90 and 0.81 (it was about 0.2 recall with
+    TF-IDF over whole comments); the floors leave a small margin.
     """
     text, cluster = _seeded_comments()
-    precision, found_any = [], []
+    freq = similarity.DocFrequencies.from_texts(text.values())
+    precision, recall = [], []
     for name in corpus.QUESTION_CLUSTERS:
-        asker = next(i for i, c in cluster.items() if c == name)
-        hits = [i for i in similarity.similar(text[asker], text) if i != asker]
-        same = [i for i in hits if cluster[i] == name]
-        precision.append(len(same) / len(hits) if hits else 0.0)
-        found_any.append(bool(same))
-    assert statistics.mean(precision) >= 0.8
-    assert sum(found_any) >= len(found_any) - 1
+        askers = [i for i, c in cluster.items() if c == name][:5]
+        others = {i for i, c in cluster.items() if c == name}
+        for asker in askers:
+            hits = [i for i in similarity.similar(text[asker], text, frequencies=freq)]
+            hits = [i for i in hits if i != asker]
+            same = [i for i in hits if cluster[i] == name]
+            precision.append(len(same) / len(hits) if hits else 0.0)
+            recall.append(len(same) / (len(others) - 1))
+    assert statistics.mean(precision) >= 0.87
+    assert statistics.mean(recall) >= 0.76
 
 
 def test_unrelated_remarks_do_not_match_questions() -> None:
@@ -358,6 +427,51 @@ def test_unrelated_remarks_do_not_match_questions() -> None:
         "Really appreciate the transparency here.",
     ):
         assert similarity.similar(remark, questions) == []
+
+
+def test_search_expression_finds_every_comment_that_scores() -> None:
+    """The FTS5 query leaves out only features too light to reach the threshold alone."""
+    text, cluster = _seeded_comments()
+    freq = similarity.DocFrequencies.from_texts(text.values())
+    ids = dict(enumerate(text))
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(body, tokenize='unicode61')")
+    db.executemany(
+        "INSERT INTO t(rowid, body) VALUES (?, ?)", [(n, text[i]) for n, i in ids.items()]
+    )
+    askers = [next(i for i, c in cluster.items() if c == name) for name in corpus.QUESTION_CLUSTERS]
+    for asker in askers:
+        query = similarity.search_expression(text[asker], freq)
+        matched = {ids[n] for (n,) in db.execute("SELECT rowid FROM t WHERE t MATCH ?", [query])}
+        found = similarity.similar(text[asker], text, frequencies=freq)
+        assert len(matched) < len(text) / 2
+        assert set(found) <= matched
+
+
+def test_rarity_from_word_counts_and_learned_words() -> None:
+    """Counts as FTS5's vocabulary gives them: words sum into their concept."""
+    vocabulary = [("layoffs", 40), ("redundancies", 20), ("bonus", 10), ("bonuses", 5)]
+    freq = similarity.DocFrequencies.from_vocabulary(vocabulary, docs=1000)
+    assert freq.counts["~job_loss"] >= 60
+    assert freq.counts["~bonus"] >= 15
+    assert freq.weight("~bonus") > freq.weight("~job_loss")
+    assert freq.unknown_words(["Is the gym menu changing?"]) == ["gym", "menu"]
+    freq.learn(["gym", "menu"], [("gym", 7)])
+    assert freq.counts["gym"] == 7 and freq.counts["menu"] == 0
+    assert freq.unknown_words(["Is the gym menu changing?"]) == []
+    assert freq.weight("menu") > freq.weight("gym")
+
+
+def test_the_lexicon_is_general_vocabulary() -> None:
+    """Short workplace words and phrases, never the sandbox's sentences."""
+    source = Path(similarity.__file__).with_name("lexicon.py").read_text(encoding="utf-8")
+    assert "sandbox" not in source.split('"""', 2)[2]
+    phrasings = {
+        p.lower().rstrip("?") for _, ps, _ in corpus.QUESTION_CLUSTERS.values() for p in ps
+    }
+    for entries in lexicon.CONCEPTS.values():
+        for entry in entries:
+            assert len(entry.split()) <= 4 and entry not in phrasings
 
 
 # --- classifying comments ---------------------------------------------------------------------

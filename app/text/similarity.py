@@ -1,62 +1,402 @@
 """Finding comments that ask the same question in different words.
 
-TF-IDF over word stems (a light suffix stripper) with cosine similarity: cheap, offline,
-and good at "bonus payouts after the reorg" ≈ "how does the reorg change our bonus".
+Offline and cheap, in three steps:
+
+1. **Question sentences.** A comment is split into sentences and only the ones that ask
+   something are compared ("Thanks for the update." and "Asking for my team in Leeds."
+   are what people wrap questions in, not the question). A comment that asks nothing is
+   compared by its sentences that say something beyond thanks and praise.
+2. **Features.** Words are folded, stop words and question framing ("is it going to",
+   "quick one") dropped, the rest stemmed; words and phrases in the workplace concept
+   table (``app/text/lexicon.py``) become one concept feature, so "layoffs", "job cuts"
+   and "is my job safe" meet.
+3. **Score.** Features are weighted by rarity (inverse document frequency over the whole
+   store, see :class:`DocFrequencies`); two comments score the cosine of their best
+   matching pair of question sentences.
+
+:func:`search_expression` turns a question into an FTS5 query that finds every comment
+that could reach the threshold, so the caller scores a few hundred candidates, not all.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Mapping
 
-_WORD = re.compile(r"[a-z0-9']+")
+from app.text.classify import is_question
+from app.text.lexicon import CONCEPTS, MODIFIERS
+
+#: Default score two question sentences need to count as the same question.
+THRESHOLD = 0.45
+#: How much a feature's rarity counts, by kind: a concept from the lexicon is the surest
+#: sign of what is asked; a word outside it may be a rare turn of phrase; a modifier
+#: concept ("cut", "frozen") says what happens to the subject, not what it is.
+CONCEPT_WEIGHT, WORD_WEIGHT, MODIFIER_WEIGHT = 1.0, 0.6, 0.5
+
+_WORD = re.compile(r"[^\W_]+")
+_MENTION = re.compile(r"(?<![\w.])@[^\W_]+")
+#: Sentence ends: ? and ! always, . : and ; before a space, and line breaks.
+_SENTENCE_END = re.compile(r"[?!]+|[.:;](?:\s|$)|\n")
+
+#: Words that carry no topic: grammar, question framing ("is it going to", "quick one",
+#: "what does this mean for"), and the thanks and praise questions come wrapped in.
 STOPWORDS = frozenset(
-    """a an the and or but if of to in on at for with by from as is are was were
-be been being it its this that these those i you he she we they me my our your their do does did
-will would can could should shall may might must have has had not no so than then there here what
-when where why how who which just also very really about into over any all some more most much
-thanks thank great post""".split()
+    """a an the and or but if of to in on at for with by from as is are was were be been being
+it its this that these those i you he she we they me my our your their us them him her
+do does did doing done will would can could should shall may might must have has had having
+not no nor so than then there here what when where why how who whom whose which just also very
+really about into over any all some more most much many such own same other another each
+every both either neither only even still yet now already ever again too quite rather
+am im ive isn aren wasn weren don doesn didn won wouldn cannot couldn shouldn hasn haven
+hadn mustn let lets
+going gonna go goes get gets got getting give given make makes made making take takes taken
+taking come comes coming say says saying said tell told know known knows think thought see
+seen seem seems look looks
+want wants need needs like likely able way ways thing things something anything everything
+nothing someone anyone everyone nobody somebody anybody people person folks guys team teams
+happen happens happening happened mean means meant expect expecting expected
+worried worry worrying concern concerned concerns wondering wonder wondered curious
+question questions ask asking asked answer quick honest honestly straight sure clear
+one ones lot lots bit kind sort else whether also actually basically probably perhaps maybe
+please thanks thank thx great post posts update updates appreciate appreciated love loved
+agree agreed awesome nice good cheers sharing helpful helps clarity transparency
+round rounds cycle cycles window
+new news today week weeks month months time times day days soon later next last first
+around after before during because since until while through across part given
+use uses used using include includes including out up down off again too went find
+hear heard help company
+""".split()
 )
 
+#: Words the stemmer leaves alone (they would otherwise meet an unrelated word).
+_KEEP = frozenset({"training", "news", "series", "species", "always", "during", "bonus"})
 
+
+def fold(text: str) -> str:
+    """Lower case without accents, as SQLite's unicode61 tokenizer sees words."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """Strip common English endings so "bonuses", "bonus" and "payouts" meet their roots."""
-    for suffix in ("ings", "ing", "ied", "ies", "ed", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    if word.endswith(("ses", "xes", "ches", "shes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+    """Strip common English endings so "bonuses", "changed" and "changing" meet their roots.
+
+    Light and consistent rather than linguistic: both sides of a comparison, and the
+    concept table, go through it. Short words keep their final e ("site" is not "sit").
+    """
+    if len(word) <= 3 or word in _KEEP:
+        return word
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "ches", "shes", "xes", "zes", "uses")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word in _KEEP:
+        return word
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("eed"):
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                return word[:-1]  # cutting -> cut
+            if _SHORT_SYLLABLE.fullmatch(word):
+                return word + "e"  # hiring -> hire
+            break
+    else:
+        if word.endswith("ly") and len(word) > 5:
+            word = word[:-2]
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
     return word
 
 
-def terms(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2]
+_SHORT_SYLLABLE = re.compile(r"[^aeiou][aeiou][^aeiouwxy]")
 
 
-def similar(target: str, candidates: dict[int, str], threshold: float = 0.35) -> list[int]:
-    """Ids of candidates whose text is close to ``target``, most similar first."""
-    docs = {cid: Counter(terms(text)) for cid, text in candidates.items()}
-    query = Counter(terms(target))
-    if not query:
+# --- the concept table, compiled -----------------------------------------------------------
+
+CONCEPT_MARK = "~"
+#: Small words allowed between the words of a lexicon phrase ("cut our headcount").
+_PHRASE_GAP = 2
+
+
+def _build_lexicon() -> tuple[dict[str, str], dict[str, list[tuple[tuple[str, ...], str]]]]:
+    singles: dict[str, str] = {}
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for concept, entries in CONCEPTS.items():
+        for entry in entries:
+            stems = tuple(stem(w) for w in words(entry))
+            if len(stems) == 1:
+                singles.setdefault(stems[0], CONCEPT_MARK + concept)
+            elif stems:
+                phrases.setdefault(stems[0], []).append((stems, CONCEPT_MARK + concept))
+    for options in phrases.values():
+        options.sort(key=lambda option: -len(option[0]))
+    return singles, phrases
+
+
+_SINGLES, _PHRASES = _build_lexicon()
+_KIND_WEIGHT = {
+    CONCEPT_MARK + c: MODIFIER_WEIGHT if c in MODIFIERS else CONCEPT_WEIGHT for c in CONCEPTS
+}
+
+
+def _match_phrase(tokens: list[str], stems: list[str], start: int) -> tuple[str, int] | None:
+    """The concept of the longest lexicon phrase at ``start``, and where it ends."""
+    for phrase, concept in _PHRASES.get(stems[start], ()):
+        at = start + 1
+        for part in phrase[1:]:
+            gap = 0
+            while (
+                at < len(stems)
+                and stems[at] != part
+                and tokens[at] in STOPWORDS
+                and gap < _PHRASE_GAP
+            ):
+                at += 1
+                gap += 1
+            if at >= len(stems) or stems[at] != part:
+                break
+            at += 1
+        else:
+            return concept, at
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def feature_of_word(word: str) -> str | None:
+    """The feature one word stands for on its own (a concept or its stem), or None."""
+    if word in STOPWORDS:
+        return None
+    root = stem(word)
+    if root in _SINGLES:
+        return _SINGLES[root]
+    return root if len(word) > 2 else None
+
+
+def features(sentence: str) -> frozenset[str]:
+    """What a sentence is about: concept ids (``~name``) and stems of the other words.
+
+    @-mentions say whom it is asked of, not what, and are left out.
+    """
+    if "@" in sentence:
+        sentence = _MENTION.sub(" ", sentence)
+    tokens = words(sentence)
+    stems = [stem(t) for t in tokens]
+    found: set[str] = set()
+    i = 0
+    while i < len(tokens):
+        if stems[i] in _PHRASES and (phrase := _match_phrase(tokens, stems, i)):
+            found.add(phrase[0])
+            i = phrase[1]
+            continue
+        feature = feature_of_word(tokens[i])
+        if feature is not None:
+            found.add(feature)
+        i += 1
+    return frozenset(found)
+
+
+def sentences(text: str) -> list[str]:
+    found, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        if sentence := text[start : end.end()].strip():
+            found.append(sentence)
+        start = end.end()
+    if sentence := text[start:].strip():
+        found.append(sentence)
+    return found
+
+
+def question_features(text: str) -> list[frozenset[str]]:
+    """Features of each sentence that asks something; with no question, of each sentence
+    that says more than thanks or praise."""
+    parts = [(s, features(s)) for s in sentences(text)]
+    asked = [f for s, f in parts if f and is_question(s)]
+    return asked or [f for _, f in parts if f]
+
+
+@functools.lru_cache(maxsize=1 << 13)
+def asked_features(text: str) -> tuple[frozenset[str], ...]:
+    """Features of each sentence that asks something (none for a comment that asks nothing).
+
+    Cached: the same open questions are candidates for one question after another.
+    """
+    return tuple(f for f in (features(s) for s in sentences(text) if is_question(s)) if f)
+
+
+# --- rarity --------------------------------------------------------------------------------
+
+
+class DocFrequencies:
+    """In how many of ``docs`` comments each feature occurs: rare features weigh more.
+
+    Built from the texts themselves (:meth:`from_texts`, for small sets) or from word
+    counts of the whole store (:meth:`from_vocabulary`, e.g. SQLite's ``fts5vocab``), and
+    then taught words as they turn up (:meth:`unknown_words`, :meth:`learn`), so a caller
+    asks the store only about the words it meets.
+    """
+
+    def __init__(self, docs: int, counts: Mapping[str, int] | None = None) -> None:
+        self.docs = docs
+        self.counts: Counter[str] = Counter(counts or {})
+        self._known: set[str] = set()
+        self._weights: dict[str, float] = {}
+
+    def weight(self, feature: str) -> float:
+        weight = self._weights.get(feature)
+        if weight is None:
+            seen = min(self.counts.get(feature, 0), self.docs)
+            idf = max(math.log((self.docs + 1) / (seen + 0.5)), 0.05)
+            weight = self._weights[feature] = idf * _KIND_WEIGHT.get(feature, WORD_WEIGHT)
+        return weight
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> DocFrequencies:
+        counts: Counter[str] = Counter()
+        n = 0
+        for text in texts:
+            n += 1
+            counts.update(set().union(*(features(s) for s in sentences(text))))
+        return cls(n, counts)
+
+    @classmethod
+    def from_vocabulary(cls, vocabulary: Iterable[tuple[str, int]], docs: int) -> DocFrequencies:
+        """From (word, comments containing it) for at least :data:`LEXICON_WORDS`.
+
+        A feature's count is the sum over its words (an upper bound: "layoffs" and
+        "redundancies" may share a comment); a lexicon phrase adds the count of its
+        rarest word (an upper bound too).
+        """
+        freq = cls(docs)
+        rows = list(vocabulary)
+        freq.learn(LEXICON_WORDS, rows)
+        by_stem: Counter[str] = Counter()
+        for word, seen in rows:
+            by_stem[stem(word)] += seen
+        for options in _PHRASES.values():
+            for phrase, concept in options:
+                parts = [by_stem.get(part, 0) for part in phrase if part not in STOPWORDS]
+                freq.counts[concept] += min(parts, default=0)
+        return freq
+
+    def unknown_words(self, texts: Iterable[str]) -> list[str]:
+        """Words of ``texts`` this table has no count for yet (stop words never count)."""
+        found = {w for text in texts for w in words(text)}
+        return sorted(w for w in found - self._known if feature_of_word(w) is not None)
+
+    def learn(self, asked: Iterable[str], vocabulary: Iterable[tuple[str, int]]) -> None:
+        """Take the counts of the ``asked`` words; those not in ``vocabulary`` occur nowhere."""
+        fresh = set(asked) - self._known
+        self._known |= fresh
+        self._weights.clear()
+        for word, seen in vocabulary:
+            feature = feature_of_word(word)
+            if word in fresh and feature is not None:
+                self.counts[feature] += seen
+
+
+#: The words of the concept table that :meth:`DocFrequencies.from_vocabulary` needs counts
+#: of (stop words in phrases never decide a phrase's count, and are costly to count).
+LEXICON_WORDS = tuple(
+    sorted({w for entries in CONCEPTS.values() for e in entries for w in words(e)} - STOPWORDS)
+)
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def _vector(bag: frozenset[str], freq: DocFrequencies) -> tuple[dict[str, float], float]:
+    vec = {f: freq.weight(f) for f in bag}
+    return vec, math.sqrt(sum(w * w for w in vec.values()))
+
+
+def similar(
+    target: str,
+    candidates: Mapping[int, str],
+    threshold: float = THRESHOLD,
+    frequencies: DocFrequencies | None = None,
+) -> list[int]:
+    """Ids of candidates that ask what ``target`` asks, most similar first.
+
+    ``frequencies`` should describe the whole store; without it every word is taken as
+    equally rare (rarity counted over a handful of candidates would say little).
+    """
+    asked = question_features(target)
+    if not asked:
         return []
-    df: Counter[str] = Counter()
-    for bag in docs.values():
-        df.update(bag.keys())
-    n = len(docs) + 1
-
-    def vector(bag: Counter[str]) -> dict[str, float]:
-        return {t: c * (math.log(n / (1 + df[t])) + 1) for t, c in bag.items()}
-
-    q = vector(query)
-    q_norm = math.sqrt(sum(v * v for v in q.values()))
+    freq = frequencies or DocFrequencies(0)
+    targets = [_vector(bag, freq) for bag in asked]
     scored = []
-    for cid, bag in docs.items():
-        d = vector(bag)
-        dot = sum(q[t] * d[t] for t in q.keys() & d.keys())
-        norm = q_norm * math.sqrt(sum(v * v for v in d.values()))
-        if norm and dot / norm >= threshold:
-            scored.append((dot / norm, cid))
-    return [cid for _, cid in sorted(scored, reverse=True)]
+    for cid, text in candidates.items():
+        best = 0.0
+        for bag in asked_features(text):
+            vec, norm = _vector(bag, freq)
+            for t_vec, t_norm in targets:
+                dot = sum(w * t_vec[f] for f, w in vec.items() if f in t_vec)
+                if dot:
+                    best = max(best, dot / (norm * t_norm))
+        if best >= threshold:
+            scored.append((-best, cid))
+    return [cid for _, cid in sorted(scored)]
+
+
+# --- finding candidates with FTS5 ----------------------------------------------------------
+
+
+def _fts_term(root: str) -> str:
+    """FTS5 terms for every word with this stem: a prefix query on the stem without its
+    last e or y ("hir"* for hire, hiring; "polic"* for policy, policies)."""
+    prefix = root[:-1] if root.endswith(("e", "y")) else root
+    if len(prefix) >= 3:
+        return f'"{prefix}"*'
+    return f'"{root}"'
+
+
+def _fts_entry(entry: str) -> str:
+    parts = [stem(w) for w in words(entry)]
+    if len(parts) == 1:
+        return _fts_term(parts[0])
+    return f"NEAR({' '.join(_fts_term(p) for p in parts)}, {_PHRASE_GAP + len(parts)})"
+
+
+_CONCEPT_QUERIES = {
+    CONCEPT_MARK + concept: [_fts_entry(e) for e in entries]
+    for concept, entries in CONCEPTS.items()
+}
+
+
+def search_expression(text: str, frequencies: DocFrequencies, threshold: float = THRESHOLD) -> str:
+    """An FTS5 query matching every comment that could score ``threshold`` against ``text``.
+
+    A comment sharing only features ``S`` with a question sentence ``q`` scores at most
+    ``|S| / |q|`` (cosine), so the lightest features of each question, together under
+    ``threshold * |q|``, are left out of the query without losing any match. "" when the
+    text says nothing to search for.
+    """
+    wanted: dict[str, None] = {}
+    for bag in question_features(text):
+        weighted = sorted(((frequencies.weight(f), f) for f in bag), reverse=True)
+        limit = (threshold * math.sqrt(sum(w * w for w, _ in weighted))) ** 2
+        dropped = 0.0
+        while weighted and dropped + weighted[-1][0] ** 2 < limit:
+            dropped += weighted.pop()[0] ** 2
+        wanted.update((f, None) for _, f in weighted)
+    queries: dict[str, None] = {}
+    for feature in wanted:
+        if feature.startswith(CONCEPT_MARK):
+            queries.update((q, None) for q in _CONCEPT_QUERIES[feature])
+        else:
+            queries[_fts_term(feature)] = None
+    return " OR ".join(queries)

@@ -1,0 +1,88 @@
+"""Finding open comments that ask the same question in other words ("ask once, answer many").
+
+``app.text.similarity`` compares question sentences and weighs words by their rarity in the
+whole store. The counts come from FTS5's vocabulary, word by word as words turn up, and are
+kept until the store grows by a tenth. FTS5 finds the open questions that could match (at
+most ``limit``, newest first). Everything here runs on the store's reading thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from app.store import comments
+from app.text import similarity
+
+
+def _vocabulary_counts(db: sqlite_utils.Database, words: Iterable[str]) -> list[tuple[str, int]]:
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.comments_fts_vocab "
+        "USING fts5vocab(main, 'comments_fts', 'row')"
+    )
+    words = list(words)
+    found: list[tuple[str, int]] = []
+    for at in range(0, len(words), 500):
+        chunk = words[at : at + 500]
+        found += db.execute(
+            "SELECT term, doc FROM temp.comments_fts_vocab WHERE term IN "
+            f"({','.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall()
+    return found
+
+
+def _open_candidates(db: sqlite_utils.Database, fts_query: str, limit: int) -> dict[int, str]:
+    """Open questions from others that match ``fts_query``, newest first.
+
+    Rowids from FTS5 first, then the comments by primary key: no bm25 ranking (the
+    caller scores them), and no FTS5 lookup per open comment.
+    """
+    return dict(
+        db.execute(
+            "SELECT id, body_text FROM comments WHERE id IN "
+            "(SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?) "
+            "AND is_mine = 0 AND deleted = 0 AND triage_state = 'open' AND answered = 0 "
+            "AND is_question = 1 ORDER BY id DESC LIMIT ?",
+            [fts_query, limit],
+        ).fetchall()
+    )
+
+
+class QuestionMatcher:
+    """Keeps the word-rarity counts between calls; one per open store."""
+
+    def __init__(self) -> None:
+        self._counted_up_to = 0
+        self._frequencies: similarity.DocFrequencies | None = None
+
+    def _current(self, db: sqlite_utils.Database) -> similarity.DocFrequencies:
+        newest = db.execute("SELECT max(id) FROM comments").fetchone()[0] or 0
+        fresh = self._counted_up_to <= newest <= self._counted_up_to * 1.1 + 100
+        if self._frequencies is None or not fresh:
+            docs = db.execute("SELECT count(*) FROM comments").fetchone()[0]
+            self._frequencies = similarity.DocFrequencies.from_vocabulary(
+                _vocabulary_counts(db, similarity.LEXICON_WORDS), docs
+            )
+            self._counted_up_to = newest
+        return self._frequencies
+
+    def _learn(
+        self, db: sqlite_utils.Database, freq: similarity.DocFrequencies, texts: Iterable[str]
+    ) -> None:
+        if missing := freq.unknown_words(texts):
+            freq.learn(missing, _vocabulary_counts(db, missing))
+
+    def same_as(self, db: sqlite_utils.Database, comment_id: int, limit: int) -> list[int]:
+        target = comments.get_comment(db, comment_id)
+        if target is None:
+            return []
+        freq = self._current(db)
+        text = target["body_text"] or ""
+        self._learn(db, freq, [text])
+        query = similarity.search_expression(text, freq)
+        rows = _open_candidates(db, query, limit) if query else {}
+        rows.pop(comment_id, None)
+        self._learn(db, freq, rows.values())
+        return [comment_id, *similarity.similar(text, rows, frequencies=freq)]
