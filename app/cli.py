@@ -6,6 +6,11 @@ The core and the sandbox server are imported only by the sub-commands that use t
 ``--help``, ``--version`` and ``doctor`` stay fast and work even if the network stack
 cannot load.
 
+Commands that change the database (``sync``, ``outbox``) first take the data dir's lock
+(:mod:`app.instance`): while the window or another command owns it they say so and exit 2
+without opening the database. ``doctor`` takes no lock; it only reads. The window takes
+the lock in ``ui.main`` (a second start hands over to the first window there).
+
 The core never imports Qt or ``ui``: the window is reached only through
 ``importlib.import_module("ui.main")`` inside :func:`open_window`, which
 ``tests/test_architecture.py`` allows by name and nowhere else.
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import json
 import logging
@@ -24,7 +30,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import __version__, config, doctor, logs
+from app import __version__, config, doctor, instance, logs
 from app import events as ev
 from app.errors import FiresideError, UserError
 
@@ -50,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = config.data_dir(args.data_dir)
     except OSError as exc:
         return _fail(f"Cannot use the data dir {exc.filename} ({exc.strerror}).")
-    with logs.to_file(data_dir, args.verbose) as log_file:
+    with contextlib.ExitStack() as stack:
+        log_file = _start_logging(stack, data_dir, args.verbose)
         log.info("Fireside %s: %s", __version__, args.command or "window")
         try:
             return args.run(args, data_dir, log_file)
@@ -61,9 +68,22 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INTERRUPTED
         except Exception as exc:
             log.exception("unexpected error")
-            print(f"fireside: unexpected error ({type(exc).__name__}: {exc}); "
-                  f"details are in {log_file}.", file=sys.stderr)
+            where = f"details are in {log_file}" if log_file else "run it again with --verbose"
+            print(f"fireside: unexpected error ({type(exc).__name__}: {exc}); {where}.",
+                  file=sys.stderr)
             return EXIT_FAILED
+
+
+def _start_logging(stack: contextlib.ExitStack, data_dir: Path, verbose: bool) -> Path | None:
+    """Log to the data dir's file; in a folder that cannot be written, go on without it:
+    ``doctor`` still works read-only, and the commands that write say why they cannot."""
+    try:
+        return stack.enter_context(logs.to_file(data_dir, verbose))
+    except OSError:
+        quiet = logging.NullHandler()  # else Python prints warnings to stderr a second time
+        logging.getLogger().addHandler(quiet)
+        stack.callback(logging.getLogger().removeHandler, quiet)
+        return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -187,7 +207,7 @@ def _run_sync(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
     if args.sandbox_url and not token:
         raise UserError(f"Set {TOKEN_ENV} to the token 'fireside sandbox' printed; "
                         "--sandbox-url needs it.")
-    return _run_core(data_dir, _sync, start_sandbox=True, sandbox_url=args.sandbox_url,
+    return _run_core(data_dir, "sync", _sync, start_sandbox=True, sandbox_url=args.sandbox_url,
                      sandbox_token=token if args.sandbox_url else None)
 
 
@@ -263,7 +283,7 @@ def _run_outbox_list(args: argparse.Namespace, data_dir: Path, log_file: Path) -
         print(_outbox_json(items) if args.json else _outbox_table(items))
         return EXIT_OK
 
-    return _run_core(data_dir, listing, start_sandbox=False)
+    return _run_core(data_dir, "outbox", listing, start_sandbox=False)
 
 
 def _run_outbox_action(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
@@ -273,7 +293,7 @@ def _run_outbox_action(args: argparse.Namespace, data_dir: Path, log_file: Path)
               f"{'queued again' if args.action == 'retry' else 'cancelled'}.")
         return EXIT_OK
 
-    return _run_core(data_dir, act, start_sandbox=False)
+    return _run_core(data_dir, "outbox", act, start_sandbox=False)
 
 
 def _outbox_json(items: list[dict[str, Any]]) -> str:
@@ -312,19 +332,23 @@ def _run_doctor(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int
 
 # --- shared -----------------------------------------------------------------------------
 
-def _run_core(data_dir: Path, work: Callable[[Core], Coroutine[Any, Any, int]],
+def _run_core(data_dir: Path, command: str, work: Callable[[Core], Coroutine[Any, Any, int]],
               **open_options: Any) -> int:
-    """Open the core, run one async job on it, and always close it."""
-    from app.core import Core
+    """Own the data dir, open the core, run one async job on it, and always close both.
 
-    async def run() -> int:
-        core = await Core.open(data_dir, **open_options)
-        try:
-            return await work(core)
-        finally:
-            await core.close()
+    StoreLocked (the window or another command owns the data dir) is raised before the
+    database is opened at all."""
+    with instance.Instance.acquire(data_dir, command):
+        from app.core import Core
 
-    return asyncio.run(run())
+        async def run() -> int:
+            core = await Core.open(data_dir, **open_options)
+            try:
+                return await work(core)
+            finally:
+                await core.close()
+
+        return asyncio.run(run())
 
 
 def _count(n: int, noun: str) -> str:

@@ -4,7 +4,9 @@
     ├── StoreError                 the local database cannot be used
     │   ├── StoreTooNew            written by a newer Fireside; left untouched
     │   ├── StoreCorrupt           not a database, or fails its integrity check
-    │   └── StoreLocked            another Fireside already owns this data dir
+    │   ├── StoreLocked            another Fireside already owns this data dir
+    │   ├── StoreFull              the disk is full: the change was rolled back
+    │   └── StoreReadOnly          the data dir or database cannot be written
     ├── NetworkError               talking to a network failed
     │   ├── OfflineError           the request never left (DNS, connect refused...)
     │   ├── OutcomeUnknown         the request may have been applied (timeout, reset, 5xx)
@@ -40,6 +42,17 @@ class StoreCorrupt(StoreError):
 
 class StoreLocked(StoreError):
     """Another Fireside process owns the data directory."""
+
+
+class StoreFull(StoreError):
+    """The disk is full: the change was rolled back; what was saved before is intact.
+
+    Retrying once space is freed succeeds; nothing needs repairing.
+    """
+
+
+class StoreReadOnly(StoreError):
+    """The data directory or the database file cannot be written; nothing was changed."""
 
 
 class NetworkError(FiresideError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -55,13 +55,26 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class _FileHandler(RotatingFileHandler):
+    """A full or read-only disk must not turn logging into tracebacks on stderr, nor crash
+    the command when the file is closed: a record that cannot be written is dropped, and
+    the person sees the storage error itself, from the command or window that hit it."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+    def close(self) -> None:
+        with suppress(OSError):
+            super().close()
+
+
 @contextmanager
 def to_file(data_dir: Path, verbose: bool = False) -> Iterator[Path]:
     """Log to the data dir's rotating file (and stderr when verbose) for the ``with`` body."""
     path = data_dir / LOG_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     handlers: list[logging.Handler] = [
-        RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")]
+        _FileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")]
     if verbose:
         handlers.append(logging.StreamHandler())
     root = logging.getLogger()

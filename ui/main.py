@@ -3,6 +3,13 @@ bridge, the main window and the background work (sync loop, waking snoozed comme
 
 ``main(data_dir)`` is what ``fireside`` (no sub-command) calls. It returns the exit code
 once the last window is closed and the core has shut down cleanly.
+
+One window per data dir: before anything else it claims the data dir
+(``app.instance.claim_for_window``). When a Fireside window already runs there, that
+window is asked to come to the front, this process prints "Fireside is already running;
+switched to it." and exits 0 without opening the database or creating a QApplication.
+The first window hears such requests on its listener thread and raises itself through
+a queued Qt signal (:class:`_BringToFront`).
 """
 
 from __future__ import annotations
@@ -14,11 +21,12 @@ import sys
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QEvent, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.core import Core
 from app.errors import FiresideError
+from app.instance import Instance, claim_for_window
 from ui import bench_hook, theme
 from ui.bridge import CoreBridge
 from ui.main_window import MainWindow
@@ -28,9 +36,63 @@ log = logging.getLogger(__name__)
 
 SYNC_INTERVAL_S = 120
 SNOOZE_CHECK_MS = 60_000
+SWITCHED = "Fireside is already running; switched to it."
+
+
+class _BringToFront(QObject):
+    """Raises and activates ``window`` when another start asks for it. ``requested`` is
+    emitted on the hand-over listener's thread; this object lives on the GUI thread, so
+    the connection is queued and the window is touched only there."""
+
+    requested = Signal()
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self.requested.connect(self._bring_to_front)
+
+    @Slot()
+    def _bring_to_front(self) -> None:
+        window = self._window
+        window.setWindowState(
+            (window.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
+        )
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+
+def accept_hand_overs(owner: Instance, window: QWidget) -> _BringToFront:
+    """Bring ``window`` to the front whenever another start hands over to this one."""
+    relay = _BringToFront(window)
+    owner.on_show(relay.requested.emit)
+    return relay
 
 
 def main(data_dir: Path) -> int:
+    try:
+        owner = claim_for_window(data_dir)
+    except FiresideError as exc:
+        return _cannot_start(str(exc))
+    if owner is None:
+        print(SWITCHED, flush=True)
+        return 0
+    try:
+        return _main(data_dir, owner)
+    finally:
+        owner.release()
+
+
+def _cannot_start(message: str) -> int:
+    log.warning("cannot start: %s", message)
+    print(f"fireside: {message}", file=sys.stderr, flush=True)
+    if QApplication.instance() is None:
+        QApplication(sys.argv[:1])
+    QMessageBox.critical(None, "Fireside cannot start", message)
+    return 1
+
+
+def _main(data_dir: Path, owner: Instance) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Fireside")
     app.setApplicationDisplayName("Fireside")
@@ -38,17 +100,10 @@ def main(data_dir: Path) -> int:
     app.setWindowIcon(theme.app_icon())
     app.setQuitOnLastWindowClosed(False)  # the loop below decides when to stop
     theme.apply(app)
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        QMessageBox.critical(
-            None, "Fireside cannot start", f"Fireside cannot use its data folder {data_dir}: {exc}"
-        )
-        return 1
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        return loop.run_until_complete(_run(app, data_dir))
+        return loop.run_until_complete(_run(app, data_dir, owner))
     finally:
         # Widgets go now, on this thread, before Python tears down the QApplication.
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -56,7 +111,7 @@ def main(data_dir: Path) -> int:
         asyncio.set_event_loop(None)
 
 
-async def _run(app: QApplication, data_dir: Path) -> int:
+async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
     try:
         core = await Core.open(data_dir)
     except FiresideError as exc:
@@ -77,6 +132,7 @@ async def _run(app: QApplication, data_dir: Path) -> int:
     run(window, core.wake_snoozed())
     bench_hook.install(window.inbox.list)
     window.show()
+    accept_hand_overs(owner, window)
     sync = asyncio.ensure_future(core.engine.run(SYNC_INTERVAL_S))
     try:
         await closed
@@ -92,6 +148,7 @@ async def _run(app: QApplication, data_dir: Path) -> int:
                 await saving
             except Exception:  # already logged by the autosave; the core closes anyway
                 log.warning("the last autosave before quitting failed", exc_info=True)
+        owner.on_show(None)  # before the window goes; the lock is released by main()
         await core.close()
         window.deleteLater()
         bridge.deleteLater()

@@ -4,13 +4,23 @@ All writes go through one worker thread (Anki's model): ``await store.run(fn, ..
 calls ``fn(db, ...)`` there inside one transaction. Short indexed reads from the UI
 thread use their own read-only connection (``store.reader()``); WAL lets both run at
 once. A database from a newer Fireside, or a file that is not a database, raises a
-clear StoreError and is never modified. Before a migration a backup copy is taken.
+clear StoreError and is never modified. Before a migration a backup copy is taken
+(written under a temporary name and renamed, so a half-written backup never exists).
+
+Storage faults become a StoreError that says what to do (``store_error``): a full disk
+is StoreFull, a folder or file that cannot be written is StoreReadOnly. The transaction
+is rolled back first, so what was saved before is intact and the same call succeeds
+once the cause is gone; the store stays usable meanwhile. Which process may open the
+database at all is decided before, by the data dir's lock (``app.instance``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -20,7 +30,7 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
-from app.errors import StoreCorrupt, StoreTooNew
+from app.errors import StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnly, StoreTooNew
 from app.store.migrations import LATEST, MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -53,6 +63,77 @@ def _corrupt(path: Path, detail: object) -> StoreCorrupt:
     )
 
 
+DISK_FULL = (
+    "The disk holding Fireside's data ({folder}) is full, so this change was not saved; "
+    "everything saved before is intact. Free some disk space and try again (the open app "
+    "retries by itself)."
+)
+READ_ONLY = (
+    "Fireside cannot write to {what} ({detail}), so nothing was changed. Make {which} "
+    "writable, or choose another data folder with --data-dir or FIRESIDE_HOME."
+)
+#: Below this much free space an I/O error is most likely the disk filling up.
+NEARLY_FULL_BYTES = 1 << 20
+
+
+def _writable(folder: Path) -> bool:
+    """Whether this process may create files in ``folder`` (False on a read-only mount,
+    even for root). A hint only: SQLite's own errors are translated as well, and a folder
+    that does not exist is left for SQLite to report."""
+    return not folder.is_dir() or os.access(folder, os.W_OK)
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
+def _read_only(path: Path, detail: object) -> StoreReadOnly:
+    if not _writable(path.parent):
+        what, which = f"its data folder {path.parent}", "the folder"
+    else:
+        what, which = str(path), f"that file and the folder {path.parent}"
+    return StoreReadOnly(READ_ONLY.format(what=what, detail=detail, which=which))
+
+
+def store_error(exc: BaseException, path: Path) -> StoreError | None:
+    """The StoreError a person can act on for a storage fault, or None (a bug, not storage).
+
+    ``exc`` is a sqlite3.Error (classified by its result code) or an OSError.
+    """
+    folder = path.parent
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return StoreFull(DISK_FULL.format(folder=folder))
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return _read_only(path, exc.strerror or exc)
+        return StoreError(f"Fireside cannot use {path} ({exc}); nothing was changed.")
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = None if code is None else code & 0xFF
+    if primary == sqlite3.SQLITE_FULL or (primary == sqlite3.SQLITE_IOERR and _nearly_full(folder)):
+        return StoreFull(DISK_FULL.format(folder=folder))
+    if primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM) or (
+        primary == sqlite3.SQLITE_CANTOPEN and not _writable(folder)
+    ):
+        return _read_only(path, exc)
+    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return _corrupt(path, exc)
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return StoreLocked(
+            f"{path} is busy: another program kept it locked for too long ({exc}), so nothing "
+            "was changed. Close other programs using it, then try again."
+        )
+    if primary in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN):
+        return StoreError(
+            f"Reading or writing {path} failed ({exc}); the disk may be failing or have been "
+            "removed. Nothing was changed by this action and what was saved before is "
+            "intact; check the disk, then try again."
+        )
+    return None
+
+
 def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
@@ -72,10 +153,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None, target: int = LA
     if found >= target:
         return found
     if found > 0 and path is not None:
-        backup = path.with_name(f"{path.name}.before-v{target}.bak")
-        with sqlite3.connect(backup) as copy:
-            conn.backup(copy)
-        copy.close()
+        backup = back_up(conn, path, target)
         log.info("backed up schema v%s to %s before migrating", found, backup)
     db = sqlite_utils.Database(conn)
     for version in range(found + 1, target + 1):
@@ -89,6 +167,53 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None, target: int = LA
                 conn.execute("ROLLBACK")
             raise
     return found
+
+
+def backup_path(path: Path, target: int) -> Path:
+    return path.with_name(f"{path.name}.before-v{target}.bak")
+
+
+def back_up(conn: sqlite3.Connection, path: Path, target: int) -> Path:
+    """Copy the database next to itself before migrating it to ``target``.
+
+    The copy is written as ``*.partial`` and renamed once complete, so a backup file that
+    exists is always whole; a failed copy (a full disk) leaves nothing behind and raises
+    StoreFull or StoreReadOnly before the database itself is touched.
+    """
+    backup = backup_path(path, target)
+    partial = backup.with_name(backup.name + ".partial")
+    try:
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+        copy = sqlite3.connect(partial)
+        try:
+            conn.backup(copy)
+        finally:
+            copy.close()
+        os.replace(partial, backup)
+    except (sqlite3.Error, OSError) as exc:
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+        error = store_error(exc, path)
+        first = "Fireside needs to upgrade its database and keeps a backup copy first, but"
+        if isinstance(error, StoreFull):
+            error = StoreFull(
+                f"{first} the disk holding {path.parent} is full. Nothing was changed. Free "
+                f"at least {_megabytes(path)} of disk space, then start Fireside again."
+            )
+        elif not isinstance(error, StoreReadOnly):
+            error = StoreError(
+                f"{first} it could not write {backup} ({getattr(exc, 'strerror', None) or exc})."
+                " Nothing was changed. Move whatever is at that path aside, then start "
+                "Fireside again."
+            )
+        raise error from exc
+    return backup
+
+
+def _megabytes(path: Path) -> str:
+    size = path.stat().st_size if path.exists() else 0
+    return f"{max(1, -(-size // 1_000_000))} MB"
 
 
 #: Checked at every open: what the person wrote and what waits to be sent (small tables).
@@ -128,9 +253,15 @@ def open_database(path: Path) -> sqlite3.Connection:
     """Open (creating if absent) and migrate; raise StoreError instead of damaging anything.
 
     Order matters: read the version, refuse a newer schema, check integrity, and only then
-    switch to WAL and migrate, because both of those write to the file.
+    switch to WAL and migrate, because both of those write to the file. A folder that
+    cannot be written is refused first: SQLite needs to create its -wal and -shm files.
     """
-    conn = _connect(path)
+    if not _writable(path.parent):
+        raise _read_only(path, "it is read-only")
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as exc:
+        raise _open_error(exc, path) from exc
     try:
         found = schema_version(conn)
         _refuse_newer(found)
@@ -140,11 +271,23 @@ def open_database(path: Path) -> sqlite3.Connection:
         migrate(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise _corrupt(path, exc) from exc
+        raise _open_error(exc, path) from exc
     except BaseException:  # StoreError, or a bug in a migration: never leak the connection
         conn.close()
         raise
     return conn
+
+
+def _open_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    """What went wrong while opening, checking or migrating: nothing was changed."""
+    error = store_error(exc, path)
+    if isinstance(error, StoreFull):
+        return StoreFull(
+            f"The disk holding Fireside's data ({path.parent}) is full, so Fireside cannot "
+            "open its database; nothing was changed. Free some disk space, then start "
+            "Fireside again."
+        )
+    return error or _corrupt(path, exc)
 
 
 class Store:
@@ -163,15 +306,29 @@ class Store:
         self._read_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fireside-read")
 
     def _call(self, fn: Callable[..., T], *args: Any) -> T:
-        self._conn.execute("BEGIN IMMEDIATE")
+        """One transaction; a storage fault rolls it back and becomes a StoreError."""
         try:
+            self._conn.execute("BEGIN IMMEDIATE")
             result = fn(self._db, *args)
             self._conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if self._conn.in_transaction:  # a failed COMMIT (e.g. disk full) leaves it open
                 self._conn.execute("ROLLBACK")
+            self._raise_store_error(exc)
             raise
         return result
+
+    def _raise_store_error(self, exc: BaseException) -> None:
+        if isinstance(exc, sqlite3.Error) and (error := store_error(exc, self.path)):
+            log.warning("%s (%s)", type(error).__name__, exc)
+            raise error from exc
+
+    def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        try:
+            return fn(self.reader(), *args)
+        except sqlite3.Error as exc:
+            self._raise_store_error(exc)
+            raise
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(db, *args)`` on the database thread in one transaction."""
@@ -187,7 +344,7 @@ class Store:
         For queries the UI waits on (thread pane, counts, search): WAL lets them run while
         a sync writes, so they never queue behind the writer thread.
         """
-        job = self._read_executor.submit(lambda: fn(self.reader(), *args))
+        job = self._read_executor.submit(self._read, fn, *args)
         return await asyncio.wrap_future(job)
 
     def reader(self) -> sqlite_utils.Database:
@@ -212,4 +369,13 @@ class Store:
             self._readers.db = None
 
 
-__all__ = ["LATEST", "Store", "migrate", "open_database", "schema_version"]
+__all__ = [
+    "LATEST",
+    "Store",
+    "back_up",
+    "backup_path",
+    "migrate",
+    "open_database",
+    "schema_version",
+    "store_error",
+]

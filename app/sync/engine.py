@@ -27,7 +27,7 @@ import sqlite_utils
 
 from app import events
 from app.domain import CommentPage
-from app.errors import NetworkError, OfflineError, RateLimited
+from app.errors import NetworkError, OfflineError, RateLimited, StoreError
 from app.events import Events
 from app.networks.base import Network
 from app.store import accounts, comments, outbox
@@ -149,10 +149,13 @@ class SyncEngine:
             try:
                 complete = await self._pull_pages(account_id, report)
                 report.error = _pull_error(report, complete)
-            except NetworkError as exc:
+            except (NetworkError, StoreError) as exc:  # StoreError: e.g. the disk is full
                 report.error = str(exc) or type(exc).__name__
             finally:
-                await self._store.run(accounts.record_sync, account_id, report.error)
+                try:
+                    await self._store.run(accounts.record_sync, account_id, report.error)
+                except StoreError:
+                    log.warning("could not record the sync of %s", account_id, exc_info=True)
                 self._events.emit(events.SYNC_FINISHED, account_id=account_id, error=report.error)
         return report
 
@@ -179,7 +182,8 @@ class SyncEngine:
     # -- push ----------------------------------------------------------------------------
 
     async def recover(self) -> int:
-        """Once per engine, before any push: items a crash left 'sending' become 'unknown'."""
+        """Before the first push (and after a push the store cut short): items left
+        'sending' by a crash become 'unknown', to be looked up before any resend."""
         async with self._recovery:
             if self._recovered:
                 return 0
@@ -193,7 +197,15 @@ class SyncEngine:
         """Send the account's due outbox items; counts them by the state they ended in."""
         await self.recover()
         async with self._push_locks[account_id]:
-            return await self._sender.push(account_id, self._networks[account_id], self._max_items)
+            try:
+                return await self._sender.push(
+                    account_id, self._networks[account_id], self._max_items
+                )
+            except StoreError:
+                # The store failed mid-push (disk full): an item may be left 'sending' after
+                # its write left. Recover again before the next push, so it is looked up.
+                self._recovered = False
+                raise
 
     async def push_all(self) -> dict[str, Counter[str]]:
         results = await asyncio.gather(*(self.push(a) for a in self._networks))
