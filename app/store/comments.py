@@ -1,13 +1,35 @@
-"""Comments: ingesting pulled pages, the inbox views, thread chains."""
+"""Comments: ingesting pulled pages, the inbox views, thread chains.
+
+Pulled comments are remote input: ``ingest`` stores each one it can make storable (text
+with lone surrogates or NULs is repaired, timestamps are normalised to UTC "...Z") and
+skips, with a message in ``errors``, one it cannot (wrong types, a version beyond 64 bits,
+a time that is no time). One bad comment never fails the page, which would stop the sync
+at that page for good.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+from datetime import UTC
+
 import sqlite_utils
 
-from app.domain import InboxView, RemoteComment
+from app.domain import InboxView, Person, RemoteComment
 from app.store.accounts import upsert_people
 from app.text.classify import html_to_text, is_question, mentions
-from app.timeutil import now_iso
+from app.text.sanitize import display_text, storable_text
+from app.timeutil import iso, now_iso, parse
+
+log = logging.getLogger(__name__)
+
+_SQLITE_INTEGERS = range(-(2**63), 2**63)
+_ID_CHARS = 1_000  # a longer remote id is not an id
+
+
+class Unstorable(ValueError):
+    """A pulled comment that cannot be stored as it is (the message says why)."""
+
 
 #: Every view shows only other people's comments that still exist.
 _BASE_WHERE = "c.is_mine = 0 AND c.deleted = 0"
@@ -42,10 +64,90 @@ def view_filter(view: InboxView | None, post_id: int | None = None) -> tuple[str
     return where, params
 
 
+def _text(value: object, what: str, limit: int | None = None) -> str:
+    if not isinstance(value, str):
+        raise Unstorable(f"{what} is a {type(value).__name__}, not text")
+    if limit is not None and len(value) > limit:
+        raise Unstorable(f"{what} is {len(value):,} characters long")
+    return storable_text(value)
+
+
+def _maybe_text(value: object, what: str, limit: int | None = None) -> str | None:
+    return None if value is None else _text(value, what, limit)
+
+
+def _moment(value: object, what: str, optional: bool = False) -> str | None:
+    """A timestamp as UTC "YYYY-MM-DDTHH:MM:SSZ" (the form every query sorts on)."""
+    if value is None and optional:
+        return None
+    text = _text(value, what, limit=100)
+    try:
+        moment = parse(text)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return iso(moment)
+    except (ValueError, OverflowError):
+        raise Unstorable(f"{what} {display_text(text, 40)!r} is not a date and time") from None
+
+
+def storable(comment: RemoteComment) -> RemoteComment:
+    """The comment as the database can hold it, or Unstorable saying why not."""
+    if not isinstance(comment, RemoteComment) or not isinstance(comment.author, Person):
+        raise Unstorable("it is not a comment with an author")
+    c, a = comment, comment.author
+    if not isinstance(c.version, int) or isinstance(c.version, bool):
+        raise Unstorable(f"its version is a {type(c.version).__name__}, not a number")
+    if c.version not in _SQLITE_INTEGERS:
+        raise Unstorable("its version number is out of range")
+    if not isinstance(c.deleted, bool) or not isinstance(c.is_mine, bool):
+        raise Unstorable("its deleted or is_mine flag is not true or false")
+    author = Person(
+        remote_id=_text(a.remote_id, "its author's id", limit=_ID_CHARS),
+        name=_text(a.name, "its author's name"),
+        title=_text(a.title or "", "its author's title"),
+        department=_text(a.department or "", "its author's department"),
+        level=_text(a.level or "", "its author's level"),
+    )
+    return dataclasses.replace(
+        c,
+        remote_id=_text(c.remote_id, "its id", limit=_ID_CHARS),
+        post_remote_id=_text(c.post_remote_id, "its post id", limit=_ID_CHARS),
+        parent_remote_id=_maybe_text(c.parent_remote_id, "its parent id", _ID_CHARS),
+        root_remote_id=_maybe_text(c.root_remote_id, "its root id", _ID_CHARS),
+        author=author,
+        body_html=_text(c.body_html, "its text"),
+        created_at=_moment(c.created_at, "its creation time"),
+        edited_at=_moment(c.edited_at, "its edit time", optional=True),
+    )
+
+
+def _storable_only(comments: list[RemoteComment], errors: list[str] | None) -> list[RemoteComment]:
+    kept = []
+    for comment in comments:
+        try:
+            kept.append(storable(comment))
+        except Unstorable as exc:
+            ident = getattr(comment, "remote_id", None)
+            shown = display_text(ident, 80) if isinstance(ident, str) and ident else "(no id)"
+            message = f"Comment {shown} could not be stored and was skipped: {exc}."
+            log.warning("%s", message)
+            if errors is not None:
+                errors.append(message)
+    return kept
+
+
 def ingest(
-    db: sqlite_utils.Database, account_id: str, my_name: str, comments: list[RemoteComment]
+    db: sqlite_utils.Database,
+    account_id: str,
+    my_name: str,
+    comments: list[RemoteComment],
+    errors: list[str] | None = None,
 ) -> int:
-    """Insert or update pulled comments (remote fields only; triage state kept); return count."""
+    """Insert or update pulled comments (remote fields only; triage state kept); return count.
+
+    A comment that cannot be stored is skipped and a sentence saying which and why is
+    appended to ``errors`` (pass the page's error list so the sync reports it)."""
+    comments = _storable_only(comments, errors)
     if not comments:
         return 0
     upsert_people(db, account_id, list({c.author.remote_id: c.author for c in comments}.values()))
