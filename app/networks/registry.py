@@ -10,6 +10,8 @@ from app.networks.base import Network
 from app.networks.sandbox import SandboxNetwork
 
 #: Timeouts for every network call: connecting is quick or offline; reads may be slow.
+#: httpx's read timeout restarts with every byte, so connectors also bound each request as
+#: a whole and cap the size of an answer (``SandboxNetwork(deadline=, max_response_bytes=)``).
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 
 

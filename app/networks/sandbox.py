@@ -8,19 +8,28 @@ what happened                                          raised
 ConnectError / ConnectTimeout / PoolTimeout            OfflineError (request never left)
 timeout, reset or protocol error after sending, write  OutcomeUnknown
 the same on a read                                     NetworkError (retryable)
+no complete answer within ``deadline`` seconds         the same as a timeout
 5xx on a write / on a read                             OutcomeUnknown / NetworkError
 429                                                    RateLimited(retry_after or None)
 401                                                    AuthError
 404                                                    NotFound
 other 4xx                                              Rejected (the server's message)
-2xx with invalid JSON, a truncated body, or a body     BadResponse
-of the wrong shape
+2xx with invalid JSON, a truncated body, a body over   BadResponse
+``max_response_bytes``, or a body of the wrong shape
 =====================================================  ==================================
 
 A 2xx status means the server applied the request, so a write answered with an unreadable
 body raises BadResponse, not OutcomeUnknown: it did land, and repeating it with the same
 key replays the stored answer. Writes are never retried here; every write carries the
 outbox's key as ``Idempotency-Key``.
+
+Two bounds keep a broken or hostile server from holding a sync. ``deadline`` covers a whole
+request, from sending to the last byte of the answer: httpx's read timeout starts again
+with every byte, so a server that drips one byte a second would otherwise never time out.
+``max_response_bytes`` caps a body: it is read in pieces and refused as soon as it grows
+past the cap (or announces a bigger Content-Length), never buffered whole. Each failure's
+message names what happened ("timed out", "connection reset", "response too large",
+"rate limited", "server error"), and that text reaches the sync report and the outbox.
 
 Cursor encoding for ``pull_comments``: ``None`` (pull everything), ``"<since>"`` (the
 server's change cursor, digits) or ``"<since>|<page_token>"`` while a pull is part-way
@@ -29,8 +38,14 @@ through its pages. The engine stores whatever ``next_cursor`` says and passes it
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import email.utils
 import json
 import logging
+import math
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -52,6 +67,12 @@ from app.sandbox.wire import POST_MAX_CHARS, REPLY_MAX_CHARS, REQUESTS_PER_MINUT
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
+#: The longest one request may take, from sending it to the last byte of its answer.
+REQUEST_DEADLINE_S = 30.0
+#: The largest answer Fireside reads. A full page of 200 comments is well under 1 MB.
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+#: The longest Retry-After Fireside believes; a bigger one is read as this.
+RETRY_AFTER_MAX_S = 24 * 3600.0
 _MAX_PAGES = 10_000  # a bound on "all pages" loops, far above any real listing
 _KINDS = {"post": "/posts", "comment": "/comments"}
 
@@ -127,11 +148,57 @@ def decode_cursor(cursor: str | None) -> tuple[str | None, str | None]:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        value = float(response.headers.get("Retry-After", ""))
-    except ValueError:
+    """Retry-After in seconds (delay-seconds or an HTTP date), capped; None when absent or
+    unreadable ("inf", "nan", negative, garbage), so the caller backs off by itself."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
         return None
-    return value if value >= 0 else None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = max(0.0, (when - datetime.now(UTC)).total_seconds())
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return min(seconds, RETRY_AFTER_MAX_S)
+
+
+def _failure(exc: Exception) -> str:
+    """What went wrong on the wire, in the words the user sees first."""
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out ({type(exc).__name__})"
+    cause: BaseException | None = exc
+    while cause is not None:  # httpx wraps httpcore, which wraps anyio, which wraps OSError
+        if isinstance(cause, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
+            return "connection reset"
+        cause = cause.__cause__ or cause.__context__
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"connection closed before the answer was complete ({detail})"
+    return f"connection failed ({detail})"
+
+
+async def _abandon(response: httpx.Response, body: AsyncIterator[bytes]) -> None:
+    """Stop reading a body half-way without leaving httpx's stream generators suspended.
+
+    Closing the response drops the connection; the generators under ``body`` are still
+    paused mid-body, and an event loop without async-generator hooks (qasync installs
+    none) would finalise them in the garbage collector, outside any task, where they
+    fail. Pulling once more lets them see the closed connection and end normally.
+    """
+    await response.aclose()
+    with contextlib.suppress(httpx.HTTPError, httpx.StreamError, StopAsyncIteration):
+        async for _ in body:  # at most what was already buffered, then the closed socket
+            pass
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.3g} MB"
 
 
 def _server_message(raw: bytes | None, response: httpx.Response) -> str:
@@ -160,12 +227,22 @@ class SandboxNetwork:
         has_titles=True,
     )
 
-    def __init__(self, client: httpx.AsyncClient, base_url: str, token: str) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        base_url: str,
+        token: str,
+        *,
+        deadline: float = REQUEST_DEADLINE_S,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+    ) -> None:
         self._client = client
         self._root = base_url.rstrip("/")
         self._api = self._root + "/api/v1"
         self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         self._me: Person | None = None
+        self._deadline = deadline
+        self._max_bytes = max_response_bytes
 
     # -- transport and error mapping -------------------------------------------------------
 
@@ -188,6 +265,18 @@ class SandboxNetwork:
             method, self._api + path, params=params, json=body, headers=headers
         )
         try:
+            async with asyncio.timeout(self._deadline):
+                response, raw = await self._exchange(request, what, write)
+        except TimeoutError as exc:
+            reason = f"timed out: no complete answer within {self._deadline:g} s"
+            raise self._lost(what, write, reason) from exc
+        return self._decode(response, raw, what, write)
+
+    async def _exchange(
+        self, request: httpx.Request, what: str, write: bool
+    ) -> tuple[httpx.Response, bytes | None]:
+        """Send the request and read its answer's body (None when it could not be read)."""
+        try:
             response = await self._client.send(request, stream=True)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise OfflineError(
@@ -195,29 +284,51 @@ class SandboxNetwork:
                 "Check that it is running; nothing was sent."
             ) from exc
         except httpx.TransportError as exc:
-            raise self._lost(what, write, exc) from exc
+            raise self._lost(what, write, _failure(exc)) from exc
         try:
-            raw: bytes | None = await response.aread()
+            raw = await self._read_body(response, what)
         except httpx.TransportError as exc:
             if response.is_success:
                 raise BadResponse(
-                    f"The sandbox network cut its answer to {what} short ({exc}). Sync again."
+                    f"The sandbox network cut its answer to {what} short: the body was "
+                    f"truncated ({_failure(exc)}). Sync again."
                 ) from exc
             raw = None
         finally:
             await response.aclose()
-        return self._decode(response, raw, what, write)
+        return response, raw
 
-    def _lost(self, what: str, write: bool, exc: Exception) -> NetworkError:
-        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    async def _read_body(self, response: httpx.Response, what: str) -> bytes | None:
+        """The body, read piece by piece and refused once it outgrows the cap."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self._max_bytes:
+            return self._too_large(response, what, f"{_megabytes(int(declared))} announced")
+        pieces: list[bytes] = []
+        size = 0
+        body = response.aiter_bytes()
+        async for piece in body:
+            size += len(piece)
+            if size > self._max_bytes:
+                await _abandon(response, body)
+                return self._too_large(response, what, "it kept coming past that")
+            pieces.append(piece)
+        return b"".join(pieces)
+
+    def _too_large(self, response: httpx.Response, what: str, detail: str) -> None:
+        """Refuse a body over the cap; an error page that big is just ignored (None)."""
+        if response.is_success:
+            raise BadResponse(
+                f"The sandbox network's answer to {what} was refused: response too large "
+                f"(Fireside reads at most {_megabytes(self._max_bytes)}; {detail})."
+            )
+
+    def _lost(self, what: str, write: bool, reason: str) -> NetworkError:
         if write:
             return OutcomeUnknown(
-                f"The sandbox network stopped answering after {what} was "
-                f"sent ({reason}); it may or may not have been applied."
+                f"The sandbox network gave no clear answer to {what}: {reason}. "
+                "It may or may not have been applied."
             )
-        return NetworkError(
-            f"The sandbox network stopped answering during {what} ({reason}). Try again."
-        )
+        return NetworkError(f"The sandbox network gave no answer to {what}: {reason}. Try again.")
 
     def _decode(self, response: httpx.Response, raw: bytes | None, what: str, write: bool) -> Any:
         status = response.status_code
@@ -239,17 +350,21 @@ class SandboxNetwork:
         if status == 404:
             raise NotFound(f"{what}: {message}")
         if status == 429:
+            retry_after = _retry_after(response)
+            wait = (
+                f"it asked Fireside to wait {retry_after:g} s"
+                if retry_after is not None
+                else "it gave no Retry-After, so Fireside backs off"
+            )
             raise RateLimited(
-                f"The sandbox network asked Fireside to slow down: {message}",
-                _retry_after(response),
+                f"The sandbox network rate limited {what} (HTTP 429: {message}); {wait}.",
+                retry_after,
             )
         if status >= 500:
+            failed = f"The sandbox network had a server error on {what} (HTTP {status}: {message})"
             if write:
-                raise OutcomeUnknown(
-                    f"The sandbox network failed on {what} ({message}); it "
-                    "may or may not have been applied."
-                )
-            raise NetworkError(f"The sandbox network failed on {what} ({message}). Try again.")
+                raise OutcomeUnknown(f"{failed}; it may or may not have been applied.")
+            raise NetworkError(f"{failed}. Try again.")
         if 400 <= status < 500:
             raise Rejected(f"The sandbox network refused {what}: {message}")
         raise BadResponse(f"The sandbox network answered {what} with HTTP {status}.")

@@ -69,9 +69,16 @@ class RateGate:
         delay = self.remaining(account_id)
         if delay > self._backoff.max_wait:
             raise RateLimited(
-                f"The network asked Fireside to wait {math.ceil(delay / 60)} "
-                "more minute(s); waiting work goes out after that.",
+                f"Rate limited: the network asked Fireside to wait {_duration(delay)}; "
+                "waiting work goes out after that.",
                 delay,
             )
         if delay > 0:
             await asyncio.sleep(delay)
+
+
+def _duration(seconds: float) -> str:
+    """How long is left, rounded up: seconds below two minutes, else minutes."""
+    if seconds < 120:
+        return f"{math.ceil(seconds)} more second(s)"
+    return f"{math.ceil(seconds / 60)} more minute(s)"

@@ -119,10 +119,10 @@ class Sender:
         except OfflineError as exc:
             await self._release(attempt, f"Offline ({exc}); it goes out when the network is back.")
             return attempt.claimed, False
-        except RateLimited:
+        except RateLimited as exc:
             await self._release(
                 attempt,
-                "The network asked Fireside to slow down; it goes out shortly.",
+                f"Rate limited by the network ({exc}); it goes out once the wait is over.",
                 in_seconds(self._gate.remaining(account_id)),
             )
             return attempt.claimed, True
