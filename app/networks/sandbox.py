@@ -44,6 +44,7 @@ import email.utils
 import json
 import logging
 import math
+import reprlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -86,13 +87,13 @@ def _field(obj: dict, name: str, kind: type | tuple[type, ...] = str, optional: 
     if value is None and optional:
         return None
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise _Malformed(f"field {name!r} is {value!r}")
+        raise _Malformed(f"field {name!r} is {reprlib.repr(value)}")
     return value
 
 
 def parse_person(obj: Any) -> Person:
     if not isinstance(obj, dict):
-        raise _Malformed(f"person is {obj!r}")
+        raise _Malformed(f"person is {reprlib.repr(obj)}")
     return Person(
         remote_id=_field(obj, "id"),
         name=_field(obj, "name"),
@@ -104,7 +105,7 @@ def parse_person(obj: Any) -> Person:
 
 def parse_post(obj: Any) -> RemotePost:
     if not isinstance(obj, dict):
-        raise _Malformed(f"post is {obj!r}")
+        raise _Malformed(f"post is {reprlib.repr(obj)}")
     return RemotePost(
         remote_id=_field(obj, "id"),
         title=_field(obj, "title"),
@@ -118,7 +119,7 @@ def parse_post(obj: Any) -> RemotePost:
 
 def parse_comment(obj: Any, my_id: str) -> RemoteComment:
     if not isinstance(obj, dict):
-        raise _Malformed(f"comment is {obj!r}")
+        raise _Malformed(f"comment is {reprlib.repr(obj)}")
     author = parse_person(obj.get("author"))
     return RemoteComment(
         remote_id=_field(obj, "id"),
@@ -201,12 +202,19 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.3g} MB"
 
 
+def _loads(raw: bytes) -> Any:
+    return json.loads(
+        raw.decode("utf-8", "replace"),
+        parse_int=lambda s: int(s) if len(s) <= 4000 else float(s),
+    )
+
+
 def _server_message(raw: bytes | None, response: httpx.Response) -> str:
     try:
-        message = json.loads(raw or b"")["error"]["message"]
+        message = _loads(raw or b"")["error"]["message"]
         if isinstance(message, str) and message:
             return message
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         pass
     return f"HTTP {response.status_code} {response.reason_phrase}"
 
@@ -336,8 +344,8 @@ class SandboxNetwork:
             if status == 204 or not raw:
                 return None
             try:
-                return json.loads(raw)
-            except (ValueError, UnicodeDecodeError) as exc:
+                return _loads(raw)
+            except (ValueError, RecursionError) as exc:
                 raise BadResponse(
                     f"The sandbox network answered {what} with a body that is "
                     f"not valid JSON ({exc})."
@@ -430,7 +438,8 @@ class SandboxNetwork:
             except _Malformed as exc:
                 ident = item.get("id") if isinstance(item, dict) else None
                 errors.append(
-                    f"Sandbox comment {ident or '(no id)'} is malformed and was skipped: {exc}."
+                    f"Sandbox comment {reprlib.repr(ident) if ident else '(no id)'} is "
+                    f"malformed and was skipped: {exc}."
                 )
         return CommentPage(
             comments=comments,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from app.domain import Account, Person, RemotePost
+from app.text.sanitize import storable_text
 from app.timeutil import now_iso
 
 
@@ -84,9 +85,9 @@ def upsert_posts(db: sqlite_utils.Database, account_id: str, posts: list[RemoteP
             (
                 account_id,
                 p.remote_id,
-                p.title,
-                p.body,
-                p.url,
+                storable_text(p.title),
+                storable_text(p.body),
+                storable_text(p.url),
                 p.created_at,
                 p.updated_at,
                 int(p.deleted),

@@ -281,7 +281,7 @@ class SyncEngine:
 
 def _save_page(db: sqlite_utils.Database, account_id: str, my_name: str, page: CommentPage) -> None:
     """A page and the cursor after it, in one transaction."""
-    comments.ingest(db, account_id, my_name, page.comments)
+    comments.ingest(db, account_id, my_name, page.comments, page.errors)
     if page.next_cursor is not None:
         accounts.set_cursor(db, account_id, COMMENTS_CURSOR, page.next_cursor)
 

@@ -373,13 +373,6 @@ def test_list_my_posts_skips_malformed_posts_and_keeps_the_rest(long_mode: bool)
 DEEP = 100_000  # far beyond the interpreter's recursion limit
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="app/networks/sandbox.py SandboxNetwork._decode and _server_message catch "
-    "ValueError but json.loads raises RecursionError on deep nesting; it escapes the "
-    "connector (and the sync engine, which catches NetworkError only)",
-)
 @pytest.mark.parametrize("status", [200, 500])
 def test_deeply_nested_body_is_a_bad_response(status: int) -> None:
     with pytest.raises(NetworkError):
@@ -396,13 +389,6 @@ def test_nesting_the_decoder_accepts_is_one_item_error() -> None:
     assert len(page.errors) == 1 and "c1" in page.errors[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=BadResponse,
-    reason="app/networks/sandbox.py SandboxNetwork._decode: json.loads(raw) refuses the "
-    "whole page for one comment's invalid UTF-8; the next sync gets the same page, so the "
-    "sync is stuck there. Decode with raw.decode('utf-8', 'replace') first",
-)
 def test_invalid_utf8_in_one_comment_spoils_only_that_comment() -> None:
     bad = listing([valid_comment(0), {**valid_comment(1), "body_html": "@@"}, valid_comment(2)])
     page = pull(bad.replace(b"@@", b"caf\xe9 \xff\xfe \xc3("))
@@ -410,13 +396,6 @@ def test_invalid_utf8_in_one_comment_spoils_only_that_comment() -> None:
     assert "\ufffd" in page.comments[1].body_html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=BadResponse,
-    reason="app/networks/sandbox.py SandboxNetwork._decode: an integer of more than 4,300 "
-    "digits makes json.loads fail for the whole page; pass json.loads(..., parse_int="
-    "lambda s: int(s) if len(s) <= 4000 else float(s)) so it fails only its item",
-)
 def test_an_integer_too_long_to_read_spoils_only_its_comment() -> None:
     body = listing([valid_comment(0), {**valid_comment(1), "version": 7}, valid_comment(2)])
     page = pull(body.replace(b'"version": 7', b'"version": ' + b"9" * 5000))
@@ -439,12 +418,6 @@ def test_huge_but_readable_numbers_are_item_errors_or_stored(store: Store) -> No
     assert len(errors) == 2 and all("version" in e for e in errors)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/networks/sandbox.py _field and pull_comments put the whole offending value "
-    "(repr) and the item's id into the error; a 1 MB value makes a 1 MB message that ends "
-    "in last_sync_error and the status bar. Shorten with reprlib.repr / a 100-char cap",
-)
 def test_item_errors_stay_short_whatever_the_item_holds() -> None:
     big = "A" * 1_000_000
     page = pull(listing([{**valid_comment(0), "version": big}, {**valid_comment(1), "id": big}]))
@@ -655,12 +628,6 @@ def test_timestamps_are_normalised_to_utc(tmp_path: Path) -> None:
         store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/sync/engine.py _save_page calls comments.ingest(db, account_id, my_name, "
-    "page.comments) without page.errors, so a comment ingest skips is only logged; pass "
-    "page.errors as the fifth argument (pull adds page.errors to the report afterwards)",
-)
 def test_a_comment_ingest_skips_is_reported_by_the_sync(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     try:
@@ -679,13 +646,6 @@ def test_statuses_the_api_never_uses_are_documented_errors(status: int) -> None:
         pull(b"<html><img src=x onerror=alert(1)>", status)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeEncodeError,
-    reason="app/store/accounts.py upsert_posts binds post fields as they came: a lone "
-    "surrogate in a post title fails the pull before any comment is read, on every sync. "
-    "Pass title, body and url through app.text.sanitize.storable_text (as ingest does)",
-)
 def test_a_post_with_a_lone_surrogate_is_stored(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     try:
