@@ -136,6 +136,29 @@ def _storable_only(comments: list[RemoteComment], errors: list[str] | None) -> l
     return kept
 
 
+@dataclasses.dataclass(frozen=True)
+class PreparedComment:
+    """A storable comment with its plain text and tags worked out (no database needed)."""
+
+    comment: RemoteComment
+    text: str
+    is_question: bool
+    mentions_me: bool
+
+
+def prepare(
+    comments: list[RemoteComment], my_name: str, errors: list[str] | None = None
+) -> list[PreparedComment]:
+    """The CPU-heavy half of ingesting (HTML to text, classification), kept out of the
+    database transaction so the writer thread is free for autosaves meanwhile. A comment
+    that cannot be stored is skipped with a sentence appended to ``errors``."""
+    prepared = []
+    for c in _storable_only(comments, errors):
+        text = html_to_text(c.body_html)
+        prepared.append(PreparedComment(c, text, is_question(text), mentions(text, my_name)))
+    return prepared
+
+
 def ingest(
     db: sqlite_utils.Database,
     account_id: str,
@@ -147,41 +170,44 @@ def ingest(
 
     A comment that cannot be stored is skipped and a sentence saying which and why is
     appended to ``errors`` (pass the page's error list so the sync reports it)."""
-    comments = _storable_only(comments, errors)
-    if not comments:
+    return store_prepared(db, account_id, prepare(comments, my_name, errors))
+
+
+def store_prepared(
+    db: sqlite_utils.Database, account_id: str, prepared: list[PreparedComment]
+) -> int:
+    """The database half of ingesting: one upsert of the page, authors first."""
+    if not prepared:
         return 0
-    upsert_people(db, account_id, list({c.author.remote_id: c.author for c in comments}.values()))
+    authors = {p.comment.author.remote_id: p.comment.author for p in prepared}
+    upsert_people(db, account_id, list(authors.values()))
     posts = dict(
         db.execute("SELECT remote_id, id FROM posts WHERE account_id = ?", [account_id]).fetchall()
     )
     people = dict(
         db.execute("SELECT remote_id, id FROM people WHERE account_id = ?", [account_id]).fetchall()
     )
-    rows = []
-    for c in comments:
-        post_id = posts.get(c.post_remote_id)
-        if post_id is None:
-            continue
-        text = html_to_text(c.body_html)
-        rows.append(
-            (
-                account_id,
-                c.remote_id,
-                post_id,
-                c.parent_remote_id,
-                c.root_remote_id,
-                people[c.author.remote_id],
-                c.body_html,
-                text,
-                c.created_at,
-                c.edited_at,
-                c.version,
-                int(c.deleted),
-                int(c.is_mine),
-                int(is_question(text)),
-                int(mentions(text, my_name)),
-            )
+    rows = [
+        (
+            account_id,
+            p.comment.remote_id,
+            posts[p.comment.post_remote_id],
+            p.comment.parent_remote_id,
+            p.comment.root_remote_id,
+            people[p.comment.author.remote_id],
+            p.comment.body_html,
+            p.text,
+            p.comment.created_at,
+            p.comment.edited_at,
+            p.comment.version,
+            int(p.comment.deleted),
+            int(p.comment.is_mine),
+            int(p.is_question),
+            int(p.mentions_me),
         )
+        for p in prepared
+        if p.comment.post_remote_id in posts
+    ]
     db.conn.executemany(
         """
         INSERT INTO comments(account_id, remote_id, post_id, parent_remote_id, root_remote_id,
@@ -196,9 +222,9 @@ def ingest(
         rows,
     )
     mine_parents = [
-        (account_id, c.parent_remote_id)
-        for c in comments
-        if c.is_mine and c.parent_remote_id and not c.deleted
+        (account_id, p.comment.parent_remote_id)
+        for p in prepared
+        if p.comment.is_mine and p.comment.parent_remote_id and not p.comment.deleted
     ]
     db.conn.executemany(
         "UPDATE comments SET answered = 1 WHERE account_id = ? AND remote_id = ?", mine_parents

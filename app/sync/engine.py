@@ -26,7 +26,6 @@ from typing import TypeVar
 import sqlite_utils
 
 from app import events
-from app.domain import CommentPage
 from app.errors import NetworkError, OfflineError, RateLimited, StoreError
 from app.events import Events
 from app.networks.base import Network
@@ -168,7 +167,10 @@ class SyncEngine:
         cursor = await self._store.run(accounts.get_cursor, account_id, COMMENTS_CURSOR)
         for _ in range(self._max_pages):
             page = await self._read(account_id, network.pull_comments, cursor)
-            await self._store.run(_save_page, account_id, my_name, page)
+            prepared = await asyncio.to_thread(
+                comments.prepare, page.comments, my_name, page.errors
+            )
+            await self._store.run(_save_page, account_id, prepared, page.next_cursor)
             report.fetched += len(page.comments)
             report.item_errors += page.errors
             self._events.emit(events.SYNC_PROGRESS, account_id=account_id, fetched=report.fetched)
@@ -279,11 +281,16 @@ class SyncEngine:
             await asyncio.wait_for(self._wake.wait(), seconds)
 
 
-def _save_page(db: sqlite_utils.Database, account_id: str, my_name: str, page: CommentPage) -> None:
+def _save_page(
+    db: sqlite_utils.Database,
+    account_id: str,
+    prepared: list[comments.PreparedComment],
+    next_cursor: str | None,
+) -> None:
     """A page and the cursor after it, in one transaction."""
-    comments.ingest(db, account_id, my_name, page.comments, page.errors)
-    if page.next_cursor is not None:
-        accounts.set_cursor(db, account_id, COMMENTS_CURSOR, page.next_cursor)
+    comments.store_prepared(db, account_id, prepared)
+    if next_cursor is not None:
+        accounts.set_cursor(db, account_id, COMMENTS_CURSOR, next_cursor)
 
 
 def _pull_error(report: SyncReport, complete: bool) -> str | None:
