@@ -25,13 +25,26 @@ if TYPE_CHECKING:
     from app.core import Core
     from ui.bridge import CoreBridge
 
-VIEW_KEYS = (("window.needs_reply", InboxView.NEEDS_REPLY),
-             ("window.questions", InboxView.QUESTIONS), ("window.mentions", InboxView.MENTIONS),
-             ("window.snoozed", InboxView.SNOOZED), ("window.done", InboxView.DONE),
-             ("window.all", InboxView.ALL))
+VIEW_KEYS = (
+    ("window.needs_reply", InboxView.NEEDS_REPLY),
+    ("window.questions", InboxView.QUESTIONS),
+    ("window.mentions", InboxView.MENTIONS),
+    ("window.snoozed", InboxView.SNOOZED),
+    ("window.done", InboxView.DONE),
+    ("window.all", InboxView.ALL),
+)
 
 
 class MainWindow(QMainWindow):
+    """Fireside's one window: the sidebar of places beside the page for the chosen place
+    (inbox, editor or outbox), and the status bar.
+
+    It wires the parts together and owns only the window-wide keys (Ctrl+1..8 go to a
+    place, F5 syncs, ? shows every key). A sidebar choice arrives as a ``Place`` in ``go``;
+    a post is a filter on the inbox views, so choosing a view keeps it until cleared. The
+    keyboard starts in the inbox list, so j and k work as soon as the window opens.
+    """
+
     def __init__(self, core: Core, bridge: CoreBridge) -> None:
         super().__init__()
         self.setWindowTitle("Fireside")
@@ -56,21 +69,40 @@ class MainWindow(QMainWindow):
         self.sidebar.placeChosen.connect(self.go)
         self.sidebar.entered.connect(lambda: self.pages.currentWidget().setFocus())
         self.inbox.message.connect(self.status.say)
+        self.inbox.postFilterChanged.connect(self.sidebar.mark_post)
+        self.inbox.postChosen.connect(self.open_post)
+        self.inbox.draftChosen.connect(self.open_draft)
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
         self._bind_keys(core)
         self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
         self.resize(1280, 800)
+        self.inbox.list.setFocus()  # takes effect when the window is first activated
 
     def go(self, place: Place) -> None:
         if place.kind == "inbox":
             self.pages.setCurrentWidget(self.inbox)
-            self.inbox.show_place(place.view, place.post_id, place.title)
+            self.inbox.show_view(place.view)
+        elif place.kind == "post":
+            self.pages.setCurrentWidget(self.inbox)
+            self.inbox.show_post(place.post_id, place.title)
         elif place.kind == "outbox":
             self.pages.setCurrentWidget(self.outbox)
         else:
             self.pages.setCurrentWidget(self.editor)
             if place.draft_id is not None and place.draft_id != self.editor.draft_id:
                 self.editor.open_draft(place.draft_id)
+
+    def open_post(self, post_id: int, title: str) -> None:
+        """Show one post's comments (a search result was chosen), keyboard in the list."""
+        if not self.sidebar.choose_post(post_id):
+            self.go(Place("post", post_id=post_id, title=title))
+        self.inbox.list.setFocus()
+
+    def open_draft(self, draft_id: int) -> None:
+        """Open a draft in the editor (a search result was chosen), keyboard in it."""
+        if not self.sidebar.choose_draft(draft_id):
+            self.go(Place("draft", draft_id=draft_id))
+        self.editor.setFocus()
 
     def _bind_keys(self, core: Core) -> None:
         def bind(name: str, handler) -> None:

@@ -26,7 +26,7 @@ PROBLEM_COLOR = "#c8442d"
 
 
 def _synced(stamp: str | None) -> str:
-    """"synced 4 min ago", "synced yesterday", "synced on 12 Mar", "not synced yet"."""
+    """ "synced 4 min ago", "synced yesterday", "synced on 12 Mar", "not synced yet"."""
     when = timefmt.relative(stamp)
     if not when:
         return "not synced yet"
@@ -43,8 +43,10 @@ def _sync_text(accounts: list[Account], syncing: dict[str, int]) -> tuple[str, b
         fetched = sum(syncing.values())
         names = ", ".join(a.name for a in accounts if a.id in syncing) or "accounts"
         return f"Syncing {names}… {fetched:,} comment{'s' * (fetched != 1)}", False
-    parts = [f"{a.name}: sync failed" if a.last_sync_error
-             else f"{a.name} {_synced(a.last_sync_at)}" for a in accounts]
+    parts = [
+        f"{a.name}: sync failed" if a.last_sync_error else f"{a.name} {_synced(a.last_sync_at)}"
+        for a in accounts
+    ]
     return " · ".join(parts), any(a.last_sync_error for a in accounts)
 
 
@@ -119,19 +121,27 @@ class StatusBar(QStatusBar):
         text, problem = _sync_text(self._accounts, self._syncing)
         self.busy.setVisible(bool(self._syncing))
         self.sync.setText(text)
-        self.sync.setStyleSheet(f"color: {PROBLEM_COLOR}" if problem else "")
-        self.sync.setToolTip("\n".join(
-            f"{a.name}: last synced {timefmt.exact(a.last_sync_at) or 'never'}"
-            + (f"\n    Last attempt failed: {a.last_sync_error}" if a.last_sync_error else "")
-            for a in self._accounts))
+        style = f"color: {PROBLEM_COLOR}" if problem else ""
+        if self.sync.styleSheet() != style:  # setting it re-polishes the label, every page
+            self.sync.setStyleSheet(style)
+        self.sync.setToolTip(
+            "\n".join(
+                f"{a.name}: last synced {timefmt.exact(a.last_sync_at) or 'never'}"
+                + (f"\n    Last attempt failed: {a.last_sync_error}" if a.last_sync_error else "")
+                for a in self._accounts
+            )
+        )
 
     # --- online and outbox --------------------------------------------------------------
     def show_online(self, online: bool, reason: str) -> None:
         self.online.setIcon(theme.icon("online" if online else "offline"))
         self.online.setText("Online" if online else "Offline")
-        self.online.setToolTip("Connected to your networks." if online else
-                               f"Offline{f' ({reason})' if reason else ''}. You can keep "
-                               "working: replies wait in the outbox and go out on reconnect.")
+        self.online.setToolTip(
+            "Connected to your networks."
+            if online
+            else f"Offline{f' ({reason})' if reason else ''}. You can keep "
+            "working: replies wait in the outbox and go out on reconnect."
+        )
 
     def refresh_outbox(self) -> None:
         def got(items: list[dict]) -> None:

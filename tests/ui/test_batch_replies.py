@@ -1,16 +1,21 @@
-"""Batch replies in the real main window over a synced sandbox inbox: select several (keys
-and "same question"), see every personalised reply, queue them all with Ctrl+Enter."""
+"""Batch replies in the real main window over a synced sandbox inbox: select several (keys,
+"same question", Ctrl+A for the whole view), see every personalised reply and which ones
+are too long for the network, queue them all with Ctrl+Enter."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
+from app.core import ReplyPreview
 from app.domain import InboxView
 from app.store import comments
 from app.text.templates import personalise
-from ui.batch.dialog import BatchReplyDialog
+from ui.batch.dialog import BatchReplyDialog, too_long_message
+from ui.batch.preview import too_long_text
+from ui.inbox import model as model_module
+from ui.inbox.model import PAGE
 
 pytestmark = pytest.mark.ui
 
@@ -45,8 +50,7 @@ def queued(core, wait_for) -> dict[int, str]:
     return {item["comment_id"]: item["body"] for item in wait_for(core.outbox_items())}
 
 
-def test_select_several_preview_and_queue_with_ctrl_enter(window, synced_core, qtbot,
-                                                          wait_for):
+def test_select_several_preview_and_queue_with_ctrl_enter(window, synced_core, qtbot, wait_for):
     inbox = window.inbox
     for _ in range(3):
         qtbot.keyClick(inbox.list, "J", Qt.KeyboardModifier.ShiftModifier)
@@ -57,10 +61,13 @@ def test_select_several_preview_and_queue_with_ctrl_enter(window, synced_core, q
     dialog = open_dialog(qtbot, window)
     write(qtbot, dialog, TEMPLATE)
     bodies = expected_bodies(synced_core, chosen, TEMPLATE)
-    first_names = [comments.get_comment(synced_core.store.reader(), i)["author_name"].split()[0]
-                   for i in chosen]
-    qtbot.waitUntil(lambda: all(f"Thanks for asking, {name}." in dialog.preview.text()
-                                for name in first_names))
+    first_names = [
+        comments.get_comment(synced_core.store.reader(), i)["author_name"].split()[0]
+        for i in chosen
+    ]
+    qtbot.waitUntil(
+        lambda: all(f"Thanks for asking, {name}." in dialog.preview.text() for name in first_names)
+    )
     assert dialog.preview_title.text() == "Preview of every reply (4)"
 
     with qtbot.waitSignal(dialog.queued):
@@ -71,11 +78,9 @@ def test_select_several_preview_and_queue_with_ctrl_enter(window, synced_core, q
     assert inbox.current_id() == inbox.model.ids()[0]
 
 
-def test_same_question_selects_the_group_and_replies_to_all(window, synced_core, qtbot,
-                                                            wait_for):
+def test_same_question_selects_the_group_and_replies_to_all(window, synced_core, qtbot, wait_for):
     inbox = window.inbox
-    target = next(i for i in inbox.model.ids()
-                  if len(wait_for(synced_core.same_question(i))) >= 3)
+    target = next(i for i in inbox.model.ids() if len(wait_for(synced_core.same_question(i))) >= 3)
     group = wait_for(synced_core.same_question(target))
     inbox.select_id(target)
 
@@ -89,14 +94,17 @@ def test_same_question_selects_the_group_and_replies_to_all(window, synced_core,
     assert dialog._ids == group
     write(qtbot, dialog, "Hi {name}: {question}")
     with qtbot.waitSignal(dialog.queued):  # Ctrl and the keypad's Enter
-        qtbot.keyClick(dialog.template, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier
-                       | Qt.KeyboardModifier.KeypadModifier)
-    assert queued(synced_core, wait_for) == expected_bodies(synced_core, group,
-                                                            "Hi {name}: {question}")
+        qtbot.keyClick(
+            dialog.template,
+            Qt.Key.Key_Enter,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier,
+        )
+    assert queued(synced_core, wait_for) == expected_bodies(
+        synced_core, group, "Hi {name}: {question}"
+    )
 
 
-def test_a_bad_variable_is_explained_and_nothing_is_queued(window, synced_core, qtbot,
-                                                           wait_for):
+def test_a_bad_variable_is_explained_and_nothing_is_queued(window, synced_core, qtbot, wait_for):
     dialog = open_dialog(qtbot, window)
     write(qtbot, dialog, "Hi {nam}")
     qtbot.waitUntil(lambda: "Unknown variable {nam}" in dialog.error.text())
@@ -117,11 +125,110 @@ def test_insert_buttons_put_the_question_on_its_own_lines(window, qtbot):
     dialog.reject()
 
 
-def test_ctrl_a_selects_the_whole_view_beyond_the_loaded_page(window, synced_core, qtbot):
-    window.sidebar.choose("inbox", InboxView.ALL)
+def test_ctrl_a_selects_the_whole_view_as_a_query_not_as_loaded_rows(
+    window, synced_core, qtbot, monkeypatch
+):
     inbox = window.inbox
-    total = comments.view_count(synced_core.store.reader(), InboxView.ALL)
-    assert inbox.model.rowCount() < total
+    total = comments.view_count(synced_core.store.reader(), InboxView.NEEDS_REPLY)
+    assert inbox.model.rowCount() == PAGE < total
     qtbot.keyClick(inbox.list, "a", Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: len(inbox.list.selectionModel().selectedRows()) == total)
-    assert len(set(inbox.selected_ids())) == total
+    qtbot.waitUntil(lambda: inbox.whole is not None)
+    assert inbox.model.rowCount() == PAGE  # nothing more was loaded
+    assert inbox.selection_size() == total
+    assert len(inbox.list.selectionModel().selectedRows()) == PAGE
+    assert inbox.hint.text() == f"{total:,} selected · r replies to all"
+    assert window.status.currentMessage().startswith(f"Selected {total:,} comments.")
+
+    # A refresh re-reads what is in sight, off the UI thread, and the selection holds.
+    limits: list[int] = []
+    real = model_module.view_page
+    monkeypatch.setattr(
+        model_module,
+        "view_page",
+        lambda db, view, post_id=None, after=None, limit=200: (
+            limits.append(limit) or real(db, view, post_id, after, limit)
+        ),
+    )
+    with qtbot.waitSignal(inbox.model.refreshed):
+        inbox.refresh()
+    assert limits == [2 * PAGE]
+    assert inbox.whole_selected() is not None
+    inbox.model.fetchMore(QModelIndex())  # rows paged in later show selected too
+    assert len(inbox.list.selectionModel().selectedRows()) == 2 * PAGE
+    assert inbox.whole_selected() is not None
+
+    qtbot.keyClick(inbox.list, "e")  # every comment of the view, not only the loaded ones
+    qtbot.waitUntil(lambda: window.sidebar.counts.get(InboxView.NEEDS_REPLY) == 0)
+    assert comments.view_count(synced_core.store.reader(), InboxView.NEEDS_REPLY) == 0
+    qtbot.waitUntil(lambda: inbox.model.rowCount() == 0)
+    assert window.status.currentMessage().startswith(f"Marked {total:,} comments done.")
+    assert inbox.whole is None
+
+
+def test_moving_after_ctrl_a_ends_the_whole_view_selection(window, qtbot):
+    inbox = window.inbox
+    qtbot.keyClick(inbox.list, "a", Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: inbox.whole is not None)
+    qtbot.keyClick(inbox.list, "j")
+    assert inbox.whole_selected() is None
+    assert inbox.selection_size() == 1
+    assert inbox.hint.text() == ""
+
+
+def test_a_reply_longer_than_the_network_allows_is_marked_and_blocks_queueing(
+    window, synced_core, qtbot, wait_for
+):
+    inbox = window.inbox
+    qtbot.keyClick(inbox.list, "J", Qt.KeyboardModifier.ShiftModifier)
+    chosen = inbox.selected_ids()
+    rows = {i: comments.get_comment(synced_core.store.reader(), i) for i in chosen}
+    # {question} quotes each commenter, so one reply can run over while the other fits.
+    long_one = max(chosen, key=lambda i: len(rows[i]["body_text"]))
+    limit = wait_for(synced_core.preview_replies(chosen, "x"))[0].limit
+    padding = (
+        limit
+        - len(personalise("{question}", rows[long_one]["author_name"], rows[long_one]["body_text"]))
+        + 1
+    )
+    template = "a" * padding + "{question}"
+    previews = wait_for(synced_core.preview_replies(chosen, template))
+    over = [p for p in previews if len(p.text) > p.limit]
+    assert [p.comment_id for p in over] == [long_one]
+
+    dialog = open_dialog(qtbot, window)
+    dialog.template.setPlainText(template)
+    qtbot.waitUntil(lambda: "Too long" in dialog.preview.text())
+    card = next(t for t in dialog.preview.text().split("\n\n") if "Too long" in t)
+    assert f"To {over[0].recipient}" in card
+    assert f"the limit is {limit:,} (1 over)" in card
+    assert dialog.preview.text().count("Too long") == 1
+    assert "1 reply is longer than the network allows" in dialog.error.text()
+    assert over[0].recipient in dialog.error.text()
+    assert dialog.preview_title.text().endswith("· 1 too long")
+    assert not dialog.queue_button.isEnabled()
+    qtbot.keyClick(dialog.template, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible()
+    assert wait_for(synced_core.outbox_items()) == []
+
+    dialog.template.setPlainText("Thanks, {first_name}.")  # fits again: queueing is back
+    qtbot.waitUntil(dialog.queue_button.isEnabled)
+    assert dialog.error.text() == ""
+    with qtbot.waitSignal(dialog.queued):
+        qtbot.keyClick(dialog.template, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert len(wait_for(synced_core.outbox_items())) == 2
+
+
+def test_too_long_message_names_who_and_the_limit():
+    preview = ReplyPreview(1, "Ann Lee", "x" * 12, 10)
+    assert too_long_text(preview) == "Too long: 12 characters, the limit is 10 (2 over)"
+    assert too_long_text(ReplyPreview(1, "Ann Lee", "x" * 10, 10)) == ""
+    many = [
+        ReplyPreview(i, name, "x" * 12, 10)
+        for i, name in enumerate(["Ann Lee", "Bo Chen", "Cy Diaz", "Di Eze"])
+    ]
+    assert too_long_message(many[:1]).startswith(
+        "1 reply is longer than the network allows (10 characters): to Ann Lee."
+    )
+    assert "2 replies are longer" in too_long_message(many[:2])
+    assert "to Ann Lee and Bo Chen." in too_long_message(many[:2])
+    assert "to Ann Lee, Bo Chen, Cy Diaz and 1 more." in too_long_message(many)

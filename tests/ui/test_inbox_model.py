@@ -1,34 +1,77 @@
 """The inbox list model over a synced sandbox inbox: Qt's model contract (qtmodeltester),
-lazy keyset paging, and refreshes that remove, insert and update rows in place."""
+lazy keyset paging, and refreshes that read off the UI thread, re-read only the rows that
+must stay, coalesce while a read is out, and remove, insert and update rows in place."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+
 import pytest
+import shiboken6
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 
 from app.domain import InboxView, TriageState
 from app.store import comments
+from ui.inbox import model as model_module
 from ui.inbox.delegate import status_chips
 from ui.inbox.model import ID_ROLE, PAGE, ROW_ROLE, InboxModel, rows_by_id
+from ui.inbox.selection import WholeView, snapshot, whole_view_ids
 
 pytestmark = pytest.mark.ui
 
 
 @pytest.fixture
-def model(synced_core, qtbot) -> InboxModel:
-    made = InboxModel(synced_core.store.reader)
+def model(synced_core, qtbot) -> Iterator[InboxModel]:
+    made = InboxModel(synced_core.store.reader, read=synced_core.store.read)
     made.show_view(InboxView.NEEDS_REPLY)
-    return made
+    yield made
+    qtbot.waitUntil(lambda: not made.refreshing)
+    shiboken6.delete(made)  # here, on the main thread
 
 
-def test_passes_qtmodeltester_in_a_view_and_with_fixed_rows(model, synced_core,
-                                                            qtmodeltester):
-    qtmodeltester.check(model)
+@pytest.fixture
+def reads(monkeypatch) -> list[tuple[str, str, int]]:
+    """Every read the model makes: (function, thread name, rows asked for or given)."""
+    seen: list[tuple[str, str, int]] = []
+    view_page, by_id = model_module.view_page, model_module.rows_by_id
+
+    def recorded_view_page(db, view, post_id=None, after=None, limit=200):
+        seen.append(("view_page", threading.current_thread().name, limit))
+        return view_page(db, view, post_id, after, limit)
+
+    def recorded_rows_by_id(db, ids):
+        seen.append(("rows_by_id", threading.current_thread().name, len(ids)))
+        return by_id(db, ids)
+
+    monkeypatch.setattr(model_module, "view_page", recorded_view_page)
+    monkeypatch.setattr(model_module, "rows_by_id", recorded_rows_by_id)
+    return seen
+
+
+def refreshed(qtbot, model: InboxModel, keep: int | None = None) -> None:
+    with qtbot.waitSignal(model.refreshed, timeout=5000):
+        model.refresh(keep)
+
+
+def test_passes_qtmodeltester_in_a_view_through_refreshes_and_with_fixed_rows(
+    model, synced_core, qtmodeltester, qtbot, wait_for
+):
+    qtmodeltester.check(model)  # the tester stays attached and checks every change below
     model.fetchMore(QModelIndex())
-    qtmodeltester.check(model)
-    rows = rows_by_id(synced_core.store.reader(), model.ids()[:5])
-    model.show_rows(rows)
-    qtmodeltester.check(model)
+    db = synced_core.store.reader()
+    ids = model.ids()
+    wait_for(synced_core.set_triage(ids[3:6] + ids[150:152], TriageState.DONE))
+    refreshed(qtbot, model, keep=model.rowCount())  # removals
+    assert not set(ids[3:6] + ids[150:152]) & set(model.ids())
+    wait_for(synced_core.undo_triage())
+    refreshed(qtbot, model, keep=model.rowCount())  # insertions
+    expected = comments.view_page(db, InboxView.NEEDS_REPLY, limit=model.rowCount())
+    assert model.ids() == [r["id"] for r in expected]
+    model.show_rows(rows_by_id(db, model.ids()[:5]))
+    wait_for(synced_core.set_triage(model.ids()[:1], TriageState.DONE))
+    refreshed(qtbot, model)  # an update in place
+    assert model.index(0).data(ROW_ROLE)["triage_state"] == "done"
 
 
 def test_loads_keyset_pages_lazily(model, synced_core):
@@ -49,40 +92,121 @@ def test_loads_keyset_pages_lazily(model, synced_core):
 def test_rows_carry_what_the_delegate_paints(model):
     row = model.index(0).data(ROW_ROLE)
     assert model.index(0).data(ID_ROLE) == row["id"]
-    assert {"author_name", "author_title", "post_title", "created_at", "snippet",
-            "network", "is_question", "answered", "triage_state"} <= row.keys()
+    assert {
+        "author_name",
+        "author_title",
+        "post_title",
+        "created_at",
+        "snippet",
+        "network",
+        "is_question",
+        "answered",
+        "triage_state",
+    } <= row.keys()
     assert row["author_name"] in model.index(0).data()
 
 
-def test_refresh_removes_triaged_rows_and_keeps_the_others(model, synced_core, wait_for):
+def test_refresh_removes_triaged_rows_and_keeps_the_others(model, synced_core, wait_for, qtbot):
     ids = model.ids()
     kept = QPersistentModelIndex(model.index(5))
     kept_id = kept.data(ID_ROLE)
     wait_for(synced_core.set_triage([ids[1], ids[2]], TriageState.DONE))
-    model.refresh()
+    refreshed(qtbot, model)
     assert ids[1] not in model.ids() and ids[2] not in model.ids()
     assert model.rowCount() == PAGE - 2
     assert kept.isValid() and kept.row() == 3 and kept.data(ID_ROLE) == kept_id
 
     wait_for(synced_core.undo_triage())
-    model.refresh()
+    refreshed(qtbot, model)
     assert model.ids()[:PAGE] == ids
 
 
-def test_refresh_of_fixed_rows_updates_state_in_place(model, synced_core, wait_for):
+def test_refresh_reads_on_the_reading_thread_and_only_the_rows_to_keep(
+    model, synced_core, wait_for, qtbot, reads
+):
+    for _ in range(4):
+        model.fetchMore(QModelIndex())
+    assert model.rowCount() == 5 * PAGE
+    reads.clear()
+    wait_for(synced_core.set_triage([model.row_id(0)], TriageState.DONE))
+    refreshed(qtbot, model, keep=12)  # say 12 rows are in sight
+    assert [(name, limit) for name, _, limit in reads] == [("view_page", 2 * PAGE)]
+    assert all(thread.startswith("fireside-read") for _, thread, _ in reads), reads
+    # Rows below the kept window (a page at least) are let go; paging brings them back.
+    assert model.rowCount() == PAGE - 1
+    assert model.canFetchMore(QModelIndex())
+    db = synced_core.store.reader()
+    expected = comments.view_page(db, InboxView.NEEDS_REPLY, limit=PAGE - 1)
+    assert model.ids() == [r["id"] for r in expected]
+
+
+def test_fixed_rows_refresh_off_the_ui_thread_and_update_in_place(
+    model, synced_core, wait_for, qtbot, reads
+):
     rows = rows_by_id(synced_core.store.reader(), model.ids()[:3])
     model.show_rows(rows)
+    reads.clear()
     wait_for(synced_core.set_triage([rows[0]["id"]], TriageState.DONE))
-    model.refresh()
+    refreshed(qtbot, model)
+    assert [(name, n) for name, _, n in reads] == [("rows_by_id", 3)]
+    assert reads[0][1].startswith("fireside-read")
     assert model.rowCount() == 3
     assert model.index(0).data(ROW_ROLE)["triage_state"] == "done"
     assert "Done" in [chip.text for chip in status_chips(model.index(0).data(ROW_ROLE))]
 
 
-def test_append_adds_only_rows_after_the_loaded_ones(model, synced_core):
+def test_refreshes_asked_for_while_one_is_out_cost_one_more_read(model, qtbot, reads):
+    reads.clear()
+    done: list[int] = []
+    with qtbot.waitSignal(model.refreshed, timeout=5000):
+        for n in range(10):
+            model.refresh(then=lambda n=n: done.append(n))
+    qtbot.waitUntil(lambda: len(done) == 10)
+    assert len(reads) == 2  # the first, and one for the nine asked meanwhile
+    assert done == list(range(10))
+    assert not model.refreshing
+
+
+def test_an_unchanged_refresh_signals_nothing_to_the_view(model, qtbot):
+    changes: list[str] = []
+    for signal in (model.dataChanged, model.rowsInserted, model.rowsRemoved, model.modelReset):
+        signal.connect(lambda *_, s=signal: changes.append(str(s)))
+    refreshed(qtbot, model)
+    assert changes == []
+
+
+def test_an_answer_for_another_view_is_dropped(model, synced_core, qtbot):
+    model.refresh()
+    model.show_view(InboxView.DONE)
+    shown = model.ids()
+    qtbot.waitUntil(lambda: not model.refreshing)
+    assert model.view is InboxView.DONE and model.ids() == shown
+
+
+def test_rows_paged_in_while_a_read_is_out_are_read_again_not_dropped(model, qtbot):
+    with qtbot.waitSignal(model.refreshed, timeout=5000):
+        model.refresh()
+        model.fetchMore(QModelIndex())
+    assert model.rowCount() == 2 * PAGE
+
+
+def test_rows_by_id_reads_any_number_in_chunks(model, synced_core):
     db = synced_core.store.reader()
-    rest = comments.view_page(db, InboxView.NEEDS_REPLY, after=model.last_key(), limit=10**6)
-    model.append(comments.view_page(db, InboxView.NEEDS_REPLY, limit=10**6)[:PAGE] + rest)
-    assert model.rowCount() == comments.view_count(db, InboxView.NEEDS_REPLY)
-    assert len(set(model.ids())) == model.rowCount()
-    assert not model.canFetchMore(QModelIndex())
+    ids = [r["id"] for r in comments.view_page(db, InboxView.ALL, limit=1200)]
+    assert [r["id"] for r in rows_by_id(db, list(reversed(ids)))] == list(reversed(ids))
+
+
+def test_the_whole_view_is_a_query_bounded_by_the_snapshot(synced_core):
+    db = synced_core.store.reader()
+    max_id, count = snapshot(db, InboxView.NEEDS_REPLY, None)
+    assert count == comments.view_count(db, InboxView.NEEDS_REPLY)
+    everything = whole_view_ids(db, WholeView(InboxView.NEEDS_REPLY, None, max_id, count, 1))
+    expected = comments.view_page(db, InboxView.NEEDS_REPLY, limit=10**6)
+    assert everything == [r["id"] for r in expected]
+    # Comments that arrive after the snapshot (higher ids) are not part of it.
+    bound = sorted(everything)[len(everything) // 2]
+    older = whole_view_ids(db, WholeView(InboxView.NEEDS_REPLY, None, bound, count, 1))
+    assert older == [i for i in everything if i <= bound]
+    post_id = comments.get_comment(db, expected[0]["id"])["post_id"]
+    _, in_post = snapshot(db, InboxView.NEEDS_REPLY, post_id)
+    assert in_post == comments.view_count(db, InboxView.NEEDS_REPLY, post_id)

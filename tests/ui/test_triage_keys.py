@@ -1,7 +1,8 @@
-"""Keyboard triage in the real main window over a synced sandbox inbox: j/k move, Enter and
-Esc, e marks done and lands on the next comment, s snoozes from the popup, u undoes,
-/ searches, ? lists every key from the registry; links in the thread pane open only after
-the real address was shown."""
+"""Keyboard triage in the real main window over a synced sandbox inbox: j/k move (from the
+moment the window opens), Enter and Esc, e marks done and lands on the next comment, s
+snoozes from the popup, u undoes, / searches, g groups the same question, ? lists every key
+from the registry; a post filters every view until its chip (or Esc) clears it; links in
+the thread pane open only after the real address was shown."""
 
 from __future__ import annotations
 
@@ -12,13 +13,17 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.domain import InboxView
+from app.domain import VIEW_TITLES, InboxView
 from app.store import comments
+from app.store.accounts import list_posts
 from app.store.search import search_comments
 from app.timeutil import now, parse
 from ui.actions.help import HelpDialog
 from ui.actions.keymap import COMMANDS
+from ui.inbox.commands import same_question_message
+from ui.inbox.model import PAGE
 from ui.inbox.snooze import MORNING_HOUR, SnoozeMenu
+from ui.main_window import MainWindow
 from ui.thread.browser import confirm_and_open
 
 pytestmark = pytest.mark.ui
@@ -87,7 +92,10 @@ def test_s_snoozes_until_tomorrow_morning(window, synced_core, qtbot):
     until = parse(row["snoozed_until"]).astimezone()
     assert row["triage_state"] == "snoozed"
     assert (until.date(), until.hour, until.minute) == (
-        (now().astimezone() + timedelta(days=1)).date(), MORNING_HOUR, 0)
+        (now().astimezone() + timedelta(days=1)).date(),
+        MORNING_HOUR,
+        0,
+    )
 
     window.sidebar.choose("inbox", InboxView.SNOOZED)
     assert inbox.model.ids() == [target]
@@ -142,3 +150,97 @@ def test_a_link_opens_only_after_showing_where_it_goes(window, qtbot, monkeypatc
     assert box.informativeText() == "file:///etc/passwd"
     box.close()
     assert opened == ["https://evil.example/login"]
+
+
+def test_j_works_as_soon_as_the_window_opens(synced_core, bridge, qtbot, settle):
+    """No one clicks or focuses anything first: the keyboard starts in the inbox list."""
+    made = MainWindow(synced_core, bridge)
+    try:
+        made.show()
+        made.activateWindow()
+        qtbot.waitUntil(made.inbox.list.hasFocus)
+        ids = made.inbox.model.ids()
+        assert made.inbox.current_id() == ids[0]
+        press(qtbot, made, "j")
+        assert made.inbox.current_id() == ids[1]
+    finally:
+        settle(made)
+
+
+def wait_posts(core) -> list[dict]:
+    return list_posts(core.store.reader())
+
+
+def ids_of(core, view: InboxView, post_id: int | None) -> list[int]:
+    rows = comments.view_page(core.store.reader(), view, post_id, limit=PAGE)
+    return [r["id"] for r in rows]
+
+
+def test_a_post_filters_every_view_until_its_chip_clears_it(window, synced_core, qtbot):
+    inbox, sidebar = window.inbox, window.sidebar
+    db = synced_core.store.reader()
+    post = max(wait_posts(synced_core), key=lambda p: p["open"])
+    assert comments.view_count(db, InboxView.ALL, post["id"]) > post["open"] > 1
+    item = sidebar._post_items[post["id"]]
+    assert item.text(1) == f"{post['open']:,}"  # the post's open comments
+
+    sidebar.choose_post(post["id"])  # as a click on the post
+    assert inbox.post_id == post["id"] and inbox.view is InboxView.NEEDS_REPLY
+    assert inbox.model.ids() == ids_of(synced_core, InboxView.NEEDS_REPLY, post["id"])
+    assert inbox.post_chip.isVisible()
+    assert inbox.post_chip.text().startswith(f"Post: {post['title'][:20]}")
+    assert inbox.post_chip.text().endswith("×")
+    assert item.font(0).bold()
+
+    for key, view in (
+        (Qt.Key.Key_6, InboxView.ALL),
+        (Qt.Key.Key_5, InboxView.DONE),
+        (Qt.Key.Key_2, InboxView.QUESTIONS),
+        (Qt.Key.Key_1, InboxView.NEEDS_REPLY),
+    ):
+        press(qtbot, window, key, Qt.KeyboardModifier.ControlModifier)
+        assert inbox.view is view, view
+        assert inbox.post_id == post["id"], view  # still on the post
+        assert inbox.title.text() == VIEW_TITLES[view]
+        assert inbox.model.ids() == ids_of(synced_core, view, post["id"]), view
+        assert inbox.post_chip.isVisible() and item.font(0).bold()
+    window.sidebar.choose("inbox", InboxView.ALL)  # the sidebar's views too
+    assert inbox.post_id == post["id"]
+    assert inbox.model.ids() == ids_of(synced_core, InboxView.ALL, post["id"])
+
+    qtbot.mouseClick(inbox.post_chip, Qt.MouseButton.LeftButton)
+    assert inbox.post_id is None and inbox.view is InboxView.ALL
+    assert inbox.model.ids() == ids_of(synced_core, InboxView.ALL, None)
+    assert not inbox.post_chip.isVisible()
+    assert not item.font(0).bold()
+
+
+def test_esc_in_the_list_clears_the_post_filter(window, synced_core, qtbot):
+    inbox = window.inbox
+    post = max(wait_posts(synced_core), key=lambda p: p["open"])
+    window.sidebar.choose_post(post["id"])
+    window.sidebar.entered.emit()  # Enter on the row moves the keyboard into the list
+    qtbot.waitUntil(inbox.list.hasFocus)
+    press(qtbot, window, "e")
+    qtbot.waitUntil(lambda: window.status.currentMessage().startswith("Marked 1 comment"))
+    assert inbox.post_id == post["id"]  # a triage action stays on the post
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert inbox.post_id is None
+    assert inbox.model.ids() == ids_of(synced_core, InboxView.NEEDS_REPLY, None)
+
+
+def test_same_question_message_counts_the_others_properly():
+    assert same_question_message(1) == "Nobody else is asking this."
+    assert same_question_message(2).startswith("1 other person is asking this.")
+    assert same_question_message(5).startswith("4 other people are asking this.")
+    assert "r replies to all 5" in same_question_message(5)
+    assert same_question_message(1_201).startswith("1,200 other people are")
+
+
+def test_a_group_of_one_says_nobody_else_is_asking(window, synced_core, qtbot, wait_for):
+    inbox = window.inbox
+    alone = next(i for i in inbox.model.ids() if wait_for(synced_core.same_question(i)) == [i])
+    inbox.select_id(alone)
+    press(qtbot, window, "g")
+    qtbot.waitUntil(lambda: inbox.searching and inbox.model.ids() == [alone])
+    assert window.status.currentMessage() == "Nobody else is asking this."

@@ -2,8 +2,10 @@
 
 The template takes {first_name}, {name} and {question} (the commenter's words as a
 quote); the buttons (and Ctrl+1/2/3) insert them. The preview shows every personalised
-reply exactly as it will be queued, refreshed as you type. Ctrl+Enter queues them all through
-``core.queue_replies``; a single reply is simply a batch of one.
+reply exactly as it will be queued, refreshed as you type, and marks each one that is
+longer than its network allows; while any is, queueing is blocked and the dialog says
+why. Ctrl+Enter queues them all through ``core.queue_replies``; a single reply is simply a
+batch of one.
 """
 
 from __future__ import annotations
@@ -32,12 +34,33 @@ if TYPE_CHECKING:
 
 PREVIEW_DELAY_MS = 150
 STARTER = "Hi {first_name},\n\n"
-VARIABLES = (("batch.first_name", "{first_name}"), ("batch.name", "{name}"),
-             ("batch.question", "{question}"))
+VARIABLES = (
+    ("batch.first_name", "{first_name}"),
+    ("batch.name", "{name}"),
+    ("batch.question", "{question}"),
+)
 
 
 def _people(n: int) -> str:
     return f"{n:,} {'person' if n == 1 else 'people'}"
+
+
+def _names(previews: list[ReplyPreview]) -> str:
+    names = [p.recipient for p in previews]
+    if len(names) <= 3:
+        return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return f"{', '.join(names[:3])} and {len(names) - 3:,} more"
+
+
+def too_long_message(over: list[ReplyPreview]) -> str:
+    limit = min(p.limit for p in over)
+    count = len(over)
+    return (
+        f"{count:,} repl{'y is' if count == 1 else 'ies are'} longer than the network "
+        f"allows ({limit:,} characters): to {_names(over)}. Shorten the reply or the "
+        "quoted question; the long ones are marked in red below. Nothing can be queued "
+        "until every reply fits."
+    )
 
 
 def _recipients(previews: list[ReplyPreview]) -> str:
@@ -50,12 +73,14 @@ def _recipients(previews: list[ReplyPreview]) -> str:
 class BatchReplyDialog(QDialog):
     queued = Signal(int)  # how many replies went into the outbox
 
-    def __init__(self, core: Core, registry: Registry, comment_ids: list[int],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, core: Core, registry: Registry, comment_ids: list[int], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._core = core
         self._ids = list(comment_ids)
         self._queueing = False
+        self._too_long: list[ReplyPreview] = []
         count = len(self._ids)
         self.setWindowTitle(f"Reply to {_people(count)}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -88,8 +113,10 @@ class BatchReplyDialog(QDialog):
             inserts.addWidget(button)
         inserts.addStretch(1)
         queue = registry.bind(self, "batch.queue", self.queue_all)
-        self.queue_button.setText(f"Queue {count:,} repl{'y' if count == 1 else 'ies'}   "
-                                  f"{registry.command('batch.queue').key_text}")
+        self.queue_button.setText(
+            f"Queue {count:,} repl{'y' if count == 1 else 'ies'}   "
+            f"{registry.command('batch.queue').key_text}"
+        )
         self.queue_button.clicked.connect(queue.trigger)
 
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
@@ -132,13 +159,22 @@ class BatchReplyDialog(QDialog):
             if text == self.template.toPlainText():
                 self._show_previews(previews)
 
-        run(self, self._core.preview_replies(self._ids, text), on_done=show,
-            on_error=self._show_problem)
+        run(
+            self,
+            self._core.preview_replies(self._ids, text),
+            on_done=show,
+            on_error=self._show_problem,
+        )
 
     def _show_previews(self, previews: list[ReplyPreview]) -> None:
-        self.error.clear()
+        self._too_long = [p for p in previews if len(p.text) > p.limit]
+        self.error.setText(too_long_message(self._too_long) if self._too_long else "")
+        self.queue_button.setEnabled(not self._too_long and not self._queueing)
         self.recipients.setText(_recipients(previews))
-        self.preview_title.setText(f"Preview of every reply ({len(previews):,})")
+        title = f"Preview of every reply ({len(previews):,})"
+        if self._too_long:
+            title += f" · {len(self._too_long):,} too long"
+        self.preview_title.setText(title)
         self.preview.previews.set_previews(previews)
 
     def _show_problem(self, exc: BaseException) -> None:
@@ -149,6 +185,9 @@ class BatchReplyDialog(QDialog):
 
     def queue_all(self) -> None:
         if self._queueing:
+            return
+        if self._too_long:
+            self.error.setText(too_long_message(self._too_long))
             return
         self._queueing = True
         self.queue_button.setEnabled(False)
@@ -162,5 +201,9 @@ class BatchReplyDialog(QDialog):
             self.queue_button.setEnabled(True)
             self._show_problem(exc)
 
-        run(self, self._core.queue_replies(self._ids, self.template.toPlainText()),
-            on_done=queued, on_error=failed)
+        run(
+            self,
+            self._core.queue_replies(self._ids, self.template.toPlainText()),
+            on_done=queued,
+            on_error=failed,
+        )

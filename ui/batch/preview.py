@@ -1,5 +1,6 @@
 """The preview of a batch: one card per personalised reply, exactly the text that will be
-queued, with "> " quote lines drawn as a quote.
+queued, with "> " quote lines drawn as a quote. A reply longer than its network allows
+(``ReplyPreview.limit``) gets a red line at the foot of its card saying by how much.
 
 A list model and a painting delegate, so a batch of thousands costs only the cards on
 screen, and the list lays itself out in batches without holding up the event loop.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from app.core import ReplyPreview
 
 PAD, GAP, QUOTE_INDENT = 10, 8, 14
+PROBLEM_COLOR = "#c8442d"
 PREVIEW_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 _WRAP = Qt.TextFlag.TextWordWrap
@@ -52,10 +54,22 @@ class PreviewModel(QAbstractListModel):
             return None
         preview = self._previews[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"To {preview.recipient}\n{preview.text}"
+            problem = too_long_text(preview)
+            return f"To {preview.recipient}\n{preview.text}" + (f"\n{problem}" if problem else "")
         if role == PREVIEW_ROLE:
             return preview
         return None
+
+
+def too_long_text(preview: ReplyPreview) -> str:
+    """ "Too long: 4,312 characters, the limit is 4,000 (312 over)", or "" when it fits."""
+    if len(preview.text) <= preview.limit:
+        return ""
+    over = len(preview.text) - preview.limit
+    return (
+        f"Too long: {len(preview.text):,} characters, the limit is {preview.limit:,} "
+        f"({over:,} over)"
+    )
 
 
 def _lines(text: str) -> list[tuple[str, bool, bool]]:
@@ -73,8 +87,12 @@ def _lines(text: str) -> list[tuple[str, bool, bool]]:
 
 
 class PreviewDelegate(QStyledItemDelegate):
-    def _layout(self, option: QStyleOptionViewItem, preview: ReplyPreview, width: int,
-                ) -> list[tuple[QRect, str, bool]]:
+    def _layout(
+        self,
+        option: QStyleOptionViewItem,
+        preview: ReplyPreview,
+        width: int,
+    ) -> list[tuple[QRect, str, bool]]:
         """Where each line goes inside a card ``width`` wide, from the card's top."""
         metrics = QFontMetrics(option.font)
         top = PAD + QFontMetrics(_bold(option.font)).height() + GAP // 2
@@ -82,10 +100,10 @@ class PreviewDelegate(QStyledItemDelegate):
         for line, quote, after_blank in _lines(preview.text):
             top += GAP // 2 if after_blank else 0
             indent = QUOTE_INDENT if quote else 0
-            box = metrics.boundingRect(QRect(0, 0, width - 2 * PAD - indent, 10_000), _WRAP,
-                                       line)
-            placed.append((QRect(PAD + indent, top, width - 2 * PAD - indent, box.height()),
-                           line, quote))
+            box = metrics.boundingRect(QRect(0, 0, width - 2 * PAD - indent, 10_000), _WRAP, line)
+            placed.append(
+                (QRect(PAD + indent, top, width - 2 * PAD - indent, box.height()), line, quote)
+            )
             top += box.height() + GAP // 2
         return placed
 
@@ -98,6 +116,8 @@ class PreviewDelegate(QStyledItemDelegate):
         width = self._width(option)
         placed = self._layout(option, preview, width)
         bottom = placed[-1][0].bottom() if placed else PAD
+        if too_long_text(preview):
+            bottom += GAP // 2 + QFontMetrics(_bold(option.font)).height()
         return QSize(width, bottom + PAD + GAP)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -111,18 +131,37 @@ class PreviewDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(card, 6, 6)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         painter.setFont(_bold(option.font))
-        painter.drawText(card.adjusted(PAD, PAD, -PAD, 0),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                         f"To {preview.recipient}")
+        painter.drawText(
+            card.adjusted(PAD, PAD, -PAD, 0),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+            f"To {preview.recipient}",
+        )
         painter.setFont(option.font)
         for rect, line, quote in self._layout(option, preview, option.rect.width()):
             rect.translate(card.left(), card.top())
             if quote:
-                painter.fillRect(QRect(rect.left() - QUOTE_INDENT + 2, rect.top(), 3,
-                                       rect.height()), palette.color(QPalette.ColorRole.Mid))
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText if quote
-                                         else QPalette.ColorRole.Text))
+                painter.fillRect(
+                    QRect(rect.left() - QUOTE_INDENT + 2, rect.top(), 3, rect.height()),
+                    palette.color(QPalette.ColorRole.Mid),
+                )
+            painter.setPen(
+                palette.color(
+                    QPalette.ColorRole.PlaceholderText if quote else QPalette.ColorRole.Text
+                )
+            )
             painter.drawText(rect, _WRAP, line)
+        problem = too_long_text(preview)
+        if problem:
+            painter.setPen(QColor(PROBLEM_COLOR))
+            painter.setFont(_bold(option.font))
+            painter.drawText(
+                card.adjusted(PAD, 0, -PAD, -PAD),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                problem,
+            )
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(PROBLEM_COLOR))
+            painter.drawRoundedRect(QRect(card.left(), card.top(), 4, card.height()), 2, 2)
         painter.restore()
 
 
@@ -150,5 +189,6 @@ class PreviewList(QListView):
 
     def text(self) -> str:
         """All previews as plain text (what a screen reader, or a test, reads)."""
-        return "\n\n".join(self.previews.index(row).data()
-                           for row in range(self.previews.rowCount()))
+        return "\n\n".join(
+            self.previews.index(row).data() for row in range(self.previews.rowCount())
+        )

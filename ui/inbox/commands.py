@@ -15,10 +15,10 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QToolButton
 
 from app.domain import TriageState
-from app.store.comments import view_page
 from ui.batch.dialog import BatchReplyDialog
 from ui.inbox import timefmt
 from ui.inbox.model import rows_by_id
+from ui.inbox.selection import WholeView, snapshot
 from ui.inbox.snooze import SnoozeMenu
 from ui.operations import run
 
@@ -28,12 +28,26 @@ if TYPE_CHECKING:
     from ui.inbox.view import InboxPage
 
 #: (command, button text) for the buttons above the list.
-BUTTONS = (("inbox.reply", "Reply"), ("inbox.done", "Done"), ("inbox.snooze", "Snooze"),
-           ("inbox.same_question", "Same question"), ("inbox.undo", "Undo"))
+BUTTONS = (
+    ("inbox.reply", "Reply"),
+    ("inbox.done", "Done"),
+    ("inbox.snooze", "Snooze"),
+    ("inbox.same_question", "Same question"),
+    ("inbox.undo", "Undo"),
+)
 
 
 def _comments(n: int) -> str:
     return f"{n:,} comment{'s' * (n != 1)}"
+
+
+def same_question_message(n: int) -> str:
+    """What the status bar says about a "same question" group of ``n`` (itself included)."""
+    if n <= 1:
+        return "Nobody else is asking this."
+    if n == 2:
+        return "1 other person is asking this. r replies to both; Esc goes back."
+    return f"{n - 1:,} other people are asking this. r replies to all {n:,}; Esc goes back."
 
 
 async def same_question_rows(core: Core, comment_id: int) -> list[dict]:
@@ -49,13 +63,20 @@ class InboxCommands:
         self.snooze_menu = SnoozeMenu(page)
         self.snooze_menu.chosen.connect(self._snooze_until)
         handlers = {
-            "inbox.next": lambda: page.move(1), "inbox.prev": lambda: page.move(-1),
+            "inbox.next": lambda: page.move(1),
+            "inbox.prev": lambda: page.move(-1),
             "inbox.extend_next": lambda: page.move(1, extend=True),
             "inbox.extend_prev": lambda: page.move(-1, extend=True),
-            "inbox.toggle": self.toggle, "inbox.select_all": self.select_all,
-            "inbox.open": self.open, "inbox.back": self.back, "inbox.reply": self.reply,
-            "inbox.done": self.done, "inbox.snooze": self.snooze, "inbox.undo": self.undo,
-            "inbox.same_question": self.same_question, "inbox.search": self.search,
+            "inbox.toggle": self.toggle,
+            "inbox.select_all": self.select_all,
+            "inbox.open": self.open,
+            "inbox.back": self.back,
+            "inbox.reply": self.reply,
+            "inbox.done": self.done,
+            "inbox.snooze": self.snooze,
+            "inbox.undo": self.undo,
+            "inbox.same_question": self.same_question,
+            "inbox.search": self.search,
         }
         actions = {name: registry.bind(page, name, handler) for name, handler in handlers.items()}
         for name, text in BUTTONS:
@@ -69,41 +90,52 @@ class InboxCommands:
 
     # --- moving and selecting -----------------------------------------------------------
     def toggle(self) -> None:
-        self.page.list.selectionModel().select(self.page.list.currentIndex(),
-                                               QItemSelectionModel.SelectionFlag.Toggle)
+        self.page.list.selectionModel().select(
+            self.page.list.currentIndex(), QItemSelectionModel.SelectionFlag.Toggle
+        )
 
     def select_all(self) -> None:
-        """Every comment in the view, including the ones not loaded yet (read off-thread)."""
-        model = self.page.model
+        """Every comment in the view, loaded or not: the view's query and a snapshot bound
+        (read off the UI thread), never its rows."""
+        page, model = self.page, self.page.model
         if model.view is None or not model.canFetchMore(QModelIndex()):
-            self._all_selected()
+            page.whole = None
+            page.list.selectAll()  # everything is loaded already
+            self._say_selected(model.rowCount())
             return
+        view, post_id, generation = model.view, model.post_id, model.generation
 
-        def loaded(rows: list[dict]) -> None:
-            model.append(rows)
-            self._all_selected()
+        def counted(found: tuple[int, int]) -> None:
+            if model.generation != generation:
+                return  # another view is showing by now
+            max_id, count = found
+            page.select_whole(WholeView(view, post_id, max_id, count, generation))
+            self._say_selected(count)
 
-        rest = self.core.store.read(view_page, model.view, model.post_id, model.last_key(),
-                                    1_000_000)
-        run(self.page, rest, on_done=loaded)
+        run(page, self.core.store.read(snapshot, view, post_id), on_done=counted)
 
-    def _all_selected(self) -> None:
-        self.page.list.selectAll()
-        count = self.page.model.rowCount()
+    def _say_selected(self, count: int) -> None:
         self.page.message.emit(f"Selected {_comments(count)}. r replies to all, e marks all done.")
 
     def open(self) -> None:
         if self.page.search.hasFocus():
             self.page.run_search()
             self.page.list.setFocus()
+        elif self.page.hits.list.hasFocus():
+            self.page.hits.activate()
         else:
             self.page.thread.browser.setFocus()
 
     def back(self) -> None:
-        if self.page.search.hasFocus() or (self.page.searching and self.page.list.hasFocus()):
-            self.page.leave_results()
+        page = self.page
+        if page.search.hasFocus() or (
+            page.searching and (page.list.hasFocus() or page.hits.list.hasFocus())
+        ):
+            page.leave_results()
+        elif page.list.hasFocus() and page.post_id is not None:
+            page.clear_post()
         else:
-            self.page.list.setFocus()
+            page.list.setFocus()
 
     def search(self) -> None:
         self.page.search.setFocus()
@@ -124,22 +156,30 @@ class InboxCommands:
 
     def undo(self) -> None:
         def undone(text: str | None) -> None:
-            self.page.refresh()
-            self.page.message.emit(text or "Nothing to undo.")
+            self.page.refresh(then=lambda: self.page.message.emit(text or "Nothing to undo."))
 
         run(self.page, self.core.undo_triage(), on_done=undone)
 
     def reply(self) -> None:
-        ids = self._ids()
-        if not ids:
+        if not self._ids():
             return
-        landing = self.page.next_after(ids)
-        dialog = BatchReplyDialog(self.core, self.registry, ids, self.page)
-        dialog.queued.connect(lambda n: self._land(
-            landing, f"Queued {n:,} repl{'y' if n == 1 else 'ies'}; "
-                     "they go out with the next sync."))
-        dialog.finished.connect(lambda _: self.page.list.setFocus())
-        dialog.open()
+        landing = self.page.next_after(self.page.selected_ids())
+
+        def chosen(ids: list[int]) -> None:
+            if not ids:
+                self.page.message.emit("Nothing left in this view to reply to.")
+                return
+            dialog = BatchReplyDialog(self.core, self.registry, ids, self.page)
+            dialog.queued.connect(
+                lambda n: self._land(
+                    landing,
+                    f"Queued {n:,} repl{'y' if n == 1 else 'ies'}; they go out with the next sync.",
+                )
+            )
+            dialog.finished.connect(lambda _: self.page.list.setFocus())
+            dialog.open()
+
+        run(self.page, self.page.targets(), on_done=chosen)
 
     def same_question(self) -> None:
         current = self.page.current_id()
@@ -147,11 +187,11 @@ class InboxCommands:
             return
 
         def show(rows: list[dict]) -> None:
-            self.page.show_rows(rows, f"Same question · {len(rows)}",
-                                "Nobody else is waiting on this question.", select_all=True)
+            self.page.show_rows(
+                rows, f"Same question · {len(rows)}", "Nobody else is asking this.", select_all=True
+            )
             self.page.list.setFocus()
-            self.page.message.emit(f"{_comments(len(rows))} ask this. r replies to all of them; "
-                                   "Esc goes back.")
+            self.page.message.emit(same_question_message(len(rows)))
 
         run(self.page, same_question_rows(self.core, current), on_done=show)
 
@@ -162,15 +202,29 @@ class InboxCommands:
         return ids
 
     def _triage(self, state: TriageState, until: str | None, template: str) -> None:
-        ids = self._ids()
-        if not ids:
+        if not self._ids():
             return
-        landing = self.page.next_after(ids)
-        text = template.format(_comments(len(ids))) + " u undoes it."
-        run(self.page, self.core.set_triage(ids, state, until),
-            on_done=lambda _: self._land(landing, text))
+        landing = self.page.next_after(self.page.selected_ids())
+        targets = self.page.targets()
+
+        async def act() -> int:
+            ids = await targets
+            await self.core.set_triage(ids, state, until)
+            return len(ids)
+
+        run(
+            self.page,
+            act(),
+            on_done=lambda n: self._land(landing, template.format(_comments(n)) + " u undoes it."),
+        )
 
     def _land(self, comment_id: int | None, text: str) -> None:
-        self.page.refresh()
-        self.page.select_id(comment_id)
-        self.page.message.emit(text)
+        def landed() -> None:
+            model = self.page.model
+            if comment_id is None or model.row_of(comment_id) is None:
+                self.page.select_id(model.row_id(0) if model.rowCount() else None)
+            else:
+                self.page.select_id(comment_id)
+            self.page.message.emit(text)
+
+        self.page.refresh(then=landed)

@@ -4,14 +4,24 @@
     The first words of the comment, elided at the edge…      [Question] [Snoozed]
 
 with a focus ring on the current row whenever the list has the keyboard.
+
+Each painted row is kept as a pixmap, keyed by everything that shows in it (its fields,
+its relative time, size, state, palette, font): a repaint after new rows arrive or the
+selection moves draws the rows already seen with one call each, instead of some thirty
+text and shape calls. New rows are drawn in full only for ``PAINT_BUDGET_MS`` per paint
+(a sync can bring a screenful at once); the rest get their two lines of text now and
+their full look in the next frame or two, so painting never holds up the event loop.
 """
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ui import theme
@@ -20,6 +30,29 @@ from ui.inbox.model import ROW_ROLE
 
 PAD_X, PAD_Y, LINE_GAP, CHIP_GAP = 14, 9, 5, 6
 MIN_WIDTH = 320
+#: Memory for the painted rows kept (a row at 700 x 62 is ~170 KB, 4x that at 2x scale).
+CACHE_BYTES = 24 * 1024 * 1024
+#: Time one paint may spend drawing new rows in full; at least one row is always drawn.
+PAINT_BUDGET_MS = 2.0
+#: Drawn once, off to the side, so their glyphs are ready before the first rows come.
+WARM_GLYPHS = (
+    "".join(chr(c) for c in range(0x20, 0x7F)) + "·…—–‘’“”•éèêëáàâäíìîïóòôöúùûüñçßøåæÉÁÖÜÑ€£@#"
+)
+#: A row's relative time ("4 min") is worked out again after this long.
+WHEN_FRESH_S = 20.0
+#: What a row shows; a change in any of them paints it afresh.
+PAINTED_FIELDS = (
+    "author_name",
+    "author_title",
+    "post_title",
+    "network",
+    "snippet",
+    "triage_state",
+    "snoozed_until",
+    "answered",
+    "is_question",
+    "edited_at",
+)
 
 #: network -> (label, hue)
 NETWORKS: dict[str, tuple[str, str]] = {
@@ -63,60 +96,243 @@ def status_chips(row: dict) -> list[Chip]:
 
 
 class InboxDelegate(QStyledItemDelegate):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._painted: OrderedDict[tuple, QPixmap] = OrderedDict()
+        self._deadline = 0.0
+        self._drawn = 0  # rows drawn in full during this paint
+        self._frame: tuple = ()  # what every row of this paint shares, for the keys
+        self._when: dict[str, tuple[str, float]] = {}  # created_at -> (text, worked out at)
+        #: Where rows were left with their quick look in this paint: paint them again soon.
+        self.deferred: list[QRect] = []
+
+    def start_paint(self, font: QFont) -> None:
+        """The view calls this before each paint: a new budget for drawing new rows."""
+        now = time.perf_counter()
+        self._deadline = now + PAINT_BUDGET_MS / 1000
+        self._drawn = 0
+        self.deferred = []
+        self._frame = (font.key(), theme.is_dark())
+        if len(self._when) > 4096:
+            self._when.clear()
+
+    def _relative(self, stamp: str) -> str:
+        now = time.monotonic()
+        known = self._when.get(stamp)
+        if known is None or now - known[1] > WHEN_FRESH_S:
+            known = self._when[stamp] = (timefmt.relative(stamp), now)
+        return known[0]
+
+    @staticmethod
+    def warm_up(option: QStyleOptionViewItem) -> Iterator[None]:
+        """Do once, a slice per step, what the first rows would otherwise pay for in one
+        paint (in the middle of a sync): load the fonts (tens of ms the first time), draw
+        their common glyphs, and paint sample rows in each state off screen."""
+        canvas = QPixmap(8, 8)
+        for each in (option.font, _bold(option.font), _small(option.font)):
+            QFontMetrics(each).height()
+            yield
+            for start in range(0, len(WARM_GLYPHS), 48):
+                painter = QPainter(canvas)
+                painter.setFont(each)
+                painter.drawText(0, 8, WARM_GLYPHS[start : start + 48])
+                painter.end()
+                yield
+        stamp = timefmt.now().isoformat()
+        sample = {
+            "id": 0,
+            "author_name": "Sample",
+            "author_title": "Title",
+            "network": "",
+            "post_title": "Post",
+            "snippet": "Words",
+            "triage_state": "snoozed",
+            "snoozed_until": stamp,
+            "answered": 0,
+            "is_question": 1,
+            "edited_at": stamp,
+            "created_at": stamp,
+        }
+        row = QPixmap(max(option.rect.width(), MIN_WIDTH), max(option.rect.height(), 40))
+        for selected, focused in ((False, False), (True, True), (True, False)):
+            painter = QPainter(row)
+            _paint(painter, option, sample, "now", selected=selected, focused=focused, ring=focused)
+            _paint_quick(painter, option, sample, selected, focused)
+            painter.end()
+            yield
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        height = (2 * PAD_Y + LINE_GAP + QFontMetrics(_bold(option.font)).height()
-                  + option.fontMetrics.height())
+        height = (
+            2 * PAD_Y
+            + LINE_GAP
+            + QFontMetrics(_bold(option.font)).height()
+            + option.fontMetrics.height()
+        )
         return QSize(MIN_WIDTH, height)  # a list row always spans the viewport's width
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
         if row is None:
             return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = option.palette
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         focused = option.widget is not None and option.widget.hasFocus()
-        solid = selected and focused
-        rect = option.rect
+        ring = bool(option.state & QStyle.StateFlag.State_HasFocus) and focused
+        hover = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        when = self._relative(row["created_at"])
+        device = painter.device()
+        scale = device.devicePixelRatioF() if device is not None else 1.0
+        size = option.rect.size()
+        key = (
+            row["id"],
+            tuple(row.get(f) for f in PAINTED_FIELDS),
+            when,
+            size.width(),
+            size.height(),
+            selected,
+            selected and focused,
+            ring,
+            hover,
+            option.palette.cacheKey(),
+            option.palette.currentColorGroup(),
+            scale,
+            self._frame,
+        )
+        pixmap = self._painted.get(key)
+        if pixmap is not None:
+            self._painted.move_to_end(key)
+        elif self._drawn and time.perf_counter() > self._deadline:
+            _paint_quick(painter, option, row, selected, focused)
+            self.deferred.append(QRect(option.rect))
+            return
+        else:
+            pixmap = self._paint_row(
+                option, row, when, scale, selected=selected, focused=focused, ring=ring
+            )
+            self._keep(key, pixmap, size, scale)
+            self._drawn += 1
+        painter.drawPixmap(option.rect.topLeft(), pixmap)
+
+    def _keep(self, key: tuple, pixmap: QPixmap, size: QSize, scale: float) -> None:
+        self._painted[key] = pixmap
+        kept = max(32, CACHE_BYTES // max(1, int(size.width() * size.height() * 4 * scale**2)))
+        while len(self._painted) > kept:
+            self._painted.popitem(last=False)
+
+    def _paint_row(
+        self,
+        option: QStyleOptionViewItem,
+        row: dict,
+        when: str,
+        scale: float,
+        *,
+        selected: bool,
+        focused: bool,
+        ring: bool,
+    ) -> QPixmap:
+        size = option.rect.size()
+        pixmap = QPixmap(size * scale)
+        pixmap.setDevicePixelRatio(scale)
+        pixmap.fill(option.palette.color(QPalette.ColorRole.Base))
+        local = QStyleOptionViewItem(option)
+        local.rect = QRect(0, 0, size.width(), size.height())
+        painter = QPainter(pixmap)
+        try:
+            _paint(painter, local, row, when, selected=selected, focused=focused, ring=ring)
+        finally:
+            painter.end()
+        return pixmap
+
+
+def _paint_quick(
+    painter: QPainter, option: QStyleOptionViewItem, row: dict, selected: bool, focused: bool
+) -> None:
+    """A row's look for a frame or two, at a tenth of the cost: its selection and name
+    (the list has painted the background already)."""
+    solid = selected and focused
+    if selected:
         _background(painter, option, selected, solid)
-        text = palette.color(QPalette.ColorRole.HighlightedText if solid
-                             else QPalette.ColorRole.Text)
-        dim = QColor(text)
-        dim.setAlphaF(0.62)
-        quiet = row["triage_state"] != "open" or row["answered"]
+    painter.setPen(
+        option.palette.color(
+            QPalette.ColorRole.HighlightedText if solid else QPalette.ColorRole.Text
+        )
+    )
+    painter.setFont(option.font)
+    painter.drawText(
+        option.rect.left() + PAD_X,
+        option.rect.top() + PAD_Y + option.fontMetrics.ascent(),
+        row["author_name"],
+    )
 
-        bold, small = _bold(option.font), _small(option.font)
-        top = rect.top() + PAD_Y
-        first = QRect(rect.left() + PAD_X, top, rect.width() - 2 * PAD_X,
-                      QFontMetrics(bold).height())
-        right = _right_text(painter, first, timefmt.relative(row["created_at"]), option.font, dim)
-        right = _chips(painter, first, right - CHIP_GAP * 2, [network_chip(row["network"])],
-                       font=small, on_highlight=solid)
-        painter.setFont(bold)
-        painter.setPen(dim if quiet else text)
-        name_width = min(painter.fontMetrics().horizontalAdvance(row["author_name"]) + 2,
-                         right - first.left() - CHIP_GAP)
-        _text(painter, QRect(first.left(), top, name_width, first.height()), row["author_name"])
-        rest = " · ".join(p for p in (row["author_title"], row["post_title"]) if p)
-        painter.setFont(option.font)
-        painter.setPen(dim)
-        _text(painter, QRect(first.left() + name_width, top,
-                             right - first.left() - name_width - CHIP_GAP, first.height()),
-              f"  ·  {rest}" if rest else "")
 
-        second = QRect(first.left(), first.bottom() + 1 + LINE_GAP, first.width(),
-                       option.fontMetrics.height())
-        right = _chips(painter, second, second.right(), status_chips(row), font=small,
-                       on_highlight=solid)
-        painter.setFont(option.font)
-        painter.setPen(dim if quiet else text)
-        _text(painter, QRect(second.left(), second.top(), right - second.left() - CHIP_GAP,
-                             second.height()), row["snippet"])
+def _paint(
+    painter: QPainter,
+    option: QStyleOptionViewItem,
+    row: dict,
+    when: str,
+    *,
+    selected: bool,
+    focused: bool,
+    ring: bool,
+) -> None:
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    palette = option.palette
+    solid = selected and focused
+    rect = option.rect
+    _background(painter, option, selected, solid)
+    text = palette.color(QPalette.ColorRole.HighlightedText if solid else QPalette.ColorRole.Text)
+    dim = QColor(text)
+    dim.setAlphaF(0.62)
+    quiet = row["triage_state"] != "open" or row["answered"]
 
-        if option.state & QStyle.StateFlag.State_HasFocus and focused:
-            _focus_ring(painter, rect, palette, selected)
-        painter.restore()
+    bold, small = _bold(option.font), _small(option.font)
+    top = rect.top() + PAD_Y
+    first = QRect(rect.left() + PAD_X, top, rect.width() - 2 * PAD_X, QFontMetrics(bold).height())
+    right = _right_text(painter, first, when, option.font, dim)
+    right = _chips(
+        painter,
+        first,
+        right - CHIP_GAP * 2,
+        [network_chip(row["network"])],
+        font=small,
+        on_highlight=solid,
+    )
+    painter.setFont(bold)
+    painter.setPen(dim if quiet else text)
+    name_width = min(
+        painter.fontMetrics().horizontalAdvance(row["author_name"]) + 2,
+        right - first.left() - CHIP_GAP,
+    )
+    _text(painter, QRect(first.left(), top, name_width, first.height()), row["author_name"])
+    rest = " · ".join(p for p in (row["author_title"], row["post_title"]) if p)
+    painter.setFont(option.font)
+    painter.setPen(dim)
+    _text(
+        painter,
+        QRect(
+            first.left() + name_width,
+            top,
+            right - first.left() - name_width - CHIP_GAP,
+            first.height(),
+        ),
+        f"  ·  {rest}" if rest else "",
+    )
+
+    second = QRect(
+        first.left(), first.bottom() + 1 + LINE_GAP, first.width(), option.fontMetrics.height()
+    )
+    right = _chips(
+        painter, second, second.right(), status_chips(row), font=small, on_highlight=solid
+    )
+    painter.setFont(option.font)
+    painter.setPen(dim if quiet else text)
+    _text(
+        painter,
+        QRect(second.left(), second.top(), right - second.left() - CHIP_GAP, second.height()),
+        row["snippet"],
+    )
+
+    if ring:
+        _focus_ring(painter, rect, palette, selected)
 
 
 def _bold(font: QFont) -> QFont:
@@ -135,8 +351,9 @@ def _small(font: QFont) -> QFont:
     return small
 
 
-def _background(painter: QPainter, option: QStyleOptionViewItem, selected: bool,
-                solid: bool) -> None:
+def _background(
+    painter: QPainter, option: QStyleOptionViewItem, selected: bool, solid: bool
+) -> None:
     palette, rect = option.palette, option.rect
     if selected:
         fill = QColor(palette.color(QPalette.ColorRole.Highlight))
@@ -154,8 +371,9 @@ def _background(painter: QPainter, option: QStyleOptionViewItem, selected: bool,
 def _text(painter: QPainter, rect: QRect, text: str) -> None:
     if rect.width() <= 0:
         return
-    elided = painter.fontMetrics().elidedText(" ".join(text.split()), Qt.TextElideMode.ElideRight,
-                                              rect.width())
+    elided = painter.fontMetrics().elidedText(
+        " ".join(text.split()), Qt.TextElideMode.ElideRight, rect.width()
+    )
     painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
 
 
@@ -164,13 +382,23 @@ def _right_text(painter: QPainter, line: QRect, text: str, font: QFont, color: Q
     painter.setFont(font)
     painter.setPen(color)
     width = painter.fontMetrics().horizontalAdvance(text)
-    painter.drawText(QRect(line.right() - width, line.top(), width, line.height()),
-                     Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+    painter.drawText(
+        QRect(line.right() - width, line.top(), width, line.height()),
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+        text,
+    )
     return line.right() - width
 
 
-def _chips(painter: QPainter, line: QRect, right: int, chips: list[Chip], *, font: QFont,
-           on_highlight: bool) -> int:
+def _chips(
+    painter: QPainter,
+    line: QRect,
+    right: int,
+    chips: list[Chip],
+    *,
+    font: QFont,
+    on_highlight: bool,
+) -> int:
     """Draw chips right to left ending at ``right``; return the x left of the last one."""
     painter.setFont(font)
     metrics = painter.fontMetrics()

@@ -1,39 +1,53 @@
 """The inbox list model: a lazy Qt model over the store, never a list of everything.
 
-In a view (Needs reply, Questions, ..., optionally one post) it holds the rows loaded so
-far and fetches keyset pages of ``comments.view_page`` as the list scrolls
+In a view (Needs reply, Questions, ..., optionally narrowed to one post) it holds the rows
+loaded so far and fetches keyset pages of ``comments.view_page`` as the list scrolls
 (``canFetchMore``/``fetchMore``). Those are short indexed reads on the UI thread's
 read-only connection. A fixed result set (a search, "same question") is given whole.
 
-``refresh()`` re-reads what is loaded and applies the difference row by row, so rows that
-left the view disappear, new ones appear, and the selection of the others stays put.
+``refresh(keep)`` brings the rows up to date without touching the UI thread's connection:
+it re-reads the top ``keep`` rows (what is visible, current or selected, never everything)
+on the store's reading thread and applies the difference row by row when the answer
+comes, so rows that left the view disappear, new ones appear, and the selection of the
+others stays put. Rows loaded below ``keep`` are let go (paging brings them back). Asked
+again while a read is out, it reads once more when that one returns: any number of
+requests cost at most one read in flight and one queued.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.domain import InboxView
 from app.store.comments import LIST_COLUMNS, LIST_JOINS, view_page
+from ui.operations import run, show_error
+
+log = logging.getLogger(__name__)
 
 PAGE = 100
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row as a dict (for the delegate)
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the comment id
+#: Ids per statement in ``rows_by_id``: far below SQLite's limit on bound variables.
+_CHUNK = 500
 
 Index = QModelIndex | QPersistentModelIndex
+Reader = Callable[..., Awaitable[Any]]  # Store.read: fn(db, *args) on the reading thread
 
 
 def rows_by_id(db: sqlite_utils.Database, ids: list[int]) -> list[dict]:
     """List rows for these comments, in the order given (missing or deleted ones dropped)."""
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    found = {r["id"]: r for r in db.query(
-        f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE c.id IN ({marks}) AND c.deleted = 0", ids)}
+    found: dict[int, dict] = {}
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(part))
+        sql = f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE c.id IN ({marks}) AND c.deleted = 0"
+        found.update((r["id"], r) for r in db.query(sql, part))
     return [found[i] for i in ids if i in found]
 
 
@@ -41,15 +55,52 @@ def _key(row: dict) -> tuple[str, int]:
     return row["created_at"], row["id"]
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What one refresh reads, and the state of the model it was planned against."""
+
+    generation: int  # bumped by every reset: an answer for an older one is dropped
+    paged: int  # bumped when paging adds rows: an answer from before is read again
+    view: InboxView | None
+    post_id: int | None
+    ids: tuple[int, ...]  # fixed rows: re-read these
+    keep: int  # view: rows kept from the top
+    cut: tuple[str, int] | None  # view: key of the last row kept
+
+
+def _read_plan(db: sqlite_utils.Database, plan: _Plan) -> list[dict]:
+    """Runs on the reading thread."""
+    if plan.view is None:
+        return rows_by_id(db, list(plan.ids))
+    return view_page(db, plan.view, plan.post_id, None, plan.keep + PAGE)
+
+
 class InboxModel(QAbstractListModel):
-    def __init__(self, reader: Callable[[], sqlite_utils.Database], parent=None) -> None:
+    #: A refresh's answer is about to be applied (rows may move, come and go).
+    aboutToApply = Signal()
+    #: A refresh's answer has been applied (or found unneeded): the rows are current.
+    refreshed = Signal()
+
+    def __init__(
+        self,
+        reader: Callable[[], sqlite_utils.Database],
+        parent=None,
+        read: Reader | None = None,
+    ) -> None:
         super().__init__(parent)
         self._reader = reader
+        self._read = read
         self._rows: list[dict] = []
         self._view: InboxView | None = InboxView.NEEDS_REPLY
         self._post_id: int | None = None
         self._exhausted = True
-        self._fetching = False
+        self._changing = False
+        self._generation = 0
+        self._paged = 0
+        self._busy = False  # a refresh read is out
+        self._again = False  # and another was asked for meanwhile
+        self._keep = PAGE
+        self._waiting: list[Callable[[], None]] = []
 
     # --- what is shown ------------------------------------------------------------------
     @property
@@ -61,47 +112,106 @@ class InboxModel(QAbstractListModel):
     def post_id(self) -> int | None:
         return self._post_id
 
+    @property
+    def generation(self) -> int:
+        """Changes whenever the model is reset (another view, post or result set)."""
+        return self._generation
+
     def show_view(self, view: InboxView, post_id: int | None = None) -> None:
-        self.beginResetModel()
-        self._view, self._post_id = view, post_id
-        self._rows = view_page(self._reader(), view, post_id, None, PAGE)
-        self._exhausted = len(self._rows) < PAGE
-        self.endResetModel()
+        rows = view_page(self._reader(), view, post_id, None, PAGE)
+        self._reset(view, post_id, rows, exhausted=len(rows) < PAGE)
 
     def show_rows(self, rows: list[dict]) -> None:
         """A fixed result set (search, same question): all rows, no paging."""
-        self.beginResetModel()
-        self._view, self._post_id = None, None
-        self._rows = list(rows)
-        self._exhausted = True
-        self.endResetModel()
+        self._reset(None, None, list(rows), exhausted=True)
 
-    def append(self, rows: list[dict]) -> None:
-        """Add every remaining row of the view, read elsewhere (off the UI thread)."""
-        last = self.last_key()
-        rows = [r for r in rows if last is None or _key(r) < last]
-        if rows:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
-        self._exhausted = True
+    def _reset(self, view, post_id, rows: list[dict], *, exhausted: bool) -> None:
+        self._changing = True
+        try:
+            self.beginResetModel()
+            self._generation += 1
+            self._view, self._post_id = view, post_id
+            self._rows = rows
+            self._exhausted = exhausted
+            self.endResetModel()
+        finally:
+            self._changing = False
 
     def last_key(self) -> tuple[str, int] | None:
         return _key(self._rows[-1]) if self._rows else None
 
-    def refresh(self) -> None:
-        """Re-read what is loaded and apply the difference."""
-        db = self._reader()
-        if self._view is None:
-            self._apply(rows_by_id(db, [r["id"] for r in self._rows]))
+    # --- refreshing off the UI thread ---------------------------------------------------
+    @property
+    def refreshing(self) -> bool:
+        return self._busy
+
+    def refresh(self, keep: int | None = None, then: Callable[[], None] | None = None) -> None:
+        """Re-read the top ``keep`` rows (default: what is loaded, at least a page) on the
+        reading thread; ``then()`` runs once the rows are current."""
+        self._keep = max(PAGE, keep if keep is not None else len(self._rows))
+        if then is not None:
+            self._waiting.append(then)
+        if self._busy:
+            self._again = True
             return
-        limit = len(self._rows) + PAGE
-        fresh = view_page(db, self._view, self._post_id, None, limit)
-        last = self.last_key()
-        self._exhausted = len(fresh) < limit
-        if not self._exhausted and last is not None:  # keep the window that was loaded
-            fresh = [r for r in fresh if _key(r) >= last]
-        self._apply(fresh)
+        self._start()
+
+    def _start(self) -> None:
+        if self._read is None:
+            raise RuntimeError("InboxModel.refresh needs a reader (Store.read)")
+        keep = min(self._keep, len(self._rows)) if self._view is not None else 0
+        plan = _Plan(
+            self._generation,
+            self._paged,
+            self._view,
+            self._post_id,
+            tuple(r["id"] for r in self._rows) if self._view is None else (),
+            keep,
+            _key(self._rows[keep - 1]) if keep else None,
+        )
+        self._busy, self._again = True, False
+        run(
+            self,
+            self._read(_read_plan, plan),
+            on_done=lambda fresh: self._answered(plan, fresh),
+            on_error=self._failed,
+        )
+
+    def _answered(self, plan: _Plan, fresh: list[dict]) -> None:
+        if plan.generation == self._generation:
+            if plan.paged != self._paged:
+                self._again = True  # rows were paged in meanwhile: read them too
+                self._keep = max(self._keep, len(self._rows))
+            else:
+                self.aboutToApply.emit()
+                self._apply_plan(plan, fresh)
+        self._finish()
+
+    def _failed(self, exc: BaseException) -> None:
+        show_error(None, exc)
+        self._finish()
+
+    def _finish(self) -> None:
+        self._busy = False
+        if self._again:
+            self._start()
+            return
+        waiting, self._waiting = self._waiting, []
+        self.refreshed.emit()
+        for then in waiting:
+            then()
+
+    def _apply_plan(self, plan: _Plan, fresh: list[dict]) -> None:
+        if plan.view is not None:
+            limit = plan.keep + PAGE
+            self._exhausted = len(fresh) < limit
+            if not self._exhausted and plan.cut is not None:  # the window that was kept
+                fresh = [r for r in fresh if _key(r) >= plan.cut]
+        self._changing = True
+        try:
+            self._apply(fresh)
+        finally:
+            self._changing = False
 
     # --- reading rows -------------------------------------------------------------------
     def row_id(self, row: int) -> int:
@@ -124,8 +234,10 @@ class InboxModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{row['author_name']}: {row['snippet']}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return (f"{row['author_name']}, {row['author_title']}, on {row['post_title']}: "
-                    f"{row['snippet']}")
+            return (
+                f"{row['author_name']}, {row['author_title']}, on {row['post_title']}: "
+                f"{row['snippet']}"
+            )
         if role == ROW_ROLE:
             return row
         if role == ID_ROLE:
@@ -135,29 +247,38 @@ class InboxModel(QAbstractListModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
 
     def canFetchMore(self, parent: Index) -> bool:
-        return (not parent.isValid() and self._view is not None and not self._exhausted
-                and not self._fetching)
+        return (
+            not parent.isValid()
+            and self._view is not None
+            and not self._exhausted
+            and not self._changing
+        )
 
     def fetchMore(self, parent: Index) -> None:
-        """Load the next page. Not re-entrant: a listener of the insertion signals that asks
-        for more meanwhile gets nothing until this page is in."""
+        """Load the next page. Never while rows are changing: a listener of the change
+        signals that asks for more meanwhile gets nothing until the change is done."""
         if not self.canFetchMore(parent):
             return
         page = view_page(self._reader(), self._view, self._post_id, self.last_key(), PAGE)
         self._exhausted = len(page) < PAGE
         if page:
-            self._fetching = True
+            self._paged += 1
+            self._changing = True
             try:
-                self.beginInsertRows(QModelIndex(), len(self._rows),
-                                     len(self._rows) + len(page) - 1)
+                self.beginInsertRows(
+                    QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1
+                )
                 self._rows.extend(page)
                 self.endInsertRows()
             finally:
-                self._fetching = False
+                self._changing = False
 
     # --- applying a fresh read ----------------------------------------------------------
     def _apply(self, fresh: list[dict]) -> None:
@@ -171,19 +292,23 @@ class InboxModel(QAbstractListModel):
             while start > 0 and self._rows[start - 1]["id"] not in keep:
                 start -= 1
             self.beginRemoveRows(QModelIndex(), start, end)
-            del self._rows[start:end + 1]
+            del self._rows[start : end + 1]
             self.endRemoveRows()
             end = start - 1
         old = {r["id"] for r in self._rows}
         if [r["id"] for r in self._rows] != [r["id"] for r in fresh if r["id"] in old]:
             self.beginResetModel()  # the order changed: nothing to keep
+            self._generation += 1
             self._rows = fresh
             self.endResetModel()
             return
+        changed: list[int] = []
         pos = 0
         while pos < len(fresh):  # insert runs of new rows where they belong
             if fresh[pos]["id"] in old:
-                self._rows[pos] = fresh[pos]
+                if self._rows[pos] != fresh[pos]:
+                    self._rows[pos] = fresh[pos]
+                    changed.append(pos)
                 pos += 1
                 continue
             stop = pos
@@ -193,5 +318,5 @@ class InboxModel(QAbstractListModel):
             self._rows[pos:pos] = fresh[pos:stop]
             self.endInsertRows()
             pos = stop
-        if self._rows:
-            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+        if changed:  # only rows whose content changed are repainted
+            self.dataChanged.emit(self.index(changed[0]), self.index(changed[-1]))

@@ -1,15 +1,30 @@
-"""The inbox page: title and search above the comment list, the thread pane beside it.
+"""The inbox page: title, post filter and search above the comment list, the thread pane
+beside it.
 
-The page owns what is shown (a view, one post, a search, a "same question" group), the
-selection, and the keys that act on it; the triage actions themselves live in
-``commands.py``.
+The page owns what is shown: a view (Needs reply, ..., All), optionally narrowed to one
+post (the "Post: <title>" chip says so, and its cross clears it), or a fixed result set (a search,
+with matching posts and drafts above the comments; a "same question" group). It owns the
+selection too, including "the whole view" (Ctrl+A) as a query rather than loaded rows,
+and the keys that act on it; the triage actions themselves live in ``commands.py``.
+
+When the store changes (``inboxChanged``: every page of a sync, every triage action) the
+page asks for one refresh at most every ``REFRESH_DELAY_MS``; the model reads off the UI
+thread and coalesces requests that arrive while a read is out.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +34,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QSplitter,
+    QStyleOptionViewItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,17 +45,33 @@ from ui import operations, theme
 from ui.inbox.commands import InboxCommands
 from ui.inbox.delegate import InboxDelegate
 from ui.inbox.model import ID_ROLE, InboxModel
+from ui.inbox.search_hits import SearchHits, search_everything
+from ui.inbox.selection import WholeView, whole_view_ids
 from ui.thread.pane import ThreadPane
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Iterator
+
     from app.core import Core
     from ui.actions.registry import Registry
     from ui.bridge import CoreBridge
 
 SEARCH_DELAY_MS = 250
-REFRESH_DELAY_MS = 120
+REFRESH_DELAY_MS = 150
+#: Views whose empty state means "all caught up".
+CAUGHT_UP = (InboxView.NEEDS_REPLY, InboxView.QUESTIONS, InboxView.MENTIONS)
 
 Flag = QItemSelectionModel.SelectionFlag
+#: The post filter as a chip: tinted, rounded, its close cross at the end.
+CHIP_STYLE = """
+QToolButton#filterChip {
+    background: palette(alternate-base);
+    border: 1px solid palette(mid);
+    border-radius: 11px;
+    padding: 2px 10px;
+}
+QToolButton#filterChip:hover { border-color: palette(highlight); }
+"""
 
 
 class InboxList(QListView):
@@ -56,61 +89,125 @@ class InboxList(QListView):
         self.setMouseTracking(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.empty_text = ""
+        self._warming: Iterator[None] | None = None
+        self._unfinished: list[QRect] = []  # rows shown with their quick look
+        # Owned timers (not QTimer.singleShot with a callable): they die with the list.
+        self._finish_timer = _single_shot(self, 0, self._finish_rows)
+        self._warm_timer = _single_shot(self, 0, self._warm_up)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._warming is None:  # once, a slice per turn of the event loop
+            option = QStyleOptionViewItem()
+            self.initViewItemOption(option)
+            option.rect = QRect(0, 0, self.viewport().width(), 56)
+            self._warming = InboxDelegate.warm_up(option)
+            self._warm_timer.start()
+
+    def _warm_up(self) -> None:
+        if next(self._warming, StopIteration) is not StopIteration:
+            self._warm_timer.start()
 
     def paintEvent(self, event) -> None:
+        delegate = self.itemDelegate()
+        delegate.start_paint(self.font())
         super().paintEvent(event)
+        if delegate.deferred:  # some new rows got their quick look: finish them next frame
+            self._unfinished += delegate.deferred
+            self._finish_timer.start()
         if self.model().rowCount() == 0 and self.empty_text:
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.viewport().rect().adjusted(24, 48, -24, 0),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-                             | Qt.TextFlag.TextWordWrap, self.empty_text)
+            painter.drawText(
+                self.viewport().rect().adjusted(24, 48, -24, 0),
+                Qt.AlignmentFlag.AlignHCenter
+                | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap,
+                self.empty_text,
+            )
+
+    def _finish_rows(self) -> None:
+        rects, self._unfinished = self._unfinished, []
+        for rect in rects:
+            self.viewport().update(rect)
+
+    def last_needed_row(self, whole: bool) -> int:
+        """The lowest row a refresh must keep: the last one in sight, the current one, and
+        (unless the whole view is selected, which is a query) the last selected one."""
+        bottom = self.indexAt(self.viewport().rect().bottomLeft()).row()
+        needed = [bottom if bottom >= 0 else self.model().rowCount() - 1, self.currentIndex().row()]
+        if not whole:
+            needed += [r.bottom() for r in self.selectionModel().selection()]
+        return max(needed)
 
 
 class InboxPage(QWidget):
     message = Signal(str)  # something to tell the person in the status bar
+    postFilterChanged = Signal(object)  # the post shown (its id), or None for every post
+    postChosen = Signal(int, str)  # a post picked among search results: show its comments
+    draftChosen = Signal(int)  # a draft picked among search results: open it
 
-    def __init__(self, core: Core, bridge: CoreBridge, registry: Registry,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, core: Core, bridge: CoreBridge, registry: Registry, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.core = core
-        self.model = InboxModel(core.store.reader, self)
+        self.model = InboxModel(core.store.reader, self, read=core.store.read)
         self.list = InboxList(self.model)
         self.thread = ThreadPane(core)
         self.thread.message.connect(self.message)
-        self._place: tuple[InboxView, int | None, str] = (
-            InboxView.NEEDS_REPLY, None, VIEW_TITLES[InboxView.NEEDS_REPLY])
+        self._view = InboxView.NEEDS_REPLY
+        self._post: tuple[int, str] | None = None
+        self._at_top = False
+        self._stale = False  # the store changed while the page was out of sight
+        #: "Every comment in this view" (Ctrl+A), while the list shows it selected.
+        self.whole: WholeView | None = None
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
+        self.post_chip = QToolButton()
+        self.post_chip.setObjectName("filterChip")
+        self.post_chip.setToolTip("Show the comments on every post (Esc)")
+        self.post_chip.setStyleSheet(CHIP_STYLE)
+        self.post_chip.clicked.connect(self.clear_post)
+        self.post_chip.hide()
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search comments   /")
+        self.search.setPlaceholderText("Search comments, posts, drafts   /")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setMinimumWidth(200)
+        self.search.setMinimumWidth(220)
+        self.hits = SearchHits()
+        self.hits.postChosen.connect(self.postChosen)
+        self.hits.draftChosen.connect(self.draftChosen)
         self.toolbar = QHBoxLayout()
         self.toolbar.setSpacing(4)
 
         self._search_timer = _single_shot(self, SEARCH_DELAY_MS, self.run_search)
         self._refresh_timer = _single_shot(self, REFRESH_DELAY_MS, self.refresh)
         self.search.textEdited.connect(lambda _: self._search_timer.start())
-        bridge.inboxChanged.connect(self._refresh_timer.start)
+        bridge.inboxChanged.connect(self.schedule_refresh)
+        self.model.aboutToApply.connect(self._before_refresh)
+        self.model.refreshed.connect(self._after_refresh)
+        self.model.rowsInserted.connect(self._rows_inserted)
         self.list.selectionModel().currentChanged.connect(
-            lambda current, _: self.thread.show_comment(current.data(ID_ROLE)))
+            lambda current, _: self.thread.show_comment(current.data(ID_ROLE))
+        )
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_hint())
         self.model.modelReset.connect(self._update_hint)
         self._layout()
         self.setFocusProxy(self.list)
         self.commands = InboxCommands(self, registry)
-        QWidget.setTabOrder(self.search, self.list)
+        QWidget.setTabOrder(self.search, self.hits.list)
+        QWidget.setTabOrder(self.hits.list, self.list)
         QWidget.setTabOrder(self.list, self.thread.browser)
 
     def _layout(self) -> None:
         header = QHBoxLayout()
         header.addWidget(self.title)
         header.addSpacing(8)
+        header.addWidget(self.post_chip)
         header.addWidget(self.hint, 1)
         header.addWidget(self.search)
         panel = QWidget()
@@ -119,6 +216,7 @@ class InboxPage(QWidget):
         column.setSpacing(8)
         column.addLayout(header)
         column.addLayout(self.toolbar)
+        column.addWidget(self.hits)
         column.addWidget(self.list, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -135,30 +233,70 @@ class InboxPage(QWidget):
     def searching(self) -> bool:
         return self.model.view is None
 
-    def show_place(self, view: InboxView, post_id: int | None = None, title: str = "") -> None:
-        """Show a view (optionally narrowed to one post) and select its first comment."""
-        self._place = (view, post_id, title or VIEW_TITLES[view])
+    @property
+    def view(self) -> InboxView:
+        return self._view
+
+    @property
+    def post_id(self) -> int | None:
+        """The post the views are narrowed to, if any."""
+        return self._post[0] if self._post else None
+
+    def show_view(self, view: InboxView) -> None:
+        """Show a view (within the post filter, if one is on) from its first comment."""
+        self._view = view
+        self._show()
+
+    def show_post(self, post_id: int, title: str) -> None:
+        """Narrow the views to one post; the view keys and buttons then apply within it."""
+        self._post = (post_id, title)
+        self._show()
+        self.postFilterChanged.emit(post_id)
+
+    def clear_post(self) -> None:
+        """Back to the comments on every post, in the same view."""
+        if self._post is None:
+            return
+        self._post = None
+        self._show()
+        self.list.setFocus()
+        self.postFilterChanged.emit(None)
+
+    def _show(self) -> None:
+        self._search_timer.stop()
         self.search.clear()
-        self.model.show_view(view, post_id)
-        self.title.setText(self._place[2])
-        self.list.empty_text = ("Nothing waiting here." if view in (
-            InboxView.NEEDS_REPLY, InboxView.QUESTIONS, InboxView.MENTIONS)
-            else "No comments here.")
+        self.hits.clear()
+        self.whole = None
+        self.model.show_view(self._view, self.post_id)
+        self.title.setText(VIEW_TITLES[self._view])
+        if self._post is not None:
+            self.post_chip.setText(f"Post: {_elided(self._post[1])}   ×")
+        self.post_chip.setVisible(self._post is not None)
+        waiting = self._view in CAUGHT_UP
+        if self._post is None:
+            self.list.empty_text = "Nothing waiting here." if waiting else "No comments here."
+        else:
+            self.list.empty_text = (
+                "Nothing waiting on this post." if waiting else "No comments on this post here."
+            )
         self.select_id(self.model.row_id(0) if self.model.rowCount() else None)
 
-    def show_rows(self, rows: list[dict], title: str, empty_text: str,
-                  select_all: bool = False) -> None:
+    def show_rows(
+        self, rows: list[dict], title: str, empty_text: str, select_all: bool = False
+    ) -> None:
         """Show a fixed result set (search results, a same-question group)."""
+        self.whole = None
         self.model.show_rows(rows)
         self.title.setText(title)
+        self.post_chip.hide()
         self.list.empty_text = empty_text
         self.select_id(self.model.row_id(0) if rows else None)
         if select_all:
             self.list.selectAll()
 
     def leave_results(self) -> None:
-        """Back from a search or group to the view it started from."""
-        self.show_place(*self._place)
+        """Back from a search or group to the view (and post) it started from."""
+        self._show()
         self.list.setFocus()
 
     def run_search(self) -> None:
@@ -166,21 +304,52 @@ class InboxPage(QWidget):
         text = self.search.text().strip()
         if not text:
             if self.searching:
-                self.show_place(*self._place)
+                self._show()
             return
 
-        def show(rows: list[dict]) -> None:
-            if self.search.text().strip() == text:
-                self.show_rows(rows, f"Search · {len(rows)}", f"No comments match “{text}”.")
+        def show(found: tuple[list[dict], list[dict], list[dict]]) -> None:
+            if self.search.text().strip() != text:
+                return
+            rows, posts, drafts = found
+            self.show_rows(rows, f"Search · {len(rows)}", f"No comments match “{text}”.")
+            self.hits.show_hits(posts, drafts)
 
-        operations.run(self, self.core.search(text), on_done=show)
+        operations.run(self, self.core.store.read(search_everything, text), on_done=show)
 
-    def refresh(self) -> None:
-        """Re-read the list; someone at the top stays at the top as new comments arrive."""
+    # --- keeping up with the store ------------------------------------------------------
+    def schedule_refresh(self) -> None:
+        """A change in the store: refresh soon, once for any number of changes meanwhile.
+        A page out of sight (closed, or another page shown) refreshes when it is shown."""
+        if not self.isVisible():
+            self._stale = True
+        elif not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.schedule_refresh()
+
+    def refresh(self, then: Callable[[], None] | None = None) -> None:
+        """Re-read the list off the UI thread; ``then()`` runs once it is current."""
         self._refresh_timer.stop()
-        at_top = self.list.currentIndex().row() <= 0
-        self.model.refresh()
-        if at_top and self.model.rowCount() and self.list.currentIndex().row() != 0:
+        keep = self.list.last_needed_row(whole=self.whole is not None) + 1
+        self.model.refresh(keep, then)
+
+    def _before_refresh(self) -> None:
+        self._at_top = (
+            self.list.currentIndex().row() <= 0
+            and len(self.list.selectionModel().selectedRows()) <= 1
+        )
+
+    def _after_refresh(self) -> None:
+        """Someone at the top stays at the top as new comments arrive."""
+        at_top, self._at_top = self._at_top, False
+        if self.model.rowCount() and (
+            (at_top and self.list.currentIndex().row() != 0)
+            or not self.list.currentIndex().isValid()
+        ):
             self.select_id(self.model.row_id(0))
         self.thread.reload()
         self._update_hint()
@@ -190,11 +359,49 @@ class InboxPage(QWidget):
         return self.list.currentIndex().data(ID_ROLE)
 
     def selected_ids(self) -> list[int]:
-        """Selected comments in list order; the current one when nothing is selected."""
+        """Selected comments among the loaded rows, in list order; the current one when
+        nothing is selected. (The whole view is ``target_ids``.)"""
         rows = sorted(i.row() for i in self.list.selectionModel().selectedRows())
         ids = [self.model.row_id(r) for r in rows]
         current = self.current_id()
         return ids or ([current] if current is not None else [])
+
+    def whole_selected(self) -> WholeView | None:
+        """The whole view, while it is what the list shows selected (a key, a click or
+        another view ends it)."""
+        whole = self.whole
+        if whole is None:
+            return None
+        if whole.generation != self.model.generation or self.model.view is None:
+            self.whole = None
+            return None
+        chosen = {i.row() for i in self.list.selectionModel().selectedRows()}
+        ids = self.model.ids()
+        if any(row not in chosen for row, i in enumerate(ids) if i <= whole.max_id):
+            self.whole = None
+        return self.whole
+
+    def select_whole(self, whole: WholeView) -> None:
+        self.whole = whole
+        self.list.selectAll()
+        self._update_hint()
+
+    def targets(self) -> Awaitable[list[int]]:
+        """What an action applies to, fixed now: the whole view (its ids are read off the
+        UI thread when awaited) or the selected comments."""
+        whole = self.whole_selected()
+        if whole is not None:
+            return self.core.store.read(whole_view_ids, whole)
+        ids = self.selected_ids()
+
+        async def selected() -> list[int]:
+            return ids
+
+        return selected()
+
+    def selection_size(self) -> int:
+        whole = self.whole_selected()
+        return whole.count if whole is not None else len(self.selected_ids())
 
     def select_id(self, comment_id: int | None, flags: Flag = Flag.ClearAndSelect) -> None:
         row = None if comment_id is None else self.model.row_of(comment_id)
@@ -207,8 +414,17 @@ class InboxPage(QWidget):
         self.list.scrollTo(index)
 
     def move(self, step: int, extend: bool = False) -> None:
-        """j/k (and Shift+J/K to grow the selection)."""
+        """j/k (and Shift+J/K to grow the selection). Above the first search result are
+        the matching posts and drafts: k moves into them, j back out."""
+        if self.hits.list.hasFocus():
+            if not self.hits.step(step) and step > 0:
+                self.list.setFocus()
+            return
         row = self.list.currentIndex().row() + step
+        if row < 0 and not extend and self.searching and self.hits.isVisible():
+            self.hits.list.setCurrentRow(self.hits.count() - 1)
+            self.hits.list.setFocus()
+            return
         if row >= self.model.rowCount() and self.model.canFetchMore(QModelIndex()):
             self.model.fetchMore(QModelIndex())
         if 0 <= row < self.model.rowCount():
@@ -221,13 +437,30 @@ class InboxPage(QWidget):
         places = [i for i, x in enumerate(order) if x in gone]
         if not places:
             return self.current_id()
-        after = (x for x in order[max(places) + 1:] if x not in gone)
-        before = (x for x in reversed(order[:min(places)]) if x not in gone)
+        after = (x for x in order[max(places) + 1 :] if x not in gone)
+        before = (x for x in reversed(order[: min(places)]) if x not in gone)
         return next(after, None) or next(before, None)
 
+    def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        """Rows of the whole view that come into the list (paging, undo) show selected."""
+        whole = self.whole
+        if whole is None or whole.generation != self.model.generation:
+            return
+        chosen = QItemSelection()
+        for row in range(first, last + 1):
+            if self.model.row_id(row) <= whole.max_id:
+                chosen.select(self.model.index(row), self.model.index(row))
+        if not chosen.isEmpty():
+            self.list.selectionModel().select(chosen, Flag.Select)
+
     def _update_hint(self) -> None:
-        count = len(self.list.selectionModel().selectedRows())
+        whole = self.whole_selected()
+        count = whole.count if whole is not None else len(self.list.selectionModel().selectedRows())
         self.hint.setText(f"{count:,} selected · r replies to all" if count > 1 else "")
+
+
+def _elided(title: str, limit: int = 48) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 def _single_shot(parent: QWidget, delay_ms: int, slot) -> QTimer:

@@ -1,7 +1,9 @@
 """The detail pane: the thread around the current comment, loaded off the UI thread.
 
 ``show_comment(id)`` asks the core for the chain and the replies; a late answer for a
-comment that is no longer current is dropped. Links open only through
+comment that is no longer current is dropped. ``reload()`` (the inbox changed) reads again
+but re-renders only when the thread did change: a sync page that brings nothing new to
+this thread costs no layout on the UI thread. Links open only through
 ``browser.confirm_and_open``; hovering one shows its real address via ``message``.
 """
 
@@ -19,9 +21,11 @@ from ui.thread.render import ThreadRenderer
 if TYPE_CHECKING:
     from app.core import Core
 
-EMPTY = ("<p style='margin-top:40px' align='center'>Nothing selected.</p>"
-         "<p align='center'>Move with j and k, open a thread with Enter, "
-         "press ? for every key.</p>")
+EMPTY = (
+    "<p style='margin-top:40px' align='center'>Nothing selected.</p>"
+    "<p align='center'>Move with j and k, open a thread with Enter, "
+    "press ? for every key.</p>"
+)
 
 
 class ThreadPane(QWidget):
@@ -31,6 +35,7 @@ class ThreadPane(QWidget):
         super().__init__(parent)
         self._core = core
         self._wanted: int | None = None
+        self._shown: tuple[int, list[dict], list[dict]] | None = None  # what is rendered
         self._post_url = ""
         heading = QLabel("Conversation")
         heading.setObjectName("hint")
@@ -43,8 +48,8 @@ class ThreadPane(QWidget):
         self.browser = SafeBrowser()
         self.browser.setObjectName("thread")
         self.browser.highlighted.connect(
-            lambda url: self.message.emit(url.toString(QUrl.ComponentFormattingOption
-                                                       .FullyEncoded)))
+            lambda url: self.message.emit(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
+        )
         header = QHBoxLayout()
         header.addWidget(heading, 1)
         header.addWidget(self.open_post)
@@ -56,7 +61,7 @@ class ThreadPane(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
-            self.reload()  # the page's colours come from the palette
+            self.reload(force=True)  # the page's colours come from the palette
         super().changeEvent(event)
 
     @property
@@ -65,6 +70,7 @@ class ThreadPane(QWidget):
 
     def clear(self) -> None:
         self._wanted = None
+        self._shown = None
         self.open_post.hide()
         self.browser.setHtml(EMPTY)
 
@@ -75,11 +81,16 @@ class ThreadPane(QWidget):
         if comment_id == self._wanted:
             return
         self._wanted = comment_id
-        operations.run(self, self._core.thread(comment_id),
-                       on_done=lambda result: self._render(comment_id, *result))
+        operations.run(
+            self,
+            self._core.thread(comment_id),
+            on_done=lambda result: self._render(comment_id, *result),
+        )
 
-    def reload(self) -> None:
+    def reload(self, force: bool = False) -> None:
         """Show the current comment again (its thread may have changed)."""
+        if force:
+            self._shown = None
         wanted, self._wanted = self._wanted, None
         self.show_comment(wanted)
 
@@ -89,6 +100,9 @@ class ThreadPane(QWidget):
         if not chain:
             self.clear()
             return
+        if self._shown == (comment_id, chain, replies):
+            return  # nothing changed since it was rendered
+        self._shown = (comment_id, chain, replies)
         comment = chain[-1]
         self._post_url = comment.get("post_url") or ""
         self.open_post.setVisible(bool(self._post_url))
