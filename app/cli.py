@@ -69,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:
             log.exception("unexpected error")
             where = f"details are in {log_file}" if log_file else "run it again with --verbose"
-            print(f"fireside: unexpected error ({type(exc).__name__}: {exc}); {where}.",
-                  file=sys.stderr)
+            print(
+                f"fireside: unexpected error ({type(exc).__name__}: {exc}); {where}.",
+                file=sys.stderr,
+            )
             return EXIT_FAILED
 
 
@@ -90,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fireside",
         description="Fireside: offline drafts and a keyboard triage inbox for the comments "
-                    "on your posts. With no command, opens the window.")
+        "on your posts. With no command, opens the window.",
+    )
     _add_global_options(parser, suppress=False)
     parser.add_argument("--version", action="version", version=f"Fireside {__version__}")
     parser.set_defaults(run=_run_window)
@@ -99,48 +102,74 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(common, suppress=True)
 
     sandbox = commands.add_parser(
-        "sandbox", parents=[common], help="serve the built-in sandbox network",
+        "sandbox",
+        parents=[common],
+        help="serve the built-in sandbox network",
         description="Serve the built-in sandbox network (seeded people, posts and comments) "
-                    "on 127.0.0.1 until Ctrl+C, and print its URL and token. The token is "
-                    f"${TOKEN_ENV} if set (never a command-line argument: those show in "
-                    "'ps'), else the one kept in the state dir, else a new random one.")
-    sandbox.add_argument("--port", type=_port, default=8765,
-                         help="TCP port on 127.0.0.1; 0 picks a free one (default: 8765)")
-    sandbox.add_argument("--state-dir", metavar="DIR", type=Path,
-                         help="where the sandbox keeps its data (default: <data dir>/sandbox)")
+        "on 127.0.0.1 until Ctrl+C, and print its URL and token. The token is "
+        f"${TOKEN_ENV} if set (never a command-line argument: those show in "
+        "'ps'), else the one kept in the state dir, else a new random one.",
+    )
+    sandbox.add_argument(
+        "--port",
+        type=_port,
+        default=8765,
+        help="TCP port on 127.0.0.1; 0 picks a free one (default: 8765)",
+    )
+    sandbox.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        type=Path,
+        help="where the sandbox keeps its data (default: <data dir>/sandbox)",
+    )
     sandbox.set_defaults(run=_run_sandbox)
 
     sync = commands.add_parser(
-        "sync", parents=[common], help="pull new comments and send the outbox",
+        "sync",
+        parents=[common],
+        help="pull new comments and send the outbox",
         description="Pull new comments for every account, then send what waits in the "
-                    "outbox. Prints progress and a summary; exits 1 if anything failed. "
-                    "With no accounts it runs the built-in sandbox in-process, as the app "
-                    "does.")
-    sync.add_argument("--sandbox-url", metavar="URL",
-                      help="use a sandbox already running (see 'fireside sandbox'); its "
-                           f"token is read from ${TOKEN_ENV}")
+        "outbox. Prints progress and a summary; exits 1 if anything failed. "
+        "With no accounts it runs the built-in sandbox in-process, as the app "
+        "does.",
+    )
+    sync.add_argument(
+        "--sandbox-url",
+        metavar="URL",
+        help="use a sandbox already running (see 'fireside sandbox'); its "
+        f"token is read from ${TOKEN_ENV}",
+    )
     sync.set_defaults(run=_run_sync)
 
     outbox = commands.add_parser(
-        "outbox", parents=[common], help="list, retry or cancel outgoing items",
+        "outbox",
+        parents=[common],
+        help="list, retry or cancel outgoing items",
         description="With no ACTION, list what waits to go out, with its state and why. "
-                    "'retry ID' or 'cancel ID' acts on one item.")
+        "'retry ID' or 'cancel ID' acts on one item.",
+    )
     outbox.add_argument("--all", action="store_true", help="include sent and cancelled items")
     outbox.add_argument("--json", action="store_true", help="print JSON instead of a table")
     outbox.set_defaults(run=_run_outbox_list)
     actions = outbox.add_subparsers(dest="action", metavar="ACTION")
-    for action, text in (("retry", "send a failed or held item again (never a duplicate)"),
-                         ("cancel", "cancel an item that has not been sent")):
-        sub = actions.add_parser(action, parents=[common], help=text,
-                                 description=text[0].upper() + text[1:] + ".")
+    for action, text in (
+        ("retry", "send a failed or held item again (never a duplicate)"),
+        ("cancel", "cancel an item that has not been sent"),
+    ):
+        sub = actions.add_parser(
+            action, parents=[common], help=text, description=text[0].upper() + text[1:] + "."
+        )
         sub.add_argument("item_id", metavar="ID", type=int, help="the item's id (first column)")
         sub.set_defaults(run=_run_outbox_action)
 
     doctor = commands.add_parser(
-        "doctor", parents=[common], help="check this installation (for IT and support)",
+        "doctor",
+        parents=[common],
+        help="check this installation (for IT and support)",
         description="Report versions, the data dir, database health, the keyring backend, "
-                    "accounts and the outbox. Never prints a secret. Exits 1 when it finds "
-                    "a problem.")
+        "accounts and the outbox. Never prints a secret. Exits 1 when it finds "
+        "a problem.",
+    )
     doctor.add_argument("--json", action="store_true", help="print JSON")
     doctor.set_defaults(run=_run_doctor)
     return parser
@@ -156,16 +185,24 @@ def _port(text: str) -> int:
 def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     """--data-dir and --verbose, accepted before or after the sub-command. Sub-commands get
     them with SUPPRESS as default, so they never reset a value given before the command."""
-    parser.add_argument("--data-dir", metavar="DIR",
-                        default=argparse.SUPPRESS if suppress else None,
-                        help="where Fireside keeps its data (default: FIRESIDE_HOME, "
-                             "else the platform's user data dir)")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="log debug details, also to stderr")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS if suppress else None,
+        help="where Fireside keeps its data (default: FIRESIDE_HOME, "
+        "else the platform's user data dir)",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="log debug details, also to stderr",
+    )
 
 
 # --- the window -------------------------------------------------------------------------
+
 
 def open_window(data_dir: Path) -> int:
     """Start the Qt window; the only place the core reaches ``ui`` (by name, lazily)."""
@@ -174,8 +211,10 @@ def open_window(data_dir: Path) -> int:
     except ImportError as exc:
         if exc.name and not exc.name.startswith(("PySide6", "shiboken6", "ui.main")):
             raise  # a bug inside ui/, not a missing library: reported as unexpected
-        raise UserError(f"The window cannot start ({exc}); install the Qt runtime libraries "
-                        "listed in README.md, or use a sub-command (fireside --help).") from exc
+        raise UserError(
+            f"The window cannot start ({exc}); install the Qt runtime libraries "
+            "listed in README.md, or use a sub-command (fireside --help)."
+        ) from exc
     return window.main(data_dir)
 
 
@@ -185,30 +224,44 @@ def _run_window(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int
 
 # --- sandbox ----------------------------------------------------------------------------
 
+
 def _run_sandbox(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
     from app.sandbox.server import serve_forever
 
     print("Press Ctrl+C to stop.", flush=True)
     try:
-        serve_forever(args.state_dir or config.sandbox_state_dir(data_dir), args.port,
-                      os.environ.get(TOKEN_ENV) or None)
+        serve_forever(
+            args.state_dir or config.sandbox_state_dir(data_dir),
+            args.port,
+            os.environ.get(TOKEN_ENV) or None,
+        )
     except OSError as exc:
-        raise UserError(f"The sandbox cannot start on port {args.port} "
-                        f"({exc.strerror or exc}); choose another --port, or 0 for a free "
-                        "one.") from exc
+        raise UserError(
+            f"The sandbox cannot start on port {args.port} "
+            f"({exc.strerror or exc}); choose another --port, or 0 for a free "
+            "one."
+        ) from exc
     print("Sandbox stopped.")
     return EXIT_OK
 
 
 # --- sync -------------------------------------------------------------------------------
 
+
 def _run_sync(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
     token = os.environ.get(TOKEN_ENV) or None
     if args.sandbox_url and not token:
-        raise UserError(f"Set {TOKEN_ENV} to the token 'fireside sandbox' printed; "
-                        "--sandbox-url needs it.")
-    return _run_core(data_dir, "sync", _sync, start_sandbox=True, sandbox_url=args.sandbox_url,
-                     sandbox_token=token if args.sandbox_url else None)
+        raise UserError(
+            f"Set {TOKEN_ENV} to the token 'fireside sandbox' printed; --sandbox-url needs it."
+        )
+    return _run_core(
+        data_dir,
+        "sync",
+        _sync,
+        start_sandbox=True,
+        sandbox_url=args.sandbox_url,
+        sandbox_token=token if args.sandbox_url else None,
+    )
 
 
 async def _sync(core: Core) -> int:
@@ -230,22 +283,29 @@ async def _sync(core: Core) -> int:
         unsubscribe()
     skipped = [a for a in every_account if a.id not in core.networks]
     for account in skipped:
-        print(f"{account.name}: NOT SYNCED: Fireside cannot connect to this "
-              f"{account.network} account yet (no connector, or not signed in).")
+        print(
+            f"{account.name}: NOT SYNCED: Fireside cannot connect to this "
+            f"{account.network} account yet (no connector, or not signed in)."
+        )
     failures = len(skipped)
     for report in reports:
         not_sent = sum(n for state, n in report.outbox.items() if state not in NOT_FAILURES)
         failures += not_sent + (report.error is not None)
         pushed = ", ".join(f"{n} {state}" for state, n in sorted(report.outbox.items()))
-        print(f"{names.get(report.account_id, report.account_id)}: "
-              + (f"FAILED: {report.error}" if report.error else "pulled")
-              + f"; outbox: {pushed or 'nothing due'}")
+        print(
+            f"{names.get(report.account_id, report.account_id)}: "
+            + (f"FAILED: {report.error}" if report.error else "pulled")
+            + f"; outbox: {pushed or 'nothing due'}"
+        )
     sent = sum(r.outbox["sent"] for r in reports)
     held = sum(r.outbox["held"] for r in reports)
-    print(f"Summary: {_count(len(reports), 'account')} synced, "
-          f"{_count(sum(r.fetched for r in reports), 'comment')} fetched, "
-          f"{_count(sent, 'item')} sent, {_count(failures, 'failure')}"
-          + (f", {held} held for you" if held else "") + ".")
+    print(
+        f"Summary: {_count(len(reports), 'account')} synced, "
+        f"{_count(sum(r.fetched for r in reports), 'comment')} fetched, "
+        f"{_count(sent, 'item')} sent, {_count(failures, 'failure')}"
+        + (f", {held} held for you" if held else "")
+        + "."
+    )
     if failures or held:
         print("Run 'fireside outbox' to see why and what to do.")
     return EXIT_FAILED if failures else EXIT_OK
@@ -289,32 +349,61 @@ def _run_outbox_list(args: argparse.Namespace, data_dir: Path, log_file: Path) -
 def _run_outbox_action(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
     async def act(core: Core) -> int:
         await core.outbox_action(args.action, args.item_id)
-        print(f"Outbox item {args.item_id}: "
-              f"{'queued again' if args.action == 'retry' else 'cancelled'}.")
+        print(
+            f"Outbox item {args.item_id}: "
+            f"{'queued again' if args.action == 'retry' else 'cancelled'}."
+        )
         return EXIT_OK
 
     return _run_core(data_dir, "outbox", act, start_sandbox=False)
 
 
 def _outbox_json(items: list[dict[str, Any]]) -> str:
-    fields = ("id", "kind", "state", "account_id", "account_name", "network", "recipient",
-              "title", "body", "attempts", "last_error", "created_at", "updated_at",
-              "sent_at", "remote_id")
-    return json.dumps([{**{f: item.get(f) for f in fields}, "reason": outbox_reason(item)}
-                       for item in items], indent=2, ensure_ascii=False)
+    fields = (
+        "id",
+        "kind",
+        "state",
+        "account_id",
+        "account_name",
+        "network",
+        "recipient",
+        "title",
+        "body",
+        "attempts",
+        "last_error",
+        "created_at",
+        "updated_at",
+        "sent_at",
+        "remote_id",
+    )
+    return json.dumps(
+        [{**{f: item.get(f) for f in fields}, "reason": outbox_reason(item)} for item in items],
+        indent=2,
+        ensure_ascii=False,
+    )
 
 
 def _outbox_table(items: list[dict[str, Any]]) -> str:
     if not items:
         return "The outbox is empty."
     rows = [("ID", "STATE", "KIND", "ACCOUNT", "TO", "TEXT", "WHY")]
-    rows += [(str(i["id"]), i["state"], i["kind"], i.get("account_name") or i["account_id"],
-              i.get("recipient") or "-", _snippet(i.get("title") or i.get("body") or ""),
-              outbox_reason(i)) for i in items]
+    rows += [
+        (
+            str(i["id"]),
+            i["state"],
+            i["kind"],
+            i.get("account_name") or i["account_id"],
+            i.get("recipient") or "-",
+            _snippet(i.get("title") or i.get("body") or ""),
+            outbox_reason(i),
+        )
+        for i in items
+    ]
     widths = [max(len(row[col]) for row in rows) for col in range(len(rows[0]) - 1)]
     return "\n".join(
         "  ".join([*(cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)), row[-1]])
-        for row in rows)
+        for row in rows
+    )
 
 
 def _snippet(text: str, width: int = 32) -> str:
@@ -324,6 +413,7 @@ def _snippet(text: str, width: int = 32) -> str:
 
 # --- doctor -----------------------------------------------------------------------------
 
+
 def _run_doctor(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
     report = doctor.collect(data_dir, log_file)
     print(json.dumps(report, indent=2) if args.json else doctor.render_text(report))
@@ -332,8 +422,13 @@ def _run_doctor(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int
 
 # --- shared -----------------------------------------------------------------------------
 
-def _run_core(data_dir: Path, command: str, work: Callable[[Core], Coroutine[Any, Any, int]],
-              **open_options: Any) -> int:
+
+def _run_core(
+    data_dir: Path,
+    command: str,
+    work: Callable[[Core], Coroutine[Any, Any, int]],
+    **open_options: Any,
+) -> int:
     """Own the data dir, open the core, run one async job on it, and always close both.
 
     StoreLocked (the window or another command owns the data dir) is raised before the

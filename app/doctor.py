@@ -55,20 +55,23 @@ def render_text(report: dict[str, Any]) -> str:
         f"Database: {db['path']}" + ("" if db["exists"] else " (not created yet)"),
     ]
     if db["exists"]:
-        shown = {key: "unknown (unreadable)" if db[key] is None else db[key]
-                 for key in ("schema_version", "integrity", "journal_mode")}
-        lines += [f"Schema version: {shown['schema_version']} "
-                  f"(this build: {db['latest_schema']})",
-                  f"Integrity check: {shown['integrity']}",
-                  f"Journal mode: {shown['journal_mode']}"]
-    lines.append(f"Keyring: {ring['backend']} "
-                 f"({'usable' if ring['usable'] else 'NOT usable'})")
+        shown = {
+            key: "unknown (unreadable)" if db[key] is None else db[key]
+            for key in ("schema_version", "integrity", "journal_mode")
+        }
+        lines += [
+            f"Schema version: {shown['schema_version']} (this build: {db['latest_schema']})",
+            f"Integrity check: {shown['integrity']}",
+            f"Journal mode: {shown['journal_mode']}",
+        ]
+    lines.append(f"Keyring: {ring['backend']} ({'usable' if ring['usable'] else 'NOT usable'})")
     lines.append(f"Accounts: {len(report['accounts']) or 'none'}")
     for account in report["accounts"]:
-        lines.append(f"  {account['id']} [{account['network']}] {account['base_url']}; "
-                     f"last sync {account['last_sync_at'] or 'never'}"
-                     + (f"; last error: {account['last_sync_error']}"
-                        if account["last_sync_error"] else ""))
+        lines.append(
+            f"  {account['id']} [{account['network']}] {account['base_url']}; "
+            f"last sync {account['last_sync_at'] or 'never'}"
+            + (f"; last error: {account['last_sync_error']}" if account["last_sync_error"] else "")
+        )
     counts = ", ".join(f"{state} {n}" for state, n in report["outbox"].items())
     lines.append(f"Outbox: {counts or 'empty'}")
     lines += [f"WARNING: {text}" for text in report["warnings"]]
@@ -114,8 +117,14 @@ def _keyring() -> dict[str, Any]:
 
 
 def _inspect_database(path: Path, report: dict[str, Any]) -> None:
-    db: dict[str, Any] = {"path": str(path), "exists": path.is_file(), "latest_schema": LATEST,
-                          "schema_version": None, "integrity": None, "journal_mode": None}
+    db: dict[str, Any] = {
+        "path": str(path),
+        "exists": path.is_file(),
+        "latest_schema": LATEST,
+        "schema_version": None,
+        "integrity": None,
+        "journal_mode": None,
+    }
     report["database"] = db
     if not db["exists"]:
         return
@@ -126,12 +135,17 @@ def _inspect_database(path: Path, report: dict[str, Any]) -> None:
         db["journal_mode"] = conn.execute("PRAGMA journal_mode").fetchone()[0]
         db["integrity"] = "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check"))
         report["accounts"] = [
-            {key: redact(row[key]) if isinstance(row[key], str) else row[key]
-             for key in ("id", "name", "network", "base_url", "last_sync_at",
-                         "last_sync_error")}
-            for row in conn.execute("SELECT * FROM accounts ORDER BY created_at, id")]
-        report["outbox"] = dict(conn.execute(
-            "SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state").fetchall())
+            {
+                key: redact(row[key]) if isinstance(row[key], str) else row[key]
+                for key in ("id", "name", "network", "base_url", "last_sync_at", "last_sync_error")
+            }
+            for row in conn.execute("SELECT * FROM accounts ORDER BY created_at, id")
+        ]
+        report["outbox"] = dict(
+            conn.execute(
+                "SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state"
+            ).fetchall()
+        )
     except sqlite3.DatabaseError as exc:
         db["error"] = str(exc)
     finally:
@@ -146,20 +160,29 @@ def _judge(report: dict[str, Any]) -> None:
     if db.get("error"):
         problems.append(f"The database cannot be read ({db['error']}); it was left untouched.")
     if (db["schema_version"] or 0) > LATEST:
-        problems.append(f"The database was written by a newer Fireside (schema "
-                        f"{db['schema_version']}); update Fireside to open it.")
+        problems.append(
+            f"The database was written by a newer Fireside (schema "
+            f"{db['schema_version']}); update Fireside to open it."
+        )
     if db["integrity"] not in (None, "ok"):
         problems.append(f"The database fails its integrity check: {db['integrity']}.")
     if db["journal_mode"] not in (None, "wal"):
-        warnings.append(f"The database is in {db['journal_mode']} mode, not WAL; Fireside "
-                        "switches it to WAL the next time it opens it.")
+        warnings.append(
+            f"The database is in {db['journal_mode']} mode, not WAL; Fireside "
+            "switches it to WAL the next time it opens it."
+        )
     ring = report["keyring"]
     if not ring["usable"]:
         real_accounts = [a for a in report["accounts"] if a["network"] != "sandbox"]
         if real_accounts:
             problems.append(ring["problem"])
         else:
-            warnings.append(f"{ring['problem']} (Not needed yet: the built-in sandbox has no "
-                            "secrets to keep; accounts on real networks will need it.)")
-    warnings.extend(f"Account {a['id']}: the last sync failed: {a['last_sync_error']}"
-                    for a in report["accounts"] if a["last_sync_error"])
+            warnings.append(
+                f"{ring['problem']} (Not needed yet: the built-in sandbox has no "
+                "secrets to keep; accounts on real networks will need it.)"
+            )
+    warnings.extend(
+        f"Account {a['id']}: the last sync failed: {a['last_sync_error']}"
+        for a in report["accounts"]
+        if a["last_sync_error"]
+    )

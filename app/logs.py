@@ -37,7 +37,8 @@ def redact(text: str) -> str:
     text = _SECRET_KEY.sub(rf"\1{REDACTED}", text)
     text = _BEARER.sub(rf"\1{REDACTED}", text)
     return _TOKEN_PARAM.sub(
-        lambda m: m[0] if m[1].lower() in PAGING_TOKENS else f"{m[1]}={REDACTED}", text)
+        lambda m: m[0] if m[1].lower() in PAGING_TOKENS else f"{m[1]}={REDACTED}", text
+    )
 
 
 class RedactingFilter(logging.Filter):
@@ -74,7 +75,8 @@ def to_file(data_dir: Path, verbose: bool = False) -> Iterator[Path]:
     path = data_dir / LOG_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     handlers: list[logging.Handler] = [
-        _FileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")]
+        _FileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    ]
     if verbose:
         handlers.append(logging.StreamHandler())
     root = logging.getLogger()

@@ -49,17 +49,21 @@ def backend_problem(backend: KeyringBackend | None = None) -> str | None:
     if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
         return f"No usable OS keyring was found. {install_hint()}"
     if _qualified(backend) in PLAINTEXT_BACKENDS:
-        return (f"The active keyring ({_qualified(backend)}) stores secrets as plain text, "
-                f"which Fireside refuses. {install_hint()}")
+        return (
+            f"The active keyring ({_qualified(backend)}) stores secrets as plain text, "
+            f"which Fireside refuses. {install_hint()}"
+        )
     return None
 
 
 def install_hint() -> str:
     """What the user can do on this platform to get a working keyring."""
     if sys.platform.startswith("linux"):
-        return ("Install and unlock a Secret Service keyring (GNOME Keyring: "
-                "'sudo apt install gnome-keyring', or KWallet on KDE) in your desktop "
-                "session, then try again.")
+        return (
+            "Install and unlock a Secret Service keyring (GNOME Keyring: "
+            "'sudo apt install gnome-keyring', or KWallet on KDE) in your desktop "
+            "session, then try again."
+        )
     if sys.platform == "darwin":
         return "Make sure your login Keychain is unlocked (Keychain Access), then try again."
     if sys.platform == "win32":
@@ -106,14 +110,16 @@ def _usable_backend() -> KeyringBackend:
     return backend
 
 
-def _failure(action: str, account_id: str, exc: KeyringError,
-             secret: str | None = None) -> SecretStoreError:
+def _failure(
+    action: str, account_id: str, exc: KeyringError, secret: str | None = None
+) -> SecretStoreError:
     """The backend's reason in our words; ``from None`` at the call keeps its traceback out."""
     reason = str(exc) or type(exc).__name__
     if secret:  # a careless backend may echo what it was given
         reason = reason.replace(secret, "[redacted]")
-    return SecretStoreError(f"Could not {action} account {account_id!r} in the OS keyring "
-                            f"({reason}). {install_hint()}")
+    return SecretStoreError(
+        f"Could not {action} account {account_id!r} in the OS keyring ({reason}). {install_hint()}"
+    )
 
 
 def _qualified(backend: KeyringBackend) -> str:

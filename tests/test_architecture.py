@@ -24,7 +24,7 @@ def _forbidden(module: str) -> bool:
 
 
 def _imported_by_name(call: ast.Call) -> str | None:
-    """"x" for importlib.import_module("x") / import_module("x") / __import__("x")."""
+    """ "x" for importlib.import_module("x") / import_module("x") / __import__("x")."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
     if name in ("import_module", "__import__") and call.args:
@@ -84,10 +84,16 @@ def test_the_checker_catches_every_form(tmp_path: Path) -> None:
         "import importlib\n"
         "def open_window():\n    importlib.import_module('ui.main')\n"
         "def other():\n    __import__('PySide6')\n"
-        "import uikit\nfrom . import ui\n")
+        "import uikit\nfrom . import ui\n"
+    )
     bad, launchers = _violations(sample, sample.parent)
     assert [line.split(" imports ")[1] for line in bad] == [
-        "PySide6.QtCore", "ui", "shiboken6", "ui.main", "PySide6"]
+        "PySide6.QtCore",
+        "ui",
+        "shiboken6",
+        "ui.main",
+        "PySide6",
+    ]
     assert launchers == set()
 
 
@@ -99,8 +105,10 @@ def test_importing_every_core_module_loads_no_qt() -> None:
         "for name in names:\n    importlib.import_module(name)\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in"
         " ('PySide6', 'shiboken6', 'ui'))\n"
-        "assert not loaded, loaded\nprint(len(names))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=False)
+        "assert not loaded, loaded\nprint(len(names))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 10

@@ -37,15 +37,25 @@ ENTRY = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "app"]
 PLANTED = ("planted-SECRET-1", "planted-SECRET-2", "planted-SECRET-3")
 
 
-def fireside(tmp_path: Path, *args: str, entry: list[str] = ENTRY,
-             timeout: float = 60, token: str | None = None) -> subprocess.CompletedProcess[str]:
+def fireside(
+    tmp_path: Path,
+    *args: str,
+    entry: list[str] = ENTRY,
+    timeout: float = 60,
+    token: str | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run the real command with its data dir in tmp_path and a keyring that never works."""
-    env = {**os.environ, "HOME": str(tmp_path), "FIRESIDE_HOME": str(tmp_path / "data"),
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "FIRESIDE_HOME": str(tmp_path / "data"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
     if token is not None:
         env[cli.TOKEN_ENV] = token
-    return subprocess.run([*entry, *args], capture_output=True, text=True, env=env,
-                          timeout=timeout, check=False)
+    return subprocess.run(
+        [*entry, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
+    )
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -67,21 +77,25 @@ SANDBOX = Account("sandbox", "sandbox", "Sandbox", "http://127.0.0.1:1")
 
 # --- version and help ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("entry", [ENTRY, [sys.executable, "-m", "app"]], ids=["script", "-m"])
 def test_version(tmp_path: Path, entry: list[str]) -> None:
     done = fireside(tmp_path, "--version", entry=entry)
     assert (done.returncode, done.stdout, done.stderr) == (0, f"Fireside {app.__version__}\n", "")
 
 
-@pytest.mark.parametrize(("command", "expected"), [
-    ([], ["sandbox", "sync", "outbox", "doctor", "--data-dir", "--verbose", "--version"]),
-    (["sandbox"], ["--port", "--state-dir", "FIRESIDE_SANDBOX_TOKEN", "Ctrl+C"]),
-    (["sync"], ["--sandbox-url", "FIRESIDE_SANDBOX_TOKEN", "summary"]),
-    (["outbox"], ["--all", "--json", "retry", "cancel"]),
-    (["outbox", "retry"], ["ID", "never a duplicate"]),
-    (["outbox", "cancel"], ["ID"]),
-    (["doctor"], ["--json", "Never prints a secret"]),
-])
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ([], ["sandbox", "sync", "outbox", "doctor", "--data-dir", "--verbose", "--version"]),
+        (["sandbox"], ["--port", "--state-dir", "FIRESIDE_SANDBOX_TOKEN", "Ctrl+C"]),
+        (["sync"], ["--sandbox-url", "FIRESIDE_SANDBOX_TOKEN", "summary"]),
+        (["outbox"], ["--all", "--json", "retry", "cancel"]),
+        (["outbox", "retry"], ["ID", "never a duplicate"]),
+        (["outbox", "cancel"], ["ID"]),
+        (["doctor"], ["--json", "Never prints a secret"]),
+    ],
+)
 def test_every_command_has_useful_help(capsys, command: list[str], expected: list[str]) -> None:
     code, out, _ = run(capsys, *command, "--help")
     assert code == 0
@@ -97,8 +111,10 @@ def test_usage_errors_exit_2(capsys) -> None:
 
 
 def test_global_options_work_before_and_after_the_command(capsys, tmp_path: Path) -> None:
-    for args in (["--data-dir", str(tmp_path / "a"), "doctor", "--json"],
-                 ["doctor", "--json", "--data-dir", str(tmp_path / "b")]):
+    for args in (
+        ["--data-dir", str(tmp_path / "a"), "doctor", "--json"],
+        ["doctor", "--json", "--data-dir", str(tmp_path / "b")],
+    ):
         code, out, _ = run(capsys, *args)
         assert code in (0, 1)
         assert json.loads(out)["data_dir"] == args[args.index("--data-dir") + 1]
@@ -106,6 +122,7 @@ def test_global_options_work_before_and_after_the_command(capsys, tmp_path: Path
 
 
 # --- the window -------------------------------------------------------------------------
+
 
 def test_no_command_opens_the_window(capsys, tmp_path: Path, monkeypatch) -> None:
     opened: list[Path] = []
@@ -125,9 +142,13 @@ def test_window_that_cannot_load_is_one_sentence(capsys, tmp_path: Path, monkeyp
 
 # --- doctor -----------------------------------------------------------------------------
 
+
 def _doctor_store(data_dir: Path) -> None:
-    store = seed_store(data_dir, SANDBOX, Account(
-        "acme", "wordpress", "ACME blog", f"https://blog.example.com/?token={PLANTED[1]}"))
+    store = seed_store(
+        data_dir,
+        SANDBOX,
+        Account("acme", "wordpress", "ACME blog", f"https://blog.example.com/?token={PLANTED[1]}"),
+    )
     store.run_sync(accounts.record_sync, "acme", f"401 for Authorization: Bearer {PLANTED[2]}")
     for _ in range(2):
         store.run_sync(outbox.enqueue, OutboxKind.REPLY, "sandbox", "Thanks!")
@@ -138,14 +159,26 @@ def test_doctor_reports_every_field(capsys, tmp_path: Path, memory_keyring) -> N
     _doctor_store(tmp_path)
     code, out, _ = run(capsys, "--data-dir", str(tmp_path), "doctor")
     assert code == 0, out
-    for field in ("Fireside: ", "Python: ", "PySide6 (Qt): ", "httpx: ", "SQLite library: ",
-                  "FTS5 available", f"Data dir: {tmp_path}",
-                  f"Database: {database_path(tmp_path)}",
-                  f"Schema version: {LATEST} (this build: {LATEST})", "Integrity check: ok",
-                  "Journal mode: wal", "Keyring: keyring_fixtures.MemoryKeyring (usable)",
-                  "Accounts: 2", "acme [wordpress] https://blog.example.com/",
-                  "last sync never", "sandbox [sandbox]", "Outbox: queued 2",
-                  "No problems found."):
+    for field in (
+        "Fireside: ",
+        "Python: ",
+        "PySide6 (Qt): ",
+        "httpx: ",
+        "SQLite library: ",
+        "FTS5 available",
+        f"Data dir: {tmp_path}",
+        f"Database: {database_path(tmp_path)}",
+        f"Schema version: {LATEST} (this build: {LATEST})",
+        "Integrity check: ok",
+        "Journal mode: wal",
+        "Keyring: keyring_fixtures.MemoryKeyring (usable)",
+        "Accounts: 2",
+        "acme [wordpress] https://blog.example.com/",
+        "last sync never",
+        "sandbox [sandbox]",
+        "Outbox: queued 2",
+        "No problems found.",
+    ):
         assert field in out
 
 
@@ -165,8 +198,18 @@ def test_doctor_json_from_the_real_command(tmp_path: Path) -> None:
     done = fireside(tmp_path, "doctor", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert set(report) >= {"versions", "sqlite", "data_dir", "database", "keyring",
-                           "accounts", "outbox", "problems", "warnings", "log_file"}
+    assert set(report) >= {
+        "versions",
+        "sqlite",
+        "data_dir",
+        "database",
+        "keyring",
+        "accounts",
+        "outbox",
+        "problems",
+        "warnings",
+        "log_file",
+    }
     assert report["versions"]["Fireside"] == app.__version__
     assert report["sqlite"]["fts5"] is True
     assert report["database"]["exists"] is False  # doctor never creates the database
@@ -191,11 +234,16 @@ def _corrupt_file(path: Path) -> None:
     path.write_bytes(b"This is not a database, just a file with the same name.\n" * 200)
 
 
-@pytest.mark.parametrize(("make", "problem"), [
-    (_newer_database, "PROBLEM: The database was written by a newer Fireside"),
-    (_corrupt_file, "PROBLEM: The database cannot be read (file is not a database)")])
-def test_doctor_reports_a_bad_database_without_touching_it(capsys, tmp_path: Path, make,
-                                                          problem: str) -> None:
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (_newer_database, "PROBLEM: The database was written by a newer Fireside"),
+        (_corrupt_file, "PROBLEM: The database cannot be read (file is not a database)"),
+    ],
+)
+def test_doctor_reports_a_bad_database_without_touching_it(
+    capsys, tmp_path: Path, make, problem: str
+) -> None:
     path = database_path(tmp_path)
     make(path)
     before = path.read_bytes()
@@ -207,11 +255,15 @@ def test_doctor_reports_a_bad_database_without_touching_it(capsys, tmp_path: Pat
 
 # --- errors -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("make", "words"), [(_newer_database, "newer Fireside"),
-                                              (_corrupt_file, "not a Fireside database")])
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [(_newer_database, "newer Fireside"), (_corrupt_file, "not a Fireside database")],
+)
 @pytest.mark.parametrize("command", [["outbox"], ["sync"]])
-def test_unusable_database_is_one_sentence_and_left_untouched(tmp_path: Path, make, words: str,
-                                                             command: list[str]) -> None:
+def test_unusable_database_is_one_sentence_and_left_untouched(
+    tmp_path: Path, make, words: str, command: list[str]
+) -> None:
     path = database_path(tmp_path / "data")
     make(path)
     before = path.read_bytes()
@@ -223,12 +275,15 @@ def test_unusable_database_is_one_sentence_and_left_untouched(tmp_path: Path, ma
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("error", [
-    StoreTooNew("This database was written by a newer Fireside."),
-    StoreCorrupt("The database is damaged; it was left untouched."),
-    SecretStoreError("No usable OS keyring was found. Install gnome-keyring."),
-    UserError("Choose at least one account."),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        StoreTooNew("This database was written by a newer Fireside."),
+        StoreCorrupt("The database is damaged; it was left untouched."),
+        SecretStoreError("No usable OS keyring was found. Install gnome-keyring."),
+        UserError("Choose at least one account."),
+    ],
+)
 def test_known_errors_exit_2_with_their_message(capsys, tmp_path, monkeypatch, error) -> None:
     def broken(*_args: object) -> dict:
         raise error
@@ -253,16 +308,19 @@ def test_unexpected_errors_point_to_the_log(capsys, tmp_path: Path, monkeypatch)
 
 # --- outbox -----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def outbox_items(tmp_path: Path) -> dict[str, int]:
     """One item per interesting state, in a data dir at tmp_path."""
     store = seed_store(tmp_path, SANDBOX)
     ids = {}
-    for state, error in (("queued", None), ("failed", "The network refused the reply."),
-                         ("held", "The comment was edited after you replied."),
-                         ("sent", None)):
-        ids[state] = store.run_sync(outbox.enqueue, OutboxKind.REPLY, "sandbox",
-                                    f"A {state} reply")
+    for state, error in (
+        ("queued", None),
+        ("failed", "The network refused the reply."),
+        ("held", "The comment was edited after you replied."),
+        ("sent", None),
+    ):
+        ids[state] = store.run_sync(outbox.enqueue, OutboxKind.REPLY, "sandbox", f"A {state} reply")
         if state != "queued":
             store.run_sync(partial(outbox.update, error=error), ids[state], OutboxState(state))
     store.close()
@@ -295,7 +353,9 @@ def test_outbox_json(capsys, tmp_path: Path, outbox_items) -> None:
 def test_outbox_retry_and_cancel(capsys, tmp_path: Path, outbox_items) -> None:
     base = ("--data-dir", str(tmp_path), "outbox")
     assert run(capsys, *base, "retry", str(outbox_items["failed"]))[:2] == (
-        0, f"Outbox item {outbox_items['failed']}: queued again.\n")
+        0,
+        f"Outbox item {outbox_items['failed']}: queued again.\n",
+    )
     assert run(capsys, *base, "cancel", str(outbox_items["queued"]))[0] == 0
     _, out, _ = run(capsys, *base, "--all", "--json")
     states = {item["id"]: item["state"] for item in json.loads(out)}
@@ -303,7 +363,9 @@ def test_outbox_retry_and_cancel(capsys, tmp_path: Path, outbox_items) -> None:
     assert states[outbox_items["queued"]] == "cancelled"
     code, _, err = run(capsys, *base, "retry", str(outbox_items["sent"]))
     assert (code, err) == (
-        2, "fireside: Only failed or held items can be retried; this one is sent.\n")
+        2,
+        "fireside: Only failed or held items can be retried; this one is sent.\n",
+    )
     code, _, err = run(capsys, *base, "cancel", "999")
     assert (code, err) == (2, "fireside: Outbox item 999 does not exist.\n")
 
@@ -314,11 +376,21 @@ def test_empty_outbox(capsys, tmp_path: Path) -> None:
 
 # --- sandbox ----------------------------------------------------------------------------
 
+
 def test_sandbox_serves_until_interrupted(tmp_path: Path) -> None:
-    env = {**os.environ, "HOME": str(tmp_path), "FIRESIDE_HOME": str(tmp_path / "data"),
-           cli.TOKEN_ENV: "t0ken"}
-    with subprocess.Popen([*ENTRY, "sandbox", "--port", "0"], env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "FIRESIDE_HOME": str(tmp_path / "data"),
+        cli.TOKEN_ENV: "t0ken",
+    }
+    with subprocess.Popen(
+        [*ENTRY, "sandbox", "--port", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
         watchdog = threading.Timer(60, proc.kill)  # bounds the blocking reads below
         watchdog.start()
         try:
@@ -349,8 +421,10 @@ def test_sandbox_on_a_busy_port_is_one_sentence(capsys, tmp_path: Path) -> None:
 
 # --- sync -------------------------------------------------------------------------------
 
-SUMMARY = re.compile(r"Summary: 1 account synced, (\d+) comments? fetched, (\d+) items? sent, "
-                     r"(\d+) failures?")
+SUMMARY = re.compile(
+    r"Summary: 1 account synced, (\d+) comments? fetched, (\d+) items? sent, "
+    r"(\d+) failures?"
+)
 
 
 def _summary(out: str) -> tuple[int, int, int]:
@@ -370,10 +444,18 @@ def _enqueue_first_reply(db) -> int:
     row = db.execute(
         "SELECT c.id, c.remote_id, c.version, p.remote_id AS post FROM comments c "
         "JOIN posts p ON p.id = c.post_id WHERE c.is_mine = 0 AND c.deleted = 0 "
-        "AND c.answered = 0 ORDER BY c.id LIMIT 1").fetchone()
-    return outbox.enqueue(db, OutboxKind.REPLY, "sandbox", "Thank you, good question.",
-                          post_remote_id=row["post"], target_remote_id=row["remote_id"],
-                          comment_id=row["id"], expected_version=row["version"])
+        "AND c.answered = 0 ORDER BY c.id LIMIT 1"
+    ).fetchone()
+    return outbox.enqueue(
+        db,
+        OutboxKind.REPLY,
+        "sandbox",
+        "Thank you, good question.",
+        post_remote_id=row["post"],
+        target_remote_id=row["remote_id"],
+        comment_id=row["id"],
+        expected_version=row["version"],
+    )
 
 
 def test_sync_against_a_running_sandbox(tmp_path: Path, sandbox_server) -> None:
@@ -395,8 +477,9 @@ def test_sync_against_a_running_sandbox(tmp_path: Path, sandbox_server) -> None:
 
 def test_sync_failure_exits_1(capsys, monkeypatch, tmp_path: Path, sandbox_server) -> None:
     monkeypatch.setenv(cli.TOKEN_ENV, "not-the-token")
-    code, out, _ = run(capsys, "--data-dir", str(tmp_path), "sync", "--sandbox-url",
-                       sandbox_server.url)
+    code, out, _ = run(
+        capsys, "--data-dir", str(tmp_path), "sync", "--sandbox-url", sandbox_server.url
+    )
     assert code == 1
     assert "Sandbox: FAILED: " in out
     assert _summary(out)[2] == 1
@@ -407,8 +490,9 @@ def test_sync_with_the_sandbox_offline_exits_1(capsys, monkeypatch, tmp_path: Pa
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    code, out, _ = run(capsys, "--data-dir", str(tmp_path), "sync", "--sandbox-url",
-                       f"http://127.0.0.1:{port}")
+    code, out, _ = run(
+        capsys, "--data-dir", str(tmp_path), "sync", "--sandbox-url", f"http://127.0.0.1:{port}"
+    )
     assert code == 1 and "FAILED" in out
 
 
@@ -433,5 +517,7 @@ def test_sync_with_a_sandbox_url_needs_the_token_in_the_environment(
     monkeypatch.delenv(cli.TOKEN_ENV, raising=False)
     code, _, err = run(capsys, "--data-dir", str(tmp_path), "sync", "--sandbox-url", "http://x")
     assert code == 2
-    assert err == ("fireside: Set FIRESIDE_SANDBOX_TOKEN to the token 'fireside sandbox' "
-                   "printed; --sandbox-url needs it.\n")
+    assert err == (
+        "fireside: Set FIRESIDE_SANDBOX_TOKEN to the token 'fireside sandbox' "
+        "printed; --sandbox-url needs it.\n"
+    )

@@ -13,16 +13,19 @@ from app import logs
 SECRET = "tok-Zq81-never-logged"
 
 
-@pytest.mark.parametrize("text", [
-    f"Authorization: Bearer {SECRET}",
-    f"headers={{'authorization': 'Basic {SECRET}'}}",
-    f"Proxy-Authorization: Negotiate {SECRET}",
-    f"sent bearer {SECRET} to the server",
-    f"GET http://127.0.0.1:9/api?token={SECRET}&limit=5",
-    f"https://x/cb#state=1&access_token={SECRET}",
-    f'{{"refresh_token": "{SECRET}", "n": 1}}',
-    f"{{'password': '{SECRET}'}}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Authorization: Bearer {SECRET}",
+        f"headers={{'authorization': 'Basic {SECRET}'}}",
+        f"Proxy-Authorization: Negotiate {SECRET}",
+        f"sent bearer {SECRET} to the server",
+        f"GET http://127.0.0.1:9/api?token={SECRET}&limit=5",
+        f"https://x/cb#state=1&access_token={SECRET}",
+        f'{{"refresh_token": "{SECRET}", "n": 1}}',
+        f"{{'password': '{SECRET}'}}",
+    ],
+)
 def test_redact_blanks_credentials(text: str) -> None:
     cleaned = logs.redact(text)
     assert SECRET not in cleaned
@@ -30,7 +33,7 @@ def test_redact_blanks_credentials(text: str) -> None:
 
 
 def test_redact_keeps_what_helps_debugging() -> None:
-    text = "GET /api/v1/comments?limit=200&page_token=abc123 \"HTTP/1.1 200 OK\""
+    text = 'GET /api/v1/comments?limit=200&page_token=abc123 "HTTP/1.1 200 OK"'
     assert logs.redact(text) == text
 
 
@@ -38,8 +41,9 @@ def test_log_file_in_the_data_dir_redacts_messages_args_and_tracebacks(tmp_path:
     log = logging.getLogger("fireside.test")
     with logs.to_file(tmp_path) as path:
         assert path == tmp_path / "logs" / "fireside.log"
-        handler = next(h for h in logging.getLogger().handlers
-                       if isinstance(h, RotatingFileHandler))
+        handler = next(
+            h for h in logging.getLogger().handlers if isinstance(h, RotatingFileHandler)
+        )
         assert handler.maxBytes > 0 and handler.backupCount > 0
         log.info("calling %s", f"http://127.0.0.1/x?token={SECRET}")
         log.debug("not written: the default level is INFO")

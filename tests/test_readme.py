@@ -31,10 +31,17 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 
 
 def test_every_cli_command_is_documented() -> None:
-    subparsers = next(a for a in build_parser()._actions
-                      if isinstance(a, argparse._SubParsersAction))
+    subparsers = next(
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    )
     for name in subparsers.choices:
         assert f"`fireside {name}" in README
-    for reference in ("resources/screenshot.png", "app/sandbox/API.md", "python -m bench",
-                      "## Known limits", "FIRESIDE_HOME", "--data-dir"):
+    for reference in (
+        "resources/screenshot.png",
+        "app/sandbox/API.md",
+        "python -m bench",
+        "## Known limits",
+        "FIRESIDE_HOME",
+        "--data-dir",
+    ):
         assert reference in README

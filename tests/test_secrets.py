@@ -50,17 +50,23 @@ def test_usable_backend_is_reported_by_name(memory_keyring) -> None:
 
 
 @pytest.mark.parametrize("kind", ["fail", "null", "plaintext"])
-def test_unusable_backend_raises_with_guidance(use_keyring, memory_keyring, kind, tmp_path,
-                                               monkeypatch):
+def test_unusable_backend_raises_with_guidance(
+    use_keyring, memory_keyring, kind, tmp_path, monkeypatch
+):
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     # keyrings.alt's PlaintextKeyring, which keyring would pick silently, by its name:
-    plaintext = type("PlaintextKeyring", (type(memory_keyring),),
-                     {"__module__": "keyrings.alt.file"})
-    backend = use_keyring({"fail": fail.Keyring, "null": null.Keyring,
-                           "plaintext": plaintext}[kind]())
-    for call, call_args in ((secrets.set_secret, ("acme", SECRET)),
-                            (secrets.get_secret, ("acme",)), (secrets.delete_secret, ("acme",))):
+    plaintext = type(
+        "PlaintextKeyring", (type(memory_keyring),), {"__module__": "keyrings.alt.file"}
+    )
+    backend = use_keyring(
+        {"fail": fail.Keyring, "null": null.Keyring, "plaintext": plaintext}[kind]()
+    )
+    for call, call_args in (
+        (secrets.set_secret, ("acme", SECRET)),
+        (secrets.get_secret, ("acme",)),
+        (secrets.delete_secret, ("acme",)),
+    ):
         with pytest.raises(SecretStoreError) as raised:
             call(*call_args)
         assert _guidance_in(str(raised.value))

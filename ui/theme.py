@@ -55,21 +55,32 @@ def palette_for(dark: bool) -> QPalette:
     palette = QPalette()
     for role, pair in _COLORS.items():
         palette.setColor(role, QColor(pair[dark]))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
-                 QPalette.ColorRole.ButtonText):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(_DISABLED_TEXT[dark]))
-    palette.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight,
-                     QColor(_INACTIVE_HIGHLIGHT[dark]))
-    palette.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.HighlightedText,
-                     QColor(_COLORS[QPalette.ColorRole.Text][dark]))
+    palette.setColor(
+        QPalette.ColorGroup.Inactive,
+        QPalette.ColorRole.Highlight,
+        QColor(_INACTIVE_HIGHLIGHT[dark]),
+    )
+    palette.setColor(
+        QPalette.ColorGroup.Inactive,
+        QPalette.ColorRole.HighlightedText,
+        QColor(_COLORS[QPalette.ColorRole.Text][dark]),
+    )
     return palette
 
 
 def mix(a: QColor, b: QColor, share_of_b: float) -> QColor:
     def channel(x: int, y: int) -> int:
         return round(x * (1 - share_of_b) + y * share_of_b)
-    return QColor(channel(a.red(), b.red()), channel(a.green(), b.green()),
-                  channel(a.blue(), b.blue()))
+
+    return QColor(
+        channel(a.red(), b.red()), channel(a.green(), b.green()), channel(a.blue(), b.blue())
+    )
 
 
 def quiet_selection(widget: QWidget) -> None:
@@ -80,8 +91,9 @@ def quiet_selection(widget: QWidget) -> None:
     palette = widget.palette()
     for group, share in ((QPalette.ColorGroup.Active, 0.3), (QPalette.ColorGroup.Inactive, 0.15)):
         palette.setColor(group, QPalette.ColorRole.Highlight, mix(base, accent, share))
-        palette.setColor(group, QPalette.ColorRole.HighlightedText,
-                         app_palette.color(QPalette.ColorRole.Text))
+        palette.setColor(
+            group, QPalette.ColorRole.HighlightedText, app_palette.color(QPalette.ColorRole.Text)
+        )
     if palette != widget.palette():  # setting it again would signal another change
         widget.setPalette(palette)
 
@@ -126,8 +138,9 @@ class _SvgIconEngine(QIconEngine):
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         return self.scaledPixmap(size, mode, state, 1.0)
 
-    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State,
-                     scale: float) -> QPixmap:
+    def scaledPixmap(
+        self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
+    ) -> QPixmap:
         ink = self._color(mode).name()
         key = (size.width(), size.height(), scale, ink)
         pixmap = self._rendered.get(key)
@@ -145,7 +158,8 @@ class _SvgIconEngine(QIconEngine):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         svg = self._svg.replace("currentColor", ink)
         QSvgRenderer(QByteArray(svg.encode())).render(
-            painter, QRectF(0, 0, size.width(), size.height()))
+            painter, QRectF(0, 0, size.width(), size.height())
+        )
         painter.end()
         return pixmap
 

@@ -8,8 +8,6 @@ the MainWindow). Every URL in them points at a recording HTTP server on 127.0.0.
 must see no connection at all. A link's real target must be shown on hover and in the
 confirmation before it opens; only http(s) and mailto ever reach QDesktopServices.
 
-Some tests are ``xfail(strict=True)``: ui/thread/ does not yet use the display helpers in
-app/text/sanitize.py. Each reason names the change that makes it pass.
 """
 
 from __future__ import annotations
@@ -381,12 +379,6 @@ def test_hover_shows_the_real_target_in_the_main_window_status_bar(window, links
     qtbot.waitUntil(lambda: window.status.currentMessage() == "https://evil.example/steal")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/thread/render.py ThreadRenderer._card shows sanitize_html(body); it should "
-    "show app.text.sanitize.comment_for_display(body), which writes the real host after a "
-    "link whose text names another one ('https://paypal.com [evil.example]')",
-)
 def test_a_link_whose_text_names_another_host_is_flagged_in_the_text(pane, links_thread, qtbot):
     show(pane, qtbot, links_thread, "LINKS-MARK")
     text = pane.browser.toPlainText()
@@ -433,13 +425,6 @@ def test_the_post_link_of_a_hostile_post_does_not_open(
     assert opened == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/thread/browser.py confirm_and_open: the QMessageBox text is AutoText, so a "
-    "link's host or path with markup ('mailto:<b>ceo@paypal.com</b>', a post URL "
-    "'https:<h1>paypal.com</h1>') renders as rich text in the very dialog that must show "
-    "the real target; call box.setTextFormat(Qt.TextFormat.PlainText) on both boxes",
-)
 @pytest.mark.parametrize("target", ["mailto:<b>ceo@paypal.com</b>", "https:<h1>paypal.com</h1>"])
 def test_the_confirmation_shows_the_target_as_plain_text(pane, qtbot, target):
     box = confirm_and_open(pane.browser, QUrl(target))
@@ -454,13 +439,6 @@ def test_the_confirmation_shows_the_target_as_plain_text(pane, qtbot, target):
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/thread/render.py: names, titles and the post title are html.escape()d as they "
-    "are, and the body goes through sanitize_html, so U+202E reverses the rest of the line "
-    "('Eve \u202eLLIB · Analyst · <date>'); wrap each in app.text.sanitize.display_text() "
-    "and show the body with comment_for_display()",
-)
 def test_bidi_overrides_do_not_reach_the_screen(pane, hostile_thread, qtbot):
     show(pane, qtbot, hostile_thread["comment"], "COMMENT-MARK")
     assert not set(BIDI) & set(pane.browser.toPlainText())
@@ -502,14 +480,6 @@ def heartbeat(qloop) -> Iterator[Heartbeat]:
 MEGABYTE_OF_WORDS = "<p>" + "Why is the plan late again? " * 37_450 + "END-MARK</p>"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/thread/render.py ThreadRenderer._card hands the whole body to sanitize_html "
-    "and setHtml: 1 MB of words stalls the loop for about a second, one 1 MB word for "
-    "minutes (Qt lays out a long word in quadratic time), 1 MB of nested tags for longer "
-    "(nh3 is cubic in the depth); comment_for_display() reads 1,000 tags, shows the first "
-    f"{COMMENT_DISPLAY_CHARS:,} characters, breaks endless words and says it shortened",
-)
 def test_a_megabyte_comment_shows_without_stalling(pane, synced_core, wait_for, qtbot, heartbeat):
     post = wait_for(
         synced_core.store.read(

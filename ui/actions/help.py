@@ -12,8 +12,10 @@ from ui.actions.registry import Command, Registry
 COLUMNS = 3
 
 
-def _balanced(scopes: list[tuple[str, list[Command]]], count: int,
-              ) -> list[list[tuple[str, list[Command]]]]:
+def _balanced(
+    scopes: list[tuple[str, list[Command]]],
+    count: int,
+) -> list[list[tuple[str, list[Command]]]]:
     """Scopes in order, split into at most ``count`` columns of similar height."""
     target = sum(len(cmds) + 2 for _, cmds in scopes) / count
     columns: list[list[tuple[str, list[Command]]]] = [[]]
@@ -31,7 +33,9 @@ def _scope_html(scope: str, commands: list[Command]) -> str:
     rows = "".join(
         f"<tr><td align='right' style='padding:3px 12px 3px 0'><b>"
         f"{html.escape(c.key_text)}</b></td><td style='padding:3px 0'>{html.escape(c.label)}"
-        "</td></tr>" for c in commands)
+        "</td></tr>"
+        for c in commands
+    )
     return f"<h3 style='margin-bottom:6px'>{html.escape(scope)}</h3><table>{rows}</table>"
 
 

@@ -49,17 +49,22 @@ class Registry:
     def command(self, name: str) -> Command:
         return self._commands[name]
 
-    def bind(self, widget: QWidget, name: str, handler: Callable[[], object],
-             context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut,
-             ) -> QAction:
+    def bind(
+        self,
+        widget: QWidget,
+        name: str,
+        handler: Callable[[], object],
+        context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut,
+    ) -> QAction:
         """A QAction on ``widget`` that runs ``handler`` on the command's keys."""
         command = self._commands[name]
         action = QAction(command.label, widget)
         action.setObjectName(name)
         action.setShortcuts([QKeySequence(k) for k in command.keys])
         action.setShortcutContext(context)
-        action.setToolTip(f"{command.label} ({command.key_text})" if command.keys
-                          else command.label)
+        action.setToolTip(
+            f"{command.label} ({command.key_text})" if command.keys else command.label
+        )
         if command.icon:
             action.setIcon(theme.icon(command.icon))
         action.triggered.connect(lambda _checked=False: handler())

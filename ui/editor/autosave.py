@@ -29,11 +29,12 @@ RETRY_MS = 2000
 class Autosave(QObject):
     """Debounced, ordered, retrying saves of (title, body) for the tracked draft."""
 
-    saved = Signal(int, bool)          # draft id, whether the stored text changed
-    failed = Signal(str)               # what went wrong; the text is kept and retried
+    saved = Signal(int, bool)  # draft id, whether the stored text changed
+    failed = Signal(str)  # what went wrong; the text is kept and retried
 
-    def __init__(self, store: Store, read: Callable[[], tuple[str, str]],
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, store: Store, read: Callable[[], tuple[str, str]], parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._store = store
         self._read = read

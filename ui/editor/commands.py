@@ -9,8 +9,13 @@ EDITOR = "Draft editor"
 
 EDITOR_COMMANDS: tuple[Command, ...] = (
     Command("editor.save_version", "Keep this text as a version", EDITOR, ("Ctrl+S",)),
-    Command("editor.publish", "Publish, schedule or send for review…", EDITOR,
-            ("Ctrl+Return", "Ctrl+Enter"), "post"),
+    Command(
+        "editor.publish",
+        "Publish, schedule or send for review…",
+        EDITOR,
+        ("Ctrl+Return", "Ctrl+Enter"),
+        "post",
+    ),
     Command("editor.history", "Version history", EDITOR, ("Ctrl+H",)),
 )
 

@@ -12,8 +12,7 @@ NEAR = 0.9
 STYLES = {
     "ok": "color:palette(placeholder-text)",
     "near": "color:#b26a00;font-weight:600",
-    "over": "color:#ffffff;background:#b42318;border-radius:4px;padding:1px 6px;"
-            "font-weight:600",
+    "over": "color:#ffffff;background:#b42318;border-radius:4px;padding:1px 6px;font-weight:600",
 }
 
 

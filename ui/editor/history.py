@@ -31,9 +31,11 @@ from ui.editor.labels import version_reason
 from ui.inbox.timefmt import exact
 from ui.operations import run
 
-LINE_STYLES = {"+": "background:#e3f6e8;color:#14532d",
-               "-": "background:#fde8e8;color:#8a1c1c",
-               "@": "color:#6b7280"}
+LINE_STYLES = {
+    "+": "background:#e3f6e8;color:#14532d",
+    "-": "background:#fde8e8;color:#8a1c1c",
+    "@": "color:#6b7280",
+}
 
 
 def diff_html(version: dict, title: str, body: str) -> str:
@@ -42,24 +44,28 @@ def diff_html(version: dict, title: str, body: str) -> str:
     if version["title"] != title:
         lines.append(f"-Title: {version['title']}")
         lines.append(f"+Title: {title}")
-    lines += [line for line in diff(version["body"], body)
-              if not line.startswith(("--- ", "+++ "))]
+    lines += [line for line in diff(version["body"], body) if not line.startswith(("--- ", "+++ "))]
     if not lines:
         return "<p style='color:#6b7280'>This version is the same as the current text.</p>"
-    rows = [f"<div style='{LINE_STYLES.get(line[:1], '')}'>{html.escape(line) or '&nbsp;'}"
-            "</div>" for line in lines]
-    return ("<p style='color:#6b7280'>Lines starting with − are in this version only; "
-            "lines starting with + are in the current text only.</p>"
-            f"<pre style='white-space:pre-wrap'>{''.join(rows)}</pre>")
+    rows = [
+        f"<div style='{LINE_STYLES.get(line[:1], '')}'>{html.escape(line) or '&nbsp;'}</div>"
+        for line in lines
+    ]
+    return (
+        "<p style='color:#6b7280'>Lines starting with − are in this version only; "
+        "lines starting with + are in the current text only.</p>"
+        f"<pre style='white-space:pre-wrap'>{''.join(rows)}</pre>"
+    )
 
 
 class HistoryDialog(QDialog):
     """Pick a version, see what differs from the current text, restore it."""
 
-    restoreRequested = Signal(int)   # version id
+    restoreRequested = Signal(int)  # version id
 
-    def __init__(self, versions: list[dict], title: str, body: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, versions: list[dict], title: str, body: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Version history")
         self.resize(920, 560)
@@ -71,7 +77,8 @@ class HistoryDialog(QDialog):
         for version in versions:
             item = QListWidgetItem(
                 f"{exact(version['created_at'])}\n{version_reason(version['reason'])}"
-                f" · {len(version['body']):,} characters")
+                f" · {len(version['body']):,} characters"
+            )
             item.setData(Qt.ItemDataRole.UserRole, version)
             self.versions.addItem(item)
         self.versions.currentItemChanged.connect(self._show_diff)
@@ -88,8 +95,9 @@ class HistoryDialog(QDialog):
         splitter.setChildrenCollapsible(False)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.restore_button = buttons.addButton("&Restore this version",
-                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button = buttons.addButton(
+            "&Restore this version", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.restore_button.setDefault(True)
         self.restore_button.clicked.connect(self._restore)
         buttons.rejected.connect(self.reject)
@@ -108,9 +116,11 @@ class HistoryDialog(QDialog):
             self.versions.setCurrentRow(0)
         else:
             self.restore_button.setEnabled(False)
-            self.diff_view.setHtml("<p style='color:#6b7280'>No versions yet. Fireside keeps "
-                                   "one every few minutes while you write, and one whenever "
-                                   "you press Ctrl+S.</p>")
+            self.diff_view.setHtml(
+                "<p style='color:#6b7280'>No versions yet. Fireside keeps "
+                "one every few minutes while you write, and one whenever "
+                "you press Ctrl+S.</p>"
+            )
         self.versions.setFocus()
 
     def _show_diff(self, item: QListWidgetItem | None) -> None:
@@ -118,8 +128,11 @@ class HistoryDialog(QDialog):
         if item is None:
             return
         version = item.data(Qt.ItemDataRole.UserRole)
-        run(self, asyncio.to_thread(diff_html, version, self._title, self._body),
-            on_done=lambda html: self._diff_ready(version["id"], html))
+        run(
+            self,
+            asyncio.to_thread(diff_html, version, self._title, self._body),
+            on_done=lambda html: self._diff_ready(version["id"], html),
+        )
 
     def _diff_ready(self, version_id: int, html_text: str) -> None:
         item = self.versions.currentItem() if shiboken6.isValid(self) else None

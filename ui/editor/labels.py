@@ -56,8 +56,11 @@ VERSION_REASONS: dict[str, str] = {
 
 def button_transitions(state: DraftState) -> list[tuple[DraftState, str]]:
     """The allowed moves from ``state`` that the editor offers as buttons, with their labels."""
-    return [(target, label) for (source, target), label in TRANSITION_LABELS.items()
-            if source is state and target in DRAFT_TRANSITIONS[state]]
+    return [
+        (target, label)
+        for (source, target), label in TRANSITION_LABELS.items()
+        if source is state and target in DRAFT_TRANSITIONS[state]
+    ]
 
 
 def local_zone_name() -> str:

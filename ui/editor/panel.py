@@ -60,8 +60,8 @@ class EditorPanel(QWidget):
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._core = core
-        self._draft: dict | None = None        # stored metadata of the open draft
-        self._names: dict[str, str] = {}       # account id → account name
+        self._draft: dict | None = None  # stored metadata of the open draft
+        self._names: dict[str, str] = {}  # account id → account name
         self._loading = False
         self._announced_title = ""
         self._publish_dialog: PublishDialog | None = None
@@ -69,8 +69,9 @@ class EditorPanel(QWidget):
 
         self.autosave = Autosave(core.store, self._text, self)
         self.autosave.saved.connect(self._on_saved)
-        self.autosave.failed.connect(lambda error: self._status(f"Not saved yet: {error}. "
-                                                                "Retrying…", problem=True))
+        self.autosave.failed.connect(
+            lambda error: self._status(f"Not saved yet: {error}. Retrying…", problem=True)
+        )
 
         self._pages = QStackedWidget()
         self._pages.addWidget(self._build_empty_page())
@@ -84,8 +85,10 @@ class EditorPanel(QWidget):
     # --- building -------------------------------------------------------------------
     def _build_empty_page(self) -> QWidget:
         page = QWidget()
-        text = QLabel("<h3>No draft is open</h3><p>Pick one in the sidebar, or start a new "
-                      "one. Everything you write is saved as you type, even offline.</p>")
+        text = QLabel(
+            "<h3>No draft is open</h3><p>Pick one in the sidebar, or start a new "
+            "one. Everything you write is saved as you type, even offline.</p>"
+        )
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setObjectName("hint")
         button = QPushButton("&New draft")
@@ -109,8 +112,7 @@ class EditorPanel(QWidget):
 
         self._transition_row = QHBoxLayout()
         self.history_button = self._button("History", "editor.history", self.open_history)
-        self.version_button = self._button("Keep version", "editor.save_version",
-                                           self.save_version)
+        self.version_button = self._button("Keep version", "editor.save_version", self.save_version)
         self.publish_button = self._button("Publish…", "editor.publish", self.open_publish)
         actions = QHBoxLayout()
         actions.addLayout(self._transition_row)
@@ -123,8 +125,9 @@ class EditorPanel(QWidget):
         self.banner.hide()
 
         self.body_edit = QPlainTextEdit(objectName="body")
-        self.body_edit.setPlaceholderText("Write in Markdown: **bold**, _italic_, # Heading, "
-                                          "- list, [link](https://…)")
+        self.body_edit.setPlaceholderText(
+            "Write in Markdown: **bold**, _italic_, # Heading, - list, [link](https://…)"
+        )
         self.body_edit.setAccessibleName("Draft text")
         self.body_edit.setTabChangesFocus(True)
         self.body_edit.document().setDocumentMargin(10)
@@ -200,8 +203,9 @@ class EditorPanel(QWidget):
 
     def _reload_state(self) -> None:
         if self._draft is not None:
-            run(self, self._core.store.run(drafts.get, self._draft["id"]),
-                on_done=self._apply_state)
+            run(
+                self, self._core.store.run(drafts.get, self._draft["id"]), on_done=self._apply_state
+            )
 
     def _apply_state(self, draft: dict) -> None:
         """Show state, transitions, banner, counters; the text on screen is left alone."""
@@ -209,8 +213,10 @@ class EditorPanel(QWidget):
         state = DraftState(draft["state"])
         background, foreground = STATE_COLOURS[state]
         self.chip.setText(STATE_LABELS[state])
-        self.chip.setStyleSheet(f"background:{background};color:{foreground};"
-                                "border-radius:11px;padding:3px 12px;font-weight:600")
+        self.chip.setStyleSheet(
+            f"background:{background};color:{foreground};"
+            "border-radius:11px;padding:3px 12px;font-weight:600"
+        )
         self.chip.setToolTip("draft → for review → approved → scheduled → queued → published")
         self._show_transitions(state)
         read_only = state in READ_ONLY_STATES
@@ -228,7 +234,7 @@ class EditorPanel(QWidget):
             button = self._transition_row.takeAt(0).widget()
             had_focus = had_focus or button.hasFocus()
             button.deleteLater()
-        if had_focus:      # the pressed button is going away: keep the keyboard in the text
+        if had_focus:  # the pressed button is going away: keep the keyboard in the text
             self.body_edit.setFocus()
         for target, label in button_transitions(state):
             button = QPushButton(label)
@@ -256,9 +262,13 @@ class EditorPanel(QWidget):
 
     def _update_counters(self) -> None:
         capabilities = self._core.capabilities()
-        self.counters.show_counts(len(self.body_edit.toPlainText()), [
-            (self._names.get(a, capabilities[a].display_name), capabilities[a].post_max_chars)
-            for a in self._targets()])
+        self.counters.show_counts(
+            len(self.body_edit.toPlainText()),
+            [
+                (self._names.get(a, capabilities[a].display_name), capabilities[a].post_max_chars)
+                for a in self._targets()
+            ],
+        )
 
     def _on_saved(self, draft_id: int, _changed: bool) -> None:
         if draft_id != self.draft_id:
@@ -298,8 +308,11 @@ class EditorPanel(QWidget):
     def save_version(self) -> None:
         """Ctrl+S: keep the text as it is now as a named version."""
         if self._draft is not None:
-            run(self, self._snapshot(self._draft["id"]),
-                on_done=lambda _: self._status(f"Version kept {time.strftime('%H:%M')}"))
+            run(
+                self,
+                self._snapshot(self._draft["id"]),
+                on_done=lambda _: self._status(f"Version kept {time.strftime('%H:%M')}"),
+            )
 
     async def _snapshot(self, draft_id: int) -> None:
         await self.autosave.save_now()
@@ -326,11 +339,18 @@ class EditorPanel(QWidget):
             return
         self.autosave.flush()
         capabilities = self._core.capabilities()
-        targets = [Target(a, self._names.get(a, c.display_name), c.post_max_chars)
-                   for a, c in capabilities.items()]
-        dialog = PublishDialog(self.title_edit.text(), targets, self._draft["targets"],
-                               len(self.body_edit.toPlainText()),
-                               state=DraftState(self._draft["state"]), parent=self)
+        targets = [
+            Target(a, self._names.get(a, c.display_name), c.post_max_chars)
+            for a, c in capabilities.items()
+        ]
+        dialog = PublishDialog(
+            self.title_edit.text(),
+            targets,
+            self._draft["targets"],
+            len(self.body_edit.toPlainText()),
+            state=DraftState(self._draft["state"]),
+            parent=self,
+        )
         dialog.publishRequested.connect(self._publish)
         dialog.stateRequested.connect(self.change_state)
         dialog.finished.connect(self._publish_closed)
@@ -356,8 +376,11 @@ class EditorPanel(QWidget):
         if self._publish_dialog is not None:
             self._publish_dialog.accept()
         names = ", ".join(self._target_names(draft))
-        self._status(f"Scheduled for {exact(draft['scheduled_at'])}"
-                     if draft["scheduled_at"] else f"Queued for {names}")
+        self._status(
+            f"Scheduled for {exact(draft['scheduled_at'])}"
+            if draft["scheduled_at"]
+            else f"Queued for {names}"
+        )
 
     def open_history(self) -> None:
         """Ctrl+H: versions of this draft, the diff to the current text, and restore."""
@@ -396,12 +419,12 @@ def _banner(draft: dict, target_names: list[str]) -> str:
     where = ", ".join(target_names) or "your accounts"
     return {
         DraftState.FOR_REVIEW: "Waiting for review. Approve it to publish, or return it to "
-                               "draft for changes.",
+        "draft for changes.",
         DraftState.APPROVED: "Approved. Press Ctrl+Enter to publish it or pick a time.",
         DraftState.SCHEDULED: f"Scheduled for {exact(draft['scheduled_at'])} (your time) "
-                              f"to {where}.",
+        f"to {where}.",
         DraftState.QUEUED: f"Queued for {where}: it goes out with the next sync. To change "
-                           "or cancel it, use the Outbox.",
+        "or cancel it, use the Outbox.",
         DraftState.PUBLISHED: f"Published {exact(draft['published_at'])}. This text "
-                              "is now read-only.",
+        "is now read-only.",
     }.get(state, "")

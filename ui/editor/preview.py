@@ -77,8 +77,11 @@ class Preview(QTextBrowser):
         if not text.strip():
             self._apply(generation, EMPTY_HTML)
             return
-        run(self, asyncio.to_thread(to_html, text),
-            on_done=lambda html: self._apply(generation, html))
+        run(
+            self,
+            asyncio.to_thread(to_html, text),
+            on_done=lambda html: self._apply(generation, html),
+        )
 
     def _apply(self, generation: int, html: str) -> None:
         # A render can finish after the window closed and deleted this widget.

@@ -31,8 +31,7 @@ from app.domain import DRAFT_TRANSITIONS, DraftState
 from app.timeutil import iso
 from ui.editor.labels import STATE_LABELS, local_zone_name
 
-REVIEW_ACTIONS = ((DraftState.FOR_REVIEW, "Submit for &review"),
-                  (DraftState.APPROVED, "&Approve"))
+REVIEW_ACTIONS = ((DraftState.FOR_REVIEW, "Submit for &review"), (DraftState.APPROVED, "&Approve"))
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class Target:
 @dataclass(frozen=True)
 class PublishRequest:
     account_ids: list[str]
-    when: str | None          # UTC ISO timestamp, or None for "now"
+    when: str | None  # UTC ISO timestamp, or None for "now"
 
 
 def next_full_hour() -> QDateTime:
@@ -59,11 +58,19 @@ def next_full_hour() -> QDateTime:
 class PublishDialog(QDialog):
     """Choose accounts and a time, then Publish or Schedule; or move the draft through review."""
 
-    publishRequested = Signal(object)     # PublishRequest
-    stateRequested = Signal(object)       # DraftState
+    publishRequested = Signal(object)  # PublishRequest
+    stateRequested = Signal(object)  # DraftState
 
-    def __init__(self, title: str, targets: list[Target], chosen: list[str], length: int,
-                 *, state: DraftState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        targets: list[Target],
+        chosen: list[str],
+        length: int,
+        *,
+        state: DraftState,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Publish")
         self.setMinimumWidth(520)
@@ -108,8 +115,10 @@ class PublishDialog(QDialog):
             box.setChecked(target.account_id in chosen or not chosen)
             box.toggled.connect(self._update)
             over = self._length > target.limit
-            count = QLabel(f"{self._length:,} / {target.limit:,}"
-                           + (f" · {self._length - target.limit:,} too many" if over else ""))
+            count = QLabel(
+                f"{self._length:,} / {target.limit:,}"
+                + (f" · {self._length - target.limit:,} too many" if over else "")
+            )
             count.setObjectName("error" if over else "hint")
             grid.addWidget(box, row, 0)
             grid.addWidget(count, row, 1)
@@ -184,7 +193,9 @@ class PublishDialog(QDialog):
         later = self.later_radio.isChecked()
         self.publish_button.setText(
             f"&Schedule for {self.when_edit.dateTime().toString('ddd d MMM, HH:mm')}"
-            if later else "&Publish now")
+            if later
+            else "&Publish now"
+        )
         problem = self._problem()
         self.problem.setText(problem)
         self.publish_button.setEnabled(not problem)
@@ -193,21 +204,28 @@ class PublishDialog(QDialog):
         """Why publishing cannot happen yet, in words; empty when it can."""
         target = DraftState.SCHEDULED if self.later_radio.isChecked() else DraftState.QUEUED
         if target is not self._state and target not in DRAFT_TRANSITIONS[self._state]:
-            return {DraftState.FOR_REVIEW: "Waiting for review: approve it before publishing.",
-                    DraftState.QUEUED: "Already queued: change or cancel it in the Outbox.",
-                    DraftState.PUBLISHED: "Already published."}.get(
-                self._state, f"A {STATE_LABELS[self._state].lower()} draft cannot be "
-                             "published from here.")
+            return {
+                DraftState.FOR_REVIEW: "Waiting for review: approve it before publishing.",
+                DraftState.QUEUED: "Already queued: change or cancel it in the Outbox.",
+                DraftState.PUBLISHED: "Already published.",
+            }.get(
+                self._state,
+                f"A {STATE_LABELS[self._state].lower()} draft cannot be published from here.",
+            )
         chosen = self.chosen()
         if not chosen:
             return "Choose at least one account."
         for account_id in chosen:
             if self._length > self._limits[account_id]:
-                return (f"{self._names[account_id]} allows {self._limits[account_id]:,} "
-                        f"characters; shorten the post by "
-                        f"{self._length - self._limits[account_id]:,}.")
-        if self.later_radio.isChecked() and \
-                self.when_edit.dateTime() <= QDateTime.currentDateTime():
+                return (
+                    f"{self._names[account_id]} allows {self._limits[account_id]:,} "
+                    f"characters; shorten the post by "
+                    f"{self._length - self._limits[account_id]:,}."
+                )
+        if (
+            self.later_radio.isChecked()
+            and self.when_edit.dateTime() <= QDateTime.currentDateTime()
+        ):
             return "Pick a time in the future."
         return ""
 
@@ -219,7 +237,7 @@ class PublishDialog(QDialog):
 def _review_note(state: DraftState) -> str:
     return {
         DraftState.DRAFT: "Not reviewed. Review is optional; a chief of staff can hand it "
-                          "over for approval.",
+        "over for approval.",
         DraftState.FOR_REVIEW: "Submitted for review. Approve it to publish.",
         DraftState.APPROVED: "Approved ✓",
         DraftState.SCHEDULED: "Scheduled. Publishing now replaces the schedule.",

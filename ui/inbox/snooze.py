@@ -20,14 +20,18 @@ def snooze_choices(at: datetime) -> list[tuple[str, datetime]]:
     local = at.astimezone()
     later = (local + timedelta(hours=3)).replace(second=0, microsecond=0)
     later += timedelta(minutes=-later.minute % 15)
-    morning = (local + timedelta(days=1)).replace(hour=MORNING_HOUR, minute=0, second=0,
-                                                  microsecond=0)
+    morning = (local + timedelta(days=1)).replace(
+        hour=MORNING_HOUR, minute=0, second=0, microsecond=0
+    )
     monday = (local + timedelta(days=7 - local.weekday())).replace(
-        hour=MORNING_HOUR, minute=0, second=0, microsecond=0)
+        hour=MORNING_HOUR, minute=0, second=0, microsecond=0
+    )
     later_label = "&Later today" if later.date() == local.date() else "&Later (in 3 hours)"
-    return [(f"{later_label}\t{later:%H:%M}", later),
-            (f"&Tomorrow morning\t{morning:%a %H:%M}", morning),
-            (f"&Next week\t{monday:%a} {monday.day} {monday:%b %H:%M}", monday)]
+    return [
+        (f"{later_label}\t{later:%H:%M}", later),
+        (f"&Tomorrow morning\t{morning:%a %H:%M}", morning),
+        (f"&Next week\t{monday:%a} {monday.day} {monday:%b %H:%M}", monday),
+    ]
 
 
 class SnoozeMenu(QMenu):
@@ -61,8 +65,9 @@ class PickTimeDialog(QDialog):
         self.edit.setCalendarPopup(True)
         self.edit.setMinimumDateTime(QDateTime.currentDateTime())
         self.edit.setDisplayFormat("ddd d MMM yyyy  HH:mm")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

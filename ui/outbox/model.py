@@ -36,9 +36,15 @@ STATE_COLOURS = {
     OutboxState.SENT: "#2f8a4c",
 }
 #: Items that need the person come first, then those on their way, then the finished.
-ORDER = {OutboxState.HELD: 0, OutboxState.FAILED: 0, OutboxState.UNKNOWN: 1,
-         OutboxState.SENDING: 1, OutboxState.QUEUED: 1, OutboxState.SENT: 2,
-         OutboxState.CANCELLED: 2}
+ORDER = {
+    OutboxState.HELD: 0,
+    OutboxState.FAILED: 0,
+    OutboxState.UNKNOWN: 1,
+    OutboxState.SENDING: 1,
+    OutboxState.QUEUED: 1,
+    OutboxState.SENT: 2,
+    OutboxState.CANCELLED: 2,
+}
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
@@ -46,8 +52,12 @@ ROOT = QModelIndex()
 
 def what(item: dict) -> str:
     text = " ".join((item.get("title") or item.get("body") or "").split())
-    kind = {OutboxKind.REPLY: "Reply", OutboxKind.PUBLISH: "Post", OutboxKind.EDIT: "Edit",
-            OutboxKind.DELETE: "Delete"}[OutboxKind(item["kind"])]
+    kind = {
+        OutboxKind.REPLY: "Reply",
+        OutboxKind.PUBLISH: "Post",
+        OutboxKind.EDIT: "Edit",
+        OutboxKind.DELETE: "Delete",
+    }[OutboxKind(item["kind"])]
     return f"{kind}: {text[:80]}" if text else kind
 
 
@@ -117,8 +127,9 @@ class OutboxModel(QAbstractTableModel):
         self._shown += more
         self.endInsertRows()
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
@@ -130,9 +141,14 @@ class OutboxModel(QAbstractTableModel):
         state = OutboxState(item["state"])
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (STATE_LABELS[state], what(item), recipient(item),
-                    item.get("account_name") or item["account_id"], str(item["attempts"]),
-                    reason.headline)[column]
+            return (
+                STATE_LABELS[state],
+                what(item),
+                recipient(item),
+                item.get("account_name") or item["account_id"],
+                str(item["attempts"]),
+                reason.headline,
+            )[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return reason.text if column == WHY else item.get("body") if column == 1 else None
         if role == Qt.ItemDataRole.ForegroundRole and column == 0 and state in STATE_COLOURS:

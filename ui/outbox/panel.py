@@ -49,7 +49,7 @@ class OutboxPanel(QWidget):
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._core = core
-        self._editing: int | None = None       # id of the item whose text is being edited
+        self._editing: int | None = None  # id of the item whose text is being edited
         self.model = OutboxModel(self)
 
         self.summary = QLabel(objectName="hint")
@@ -63,8 +63,11 @@ class OutboxPanel(QWidget):
 
         self._list_pages = QStackedWidget()
         self._list_pages.addWidget(self._build_table())
-        empty = QLabel("Nothing is waiting to go out. Replies and posts you queue wait here, "
-                       "even offline, until they are sent.", objectName="hint")
+        empty = QLabel(
+            "Nothing is waiting to go out. Replies and posts you queue wait here, "
+            "even offline, until they are sent.",
+            objectName="hint",
+        )
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty.setWordWrap(True)
         self._list_pages.addWidget(empty)
@@ -122,20 +125,20 @@ class OutboxPanel(QWidget):
         self.body = QPlainTextEdit(readOnly=True)
         self.body.setAccessibleName("Text")
         self.body.setTabChangesFocus(True)
-        registry.bind(self.body, "outbox.save_edit", self.save_edit,
-                      Qt.ShortcutContext.WidgetShortcut)
-        registry.bind(self.body, "outbox.discard_edit", self.discard_edit,
-                      Qt.ShortcutContext.WidgetShortcut)
+        registry.bind(
+            self.body, "outbox.save_edit", self.save_edit, Qt.ShortcutContext.WidgetShortcut
+        )
+        registry.bind(
+            self.body, "outbox.discard_edit", self.discard_edit, Qt.ShortcutContext.WidgetShortcut
+        )
 
         self.retry_button = self._button("Retry", "outbox.retry", self.retry_selected)
         self.edit_button = self._button("Edit", "outbox.edit", self.edit_selected)
         self.save_button = self._button("Save text", "outbox.save_edit", self.save_edit)
-        self.discard_button = self._button("Discard edit", "outbox.discard_edit",
-                                           self.discard_edit)
+        self.discard_button = self._button("Discard edit", "outbox.discard_edit", self.discard_edit)
         self.cancel_button = self._button("Cancel it", "outbox.cancel", self.cancel_selected)
         buttons = QHBoxLayout()
-        for button in (self.retry_button, self.edit_button, self.save_button,
-                       self.discard_button):
+        for button in (self.retry_button, self.edit_button, self.save_button, self.discard_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -167,16 +170,25 @@ class OutboxPanel(QWidget):
         self._detail.setVisible(bool(items))
         needs_you = sum(self.model.reason(r).needs_you for r in range(len(items)))
         waiting = sum(i["state"] in ("queued", "sending", "unknown") for i in items)
-        self.summary.setText(" · ".join(part for part in (
-            f"{needs_you} need{'s' * (needs_you == 1)} you" if needs_you else "",
-            f"{waiting} on the way" if waiting else "") if part))
+        self.summary.setText(
+            " · ".join(
+                part
+                for part in (
+                    f"{needs_you} need{'s' * (needs_you == 1)} you" if needs_you else "",
+                    f"{waiting} on the way" if waiting else "",
+                )
+                if part
+            )
+        )
         again = self.model.row_of(selected["id"]) if selected else None
         if again is None and items:
             again = min(max(row, 0), self.model.rowCount() - 1)
         if again is not None:
             self.table.selectionModel().setCurrentIndex(
-                self.model.index(again, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
+                self.model.index(again, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
 
     def _selected(self) -> dict | None:
         index = self.table.currentIndex()
@@ -186,7 +198,7 @@ class OutboxPanel(QWidget):
         item = self._selected()
         if self._editing is not None and (item is None or item["id"] == self._editing):
             if item is not None:
-                self._show_buttons(item)      # a refresh: keep the text being edited
+                self._show_buttons(item)  # a refresh: keep the text being edited
             return
         self._editing = None
         self.body.setReadOnly(True)
@@ -197,8 +209,9 @@ class OutboxPanel(QWidget):
             reason = self.model.reason(self.table.currentIndex().row())
             colour = "#c8442d" if reason.needs_you else "palette(text)"
             self.reason.setStyleSheet(f"color:{colour}")
-            self.reason.setText(f"<b>{html.escape(reason.headline)}</b> "
-                                f"{html.escape(reason.advice)}")
+            self.reason.setText(
+                f"<b>{html.escape(reason.headline)}</b> {html.escape(reason.advice)}"
+            )
             self.body.setPlainText(item["body"] or "")
         self._show_buttons(item)
 
@@ -234,8 +247,11 @@ class OutboxPanel(QWidget):
     def save_edit(self) -> None:
         if self._editing is not None:
             item_id, body = self._editing, self.body.toPlainText()
-            run(self, self._core.outbox_action("edit", item_id, body),
-                on_done=lambda _: self._stop_editing())
+            run(
+                self,
+                self._core.outbox_action("edit", item_id, body),
+                on_done=lambda _: self._stop_editing(),
+            )
 
     def discard_edit(self) -> None:
         self._stop_editing()
@@ -252,13 +268,18 @@ class OutboxPanel(QWidget):
         item = self._selected()
         if item is None or item["state"] not in EDITABLE or self._editing is not None:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "Cancel it?",
-                          f"Cancel {describe(item)}? It will not be sent.", parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Cancel it?",
+            f"Cancel {describe(item)}? It will not be sent.",
+            parent=self,
+        )
         keep = box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
         drop = box.addButton("Cancel it", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
-        box.finished.connect(lambda _: box.clickedButton() is drop
-                             and self._act("cancel", item["id"]))
+        box.finished.connect(
+            lambda _: box.clickedButton() is drop and self._act("cancel", item["id"])
+        )
         box.finished.connect(box.deleteLater)
         box.open()

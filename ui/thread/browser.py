@@ -31,18 +31,28 @@ def confirm_and_open(parent: QWidget, url: QUrl) -> QMessageBox:
     """Show where the link really goes; open it in the system browser if the person agrees."""
     target = url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
     if not is_openable_link(target):
-        box = QMessageBox(QMessageBox.Icon.Information, "Link not opened",
-                          "Fireside only opens web and e-mail links. This one points to:",
-                          QMessageBox.StandardButton.Ok, parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Link not opened",
+            "Fireside only opens web and e-mail links. This one points to:",
+            QMessageBox.StandardButton.Ok,
+            parent,
+        )
         box.setInformativeText(target)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box
     host = url.host(QUrl.ComponentFormattingOption.FullyEncoded) or url.path()
-    box = QMessageBox(QMessageBox.Icon.Question, "Open link?",
-                      f"This link goes to {host}. Open it in your browser?",
-                      QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Open link?",
+        f"This link goes to {host}. Open it in your browser?",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
     box.setInformativeText(target)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 

@@ -10,7 +10,7 @@ import html
 
 from PySide6.QtGui import QColor, QPalette
 
-from app.text.sanitize import sanitize_html
+from app.text.sanitize import comment_for_display, display_text
 from ui.inbox import timefmt
 from ui.theme import mix
 
@@ -43,21 +43,27 @@ class ThreadRenderer:
         parts.append(self._card(comment, self.focus))
         if replies:
             count = len(replies)
-            parts.append(f"<p style='color:{self.dim}; margin:14px 0 0 0'>"
-                         f"{count} repl{'y' if count == 1 else 'ies'}</p>")
+            parts.append(
+                f"<p style='color:{self.dim}; margin:14px 0 0 0'>"
+                f"{count} repl{'y' if count == 1 else 'ies'}</p>"
+            )
             parts += [self._card(reply, self.card, indent=24) for reply in replies]
         return "".join(parts)
 
     def _post(self, comment: dict) -> str:
-        excerpt = html.escape(_excerpt(comment.get("post_body") or ""))
-        return (f"<p style='color:{self.dim}; margin:0'>On your post</p>"
-                f"<h3 style='margin:2px 0 4px 0'>{html.escape(comment['post_title'] or '')}</h3>"
-                f"<p style='color:{self.dim}; margin:0 0 6px 0'>{excerpt}</p>")
+        excerpt = html.escape(display_text(_excerpt(comment.get("post_body") or ""), 400))
+        title = html.escape(display_text(comment["post_title"] or ""))
+        return (
+            f"<p style='color:{self.dim}; margin:0'>On your post</p>"
+            f"<h3 style='margin:2px 0 4px 0'>{title}</h3>"
+            f"<p style='color:{self.dim}; margin:0 0 6px 0'>{excerpt}</p>"
+        )
 
     def _card(self, row: dict, background: str, indent: int = 0) -> str:
-        name = "You" if row.get("is_mine") else row["author_name"]
-        about = " · ".join(p for p in (row.get("author_title"), row.get("author_department"))
-                           if p)
+        name = "You" if row.get("is_mine") else display_text(row["author_name"])
+        about = " · ".join(
+            display_text(p) for p in (row.get("author_title"), row.get("author_department")) if p
+        )
         when = timefmt.exact(row["created_at"])
         edited = " · edited" if row.get("edited_at") else ""
         return (
@@ -66,4 +72,5 @@ class ThreadRenderer:
             f"<tr><td><p style='margin:0 0 4px 0'><b>{html.escape(name)}</b>"
             f"<span style='color:{self.dim}'>&nbsp;&nbsp;{html.escape(about)}"
             f"&nbsp;&nbsp;·&nbsp;&nbsp;{html.escape(when)}{edited}</span></p>"
-            f"{sanitize_html(row.get('body_html') or '')}</td></tr></table>")
+            f"{comment_for_display(row.get('body_html') or '')}</td></tr></table>"
+        )
