@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 import qasync
 import shiboken6
+from heartbeat import Heartbeat
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -157,3 +158,12 @@ def window(synced_core: Core, bridge: CoreBridge, qtbot) -> Iterator[MainWindow]
     qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks()), timeout=5000)
     made.close()
     dispose(made)
+
+
+@pytest.fixture
+def heartbeat(qloop) -> Iterator[Heartbeat]:
+    """A heartbeat (see heartbeat.py) deleted here, on the main thread, even on failure."""
+    beat = Heartbeat()
+    yield beat
+    beat.timer.stop()
+    shiboken6.delete(beat)

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import shiboken6
-from PySide6.QtCore import QObject, QTimer
+from heartbeat import MAX_STALL_MS
 from reliability.fault_scenarios import DEADLINE_S, READ_TIMEOUT_S, SCENARIOS, Watch
 from reliability.tcp_proxy import FaultProxy
 
@@ -40,67 +38,8 @@ from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.ui
 
-#: A frame is 16 ms; the bound leaves room for a loaded two-core CI machine, where the
-#: proxy, the sandbox server, the database threads and the event loop share the GIL.
-MAX_STALL_MS = 50
 FAST = Backoff(base=0.002, cap=0.01, max_attempts=4, max_wait=0.5)
 TEMPLATE = "Thank you, {first_name}. We will come back to this on Friday."
-
-
-class Heartbeat(QObject):
-    """Owns its timer (a Qt child), so deleting the heartbeat deletes the timer too.
-
-    A stall is the gap between two ticks, minus the time the loop's thread was ready to
-    run but waiting for a CPU (Linux: /proc/.../schedstat). On a loaded two-core machine
-    the OS runs other processes for tens of milliseconds; that is not the app holding
-    its loop. Blocking waits, work, and waiting for the GIL held by the app's own threads
-    all still count. The plain wall-clock gap is kept and printed as well.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.ticks = 0
-        self.restart()
-        self.timer = QTimer(self, interval=2)
-        self.timer.timeout.connect(self.tick)
-
-    def tick(self) -> None:
-        now, queued = time.perf_counter(), _runqueue_wait()
-        gap, starved = now - self.last, queued - self.last_queued
-        self.worst_wall = max(self.worst_wall, gap)
-        self.worst = max(self.worst, gap - starved)
-        self.phase_worst = max(self.phase_worst, gap - starved)
-        self.last, self.last_queued = now, queued
-        self.ticks += 1
-
-    def restart(self) -> None:
-        self.last, self.last_queued = time.perf_counter(), _runqueue_wait()
-        self.worst = self.worst_wall = self.phase_worst = 0.0
-
-    def phase(self) -> float:
-        """The longest stall since the previous call, in ms; starts a new phase."""
-        worst, self.phase_worst = self.phase_worst, 0.0
-        return worst * 1000
-
-
-_SCHEDSTAT = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
-
-
-def _runqueue_wait() -> float:
-    """Seconds the main thread spent runnable but not running; 0 where not measurable."""
-    try:
-        return int(_SCHEDSTAT.read_text().split()[1]) / 1e9
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
-@pytest.fixture
-def heartbeat(qloop) -> Iterator[Heartbeat]:
-    """A heartbeat deleted here, on the main thread, even when the test fails."""
-    beat = Heartbeat()
-    yield beat
-    beat.timer.stop()
-    shiboken6.delete(beat)
 
 
 @pytest.fixture

@@ -13,17 +13,15 @@ confirmation before it opens; only http(s) and mailto ever reach QDesktopService
 from __future__ import annotations
 
 import threading
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import shiboken6
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -442,39 +440,6 @@ BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 def test_bidi_overrides_do_not_reach_the_screen(pane, hostile_thread, qtbot):
     show(pane, qtbot, hostile_thread["comment"], "COMMENT-MARK")
     assert not set(BIDI) & set(pane.browser.toPlainText())
-
-
-class Heartbeat(QObject):
-    """The longest gap between ticks of a 2 ms timer: how long the event loop stood still."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.last = time.perf_counter()
-        self.worst = 0.0
-        self.timer = QTimer(self, interval=2)
-        self.timer.timeout.connect(self.tick)
-
-    def tick(self) -> None:
-        now = time.perf_counter()
-        self.worst = max(self.worst, now - self.last)
-        self.last = now
-
-    def measure(self, qtbot, action: Callable[[], None]) -> float:
-        self.timer.start()
-        qtbot.wait(20)
-        self.worst = 0.0
-        action()
-        self.tick()  # a stall at the very end counts too
-        self.timer.stop()
-        return self.worst
-
-
-@pytest.fixture
-def heartbeat(qloop) -> Iterator[Heartbeat]:
-    beat = Heartbeat()
-    yield beat
-    beat.timer.stop()
-    shiboken6.delete(beat)
 
 
 MEGABYTE_OF_WORDS = "<p>" + "Why is the plan late again? " * 37_450 + "END-MARK</p>"

@@ -6,12 +6,11 @@ the longest gap between its ticks; the measured value is printed."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QObject, QTimer
+from heartbeat import MAX_STALL_MS
 
 from app.core import Core
 from app.domain import InboxView
@@ -20,41 +19,6 @@ from ui.bridge import CoreBridge
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.ui
-
-#: A frame is 16 ms; the bound leaves room for a loaded two-core CI machine, where the
-#: database threads and the event loop share the GIL.
-MAX_STALL_MS = 50
-
-
-class Heartbeat(QObject):
-    """Owns its timer (a Qt child), so deleting the heartbeat deletes the timer too."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.last = time.perf_counter()
-        self.worst = 0.0
-        self.ticks = 0
-        self.timer = QTimer(self, interval=2)
-        self.timer.timeout.connect(self.tick)
-
-    def tick(self) -> None:
-        now = time.perf_counter()
-        self.worst = max(self.worst, now - self.last)
-        self.last = now
-        self.ticks += 1
-
-    def restart(self) -> None:
-        self.last = time.perf_counter()
-        self.worst = 0.0
-
-
-@pytest.fixture
-def heartbeat(qloop) -> Iterator[Heartbeat]:
-    """A heartbeat deleted here, on the main thread, even when the test fails."""
-    beat = Heartbeat()
-    yield beat
-    beat.timer.stop()
-    shiboken6.delete(beat)
 
 
 @pytest.fixture
@@ -88,8 +52,5 @@ def test_a_full_sync_with_the_window_shown_never_stalls_the_loop(
 
     assert reports[0].error is None and reports[0].fetched > 2000
     assert window.inbox.current_id() == window.inbox.model.row_id(0)
-    print(
-        f"longest event-loop stall with the window shown during a full sync: "
-        f"{beat.worst * 1000:.1f} ms over {beat.ticks} ticks"
-    )
+    print(beat.report("with the window shown during a full sync"))
     assert beat.worst * 1000 < MAX_STALL_MS
