@@ -161,6 +161,27 @@ def window(synced_core: Core, bridge: CoreBridge, qtbot) -> Iterator[MainWindow]
 
 
 @pytest.fixture
+def open_window(qtbot, settle) -> Iterator[Callable[[Core], MainWindow]]:
+    """``open_window(core)``: a main window over ``core``, shown, its first reads done;
+    settled and deleted (with its bridge) at teardown, before the core closes."""
+    opened: list[tuple[MainWindow, CoreBridge]] = []
+
+    def open_(core: Core) -> MainWindow:
+        bridge = CoreBridge(core.events)
+        made = MainWindow(core, bridge)
+        made.show()
+        qtbot.waitExposed(made)
+        qtbot.waitUntil(lambda: InboxView.NEEDS_REPLY in made.sidebar.counts)
+        opened.append((made, bridge))
+        return made
+
+    yield open_
+    for made, bridge in opened:
+        settle(made)
+        shiboken6.delete(bridge)
+
+
+@pytest.fixture
 def heartbeat(qloop) -> Iterator[Heartbeat]:
     """A heartbeat (see heartbeat.py) deleted here, on the main thread, even on failure."""
     beat = Heartbeat()

@@ -20,20 +20,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-import shiboken6
 from heartbeat import MAX_STALL_MS
 from reliability.fault_scenarios import DEADLINE_S, READ_TIMEOUT_S, SCENARIOS, Watch
 from reliability.tcp_proxy import FaultProxy
 
 from app.config import database_path
 from app.core import SANDBOX_ACCOUNT_ID, Core
-from app.domain import InboxView
 from app.events import Events
 from app.networks.sandbox import SandboxNetwork
 from app.sandbox import SandboxServer
 from app.store import Store, outbox
 from app.sync import Backoff, SyncEngine
-from ui.bridge import CoreBridge
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.ui
@@ -67,15 +64,8 @@ def faulty_core(
 
 
 @pytest.fixture
-def shown_window(faulty_core: Core, qtbot, settle) -> Iterator[MainWindow]:
-    bridge = CoreBridge(faulty_core.events)
-    made = MainWindow(faulty_core, bridge)
-    made.show()
-    qtbot.waitExposed(made)
-    qtbot.waitUntil(lambda: InboxView.NEEDS_REPLY in made.sidebar.counts)
-    yield made
-    settle(made)
-    shiboken6.delete(bridge)
+def shown_window(faulty_core: Core, open_window) -> MainWindow:
+    return open_window(faulty_core)
 
 
 def open_comment_ids(store: Store, count: int) -> list[int]:

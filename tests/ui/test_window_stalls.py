@@ -6,32 +6,22 @@ the longest gap between its ticks; the measured value is printed."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
-import shiboken6
 from heartbeat import MAX_STALL_MS
 
 from app.core import Core
 from app.domain import InboxView
 from app.store import comments
-from ui.bridge import CoreBridge
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.ui
 
 
 @pytest.fixture
-def shown_window(core: Core, qtbot, settle) -> Iterator[MainWindow]:
+def shown_window(core: Core, open_window) -> MainWindow:
     """The main window over the empty (unsynced) inbox, shown, and its first reads done."""
-    bridge = CoreBridge(core.events)
-    made = MainWindow(core, bridge)
-    made.show()
-    qtbot.waitExposed(made)
-    qtbot.waitUntil(lambda: InboxView.NEEDS_REPLY in made.sidebar.counts)
-    yield made
-    settle(made)
-    shiboken6.delete(bridge)
+    return open_window(core)
 
 
 def test_a_full_sync_with_the_window_shown_never_stalls_the_loop(
