@@ -17,7 +17,8 @@ from app.config import database_path, sandbox_state_dir
 from app.domain import Account, Capabilities, DraftState, InboxView, OutboxKind, TriageState
 from app.errors import UserError
 from app.networks.base import Network
-from app.networks.registry import build_network, make_client
+from app.networks.connection import make_client
+from app.networks.registry import build_network
 from app.sandbox.server import SandboxServer
 from app.store import Store, comments, drafts, outbox, search, triage
 from app.store import accounts as accounts_repo

@@ -93,6 +93,33 @@ class Capabilities:
     can_edit: bool = True
     can_delete: bool = True
     has_titles: bool = False
+    #: Remote states a published draft can be sent in (PublishOptions.status). "publish"
+    #: is live now; WordPress also keeps "draft", "pending" (for review) and "future"
+    #: (scheduled by the site itself, at PublishOptions.publish_at).
+    publish_statuses: tuple[str, ...] = ("publish",)
+    #: What the network calls the place a post goes ("Channel", "Site"...), for the editor.
+    target_noun: str = "Account"
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    """How to publish: ``status`` is one of the network's ``publish_statuses``;
+    ``publish_at`` (ISO 8601 UTC) is required for "future" and ignored otherwise."""
+
+    status: str = "publish"
+    publish_at: str | None = None
+
+    def to_json(self) -> dict:
+        return {"status": self.status, "publish_at": self.publish_at}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> PublishOptions:
+        data = data or {}
+        return cls(status=data.get("status") or "publish", publish_at=data.get("publish_at"))
+
+
+#: Publish live, now: what a network without remote drafts or schedules always does.
+PUBLISH_NOW = PublishOptions()
 
 
 @dataclass(frozen=True)
@@ -104,6 +131,9 @@ class Account:
     username: str = ""
     last_sync_at: str | None = None
     last_sync_error: str | None = None
+    #: Network-specific, non-secret settings (Matrix device id and room, WordPress user
+    #: id, policy origin...). Secrets live only in the OS keyring (app/secrets.py).
+    settings: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -155,3 +185,7 @@ class CommentPage:
     next_cursor: str | None
     has_more: bool
     errors: list[str] = field(default_factory=list)
+    #: Posts whose every live comment is in ``comments`` (a full re-scan of them): the
+    #: store marks any other comment it holds on these posts as deleted. For networks
+    #: that report neither edits nor deletions incrementally (WordPress).
+    complete_for_posts: tuple[str, ...] = ()

@@ -9,11 +9,14 @@
     │   └── StoreReadOnly          the data dir or database cannot be written
     ├── NetworkError               talking to a network failed
     │   ├── OfflineError           the request never left (DNS, connect refused...)
+    │   │   └── TlsError           the server's certificate is not trusted
     │   ├── OutcomeUnknown         the request may have been applied (timeout, reset, 5xx)
     │   ├── RateLimited            429; carries retry_after seconds
     │   ├── AuthError              token missing, expired or revoked
     │   ├── NotFound               the remote object does not exist (any more)
     │   ├── Rejected               the network refused the request for good (4xx)
+    │   │   └── PermissionDenied   the account lacks a permission (403)
+    │   ├── WrongService           the address answers, but is not that kind of network
     │   └── BadResponse            the body was malformed or truncated
     ├── SecretStoreError           no usable OS keyring
     └── UserError                  bad input from the user (CLI flags, template...)
@@ -66,6 +69,12 @@ class OfflineError(NetworkError):
     """The request provably never reached the server (no route, refused, DNS)."""
 
 
+class TlsError(OfflineError):
+    """The TLS handshake failed (certificate not trusted, wrong host): nothing was sent."""
+
+    retryable = False
+
+
 class OutcomeUnknown(NetworkError):
     """The request left but we cannot know whether the server applied it."""
 
@@ -92,6 +101,16 @@ class NotFound(NetworkError):
 
 class Rejected(NetworkError):
     """The network refused the request and repeating it will not help."""
+
+    retryable = False
+
+
+class PermissionDenied(Rejected):
+    """The credentials work but lack a permission this action needs (HTTP 403)."""
+
+
+class WrongService(NetworkError):
+    """The address answers, but it is not the kind of server the account says it is."""
 
     retryable = False
 

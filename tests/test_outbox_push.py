@@ -22,6 +22,7 @@ from app.domain import (
     OutboxKind,
     OutboxState,
     Person,
+    PublishOptions,
     RemoteComment,
     RemotePost,
 )
@@ -86,6 +87,7 @@ class FakeNetwork:
     def __init__(self) -> None:
         self.comments: dict[str, RemoteComment] = {"c1": comment("c1"), "c2": comment("c2")}
         self.posts: dict[str, RemotePost] = {}
+        self.publish_options: list[PublishOptions] = []
         self.writes: dict[str, str] = {}  # idempotency key -> remote id
         self.calls: list[tuple[str, tuple]] = []
         self.times: list[float] = []  # time.monotonic() of each call
@@ -163,7 +165,11 @@ class FakeNetwork:
         remote_id = await self._write("reply", (comment_remote_id, body, key), key, apply)
         return self.comments[remote_id]
 
-    async def publish(self, title: str, body: str, text_format: str, key: str) -> RemotePost:
+    async def publish(
+        self, title: str, body: str, text_format: str, key: str, options: PublishOptions
+    ) -> RemotePost:
+        self.publish_options.append(options)
+
         def apply() -> str:
             remote_id = f"post{len(self.posts) + 1}"
             self.posts[remote_id] = RemotePost(
@@ -575,6 +581,20 @@ async def test_draft_is_published_when_every_target_is_sent(store, hub, net):
     assert store.run_sync(drafts.get, draft_id)["state"] == "published"
     assert len(net.posts) == len(other.posts) == 1
     assert await promote_due(store, hub) == []
+
+
+async def test_publish_goes_out_with_the_status_and_date_it_was_queued_with(store, hub, net):
+    engine = SyncEngine(store, hub, {"acct": net}, {}, backoff=FAST)
+    scheduled = PublishOptions("future", "2030-01-02T09:00:00Z")
+    store.run_sync(
+        lambda db: outbox.enqueue(
+            db, OutboxKind.PUBLISH, "acct", "Body", title="T", options=scheduled
+        )
+    )
+    store.run_sync(lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, "acct", "Body 2", title="T2"))
+
+    assert (await engine.push("acct"))["sent"] == 2
+    assert net.publish_options == [scheduled, PublishOptions("publish", None)]
 
 
 async def test_scheduler_leaves_future_drafts_and_skips_unknown_targets(store, hub):

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from app.domain import Capabilities, CommentPage, Person, RemoteComment, RemotePost
+from app.domain import (
+    PUBLISH_NOW,
+    Capabilities,
+    CommentPage,
+    Person,
+    PublishOptions,
+    RemoteComment,
+    RemotePost,
+)
 
 
 class Network(Protocol):
@@ -34,8 +42,16 @@ class Network(Protocol):
     async def list_replies(self, comment_remote_id: str) -> list[RemoteComment]:
         """Direct replies to a comment (used to see whether it was answered meanwhile)."""
 
-    async def publish(self, title: str, body: str, text_format: str, key: str) -> RemotePost:
-        """Publish a post. ``key`` is the outbox item's idempotency key."""
+    async def publish(
+        self,
+        title: str,
+        body: str,
+        text_format: str,
+        key: str,
+        options: PublishOptions = PUBLISH_NOW,
+    ) -> RemotePost:
+        """Publish a post. ``key`` is the outbox item's idempotency key; ``options.status``
+        is one of ``capabilities.publish_statuses``."""
 
     async def reply(
         self, post_remote_id: str, comment_remote_id: str, body: str, text_format: str, key: str

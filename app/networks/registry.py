@@ -1,6 +1,16 @@
-"""Builds the right connector for an account. One httpx.AsyncClient per account, injected."""
+"""The networks Fireside can connect to, and how to build a connector for an account.
+
+Each real network's module exports a ``KIND`` (:class:`NetworkKind`): what the Accounts
+dialog asks for, how signing in turns a password into a secret for the keyring, and how
+to build the connector. The built-in sandbox is not in ``KINDS``: it is never added by
+hand, the app runs it when there are no accounts.
+"""
 
 from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -9,22 +19,59 @@ from app.errors import UserError
 from app.networks.base import Network
 from app.networks.sandbox import SandboxNetwork
 
-#: Timeouts for every network call: connecting is quick or offline; reads may be slow.
-#: httpx's read timeout restarts with every byte, so connectors also bound each request as
-#: a whole and cap the size of an answer (``SandboxNetwork(deadline=, max_response_bytes=)``).
-TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+
+@dataclass(frozen=True)
+class SignIn:
+    """What signing in produced: ``secret`` goes to the OS keyring and nowhere else;
+    ``settings`` (never a secret) is stored with the account."""
+
+    secret: str
+    username: str
+    display_name: str
+    settings: dict = field(default_factory=dict)
 
 
-def make_client() -> httpx.AsyncClient:
-    """An HTTP client with no hidden retries (httpx never retries a request by itself)."""
-    return httpx.AsyncClient(
-        timeout=TIMEOUT, follow_redirects=False, headers={"User-Agent": "Fireside"}
-    )
+@dataclass(frozen=True)
+class ExtraField:
+    """A network-specific, non-secret field of the Accounts dialog (Matrix room...)."""
+
+    key: str
+    label: str
+    placeholder: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class NetworkKind:
+    id: str  # "wordpress"
+    display_name: str  # "WordPress"
+    url_label: str  # "Site address"
+    url_placeholder: str  # "https://blog.example.com"
+    username_label: str
+    password_label: str  # "Application password"
+    help: str  # one sentence: where the user gets these credentials
+    #: sign_in(client, base_url, username, password, extra) -> SignIn; raises app.errors
+    #: (OfflineError, TlsError, WrongService, AuthError, PermissionDenied...).
+    sign_in: Callable[[httpx.AsyncClient, str, str, str, dict], Awaitable[SignIn]]
+    #: build(account, secret, client) -> the connector
+    build: Callable[[Account, str, httpx.AsyncClient], Network]
+    extra_fields: tuple[ExtraField, ...] = ()
+
+
+#: network id -> module exporting its KIND, imported on first use.
+_MODULES = {"wordpress": "app.networks.wordpress", "matrix": "app.networks.matrix"}
+KINDS = tuple(_MODULES)
+
+
+def kind(network: str) -> NetworkKind:
+    """The NetworkKind of a real network; UserError for one Fireside does not know."""
+    module = _MODULES.get(network)
+    if module is None:
+        raise UserError(f"Fireside does not know the network {network!r}.")
+    return importlib.import_module(module).KIND
 
 
 def build_network(account: Account, secret: str, client: httpx.AsyncClient) -> Network:
     if account.network == "sandbox":
         return SandboxNetwork(client, account.base_url, secret)
-    raise UserError(
-        f"Fireside does not know the network {account.network!r} of account {account.name!r}."
-    )
+    return kind(account.network).build(account, secret, client)

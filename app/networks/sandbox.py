@@ -1,35 +1,8 @@
 """Connector for the built-in sandbox network (app/sandbox, API in app/sandbox/API.md).
 
-Failures map onto ``app.errors`` like this:
-
-=====================================================  ==================================
-what happened                                          raised
-=====================================================  ==================================
-ConnectError / ConnectTimeout / PoolTimeout            OfflineError (request never left)
-timeout, reset or protocol error after sending, write  OutcomeUnknown
-the same on a read                                     NetworkError (retryable)
-no complete answer within ``deadline`` seconds         the same as a timeout
-5xx on a write / on a read                             OutcomeUnknown / NetworkError
-429                                                    RateLimited(retry_after or None)
-401                                                    AuthError
-404                                                    NotFound
-other 4xx                                              Rejected (the server's message)
-2xx with invalid JSON, a truncated body, a body over   BadResponse
-``max_response_bytes``, or a body of the wrong shape
-=====================================================  ==================================
-
-A 2xx status means the server applied the request, so a write answered with an unreadable
-body raises BadResponse, not OutcomeUnknown: it did land, and repeating it with the same
-key replays the stored answer. Writes are never retried here; every write carries the
-outbox's key as ``Idempotency-Key``.
-
-Two bounds keep a broken or hostile server from holding a sync. ``deadline`` covers a whole
-request, from sending to the last byte of the answer: httpx's read timeout starts again
-with every byte, so a server that drips one byte a second would otherwise never time out.
-``max_response_bytes`` caps a body: it is read in pieces and refused as soon as it grows
-past the cap (or announces a bigger Content-Length), never buffered whole. Each failure's
-message names what happened ("timed out", "connection reset", "response too large",
-"rate limited", "server error"), and that text reaches the sync report and the outbox.
+Requests and their failures go through ``app.networks.http.HttpTransport`` (see its table).
+Writes are never retried here; every write carries the outbox's key as
+``Idempotency-Key``, so repeating it with the same key replays the stored answer.
 
 Cursor encoding for ``pull_comments``: ``None`` (pull everything), ``"<since>"`` (the
 server's change cursor, digits) or ``"<since>|<page_token>"`` while a pull is part-way
@@ -38,62 +11,42 @@ through its pages. The engine stores whatever ``next_cursor`` says and passes it
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import email.utils
-import json
 import logging
-import math
 import reprlib
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from app.domain import Capabilities, CommentPage, Person, RemoteComment, RemotePost
-from app.errors import (
-    AuthError,
-    BadResponse,
-    NetworkError,
-    NotFound,
-    OfflineError,
-    OutcomeUnknown,
-    RateLimited,
-    Rejected,
+from app.domain import (
+    PUBLISH_NOW,
+    Capabilities,
+    CommentPage,
+    Person,
+    PublishOptions,
+    RemoteComment,
+    RemotePost,
 )
+from app.errors import BadResponse, NotFound
+from app.networks.http import (
+    MAX_RESPONSE_BYTES,
+    REQUEST_DEADLINE_S,
+    HttpTransport,
+    Malformed,
+)
+from app.networks.http import field as _field
 from app.sandbox.wire import POST_MAX_CHARS, REPLY_MAX_CHARS, REQUESTS_PER_MINUTE
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
-#: The longest one request may take, from sending it to the last byte of its answer.
-REQUEST_DEADLINE_S = 30.0
-#: The largest answer Fireside reads. A full page of 200 comments is well under 1 MB.
-MAX_RESPONSE_BYTES = 8 * 1024 * 1024
-#: The longest Retry-After Fireside believes; a bigger one is read as this.
-RETRY_AFTER_MAX_S = 24 * 3600.0
 _MAX_PAGES = 10_000  # a bound on "all pages" loops, far above any real listing
 _KINDS = {"post": "/posts", "comment": "/comments"}
 
 
-class _Malformed(ValueError):
-    """One object in a response does not have the shape the API documents."""
-
-
-def _field(obj: dict, name: str, kind: type | tuple[type, ...] = str, optional: bool = False):
-    value = obj.get(name)
-    if value is None and optional:
-        return None
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise _Malformed(f"field {name!r} is {reprlib.repr(value)}")
-    return value
-
-
 def parse_person(obj: Any) -> Person:
     if not isinstance(obj, dict):
-        raise _Malformed(f"person is {reprlib.repr(obj)}")
+        raise Malformed(f"person is {reprlib.repr(obj)}")
     return Person(
         remote_id=_field(obj, "id"),
         name=_field(obj, "name"),
@@ -105,7 +58,7 @@ def parse_person(obj: Any) -> Person:
 
 def parse_post(obj: Any) -> RemotePost:
     if not isinstance(obj, dict):
-        raise _Malformed(f"post is {reprlib.repr(obj)}")
+        raise Malformed(f"post is {reprlib.repr(obj)}")
     return RemotePost(
         remote_id=_field(obj, "id"),
         title=_field(obj, "title"),
@@ -119,7 +72,7 @@ def parse_post(obj: Any) -> RemotePost:
 
 def parse_comment(obj: Any, my_id: str) -> RemoteComment:
     if not isinstance(obj, dict):
-        raise _Malformed(f"comment is {reprlib.repr(obj)}")
+        raise Malformed(f"comment is {reprlib.repr(obj)}")
     author = parse_person(obj.get("author"))
     return RemoteComment(
         remote_id=_field(obj, "id"),
@@ -148,75 +101,8 @@ def decode_cursor(cursor: str | None) -> tuple[str | None, str | None]:
     return since or None, page_token or None
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    """Retry-After in seconds (delay-seconds or an HTTP date), capped; None when absent or
-    unreadable ("inf", "nan", negative, garbage), so the caller backs off by itself."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = max(0.0, (when - datetime.now(UTC)).total_seconds())
-    if not math.isfinite(seconds) or seconds < 0:
-        return None
-    return min(seconds, RETRY_AFTER_MAX_S)
-
-
-def _failure(exc: Exception) -> str:
-    """What went wrong on the wire, in the words the user sees first."""
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out ({type(exc).__name__})"
-    cause: BaseException | None = exc
-    while cause is not None:  # httpx wraps httpcore, which wraps anyio, which wraps OSError
-        if isinstance(cause, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
-            return "connection reset"
-        cause = cause.__cause__ or cause.__context__
-    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return f"connection closed before the answer was complete ({detail})"
-    return f"connection failed ({detail})"
-
-
-async def _abandon(response: httpx.Response, body: AsyncIterator[bytes]) -> None:
-    """Stop reading a body half-way without leaving httpx's stream generators suspended.
-
-    Closing the response drops the connection; the generators under ``body`` are still
-    paused mid-body, and an event loop without async-generator hooks (qasync installs
-    none) would finalise them in the garbage collector, outside any task, where they
-    fail. Pulling once more lets them see the closed connection and end normally.
-    """
-    await response.aclose()
-    with contextlib.suppress(httpx.HTTPError, httpx.StreamError, StopAsyncIteration):
-        async for _ in body:  # at most what was already buffered, then the closed socket
-            pass
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.3g} MB"
-
-
-def _loads(raw: bytes) -> Any:
-    return json.loads(
-        raw.decode("utf-8", "replace"),
-        parse_int=lambda s: int(s) if len(s) <= 4000 else float(s),
-    )
-
-
-def _server_message(raw: bytes | None, response: httpx.Response) -> str:
-    try:
-        message = _loads(raw or b"")["error"]["message"]
-        if isinstance(message, str) and message:
-            return message
-    except (ValueError, KeyError, TypeError, RecursionError):
-        pass
-    return f"HTTP {response.status_code} {response.reason_phrase}"
+def _error_text(body: Any) -> str | None:
+    return body["error"]["message"]
 
 
 class SandboxNetwork:
@@ -244,15 +130,18 @@ class SandboxNetwork:
         deadline: float = REQUEST_DEADLINE_S,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
-        self._client = client
-        self._root = base_url.rstrip("/")
-        self._api = self._root + "/api/v1"
+        self._http = HttpTransport(
+            client,
+            "The sandbox network",
+            error_text=_error_text,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+        )
+        self._api = base_url.rstrip("/") + "/api/v1"
         self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         self._me: Person | None = None
-        self._deadline = deadline
-        self._max_bytes = max_response_bytes
 
-    # -- transport and error mapping -------------------------------------------------------
+    # -- transport ---------------------------------------------------------------------------
 
     async def _call(
         self,
@@ -264,125 +153,20 @@ class SandboxNetwork:
         key: str | None = None,
     ) -> Any:
         """Send one request, return its decoded JSON (None for 204), or raise app.errors."""
-        write = method != "GET"
-        what = f"{method} {path}"
         headers = dict(self._headers)
         if key is not None:
             headers["Idempotency-Key"] = key
-        request = self._client.build_request(
-            method, self._api + path, params=params, json=body, headers=headers
+        return await self._http.call(
+            method,
+            self._api + path,
+            what=f"{method} {path}",
+            params=params,
+            json=body,
+            headers=headers,
         )
-        try:
-            async with asyncio.timeout(self._deadline):
-                response, raw = await self._exchange(request, what, write)
-        except TimeoutError as exc:
-            reason = f"timed out: no complete answer within {self._deadline:g} s"
-            raise self._lost(what, write, reason) from exc
-        return self._decode(response, raw, what, write)
 
-    async def _exchange(
-        self, request: httpx.Request, what: str, write: bool
-    ) -> tuple[httpx.Response, bytes | None]:
-        """Send the request and read its answer's body (None when it could not be read)."""
-        try:
-            response = await self._client.send(request, stream=True)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise OfflineError(
-                f"Cannot reach the sandbox network at {self._root} ({exc}). "
-                "Check that it is running; nothing was sent."
-            ) from exc
-        except httpx.TransportError as exc:
-            raise self._lost(what, write, _failure(exc)) from exc
-        try:
-            raw = await self._read_body(response, what)
-        except httpx.TransportError as exc:
-            if response.is_success:
-                raise BadResponse(
-                    f"The sandbox network cut its answer to {what} short: the body was "
-                    f"truncated ({_failure(exc)}). Sync again."
-                ) from exc
-            raw = None
-        finally:
-            await response.aclose()
-        return response, raw
-
-    async def _read_body(self, response: httpx.Response, what: str) -> bytes | None:
-        """The body, read piece by piece and refused once it outgrows the cap."""
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self._max_bytes:
-            return self._too_large(response, what, f"{_megabytes(int(declared))} announced")
-        pieces: list[bytes] = []
-        size = 0
-        body = response.aiter_bytes()
-        async for piece in body:
-            size += len(piece)
-            if size > self._max_bytes:
-                await _abandon(response, body)
-                return self._too_large(response, what, "it kept coming past that")
-            pieces.append(piece)
-        return b"".join(pieces)
-
-    def _too_large(self, response: httpx.Response, what: str, detail: str) -> None:
-        """Refuse a body over the cap; an error page that big is just ignored (None)."""
-        if response.is_success:
-            raise BadResponse(
-                f"The sandbox network's answer to {what} was refused: response too large "
-                f"(Fireside reads at most {_megabytes(self._max_bytes)}; {detail})."
-            )
-
-    def _lost(self, what: str, write: bool, reason: str) -> NetworkError:
-        if write:
-            return OutcomeUnknown(
-                f"The sandbox network gave no clear answer to {what}: {reason}. "
-                "It may or may not have been applied."
-            )
-        return NetworkError(f"The sandbox network gave no answer to {what}: {reason}. Try again.")
-
-    def _decode(self, response: httpx.Response, raw: bytes | None, what: str, write: bool) -> Any:
-        status = response.status_code
-        if response.is_success:
-            if status == 204 or not raw:
-                return None
-            try:
-                return _loads(raw)
-            except (ValueError, RecursionError) as exc:
-                raise BadResponse(
-                    f"The sandbox network answered {what} with a body that is "
-                    f"not valid JSON ({exc})."
-                ) from exc
-        message = _server_message(raw, response)
-        if status == 401:
-            raise AuthError(
-                f"The sandbox network refused the token: {message} Sign in to the account again."
-            )
-        if status == 404:
-            raise NotFound(f"{what}: {message}")
-        if status == 429:
-            retry_after = _retry_after(response)
-            wait = (
-                f"it asked Fireside to wait {retry_after:g} s"
-                if retry_after is not None
-                else "it gave no Retry-After, so Fireside backs off"
-            )
-            raise RateLimited(
-                f"The sandbox network rate limited {what} (HTTP 429: {message}); {wait}.",
-                retry_after,
-            )
-        if status >= 500:
-            failed = f"The sandbox network had a server error on {what} (HTTP {status}: {message})"
-            if write:
-                raise OutcomeUnknown(f"{failed}; it may or may not have been applied.")
-            raise NetworkError(f"{failed}. Try again.")
-        if 400 <= status < 500:
-            raise Rejected(f"The sandbox network refused {what}: {message}")
-        raise BadResponse(f"The sandbox network answered {what} with HTTP {status}.")
-
-    @staticmethod
-    def _object(data: Any, parse, what: str, *args):
-        try:
-            return parse(data, *args)
-        except _Malformed as exc:
-            raise BadResponse(f"The sandbox network sent a malformed {what}: {exc}.") from exc
+    def _object(self, data: Any, parse, what: str, *args):
+        return self._http.parsed(data, parse, what, *args)
 
     @staticmethod
     def _items(data: Any, what: str) -> tuple[list, str | None]:
@@ -411,7 +195,7 @@ class SandboxNetwork:
             for item in items:
                 try:
                     posts.append(parse_post(item))
-                except _Malformed as exc:
+                except Malformed as exc:
                     log.warning("sandbox: skipping malformed post: %s", exc)
             if token is None:
                 break
@@ -435,7 +219,7 @@ class SandboxNetwork:
         for item in items:
             try:
                 comments.append(parse_comment(item, my_id))
-            except _Malformed as exc:
+            except Malformed as exc:
                 ident = item.get("id") if isinstance(item, dict) else None
                 errors.append(
                     f"Sandbox comment {reprlib.repr(ident) if ident else '(no id)'} is "
@@ -466,7 +250,15 @@ class SandboxNetwork:
                 break
         return replies
 
-    async def publish(self, title: str, body: str, text_format: str, key: str) -> RemotePost:
+    async def publish(
+        self,
+        title: str,
+        body: str,
+        text_format: str,
+        key: str,
+        options: PublishOptions = PUBLISH_NOW,
+    ) -> RemotePost:
+        """Publish now; the sandbox has no remote draft or schedule (``publish_statuses``)."""
         data = await self._call(
             "POST", "/posts", key=key, body={"title": title, "body": body, "format": text_format}
         )
@@ -504,7 +296,7 @@ class SandboxNetwork:
         return data["id"]
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._http.client.aclose()
 
     @staticmethod
     def _path(kind: str, remote_id: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlite_utils
 
 from app.domain import Account, Person, RemotePost
@@ -17,6 +19,7 @@ def add_account(db: sqlite_utils.Database, account: Account) -> None:
             "name": account.name,
             "base_url": account.base_url,
             "username": account.username,
+            "settings": json.dumps(account.settings, sort_keys=True),
             "created_at": now_iso(),
         },
         replace=False,
@@ -34,9 +37,24 @@ def list_accounts(db: sqlite_utils.Database) -> list[Account]:
             username=r["username"] or "",
             last_sync_at=r["last_sync_at"],
             last_sync_error=r["last_sync_error"],
+            settings=json.loads(r["settings"] or "{}"),
         )
         for r in db.query("SELECT * FROM accounts ORDER BY created_at, id")
     ]
+
+
+def update_account(db: sqlite_utils.Database, account: Account) -> None:
+    """Store an account's new name, address, user name and settings (after re-auth)."""
+    db.execute(
+        "UPDATE accounts SET name = ?, base_url = ?, username = ?, settings = ? WHERE id = ?",
+        [
+            account.name,
+            account.base_url,
+            account.username,
+            json.dumps(account.settings, sort_keys=True),
+            account.id,
+        ],
+    )
 
 
 def record_sync(db: sqlite_utils.Database, account_id: str, error: str | None) -> None:

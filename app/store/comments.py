@@ -232,6 +232,33 @@ def store_prepared(
     return len(rows)
 
 
+def mark_missing_deleted(
+    db: sqlite_utils.Database,
+    account_id: str,
+    post_remote_ids: tuple[str, ...],
+    present_remote_ids: list[str],
+) -> int:
+    """After a full re-scan of these posts: every comment on them not in ``present`` is
+    gone from the network (deleted, trashed or unapproved); returns how many were marked."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS rescan_present(remote_id TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM rescan_present")
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO rescan_present(remote_id) VALUES (?)",
+        [(r,) for r in present_remote_ids],
+    )
+    marks = ",".join("?" * len(post_remote_ids))
+    cursor = db.execute(
+        f"""UPDATE comments SET deleted = 1
+            WHERE account_id = ? AND deleted = 0
+              AND post_id IN (SELECT id FROM posts WHERE account_id = ?
+                              AND remote_id IN ({marks}))
+              AND remote_id NOT IN (SELECT remote_id FROM rescan_present)""",
+        [account_id, account_id, *post_remote_ids],
+    )
+    db.execute("DELETE FROM rescan_present")
+    return cursor.rowcount
+
+
 def view_page(
     db: sqlite_utils.Database,
     view: InboxView | None,

@@ -217,5 +217,18 @@ def _v2_search_and_undo(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_core, _v2_search_and_undo]
+def _v3_account_settings(db: sqlite_utils.Database) -> None:
+    """Real networks: per-account settings (JSON, never a secret) and publish options
+    (remote status and date) on outbox items."""
+    db.executescript("""
+        ALTER TABLE accounts ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE outbox ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+    """)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_core,
+    _v2_search_and_undo,
+    _v3_account_settings,
+]
 LATEST = len(MIGRATIONS)

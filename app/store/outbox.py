@@ -3,13 +3,20 @@ is sent. States: queued → sending → sent | failed | unknown; held waits for 
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import sqlite_utils
 
-from app.domain import OutboxKind, OutboxState
+from app.domain import OutboxKind, OutboxState, PublishOptions
 from app.errors import UserError
 from app.timeutil import now, now_iso, parse
+
+
+def publish_options(item: dict) -> PublishOptions:
+    """The remote status and date a publish item was queued with."""
+    return PublishOptions.from_json(json.loads(item.get("options") or "{}"))
+
 
 EDITABLE = (OutboxState.QUEUED, OutboxState.HELD, OutboxState.FAILED)
 
@@ -28,6 +35,7 @@ def enqueue(
     text_format: str = "markdown",
     expected_version: int | None = None,
     batch_id: str | None = None,
+    options: PublishOptions | None = None,
 ) -> int:
     """Record a write; its idempotency key is made here, once, and never changes."""
     stamp = now_iso()
@@ -48,6 +56,7 @@ def enqueue(
                 "state": str(OutboxState.QUEUED),
                 "expected_version": expected_version,
                 "batch_id": batch_id,
+                "options": json.dumps((options or PublishOptions()).to_json()),
                 "created_at": stamp,
                 "updated_at": stamp,
                 "next_attempt_at": stamp,

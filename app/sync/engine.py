@@ -170,7 +170,9 @@ class SyncEngine:
             prepared = await asyncio.to_thread(
                 comments.prepare, page.comments, my_name, page.errors
             )
-            await self._store.run(_save_page, account_id, prepared, page.next_cursor)
+            await self._store.run(
+                _save_page, account_id, prepared, page.next_cursor, page.complete_for_posts
+            )
             report.fetched += len(page.comments)
             report.item_errors += page.errors
             self._events.emit(events.SYNC_PROGRESS, account_id=account_id, fetched=report.fetched)
@@ -286,9 +288,14 @@ def _save_page(
     account_id: str,
     prepared: list[comments.PreparedComment],
     next_cursor: str | None,
+    complete_for_posts: tuple[str, ...] = (),
 ) -> None:
-    """A page and the cursor after it, in one transaction."""
+    """A page and the cursor after it, in one transaction; on a re-scan, comments of the
+    re-scanned posts that the page no longer has are marked deleted."""
     comments.store_prepared(db, account_id, prepared)
+    if complete_for_posts:
+        present = [p.comment.remote_id for p in prepared]
+        comments.mark_missing_deleted(db, account_id, complete_for_posts, present)
     if next_cursor is not None:
         accounts.set_cursor(db, account_id, COMMENTS_CURSOR, next_cursor)
 

@@ -209,7 +209,13 @@ class Sender:
             return comment.remote_id
         if kind is OutboxKind.PUBLISH:
             post = await self._call(
-                account_id, network.publish, item["title"], body, item["text_format"], key
+                account_id,
+                network.publish,
+                item["title"],
+                body,
+                item["text_format"],
+                key,
+                outbox.publish_options(item),
             )
             return post.remote_id
         # Edits and deletions name a comment by target_remote_id, else the post.

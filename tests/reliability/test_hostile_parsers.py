@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from app.domain import CommentPage, InboxView, Person, RemoteComment, RemotePost
 from app.errors import BadResponse, FiresideError, NetworkError
-from app.networks import sandbox
+from app.networks import http, sandbox
 from app.networks.sandbox import SandboxNetwork
 from app.store import Store, accounts, comments, search
 from app.sync import engine
@@ -62,7 +62,7 @@ CONNECTORS = [
         sandbox.parse_person,
         sandbox.parse_post,
         lambda obj: sandbox.parse_comment(obj, "u1"),
-        sandbox._Malformed,
+        http.Malformed,
     ),
 ]
 

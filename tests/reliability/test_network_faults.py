@@ -44,7 +44,9 @@ from reliability.tcp_proxy import FaultProxy
 from app.domain import Account, OutboxKind
 from app.errors import BadResponse, NetworkError, OutcomeUnknown
 from app.events import Events
-from app.networks.sandbox import MAX_RESPONSE_BYTES, SandboxNetwork, _retry_after
+from app.networks.http import MAX_RESPONSE_BYTES
+from app.networks.http import retry_after as _retry_after
+from app.networks.sandbox import SandboxNetwork
 from app.sandbox import SandboxServer
 from app.store import Store, accounts, outbox
 from app.sync import Backoff, SyncEngine

@@ -197,7 +197,7 @@ def test_planted_secrets_appear_nowhere(tmp_path: Path, planted_sandbox: Sandbox
         evidence,
         "fireside sync with a mistyped token",
     )
-    assert refused.returncode == 1 and "refused the token" in refused.stdout, refused.stdout
+    assert refused.returncode == 1 and "refused the credentials" in refused.stdout, refused.stdout
 
     for args in (["doctor"], ["-v", "doctor", "--json"]):
         doctor = run_reading_command_line(args, env, evidence, f"fireside {' '.join(args)}")

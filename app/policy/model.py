@@ -1,0 +1,109 @@
+"""What IT's managed policy says, once read: values with where each came from.
+
+Policy keys (the same names in the Windows registry under ``Software\\Policies\\Fireside``,
+macOS managed preferences for ``com.fireside.Fireside`` and Linux
+``/etc/fireside/policy.json``):
+
+====================  ==========================  ===============================================
+key                   type                        meaning
+====================  ==========================  ===============================================
+SandboxEnabled        bool                        offer the built-in sandbox network
+AllowedNetworks       list of network ids         only these may be added (sandbox, wordpress,
+                                                  matrix)
+BlockedNetworks       list of network ids         these may not be added
+ProxyUrl              str                         "system", "none" or http(s)://host:port
+ExtraCACertificates   list of paths               PEM bundles trusted besides the OS store
+SyncIntervalMinutes   int                         minutes between background syncs
+Accounts              list of objects             pre-configured accounts: network, base_url,
+                                                  name, tenant (Matrix room; unused elsewhere)
+====================  ==========================  ===============================================
+
+Top-level values are enforced: the setting is locked in the UI, with the reason. The same
+keys under ``Recommended`` are defaults the user may change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.networks.connection import ConnectionSettings
+
+NETWORK_IDS = ("sandbox", "wordpress", "matrix")
+
+
+@dataclass(frozen=True)
+class PolicyValue:
+    value: Any
+    #: Where it came from, for doctor and the UI: "HKLM\\Software\\Policies\\Fireside\\ProxyUrl",
+    #: "/etc/fireside/policy.json: ProxyUrl"...
+    source: str
+    locked: bool = True
+
+
+@dataclass(frozen=True)
+class PresetAccount:
+    network: str
+    base_url: str
+    name: str = ""
+    tenant: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The merged policy in force (highest source wins per key), plus what was refused."""
+
+    values: dict[str, PolicyValue] = field(default_factory=dict)
+    #: One sentence per malformed file or key, naming the file and the key.
+    errors: tuple[str, ...] = ()
+
+    def value(self, key: str, default: Any = None) -> Any:
+        entry = self.values.get(key)
+        return default if entry is None else entry.value
+
+    def locked(self, key: str) -> str | None:
+        """The reason a setting is locked ("Set by your organisation: <source>"), or None."""
+        entry = self.values.get(key)
+        if entry is None or not entry.locked:
+            return None
+        return f"Set by your organisation ({entry.source})."
+
+    @property
+    def sandbox_enabled(self) -> bool:
+        return bool(self.value("SandboxEnabled", True))
+
+    def allows(self, network: str) -> bool:
+        """May the user add (and Fireside use) an account on this network?"""
+        if network == "sandbox" and not self.sandbox_enabled:
+            return False
+        allowed = self.value("AllowedNetworks")
+        if allowed is not None and network not in allowed:
+            return False
+        return network not in (self.value("BlockedNetworks") or ())
+
+    @property
+    def preset_accounts(self) -> tuple[PresetAccount, ...]:
+        entry = self.values.get("Accounts")
+        if entry is None:
+            return ()
+        return tuple(
+            PresetAccount(
+                network=a["network"],
+                base_url=a["base_url"],
+                name=a.get("name", ""),
+                tenant=a.get("tenant", ""),
+                source=entry.source,
+            )
+            for a in entry.value
+        )
+
+    def connection(self, user: ConnectionSettings) -> ConnectionSettings:
+        """The user's proxy and CA settings, overridden where policy sets them."""
+        return ConnectionSettings(
+            proxy=self.value("ProxyUrl", user.proxy),
+            extra_ca_files=tuple(self.value("ExtraCACertificates", user.extra_ca_files)),
+        )
+
+
+NO_POLICY = Policy()
