@@ -48,6 +48,8 @@ class MainWindow(QMainWindow):
     def __init__(self, core: Core, bridge: CoreBridge) -> None:
         super().__init__()
         self.setWindowTitle("Fireside")
+        self._core = core
+        self._bridge = bridge
         self.registry = Registry(COMMANDS)
         self.sidebar = Sidebar(core, bridge)
         self.inbox = InboxPage(core, bridge, self.registry)
@@ -105,8 +107,12 @@ class MainWindow(QMainWindow):
         self.editor.setFocus()
 
     def _bind_keys(self, core: Core) -> None:
+        actions = {}
+
         def bind(name: str, handler) -> None:
-            self.registry.bind(self, name, handler, Qt.ShortcutContext.WindowShortcut)
+            actions[name] = self.registry.bind(
+                self, name, handler, Qt.ShortcutContext.WindowShortcut
+            )
 
         def jump(kind: str, view: InboxView = InboxView.NEEDS_REPLY) -> None:
             self.sidebar.choose(kind, view)
@@ -123,7 +129,23 @@ class MainWindow(QMainWindow):
         bind("window.sidebar", self.sidebar.setFocus)
         bind("window.sync", sync_now)
         bind("window.help", self.show_help)
+        bind("window.accounts", self.show_accounts)
+        bind("window.settings", self.show_settings)
         bind("window.quit", self.close)
+        menu = self.menuBar().addMenu("&Fireside")
+        for name in ("window.accounts", "window.settings", "window.sync", "window.quit"):
+            menu.addAction(actions[name])
+        self.menuBar().addMenu("&Help").addAction(actions["window.help"])
+
+    def show_accounts(self) -> None:
+        from ui.accounts.dialog import AccountsDialog  # built on demand: rarely opened
+
+        AccountsDialog(self._core, self._bridge, self).open()
+
+    def show_settings(self) -> None:
+        from ui.settings.dialog import SettingsDialog  # built on demand: rarely opened
+
+        SettingsDialog(self._core, self._bridge, self).open()
 
     def show_help(self) -> HelpDialog:
         every = Registry([*self.registry, *EDITOR_COMMANDS, *OUTBOX_COMMANDS])

@@ -39,6 +39,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("window.sidebar", "Move to the sidebar", WINDOW, ("Ctrl+0",)),
     Command("window.sync", "Sync now", WINDOW, ("F5",), "sync"),
     Command("window.help", "Show these keys", WINDOW, ("?",), "keyboard"),
+    Command("window.accounts", "Accounts…", WINDOW, ("Ctrl+Shift+A",)),
+    Command("window.settings", "Settings…", WINDOW, ("Ctrl+,",)),
     Command("window.quit", "Quit Fireside", WINDOW, ("Ctrl+Q",)),
     Command("batch.first_name", "Insert {first_name}", BATCH, ("Ctrl+1",)),
     Command("batch.name", "Insert {name}", BATCH, ("Ctrl+2",)),
