@@ -14,7 +14,16 @@ from pathlib import Path
 
 from app import events as ev
 from app.config import database_path, sandbox_state_dir
-from app.domain import Account, Capabilities, DraftState, InboxView, OutboxKind, TriageState
+from app.domain import (
+    PUBLISH_NOW,
+    Account,
+    Capabilities,
+    DraftState,
+    InboxView,
+    OutboxKind,
+    PublishOptions,
+    TriageState,
+)
 from app.errors import UserError
 from app.networks.base import Network
 from app.networks.connection import make_client
@@ -217,20 +226,51 @@ class Core:
         self.events.emit(ev.DRAFTS_CHANGED, draft_id=draft_id)
         return draft_id
 
-    async def publish(self, draft_id: int, account_ids: list[str], when: str | None = None) -> None:
-        """Queue the draft for every chosen account now, or schedule it for ``when``."""
+    async def publish(
+        self,
+        draft_id: int,
+        account_ids: list[str],
+        when: str | None = None,
+        options: dict[str, PublishOptions] | None = None,
+    ) -> None:
+        """Queue the draft for every chosen account now, or schedule it for ``when``.
+
+        ``options`` (by account id; an account left out publishes live) says in which state
+        each site gets the post, among its network's ``publish_statuses``. "draft",
+        "pending" and "future" are the site's own states: the post is sent to the site now
+        (with the next sync) and waits there, as a draft, for the site's reviewers, or until
+        ``publish_at``, when the site publishes it by itself. ``when`` is Fireside's own
+        schedule instead: the post stays on this computer and is sent, live, once it is
+        due (the computer must be on). The two do not combine: ``when`` needs every target
+        to publish live.
+
+        Locally every status takes the same path: the draft is queued (or scheduled), and
+        becomes published once every target has been sent, whatever state the site keeps
+        it in; from then on it lives on the sites. ``publish_deliveries`` says how each
+        target got it.
+        """
         if not account_ids:
             raise UserError("Choose at least one account to publish to.")
         unknown = [a for a in account_ids if a not in self.networks]
         if unknown:
             raise UserError(f"Not connected: {', '.join(unknown)}.")
+        names = {a.id: a.name for a in await self.accounts()}
+        draft = await self.store.run(drafts.get, draft_id)
         for account_id in account_ids:
             limit = self.networks[account_id].capabilities.post_max_chars
-            draft = await self.store.run(drafts.get, draft_id)
             if len(draft["body"]) > limit:
                 raise UserError(
-                    f"The post is {len(draft['body']):,} characters; {account_id} allows {limit:,}."
+                    f"The post is {len(draft['body']):,} characters; "
+                    f"{names.get(account_id, account_id)} allows {limit:,}."
                 )
+        chosen = self._publish_options(account_ids, options or {}, names)
+        held = [names.get(a, a) for a, o in chosen.items() if o.status != PUBLISH_NOW.status]
+        if when and held:
+            raise UserError(
+                f"{', '.join(held)} would get the post now, in the site's own state, so it "
+                "cannot also wait for Fireside's schedule. Publish now, or publish it live "
+                "there at the scheduled time."
+            )
         await self.store.run(drafts.set_targets, draft_id, account_ids)
         if when:
             when = iso(parse(when))
@@ -238,10 +278,30 @@ class Core:
                 raise UserError("That time has passed: choose a later time, or publish now.")
             await self.store.run(drafts.set_state, draft_id, DraftState.SCHEDULED, when)
         else:
-            await self.store.run(_enqueue_publish, draft_id, account_ids)
+            await self.store.run(_enqueue_publish, draft_id, chosen)
             self.events.emit(ev.OUTBOX_CHANGED, item_id=None)
             self.engine.wake()
         self.events.emit(ev.DRAFTS_CHANGED, draft_id=draft_id)
+
+    def _publish_options(
+        self, account_ids: list[str], options: dict[str, PublishOptions], names: dict[str, str]
+    ) -> dict[str, PublishOptions]:
+        """Each chosen account's options, checked against what its network offers."""
+        stray = [names.get(a, a) for a in options if a not in account_ids]
+        if stray:
+            raise UserError(f"Publish options given for accounts not chosen: {', '.join(stray)}.")
+        return {
+            a: _checked_option(
+                options.get(a, PUBLISH_NOW), self.networks[a].capabilities, names.get(a, a)
+            )
+            for a in account_ids
+        }
+
+    async def publish_deliveries(self, draft_id: int) -> list[dict]:
+        """How the draft went, or is going, to each account: one row per publish item not
+        cancelled, oldest first (account_id, account_name, network, state, sent_at, and
+        ``options`` as PublishOptions)."""
+        return await self.store.read(_deliveries, draft_id)
 
     # --- outbox ---------------------------------------------------------------------
     async def outbox_items(self, include_sent: bool = True) -> list[dict]:
@@ -324,9 +384,46 @@ def _enqueue_replies(db, previews: list[ReplyPreview], batch: str) -> list[int]:
     return ids
 
 
-def _enqueue_publish(db, draft_id: int, account_ids: list[str]) -> None:
+#: How a sentence says a remote publish status ("cannot keep a post as a draft").
+_STATUS_WORDS = {
+    "publish": "live",
+    "draft": "as a draft",
+    "pending": "pending review",
+    "future": "scheduled",
+}
+
+
+def _checked_option(
+    option: PublishOptions, capabilities: Capabilities, name: str
+) -> PublishOptions:
+    """The option as it is queued (a date only for "future", in UTC), or UserError when
+    the account's network cannot take it."""
+    if option.status not in capabilities.publish_statuses:
+        offered = " or ".join(_STATUS_WORDS.get(s, repr(s)) for s in capabilities.publish_statuses)
+        wanted = _STATUS_WORDS.get(option.status, repr(option.status))
+        raise UserError(
+            f"{name} ({capabilities.display_name}) cannot keep a post {wanted}: it can take "
+            f"it {offered}."
+        )
+    if option.status != "future":
+        return PublishOptions(option.status)
+    if not option.publish_at:
+        raise UserError(f"Choose when {name} should publish the post.")
+    try:
+        at = iso(parse(option.publish_at))
+    except ValueError:
+        raise UserError(f"“{option.publish_at}” is not a date and time.") from None
+    if at <= now_iso():
+        raise UserError(
+            f"That time has passed: choose a later time for {name} to publish the post."
+        )
+    return PublishOptions("future", at)
+
+
+def _enqueue_publish(db, draft_id: int, options: dict[str, PublishOptions]) -> None:
+    """One publish item per account, with its options, and the draft queued: one transaction."""
     draft = drafts.get(db, draft_id)
-    for account_id in account_ids:
+    for account_id, option in options.items():
         outbox.enqueue(
             db,
             OutboxKind.PUBLISH,
@@ -334,5 +431,16 @@ def _enqueue_publish(db, draft_id: int, account_ids: list[str]) -> None:
             draft["body"],
             title=draft["title"],
             draft_id=draft_id,
+            options=option,
         )
     drafts.set_state(db, draft_id, DraftState.QUEUED)
+
+
+def _deliveries(db, draft_id: int) -> list[dict]:
+    rows = db.query(
+        "SELECT o.account_id, a.name AS account_name, a.network, o.state, o.sent_at, o.options "
+        "FROM outbox o JOIN accounts a ON a.id = o.account_id WHERE o.draft_id = ? "
+        "AND o.kind = 'publish' AND o.state != 'cancelled' ORDER BY o.id",
+        [draft_id],
+    )
+    return [{**row, "options": outbox.publish_options(row)} for row in rows]
