@@ -1,31 +1,44 @@
 """``fireside doctor``: what IT and support need to know about one installation.
 
 It reports versions, the data dir, the database (schema, integrity, journal mode), the
-keyring backend, the accounts and the outbox, and lists problems in plain words. It only
-reads: the database is opened read-only (a missing one is not created), nothing is
-migrated, and no secret is ever read from the keyring, so none can be printed.
+keyring backend, the accounts and the outbox, the managed policy in force (each key, its
+value and where it came from) and the user's settings, and lists problems in plain words
+(a malformed policy is one). It only reads: the database is opened read-only (a missing
+one is not created), nothing is migrated, and no secret is ever read from the keyring, so
+none can be printed; credentials in URLs (``http://user:password@proxy``) are redacted.
 """
 
 from __future__ import annotations
 
 import platform
+import re
 import sqlite3
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import app
-from app import secrets
+import app.policy
+from app import secrets, settings
 from app.config import database_path
-from app.logs import redact
+from app.logs import REDACTED, redact
+from app.policy.model import Policy
 from app.store.migrations import LATEST
 
 #: Distributions that may provide Qt, looked up by metadata only (the core never imports Qt).
 QT_DISTRIBUTIONS = ("PySide6-Essentials", "PySide6")
+#: The user-info part of a URL (``user:password@``), redacted wherever a value is shown.
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
 
 
-def collect(data_dir: Path, log_file: Path | None = None) -> dict[str, Any]:
-    """The full report as plain data (what ``--json`` prints)."""
+def collect(
+    data_dir: Path,
+    log_file: Path | None = None,
+    policy: Policy | None = None,
+    settings_file: Path | None = None,
+) -> dict[str, Any]:
+    """The full report as plain data (what ``--json`` prints); ``policy`` defaults to the
+    one in force, ``settings_file`` to the user's."""
     report: dict[str, Any] = {
         "versions": _versions(),
         "sqlite": {"library": sqlite3.sqlite_version, "fts5": _has_fts5()},
@@ -39,6 +52,7 @@ def collect(data_dir: Path, log_file: Path | None = None) -> dict[str, Any]:
         "warnings": [],
     }
     _inspect_database(database_path(data_dir), report)
+    _policy_and_settings(app.policy.load() if policy is None else policy, settings_file, report)
     _judge(report)
     return report
 
@@ -74,6 +88,7 @@ def render_text(report: dict[str, Any]) -> str:
         )
     counts = ", ".join(f"{state} {n}" for state, n in report["outbox"].items())
     lines.append(f"Outbox: {counts or 'empty'}")
+    lines += _policy_lines(report["policy"], report["settings"])
     lines += [f"WARNING: {text}" for text in report["warnings"]]
     lines += [f"PROBLEM: {text}" for text in report["problems"]]
     if not report["problems"]:
@@ -186,3 +201,75 @@ def _judge(report: dict[str, Any]) -> None:
         for a in report["accounts"]
         if a["last_sync_error"]
     )
+
+
+def _policy_and_settings(policy: Policy, settings_file: Path | None, report: dict) -> None:
+    """The policy in force and the settings in use, each value with its source."""
+    report["policy"] = {
+        "values": [
+            {
+                "key": key,
+                "value": _shown(entry.value),
+                "source": entry.source,
+                "enforced": entry.locked,
+            }
+            for key, entry in policy.values.items()
+        ],
+        "errors": [_shown(error) for error in policy.errors],
+    }
+    in_use = settings.effective(policy, settings_file)
+    report["settings"] = {
+        "file": str(settings_file or settings.settings_path()),
+        "values": {
+            name: {
+                "value": _shown(list(s.value) if isinstance(s.value, tuple) else s.value),
+                "source": s.source,
+                "locked": s.locked is not None,
+            }
+            for name, s in (
+                ("proxy", in_use.proxy),
+                ("extra_ca_files", in_use.extra_ca_files),
+                ("sync_interval_minutes", in_use.sync_interval_minutes),
+            )
+        },
+    }
+    report["problems"] += [f"Policy: {error}" for error in report["policy"]["errors"]]
+    report["warnings"] += [_shown(problem) for problem in in_use.problems]
+
+
+def _shown(value: Any) -> Any:
+    """``value`` with every string's credentials redacted (in URLs, tokens, headers)."""
+    if isinstance(value, str):
+        return redact(_URL_CREDENTIALS.sub(rf"\1{REDACTED}@", value))
+    if isinstance(value, list):
+        return [_shown(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _shown(item) for key, item in value.items()}
+    return value
+
+
+def _policy_lines(policy: dict[str, Any], in_use: dict[str, Any]) -> list[str]:
+    count = len(policy["values"])
+    lines = [f"Policy: {count} value{'s' * (count != 1)}" if count else "Policy: none"]
+    lines += [
+        f"  {v['key']} = {_text(v['value'])} "
+        f"({'enforced' if v['enforced'] else 'recommended'}; {v['source']})"
+        for v in policy["values"]
+    ]
+    lines.append(f"Settings file: {in_use['file']}")
+    lines += [
+        f"  {name} = {_text(s['value'])} ({'locked: ' if s['locked'] else ''}{s['source']})"
+        for name, s in in_use["values"].items()
+    ]
+    return lines
+
+
+def _text(value: Any) -> str:
+    """A policy or settings value on one line: lists comma-separated, accounts in brief."""
+    if isinstance(value, list):
+        return ", ".join(map(_text, value)) or "none"
+    if isinstance(value, dict):
+        return " ".join(str(value[k]) for k in ("network", "base_url", "name") if value.get(k))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -4,9 +4,14 @@ Every connector gets its ``httpx.AsyncClient`` from :func:`make_client`. Certifi
 checked against the operating system's trust store through ``truststore`` (so a corporate
 root CA that IT installed on the machine just works), plus any extra CA bundles the user
 or policy configured. Proxies: "system" (the default) honours the environment and the
-platform's proxy settings (httpx reads ``HTTPS_PROXY``/``NO_PROXY``, and through urllib
-the Windows registry and macOS System Configuration); "none" ignores them; a URL forces
-that proxy. httpx never retries a request by itself, so there are no hidden retries.
+platform's proxy settings (httpx reads ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` and
+``NO_PROXY``, and through urllib the Windows registry and macOS System Configuration);
+"none" ignores them; a URL forces that proxy for every request. httpx treats 127.0.0.1
+like any other host: under "system" it goes through the proxy unless ``NO_PROXY`` names
+it. httpx never retries a request by itself, so there are no hidden retries.
+
+:func:`proxy_problem` and :func:`ca_file_problem` are the one definition of a valid proxy
+setting and CA bundle: policy, the user's settings and the Settings dialog all ask them.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import truststore
@@ -24,6 +30,9 @@ from app.errors import UserError
 #: httpx's read timeout restarts with every byte, so connectors also bound each request as
 #: a whole and cap the size of an answer (``app.networks.http.HttpTransport``).
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+
+#: The proxy settings that are not a URL.
+PROXY_WORDS = ("system", "none")
 
 
 @dataclass(frozen=True)
@@ -38,37 +47,62 @@ class ConnectionSettings:
 SYSTEM_DEFAULTS = ConnectionSettings()
 
 
+def proxy_problem(proxy: str) -> str | None:
+    """Why ``proxy`` is not a usable proxy setting, or None when it is."""
+    if proxy in PROXY_WORDS:
+        return None
+    shown = repr(proxy)
+    try:
+        parts = urlsplit(proxy)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return f"{shown} is not a valid URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{shown} is not a proxy URL: use http://host:port, 'system' or 'none'"
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        return f"{shown} has a path; a proxy URL is only http://host:port"
+    return None
+
+
+def ca_file_problem(path: str) -> str | None:
+    """Why ``path`` cannot be used as a bundle of PEM CA certificates, or None."""
+    if not Path(path).is_absolute():
+        return f"the CA certificate file {path!r} is not an absolute path"
+    if not Path(path).is_file():
+        return f"the CA certificate file {path!r} does not exist"
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=path)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
+        return f"the CA certificate file {path!r} could not be read as PEM certificates ({reason})"
+    return None
+
+
 def ssl_context(extra_ca_files: tuple[str, ...] = ()) -> ssl.SSLContext:
     """A verifying context over the OS trust store plus ``extra_ca_files``."""
     context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     for path in extra_ca_files:
-        if not Path(path).is_file():
+        problem = ca_file_problem(path)
+        if problem is not None:
             raise UserError(
-                f"The extra CA certificate file {path!r} does not exist. Fix the path in "
-                "Settings (or ask IT to fix the policy), or remove it."
+                f"{problem[0].upper()}{problem[1:]}. Fix the path in Settings (or ask IT to "
+                "fix the policy), or remove it."
             )
-        try:
-            context.load_verify_locations(cafile=path)
-        except (ssl.SSLError, OSError, ValueError) as exc:
-            raise UserError(
-                f"The extra CA certificate file {path!r} could not be read as PEM "
-                f"certificates ({exc})."
-            ) from exc
+        context.load_verify_locations(cafile=path)
     return context
 
 
 def make_client(settings: ConnectionSettings = SYSTEM_DEFAULTS) -> httpx.AsyncClient:
     """An HTTP client with no hidden retries, verifying TLS against the OS trust store."""
     proxy = settings.proxy.strip() or "system"
-    if proxy not in ("system", "none") and not proxy.startswith(("http://", "https://")):
-        raise UserError(
-            f"The proxy {proxy!r} is not a URL: use http://host:port, 'system' or 'none'."
-        )
+    problem = proxy_problem(proxy)
+    if problem is not None:
+        raise UserError(f"The proxy setting {problem}.")
     return httpx.AsyncClient(
         timeout=TIMEOUT,
         follow_redirects=False,
         headers={"User-Agent": "Fireside"},
         verify=ssl_context(settings.extra_ca_files),
         trust_env=proxy == "system",
-        proxy=None if proxy in ("system", "none") else proxy,
+        proxy=None if proxy in PROXY_WORDS else proxy,
     )

@@ -98,11 +98,24 @@ class Policy:
             for a in entry.value
         )
 
+    def enforced(self, key: str) -> PolicyValue | None:
+        """The value IT enforces for ``key``, or None (absent, or only recommended)."""
+        entry = self.values.get(key)
+        return entry if entry is not None and entry.locked else None
+
     def connection(self, user: ConnectionSettings) -> ConnectionSettings:
-        """The user's proxy and CA settings, overridden where policy sets them."""
+        """The user's proxy and CA settings, overridden where policy enforces them.
+
+        Recommended values are defaults for settings the user has not chosen: they are
+        applied by ``app.settings.effective``, which builds ``user`` from them.
+        """
+        proxy = self.enforced("ProxyUrl")
+        extra_ca_files = self.enforced("ExtraCACertificates")
         return ConnectionSettings(
-            proxy=self.value("ProxyUrl", user.proxy),
-            extra_ca_files=tuple(self.value("ExtraCACertificates", user.extra_ca_files)),
+            proxy=user.proxy if proxy is None else proxy.value,
+            extra_ca_files=(
+                user.extra_ca_files if extra_ca_files is None else tuple(extra_ca_files.value)
+            ),
         )
 
 
