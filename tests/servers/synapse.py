@@ -1,0 +1,479 @@
+"""A real Synapse homeserver for the Matrix integration tests (a pytest plugin).
+
+synapse_server  (session) a started ``SynapseServer`` on a free port of 127.0.0.1: Synapse
+                runs as a subprocess (``sys.executable -m synapse.app.homeserver``: its
+                Twisted warnings stay in its own process) on SQLite in a temporary dir,
+                with a generated config plus ``overrides.yaml``: one plain-HTTP client
+                listener, no federation, no key servers, no URL previews or presence,
+                cheap password hashing, rate limits too generous to be hit, and a
+                registration shared secret. Ready when ``/health`` answers; stopped with
+                SIGTERM by its recorded PID (SIGKILL if it lingers). When it cannot start,
+                the tests that need it are skipped with the reason, or fail under CI=true.
+matrix_world    a fresh cast for one test: Dana Whitfield (the executive), Sam Ortiz (her
+                chief of staff) and three commenters, registered through the shared-secret
+                admin API; the "Town hall" room (public, Dana's channel, everyone in it)
+                and "Leadership" (private: Dana and Sam). Fresh users and rooms per test
+                keep tests independent on one server.
+fireside_for    factory ``(world, base_url=None, **connector options) -> Fireside``: Dana
+                signed in through ``KIND.sign_in`` (password, Town hall) as a new device,
+                with the real ``MatrixNetwork``, ``Store`` and ``SyncEngine`` in tmp_path;
+                ``base_url`` routes it elsewhere (a fault proxy). Closed after the test.
+
+``MatrixUser`` is a small synchronous client for what the people around the executive do
+(comment in threads, reply, edit, redact) and for reading the server's truth in asserts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from app.domain import Account, OutboxKind
+from app.events import Events
+from app.networks.matrix import KIND, MatrixNetwork
+from app.store import Store, accounts, outbox
+from app.sync import Backoff, SyncEngine
+from app.sync.engine import SyncReport
+
+SHARED_SECRET = "fireside-test-registration-secret"
+PASSWORD = "correct horse battery staple"
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 15.0
+
+_LOG_CONFIG = """version: 1
+formatters:
+  plain: {{format: '%(asctime)s %(name)s %(levelname)s %(message)s'}}
+handlers:
+  file: {{class: logging.FileHandler, formatter: plain, filename: '{path}'}}
+root: {{level: WARNING, handlers: [file]}}
+disable_existing_loggers: false
+"""
+
+
+def _overrides(port: int, directory: Path) -> str:
+    generous = "{per_second: 1000, burst_count: 1000}"
+    return f"""
+listeners:
+  - port: {port}
+    bind_addresses: ['127.0.0.1']
+    type: http
+    tls: false
+    x_forwarded: false
+    resources: [{{names: [client], compress: false}}]
+log_config: '{directory / "log.yaml"}'
+trusted_key_servers: []
+suppress_key_server_warning: true
+url_preview_enabled: false
+presence: {{enabled: false}}
+enable_metrics: false
+report_stats: false
+enable_registration: false
+registration_shared_secret: '{SHARED_SECRET}'
+bcrypt_rounds: 4
+rc_message: {generous}
+rc_login: {{address: {generous}, account: {generous}, failed_attempts: {generous}}}
+rc_registration: {generous}
+rc_joins: {{local: {generous}, remote: {generous}}}
+rc_invites: {{per_room: {generous}, per_user: {generous}, per_issuer: {generous}}}
+rc_admin_redaction: {generous}
+"""
+
+
+def _free_port() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as sock:
+        return sock.getsockname()[1]
+
+
+class SynapseUnavailable(RuntimeError):
+    """Synapse could not be set up or started here; the message says why."""
+
+
+class SynapseServer:
+    """One Synapse process on 127.0.0.1 with its state in ``directory``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.pid: int | None = None
+        self._process: subprocess.Popen | None = None
+        self.admin: MatrixUser | None = None
+
+    @property
+    def log(self) -> Path:
+        return self.directory / "homeserver.log"
+
+    def configure(self) -> None:
+        config = self.directory / "homeserver.yaml"
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "synapse.app.homeserver",
+                "--server-name=localhost",
+                f"--config-path={config}",
+                f"--data-directory={self.directory}",
+                "--generate-config",
+                "--report-stats=no",
+            ],
+            cwd=self.directory,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise SynapseUnavailable(f"generating its config failed: {done.stderr[-2000:]}")
+        (self.directory / "log.yaml").write_text(_LOG_CONFIG.format(path=self.log))
+        (self.directory / "overrides.yaml").write_text(_overrides(self.port, self.directory))
+
+    def start(self) -> None:
+        with open(self.directory / "stdio.log", "ab") as output:
+            self._process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "synapse.app.homeserver",
+                    "-c",
+                    "homeserver.yaml",
+                    "-c",
+                    "overrides.yaml",
+                ],
+                cwd=self.directory,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        self.pid = self._process.pid
+        ends = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < ends:
+            if self._process.poll() is not None:
+                raise SynapseUnavailable(
+                    f"it exited with status {self._process.returncode}: {self._tail()}"
+                )
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.url + "/health", timeout=1.0).status_code == 200:
+                    return
+            time.sleep(0.1)
+        self.stop()
+        raise SynapseUnavailable(f"/health did not answer within {START_TIMEOUT_S:g} s")
+
+    def stop(self) -> None:
+        """SIGTERM to the recorded PID, then wait; SIGKILL if it does not go."""
+        if self._process is None or self.pid is None:
+            return
+        if self._process.poll() is None:
+            os.kill(self.pid, signal.SIGTERM)
+            try:
+                self._process.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                os.kill(self.pid, signal.SIGKILL)
+                self._process.wait(STOP_TIMEOUT_S)
+        self._process = None
+        self.pid = None
+
+    def restart(self) -> None:
+        """Stop and start on the same port and data: in-memory caches are gone."""
+        self.stop()
+        self.start()
+
+    def _tail(self) -> str:
+        texts = [p.read_text(errors="replace") for p in (self.directory / "stdio.log", self.log)]
+        return "\n".join(t[-1500:] for t in texts if t)
+
+    # -- users -----------------------------------------------------------------------
+
+    def register(self, localpart: str, display_name: str, admin: bool = False) -> MatrixUser:
+        """A new user through the shared-secret admin API (HMAC-SHA1 over nonce, user,
+        password and admin flag)."""
+        with httpx.Client(base_url=self.url, timeout=10) as http:
+            nonce = http.get("/_synapse/admin/v1/register").json()["nonce"]
+            mac = hmac.new(SHARED_SECRET.encode(), digestmod=hashlib.sha1)
+            flag = b"admin" if admin else b"notadmin"
+            mac.update(b"\x00".join([nonce.encode(), localpart.encode(), PASSWORD.encode(), flag]))
+            answer = http.post(
+                "/_synapse/admin/v1/register",
+                json={
+                    "nonce": nonce,
+                    "username": localpart,
+                    "password": PASSWORD,
+                    "displayname": display_name,
+                    "admin": admin,
+                    "mac": mac.hexdigest(),
+                },
+            )
+        answer.raise_for_status()
+        data = answer.json()
+        return MatrixUser(self.url, data["user_id"], data["access_token"], display_name)
+
+    def limit_messages(self, user_id: str, per_second: float, burst: int) -> None:
+        """Tighten one user's rc_message (the admin API's per-user override)."""
+        assert self.admin is not None
+        self.admin.request(
+            "POST",
+            f"/_synapse/admin/v1/users/{user_id}/override_ratelimit",
+            {"messages_per_second": per_second, "burst_count": burst},
+        )
+
+
+@dataclass
+class MatrixUser:
+    """One person's access token, and the few things the tests have them do."""
+
+    url: str
+    user_id: str
+    token: str
+    name: str
+
+    def request(self, method: str, path: str, body: dict | None = None, **params) -> dict:
+        with httpx.Client(base_url=self.url, timeout=10) as http:
+            answer = http.request(
+                method,
+                path,
+                json=body,
+                params=params or None,
+                headers={"Authorization": f"Bearer {self.token}"},
+            )
+        answer.raise_for_status()
+        return answer.json()
+
+    def create_room(self, name: str, *, invite: tuple[str, ...] = (), public: bool = True) -> str:
+        alias = f"{name.lower().replace(' ', '-')}-{uuid.uuid4().hex[:8]}"
+        body = {
+            "name": name,
+            "preset": "public_chat" if public else "private_chat",
+            "room_alias_name": alias,
+            "invite": list(invite),
+        }
+        return self.request("POST", "/_matrix/client/v3/createRoom", body)["room_id"]
+
+    def join(self, room: str) -> None:
+        self.request("POST", f"/_matrix/client/v3/join/{_seg(room)}", {})
+
+    def send(self, room: str, content: dict) -> str:
+        path = f"/_matrix/client/v3/rooms/{_seg(room)}/send/m.room.message/{uuid.uuid4().hex}"
+        return self.request("PUT", path, content)["event_id"]
+
+    def post(self, room: str, text: str) -> str:
+        return self.send(room, {"msgtype": "m.text", "body": text})
+
+    def comment(self, room: str, root: str, text: str, reply_to: str | None = None) -> str:
+        """A thread reply to ``root``: to the thread (as Element does: falling back to the
+        root), or to the event ``reply_to``."""
+        relates = {
+            "rel_type": "m.thread",
+            "event_id": root,
+            "is_falling_back": reply_to is None,
+            "m.in_reply_to": {"event_id": reply_to or root},
+        }
+        return self.send(room, {"msgtype": "m.text", "body": text, "m.relates_to": relates})
+
+    def edit(self, room: str, event_id: str, text: str) -> str:
+        return self.send(
+            room,
+            {
+                "msgtype": "m.text",
+                "body": "* " + text,
+                "m.new_content": {"msgtype": "m.text", "body": text},
+                "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+            },
+        )
+
+    def redact(self, room: str, event_id: str) -> None:
+        path = f"/_matrix/client/v3/rooms/{_seg(room)}/redact/{_seg(event_id)}/{uuid.uuid4().hex}"
+        self.request("PUT", path, {})
+
+    def thread(self, room: str, root: str) -> list[dict]:
+        """Every event of a thread, oldest first (the server's view, for asserts)."""
+        events: list[dict] = []
+        params: dict = {"limit": 100}
+        for _ in range(100):
+            path = f"/_matrix/client/v1/rooms/{_seg(room)}/relations/{_seg(root)}/m.thread"
+            page = self.request("GET", path, **params)
+            events += page["chunk"]
+            if not page.get("next_batch"):
+                return list(reversed(events))
+            params["from"] = page["next_batch"]
+        raise AssertionError("the thread kept paging")
+
+    def event(self, room: str, event_id: str) -> dict:
+        return self.request("GET", f"/_matrix/client/v3/rooms/{_seg(room)}/event/{_seg(event_id)}")
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _unavailable(reason: str) -> None:
+    message = f"Synapse is not available: {reason}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def synapse_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SynapseServer]:
+    if importlib.util.find_spec("synapse") is None:
+        _unavailable("matrix-synapse is not installed (pip install -e '.[test]')")
+    server = SynapseServer(tmp_path_factory.mktemp("synapse"))
+    try:
+        server.configure()
+        server.start()
+        server.admin = server.register(f"admin-{uuid.uuid4().hex[:6]}", "Admin", admin=True)
+    except (SynapseUnavailable, OSError, subprocess.SubprocessError, httpx.HTTPError) as exc:
+        server.stop()
+        _unavailable(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass
+class MatrixWorld:
+    """The people and rooms of one test."""
+
+    server: SynapseServer
+    dana: MatrixUser  # the executive
+    sam: MatrixUser  # her chief of staff
+    commenters: list[MatrixUser]
+    town_hall: str  # Dana's channel: everyone is in it
+    leadership: str  # private: Dana and Sam
+
+
+@pytest.fixture
+def matrix_world(synapse_server: SynapseServer) -> MatrixWorld:
+    tag = uuid.uuid4().hex[:6]
+    register = synapse_server.register
+    dana = register(f"dana-{tag}", "Dana Whitfield")
+    sam = register(f"sam-{tag}", "Sam Ortiz")
+    commenters = [
+        register(f"{first.lower()}-{tag}", f"{first} {last}")
+        for first, last in (("Ada", "Reyes"), ("Ben", "Okafor"), ("Cleo", "Lindqvist"))
+    ]
+    town_hall = dana.create_room("Town hall")
+    for person in [sam, *commenters]:
+        person.join(town_hall)
+    leadership = dana.create_room("Leadership", invite=(sam.user_id,), public=False)
+    sam.join(leadership)
+    return MatrixWorld(synapse_server, dana, sam, commenters, town_hall, leadership)
+
+
+#: Quick retries, and no Retry-After is slept through beyond 10 s.
+FAST = Backoff(base=0.01, cap=0.05, max_attempts=5, max_wait=10.0)
+ACCOUNT_ID = "matrix-dana"
+
+
+@dataclass
+class Fireside:
+    """Fireside signed in as Dana: the connector, a store and the sync engine."""
+
+    world: MatrixWorld
+    network: MatrixNetwork
+    store: Store
+    engine: SyncEngine
+    settings: dict
+
+    async def sync(self) -> SyncReport:
+        report = await self.engine.sync(ACCOUNT_ID)
+        assert report.error is None, report.error
+        return report
+
+    def comments(self) -> dict[str, dict]:
+        """Every stored comment by remote id (deleted ones too)."""
+        rows = self.store.run_sync(lambda db: [dict(r) for r in db.query("SELECT * FROM comments")])
+        return {row["remote_id"]: row for row in rows}
+
+    def comment_id(self, event_id: str) -> int:
+        return next(r["id"] for k, r in self.comments().items() if k.endswith("|" + event_id))
+
+    def queue_reply(self, event_id: str, body: str) -> int:
+        """A reply to the stored comment with this event id, as the batch composer queues it."""
+        row = next(r for k, r in self.comments().items() if k.endswith("|" + event_id))
+        post = self.store.run_sync(
+            lambda db: db.execute(
+                "SELECT remote_id FROM posts WHERE id = ?", [row["post_id"]]
+            ).fetchone()[0]
+        )
+        return self.store.run_sync(
+            lambda db: outbox.enqueue(
+                db,
+                OutboxKind.REPLY,
+                ACCOUNT_ID,
+                body,
+                post_remote_id=post,
+                target_remote_id=row["remote_id"],
+                comment_id=row["id"],
+                expected_version=row["version"],
+            )
+        )
+
+    def outbox(self) -> list[dict]:
+        return self.store.run_sync(outbox.list_items)
+
+
+async def signed_in_network(
+    world: MatrixWorld, base_url: str | None = None, **options
+) -> tuple[MatrixNetwork, dict]:
+    """Dana's connector after a real password sign-in (a new device) to Town hall."""
+    url = base_url or world.server.url
+    client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=2.0))
+    signed = await KIND.sign_in(
+        client, url, world.dana.user_id, PASSWORD, {"room": world.town_hall}
+    )
+    network = MatrixNetwork(
+        client,
+        url,
+        signed.secret,
+        user_id=signed.settings["user_id"],
+        device_id=signed.settings["device_id"],
+        room=signed.settings["room"],
+        **options,
+    )
+    return network, signed.settings
+
+
+@pytest.fixture
+async def fireside_for(
+    tmp_path: Path,
+) -> AsyncIterator[Callable[..., Awaitable[Fireside]]]:
+    made: list[Fireside] = []
+
+    async def make(world: MatrixWorld, base_url: str | None = None, **options) -> Fireside:
+        network, settings = await signed_in_network(world, base_url, **options)
+        store = Store(tmp_path / f"fireside-{len(made)}.db")
+        account = Account(
+            ACCOUNT_ID,
+            "matrix",
+            "Town hall",
+            world.server.url,
+            world.dana.user_id,
+            settings=settings,
+        )
+        store.run_sync(accounts.add_account, account)
+        engine = SyncEngine(store, Events(), {ACCOUNT_ID: network}, backoff=FAST)
+        made.append(Fireside(world, network, store, engine, settings))
+        return made[-1]
+
+    try:
+        yield make
+    finally:
+        for fireside in made:
+            await fireside.network.aclose()
+            fireside.store.close()
