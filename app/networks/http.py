@@ -210,6 +210,24 @@ class HttpTransport:
         ``what`` names the request in messages ("GET /posts"); ``write`` defaults to any
         method but GET and decides whether a lost answer is OutcomeUnknown.
         """
+        data, _ = await self.call_with_headers(
+            method, url, what=what, params=params, json=json, headers=headers, write=write
+        )
+        return data
+
+    async def call_with_headers(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        params: dict | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+        write: bool | None = None,
+    ) -> tuple[Any, httpx.Headers]:
+        """``call``, also returning the answer's headers (paging totals such as WordPress's
+        ``X-WP-TotalPages``, ``Link``...)."""
         write = method != "GET" if write is None else write
         request = self.client.build_request(method, url, params=params, json=json, headers=headers)
         try:
@@ -218,7 +236,7 @@ class HttpTransport:
         except TimeoutError as exc:
             reason = f"timed out: no complete answer within {self._deadline:g} s"
             raise self._lost(what, write, reason) from exc
-        return self._decode(response, raw, what, write)
+        return self._decode(response, raw, what, write), response.headers
 
     async def _exchange(
         self, request: httpx.Request, what: str, write: bool

@@ -37,6 +37,7 @@ from app.domain import CommentPage, InboxView, Person, RemoteComment, RemotePost
 from app.errors import BadResponse, FiresideError, NetworkError
 from app.networks import http, sandbox
 from app.networks.sandbox import SandboxNetwork
+from app.networks.wordpress import parse as wordpress_parse
 from app.store import Store, accounts, comments, search
 from app.sync import engine
 from app.text.classify import html_to_text
@@ -62,6 +63,13 @@ CONNECTORS = [
         sandbox.parse_person,
         sandbox.parse_post,
         lambda obj: sandbox.parse_comment(obj, "u1"),
+        http.Malformed,
+    ),
+    Connector(
+        "wordpress",
+        wordpress_parse.parse_person,
+        wordpress_parse.parse_post,
+        lambda obj: wordpress_parse.parse_comment(obj, "2"),
         http.Malformed,
     ),
 ]

@@ -1,0 +1,459 @@
+"""The WordPress connector: Fireside's Network protocol over a site's REST API (wp/v2).
+
+One instance per account, signed in as the executive with an Application Password.
+
+- ``list_my_posts``: my posts in every state Fireside publishes to (draft, pending,
+  scheduled, published), ``context=edit``, all pages.
+- ``pull_comments``: comments on my published posts, incrementally by creation date, plus a
+  periodic re-scan that reports edits, deletions and moderation (see ``cursor``).
+- ``publish``: a post as a draft, pending review, scheduled (``future`` at
+  ``options.publish_at``, which must lie ahead: WordPress would publish a past date at
+  once) or published. ``reply``: a comment with ``post`` and ``parent``. ``edit`` and
+  ``delete`` work on posts and comments; delete moves to the trash, and something already
+  gone or trashed counts as deleted.
+- Writes are never retried here. Each carries the outbox key invisibly in its content
+  (``content``); ``lookup_write`` finds the object by it. WordPress refuses an identical
+  comment with 409 ``comment_duplicate``: ``reply`` answers it with the comment that landed.
+
+Malformed objects in a listing are skipped: comments with a sentence in
+``CommentPage.errors``, posts with a log line. An answer that is not a listing at all is a
+BadResponse. Nothing logs the password: it lives only in the Authorization header.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import reprlib
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from app.domain import (
+    PUBLISH_NOW,
+    Capabilities,
+    CommentPage,
+    Person,
+    PublishOptions,
+    RemoteComment,
+    RemotePost,
+)
+from app.errors import NotFound, Rejected
+from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, Malformed
+from app.networks.wordpress import content
+from app.networks.wordpress.api import MAX_PAGES, Api, Page
+from app.networks.wordpress.cursor import RESCAN, Cursor, decode, epoch
+from app.networks.wordpress.errors import COMMENT_MAX_BYTES, DuplicateComment
+from app.networks.wordpress.parse import parse_comment, parse_person, parse_post, with_roots
+from app.timeutil import iso, parse
+
+log = logging.getLogger(__name__)
+
+#: The largest post Fireside sends. post_content is a LONGTEXT column; what bounds a post
+#: is PHP's default post_max_size of 8 MB per request, which a million characters stays
+#: under even as 4-byte UTF-8 in HTML.
+POST_MAX_CHARS = 1_000_000
+#: A comment holds 65,525 bytes of HTML (WordPress core); the rest is room for the HTML
+#: that Markdown becomes and for the key marker. ``reply`` checks the real size.
+REPLY_MAX_CHARS = 60_000
+#: How often the re-scan runs (comments have no modified date).
+RESCAN_EVERY_S = 30 * 60.0
+#: Posts per incremental request: their ids go in the query string.
+POSTS_PER_QUERY = 100
+#: Posts per re-scan step: each step returns all their comments as one page.
+POSTS_PER_RESCAN = 20
+#: A scheduled post must be at least this far ahead, or WordPress publishes it at once.
+SCHEDULE_MARGIN_S = 60
+
+CAPABILITIES = Capabilities(
+    network="wordpress",
+    display_name="WordPress",
+    text_formats=("html",),
+    post_max_chars=POST_MAX_CHARS,
+    reply_max_chars=REPLY_MAX_CHARS,
+    thread_depth=None,
+    idempotency="lookup",
+    requests_per_minute=120,  # WordPress core has no rate limit; be gentle with the host
+    key_retention_s=None,  # the key stays in the content for good
+    has_titles=True,
+    publish_statuses=("draft", "pending", "future", "publish"),
+    target_noun="Site",
+)
+
+_COMMENT_FIELDS = "id,post,parent,author,author_name,date_gmt,content,status"
+_POST_FIELDS = "id,title,content,link,date_gmt,modified_gmt,status"
+_MY_STATUSES = "draft,pending,future,publish"
+_ROUTES = {"post": "/wp/v2/posts", "comment": "/wp/v2/comments"}
+
+
+def _wp_id(remote_id: str, what: str) -> int:
+    if not remote_id.isdigit() or len(remote_id) > 19:
+        raise NotFound(f"{reprlib.repr(remote_id)} is not a WordPress {what} id.")
+    return int(remote_id)
+
+
+def _chunk(posts: list[int], after: int, size: int) -> list[int]:
+    return [p for p in posts if p > after][:size]
+
+
+def _csv(ids: list[int]) -> str:
+    return ",".join(map(str, ids))
+
+
+def _gmt(epoch_s: float) -> str:
+    """A WordPress query date: UTC with a zone, which WordPress converts to site time."""
+    return iso(datetime.fromtimestamp(epoch_s, UTC))
+
+
+class WordPressNetwork:
+    """One WordPress site and user; ``rescan_every`` and ``clock`` are for tests."""
+
+    capabilities = CAPABILITIES
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        base_url: str,
+        username: str,
+        app_password: str,
+        *,
+        rescan_every: float = RESCAN_EVERY_S,
+        clock: Callable[[], float] = time.time,
+        deadline: float = REQUEST_DEADLINE_S,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+    ) -> None:
+        self._api = Api(
+            client,
+            base_url,
+            username,
+            app_password,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+        )
+        self._rescan_every = rescan_every
+        self._clock = clock
+        self._me: Person | None = None
+        self._published: list[int] | None = None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def whoami(self) -> Person:
+        """The signed-in user; fetched once, then cached for ``is_mine``."""
+        if self._me is None:
+            data = await self._api.call("GET", "/wp/v2/users/me", params={"_fields": "id,name"})
+            self._me = self._api.parsed(data, parse_person, "user")
+        return self._me
+
+    async def list_my_posts(self) -> list[RemotePost]:
+        """My posts in every state Fireside publishes to; malformed ones are skipped."""
+        params = {
+            "author": (await self.whoami()).remote_id,
+            "status": _MY_STATUSES,
+            "context": "edit",
+            "orderby": "id",
+            "order": "asc",
+            "_fields": _POST_FIELDS,
+        }
+        posts = []
+        for item in await self._every("/wp/v2/posts", params, "post"):
+            try:
+                posts.append(parse_post(item))
+            except Malformed as exc:
+                log.warning("%s: skipping a malformed post: %s", self._api.service, exc)
+        return posts
+
+    async def pull_comments(self, cursor: str | None) -> CommentPage:
+        """One page of the incremental pull or of the re-scan (module ``cursor``)."""
+        now = self._clock()
+        state = decode(cursor, now)
+        if state.mode == RESCAN:
+            return await self._rescan_step(state, now)
+        if state.starting:
+            state = state.start_pass()
+            self._published = None  # a new pass sees posts published since the last one
+        return await self._incremental_step(state, now)
+
+    async def get_comment(self, remote_id: str) -> RemoteComment:
+        """The comment as it is now (``deleted`` unless approved); NotFound once erased."""
+        route = f"/wp/v2/comments/{_wp_id(remote_id, 'comment')}"
+        data = await self._api.call("GET", route, params={"_fields": _COMMENT_FIELDS})
+        return self._api.parsed(data, parse_comment, "comment", await self._my_id())
+
+    async def list_replies(self, comment_remote_id: str) -> list[RemoteComment]:
+        """Approved direct replies; one malformed reply makes the answer a BadResponse."""
+        params = {
+            "parent": _wp_id(comment_remote_id, "comment"),
+            "orderby": "id",
+            "order": "asc",
+            "_fields": _COMMENT_FIELDS,
+        }
+        my_id = await self._my_id()
+        items = await self._every("/wp/v2/comments", params, "reply")
+        return [self._api.parsed(item, parse_comment, "reply", my_id) for item in items]
+
+    # -- writing ---------------------------------------------------------------------------
+
+    async def publish(
+        self,
+        title: str,
+        body: str,
+        text_format: str,
+        key: str,
+        options: PublishOptions = PUBLISH_NOW,
+    ) -> RemotePost:
+        """Create a post in ``options.status``; a scheduled one needs a future date."""
+        if options.status not in CAPABILITIES.publish_statuses:
+            raise Rejected(
+                f"WordPress posts can be sent as {', '.join(CAPABILITIES.publish_statuses)}, "
+                f"not {options.status!r}."
+            )
+        fields: dict[str, Any] = {
+            "title": html.escape(title, quote=False),
+            "content": content.with_key(content.as_html(body, text_format), key),
+            "status": options.status,
+        }
+        if options.status == "future":
+            fields["date_gmt"] = self._schedule(options.publish_at)
+        data = await self._api.call("POST", "/wp/v2/posts", body=fields)
+        return self._api.parsed(data, parse_post, "post")
+
+    async def reply(
+        self, post_remote_id: str, comment_remote_id: str, body: str, text_format: str, key: str
+    ) -> RemoteComment:
+        """Reply to the comment. WordPress's "duplicate comment" means an earlier attempt
+        with this key landed: that comment is the answer."""
+        fields = {
+            "post": _wp_id(post_remote_id, "post"),
+            "parent": _wp_id(comment_remote_id, "comment"),
+            "content": self._comment_content(body, text_format, key),
+        }
+        try:
+            data = await self._api.call("POST", "/wp/v2/comments", body=fields)
+        except DuplicateComment as exc:
+            landed = await self._find_comment(key)
+            if landed is None:
+                raise DuplicateComment(
+                    f"{exc} Fireside cannot find it, though: it may wait in moderation or be "
+                    "marked as spam. Check the post's comments on the site."
+                ) from exc
+            return landed
+        return self._api.parsed(data, parse_comment, "reply", await self._my_id())
+
+    async def edit(self, kind: str, remote_id: str, body: str, key: str) -> None:
+        """Replace a post's or comment's content with ``body`` (Markdown)."""
+        if kind == "comment":
+            new = self._comment_content(body, "markdown", key)
+        else:
+            new = content.with_key(content.as_html(body, "markdown"), key)
+        await self._api.call("POST", self._route(kind, remote_id), body={"content": new})
+
+    async def delete(self, kind: str, remote_id: str, key: str) -> None:
+        """Move it to the trash; already trashed or gone counts as done."""
+        try:
+            await self._api.call("DELETE", self._route(kind, remote_id))
+        except NotFound as exc:
+            log.info("%s: %s %s was already gone (%s)", self._api.service, kind, remote_id, exc)
+
+    async def lookup_write(self, key: str) -> str | None:
+        """The comment or post whose content carries this key's marker, or None."""
+        comment = await self._find_comment(key)
+        if comment is not None:
+            return comment.remote_id
+        params = {
+            "search": content.search_term(key),
+            "author": await self._my_id(),
+            "status": _MY_STATUSES + ",private,trash",
+            "context": "edit",
+            "_fields": "id,content",
+        }
+        for item in (await self._api.page("/wp/v2/posts", params, 1, "post")).items:
+            found = _carrying(item, key, "raw")
+            if found is not None:
+                return found
+        return None
+
+    async def aclose(self) -> None:
+        await self._api.client.aclose()
+
+    # -- the pull --------------------------------------------------------------------------
+
+    async def _incremental_step(self, state: Cursor, now: float) -> CommentPage:
+        posts = await self._published_posts()
+        chunk = _chunk(posts, state.after_post, POSTS_PER_QUERY)
+        new: list[RemoteComment] = []
+        errors: list[str] = []
+        total_pages = state.page
+        if chunk:
+            params: dict[str, Any] = {
+                "post": _csv(chunk),
+                "orderby": "date_gmt",
+                "order": "asc",
+                "_fields": _COMMENT_FIELDS,
+            }
+            if state.query_after is not None:
+                params["after"] = _gmt(state.query_after)
+            page = await self._page_or_end("/wp/v2/comments", params, state.page)
+            total_pages = page.total_pages
+            comments, errors = self._comments(page.items, await self._my_id())
+            new = [c for c in comments if state.is_new(int(c.remote_id))]
+            state = state.saw((int(c.remote_id), epoch(c.created_at)) for c in new)
+        if chunk and state.page < total_pages:
+            state, more = replace(state, page=state.page + 1), True
+        elif chunk and posts[-1] > chunk[-1]:
+            state, more = replace(state, after_post=chunk[-1], page=1), True
+        else:
+            state = state.end_pass()
+            more = now - state.scanned_at >= self._rescan_every
+            if more:
+                state = state.start_rescan()
+        return CommentPage(with_roots(new), state.encode(), more, errors)
+
+    async def _rescan_step(self, state: Cursor, now: float) -> CommentPage:
+        """All comments of the next few posts, complete unless the listing moved meanwhile."""
+        posts = await self._published_posts()
+        chunk = _chunk(posts, state.after_post, POSTS_PER_RESCAN)
+        if not chunk:
+            return CommentPage([], state.end_rescan(now).encode(), has_more=False)
+        params = {"post": _csv(chunk), "orderby": "id", "order": "asc", "_fields": _COMMENT_FIELDS}
+        items, steady = await self._every_checked("/wp/v2/comments", params)
+        comments, errors = self._comments(items, await self._my_id())
+        distinct = len({c.remote_id for c in comments}) == len(items)
+        more = posts[-1] > chunk[-1]
+        state = replace(state, after_post=chunk[-1], page=1) if more else state.end_rescan(now)
+        complete = tuple(map(str, chunk)) if steady and distinct and not errors else ()
+        return CommentPage(with_roots(comments), state.encode(), more, errors, complete)
+
+    async def _published_posts(self) -> list[int]:
+        """Ids of my published posts, ascending (fetched once per pass)."""
+        if self._published is None:
+            params = {
+                "author": await self._my_id(),
+                "status": "publish",
+                "orderby": "id",
+                "order": "asc",
+                "_fields": "id",
+            }
+            items = await self._every("/wp/v2/posts", params, "post")
+            self._published = sorted(
+                {i["id"] for i in items if isinstance(i, dict) and type(i.get("id")) is int} - {0}
+            )
+        return self._published
+
+    def _comments(self, items: list, my_id: str) -> tuple[list[RemoteComment], list[str]]:
+        comments, errors = [], []
+        for item in items:
+            try:
+                comments.append(parse_comment(item, my_id))
+            except Malformed as exc:
+                ident = item.get("id") if isinstance(item, dict) else None
+                shown = reprlib.repr(ident) if ident is not None else "(no id)"
+                errors.append(
+                    f"{self._api.service}: comment {shown} is malformed and was skipped: {exc}."
+                )
+        return comments, errors
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    async def _page_or_end(self, route: str, params: dict, page: int) -> Page:
+        """A page; past the last one (the listing shrank while paging) an empty last page."""
+        try:
+            return await self._api.page(route, params, page, "comment")
+        except NotFound:
+            if page == 1:
+                raise
+            return Page([], page, None)
+
+    async def _every(self, route: str, params: dict, what: str) -> list:
+        """Every item of a collection, all pages (bounded)."""
+        items: list = []
+        for number in range(1, MAX_PAGES + 1):
+            try:
+                page = await self._api.page(route, params, number, what)
+            except NotFound:
+                if number == 1:
+                    raise
+                break  # the listing shrank while paging
+            items += page.items
+            if number >= page.total_pages:
+                break
+        return items
+
+    async def _every_checked(self, route: str, params: dict) -> tuple[list, bool]:
+        """Every comment of a listing, and whether it held still while being paged (the
+        same X-WP-Total on every page, and as many items as that)."""
+        items: list = []
+        totals: set[int | None] = set()
+        for number in range(1, MAX_PAGES + 1):
+            page = await self._page_or_end(route, params, number)
+            items += page.items
+            totals.add(page.total)
+            if number >= page.total_pages:
+                break
+        steady = len(totals) == 1 and None not in totals and totals == {len(items)}
+        return items, steady
+
+    async def _find_comment(self, key: str) -> RemoteComment | None:
+        """My comment (approved or held) whose content carries this key's marker."""
+        my_id = await self._my_id()
+        params = {
+            "search": content.search_term(key),
+            "author": my_id,
+            "status": "all",
+            "_fields": _COMMENT_FIELDS,
+        }
+        for item in (await self._api.page("/wp/v2/comments", params, 1, "comment")).items:
+            if _carrying(item, key, "rendered") is not None:
+                return self._api.parsed(item, parse_comment, "comment", my_id)
+        return None
+
+    def _comment_content(self, body: str, text_format: str, key: str) -> str:
+        new = content.with_key(content.as_html(body, text_format), key)
+        size = len(new.encode("utf-8", "surrogatepass"))
+        if size > COMMENT_MAX_BYTES:
+            raise Rejected(
+                f"The comment is {size:,} bytes as HTML; WordPress takes at most "
+                f"{COMMENT_MAX_BYTES:,}. Shorten it."
+            )
+        return new
+
+    def _schedule(self, publish_at: str | None) -> str:
+        """``date_gmt`` of a scheduled post; Rejected when missing, unreadable or past."""
+        if not publish_at:
+            raise Rejected("A scheduled WordPress post needs the date and time to publish it.")
+        try:
+            when = parse(publish_at)
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            when_s = when.timestamp()
+        except (ValueError, OverflowError):
+            raise Rejected(f"{publish_at!r} is not a date and time to schedule.") from None
+        if when_s < self._clock() + SCHEDULE_MARGIN_S:
+            raise Rejected(
+                f"The scheduled time {publish_at} has passed (or is less than a minute "
+                "away): WordPress would publish the post at once. Pick a later time."
+            )
+        return _gmt(when_s).removesuffix("Z")
+
+    async def _my_id(self) -> str:
+        return (await self.whoami()).remote_id
+
+    @staticmethod
+    def _route(kind: str, remote_id: str) -> str:
+        if kind not in _ROUTES:
+            raise ValueError(f"kind must be 'post' or 'comment', not {kind!r}")
+        return f"{_ROUTES[kind]}/{_wp_id(remote_id, kind)}"
+
+
+def _carrying(item: Any, key: str, form: str) -> str | None:
+    """The id of a listed post or comment whose content carries the key, else None."""
+    if not isinstance(item, dict) or type(item.get("id")) is not int:
+        return None
+    body = item.get("content")
+    text = body.get(form) if isinstance(body, dict) else None
+    if isinstance(text, str) and content.carries(text, key):
+        return str(item["id"])
+    return None

@@ -1,0 +1,699 @@
+"""The WordPress connector without a server: error mapping, cursor logic, content and
+look-ups, against ``FakeWordPress`` (a small in-memory REST API behind
+``httpx.MockTransport``) or single canned answers. The real site is exercised by
+tests/integration/test_wordpress_*.py."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+import httpx
+import pytest
+
+from app.domain import PublishOptions
+from app.errors import (
+    AuthError,
+    BadResponse,
+    NetworkError,
+    NotFound,
+    OutcomeUnknown,
+    PermissionDenied,
+    RateLimited,
+    Rejected,
+    WrongService,
+)
+from app.networks.registry import kind
+from app.networks.wordpress import WordPressNetwork, content, cursor, sign_in
+from app.networks.wordpress.api import site_address
+from app.networks.wordpress.errors import DuplicateComment
+from app.timeutil import parse
+
+SITE = "https://blog.example.test"
+PASSWORD = "abcd EFGH ijkl MNOP qrst UVWX"
+CLEAN = "abcdEFGHijklMNOPqrstUVWX"
+ME = 2
+T0 = "2024-05-01T09:00:00"
+
+
+def at(seconds: int) -> str:
+    """T0 plus ``seconds``, as WordPress writes date_gmt."""
+    moment = parse(T0 + "Z").timestamp() + seconds
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def wp_error(status: int, code: str, message: str = "msg", **data: Any) -> httpx.Response:
+    return httpx.Response(
+        status, json={"code": code, "message": message, "data": {"status": status, **data}}
+    )
+
+
+@dataclass
+class FakeWordPress:
+    """Just enough of WordPress 6.1's REST API for the connector, in memory."""
+
+    pretty: bool = True
+    posts: dict[int, dict] = field(default_factory=dict)
+    comments: dict[int, dict] = field(default_factory=dict)
+    requests: list[httpx.Request] = field(default_factory=list)
+    canned: dict[tuple[str, str], httpx.Response] = field(default_factory=dict)
+    next_id: int = 100
+
+    def post(self, status: str = "publish", author: int = ME) -> int:
+        self.next_id += 1
+        self.posts[self.next_id] = {
+            "id": self.next_id,
+            "author": author,
+            "status": status,
+            "title": {"raw": f"Post {self.next_id}", "rendered": f"Post {self.next_id}"},
+            "content": {"raw": "<p>Body</p>", "rendered": "<p>Body</p>\n"},
+            "link": f"{SITE}/?p={self.next_id}",
+            "date_gmt": T0,
+            "modified_gmt": T0,
+        }
+        return self.next_id
+
+    def comment(
+        self,
+        post: int,
+        *,
+        when: str = T0,
+        author: int = 7,
+        parent: int = 0,
+        text: str = "Why?",
+        status: str = "approved",
+        name: str = "Ada Reyes",
+    ) -> int:
+        self.next_id += 1
+        self.comments[self.next_id] = {
+            "id": self.next_id,
+            "post": post,
+            "parent": parent,
+            "author": author,
+            "author_name": name,
+            "date_gmt": when,
+            "content": {"rendered": f"<p>{text}</p>\n"},
+            "status": status,
+        }
+        return self.next_id
+
+    # -- the HTTP side -------------------------------------------------------------------
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.MockTransport(self.handle))
+
+    def network(self, **options: Any) -> WordPressNetwork:
+        return WordPressNetwork(self.client(), SITE, "exec", CLEAN, **options)
+
+    def calls(self, method: str, route: str) -> list[httpx.Request]:
+        return [r for r in self.requests if r.method == method and _route(r) == route]
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        route = _route(request)
+        if route is None:
+            return httpx.Response(404, text="<html>Not Found</html>")
+        if (request.method, route) in self.canned:
+            return self.canned[request.method, route]
+        query = {k: v[-1] for k, v in parse_qs(request.url.query.decode()).items()}
+        signed_in = request.headers.get("Authorization") == "Basic " + base64.b64encode(
+            f"exec:{CLEAN}".encode()
+        ).decode("ascii")
+        if route == "/":
+            return httpx.Response(
+                200,
+                json={
+                    "name": "Blog",
+                    "namespaces": ["oembed/1.0", "wp/v2"],
+                    "authentication": {"application-passwords": {"endpoints": {}}},
+                },
+            )
+        if not signed_in:
+            return wp_error(401, "rest_not_logged_in", "You are not currently logged in.")
+        return self._signed_in(request, route, query)
+
+    def _signed_in(self, request: httpx.Request, route: str, query: dict) -> httpx.Response:
+        parts = route.strip("/").split("/")  # wp, v2, collection[, id]
+        collection = parts[2]
+        if collection == "users":
+            return httpx.Response(
+                200,
+                json={
+                    "id": ME,
+                    "name": "Dana Chief",
+                    "roles": ["editor"],
+                    "capabilities": {"edit_posts": True, "publish_posts": True},
+                },
+            )
+        store = self.posts if collection == "posts" else self.comments
+        if len(parts) == 4:
+            ident = int(parts[3])
+            if ident not in store:
+                code = (
+                    "rest_post_invalid_id" if collection == "posts" else "rest_comment_invalid_id"
+                )
+                return wp_error(404, code)
+            if request.method == "DELETE":
+                store[ident]["status"] = "trash"
+            elif request.method == "POST":
+                store[ident]["content"] = {"rendered": json.loads(request.content)["content"]}
+            return httpx.Response(200, json=store[ident])
+        if request.method == "POST":
+            return self._create(collection, json.loads(request.content))
+        return self._listing(collection, query)
+
+    def _create(self, collection: str, body: dict) -> httpx.Response:
+        if collection == "posts":
+            ident = self.post(body["status"])
+            self.posts[ident]["content"] = {"raw": body["content"], "rendered": body["content"]}
+            return httpx.Response(201, json=self.posts[ident])
+        for existing in self.comments.values():
+            if (existing["post"], existing["parent"], existing["author"]) == (
+                body["post"],
+                body.get("parent", 0),
+                ME,
+            ) and existing["content"]["rendered"] == body["content"]:
+                return wp_error(409, "comment_duplicate", "Duplicate comment detected")
+        ident = self.comment(body["post"], author=ME, parent=body.get("parent", 0))
+        self.comments[ident]["content"] = {"rendered": body["content"]}
+        return httpx.Response(201, json=self.comments[ident])
+
+    def _listing(self, collection: str, query: dict) -> httpx.Response:
+        if collection == "posts":
+            statuses = query.get("status", "publish").split(",")
+            items = [p for p in self.posts.values() if p["status"] in statuses]
+            field_name = "raw"
+        else:
+            status = query.get("status", "approve")
+            wanted = {"approve": ["approved"], "all": ["approved", "hold"]}[status]
+            items = [c for c in self.comments.values() if c["status"] in wanted]
+            if "post" in query:
+                posts = {int(p) for p in query["post"].split(",")}
+                items = [c for c in items if c["post"] in posts]
+            if "parent" in query:
+                items = [c for c in items if c["parent"] == int(query["parent"])]
+            if "after" in query:
+                after = parse(query["after"]).timestamp()
+                items = [c for c in items if parse(c["date_gmt"] + "Z").timestamp() > after]
+            items.sort(key=lambda c: (c["date_gmt"], c["id"]))
+            field_name = "rendered"
+        if "author" in query:
+            items = [i for i in items if i["author"] == int(query["author"])]
+        if "search" in query:
+            items = [i for i in items if query["search"] in i["content"].get(field_name, "")]
+        per_page, page = int(query.get("per_page", 10)), int(query.get("page", 1))
+        pages = -(-len(items) // per_page)
+        if page > max(pages, 1):
+            return wp_error(400, "rest_comment_invalid_page_number")
+        chunk = items[(page - 1) * per_page : page * per_page]
+        headers = {"X-WP-Total": str(len(items)), "X-WP-TotalPages": str(pages)}
+        return httpx.Response(200, json=chunk, headers=headers)
+
+
+def _route(request: httpx.Request) -> str | None:
+    path = request.url.path
+    if path.startswith("/wp-json"):
+        return path.removeprefix("/wp-json") or "/"
+    routes = parse_qs(request.url.query.decode()).get("rest_route")
+    return routes[0] if routes else None
+
+
+async def pull_all(network: WordPressNetwork, cur: str | None) -> tuple[list, str | None, list]:
+    """Pull pages until has_more is False; (comments, cursor, pages)."""
+    comments, pages = [], []
+    for _ in range(100):
+        page = await network.pull_comments(cur)
+        comments += page.comments
+        pages.append(page)
+        cur = page.next_cursor
+        if not page.has_more:
+            return comments, cur, pages
+    raise AssertionError("the pull never ended")
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def wp() -> FakeWordPress:
+    return FakeWordPress()
+
+
+# --- sign-in ------------------------------------------------------------------------------
+
+
+async def test_sign_in_returns_the_password_without_spaces_and_the_user_id(wp: FakeWordPress):
+    async with wp.client() as client:
+        signed = await sign_in(client, "blog.example.test/wp-admin/", "exec", PASSWORD, {})
+    assert (signed.secret, signed.username, signed.display_name) == (CLEAN, "exec", "Dana Chief")
+    assert signed.settings == {"user_id": ME}
+    assert kind("wordpress").sign_in is sign_in
+
+
+@pytest.mark.parametrize(
+    ("index", "error", "words"),
+    [
+        (httpx.Response(200, text="<html>shop</html>"), WrongService, "not look like"),
+        (httpx.Response(200, json={"namespaces": ["oembed/1.0"]}), WrongService, "no wp/v2"),
+        (httpx.Response(200, json={"hello": 1}), WrongService, "not look like"),
+        (httpx.Response(301, headers={"Location": "https://x/"}), WrongService, "redirect"),
+        (httpx.Response(200, json={"namespaces": ["wp/v2"]}), AuthError, "Application Pass"),
+    ],
+)
+async def test_sign_in_says_what_is_wrong_with_the_site(
+    wp: FakeWordPress, index: httpx.Response, error: type, words: str
+):
+    wp.canned["GET", "/"] = index
+    async with wp.client() as client:
+        with pytest.raises(error, match=words):
+            await sign_in(client, SITE, "exec", PASSWORD, {})
+
+
+async def test_sign_in_with_a_wrong_password_is_an_auth_error(wp: FakeWordPress):
+    async with wp.client() as client:
+        with pytest.raises(AuthError, match="signed out"):
+            await sign_in(client, SITE, "exec", "wrong", {})
+
+
+@pytest.mark.parametrize(
+    ("capabilities", "missing"),
+    [({"read": True}, "edit_posts"), ({"edit_posts": True}, "publish_posts")],
+)
+async def test_sign_in_without_permission_names_it(
+    wp: FakeWordPress, capabilities: dict, missing: str
+):
+    me = {"id": 9, "name": "Cory", "roles": ["contributor"], "capabilities": capabilities}
+    wp.canned["GET", "/wp/v2/users/me"] = httpx.Response(200, json=me)
+    async with wp.client() as client:
+        with pytest.raises(PermissionDenied, match=f"no {missing} permission; role: contrib"):
+            await sign_in(client, SITE, "exec", PASSWORD, {})
+
+
+async def test_plain_permalinks_fall_back_to_rest_route():
+    wp = FakeWordPress()
+    real = wp.handle
+
+    def no_pretty(request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/wp-json"):
+            wp.requests.append(request)
+            return httpx.Response(404, text="<html>404</html>")
+        return real(request)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(no_pretty)) as client:
+        network = WordPressNetwork(client, SITE, "exec", CLEAN)
+        assert (await network.whoami()).name == "Dana Chief"
+    assert [r.url.path for r in wp.requests] == ["/wp-json/", "/", "/"]
+    assert parse_qs(wp.requests[-1].url.query.decode())["rest_route"] == ["/wp/v2/users/me"]
+
+
+def test_site_address_is_normalised():
+    assert site_address(" blog.example.com/ ") == "https://blog.example.com"
+    assert site_address("http://x.test/blog/wp-json/") == "http://x.test/blog"
+
+
+# --- error mapping ------------------------------------------------------------------------
+
+ERRORS = [
+    (wp_error(401, "rest_not_logged_in"), AuthError, "signed out"),
+    (wp_error(401, "incorrect_password"), AuthError, "revoked"),
+    (wp_error(401, "invalid_username"), AuthError, "no user"),
+    (wp_error(401, "application_passwords_disabled"), AuthError, "turned off"),
+    (wp_error(401, "rest_comment_login_required"), AuthError, "signed out"),
+    (wp_error(401, "rest_cannot_create"), AuthError, "signed out"),
+    (wp_error(403, "rest_cannot_create"), PermissionDenied, "may not create"),
+    (wp_error(403, "rest_cannot_publish"), PermissionDenied, "publish or schedule"),
+    (wp_error(403, "rest_cannot_edit"), PermissionDenied, "may not edit"),
+    (wp_error(403, "rest_cannot_delete"), PermissionDenied, "may not delete"),
+    (wp_error(403, "rest_forbidden_status"), PermissionDenied, "drafts"),
+    (
+        wp_error(
+            400,
+            "rest_invalid_param",
+            "Invalid parameter(s): status",
+            params={"status": "Status is forbidden."},
+            details={"status": {"code": "rest_forbidden_status", "data": {"status": 403}}},
+        ),
+        PermissionDenied,
+        "drafts",
+    ),
+    (
+        wp_error(
+            400,
+            "rest_invalid_param",
+            params={"status": "x"},
+            details={"status": {"code": "rest_forbidden_status", "data": {"status": 401}}},
+        ),
+        AuthError,
+        "signed out",
+    ),
+    (
+        wp_error(400, "rest_invalid_param", "Invalid parameter(s): x", params={"x": "too big"}),
+        Rejected,
+        r"Invalid parameter\(s\): x \(too big\)",
+    ),
+    (wp_error(403, "rest_comment_closed"), Rejected, "closed"),
+    (wp_error(403, "rest_comment_draft_post"), Rejected, "not published"),
+    (wp_error(400, "rest_comment_author_data_required"), Rejected, "name and an email"),
+    (wp_error(400, "comment_content_column_length"), Rejected, "65,525 bytes"),
+    (wp_error(501, "rest_trash_not_supported"), Rejected, "trash turned off"),
+    (wp_error(404, "rest_post_invalid_id"), NotFound, "post no longer exists"),
+    (wp_error(404, "rest_comment_invalid_id"), NotFound, "comment no longer exists"),
+    (wp_error(403, "rest_comment_invalid_post_id"), NotFound, "post no longer exists"),
+    (wp_error(410, "rest_already_trashed"), NotFound, "already in the trash"),
+    (wp_error(409, "comment_duplicate"), DuplicateComment, "already has this exact"),
+    (wp_error(404, "rest_no_route"), WrongService, "does not offer"),
+    (
+        wp_error(500, "some_plugin_error", "<strong>Error:</strong> it&#8217;s"),
+        OutcomeUnknown,
+        "it’s",
+    ),
+    (httpx.Response(429, headers={"Retry-After": "7"}), RateLimited, "7 s"),
+    (httpx.Response(302, headers={"Location": "https://sso/"}), WrongService, "sso"),
+]
+
+
+@pytest.mark.parametrize(("answer", "error", "words"), ERRORS)
+async def test_wordpress_errors_map_to_clear_messages(
+    wp: FakeWordPress, answer: httpx.Response, error: type, words: str
+):
+    wp.canned["POST", "/wp/v2/comments"] = answer
+    network = wp.network()
+    try:
+        with pytest.raises(error, match=words) as caught:
+            await network.reply("101", "5", "Thanks", "markdown", "k1")
+    finally:
+        await network.aclose()
+    assert type(caught.value) is error
+    assert "<strong>" not in str(caught.value) and "&#" not in str(caught.value)
+
+
+async def test_comment_flood_is_a_rate_limit_with_a_wait(wp: FakeWordPress):
+    wp.canned["POST", "/wp/v2/comments"] = wp_error(
+        400, "comment_flood", "You are posting too fast"
+    )
+    network = wp.network()
+    with pytest.raises(RateLimited, match="one comment every 15 seconds") as caught:
+        await network.reply("101", "5", "Thanks", "markdown", "k1")
+    await network.aclose()
+    assert caught.value.retry_after == 15.0
+
+
+async def test_no_route_with_an_id_is_not_found(wp: FakeWordPress):
+    wp.canned["GET", "/wp/v2/comments/5"] = wp_error(404, "rest_no_route")
+    network = wp.network()
+    with pytest.raises(NotFound):
+        await network.get_comment("5")
+    await network.aclose()
+
+
+# --- publishing and writing ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["draft", "pending", "publish"])
+async def test_publish_sends_the_status_and_html_with_the_key(wp: FakeWordPress, status: str):
+    network = wp.network()
+    post = await network.publish(
+        "Q3 <plan>", "Hello **team**", "markdown", "k42", PublishOptions(status)
+    )
+    await network.aclose()
+    sent = json.loads(wp.calls("POST", "/wp/v2/posts")[0].content)
+    assert sent["status"] == status and "date_gmt" not in sent
+    assert sent["title"] == "Q3 &lt;plan&gt;"
+    assert sent["content"] == "<p>Hello <strong>team</strong><!-- fireside:k42 --></p>\n"
+    assert post.body == "Hello team"
+
+
+async def test_a_scheduled_post_needs_a_future_date(wp: FakeWordPress):
+    clock = Clock()
+    network = wp.network(clock=clock)
+    for when in (None, "soon", "2020-01-01T00:00:00Z"):
+        with pytest.raises(Rejected):
+            await network.publish("T", "B", "markdown", "k1", PublishOptions("future", when))
+    assert wp.calls("POST", "/wp/v2/posts") == []
+    await network.publish(
+        "T", "B", "markdown", "k1", PublishOptions("future", "2030-01-15T08:30:00Z")
+    )
+    await network.aclose()
+    sent = json.loads(wp.calls("POST", "/wp/v2/posts")[0].content)
+    assert (sent["status"], sent["date_gmt"]) == ("future", "2030-01-15T08:30:00")
+
+
+async def test_unknown_status_and_format_are_refused_before_sending(wp: FakeWordPress):
+    network = wp.network()
+    with pytest.raises(Rejected, match="not 'private'"):
+        await network.publish("T", "B", "markdown", "k1", PublishOptions("private"))
+    with pytest.raises(Rejected, match="not 'rtf'"):
+        await network.reply("101", "5", "B", "rtf", "k1")
+    await network.aclose()
+    assert [r.method for r in wp.requests if r.method != "GET"] == []
+
+
+async def test_a_reply_too_big_for_wordpress_is_refused_before_sending(wp: FakeWordPress):
+    network = wp.network()
+    with pytest.raises(Rejected, match="bytes as HTML"):
+        await network.reply("101", "5", "é" * 40_000, "text", "k1")
+    await network.aclose()
+    assert wp.calls("POST", "/wp/v2/comments") == []
+
+
+async def test_a_duplicate_reply_is_the_one_that_landed(wp: FakeWordPress):
+    post = wp.post()
+    question = wp.comment(post)
+    network = wp.network()
+    first = await network.reply(str(post), str(question), "Thanks!", "markdown", "key1")
+    again = await network.reply(str(post), str(question), "Thanks!", "markdown", "key1")
+    assert again == first and first.is_mine and first.parent_remote_id == str(question)
+    assert len([c for c in wp.comments.values() if c["author"] == ME]) == 1
+    wp.comments[int(first.remote_id)]["status"] = "spam"  # now the search cannot see it
+    with pytest.raises(DuplicateComment, match="cannot find it"):
+        await network.reply(str(post), str(question), "Thanks!", "markdown", "key1")
+    await network.aclose()
+
+
+async def test_lookup_write_finds_comments_and_posts_by_their_key(wp: FakeWordPress):
+    post = wp.post()
+    question = wp.comment(post)
+    network = wp.network()
+    reply = await network.reply(str(post), str(question), "Yes", "markdown", "abc1")
+    created = await network.publish("T", "B", "markdown", "abc2", PublishOptions("draft"))
+    assert await network.lookup_write("abc1") == reply.remote_id
+    assert await network.lookup_write("abc2") == created.remote_id
+    assert await network.lookup_write("abc") is None  # a prefix of both keys
+    await network.aclose()
+
+
+async def test_edit_and_delete_posts_and_comments(wp: FakeWordPress):
+    post = wp.post()
+    question = wp.comment(post)
+    network = wp.network()
+    await network.edit("comment", str(question), "*New*", "e1")
+    await network.edit("post", str(post), "New body", "e2")
+    assert (
+        wp.comments[question]["content"]["rendered"] == "<p><em>New</em><!-- fireside:e1 --></p>\n"
+    )
+    await network.delete("comment", str(question), "d1")
+    await network.delete("comment", "999999", "d2")  # already gone: done
+    wp.canned["DELETE", f"/wp/v2/posts/{post}"] = wp_error(410, "rest_already_trashed")
+    await network.delete("post", str(post), "d3")
+    with pytest.raises(NotFound):
+        await network.edit("post", "not-an-id", "x", "e3")
+    await network.aclose()
+    assert wp.comments[question]["status"] == "trash"
+
+
+def test_the_key_marker_stays_inside_the_last_element_and_is_matched_exactly():
+    assert content.with_key("<p>a</p>\n<ul><li>b</li></ul>\n", "k1") == (
+        "<p>a</p>\n<ul><li>b</li><!-- fireside:k1 --></ul>\n"
+    )
+    assert content.with_key("plain", "k1") == "plain<!-- fireside:k1 -->"
+    odd = content.with_key("<p>x</p>", "--> <script>")
+    assert odd.count("-->") == 1 and "<script>" not in odd
+    assert content.carries("<!-- fireside:k12 -->", "k12")
+    assert not content.carries("<!-- fireside:k12 -->", "k1")
+    assert content.as_html("a & b\n\nc\nd", "text") == "<p>a &amp; b</p><p>c<br>d</p>"
+
+
+# --- pulling comments ---------------------------------------------------------------------
+
+
+async def test_incremental_pull_transfers_only_new_comments_even_in_the_same_second(
+    wp: FakeWordPress,
+):
+    post = wp.post()
+    wp.post(status="draft")  # never asked about: drafts take no comments
+    for n in range(3):
+        wp.comment(post, when=at(n))
+    network = wp.network(clock=Clock())
+    first, cur, _ = await pull_all(network, None)
+    assert len(first) == 3
+    second, cur, _ = await pull_all(network, cur)
+    assert second == []
+    late = wp.comment(post, when=at(2))  # the same second as the newest seen
+    newer = wp.comment(post, when=at(3))
+    third, cur, _ = await pull_all(network, cur)
+    assert sorted(int(c.remote_id) for c in third) == [late, newer]
+    assert (await pull_all(network, cur))[0] == []
+    await network.aclose()
+    asked = [parse_qs(r.url.query.decode()) for r in wp.calls("GET", "/wp/v2/comments")]
+    assert "after" not in asked[0] and asked[1]["after"] == [at(2 - cursor.OVERLAP_S) + "Z"]
+    assert all(q["post"] == [str(post)] for q in asked)
+
+
+async def test_incremental_pull_pages_by_total_pages_and_chunks_of_posts(wp: FakeWordPress):
+    posts = [wp.post() for _ in range(105)]  # two chunks of post ids
+    for n in range(150):
+        wp.comment(posts[0], when=at(n))
+    wp.comment(posts[-1], when=at(1))
+    network = wp.network(clock=Clock())
+    comments, cur, pages = await pull_all(network, None)
+    await network.aclose()
+    assert len(comments) == 151 and len({c.remote_id for c in comments}) == 151
+    assert [len(p.comments) for p in pages] == [100, 50, 1]
+    assert json.loads(cur)["w"] == parse(at(149) + "Z").timestamp()
+
+
+async def test_a_garbled_or_old_cursor_restarts_cleanly(wp: FakeWordPress):
+    post = wp.post()
+    wp.comment(post)
+    network = wp.network(clock=Clock())
+    for old in ("12345", "{", '{"v": 99}', '{"v":1,"s":"x"}', '{"v":1,"s":1,"seen":[[1]]}'):
+        comments, cur, _ = await pull_all(network, old)
+        assert len(comments) == 1 and json.loads(cur)["v"] == cursor.VERSION
+    await network.aclose()
+
+
+async def test_the_rescan_reports_edits_deletions_and_moderation(wp: FakeWordPress):
+    posts = [wp.post() for _ in range(25)]  # two re-scan steps
+    kept, edited, unapproved, deleted = (wp.comment(posts[0]) for _ in range(4))
+    last = wp.comment(posts[24])
+    clock = Clock()
+    network = wp.network(clock=clock)
+    _, cur, _ = await pull_all(network, None)
+    wp.comments[edited]["content"] = {"rendered": "<p>Edited</p>"}
+    wp.comments[unapproved]["status"] = "hold"
+    del wp.comments[deleted]
+    assert (await pull_all(network, cur))[0] == []  # the incremental pull sees nothing
+    clock.now += 31 * 60
+    comments, cur, pages = await pull_all(network, cur)
+    assert [p.complete_for_posts for p in pages] == [
+        (),
+        tuple(map(str, posts[:20])),
+        tuple(map(str, posts[20:])),
+    ]
+    by_id = {int(c.remote_id): c for c in comments}
+    assert set(by_id) == {kept, edited, last}
+    assert by_id[edited].body_html == "<p>Edited</p>"
+    assert by_id[edited].version != by_id[kept].version
+    assert json.loads(cur)["s"] == clock.now
+    assert (await pull_all(network, cur))[0] == []  # not due again yet
+    await network.aclose()
+
+
+async def test_a_listing_that_moves_during_the_rescan_is_not_complete(wp: FakeWordPress):
+    post = wp.post()
+    for _ in range(120):
+        wp.comment(post)
+    real = wp._listing
+
+    def moving(collection: str, query: dict) -> httpx.Response:
+        if query.get("page") == "2":
+            wp.comment(post)  # someone comments between page 1 and page 2
+        return real(collection, query)
+
+    wp._listing = moving  # type: ignore[method-assign]
+    network = wp.network(clock=Clock(), rescan_every=0)
+    _, _, pages = await pull_all(network, None)
+    await network.aclose()
+    assert pages[-1].complete_for_posts == ()
+
+
+async def test_malformed_comments_are_item_errors_and_a_non_listing_is_bad(wp: FakeWordPress):
+    post = wp.post()
+    good = wp.comment(post)
+    bad = wp.comment(post)
+    wp.comments[bad]["author"] = "seven"
+    guest = wp.comment(post, author=0, name="Gail Guest")
+    network = wp.network(clock=Clock())
+    page = await network.pull_comments(None)
+    assert {int(c.remote_id) for c in page.comments} == {good, guest}
+    assert len(page.errors) == 1 and str(bad) in page.errors[0]
+    person = next(c.author for c in page.comments if c.remote_id == str(guest))
+    assert person.remote_id.startswith("guest:") and person.name == "Gail Guest"
+    wp.canned["GET", "/wp/v2/comments"] = httpx.Response(200, json={"items": []})
+    with pytest.raises(BadResponse, match="not a list"):
+        await network.pull_comments(None)
+    await network.aclose()
+
+
+async def test_threads_get_their_roots_and_my_replies_are_mine(wp: FakeWordPress):
+    post = wp.post()
+    question = wp.comment(post, when=at(0))
+    answer = wp.comment(post, when=at(1), author=ME, parent=question)
+    follow_up = wp.comment(post, when=at(2), parent=answer)
+    network = wp.network(clock=Clock())
+    comments, _, _ = await pull_all(network, None)
+    replies = await network.list_replies(str(answer))
+    await network.aclose()
+    by_id = {int(c.remote_id): c for c in comments}
+    assert by_id[follow_up].root_remote_id == str(question)
+    assert by_id[follow_up].parent_remote_id == str(answer)
+    assert by_id[answer].is_mine and not by_id[question].is_mine
+    assert [r.remote_id for r in replies] == [str(follow_up)]
+
+
+async def test_list_my_posts_asks_for_every_state_and_skips_malformed(wp: FakeWordPress):
+    for status in ("publish", "draft", "pending", "future", "trash"):
+        wp.post(status)
+    broken = wp.post()
+    wp.posts[broken]["link"] = None
+    network = wp.network()
+    posts = await network.list_my_posts()
+    await network.aclose()
+    assert len(posts) == 4
+    query = parse_qs(wp.calls("GET", "/wp/v2/posts")[0].url.query.decode())
+    assert query["status"] == ["draft,pending,future,publish"] and query["context"] == ["edit"]
+
+
+def test_cursor_window_keeps_only_ids_that_can_come_back():
+    state = cursor.Cursor(scanned_at=0).start_pass()
+    state = state.saw([(1, 100), (2, 103), (3, 106)]).end_pass()
+    assert state.watermark == 106 and state.seen == {2: 103, 3: 106}
+    assert not state.is_new(3) and state.is_new(1)
+    again = cursor.decode(state.encode(), now=5)
+    assert again == state and len(state.encode()) < 80
+
+
+# --- secrets ------------------------------------------------------------------------------
+
+
+async def test_the_password_is_never_logged_nor_in_an_error(
+    wp: FakeWordPress, caplog: pytest.LogCaptureFixture
+):
+    caplog.set_level(logging.DEBUG)
+    errors: list[str] = []
+    network = wp.network()
+    await network.list_my_posts()
+    await network.pull_comments(None)
+    await network.delete("post", "12345", "k")
+    wp.canned["GET", "/wp/v2/users/me"] = wp_error(401, "incorrect_password")
+    broken = wp.network()
+    try:
+        await broken.whoami()
+    except NetworkError as exc:
+        errors.append(str(exc))
+    await network.aclose()
+    await broken.aclose()
+    encoded = base64.b64encode(f"exec:{CLEAN}".encode()).decode()
+    for text in [caplog.text, *errors]:
+        assert CLEAN not in text and encoded not in text
+    assert errors and "revoked" in errors[0]
