@@ -131,19 +131,16 @@ def msi(build) -> Path:
 
 
 @pytest.fixture(scope="module")
-def test_cert(tmp_path_factory) -> Path:
+def cert_dir(tmp_path_factory) -> Path:
+    """Where sign-linux.sh --test-cert puts its throwaway certificate (cert.pem)."""
     return tmp_path_factory.mktemp("test-cert")
 
 
-def sign(path: Path, cert_dir: Path) -> subprocess.CompletedProcess:
-    return run("bash", WINDOWS / "sign-linux.sh", "--test-cert", cert_dir, path)
-
-
 @pytest.fixture(scope="module")
-def signed_msi(msi, test_cert, tmp_path_factory) -> Path:
+def signed_msi(msi, cert_dir, tmp_path_factory) -> Path:
     signed = tmp_path_factory.mktemp("signed") / "Fireside.msi"
     shutil.copy(msi, signed)
-    result = sign(signed, test_cert)
+    result = run("bash", WINDOWS / "sign-linux.sh", "--test-cert", cert_dir, signed)
     assert result.returncode == 0, result.stderr
     return signed
 
@@ -274,8 +271,8 @@ def test_newer_replaces_older_and_older_never_replaces_newer(msi):
 # --- Authenticode ------------------------------------------------------------------------
 
 
-def test_signature_verifies_and_a_one_byte_tamper_breaks_it(signed_msi, test_cert, tmp_path):
-    cafile = test_cert / "cert.pem"
+def test_signature_verifies_and_a_one_byte_tamper_breaks_it(signed_msi, cert_dir, tmp_path):
+    cafile = cert_dir / "cert.pem"
     verified = run("osslsigncode", "verify", "-in", signed_msi, "-CAfile", cafile)
     assert verified.returncode == 0, verified.stdout
     assert "Signature verification: ok" in verified.stdout
@@ -291,8 +288,8 @@ def test_signature_verifies_and_a_one_byte_tamper_breaks_it(signed_msi, test_cer
     assert "MISMATCH" in result.stdout
 
 
-def test_unsigned_package_does_not_verify(msi, test_cert):
-    result = run("osslsigncode", "verify", "-in", msi, "-CAfile", test_cert / "cert.pem")
+def test_unsigned_package_does_not_verify(msi, cert_dir):
+    result = run("osslsigncode", "verify", "-in", msi, "-CAfile", cert_dir / "cert.pem")
     assert result.returncode != 0
 
 
