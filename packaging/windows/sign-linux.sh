@@ -26,7 +26,7 @@
 # CA bundle; the test certificate with --test-cert). Needs osslsigncode (2.x) and openssl.
 set -euo pipefail
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 pkcs12=${FIRESIDE_SIGN_PKCS12:-}
 cert=${FIRESIDE_SIGN_CERT:-}
 key=${FIRESIDE_SIGN_KEY:-}
@@ -53,15 +53,17 @@ done
 ((${#files[@]})) || die "no file to sign"
 command -v osslsigncode >/dev/null || die "osslsigncode not found: apt-get install osslsigncode"
 
-outside_repo() {  # a secret's file must exist and must not be in the work tree
-    local path
-    [[ -e $1 ]] || die "$1 does not exist"
-    path=$(realpath "$1")
-    [[ $path != "$repo"/* ]] || die "$1 is inside the repository: keep keys out of git"
+outside_repo() {  # a secret's file must not be in the work tree
+    [[ $(realpath -m "$1") != "$repo"/* ]] || die "$1 is inside the repository: keep keys out of git"
+}
+secret_file() {  # ... and must exist
+    outside_repo "$1"
+    [[ -f $1 ]] || die "$1 does not exist"
 }
 
 if [[ -n $test_dir ]]; then
     outside_repo "$test_dir"
+    mkdir -p "$test_dir"
     cert=$test_dir/cert.pem key=$test_dir/key.pem cafile=$test_dir/cert.pem no_timestamp=1
     openssl req -x509 -newkey rsa:3072 -sha256 -days 1 -nodes -keyout "$key" -out "$cert" \
         -subj "/CN=Fireside TEST code signing (not trusted)" \
@@ -73,14 +75,14 @@ fi
 signer=()
 if [[ -n $module ]]; then
     [[ -n $cert && -n $key ]] || die "--pkcs11-module needs --cert FILE and --key pkcs11:URI"
-    outside_repo "$cert"
+    secret_file "$cert"
     signer=(-pkcs11module "$module" -certs "$cert" -key "$key")
 elif [[ -n $pkcs12 ]]; then
-    outside_repo "$pkcs12"
+    secret_file "$pkcs12"
     signer=(-pkcs12 "$pkcs12")
 elif [[ -n $cert && -n $key ]]; then
-    outside_repo "$cert"
-    outside_repo "$key"
+    secret_file "$cert"
+    secret_file "$key"
     signer=(-certs "$cert" -key "$key")
 else
     die "no key: give --pkcs12, --cert and --key, --pkcs11-module, or --test-cert"
