@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import events as ev
+from app import policy as managed_policy
+from app.accounts import AccountManager, AccountStatus, Diagnosis, RemovalPreview
 from app.config import database_path, sandbox_state_dir
 from app.domain import (
     PUBLISH_NOW,
@@ -26,8 +28,8 @@ from app.domain import (
 )
 from app.errors import UserError
 from app.networks.base import Network
-from app.networks.connection import make_client
-from app.networks.registry import build_network
+from app.networks.connection import ConnectionSettings, make_client
+from app.networks.registry import NetworkKind, build_network
 from app.sandbox.server import SandboxServer
 from app.store import Store, comments, drafts, outbox, search, triage
 from app.store import accounts as accounts_repo
@@ -67,12 +69,17 @@ class Core:
         engine: SyncEngine,
         events: ev.Events,
         sandbox: SandboxServer | None = None,
+        *,
+        account_manager: AccountManager | None = None,
     ) -> None:
         self.store = store
         self.networks = networks
         self.engine = engine
         self.events = events
         self.sandbox = sandbox
+        self._accounts = account_manager or AccountManager(
+            store, engine, events, networks, policy=managed_policy.NO_POLICY, client=make_client
+        )
         self._questions = QuestionMatcher()
 
     @classmethod
@@ -84,35 +91,45 @@ class Core:
         sandbox_url: str | None = None,
         sandbox_token: str | None = None,
     ) -> Core:
-        """Open the store; with no accounts, run the built-in sandbox network and use it.
+        """Open the store, load the managed policy and connect every account.
 
+        Each real account is connected with its secret from the OS keyring; one that cannot
+        be (secret missing, no usable keyring, network forbidden by policy) stays
+        unconnected, and ``account_statuses`` says why. With no real account the built-in
+        sandbox network runs and is used, unless policy turns it off.
         ``sandbox_url``/``sandbox_token`` point at a sandbox already running elsewhere
         (tests, ``fireside sandbox``); otherwise one starts in-process on a free port with a
         token that lives only in memory.
         """
+        policy = await asyncio.to_thread(managed_policy.load)
+        use_sandbox = start_sandbox and policy.sandbox_enabled
         store, sandbox = await asyncio.to_thread(
-            _open_store_and_sandbox, data_dir, start_sandbox and sandbox_url is None
+            _open_store_and_sandbox, data_dir, use_sandbox and sandbox_url is None
         )
         events = ev.Events()
         accounts = await store.run(accounts_repo.list_accounts)
-        secrets_by_account: dict[str, str] = {}
-        if start_sandbox and not any(a.network != "sandbox" for a in accounts):
+        networks: dict[str, Network] = {}
+        if use_sandbox and not any(a.network != "sandbox" for a in accounts):
             if sandbox is not None:
                 sandbox_url, sandbox_token = sandbox.url, sandbox.token
             account = Account(SANDBOX_ACCOUNT_ID, "sandbox", "Sandbox", sandbox_url or "")
             await store.run(_ensure_sandbox_account, account)
-            secrets_by_account[SANDBOX_ACCOUNT_ID] = sandbox_token or ""
+            networks[account.id] = build_network(account, sandbox_token or "", make_client())
             accounts = await store.run(accounts_repo.list_accounts)
         elif sandbox is not None:
             await asyncio.to_thread(sandbox.stop)
             sandbox = None
-        networks = {
-            a.id: build_network(a, secrets_by_account.get(a.id, ""), make_client())
-            for a in accounts
-            if a.id in secrets_by_account
-        }
         engine = SyncEngine(store, events, networks, {})
-        return cls(store, networks, engine, events, sandbox)
+        manager = AccountManager(
+            store,
+            engine,
+            events,
+            networks,
+            policy=policy,
+            client=lambda: make_client(policy.connection(ConnectionSettings())),
+        )
+        await manager.connect_stored(accounts)
+        return cls(store, networks, engine, events, sandbox, account_manager=manager)
 
     async def close(self) -> None:
         self.engine.stop()
@@ -122,9 +139,60 @@ class Core:
         if self.sandbox is not None:
             await asyncio.to_thread(self.sandbox.stop)
 
-    # --- accounts -------------------------------------------------------------------
+    # --- accounts (app/accounts does the work) -----------------------------------------
     async def accounts(self) -> list[Account]:
-        return await self.store.run(accounts_repo.list_accounts)
+        """Stored accounts; one that could not be connected has why in last_sync_error."""
+        return await self._accounts.accounts()
+
+    async def account_statuses(self) -> list[AccountStatus]:
+        """Every account's state and why, then policy's accounts still to sign in to."""
+        return await self._accounts.statuses()
+
+    def network_kinds(self) -> list[NetworkKind]:
+        """The networks the user may add an account on (known here and allowed)."""
+        return self._accounts.kinds()
+
+    async def keyring_problem(self) -> str | None:
+        """None when the OS keyring can keep secrets, else what to do about it."""
+        return await self._accounts.keyring_problem()
+
+    async def test_connection(
+        self,
+        network: str,
+        base_url: str,
+        username: str,
+        password: str,
+        extra: dict[str, str] | None = None,
+    ) -> Diagnosis:
+        """Sign in with these credentials and say, in plain words, how it went."""
+        return await self._accounts.test(network, base_url, username, password, extra or {})
+
+    async def check_account(self, account_id: str) -> Diagnosis:
+        """Does the saved sign-in of this account still work?"""
+        return await self._accounts.check(account_id)
+
+    async def add_account(
+        self,
+        network: str,
+        base_url: str,
+        username: str,
+        password: str,
+        extra: dict[str, str] | None = None,
+    ) -> AccountStatus:
+        """Sign in, keep the secret in the keyring, add the account and start syncing it;
+        ``SignInFailed`` (with its Diagnosis) when signing in fails."""
+        return await self._accounts.add(network, base_url, username, password, extra or {})
+
+    async def reauthenticate(self, account_id: str, password: str) -> AccountStatus:
+        return await self._accounts.reauthenticate(account_id, password)
+
+    async def removal_preview(self, account_id: str) -> RemovalPreview:
+        """What removing the account would delete from this computer."""
+        return await self._accounts.removal_preview(account_id)
+
+    async def remove_account(self, account_id: str) -> str:
+        """Stop syncing the account and delete its local data and its secret."""
+        return await self._accounts.remove(account_id)
 
     def capabilities(self) -> dict[str, Capabilities]:
         return {account_id: n.capabilities for account_id, n in self.networks.items()}

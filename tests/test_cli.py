@@ -503,7 +503,8 @@ def test_sync_without_accounts_runs_the_builtin_sandbox(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "sandbox").is_dir()
 
 
-def test_sync_never_skips_an_account_silently(capsys, tmp_path: Path) -> None:
+def test_sync_never_skips_an_account_silently(capsys, tmp_path: Path, memory_keyring) -> None:
+    # An empty keyring: the account's secret is missing, so it cannot be connected.
     seed_store(tmp_path, Account("acme", "wordpress", "ACME blog", "https://x.test")).close()
     code, out, _ = run(capsys, "--data-dir", str(tmp_path), "sync")
     assert code == 1

@@ -11,6 +11,11 @@ The loop (``run``) promotes due scheduled drafts, syncs every account, then slee
 the interval ends, an outbox item or scheduled draft becomes due, or ``wake()`` is called.
 While offline it only probes (``whoami``), at growing intervals, and syncs once a probe
 answers.
+
+Accounts come and go while it runs (``add_network``, ``remove_network``): every pass works
+on a snapshot of the accounts, a pull stops after the page in progress once its connector
+was removed or replaced, and removing or replacing returns only when no pull or push of
+the account still uses the old connector, so the caller may close it then.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import TypeVar
 import sqlite_utils
 
 from app import events
-from app.errors import NetworkError, OfflineError, RateLimited, StoreError
+from app.errors import AuthError, NetworkError, OfflineError, RateLimited, StoreError
 from app.events import Events
 from app.networks.base import Network
 from app.store import accounts, comments, outbox
@@ -41,6 +46,8 @@ T = TypeVar("T")
 
 #: The sync_state key of the comments cursor.
 COMMENTS_CURSOR = "comments"
+#: A sync report's error when the account was removed before its pull could start.
+REMOVED = "The account was removed; nothing was synced."
 
 
 @dataclass
@@ -86,10 +93,42 @@ class SyncEngine:
         self._online = True
         self._wake = asyncio.Event()
         self._stopping = False
+        #: Accounts whose network refused their credentials on the last request.
+        self._refused: set[str] = set()
 
     @property
     def online(self) -> bool:
         return self._online
+
+    # -- accounts ------------------------------------------------------------------------
+
+    async def add_network(self, account_id: str, network: Network) -> Network | None:
+        """Use ``network`` for the account from now on; the next pass syncs it. Returns the
+        connector it replaced (None if new) once nothing uses that one: close it then."""
+        old = self._networks.get(account_id)
+        self._networks[account_id] = network
+        self._refused.discard(account_id)
+        if old is None:
+            return None
+        await self._quiesce(account_id)
+        return old
+
+    async def remove_network(self, account_id: str) -> Network | None:
+        """Stop syncing the account; returns its connector (None if it had none) once no
+        pull or push uses it any more: close it then."""
+        old = self._networks.pop(account_id, None)
+        self._refused.discard(account_id)
+        await self._quiesce(account_id)
+        return old
+
+    def refused(self, account_id: str) -> bool:
+        """Did the account's network refuse its credentials on the last request?"""
+        return account_id in self._refused
+
+    async def _quiesce(self, account_id: str) -> None:
+        """Wait for the account's pull and push in progress (a pull stops after its page)."""
+        async with self._pull_locks[account_id], self._push_locks[account_id]:
+            self._my_names.pop(account_id, None)
 
     # -- requests ------------------------------------------------------------------------
 
@@ -104,6 +143,10 @@ class SyncEngine:
         except RateLimited as exc:
             self._gate.limited(account_id, exc.retry_after)
             raise
+        except AuthError:
+            self._refused.add(account_id)
+            raise
+        self._refused.discard(account_id)
         self._gate.passed(account_id)
         self._set_online(True, "")
         return result
@@ -132,9 +175,9 @@ class SyncEngine:
             self._online = online
             self._events.emit(events.ONLINE_CHANGED, online=online, reason=reason)
 
-    async def _my_name(self, account_id: str) -> str:
+    async def _my_name(self, account_id: str, network: Network) -> str:
         if account_id not in self._my_names:
-            person = await self._read(account_id, self._networks[account_id].whoami)
+            person = await self._read(account_id, network.whoami)
             self._my_names[account_id] = person.name
         return self._my_names[account_id]
 
@@ -144,9 +187,13 @@ class SyncEngine:
         """Fetch my posts and every new page of comments; record and announce the outcome."""
         report = SyncReport(account_id, error="The sync stopped unexpectedly; see the log.")
         async with self._pull_locks[account_id]:
+            network = self._networks.get(account_id)
+            if network is None:  # removed while this pull waited for its turn
+                report.error = REMOVED
+                return report
             self._events.emit(events.SYNC_STARTED, account_id=account_id)
             try:
-                complete = await self._pull_pages(account_id, report)
+                complete = await self._pull_pages(account_id, network, report)
                 report.error = _pull_error(report, complete)
             except (NetworkError, StoreError) as exc:  # StoreError: e.g. the disk is full
                 report.error = str(exc) or type(exc).__name__
@@ -158,12 +205,12 @@ class SyncEngine:
                 self._events.emit(events.SYNC_FINISHED, account_id=account_id, error=report.error)
         return report
 
-    async def _pull_pages(self, account_id: str, report: SyncReport) -> bool:
-        """Pull pages until the network has no more; False if the page bound stopped it."""
-        network = self._networks[account_id]
+    async def _pull_pages(self, account_id: str, network: Network, report: SyncReport) -> bool:
+        """Pull pages until the network has no more, or the account's connector was removed
+        or replaced; False if the page bound stopped it."""
         posts = await self._read(account_id, network.list_my_posts)
         await self._store.run(accounts.upsert_posts, account_id, posts)
-        my_name = await self._my_name(account_id)
+        my_name = await self._my_name(account_id, network)
         cursor = await self._store.run(accounts.get_cursor, account_id, COMMENTS_CURSOR)
         for _ in range(self._max_pages):
             page = await self._read(account_id, network.pull_comments, cursor)
@@ -179,7 +226,7 @@ class SyncEngine:
             if page.comments:
                 self._events.emit(events.INBOX_CHANGED)
             cursor = page.next_cursor or cursor
-            if not page.has_more:
+            if not page.has_more or self._networks.get(account_id) is not network:
                 return True
         return False
 
@@ -201,10 +248,11 @@ class SyncEngine:
         """Send the account's due outbox items; counts them by the state they ended in."""
         await self.recover()
         async with self._push_locks[account_id]:
+            network = self._networks.get(account_id)
+            if network is None:  # removed while this push waited for its turn
+                return Counter()
             try:
-                return await self._sender.push(
-                    account_id, self._networks[account_id], self._max_items
-                )
+                return await self._sender.push(account_id, network, self._max_items)
             except StoreError:
                 # The store failed mid-push (disk full): an item may be left 'sending' after
                 # its write left. Recover again before the next push, so it is looked up.
@@ -212,8 +260,9 @@ class SyncEngine:
                 raise
 
     async def push_all(self) -> dict[str, Counter[str]]:
-        results = await asyncio.gather(*(self.push(a) for a in self._networks))
-        return dict(zip(self._networks, results, strict=True))
+        account_ids = list(self._networks)
+        results = await asyncio.gather(*(self.push(a) for a in account_ids))
+        return dict(zip(account_ids, results, strict=True))
 
     # -- sync ----------------------------------------------------------------------------
 
@@ -227,7 +276,7 @@ class SyncEngine:
     async def sync_all(self) -> list[SyncReport]:
         """Queue scheduled drafts that fell due, then sync every account."""
         await scheduler.promote_due(self._store, self._events)
-        return list(await asyncio.gather(*(self.sync(a) for a in self._networks)))
+        return list(await asyncio.gather(*(self.sync(a) for a in list(self._networks))))
 
     # -- background loop -----------------------------------------------------------------
 
@@ -262,7 +311,7 @@ class SyncEngine:
 
     async def _probe(self) -> None:
         """While offline, one cheap call per account until one answers."""
-        for account_id, network in self._networks.items():
+        for account_id, network in list(self._networks.items()):
             with contextlib.suppress(NetworkError):
                 person = await self._call(account_id, network.whoami)
                 self._my_names.setdefault(account_id, person.name)

@@ -1,0 +1,477 @@
+"""AccountManager: every account's connection, from start-up to removal.
+
+At start (``connect_stored``) each stored real account is connected with its secret from
+the OS keyring; one that cannot be (network forbidden by policy, no usable keyring, secret
+missing, bad proxy or CA setting) stays unconnected and its status says why. Later:
+
+    test(...)            sign in with what the user typed; a Diagnosis, nothing stored
+    check(account_id)    does the saved sign-in still work?
+    add(...)             sign in -> secret to the keyring -> account row -> connector in the
+                         running SyncEngine -> first sync woken
+    reauthenticate(...)  a new secret replaces the old; settings updated; connector replaced
+    remove(account_id)   the engine stops using it; its local data and its secret go
+
+Keyring calls can block (D-Bus, an unlock prompt), so they run on a worker thread. Once a
+sign-in has succeeded, storing its result is shielded from cancellation: a closed dialog
+never leaves a secret without its account, or an account half-added.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+
+import httpx
+import sqlite_utils
+
+from app import events as ev
+from app import secrets
+from app.accounts import diagnosis as dx
+from app.accounts import removal
+from app.accounts.address import host_of, normalize_url, same_address
+from app.accounts.status import (
+    NOT_CONNECTED_PROBLEMS,
+    AccountStatus,
+    Connection,
+    State,
+    preset_for,
+    preset_status,
+    status_of,
+)
+from app.domain import Account
+from app.errors import FiresideError, SecretStoreError, UserError
+from app.events import Events
+from app.networks.base import Network
+from app.networks import registry
+from app.networks.registry import NetworkKind, SignIn
+from app.policy import Policy, PresetAccount
+from app.store import accounts as accounts_repo
+from app.store.db import Store
+from app.sync.engine import SyncEngine
+
+log = logging.getLogger(__name__)
+
+ClientFactory = Callable[[], httpx.AsyncClient]
+SANDBOX = "sandbox"
+
+
+class AccountManager:
+    """Accounts for one Core. ``networks`` is the Core's (and the engine's) dict of
+    connectors by account id; it changes only through the engine's add/remove."""
+
+    def __init__(
+        self,
+        store: Store,
+        engine: SyncEngine,
+        events: Events,
+        networks: dict[str, Network],
+        *,
+        policy: Policy,
+        client: ClientFactory,
+    ) -> None:
+        self._store = store
+        self._engine = engine
+        self._events = events
+        self._networks = networks
+        self.policy = policy
+        #: Makes the HTTP client of one sign-in or connector (proxy and CAs from policy).
+        self._client_factory = client
+        self._connections: dict[str, Connection] = {}
+
+    # --- start-up ---------------------------------------------------------------------
+    async def connect_stored(self, accounts: list[Account]) -> None:
+        """Connect every stored real account (the sandbox is the Core's to connect)."""
+        for account in accounts:
+            if account.id not in self._networks and account.network != SANDBOX:
+                await self._connect_stored(account)
+
+    def _sandbox_off(self) -> Connection:
+        if not self.policy.sandbox_enabled:
+            return Connection(
+                False,
+                State.BLOCKED,
+                "Your organisation turned the built-in sandbox off. "
+                + (self.policy.locked("SandboxEnabled") or ""),
+            )
+        return Connection(
+            False,
+            State.IDLE,
+            "The built-in sandbox runs only while no real account is set up. Remove it to "
+            "clear its sample posts and comments.",
+        )
+
+    async def _connect_stored(self, account: Account) -> None:
+        problem = self._not_usable(account.network)
+        if problem is not None:
+            self._connections[account.id] = problem
+            return
+        try:
+            secret = await asyncio.to_thread(secrets.get_secret, account.id)
+        except SecretStoreError as exc:
+            self._connections[account.id] = Connection(False, State.ERROR, str(exc))
+            return
+        if secret is None:
+            self._connections[account.id] = Connection(
+                False,
+                State.NEEDS_SIGN_IN,
+                "Sign in again: the saved password is not in the keyring any more.",
+            )
+            return
+        await self._connect(account, secret)
+
+    def _not_usable(self, network: str) -> Connection | None:
+        """Why accounts on this network cannot be connected at all, or None."""
+        if not self.policy.allows(network):
+            return Connection(False, State.BLOCKED, self._blocked_reason(network))
+        try:
+            registry.kind(network)
+        except (UserError, ImportError) as exc:
+            log.warning("no connector for %s accounts: %s", network, exc)
+            return Connection(
+                False, State.ERROR, f"This version of Fireside cannot connect to {network}."
+            )
+        return None
+
+    async def _connect(self, account: Account, secret: str) -> None:
+        """Build the account's connector and hand it to the engine (replacing any)."""
+        try:
+            client = self._client_factory()
+        except UserError as exc:  # a proxy or CA file from settings or policy is wrong
+            self._connections[account.id] = Connection(False, State.ERROR, str(exc))
+            return
+        try:
+            network = registry.build_network(account, secret, client)
+        except Exception as exc:
+            await client.aclose()
+            log.warning("could not set up the connector of account %s", account.id)
+            reason = dx.clean(str(exc) or type(exc).__name__, (secret,))
+            self._connections[account.id] = Connection(
+                False, State.ERROR, f"Fireside could not set up this account ({reason})."
+            )
+            return
+        replaced = await self._engine.add_network(account.id, network)
+        if replaced is not None:
+            await replaced.aclose()
+        self._connections.pop(account.id, None)
+
+    # --- what the dialog shows --------------------------------------------------------
+    def kinds(self) -> list[NetworkKind]:
+        """The networks the user may add accounts on: known to this Fireside and allowed."""
+        offered = []
+        for network in registry.KINDS:
+            if self._not_usable(network) is None:
+                offered.append(registry.kind(network))
+        return offered
+
+    async def keyring_problem(self) -> str | None:
+        """None when secrets can be kept, else what to do to get a usable keyring."""
+        return await asyncio.to_thread(secrets.backend_problem)
+
+    async def statuses(self) -> list[AccountStatus]:
+        """Every stored account, then every account policy pre-configures not added yet."""
+        accounts = await self._store.read(accounts_repo.list_accounts)
+        rows = [
+            status_of(
+                account,
+                network_name=self._network_name(account.network),
+                connection=self._connection(account),
+                refused=self._engine.refused(account.id),
+                preset=preset_for(self.policy, account.network, account.base_url),
+                extra=self._extra_of(account),
+            )
+            for account in accounts
+        ]
+        for preset in self.policy.preset_accounts:
+            if not any(
+                a.network == preset.network and same_address(a.base_url, preset.base_url)
+                for a in accounts
+            ):
+                name = self._network_name(preset.network)
+                rows.append(preset_status(preset, name, self._preset_extra(preset)))
+        return rows
+
+    async def accounts(self) -> list[Account]:
+        """The stored accounts; one that is not connected through no choice of the user's
+        carries why in ``last_sync_error``, so views of sync problems show it."""
+        accounts = await self._store.read(accounts_repo.list_accounts)
+        shown = []
+        for account in accounts:
+            connection = self._connection(account)
+            problem = connection.state in NOT_CONNECTED_PROBLEMS
+            shown.append(
+                replace(account, last_sync_error=connection.reason) if problem else account
+            )
+        return shown
+
+    def _connection(self, account: Account) -> Connection:
+        if account.id in self._networks:
+            return Connection(True)
+        if account.network == SANDBOX:
+            return self._sandbox_off()
+        return self._connections.get(
+            account.id, Connection(False, State.ERROR, "Not connected: restart Fireside.")
+        )
+
+    def _network_name(self, network: str) -> str:
+        if network == SANDBOX:
+            return "Sandbox"
+        try:
+            return registry.kind(network).display_name
+        except (UserError, ImportError):
+            return network
+
+    def _blocked_reason(self, network: str) -> str:
+        source = self.policy.locked("AllowedNetworks") or self.policy.locked("BlockedNetworks")
+        return f"Your organisation does not allow {self._network_name(network)} accounts. " + (
+            source or ""
+        )
+
+    def _extra_of(self, account: Account) -> dict[str, str]:
+        try:
+            fields = registry.kind(account.network).extra_fields
+        except (UserError, ImportError):
+            return {}
+        return {f.key: str(account.settings.get(f.key, "")) for f in fields}
+
+    def _preset_extra(self, preset: PresetAccount) -> dict[str, str]:
+        """A preset's tenant fills the network's first extra field (the Matrix room)."""
+        try:
+            fields = registry.kind(preset.network).extra_fields
+        except (UserError, ImportError):
+            return {}
+        return {fields[0].key: preset.tenant} if fields and preset.tenant else {}
+
+    # --- testing ------------------------------------------------------------------------
+    async def test(
+        self, network: str, base_url: str, username: str, password: str, extra: dict[str, str]
+    ) -> dx.Diagnosis:
+        """Sign in with what the user typed and say how it went; nothing is stored."""
+        try:
+            net_kind, base_url, extra = self._form(network, base_url, extra)
+        except dx.SignInFailed as refused:
+            return refused.diagnosis
+        try:
+            signed = await self._sign_in(net_kind, base_url, username, password, extra)
+        except dx.SignInFailed as failed:
+            return failed.diagnosis
+        problem = await self.keyring_problem()
+        if problem is not None:
+            return dx.keyring_unusable(problem)
+        return dx.signed_in(host_of(base_url), signed.display_name, signed.username or username)
+
+    async def check(self, account_id: str) -> dx.Diagnosis:
+        """Does the saved sign-in of a stored account still work?"""
+        account = await self._account(account_id)
+        network = self._networks.get(account_id)
+        if network is None:
+            status = next(s for s in await self.statuses() if s.account_id == account_id)
+            return dx.Diagnosis(dx.Problem.INVALID, "This account is not connected.", status.reason)
+        try:
+            person = await network.whoami()
+        except (FiresideError, httpx.HTTPError) as exc:
+            return dx.diagnose(exc, account.base_url, self._wording(account.network))
+        return dx.signed_in(host_of(account.base_url), person.name, account.username)
+
+    # --- adding and signing in again ---------------------------------------------------
+    async def add(
+        self, network: str, base_url: str, username: str, password: str, extra: dict[str, str]
+    ) -> AccountStatus:
+        """Sign in and keep the account; SignInFailed (with its Diagnosis) when that fails."""
+        net_kind, base_url, extra = self._form(network, base_url, extra)
+        await self._refuse_duplicate(network, base_url, username)
+        await self._require_keyring()
+        signed = await self._sign_in(net_kind, base_url, username, password, extra)
+        preset = preset_for(self.policy, network, base_url)
+        account = Account(
+            f"{network}-{uuid.uuid4().hex[:12]}",
+            network,
+            (preset.name if preset else "") or host_of(base_url),
+            base_url,
+            signed.username or username.strip(),
+            settings={**extra, **signed.settings},
+        )
+        await asyncio.shield(self._keep_new(account, signed.secret))
+        return await self._status(account.id)
+
+    async def reauthenticate(self, account_id: str, password: str) -> AccountStatus:
+        """Sign in again with a new password; the new secret replaces the old one."""
+        account = await self._account(account_id)
+        if account.network == SANDBOX:
+            raise UserError("The built-in sandbox signs in by itself; there is nothing to do.")
+        net_kind, _, extra = self._form(account.network, account.base_url, self._extra_of(account))
+        await self._require_keyring()
+        signed = await self._sign_in(net_kind, account.base_url, account.username, password, extra)
+        updated = replace(
+            account,
+            username=signed.username or account.username,
+            settings={**account.settings, **signed.settings},
+        )
+        await asyncio.shield(self._keep_new_secret(updated, signed.secret))
+        return await self._status(account_id)
+
+    def _form(
+        self, network: str, base_url: str, extra: dict[str, str]
+    ) -> tuple[NetworkKind, str, dict[str, str]]:
+        """The kind, canonical address and extra fields of a form; SignInRefused if the
+        form cannot be sent as it is."""
+        problem = self._not_usable(network)
+        if problem is not None:
+            if problem.state is State.BLOCKED:
+                raise dx.SignInFailed(dx.blocked(self._network_name(network), problem.reason))
+            raise dx.SignInFailed(dx.invalid(problem.reason))
+        net_kind = registry.kind(network)
+        try:
+            url = normalize_url(base_url, net_kind.url_label.lower())
+        except UserError as exc:
+            raise dx.SignInFailed(dx.invalid(str(exc))) from None
+        values = {f.key: (extra.get(f.key) or "").strip() for f in net_kind.extra_fields}
+        missing = [f.label for f in net_kind.extra_fields if f.required and not values[f.key]]
+        if missing:
+            raise dx.SignInFailed(dx.invalid(f"Fill in {', '.join(missing)}."))
+        return net_kind, url, {k: v for k, v in values.items() if v}
+
+    async def _refuse_duplicate(self, network: str, base_url: str, username: str) -> None:
+        for account in await self._store.read(accounts_repo.list_accounts):
+            if (
+                account.network == network
+                and same_address(account.base_url, base_url)
+                and account.username.casefold() == username.strip().casefold()
+            ):
+                raise dx.SignInFailed(
+                    dx.invalid(
+                        f"{username.strip()} on {host_of(base_url)} is already added. "
+                        "Choose it in the list and Sign in again instead."
+                    )
+                )
+
+    async def _require_keyring(self) -> None:
+        problem = await self.keyring_problem()
+        if problem is not None:
+            raise dx.SignInFailed(dx.keyring_unusable(problem))
+
+    async def _sign_in(
+        self, net_kind: NetworkKind, base_url: str, username: str, password: str, extra: dict
+    ) -> SignIn:
+        """The network's sign-in with a client of its own; SignInFailed when it fails."""
+        wording = dx.Wording.of(net_kind)
+        if not username.strip() or not password:
+            raise dx.SignInFailed(
+                dx.invalid(
+                    f"Fill in the {wording.username_label.lower()} and the "
+                    f"{wording.password_label.lower()}."
+                )
+            )
+        try:
+            client = self._client_factory()
+        except UserError as exc:
+            raise dx.SignInFailed(dx.invalid(str(exc))) from None
+        try:
+            return await net_kind.sign_in(client, base_url, username.strip(), password, extra)
+        except (FiresideError, httpx.HTTPError) as exc:
+            found = dx.diagnose(exc, base_url, wording, (password,))
+            log.info("sign-in to %s failed: %s", host_of(base_url), found.problem)
+            raise dx.SignInFailed(found) from None
+        finally:
+            await client.aclose()
+
+    async def _keep_new(self, account: Account, secret: str) -> None:
+        await self._store_secret(account.id, secret)
+        try:
+            await self._store.run(accounts_repo.add_account, account)
+        except BaseException:
+            with contextlib.suppress(SecretStoreError):
+                await asyncio.to_thread(secrets.delete_secret, account.id)
+            raise
+        await self._connect(account, secret)
+        self._engine.wake()
+
+    async def _keep_new_secret(self, account: Account, secret: str) -> None:
+        await self._store_secret(account.id, secret)
+        await self._store.run(_signed_in_again, account)
+        await self._connect(account, secret)
+        self._engine.wake()
+
+    async def _store_secret(self, account_id: str, secret: str) -> None:
+        try:
+            await asyncio.to_thread(secrets.set_secret, account_id, secret)
+        except SecretStoreError as exc:
+            raise dx.SignInFailed(dx.keyring_unusable(str(exc))) from None
+
+    # --- removing -----------------------------------------------------------------------
+    async def removal_preview(self, account_id: str) -> removal.RemovalPreview:
+        account = await self._account(account_id)
+        comments, posts, people, unsent = await self._store.read(removal.counts, account_id)
+        return removal.RemovalPreview(
+            account_id,
+            account.name,
+            self._network_name(account.network),
+            comments,
+            posts,
+            people,
+            unsent,
+            has_secret=account.network != SANDBOX,
+        )
+
+    async def remove(self, account_id: str) -> str:
+        """Stop syncing the account, delete its local data and its secret; returns a
+        sentence saying what was removed."""
+        account = await self._account(account_id)
+        connector = await self._engine.remove_network(account_id)
+        try:
+            comments, posts, _, unsent = await self._store.run(
+                removal.delete_account_data, account_id
+            )
+        except BaseException:
+            if connector is not None:  # nothing was deleted: keep syncing it
+                await self._engine.add_network(account_id, connector)
+            raise
+        if connector is not None:
+            await connector.aclose()
+        self._connections.pop(account_id, None)
+        sentence = (
+            f"Removed {account.name}: {_plural(comments, 'comment')} and "
+            f"{_plural(posts, 'post')} deleted from this computer"
+        )
+        if unsent:
+            sentence += f"; {_plural(unsent, 'unsent outbox item')} cancelled"
+        sentence += "."
+        if account.network != SANDBOX:
+            try:
+                await asyncio.to_thread(secrets.delete_secret, account_id)
+            except SecretStoreError as exc:
+                sentence += f" Its password could not be removed from the keyring: {exc}"
+        for name in (ev.INBOX_CHANGED, ev.DRAFTS_CHANGED):
+            self._events.emit(name)
+        self._events.emit(ev.OUTBOX_CHANGED, item_id=None)
+        self._engine.wake()
+        return sentence
+
+    # --- helpers ------------------------------------------------------------------------
+    async def _account(self, account_id: str) -> Account:
+        for account in await self._store.read(accounts_repo.list_accounts):
+            if account.id == account_id:
+                return account
+        raise UserError("That account no longer exists; it may have been removed.")
+
+    async def _status(self, account_id: str) -> AccountStatus:
+        return next(s for s in await self.statuses() if s.account_id == account_id)
+
+    def _wording(self, network: str) -> dx.Wording:
+        try:
+            return dx.Wording.of(registry.kind(network))
+        except (UserError, ImportError):
+            return dx.Wording(service=self._network_name(network))
+
+
+def _signed_in_again(db: sqlite_utils.Database, account: Account) -> None:
+    """Store the account's new settings; the failure the old sign-in left is history."""
+    accounts_repo.update_account(db, account)
+    db.execute("UPDATE accounts SET last_sync_error = NULL WHERE id = ?", [account.id])
+
+
+def _plural(n: int, one: str) -> str:
+    return f"{n:,} {one}{'s' * (n != 1)}"

@@ -1,0 +1,305 @@
+"""A network kind of the tests' own ("fake", shown as "FakeNet"), with a real HTTP server
+on loopback, for the account tests of the core and of the Accounts dialog.
+
+``registered(monkeypatch)`` starts the server and registers the kind in
+``app.networks.registry`` for one test (the only kind offered then). The server knows
+these users (user name, password):
+
+    jane / PASSWORD      signs in; the answer carries TOKEN, the secret for the keyring
+    reader / PASSWORD    the password is right, but the account lacks a permission (403)
+    busy / PASSWORD      rate limited (429)
+    crash / PASSWORD     a server error (500)
+    anyone else          wrong password (401); the answer echoes the password typed, as a
+                         careless server might, so tests can see it is never shown
+
+Its API lives under ``/fake``; at any other path (``server.url + "/elsewhere"``) the
+address answers, but not as FakeNet (404, read as WrongService). ``https_url`` is the same
+server behind TLS with a self-signed certificate, which the OS trust store refuses; a
+closed port (``closed_url``) is unreachable. The connector pulls one post with two
+comments by two people, so an added account has local data to remove.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime
+import ipaddress
+import json
+import socket
+import ssl
+import sys
+import tempfile
+import threading
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from app.domain import Account, Capabilities, CommentPage, Person, RemoteComment, RemotePost
+from app.errors import BadResponse, NotFound, WrongService
+from app.networks import registry
+from app.networks.http import HttpTransport
+from app.networks.registry import ExtraField, NetworkKind, SignIn
+
+PASSWORD = "fake-PASSWORD-typed-7d1c"
+TOKEN = "fake-TOKEN-from-signin-4b9e"
+SECOND_TOKEN = "fake-TOKEN-second-signin-81aa"
+ME = {"service": "fakenet", "name": "Jane Doe", "username": "jane"}
+STAMP = "2026-01-05T10:00:00Z"
+CAPABILITIES = Capabilities(
+    network="fake",
+    display_name="FakeNet",
+    text_formats=("text",),
+    post_max_chars=10_000,
+    reply_max_chars=1_000,
+    thread_depth=None,
+    idempotency="none",
+    requests_per_minute=600,
+)
+
+
+class FakeServer:
+    """The FakeNet server; ``tokens`` are the bearer tokens it accepts (the last sign-in's)."""
+
+    def __init__(self) -> None:
+        self.tokens = {TOKEN}
+        self.next_token = TOKEN
+        self.requests: list[str] = []
+        self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._https = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._https.socket = _self_signed_context().wrap_socket(
+            self._https.socket, server_side=True
+        )
+        self._threads = [
+            threading.Thread(target=s.serve_forever, args=(0.05,), daemon=True)
+            for s in self.servers
+        ]
+
+    @property
+    def servers(self) -> tuple[ThreadingHTTPServer, ThreadingHTTPServer]:
+        return self._http, self._https
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._http.server_address[1]}"
+
+    @property
+    def https_url(self) -> str:
+        return f"https://127.0.0.1:{self._https.server_address[1]}"
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(5)
+
+
+def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # quiet
+            pass
+
+        def do_GET(self) -> None:
+            server.requests.append(self.path)
+            if not self.path.startswith("/fake/"):
+                return self._send(404, {"error": "no such page"})
+            auth = self.headers.get("Authorization", "")
+            if auth.startswith("Bearer "):
+                if auth.removeprefix("Bearer ") not in server.tokens:
+                    return self._send(401, {"error": "token revoked"})
+                return self._send(200, _content(self.path))
+            basic = base64.b64decode(auth.removeprefix("Basic ")).decode()
+            user, _, password = basic.partition(":")
+            status = {"reader": 403, "busy": 429, "crash": 500}.get(user, 200)
+            if user not in ("jane", "reader", "busy", "crash") or password != PASSWORD:
+                status = 401
+            if status != 200:
+                return self._send(status, {"error": f"refused {user} with {password!r}"})
+            server.tokens.add(server.next_token)
+            return self._send(200, {**ME, "token": server.next_token})
+
+        def _send(self, status: int, body: object) -> None:
+            raw = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+    return Handler
+
+
+def _content(path: str) -> object:
+    if path.startswith("/fake/posts"):
+        return [{"id": "p1", "title": "Town hall", "body": "Ask me anything"}]
+    if path.startswith("/fake/comments"):
+        return [
+            {"id": "c1", "author": "a1", "name": "Ada Lovelace", "text": "When is the next one?"},
+            {"id": "c2", "author": "a2", "name": "Alan Turing", "text": "Thanks for this."},
+        ]
+    return ME
+
+
+def _self_signed_context() -> ssl.SSLContext:
+    """A server context with a certificate for 127.0.0.1 that nobody signed but itself."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=7))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    with tempfile.TemporaryDirectory() as folder:  # load_cert_chain reads only files
+        cert_file, key_file = Path(folder) / "cert.pem", Path(folder) / "key.pem"
+        cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_file.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+# --- the kind and its connector -------------------------------------------------------
+
+
+async def sign_in(
+    client: httpx.AsyncClient, base_url: str, username: str, password: str, extra: dict
+) -> SignIn:
+    transport = HttpTransport(
+        client, f"FakeNet at {httpx.URL(base_url).host}", error_text=lambda body: body["error"]
+    )
+    credentials = base64.b64encode(f"{username}:{password}".encode()).decode()
+    try:
+        me = await transport.call(
+            "GET",
+            f"{base_url}/fake/me",
+            what="GET /fake/me",
+            headers={"Authorization": f"Basic {credentials}"},
+        )
+    except (NotFound, BadResponse) as exc:
+        raise WrongService(f"{base_url} has no FakeNet API ({exc}).") from None
+    return SignIn(
+        secret=me["token"],
+        username=me["username"],
+        display_name=me["name"],
+        settings={"user_id": "u-jane"},
+    )
+
+
+class FakeConnector:
+    capabilities = CAPABILITIES
+
+    def __init__(self, account: Account, secret: str, client: httpx.AsyncClient) -> None:
+        self.account = account
+        self.client = client
+        self._transport = HttpTransport(client, "FakeNet")
+        self._headers = {"Authorization": f"Bearer {secret}"}
+        self.closed = False
+
+    async def _get(self, path: str) -> object:
+        return await self._transport.call(
+            "GET", f"{self.account.base_url}{path}", what=f"GET {path}", headers=self._headers
+        )
+
+    async def whoami(self) -> Person:
+        me = await self._get("/fake/me")
+        return Person(me["username"], me["name"])
+
+    async def list_my_posts(self) -> list[RemotePost]:
+        return [
+            RemotePost(p["id"], p["title"], p["body"], "", STAMP, STAMP)
+            for p in await self._get("/fake/posts")
+        ]
+
+    async def pull_comments(self, cursor: str | None) -> CommentPage:
+        rows = [] if cursor else await self._get("/fake/comments")
+        found = [
+            RemoteComment(
+                c["id"], "p1", None, None, Person(c["author"], c["name"]), c["text"], STAMP, None, 1
+            )
+            for c in rows
+        ]
+        return CommentPage(found, next_cursor="done", has_more=False)
+
+    async def aclose(self) -> None:
+        self.closed = True
+        await self.client.aclose()
+
+
+KIND = NetworkKind(
+    id="fake",
+    display_name="FakeNet",
+    url_label="Site address",
+    url_placeholder="https://fake.example.com",
+    username_label="User name",
+    password_label="App password",
+    help="Make an app password under Profile → Security on your FakeNet site.",
+    sign_in=sign_in,
+    build=FakeConnector,
+    extra_fields=(ExtraField("room", "Room", "#general"),),
+)
+
+
+@dataclass
+class FakeNet:
+    server: FakeServer
+    kind: NetworkKind
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def https_url(self) -> str:
+        return self.server.https_url
+
+    @property
+    def closed_url(self) -> str:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNet]:
+    module = types.ModuleType("fake_account_kind")
+    module.KIND = KIND  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fake_account_kind", module)
+    monkeypatch.setattr(registry, "_MODULES", {"fake": "fake_account_kind"})
+    monkeypatch.setattr(registry, "KINDS", ("fake",))
+    server = FakeServer()
+    server.start()
+    try:
+        yield FakeNet(server, KIND)
+    finally:
+        server.stop()

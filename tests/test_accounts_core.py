@@ -1,0 +1,572 @@
+"""Accounts through the core: every diagnosis of a sign-in test, start-up with stored
+accounts (secret missing, no keyring, policy), add, sign in again and remove, against the
+FakeNet server (``fake_account_network``) and the in-memory keyring. Secrets never reach
+the database, the logs or a message."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from fake_account_network import PASSWORD, SECOND_TOKEN, TOKEN, FakeConnector, FakeNet, registered
+from keyring.backends import fail
+
+from app import events as ev
+from app import policy as managed_policy
+from app import secrets
+from app.accounts import Problem, SignInFailed, State
+from app.core import Core
+from app.domain import Account, CommentPage, OutboxState, Person
+from app.errors import UserError
+from app.policy import Policy, PolicyValue
+from app.store import accounts as accounts_repo
+from app.store import comments as comments_repo
+from app.store import drafts
+
+POLICY_FILE = "/etc/fireside/policy.json"
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNet]:
+    with registered(monkeypatch) as net:
+        yield net
+
+
+@pytest.fixture
+def use_policy(monkeypatch: pytest.MonkeyPatch):
+    """``use_policy(Key=value, ...)``: the managed policy the next Core.open loads."""
+
+    def install(**values: object) -> Policy:
+        policy = Policy({k: PolicyValue(v, f"{POLICY_FILE}: {k}") for k, v in values.items()})
+        monkeypatch.setattr(managed_policy, "load", lambda: policy)
+        return policy
+
+    return install
+
+
+@asynccontextmanager
+async def opened(data_dir: Path, **options: object) -> AsyncIterator[Core]:
+    core = await Core.open(data_dir, start_sandbox=False, **options)
+    try:
+        yield core
+    finally:
+        await core.close()
+
+
+def stored_account(network: str = "fake", url: str = "", account_id: str = "fake-1") -> Account:
+    return Account(account_id, network, "fake.example", url, "jane", settings={"room": "#all"})
+
+
+async def store_account(data_dir: Path, account: Account) -> None:
+    async with opened(data_dir) as core:
+        await core.store.run(accounts_repo.add_account, account)
+
+
+async def status_of(core: Core, account_id: str | None):
+    return next(s for s in await core.account_statuses() if s.account_id == account_id)
+
+
+def scan_for_secrets(data_dir: Path) -> list[str]:
+    """Files under the data dir that hold the typed password or a token."""
+    return [
+        f"{secret} in {path.name}"
+        for path in data_dir.rglob("*")
+        if path.is_file()
+        for secret in (PASSWORD, TOKEN, SECOND_TOKEN)
+        if secret.encode() in path.read_bytes()
+    ]
+
+
+# --- test_connection: one diagnosis per way a sign-in fails ----------------------------
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("url", "jane", PASSWORD, Problem.NONE, "Signed in to 127.0.0.1"),
+        ("closed_url", "jane", PASSWORD, Problem.UNREACHABLE, "Cannot reach 127.0.0.1"),
+        ("https_url", "jane", PASSWORD, Problem.TLS, "certificate of 127.0.0.1"),
+        ("elsewhere", "jane", PASSWORD, Problem.WRONG_SERVICE, "it is not FakeNet"),
+        ("url", "jane", "wrong-password-typed", Problem.WRONG_PASSWORD, "did not accept"),
+        ("url", "reader", PASSWORD, Problem.PERMISSION, "lacks a permission"),
+        ("url", "busy", PASSWORD, Problem.RATE_LIMITED, "slow down"),
+        ("url", "crash", PASSWORD, Problem.SERVER, "did not expect"),
+        ("nothing", "jane", PASSWORD, Problem.INVALID, "Fill in the site address"),
+        ("not a url", "jane", PASSWORD, Problem.INVALID, "is not a web address"),
+        ("url", "jane", "", Problem.INVALID, "Fill in the user name and the app password"),
+    ],
+)
+async def test_test_connection_diagnoses_in_plain_words(
+    tmp_path, fake, memory_keyring, case
+) -> None:
+    where, username, password, problem, words = case
+    url = {
+        "url": fake.url,
+        "closed_url": fake.closed_url,
+        "https_url": fake.https_url,
+        "elsewhere": fake.url + "/elsewhere",
+        "nothing": "  ",
+    }.get(where, where)
+    async with opened(tmp_path / "data") as core:
+        found = await core.test_connection("fake", url, username, password, {})
+
+    assert found.problem is problem, found
+    assert words in found.summary
+    assert found.ok is (problem is Problem.NONE)
+    if not found.ok:
+        assert found.advice or problem is Problem.INVALID
+    for text in (found.summary, found.advice, found.detail):
+        assert "wrong-password-typed" not in text and PASSWORD not in text
+    assert memory_keyring.entries == {}, "testing stores nothing"
+
+
+async def test_wrong_password_says_where_to_get_one_and_hides_the_echoed_password(
+    tmp_path, fake, memory_keyring
+) -> None:
+    async with opened(tmp_path / "data") as core:
+        found = await core.test_connection("fake", fake.url, "jane", "wrong-password-typed")
+    assert found.summary == "FakeNet did not accept this user name and app password."
+    assert fake.kind.help in found.advice
+    assert "refused jane with '[redacted]'" in found.detail  # the server echoed it
+
+
+async def test_unusable_keyring_is_a_diagnosis_after_a_good_sign_in(
+    tmp_path, fake, use_keyring
+) -> None:
+    use_keyring(fail.Keyring())
+    async with opened(tmp_path / "data") as core:
+        found = await core.test_connection("fake", fake.url, "jane", PASSWORD)
+        assert await core.keyring_problem() == secrets.backend_problem()
+    assert found.problem is Problem.KEYRING
+    assert "no usable keyring" in found.summary
+    assert (
+        "gnome-keyring" in found.advice and "never stores passwords anywhere else" in found.advice
+    )
+
+
+async def test_policy_decides_which_networks_are_offered_and_tested(
+    tmp_path, fake, memory_keyring, use_policy
+) -> None:
+    async with opened(tmp_path / "data") as core:
+        assert [k.id for k in core.network_kinds()] == ["fake"]
+    use_policy(BlockedNetworks=["fake"])
+    async with opened(tmp_path / "data") as core:
+        assert core.network_kinds() == []
+        found = await core.test_connection("fake", fake.url, "jane", PASSWORD)
+        with pytest.raises(SignInFailed) as refused:
+            await core.add_account("fake", fake.url, "jane", PASSWORD)
+    assert found.problem is Problem.BLOCKED
+    assert POLICY_FILE in found.advice
+    assert refused.value.diagnosis.problem is Problem.BLOCKED
+    assert fake.server.requests == []
+
+
+# --- start-up -------------------------------------------------------------------------
+
+
+async def test_a_stored_account_connects_with_its_secret_and_syncs(
+    tmp_path, fake, memory_keyring
+) -> None:
+    data_dir = tmp_path / "data"
+    await store_account(data_dir, stored_account(url=fake.url))
+    secrets.set_secret("fake-1", TOKEN)
+
+    async with opened(data_dir) as core:
+        assert isinstance(core.networks["fake-1"], FakeConnector)
+        [report] = await core.engine.sync_all()
+        status = await status_of(core, "fake-1")
+        stored = await core.store.read(accounts_repo.list_accounts)
+
+    assert report.error is None and report.fetched == 2
+    assert status.state is State.CONNECTED and status.label == "Connected"
+    assert status.network_name == "FakeNet" and status.extra == {"room": "#all"}
+    assert stored[0].last_sync_at is not None
+    assert scan_for_secrets(data_dir) == []
+
+
+async def test_a_missing_secret_leaves_the_account_to_sign_in_again(
+    tmp_path, fake, memory_keyring
+) -> None:
+    data_dir = tmp_path / "data"
+    await store_account(data_dir, stored_account(url=fake.url))
+
+    async with opened(data_dir) as core:
+        status = await status_of(core, "fake-1")
+        [shown] = await core.accounts()
+        assert core.networks == {}
+        assert await core.engine.sync_all() == []
+
+    assert status.state is State.NEEDS_SIGN_IN and status.can_sign_in
+    assert status.reason.startswith("Sign in again")
+    assert shown.last_sync_error == status.reason  # what the status bar shows
+
+
+async def test_no_usable_keyring_still_starts_and_says_how_to_fix_it(
+    tmp_path, fake, use_keyring
+) -> None:
+    data_dir = tmp_path / "data"
+    await store_account(data_dir, stored_account(url=fake.url))
+    use_keyring(fail.Keyring())
+
+    async with opened(data_dir) as core:
+        status = await status_of(core, "fake-1")
+        assert core.networks == {}
+
+    assert status.state is State.ERROR
+    assert status.reason == secrets.backend_problem()
+    assert "gnome-keyring" in status.reason
+
+
+async def test_a_network_forbidden_by_policy_is_not_connected(
+    tmp_path, fake, memory_keyring, use_policy
+) -> None:
+    data_dir = tmp_path / "data"
+    await store_account(data_dir, stored_account(url=fake.url))
+    secrets.set_secret("fake-1", TOKEN)
+    use_policy(AllowedNetworks=["wordpress"])
+
+    async with opened(data_dir) as core:
+        status = await status_of(core, "fake-1")
+        assert core.networks == {}
+
+    assert status.state is State.BLOCKED and not status.can_sign_in
+    assert status.reason.startswith("Your organisation does not allow FakeNet accounts.")
+    assert f"{POLICY_FILE}: AllowedNetworks" in status.reason
+    assert fake.server.requests == []
+
+
+async def test_a_wrong_proxy_from_policy_is_the_accounts_error(
+    tmp_path, fake, memory_keyring, use_policy
+) -> None:
+    data_dir = tmp_path / "data"
+    await store_account(data_dir, stored_account(url=fake.url))
+    secrets.set_secret("fake-1", TOKEN)
+    use_policy(ProxyUrl="proxy.example.com:8080")
+
+    async with opened(data_dir) as core:
+        status = await status_of(core, "fake-1")
+
+    assert status.state is State.ERROR
+    assert "'proxy.example.com:8080'" in status.reason
+
+
+async def test_an_account_on_a_network_this_build_lacks_is_an_error(tmp_path, memory_keyring):
+    data_dir = tmp_path / "data"
+    await store_account(data_dir, stored_account(network="mastodon", url="https://m.example"))
+
+    async with opened(data_dir) as core:
+        status = await status_of(core, "fake-1")
+
+    assert status.state is State.ERROR
+    assert status.reason == "This version of Fireside cannot connect to mastodon."
+
+
+async def test_the_sandbox_runs_only_without_real_accounts_and_when_policy_allows(
+    tmp_path, fake, memory_keyring, sandbox_server, use_policy
+) -> None:
+    data_dir = tmp_path / "data"
+    sandbox = {"sandbox_url": sandbox_server.url, "sandbox_token": sandbox_server.token}
+    async with opened(data_dir, **sandbox) as core:  # start_sandbox=False: not started
+        assert core.networks == {}
+    core = await Core.open(data_dir, **sandbox)
+    try:
+        assert list(core.networks) == ["sandbox"]
+        assert (await status_of(core, "sandbox")).state is State.CONNECTED
+    finally:
+        await core.close()
+
+    await store_account(data_dir, stored_account(url=fake.url))
+    secrets.set_secret("fake-1", TOKEN)
+    core = await Core.open(data_dir, **sandbox)
+    try:
+        assert list(core.networks) == ["fake-1"]
+        idle = await status_of(core, "sandbox")
+        assert idle.state is State.IDLE and "no real account" in idle.reason
+        assert [a.last_sync_error for a in await core.accounts()] == [None, None]
+    finally:
+        await core.close()
+
+    use_policy(SandboxEnabled=False)
+    core = await Core.open(tmp_path / "other")
+    try:
+        assert core.sandbox is None and core.networks == {}
+        assert await core.accounts() == []
+    finally:
+        await core.close()
+
+
+async def test_policy_accounts_are_listed_to_sign_in_to_with_their_address_locked(
+    tmp_path, fake, memory_keyring, use_policy
+) -> None:
+    use_policy(Accounts=[{"network": "fake", "base_url": fake.url + "/", "tenant": "#exec"}])
+    async with opened(tmp_path / "data") as core:
+        [preset] = await core.account_statuses()
+        assert preset.account_id is None and preset.state is State.NOT_SIGNED_IN
+        assert preset.label == "Not signed in yet"
+        assert preset.locked == f"Set by your organisation ({POLICY_FILE}: Accounts)."
+        assert preset.extra == {"room": "#exec"}
+
+        added = await core.add_account("fake", preset.base_url, "jane", PASSWORD, preset.extra)
+
+        assert [s.account_id for s in await core.account_statuses()] == [added.account_id]
+    assert added.locked == preset.locked and added.base_url == fake.url
+    assert added.state is State.CONNECTED and added.extra == {"room": "#exec"}
+
+
+# --- add, sign in again, remove -------------------------------------------------------
+
+
+async def test_add_account_keeps_the_secret_in_the_keyring_only_and_starts_syncing(
+    tmp_path, fake, memory_keyring, caplog
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    data_dir = tmp_path / "data"
+    async with opened(data_dir) as core:
+        synced = asyncio.get_running_loop().create_future()
+        core.events.subscribe(
+            lambda name, payload: (
+                name == ev.SYNC_FINISHED and not synced.done() and synced.set_result(payload)
+            )
+        )
+        loop = asyncio.ensure_future(core.engine.run(3600))  # idle: nothing to sync yet
+
+        added = await core.add_account("fake", f" {fake.url}/ ", " jane ", PASSWORD, {"room": "#x"})
+
+        assert (await asyncio.wait_for(synced, 10))["error"] is None  # woken, not in an hour
+        core.engine.stop()
+        await loop
+        [account] = await core.store.read(accounts_repo.list_accounts)
+        inbox = await core.store.read(comments_repo.get_comments, [1, 2])
+
+    assert memory_keyring.entries == {(secrets.SERVICE, added.account_id): TOKEN}
+    assert added.state is State.CONNECTED and added.name == "127.0.0.1" + fake.url[-6:]
+    assert account.base_url == fake.url and account.username == "jane"
+    assert account.settings == {"room": "#x", "user_id": "u-jane"}
+    assert len(inbox) == 2
+    assert scan_for_secrets(data_dir) == []
+    assert PASSWORD not in caplog.text and TOKEN not in caplog.text
+
+
+async def test_a_failed_add_stores_nothing(tmp_path, fake, memory_keyring) -> None:
+    async with opened(tmp_path / "data") as core:
+        with pytest.raises(SignInFailed) as failed:
+            await core.add_account("fake", fake.url, "jane", "wrong-password-typed")
+        assert await core.accounts() == []
+    assert failed.value.diagnosis.problem is Problem.WRONG_PASSWORD
+    assert "wrong-password-typed" not in str(failed.value)
+    assert memory_keyring.entries == {}
+
+
+async def test_add_refuses_a_keyring_it_cannot_use_before_signing_in(
+    tmp_path, fake, use_keyring
+) -> None:
+    use_keyring(fail.Keyring())
+    async with opened(tmp_path / "data") as core:
+        with pytest.raises(SignInFailed) as failed:
+            await core.add_account("fake", fake.url, "jane", PASSWORD)
+        assert await core.accounts() == []
+    assert failed.value.diagnosis.problem is Problem.KEYRING
+    assert fake.server.requests == [], "no sign-in (no app password made) without a keyring"
+
+
+async def test_the_same_account_cannot_be_added_twice(tmp_path, fake, memory_keyring) -> None:
+    async with opened(tmp_path / "data") as core:
+        await core.add_account("fake", fake.url, "jane", PASSWORD)
+        with pytest.raises(SignInFailed, match="already added"):
+            await core.add_account("fake", fake.url + "/", "JANE", PASSWORD)
+
+
+async def test_sign_in_again_replaces_the_secret_and_the_connector(
+    tmp_path, fake, memory_keyring
+) -> None:
+    data_dir = tmp_path / "data"
+    async with opened(data_dir) as core:
+        added = await core.add_account("fake", fake.url, "jane", PASSWORD)
+        first = core.networks[added.account_id]
+        fake.server.tokens.clear()  # the site revoked the app password
+        [report] = await core.engine.sync_all()
+        refused = await status_of(core, added.account_id)
+        check = await core.check_account(added.account_id)
+
+        with pytest.raises(SignInFailed):
+            await core.reauthenticate(added.account_id, "wrong-password-typed")
+        assert memory_keyring.entries[secrets.SERVICE, added.account_id] == TOKEN
+        fake.server.next_token = SECOND_TOKEN
+        again = await core.reauthenticate(added.account_id, PASSWORD)
+        [report_after] = await core.engine.sync_all()
+        check_after = await core.check_account(added.account_id)
+
+    assert report.error and refused.state is State.NEEDS_SIGN_IN
+    assert refused.reason == "FakeNet no longer accepts the saved sign-in. Choose Sign in again."
+    assert check.problem is Problem.WRONG_PASSWORD
+    assert memory_keyring.entries[secrets.SERVICE, added.account_id] == SECOND_TOKEN
+    assert again.state is State.CONNECTED and first.closed
+    assert report_after.error is None and check_after.ok
+    assert scan_for_secrets(data_dir) == []
+
+
+async def test_sign_in_again_connects_an_account_whose_secret_was_missing(
+    tmp_path, fake, memory_keyring
+) -> None:
+    data_dir = tmp_path / "data"
+    await store_account(data_dir, stored_account(url=fake.url))
+    async with opened(data_dir) as core:
+        assert (await core.check_account("fake-1")).summary == "This account is not connected."
+        status = await core.reauthenticate("fake-1", PASSWORD)
+        [account] = await core.store.read(accounts_repo.list_accounts)
+        assert "fake-1" in core.networks
+    assert status.state is State.CONNECTED
+    assert account.settings == {"room": "#all", "user_id": "u-jane"}
+    assert secrets.get_secret("fake-1") == TOKEN
+
+
+async def test_remove_account_deletes_its_data_secret_and_unsent_items(
+    tmp_path, fake, memory_keyring, sandbox_server
+) -> None:
+    data_dir = tmp_path / "data"
+    core = await Core.open(data_dir, sandbox_url=sandbox_server.url, sandbox_token="t")
+    try:
+        added = await core.add_account("fake", fake.url, "jane", PASSWORD)
+        account_id = added.account_id
+        await core.engine.pull(account_id)
+        connector = core.networks[account_id]
+        ids = [c["id"] for c in await core.store.read(comments_repo.get_comments, [1, 2])]
+        await core.queue_replies(ids, "Thanks {first_name}!")
+        draft = await core.new_draft("Hello", "Body")
+        preview = await core.removal_preview(account_id)
+
+        sentence = await core.remove_account(account_id)
+
+        left = await core.store.read(_rows_of, account_id)
+        targets = (await core.store.read(drafts.get, draft))["targets"]
+        assert account_id not in core.networks and "sandbox" in core.networks
+    finally:
+        await core.close()
+    assert (preview.comments, preview.posts, preview.people, preview.unsent) == (2, 1, 2, 2)
+    assert preview.has_secret and preview.network_name == "FakeNet"
+    assert sentence == (
+        f"Removed {added.name}: 2 comments and 1 post deleted from this computer; "
+        "2 unsent outbox items cancelled."
+    )
+    assert left == {t: 0 for t in _TABLES}
+    assert targets == ["sandbox"]
+    assert memory_keyring.entries == {}
+    assert connector.closed
+
+
+async def test_removing_needs_no_keyring_for_the_sandbox_and_survives_a_broken_one(
+    tmp_path, fake, memory_keyring, use_keyring
+) -> None:
+    async with opened(tmp_path / "data") as core:
+        added = await core.add_account("fake", fake.url, "jane", PASSWORD)
+        use_keyring(fail.Keyring())
+        sentence = await core.remove_account(added.account_id)
+        assert await core.accounts() == []
+        with pytest.raises(UserError, match="no longer exists"):
+            await core.remove_account(added.account_id)
+    assert "could not be removed from the keyring" in sentence
+    assert "gnome-keyring" in sentence
+
+
+async def test_removing_the_account_of_a_queued_draft_makes_it_a_draft_again(
+    tmp_path, fake, memory_keyring
+) -> None:
+    async with opened(tmp_path / "data") as core:
+        added = await core.add_account("fake", fake.url, "jane", PASSWORD)
+        draft = await core.new_draft("Hello", "Body")
+        await core.publish(draft, [added.account_id])
+        assert [i["state"] for i in await core.outbox_items()] == [OutboxState.QUEUED]
+
+        await core.remove_account(added.account_id)
+
+        row = await core.store.read(drafts.get, draft)
+        assert await core.outbox_items() == []
+    assert row["state"] == "draft" and row["targets"] == []
+
+
+_TABLES = ("accounts", "comments", "posts", "people", "sync_state", "outbox")
+
+
+def _rows_of(db, account_id: str) -> dict[str, int]:
+    def column(table: str) -> str:
+        return "id" if table == "accounts" else "account_id"
+
+    return {
+        table: db.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE {column(table)} = ?", [account_id]
+        ).fetchone()[0]
+        for table in _TABLES
+    }
+
+
+# --- the engine while accounts come and go ----------------------------------------------
+
+
+class GatedNetwork:
+    """Pulls endless pages, each held until ``gate`` opens."""
+
+    capabilities = FakeConnector.capabilities
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.entered = asyncio.Event()
+        self.pages = 0
+
+    async def whoami(self) -> Person:
+        return Person("me", "Me")
+
+    async def list_my_posts(self) -> list:
+        return []
+
+    async def pull_comments(self, cursor: str | None) -> CommentPage:
+        self.pages += 1
+        self.entered.set()
+        await self.gate.wait()
+        return CommentPage([], next_cursor=str(self.pages), has_more=True)
+
+    async def aclose(self) -> None:
+        pass
+
+
+async def _turns(n: int = 20) -> None:
+    """Let every ready task run a few times (no time passes)."""
+    for _ in range(n):
+        await asyncio.sleep(0)
+
+
+@pytest.mark.parametrize("change", ["remove", "replace"])
+async def test_an_account_removed_or_replaced_mid_pull_stops_after_its_page(
+    tmp_path, memory_keyring, change
+) -> None:
+    async with opened(tmp_path / "data") as core:
+        for account_id in ("a", "b"):
+            await core.store.run(accounts_repo.add_account, stored_account(account_id=account_id))
+        gated = GatedNetwork()
+        await core.engine.add_network("a", gated)
+        syncing = asyncio.ensure_future(core.engine.sync_all())
+        await gated.entered.wait()
+
+        later = GatedNetwork()
+        assert await core.engine.add_network("b", later) is None  # mid-pass: fine
+        changing = asyncio.ensure_future(
+            core.engine.remove_network("a")
+            if change == "remove"
+            else core.engine.add_network("a", GatedNetwork())
+        )
+        await _turns()
+        assert not changing.done(), "returns only once the old connector is idle"
+        gated.gate.set()
+
+        assert await changing is gated
+        [report] = await syncing  # the pass that started before "b" came
+        assert report.account_id == "a" and report.error is None
+        assert gated.pages == 1, "the pull stopped after the page in progress"
+        assert sorted(core.networks) == (["b"] if change == "remove" else ["a", "b"])
+        assert await core.engine.remove_network("a") is not gated
+        assert await core.engine.push_all() == {"b": Counter()}
+        later.gate.set()
