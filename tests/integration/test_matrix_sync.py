@@ -10,29 +10,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from servers.synapse import PASSWORD, Fireside, MatrixWorld
+from servers.synapse import PASSWORD, MatrixWorld, event_of
 
-from app.domain import OutboxKind
 from app.errors import AuthError, OfflineError, PermissionDenied, WrongService
 from app.networks.matrix import KIND
-from app.store import outbox
 
 pytestmark = [pytest.mark.integration, pytest.mark.matrix]
-
-
-def event_of(remote_id: str) -> str:
-    return remote_id.rpartition("|")[2]
-
-
-async def publish(fireside: Fireside, text: str) -> str:
-    """Publish through the outbox as the app does; the new post's event id."""
-    item = fireside.store.run_sync(
-        lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, "matrix-dana", text)
-    )
-    await fireside.sync()
-    sent = next(i for i in fireside.outbox() if i["id"] == item)
-    assert sent["state"] == "sent", sent["last_error"]
-    return event_of(sent["remote_id"])
 
 
 # -- signing in ------------------------------------------------------------------------------
@@ -81,7 +64,7 @@ async def test_publish_then_comments_from_several_people_in_threads(
 ) -> None:
     world = matrix_world
     fireside = await fireside_for(world)
-    root = await publish(fireside, "## Q3 plan\n\nWe **ship** in September. Questions?")
+    root = await fireside.publish("## Q3 plan\n\nWe **ship** in September. Questions?")
     ada, ben, cleo = world.commenters
     asked = ada.comment(world.town_hall, root, "What about the budget?")
     ben.comment(world.town_hall, root, "Will hiring continue?")
@@ -104,3 +87,124 @@ async def test_publish_then_comments_from_several_people_in_threads(
     assert "<strong>ship</strong>" in post["content"]["formatted_body"]
     posts = fireside.store.run_sync(lambda db: [dict(r) for r in db.query("SELECT * FROM posts")])
     assert [p["title"] for p in posts] == ["Q3 plan"]
+
+
+async def test_replies_thread_both_ways(matrix_world: MatrixWorld, fireside_for) -> None:
+    """My reply names the comment (m.thread + m.in_reply_to); a reply to mine comes back
+    with my reply as its parent, and the comment I answered counts as answered."""
+    world = matrix_world
+    fireside = await fireside_for(world)
+    root = await fireside.publish("Town hall on Friday")
+    ada = world.commenters[0]
+    question = ada.comment(world.town_hall, root, "Can we get the slides?")
+    await fireside.sync()
+
+    fireside.queue_reply(question, "Yes: I'll share them **after** the call.")
+    await fireside.sync()
+
+    [mine] = [e for e in ada.thread(world.town_hall, root) if e["sender"] == world.dana.user_id]
+    relates = mine["content"]["m.relates_to"]
+    assert relates["rel_type"] == "m.thread" and relates["event_id"] == root
+    assert relates["m.in_reply_to"] == {"event_id": question}
+    assert relates["is_falling_back"] is False
+    assert mine["content"]["m.mentions"] == {"user_ids": [ada.user_id]}
+    assert "<strong>after</strong>" in mine["content"]["formatted_body"]
+
+    follow_up = ada.comment(world.town_hall, root, "Thanks! And the recording?", mine["event_id"])
+    await fireside.sync()
+
+    by_event = {event_of(k): row for k, row in fireside.comments().items()}
+    assert by_event[mine["event_id"]]["is_mine"] == 1
+    assert by_event[mine["event_id"]]["parent_remote_id"].endswith("|" + question)
+    assert by_event[question]["answered"] == 1
+    assert by_event[follow_up]["parent_remote_id"].endswith("|" + mine["event_id"])
+    assert by_event[follow_up]["root_remote_id"].endswith("|" + question)
+
+    replies = await fireside.network.list_replies(by_event[question]["remote_id"])
+    assert [event_of(r.remote_id) for r in replies] == [mine["event_id"]]
+    assert replies[0].is_mine
+
+
+async def test_incremental_sync_transfers_only_what_is_new(
+    matrix_world: MatrixWorld, fireside_for
+) -> None:
+    world = matrix_world
+    fireside = await fireside_for(world)
+    root = await fireside.publish("Hiring update")
+    for person in world.commenters:
+        person.comment(world.town_hall, root, f"Question from {person.name}?")
+    world.sam.post(world.town_hall, "Unrelated chatter in the room")
+    assert (await fireside.sync()).fetched == 3
+
+    assert (await fireside.sync()).fetched == 0
+
+    world.commenters[1].comment(world.town_hall, root, "One more thing?")
+    world.sam.comment(world.town_hall, root, "Adding context for everyone")
+    assert (await fireside.sync()).fetched == 2
+    assert len(fireside.comments()) == 5
+
+
+async def test_edits_and_redactions_show_in_the_inbox(
+    matrix_world: MatrixWorld, fireside_for
+) -> None:
+    """Seen this session or not: an edit changes text, time and version; a redaction
+    deletes (a fresh connector knows nothing of the comment and re-reads the thread)."""
+    world = matrix_world
+    fireside = await fireside_for(world)
+    root = await fireside.publish("Office move")
+    ada, ben, cleo = world.commenters
+    edited = ada.comment(world.town_hall, root, "When do we move?")
+    gone_now = ben.comment(world.town_hall, root, "Oops, wrong thread")
+    gone_later = cleo.comment(world.town_hall, root, "Is parking included?")
+    kept = cleo.comment(world.town_hall, root, "Thanks for the notice")
+    await fireside.sync()
+    before = {event_of(k): row for k, row in fireside.comments().items()}
+
+    ada.edit(world.town_hall, edited, "When exactly do we move, and where to?")
+    ben.redact(world.town_hall, gone_now)
+    await fireside.sync()
+
+    after = {event_of(k): row for k, row in fireside.comments().items()}
+    assert "where to?" in after[edited]["body_text"]
+    assert after[edited]["edited_at"] is not None
+    assert after[edited]["version"] > before[edited]["version"]
+    assert after[gone_now]["deleted"] == 1
+
+    cleo.redact(world.town_hall, gone_later)
+    restarted = await fireside_for(world, restart=fireside)  # nothing remembered
+    await restarted.sync()
+
+    final = {event_of(k): row for k, row in restarted.comments().items()}
+    assert final[gone_later]["deleted"] == 1
+    assert final[kept]["deleted"] == 0 and final[edited]["deleted"] == 0
+    assert "where to?" in final[edited]["body_text"]
+
+
+async def test_a_limited_timeline_is_back_filled(matrix_world: MatrixWorld, fireside_for) -> None:
+    """More new events than the sync's timeline limit: the rest come from /messages, page
+    by page (has_more), and the next sync fetches nothing again."""
+    world = matrix_world
+    fireside = await fireside_for(world, timeline_limit=3, page_size=4)
+    root = await fireside.publish("Ask me anything")
+    await fireside.sync()
+    ada, ben, _ = world.commenters
+    expected = set()
+    for n in range(14):
+        person = ada if n % 2 else ben
+        expected.add(person.comment(world.town_hall, root, f"Question {n}?"))
+        world.sam.post(world.town_hall, f"Side remark {n}")  # noise between comments
+    pulls: list[str | None] = []
+    original = fireside.network.pull_comments
+
+    async def counting(cursor: str | None):
+        pulls.append(cursor)
+        return await original(cursor)
+
+    fireside.network.pull_comments = counting  # type: ignore[method-assign]
+
+    report = await fireside.sync()
+
+    assert report.fetched == 14
+    assert {event_of(k) for k in fireside.comments()} == expected
+    assert len(pulls) > 3  # one sync, then back-fill pages
+    assert (await fireside.sync()).fetched == 0

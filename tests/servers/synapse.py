@@ -14,10 +14,12 @@ matrix_world    a fresh cast for one test: Dana Whitfield (the executive), Sam O
                 admin API; the "Town hall" room (public, Dana's channel, everyone in it)
                 and "Leadership" (private: Dana and Sam). Fresh users and rooms per test
                 keep tests independent on one server.
-fireside_for    factory ``(world, base_url=None, **connector options) -> Fireside``: Dana
-                signed in through ``KIND.sign_in`` (password, Town hall) as a new device,
-                with the real ``MatrixNetwork``, ``Store`` and ``SyncEngine`` in tmp_path;
-                ``base_url`` routes it elsewhere (a fault proxy). Closed after the test.
+fireside_for    factory ``(world, base_url=None, restart=None, event_hooks=None, **connector
+                options) -> Fireside``: Dana signed in through ``KIND.sign_in`` (password,
+                Town hall) as a new device, with the real ``MatrixNetwork``, ``Store`` and
+                ``SyncEngine`` in tmp_path; ``base_url`` routes it through a fault proxy;
+                ``restart`` reopens a Fireside's database and device with nothing in
+                memory, as after an app restart. Closed after the test.
 
 ``MatrixUser`` is a small synchronous client for what the people around the executive do
 (comment in threads, reply, edit, redact) and for reading the server's truth in asserts.
@@ -25,6 +27,7 @@ fireside_for    factory ``(world, base_url=None, **connector options) -> Firesid
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import hmac
@@ -44,6 +47,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from app import events
 from app.domain import Account, OutboxKind
 from app.events import Events
 from app.networks.matrix import KIND, MatrixNetwork
@@ -222,7 +226,7 @@ class SynapseServer:
         data = answer.json()
         return MatrixUser(self.url, data["user_id"], data["access_token"], display_name)
 
-    def limit_messages(self, user_id: str, per_second: float, burst: int) -> None:
+    def limit_messages(self, user_id: str, per_second: int, burst: int) -> None:
         """Tighten one user's rc_message (the admin API's per-user override)."""
         assert self.admin is not None
         self.admin.request(
@@ -375,9 +379,15 @@ def matrix_world(synapse_server: SynapseServer) -> MatrixWorld:
     return MatrixWorld(synapse_server, dana, sam, commenters, town_hall, leadership)
 
 
+def event_of(remote_id: str) -> str:
+    """The event id in a Matrix remote id ("<room>|<event>")."""
+    return remote_id.rpartition("|")[2]
+
+
 #: Quick retries, and no Retry-After is slept through beyond 10 s.
 FAST = Backoff(base=0.01, cap=0.05, max_attempts=5, max_wait=10.0)
 ACCOUNT_ID = "matrix-dana"
+SETTLE_TIMEOUT_S = 60.0
 
 
 @dataclass
@@ -389,6 +399,9 @@ class Fireside:
     store: Store
     engine: SyncEngine
     settings: dict
+    token: str
+    path: Path
+    hub: Events
 
     async def sync(self) -> SyncReport:
         report = await self.engine.sync(ACCOUNT_ID)
@@ -400,8 +413,15 @@ class Fireside:
         rows = self.store.run_sync(lambda db: [dict(r) for r in db.query("SELECT * FROM comments")])
         return {row["remote_id"]: row for row in rows}
 
-    def comment_id(self, event_id: str) -> int:
-        return next(r["id"] for k, r in self.comments().items() if k.endswith("|" + event_id))
+    async def publish(self, text: str) -> str:
+        """Publish through the outbox and a sync, as the app does; the post's event id."""
+        item = self.store.run_sync(
+            lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, ACCOUNT_ID, text)
+        )
+        await self.sync()
+        sent = next(i for i in self.outbox() if i["id"] == item)
+        assert sent["state"] == "sent", sent["last_error"]
+        return event_of(sent["remote_id"])
 
     def queue_reply(self, event_id: str, body: str) -> int:
         """A reply to the stored comment with this event id, as the batch composer queues it."""
@@ -427,26 +447,42 @@ class Fireside:
     def outbox(self) -> list[dict]:
         return self.store.run_sync(outbox.list_items)
 
+    async def settle(self) -> list[dict]:
+        """Run the engine's own loop until no outbox item waits to be sent or looked up."""
+        changed = asyncio.Event()
+        unsubscribe = self.hub.subscribe(
+            lambda name, payload: changed.set() if name == events.OUTBOX_CHANGED else None
+        )
+        loop = asyncio.create_task(self.engine.run(0.05))
+        try:
+            async with asyncio.timeout(SETTLE_TIMEOUT_S):
+                while True:
+                    changed.clear()
+                    items = self.outbox()
+                    if all(i["state"] in ("sent", "failed", "held") for i in items):
+                        return items
+                    await changed.wait()
+        finally:
+            unsubscribe()
+            self.engine.stop()
+            await loop
 
-async def signed_in_network(
-    world: MatrixWorld, base_url: str | None = None, **options
-) -> tuple[MatrixNetwork, dict]:
-    """Dana's connector after a real password sign-in (a new device) to Town hall."""
-    url = base_url or world.server.url
-    client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=2.0))
-    signed = await KIND.sign_in(
-        client, url, world.dana.user_id, PASSWORD, {"room": world.town_hall}
+
+def connector(
+    url: str, token: str, settings: dict, event_hooks: dict | None = None, **options
+) -> MatrixNetwork:
+    client = httpx.AsyncClient(
+        timeout=httpx.Timeout(10.0, connect=2.0), event_hooks=event_hooks or {}
     )
-    network = MatrixNetwork(
+    return MatrixNetwork(
         client,
         url,
-        signed.secret,
-        user_id=signed.settings["user_id"],
-        device_id=signed.settings["device_id"],
-        room=signed.settings["room"],
+        token,
+        user_id=settings["user_id"],
+        device_id=settings["device_id"],
+        room=settings["room"],
         **options,
     )
-    return network, signed.settings
 
 
 @pytest.fixture
@@ -455,20 +491,35 @@ async def fireside_for(
 ) -> AsyncIterator[Callable[..., Awaitable[Fireside]]]:
     made: list[Fireside] = []
 
-    async def make(world: MatrixWorld, base_url: str | None = None, **options) -> Fireside:
-        network, settings = await signed_in_network(world, base_url, **options)
-        store = Store(tmp_path / f"fireside-{len(made)}.db")
-        account = Account(
-            ACCOUNT_ID,
-            "matrix",
-            "Town hall",
-            world.server.url,
-            world.dana.user_id,
-            settings=settings,
+    async def make(
+        world: MatrixWorld,
+        base_url: str | None = None,
+        restart: Fireside | None = None,
+        event_hooks: dict | None = None,
+        **options,
+    ) -> Fireside:
+        url = base_url or world.server.url
+        if restart is not None:  # the app again, on the same database and device
+            await restart.network.aclose()
+            restart.store.close()
+            made.remove(restart)
+            token, settings, path = restart.token, restart.settings, restart.path
+        else:  # Dana signs in: a new device
+            async with httpx.AsyncClient(timeout=10.0) as client:
+                signed = await KIND.sign_in(
+                    client, url, world.dana.user_id, PASSWORD, {"room": world.town_hall}
+                )
+            token, settings = signed.secret, signed.settings
+            path = tmp_path / f"fireside-{len(made)}.db"
+        store = Store(path)
+        store.run_sync(
+            accounts.add_account,
+            Account(ACCOUNT_ID, "matrix", "Town hall", url, world.dana.user_id, settings=settings),
         )
-        store.run_sync(accounts.add_account, account)
-        engine = SyncEngine(store, Events(), {ACCOUNT_ID: network}, backoff=FAST)
-        made.append(Fireside(world, network, store, engine, settings))
+        network = connector(url, token, settings, event_hooks, **options)
+        hub = Events()
+        engine = SyncEngine(store, hub, {ACCOUNT_ID: network}, backoff=FAST)
+        made.append(Fireside(world, network, store, engine, settings, token, path, hub))
         return made[-1]
 
     try:
