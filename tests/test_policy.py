@@ -128,7 +128,11 @@ def test_machine_policy_outranks_user_policy_and_recommendations_come_last() -> 
     [
         ("SandboxEnabled", ("yes", REG_SZ), "'yes' is not a number"),
         ("SandboxEnabled", (2, REG_DWORD), "2 is not true or false"),
-        ("SandboxEnabled", (b"\x01", REG_BINARY), "is a registry type 3 value; it must be"),
+        (
+            "SandboxEnabled",
+            (b"\x01", REG_BINARY),
+            "is a REG_BINARY value; it must be REG_DWORD or REG_SZ",
+        ),
         ("SyncIntervalMinutes", (0, REG_DWORD), "0 is not a whole number of minutes from 1"),
         ("ProxyUrl", (1, REG_DWORD), "is a REG_DWORD value; it must be REG_SZ"),
         ("ProxyUrl", ("proxy:3128", REG_SZ), "'proxy:3128' is not a proxy URL"),

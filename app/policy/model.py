@@ -19,7 +19,11 @@ Accounts              list of objects             pre-configured accounts: netwo
 ====================  ==========================  ===============================================
 
 Top-level values are enforced: the setting is locked in the UI, with the reason. The same
-keys under ``Recommended`` are defaults the user may change.
+keys under ``Recommended`` are defaults the user may change (only ProxyUrl,
+ExtraCACertificates and SyncIntervalMinutes, the settings a user has). Registry types, the
+checks and the list of recommendable keys are in ``app.policy.schema``; the sources in
+``app.policy.windows``, ``.macos`` and ``.linux``. ``Policy.values`` holds, per key, the
+enforced value if any source enforces one, else the recommended one (``locked=False``).
 """
 
 from __future__ import annotations

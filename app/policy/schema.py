@@ -21,7 +21,14 @@ from app.policy.model import NETWORK_IDS
 
 #: Windows registry value types (winreg's numbers; winreg itself exists only on Windows).
 REG_SZ, REG_DWORD, REG_MULTI_SZ = 1, 4, 7
-REGISTRY_TYPE_NAMES = {REG_SZ: "REG_SZ", REG_DWORD: "REG_DWORD", REG_MULTI_SZ: "REG_MULTI_SZ"}
+REGISTRY_TYPE_NAMES = {
+    REG_SZ: "REG_SZ",
+    2: "REG_EXPAND_SZ",
+    3: "REG_BINARY",
+    REG_DWORD: "REG_DWORD",
+    REG_MULTI_SZ: "REG_MULTI_SZ",
+    11: "REG_QWORD",
+}
 
 #: Bounds of SyncIntervalMinutes (and of the user's own setting): a minute to a week.
 MIN_SYNC_MINUTES, MAX_SYNC_MINUTES = 1, 7 * 24 * 60
