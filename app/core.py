@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app import events as ev
 from app import policy as managed_policy
+from app import settings as user_settings
 from app.accounts import AccountManager, AccountStatus, Diagnosis, RemovalPreview
 from app.config import database_path, sandbox_state_dir
 from app.domain import (
@@ -28,7 +29,7 @@ from app.domain import (
 )
 from app.errors import UserError
 from app.networks.base import Network
-from app.networks.connection import ConnectionSettings, make_client
+from app.networks.connection import make_client
 from app.networks.registry import NetworkKind, build_network
 from app.sandbox.server import SandboxServer
 from app.store import Store, comments, drafts, outbox, search, triage
@@ -102,6 +103,8 @@ class Core:
         token that lives only in memory.
         """
         policy = await asyncio.to_thread(managed_policy.load)
+        # Proxy and CAs: the user's settings file under policy (read once: Settings says so).
+        connection = (await asyncio.to_thread(user_settings.effective, policy)).connection
         use_sandbox = start_sandbox and policy.sandbox_enabled
         store, sandbox = await asyncio.to_thread(
             _open_store_and_sandbox, data_dir, use_sandbox and sandbox_url is None
@@ -126,7 +129,7 @@ class Core:
             events,
             networks,
             policy=policy,
-            client=lambda: make_client(policy.connection(ConnectionSettings())),
+            client=lambda: make_client(connection),
         )
         await manager.connect_stored(accounts)
         return cls(store, networks, engine, events, sandbox, account_manager=manager)

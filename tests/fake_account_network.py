@@ -76,9 +76,8 @@ class FakeServer:
         self.requests: list[str] = []
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._https = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._https.socket = _self_signed_context().wrap_socket(
-            self._https.socket, server_side=True
-        )
+        context, self.certificate_pem = _self_signed()
+        self._https.socket = context.wrap_socket(self._https.socket, server_side=True)
         self._threads = [
             threading.Thread(target=s.serve_forever, args=(0.05,), daemon=True)
             for s in self.servers
@@ -154,8 +153,9 @@ def _content(path: str) -> object:
     return ME
 
 
-def _self_signed_context() -> ssl.SSLContext:
-    """A server context with a certificate for 127.0.0.1 that nobody signed but itself."""
+def _self_signed() -> tuple[ssl.SSLContext, bytes]:
+    """A server context with a certificate for 127.0.0.1 that nobody signed but itself,
+    and that certificate (PEM), which a client may choose to trust."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.UTC)
@@ -185,7 +185,7 @@ def _self_signed_context() -> ssl.SSLContext:
             )
         )
         context.load_cert_chain(cert_file, key_file)
-    return context
+    return context, cert.public_bytes(serialization.Encoding.PEM)
 
 
 # --- the kind and its connector -------------------------------------------------------

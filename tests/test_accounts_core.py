@@ -19,6 +19,7 @@ from keyring.backends import fail
 from app import events as ev
 from app import policy as managed_policy
 from app import secrets
+from app import settings as user_settings
 from app.accounts import Problem, SignInFailed, State
 from app.core import Core
 from app.domain import Account, CommentPage, OutboxState, Person
@@ -253,6 +254,24 @@ async def test_a_wrong_proxy_from_policy_is_the_accounts_error(
 
     assert status.state is State.ERROR
     assert "'proxy.example.com:8080'" in status.reason
+
+
+async def test_accounts_use_the_proxy_and_certificates_of_the_users_settings(
+    tmp_path, fake, memory_keyring, monkeypatch
+) -> None:
+    settings_file = tmp_path / "config" / "settings.json"
+    monkeypatch.setattr(user_settings, "settings_path", lambda: settings_file)
+    ca_file = tmp_path / "fake-site.pem"
+    ca_file.write_bytes(fake.server.certificate_pem)
+    user_settings.write(settings_file, user_settings.UserSettings(extra_ca_files=(str(ca_file),)))
+    async with opened(tmp_path / "data") as core:
+        trusted = await core.test_connection("fake", fake.https_url, "jane", PASSWORD)
+    dead_proxy = fake.closed_url  # a proxy that is not there: nothing gets through
+    user_settings.write(settings_file, user_settings.UserSettings(proxy=dead_proxy))
+    async with opened(tmp_path / "data") as core:
+        proxied = await core.test_connection("fake", fake.url, "jane", PASSWORD)
+    assert trusted.ok, trusted
+    assert proxied.problem is Problem.UNREACHABLE, proxied
 
 
 async def test_an_account_on_a_network_this_build_lacks_is_an_error(tmp_path, memory_keyring):
