@@ -48,12 +48,17 @@ REPLY_ACTION = "reply:"
 
 @dataclass(frozen=True)
 class ReplyPreview:
-    """One personalised reply as it will be sent; ``limit`` is its network's maximum."""
+    """One personalised reply as it will be sent; ``limit`` is its network's maximum, and
+    ``network``/``account_name`` say where it goes (``network_shared``: the person has more
+    than one account on that network)."""
 
     comment_id: int
     recipient: str
     text: str
     limit: int
+    network: str = ""
+    account_name: str = ""
+    network_shared: bool = False
 
     @property
     def too_long(self) -> bool:
@@ -260,6 +265,9 @@ class Core:
                 r["author_name"],
                 personalise(template, r["author_name"], r["body_text"]),
                 self._reply_limit(r["account_id"]),
+                r["network"],
+                r["account_name"],
+                bool(r["network_shared"]),
             )
             for r in rows
         ]

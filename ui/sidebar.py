@@ -1,6 +1,8 @@
 """The sidebar: the inbox views with their counts, Drafts (each draft beneath it), the
 Outbox with what is waiting to go out, and every post with its open comments. Posts come
-last because there can be many; everything above them stays in sight.
+last because there can be many; everything above them stays in sight. Each post is
+marked with its network (the letter of its network's chip, in that chip's colour; the
+network named in its tooltip and for screen readers).
 
 Choosing a row emits ``placeChosen(Place)``; Enter or a click also emits ``entered`` so the
 window can move the keyboard into that place. A post is a filter on the inbox views, not a
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.domain import VIEW_TITLES, InboxView
 from app.store import drafts
 from ui import theme
+from ui.inbox.networks import network_icon, network_label
 from ui.operations import run
 
 if TYPE_CHECKING:
@@ -534,12 +537,17 @@ class Sidebar(QTreeWidget):
                 if kind == "post":
                     self._set_count(item, 0, loud=True)
                     self._mark(item, row["id"] == self._marked_post)
+                    item.setIcon(0, network_icon(row["network"]))
+                    _label_post(item, title, row)
             if parent.child(position) is not item:
                 parent.removeChild(item)
                 parent.insertChild(position, item)
             if item.text(0) != title:
                 item.setText(0, title)
-                item.setToolTip(0, title)
+                if kind == "post":
+                    _label_post(item, title, row)
+                else:
+                    item.setToolTip(0, title)
                 item.setData(0, PLACE_ROLE, self._place(kind, row, title))
                 _touch(item)
             _set_text(item, 1, count, True if kind == "post" else None)
@@ -547,6 +555,13 @@ class Sidebar(QTreeWidget):
         if not parent.isExpanded():
             parent.setExpanded(True)
         yield _DONE
+
+
+def _label_post(item: QTreeWidgetItem, title: str, row: dict) -> None:
+    """Name the post's network in its tooltip and for screen readers."""
+    network = network_label(row["network"])
+    item.setToolTip(0, f"{title}\nOn {network}")
+    item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{title}, on {network}")
 
 
 def _set_text(item: QTreeWidgetItem, column: int, text: str, loud: bool | None = None) -> None:

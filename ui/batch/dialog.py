@@ -53,11 +53,17 @@ def _names(previews: list[ReplyPreview]) -> str:
 
 
 def too_long_message(over: list[ReplyPreview]) -> str:
-    limit = min(p.limit for p in over)
+    """Who gets a reply too long for their network; the limit when all share one."""
+    limits = {p.limit for p in over}
+    allows = (
+        f"the network allows ({limits.pop():,} characters)"
+        if len(limits) == 1
+        else "their networks allow (each card says its limit)"
+    )
     count = len(over)
     return (
-        f"{count:,} repl{'y is' if count == 1 else 'ies are'} longer than the network "
-        f"allows ({limit:,} characters): to {_names(over)}. Shorten the reply or the "
+        f"{count:,} repl{'y is' if count == 1 else 'ies are'} longer than {allows}: "
+        f"to {_names(over)}. Shorten the reply or the "
         "quoted question; the long ones are marked in red below. Nothing can be queued "
         "until every reply fits."
     )

@@ -1,6 +1,8 @@
 """The preview of a batch: one card per personalised reply, exactly the text that will be
-queued, with "> " quote lines drawn as a quote. A reply longer than its network allows
-(``ReplyPreview.limit``) gets a red line at the foot of its card saying by how much.
+queued, with "> " quote lines drawn as a quote. Each card's head names the network the
+reply goes to (its inbox chip) and that network's limit, since one batch can span several;
+a reply longer than its network allows (``ReplyPreview.limit``) gets a red line at the
+foot of its card saying by how much.
 
 A list model and a painting delegate, so a batch of thousands costs only the cards on
 screen, and the list lays itself out in batches without holding up the event loop.
@@ -19,6 +21,9 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QWidget,
 )
+
+from ui.inbox.delegate import chip_font, paint_chips
+from ui.inbox.networks import network_chip, network_label
 
 if TYPE_CHECKING:
     from app.core import ReplyPreview
@@ -55,10 +60,22 @@ class PreviewModel(QAbstractListModel):
         preview = self._previews[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             problem = too_long_text(preview)
-            return f"To {preview.recipient}\n{preview.text}" + (f"\n{problem}" if problem else "")
+            return f"{heading(preview)}\n{preview.text}" + (f"\n{problem}" if problem else "")
         if role == PREVIEW_ROLE:
             return preview
         return None
+
+
+def heading(preview: ReplyPreview) -> str:
+    """ "To Ann Lee · Blog · up to 4,000 characters": who, where, and that network's limit."""
+    where = f" · {network_label(preview.network)}" if preview.network else ""
+    if preview.network and preview.network_shared and preview.account_name:
+        where += f" · {preview.account_name}"
+    return f"To {preview.recipient}{where} · {limit_text(preview)}"
+
+
+def limit_text(preview: ReplyPreview) -> str:
+    return f"up to {preview.limit:,} characters"
 
 
 def too_long_text(preview: ReplyPreview) -> str:
@@ -129,13 +146,7 @@ class PreviewDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase))
         painter.drawRoundedRect(card, 6, 6)
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
-        painter.setFont(_bold(option.font))
-        painter.drawText(
-            card.adjusted(PAD, PAD, -PAD, 0),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-            f"To {preview.recipient}",
-        )
+        _paint_head(painter, option, card, preview)
         painter.setFont(option.font)
         for rect, line, quote in self._layout(option, preview, option.rect.width()):
             rect.translate(card.left(), card.top())
@@ -163,6 +174,35 @@ class PreviewDelegate(QStyledItemDelegate):
             painter.setBrush(QColor(PROBLEM_COLOR))
             painter.drawRoundedRect(QRect(card.left(), card.top(), 4, card.height()), 2, 2)
         painter.restore()
+
+
+def _paint_head(
+    painter: QPainter, option: QStyleOptionViewItem, card: QRect, preview: ReplyPreview
+) -> None:
+    """ "To Ann Lee" on the left; the network's chip and its limit on the right."""
+    bold = _bold(option.font)
+    line = QRect(
+        card.left() + PAD,
+        card.top() + PAD,
+        card.width() - 2 * PAD,
+        QFontMetrics(bold).height(),
+    )
+    painter.setFont(option.font)
+    painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
+    limit = limit_text(preview)
+    painter.drawText(line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, limit)
+    right = line.right() - painter.fontMetrics().horizontalAdvance(limit) - GAP
+    if preview.network:
+        chip = network_chip(preview.network, preview.account_name, preview.network_shared)
+        right = paint_chips(
+            painter, line, right, [chip], font=chip_font(option.font), on_highlight=False
+        )
+    painter.setFont(bold)
+    painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+    name = painter.fontMetrics().elidedText(
+        f"To {preview.recipient}", Qt.TextElideMode.ElideRight, max(0, right - line.left() - GAP)
+    )
+    painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
 
 
 def _bold(font: QFont) -> QFont:

@@ -1,5 +1,10 @@
-"""The draft editor panel: title, Markdown body with live preview, per-network length
-counters, a state chip with the allowed transitions, autosave, history and publishing.
+"""The draft editor panel: title, Markdown body with live preview, per-target length
+counters (each target's own limit) and notes on what will not reach a target as written,
+a state chip with the allowed transitions, autosave, history and publishing.
+
+Once queued, the banner says how each target gets the post (live, or in one of its site's
+own states); once every target has it, the draft is read-only, and its chip says "Sent"
+rather than "Published" when a site keeps it as a draft, for review or scheduled.
 
 Every store or core call goes through ``ui.operations.run``; anything that reads the draft
 from the store (publish, snapshot, state change, restore) first awaits the autosave, so
@@ -29,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from app import events as ev
 from app.core import Core
-from app.domain import DraftState
+from app.domain import Account, Capabilities, DraftState
 from app.store import drafts
 from ui.actions.registry import describe_key
 from ui.bridge import CoreBridge
@@ -38,8 +43,10 @@ from ui.editor.commands import registry
 from ui.editor.counters import LengthCounters
 from ui.editor.history import HistoryDialog
 from ui.editor.labels import STATE_COLOURS, STATE_LABELS, button_transitions
+from ui.editor.notes import TargetNotes
 from ui.editor.preview import Preview
-from ui.editor.publish_dialog import PublishDialog, PublishRequest, Target
+from ui.editor.publish_dialog import PublishDialog, PublishRequest
+from ui.editor.targets import LIVE, Target, delivered_as, image_note, notes
 from ui.inbox.timefmt import exact
 from ui.operations import run
 
@@ -61,7 +68,7 @@ class EditorPanel(QWidget):
         super().__init__(parent)
         self._core = core
         self._draft: dict | None = None  # stored metadata of the open draft
-        self._names: dict[str, str] = {}  # account id → account name
+        self._accounts: dict[str, Account] = {}  # by id
         self._loading = False
         self._announced_title = ""
         self._publish_dialog: PublishDialog | None = None
@@ -142,6 +149,7 @@ class EditorPanel(QWidget):
 
         self.counters = LengthCounters()
         self.status_label = QLabel(objectName="status")
+        self.notes = TargetNotes()
         footer = QHBoxLayout()
         footer.addWidget(self.counters, 1)
         footer.addWidget(self.status_label)
@@ -151,6 +159,7 @@ class EditorPanel(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.notes)
         layout.addLayout(footer)
 
         self.title_edit.textChanged.connect(self._edited)
@@ -181,13 +190,13 @@ class EditorPanel(QWidget):
         self._pages.widget(1).setEnabled(False)
         run(self, self._load(draft_id), on_done=self._show_draft)
 
-    async def _load(self, draft_id: int) -> tuple[dict, dict[str, str]]:
+    async def _load(self, draft_id: int) -> tuple[dict, dict[str, Account]]:
         draft = await self._core.store.run(drafts.get, draft_id)
         accounts = await self._core.accounts()
-        return draft, {a.id: a.name for a in accounts}
+        return draft, {a.id: a for a in accounts}
 
-    def _show_draft(self, loaded: tuple[dict, dict[str, str]]) -> None:
-        draft, self._names = loaded
+    def _show_draft(self, loaded: tuple[dict, dict[str, Account]]) -> None:
+        draft, self._accounts = loaded
         self._loading = True
         self.title_edit.setText(draft["title"])
         self.body_edit.setPlainText(draft["body"])
@@ -223,10 +232,39 @@ class EditorPanel(QWidget):
         self.title_edit.setReadOnly(read_only)
         self.body_edit.setReadOnly(read_only)
         self.publish_button.setEnabled(not read_only)
-        banner = _banner(draft, self._target_names(draft))
+        banner = _banner(draft, ", ".join(self._target_names(draft)))
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
         self._update_counters()
+        self.notes.check(*self._text(), self._target_list(), now=True)
+        if state in READ_ONLY_STATES:
+            run(
+                self,
+                self._core.publish_deliveries(draft["id"]),
+                on_done=lambda found: self._show_deliveries(draft, found),
+            )
+
+    def _show_deliveries(self, draft: dict, deliveries: list[dict]) -> None:
+        """Say how each target gets the post, now that its outbox items are known."""
+        if self._draft is None or self._draft["id"] != draft["id"] or not deliveries:
+            return
+        where = ", ".join(
+            d["account_name"]
+            if d["options"].status == LIVE
+            else f"{d['account_name']} ({delivered_as(d['options'], self._noun(d))})"
+            for d in deliveries
+        )
+        if DraftState(self._draft["state"]) is DraftState.PUBLISHED and any(
+            d["options"].status != LIVE for d in deliveries
+        ):
+            self.chip.setText("Sent")
+        banner = _banner(self._draft, where)
+        self.banner.setText(banner)
+        self.banner.setVisible(bool(banner))
+
+    def _noun(self, delivery: dict) -> str:
+        capabilities = self._core.capabilities().get(delivery["account_id"])
+        return capabilities.target_noun.lower() if capabilities else "site"
 
     def _show_transitions(self, state: DraftState) -> None:
         had_focus = False
@@ -251,23 +289,33 @@ class EditorPanel(QWidget):
         self.autosave.touch()
         self.preview.show_markdown(self.body_edit.toPlainText())
         self._update_counters()
+        self.notes.check(*self._text(), self._target_list())
 
     def _targets(self) -> list[str]:
         connected = self._core.capabilities()
         chosen = [a for a in (self._draft or {}).get("targets", []) if a in connected]
         return chosen or list(connected)
 
+    def _target_list(self, account_ids: list[str] | None = None) -> list[Target]:
+        """The connected accounts among ``account_ids`` (default: the draft's targets)."""
+        capabilities = self._core.capabilities()
+        chosen = self._targets() if account_ids is None else account_ids
+        return [self._target(a, capabilities[a]) for a in chosen if a in capabilities]
+
+    def _target(self, account_id: str, capabilities: Capabilities) -> Target:
+        account = self._accounts.get(account_id)
+        if account is None:  # connected since the draft was opened
+            return Target(account_id, capabilities.display_name, capabilities.network, capabilities)
+        return Target(account_id, account.name, account.network, capabilities)
+
     def _target_names(self, draft: dict) -> list[str]:
-        return [self._names.get(a, a) for a in draft.get("targets", [])]
+        return [
+            self._accounts[a].name if a in self._accounts else a for a in draft.get("targets", [])
+        ]
 
     def _update_counters(self) -> None:
-        capabilities = self._core.capabilities()
         self.counters.show_counts(
-            len(self.body_edit.toPlainText()),
-            [
-                (self._names.get(a, capabilities[a].display_name), capabilities[a].post_max_chars)
-                for a in self._targets()
-            ],
+            len(self.body_edit.toPlainText()), [(t.name, t.limit) for t in self._target_list()]
         )
 
     def _on_saved(self, draft_id: int, _changed: bool) -> None:
@@ -334,21 +382,32 @@ class EditorPanel(QWidget):
             self._publish_dialog.set_draft_state(DraftState(draft["state"]))
 
     def open_publish(self) -> None:
-        """Ctrl+Enter: choose accounts and a time (or review) in the publish dialog."""
+        """Ctrl+Enter: choose accounts, how each site gets the post and a time (or review)
+        in the publish dialog."""
         if self._draft is None or DraftState(self._draft["state"]) in READ_ONLY_STATES:
             return
+        if self._publish_dialog is not None:
+            return
         self.autosave.flush()
-        capabilities = self._core.capabilities()
-        targets = [
-            Target(a, self._names.get(a, c.display_name), c.post_max_chars)
-            for a, c in capabilities.items()
-        ]
+        run(
+            self,
+            self.notes.features(self.body_edit.toPlainText()),
+            on_done=self._show_publish,
+        )
+
+    def _show_publish(self, features: frozenset[str]) -> None:
+        if self._draft is None or DraftState(self._draft["state"]) in READ_ONLY_STATES:
+            return
+        title = self.title_edit.text()
+        targets = self._target_list(list(self._core.capabilities()))
         dialog = PublishDialog(
-            self.title_edit.text(),
+            title,
             targets,
             self._draft["targets"],
             len(self.body_edit.toPlainText()),
             state=DraftState(self._draft["state"]),
+            notes={t.account_id: notes(title, features, t) for t in targets},
+            note=image_note(features),
             parent=self,
         )
         dialog.publishRequested.connect(self._publish)
@@ -368,7 +427,9 @@ class EditorPanel(QWidget):
 
     async def _do_publish(self, draft_id: int, request: PublishRequest) -> dict:
         await self.autosave.save_now()
-        await self._core.publish(draft_id, request.account_ids, when=request.when)
+        await self._core.publish(
+            draft_id, request.account_ids, when=request.when, options=request.options
+        )
         return await self._core.store.run(drafts.get, draft_id)
 
     def _published(self, draft: dict) -> None:
@@ -402,21 +463,22 @@ class EditorPanel(QWidget):
         if self._draft is not None:
             run(self, self._restore(self._draft["id"], version_id), on_done=self._restored)
 
-    async def _restore(self, draft_id: int, version_id: int) -> tuple[dict, dict[str, str]]:
+    async def _restore(self, draft_id: int, version_id: int) -> tuple[dict, dict[str, Account]]:
         await self.autosave.save_now()
         await self._core.store.run(drafts.restore, draft_id, version_id)
         return await self._load(draft_id)
 
-    def _restored(self, loaded: tuple[dict, dict[str, str]]) -> None:
+    def _restored(self, loaded: tuple[dict, dict[str, Account]]) -> None:
         self._show_draft(loaded)
         self._announce()
         self._status("Restored. The text it replaced is kept in History.")
 
 
-def _banner(draft: dict, target_names: list[str]) -> str:
-    """One sentence under the toolbar saying what the state means and what to do next."""
+def _banner(draft: dict, targets: str) -> str:
+    """One sentence under the toolbar saying what the state means and what to do next;
+    ``targets`` names where the draft goes (and how, once that is known)."""
     state = DraftState(draft["state"])
-    where = ", ".join(target_names) or "your accounts"
+    where = targets or "your accounts"
     return {
         DraftState.FOR_REVIEW: "Waiting for review. Approve it to publish, or return it to "
         "draft for changes.",
@@ -425,6 +487,6 @@ def _banner(draft: dict, target_names: list[str]) -> str:
         f"to {where}.",
         DraftState.QUEUED: f"Queued for {where}: it goes out with the next sync. To change "
         "or cancel it, use the Outbox.",
-        DraftState.PUBLISHED: f"Published {exact(draft['published_at'])}. This text "
-        "is now read-only.",
+        DraftState.PUBLISHED: f"Sent {exact(draft['published_at'])} to {where}. This "
+        "text is now read-only; what happens next happens on the sites.",
     }.get(state, "")

@@ -1,5 +1,14 @@
-"""The publish dialog: where (accounts, each with its length limit), when (now or at a
-chosen local date and time) and, for drafts that go through review, submit or approve.
+"""The publish dialog: where (each connected account, with its network, limit, format and
+titles, and, when its site can keep a post in more states than live, how the site gets
+it), when (now, or Fireside's own schedule at a chosen local date and time) and, for
+drafts that go through review, submit or approve.
+
+Two kinds of "later" meet here, and the dialog keeps them apart. Fireside's schedule
+("Later, at") holds the post on this computer and sends it, live, when it is due. A site's
+own states ("Save as draft on the site", "Submit for review on the site", "Schedule on the
+site at ...") send the post now and let the site hold it. Both read the one date and time
+picker; a site schedule switches the dialog to "Now", and the two together are refused
+with a sentence saying why.
 
 It only gathers a decision and says why it cannot be taken yet; the editor panel makes
 the core call and closes it on success (on failure it stays open with the error shown).
@@ -8,16 +17,15 @@ the core call and closes it on success (on failure it stays open with the error 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QDateTimeEdit,
     QDialog,
-    QGridLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -27,26 +35,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import DRAFT_TRANSITIONS, DraftState
+from app.domain import DRAFT_TRANSITIONS, DraftState, PublishOptions
 from app.timeutil import iso
+from ui import theme
 from ui.editor.labels import STATE_LABELS, local_zone_name
+from ui.editor.target_row import WARNING_INK, TargetRow
+from ui.editor.targets import LIVE, SITE_SCHEDULE, Target
 
 REVIEW_ACTIONS = ((DraftState.FOR_REVIEW, "Submit for &review"), (DraftState.APPROVED, "&Approve"))
-
-
-@dataclass(frozen=True)
-class Target:
-    """One connected account the draft can go to."""
-
-    account_id: str
-    name: str
-    limit: int
+TIME_FORMAT = "ddd d MMM, HH:mm"
 
 
 @dataclass(frozen=True)
 class PublishRequest:
     account_ids: list[str]
-    when: str | None  # UTC ISO timestamp, or None for "now"
+    when: str | None  # UTC ISO timestamp for Fireside's schedule, or None for "now"
+    #: How each chosen account's site gets the post (its remote status and date).
+    options: dict[str, PublishOptions] = field(default_factory=dict)
 
 
 def next_full_hour() -> QDateTime:
@@ -56,7 +61,8 @@ def next_full_hour() -> QDateTime:
 
 
 class PublishDialog(QDialog):
-    """Choose accounts and a time, then Publish or Schedule; or move the draft through review."""
+    """Choose accounts, how each site gets the post, and a time; then Publish, Send or
+    Schedule; or move the draft through review."""
 
     publishRequested = Signal(object)  # PublishRequest
     stateRequested = Signal(object)  # DraftState
@@ -69,17 +75,24 @@ class PublishDialog(QDialog):
         length: int,
         *,
         state: DraftState,
+        notes: dict[str, list[str]] | None = None,
+        note: str = "",
         parent: QWidget | None = None,
     ) -> None:
+        """``notes``: per account, what will not reach it as written; ``note``: what
+        reaches no account (shown under the heading)."""
         super().__init__(parent)
         self.setWindowTitle("Publish")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(600)
         self._length = length
         self._state = state
 
         heading = QLabel(f"<b>{html.escape(title) or 'Untitled draft'}</b> · {length:,} characters")
-        self.accounts: dict[str, QCheckBox] = {}
-        accounts_box = self._build_accounts(targets, chosen)
+        self.note = QLabel(note)
+        self.note.setStyleSheet(f"color: {WARNING_INK[theme.is_dark(self.palette())]}")
+        self.note.setVisible(bool(note))
+        self.rows: dict[str, TargetRow] = {}
+        accounts_box = self._build_accounts(targets, chosen, notes or {})
         self.when_box = self._build_when()
         self.review_box, self.review_note = self._build_review()
 
@@ -90,6 +103,7 @@ class PublishDialog(QDialog):
         self.publish_button.setDefault(True)
         self.publish_button.clicked.connect(self._publish)
         close = QPushButton("Close")
+        close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.problem, 1)
@@ -98,6 +112,7 @@ class PublishDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
+        layout.addWidget(self.note)
         layout.addWidget(accounts_box)
         layout.addWidget(self.when_box)
         layout.addWidget(self.review_box)
@@ -105,27 +120,28 @@ class PublishDialog(QDialog):
         self._update()
 
     # --- building -------------------------------------------------------------------
-    def _build_accounts(self, targets: list[Target], chosen: list[str]) -> QGroupBox:
+    def _build_accounts(
+        self, targets: list[Target], chosen: list[str], notes: dict[str, list[str]]
+    ) -> QGroupBox:
         group = QGroupBox("Where")
-        grid = QGridLayout(group)
-        self._limits = {t.account_id: t.limit for t in targets}
-        self._names = {t.account_id: t.name for t in targets}
-        for row, target in enumerate(targets):
-            box = QCheckBox(target.name)
-            box.setChecked(target.account_id in chosen or not chosen)
-            box.toggled.connect(self._update)
-            over = self._length > target.limit
-            count = QLabel(
-                f"{self._length:,} / {target.limit:,}"
-                + (f" · {self._length - target.limit:,} too many" if over else "")
+        column = QVBoxLayout(group)
+        for number, target in enumerate(targets):
+            if number:
+                line = QFrame()
+                line.setFrameShape(QFrame.Shape.HLine)
+                line.setFrameShadow(QFrame.Shadow.Sunken)
+                column.addWidget(line)
+            row = TargetRow(
+                target,
+                self._length,
+                notes.get(target.account_id, []),
+                checked=target.account_id in chosen or not chosen,
             )
-            count.setObjectName("error" if over else "hint")
-            grid.addWidget(box, row, 0)
-            grid.addWidget(count, row, 1)
-            self.accounts[target.account_id] = box
+            row.changed.connect(lambda r=row: self._row_changed(r))
+            column.addWidget(row)
+            self.rows[target.account_id] = row
         if not targets:
-            grid.addWidget(QLabel("No account is connected. Add one under Accounts."), 0, 0)
-        grid.setColumnStretch(0, 1)
+            column.addWidget(QLabel("No account is connected. Add one under Accounts."))
         return group
 
     def _build_when(self) -> QGroupBox:
@@ -140,12 +156,14 @@ class PublishDialog(QDialog):
         self.when_edit.setCalendarPopup(True)
         self.when_edit.setDisplayFormat("ddd d MMM yyyy   HH:mm")
         self.when_edit.setMinimumDateTime(QDateTime.currentDateTime())
-        self.when_edit.setAccessibleName("Publish at")
+        self.when_edit.setAccessibleName("Date and time")
         zone = QLabel(f"your time ({local_zone_name()})")
         zone.setObjectName("hint")
+        self.when_hint = QLabel()
+        self.when_hint.setObjectName("hint")
+        self.when_hint.setWordWrap(True)
         self.later_radio.toggled.connect(self._update)
-        self.when_edit.dateTimeChanged.connect(self._update)
-        self.when_edit.dateTimeChanged.connect(lambda *_: self.later_radio.setChecked(True))
+        self.when_edit.dateTimeChanged.connect(self._time_picked)
         later = QHBoxLayout()
         later.addWidget(self.later_radio)
         later.addWidget(self.when_edit)
@@ -154,6 +172,7 @@ class PublishDialog(QDialog):
         layout = QVBoxLayout(box)
         layout.addWidget(self.now_radio)
         layout.addLayout(later)
+        layout.addWidget(self.when_hint)
         return box
 
     def _build_review(self) -> tuple[QGroupBox, QLabel]:
@@ -165,6 +184,7 @@ class PublishDialog(QDialog):
         self.review_buttons: dict[DraftState, QPushButton] = {}
         for state, label in REVIEW_ACTIONS:
             button = QPushButton(label)
+            button.setAutoDefault(False)
             button.clicked.connect(lambda _=False, s=state: self.stateRequested.emit(s))
             row.addWidget(button)
             self.review_buttons[state] = button
@@ -177,13 +197,35 @@ class PublishDialog(QDialog):
         self._update()
 
     def chosen(self) -> list[str]:
-        return [account_id for account_id, box in self.accounts.items() if box.isChecked()]
+        return [account_id for account_id, row in self.rows.items() if row.chosen]
 
     def when(self) -> str | None:
-        if not self.later_radio.isChecked():
-            return None
+        """Fireside's schedule (UTC), or None to send now."""
+        return self._picked_utc() if self.later_radio.isChecked() else None
+
+    def options(self) -> dict[str, PublishOptions]:
+        """How the site of each chosen account gets the post."""
+        at = self._picked_utc()
+        return {account_id: self.rows[account_id].options(at) for account_id in self.chosen()}
+
+    def _picked_utc(self) -> str:
         seconds = self.when_edit.dateTime().toSecsSinceEpoch()
         return iso(datetime.fromtimestamp(seconds, UTC))
+
+    def _site_scheduled(self) -> list[TargetRow]:
+        return [r for r in self.rows.values() if r.chosen and r.status_value() == SITE_SCHEDULE]
+
+    def _row_changed(self, row: TargetRow) -> None:
+        """A site schedule sends the post now: it and Fireside's schedule cannot combine."""
+        if row.chosen and row.status_value() == SITE_SCHEDULE and self.later_radio.isChecked():
+            self.now_radio.setChecked(True)
+        self._update()
+
+    def _time_picked(self) -> None:
+        """A new time is for the site's schedule when one is chosen, else for Fireside's."""
+        if not self._site_scheduled():
+            self.later_radio.setChecked(True)
+        self._update()
 
     def _update(self) -> None:
         allowed = DRAFT_TRANSITIONS[self._state]
@@ -191,18 +233,35 @@ class PublishDialog(QDialog):
             button.setVisible(state in allowed)
         self.review_note.setText(_review_note(self._state))
         later = self.later_radio.isChecked()
+        when = self.when_edit.dateTime().toString(TIME_FORMAT)
+        for row in self.rows.values():
+            row.show_when(when, later=later)
+        self.when_hint.setText(self._when_hint(later, when))
+        self.when_hint.setVisible(bool(self.when_hint.text()))
+        live = all(self.rows[a].status_value() == LIVE for a in self.chosen())
         self.publish_button.setText(
-            f"&Schedule for {self.when_edit.dateTime().toString('ddd d MMM, HH:mm')}"
-            if later
-            else "&Publish now"
+            f"&Schedule for {when}" if later else "&Publish now" if live else "&Send now"
         )
         problem = self._problem()
         self.problem.setText(problem)
         self.publish_button.setEnabled(not problem)
 
+    def _when_hint(self, later: bool, when: str) -> str:
+        if later:
+            return (
+                f"Fireside sends it at {when}: this computer must be on and online then "
+                "(if it is not, the post goes out as soon as it is)."
+            )
+        sites = self._site_scheduled()
+        if sites:
+            names = ", ".join(r.target.name for r in sites)
+            return f"The time above is when {names} publishes it, by itself."
+        return ""
+
     def _problem(self) -> str:
         """Why publishing cannot happen yet, in words; empty when it can."""
-        target = DraftState.SCHEDULED if self.later_radio.isChecked() else DraftState.QUEUED
+        later = self.later_radio.isChecked()
+        target = DraftState.SCHEDULED if later else DraftState.QUEUED
         if target is not self._state and target not in DRAFT_TRANSITIONS[self._state]:
             return {
                 DraftState.FOR_REVIEW: "Waiting for review: approve it before publishing.",
@@ -212,26 +271,32 @@ class PublishDialog(QDialog):
                 self._state,
                 f"A {STATE_LABELS[self._state].lower()} draft cannot be published from here.",
             )
-        chosen = self.chosen()
-        if not chosen:
+        rows = [self.rows[a] for a in self.chosen()]
+        if not rows:
             return "Choose at least one account."
-        for account_id in chosen:
-            if self._length > self._limits[account_id]:
+        for row in rows:
+            if row.over:
                 return (
-                    f"{self._names[account_id]} allows {self._limits[account_id]:,} "
-                    f"characters; shorten the post by "
-                    f"{self._length - self._limits[account_id]:,}."
+                    f"{row.target.name} allows {row.target.limit:,} characters; "
+                    f"shorten the post by {row.over:,}."
                 )
-        if (
-            self.later_radio.isChecked()
-            and self.when_edit.dateTime() <= QDateTime.currentDateTime()
+        held = [r for r in rows if r.status_value() != LIVE]
+        if later and held:
+            row = held[0]
+            return (
+                f"“{row.status_text()}” sends the post to {row.target.name} now, so it "
+                "cannot wait for Fireside's schedule. Choose Now, or publish it there "
+                "when Fireside sends it."
+            )
+        if (later or self._site_scheduled()) and (
+            self.when_edit.dateTime() <= QDateTime.currentDateTime()
         ):
             return "Pick a time in the future."
         return ""
 
     def _publish(self) -> None:
         if not self._problem():
-            self.publishRequested.emit(PublishRequest(self.chosen(), self.when()))
+            self.publishRequested.emit(PublishRequest(self.chosen(), self.when(), self.options()))
 
 
 def _review_note(state: DraftState) -> str:

@@ -3,6 +3,9 @@
     Author Name · Their title · Post title                      [Network]  3 h
     The first words of the comment, elided at the edge…      [Question] [Snoozed]
 
+The network chip names the account too ("Blog · Corporate blog") when the person has
+more than one account on that network (``ui.inbox.networks``).
+
 with a focus ring on the current row whenever the list has the keyboard.
 
 Each painted row is kept as a pixmap, keyed by everything that shows in it (its fields,
@@ -18,7 +21,6 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from ui import theme
 from ui.inbox import timefmt
 from ui.inbox.model import ROW_ROLE
+from ui.inbox.networks import Chip, chip_colours, row_chip
 
 PAD_X, PAD_Y, LINE_GAP, CHIP_GAP = 14, 9, 5, 6
 MIN_WIDTH = 320
@@ -46,6 +49,8 @@ PAINTED_FIELDS = (
     "author_title",
     "post_title",
     "network",
+    "account_name",
+    "network_shared",
     "snippet",
     "triage_state",
     "snoozed_until",
@@ -53,30 +58,6 @@ PAINTED_FIELDS = (
     "is_question",
     "edited_at",
 )
-
-#: network -> (label, hue)
-NETWORKS: dict[str, tuple[str, str]] = {
-    "sandbox": ("Sandbox", "#8a6d3b"),
-    "wordpress": ("Blog", "#21759b"),
-    "yammer": ("Viva Engage", "#3d6fd1"),
-    "teams": ("Teams", "#5b5fc7"),
-    "slack": ("Slack", "#7c3a85"),
-    "linkedin": ("LinkedIn", "#0a66c2"),
-    "x": ("X", "#555555"),
-    "matrix": ("Matrix", "#0a8a6a"),
-    "mastodon": ("Mastodon", "#6364ff"),
-}
-
-
-@dataclass(frozen=True)
-class Chip:
-    text: str
-    hue: str
-
-
-def network_chip(network: str) -> Chip:
-    label, hue = NETWORKS.get(network, (network.title(), "#777777"))
-    return Chip(label, hue)
 
 
 def status_chips(row: dict) -> list[Chip]:
@@ -129,7 +110,7 @@ class InboxDelegate(QStyledItemDelegate):
         paint (in the middle of a sync): load the fonts (tens of ms the first time), draw
         their common glyphs, and paint sample rows in each state off screen."""
         canvas = QPixmap(8, 8)
-        for each in (option.font, _bold(option.font), _small(option.font)):
+        for each in (option.font, _bold(option.font), chip_font(option.font)):
             QFontMetrics(each).height()
             yield
             for start in range(0, len(WARM_GLYPHS), 48):
@@ -284,15 +265,15 @@ def _paint(
     dim.setAlphaF(0.62)
     quiet = row["triage_state"] != "open" or row["answered"]
 
-    bold, small = _bold(option.font), _small(option.font)
+    bold, small = _bold(option.font), chip_font(option.font)
     top = rect.top() + PAD_Y
     first = QRect(rect.left() + PAD_X, top, rect.width() - 2 * PAD_X, QFontMetrics(bold).height())
     right = _right_text(painter, first, when, option.font, dim)
-    right = _chips(
+    right = paint_chips(
         painter,
         first,
         right - CHIP_GAP * 2,
-        [network_chip(row["network"])],
+        [row_chip(row)],
         font=small,
         on_highlight=solid,
     )
@@ -320,7 +301,7 @@ def _paint(
     second = QRect(
         first.left(), first.bottom() + 1 + LINE_GAP, first.width(), option.fontMetrics.height()
     )
-    right = _chips(
+    right = paint_chips(
         painter, second, second.right(), status_chips(row), font=small, on_highlight=solid
     )
     painter.setFont(option.font)
@@ -341,7 +322,7 @@ def _bold(font: QFont) -> QFont:
     return bold
 
 
-def _small(font: QFont) -> QFont:
+def chip_font(font: QFont) -> QFont:
     small = QFont(font)
     if font.pointSizeF() > 0:
         small.setPointSizeF(font.pointSizeF() * 0.85)
@@ -390,7 +371,7 @@ def _right_text(painter: QPainter, line: QRect, text: str, font: QFont, color: Q
     return line.right() - width
 
 
-def _chips(
+def paint_chips(
     painter: QPainter,
     line: QRect,
     right: int,
@@ -407,13 +388,13 @@ def _chips(
         width = metrics.horizontalAdvance(chip.text) + 12
         height = metrics.height() + 2
         box = QRectF(right - width, line.center().y() - height / 2 + 1, width, height)
-        hue = QColor(chip.hue)
-        fill = QColor("#ffffff") if on_highlight else QColor(hue)
-        fill.setAlphaF(0.22 if on_highlight else (0.28 if dark else 0.14))
+        fill, ink = chip_colours(chip.hue, dark)
+        if on_highlight:
+            fill, ink = QColor("#ffffff"), QColor("#ffffff")
+            fill.setAlphaF(0.22)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(fill)
         painter.drawRoundedRect(box, height / 2, height / 2)
-        ink = QColor("#ffffff") if on_highlight else (hue.lighter(165) if dark else hue.darker(115))
         painter.setPen(ink)
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, chip.text)
         right = int(box.left()) - CHIP_GAP

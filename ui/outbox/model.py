@@ -1,5 +1,8 @@
 """The outbox as a Qt table model: one row per item, what needs the person first.
 
+A new post says how its site gets it when that is not live (kept as a draft, for review,
+scheduled by the site), and the Network column names the network with the account.
+
 Rows come from ``Core.outbox_items`` (one query); the view is handed them in chunks
 through ``canFetchMore``/``fetchMore`` so a long history of sent items costs nothing until
 someone scrolls to it.
@@ -13,6 +16,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from app.domain import OutboxKind, OutboxState
+from app.store.outbox import publish_options
+from ui.inbox.networks import where
+from ui.inbox.timefmt import exact
 from ui.outbox.reasons import Reason, explain
 
 CHUNK = 200
@@ -61,10 +67,22 @@ def what(item: dict) -> str:
     return f"{kind}: {text[:80]}" if text else kind
 
 
+#: How the site keeps a new post, by remote status (live needs no words).
+SITE_STATES = {
+    "draft": "kept as a draft on the site",
+    "pending": "for review on the site",
+    "future": "scheduled by the site for {at}",
+}
+
+
 def recipient(item: dict) -> str:
     if item["kind"] == OutboxKind.REPLY:
         return item.get("recipient") or "—"
-    return "New post" if item["kind"] == OutboxKind.PUBLISH else "Your post"
+    if item["kind"] != OutboxKind.PUBLISH:
+        return "Your post"
+    options = publish_options(item)
+    state = SITE_STATES.get(options.status)
+    return f"New post, {state.format(at=exact(options.publish_at))}" if state else "New post"
 
 
 def describe(item: dict) -> str:
@@ -145,7 +163,7 @@ class OutboxModel(QAbstractTableModel):
                 STATE_LABELS[state],
                 what(item),
                 recipient(item),
-                item.get("account_name") or item["account_id"],
+                where(item) if item.get("network") else item["account_id"],
                 str(item["attempts"]),
                 reason.headline,
             )[column]

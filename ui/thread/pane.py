@@ -4,7 +4,8 @@
 comment that is no longer current is dropped. ``reload()`` (the inbox changed) reads again
 but re-renders only when the thread did change: a sync page that brings nothing new to
 this thread costs no layout on the UI thread. Links open only through
-``browser.confirm_and_open``; hovering one shows its real address via ``message``.
+``browser.confirm_and_open``; hovering one shows its real address via ``message``. The
+header names the network the thread is on, with the same chip as the inbox row.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ui import operations, theme
+from ui.inbox.networks import chip_style, row_chip, where
 from ui.thread.browser import SafeBrowser, confirm_and_open
 from ui.thread.render import ThreadRenderer
 
@@ -39,6 +41,9 @@ class ThreadPane(QWidget):
         self._post_url = ""
         heading = QLabel("Conversation")
         heading.setObjectName("hint")
+        self.network = QLabel()
+        self.network.setObjectName("networkChip")
+        self.network.hide()
         self.open_post = QToolButton()
         self.open_post.setText("Open post")
         self.open_post.setIcon(theme.icon("link"))
@@ -51,7 +56,9 @@ class ThreadPane(QWidget):
             lambda url: self.message.emit(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
         )
         header = QHBoxLayout()
-        header.addWidget(heading, 1)
+        header.addWidget(heading)
+        header.addWidget(self.network)
+        header.addStretch(1)
         header.addWidget(self.open_post)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 10, 12, 8)
@@ -72,6 +79,7 @@ class ThreadPane(QWidget):
         self._wanted = None
         self._shown = None
         self.open_post.hide()
+        self.network.hide()
         self.browser.setHtml(EMPTY)
 
     def show_comment(self, comment_id: int | None) -> None:
@@ -107,4 +115,10 @@ class ThreadPane(QWidget):
         self._post_url = comment.get("post_url") or ""
         self.open_post.setVisible(bool(self._post_url))
         self.open_post.setToolTip(self._post_url)
+        chip = row_chip(comment)
+        self.network.setText(chip.text)
+        self.network.setStyleSheet(chip_style(chip.hue, theme.is_dark(self.palette())))
+        self.network.setToolTip(f"On {where(comment)}")
+        self.network.setAccessibleName(f"Network: {where(comment)}")
+        self.network.show()
         self.browser.setHtml(ThreadRenderer(self.palette()).page(chain, replies))

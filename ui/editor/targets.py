@@ -1,0 +1,169 @@
+"""What the editor says about each place a draft can go, all from its network's
+``Capabilities`` (never from the network's name): its limit, its format, whether it uses
+titles, the states its site can keep a post in and what each means, and which parts of a
+draft will not survive the trip. Words only, no Qt.
+
+Formats: ``text_formats[0]`` is what the network is sent. "markdown": the draft as written,
+shown formatted; "html": HTML made from it; "text" followed by "html": a plain body plus
+formatting made from it; "text" alone: plain text, so formatting is lost. A network
+without titles gets the title as the first line of the post (what the connectors do).
+Fireside uploads no pictures, so a draft's images reach no network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+from app.domain import Capabilities, PublishOptions
+from ui.inbox.timefmt import exact
+
+#: The status that publishes live, in every network's ``publish_statuses``.
+LIVE = "publish"
+#: The status whose time comes from the dialog's date and time.
+SITE_SCHEDULE = "future"
+
+_md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+#: markdown-it token type -> the feature it shows, as a sentence names it.
+_FEATURES = {
+    "heading_open": "headings",
+    "strong_open": "bold",
+    "em_open": "italics",
+    "s_open": "strikethrough",
+    "link_open": "links",
+    "bullet_list_open": "lists",
+    "ordered_list_open": "lists",
+    "table_open": "tables",
+    "code_inline": "code",
+    "fence": "code",
+    "code_block": "code",
+    "blockquote_open": "quotes",
+    "image": "images",
+}
+_FEATURE_ORDER = list(dict.fromkeys(_FEATURES.values()))
+
+
+@dataclass(frozen=True)
+class Target:
+    """One connected account the draft can go to."""
+
+    account_id: str
+    name: str  # the account's name: "Corporate blog"
+    network: str
+    capabilities: Capabilities
+
+    @property
+    def limit(self) -> int:
+        return self.capabilities.post_max_chars
+
+    @property
+    def noun(self) -> str:
+        """What the network calls the place a post goes, in a sentence: "site", "room"."""
+        return self.capabilities.target_noun.lower()
+
+    @property
+    def has_choices(self) -> bool:
+        """The site can keep a post in more states than live."""
+        return any(s != LIVE for s in self.capabilities.publish_statuses)
+
+
+def limit_text(limit: int) -> str:
+    return f"up to {limit:,} characters"
+
+
+def format_text(capabilities: Capabilities) -> str:
+    formats = capabilities.text_formats
+    first = formats[0] if formats else ""
+    if first == "markdown":
+        return "Markdown, shown formatted"
+    if first == "html":
+        return "HTML, from your Markdown"
+    if first == "text" and "html" in formats:
+        return "plain text + formatting, from your Markdown"
+    if first == "text":
+        return "plain text only"
+    return ", ".join(formats) or "any text"
+
+
+def details(target: Target) -> str:
+    """ "Site · up to 65,525 characters · HTML, from your Markdown · uses the title"."""
+    caps = target.capabilities
+    return " · ".join(
+        (
+            caps.target_noun,
+            limit_text(target.limit),
+            format_text(caps),
+            "uses the title" if caps.has_titles else "no titles",
+        )
+    )
+
+
+def status_label(status: str, target: Target, when: str, *, later: bool) -> str:
+    """The choice as the dialog offers it; ``when`` is the dialog's date and time in words,
+    ``later`` whether Fireside itself sends the post at that time."""
+    if status == LIVE:
+        return "Publish when Fireside sends it" if later else "Publish now"
+    return {
+        "draft": f"Save as draft on the {target.noun}",
+        "pending": f"Submit for review on the {target.noun}",
+        SITE_SCHEDULE: f"Schedule on the {target.noun} at {when}",
+    }.get(status, f"Send as “{status}”")
+
+
+def status_hint(status: str, target: Target, when: str) -> str:
+    """What the choice means: for the site's own states, that the post leaves now."""
+    noun = target.noun
+    return {
+        "draft": f"Sent to the {noun} now, as a draft: it goes live only when someone "
+        f"publishes it there.",
+        "pending": f"Sent to the {noun} now; it waits there until an editor reviews and "
+        "publishes it.",
+        SITE_SCHEDULE: f"Sent to the {noun} now; the {noun} publishes it at {when} by "
+        "itself, so this computer need not be on then.",
+    }.get(status, "")
+
+
+def markdown_features(text: str) -> frozenset[str]:
+    """The Markdown features the text uses ("headings", "links", "images"...)."""
+    found: set[str] = set()
+    stack = list(_md.parse(text))
+    while stack:
+        token = stack.pop()
+        feature = _FEATURES.get(token.type)
+        if feature:
+            found.add(feature)
+        stack.extend(token.children or ())
+    return frozenset(found)
+
+
+def notes(title: str, features: frozenset[str], target: Target) -> list[str]:
+    """What of this draft will not reach ``target`` as it is written, in sentences."""
+    caps = target.capabilities
+    found = []
+    if title.strip() and not caps.has_titles:
+        found.append(f"{target.name} has no titles: the title becomes the post's first line.")
+    if not {"markdown", "html"} & set(caps.text_formats):
+        lost = [f for f in _FEATURE_ORDER if f in features and f != "images"]
+        if lost:
+            found.append(f"{target.name} takes plain text only: {_words(lost)} will be lost.")
+    return found
+
+
+def image_note(features: frozenset[str]) -> str:
+    """The one thing no target gets, whatever its format."""
+    return "Images are not sent: Fireside does not upload pictures." if "images" in features else ""
+
+
+def _words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def delivered_as(options: PublishOptions, noun: str) -> str:
+    """How a site gets (or got) a post, as a phrase: "live", "as a draft on the site"."""
+    return {
+        LIVE: "live",
+        "draft": f"as a draft on the {noun}",
+        "pending": f"for review on the {noun}",
+        SITE_SCHEDULE: f"scheduled on the {noun} for {exact(options.publish_at)}",
+    }.get(options.status, f"as “{options.status}”")

@@ -1,0 +1,110 @@
+"""How the window names and colours a network wherever an item shows where it is from:
+inbox rows, the thread pane, batch previews, the publish dialog, the sidebar's posts.
+
+One chip per item: the network's short label ("Blog", "Matrix"), and the account's name
+after it when the person has more than one account on that network. Presentation only:
+what a network can do comes from its ``Capabilities``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+
+#: network -> (label, hue)
+NETWORKS: dict[str, tuple[str, str]] = {
+    "sandbox": ("Sandbox", "#8a6d3b"),
+    "wordpress": ("Blog", "#21759b"),
+    "yammer": ("Viva Engage", "#3d6fd1"),
+    "teams": ("Teams", "#5b5fc7"),
+    "slack": ("Slack", "#7c3a85"),
+    "linkedin": ("LinkedIn", "#0a66c2"),
+    "x": ("X", "#555555"),
+    "matrix": ("Matrix", "#0a8a6a"),
+    "mastodon": ("Mastodon", "#6364ff"),
+}
+UNKNOWN_HUE = "#777777"
+#: An account name in a chip is cut to this many characters (the row has other things
+#: to say); the full name is in the tooltips.
+ACCOUNT_CHARS = 22
+
+
+@dataclass(frozen=True)
+class Chip:
+    text: str
+    hue: str
+
+
+def network_label(network: str) -> str:
+    return NETWORKS.get(network, (network.title(), UNKNOWN_HUE))[0]
+
+
+def network_chip(network: str, account_name: str = "", shared: bool = False) -> Chip:
+    """The network's chip; with the account's name when ``shared`` (the person has more
+    than one account on this network)."""
+    label, hue = NETWORKS.get(network, (network.title(), UNKNOWN_HUE))
+    if shared and account_name:
+        name = account_name.strip()
+        if len(name) > ACCOUNT_CHARS:
+            name = name[: ACCOUNT_CHARS - 1].rstrip() + "…"
+        return Chip(f"{label} · {name}", hue)
+    return Chip(label, hue)
+
+
+def row_chip(row: dict) -> Chip:
+    """The chip of a comment row (``network``, ``account_name``, ``network_shared``)."""
+    return network_chip(
+        row["network"], row.get("account_name") or "", bool(row.get("network_shared"))
+    )
+
+
+def where(row: dict) -> str:
+    """Network and account in words, for tooltips and screen readers."""
+    label = network_label(row["network"])
+    account = row.get("account_name") or ""
+    return f"{label} · {account}" if account and account != label else label
+
+
+def chip_colours(hue: str, dark: bool) -> tuple[QColor, QColor]:
+    """(fill, ink) of a chip on a plain background, in the light or dark theme."""
+    base = QColor(hue)
+    fill = QColor(base)
+    fill.setAlphaF(0.28 if dark else 0.14)
+    return fill, base.lighter(165) if dark else base.darker(115)
+
+
+def chip_style(hue: str, dark: bool) -> str:
+    """A style sheet that makes a QLabel look like the inbox's chips."""
+    fill, ink = chip_colours(hue, dark)
+    return (
+        f"background: rgba({fill.red()},{fill.green()},{fill.blue()},{fill.alphaF():.2f});"
+        f"color: {ink.name()}; border-radius: 9px; padding: 1px 8px; font-weight: 600;"
+    )
+
+
+@cache
+def network_icon(network: str) -> QIcon:
+    """A small rounded square in the network's hue with its label's first letter: how the
+    sidebar marks which network each post is on."""
+    label, hue = NETWORKS.get(network, (network.title(), UNKNOWN_HUE))
+    icon = QIcon()
+    for size in (16, 32, 48):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(hue))
+        painter.drawRoundedRect(QRectF(0, 0, size, size), size * 0.25, size * 0.25)
+        font = QFont()
+        font.setPixelSize(round(size * 0.62))
+        font.setWeight(QFont.Weight.Bold)
+        painter.setFont(font)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, label[:1])
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
