@@ -31,7 +31,7 @@ from app.errors import (
 from app.networks.registry import kind
 from app.networks.wordpress import WordPressNetwork, content, cursor, sign_in
 from app.networks.wordpress.api import site_address
-from app.networks.wordpress.errors import DuplicateComment
+from app.networks.wordpress.errors import DuplicateComment, Redirected
 from app.timeutil import parse
 
 SITE = "https://blog.example.test"
@@ -266,7 +266,8 @@ async def test_sign_in_returns_the_password_without_spaces_and_the_user_id(wp: F
         (httpx.Response(200, text="<html>shop</html>"), WrongService, "not look like"),
         (httpx.Response(200, json={"namespaces": ["oembed/1.0"]}), WrongService, "no wp/v2"),
         (httpx.Response(200, json={"hello": 1}), WrongService, "not look like"),
-        (httpx.Response(301, headers={"Location": "https://x/"}), WrongService, "redirect"),
+        (httpx.Response(301, headers={"Location": "https://x/"}), Redirected, "redirect"),
+        (httpx.Response(401, json={"error": "unauthorized"}), WrongService, "not look like"),
         (httpx.Response(200, json={"namespaces": ["wp/v2"]}), AuthError, "Application Pass"),
     ],
 )
@@ -378,7 +379,7 @@ ERRORS = [
         "it’s",
     ),
     (httpx.Response(429, headers={"Retry-After": "7"}), RateLimited, "7 s"),
-    (httpx.Response(302, headers={"Location": "https://sso/"}), WrongService, "sso"),
+    (httpx.Response(302, headers={"Location": "https://sso/"}), Redirected, "sso"),
 ]
 
 

@@ -24,7 +24,7 @@ import httpx
 
 from app.errors import BadResponse, NotFound, Rejected, WrongService
 from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, HttpTransport
-from app.networks.wordpress.errors import Classifier, error_text
+from app.networks.wordpress.errors import Classifier, Redirected, error_text
 
 #: WordPress's largest page (per_page is 1-100).
 PAGE_SIZE = 100
@@ -120,7 +120,7 @@ class Api:
                 self._query_routes = query_routes
                 return index
             refusals.append(BadResponse("the answer is not a REST index"))
-        redirect = next((e for e in refusals if isinstance(e, WrongService)), None)
+        redirect = next((e for e in refusals if isinstance(e, Redirected)), None)
         if redirect is not None:
             raise redirect
         raise WrongService(

@@ -9,7 +9,9 @@ credentials did not work" (AuthError), never "ask for a role" (PermissionDenied)
 
 ``rest_invalid_param`` wraps per-parameter errors in ``data.details``; a
 ``rest_forbidden_status`` in there (listing drafts without ``edit_posts``) is a permission
-problem, not a bad request. Codes not listed here fall back to the transport's mapping by
+problem, not a bad request. A redirect is the wrong address (WrongService: sign in with
+the one it points to), and so is a 401/403 on the REST index that is not a WordPress error
+(something else guards the address). Codes not listed here fall back to the transport's mapping by
 status, with WordPress's own message. Messages are unescaped and stripped of the HTML
 WordPress puts in some of them (``<strong>Error:</strong>``, ``&#8217;``).
 """
@@ -123,6 +125,10 @@ _NOT_FOUND = {
 _ROUTE_WITH_ID = re.compile(r"^/wp/v2/[a-z-]+/[^/]+")
 
 
+class Redirected(WrongService):
+    """The site answered with a redirect (http to https, another host, a login page)."""
+
+
 class DuplicateComment(Rejected):
     """WordPress refused a comment identical to one it already has (409 comment_duplicate):
     after an answer was lost, this is the earlier attempt that did land."""
@@ -187,6 +193,11 @@ class Classifier:
             return self._redirected(what, response)
         code = wp_code(body)
         if code is None:
+            if status in (401, 403) and route_of(response.request.url) == "/":
+                return WrongService(
+                    f"{self.service} answered {what} with HTTP {status}, not the way WordPress "
+                    "does: something other than WordPress asks for a sign-in there"
+                )
             return None
         message = error_text(body) or code
         if code == "rest_invalid_param" and (inner := _inner_code(body)):
@@ -242,9 +253,9 @@ class Classifier:
             "perhaps by a security plugin, or the address is not the site's own address."
         )
 
-    def _redirected(self, what: str, response: httpx.Response) -> WrongService:
+    def _redirected(self, what: str, response: httpx.Response) -> Redirected:
         location = display_text(response.headers.get("Location", "") or "another address", 200)
-        return WrongService(
+        return Redirected(
             f"{self.service} redirected {what} to {location}. Sign in to the account again with "
             "the address the site redirects to (for example its https:// address)."
         )
