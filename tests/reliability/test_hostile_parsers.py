@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 from app.domain import CommentPage, InboxView, Person, RemoteComment, RemotePost
 from app.errors import BadResponse, FiresideError, NetworkError
 from app.networks import http, sandbox
+from app.networks.matrix import events as matrix_events
 from app.networks.sandbox import SandboxNetwork
 from app.networks.wordpress import parse as wordpress_parse
 from app.store import Store, accounts, comments, search
@@ -70,6 +71,13 @@ CONNECTORS = [
         wordpress_parse.parse_person,
         wordpress_parse.parse_post,
         lambda obj: wordpress_parse.parse_comment(obj, "2"),
+        http.Malformed,
+    ),
+    Connector(
+        "matrix",
+        matrix_events.parse_person,
+        lambda obj: matrix_events.parse_post(obj, "!room:hs"),
+        lambda obj: matrix_events.parse_comment(obj, "!room:hs", "@me:hs", {}, {}),
         http.Malformed,
     ),
 ]

@@ -1,0 +1,953 @@
+"""The Matrix connector against a fake homeserver (``httpx.MockTransport``): error mapping,
+relation parsing, the cursor and back-fill logic, edits and deletions, writes, signing in.
+
+``FakeHomeserver`` keeps rooms as one ordered event log and speaks just enough of the
+client-server API: sync tokens are "s<n>" (the log up to event n), ``/messages`` pages
+backwards from such a token, edits are bundled, redactions empty an event. The real
+server's behaviour is covered by tests/integration/test_matrix_*.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import ssl
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.domain import Account, CommentPage, PublishOptions
+from app.errors import (
+    AuthError,
+    BadResponse,
+    NetworkError,
+    NotFound,
+    OfflineError,
+    OutcomeUnknown,
+    PermissionDenied,
+    RateLimited,
+    Rejected,
+    TlsError,
+    UserError,
+    WrongService,
+)
+from app.networks.http import Malformed
+from app.networks.matrix import KIND, MatrixNetwork, content, cursor, events
+from app.networks.matrix.pull import THREAD_PAGES
+
+ME = "@dana:hs"
+ROOM = "!town:hs"
+OTHER_ROOM = "!chat:hs"
+T0 = 1_700_000_000_000
+Handler = Callable[[httpx.Request], httpx.Response | None]
+
+
+class FakeHomeserver:
+    """Rooms as one event log; ``handle`` answers the endpoints the connector uses."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple[str, dict]] = []  # (room, event) in stream order
+        self.joined = {ROOM, OTHER_ROOM}
+        self.names = {ME: "Dana Whitfield", "@ada:hs": "Ada Reyes", "@ben:hs": "Ben Okafor"}
+        self.txns: dict[str, str] = {}
+        self.requests: list[httpx.Request] = []
+        self.override: Handler | None = None  # answers first when it returns a response
+
+    # -- the world -----------------------------------------------------------------------
+
+    def add(self, room: str, sender: str, body: dict, kind: str = "m.room.message") -> str:
+        event_id = f"$e{len(self.log) + 1}"
+        event = {
+            "event_id": event_id,
+            "type": kind,
+            "sender": sender,
+            "origin_server_ts": T0 + 1000 * (len(self.log) + 1),
+            "content": body,
+            "unsigned": {},
+        }
+        if kind == "m.room.redaction":
+            event["redacts"] = body["redacts"]
+            self.find(body["redacts"])[1]["unsigned"]["redacted_because"] = {"event_id": event_id}
+        self.log.append((room, event))
+        return event_id
+
+    def post(self, text: str, room: str = ROOM, sender: str = ME) -> str:
+        return self.add(room, sender, {"msgtype": "m.text", "body": text})
+
+    def comment(
+        self, root: str, text: str, sender: str = "@ada:hs", reply_to: str | None = None
+    ) -> str:
+        room = self.find(root)[0]
+        rel = {
+            "rel_type": "m.thread",
+            "event_id": root,
+            "is_falling_back": reply_to is None,
+            "m.in_reply_to": {"event_id": reply_to or root},
+        }
+        return self.add(room, sender, {"msgtype": "m.text", "body": text, "m.relates_to": rel})
+
+    def edit(self, target: str, text: str, sender: str = "@ada:hs") -> str:
+        room = self.find(target)[0]
+        body = {
+            "msgtype": "m.text",
+            "body": "* " + text,
+            "m.new_content": {"msgtype": "m.text", "body": text},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": target},
+        }
+        return self.add(room, sender, body)
+
+    def redact(self, target: str, sender: str = "@ada:hs") -> str:
+        return self.add(self.find(target)[0], sender, {"redacts": target}, "m.room.redaction")
+
+    def find(self, event_id: str) -> tuple[str, dict]:
+        return next((r, e) for r, e in self.log if e["event_id"] == event_id)
+
+    @property
+    def position(self) -> int:
+        return len(self.log)
+
+    # -- serving -------------------------------------------------------------------------
+
+    def serialize(self, event: dict) -> dict:
+        out = copy.deepcopy(event)
+        if "redacted_because" in out["unsigned"]:
+            out["content"] = {}
+            return out
+        edits = [  # like Synapse, only the original sender's edits
+            e
+            for _, e in self.log
+            if e["sender"] == event["sender"]
+            and e["content"].get("m.relates_to", {}).get("rel_type") == "m.replace"
+            and e["content"]["m.relates_to"].get("event_id") == event["event_id"]
+            and "redacted_because" not in e["unsigned"]
+        ]
+        if edits:
+            out["unsigned"]["m.relations"] = {"m.replace": copy.deepcopy(edits[-1])}
+        return out
+
+    def members(self, senders: set[str]) -> list[dict]:
+        return [
+            {
+                "type": "m.room.member",
+                "state_key": user,
+                "sender": user,
+                "event_id": f"$m{user}",
+                "origin_server_ts": T0,
+                "content": {"membership": "join", "displayname": self.names[user]},
+            }
+            for user in sorted(senders)
+            if user in self.names
+        ]
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.override is not None and (answer := self.override(request)) is not None:
+            return answer
+        path = unquote(request.url.path)
+        params = request.url.params
+        for pattern, method, route in self.routes():
+            match = re.fullmatch(pattern, path)
+            if match and request.method == method:
+                return route(request, params, *match.groups())
+        return httpx.Response(404, json={"errcode": "M_UNRECOGNIZED", "error": "Unrecognized"})
+
+    def routes(self) -> list[tuple[str, str, Callable[..., httpx.Response]]]:
+        v3 = "/_matrix/client/v3"
+        return [
+            (f"{v3}/sync", "GET", self.sync),
+            (f"{v3}/rooms/([^/]+)/messages", "GET", self.messages),
+            (f"{v3}/rooms/([^/]+)/event/([^/]+)", "GET", self.event),
+            ("/_matrix/client/v1/rooms/([^/]+)/relations/([^/]+)/m.thread", "GET", self.thread),
+            (f"{v3}/rooms/([^/]+)/send/m.room.message/([^/]+)", "PUT", self.send),
+            (f"{v3}/rooms/([^/]+)/redact/([^/]+)/([^/]+)", "PUT", self.redact_route),
+            (f"{v3}/rooms/([^/]+)/state/m.room.member/([^/]+)", "GET", self.member),
+            (f"{v3}/joined_rooms", "GET", lambda *_: ok({"joined_rooms": sorted(self.joined)})),
+            (f"{v3}/account/whoami", "GET", lambda *_: ok({"user_id": ME, "device_id": "DEV"})),
+            (f"{v3}/profile/([^/]+)/displayname", "GET", self.profile),
+        ]
+
+    def sync(self, request: httpx.Request, params: Any) -> httpx.Response:
+        since = int(params.get("since", "s0")[1:])
+        flt = json.loads(params["filter"])["room"]["timeline"]
+        join = {}
+        for room in sorted(self.joined):
+            new = [
+                (n, e)
+                for n, (r, e) in enumerate(self.log, 1)
+                if r == room and n > since and e["type"] in flt["types"]
+            ]
+            if not new:
+                continue
+            taken = new[-flt["limit"] :]
+            join[room] = {
+                "timeline": {
+                    "events": [self.serialize(e) for _, e in taken],
+                    "limited": len(taken) < len(new),
+                    "prev_batch": f"s{taken[0][0] - 1}",
+                },
+                "state": {"events": self.members({e["sender"] for _, e in taken})},
+            }
+        return ok({"next_batch": f"s{self.position}", "rooms": {"join": join}})
+
+    def messages(self, request: httpx.Request, params: Any, room: str) -> httpx.Response:
+        start = int(params.get("from", f"s{self.position}")[1:])
+        stop = int(params.get("to", "s0")[1:])
+        flt = json.loads(params["filter"])
+        matching = [
+            (n, e)
+            for n, (r, e) in reversed(list(enumerate(self.log, 1)))
+            if r == room
+            and stop < n <= start
+            and e["type"] in flt["types"]
+            and e["sender"] in flt.get("senders", [e["sender"]])
+        ]
+        page = matching[: int(params["limit"])]
+        body = {
+            "chunk": [{**self.serialize(e), "room_id": room} for _, e in page],
+            "start": f"s{start}",
+            "state": self.members({e["sender"] for _, e in page}),
+        }
+        if len(page) < len(matching):
+            body["end"] = f"s{page[-1][0] - 1}"
+        return ok(body)
+
+    def event(self, request: httpx.Request, params: Any, room: str, event_id: str):
+        found = [e for r, e in self.log if r == room and e["event_id"] == event_id]
+        if not found:
+            return httpx.Response(404, json={"errcode": "M_NOT_FOUND", "error": "Not found"})
+        return ok({**self.serialize(found[0]), "room_id": room})
+
+    def thread(self, request: httpx.Request, params: Any, room: str, root: str):
+        replies = [
+            self.serialize(e)
+            for r, e in reversed(self.log)
+            if r == room
+            and e["content"].get("m.relates_to", {}).get("rel_type") == "m.thread"
+            and e["content"]["m.relates_to"]["event_id"] == root
+            and "redacted_because" not in e["unsigned"]
+        ]
+        offset, limit = int(params.get("from", "0")), int(params["limit"])
+        body: dict = {"chunk": replies[offset : offset + limit]}
+        if offset + limit < len(replies):
+            body["next_batch"] = str(offset + limit)
+        return ok(body)
+
+    def send(self, request: httpx.Request, params: Any, room: str, txn: str):
+        if txn not in self.txns:
+            self.txns[txn] = self.add(room, ME, json.loads(request.content))
+            self.find(self.txns[txn])[1]["unsigned"]["transaction_id"] = txn
+        return ok({"event_id": self.txns[txn]})
+
+    def redact_route(self, request: httpx.Request, params: Any, room: str, target: str, txn):
+        if not any(e["event_id"] == target for _, e in self.log):
+            return httpx.Response(404, json={"errcode": "M_NOT_FOUND", "error": "Not found"})
+        if txn not in self.txns:
+            self.txns[txn] = self.redact(target, ME)
+            self.find(self.txns[txn])[1]["unsigned"]["transaction_id"] = txn
+        return ok({"event_id": self.txns[txn]})
+
+    def member(self, request: httpx.Request, params: Any, room: str, user: str):
+        if user not in self.names:
+            return httpx.Response(404, json={"errcode": "M_NOT_FOUND", "error": "No member"})
+        return ok({"membership": "join", "displayname": self.names[user]})
+
+    def profile(self, request: httpx.Request, params: Any, user: str) -> httpx.Response:
+        return ok({"displayname": self.names.get(user, user)})
+
+    def paths(self, method: str = "GET") -> list[str]:
+        return [unquote(r.url.path) for r in self.requests if r.method == method]
+
+
+def ok(body: Any) -> httpx.Response:
+    return httpx.Response(200, json=body)
+
+
+def error(status: int, errcode: str | None, message: str = "nope", **extra: Any) -> Handler:
+    """An override answering every request with this Matrix error."""
+    body = {"errcode": errcode, "error": message, **extra} if errcode else {"error": message}
+    return lambda request: httpx.Response(status, json=body)
+
+
+@pytest.fixture
+def hs() -> FakeHomeserver:
+    return FakeHomeserver()
+
+
+@pytest.fixture
+async def make_network(hs: FakeHomeserver):
+    made: list[MatrixNetwork] = []
+
+    def make(**options: Any) -> MatrixNetwork:
+        client = httpx.AsyncClient(transport=httpx.MockTransport(hs.handle))
+        network = MatrixNetwork(
+            client, "https://hs.test", "token", user_id=ME, device_id="DEV", room=ROOM, **options
+        )
+        made.append(network)
+        return network
+
+    yield make
+    for network in made:
+        await network.aclose()
+
+
+@pytest.fixture
+def net(make_network) -> MatrixNetwork:
+    return make_network()
+
+
+async def pull_all(network: MatrixNetwork, start: str | None = None) -> tuple[list, str | None]:
+    """Every page of one engine pull: (pages, the cursor to store)."""
+    await network.list_my_posts()
+    pages: list[CommentPage] = []
+    cursor_text = start
+    for _ in range(100):
+        page = await network.pull_comments(cursor_text)
+        pages.append(page)
+        cursor_text = page.next_cursor or cursor_text
+        if not page.has_more:
+            return pages, cursor_text
+    raise AssertionError("the pull never ended")
+
+
+def bodies(pages: list[CommentPage]) -> dict[str, str]:
+    return {events.split_id(c.remote_id)[1]: c.body_html for p in pages for c in p.comments}
+
+
+# -- error mapping ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (401, "M_UNKNOWN_TOKEN", {}, AuthError, "signed out or removed"),
+        (401, "M_UNKNOWN_TOKEN", {"soft_logout": True}, AuthError, "soft logout"),
+        (401, "M_MISSING_TOKEN", {}, AuthError, "Sign in to the account again"),
+        (403, "M_USER_DEACTIVATED", {}, AuthError, "deactivated"),
+        (401, "M_USER_LOCKED", {}, AuthError, "locked"),
+        (403, "M_FORBIDDEN", {}, PermissionDenied, "still in the room"),
+        (403, "M_USER_SUSPENDED", {}, PermissionDenied, "suspended"),
+        (403, "M_CONSENT_NOT_GIVEN", {}, PermissionDenied, "terms of service"),
+        (403, "M_GUEST_ACCESS_FORBIDDEN", {}, PermissionDenied, "guests"),
+        (404, "M_NOT_FOUND", {}, NotFound, "nope"),
+        (413, "M_TOO_LARGE", {}, Rejected, "too large"),
+        (403, "M_RESOURCE_LIMIT_EXCEEDED", {}, Rejected, "administrator"),
+        (404, "M_UNRECOGNIZED", {}, Rejected, "too old"),
+        (400, "M_BAD_JSON", {}, Rejected, "Fireside bug"),
+        (400, "M_INVALID_PARAM", {}, Rejected, "Fireside bug"),
+        (400, "M_UNKNOWN", {}, Rejected, r"nope \(M_UNKNOWN\)"),
+        (400, "M_SOMETHING_NEW", {}, Rejected, "M_SOMETHING_NEW"),
+        (500, "M_UNKNOWN", {}, OutcomeUnknown, "may or may not"),
+        (502, None, {}, OutcomeUnknown, "server error"),
+    ],
+)
+async def test_errcodes_become_clear_errors(hs: FakeHomeserver, net: MatrixNetwork, case) -> None:
+    status, errcode, extra, raised, words = case
+    hs.comment(hs.post("Hi"), "Q?")
+    hs.override = error(status, errcode, **extra)
+    with pytest.raises(raised, match=words) as caught:
+        await net.publish("", "Hello", "markdown", "k1")
+    assert "Matrix at hs.test" in str(caught.value) or raised is NotFound
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "wait"),
+    [
+        ({"Retry-After": "3"}, {"retry_after_ms": 2500}, 3.0),
+        ({}, {"retry_after_ms": 2500}, 2.5),
+        ({}, {"retry_after_ms": "soon"}, None),
+        ({}, {}, None),
+    ],
+)
+async def test_rate_limits_carry_the_servers_wait(
+    hs: FakeHomeserver, net: MatrixNetwork, headers, body, wait
+) -> None:
+    payload = {"errcode": "M_LIMIT_EXCEEDED", "error": "Too many requests", **body}
+    hs.override = lambda request: httpx.Response(429, json=payload, headers=headers)
+    with pytest.raises(RateLimited, match="rate limited") as caught:
+        await net.publish("", "Hello", "markdown", "k1")
+    assert caught.value.retry_after == wait
+
+
+async def test_a_read_that_fails_on_the_server_is_retryable(hs, net) -> None:
+    hs.override = error(503, None)
+    with pytest.raises(NetworkError) as caught:
+        await net.pull_comments(None)
+    assert type(caught.value) is NetworkError and caught.value.retryable
+
+
+# -- relations and events (pure) ------------------------------------------------------------
+
+
+def thread_event(event_id="$c1", reply_to="$root", falling_back=False, **more) -> dict:
+    return {
+        "event_id": event_id,
+        "type": "m.room.message",
+        "sender": "@ada:hs",
+        "origin_server_ts": T0,
+        "content": {
+            "msgtype": "m.text",
+            "body": "Why?",
+            "m.relates_to": {
+                "rel_type": "m.thread",
+                "event_id": "$root",
+                "is_falling_back": falling_back,
+                "m.in_reply_to": {"event_id": reply_to},
+            },
+        },
+        **more,
+    }
+
+
+def parse(obj: dict, roots: dict | None = None):
+    return events.parse_comment(obj, ROOM, ME, {"@ada:hs": "Ada Reyes"}, roots or {})
+
+
+def test_a_falling_back_reply_is_top_level_and_a_specific_one_has_its_parent() -> None:
+    top = parse(thread_event(reply_to="$latest", falling_back=True))
+    assert (top.parent_remote_id, top.root_remote_id) == (None, None)
+    assert top.post_remote_id == f"{ROOM}|$root" and top.author.name == "Ada Reyes"
+    to_root = parse(thread_event(reply_to="$root"))
+    assert to_root.parent_remote_id is None
+    nested = parse(thread_event(reply_to="$c0"), roots={f"{ROOM}|$c0": f"{ROOM}|$top"})
+    assert nested.parent_remote_id == f"{ROOM}|$c0"
+    assert nested.root_remote_id == f"{ROOM}|$top"
+    direct = parse(thread_event(reply_to="$c0"))
+    assert direct.root_remote_id == f"{ROOM}|$c0"  # its parent is top-level, as far as seen
+
+
+def test_only_the_senders_own_edit_counts() -> None:
+    edit = {
+        "event_id": "$e9",
+        "type": "m.room.message",
+        "sender": "@ada:hs",
+        "origin_server_ts": T0 + 5000,
+        "content": {"body": "* new", "m.new_content": {"msgtype": "m.text", "body": "Better?"}},
+    }
+    own = parse(thread_event(unsigned={"m.relations": {"m.replace": edit}}))
+    assert own.body_html == "<p>Better?</p>" and own.version == T0 + 5000
+    assert own.edited_at == events.moment(T0 + 5000)
+    forged = parse(
+        thread_event(unsigned={"m.relations": {"m.replace": {**edit, "sender": "@eve:hs"}}})
+    )
+    assert forged.body_html == "<p>Why?</p>" and forged.version == T0 and forged.edited_at is None
+
+
+def test_bodies_become_html_without_reply_fallbacks() -> None:
+    def html_of(**content_fields: Any) -> str:
+        return events.body_html({"msgtype": "m.text", **content_fields})
+
+    assert html_of(body="a < b\nnext\n\nnew para") == "<p>a &lt; b<br>next</p><p>new para</p>"
+    quoted = "<mx-reply><blockquote>old</blockquote></mx-reply><b>new</b>"
+    assert html_of(body="x", format=events.HTML_FORMAT, formatted_body=quoted) == "<b>new</b>"
+    fallback = {"m.relates_to": {"m.in_reply_to": {"event_id": "$x"}}}
+    assert html_of(body="> <@ben:hs> old\n> more\n\nmy answer", **fallback) == "<p>my answer</p>"
+    assert html_of(body="cat.png", msgtype="m.image") == "<p>[image: cat.png]</p>"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"content": {"body": 7, "m.relates_to": {"rel_type": "m.thread", "event_id": "$r"}}},
+        {"content": {"body": "x", "m.relates_to": "thread"}},
+        {"content": {"body": "x", "m.relates_to": {"rel_type": "m.thread"}}},
+        {"origin_server_ts": 10**30},
+        {"origin_server_ts": True},
+        {"event_id": "no-dollar"},
+        {"event_id": "$a|b"},
+        {"sender": None},
+        {"content": []},
+        {"content": {"body": "not in a thread"}},
+    ],
+)
+def test_malformed_events_are_item_errors(broken: dict) -> None:
+    with pytest.raises(Malformed):
+        parse({**thread_event(), **broken})
+
+
+def test_remote_ids_keep_the_room_whole() -> None:
+    odd_room = "!weird|room:hs"
+    assert events.split_id(events.join_id(odd_room, "$e1")) == (odd_room, "$e1")
+    for bad in ("", "$e1", "!room:hs|", "!room:hs|e1"):
+        with pytest.raises(ValueError):
+            events.split_id(bad)
+
+
+matrix_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(max_size=10), st.floats(allow_nan=True)
+)
+matrix_json = st.recursive(
+    matrix_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            key: st.one_of(st.just(value), matrix_json)
+            for key, value in thread_event(unsigned={}).items()
+        },
+    ),
+    matrix_json,
+)
+def test_the_parsers_take_any_event(obj: dict, relates: Any) -> None:
+    """Whatever an event holds: a comment, a post or Malformed, never another exception."""
+    for candidate in (obj, {**obj, "content": {"body": "x", "m.relates_to": relates}}):
+        for parse_one in (
+            parse,
+            lambda o: events.parse_post(o, ROOM),
+            events.parse_person,
+        ):
+            try:
+                parse_one(candidate)
+            except Malformed as exc:
+                assert str(exc)
+
+
+# -- the cursor ------------------------------------------------------------------------------
+
+
+def test_cursors_round_trip_and_refuse_what_they_did_not_write() -> None:
+    made = cursor.Cursor("s5", (cursor.Fill(ROOM, "s4", None, 3), cursor.Fill("!b", "s2", "s1", 1)))
+    assert cursor.decode(cursor.encode(made)) == made
+    assert cursor.decode(None) == cursor.Cursor()
+    for bad in ("[]", '{"since": 5}', '{"fill": [["r", "s", null, 0]]}', "{", '{"fill": {}}'):
+        with pytest.raises(ValueError):
+            cursor.decode(bad)
+
+
+async def test_an_unreadable_cursor_starts_over(hs: FakeHomeserver, net: MatrixNetwork) -> None:
+    hs.comment(hs.post("Hi"), "Q?")
+    await net.list_my_posts()
+    page = await net.pull_comments("garbage{")
+    assert len(page.comments) == 1 and cursor.decode(page.next_cursor).since == "s2"
+
+
+# -- pulling ---------------------------------------------------------------------------------
+
+
+async def test_only_thread_replies_to_my_posts_are_comments(hs: FakeHomeserver, net) -> None:
+    mine = hs.post("My post")
+    theirs = hs.post("Ben's post", sender="@ben:hs")
+    hs.comment(mine, "On mine?")
+    hs.comment(theirs, "On Ben's?")
+    hs.post("Plain chatter", sender="@ada:hs")
+    my_reply = hs.comment(mine, "Answer", sender=ME, reply_to="$e3")
+
+    pages, stored = await pull_all(net)
+
+    comments = [c for p in pages for c in p.comments]
+    assert [events.split_id(c.remote_id)[1] for c in comments] == ["$e3", my_reply]
+    assert comments[1].is_mine and comments[1].parent_remote_id == f"{ROOM}|$e3"
+    assert comments[0].author.name == "Ada Reyes"
+    assert [p.title for p in await net.list_my_posts()] == ["My post"]
+    assert (await pull_all(net, stored))[0][0].comments == []
+
+
+async def test_a_limited_timeline_is_back_filled_page_by_page(hs: FakeHomeserver, make_network):
+    net = make_network(timeline_limit=2, page_size=3)
+    root = hs.post("AMA")
+    _, stored = await pull_all(net)
+    asked = {hs.comment(root, f"Question {n}?") for n in range(10)}
+    hs.post("noise", room=OTHER_ROOM, sender="@ben:hs")  # a busy room without my posts
+
+    pages, stored = await pull_all(net, stored)
+
+    assert set(bodies(pages)) == asked
+    assert len(pages) > 3 and all(p.has_more for p in pages[:-1])
+    fills = cursor.decode(pages[0].next_cursor).fills
+    assert [f.room for f in fills] == [ROOM]  # no back-fill where I have no post
+    assert cursor.decode(stored) == cursor.Cursor(f"s{hs.position}")
+    back_filled = {
+        unquote(r.url.path).split("/")[5]
+        for r in hs.requests
+        if r.url.path.endswith("/messages") and "senders" not in r.url.params["filter"]
+    }
+    assert back_filled == {ROOM}
+
+
+async def test_a_back_fill_stops_at_its_bound_and_says_so(hs: FakeHomeserver, make_network):
+    net = make_network(timeline_limit=1, page_size=1)
+    net._puller._later_pages = 2
+    root = hs.post("AMA")
+    _, stored = await pull_all(net)
+    for n in range(6):
+        hs.comment(root, f"Q{n}?")
+
+    pages, _ = await pull_all(net, stored)
+
+    assert len(bodies(pages)) == 3  # the sync's one, then two pages
+    assert any("had more than 2 new messages" in e for p in pages for e in p.errors)
+
+
+async def test_edits_show_with_their_time_and_version(hs: FakeHomeserver, net) -> None:
+    root = hs.post("Plan")
+    question = hs.comment(root, "When?")
+    _, stored = await pull_all(net)
+    hs.edit(question, "When, exactly?")
+    hs.edit(question, "Not Ada's to change", sender="@ben:hs")
+
+    pages, _ = await pull_all(net, stored)
+
+    [edited] = [c for p in pages for c in p.comments]
+    assert edited.body_html == "<p>When, exactly?</p>"
+    assert edited.version == T0 + 3000 and edited.edited_at == events.moment(T0 + 3000)
+
+
+async def test_deletions_seen_and_unseen(hs: FakeHomeserver, make_network) -> None:
+    """A comment seen this session is reported deleted; after a restart the deletion cannot
+    name its post, so the posts before it are re-read whole (``complete_for_posts``)."""
+    root = hs.post("Plan")
+    first, second, kept = (hs.comment(root, t) for t in ("one", "two", "three"))
+    net = make_network()
+    _, stored = await pull_all(net)
+    hs.redact(first)
+
+    pages, stored = await pull_all(net, stored)
+
+    [gone] = [c for p in pages for c in p.comments]
+    assert events.split_id(gone.remote_id)[1] == first and gone.deleted
+    assert not any(p.complete_for_posts for p in pages)
+
+    hs.redact(second)
+    hs.add(ROOM, "@ben:hs", {"key": "👍"}, "m.reaction")
+    hs.redact(f"$e{hs.position}", "@ben:hs")  # an un-reaction: no re-scan for that
+    restarted = make_network()
+    pages, _ = await pull_all(restarted, stored)
+
+    assert [p.complete_for_posts for p in pages] == [(f"{ROOM}|{root}",)]
+    assert set(bodies(pages)) == {kept}
+    assert sum("relations" in p for p in hs.paths()) == 1
+
+
+async def test_a_deleted_post_is_listed_as_deleted(hs: FakeHomeserver, net) -> None:
+    root = hs.post("Oops")
+    await pull_all(net)
+    hs.redact(root, ME)
+    [post] = await net.list_my_posts()
+    assert post.deleted
+
+
+async def test_comments_on_a_post_not_yet_listed_hold_the_cursor(hs, net) -> None:
+    """Posted after the engine listed posts: the page keeps the cursor, the next listing
+    has the post, and the comments then arrive for good."""
+    await net.list_my_posts()
+    root = hs.post("Just now")
+    hs.comment(root, "First!")
+
+    held = await net.pull_comments(None)
+
+    assert held.next_cursor is None and not held.has_more
+    assert [p.remote_id for p in await net.list_my_posts()] == [f"{ROOM}|{root}"]
+    page = await net.pull_comments(None)
+    assert len(page.comments) == 1 and page.next_cursor is not None
+
+
+async def test_a_comment_on_a_post_older_than_the_scan_is_found(hs, make_network) -> None:
+    net = make_network(page_size=1)
+    net._posts._first_pages = 1
+    old = hs.post("Old post")
+    hs.post("Newer post")
+    await net.list_my_posts()
+    hs.comment(old, "Late question")
+
+    pages, _ = await pull_all(net)
+
+    assert [c.post_remote_id for p in pages for c in p.comments] == [f"{ROOM}|{old}"]
+    assert f"{ROOM}|{old}" in {p.remote_id for p in await net.list_my_posts()}
+
+
+async def test_one_malformed_event_is_one_error_and_the_page_goes_on(hs, net) -> None:
+    root = hs.post("Plan")
+    hs.comment(root, "fine")
+    bad = hs.comment(root, "broken")
+    hs.find(bad)[1]["content"]["body"] = {"not": "text"}
+    hs.comment(root, "also fine")
+
+    pages, _ = await pull_all(net)
+
+    assert sorted(bodies(pages).values()) == ["<p>also fine</p>", "<p>fine</p>"]
+    [message] = [e for p in pages for e in p.errors]
+    assert bad in message and "skipped" in message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"rooms": {"join": {ROOM: {"timeline": {"events": "many"}}}}},
+        {"next_batch": 5},
+        {"next_batch": "s1", "rooms": ["join"]},
+        {"next_batch": "s1", "rooms": {"join": {ROOM: []}}},
+        ["not", "an", "object"],
+    ],
+)
+async def test_a_garbled_sync_page_is_a_bad_response(hs, net, body: Any) -> None:
+    hs.override = lambda request: ok(body) if "/sync" in request.url.path else None
+    with pytest.raises(BadResponse):
+        await net.pull_comments(None)
+
+
+async def test_get_comment_and_list_replies(hs: FakeHomeserver, net) -> None:
+    root = hs.post("Plan")
+    question = hs.comment(root, "Why?")
+    mine = hs.comment(root, "Because.", sender=ME, reply_to=question)
+    hs.comment(root, "Unrelated", sender="@ben:hs")
+    hs.comment(root, "Thanks", reply_to=mine)
+    hs.edit(question, "Why, really?")
+
+    comment = await net.get_comment(f"{ROOM}|{question}")
+    assert comment.body_html == "<p>Why, really?</p>" and comment.version > T0
+
+    replies = await net.list_replies(f"{ROOM}|{question}")
+    assert [events.split_id(r.remote_id)[1] for r in replies] == [mine]
+    assert replies[0].is_mine
+
+    hs.redact(question)
+    with pytest.raises(NotFound, match="deleted"):
+        await net.get_comment(f"{ROOM}|{question}")
+    with pytest.raises(NotFound):
+        await net.get_comment(f"{ROOM}|$nope")
+    with pytest.raises(NotFound):
+        await net.get_comment("not-an-id")
+
+
+async def test_a_very_long_thread_is_read_up_to_its_bound(hs, make_network) -> None:
+    net = make_network(page_size=1)
+    root = hs.post("Plan")
+    question = hs.comment(root, "Q")
+    for n in range(THREAD_PAGES + 2):
+        hs.comment(root, f"noise {n}", sender="@ben:hs")
+    assert await net.list_replies(f"{ROOM}|{question}") == []
+    assert sum("relations" in p for p in hs.paths()) == THREAD_PAGES
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+async def test_publish_sends_markdown_as_body_and_sanitised_html(hs, net) -> None:
+    post = await net.publish("", "Hello **team** <script>x()</script>", "markdown", "key-1")
+
+    _, event = hs.find(events.split_id(post.remote_id)[1])
+    sent = event["content"]
+    assert sent["body"] == "Hello **team** <script>x()</script>"
+    assert sent["format"] == "org.matrix.custom.html"
+    assert "<strong>team</strong>" in sent["formatted_body"]
+    assert "<script>" not in sent["formatted_body"] and sent["m.mentions"] == {}
+    assert hs.paths("PUT") == [f"/_matrix/client/v3/rooms/{ROOM}/send/m.room.message/key-1"]
+    assert post.title == "Hello **team** <script>x()</script>"[:80]
+    assert post.remote_id in {p.remote_id for p in await net.list_my_posts()}
+
+    again = await net.publish("", "Hello **team** <script>x()</script>", "markdown", "key-1")
+    assert again.remote_id == post.remote_id and hs.position == 1  # the txnId deduplicated
+
+
+async def test_a_title_leads_the_message_and_plain_text_has_no_html(hs, net) -> None:
+    post = await net.publish("Q3 plan", "Dates inside.", "text", "k")
+    sent = hs.find(events.split_id(post.remote_id)[1])[1]["content"]
+    assert sent == {"msgtype": "m.text", "body": "Q3 plan\n\nDates inside.", "m.mentions": {}}
+    with pytest.raises(Rejected, match="only publish now"):
+        await net.publish("", "x", "markdown", "k2", options=PublishOptions(status="draft"))
+
+
+async def test_a_reply_names_the_comment_and_mentions_its_author(hs, net) -> None:
+    root = hs.post("Plan")
+    question = hs.comment(root, "Why?")
+    reply = await net.reply(f"{ROOM}|{root}", f"{ROOM}|{question}", "Because.", "markdown", "k")
+
+    sent = hs.find(events.split_id(reply.remote_id)[1])[1]["content"]
+    assert sent["m.relates_to"] == {
+        "rel_type": "m.thread",
+        "event_id": root,
+        "is_falling_back": False,
+        "m.in_reply_to": {"event_id": question},
+    }
+    assert sent["m.mentions"] == {"user_ids": ["@ada:hs"]}
+    assert reply.is_mine and reply.parent_remote_id == f"{ROOM}|{question}"
+    with pytest.raises(Rejected, match="not in the room"):
+        await net.reply(f"{ROOM}|{root}", f"{OTHER_ROOM}|{question}", "x", "markdown", "k2")
+
+
+async def test_edit_delete_and_look_up(hs: FakeHomeserver, net: MatrixNetwork) -> None:
+    root = hs.post("Plan")
+    reply = await net.reply(f"{ROOM}|{root}", f"{ROOM}|{root}", "First", "markdown", "k-reply")
+    await net.edit("comment", reply.remote_id, "Second", "k-edit")
+    await net.delete("post", f"{ROOM}|{root}", "k-delete")
+    await net.delete("post", f"{ROOM}|$gone", "k-delete-2")  # already gone: done
+
+    edit = hs.find(hs.txns["k-edit"])[1]["content"]
+    assert edit["m.new_content"]["body"] == "Second" and edit["body"] == "* Second"
+    assert edit["m.relates_to"] == {"rel_type": "m.replace", "event_id": hs.txns["k-reply"]}
+    assert await net.lookup_write("k-reply") == reply.remote_id
+    assert await net.lookup_write("k-edit") == reply.remote_id
+    assert await net.lookup_write("k-delete") == f"{ROOM}|{root}"
+    assert await net.lookup_write("never-sent") is None
+    with pytest.raises(ValueError):
+        await net.edit("poll", reply.remote_id, "x", "k")
+
+
+async def test_too_large_a_message_is_refused_before_sending(hs, net) -> None:
+    huge = "*a* " * 9_000  # under the character limit, far over the event size once HTML
+    assert len(huge) < 40_000
+    with pytest.raises(Rejected, match="bytes once formatted"):
+        await net.publish("", huge, "markdown", "k")
+    assert hs.paths("PUT") == []
+    assert content.MAX_CHARS * 6 <= content.MAX_CONTENT_BYTES  # 3 UTF-8 bytes, twice
+
+
+# -- signing in ------------------------------------------------------------------------------
+
+
+class SignInServer:
+    """Just the sign-in endpoints, configurable per test."""
+
+    def __init__(self) -> None:
+        self.versions: Any = {"versions": ["v1.11", "v1.12"]}
+        self.flows = [{"type": "m.login.password"}]
+        self.password = "right"
+        self.joined: list[str] = []
+        self.join_error: httpx.Response | None = None
+        self.encrypted = False
+        self.logins: list[dict] = []
+        self.logged_out = 0
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        path = unquote(request.url.path)
+        c = "/_matrix/client"
+        if path == f"{c}/versions" and request.url.host == "hs.test":
+            return ok(self.versions)
+        if path == "/.well-known/matrix/client" and request.url.host == "example.test":
+            return ok({"m.homeserver": {"base_url": "https://hs.test"}})
+        if path == f"{c}/v3/login" and request.method == "GET":
+            return ok({"flows": self.flows})
+        if path == f"{c}/v3/login":
+            body = json.loads(request.content)
+            self.logins.append(body)
+            if body["password"] != self.password:
+                return httpx.Response(403, json={"errcode": "M_FORBIDDEN", "error": "Invalid"})
+            device = body.get("device_id", "NEWDEV")
+            return ok({"access_token": "syt_x", "user_id": ME, "device_id": device})
+        if path == f"{c}/v3/directory/room/#town:hs":
+            return ok({"room_id": ROOM})
+        if path.startswith(f"{c}/v3/directory/room/"):
+            return httpx.Response(404, json={"errcode": "M_NOT_FOUND", "error": "No alias"})
+        if path == f"{c}/v3/joined_rooms":
+            return ok({"joined_rooms": self.joined})
+        if path.startswith(f"{c}/v3/join/"):
+            return self.join_error or ok({"room_id": ROOM})
+        if path.endswith("/state/m.room.encryption/"):
+            if self.encrypted:
+                return ok({"algorithm": "m.megolm.v1.aes-sha2"})
+            return httpx.Response(404, json={"errcode": "M_NOT_FOUND", "error": "No state"})
+        if path == f"{c}/v3/profile/{ME}/displayname":
+            return ok({"displayname": "Dana Whitfield"})
+        if path == f"{c}/v3/logout":
+            self.logged_out += 1
+            return ok({})
+        return httpx.Response(404, text="<html>not here</html>")
+
+
+async def sign_in(server: SignInServer, url: str = "https://hs.test", **extra: str):
+    async with httpx.AsyncClient(transport=httpx.MockTransport(server.handle)) as client:
+        return await KIND.sign_in(client, url, "dana", server.password, extra or {"room": ROOM})
+
+
+async def test_sign_in_keeps_the_token_and_settings() -> None:
+    server = SignInServer()
+    signed = await sign_in(server, "hs.test/", room="#town:hs")
+    assert signed.secret == "syt_x" and signed.display_name == "Dana Whitfield"
+    assert signed.settings == {"user_id": ME, "device_id": "NEWDEV", "room": ROOM}
+    assert server.logins[0]["initial_device_display_name"] == "Fireside"
+    assert server.logins[0]["identifier"] == {"type": "m.id.user", "user": "dana"}
+
+
+async def test_sign_in_again_keeps_the_device_and_discovery_finds_the_homeserver() -> None:
+    server = SignInServer()
+    server.joined = [ROOM]
+    signed = await sign_in(server, "https://example.test", room=ROOM, device_id="OLDDEV")
+    assert server.logins[0]["device_id"] == "OLDDEV"
+    assert signed.settings["device_id"] == "OLDDEV"
+    assert signed.settings["homeserver"] == "https://hs.test"
+
+
+@pytest.mark.parametrize(
+    ("change", "raised", "words"),
+    [
+        (lambda s: setattr(s, "versions", {"nope": 1}), WrongService, "not a Matrix homeserver"),
+        (lambda s: setattr(s, "versions", {"versions": ["r0.6.1", "v1.2"]}), WrongService, "1.4"),
+        (lambda s: setattr(s, "flows", [{"type": "m.login.sso"}]), Rejected, "m.login.sso"),
+        (lambda s: setattr(s, "encrypted", True), Rejected, "end-to-end encrypted"),
+        (
+            lambda s: setattr(
+                s, "join_error", httpx.Response(403, json={"errcode": "M_FORBIDDEN", "error": "x"})
+            ),
+            PermissionDenied,
+            "invite",
+        ),
+    ],
+)
+async def test_sign_in_failures_say_why(change, raised, words) -> None:
+    server = SignInServer()
+    change(server)
+    with pytest.raises(raised, match=words):
+        await sign_in(server)
+    assert server.logged_out == (1 if server.logins else 0)  # no device left behind
+
+
+async def test_a_wrong_password_or_room_is_named() -> None:
+    server = SignInServer()
+    server.password = "other"
+
+    async def wrong() -> None:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(server.handle)) as client:
+            await KIND.sign_in(client, "https://hs.test", "dana", "guess", {"room": ROOM})
+
+    with pytest.raises(AuthError, match="user name or password"):
+        await wrong()
+    server.password = "right"
+    with pytest.raises(Rejected, match="no room called #nowhere:hs"):
+        await sign_in(server, room="#nowhere:hs")
+    with pytest.raises(UserError, match="not a Matrix room"):
+        await sign_in(server, room="town hall")
+
+
+def _untrusted() -> ssl.SSLCertVerificationError:
+    error = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    error.verify_message = "self-signed certificate"  # set by the ssl module on real ones
+    return error
+
+
+@pytest.mark.parametrize(
+    ("cause", "raised"),
+    [(ConnectionRefusedError("refused"), OfflineError), (_untrusted(), TlsError)],
+)
+async def test_an_unreachable_or_untrusted_homeserver(cause: Exception, raised) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("failed", request=request) from cause
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+        with pytest.raises(raised):
+            await KIND.sign_in(client, "https://hs.test", "dana", "pw", {"room": ROOM})
+
+
+def test_build_needs_the_sign_in_settings() -> None:
+    account = Account("m1", "matrix", "Town hall", "https://hs.test", ME, settings={"room": ROOM})
+    with pytest.raises(UserError, match="Sign in to it again"):
+        KIND.build(account, "token", httpx.AsyncClient())
+    complete = {"user_id": ME, "device_id": "D", "room": ROOM, "homeserver": "https://x.test"}
+    built = KIND.build(
+        Account("m1", "matrix", "Town hall", "https://hs.test", ME, settings=complete),
+        "token",
+        httpx.AsyncClient(),
+    )
+    assert built.room == ROOM and built.capabilities.target_noun == "Room"
