@@ -114,10 +114,12 @@ class FakeHomeserver:
 
     # -- serving -------------------------------------------------------------------------
 
-    def serialize(self, event: dict) -> dict:
+    def serialize(self, event: dict, bundle: bool = True) -> dict:
         out = copy.deepcopy(event)
         if "redacted_because" in out["unsigned"]:
             out["content"] = {}
+            return out
+        if not bundle:
             return out
         edits = [  # like Synapse, only the original sender's edits
             e
@@ -185,10 +187,11 @@ class FakeHomeserver:
             if not new:
                 continue
             taken = new[-flt["limit"] :]
+            limited = len(taken) < len(new)
             join[room] = {
-                "timeline": {
-                    "events": [self.serialize(e) for _, e in taken],
-                    "limited": len(taken) < len(new),
+                "timeline": {  # like Synapse: edits are bundled only in limited timelines
+                    "events": [self.serialize(e, bundle=limited) for _, e in taken],
+                    "limited": limited,
                     "prev_batch": f"s{taken[0][0] - 1}",
                 },
                 "state": {"events": self.members({e["sender"] for _, e in taken})},
@@ -603,6 +606,11 @@ async def test_edits_show_with_their_time_and_version(hs: FakeHomeserver, net) -
     [edited] = [c for p in pages for c in p.comments]
     assert edited.body_html == "<p>When, exactly?</p>"
     assert edited.version == T0 + 3000 and edited.edited_at == events.moment(T0 + 3000)
+
+    quick = hs.comment(root, "Typo")  # written and edited between two syncs
+    hs.edit(quick, "No typo")
+    pages, _ = await pull_all(net, stored)
+    assert bodies(pages)[quick] == "<p>No typo</p>"
 
 
 async def test_deletions_seen_and_unseen(hs: FakeHomeserver, make_network) -> None:

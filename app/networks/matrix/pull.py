@@ -17,8 +17,10 @@ One ``pull`` call is one page (see ``cursor.py`` for the cursor):
 
 A batch of events becomes comments like this (``events.py`` has the mapping):
 
-- a thread reply, or the target of an edit (fetched when not in the batch: the server
-  bundles its latest edit): if it is in the thread of a post of mine, its current state;
+- a thread reply, or the target of an edit: if it is in the thread of a post of mine, its
+  current state. An edited event is read back with ``/event`` (the server bundles its
+  latest edit there; a sync whose timeline is not limited bundles nothing, since the edit
+  is in the same batch);
 - a redaction, or an event that arrives already redacted: a comment seen earlier in the
   session is reported deleted; a post of mine is marked deleted for ``list_my_posts``;
   otherwise (a redacted event keeps no relation) my posts in that room from before it are
@@ -255,6 +257,7 @@ class _Batch:
         self.p = puller
         self.raw: dict[_Key, object] = {}
         self.touched: dict[_Key, None] = {}  # thread replies and edit targets, in order
+        self.edited: set[_Key] = set()  # read back from the server, with the latest edit
         self.removed: dict[_Key, Envelope | None] = {}  # redacted, with the event if known
         self.errors: list[str] = []
         self.comments: dict[str, RemoteComment] = {}
@@ -276,6 +279,7 @@ class _Batch:
                     self.touched[(room, event.event_id)] = None
                 elif (target := edit_target(event)) is not None:
                     self.touched[(room, target)] = None
+                    self.edited.add((room, target))
             except Malformed as exc:
                 self.errors.append(_item_error(room, raw, exc))
 
@@ -299,8 +303,10 @@ class _Batch:
     async def _resolve_touched(self) -> None:
         """Current state of each thread reply and edited event that is on a post of mine."""
         mine: list[tuple[str, object]] = []
-        for room, event_id in self.touched:
-            raw = self.raw.get((room, event_id)) or await self._fetch(room, event_id)
+        for key in self.touched:
+            room, event_id = key
+            fresh = key not in self.raw or key in self.edited
+            raw = await self._fetch(room, event_id) if fresh else self.raw[key]
             if raw is None:
                 continue
             try:
