@@ -20,6 +20,7 @@ from ui.bridge import CoreBridge
 from ui.editor.panel import EditorPanel
 from ui.editor.publish_dialog import PublishDialog
 from ui.editor.targets import Target, format_text, image_note, markdown_features, notes
+from ui.outbox.model import recipient
 
 pytestmark = pytest.mark.ui
 
@@ -139,10 +140,10 @@ def test_the_dialog_describes_every_target(panel, qtbot):
     blog, room = dialog.rows["blog"], dialog.rows["room"]
     assert (blog.check.text(), blog.chip.text()) == ("Corporate blog", "Blog")
     assert blog.details.text() == (
-        "Site · up to 65,525 characters · HTML, from your Markdown · uses the title"
+        "WordPress site · up to 65,525 characters · HTML, from your Markdown · uses the title"
     )
     assert room.details.text() == (
-        "Room · up to 10,000 characters · Markdown, shown formatted · no titles"
+        "Matrix room · up to 10,000 characters · Markdown, shown formatted · no titles"
     )
     assert room.notes.text() == "Ops room has no titles: the title becomes the post's first line."
     assert not dialog.note.isVisible()
@@ -180,6 +181,15 @@ def test_publish_to_the_site_by_keyboard(panel, core, qtbot, wait_for, pick):
 
     qtbot.waitUntil(lambda: panel.chip.text() == "Queued")
     assert queued(core, wait_for) == [("blog", "Q3 plans", {"status": status, "publish_at": None})]
+    (item,) = wait_for(core.outbox_items())
+    assert (
+        recipient(item)
+        == {
+            "draft": "New post, kept as a draft on the site",
+            "pending": "New post, for review on the site",
+            "publish": "New post",
+        }[status]
+    )
     expected = {"draft": "as a draft on the site", "pending": "for review on the site"}
     qtbot.waitUntil(lambda: expected.get(status, "Corporate blog") in panel.banner.text())
 
@@ -196,7 +206,7 @@ def test_schedule_on_the_site_uses_the_dialogs_time(panel, core, qtbot, wait_for
     assert dialog.rows["blog"].status.currentText() == f"Schedule on the site at {when}"
     assert not dialog.later_radio.isChecked()  # the time is the site's, not Fireside's
     assert "Corporate blog publishes it, by itself" in dialog.when_hint.text()
-    assert "this computer need not be on" in dialog.rows["blog"].hint.text()
+    assert "even if this computer is off" in dialog.rows["blog"].hint.text()
     publish_at = dialog.options()["blog"].publish_at
 
     press_enter(qtbot)

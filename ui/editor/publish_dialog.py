@@ -83,7 +83,7 @@ class PublishDialog(QDialog):
         reaches no account (shown under the heading)."""
         super().__init__(parent)
         self.setWindowTitle("Publish")
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(640)
         self._length = length
         self._state = state
 
@@ -106,7 +106,7 @@ class PublishDialog(QDialog):
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.problem, 1)
+        buttons.addStretch(1)
         buttons.addWidget(close)
         buttons.addWidget(self.publish_button)
 
@@ -116,6 +116,7 @@ class PublishDialog(QDialog):
         layout.addWidget(accounts_box)
         layout.addWidget(self.when_box)
         layout.addWidget(self.review_box)
+        layout.addWidget(self.problem)
         layout.addLayout(buttons)
         self._update()
 
@@ -244,7 +245,25 @@ class PublishDialog(QDialog):
         )
         problem = self._problem()
         self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
         self.publish_button.setEnabled(not problem)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Be as tall as the wrapped lines shown now need: never squeezed, never padded."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = max(self.width(), self.minimumWidth())
+        needed = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        self.setMinimumHeight(needed)
+        if self.height() != needed:
+            self.resize(width, needed)
 
     def _when_hint(self, later: bool, when: str) -> str:
         if later:

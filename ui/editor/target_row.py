@@ -50,6 +50,7 @@ class TargetRow(QWidget):
         self.chip = QLabel(chip.text)
         self.chip.setStyleSheet(chip_style(chip.hue, theme.is_dark(self.palette())))
         self.chip.setToolTip(target.capabilities.display_name)
+        self.chip.setVisible(chip.text != target.name)  # "Sandbox  [Sandbox]" says it twice
         over = length > target.limit
         self.count = QLabel(
             f"{length:,} / {target.limit:,}"
@@ -101,9 +102,10 @@ class TargetRow(QWidget):
             self.status.addItem(status, status)
         self.status.setCurrentIndex(self.status.findData(_default(target)))
         self.status.currentIndexChanged.connect(lambda _: self.changed.emit())
-        caption = QLabel(f"On the {target.noun}")
+        caption = QLabel(f"On the {target.noun}:")
         caption.setBuddy(self.status)
         choice = QHBoxLayout()
+        choice.setSpacing(8)
         choice.addWidget(caption)
         choice.addWidget(self.status)
         choice.addStretch(1)

@@ -87,11 +87,11 @@ def format_text(capabilities: Capabilities) -> str:
 
 
 def details(target: Target) -> str:
-    """ "Site · up to 65,525 characters · HTML, from your Markdown · uses the title"."""
+    """ "WordPress site · up to 65,525 characters · HTML, from your Markdown · uses the title"."""
     caps = target.capabilities
     return " · ".join(
         (
-            caps.target_noun,
+            f"{caps.display_name} {target.noun}",
             limit_text(target.limit),
             format_text(caps),
             "uses the title" if caps.has_titles else "no titles",
@@ -115,12 +115,12 @@ def status_hint(status: str, target: Target, when: str) -> str:
     """What the choice means: for the site's own states, that the post leaves now."""
     noun = target.noun
     return {
-        "draft": f"Sent to the {noun} now, as a draft: it goes live only when someone "
-        f"publishes it there.",
-        "pending": f"Sent to the {noun} now; it waits there until an editor reviews and "
-        "publishes it.",
-        SITE_SCHEDULE: f"Sent to the {noun} now; the {noun} publishes it at {when} by "
-        "itself, so this computer need not be on then.",
+        "draft": f"Sent to the {noun} now as a draft; it goes live when someone "
+        "publishes it there.",
+        "pending": f"Sent to the {noun} now; it waits there for an editor to review "
+        "and publish it.",
+        SITE_SCHEDULE: f"Sent to the {noun} now; the {noun} publishes it at {when}, "
+        "even if this computer is off.",
     }.get(status, "")
 
 
