@@ -5,9 +5,11 @@ tests/integration/test_wordpress_*.py."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
+import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,8 +17,11 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
+from fixtures.store_data import MY_NAME
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from app.domain import PublishOptions
+from app.domain import CommentPage, PublishOptions
 from app.errors import (
     AuthError,
     BadResponse,
@@ -26,12 +31,14 @@ from app.errors import (
     PermissionDenied,
     RateLimited,
     Rejected,
+    TlsError,
     WrongService,
 )
 from app.networks.registry import kind
 from app.networks.wordpress import WordPressNetwork, content, cursor, sign_in
 from app.networks.wordpress.api import site_address
 from app.networks.wordpress.errors import DuplicateComment, Redirected
+from app.store import comments
 from app.timeutil import parse
 
 SITE = "https://blog.example.test"
@@ -171,6 +178,7 @@ class FakeWordPress:
         if collection == "posts":
             ident = self.post(body["status"])
             self.posts[ident]["content"] = {"raw": body["content"], "rendered": body["content"]}
+            self.posts[ident]["title"] = {"raw": body["title"], "rendered": body["title"]}
             return httpx.Response(201, json=self.posts[ident])
         for existing in self.comments.values():
             if (existing["post"], existing["parent"], existing["author"]) == (
@@ -317,6 +325,17 @@ async def test_plain_permalinks_fall_back_to_rest_route():
     assert parse_qs(wp.requests[-1].url.query.decode())["rest_route"] == ["/wp/v2/users/me"]
 
 
+async def test_an_untrusted_certificate_is_a_tls_error():
+    def untrusted(request: httpx.Request) -> httpx.Response:
+        problem = ssl.SSLCertVerificationError(1, "certificate verify failed")
+        problem.verify_message = "self-signed certificate"
+        raise httpx.ConnectError("handshake failed", request=request) from problem
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(untrusted)) as client:
+        with pytest.raises(TlsError, match="self-signed certificate"):
+            await sign_in(client, SITE, "exec", PASSWORD, {})
+
+
 def test_site_address_is_normalised():
     assert site_address(" blog.example.com/ ") == "https://blog.example.com"
     assert site_address("http://x.test/blog/wp-json/") == "http://x.test/blog"
@@ -431,7 +450,7 @@ async def test_publish_sends_the_status_and_html_with_the_key(wp: FakeWordPress,
     assert sent["status"] == status and "date_gmt" not in sent
     assert sent["title"] == "Q3 &lt;plan&gt;"
     assert sent["content"] == "<p>Hello <strong>team</strong><!-- fireside:k42 --></p>\n"
-    assert post.body == "Hello team"
+    assert (post.title, post.body) == ("Q3 <plan>", "Hello team")
 
 
 async def test_a_scheduled_post_needs_a_future_date(wp: FakeWordPress):
@@ -698,3 +717,69 @@ async def test_the_password_is_never_logged_nor_in_an_error(
     for text in [caplog.text, *errors]:
         assert CLEAN not in text and encoded not in text
     assert errors and "revoked" in errors[0]
+
+
+# --- hostile input ------------------------------------------------------------------------
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True),
+    st.text(st.characters(codec="utf-8", exclude_categories=()), max_size=12),
+    st.sampled_from(["\ud800", "\x00", "\u202e", "2024-13-45T99:99:99", ""]),
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+_VALID_COMMENT = {
+    "id": 5,
+    "post": 101,
+    "parent": 0,
+    "author": 7,
+    "author_name": "Ada Reyes",
+    "date_gmt": T0,
+    "content": {"rendered": "<p>Why?</p>"},
+    "status": "approved",
+}
+
+
+def _hostile_comment(valid: dict) -> st.SearchStrategy[dict]:
+    """The valid comment with any of its fields replaced or left out."""
+    missing = object()
+    fields = {k: st.one_of(st.just(v), _values, st.just(missing)) for k, v in valid.items()}
+    return st.fixed_dictionaries(fields).map(
+        lambda d: {k: v for k, v in d.items() if v is not missing}
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_values, _hostile_comment(_VALID_COMMENT)), max_size=6))
+def test_hostile_comments_are_item_errors_and_the_page_goes_on(items: list):
+    """Whatever the listing holds, each item is a comment or one error; nothing else leaves
+    the connector, and ingest keeps or skips (with a sentence) every parsed comment."""
+
+    async def pull() -> CommentPage:
+        wp = FakeWordPress()
+        wp.post()
+        wp.canned["GET", "/wp/v2/comments"] = httpx.Response(
+            200, content=json.dumps(items).encode(), headers={"X-WP-TotalPages": "1"}
+        )
+        network = wp.network(clock=Clock())
+        try:
+            return await network.pull_comments(None)
+        finally:
+            await network.aclose()
+
+    page = asyncio.run(pull())
+    assert len(page.comments) + len(page.errors) == len(items)
+    assert all(isinstance(e, str) and len(e) < 1_000 for e in page.errors)
+    errors: list[str] = []
+    prepared = comments.prepare(page.comments, MY_NAME, errors)
+    assert len(prepared) + len(errors) == len(page.comments)

@@ -13,8 +13,9 @@ import pytest
 from reliability.tcp_proxy import FaultProxy
 from servers.wordpress import Fireside, WordPressServer
 
-from app.domain import OutboxState, PublishOptions
+from app.domain import InboxView, OutboxState, PublishOptions
 from app.networks.wordpress.network import RESCAN_EVERY_S
+from app.store import comments
 
 pytestmark = [pytest.mark.integration, pytest.mark.wordpress]
 
@@ -81,6 +82,32 @@ async def test_incremental_sync_transfers_only_new_comments(
     assert {str(same_second["id"]), str(later["id"])} <= set(stored)
     assert len(stored) == 5 and stored[str(later["id"])]["is_question"] == 1
     assert (await fireside.sync()).fetched == 0
+
+
+async def test_a_thread_both_ways_is_stored_as_a_chain(
+    wordpress: WordPressServer, wordpress_fireside
+):
+    """Ada asks, Dana replies to that very comment (sent from the outbox), Ada answers
+    Dana's reply: the store holds the chain and knows what still needs a reply."""
+    fireside = wordpress_fireside()
+    post = await published_post(fireside)
+    question = str(comment_as(wordpress, "ada", post, "When is the offsite?")["id"])
+    other = str(comment_as(wordpress, "ben", post, "What about remote staff?")["id"])
+    await fireside.sync()
+    fireside.queue_reply(question, "In **June**.")
+    [sent] = await settle(fireside)
+    mine = sent["remote_id"]
+    follow_up = str(comment_as(wordpress, "ada", post, "Which week?", parent=int(mine))["id"])
+    assert (await fireside.sync()).fetched == 1  # Ada's answer; my reply came with its send
+
+    stored = fireside.comments()
+    chain = fireside.store.run_sync(comments.thread_chain, stored[follow_up]["id"])
+    assert [row["remote_id"] for row in chain] == [question, mine, follow_up]
+    assert stored[mine]["is_mine"] == 1 and stored[mine]["parent_remote_id"] == question
+    assert (stored[question]["answered"], stored[follow_up]["answered"]) == (1, 0)
+    waiting = fireside.store.run_sync(comments.view_page, InboxView.NEEDS_REPLY)
+    local = {row["id"]: remote for remote, row in stored.items()}
+    assert {local[row["id"]] for row in waiting} == {other, follow_up}
 
 
 async def test_rescan_picks_up_edits_deletions_and_moderation(

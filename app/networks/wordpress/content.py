@@ -9,7 +9,7 @@ HTML comment, ``<!-- fireside:KEY -->``, placed inside the last element so WordP
 auto-paragraphs add no empty paragraph for it. It survives WordPress's own filtering:
 kses keeps HTML comments even for users without ``unfiltered_html`` (checked against a real
 WordPress 6.1 for a subscriber's comment and an author's post, see
-tests/integration/test_wordpress_connector.py), and readers never see it. A key is found
+tests/integration/test_wordpress_site.py), and readers never see it. A key is found
 again with the REST ``search`` parameter, which matches the raw content (``search_term``),
 and confirmed by ``carries`` (search is a substring match).
 """

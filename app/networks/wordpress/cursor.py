@@ -7,7 +7,10 @@ incremental  comments on my published posts with ``after`` = the newest creation
              (the watermark) minus ``OVERLAP_S``. ``after`` is a strict ">" at one-second
              resolution, and a comment can be saved a moment after a newer one, so the
              overlap fetches a few seconds again; the ids already seen in that window
-             (``seen``) are dropped, so nothing is delivered twice.
+             (``seen``) are dropped, so nothing is delivered twice. ``after`` is sent in
+             UTC; WordPress compares it with site-local times, so on a site whose zone
+             leaves daylight saving time a comment from the repeated hour can wait for
+             the re-scan.
 re-scan      every comment of every published post, a few posts at a time, each batch
              reported with ``complete_for_posts`` so the store marks what vanished as
              deleted. Starts when an incremental pass ends and ``rescan_every`` seconds

@@ -296,7 +296,7 @@ class WordPressNetwork:
             }
             if state.query_after is not None:
                 params["after"] = _gmt(state.query_after)
-            page = await self._page_or_end("/wp/v2/comments", params, state.page)
+            page = await self._page_or_end("/wp/v2/comments", params, state.page, "comment")
             total_pages = page.total_pages
             comments, errors = self._comments(page.items, await self._my_id())
             new = [c for c in comments if state.is_new(int(c.remote_id))]
@@ -319,7 +319,7 @@ class WordPressNetwork:
         if not chunk:
             return CommentPage([], state.end_rescan(now).encode(), has_more=False)
         params = {"post": _csv(chunk), "orderby": "id", "order": "asc", "_fields": _COMMENT_FIELDS}
-        items, steady = await self._every_checked("/wp/v2/comments", params)
+        items, steady = await self._every_checked("/wp/v2/comments", params, "comment")
         comments, errors = self._comments(items, await self._my_id())
         distinct = len({c.remote_id for c in comments}) == len(items)
         more = posts[-1] > chunk[-1]
@@ -358,10 +358,10 @@ class WordPressNetwork:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    async def _page_or_end(self, route: str, params: dict, page: int) -> Page:
+    async def _page_or_end(self, route: str, params: dict, page: int, what: str) -> Page:
         """A page; past the last one (the listing shrank while paging) an empty last page."""
         try:
-            return await self._api.page(route, params, page, "comment")
+            return await self._api.page(route, params, page, what)
         except NotFound:
             if page == 1:
                 raise
@@ -369,26 +369,15 @@ class WordPressNetwork:
 
     async def _every(self, route: str, params: dict, what: str) -> list:
         """Every item of a collection, all pages (bounded)."""
-        items: list = []
-        for number in range(1, MAX_PAGES + 1):
-            try:
-                page = await self._api.page(route, params, number, what)
-            except NotFound:
-                if number == 1:
-                    raise
-                break  # the listing shrank while paging
-            items += page.items
-            if number >= page.total_pages:
-                break
-        return items
+        return (await self._every_checked(route, params, what))[0]
 
-    async def _every_checked(self, route: str, params: dict) -> tuple[list, bool]:
-        """Every comment of a listing, and whether it held still while being paged (the
+    async def _every_checked(self, route: str, params: dict, what: str) -> tuple[list, bool]:
+        """Every item of a collection, and whether it held still while being paged (the
         same X-WP-Total on every page, and as many items as that)."""
         items: list = []
         totals: set[int | None] = set()
         for number in range(1, MAX_PAGES + 1):
-            page = await self._page_or_end(route, params, number)
+            page = await self._page_or_end(route, params, number, what)
             items += page.items
             totals.add(page.total)
             if number >= page.total_pages:

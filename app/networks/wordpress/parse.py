@@ -69,14 +69,13 @@ def parse_person(obj: Any) -> Person:
 
 
 def parse_post(obj: Any) -> RemotePost:
-    """A post listed with ``context=edit``; its body is the rendered content's text."""
+    """A post; title and body are the text of their rendered HTML (Fireside sends titles
+    HTML-escaped, so "Q3 <plan>" comes back as it was typed)."""
     post = _object(obj, "post")
-    title = _object(post.get("title"), "field 'title'")
-    raw_title = field(title, "raw", optional=True)
     updated = _utc(post, "modified_gmt")
     return RemotePost(
         remote_id=_id(post),
-        title=raw_title if raw_title is not None else html_to_text(field(title, "rendered")),
+        title=html_to_text(_rendered(post, "title")),
         body=html_to_text(_rendered(post, "content")),
         url=field(post, "link"),
         created_at=updated if post.get("date_gmt") is None else _utc(post, "date_gmt"),
