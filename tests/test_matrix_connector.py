@@ -959,3 +959,17 @@ def test_build_needs_the_sign_in_settings() -> None:
         httpx.AsyncClient(),
     )
     assert built.room == ROOM and built.capabilities.target_noun == "Room"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("## Q3 plan\n\nBody", "Q3 plan"),
+        ("**Q3 plan**\n\nBody", "Q3 plan"),
+        ("\n\n  First line  \nsecond", "First line"),
+        ("x" * 100, "x" * 79 + "…"),
+        ("", ""),
+    ],
+)
+def test_a_posts_title_is_its_first_line(text: str, title: str) -> None:
+    assert events.title_of(text) == title

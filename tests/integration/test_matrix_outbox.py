@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from reliability.tcp_proxy import FaultProxy
-from servers.synapse import ACCOUNT_ID, MatrixUser, MatrixWorld, event_of
+from servers.synapse import ACCOUNT_ID, MatrixWorld, event_of
 
 from app.errors import AuthError, OutcomeUnknown
 from app.networks.matrix.events import join_id
@@ -126,7 +126,7 @@ async def test_a_signed_out_device_asks_to_sign_in_again(
     question = world.commenters[1].comment(world.town_hall, root, "Does this cover dental?")
     await fireside.sync()
     fireside.queue_reply(question, "It does.")
-    device = MatrixUser(world.server.url, world.dana.user_id, fireside.token, "Fireside")
+    device = world.server.user(world.dana.user_id, fireside.token, "Fireside")
     device.request("POST", "/_matrix/client/v3/logout", {})  # e.g. from Element's sessions
 
     report = await fireside.engine.sync(ACCOUNT_ID)

@@ -9,11 +9,12 @@ synapse_server  (session) a started ``SynapseServer`` on a free port of 127.0.0.
                 registration shared secret. Ready when ``/health`` answers; stopped with
                 SIGTERM by its recorded PID (SIGKILL if it lingers). When it cannot start,
                 the tests that need it are skipped with the reason, or fail under CI=true.
-matrix_world    a fresh cast for one test: Dana Whitfield (the executive), Sam Ortiz (her
-                chief of staff) and three commenters, registered through the shared-secret
-                admin API; the "Town hall" room (public, Dana's channel, everyone in it)
-                and "Leadership" (private: Dana and Sam). Fresh users and rooms per test
-                keep tests independent on one server.
+matrix_cast     (session) Sam Ortiz (the executive's chief of staff) and three commenters,
+                registered through the shared-secret admin API.
+matrix_world    per test, a new executive, Dana Whitfield, with her rooms: "Town hall"
+                (public, her channel, everyone in it) and "Leadership" (private: Dana and
+                Sam). A new executive per test keeps what Fireside syncs independent of
+                other tests on the one server.
 fireside_for    factory ``(world, base_url=None, restart=None, event_hooks=None, **connector
                 options) -> Fireside``: Dana signed in through ``KIND.sign_in`` (password,
                 Town hall) as a new device, with the real ``MatrixNetwork``, ``Store`` and
@@ -118,6 +119,8 @@ class SynapseServer:
         self.pid: int | None = None
         self._process: subprocess.Popen | None = None
         self.admin: MatrixUser | None = None
+        #: One client for every test-side request (a new client costs ~50 ms of TLS setup).
+        self.http = httpx.Client(base_url=self.url, timeout=10.0)
 
     @property
     def log(self) -> Path:
@@ -172,7 +175,7 @@ class SynapseServer:
                     f"it exited with status {self._process.returncode}: {self._tail()}"
                 )
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(self.url + "/health", timeout=1.0).status_code == 200:
+                if self.http.get("/health", timeout=1.0).status_code == 200:
                     return
             time.sleep(0.1)
         self.stop()
@@ -206,25 +209,28 @@ class SynapseServer:
     def register(self, localpart: str, display_name: str, admin: bool = False) -> MatrixUser:
         """A new user through the shared-secret admin API (HMAC-SHA1 over nonce, user,
         password and admin flag)."""
-        with httpx.Client(base_url=self.url, timeout=10) as http:
-            nonce = http.get("/_synapse/admin/v1/register").json()["nonce"]
-            mac = hmac.new(SHARED_SECRET.encode(), digestmod=hashlib.sha1)
-            flag = b"admin" if admin else b"notadmin"
-            mac.update(b"\x00".join([nonce.encode(), localpart.encode(), PASSWORD.encode(), flag]))
-            answer = http.post(
-                "/_synapse/admin/v1/register",
-                json={
-                    "nonce": nonce,
-                    "username": localpart,
-                    "password": PASSWORD,
-                    "displayname": display_name,
-                    "admin": admin,
-                    "mac": mac.hexdigest(),
-                },
-            )
+        nonce = self.http.get("/_synapse/admin/v1/register").json()["nonce"]
+        mac = hmac.new(SHARED_SECRET.encode(), digestmod=hashlib.sha1)
+        flag = b"admin" if admin else b"notadmin"
+        mac.update(b"\x00".join([nonce.encode(), localpart.encode(), PASSWORD.encode(), flag]))
+        answer = self.http.post(
+            "/_synapse/admin/v1/register",
+            json={
+                "nonce": nonce,
+                "username": localpart,
+                "password": PASSWORD,
+                "displayname": display_name,
+                "admin": admin,
+                "mac": mac.hexdigest(),
+            },
+        )
         answer.raise_for_status()
         data = answer.json()
-        return MatrixUser(self.url, data["user_id"], data["access_token"], display_name)
+        return self.user(data["user_id"], data["access_token"], display_name)
+
+    def user(self, user_id: str, token: str, name: str) -> MatrixUser:
+        """Someone acting with this access token."""
+        return MatrixUser(self.http, self.url, user_id, token, name)
 
     def limit_messages(self, user_id: str, per_second: int, burst: int) -> None:
         """Tighten one user's rc_message (the admin API's per-user override)."""
@@ -240,20 +246,20 @@ class SynapseServer:
 class MatrixUser:
     """One person's access token, and the few things the tests have them do."""
 
+    http: httpx.Client
     url: str
     user_id: str
     token: str
     name: str
 
     def request(self, method: str, path: str, body: dict | None = None, **params) -> dict:
-        with httpx.Client(base_url=self.url, timeout=10) as http:
-            answer = http.request(
-                method,
-                path,
-                json=body,
-                params=params or None,
-                headers={"Authorization": f"Bearer {self.token}"},
-            )
+        answer = self.http.request(
+            method,
+            path,
+            json=body,
+            params=params or None,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
         answer.raise_for_status()
         return answer.json()
 
@@ -342,11 +348,13 @@ def synapse_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse
         server.admin = server.register(f"admin-{uuid.uuid4().hex[:6]}", "Admin", admin=True)
     except (SynapseUnavailable, OSError, subprocess.SubprocessError, httpx.HTTPError) as exc:
         server.stop()
+        server.http.close()
         _unavailable(str(exc))
     try:
         yield server
     finally:
         server.stop()
+        server.http.close()
 
 
 @dataclass
@@ -361,16 +369,25 @@ class MatrixWorld:
     leadership: str  # private: Dana and Sam
 
 
-@pytest.fixture
-def matrix_world(synapse_server: SynapseServer) -> MatrixWorld:
+@pytest.fixture(scope="session")
+def matrix_cast(synapse_server: SynapseServer) -> tuple[MatrixUser, list[MatrixUser]]:
+    """The people around the executive, registered once: Sam and three commenters."""
     tag = uuid.uuid4().hex[:6]
-    register = synapse_server.register
-    dana = register(f"dana-{tag}", "Dana Whitfield")
-    sam = register(f"sam-{tag}", "Sam Ortiz")
+    sam = synapse_server.register(f"sam-{tag}", "Sam Ortiz")
     commenters = [
-        register(f"{first.lower()}-{tag}", f"{first} {last}")
+        synapse_server.register(f"{first.lower()}-{tag}", f"{first} {last}")
         for first, last in (("Ada", "Reyes"), ("Ben", "Okafor"), ("Cleo", "Lindqvist"))
     ]
+    return sam, commenters
+
+
+@pytest.fixture
+def matrix_world(
+    synapse_server: SynapseServer, matrix_cast: tuple[MatrixUser, list[MatrixUser]]
+) -> MatrixWorld:
+    """A new executive and her rooms for each test (what Fireside syncs starts empty)."""
+    sam, commenters = matrix_cast
+    dana = synapse_server.register(f"dana-{uuid.uuid4().hex[:6]}", "Dana Whitfield")
     town_hall = dana.create_room("Town hall")
     for person in [sam, *commenters]:
         person.join(town_hall)

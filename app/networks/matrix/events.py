@@ -258,6 +258,8 @@ def title_of(text: str) -> str:
     """A post's title for the inbox: its first non-empty line, shortened."""
     line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     line = line.lstrip("#").strip()
+    if len(line) > 4 and line.startswith("**") and line.endswith("**"):  # a title in bold
+        line = line[2:-2].strip()
     return line if len(line) <= _TITLE_CHARS else line[: _TITLE_CHARS - 1].rstrip() + "…"
 
 
