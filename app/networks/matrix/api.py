@@ -311,7 +311,7 @@ class MatrixApi:
             lambda d: (
                 isinstance(d, dict)
                 and isinstance(d.get("chunk"), list)
-                and isinstance(d.get("next_batch", ""), str)
+                and isinstance(d.get("next_batch") or "", str)
             ),
         )
         return data["chunk"], data.get("next_batch") or ""

@@ -82,11 +82,6 @@ class Envelope:
     def redacted(self) -> bool:
         return "redacted_because" in self.unsigned
 
-    @property
-    def transaction_id(self) -> str | None:
-        txn = self.unsigned.get("transaction_id")
-        return txn if isinstance(txn, str) else None
-
 
 def envelope(obj: Any) -> Envelope:
     if not isinstance(obj, dict):
