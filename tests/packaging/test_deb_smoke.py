@@ -1,0 +1,291 @@
+"""Smoke test of the Linux release (``pytest -m packaging``).
+
+Builds the release once per session with packaging/build-linux.sh (throwaway key, in a
+temporary folder), checks every signature with gpgv and debsig-verify, shows that a copy
+with one byte changed is refused (.deb, SHA256SUMS, apt Release), installs the .deb with
+apt from the release's signed repository, runs the installed ``fireside`` (``--version``,
+``doctor``, the keyring backend, the window offscreen and on a real X server), then purges
+it and checks nothing of it is left. The tests run in file order: the last one purges
+(the ``installed`` fixture purges too, whatever happened).
+
+Building and installing need root and apt. Without them the tests skip, except under
+CI=true, where they fail: a CI run that skipped them would look green and prove nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from deb_release import (
+    APT_AS_ROOT,
+    APT_TIMEOUT_S,
+    Release,
+    apt_sources,
+    apt_update_only,
+    run,
+    tampered_copy,
+)
+
+from app import __version__
+
+pytestmark = pytest.mark.packaging
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD_TIMEOUT_S = 900
+SOURCES_FILE = Path("/etc/apt/sources.list.d/fireside-smoke-test.sources")
+FIRESIDE = Path("/usr/bin/fireside")
+PAINTED = "fireside-bench: inbox painted rows="
+WINDOW_TIMEOUT_S = 60
+
+
+def _require_root_and_apt() -> None:
+    reason = None
+    if shutil.which("apt-get") is None:
+        reason = "the packaging smoke test needs apt-get (Debian or Ubuntu)"
+    elif os.geteuid() != 0:
+        reason = "the packaging smoke test installs a .deb system-wide: run it as root"
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (under CI=true this fails instead of skipping)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
+    """A release built from this checkout with a throwaway key, in a temporary folder."""
+    _require_root_and_apt()
+    where = tmp_path_factory.mktemp("release")
+    log = where / "build.log"
+    with log.open("w", encoding="utf-8") as output:
+        result = subprocess.run(
+            [
+                "bash",
+                str(REPO / "packaging" / "build-linux.sh"),
+                "--throwaway-key",
+                "--build-dir",
+                str(where / "build"),
+                "--out",
+                str(where / "dist"),
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            timeout=BUILD_TIMEOUT_S,
+            check=False,
+        )
+    assert result.returncode == 0, f"build-linux.sh failed:\n{log.read_text()[-6000:]}"
+    return Release(where / "dist", __version__)
+
+
+def _purge() -> None:
+    run(["apt-get", "purge", "-y", "fireside"], timeout=APT_TIMEOUT_S, check=False)
+
+
+@pytest.fixture(scope="session")
+def installed(release: Release, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Release]:
+    """The release's .deb installed with apt from its signed repository (file://); the
+    machine's own sources stay in use, for the dependencies. Purged at the end."""
+    _purge()  # a package left by an interrupted run would hide a broken install
+    only_ours = tmp_path_factory.mktemp("sources")
+    (only_ours / "fireside.sources").write_text(apt_sources(release), encoding="utf-8")
+    SOURCES_FILE.write_text(apt_sources(release), encoding="utf-8")
+    try:
+        update = apt_update_only(only_ours)
+        assert update.returncode == 0 and "W:" not in update.stdout + update.stderr, (
+            f"apt-get update of the release's repository failed:\n{update.stdout}{update.stderr}"
+        )
+        run(
+            ["apt-get", "install", "-y", "--no-install-recommends", *APT_AS_ROOT, "fireside"],
+            timeout=APT_TIMEOUT_S,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+        yield release
+    finally:
+        _purge()
+        SOURCES_FILE.unlink(missing_ok=True)
+
+
+def _gpgv(release: Release, *arguments: str | Path, check: bool = True):
+    return run(["gpgv", "--keyring", release.keyring, *arguments], check=check)
+
+
+def _debsig_verify(release: Release, deb: Path, check: bool = True):
+    return run(
+        [
+            "debsig-verify",
+            "--policies-dir",
+            release.dist / "debsig" / "policies",
+            "--keyrings-dir",
+            release.dist / "debsig" / "keyrings",
+            deb,
+        ],
+        check=check,
+    )
+
+
+def _app_env(home: Path, **extra: str) -> dict[str, str]:
+    """A user's environment: nothing from this test process (no QT_QPA_PLATFORM, no venv)."""
+    home.mkdir(parents=True, exist_ok=True)
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "FIRESIDE_HOME": str(home / "fireside"),
+        "LANG": "C.UTF-8",
+        **extra,
+    }
+
+
+# --- signatures --------------------------------------------------------------------------
+
+
+def test_every_artifact_has_a_good_detached_signature(release: Release) -> None:
+    names = {p.name for p in release.artifacts}
+    assert names == {
+        release.deb.name,
+        f"fireside-{release.version}.cdx.json",
+        f"fireside-{release.version}-linux-{os.uname().machine}.tar.gz",
+    }
+    for artifact in release.artifacts:
+        _gpgv(release, f"{artifact}.asc", artifact)
+
+
+def test_signed_checksums_cover_every_artifact(release: Release, tmp_path: Path) -> None:
+    signed = tmp_path / "SHA256SUMS"
+    _gpgv(release, "--output", signed, release.dist / "SHA256SUMS.asc")
+    assert signed.read_bytes() == (release.dist / "SHA256SUMS").read_bytes()
+    listed = {line.split()[1] for line in signed.read_text().splitlines()}
+    assert listed == {p.name for p in release.artifacts}
+    run(["sha256sum", "--check", "--strict", signed], cwd=release.dist)
+
+
+def test_deb_carries_an_origin_signature_debsig_verify_accepts(release: Release) -> None:
+    assert "_gpgorigin" in run(["ar", "t", release.deb]).stdout.split()
+    _debsig_verify(release, release.deb)
+
+
+def test_apt_release_is_signed_inline_and_detached(release: Release) -> None:
+    suite = release.apt / "dists" / "stable"
+    _gpgv(release, suite / "InRelease")
+    _gpgv(release, suite / "Release.gpg", suite / "Release")
+
+
+def test_a_one_byte_change_is_refused(release: Release, tmp_path: Path) -> None:
+    deb = tampered_copy(release.deb, tmp_path / release.deb.name, release.deb.stat().st_size // 2)
+    assert _gpgv(release, f"{release.deb}.asc", deb, check=False).returncode != 0
+    assert _debsig_verify(release, deb, check=False).returncode != 0
+
+    sums = release.dist / "SHA256SUMS.asc"
+    first_digit = sums.read_bytes().index(b"\n\n") + 2  # the first checksum, signed text
+    bad_sums = tampered_copy(sums, tmp_path / "SHA256SUMS.asc", first_digit)
+    assert _gpgv(release, bad_sums, check=False).returncode != 0
+
+    suite = release.apt / "dists" / "stable"
+    origin = (suite / "Release").read_bytes().index(b"Fireside")
+    bad_release = tampered_copy(suite / "Release", tmp_path / "Release", origin)
+    assert _gpgv(release, suite / "Release.gpg", bad_release, check=False).returncode != 0
+    inline = (suite / "InRelease").read_bytes().index(b"Fireside")
+    bad_inrelease = tampered_copy(suite / "InRelease", tmp_path / "InRelease", inline)
+    assert _gpgv(release, bad_inrelease, check=False).returncode != 0
+
+
+def test_apt_refuses_a_repository_whose_release_was_changed(
+    release: Release, tmp_path: Path
+) -> None:
+    copy = Release(tmp_path / "dist", release.version)
+    shutil.copytree(release.apt, copy.apt)
+    suite = copy.apt / "dists" / "stable"
+    for name in ("InRelease", "Release"):
+        tampered_copy(suite / name, suite / name, (suite / name).read_bytes().index(b"Fireside"))
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "tampered.sources").write_text(apt_sources(copy), encoding="utf-8")
+    update = apt_update_only(sources, lists_dir=tmp_path / "lists")
+    said = update.stdout + update.stderr
+    assert update.returncode != 0 or "E:" in said, said
+    assert "signatures were invalid" in said or "is not signed" in said, said
+
+
+# --- installed from the signed repository ------------------------------------------------
+
+
+def test_installed_from_the_signed_repository(installed: Release) -> None:
+    status = run(["dpkg-query", "-W", "-f", "${Status} ${Version}", "fireside"]).stdout
+    assert status == f"install ok installed {installed.version}"
+    policy = run(["apt-cache", "policy", "fireside"]).stdout
+    assert f"file:{installed.apt}" in policy, policy
+    assert Path("/usr/lib/fireside/fireside").is_file()
+    assert FIRESIDE.resolve() == Path("/usr/lib/fireside/fireside")
+
+
+def test_version(installed: Release, tmp_path: Path) -> None:
+    result = run([FIRESIDE, "--version"], env=_app_env(tmp_path))
+    assert result.stdout.strip() == f"Fireside {installed.version}"
+
+
+def test_doctor_finds_no_problem(installed: Release, tmp_path: Path) -> None:
+    result = run([FIRESIDE, "doctor", "--json"], env=_app_env(tmp_path))
+    report = json.loads(result.stdout)
+    assert report["problems"] == []
+    assert report["versions"]["Fireside"] == installed.version
+    # distribution metadata made it into the bundle (doctor reads versions from it)
+    assert report["versions"]["PySide6 (Qt)"] and report["versions"]["keyring"]
+    assert report["sqlite"]["fts5"]
+    assert report["data_dir"] == str(tmp_path / "fireside")
+
+
+def test_keyring_finds_the_secret_service(installed: Release, tmp_path: Path) -> None:
+    """The bundle carries keyring's backends (found through entry points) and what the
+    Secret Service one needs (secretstorage, jeepney, cryptography)."""
+    for tool in ("dbus-run-session", "gnome-keyring-daemon"):
+        assert shutil.which(tool), f"{tool} missing: apt-get install dbus gnome-keyring"
+    script = (
+        "printf '' | gnome-keyring-daemon --unlock --components=secrets >/dev/null"
+        f" && exec {FIRESIDE} doctor --json"
+    )
+    result = run(
+        ["dbus-run-session", "--", "sh", "-c", script],
+        env=_app_env(tmp_path),
+        timeout=WINDOW_TIMEOUT_S,
+    )
+    keyring = json.loads(result.stdout)["keyring"]
+    assert keyring["backend"] == "keyring.backends.SecretService.Keyring", keyring
+    assert keyring["usable"], keyring
+
+
+def _painted_rows(stdout: str) -> int:
+    line = next((ln for ln in stdout.splitlines() if ln.startswith(PAINTED)), None)
+    assert line is not None, f"the inbox never painted; stdout:\n{stdout}"
+    return int(line.removeprefix(PAINTED).split()[0])
+
+
+def test_window_shows_the_inbox_offscreen(installed: Release, tmp_path: Path) -> None:
+    env = _app_env(tmp_path, QT_QPA_PLATFORM="offscreen", FIRESIDE_BENCH_EXIT_AFTER_PAINT="1")
+    result = run([FIRESIDE], env=env, timeout=WINDOW_TIMEOUT_S)
+    assert _painted_rows(result.stdout) > 0
+
+
+def test_window_shows_the_inbox_on_an_x_server(installed: Release, tmp_path: Path) -> None:
+    """Qt's xcb plugin and the libraries the package depends on, on a real X server."""
+    assert shutil.which("xvfb-run"), "xvfb-run missing: apt-get install xvfb xauth"
+    env = _app_env(tmp_path, FIRESIDE_BENCH_EXIT_AFTER_PAINT="1")
+    result = run(["xvfb-run", "--auto-servernum", FIRESIDE], env=env, timeout=WINDOW_TIMEOUT_S)
+    assert _painted_rows(result.stdout) > 0
+
+
+def test_purge_leaves_nothing(installed: Release) -> None:
+    files = [
+        Path(line)
+        for line in run(["dpkg-query", "-L", "fireside"]).stdout.splitlines()
+        if line.startswith("/usr/") and not Path(line).is_dir()
+    ]
+    assert files, "dpkg lists no files for fireside"
+    run(["apt-get", "purge", "-y", "fireside"], timeout=APT_TIMEOUT_S)
+    assert run(["dpkg-query", "-L", "fireside"], check=False).returncode != 0
+    assert not Path("/usr/lib/fireside").exists()
+    assert [f for f in files if f.exists() or f.is_symlink()] == []
