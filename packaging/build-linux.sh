@@ -52,13 +52,19 @@ EOF
 fi
 
 missing=()
-for tool in git:git gpg:gpg gpgv:gpgv lintian:lintian debsigs:debsigs \
+for tool in git:git gpg:gpg lintian:lintian debsigs:debsigs \
     apt-ftparchive:apt-utils rsvg-convert:librsvg2-bin patchelf:patchelf help2man:help2man \
     appstreamcli:appstream desktop-file-validate:desktop-file-utils strip:binutils; do
     command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
 done
+# The runtime libraries the .deb depends on, here too: PyInstaller copies those the bundle
+# links to, so every build machine must have them for every build to hold the same files.
+for package in $(sed -n 's/^Depends: //p' "$here/control" | tr ',' '\n' | awk '{print $1}'); do
+    dpkg-query -W -f '${Status}\n' "$package" 2>/dev/null | grep -q ' installed$' ||
+        missing+=("$package")
+done
 if ((${#missing[@]})); then
-    echo "build-linux.sh: missing tools; run: apt-get install ${missing[*]}" >&2
+    echo "build-linux.sh: missing packages; run: apt-get install ${missing[*]}" >&2
     exit 2
 fi
 

@@ -42,6 +42,15 @@ SOURCES_FILE = Path("/etc/apt/sources.list.d/fireside-smoke-test.sources")
 FIRESIDE = Path("/usr/bin/fireside")
 PAINTED = "fireside-bench: inbox painted rows="
 WINDOW_TIMEOUT_S = 60
+#: What the checks below run, beyond the build's own tools, and the Debian package of each.
+TEST_TOOLS = {
+    "gpgv": "gpgv",
+    "debsig-verify": "debsig-verify",
+    "ar": "binutils",
+    "xvfb-run": "xvfb xauth",
+    "dbus-run-session": "dbus",
+    "gnome-keyring-daemon": "gnome-keyring",
+}
 
 
 def _require_root_and_apt() -> None:
@@ -61,6 +70,8 @@ def _require_root_and_apt() -> None:
 def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
     """A release built from this checkout with a throwaway key, in a temporary folder."""
     _require_root_and_apt()
+    missing = sorted({package for tool, package in TEST_TOOLS.items() if not shutil.which(tool)})
+    assert not missing, f"the smoke test needs: apt-get install {' '.join(missing)}"
     where = tmp_path_factory.mktemp("release")
     log = where / "build.log"
     with log.open("w", encoding="utf-8") as output:
@@ -242,8 +253,6 @@ def test_doctor_finds_no_problem(installed: Release, tmp_path: Path) -> None:
 def test_keyring_finds_the_secret_service(installed: Release, tmp_path: Path) -> None:
     """The bundle carries keyring's backends (found through entry points) and what the
     Secret Service one needs (secretstorage, jeepney, cryptography)."""
-    for tool in ("dbus-run-session", "gnome-keyring-daemon"):
-        assert shutil.which(tool), f"{tool} missing: apt-get install dbus gnome-keyring"
     script = (
         "printf '' | gnome-keyring-daemon --unlock --components=secrets >/dev/null"
         f" && exec {FIRESIDE} doctor --json"
@@ -272,7 +281,6 @@ def test_window_shows_the_inbox_offscreen(installed: Release, tmp_path: Path) ->
 
 def test_window_shows_the_inbox_on_an_x_server(installed: Release, tmp_path: Path) -> None:
     """Qt's xcb plugin and the libraries the package depends on, on a real X server."""
-    assert shutil.which("xvfb-run"), "xvfb-run missing: apt-get install xvfb xauth"
     env = _app_env(tmp_path, FIRESIDE_BENCH_EXIT_AFTER_PAINT="1")
     result = run(["xvfb-run", "--auto-servernum", FIRESIDE], env=env, timeout=WINDOW_TIMEOUT_S)
     assert _painted_rows(result.stdout) > 0
