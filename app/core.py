@@ -156,9 +156,9 @@ class Core:
         """Every account's state and why, then policy's accounts still to sign in to."""
         return await self._accounts.statuses()
 
-    def network_kinds(self) -> list[NetworkKind]:
+    async def network_kinds(self) -> list[NetworkKind]:
         """The networks the user may add an account on (known here and allowed)."""
-        return self._accounts.kinds()
+        return await self._accounts.kinds()
 
     async def keyring_problem(self) -> str | None:
         """None when the OS keyring can keep secrets, else what to do about it."""
@@ -186,10 +186,14 @@ class Core:
         username: str,
         password: str,
         extra: dict[str, str] | None = None,
+        *,
+        name: str = "",
     ) -> AccountStatus:
         """Sign in, keep the secret in the keyring, add the account and start syncing it;
         ``SignInFailed`` (with its Diagnosis) when signing in fails."""
-        return await self._accounts.add(network, base_url, username, password, extra or {})
+        return await self._accounts.add(
+            network, base_url, username, password, extra or {}, name=name
+        )
 
     async def reauthenticate(self, account_id: str, password: str) -> AccountStatus:
         return await self._accounts.reauthenticate(account_id, password)

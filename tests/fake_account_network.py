@@ -15,7 +15,11 @@ these users (user name, password):
 Its API lives under ``/fake``; at any other path (``server.url + "/elsewhere"``) the
 address answers, but not as FakeNet (404, read as WrongService). ``https_url`` is the same
 server behind TLS with a self-signed certificate, which the OS trust store refuses; a
-closed port (``closed_url``) is unreachable. The connector pulls one post with two
+closed port (``closed_url``) is unreachable. ``hold()`` keeps every answer back until it is
+released, so a test can look at work in progress.
+
+``install_policy(monkeypatch, Key=value, ...)`` makes the next ``Core.open`` load that
+managed policy (each value from ``POLICY_FILE``). The connector pulls one post with two
 comments by two people, so an added account has local data to remove.
 """
 
@@ -44,12 +48,15 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from app import policy as managed_policy
 from app.domain import Account, Capabilities, CommentPage, Person, RemoteComment, RemotePost
 from app.errors import BadResponse, NotFound, WrongService
 from app.networks import registry
 from app.networks.http import HttpTransport
 from app.networks.registry import ExtraField, NetworkKind, SignIn
+from app.policy import Policy, PolicyValue
 
+POLICY_FILE = "/etc/fireside/policy.json"
 PASSWORD = "fake-PASSWORD-typed-7d1c"
 TOKEN = "fake-TOKEN-from-signin-4b9e"
 SECOND_TOKEN = "fake-TOKEN-second-signin-81aa"
@@ -74,6 +81,8 @@ class FakeServer:
         self.tokens = {TOKEN}
         self.next_token = TOKEN
         self.requests: list[str] = []
+        #: While set, every request waits for it to be set (to look at a test in progress).
+        self.held: threading.Event | None = None
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._https = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         context, self.certificate_pem = _self_signed()
@@ -95,11 +104,18 @@ class FakeServer:
     def https_url(self) -> str:
         return f"https://127.0.0.1:{self._https.server_address[1]}"
 
+    def hold(self) -> threading.Event:
+        """Hold every answer until the returned event is set."""
+        self.held = threading.Event()
+        return self.held
+
     def start(self) -> None:
         for thread in self._threads:
             thread.start()
 
     def stop(self) -> None:
+        if self.held is not None:
+            self.held.set()
         for server in self.servers:
             server.shutdown()
             server.server_close()
@@ -114,6 +130,8 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             server.requests.append(self.path)
+            if server.held is not None:
+                server.held.wait(10)
             if not self.path.startswith("/fake/"):
                 return self._send(404, {"error": "no such page"})
             auth = self.headers.get("Authorization", "")
@@ -303,3 +321,9 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNet]:
         yield FakeNet(server, KIND)
     finally:
         server.stop()
+
+
+def install_policy(monkeypatch: pytest.MonkeyPatch, **values: object) -> Policy:
+    policy = Policy({k: PolicyValue(v, f"{POLICY_FILE}: {k}") for k, v in values.items()})
+    monkeypatch.setattr(managed_policy, "load", lambda: policy)
+    return policy

@@ -13,23 +13,28 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from fake_account_network import PASSWORD, SECOND_TOKEN, TOKEN, FakeConnector, FakeNet, registered
+from fake_account_network import (
+    PASSWORD,
+    POLICY_FILE,
+    SECOND_TOKEN,
+    TOKEN,
+    FakeConnector,
+    FakeNet,
+    install_policy,
+    registered,
+)
 from keyring.backends import fail
 
 from app import events as ev
-from app import policy as managed_policy
 from app import secrets
 from app import settings as user_settings
 from app.accounts import Problem, SignInFailed, State
 from app.core import Core
 from app.domain import Account, CommentPage, OutboxState, Person
 from app.errors import UserError
-from app.policy import Policy, PolicyValue
 from app.store import accounts as accounts_repo
 from app.store import comments as comments_repo
 from app.store import drafts
-
-POLICY_FILE = "/etc/fireside/policy.json"
 
 
 @pytest.fixture
@@ -41,13 +46,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNet]:
 @pytest.fixture
 def use_policy(monkeypatch: pytest.MonkeyPatch):
     """``use_policy(Key=value, ...)``: the managed policy the next Core.open loads."""
-
-    def install(**values: object) -> Policy:
-        policy = Policy({k: PolicyValue(v, f"{POLICY_FILE}: {k}") for k, v in values.items()})
-        monkeypatch.setattr(managed_policy, "load", lambda: policy)
-        return policy
-
-    return install
+    return lambda **values: install_policy(monkeypatch, **values)
 
 
 @asynccontextmanager
@@ -154,10 +153,10 @@ async def test_policy_decides_which_networks_are_offered_and_tested(
     tmp_path, fake, memory_keyring, use_policy
 ) -> None:
     async with opened(tmp_path / "data") as core:
-        assert [k.id for k in core.network_kinds()] == ["fake"]
+        assert [k.id for k in await core.network_kinds()] == ["fake"]
     use_policy(BlockedNetworks=["fake"])
     async with opened(tmp_path / "data") as core:
-        assert core.network_kinds() == []
+        assert await core.network_kinds() == []
         found = await core.test_connection("fake", fake.url, "jane", PASSWORD)
         with pytest.raises(SignInFailed) as refused:
             await core.add_account("fake", fake.url, "jane", PASSWORD)

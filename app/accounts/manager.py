@@ -45,8 +45,8 @@ from app.accounts.status import (
 from app.domain import Account
 from app.errors import FiresideError, SecretStoreError, UserError
 from app.events import Events
-from app.networks.base import Network
 from app.networks import registry
+from app.networks.base import Network
 from app.networks.registry import NetworkKind, SignIn
 from app.policy import Policy, PresetAccount
 from app.store import accounts as accounts_repo
@@ -159,8 +159,12 @@ class AccountManager:
         self._connections.pop(account.id, None)
 
     # --- what the dialog shows --------------------------------------------------------
-    def kinds(self) -> list[NetworkKind]:
-        """The networks the user may add accounts on: known to this Fireside and allowed."""
+    async def kinds(self) -> list[NetworkKind]:
+        """The networks the user may add accounts on: known to this Fireside and allowed.
+        (Their modules are imported on first use, off the event loop.)"""
+        return await asyncio.to_thread(self._kinds)
+
+    def _kinds(self) -> list[NetworkKind]:
         offered = []
         for network in registry.KINDS:
             if self._not_usable(network) is None:
@@ -278,9 +282,17 @@ class AccountManager:
 
     # --- adding and signing in again ---------------------------------------------------
     async def add(
-        self, network: str, base_url: str, username: str, password: str, extra: dict[str, str]
+        self,
+        network: str,
+        base_url: str,
+        username: str,
+        password: str,
+        extra: dict[str, str],
+        *,
+        name: str = "",
     ) -> AccountStatus:
-        """Sign in and keep the account; SignInFailed (with its Diagnosis) when that fails."""
+        """Sign in and keep the account; SignInFailed (with its Diagnosis) when that fails.
+        ``name`` is what Fireside calls it (default: policy's name for it, else the host)."""
         net_kind, base_url, extra = self._form(network, base_url, extra)
         await self._refuse_duplicate(network, base_url, username)
         await self._require_keyring()
@@ -289,7 +301,7 @@ class AccountManager:
         account = Account(
             f"{network}-{uuid.uuid4().hex[:12]}",
             network,
-            (preset.name if preset else "") or host_of(base_url),
+            name.strip() or (preset.name if preset else "") or host_of(base_url),
             base_url,
             signed.username or username.strip(),
             settings={**extra, **signed.settings},

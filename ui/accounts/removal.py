@@ -1,0 +1,56 @@
+"""The confirmation before an account is removed: it says exactly what is deleted from this
+computer (comments, posts, people, unsent outbox items, the saved password) and that
+nothing is deleted on the network. Cancel is the default; Remove must be chosen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+
+from app.accounts import RemovalPreview
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def what_goes(preview: RemovalPreview) -> str:
+    """The informative text of the confirmation."""
+    lines = [
+        "This deletes from this computer: "
+        f"{_count(preview.comments, 'comment')}, {_count(preview.posts, 'post')}, "
+        f"{_count(preview.people, 'person', 'people')} and where the sync had got to."
+    ]
+    if preview.unsent:
+        lines.append(
+            f"{_count(preview.unsent, 'outbox item')} not sent yet will be cancelled and "
+            "never go out."
+        )
+    if preview.has_secret:
+        lines.append("Its saved password is removed from the system keyring.")
+    lines.append(
+        f"Nothing is deleted on {preview.network_name}. Drafts stay; they just no longer "
+        "go to this account."
+    )
+    return "\n\n".join(lines)
+
+
+def confirm_removal(
+    parent: QWidget, preview: RemovalPreview
+) -> tuple[QMessageBox, QAbstractButton]:
+    """A message box (not shown yet) asking to remove the account, and its Remove button.
+    Cancel is the default and Escape's answer."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Remove account",
+        f"Remove {preview.name} ({preview.network_name})?",
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    box.setInformativeText(what_goes(preview))
+    remove = box.addButton("&Remove account", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return box, remove
