@@ -30,6 +30,11 @@ its token in its own state dir, by design (it plays the remote network's server,
 token must survive restarts). That token is the stand-in network's, not an account
 secret, and is not covered here, although its default state dir is ``<data dir>/sandbox``.
 
+``test_the_accounts_dialog_path_leaves_no_secret_behind`` adds a real account the way the
+Accounts dialog does (a FakeNet site on loopback, ``tests/fake_account_network.py``): the
+passwords typed and the tokens its sign-ins return appear in no file, log record, output or
+message, and sit in the keyring only while the account exists.
+
 ``test_verbose_sync_redacts_credentials_in_logs`` makes the logs hold credentials the
 way a debugging session would: every request's URL carries ``access_token=…`` (so
 httpx's own "HTTP Request" lines and the sandbox's request lines include it) and a hook
@@ -54,13 +59,15 @@ from typing import IO
 import httpx
 import pytest
 from crash_child import PATIENCE_S, PLANTED_KEYRING_SECRET, Child, child_env
+from fake_account_network import PASSWORD, SECOND_TOKEN, TOKEN, registered
 
 from app import cli, core
+from app.accounts import SignInFailed
 from app.config import database_path
 from app.core import Core
-from app.logs import LOG_FILE, REDACTED
+from app.logs import LOG_FILE, REDACTED, to_file
 from app.sandbox import SandboxServer
-from app.secrets import set_secret
+from app.secrets import SERVICE, set_secret
 
 pytestmark = pytest.mark.skipif(
     sys.platform not in ("linux", "darwin"),
@@ -303,3 +310,54 @@ def _client_that_logs_credentials() -> httpx.AsyncClient:
 
     client.event_hooks = {"request": [token_in_url_and_headers_in_log], "response": []}
     return client
+
+
+async def test_the_accounts_dialog_path_leaves_no_secret_behind(
+    tmp_path: Path, memory_keyring, monkeypatch, caplog, capsys
+) -> None:
+    """The core calls the Accounts dialog makes, in its order: a test with a mistyped
+    password (which the server echoes back), a test that works, add, sync, a check, sign in
+    again with a new token, sync, remove. With the log verbose (and every raw record kept by
+    caplog, which redacts nothing), the typed passwords and both tokens must be in no file
+    of the data dir, no log line, nothing printed, and no message the dialog shows; while
+    the account exists its token is in the keyring, and only there."""
+    caplog.set_level(logging.DEBUG)
+    mistyped = "mistyped-password-5ae1c0"
+    planted = (PASSWORD, mistyped, TOKEN, SECOND_TOKEN)
+    data_dir = tmp_path / "data"
+    shown: list[str] = []
+    with registered(monkeypatch) as fake, to_file(data_dir, verbose=True):
+        opened = await Core.open(data_dir, start_sandbox=False)
+        try:
+            for password in (mistyped, PASSWORD):
+                found = await opened.test_connection("fake", fake.url, "jane", password, {})
+                shown += [found.summary, found.advice, found.detail]
+            with pytest.raises(SignInFailed) as refused:
+                await opened.add_account("fake", fake.url, "jane", mistyped, {})
+            shown.append(str(refused.value))
+            added = await opened.add_account("fake", fake.url, "jane", PASSWORD, {"room": "#a"})
+            assert memory_keyring.entries == {(SERVICE, added.account_id): TOKEN}
+            await opened.engine.sync_all()
+            shown.append((await opened.check_account(added.account_id)).summary)
+            fake.server.next_token = SECOND_TOKEN
+            await opened.reauthenticate(added.account_id, PASSWORD)
+            await opened.engine.sync_all()
+            shown += [s.reason for s in await opened.account_statuses()]
+            shown.append(await opened.remove_account(added.account_id))
+        finally:
+            await opened.close()
+    out, err = capsys.readouterr()
+    assert "HTTP Request: GET" in caplog.text  # the verbose log really was written
+    evidence = Evidence()
+    evidence.add_files("data dir", data_dir)
+    evidence.add("raw log records", caplog.text)
+    evidence.add("stdout", out)
+    evidence.add("stderr", err)
+    evidence.add("what the dialog shows", "\n".join(shown))
+    assert [
+        f"{secret!r} in {where}"
+        for where, blob in evidence.blobs.items()
+        for secret in planted
+        if secret.encode() in blob
+    ] == []
+    assert memory_keyring.entries == {}
