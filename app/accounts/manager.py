@@ -77,7 +77,7 @@ class AccountManager:
         self._engine = engine
         self._events = events
         self._networks = networks
-        self.policy = policy
+        self._policy = policy
         #: Makes the HTTP client of one sign-in or connector (proxy and CAs from policy).
         self._client_factory = client
         self._connections: dict[str, Connection] = {}
@@ -90,12 +90,12 @@ class AccountManager:
                 await self._connect_stored(account)
 
     def _sandbox_off(self) -> Connection:
-        if not self.policy.sandbox_enabled:
+        if not self._policy.sandbox_enabled:
             return Connection(
                 False,
                 State.BLOCKED,
                 "Your organisation turned the built-in sandbox off. "
-                + (self.policy.locked("SandboxEnabled") or ""),
+                + (self._policy.locked("SandboxEnabled") or ""),
             )
         return Connection(
             False,
@@ -125,7 +125,7 @@ class AccountManager:
 
     def _not_usable(self, network: str) -> Connection | None:
         """Why accounts on this network cannot be connected at all, or None."""
-        if not self.policy.allows(network):
+        if not self._policy.allows(network):
             return Connection(False, State.BLOCKED, self._blocked_reason(network))
         try:
             registry.kind(network)
@@ -184,12 +184,12 @@ class AccountManager:
                 network_name=self._network_name(account.network),
                 connection=self._connection(account),
                 refused=self._engine.refused(account.id),
-                preset=preset_for(self.policy, account.network, account.base_url),
+                preset=preset_for(self._policy, account.network, account.base_url),
                 extra=self._extra_of(account),
             )
             for account in accounts
         ]
-        for preset in self.policy.preset_accounts:
+        for preset in self._policy.preset_accounts:
             if not any(
                 a.network == preset.network and same_address(a.base_url, preset.base_url)
                 for a in accounts
@@ -229,7 +229,7 @@ class AccountManager:
             return network
 
     def _blocked_reason(self, network: str) -> str:
-        source = self.policy.locked("AllowedNetworks") or self.policy.locked("BlockedNetworks")
+        source = self._policy.locked("AllowedNetworks") or self._policy.locked("BlockedNetworks")
         return f"Your organisation does not allow {self._network_name(network)} accounts. " + (
             source or ""
         )
@@ -297,7 +297,7 @@ class AccountManager:
         await self._refuse_duplicate(network, base_url, username)
         await self._require_keyring()
         signed = await self._sign_in(net_kind, base_url, username, password, extra)
-        preset = preset_for(self.policy, network, base_url)
+        preset = preset_for(self._policy, network, base_url)
         account = Account(
             f"{network}-{uuid.uuid4().hex[:12]}",
             network,

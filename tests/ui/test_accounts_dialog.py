@@ -394,3 +394,22 @@ def test_the_table_model_is_a_well_behaved_model(qtmodeltester, qapp) -> None:
     assert model.row_of(None, "https://e.example") == 1
     assert model.index(1, SYNC_COLUMN).data() == ""
     assert model.index(0, SYNC_COLUMN).data() == "Never"
+
+
+def test_the_window_opens_the_dialog_with_ctrl_shift_a(qtbot, window, synced_core) -> None:
+    qtbot.keyClick(
+        window.inbox.list,
+        Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: window.findChild(AccountsDialog) is not None)
+    dialog = window.findChild(AccountsDialog)
+    qtbot.waitUntil(lambda: dialog.loaded)
+    status = dialog.selected()
+    assert status is not None and status.account_id == "sandbox"
+    assert status.state is State.CONNECTED
+    assert "<b>Sandbox</b> · Connected" in dialog.details.text()
+    assert not dialog.sign_in_button.isEnabled(), "the sandbox signs in by itself"
+    qtbot.waitUntil(dialog.table.hasFocus)
+    press(qtbot, Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.findChild(AccountsDialog) is None)

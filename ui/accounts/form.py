@@ -200,6 +200,8 @@ class AccountForm(QDialog):
         ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+        self.outcome.hide()  # it was about the other network
+        QTimer.singleShot(0, self._fit)
 
     def _prefill(self) -> None:
         status = self._status
