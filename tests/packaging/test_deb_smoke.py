@@ -39,6 +39,7 @@ pytestmark = pytest.mark.packaging
 REPO = Path(__file__).resolve().parents[2]
 BUILD_TIMEOUT_S = 900
 SOURCES_FILE = Path("/etc/apt/sources.list.d/fireside-smoke-test.sources")
+APT_LISTS = Path("/var/lib/apt/lists")
 FIRESIDE = Path("/usr/bin/fireside")
 PAINTED = "fireside-bench: inbox painted rows="
 WINDOW_TIMEOUT_S = 60
@@ -120,6 +121,9 @@ def installed(release: Release, tmp_path_factory: pytest.TempPathFactory) -> Ite
     finally:
         _purge()
         SOURCES_FILE.unlink(missing_ok=True)
+        # the lists apt kept for the repository ("/" becomes "_" in their names)
+        for stale in APT_LISTS.glob(str(release.apt).replace("/", "_") + "_*"):
+            stale.unlink()
 
 
 def _gpgv(release: Release, *arguments: str | Path, check: bool = True):
