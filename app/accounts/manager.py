@@ -315,6 +315,9 @@ class AccountManager:
         if account.network == SANDBOX:
             raise UserError("The built-in sandbox signs in by itself; there is nothing to do.")
         net_kind, _, extra = self._form(account.network, account.base_url, self._extra_of(account))
+        # Signing in again also hands over what the account kept (Matrix: its device id, so
+        # the outbox's transaction ids stay valid on the same device).
+        extra = {**{k: str(v) for k, v in account.settings.items()}, **extra}
         await self._require_keyring()
         signed = await self._sign_in(net_kind, account.base_url, account.username, password, extra)
         updated = replace(

@@ -51,7 +51,8 @@ class NetworkKind:
     password_label: str  # "Application password"
     help: str  # one sentence: where the user gets these credentials
     #: sign_in(client, base_url, username, password, extra) -> SignIn; raises app.errors
-    #: (OfflineError, TlsError, WrongService, AuthError, PermissionDenied...).
+    #: (OfflineError, TlsError, WrongService, AuthError, PermissionDenied...). ``extra``
+    #: holds the form's extra fields and, when signing in again, the account's settings.
     sign_in: Callable[[httpx.AsyncClient, str, str, str, dict], Awaitable[SignIn]]
     #: build(account, secret, client) -> the connector
     build: Callable[[Account, str, httpx.AsyncClient], Network]

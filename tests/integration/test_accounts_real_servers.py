@@ -73,6 +73,11 @@ async def test_a_wordpress_account_from_test_to_removal(
 
 
 @pytest.mark.integration
+async def device_of(core: Core, account_id: str) -> str:
+    [account] = [a for a in await core.accounts() if a.id == account_id]
+    return account.settings["device_id"]
+
+
 @pytest.mark.matrix
 async def test_a_matrix_account_from_test_to_removal(
     tmp_path, matrix_world, wordpress, memory_keyring
@@ -94,6 +99,9 @@ async def test_a_matrix_account_from_test_to_removal(
         [report] = await core.engine.sync_all()
         token = secrets.get_secret(added.account_id)
         leaks = [*files_holding(tmp_path / "data", PASSWORD), *files_holding(tmp_path, token)]
+        device = await device_of(core, added.account_id)
+        await core.reauthenticate(added.account_id, PASSWORD)
+        device_after = await device_of(core, added.account_id)
         removed = await core.remove_account(added.account_id)
     finally:
         await core.close()
@@ -107,5 +115,7 @@ async def test_a_matrix_account_from_test_to_removal(
     assert report.error is None, report
     assert token and token != PASSWORD, "the keyring keeps the access token, not the password"
     assert leaks == []
+    # Signing in again keeps the device, so queued transaction ids stay deduplicated.
+    assert device_after == device
     assert removed.startswith(f"Removed {added.name}:")
     assert memory_keyring.entries == {}
