@@ -63,8 +63,7 @@ class Page:
 
 
 class Api:
-    """The REST API of one site, for one user (``username``/``password`` may be empty for
-    an anonymous probe)."""
+    """The REST API of one site, signed in as one user (every request, the probe too)."""
 
     def __init__(
         self,
