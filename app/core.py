@@ -29,7 +29,7 @@ from app.domain import (
 )
 from app.errors import UserError
 from app.networks.base import Network
-from app.networks.connection import make_client
+from app.networks.connection import ConnectionSettings, make_client
 from app.networks.registry import NetworkKind, build_network
 from app.sandbox.server import SandboxServer
 from app.store import Store, comments, drafts, outbox, search, triage
@@ -77,6 +77,8 @@ class Core:
         sandbox: SandboxServer | None = None,
         *,
         account_manager: AccountManager | None = None,
+        policy: managed_policy.Policy = managed_policy.NO_POLICY,
+        settings: user_settings.Effective | None = None,
     ) -> None:
         self.store = store
         self.networks = networks
@@ -87,6 +89,9 @@ class Core:
             store, engine, events, networks, policy=managed_policy.NO_POLICY, client=make_client
         )
         self._questions = QuestionMatcher()
+        #: The managed policy and the settings in force when the core opened.
+        self.policy = policy
+        self.settings = settings
 
     @classmethod
     async def open(
@@ -108,8 +113,10 @@ class Core:
         token that lives only in memory.
         """
         policy = await asyncio.to_thread(managed_policy.load)
-        # Proxy and CAs: the user's settings file under policy (read once: Settings says so).
-        connection = (await asyncio.to_thread(user_settings.effective, policy)).connection
+        # Proxy, CAs, sync interval: the user's settings under policy (read once at start;
+        # the Settings dialog says changes apply after a restart).
+        in_use = await asyncio.to_thread(user_settings.effective, policy)
+        connection = in_use.connection
         use_sandbox = start_sandbox and policy.sandbox_enabled
         store, sandbox = await asyncio.to_thread(
             _open_store_and_sandbox, data_dir, use_sandbox and sandbox_url is None
@@ -122,7 +129,9 @@ class Core:
                 sandbox_url, sandbox_token = sandbox.url, sandbox.token
             account = Account(SANDBOX_ACCOUNT_ID, "sandbox", "Sandbox", sandbox_url or "")
             await store.run(_ensure_sandbox_account, account)
-            networks[account.id] = build_network(account, sandbox_token or "", make_client())
+            # The sandbox is on this machine: never through a proxy.
+            loopback = make_client(ConnectionSettings(proxy="none"))
+            networks[account.id] = build_network(account, sandbox_token or "", loopback)
             accounts = await store.run(accounts_repo.list_accounts)
         elif sandbox is not None:
             await asyncio.to_thread(sandbox.stop)
@@ -137,7 +146,16 @@ class Core:
             client=lambda: make_client(connection),
         )
         await manager.connect_stored(accounts)
-        return cls(store, networks, engine, events, sandbox, account_manager=manager)
+        return cls(
+            store,
+            networks,
+            engine,
+            events,
+            sandbox,
+            account_manager=manager,
+            policy=policy,
+            settings=in_use,
+        )
 
     async def close(self) -> None:
         self.engine.stop()

@@ -113,3 +113,23 @@ async def test_sync_publishes_a_scheduled_draft_that_fell_due(core, sandbox_serv
         if r["method"] == "POST" and r["path"] == "/api/v1/posts" and r["committed"]
     ]
     assert [r["body"]["title"] for r in published] == ["Due now"]
+
+
+async def test_the_built_in_sandbox_is_reached_directly_even_behind_a_proxy(
+    tmp_path, sandbox_server, monkeypatch
+):
+    """A corporate proxy in the environment must not stand between Fireside and its own
+    loopback sandbox (port 9 is "discard": a proxy there would fail every request)."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    opened = await Core.open(
+        tmp_path / "data", sandbox_url=sandbox_server.url, sandbox_token=sandbox_server.token
+    )
+    try:
+        reports = await opened.engine.sync_all()
+    finally:
+        await opened.close()
+    assert [r.error for r in reports] == [None]
+    assert reports[0].fetched > 0

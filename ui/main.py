@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from app.core import Core
 from app.errors import FiresideError
 from app.instance import Instance, claim_for_window
+from app.settings import DEFAULT_SYNC_MINUTES
 from ui import bench_hook, theme
 from ui.bridge import CoreBridge
 from ui.main_window import MainWindow
@@ -34,7 +35,6 @@ from ui.operations import run
 
 log = logging.getLogger(__name__)
 
-SYNC_INTERVAL_S = 120
 SNOOZE_CHECK_MS = 60_000
 SWITCHED = "Fireside is already running; switched to it."
 
@@ -133,7 +133,12 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
     bench_hook.install(window.inbox.list)
     window.show()
     accept_hand_overs(owner, window)
-    sync = asyncio.ensure_future(core.engine.run(SYNC_INTERVAL_S))
+    sync = asyncio.ensure_future(core.engine.run(_sync_interval_s(core)))
+    if core.policy.errors or (core.settings and core.settings.problems):
+        window.status.say(
+            "Some of your organisation's or your own settings could not be applied; "
+            "see Settings (Ctrl+,)."
+        )
     try:
         await closed
     finally:
@@ -153,3 +158,10 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
         window.deleteLater()
         bridge.deleteLater()
     return 0
+
+
+def _sync_interval_s(core: Core) -> float:
+    """Seconds between background syncs: the setting in force (policy, user, default)."""
+    if core.settings is None:  # a core built without open(), as in some tests
+        return DEFAULT_SYNC_MINUTES * 60
+    return core.settings.sync_interval_minutes.value * 60
