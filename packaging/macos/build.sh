@@ -82,6 +82,12 @@ mkdir -p "$out" "$work"
 plist="$app/Contents/Info.plist"
 [[ $(/usr/libexec/PlistBuddy -c 'Print :CFBundleIdentifier' "$plist") == "$bundle_id" ]] ||
     die "the bundle identifier in $plist is not $bundle_id (set bundle_identifier in the spec)"
+# The spec renders the icon (macos/make_icns.py) and asks for Retina drawing: check both, as
+# neither failing would stop the app from starting, only make it look wrong.
+[[ -s $app/Contents/Resources/$(/usr/libexec/PlistBuddy -c 'Print :CFBundleIconFile' "$plist") ]] ||
+    die "$app has no icon file (CFBundleIconFile)"
+[[ $(/usr/libexec/PlistBuddy -c 'Print :NSHighResolutionCapable' "$plist") == true ]] ||
+    die "NSHighResolutionCapable is not true in $plist"
 for key in CFBundleShortVersionString CFBundleVersion; do
     /usr/libexec/PlistBuddy -c "Set :$key $version" "$plist" 2>/dev/null ||
         /usr/libexec/PlistBuddy -c "Add :$key string $version" "$plist"

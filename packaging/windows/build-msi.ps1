@@ -29,7 +29,9 @@ if ($Version -notmatch '^\d{1,3}\.\d{1,3}\.\d{1,5}$') {
 }
 $here = $PSScriptRoot
 $Payload = (Resolve-Path $Payload).Path
-if (-not (Test-Path (Join-Path $Payload 'fireside.exe'))) { throw "$Payload\fireside.exe is missing" }
+foreach ($exe in 'fireside.exe', 'fireside-gui.exe') {  # the CLI and the shortcut's windowed twin
+    if (-not (Test-Path (Join-Path $Payload $exe))) { throw "$Payload\$exe is missing" }
+}
 $candle = if ($WixBin) { Join-Path $WixBin 'candle.exe' } else { 'candle.exe' }
 $light = if ($WixBin) { Join-Path $WixBin 'light.exe' } else { 'light.exe' }
 

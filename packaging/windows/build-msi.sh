@@ -26,7 +26,9 @@ while (($#)); do
     esac
 done
 [[ -n $payload ]] || die "--payload DIR is required (the PyInstaller onedir bundle)"
-[[ -f $payload/fireside.exe ]] || die "$payload/fireside.exe is missing"
+for exe in fireside.exe fireside-gui.exe; do  # the CLI and the shortcut's windowed twin
+    [[ -f $payload/$exe ]] || die "$payload/$exe is missing"
+done
 for tool in wixl msibuild msiinfo; do
     command -v "$tool" >/dev/null || die "$tool not found: apt-get install wixl msitools"
 done

@@ -3,11 +3,13 @@
     python harvest.py PAYLOAD_DIR OUTPUT.wxs
 
 Writes one component per file under the INSTALLDIR directory, all in the component group
-FiresideFiles; the bundle's fireside.exe gets the file id FiresideExe, which the Start-menu
-shortcut targets. Each component's GUID is derived from the file's path in the bundle, so a
-path keeps its GUID from release to release and a new path gets a new one: the component
-rules that upgrades and repairs depend on. Ids are hashes of the path, valid MSI identifiers
-whatever the file is called. Sources are written as $(var.PayloadDir)/relative/path.
+FiresideFiles. The bundle's two executables get fixed file ids: fireside.exe (console, the
+CLI) FiresideExe, fireside-gui.exe (windowed, the same program without a console window)
+FiresideGuiExe, which the Start-menu shortcut targets. Each component's GUID is derived
+from the file's path in the bundle, so a path keeps its GUID from release to release and a
+new path gets a new one: the component rules that upgrades and repairs depend on. Ids are
+hashes of the path, valid MSI identifiers whatever the file is called. Sources are written
+as $(var.PayloadDir)/relative/path.
 
 The release build on Windows (build-msi.ps1, WiX Toolset) and the verification build on
 Linux (build-msi.sh, wixl) both use this script, so both install the same components.
@@ -25,7 +27,8 @@ from pathlib import Path
 WIX_NS = "http://schemas.microsoft.com/wix/2006/wi"
 #: Namespace of the component GUIDs; never change it, or every component changes identity.
 GUID_NAMESPACE = uuid.UUID("B3C4F9D4-7C24-4109-8F8A-6A45C63A858A")
-MAIN_EXE = "fireside.exe"
+#: Executables that fireside.wxs refers to by file id; a bundle without one is refused.
+EXECUTABLES = {"fireside.exe": "FiresideExe", "fireside-gui.exe": "FiresideGuiExe"}
 
 
 def _id(prefix: str, rel: str) -> str:
@@ -36,8 +39,9 @@ def harvest(payload: Path) -> ET.ElementTree:
     """The fragment for every file under ``payload``; SystemExit on what an MSI cannot hold."""
     files = sorted(p for p in payload.rglob("*") if p.is_file() or p.is_symlink())
     rels = [p.relative_to(payload).as_posix() for p in files]
-    if MAIN_EXE not in rels:
-        raise SystemExit(f"harvest.py: {payload} has no {MAIN_EXE}: not a Fireside bundle")
+    missing = [exe for exe in EXECUTABLES if exe not in rels]
+    if missing:
+        raise SystemExit(f"harvest.py: {payload} lacks {', '.join(missing)}: not a Fireside bundle")
     links = [rel for rel, p in zip(rels, files, strict=True) if p.is_symlink()]
     if links:
         raise SystemExit(f"harvest.py: an MSI cannot hold symbolic links: {links[:3]}")
@@ -70,7 +74,7 @@ def harvest(payload: Path) -> ET.ElementTree:
         ET.SubElement(
             component,
             f"{{{WIX_NS}}}File",
-            Id="FiresideExe" if rel == MAIN_EXE else _id("f", rel),
+            Id=EXECUTABLES.get(rel) or _id("f", rel),
             Name=name,
             Source=f"$(var.PayloadDir)/{rel}",
             KeyPath="yes",

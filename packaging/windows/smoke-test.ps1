@@ -2,8 +2,9 @@
 # Wine on Linux only approximates: the per-user default (ALLUSERS=2 MSIINSTALLPERUSER=1, into
 # %LOCALAPPDATA%\Programs, policy under HKCU), a per-machine install (ALLUSERS=1, Program
 # Files, HKLM), the policy values with their types (ACCOUNTS's JSON through msiexec's own
-# quoting), the Start-menu shortcut, the Apps & features entry, the frozen fireside.exe
-# itself, and a silent uninstall that leaves nothing behind. Run it elevated (a hosted
+# quoting), the Start-menu shortcut (it must start the windowed fireside-gui.exe, so no
+# console window opens), the Apps & features entry, the frozen fireside.exe itself, and a
+# silent uninstall that leaves nothing behind. Run it elevated (a hosted
 # runner is) on a machine without Fireside.
 #
 #   pwsh packaging/windows/smoke-test.ps1 -Msi build\windows\Fireside-1.2.3-x64.msi
@@ -65,6 +66,15 @@ function Get-Policy([string] $Hive) {
     return $values
 }
 
+# The PE header's Subsystem field: 2 is a windowed (GUI) program, 3 a console one. Offset:
+# e_lfanew (at 0x3C) + 4 (signature) + 20 (file header) + 68 (in the optional header, the
+# same for PE32 and PE32+).
+function Get-Subsystem([string] $Path) {
+    $bytes = [IO.File]::ReadAllBytes($Path)
+    $pe = [BitConverter]::ToInt32($bytes, 0x3C)
+    return [BitConverter]::ToUInt16($bytes, $pe + 4 + 20 + 68)
+}
+
 function Test-Context([string] $Properties, [string] $Hive, [string] $InstallDir, [string] $StartMenu) {
     Invoke-Msiexec "/i `"$Msi`" $Properties"
     $exe = Join-Path $InstallDir 'fireside.exe'
@@ -72,7 +82,15 @@ function Test-Context([string] $Properties, [string] $Hive, [string] $InstallDir
     $version = & $exe --version
     if ($LASTEXITCODE -ne 0) { throw "fireside.exe --version failed: $version" }
     Write-Output "installed and ran: $version"
-    if (-not (Test-Path (Join-Path $StartMenu 'Fireside.lnk'))) { throw "no shortcut in $StartMenu" }
+    $lnk = Join-Path $StartMenu 'Fireside.lnk'
+    if (-not (Test-Path $lnk)) { throw "no shortcut in $StartMenu" }
+    $gui = Join-Path $InstallDir 'fireside-gui.exe'
+    # An advertised shortcut would hide its target; this one is a plain one (the WiX
+    # Shortcut has a Target), so WScript.Shell reads the path.
+    $target = (New-Object -ComObject WScript.Shell).CreateShortcut($lnk).TargetPath
+    Assert-Equal $gui $target 'Start-menu shortcut target'
+    Assert-Equal 2 (Get-Subsystem $gui) 'fireside-gui.exe subsystem (2: windowed)'
+    Assert-Equal 3 (Get-Subsystem $exe) 'fireside.exe subsystem (3: console)'
     $policy = Get-Policy $Hive
     if (-not $policy) { throw "no policy under $Hive\$policyKey" }
     Assert-Equal 'DWord' $policy['SandboxEnabled'][0] 'SandboxEnabled type'

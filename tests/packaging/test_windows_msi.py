@@ -1,13 +1,13 @@
 """The Windows MSI, checked on Linux as far as Linux allows.
 
 PyInstaller cannot build fireside.exe off Windows, so the MSI is built by
-packaging/windows/build-msi.sh (wixl) around a STAND-IN payload: a text file named
-fireside.exe in a tree shaped like a PyInstaller onedir bundle. What is checked here is the
-package, not the program: its tables (msiinfo), its files (msiextract), its Authenticode
-signature (osslsigncode, throwaway certificate, a one-byte tamper) and, where Wine is
-installed, a silent install, the registry it writes, major upgrades and a silent uninstall
-with Wine's msiexec. Wine is not Windows: see packaging/README-windows-macos.md for what only
-a Windows runner shows.
+packaging/windows/build-msi.sh (wixl) around a STAND-IN payload: text files named
+fireside.exe and fireside-gui.exe in a tree shaped like a PyInstaller onedir bundle. What
+is checked here is the package, not the program: its tables (msiinfo), its files
+(msiextract), its Authenticode signature (osslsigncode, throwaway certificate, a one-byte
+tamper) and, where Wine is installed, a silent install, the registry it writes, major
+upgrades and a silent uninstall with Wine's msiexec. Wine is not Windows: see
+packaging/README-windows-macos.md for what only a Windows runner shows.
 
 Runs with `pytest -m packaging`. Without wixl, msitools or osslsigncode the tests skip, except
 under CI=true, where that fails. The Wine tests skip without Wine (an optional ~700 MB).
@@ -60,9 +60,11 @@ ACCOUNTS_JSON = (
     '"tenant":""},{"network":"matrix","base_url":"https://matrix.example.com",'
     '"name":"Chat","tenant":"example.com"}]'
 )
-#: The stand-in bundle: PyInstaller's onedir layout, tiny files, none of them a program.
+#: The stand-in bundle: PyInstaller's onedir layout (fireside.spec's Windows build: the
+#: console fireside.exe and its windowed twin beside it), tiny files, none of them a program.
 STAND_IN = {
     "fireside.exe": b"STAND-IN: not a Windows program; built on Linux to test the MSI.\n",
+    "fireside-gui.exe": b"STAND-IN: the windowed twin, not a program either.\n",
     "_internal/python311.dll": b"stand-in\n",
     "_internal/base_library.zip": b"stand-in\n",
     "_internal/PySide6/plugins/platforms/qwindows.dll": b"stand-in\n",
@@ -211,8 +213,19 @@ def test_component_guids_depend_only_on_the_path_in_the_bundle(payload, tmp_path
     assert f'Guid="{str(exe_guid).upper()}"' in outputs[0]
 
 
+def test_harvest_refuses_a_bundle_without_either_executable(payload, tmp_path):
+    for missing in ("fireside.exe", "fireside-gui.exe"):
+        bundle = tmp_path / missing
+        shutil.copytree(payload, bundle)
+        (bundle / missing).unlink()
+        result = run(sys.executable, WINDOWS / "harvest.py", bundle, tmp_path / "out.wxs")
+        assert result.returncode != 0
+        assert f"lacks {missing}" in result.stderr
+
+
 def test_harvest_refuses_names_that_clash_on_windows(tmp_path):
     (tmp_path / "fireside.exe").write_bytes(b"")
+    (tmp_path / "fireside-gui.exe").write_bytes(b"")
     (tmp_path / "Readme.txt").write_bytes(b"")
     (tmp_path / "README.txt").write_bytes(b"")
     result = run(sys.executable, WINDOWS / "harvest.py", tmp_path, tmp_path / "out.wxs")
@@ -220,11 +233,15 @@ def test_harvest_refuses_names_that_clash_on_windows(tmp_path):
     assert "clash on Windows" in result.stderr
 
 
-def test_start_menu_shortcut_targets_the_app_with_its_icon(msi):
+def test_start_menu_shortcut_targets_the_windowed_app_with_its_icon(msi):
     [shortcut] = table(msi, "Shortcut")
     assert shortcut["Directory_"] == "ProgramMenuFolder"
     assert shortcut["Name"] == "Fireside"
-    assert shortcut["Target"] == "[#FiresideExe]"
+    # the windowed twin: the console fireside.exe would open a console window beside it
+    assert shortcut["Target"] == "[#FiresideGuiExe]"
+    files = {row["File"]: row["FileName"] for row in table(msi, "File")}
+    assert files["FiresideGuiExe"] == "fireside-gui.exe"
+    assert files["FiresideExe"] == "fireside.exe"
     assert shortcut["Icon_"] == "fireside.ico"
     assert shortcut["WkDir"] == "INSTALLDIR"
     assert [row["Name"] for row in table(msi, "Icon")] == ["fireside.ico"]
@@ -421,7 +438,9 @@ def test_wine_per_machine_install_writes_the_policy_and_uninstall_removes_all(cl
     for rel, data in STAND_IN.items():
         assert (wine.installed() / rel).read_bytes() == data
     [shortcut] = wine.shortcuts()
-    assert "fireside.exe".encode("utf-16-le") in shortcut.read_bytes().lower()
+    link = shortcut.read_bytes().lower()
+    assert "fireside-gui.exe".encode("utf-16-le") in link
+    assert "fireside.exe".encode("utf-16-le") not in link
     assert wine.values(rf"HKLM\{POLICY_KEY}") == _policy_rows(SETTINGS)
     assert wine.values(rf"HKCU\{POLICY_KEY}") is None
     assert list(wine.products().values()) == ["0.1.0"]
