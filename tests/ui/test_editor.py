@@ -130,7 +130,11 @@ def test_restore_a_version(panel, qtbot, tmp_path):
     qtbot.waitUntil(lambda: panel.status_label.text().startswith("Version kept"))
     panel.body_edit.setPlainText("A second, worse wording.")
 
-    qtbot.keyClick(panel.body_edit, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(
+        panel.body_edit,
+        Qt.Key.Key_H,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     qtbot.waitUntil(lambda: panel.findChild(HistoryDialog) is not None)
     dialog = panel.findChild(HistoryDialog)
     kept = [

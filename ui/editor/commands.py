@@ -16,7 +16,9 @@ EDITOR_COMMANDS: tuple[Command, ...] = (
         ("Ctrl+Return", "Ctrl+Enter"),
         "post",
     ),
-    Command("editor.history", "Version history", EDITOR, ("Ctrl+H",)),
+    # Not Ctrl+H: Qt reads Ctrl as Cmd on macOS, and Cmd+H hides the app there. Not Ctrl+Y:
+    # Redo in a Windows text field. Ctrl+Shift+H is free on all three desktops.
+    Command("editor.history", "Version history", EDITOR, ("Ctrl+Shift+H",)),
 )
 
 registry = Registry(EDITOR_COMMANDS)

@@ -9,7 +9,7 @@ rather than "Published" when a site keeps it as a draft, for review or scheduled
 Every store or core call goes through ``ui.operations.run``; anything that reads the draft
 from the store (publish, snapshot, state change, restore) first awaits the autosave, so
 the store always sees what is on screen. Keys (while focus is in the panel): Ctrl+S keeps
-a version, Ctrl+Enter opens Publish, Ctrl+H opens the history.
+a version, Ctrl+Enter opens Publish, Ctrl+Shift+H opens the history.
 """
 
 from __future__ import annotations
@@ -444,7 +444,7 @@ class EditorPanel(QWidget):
         )
 
     def open_history(self) -> None:
-        """Ctrl+H: versions of this draft, the diff to the current text, and restore."""
+        """Ctrl+Shift+H: versions of this draft, the diff to the current text, and restore."""
         if self._draft is not None:
             run(self, self._versions(self._draft["id"]), on_done=self._show_history)
 
