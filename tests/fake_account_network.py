@@ -12,6 +12,9 @@ these users (user name, password):
     anyone else          wrong password (401); the answer echoes the password typed, as a
                          careless server might, so tests can see it is never shown
 
+``POST /fake/logout`` with a bearer token revokes it (the kind's ``sign_out``); ``tokens``
+are the ones the server still accepts.
+
 Its API lives under ``/fake``; at any other path (``server.url + "/elsewhere"``) the
 address answers, but not as FakeNet (404, read as WrongService). ``https_url`` is the same
 server behind TLS with a self-signed certificate, which the OS trust store refuses; a
@@ -149,6 +152,19 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             server.tokens.add(server.next_token)
             return self._send(200, {**ME, "token": server.next_token})
 
+        def do_POST(self) -> None:
+            """``POST /fake/logout`` revokes the bearer token it carries (401: not known)."""
+            server.requests.append(f"POST {self.path}")
+            if server.held is not None:
+                server.held.wait(10)
+            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            if self.path != "/fake/logout":
+                return self._send(404, {"error": "no such page"})
+            if token not in server.tokens:
+                return self._send(401, {"error": "token revoked"})
+            server.tokens.discard(token)
+            return self._send(200, {})
+
         def _send(self, status: int, body: object) -> None:
             raw = json.dumps(body).encode()
             self.send_response(status)
@@ -233,6 +249,18 @@ async def sign_in(
     )
 
 
+async def sign_out(client: httpx.AsyncClient, account: Account, secret: str) -> None:
+    transport = HttpTransport(
+        client, f"FakeNet at {httpx.URL(account.base_url).host}", error_text=lambda b: b["error"]
+    )
+    await transport.call(
+        "POST",
+        f"{account.base_url}/fake/logout",
+        what="POST /fake/logout",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+
+
 class FakeConnector:
     capabilities = CAPABILITIES
 
@@ -284,6 +312,8 @@ KIND = NetworkKind(
     sign_in=sign_in,
     build=FakeConnector,
     extra_fields=(ExtraField("room", "Room", "#general"),),
+    sign_out=sign_out,
+    revoke_by_hand="open Profile → Security on your FakeNet site and revoke the app password.",
 )
 
 

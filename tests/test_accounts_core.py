@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 from fake_account_network import (
+    KIND,
     PASSWORD,
     POLICY_FILE,
     SECOND_TOKEN,
@@ -28,7 +32,7 @@ from keyring.backends import fail
 from app import events as ev
 from app import secrets
 from app import settings as user_settings
-from app.accounts import Problem, SignInFailed, State
+from app.accounts import Problem, SignInFailed, State, manager
 from app.core import Core
 from app.domain import Account, CommentPage, OutboxState, Person
 from app.errors import UserError
@@ -466,15 +470,87 @@ async def test_remove_account_deletes_its_data_secret_and_unsent_items(
     finally:
         await core.close()
     assert (preview.comments, preview.posts, preview.people, preview.unsent) == (2, 1, 2, 2)
-    assert preview.has_secret and preview.network_name == "FakeNet"
+    assert preview.has_secret and preview.signs_out and preview.network_name == "FakeNet"
     assert sentence == (
         f"Removed {added.name}: 2 comments and 1 post deleted from this computer; "
-        "2 unsent outbox items cancelled."
+        "2 unsent outbox items cancelled. Signed out of FakeNet: the sign-in Fireside saved "
+        "no longer works there."
     )
     assert left == {t: 0 for t in _TABLES}
     assert targets == ["sandbox"]
     assert memory_keyring.entries == {}
     assert connector.closed
+    assert "POST /fake/logout" in fake.server.requests
+    assert TOKEN not in fake.server.tokens
+    async with httpx.AsyncClient() as client:
+        old_token = await client.get(
+            f"{fake.url}/fake/me", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+    assert old_token.status_code == 401
+
+
+@pytest.mark.usefixtures("memory_keyring")
+@pytest.mark.parametrize(
+    "failure",
+    ["unreachable", "expired", "slow", "secret missing", "blocked by policy"],
+)
+async def test_removal_completes_when_signing_out_fails_and_says_how_to_revoke(
+    tmp_path, fake, monkeypatch, caplog, failure
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    data_dir = tmp_path / "data"
+    url = fake.closed_url if failure == "unreachable" else fake.url
+    await store_account(data_dir, stored_account(url=url))
+    if failure != "secret missing":
+        secrets.set_secret("fake-1", TOKEN)
+    if failure == "expired":
+        fake.server.tokens.clear()  # the server let the sign-in expire
+    if failure == "slow":
+        monkeypatch.setattr(manager, "SIGN_OUT_DEADLINE_S", 0.2)
+    if failure == "blocked by policy":
+        install_policy(monkeypatch, BlockedNetworks=["fake"])
+    async with opened(data_dir) as core:
+        preview = await core.removal_preview("fake-1")
+        held = fake.server.hold() if failure == "slow" else None
+        try:
+            sentence = await core.remove_account("fake-1")
+        finally:
+            if held is not None:
+                held.set()
+        assert await core.accounts() == []
+
+    reason = {
+        "unreachable": "the server could not be reached",
+        "expired": "the server no longer accepted the saved sign-in: it may have expired",
+        "slow": "the server did not answer in time",
+        "secret missing": "its saved sign-in was no longer in the keyring",
+        "blocked by policy": "your organisation does not allow Fireside to connect to it",
+    }[failure]
+    assert sentence == (
+        "Removed fake.example: 0 comments and 0 posts deleted from this computer. Fireside "
+        f"could not sign out of FakeNet on the server ({reason}), so the sign-in it saved there "
+        "may still work. To revoke it by hand, open Profile → Security on your FakeNet site "
+        "and revoke the app password."
+    )
+    assert preview.signs_out is (failure != "blocked by policy")
+    assert secrets.get_secret("fake-1") is None
+    assert TOKEN not in caplog.text
+    if failure in ("secret missing", "blocked by policy"):
+        assert fake.server.requests == [], "nothing to sign out with, or not allowed to"
+
+
+async def test_a_network_with_nothing_to_revoke_is_removed_without_signing_out(
+    tmp_path, fake, memory_keyring, monkeypatch
+) -> None:
+    monkeypatch.setattr(sys.modules["fake_account_kind"], "KIND", replace(KIND, sign_out=None))
+    async with opened(tmp_path / "data") as core:
+        added = await core.add_account("fake", fake.url, "jane", PASSWORD)
+        preview = await core.removal_preview(added.account_id)
+        sentence = await core.remove_account(added.account_id)
+    assert not preview.signs_out
+    assert sentence == f"Removed {added.name}: 0 comments and 0 posts deleted from this computer."
+    assert TOKEN in fake.server.tokens
+    assert not [r for r in fake.server.requests if r.startswith("POST")]
 
 
 async def test_removing_needs_no_keyring_for_the_sandbox_and_survives_a_broken_one(

@@ -9,7 +9,8 @@ missing, bad proxy or CA setting) stays unconnected and its status says why. Lat
     add(...)             sign in -> secret to the keyring -> account row -> connector in the
                          running SyncEngine -> first sync woken
     reauthenticate(...)  a new secret replaces the old; settings updated; connector replaced
-    remove(account_id)   the engine stops using it; its local data and its secret go
+    remove(account_id)   the engine stops using it; it is signed out on the server (best
+                         effort); its local data and its secret go
 
 Keyring calls can block (D-Bus, an unlock prompt), so they run on a worker thread. Once a
 sign-in has succeeded, storing its result is shielded from cancellation: a closed dialog
@@ -43,7 +44,14 @@ from app.accounts.status import (
     status_of,
 )
 from app.domain import Account
-from app.errors import FiresideError, SecretStoreError, UserError
+from app.errors import (
+    AuthError,
+    FiresideError,
+    OfflineError,
+    SecretStoreError,
+    TlsError,
+    UserError,
+)
 from app.events import Events
 from app.networks import registry
 from app.networks.base import Network
@@ -57,6 +65,8 @@ log = logging.getLogger(__name__)
 
 ClientFactory = Callable[[], httpx.AsyncClient]
 SANDBOX = "sandbox"
+#: The longest signing out on the server may hold up a removal (a few requests).
+SIGN_OUT_DEADLINE_S = 30.0
 
 
 class AccountManager:
@@ -429,13 +439,24 @@ class AccountManager:
             people,
             unsent,
             has_secret=account.network != SANDBOX,
+            signs_out=(
+                self._signing_out(account.network) is not None
+                and self._policy.allows(account.network)
+            ),
         )
 
     async def remove(self, account_id: str) -> str:
-        """Stop syncing the account, delete its local data and its secret; returns a
-        sentence saying what was removed."""
+        """Stop syncing the account, sign it out on the server, delete its local data and
+        its secret; returns sentences saying what was removed.
+
+        Signing out is best effort: when it fails (server unreachable, sign-in expired or
+        refused, secret unreadable) the account is removed all the same, and the sentences
+        say that the sign-in may still work on the server and how to revoke it by hand. If
+        deleting the local data then fails, the account stays, and needs signing in again
+        when the sign-out went through."""
         account = await self._account(account_id)
         connector = await self._engine.remove_network(account_id)
+        signed_out = await self._sign_out(account)
         try:
             comments, posts, _, unsent = await self._store.run(
                 removal.delete_account_data, account_id
@@ -453,7 +474,7 @@ class AccountManager:
         )
         if unsent:
             sentence += f"; {_plural(unsent, 'unsent outbox item')} cancelled"
-        sentence += "."
+        sentence += "." + signed_out
         if account.network != SANDBOX:
             try:
                 await asyncio.to_thread(secrets.delete_secret, account_id)
@@ -464,6 +485,46 @@ class AccountManager:
         self._events.emit(ev.OUTBOX_CHANGED, item_id=None)
         self._engine.wake()
         return sentence
+
+    def _signing_out(self, network: str) -> NetworkKind | None:
+        """The kind of a network whose accounts are signed out on the server when removed;
+        None for the sandbox, a network this build lacks, or one with nothing to revoke."""
+        if network == SANDBOX:
+            return None
+        try:
+            net_kind = registry.kind(network)
+        except (UserError, ImportError):
+            return None
+        return net_kind if net_kind.sign_out is not None else None
+
+    async def _sign_out(self, account: Account) -> str:
+        """Revoke the account's credential on the server (best effort); a sentence to add
+        to the removal's summary, starting with a space ("" when there is nothing to do)."""
+        net_kind = self._signing_out(account.network)
+        if net_kind is None:
+            return ""
+        name = net_kind.display_name
+        secret = ""
+        try:
+            if not self._policy.allows(account.network):
+                reason = "your organisation does not allow Fireside to connect to it"
+            elif secret := await asyncio.to_thread(secrets.get_secret, account.id) or "":
+                client = self._client_factory()
+                try:
+                    async with asyncio.timeout(SIGN_OUT_DEADLINE_S):
+                        await net_kind.sign_out(client, account, secret)
+                finally:
+                    await client.aclose()
+                return f" Signed out of {name}: the sign-in Fireside saved no longer works there."
+            else:
+                reason = "its saved sign-in was no longer in the keyring"
+        except Exception as exc:  # best effort: nothing may stop the removal
+            log.warning("could not sign out account %s: %s", account.id, type(exc).__name__)
+            reason = dx.clean(_why_not_signed_out(exc), (secret,))
+        return (
+            f" Fireside could not sign out of {name} on the server ({reason}), so the sign-in "
+            f"it saved there may still work. To revoke it by hand, {net_kind.revoke_by_hand}"
+        )
 
     # --- helpers ------------------------------------------------------------------------
     async def _account(self, account_id: str) -> Account:
@@ -486,6 +547,23 @@ def _signed_in_again(db: sqlite_utils.Database, account: Account) -> None:
     """Store the account's new settings; the failure the old sign-in left is history."""
     accounts_repo.update_account(db, account)
     db.execute("UPDATE accounts SET last_sync_error = NULL WHERE id = ?", [account.id])
+
+
+def _why_not_signed_out(exc: Exception) -> str:
+    """Why signing out on the server failed, as a clause of the removal's summary."""
+    if isinstance(exc, TlsError):
+        return "the server's certificate is not trusted"
+    if isinstance(exc, OfflineError):
+        return "the server could not be reached"
+    if isinstance(exc, TimeoutError):
+        return "the server did not answer in time"
+    if isinstance(exc, AuthError):
+        return "the server no longer accepted the saved sign-in: it may have expired"
+    if isinstance(exc, SecretStoreError):
+        return "the keyring could not be read"
+    if isinstance(exc, FiresideError):  # the network's own words (a refusal, a proxy...)
+        return str(exc).strip().rstrip(".")
+    return f"an unexpected {type(exc).__name__}"
 
 
 def _plural(n: int, one: str) -> str:

@@ -20,7 +20,8 @@ _UNSENT = tuple(str(s) for s in (*EDITABLE, "sending", "unknown"))
 
 @dataclass(frozen=True)
 class RemovalPreview:
-    """What removing an account deletes here (nothing is deleted on the network)."""
+    """What removing an account deletes here (on the network, at most the credential
+    Fireside signed in with is revoked: ``signs_out``)."""
 
     account_id: str
     name: str
@@ -32,6 +33,8 @@ class RemovalPreview:
     unsent: int
     #: Whether a secret in the OS keyring goes too (the sandbox keeps none there).
     has_secret: bool
+    #: Whether Fireside first signs out on the server, revoking the credential it made.
+    signs_out: bool
 
 
 def counts(db: sqlite_utils.Database, account_id: str) -> tuple[int, int, int, int]:

@@ -57,6 +57,14 @@ class NetworkKind:
     #: build(account, secret, client) -> the connector
     build: Callable[[Account, str, httpx.AsyncClient], Network]
     extra_fields: tuple[ExtraField, ...] = ()
+    #: sign_out(client, account, secret): revoke on the server what signing in made (the
+    #: Matrix device and its token, the WordPress application password), so a removed
+    #: account leaves no credential that still works; raises app.errors when it cannot.
+    #: None for a network with nothing to revoke.
+    sign_out: Callable[[httpx.AsyncClient, Account, str], Awaitable[None]] | None = None
+    #: With ``sign_out``: how the user revokes the credential by hand when Fireside could
+    #: not, finishing "To revoke it by hand, ..." ("open Settings → Sessions ...").
+    revoke_by_hand: str = ""
 
 
 #: network id -> module exporting its KIND, imported on first use.

@@ -3,9 +3,10 @@ WordPress and a real Synapse on 127.0.0.1 (``tests/servers``), the in-memory key
 
 Each network: the wrong password and the wrong kind of server are diagnosed in plain
 words; the right credentials add an account whose secret is in the keyring only, which
-syncs, and which removal takes away again (secret included). WordPress also: a role that
-may not publish is a missing permission, and an application password typed with the
-spaces WordPress shows it with works.
+syncs, and which removal takes away again (secret included; signing out on the server is
+tested in test_sign_out.py). WordPress also: a role that may not publish is a missing
+permission, and an application password typed with the spaces WordPress shows it with
+works.
 """
 
 from __future__ import annotations
@@ -72,12 +73,12 @@ async def test_a_wordpress_account_from_test_to_removal(
     assert memory_keyring.entries == {}
 
 
-@pytest.mark.integration
 async def device_of(core: Core, account_id: str) -> str:
     [account] = [a for a in await core.accounts() if a.id == account_id]
     return account.settings["device_id"]
 
 
+@pytest.mark.integration
 @pytest.mark.matrix
 async def test_a_matrix_account_from_test_to_removal(
     tmp_path, matrix_world, wordpress, memory_keyring

@@ -299,7 +299,8 @@ def test_remove_asks_first_saying_what_goes(
         "This deletes from this computer: 2 comments, 1 post, 2 people"
     )
     assert "removed from the system keyring" in box.informativeText()
-    assert "Nothing is deleted on FakeNet" in box.informativeText()
+    assert "Fireside first signs out on the FakeNet server" in box.informativeText()
+    assert "Your posts and comments there are not deleted" in box.informativeText()
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
     qtbot.waitUntil(box.isActiveWindow)
     press(qtbot, Key.Key_Escape)
@@ -320,7 +321,9 @@ def test_remove_asks_first_saying_what_goes(
 
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 0)
     qtbot.waitUntil(lambda: f"Removed {status.name}: 2 comments" in dialog.details.text())
+    assert "Signed out of FakeNet" in dialog.details.text()
     assert secrets.get_secret(status.account_id) is None
+    assert TOKEN not in fake.server.tokens
     assert wait_for(accounts_core.accounts()) == []
 
 

@@ -1,6 +1,7 @@
 """The confirmation before an account is removed: it says exactly what is deleted from this
-computer (comments, posts, people, unsent outbox items, the saved password) and that
-nothing is deleted on the network. Cancel is the default; Remove must be chosen."""
+computer (comments, posts, people, unsent outbox items, the saved password), that Fireside
+signs out on the network's server (when it does) and that nothing else is deleted there.
+Cancel is the default; Remove must be chosen."""
 
 from __future__ import annotations
 
@@ -28,10 +29,17 @@ def what_goes(preview: RemovalPreview) -> str:
         )
     if preview.has_secret:
         lines.append("Its saved password is removed from the system keyring.")
-    lines.append(
-        f"Nothing is deleted on {preview.network_name}. Drafts stay; they just no longer "
-        "go to this account."
-    )
+    if preview.signs_out:
+        lines.append(
+            f"Fireside first signs out on the {preview.network_name} server, so the sign-in it "
+            "saved stops working there too. Your posts and comments there are not deleted. "
+            "Drafts stay; they just no longer go to this account."
+        )
+    else:
+        lines.append(
+            f"Nothing is deleted on {preview.network_name}. Drafts stay; they just no longer "
+            "go to this account."
+        )
     return "\n\n".join(lines)
 
 

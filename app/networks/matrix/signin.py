@@ -18,9 +18,10 @@
    PermissionDenied). An end-to-end encrypted room is refused: Fireside can neither read
    encrypted comments nor post readable messages there.
 
-When step 3 fails, a device made in step 2 is signed out again. The access token is the
-secret (for the keyring only); the password goes to ``/login`` and nowhere else, and
-neither is ever logged. Settings: ``user_id``, ``device_id``, ``room`` (a room id), and
+When step 3 fails, a device made in step 2 is signed out again, as ``sign_out`` does when
+the account is removed (``POST /logout``: the device and its token go). The access token
+is the secret (for the keyring only); the password goes to ``/login`` and nowhere else,
+and neither is ever logged. Settings: ``user_id``, ``device_id``, ``room`` (a room id), and
 ``homeserver`` when step 1 found it at another address.
 """
 
@@ -210,6 +211,13 @@ async def sign_in(
     )
 
 
+async def sign_out(client: httpx.AsyncClient, account: Account, secret: str) -> None:
+    """Sign the account's device out: ``POST /logout`` with its access token deletes the
+    device and the token on the homeserver. AuthError when the token no longer works."""
+    homeserver = account.settings.get("homeserver") or account.base_url
+    await MatrixApi(client, homeserver, secret).call("POST", "/logout", body={})
+
+
 def build(account: Account, secret: str, client: httpx.AsyncClient) -> MatrixNetwork:
     settings = account.settings
     missing = [k for k in ("user_id", "device_id", "room") if not settings.get(k)]
@@ -241,6 +249,11 @@ KIND = NetworkKind(
     ),
     sign_in=sign_in,
     build=build,
+    sign_out=sign_out,
+    revoke_by_hand=(
+        "open Settings → Sessions in your Matrix client (Element or another) and sign out "
+        f"the session named {DEVICE_NAME}."
+    ),
     extra_fields=(
         ExtraField(
             "room",

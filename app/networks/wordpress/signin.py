@@ -11,7 +11,8 @@ In order, each step with its own error:
    ``edit_posts`` and ``publish_posts`` permissions): PermissionDenied, naming the role.
 
 The application password is the secret (spaces, which WordPress shows it with, removed);
-the user id is the account's only setting.
+the user id is the account's only setting. ``sign_out`` (when the account is removed)
+revokes that application password on the site.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import re
 import httpx
 
 from app.domain import Account
-from app.errors import AuthError, PermissionDenied
+from app.errors import AuthError, BadResponse, NotFound, PermissionDenied, Rejected, WrongService
 from app.networks.registry import NetworkKind, SignIn
 from app.networks.wordpress.api import Api
 from app.networks.wordpress.network import WordPressNetwork
@@ -79,6 +80,27 @@ async def sign_in(
     )
 
 
+async def sign_out(client: httpx.AsyncClient, account: Account, secret: str) -> None:
+    """Revoke the application password Fireside signs in with: WordPress names the one in
+    use (``/application-passwords/introspect``, WordPress 5.7 or later) and deletes it by
+    its uuid. Rejected when the site cannot say which one it is; AuthError when the
+    password no longer works."""
+    api = Api(client, account.base_url, account.username, secret)
+    await api.discover()
+    route = "/wp/v2/users/me/application-passwords"
+    try:
+        used = await api.call("GET", route + "/introspect", params={"_fields": "uuid"})
+    except (NotFound, WrongService) as exc:  # no such route (older WordPress, or a plugin)
+        raise Rejected(
+            f"{api.service} cannot tell which application password Fireside signed in with "
+            "(that needs WordPress 5.7 or later), so Fireside could not revoke it"
+        ) from exc
+    uuid = used.get("uuid") if isinstance(used, dict) else None
+    if not isinstance(uuid, str) or not re.fullmatch(r"[\w-]+", uuid):
+        raise BadResponse(f"{api.service} named the application password in use unreadably.")
+    await api.call("DELETE", f"{route}/{uuid}")
+
+
 def build(account: Account, secret: str, client: httpx.AsyncClient) -> WordPressNetwork:
     return WordPressNetwork(client, account.base_url, account.username, secret)
 
@@ -96,4 +118,9 @@ KIND = NetworkKind(
     ),
     sign_in=sign_in,
     build=build,
+    sign_out=sign_out,
+    revoke_by_hand=(
+        "open Users → Profile → Application Passwords in WordPress and revoke the one you "
+        "made for Fireside."
+    ),
 )
