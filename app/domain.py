@@ -81,6 +81,10 @@ class Capabilities:
 
     network: str
     display_name: str
+    #: What the network displays, best first. "markdown": it renders Markdown itself;
+    #: "html": it shows HTML, which the connector makes from the Markdown; "text": plain
+    #: text. The editor always writes Markdown and the connector converts it; the outbox
+    #: always hands the connector Markdown, whatever this says.
     text_formats: tuple[str, ...]
     post_max_chars: int
     reply_max_chars: int

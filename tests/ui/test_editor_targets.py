@@ -16,6 +16,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.core import Core
 from app.domain import Account, DraftState
+from app.networks.matrix import MatrixNetwork
+from app.networks.sandbox import SandboxNetwork
+from app.networks.wordpress import WordPressNetwork
 from ui.bridge import CoreBridge
 from ui.editor.panel import EditorPanel
 from ui.editor.publish_dialog import PublishDialog
@@ -143,7 +146,8 @@ def test_the_dialog_describes_every_target(panel, qtbot):
         "WordPress site · up to 65,525 characters · HTML, from your Markdown · uses the title"
     )
     assert room.details.text() == (
-        "Matrix room · up to 10,000 characters · Markdown, shown formatted · no titles"
+        "Matrix room · up to 10,000 characters · plain text + formatting, from your Markdown"
+        " · no titles"
     )
     assert room.notes.text() == "Ops room has no titles: the title becomes the post's first line."
     assert not dialog.note.isVisible()
@@ -262,10 +266,14 @@ def test_once_sent_as_a_site_draft_the_editor_says_so(panel, core, networks, qtb
 # --- the words, from capabilities alone -------------------------------------------------
 def test_formats_and_losses_come_from_the_capabilities():
     plain = Target("hall", "Town hall", "teams", replace(MATRIX_LIKE, text_formats=("text",)))
-    both = replace(MATRIX_LIKE, text_formats=("text", "html"))
+    both = replace(MATRIX_LIKE, text_formats=("html", "text"))
     assert format_text(plain.capabilities) == "plain text only"
     assert format_text(both) == "plain text + formatting, from your Markdown"
     assert format_text(WORDPRESS_LIKE) == "HTML, from your Markdown"
+    # The real connectors' declarations read the same (what each network shows).
+    assert format_text(MatrixNetwork.capabilities) == format_text(both)
+    assert format_text(WordPressNetwork.capabilities) == "HTML, from your Markdown"
+    assert format_text(SandboxNetwork.capabilities) == "Markdown, shown formatted"
     features = markdown_features(
         "# Hi\n\n**Bold** and [a link](https://x.test). ![i](https://x.test/i.png)"
     )

@@ -3,10 +3,12 @@
 titles, the states its site can keep a post in and what each means, and which parts of a
 draft will not survive the trip. Words only, no Qt.
 
-Formats: ``text_formats[0]`` is what the network is sent. "markdown": the draft as written,
-shown formatted; "html": HTML made from it; "text" followed by "html": a plain body plus
-formatting made from it; "text" alone: plain text, so formatting is lost. A network
-without titles gets the title as the first line of the post (what the connectors do).
+Formats: ``text_formats`` is what the network displays, best first (``Capabilities``);
+the draft is always Markdown and the connector converts it. "markdown" first: the draft
+as written, shown formatted; "html": HTML made from it; "html" with "text": a plain body
+plus formatting made from it (Matrix); "text" alone: plain text, so formatting is lost.
+A network without titles gets the title as the first line of the post (what the
+connectors do).
 Fireside uploads no pictures, so a draft's images reach no network.
 """
 
@@ -73,15 +75,15 @@ def limit_text(limit: int) -> str:
 
 
 def format_text(capabilities: Capabilities) -> str:
+    """What the network shows of the draft, in words (from ``text_formats``)."""
     formats = capabilities.text_formats
-    first = formats[0] if formats else ""
-    if first == "markdown":
+    if formats[:1] == ("markdown",):
         return "Markdown, shown formatted"
-    if first == "html":
+    if "html" in formats:
+        if "text" in formats:
+            return "plain text + formatting, from your Markdown"
         return "HTML, from your Markdown"
-    if first == "text" and "html" in formats:
-        return "plain text + formatting, from your Markdown"
-    if first == "text":
+    if "text" in formats:
         return "plain text only"
     return ", ".join(formats) or "any text"
 

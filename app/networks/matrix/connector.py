@@ -67,7 +67,9 @@ class MatrixNetwork:
     capabilities = Capabilities(
         network="matrix",
         display_name="Matrix",
-        text_formats=content.TEXT_FORMATS,
+        # What Matrix shows: the formatted_body (HTML made from the Markdown); clients
+        # without formatting show the plain body (content.py).
+        text_formats=("html", "text"),
         post_max_chars=content.MAX_CHARS,  # content.py: why 10,000 fits a 65,536-byte event
         reply_max_chars=content.MAX_CHARS,
         thread_depth=None,  # m.in_reply_to can name any comment of the thread

@@ -30,6 +30,8 @@ from app.networks.matrix.events import HTML_FORMAT
 from app.text.markdown import to_html
 from app.text.sanitize import storable_text
 
+#: The formats ``message`` accepts (the editor's Markdown, or plain text). What Matrix
+#: shows is another thing: the connector's ``Capabilities.text_formats``.
 TEXT_FORMATS = ("markdown", "text")
 MAX_CHARS = 10_000
 MAX_CONTENT_BYTES = 60_000
