@@ -66,6 +66,7 @@ from app.accounts import SignInFailed
 from app.config import database_path
 from app.core import Core
 from app.logs import LOG_FILE, REDACTED, to_file
+from app.networks.connection import ConnectionSettings
 from app.sandbox import SandboxServer
 from app.secrets import SERVICE, set_secret
 
@@ -297,11 +298,11 @@ def test_verbose_sync_redacts_credentials_in_logs(
     assert not evidence.leaks()
 
 
-def _client_that_logs_credentials() -> httpx.AsyncClient:
+def _client_that_logs_credentials(*settings: ConnectionSettings) -> httpx.AsyncClient:
     """The app's client, with hooks that put credentials in the log as a debugging session
     would: a token in every URL (so every "HTTP Request" line has it) and every request's
     headers in full."""
-    client = APP_CLIENT()
+    client = APP_CLIENT(*settings)
     headers_log = logging.getLogger("httpx")
 
     async def token_in_url_and_headers_in_log(request: httpx.Request) -> None:
