@@ -265,7 +265,11 @@ def _run_sync(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
 
 
 async def _sync(core: Core) -> int:
-    """Pull and push every account; progress from core events, totals from the reports."""
+    """Pull and push every account; progress from core events, totals from the reports.
+    An account it cannot sync is named with its state and why, as the Accounts dialog
+    says them; one not synced by the user's choice (the idle sandbox) is no failure."""
+    from app.accounts.status import NOT_CONNECTED_PROBLEMS
+
     every_account = await core.accounts()
     names = {a.id: a.name for a in every_account}
 
@@ -281,13 +285,17 @@ async def _sync(core: Core) -> int:
         reports = await core.engine.sync_all()
     finally:
         unsubscribe()
-    skipped = [a for a in every_account if a.id not in core.networks]
-    for account in skipped:
+    failures = 0
+    for status in await core.account_statuses():
+        if status.account_id is None or status.account_id in core.networks:
+            continue  # a policy account not added yet, or synced above
+        # In the Accounts dialog's words: needs sign-in, blocked by policy, error, idle.
+        problem = status.state in NOT_CONNECTED_PROBLEMS
+        failures += problem
         print(
-            f"{account.name}: NOT SYNCED: Fireside cannot connect to this "
-            f"{account.network} account yet (no connector, or not signed in)."
+            f"{status.name}: {'NOT SYNCED' if problem else 'not synced'} "
+            f"({status.label.lower()}): {status.reason}"
         )
-    failures = len(skipped)
     for report in reports:
         not_sent = sum(n for state, n in report.outbox.items() if state not in NOT_FAILURES)
         failures += not_sent + (report.error is not None)

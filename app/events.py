@@ -16,7 +16,9 @@ log = logging.getLogger(__name__)
 SYNC_STARTED = "sync_started"  # account_id
 SYNC_PROGRESS = "sync_progress"  # account_id, fetched (comments so far)
 SYNC_FINISHED = "sync_finished"  # account_id, error (str | None)
-ONLINE_CHANGED = "online_changed"  # online (bool), reason (str)
+#: account_id, online (bool: the account is reachable again, or no longer synced; False:
+#: it cannot be reached), reason (str). ``SyncEngine.online`` is the whole picture.
+ONLINE_CHANGED = "online_changed"
 OUTBOX_CHANGED = "outbox_changed"  # item_id (int | None)
 INBOX_CHANGED = "inbox_changed"  # (nothing): counts or rows may have changed
 DRAFTS_CHANGED = "drafts_changed"  # draft_id (int | None)

@@ -508,7 +508,10 @@ def test_sync_never_skips_an_account_silently(capsys, tmp_path: Path, memory_key
     seed_store(tmp_path, Account("acme", "wordpress", "ACME blog", "https://x.test")).close()
     code, out, _ = run(capsys, "--data-dir", str(tmp_path), "sync")
     assert code == 1
-    assert "ACME blog: NOT SYNCED: " in out
+    assert (
+        "ACME blog: NOT SYNCED (needs sign-in): Sign in again: the saved password is not in "
+        "the keyring any more.\n"
+    ) in out
     assert "Summary: 0 accounts synced, 0 comments fetched, 0 items sent, 1 failure." in out
 
 

@@ -357,7 +357,8 @@ async def test_offline_keeps_the_item_queued_and_flips_online(store, engine, net
     assert await engine.push("acct") == Counter({"queued": 1})
 
     assert not engine.online
-    assert changes == [{"online": False, "reason": "acct: no route to host"}]
+    assert not engine.reachable("acct") and engine.unreachable() == {"acct": "no route to host"}
+    assert changes == [{"account_id": "acct", "online": False, "reason": "no route to host"}]
     for item_id in (first, second):
         row = item(store, item_id)
         assert row["state"] == "queued" and row["attempts"] == 0
@@ -366,7 +367,8 @@ async def test_offline_keeps_the_item_queued_and_flips_online(store, engine, net
     await engine.push("acct")  # two more offline tries use up no attempts
     await engine.push("acct")
     assert await engine.push("acct") == Counter({"sent": 2})
-    assert engine.online and changes[-1] == {"online": True, "reason": ""}
+    assert engine.online and engine.reachable("acct")
+    assert changes[-1] == {"account_id": "acct", "online": True, "reason": ""}
     assert len(net.mine()) == 2
 
 
@@ -638,6 +640,86 @@ async def test_run_loop_wakes_early_and_recovers_from_offline(store, engine, net
     finally:
         engine.stop()
         await asyncio.wait_for(runner, 5)
+
+
+async def test_one_unreachable_account_never_stops_the_others(store, hub, net):
+    """Per-account reachability: while "other" cannot be reached, the loop only probes it
+    (at growing intervals) and keeps sending for "acct"; once "other" answers, it is synced
+    and its waiting item goes out, by itself, without a wake-up."""
+    far = FakeNetwork()
+    far.offline = True
+    engine = SyncEngine(store, hub, {"acct": net, "other": far}, backoff=FAST)
+    changes: list[dict] = []
+    hub.subscribe(lambda name, p: changes.append(p) if name == events.ONLINE_CHANGED else None)
+    poke = asyncio.Event()  # set on every call to either network and on every event
+    for fake in (net, far):
+        fake.poked = poke
+    hub.subscribe(lambda name, payload: poke.set())
+    waiting = store.run_sync(
+        lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, "other", "Body", title="Q3")
+    )
+    runner = asyncio.create_task(engine.run(interval=3600))
+    try:
+        await until(net, lambda: "pull_comments" in names(net) and not engine.reachable("other"))
+        assert engine.online and engine.reachable("acct")
+        assert engine.unreachable() == {"other": "airplane mode"}
+        assert changes == [{"account_id": "other", "online": False, "reason": "airplane mode"}]
+        assert item(store, waiting)["state"] == "queued"
+
+        first = queue_reply(store, "c1")
+        engine.wake()  # the user queued a reply: it goes out while "other" is unreachable
+        await until(
+            net,
+            lambda: (
+                item(store, first)["state"] == "sent" and names(net).count("pull_comments") == 2
+            ),  # the first pass and this one
+        )
+        pulls, probed = names(net).count("pull_comments"), len(far.calls)
+        await until(net, lambda: len(far.calls) >= probed + 3)  # probes, without a wake-up
+        assert names(net).count("pull_comments") == pulls  # probes do not re-sync "acct"
+        assert set(names(far)[probed:]) == {"whoami"}  # and only probe "other"
+
+        far.offline = False  # its server is back: the next probe finds it, no wake-up
+        await until(
+            net,
+            lambda: (
+                item(store, waiting)["state"] == "sent" and "pull_comments" in names(far)[probed:]
+            ),  # synced once it answered
+        )
+        assert engine.reachable("other") and engine.unreachable() == {}
+        assert changes[-1] == {"account_id": "other", "online": True, "reason": ""}
+        assert [c["online"] for c in changes] == [False, True]
+        assert item(store, waiting)["attempts"] == 1  # the offline tries used up none
+        assert len(far.posts) == 1 and len(net.mine()) == 1  # each sent once
+    finally:
+        engine.stop()
+        await asyncio.wait_for(runner, 5)
+
+
+async def test_every_account_unreachable_is_offline(store, hub, net):
+    far = FakeNetwork()
+    engine = SyncEngine(store, hub, {"acct": net, "other": far}, backoff=FAST)
+    net.offline = far.offline = True
+    await engine.sync_all()
+    assert not engine.online
+    assert set(engine.unreachable()) == {"acct", "other"}
+    net.offline = False
+    await engine.pull("acct")
+    assert engine.online and engine.reachable("acct") and not engine.reachable("other")
+
+
+async def test_removing_an_unreachable_account_forgets_it(store, hub, net):
+    far = FakeNetwork()
+    far.offline = True
+    engine = SyncEngine(store, hub, {"acct": net, "other": far}, backoff=FAST)
+    changes: list[dict] = []
+    hub.subscribe(lambda name, p: changes.append(p) if name == events.ONLINE_CHANGED else None)
+    await engine.pull("other")
+    assert engine.unreachable() == {"other": "airplane mode"}
+
+    assert await engine.remove_network("other") is far
+    assert engine.unreachable() == {} and engine.online
+    assert changes[-1] == {"account_id": "other", "online": True, "reason": ""}
 
 
 async def test_stop_before_the_loop_starts_still_ends_it(engine, net):

@@ -10,7 +10,7 @@ import asyncio
 import itertools
 import shutil
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -165,6 +165,12 @@ def assert_delivered_once(store: Store, server: SandboxServer, item_ids: list[in
         assert sum(r["committed"] for r in posts_with_key(server, row["idempotency_key"])) == 1
         replies = server.state.replies(row["target_remote_id"])
         assert [r["id"] for r in replies if r["author"]["id"] == "u1"] == [row["remote_id"]]
+
+
+def synced_at(store: Store, account_id: str) -> str | None:
+    """When the account last synced without an error (None: never)."""
+    found = [a for a in store.run_sync(accounts.list_accounts) if a.id == account_id]
+    return found[0].last_sync_at
 
 
 def answerable(store: Store, server: SandboxServer, count: int) -> tuple[list[dict], int]:
@@ -375,6 +381,67 @@ async def test_offline_items_wait_and_go_out_once_when_back(
         await asyncio.wait_for(runner, 10)
     assert sandbox_server.stats()["comments"] == before + 2
     assert_delivered_once(synced, sandbox_server, ids)
+
+
+@pytest.fixture
+def far_server(tmp_path: Path, sandbox_template: Path) -> Iterator[tuple[SandboxServer, str]]:
+    """A second sandbox server, stopped, and the URL it serves on once started again."""
+    shutil.copytree(sandbox_template, tmp_path / "far")
+    server = SandboxServer(tmp_path / "far", token="far", rate_limit=(1000, 10.0))
+    url = server.start().url  # its port is kept when it starts again
+    server.stop()
+    try:
+        yield server, url
+    finally:
+        server.stop()
+
+
+async def test_one_sandbox_down_the_other_keeps_sending_and_it_recovers_by_itself(
+    synced, hub, changed, sandbox_server, far_server
+):
+    """Two sandbox servers, one stopped: the loop keeps sending through the other, only
+    probes the stopped one, and syncs it as soon as it is back, without a wake-up."""
+    far, url = far_server
+    synced.run_sync(accounts.add_account, Account("far", "sandbox", "Far sandbox", url))
+    near_network = make_network(sandbox_server)
+    far_network = SandboxNetwork(httpx.AsyncClient(timeout=0.5), url, "far")
+    engine = SyncEngine(synced, hub, {ACCOUNT: near_network, "far": far_network}, backoff=FAST)
+    reachability: list[tuple[str, bool]] = []
+    hub.subscribe(
+        lambda name, p: (
+            reachability.append((p["account_id"], p["online"]))
+            if name == events.ONLINE_CHANGED
+            else None
+        )
+    )
+    targets, before = answerable(synced, sandbox_server, 2)
+    first = queue_replies(synced, targets[:1])
+    runner = asyncio.create_task(engine.run(interval=3600))
+    try:
+        await until(
+            changed,
+            lambda: not engine.reachable("far") and item(synced, first[0])["state"] == "sent",
+        )
+        assert engine.online and "Cannot reach" in engine.unreachable()["far"]
+
+        second = queue_replies(synced, targets[1:])
+        engine.wake()
+        await until(changed, lambda: item(synced, second[0])["state"] == "sent")
+        assert not engine.reachable("far")
+
+        far.start()  # same port, same state
+        await until(
+            changed,
+            lambda: engine.reachable("far") and synced_at(synced, "far") is not None,
+        )
+        assert reachability == [("far", False), ("far", True)]
+    finally:
+        engine.stop()
+        await asyncio.wait_for(runner, 10)
+        await near_network.aclose()
+        await far_network.aclose()
+    assert sandbox_server.stats()["comments"] == before + 2
+    assert_delivered_once(synced, sandbox_server, first + second)
 
 
 # -- pre-send check ----------------------------------------------------------------------------

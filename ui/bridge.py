@@ -13,7 +13,7 @@ class CoreBridge(QObject):
     syncStarted = Signal(str)  # account_id
     syncProgress = Signal(str, int)  # account_id, comments fetched so far
     syncFinished = Signal(str, object)  # account_id, error message or None
-    onlineChanged = Signal(bool, str)  # online, reason
+    onlineChanged = Signal(str, bool, str)  # account_id, reachable, reason
     outboxChanged = Signal()
     inboxChanged = Signal()
     draftsChanged = Signal()
@@ -31,7 +31,9 @@ class CoreBridge(QObject):
         elif name == ev.SYNC_FINISHED:
             self.syncFinished.emit(payload["account_id"], payload.get("error"))
         elif name == ev.ONLINE_CHANGED:
-            self.onlineChanged.emit(payload["online"], payload.get("reason", ""))
+            self.onlineChanged.emit(
+                payload["account_id"], payload["online"], payload.get("reason", "")
+            )
         elif name == ev.OUTBOX_CHANGED:
             self.outboxChanged.emit()
         elif name == ev.INBOX_CHANGED:

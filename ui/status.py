@@ -1,6 +1,11 @@
 """The status bar: what just happened (left), and always on the right: sync progress
-(busy bar and comment count while syncing), last sync per account, online or offline,
+(busy bar and comment count while syncing), each account's last sync or, for one that is
+not connected, its state in the Accounts dialog's words ("needs sign-in"), reachability,
 and how many items wait in the outbox.
+
+Reachability is per account: "Online" while every synced account answers, "1 of 3 accounts
+unreachable" (their names and why in the tooltip) while some do not, and "Offline" only
+when none does.
 """
 
 from __future__ import annotations
@@ -10,13 +15,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
+from app.accounts import AccountStatus, State
 from ui import theme
 from ui.inbox import timefmt
 from ui.operations import run
 
 if TYPE_CHECKING:
     from app.core import Core
-    from app.domain import Account
     from ui.bridge import CoreBridge
 
 MESSAGE_MS = 8000
@@ -37,17 +42,55 @@ def _synced(stamp: str | None) -> str:
     return f"synced {when.lower()}" if when == "Yesterday" else f"synced on {when}"
 
 
-def _sync_text(accounts: list[Account], syncing: dict[str, int]) -> tuple[str, bool]:
+def _account_text(status: AccountStatus, connected: bool) -> tuple[str, bool]:
+    """(text, problem) for one account: when it synced, that its last sync failed, or, when
+    it is not connected, its state ("needs sign-in", "blocked by policy", "error")."""
+    if status.state is State.CONNECTED:
+        return f"{status.name} {_synced(status.last_sync_at)}", False
+    if status.state is State.ERROR and connected:
+        return f"{status.name}: sync failed", True
+    return f"{status.name}: {status.label.lower()}", status.state is not State.IDLE
+
+
+def _sync_text(
+    statuses: list[AccountStatus], connected: set[str], syncing: dict[str, int]
+) -> tuple[str, bool]:
     """(text, problem) for the sync label: progress while syncing, else each account."""
     if syncing:
         fetched = sum(syncing.values())
-        names = ", ".join(a.name for a in accounts if a.id in syncing) or "accounts"
+        names = ", ".join(s.name for s in statuses if s.account_id in syncing) or "accounts"
         return f"Syncing {names}… {fetched:,} comment{'s' * (fetched != 1)}", False
-    parts = [
-        f"{a.name}: sync failed" if a.last_sync_error else f"{a.name} {_synced(a.last_sync_at)}"
-        for a in accounts
-    ]
-    return " · ".join(parts), any(a.last_sync_error for a in accounts)
+    parts = [_account_text(s, s.account_id in connected) for s in statuses]
+    return " · ".join(text for text, _ in parts), any(problem for _, problem in parts)
+
+
+def _sync_tooltip(statuses: list[AccountStatus]) -> str:
+    return "\n".join(
+        f"{s.name}: last synced {timefmt.exact(s.last_sync_at) or 'never'}"
+        + (f"\n    {s.label}: {s.reason}" if s.state is not State.CONNECTED and s.reason else "")
+        for s in statuses
+    )
+
+
+def _online_text(
+    unreachable: dict[str, str], names: dict[str, str], synced: int, online: bool
+) -> tuple[str, str]:
+    """(text, tooltip) of the reachability button: ``unreachable`` maps account id to why,
+    ``synced`` is how many accounts Fireside syncs, ``online``: at least one answers."""
+    if not unreachable:
+        return "Online", "Connected to your networks."
+    why = "\n".join(f"{names.get(a, a)}: {reason}" for a, reason in unreachable.items())
+    if not online:
+        return "Offline", (
+            f"Offline. None of your networks can be reached:\n{why}\nYou can keep working: "
+            "replies wait in the outbox and go out on reconnect."
+        )
+    count = len(unreachable)
+    return f"{count} of {synced} accounts unreachable", (
+        f"Cannot be reached now:\n{why}\nThe other accounts keep syncing. Replies to an "
+        "unreachable account wait in the outbox and go out once it answers; Fireside keeps "
+        "trying."
+    )
 
 
 class StatusBar(QStatusBar):
@@ -56,7 +99,7 @@ class StatusBar(QStatusBar):
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._core = core
-        self._accounts: list[Account] = []
+        self._statuses: list[AccountStatus] = []
         self._syncing: dict[str, int] = {}
         self.hint = QLabel("Press ? for every key")
         self.hint.setObjectName("hint")
@@ -82,12 +125,12 @@ class StatusBar(QStatusBar):
         bridge.syncStarted.connect(self._started)
         bridge.syncProgress.connect(self._progress)
         bridge.syncFinished.connect(self._finished)
-        bridge.onlineChanged.connect(self.show_online)
+        bridge.onlineChanged.connect(self._reachability_changed)
         bridge.outboxChanged.connect(self.refresh_outbox)
         self._tick = QTimer(self, interval=TICK_MS)
         self._tick.timeout.connect(self._show_sync)
         self._tick.start()
-        self.show_online(core.engine.online, "")
+        self.show_online()
         self.refresh_accounts()
         self.refresh_outbox()
 
@@ -106,42 +149,47 @@ class StatusBar(QStatusBar):
     def _finished(self, account_id: str, error: object) -> None:
         self._syncing.pop(account_id, None)
         if error:
-            name = next((a.name for a in self._accounts if a.id == account_id), account_id)
+            name = self._names().get(account_id, account_id)
             self.say(f"Sync of {name} failed: {error}")
         self.refresh_accounts()
 
     def refresh_accounts(self) -> None:
-        def got(accounts: list[Account]) -> None:
-            self._accounts = accounts
+        def got(statuses: list[AccountStatus]) -> None:
+            # Accounts policy pre-configures and the user has not added yet are not synced.
+            self._statuses = [s for s in statuses if s.account_id is not None]
             self._show_sync()
+            self.show_online()
 
-        run(self, self._core.accounts(), on_done=got)
+        run(self, self._core.account_statuses(), on_done=got)
+
+    def _names(self) -> dict[str, str]:
+        return {s.account_id: s.name for s in self._statuses if s.account_id is not None}
 
     def _show_sync(self) -> None:
-        text, problem = _sync_text(self._accounts, self._syncing)
+        text, problem = _sync_text(self._statuses, set(self._core.networks), self._syncing)
         self.busy.setVisible(bool(self._syncing))
         self.sync.setText(text)
         style = f"color: {PROBLEM_COLOR}" if problem else ""
         if self.sync.styleSheet() != style:  # setting it re-polishes the label, every page
             self.sync.setStyleSheet(style)
-        self.sync.setToolTip(
-            "\n".join(
-                f"{a.name}: last synced {timefmt.exact(a.last_sync_at) or 'never'}"
-                + (f"\n    Last attempt failed: {a.last_sync_error}" if a.last_sync_error else "")
-                for a in self._accounts
-            )
-        )
+        self.sync.setToolTip(_sync_tooltip(self._statuses))
 
     # --- online and outbox --------------------------------------------------------------
-    def show_online(self, online: bool, reason: str) -> None:
-        self.online.setIcon(theme.icon("online" if online else "offline"))
-        self.online.setText("Online" if online else "Offline")
-        self.online.setToolTip(
-            "Connected to your networks."
-            if online
-            else f"Offline{f' ({reason})' if reason else ''}. You can keep "
-            "working: replies wait in the outbox and go out on reconnect."
-        )
+    def _reachability_changed(self, account_id: str, reachable: bool, reason: str) -> None:
+        self.show_online()
+
+    def show_online(self) -> None:
+        """Show which accounts can be reached, as the engine knows it now."""
+        engine = self._core.engine
+        unreachable = engine.unreachable()
+        names = self._names()
+        text, tip = _online_text(unreachable, names, len(self._core.networks), engine.online)
+        self.online.setIcon(theme.icon("online" if not unreachable else "offline"))
+        self.online.setText(text)
+        self.online.setToolTip(tip)
+        style = f"color: {PROBLEM_COLOR}" if unreachable and engine.online else ""
+        if self.online.styleSheet() != style:
+            self.online.setStyleSheet(style)
 
     def refresh_outbox(self) -> None:
         def got(items: list[dict]) -> None:

@@ -2,15 +2,21 @@
 ``Sender``, and runs the background loop.
 
 Every request to a network goes through ``SyncEngine._call``: it waits at the account's
-rate-limit gate, and its outcome decides ``online`` (an OfflineError makes Fireside
-offline; the next success makes it online again; both emit ONLINE_CHANGED). Pulls of one
-account never overlap, nor do its pushes. Each pulled page is ingested together with the
-cursor that follows it, in one transaction, so a crash mid-sync resumes where it stopped.
+rate-limit gate, and its outcome decides whether that account is reachable (an OfflineError
+makes it unreachable; the next success makes it reachable again; both emit ONLINE_CHANGED
+with the account id). Reachability is per account: one site that cannot be reached never
+stops the others. ``online`` means at least one account is reachable (or none is synced),
+so "offline" is what the user is when the machine has no network at all; ``reachable`` and
+``unreachable`` tell the accounts apart. Pulls of one account never overlap, nor do its
+pushes. Each pulled page is ingested together with the cursor that follows it, in one
+transaction, so a crash mid-sync resumes where it stopped.
 
-The loop (``run``) promotes due scheduled drafts, syncs every account, then sleeps until
-the interval ends, an outbox item or scheduled draft becomes due, or ``wake()`` is called.
-While offline it only probes (``whoami``), at growing intervals, and syncs once a probe
-answers.
+The loop (``run``) promotes due scheduled drafts and syncs every reachable account, then
+sleeps until the interval ends, an outbox item or scheduled draft becomes due, an
+unreachable account's next probe is due, or ``wake()`` is called. An unreachable account is
+only probed (``whoami``), at growing intervals (never longer than the interval; ``wake()``
+probes at once), and synced as soon as a probe answers. The accounts are visited side by
+side, so a slow one delays the next pass, never another account's requests.
 
 Accounts come and go while it runs (``add_network``, ``remove_network``): every pass works
 on a snapshot of the accounts, a pull stops after the page in progress once its connector
@@ -23,6 +29,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+import time
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -62,6 +70,16 @@ class SyncReport:
     outbox: Counter[str] = field(default_factory=Counter)
 
 
+@dataclass
+class _Unreachable:
+    """An account whose network could not be reached: why, how many times in a row (the
+    failure that found it, then each failed probe), and when to probe it next."""
+
+    reason: str
+    failures: int
+    probe_at: float  # time.monotonic()
+
+
 class SyncEngine:
     """Sync for every account: ``networks`` maps account id to its connector, ``my_names``
     account id to the signed-in person's display name (fetched by ``whoami`` if missing)."""
@@ -90,7 +108,8 @@ class SyncEngine:
         self._pull_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._recovery = asyncio.Lock()
         self._recovered = False
-        self._online = True
+        #: Accounts whose network could not be reached, until a request answers again.
+        self._unreachable: dict[str, _Unreachable] = {}
         self._wake = asyncio.Event()
         self._stopping = False
         #: Accounts whose network refused their credentials on the last request.
@@ -98,7 +117,17 @@ class SyncEngine:
 
     @property
     def online(self) -> bool:
-        return self._online
+        """At least one account is reachable (also True when no account is synced)."""
+        return not self._networks or any(a not in self._unreachable for a in self._networks)
+
+    def reachable(self, account_id: str) -> bool:
+        """Did the account's network answer (or was it not tried yet)? False after an
+        OfflineError, until a request to it goes through again."""
+        return account_id not in self._unreachable
+
+    def unreachable(self) -> dict[str, str]:
+        """The accounts that cannot be reached now, each with why."""
+        return {a: u.reason for a, u in self._unreachable.items()}
 
     # -- accounts ------------------------------------------------------------------------
 
@@ -118,6 +147,7 @@ class SyncEngine:
         pull or push uses it any more: close it then."""
         old = self._networks.pop(account_id, None)
         self._refused.discard(account_id)
+        self._mark_reachable(account_id)  # no longer synced: no longer unreachable either
         await self._quiesce(account_id)
         return old
 
@@ -133,12 +163,12 @@ class SyncEngine:
     # -- requests ------------------------------------------------------------------------
 
     async def _call(self, account_id: str, fn: Callable[..., Awaitable[T]], *args: object) -> T:
-        """One request to an account's network, after its gate; tracks online and 429s."""
+        """One request to an account's network, after its gate; tracks reachability and 429s."""
         await self._gate.wait(account_id)
         try:
             result = await fn(*args)
         except OfflineError as exc:
-            self._set_online(False, f"{account_id}: {exc}")
+            self._mark_unreachable(account_id, str(exc) or type(exc).__name__)
             raise
         except RateLimited as exc:
             self._gate.limited(account_id, exc.retry_after)
@@ -148,7 +178,7 @@ class SyncEngine:
             raise
         self._refused.discard(account_id)
         self._gate.passed(account_id)
-        self._set_online(True, "")
+        self._mark_reachable(account_id)
         return result
 
     async def _read(self, account_id: str, fn: Callable[..., Awaitable[T]], *args: object) -> T:
@@ -170,10 +200,21 @@ class SyncEngine:
                 await asyncio.sleep(self._backoff.delay(attempt))
         return await self._call(account_id, fn, *args)
 
-    def _set_online(self, online: bool, reason: str) -> None:
-        if online != self._online:
-            self._online = online
-            self._events.emit(events.ONLINE_CHANGED, online=online, reason=reason)
+    def _mark_unreachable(self, account_id: str, reason: str) -> None:
+        """The account's network could not be reached; first probe after one backoff delay."""
+        if account_id not in self._networks:  # removed while the request was out
+            return
+        known = self._unreachable.get(account_id)
+        if known is not None:
+            known.reason = reason
+            return
+        probe_at = time.monotonic() + self._backoff.delay(1)
+        self._unreachable[account_id] = _Unreachable(reason, 1, probe_at)
+        self._events.emit(events.ONLINE_CHANGED, account_id=account_id, online=False, reason=reason)
+
+    def _mark_reachable(self, account_id: str) -> None:
+        if self._unreachable.pop(account_id, None) is not None:
+            self._events.emit(events.ONLINE_CHANGED, account_id=account_id, online=True, reason="")
 
     async def _my_name(self, account_id: str, network: Network) -> str:
         if account_id not in self._my_names:
@@ -274,34 +315,42 @@ class SyncEngine:
         return report
 
     async def sync_all(self) -> list[SyncReport]:
-        """Queue scheduled drafts that fell due, then sync every account."""
+        """Queue scheduled drafts that fell due, then sync every account (reachable or
+        not: this is the one-shot sync of ``fireside sync``; the loop probes instead)."""
         await scheduler.promote_due(self._store, self._events)
         return list(await asyncio.gather(*(self.sync(a) for a in list(self._networks))))
 
     # -- background loop -----------------------------------------------------------------
 
     async def run(self, interval: float) -> None:
-        """Sync every ``interval`` seconds (sooner when work falls due) until ``stop()``."""
-        offline_passes = 0
+        """Sync every ``interval`` seconds (sooner when work falls due) until ``stop()``;
+        probe unreachable accounts in between."""
+        next_sync = time.monotonic()  # the first pass syncs every account
+        failed_passes = 0
         try:
             while not self._stopping:
+                full = self._wake.is_set() or time.monotonic() >= next_sync
                 self._wake.clear()
+                if full:
+                    next_sync = time.monotonic() + interval
                 try:
-                    if not self._online:  # offline: due drafts still move to the outbox
-                        await scheduler.promote_due(self._store, self._events)
-                        await self._probe()
-                    if self._online:
-                        await self.sync_all()
+                    await self._pass(full)
+                    next_sync = min(next_sync, await self._work_due_at())
+                    failed_passes = 0
                 except Exception:
                     log.exception("sync pass failed; trying again on the next one")
-                offline_passes = 0 if self._online else offline_passes + 1
+                    failed_passes += 1
                 if not self._stopping:
-                    await self._sleep(await self._pause(interval, offline_passes))
+                    floor = (
+                        min(interval, self._backoff.delay(failed_passes)) if failed_passes else 0
+                    )
+                    await self._sleep(max(floor, self._until(next_sync)))
         finally:
             self._stopping = False  # a stop() that came first still ends this run
 
     def wake(self) -> None:
-        """Start the next pass now (the user queued something, or asked to sync)."""
+        """Start the next pass now, syncing every reachable account and probing every
+        unreachable one (the user queued something, or asked to sync)."""
         self._wake.set()
 
     def stop(self) -> None:
@@ -309,23 +358,59 @@ class SyncEngine:
         self._stopping = True
         self._wake.set()
 
-    async def _probe(self) -> None:
-        """While offline, one cheap call per account until one answers."""
-        for account_id, network in list(self._networks.items()):
-            with contextlib.suppress(NetworkError):
-                person = await self._call(account_id, network.whoami)
-                self._my_names.setdefault(account_id, person.name)
-                return
+    async def _pass(self, full: bool) -> None:
+        """Promote due drafts; then, side by side, sync each reachable account (on a full
+        pass) and probe each unreachable one whose probe is due (every one on a full pass)."""
+        await scheduler.promote_due(self._store, self._events)
+        await asyncio.gather(*(self._visit(a, full) for a in list(self._networks)))
 
-    async def _pause(self, interval: float, offline_passes: int) -> float:
-        if offline_passes:
-            return min(interval, self._backoff.delay(offline_passes))
+    async def _visit(self, account_id: str, full: bool) -> None:
+        try:
+            unreachable = self._unreachable.get(account_id)
+            if unreachable is not None:
+                if not full and time.monotonic() < unreachable.probe_at:
+                    return
+                if not await self._probe(account_id, unreachable):
+                    return
+            elif not full:
+                return
+            await self.sync(account_id)
+        except Exception:  # one account's failure never ends the others' syncs
+            log.exception("sync of %s failed; trying again on the next pass", account_id)
+
+    async def _probe(self, account_id: str, unreachable: _Unreachable) -> bool:
+        """One cheap call to an unreachable account; True when its network answered, if only
+        to refuse (the sync that follows says what is wrong)."""
+        network = self._networks.get(account_id)
+        if network is None:
+            return False
+        # The next probe is scheduled first, so no failure of this one can skip it.
+        unreachable.failures += 1
+        unreachable.probe_at = time.monotonic() + self._backoff.delay(unreachable.failures)
+        try:
+            person = await self._call(account_id, network.whoami)
+        except NetworkError as exc:
+            if isinstance(exc, OfflineError) or exc.retryable:
+                return False
+            self._mark_reachable(account_id)
+            return True
+        self._my_names.setdefault(account_id, person.name)
+        return True
+
+    def _until(self, next_sync: float) -> float:
+        """Seconds until the next full pass or the next probe, whichever comes first."""
+        wake_at = min([next_sync, *(u.probe_at for u in self._unreachable.values())])
+        return max(0.0, wake_at - time.monotonic())
+
+    async def _work_due_at(self) -> float:
+        """When (monotonic) the next outbox item or scheduled draft falls due; infinity if
+        nothing waits, or if what waits is already due and was not sendable in this pass
+        (e.g. signed out, or its account unreachable): the interval then."""
         due = await self._store.run(_next_due_at)
         if due is None:
-            return interval
+            return math.inf
         until = (parse(due) - now()).total_seconds()
-        # Work already due was not sendable in this pass (e.g. signed out): the interval.
-        return min(interval, until) if until > 0 else interval
+        return time.monotonic() + until if until > 0 else math.inf
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
