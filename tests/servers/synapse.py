@@ -43,10 +43,12 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote
 
 import httpx
 import pytest
+from fixtures.engine_harness import EngineHarness
 
 from app import events
 from app.domain import Account, OutboxKind
@@ -408,8 +410,10 @@ SETTLE_TIMEOUT_S = 60.0
 
 
 @dataclass
-class Fireside:
+class Fireside(EngineHarness):
     """Fireside signed in as Dana: the connector, a store and the sync engine."""
+
+    ACCOUNT: ClassVar[str] = ACCOUNT_ID
 
     world: MatrixWorld
     network: MatrixNetwork
@@ -425,11 +429,6 @@ class Fireside:
         assert report.error is None, report.error
         return report
 
-    def comments(self) -> dict[str, dict]:
-        """Every stored comment by remote id (deleted ones too)."""
-        rows = self.store.run_sync(lambda db: [dict(r) for r in db.query("SELECT * FROM comments")])
-        return {row["remote_id"]: row for row in rows}
-
     async def publish(self, text: str) -> str:
         """Publish through the outbox and a sync, as the app does; the post's event id."""
         item = self.store.run_sync(
@@ -442,27 +441,8 @@ class Fireside:
 
     def queue_reply(self, event_id: str, body: str) -> int:
         """A reply to the stored comment with this event id, as the batch composer queues it."""
-        row = next(r for k, r in self.comments().items() if k.endswith("|" + event_id))
-        post = self.store.run_sync(
-            lambda db: db.execute(
-                "SELECT remote_id FROM posts WHERE id = ?", [row["post_id"]]
-            ).fetchone()[0]
-        )
-        return self.store.run_sync(
-            lambda db: outbox.enqueue(
-                db,
-                OutboxKind.REPLY,
-                ACCOUNT_ID,
-                body,
-                post_remote_id=post,
-                target_remote_id=row["remote_id"],
-                comment_id=row["id"],
-                expected_version=row["version"],
-            )
-        )
-
-    def outbox(self) -> list[dict]:
-        return self.store.run_sync(outbox.list_items)
+        remote_id = next(k for k in self.comments() if k.endswith("|" + event_id))
+        return self.queue_reply_to(remote_id, body)
 
     async def settle(self) -> list[dict]:
         """Run the engine's own loop until no outbox item waits to be sent or looked up."""

@@ -44,10 +44,12 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import psutil
 import pytest
+from fixtures.engine_harness import EngineHarness
 
 from app.domain import Account, OutboxKind, PublishOptions
 from app.events import Events
@@ -412,8 +414,10 @@ def wordpress(wordpress_server: WordPressServer) -> WordPressServer:
 
 
 @dataclass
-class Fireside:
+class Fireside(EngineHarness):
     """Fireside signed in as the executive: the real connector, store and sync engine."""
+
+    ACCOUNT: ClassVar[str] = ACCOUNT_ID
 
     server: WordPressServer
     network: WordPressNetwork
@@ -426,32 +430,8 @@ class Fireside:
             assert report.error is None, report.error
         return report
 
-    def comments(self) -> dict[str, dict]:
-        """Every stored comment by remote id (deleted ones too)."""
-        return self.store.run_sync(
-            lambda db: {r["remote_id"]: dict(r) for r in db.query("SELECT * FROM comments")}
-        )
-
     def queue_reply(self, remote_id: str, body: str) -> int:
-        """A reply to a stored comment, queued as the batch composer does."""
-        row = self.comments()[remote_id]
-        post = self.store.run_sync(
-            lambda db: db.execute(
-                "SELECT remote_id FROM posts WHERE id = ?", [row["post_id"]]
-            ).fetchone()[0]
-        )
-        return self.store.run_sync(
-            lambda db: outbox.enqueue(
-                db,
-                OutboxKind.REPLY,
-                ACCOUNT_ID,
-                body,
-                post_remote_id=post,
-                target_remote_id=remote_id,
-                comment_id=row["id"],
-                expected_version=row["version"],
-            )
-        )
+        return self.queue_reply_to(remote_id, body)
 
     def queue_post(self, title: str, body: str, options: PublishOptions) -> int:
         return self.store.run_sync(
@@ -459,9 +439,6 @@ class Fireside:
                 db, OutboxKind.PUBLISH, ACCOUNT_ID, body, title=title, options=options
             )
         )
-
-    def outbox(self) -> list[dict]:
-        return self.store.run_sync(outbox.list_items)
 
 
 def _connector(server: WordPressServer, login: str, url: str | None, **options) -> WordPressNetwork:
