@@ -32,7 +32,9 @@ from typing import TYPE_CHECKING, Any
 
 from app import __version__, config, doctor, instance, logs
 from app import events as ev
+from app.domain import OutboxAction, OutboxItem
 from app.errors import FiresideError, UserError
+from app.sync.reasons import explain
 
 #: Where the sandbox token comes from (an argument would show in 'ps' and shell history).
 TOKEN_ENV = "FIRESIDE_SANDBOX_TOKEN"
@@ -270,15 +272,15 @@ async def _sync(core: Core) -> int:
     says them; one not synced by the user's choice (the idle sandbox) is no failure."""
     from app.accounts.status import NOT_CONNECTED_PROBLEMS
 
-    every_account = await core.accounts()
+    every_account = await core.accounts.list()
     names = {a.id: a.name for a in every_account}
 
-    def show(name: str, payload: dict[str, Any]) -> None:
-        account = names.get(payload.get("account_id"), payload.get("account_id"))
-        if name == ev.SYNC_STARTED:
-            print(f"{account}: pulling…", flush=True)
-        elif name == ev.SYNC_PROGRESS:
-            print(f"{account}: {payload.get('fetched', 0)} comments fetched", flush=True)
+    def show(event: ev.Event) -> None:
+        if isinstance(event, ev.SyncStarted):
+            print(f"{names.get(event.account_id, event.account_id)}: pulling…", flush=True)
+        elif isinstance(event, ev.SyncProgress):
+            account = names.get(event.account_id, event.account_id)
+            print(f"{account}: {event.fetched} comments fetched", flush=True)
 
     unsubscribe = core.events.subscribe(show)
     try:
@@ -286,7 +288,7 @@ async def _sync(core: Core) -> int:
     finally:
         unsubscribe()
     failures = 0
-    for status in await core.account_statuses():
+    for status in await core.accounts.statuses():
         if status.account_id is None or status.account_id in core.networks:
             continue  # a policy account not added yet, or synced above
         # In the Accounts dialog's words: needs sign-in, blocked by policy, error, idle.
@@ -325,29 +327,10 @@ NOT_FAILURES = frozenset({"sent", "held"})
 
 # --- outbox -----------------------------------------------------------------------------
 
-#: What each outbox state means, in words a person can act on.
-STATE_REASONS = {
-    "queued": "Waiting to be sent.",
-    "sending": "Being sent now.",
-    "sent": "Sent.",
-    "failed": "Sending failed; retry or cancel it.",
-    "unknown": "May have reached the network; Fireside checks before any resend.",
-    "held": "Held for you: the thread changed; retry to send anyway, or cancel.",
-    "cancelled": "Cancelled.",
-}
-
-
-def outbox_reason(item: dict[str, Any]) -> str:
-    """One plain sentence (or two) on why an item is where it is."""
-    reason = STATE_REASONS.get(item["state"], item["state"])
-    if item.get("last_error") and item["state"] not in ("sent", "cancelled"):
-        reason = f"{reason} Last error: {item['last_error']}"
-    return reason
-
 
 def _run_outbox_list(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
     async def listing(core: Core) -> int:
-        items = await core.outbox_items(include_sent=args.all)
+        items = await core.outbox.items(include_sent=args.all)
         print(_outbox_json(items) if args.json else _outbox_table(items))
         return EXIT_OK
 
@@ -356,7 +339,7 @@ def _run_outbox_list(args: argparse.Namespace, data_dir: Path, log_file: Path) -
 
 def _run_outbox_action(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
     async def act(core: Core) -> int:
-        await core.outbox_action(args.action, args.item_id)
+        await core.outbox.act(OutboxAction(args.action), args.item_id)
         print(
             f"Outbox item {args.item_id}: "
             f"{'queued again' if args.action == 'retry' else 'cancelled'}."
@@ -366,7 +349,7 @@ def _run_outbox_action(args: argparse.Namespace, data_dir: Path, log_file: Path)
     return _run_core(data_dir, "outbox", act, start_sandbox=False)
 
 
-def _outbox_json(items: list[dict[str, Any]]) -> str:
+def _outbox_json(items: list[OutboxItem]) -> str:
     fields = (
         "id",
         "kind",
@@ -385,25 +368,25 @@ def _outbox_json(items: list[dict[str, Any]]) -> str:
         "remote_id",
     )
     return json.dumps(
-        [{**{f: item.get(f) for f in fields}, "reason": outbox_reason(item)} for item in items],
+        [{**{f: getattr(item, f) for f in fields}, "reason": explain(item).text} for item in items],
         indent=2,
         ensure_ascii=False,
     )
 
 
-def _outbox_table(items: list[dict[str, Any]]) -> str:
+def _outbox_table(items: list[OutboxItem]) -> str:
     if not items:
         return "The outbox is empty."
     rows = [("ID", "STATE", "KIND", "ACCOUNT", "TO", "TEXT", "WHY")]
     rows += [
         (
-            str(i["id"]),
-            i["state"],
-            i["kind"],
-            i.get("account_name") or i["account_id"],
-            i.get("recipient") or "-",
-            _snippet(i.get("title") or i.get("body") or ""),
-            outbox_reason(i),
+            str(i.id),
+            str(i.state),
+            str(i.kind),
+            i.account_name or i.account_id,
+            i.recipient or "-",
+            _snippet(i.title or i.body),
+            explain(i).text,
         )
         for i in items
     ]
@@ -442,10 +425,10 @@ def _run_core(
     StoreLocked (the window or another command owns the data dir) is raised before the
     database is opened at all."""
     with instance.Instance.acquire(data_dir, command):
-        from app.core import Core
+        from app.bootstrap import open_core
 
         async def run() -> int:
-            core = await Core.open(data_dir, **open_options)
+            core = await open_core(data_dir, **open_options)
             try:
                 return await work(core)
             finally:

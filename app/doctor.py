@@ -22,6 +22,7 @@ import app.policy
 from app import secrets, settings
 from app.config import database_path
 from app.logs import REDACTED, redact
+from app.networks import registry
 from app.policy.model import Policy
 from app.store.migrations import LATEST
 
@@ -188,8 +189,7 @@ def _judge(report: dict[str, Any]) -> None:
         )
     ring = report["keyring"]
     if not ring["usable"]:
-        real_accounts = [a for a in report["accounts"] if a["network"] != "sandbox"]
-        if real_accounts:
+        if any(not registry.is_builtin(a["network"]) for a in report["accounts"]):
             problems.append(ring["problem"])
         else:
             warnings.append(

@@ -1,29 +1,72 @@
-"""A tiny publish/subscribe hub the core uses to tell front ends what changed.
+"""What changed in the core, as typed events, and the hub that hands them to listeners.
 
-The core never knows who listens: ``ui/bridge.py`` turns these into Qt signals, the CLI
-prints some of them. Callbacks run on the thread that emits (the asyncio loop thread).
+One frozen dataclass per event; only the core publishes them. The core never knows who
+listens: ``ui/bridge.py`` turns them into Qt signals, the CLI prints some of them.
+Listeners run on the thread that emits (the asyncio loop thread); one that raises is
+logged and the others still hear the event.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
-#: Event names and their keyword payloads.
-SYNC_STARTED = "sync_started"  # account_id
-SYNC_PROGRESS = "sync_progress"  # account_id, fetched (comments so far)
-SYNC_FINISHED = "sync_finished"  # account_id, error (str | None)
-#: account_id, online (bool: the account is reachable again, or no longer synced; False:
-#: it cannot be reached), reason (str). ``SyncEngine.online`` is the whole picture.
-ONLINE_CHANGED = "online_changed"
-OUTBOX_CHANGED = "outbox_changed"  # item_id (int | None)
-INBOX_CHANGED = "inbox_changed"  # (nothing): counts or rows may have changed
-DRAFTS_CHANGED = "drafts_changed"  # draft_id (int | None)
 
-Listener = Callable[[str, dict[str, Any]], None]
+@dataclass(frozen=True, slots=True)
+class SyncStarted:
+    account_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    account_id: str
+    fetched: int  # comments fetched so far in this pull
+
+
+@dataclass(frozen=True, slots=True)
+class SyncFinished:
+    account_id: str
+    error: str | None  # None: the pull succeeded
+
+
+@dataclass(frozen=True, slots=True)
+class OnlineChanged:
+    """An account became reachable again (or is no longer synced), or could not be reached;
+    ``SyncEngine.online`` is the whole picture."""
+
+    account_id: str
+    online: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxChanged:
+    item_id: int | None = None  # None: several items, or which is not known
+
+
+@dataclass(frozen=True, slots=True)
+class InboxChanged:
+    """Counts or rows of the inbox may have changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class DraftsChanged:
+    draft_id: int | None = None
+
+
+Event = (
+    SyncStarted
+    | SyncProgress
+    | SyncFinished
+    | OnlineChanged
+    | OutboxChanged
+    | InboxChanged
+    | DraftsChanged
+)
+Listener = Callable[[Event], None]
 
 
 class Events:
@@ -35,9 +78,9 @@ class Events:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def emit(self, name: str, **payload: Any) -> None:
+    def emit(self, event: Event) -> None:
         for listener in list(self._listeners):
             try:
-                listener(name, payload)
+                listener(event)
             except Exception:
-                log.exception("listener failed on %s", name)
+                log.exception("listener failed on %s", event)

@@ -72,7 +72,7 @@ def measure_views(store: Store, out: Timings, repeats: int = 5) -> None:
 def next_item_ids(store: Store, count: int = 150) -> list[int]:
     """The rows a person walks through: the top of Needs reply, in order."""
     return [
-        row["id"] for row in comments.view_page(store.reader(), InboxView.NEEDS_REPLY, limit=count)
+        row.id for row in comments.view_page(store.reader(), InboxView.NEEDS_REPLY, limit=count)
     ]
 
 

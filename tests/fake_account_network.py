@@ -2,7 +2,8 @@
 on loopback, for the account tests of the core and of the Accounts dialog.
 
 ``registered(monkeypatch)`` starts the server and registers the kind in
-``app.networks.registry`` for one test (the only kind offered then). The server knows
+``app.networks.registry`` for one test (the only kind offered then; the built-in sandbox
+stays registered). The server knows
 these users (user name, password):
 
     jane / PASSWORD      signs in; the answer carries TOKEN, the secret for the keyring
@@ -21,7 +22,7 @@ server behind TLS with a self-signed certificate, which the OS trust store refus
 closed port (``closed_url``) is unreachable. ``hold()`` keeps every answer back until it is
 released, so a test can look at work in progress.
 
-``install_policy(monkeypatch, Key=value, ...)`` makes the next ``Core.open`` load that
+``install_policy(monkeypatch, Key=value, ...)`` makes the next ``open_core`` load that
 managed policy (each value from ``POLICY_FILE``). The connector pulls one post with two
 comments by two people, so an added account has local data to remove.
 """
@@ -343,8 +344,10 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNet]:
     module = types.ModuleType("fake_account_kind")
     module.KIND = KIND  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "fake_account_kind", module)
-    monkeypatch.setattr(registry, "_MODULES", {"fake": "fake_account_kind"})
-    monkeypatch.setattr(registry, "KINDS", ("fake",))
+    # The built-in sandbox stays registered; it is never offered to add.
+    modules = {"sandbox": registry._MODULES["sandbox"], "fake": "fake_account_kind"}
+    monkeypatch.setattr(registry, "_MODULES", modules)
+    monkeypatch.setattr(registry, "NETWORK_IDS", tuple(modules))
     server = FakeServer()
     server.start()
     try:

@@ -33,6 +33,7 @@ from app import events as ev
 from app import secrets
 from app import settings as user_settings
 from app.accounts import Problem, SignInFailed, State, manager
+from app.bootstrap import open_core
 from app.core import Core
 from app.domain import Account, CommentPage, OutboxState, Person
 from app.errors import UserError
@@ -49,13 +50,13 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNet]:
 
 @pytest.fixture
 def use_policy(monkeypatch: pytest.MonkeyPatch):
-    """``use_policy(Key=value, ...)``: the managed policy the next Core.open loads."""
+    """``use_policy(Key=value, ...)``: the managed policy the next open_core loads."""
     return lambda **values: install_policy(monkeypatch, **values)
 
 
 @asynccontextmanager
 async def opened(data_dir: Path, **options: object) -> AsyncIterator[Core]:
-    core = await Core.open(data_dir, start_sandbox=False, **options)
+    core = await open_core(data_dir, start_sandbox=False, **options)
     try:
         yield core
     finally:
@@ -72,7 +73,7 @@ async def store_account(data_dir: Path, account: Account) -> None:
 
 
 async def status_of(core: Core, account_id: str | None):
-    return next(s for s in await core.account_statuses() if s.account_id == account_id)
+    return next(s for s in await core.accounts.statuses() if s.account_id == account_id)
 
 
 def scan_for_secrets(data_dir: Path) -> list[str]:
@@ -117,7 +118,7 @@ async def test_test_connection_diagnoses_in_plain_words(
         "nothing": "  ",
     }.get(where, where)
     async with opened(tmp_path / "data") as core:
-        found = await core.test_connection("fake", url, username, password, {})
+        found = await core.accounts.test("fake", url, username, password, {})
 
     assert found.problem is problem, found
     assert words in found.summary
@@ -133,7 +134,7 @@ async def test_wrong_password_says_where_to_get_one_and_hides_the_echoed_passwor
     tmp_path, fake, memory_keyring
 ) -> None:
     async with opened(tmp_path / "data") as core:
-        found = await core.test_connection("fake", fake.url, "jane", "wrong-password-typed")
+        found = await core.accounts.test("fake", fake.url, "jane", "wrong-password-typed")
     assert found.summary == "FakeNet did not accept this user name and app password."
     assert fake.kind.help in found.advice
     assert "refused jane with '[redacted]'" in found.detail  # the server echoed it
@@ -144,8 +145,8 @@ async def test_unusable_keyring_is_a_diagnosis_after_a_good_sign_in(
 ) -> None:
     use_keyring(fail.Keyring())
     async with opened(tmp_path / "data") as core:
-        found = await core.test_connection("fake", fake.url, "jane", PASSWORD)
-        assert await core.keyring_problem() == secrets.backend_problem()
+        found = await core.accounts.test("fake", fake.url, "jane", PASSWORD)
+        assert await core.accounts.keyring_problem() == secrets.backend_problem()
     assert found.problem is Problem.KEYRING
     assert "no usable keyring" in found.summary
     assert (
@@ -157,13 +158,13 @@ async def test_policy_decides_which_networks_are_offered_and_tested(
     tmp_path, fake, memory_keyring, use_policy
 ) -> None:
     async with opened(tmp_path / "data") as core:
-        assert [k.id for k in await core.network_kinds()] == ["fake"]
+        assert [k.id for k in await core.accounts.kinds()] == ["fake"]
     use_policy(BlockedNetworks=["fake"])
     async with opened(tmp_path / "data") as core:
-        assert await core.network_kinds() == []
-        found = await core.test_connection("fake", fake.url, "jane", PASSWORD)
+        assert await core.accounts.kinds() == []
+        found = await core.accounts.test("fake", fake.url, "jane", PASSWORD)
         with pytest.raises(SignInFailed) as refused:
-            await core.add_account("fake", fake.url, "jane", PASSWORD)
+            await core.accounts.add("fake", fake.url, "jane", PASSWORD)
     assert found.problem is Problem.BLOCKED
     assert POLICY_FILE in found.advice
     assert refused.value.diagnosis.problem is Problem.BLOCKED
@@ -201,7 +202,7 @@ async def test_a_missing_secret_leaves_the_account_to_sign_in_again(
 
     async with opened(data_dir) as core:
         status = await status_of(core, "fake-1")
-        [shown] = await core.accounts()
+        [shown] = await core.accounts.list()
         assert core.networks == {}
         assert await core.engine.sync_all() == []
 
@@ -268,11 +269,11 @@ async def test_accounts_use_the_proxy_and_certificates_of_the_users_settings(
     ca_file.write_bytes(fake.server.certificate_pem)
     user_settings.write(settings_file, user_settings.UserSettings(extra_ca_files=(str(ca_file),)))
     async with opened(tmp_path / "data") as core:
-        trusted = await core.test_connection("fake", fake.https_url, "jane", PASSWORD)
+        trusted = await core.accounts.test("fake", fake.https_url, "jane", PASSWORD)
     dead_proxy = fake.closed_url  # a proxy that is not there: nothing gets through
     user_settings.write(settings_file, user_settings.UserSettings(proxy=dead_proxy))
     async with opened(tmp_path / "data") as core:
-        proxied = await core.test_connection("fake", fake.url, "jane", PASSWORD)
+        proxied = await core.accounts.test("fake", fake.url, "jane", PASSWORD)
     assert trusted.ok, trusted
     assert proxied.problem is Problem.UNREACHABLE, proxied
 
@@ -295,7 +296,7 @@ async def test_the_sandbox_runs_only_without_real_accounts_and_when_policy_allow
     sandbox = {"sandbox_url": sandbox_server.url, "sandbox_token": sandbox_server.token}
     async with opened(data_dir, **sandbox) as core:  # start_sandbox=False: not started
         assert core.networks == {}
-    core = await Core.open(data_dir, **sandbox)
+    core = await open_core(data_dir, **sandbox)
     try:
         assert list(core.networks) == ["sandbox"]
         assert (await status_of(core, "sandbox")).state is State.CONNECTED
@@ -304,22 +305,58 @@ async def test_the_sandbox_runs_only_without_real_accounts_and_when_policy_allow
 
     await store_account(data_dir, stored_account(url=fake.url))
     secrets.set_secret("fake-1", TOKEN)
-    core = await Core.open(data_dir, **sandbox)
+    core = await open_core(data_dir, **sandbox)
     try:
         assert list(core.networks) == ["fake-1"]
         idle = await status_of(core, "sandbox")
         assert idle.state is State.IDLE and "no real account" in idle.reason
-        assert [a.last_sync_error for a in await core.accounts()] == [None, None]
+        assert [a.last_sync_error for a in await core.accounts.list()] == [None, None]
     finally:
         await core.close()
 
     use_policy(SandboxEnabled=False)
-    core = await Core.open(tmp_path / "other")
+    core = await open_core(tmp_path / "other")
     try:
         assert core.sandbox is None and core.networks == {}
-        assert await core.accounts() == []
+        assert await core.accounts.list() == []
     finally:
         await core.close()
+
+
+async def test_the_sandbox_account_follows_the_sandbox_to_its_new_address(
+    tmp_path, sandbox_server
+) -> None:
+    data_dir = tmp_path / "data"
+    for url in ("http://127.0.0.1:9/", sandbox_server.url):
+        core = await open_core(data_dir, sandbox_url=url, sandbox_token=sandbox_server.token)
+        await core.close()
+    async with opened(data_dir) as core:
+        [account] = await core.accounts.list()
+    assert (account.id, account.network, account.name) == ("sandbox", "sandbox", "Sandbox")
+    assert account.base_url == sandbox_server.url
+
+
+async def test_the_builtin_sandbox_is_never_added_signed_in_to_or_given_a_secret(
+    tmp_path, memory_keyring, use_keyring, sandbox_server
+) -> None:
+    """With the real registry: the sandbox is registered, but only as Fireside's own."""
+    sandbox = {"sandbox_url": sandbox_server.url, "sandbox_token": sandbox_server.token}
+    core = await open_core(tmp_path / "data", **sandbox)
+    try:
+        assert [k.id for k in await core.accounts.kinds()] == ["wordpress", "matrix"]
+        status = await status_of(core, "sandbox")
+        assert status.network_name == "Sandbox" and not status.can_sign_in
+        with pytest.raises(UserError, match="signs in by itself"):
+            await core.accounts.reauthenticate("sandbox", PASSWORD)
+        typed = await core.accounts.test("sandbox", sandbox_server.url, "me", PASSWORD)
+        assert typed.problem is Problem.INVALID and "cannot be added by hand" in typed.summary
+        use_keyring(fail.Keyring())  # removing it never touches the keyring
+        preview = await core.accounts.removal_preview("sandbox")
+        sentence = await core.accounts.remove("sandbox")
+    finally:
+        await core.close()
+    assert not preview.has_secret and not preview.signs_out
+    assert sentence.startswith("Removed Sandbox: ") and "keyring" not in sentence
 
 
 async def test_policy_accounts_are_listed_to_sign_in_to_with_their_address_locked(
@@ -327,15 +364,15 @@ async def test_policy_accounts_are_listed_to_sign_in_to_with_their_address_locke
 ) -> None:
     use_policy(Accounts=[{"network": "fake", "base_url": fake.url + "/", "tenant": "#exec"}])
     async with opened(tmp_path / "data") as core:
-        [preset] = await core.account_statuses()
+        [preset] = await core.accounts.statuses()
         assert preset.account_id is None and preset.state is State.NOT_SIGNED_IN
         assert preset.label == "Not signed in yet"
         assert preset.locked == f"Set by your organisation ({POLICY_FILE}: Accounts)."
         assert preset.extra == {"room": "#exec"}
 
-        added = await core.add_account("fake", preset.base_url, "jane", PASSWORD, preset.extra)
+        added = await core.accounts.add("fake", preset.base_url, "jane", PASSWORD, preset.extra)
 
-        assert [s.account_id for s in await core.account_statuses()] == [added.account_id]
+        assert [s.account_id for s in await core.accounts.statuses()] == [added.account_id]
     assert added.locked == preset.locked and added.base_url == fake.url
     assert added.state is State.CONNECTED and added.extra == {"room": "#exec"}
 
@@ -351,15 +388,19 @@ async def test_add_account_keeps_the_secret_in_the_keyring_only_and_starts_synci
     async with opened(data_dir) as core:
         synced = asyncio.get_running_loop().create_future()
         core.events.subscribe(
-            lambda name, payload: (
-                name == ev.SYNC_FINISHED and not synced.done() and synced.set_result(payload)
+            lambda event: (
+                isinstance(event, ev.SyncFinished)
+                and not synced.done()
+                and synced.set_result(event)
             )
         )
         loop = asyncio.ensure_future(core.engine.run(3600))  # idle: nothing to sync yet
 
-        added = await core.add_account("fake", f" {fake.url}/ ", " jane ", PASSWORD, {"room": "#x"})
+        added = await core.accounts.add(
+            "fake", f" {fake.url}/ ", " jane ", PASSWORD, {"room": "#x"}
+        )
 
-        assert (await asyncio.wait_for(synced, 10))["error"] is None  # woken, not in an hour
+        assert (await asyncio.wait_for(synced, 10)).error is None  # woken, not in an hour
         core.engine.stop()
         await loop
         [account] = await core.store.read(accounts_repo.list_accounts)
@@ -377,8 +418,8 @@ async def test_add_account_keeps_the_secret_in_the_keyring_only_and_starts_synci
 async def test_a_failed_add_stores_nothing(tmp_path, fake, memory_keyring) -> None:
     async with opened(tmp_path / "data") as core:
         with pytest.raises(SignInFailed) as failed:
-            await core.add_account("fake", fake.url, "jane", "wrong-password-typed")
-        assert await core.accounts() == []
+            await core.accounts.add("fake", fake.url, "jane", "wrong-password-typed")
+        assert await core.accounts.list() == []
     assert failed.value.diagnosis.problem is Problem.WRONG_PASSWORD
     assert "wrong-password-typed" not in str(failed.value)
     assert memory_keyring.entries == {}
@@ -390,17 +431,17 @@ async def test_add_refuses_a_keyring_it_cannot_use_before_signing_in(
     use_keyring(fail.Keyring())
     async with opened(tmp_path / "data") as core:
         with pytest.raises(SignInFailed) as failed:
-            await core.add_account("fake", fake.url, "jane", PASSWORD)
-        assert await core.accounts() == []
+            await core.accounts.add("fake", fake.url, "jane", PASSWORD)
+        assert await core.accounts.list() == []
     assert failed.value.diagnosis.problem is Problem.KEYRING
     assert fake.server.requests == [], "no sign-in (no app password made) without a keyring"
 
 
 async def test_the_same_account_cannot_be_added_twice(tmp_path, fake, memory_keyring) -> None:
     async with opened(tmp_path / "data") as core:
-        await core.add_account("fake", fake.url, "jane", PASSWORD)
+        await core.accounts.add("fake", fake.url, "jane", PASSWORD)
         with pytest.raises(SignInFailed, match="already added"):
-            await core.add_account("fake", fake.url + "/", "JANE", PASSWORD)
+            await core.accounts.add("fake", fake.url + "/", "JANE", PASSWORD)
 
 
 async def test_sign_in_again_replaces_the_secret_and_the_connector(
@@ -408,20 +449,20 @@ async def test_sign_in_again_replaces_the_secret_and_the_connector(
 ) -> None:
     data_dir = tmp_path / "data"
     async with opened(data_dir) as core:
-        added = await core.add_account("fake", fake.url, "jane", PASSWORD)
+        added = await core.accounts.add("fake", fake.url, "jane", PASSWORD)
         first = core.networks[added.account_id]
         fake.server.tokens.clear()  # the site revoked the app password
         [report] = await core.engine.sync_all()
         refused = await status_of(core, added.account_id)
-        check = await core.check_account(added.account_id)
+        check = await core.accounts.check(added.account_id)
 
         with pytest.raises(SignInFailed):
-            await core.reauthenticate(added.account_id, "wrong-password-typed")
+            await core.accounts.reauthenticate(added.account_id, "wrong-password-typed")
         assert memory_keyring.entries[secrets.SERVICE, added.account_id] == TOKEN
         fake.server.next_token = SECOND_TOKEN
-        again = await core.reauthenticate(added.account_id, PASSWORD)
+        again = await core.accounts.reauthenticate(added.account_id, PASSWORD)
         [report_after] = await core.engine.sync_all()
-        check_after = await core.check_account(added.account_id)
+        check_after = await core.accounts.check(added.account_id)
 
     assert report.error and refused.state is State.NEEDS_SIGN_IN
     assert refused.reason == "FakeNet no longer accepts the saved sign-in. Choose Sign in again."
@@ -438,8 +479,8 @@ async def test_sign_in_again_connects_an_account_whose_secret_was_missing(
     data_dir = tmp_path / "data"
     await store_account(data_dir, stored_account(url=fake.url))
     async with opened(data_dir) as core:
-        assert (await core.check_account("fake-1")).summary == "This account is not connected."
-        status = await core.reauthenticate("fake-1", PASSWORD)
+        assert (await core.accounts.check("fake-1")).summary == "This account is not connected."
+        status = await core.accounts.reauthenticate("fake-1", PASSWORD)
         [account] = await core.store.read(accounts_repo.list_accounts)
         assert "fake-1" in core.networks
     assert status.state is State.CONNECTED
@@ -451,21 +492,21 @@ async def test_remove_account_deletes_its_data_secret_and_unsent_items(
     tmp_path, fake, memory_keyring, sandbox_server
 ) -> None:
     data_dir = tmp_path / "data"
-    core = await Core.open(data_dir, sandbox_url=sandbox_server.url, sandbox_token="t")
+    core = await open_core(data_dir, sandbox_url=sandbox_server.url, sandbox_token="t")
     try:
-        added = await core.add_account("fake", fake.url, "jane", PASSWORD)
+        added = await core.accounts.add("fake", fake.url, "jane", PASSWORD)
         account_id = added.account_id
         await core.engine.pull(account_id)
         connector = core.networks[account_id]
-        ids = [c["id"] for c in await core.store.read(comments_repo.get_comments, [1, 2])]
-        await core.queue_replies(ids, "Thanks {first_name}!")
-        draft = await core.new_draft("Hello", "Body")
-        preview = await core.removal_preview(account_id)
+        ids = [c.id for c in await core.store.read(comments_repo.get_comments, [1, 2])]
+        await core.replies.queue(ids, "Thanks {first_name}!")
+        draft = await core.drafts.new("Hello", "Body")
+        preview = await core.accounts.removal_preview(account_id)
 
-        sentence = await core.remove_account(account_id)
+        sentence = await core.accounts.remove(account_id)
 
         left = await core.store.read(_rows_of, account_id)
-        targets = (await core.store.read(drafts.get, draft))["targets"]
+        targets = (await core.store.read(drafts.get, draft)).targets
         assert account_id not in core.networks and "sandbox" in core.networks
     finally:
         await core.close()
@@ -477,7 +518,7 @@ async def test_remove_account_deletes_its_data_secret_and_unsent_items(
         "no longer works there."
     )
     assert left == {t: 0 for t in _TABLES}
-    assert targets == ["sandbox"]
+    assert targets == ("sandbox",)
     assert memory_keyring.entries == {}
     assert connector.closed
     assert "POST /fake/logout" in fake.server.requests
@@ -510,14 +551,14 @@ async def test_removal_completes_when_signing_out_fails_and_says_how_to_revoke(
     if failure == "blocked by policy":
         install_policy(monkeypatch, BlockedNetworks=["fake"])
     async with opened(data_dir) as core:
-        preview = await core.removal_preview("fake-1")
+        preview = await core.accounts.removal_preview("fake-1")
         held = fake.server.hold() if failure == "slow" else None
         try:
-            sentence = await core.remove_account("fake-1")
+            sentence = await core.accounts.remove("fake-1")
         finally:
             if held is not None:
                 held.set()
-        assert await core.accounts() == []
+        assert await core.accounts.list() == []
 
     reason = {
         "unreachable": "the server could not be reached",
@@ -544,9 +585,9 @@ async def test_a_network_with_nothing_to_revoke_is_removed_without_signing_out(
 ) -> None:
     monkeypatch.setattr(sys.modules["fake_account_kind"], "KIND", replace(KIND, sign_out=None))
     async with opened(tmp_path / "data") as core:
-        added = await core.add_account("fake", fake.url, "jane", PASSWORD)
-        preview = await core.removal_preview(added.account_id)
-        sentence = await core.remove_account(added.account_id)
+        added = await core.accounts.add("fake", fake.url, "jane", PASSWORD)
+        preview = await core.accounts.removal_preview(added.account_id)
+        sentence = await core.accounts.remove(added.account_id)
     assert not preview.signs_out
     assert sentence == f"Removed {added.name}: 0 comments and 0 posts deleted from this computer."
     assert TOKEN in fake.server.tokens
@@ -557,12 +598,12 @@ async def test_removing_needs_no_keyring_for_the_sandbox_and_survives_a_broken_o
     tmp_path, fake, memory_keyring, use_keyring
 ) -> None:
     async with opened(tmp_path / "data") as core:
-        added = await core.add_account("fake", fake.url, "jane", PASSWORD)
+        added = await core.accounts.add("fake", fake.url, "jane", PASSWORD)
         use_keyring(fail.Keyring())
-        sentence = await core.remove_account(added.account_id)
-        assert await core.accounts() == []
+        sentence = await core.accounts.remove(added.account_id)
+        assert await core.accounts.list() == []
         with pytest.raises(UserError, match="no longer exists"):
-            await core.remove_account(added.account_id)
+            await core.accounts.remove(added.account_id)
     assert "could not be removed from the keyring" in sentence
     assert "gnome-keyring" in sentence
 
@@ -571,16 +612,16 @@ async def test_removing_the_account_of_a_queued_draft_makes_it_a_draft_again(
     tmp_path, fake, memory_keyring
 ) -> None:
     async with opened(tmp_path / "data") as core:
-        added = await core.add_account("fake", fake.url, "jane", PASSWORD)
-        draft = await core.new_draft("Hello", "Body")
-        await core.publish(draft, [added.account_id])
-        assert [i["state"] for i in await core.outbox_items()] == [OutboxState.QUEUED]
+        added = await core.accounts.add("fake", fake.url, "jane", PASSWORD)
+        draft = await core.drafts.new("Hello", "Body")
+        await core.drafts.publish(draft, [added.account_id])
+        assert [i.state for i in await core.outbox.items()] == [OutboxState.QUEUED]
 
-        await core.remove_account(added.account_id)
+        await core.accounts.remove(added.account_id)
 
         row = await core.store.read(drafts.get, draft)
-        assert await core.outbox_items() == []
-    assert row["state"] == "draft" and row["targets"] == []
+        assert await core.outbox.items() == []
+    assert row.state == "draft" and row.targets == ()
 
 
 _TABLES = ("accounts", "comments", "posts", "people", "sync_state", "outbox")

@@ -112,3 +112,93 @@ def test_importing_every_core_module_loads_no_qt() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 10
+
+
+# --- the sandbox is a network kind like the others ----------------------------------------
+
+ROOT = APP.parent
+#: Where the built-in sandbox's name may be compared with: its kind's module, the server,
+#: and the composition root (the shared wiring and the two front ends' entry points).
+SANDBOX_NAME_ALLOWED = (
+    "app/networks/sandbox.py",
+    "app/sandbox/",
+    "app/bootstrap.py",
+    "app/cli.py",
+    "ui/main.py",
+)
+
+
+def _is_sandbox(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.casefold() == "sandbox"
+    )
+
+
+def _sandbox_comparisons(path: Path, root: Path = ROOT) -> list[str]:
+    """Comparisons with the string "sandbox" in one file: ``==``, ``!=``, ``in``, ``is``,
+    ``case``, directly or through a name this file binds to that string."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    where = path.relative_to(root).as_posix()
+    aliases = {
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AnnAssign) and _is_sandbox(node.value)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    }
+
+    def names_sandbox(node: ast.AST) -> bool:
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            return any(names_sandbox(element) for element in node.elts)
+        return (
+            _is_sandbox(node)
+            or (isinstance(node, ast.Name) and node.id in aliases)
+            or (isinstance(node, ast.Attribute) and node.attr in aliases)
+        )
+
+    lines = sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if (
+            isinstance(node, ast.Compare)
+            and any(names_sandbox(side) for side in (node.left, *node.comparators))
+        )
+        or (isinstance(node, ast.MatchValue) and names_sandbox(node.value))
+    )
+    return [f"{where}:{line}" for line in lines]
+
+
+def test_nothing_outside_the_sandbox_kind_compares_with_its_name() -> None:
+    files = sorted([*APP.rglob("*.py"), *(ROOT / "ui").rglob("*.py")])
+    checked = [
+        path
+        for path in files
+        if not path.relative_to(ROOT).as_posix().startswith(SANDBOX_NAME_ALLOWED)
+    ]
+    assert len(checked) > 50
+    bad = [found for path in checked for found in _sandbox_comparisons(path)]
+    assert not bad, (
+        'Only the sandbox kind\'s module compares with "sandbox"; elsewhere ask its '
+        "NetworkKind (registry.is_builtin...):\n" + "\n".join(bad)
+    )
+
+
+def test_the_sandbox_check_catches_every_form(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        'SANDBOX = "sandbox"\n'
+        'a = network == "sandbox"\n'
+        'b = "Sandbox" != network\n'
+        'c = network in ("sandbox", "wordpress")\n'
+        "d = network is SANDBOX\n"
+        "e = account.network == manager.SANDBOX\n"
+        "match network:\n"
+        '    case "sandbox":\n'
+        "        pass\n"
+        'COLOURS = {"sandbox": "#8a6d3b"}\n'
+        'f = print("sandbox")\n'
+        'g = network == "sandboxes"\n'
+    )
+    assert _sandbox_comparisons(sample, tmp_path) == [f"sample.py:{n}" for n in (2, 3, 4, 5, 6, 8)]

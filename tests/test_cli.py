@@ -333,9 +333,10 @@ def test_outbox_lists_what_waits_with_reasons(capsys, tmp_path: Path, outbox_ite
     lines = out.splitlines()
     assert lines[0].split() == ["ID", "STATE", "KIND", "ACCOUNT", "TO", "TEXT", "WHY"]
     assert len(lines) == 4  # header + queued, failed, held; sent only with --all
-    assert "Waiting to be sent." in out
-    assert "Sending failed; retry or cancel it. Last error: The network refused" in out
-    assert "Held for you" in out and "The comment was edited" in out
+    # The same words as the window's outbox (app/sync/reasons.py is their one source).
+    assert "Waiting to go out with the next sync." in out
+    assert "Failed: The network refused" in out
+    assert "Held: The comment was edited" in out
     _, everything, _ = run(capsys, "--data-dir", str(tmp_path), "outbox", "--all")
     assert len(everything.splitlines()) == 5 and "A sent reply" in everything
 
@@ -347,7 +348,7 @@ def test_outbox_json(capsys, tmp_path: Path, outbox_items) -> None:
     assert set(items) == set(outbox_items.values())
     failed = items[outbox_items["failed"]]
     assert failed["state"] == "failed" and failed["account_id"] == "sandbox"
-    assert failed["reason"].startswith("Sending failed")
+    assert failed["reason"].startswith("Failed: The network refused")
 
 
 def test_outbox_retry_and_cancel(capsys, tmp_path: Path, outbox_items) -> None:

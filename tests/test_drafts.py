@@ -12,6 +12,7 @@ import pytest
 from app.domain import DRAFT_TRANSITIONS, DraftState
 from app.errors import UserError
 from app.store import Store, drafts, search
+from app.text.diff import diff
 
 
 class Clock:
@@ -42,16 +43,16 @@ def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
 
 
 def reasons(store: Store, draft_id: int) -> list[str]:
-    return [v["reason"] for v in store.run_sync(drafts.versions, draft_id)]
+    return [v.reason for v in store.run_sync(drafts.versions, draft_id)]
 
 
 def test_create_and_get(store: Store, clock: Clock) -> None:
     draft_id = store.run_sync(drafts.create, "Title", "Body", ["sandbox", "blog"])
     draft = store.run_sync(drafts.get, draft_id)
-    assert (draft["title"], draft["body"], draft["state"]) == ("Title", "Body", "draft")
-    assert draft["targets"] == ["sandbox", "blog"]
-    assert draft["created_at"] == draft["updated_at"] == clock()
-    assert store.run_sync(drafts.get, store.run_sync(drafts.create))["targets"] == []
+    assert (draft.title, draft.body, draft.state) == ("Title", "Body", "draft")
+    assert draft.targets == ("sandbox", "blog")
+    assert draft.created_at == draft.updated_at == clock()
+    assert store.run_sync(drafts.get, store.run_sync(drafts.create)).targets == ()
 
 
 def test_get_of_a_missing_draft_says_so(store: Store) -> None:
@@ -68,7 +69,7 @@ def test_save_is_durable_across_a_restart(tmp_path: Path, clock: Clock) -> None:
     reopened = Store(tmp_path / "fireside.db")
     try:
         draft = reopened.run_sync(drafts.get, draft_id)
-        assert (draft["title"], draft["body"]) == ("On the plane", text)
+        assert (draft.title, draft.body) == ("On the plane", text)
     finally:
         reopened.close()
 
@@ -78,7 +79,7 @@ def test_save_without_a_change_writes_nothing(store: Store, clock: Clock) -> Non
     clock.advance(60)
     assert store.run_sync(drafts.save, draft_id, "T", "B") is False
     draft = store.run_sync(drafts.get, draft_id)
-    assert draft["updated_at"] == draft["created_at"]
+    assert draft.updated_at == draft.created_at
     assert reasons(store, draft_id) == []
 
 
@@ -88,11 +89,11 @@ def test_autosave_keeps_a_version_every_few_minutes(store: Store, clock: Clock) 
     for n in range(2, 6):  # keystrokes a few seconds apart: text saved, no new version
         clock.advance(5)
         store.run_sync(drafts.save, draft_id, "T", f"one {n}")
-    assert store.run_sync(drafts.get, draft_id)["body"] == "one 5"
-    assert [v["body"] for v in store.run_sync(drafts.versions, draft_id)] == ["one"]
+    assert store.run_sync(drafts.get, draft_id).body == "one 5"
+    assert [v.body for v in store.run_sync(drafts.versions, draft_id)] == ["one"]
     clock.advance(drafts.VERSION_EVERY_SECONDS)
     store.run_sync(drafts.save, draft_id, "T", "two")
-    assert [v["body"] for v in store.run_sync(drafts.versions, draft_id)] == ["two", "one"]
+    assert [v.body for v in store.run_sync(drafts.versions, draft_id)] == ["two", "one"]
     assert reasons(store, draft_id) == ["autosave", "autosave"]
 
 
@@ -101,14 +102,14 @@ def test_restore_brings_a_version_back_and_keeps_what_it_replaced(
 ) -> None:
     draft_id = store.run_sync(drafts.create)
     store.run_sync(drafts.save, draft_id, "Old title", "old body")
-    old_version = store.run_sync(drafts.versions, draft_id)[0]["id"]
+    old_version = store.run_sync(drafts.versions, draft_id)[0].id
     clock.advance(10)
     store.run_sync(drafts.save, draft_id, "New title", "new body")
     store.run_sync(drafts.restore, draft_id, old_version)
     draft = store.run_sync(drafts.get, draft_id)
-    assert (draft["title"], draft["body"]) == ("Old title", "old body")
+    assert (draft.title, draft.body) == ("Old title", "old body")
     newest = store.run_sync(drafts.versions, draft_id)[0]
-    assert (newest["reason"], newest["body"]) == ("before restore", "new body")
+    assert (newest.reason, newest.body) == ("before restore", "new body")
 
 
 def test_restore_refuses_a_version_of_another_draft(store: Store) -> None:
@@ -117,14 +118,14 @@ def test_restore_refuses_a_version_of_another_draft(store: Store) -> None:
     version = store.run_sync(drafts.snapshot, first, "explicit save")
     with pytest.raises(UserError, match="no longer exists"):
         store.run_sync(drafts.restore, second, version)
-    assert store.run_sync(drafts.get, second)["body"] == "b"
+    assert store.run_sync(drafts.get, second).body == "b"
     assert store.run_sync(drafts.versions, second) == []
 
 
 def test_diff_shows_changed_lines() -> None:
-    lines = drafts.diff("a\nb\nc", "a\nB\nc")
+    lines = diff("a\nb\nc", "a\nB\nc")
     assert "-b" in lines and "+B" in lines
-    assert drafts.diff("same", "same") == []
+    assert diff("same", "same") == []
 
 
 PAIRS = list(product(DraftState, DraftState))
@@ -141,12 +142,12 @@ def test_state_changes_follow_the_workflow(
     when = "2031-01-01T09:00:00Z"
     if wanted is current or wanted in DRAFT_TRANSITIONS[current]:
         store.run_sync(drafts.set_state, draft_id, wanted, when)
-        assert store.run_sync(drafts.get, draft_id)["state"] == str(wanted)
+        assert store.run_sync(drafts.get, draft_id).state == str(wanted)
         assert reasons(store, draft_id) == [f"state: {wanted.value}"]
     else:
         with pytest.raises(UserError, match="cannot become"):
             store.run_sync(drafts.set_state, draft_id, wanted, when)
-        assert store.run_sync(drafts.get, draft_id)["state"] == str(current)
+        assert store.run_sync(drafts.get, draft_id).state == str(current)
         assert reasons(store, draft_id) == []
 
 
@@ -159,18 +160,18 @@ def test_scheduling_needs_a_time_and_leaving_it_clears_the_time(store: Store) ->
     with pytest.raises(UserError, match="Choose a time"):
         store.run_sync(drafts.set_state, draft_id, DraftState.SCHEDULED)
     store.run_sync(drafts.set_state, draft_id, DraftState.SCHEDULED, "2031-01-01T09:00:00Z")
-    assert store.run_sync(drafts.get, draft_id)["scheduled_at"] == "2031-01-01T09:00:00Z"
+    assert store.run_sync(drafts.get, draft_id).scheduled_at == "2031-01-01T09:00:00Z"
     store.run_sync(drafts.set_state, draft_id, DraftState.DRAFT)
-    assert store.run_sync(drafts.get, draft_id)["scheduled_at"] is None
+    assert store.run_sync(drafts.get, draft_id).scheduled_at is None
 
 
 def test_publishing_stamps_the_time(store: Store, clock: Clock) -> None:
     draft_id = store.run_sync(drafts.create, "T", "B")
     store.run_sync(drafts.set_state, draft_id, DraftState.QUEUED)
-    assert store.run_sync(drafts.get, draft_id)["published_at"] is None
+    assert store.run_sync(drafts.get, draft_id).published_at is None
     clock.advance(30)
     store.run_sync(drafts.set_state, draft_id, DraftState.PUBLISHED)
-    assert store.run_sync(drafts.get, draft_id)["published_at"] == clock()
+    assert store.run_sync(drafts.get, draft_id).published_at == clock()
 
 
 def test_due_scheduled_lists_only_drafts_whose_time_has_come(store: Store) -> None:
@@ -189,17 +190,17 @@ def test_list_drafts_hides_published_and_shows_newest_first(store: Store, clock:
     store.run_sync(
         lambda db: db.execute("UPDATE drafts SET state = 'published' WHERE id = ?", [gone])
     )
-    assert [d["id"] for d in store.run_sync(drafts.list_drafts)] == [newer, older]
+    assert [d.id for d in store.run_sync(drafts.list_drafts)] == [newer, older]
 
 
 def test_set_targets_replaces_the_list(store: Store) -> None:
     draft_id = store.run_sync(drafts.create, "T", "B", ["sandbox"])
     store.run_sync(drafts.set_targets, draft_id, ["blog", "teams"])
-    assert store.run_sync(drafts.get, draft_id)["targets"] == ["blog", "teams"]
+    assert store.run_sync(drafts.get, draft_id).targets == ("blog", "teams")
 
 
 def test_draft_search_finds_saved_text(store: Store) -> None:
     draft_id = store.run_sync(drafts.create, "Quarterly letter", "Margins held steady")
     store.run_sync(drafts.save, draft_id, "Quarterly letter", "Margins improved a lot")
-    assert [d["id"] for d in search.search_drafts(store.reader(), "improv")] == [draft_id]
+    assert [d.id for d in search.search_drafts(store.reader(), "improv")] == [draft_id]
     assert search.search_drafts(store.reader(), "steady") == []

@@ -133,8 +133,8 @@ def test_migrated_rows_work_with_the_store_code(tmp_path: Path, version: int) ->
     store = Store(path)
     try:
         db = store.reader()
-        assert [r["id"] for r in search.search_comments(db, "bonus")] == [1, 2]
-        assert [r["id"] for r in search.search_comments(db, "krak")] == [2]
+        assert [r.id for r in search.search_comments(db, "bonus")] == [1, 2]
+        assert [r.id for r in search.search_comments(db, "krak")] == [2]
         assert comments.view_counts(db) == {
             InboxView.NEEDS_REPLY: 1,
             InboxView.QUESTIONS: 1,
@@ -144,7 +144,7 @@ def test_migrated_rows_work_with_the_store_code(tmp_path: Path, version: int) ->
             InboxView.ALL: 4,
         }
         claimed = store.run_sync(outbox.claim_due, "sandbox", "2030-01-01T00:00:00Z")
-        assert claimed["idempotency_key"] in ("key-queued", "key-unknown")
+        assert claimed.idempotency_key in ("key-queued", "key-unknown")
         store.run_sync(triage.set_state, [1], TriageState.DONE)
         assert store.run_sync(triage.undo_last) == ("done", [1])
     finally:

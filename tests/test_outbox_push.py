@@ -19,6 +19,7 @@ from app.domain import (
     Capabilities,
     CommentPage,
     DraftState,
+    ErrorKind,
     OutboxKind,
     OutboxState,
     Person,
@@ -39,8 +40,8 @@ from app.errors import (
 from app.events import Events
 from app.store import Store, accounts, comments, drafts, outbox
 from app.sync import Backoff, SyncEngine
+from app.sync.reasons import held_text
 from app.sync.scheduler import promote_due
-from app.sync.sender import HELD_REASONS
 from app.timeutil import in_seconds
 
 ME = Person("me", "Dana Chief")
@@ -230,14 +231,14 @@ def history(store: Store, hub: Events) -> dict[int, list[str]]:
     """Every state each outbox item passed through, read back when the engine announces it."""
     seen: dict[int, list[str]] = {}
 
-    def listen(name: str, payload: dict) -> None:
-        if name == events.OUTBOX_CHANGED and payload["item_id"] is not None:
+    def listen(event: events.Event) -> None:
+        if isinstance(event, events.OutboxChanged) and event.item_id is not None:
             row = (
                 store.reader()
-                .execute("SELECT state FROM outbox WHERE id = ?", [payload["item_id"]])
+                .execute("SELECT state FROM outbox WHERE id = ?", [event.item_id])
                 .fetchone()
             )
-            seen.setdefault(payload["item_id"], []).append(row[0])
+            seen.setdefault(event.item_id, []).append(row[0])
 
     hub.subscribe(listen)
     return seen
@@ -292,19 +293,19 @@ async def until(net: FakeNetwork, condition) -> None:
 
 
 async def test_reply_is_checked_sent_and_answers_the_comment(store, engine, net, hub, history):
-    seen: list[str] = []
-    hub.subscribe(lambda name, payload: seen.append(name))
+    seen: list[type] = []
+    hub.subscribe(lambda event: seen.append(type(event)))
     item_id = queue_reply(store)
 
     assert await engine.push("acct") == Counter({"sent": 1})
 
     row = item(store, item_id)
-    assert row["state"] == "sent" and row["remote_id"] == net.mine()[0].remote_id
+    assert row.state == "sent" and row.remote_id == net.mine()[0].remote_id
     assert names(net) == ["get_comment", "list_replies", "reply"]
-    assert net.calls[-1][1] == ("c1", "Going well, thanks!", row["idempotency_key"])
+    assert net.calls[-1][1] == ("c1", "Going well, thanks!", row.idempotency_key)
     assert answered(store, "c1")
     assert history[item_id] == ["sending", "sent"]
-    assert events.INBOX_CHANGED in seen
+    assert events.InboxChanged in seen
 
 
 async def test_response_lost_after_commit_is_looked_up_not_resent(store, engine, net, history):
@@ -316,7 +317,7 @@ async def test_response_lost_after_commit_is_looked_up_not_resent(store, engine,
     assert history[item_id] == ["sending", "unknown", "sending", "sent"]
     assert names(net).count("reply") == 1 and names(net)[-1] == "lookup_write"
     assert len(net.mine()) == 1
-    assert item(store, item_id)["remote_id"] == net.mine()[0].remote_id
+    assert item(store, item_id).remote_id == net.mine()[0].remote_id
     assert answered(store, "c1")
 
 
@@ -329,8 +330,8 @@ async def test_unknown_that_never_landed_is_sent_again_with_the_same_key(store, 
     check = ["get_comment", "list_replies"]
     assert names(net) == [*check, "reply", "lookup_write", *check, "reply"]
     replies = [args for name, args in net.calls if name == "reply"]
-    assert replies[0][2] == replies[1][2] == item(store, item_id)["idempotency_key"]
-    assert len(net.mine()) == 1 and item(store, item_id)["state"] == "sent"
+    assert replies[0][2] == replies[1][2] == item(store, item_id).idempotency_key
+    assert len(net.mine()) == 1 and item(store, item_id).state == "sent"
 
 
 @pytest.mark.parametrize(
@@ -349,8 +350,8 @@ async def test_garbled_or_cut_answer_to_a_write_counts_as_unknown(
 
 
 async def test_offline_keeps_the_item_queued_and_flips_online(store, engine, net, hub):
-    changes: list[dict] = []
-    hub.subscribe(lambda name, p: changes.append(p) if name == events.ONLINE_CHANGED else None)
+    changes: list[events.OnlineChanged] = []
+    hub.subscribe(lambda e: changes.append(e) if isinstance(e, events.OnlineChanged) else None)
     net.fail("get_comment", OfflineError("no route to host"), times=3)
     first, second = queue_reply(store, "c1"), queue_reply(store, "c2")
 
@@ -358,17 +359,17 @@ async def test_offline_keeps_the_item_queued_and_flips_online(store, engine, net
 
     assert not engine.online
     assert not engine.reachable("acct") and engine.unreachable() == {"acct": "no route to host"}
-    assert changes == [{"account_id": "acct", "online": False, "reason": "no route to host"}]
+    assert changes == [events.OnlineChanged("acct", False, "no route to host")]
     for item_id in (first, second):
         row = item(store, item_id)
-        assert row["state"] == "queued" and row["attempts"] == 0
-    assert "Offline" in item(store, first)["last_error"]
+        assert row.state == "queued" and row.attempts == 0
+    assert "Offline" in item(store, first).last_error
 
     await engine.push("acct")  # two more offline tries use up no attempts
     await engine.push("acct")
     assert await engine.push("acct") == Counter({"sent": 2})
     assert engine.online and engine.reachable("acct")
-    assert changes[-1] == {"account_id": "acct", "online": True, "reason": ""}
+    assert changes[-1] == events.OnlineChanged("acct", True, "")
     assert len(net.mine()) == 2
 
 
@@ -387,7 +388,7 @@ async def test_rate_limit_waits_retry_after_then_sends(store, engine, net):
         "reply",
     ]
     assert net.times[3] - net.times[2] >= 0.05
-    assert item(store, item_id)["attempts"] == 1  # the 429 did not count
+    assert item(store, item_id).attempts == 1  # the 429 did not count
     assert len(net.mine()) == 1
 
 
@@ -399,7 +400,7 @@ async def test_rate_limit_storm_without_retry_after_backs_off(store, engine, net
 
     assert names(net).count("get_comment") == FAST.max_attempts * 2 + 1
     assert all(b > a for a, b in zip(net.times, net.times[1:], strict=False))
-    assert item(store, item_id)["attempts"] == 1
+    assert item(store, item_id).attempts == 1
 
 
 async def test_long_retry_after_ends_the_pass_and_the_item_waits(store, engine, net):
@@ -409,8 +410,8 @@ async def test_long_retry_after_ends_the_pass_and_the_item_waits(store, engine, 
     assert await engine.push("acct") == Counter({"queued": 1})
 
     row = item(store, first)
-    assert row["next_attempt_at"] >= in_seconds(3500) and row["attempts"] == 0
-    assert item(store, second)["state"] == "queued"
+    assert row.next_attempt_at >= in_seconds(3500) and row.attempts == 0
+    assert item(store, second).state == "queued"
     assert await engine.push("acct") == Counter()  # the gate refuses without a request
     assert names(net) == ["get_comment", "list_replies", "reply"]
 
@@ -422,9 +423,9 @@ async def test_rejected_fails_for_good_in_plain_words(store, engine, net):
     assert await engine.push("acct") == Counter({"failed": 1, "sent": 1})
 
     row = item(store, item_id)
-    assert (row["state"], row["error_kind"]) == ("failed", "permanent")
-    assert "refused the reply" in row["last_error"] and "5,000" in row["last_error"]
-    assert item(store, later)["state"] == "sent"
+    assert (row.state, row.error_kind) == ("failed", "permanent")
+    assert "refused the reply" in row.last_error and "5,000" in row.last_error
+    assert item(store, later).state == "sent"
 
 
 async def test_auth_error_fails_the_item_and_stops_the_push(store, engine, net):
@@ -434,9 +435,9 @@ async def test_auth_error_fails_the_item_and_stops_the_push(store, engine, net):
     await engine.push("acct")
 
     row = item(store, item_id)
-    assert (row["state"], row["error_kind"]) == ("failed", "auth")
-    assert "Sign in again" in row["last_error"]
-    assert item(store, later)["state"] == "queued"
+    assert (row.state, row.error_kind) == ("failed", "auth")
+    assert "Sign in again" in row.last_error
+    assert item(store, later).state == "queued"
 
 
 async def test_unresolved_unknown_fails_as_unknown_after_its_attempts(store, engine, net):
@@ -447,13 +448,13 @@ async def test_unresolved_unknown_fails_as_unknown_after_its_attempts(store, eng
     await engine.push("acct")
 
     row = item(store, item_id)
-    assert (row["state"], row["error_kind"]) == ("failed", "unknown")
-    assert row["attempts"] == FAST.max_attempts
-    assert "could not confirm" in row["last_error"]
+    assert (row.state, row.error_kind) == ("failed", "unknown")
+    assert row.attempts == FAST.max_attempts
+    assert "could not confirm" in row.last_error
     assert names(net).count("reply") == 1
 
     store.run_sync(outbox.retry, item_id)  # the user's Retry looks it up before any send
-    assert item(store, item_id)["state"] == "unknown"
+    assert item(store, item_id).state == "unknown"
 
 
 async def test_failing_reads_give_up_as_retryable(store, engine, net):
@@ -463,7 +464,7 @@ async def test_failing_reads_give_up_as_retryable(store, engine, net):
     await engine.push("acct")
 
     row = item(store, item_id)
-    assert (row["state"], row["error_kind"]) == ("failed", "retryable")
+    assert (row.state, row.error_kind) == ("failed", "retryable")
     assert "reply" not in names(net)
 
 
@@ -474,7 +475,7 @@ async def test_auth_error_during_a_look_up_stays_unknown_for_retry(store, engine
 
     await engine.push("acct")
 
-    assert (item(store, item_id)["state"], item(store, item_id)["error_kind"]) == (
+    assert (item(store, item_id).state, item(store, item_id).error_kind) == (
         "failed",
         "unknown",
     )
@@ -493,14 +494,14 @@ async def test_thread_that_moved_holds_the_reply(store, engine, net, change):
     assert await engine.push("acct") == Counter({"held": 1})
 
     row = item(store, item_id)
-    assert (row["state"], row["error_kind"]) == ("held", change)
-    assert row["last_error"] == HELD_REASONS[change]
+    assert (row.state, row.error_kind) == ("held", change)
+    assert row.last_error == held_text(ErrorKind(change))
     assert "reply" not in names(net)
 
     store.run_sync(outbox.retry, item_id)  # the user confirms: it goes out unchecked
     net.calls.clear()
     await engine.push("acct")
-    assert names(net) == ["reply"] and item(store, item_id)["state"] == "sent"
+    assert names(net) == ["reply"] and item(store, item_id).state == "sent"
 
 
 async def test_reply_without_expected_version_skips_the_version_check(store, engine, net):
@@ -513,7 +514,7 @@ async def test_crash_while_sending_is_recovered_by_look_up(store, hub, net, hist
     item_id = queue_reply(store)
     store.run_sync(outbox.claim_due, "acct")  # the previous run died mid-send
     await net.reply(
-        "p1", "c1", "Going well, thanks!", "markdown", item(store, item_id)["idempotency_key"]
+        "p1", "c1", "Going well, thanks!", "markdown", item(store, item_id).idempotency_key
     )
     net.calls.clear()
 
@@ -534,7 +535,7 @@ async def test_cancelled_mid_write_becomes_unknown_and_is_resolved(store, engine
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert item(store, item_id)["state"] == "unknown"
+    assert item(store, item_id).state == "unknown"
 
     net.block = None
     assert await engine.push("acct") == Counter({"sent": 1})
@@ -551,7 +552,7 @@ async def test_pushes_for_one_account_never_overlap(store, engine, net):
 
     assert net.max_in_flight == 1
     assert names(net).count("reply") == 2 and len(net.mine()) == 2
-    assert all(item(store, i)["state"] == "sent" for i in ids)
+    assert all(item(store, i).state == "sent" for i in ids)
 
 
 async def test_edit_and_delete_name_a_comment_or_the_post(store, engine, net):
@@ -565,7 +566,7 @@ async def test_edit_and_delete_name_a_comment_or_the_post(store, engine, net):
     assert await engine.push("acct") == Counter({"sent": 2})
 
     assert net.calls == [("edit", ("comment", "r5", "Fixed typo")), ("delete", ("post", "p1"))]
-    assert item(store, edit)["remote_id"] == "r5" and item(store, delete)["remote_id"] == "p1"
+    assert item(store, edit).remote_id == "r5" and item(store, delete).remote_id == "p1"
 
 
 async def test_draft_is_published_when_every_target_is_sent(store, hub, net):
@@ -575,12 +576,12 @@ async def test_draft_is_published_when_every_target_is_sent(store, hub, net):
     store.run_sync(drafts.set_state, draft_id, DraftState.SCHEDULED, in_seconds(-1))
 
     assert await promote_due(store, hub) == [draft_id]
-    assert store.run_sync(drafts.get, draft_id)["state"] == "queued"
+    assert store.run_sync(drafts.get, draft_id).state == "queued"
 
     await engine.push("acct")
-    assert store.run_sync(drafts.get, draft_id)["state"] == "queued"  # one target to go
+    assert store.run_sync(drafts.get, draft_id).state == "queued"  # one target to go
     await engine.push("other")
-    assert store.run_sync(drafts.get, draft_id)["state"] == "published"
+    assert store.run_sync(drafts.get, draft_id).state == "published"
     assert len(net.posts) == len(other.posts) == 1
     assert await promote_due(store, hub) == []
 
@@ -609,22 +610,20 @@ async def test_scheduler_leaves_future_drafts_and_skips_unknown_targets(store, h
 
     assert await promote_due(store, hub) == [partial]
 
-    assert [store.run_sync(drafts.get, d)["state"] for d in (later, orphan)] == [
+    assert [store.run_sync(drafts.get, d).state for d in (later, orphan)] == [
         "scheduled",
         "scheduled",
     ]
     rows = store.run_sync(outbox.list_items)
-    assert [(r["kind"], r["account_id"], r["draft_id"]) for r in rows] == [
-        ("publish", "acct", partial)
-    ]
+    assert [(r.kind, r.account_id, r.draft_id) for r in rows] == [("publish", "acct", partial)]
 
 
 async def test_run_loop_wakes_early_and_recovers_from_offline(store, engine, net, hub):
     online: list[bool] = []
     hub.subscribe(
-        lambda name, p: online.append(p["online"]) if name == events.ONLINE_CHANGED else None
+        lambda e: online.append(e.online) if isinstance(e, events.OnlineChanged) else None
     )
-    hub.subscribe(lambda name, payload: net.poked.set())
+    hub.subscribe(lambda event: net.poked.set())
     runner = asyncio.create_task(engine.run(interval=3600))
     try:
         await until(net, lambda: "pull_comments" in names(net))  # the first pass is done
@@ -632,9 +631,9 @@ async def test_run_loop_wakes_early_and_recovers_from_offline(store, engine, net
         item_id = queue_reply(store)
         engine.wake()
         await until(net, lambda: names(net).count("whoami") >= 3)  # probing while offline
-        assert online == [False] and item(store, item_id)["state"] == "queued"
+        assert online == [False] and item(store, item_id).state == "queued"
         net.offline = False
-        await until(net, lambda: item(store, item_id)["state"] == "sent")
+        await until(net, lambda: item(store, item_id).state == "sent")
         assert online == [False, True]
         assert len(net.mine()) == 1
     finally:
@@ -649,12 +648,12 @@ async def test_one_unreachable_account_never_stops_the_others(store, hub, net):
     far = FakeNetwork()
     far.offline = True
     engine = SyncEngine(store, hub, {"acct": net, "other": far}, backoff=FAST)
-    changes: list[dict] = []
-    hub.subscribe(lambda name, p: changes.append(p) if name == events.ONLINE_CHANGED else None)
+    changes: list[events.OnlineChanged] = []
+    hub.subscribe(lambda e: changes.append(e) if isinstance(e, events.OnlineChanged) else None)
     poke = asyncio.Event()  # set on every call to either network and on every event
     for fake in (net, far):
         fake.poked = poke
-    hub.subscribe(lambda name, payload: poke.set())
+    hub.subscribe(lambda event: poke.set())
     waiting = store.run_sync(
         lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, "other", "Body", title="Q3")
     )
@@ -663,15 +662,15 @@ async def test_one_unreachable_account_never_stops_the_others(store, hub, net):
         await until(net, lambda: "pull_comments" in names(net) and not engine.reachable("other"))
         assert engine.online and engine.reachable("acct")
         assert engine.unreachable() == {"other": "airplane mode"}
-        assert changes == [{"account_id": "other", "online": False, "reason": "airplane mode"}]
-        assert item(store, waiting)["state"] == "queued"
+        assert changes == [events.OnlineChanged("other", False, "airplane mode")]
+        assert item(store, waiting).state == "queued"
 
         first = queue_reply(store, "c1")
         engine.wake()  # the user queued a reply: it goes out while "other" is unreachable
         await until(
             net,
             lambda: (
-                item(store, first)["state"] == "sent" and names(net).count("pull_comments") == 2
+                item(store, first).state == "sent" and names(net).count("pull_comments") == 2
             ),  # the first pass and this one
         )
         pulls, probed = names(net).count("pull_comments"), len(far.calls)
@@ -683,13 +682,13 @@ async def test_one_unreachable_account_never_stops_the_others(store, hub, net):
         await until(
             net,
             lambda: (
-                item(store, waiting)["state"] == "sent" and "pull_comments" in names(far)[probed:]
+                item(store, waiting).state == "sent" and "pull_comments" in names(far)[probed:]
             ),  # synced once it answered
         )
         assert engine.reachable("other") and engine.unreachable() == {}
-        assert changes[-1] == {"account_id": "other", "online": True, "reason": ""}
-        assert [c["online"] for c in changes] == [False, True]
-        assert item(store, waiting)["attempts"] == 1  # the offline tries used up none
+        assert changes[-1] == events.OnlineChanged("other", True, "")
+        assert [c.online for c in changes] == [False, True]
+        assert item(store, waiting).attempts == 1  # the offline tries used up none
         assert len(far.posts) == 1 and len(net.mine()) == 1  # each sent once
     finally:
         engine.stop()
@@ -712,14 +711,14 @@ async def test_removing_an_unreachable_account_forgets_it(store, hub, net):
     far = FakeNetwork()
     far.offline = True
     engine = SyncEngine(store, hub, {"acct": net, "other": far}, backoff=FAST)
-    changes: list[dict] = []
-    hub.subscribe(lambda name, p: changes.append(p) if name == events.ONLINE_CHANGED else None)
+    changes: list[events.OnlineChanged] = []
+    hub.subscribe(lambda e: changes.append(e) if isinstance(e, events.OnlineChanged) else None)
     await engine.pull("other")
     assert engine.unreachable() == {"other": "airplane mode"}
 
     assert await engine.remove_network("other") is far
     assert engine.unreachable() == {} and engine.online
-    assert changes[-1] == {"account_id": "other", "online": True, "reason": ""}
+    assert changes[-1] == events.OnlineChanged("other", True, "")
 
 
 async def test_stop_before_the_loop_starts_still_ends_it(engine, net):
@@ -743,9 +742,9 @@ async def test_unknown_older_than_the_key_retention_is_not_resent_blindly(store,
 
     assert await engine.push("acct") == Counter({"failed": 1})
     row = item(store, item_id)
-    assert (row["state"], row["error_kind"]) == ("failed", "expired")
+    assert (row.state, row.error_kind) == ("failed", "expired")
     assert "reply" not in names(net)
 
     store.run_sync(outbox.retry, item_id)
     await engine.push("acct")
-    assert names(net).count("reply") == 1 and item(store, item_id)["state"] == "sent"
+    assert names(net).count("reply") == 1 and item(store, item_id).state == "sent"

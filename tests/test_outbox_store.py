@@ -58,21 +58,21 @@ def test_enqueue_records_everything_with_a_fresh_key(store: Store) -> None:
     first = store.run_sync(lambda db: reply(db, "One", expected_version=3, batch_id="b1"))
     second = store.run_sync(reply, "Two")
     row = item(store, first)
-    assert (row["kind"], row["state"], row["body"], row["attempts"]) == (
+    assert (row.kind, row.state, row.body, row.attempts) == (
         "reply",
         "queued",
         "One",
         0,
     )
-    assert (row["expected_version"], row["batch_id"], row["text_format"]) == (3, "b1", "markdown")
-    assert row["next_attempt_at"] == row["created_at"] == NOW
-    assert len(row["idempotency_key"]) == 32
-    assert row["idempotency_key"] != item(store, second)["idempotency_key"]
+    assert (row.expected_version, row.batch_id, row.text_format) == (3, "b1", "markdown")
+    assert row.next_attempt_at == row.created_at == NOW
+    assert len(row.idempotency_key) == 32
+    assert row.idempotency_key != item(store, second).idempotency_key
 
 
 def test_the_key_is_unique_in_the_table(store: Store) -> None:
     first, second = store.run_sync(reply), store.run_sync(reply)
-    key = item(store, first)["idempotency_key"]
+    key = item(store, first).idempotency_key
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         store.run_sync(
             lambda db: db.execute(
@@ -83,7 +83,7 @@ def test_the_key_is_unique_in_the_table(store: Store) -> None:
 
 def test_the_key_never_changes_through_a_whole_life(store: Store) -> None:
     item_id = store.run_sync(reply)
-    key = item(store, item_id)["idempotency_key"]
+    key = item(store, item_id).idempotency_key
     steps = [
         lambda db: outbox.claim_due(db, ACCOUNT.id, LATER),
         outbox.recover_interrupted,
@@ -98,7 +98,7 @@ def test_the_key_never_changes_through_a_whole_life(store: Store) -> None:
     ]
     for step in steps:
         store.run_sync(step)
-        assert item(store, item_id)["idempotency_key"] == key
+        assert item(store, item_id).idempotency_key == key
 
 
 def test_publish_items_point_at_their_draft(store: Store) -> None:
@@ -108,7 +108,7 @@ def test_publish_items_point_at_their_draft(store: Store) -> None:
             db, OutboxKind.PUBLISH, ACCOUNT.id, "Body", title="Title", draft_id=draft_id
         )
     )
-    assert (item(store, item_id)["draft_id"], item(store, item_id)["kind"]) == (draft_id, "publish")
+    assert (item(store, item_id).draft_id, item(store, item_id).kind) == (draft_id, "publish")
     assert store.run_sync(outbox.unsent_publishes, draft_id) == 1
     store.run_sync(outbox.cancel, item_id)
     assert store.run_sync(outbox.unsent_publishes, draft_id) == 0
@@ -125,9 +125,9 @@ def test_get_of_a_missing_item_says_so(store: Store) -> None:
 def test_claim_takes_the_oldest_due_item_and_marks_it_sending(store: Store) -> None:
     first, second = store.run_sync(reply, "first"), store.run_sync(reply, "second")
     claimed = store.run_sync(outbox.claim_due, ACCOUNT.id, NOW)
-    assert claimed["id"] == first
-    assert (item(store, first)["state"], item(store, first)["attempts"]) == ("sending", 1)
-    assert store.run_sync(outbox.claim_due, ACCOUNT.id, NOW)["id"] == second
+    assert claimed.id == first
+    assert (item(store, first).state, item(store, first).attempts) == ("sending", 1)
+    assert store.run_sync(outbox.claim_due, ACCOUNT.id, NOW).id == second
     assert store.run_sync(outbox.claim_due, ACCOUNT.id, NOW) is None
 
 
@@ -144,15 +144,15 @@ def test_claim_waits_for_next_attempt_and_skips_other_states(store: Store) -> No
         put_in(store, store.run_sync(reply), state, next_attempt_at=EARLIER)
     assert store.run_sync(outbox.claim_due, ACCOUNT.id, NOW) is None
     assert store.run_sync(outbox.claim_due, "other-account", LATER) is None
-    assert store.run_sync(outbox.claim_due, ACCOUNT.id, LATER)["id"] == waiting
+    assert store.run_sync(outbox.claim_due, ACCOUNT.id, LATER).id == waiting
 
 
 def test_unknown_items_are_claimed_for_a_look_up(store: Store) -> None:
     item_id = store.run_sync(reply)
     put_in(store, item_id, OutboxState.UNKNOWN, next_attempt_at=EARLIER)
     claimed = store.run_sync(outbox.claim_due, ACCOUNT.id, NOW)
-    assert (claimed["id"], claimed["state"]) == (item_id, "unknown")  # the caller looks it up
-    assert item(store, item_id)["state"] == "sending"
+    assert (claimed.id, claimed.state) == (item_id, "unknown")  # the caller looks it up
+    assert item(store, item_id).state == "sending"
 
 
 def test_update_records_outcomes(store: Store) -> None:
@@ -168,7 +168,7 @@ def test_update_records_outcomes(store: Store) -> None:
         )
     )
     row = item(store, item_id)
-    assert (row["state"], row["last_error"], row["error_kind"], row["next_attempt_at"]) == (
+    assert (row.state, row.last_error, row.error_kind, row.next_attempt_at) == (
         "failed",
         "429",
         "retryable",
@@ -176,13 +176,13 @@ def test_update_records_outcomes(store: Store) -> None:
     )
     store.run_sync(lambda db: outbox.update(db, item_id, OutboxState.SENT, remote_id="r1"))
     row = item(store, item_id)
-    assert (row["state"], row["remote_id"], row["sent_at"], row["last_error"]) == (
+    assert (row.state, row.remote_id, row.sent_at, row.last_error) == (
         "sent",
         "r1",
         NOW,
         None,
     )
-    assert row["next_attempt_at"] == LATER  # kept when not given
+    assert row.next_attempt_at == LATER  # kept when not given
 
 
 def test_a_crash_while_sending_becomes_unknown_never_queued(store: Store) -> None:
@@ -190,8 +190,8 @@ def test_a_crash_while_sending_becomes_unknown_never_queued(store: Store) -> Non
     store.run_sync(outbox.claim_due, ACCOUNT.id, NOW)
     assert store.run_sync(outbox.recover_interrupted) == 1
     row = item(store, sending)
-    assert row["state"] == "unknown" and "checking with the network" in row["last_error"]
-    assert item(store, queued)["state"] == "queued"
+    assert row.state == "unknown" and "checking with the network" in row.last_error
+    assert item(store, queued).state == "queued"
 
 
 def test_release_gives_the_attempt_back(store: Store) -> None:
@@ -203,7 +203,7 @@ def test_release_gives_the_attempt_back(store: Store) -> None:
         )
     )
     row = item(store, item_id)
-    assert (row["state"], row["attempts"], row["last_error"], row["next_attempt_at"]) == (
+    assert (row.state, row.attempts, row.last_error, row.next_attempt_at) == (
         "queued",
         0,
         "offline",
@@ -229,15 +229,15 @@ def test_edit_and_cancel_only_while_nothing_can_have_left(store: Store, state: O
     put_in(store, item_id, state)
     if state in outbox.EDITABLE:
         store.run_sync(outbox.edit_body, item_id, "Better words")
-        assert item(store, item_id)["body"] == "Better words"
+        assert item(store, item_id).body == "Better words"
         store.run_sync(outbox.cancel, item_id)
-        assert item(store, item_id)["state"] == "cancelled"
+        assert item(store, item_id).state == "cancelled"
     else:
         with pytest.raises(UserError, match="can no longer be edited"):
             store.run_sync(outbox.edit_body, item_id, "Better words")
         with pytest.raises(UserError, match="can no longer be cancelled"):
             store.run_sync(outbox.cancel, item_id)
-        assert (item(store, item_id)["body"], item(store, item_id)["state"]) == (
+        assert (item(store, item_id).body, item(store, item_id).state) == (
             "Thanks!",
             str(state),
         )
@@ -254,19 +254,19 @@ def test_retry_only_failed_or_held(store: Store, state: OutboxState) -> None:
     if state in (OutboxState.FAILED, OutboxState.HELD):
         store.run_sync(outbox.retry, item_id)
         row = item(store, item_id)
-        assert (row["state"], row["attempts"], row["next_attempt_at"]) == ("queued", 0, NOW)
-        assert row["confirmed"] == (1 if state is OutboxState.HELD else 0)
+        assert (row.state, row.attempts, row.next_attempt_at) == ("queued", 0, NOW)
+        assert row.confirmed == (1 if state is OutboxState.HELD else 0)
     else:
         with pytest.raises(UserError, match="Only failed or held"):
             store.run_sync(outbox.retry, item_id)
-        assert item(store, item_id)["state"] == str(state)
+        assert item(store, item_id).state == str(state)
 
 
 def test_retry_of_an_unknown_outcome_looks_it_up_first(store: Store) -> None:
     item_id = store.run_sync(reply)
     put_in(store, item_id, OutboxState.FAILED, error_kind="unknown")
     store.run_sync(outbox.retry, item_id)
-    assert item(store, item_id)["state"] == "unknown"
+    assert item(store, item_id).state == "unknown"
 
 
 def test_pending_count_and_list(store: Store) -> None:
@@ -275,10 +275,10 @@ def test_pending_count_and_list(store: Store) -> None:
         put_in(store, item_id, state)
     assert store.run_sync(outbox.pending_count) == 5  # queued, sending, unknown, held, failed
     everything = store.run_sync(outbox.list_items)
-    assert [r["id"] for r in everything] == sorted(ids.values(), reverse=True)
-    assert {r["recipient"] for r in everything} == {"Person1 Surname"}
-    assert everything[0]["network"] == ACCOUNT.network
-    open_only = {r["state"] for r in store.run_sync(outbox.list_items, False)}
+    assert [r.id for r in everything] == sorted(ids.values(), reverse=True)
+    assert {r.recipient for r in everything} == {"Person1 Surname"}
+    assert everything[0].network == ACCOUNT.network
+    open_only = {r.state for r in store.run_sync(outbox.list_items, False)}
     assert open_only == {"queued", "sending", "unknown", "held", "failed"}
 
 
@@ -287,11 +287,11 @@ def test_items_survive_a_restart(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     store.run_sync(ingest, [remote(1)])
     item_id = store.run_sync(reply, "Durable")
-    key = item(store, item_id)["idempotency_key"]
+    key = item(store, item_id).idempotency_key
     store.close()
     again = Store(tmp_path / "fireside.db")
     try:
         row = again.run_sync(outbox.get, item_id)
-        assert (row["body"], row["idempotency_key"], row["state"]) == ("Durable", key, "queued")
+        assert (row.body, row.idempotency_key, row.state) == ("Durable", key, "queued")
     finally:
         again.close()

@@ -11,7 +11,7 @@ from fixtures.store_data import comment_id, ingest, open_store, remote
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain import RemotePost
+from app.domain import InboxRow, RemotePost
 from app.store import Store, accounts, drafts, search
 
 
@@ -43,7 +43,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def found(store: Store, text: str, **options) -> list[str]:
     rows = search.search_comments(store.reader(), text, **options)
     by_id = {r[0]: r[1] for r in store.reader().execute("SELECT id, remote_id FROM comments")}
-    return [by_id[r["id"]] for r in rows]
+    return [by_id[r.id] for r in rows]
 
 
 # --- turning typing into a query -----------------------------------------------------------
@@ -129,7 +129,7 @@ def test_best_match_first(store: Store) -> None:
 
 def test_search_rows_are_list_rows(store: Store) -> None:
     (row,) = search.search_comments(store.reader(), "reorg")
-    assert {"id", "snippet", "author_name", "post_title", "network"} <= set(row)
+    assert isinstance(row, InboxRow) and row.snippet and row.author_name and row.network
 
 
 def test_limit_is_respected(store: Store) -> None:
@@ -200,16 +200,16 @@ def test_posts_are_searched_by_title_and_body(store: Store) -> None:
             )
         ],
     )
-    assert [p["title"] for p in search.search_posts(store.reader(), "hybrid")] == [
+    assert [p.title for p in search.search_posts(store.reader(), "hybrid")] == [
         "Hybrid work, revisited"
     ]
-    assert [p["title"] for p in search.search_posts(store.reader(), "offi")] == [
+    assert [p.title for p in search.search_posts(store.reader(), "offi")] == [
         "Hybrid work, revisited"
     ]
 
 
 def test_drafts_are_searched_and_follow_edits(store: Store) -> None:
     draft_id = store.run_sync(drafts.create, "Town hall", "Agenda: pensions")
-    assert [d["id"] for d in search.search_drafts(store.reader(), "pension")] == [draft_id]
+    assert [d.id for d in search.search_drafts(store.reader(), "pension")] == [draft_id]
     store.run_sync(drafts.save, draft_id, "Town hall", "Agenda: canteen")
     assert search.search_drafts(store.reader(), "pension") == []

@@ -9,13 +9,14 @@ import statistics
 
 import pytest
 
+from app.bootstrap import open_core
 from app.core import Core
 from app.sandbox import corpus
 
 
 @pytest.fixture
 async def core(tmp_path, sandbox_server):
-    opened = await Core.open(
+    opened = await open_core(
         tmp_path / "data", sandbox_url=sandbox_server.url, sandbox_token=sandbox_server.token
     )
     reports = await opened.engine.sync_all()
@@ -55,7 +56,7 @@ async def test_open_askers_find_the_others_asking_the_same(core, sandbox_server)
     }
     precision, recall = [], []
     for asker, name in cluster_of.items():
-        found = await core.same_question(asker)
+        found = await core.inbox.same_question(asker)
         assert found[0] == asker
         hits = set(found[1:])
         others = {i for i, c in cluster_of.items() if c == name} - {asker}
@@ -85,13 +86,13 @@ async def test_paraphrases_are_found_and_shared_filler_is_no_match(core, sandbox
     local = await open_questions(core)
     asker, cut, security, sit, desks = (local[r][0] for r in remote)
 
-    found = await core.same_question(asker)
+    found = await core.inbox.same_question(asker)
 
     assert found[0] == asker
     assert {cut, security} <= set(found)
     assert sit not in found and desks not in found
-    assert asker not in await core.same_question(sit)
-    assert desks in await core.same_question(sit)
+    assert asker not in await core.inbox.same_question(sit)
+    assert desks in await core.inbox.same_question(sit)
 
 
 async def test_filler_around_a_question_does_not_change_what_is_found(core, sandbox_server):
@@ -107,7 +108,7 @@ async def test_filler_around_a_question_does_not_change_what_is_found(core, sand
     groups = [ids for ids in by_phrasing.values() if len(ids) > 1]
     assert len(groups) > 20
     for ids in groups:
-        answers = [set(await core.same_question(i)) for i in ids]
+        answers = [set(await core.inbox.same_question(i)) for i in ids]
         assert all(a == answers[0] for a in answers), ids
 
 
@@ -115,7 +116,7 @@ async def test_new_words_count_after_the_next_sync(core, sandbox_server):
     """Rarity is cached per store; words that arrive later are counted when they turn up."""
     remote = list(await open_questions(core))[:3]
     first = (await open_questions(core))[remote[0]][0]
-    await core.same_question(first)  # builds the cache before the new words exist
+    await core.inbox.same_question(first)  # builds the cache before the new words exist
     await edit(
         core,
         sandbox_server,
@@ -129,17 +130,17 @@ async def test_new_words_count_after_the_next_sync(core, sandbox_server):
     local = await open_questions(core)
     zorb, again, chess = (local[r][0] for r in remote)
 
-    found = await core.same_question(zorb)
+    found = await core.inbox.same_question(zorb)
 
     assert found[:2] == [zorb, again]
     assert chess not in found
 
 
 async def test_unknown_comments_and_comments_that_ask_nothing(core):
-    assert await core.same_question(10**9) == []
+    assert await core.inbox.same_question(10**9) == []
     praise = await core.store.read(
         lambda db: db.execute(
             "SELECT id FROM comments WHERE body_text = 'Really appreciate the transparency here.'"
         ).fetchone()[0]
     )
-    assert await core.same_question(praise) == [praise]
+    assert await core.inbox.same_question(praise) == [praise]

@@ -25,7 +25,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def ids(rows: list[dict]) -> list[int]:
-    return [r["id"] for r in rows]
+    return [r.id for r in rows]
 
 
 # --- transactions and connections -----------------------------------------------------------
@@ -123,9 +123,9 @@ def test_reingest_updates_remote_fields_and_keeps_triage_state(store: Store) -> 
     edited = remote(1, body="<p>Second words?</p>", edited="2024-05-02T00:00:00Z", version=2)
     store.run_sync(ingest, [edited])
     row = comments.get_comment(store.reader(), cid)
-    assert row["body_text"] == "Second words?"
-    assert (row["version"], row["edited_at"], row["is_question"]) == (2, "2024-05-02T00:00:00Z", 1)
-    assert (row["triage_state"], row["snoozed_until"]) == ("snoozed", "2030-01-01T00:00:00Z")
+    assert row.body_text == "Second words?"
+    assert (row.version, row.edited_at, row.is_question) == (2, "2024-05-02T00:00:00Z", 1)
+    assert (row.triage_state, row.snoozed_until) == ("snoozed", "2030-01-01T00:00:00Z")
     count = store.reader().execute("SELECT COUNT(*) FROM comments").fetchone()[0]
     assert count == 1
 
@@ -134,15 +134,15 @@ def test_my_reply_marks_its_parent_answered(store: Store) -> None:
     store.run_sync(ingest, [remote(1), remote(2)])
     store.run_sync(ingest, [remote(3, parent="c1", mine=True)])
     db = store.reader()
-    assert comments.get_comment(db, comment_id(db, "c1"))["answered"] == 1
-    assert comments.get_comment(db, comment_id(db, "c2"))["answered"] == 0
+    assert comments.get_comment(db, comment_id(db, "c1")).answered == 1
+    assert comments.get_comment(db, comment_id(db, "c2")).answered == 0
     assert ids(comments.view_page(db, InboxView.NEEDS_REPLY)) == [comment_id(db, "c2")]
 
 
 def test_a_deleted_reply_of_mine_does_not_answer(store: Store) -> None:
     store.run_sync(ingest, [remote(1), remote(2, parent="c1", mine=True, deleted=True)])
     db = store.reader()
-    assert comments.get_comment(db, comment_id(db, "c1"))["answered"] == 0
+    assert comments.get_comment(db, comment_id(db, "c1")).answered == 0
 
 
 def test_ingest_updates_people(store: Store) -> None:
@@ -224,7 +224,7 @@ def all_pages(
 ) -> list[dict]:
     rows: list[dict] = []
     while True:
-        after = (rows[-1]["created_at"], rows[-1]["id"]) if rows else None
+        after = (rows[-1].created_at, rows[-1].id) if rows else None
         page = comments.view_page(db, view, post_id, after, limit)
         assert len(page) <= limit
         rows += page
@@ -239,7 +239,7 @@ def test_keyset_pages_cover_each_view_exactly_once_newest_first(
     db = store.reader()
     rows = all_pages(db, view)
     assert sorted(ids(rows)) == sorted(i for i, v in every_combination.items() if view in v)
-    keys = [(r["created_at"], r["id"]) for r in rows]
+    keys = [(r.created_at, r.id) for r in rows]
     assert keys == sorted(keys, reverse=True)  # ties on created_at broken by id
     assert comments.view_count(db, view) == len(rows)
 
@@ -259,7 +259,7 @@ def test_a_view_narrowed_to_one_post(
     db = store.reader()
     post_id = db.execute("SELECT id FROM posts WHERE remote_id = 'p2'").fetchone()[0]
     rows = all_pages(db, InboxView.ALL, post_id)
-    assert rows and {r["post_title"] for r in rows} == {"Post 2"}
+    assert rows and {r.post_title for r in rows} == {"Post 2"}
     assert comments.view_count(db, InboxView.ALL, post_id) == len(rows)
     assert len(rows) < comments.view_count(db, InboxView.ALL)
 
@@ -277,8 +277,8 @@ def test_list_rows_carry_what_the_inbox_shows(store: Store) -> None:
     body = "<p>" + "word " * 100 + "</p>"
     store.run_sync(ingest, [remote(1, body=body)])
     (row,) = comments.view_page(store.reader(), InboxView.ALL)
-    assert len(row["snippet"]) == 240
-    assert (row["author_name"], row["post_title"], row["network"]) == (
+    assert len(row.snippet) == 240
+    assert (row.author_name, row.post_title, row.network) == (
         "Person1 Surname",
         "Post 1",
         ACCOUNT.network,
@@ -308,8 +308,8 @@ def thread(store: Store) -> dict[str, int]:
 
 def test_get_comment_has_the_thread_pane_fields(store: Store, thread: dict[str, int]) -> None:
     row = comments.get_comment(store.reader(), thread["c2"])
-    assert row["body_html"] == "<p>Comment number 2.</p>"
-    assert (row["parent_remote_id"], row["post_remote_id"], row["post_url"]) == (
+    assert row.body_html == "<p>Comment number 2.</p>"
+    assert (row.parent_remote_id, row.post_remote_id, row.post_url) == (
         "c1",
         "p1",
         "https://x.example/p1",
@@ -340,7 +340,7 @@ def test_replies_to_lists_direct_replies_oldest_first(store: Store, thread: dict
     db = store.reader()
     assert ids(comments.replies_to(db, thread["c1"])) == [thread["c2"], thread["c5"]]
     (mine,) = comments.replies_to(db, thread["c2"])
-    assert (mine["id"], mine["is_mine"]) == (thread["c3"], 1)
+    assert (mine.id, mine.is_mine) == (thread["c3"], 1)
     assert comments.replies_to(db, thread["c3"]) == []
 
 
@@ -365,7 +365,7 @@ def test_mark_answered_moves_comments_out_of_needs_reply(
     left = ids(comments.view_page(db, InboxView.NEEDS_REPLY))
     assert left == [thread["c9"]]  # c2 was answered by my reply c3 already
     row = comments.get_comment(db, thread["c1"])
-    assert row["answered"] == 1
+    assert row.answered == 1
     triaged = db.execute("SELECT triaged_at FROM comments WHERE id = ?", [thread["c1"]])
     assert triaged.fetchone()[0] is not None
 
@@ -440,12 +440,10 @@ def test_list_posts_counts_what_needs_a_reply_per_post(
     store.run_sync(accounts.upsert_posts, ACCOUNT.id, [newest])  # no comments at all
     db = store.reader()
     listed = store.run_sync(accounts.list_posts)
-    assert listed[0]["title"] == "Post 3"
-    assert sorted(p["title"] for p in listed) == ["Post 1", "Post 2", "Post 3"]
-    counts = {p["id"]: p["open"] for p in listed}
-    assert counts == {
-        p["id"]: comments.view_count(db, InboxView.NEEDS_REPLY, p["id"]) for p in listed
-    }
+    assert listed[0].title == "Post 3"
+    assert sorted(p.title for p in listed) == ["Post 1", "Post 2", "Post 3"]
+    counts = {p.id: p.open for p in listed}
+    assert counts == {p.id: comments.view_count(db, InboxView.NEEDS_REPLY, p.id) for p in listed}
     assert sum(counts.values()) == comments.view_count(db, InboxView.NEEDS_REPLY) > 0
     assert 0 in counts.values()
 
@@ -461,7 +459,7 @@ def test_list_posts_hides_deleted_posts(store: Store) -> None:
         deleted=True,
     )
     store.run_sync(accounts.upsert_posts, ACCOUNT.id, [gone])
-    assert "Gone" not in [p["title"] for p in store.run_sync(accounts.list_posts)]
+    assert "Gone" not in [p.title for p in store.run_sync(accounts.list_posts)]
 
 
 def test_list_posts_counts_in_one_pass_not_one_per_post(store: Store) -> None:

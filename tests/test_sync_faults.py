@@ -17,13 +17,13 @@ import httpx
 import pytest
 
 from app import events
-from app.domain import Account, DraftState, OutboxKind
+from app.domain import Account, DraftState, ErrorKind, OutboxKind
 from app.events import Events
 from app.networks.sandbox import SandboxNetwork
 from app.sandbox import SandboxServer
 from app.store import Store, accounts, drafts, outbox
 from app.sync import Backoff, SyncEngine
-from app.sync.sender import HELD_REASONS
+from app.sync.reasons import held_text
 from app.timeutil import in_seconds
 
 pytest_plugins = ["sandbox_fixtures"]
@@ -106,7 +106,7 @@ async def pusher(synced, hub, sandbox_server) -> AsyncIterator[SyncEngine]:
 def changed(hub: Events) -> asyncio.Event:
     """Set on every event the engine emits, so tests wait on conditions, not on time."""
     flag = asyncio.Event()
-    hub.subscribe(lambda name, payload: flag.set())
+    hub.subscribe(lambda event: flag.set())
     return flag
 
 
@@ -161,10 +161,10 @@ def posts_with_key(server: SandboxServer, key: str) -> list[dict]:
 def assert_delivered_once(store: Store, server: SandboxServer, item_ids: list[int]) -> None:
     for item_id in item_ids:
         row = item(store, item_id)
-        assert row["state"] == "sent", row
-        assert sum(r["committed"] for r in posts_with_key(server, row["idempotency_key"])) == 1
-        replies = server.state.replies(row["target_remote_id"])
-        assert [r["id"] for r in replies if r["author"]["id"] == "u1"] == [row["remote_id"]]
+        assert row.state == "sent", row
+        assert sum(r["committed"] for r in posts_with_key(server, row.idempotency_key)) == 1
+        replies = server.state.replies(row.target_remote_id)
+        assert [r["id"] for r in replies if r["author"]["id"] == "u1"] == [row.remote_id]
 
 
 def synced_at(store: Store, account_id: str) -> str | None:
@@ -184,8 +184,8 @@ def answerable(store: Store, server: SandboxServer, count: int) -> tuple[list[di
 async def test_pull_resumes_after_losing_the_server_mid_sync(engine, store, hub, sandbox_server):
     total = sandbox_server.stats()["comments"]
 
-    def lose_server(name: str, payload: dict) -> None:  # the Wi-Fi drops after page one
-        if name == events.SYNC_PROGRESS:
+    def lose_server(event: events.Event) -> None:  # the Wi-Fi drops after page one
+        if isinstance(event, events.SyncProgress):
             unsubscribe()
             sandbox_server.stop()
 
@@ -259,7 +259,7 @@ async def test_write_committed_but_answer_lost_is_not_duplicated(
     assert await pusher.push(ACCOUNT) == Counter({"sent": 1})
 
     row = item(synced, item_id)
-    assert len(posts_with_key(sandbox_server, row["idempotency_key"])) == 1  # looked up
+    assert len(posts_with_key(sandbox_server, row.idempotency_key)) == 1  # looked up
     lookups = [r for r in sandbox_server.requests() if r["path"].startswith("/api/v1/writes/")]
     assert len(lookups) == 1
     assert sandbox_server.stats()["comments"] == before + 1
@@ -301,10 +301,10 @@ async def test_endless_answer_loss_fails_as_unknown_and_retry_looks_it_up(
     assert await pusher.push(ACCOUNT) == Counter({"failed": 1})  # ...and look-ups fail
 
     row = item(synced, item_id)
-    assert (row["error_kind"], row["attempts"]) == ("unknown", FAST.max_attempts)
+    assert (row.error_kind, row.attempts) == ("unknown", FAST.max_attempts)
     synced.run_sync(outbox.retry, item_id)  # a fresh set of tries: one more 502, then found
     assert await pusher.push(ACCOUNT) == Counter({"sent": 1})
-    assert len(posts_with_key(sandbox_server, row["idempotency_key"])) == 1
+    assert len(posts_with_key(sandbox_server, row.idempotency_key)) == 1
     assert sandbox_server.stats()["comments"] == before + 1
     assert_delivered_once(synced, sandbox_server, [item_id])
 
@@ -323,7 +323,7 @@ async def test_429_storm_with_retry_after_is_honoured(pusher, synced, sandbox_se
         assert following["at"] - limited["at"] >= 0.95
     assert sandbox_server.stats()["comments"] == before + 3
     assert_delivered_once(synced, sandbox_server, ids)
-    assert all(item(synced, i)["attempts"] == 1 for i in ids)  # 429s used up no attempt
+    assert all(item(synced, i).attempts == 1 for i in ids)  # 429s used up no attempt
 
 
 async def test_429_storm_without_retry_after_backs_off_and_drains(pusher, synced, sandbox_server):
@@ -359,8 +359,8 @@ async def test_offline_items_wait_and_go_out_once_when_back(
     targets, before = answerable(synced, sandbox_server, 2)
     online: list[tuple[bool, str]] = []
     hub.subscribe(
-        lambda name, p: (
-            online.append((p["online"], p["reason"])) if name == events.ONLINE_CHANGED else None
+        lambda e: (
+            online.append((e.online, e.reason)) if isinstance(e, events.OnlineChanged) else None
         )
     )
     sandbox_server.stop()
@@ -369,12 +369,12 @@ async def test_offline_items_wait_and_go_out_once_when_back(
     runner = asyncio.create_task(pusher.run(interval=3600))
     try:
         await until(changed, lambda: not pusher.online)
-        assert [item(synced, i)["state"] for i in ids] == ["queued", "queued"]
-        assert all(item(synced, i)["attempts"] == 0 for i in ids)
+        assert [item(synced, i).state for i in ids] == ["queued", "queued"]
+        assert all(item(synced, i).attempts == 0 for i in ids)
         assert "Cannot reach" in online[0][1]
 
         sandbox_server.start()  # same port, same state
-        await until(changed, lambda: all(item(synced, i)["state"] == "sent" for i in ids))
+        await until(changed, lambda: all(item(synced, i).state == "sent" for i in ids))
         assert [o for o, _ in online] == [False, True]
     finally:
         pusher.stop()
@@ -408,9 +408,9 @@ async def test_one_sandbox_down_the_other_keeps_sending_and_it_recovers_by_itsel
     engine = SyncEngine(synced, hub, {ACCOUNT: near_network, "far": far_network}, backoff=FAST)
     reachability: list[tuple[str, bool]] = []
     hub.subscribe(
-        lambda name, p: (
-            reachability.append((p["account_id"], p["online"]))
-            if name == events.ONLINE_CHANGED
+        lambda e: (
+            reachability.append((e.account_id, e.online))
+            if isinstance(e, events.OnlineChanged)
             else None
         )
     )
@@ -420,13 +420,13 @@ async def test_one_sandbox_down_the_other_keeps_sending_and_it_recovers_by_itsel
     try:
         await until(
             changed,
-            lambda: not engine.reachable("far") and item(synced, first[0])["state"] == "sent",
+            lambda: not engine.reachable("far") and item(synced, first[0]).state == "sent",
         )
         assert engine.online and "Cannot reach" in engine.unreachable()["far"]
 
         second = queue_replies(synced, targets[1:])
         engine.wake()
-        await until(changed, lambda: item(synced, second[0])["state"] == "sent")
+        await until(changed, lambda: item(synced, second[0]).state == "sent")
         assert not engine.reachable("far")
 
         far.start()  # same port, same state
@@ -457,15 +457,15 @@ async def test_thread_moved_meanwhile_holds_the_reply(pusher, synced, sandbox_se
     assert await pusher.push(ACCOUNT) == Counter({"held": 3, "sent": 1})
 
     kinds = ["deleted", "edited", "answered"]
-    assert [item(synced, i)["error_kind"] for i in ids[:3]] == kinds
-    assert [item(synced, i)["last_error"] for i in ids[:3]] == [HELD_REASONS[k] for k in kinds]
+    assert [item(synced, i).error_kind for i in ids[:3]] == kinds
+    assert [item(synced, i).last_error for i in ids[:3]] == [held_text(ErrorKind(k)) for k in kinds]
     assert sandbox_server.stats()["comments"] == before + 2  # the web answer and ours
     assert_delivered_once(synced, sandbox_server, [untouched])
 
     synced.run_sync(outbox.retry, edited)  # the user read the edit and sends anyway
     assert await pusher.push(ACCOUNT) == Counter({"sent": 1})
     assert_delivered_once(synced, sandbox_server, [edited])
-    assert item(synced, deleted)["state"] == item(synced, answered)["state"] == "held"
+    assert item(synced, deleted).state == item(synced, answered).state == "held"
 
 
 # -- crash recovery and scheduled posts --------------------------------------------------------
@@ -477,18 +477,18 @@ async def test_crash_after_the_request_left_is_resolved_by_look_up(synced, hub, 
     network = make_network(sandbox_server)
     try:
         sent = await network.reply(  # the request left and was committed; then Fireside died
-            claimed["post_remote_id"],
-            claimed["target_remote_id"],
-            claimed["body"],
-            claimed["text_format"],
-            claimed["idempotency_key"],
+            claimed.post_remote_id,
+            claimed.target_remote_id,
+            claimed.body,
+            claimed.text_format,
+            claimed.idempotency_key,
         )
         restarted = SyncEngine(synced, hub, {ACCOUNT: network}, backoff=FAST)
         assert await restarted.push(ACCOUNT) == Counter({"sent": 1})
     finally:
         await network.aclose()
 
-    assert item(synced, item_id)["remote_id"] == sent.remote_id
+    assert item(synced, item_id).remote_id == sent.remote_id
     assert_delivered_once(synced, sandbox_server, [item_id])
 
 
@@ -501,7 +501,7 @@ async def test_scheduled_draft_is_published_once_by_the_loop(
 
     runner = asyncio.create_task(engine.run(interval=3600))
     try:
-        await until(changed, lambda: store.run_sync(drafts.get, draft_id)["state"] == "published")
+        await until(changed, lambda: store.run_sync(drafts.get, draft_id).state == "published")
     finally:
         engine.stop()
         await asyncio.wait_for(runner, 10)

@@ -79,9 +79,9 @@ def hub() -> Events:
 
 
 @pytest.fixture
-def seen(hub: Events) -> list[tuple[str, dict]]:
-    received: list[tuple[str, dict]] = []
-    hub.subscribe(lambda name, payload: received.append((name, payload)))
+def seen(hub: Events) -> list[events.Event]:
+    received: list[events.Event] = []
+    hub.subscribe(received.append)
     return received
 
 
@@ -119,12 +119,12 @@ async def test_pull_ingests_every_page_and_a_second_pull_transfers_nothing(store
     assert stored_ids(store) == ["c1", "c2", "c3", "c4", "c5"]
     assert net.cursors == [None, "2", "4"]
     assert store.run_sync(accounts.get_cursor, "acct", COMMENTS_CURSOR) == "5"
-    assert [p["fetched"] for n, p in seen if n == events.SYNC_PROGRESS] == [2, 4, 5]
-    assert seen[0] == (events.SYNC_STARTED, {"account_id": "acct"})
-    assert seen[-1] == (events.SYNC_FINISHED, {"account_id": "acct", "error": None})
-    assert any(n == events.INBOX_CHANGED for n, _ in seen)
+    assert [e.fetched for e in seen if isinstance(e, events.SyncProgress)] == [2, 4, 5]
+    assert seen[0] == events.SyncStarted("acct")
+    assert seen[-1] == events.SyncFinished("acct", None)
+    assert events.InboxChanged() in seen
     assert account(store).last_sync_at is not None
-    assert store.run_sync(accounts.list_posts)[0]["title"] == "Town hall"
+    assert store.run_sync(accounts.list_posts)[0].title == "Town hall"
 
     again = await engine.pull("acct")
     assert again.fetched == 0 and net.cursors[-1] == "5"
@@ -141,7 +141,7 @@ async def test_crash_mid_sync_resumes_from_the_last_saved_page(store, hub, seen)
     assert store.run_sync(accounts.get_cursor, "acct", COMMENTS_CURSOR) == "2"
     assert account(store).last_sync_at is None  # a failed sync never reports success
     assert account(store).last_sync_error == "connection refused"
-    assert seen[-1] == (events.SYNC_FINISHED, {"account_id": "acct", "error": "connection refused"})
+    assert seen[-1] == events.SyncFinished("acct", "connection refused")
     assert not engine.online
 
     report = await engine.pull("acct")
@@ -224,8 +224,8 @@ async def test_sync_pushes_then_pulls_then_pushes(store, hub, seen):
     report = await engine.sync("acct")
 
     assert report.fetched == 1 and report.error is None and not report.outbox
-    names = [n for n, _ in seen]
-    assert names.index(events.SYNC_STARTED) < names.index(events.SYNC_FINISHED)
+    names = [type(e) for e in seen]
+    assert names.index(events.SyncStarted) < names.index(events.SyncFinished)
     assert [r.account_id for r in await engine.sync_all()] == ["acct"]
     assert await engine.push_all() == {"acct": {}}
     assert comments.view_count(store.reader(), None) == 1

@@ -48,7 +48,7 @@ def test_done_moves_comments_and_stamps_them(store: Store, cids: list[int]) -> N
     assert now[cids[0]] == now[cids[1]] == ("done", None, "2024-06-01T12:00:00Z")
     assert now[cids[2]] == ("open", None, None)
     db = store.reader()
-    assert set(cids[:2]).isdisjoint(r["id"] for r in comments.view_page(db, InboxView.NEEDS_REPLY))
+    assert set(cids[:2]).isdisjoint(r.id for r in comments.view_page(db, InboxView.NEEDS_REPLY))
     assert comments.view_count(db, InboxView.DONE) == 2
 
 
@@ -130,7 +130,7 @@ def test_wake_snoozed_reopens_only_expired_snoozes(store: Store, cids: list[int]
     assert now[cids[0]][:2] == now[cids[1]][:2] == ("open", None)
     assert now[cids[2]][:2] == ("snoozed", LATER)
     assert store.run_sync(triage.wake_snoozed, "2024-06-01T11:00:00Z") == 0
-    needs_reply = {r["id"] for r in comments.view_page(store.reader(), InboxView.NEEDS_REPLY)}
+    needs_reply = {r.id for r in comments.view_page(store.reader(), InboxView.NEEDS_REPLY)}
     assert {cids[0], cids[1]} <= needs_reply and cids[2] not in needs_reply
 
 

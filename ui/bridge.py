@@ -1,7 +1,9 @@
-"""The only place core events become Qt signals."""
+"""The only place core events become Qt signals: one signal per event type, looked up by
+the event's class (no chain of string comparisons)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -20,23 +22,18 @@ class CoreBridge(QObject):
 
     def __init__(self, events: ev.Events, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        #: event class -> what to emit for it
+        self._routes: dict[type, Callable[[Any], None]] = {
+            ev.SyncStarted: lambda e: self.syncStarted.emit(e.account_id),
+            ev.SyncProgress: lambda e: self.syncProgress.emit(e.account_id, e.fetched),
+            ev.SyncFinished: lambda e: self.syncFinished.emit(e.account_id, e.error),
+            ev.OnlineChanged: lambda e: self.onlineChanged.emit(e.account_id, e.online, e.reason),
+            ev.OutboxChanged: lambda e: self.outboxChanged.emit(),
+            ev.InboxChanged: lambda e: self.inboxChanged.emit(),
+            ev.DraftsChanged: lambda e: self.draftsChanged.emit(),
+        }
         self._unsubscribe = events.subscribe(self._on_event)
         self.destroyed.connect(lambda *_: self._unsubscribe())
 
-    def _on_event(self, name: str, payload: dict[str, Any]) -> None:
-        if name == ev.SYNC_STARTED:
-            self.syncStarted.emit(payload["account_id"])
-        elif name == ev.SYNC_PROGRESS:
-            self.syncProgress.emit(payload["account_id"], payload.get("fetched", 0))
-        elif name == ev.SYNC_FINISHED:
-            self.syncFinished.emit(payload["account_id"], payload.get("error"))
-        elif name == ev.ONLINE_CHANGED:
-            self.onlineChanged.emit(
-                payload["account_id"], payload["online"], payload.get("reason", "")
-            )
-        elif name == ev.OUTBOX_CHANGED:
-            self.outboxChanged.emit()
-        elif name == ev.INBOX_CHANGED:
-            self.inboxChanged.emit()
-        elif name == ev.DRAFTS_CHANGED:
-            self.draftsChanged.emit()
+    def _on_event(self, event: ev.Event) -> None:
+        self._routes[type(event)](event)

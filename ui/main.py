@@ -24,6 +24,7 @@ import qasync
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.bootstrap import open_core
 from app.core import Core
 from app.errors import FiresideError
 from app.instance import Instance, claim_for_window
@@ -113,7 +114,7 @@ def _main(data_dir: Path, owner: Instance) -> int:
 
 async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
     try:
-        core = await Core.open(data_dir)
+        core = await open_core(data_dir)
     except FiresideError as exc:
         QMessageBox.critical(None, "Fireside cannot start", str(exc))
         return 1
@@ -127,9 +128,9 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
 
     app.lastWindowClosed.connect(last_window_closed)
     snoozes = QTimer(window, interval=SNOOZE_CHECK_MS)
-    snoozes.timeout.connect(lambda: run(window, core.wake_snoozed()))
+    snoozes.timeout.connect(lambda: run(window, core.inbox.wake_snoozed()))
     snoozes.start()
-    run(window, core.wake_snoozed())
+    run(window, core.inbox.wake_snoozed())
     bench_hook.install(window.inbox.list)
     window.show()
     accept_hand_overs(owner, window)
@@ -162,6 +163,6 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
 
 def _sync_interval_s(core: Core) -> float:
     """Seconds between background syncs: the setting in force (policy, user, default)."""
-    if core.settings is None:  # a core built without open(), as in some tests
+    if core.settings is None:  # a core built without open_core(), as in some tests
         return DEFAULT_SYNC_MINUTES * 60
     return core.settings.sync_interval_minutes.value * 60

@@ -18,7 +18,7 @@ from ui.editor.panel import EditorPanel
 from ui.inbox.view import InboxPage
 from ui.outbox.commands import OUTBOX_COMMANDS
 from ui.outbox.panel import OutboxPanel
-from ui.sidebar import Place, Sidebar
+from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
 
 if TYPE_CHECKING:
@@ -81,13 +81,13 @@ class MainWindow(QMainWindow):
         self.inbox.list.setFocus()  # takes effect when the window is first activated
 
     def go(self, place: Place) -> None:
-        if place.kind == "inbox":
+        if place.kind is PlaceKind.INBOX:
             self.pages.setCurrentWidget(self.inbox)
             self.inbox.show_view(place.view)
-        elif place.kind == "post":
+        elif place.kind is PlaceKind.POST and place.post_id is not None:
             self.pages.setCurrentWidget(self.inbox)
             self.inbox.show_post(place.post_id, place.title)
-        elif place.kind == "outbox":
+        elif place.kind is PlaceKind.OUTBOX:
             self.pages.setCurrentWidget(self.outbox)
         else:
             self.pages.setCurrentWidget(self.editor)
@@ -97,13 +97,13 @@ class MainWindow(QMainWindow):
     def open_post(self, post_id: int, title: str) -> None:
         """Show one post's comments (a search result was chosen), keyboard in the list."""
         if not self.sidebar.choose_post(post_id):
-            self.go(Place("post", post_id=post_id, title=title))
+            self.go(Place(PlaceKind.POST, post_id=post_id, title=title))
         self.inbox.list.setFocus()
 
     def open_draft(self, draft_id: int) -> None:
         """Open a draft in the editor (a search result was chosen), keyboard in it."""
         if not self.sidebar.choose_draft(draft_id):
-            self.go(Place("draft", draft_id=draft_id))
+            self.go(Place(PlaceKind.DRAFT, draft_id=draft_id))
         self.editor.setFocus()
 
     def _bind_keys(self, core: Core) -> None:

@@ -14,10 +14,11 @@ sync), and only the rows whose text changed are touched.
 
 from __future__ import annotations
 
+import enum
 import itertools
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,8 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import VIEW_TITLES, InboxView
-from app.store import drafts
+from app.domain import VIEW_TITLES, DraftSummary, InboxView, OutboxItem, Post
 from ui import theme
 from ui.inbox.networks import network_icon, network_label
 from ui.operations import run
@@ -76,10 +76,19 @@ VIEW_ICONS = {
 ACTIONABLE = (InboxView.NEEDS_REPLY, InboxView.QUESTIONS, InboxView.MENTIONS)
 
 
+class PlaceKind(enum.StrEnum):
+    """Where a sidebar row takes the window."""
+
+    INBOX = "inbox"  # a view of the inbox
+    POST = "post"  # the inbox narrowed to one post
+    DRAFTS = "drafts"  # the editor as it is
+    DRAFT = "draft"  # one draft in the editor
+    OUTBOX = "outbox"
+
+
 @dataclass(frozen=True)
 class Place:
-    kind: str  # "inbox", "post" (a filter on the inbox), "drafts" (the editor as it is),
-    #            "draft" (one draft) or "outbox"
+    kind: PlaceKind
     view: InboxView = InboxView.NEEDS_REPLY
     post_id: int | None = None
     draft_id: int | None = None
@@ -223,12 +232,14 @@ class Sidebar(QTreeWidget):
         self._set_up_view()
         self._views = {
             view: self._entry(
-                VIEW_TITLES[view], VIEW_ICONS[view], Place("inbox", view, title=VIEW_TITLES[view])
+                VIEW_TITLES[view],
+                VIEW_ICONS[view],
+                Place(PlaceKind.INBOX, view, title=VIEW_TITLES[view]),
             )
             for view in InboxView
         }
-        self.drafts = self._entry("Drafts", "draft", Place("drafts", title="Drafts"))
-        self.outbox = self._entry("Outbox", "outbox", Place("outbox", title="Outbox"))
+        self.drafts = self._entry("Drafts", "draft", Place(PlaceKind.DRAFTS, title="Drafts"))
+        self.outbox = self._entry("Outbox", "outbox", Place(PlaceKind.OUTBOX, title="Outbox"))
         self._posts_header = self._heading("Posts")
         self._post_items: dict[int, QTreeWidgetItem] = {}
         self._marked_post: int | None = None
@@ -414,40 +425,43 @@ class Sidebar(QTreeWidget):
             self._timer.start(REFRESH_DELAY_MS)  # the final counts now
 
     def refresh(self) -> None:
-        run(self, self._core.counts(), on_done=self._show_counts)
-        run(self, self._core.posts(), on_done=self._show_posts)
+        run(self, self._core.inbox.counts(), on_done=self._show_counts)
+        run(self, self._core.inbox.posts(), on_done=self._show_posts)
 
     def refresh_outbox(self) -> None:
-        def show(items: list[dict]) -> None:
+        def show(items: list[OutboxItem]) -> None:
             self._set_count(self.outbox, len(items), loud=True)
             self._fit_count_column()
 
-        run(self, self._core.outbox_items(include_sent=False), on_done=show)
+        run(self, self._core.outbox.items(include_sent=False), on_done=show)
 
-    def _show_counts(self, counts: dict[InboxView, int]) -> None:
+    def _show_counts(self, counts: Mapping[InboxView, int]) -> None:
         self.counts = counts
         for view, item in self._views.items():
             self._set_count(item, counts.get(view, 0), loud=view in ACTIONABLE)
         self._fit_count_column()
 
     def refresh_drafts(self) -> None:
-        run(self, self._core.store.read(drafts.list_drafts), on_done=self._show_drafts)
+        run(self, self._core.drafts.summaries(), on_done=self._show_drafts)
 
-    def _show_posts(self, posts: list[dict]) -> None:
-        counts = [f"{p['open']:,}" if p["open"] else "" for p in posts]
+    def _show_posts(self, posts: list[Post]) -> None:
+        counts = [f"{p.open:,}" if p.open else "" for p in posts]
         self._start(
-            "post", self._sync_children(self._posts_header, self._post_items, posts, "post", counts)
+            "post",
+            self._sync_children(
+                self._posts_header, self._post_items, posts, PlaceKind.POST, counts
+            ),
         )
 
-    def _show_drafts(self, rows: list[dict]) -> None:
-        states = [r["state"].replace("_", " ") for r in rows]
+    def _show_drafts(self, rows: list[DraftSummary]) -> None:
+        states = [r.state.replace("_", " ") for r in rows]
         self._start(
             "draft",
             self._sync_children(
                 self.drafts,
                 self._draft_items,
                 rows,
-                "draft",
+                PlaceKind.DRAFT,
                 ["" if s == "draft" else s for s in states],
             ),
         )
@@ -500,17 +514,17 @@ class Sidebar(QTreeWidget):
             self.header().resizeSection(1, width)
 
     @staticmethod
-    def _place(kind: str, row: dict, title: str) -> Place:
-        if kind == "post":
-            return Place("post", post_id=row["id"], title=title)
-        return Place("draft", draft_id=row["id"], title=title)
+    def _place(kind: PlaceKind, row: Post | DraftSummary, title: str) -> Place:
+        if kind is PlaceKind.POST:
+            return Place(kind, post_id=row.id, title=title)
+        return Place(kind, draft_id=row.id, title=title)
 
     def _sync_children(
         self,
         parent: QTreeWidgetItem,
         items: dict[int, QTreeWidgetItem],
-        rows: list[dict],
-        kind: str,
+        rows: Sequence[Post | DraftSummary],
+        kind: PlaceKind,
         counts: list[str],
     ) -> Iterator[None]:
         """Make ``parent``'s children match ``rows`` (same order) with ``counts`` in the
@@ -520,46 +534,46 @@ class Sidebar(QTreeWidget):
         milliseconds, and there can be thousands of posts."""
         shown = self._shown[kind]
         changed = 0
-        for gone in set(items) - {r["id"] for r in rows}:
+        for gone in set(items) - {r.id for r in rows}:
             parent.removeChild(items.pop(gone))
             shown.pop(gone, None)
         for position, (row, count) in enumerate(zip(rows, counts, strict=True)):
-            title = row["title"] or f"Untitled {kind}"
+            title = row.title or f"Untitled {kind}"
             wanted = (position, title, count)
-            if shown.get(row["id"]) == wanted:
+            if shown.get(row.id) == wanted:
                 continue
             changed += 1
             if changed % SLICE_ROWS == 0 or time.perf_counter() > self._slice_ends:
                 yield  # the rows changed so far are painted before the next slice
-            item = items.get(row["id"])
+            item = items.get(row.id)
             if item is None:
-                item = items[row["id"]] = self._entry(title, kind, self._place(kind, row, title))
-                if kind == "post":
+                item = items[row.id] = self._entry(title, kind, self._place(kind, row, title))
+                if isinstance(row, Post):
                     self._set_count(item, 0, loud=True)
-                    self._mark(item, row["id"] == self._marked_post)
-                    item.setIcon(0, network_icon(row["network"]))
+                    self._mark(item, row.id == self._marked_post)
+                    item.setIcon(0, network_icon(row.network))
                     _label_post(item, title, row)
             if parent.child(position) is not item:
                 parent.removeChild(item)
                 parent.insertChild(position, item)
             if item.text(0) != title:
                 item.setText(0, title)
-                if kind == "post":
+                if isinstance(row, Post):
                     _label_post(item, title, row)
                 else:
                     item.setToolTip(0, title)
                 item.setData(0, PLACE_ROLE, self._place(kind, row, title))
                 _touch(item)
-            _set_text(item, 1, count, True if kind == "post" else None)
-            shown[row["id"]] = wanted
+            _set_text(item, 1, count, True if kind is PlaceKind.POST else None)
+            shown[row.id] = wanted
         if not parent.isExpanded():
             parent.setExpanded(True)
         yield _DONE
 
 
-def _label_post(item: QTreeWidgetItem, title: str, row: dict) -> None:
+def _label_post(item: QTreeWidgetItem, title: str, row: Post) -> None:
     """Name the post's network in its tooltip and for screen readers."""
-    network = network_label(row["network"])
+    network = network_label(row.network)
     item.setToolTip(0, f"{title}\nOn {network}")
     item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{title}, on {network}")
 

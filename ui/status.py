@@ -16,8 +16,9 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from app.accounts import AccountStatus, State
+from app.domain import OutboxItem
+from app.text import timefmt
 from ui import theme
-from ui.inbox import timefmt
 from ui.operations import run
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ class StatusBar(QStatusBar):
             self._show_sync()
             self.show_online()
 
-        run(self, self._core.account_statuses(), on_done=got)
+        run(self, self._core.accounts.statuses(), on_done=got)
 
     def _names(self) -> dict[str, str]:
         return {s.account_id: s.name for s in self._statuses if s.account_id is not None}
@@ -192,12 +193,12 @@ class StatusBar(QStatusBar):
             self.online.setStyleSheet(style)
 
     def refresh_outbox(self) -> None:
-        def got(items: list[dict]) -> None:
+        def got(items: list[OutboxItem]) -> None:
             waiting = len(items)
-            stuck = sum(1 for i in items if i["state"] in NEEDS_YOU)
+            stuck = sum(1 for i in items if i.state in NEEDS_YOU)
             text = f"Outbox {waiting:,}" if waiting else "Outbox empty"
             if stuck:
                 text += f" · {stuck} need{'s' * (stuck == 1)} you"
             self.outbox.setText(text)
 
-        run(self, self._core.outbox_items(include_sent=False), on_done=got)
+        run(self, self._core.outbox.items(include_sent=False), on_done=got)

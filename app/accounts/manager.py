@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import httpx
@@ -64,7 +64,6 @@ from app.sync.engine import SyncEngine
 log = logging.getLogger(__name__)
 
 ClientFactory = Callable[[], httpx.AsyncClient]
-SANDBOX = "sandbox"
 #: The longest signing out on the server may hold up a removal (a few requests).
 SIGN_OUT_DEADLINE_S = 30.0
 
@@ -94,9 +93,10 @@ class AccountManager:
 
     # --- start-up ---------------------------------------------------------------------
     async def connect_stored(self, accounts: list[Account]) -> None:
-        """Connect every stored real account (the sandbox is the Core's to connect)."""
+        """Connect every stored real account (the built-in sandbox is connected by
+        ``app.bootstrap``)."""
         for account in accounts:
-            if account.id not in self._networks and account.network != SANDBOX:
+            if account.id not in self._networks and not registry.is_builtin(account.network):
                 await self._connect_stored(account)
 
     def _sandbox_off(self) -> Connection:
@@ -176,9 +176,11 @@ class AccountManager:
 
     def _kinds(self) -> list[NetworkKind]:
         offered = []
-        for network in registry.KINDS:
+        for network in registry.NETWORK_IDS:
             if self._not_usable(network) is None:
-                offered.append(registry.kind(network))
+                net_kind = registry.kind(network)
+                if not net_kind.builtin:
+                    offered.append(net_kind)
         return offered
 
     async def keyring_problem(self) -> str | None:
@@ -208,7 +210,7 @@ class AccountManager:
                 rows.append(preset_status(preset, name, self._preset_extra(preset)))
         return rows
 
-    async def accounts(self) -> list[Account]:
+    async def list(self) -> list[Account]:
         """The stored accounts; one that is not connected through no choice of the user's
         carries why in ``last_sync_error``, so views of sync problems show it."""
         accounts = await self._store.read(accounts_repo.list_accounts)
@@ -224,15 +226,13 @@ class AccountManager:
     def _connection(self, account: Account) -> Connection:
         if account.id in self._networks:
             return Connection(True)
-        if account.network == SANDBOX:
+        if registry.is_builtin(account.network):
             return self._sandbox_off()
         return self._connections.get(
             account.id, Connection(False, State.ERROR, "Not connected: restart Fireside.")
         )
 
     def _network_name(self, network: str) -> str:
-        if network == SANDBOX:
-            return "Sandbox"
         try:
             return registry.kind(network).display_name
         except (UserError, ImportError):
@@ -261,15 +261,21 @@ class AccountManager:
 
     # --- testing ------------------------------------------------------------------------
     async def test(
-        self, network: str, base_url: str, username: str, password: str, extra: dict[str, str]
+        self,
+        network: str,
+        base_url: str,
+        username: str,
+        password: str,
+        extra: Mapping[str, str] | None = None,
     ) -> dx.Diagnosis:
-        """Sign in with what the user typed and say how it went; nothing is stored."""
+        """Sign in with what the user typed and say how it went; nothing is stored.
+        ``extra`` holds the form's network-specific fields (Matrix room...)."""
         try:
-            net_kind, base_url, extra = self._form(network, base_url, extra)
+            net_kind, base_url, fields = self._form(network, base_url, extra or {})
         except dx.SignInFailed as refused:
             return refused.diagnosis
         try:
-            signed = await self._sign_in(net_kind, base_url, username, password, extra)
+            signed = await self._sign_in(net_kind, base_url, username, password, fields)
         except dx.SignInFailed as failed:
             return failed.diagnosis
         problem = await self.keyring_problem()
@@ -297,16 +303,16 @@ class AccountManager:
         base_url: str,
         username: str,
         password: str,
-        extra: dict[str, str],
+        extra: Mapping[str, str] | None = None,
         *,
         name: str = "",
     ) -> AccountStatus:
         """Sign in and keep the account; SignInFailed (with its Diagnosis) when that fails.
         ``name`` is what Fireside calls it (default: policy's name for it, else the host)."""
-        net_kind, base_url, extra = self._form(network, base_url, extra)
+        net_kind, base_url, fields = self._form(network, base_url, extra or {})
         await self._refuse_duplicate(network, base_url, username)
         await self._require_keyring()
-        signed = await self._sign_in(net_kind, base_url, username, password, extra)
+        signed = await self._sign_in(net_kind, base_url, username, password, fields)
         preset = preset_for(self._policy, network, base_url)
         account = Account(
             f"{network}-{uuid.uuid4().hex[:12]}",
@@ -314,7 +320,7 @@ class AccountManager:
             name.strip() or (preset.name if preset else "") or host_of(base_url),
             base_url,
             signed.username or username.strip(),
-            settings={**extra, **signed.settings},
+            settings={**fields, **signed.settings},
         )
         await asyncio.shield(self._keep_new(account, signed.secret))
         return await self._status(account.id)
@@ -322,7 +328,7 @@ class AccountManager:
     async def reauthenticate(self, account_id: str, password: str) -> AccountStatus:
         """Sign in again with a new password; the new secret replaces the old one."""
         account = await self._account(account_id)
-        if account.network == SANDBOX:
+        if registry.is_builtin(account.network):
             raise UserError("The built-in sandbox signs in by itself; there is nothing to do.")
         net_kind, _, extra = self._form(account.network, account.base_url, self._extra_of(account))
         # Signing in again also hands over what the account kept (Matrix: its device id, so
@@ -339,7 +345,7 @@ class AccountManager:
         return await self._status(account_id)
 
     def _form(
-        self, network: str, base_url: str, extra: dict[str, str]
+        self, network: str, base_url: str, extra: Mapping[str, str]
     ) -> tuple[NetworkKind, str, dict[str, str]]:
         """The kind, canonical address and extra fields of a form; SignInRefused if the
         form cannot be sent as it is."""
@@ -438,7 +444,7 @@ class AccountManager:
             posts,
             people,
             unsent,
-            has_secret=account.network != SANDBOX,
+            has_secret=not registry.is_builtin(account.network),
             signs_out=(
                 self._signing_out(account.network) is not None
                 and self._policy.allows(account.network)
@@ -475,22 +481,19 @@ class AccountManager:
         if unsent:
             sentence += f"; {_plural(unsent, 'unsent outbox item')} cancelled"
         sentence += "." + signed_out
-        if account.network != SANDBOX:
+        if not registry.is_builtin(account.network):
             try:
                 await asyncio.to_thread(secrets.delete_secret, account_id)
             except SecretStoreError as exc:
                 sentence += f" Its password could not be removed from the keyring: {exc}"
-        for name in (ev.INBOX_CHANGED, ev.DRAFTS_CHANGED):
-            self._events.emit(name)
-        self._events.emit(ev.OUTBOX_CHANGED, item_id=None)
+        for event in (ev.InboxChanged(), ev.DraftsChanged(), ev.OutboxChanged()):
+            self._events.emit(event)
         self._engine.wake()
         return sentence
 
     def _signing_out(self, network: str) -> NetworkKind | None:
         """The kind of a network whose accounts are signed out on the server when removed;
-        None for the sandbox, a network this build lacks, or one with nothing to revoke."""
-        if network == SANDBOX:
-            return None
+        None for a network this build lacks, or one with nothing to revoke (the sandbox)."""
         try:
             net_kind = registry.kind(network)
         except (UserError, ImportError):

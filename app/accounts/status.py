@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from app.accounts.address import same_address
 from app.domain import Account
+from app.networks import registry
 from app.policy import Policy, PresetAccount
 
 
@@ -56,6 +57,8 @@ class AccountStatus:
     locked: str | None = None
     #: Extra fields prefilled (and locked, with ``locked``) by policy.
     extra: dict[str, str] = field(default_factory=dict)
+    #: On Fireside's own network (the sandbox), which signs in by itself.
+    builtin: bool = False
 
     @property
     def label(self) -> str:
@@ -63,7 +66,7 @@ class AccountStatus:
 
     @property
     def can_sign_in(self) -> bool:
-        return self.network != "sandbox" and self.state is not State.BLOCKED
+        return not self.builtin and self.state is not State.BLOCKED
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ def status_of(
         account.last_sync_at,
         locked=_locked(preset),
         extra=extra,
+        builtin=registry.is_builtin(account.network),
     )
 
 
@@ -119,6 +123,7 @@ def preset_status(preset: PresetAccount, network_name: str, extra: dict[str, str
         "Your organisation set this account up: sign in to complete it.",
         locked=_locked(preset),
         extra=extra,
+        builtin=registry.is_builtin(preset.network),
     )
 
 

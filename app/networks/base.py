@@ -16,6 +16,7 @@ from app.domain import (
     Person,
     PublishOptions,
     RemoteComment,
+    RemoteKind,
     RemotePost,
 )
 
@@ -58,10 +59,10 @@ class Network(Protocol):
     ) -> RemoteComment:
         """Reply to a specific comment. ``key`` is the outbox item's idempotency key."""
 
-    async def edit(self, kind: str, remote_id: str, body: str, key: str) -> None:
+    async def edit(self, kind: RemoteKind, remote_id: str, body: str, key: str) -> None:
         """Edit a post or comment (``kind`` is "post" or "comment")."""
 
-    async def delete(self, kind: str, remote_id: str, key: str) -> None:
+    async def delete(self, kind: RemoteKind, remote_id: str, key: str) -> None:
         """Delete a post or comment; deleting something already gone is not an error."""
 
     async def lookup_write(self, key: str) -> str | None:

@@ -1,9 +1,10 @@
 """The networks Fireside can connect to, and how to build a connector for an account.
 
-Each real network's module exports a ``KIND`` (:class:`NetworkKind`): what the Accounts
+Each network's module exports a ``KIND`` (:class:`NetworkKind`): what the Accounts
 dialog asks for, how signing in turns a password into a secret for the keyring, and how
-to build the connector. The built-in sandbox is not in ``KINDS``: it is never added by
-hand, the app runs it when there are no accounts.
+to build the connector. The built-in sandbox (``app.networks.sandbox``) is a kind like the
+others, marked ``builtin``: the app runs it and signs in to it while there is no real
+account, so it is never offered to add by hand and keeps no secret in the keyring.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import httpx
 from app.domain import Account
 from app.errors import UserError
 from app.networks.base import Network
-from app.networks.sandbox import SandboxNetwork
 
 
 @dataclass(frozen=True)
@@ -65,22 +65,37 @@ class NetworkKind:
     #: With ``sign_out``: how the user revokes the credential by hand when Fireside could
     #: not, finishing "To revoke it by hand, ..." ("open Settings → Sessions ...").
     revoke_by_hand: str = ""
+    #: Fireside's own network (the sandbox): the app starts it and signs in to it by itself,
+    #: it is not offered to add by hand, and it keeps no secret in the keyring.
+    builtin: bool = False
 
 
 #: network id -> module exporting its KIND, imported on first use.
-_MODULES = {"wordpress": "app.networks.wordpress", "matrix": "app.networks.matrix"}
-KINDS = tuple(_MODULES)
+_MODULES = {
+    "sandbox": "app.networks.sandbox",
+    "wordpress": "app.networks.wordpress",
+    "matrix": "app.networks.matrix",
+}
+#: Every network Fireside knows, by id (the ids managed policy may name).
+NETWORK_IDS = tuple(_MODULES)
 
 
 def kind(network: str) -> NetworkKind:
-    """The NetworkKind of a real network; UserError for one Fireside does not know."""
+    """The NetworkKind of a network; UserError for one Fireside does not know."""
     module = _MODULES.get(network)
     if module is None:
         raise UserError(f"Fireside does not know the network {network!r}.")
     return importlib.import_module(module).KIND
 
 
+def is_builtin(network: str) -> bool:
+    """Is ``network`` Fireside's own (``NetworkKind.builtin``)? False for a network this
+    Fireside does not know or cannot load."""
+    try:
+        return kind(network).builtin
+    except (UserError, ImportError):
+        return False
+
+
 def build_network(account: Account, secret: str, client: httpx.AsyncClient) -> Network:
-    if account.network == "sandbox":
-        return SandboxNetwork(client, account.base_url, secret)
     return kind(account.network).build(account, secret, client)

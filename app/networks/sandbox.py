@@ -1,4 +1,5 @@
-"""Connector for the built-in sandbox network (app/sandbox, API in app/sandbox/API.md).
+"""Connector for the built-in sandbox network (app/sandbox, API in app/sandbox/API.md), and
+its ``KIND`` for the registry: a built-in kind, which the app starts and signs in to.
 
 Requests and their failures go through ``app.networks.http.HttpTransport`` (see its table).
 Writes are never retried here; every write carries the outbox's key as
@@ -20,14 +21,16 @@ import httpx
 
 from app.domain import (
     PUBLISH_NOW,
+    Account,
     Capabilities,
     CommentPage,
     Person,
     PublishOptions,
     RemoteComment,
+    RemoteKind,
     RemotePost,
 )
-from app.errors import BadResponse, NotFound
+from app.errors import BadResponse, NotFound, UserError
 from app.networks.http import (
     MAX_RESPONSE_BYTES,
     REQUEST_DEADLINE_S,
@@ -35,13 +38,14 @@ from app.networks.http import (
     Malformed,
 )
 from app.networks.http import field as _field
+from app.networks.registry import NetworkKind, SignIn
 from app.sandbox.wire import POST_MAX_CHARS, REPLY_MAX_CHARS, REQUESTS_PER_MINUTE
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 _MAX_PAGES = 10_000  # a bound on "all pages" loops, far above any real listing
-_KINDS = {"post": "/posts", "comment": "/comments"}
+_KINDS = {RemoteKind.POST: "/posts", RemoteKind.COMMENT: "/comments"}
 
 
 def parse_person(obj: Any) -> Person:
@@ -276,10 +280,10 @@ class SandboxNetwork:
         )
         return self._object(data, parse_comment, "reply", (await self.whoami()).remote_id)
 
-    async def edit(self, kind: str, remote_id: str, body: str, key: str) -> None:
+    async def edit(self, kind: RemoteKind, remote_id: str, body: str, key: str) -> None:
         await self._call("PATCH", self._path(kind, remote_id), key=key, body={"body": body})
 
-    async def delete(self, kind: str, remote_id: str, key: str) -> None:
+    async def delete(self, kind: RemoteKind, remote_id: str, key: str) -> None:
         """Delete; something already gone (404) counts as done."""
         try:
             await self._call("DELETE", self._path(kind, remote_id), key=key)
@@ -299,7 +303,35 @@ class SandboxNetwork:
         await self._http.client.aclose()
 
     @staticmethod
-    def _path(kind: str, remote_id: str) -> str:
-        if kind not in _KINDS:
-            raise ValueError(f"kind must be 'post' or 'comment', not {kind!r}")
+    def _path(kind: RemoteKind, remote_id: str) -> str:
         return f"{_KINDS[kind]}/{quote(remote_id, safe='')}"
+
+
+async def _sign_in(
+    client: httpx.AsyncClient, base_url: str, username: str, password: str, extra: dict
+) -> SignIn:
+    """The sandbox is never signed in to by hand: the app starts it with a fresh token."""
+    raise UserError(
+        "Fireside starts the built-in sandbox and signs in to it by itself; it cannot be "
+        "added by hand."
+    )
+
+
+def _build(account: Account, secret: str, client: httpx.AsyncClient) -> SandboxNetwork:
+    return SandboxNetwork(client, account.base_url, secret)
+
+
+#: No form ever asks for the sandbox's sign-in, so its words appear only in what a failed
+#: connection check says ("Check the address, ...").
+KIND = NetworkKind(
+    id="sandbox",
+    display_name="Sandbox",
+    url_label="Address",
+    url_placeholder="",
+    username_label="User name",
+    password_label="Password",
+    help="",
+    sign_in=_sign_in,
+    build=_build,
+    builtin=True,
+)

@@ -31,9 +31,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.networks import registry
 from app.networks.connection import ConnectionSettings
-
-NETWORK_IDS = ("sandbox", "wordpress", "matrix")
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ class Policy:
 
     def allows(self, network: str) -> bool:
         """May the user add (and Fireside use) an account on this network?"""
-        if network == "sandbox" and not self.sandbox_enabled:
+        if registry.is_builtin(network) and not self.sandbox_enabled:
             return False
         allowed = self.value("AllowedNetworks")
         if allowed is not None and network not in allowed:

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.networks.connection import ca_file_problem, proxy_problem
-from app.policy.model import NETWORK_IDS
+from app.networks.registry import NETWORK_IDS
 
 #: Windows registry value types (winreg's numbers; winreg itself exists only on Windows).
 REG_SZ, REG_DWORD, REG_MULTI_SZ = 1, 4, 7

@@ -6,7 +6,7 @@ import json
 
 import sqlite_utils
 
-from app.domain import Account, Person, RemotePost
+from app.domain import Account, Person, Post, RemotePost
 from app.text.sanitize import storable_text
 from app.timeutil import now_iso
 
@@ -25,6 +25,13 @@ def add_account(db: sqlite_utils.Database, account: Account) -> None:
         replace=False,
         ignore=True,
     )
+
+
+def add_or_move_account(db: sqlite_utils.Database, account: Account) -> None:
+    """Add the account; when it is stored already, only its address changes (the built-in
+    sandbox listens on a new port each start)."""
+    add_account(db, account)
+    db.execute("UPDATE accounts SET base_url = ? WHERE id = ?", [account.base_url, account.id])
 
 
 def list_accounts(db: sqlite_utils.Database) -> list[Account]:
@@ -115,15 +122,16 @@ def upsert_posts(db: sqlite_utils.Database, account_id: str, posts: list[RemoteP
     )
 
 
-def list_posts(db: sqlite_utils.Database) -> list[dict]:
+def list_posts(db: sqlite_utils.Database) -> list[Post]:
     """Posts with their open-comment counts, newest first, for the sidebar.
 
     The counts come from one grouped pass over the open comments (``ix_comments_inbox``
     covers it); a count per post as a correlated subquery was planned on the same index
     and re-read every open comment once per post (minutes at 2,000 posts).
     """
-    return list(
-        db.query("""
+    return [
+        Post.from_row(r)
+        for r in db.query("""
         SELECT p.id, p.title, p.account_id, a.network, p.created_at,
                COALESCE(n.open, 0) AS open
         FROM posts p JOIN accounts a ON a.id = p.account_id
@@ -131,4 +139,4 @@ def list_posts(db: sqlite_utils.Database) -> list[dict]:
                    WHERE c.is_mine = 0 AND c.deleted = 0 AND c.answered = 0
                      AND c.triage_state = 'open' GROUP BY c.post_id) n ON n.post_id = p.id
         WHERE p.deleted = 0 ORDER BY p.created_at DESC""")
-    )
+    ]

@@ -15,7 +15,7 @@ from datetime import UTC
 
 import sqlite_utils
 
-from app.domain import InboxView, Person, RemoteComment
+from app.domain import Comment, InboxRow, InboxView, Person, RemoteComment
 from app.store.accounts import upsert_people
 from app.text.classify import html_to_text, is_question, mentions
 from app.text.sanitize import display_text, storable_text
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 _SQLITE_INTEGERS = range(-(2**63), 2**63)
 _ID_CHARS = 1_000  # a longer remote id is not an id
+#: Ids per statement: far below SQLite's limit on bound variables.
+_CHUNK = 500
 
 
 class Unstorable(ValueError):
@@ -266,7 +268,7 @@ def view_page(
     post_id: int | None = None,
     after: tuple[str, int] | None = None,
     limit: int = 200,
-) -> list[dict]:
+) -> list[InboxRow]:
     """One page of a view, newest first, continuing after (created_at, id) of the last row."""
     where, params = view_filter(view, post_id)
     if after is not None:
@@ -276,17 +278,58 @@ def view_page(
         f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE {where} "
         "ORDER BY c.created_at DESC, c.id DESC LIMIT ?"
     )
-    return list(db.query(sql, [*params, limit]))
+    return [InboxRow.from_row(r) for r in db.query(sql, [*params, limit])]
+
+
+def rows_by_id(db: sqlite_utils.Database, ids: list[int]) -> list[InboxRow]:
+    """List rows for these comments, in the order given (missing or deleted ones dropped)."""
+    found: dict[int, InboxRow] = {}
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(part))
+        sql = f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE c.id IN ({marks}) AND c.deleted = 0"
+        found.update((r["id"], InboxRow.from_row(r)) for r in db.query(sql, part))
+    return [found[i] for i in ids if i in found]
+
+
+def _bounded(view: InboxView, post_id: int | None, max_id: int) -> tuple[str, str, list]:
+    where, params = view_filter(view, post_id)
+    return _source(post_id), f"{where} AND c.id <= ?", [*params, max_id]
+
+
+def _source(post_id: int | None) -> str:
+    # One post has hundreds of comments, one triage state hundreds of thousands: without
+    # statistics the planner cannot know, so say which index narrows best.
+    return "comments c" if post_id is None else "comments c INDEXED BY ix_comments_post"
+
+
+def view_snapshot(
+    db: sqlite_utils.Database, view: InboxView, post_id: int | None
+) -> tuple[int, int]:
+    """(max_id, count): the bound for "the whole view, now" (comments with higher ids
+    arrive later and are not part of it) and how many the view holds up to it."""
+    max_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM comments").fetchone()[0]
+    source, where, params = _bounded(view, post_id, max_id)
+    count = db.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]
+    return max_id, count
+
+
+def view_ids(
+    db: sqlite_utils.Database, view: InboxView, post_id: int | None, max_id: int
+) -> list[int]:
+    """The ids of a view still in it, up to the bound ``view_snapshot`` gave, newest first."""
+    source, where, params = _bounded(view, post_id, max_id)
+    sql = f"SELECT c.id FROM {source} WHERE {where} ORDER BY c.created_at DESC, c.id DESC"
+    return [r[0] for r in db.execute(sql, params).fetchall()]
 
 
 def view_count(
     db: sqlite_utils.Database, view: InboxView | None, post_id: int | None = None
 ) -> int:
     where, params = view_filter(view, post_id)
-    # One post has hundreds of comments, one triage state hundreds of thousands: without
-    # statistics the planner cannot know, so say which index narrows best.
-    source = "comments c" if post_id is None else "comments c INDEXED BY ix_comments_post"
-    return db.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]
+    return db.execute(f"SELECT COUNT(*) FROM {_source(post_id)} WHERE {where}", params).fetchone()[
+        0
+    ]
 
 
 def view_counts(db: sqlite_utils.Database) -> dict[InboxView, int]:
@@ -303,11 +346,11 @@ def view_counts(db: sqlite_utils.Database) -> dict[InboxView, int]:
     return {view: int(n or 0) for view, n in zip(_VIEW_WHERE, row, strict=True)}
 
 
-def get_comments(db: sqlite_utils.Database, comment_ids: list[int]) -> list[dict]:
-    """Full rows (with post and author details) for these ids, in the order given."""
-    rows: dict[int, dict] = {}
-    for start in range(0, len(comment_ids), 500):  # stay under SQLite's variable limit
-        chunk = comment_ids[start : start + 500]
+def get_comments(db: sqlite_utils.Database, comment_ids: list[int]) -> list[Comment]:
+    """Whole comments (with post and author details) for these ids, in the order given."""
+    rows: dict[int, Comment] = {}
+    for start in range(0, len(comment_ids), _CHUNK):  # stay under SQLite's variable limit
+        chunk = comment_ids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
         for row in db.query(
             f"""SELECT {LIST_COLUMNS}, c.body_html, c.body_text, c.remote_id,
@@ -316,45 +359,47 @@ def get_comments(db: sqlite_utils.Database, comment_ids: list[int]) -> list[dict
         po.url AS post_url {LIST_JOINS} WHERE c.id IN ({marks})""",
             chunk,
         ):
-            rows[row["id"]] = row
+            rows[row["id"]] = Comment.from_row(row)
     return [rows[i] for i in comment_ids if i in rows]
 
 
-def get_comment(db: sqlite_utils.Database, comment_id: int) -> dict | None:
+def get_comment(db: sqlite_utils.Database, comment_id: int) -> Comment | None:
     found = get_comments(db, [comment_id])
     return found[0] if found else None
 
 
-def thread_chain(db: sqlite_utils.Database, comment_id: int) -> list[dict]:
+def thread_chain(db: sqlite_utils.Database, comment_id: int) -> list[Comment]:
     """The comment's ancestors from the top-level comment down to the comment itself."""
-    chain: list[dict] = []
+    chain: list[Comment] = []
     current = get_comment(db, comment_id)
     seen: set[int] = set()
-    while current is not None and current["id"] not in seen:
-        seen.add(current["id"])
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
         chain.append(current)
-        parent = current["parent_remote_id"]
+        parent = current.parent_remote_id
         if not parent:
             break
         row = db.execute(
             "SELECT id FROM comments WHERE account_id = ? AND remote_id = ?",
-            [current["account_id"], parent],
+            [current.account_id, parent],
         ).fetchone()
         current = get_comment(db, row[0]) if row else None
     return list(reversed(chain))
 
 
-def replies_to(db: sqlite_utils.Database, comment_id: int) -> list[dict]:
+def replies_to(db: sqlite_utils.Database, comment_id: int) -> list[Comment]:
     """Direct replies already stored locally (mine included), oldest first."""
-    return list(
-        db.query(
-            f"""SELECT {LIST_COLUMNS}, c.body_html, c.is_mine {LIST_JOINS}
+    ids = [
+        r[0]
+        for r in db.execute(
+            """SELECT c.id FROM comments c
         WHERE c.deleted = 0 AND c.account_id = (SELECT account_id FROM comments WHERE id = :id)
           AND c.parent_remote_id = (SELECT remote_id FROM comments WHERE id = :id)
-        ORDER BY c.created_at""",
+        ORDER BY c.created_at, c.id""",
             {"id": comment_id},
-        )
-    )
+        ).fetchall()
+    ]
+    return get_comments(db, ids)
 
 
 def mark_answered(db: sqlite_utils.Database, comment_ids: list[int]) -> None:

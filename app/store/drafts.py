@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 
 import sqlite_utils
 
-from app.domain import DRAFT_TRANSITIONS, DraftState
+from app.domain import DRAFT_TRANSITIONS, Draft, DraftState, DraftSummary, DraftVersion
 from app.errors import UserError
 from app.timeutil import now_iso, parse
 
@@ -35,28 +34,38 @@ def create(
     )
 
 
-def get(db: sqlite_utils.Database, draft_id: int) -> dict:
+def get(db: sqlite_utils.Database, draft_id: int) -> Draft:
     row = db.execute("SELECT * FROM drafts WHERE id = ?", [draft_id]).fetchone()
     if row is None:
         raise UserError(f"Draft {draft_id} does not exist.")
-    draft = dict(row)
-    draft["targets"] = json.loads(draft["targets"] or "[]")
-    return draft
+    return Draft(
+        id=row["id"],
+        title=row["title"] or "",
+        body=row["body"] or "",
+        state=DraftState(row["state"]),
+        targets=tuple(json.loads(row["targets"] or "[]")),
+        scheduled_at=row["scheduled_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        published_at=row["published_at"],
+    )
 
 
-def list_drafts(db: sqlite_utils.Database) -> list[dict]:
-    return list(
-        db.query(
+def list_drafts(db: sqlite_utils.Database) -> list[DraftSummary]:
+    """Drafts not yet published, the most recently changed first."""
+    return [
+        DraftSummary.from_row(r)
+        for r in db.query(
             "SELECT id, title, state, updated_at, scheduled_at FROM drafts "
             "WHERE state != 'published' ORDER BY updated_at DESC"
         )
-    )
+    ]
 
 
 def save(db: sqlite_utils.Database, draft_id: int, title: str, body: str) -> bool:
     """Autosave: write the text now; keep a version when the last is old. True if changed."""
     current = get(db, draft_id)
-    if current["title"] == title and current["body"] == body:
+    if current.title == title and current.body == body:
         return False
     db.execute(
         "UPDATE drafts SET title = ?, body = ?, updated_at = ? WHERE id = ?",
@@ -80,8 +89,8 @@ def snapshot(db: sqlite_utils.Database, draft_id: int, reason: str) -> int:
         .insert(
             {
                 "draft_id": draft_id,
-                "title": draft["title"],
-                "body": draft["body"],
+                "title": draft.title,
+                "body": draft.body,
                 "created_at": now_iso(),
                 "reason": reason,
             }
@@ -90,21 +99,15 @@ def snapshot(db: sqlite_utils.Database, draft_id: int, reason: str) -> int:
     )
 
 
-def versions(db: sqlite_utils.Database, draft_id: int) -> list[dict]:
-    return list(
-        db.query(
+def versions(db: sqlite_utils.Database, draft_id: int) -> list[DraftVersion]:
+    return [
+        DraftVersion.from_row(r)
+        for r in db.query(
             "SELECT id, title, body, created_at, reason FROM draft_versions "
             "WHERE draft_id = ? ORDER BY id DESC",
             [draft_id],
         )
-    )
-
-
-def diff(old: str, new: str) -> list[str]:
-    """Unified diff lines between two texts (for the history pane)."""
-    return list(
-        difflib.unified_diff(old.splitlines(), new.splitlines(), "version", "current", lineterm="")
-    )
+    ]
 
 
 def restore(db: sqlite_utils.Database, draft_id: int, version_id: int) -> None:
@@ -133,7 +136,7 @@ def set_state(
     db: sqlite_utils.Database, draft_id: int, state: DraftState, scheduled_at: str | None = None
 ) -> None:
     """Move a draft along its life cycle; refuses transitions the workflow does not allow."""
-    current = DraftState(get(db, draft_id)["state"])
+    current = get(db, draft_id).state
     if state is not current and state not in DRAFT_TRANSITIONS[current]:
         raise UserError(
             f"A draft that is {current.value.replace('_', ' ')} cannot become "

@@ -8,17 +8,17 @@ import uuid
 
 import sqlite_utils
 
-from app.domain import OutboxKind, OutboxState, PublishOptions
+from app.domain import (
+    Delivery,
+    ErrorKind,
+    OutboxItem,
+    OutboxKind,
+    OutboxState,
+    PublishOptions,
+)
+from app.domain.states import EDITABLE
 from app.errors import UserError
 from app.timeutil import now, now_iso, parse
-
-
-def publish_options(item: dict) -> PublishOptions:
-    """The remote status and date a publish item was queued with."""
-    return PublishOptions.from_json(json.loads(item.get("options") or "{}"))
-
-
-EDITABLE = (OutboxState.QUEUED, OutboxState.HELD, OutboxState.FAILED)
 
 
 def enqueue(
@@ -66,22 +66,24 @@ def enqueue(
     )
 
 
-def get(db: sqlite_utils.Database, item_id: int) -> dict:
+def get(db: sqlite_utils.Database, item_id: int) -> OutboxItem:
     row = db.execute("SELECT * FROM outbox WHERE id = ?", [item_id]).fetchone()
     if row is None:
         raise UserError(f"Outbox item {item_id} does not exist.")
-    return dict(row)
+    return OutboxItem.from_row(row)
 
 
-def list_items(db: sqlite_utils.Database, include_sent: bool = True) -> list[dict]:
+def list_items(db: sqlite_utils.Database, include_sent: bool = True) -> list[OutboxItem]:
+    """Items newest first, with where each goes (network, account name, recipient)."""
     where = "" if include_sent else "WHERE o.state NOT IN ('sent', 'cancelled')"
-    return list(
-        db.query(f"""SELECT o.*, a.network, a.name AS account_name,
+    return [
+        OutboxItem.from_row(r)
+        for r in db.query(f"""SELECT o.*, a.network, a.name AS account_name,
             p.name AS recipient FROM outbox o JOIN accounts a ON a.id = o.account_id
             LEFT JOIN comments c ON c.id = o.comment_id
             LEFT JOIN people p ON p.id = c.author_id
             {where} ORDER BY o.id DESC""")
-    )
+    ]
 
 
 def pending_count(db: sqlite_utils.Database) -> int:
@@ -91,7 +93,9 @@ def pending_count(db: sqlite_utils.Database) -> int:
     ).fetchone()[0]
 
 
-def claim_due(db: sqlite_utils.Database, account_id: str, now: str | None = None) -> dict | None:
+def claim_due(
+    db: sqlite_utils.Database, account_id: str, now: str | None = None
+) -> OutboxItem | None:
     """Take the oldest due item (queued, or unknown awaiting a look-up); mark it sending."""
     row = db.execute(
         "SELECT * FROM outbox WHERE account_id = ? AND state IN ('queued', 'unknown') "
@@ -100,20 +104,20 @@ def claim_due(db: sqlite_utils.Database, account_id: str, now: str | None = None
     ).fetchone()
     if row is None:
         return None
-    item = dict(row)
+    item = OutboxItem.from_row(row)
     db.execute(
         "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?",
-        [now_iso(), item["id"]],
+        [now_iso(), item.id],
     )
     return item
 
 
-def key_expired(item: dict, retention_s: float | None, margin_s: float = 600) -> bool:
+def key_expired(item: OutboxItem, retention_s: float | None, margin_s: float = 600) -> bool:
     """True when the network may already have forgotten this item's idempotency key, so a
     look-up that finds nothing no longer proves the write never landed."""
-    if retention_s is None or not item["first_sent_at"]:
+    if retention_s is None or not item.first_sent_at:
         return False
-    age = (now() - parse(item["first_sent_at"])).total_seconds()
+    age = (now() - parse(item.first_sent_at)).total_seconds()
     return age > retention_s - margin_s
 
 
@@ -123,7 +127,7 @@ def update(
     state: OutboxState,
     *,
     error: str | None = None,
-    error_kind: str | None = None,
+    error_kind: ErrorKind | None = None,
     remote_id: str | None = None,
     next_attempt_at: str | None = None,
 ) -> None:
@@ -137,7 +141,7 @@ def update(
         [
             str(state),
             error,
-            error_kind,
+            None if error_kind is None else str(error_kind),
             remote_id,
             next_attempt_at,
             stamp,
@@ -161,8 +165,8 @@ def recover_interrupted(db: sqlite_utils.Database) -> int:
 
 def edit_body(db: sqlite_utils.Database, item_id: int, body: str) -> None:
     item = get(db, item_id)
-    if OutboxState(item["state"]) not in EDITABLE:
-        raise UserError(f"This item is {item['state']} and can no longer be edited.")
+    if item.state not in EDITABLE:
+        raise UserError(f"This item is {item.state} and can no longer be edited.")
     db.execute(
         "UPDATE outbox SET body = ?, updated_at = ? WHERE id = ?", [body, now_iso(), item_id]
     )
@@ -170,8 +174,8 @@ def edit_body(db: sqlite_utils.Database, item_id: int, body: str) -> None:
 
 def cancel(db: sqlite_utils.Database, item_id: int) -> None:
     item = get(db, item_id)
-    if OutboxState(item["state"]) not in EDITABLE:
-        raise UserError(f"This item is {item['state']} and can no longer be cancelled.")
+    if item.state not in EDITABLE:
+        raise UserError(f"This item is {item.state} and can no longer be cancelled.")
     update(db, item_id, OutboxState.CANCELLED)
 
 
@@ -198,14 +202,14 @@ def retry(db: sqlite_utils.Database, item_id: int) -> None:
     attempts.
     """
     item = get(db, item_id)
-    if OutboxState(item["state"]) not in (OutboxState.FAILED, OutboxState.HELD):
-        raise UserError(f"Only failed or held items can be retried; this one is {item['state']}.")
+    if item.state not in (OutboxState.FAILED, OutboxState.HELD):
+        raise UserError(f"Only failed or held items can be retried; this one is {item.state}.")
     # A failed item whose outcome was unknown is re-checked by look-up before any send.
-    state = OutboxState.UNKNOWN if item["error_kind"] == "unknown" else OutboxState.QUEUED
+    state = OutboxState.UNKNOWN if item.error_kind is ErrorKind.UNKNOWN else OutboxState.QUEUED
     db.execute(
         "UPDATE outbox SET state = ?, attempts = 0, next_attempt_at = ?, updated_at = ?, "
         "confirmed = CASE WHEN ? THEN 1 ELSE confirmed END WHERE id = ?",
-        [str(state), now_iso(), now_iso(), item["state"] == "held", item_id],
+        [str(state), now_iso(), now_iso(), item.state is OutboxState.HELD, item_id],
     )
 
 
@@ -240,3 +244,25 @@ def unsent_publishes(db: sqlite_utils.Database, draft_id: int) -> int:
         "AND state NOT IN ('sent', 'cancelled')",
         [draft_id],
     ).fetchone()[0]
+
+
+def deliveries(db: sqlite_utils.Database, draft_id: int) -> list[Delivery]:
+    """How a draft went, or is going, to each account: one per publish item not
+    cancelled, oldest first."""
+    rows = db.query(
+        "SELECT o.account_id, a.name AS account_name, a.network, o.state, o.sent_at, o.options "
+        "FROM outbox o JOIN accounts a ON a.id = o.account_id WHERE o.draft_id = ? "
+        "AND o.kind = 'publish' AND o.state != 'cancelled' ORDER BY o.id",
+        [draft_id],
+    )
+    return [
+        Delivery(
+            r["account_id"],
+            r["account_name"],
+            r["network"],
+            OutboxState(r["state"]),
+            r["sent_at"],
+            PublishOptions.from_json_text(r["options"]),
+        )
+        for r in rows
+    ]

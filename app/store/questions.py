@@ -79,7 +79,7 @@ class QuestionMatcher:
         if target is None:
             return []
         freq = self._current(db)
-        text = target["body_text"] or ""
+        text = target.body_text
         self._learn(db, freq, [text])
         query = similarity.search_expression(text, freq)
         rows = _open_candidates(db, query, limit) if query else {}

@@ -6,6 +6,7 @@ import re
 
 import sqlite_utils
 
+from app.domain import InboxRow, SearchResults, TitleHit
 from app.store.comments import LIST_COLUMNS, LIST_JOINS
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -30,15 +31,16 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
-def search_comments(db: sqlite_utils.Database, text: str, limit: int = 200) -> list[dict]:
+def search_comments(db: sqlite_utils.Database, text: str, limit: int = 200) -> list[InboxRow]:
     """Best matches first, among the newest ``RANK_WINDOW`` matches (FTS5 walks its doclists
     newest-first for ``ORDER BY rowid DESC`` and stops early; bm25 runs on those only).
     Deleted comments are dropped inside the window, so they never use up the ``limit``."""
     query = fts_query(text)
     if query is None:
         return []
-    return list(
-        db.query(
+    return [
+        InboxRow.from_row(r)
+        for r in db.query(
             f"""SELECT {LIST_COLUMNS} {LIST_JOINS}
         JOIN (SELECT rowid, rank FROM (
                 SELECT f.rowid, f.rank FROM comments_fts f JOIN comments live
@@ -48,22 +50,35 @@ def search_comments(db: sqlite_utils.Database, text: str, limit: int = 200) -> l
         ORDER BY hit.rank""",
             [query, RANK_WINDOW, limit],
         )
+    ]
+
+
+def search_posts(db: sqlite_utils.Database, text: str, limit: int = 50) -> list[TitleHit]:
+    """Posts whose title or text match, best first; deleted posts are left out."""
+    return [hit for hit in _titles(db, "posts", text, limit) if _live_post(db, hit.id)]
+
+
+def search_drafts(db: sqlite_utils.Database, text: str, limit: int = 50) -> list[TitleHit]:
+    return _titles(db, "drafts", text, limit)
+
+
+def search_everything(db: sqlite_utils.Database, text: str, hits: int) -> SearchResults:
+    """Comments matching ``text``, and up to ``hits`` posts and drafts."""
+    return SearchResults(
+        tuple(search_comments(db, text)),
+        tuple(search_posts(db, text, limit=hits)),
+        tuple(search_drafts(db, text, limit=hits)),
     )
 
 
-def search_posts(db: sqlite_utils.Database, text: str, limit: int = 50) -> list[dict]:
+def _titles(db: sqlite_utils.Database, table: str, text: str, limit: int) -> list[TitleHit]:
     query = fts_query(text)
-    return (
-        []
-        if query is None
-        else list(db["posts"].search(query, limit=limit, columns=["id", "title"]))
-    )
+    if query is None:
+        return []
+    found = db[table].search(query, limit=limit, columns=["id", "title"])
+    return [TitleHit(r["id"], r["title"] or "") for r in found]
 
 
-def search_drafts(db: sqlite_utils.Database, text: str, limit: int = 50) -> list[dict]:
-    query = fts_query(text)
-    return (
-        []
-        if query is None
-        else list(db["drafts"].search(query, limit=limit, columns=["id", "title"]))
-    )
+def _live_post(db: sqlite_utils.Database, post_id: int) -> bool:
+    row = db.execute("SELECT deleted FROM posts WHERE id = ?", [post_id]).fetchone()
+    return row is not None and not row[0]

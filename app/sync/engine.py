@@ -210,11 +210,11 @@ class SyncEngine:
             return
         probe_at = time.monotonic() + self._backoff.delay(1)
         self._unreachable[account_id] = _Unreachable(reason, 1, probe_at)
-        self._events.emit(events.ONLINE_CHANGED, account_id=account_id, online=False, reason=reason)
+        self._events.emit(events.OnlineChanged(account_id=account_id, online=False, reason=reason))
 
     def _mark_reachable(self, account_id: str) -> None:
         if self._unreachable.pop(account_id, None) is not None:
-            self._events.emit(events.ONLINE_CHANGED, account_id=account_id, online=True, reason="")
+            self._events.emit(events.OnlineChanged(account_id=account_id, online=True, reason=""))
 
     async def _my_name(self, account_id: str, network: Network) -> str:
         if account_id not in self._my_names:
@@ -232,7 +232,7 @@ class SyncEngine:
             if network is None:  # removed while this pull waited for its turn
                 report.error = REMOVED
                 return report
-            self._events.emit(events.SYNC_STARTED, account_id=account_id)
+            self._events.emit(events.SyncStarted(account_id=account_id))
             try:
                 complete = await self._pull_pages(account_id, network, report)
                 report.error = _pull_error(report, complete)
@@ -243,7 +243,7 @@ class SyncEngine:
                     await self._store.run(accounts.record_sync, account_id, report.error)
                 except StoreError:
                     log.warning("could not record the sync of %s", account_id, exc_info=True)
-                self._events.emit(events.SYNC_FINISHED, account_id=account_id, error=report.error)
+                self._events.emit(events.SyncFinished(account_id=account_id, error=report.error))
         return report
 
     async def _pull_pages(self, account_id: str, network: Network, report: SyncReport) -> bool:
@@ -263,9 +263,9 @@ class SyncEngine:
             )
             report.fetched += len(page.comments)
             report.item_errors += page.errors
-            self._events.emit(events.SYNC_PROGRESS, account_id=account_id, fetched=report.fetched)
+            self._events.emit(events.SyncProgress(account_id=account_id, fetched=report.fetched))
             if page.comments:
-                self._events.emit(events.INBOX_CHANGED)
+                self._events.emit(events.InboxChanged())
             cursor = page.next_cursor or cursor
             if not page.has_more or self._networks.get(account_id) is not network:
                 return True
@@ -282,7 +282,7 @@ class SyncEngine:
             count = await self._store.run(outbox.recover_interrupted)
             self._recovered = True
         if count:
-            self._events.emit(events.OUTBOX_CHANGED, item_id=None)
+            self._events.emit(events.OutboxChanged(item_id=None))
         return count
 
     async def push(self, account_id: str) -> Counter[str]:

@@ -25,12 +25,12 @@ def _promote(db: sqlite_utils.Database) -> list[int]:
     promoted = []
     for draft_id in drafts.due_scheduled(db):
         draft = drafts.get(db, draft_id)
-        targets = [t for t in draft["targets"] if t in known]
-        if len(targets) < len(draft["targets"]):
+        targets = [t for t in draft.targets if t in known]
+        if len(targets) < len(draft.targets):
             log.warning(
                 "draft %s: skipping targets that are not accounts: %s",
                 draft_id,
-                sorted(set(draft["targets"]) - known),
+                sorted(set(draft.targets) - known),
             )
         if not targets:
             continue
@@ -39,9 +39,9 @@ def _promote(db: sqlite_utils.Database) -> list[int]:
                 db,
                 OutboxKind.PUBLISH,
                 account_id,
-                draft["body"],
+                draft.body,
                 draft_id=draft_id,
-                title=draft["title"],
+                title=draft.title,
             )
         drafts.set_state(db, draft_id, DraftState.QUEUED)
         promoted.append(draft_id)
@@ -52,9 +52,9 @@ async def promote_due(store: Store, hub: Events) -> list[int]:
     """Queue every scheduled draft whose time has come; returns their ids."""
     promoted = await store.run(_promote)
     for draft_id in promoted:
-        hub.emit(events.DRAFTS_CHANGED, draft_id=draft_id)
+        hub.emit(events.DraftsChanged(draft_id=draft_id))
     if promoted:
-        hub.emit(events.OUTBOX_CHANGED, item_id=None)
+        hub.emit(events.OutboxChanged(item_id=None))
     return promoted
 
 

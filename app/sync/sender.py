@@ -16,6 +16,7 @@ the result is recorded. How failures end:
 Offline and rate-limited tries do not count; after ``backoff.max_attempts`` others an item
 fails with error_kind "unknown" while it may have landed, "retryable" otherwise. A failure
 before an unknown item was looked up keeps error_kind "unknown", so Retry looks up first.
+What a person reads about each outcome comes from ``app.sync.reasons``.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ from typing import Any
 import sqlite_utils
 
 from app import events
-from app.domain import DraftState, OutboxKind, OutboxState
+from app.domain import DraftState, ErrorKind, OutboxItem, OutboxKind, OutboxState, RemoteKind
 from app.errors import AuthError, NetworkError, NotFound, OfflineError, RateLimited, Rejected
 from app.events import Events
 from app.networks.base import Network
 from app.store import comments, drafts, outbox
 from app.store.db import Store
 from app.sync.backoff import Backoff, RateGate
+from app.sync.reasons import held_text
 from app.timeutil import in_seconds
 
 #: ``call(account_id, network_method, *args)``: one guarded request (gate, online state).
@@ -49,33 +51,23 @@ _WHAT = {
 }
 
 EXPIRED = (
-    "Fireside cannot tell whether this {what} went out: the network answered unclearly "
-    "and has since forgotten the send (it remembers sends only for a limited time). Check "
-    "the network; if it is not there, press Retry to send it, otherwise cancel it."
+    "The network answered unclearly and has since forgotten the send (it remembers sends "
+    "only for a limited time)."
 )
-
-#: Why a reply is held, by the ``error_kind`` it is held with.
-HELD_REASONS = {
-    "deleted": "The comment was deleted, so your reply was not sent. Cancel it, or reuse the text.",
-    "edited": "The comment was edited since you wrote your reply. Read it again, then send "
-    "the reply anyway, change it, or cancel it.",
-    "answered": "The comment was already answered from this account (perhaps on another "
-    "device). Send yours anyway, or cancel it.",
-}
 
 
 @dataclass
 class _Try:
     """One claimed item on its way out."""
 
-    item: dict
+    item: OutboxItem
     claimed: OutboxState  # queued, or unknown (awaiting a look-up)
     resolved: bool  # we know the write has not landed, so sending it is safe
     writing: bool = False  # the write request may have left
 
     @property
     def what(self) -> str:
-        return _WHAT[OutboxKind(self.item["kind"])]
+        return _WHAT[self.item.kind]
 
 
 class Sender:
@@ -101,11 +93,11 @@ class Sender:
             item = await self._store.run(outbox.claim_due, account_id)
             if item is None:
                 break
-            self._events.emit(events.OUTBOX_CHANGED, item_id=item["id"])
-            claimed = OutboxState(item["state"])
+            self._events.emit(events.OutboxChanged(item_id=item.id))
+            claimed = item.state
             attempt = _Try(item, claimed, resolved=claimed is OutboxState.QUEUED)
             state, keep_going = await self._process(account_id, network, attempt)
-            outcomes[item["id"]] = str(state)
+            outcomes[item.id] = str(state)
             if not keep_going:
                 break
         return Counter(outcomes.values())
@@ -131,10 +123,10 @@ class Sender:
                 f"The network no longer accepts this account's sign-in ({exc}). "
                 "Sign in again, then retry."
             )
-            return await self._fail(attempt, "auth", message), False
+            return await self._fail(attempt, ErrorKind.AUTH, message), False
         except (Rejected, NotFound) as exc:
             return await self._fail(
-                attempt, "permanent", f"The network refused the {attempt.what}: {exc}"
+                attempt, ErrorKind.PERMANENT, f"The network refused the {attempt.what}: {exc}"
             ), True
         except NetworkError as exc:  # timeout, reset, 5xx, garbled body: retryable
             state = OutboxState.UNKNOWN if attempt.writing else attempt.claimed
@@ -148,7 +140,7 @@ class Sender:
                     error="Sending was interrupted; "
                     "Fireside checks with the network before any resend.",
                 ),
-                attempt.item["id"],
+                attempt.item.id,
                 state,
             )
             raise
@@ -156,73 +148,75 @@ class Sender:
     async def _send(self, account_id: str, network: Network, attempt: _Try) -> OutboxState:
         item = attempt.item
         if not attempt.resolved:
-            remote_id = await self._call(account_id, network.lookup_write, item["idempotency_key"])
+            remote_id = await self._call(account_id, network.lookup_write, item.idempotency_key)
             if remote_id is not None:
                 return await self._sent(item, remote_id)
             if outbox.key_expired(item, network.capabilities.key_retention_s):
                 return await self._finish(
                     item,
                     OutboxState.FAILED,
-                    error=EXPIRED.format(what=attempt.what),
-                    error_kind="expired",
+                    error=EXPIRED,
+                    error_kind=ErrorKind.EXPIRED,
                 )
             attempt.resolved = True
-        if item["kind"] == OutboxKind.REPLY and not item["confirmed"]:
+        if item.kind is OutboxKind.REPLY and not item.confirmed:
             moved = await self._thread_moved(account_id, network, item)
             if moved is not None:
                 return await self._finish(
-                    item, OutboxState.HELD, error=HELD_REASONS[moved], error_kind=moved
+                    item, OutboxState.HELD, error=held_text(moved), error_kind=moved
                 )
         attempt.writing = True
         return await self._sent(item, await self._write(account_id, network, item))
 
-    async def _thread_moved(self, account_id: str, network: Network, item: dict) -> str | None:
-        """How the thread moved ("deleted", "edited", "answered"), or None if it did not."""
-        target = item["target_remote_id"]
+    async def _thread_moved(
+        self, account_id: str, network: Network, item: OutboxItem
+    ) -> ErrorKind | None:
+        """How the thread moved (deleted, edited, answered), or None if it did not."""
+        target = item.target_remote_id
         try:
             comment = await self._call(account_id, network.get_comment, target)
         except NotFound:
-            return "deleted"
+            return ErrorKind.DELETED
         if comment.deleted:
-            return "deleted"
-        expected = item["expected_version"]
+            return ErrorKind.DELETED
+        expected = item.expected_version
         if expected is not None and comment.version != expected:
-            return "edited"
+            return ErrorKind.EDITED
         replies = await self._call(account_id, network.list_replies, target)
         if any(r.is_mine and not r.deleted for r in replies):
-            return "answered"
+            return ErrorKind.ANSWERED
         return None
 
-    async def _write(self, account_id: str, network: Network, item: dict) -> str:
+    async def _write(self, account_id: str, network: Network, item: OutboxItem) -> str:
         """Send the item's write with its idempotency key; returns the remote id it concerns."""
-        kind, key, body = OutboxKind(item["kind"]), item["idempotency_key"], item["body"]
+        kind, key, body = item.kind, item.idempotency_key, item.body
         if kind is OutboxKind.REPLY:
             comment = await self._call(
                 account_id,
                 network.reply,
-                item["post_remote_id"],
-                item["target_remote_id"],
+                item.post_remote_id,
+                item.target_remote_id,
                 body,
-                item["text_format"],
+                item.text_format,
                 key,
             )
-            return comment.remote_id
+            return str(comment.remote_id)
         if kind is OutboxKind.PUBLISH:
             post = await self._call(
                 account_id,
                 network.publish,
-                item["title"],
+                item.title,
                 body,
-                item["text_format"],
+                item.text_format,
                 key,
-                outbox.publish_options(item),
+                item.options,
             )
-            return post.remote_id
+            return str(post.remote_id)
         # Edits and deletions name a comment by target_remote_id, else the post.
         target, remote_id = (
-            ("comment", item["target_remote_id"])
-            if item["target_remote_id"]
-            else ("post", item["post_remote_id"])
+            (RemoteKind.COMMENT, item.target_remote_id)
+            if item.target_remote_id
+            else (RemoteKind.POST, item.post_remote_id or "")
         )
         if kind is OutboxKind.EDIT:
             await self._call(account_id, network.edit, target, remote_id, body, key)
@@ -230,20 +224,20 @@ class Sender:
             await self._call(account_id, network.delete, target, remote_id, key)
         return remote_id
 
-    async def _sent(self, item: dict, remote_id: str) -> OutboxState:
+    async def _sent(self, item: OutboxItem, remote_id: str) -> OutboxState:
         published = await self._store.run(_record_sent, item, remote_id)
-        self._events.emit(events.OUTBOX_CHANGED, item_id=item["id"])
-        if item["kind"] == OutboxKind.REPLY:
-            self._events.emit(events.INBOX_CHANGED)
+        self._events.emit(events.OutboxChanged(item_id=item.id))
+        if item.kind is OutboxKind.REPLY:
+            self._events.emit(events.InboxChanged())
         if published:
-            self._events.emit(events.DRAFTS_CHANGED, draft_id=item["draft_id"])
+            self._events.emit(events.DraftsChanged(draft_id=item.draft_id))
         return OutboxState.SENT
 
     async def _retry_later(
         self, attempt: _Try, state: OutboxState, exc: NetworkError
     ) -> OutboxState:
         """A retryable failure: back off, or fail once the item has had all its tries."""
-        attempts = attempt.item["attempts"] + 1
+        attempts = attempt.item.attempts + 1
         unknown = state is OutboxState.UNKNOWN
         if attempts >= self._backoff.max_attempts:
             message = (
@@ -252,7 +246,9 @@ class Sender:
                 if unknown
                 else f"Gave up after {attempts} tries ({exc}). Retry when the network works."
             )
-            return await self._fail(attempt, "unknown" if unknown else "retryable", message)
+            return await self._fail(
+                attempt, ErrorKind.UNKNOWN if unknown else ErrorKind.RETRYABLE, message
+            )
         message = (
             f"No clear answer from the network ({exc}); Fireside checks whether the "
             f"{attempt.what} arrived before trying again."
@@ -263,41 +259,40 @@ class Sender:
             attempt.item,
             state,
             error=message,
-            error_kind="unknown" if unknown else "retryable",
+            error_kind=ErrorKind.UNKNOWN if unknown else ErrorKind.RETRYABLE,
             next_attempt_at=in_seconds(self._backoff.delay(attempts)),
         )
 
-    async def _fail(self, attempt: _Try, error_kind: str, message: str) -> OutboxState:
+    async def _fail(self, attempt: _Try, error_kind: ErrorKind, message: str) -> OutboxState:
         # Until the look-up said "not landed", a failed item stays "unknown" for Retry.
-        kind = error_kind if attempt.resolved else "unknown"
+        kind = error_kind if attempt.resolved else ErrorKind.UNKNOWN
         return await self._finish(attempt.item, OutboxState.FAILED, error=message, error_kind=kind)
 
-    async def _finish(self, item: dict, state: OutboxState, **changes: Any) -> OutboxState:
-        await self._store.run(partial(outbox.update, **changes), item["id"], state)
-        self._events.emit(events.OUTBOX_CHANGED, item_id=item["id"])
+    async def _finish(self, item: OutboxItem, state: OutboxState, **changes: Any) -> OutboxState:
+        await self._store.run(partial(outbox.update, **changes), item.id, state)
+        self._events.emit(events.OutboxChanged(item_id=item.id))
         return state
 
     async def _release(self, attempt: _Try, error: str, next_attempt_at: str | None = None) -> None:
         await self._store.run(
             partial(outbox.release, error=error, next_attempt_at=next_attempt_at),
-            attempt.item["id"],
+            attempt.item.id,
             attempt.claimed,
         )
-        self._events.emit(events.OUTBOX_CHANGED, item_id=attempt.item["id"])
+        self._events.emit(events.OutboxChanged(item_id=attempt.item.id))
 
 
-def _record_sent(db: sqlite_utils.Database, item: dict, remote_id: str) -> bool:
+def _record_sent(db: sqlite_utils.Database, item: OutboxItem, remote_id: str) -> bool:
     """Mark the item sent, its comment answered, and its draft published once every target
     has gone out, in one transaction. Returns True when the draft became published."""
-    outbox.update(db, item["id"], OutboxState.SENT, remote_id=remote_id)
-    if item["kind"] == OutboxKind.REPLY and item["comment_id"] is not None:
-        comments.mark_answered(db, [item["comment_id"]])
-    draft_id = item["draft_id"]
-    if item["kind"] != OutboxKind.PUBLISH or draft_id is None:
+    outbox.update(db, item.id, OutboxState.SENT, remote_id=remote_id)
+    if item.kind is OutboxKind.REPLY and item.comment_id is not None:
+        comments.mark_answered(db, [item.comment_id])
+    draft_id = item.draft_id
+    if item.kind is not OutboxKind.PUBLISH or draft_id is None:
         return False
-    if (
-        outbox.unsent_publishes(db, draft_id)
-        or drafts.get(db, draft_id)["state"] != DraftState.QUEUED
+    if outbox.unsent_publishes(db, draft_id) or drafts.get(db, draft_id).state is not (
+        DraftState.QUEUED
     ):
         return False
     drafts.set_state(db, draft_id, DraftState.PUBLISHED)

@@ -21,7 +21,8 @@ from servers.wordpress import WordPressServer
 
 from app import events as ev
 from app.accounts import State
-from app.core import SANDBOX_ACCOUNT_ID, Core
+from app.bootstrap import SANDBOX_ACCOUNT_ID, open_core
+from app.core import Core
 from app.domain import InboxView, OutboxKind, OutboxState, PublishOptions, TriageState
 from app.errors import UserError
 from app.sandbox import SandboxServer
@@ -100,10 +101,10 @@ def ask_on_sandbox(server: SandboxServer) -> set[str]:
 
 async def add_real_accounts(core: Core, wordpress: WordPressServer, world: MatrixWorld) -> dict:
     """WordPress and Matrix added as the Accounts dialog adds them; account id -> network."""
-    blog = await core.add_account(
+    blog = await core.accounts.add(
         "wordpress", wordpress.url, "exec", wordpress.users["exec"].app_password, name="Blog"
     )
-    room = await core.add_account(
+    room = await core.accounts.add(
         "matrix",
         world.server.url,
         world.dana.user_id,
@@ -118,18 +119,18 @@ async def add_real_accounts(core: Core, wordpress: WordPressServer, world: Matri
 async def view(core: Core, which: InboxView) -> dict[int, str]:
     """Comment id -> network of every row of a view."""
     rows = await core.store.read(comments.view_page, which, None, None, 10_000)
-    return {row["id"]: row["network"] for row in rows}
+    return {row.id: row.network for row in rows}
 
 
 async def check_one_inbox(core: Core, asked: dict[str, set[str]]) -> list[dict]:
     """Search finds every question, and each is in Needs reply, Questions and All with its
     network; the stored questions."""
-    found = await core.search(WORD)
-    stored = await core.store.read(comments.get_comments, [r["id"] for r in found])
-    assert {(r["network"], r["remote_id"]) for r in stored} == {
+    found = (await core.inbox.search(WORD)).comments
+    stored = await core.store.read(comments.get_comments, [r.id for r in found])
+    assert {(r.network, r.remote_id) for r in stored} == {
         (network, remote) for network, ids in asked.items() for remote in ids
     }
-    networks = {r["id"]: r["network"] for r in stored}
+    networks = {r.id: r.network for r in stored}
     for which in (InboxView.NEEDS_REPLY, InboxView.QUESTIONS, InboxView.ALL):
         rows = await view(core, which)
         assert {i: rows.get(i) for i in networks} == networks, which
@@ -141,27 +142,27 @@ async def check_one_inbox(core: Core, asked: dict[str, set[str]]) -> list[dict]:
 
 async def check_batch_preview(core: Core, stored: list[dict], accounts: dict) -> None:
     """Each reply against its own network's limit; each personalised for its person."""
-    ids = [r["id"] for r in stored]
+    ids = [r.id for r in stored]
     with pytest.raises(UserError, match=r"3 replies would be too long .* limit is 4,000"):
-        await core.queue_replies(ids, TEMPLATE + PADDING)
-    assert await core.outbox_items() == []
-    padded = await core.preview_replies(ids, TEMPLATE + PADDING)
+        await core.replies.queue(ids, TEMPLATE + PADDING)
+    assert await core.outbox.items() == []
+    padded = await core.replies.preview(ids, TEMPLATE + PADDING)
     assert {p.network for p in padded if p.too_long} == {"sandbox"}
 
-    previews = await core.preview_replies(ids, TEMPLATE)
+    previews = await core.replies.preview(ids, TEMPLATE)
     limits = {p.network: p.limit for p in previews}
     assert limits == {
         network: core.networks[account].capabilities.reply_max_chars
         for account, network in accounts.items()
     }
     assert limits == {"sandbox": 4_000, "wordpress": 60_000, "matrix": 10_000}
-    by_id = {r["id"]: r for r in stored}
+    by_id = {r.id: r for r in stored}
     for preview in previews:
         row = by_id[preview.comment_id]
-        assert (preview.network, preview.recipient) == (row["network"], row["author_name"])
-        first = row["author_name"].split()[0]
+        assert (preview.network, preview.recipient) == (row.network, row.author_name)
+        first = row.author_name.split()[0]
         assert preview.text.startswith(f"Thanks {first}, good question."), preview
-        assert f"> {row['body_text'].strip()}" in preview.text
+        assert f"> {row.body_text.strip()}" in preview.text
         assert not preview.too_long
     assert len({p.text for p in previews}) == 9
 
@@ -170,15 +171,15 @@ async def settle(core: Core) -> list[dict]:
     """Run the engine's own loop until no outbox item waits; the outbox then."""
     changed = asyncio.Event()
     unsubscribe = core.events.subscribe(
-        lambda name, payload: changed.set() if name == ev.OUTBOX_CHANGED else None
+        lambda event: changed.set() if isinstance(event, ev.OutboxChanged) else None
     )
     loop = asyncio.create_task(core.engine.run(0.1))
     try:
         async with asyncio.timeout(SETTLE_TIMEOUT_S):
             while True:
                 changed.clear()
-                items = await core.outbox_items()
-                if all(i["state"] in (OutboxState.SENT, OutboxState.FAILED) for i in items):
+                items = await core.outbox.items()
+                if all(i.state in (OutboxState.SENT, OutboxState.FAILED) for i in items):
                     return items
                 await changed.wait()
     finally:
@@ -250,7 +251,7 @@ async def test_three_networks_one_inbox_one_batch_one_publish(
         "sandbox": ask_on_sandbox(sandbox_server),
     }
 
-    core = await Core.open(
+    core = await open_core(
         tmp_path / "data", sandbox_url=sandbox_server.url, sandbox_token=sandbox_server.token
     )
     try:
@@ -264,38 +265,38 @@ async def test_three_networks_one_inbox_one_batch_one_publish(
         stored = await check_one_inbox(core, asked)
 
         await check_batch_preview(core, stored, accounts)
-        ids = [r["id"] for r in stored]
-        await core.queue_replies(ids, TEMPLATE)
+        ids = [r.id for r in stored]
+        await core.replies.queue(ids, TEMPLATE)
         replies = await settle(core)
         answered = await core.store.read(comments.get_comments, ids)
         needs_reply = await view(core, InboxView.NEEDS_REPLY)
         done = await view(core, InboxView.DONE)
 
-        draft = await core.new_draft(TITLE, BODY)
-        await core.publish(draft, list(accounts), options={blog: PublishOptions("pending")})
-        published = [i for i in await settle(core) if i["kind"] == OutboxKind.PUBLISH]
-        deliveries = await core.publish_deliveries(draft)
+        draft = await core.drafts.new(TITLE, BODY)
+        await core.drafts.publish(draft, list(accounts), options={blog: PublishOptions("pending")})
+        published = [i for i in await settle(core) if i.kind == OutboxKind.PUBLISH]
+        deliveries = await core.drafts.deliveries(draft)
     finally:
         await core.close()
 
     # The batch: sent once per comment, and the comments answered and done in the inbox.
-    assert Counter((i["network"], i["state"]) for i in replies) == {
+    assert Counter((i.network, i.state) for i in replies) == {
         (n, OutboxState.SENT): 3 for n in NETWORKS
     }
-    assert {(r["triage_state"], r["answered"]) for r in answered} == {(TriageState.DONE, 1)}
+    assert {(r.triage_state, r.answered) for r in answered} == {(TriageState.DONE, 1)}
     assert needs_reply.keys().isdisjoint(ids) and set(ids) <= done.keys()
-    sent = {i["target_remote_id"]: i["body"] for i in replies}
+    sent = {i.target_remote_id: i.body for i in replies}
     check_wordpress_replies(wordpress, asked["wordpress"], sent)
     check_matrix_replies(world, root, asked["matrix"], sent)
     titled_on_sandbox = await check_sandbox(sandbox_server, asked["sandbox"], sent)
 
     # The draft: live on the sandbox and in the room, pending review on the site.
-    assert {(d["network"], d["state"], d["options"].status) for d in deliveries} == {
+    assert {(d.network, d.state, d.options.status) for d in deliveries} == {
         ("sandbox", OutboxState.SENT, "publish"),
         ("wordpress", OutboxState.SENT, "pending"),
         ("matrix", OutboxState.SENT, "publish"),
     }
-    posted = {i["network"]: i["remote_id"] for i in published}
+    posted = {i.network: i.remote_id for i in published}
     assert titled_on_sandbox == [posted["sandbox"]]
     assert wordpress.sql(
         f"SELECT ID, post_status FROM wp_posts WHERE post_title = '{TITLE}' AND post_type = 'post'"

@@ -7,6 +7,7 @@ from collections import Counter
 
 import httpx
 
+from app import bootstrap
 from app.core import Core
 from app.domain import InboxView, OutboxState
 from app.store import comments
@@ -15,7 +16,7 @@ TEMPLATE = "Thanks {first_name}, good question.\n\n{question}\n\nI'll cover this
 
 
 async def open_core(data_dir, url: str, token: str) -> Core:
-    return await Core.open(data_dir, sandbox_url=url, sandbox_token=token)
+    return await bootstrap.open_core(data_dir, sandbox_url=url, sandbox_token=token)
 
 
 async def test_offline_post_and_twenty_replies_arrive_exactly_once(tmp_path, sandbox_server):
@@ -32,20 +33,20 @@ async def test_offline_post_and_twenty_replies_arrive_exactly_once(tmp_path, san
     try:
         targets = await core.store.read(comments.view_page, InboxView.NEEDS_REPLY, None, None, 20)
         assert len(targets) == 20
-        draft_id = await core.new_draft("Notes from the offsite", "We agreed on three things.")
-        await core.publish(draft_id, ["sandbox"])
-        await core.queue_replies([t["id"] for t in targets], TEMPLATE)
+        draft_id = await core.drafts.new("Notes from the offsite", "We agreed on three things.")
+        await core.drafts.publish(draft_id, ["sandbox"])
+        await core.replies.queue([t.id for t in targets], TEMPLATE)
         await core.engine.sync_all()
         assert not core.engine.online
-        pending = await core.outbox_items()
+        pending = await core.outbox.items()
         assert len(pending) == 21
-        assert {i["state"] for i in pending} == {OutboxState.QUEUED}
+        assert {i.state for i in pending} == {OutboxState.QUEUED}
 
         sandbox_server.start()  # landed: same port and state
         await core.engine.sync_all()
         assert core.engine.online
-        done = await core.outbox_items()
-        assert Counter(i["state"] for i in done) == {OutboxState.SENT: 21}
+        done = await core.outbox.items()
+        assert Counter(i.state for i in done) == {OutboxState.SENT: 21}
     finally:
         await core.close()
 
@@ -57,7 +58,7 @@ async def test_offline_post_and_twenty_replies_arrive_exactly_once(tmp_path, san
     async with httpx.AsyncClient(base_url=sandbox_server.url, headers=headers, timeout=5) as http:
         me = (await http.get("/api/v1/me")).json()["id"]
         for target in targets:
-            remote_id = next(i["target_remote_id"] for i in done if i["comment_id"] == target["id"])
+            remote_id = next(i.target_remote_id for i in done if i.comment_id == target.id)
             replies = (await http.get(f"/api/v1/comments/{remote_id}/replies")).json()["items"]
             mine = [r for r in replies if r["author"]["id"] == me and "Friday" in r["body_html"]]
             assert len(mine) == 1, remote_id

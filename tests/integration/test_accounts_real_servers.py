@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from app import secrets
+from app import bootstrap, secrets
 from app.accounts import Problem, SignInFailed, State
 from app.core import Core
 
 
 async def open_core(tmp_path: Path) -> Core:
-    return await Core.open(tmp_path / "data", start_sandbox=False)
+    return await bootstrap.open_core(tmp_path / "data", start_sandbox=False)
 
 
 def files_holding(folder: Path, text: str) -> list[str]:
@@ -37,23 +37,23 @@ async def test_a_wordpress_account_from_test_to_removal(
     grouped = " ".join(exec_password[i : i + 4] for i in range(0, len(exec_password), 4))
     core = await open_core(tmp_path)
     try:
-        wrong = await core.test_connection("wordpress", wordpress.url, "exec", "nope nope")
-        author = await core.test_connection(
+        wrong = await core.accounts.test("wordpress", wordpress.url, "exec", "nope nope")
+        author = await core.accounts.test(
             "wordpress", wordpress.url, "cory", wordpress.users["cory"].app_password
         )
-        not_wordpress = await core.test_connection(
+        not_wordpress = await core.accounts.test(
             "wordpress", sandbox_server.url, "exec", exec_password
         )
-        works = await core.test_connection("wordpress", wordpress.url, "exec", grouped)
+        works = await core.accounts.test("wordpress", wordpress.url, "exec", grouped)
 
-        added = await core.add_account("wordpress", wordpress.url, "exec", grouped)
+        added = await core.accounts.add("wordpress", wordpress.url, "exec", grouped)
         [report] = await core.engine.sync_all()
-        check = await core.check_account(added.account_id)
+        check = await core.accounts.check(added.account_id)
         with pytest.raises(SignInFailed):
-            await core.add_account("wordpress", wordpress.url + "/", "exec", exec_password)
+            await core.accounts.add("wordpress", wordpress.url + "/", "exec", exec_password)
         stored_secret = secrets.get_secret(added.account_id)
         leaks = files_holding(tmp_path / "data", exec_password)
-        removed = await core.remove_account(added.account_id)
+        removed = await core.accounts.remove(added.account_id)
     finally:
         await core.close()
 
@@ -74,7 +74,7 @@ async def test_a_wordpress_account_from_test_to_removal(
 
 
 async def device_of(core: Core, account_id: str) -> str:
-    [account] = [a for a in await core.accounts() if a.id == account_id]
+    [account] = [a for a in await core.accounts.list() if a.id == account_id]
     return account.settings["device_id"]
 
 
@@ -89,21 +89,19 @@ async def test_a_matrix_account_from_test_to_removal(
     room = {"room": matrix_world.town_hall}
     core = await open_core(tmp_path)
     try:
-        wrong = await core.test_connection("matrix", server.url, dana.user_id, "nope", room)
-        no_room = await core.test_connection("matrix", server.url, dana.user_id, PASSWORD, {})
-        not_matrix = await core.test_connection(
-            "matrix", wordpress.url, dana.user_id, PASSWORD, room
-        )
-        works = await core.test_connection("matrix", server.url, dana.user_id, PASSWORD, room)
+        wrong = await core.accounts.test("matrix", server.url, dana.user_id, "nope", room)
+        no_room = await core.accounts.test("matrix", server.url, dana.user_id, PASSWORD, {})
+        not_matrix = await core.accounts.test("matrix", wordpress.url, dana.user_id, PASSWORD, room)
+        works = await core.accounts.test("matrix", server.url, dana.user_id, PASSWORD, room)
 
-        added = await core.add_account("matrix", server.url, dana.user_id, PASSWORD, room)
+        added = await core.accounts.add("matrix", server.url, dana.user_id, PASSWORD, room)
         [report] = await core.engine.sync_all()
         token = secrets.get_secret(added.account_id)
         leaks = [*files_holding(tmp_path / "data", PASSWORD), *files_holding(tmp_path, token)]
         device = await device_of(core, added.account_id)
-        await core.reauthenticate(added.account_id, PASSWORD)
+        await core.accounts.reauthenticate(added.account_id, PASSWORD)
         device_after = await device_of(core, added.account_id)
-        removed = await core.remove_account(added.account_id)
+        removed = await core.accounts.remove(added.account_id)
     finally:
         await core.close()
 

@@ -61,7 +61,7 @@ async def test_a_batch_of_replies_goes_out_exactly_once_through_cut_connections(
 
     items = await fireside.settle()
 
-    assert Counter(i["state"] for i in items if i["kind"] == "reply") == {"sent": 6}
+    assert Counter(i.state for i in items if i.kind == "reply") == {"sent": 6}
     assert replies_by_target(world, root) == Counter({q: 1 for q in questions})
     puts = Counter(r.path for r in proxy.requests() if r.method == "PUT")
     cut = {r.path: r.fault for r in proxy.requests() if r.fault}
@@ -71,7 +71,7 @@ async def test_a_batch_of_replies_goes_out_exactly_once_through_cut_connections(
         # same transaction id went again
         assert puts[path] == (1 if fault == "reset_after" else 2), (path, fault)
     for item in items:
-        assert item["remote_id"], item
+        assert item.remote_id, item
 
 
 async def test_a_lost_answer_is_found_by_its_transaction_id_after_a_restart(
@@ -132,9 +132,9 @@ async def test_a_signed_out_device_asks_to_sign_in_again(
     report = await fireside.engine.sync(ACCOUNT_ID)
 
     assert report.error is not None and "Sign in to the account again" in report.error
-    [item] = [i for i in fireside.outbox() if i["kind"] == "reply"]
-    assert (item["state"], item["error_kind"]) == ("failed", "auth")
-    assert "Sign in" in item["last_error"]
+    [item] = [i for i in fireside.outbox() if i.kind == "reply"]
+    assert (item.state, item.error_kind) == ("failed", "auth")
+    assert "Sign in" in item.last_error
     with pytest.raises(AuthError, match="signed out or removed"):
         await fireside.network.pull_comments(None)
     assert replies_by_target(world, root) == Counter()
@@ -168,7 +168,7 @@ async def test_a_rate_limit_is_waited_out(matrix_world: MatrixWorld, fireside_fo
 
     items = await fireside.settle()
 
-    assert Counter(i["state"] for i in items if i["kind"] == "reply") == {"sent": 3}
+    assert Counter(i.state for i in items if i.kind == "reply") == {"sent": 3}
     assert replies_by_target(world, root) == Counter({q: 1 for q in questions})
     limited = [n for n, entry in enumerate(log) if entry == ("response", log[n][1], "429")]
     assert limited, "Synapse never rate limited: the override did not apply"

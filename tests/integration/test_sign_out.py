@@ -18,7 +18,7 @@ import httpx
 import pytest
 from reliability.tcp_proxy import FaultProxy
 
-from app import secrets
+from app import bootstrap, secrets
 from app.core import Core
 from app.domain import Account
 from app.errors import Rejected
@@ -28,17 +28,17 @@ NOT_SIGNED_OUT = "Fireside could not sign out of {} on the server (the server co
 
 
 async def open_core(tmp_path: Path) -> Core:
-    return await Core.open(tmp_path / "data", start_sandbox=False)
+    return await bootstrap.open_core(tmp_path / "data", start_sandbox=False)
 
 
 async def added_then_removed(tmp_path: Path, network: str, url: str, *sign_in) -> tuple[str, str]:
     """Add an account, remove it; (the secret it had in the keyring, the removal's summary)."""
     core = await open_core(tmp_path)
     try:
-        added = await core.add_account(network, url, *sign_in)
+        added = await core.accounts.add(network, url, *sign_in)
         secret = secrets.get_secret(added.account_id)
-        removed = await core.remove_account(added.account_id)
-        assert await core.accounts() == []
+        removed = await core.accounts.remove(added.account_id)
+        assert await core.accounts.list() == []
     finally:
         await core.close()
     assert secret, "the account had a secret to sign out with"
@@ -84,9 +84,9 @@ async def test_a_wordpress_site_out_of_reach_does_not_stop_the_removal(
     core = await open_core(tmp_path)
     try:
         with FaultProxy(wordpress.url) as proxy:
-            added = await core.add_account("wordpress", proxy.url, "exec", exec_password)
-        removed = await core.remove_account(added.account_id)  # the proxy is gone now
-        assert await core.accounts() == []
+            added = await core.accounts.add("wordpress", proxy.url, "exec", exec_password)
+        removed = await core.accounts.remove(added.account_id)  # the proxy is gone now
+        assert await core.accounts.list() == []
     finally:
         await core.close()
 
@@ -129,12 +129,12 @@ async def test_a_homeserver_out_of_reach_does_not_stop_the_removal(
     core = await open_core(tmp_path)
     try:
         with FaultProxy(server.url) as proxy:
-            added = await core.add_account(
+            added = await core.accounts.add(
                 "matrix", proxy.url, dana.user_id, PASSWORD, {"room": matrix_world.town_hall}
             )
             token = secrets.get_secret(added.account_id)
-        removed = await core.remove_account(added.account_id)  # the proxy is gone now
-        assert await core.accounts() == []
+        removed = await core.accounts.remove(added.account_id)  # the proxy is gone now
+        assert await core.accounts.list() == []
     finally:
         await core.close()
 

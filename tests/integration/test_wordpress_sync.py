@@ -50,7 +50,7 @@ async def settle(fireside: Fireside) -> list[dict]:
     for _ in range(MAX_SYNCS):
         await fireside.sync(ok=False)
         items = fireside.outbox()
-        if all(i["state"] in (OutboxState.SENT, OutboxState.FAILED) for i in items):
+        if all(i.state in (OutboxState.SENT, OutboxState.FAILED) for i in items):
             return items
     raise AssertionError(f"the outbox did not settle: {fireside.outbox()}")
 
@@ -96,18 +96,18 @@ async def test_a_thread_both_ways_is_stored_as_a_chain(
     await fireside.sync()
     fireside.queue_reply(question, "In **June**.")
     [sent] = await settle(fireside)
-    mine = sent["remote_id"]
+    mine = sent.remote_id
     follow_up = str(comment_as(wordpress, "ada", post, "Which week?", parent=int(mine))["id"])
     assert (await fireside.sync()).fetched == 1  # Ada's answer; my reply came with its send
 
     stored = fireside.comments()
     chain = fireside.store.run_sync(comments.thread_chain, stored[follow_up]["id"])
-    assert [row["remote_id"] for row in chain] == [question, mine, follow_up]
+    assert [row.remote_id for row in chain] == [question, mine, follow_up]
     assert stored[mine]["is_mine"] == 1 and stored[mine]["parent_remote_id"] == question
     assert (stored[question]["answered"], stored[follow_up]["answered"]) == (1, 0)
     waiting = fireside.store.run_sync(comments.view_page, InboxView.NEEDS_REPLY)
     local = {row["id"]: remote for remote, row in stored.items()}
-    assert {local[row["id"]] for row in waiting} == {other, follow_up}
+    assert {local[row.id] for row in waiting} == {other, follow_up}
 
 
 async def test_rescan_picks_up_edits_deletions_and_moderation(
@@ -169,7 +169,7 @@ async def test_publish_through_the_outbox_in_every_state(
     fireside.queue_post("A future post", "Body", PublishOptions("future", later))
     fireside.queue_post("Too late", "Body", PublishOptions("future", "2001-01-01T00:00:00Z"))
     items = await settle(fireside)
-    states = {i["title"]: (i["state"], i["error_kind"]) for i in items}
+    states = {i.title: (i.state, i.error_kind) for i in items}
     assert states.pop("Too late") == (OutboxState.FAILED, "permanent")
     assert set(states.values()) == {(OutboxState.SENT, None)}
     rows = wordpress.sql("SELECT post_title, post_status FROM wp_posts WHERE post_author = 2")
@@ -210,14 +210,14 @@ async def test_batch_replies_arrive_exactly_once_when_the_connection_is_cut(
         await fireside.sync()  # my replies come back with the next pull
         stored = fireside.comments()
 
-    assert Counter(i["state"] for i in items) == {OutboxState.SENT: 7}
+    assert Counter(i.state for i in items) == {OutboxState.SENT: 7}
     assert sorted(r.fault for r in faulted) == ["cut", "reset_after", "reset_after", "reset_before"]
     assert sum(r.forwarded for r in faulted) == 3  # WordPress committed those three
     replies = wordpress.sql(
         "SELECT comment_parent, COUNT(*) FROM wp_comments WHERE user_id = 2 GROUP BY comment_parent"
     )
     assert sorted(replies) == sorted([q, "1"] for q in questions)
-    sent_ids = {i["remote_id"] for i in items if i["kind"] == "reply"}
+    sent_ids = {i.remote_id for i in items if i.kind == "reply"}
     assert sent_ids == {
         row[0] for row in wordpress.sql("SELECT comment_ID FROM wp_comments WHERE user_id = 2")
     }
@@ -241,6 +241,6 @@ async def test_revoked_credentials_fail_the_sync_and_the_replies_clearly(
     report = await fireside.sync(ok=False)
     assert report.error is not None and "application password" in report.error
     [item] = fireside.outbox()
-    assert (item["state"], item["error_kind"]) == (OutboxState.FAILED, "auth")
-    assert "Sign in again" in item["last_error"]
+    assert (item.state, item.error_kind) == (OutboxState.FAILED, "auth")
+    assert "Sign in again" in item.last_error
     assert wordpress.sql("SELECT COUNT(*) FROM wp_comments WHERE user_id = 2") == [["0"]]

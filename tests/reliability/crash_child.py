@@ -59,6 +59,8 @@ from typing import IO
 
 from keyring.backend import KeyringBackend
 
+from app import events as ev
+
 #: The secret ``PlantedKeyring`` holds for account "acme" (the test scans for it).
 PLANTED_KEYRING_SECRET = "planted-keyring-secret-7c1f04d2e9b8"
 
@@ -288,23 +290,23 @@ def _unfinished(db) -> int:
     ).fetchone()[0]
 
 
-def _report(name: str, payload: dict) -> None:
-    if name == "outbox_changed" and payload.get("item_id") is not None:
-        say("OUTBOX", payload["item_id"])
-    elif name == "sync_started":
+def _report(event: ev.Event) -> None:
+    if isinstance(event, ev.OutboxChanged) and event.item_id is not None:
+        say("OUTBOX", event.item_id)
+    elif isinstance(event, ev.SyncStarted):
         say("PULLING")
-    elif name == "sync_progress":
-        say("PAGE", payload.get("fetched", 0))
-    elif name == "sync_finished":
+    elif isinstance(event, ev.SyncProgress):
+        say("PAGE", event.fetched)
+    elif isinstance(event, ev.SyncFinished):
         say("PULLED")
 
 
 async def run(data_dir: Path, plan: dict) -> int:
+    from app.bootstrap import open_core
     from app.cli import TOKEN_ENV
-    from app.core import Core
 
     rng = random.Random(plan["seed"])
-    core = await Core.open(data_dir, sandbox_url=plan["url"], sandbox_token=os.environ[TOKEN_ENV])
+    core = await open_core(data_dir, sandbox_url=plan["url"], sandbox_token=os.environ[TOKEN_ENV])
     say("READY")
     core.events.subscribe(_report)
     if plan.get("final"):
@@ -316,7 +318,7 @@ async def run(data_dir: Path, plan: dict) -> int:
         candidates = await core.store.read(_open_comments)
         chosen = rng.sample(candidates, min(plan["replies"], len(candidates)))
         if chosen:
-            await core.queue_replies(chosen, REPLY_TEMPLATE)
+            await core.replies.queue(chosen, REPLY_TEMPLATE)
             say("QUEUED", len(chosen))
     await core.engine.sync_all()
     say("SYNCED")
@@ -341,7 +343,7 @@ async def _finish(core) -> int:
 def main() -> int:
     data_dir = Path(sys.argv[1])
     from app import logs
-    from app.core import Core  # noqa: F401  (imported before IMPORTED: the start is paid)
+    from app.bootstrap import open_core  # noqa: F401  (imported before IMPORTED: the start is paid)
 
     say("IMPORTED")
     line = sys.stdin.readline()

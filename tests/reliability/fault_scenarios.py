@@ -113,13 +113,13 @@ class Watch:
         self._store = store
         self.unsubscribe = hub.subscribe(self._on_event)
 
-    def _on_event(self, name: str, payload: dict) -> None:
-        if name == events.SYNC_FINISHED:
-            self.sync_errors.append(payload["error"])
-        elif name == events.OUTBOX_CHANGED and self._store and payload["item_id"] is not None:
-            row = self._store.run_sync(outbox.get, payload["item_id"])
-            if row["last_error"]:
-                self.outbox_errors.append(row["last_error"])
+    def _on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.SyncFinished):
+            self.sync_errors.append(event.error)
+        elif isinstance(event, events.OutboxChanged) and self._store and event.item_id is not None:
+            row = self._store.run_sync(outbox.get, event.item_id)
+            if row.last_error:
+                self.outbox_errors.append(row.last_error)
         self.changed.set()
 
     def pull_said(self, words: str) -> bool:

@@ -174,7 +174,7 @@ class Harness:
     def _wait_for_the_moment(self, child: Child, trigger: str, started: float) -> None:
         """Read the child's lines until the moment this cycle kills it (all waits bounded)."""
         rng = self.rng
-        if trigger == "start-up":  # inside Core.open: recovery, integrity check, migrations
+        if trigger == "start-up":  # inside open_core: recovery, integrity check, migrations
             child.pump(started + rng.uniform(0.0, 0.3))
             return
         child.expect("READY")

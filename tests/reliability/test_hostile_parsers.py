@@ -491,14 +491,14 @@ def remote_comments(ids: st.SearchStrategy[str]) -> st.SearchStrategy[RemoteComm
 def read_everything_back(db: sqlite_utils.Database) -> None:
     """Every read path the UI uses works on what was stored."""
     rows = comments.view_page(db, InboxView.ALL, limit=10_000)
-    for row in comments.get_comments(db, [r["id"] for r in rows]):
-        assert "\x00" not in row["body_text"]
-        row["body_text"].encode("utf-8")  # no lone surrogate
-        row["author_name"].encode("utf-8")
-        parse(row["created_at"])
-        assert row["created_at"].endswith("Z")
-        comments.thread_chain(db, row["id"])
-        comments.replies_to(db, row["id"])
+    for row in comments.get_comments(db, [r.id for r in rows]):
+        assert "\x00" not in row.body_text
+        row.body_text.encode("utf-8")  # no lone surrogate
+        row.author_name.encode("utf-8")
+        parse(row.created_at)
+        assert row.created_at.endswith("Z")
+        comments.thread_chain(db, row.id)
+        comments.replies_to(db, row.id)
     search.search_comments(db, "safe")
     comments.view_counts(db)
 
@@ -551,7 +551,7 @@ def test_an_unstorable_comment_is_skipped_and_its_neighbours_stored(
         )
         assert len(errors) == 1
         rows = comments.view_page(store.reader(), InboxView.ALL)
-        assert sorted(r["snippet"] for r in rows) == ["Comment c1", "Comment c3"]
+        assert sorted(r.snippet for r in rows) == ["Comment c1", "Comment c3"]
     finally:
         store.close()
 
@@ -584,9 +584,9 @@ def test_text_is_repaired_not_refused(tmp_path: Path) -> None:
         )
         assert stored == 1
         [row] = comments.view_page(store.reader(), InboxView.ALL)
-        assert row["snippet"].startswith("Budget review \ufffd? café")
-        assert "\x00" not in row["author_name"] and "\ufffd" in row["author_name"]
-        assert [r["id"] for r in search.search_comments(store.reader(), "budget")] == [row["id"]]
+        assert row.snippet.startswith("Budget review \ufffd? café")
+        assert "\x00" not in row.author_name and "\ufffd" in row.author_name
+        assert [r.id for r in search.search_comments(store.reader(), "budget")] == [row.id]
         read_everything_back(store.reader())
     finally:
         store.close()
@@ -602,7 +602,7 @@ def test_huge_comments_store_and_read_back_quickly(tmp_path: Path, megabytes: in
         read_everything_back(store.reader())
         assert time.perf_counter() - started < 5 * megabytes
         [row] = comments.view_page(store.reader(), InboxView.ALL)
-        assert len(row["snippet"]) == 240 and row["is_question"] == 1
+        assert len(row.snippet) == 240 and row.is_question == 1
     finally:
         store.close()
 
@@ -639,7 +639,7 @@ def test_timestamps_are_normalised_to_utc(tmp_path: Path) -> None:
         naive = RemoteComment(**{**vars(_remote("c2")), "created_at": "2024-05-01T09:45:00"})
         store.run_sync(comments.ingest, ACCOUNT.id, MY_NAME, [late, naive])
         rows = comments.view_page(store.reader(), InboxView.ALL)
-        assert [r["created_at"] for r in rows] == ["2024-05-01T09:45:00Z", "2024-05-01T09:30:00Z"]
+        assert [r.created_at for r in rows] == ["2024-05-01T09:45:00Z", "2024-05-01T09:30:00Z"]
     finally:
         store.close()
 

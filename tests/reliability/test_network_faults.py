@@ -166,11 +166,11 @@ def assert_written_once(server: SandboxServer, row: dict) -> None:
     posts = [
         r
         for r in server.requests()
-        if r["method"] == "POST" and r["idempotency_key"] == row["idempotency_key"]
+        if r["method"] == "POST" and r["idempotency_key"] == row.idempotency_key
     ]
     assert sum(r["committed"] for r in posts) == 1, posts
-    mine = [r for r in server.state.replies(row["target_remote_id"]) if r["author"]["id"] == "u1"]
-    assert [r["id"] for r in mine] == [row["remote_id"]]
+    mine = [r for r in server.state.replies(row.target_remote_id) if r["author"]["id"] == "u1"]
+    assert [r["id"] for r in mine] == [row.remote_id]
 
 
 # -- every fault, lasting until it ends, under the engine's own loop ---------------------------
@@ -198,14 +198,14 @@ async def test_fault_is_reported_written_once_and_the_loop_recovers(
             watch,
             lambda: watch.pull_said(scenario.pull_says) and watch.push_said(scenario.push_says),
         )
-        assert item(store, row["id"])["state"] != "failed"
+        assert item(store, row.id).state != "failed"
         scenario.end(sandbox_server, proxy)
         mark = watch.mark()
         await until(
             watch,
             lambda: (
                 watch.clean_since(mark)
-                and item(store, row["id"])["state"] == "sent"
+                and item(store, row.id).state == "sent"
                 and local_comments(store) == sandbox_server.stats()["comments"]
             ),
         )
@@ -218,7 +218,7 @@ async def test_fault_is_reported_written_once_and_the_loop_recovers(
     print(f"\n{scenario.name}:\n  sync report: {sync_error}\n  outbox item: {push_error}")
     assert engine.online  # a broken answer is not "offline"
     assert sandbox_server.stats()["comments"] == before + 1
-    assert_written_once(sandbox_server, item(store, row["id"]))
+    assert_written_once(sandbox_server, item(store, row.id))
     assert store.run_sync(accounts.list_accounts)[0].last_sync_error is None
 
 
@@ -230,7 +230,7 @@ async def test_retry_after_is_honoured_during_a_storm(engine, store, hub, sandbo
 
     runner = asyncio.create_task(engine.run(interval=LOOP_INTERVAL_S))
     try:
-        await until(watch, lambda: item(store, row["id"])["state"] == "sent")
+        await until(watch, lambda: item(store, row.id).state == "sent")
     finally:
         engine.stop()
         await asyncio.wait_for(runner, 10)
@@ -240,7 +240,7 @@ async def test_retry_after_is_honoured_during_a_storm(engine, store, hub, sandbo
     for limited, following in itertools.pairwise(log[:3]):
         assert following["at"] - limited["at"] >= 0.95
     assert watch.pull_said("rate limited") and watch.push_said("rate limited")
-    assert_written_once(sandbox_server, item(store, row["id"]))
+    assert_written_once(sandbox_server, item(store, row.id))
 
 
 async def test_latency_below_the_deadline_only_slows_the_sync(engine, store, proxy, sandbox_server):
@@ -254,7 +254,7 @@ async def test_latency_below_the_deadline_only_slows_the_sync(engine, store, pro
     assert report.error is None and report.fetched >= NEW_COMMENTS
     assert report.outbox == {"sent": 1}
     assert [r.fault for r in proxy.requests()[:3]] == ["delay"] * 3
-    assert_written_once(sandbox_server, item(store, row["id"]))
+    assert_written_once(sandbox_server, item(store, row.id))
 
 
 # -- the connector's own bounds ----------------------------------------------------------------

@@ -61,10 +61,9 @@ import pytest
 from crash_child import PATIENCE_S, PLANTED_KEYRING_SECRET, Child, child_env
 from fake_account_network import PASSWORD, SECOND_TOKEN, TOKEN, registered
 
-from app import cli, core
+from app import bootstrap, cli
 from app.accounts import SignInFailed
 from app.config import database_path
-from app.core import Core
 from app.logs import LOG_FILE, REDACTED, to_file
 from app.networks.connection import ConnectionSettings
 from app.sandbox import SandboxServer
@@ -81,7 +80,7 @@ WRONG_TOKEN = "planted-mistyped-token-0c8e2b"  # refused by the server, yet stil
 SECRETS = (PLANTED_TOKEN, PLANTED_KEYRING_SECRET, URL_TOKEN, WRONG_TOKEN)
 SCRIPT = Path(sys.executable).with_name("fireside")
 ENTRY = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "app"]
-APP_CLIENT = core.make_client  # the client the app builds, before any test patches it
+APP_CLIENT = bootstrap.make_client  # the client the app builds, before any test patches it
 
 
 @pytest.fixture
@@ -258,7 +257,7 @@ def _the_planted_keyring_is_what_subprocesses_use(env: dict[str, str]) -> None:
 
 async def test_builtin_sandbox_token_is_never_written(tmp_path: Path, memory_keyring) -> None:
     data_dir = tmp_path / "data"
-    opened = await Core.open(data_dir)
+    opened = await bootstrap.open_core(data_dir)
     try:
         assert opened.sandbox is not None
         token = opened.sandbox.token
@@ -277,7 +276,7 @@ def test_verbose_sync_redacts_credentials_in_logs(
 ) -> None:
     set_secret("acme", PLANTED_KEYRING_SECRET)
     monkeypatch.setenv(cli.TOKEN_ENV, PLANTED_TOKEN)
-    monkeypatch.setattr(core, "make_client", _client_that_logs_credentials)
+    monkeypatch.setattr(bootstrap, "make_client", _client_that_logs_credentials)
     data_dir = tmp_path / "data"
 
     code = cli.main(
@@ -328,23 +327,23 @@ async def test_the_accounts_dialog_path_leaves_no_secret_behind(
     data_dir = tmp_path / "data"
     shown: list[str] = []
     with registered(monkeypatch) as fake, to_file(data_dir, verbose=True):
-        opened = await Core.open(data_dir, start_sandbox=False)
+        opened = await bootstrap.open_core(data_dir, start_sandbox=False)
         try:
             for password in (mistyped, PASSWORD):
-                found = await opened.test_connection("fake", fake.url, "jane", password, {})
+                found = await opened.accounts.test("fake", fake.url, "jane", password, {})
                 shown += [found.summary, found.advice, found.detail]
             with pytest.raises(SignInFailed) as refused:
-                await opened.add_account("fake", fake.url, "jane", mistyped, {})
+                await opened.accounts.add("fake", fake.url, "jane", mistyped, {})
             shown.append(str(refused.value))
-            added = await opened.add_account("fake", fake.url, "jane", PASSWORD, {"room": "#a"})
+            added = await opened.accounts.add("fake", fake.url, "jane", PASSWORD, {"room": "#a"})
             assert memory_keyring.entries == {(SERVICE, added.account_id): TOKEN}
             await opened.engine.sync_all()
-            shown.append((await opened.check_account(added.account_id)).summary)
+            shown.append((await opened.accounts.check(added.account_id)).summary)
             fake.server.next_token = SECOND_TOKEN
-            await opened.reauthenticate(added.account_id, PASSWORD)
+            await opened.accounts.reauthenticate(added.account_id, PASSWORD)
             await opened.engine.sync_all()
-            shown += [s.reason for s in await opened.account_statuses()]
-            shown.append(await opened.remove_account(added.account_id))
+            shown += [s.reason for s in await opened.accounts.statuses()]
+            shown.append(await opened.accounts.remove(added.account_id))
         finally:
             await opened.close()
     out, err = capsys.readouterr()

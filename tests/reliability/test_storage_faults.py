@@ -37,8 +37,8 @@ from pathlib import Path
 import pytest
 
 from app import cli, events, instance
+from app.bootstrap import open_core
 from app.config import database_path
-from app.core import Core
 from app.domain import OutboxState
 from app.errors import StoreError, StoreFull, StoreLocked, StoreReadOnly
 from app.instance import Instance, claim_for_window
@@ -207,7 +207,7 @@ def test_autosave_on_a_full_disk_keeps_what_was_saved_and_succeeds_later(disk: F
         message = str(caught.value)
         assert "is full" in message and str(disk.data_dir) in message
         assert "intact" in message and "Free some disk space" in message
-        assert drafts.get(store.reader(), draft_id)["body"] == "Saved before the disk filled"
+        assert drafts.get(store.reader(), draft_id).body == "Saved before the disk filled"
         assert drafts.versions(store.reader(), draft_id) == history
         assert store.reader().execute("PRAGMA quick_check").fetchone()[0] == "ok"
 
@@ -217,7 +217,7 @@ def test_autosave_on_a_full_disk_keeps_what_was_saved_and_succeeds_later(disk: F
         store.close()
     reopened = Store(database_path(disk.data_dir))
     try:
-        assert drafts.get(reopened.reader(), draft_id)["body"] == BIG
+        assert drafts.get(reopened.reader(), draft_id).body == BIG
     finally:
         reopened.close()
 
@@ -225,12 +225,12 @@ def test_autosave_on_a_full_disk_keeps_what_was_saved_and_succeeds_later(disk: F
 async def test_sync_on_a_full_disk_loses_nothing_and_resumes_once_space_is_freed(
     disk: FullDisk, sandbox_server
 ) -> None:
-    core = await Core.open(
+    core = await open_core(
         disk.data_dir, sandbox_url=sandbox_server.url, sandbox_token=sandbox_server.token
     )
     try:
-        draft_id = await core.new_draft("Holiday schedule", "Offices close on 24 December.")
-        await core.publish(draft_id, ["sandbox"])
+        draft_id = await core.drafts.new("Holiday schedule", "Offices close on 24 December.")
+        await core.drafts.publish(draft_id, ["sandbox"])
         posts_before = sandbox_server.stats()["posts"]
         disk.fill(core.store)
 
@@ -244,9 +244,9 @@ async def test_sync_on_a_full_disk_loses_nothing_and_resumes_once_space_is_freed
 
         db = core.store.reader()
         assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-        assert drafts.get(db, draft_id)["body"] == "Offices close on 24 December."
+        assert drafts.get(db, draft_id).body == "Offices close on 24 December."
         (item,) = outbox.list_items(db)
-        assert item["state"] in (OutboxState.QUEUED, OutboxState.SENT, OutboxState.UNKNOWN)
+        assert item.state in (OutboxState.QUEUED, OutboxState.SENT, OutboxState.UNKNOWN)
         stored = db.execute("SELECT COUNT(*) FROM comments").fetchone()[0]
         assert stored < sandbox_server.stats()["comments"]  # the pull really was cut short
 
@@ -260,20 +260,20 @@ async def test_sync_on_a_full_disk_loses_nothing_and_resumes_once_space_is_freed
             == (sandbox_server.stats()["comments"])
         )
         (item,) = outbox.list_items(db)
-        assert item["state"] == OutboxState.SENT
+        assert item.state == OutboxState.SENT
         assert sandbox_server.stats()["posts"] == posts_before + 1  # exactly once
     finally:
         await core.close()
 
 
 async def test_a_sync_cut_short_by_a_full_disk_says_why(tmp_path: Path, sandbox_server) -> None:
-    core = await Core.open(
+    core = await open_core(
         tmp_path, sandbox_url=sandbox_server.url, sandbox_token=sandbox_server.token
     )
     finished: list[str | None] = []
     core.events.subscribe(
-        lambda name, payload: (
-            finished.append(payload["error"]) if name == events.SYNC_FINISHED else None
+        lambda event: (
+            finished.append(event.error) if isinstance(event, events.SyncFinished) else None
         )
     )
     try:
@@ -290,7 +290,7 @@ async def test_a_write_that_left_just_before_the_disk_filled_is_settled_without_
     tmp_path: Path, sandbox_server
 ) -> None:
     with tmpfs(tmp_path / "data", "16m") as data_dir:
-        core = await Core.open(
+        core = await open_core(
             data_dir, sandbox_url=sandbox_server.url, sandbox_token=sandbox_server.token
         )
         try:
@@ -304,8 +304,8 @@ async def test_a_write_that_left_just_before_the_disk_filled_is_settled_without_
                 return post
 
             network.publish = publish_then_fill
-            draft_id = await core.new_draft("Holiday schedule", "Offices close on 24 December.")
-            await core.publish(draft_id, ["sandbox"])
+            draft_id = await core.drafts.new("Holiday schedule", "Offices close on 24 December.")
+            await core.drafts.publish(draft_id, ["sandbox"])
             posts_before = sandbox_server.stats()["posts"]
             with pytest.raises(StoreFull):
                 await core.engine.sync_all()
@@ -315,7 +315,7 @@ async def test_a_write_that_left_just_before_the_disk_filled_is_settled_without_
             await core.engine.sync_all()
 
             (item,) = outbox.list_items(core.store.reader())
-            assert item["state"] == OutboxState.SENT
+            assert item.state == OutboxState.SENT
             assert sandbox_server.stats()["posts"] == posts_before + 1
         finally:
             await core.close()

@@ -198,20 +198,20 @@ def test_upgraded_rows_work_with_todays_code(tmp_path: Path, version: int, prist
     store = Store(copy_of(version, tmp_path))
     try:
         db = store.reader()
-        assert [r["id"] for r in search.search_comments(db, "parking")] == [4]  # c4
-        assert [r["id"] for r in search.search_comments(db, "bonus")] == [1, 2]
+        assert [r.id for r in search.search_comments(db, "parking")] == [4]  # c4
+        assert [r.id for r in search.search_comments(db, "bonus")] == [1, 2]
         assert len(drafts.versions(db, 6)) == 3
-        assert drafts.get(db, 4)["targets"] == ["sandbox", "blog"]
+        assert drafts.get(db, 4).targets == ("sandbox", "blog")
         assert sum(comments.view_counts(db).values()) > 0
         everything = store.run_sync(outbox.list_items)
         assert len(everything) == rows(pristine(version), "SELECT COUNT(*) FROM outbox")[0][0]
         claimed = store.run_sync(outbox.claim_due, "sandbox", "2030-01-01T00:00:00Z")
         assert claimed is not None
-        assert claimed["state"] in (OutboxState.QUEUED, OutboxState.UNKNOWN)
+        assert claimed.state in (OutboxState.QUEUED, OutboxState.UNKNOWN)
         store.run_sync(triage.set_state, [1], TriageState.DONE)
         assert store.run_sync(triage.undo_last) == ("done", [1])
         store.run_sync(drafts.save, 1, "Town hall notes", "Edited after the upgrade")
-        assert drafts.get(store.reader(), 1)["body"] == "Edited after the upgrade"
+        assert drafts.get(store.reader(), 1).body == "Edited after the upgrade"
     finally:
         store.close()
 

@@ -435,9 +435,9 @@ class Fireside(EngineHarness):
             lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, ACCOUNT_ID, text)
         )
         await self.sync()
-        sent = next(i for i in self.outbox() if i["id"] == item)
-        assert sent["state"] == "sent", sent["last_error"]
-        return event_of(sent["remote_id"])
+        sent = next(i for i in self.outbox() if i.id == item)
+        assert sent.state == "sent", sent.last_error
+        return event_of(sent.remote_id)
 
     def queue_reply(self, event_id: str, body: str) -> int:
         """A reply to the stored comment with this event id, as the batch composer queues it."""
@@ -448,7 +448,7 @@ class Fireside(EngineHarness):
         """Run the engine's own loop until no outbox item waits to be sent or looked up."""
         changed = asyncio.Event()
         unsubscribe = self.hub.subscribe(
-            lambda name, payload: changed.set() if name == events.OUTBOX_CHANGED else None
+            lambda event: changed.set() if isinstance(event, events.OutboxChanged) else None
         )
         loop = asyncio.create_task(self.engine.run(0.05))
         try:
@@ -456,7 +456,7 @@ class Fireside(EngineHarness):
                 while True:
                     changed.clear()
                     items = self.outbox()
-                    if all(i["state"] in ("sent", "failed", "held") for i in items):
+                    if all(i.state in ("sent", "failed", "held") for i in items):
                         return items
                     await changed.wait()
         finally:

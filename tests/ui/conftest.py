@@ -29,6 +29,7 @@ from heartbeat import Heartbeat
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.bootstrap import open_core
 from app.core import Core
 from app.domain import InboxView
 from ui.bridge import CoreBridge
@@ -105,7 +106,7 @@ def wait_for(qloop, qtbot) -> AsyncWaiter:
 
 
 async def _sync_once(data_dir: Path) -> None:
-    core = await Core.open(data_dir)
+    core = await open_core(data_dir)
     try:
         reports = await core.engine.sync_all()
         assert all(r.error is None for r in reports), reports
@@ -124,7 +125,7 @@ def synced_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def core(wait_for, tmp_path: Path) -> Iterator[Core]:
     """A Core on an empty data dir with its sandbox network, not synced."""
-    opened = wait_for(Core.open(tmp_path))
+    opened = wait_for(open_core(tmp_path))
     yield opened
     wait_for(opened.close())
 
@@ -134,7 +135,7 @@ def synced_core(wait_for, tmp_path: Path, synced_template: Path) -> Iterator[Cor
     """A Core with its sandbox network whose comments are already in the inbox."""
     data_dir = tmp_path / "data"
     shutil.copytree(synced_template, data_dir)
-    opened = wait_for(Core.open(data_dir))
+    opened = wait_for(open_core(data_dir))
     yield opened
     wait_for(opened.close())
 

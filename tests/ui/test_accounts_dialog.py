@@ -23,7 +23,7 @@ from keyring.backends import fail
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
-from app import secrets
+from app import bootstrap, secrets
 from app.accounts import State
 from app.config import database_path
 from app.core import Core
@@ -62,7 +62,7 @@ def open_core(
         for account in stored:
             store.run_sync(accounts_repo.add_account, account)
         store.close()
-        core = wait_for(Core.open(data_dir, start_sandbox=False))
+        core = wait_for(bootstrap.open_core(data_dir, start_sandbox=False))
         opened.append(core)
         return core
 
@@ -287,7 +287,7 @@ def test_an_account_without_its_secret_is_signed_in_again_with_enter(
 def test_remove_asks_first_saying_what_goes(
     qtbot, open_dialog, accounts_core, wait_for, fake
 ) -> None:
-    status = wait_for(accounts_core.add_account("fake", fake.url, "jane", PASSWORD))
+    status = wait_for(accounts_core.accounts.add("fake", fake.url, "jane", PASSWORD))
     wait_for(accounts_core.engine.pull(status.account_id))
     dialog = open_dialog(accounts_core)
 
@@ -324,7 +324,7 @@ def test_remove_asks_first_saying_what_goes(
     assert "Signed out of FakeNet" in dialog.details.text()
     assert secrets.get_secret(status.account_id) is None
     assert TOKEN not in fake.server.tokens
-    assert wait_for(accounts_core.accounts()) == []
+    assert wait_for(accounts_core.accounts.list()) == []
 
 
 # --- policy and keyring -------------------------------------------------------------------

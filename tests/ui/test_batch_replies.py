@@ -8,13 +8,11 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
-from app.core import ReplyPreview
-from app.domain import InboxView
+from app.domain import InboxView, ReplyPreview
 from app.store import comments
 from app.text.templates import personalise
 from ui.batch.dialog import BatchReplyDialog, too_long_message
 from ui.batch.preview import too_long_text
-from ui.inbox import model as model_module
 from ui.inbox.model import PAGE
 
 pytestmark = pytest.mark.ui
@@ -43,11 +41,11 @@ def write(qtbot, dialog: BatchReplyDialog, template: str) -> None:
 def expected_bodies(core, ids: list[int], template: str) -> dict[int, str]:
     db = core.store.reader()
     rows = {i: comments.get_comment(db, i) for i in ids}
-    return {i: personalise(template, r["author_name"], r["body_text"]) for i, r in rows.items()}
+    return {i: personalise(template, r.author_name, r.body_text) for i, r in rows.items()}
 
 
 def queued(core, wait_for) -> dict[int, str]:
-    return {item["comment_id"]: item["body"] for item in wait_for(core.outbox_items())}
+    return {item.comment_id: item.body for item in wait_for(core.outbox.items())}
 
 
 def test_select_several_preview_and_queue_with_ctrl_enter(window, synced_core, qtbot, wait_for):
@@ -62,8 +60,7 @@ def test_select_several_preview_and_queue_with_ctrl_enter(window, synced_core, q
     write(qtbot, dialog, TEMPLATE)
     bodies = expected_bodies(synced_core, chosen, TEMPLATE)
     first_names = [
-        comments.get_comment(synced_core.store.reader(), i)["author_name"].split()[0]
-        for i in chosen
+        comments.get_comment(synced_core.store.reader(), i).author_name.split()[0] for i in chosen
     ]
     qtbot.waitUntil(
         lambda: all(f"Thanks for asking, {name}." in dialog.preview.text() for name in first_names)
@@ -80,8 +77,10 @@ def test_select_several_preview_and_queue_with_ctrl_enter(window, synced_core, q
 
 def test_same_question_selects_the_group_and_replies_to_all(window, synced_core, qtbot, wait_for):
     inbox = window.inbox
-    target = next(i for i in inbox.model.ids() if len(wait_for(synced_core.same_question(i))) >= 3)
-    group = wait_for(synced_core.same_question(target))
+    target = next(
+        i for i in inbox.model.ids() if len(wait_for(synced_core.inbox.same_question(i))) >= 3
+    )
+    group = wait_for(synced_core.inbox.same_question(target))
     inbox.select_id(target)
 
     qtbot.keyClick(inbox.list, "g")
@@ -111,7 +110,7 @@ def test_a_bad_variable_is_explained_and_nothing_is_queued(window, synced_core, 
     qtbot.keyClick(dialog.template, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(dialog.queue_button.isEnabled)
     assert dialog.isVisible()
-    assert wait_for(synced_core.outbox_items()) == []
+    assert wait_for(synced_core.outbox.items()) == []
     dialog.reject()
 
 
@@ -141,9 +140,9 @@ def test_ctrl_a_selects_the_whole_view_as_a_query_not_as_loaded_rows(
 
     # A refresh re-reads what is in sight, off the UI thread, and the selection holds.
     limits: list[int] = []
-    real = model_module.view_page
+    real = comments.view_page
     monkeypatch.setattr(
-        model_module,
+        comments,
         "view_page",
         lambda db, view, post_id=None, after=None, limit=200: (
             limits.append(limit) or real(db, view, post_id, after, limit)
@@ -183,15 +182,15 @@ def test_a_reply_longer_than_the_network_allows_is_marked_and_blocks_queueing(
     chosen = inbox.selected_ids()
     rows = {i: comments.get_comment(synced_core.store.reader(), i) for i in chosen}
     # {question} quotes each commenter, so one reply can run over while the other fits.
-    long_one = max(chosen, key=lambda i: len(rows[i]["body_text"]))
-    limit = wait_for(synced_core.preview_replies(chosen, "x"))[0].limit
+    long_one = max(chosen, key=lambda i: len(rows[i].body_text))
+    limit = wait_for(synced_core.replies.preview(chosen, "x"))[0].limit
     padding = (
         limit
-        - len(personalise("{question}", rows[long_one]["author_name"], rows[long_one]["body_text"]))
+        - len(personalise("{question}", rows[long_one].author_name, rows[long_one].body_text))
         + 1
     )
     template = "a" * padding + "{question}"
-    previews = wait_for(synced_core.preview_replies(chosen, template))
+    previews = wait_for(synced_core.replies.preview(chosen, template))
     over = [p for p in previews if len(p.text) > p.limit]
     assert [p.comment_id for p in over] == [long_one]
 
@@ -208,14 +207,14 @@ def test_a_reply_longer_than_the_network_allows_is_marked_and_blocks_queueing(
     assert not dialog.queue_button.isEnabled()
     qtbot.keyClick(dialog.template, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.isVisible()
-    assert wait_for(synced_core.outbox_items()) == []
+    assert wait_for(synced_core.outbox.items()) == []
 
     dialog.template.setPlainText("Thanks, {first_name}.")  # fits again: queueing is back
     qtbot.waitUntil(dialog.queue_button.isEnabled)
     assert dialog.error.text() == ""
     with qtbot.waitSignal(dialog.queued):
         qtbot.keyClick(dialog.template, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert len(wait_for(synced_core.outbox_items())) == 2
+    assert len(wait_for(synced_core.outbox.items())) == 2
 
 
 def test_too_long_message_names_who_and_the_limit():

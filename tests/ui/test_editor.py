@@ -172,10 +172,8 @@ def test_publish_now_queues_outbox_items(panel, core, qtbot, wait_for):
     assert dialog.chosen() == ["sandbox"] and dialog.publish_button.isEnabled()
     qtbot.mouseClick(dialog.publish_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.chip.text() == "Queued")
-    items = wait_for(core.outbox_items())
-    assert [(i["draft_id"], i["state"], i["body"]) for i in items] == [
-        (draft_id, "queued", "Going live.")
-    ]
+    items = wait_for(core.outbox.items())
+    assert [(i.draft_id, i.state, i.body) for i in items] == [(draft_id, "queued", "Going live.")]
     assert panel.body_edit.isReadOnly()
     qtbot.waitUntil(lambda: panel.findChild(PublishDialog) is None)
 
@@ -188,9 +186,9 @@ def test_schedule_at_a_chosen_time(panel, core, qtbot, wait_for):
     when = dialog.when()
     qtbot.mouseClick(dialog.publish_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.chip.text() == "Scheduled")
-    assert panel._draft["scheduled_at"] == when
+    assert panel._draft.scheduled_at == when
     assert "Scheduled for" in panel.banner.text()
-    assert wait_for(core.outbox_items()) == []
+    assert wait_for(core.outbox.items()) == []
 
 
 def test_review_then_approve_then_publish(panel, qtbot):

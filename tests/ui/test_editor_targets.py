@@ -5,7 +5,6 @@ states, driven by the keyboard, down to the options on the outbox item."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -108,10 +107,7 @@ def press_enter(qtbot) -> None:
 
 
 def queued(core: Core, wait_for) -> list[tuple[str, str, dict]]:
-    return [
-        (i["account_id"], i["title"], json.loads(i["options"]))
-        for i in wait_for(core.outbox_items())
-    ]
+    return [(i.account_id, i.title, i.options.to_json()) for i in wait_for(core.outbox.items())]
 
 
 # --- what the editor and the dialog say about each target ------------------------------
@@ -185,7 +181,7 @@ def test_publish_to_the_site_by_keyboard(panel, core, qtbot, wait_for, pick):
 
     qtbot.waitUntil(lambda: panel.chip.text() == "Queued")
     assert queued(core, wait_for) == [("blog", "Q3 plans", {"status": status, "publish_at": None})]
-    (item,) = wait_for(core.outbox_items())
+    (item,) = wait_for(core.outbox.items())
     assert (
         recipient(item)
         == {
@@ -242,7 +238,7 @@ def test_a_site_state_cannot_wait_for_firesides_schedule(panel, core, qtbot, wai
     assert dialog.publish_button.text().startswith("&Schedule for")
     press_enter(qtbot)
     qtbot.waitUntil(lambda: panel.chip.text() == "Scheduled")
-    assert wait_for(core.outbox_items()) == []
+    assert wait_for(core.outbox.items()) == []
 
 
 def test_once_sent_as_a_site_draft_the_editor_says_so(panel, core, networks, qtbot, wait_for):
@@ -258,8 +254,8 @@ def test_once_sent_as_a_site_draft_the_editor_says_so(panel, core, networks, qtb
     assert [p.options.status for p in networks["blog"].published] == ["draft"]
     assert [p.options.status for p in networks["room"].published] == ["publish"]
     qtbot.waitUntil(lambda: panel.chip.text() == "Sent")
-    assert panel._draft["id"] == draft_id
-    assert DraftState(panel._draft["state"]) is DraftState.PUBLISHED
+    assert panel._draft.id == draft_id
+    assert panel._draft.state is DraftState.PUBLISHED
     assert "Corporate blog (as a draft on the site), Ops room" in panel.banner.text()
 
 

@@ -24,10 +24,15 @@ from heartbeat import MAX_STALL_MS
 from reliability.fault_scenarios import DEADLINE_S, READ_TIMEOUT_S, SCENARIOS, Watch
 from reliability.tcp_proxy import FaultProxy
 
+from app.accounts import AccountManager
+from app.bootstrap import SANDBOX_ACCOUNT_ID
 from app.config import database_path
-from app.core import SANDBOX_ACCOUNT_ID, Core
+from app.core import Core
+from app.domain import OutboxState
 from app.events import Events
+from app.networks.connection import make_client
 from app.networks.sandbox import SandboxNetwork
+from app.policy import NO_POLICY
 from app.sandbox import SandboxServer
 from app.store import Store, outbox
 from app.sync import Backoff, SyncEngine
@@ -50,7 +55,7 @@ def faulty_core(
     wait_for, tmp_path: Path, synced_template: Path, sandbox_server: SandboxServer, proxy
 ) -> Iterator[Core]:
     """A synced Core whose sandbox account goes through the proxy, with the short bounds
-    of the core fault tests (composed by hand, as ``Core.open`` would, but not started)."""
+    of the core fault tests (composed by hand, as ``open_core`` would, but not started)."""
     data_dir = tmp_path / "data"
     shutil.copytree(synced_template, data_dir)
     store = Store(database_path(data_dir))
@@ -58,7 +63,9 @@ def faulty_core(
     client = httpx.AsyncClient(timeout=httpx.Timeout(READ_TIMEOUT_S, connect=2.0))
     network = SandboxNetwork(client, proxy.url, sandbox_server.token, deadline=DEADLINE_S)
     networks = {SANDBOX_ACCOUNT_ID: network}
-    core = Core(store, networks, SyncEngine(store, hub, networks, backoff=FAST), hub)
+    engine = SyncEngine(store, hub, networks, backoff=FAST)
+    accounts = AccountManager(store, engine, hub, networks, policy=NO_POLICY, client=make_client)
+    core = Core(store, networks, engine, hub, account_manager=accounts)
     yield core
     wait_for(core.close())
 
@@ -83,13 +90,13 @@ def open_comment_ids(store: Store, count: int) -> list[int]:
 async def settled(core: Core, watch: Watch, item_ids: list[int], mark: int) -> None:
     """Until every queued reply was sent and a clean sync came after ``mark``."""
 
-    def states(db) -> set[str]:
-        return {outbox.get(db, item_id)["state"] for item_id in item_ids}
+    def states(db) -> set[OutboxState]:
+        return {outbox.get(db, item_id).state for item_id in item_ids}
 
     async with asyncio.timeout(20):
         while True:
             watch.changed.clear()
-            if watch.clean_since(mark) and await core.store.read(states) <= {"sent"}:
+            if watch.clean_since(mark) and await core.store.read(states) <= {OutboxState.SENT}:
                 return
             await watch.changed.wait()
 
@@ -120,7 +127,7 @@ def test_the_loop_never_stalls_while_network_faults_play(
         stalls["first clean sync"] = beat.phase()
         for scenario, target in zip(SCENARIOS, targets, strict=True):
             scenario.start(sandbox_server, proxy)
-            item_ids += wait_for(core.queue_replies([target], TEMPLATE))
+            item_ids += wait_for(core.replies.queue([target], TEMPLATE))
             qtbot.waitUntil(lambda s=scenario: watch.pull_said(s.pull_says), timeout=15_000)
             scenario.end(sandbox_server, proxy)
             wait_for(settled(core, watch, item_ids, watch.mark()), timeout=25_000)
@@ -141,6 +148,6 @@ def test_the_loop_never_stalls_while_network_faults_play(
     log = sandbox_server.requests()
     for row in keys:
         committed = [
-            r for r in log if r["idempotency_key"] == row["idempotency_key"] and r["committed"]
+            r for r in log if r["idempotency_key"] == row.idempotency_key and r["committed"]
         ]
         assert len(committed) == 1, row

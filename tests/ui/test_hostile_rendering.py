@@ -26,7 +26,8 @@ from PySide6.QtGui import QDesktopServices, QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import events as ev
-from app.core import SANDBOX_ACCOUNT_ID, Core
+from app.bootstrap import SANDBOX_ACCOUNT_ID
+from app.core import Core
 from app.domain import InboxView, Person, RemoteComment, RemotePost
 from app.store import accounts, comments
 from app.text.sanitize import (
@@ -153,7 +154,7 @@ def _ingest(core: Core, wait_for, items: list[RemoteComment], post: RemotePost |
         return comments.ingest(db, SANDBOX_ACCOUNT_ID, MY_NAME, items)
 
     assert wait_for(core.store.run(write)) == len(items)
-    core.events.emit(ev.INBOX_CHANGED)
+    core.events.emit(ev.InboxChanged())
     return [wait_for(core.store.read(_local_id, c.remote_id)) for c in items]
 
 

@@ -6,24 +6,24 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import fields
 
 import pytest
 import shiboken6
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 
-from app.domain import InboxView, TriageState
+from app.domain import InboxRow, InboxView, TriageState
 from app.store import comments
-from ui.inbox import model as model_module
+from app.store.comments import rows_by_id
 from ui.inbox.delegate import status_chips
-from ui.inbox.model import ID_ROLE, PAGE, ROW_ROLE, InboxModel, rows_by_id
-from ui.inbox.selection import WholeView, snapshot, whole_view_ids
+from ui.inbox.model import ID_ROLE, PAGE, ROW_ROLE, InboxModel
 
 pytestmark = pytest.mark.ui
 
 
 @pytest.fixture
 def model(synced_core, qtbot) -> Iterator[InboxModel]:
-    made = InboxModel(synced_core.store.reader, read=synced_core.store.read)
+    made = InboxModel(synced_core.inbox)
     made.show_view(InboxView.NEEDS_REPLY)
     yield made
     qtbot.waitUntil(lambda: not made.refreshing)
@@ -32,9 +32,10 @@ def model(synced_core, qtbot) -> Iterator[InboxModel]:
 
 @pytest.fixture
 def reads(monkeypatch) -> list[tuple[str, str, int]]:
-    """Every read the model makes: (function, thread name, rows asked for or given)."""
+    """Every read the model makes (through the core's ``Inbox``, which looks these store
+    functions up when it reads): (function, thread name, rows asked for or given)."""
     seen: list[tuple[str, str, int]] = []
-    view_page, by_id = model_module.view_page, model_module.rows_by_id
+    view_page, by_id = comments.view_page, comments.rows_by_id
 
     def recorded_view_page(db, view, post_id=None, after=None, limit=200):
         seen.append(("view_page", threading.current_thread().name, limit))
@@ -44,8 +45,8 @@ def reads(monkeypatch) -> list[tuple[str, str, int]]:
         seen.append(("rows_by_id", threading.current_thread().name, len(ids)))
         return by_id(db, ids)
 
-    monkeypatch.setattr(model_module, "view_page", recorded_view_page)
-    monkeypatch.setattr(model_module, "rows_by_id", recorded_rows_by_id)
+    monkeypatch.setattr(comments, "view_page", recorded_view_page)
+    monkeypatch.setattr(comments, "rows_by_id", recorded_rows_by_id)
     return seen
 
 
@@ -61,17 +62,17 @@ def test_passes_qtmodeltester_in_a_view_through_refreshes_and_with_fixed_rows(
     model.fetchMore(QModelIndex())
     db = synced_core.store.reader()
     ids = model.ids()
-    wait_for(synced_core.set_triage(ids[3:6] + ids[150:152], TriageState.DONE))
+    wait_for(synced_core.inbox.set_triage(ids[3:6] + ids[150:152], TriageState.DONE))
     refreshed(qtbot, model, keep=model.rowCount())  # removals
     assert not set(ids[3:6] + ids[150:152]) & set(model.ids())
-    wait_for(synced_core.undo_triage())
+    wait_for(synced_core.inbox.undo())
     refreshed(qtbot, model, keep=model.rowCount())  # insertions
     expected = comments.view_page(db, InboxView.NEEDS_REPLY, limit=model.rowCount())
-    assert model.ids() == [r["id"] for r in expected]
+    assert model.ids() == [r.id for r in expected]
     model.show_rows(rows_by_id(db, model.ids()[:5]))
-    wait_for(synced_core.set_triage(model.ids()[:1], TriageState.DONE))
+    wait_for(synced_core.inbox.set_triage(model.ids()[:1], TriageState.DONE))
     refreshed(qtbot, model)  # an update in place
-    assert model.index(0).data(ROW_ROLE)["triage_state"] == "done"
+    assert model.index(0).data(ROW_ROLE).triage_state is TriageState.DONE
 
 
 def test_loads_keyset_pages_lazily(model, synced_core):
@@ -82,7 +83,7 @@ def test_loads_keyset_pages_lazily(model, synced_core):
     assert model.canFetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
     assert model.rowCount() == 2 * PAGE
-    expected = [r["id"] for r in comments.view_page(db, InboxView.NEEDS_REPLY, limit=2 * PAGE)]
+    expected = [r.id for r in comments.view_page(db, InboxView.NEEDS_REPLY, limit=2 * PAGE)]
     assert model.ids() == expected
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
@@ -91,7 +92,8 @@ def test_loads_keyset_pages_lazily(model, synced_core):
 
 def test_rows_carry_what_the_delegate_paints(model):
     row = model.index(0).data(ROW_ROLE)
-    assert model.index(0).data(ID_ROLE) == row["id"]
+    assert isinstance(row, InboxRow)
+    assert model.index(0).data(ID_ROLE) == row.id
     assert {
         "author_name",
         "author_title",
@@ -102,21 +104,21 @@ def test_rows_carry_what_the_delegate_paints(model):
         "is_question",
         "answered",
         "triage_state",
-    } <= row.keys()
-    assert row["author_name"] in model.index(0).data()
+    } <= {f.name for f in fields(row)}
+    assert row.author_name in model.index(0).data()
 
 
 def test_refresh_removes_triaged_rows_and_keeps_the_others(model, synced_core, wait_for, qtbot):
     ids = model.ids()
     kept = QPersistentModelIndex(model.index(5))
     kept_id = kept.data(ID_ROLE)
-    wait_for(synced_core.set_triage([ids[1], ids[2]], TriageState.DONE))
+    wait_for(synced_core.inbox.set_triage([ids[1], ids[2]], TriageState.DONE))
     refreshed(qtbot, model)
     assert ids[1] not in model.ids() and ids[2] not in model.ids()
     assert model.rowCount() == PAGE - 2
     assert kept.isValid() and kept.row() == 3 and kept.data(ID_ROLE) == kept_id
 
-    wait_for(synced_core.undo_triage())
+    wait_for(synced_core.inbox.undo())
     refreshed(qtbot, model)
     assert model.ids()[:PAGE] == ids
 
@@ -128,7 +130,7 @@ def test_refresh_reads_on_the_reading_thread_and_only_the_rows_to_keep(
         model.fetchMore(QModelIndex())
     assert model.rowCount() == 5 * PAGE
     reads.clear()
-    wait_for(synced_core.set_triage([model.row_id(0)], TriageState.DONE))
+    wait_for(synced_core.inbox.set_triage([model.row_id(0)], TriageState.DONE))
     refreshed(qtbot, model, keep=12)  # say 12 rows are in sight
     assert [(name, limit) for name, _, limit in reads] == [("view_page", 2 * PAGE)]
     assert all(thread.startswith("fireside-read") for _, thread, _ in reads), reads
@@ -137,7 +139,7 @@ def test_refresh_reads_on_the_reading_thread_and_only_the_rows_to_keep(
     assert model.canFetchMore(QModelIndex())
     db = synced_core.store.reader()
     expected = comments.view_page(db, InboxView.NEEDS_REPLY, limit=PAGE - 1)
-    assert model.ids() == [r["id"] for r in expected]
+    assert model.ids() == [r.id for r in expected]
 
 
 def test_fixed_rows_refresh_off_the_ui_thread_and_update_in_place(
@@ -146,12 +148,12 @@ def test_fixed_rows_refresh_off_the_ui_thread_and_update_in_place(
     rows = rows_by_id(synced_core.store.reader(), model.ids()[:3])
     model.show_rows(rows)
     reads.clear()
-    wait_for(synced_core.set_triage([rows[0]["id"]], TriageState.DONE))
+    wait_for(synced_core.inbox.set_triage([rows[0].id], TriageState.DONE))
     refreshed(qtbot, model)
     assert [(name, n) for name, _, n in reads] == [("rows_by_id", 3)]
     assert reads[0][1].startswith("fireside-read")
     assert model.rowCount() == 3
-    assert model.index(0).data(ROW_ROLE)["triage_state"] == "done"
+    assert model.index(0).data(ROW_ROLE).triage_state is TriageState.DONE
     assert "Done" in [chip.text for chip in status_chips(model.index(0).data(ROW_ROLE))]
 
 
@@ -192,21 +194,21 @@ def test_rows_paged_in_while_a_read_is_out_are_read_again_not_dropped(model, qtb
 
 def test_rows_by_id_reads_any_number_in_chunks(model, synced_core):
     db = synced_core.store.reader()
-    ids = [r["id"] for r in comments.view_page(db, InboxView.ALL, limit=1200)]
-    assert [r["id"] for r in rows_by_id(db, list(reversed(ids)))] == list(reversed(ids))
+    ids = [r.id for r in comments.view_page(db, InboxView.ALL, limit=1200)]
+    assert [r.id for r in rows_by_id(db, list(reversed(ids)))] == list(reversed(ids))
 
 
-def test_the_whole_view_is_a_query_bounded_by_the_snapshot(synced_core):
-    db = synced_core.store.reader()
-    max_id, count = snapshot(db, InboxView.NEEDS_REPLY, None)
+def test_the_whole_view_is_a_query_bounded_by_the_snapshot(synced_core, wait_for):
+    inbox, db = synced_core.inbox, synced_core.store.reader()
+    max_id, count = wait_for(inbox.snapshot(InboxView.NEEDS_REPLY, None))
     assert count == comments.view_count(db, InboxView.NEEDS_REPLY)
-    everything = whole_view_ids(db, WholeView(InboxView.NEEDS_REPLY, None, max_id, count, 1))
+    everything = wait_for(inbox.ids_up_to(InboxView.NEEDS_REPLY, None, max_id))
     expected = comments.view_page(db, InboxView.NEEDS_REPLY, limit=10**6)
-    assert everything == [r["id"] for r in expected]
+    assert everything == [r.id for r in expected]
     # Comments that arrive after the snapshot (higher ids) are not part of it.
     bound = sorted(everything)[len(everything) // 2]
-    older = whole_view_ids(db, WholeView(InboxView.NEEDS_REPLY, None, bound, count, 1))
+    older = wait_for(inbox.ids_up_to(InboxView.NEEDS_REPLY, None, bound))
     assert older == [i for i in everything if i <= bound]
-    post_id = comments.get_comment(db, expected[0]["id"])["post_id"]
-    _, in_post = snapshot(db, InboxView.NEEDS_REPLY, post_id)
+    post_id = comments.get_comment(db, expected[0].id).post_id
+    _, in_post = wait_for(inbox.snapshot(InboxView.NEEDS_REPLY, post_id))
     assert in_post == comments.view_count(db, InboxView.NEEDS_REPLY, post_id)

@@ -41,7 +41,7 @@ def mixed_core(synced_core: Core, wait_for) -> Core:
 def chips_by_author(window: MainWindow) -> dict[str, str]:
     model = window.inbox.model
     rows = [model.index(r).data(ROW_ROLE) for r in range(model.rowCount())]
-    return {row["author_name"]: row_chip(row).text for row in rows}
+    return {row.author_name: row_chip(row).text for row in rows}
 
 
 def test_rows_show_the_network_of_three_networks_at_once(
@@ -131,8 +131,8 @@ def test_the_sidebar_marks_each_posts_network(
 
 
 def _author(inbox, comment_id: int) -> str:
-    return inbox.model.index(inbox.model.row_of(comment_id)).data(ROW_ROLE)["author_name"]
+    return inbox.model.index(inbox.model.row_of(comment_id)).data(ROW_ROLE).author_name
 
 
 def _network(inbox, comment_id: int) -> str:
-    return inbox.model.index(inbox.model.row_of(comment_id)).data(ROW_ROLE)["network"]
+    return inbox.model.index(inbox.model.row_of(comment_id)).data(ROW_ROLE).network

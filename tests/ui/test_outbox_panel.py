@@ -4,18 +4,19 @@ plain-words reasons, and edit, cancel and retry by key going through to the stor
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app import events as ev
-from app.domain import OutboxKind, OutboxState
+from app.domain import ErrorKind, OutboxItem, OutboxKind, OutboxState, PublishOptions
 from app.store import outbox
+from app.sync.reasons import explain
 from ui.bridge import CoreBridge
 from ui.outbox.model import COLUMNS, OutboxModel
 from ui.outbox.panel import OutboxPanel
-from ui.outbox.reasons import explain
 
 pytestmark = pytest.mark.ui
 
@@ -25,10 +26,10 @@ ITEMS = {
     "held": (
         "Thanks Dana, the agenda goes out on the 3rd.",
         OutboxState.HELD,
-        "edited",
+        ErrorKind.EDITED,
         "The comment was edited since you wrote your reply.",
     ),
-    "failed": ("Budgets stay flat.", OutboxState.FAILED, "auth", "401 from the network"),
+    "failed": ("Budgets stay flat.", OutboxState.FAILED, ErrorKind.AUTH, "401 from the network"),
     "queued": ("See you in Lisbon.", OutboxState.QUEUED, None, None),
 }
 
@@ -78,7 +79,7 @@ def select(panel: OutboxPanel, item_id: int) -> None:
     panel.table.setFocus()
 
 
-def state_of(core, wait_for, item_id: int) -> dict:
+def state_of(core, wait_for, item_id: int) -> OutboxItem:
     return wait_for(core.store.run(outbox.get, item_id))
 
 
@@ -109,7 +110,7 @@ def test_selected_item_says_why_and_what_to_do(panel, seeded):
 
 def test_refreshes_when_the_outbox_changes(panel, core, qtbot, wait_for):
     wait_for(core.store.run(outbox.enqueue, OutboxKind.REPLY, "sandbox", "One more."))
-    core.events.emit(ev.OUTBOX_CHANGED, item_id=None)
+    core.events.emit(ev.OutboxChanged(item_id=None))
     qtbot.waitUntil(lambda: panel.model.rowCount() == len(ITEMS) + 1)
 
 
@@ -123,7 +124,7 @@ def test_empty_outbox_says_so(make_panel, qtbot):
 def test_retry_by_key(panel, core, seeded, qtbot, wait_for):
     select(panel, seeded["failed"])
     qtbot.keyClick(panel.table, Qt.Key.Key_R)
-    qtbot.waitUntil(lambda: state_of(core, wait_for, seeded["failed"])["state"] == "queued")
+    qtbot.waitUntil(lambda: state_of(core, wait_for, seeded["failed"]).state is OutboxState.QUEUED)
     qtbot.waitUntil(lambda: panel.model.index(0, 0).data() == "Held")
 
 
@@ -134,9 +135,7 @@ def test_edit_by_key_saves_the_new_text(panel, core, seeded, qtbot, wait_for):
     panel.body.selectAll()
     qtbot.keyClicks(panel.body, "See you in Porto.")
     qtbot.keyClick(panel.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(
-        lambda: state_of(core, wait_for, seeded["queued"])["body"] == "See you in Porto."
-    )
+    qtbot.waitUntil(lambda: state_of(core, wait_for, seeded["queued"]).body == "See you in Porto.")
     qtbot.waitUntil(panel.body.isReadOnly)
     assert panel.body.toPlainText() == "See you in Porto."
     assert panel.table.hasFocus()
@@ -158,7 +157,9 @@ def test_cancel_by_key_asks_first(panel, core, seeded, qtbot, wait_for):
     assert "It will not be sent" in box.text()
     cancel = next(b for b in box.buttons() if b.text() == "Cancel it")
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: state_of(core, wait_for, seeded["queued"])["state"] == "cancelled")
+    qtbot.waitUntil(
+        lambda: state_of(core, wait_for, seeded["queued"]).state is OutboxState.CANCELLED
+    )
     qtbot.waitUntil(lambda: panel.model.rowCount() == len(ITEMS) - 1)
 
 
@@ -178,21 +179,41 @@ def test_cannot_edit_or_cancel_what_already_left(make_panel, core, qtbot, wait_f
 
 
 # --- model and words -------------------------------------------------------------------
+def outbox_item(item_id: int = 1, **fields) -> OutboxItem:
+    """An outbox item as the store lists it: a reply from the sandbox account, queued."""
+    made = OutboxItem(
+        id=item_id,
+        kind=OutboxKind.REPLY,
+        account_id="sandbox",
+        idempotency_key=f"key-{item_id}",
+        post_remote_id=None,
+        target_remote_id=None,
+        comment_id=None,
+        draft_id=None,
+        title="",
+        body=f"b{item_id}",
+        text_format="markdown",
+        state=OutboxState.QUEUED,
+        attempts=0,
+        next_attempt_at=None,
+        last_error=None,
+        error_kind=None,
+        remote_id=None,
+        expected_version=None,
+        first_sent_at=None,
+        confirmed=False,
+        batch_id=None,
+        created_at="2024-05-01T09:00:00Z",
+        updated_at="2024-05-01T09:00:00Z",
+        sent_at=None,
+        options=PublishOptions(),
+    )
+    return replace(made, **fields)
+
+
 def test_model_contract(qtmodeltester):
     model = OutboxModel()
-    model.set_items(
-        [
-            {
-                "id": i,
-                "kind": "reply",
-                "account_id": "sandbox",
-                "body": f"b{i}",
-                "state": "queued",
-                "attempts": 0,
-            }
-            for i in range(450)
-        ]
-    )
+    model.set_items([outbox_item(i) for i in range(450)])
     assert model.rowCount() == 200 and model.canFetchMore(model.index(-1, -1))
     assert model.row_of(3) == 446 and model.rowCount() == 450
     qtmodeltester.check(model)
@@ -201,34 +222,54 @@ def test_model_contract(qtmodeltester):
 @pytest.mark.parametrize(
     ("state", "kind", "error", "expected"),
     [
-        ("held", "deleted", None, "Held: the comment was deleted after you wrote your reply."),
-        ("held", "answered", None, "Held: this comment was already answered from your account."),
-        ("held", None, "The thread moved.", "Held: The thread moved."),
         (
-            "failed",
-            "permanent",
+            OutboxState.HELD,
+            ErrorKind.DELETED,
+            None,
+            "Held: the comment was deleted after you wrote your reply.",
+        ),
+        (
+            OutboxState.HELD,
+            ErrorKind.ANSWERED,
+            None,
+            "Held: this comment was already answered from your account.",
+        ),
+        (OutboxState.HELD, None, "The thread moved.", "Held: The thread moved."),
+        (
+            OutboxState.FAILED,
+            ErrorKind.PERMANENT,
             "The network refused the reply: too long",
             "Failed: Sandbox refused it. The network refused the reply: too long. Edit it",
         ),
-        ("failed", "unknown", None, "Not confirmed: Sandbox never said whether it arrived."),
-        ("failed", "retryable", None, "Failed after 4 tries: Sandbox kept having problems."),
         (
-            "queued",
+            OutboxState.FAILED,
+            ErrorKind.UNKNOWN,
+            None,
+            "Not confirmed: Sandbox never said whether it arrived.",
+        ),
+        (
+            OutboxState.FAILED,
+            ErrorKind.RETRYABLE,
+            None,
+            "Failed after 4 tries: Sandbox kept having problems.",
+        ),
+        (
+            OutboxState.QUEUED,
             None,
             "Offline (refused); it goes out when the network is back.",
             "Waiting: Offline (refused); it goes out when the network is back.",
         ),
-        ("unknown", "unknown", None, "Checking with Sandbox whether it arrived."),
-        ("cancelled", None, None, "Cancelled: it will not be sent."),
+        (
+            OutboxState.UNKNOWN,
+            ErrorKind.UNKNOWN,
+            None,
+            "Checking with Sandbox whether it arrived.",
+        ),
+        (OutboxState.CANCELLED, None, None, "Cancelled: it will not be sent."),
     ],
 )
 def test_reasons_in_plain_words(state, kind, error, expected):
-    item = {
-        "state": state,
-        "error_kind": kind,
-        "last_error": error,
-        "attempts": 4,
-        "account_id": "sandbox",
-        "account_name": "Sandbox",
-    }
+    item = outbox_item(
+        state=state, error_kind=kind, last_error=error, attempts=4, account_name="Sandbox"
+    )
     assert explain(item).text.startswith(expected)

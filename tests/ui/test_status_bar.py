@@ -13,6 +13,7 @@ import shiboken6
 from fake_account_network import install_policy, registered
 from fixtures.fake_networks import MATRIX_LIKE, WORDPRESS_LIKE, FakeNetwork, connect
 
+from app import bootstrap
 from app.config import database_path
 from app.core import Core
 from app.domain import Account, RemotePost
@@ -100,7 +101,7 @@ def unconnected_core(
         ):
             store.run_sync(accounts_repo.add_account, account)
         store.close()
-        core = wait_for(Core.open(data_dir, start_sandbox=False))
+        core = wait_for(bootstrap.open_core(data_dir, start_sandbox=False))
         yield core
         wait_for(core.close())
 

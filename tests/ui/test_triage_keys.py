@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.domain import VIEW_TITLES, InboxView
+from app.domain import VIEW_TITLES, Comment, InboxView, Post, TriageState
 from app.store import comments
 from app.store.accounts import list_posts
 from app.store.search import search_comments
@@ -24,6 +24,7 @@ from ui.inbox.commands import same_question_message
 from ui.inbox.model import PAGE
 from ui.inbox.snooze import MORNING_HOUR, SnoozeMenu
 from ui.main_window import MainWindow
+from ui.sidebar import PlaceKind
 from ui.thread.browser import confirm_and_open
 
 pytestmark = pytest.mark.ui
@@ -33,7 +34,7 @@ def needs_reply_count(window) -> int:
     return window.sidebar.counts[InboxView.NEEDS_REPLY]
 
 
-def state_of(core, comment_id: int) -> dict:
+def state_of(core, comment_id: int) -> Comment:
     return comments.get_comment(core.store.reader(), comment_id)
 
 
@@ -49,7 +50,7 @@ def test_j_and_k_move_and_the_thread_follows(window, qtbot):
     press(qtbot, window, "j")
     press(qtbot, window, "k")
     assert inbox.current_id() == ids[1]
-    words = " ".join(state_of(window.inbox.core, ids[1])["body_text"].split()[:6])
+    words = " ".join(state_of(window.inbox.core, ids[1]).body_text.split()[:6])
     qtbot.waitUntil(lambda: words in " ".join(inbox.thread.browser.toPlainText().split()))
 
     press(qtbot, window, Qt.Key.Key_Return)
@@ -69,13 +70,13 @@ def test_e_marks_done_lands_on_the_next_and_u_undoes(window, synced_core, qtbot)
     press(qtbot, window, "e")
     qtbot.waitUntil(lambda: ids[1] not in inbox.model.ids())
     assert inbox.current_id() == ids[2]
-    assert state_of(synced_core, ids[1])["triage_state"] == "done"
+    assert state_of(synced_core, ids[1]).triage_state is TriageState.DONE
     qtbot.waitUntil(lambda: needs_reply_count(window) == before - 1)
     assert "Marked 1 comment done" in window.status.currentMessage()
 
     press(qtbot, window, "u")
     qtbot.waitUntil(lambda: ids[1] in inbox.model.ids())
-    assert state_of(synced_core, ids[1])["triage_state"] == "open"
+    assert state_of(synced_core, ids[1]).triage_state is TriageState.OPEN
     assert window.status.currentMessage().startswith("Undid")
     qtbot.waitUntil(lambda: needs_reply_count(window) == before)
 
@@ -89,15 +90,15 @@ def test_s_snoozes_until_tomorrow_morning(window, synced_core, qtbot):
     qtbot.waitUntil(lambda: target not in inbox.model.ids())
     assert inbox.current_id() == following
     row = state_of(synced_core, target)
-    until = parse(row["snoozed_until"]).astimezone()
-    assert row["triage_state"] == "snoozed"
+    until = parse(row.snoozed_until).astimezone()
+    assert row.triage_state is TriageState.SNOOZED
     assert (until.date(), until.hour, until.minute) == (
         (now().astimezone() + timedelta(days=1)).date(),
         MORNING_HOUR,
         0,
     )
 
-    window.sidebar.choose("inbox", InboxView.SNOOZED)
+    window.sidebar.choose(PlaceKind.INBOX, InboxView.SNOOZED)
     assert inbox.model.ids() == [target]
 
 
@@ -107,7 +108,7 @@ def test_slash_searches_and_esc_returns_to_the_view(window, synced_core, qtbot):
     assert inbox.search.hasFocus()
     qtbot.keyClicks(inbox.search, "automation")
     qtbot.waitUntil(lambda: inbox.searching and inbox.model.rowCount() > 0)
-    expected = [r["id"] for r in search_comments(synced_core.store.reader(), "automation")]
+    expected = [r.id for r in search_comments(synced_core.store.reader(), "automation")]
     assert inbox.model.ids() == expected
     assert inbox.title.text() == f"Search · {len(expected)}"
 
@@ -167,28 +168,28 @@ def test_j_works_as_soon_as_the_window_opens(synced_core, bridge, qtbot, settle)
         settle(made)
 
 
-def wait_posts(core) -> list[dict]:
+def wait_posts(core) -> list[Post]:
     return list_posts(core.store.reader())
 
 
 def ids_of(core, view: InboxView, post_id: int | None) -> list[int]:
     rows = comments.view_page(core.store.reader(), view, post_id, limit=PAGE)
-    return [r["id"] for r in rows]
+    return [r.id for r in rows]
 
 
 def test_a_post_filters_every_view_until_its_chip_clears_it(window, synced_core, qtbot):
     inbox, sidebar = window.inbox, window.sidebar
     db = synced_core.store.reader()
-    post = max(wait_posts(synced_core), key=lambda p: p["open"])
-    assert comments.view_count(db, InboxView.ALL, post["id"]) > post["open"] > 1
-    item = sidebar._post_items[post["id"]]
-    assert item.text(1) == f"{post['open']:,}"  # the post's open comments
+    post = max(wait_posts(synced_core), key=lambda p: p.open)
+    assert comments.view_count(db, InboxView.ALL, post.id) > post.open > 1
+    item = sidebar._post_items[post.id]
+    assert item.text(1) == f"{post.open:,}"  # the post's open comments
 
-    sidebar.choose_post(post["id"])  # as a click on the post
-    assert inbox.post_id == post["id"] and inbox.view is InboxView.NEEDS_REPLY
-    assert inbox.model.ids() == ids_of(synced_core, InboxView.NEEDS_REPLY, post["id"])
+    sidebar.choose_post(post.id)  # as a click on the post
+    assert inbox.post_id == post.id and inbox.view is InboxView.NEEDS_REPLY
+    assert inbox.model.ids() == ids_of(synced_core, InboxView.NEEDS_REPLY, post.id)
     assert inbox.post_chip.isVisible()
-    assert inbox.post_chip.text().startswith(f"Post: {post['title'][:20]}")
+    assert inbox.post_chip.text().startswith(f"Post: {post.title[:20]}")
     assert inbox.post_chip.text().endswith("×")
     assert item.font(0).bold()
 
@@ -200,13 +201,13 @@ def test_a_post_filters_every_view_until_its_chip_clears_it(window, synced_core,
     ):
         press(qtbot, window, key, Qt.KeyboardModifier.ControlModifier)
         assert inbox.view is view, view
-        assert inbox.post_id == post["id"], view  # still on the post
+        assert inbox.post_id == post.id, view  # still on the post
         assert inbox.title.text() == VIEW_TITLES[view]
-        assert inbox.model.ids() == ids_of(synced_core, view, post["id"]), view
+        assert inbox.model.ids() == ids_of(synced_core, view, post.id), view
         assert inbox.post_chip.isVisible() and item.font(0).bold()
-    window.sidebar.choose("inbox", InboxView.ALL)  # the sidebar's views too
-    assert inbox.post_id == post["id"]
-    assert inbox.model.ids() == ids_of(synced_core, InboxView.ALL, post["id"])
+    window.sidebar.choose(PlaceKind.INBOX, InboxView.ALL)  # the sidebar's views too
+    assert inbox.post_id == post.id
+    assert inbox.model.ids() == ids_of(synced_core, InboxView.ALL, post.id)
 
     qtbot.mouseClick(inbox.post_chip, Qt.MouseButton.LeftButton)
     assert inbox.post_id is None and inbox.view is InboxView.ALL
@@ -217,13 +218,13 @@ def test_a_post_filters_every_view_until_its_chip_clears_it(window, synced_core,
 
 def test_esc_in_the_list_clears_the_post_filter(window, synced_core, qtbot):
     inbox = window.inbox
-    post = max(wait_posts(synced_core), key=lambda p: p["open"])
-    window.sidebar.choose_post(post["id"])
+    post = max(wait_posts(synced_core), key=lambda p: p.open)
+    window.sidebar.choose_post(post.id)
     window.sidebar.entered.emit()  # Enter on the row moves the keyboard into the list
     qtbot.waitUntil(inbox.list.hasFocus)
     press(qtbot, window, "e")
     qtbot.waitUntil(lambda: window.status.currentMessage().startswith("Marked 1 comment"))
-    assert inbox.post_id == post["id"]  # a triage action stays on the post
+    assert inbox.post_id == post.id  # a triage action stays on the post
     press(qtbot, window, Qt.Key.Key_Escape)
     assert inbox.post_id is None
     assert inbox.model.ids() == ids_of(synced_core, InboxView.NEEDS_REPLY, None)
@@ -239,7 +240,9 @@ def test_same_question_message_counts_the_others_properly():
 
 def test_a_group_of_one_says_nobody_else_is_asking(window, synced_core, qtbot, wait_for):
     inbox = window.inbox
-    alone = next(i for i in inbox.model.ids() if wait_for(synced_core.same_question(i)) == [i])
+    alone = next(
+        i for i in inbox.model.ids() if wait_for(synced_core.inbox.same_question(i)) == [i]
+    )
     inbox.select_id(alone)
     press(qtbot, window, "g")
     qtbot.waitUntil(lambda: inbox.searching and inbox.model.ids() == [alone])

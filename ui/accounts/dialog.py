@@ -172,8 +172,8 @@ class AccountsDialog(QDialog):
         run(self, self._read(), on_done=self._show)
 
     async def _read(self) -> tuple[list[AccountStatus], list[NetworkKind], str | None]:
-        kinds = await self._core.network_kinds()
-        return await self._core.account_statuses(), kinds, await self._core.keyring_problem()
+        accounts = self._core.accounts
+        return await accounts.statuses(), await accounts.kinds(), await accounts.keyring_problem()
 
     def _show(self, read: tuple[list[AccountStatus], list[NetworkKind], str | None]) -> None:
         statuses, self._kinds, self._keyring_problem = read
@@ -295,7 +295,7 @@ class AccountsDialog(QDialog):
         self.progress.show()
         self._checking = run(
             self,
-            self._core.check_account(account_id),
+            self._core.accounts.check(account_id),
             on_done=lambda found: self._checked(outcome.rich(found), account_id),
             on_error=lambda exc: self._checked(outcome.plain_problem(str(exc)), account_id),
         )
@@ -314,7 +314,7 @@ class AccountsDialog(QDialog):
         status = self.selected()
         if status is None or status.account_id is None:
             return
-        run(self, self._core.removal_preview(status.account_id), on_done=self._confirm)
+        run(self, self._core.accounts.removal_preview(status.account_id), on_done=self._confirm)
 
     def _confirm(self, preview: RemovalPreview) -> None:
         box, remove = confirm_removal(self, preview)
@@ -331,7 +331,7 @@ class AccountsDialog(QDialog):
             self._say(outcome.note(sentence))
             self.refresh()
 
-        run(self, self._core.remove_account(account_id), on_done=removed)
+        run(self, self._core.accounts.remove(account_id), on_done=removed)
 
     def done(self, result: int) -> None:
         if self._busy() and self._checking is not None:

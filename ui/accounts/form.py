@@ -264,7 +264,7 @@ class AccountForm(QDialog):
         self._start(f"Testing the connection to {host_of(url.strip()) or 'the site'}…")
         self._task = run(
             self,
-            self._core.test_connection(network, url, username, password, extra),
+            self._core.accounts.test(network, url, username, password, extra),
             on_done=self._tested,
             on_error=self._failed,
         )
@@ -276,9 +276,9 @@ class AccountForm(QDialog):
         network, url, username, password, extra = self.values()
         self._start(f"Signing in to {host_of(url.strip()) or 'the site'}…")
         if self._again and self._status is not None and self._status.account_id:
-            work = self._core.reauthenticate(self._status.account_id, password)
+            work = self._core.accounts.reauthenticate(self._status.account_id, password)
         else:
-            work = self._core.add_account(
+            work = self._core.accounts.add(
                 network, url, username, password, extra, name=self.name.text()
             )
         self._task = run(self, work, on_done=self._kept, on_error=self._failed)

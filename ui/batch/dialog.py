@@ -4,7 +4,7 @@ The template takes {first_name}, {name} and {question} (the commenter's words as
 quote); the buttons (and Ctrl+1/2/3) insert them. The preview shows every personalised
 reply exactly as it will be queued, refreshed as you type, and marks each one that is
 longer than its network allows; while any is, queueing is blocked and the dialog says
-why. Ctrl+Enter queues them all through ``core.queue_replies``; a single reply is simply a
+why. Ctrl+Enter queues them all through ``core.replies.queue``; a single reply is simply a
 batch of one.
 """
 
@@ -29,7 +29,8 @@ from ui.batch.preview import PreviewList
 from ui.operations import run, show_error
 
 if TYPE_CHECKING:
-    from app.core import Core, ReplyPreview
+    from app.core import Core
+    from app.domain import ReplyPreview
     from ui.actions.registry import Registry
 
 PREVIEW_DELAY_MS = 150
@@ -167,7 +168,7 @@ class BatchReplyDialog(QDialog):
 
         run(
             self,
-            self._core.preview_replies(self._ids, text),
+            self._core.replies.preview(self._ids, text),
             on_done=show,
             on_error=self._show_problem,
         )
@@ -209,7 +210,7 @@ class BatchReplyDialog(QDialog):
 
         run(
             self,
-            self._core.queue_replies(self._ids, self.template.toPlainText()),
+            self._core.replies.queue(self._ids, self.template.toPlainText()),
             on_done=queued,
             on_error=failed,
         )

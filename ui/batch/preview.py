@@ -26,7 +26,7 @@ from ui.inbox.delegate import chip_font, paint_chips
 from ui.inbox.networks import network_chip, network_label
 
 if TYPE_CHECKING:
-    from app.core import ReplyPreview
+    from app.domain import ReplyPreview
 
 PAD, GAP, QUOTE_INDENT = 10, 8, 14
 PROBLEM_COLOR = "#c8442d"

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.store import Store, drafts
+from app.core.drafts import Drafts
 from ui.operations import run
 
 log = logging.getLogger(__name__)
@@ -33,10 +33,10 @@ class Autosave(QObject):
     failed = Signal(str)  # what went wrong; the text is kept and retried
 
     def __init__(
-        self, store: Store, read: Callable[[], tuple[str, str]], parent: QObject | None = None
+        self, drafts: Drafts, read: Callable[[], tuple[str, str]], parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._store = store
+        self._drafts = drafts
         self._read = read
         self._draft_id: int | None = None
         self._dirty = False
@@ -94,7 +94,7 @@ class Autosave(QObject):
             draft_id, (title, body) = next(iter(self._pending.items()))
             del self._pending[draft_id]
             try:
-                changed = await self._store.run(drafts.save, draft_id, title, body)
+                changed = await self._drafts.save(draft_id, title, body)
             except BaseException:
                 self._pending.setdefault(draft_id, (title, body))
                 raise

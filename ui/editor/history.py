@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store.drafts import diff
+from app.domain import DraftVersion
+from app.text.diff import diff
+from app.text.timefmt import exact
 from ui.editor.labels import version_reason
-from ui.inbox.timefmt import exact
 from ui.operations import run
 
 LINE_STYLES = {
@@ -38,13 +39,13 @@ LINE_STYLES = {
 }
 
 
-def diff_html(version: dict, title: str, body: str) -> str:
+def diff_html(version: DraftVersion, title: str, body: str) -> str:
     """The change from ``version`` to the current text, as coloured preformatted lines."""
     lines = []
-    if version["title"] != title:
-        lines.append(f"-Title: {version['title']}")
+    if version.title != title:
+        lines.append(f"-Title: {version.title}")
         lines.append(f"+Title: {title}")
-    lines += [line for line in diff(version["body"], body) if not line.startswith(("--- ", "+++ "))]
+    lines += [line for line in diff(version.body, body) if not line.startswith(("--- ", "+++ "))]
     if not lines:
         return "<p style='color:#6b7280'>This version is the same as the current text.</p>"
     rows = [
@@ -64,7 +65,7 @@ class HistoryDialog(QDialog):
     restoreRequested = Signal(int)  # version id
 
     def __init__(
-        self, versions: list[dict], title: str, body: str, parent: QWidget | None = None
+        self, versions: list[DraftVersion], title: str, body: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Version history")
@@ -76,8 +77,8 @@ class HistoryDialog(QDialog):
         self.versions.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
         for version in versions:
             item = QListWidgetItem(
-                f"{exact(version['created_at'])}\n{version_reason(version['reason'])}"
-                f" · {len(version['body']):,} characters"
+                f"{exact(version.created_at)}\n{version_reason(version.reason)}"
+                f" · {len(version.body):,} characters"
             )
             item.setData(Qt.ItemDataRole.UserRole, version)
             self.versions.addItem(item)
@@ -131,16 +132,16 @@ class HistoryDialog(QDialog):
         run(
             self,
             asyncio.to_thread(diff_html, version, self._title, self._body),
-            on_done=lambda html: self._diff_ready(version["id"], html),
+            on_done=lambda html: self._diff_ready(version.id, html),
         )
 
     def _diff_ready(self, version_id: int, html_text: str) -> None:
         item = self.versions.currentItem() if shiboken6.isValid(self) else None
-        if item is not None and item.data(Qt.ItemDataRole.UserRole)["id"] == version_id:
+        if item is not None and item.data(Qt.ItemDataRole.UserRole).id == version_id:
             self.diff_view.setHtml(html_text)
 
     def _restore(self) -> None:
         item = self.versions.currentItem()
         if item is not None:
-            self.restoreRequested.emit(item.data(Qt.ItemDataRole.UserRole)["id"])
+            self.restoreRequested.emit(item.data(Qt.ItemDataRole.UserRole).id)
             self.accept()

@@ -32,10 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import events as ev
 from app.core import Core
-from app.domain import Account, Capabilities, DraftState
-from app.store import drafts
+from app.domain import Account, Capabilities, Delivery, Draft, DraftState, DraftVersion
+from app.text.timefmt import exact
 from ui.actions.registry import describe_key
 from ui.bridge import CoreBridge
 from ui.editor.autosave import Autosave
@@ -47,7 +46,6 @@ from ui.editor.notes import TargetNotes
 from ui.editor.preview import Preview
 from ui.editor.publish_dialog import PublishDialog, PublishRequest
 from ui.editor.targets import LIVE, Target, delivered_as, image_note, notes
-from ui.inbox.timefmt import exact
 from ui.operations import run
 
 READ_ONLY_STATES = (DraftState.QUEUED, DraftState.PUBLISHED)
@@ -67,14 +65,13 @@ class EditorPanel(QWidget):
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._core = core
-        self._draft: dict | None = None  # stored metadata of the open draft
+        self._draft: Draft | None = None  # the open draft as last read from the store
         self._accounts: dict[str, Account] = {}  # by id
         self._loading = False
-        self._announced_title = ""
         self._publish_dialog: PublishDialog | None = None
         self.setStyleSheet(PANEL_CSS)
 
-        self.autosave = Autosave(core.store, self._text, self)
+        self.autosave = Autosave(core.drafts, self._text, self)
         self.autosave.saved.connect(self._on_saved)
         self.autosave.failed.connect(
             lambda error: self._status(f"Not saved yet: {error}. Retrying…", problem=True)
@@ -179,10 +176,10 @@ class EditorPanel(QWidget):
     # --- opening --------------------------------------------------------------------
     @property
     def draft_id(self) -> int | None:
-        return None if self._draft is None else self._draft["id"]
+        return None if self._draft is None else self._draft.id
 
     def new_draft(self) -> None:
-        run(self, self._core.new_draft(), on_done=self.open_draft)
+        run(self, self._core.drafts.new(), on_done=self.open_draft)
 
     def open_draft(self, draft_id: int) -> None:
         """Show a draft; unsaved text of the one open before is saved first."""
@@ -190,36 +187,39 @@ class EditorPanel(QWidget):
         self._pages.widget(1).setEnabled(False)
         run(self, self._load(draft_id), on_done=self._show_draft)
 
-    async def _load(self, draft_id: int) -> tuple[dict, dict[str, Account]]:
-        draft = await self._core.store.run(drafts.get, draft_id)
-        accounts = await self._core.accounts()
+    async def _load(self, draft_id: int) -> tuple[Draft, dict[str, Account]]:
+        draft = await self._core.drafts.get(draft_id)
+        accounts = await self._core.accounts.list()
         return draft, {a.id: a for a in accounts}
 
-    def _show_draft(self, loaded: tuple[dict, dict[str, Account]]) -> None:
+    def _show_draft(self, loaded: tuple[Draft, dict[str, Account]]) -> None:
         draft, self._accounts = loaded
         self._loading = True
-        self.title_edit.setText(draft["title"])
-        self.body_edit.setPlainText(draft["body"])
+        self.title_edit.setText(draft.title)
+        self.body_edit.setPlainText(draft.body)
         self._loading = False
-        self._announced_title = draft["title"]
-        self.autosave.track(draft["id"])
-        self.preview.show_markdown(draft["body"], now=True)
+        self.autosave.track(draft.id)
+        self.preview.show_markdown(draft.body, now=True)
         self._apply_state(draft)
         self._pages.setCurrentIndex(1)
         self._pages.widget(1).setEnabled(True)
         self._status("")
-        (self.title_edit if not (draft["title"] or draft["body"]) else self.body_edit).setFocus()
+        (self.title_edit if not (draft.title or draft.body) else self.body_edit).setFocus()
 
     def _reload_state(self) -> None:
         if self._draft is not None:
-            run(
-                self, self._core.store.run(drafts.get, self._draft["id"]), on_done=self._apply_state
-            )
+            run(self, self._core.drafts.get(self._draft.id), on_done=self._apply_reloaded)
 
-    def _apply_state(self, draft: dict) -> None:
+    def _apply_reloaded(self, draft: Draft) -> None:
+        """A reload answers for the draft open when it was asked: drop it if another draft
+        has been opened since (autosaving the one left announces a change)."""
+        if self.draft_id == draft.id:
+            self._apply_state(draft)
+
+    def _apply_state(self, draft: Draft) -> None:
         """Show state, transitions, banner, counters; the text on screen is left alone."""
         self._draft = draft
-        state = DraftState(draft["state"])
+        state = draft.state
         background, foreground = STATE_COLOURS[state]
         self.chip.setText(STATE_LABELS[state])
         self.chip.setStyleSheet(
@@ -240,30 +240,30 @@ class EditorPanel(QWidget):
         if state in READ_ONLY_STATES:
             run(
                 self,
-                self._core.publish_deliveries(draft["id"]),
+                self._core.drafts.deliveries(draft.id),
                 on_done=lambda found: self._show_deliveries(draft, found),
             )
 
-    def _show_deliveries(self, draft: dict, deliveries: list[dict]) -> None:
+    def _show_deliveries(self, draft: Draft, deliveries: list[Delivery]) -> None:
         """Say how each target gets the post, now that its outbox items are known."""
-        if self._draft is None or self._draft["id"] != draft["id"] or not deliveries:
+        if self._draft is None or self._draft.id != draft.id or not deliveries:
             return
         where = ", ".join(
-            d["account_name"]
-            if d["options"].status == LIVE
-            else f"{d['account_name']} ({delivered_as(d['options'], self._noun(d))})"
+            d.account_name
+            if d.options.status == LIVE
+            else f"{d.account_name} ({delivered_as(d.options, self._noun(d))})"
             for d in deliveries
         )
-        if DraftState(self._draft["state"]) is DraftState.PUBLISHED and any(
-            d["options"].status != LIVE for d in deliveries
+        if self._draft.state is DraftState.PUBLISHED and any(
+            d.options.status != LIVE for d in deliveries
         ):
             self.chip.setText("Sent")
         banner = _banner(self._draft, where)
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
 
-    def _noun(self, delivery: dict) -> str:
-        capabilities = self._core.capabilities().get(delivery["account_id"])
+    def _noun(self, delivery: Delivery) -> str:
+        capabilities = self._core.capabilities().get(delivery.account_id)
         return capabilities.target_noun.lower() if capabilities else "site"
 
     def _show_transitions(self, state: DraftState) -> None:
@@ -293,7 +293,7 @@ class EditorPanel(QWidget):
 
     def _targets(self) -> list[str]:
         connected = self._core.capabilities()
-        chosen = [a for a in (self._draft or {}).get("targets", []) if a in connected]
+        chosen = [a for a in (self._draft.targets if self._draft else ()) if a in connected]
         return chosen or list(connected)
 
     def _target_list(self, account_ids: list[str] | None = None) -> list[Target]:
@@ -308,10 +308,8 @@ class EditorPanel(QWidget):
             return Target(account_id, capabilities.display_name, capabilities.network, capabilities)
         return Target(account_id, account.name, account.network, capabilities)
 
-    def _target_names(self, draft: dict) -> list[str]:
-        return [
-            self._accounts[a].name if a in self._accounts else a for a in draft.get("targets", [])
-        ]
+    def _target_names(self, draft: Draft) -> list[str]:
+        return [self._accounts[a].name if a in self._accounts else a for a in draft.targets]
 
     def _update_counters(self) -> None:
         self.counters.show_counts(
@@ -322,18 +320,11 @@ class EditorPanel(QWidget):
         if draft_id != self.draft_id:
             return
         self._status(f"Saved {time.strftime('%H:%M:%S')}")
-        if self.title_edit.text() != self._announced_title:
-            self._announced_title = self.title_edit.text()
-            self._announce()
 
     def _status(self, text: str, *, problem: bool = False) -> None:
         self.status_label.setText(text)
         self.status_label.setProperty("problem", problem)
         self.status_label.style().polish(self.status_label)
-
-    def _announce(self) -> None:
-        """Tell the rest of the app (drafts list) that this draft changed."""
-        self._core.events.emit(ev.DRAFTS_CHANGED, draft_id=self.draft_id)
 
     def flush(self) -> asyncio.Task | None:
         """Save unsaved text now; await the task before closing the core."""
@@ -358,33 +349,31 @@ class EditorPanel(QWidget):
         if self._draft is not None:
             run(
                 self,
-                self._snapshot(self._draft["id"]),
+                self._snapshot(self._draft.id),
                 on_done=lambda _: self._status(f"Version kept {time.strftime('%H:%M')}"),
             )
 
     async def _snapshot(self, draft_id: int) -> None:
         await self.autosave.save_now()
-        await self._core.store.run(drafts.snapshot, draft_id, "manual")
+        await self._core.drafts.keep_version(draft_id)
 
     def change_state(self, state: DraftState) -> None:
         if self._draft is not None:
-            run(self, self._change_state(self._draft["id"], state), on_done=self._state_changed)
+            run(self, self._change_state(self._draft.id, state), on_done=self._state_changed)
 
-    async def _change_state(self, draft_id: int, state: DraftState) -> dict:
+    async def _change_state(self, draft_id: int, state: DraftState) -> Draft:
         await self.autosave.save_now()
-        await self._core.store.run(drafts.set_state, draft_id, state)
-        return await self._core.store.run(drafts.get, draft_id)
+        return await self._core.drafts.set_state(draft_id, state)
 
-    def _state_changed(self, draft: dict) -> None:
+    def _state_changed(self, draft: Draft) -> None:
         self._apply_state(draft)
-        self._announce()
         if self._publish_dialog is not None:
-            self._publish_dialog.set_draft_state(DraftState(draft["state"]))
+            self._publish_dialog.set_draft_state(draft.state)
 
     def open_publish(self) -> None:
         """Ctrl+Enter: choose accounts, how each site gets the post and a time (or review)
         in the publish dialog."""
-        if self._draft is None or DraftState(self._draft["state"]) in READ_ONLY_STATES:
+        if self._draft is None or self._draft.state in READ_ONLY_STATES:
             return
         if self._publish_dialog is not None:
             return
@@ -396,16 +385,16 @@ class EditorPanel(QWidget):
         )
 
     def _show_publish(self, features: frozenset[str]) -> None:
-        if self._draft is None or DraftState(self._draft["state"]) in READ_ONLY_STATES:
+        if self._draft is None or self._draft.state in READ_ONLY_STATES:
             return
         title = self.title_edit.text()
         targets = self._target_list(list(self._core.capabilities()))
         dialog = PublishDialog(
             title,
             targets,
-            self._draft["targets"],
+            list(self._draft.targets),
             len(self.body_edit.toPlainText()),
-            state=DraftState(self._draft["state"]),
+            state=self._draft.state,
             notes={t.account_id: notes(title, features, t) for t in targets},
             note=image_note(features),
             parent=self,
@@ -423,36 +412,35 @@ class EditorPanel(QWidget):
 
     def _publish(self, request: PublishRequest) -> None:
         if self._draft is not None:
-            run(self, self._do_publish(self._draft["id"], request), on_done=self._published)
+            run(self, self._do_publish(self._draft.id, request), on_done=self._published)
 
-    async def _do_publish(self, draft_id: int, request: PublishRequest) -> dict:
+    async def _do_publish(self, draft_id: int, request: PublishRequest) -> Draft:
         await self.autosave.save_now()
-        await self._core.publish(
+        return await self._core.drafts.publish(
             draft_id, request.account_ids, when=request.when, options=request.options
         )
-        return await self._core.store.run(drafts.get, draft_id)
 
-    def _published(self, draft: dict) -> None:
+    def _published(self, draft: Draft) -> None:
         self._apply_state(draft)
         if self._publish_dialog is not None:
             self._publish_dialog.accept()
         names = ", ".join(self._target_names(draft))
         self._status(
-            f"Scheduled for {exact(draft['scheduled_at'])}"
-            if draft["scheduled_at"]
+            f"Scheduled for {exact(draft.scheduled_at)}"
+            if draft.scheduled_at
             else f"Queued for {names}"
         )
 
     def open_history(self) -> None:
         """Ctrl+Shift+H: versions of this draft, the diff to the current text, and restore."""
         if self._draft is not None:
-            run(self, self._versions(self._draft["id"]), on_done=self._show_history)
+            run(self, self._versions(self._draft.id), on_done=self._show_history)
 
-    async def _versions(self, draft_id: int) -> list[dict]:
+    async def _versions(self, draft_id: int) -> list[DraftVersion]:
         await self.autosave.save_now()
-        return await self._core.store.run(drafts.versions, draft_id)
+        return await self._core.drafts.versions(draft_id)
 
-    def _show_history(self, versions: list[dict]) -> None:
+    def _show_history(self, versions: list[DraftVersion]) -> None:
         title, body = self._text()
         dialog = HistoryDialog(versions, title, body, self)
         dialog.restoreRequested.connect(self.restore_version)
@@ -461,32 +449,30 @@ class EditorPanel(QWidget):
 
     def restore_version(self, version_id: int) -> None:
         if self._draft is not None:
-            run(self, self._restore(self._draft["id"], version_id), on_done=self._restored)
+            run(self, self._restore(self._draft.id, version_id), on_done=self._restored)
 
-    async def _restore(self, draft_id: int, version_id: int) -> tuple[dict, dict[str, Account]]:
+    async def _restore(self, draft_id: int, version_id: int) -> tuple[Draft, dict[str, Account]]:
         await self.autosave.save_now()
-        await self._core.store.run(drafts.restore, draft_id, version_id)
+        await self._core.drafts.restore(draft_id, version_id)
         return await self._load(draft_id)
 
-    def _restored(self, loaded: tuple[dict, dict[str, Account]]) -> None:
+    def _restored(self, loaded: tuple[Draft, dict[str, Account]]) -> None:
         self._show_draft(loaded)
-        self._announce()
         self._status("Restored. The text it replaced is kept in History.")
 
 
-def _banner(draft: dict, targets: str) -> str:
+def _banner(draft: Draft, targets: str) -> str:
     """One sentence under the toolbar saying what the state means and what to do next;
     ``targets`` names where the draft goes (and how, once that is known)."""
-    state = DraftState(draft["state"])
+    state = draft.state
     where = targets or "your accounts"
     return {
         DraftState.FOR_REVIEW: "Waiting for review. Approve it to publish, or return it to "
         "draft for changes.",
         DraftState.APPROVED: "Approved. Press Ctrl+Enter to publish it or pick a time.",
-        DraftState.SCHEDULED: f"Scheduled for {exact(draft['scheduled_at'])} (your time) "
-        f"to {where}.",
+        DraftState.SCHEDULED: f"Scheduled for {exact(draft.scheduled_at)} (your time) to {where}.",
         DraftState.QUEUED: f"Queued for {where}: it goes out with the next sync. To change "
         "or cancel it, use the Outbox.",
-        DraftState.PUBLISHED: f"Sent {exact(draft['published_at'])} to {where}. This "
+        DraftState.PUBLISHED: f"Sent {exact(draft.published_at)} to {where}. This "
         "text is now read-only; what happens next happens on the sites.",
     }.get(state, "")

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QToolButton
 
-from app.domain import TriageState
+from app.domain import InboxRow, TriageState
+from app.text import timefmt
 from ui.batch.dialog import BatchReplyDialog
-from ui.inbox import timefmt
-from ui.inbox.model import rows_by_id
-from ui.inbox.selection import WholeView, snapshot
+from ui.inbox.selection import WholeView
 from ui.inbox.snooze import SnoozeMenu
 from ui.operations import run
 
@@ -50,9 +49,8 @@ def same_question_message(n: int) -> str:
     return f"{n - 1:,} other people are asking this. r replies to all {n:,}; Esc goes back."
 
 
-async def same_question_rows(core: Core, comment_id: int) -> list[dict]:
-    ids = await core.same_question(comment_id)
-    return await core.store.read(rows_by_id, ids)
+async def same_question_rows(core: Core, comment_id: int) -> list[InboxRow]:
+    return await core.inbox.rows(await core.inbox.same_question(comment_id))
 
 
 class InboxCommands:
@@ -112,7 +110,7 @@ class InboxCommands:
             page.select_whole(WholeView(view, post_id, max_id, count, generation))
             self._say_selected(count)
 
-        run(page, self.core.store.read(snapshot, view, post_id), on_done=counted)
+        run(page, self.core.inbox.snapshot(view, post_id), on_done=counted)
 
     def _say_selected(self, count: int) -> None:
         self.page.message.emit(f"Selected {_comments(count)}. r replies to all, e marks all done.")
@@ -158,7 +156,7 @@ class InboxCommands:
         def undone(text: str | None) -> None:
             self.page.refresh(then=lambda: self.page.message.emit(text or "Nothing to undo."))
 
-        run(self.page, self.core.undo_triage(), on_done=undone)
+        run(self.page, self.core.inbox.undo(), on_done=undone)
 
     def reply(self) -> None:
         if not self._ids():
@@ -186,7 +184,7 @@ class InboxCommands:
         if current is None:
             return
 
-        def show(rows: list[dict]) -> None:
+        def show(rows: list[InboxRow]) -> None:
             self.page.show_rows(
                 rows, f"Same question · {len(rows)}", "Nobody else is asking this.", select_all=True
             )
@@ -209,7 +207,7 @@ class InboxCommands:
 
         async def act() -> int:
             ids = await targets
-            await self.core.set_triage(ids, state, until)
+            await self.core.inbox.set_triage(ids, state, until)
             return len(ids)
 
         run(

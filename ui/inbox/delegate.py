@@ -26,8 +26,9 @@ from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from app.domain import InboxRow, TriageState
+from app.text import timefmt
 from ui import theme
-from ui.inbox import timefmt
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.networks import Chip, chip_colours, row_chip
 
@@ -60,18 +61,18 @@ PAINTED_FIELDS = (
 )
 
 
-def status_chips(row: dict) -> list[Chip]:
+def status_chips(row: InboxRow) -> list[Chip]:
     """What the row's state means to the person triaging, most important first."""
     chips = []
-    if row["triage_state"] == "snoozed":
-        chips.append(Chip(f"Snoozed · {timefmt.until(row['snoozed_until'])}", "#7b52c7"))
-    if row["answered"]:
+    if row.triage_state is TriageState.SNOOZED:
+        chips.append(Chip(f"Snoozed · {timefmt.until(row.snoozed_until)}", "#7b52c7"))
+    if row.answered:
         chips.append(Chip("Answered", "#2e8b57"))
-    elif row["triage_state"] == "done":
+    elif row.triage_state is TriageState.DONE:
         chips.append(Chip("Done", "#6b7280"))
-    elif row["is_question"]:
+    elif row.is_question:
         chips.append(Chip("Question", "#c77700"))
-    if row["edited_at"]:
+    if row.edited_at:
         chips.append(Chip("Edited", "#6b7280"))
     return chips
 
@@ -120,20 +121,23 @@ class InboxDelegate(QStyledItemDelegate):
                 painter.end()
                 yield
         stamp = timefmt.now().isoformat()
-        sample = {
-            "id": 0,
-            "author_name": "Sample",
-            "author_title": "Title",
-            "network": "",
-            "post_title": "Post",
-            "snippet": "Words",
-            "triage_state": "snoozed",
-            "snoozed_until": stamp,
-            "answered": 0,
-            "is_question": 1,
-            "edited_at": stamp,
-            "created_at": stamp,
-        }
+        sample = InboxRow(
+            id=0,
+            created_at=stamp,
+            triage_state=TriageState.SNOOZED,
+            snoozed_until=stamp,
+            is_question=True,
+            answered=False,
+            edited_at=stamp,
+            snippet="Words",
+            author_name="Sample",
+            author_title="Title",
+            author_department="",
+            post_title="Post",
+            network="",
+            account_name="",
+            network_shared=False,
+        )
         row = QPixmap(max(option.rect.width(), MIN_WIDTH), max(option.rect.height(), 40))
         for selected, focused in ((False, False), (True, True), (True, False)):
             painter = QPainter(row)
@@ -159,13 +163,13 @@ class InboxDelegate(QStyledItemDelegate):
         focused = option.widget is not None and option.widget.hasFocus()
         ring = bool(option.state & QStyle.StateFlag.State_HasFocus) and focused
         hover = bool(option.state & QStyle.StateFlag.State_MouseOver)
-        when = self._relative(row["created_at"])
+        when = self._relative(row.created_at)
         device = painter.device()
         scale = device.devicePixelRatioF() if device is not None else 1.0
         size = option.rect.size()
         key = (
-            row["id"],
-            tuple(row.get(f) for f in PAINTED_FIELDS),
+            row.id,
+            tuple(getattr(row, f) for f in PAINTED_FIELDS),
             when,
             size.width(),
             size.height(),
@@ -202,7 +206,7 @@ class InboxDelegate(QStyledItemDelegate):
     def _paint_row(
         self,
         option: QStyleOptionViewItem,
-        row: dict,
+        row: InboxRow,
         when: str,
         scale: float,
         *,
@@ -225,7 +229,7 @@ class InboxDelegate(QStyledItemDelegate):
 
 
 def _paint_quick(
-    painter: QPainter, option: QStyleOptionViewItem, row: dict, selected: bool, focused: bool
+    painter: QPainter, option: QStyleOptionViewItem, row: InboxRow, selected: bool, focused: bool
 ) -> None:
     """A row's look for a frame or two, at a tenth of the cost: its selection and name
     (the list has painted the background already)."""
@@ -241,14 +245,14 @@ def _paint_quick(
     painter.drawText(
         option.rect.left() + PAD_X,
         option.rect.top() + PAD_Y + option.fontMetrics.ascent(),
-        row["author_name"],
+        row.author_name,
     )
 
 
 def _paint(
     painter: QPainter,
     option: QStyleOptionViewItem,
-    row: dict,
+    row: InboxRow,
     when: str,
     *,
     selected: bool,
@@ -263,7 +267,7 @@ def _paint(
     text = palette.color(QPalette.ColorRole.HighlightedText if solid else QPalette.ColorRole.Text)
     dim = QColor(text)
     dim.setAlphaF(0.62)
-    quiet = row["triage_state"] != "open" or row["answered"]
+    quiet = row.triage_state is not TriageState.OPEN or row.answered
 
     bold, small = _bold(option.font), chip_font(option.font)
     top = rect.top() + PAD_Y
@@ -280,11 +284,11 @@ def _paint(
     painter.setFont(bold)
     painter.setPen(dim if quiet else text)
     name_width = min(
-        painter.fontMetrics().horizontalAdvance(row["author_name"]) + 2,
+        painter.fontMetrics().horizontalAdvance(row.author_name) + 2,
         right - first.left() - CHIP_GAP,
     )
-    _text(painter, QRect(first.left(), top, name_width, first.height()), row["author_name"])
-    rest = " · ".join(p for p in (row["author_title"], row["post_title"]) if p)
+    _text(painter, QRect(first.left(), top, name_width, first.height()), row.author_name)
+    rest = " · ".join(p for p in (row.author_title, row.post_title) if p)
     painter.setFont(option.font)
     painter.setPen(dim)
     _text(
@@ -309,7 +313,7 @@ def _paint(
     _text(
         painter,
         QRect(second.left(), second.top(), right - second.left() - CHIP_GAP, second.height()),
-        row["snippet"],
+        row.snippet,
     )
 
     if ring:

@@ -1,7 +1,7 @@
 """The inbox list model: a lazy Qt model over the store, never a list of everything.
 
 In a view (Needs reply, Questions, ..., optionally narrowed to one post) it holds the rows
-loaded so far and fetches keyset pages of ``comments.view_page`` as the list scrolls
+loaded so far and fetches keyset pages of the core's ``Inbox.page`` as the list scrolls
 (``canFetchMore``/``fetchMore``). Those are short indexed reads on the UI thread's
 read-only connection. A fixed result set (a search, "same question") is given whole.
 
@@ -17,42 +17,23 @@ requests cost at most one read in flight and one queued.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from app.domain import InboxView
-from app.store.comments import LIST_COLUMNS, LIST_JOINS, view_page
+from app.core.inbox import Inbox
+from app.domain import InboxRow, InboxView
 from ui.operations import run, show_error
 
 log = logging.getLogger(__name__)
 
 PAGE = 100
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row as a dict (for the delegate)
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the InboxRow (for the delegate)
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the comment id
-#: Ids per statement in ``rows_by_id``: far below SQLite's limit on bound variables.
-_CHUNK = 500
 
 Index = QModelIndex | QPersistentModelIndex
-Reader = Callable[..., Awaitable[Any]]  # Store.read: fn(db, *args) on the reading thread
-
-
-def rows_by_id(db: sqlite_utils.Database, ids: list[int]) -> list[dict]:
-    """List rows for these comments, in the order given (missing or deleted ones dropped)."""
-    found: dict[int, dict] = {}
-    for start in range(0, len(ids), _CHUNK):
-        part = ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(part))
-        sql = f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE c.id IN ({marks}) AND c.deleted = 0"
-        found.update((r["id"], r) for r in db.query(sql, part))
-    return [found[i] for i in ids if i in found]
-
-
-def _key(row: dict) -> tuple[str, int]:
-    return row["created_at"], row["id"]
 
 
 @dataclass(frozen=True)
@@ -68,11 +49,11 @@ class _Plan:
     cut: tuple[str, int] | None  # view: key of the last row kept
 
 
-def _read_plan(db: sqlite_utils.Database, plan: _Plan) -> list[dict]:
-    """Runs on the reading thread."""
+async def _read_plan(inbox: Inbox, plan: _Plan) -> list[InboxRow]:
+    """Read on the store's reading thread."""
     if plan.view is None:
-        return rows_by_id(db, list(plan.ids))
-    return view_page(db, plan.view, plan.post_id, None, plan.keep + PAGE)
+        return await inbox.rows(list(plan.ids))
+    return await inbox.top(plan.view, plan.post_id, plan.keep + PAGE)
 
 
 class InboxModel(QAbstractListModel):
@@ -81,16 +62,10 @@ class InboxModel(QAbstractListModel):
     #: A refresh's answer has been applied (or found unneeded): the rows are current.
     refreshed = Signal()
 
-    def __init__(
-        self,
-        reader: Callable[[], sqlite_utils.Database],
-        parent=None,
-        read: Reader | None = None,
-    ) -> None:
+    def __init__(self, inbox: Inbox, parent=None) -> None:
         super().__init__(parent)
-        self._reader = reader
-        self._read = read
-        self._rows: list[dict] = []
+        self._inbox = inbox
+        self._rows: list[InboxRow] = []
         self._view: InboxView | None = InboxView.NEEDS_REPLY
         self._post_id: int | None = None
         self._exhausted = True
@@ -118,14 +93,16 @@ class InboxModel(QAbstractListModel):
         return self._generation
 
     def show_view(self, view: InboxView, post_id: int | None = None) -> None:
-        rows = view_page(self._reader(), view, post_id, None, PAGE)
+        rows = self._inbox.page(view, post_id, None, PAGE)
         self._reset(view, post_id, rows, exhausted=len(rows) < PAGE)
 
-    def show_rows(self, rows: list[dict]) -> None:
+    def show_rows(self, rows: list[InboxRow]) -> None:
         """A fixed result set (search, same question): all rows, no paging."""
         self._reset(None, None, list(rows), exhausted=True)
 
-    def _reset(self, view, post_id, rows: list[dict], *, exhausted: bool) -> None:
+    def _reset(
+        self, view: InboxView | None, post_id: int | None, rows: list[InboxRow], *, exhausted: bool
+    ) -> None:
         self._changing = True
         try:
             self.beginResetModel()
@@ -138,7 +115,7 @@ class InboxModel(QAbstractListModel):
             self._changing = False
 
     def last_key(self) -> tuple[str, int] | None:
-        return _key(self._rows[-1]) if self._rows else None
+        return self._rows[-1].sort_key if self._rows else None
 
     # --- refreshing off the UI thread ---------------------------------------------------
     @property
@@ -157,27 +134,25 @@ class InboxModel(QAbstractListModel):
         self._start()
 
     def _start(self) -> None:
-        if self._read is None:
-            raise RuntimeError("InboxModel.refresh needs a reader (Store.read)")
         keep = min(self._keep, len(self._rows)) if self._view is not None else 0
         plan = _Plan(
             self._generation,
             self._paged,
             self._view,
             self._post_id,
-            tuple(r["id"] for r in self._rows) if self._view is None else (),
+            tuple(r.id for r in self._rows) if self._view is None else (),
             keep,
-            _key(self._rows[keep - 1]) if keep else None,
+            self._rows[keep - 1].sort_key if keep else None,
         )
         self._busy, self._again = True, False
         run(
             self,
-            self._read(_read_plan, plan),
+            _read_plan(self._inbox, plan),
             on_done=lambda fresh: self._answered(plan, fresh),
             on_error=self._failed,
         )
 
-    def _answered(self, plan: _Plan, fresh: list[dict]) -> None:
+    def _answered(self, plan: _Plan, fresh: list[InboxRow]) -> None:
         if plan.generation == self._generation:
             if plan.paged != self._paged:
                 self._again = True  # rows were paged in meanwhile: read them too
@@ -201,12 +176,12 @@ class InboxModel(QAbstractListModel):
         for then in waiting:
             then()
 
-    def _apply_plan(self, plan: _Plan, fresh: list[dict]) -> None:
+    def _apply_plan(self, plan: _Plan, fresh: list[InboxRow]) -> None:
         if plan.view is not None:
             limit = plan.keep + PAGE
             self._exhausted = len(fresh) < limit
             if not self._exhausted and plan.cut is not None:  # the window that was kept
-                fresh = [r for r in fresh if _key(r) >= plan.cut]
+                fresh = [r for r in fresh if r.sort_key >= plan.cut]
         self._changing = True
         try:
             self._apply(fresh)
@@ -215,13 +190,13 @@ class InboxModel(QAbstractListModel):
 
     # --- reading rows -------------------------------------------------------------------
     def row_id(self, row: int) -> int:
-        return self._rows[row]["id"]
+        return self._rows[row].id
 
     def row_of(self, comment_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r["id"] == comment_id), None)
+        return next((i for i, r in enumerate(self._rows) if r.id == comment_id), None)
 
     def ids(self) -> list[int]:
-        return [r["id"] for r in self._rows]
+        return [r.id for r in self._rows]
 
     # --- QAbstractListModel -------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -232,16 +207,13 @@ class InboxModel(QAbstractListModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{row['author_name']}: {row['snippet']}"
+            return f"{row.author_name}: {row.snippet}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return (
-                f"{row['author_name']}, {row['author_title']}, on {row['post_title']}: "
-                f"{row['snippet']}"
-            )
+            return f"{row.author_name}, {row.author_title}, on {row.post_title}: {row.snippet}"
         if role == ROW_ROLE:
             return row
         if role == ID_ROLE:
-            return row["id"]
+            return row.id
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -266,7 +238,9 @@ class InboxModel(QAbstractListModel):
         signals that asks for more meanwhile gets nothing until the change is done."""
         if not self.canFetchMore(parent):
             return
-        page = view_page(self._reader(), self._view, self._post_id, self.last_key(), PAGE)
+        if self._view is None:
+            return
+        page = self._inbox.page(self._view, self._post_id, self.last_key(), PAGE)
         self._exhausted = len(page) < PAGE
         if page:
             self._paged += 1
@@ -281,22 +255,22 @@ class InboxModel(QAbstractListModel):
                 self._changing = False
 
     # --- applying a fresh read ----------------------------------------------------------
-    def _apply(self, fresh: list[dict]) -> None:
-        keep = {r["id"] for r in fresh}
+    def _apply(self, fresh: list[InboxRow]) -> None:
+        keep = {r.id for r in fresh}
         end = len(self._rows) - 1
         while end >= 0:  # remove runs of rows that left, from the bottom up
-            if self._rows[end]["id"] in keep:
+            if self._rows[end].id in keep:
                 end -= 1
                 continue
             start = end
-            while start > 0 and self._rows[start - 1]["id"] not in keep:
+            while start > 0 and self._rows[start - 1].id not in keep:
                 start -= 1
             self.beginRemoveRows(QModelIndex(), start, end)
             del self._rows[start : end + 1]
             self.endRemoveRows()
             end = start - 1
-        old = {r["id"] for r in self._rows}
-        if [r["id"] for r in self._rows] != [r["id"] for r in fresh if r["id"] in old]:
+        old = {r.id for r in self._rows}
+        if [r.id for r in self._rows] != [r.id for r in fresh if r.id in old]:
             self.beginResetModel()  # the order changed: nothing to keep
             self._generation += 1
             self._rows = fresh
@@ -305,14 +279,14 @@ class InboxModel(QAbstractListModel):
         changed: list[int] = []
         pos = 0
         while pos < len(fresh):  # insert runs of new rows where they belong
-            if fresh[pos]["id"] in old:
+            if fresh[pos].id in old:
                 if self._rows[pos] != fresh[pos]:
                     self._rows[pos] = fresh[pos]
                     changed.append(pos)
                 pos += 1
                 continue
             stop = pos
-            while stop < len(fresh) and fresh[stop]["id"] not in old:
+            while stop < len(fresh) and fresh[stop].id not in old:
                 stop += 1
             self.beginInsertRows(QModelIndex(), pos, stop - 1)
             self._rows[pos:pos] = fresh[pos:stop]

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+
+from app.domain import InboxRow
 
 #: network -> (label, hue)
 NETWORKS: dict[str, tuple[str, str]] = {
@@ -54,17 +57,25 @@ def network_chip(network: str, account_name: str = "", shared: bool = False) -> 
     return Chip(label, hue)
 
 
-def row_chip(row: dict) -> Chip:
-    """The chip of a comment row (``network``, ``account_name``, ``network_shared``)."""
-    return network_chip(
-        row["network"], row.get("account_name") or "", bool(row.get("network_shared"))
-    )
+class Placed(Protocol):
+    """Anything that says where it is from: a comment, an outbox item."""
+
+    @property
+    def network(self) -> str: ...
+
+    @property
+    def account_name(self) -> str: ...
 
 
-def where(row: dict) -> str:
+def row_chip(row: InboxRow) -> Chip:
+    """The chip of a comment row."""
+    return network_chip(row.network, row.account_name, row.network_shared)
+
+
+def where(row: Placed) -> str:
     """Network and account in words, for tooltips and screen readers."""
-    label = network_label(row["network"])
-    account = row.get("account_name") or ""
+    label = network_label(row.network)
+    account = row.account_name
     return f"{label} · {account}" if account and account != label else label
 
 

@@ -5,13 +5,14 @@
     [draft] Town hall follow-up
 
 Enter (or a click) on a post narrows the inbox to that post; on a draft it opens the
-draft in the editor. ``search_everything`` runs the three FTS5 searches in one go on the
-store's reading thread.
+draft in the editor. The core's ``Inbox.search`` finds comments, posts and drafts in one
+read off the UI thread.
 """
 
 from __future__ import annotations
 
-import sqlite_utils
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store.search import search_comments, search_drafts, search_posts
+from app.domain import TitleHit
 from ui import theme
 
 #: At most this many posts and this many drafts are listed; "20+" says there are more.
@@ -33,26 +34,7 @@ ROWS_SHOWN = 4
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # ("post" | "draft", id, title)
 
 
-def search_everything(
-    db: sqlite_utils.Database, text: str
-) -> tuple[list[dict], list[dict], list[dict]]:
-    """(comments, posts, drafts) matching ``text``; posts that were deleted are left out."""
-    found = search_comments(db, text)
-    posts = search_posts(db, text, limit=HITS + 1)
-    if posts:
-        marks = ",".join("?" * len(posts))
-        live = {
-            r[0]
-            for r in db.execute(
-                f"SELECT id FROM posts WHERE deleted = 0 AND id IN ({marks})",
-                [p["id"] for p in posts],
-            ).fetchall()
-        }
-        posts = [p for p in posts if p["id"] in live]
-    return found, posts, search_drafts(db, text, limit=HITS + 1)
-
-
-def _count(rows: list[dict]) -> str:
+def _count(rows: Sequence[TitleHit]) -> str:
     return f"{HITS}+" if len(rows) > HITS else str(len(rows))
 
 
@@ -78,13 +60,13 @@ class SearchHits(QWidget):
         layout.addWidget(self.list)
         self.hide()
 
-    def show_hits(self, posts: list[dict], drafts: list[dict]) -> None:
+    def show_hits(self, posts: Sequence[TitleHit], drafts: Sequence[TitleHit]) -> None:
         self.list.clear()
         for kind, rows in (("post", posts[:HITS]), ("draft", drafts[:HITS])):
             for row in rows:
-                title = row["title"] or f"Untitled {kind}"
+                title = row.title or f"Untitled {kind}"
                 item = QListWidgetItem(theme.icon(kind), f"{kind.title()}:  {title}")
-                item.setData(KIND_ROLE, (kind, row["id"], title))
+                item.setData(KIND_ROLE, (kind, row.id, title))
                 item.setToolTip(
                     "Enter shows this post's comments"
                     if kind == "post"

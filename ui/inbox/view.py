@@ -40,13 +40,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import VIEW_TITLES, InboxView
+from app.domain import VIEW_TITLES, InboxRow, InboxView, SearchResults
 from ui import operations, theme
 from ui.inbox.commands import InboxCommands
 from ui.inbox.delegate import InboxDelegate
 from ui.inbox.model import ID_ROLE, InboxModel
-from ui.inbox.search_hits import SearchHits, search_everything
-from ui.inbox.selection import WholeView, whole_view_ids
+from ui.inbox.search_hits import HITS, SearchHits
+from ui.inbox.selection import WholeView
 from ui.thread.pane import ThreadPane
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ class InboxPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.core = core
-        self.model = InboxModel(core.store.reader, self, read=core.store.read)
+        self.model = InboxModel(core.inbox, self)
         self.list = InboxList(self.model)
         self.thread = ThreadPane(core)
         self.thread.message.connect(self.message)
@@ -282,7 +282,7 @@ class InboxPage(QWidget):
         self.select_id(self.model.row_id(0) if self.model.rowCount() else None)
 
     def show_rows(
-        self, rows: list[dict], title: str, empty_text: str, select_all: bool = False
+        self, rows: list[InboxRow], title: str, empty_text: str, select_all: bool = False
     ) -> None:
         """Show a fixed result set (search results, a same-question group)."""
         self.whole = None
@@ -307,14 +307,14 @@ class InboxPage(QWidget):
                 self._show()
             return
 
-        def show(found: tuple[list[dict], list[dict], list[dict]]) -> None:
+        def show(found: SearchResults) -> None:
             if self.search.text().strip() != text:
                 return
-            rows, posts, drafts = found
+            rows = list(found.comments)
             self.show_rows(rows, f"Search · {len(rows)}", f"No comments match “{text}”.")
-            self.hits.show_hits(posts, drafts)
+            self.hits.show_hits(found.posts, found.drafts)
 
-        operations.run(self, self.core.store.read(search_everything, text), on_done=show)
+        operations.run(self, self.core.inbox.search(text, HITS + 1), on_done=show)
 
     # --- keeping up with the store ------------------------------------------------------
     def schedule_refresh(self) -> None:
@@ -391,7 +391,7 @@ class InboxPage(QWidget):
         UI thread when awaited) or the selected comments."""
         whole = self.whole_selected()
         if whole is not None:
-            return self.core.store.read(whole_view_ids, whole)
+            return self.core.inbox.ids_up_to(whole.view, whole.post_id, whole.max_id)
         ids = self.selected_ids()
 
         async def selected() -> list[int]:

@@ -15,11 +15,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from app.domain import OutboxKind, OutboxState
-from app.store.outbox import publish_options
+from app.domain import OutboxItem, OutboxKind, OutboxState
+from app.sync.reasons import Reason, explain
+from app.text.timefmt import exact
 from ui.inbox.networks import where
-from ui.inbox.timefmt import exact
-from ui.outbox.reasons import Reason, explain
 
 CHUNK = 200
 COLUMNS = ("State", "What", "To", "Network", "Tries", "Why")
@@ -56,14 +55,14 @@ Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 
 
-def what(item: dict) -> str:
-    text = " ".join((item.get("title") or item.get("body") or "").split())
+def what(item: OutboxItem) -> str:
+    text = " ".join((item.title or item.body or "").split())
     kind = {
         OutboxKind.REPLY: "Reply",
         OutboxKind.PUBLISH: "Post",
         OutboxKind.EDIT: "Edit",
         OutboxKind.DELETE: "Delete",
-    }[OutboxKind(item["kind"])]
+    }[item.kind]
     return f"{kind}: {text[:80]}" if text else kind
 
 
@@ -75,42 +74,42 @@ SITE_STATES = {
 }
 
 
-def recipient(item: dict) -> str:
-    if item["kind"] == OutboxKind.REPLY:
-        return item.get("recipient") or "—"
-    if item["kind"] != OutboxKind.PUBLISH:
+def recipient(item: OutboxItem) -> str:
+    if item.kind == OutboxKind.REPLY:
+        return item.recipient or "—"
+    if item.kind != OutboxKind.PUBLISH:
         return "Your post"
-    options = publish_options(item)
+    options = item.options
     state = SITE_STATES.get(options.status)
     return f"New post, {state.format(at=exact(options.publish_at))}" if state else "New post"
 
 
-def describe(item: dict) -> str:
+def describe(item: OutboxItem) -> str:
     """The item as a phrase: "your reply to Dana Reyes", "the post “Q3 plans” on Sandbox"."""
-    network = item.get("account_name") or item["account_id"]
-    if item["kind"] == OutboxKind.REPLY:
-        who = item.get("recipient")
+    network = item.account_name or item.account_id
+    if item.kind == OutboxKind.REPLY:
+        who = item.recipient
         return f"your reply to {who}" if who else f"your reply on {network}"
     text = what(item).partition(": ")[2]
-    kind = "post" if item["kind"] == OutboxKind.PUBLISH else str(item["kind"])
+    kind = "post" if item.kind == OutboxKind.PUBLISH else str(item.kind)
     return f"the {kind} “{text}” on {network}" if text else f"the {kind} on {network}"
 
 
 class OutboxModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._items: list[dict] = []
+        self._items: list[OutboxItem] = []
         self._reasons: list[Reason] = []
         self._shown = 0
 
-    def set_items(self, items: list[dict]) -> None:
+    def set_items(self, items: list[OutboxItem]) -> None:
         self.beginResetModel()
-        self._items = sorted(items, key=lambda i: (ORDER[OutboxState(i["state"])], -i["id"]))
+        self._items = sorted(items, key=lambda i: (ORDER[OutboxState(i.state)], -i.id))
         self._reasons = [explain(i) for i in self._items]
         self._shown = min(CHUNK, len(self._items))
         self.endResetModel()
 
-    def item(self, row: int) -> dict:
+    def item(self, row: int) -> OutboxItem:
         return self._items[row]
 
     def reason(self, row: int) -> Reason:
@@ -119,7 +118,7 @@ class OutboxModel(QAbstractTableModel):
     def row_of(self, item_id: int) -> int | None:
         """The row showing ``item_id``, fetching further chunks if it is further down."""
         for row, item in enumerate(self._items):
-            if item["id"] == item_id:
+            if item.id == item_id:
                 while row >= self._shown:
                     self.fetchMore(QModelIndex())
                 return row
@@ -156,19 +155,19 @@ class OutboxModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < self._shown:
             return None
         item, reason = self._items[index.row()], self._reasons[index.row()]
-        state = OutboxState(item["state"])
+        state = OutboxState(item.state)
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 STATE_LABELS[state],
                 what(item),
                 recipient(item),
-                where(item) if item.get("network") else item["account_id"],
-                str(item["attempts"]),
+                where(item) if item.network else item.account_id,
+                str(item.attempts),
                 reason.headline,
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return reason.text if column == WHY else item.get("body") if column == 1 else None
+            return reason.text if column == WHY else item.body if column == 1 else None
         if role == Qt.ItemDataRole.ForegroundRole and column == 0 and state in STATE_COLOURS:
             return QColor(STATE_COLOURS[state])
         if role == Qt.ItemDataRole.FontRole and reason.needs_you and column in (0, WHY):

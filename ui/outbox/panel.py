@@ -4,7 +4,7 @@ retry a failure or send a held reply anyway.
 
 Keys while the list has the keyboard: R retry / send anyway, E edit, Delete cancel. While
 editing: Ctrl+S saves the text, Escape discards the edit. The list refreshes itself on
-``bridge.outboxChanged``; every change goes through ``Core.outbox_action``.
+``bridge.outboxChanged``; every change goes through ``core.outbox.act``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import Core
-from app.domain import OutboxState
-from app.store.outbox import EDITABLE
+from app.domain import EDITABLE, OutboxAction, OutboxItem, OutboxState
 from ui.bridge import CoreBridge
 from ui.operations import run
 from ui.outbox.commands import registry
@@ -160,16 +159,16 @@ class OutboxPanel(QWidget):
     # --- showing --------------------------------------------------------------------
     def refresh(self) -> None:
         """Reload the items from the core (also runs on every outboxChanged)."""
-        run(self, self._core.outbox_items(self.show_sent.isChecked()), on_done=self._show_items)
+        run(self, self._core.outbox.items(self.show_sent.isChecked()), on_done=self._show_items)
 
-    def _show_items(self, items: list[dict]) -> None:
+    def _show_items(self, items: list[OutboxItem]) -> None:
         selected = self._selected()
         row = self.table.currentIndex().row()
         self.model.set_items(items)
         self._list_pages.setCurrentIndex(0 if items else 1)
         self._detail.setVisible(bool(items))
         needs_you = sum(self.model.reason(r).needs_you for r in range(len(items)))
-        waiting = sum(i["state"] in ("queued", "sending", "unknown") for i in items)
+        waiting = sum(i.state in ("queued", "sending", "unknown") for i in items)
         self.summary.setText(
             " · ".join(
                 part
@@ -180,7 +179,7 @@ class OutboxPanel(QWidget):
                 if part
             )
         )
-        again = self.model.row_of(selected["id"]) if selected else None
+        again = self.model.row_of(selected.id) if selected else None
         if again is None and items:
             again = min(max(row, 0), self.model.rowCount() - 1)
         if again is not None:
@@ -190,13 +189,13 @@ class OutboxPanel(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
 
-    def _selected(self) -> dict | None:
+    def _selected(self) -> OutboxItem | None:
         index = self.table.currentIndex()
         return self.model.item(index.row()) if index.isValid() else None
 
     def _show_selected(self) -> None:
         item = self._selected()
-        if self._editing is not None and (item is None or item["id"] == self._editing):
+        if self._editing is not None and (item is None or item.id == self._editing):
             if item is not None:
                 self._show_buttons(item)  # a refresh: keep the text being edited
             return
@@ -212,11 +211,11 @@ class OutboxPanel(QWidget):
             self.reason.setText(
                 f"<b>{html.escape(reason.headline)}</b> {html.escape(reason.advice)}"
             )
-            self.body.setPlainText(item["body"] or "")
+            self.body.setPlainText(item.body or "")
         self._show_buttons(item)
 
-    def _show_buttons(self, item: dict | None) -> None:
-        state = OutboxState(item["state"]) if item else None
+    def _show_buttons(self, item: OutboxItem | None) -> None:
+        state = OutboxState(item.state) if item else None
         editing = self._editing is not None
         self.retry_button.setText("Send anyway" if state is OutboxState.HELD else "Retry")
         self.retry_button.setEnabled(state in RETRYABLE and not editing)
@@ -227,19 +226,19 @@ class OutboxPanel(QWidget):
         self.cancel_button.setEnabled(state in EDITABLE and not editing)
 
     # --- actions --------------------------------------------------------------------
-    def _act(self, action: str, item_id: int, body: str | None = None) -> None:
-        run(self, self._core.outbox_action(action, item_id, body))
+    def _act(self, action: OutboxAction, item_id: int, body: str | None = None) -> None:
+        run(self, self._core.outbox.act(action, item_id, body))
 
     def retry_selected(self) -> None:
         item = self._selected()
-        if item is not None and item["state"] in RETRYABLE and self._editing is None:
-            self._act("retry", item["id"])
+        if item is not None and item.state in RETRYABLE and self._editing is None:
+            self._act(OutboxAction.RETRY, item.id)
 
     def edit_selected(self) -> None:
         item = self._selected()
-        if item is None or item["state"] not in EDITABLE:
+        if item is None or item.state not in EDITABLE:
             return
-        self._editing = item["id"]
+        self._editing = item.id
         self.body.setReadOnly(False)
         self.body.setFocus()
         self._show_buttons(item)
@@ -249,7 +248,7 @@ class OutboxPanel(QWidget):
             item_id, body = self._editing, self.body.toPlainText()
             run(
                 self,
-                self._core.outbox_action("edit", item_id, body),
+                self._core.outbox.act(OutboxAction.EDIT, item_id, body),
                 on_done=lambda _: self._stop_editing(),
             )
 
@@ -266,7 +265,7 @@ class OutboxPanel(QWidget):
 
     def cancel_selected(self) -> None:
         item = self._selected()
-        if item is None or item["state"] not in EDITABLE or self._editing is not None:
+        if item is None or item.state not in EDITABLE or self._editing is not None:
             return
         box = QMessageBox(
             QMessageBox.Icon.Question,
@@ -279,7 +278,7 @@ class OutboxPanel(QWidget):
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         box.finished.connect(
-            lambda _: box.clickedButton() is drop and self._act("cancel", item["id"])
+            lambda _: box.clickedButton() is drop and self._act(OutboxAction.CANCEL, item.id)
         )
         box.finished.connect(box.deleteLater)
         box.open()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from app.domain import Thread
 from ui import operations, theme
 from ui.inbox.networks import chip_style, row_chip, where
 from ui.thread.browser import SafeBrowser, confirm_and_open
@@ -37,7 +38,7 @@ class ThreadPane(QWidget):
         super().__init__(parent)
         self._core = core
         self._wanted: int | None = None
-        self._shown: tuple[int, list[dict], list[dict]] | None = None  # what is rendered
+        self._shown: tuple[int, Thread] | None = None  # what is rendered
         self._post_url = ""
         heading = QLabel("Conversation")
         heading.setObjectName("hint")
@@ -91,8 +92,8 @@ class ThreadPane(QWidget):
         self._wanted = comment_id
         operations.run(
             self,
-            self._core.thread(comment_id),
-            on_done=lambda result: self._render(comment_id, *result),
+            self._core.inbox.thread(comment_id),
+            on_done=lambda thread: self._render(comment_id, thread),
         )
 
     def reload(self, force: bool = False) -> None:
@@ -102,17 +103,17 @@ class ThreadPane(QWidget):
         wanted, self._wanted = self._wanted, None
         self.show_comment(wanted)
 
-    def _render(self, comment_id: int, chain: list[dict], replies: list[dict]) -> None:
+    def _render(self, comment_id: int, thread: Thread) -> None:
         if comment_id != self._wanted:
             return
-        if not chain:
+        if not thread.chain:
             self.clear()
             return
-        if self._shown == (comment_id, chain, replies):
+        if self._shown == (comment_id, thread):
             return  # nothing changed since it was rendered
-        self._shown = (comment_id, chain, replies)
-        comment = chain[-1]
-        self._post_url = comment.get("post_url") or ""
+        self._shown = (comment_id, thread)
+        comment = thread.chain[-1]
+        self._post_url = comment.post_url or ""
         self.open_post.setVisible(bool(self._post_url))
         self.open_post.setToolTip(self._post_url)
         chip = row_chip(comment)
@@ -121,4 +122,4 @@ class ThreadPane(QWidget):
         self.network.setToolTip(f"On {where(comment)}")
         self.network.setAccessibleName(f"Network: {where(comment)}")
         self.network.show()
-        self.browser.setHtml(ThreadRenderer(self.palette()).page(chain, replies))
+        self.browser.setHtml(ThreadRenderer(self.palette()).page(thread.chain, thread.replies))

@@ -10,8 +10,9 @@ import html
 
 from PySide6.QtGui import QColor, QPalette
 
+from app.domain import Comment
+from app.text import timefmt
 from app.text.sanitize import comment_for_display, display_text
-from ui.inbox import timefmt
 from ui.theme import mix
 
 EXCERPT_CHARS = 320
@@ -36,7 +37,7 @@ class ThreadRenderer:
         self.card = _mix(base, text, 0.05)
         self.focus = _mix(base, palette.color(QPalette.ColorRole.Highlight), 0.14)
 
-    def page(self, chain: list[dict], replies: list[dict]) -> str:
+    def page(self, chain: tuple[Comment, ...], replies: tuple[Comment, ...]) -> str:
         comment = chain[-1]
         parts = [self._post(comment)]
         parts += [self._card(parent, self.card) for parent in chain[:-1]]
@@ -50,27 +51,25 @@ class ThreadRenderer:
             parts += [self._card(reply, self.card, indent=24) for reply in replies]
         return "".join(parts)
 
-    def _post(self, comment: dict) -> str:
-        excerpt = html.escape(display_text(_excerpt(comment.get("post_body") or ""), 400))
-        title = html.escape(display_text(comment["post_title"] or ""))
+    def _post(self, comment: Comment) -> str:
+        excerpt = html.escape(display_text(_excerpt(comment.post_body or ""), 400))
+        title = html.escape(display_text(comment.post_title or ""))
         return (
             f"<p style='color:{self.dim}; margin:0'>On your post</p>"
             f"<h3 style='margin:2px 0 4px 0'>{title}</h3>"
             f"<p style='color:{self.dim}; margin:0 0 6px 0'>{excerpt}</p>"
         )
 
-    def _card(self, row: dict, background: str, indent: int = 0) -> str:
-        name = "You" if row.get("is_mine") else display_text(row["author_name"])
-        about = " · ".join(
-            display_text(p) for p in (row.get("author_title"), row.get("author_department")) if p
-        )
-        when = timefmt.exact(row["created_at"])
-        edited = " · edited" if row.get("edited_at") else ""
+    def _card(self, row: Comment, background: str, indent: int = 0) -> str:
+        name = "You" if row.is_mine else display_text(row.author_name)
+        about = " · ".join(display_text(p) for p in (row.author_title, row.author_department) if p)
+        when = timefmt.exact(row.created_at)
+        edited = " · edited" if row.edited_at else ""
         return (
             f"<table width='100%' cellspacing='0' cellpadding='10' "
             f"style='margin-top:10px; margin-left:{indent}px; background-color:{background}'>"
             f"<tr><td><p style='margin:0 0 4px 0'><b>{html.escape(name)}</b>"
             f"<span style='color:{self.dim}'>&nbsp;&nbsp;{html.escape(about)}"
             f"&nbsp;&nbsp;·&nbsp;&nbsp;{html.escape(when)}{edited}</span></p>"
-            f"{comment_for_display(row.get('body_html') or '')}</td></tr></table>"
+            f"{comment_for_display(row.body_html or '')}</td></tr></table>"
         )

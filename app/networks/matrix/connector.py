@@ -35,6 +35,7 @@ from app.domain import (
     Person,
     PublishOptions,
     RemoteComment,
+    RemoteKind,
     RemotePost,
 )
 from app.errors import AuthError, BadResponse, NotFound, Rejected
@@ -58,7 +59,6 @@ from app.timeutil import now_iso
 log = logging.getLogger(__name__)
 
 LOOKUP_PAGES = 3
-_KINDS = ("post", "comment")
 
 
 class MatrixNetwork:
@@ -224,13 +224,13 @@ class MatrixNetwork:
             is_mine=True,
         )
 
-    async def edit(self, kind: str, remote_id: str, body: str, key: str) -> None:
+    async def edit(self, kind: RemoteKind, remote_id: str, body: str, key: str) -> None:
         """Replace the text of my post or comment (an ``m.replace`` event; the editor
         writes Markdown)."""
         room, event_id = self._split(remote_id, kind)
         await self._api.send(room, key, content.edit(event_id, body, "markdown"))
 
-    async def delete(self, kind: str, remote_id: str, key: str) -> None:
+    async def delete(self, kind: RemoteKind, remote_id: str, key: str) -> None:
         """Redact; an event already gone (404) counts as done (redacting twice is fine)."""
         room, event_id = self._split(remote_id, kind)
         try:
@@ -277,9 +277,7 @@ class MatrixNetwork:
         return sender if isinstance(sender, str) else None
 
     @staticmethod
-    def _split(remote_id: str, kind: str = "comment") -> tuple[str, str]:
-        if kind not in _KINDS:
-            raise ValueError(f"kind must be 'post' or 'comment', not {kind!r}")
+    def _split(remote_id: str, kind: RemoteKind = RemoteKind.COMMENT) -> tuple[str, str]:
         try:
             return split_id(remote_id)
         except ValueError as exc:

@@ -40,6 +40,7 @@ from app.domain import (
     Person,
     PublishOptions,
     RemoteComment,
+    RemoteKind,
     RemotePost,
 )
 from app.errors import NotFound, Rejected
@@ -87,7 +88,7 @@ CAPABILITIES = Capabilities(
 _COMMENT_FIELDS = "id,post,parent,author,author_name,date_gmt,content,status"
 _POST_FIELDS = "id,title,content,link,date_gmt,modified_gmt,status"
 _MY_STATUSES = "draft,pending,future,publish"
-_ROUTES = {"post": "/wp/v2/posts", "comment": "/wp/v2/comments"}
+_ROUTES = {RemoteKind.POST: "/wp/v2/posts", RemoteKind.COMMENT: "/wp/v2/comments"}
 
 
 def _wp_id(remote_id: str, what: str) -> int:
@@ -243,15 +244,15 @@ class WordPressNetwork:
             return landed
         return self._api.parsed(data, parse_comment, "reply", await self._my_id())
 
-    async def edit(self, kind: str, remote_id: str, body: str, key: str) -> None:
+    async def edit(self, kind: RemoteKind, remote_id: str, body: str, key: str) -> None:
         """Replace a post's or comment's content with ``body`` (Markdown)."""
-        if kind == "comment":
+        if kind is RemoteKind.COMMENT:
             new = self._comment_content(body, "markdown", key)
         else:
             new = content.with_key(content.as_html(body, "markdown"), key)
         await self._api.call("POST", self._route(kind, remote_id), body={"content": new})
 
-    async def delete(self, kind: str, remote_id: str, key: str) -> None:
+    async def delete(self, kind: RemoteKind, remote_id: str, key: str) -> None:
         """Move it to the trash; already trashed or gone counts as done."""
         try:
             await self._api.call("DELETE", self._route(kind, remote_id))
@@ -431,9 +432,7 @@ class WordPressNetwork:
         return (await self.whoami()).remote_id
 
     @staticmethod
-    def _route(kind: str, remote_id: str) -> str:
-        if kind not in _ROUTES:
-            raise ValueError(f"kind must be 'post' or 'comment', not {kind!r}")
+    def _route(kind: RemoteKind, remote_id: str) -> str:
         return f"{_ROUTES[kind]}/{_wp_id(remote_id, kind)}"
 
 

@@ -1,78 +1,11 @@
-"""Value types and state enums shared by the store, the sync engine and the UI."""
+"""Values that cross the network boundary: what a network can do (Capabilities), how to
+publish, accounts, and posts, comments and people as a network reports them."""
 
 from __future__ import annotations
 
-import enum
+import json
 from dataclasses import dataclass, field
-
-
-class TriageState(enum.StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    SNOOZED = "snoozed"
-
-
-class DraftState(enum.StrEnum):
-    """Life of a draft: draft → for review → approved → scheduled → queued → published."""
-
-    DRAFT = "draft"
-    FOR_REVIEW = "for_review"
-    APPROVED = "approved"
-    SCHEDULED = "scheduled"
-    QUEUED = "queued"
-    PUBLISHED = "published"
-
-
-#: Which states a draft may move to from each state (review is optional for a lone executive).
-DRAFT_TRANSITIONS: dict[DraftState, frozenset[DraftState]] = {
-    DraftState.DRAFT: frozenset(
-        {DraftState.FOR_REVIEW, DraftState.APPROVED, DraftState.SCHEDULED, DraftState.QUEUED}
-    ),
-    DraftState.FOR_REVIEW: frozenset({DraftState.DRAFT, DraftState.APPROVED}),
-    DraftState.APPROVED: frozenset({DraftState.DRAFT, DraftState.SCHEDULED, DraftState.QUEUED}),
-    DraftState.SCHEDULED: frozenset({DraftState.DRAFT, DraftState.QUEUED}),
-    # Its outbox items may already be leaving: cancel them in the outbox, not here.
-    DraftState.QUEUED: frozenset({DraftState.PUBLISHED}),
-    DraftState.PUBLISHED: frozenset(),
-}
-
-
-class OutboxState(enum.StrEnum):
-    """queued → sending → sent | failed | unknown; held waits for the user; cancelled by them."""
-
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    UNKNOWN = "unknown"
-    HELD = "held"
-    CANCELLED = "cancelled"
-
-
-class OutboxKind(enum.StrEnum):
-    REPLY = "reply"
-    PUBLISH = "publish"
-    EDIT = "edit"
-    DELETE = "delete"
-
-
-class InboxView(enum.StrEnum):
-    NEEDS_REPLY = "needs_reply"
-    QUESTIONS = "questions"
-    MENTIONS = "mentions"
-    SNOOZED = "snoozed"
-    DONE = "done"
-    ALL = "all"
-
-
-VIEW_TITLES: dict[InboxView, str] = {
-    InboxView.NEEDS_REPLY: "Needs reply",
-    InboxView.QUESTIONS: "Questions",
-    InboxView.MENTIONS: "Mentions",
-    InboxView.SNOOZED: "Snoozed",
-    InboxView.DONE: "Done",
-    InboxView.ALL: "All",
-}
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -113,13 +46,18 @@ class PublishOptions:
     status: str = "publish"
     publish_at: str | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str | None]:
         return {"status": self.status, "publish_at": self.publish_at}
 
     @classmethod
-    def from_json(cls, data: dict | None) -> PublishOptions:
+    def from_json(cls, data: dict[str, Any] | None) -> PublishOptions:
         data = data or {}
         return cls(status=data.get("status") or "publish", publish_at=data.get("publish_at"))
+
+    @classmethod
+    def from_json_text(cls, text: str | None) -> PublishOptions:
+        """From the JSON text the outbox keeps (empty: publish live now)."""
+        return cls.from_json(json.loads(text or "{}"))
 
 
 #: Publish live, now: what a network without remote drafts or schedules always does.
@@ -137,7 +75,7 @@ class Account:
     last_sync_error: str | None = None
     #: Network-specific, non-secret settings (Matrix device id and room, WordPress user
     #: id, policy origin...). Secrets live only in the OS keyring (app/secrets.py).
-    settings: dict = field(default_factory=dict, compare=False)
+    settings: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

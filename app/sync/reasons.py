@@ -1,53 +1,56 @@
-"""Plain words for where an outbox item stands and, when it needs the person, what to do.
+"""Plain words for where an outbox item stands and, when it needs the person, what to do:
+the one source of these texts, read by the sender (what it records), the window's outbox
+and ``fireside outbox`` alike.
 
-``explain(item)`` reads an outbox row (state, error_kind, last_error, account_name...)
+``explain(item)`` reads an outbox item (state, error_kind, last_error, account_name...)
 and returns a short headline for the list and the advice for the detail pane. The button
-names in the advice ("Retry", "Send anyway", "Edit", "Cancel") are the panel's buttons.
+names in the advice ("Retry", "Send anyway", "Edit", "Cancel") are the outbox's buttons;
+the CLI's ``fireside outbox retry`` is the same action as Retry and Send anyway.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.domain import OutboxState
-from ui.inbox.timefmt import exact
+from app.domain import ErrorKind, OutboxItem, OutboxState
+from app.text.timefmt import exact
 
 #: Why a reply is held (error_kind on a held item): the thread moved after it was written.
-HELD = {
-    "edited": (
+HELD: dict[ErrorKind, tuple[str, str]] = {
+    ErrorKind.EDITED: (
         "Held: the comment was edited after you wrote your reply.",
         "Read the comment again, then press Send anyway, edit your reply, or cancel it.",
     ),
-    "deleted": (
+    ErrorKind.DELETED: (
         "Held: the comment was deleted after you wrote your reply.",
         "Cancel your reply, or press Send anyway to post it in the thread regardless.",
     ),
-    "answered": (
+    ErrorKind.ANSWERED: (
         "Held: this comment was already answered from your account.",
         "Perhaps you answered on another device. Cancel yours, or press Send anyway.",
     ),
 }
 
 #: Why an item failed (error_kind on a failed item).
-FAILED = {
-    "auth": (
+FAILED: dict[ErrorKind, tuple[str, str]] = {
+    ErrorKind.AUTH: (
         "Failed: {account} no longer accepts your sign-in.",
         "Sign in again under Accounts, then press Retry.",
     ),
-    "permanent": (
+    ErrorKind.PERMANENT: (
         "Failed: {account} refused it.",
         "{error} Edit it if that helps, then press Retry, or cancel it.",
     ),
-    "unknown": (
+    ErrorKind.UNKNOWN: (
         "Not confirmed: {account} never said whether it arrived.",
         "Press Retry: Fireside looks it up first, so it is never posted twice.",
     ),
-    "expired": (
+    ErrorKind.EXPIRED: (
         "Not confirmed, and {account} no longer remembers the send.",
         "Look for it on {account}. If it is not there, press Retry to send it; "
         "otherwise cancel it.",
     ),
-    "retryable": (
+    ErrorKind.RETRYABLE: (
         "Failed after {attempts} tries: {account} kept having problems.",
         "Press Retry when the network works again; it cannot be posted twice.",
     ),
@@ -65,33 +68,35 @@ class Reason:
         return f"{self.headline} {self.advice}".strip()
 
 
-def explain(item: dict) -> Reason:
+def explain(item: OutboxItem) -> Reason:
     """Where ``item`` stands, in words a person can act on."""
-    state = OutboxState(item["state"])
+    state = item.state
     fields = {
-        "account": item.get("account_name") or item["account_id"],
-        "attempts": item.get("attempts") or 0,
-        "error": _sentence(item.get("last_error") or ""),
+        "account": item.account_name or item.account_id,
+        "attempts": item.attempts,
+        "error": _sentence(item.last_error or ""),
     }
-    kind = item.get("error_kind") or ""
+    known = HELD if state is OutboxState.HELD else FAILED
+    words = known.get(item.error_kind) if item.error_kind else None
     if state is OutboxState.HELD:
-        headline, advice = HELD.get(
-            kind,
-            (
-                f"Held: {fields['error'] or 'the thread changed since you wrote this.'}",
-                "Press Send anyway, edit it, or cancel it.",
-            ),
+        headline, advice = words or (
+            f"Held: {fields['error'] or 'the thread changed since you wrote this.'}",
+            "Press Send anyway, edit it, or cancel it.",
         )
         return Reason(headline, advice, needs_you=True)
     if state is OutboxState.FAILED:
-        headline, advice = FAILED.get(
-            kind, ("Failed: {error}", "Press Retry to try again, or cancel it.")
-        )
+        headline, advice = words or ("Failed: {error}", "Press Retry to try again, or cancel it.")
         return Reason(headline.format(**fields), advice.format(**fields).strip(), needs_you=True)
     return _in_flight(state, item, fields)
 
 
-def _in_flight(state: OutboxState, item: dict, fields: dict) -> Reason:
+def held_text(kind: ErrorKind) -> str:
+    """The whole sentence for a reply held for ``kind`` (what the sender records)."""
+    headline, advice = HELD[kind]
+    return f"{headline} {advice}"
+
+
+def _in_flight(state: OutboxState, item: OutboxItem, fields: dict[str, object]) -> Reason:
     if state is OutboxState.QUEUED:
         if fields["error"]:
             return Reason(f"Waiting: {fields['error']}")
@@ -104,7 +109,7 @@ def _in_flight(state: OutboxState, item: dict, fields: dict) -> Reason:
             "Nothing is sent again until the answer is known.",
         )
     if state is OutboxState.SENT:
-        sent = exact(item.get("sent_at"))
+        sent = exact(item.sent_at)
         return Reason(f"Sent {sent}." if sent else "Sent.")
     return Reason("Cancelled: it will not be sent.")
 

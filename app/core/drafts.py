@@ -1,0 +1,150 @@
+"""Drafts as front ends use them: create, autosave, versions and restore, the review
+workflow, and publishing to several accounts now or on a schedule."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from app import events as ev
+from app.core import publishing
+from app.domain import (
+    Delivery,
+    Draft,
+    DraftState,
+    DraftSummary,
+    DraftVersion,
+    OutboxKind,
+    PublishOptions,
+)
+from app.errors import UserError
+from app.networks.base import Network
+from app.store import Store, drafts, outbox
+from app.store.accounts import list_accounts
+from app.sync.engine import SyncEngine
+
+
+class Drafts:
+    def __init__(
+        self, store: Store, events: ev.Events, engine: SyncEngine, networks: dict[str, Network]
+    ) -> None:
+        self._store = store
+        self._events = events
+        self._engine = engine
+        self._networks = networks
+        #: The title each draft had when it was last saved here: lists show titles, so a
+        #: save that changes one is announced (a save that changes only the body is not).
+        self._titles: dict[int, str] = {}
+
+    # --- the text -------------------------------------------------------------------
+    async def new(self, title: str = "", body: str = "") -> int:
+        """A new draft meant for every connected account; its id."""
+        draft_id = await self._store.run(drafts.create, title, body, list(self._networks))
+        self._changed(draft_id)
+        return draft_id
+
+    async def get(self, draft_id: int) -> Draft:
+        draft = await self._store.run(drafts.get, draft_id)
+        self._titles[draft_id] = draft.title
+        return draft
+
+    async def summaries(self) -> list[DraftSummary]:
+        """Drafts not yet published, the most recently changed first."""
+        return await self._store.read(drafts.list_drafts)
+
+    async def save(self, draft_id: int, title: str, body: str) -> bool:
+        """Autosave: keep the text now (and a version now and then). True if it changed."""
+        changed = await self._store.run(drafts.save, draft_id, title, body)
+        if changed and self._titles.get(draft_id) != title:
+            self._changed(draft_id)
+        self._titles[draft_id] = title
+        return changed
+
+    async def keep_version(self, draft_id: int, reason: str = "manual") -> None:
+        """Keep the current text as a version (Ctrl+S)."""
+        await self._store.run(drafts.snapshot, draft_id, reason)
+
+    async def versions(self, draft_id: int) -> list[DraftVersion]:
+        return await self._store.run(drafts.versions, draft_id)
+
+    async def restore(self, draft_id: int, version_id: int) -> Draft:
+        """Make a version current; the text it replaces is kept as a version first."""
+        await self._store.run(drafts.restore, draft_id, version_id)
+        self._changed(draft_id)
+        return await self.get(draft_id)
+
+    async def set_state(self, draft_id: int, state: DraftState) -> Draft:
+        """Move the draft along the review workflow (for review, approved, back to draft)."""
+        await self._store.run(drafts.set_state, draft_id, state)
+        self._changed(draft_id)
+        return await self.get(draft_id)
+
+    # --- publishing -----------------------------------------------------------------
+    async def publish(
+        self,
+        draft_id: int,
+        account_ids: list[str],
+        when: str | None = None,
+        options: dict[str, PublishOptions] | None = None,
+    ) -> Draft:
+        """Queue the draft for every chosen account now, or schedule it for ``when``.
+
+        ``options`` (by account id; an account left out publishes live) says in which state
+        each site gets the post, among its network's ``publish_statuses``. "draft",
+        "pending" and "future" are the site's own states: the post is sent to the site now
+        (with the next sync) and waits there, as a draft, for the site's reviewers, or until
+        ``publish_at``, when the site publishes it by itself. ``when`` is Fireside's own
+        schedule instead: the post stays on this computer and is sent, live, once it is
+        due (the computer must be on). The two do not combine: ``when`` needs every target
+        to publish live.
+
+        Locally every status takes the same path: the draft is queued (or scheduled), and
+        becomes published once every target has been sent, whatever state the site keeps
+        it in; from then on it lives on the sites. ``deliveries`` says how each target got
+        it.
+        """
+        if not account_ids:
+            raise UserError("Choose at least one account to publish to.")
+        unknown = [a for a in account_ids if a not in self._networks]
+        if unknown:
+            raise UserError(f"Not connected: {', '.join(unknown)}.")
+        names = {a.id: a.name for a in await self._store.read(list_accounts)}
+        capabilities = {a: self._networks[a].capabilities for a in account_ids}
+        draft = await self.get(draft_id)
+        publishing.check_length(draft, capabilities, names)
+        chosen = publishing.chosen_options(capabilities, options or {}, names, when)
+        await self._store.run(drafts.set_targets, draft_id, account_ids)
+        if when:
+            at = publishing.schedule_time(when)
+            await self._store.run(drafts.set_state, draft_id, DraftState.SCHEDULED, at)
+        else:
+            await self._store.run(_enqueue_publish, draft_id, chosen)
+            self._events.emit(ev.OutboxChanged())
+            self._engine.wake()
+        self._changed(draft_id)
+        return await self.get(draft_id)
+
+    async def deliveries(self, draft_id: int) -> list[Delivery]:
+        """How the draft went, or is going, to each account: one per publish item not
+        cancelled, oldest first."""
+        return await self._store.read(outbox.deliveries, draft_id)
+
+    def _changed(self, draft_id: int) -> None:
+        self._events.emit(ev.DraftsChanged(draft_id=draft_id))
+
+
+def _enqueue_publish(
+    db: sqlite_utils.Database, draft_id: int, options: dict[str, PublishOptions]
+) -> None:
+    """One publish item per account, with its options, and the draft queued: one transaction."""
+    draft = drafts.get(db, draft_id)
+    for account_id, option in options.items():
+        outbox.enqueue(
+            db,
+            OutboxKind.PUBLISH,
+            account_id,
+            draft.body,
+            title=draft.title,
+            draft_id=draft_id,
+            options=option,
+        )
+    drafts.set_state(db, draft_id, DraftState.QUEUED)

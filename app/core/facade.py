@@ -1,0 +1,69 @@
+"""The core as front ends see it: one object that owns the store, the networks and the sync
+engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``
+and ``accounts``. No Qt here; the window and the CLI are its two clients (composition
+roots: ``ui/main.py`` and ``app/cli.py``), and neither reaches past it into the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from app import events as ev
+from app import policy as managed_policy
+from app import settings as user_settings
+from app.accounts import AccountManager
+from app.core.drafts import Drafts
+from app.core.inbox import Inbox
+from app.core.outbox import Outbox
+from app.core.replies import Replies
+from app.domain import Capabilities
+from app.networks.base import Network
+from app.store import Store
+from app.sync.engine import SyncEngine
+
+if TYPE_CHECKING:
+    from app.sandbox.server import SandboxServer
+
+
+class Core:
+    """Everything a front end needs; ``app.bootstrap.open_core(data_dir)`` builds one."""
+
+    def __init__(
+        self,
+        store: Store,
+        networks: dict[str, Network],
+        engine: SyncEngine,
+        events: ev.Events,
+        sandbox: SandboxServer | None = None,
+        *,
+        account_manager: AccountManager,
+        policy: managed_policy.Policy = managed_policy.NO_POLICY,
+        settings: user_settings.Effective | None = None,
+    ) -> None:
+        self.store = store
+        self.networks = networks
+        self.engine = engine
+        self.events = events
+        self.sandbox = sandbox
+        self.accounts = account_manager
+        self.inbox = Inbox(store, events)
+        self.replies = Replies(store, events, engine, networks)
+        self.drafts = Drafts(store, events, engine, networks)
+        self.outbox = Outbox(store, events, engine)
+        #: The managed policy and the settings in force when the core opened.
+        self.policy = policy
+        self.settings = settings
+
+    async def close(self) -> None:
+        self.engine.stop()
+        for network in self.networks.values():
+            await network.aclose()
+        await asyncio.to_thread(self.store.close)
+        if self.sandbox is not None:
+            await asyncio.to_thread(self.sandbox.stop)
+
+    def capabilities(self) -> Mapping[str, Capabilities]:
+        """What each connected account's network can do, by account id."""
+        return {account_id: n.capabilities for account_id, n in self.networks.items()}

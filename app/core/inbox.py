@@ -1,0 +1,124 @@
+"""The inbox as front ends use it: views and their counts, pages of rows, threads, search,
+"same question", and triage with undo.
+
+Pages of a view are short indexed reads: ``page`` runs on the calling thread's read-only
+connection (the window's list scrolls through it); everything else runs on the store's
+reading or writing thread and is awaited.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from app import events as ev
+from app.domain import InboxRow, InboxView, Post, SearchResults, Thread, TriageState
+from app.store import Store, comments, outbox, search, triage
+from app.store import accounts as accounts_repo
+from app.store.questions import QuestionMatcher
+from app.text.plural import count
+
+#: Triage-log action of a batch reply; the batch id follows, so undo can recall it.
+REPLY_ACTION = "reply:"
+
+
+class Inbox:
+    def __init__(self, store: Store, events: ev.Events) -> None:
+        self._store = store
+        self._events = events
+        self._questions = QuestionMatcher()
+
+    # --- reading --------------------------------------------------------------------
+    def page(
+        self,
+        view: InboxView,
+        post_id: int | None = None,
+        after: tuple[str, int] | None = None,
+        limit: int = 100,
+    ) -> list[InboxRow]:
+        """One page of a view, newest first, after the row with key ``after``; a short
+        indexed read on the calling thread's read-only connection."""
+        return comments.view_page(self._store.reader(), view, post_id, after, limit)
+
+    async def top(self, view: InboxView, post_id: int | None, limit: int) -> list[InboxRow]:
+        """The first ``limit`` rows of a view, read on the store's reading thread."""
+        return await self._store.read(comments.view_page, view, post_id, None, limit)
+
+    async def rows(self, ids: list[int]) -> list[InboxRow]:
+        """List rows for these comments, in the order given (deleted ones dropped)."""
+        return await self._store.read(comments.rows_by_id, ids)
+
+    async def counts(self) -> dict[InboxView, int]:
+        return await self._store.read(comments.view_counts)
+
+    async def snapshot(self, view: InboxView, post_id: int | None) -> tuple[int, int]:
+        """(bound, count) of "the whole view, now": comments up to the bound id."""
+        return await self._store.read(comments.view_snapshot, view, post_id)
+
+    async def ids_up_to(self, view: InboxView, post_id: int | None, bound: int) -> list[int]:
+        """The ids of the view still in it, up to a ``snapshot`` bound, newest first."""
+        return await self._store.read(comments.view_ids, view, post_id, bound)
+
+    async def posts(self) -> list[Post]:
+        return await self._store.read(accounts_repo.list_posts)
+
+    async def thread(self, comment_id: int) -> Thread:
+        """The chain from the top-level comment to this one, and the replies under it."""
+        return await self._store.read(_thread, comment_id)
+
+    async def search(self, text: str, hits: int = 50) -> SearchResults:
+        """Comments, and up to ``hits`` posts and drafts, matching ``text``."""
+        return await self._store.read(search.search_everything, text, hits)
+
+    async def same_question(self, comment_id: int, limit: int = 2000) -> list[int]:
+        """Open comments asking what this one asks, in other words (itself first)."""
+        return await self._store.read(self._questions.same_as, comment_id, limit)
+
+    # --- triage ---------------------------------------------------------------------
+    async def set_triage(
+        self, ids: list[int], state: TriageState, snoozed_until: str | None = None
+    ) -> None:
+        await self._store.run(triage.set_state, ids, state, snoozed_until)
+        self._events.emit(ev.InboxChanged())
+
+    async def undo(self) -> str | None:
+        """Undo the last triage action; returns a sentence saying what was undone."""
+        undone = await self._store.run(_undo_last)
+        if undone is None:
+            return None
+        self._events.emit(ev.InboxChanged())
+        action, ids, recalled, gone = undone
+        sentence = f"Undid {action} on {count(len(ids), 'comment')}."
+        if recalled:
+            self._events.emit(ev.OutboxChanged())
+            sentence += f" Cancelled {count(recalled, 'queued reply', 'queued replies')}."
+        if gone:
+            sentence += (
+                f" {count(gone, 'reply', 'replies')} had already left and "
+                "cannot be recalled; see the outbox."
+            )
+        return sentence
+
+    async def wake_snoozed(self) -> int:
+        woke = await self._store.run(triage.wake_snoozed)
+        if woke:
+            self._events.emit(ev.InboxChanged())
+        return woke
+
+
+def _thread(db: sqlite_utils.Database, comment_id: int) -> Thread:
+    return Thread(
+        tuple(comments.thread_chain(db, comment_id)), tuple(comments.replies_to(db, comment_id))
+    )
+
+
+def _undo_last(db: sqlite_utils.Database) -> tuple[str, list[int], int, int] | None:
+    """Undo the last triage action; undoing a batch reply also cancels its replies that
+    have not left yet. Returns (action, comment ids, replies cancelled, replies gone)."""
+    undone = triage.undo_last(db)
+    if undone is None:
+        return None
+    action, ids = undone
+    if action.startswith(REPLY_ACTION):
+        recalled, gone = outbox.cancel_batch(db, action.removeprefix(REPLY_ACTION))
+        return "reply", ids, recalled, gone
+    return action.replace("_", " "), ids, 0, 0

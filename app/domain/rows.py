@@ -1,0 +1,323 @@
+"""What the local store holds, as front ends see it: comments as the inbox lists them and
+as a thread shows them, posts, drafts and their versions, outbox items and deliveries.
+
+Frozen and slotted: they cross the boundary from the core to the window and the CLI, and a
+page of the inbox is built from them on every scroll. Each ``from_row`` reads the store's
+column names, so a column the store adds cannot leak into a front end unannounced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from app.domain.network import PublishOptions
+from app.domain.states import DraftState, ErrorKind, OutboxKind, OutboxState, TriageState
+
+
+class Row(Protocol):
+    """A stored row by column name: a dict from sqlite-utils or an ``sqlite3.Row``."""
+
+    def keys(self) -> Iterable[str]: ...
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+def _flag(value: object) -> bool:
+    return bool(value)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """One comment as a list shows it (the inbox, a search, a group)."""
+
+    id: int
+    created_at: str
+    triage_state: TriageState
+    snoozed_until: str | None
+    is_question: bool
+    answered: bool
+    edited_at: str | None
+    snippet: str
+    author_name: str
+    author_title: str
+    author_department: str
+    post_title: str
+    network: str
+    account_name: str
+    #: The person has more than one account on this network (chips then name the account).
+    network_shared: bool
+
+    @classmethod
+    def from_row(cls, row: Row) -> InboxRow:
+        return cls(**_list_fields(row))
+
+    @property
+    def sort_key(self) -> tuple[str, int]:
+        """Where the row sits in a view: newest first, by (created_at, id)."""
+        return self.created_at, self.id
+
+
+def _list_fields(row: Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "created_at": row["created_at"],
+        "triage_state": TriageState(row["triage_state"]),
+        "snoozed_until": row["snoozed_until"],
+        "is_question": _flag(row["is_question"]),
+        "answered": _flag(row["answered"]),
+        "edited_at": row["edited_at"],
+        "snippet": row["snippet"] or "",
+        "author_name": row["author_name"] or "",
+        "author_title": row["author_title"] or "",
+        "author_department": row["author_department"] or "",
+        "post_title": row["post_title"] or "",
+        "network": row["network"],
+        "account_name": row["account_name"] or "",
+        "network_shared": _flag(row["network_shared"]),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Comment(InboxRow):
+    """One comment whole: its text, where it sits on the network, and its post."""
+
+    body_html: str
+    body_text: str
+    remote_id: str
+    parent_remote_id: str | None
+    root_remote_id: str | None
+    account_id: str
+    post_id: int
+    version: int
+    is_mine: bool
+    deleted: bool
+    author_level: str
+    post_remote_id: str
+    post_body: str
+    post_url: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> Comment:
+        return cls(
+            **_list_fields(row),
+            body_html=row["body_html"] or "",
+            body_text=row["body_text"] or "",
+            remote_id=row["remote_id"],
+            parent_remote_id=row["parent_remote_id"],
+            root_remote_id=row["root_remote_id"],
+            account_id=row["account_id"],
+            post_id=row["post_id"],
+            version=row["version"],
+            is_mine=_flag(row["is_mine"]),
+            deleted=_flag(row["deleted"]),
+            author_level=row["author_level"] or "",
+            post_remote_id=row["post_remote_id"],
+            post_body=row["post_body"] or "",
+            post_url=row["post_url"] or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """What the thread pane shows for one comment: the chain from the top-level comment
+    down to it (itself last), and the replies already under it, oldest first."""
+
+    chain: tuple[Comment, ...]
+    replies: tuple[Comment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One of my posts, with how many of its comments are still open (for the sidebar)."""
+
+    id: int
+    title: str
+    account_id: str
+    network: str
+    created_at: str
+    open: int
+
+    @classmethod
+    def from_row(cls, row: Row) -> Post:
+        return cls(
+            row["id"],
+            row["title"] or "",
+            row["account_id"],
+            row["network"],
+            row["created_at"],
+            int(row["open"] or 0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSummary:
+    """A draft as the sidebar lists it."""
+
+    id: int
+    title: str
+    state: DraftState
+    updated_at: str
+    scheduled_at: str | None
+
+    @classmethod
+    def from_row(cls, row: Row) -> DraftSummary:
+        return cls(
+            row["id"],
+            row["title"] or "",
+            DraftState(row["state"]),
+            row["updated_at"],
+            row["scheduled_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A draft whole: its text, its state and the accounts it is meant for."""
+
+    id: int
+    title: str
+    body: str
+    state: DraftState
+    targets: tuple[str, ...]
+    scheduled_at: str | None
+    created_at: str
+    updated_at: str
+    published_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftVersion:
+    """A kept version of a draft's text, newest first in a history."""
+
+    id: int
+    title: str
+    body: str
+    created_at: str
+    reason: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> DraftVersion:
+        return cls(
+            row["id"], row["title"] or "", row["body"] or "", row["created_at"], row["reason"]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TitleHit:
+    """A post or a draft a search found by its title or text."""
+
+    id: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """Everything one search found: comments (as list rows), posts and drafts."""
+
+    comments: tuple[InboxRow, ...]
+    posts: tuple[TitleHit, ...]
+    drafts: tuple[TitleHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One write waiting in, or gone through, the outbox; ``idempotency_key`` is made once,
+    when the item is queued, and travels with every try."""
+
+    id: int
+    kind: OutboxKind
+    account_id: str
+    idempotency_key: str
+    post_remote_id: str | None
+    target_remote_id: str | None
+    comment_id: int | None
+    draft_id: int | None
+    title: str
+    body: str
+    text_format: str
+    state: OutboxState
+    attempts: int
+    next_attempt_at: str | None
+    last_error: str | None
+    error_kind: ErrorKind | None
+    remote_id: str | None
+    expected_version: int | None
+    first_sent_at: str | None
+    #: The user confirmed it should go even though its thread moved (Send anyway).
+    confirmed: bool
+    batch_id: str | None
+    created_at: str
+    updated_at: str
+    sent_at: str | None
+    options: PublishOptions
+    #: Where it goes, for people: the account's network and name, and whom it answers.
+    network: str = ""
+    account_name: str = ""
+    recipient: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Row) -> OutboxItem:
+        keys = row.keys()
+        return cls(
+            id=row["id"],
+            kind=OutboxKind(row["kind"]),
+            account_id=row["account_id"],
+            idempotency_key=row["idempotency_key"],
+            post_remote_id=row["post_remote_id"],
+            target_remote_id=row["target_remote_id"],
+            comment_id=row["comment_id"],
+            draft_id=row["draft_id"],
+            title=row["title"] or "",
+            body=row["body"] or "",
+            text_format=row["text_format"] or "markdown",
+            state=OutboxState(row["state"]),
+            attempts=row["attempts"] or 0,
+            next_attempt_at=row["next_attempt_at"],
+            last_error=row["last_error"],
+            error_kind=ErrorKind(row["error_kind"]) if row["error_kind"] else None,
+            remote_id=row["remote_id"],
+            expected_version=row["expected_version"],
+            first_sent_at=row["first_sent_at"],
+            confirmed=_flag(row["confirmed"]),
+            batch_id=row["batch_id"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            sent_at=row["sent_at"],
+            options=PublishOptions.from_json_text(row["options"]),
+            network=row["network"] if "network" in keys else "",
+            account_name=row["account_name"] if "account_name" in keys else "",
+            recipient=row["recipient"] if "recipient" in keys else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """How a published draft went, or is going, to one account."""
+
+    account_id: str
+    account_name: str
+    network: str
+    state: OutboxState
+    sent_at: str | None
+    options: PublishOptions
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyPreview:
+    """One personalised reply as it will be sent; ``limit`` is its network's maximum, and
+    ``network``/``account_name`` say where it goes (``network_shared``: the person has more
+    than one account on that network)."""
+
+    comment_id: int
+    recipient: str
+    text: str
+    limit: int
+    network: str = ""
+    account_name: str = ""
+    network_shared: bool = False
+
+    @property
+    def too_long(self) -> bool:
+        return len(self.text) > self.limit

@@ -1,0 +1,119 @@
+"""Closed vocabularies: the states, kinds and actions the store, the engine and the front
+ends share (enums, never bare strings)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class TriageState(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    SNOOZED = "snoozed"
+
+
+class DraftState(enum.StrEnum):
+    """Life of a draft: draft → for review → approved → scheduled → queued → published."""
+
+    DRAFT = "draft"
+    FOR_REVIEW = "for_review"
+    APPROVED = "approved"
+    SCHEDULED = "scheduled"
+    QUEUED = "queued"
+    PUBLISHED = "published"
+
+
+#: Which states a draft may move to from each state (review is optional for a lone executive).
+DRAFT_TRANSITIONS: dict[DraftState, frozenset[DraftState]] = {
+    DraftState.DRAFT: frozenset(
+        {DraftState.FOR_REVIEW, DraftState.APPROVED, DraftState.SCHEDULED, DraftState.QUEUED}
+    ),
+    DraftState.FOR_REVIEW: frozenset({DraftState.DRAFT, DraftState.APPROVED}),
+    DraftState.APPROVED: frozenset({DraftState.DRAFT, DraftState.SCHEDULED, DraftState.QUEUED}),
+    DraftState.SCHEDULED: frozenset({DraftState.DRAFT, DraftState.QUEUED}),
+    # Its outbox items may already be leaving: cancel them in the outbox, not here.
+    DraftState.QUEUED: frozenset({DraftState.PUBLISHED}),
+    DraftState.PUBLISHED: frozenset(),
+}
+
+
+class OutboxState(enum.StrEnum):
+    """queued → sending → sent | failed | unknown; held waits for the user; cancelled by them."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+#: States in which the person may still edit or cancel an item: it has not left.
+EDITABLE = frozenset({OutboxState.QUEUED, OutboxState.HELD, OutboxState.FAILED})
+
+
+class OutboxKind(enum.StrEnum):
+    REPLY = "reply"
+    PUBLISH = "publish"
+    EDIT = "edit"
+    DELETE = "delete"
+
+
+class InboxView(enum.StrEnum):
+    NEEDS_REPLY = "needs_reply"
+    QUESTIONS = "questions"
+    MENTIONS = "mentions"
+    SNOOZED = "snoozed"
+    DONE = "done"
+    ALL = "all"
+
+
+VIEW_TITLES: dict[InboxView, str] = {
+    InboxView.NEEDS_REPLY: "Needs reply",
+    InboxView.QUESTIONS: "Questions",
+    InboxView.MENTIONS: "Mentions",
+    InboxView.SNOOZED: "Snoozed",
+    InboxView.DONE: "Done",
+    InboxView.ALL: "All",
+}
+
+
+class ErrorKind(enum.StrEnum):
+    """Why an outbox item is failed or held (``OutboxItem.error_kind``)."""
+
+    #: failed: the network no longer accepts the account's sign-in
+    AUTH = "auth"
+    #: failed: the network refused the write for good (rejected, not found)
+    PERMANENT = "permanent"
+    #: failed or pending: the write may have landed; only a look-up can tell
+    UNKNOWN = "unknown"
+    #: failed: the outcome is unclear and the network has forgotten the idempotency key
+    EXPIRED = "expired"
+    #: failed: every try met a passing problem; nothing landed
+    RETRYABLE = "retryable"
+    #: held: the comment was deleted since the reply was written
+    DELETED = "deleted"
+    #: held: the comment was edited since the reply was written
+    EDITED = "edited"
+    #: held: the comment was already answered from this account
+    ANSWERED = "answered"
+
+
+#: The reasons a reply is held before it goes out (the thread moved under it).
+HELD_KINDS = (ErrorKind.DELETED, ErrorKind.EDITED, ErrorKind.ANSWERED)
+
+
+class OutboxAction(enum.StrEnum):
+    """What the person can do to one outbox item."""
+
+    EDIT = "edit"
+    CANCEL = "cancel"
+    RETRY = "retry"
+
+
+class RemoteKind(enum.StrEnum):
+    """What an edit or a deletion names on the network."""
+
+    COMMENT = "comment"
+    POST = "post"
