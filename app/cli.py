@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from app import __version__, config, doctor, instance, logs
 from app import events as ev
 from app.errors import FiresideError, UserError
+from app.text import plural
 
 #: Where the sandbox token comes from (an argument would show in 'ps' and shell history).
 TOKEN_ENV = "FIRESIDE_SANDBOX_TOKEN"
@@ -278,7 +279,10 @@ async def _sync(core: Core) -> int:
         if name == ev.SYNC_STARTED:
             print(f"{account}: pulling…", flush=True)
         elif name == ev.SYNC_PROGRESS:
-            print(f"{account}: {payload.get('fetched', 0)} comments fetched", flush=True)
+            print(
+                f"{account}: {plural.count(payload.get('fetched', 0), 'comment')} fetched",
+                flush=True,
+            )
 
     unsubscribe = core.events.subscribe(show)
     try:
@@ -308,9 +312,9 @@ async def _sync(core: Core) -> int:
     sent = sum(r.outbox["sent"] for r in reports)
     held = sum(r.outbox["held"] for r in reports)
     print(
-        f"Summary: {_count(len(reports), 'account')} synced, "
-        f"{_count(sum(r.fetched for r in reports), 'comment')} fetched, "
-        f"{_count(sent, 'item')} sent, {_count(failures, 'failure')}"
+        f"Summary: {plural.count(len(reports), 'account')} synced, "
+        f"{plural.count(sum(r.fetched for r in reports), 'comment')} fetched, "
+        f"{plural.count(sent, 'item')} sent, {plural.count(failures, 'failure')}"
         + (f", {held} held for you" if held else "")
         + "."
     )
@@ -452,10 +456,6 @@ def _run_core(
                 await core.close()
 
         return asyncio.run(run())
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _fail(message: str) -> int:

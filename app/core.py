@@ -36,6 +36,7 @@ from app.store import Store, comments, drafts, outbox, search, triage
 from app.store import accounts as accounts_repo
 from app.store.questions import QuestionMatcher
 from app.sync.engine import SyncEngine
+from app.text import plural
 from app.text.templates import check_template, personalise
 from app.timeutil import iso, now_iso, parse
 
@@ -256,13 +257,13 @@ class Core:
             return None
         self.events.emit(ev.INBOX_CHANGED)
         action, ids, recalled, gone = undone
-        sentence = f"Undid {action} on {_plural(len(ids), 'comment')}."
+        sentence = f"Undid {action} on {plural.count(len(ids), 'comment')}."
         if recalled:
             self.events.emit(ev.OUTBOX_CHANGED, item_id=None)
-            sentence += f" Cancelled {_plural(recalled, 'queued reply', 'queued replies')}."
+            sentence += f" Cancelled {plural.count(recalled, 'queued reply', 'queued replies')}."
         if gone:
             sentence += (
-                f" {_plural(gone, 'reply', 'replies')} had already left and "
+                f" {plural.count(gone, 'reply', 'replies')} had already left and "
                 "cannot be recalled; see the outbox."
             )
         return sentence
@@ -309,8 +310,8 @@ class Core:
         if too_long:
             first = too_long[0]
             raise UserError(
-                f"{_plural(len(too_long), 'reply', 'replies')} would be too long (the reply to "
-                f"{first.recipient} has {len(first.text):,} characters; the limit is "
+                f"{plural.count(len(too_long), 'reply', 'replies')} would be too long "
+                f"(the reply to {first.recipient} has {len(first.text):,} characters; the limit is "
                 f"{first.limit:,}). Shorten the reply or the quoted question."
             )
         batch = uuid.uuid4().hex
@@ -438,10 +439,6 @@ def _open_store_and_sandbox(
         store.close()
         raise
     return store, sandbox
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def _undo_last(db) -> tuple[str, list[int], int, int] | None:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QToolButton
 
 from app.domain import TriageState
+from app.text import plural
 from ui.batch.dialog import BatchReplyDialog
 from ui.inbox import timefmt
 from ui.inbox.model import rows_by_id
@@ -35,10 +36,6 @@ BUTTONS = (
     ("inbox.same_question", "Same question"),
     ("inbox.undo", "Undo"),
 )
-
-
-def _comments(n: int) -> str:
-    return f"{n:,} comment{'s' * (n != 1)}"
 
 
 def same_question_message(n: int) -> str:
@@ -115,7 +112,9 @@ class InboxCommands:
         run(page, self.core.store.read(snapshot, view, post_id), on_done=counted)
 
     def _say_selected(self, count: int) -> None:
-        self.page.message.emit(f"Selected {_comments(count)}. r replies to all, e marks all done.")
+        self.page.message.emit(
+            f"Selected {plural.count(count, 'comment')}. r replies to all, e marks all done."
+        )
 
     def open(self) -> None:
         if self.page.search.hasFocus():
@@ -173,7 +172,8 @@ class InboxCommands:
             dialog.queued.connect(
                 lambda n: self._land(
                     landing,
-                    f"Queued {n:,} repl{'y' if n == 1 else 'ies'}; they go out with the next sync.",
+                    f"Queued {plural.count(n, 'reply', 'replies')}; "
+                    "they go out with the next sync.",
                 )
             )
             dialog.finished.connect(lambda _: self.page.list.setFocus())
@@ -215,7 +215,9 @@ class InboxCommands:
         run(
             self.page,
             act(),
-            on_done=lambda n: self._land(landing, template.format(_comments(n)) + " u undoes it."),
+            on_done=lambda n: self._land(
+                landing, template.format(plural.count(n, "comment")) + " u undoes it."
+            ),
         )
 
     def _land(self, comment_id: int | None, text: str) -> None:
