@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from app.domain import VIEW_TITLES, InboxView
 from app.store import drafts
 from ui import theme
-from ui.inbox.networks import network_icon, network_label
+from ui.common.networks import network_icon, network_label
 from ui.operations import run
 
 if TYPE_CHECKING:

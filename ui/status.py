@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWi
 from app.accounts import AccountStatus, State
 from app.text import plural
 from ui import theme
-from ui.inbox import timefmt
+from ui.common import timefmt
 from ui.operations import run
 
 if TYPE_CHECKING:

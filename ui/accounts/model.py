@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.accounts import AccountStatus, State
 from app.accounts.address import host_of
-from ui.inbox import timefmt
+from ui.common import timefmt
 
 COLUMNS = ("Network", "Name", "Address", "User", "State", "Last sync")
 ADDRESS_COLUMN, STATE_COLUMN, SYNC_COLUMN = 2, 4, 5

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.common.networks import network_chip, network_label
 from ui.inbox.delegate import chip_font, paint_chips
-from ui.inbox.networks import network_chip, network_label
 
 if TYPE_CHECKING:
     from app.core import ReplyPreview

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.store.drafts import diff
+from ui.common.timefmt import exact
 from ui.editor.labels import version_reason
-from ui.inbox.timefmt import exact
 from ui.operations import run
 
 LINE_STYLES = {

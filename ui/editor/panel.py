@@ -38,6 +38,7 @@ from app.domain import Account, Capabilities, DraftState
 from app.store import drafts
 from ui.actions.registry import describe_key
 from ui.bridge import CoreBridge
+from ui.common.timefmt import exact
 from ui.editor.autosave import Autosave
 from ui.editor.commands import registry
 from ui.editor.counters import LengthCounters
@@ -47,7 +48,6 @@ from ui.editor.notes import TargetNotes
 from ui.editor.preview import Preview
 from ui.editor.publish_dialog import PublishDialog, PublishRequest
 from ui.editor.targets import LIVE, Target, delivered_as, image_note, notes
-from ui.inbox.timefmt import exact
 from ui.operations import run
 
 READ_ONLY_STATES = (DraftState.QUEUED, DraftState.PUBLISHED)

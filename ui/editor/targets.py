@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 
 from app.domain import Capabilities, PublishOptions
-from ui.inbox.timefmt import exact
+from ui.common.timefmt import exact
 
 #: The status that publishes live, in every network's ``publish_statuses``.
 LIVE = "publish"

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QToolButton
 from app.domain import TriageState
 from app.text import plural
 from ui.batch.dialog import BatchReplyDialog
-from ui.inbox import timefmt
+from ui.common import timefmt
 from ui.inbox.model import rows_by_id
 from ui.inbox.selection import WholeView, snapshot
 from ui.inbox.snooze import SnoozeMenu

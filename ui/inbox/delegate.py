@@ -4,7 +4,7 @@
     The first words of the comment, elided at the edge…      [Question] [Snoozed]
 
 The network chip names the account too ("Blog · Corporate blog") when the person has
-more than one account on that network (``ui.inbox.networks``).
+more than one account on that network (``ui.common.networks``).
 
 with a focus ring on the current row whenever the list has the keyboard.
 
@@ -27,9 +27,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixm
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ui import theme
-from ui.inbox import timefmt
+from ui.common import timefmt
+from ui.common.networks import Chip, chip_colours, row_chip
 from ui.inbox.model import ROW_ROLE
-from ui.inbox.networks import Chip, chip_colours, row_chip
 
 PAD_X, PAD_Y, LINE_GAP, CHIP_GAP = 14, 9, 5, 6
 MIN_WIDTH = 320

@@ -17,8 +17,8 @@ from PySide6.QtGui import QColor, QFont
 
 from app.domain import OutboxKind, OutboxState
 from app.store.outbox import publish_options
-from ui.inbox.networks import where
-from ui.inbox.timefmt import exact
+from ui.common.networks import where
+from ui.common.timefmt import exact
 from ui.outbox.reasons import Reason, explain
 
 CHUNK = 200

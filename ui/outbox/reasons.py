@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain import OutboxState
-from ui.inbox.timefmt import exact
+from ui.common.timefmt import exact
 
 #: Why a reply is held (error_kind on a held item): the thread moved after it was written.
 HELD = {

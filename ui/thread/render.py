@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPalette
 
 from app.text import plural
 from app.text.sanitize import comment_for_display, display_text
-from ui.inbox import timefmt
+from ui.common import timefmt
 from ui.theme import mix
 
 EXCERPT_CHARS = 320
