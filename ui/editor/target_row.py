@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QL
 
 from app.domain import PublishOptions
 from ui import theme
-from ui.common.networks import chip_style, network_chip, network_label
+from ui.common.chips import chip_style
+from ui.common.networks import network_chip, network_label
 from ui.editor.targets import LIVE, SITE_SCHEDULE, Target, details, status_hint, status_label
 
 INDENT = 26  # the details line up with the account's name, past the check box
