@@ -31,7 +31,7 @@ from ui.operations import run, show_error
 
 if TYPE_CHECKING:
     from app.core import Core, ReplyPreview
-    from ui.actions.registry import Registry
+    from ui.actions import Registry
 
 PREVIEW_DELAY_MS = 150
 STARTER = "Hi {first_name},\n\n"

@@ -36,7 +36,7 @@ from app import events as ev
 from app.core import Core
 from app.domain import Account, Capabilities, DraftState
 from app.store import drafts
-from ui.actions.registry import describe_key
+from ui.actions import describe_key
 from ui.bridge import CoreBridge
 from ui.common.timefmt import exact
 from ui.editor.autosave import Autosave

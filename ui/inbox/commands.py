@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QToolButton
 
 from app.domain import TriageState
 from app.text import plural
-from ui.batch.dialog import BatchReplyDialog
+from ui.batch import BatchReplyDialog
 from ui.common import timefmt
 from ui.inbox.model import rows_by_id
 from ui.inbox.selection import WholeView, snapshot
@@ -25,7 +25,7 @@ from ui.operations import run
 
 if TYPE_CHECKING:
     from app.core import Core
-    from ui.actions.registry import Registry
+    from ui.actions import Registry
     from ui.inbox.view import InboxPage
 
 #: (command, button text) for the buttons above the list.
