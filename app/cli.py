@@ -35,6 +35,7 @@ from app import events as ev
 from app.domain import OutboxAction, OutboxItem
 from app.errors import FiresideError, UserError
 from app.sync.reasons import explain
+from app.text import plural
 
 #: Where the sandbox token comes from (an argument would show in 'ps' and shell history).
 TOKEN_ENV = "FIRESIDE_SANDBOX_TOKEN"
@@ -280,7 +281,7 @@ async def _sync(core: Core) -> int:
             print(f"{names.get(event.account_id, event.account_id)}: pulling…", flush=True)
         elif isinstance(event, ev.SyncProgress):
             account = names.get(event.account_id, event.account_id)
-            print(f"{account}: {event.fetched} comments fetched", flush=True)
+            print(f"{account}: {plural.count(event.fetched, 'comment')} fetched", flush=True)
 
     unsubscribe = core.events.subscribe(show)
     try:
@@ -310,9 +311,9 @@ async def _sync(core: Core) -> int:
     sent = sum(r.outbox["sent"] for r in reports)
     held = sum(r.outbox["held"] for r in reports)
     print(
-        f"Summary: {_count(len(reports), 'account')} synced, "
-        f"{_count(sum(r.fetched for r in reports), 'comment')} fetched, "
-        f"{_count(sent, 'item')} sent, {_count(failures, 'failure')}"
+        f"Summary: {plural.count(len(reports), 'account')} synced, "
+        f"{plural.count(sum(r.fetched for r in reports), 'comment')} fetched, "
+        f"{plural.count(sent, 'item')} sent, {plural.count(failures, 'failure')}"
         + (f", {held} held for you" if held else "")
         + "."
     )
@@ -435,10 +436,6 @@ def _run_core(
                 await core.close()
 
         return asyncio.run(run())
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _fail(message: str) -> int:

@@ -25,6 +25,7 @@ from app.logs import REDACTED, redact
 from app.networks import registry
 from app.policy.model import Policy
 from app.store.migrations import LATEST
+from app.text import plural
 
 #: Distributions that may provide Qt, looked up by metadata only (the core never imports Qt).
 QT_DISTRIBUTIONS = ("PySide6-Essentials", "PySide6")
@@ -250,7 +251,7 @@ def _shown(value: Any) -> Any:
 
 def _policy_lines(policy: dict[str, Any], in_use: dict[str, Any]) -> list[str]:
     count = len(policy["values"])
-    lines = [f"Policy: {count} value{'s' * (count != 1)}" if count else "Policy: none"]
+    lines = [f"Policy: {plural.count(count, 'value')}" if count else "Policy: none"]
     lines += [
         f"  {v['key']} = {_text(v['value'])} "
         f"({'enforced' if v['enforced'] else 'recommended'}; {v['source']})"

@@ -23,8 +23,10 @@ closed port (``closed_url``) is unreachable. ``hold()`` keeps every answer back 
 released, so a test can look at work in progress.
 
 ``install_policy(monkeypatch, Key=value, ...)`` makes the next ``open_core`` load that
-managed policy (each value from ``POLICY_FILE``). The connector pulls one post with two
-comments by two people, so an added account has local data to remove.
+managed policy (each value from ``POLICY_FILE``). The kind's connector is a ``FakeNetwork``
+(``tests/fixtures/fake_networks.py``) that pulls one post with two comments by two people,
+so an added account has local data to remove, and that shows its token to the server
+before every call (``GET /fake/<method>``), so what the server refuses reaches the sync.
 """
 
 from __future__ import annotations
@@ -51,9 +53,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from fixtures.fake_networks import FakeNetwork
 
 from app import policy as managed_policy
-from app.domain import Account, Capabilities, CommentPage, Person, RemoteComment, RemotePost
+from app.domain import Account, Capabilities, Person, RemoteComment, RemotePost
 from app.errors import BadResponse, NotFound, WrongService
 from app.networks import registry
 from app.networks.http import HttpTransport
@@ -66,6 +69,7 @@ TOKEN = "fake-TOKEN-from-signin-4b9e"
 SECOND_TOKEN = "fake-TOKEN-second-signin-81aa"
 ME = {"service": "fakenet", "name": "Jane Doe", "username": "jane"}
 STAMP = "2026-01-05T10:00:00Z"
+ADA, ALAN = Person("a1", "Ada Lovelace"), Person("a2", "Alan Turing")
 CAPABILITIES = Capabilities(
     network="fake",
     display_name="FakeNet",
@@ -142,7 +146,7 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             if auth.startswith("Bearer "):
                 if auth.removeprefix("Bearer ") not in server.tokens:
                     return self._send(401, {"error": "token revoked"})
-                return self._send(200, _content(self.path))
+                return self._send(200, ME)
             basic = base64.b64decode(auth.removeprefix("Basic ")).decode()
             user, _, password = basic.partition(":")
             status = {"reader": 403, "busy": 429, "crash": 500}.get(user, 200)
@@ -175,17 +179,6 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(raw)
 
     return Handler
-
-
-def _content(path: str) -> object:
-    if path.startswith("/fake/posts"):
-        return [{"id": "p1", "title": "Town hall", "body": "Ask me anything"}]
-    if path.startswith("/fake/comments"):
-        return [
-            {"id": "c1", "author": "a1", "name": "Ada Lovelace", "text": "When is the next one?"},
-            {"id": "c2", "author": "a2", "name": "Alan Turing", "text": "Thanks for this."},
-        ]
-    return ME
 
 
 def _self_signed() -> tuple[ssl.SSLContext, bytes]:
@@ -262,44 +255,40 @@ async def sign_out(client: httpx.AsyncClient, account: Account, secret: str) -> 
     )
 
 
-class FakeConnector:
-    capabilities = CAPABILITIES
+class TokenCheck:
+    """Shows the saved token to the FakeNet server before each call of an account's
+    FakeNetwork, as a real connector's requests would: a revoked token (401), a held
+    server or a closed port reach the sync. Closing it closes the account's client."""
 
     def __init__(self, account: Account, secret: str, client: httpx.AsyncClient) -> None:
-        self.account = account
         self.client = client
         self._transport = HttpTransport(client, "FakeNet")
+        self._base_url = account.base_url
         self._headers = {"Authorization": f"Bearer {secret}"}
-        self.closed = False
 
-    async def _get(self, path: str) -> object:
-        return await self._transport.call(
-            "GET", f"{self.account.base_url}{path}", what=f"GET {path}", headers=self._headers
+    async def check(self, method: str) -> None:
+        path = f"/fake/{method}"
+        await self._transport.call(
+            "GET", self._base_url + path, what=f"GET {path}", headers=self._headers
         )
 
-    async def whoami(self) -> Person:
-        me = await self._get("/fake/me")
-        return Person(me["username"], me["name"])
-
-    async def list_my_posts(self) -> list[RemotePost]:
-        return [
-            RemotePost(p["id"], p["title"], p["body"], "", STAMP, STAMP)
-            for p in await self._get("/fake/posts")
-        ]
-
-    async def pull_comments(self, cursor: str | None) -> CommentPage:
-        rows = [] if cursor else await self._get("/fake/comments")
-        found = [
-            RemoteComment(
-                c["id"], "p1", None, None, Person(c["author"], c["name"]), c["text"], STAMP, None, 1
-            )
-            for c in rows
-        ]
-        return CommentPage(found, next_cursor="done", has_more=False)
-
     async def aclose(self) -> None:
-        self.closed = True
         await self.client.aclose()
+
+
+def connector(account: Account, secret: str, client: httpx.AsyncClient) -> FakeNetwork:
+    """What the kind builds for a signed-in account: Jane's network, with one post and two
+    comments by two people to pull, behind the server's token check."""
+    return FakeNetwork(
+        CAPABILITIES,
+        me=Person(ME["username"], ME["name"]),
+        posts=[RemotePost("p1", "Town hall", "Ask me anything", "", STAMP, STAMP)],
+        feed=[
+            RemoteComment("c1", "p1", None, None, ADA, "When is the next one?", STAMP, None, 1),
+            RemoteComment("c2", "p1", None, None, ALAN, "Thanks for this.", STAMP, None, 1),
+        ],
+        server=TokenCheck(account, secret, client),
+    )
 
 
 KIND = NetworkKind(
@@ -311,7 +300,7 @@ KIND = NetworkKind(
     password_label="App password",
     help="Make an app password under Profile → Security on your FakeNet site.",
     sign_in=sign_in,
-    build=FakeConnector,
+    build=connector,
     extra_fields=(ExtraField("room", "Room", "#general"),),
     sign_out=sign_out,
     revoke_by_hand="open Profile → Security on your FakeNet site and revoke the app password.",
@@ -320,6 +309,9 @@ KIND = NetworkKind(
 
 @dataclass
 class FakeNet:
+    """The FakeNet kind registered for one test, and its server: the addresses to type in.
+    (Not a network: an added account's connector is a ``FakeNetwork``.)"""
+
     server: FakeServer
     kind: NetworkKind
 

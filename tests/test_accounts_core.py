@@ -17,16 +17,17 @@ from pathlib import Path
 import httpx
 import pytest
 from fake_account_network import (
+    CAPABILITIES,
     KIND,
     PASSWORD,
     POLICY_FILE,
     SECOND_TOKEN,
     TOKEN,
-    FakeConnector,
     FakeNet,
     install_policy,
     registered,
 )
+from fixtures.fake_networks import FakeNetwork
 from keyring.backends import fail
 
 from app import events as ev
@@ -182,7 +183,7 @@ async def test_a_stored_account_connects_with_its_secret_and_syncs(
     secrets.set_secret("fake-1", TOKEN)
 
     async with opened(data_dir) as core:
-        assert isinstance(core.networks["fake-1"], FakeConnector)
+        assert isinstance(core.networks["fake-1"], FakeNetwork)
         [report] = await core.engine.sync_all()
         status = await status_of(core, "fake-1")
         stored = await core.store.read(accounts_repo.list_accounts)
@@ -645,7 +646,7 @@ def _rows_of(db, account_id: str) -> dict[str, int]:
 class GatedNetwork:
     """Pulls endless pages, each held until ``gate`` opens."""
 
-    capabilities = FakeConnector.capabilities
+    capabilities = CAPABILITIES
 
     def __init__(self) -> None:
         self.gate = asyncio.Event()

@@ -4,16 +4,25 @@ Two checks: an AST walk over every file in app/ (import statements, and imports 
 through importlib or __import__), and a fresh interpreter that imports every app module
 and finds no PySide6 loaded. The window is started by ``app.cli.open_window`` through
 ``importlib.import_module("ui.main")``: that one call is the only exception, named here.
+
+In ui/, each feature package (ui/inbox, ui/editor, ...) keeps its modules to itself: the
+rest of ui/ imports it only by the public names its ``__init__`` exports (``__all__``),
+what several features share lives in ui/common (which imports no feature), and the
+import graph between ui/'s parts (a sub-package, or a module at the top of ui/) has no
+loop. Checked on the AST, like app/.
 """
 
 from __future__ import annotations
 
 import ast
+import graphlib
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "app"
+UI = APP.parent / "ui"
 FORBIDDEN = ("PySide6", "shiboken6", "ui")
 #: (file, function) allowed to import a forbidden module by name, lazily.
 LAZY_GUI_LAUNCHERS = {("cli.py", "open_window")}
@@ -202,3 +211,155 @@ def test_the_sandbox_check_catches_every_form(tmp_path: Path) -> None:
         'g = network == "sandboxes"\n'
     )
     assert _sandbox_comparisons(sample, tmp_path) == [f"sample.py:{n}" for n in (2, 3, 4, 5, 6, 8)]
+
+
+# --- ui/: features, ui/common, and no loops ----------------------------------------------
+
+#: The feature packages of ui/: private modules, public names in their __init__.
+FEATURES = ("accounts", "actions", "batch", "editor", "inbox", "outbox", "settings", "thread")
+
+
+@dataclass(frozen=True)
+class UiImport:
+    source: str  # the importing module, "ui.inbox.view"
+    target: str  # the module imported, "ui.thread" (for "from ui.thread import ThreadPane")
+    names: tuple[str, ...]  # ("ThreadPane",); () for "import ui.x" or "from ui import x"
+    where: str  # "ui/inbox/view.py:50"
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = path.relative_to(root.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _ui_imports(root: Path = UI) -> list[UiImport]:
+    """Every import of a ui module by a ui module, at any depth (functions and
+    TYPE_CHECKING blocks too: a type-only import is still a dependency)."""
+    found: list[UiImport] = []
+    for path in sorted(root.rglob("*.py")):
+        source = _module_name(path, root)
+        package = source if path.name == "__init__.py" else source.rpartition(".")[0]
+        where = f"{path.relative_to(root.parent)}:"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found += [UiImport(source, a.name, (), f"{where}{node.lineno}") for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+                module = ".".join(filter(None, (base, node.module)))
+                if module == root.name:  # "from ui import theme": modules by name
+                    found += [
+                        UiImport(source, f"{module}.{a.name}", (), f"{where}{node.lineno}")
+                        for a in node.names
+                    ]
+                else:
+                    names = tuple(a.name for a in node.names)
+                    found.append(UiImport(source, module, names, f"{where}{node.lineno}"))
+    return [i for i in found if i.target.split(".")[0] == root.name]
+
+
+def _part(module: str) -> str:
+    """The part of ui/ a module belongs to: its sub-package ("ui.inbox" for
+    "ui.inbox.view"), or itself for a module at the top of ui/ ("ui.bridge")."""
+    return ".".join(module.split(".")[:2])
+
+
+def _loop(imports: list[UiImport]) -> list[str]:
+    """A loop in the import graph between ui/'s parts, as the parts on it; [] if none."""
+    graph: dict[str, set[str]] = {}
+    for i in imports:
+        if _part(i.source) != _part(i.target):
+            graph.setdefault(_part(i.source), set()).add(_part(i.target))
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as cycle:
+        return list(cycle.args[1])
+    return []
+
+
+def _public_names(init: Path) -> set[str]:
+    """The names a feature's __init__ lists in ``__all__``."""
+    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
+def _reaches_inside(imports: list[UiImport], root: Path = UI) -> list[str]:
+    """Imports of a feature's private modules or names from outside it, and imports of a
+    feature by ui/common."""
+    public = {f"{root.name}.{f}": _public_names(root / f / "__init__.py") for f in FEATURES}
+    bad: list[str] = []
+    for i in imports:
+        feature, home = _part(i.target), _part(i.source)
+        if feature not in public or feature == home:
+            continue
+        if home == f"{root.name}.common":
+            bad.append(f"{i.where} {i.source} is shared, yet imports the feature {feature}")
+        elif i.target != feature or not i.names or not set(i.names) <= public[feature]:
+            names = ", ".join(i.names) or "the module"
+            bad.append(
+                f"{i.where} {i.source} imports {names} from {i.target}: "
+                f"only {sorted(public[feature])} from {feature} itself are public"
+            )
+    return bad
+
+
+def test_ui_features_meet_only_through_their_public_names() -> None:
+    imports = _ui_imports()
+    assert len(imports) > 50
+    bad = _reaches_inside(imports)
+    assert not bad, "a ui feature's modules are its own:\n" + "\n".join(bad)
+
+
+def test_ui_has_no_import_loop_between_its_parts() -> None:
+    loop = _loop(_ui_imports())
+    assert not loop, "ui/ imports in a loop: " + " -> ".join(loop)
+
+
+def test_every_feature_exports_and_documents_its_public_names() -> None:
+    for feature in FEATURES:
+        init = UI / feature / "__init__.py"
+        names = _public_names(init)
+        assert names, f"{init} has no __all__"
+        tree = ast.parse(init.read_text(encoding="utf-8"))
+        docstring = ast.get_docstring(tree) or ""
+        bound = {
+            a.asname or a.name for n in tree.body if isinstance(n, ast.ImportFrom) for a in n.names
+        }
+        assert names <= bound, f"{init}: {sorted(names - bound)} listed but not imported"
+        missing = [n for n in names if f"``{n}``" not in docstring]
+        assert not missing, f"{init}: the docstring does not name {missing}"
+    assert {p.name for p in UI.iterdir() if (p / "__init__.py").exists()} == {*FEATURES, "common"}
+
+
+def test_the_ui_checker_finds_loops_and_private_imports(tmp_path: Path) -> None:
+    root = tmp_path / "ui"
+    files = {
+        "__init__.py": "",
+        "theme.py": "",
+        "common/__init__.py": "",
+        "common/chips.py": "from ui import theme\nfrom ui.inbox import InboxPage\n",
+        **{f"{f}/__init__.py": "" for f in FEATURES},
+        "inbox/__init__.py": "from ui.inbox.view import InboxPage\n__all__ = ['InboxPage']\n",
+        "inbox/view.py": "from ui.thread.pane import ThreadPane\n",
+        "thread/pane.py": "from ui.inbox import InboxPage\nfrom . import render\n",
+        "thread/render.py": "import ui.inbox.view\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+    imports = _ui_imports(root)
+    assert [(i.source, i.target, i.names) for i in imports if i.source == "ui.thread.pane"] == [
+        ("ui.thread.pane", "ui.inbox", ("InboxPage",)),
+        ("ui.thread.pane", "ui.thread", ("render",)),
+    ]
+    assert sorted(_loop(imports)) == ["ui.inbox", "ui.inbox", "ui.thread"]
+    bad = _reaches_inside(imports, root)
+    assert [line.split(" ", 1)[0] for line in bad] == [
+        "ui/common/chips.py:2",  # shared code importing a feature, even a public name
+        "ui/inbox/view.py:1",  # a private module of another feature
+        "ui/thread/render.py:1",  # "import ui.inbox.view" is private too
+    ]

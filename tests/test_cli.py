@@ -423,15 +423,16 @@ def test_sandbox_on_a_busy_port_is_one_sentence(capsys, tmp_path: Path) -> None:
 # --- sync -------------------------------------------------------------------------------
 
 SUMMARY = re.compile(
-    r"Summary: 1 account synced, (\d+) comments? fetched, (\d+) items? sent, "
-    r"(\d+) failures?"
+    r"Summary: 1 account synced, ([\d,]+) comments? fetched, ([\d,]+) items? sent, "
+    r"([\d,]+) failures?"
 )
 
 
 def _summary(out: str) -> tuple[int, int, int]:
     found = SUMMARY.search(out)
     assert found, out
-    return int(found[1]), int(found[2]), int(found[3])
+    fetched, sent, failures = (int(number.replace(",", "")) for number in found.groups())
+    return fetched, sent, failures
 
 
 def _queue_a_reply(data_dir: Path) -> None:

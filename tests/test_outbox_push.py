@@ -1,4 +1,5 @@
-"""Outbox push state transitions against an in-memory fake network (no HTTP).
+"""Outbox push state transitions against an in-memory fake network (no HTTP,
+``tests/fixtures/fake_networks.py``).
 
 The fake never dedupes by key, so any blind resend would show up as a duplicate reply.
 """
@@ -6,18 +7,17 @@ The fake never dedupes by key, so any blind resend would show up as a duplicate 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fixtures.fake_networks import ME, FakeNetwork
 
 from app import events
 from app.domain import (
     Account,
     Capabilities,
-    CommentPage,
     DraftState,
     ErrorKind,
     OutboxKind,
@@ -31,7 +31,6 @@ from app.errors import (
     AuthError,
     BadResponse,
     NetworkError,
-    NotFound,
     OfflineError,
     OutcomeUnknown,
     RateLimited,
@@ -44,7 +43,6 @@ from app.sync.reasons import held_text
 from app.sync.scheduler import promote_due
 from app.timeutil import in_seconds
 
-ME = Person("me", "Dana Chief")
 ALEX = Person("alex", "Alex Doe")
 CAPS = Capabilities(
     network="fake",
@@ -57,6 +55,8 @@ CAPS = Capabilities(
     requests_per_minute=600,
 )
 FAST = Backoff(base=0.001, cap=0.004, max_attempts=4)
+#: Why every call fails while a fake network is unreachable.
+AIRPLANE = "airplane mode"
 
 
 def comment(
@@ -80,121 +80,9 @@ def comment(
     )
 
 
-class FakeNetwork:
-    """Comments in memory; scripted faults per method, raised before or after applying."""
-
-    capabilities = CAPS
-
-    def __init__(self) -> None:
-        self.comments: dict[str, RemoteComment] = {"c1": comment("c1"), "c2": comment("c2")}
-        self.posts: dict[str, RemotePost] = {}
-        self.publish_options: list[PublishOptions] = []
-        self.writes: dict[str, str] = {}  # idempotency key -> remote id
-        self.calls: list[tuple[str, tuple]] = []
-        self.times: list[float] = []  # time.monotonic() of each call
-        self.offline = False  # every call fails as if the laptop had no network
-        self._faults: dict[str, list[tuple[Exception, bool]]] = {}
-        self.block: asyncio.Event | None = None  # writes wait on it when set
-        self.in_flight = 0
-        self.max_in_flight = 0
-        self.poked = asyncio.Event()  # set on every call, so tests wait on conditions
-
-    def fail(self, method: str, exc: Exception, *, applied: bool = False, times: int = 1) -> None:
-        self._faults.setdefault(method, []).extend([(exc, applied)] * times)
-
-    def mine(self) -> list[RemoteComment]:
-        return [c for c in self.comments.values() if c.is_mine]
-
-    def _fault(self, method: str, args: tuple, applied: bool) -> None:
-        """Record the call (once) and raise the next scripted fault for this phase."""
-        if not applied:
-            self.calls.append((method, args))
-            self.times.append(time.monotonic())
-            self.poked.set()
-            if self.offline:
-                raise OfflineError("airplane mode")
-        queue = self._faults.get(method)
-        if queue and queue[0][1] is applied:
-            raise queue.pop(0)[0]
-
-    async def _write(self, method: str, args: tuple, key: str, apply) -> str:
-        self._fault(method, args, applied=False)
-        self.in_flight += 1
-        self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        self.poked.set()
-        try:
-            if self.block is not None:
-                await self.block.wait()
-            await asyncio.sleep(0)
-            remote_id = apply()
-            self.writes[key] = remote_id
-        finally:
-            self.in_flight -= 1
-        self._fault(method, args, applied=True)
-        return remote_id
-
-    async def whoami(self) -> Person:
-        self._fault("whoami", (), applied=False)
-        return ME
-
-    async def list_my_posts(self) -> list[RemotePost]:
-        self._fault("list_my_posts", (), applied=False)
-        return []
-
-    async def pull_comments(self, cursor: str | None) -> CommentPage:
-        self._fault("pull_comments", (cursor,), applied=False)
-        return CommentPage([], cursor, has_more=False)
-
-    async def get_comment(self, remote_id: str) -> RemoteComment:
-        self._fault("get_comment", (remote_id,), applied=False)
-        if remote_id not in self.comments:
-            raise NotFound(f"comment {remote_id} does not exist")
-        return self.comments[remote_id]
-
-    async def list_replies(self, comment_remote_id: str) -> list[RemoteComment]:
-        self._fault("list_replies", (comment_remote_id,), applied=False)
-        return [c for c in self.comments.values() if c.parent_remote_id == comment_remote_id]
-
-    async def reply(
-        self, post_remote_id: str, comment_remote_id: str, body: str, text_format: str, key: str
-    ) -> RemoteComment:
-        def apply() -> str:
-            remote_id = f"r{len(self.comments) + 1}"
-            self.comments[remote_id] = comment(remote_id, ME, comment_remote_id, body=body)
-            return remote_id
-
-        remote_id = await self._write("reply", (comment_remote_id, body, key), key, apply)
-        return self.comments[remote_id]
-
-    async def publish(
-        self, title: str, body: str, text_format: str, key: str, options: PublishOptions
-    ) -> RemotePost:
-        self.publish_options.append(options)
-
-        def apply() -> str:
-            remote_id = f"post{len(self.posts) + 1}"
-            self.posts[remote_id] = RemotePost(
-                remote_id,
-                title,
-                body,
-                "https://x/p",
-                "2024-05-01T10:00:00Z",
-                "2024-05-01T10:00:00Z",
-            )
-            return remote_id
-
-        remote_id = await self._write("publish", (title, key), key, apply)
-        return self.posts[remote_id]
-
-    async def edit(self, kind: str, remote_id: str, body: str, key: str) -> None:
-        await self._write("edit", (kind, remote_id, body), key, lambda: remote_id)
-
-    async def delete(self, kind: str, remote_id: str, key: str) -> None:
-        await self._write("delete", (kind, remote_id), key, lambda: remote_id)
-
-    async def lookup_write(self, key: str) -> str | None:
-        self._fault("lookup_write", (key,), applied=False)
-        return self.writes.get(key)
+def fake_network() -> FakeNetwork:
+    """A network holding c1 and c2, the comments the store has too (replies go to them)."""
+    return FakeNetwork(CAPS, comments=[comment("c1"), comment("c2")])
 
 
 @pytest.fixture
@@ -213,7 +101,7 @@ def store(tmp_path: Path):
 
 @pytest.fixture
 def net() -> FakeNetwork:
-    return FakeNetwork()
+    return fake_network()
 
 
 @pytest.fixture
@@ -570,7 +458,7 @@ async def test_edit_and_delete_name_a_comment_or_the_post(store, engine, net):
 
 
 async def test_draft_is_published_when_every_target_is_sent(store, hub, net):
-    other = FakeNetwork()
+    other = FakeNetwork(CAPS)
     engine = SyncEngine(store, hub, {"acct": net, "other": other}, {}, backoff=FAST)
     draft_id = store.run_sync(drafts.create, "Q3 plans", "We will...", ["acct", "other"])
     store.run_sync(drafts.set_state, draft_id, DraftState.SCHEDULED, in_seconds(-1))
@@ -597,7 +485,7 @@ async def test_publish_goes_out_with_the_status_and_date_it_was_queued_with(stor
     store.run_sync(lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, "acct", "Body 2", title="T2"))
 
     assert (await engine.push("acct"))["sent"] == 2
-    assert net.publish_options == [scheduled, PublishOptions("publish", None)]
+    assert [p.options for p in net.published] == [scheduled, PublishOptions("publish", None)]
 
 
 async def test_scheduler_leaves_future_drafts_and_skips_unknown_targets(store, hub):
@@ -627,12 +515,12 @@ async def test_run_loop_wakes_early_and_recovers_from_offline(store, engine, net
     runner = asyncio.create_task(engine.run(interval=3600))
     try:
         await until(net, lambda: "pull_comments" in names(net))  # the first pass is done
-        net.offline = True
+        net.unreachable = AIRPLANE
         item_id = queue_reply(store)
         engine.wake()
         await until(net, lambda: names(net).count("whoami") >= 3)  # probing while offline
         assert online == [False] and item(store, item_id).state == "queued"
-        net.offline = False
+        net.unreachable = None
         await until(net, lambda: item(store, item_id).state == "sent")
         assert online == [False, True]
         assert len(net.mine()) == 1
@@ -645,8 +533,8 @@ async def test_one_unreachable_account_never_stops_the_others(store, hub, net):
     """Per-account reachability: while "other" cannot be reached, the loop only probes it
     (at growing intervals) and keeps sending for "acct"; once "other" answers, it is synced
     and its waiting item goes out, by itself, without a wake-up."""
-    far = FakeNetwork()
-    far.offline = True
+    far = FakeNetwork(CAPS)
+    far.unreachable = AIRPLANE
     engine = SyncEngine(store, hub, {"acct": net, "other": far}, backoff=FAST)
     changes: list[events.OnlineChanged] = []
     hub.subscribe(lambda e: changes.append(e) if isinstance(e, events.OnlineChanged) else None)
@@ -661,8 +549,8 @@ async def test_one_unreachable_account_never_stops_the_others(store, hub, net):
     try:
         await until(net, lambda: "pull_comments" in names(net) and not engine.reachable("other"))
         assert engine.online and engine.reachable("acct")
-        assert engine.unreachable() == {"other": "airplane mode"}
-        assert changes == [events.OnlineChanged("other", False, "airplane mode")]
+        assert engine.unreachable() == {"other": AIRPLANE}
+        assert changes == [events.OnlineChanged("other", False, AIRPLANE)]
         assert item(store, waiting).state == "queued"
 
         first = queue_reply(store, "c1")
@@ -678,7 +566,7 @@ async def test_one_unreachable_account_never_stops_the_others(store, hub, net):
         assert names(net).count("pull_comments") == pulls  # probes do not re-sync "acct"
         assert set(names(far)[probed:]) == {"whoami"}  # and only probe "other"
 
-        far.offline = False  # its server is back: the next probe finds it, no wake-up
+        far.unreachable = None  # its server is back: the next probe finds it, no wake-up
         await until(
             net,
             lambda: (
@@ -696,25 +584,25 @@ async def test_one_unreachable_account_never_stops_the_others(store, hub, net):
 
 
 async def test_every_account_unreachable_is_offline(store, hub, net):
-    far = FakeNetwork()
+    far = FakeNetwork(CAPS)
     engine = SyncEngine(store, hub, {"acct": net, "other": far}, backoff=FAST)
-    net.offline = far.offline = True
+    net.unreachable = far.unreachable = AIRPLANE
     await engine.sync_all()
     assert not engine.online
     assert set(engine.unreachable()) == {"acct", "other"}
-    net.offline = False
+    net.unreachable = None
     await engine.pull("acct")
     assert engine.online and engine.reachable("acct") and not engine.reachable("other")
 
 
 async def test_removing_an_unreachable_account_forgets_it(store, hub, net):
-    far = FakeNetwork()
-    far.offline = True
+    far = FakeNetwork(CAPS)
+    far.unreachable = AIRPLANE
     engine = SyncEngine(store, hub, {"acct": net, "other": far}, backoff=FAST)
     changes: list[events.OnlineChanged] = []
     hub.subscribe(lambda e: changes.append(e) if isinstance(e, events.OnlineChanged) else None)
     await engine.pull("other")
-    assert engine.unreachable() == {"other": "airplane mode"}
+    assert engine.unreachable() == {"other": AIRPLANE}
 
     assert await engine.remove_network("other") is far
     assert engine.unreachable() == {} and engine.online

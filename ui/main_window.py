@@ -10,14 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget
 
 from app.domain import InboxView
-from ui.actions.help import HelpDialog
-from ui.actions.keymap import COMMANDS
-from ui.actions.registry import Registry
-from ui.editor.commands import EDITOR_COMMANDS
-from ui.editor.panel import EditorPanel
-from ui.inbox.view import InboxPage
-from ui.outbox.commands import OUTBOX_COMMANDS
-from ui.outbox.panel import OutboxPanel
+from ui.actions import COMMANDS, HelpDialog, Registry
+from ui.editor import EDITOR_COMMANDS, EditorPanel
+from ui.inbox import InboxPage
+from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
 from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
 
@@ -138,12 +134,12 @@ class MainWindow(QMainWindow):
         self.menuBar().addMenu("&Help").addAction(actions["window.help"])
 
     def show_accounts(self) -> None:
-        from ui.accounts.dialog import AccountsDialog  # built on demand: rarely opened
+        from ui.accounts import AccountsDialog  # built on demand: rarely opened
 
         AccountsDialog(self._core, self._bridge, self).open()
 
     def show_settings(self) -> None:
-        from ui.settings.dialog import SettingsDialog  # built on demand: rarely opened
+        from ui.settings import SettingsDialog  # built on demand: rarely opened
 
         SettingsDialog(self._core, self._bridge, self).open()
 

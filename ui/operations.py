@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.errors import FiresideError
+from app.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,7 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     box = _Shown.box
     if box is not None and shiboken6.isValid(box) and box.isVisible():
         _Shown.more.append(text)
-        count = len(_Shown.more)
-        box.setInformativeText(f"{count} more problem{'s' if count > 1 else ''} since then.")
+        box.setInformativeText(f"{plural.count(len(_Shown.more), 'more problem')} since then.")
         box.setDetailedText("\n\n".join(_Shown.more))
         return
     # A parent (the active window, if the caller has none) owns the box: Qt deletes it.

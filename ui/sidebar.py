@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 
 from app.domain import VIEW_TITLES, DraftSummary, InboxView, OutboxItem, Post
 from ui import theme
-from ui.inbox.networks import network_icon, network_label
+from ui.common import fonts
+from ui.common.networks import network_icon, network_label
 from ui.operations import run
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ class _Cells(QStyledItemDelegate):
         self._drawn = 0
         self.deferred = []
         if self._bold is None or self._bold.family() != font.family():
-            self._bold = _bold(font)
+            self._bold = fonts.bold(font)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
         rect = option.rect
@@ -295,7 +296,7 @@ class Sidebar(QTreeWidget):
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         # Room for "8,888" from the start: each widening re-lays out every title beside it.
         self.header().resizeSection(
-            1, QFontMetrics(_bold(self.font())).horizontalAdvance("8,888") + COUNT_PAD
+            1, QFontMetrics(fonts.bold(self.font())).horizontalAdvance("8,888") + COUNT_PAD
         )
 
     def changeEvent(self, event: QEvent) -> None:
@@ -506,7 +507,7 @@ class Sidebar(QTreeWidget):
         texts = {self.topLevelItem(i).text(1) for i in range(self.topLevelItemCount())}
         for shown in self._shown.values():
             texts.update(count for _, _, count in shown.values())
-        metrics = QFontMetrics(_bold(self.font()))
+        metrics = QFontMetrics(fonts.bold(self.font()))
         longest = sorted(texts, key=len)[-6:]
         width = max((metrics.horizontalAdvance(t) for t in longest), default=0) + COUNT_PAD
         width = -(-width // COUNT_STEP) * COUNT_STEP
@@ -591,9 +592,3 @@ _looks = itertools.count(1)
 def _touch(item: QTreeWidgetItem) -> None:
     """Note that a title cell's look changed (text, font, colour, icon)."""
     item.setData(0, LOOK_ROLE, next(_looks))
-
-
-def _bold(font: QFont) -> QFont:
-    bold = QFont(font)
-    bold.setWeight(QFont.Weight.DemiBold)
-    return bold

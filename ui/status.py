@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWi
 
 from app.accounts import AccountStatus, State
 from app.domain import OutboxItem
-from app.text import timefmt
+from app.text import plural, timefmt
 from ui import theme
 from ui.operations import run
 
@@ -60,7 +60,7 @@ def _sync_text(
     if syncing:
         fetched = sum(syncing.values())
         names = ", ".join(s.name for s in statuses if s.account_id in syncing) or "accounts"
-        return f"Syncing {names}… {fetched:,} comment{'s' * (fetched != 1)}", False
+        return f"Syncing {names}… {plural.count(fetched, 'comment')}", False
     parts = [_account_text(s, s.account_id in connected) for s in statuses]
     return " · ".join(text for text, _ in parts), any(problem for _, problem in parts)
 
@@ -198,7 +198,7 @@ class StatusBar(QStatusBar):
             stuck = sum(1 for i in items if i.state in NEEDS_YOU)
             text = f"Outbox {waiting:,}" if waiting else "Outbox empty"
             if stuck:
-                text += f" · {stuck} need{'s' * (stuck == 1)} you"
+                text += f" · {plural.count(stuck, 'needs you', 'need you')}"
             self.outbox.setText(text)
 
         run(self, self._core.outbox.items(include_sent=False), on_done=got)

@@ -60,6 +60,7 @@ from app.policy import Policy, PresetAccount
 from app.store import accounts as accounts_repo
 from app.store.db import Store
 from app.sync.engine import SyncEngine
+from app.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -475,11 +476,11 @@ class AccountManager:
             await connector.aclose()
         self._connections.pop(account_id, None)
         sentence = (
-            f"Removed {account.name}: {_plural(comments, 'comment')} and "
-            f"{_plural(posts, 'post')} deleted from this computer"
+            f"Removed {account.name}: {plural.count(comments, 'comment')} and "
+            f"{plural.count(posts, 'post')} deleted from this computer"
         )
         if unsent:
-            sentence += f"; {_plural(unsent, 'unsent outbox item')} cancelled"
+            sentence += f"; {plural.count(unsent, 'unsent outbox item')} cancelled"
         sentence += "." + signed_out
         if not registry.is_builtin(account.network):
             try:
@@ -567,7 +568,3 @@ def _why_not_signed_out(exc: Exception) -> str:
     if isinstance(exc, FiresideError):  # the network's own words (a refusal, a proxy...)
         return str(exc).strip().rstrip(".")
     return f"an unexpected {type(exc).__name__}"
-
-
-def _plural(n: int, one: str) -> str:
-    return f"{n:,} {one}{'s' * (n != 1)}"

@@ -1,1 +1,2 @@
-"""Text handling without Qt: HTML to text, classification, Markdown, sanitising, templates."""
+"""Text handling without Qt: HTML to text, classification, Markdown, sanitising, templates,
+numbers with their nouns."""

@@ -1,9 +1,13 @@
-"""Counting nouns in sentences: "1 comment", "1,234 comments"."""
+"""A number with its noun, as people read it: "1 comment", "1,234 comments", "2 people".
+
+The one place Fireside chooses between a singular and a plural, for the window and the
+terminal alike.
+"""
 
 from __future__ import annotations
 
 
 def count(n: int, one: str, many: str | None = None) -> str:
-    """``n`` with thousands separators and the noun in the right number (``many`` for an
-    irregular plural; else ``one`` + "s")."""
+    """``n`` with thousands separators and ``one`` when it is 1, else ``many`` (by default
+    ``one`` with an "s"): count(2, "reply", "replies") is "2 replies"."""
     return f"{n:,} {one if n == 1 else (many or one + 's')}"

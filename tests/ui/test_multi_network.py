@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication
 from app.core import Core
 from app.domain import Account
 from ui.batch.dialog import BatchReplyDialog
+from ui.common.networks import row_chip
 from ui.inbox.model import ROW_ROLE
-from ui.inbox.networks import row_chip
 from ui.inbox.view import Flag
 from ui.main_window import MainWindow
 

@@ -16,8 +16,7 @@ from fixtures.fake_networks import MATRIX_LIKE, WORDPRESS_LIKE, FakeNetwork, con
 from app import bootstrap
 from app.config import database_path
 from app.core import Core
-from app.domain import Account, RemotePost
-from app.errors import OfflineError
+from app.domain import Account
 from app.store import Store
 from app.store import accounts as accounts_repo
 from ui.bridge import CoreBridge
@@ -28,19 +27,6 @@ pytestmark = pytest.mark.ui
 
 BLOG = Account("blog", "wordpress", "Corporate blog", "https://blog.example")
 ROOM = Account("room", "matrix", "Ops room", "https://matrix.example")
-
-
-def cut_off(network: FakeNetwork) -> None:
-    """Every pull of this fake fails as if its server could not be reached."""
-
-    async def unreachable() -> list[RemotePost]:
-        raise OfflineError(f"Cannot reach {network.capabilities.display_name}")
-
-    network.list_my_posts = unreachable  # type: ignore[method-assign]
-
-
-def restore(network: FakeNetwork) -> None:
-    del network.list_my_posts
 
 
 @pytest.fixture
@@ -59,7 +45,7 @@ def test_reachability_is_shown_per_account(
     qtbot.waitUntil(lambda: "Corporate blog" in status.sync.text())
     assert status.online.text() == "Online"
 
-    cut_off(blog)
+    blog.unreachable = "Cannot reach WordPress"
     wait_for(core.engine.pull("blog"))
     qtbot.waitUntil(lambda: status.online.text() == "1 of 3 accounts unreachable")
     tip = status.online.toolTip()
@@ -67,7 +53,7 @@ def test_reachability_is_shown_per_account(
     assert "Ops room" not in tip and "Sandbox" not in tip
     assert "The other accounts keep syncing" in tip
 
-    cut_off(room)
+    room.unreachable = "Cannot reach Matrix"
     wait_for(core.engine.pull("room"))
     qtbot.waitUntil(lambda: status.online.text() == "2 of 3 accounts unreachable")
 
@@ -78,7 +64,7 @@ def test_reachability_is_shown_per_account(
     assert "None of your networks can be reached" in tip
     assert "Corporate blog: Cannot reach WordPress" in tip and "Ops room: Cannot reach" in tip
 
-    restore(blog)  # one answers again: no longer offline
+    blog.unreachable = None  # one answers again: no longer offline
     wait_for(core.engine.pull("blog"))
     qtbot.waitUntil(lambda: status.online.text() == "2 of 3 accounts unreachable")
     assert "Corporate blog" not in status.online.toolTip()

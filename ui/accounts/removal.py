@@ -9,22 +9,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from app.accounts import RemovalPreview
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+from app.text import plural
 
 
 def what_goes(preview: RemovalPreview) -> str:
     """The informative text of the confirmation."""
     lines = [
         "This deletes from this computer: "
-        f"{_count(preview.comments, 'comment')}, {_count(preview.posts, 'post')}, "
-        f"{_count(preview.people, 'person', 'people')} and where the sync had got to."
+        f"{plural.count(preview.comments, 'comment')}, {plural.count(preview.posts, 'post')}, "
+        f"{plural.count(preview.people, 'person', 'people')} and where the sync had got to."
     ]
     if preview.unsent:
         lines.append(
-            f"{_count(preview.unsent, 'outbox item')} not sent yet will be cancelled and "
+            f"{plural.count(preview.unsent, 'outbox item')} not sent yet will be cancelled and "
             "never go out."
         )
     if preview.has_secret:

@@ -1,1 +1,13 @@
-"""Commands by name, the keys bound to them, and the '?' help that lists them."""
+"""Commands by name, the keys bound to them, and the '?' help that lists them.
+
+Public, for the rest of ui/ (every feature binds its keys through these): ``Command`` and
+``Registry`` (a command's name, label, scope and keys; widgets bind handlers to names),
+``describe_key`` (a key as a person reads it), ``COMMANDS`` (the window's and the inbox's
+keys) and ``HelpDialog`` (the '?' help). The modules are the feature's own.
+"""
+
+from ui.actions.help import HelpDialog
+from ui.actions.keymap import COMMANDS
+from ui.actions.registry import Command, Registry, describe_key
+
+__all__ = ["COMMANDS", "Command", "HelpDialog", "Registry", "describe_key"]

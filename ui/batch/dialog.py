@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import FiresideError
+from app.text import plural
 from ui.batch.preview import PreviewList
 from ui.operations import run, show_error
 
 if TYPE_CHECKING:
     from app.core import Core
     from app.domain import ReplyPreview
-    from ui.actions.registry import Registry
+    from ui.actions import Registry
 
 PREVIEW_DELAY_MS = 150
 STARTER = "Hi {first_name},\n\n"
@@ -40,10 +41,6 @@ VARIABLES = (
     ("batch.name", "{name}"),
     ("batch.question", "{question}"),
 )
-
-
-def _people(n: int) -> str:
-    return f"{n:,} {'person' if n == 1 else 'people'}"
 
 
 def _names(previews: list[ReplyPreview]) -> str:
@@ -61,9 +58,8 @@ def too_long_message(over: list[ReplyPreview]) -> str:
         if len(limits) == 1
         else "their networks allow (each card says its limit)"
     )
-    count = len(over)
     return (
-        f"{count:,} repl{'y is' if count == 1 else 'ies are'} longer than {allows}: "
+        f"{plural.count(len(over), 'reply is', 'replies are')} longer than {allows}: "
         f"to {_names(over)}. Shorten the reply or the "
         "quoted question; the long ones are marked in red below. Nothing can be queued "
         "until every reply fits."
@@ -89,11 +85,11 @@ class BatchReplyDialog(QDialog):
         self._queueing = False
         self._too_long: list[ReplyPreview] = []
         count = len(self._ids)
-        self.setWindowTitle(f"Reply to {_people(count)}")
+        self.setWindowTitle(f"Reply to {plural.count(count, 'person', 'people')}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(780, 640)
 
-        self.recipients = QLabel(f"To {_people(count)}")
+        self.recipients = QLabel(f"To {plural.count(count, 'person', 'people')}")
         self.recipients.setObjectName("pageTitle")
         self.template = QPlainTextEdit(STARTER)
         self.template.moveCursor(QTextCursor.MoveOperation.End)
@@ -121,7 +117,7 @@ class BatchReplyDialog(QDialog):
         inserts.addStretch(1)
         queue = registry.bind(self, "batch.queue", self.queue_all)
         self.queue_button.setText(
-            f"Queue {count:,} repl{'y' if count == 1 else 'ies'}   "
+            f"Queue {plural.count(count, 'reply', 'replies')}   "
             f"{registry.command('batch.queue').key_text}"
         )
         self.queue_button.clicked.connect(queue.trigger)

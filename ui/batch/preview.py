@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.inbox.delegate import chip_font, paint_chips
-from ui.inbox.networks import network_chip, network_label
+from ui.common import fonts
+from ui.common.chips import chip_font, paint_chips
+from ui.common.networks import network_chip, network_label
 
 if TYPE_CHECKING:
     from app.domain import ReplyPreview
@@ -112,7 +113,7 @@ class PreviewDelegate(QStyledItemDelegate):
     ) -> list[tuple[QRect, str, bool]]:
         """Where each line goes inside a card ``width`` wide, from the card's top."""
         metrics = QFontMetrics(option.font)
-        top = PAD + QFontMetrics(_bold(option.font)).height() + GAP // 2
+        top = PAD + QFontMetrics(fonts.bold(option.font)).height() + GAP // 2
         placed = []
         for line, quote, after_blank in _lines(preview.text):
             top += GAP // 2 if after_blank else 0
@@ -134,7 +135,7 @@ class PreviewDelegate(QStyledItemDelegate):
         placed = self._layout(option, preview, width)
         bottom = placed[-1][0].bottom() if placed else PAD
         if too_long_text(preview):
-            bottom += GAP // 2 + QFontMetrics(_bold(option.font)).height()
+            bottom += GAP // 2 + QFontMetrics(fonts.bold(option.font)).height()
         return QSize(width, bottom + PAD + GAP)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -164,7 +165,7 @@ class PreviewDelegate(QStyledItemDelegate):
         problem = too_long_text(preview)
         if problem:
             painter.setPen(QColor(PROBLEM_COLOR))
-            painter.setFont(_bold(option.font))
+            painter.setFont(fonts.bold(option.font))
             painter.drawText(
                 card.adjusted(PAD, 0, -PAD, -PAD),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
@@ -180,7 +181,7 @@ def _paint_head(
     painter: QPainter, option: QStyleOptionViewItem, card: QRect, preview: ReplyPreview
 ) -> None:
     """ "To Ann Lee" on the left; the network's chip and its limit on the right."""
-    bold = _bold(option.font)
+    bold = fonts.bold(option.font)
     line = QRect(
         card.left() + PAD,
         card.top() + PAD,
@@ -203,12 +204,6 @@ def _paint_head(
         f"To {preview.recipient}", Qt.TextElideMode.ElideRight, max(0, right - line.left() - GAP)
     )
     painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
-
-
-def _bold(font: QFont) -> QFont:
-    bold = QFont(font)
-    bold.setWeight(QFont.Weight.DemiBold)
-    return bold
 
 
 class PreviewList(QListView):

@@ -1,9 +1,9 @@
 """The editor's keys, declared once: the shortcuts, the button tooltips and the '?' help
-all read them from here (through ``ui.actions.registry``)."""
+all read them from here (through ``ui.actions.Registry``)."""
 
 from __future__ import annotations
 
-from ui.actions.registry import Command, Registry
+from ui.actions import Command, Registry
 
 EDITOR = "Draft editor"
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.core import Core
 from app.domain import Account, Capabilities, Delivery, Draft, DraftState, DraftVersion
 from app.text.timefmt import exact
-from ui.actions.registry import describe_key
+from ui.actions import describe_key
 from ui.bridge import CoreBridge
 from ui.editor.autosave import Autosave
 from ui.editor.commands import registry

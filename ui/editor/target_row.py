@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QL
 
 from app.domain import PublishOptions
 from ui import theme
+from ui.common.chips import chip_style
+from ui.common.networks import network_chip, network_label
 from ui.editor.targets import LIVE, SITE_SCHEDULE, Target, details, status_hint, status_label
-from ui.inbox.networks import chip_style, network_chip, network_label
 
 INDENT = 26  # the details line up with the account's name, past the check box
 #: Colour of what will not survive the trip, on a light and on a dark background.

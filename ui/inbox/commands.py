@@ -15,15 +15,15 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QToolButton
 
 from app.domain import InboxRow, TriageState
-from app.text import timefmt
-from ui.batch.dialog import BatchReplyDialog
+from app.text import plural, timefmt
+from ui.batch import BatchReplyDialog
 from ui.inbox.selection import WholeView
 from ui.inbox.snooze import SnoozeMenu
 from ui.operations import run
 
 if TYPE_CHECKING:
     from app.core import Core
-    from ui.actions.registry import Registry
+    from ui.actions import Registry
     from ui.inbox.view import InboxPage
 
 #: (command, button text) for the buttons above the list.
@@ -34,10 +34,6 @@ BUTTONS = (
     ("inbox.same_question", "Same question"),
     ("inbox.undo", "Undo"),
 )
-
-
-def _comments(n: int) -> str:
-    return f"{n:,} comment{'s' * (n != 1)}"
 
 
 def same_question_message(n: int) -> str:
@@ -113,7 +109,9 @@ class InboxCommands:
         run(page, self.core.inbox.snapshot(view, post_id), on_done=counted)
 
     def _say_selected(self, count: int) -> None:
-        self.page.message.emit(f"Selected {_comments(count)}. r replies to all, e marks all done.")
+        self.page.message.emit(
+            f"Selected {plural.count(count, 'comment')}. r replies to all, e marks all done."
+        )
 
     def open(self) -> None:
         if self.page.search.hasFocus():
@@ -171,7 +169,8 @@ class InboxCommands:
             dialog.queued.connect(
                 lambda n: self._land(
                     landing,
-                    f"Queued {n:,} repl{'y' if n == 1 else 'ies'}; they go out with the next sync.",
+                    f"Queued {plural.count(n, 'reply', 'replies')}; "
+                    "they go out with the next sync.",
                 )
             )
             dialog.finished.connect(lambda _: self.page.list.setFocus())
@@ -213,7 +212,9 @@ class InboxCommands:
         run(
             self.page,
             act(),
-            on_done=lambda n: self._land(landing, template.format(_comments(n)) + " u undoes it."),
+            on_done=lambda n: self._land(
+                landing, template.format(plural.count(n, "comment")) + " u undoes it."
+            ),
         )
 
     def _land(self, comment_id: int | None, text: str) -> None:

@@ -4,7 +4,7 @@
     The first words of the comment, elided at the edge…      [Question] [Snoozed]
 
 The network chip names the account too ("Blog · Corporate blog") when the person has
-more than one account on that network (``ui.inbox.networks``).
+more than one account on that network (``ui.common.networks``).
 
 with a focus ring on the current row whenever the list has the keyboard.
 
@@ -29,10 +29,12 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from app.domain import InboxRow, TriageState
 from app.text import timefmt
 from ui import theme
+from ui.common import fonts
+from ui.common.chips import CHIP_GAP, Chip, chip_font, paint_chips
+from ui.common.networks import row_chip
 from ui.inbox.model import ROW_ROLE
-from ui.inbox.networks import Chip, chip_colours, row_chip
 
-PAD_X, PAD_Y, LINE_GAP, CHIP_GAP = 14, 9, 5, 6
+PAD_X, PAD_Y, LINE_GAP = 14, 9, 5
 MIN_WIDTH = 320
 #: Memory for the painted rows kept (a row at 700 x 62 is ~170 KB, 4x that at 2x scale).
 CACHE_BYTES = 24 * 1024 * 1024
@@ -111,7 +113,7 @@ class InboxDelegate(QStyledItemDelegate):
         paint (in the middle of a sync): load the fonts (tens of ms the first time), draw
         their common glyphs, and paint sample rows in each state off screen."""
         canvas = QPixmap(8, 8)
-        for each in (option.font, _bold(option.font), chip_font(option.font)):
+        for each in (option.font, fonts.bold(option.font), chip_font(option.font)):
             QFontMetrics(each).height()
             yield
             for start in range(0, len(WARM_GLYPHS), 48):
@@ -150,7 +152,7 @@ class InboxDelegate(QStyledItemDelegate):
         height = (
             2 * PAD_Y
             + LINE_GAP
-            + QFontMetrics(_bold(option.font)).height()
+            + QFontMetrics(fonts.bold(option.font)).height()
             + option.fontMetrics.height()
         )
         return QSize(MIN_WIDTH, height)  # a list row always spans the viewport's width
@@ -269,7 +271,7 @@ def _paint(
     dim.setAlphaF(0.62)
     quiet = row.triage_state is not TriageState.OPEN or row.answered
 
-    bold, small = _bold(option.font), chip_font(option.font)
+    bold, small = fonts.bold(option.font), chip_font(option.font)
     top = rect.top() + PAD_Y
     first = QRect(rect.left() + PAD_X, top, rect.width() - 2 * PAD_X, QFontMetrics(bold).height())
     right = _right_text(painter, first, when, option.font, dim)
@@ -320,22 +322,6 @@ def _paint(
         _focus_ring(painter, rect, palette, selected)
 
 
-def _bold(font: QFont) -> QFont:
-    bold = QFont(font)
-    bold.setWeight(QFont.Weight.DemiBold)
-    return bold
-
-
-def chip_font(font: QFont) -> QFont:
-    small = QFont(font)
-    if font.pointSizeF() > 0:
-        small.setPointSizeF(font.pointSizeF() * 0.85)
-    else:
-        small.setPixelSize(round(font.pixelSize() * 0.85))
-    small.setWeight(QFont.Weight.DemiBold)
-    return small
-
-
 def _background(
     painter: QPainter, option: QStyleOptionViewItem, selected: bool, solid: bool
 ) -> None:
@@ -373,36 +359,6 @@ def _right_text(painter: QPainter, line: QRect, text: str, font: QFont, color: Q
         text,
     )
     return line.right() - width
-
-
-def paint_chips(
-    painter: QPainter,
-    line: QRect,
-    right: int,
-    chips: list[Chip],
-    *,
-    font: QFont,
-    on_highlight: bool,
-) -> int:
-    """Draw chips right to left ending at ``right``; return the x left of the last one."""
-    painter.setFont(font)
-    metrics = painter.fontMetrics()
-    dark = theme.is_dark()
-    for chip in reversed(chips):
-        width = metrics.horizontalAdvance(chip.text) + 12
-        height = metrics.height() + 2
-        box = QRectF(right - width, line.center().y() - height / 2 + 1, width, height)
-        fill, ink = chip_colours(chip.hue, dark)
-        if on_highlight:
-            fill, ink = QColor("#ffffff"), QColor("#ffffff")
-            fill.setAlphaF(0.22)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
-        painter.drawRoundedRect(box, height / 2, height / 2)
-        painter.setPen(ink)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, chip.text)
-        right = int(box.left()) - CHIP_GAP
-    return right
 
 
 def _focus_ring(painter: QPainter, rect: QRect, palette: QPalette, selected: bool) -> None:

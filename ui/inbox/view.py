@@ -47,13 +47,13 @@ from ui.inbox.delegate import InboxDelegate
 from ui.inbox.model import ID_ROLE, InboxModel
 from ui.inbox.search_hits import HITS, SearchHits
 from ui.inbox.selection import WholeView
-from ui.thread.pane import ThreadPane
+from ui.thread import ThreadPane
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator
 
     from app.core import Core
-    from ui.actions.registry import Registry
+    from ui.actions import Registry
     from ui.bridge import CoreBridge
 
 SEARCH_DELAY_MS = 250

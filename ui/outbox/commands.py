@@ -1,10 +1,10 @@
 """The outbox's keys, declared once: the shortcuts, the button tooltips and the '?' help
-all read them from here (through ``ui.actions.registry``). Single letters work while the
+all read them from here (through ``ui.actions.Registry``). Single letters work while the
 list has the keyboard, so typing in the text box never triggers them."""
 
 from __future__ import annotations
 
-from ui.actions.registry import Command, Registry
+from ui.actions import Command, Registry
 
 OUTBOX = "Outbox"
 

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont
 from app.domain import OutboxItem, OutboxKind, OutboxState
 from app.sync.reasons import Reason, explain
 from app.text.timefmt import exact
-from ui.inbox.networks import where
+from ui.common.networks import where
 
 CHUNK = 200
 COLUMNS = ("State", "What", "To", "Network", "Tries", "Why")

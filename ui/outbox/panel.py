@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.core import Core
 from app.domain import EDITABLE, OutboxAction, OutboxItem, OutboxState
+from app.text import plural
 from ui.bridge import CoreBridge
 from ui.operations import run
 from ui.outbox.commands import registry
@@ -173,7 +174,7 @@ class OutboxPanel(QWidget):
             " · ".join(
                 part
                 for part in (
-                    f"{needs_you} need{'s' * (needs_you == 1)} you" if needs_you else "",
+                    plural.count(needs_you, "needs you", "need you") if needs_you else "",
                     f"{waiting} on the way" if waiting else "",
                 )
                 if part

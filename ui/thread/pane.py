@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 
 from app.domain import Thread
 from ui import operations, theme
-from ui.inbox.networks import chip_style, row_chip, where
+from ui.common.chips import chip_style
+from ui.common.networks import row_chip, where
 from ui.thread.browser import SafeBrowser, confirm_and_open
 from ui.thread.render import ThreadRenderer
 

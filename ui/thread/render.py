@@ -11,7 +11,7 @@ import html
 from PySide6.QtGui import QColor, QPalette
 
 from app.domain import Comment
-from app.text import timefmt
+from app.text import plural, timefmt
 from app.text.sanitize import comment_for_display, display_text
 from ui.theme import mix
 
@@ -43,10 +43,9 @@ class ThreadRenderer:
         parts += [self._card(parent, self.card) for parent in chain[:-1]]
         parts.append(self._card(comment, self.focus))
         if replies:
-            count = len(replies)
             parts.append(
                 f"<p style='color:{self.dim}; margin:14px 0 0 0'>"
-                f"{count} repl{'y' if count == 1 else 'ies'}</p>"
+                f"{plural.count(len(replies), 'reply', 'replies')}</p>"
             )
             parts += [self._card(reply, self.card, indent=24) for reply in replies]
         return "".join(parts)

@@ -8,7 +8,6 @@ what a network can do comes from its ``Capabilities``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
@@ -16,6 +15,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from app.domain import InboxRow
+from ui.common.chips import Chip
 
 #: network -> (label, hue)
 NETWORKS: dict[str, tuple[str, str]] = {
@@ -33,12 +33,6 @@ UNKNOWN_HUE = "#777777"
 #: An account name in a chip is cut to this many characters (the row has other things
 #: to say); the full name is in the tooltips.
 ACCOUNT_CHARS = 22
-
-
-@dataclass(frozen=True)
-class Chip:
-    text: str
-    hue: str
 
 
 def network_label(network: str) -> str:
@@ -77,23 +71,6 @@ def where(row: Placed) -> str:
     label = network_label(row.network)
     account = row.account_name
     return f"{label} · {account}" if account and account != label else label
-
-
-def chip_colours(hue: str, dark: bool) -> tuple[QColor, QColor]:
-    """(fill, ink) of a chip on a plain background, in the light or dark theme."""
-    base = QColor(hue)
-    fill = QColor(base)
-    fill.setAlphaF(0.28 if dark else 0.14)
-    return fill, base.lighter(165) if dark else base.darker(115)
-
-
-def chip_style(hue: str, dark: bool) -> str:
-    """A style sheet that makes a QLabel look like the inbox's chips."""
-    fill, ink = chip_colours(hue, dark)
-    return (
-        f"background: rgba({fill.red()},{fill.green()},{fill.blue()},{fill.alphaF():.2f});"
-        f"color: {ink.name()}; border-radius: 9px; padding: 1px 8px; font-weight: 600;"
-    )
 
 
 @cache
