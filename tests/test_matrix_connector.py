@@ -43,34 +43,7 @@ from app.errors import (
 )
 from app.networks.http import Malformed
 from app.networks.matrix import KIND, MatrixNetwork, content, cursor, events
-from app.networks.matrix.pull import THREAD_PAGES
-
-
-@pytest.fixture
-def hs() -> FakeHomeserver:
-    return FakeHomeserver()
-
-
-@pytest.fixture
-async def make_network(hs: FakeHomeserver):
-    made: list[MatrixNetwork] = []
-
-    def make(**options: Any) -> MatrixNetwork:
-        client = httpx.AsyncClient(transport=httpx.MockTransport(hs.handle))
-        network = MatrixNetwork(
-            client, "https://hs.test", "token", user_id=ME, device_id="DEV", room=ROOM, **options
-        )
-        made.append(network)
-        return network
-
-    yield make
-    for network in made:
-        await network.aclose()
-
-
-@pytest.fixture
-def net(make_network) -> MatrixNetwork:
-    return make_network()
+from app.networks.matrix.comments import THREAD_PAGES
 
 
 async def pull_all(network: MatrixNetwork, start: str | None = None) -> tuple[list, str | None]:
@@ -199,7 +172,11 @@ def test_only_the_senders_own_edit_counts() -> None:
         "type": "m.room.message",
         "sender": "@ada:hs",
         "origin_server_ts": T0 + 5000,
-        "content": {"body": "* new", "m.new_content": {"msgtype": "m.text", "body": "Better?"}},
+        "content": {
+            "body": "* new",
+            "m.new_content": {"msgtype": "m.text", "body": "Better?"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": "$c1"},
+        },
     }
     own = parse(thread_event(unsigned={"m.relations": {"m.replace": edit}}))
     assert own.body_html == "<p>Better?</p>" and own.version == T0 + 5000
