@@ -187,7 +187,13 @@ def readable(room: str, raws: Iterable[object], errors: list[str]) -> Iterator[t
 
 
 def skipped(room: str, raw: object, exc: Exception) -> str:
-    """The one sentence for a malformed event that was skipped, wherever it was read."""
+    """The one sentence for a malformed event that was skipped, wherever it was read: the
+    event and room ids whole (so the event can be found), anything longer shortened."""
     ident = raw.get("event_id") if isinstance(raw, dict) else None
-    shown = reprlib.repr(ident) if isinstance(ident, str) else "(no id)"
-    return f"Matrix event {shown} in room {reprlib.repr(room)} is malformed and was skipped: {exc}."
+    shown = _whole(ident) if isinstance(ident, str) else "(no id)"
+    return f"Matrix event {shown} in room {_whole(room)} is malformed and was skipped: {exc}."
+
+
+def _whole(ident: str) -> str:
+    """An id as it is when it is no longer than ids are, else shortened."""
+    return repr(ident) if len(ident) <= MAX_EVENT_ID else reprlib.repr(ident)
