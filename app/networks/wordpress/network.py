@@ -53,6 +53,7 @@ from app.networks.wordpress.api import MAX_PAGES, Api, Page
 from app.networks.wordpress.cursor import RESCAN, Cursor, decode, epoch
 from app.networks.wordpress.errors import COMMENT_MAX_BYTES, DuplicateComment
 from app.networks.wordpress.parse import (
+    Skip,
     parse_comment,
     parse_comments,
     parse_person,
@@ -314,9 +315,13 @@ class WordPressNetwork:
                 params["after"] = _gmt(state.query_after)
             page = await self._page_or_end("/wp/v2/comments", params, state.page, "comment")
             total_pages = page.total_pages
-            comments, errors = self._comments(page.items, await self._my_id())
+            comments, skips = self._comments(page.items, await self._my_id())
             new = [c for c in comments if state.is_new(int(c.remote_id))]
+            # a malformed comment is reported once: the overlap would bring it back
+            skips = [s for s in skips if s.id is None or state.is_new(s.id)]
+            errors = [s.sentence for s in skips]
             state = state.saw((int(c.remote_id), epoch(c.created_at)) for c in new)
+            state = state.skipped(s.id for s in skips if s.id is not None)
         if chunk and state.page < total_pages:
             state, more = replace(state, page=state.page + 1), True
         elif chunk and posts[-1] > chunk[-1]:
@@ -336,7 +341,8 @@ class WordPressNetwork:
             return CommentPage([], state.end_rescan(now).encode(), has_more=False)
         params = {"post": _csv(chunk), "orderby": "id", "order": "asc", "_fields": _COMMENT_FIELDS}
         items, steady = await self._every_checked("/wp/v2/comments", params, "comment")
-        comments, errors = self._comments(items, await self._my_id())
+        comments, skips = self._comments(items, await self._my_id())
+        errors = [s.sentence for s in skips]
         distinct = len({c.remote_id for c in comments}) == len(items)
         more = posts[-1] > chunk[-1]
         state = replace(state, after_post=chunk[-1], page=1) if more else state.end_rescan(now)
@@ -361,17 +367,17 @@ class WordPressNetwork:
 
     def _comments(
         self, items: list, my_id: str, *, logged: bool = False
-    ) -> tuple[list[RemoteComment], list[str]]:
+    ) -> tuple[list[RemoteComment], list[Skip]]:
         """``parse.parse_comments``; ``logged``: outside the pull, skips are logged (once a
         session each: a thread is read again before every reply)."""
-        comments, errors = parse_comments(items, my_id, self._api.service)
-        for sentence in errors if logged else ():
+        comments, skips = parse_comments(items, my_id, self._api.service)
+        for sentence in (s.sentence for s in skips) if logged else ():
             if sentence not in self._logged:
                 if len(self._logged) >= LOGGED_MAX:
                     self._logged.clear()
                 self._logged.add(sentence)
                 log.warning("%s", sentence)
-        return comments, errors
+        return comments, skips
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ import dataclasses
 import hashlib
 import reprlib
 import zlib
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.domain import Person, RemoteComment, RemotePost
 from app.networks.http import Malformed, field
@@ -126,17 +126,26 @@ def parse_comment(obj: Any, my_id: str) -> RemoteComment:
     )
 
 
-def parse_comments(items: list, my_id: str, service: str) -> tuple[list[RemoteComment], list[str]]:
-    """The well-formed comments among ``items``, and a sentence per malformed one skipped."""
-    comments, errors = [], []
+class Skip(NamedTuple):
+    """A malformed comment skipped: its sentence, and its id when that much is readable."""
+
+    sentence: str
+    id: int | None
+
+
+def parse_comments(items: list, my_id: str, service: str) -> tuple[list[RemoteComment], list[Skip]]:
+    """The well-formed comments among ``items``, and each malformed one skipped."""
+    comments, skips = [], []
     for item in items:
         try:
             comments.append(parse_comment(item, my_id))
         except Malformed as exc:
             ident = item.get("id") if isinstance(item, dict) else None
             shown = reprlib.repr(ident) if ident is not None else "(no id)"
-            errors.append(f"{service}: comment {shown} is malformed and was skipped: {exc}.")
-    return comments, errors
+            sentence = f"{service}: comment {shown} is malformed and was skipped: {exc}."
+            readable = type(ident) is int and ident >= 0 and len(str(ident)) <= _ID_DIGITS
+            skips.append(Skip(sentence, ident if readable else None))
+    return comments, skips
 
 
 def with_roots(comments: list[RemoteComment]) -> list[RemoteComment]:
