@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from reliability.tcp_proxy import FaultProxy
-from servers.synapse import ACCOUNT_ID, MatrixUser, MatrixWorld, _seg, event_of
+from servers.synapse import ACCOUNT_ID, MatrixUser, MatrixWorld, event_of
 
 pytestmark = [
     pytest.mark.integration,
@@ -75,19 +75,7 @@ def kill(process: subprocess.Popen) -> None:
 
 def answers(world: MatrixWorld, target: str) -> list[dict]:
     """Dana's events that answer ``target`` (the server's truth)."""
-    page = world.dana.request(
-        "GET",
-        f"/_matrix/client/v3/rooms/{_seg(world.town_hall)}/messages",
-        dir="b",
-        limit=1000,
-        filter=json.dumps({"senders": [world.dana.user_id], "types": ["m.room.message"]}),
-    )
-    found = []
-    for event in page["chunk"]:
-        relates = event["content"].get("m.relates_to")
-        if isinstance(relates, dict) and relates.get("m.in_reply_to", {}).get("event_id") == target:
-            found.append(event)
-    return found
+    return world.dana.answers(world.town_hall).get(target, [])
 
 
 def rich(user: MatrixUser, room: str, target: str, text: str) -> str:
