@@ -187,6 +187,21 @@ async def test_a_malformed_reply_is_skipped_alike_by_pull_check_and_look_up(
     assert await net.lookup_write("key-1") == reply.remote_id
 
 
+async def test_the_look_up_skips_malformed_events_of_mine_and_finds_the_write(hs, net) -> None:
+    """My own events can be malformed too (another client of mine, a server bug): the
+    look-up reads past them; one carrying the key itself still landed (named by its id,
+    never taken for unsent, which would send it again)."""
+    root = hs.post("Plan")
+    reply = await net.reply(rid(root), rid(root), "First", "markdown", "k-reply")
+    broken = hs.add(ROOM, ME, {"body": "odd", "m.relates_to": "garbage"})
+    hs.find(broken)[1]["unsigned"]["transaction_id"] = "k-broken"
+    hs.add(ROOM, ME, {"body": 5})  # newer, malformed, no key
+
+    assert await net.lookup_write("k-reply") == reply.remote_id
+    assert await net.lookup_write("k-broken") == rid(broken)
+    assert await net.lookup_write("k-never") is None
+
+
 async def test_a_malformed_edit_keeps_the_text_everywhere(hs: FakeHomeserver, make_network):
     """Ada edits her comment with a broken m.new_content: the pull skips the edit and the
     pre-send check reads the same text and version, so the reply is not held as edited."""
