@@ -4,4 +4,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["sandbox_fixtures", "keyring_fixtures", "servers.synapse", "servers.wordpress"]
+pytest_plugins = [
+    "sandbox_fixtures",
+    "keyring_fixtures",
+    "servers.synapse",
+    "servers.wordpress",
+    "fixtures.matrix_homeserver",
+]

@@ -1,24 +1,28 @@
 """The Matrix connector against a fake homeserver (``httpx.MockTransport``): error mapping,
 relation parsing, the cursor and back-fill logic, edits and deletions, writes, signing in.
 
-``FakeHomeserver`` keeps rooms as one ordered event log and speaks just enough of the
-client-server API: sync tokens are "s<n>" (the log up to event n), ``/messages`` pages
-backwards from such a token, edits are bundled, redactions empty an event. The real
-server's behaviour is covered by tests/integration/test_matrix_*.py.
+``FakeHomeserver`` (tests/fixtures/matrix_homeserver.py) keeps rooms as one ordered event
+log. The real server's behaviour is covered by tests/integration/test_matrix_*.py.
 """
 
 from __future__ import annotations
 
-import copy
-import json
-import re
 import ssl
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
 import httpx
 import pytest
+from fixtures.matrix_homeserver import (
+    ME,
+    OTHER_ROOM,
+    ROOM,
+    T0,
+    FakeHomeserver,
+    SignInServer,
+    error,
+    ok,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,269 +43,7 @@ from app.errors import (
 )
 from app.networks.http import Malformed
 from app.networks.matrix import KIND, MatrixNetwork, content, cursor, events
-from app.networks.matrix.pull import THREAD_PAGES
-
-ME = "@dana:hs"
-ROOM = "!town:hs"
-OTHER_ROOM = "!chat:hs"
-T0 = 1_700_000_000_000
-Handler = Callable[[httpx.Request], httpx.Response | None]
-
-
-class FakeHomeserver:
-    """Rooms as one event log; ``handle`` answers the endpoints the connector uses."""
-
-    def __init__(self) -> None:
-        self.log: list[tuple[str, dict]] = []  # (room, event) in stream order
-        self.joined = {ROOM, OTHER_ROOM}
-        self.names = {ME: "Dana Whitfield", "@ada:hs": "Ada Reyes", "@ben:hs": "Ben Okafor"}
-        self.txns: dict[str, str] = {}
-        self.requests: list[httpx.Request] = []
-        self.override: Handler | None = None  # answers first when it returns a response
-
-    # -- the world -----------------------------------------------------------------------
-
-    def add(self, room: str, sender: str, body: dict, kind: str = "m.room.message") -> str:
-        event_id = f"$e{len(self.log) + 1}"
-        event = {
-            "event_id": event_id,
-            "type": kind,
-            "sender": sender,
-            "origin_server_ts": T0 + 1000 * (len(self.log) + 1),
-            "content": body,
-            "unsigned": {},
-        }
-        if kind == "m.room.redaction":
-            event["redacts"] = body["redacts"]
-            self.find(body["redacts"])[1]["unsigned"]["redacted_because"] = {"event_id": event_id}
-        self.log.append((room, event))
-        return event_id
-
-    def post(self, text: str, room: str = ROOM, sender: str = ME) -> str:
-        return self.add(room, sender, {"msgtype": "m.text", "body": text})
-
-    def comment(
-        self, root: str, text: str, sender: str = "@ada:hs", reply_to: str | None = None
-    ) -> str:
-        room = self.find(root)[0]
-        rel = {
-            "rel_type": "m.thread",
-            "event_id": root,
-            "is_falling_back": reply_to is None,
-            "m.in_reply_to": {"event_id": reply_to or root},
-        }
-        return self.add(room, sender, {"msgtype": "m.text", "body": text, "m.relates_to": rel})
-
-    def edit(self, target: str, text: str, sender: str = "@ada:hs") -> str:
-        room = self.find(target)[0]
-        body = {
-            "msgtype": "m.text",
-            "body": "* " + text,
-            "m.new_content": {"msgtype": "m.text", "body": text},
-            "m.relates_to": {"rel_type": "m.replace", "event_id": target},
-        }
-        return self.add(room, sender, body)
-
-    def redact(self, target: str, sender: str = "@ada:hs") -> str:
-        return self.add(self.find(target)[0], sender, {"redacts": target}, "m.room.redaction")
-
-    def find(self, event_id: str) -> tuple[str, dict]:
-        return next((r, e) for r, e in self.log if e["event_id"] == event_id)
-
-    @property
-    def position(self) -> int:
-        return len(self.log)
-
-    # -- serving -------------------------------------------------------------------------
-
-    def serialize(self, event: dict, bundle: bool = True) -> dict:
-        out = copy.deepcopy(event)
-        if "redacted_because" in out["unsigned"]:
-            out["content"] = {}
-            return out
-        if not bundle:
-            return out
-        edits = [  # like Synapse, only the original sender's edits
-            e
-            for _, e in self.log
-            if e["sender"] == event["sender"]
-            and e["content"].get("m.relates_to", {}).get("rel_type") == "m.replace"
-            and e["content"]["m.relates_to"].get("event_id") == event["event_id"]
-            and "redacted_because" not in e["unsigned"]
-        ]
-        if edits:
-            out["unsigned"]["m.relations"] = {"m.replace": copy.deepcopy(edits[-1])}
-        return out
-
-    def members(self, senders: set[str]) -> list[dict]:
-        return [
-            {
-                "type": "m.room.member",
-                "state_key": user,
-                "sender": user,
-                "event_id": f"$m{user}",
-                "origin_server_ts": T0,
-                "content": {"membership": "join", "displayname": self.names[user]},
-            }
-            for user in sorted(senders)
-            if user in self.names
-        ]
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.override is not None and (answer := self.override(request)) is not None:
-            return answer
-        path = unquote(request.url.path)
-        params = request.url.params
-        for pattern, method, route in self.routes():
-            match = re.fullmatch(pattern, path)
-            if match and request.method == method:
-                return route(request, params, *match.groups())
-        return httpx.Response(404, json={"errcode": "M_UNRECOGNIZED", "error": "Unrecognized"})
-
-    def routes(self) -> list[tuple[str, str, Callable[..., httpx.Response]]]:
-        v3 = "/_matrix/client/v3"
-        return [
-            (f"{v3}/sync", "GET", self.sync),
-            (f"{v3}/rooms/([^/]+)/messages", "GET", self.messages),
-            (f"{v3}/rooms/([^/]+)/event/([^/]+)", "GET", self.event),
-            ("/_matrix/client/v1/rooms/([^/]+)/relations/([^/]+)/m.thread", "GET", self.thread),
-            (f"{v3}/rooms/([^/]+)/send/m.room.message/([^/]+)", "PUT", self.send),
-            (f"{v3}/rooms/([^/]+)/redact/([^/]+)/([^/]+)", "PUT", self.redact_route),
-            (f"{v3}/rooms/([^/]+)/state/m.room.member/([^/]+)", "GET", self.member),
-            (f"{v3}/joined_rooms", "GET", lambda *_: ok({"joined_rooms": sorted(self.joined)})),
-            (f"{v3}/account/whoami", "GET", lambda *_: ok({"user_id": ME, "device_id": "DEV"})),
-            (f"{v3}/profile/([^/]+)/displayname", "GET", self.profile),
-        ]
-
-    def sync(self, request: httpx.Request, params: Any) -> httpx.Response:
-        since = int(params.get("since", "s0")[1:])
-        flt = json.loads(params["filter"])["room"]["timeline"]
-        join = {}
-        for room in sorted(self.joined):
-            new = [
-                (n, e)
-                for n, (r, e) in enumerate(self.log, 1)
-                if r == room and n > since and e["type"] in flt["types"]
-            ]
-            if not new:
-                continue
-            taken = new[-flt["limit"] :]
-            limited = len(taken) < len(new)
-            join[room] = {
-                "timeline": {  # like Synapse: edits are bundled only in limited timelines
-                    "events": [self.serialize(e, bundle=limited) for _, e in taken],
-                    "limited": limited,
-                    "prev_batch": f"s{taken[0][0] - 1}",
-                },
-                "state": {"events": self.members({e["sender"] for _, e in taken})},
-            }
-        return ok({"next_batch": f"s{self.position}", "rooms": {"join": join}})
-
-    def messages(self, request: httpx.Request, params: Any, room: str) -> httpx.Response:
-        start = int(params.get("from", f"s{self.position}")[1:])
-        stop = int(params.get("to", "s0")[1:])
-        flt = json.loads(params["filter"])
-        matching = [
-            (n, e)
-            for n, (r, e) in reversed(list(enumerate(self.log, 1)))
-            if r == room
-            and stop < n <= start
-            and e["type"] in flt["types"]
-            and e["sender"] in flt.get("senders", [e["sender"]])
-        ]
-        page = matching[: int(params["limit"])]
-        body = {
-            "chunk": [{**self.serialize(e), "room_id": room} for _, e in page],
-            "start": f"s{start}",
-            "state": self.members({e["sender"] for _, e in page}),
-        }
-        if len(page) < len(matching):
-            body["end"] = f"s{page[-1][0] - 1}"
-        return ok(body)
-
-    def event(self, request: httpx.Request, params: Any, room: str, event_id: str):
-        found = [e for r, e in self.log if r == room and e["event_id"] == event_id]
-        if not found:
-            return httpx.Response(404, json={"errcode": "M_NOT_FOUND", "error": "Not found"})
-        return ok({**self.serialize(found[0]), "room_id": room})
-
-    def thread(self, request: httpx.Request, params: Any, room: str, root: str):
-        replies = [
-            self.serialize(e)
-            for r, e in reversed(self.log)
-            if r == room
-            and e["content"].get("m.relates_to", {}).get("rel_type") == "m.thread"
-            and e["content"]["m.relates_to"]["event_id"] == root
-            and "redacted_because" not in e["unsigned"]
-        ]
-        offset, limit = int(params.get("from", "0")), int(params["limit"])
-        body: dict = {"chunk": replies[offset : offset + limit]}
-        if offset + limit < len(replies):
-            body["next_batch"] = str(offset + limit)
-        return ok(body)
-
-    def send(self, request: httpx.Request, params: Any, room: str, txn: str):
-        if txn not in self.txns:
-            self.txns[txn] = self.add(room, ME, json.loads(request.content))
-            self.find(self.txns[txn])[1]["unsigned"]["transaction_id"] = txn
-        return ok({"event_id": self.txns[txn]})
-
-    def redact_route(self, request: httpx.Request, params: Any, room: str, target: str, txn):
-        if not any(e["event_id"] == target for _, e in self.log):
-            return httpx.Response(404, json={"errcode": "M_NOT_FOUND", "error": "Not found"})
-        if txn not in self.txns:
-            self.txns[txn] = self.redact(target, ME)
-            self.find(self.txns[txn])[1]["unsigned"]["transaction_id"] = txn
-        return ok({"event_id": self.txns[txn]})
-
-    def member(self, request: httpx.Request, params: Any, room: str, user: str):
-        if user not in self.names:
-            return httpx.Response(404, json={"errcode": "M_NOT_FOUND", "error": "No member"})
-        return ok({"membership": "join", "displayname": self.names[user]})
-
-    def profile(self, request: httpx.Request, params: Any, user: str) -> httpx.Response:
-        return ok({"displayname": self.names.get(user, user)})
-
-    def paths(self, method: str = "GET") -> list[str]:
-        return [unquote(r.url.path) for r in self.requests if r.method == method]
-
-
-def ok(body: Any) -> httpx.Response:
-    return httpx.Response(200, json=body)
-
-
-def error(status: int, errcode: str | None, message: str = "nope", **extra: Any) -> Handler:
-    """An override answering every request with this Matrix error."""
-    body = {"errcode": errcode, "error": message, **extra} if errcode else {"error": message}
-    return lambda request: httpx.Response(status, json=body)
-
-
-@pytest.fixture
-def hs() -> FakeHomeserver:
-    return FakeHomeserver()
-
-
-@pytest.fixture
-async def make_network(hs: FakeHomeserver):
-    made: list[MatrixNetwork] = []
-
-    def make(**options: Any) -> MatrixNetwork:
-        client = httpx.AsyncClient(transport=httpx.MockTransport(hs.handle))
-        network = MatrixNetwork(
-            client, "https://hs.test", "token", user_id=ME, device_id="DEV", room=ROOM, **options
-        )
-        made.append(network)
-        return network
-
-    yield make
-    for network in made:
-        await network.aclose()
-
-
-@pytest.fixture
-def net(make_network) -> MatrixNetwork:
-    return make_network()
+from app.networks.matrix.comments import THREAD_PAGES
 
 
 async def pull_all(network: MatrixNetwork, start: str | None = None) -> tuple[list, str | None]:
@@ -430,7 +172,11 @@ def test_only_the_senders_own_edit_counts() -> None:
         "type": "m.room.message",
         "sender": "@ada:hs",
         "origin_server_ts": T0 + 5000,
-        "content": {"body": "* new", "m.new_content": {"msgtype": "m.text", "body": "Better?"}},
+        "content": {
+            "body": "* new",
+            "m.new_content": {"msgtype": "m.text", "body": "Better?"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": "$c1"},
+        },
     }
     own = parse(thread_event(unsigned={"m.relations": {"m.replace": edit}}))
     assert own.body_html == "<p>Better?</p>" and own.version == T0 + 5000
@@ -812,55 +558,6 @@ async def test_too_large_a_message_is_refused_before_sending(hs, net) -> None:
 
 
 # -- signing in ------------------------------------------------------------------------------
-
-
-class SignInServer:
-    """Just the sign-in endpoints, configurable per test."""
-
-    def __init__(self) -> None:
-        self.versions: Any = {"versions": ["v1.11", "v1.12"]}
-        self.flows = [{"type": "m.login.password"}]
-        self.password = "right"
-        self.joined: list[str] = []
-        self.join_error: httpx.Response | None = None
-        self.encrypted = False
-        self.logins: list[dict] = []
-        self.logged_out = 0
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        path = unquote(request.url.path)
-        c = "/_matrix/client"
-        if path == f"{c}/versions" and request.url.host == "hs.test":
-            return ok(self.versions)
-        if path == "/.well-known/matrix/client" and request.url.host == "example.test":
-            return ok({"m.homeserver": {"base_url": "https://hs.test"}})
-        if path == f"{c}/v3/login" and request.method == "GET":
-            return ok({"flows": self.flows})
-        if path == f"{c}/v3/login":
-            body = json.loads(request.content)
-            self.logins.append(body)
-            if body["password"] != self.password:
-                return httpx.Response(403, json={"errcode": "M_FORBIDDEN", "error": "Invalid"})
-            device = body.get("device_id", "NEWDEV")
-            return ok({"access_token": "syt_x", "user_id": ME, "device_id": device})
-        if path == f"{c}/v3/directory/room/#town:hs":
-            return ok({"room_id": ROOM})
-        if path.startswith(f"{c}/v3/directory/room/"):
-            return httpx.Response(404, json={"errcode": "M_NOT_FOUND", "error": "No alias"})
-        if path == f"{c}/v3/joined_rooms":
-            return ok({"joined_rooms": self.joined})
-        if path.startswith(f"{c}/v3/join/"):
-            return self.join_error or ok({"room_id": ROOM})
-        if path.endswith("/state/m.room.encryption/"):
-            if self.encrypted:
-                return ok({"algorithm": "m.megolm.v1.aes-sha2"})
-            return httpx.Response(404, json={"errcode": "M_NOT_FOUND", "error": "No state"})
-        if path == f"{c}/v3/profile/{ME}/displayname":
-            return ok({"displayname": "Dana Whitfield"})
-        if path == f"{c}/v3/logout":
-            self.logged_out += 1
-            return ok({})
-        return httpx.Response(404, text="<html>not here</html>")
 
 
 async def sign_in(server: SignInServer, url: str = "https://hs.test", **extra: str):

@@ -10,6 +10,7 @@ import base64
 import json
 import logging
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -682,6 +683,110 @@ async def test_list_my_posts_asks_for_every_state_and_skips_malformed(wp: FakeWo
     assert len(posts) == 4
     query = parse_qs(wp.calls("GET", "/wp/v2/posts")[0].url.query.decode())
     assert query["status"] == ["draft,pending,future,publish"] and query["context"] == ["edit"]
+
+
+NESTED: Any = "deep"
+for _ in range(100):
+    NESTED = {"a": [NESTED]}
+
+#: A reply changed the way a broken plugin or proxy may change it (WordPress itself always
+#: sends these fields with their documented types). Each is malformed.
+HOSTILE_COMMENTS: dict[str, Callable[[dict], Any]] = {
+    "parent is a string": lambda c: {**c, "parent": str(c["parent"])},
+    "parent is null": lambda c: {**c, "parent": None},
+    "parent is negative": lambda c: {**c, "parent": -1},
+    "parent is a float": lambda c: {**c, "parent": float(c["parent"])},
+    "parent is huge": lambda c: {**c, "parent": 10**30},
+    "id is a string": lambda c: {**c, "id": str(c["id"])},
+    "post is a list": lambda c: {**c, "post": [c["post"]]},
+    "author is a string": lambda c: {**c, "author": "seven"},
+    "author name is a number": lambda c: {**c, "author_name": 7},
+    "content is a string": lambda c: {**c, "content": "<p>hi</p>"},
+    "content is nested": lambda c: {**c, "content": NESTED},
+    "rendered is a number": lambda c: {**c, "content": {"rendered": 5}},
+    "rendered is missing": lambda c: {**c, "content": {"raw": "hi"}},
+    "date is not a date": lambda c: {**c, "date_gmt": "yesterday"},
+    "status is missing": lambda c: {k: v for k, v in c.items() if k != "status"},
+    "not an object": lambda c: ["a", "list"],
+    "null": lambda c: None,
+}
+
+
+def injecting(wp: FakeWordPress, broken: dict[int, Callable[[dict], Any]]):
+    """A transport that sends the comments named in ``broken`` changed by their shape, in
+    every answer about comments (as a plugin filtering ``rest_prepare_comment`` would)."""
+
+    def changed(item: Any) -> Any:
+        if isinstance(item, dict) and item.get("id") in broken:
+            return broken[item["id"]](item)
+        return item
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        response = wp.handle(request)
+        if not (_route(request) or "").startswith("/wp/v2/comments"):
+            return response
+        data = response.json()
+        data = [changed(i) for i in data] if isinstance(data, list) else changed(data)
+        paging = {k: v for k, v in response.headers.items() if k.lower().startswith("x-wp-")}
+        return httpx.Response(response.status_code, json=data, headers=paging)
+
+    return httpx.MockTransport(handle)
+
+
+@pytest.mark.parametrize("shape", HOSTILE_COMMENTS)
+async def test_a_malformed_reply_is_skipped_alike_by_pull_check_and_look_up(
+    wp: FakeWordPress, caplog: pytest.LogCaptureFixture, shape: str
+):
+    """The pull reports it once and goes on; the pre-send check (list_replies) and the
+    look-up skip it too, so the executive's reply goes out and is found by its key."""
+    post = wp.post()
+    question = wp.comment(post, when=at(0))
+    bad = wp.comment(post, when=at(1), parent=question, author=8, name="Ben Okafor")
+    fine = wp.comment(post, when=at(2), parent=question, author=9, name="Chen Li")
+    client = httpx.AsyncClient(transport=injecting(wp, {bad: HOSTILE_COMMENTS[shape]}))
+    network = WordPressNetwork(client, SITE, "exec", CLEAN, clock=Clock())
+    try:
+        page = await network.pull_comments(None)
+        again = await network.pull_comments(page.next_cursor)  # the overlap re-reads it
+        with caplog.at_level(logging.WARNING, logger="app.networks.wordpress"):
+            before = await network.list_replies(str(question))
+            assert await network.list_replies(str(question)) == before
+        mine = await network.reply(str(post), str(question), "Thanks", "markdown", "key-1")
+        after = await network.list_replies(str(question))
+        found = await network.lookup_write("key-1")
+    finally:
+        await network.aclose()
+    assert {c.remote_id for c in page.comments} == {str(question), str(fine)}
+    [error] = page.errors
+    assert "malformed and was skipped" in error
+    # reported once; one without a readable id cannot be told from a new one, though
+    unnamed = shape in ("id is a string", "not an object", "null")
+    assert again.comments == [] and again.errors == ([error] if unnamed else [])
+    assert [r.remote_id for r in before] == [str(fine)]
+    assert len([r for r in caplog.records if "malformed" in r.getMessage()]) == 1
+    assert {r.remote_id for r in after} == {str(fine), mine.remote_id}
+    assert found == mine.remote_id
+
+
+async def test_a_write_found_by_its_key_but_malformed_still_landed(wp: FakeWordPress):
+    """A plugin mangles the reply WordPress sends back: the write is reported unclear
+    (BadResponse), the look-up names it by id, and the duplicate answer says so too."""
+    post = wp.post()
+    question = wp.comment(post)
+    landed = wp.next_id + 1  # the id the reply will get
+    client = httpx.AsyncClient(
+        transport=injecting(wp, {landed: HOSTILE_COMMENTS["status is missing"]})
+    )
+    network = WordPressNetwork(client, SITE, "exec", CLEAN, clock=Clock())
+    try:
+        with pytest.raises(BadResponse):
+            await network.reply(str(post), str(question), "Thanks", "markdown", "key-1")
+        assert await network.lookup_write("key-1") == str(landed)
+        with pytest.raises(BadResponse, match="malformed"):
+            await network.reply(str(post), str(question), "Thanks", "markdown", "key-1")
+    finally:
+        await network.aclose()
+    assert [c["id"] for c in wp.comments.values() if c["author"] == ME] == [landed]
 
 
 def test_cursor_window_keeps_only_ids_that_can_come_back():

@@ -276,7 +276,10 @@ class AccountManager:
         except dx.SignInFailed as refused:
             return refused.diagnosis
         try:
-            signed = await self._sign_in(net_kind, base_url, username, password, fields)
+            signed = await self._sign_in(
+                net_kind, base_url, username, password, fields, testing=True
+            )
+
         except dx.SignInFailed as failed:
             return failed.diagnosis
         problem = await self.keyring_problem()
@@ -386,9 +389,17 @@ class AccountManager:
             raise dx.SignInFailed(dx.keyring_unusable(problem))
 
     async def _sign_in(
-        self, net_kind: NetworkKind, base_url: str, username: str, password: str, extra: dict
+        self,
+        net_kind: NetworkKind,
+        base_url: str,
+        username: str,
+        password: str,
+        extra: dict,
+        *,
+        testing: bool = False,
     ) -> SignIn:
-        """The network's sign-in with a client of its own; SignInFailed when it fails."""
+        """The network's sign-in with a client of its own; SignInFailed when it fails.
+        ``testing``: only to check the credentials, leaving nothing on the server."""
         wording = dx.Wording.of(net_kind)
         if not username.strip() or not password:
             raise dx.SignInFailed(
@@ -402,7 +413,8 @@ class AccountManager:
         except UserError as exc:
             raise dx.SignInFailed(dx.invalid(str(exc))) from None
         try:
-            return await net_kind.sign_in(client, base_url, username.strip(), password, extra)
+            sign_in = (testing and net_kind.test_sign_in) or net_kind.sign_in
+            return await sign_in(client, base_url, username.strip(), password, extra)
         except (FiresideError, httpx.HTTPError) as exc:
             found = dx.diagnose(exc, base_url, wording, (password,))
             log.info("sign-in to %s failed: %s", host_of(base_url), found.problem)

@@ -57,6 +57,13 @@ class NetworkKind:
     #: build(account, secret, client) -> the connector
     build: Callable[[Account, str, httpx.AsyncClient], Network]
     extra_fields: tuple[ExtraField, ...] = ()
+    #: test_sign_in(...), as ``sign_in``, for "Test connection": signs in only to check
+    #: the credentials and leaves nothing on the server (Matrix signs out the device its
+    #: login made). None when ``sign_in`` itself makes nothing there (WordPress: the
+    #: application password is the user's own).
+    test_sign_in: Callable[[httpx.AsyncClient, str, str, str, dict], Awaitable[SignIn]] | None = (
+        None
+    )
     #: sign_out(client, account, secret): revoke on the server what signing in made (the
     #: Matrix device and its token, the WordPress application password), so a removed
     #: account leaves no credential that still works; raises app.errors when it cannot.

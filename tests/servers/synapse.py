@@ -23,7 +23,8 @@ fireside_for    factory ``(world, base_url=None, restart=None, event_hooks=None,
                 memory, as after an app restart. Closed after the test.
 
 ``MatrixUser`` is a small synchronous client for what the people around the executive do
-(comment in threads, reply, edit, redact) and for reading the server's truth in asserts.
+(comment in threads, reply, edit, redact) and for reading the server's truth in asserts
+(a thread, an event, one's own messages and what they answer).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import contextlib
 import hashlib
 import hmac
 import importlib.util
+import json
 import os
 import signal
 import socket
@@ -323,6 +325,23 @@ class MatrixUser:
                 return list(reversed(events))
             params["from"] = page["next_batch"]
         raise AssertionError("the thread kept paging")
+
+    def messages(self, room: str) -> list[dict]:
+        """This person's latest messages in the room (up to 1,000), newest first."""
+        flt = {"senders": [self.user_id], "types": ["m.room.message"]}
+        path = f"/_matrix/client/v3/rooms/{_seg(room)}/messages"
+        return self.request("GET", path, dir="b", limit=1000, filter=json.dumps(flt))["chunk"]
+
+    def answers(self, room: str) -> dict[str, list[dict]]:
+        """This person's messages that answer another (``m.in_reply_to``, in a thread or
+        not), by the event they answer."""
+        found: dict[str, list[dict]] = {}
+        for event in self.messages(room):
+            relates = event["content"].get("m.relates_to")
+            reply = relates.get("m.in_reply_to") if isinstance(relates, dict) else None
+            if isinstance(reply, dict) and isinstance(reply.get("event_id"), str):
+                found.setdefault(reply["event_id"], []).append(event)
+        return found
 
     def event(self, room: str, event_id: str) -> dict:
         return self.request("GET", f"/_matrix/client/v3/rooms/{_seg(room)}/event/{_seg(event_id)}")

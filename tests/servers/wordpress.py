@@ -10,7 +10,8 @@ php-mbstring``) provide everything; nothing outside the session's temp dir is to
 - ``wordpress/install.php`` installs the site (UTC, pretty permalinks, first comments
   approved at once) and creates the users of ``USERS`` with an Application Password each;
   ``wordpress/fireside-test.php`` (a must-use plugin) turns WordPress's 15-second comment
-  flood check off unless a test turns it on (``set_flood_check``).
+  flood check off unless a test turns it on (``set_flood_check``), and sends a comment
+  malformed when a test asks it to (``mangle_comment``).
 - ``php -S`` serves it through ``wordpress/router.php`` with a few workers.
 
 The installed tables are copied once into a second database, ``pristine``; ``reset()``
@@ -192,6 +193,15 @@ class WordPressServer:
             stdin=query,
         )
         return [line.split("\t") for line in done.stdout.splitlines()]
+
+    def mangle_comment(self, comment_id: int, fields: dict) -> None:
+        """Make the REST API send this comment with ``fields`` replaced, as a broken plugin
+        would (the must-use plugin reads them from the comment's meta)."""
+        value = json.dumps(fields).replace("\\", "\\\\").replace("'", "\\'")
+        self.sql(
+            "INSERT INTO wp_commentmeta (comment_id, meta_key, meta_value) "
+            f"VALUES ({int(comment_id)}, 'fireside_test_mangle', '{value}')"
+        )
 
     def rest(self, login: str, timeout: float = 10.0) -> httpx.Client:
         """A client for ``/wp-json/wp/v2/`` signed in as ``login``."""

@@ -2,8 +2,13 @@
 relations), for one account's device.
 
 A room is a channel; ``room`` (from the account's settings) is where new posts go. What
-counts as a post or a comment is in ``events.py``, how pulls work in ``pull.py``, what
-is sent in ``content.py``, and how errors map in ``api.py``.
+counts as a post or a comment is in ``events.py`` and ``placing.py``, how pulls work in
+``pull.py``, what is sent in ``content.py``, and how errors map in ``api.py``. Every
+read, the pull's, the pre-send check's (``get_comment``, ``list_replies``) and the
+look-up's, goes through ``reading.read``: a malformed event (any room member can send
+one) is skipped everywhere the same way, reported in the pull's page and logged once by
+the others, and never fails a thread. A comment is answered the way it was written: in
+the post's thread, or with a rich reply outside it.
 
 Writes are exactly-once through the transaction id: every write is a PUT whose txnId is
 the outbox item's idempotency key (made once, when the item is queued), so repeating it
@@ -42,23 +47,19 @@ from app.errors import AuthError, BadResponse, NotFound, Rejected
 from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, Malformed
 from app.networks.matrix import content
 from app.networks.matrix.api import MatrixApi
-from app.networks.matrix.events import (
-    edit_target,
-    envelope,
-    join_id,
-    post_url,
-    relation,
-    split_id,
-    title_of,
-)
-from app.networks.matrix.memory import People
+from app.networks.matrix.comments import PAGE_SIZE, CommentReader, distinct, whole_thread
+from app.networks.matrix.events import join_id, post_url, split_id, title_of
+from app.networks.matrix.memory import Bounded, People
 from app.networks.matrix.posts import MyPosts, mine_filter
-from app.networks.matrix.pull import PAGE_SIZE, TIMELINE_LIMIT, Puller, whole_thread
+from app.networks.matrix.pull import TIMELINE_LIMIT, Puller
+from app.networks.matrix.reading import REPLIES, Kind, Read, event_id_in, read, skipped
 from app.timeutil import now_iso
 
 log = logging.getLogger(__name__)
 
 LOOKUP_PAGES = 3
+#: Pages of a room read back to a comment for the rich replies that answer it.
+REPLY_SCAN_PAGES = 10
 
 
 class MatrixNetwork:
@@ -106,15 +107,10 @@ class MatrixNetwork:
         self._page_size = page_size
         self._people = People(self._api)
         self._posts = MyPosts(self._api, user_id, page_size=page_size)
-        self._puller = Puller(
-            self._api,
-            user_id,
-            self._posts,
-            self._people,
-            timeline_limit=timeline_limit,
-            page_size=page_size,
-        )
+        self._reader = CommentReader(self._api, user_id, self._posts, self._people, page_size)
+        self._puller = Puller(self._reader, timeline_limit=timeline_limit)
         self._me: Person | None = None
+        self._logged: Bounded[str, None] = Bounded(10_000)  # skips already logged
 
     # -- reading -------------------------------------------------------------------------
 
@@ -143,33 +139,41 @@ class MatrixNetwork:
         return await self._puller.pull(cursor)
 
     async def get_comment(self, remote_id: str) -> RemoteComment:
-        """The comment as it is now (latest edit); NotFound when deleted or unknown."""
+        """The comment as it is now (latest edit); NotFound when deleted, unknown or no
+        longer on a post of mine (the post was deleted)."""
         room, event_id = self._split(remote_id)
         raw = await self._api.event(room, event_id)
-        try:
-            if envelope(raw).redacted:
-                raise NotFound(f"The comment {remote_id} was deleted on Matrix.")
-            [comment] = await self._puller.comments(room, [raw])
-        except Malformed as exc:
-            raise BadResponse(f"{self._api.service} sent a malformed comment: {exc}.") from exc
-        return comment
+        found = await self._reader.read_replies(room, [raw])
+        if found.errors:
+            raise BadResponse(f"{self._api.service} sent a malformed comment: {found.errors[0]}")
+        if found.redacted:
+            raise NotFound(f"The comment {remote_id} was deleted on Matrix.")
+        comments, errors = await self._reader.record_all(room, found.placed)
+        if errors:
+            raise BadResponse(f"{self._api.service} sent a malformed comment: {errors[0]}")
+        if not comments:
+            raise NotFound(f"{remote_id} is not a comment on one of your Matrix posts.")
+        return comments[0]
 
     async def list_replies(self, comment_remote_id: str) -> list[RemoteComment]:
-        """Replies in the comment's thread whose ``m.in_reply_to`` is that comment."""
+        """The replies that answer this comment (``m.in_reply_to``): in its post's thread,
+        and rich replies in the room since it (the latest ``REPLY_SCAN_PAGES`` pages). A
+        malformed event among them is skipped and logged, as the pull skips it: it never
+        turns the check of the thread into an error."""
         comment = await self.get_comment(comment_remote_id)
         room, root = split_id(comment.post_remote_id)
         _, target = split_id(comment_remote_id)
-        events, _ = await whole_thread(self._api, room, root, self._page_size)
-        replies = []
-        for raw in events:
-            try:
-                event = envelope(raw)
-                rel = relation(event.content)
-                if event.redacted or rel is None or rel.falling_back or rel.reply_to != target:
-                    continue
-                replies += await self._puller.comments(room, [raw])
-            except Malformed as exc:
-                raise BadResponse(f"{self._api.service} sent a malformed reply: {exc}.") from exc
+        thread, _ = await whole_thread(self._api, room, root, self._page_size)
+        latest, _ = await self._reader.room_back_to(room, {target}, REPLY_SCAN_PAGES)
+        events = distinct([*reversed(thread), *reversed(latest)])  # oldest first
+
+        def answers(event: Read) -> bool:
+            return event.kind in REPLIES and event.reply_to == target
+
+        found = await self._reader.read_replies(room, events, wanted=answers)
+        found.placed.sort(key=lambda placed: placed[1].event.ts)  # oldest first
+        replies, errors = await self._reader.record_all(room, found.placed)
+        self._log_skipped([*found.errors, *errors])
         return replies
 
     # -- writing -------------------------------------------------------------------------
@@ -202,15 +206,19 @@ class MatrixNetwork:
     async def reply(
         self, post_remote_id: str, comment_remote_id: str, body: str, text_format: str, key: str
     ) -> RemoteComment:
-        """A thread reply to the post that answers this comment (``m.in_reply_to``)."""
+        """A reply that answers this comment (``m.in_reply_to``), written the way the
+        comment was: in the post's thread, or as a rich reply outside any thread."""
         room, root = self._split(post_remote_id)
         comment_room, target = self._split(comment_remote_id)
         if comment_room != room:
             raise Rejected(f"The comment {comment_remote_id} is not in the room of that post.")
-        author = await self._author(room, target)
-        message = content.reply(root, target, author, body, text_format)
+        author, threaded = await self._about(room, target)
+        if threaded:
+            message = content.reply(root, target, author, body, text_format)
+        else:
+            message = content.rich_reply(target, author, body, text_format)
         event_id = await self._api.send(room, key, message)
-        seen = self._puller.seen.get(comment_remote_id)
+        seen = self._reader.seen.get(comment_remote_id)
         return RemoteComment(
             remote_id=join_id(room, event_id),
             post_remote_id=post_remote_id,
@@ -250,7 +258,7 @@ class MatrixNetwork:
                 for raw in page.chunk:
                     unsigned = raw.get("unsigned") if isinstance(raw, dict) else None
                     if isinstance(unsigned, dict) and unsigned.get("transaction_id") == key:
-                        return join_id(room, self._concerned(raw))
+                        return join_id(room, self._concerned(room, raw))
                 if not page.chunk or page.end is None:
                     break
                 start = page.end
@@ -261,20 +269,44 @@ class MatrixNetwork:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _concerned(self, raw: object) -> str:
+    def _concerned(self, room: str, raw: dict) -> str:
+        """The event a write of mine concerns: the edited or redacted one, else itself.
+        Mine and found by its txnId, it landed; if it cannot be read (a server bug, never
+        another member's doing) it is named by its own id rather than taken for unsent."""
         try:
-            event = envelope(raw)
-            return event.redacts or edit_target(event) or event.event_id
+            event = read(raw)
         except Malformed as exc:
-            raise BadResponse(f"{self._api.service} sent a malformed event: {exc}.") from exc
+            self._log_skipped([skipped(room, raw, exc)])
+            try:
+                return str(event_id_in(raw, "event_id"))
+            except Malformed:
+                raise BadResponse(f"{self._api.service} sent a malformed event: {exc}.") from exc
+        if event.kind in (Kind.EDIT, Kind.REDACTION) and event.target is not None:
+            return event.target
+        return event.event_id
 
-    async def _author(self, room: str, event_id: str) -> str | None:
-        """Who wrote the event, to mention them (from this session, else the server)."""
-        seen = self._puller.seen.get(join_id(room, event_id))
-        if seen is not None:
-            return seen.author.remote_id
-        sender = (await self._api.event(room, event_id)).get("sender")
-        return sender if isinstance(sender, str) else None
+    async def _about(self, room: str, event_id: str) -> tuple[str | None, bool]:
+        """Who wrote the event (to mention them) and whether it is in a thread (else a
+        rich reply): from this session, else from the server."""
+        key = join_id(room, event_id)
+        seen, threaded = self._reader.seen.get(key), self._reader.threaded.get(key)
+        if seen is not None and threaded is not None:
+            return seen.author.remote_id, threaded
+        raw = await self._api.event(room, event_id)
+        try:
+            event = read(raw)
+        except Malformed:
+            sender = raw.get("sender")
+            return (sender if isinstance(sender, str) else None), True
+        return event.event.sender, event.kind is not Kind.RICH_REPLY
+
+    def _log_skipped(self, sentences: list[str]) -> None:
+        """Log each skipped event once a session (the pre-send check reads a thread again
+        before every reply; the pull reports skips in its pages)."""
+        for sentence in sentences:
+            if sentence not in self._logged:
+                self._logged[sentence] = None
+                log.warning("%s", sentence)
 
     @staticmethod
     def _split(remote_id: str, kind: RemoteKind = RemoteKind.COMMENT) -> tuple[str, str]:

@@ -6,9 +6,11 @@ other clients send too: readable as it is) plus ``format: org.matrix.custom.html
 sanitised with the allow-list). Plain text ("text") goes as ``body`` alone. Lone
 surrogates and NULs, which no JSON encoder sends, are replaced first.
 
-A reply to a comment is a thread reply to the post with ``m.in_reply_to`` naming that
-comment and ``is_falling_back: false``, and mentions the comment's author
-(``m.mentions``) so they are notified. An edit is an ``m.replace`` event whose
+A reply to a comment is written the way the comment was: in the post's thread, a thread
+reply to the post with ``m.in_reply_to`` naming that comment and ``is_falling_back:
+false``; outside any thread (a rich reply, Element's plain "Reply"), a rich reply with
+``m.in_reply_to`` alone. Either mentions the comment's author (``m.mentions``) so they
+are notified. An edit is an ``m.replace`` event whose
 ``m.new_content`` is the new message; its own body is the usual "* " fallback. No reply
 fallback quote is sent (removed from the spec in Matrix 1.13).
 
@@ -69,6 +71,13 @@ def reply(root: str, comment: str, author: str | None, text: str, text_format: s
         "is_falling_back": False,
         "m.in_reply_to": {"event_id": comment},
     }
+    mentions = {"user_ids": [author]} if author else {}
+    return checked({**message(text, text_format), "m.relates_to": relates, "m.mentions": mentions})
+
+
+def rich_reply(comment: str, author: str | None, text: str, text_format: str) -> dict:
+    """A reply to the event ``comment`` outside any thread (``m.in_reply_to`` alone)."""
+    relates = {"m.in_reply_to": {"event_id": comment}}
     mentions = {"user_ids": [author]} if author else {}
     return checked({**message(text, text_format), "m.relates_to": relates, "m.mentions": mentions})
 

@@ -1,15 +1,17 @@
 """Matrix events as Fireside's posts, comments and people (pure functions, no I/O).
 
-The mapping:
+Every event is read through ``reading.read`` first (what it is, checked whole). Then:
 
 - A **post** is a root ``m.room.message`` I sent: no ``m.relates_to`` at all (not part of
   a thread, not a reply, not an edit).
-- A **comment** is an ``m.room.message`` in the thread of one of my posts
-  (``rel_type: m.thread``, ``event_id`` = the post). Its parent is the comment named by
-  ``m.in_reply_to`` unless ``is_falling_back`` is true (then it names no specific parent,
-  only the thread's latest event for thread-unaware clients) or it names the post itself:
-  such a comment is top-level. Its root is the top-level comment its chain starts from,
-  as far as Fireside has seen the chain.
+- A **comment** is a reply on one of my posts, at the ``Place`` that ``placing.py`` finds
+  for it: a reply in the post's thread (``rel_type: m.thread``), or a rich reply
+  (``m.in_reply_to`` alone) to the post or to one of its comments. A thread reply's
+  parent is the comment named by ``m.in_reply_to`` unless ``is_falling_back`` is true
+  (then it names no specific parent, only the thread's latest event for thread-unaware
+  clients) or it names the post itself: such a comment is top-level; a rich reply's is
+  the comment it answers (top-level when it answers the post). Its root is the top-level
+  comment its chain starts from, as far as Fireside has seen the chain.
 - An **edit** (``rel_type: m.replace``) counts only from the original's sender; the
   server bundles the latest one under ``unsigned["m.relations"]["m.replace"]`` and its
   ``m.new_content`` is the current text. ``edited_at`` is that edit's time and
@@ -31,13 +33,14 @@ import html
 import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 from app.domain import Person, RemoteComment, RemotePost
 from app.networks.http import Malformed, field
-from app.timeutil import iso
+from app.networks.matrix.reading import REPLIES, Kind, Read, moment, read
+
+__all__ = ["moment"]  # re-exported: the time format of every Matrix value
 
 HTML_FORMAT = "org.matrix.custom.html"
 _TEXT_TYPES = frozenset({"m.text", "m.notice", "m.emote"})
@@ -56,122 +59,27 @@ def split_id(remote_id: str) -> tuple[str, str]:
     return room, event_id
 
 
-def moment(ms: int) -> str:
-    """``origin_server_ts`` (milliseconds) as UTC "YYYY-MM-DDTHH:MM:SSZ"."""
-    try:
-        return iso(datetime.fromtimestamp(ms / 1000, UTC))
-    except (OverflowError, OSError, ValueError) as exc:
-        raise Malformed(f"timestamp {reprlib.repr(ms)} is out of range") from exc
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """The fields every event has, checked."""
-
-    event_id: str
-    type: str
-    sender: str
-    ts: int
-    content: dict
-    unsigned: dict
-    #: The event a redaction removes (``content.redacts`` from room version 11 on, the
-    #: top-level ``redacts`` before); None for anything else.
-    redacts: str | None = None
-
-    @property
-    def redacted(self) -> bool:
-        return "redacted_because" in self.unsigned
-
-
-def envelope(obj: Any) -> Envelope:
-    if not isinstance(obj, dict):
-        raise Malformed(f"event is {reprlib.repr(obj)}")
-    event_id = field(obj, "event_id")
-    if not event_id.startswith("$") or "|" in event_id:
-        raise Malformed(f"event id {reprlib.repr(event_id)} is not an event id")
-    unsigned = field(obj, "unsigned", dict, optional=True) or {}
-    content = field(obj, "content", dict)
-    kind = field(obj, "type")
-    redacts = None
-    if kind == "m.room.redaction":
-        redacts = content.get("redacts", obj.get("redacts"))
-        if not isinstance(redacts, str) or not redacts.startswith("$"):
-            raise Malformed(f"redaction of {reprlib.repr(redacts)}")
-    return Envelope(
-        event_id=event_id,
-        type=kind,
-        sender=field(obj, "sender"),
-        ts=field(obj, "origin_server_ts", int),
-        content=content,
-        unsigned=unsigned,
-        redacts=redacts,
-    )
-
-
-@dataclass(frozen=True)
-class Relation:
-    """``m.relates_to``: ``rel_type`` (None for a plain reply) and its target; the event
-    it replies to (``m.in_reply_to``) and whether that is only a thread fallback."""
-
-    rel_type: str | None
-    target: str | None
-    reply_to: str | None
-    falling_back: bool
-
-
-def relation(content: dict) -> Relation | None:
-    """The event's relation, None when it has none."""
-    if "m.relates_to" not in content:
-        return None
-    rel = field(content, "m.relates_to", dict)
-    reply = field(rel, "m.in_reply_to", dict, optional=True)
-    return Relation(
-        rel_type=field(rel, "rel_type", optional=True),
-        target=field(rel, "event_id", optional=True),
-        reply_to=field(reply, "event_id", optional=True) if reply is not None else None,
-        falling_back=bool(field(rel, "is_falling_back", bool, optional=True)),
-    )
-
-
-def thread_root(event: Envelope) -> str | None:
-    """The root of the thread the event belongs to, None when it is in no thread."""
-    if event.redacted:
-        return None
-    rel = relation(event.content)
-    if rel is None or rel.rel_type != "m.thread":
-        return None
-    if rel.target is None or not rel.target.startswith("$"):
-        raise Malformed("its thread relation names no event")
-    return rel.target
-
-
-def edit_target(event: Envelope) -> str | None:
-    rel = relation(event.content)
-    if rel is None or rel.rel_type != "m.replace" or not rel.target:
-        return None
-    return rel.target
-
-
-def is_root_message(event: Envelope) -> bool:
-    """A message that relates to nothing: a post when I sent it."""
-    return event.type == "m.room.message" and not event.redacted and relation(event.content) is None
-
-
-def current(event: Envelope) -> tuple[dict, int | None]:
+def current(event: Read) -> tuple[dict, int | None]:
     """The event's current content and the time of the edit that made it (None: never
-    edited). Only an edit by the original's sender counts."""
-    bundle = event.unsigned.get("m.relations")
+    edited). Only a well-formed edit of this event by its own sender counts: another one
+    (a server bug in the bundle, a malformed edit) leaves the text as it was, as the
+    pull, which skips a malformed edit, leaves it."""
+    bundle = event.event.unsigned.get("m.relations")
     edit = bundle.get("m.replace") if isinstance(bundle, dict) else None
     if not isinstance(edit, dict):
-        return event.content, None
+        return event.event.content, None
     try:
-        latest = envelope(edit)
+        latest = read(edit)
     except Malformed:
-        return event.content, None  # a server bug in the bundle: keep the original text
-    new = latest.content.get("m.new_content")
-    if latest.sender != event.sender or not isinstance(new, dict):
-        return event.content, None
-    return new, latest.ts
+        return event.event.content, None
+    if (
+        latest.kind is not Kind.EDIT
+        or latest.target != event.event_id
+        or latest.event.sender != event.event.sender
+        or latest.new is None
+    ):
+        return event.event.content, None
+    return latest.new, latest.event.ts
 
 
 def _strip_reply_quote(text: str) -> str:
@@ -260,11 +168,11 @@ def title_of(text: str) -> str:
 
 def parse_post(obj: Any, room: str) -> RemotePost:
     """My root message as a post (redacted: deleted, with no text)."""
-    event = envelope(obj)
-    if event.redacted:
-        stamp = moment(event.ts)
+    event = read(obj)
+    if event.kind is Kind.REDACTED:
+        stamp = moment(event.event.ts)
         return RemotePost(join_id(room, event.event_id), "", "", "", stamp, stamp, deleted=True)
-    if not is_root_message(event):
+    if event.kind is not Kind.ROOT:
         raise Malformed("it is not a root message")
     content, edited = current(event)
     text = plain_text(content)
@@ -273,9 +181,30 @@ def parse_post(obj: Any, room: str) -> RemotePost:
         title=title_of(text),
         body=text,
         url=post_url(room, event.event_id),
-        created_at=moment(event.ts),
-        updated_at=moment(edited if edited is not None else event.ts),
+        created_at=moment(event.event.ts),
+        updated_at=moment(edited if edited is not None else event.event.ts),
     )
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a reply stands among my posts (``placing.py`` finds it): the post it is a
+    comment on and the comment it answers (remote ids; None: top-level), and whether it
+    is in the post's thread (answered in the thread) or a rich reply (answered with one)."""
+
+    post: str
+    parent: str | None
+    threaded: bool
+
+
+def thread_place(room: str, event: Read) -> Place:
+    """The place a thread reply names itself: on the thread's root, under the event its
+    ``m.in_reply_to`` names unless that is the root. Whether the root is a post of mine
+    is for the caller to know."""
+    if event.kind is not Kind.THREAD_REPLY or event.root is None:
+        raise Malformed("it is not a reply in a thread")
+    parent = event.reply_to if event.reply_to not in (None, event.root) else None
+    return Place(join_id(room, event.root), join_id(room, parent) if parent else None, True)
 
 
 def parse_comment(
@@ -284,28 +213,28 @@ def parse_comment(
     my_id: str,
     names: Mapping[str, str],
     roots: Mapping[str, str | None],
+    *,
+    place: Place | None = None,
 ) -> RemoteComment:
-    """A thread reply as a comment on the post at the thread's root. ``roots`` maps the
-    remote ids of comments already seen to their root (None: top-level)."""
-    event = envelope(obj)
-    root = thread_root(event)
-    if root is None:
-        raise Malformed("it is not a reply in a thread")
-    rel = relation(event.content)
-    assert rel is not None  # thread_root found one
-    parent = None
-    if rel.reply_to and not rel.falling_back and rel.reply_to != root:
-        parent = join_id(room, rel.reply_to)
+    """A reply as a comment at ``place`` (a thread reply without one: the place it names
+    itself). ``roots`` maps the remote ids of comments already seen to their root (None:
+    top-level)."""
+    event = read(obj)
+    if place is None:
+        place = thread_place(room, event)
+    elif event.kind not in REPLIES:
+        raise Malformed("it is not a reply")
+    parent = place.parent
     content, edited = current(event)
     return RemoteComment(
         remote_id=join_id(room, event.event_id),
-        post_remote_id=join_id(room, root),
+        post_remote_id=place.post,
         parent_remote_id=parent,
         root_remote_id=(roots.get(parent) or parent) if parent else None,
-        author=person(event.sender, names),
+        author=person(event.event.sender, names),
         body_html=body_html(content),
-        created_at=moment(event.ts),
+        created_at=moment(event.event.ts),
         edited_at=moment(edited) if edited is not None else None,
-        version=edited if edited is not None else event.ts,
-        is_mine=event.sender == my_id,
+        version=edited if edited is not None else event.event.ts,
+        is_mine=event.event.sender == my_id,
     )

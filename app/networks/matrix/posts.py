@@ -21,14 +21,9 @@ from app.domain import RemotePost
 from app.errors import NotFound, PermissionDenied
 from app.networks.http import Malformed
 from app.networks.matrix.api import READ_TYPES, MatrixApi
-from app.networks.matrix.events import (
-    edit_target,
-    envelope,
-    is_root_message,
-    join_id,
-    parse_post,
-)
+from app.networks.matrix.events import join_id, parse_post
 from app.networks.matrix.memory import Bounded
+from app.networks.matrix.reading import Kind, read
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +46,7 @@ class MyPosts:
         later_pages: int = 50,
     ) -> None:
         self._api = api
-        self._me = user_id
+        self.me = user_id
         self._filter = mine_filter(user_id)
         self._page_size = page_size
         self._first_pages = first_pages
@@ -97,17 +92,18 @@ class MyPosts:
             reverse=True,
         )
 
-    async def owner(self, room: str, root: str) -> RemotePost | None:
-        """My post at the root of a thread, None when the root is not a post of mine."""
+    async def owner(self, room: str, root: str, raw: object = None) -> RemotePost | None:
+        """My post at the root of a thread (or that a reply answers), None when the event
+        is not a post of mine; ``raw`` is the event when it is at hand (else fetched)."""
         post_id = join_id(room, root)
         if post_id in self.known:
             return self.known[post_id]
         if post_id in self._others:
             return None
         try:
-            raw = await self._api.event(room, root)
-            event = envelope(raw)
-            if event.sender == self._me and is_root_message(event):
+            raw = raw if raw is not None else await self._api.event(room, root)
+            event = read(raw)
+            if event.event.sender == self.me and event.kind is Kind.ROOT:
                 self.known[post_id] = parse_post(raw, room)
                 return self.known[post_id]
         except (NotFound, PermissionDenied, Malformed):
@@ -142,16 +138,16 @@ class MyPosts:
     def _learn(self, room: str, raw: object, edited: dict[str, None]) -> None:
         """One of my events, newest first: a post, an edit of one, or a deletion."""
         try:
-            event = envelope(raw)
-            if event.redacts is not None:
-                self.mark_deleted(join_id(room, event.redacts))
-            elif event.redacted:
+            event = read(raw)
+            if event.kind is Kind.REDACTION and event.target is not None:
+                self.mark_deleted(join_id(room, event.target))
+            elif event.kind is Kind.REDACTED:
                 self.mark_deleted(join_id(room, event.event_id))
-            elif is_root_message(event):
+            elif event.kind is Kind.ROOT:
                 post = parse_post(raw, room)
                 self.known[post.remote_id] = post
                 edited.pop(post.remote_id, None)  # read with its latest edit applied
-            elif (target := edit_target(event)) and join_id(room, target) in self.known:
-                edited[join_id(room, target)] = None
+            elif event.kind is Kind.EDIT and join_id(room, str(event.target)) in self.known:
+                edited[join_id(room, str(event.target))] = None
         except Malformed as exc:
             log.warning("matrix: skipping one of my events in %s: %s", room, exc)

@@ -15,20 +15,24 @@ One ``pull`` call is one page (see ``cursor.py`` for the cursor):
   50); a later one at most ``later_pages`` (5,000 events), beyond which the page says
   which room lost older events.
 
-A batch of events becomes comments like this (``events.py`` has the mapping):
+A batch of events becomes comments like this (``comments.py`` reads them, ``placing.py``
+finds their post, ``events.py`` has the mapping):
 
-- a thread reply, or the target of an edit: if it is in the thread of a post of mine, its
-  current state. An edited event is read back with ``/event`` (the server bundles its
-  latest edit there; a sync whose timeline is not limited bundles nothing, since the edit
-  is in the same batch);
+- a thread reply, a rich reply in a room where I have posts, or the target of an edit:
+  if it is a comment on a post of mine, its current state. An edited event is read back
+  with ``/event`` (the server bundles its latest edit there; a sync whose timeline is not
+  limited bundles nothing, since the edit is in the same batch);
 - a redaction, or an event that arrives already redacted: a comment seen earlier in the
   session is reported deleted; a post of mine is marked deleted for ``list_my_posts``;
   otherwise (a redacted event keeps no relation) my posts in that room from before it are
-  re-read whole (``/relations/{post}/m.thread``) and named in ``complete_for_posts``, so
-  the store marks whatever is gone as deleted. That re-read covers the ``rescan_posts``
-  newest such posts; a page says so when it could not check them all.
-- one malformed event is one sentence in ``CommentPage.errors``; a page whose envelope is
-  not what the spec describes is BadResponse (the cursor does not move).
+  re-read whole and named in ``complete_for_posts``, so the store marks whatever is gone
+  as deleted: their threads (``/relations/{post}/m.thread``), and the room back to the
+  oldest of them for the rich replies (which the server does not index). That re-read
+  covers the ``rescan_posts`` newest such posts, and the room ``RESCAN_ROOM_PAGES``
+  pages back; a page says so when it could not check them all.
+- one malformed event is one sentence in ``CommentPage.errors`` (``reading.skipped``, as
+  everywhere the connector reads); a page whose envelope is not what the spec describes
+  is BadResponse (the cursor does not move).
 
 A page with a comment on a post ``list_my_posts`` has not returned yet (posted after the
 engine asked, or older than the first scan) keeps the cursor where it was
@@ -42,50 +46,27 @@ import dataclasses
 import json
 import logging
 import reprlib
-from typing import Any
 
 from app.domain import CommentPage, RemoteComment
 from app.errors import BadResponse, NotFound, PermissionDenied
 from app.networks.http import Malformed
-from app.networks.matrix.api import READ_TYPES, MatrixApi
+from app.networks.matrix.api import MatrixApi
+from app.networks.matrix.comments import CommentReader, distinct, room_filter, whole_thread
 from app.networks.matrix.cursor import Cursor, Fill, decode, encode
-from app.networks.matrix.events import (
-    Envelope,
-    edit_target,
-    envelope,
-    join_id,
-    member_names,
-    moment,
-    parse_comment,
-    relation,
-    split_id,
-    thread_root,
-)
-from app.networks.matrix.memory import Bounded, People
+from app.networks.matrix.events import join_id, member_names, split_id
+from app.networks.matrix.memory import People
 from app.networks.matrix.posts import MyPosts
+from app.networks.matrix.reading import Kind, Read, moment, read, readable
 
 log = logging.getLogger(__name__)
 
 TIMELINE_LIMIT = 50
-PAGE_SIZE = 100
 FIRST_PAGES = 10
 LATER_PAGES = 50
-THREAD_PAGES = 20
 RESCAN_POSTS = 20
+RESCAN_ROOM_PAGES = 20
 
 _Key = tuple[str, str]  # (room id, event id)
-
-
-def room_filter(limit: int | None = None) -> dict:
-    """A room event filter for what Fireside reads, with the senders' member events."""
-    flt: dict[str, Any] = {
-        "types": READ_TYPES,
-        "lazy_load_members": True,
-        "include_redundant_members": True,
-    }
-    if limit is not None:
-        flt["limit"] = limit
-    return flt
 
 
 def sync_filter(timeline_limit: int) -> str:
@@ -108,21 +89,6 @@ def sync_filter(timeline_limit: int) -> str:
         },
         separators=(",", ":"),
     )
-
-
-async def whole_thread(
-    api: MatrixApi, room: str, root: str, page_size: int = PAGE_SIZE
-) -> tuple[list, bool]:
-    """The thread's events, newest first, and whether that is all of them (at most
-    THREAD_PAGES pages)."""
-    events: list = []
-    token: str | None = None
-    for _ in range(THREAD_PAGES):
-        chunk, token = await api.thread(room, root, token, page_size)
-        events += chunk
-        if not token or not chunk:
-            return events, True
-    return events, False
 
 
 @dataclasses.dataclass
@@ -159,40 +125,30 @@ def _joined_rooms(data: dict, service: str) -> list[_Room]:
     return found
 
 
-def _item_error(room: str, raw: object, exc: Exception) -> str:
-    ident = raw.get("event_id") if isinstance(raw, dict) else None
-    shown = reprlib.repr(ident) if isinstance(ident, str) else "(no id)"
-    return f"Matrix event {shown} in room {reprlib.repr(room)} is malformed and was skipped: {exc}."
-
-
 class Puller:
     """Comments on my posts, page by page (see the module docstring)."""
 
     def __init__(
         self,
-        api: MatrixApi,
-        user_id: str,
-        posts: MyPosts,
-        people: People,
+        reader: CommentReader,
         *,
         timeline_limit: int = TIMELINE_LIMIT,
-        page_size: int = PAGE_SIZE,
         first_pages: int = FIRST_PAGES,
         later_pages: int = LATER_PAGES,
         rescan_posts: int = RESCAN_POSTS,
+        rescan_room_pages: int = RESCAN_ROOM_PAGES,
     ) -> None:
-        self.api = api
-        self.me = user_id
-        self.posts = posts
-        self.people = people
-        self.page_size = page_size
+        self.reader = reader
+        self.api: MatrixApi = reader.api
+        self.posts: MyPosts = reader.posts
+        self.people: People = reader.people
+        self.page_size = reader.page_size
         self.rescan_posts = rescan_posts
+        self.rescan_room_pages = rescan_room_pages
         self._first_pages = first_pages
         self._later_pages = later_pages
         self._sync_filter = sync_filter(timeline_limit)
         self._room_filter = room_filter()
-        #: comments reported this session, by remote id (for deletions and thread roots)
-        self.seen: Bounded[str, RemoteComment] = Bounded(50_000)
 
     async def pull(self, cursor_text: str | None) -> CommentPage:
         try:
@@ -234,54 +190,39 @@ class Puller:
             )
         return await batch.page(Cursor(cursor.since, rest))
 
-    async def comments(self, room: str, raws: list) -> list[RemoteComment]:
-        """Thread replies as comments (Malformed for one that is not)."""
-        events = [envelope(raw) for raw in raws]
-        await self.people.ensure(room, (e.sender for e in events))
-        return [self.comment(room, raw) for raw in raws]
-
-    def comment(self, room: str, raw: object) -> RemoteComment:
-        """One thread reply as a comment (names known or looked up before)."""
-        rel = relation(envelope(raw).content)
-        parent = join_id(room, rel.reply_to) if rel and rel.reply_to else None
-        roots = {parent: self.seen[parent].root_remote_id} if parent in self.seen else {}
-        comment = parse_comment(raw, room, self.me, self.people.names, roots)
-        self.seen[comment.remote_id] = comment
-        return comment
-
 
 class _Batch:
     """The events of one page, resolved into comments, deletions and re-scans."""
 
     def __init__(self, puller: Puller) -> None:
         self.p = puller
-        self.raw: dict[_Key, object] = {}
-        self.touched: dict[_Key, None] = {}  # thread replies and edit targets, in order
+        self.reader = puller.reader
+        self.raw: dict[_Key, object] = {}  # replies, as they came
+        self.at_hand: dict[str, dict[str, object]] = {}  # room -> event id -> event
+        self.touched: dict[_Key, None] = {}  # replies and edit targets, in order
         self.edited: set[_Key] = set()  # read back from the server, with the latest edit
-        self.removed: dict[_Key, Envelope | None] = {}  # redacted, with the event if known
+        self.removed: dict[_Key, Read | None] = {}  # redacted, with the event if known
         self.errors: list[str] = []
         self.comments: dict[str, RemoteComment] = {}
         self.complete: list[str] = []
         self.hold = False
 
     def add(self, room: str, events: list) -> None:
-        for raw in events:
-            try:
-                event = envelope(raw)
-                if event.redacts is not None:
-                    self.removed.setdefault((room, event.redacts), None)
-                elif event.type != "m.room.message":
-                    continue
-                elif event.redacted:
-                    self.removed[(room, event.event_id)] = event
-                elif thread_root(event) is not None:
-                    self.raw[(room, event.event_id)] = raw
-                    self.touched[(room, event.event_id)] = None
-                elif (target := edit_target(event)) is not None:
-                    self.touched[(room, target)] = None
-                    self.edited.add((room, target))
-            except Malformed as exc:
-                self.errors.append(_item_error(room, raw, exc))
+        hand = self.at_hand.setdefault(room, {})
+        rich = self.p.posts.has_posts_in(room)  # a rich reply is followed where I posted
+        for raw, event in readable(room, events, self.errors):
+            key = (room, event.event_id)
+            hand[event.event_id] = raw
+            if event.kind is Kind.REDACTION and event.target is not None:
+                self.removed.setdefault((room, event.target), None)
+            elif event.kind is Kind.REDACTED:
+                self.removed[key] = event
+            elif event.kind is Kind.THREAD_REPLY or (event.kind is Kind.RICH_REPLY and rich):
+                self.raw[key] = raw
+                self.touched[key] = None
+            elif event.kind is Kind.EDIT and event.target is not None:
+                self.touched[(room, event.target)] = None
+                self.edited.add((room, event.target))
 
     async def page(self, after: Cursor) -> CommentPage:
         await self._resolve_touched()
@@ -290,7 +231,7 @@ class _Batch:
             comments=list(self.comments.values()),
             next_cursor=None if self.hold else encode(after),
             has_more=bool(after.fills) and not self.hold,
-            errors=self.errors,
+            errors=list(dict.fromkeys(self.errors)),  # a re-scan may meet an event again
             complete_for_posts=tuple(self.complete),
         )
 
@@ -301,88 +242,89 @@ class _Batch:
             return None  # gone, or never visible to me: nothing to show either way
 
     async def _resolve_touched(self) -> None:
-        """Current state of each thread reply and edited event that is on a post of mine."""
-        mine: list[tuple[str, object]] = []
+        """Current state of each reply and edited event that is a comment on my posts."""
+        by_room: dict[str, list[object]] = {}
         for key in self.touched:
             room, event_id = key
             fresh = key not in self.raw or key in self.edited
             raw = await self._fetch(room, event_id) if fresh else self.raw[key]
-            if raw is None:
-                continue
-            try:
-                event = envelope(raw)
-                if event.redacted:
-                    self.removed[(room, event_id)] = event
-                    continue
-                root = thread_root(event)
-            except Malformed as exc:
-                self.errors.append(_item_error(room, raw, exc))
-                continue
-            post = await self.p.posts.owner(room, root) if root else None
-            if post is None:
-                continue
-            self.hold |= not self.p.posts.listed(post.remote_id)
-            mine.append((room, raw))
-        for room in {room for room, _ in mine}:
-            senders = (r.get("sender") for rm, r in mine if rm == room and isinstance(r, dict))
-            await self.p.people.ensure(room, (s for s in senders if isinstance(s, str)))
-        for room, raw in mine:
-            self._add(room, raw)
+            if raw is not None:
+                by_room.setdefault(room, []).append(raw)
+        for room, raws in by_room.items():
+            await self._add(room, raws)
 
-    def _add(self, room: str, raw: object) -> None:
-        try:
-            comment = self.p.comment(room, raw)
-        except Malformed as exc:
-            self.errors.append(_item_error(room, raw, exc))
-            return
-        self.comments[comment.remote_id] = comment
+    async def _add(self, room: str, raws: list[object]) -> None:
+        """Replies (oldest first, parents before their replies) as comments."""
+        found = await self.reader.read_replies(room, raws, self.at_hand.setdefault(room, {}))
+        self.errors += found.errors
+        for event in found.redacted:
+            self.removed[(room, event.event_id)] = event
+        for _, _, place in found.placed:
+            self.hold |= not self.p.posts.listed(place.post)
+        comments, errors = await self.reader.record_all(room, found.placed)
+        self.errors += errors
+        self.comments.update((c.remote_id, c) for c in comments)
 
     async def _resolve_removed(self) -> None:
         """Deletions: a comment seen this session directly, anything else by re-scan."""
         rescan: dict[str, int] = {}  # room -> time of the newest unmatched deletion
-        for (room, event_id), known in self.removed.items():
+        seen = self.reader.seen
+        for (room, event_id), known in list(self.removed.items()):
             remote_id = join_id(room, event_id)
             if remote_id in self.p.posts.known:
                 self.p.posts.mark_deleted(remote_id)
                 continue
-            if remote_id in self.p.seen:
-                gone = dataclasses.replace(self.p.seen[remote_id], deleted=True, body_html="")
-                self.p.seen[remote_id] = self.comments[remote_id] = gone
+            if remote_id in seen:
+                gone = dataclasses.replace(seen[remote_id], deleted=True, body_html="")
+                seen[remote_id] = self.comments[remote_id] = gone
                 continue
-            event = known or await self._fetched_envelope(room, event_id)
-            if event is not None and event.type == "m.room.message":
-                rescan[room] = max(rescan.get(room, 0), event.ts)
+            event = known or await self._fetched(room, event_id)
+            if event is not None and event.event.type == "m.room.message":
+                rescan[room] = max(rescan.get(room, 0), event.event.ts)
         for room, ts in rescan.items():
             await self._rescan(room, moment(ts))
 
-    async def _fetched_envelope(self, room: str, event_id: str) -> Envelope | None:
+    async def _fetched(self, room: str, event_id: str) -> Read | None:
         raw = await self._fetch(room, event_id)
         try:
-            return envelope(raw) if raw is not None else None
+            return read(raw) if raw is not None else None
         except Malformed:
             return None
 
     async def _rescan(self, room: str, before: str) -> None:
-        """Re-read whole the threads of my posts in ``room`` that a deletion may concern."""
+        """Re-read whole what a deletion may concern: the threads of my posts in ``room``
+        from before it, and the room back to the oldest of them for rich replies."""
         candidates = self.p.posts.in_room(room, before)
         unchecked = len(candidates) > self.p.rescan_posts
+        threads: list[object] = []
+        whole: dict[str, str] = {}  # root event id -> post remote id, threads read whole
         for post in candidates[: self.p.rescan_posts]:
             _, root = split_id(post.remote_id)
             events, complete = await whole_thread(self.p.api, room, root, self.p.page_size)
-            live = [raw for raw in events if not _redacted(raw)]
-            senders = (raw.get("sender") for raw in live if isinstance(raw, dict))
-            await self.p.people.ensure(room, (s for s in senders if isinstance(s, str)))
-            for raw in reversed(live):  # oldest first: parents before their replies
-                self._add(room, raw)
+            threads += reversed(events)  # oldest first: parents before their replies
             if complete:
-                self.complete.append(post.remote_id)
+                whole[root] = post.remote_id
             unchecked |= not complete
-        if unchecked:
+        latest, reached = [], set()
+        if whole:
+            latest, reached = await self.reader.room_back_to(
+                room, set(whole), self.p.rescan_room_pages
+            )
+        events = [raw for raw in distinct([*threads, *reversed(latest)]) if not _redacted(raw)]
+        hand = self.at_hand.setdefault(room, {})
+        hand.update((raw["event_id"], raw) for raw in events if _has_id(raw))
+        await self._add(room, events)
+        self.complete += [post for root, post in whole.items() if root in reached]
+        if unchecked or reached != set(whole):
             self.errors.append(
                 f"A message was deleted in room {room}, but Fireside could not check all of "
                 "your posts there for it; if it was a comment on an older post, it may still "
                 "show until that post is re-read."
             )
+
+
+def _has_id(raw: object) -> bool:
+    return isinstance(raw, dict) and isinstance(raw.get("event_id"), str)
 
 
 def _redacted(raw: object) -> bool:

@@ -18,17 +18,31 @@
    PermissionDenied). An end-to-end encrypted room is refused: Fireside can neither read
    encrypted comments nor post readable messages there.
 
-When step 3 fails, a device made in step 2 is signed out again, as ``sign_out`` does when
-the account is removed (``POST /logout``: the device and its token go). The access token
-is the secret (for the keyring only); the password goes to ``/login`` and nowhere else,
-and neither is ever logged. Settings: ``user_id``, ``device_id``, ``room`` (a room id), and
-``homeserver`` when step 1 found it at another address.
+No device is left behind on the homeserver (``POST /logout`` signs one out: the device
+and its token go, as ``sign_out`` does when the account is removed):
+
+- when step 3 fails, a device made in step 2 is signed out again;
+- ``test_sign_in`` ("Test connection") signs its device out as soon as it has checked
+  everything, and never uses the account's own device;
+- when the caller is cancelled (the dialog closed) once ``POST /login`` may have left,
+  the sign-in is let finish and a device it made is signed out before the cancellation
+  goes on (steps 2 and 3 run shielded; each request has a deadline).
+
+Signing in again with the account's device makes no new device; the homeserver keeps
+the device's earlier token working too (Synapse does), until the device is signed out
+when the account is removed. The access token is the secret (for the keyring only); the
+password goes to ``/login`` and nowhere else, and neither is ever logged. Settings:
+``user_id``, ``device_id``, ``room`` (a room id), and ``homeserver`` when step 1 found it
+at another address.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import re
+from typing import TypeVar
 
 import httpx
 
@@ -46,6 +60,9 @@ from app.errors import (
 from app.networks.matrix.api import MatrixApi, seg
 from app.networks.matrix.connector import MatrixNetwork
 from app.networks.registry import ExtraField, NetworkKind, SignIn
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEVICE_NAME = "Fireside"
 #: Threads (``m.thread``, ``/v1/.../relations``) arrived in Matrix 1.4.
@@ -187,7 +204,61 @@ async def _refuse_encrypted(api: MatrixApi, room_id: str) -> None:
 async def sign_in(
     client: httpx.AsyncClient, base_url: str, username: str, password: str, extra: dict
 ) -> SignIn:
-    homeserver = await find_homeserver(client, base_url)
+    """Sign in to keep the account (see the module docstring)."""
+    return await _signed_in(client, base_url, username, password, extra, keep=True)
+
+
+async def test_sign_in(
+    client: httpx.AsyncClient, base_url: str, username: str, password: str, extra: dict
+) -> SignIn:
+    """Sign in only to check the credentials ("Test connection"), leaving nothing on the
+    homeserver: the device the sign-in made is signed out again at once. The account's
+    own device is never used for a test (signing it out would end the account's
+    sign-in). The SignIn's secret is empty: the token no longer works."""
+    extra = {key: value for key, value in extra.items() if key != "device_id"}
+    return await _signed_in(client, base_url, username, password, extra, keep=False)
+
+
+async def _signed_in(
+    client: httpx.AsyncClient,
+    base_url: str,
+    username: str,
+    password: str,
+    extra: dict,
+    *,
+    keep: bool,
+) -> SignIn:
+    homeserver = await find_homeserver(client, base_url)  # nothing made yet
+    device_id = extra.get("device_id") or None
+    work = asyncio.ensure_future(
+        _on_device(client, homeserver, username, password, extra, keep=keep)
+    )
+    try:
+        signed = await asyncio.shield(work)
+    except asyncio.CancelledError:
+        # Cancelled (the dialog closed) while POST /login may have made a device: let the
+        # sign-in finish, then sign out a device made for an account that is now never
+        # kept. Only then does the cancellation go on.
+        signed = await _settled(work)
+        if keep and not device_id and signed is not None:
+            await _settled(asyncio.ensure_future(_log_out(client, homeserver, signed.secret)))
+        raise
+    if homeserver != _normalised(base_url):
+        signed.settings["homeserver"] = homeserver
+    return signed
+
+
+async def _on_device(
+    client: httpx.AsyncClient,
+    homeserver: str,
+    username: str,
+    password: str,
+    extra: dict,
+    *,
+    keep: bool,
+) -> SignIn:
+    """Log in, check the room and the name; a device made here is signed out again when
+    anything after the login fails, and when the sign-in is not kept."""
     device_id = extra.get("device_id") or None
     login = await _login(MatrixApi(client, homeserver, None), username, password, device_id)
     api = MatrixApi(client, homeserver, login["access_token"])
@@ -197,18 +268,36 @@ async def sign_in(
         name = await api.profile_name(login["user_id"])
     except BaseException:
         if not device_id:  # a device made just now: do not leave it behind
-            with contextlib.suppress(NetworkError):
-                await api.call("POST", "/logout", body={})
+            await _log_out(client, homeserver, login["access_token"])
         raise
-    settings = {"user_id": login["user_id"], "device_id": login["device_id"], "room": room_id}
-    if homeserver != _normalised(base_url):
-        settings["homeserver"] = homeserver
+    if not keep:
+        await _log_out(client, homeserver, login["access_token"])
     return SignIn(
-        secret=login["access_token"],
+        secret=login["access_token"] if keep else "",
         username=login["user_id"],
         display_name=name or login["user_id"],
-        settings=settings,
+        settings={"user_id": login["user_id"], "device_id": login["device_id"], "room": room_id},
     )
+
+
+async def _log_out(client: httpx.AsyncClient, homeserver: str, token: str) -> None:
+    """``POST /logout``: the device and its token go (best effort: a sign-in that cannot
+    be undone is not a reason to fail what the user asked for)."""
+    try:
+        await MatrixApi(client, homeserver, token).call("POST", "/logout", body={})
+    except NetworkError as exc:
+        log.warning("matrix: could not sign out a device Fireside made: %s", type(exc).__name__)
+
+
+async def _settled(task: asyncio.Future[T]) -> T | None:
+    """The task's result once it is done (None if it failed), however often the caller
+    is cancelled meanwhile: each request in it has a deadline, so this ends."""
+    while not task.done():
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await asyncio.shield(task)
+    if task.cancelled() or task.exception() is not None:
+        return None
+    return task.result()
 
 
 async def sign_out(client: httpx.AsyncClient, account: Account, secret: str) -> None:
@@ -248,6 +337,7 @@ KIND = NetworkKind(
         "signs in as a device named Fireside and keeps only its access token."
     ),
     sign_in=sign_in,
+    test_sign_in=test_sign_in,
     build=build,
     sign_out=sign_out,
     revoke_by_hand=(

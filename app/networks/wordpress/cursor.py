@@ -7,7 +7,8 @@ incremental  comments on my published posts with ``after`` = the newest creation
              (the watermark) minus ``OVERLAP_S``. ``after`` is a strict ">" at one-second
              resolution, and a comment can be saved a moment after a newer one, so the
              overlap fetches a few seconds again; the ids already seen in that window
-             (``seen``) are dropped, so nothing is delivered twice. ``after`` is sent in
+             (``seen``) are dropped, so nothing is delivered twice (nor a malformed
+             comment reported twice). ``after`` is sent in
              UTC; WordPress compares it with site-local times, so on a site whose zone
              leaves daylight saving time a comment from the repeated hour can wait for
              the re-scan.
@@ -94,6 +95,14 @@ class Cursor:
         if watermark is not None:  # anything older than the window cannot come back
             fresh = {i: t for i, t in fresh.items() if t > watermark - OVERLAP_S}
         return replace(self, watermark=watermark, fresh=fresh)
+
+    def skipped(self, ids: Iterable[int]) -> Cursor:
+        """Malformed comments this pass skipped (and reported): remembered in the window
+        as if made at the watermark, so the overlap does not report them again. Their own
+        dates are not trusted: they never move the watermark."""
+        if self.watermark is None:
+            return self
+        return replace(self, fresh={**self.fresh, **dict.fromkeys(ids, self.watermark)})
 
     def end_pass(self) -> Cursor:
         """The incremental pass is over: keep only the window before the new watermark."""

@@ -15,9 +15,13 @@ One instance per account, signed in as the executive with an Application Passwor
   (``content``); ``lookup_write`` finds the object by it. WordPress refuses an identical
   comment with 409 ``comment_duplicate``: ``reply`` answers it with the comment that landed.
 
-Malformed objects in a listing are skipped: comments with a sentence in
-``CommentPage.errors``, posts with a log line. An answer that is not a listing at all is a
-BadResponse. Nothing logs the password: it lives only in the Authorization header.
+Malformed objects in a listing are skipped: posts with a log line, comments through the
+one path of ``parse.parse_comments`` wherever they are read: with a sentence in
+``CommentPage.errors`` by the pull, logged by the pre-send check (``list_replies``) and
+the look-up of a write, so one malformed reply never blocks an answer in its thread. A
+write found by its key but malformed still counts as landed. An answer that is not a
+listing at all is a BadResponse. Nothing logs the password: it lives only in the
+Authorization header.
 """
 
 from __future__ import annotations
@@ -43,13 +47,20 @@ from app.domain import (
     RemoteKind,
     RemotePost,
 )
-from app.errors import NotFound, Rejected
+from app.errors import BadResponse, NotFound, Rejected
 from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, Malformed
 from app.networks.wordpress import content
 from app.networks.wordpress.api import MAX_PAGES, Api, Page
 from app.networks.wordpress.cursor import RESCAN, Cursor, decode, epoch
 from app.networks.wordpress.errors import COMMENT_MAX_BYTES, DuplicateComment
-from app.networks.wordpress.parse import parse_comment, parse_person, parse_post, with_roots
+from app.networks.wordpress.parse import (
+    Skip,
+    parse_comment,
+    parse_comments,
+    parse_person,
+    parse_post,
+    with_roots,
+)
 from app.timeutil import iso, parse
 
 log = logging.getLogger(__name__)
@@ -67,6 +78,8 @@ RESCAN_EVERY_S = 30 * 60.0
 POSTS_PER_QUERY = 100
 #: Posts per re-scan step: each step returns all their comments as one page.
 POSTS_PER_RESCAN = 20
+#: Skips remembered as logged, at most.
+LOGGED_MAX = 10_000
 #: A scheduled post must be at least this far ahead, or WordPress publishes it at once.
 SCHEDULE_MARGIN_S = 60
 
@@ -139,6 +152,7 @@ class WordPressNetwork:
         self._clock = clock
         self._me: Person | None = None
         self._published: list[int] | None = None
+        self._logged: set[str] = set()  # skips already logged (forgotten past LOGGED_MAX)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -185,16 +199,16 @@ class WordPressNetwork:
         return self._api.parsed(data, parse_comment, "comment", await self._my_id())
 
     async def list_replies(self, comment_remote_id: str) -> list[RemoteComment]:
-        """Approved direct replies; one malformed reply makes the answer a BadResponse."""
+        """Approved direct replies; a malformed one is skipped and logged, as the pull
+        skips it, never an error for the whole thread."""
         params = {
             "parent": _wp_id(comment_remote_id, "comment"),
             "orderby": "id",
             "order": "asc",
             "_fields": _COMMENT_FIELDS,
         }
-        my_id = await self._my_id()
         items = await self._every("/wp/v2/comments", params, "reply")
-        return [self._api.parsed(item, parse_comment, "reply", my_id) for item in items]
+        return self._comments(items, await self._my_id(), logged=True)[0]
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -235,13 +249,15 @@ class WordPressNetwork:
         try:
             data = await self._api.call("POST", "/wp/v2/comments", body=fields)
         except DuplicateComment as exc:
-            landed = await self._find_comment(key)
+            landed = await self._find_written(key)
             if landed is None:
                 raise DuplicateComment(
                     f"{exc} Fireside cannot find it, though: it may wait in moderation or be "
                     "marked as spam. Check the post's comments on the site."
                 ) from exc
-            return landed
+            if landed[1] is None:  # it landed; the look-up names it by its id
+                raise BadResponse(f"{self._api.service} sent the reply back malformed.") from exc
+            return landed[1]
         return self._api.parsed(data, parse_comment, "reply", await self._my_id())
 
     async def edit(self, kind: RemoteKind, remote_id: str, body: str, key: str) -> None:
@@ -260,10 +276,11 @@ class WordPressNetwork:
             log.info("%s: %s %s was already gone (%s)", self._api.service, kind, remote_id, exc)
 
     async def lookup_write(self, key: str) -> str | None:
-        """The comment or post whose content carries this key's marker, or None."""
-        comment = await self._find_comment(key)
-        if comment is not None:
-            return comment.remote_id
+        """The comment or post whose content carries this key's marker, or None (a
+        malformed comment carrying it still landed: its id is the answer)."""
+        written = await self._find_written(key)
+        if written is not None:
+            return written[0]
         params = {
             "search": content.search_term(key),
             "author": await self._my_id(),
@@ -299,9 +316,13 @@ class WordPressNetwork:
                 params["after"] = _gmt(state.query_after)
             page = await self._page_or_end("/wp/v2/comments", params, state.page, "comment")
             total_pages = page.total_pages
-            comments, errors = self._comments(page.items, await self._my_id())
+            comments, skips = self._comments(page.items, await self._my_id())
             new = [c for c in comments if state.is_new(int(c.remote_id))]
+            # a malformed comment is reported once: the overlap would bring it back
+            skips = [s for s in skips if s.id is None or state.is_new(s.id)]
+            errors = [s.sentence for s in skips]
             state = state.saw((int(c.remote_id), epoch(c.created_at)) for c in new)
+            state = state.skipped(s.id for s in skips if s.id is not None)
         if chunk and state.page < total_pages:
             state, more = replace(state, page=state.page + 1), True
         elif chunk and posts[-1] > chunk[-1]:
@@ -321,7 +342,8 @@ class WordPressNetwork:
             return CommentPage([], state.end_rescan(now).encode(), has_more=False)
         params = {"post": _csv(chunk), "orderby": "id", "order": "asc", "_fields": _COMMENT_FIELDS}
         items, steady = await self._every_checked("/wp/v2/comments", params, "comment")
-        comments, errors = self._comments(items, await self._my_id())
+        comments, skips = self._comments(items, await self._my_id())
+        errors = [s.sentence for s in skips]
         distinct = len({c.remote_id for c in comments}) == len(items)
         more = posts[-1] > chunk[-1]
         state = replace(state, after_post=chunk[-1], page=1) if more else state.end_rescan(now)
@@ -344,18 +366,19 @@ class WordPressNetwork:
             )
         return self._published
 
-    def _comments(self, items: list, my_id: str) -> tuple[list[RemoteComment], list[str]]:
-        comments, errors = [], []
-        for item in items:
-            try:
-                comments.append(parse_comment(item, my_id))
-            except Malformed as exc:
-                ident = item.get("id") if isinstance(item, dict) else None
-                shown = reprlib.repr(ident) if ident is not None else "(no id)"
-                errors.append(
-                    f"{self._api.service}: comment {shown} is malformed and was skipped: {exc}."
-                )
-        return comments, errors
+    def _comments(
+        self, items: list, my_id: str, *, logged: bool = False
+    ) -> tuple[list[RemoteComment], list[Skip]]:
+        """``parse.parse_comments``; ``logged``: outside the pull, skips are logged (once a
+        session each: a thread is read again before every reply)."""
+        comments, skips = parse_comments(items, my_id, self._api.service)
+        for sentence in (s.sentence for s in skips) if logged else ():
+            if sentence not in self._logged:
+                if len(self._logged) >= LOGGED_MAX:
+                    self._logged.clear()
+                self._logged.add(sentence)
+                log.warning("%s", sentence)
+        return comments, skips
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -386,8 +409,9 @@ class WordPressNetwork:
         steady = len(totals) == 1 and None not in totals and totals == {len(items)}
         return items, steady
 
-    async def _find_comment(self, key: str) -> RemoteComment | None:
-        """My comment (approved or held) whose content carries this key's marker."""
+    async def _find_written(self, key: str) -> tuple[str, RemoteComment | None] | None:
+        """My comment (approved or held) whose content carries this key's marker: its id,
+        and the comment unless it is malformed; None when there is none."""
         my_id = await self._my_id()
         params = {
             "search": content.search_term(key),
@@ -396,8 +420,10 @@ class WordPressNetwork:
             "_fields": _COMMENT_FIELDS,
         }
         for item in (await self._api.page("/wp/v2/comments", params, 1, "comment")).items:
-            if _carrying(item, key, "rendered") is not None:
-                return self._api.parsed(item, parse_comment, "comment", my_id)
+            found = _carrying(item, key, "rendered")
+            if found is not None:
+                comments, _ = self._comments([item], my_id, logged=True)
+                return found, (comments[0] if comments else None)
         return None
 
     def _comment_content(self, body: str, text_format: str, key: str) -> str:

@@ -2,6 +2,9 @@
 
 Each parser takes one decoded JSON object and returns a value or raises ``Malformed``
 (one object does not have the documented shape; the caller skips it and says so).
+``parse_comments`` is the one path for a list of comments, wherever it comes from (the
+pull, the pre-send check's replies, the look-up of a write): each malformed comment is
+skipped with one sentence, the others go on, so none of them can disagree about one.
 
 - Ids are integers in WordPress and strings in Fireside ("42").
 - Times: ``date_gmt``/``modified_gmt`` are UTC without a zone ("2024-05-01T09:00:00");
@@ -24,7 +27,7 @@ import dataclasses
 import hashlib
 import reprlib
 import zlib
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.domain import Person, RemoteComment, RemotePost
 from app.networks.http import Malformed, field
@@ -41,9 +44,13 @@ def _object(obj: Any, what: str) -> dict:
     return obj
 
 
+#: WordPress ids are unsigned 64-bit; Fireside names at most 19 digits (``network._wp_id``).
+_ID_DIGITS = 19
+
+
 def _id(obj: dict, name: str = "id") -> str:
     value = field(obj, name, int)
-    if value < 0:
+    if value < 0 or len(str(value)) > _ID_DIGITS:
         raise Malformed(f"field {name!r} is {reprlib.repr(value)}")
     return str(value)
 
@@ -117,6 +124,28 @@ def parse_comment(obj: Any, my_id: str) -> RemoteComment:
         deleted=field(comment, "status") != "approved",
         is_mine=author.remote_id == my_id,
     )
+
+
+class Skip(NamedTuple):
+    """A malformed comment skipped: its sentence, and its id when that much is readable."""
+
+    sentence: str
+    id: int | None
+
+
+def parse_comments(items: list, my_id: str, service: str) -> tuple[list[RemoteComment], list[Skip]]:
+    """The well-formed comments among ``items``, and each malformed one skipped."""
+    comments, skips = [], []
+    for item in items:
+        try:
+            comments.append(parse_comment(item, my_id))
+        except Malformed as exc:
+            ident = item.get("id") if isinstance(item, dict) else None
+            shown = reprlib.repr(ident) if ident is not None else "(no id)"
+            sentence = f"{service}: comment {shown} is malformed and was skipped: {exc}."
+            readable = type(ident) is int and ident >= 0 and len(str(ident)) <= _ID_DIGITS
+            skips.append(Skip(sentence, ident if readable else None))
+    return comments, skips
 
 
 def with_roots(comments: list[RemoteComment]) -> list[RemoteComment]:
