@@ -363,3 +363,55 @@ def test_the_ui_checker_finds_loops_and_private_imports(tmp_path: Path) -> None:
         "ui/inbox/view.py:1",  # a private module of another feature
         "ui/thread/render.py:1",  # "import ui.inbox.view" is private too
     ]
+
+
+# --- the window reaches the core only through Core ----------------------------------------
+
+#: What ui/ must never import: the store and SQLite are the core's, behind Core.
+STORE_MODULES = ("app.store", "sqlite_utils", "sqlite3")
+
+
+def _store_reaches(path: Path, root: Path = UI) -> list[str]:
+    """Imports of the store or SQLite in one file, and any ``<x>.store`` attribute (the
+    Core's store is not for front ends)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    where = path.relative_to(root.parent).as_posix()
+    found: list[str] = []
+    for node in ast.walk(tree):
+        modules: list[str] = []
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        elif isinstance(node, ast.Call) and (by_name := _imported_by_name(node)):
+            modules = [by_name]
+        elif isinstance(node, ast.Attribute) and node.attr == "store":
+            found.append(f"{where}:{node.lineno} reads .store")
+        store = [m for m in modules if any(m == s or m.startswith(f"{s}.") for s in STORE_MODULES)]
+        if store:
+            found.append(f"{where}:{node.lineno} imports {store[0]}")
+    return found
+
+
+def test_ui_never_reaches_the_store() -> None:
+    files = sorted(UI.rglob("*.py"))
+    assert len(files) > 40
+    bad = [found for path in files for found in _store_reaches(path)]
+    assert not bad, "ui/ talks to Core, never to the store:\n" + "\n".join(bad)
+
+
+def test_the_store_check_catches_every_form(tmp_path: Path) -> None:
+    sample = tmp_path / "ui" / "sample.py"
+    sample.parent.mkdir()
+    sample.write_text(
+        "import sqlite3\n"
+        "from app import store\n"
+        "from app.store.comments import view_page\n"
+        "import sqlite_utils.db\n"
+        "def f(core):\n"
+        "    importlib.import_module('app.store')\n"
+        "    return core.store.read\n",
+        encoding="utf-8",
+    )
+    lines = sorted(int(f.split(":")[1].split()[0]) for f in _store_reaches(sample, sample.parent))
+    assert lines == [1, 2, 3, 4, 6, 7]

@@ -10,6 +10,7 @@ and that is not added yet is listed as not signed in yet, its address locked.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from app.accounts.address import same_address
@@ -86,7 +87,7 @@ def status_of(
     connection: Connection,
     refused: bool,
     preset: PresetAccount | None,
-    extra: dict[str, str],
+    extra: Mapping[str, str],
 ) -> AccountStatus:
     """The status of a stored account; ``refused``: its network refused the saved sign-in."""
     state, reason = connection.state, connection.reason
@@ -106,12 +107,14 @@ def status_of(
         reason,
         account.last_sync_at,
         locked=_locked(preset),
-        extra=extra,
+        extra=dict(extra),
         builtin=registry.is_builtin(account.network),
     )
 
 
-def preset_status(preset: PresetAccount, network_name: str, extra: dict[str, str]) -> AccountStatus:
+def preset_status(
+    preset: PresetAccount, network_name: str, extra: Mapping[str, str]
+) -> AccountStatus:
     return AccountStatus(
         None,
         preset.network,
@@ -122,7 +125,7 @@ def preset_status(preset: PresetAccount, network_name: str, extra: dict[str, str
         State.NOT_SIGNED_IN,
         "Your organisation set this account up: sign in to complete it.",
         locked=_locked(preset),
-        extra=extra,
+        extra=dict(extra),
         builtin=registry.is_builtin(preset.network),
     )
 

@@ -3,6 +3,8 @@ workflow, and publishing to several accounts now or on a schedule."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlite_utils
 
 from app import events as ev
@@ -84,7 +86,7 @@ class Drafts:
         draft_id: int,
         account_ids: list[str],
         when: str | None = None,
-        options: dict[str, PublishOptions] | None = None,
+        options: Mapping[str, PublishOptions] | None = None,
     ) -> Draft:
         """Queue the draft for every chosen account now, or schedule it for ``when``.
 

@@ -8,6 +8,8 @@ reading or writing thread and is awaited.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlite_utils
 
 from app import events as ev
@@ -47,7 +49,7 @@ class Inbox:
         """List rows for these comments, in the order given (deleted ones dropped)."""
         return await self._store.read(comments.rows_by_id, ids)
 
-    async def counts(self) -> dict[InboxView, int]:
+    async def counts(self) -> Mapping[InboxView, int]:
         return await self._store.read(comments.view_counts)
 
     async def snapshot(self, view: InboxView, post_id: int | None) -> tuple[int, int]:

@@ -4,6 +4,8 @@ of Fireside's own is not mixed with a site's own states."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from app.domain import PUBLISH_NOW, Capabilities, Draft, PublishOptions
 from app.errors import UserError
 from app.timeutil import iso, now_iso, parse
@@ -18,7 +20,7 @@ _STATUS_WORDS = {
 
 
 def check_length(
-    draft: Draft, capabilities: dict[str, Capabilities], names: dict[str, str]
+    draft: Draft, capabilities: Mapping[str, Capabilities], names: Mapping[str, str]
 ) -> None:
     """UserError when the post is longer than one of the chosen accounts allows."""
     for account_id, caps in capabilities.items():
@@ -30,9 +32,9 @@ def check_length(
 
 
 def chosen_options(
-    capabilities: dict[str, Capabilities],
-    options: dict[str, PublishOptions],
-    names: dict[str, str],
+    capabilities: Mapping[str, Capabilities],
+    options: Mapping[str, PublishOptions],
+    names: Mapping[str, str],
     when: str | None,
 ) -> dict[str, PublishOptions]:
     """Each chosen account's options (live when left out), checked against what its network
