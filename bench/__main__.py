@@ -86,7 +86,7 @@ def _store_lines(store: Store) -> list[Line]:
         ),
         Line("next item: comment + thread chain (store)", t.median("next:chain"), "ms", "next"),
         Line(
-            "next item: chain + replies (as Core.thread)",
+            "next item: chain + replies (Inbox.thread)",
             t.median("next:chain+replies"),
             "ms",
             "next",

@@ -32,9 +32,11 @@ def _application():
 def _walk_model(store: Store, out: Timings, rows: int) -> None:
     from PySide6.QtCore import QModelIndex, Qt
 
+    from app.core.inbox import Inbox
+    from app.events import Events
     from ui.inbox.model import ROW_ROLE, InboxModel
 
-    model = InboxModel(store.reader)
+    model = InboxModel(Inbox(store, Events()))
     model.show_view(InboxView.NEEDS_REPLY)
 
     def next_row(row: int) -> None:
@@ -57,8 +59,11 @@ def _render_threads(store: Store, ids: list[int], out: Timings) -> None:
     renderer = ThreadRenderer(browser.palette())
     db = store.reader()
     for cid in ids:
-        chain, replies = comments.thread_chain(db, cid), comments.replies_to(db, cid)
-        out.add("render", timed(lambda c=chain, r=replies: browser.setHtml(renderer.page(c, r))))
+        shown = comments.thread(db, cid)
+        out.add(
+            "render",
+            timed(lambda t=shown: browser.setHtml(renderer.page(t.chain, t.replies))),
+        )
 
 
 def measure_ui(store: Store, ids: list[int], rows: int = 250) -> UiResult:

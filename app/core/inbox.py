@@ -65,7 +65,7 @@ class Inbox:
 
     async def thread(self, comment_id: int) -> Thread:
         """The chain from the top-level comment to this one, and the replies under it."""
-        return await self._store.read(_thread, comment_id)
+        return await self._store.read(comments.thread, comment_id)
 
     async def search(self, text: str, hits: int = 50) -> SearchResults:
         """Comments, and up to ``hits`` posts and drafts, matching ``text``."""
@@ -105,12 +105,6 @@ class Inbox:
         if woke:
             self._events.emit(ev.InboxChanged())
         return woke
-
-
-def _thread(db: sqlite_utils.Database, comment_id: int) -> Thread:
-    return Thread(
-        tuple(comments.thread_chain(db, comment_id)), tuple(comments.replies_to(db, comment_id))
-    )
 
 
 def _undo_last(db: sqlite_utils.Database) -> tuple[str, list[int], int, int] | None:

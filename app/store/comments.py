@@ -15,7 +15,7 @@ from datetime import UTC
 
 import sqlite_utils
 
-from app.domain import Comment, InboxRow, InboxView, Person, RemoteComment
+from app.domain import Comment, InboxRow, InboxView, Person, RemoteComment, Thread
 from app.store.accounts import upsert_people
 from app.text.classify import html_to_text, is_question, mentions
 from app.text.sanitize import display_text, storable_text
@@ -400,6 +400,11 @@ def replies_to(db: sqlite_utils.Database, comment_id: int) -> list[Comment]:
         ).fetchall()
     ]
     return get_comments(db, ids)
+
+
+def thread(db: sqlite_utils.Database, comment_id: int) -> Thread:
+    """What the thread pane shows: the chain down to the comment and the replies under it."""
+    return Thread(tuple(thread_chain(db, comment_id)), tuple(replies_to(db, comment_id)))
 
 
 def mark_answered(db: sqlite_utils.Database, comment_ids: list[int]) -> None:
