@@ -32,9 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import __version__, config, doctor, instance, logs
 from app import events as ev
-from app.domain import OutboxAction, OutboxItem
 from app.errors import FiresideError, UserError
-from app.sync.reasons import explain
 from app.text import plural
 
 #: Where the sandbox token comes from (an argument would show in 'ps' and shell history).
@@ -42,6 +40,7 @@ TOKEN_ENV = "FIRESIDE_SANDBOX_TOKEN"
 
 if TYPE_CHECKING:
     from app.core import Core
+    from app.domain import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -340,6 +339,8 @@ def _run_outbox_list(args: argparse.Namespace, data_dir: Path, log_file: Path) -
 
 def _run_outbox_action(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
     async def act(core: Core) -> int:
+        from app.domain import OutboxAction
+
         await core.outbox.act(OutboxAction(args.action), args.item_id)
         print(
             f"Outbox item {args.item_id}: "
@@ -351,6 +352,8 @@ def _run_outbox_action(args: argparse.Namespace, data_dir: Path, log_file: Path)
 
 
 def _outbox_json(items: list[OutboxItem]) -> str:
+    from app.sync.reasons import explain
+
     fields = (
         "id",
         "kind",
@@ -376,6 +379,8 @@ def _outbox_json(items: list[OutboxItem]) -> str:
 
 
 def _outbox_table(items: list[OutboxItem]) -> str:
+    from app.sync.reasons import explain
+
     if not items:
         return "The outbox is empty."
     rows = [("ID", "STATE", "KIND", "ACCOUNT", "TO", "TEXT", "WHY")]
