@@ -549,27 +549,38 @@ class Sidebar(QTreeWidget):
                 yield  # the rows changed so far are painted before the next slice
             item = items.get(row.id)
             if item is None:
-                item = items[row.id] = self._entry(title, kind, self._place(kind, row, title))
-                if isinstance(row, Post):
-                    self._set_count(item, 0, loud=True)
-                    self._mark(item, row.id == self._marked_post)
-                    item.setIcon(0, network_icon(row.network))
-                    _label_post(item, title, row)
+                item = items[row.id] = self._new_child(kind, row, title)
             if parent.child(position) is not item:
                 parent.removeChild(item)
                 parent.insertChild(position, item)
             if item.text(0) != title:
-                item.setText(0, title)
-                if isinstance(row, Post):
-                    _label_post(item, title, row)
-                else:
-                    item.setToolTip(0, title)
-                item.setData(0, PLACE_ROLE, self._place(kind, row, title))
-                _touch(item)
+                self._retitle(item, kind, row, title)
             _set_text(item, 1, count, True if kind is PlaceKind.POST else None)
             shown[row.id] = wanted
         if not parent.isExpanded():
             parent.setExpanded(True)
+
+    def _new_child(self, kind: PlaceKind, row: Post | DraftSummary, title: str) -> QTreeWidgetItem:
+        """The entry for a post or draft not shown yet; a post's has its count, its mark
+        (if it is the post the inbox shows) and its network's icon."""
+        item = self._entry(title, kind, self._place(kind, row, title))
+        if isinstance(row, Post):
+            self._set_count(item, 0, loud=True)
+            self._mark(item, row.id == self._marked_post)
+            item.setIcon(0, network_icon(row.network))
+            _label_post(item, title, row)
+        return item
+
+    def _retitle(
+        self, item: QTreeWidgetItem, kind: PlaceKind, row: Post | DraftSummary, title: str
+    ) -> None:
+        item.setText(0, title)
+        if isinstance(row, Post):
+            _label_post(item, title, row)
+        else:
+            item.setToolTip(0, title)
+        item.setData(0, PLACE_ROLE, self._place(kind, row, title))
+        _touch(item)
 
 
 def _label_post(item: QTreeWidgetItem, title: str, row: Post) -> None:
