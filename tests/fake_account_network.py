@@ -132,53 +132,65 @@ class FakeServer:
 
 
 def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # quiet
-            pass
+    """The request handler class for ``server``'s listeners."""
+    return type("Handler", (_FakeHandler,), {"fake": server})
 
-        def do_GET(self) -> None:
-            server.requests.append(self.path)
-            if server.held is not None:
-                server.held.wait(10)
-            if not self.path.startswith("/fake/"):
-                return self._send(404, {"error": "no such page"})
-            auth = self.headers.get("Authorization", "")
-            if auth.startswith("Bearer "):
-                if auth.removeprefix("Bearer ") not in server.tokens:
-                    return self._send(401, {"error": "token revoked"})
-                return self._send(200, ME)
-            basic = base64.b64decode(auth.removeprefix("Basic ")).decode()
-            user, _, password = basic.partition(":")
-            status = {"reader": 403, "busy": 429, "crash": 500}.get(user, 200)
-            if user not in ("jane", "reader", "busy", "crash") or password != PASSWORD:
-                status = 401
-            if status != 200:
-                return self._send(status, {"error": f"refused {user} with {password!r}"})
-            server.tokens.add(server.next_token)
-            return self._send(200, {**ME, "token": server.next_token})
 
-        def do_POST(self) -> None:
-            """``POST /fake/logout`` revokes the bearer token it carries (401: not known)."""
-            server.requests.append(f"POST {self.path}")
-            if server.held is not None:
-                server.held.wait(10)
-            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
-            if self.path != "/fake/logout":
-                return self._send(404, {"error": "no such page"})
-            if token not in server.tokens:
+class _FakeHandler(BaseHTTPRequestHandler):
+    fake: FakeServer  # set per server by _handler
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:
+        self._arrived(self.path)
+        if not self.path.startswith("/fake/"):
+            return self._send(404, {"error": "no such page"})
+        auth = self.headers.get("Authorization", "")
+        if auth.startswith("Bearer "):
+            if auth.removeprefix("Bearer ") not in self.fake.tokens:
                 return self._send(401, {"error": "token revoked"})
-            server.tokens.discard(token)
-            return self._send(200, {})
+            return self._send(200, ME)
+        basic = base64.b64decode(auth.removeprefix("Basic ")).decode()
+        user, _, password = basic.partition(":")
+        status = _sign_in_status(user, password)
+        if status != 200:
+            return self._send(status, {"error": f"refused {user} with {password!r}"})
+        self.fake.tokens.add(self.fake.next_token)
+        return self._send(200, {**ME, "token": self.fake.next_token})
 
-        def _send(self, status: int, body: object) -> None:
-            raw = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
+    def do_POST(self) -> None:
+        """``POST /fake/logout`` revokes the bearer token it carries (401: not known)."""
+        self._arrived(f"POST {self.path}")
+        token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        if self.path != "/fake/logout":
+            return self._send(404, {"error": "no such page"})
+        if token not in self.fake.tokens:
+            return self._send(401, {"error": "token revoked"})
+        self.fake.tokens.discard(token)
+        return self._send(200, {})
 
-    return Handler
+    def _arrived(self, request: str) -> None:
+        """Log the request; while the server is held, wait (10 s at most) before answering."""
+        self.fake.requests.append(request)
+        if self.fake.held is not None:
+            self.fake.held.wait(10)
+
+    def _send(self, status: int, body: object) -> None:
+        raw = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+
+def _sign_in_status(user: str, password: str) -> int:
+    """jane with the password signs in (200); the other known users with it are refused
+    as the module's docstring says; anyone else, or a wrong password, gets 401."""
+    if user not in ("jane", "reader", "busy", "crash") or password != PASSWORD:
+        return 401
+    return {"reader": 403, "busy": 429, "crash": 500}.get(user, 200)
 
 
 def _self_signed() -> tuple[ssl.SSLContext, bytes]:

@@ -93,8 +93,17 @@ def _cannot_start(message: str) -> int:
     return 1
 
 
+def _application() -> QApplication:
+    """The process's QApplication: the one made already (as under pytest-qt), or a new one."""
+    app = QApplication.instance()
+    if app is None:
+        return QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication), "a QCoreApplication cannot show windows"
+    return app
+
+
 def _main(data_dir: Path, owner: Instance) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = _application()
     app.setApplicationName("Fireside")
     app.setApplicationDisplayName("Fireside")
     app.setDesktopFileName("fireside")

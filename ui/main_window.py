@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
 
         self.sidebar.placeChosen.connect(self.go)
-        self.sidebar.entered.connect(lambda: self.pages.currentWidget().setFocus())
+        self.sidebar.entered.connect(self._focus_page)
         self.inbox.message.connect(self.status.say)
         self.inbox.postFilterChanged.connect(self.sidebar.mark_post)
         self.inbox.postChosen.connect(self.open_post)
@@ -90,6 +90,11 @@ class MainWindow(QMainWindow):
             if place.draft_id is not None and place.draft_id != self.editor.draft_id:
                 self.editor.open_draft(place.draft_id)
 
+    def _focus_page(self) -> None:
+        page = self.pages.currentWidget()
+        if page is not None:
+            page.setFocus()
+
     def open_post(self, post_id: int, title: str) -> None:
         """Show one post's comments (a search result was chosen), keyboard in the list."""
         if not self.sidebar.choose_post(post_id):
@@ -112,7 +117,7 @@ class MainWindow(QMainWindow):
 
         def jump(kind: str, view: InboxView = InboxView.NEEDS_REPLY) -> None:
             self.sidebar.choose(kind, view)
-            self.pages.currentWidget().setFocus()
+            self._focus_page()
 
         def sync_now() -> None:
             core.engine.wake()

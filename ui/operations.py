@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.errors import FiresideError
 from app.text import plural
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-_running: set[asyncio.Task] = set()
+_running: set[asyncio.Task[Any]] = set()
 
 
 class _Shown:
@@ -61,15 +62,18 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
 
 
 def run(
-    parent: QWidget | None,
-    coro: Coroutine[Any, Any, Any],
-    on_done: Callable[[Any], None] | None = None,
+    parent: QObject | None,
+    coro: Awaitable[T],
+    on_done: Callable[[T], Any] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
-) -> asyncio.Task:
+) -> asyncio.Task[T]:
+    """Schedule ``coro``; ``parent`` is the widget (or model) that asked: once Qt has
+    deleted it, the outcome is only logged. Errors without ``on_error`` go to show_error,
+    over ``parent`` when it is a widget."""
     task = asyncio.ensure_future(coro)
     _running.add(task)
 
-    def finished(t: asyncio.Task) -> None:
+    def finished(t: asyncio.Task[T]) -> None:
         _running.discard(t)
         if t.cancelled():
             return
@@ -79,7 +83,10 @@ def run(
                 log.warning("operation failed after its window closed", exc_info=exc)
             return
         if exc is not None:
-            (on_error or (lambda e: show_error(parent, e)))(exc)
+            if on_error is not None:
+                on_error(exc)
+            else:
+                show_error(parent if isinstance(parent, QWidget) else None, exc)
         elif on_done is not None:
             on_done(t.result())
 

@@ -64,7 +64,7 @@ PAINT_BUDGET_MS = 1.5
 #: Where a title's text starts in its plain look (after its icon's place).
 TITLE_INDENT = 26
 
-_DONE = object()
+_DONE = object()  # what next() gives for a sidebar job that has finished
 VIEW_ICONS = {
     InboxView.NEEDS_REPLY: "inbox",
     InboxView.QUESTIONS: "question",
@@ -244,7 +244,7 @@ class Sidebar(QTreeWidget):
         self._posts_header = self._heading("Posts")
         self._post_items: dict[int, QTreeWidgetItem] = {}
         self._marked_post: int | None = None
-        self.counts: dict[InboxView, int] = {}  # as last read, for the views above
+        self.counts: Mapping[InboxView, int] = {}  # as last read, for the views above
         self._draft_items: dict[int, QTreeWidgetItem] = {}
         #: What each child row shows, as last set: (position, title, count text) by id.
         self._shown: dict[str, dict[int, tuple[int, str, str]]] = {"post": {}, "draft": {}}
@@ -484,7 +484,7 @@ class Sidebar(QTreeWidget):
         self.blockSignals(True)  # moving the current row must not "choose" anything
         try:
             for kind, job in list(self._jobs.items()):
-                if next(job, None) is _DONE:
+                if next(job, _DONE) is _DONE:
                     del self._jobs[kind]
                 if time.perf_counter() > self._slice_ends:
                     break
@@ -504,7 +504,8 @@ class Sidebar(QTreeWidget):
     def _fit_count_column(self) -> None:
         """Widen the count column for its widest text (the longest ones are measured), in
         steps and never narrower: each change re-lays out every title beside it."""
-        texts = {self.topLevelItem(i).text(1) for i in range(self.topLevelItemCount())}
+        tops = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
+        texts = {item.text(1) for item in tops if item is not None}
         for shown in self._shown.values():
             texts.update(count for _, _, count in shown.values())
         metrics = QFontMetrics(fonts.bold(self.font()))
@@ -548,28 +549,38 @@ class Sidebar(QTreeWidget):
                 yield  # the rows changed so far are painted before the next slice
             item = items.get(row.id)
             if item is None:
-                item = items[row.id] = self._entry(title, kind, self._place(kind, row, title))
-                if isinstance(row, Post):
-                    self._set_count(item, 0, loud=True)
-                    self._mark(item, row.id == self._marked_post)
-                    item.setIcon(0, network_icon(row.network))
-                    _label_post(item, title, row)
+                item = items[row.id] = self._new_child(kind, row, title)
             if parent.child(position) is not item:
                 parent.removeChild(item)
                 parent.insertChild(position, item)
             if item.text(0) != title:
-                item.setText(0, title)
-                if isinstance(row, Post):
-                    _label_post(item, title, row)
-                else:
-                    item.setToolTip(0, title)
-                item.setData(0, PLACE_ROLE, self._place(kind, row, title))
-                _touch(item)
+                self._retitle(item, kind, row, title)
             _set_text(item, 1, count, True if kind is PlaceKind.POST else None)
             shown[row.id] = wanted
         if not parent.isExpanded():
             parent.setExpanded(True)
-        yield _DONE
+
+    def _new_child(self, kind: PlaceKind, row: Post | DraftSummary, title: str) -> QTreeWidgetItem:
+        """The entry for a post or draft not shown yet; a post's has its count, its mark
+        (if it is the post the inbox shows) and its network's icon."""
+        item = self._entry(title, kind, self._place(kind, row, title))
+        if isinstance(row, Post):
+            self._set_count(item, 0, loud=True)
+            self._mark(item, row.id == self._marked_post)
+            item.setIcon(0, network_icon(row.network))
+            _label_post(item, title, row)
+        return item
+
+    def _retitle(
+        self, item: QTreeWidgetItem, kind: PlaceKind, row: Post | DraftSummary, title: str
+    ) -> None:
+        item.setText(0, title)
+        if isinstance(row, Post):
+            _label_post(item, title, row)
+        else:
+            item.setToolTip(0, title)
+        item.setData(0, PLACE_ROLE, self._place(kind, row, title))
+        _touch(item)
 
 
 def _label_post(item: QTreeWidgetItem, title: str, row: Post) -> None:

@@ -517,14 +517,14 @@ class AccountManager:
         """Revoke the account's credential on the server (best effort); a sentence to add
         to the removal's summary, starting with a space ("" when there is nothing to do)."""
         net_kind = self._signing_out(account.network)
-        if net_kind is None:
+        if net_kind is None or net_kind.sign_out is None:
             return ""
         name = net_kind.display_name
         secret = ""
         try:
             if not self._policy.allows(account.network):
                 reason = "your organisation does not allow Fireside to connect to it"
-            elif secret := await asyncio.to_thread(secrets.get_secret, account.id) or "":
+            elif secret := await asyncio.to_thread(_saved_secret, account.id):
                 client = self._client_factory()
                 try:
                     async with asyncio.timeout(SIGN_OUT_DEADLINE_S):
@@ -563,6 +563,11 @@ def _signed_in_again(db: sqlite_utils.Database, account: Account) -> None:
     """Store the account's new settings; the failure the old sign-in left is history."""
     accounts_repo.update_account(db, account)
     db.execute("UPDATE accounts SET last_sync_error = NULL WHERE id = ?", [account.id])
+
+
+def _saved_secret(account_id: str) -> str:
+    """The account's secret in the keyring, "" when none is saved (runs off the loop)."""
+    return secrets.get_secret(account_id) or ""
 
 
 def _why_not_signed_out(exc: Exception) -> str:

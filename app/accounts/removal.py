@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from app.store.outbox import EDITABLE
+from app.domain.states import EDITABLE
 
 _UNSENT = tuple(str(s) for s in (*EDITABLE, "sending", "unknown"))
 

@@ -73,7 +73,7 @@ def ca_file_problem(path: str) -> str | None:
     try:
         ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=path)
     except (ssl.SSLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
+        reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
         return f"the CA certificate file {path!r} could not be read as PEM certificates ({reason})"
     return None
 

@@ -280,7 +280,8 @@ class HttpTransport:
         """The body, read piece by piece and refused once it outgrows the cap."""
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self._max_bytes:
-            return self._too_large(response, what, f"{_megabytes(int(declared))} announced")
+            self._too_large(response, what, f"{_megabytes(int(declared))} announced")
+            return None
         pieces: list[bytes] = []
         size = 0
         body = response.aiter_bytes()
@@ -288,7 +289,8 @@ class HttpTransport:
             size += len(piece)
             if size > self._max_bytes:
                 await _abandon(response, body)
-                return self._too_large(response, what, "it kept coming past that")
+                self._too_large(response, what, "it kept coming past that")
+                return None
             pieces.append(piece)
         return b"".join(pieces)
 

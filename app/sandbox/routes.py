@@ -64,12 +64,8 @@ class Route:
 # -- request body helpers ------------------------------------------------------------------
 
 
-def _text_field(
-    body: dict | None, name: str, max_chars: int, what: str, required: bool = True
-) -> str | None:
+def _text_field(body: dict | None, name: str, max_chars: int, what: str) -> str:
     value = (body or {}).get(name)
-    if value is None and not required:
-        return None
     if not isinstance(value, str) or not value.strip():
         raise ApiError(422, "invalid", f"{what} must be a non-empty string in field {name!r}.")
     if len(value) > max_chars:
@@ -77,6 +73,12 @@ def _text_field(
             422, "too_long", f"{what} is {len(value):,} characters; the limit is {max_chars:,}."
         )
     return value
+
+
+def _optional_text_field(body: dict | None, name: str, max_chars: int, what: str) -> str | None:
+    if (body or {}).get(name) is None:
+        return None
+    return _text_field(body, name, max_chars, what)
 
 
 def _format_field(body: dict | None, default: str = "markdown") -> str:
@@ -138,7 +140,7 @@ def create_post(call: Call) -> Reply:
 
 
 def edit_post(call: Call) -> Reply:
-    title = _text_field(call.body, "title", TITLE_MAX_CHARS, "The title", required=False)
+    title = _optional_text_field(call.body, "title", TITLE_MAX_CHARS, "The title")
     body = _text_field(call.body, "body", POST_MAX_CHARS, "The post")
     current = call.state.post(call.params["id"])
     text_format = _format_field(call.body, default=current["format"])

@@ -280,6 +280,12 @@ class SandboxState:
     def _comment_row(self, comment_id: str) -> sqlite3.Row | None:
         return self.db.execute(_COMMENT_SELECT + " WHERE c.id = ?", (comment_id,)).fetchone()
 
+    def _written_comment(self, comment_id: str) -> dict:
+        """A comment this state has just written (under its lock), so it is there."""
+        row = self._comment_row(comment_id)
+        assert row is not None, comment_id
+        return _comment(row)
+
     def comment(self, comment_id: str, include_deleted: bool = False) -> dict:
         with self.lock:
             row = self._comment_row(comment_id)
@@ -348,7 +354,7 @@ class SandboxState:
                 cluster,
             ),
         )
-        return _comment(self._comment_row(f"c{num}"))
+        return self._written_comment(f"c{num}")
 
     def edit_comment(self, comment_id: str, body_html: str) -> dict:
         row = self._comment_row(comment_id)
@@ -359,7 +365,7 @@ class SandboxState:
             " seq = ? WHERE id = ?",
             (body_html, now_iso(), self._next("comments", "seq"), comment_id),
         )
-        return _comment(self._comment_row(comment_id))
+        return self._written_comment(comment_id)
 
     def _tombstone(self, comment_id: str) -> None:
         self.db.execute(

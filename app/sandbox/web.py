@@ -44,7 +44,7 @@ def render_post(state: SandboxState, post_id: str) -> bytes:
     while after is not None:
         page, after = state.post_comments(post_id, after, 200)
         comments.extend(page)
-    depth = {}
+    depth: dict[str, int] = {}
     parts = []
     for comment in comments:
         depth[comment["id"]] = depth.get(comment["parent_id"], -1) + 1

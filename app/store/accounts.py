@@ -12,7 +12,7 @@ from app.timeutil import now_iso
 
 
 def add_account(db: sqlite_utils.Database, account: Account) -> None:
-    db["accounts"].insert(
+    db.table("accounts").insert(
         {
             "id": account.id,
             "network": account.network,

@@ -57,10 +57,10 @@ LIST_JOINS = """FROM comments c JOIN people p ON p.id = c.author_id
     JOIN posts po ON po.id = c.post_id JOIN accounts a ON a.id = c.account_id"""
 
 
-def view_filter(view: InboxView | None, post_id: int | None = None) -> tuple[str, list]:
+def view_filter(view: InboxView | None, post_id: int | None = None) -> tuple[str, list[object]]:
     """SQL condition and parameters for a view, optionally narrowed to one post."""
     where = f"{_BASE_WHERE} AND {_VIEW_WHERE[view or InboxView.ALL]}"
-    params: list = []
+    params: list[object] = []
     if post_id is not None:
         where += " AND c.post_id = ?"
         params.append(post_id)
@@ -79,10 +79,8 @@ def _maybe_text(value: object, what: str, limit: int | None = None) -> str | Non
     return None if value is None else _text(value, what, limit)
 
 
-def _moment(value: object, what: str, optional: bool = False) -> str | None:
+def _moment(value: object, what: str) -> str:
     """A timestamp as UTC "YYYY-MM-DDTHH:MM:SSZ" (the form every query sorts on)."""
-    if value is None and optional:
-        return None
     text = _text(value, what, limit=100)
     try:
         moment = parse(text)
@@ -91,6 +89,10 @@ def _moment(value: object, what: str, optional: bool = False) -> str | None:
         return iso(moment)
     except (ValueError, OverflowError):
         raise Unstorable(f"{what} {display_text(text, 40)!r} is not a date and time") from None
+
+
+def _maybe_moment(value: object, what: str) -> str | None:
+    return None if value is None else _moment(value, what)
 
 
 def storable(comment: RemoteComment) -> RemoteComment:
@@ -120,7 +122,7 @@ def storable(comment: RemoteComment) -> RemoteComment:
         author=author,
         body_html=_text(c.body_html, "its text"),
         created_at=_moment(c.created_at, "its creation time"),
-        edited_at=_moment(c.edited_at, "its edit time", optional=True),
+        edited_at=_maybe_moment(c.edited_at, "its edit time"),
     )
 
 
@@ -292,7 +294,7 @@ def rows_by_id(db: sqlite_utils.Database, ids: list[int]) -> list[InboxRow]:
     return [found[i] for i in ids if i in found]
 
 
-def _bounded(view: InboxView, post_id: int | None, max_id: int) -> tuple[str, str, list]:
+def _bounded(view: InboxView, post_id: int | None, max_id: int) -> tuple[str, str, list[object]]:
     where, params = view_filter(view, post_id)
     return _source(post_id), f"{where} AND c.id <= ?", [*params, max_id]
 
@@ -308,9 +310,9 @@ def view_snapshot(
 ) -> tuple[int, int]:
     """(max_id, count): the bound for "the whole view, now" (comments with higher ids
     arrive later and are not part of it) and how many the view holds up to it."""
-    max_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM comments").fetchone()[0]
+    max_id: int = db.execute("SELECT COALESCE(MAX(id), 0) FROM comments").fetchone()[0]
     source, where, params = _bounded(view, post_id, max_id)
-    count = db.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]
+    count: int = db.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]
     return max_id, count
 
 
@@ -327,9 +329,9 @@ def view_count(
     db: sqlite_utils.Database, view: InboxView | None, post_id: int | None = None
 ) -> int:
     where, params = view_filter(view, post_id)
-    return db.execute(f"SELECT COUNT(*) FROM {_source(post_id)} WHERE {where}", params).fetchone()[
-        0
-    ]
+    sql = f"SELECT COUNT(*) FROM {_source(post_id)} WHERE {where}"
+    count: int = db.execute(sql, params).fetchone()[0]
+    return count
 
 
 def view_counts(db: sqlite_utils.Database) -> dict[InboxView, int]:

@@ -135,7 +135,8 @@ def store_error(exc: BaseException, path: Path) -> StoreError | None:
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
 
 
 def _refuse_newer(found: int) -> None:

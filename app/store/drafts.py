@@ -8,6 +8,7 @@ import sqlite_utils
 
 from app.domain import DRAFT_TRANSITIONS, Draft, DraftState, DraftSummary, DraftVersion
 from app.errors import UserError
+from app.store.tables import insert_row
 from app.timeutil import now_iso, parse
 
 #: A new version is kept when the last one is older than this, so history stays readable.
@@ -18,19 +19,17 @@ def create(
     db: sqlite_utils.Database, title: str = "", body: str = "", targets: list[str] | None = None
 ) -> int:
     stamp = now_iso()
-    return (
-        db["drafts"]
-        .insert(
-            {
-                "title": title,
-                "body": body,
-                "state": str(DraftState.DRAFT),
-                "targets": json.dumps(targets or []),
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "drafts",
+        {
+            "title": title,
+            "body": body,
+            "state": str(DraftState.DRAFT),
+            "targets": json.dumps(targets or []),
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
     )
 
 
@@ -84,18 +83,16 @@ def save(db: sqlite_utils.Database, draft_id: int, title: str, body: str) -> boo
 def snapshot(db: sqlite_utils.Database, draft_id: int, reason: str) -> int:
     """Keep the current text as a version (explicit save, state change, restore, publish)."""
     draft = get(db, draft_id)
-    return (
-        db["draft_versions"]
-        .insert(
-            {
-                "draft_id": draft_id,
-                "title": draft.title,
-                "body": draft.body,
-                "created_at": now_iso(),
-                "reason": reason,
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "draft_versions",
+        {
+            "draft_id": draft_id,
+            "title": draft.title,
+            "body": draft.body,
+            "created_at": now_iso(),
+            "reason": reason,
+        },
     )
 
 

@@ -12,7 +12,7 @@ import sqlite_utils
 
 def _v1_core(db: sqlite_utils.Database) -> None:
     """Accounts, people, posts, threaded comments with triage state, drafts, outbox, cursors."""
-    db["accounts"].create(
+    db.table("accounts").create(
         {
             "id": str,
             "network": str,
@@ -26,7 +26,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"network", "name"},
     )
-    db["people"].create(
+    db.table("people").create(
         {
             "id": int,
             "account_id": str,
@@ -41,7 +41,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
         not_null={"remote_id", "name"},
     )
     db.execute("CREATE UNIQUE INDEX ux_people_remote ON people(account_id, remote_id)")
-    db["posts"].create(
+    db.table("posts").create(
         {
             "id": int,
             "account_id": str,
@@ -58,7 +58,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
         defaults={"deleted": 0},
     )
     db.execute("CREATE UNIQUE INDEX ux_posts_remote ON posts(account_id, remote_id)")
-    db["comments"].create(
+    db.table("comments").create(
         {
             "id": int,
             "account_id": str,
@@ -109,7 +109,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
             triage_state, answered, is_question, mentions_me, created_at, post_id, is_mine,
             deleted) WHERE is_mine = 0 AND deleted = 0;
     """)
-    db["drafts"].create(
+    db.table("drafts").create(
         {
             "id": int,
             "title": str,
@@ -124,7 +124,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
         pk="id",
         defaults={"state": "draft", "targets": "[]", "title": "", "body": ""},
     )
-    db["draft_versions"].create(
+    db.table("draft_versions").create(
         {
             "id": int,
             "draft_id": int,
@@ -137,7 +137,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
         foreign_keys=[("draft_id", "drafts", "id")],
     )
     db.execute("CREATE INDEX ix_draft_versions ON draft_versions(draft_id, id)")
-    db["outbox"].create(
+    db.table("outbox").create(
         {
             "id": int,
             "kind": str,
@@ -177,7 +177,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
         CREATE UNIQUE INDEX ux_outbox_key ON outbox(idempotency_key);
         CREATE INDEX ix_outbox_state ON outbox(state, next_attempt_at);
     """)
-    db["sync_state"].create(
+    db.table("sync_state").create(
         {"account_id": str, "key": str, "value": str},
         pk=("account_id", "key"),
         foreign_keys=[("account_id", "accounts", "id")],
@@ -204,9 +204,9 @@ def _v2_search_and_undo(db: sqlite_utils.Database) -> None:
         END;
         INSERT INTO comments_fts(comments_fts) VALUES ('rebuild');
     """)
-    db["posts"].enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61")
-    db["drafts"].enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61")
-    db["triage_log"].create(
+    db.table("posts").enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61")
+    db.table("drafts").enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61")
+    db.table("triage_log").create(
         {
             "id": int,
             "action": str,

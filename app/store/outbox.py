@@ -18,6 +18,7 @@ from app.domain import (
 )
 from app.domain.states import EDITABLE
 from app.errors import UserError
+from app.store.tables import insert_row
 from app.timeutil import now, now_iso, parse
 
 
@@ -39,30 +40,28 @@ def enqueue(
 ) -> int:
     """Record a write; its idempotency key is made here, once, and never changes."""
     stamp = now_iso()
-    return (
-        db["outbox"]
-        .insert(
-            {
-                "kind": str(kind),
-                "account_id": account_id,
-                "idempotency_key": uuid.uuid4().hex,
-                "post_remote_id": post_remote_id,
-                "target_remote_id": target_remote_id,
-                "comment_id": comment_id,
-                "draft_id": draft_id,
-                "title": title,
-                "body": body,
-                "text_format": text_format,
-                "state": str(OutboxState.QUEUED),
-                "expected_version": expected_version,
-                "batch_id": batch_id,
-                "options": json.dumps((options or PublishOptions()).to_json()),
-                "created_at": stamp,
-                "updated_at": stamp,
-                "next_attempt_at": stamp,
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "outbox",
+        {
+            "kind": str(kind),
+            "account_id": account_id,
+            "idempotency_key": uuid.uuid4().hex,
+            "post_remote_id": post_remote_id,
+            "target_remote_id": target_remote_id,
+            "comment_id": comment_id,
+            "draft_id": draft_id,
+            "title": title,
+            "body": body,
+            "text_format": text_format,
+            "state": str(OutboxState.QUEUED),
+            "expected_version": expected_version,
+            "batch_id": batch_id,
+            "options": json.dumps((options or PublishOptions()).to_json()),
+            "created_at": stamp,
+            "updated_at": stamp,
+            "next_attempt_at": stamp,
+        },
     )
 
 
@@ -87,10 +86,11 @@ def list_items(db: sqlite_utils.Database, include_sent: bool = True) -> list[Out
 
 
 def pending_count(db: sqlite_utils.Database) -> int:
-    return db.execute(
+    count: int = db.execute(
         "SELECT COUNT(*) FROM outbox WHERE state IN "
         "('queued', 'sending', 'unknown', 'held', 'failed')"
     ).fetchone()[0]
+    return count
 
 
 def claim_due(
@@ -232,18 +232,20 @@ def release(
 
 def next_due_at(db: sqlite_utils.Database) -> str | None:
     """When the earliest item waiting to be sent or looked up becomes due (None: nothing waits)."""
-    return db.execute(
+    due: str | None = db.execute(
         "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('queued', 'unknown')"
     ).fetchone()[0]
+    return due
 
 
 def unsent_publishes(db: sqlite_utils.Database, draft_id: int) -> int:
     """Publish items of a draft not yet sent (cancelled ones do not count)."""
-    return db.execute(
+    count: int = db.execute(
         "SELECT COUNT(*) FROM outbox WHERE draft_id = ? AND kind = 'publish' "
         "AND state NOT IN ('sent', 'cancelled')",
         [draft_id],
     ).fetchone()[0]
+    return count
 
 
 def deliveries(db: sqlite_utils.Database, draft_id: int) -> list[Delivery]:

@@ -75,7 +75,7 @@ def _titles(db: sqlite_utils.Database, table: str, text: str, limit: int) -> lis
     query = fts_query(text)
     if query is None:
         return []
-    found = db[table].search(query, limit=limit, columns=["id", "title"])
+    found = db.table(table).search(query, limit=limit, columns=["id", "title"])
     return [TitleHit(r["id"], r["title"] or "") for r in found]
 
 

@@ -14,8 +14,8 @@ from app.timeutil import now_iso
 _CHUNK = 500
 
 
-def _snapshot(db: sqlite_utils.Database, ids: list[int]) -> list[list]:
-    rows: list[list] = []
+def _snapshot(db: sqlite_utils.Database, ids: list[int]) -> list[list[object]]:
+    rows: list[list[object]] = []
     for start in range(0, len(ids), _CHUNK):
         part = ids[start : start + _CHUNK]
         marks = ",".join("?" * len(part))
@@ -40,7 +40,7 @@ def set_state(
     """Move comments to a triage state and log what they were, so ``undo_last`` can restore."""
     if not ids:
         return
-    db["triage_log"].insert(
+    db.table("triage_log").insert(
         {
             "action": action or str(state),
             "before": json.dumps(_snapshot(db, ids)),

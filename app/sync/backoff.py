@@ -36,7 +36,7 @@ class Backoff:
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after the ``attempt``-th failure in a row (1-based)."""
-        ceiling = min(self.cap, self.base * 2 ** min(max(attempt - 1, 0), _MAX_EXPONENT))
+        ceiling: float = min(self.cap, self.base * 2 ** min(max(attempt - 1, 0), _MAX_EXPONENT))
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 
 

@@ -60,6 +60,7 @@ async def promote_due(store: Store, hub: Events) -> list[int]:
 
 def next_scheduled_at(db: sqlite_utils.Database) -> str | None:
     """When the next scheduled draft is due (None: nothing is scheduled)."""
-    return db.execute("SELECT MIN(scheduled_at) FROM drafts WHERE state = 'scheduled'").fetchone()[
-        0
-    ]
+    due: str | None = db.execute(
+        "SELECT MIN(scheduled_at) FROM drafts WHERE state = 'scheduled'"
+    ).fetchone()[0]
+    return due

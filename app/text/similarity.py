@@ -97,12 +97,7 @@ def stem(word: str) -> str:
     """
     if len(word) <= 3 or word in _KEEP:
         return word
-    if word.endswith(("ies", "ied")) and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith(("sses", "ches", "shes", "xes", "zes", "uses")):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
+    word = _without_plural(word)
     if word in _KEEP:
         return word
     for suffix in ("ing", "ed"):
@@ -118,6 +113,18 @@ def stem(word: str) -> str:
             word = word[:-2]
     if word.endswith("e") and len(word) > 4:
         word = word[:-1]
+    return word
+
+
+def _without_plural(word: str) -> str:
+    """The first step of ``stem``: "bonuses" -> "bonus", "parties" and "worried" -> "party"
+    and "worry", "changes" -> "change"; "class", "bonus" and "basis" stay."""
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes", "xes", "zes", "uses")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
     return word
 
 

@@ -270,7 +270,7 @@ def test_main_window_shows_hostile_comments_without_a_request(
 ):
     window.inbox.show_view(InboxView.ALL)
     qtbot.waitUntil(lambda: window.inbox.list.model().rowCount() > 0)
-    thread = window.inbox.thread
+    thread = window.inbox.thread_pane
     thread.show_comment(hostile_thread["comment"])
     qtbot.waitUntil(lambda: "COMMENT-MARK" in thread.browser.toPlainText(), timeout=10_000)
     window.grab()  # the inbox list paints the hostile snippets and names too
@@ -370,7 +370,7 @@ def test_hover_and_confirmation_show_the_real_target(
 
 
 def test_hover_shows_the_real_target_in_the_main_window_status_bar(window, links_thread, qtbot):
-    thread = window.inbox.thread
+    thread = window.inbox.thread_pane
     thread.show_comment(links_thread)
     qtbot.waitUntil(lambda: "LINKS-MARK" in thread.browser.toPlainText(), timeout=10_000)
     _, point = link(thread.browser, "https://paypal.com")

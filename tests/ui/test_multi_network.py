@@ -67,8 +67,8 @@ def test_two_accounts_of_a_network_add_the_account_name(
 
     inbox = window.inbox
     inbox.select_id(next(i for i in inbox.model.ids() if _author(inbox, i) == "Ana Lima"))
-    qtbot.waitUntil(lambda: inbox.thread.network.text() == "Blog · Engineering blog")
-    assert inbox.thread.network.toolTip() == "On Blog · Engineering blog"
+    qtbot.waitUntil(lambda: inbox.thread_pane.network.text() == "Blog · Engineering blog")
+    assert inbox.thread_pane.network.toolTip() == "On Blog · Engineering blog"
 
 
 def test_the_thread_header_names_the_network(
@@ -78,8 +78,8 @@ def test_the_thread_header_names_the_network(
     inbox = window.inbox
     for author, chip in (("Lena Vogel", "Matrix"), ("Priya Nair", "Blog")):
         inbox.select_id(next(i for i in inbox.model.ids() if _author(inbox, i) == author))
-        qtbot.waitUntil(lambda chip=chip: inbox.thread.network.text() == chip)
-        assert inbox.thread.network.isVisible()
+        qtbot.waitUntil(lambda chip=chip: inbox.thread_pane.network.text() == chip)
+        assert inbox.thread_pane.network.isVisible()
 
 
 def test_a_batch_over_two_networks_previews_each_against_its_own_limit(

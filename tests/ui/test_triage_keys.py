@@ -51,10 +51,10 @@ def test_j_and_k_move_and_the_thread_follows(window, qtbot):
     press(qtbot, window, "k")
     assert inbox.current_id() == ids[1]
     words = " ".join(state_of(window.inbox.core, ids[1]).body_text.split()[:6])
-    qtbot.waitUntil(lambda: words in " ".join(inbox.thread.browser.toPlainText().split()))
+    qtbot.waitUntil(lambda: words in " ".join(inbox.thread_pane.browser.toPlainText().split()))
 
     press(qtbot, window, Qt.Key.Key_Return)
-    assert inbox.thread.browser.hasFocus()
+    assert inbox.thread_pane.browser.hasFocus()
     press(qtbot, window, "j")  # the keys still work from the thread pane
     assert inbox.current_id() == ids[2]
     press(qtbot, window, Qt.Key.Key_Escape)
@@ -133,7 +133,7 @@ def test_question_mark_lists_every_key_from_the_registry(window, qtbot):
 def test_a_link_opens_only_after_showing_where_it_goes(window, qtbot, monkeypatch):
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
-    browser = window.inbox.thread.browser
+    browser = window.inbox.thread_pane.browser
     assert browser.loadResource(2, QUrl("http://tracker.example/pixel.png")) is None
 
     box = confirm_and_open(browser, QUrl("https://evil.example/login"))

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
@@ -318,9 +319,12 @@ class AccountsDialog(QDialog):
 
     def _confirm(self, preview: RemovalPreview) -> None:
         box, remove = confirm_removal(self, preview)
-        box.buttonClicked.connect(
-            lambda button: button is remove and self._remove(preview.account_id)
-        )
+
+        def clicked(button: QAbstractButton) -> None:
+            if button is remove:
+                self._remove(preview.account_id)
+
+        box.buttonClicked.connect(clicked)
         self.confirmation = box
         box.open()
 

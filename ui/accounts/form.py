@@ -144,7 +144,7 @@ class AccountForm(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.submit_button)
-        layout = QVBoxLayout(self)
+        self._column = layout = QVBoxLayout(self)
         layout.addLayout(self.fields)
         layout.addSpacing(6)
         layout.addWidget(self.progress)
@@ -185,7 +185,9 @@ class AccountForm(QDialog):
             field.setPlaceholderText(extra.placeholder)
             label = QLabel(with_key(extra.label + ("" if extra.required else " (optional)"), taken))
             label.setBuddy(field)
-            self.fields.insertRow(self.fields.getWidgetPosition(self.name)[0], label, field)
+            # PySide6 types getWidgetPosition as object; it returns (row, role).
+            row = self.fields.getWidgetPosition(self.name)[0]  # type: ignore[index]
+            self.fields.insertRow(row, label, field)
             self.extras[extra.key] = field
         chain = [
             self.network,
@@ -310,7 +312,7 @@ class AccountForm(QDialog):
         QTimer.singleShot(0, self._fit)
 
     def _fit(self) -> None:
-        needed = self.layout().totalHeightForWidth(self.width())
+        needed = self._column.totalHeightForWidth(self.width())
         if needed > self.height():
             self.resize(self.width(), needed)
 

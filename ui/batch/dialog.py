@@ -10,6 +10,7 @@ batch of one.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -108,7 +109,7 @@ class BatchReplyDialog(QDialog):
         inserts = QHBoxLayout()
         inserts.addWidget(QLabel("Insert:"))
         for name, variable in VARIABLES:
-            action = registry.bind(self, name, lambda v=variable: self.insert(v))
+            action = registry.bind(self, name, partial(self.insert, variable))
             button = QPushButton(f"{variable}   {registry.command(name).key_text}")
             button.setAutoDefault(False)
             button.setToolTip(action.toolTip())

@@ -129,7 +129,7 @@ class PreviewDelegate(QStyledItemDelegate):
         view = self.parent()
         return view.viewport().width() if isinstance(view, QAbstractItemView) else 600
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         preview = index.data(PREVIEW_ROLE)
         width = self._width(option)
         placed = self._layout(option, preview, width)
@@ -138,7 +138,7 @@ class PreviewDelegate(QStyledItemDelegate):
             bottom += GAP // 2 + QFontMetrics(fonts.bold(option.font)).height()
         return QSize(width, bottom + PAD + GAP)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         preview = index.data(PREVIEW_ROLE)
         palette = option.palette
         card = option.rect.adjusted(0, 0, 0, -GAP)

@@ -79,7 +79,8 @@ class EditorPanel(QWidget):
 
         self._pages = QStackedWidget()
         self._pages.addWidget(self._build_empty_page())
-        self._pages.addWidget(self._build_editor_page())
+        self._editor_page = self._build_editor_page()
+        self._pages.addWidget(self._editor_page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._pages)
@@ -106,9 +107,11 @@ class EditorPanel(QWidget):
 
     def _build_editor_page(self) -> QWidget:
         page = QWidget()
-        self.title_edit = QLineEdit(objectName="title", placeholderText="Title")
+        self.title_edit = QLineEdit(placeholderText="Title")
+        self.title_edit.setObjectName("title")
         self.title_edit.setAccessibleName("Title")
-        self.chip = QLabel(objectName="chip")
+        self.chip = QLabel()
+        self.chip.setObjectName("chip")
         self.chip.setAccessibleName("State")
         top = QHBoxLayout()
         top.addWidget(self.title_edit, 1)
@@ -125,27 +128,15 @@ class EditorPanel(QWidget):
         actions.addWidget(self.version_button)
         actions.addWidget(self.publish_button)
 
-        self.banner = QLabel(objectName="banner", wordWrap=True)
+        self.banner = QLabel(wordWrap=True)
+        self.banner.setObjectName("banner")
         self.banner.hide()
 
-        self.body_edit = QPlainTextEdit(objectName="body")
-        self.body_edit.setPlaceholderText(
-            "Write in Markdown: **bold**, _italic_, # Heading, - list, [link](https://…)"
-        )
-        self.body_edit.setAccessibleName("Draft text")
-        self.body_edit.setTabChangesFocus(True)
-        self.body_edit.document().setDocumentMargin(10)
-        font = self.body_edit.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.body_edit.setFont(font)
-        self.preview = Preview()
-        splitter = QSplitter()
-        splitter.addWidget(self.body_edit)
-        splitter.addWidget(self.preview)
-        splitter.setChildrenCollapsible(False)
+        splitter = self._build_text_and_preview()
 
         self.counters = LengthCounters()
-        self.status_label = QLabel(objectName="status")
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status")
         self.notes = TargetNotes()
         footer = QHBoxLayout()
         footer.addWidget(self.counters, 1)
@@ -164,6 +155,26 @@ class EditorPanel(QWidget):
         for editor in (self.title_edit, self.body_edit):
             editor.installEventFilter(self)
         return page
+
+    def _build_text_and_preview(self) -> QSplitter:
+        """The Markdown text and, beside it, how it will look."""
+        self.body_edit = QPlainTextEdit()
+        self.body_edit.setObjectName("body")
+        self.body_edit.setPlaceholderText(
+            "Write in Markdown: **bold**, _italic_, # Heading, - list, [link](https://…)"
+        )
+        self.body_edit.setAccessibleName("Draft text")
+        self.body_edit.setTabChangesFocus(True)
+        self.body_edit.document().setDocumentMargin(10)
+        font = self.body_edit.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.body_edit.setFont(font)
+        self.preview = Preview()
+        splitter = QSplitter()
+        splitter.addWidget(self.body_edit)
+        splitter.addWidget(self.preview)
+        splitter.setChildrenCollapsible(False)
+        return splitter
 
     def _button(self, text: str, command: str, handler: Callable[[], None]) -> QPushButton:
         """A button and the command's keys (bound on the whole panel) for one action."""
@@ -184,7 +195,7 @@ class EditorPanel(QWidget):
     def open_draft(self, draft_id: int) -> None:
         """Show a draft; unsaved text of the one open before is saved first."""
         self.autosave.track(None)
-        self._pages.widget(1).setEnabled(False)
+        self._editor_page.setEnabled(False)
         run(self, self._load(draft_id), on_done=self._show_draft)
 
     async def _load(self, draft_id: int) -> tuple[Draft, dict[str, Account]]:
@@ -202,7 +213,7 @@ class EditorPanel(QWidget):
         self.preview.show_markdown(draft.body, now=True)
         self._apply_state(draft)
         self._pages.setCurrentIndex(1)
-        self._pages.widget(1).setEnabled(True)
+        self._editor_page.setEnabled(True)
         self._status("")
         (self.title_edit if not (draft.title or draft.body) else self.body_edit).setFocus()
 
@@ -268,10 +279,11 @@ class EditorPanel(QWidget):
 
     def _show_transitions(self, state: DraftState) -> None:
         had_focus = False
-        while self._transition_row.count():
-            button = self._transition_row.takeAt(0).widget()
-            had_focus = had_focus or button.hasFocus()
-            button.deleteLater()
+        while (taken := self._transition_row.takeAt(0)) is not None:
+            old = taken.widget()
+            if old is not None:
+                had_focus = had_focus or old.hasFocus()
+                old.deleteLater()
         if had_focus:  # the pressed button is going away: keep the keyboard in the text
             self.body_edit.setFocus()
         for target, label in button_transitions(state):

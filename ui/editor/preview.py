@@ -99,7 +99,7 @@ class Preview(QTextBrowser):
             self.document().setDefaultStyleSheet(document_css(self.palette()))
             self.show_markdown(self._markdown, now=True)
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:  # Qt override
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # Qt override
         """Never fetch anything: not images, not style sheets, not remote or local files."""
         return None
 

@@ -57,10 +57,10 @@ class InboxCommands:
         self.snooze_menu = SnoozeMenu(page)
         self.snooze_menu.chosen.connect(self._snooze_until)
         handlers = {
-            "inbox.next": lambda: page.move(1),
-            "inbox.prev": lambda: page.move(-1),
-            "inbox.extend_next": lambda: page.move(1, extend=True),
-            "inbox.extend_prev": lambda: page.move(-1, extend=True),
+            "inbox.next": lambda: page.move_by(1),
+            "inbox.prev": lambda: page.move_by(-1),
+            "inbox.extend_next": lambda: page.move_by(1, extend=True),
+            "inbox.extend_prev": lambda: page.move_by(-1, extend=True),
             "inbox.toggle": self.toggle,
             "inbox.select_all": self.select_all,
             "inbox.open": self.open,
@@ -120,7 +120,7 @@ class InboxCommands:
         elif self.page.hits.list.hasFocus():
             self.page.hits.activate()
         else:
-            self.page.thread.browser.setFocus()
+            self.page.thread_pane.browser.setFocus()
 
     def back(self) -> None:
         page = self.page

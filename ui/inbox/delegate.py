@@ -22,7 +22,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 
-from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -32,7 +32,7 @@ from ui import theme
 from ui.common import fonts
 from ui.common.chips import CHIP_GAP, Chip, chip_font, paint_chips
 from ui.common.networks import row_chip
-from ui.inbox.model import ROW_ROLE
+from ui.inbox.model import ROW_ROLE, Index
 
 PAD_X, PAD_Y, LINE_GAP = 14, 9, 5
 MIN_WIDTH = 320
@@ -148,7 +148,7 @@ class InboxDelegate(QStyledItemDelegate):
             painter.end()
             yield
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         height = (
             2 * PAD_Y
             + LINE_GAP
@@ -157,7 +157,7 @@ class InboxDelegate(QStyledItemDelegate):
         )
         return QSize(MIN_WIDTH, height)  # a list row always spans the viewport's width
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         row = index.data(ROW_ROLE)
         if row is None:
             return

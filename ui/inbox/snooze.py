@@ -76,4 +76,6 @@ class PickTimeDialog(QDialog):
         layout.addWidget(buttons)
 
     def moment(self) -> str:
-        return iso(self.edit.dateTime().toPython().astimezone())
+        chosen = self.edit.dateTime().toPython()  # typed as object; a QDateTime gives a datetime
+        assert isinstance(chosen, datetime)
+        return iso(chosen.astimezone())

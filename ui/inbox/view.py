@@ -81,7 +81,8 @@ class InboxList(QListView):
         super().__init__(parent)
         self.setObjectName("inboxList")
         self.setModel(model)
-        self.setItemDelegate(InboxDelegate(self))
+        self._delegate = InboxDelegate(self)
+        self.setItemDelegate(self._delegate)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setUniformItemSizes(True)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -105,15 +106,14 @@ class InboxList(QListView):
             self._warm_timer.start()
 
     def _warm_up(self) -> None:
-        if next(self._warming, StopIteration) is not StopIteration:
+        if self._warming is not None and next(self._warming, StopIteration) is not StopIteration:
             self._warm_timer.start()
 
     def paintEvent(self, event) -> None:
-        delegate = self.itemDelegate()
-        delegate.start_paint(self.font())
+        self._delegate.start_paint(self.font())
         super().paintEvent(event)
-        if delegate.deferred:  # some new rows got their quick look: finish them next frame
-            self._unfinished += delegate.deferred
+        if self._delegate.deferred:  # some new rows got their quick look: finish them next frame
+            self._unfinished += self._delegate.deferred
             self._finish_timer.start()
         if self.model().rowCount() == 0 and self.empty_text:
             painter = QPainter(self.viewport())
@@ -137,7 +137,8 @@ class InboxList(QListView):
         bottom = self.indexAt(self.viewport().rect().bottomLeft()).row()
         needed = [bottom if bottom >= 0 else self.model().rowCount() - 1, self.currentIndex().row()]
         if not whole:
-            needed += [r.bottom() for r in self.selectionModel().selection()]
+            selection = self.selectionModel().selection()
+            needed += [selection.at(i).bottom() for i in range(selection.count())]
         return max(needed)
 
 
@@ -154,8 +155,8 @@ class InboxPage(QWidget):
         self.core = core
         self.model = InboxModel(core.inbox, self)
         self.list = InboxList(self.model)
-        self.thread = ThreadPane(core)
-        self.thread.message.connect(self.message)
+        self.thread_pane = ThreadPane(core)
+        self.thread_pane.message.connect(self.message)
         self._view = InboxView.NEEDS_REPLY
         self._post: tuple[int, str] | None = None
         self._at_top = False
@@ -192,7 +193,7 @@ class InboxPage(QWidget):
         self.model.refreshed.connect(self._after_refresh)
         self.model.rowsInserted.connect(self._rows_inserted)
         self.list.selectionModel().currentChanged.connect(
-            lambda current, _: self.thread.show_comment(current.data(ID_ROLE))
+            lambda current, _: self.thread_pane.show_comment(current.data(ID_ROLE))
         )
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_hint())
         self.model.modelReset.connect(self._update_hint)
@@ -201,7 +202,7 @@ class InboxPage(QWidget):
         self.commands = InboxCommands(self, registry)
         QWidget.setTabOrder(self.search, self.hits.list)
         QWidget.setTabOrder(self.hits.list, self.list)
-        QWidget.setTabOrder(self.list, self.thread.browser)
+        QWidget.setTabOrder(self.list, self.thread_pane.browser)
 
     def _layout(self) -> None:
         header = QHBoxLayout()
@@ -221,7 +222,7 @@ class InboxPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(panel)
-        splitter.addWidget(self.thread)
+        splitter.addWidget(self.thread_pane)
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 6)
         layout = QVBoxLayout(self)
@@ -351,7 +352,7 @@ class InboxPage(QWidget):
             or not self.list.currentIndex().isValid()
         ):
             self.select_id(self.model.row_id(0))
-        self.thread.reload()
+        self.thread_pane.reload()
         self._update_hint()
 
     # --- selection ----------------------------------------------------------------------
@@ -407,13 +408,13 @@ class InboxPage(QWidget):
         row = None if comment_id is None else self.model.row_of(comment_id)
         if row is None:
             self.list.selectionModel().clear()
-            self.thread.show_comment(None)
+            self.thread_pane.show_comment(None)
             return
         index = self.model.index(row)
         self.list.selectionModel().setCurrentIndex(index, flags)
         self.list.scrollTo(index)
 
-    def move(self, step: int, extend: bool = False) -> None:
+    def move_by(self, step: int, extend: bool = False) -> None:
         """j/k (and Shift+J/K to grow the selection). Above the first search result are
         the matching posts and drafts: k moves into them, j back out."""
         if self.hits.list.hasFocus():

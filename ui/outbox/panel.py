@@ -52,10 +52,12 @@ class OutboxPanel(QWidget):
         self._editing: int | None = None  # id of the item whose text is being edited
         self.model = OutboxModel(self)
 
-        self.summary = QLabel(objectName="hint")
+        self.summary = QLabel()
+        self.summary.setObjectName("hint")
         self.show_sent = QCheckBox("Show sent and cancelled")
         self.show_sent.toggled.connect(self.refresh)
-        title = QLabel("Outbox", objectName="pageTitle")
+        title = QLabel("Outbox")
+        title.setObjectName("pageTitle")
         header = QHBoxLayout()
         header.addWidget(title)
         header.addWidget(self.summary, 1)
@@ -65,9 +67,9 @@ class OutboxPanel(QWidget):
         self._list_pages.addWidget(self._build_table())
         empty = QLabel(
             "Nothing is waiting to go out. Replies and posts you queue wait here, "
-            "even offline, until they are sent.",
-            objectName="hint",
+            "even offline, until they are sent."
         )
+        empty.setObjectName("hint")
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty.setWordWrap(True)
         self._list_pages.addWidget(empty)
@@ -278,8 +280,11 @@ class OutboxPanel(QWidget):
         drop = box.addButton("Cancel it", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
-        box.finished.connect(
-            lambda _: box.clickedButton() is drop and self._act(OutboxAction.CANCEL, item.id)
-        )
+
+        def answered(_: int) -> None:
+            if box.clickedButton() is drop:
+                self._act(OutboxAction.CANCEL, item.id)
+
+        box.finished.connect(answered)
         box.finished.connect(box.deleteLater)
         box.open()

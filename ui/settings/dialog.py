@@ -96,7 +96,7 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
+        self._column = layout = QVBoxLayout(self)
         layout.addWidget(self._connection_group())
         layout.addWidget(self._sync_group())
         if self.problems is not None:
@@ -195,7 +195,7 @@ class SettingsDialog(QDialog):
     def _fit(self) -> None:
         """Grow to what the contents need now. Qt's minimum size ignores that wrapped text
         needs more height, so without this the fields above a long note get squashed."""
-        self.layout().activate()
+        self._column.activate()
         height = self.sizeHint().height()
         self.setMinimumHeight(height)
         if self.height() < height:

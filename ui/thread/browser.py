@@ -22,7 +22,7 @@ class SafeBrowser(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(lambda url: confirm_and_open(self, url))
 
-    def loadResource(self, kind: int, name: QUrl) -> None:
+    def loadResource(self, kind: int, name: QUrl | str) -> None:
         """No remote (or local) resource is ever loaded for untrusted content."""
         return None
 

@@ -138,7 +138,9 @@ class CommentReader:
     def record(self, room: str, raw: object, place: Place) -> RemoteComment:
         """One placed reply as a comment, remembered (names known or looked up before)."""
         parent = place.parent
-        roots = {parent: self.seen[parent].root_remote_id} if parent in self.seen else {}
+        roots: dict[str, str | None] = {}
+        if parent is not None and parent in self.seen:
+            roots[parent] = self.seen[parent].root_remote_id
         comment = parse_comment(raw, room, self.me, self.people.names, roots, place=place)
         self.seen[comment.remote_id] = comment
         self.threaded[comment.remote_id] = place.threaded
@@ -154,7 +156,7 @@ class CommentReader:
             page = await self.api.messages(room, self._filter, start=start, limit=self.page_size)
             self.people.learn(member_names(page.state))
             found += page.chunk
-            reached |= {r.get("event_id") for r in page.chunk if isinstance(r, dict)} & events
+            reached |= events & {r.get("event_id") for r in page.chunk if isinstance(r, dict)}
             if reached == events or not page.chunk or page.end is None:
                 break
             start = page.end

@@ -305,7 +305,8 @@ class _Batch:
             if complete:
                 whole[root] = post.remote_id
             unchecked |= not complete
-        latest, reached = [], set()
+        latest: list[object] = []
+        reached: set[str] = set()
         if whole:
             latest, reached = await self.reader.room_back_to(
                 room, set(whole), self.p.rescan_room_pages

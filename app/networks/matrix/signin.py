@@ -239,9 +239,9 @@ async def _signed_in(
         # Cancelled (the dialog closed) while POST /login may have made a device: let the
         # sign-in finish, then sign out a device made for an account that is now never
         # kept. Only then does the cancellation go on.
-        signed = await _settled(work)
-        if keep and not device_id and signed is not None:
-            await _settled(asyncio.ensure_future(_log_out(client, homeserver, signed.secret)))
+        settled = await _settled(work)
+        if keep and not device_id and settled is not None:
+            await _settled(asyncio.ensure_future(_log_out(client, homeserver, settled.secret)))
         raise
     if homeserver != _normalised(base_url):
         signed.settings["homeserver"] = homeserver

@@ -165,6 +165,7 @@ class Api:
                 if self._query_routes is None:
                     await self.discover()
             query_routes = self._query_routes
+        query: dict | None
         if query_routes:
             url, query = self.address + "/", {"rest_route": route, **(params or {})}
         else:
