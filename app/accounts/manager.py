@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import replace
 
 import httpx
@@ -78,7 +78,7 @@ class AccountManager:
         store: Store,
         engine: SyncEngine,
         events: Events,
-        networks: dict[str, Network],
+        networks: MutableMapping[str, Network],
         *,
         policy: Policy,
         client: ClientFactory,

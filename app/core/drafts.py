@@ -27,7 +27,7 @@ from app.sync.engine import SyncEngine
 
 class Drafts:
     def __init__(
-        self, store: Store, events: ev.Events, engine: SyncEngine, networks: dict[str, Network]
+        self, store: Store, events: ev.Events, engine: SyncEngine, networks: Mapping[str, Network]
     ) -> None:
         self._store = store
         self._events = events

@@ -7,7 +7,7 @@ roots: ``ui/main.py`` and ``app/cli.py``), and neither reaches past it into the 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING
 
 from app import events as ev
@@ -33,7 +33,7 @@ class Core:
     def __init__(
         self,
         store: Store,
-        networks: dict[str, Network],
+        networks: MutableMapping[str, Network],
         engine: SyncEngine,
         events: ev.Events,
         sandbox: SandboxServer | None = None,

@@ -4,6 +4,7 @@ outbox in one transaction (and marked done, so undo recalls the batch)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 import sqlite_utils
 
@@ -20,7 +21,7 @@ from app.text.templates import check_template, personalise
 
 class Replies:
     def __init__(
-        self, store: Store, events: ev.Events, engine: SyncEngine, networks: dict[str, Network]
+        self, store: Store, events: ev.Events, engine: SyncEngine, networks: Mapping[str, Network]
     ) -> None:
         self._store = store
         self._events = events
