@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import __version__, config, doctor, instance, logs
 from app import events as ev
-from app.domain import OutboxAction, OutboxItem
+from app.domain import OutboxAction, OutboxItem, PullMode
 from app.errors import FiresideError, UserError
 from app.sync.reasons import explain
 from app.text import plural
@@ -132,7 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="pull new comments and send the outbox",
         description="Pull new comments for every account, then send what waits in the "
-        "outbox. Prints progress and a summary; exits 1 if anything failed. "
+        "outbox. Like F5 in the window, it also re-reads what a network cannot report "
+        "as changed (edited WordPress comments). "
+        "Prints progress and a summary; exits 1 if anything failed. "
         "With no accounts it runs the built-in sandbox in-process, as the app "
         "does.",
     )
@@ -285,7 +287,7 @@ async def _sync(core: Core) -> int:
 
     unsubscribe = core.events.subscribe(show)
     try:
-        reports = await core.engine.sync_all()
+        reports = await core.engine.sync_all(PullMode.RESCAN)  # a person asked: re-scan
     finally:
         unsubscribe()
     failures = 0

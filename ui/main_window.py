@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
             self.pages.currentWidget().setFocus()
 
         def sync_now() -> None:
-            core.engine.wake()
+            core.sync_now()
             self.status.say("Syncing now…")
 
         for name, view in VIEW_KEYS:
