@@ -106,7 +106,9 @@ class SyncEngine:
         self._max_pages = max_pages
         self._max_items = max_items
         self._gate = RateGate(self._backoff)
-        self._sender = Sender(store, hub, self._backoff, self._gate, self._call)
+        self._sender = Sender(
+            store, hub, self._backoff, self._gate, self._call, my_name=self._my_name
+        )
         self._push_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._pull_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._recovery = asyncio.Lock()

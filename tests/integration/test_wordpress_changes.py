@@ -6,7 +6,7 @@ None of these changes moves a comment's date, so the incremental pull alone neve
 them. Moderation changes which ids are approved: the id check of every routine sync sees
 that and re-scans at once. An edit changes no id: the sync a person asks for (F5,
 ``fireside sync``) re-reads everything, the periodic re-scan too, and the pre-send check
-of a reply reads it. The connector's clock is moved by hand where the
+of a reply stores the text it finds. The connector's clock is moved by hand where the
 periodic re-scan matters, and held still everywhere else: nothing here waits for time.
 """
 
@@ -22,9 +22,9 @@ from servers.wordpress import WordPressServer
 
 from app import bootstrap, cli
 from app.config import database_path
-from app.domain import PullMode
+from app.domain import OutboxState, PullMode
 from app.networks.wordpress.network import RESCAN_EVERY_S
-from app.store import Store
+from app.store import Store, comments
 
 pytestmark = [pytest.mark.integration, pytest.mark.wordpress]
 
@@ -127,6 +127,27 @@ async def test_an_edit_is_read_by_the_sync_a_person_asks_for(
     clock.now += RESCAN_EVERY_S + 1
     await fireside.sync()
     assert fireside.comments()[edited]["body_text"] == "Edited twice"
+
+
+async def test_a_reply_held_for_an_edit_shows_the_comment_as_it_now_reads(
+    wordpress: WordPressServer, wordpress_fireside
+):
+    fireside = wordpress_fireside(clock=Clock())
+    post = await published_post(fireside)
+    question = str(comment_as(wordpress, "ada", post, "Is the office open on Friday?")["id"])
+    await fireside.sync()
+    fireside.queue_reply(question, "Yes, from nine.")
+    moderate(wordpress, question, content="Is the office open on Saturday?")
+
+    await fireside.sync()
+
+    [item] = fireside.outbox()
+    assert (item.state, item.error_kind) == (OutboxState.HELD, "edited")
+    stored = fireside.comments()[question]
+    assert stored["body_text"] == "Is the office open on Saturday?"
+    chain = fireside.store.run_sync(comments.thread_chain, stored["id"])
+    assert chain[-1].body_text == "Is the office open on Saturday?"
+    assert wordpress.sql("SELECT COUNT(*) FROM wp_comments WHERE user_id = 2") == [["0"]]
 
 
 async def test_an_idle_sync_asks_three_questions(wordpress: WordPressServer, wordpress_fireside):
