@@ -131,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="pull new comments and send the outbox",
         description="Pull new comments for every account, then send what waits in the "
-        "outbox. Prints progress and a summary; exits 1 if anything failed. "
+        "outbox. Like F5 in the window, it also re-reads what a network cannot report "
+        "as changed (edited WordPress comments). "
+        "Prints progress and a summary; exits 1 if anything failed. "
         "With no accounts it runs the built-in sandbox in-process, as the app "
         "does.",
     )
@@ -271,6 +273,7 @@ async def _sync(core: Core) -> int:
     An account it cannot sync is named with its state and why, as the Accounts dialog
     says them; one not synced by the user's choice (the idle sandbox) is no failure."""
     from app.accounts.status import NOT_CONNECTED_PROBLEMS
+    from app.domain import PullMode
 
     every_account = await core.accounts.list()
     names = {a.id: a.name for a in every_account}
@@ -284,7 +287,7 @@ async def _sync(core: Core) -> int:
 
     unsubscribe = core.events.subscribe(show)
     try:
-        reports = await core.engine.sync_all()
+        reports = await core.engine.sync_all(PullMode.RESCAN)  # a person asked: re-scan
     finally:
         unsubscribe()
     failures = 0

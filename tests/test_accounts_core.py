@@ -36,7 +36,7 @@ from app import settings as user_settings
 from app.accounts import Problem, SignInFailed, State, manager
 from app.bootstrap import open_core
 from app.core import Core
-from app.domain import Account, CommentPage, OutboxState, Person
+from app.domain import Account, CommentPage, OutboxState, Person, PullMode
 from app.errors import UserError
 from app.store import accounts as accounts_repo
 from app.store import comments as comments_repo
@@ -659,7 +659,9 @@ class GatedNetwork:
     async def list_my_posts(self) -> list:
         return []
 
-    async def pull_comments(self, cursor: str | None) -> CommentPage:
+    async def pull_comments(
+        self, cursor: str | None, mode: PullMode = PullMode.ROUTINE
+    ) -> CommentPage:
         self.pages += 1
         self.entered.set()
         await self.gate.wait()

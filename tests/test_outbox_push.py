@@ -392,6 +392,47 @@ async def test_thread_that_moved_holds_the_reply(store, engine, net, change):
     assert names(net) == ["reply"] and item(store, item_id).state == "sent"
 
 
+def stored(store: Store, remote_id: str) -> dict:
+    return store.run_sync(
+        lambda db: dict(
+            db.execute("SELECT * FROM comments WHERE remote_id = ?", [remote_id]).fetchone()
+        )
+    )
+
+
+async def test_a_reply_held_for_an_edit_shows_the_comment_as_it_now_reads(store, engine, net, hub):
+    """The pre-send check read the edited comment anyway: it is stored with the hold, so
+    the thread shows what the person would now be answering."""
+    seen: list[type] = []
+    hub.subscribe(lambda event: seen.append(type(event)))
+    edited = "Edited: how is it going, @Dana?"
+    net.comments["c1"] = comment("c1", version=2, body=edited)
+    item_id = queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"held": 1})
+
+    row = stored(store, "c1")
+    assert (row["body_text"], row["version"], row["mentions_me"]) == (edited, 2, 1)
+    assert stored(store, "c2")["body_text"] == "How is it going?"
+    assert item(store, item_id).error_kind == "edited"
+    assert events.InboxChanged in seen and "whoami" not in names(net)  # the name is known
+
+
+async def test_the_hold_and_the_new_text_are_one_transaction(store, engine, net, monkeypatch):
+    def full_disk(*args: object) -> None:
+        raise RuntimeError("the disk filled")
+
+    net.comments["c1"] = comment("c1", version=2, body="Edited")
+    item_id = queue_reply(store)
+    monkeypatch.setattr(comments, "store_prepared", full_disk)
+
+    with pytest.raises(RuntimeError):
+        await engine.push("acct")
+
+    assert item(store, item_id).state == "queued"  # not held: checked again next time
+    assert stored(store, "c1")["version"] == 1
+
+
 async def test_reply_without_expected_version_skips_the_version_check(store, engine, net):
     net.comments["c1"] = comment("c1", version=5)
     queue_reply(store, expected_version=None)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
 from app import events
-from app.domain import Account, CommentPage, Person, RemoteComment, RemotePost
+from app.domain import Account, CommentPage, Person, PullMode, RemoteComment, RemotePost
 from app.errors import BadResponse, OfflineError, RateLimited
 from app.events import Events
 from app.store import Store, accounts, comments
@@ -43,6 +44,7 @@ class PagingNetwork:
         self.log = [remote(n) for n in range(1, count + 1)]
         self.page_size = page_size
         self.cursors: list[str | None] = []
+        self.modes: list[PullMode] = []
         self.faults: dict[str | None, list[Exception]] = {}  # cursor -> raised in turn
         self.item_errors: dict[int, str] = {}  # page number -> error reported with it
         self.whoami_calls = 0
@@ -54,8 +56,11 @@ class PagingNetwork:
     async def list_my_posts(self) -> list[RemotePost]:
         return [POST]
 
-    async def pull_comments(self, cursor: str | None) -> CommentPage:
+    async def pull_comments(
+        self, cursor: str | None, mode: PullMode = PullMode.ROUTINE
+    ) -> CommentPage:
         self.cursors.append(cursor)
+        self.modes.append(mode)
         if self.faults.get(cursor):
             raise self.faults[cursor].pop(0)
         start = int(cursor or 0)
@@ -229,3 +234,34 @@ async def test_sync_pushes_then_pulls_then_pushes(store, hub, seen):
     assert [r.account_id for r in await engine.sync_all()] == ["acct"]
     assert await engine.push_all() == {"acct": {}}
     assert comments.view_count(store.reader(), None) == 1
+
+
+async def test_a_sync_someone_asked_for_pulls_every_page_in_rescan_mode(store, hub):
+    """``fireside sync`` asks for RESCAN: every page of that pull carries it (connectors
+    that cannot see every change re-read what they hold); a scheduled sync does not."""
+    net = PagingNetwork(5)
+    engine = make_engine(store, hub, net)
+    await engine.sync_all(PullMode.RESCAN)
+    assert net.modes == [PullMode.RESCAN] * 3
+    await engine.sync_all()
+    assert net.modes[3:] == [PullMode.ROUTINE]
+
+
+async def test_only_the_pass_after_a_wake_for_a_rescan_rescans(store, hub):
+    """F5 wakes the loop asking for a re-scan: that pass pulls in RESCAN mode, the ones
+    before and after it (a reply queued, the interval) do not."""
+    net = PagingNetwork(1)
+    engine = make_engine(store, hub, net)
+    finished: asyncio.Queue[events.SyncFinished] = asyncio.Queue()
+    hub.subscribe(lambda e: finished.put_nowait(e) if isinstance(e, events.SyncFinished) else None)
+    runner = asyncio.create_task(engine.run(interval=3600))
+    try:
+        await asyncio.wait_for(finished.get(), 5)  # the first pass
+        engine.wake(PullMode.RESCAN)
+        await asyncio.wait_for(finished.get(), 5)
+        engine.wake()
+        await asyncio.wait_for(finished.get(), 5)
+    finally:
+        engine.stop()
+        await asyncio.wait_for(runner, 5)
+    assert net.modes == [PullMode.ROUTINE, PullMode.RESCAN, PullMode.ROUTINE]

@@ -22,7 +22,7 @@ from fixtures.store_data import MY_NAME
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.domain import CommentPage, PublishOptions
+from app.domain import CommentPage, PublishOptions, PullMode
 from app.errors import (
     AuthError,
     BadResponse,
@@ -232,11 +232,13 @@ def _route(request: httpx.Request) -> str | None:
     return routes[0] if routes else None
 
 
-async def pull_all(network: WordPressNetwork, cur: str | None) -> tuple[list, str | None, list]:
+async def pull_all(
+    network: WordPressNetwork, cur: str | None, mode: PullMode = PullMode.ROUTINE
+) -> tuple[list, str | None, list]:
     """Pull pages until has_more is False; (comments, cursor, pages)."""
     comments, pages = [], []
     for _ in range(100):
-        page = await network.pull_comments(cur)
+        page = await network.pull_comments(cur, mode)
         comments += page.comments
         pages.append(page)
         cur = page.next_cursor
@@ -566,7 +568,11 @@ async def test_incremental_pull_transfers_only_new_comments_even_in_the_same_sec
     assert (await pull_all(network, cur))[0] == []
     await network.aclose()
     asked = [parse_qs(r.url.query.decode()) for r in wp.calls("GET", "/wp/v2/comments")]
-    assert "after" not in asked[0] and asked[1]["after"] == [at(2 - cursor.OVERLAP_S) + "Z"]
+    checks = [q for q in asked if q["_fields"] == ["id"]]
+    incremental = [q for q in asked if q["orderby"] == ["date_gmt"]]
+    assert len(checks) == 4 and len(asked) == 6  # a pull that finds no new id asks no more
+    assert "after" not in incremental[0]
+    assert incremental[1]["after"] == [at(2 - cursor.OVERLAP_S) + "Z"]
     assert all(q["post"] == [str(post)] for q in asked)
 
 
@@ -593,28 +599,55 @@ async def test_a_garbled_or_old_cursor_restarts_cleanly(wp: FakeWordPress):
     await network.aclose()
 
 
-async def test_the_rescan_reports_edits_deletions_and_moderation(wp: FakeWordPress):
+async def test_moderation_is_found_by_the_check_and_rescanned_in_the_same_pull(
+    wp: FakeWordPress,
+):
+    """Approving an old held comment, unapproving and deleting change no date: the id
+    check sees them, and the same pull re-scans (in steps of posts) and reports them."""
     posts = [wp.post() for _ in range(25)]  # two re-scan steps
-    kept, edited, unapproved, deleted = (wp.comment(posts[0]) for _ in range(4))
-    last = wp.comment(posts[24])
-    clock = Clock()
-    network = wp.network(clock=clock)
-    _, cur, _ = await pull_all(network, None)
-    wp.comments[edited]["content"] = {"rendered": "<p>Edited</p>"}
+    kept, unapproved, deleted = (wp.comment(posts[0], when=at(n)) for n in range(3))
+    held = wp.comment(posts[0], when=at(3), status="hold")
+    last = wp.comment(posts[24], when=at(4))
+    network = wp.network(clock=Clock())
+    first, cur, _ = await pull_all(network, None)
+    assert {int(c.remote_id) for c in first} == {kept, unapproved, deleted, last}
     wp.comments[unapproved]["status"] = "hold"
     del wp.comments[deleted]
-    assert (await pull_all(network, cur))[0] == []  # the incremental pull sees nothing
-    clock.now += 31 * 60
+    wp.comments[held]["status"] = "approved"  # older than ``last``: "after" never asks
     comments, cur, pages = await pull_all(network, cur)
     assert [p.complete_for_posts for p in pages] == [
         (),
         tuple(map(str, posts[:20])),
         tuple(map(str, posts[20:])),
     ]
+    assert {int(c.remote_id) for c in comments} == {kept, held, last}
+    assert (await pull_all(network, cur))[0] == []  # the baseline is the new state
+    await network.aclose()
+
+
+async def test_an_edit_waits_for_the_rescan_a_person_asks_for_or_the_periodic_one(
+    wp: FakeWordPress,
+):
+    """An edit changes no id: a routine pull does not see it; a pull in RESCAN mode (F5,
+    ``fireside sync``) does, and so does the periodic re-scan."""
+    post = wp.post()
+    kept, edited = wp.comment(post, when=at(0)), wp.comment(post, when=at(1))
+    clock = Clock()
+    network = wp.network(clock=clock)
+    _, cur, _ = await pull_all(network, None)
+    wp.comments[edited]["content"] = {"rendered": "<p>Edited</p>"}
+    assert (await pull_all(network, cur))[0] == []
+    comments, cur, pages = await pull_all(network, cur, PullMode.RESCAN)
     by_id = {int(c.remote_id): c for c in comments}
-    assert set(by_id) == {kept, edited, last}
+    assert set(by_id) == {kept, edited} and pages[-1].complete_for_posts == (str(post),)
     assert by_id[edited].body_html == "<p>Edited</p>"
     assert by_id[edited].version != by_id[kept].version
+    assert json.loads(cur)["s"] == clock.now and "a" not in json.loads(cur)
+    wp.comments[edited]["content"] = {"rendered": "<p>Edited again</p>"}
+    assert (await pull_all(network, cur))[0] == []
+    clock.now += 31 * 60
+    comments, cur, _ = await pull_all(network, cur)
+    assert {c.body_html for c in comments} == {"<p>Why?</p>\n", "<p>Edited again</p>"}
     assert json.loads(cur)["s"] == clock.now
     assert (await pull_all(network, cur))[0] == []  # not due again yet
     await network.aclose()

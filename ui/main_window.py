@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
             self._focus_page()
 
         def sync_now() -> None:
-            core.engine.wake()
+            core.sync_now()
             self.status.say("Syncing now…")
 
         for name, view in VIEW_KEYS:

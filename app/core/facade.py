@@ -18,7 +18,7 @@ from app.core.drafts import Drafts
 from app.core.inbox import Inbox
 from app.core.outbox import Outbox
 from app.core.replies import Replies
-from app.domain import Capabilities
+from app.domain import Capabilities, PullMode
 from app.networks.base import Network
 from app.store import Store
 from app.sync.engine import SyncEngine
@@ -55,6 +55,11 @@ class Core:
         #: The managed policy and the settings in force when the core opened.
         self.policy = policy
         self.settings = settings
+
+    def sync_now(self) -> None:
+        """A person asked to sync (F5): the engine's next pass starts at once and re-scans
+        what networks cannot report as changed (WordPress comment edits)."""
+        self.engine.wake(PullMode.RESCAN)
 
     async def close(self) -> None:
         self.engine.stop()

@@ -37,6 +37,7 @@ from app.domain.states import (
     OutboxAction,
     OutboxKind,
     OutboxState,
+    PullMode,
     RemoteKind,
     TriageState,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "Person",
     "Post",
     "PublishOptions",
+    "PullMode",
     "RemoteComment",
     "RemoteKind",
     "RemotePost",

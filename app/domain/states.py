@@ -117,3 +117,16 @@ class RemoteKind(enum.StrEnum):
 
     COMMENT = "comment"
     POST = "post"
+
+
+class PullMode(enum.StrEnum):
+    """How thorough a pull of comments is (``Network.pull_comments``).
+
+    ROUTINE is every pull the engine schedules: what is new, plus whatever the network
+    reports as changed. RESCAN is a pull a person asked for (F5, ``fireside sync``): a
+    connector whose network cannot report some changes (WordPress comment edits) re-reads
+    what it holds too. Connectors that see every change anyway treat both alike.
+    """
+
+    ROUTINE = "routine"
+    RESCAN = "rescan"

@@ -15,6 +15,7 @@ from app.domain import (
     CommentPage,
     Person,
     PublishOptions,
+    PullMode,
     RemoteComment,
     RemoteKind,
     RemotePost,
@@ -30,11 +31,15 @@ class Network(Protocol):
     async def list_my_posts(self) -> list[RemotePost]:
         """Every post the signed-in person wrote (all pages)."""
 
-    async def pull_comments(self, cursor: str | None) -> CommentPage:
+    async def pull_comments(
+        self, cursor: str | None, mode: PullMode = PullMode.ROUTINE
+    ) -> CommentPage:
         """One page of comments on my posts created/edited/deleted after ``cursor``.
 
         Call again with ``page.next_cursor`` while ``page.has_more``; store the last
         ``next_cursor`` and pass it next time so an unchanged network transfers nothing.
+        ``mode`` is the same for every page of one pull: RESCAN (a person asked to sync)
+        also re-reads what the network cannot report as changed, where that is so.
         """
 
     async def get_comment(self, remote_id: str) -> RemoteComment:

@@ -26,6 +26,7 @@ from app.domain import (
     CommentPage,
     Person,
     PublishOptions,
+    PullMode,
     RemoteComment,
     RemoteKind,
     RemotePost,
@@ -205,8 +206,11 @@ class SandboxNetwork:
                 break
         return posts
 
-    async def pull_comments(self, cursor: str | None) -> CommentPage:
-        """One page of changes; malformed items become ``errors`` and the page goes on."""
+    async def pull_comments(
+        self, cursor: str | None, mode: PullMode = PullMode.ROUTINE
+    ) -> CommentPage:
+        """One page of changes; malformed items become ``errors`` and the page goes on.
+        The server reports edits and deletions as changes: ``mode`` changes nothing."""
         since, page_token = decode_cursor(cursor)
         params: dict[str, Any] = {"limit": PAGE_SIZE}
         if since:

@@ -17,6 +17,8 @@ unreachable account's next probe is due, or ``wake()`` is called. An unreachable
 only probed (``whoami``), at growing intervals (never longer than the interval; ``wake()``
 probes at once), and synced as soon as a probe answers. The accounts are visited side by
 side, so a slow one delays the next pass, never another account's requests.
+``wake(PullMode.RESCAN)`` is a person asking to sync (F5): that pass's pulls also re-scan
+what networks cannot report as changed (see ``PullMode``).
 
 Accounts come and go while it runs (``add_network``, ``remove_network``): every pass works
 on a snapshot of the accounts, a pull stops after the page in progress once its connector
@@ -39,6 +41,7 @@ from typing import TypeVar
 import sqlite_utils
 
 from app import events
+from app.domain import PullMode
 from app.errors import AuthError, NetworkError, OfflineError, RateLimited, StoreError
 from app.events import Events
 from app.networks.base import Network
@@ -103,7 +106,9 @@ class SyncEngine:
         self._max_pages = max_pages
         self._max_items = max_items
         self._gate = RateGate(self._backoff)
-        self._sender = Sender(store, hub, self._backoff, self._gate, self._call)
+        self._sender = Sender(
+            store, hub, self._backoff, self._gate, self._call, my_name=self._my_name
+        )
         self._push_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._pull_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._recovery = asyncio.Lock()
@@ -111,6 +116,8 @@ class SyncEngine:
         #: Accounts whose network could not be reached, until a request answers again.
         self._unreachable: dict[str, _Unreachable] = {}
         self._wake = asyncio.Event()
+        #: The next pass was asked for by a person (``wake(PullMode.RESCAN)``).
+        self._asked = PullMode.ROUTINE
         self._stopping = False
         #: Accounts whose network refused their credentials on the last request.
         self._refused: set[str] = set()
@@ -224,8 +231,9 @@ class SyncEngine:
 
     # -- pull ----------------------------------------------------------------------------
 
-    async def pull(self, account_id: str) -> SyncReport:
-        """Fetch my posts and every new page of comments; record and announce the outcome."""
+    async def pull(self, account_id: str, mode: PullMode = PullMode.ROUTINE) -> SyncReport:
+        """Fetch my posts and every new page of comments (``mode``: see PullMode); record
+        and announce the outcome."""
         report = SyncReport(account_id, error="The sync stopped unexpectedly; see the log.")
         async with self._pull_locks[account_id]:
             network = self._networks.get(account_id)
@@ -234,7 +242,7 @@ class SyncEngine:
                 return report
             self._events.emit(events.SyncStarted(account_id=account_id))
             try:
-                complete = await self._pull_pages(account_id, network, report)
+                complete = await self._pull_pages(account_id, network, report, mode)
                 report.error = _pull_error(report, complete)
             except (NetworkError, StoreError) as exc:  # StoreError: e.g. the disk is full
                 report.error = str(exc) or type(exc).__name__
@@ -246,7 +254,9 @@ class SyncEngine:
                 self._events.emit(events.SyncFinished(account_id=account_id, error=report.error))
         return report
 
-    async def _pull_pages(self, account_id: str, network: Network, report: SyncReport) -> bool:
+    async def _pull_pages(
+        self, account_id: str, network: Network, report: SyncReport, mode: PullMode
+    ) -> bool:
         """Pull pages until the network has no more, or the account's connector was removed
         or replaced; False if the page bound stopped it."""
         posts = await self._read(account_id, network.list_my_posts)
@@ -254,7 +264,7 @@ class SyncEngine:
         my_name = await self._my_name(account_id, network)
         cursor = await self._store.run(accounts.get_cursor, account_id, COMMENTS_CURSOR)
         for _ in range(self._max_pages):
-            page = await self._read(account_id, network.pull_comments, cursor)
+            page = await self._read(account_id, network.pull_comments, cursor, mode)
             prepared = await asyncio.to_thread(
                 comments.prepare, page.comments, my_name, page.errors
             )
@@ -307,18 +317,19 @@ class SyncEngine:
 
     # -- sync ----------------------------------------------------------------------------
 
-    async def sync(self, account_id: str) -> SyncReport:
+    async def sync(self, account_id: str, mode: PullMode = PullMode.ROUTINE) -> SyncReport:
         """Push (what waits), pull (what is new), push (what the pull made due)."""
         pushed = await self.push(account_id)
-        report = await self.pull(account_id)
+        report = await self.pull(account_id, mode)
         report.outbox = pushed + await self.push(account_id)
         return report
 
-    async def sync_all(self) -> list[SyncReport]:
+    async def sync_all(self, mode: PullMode = PullMode.ROUTINE) -> list[SyncReport]:
         """Queue scheduled drafts that fell due, then sync every account (reachable or
         not: this is the one-shot sync of ``fireside sync``; the loop probes instead)."""
         await scheduler.promote_due(self._store, self._events)
-        return list(await asyncio.gather(*(self.sync(a) for a in list(self._networks))))
+        syncs = (self.sync(a, mode) for a in list(self._networks))
+        return list(await asyncio.gather(*syncs))
 
     # -- background loop -----------------------------------------------------------------
 
@@ -331,10 +342,11 @@ class SyncEngine:
             while not self._stopping:
                 full = self._wake.is_set() or time.monotonic() >= next_sync
                 self._wake.clear()
+                mode, self._asked = self._asked, PullMode.ROUTINE
                 if full:
                     next_sync = time.monotonic() + interval
                 try:
-                    await self._pass(full)
+                    await self._pass(full, mode)
                     next_sync = min(next_sync, await self._work_due_at())
                     failed_passes = 0
                 except Exception:
@@ -348,9 +360,12 @@ class SyncEngine:
         finally:
             self._stopping = False  # a stop() that came first still ends this run
 
-    def wake(self) -> None:
+    def wake(self, mode: PullMode = PullMode.ROUTINE) -> None:
         """Start the next pass now, syncing every reachable account and probing every
-        unreachable one (the user queued something, or asked to sync)."""
+        unreachable one (the user queued something, or asked to sync: ``mode`` RESCAN
+        makes that pass's pulls re-scan, see PullMode)."""
+        if mode is PullMode.RESCAN:
+            self._asked = mode
         self._wake.set()
 
     def stop(self) -> None:
@@ -358,13 +373,13 @@ class SyncEngine:
         self._stopping = True
         self._wake.set()
 
-    async def _pass(self, full: bool) -> None:
+    async def _pass(self, full: bool, mode: PullMode = PullMode.ROUTINE) -> None:
         """Promote due drafts; then, side by side, sync each reachable account (on a full
         pass) and probe each unreachable one whose probe is due (every one on a full pass)."""
         await scheduler.promote_due(self._store, self._events)
-        await asyncio.gather(*(self._visit(a, full) for a in list(self._networks)))
+        await asyncio.gather(*(self._visit(a, full, mode) for a in list(self._networks)))
 
-    async def _visit(self, account_id: str, full: bool) -> None:
+    async def _visit(self, account_id: str, full: bool, mode: PullMode) -> None:
         try:
             unreachable = self._unreachable.get(account_id)
             if unreachable is not None:
@@ -374,7 +389,7 @@ class SyncEngine:
                     return
             elif not full:
                 return
-            await self.sync(account_id)
+            await self.sync(account_id, mode)
         except Exception:  # one account's failure never ends the others' syncs
             log.exception("sync of %s failed; trying again on the next pass", account_id)
 

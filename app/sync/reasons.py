@@ -19,7 +19,8 @@ from app.text.timefmt import exact
 HELD: dict[ErrorKind, tuple[str, str]] = {
     ErrorKind.EDITED: (
         "Held: the comment was edited after you wrote your reply.",
-        "Read the comment again, then press Send anyway, edit your reply, or cancel it.",
+        "The thread shows its new text: read it, then press Send anyway, edit your reply, "
+        "or cancel it.",
     ),
     ErrorKind.DELETED: (
         "Held: the comment was deleted after you wrote your reply.",

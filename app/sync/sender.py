@@ -13,6 +13,9 @@ the result is recorded. How failures end:
                             resolved only by a look-up; on a read: nothing was written,
                             the item is tried again after a backoff
 
+A reply held because its comment was edited stores the comment as the check found it, in
+the same transaction as the hold, so the thread shows what the person would now answer.
+
 Offline and rate-limited tries do not count; after ``backoff.max_attempts`` others an item
 fails with error_kind "unknown" while it may have landed, "retryable" otherwise. A failure
 before an unknown item was looked up keeps error_kind "unknown", so Retry looks up first.
@@ -30,7 +33,15 @@ from typing import Any
 import sqlite_utils
 
 from app import events
-from app.domain import DraftState, ErrorKind, OutboxItem, OutboxKind, OutboxState, RemoteKind
+from app.domain import (
+    DraftState,
+    ErrorKind,
+    OutboxItem,
+    OutboxKind,
+    OutboxState,
+    RemoteComment,
+    RemoteKind,
+)
 from app.errors import AuthError, NetworkError, NotFound, OfflineError, RateLimited, Rejected
 from app.events import Events
 from app.networks.base import Network
@@ -42,6 +53,8 @@ from app.timeutil import in_seconds
 
 #: ``call(account_id, network_method, *args)``: one guarded request (gate, online state).
 Call = Callable[..., Awaitable[Any]]
+#: ``my_name(account_id, network)``: the signed-in person's display name (for mentions).
+MyName = Callable[[str, Network], Awaitable[str]]
 
 _WHAT = {
     OutboxKind.REPLY: "reply",
@@ -54,6 +67,14 @@ EXPIRED = (
     "The network answered unclearly and has since forgotten the send (it remembers sends "
     "only for a limited time)."
 )
+
+
+@dataclass(frozen=True)
+class _Moved:
+    """How the thread moved under a reply, and the comment as it is now (None: gone)."""
+
+    kind: ErrorKind
+    comment: RemoteComment | None = None
 
 
 @dataclass
@@ -74,13 +95,21 @@ class Sender:
     """Sends claimed outbox items through ``call`` and records every outcome in the store."""
 
     def __init__(
-        self, store: Store, hub: Events, backoff: Backoff, gate: RateGate, call: Call
+        self,
+        store: Store,
+        hub: Events,
+        backoff: Backoff,
+        gate: RateGate,
+        call: Call,
+        *,
+        my_name: MyName,
     ) -> None:
         self._store = store
         self._events = hub
         self._backoff = backoff
         self._gate = gate
         self._call = call
+        self._my_name = my_name
 
     async def push(self, account_id: str, network: Network, max_items: int) -> Counter[str]:
         """Send what is due for one account; returns how many items ended in each state."""
@@ -162,30 +191,43 @@ class Sender:
         if item.kind is OutboxKind.REPLY and not item.confirmed:
             moved = await self._thread_moved(account_id, network, item)
             if moved is not None:
-                return await self._finish(
-                    item, OutboxState.HELD, error=held_text(moved), error_kind=moved
-                )
+                return await self._hold(account_id, network, item, moved)
         attempt.writing = True
         return await self._sent(item, await self._write(account_id, network, item))
 
     async def _thread_moved(
         self, account_id: str, network: Network, item: OutboxItem
-    ) -> ErrorKind | None:
+    ) -> _Moved | None:
         """How the thread moved (deleted, edited, answered), or None if it did not."""
         target = item.target_remote_id
         try:
             comment = await self._call(account_id, network.get_comment, target)
         except NotFound:
-            return ErrorKind.DELETED
+            return _Moved(ErrorKind.DELETED)
         if comment.deleted:
-            return ErrorKind.DELETED
+            return _Moved(ErrorKind.DELETED)
         expected = item.expected_version
         if expected is not None and comment.version != expected:
-            return ErrorKind.EDITED
+            return _Moved(ErrorKind.EDITED, comment)
         replies = await self._call(account_id, network.list_replies, target)
         if any(r.is_mine and not r.deleted for r in replies):
-            return ErrorKind.ANSWERED
+            return _Moved(ErrorKind.ANSWERED)
         return None
+
+    async def _hold(
+        self, account_id: str, network: Network, item: OutboxItem, moved: _Moved
+    ) -> OutboxState:
+        """Hold the reply for the person; an edited comment is stored as it now reads, in
+        the same transaction (one that cannot be stored is logged and left as it was)."""
+        refreshed: list[comments.PreparedComment] = []
+        if moved.comment is not None:
+            my_name = await self._my_name(account_id, network)
+            refreshed = comments.prepare([moved.comment], my_name)
+        await self._store.run(_record_held, item, moved.kind, refreshed)
+        self._events.emit(events.OutboxChanged(item_id=item.id))
+        if refreshed:
+            self._events.emit(events.InboxChanged())
+        return OutboxState.HELD
 
     async def _write(self, account_id: str, network: Network, item: OutboxItem) -> str:
         """Send the item's write with its idempotency key; returns the remote id it concerns."""
@@ -280,6 +322,17 @@ class Sender:
             attempt.claimed,
         )
         self._events.emit(events.OutboxChanged(item_id=attempt.item.id))
+
+
+def _record_held(
+    db: sqlite_utils.Database,
+    item: OutboxItem,
+    kind: ErrorKind,
+    refreshed: list[comments.PreparedComment],
+) -> None:
+    """Hold the item and store the comment as the check found it, in one transaction."""
+    outbox.update(db, item.id, OutboxState.HELD, error=held_text(kind), error_kind=kind)
+    comments.store_prepared(db, item.account_id, refreshed)
 
 
 def _record_sent(db: sqlite_utils.Database, item: OutboxItem, remote_id: str) -> bool:

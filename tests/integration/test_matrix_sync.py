@@ -12,6 +12,7 @@ import httpx
 import pytest
 from servers.synapse import PASSWORD, MatrixWorld, event_of
 
+from app.domain import PullMode
 from app.errors import AuthError, OfflineError, PermissionDenied, WrongService
 from app.networks.matrix import KIND
 
@@ -209,9 +210,9 @@ async def test_a_limited_timeline_is_back_filled(matrix_world: MatrixWorld, fire
     pulls: list[str | None] = []
     original = fireside.network.pull_comments
 
-    async def counting(cursor: str | None):
+    async def counting(cursor: str | None, mode: PullMode = PullMode.ROUTINE):
         pulls.append(cursor)
-        return await original(cursor)
+        return await original(cursor, mode)
 
     fireside.network.pull_comments = counting  # type: ignore[method-assign]
 

@@ -1,7 +1,8 @@
 """WordPress through the whole of Fireside: the real connector, ``SyncEngine`` and ``Store``
 against a real WordPress 6.1 (issue 3): incremental pulls that transfer only what is new,
-the re-scan that finds edits, deletions and moderation, publishing through the outbox, and
-a batch of replies sent exactly once while the connection is cut after WordPress committed.
+publishing through the outbox, and a batch of replies sent exactly once while the
+connection is cut after WordPress committed. Moderation, edits and trash within one sync:
+test_wordpress_changes.py.
 """
 
 from __future__ import annotations
@@ -14,23 +15,12 @@ from reliability.tcp_proxy import FaultProxy
 from servers.wordpress import Fireside, WordPressServer
 
 from app.domain import InboxView, OutboxState, PublishOptions
-from app.networks.wordpress.network import RESCAN_EVERY_S
 from app.store import comments
 
 pytestmark = [pytest.mark.integration, pytest.mark.wordpress]
 
 #: Enough syncs for every retry the fast backoff allows; tests stop as soon as all is sent.
 MAX_SYNCS = 10
-
-
-class Clock:
-    """The connector's clock, moved on by hand to make the re-scan due."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC).timestamp()
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def comment_as(server: WordPressServer, login: str, post: str, text: str, **extra: object) -> dict:
@@ -108,55 +98,6 @@ async def test_a_thread_both_ways_is_stored_as_a_chain(
     waiting = fireside.store.run_sync(comments.view_page, InboxView.NEEDS_REPLY)
     local = {row["id"]: remote for remote, row in stored.items()}
     assert {local[row.id] for row in waiting} == {other, follow_up}
-
-
-async def test_rescan_picks_up_edits_deletions_and_moderation(
-    wordpress: WordPressServer, wordpress_fireside
-):
-    clock = Clock()
-    fireside = wordpress_fireside(clock=clock)
-    post = await published_post(fireside)
-    ids = {
-        name: str(comment_as(wordpress, login, post, f"{name} comment")["id"])
-        for name, login in [
-            ("kept", "ada"),
-            ("edited", "ben"),
-            ("trashed", "chen"),
-            ("erased", "ada"),
-            ("unapproved", "ben"),
-        ]
-    }
-    an_hour_ago = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S")
-    held = comment_as(
-        wordpress,
-        "admin",
-        post,
-        "Held at first",
-        author=wordpress.users["ada"].id,
-        status="hold",
-        date_gmt=an_hour_ago,  # approved later: older than anything the cursor asks for
-    )["id"]
-    held = str(held)
-    assert (await fireside.sync()).fetched == 5  # the held one is not public
-
-    with wordpress.rest("admin") as admin:
-        admin.post(f"comments/{ids['edited']}", json={"content": "Edited by a moderator"})
-        admin.delete(f"comments/{ids['trashed']}")
-        admin.delete(f"comments/{ids['erased']}", params={"force": "true"})
-        admin.post(f"comments/{ids['unapproved']}", json={"status": "hold"})
-        admin.post(f"comments/{held}", json={"status": "approved"})
-    assert (await fireside.sync()).fetched == 0  # creation dates did not move: not seen yet
-    assert not any(c["deleted"] for c in fireside.comments().values())
-
-    clock.now += RESCAN_EVERY_S + 1
-    report = await fireside.sync()
-    assert report.fetched == 3  # kept, edited and the late-approved one
-    stored = fireside.comments()
-    deleted = {name for name, remote in ids.items() if stored[remote]["deleted"]}
-    assert deleted == {"trashed", "erased", "unapproved"}
-    assert stored[ids["edited"]]["body_text"] == "Edited by a moderator"
-    assert stored[held]["deleted"] == 0 and stored[held]["body_text"] == "Held at first"
-    assert (await fireside.sync()).fetched == 0  # the next re-scan is not due yet
 
 
 async def test_publish_through_the_outbox_in_every_state(

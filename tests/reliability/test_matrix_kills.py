@@ -14,16 +14,11 @@ once, answering the comment the way it was written, and the outbox says sent.
 
 from __future__ import annotations
 
-import json
-import os
-import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from reliability.children import finish, kill, start, wait_for
 from reliability.tcp_proxy import FaultProxy
 from servers.synapse import ACCOUNT_ID, MatrixUser, MatrixWorld, event_of
 
@@ -33,44 +28,11 @@ pytestmark = [
     pytest.mark.skipif(sys.platform not in ("linux", "darwin"), reason="needs SIGKILL"),
 ]
 
-HERE = Path(__file__).resolve().parent
-CHILD = HERE / "matrix_child.py"
-#: The longest a condition may take to become true (a healthy one takes milliseconds).
-PATIENCE_S = 30.0
-
-
-def wait_for(condition: Callable[[], bool], what: str) -> None:
-    """Poll ``condition`` until it holds (bounded): the kill waits on facts, not time."""
-    ends = time.monotonic() + PATIENCE_S
-    while not condition():
-        if time.monotonic() > ends:
-            raise AssertionError(f"never happened: {what}")
-        time.sleep(0.02)
-
 
 def child(fireside, url: str) -> subprocess.Popen:
     plan = {"db": str(fireside.path), "url": url, "token": fireside.token}
     plan["settings"] = fireside.settings
-    return subprocess.Popen(
-        [sys.executable, str(CHILD), json.dumps(plan)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(HERE)},
-    )
-
-
-def finish(process: subprocess.Popen) -> dict:
-    out, err = process.communicate(timeout=PATIENCE_S)
-    assert process.returncode == 0, err[-2000:]
-    return json.loads(out.split("SYNCED", 1)[1])
-
-
-def kill(process: subprocess.Popen) -> None:
-    """SIGKILL by its pid; then read what it left in its pipes, which closes them."""
-    os.kill(process.pid, signal.SIGKILL)
-    process.communicate(timeout=PATIENCE_S)
-    assert process.returncode == -signal.SIGKILL
+    return start("matrix_child.py", plan)
 
 
 def answers(world: MatrixWorld, target: str) -> list[dict]:

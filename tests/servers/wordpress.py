@@ -52,7 +52,7 @@ import psutil
 import pytest
 from fixtures.engine_harness import EngineHarness
 
-from app.domain import Account, OutboxKind, PublishOptions
+from app.domain import Account, OutboxKind, PublishOptions, PullMode
 from app.events import Events
 from app.networks.wordpress import WordPressNetwork
 from app.store import Store, accounts, outbox
@@ -434,8 +434,8 @@ class Fireside(EngineHarness):
     store: Store
     engine: SyncEngine
 
-    async def sync(self, *, ok: bool = True) -> SyncReport:
-        report = await self.engine.sync(ACCOUNT_ID)
+    async def sync(self, *, ok: bool = True, mode: PullMode = PullMode.ROUTINE) -> SyncReport:
+        report = await self.engine.sync(ACCOUNT_ID, mode)
         if ok:
             assert report.error is None, report.error
         return report

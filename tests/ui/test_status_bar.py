@@ -1,10 +1,12 @@
 """The status bar with several accounts: reachability per account ("1 of 3 accounts
-unreachable", "Offline" only when none answers, names and reasons in the tooltip), and an
-account that was never connected shown in the Accounts dialog's words, not "sync failed".
-Every wait is on a condition."""
+unreachable", "Offline" only when none answers, names and reasons in the tooltip), an
+account that was never connected shown in the Accounts dialog's words, not "sync failed",
+and F5, which says it syncs now and asks that pass to re-scan. Every wait is on a
+condition."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,11 +14,13 @@ import pytest
 import shiboken6
 from fake_account_network import install_policy, registered
 from fixtures.fake_networks import MATRIX_LIKE, WORDPRESS_LIKE, FakeNetwork, connect
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app import bootstrap
 from app.config import database_path
 from app.core import Core
-from app.domain import Account
+from app.domain import Account, PullMode
 from app.store import Store
 from app.store import accounts as accounts_repo
 from ui.bridge import CoreBridge
@@ -68,6 +72,24 @@ def test_reachability_is_shown_per_account(
     wait_for(core.engine.pull("blog"))
     qtbot.waitUntil(lambda: status.online.text() == "2 of 3 accounts unreachable")
     assert "Corporate blog" not in status.online.toolTip()
+
+
+def test_f5_syncs_now_and_that_pass_rescans(
+    three_accounts, open_window: Callable[[Core], MainWindow], wait_for, qtbot
+):
+    core, blog, room = three_accounts
+    window = open_window(core)
+    runner = asyncio.ensure_future(core.engine.run(interval=3600))
+    try:
+        qtbot.waitUntil(lambda: blog.pull_modes == [PullMode.ROUTINE])  # the first pass
+        window.activateWindow()
+        qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F5)
+        assert window.status.currentMessage() == "Syncing now…"
+        qtbot.waitUntil(lambda: len(room.pull_modes) == 2)
+    finally:
+        core.engine.stop()
+        wait_for(asyncio.wait_for(runner, 10))
+    assert blog.pull_modes == room.pull_modes == [PullMode.ROUTINE, PullMode.RESCAN]
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ from app.domain import (
     CommentPage,
     Person,
     PublishOptions,
+    PullMode,
     RemoteComment,
     RemoteKind,
     RemotePost,
@@ -135,7 +136,10 @@ class MatrixNetwork:
         """My root messages in every joined room (see ``posts.py`` for how far back)."""
         return await self._posts.scan()
 
-    async def pull_comments(self, cursor: str | None) -> CommentPage:
+    async def pull_comments(
+        self, cursor: str | None, mode: PullMode = PullMode.ROUTINE
+    ) -> CommentPage:
+        """``/sync`` reports edits and redactions as they happen: ``mode`` changes nothing."""
         return await self._puller.pull(cursor)
 
     async def get_comment(self, remote_id: str) -> RemoteComment:

@@ -1,8 +1,15 @@
 """The comments cursor: where the incremental pull stands and when the last re-scan ended.
 
 WordPress can list comments created ``after`` a date, and nothing else changes a comment's
-date: edits, deletions and moderation are invisible to that query. So a pull has two modes:
+date: edits, deletions and moderation are invisible to that query. So a pull has three steps:
 
+check        at the start of each pass, the ids of the approved comments on my published
+             posts, compared with the baseline (``known_top``, ``known``) the previous
+             pass left (module ``moderation``). Nothing new and nothing moved: the pass
+             ends there, without the incremental request. Something moved (approved late,
+             unapproved, trashed, restored, deleted): the pass ends with a re-scan. The
+             incremental pull then counts what it delivers (``got``, ``beyond``) against
+             what the check listed as new; a difference also means a re-scan.
 incremental  comments on my published posts with ``after`` = the newest creation time seen
              (the watermark) minus ``OVERLAP_S``. ``after`` is a strict ">" at one-second
              resolution, and a comment can be saved a moment after a newer one, so the
@@ -14,12 +21,18 @@ incremental  comments on my published posts with ``after`` = the newest creation
              the re-scan.
 re-scan      every comment of every published post, a few posts at a time, each batch
              reported with ``complete_for_posts`` so the store marks what vanished as
-             deleted. Starts when an incremental pass ends and ``rescan_every`` seconds
-             have passed since the last re-scan ended (``scanned_at``).
+             deleted. Starts when an incremental pass ends and the check found something
+             moved, or a person asked for it (``asked``: a manual sync's first page,
+             stored before any request, so no crash loses it; it stays until a re-scan
+             ends, and restarts one already under way), or ``rescan_every`` seconds
+             have passed since the last re-scan ended (``scanned_at``): edits change no
+             id, so only reading shows them.
 
 Within a pass the cursor also says where to go on: ``after_post`` (posts are taken in id
 order, in chunks) and ``page``. It is stored as compact JSON; anything else (an older
-format, a garbled value) decodes to a fresh cursor, which pulls everything again.
+format, a garbled value) decodes to a fresh cursor, which pulls everything again. A
+cursor written before the check existed has no baseline (``known_top`` 0): its first
+check finds ids the pass does not deliver, so it re-scans once.
 """
 
 from __future__ import annotations
@@ -30,6 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from app.networks.wordpress.moderation import NO_IDS, Check, IdSum, checked
 from app.timeutil import parse
 
 VERSION = 1
@@ -44,7 +58,11 @@ class Cursor:
     """``watermark``: newest comment creation time seen (epoch seconds, UTC).
     ``seen``: id -> creation time of comments in the overlap window before it.
     ``fresh``: the same for comments found in the pass under way (merged at its end).
-    ``query_after``: the ``after`` of the pass under way (None: from the beginning)."""
+    ``query_after``: the ``after`` of the pass under way (None: from the beginning).
+    ``known_top``, ``known``: the baseline of the moderation check; ``check`` what it
+    found in the pass under way, ``got`` and ``beyond`` (up to ``beyond_top``) the ids the
+    pass delivered up to and above the check's top; ``asked``: a re-scan a person asked
+    for is pending."""
 
     scanned_at: float
     watermark: int | None = None
@@ -54,6 +72,13 @@ class Cursor:
     after_post: int = 0
     page: int = 1
     fresh: dict[int, int] = field(default_factory=dict)
+    known_top: int = 0
+    known: IdSum = NO_IDS
+    check: Check | None = None
+    got: IdSum = NO_IDS
+    beyond: IdSum = NO_IDS
+    beyond_top: int = 0
+    asked: bool = False
 
     @property
     def starting(self) -> bool:
@@ -74,12 +99,56 @@ class Cursor:
             data["p"] = self.page
         if self.fresh:
             data["f"] = _pairs(self.fresh)
+        if self.known_top:
+            data["kt"], data["k"] = self.known_top, self.known.encode()
+        if self.check is not None:
+            data["x"] = self.check.encode()
+            data["g"], data["b"], data["bt"] = (
+                self.got.encode(),
+                self.beyond.encode(),
+                self.beyond_top,
+            )
+        if self.asked:
+            data["a"] = 1
         return json.dumps(data, separators=(",", ":"))
 
     def start_pass(self) -> Cursor:
         """An incremental pass begins: ask from the watermark less the overlap."""
         after = None if self.watermark is None else self.watermark - OVERLAP_S
         return replace(self, mode=INCREMENTAL, query_after=after, after_post=0, page=1, fresh={})
+
+    @property
+    def changed(self) -> bool:
+        """Did this pass's check find that something moved, or the pass not deliver
+        exactly the new ids the check listed?"""
+        return self.check is not None and (self.check.moved or self.got != self.check.new)
+
+    def checked(self, listed: list[int], unreadable: int) -> Cursor:
+        """The pass's check listed these approved ids (and ``unreadable`` items)."""
+        check = checked(listed, unreadable, self.known_top, self.known)
+        return replace(self, check=check, got=NO_IDS, beyond=NO_IDS, beyond_top=0)
+
+    def delivered(self, ids: Iterable[int]) -> Cursor:
+        """Ids this pass delivered (or reported malformed), counted against the check's."""
+        if self.check is None:
+            return self
+        top = self.check.top
+        ids = [i for i in ids if i > self.known_top]
+        return replace(
+            self,
+            got=self.got.plus(i for i in ids if i <= top),
+            beyond=self.beyond.plus(i for i in ids if i > top),
+            beyond_top=max([self.beyond_top, *ids]),
+        )
+
+    def ask(self) -> Cursor:
+        """A person asked for a re-scan: it runs when this pass ends, or starts over if one
+        is under way (it may be past the posts they want read again)."""
+        if self.asked:
+            return self
+        if self.mode == RESCAN:
+            return replace(self, asked=True, after_post=0, page=1)
+        return replace(self, asked=True)
 
     def is_new(self, comment_id: int) -> bool:
         return comment_id not in self.seen and comment_id not in self.fresh
@@ -105,19 +174,31 @@ class Cursor:
         return replace(self, fresh={**self.fresh, **dict.fromkeys(ids, self.watermark)})
 
     def end_pass(self) -> Cursor:
-        """The incremental pass is over: keep only the window before the new watermark."""
+        """The incremental pass is over: keep only the window before the new watermark;
+        what the check listed, and what came after it, is the next baseline."""
         if self.watermark is None:
             seen: dict[int, int] = {}
         else:
             floor = self.watermark - OVERLAP_S
             seen = {i: t for i, t in {**self.seen, **self.fresh}.items() if t > floor}
-        return replace(self, seen=seen, fresh={}, query_after=None, after_post=0, page=1)
+        ended = replace(self, seen=seen, fresh={}, query_after=None, after_post=0, page=1)
+        if self.check is None:
+            return ended
+        return replace(
+            ended,
+            known_top=max(self.check.top, self.beyond_top),
+            known=self.check.listed + self.beyond,
+            check=None,
+            got=NO_IDS,
+            beyond=NO_IDS,
+            beyond_top=0,
+        )
 
     def start_rescan(self) -> Cursor:
         return replace(self, mode=RESCAN, after_post=0, page=1)
 
     def end_rescan(self, now: float) -> Cursor:
-        return replace(self, mode=INCREMENTAL, scanned_at=now, after_post=0, page=1)
+        return replace(self, mode=INCREMENTAL, scanned_at=now, after_post=0, page=1, asked=False)
 
 
 def _pairs(ids: dict[int, int]) -> list[list[int]]:
@@ -168,10 +249,17 @@ def decode(text: str | None, now: float) -> Cursor:
             after_post=_int(data.get("c", 0)),
             page=_int(data.get("p", 1)),
             fresh=_ids(data.get("f")),
+            known_top=_int(data.get("kt", 0)),
+            known=IdSum.decode(data.get("k")),
+            check=Check.decode(data.get("x")),
+            got=IdSum.decode(data.get("g")),
+            beyond=IdSum.decode(data.get("b")),
+            beyond_top=_int(data.get("bt", 0)),
+            asked=data.get("a", 0) == 1,
         )
     except (ValueError, KeyError, TypeError, RecursionError):
         return fresh
-    if cursor.page < 1 or cursor.after_post < 0:
+    if cursor.page < 1 or min(cursor.after_post, cursor.known_top, cursor.beyond_top) < 0:
         return fresh
     return cursor
 

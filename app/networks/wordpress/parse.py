@@ -126,6 +126,13 @@ def parse_comment(obj: Any, my_id: str) -> RemoteComment:
     )
 
 
+def readable_id(value: Any) -> int | None:
+    """``value`` as a WordPress id, or None when it is not one Fireside can name."""
+    if type(value) is int and value >= 0 and len(str(value)) <= _ID_DIGITS:
+        return value
+    return None
+
+
 class Skip(NamedTuple):
     """A malformed comment skipped: its sentence, and its id when that much is readable."""
 
@@ -143,8 +150,7 @@ def parse_comments(items: list, my_id: str, service: str) -> tuple[list[RemoteCo
             ident = item.get("id") if isinstance(item, dict) else None
             shown = reprlib.repr(ident) if ident is not None else "(no id)"
             sentence = f"{service}: comment {shown} is malformed and was skipped: {exc}."
-            readable = type(ident) is int and ident >= 0 and len(str(ident)) <= _ID_DIGITS
-            skips.append(Skip(sentence, ident if readable else None))
+            skips.append(Skip(sentence, readable_id(ident)))
     return comments, skips
 
 
