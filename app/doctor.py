@@ -3,9 +3,14 @@
 It reports versions, the data dir, the database (schema, integrity, journal mode), the
 keyring backend, the accounts and the outbox, the managed policy in force (each key, its
 value and where it came from) and the user's settings, and lists problems in plain words
-(a malformed policy is one). It only reads: the database is opened read-only (a missing
-one is not created), nothing is migrated, and no secret is ever read from the keyring, so
-none can be printed; credentials in URLs (``http://user:password@proxy``) are redacted.
+(a malformed policy is one). Each account is named as the user named it, with its state
+and why in the Accounts dialog's words (``app.accounts.status``), as far as can be told
+without connecting: policy, this build's networks, the built-in sandbox's rule and the
+last sync (a secret missing from the keyring shows only once a sync has failed for it).
+
+It only reads: the database is opened read-only (a missing one is not created), nothing
+is migrated, and no secret is ever read from the keyring, so none can be printed;
+credentials in URLs (``http://user:password@proxy``) are redacted.
 """
 
 from __future__ import annotations
@@ -53,8 +58,9 @@ def collect(
         "problems": [],
         "warnings": [],
     }
-    _inspect_database(database_path(data_dir), report)
-    _policy_and_settings(app.policy.load() if policy is None else policy, settings_file, report)
+    policy = app.policy.load() if policy is None else policy
+    _inspect_database(database_path(data_dir), policy, report)
+    _policy_and_settings(policy, settings_file, report)
     _judge(report)
     return report
 
@@ -84,9 +90,9 @@ def render_text(report: dict[str, Any]) -> str:
     lines.append(f"Accounts: {len(report['accounts']) or 'none'}")
     for account in report["accounts"]:
         lines.append(
-            f"  {account['id']} [{account['network']}] {account['base_url']}; "
-            f"last sync {account['last_sync_at'] or 'never'}"
-            + (f"; last error: {account['last_sync_error']}" if account["last_sync_error"] else "")
+            f"  {account['name']}: {account['label']} ({account['network_name']}, "
+            f"{account['base_url']}; last sync {account['last_sync_at'] or 'never'})"
+            + (f": {account['reason']}" if account["reason"] else "")
         )
     counts = ", ".join(f"{state} {n}" for state, n in report["outbox"].items())
     lines.append(f"Outbox: {counts or 'empty'}")
@@ -133,7 +139,7 @@ def _keyring() -> dict[str, Any]:
     return {"backend": secrets.backend_name(), "usable": problem is None, "problem": problem}
 
 
-def _inspect_database(path: Path, report: dict[str, Any]) -> None:
+def _inspect_database(path: Path, policy: Policy, report: dict[str, Any]) -> None:
     db: dict[str, Any] = {
         "path": str(path),
         "exists": path.is_file(),
@@ -151,13 +157,7 @@ def _inspect_database(path: Path, report: dict[str, Any]) -> None:
         db["schema_version"] = conn.execute("PRAGMA user_version").fetchone()[0]
         db["journal_mode"] = conn.execute("PRAGMA journal_mode").fetchone()[0]
         db["integrity"] = "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check"))
-        report["accounts"] = [
-            {
-                key: redact(row[key]) if isinstance(row[key], str) else row[key]
-                for key in ("id", "name", "network", "base_url", "last_sync_at", "last_sync_error")
-            }
-            for row in conn.execute("SELECT * FROM accounts ORDER BY created_at, id")
-        ]
+        report["accounts"] = _accounts(conn, policy)
         report["outbox"] = dict(
             conn.execute(
                 "SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state"
@@ -167,6 +167,47 @@ def _inspect_database(path: Path, report: dict[str, Any]) -> None:
         db["error"] = str(exc)
     finally:
         conn.close()
+
+
+def _accounts(conn: sqlite3.Connection, policy: Policy) -> list[dict[str, Any]]:
+    """Each account with its state and why, as the Accounts dialog would show it. (The
+    account modules load here, not with every ``fireside`` start.)"""
+    import sqlite_utils
+
+    from app.accounts import status
+    from app.store.accounts import list_accounts
+
+    accounts = list_accounts(sqlite_utils.Database(conn))
+    real = any(not registry.is_builtin(a.network) for a in accounts)
+    shown = []
+    for account in accounts:
+        if registry.is_builtin(account.network):  # the manager's rule for the sandbox
+            runs = policy.sandbox_enabled and not real
+            connection = status.Connection(True) if runs else status.sandbox_off(policy)
+        else:
+            connection = status.unusable(policy, account.network) or status.Connection(True)
+        row = status.status_of(
+            account,
+            network_name=status.network_name(account.network),
+            connection=connection,
+            refused=False,
+            preset=status.preset_for(policy, account.network, account.base_url),
+            extra={},
+        )
+        fields = {
+            "id": account.id,
+            "name": account.name,
+            "network": account.network,
+            "network_name": row.network_name,
+            "base_url": account.base_url,
+            "state": str(row.state),
+            "label": row.label,
+            "reason": row.reason,
+            "last_sync_at": account.last_sync_at,
+            "last_sync_error": account.last_sync_error,
+        }
+        shown.append({k: redact(v) if isinstance(v, str) else v for k, v in fields.items()})
+    return shown
 
 
 def _judge(report: dict[str, Any]) -> None:
@@ -198,7 +239,7 @@ def _judge(report: dict[str, Any]) -> None:
                 "secrets to keep; accounts on real networks will need it.)"
             )
     warnings.extend(
-        f"Account {a['id']}: the last sync failed: {a['last_sync_error']}"
+        f"Account {a['name']}: the last sync failed: {a['last_sync_error']}"
         for a in report["accounts"]
         if a["last_sync_error"]
     )

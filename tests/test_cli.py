@@ -173,9 +173,11 @@ def test_doctor_reports_every_field(capsys, tmp_path: Path, memory_keyring) -> N
         "Journal mode: wal",
         "Keyring: keyring_fixtures.MemoryKeyring (usable)",
         "Accounts: 2",
-        "acme [wordpress] https://blog.example.com/",
-        "last sync never",
-        "sandbox [sandbox]",
+        # By name, with its state and why in the Accounts dialog's words.
+        "  ACME blog: Error (WordPress, https://blog.example.com/",
+        "last sync never): The last sync failed: 401 for Authorization: [redacted]",
+        "  Sandbox: Not running (Sandbox, http://127.0.0.1:1; last sync never): The "
+        "built-in sandbox runs only while no real account is set up.",
         "Outbox: queued 2",
         "No problems found.",
     ):
@@ -187,7 +189,7 @@ def test_doctor_never_prints_a_secret(capsys, tmp_path: Path, memory_keyring) ->
     set_secret("acme", PLANTED[0])
     for mode in ([], ["--json"]):
         _, out, err = run(capsys, "--data-dir", str(tmp_path), "-v", "doctor", *mode)
-        assert "acme" in out
+        assert "ACME blog" in out
         for secret in PLANTED:
             assert secret not in out + err
     log_text = (tmp_path / "logs" / "fireside.log").read_text()

@@ -1,5 +1,6 @@
 """``fireside doctor`` shows the policy in force: each key, its value (credentials in URLs
-redacted) and its source, the settings in use, and policy errors as problems."""
+redacted) and its source, the settings in use, and policy errors as problems; and each
+account as policy leaves it, in the Accounts dialog's words."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from pathlib import Path
 import pytest
 
 from app import cli, settings
-from app.policy import Policy, load_from
+from app.config import database_path
+from app.domain import Account
+from app.policy import Policy, PolicyValue, load_from
 from app.policy.linux import PolicyFile
 from app.settings import UserSettings
+from app.store import Store, accounts
 
 PASSWORD = "s3cret-Pa55"
 
@@ -96,3 +100,40 @@ def test_doctor_without_policy_says_so(capsys, tmp_path: Path, monkeypatch) -> N
     out = capsys.readouterr().out.splitlines()
     assert "Policy: none" in out
     assert "  proxy = system (default)" in out
+
+
+def test_doctor_names_each_account_with_the_state_the_accounts_dialog_shows(
+    capsys, tmp_path: Path, monkeypatch
+) -> None:
+    source = "/etc/fireside/policy.json"
+    values = {"BlockedNetworks": ["matrix"], "SandboxEnabled": False}
+    policy = Policy({k: PolicyValue(v, f"{source}: {k}") for k, v in values.items()})
+    monkeypatch.setattr("app.policy.load", lambda: policy)
+    monkeypatch.setattr("app.settings.settings_path", lambda: tmp_path / "settings.json")
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    store = Store(database_path(data_dir))
+    for account in (
+        Account("sandbox", "sandbox", "Sandbox", "http://127.0.0.1:1"),
+        Account("wordpress-1", "wordpress", "Blog", "https://blog.example.com"),
+        Account("matrix-1", "matrix", "Town hall", "https://matrix.example.com"),
+        Account("mastodon-1", "mastodon", "Toots", "https://social.example.com"),
+    ):
+        store.run_sync(accounts.add_account, account)
+    store.close()
+
+    cli.main(["--data-dir", str(data_dir), "doctor"])
+
+    out = capsys.readouterr().out.splitlines()
+    for line in (
+        "  Sandbox: Blocked by policy (Sandbox, http://127.0.0.1:1; last sync never): Your "
+        f"organisation turned the built-in sandbox off. Set by your organisation ({source}: "
+        "SandboxEnabled).",
+        "  Blog: Connected (WordPress, https://blog.example.com; last sync never)",
+        "  Town hall: Blocked by policy (Matrix, https://matrix.example.com; last sync never): "
+        "Your organisation does not allow Matrix accounts. Set by your organisation "
+        f"({source}: BlockedNetworks).",
+        "  Toots: Error (mastodon, https://social.example.com; last sync never): This version "
+        "of Fireside cannot connect to mastodon.",
+    ):
+        assert line in out, line

@@ -39,9 +39,12 @@ from app.accounts.status import (
     AccountStatus,
     Connection,
     State,
+    network_name,
     preset_for,
     preset_status,
+    sandbox_off,
     status_of,
+    unusable,
 )
 from app.domain import Account
 from app.errors import (
@@ -100,21 +103,6 @@ class AccountManager:
             if account.id not in self._networks and not registry.is_builtin(account.network):
                 await self._connect_stored(account)
 
-    def _sandbox_off(self) -> Connection:
-        if not self._policy.sandbox_enabled:
-            return Connection(
-                False,
-                State.BLOCKED,
-                "Your organisation turned the built-in sandbox off. "
-                + (self._policy.locked("SandboxEnabled") or ""),
-            )
-        return Connection(
-            False,
-            State.IDLE,
-            "The built-in sandbox runs only while no real account is set up. Remove it to "
-            "clear its sample posts and comments.",
-        )
-
     async def _connect_stored(self, account: Account) -> None:
         problem = self._not_usable(account.network)
         if problem is not None:
@@ -136,16 +124,7 @@ class AccountManager:
 
     def _not_usable(self, network: str) -> Connection | None:
         """Why accounts on this network cannot be connected at all, or None."""
-        if not self._policy.allows(network):
-            return Connection(False, State.BLOCKED, self._blocked_reason(network))
-        try:
-            registry.kind(network)
-        except (UserError, ImportError) as exc:
-            log.warning("no connector for %s accounts: %s", network, exc)
-            return Connection(
-                False, State.ERROR, f"This version of Fireside cannot connect to {network}."
-            )
-        return None
+        return unusable(self._policy, network)
 
     async def _connect(self, account: Account, secret: str) -> None:
         """Build the account's connector and hand it to the engine (replacing any)."""
@@ -228,22 +207,13 @@ class AccountManager:
         if account.id in self._networks:
             return Connection(True)
         if registry.is_builtin(account.network):
-            return self._sandbox_off()
+            return sandbox_off(self._policy)
         return self._connections.get(
             account.id, Connection(False, State.ERROR, "Not connected: restart Fireside.")
         )
 
     def _network_name(self, network: str) -> str:
-        try:
-            return registry.kind(network).display_name
-        except (UserError, ImportError):
-            return network
-
-    def _blocked_reason(self, network: str) -> str:
-        source = self._policy.locked("AllowedNetworks") or self._policy.locked("BlockedNetworks")
-        return f"Your organisation does not allow {self._network_name(network)} accounts. " + (
-            source or ""
-        )
+        return network_name(network)
 
     def _extra_of(self, account: Account) -> dict[str, str]:
         try:

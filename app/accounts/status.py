@@ -5,18 +5,25 @@ refused it), has an error (no usable keyring, a bad proxy or CA setting, a netwo
 Fireside cannot connect to, or the last sync failed), is blocked by policy, or, for the
 built-in sandbox once real accounts exist, is idle. Each account that policy pre-configures
 and that is not added yet is listed as not signed in yet, its address locked.
+
+What decides a state without connecting (``unusable``, ``sandbox_off``, ``network_name``)
+lives here, so ``fireside doctor``, which never connects, says what the dialog says.
 """
 
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from app.accounts.address import same_address
 from app.domain import Account
+from app.errors import UserError
 from app.networks import registry
 from app.policy import Policy, PresetAccount
+
+log = logging.getLogger(__name__)
 
 
 class State(enum.StrEnum):
@@ -109,6 +116,52 @@ def status_of(
         locked=_locked(preset),
         extra=dict(extra),
         builtin=registry.is_builtin(account.network),
+    )
+
+
+def network_name(network: str) -> str:
+    """The network's name for people ("WordPress"); its id when this build lacks it."""
+    try:
+        return registry.kind(network).display_name
+    except (UserError, ImportError):
+        return network
+
+
+def unusable(policy: Policy, network: str) -> Connection | None:
+    """Why accounts on this network cannot be connected at all (policy forbids it, or this
+    Fireside cannot connect to it), or None."""
+    if not policy.allows(network):
+        source = policy.locked("AllowedNetworks") or policy.locked("BlockedNetworks")
+        return Connection(
+            False,
+            State.BLOCKED,
+            f"Your organisation does not allow {network_name(network)} accounts. " + (source or ""),
+        )
+    try:
+        registry.kind(network)
+    except (UserError, ImportError) as exc:
+        log.warning("no connector for %s accounts: %s", network, exc)
+        return Connection(
+            False, State.ERROR, f"This version of Fireside cannot connect to {network}."
+        )
+    return None
+
+
+def sandbox_off(policy: Policy) -> Connection:
+    """The built-in sandbox when it does not run: turned off by policy, or idle because a
+    real account is set up."""
+    if not policy.sandbox_enabled:
+        return Connection(
+            False,
+            State.BLOCKED,
+            "Your organisation turned the built-in sandbox off. "
+            + (policy.locked("SandboxEnabled") or ""),
+        )
+    return Connection(
+        False,
+        State.IDLE,
+        "The built-in sandbox runs only while no real account is set up. Remove it to "
+        "clear its sample posts and comments.",
     )
 
 
