@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: What a shell reports for a command that SIGPIPE ended (128 + 13): what ``head`` leaves
+#: behind when it stops reading, and what Fireside exits with then.
+EXIT_BROKEN_PIPE = 141
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             return _fail(str(exc))
         except KeyboardInterrupt:
             return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            return _output_closed()
         except Exception as exc:
             log.exception("unexpected error")
             where = f"details are in {log_file}" if log_file else "run it again with --verbose"
@@ -444,6 +449,18 @@ def _run_core(
                 await core.close()
 
         return asyncio.run(run())
+
+
+def _output_closed() -> int:
+    """Whoever read the output stopped (``fireside outbox --json | head``): end quietly,
+    as a Unix tool that SIGPIPE ends does, with no traceback or message. Standard output
+    now points at the null device, so the interpreter's last flush of it cannot fail too."""
+    log.info("the output was closed before the command had written it all")
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 def _fail(message: str) -> int:

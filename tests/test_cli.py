@@ -45,6 +45,30 @@ def fireside(
     token: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real command with its data dir in tmp_path and a keyring that never works."""
+    return subprocess.run(
+        [*entry, *args],
+        capture_output=True,
+        text=True,
+        env=command_env(tmp_path, token),
+        timeout=timeout,
+        check=False,
+    )
+
+
+def started(tmp_path: Path, *args: str, token: str | None = None) -> subprocess.Popen[str]:
+    """The real command started as ``fireside`` does, its output in pipes to read as it
+    comes (close them, or use it in a ``with``)."""
+    return subprocess.Popen(
+        [*ENTRY, *args],
+        env=command_env(tmp_path, token),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def command_env(tmp_path: Path, token: str | None = None) -> dict[str, str]:
+    """Its data dir in tmp_path, a keyring that never works, the sandbox token if given."""
     env = {
         **os.environ,
         "HOME": str(tmp_path),
@@ -53,9 +77,7 @@ def fireside(
     }
     if token is not None:
         env[cli.TOKEN_ENV] = token
-    return subprocess.run(
-        [*entry, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
-    )
+    return env
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -373,6 +395,27 @@ def test_outbox_retry_and_cancel(capsys, tmp_path: Path, outbox_items) -> None:
     assert (code, err) == (2, "fireside: Outbox item 999 does not exist.\n")
 
 
+def test_outbox_into_a_pipe_closed_early_ends_quietly(tmp_path: Path) -> None:
+    """``fireside outbox --all --json | head``: once the reader stops, the command ends as
+    a Unix tool does (no message, SIGPIPE's exit status), not as an unexpected error."""
+    store = seed_store(tmp_path / "data", SANDBOX)
+    store.run_sync(
+        lambda db: [
+            outbox.enqueue(db, OutboxKind.REPLY, "sandbox", f"Reply {n}: " + "words " * 40)
+            for n in range(2000)  # far more than a pipe holds
+        ]
+    )
+    store.close()
+    with started(tmp_path, "outbox", "--all", "--json") as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()  # as head does after its lines
+        code = proc.wait(timeout=60)
+        err = proc.stderr.read()
+    assert first == "[\n"
+    assert (code, err) == (cli.EXIT_BROKEN_PIPE, "")
+
+
 def test_empty_outbox(capsys, tmp_path: Path) -> None:
     assert run(capsys, "--data-dir", str(tmp_path), "outbox") == (0, "The outbox is empty.\n", "")
 
@@ -381,19 +424,7 @@ def test_empty_outbox(capsys, tmp_path: Path) -> None:
 
 
 def test_sandbox_serves_until_interrupted(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "HOME": str(tmp_path),
-        "FIRESIDE_HOME": str(tmp_path / "data"),
-        cli.TOKEN_ENV: "t0ken",
-    }
-    with subprocess.Popen(
-        [*ENTRY, "sandbox", "--port", "0"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as proc:
+    with started(tmp_path, "sandbox", "--port", "0", token="t0ken") as proc:
         watchdog = threading.Timer(60, proc.kill)  # bounds the blocking reads below
         watchdog.start()
         try:
