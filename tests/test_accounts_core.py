@@ -489,6 +489,24 @@ async def test_sign_in_again_connects_an_account_whose_secret_was_missing(
     assert secrets.get_secret("fake-1") == TOKEN
 
 
+async def test_a_real_account_replaces_the_running_sandbox_at_once(
+    tmp_path, fake, memory_keyring, sandbox_server
+) -> None:
+    sandbox = {"sandbox_url": sandbox_server.url, "sandbox_token": sandbox_server.token}
+    core = await open_core(tmp_path / "data", **sandbox)
+    try:
+        running = await status_of(core, "sandbox")
+        added = await core.accounts.add("fake", fake.url, "jane", PASSWORD)
+        idle = await status_of(core, "sandbox")
+        reports = await core.engine.sync_all()
+    finally:
+        await core.close()
+    assert running.state is State.CONNECTED
+    assert (idle.state, idle.label) == (State.IDLE, "Not running")
+    assert idle.reason.startswith("The built-in sandbox runs only while no real account")
+    assert [r.account_id for r in reports] == [added.account_id]
+
+
 async def test_remove_account_deletes_its_data_secret_and_unsent_items(
     tmp_path, fake, memory_keyring, sandbox_server
 ) -> None:
@@ -508,7 +526,7 @@ async def test_remove_account_deletes_its_data_secret_and_unsent_items(
 
         left = await core.store.read(_rows_of, account_id)
         targets = (await core.store.read(drafts.get, draft)).targets
-        assert account_id not in core.networks and "sandbox" in core.networks
+        assert account_id not in core.networks and "sandbox" not in core.networks
     finally:
         await core.close()
     assert (preview.comments, preview.posts, preview.people, preview.unsent) == (2, 1, 2, 2)
@@ -519,7 +537,7 @@ async def test_remove_account_deletes_its_data_secret_and_unsent_items(
         "no longer works there."
     )
     assert left == {t: 0 for t in _TABLES}
-    assert targets == ("sandbox",)
+    assert targets == ()  # the sandbox stopped being an account to post to when fake came
     assert memory_keyring.entries == {}
     assert connector.closed
     assert "POST /fake/logout" in fake.server.requests

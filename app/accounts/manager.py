@@ -7,7 +7,8 @@ missing, bad proxy or CA setting) stays unconnected and its status says why. Lat
     test(...)            sign in with what the user typed; a Diagnosis, nothing stored
     check(account_id)    does the saved sign-in still work?
     add(...)             sign in -> secret to the keyring -> account row -> connector in the
-                         running SyncEngine -> first sync woken
+                         running SyncEngine -> the built-in sandbox stops being synced (a
+                         real account replaces it, as at the next start) -> first sync woken
     reauthenticate(...)  a new secret replaces the old; settings updated; connector replaced
     remove(account_id)   the engine stops using it; it is signed out on the server (best
                          effort); its local data and its secret go
@@ -401,7 +402,18 @@ class AccountManager:
                 await asyncio.to_thread(secrets.delete_secret, account.id)
             raise
         await self._connect(account, secret)
+        await self._retire_builtin()
         self._engine.wake()
+
+    async def _retire_builtin(self) -> None:
+        """A real account replaces the built-in sandbox: stop syncing it, as the next start
+        would not run it, so its status says it is not running instead of connected."""
+        for account in await self._store.read(accounts_repo.list_accounts):
+            if registry.is_builtin(account.network) and account.id in self._networks:
+                connector = await self._engine.remove_network(account.id)
+                if connector is not None:
+                    await connector.aclose()
+                log.info("account %s: not synced any more; a real account replaces it", account.id)
 
     async def _keep_new_secret(self, account: Account, secret: str) -> None:
         await self._store_secret(account.id, secret)

@@ -1,6 +1,8 @@
 """End to end over three networks at once (issue 3 item 6): one Core with the built-in
 sandbox, a real WordPress and a real Synapse, the real two added through
-``Core.add_account`` as the Accounts dialog does (in-memory keyring).
+``Core.add_account`` as the Accounts dialog does (in-memory keyring). Adding a real account
+stops the sandbox being synced, as Fireside runs it only while there is none (issue 10);
+this test attaches the sandbox's connector again by hand to have three networks at once.
 
 People comment on the executive's post on each network; one sync brings every comment
 into the same inbox views and search, each row naming its network; one batch reply is
@@ -25,6 +27,8 @@ from app.bootstrap import SANDBOX_ACCOUNT_ID, open_core
 from app.core import Core
 from app.domain import InboxView, OutboxKind, OutboxState, PublishOptions, TriageState
 from app.errors import UserError
+from app.networks import registry
+from app.networks.connection import ConnectionSettings, make_client
 from app.sandbox import SandboxServer
 from app.store import comments
 
@@ -114,6 +118,14 @@ async def add_real_accounts(core: Core, wordpress: WordPressServer, world: Matri
     )
     assert (blog.state, room.state) == (State.CONNECTED, State.CONNECTED)
     return {SANDBOX_ACCOUNT_ID: "sandbox", blog.account_id: "wordpress", room.account_id: "matrix"}
+
+
+async def keep_the_sandbox(core: Core, server: SandboxServer) -> None:
+    """The real accounts replaced the sandbox; put its connector back in the engine."""
+    [account] = [a for a in await core.accounts.list() if a.id == SANDBOX_ACCOUNT_ID]
+    loopback = make_client(ConnectionSettings(proxy="none"))
+    sandbox = registry.build_network(account, server.token, loopback)
+    assert await core.engine.add_network(account.id, sandbox) is None
 
 
 async def view(core: Core, which: InboxView) -> dict[int, str]:
@@ -256,6 +268,7 @@ async def test_three_networks_one_inbox_one_batch_one_publish(
     )
     try:
         accounts = await add_real_accounts(core, wordpress, world)
+        await keep_the_sandbox(core, sandbox_server)
         assert set(core.networks) == set(accounts)
         assert len(memory_keyring.entries) == 2  # the two real accounts' secrets
         blog = next(a for a, n in accounts.items() if n == "wordpress")
