@@ -36,11 +36,13 @@ from app import settings as user_settings
 from app.accounts import Problem, SignInFailed, State, manager
 from app.bootstrap import open_core
 from app.core import Core
-from app.domain import Account, CommentPage, OutboxState, Person, PullMode
+from app.domain import Account, CommentPage, OutboxKind, OutboxState, Person, PullMode
 from app.errors import UserError
 from app.store import accounts as accounts_repo
 from app.store import comments as comments_repo
 from app.store import drafts
+from app.store import outbox as outbox_repo
+from app.sync.reasons import explain
 
 
 @pytest.fixture
@@ -487,6 +489,67 @@ async def test_sign_in_again_connects_an_account_whose_secret_was_missing(
     assert status.state is State.CONNECTED
     assert account.settings == {"room": "#all", "user_id": "u-jane"}
     assert secrets.get_secret("fake-1") == TOKEN
+
+
+async def test_items_refused_for_sign_in_go_again_by_themselves_after_signing_in_again(
+    tmp_path, fake, memory_keyring, caplog
+) -> None:
+    """Two posts fail because the site revoked the sign-in; one of them had been tried
+    before with no clear answer. Signing in again queues both (same keys); the running
+    engine sends them without a Retry, the unclear one only after looking it up."""
+    caplog.set_level(logging.INFO)
+    async with opened(tmp_path / "data") as core:
+        added = await core.accounts.add("fake", fake.url, "jane", PASSWORD)
+        account_id = added.account_id
+        unclear = await core.store.run(_queue_post, account_id, "Tried before")
+        await core.store.run(outbox_repo.update, unclear, OutboxState.UNKNOWN)
+        plain = await core.store.run(_queue_post, account_id, "Never tried")
+        fake.server.tokens.clear()  # the site revoked the app password
+        await core.engine.sync_all()
+        failed = {i.id: i for i in await core.outbox.items()}
+        loop = asyncio.ensure_future(core.engine.run(3600))  # idle after its first pass
+        try:
+            fake.server.next_token = SECOND_TOKEN
+            await core.accounts.reauthenticate(account_id, PASSWORD)
+            await _until_sent(core, [unclear, plain])
+        finally:
+            core.engine.stop()
+            await loop
+        network = core.networks[account_id]
+        keys = {i.id: i.idempotency_key for i in await core.outbox.items()}
+
+    assert (failed[unclear].error_kind, failed[plain].error_kind) == ("auth_unconfirmed", "auth")
+    assert explain(failed[plain]).advice == (
+        "Sign in again under Accounts: it then goes out by itself."
+    )
+    writes = [name for name, _ in network.calls if name in ("lookup_write", "publish")]
+    assert writes == ["lookup_write", "publish", "publish"]  # the unclear one looked up first
+    assert network.calls[0][1] == (keys[unclear],)
+    assert [p.key for p in network.published] == [keys[unclear], keys[plain]]  # the same keys
+    assert f"signed in again; outbox items {unclear}, {plain} go out again" in caplog.text
+    assert PASSWORD not in caplog.text and SECOND_TOKEN not in caplog.text
+
+
+def _queue_post(db, account_id: str, title: str) -> int:
+    return outbox_repo.enqueue(db, OutboxKind.PUBLISH, account_id, "Body", title=title)
+
+
+async def _until_sent(core: Core, item_ids: list[int]) -> None:
+    """Wait (at most 10 s) until every item is sent, re-reading at each outbox change."""
+    changed = asyncio.Event()
+    unsubscribe = core.events.subscribe(
+        lambda event: changed.set() if isinstance(event, ev.OutboxChanged) else None
+    )
+    try:
+        async with asyncio.timeout(10):
+            while True:
+                changed.clear()
+                states = {i.id: i.state for i in await core.outbox.items()}
+                if all(states[i] is OutboxState.SENT for i in item_ids):
+                    return
+                await changed.wait()
+    finally:
+        unsubscribe()
 
 
 async def test_a_real_account_replaces_the_running_sandbox_at_once(

@@ -356,7 +356,7 @@ async def test_failing_reads_give_up_as_retryable(store, engine, net):
     assert "reply" not in names(net)
 
 
-async def test_auth_error_during_a_look_up_stays_unknown_for_retry(store, engine, net):
+async def test_auth_error_during_a_look_up_is_looked_up_again_on_retry(store, engine, net):
     item_id = queue_reply(store)
     store.run_sync(outbox.update, item_id, OutboxState.UNKNOWN)
     net.fail("lookup_write", AuthError("expired"))
@@ -365,8 +365,10 @@ async def test_auth_error_during_a_look_up_stays_unknown_for_retry(store, engine
 
     assert (item(store, item_id).state, item(store, item_id).error_kind) == (
         "failed",
-        "unknown",
+        "auth_unconfirmed",  # the sign-in failed, and whether it landed is still unknown
     )
+    store.run_sync(outbox.retry, item_id)
+    assert item(store, item_id).state == "unknown"
 
 
 @pytest.mark.parametrize("change", ["deleted", "edited", "answered"])

@@ -9,7 +9,11 @@ missing, bad proxy or CA setting) stays unconnected and its status says why. Lat
     add(...)             sign in -> secret to the keyring -> account row -> connector in the
                          running SyncEngine -> the built-in sandbox stops being synced (a
                          real account replaces it, as at the next start) -> first sync woken
-    reauthenticate(...)  a new secret replaces the old; settings updated; connector replaced
+    reauthenticate(...)  a new secret replaces the old; settings updated and the account's
+                         items that failed for lack of sign-in queued again, in one
+                         transaction, while no connector of the account is in the engine
+                         (so none goes out with the old sign-in); then the new
+                         connector, and a sync woken to send them
     remove(account_id)   the engine stops using it; it is signed out on the server (best
                          effort); its local data and its secret go
 
@@ -47,7 +51,7 @@ from app.accounts.status import (
     status_of,
     unusable,
 )
-from app.domain import Account
+from app.domain import Account, OutboxItem
 from app.errors import (
     AuthError,
     FiresideError,
@@ -62,6 +66,7 @@ from app.networks.base import Network
 from app.networks.registry import NetworkKind, SignIn
 from app.policy import Policy, PresetAccount
 from app.store import accounts as accounts_repo
+from app.store import outbox as outbox_repo
 from app.store.db import Store
 from app.sync.engine import SyncEngine
 from app.text import plural
@@ -417,8 +422,26 @@ class AccountManager:
 
     async def _keep_new_secret(self, account: Account, secret: str) -> None:
         await self._store_secret(account.id, secret)
-        await self._store.run(_signed_in_again, account)
+        # Out of the engine first: a push with the old sign-in would fail the items again
+        # the moment they are queued.
+        old = await self._engine.remove_network(account.id)
+        try:
+            requeued = await self._store.run(_signed_in_again, account)
+        except BaseException:
+            if old is not None:  # nothing was stored: go on as before
+                await self._engine.add_network(account.id, old)
+            raise
+        if requeued:
+            log.info(
+                "account %s: signed in again; outbox items %s go out again",
+                account.id,
+                ", ".join(str(item.id) for item in requeued),
+            )
+        if old is not None:
+            await old.aclose()
         await self._connect(account, secret)
+        if requeued:
+            self._events.emit(ev.OutboxChanged(item_id=None))
         self._engine.wake()
 
     async def _store_secret(self, account_id: str, secret: str) -> None:
@@ -541,10 +564,12 @@ class AccountManager:
             return dx.Wording(service=self._network_name(network))
 
 
-def _signed_in_again(db: sqlite_utils.Database, account: Account) -> None:
-    """Store the account's new settings; the failure the old sign-in left is history."""
+def _signed_in_again(db: sqlite_utils.Database, account: Account) -> list[OutboxItem]:
+    """Store the account's new settings; the failure the old sign-in left is history, and
+    the items it failed go again (returned)."""
     accounts_repo.update_account(db, account)
     db.execute("UPDATE accounts SET last_sync_error = NULL WHERE id = ?", [account.id])
+    return outbox_repo.requeue_signed_out(db, account.id)
 
 
 def _saved_secret(account_id: str) -> str:

@@ -82,8 +82,11 @@ VIEW_TITLES: dict[InboxView, str] = {
 class ErrorKind(enum.StrEnum):
     """Why an outbox item is failed or held (``OutboxItem.error_kind``)."""
 
-    #: failed: the network no longer accepts the account's sign-in
+    #: failed: the network no longer accepts the account's sign-in; nothing landed
     AUTH = "auth"
+    #: failed: the network refused the sign-in before Fireside learnt whether an earlier
+    #: try landed; signing in again (or Retry) looks it up before anything is resent
+    AUTH_UNCONFIRMED = "auth_unconfirmed"
     #: failed: the network refused the write for good (rejected, not found)
     PERMANENT = "permanent"
     #: failed or pending: the write may have landed; only a look-up can tell
@@ -102,6 +105,10 @@ class ErrorKind(enum.StrEnum):
 
 #: The reasons a reply is held before it goes out (the thread moved under it).
 HELD_KINDS = (ErrorKind.DELETED, ErrorKind.EDITED, ErrorKind.ANSWERED)
+#: Failed for lack of sign-in: signing in again queues these again by themselves.
+SIGN_IN_KINDS = frozenset({ErrorKind.AUTH, ErrorKind.AUTH_UNCONFIRMED})
+#: Failed while the write may have landed: queued again, they are looked up first.
+LOOK_UP_FIRST = frozenset({ErrorKind.UNKNOWN, ErrorKind.AUTH_UNCONFIRMED})
 
 
 class OutboxAction(enum.StrEnum):

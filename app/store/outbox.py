@@ -9,6 +9,8 @@ import uuid
 import sqlite_utils
 
 from app.domain import (
+    LOOK_UP_FIRST,
+    SIGN_IN_KINDS,
     Delivery,
     ErrorKind,
     OutboxItem,
@@ -204,13 +206,41 @@ def retry(db: sqlite_utils.Database, item_id: int) -> None:
     item = get(db, item_id)
     if item.state not in (OutboxState.FAILED, OutboxState.HELD):
         raise UserError(f"Only failed or held items can be retried; this one is {item.state}.")
-    # A failed item whose outcome was unknown is re-checked by look-up before any send.
-    state = OutboxState.UNKNOWN if item.error_kind is ErrorKind.UNKNOWN else OutboxState.QUEUED
+    state = _requeued_state(item)
     db.execute(
         "UPDATE outbox SET state = ?, attempts = 0, next_attempt_at = ?, updated_at = ?, "
         "confirmed = CASE WHEN ? THEN 1 ELSE confirmed END WHERE id = ?",
         [str(state), now_iso(), now_iso(), item.state is OutboxState.HELD, item_id],
     )
+
+
+def requeue_signed_out(db: sqlite_utils.Database, account_id: str) -> list[OutboxItem]:
+    """The account signed in again: its items failed for lack of sign-in go again by
+    themselves, as Retry would send them (same key, a fresh count of attempts, a look-up
+    first when an earlier try may have landed). Returns the items requeued."""
+    kinds = sorted(str(kind) for kind in SIGN_IN_KINDS)
+    failed = [
+        OutboxItem.from_row(r)
+        for r in db.execute(
+            f"SELECT * FROM outbox WHERE account_id = ? AND state = 'failed' "
+            f"AND error_kind IN ({','.join('?' * len(kinds))}) ORDER BY id",
+            [account_id, *kinds],
+        )
+    ]
+    stamp = now_iso()
+    for item in failed:
+        db.execute(
+            "UPDATE outbox SET state = ?, attempts = 0, last_error = NULL, next_attempt_at = ?, "
+            "updated_at = ? WHERE id = ?",
+            [str(_requeued_state(item)), stamp, stamp, item.id],
+        )
+    return failed
+
+
+def _requeued_state(item: OutboxItem) -> OutboxState:
+    """Where a failed or held item goes when it is tried again: one whose outcome was
+    unknown is looked up before any send; every other one is queued."""
+    return OutboxState.UNKNOWN if item.error_kind in LOOK_UP_FIRST else OutboxState.QUEUED
 
 
 def release(

@@ -36,7 +36,12 @@ HELD: dict[ErrorKind, tuple[str, str]] = {
 FAILED: dict[ErrorKind, tuple[str, str]] = {
     ErrorKind.AUTH: (
         "Failed: {account} no longer accepts your sign-in.",
-        "Sign in again under Accounts, then press Retry.",
+        "Sign in again under Accounts: it then goes out by itself.",
+    ),
+    ErrorKind.AUTH_UNCONFIRMED: (
+        "Failed: {account} no longer accepts your sign-in.",
+        "Sign in again under Accounts: Fireside then checks whether it arrived and sends "
+        "it only if not.",
     ),
     ErrorKind.PERMANENT: (
         "Failed: {account} refused it.",

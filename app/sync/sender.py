@@ -8,7 +8,8 @@ the result is recorded. How failures end:
     OfflineError            never left: the item goes back as it was; the push stops
     RateLimited             the item goes back, due after Retry-After; the gate waits
     Rejected, NotFound      failed ("permanent")
-    AuthError               failed ("auth"); the push stops until the user signs in again
+    AuthError               failed ("auth"); the push stops until the user signs in again,
+                            which queues the item again by itself
     any other NetworkError  (OutcomeUnknown, BadResponse, 5xx...) on the write: 'unknown',
                             resolved only by a look-up; on a read: nothing was written,
                             the item is tried again after a backoff
@@ -18,7 +19,8 @@ the same transaction as the hold, so the thread shows what the person would now 
 
 Offline and rate-limited tries do not count; after ``backoff.max_attempts`` others an item
 fails with error_kind "unknown" while it may have landed, "retryable" otherwise. A failure
-before an unknown item was looked up keeps error_kind "unknown", so Retry looks up first.
+before an unknown item was looked up keeps error_kind "unknown" ("auth_unconfirmed" when the
+sign-in was refused), so Retry, or signing in again, looks it up first.
 What a person reads about each outcome comes from ``app.sync.reasons``.
 """
 
@@ -150,7 +152,7 @@ class Sender:
         except AuthError as exc:
             message = (
                 f"The network no longer accepts this account's sign-in ({exc}). "
-                "Sign in again, then retry."
+                "Sign in again: it then goes out by itself."
             )
             return await self._fail(attempt, ErrorKind.AUTH, message), False
         except (Rejected, NotFound) as exc:
@@ -306,8 +308,12 @@ class Sender:
         )
 
     async def _fail(self, attempt: _Try, error_kind: ErrorKind, message: str) -> OutboxState:
-        # Until the look-up said "not landed", a failed item stays "unknown" for Retry.
-        kind = error_kind if attempt.resolved else ErrorKind.UNKNOWN
+        # Until the look-up said "not landed", a failed item stays "unknown" for Retry (and
+        # for signing in again, when the sign-in was what failed).
+        kind = error_kind
+        if not attempt.resolved:
+            auth = error_kind is ErrorKind.AUTH
+            kind = ErrorKind.AUTH_UNCONFIRMED if auth else ErrorKind.UNKNOWN
         return await self._finish(attempt.item, OutboxState.FAILED, error=message, error_kind=kind)
 
     async def _finish(self, item: OutboxItem, state: OutboxState, **changes: Any) -> OutboxState:
