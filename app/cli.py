@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +41,7 @@ TOKEN_ENV = "FIRESIDE_SANDBOX_TOKEN"
 
 if TYPE_CHECKING:
     from app.core import Core
-    from app.domain import OutboxItem
+    from app.domain import OutboxItem, OutboxState
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +279,7 @@ async def _sync(core: Core) -> int:
     An account it cannot sync is named with its state and why, as the Accounts dialog
     says them; one not synced by the user's choice (the idle sandbox) is no failure."""
     from app.accounts.status import NOT_CONNECTED_PROBLEMS
-    from app.domain import PullMode
+    from app.domain import OutboxState, PullMode
 
     every_account = await core.accounts.list()
     names = {a.id: a.name for a in every_account}
@@ -306,22 +307,25 @@ async def _sync(core: Core) -> int:
             f"{status.name}: {'NOT SYNCED' if problem else 'not synced'} "
             f"({status.label.lower()}): {status.reason}"
         )
+    totals: Counter[OutboxState] = Counter()
+    waiting = 0
     for report in reports:
-        not_sent = sum(n for state, n in report.outbox.items() if state not in NOT_FAILURES)
-        failures += not_sent + (report.error is not None)
-        pushed = ", ".join(f"{n} {state}" for state, n in sorted(report.outbox.items()))
+        totals += report.outbox
+        waiting += report.waiting
+        failures += report.outbox[OutboxState.FAILED] + (report.error is not None)
         print(
             f"{names.get(report.account_id, report.account_id)}: "
             + (f"FAILED: {report.error}" if report.error else "pulled")
-            + f"; outbox: {pushed or 'nothing due'}"
+            + f"; outbox: {_outbox_outcome(report.outbox, report.waiting) or 'nothing due'}"
         )
-    sent = sum(r.outbox["sent"] for r in reports)
-    held = sum(r.outbox["held"] for r in reports)
+    held = totals[OutboxState.HELD]
     print(
         f"Summary: {plural.count(len(reports), 'account')} synced, "
         f"{plural.count(sum(r.fetched for r in reports), 'comment')} fetched, "
-        f"{plural.count(sent, 'item')} sent, {plural.count(failures, 'failure')}"
+        f"{plural.count(totals[OutboxState.SENT], 'item')} sent, "
+        f"{plural.count(failures, 'failure')}"
         + (f", {held} held for you" if held else "")
+        + (f", {waiting} waiting" if waiting else "")
         + "."
     )
     if failures or held:
@@ -329,8 +333,17 @@ async def _sync(core: Core) -> int:
     return EXIT_FAILED if failures else EXIT_OK
 
 
-#: Outbox outcomes of a push that are not failures: sent, or held for the user's decision.
-NOT_FAILURES = frozenset({"sent", "held"})
+def _outbox_outcome(pushed: Counter[OutboxState], waiting: int) -> str:
+    """One account's outbox after a sync, each item counted once: "2 sent, 1 held, 3
+    waiting" (what the pushes sent, held or failed; what still waits, tried or not)."""
+    from app.domain import OutboxState
+
+    parts = [
+        f"{pushed[state]} {state}"
+        for state in (OutboxState.SENT, OutboxState.HELD, OutboxState.FAILED)
+        if pushed[state]
+    ]
+    return ", ".join([*parts, f"{waiting} waiting"] if waiting else parts)
 
 
 # --- outbox -----------------------------------------------------------------------------

@@ -475,11 +475,13 @@ def _queue_a_reply(data_dir: Path) -> None:
     store.close()
 
 
-def _enqueue_first_reply(db) -> int:
+def _enqueue_first_reply(db, skip: int = 0) -> int:
+    """A reply to the first open comment (after ``skip`` of them)."""
     row = db.execute(
         "SELECT c.id, c.remote_id, c.version, p.remote_id AS post FROM comments c "
         "JOIN posts p ON p.id = c.post_id WHERE c.is_mine = 0 AND c.deleted = 0 "
-        "AND c.answered = 0 ORDER BY c.id LIMIT 1"
+        "AND c.answered = 0 ORDER BY c.id LIMIT 1 OFFSET ?",
+        [skip],
     ).fetchone()
     return outbox.enqueue(
         db,
@@ -508,6 +510,32 @@ def test_sync_against_a_running_sandbox(tmp_path: Path, sandbox_server) -> None:
     assert "outbox: 1 sent" in second.stdout
     log_text = (tmp_path / "data" / "logs" / "fireside.log").read_text()
     assert "HTTP Request" in log_text and sandbox_server.token not in log_text
+
+
+def test_sync_counts_each_item_once_and_waiting_is_no_failure(
+    tmp_path: Path, sandbox_server
+) -> None:
+    """Five replies: two go out, three wait for their next try (as a network hiccup at an
+    earlier sync left them). Each is counted once, in the state it ended in, and waiting
+    is no failure."""
+    options = ("sync", "--sandbox-url", sandbox_server.url)
+    assert fireside(tmp_path, *options, token=sandbox_server.token).returncode == 0
+    store = Store(database_path(tmp_path / "data"))
+    queued = [store.run_sync(_enqueue_first_reply, n) for n in range(5)]
+    store.run_sync(
+        lambda db: db.execute(
+            "UPDATE outbox SET next_attempt_at = '2999-01-01T00:00:00Z' WHERE id IN (?, ?, ?)",
+            queued[2:],
+        )
+    )
+    store.close()
+
+    done = fireside(tmp_path, *options, token=sandbox_server.token)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Sandbox: pulled; outbox: 2 sent, 3 waiting\n" in done.stdout
+    assert _summary(done.stdout)[1:] == (2, 0)
+    assert done.stdout.rstrip().endswith("2 items sent, 0 failures, 3 waiting.")
 
 
 def test_sync_failure_exits_1(capsys, monkeypatch, tmp_path: Path, sandbox_server) -> None:

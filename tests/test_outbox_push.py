@@ -679,3 +679,31 @@ async def test_unknown_older_than_the_key_retention_is_not_resent_blindly(store,
     store.run_sync(outbox.retry, item_id)
     await engine.push("acct")
     assert names(net).count("reply") == 1 and item(store, item_id).state == "sent"
+
+
+# --- a sync's outbox report ------------------------------------------------------------
+
+
+async def test_a_sync_counts_each_item_once_in_the_state_it_ended_in(store, engine, net):
+    """The first push stops offline with an item handed back; the pull finds the network
+    again and the second push sends both: two items sent, not "1 queued, 2 sent"."""
+    net.fail("reply", OfflineError("the Wi-Fi dropped"))
+    first, second = queue_reply(store, "c1"), queue_reply(store, "c2")
+
+    report = await engine.sync("acct")
+
+    assert report.outbox == Counter({OutboxState.SENT: 2}) and report.waiting == 0
+    assert names(net).count("reply") == 3 and len(net.mine()) == 2
+    assert item(store, first).state == item(store, second).state == "sent"
+
+
+async def test_a_sync_says_how_many_items_still_wait(store, engine, net):
+    net.unreachable = AIRPLANE
+    for target in ("c1", "c2", "c1"):
+        queue_reply(store, target)
+
+    report = await engine.sync("acct")
+
+    # Both pushes tried the oldest item (and stopped there): it counts once.
+    assert report.outbox == Counter({OutboxState.QUEUED: 1})
+    assert report.waiting == 3 and report.error == AIRPLANE

@@ -260,6 +260,15 @@ def release(
     )
 
 
+def waiting_count(db: sqlite_utils.Database, account_id: str) -> int:
+    """The account's items still on their way out: queued, or awaiting a look-up."""
+    count: int = db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE account_id = ? AND state IN ('queued', 'unknown')",
+        [account_id],
+    ).fetchone()[0]
+    return count
+
+
 def next_due_at(db: sqlite_utils.Database) -> str | None:
     """When the earliest item waiting to be sent or looked up becomes due (None: nothing waits)."""
     due: str | None = db.execute(

@@ -41,7 +41,7 @@ from typing import TypeVar
 import sqlite_utils
 
 from app import events
-from app.domain import PullMode
+from app.domain import OutboxState, PullMode
 from app.errors import AuthError, NetworkError, OfflineError, RateLimited, StoreError
 from app.events import Events
 from app.networks.base import Network
@@ -64,13 +64,16 @@ REMOVED = "The account was removed; nothing was synced."
 @dataclass
 class SyncReport:
     """What one sync of one account did. ``error`` is None only when the pull fully worked;
-    ``outbox`` counts pushed items by the state they ended in."""
+    ``outbox`` counts the items its pushes tried, each once, by the state it ended in;
+    ``waiting`` is how many of the account's items are still on their way out after it
+    (queued or to be looked up, tried in this sync or not)."""
 
     account_id: str
     fetched: int = 0
     item_errors: list[str] = field(default_factory=list)
     error: str | None = None
-    outbox: Counter[str] = field(default_factory=Counter)
+    outbox: Counter[OutboxState] = field(default_factory=Counter)
+    waiting: int = 0
 
 
 @dataclass
@@ -295,13 +298,17 @@ class SyncEngine:
             self._events.emit(events.OutboxChanged(item_id=None))
         return count
 
-    async def push(self, account_id: str) -> Counter[str]:
+    async def push(self, account_id: str) -> Counter[OutboxState]:
         """Send the account's due outbox items; counts them by the state they ended in."""
+        return Counter((await self._push(account_id)).values())
+
+    async def _push(self, account_id: str) -> dict[int, OutboxState]:
+        """Send the account's due outbox items; the state each one tried ended in."""
         await self.recover()
         async with self._push_locks[account_id]:
             network = self._networks.get(account_id)
             if network is None:  # removed while this push waited for its turn
-                return Counter()
+                return {}
             try:
                 return await self._sender.push(account_id, network, self._max_items)
             except StoreError:
@@ -310,7 +317,7 @@ class SyncEngine:
                 self._recovered = False
                 raise
 
-    async def push_all(self) -> dict[str, Counter[str]]:
+    async def push_all(self) -> dict[str, Counter[OutboxState]]:
         account_ids = list(self._networks)
         results = await asyncio.gather(*(self.push(a) for a in account_ids))
         return dict(zip(account_ids, results, strict=True))
@@ -318,10 +325,13 @@ class SyncEngine:
     # -- sync ----------------------------------------------------------------------------
 
     async def sync(self, account_id: str, mode: PullMode = PullMode.ROUTINE) -> SyncReport:
-        """Push (what waits), pull (what is new), push (what the pull made due)."""
-        pushed = await self.push(account_id)
+        """Push (what waits), pull (what is new), push (what the pull made due). An item
+        both pushes tried counts once, in the state the second left it in."""
+        pushed = await self._push(account_id)
         report = await self.pull(account_id, mode)
-        report.outbox = pushed + await self.push(account_id)
+        pushed |= await self._push(account_id)
+        report.outbox = Counter(pushed.values())
+        report.waiting = await self._store.read(outbox.waiting_count, account_id)
         return report
 
     async def sync_all(self, mode: PullMode = PullMode.ROUTINE) -> list[SyncReport]:

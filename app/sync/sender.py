@@ -26,7 +26,6 @@ What a person reads about each outcome comes from ``app.sync.reasons``.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
@@ -113,9 +112,11 @@ class Sender:
         self._call = call
         self._my_name = my_name
 
-    async def push(self, account_id: str, network: Network, max_items: int) -> Counter[str]:
-        """Send what is due for one account; returns how many items ended in each state."""
-        outcomes: dict[int, str] = {}
+    async def push(
+        self, account_id: str, network: Network, max_items: int
+    ) -> dict[int, OutboxState]:
+        """Send what is due for one account; returns the state each item tried ended in."""
+        outcomes: dict[int, OutboxState] = {}
         for _ in range(max_items):
             try:
                 await self._gate.wait(account_id)
@@ -128,10 +129,10 @@ class Sender:
             claimed = item.state
             attempt = _Try(item, claimed, resolved=claimed is OutboxState.QUEUED)
             state, keep_going = await self._process(account_id, network, attempt)
-            outcomes[item.id] = str(state)
+            outcomes[item.id] = state
             if not keep_going:
                 break
-        return Counter(outcomes.values())
+        return outcomes
 
     async def _process(
         self, account_id: str, network: Network, attempt: _Try
