@@ -395,6 +395,19 @@ def test_outbox_retry_and_cancel(capsys, tmp_path: Path, outbox_items) -> None:
     assert (code, err) == (2, "fireside: Outbox item 999 does not exist.\n")
 
 
+def test_outbox_says_a_send_cut_short_by_a_kill_was_interrupted(capsys, tmp_path: Path) -> None:
+    """No Fireside runs while ``fireside outbox`` holds the data dir, so an item the store
+    still calls 'sending' was cut short; it is not "being sent now"."""
+    store = seed_store(tmp_path, SANDBOX)
+    store.run_sync(outbox.enqueue, OutboxKind.REPLY, "sandbox", "Cut short")
+    store.run_sync(outbox.claim_due, "sandbox")  # then the process was killed
+    store.close()
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path), "outbox")
+    assert code == 0
+    assert "Interrupted; will be checked before anything is resent." in out
+    assert "now" not in out
+
+
 def test_outbox_into_a_pipe_closed_early_ends_quietly(tmp_path: Path) -> None:
     """``fireside outbox --all --json | head``: once the reader stops, the command ends as
     a Unix tool does (no message, SIGPIPE's exit status), not as an unexpected error."""

@@ -15,6 +15,7 @@ import pytest
 from fixtures.fake_networks import ME, FakeNetwork
 
 from app import events
+from app.core.outbox import Outbox
 from app.domain import (
     Account,
     Capabilities,
@@ -39,7 +40,7 @@ from app.errors import (
 from app.events import Events
 from app.store import Store, accounts, comments, drafts, outbox
 from app.sync import Backoff, SyncEngine
-from app.sync.reasons import held_text
+from app.sync.reasons import explain, held_text
 from app.sync.scheduler import promote_due
 from app.timeutil import in_seconds
 
@@ -681,7 +682,7 @@ async def test_unknown_older_than_the_key_retention_is_not_resent_blindly(store,
     assert names(net).count("reply") == 1 and item(store, item_id).state == "sent"
 
 
-# --- a sync's outbox report ------------------------------------------------------------
+# --- a sync's outbox report, and an item a crash left 'sending' ------------------------
 
 
 async def test_a_sync_counts_each_item_once_in_the_state_it_ended_in(store, engine, net):
@@ -707,3 +708,48 @@ async def test_a_sync_says_how_many_items_still_wait(store, engine, net):
     # Both pushes tried the oldest item (and stopped there): it counts once.
     assert report.outbox == Counter({OutboxState.QUEUED: 1})
     assert report.waiting == 3 and report.error == AIRPLANE
+
+
+async def test_an_item_a_crash_left_sending_reads_as_interrupted_until_looked_up(
+    store, hub, engine, net
+):
+    queue_reply(store)
+    store.run_sync(outbox.claim_due, "acct")  # the previous run died mid-send
+    front = Outbox(store, hub, engine)
+
+    [shown] = await front.items()
+
+    assert shown.interrupted and shown.state is OutboxState.SENDING
+    assert explain(shown).headline == "Interrupted; will be checked before anything is resent."
+    assert "asks acct whether it arrived" in explain(shown).advice
+    assert await engine.push("acct") == Counter({"sent": 1})
+    assert names(net)[0] == "lookup_write"
+    [settled] = await front.items()
+    assert not settled.interrupted and explain(settled).headline.startswith("Sent")
+
+
+async def test_an_item_being_sent_reads_as_being_sent(store, hub, engine, net):
+    """The engine names an item as its own from the moment the store says 'sending': the
+    outbox, refreshed at every change the engine announces, never calls it interrupted."""
+    front = Outbox(store, hub, engine)
+    seen: list[tuple[OutboxState, bool]] = []
+
+    def claimed(event: events.Event) -> None:
+        if isinstance(event, events.OutboxChanged) and event.item_id is not None:
+            row = store.run_sync(outbox.get, event.item_id)
+            seen.append((row.state, engine.is_sending(row)))
+
+    hub.subscribe(claimed)
+    net.block = asyncio.Event()
+    item_id = queue_reply(store)
+    task = asyncio.create_task(engine.push("acct"))
+    await until(net, lambda: net.in_flight > 0)
+
+    [shown] = await front.items()
+    assert shown.state is OutboxState.SENDING and not shown.interrupted
+    assert explain(shown).headline == "Sending to acct now."
+
+    net.block.set()
+    assert await task == Counter({"sent": 1})
+    assert seen[0] == (OutboxState.SENDING, True)
+    assert not engine.is_sending(item(store, item_id))

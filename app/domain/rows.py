@@ -256,6 +256,9 @@ class OutboxItem:
     network: str = ""
     account_name: str = ""
     recipient: str | None = None
+    #: 'sending' in the store, yet no sender of this process holds it: a crash or a kill
+    #: cut its send short (set by ``app.core.outbox``; the store alone cannot know).
+    interrupted: bool = False
 
     @classmethod
     def from_row(cls, row: Row) -> OutboxItem:

@@ -41,7 +41,7 @@ from typing import TypeVar
 import sqlite_utils
 
 from app import events
-from app.domain import OutboxState, PullMode
+from app.domain import OutboxItem, OutboxState, PullMode
 from app.errors import AuthError, NetworkError, OfflineError, RateLimited, StoreError
 from app.events import Events
 from app.networks.base import Network
@@ -164,6 +164,12 @@ class SyncEngine:
     def refused(self, account_id: str) -> bool:
         """Did the account's network refuse its credentials on the last request?"""
         return account_id in self._refused
+
+    def is_sending(self, item: OutboxItem) -> bool:
+        """Is this engine sending ``item`` right now? An item the store says is 'sending'
+        that this engine is not sending was cut short by a crash or a kill (the data dir's
+        lock keeps any other process from sending meanwhile)."""
+        return self._sender.holds(item)
 
     async def _quiesce(self, account_id: str) -> None:
         """Wait for the account's pull and push in progress (a pull stops after its page)."""

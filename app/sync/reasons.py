@@ -6,6 +6,10 @@ and ``fireside outbox`` alike.
 and returns a short headline for the list and the advice for the detail pane. The button
 names in the advice ("Retry", "Send anyway", "Edit", "Cancel") are the outbox's buttons;
 the CLI's ``fireside outbox retry`` is the same action as Retry and Send anyway.
+
+A 'sending' item is worded by ``item.interrupted``, which the core sets when no sender of
+the running app holds the item (see ``app.core.outbox`` for how it tells): a crash or a
+kill cut that send short, and the next sync looks it up before anything is resent.
 """
 
 from __future__ import annotations
@@ -107,6 +111,12 @@ def _in_flight(state: OutboxState, item: OutboxItem, fields: dict[str, object]) 
         if fields["error"]:
             return Reason(f"Waiting: {fields['error']}")
         return Reason("Waiting to go out with the next sync.", "You can still edit or cancel it.")
+    if state is OutboxState.SENDING and item.interrupted:
+        return Reason(
+            "Interrupted; will be checked before anything is resent.",
+            f"Fireside stopped while sending it. The next sync asks {fields['account']} "
+            "whether it arrived.",
+        )
     if state is OutboxState.SENDING:
         return Reason(f"Sending to {fields['account']} now.")
     if state is OutboxState.UNKNOWN:

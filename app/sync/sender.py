@@ -22,6 +22,9 @@ fails with error_kind "unknown" while it may have landed, "retryable" otherwise.
 before an unknown item was looked up keeps error_kind "unknown" ("auth_unconfirmed" when the
 sign-in was refused), so Retry, or signing in again, looks it up first.
 What a person reads about each outcome comes from ``app.sync.reasons``.
+
+``holds(item)`` says whether this sender is sending an item now, so the outbox can tell a
+send in progress from one a crash cut short.
 """
 
 from __future__ import annotations
@@ -111,6 +114,14 @@ class Sender:
         self._gate = gate
         self._call = call
         self._my_name = my_name
+        #: Items claimed by this sender and not yet settled, and accounts with a claim
+        #: under way (its item is 'sending' in the store before its id is known here).
+        self._holding: set[int] = set()
+        self._claiming: set[str] = set()
+
+    def holds(self, item: OutboxItem) -> bool:
+        """Is this sender sending ``item`` now (or claiming an item of its account)?"""
+        return item.id in self._holding or item.account_id in self._claiming
 
     async def push(
         self, account_id: str, network: Network, max_items: int
@@ -122,17 +133,30 @@ class Sender:
                 await self._gate.wait(account_id)
             except RateLimited:
                 break  # a long wait: the items keep their due times in the outbox
-            item = await self._store.run(outbox.claim_due, account_id)
+            item = await self._claim(account_id)
             if item is None:
                 break
-            self._events.emit(events.OutboxChanged(item_id=item.id))
-            claimed = item.state
-            attempt = _Try(item, claimed, resolved=claimed is OutboxState.QUEUED)
-            state, keep_going = await self._process(account_id, network, attempt)
+            try:
+                self._events.emit(events.OutboxChanged(item_id=item.id))
+                claimed = item.state
+                attempt = _Try(item, claimed, resolved=claimed is OutboxState.QUEUED)
+                state, keep_going = await self._process(account_id, network, attempt)
+            finally:
+                self._holding.discard(item.id)
             outcomes[item.id] = state
             if not keep_going:
                 break
         return outcomes
+
+    async def _claim(self, account_id: str) -> OutboxItem | None:
+        self._claiming.add(account_id)
+        try:
+            item = await self._store.run(outbox.claim_due, account_id)
+            if item is not None:
+                self._holding.add(item.id)
+            return item
+        finally:
+            self._claiming.discard(account_id)
 
     async def _process(
         self, account_id: str, network: Network, attempt: _Try
