@@ -188,7 +188,7 @@ def test_update_records_outcomes(store: Store) -> None:
 def test_a_crash_while_sending_becomes_unknown_never_queued(store: Store) -> None:
     sending, queued = store.run_sync(reply), store.run_sync(reply)
     store.run_sync(outbox.claim_due, ACCOUNT.id, NOW)
-    assert store.run_sync(outbox.recover_interrupted) == 1
+    assert [i.id for i in store.run_sync(outbox.recover_interrupted)] == [sending]
     row = item(store, sending)
     assert row.state == "unknown" and "checking with the network" in row.last_error
     assert item(store, queued).state == "queued"

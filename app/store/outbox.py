@@ -156,13 +156,18 @@ def update(
     )
 
 
-def recover_interrupted(db: sqlite_utils.Database) -> int:
-    """After a crash, an item left 'sending' may or may not have landed: make it 'unknown'."""
-    return db.execute(
+def recover_interrupted(db: sqlite_utils.Database) -> list[OutboxItem]:
+    """After a crash, an item left 'sending' may or may not have landed: make it 'unknown'.
+    Returns the items so recovered, as the crash left them."""
+    left = [
+        OutboxItem.from_row(r) for r in db.execute("SELECT * FROM outbox WHERE state = 'sending'")
+    ]
+    db.execute(
         "UPDATE outbox SET state = 'unknown', last_error = ?, updated_at = ?, "
         "first_sent_at = COALESCE(first_sent_at, updated_at) WHERE state = 'sending'",
         ["Fireside stopped while sending; checking with the network before any resend.", now_iso()],
-    ).rowcount
+    )
+    return left
 
 
 def edit_body(db: sqlite_utils.Database, item_id: int, body: str) -> None:

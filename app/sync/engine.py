@@ -24,6 +24,12 @@ Accounts come and go while it runs (``add_network``, ``remove_network``): every 
 on a snapshot of the accounts, a pull stops after the page in progress once its connector
 was removed or replaced, and removing or replacing returns only when no pull or push of
 the account still uses the old connector, so the caller may close it then.
+
+The log (``logs/fireside.log``) gets one line for each thing that goes wrong, naming the
+account (and the outbox item): an account going offline and coming back, a network
+refusing the sign-in, a pull that failed, each item a pull skipped as unreadable, the
+items a crash left 'sending'; the sender logs each item's outcome. Messages are the ones
+the person sees, which carry no secret (and the log's filter redacts any that slips in).
 """
 
 from __future__ import annotations
@@ -189,7 +195,9 @@ class SyncEngine:
         except RateLimited as exc:
             self._gate.limited(account_id, exc.retry_after)
             raise
-        except AuthError:
+        except AuthError as exc:
+            if account_id not in self._refused:
+                log.warning("account %s: the network refused the sign-in (%s)", account_id, exc)
             self._refused.add(account_id)
             raise
         self._refused.discard(account_id)
@@ -226,10 +234,12 @@ class SyncEngine:
             return
         probe_at = time.monotonic() + self._backoff.delay(1)
         self._unreachable[account_id] = _Unreachable(reason, 1, probe_at)
+        log.warning("account %s: offline (%s)", account_id, reason)
         self._events.emit(events.OnlineChanged(account_id=account_id, online=False, reason=reason))
 
     def _mark_reachable(self, account_id: str) -> None:
         if self._unreachable.pop(account_id, None) is not None:
+            log.info("account %s: reachable again", account_id)
             self._events.emit(events.OnlineChanged(account_id=account_id, online=True, reason=""))
 
     async def _my_name(self, account_id: str, network: Network) -> str:
@@ -256,6 +266,8 @@ class SyncEngine:
             except (NetworkError, StoreError) as exc:  # StoreError: e.g. the disk is full
                 report.error = str(exc) or type(exc).__name__
             finally:
+                if report.error is not None:
+                    log.warning("account %s: sync failed: %s", account_id, report.error)
                 try:
                     await self._store.run(accounts.record_sync, account_id, report.error)
                 except StoreError:
@@ -282,6 +294,8 @@ class SyncEngine:
             )
             report.fetched += len(page.comments)
             report.item_errors += page.errors
+            for error in page.errors:
+                log.warning("account %s: skipped an unreadable item: %s", account_id, error)
             self._events.emit(events.SyncProgress(account_id=account_id, fetched=report.fetched))
             if page.comments:
                 self._events.emit(events.InboxChanged())
@@ -298,11 +312,18 @@ class SyncEngine:
         async with self._recovery:
             if self._recovered:
                 return 0
-            count = await self._store.run(outbox.recover_interrupted)
+            left = await self._store.run(outbox.recover_interrupted)
             self._recovered = True
-        if count:
+        for item in left:
+            log.warning(
+                "account %s: outbox item %d was being sent when Fireside stopped; it is "
+                "looked up on the network before anything is resent",
+                item.account_id,
+                item.id,
+            )
+        if left:
             self._events.emit(events.OutboxChanged(item_id=None))
-        return count
+        return len(left)
 
     async def push(self, account_id: str) -> Counter[OutboxState]:
         """Send the account's due outbox items; counts them by the state they ended in."""

@@ -23,12 +23,15 @@ before an unknown item was looked up keeps error_kind "unknown" ("auth_unconfirm
 sign-in was refused), so Retry, or signing in again, looks it up first.
 What a person reads about each outcome comes from ``app.sync.reasons``.
 
+Every outcome is logged with the account and the item's id (a warning when the item
+failed); the messages are the ones the outbox records, which carry no secret.
 ``holds(item)`` says whether this sender is sending an item now, so the outbox can tell a
 send in progress from one a crash cut short.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
@@ -54,6 +57,8 @@ from app.store.db import Store
 from app.sync.backoff import Backoff, RateGate
 from app.sync.reasons import held_text
 from app.timeutil import in_seconds
+
+log = logging.getLogger(__name__)
 
 #: ``call(account_id, network_method, *args)``: one guarded request (gate, online state).
 Call = Callable[..., Awaitable[Any]]
@@ -190,6 +195,12 @@ class Sender:
         except BaseException:
             # Cancelled or a bug: never leave the item 'sending'.
             state = OutboxState.UNKNOWN if attempt.writing else attempt.claimed
+            log.warning(
+                "account %s: sending outbox item %d was interrupted; it is %s now",
+                account_id,
+                attempt.item.id,
+                state,
+            )
             await self._store.run(
                 partial(
                     outbox.update,
@@ -251,6 +262,7 @@ class Sender:
             my_name = await self._my_name(account_id, network)
             refreshed = comments.prepare([moved.comment], my_name)
         await self._store.run(_record_held, item, moved.kind, refreshed)
+        _log_outcome(item, OutboxState.HELD, held_text(moved.kind))
         self._events.emit(events.OutboxChanged(item_id=item.id))
         if refreshed:
             self._events.emit(events.InboxChanged())
@@ -295,6 +307,7 @@ class Sender:
 
     async def _sent(self, item: OutboxItem, remote_id: str) -> OutboxState:
         published = await self._store.run(_record_sent, item, remote_id)
+        log.info("account %s: outbox item %d sent (%s)", item.account_id, item.id, remote_id)
         self._events.emit(events.OutboxChanged(item_id=item.id))
         if item.kind is OutboxKind.REPLY:
             self._events.emit(events.InboxChanged())
@@ -343,16 +356,30 @@ class Sender:
 
     async def _finish(self, item: OutboxItem, state: OutboxState, **changes: Any) -> OutboxState:
         await self._store.run(partial(outbox.update, **changes), item.id, state)
+        _log_outcome(item, state, changes.get("error") or "")
         self._events.emit(events.OutboxChanged(item_id=item.id))
         return state
 
     async def _release(self, attempt: _Try, error: str, next_attempt_at: str | None = None) -> None:
+        _log_outcome(attempt.item, attempt.claimed, error)
         await self._store.run(
             partial(outbox.release, error=error, next_attempt_at=next_attempt_at),
             attempt.item.id,
             attempt.claimed,
         )
         self._events.emit(events.OutboxChanged(item_id=attempt.item.id))
+
+
+def _log_outcome(item: OutboxItem, state: OutboxState, why: str) -> None:
+    """One line per item that did not simply go out; a warning when it failed."""
+    log.log(
+        logging.WARNING if state is OutboxState.FAILED else logging.INFO,
+        "account %s: outbox item %d is %s: %s",
+        item.account_id,
+        item.id,
+        state,
+        why,
+    )
 
 
 def _record_held(
