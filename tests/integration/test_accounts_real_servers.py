@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from app import bootstrap, secrets
+from app import bootstrap, doctor, secrets
 from app.accounts import Problem, SignInFailed, State
 from app.core import Core
 
@@ -118,3 +118,36 @@ async def test_a_matrix_account_from_test_to_removal(
     assert device_after == device
     assert removed.startswith(f"Removed {added.name}:")
     assert memory_keyring.entries == {}
+
+
+@pytest.mark.integration
+@pytest.mark.wordpress
+async def test_a_wordpress_account_replaces_the_running_sandbox_at_once(
+    tmp_path, wordpress, memory_keyring
+) -> None:
+    """The built-in sandbox runs while there is no real account; adding one stops it being
+    synced there and then (not at the next start), and doctor, reading what is stored,
+    names both accounts with the states the Accounts dialog shows."""
+    data_dir = tmp_path / "data"
+    core = await bootstrap.open_core(data_dir)  # the in-process sandbox starts
+    try:
+        running = await status_of(core, "sandbox")
+        added = await core.accounts.add(
+            "wordpress", wordpress.url, "exec", wordpress.users["exec"].app_password
+        )
+        idle = await status_of(core, "sandbox")
+        reports = await core.engine.sync_all()
+    finally:
+        await core.close()
+    report = doctor.render_text(doctor.collect(data_dir))
+
+    assert running.state is State.CONNECTED
+    assert (idle.state, idle.label) == (State.IDLE, "Not running"), idle
+    assert [r.account_id for r in reports] == [added.account_id]
+    assert reports[0].error is None, reports[0]
+    assert f"  {added.name}: Connected (WordPress, {wordpress.url}; last sync 20" in report
+    assert "  Sandbox: Not running (Sandbox, http://127.0.0.1:" in report
+
+
+async def status_of(core: Core, account_id: str):
+    return next(s for s in await core.accounts.statuses() if s.account_id == account_id)

@@ -310,7 +310,7 @@ async def run(data_dir: Path, plan: dict) -> int:
     say("READY")
     core.events.subscribe(_report)
     if plan.get("final"):
-        return await _finish(core)
+        return await finish(core)
     draft_id, body = await core.store.run(_the_draft)
     typist = Typist(core, draft_id, word_count(body), rng)
     tasks = [asyncio.create_task(typist.type()), asyncio.create_task(typist.autosave())]
@@ -326,7 +326,7 @@ async def run(data_dir: Path, plan: dict) -> int:
     return 0
 
 
-async def _finish(core) -> int:
+async def finish(core) -> int:
     """The clean run after the last kill: send everything, then close properly."""
     try:
         for _ in range(10):
