@@ -316,6 +316,7 @@ async def _sync(core: Core) -> int:
         print(
             f"{names.get(report.account_id, report.account_id)}: "
             + (f"FAILED: {report.error}" if report.error else "pulled")
+            + _skipped(report.item_errors)
             + f"; outbox: {_outbox_outcome(report.outbox, report.waiting) or 'nothing due'}"
         )
     held = totals[OutboxState.HELD]
@@ -331,6 +332,15 @@ async def _sync(core: Core) -> int:
     if failures or held:
         print("Run 'fireside outbox' to see why and what to do.")
     return EXIT_FAILED if failures else EXIT_OK
+
+
+def _skipped(item_errors: list[str]) -> str:
+    """A sync that skipped unreadable items still succeeded: say so, with the first."""
+    if not item_errors:
+        return ""
+    return (
+        f" ({plural.count(len(item_errors), 'unreadable item')} skipped, first: {item_errors[0]})"
+    )
 
 
 def _outbox_outcome(pushed: Counter[OutboxState], waiting: int) -> str:

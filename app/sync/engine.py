@@ -487,12 +487,9 @@ def _save_page(
 
 
 def _pull_error(report: SyncReport, complete: bool) -> str | None:
-    if report.item_errors:
-        first = report.item_errors[0]
-        return (
-            f"{len(report.item_errors)} item(s) could not be read and were skipped "
-            f"(first: {first}); everything else was synced."
-        )
+    """Why the pull did not finish, or None. Items skipped as unreadable are not an
+    error: everything else was synced and nobody can do anything about another person's
+    malformed event; they are logged and listed in ``report.item_errors``."""
     if not complete:
         return "The network kept sending pages; the rest follows on the next sync."
     return None

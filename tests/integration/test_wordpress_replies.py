@@ -61,7 +61,7 @@ async def test_malformed_replies_never_hold_up_the_executives_reply(
     assert len(first.item_errors) == len(MANGLED), first.item_errors
     for comment_id in mangled:
         assert any(f"comment {comment_id} is malformed" in e for e in first.item_errors)
-    assert first.error is not None and "everything else was synced" in first.error
+    assert first.error is None  # skipped and named, not a failed sync
 
     fireside.queue_reply(str(question), "Travel stays as it is.")
     second = await fireside.engine.sync(ACCOUNT_ID)
