@@ -25,6 +25,7 @@ from pathlib import Path
 
 from crash_child import finish
 from keyring.backend import KeyringBackend
+from keyring.compat import properties
 
 #: The environment variable naming the keyring's file.
 KEYRING_ENV = "FIRESIDE_TEST_KEYRING"
@@ -32,9 +33,14 @@ KEYRING_ENV = "FIRESIDE_TEST_KEYRING"
 
 class FileKeyring(KeyringBackend):
     """A keyring kept in one JSON file, written atomically (a kill leaves the old or the
-    new file, never half of one)."""
+    new file, never half of one). Only where ``$FIRESIDE_TEST_KEYRING`` names its file:
+    elsewhere keyring, which weighs every backend class imported, never picks it."""
 
-    priority = 1
+    @properties.classproperty
+    def priority(cls) -> float:
+        if KEYRING_ENV not in os.environ:
+            raise RuntimeError(f"${KEYRING_ENV} names no keyring file")
+        return 1
 
     @property
     def _path(self) -> Path:
