@@ -133,6 +133,9 @@ class CommentPage:
     #: store marks any other comment it holds on these posts as deleted. For networks
     #: that report neither edits nor deletions incrementally (WordPress).
     complete_for_posts: tuple[str, ...] = ()
+    #: Posts of mine this page found, stored before its comments: for networks that
+    #: discover posts while pulling (a Teams channel's delta holds posts and replies).
+    posts: tuple[RemotePost, ...] = ()
 
 
 @dataclass(frozen=True)
