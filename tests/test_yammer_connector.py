@@ -11,25 +11,12 @@ from __future__ import annotations
 
 import pytest
 from emulators.microsoft.apiserver import max_in_window
-from emulators.microsoft.fixtures import YammerWorld
+from emulators.microsoft.fixtures import YammerWorld, pull_round
 
 from app.domain import CommentPage, RemoteKind
 from app.errors import AuthError, RateLimited, Rejected
-from app.networks.microsoft.yammer import CAPABILITIES, YammerNetwork
+from app.networks.microsoft.yammer import CAPABILITIES
 from app.networks.microsoft.yammer.ids import YammerType, new_id
-
-
-async def pull_all(
-    network: YammerNetwork, cursor: str | None = None
-) -> tuple[list[CommentPage], str | None]:
-    """Pages until the round ends; the pages and the last cursor."""
-    pages = []
-    while True:
-        page = await network.pull_comments(cursor)
-        pages.append(page)
-        cursor = page.next_cursor or cursor
-        if not page.has_more:
-            return pages, cursor
 
 
 def comments_of(pages: list[CommentPage]) -> dict:
@@ -55,7 +42,7 @@ async def test_threads_and_replies_at_any_depth_with_people_from_references(
 
     me = await network.whoami()
     posts = await network.list_my_posts()
-    pages, _ = await pull_all(network)
+    pages, _ = await pull_round(network)
 
     assert (me.name, me.title, me.department) == (
         "Dana Whitfield",
@@ -91,7 +78,7 @@ async def test_long_threads_are_paged_back_with_older_than(
     made = [w.emulator.post(w.ada, f"Comment {n}", replied_to=post.id).id for n in range(45)]
     network = make_yammer()
 
-    pages, _ = await pull_all(network)
+    pages, _ = await pull_round(network)
 
     assert set(comments_of(pages)) == {str(i) for i in made}
     reads = [s for s in w.server.requests() if "in_thread" in s.path]
@@ -106,7 +93,7 @@ async def test_new_comments_come_from_the_community_feed_at_most_once_a_minute(
     first = w.emulator.post(w.ada, "Q1?", replied_to=post.id)
     network = make_yammer()
     await network.list_my_posts()
-    _, cursor = await pull_all(network)
+    _, cursor = await pull_round(network)
 
     later = w.emulator.post(w.ben, "Q2?", replied_to=first.id)
     before = len(w.server.requests())
@@ -117,13 +104,13 @@ async def test_new_comments_come_from_the_community_feed_at_most_once_a_minute(
 
     w.clock.advance(61)
     await network.list_my_posts()
-    pages, cursor = await pull_all(network, cursor)
+    pages, cursor = await pull_round(network, cursor)
 
     assert list(comments_of(pages)) == [str(later.id)]
     feeds = [s for s in w.server.requests()[before:] if "in_group" in s.path]
     assert [s.query.get("newer_than") for s in feeds] == [str(first.id)]  # noted by the scan
     w.clock.advance(61)
-    pages, _ = await pull_all(network, cursor)
+    pages, _ = await pull_round(network, cursor)
     assert comments_of(pages) == {}  # nothing twice
 
 
@@ -139,7 +126,7 @@ async def test_a_full_scan_stays_within_ten_message_requests_in_thirty_seconds(
     network = make_yammer()
     await network.list_my_posts()
 
-    pages, _ = await pull_all(network)
+    pages, _ = await pull_round(network)
 
     assert len(comments_of(pages)) == 30
     times = w.message_requests()
@@ -250,7 +237,7 @@ async def test_a_malformed_message_is_skipped_and_reported_once(
     network = make_yammer()
     await network.list_my_posts()
 
-    pages, _ = await pull_all(network)
+    pages, _ = await pull_round(network)
 
     assert list(comments_of(pages)) == [str(good.id)]
     errors = [e for page in pages for e in page.errors]

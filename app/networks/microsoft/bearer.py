@@ -9,13 +9,18 @@ and its outbox waits. Everything else is ``HttpTransport``'s mapping.
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from app.errors import AuthError
-from app.networks.http import HttpTransport
+from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, HttpTransport
 from app.networks.microsoft.tokens import Api, TokenSource
+from app.networks.pacing import Budget, Pacer, Sleep
 
 
 class BearerTransport:
@@ -29,6 +34,10 @@ class BearerTransport:
     @property
     def service(self) -> str:
         return self.http.service
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        return self.http.client
 
     async def call(
         self,
@@ -56,3 +65,36 @@ class BearerTransport:
     ) -> tuple[Any, httpx.Headers]:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         return await self.http.call_with_headers(method, url, headers=headers, **request)
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """How a Microsoft 365 connector reaches its API: the injected client, the account's
+    tokens, the API's base (empty: Microsoft's own), the transport's bounds, and the clock
+    (epoch seconds) and sleep its budgets keep time with (tests pass virtual ones)."""
+
+    client: httpx.AsyncClient
+    tokens: TokenSource
+    base_url: str = ""
+    clock: Callable[[], float] = time.time
+    sleep: Sleep = asyncio.sleep
+    deadline: float = REQUEST_DEADLINE_S
+    max_response_bytes: int = MAX_RESPONSE_BYTES
+
+    def transport(self, service: str, api: Api, **options: Any) -> BearerTransport:
+        """Requests to ``api`` with the account's tokens; ``options`` go to HttpTransport
+        (``error_text``, ``classify``)."""
+        http = HttpTransport(
+            self.client,
+            service,
+            deadline=self.deadline,
+            max_response_bytes=self.max_response_bytes,
+            **options,
+        )
+        return BearerTransport(http, self.tokens, api)
+
+    def pacer(self, budget: Budget, service: str) -> Pacer:
+        return Pacer(budget, clock=self.clock, sleep=self.sleep, what=service)
+
+    def base(self, default: str) -> str:
+        return (self.base_url or default).rstrip("/")

@@ -15,13 +15,31 @@ from dataclasses import dataclass, field
 import pytest
 from test_connection_tls import Pki
 
+from app.domain import CommentPage
+from app.networks.base import Network
+from app.networks.microsoft.bearer import Wiring
+from app.networks.microsoft.teams import ChannelRef, TeamsNetwork
 from app.networks.microsoft.tokens import Api
 from app.networks.microsoft.yammer import YammerNetwork
 from emulators.clock import VirtualClock
 from emulators.microsoft.apiserver import ApiServer, make_pki
 from emulators.microsoft.booktokens import BookTokens
+from emulators.microsoft.graph import ALL_SCOPES, Channel, GraphEmulator, GraphUser, Team
 from emulators.microsoft.tokens import TokenBook
 from emulators.microsoft.yammer import SCOPE, Group, User, YammerEmulator
+
+
+async def pull_round(
+    network: Network, cursor: str | None = None
+) -> tuple[list[CommentPage], str | None]:
+    """Pages until the network says there are no more; the pages and the last cursor."""
+    pages = []
+    while True:
+        page = await network.pull_comments(cursor)
+        pages.append(page)
+        cursor = page.next_cursor or cursor
+        if not page.has_more:
+            return pages, cursor
 
 
 @pytest.fixture
@@ -80,15 +98,88 @@ async def make_yammer(yammer_world: YammerWorld) -> AsyncIterator[Callable[..., 
             world.emulator.book, str(world.dana.id), {Api.YAMMER: frozenset({SCOPE})}
         )
         world.tokens.append(tokens)
-        network = YammerNetwork(
+        community = options.pop("community", str(world.town_hall.id))
+        wiring = Wiring(
+            world.server.client(), tokens, world.base_url, world.clock, world.clock.sleep, **options
+        )
+        network = YammerNetwork(wiring, community=community)
+        made.append(network)
+        return network
+
+    yield make
+    for network in made:
+        await network.aclose()
+
+
+@dataclass
+class TeamsWorld:
+    emulator: GraphEmulator
+    server: ApiServer
+    clock: VirtualClock
+    dana: GraphUser  # the executive
+    ada: GraphUser
+    ben: GraphUser
+    chen: GraphUser
+    leadership: Team
+    general: Channel
+    town_hall: Channel
+    sales: Team
+    deals: Channel
+    tokens: list[BookTokens] = field(default_factory=list)
+
+    def ref(self, team: Team, channel: Channel) -> ChannelRef:
+        return ChannelRef(team.id, channel.id, f"{team.name} / {channel.name}")
+
+    def team_requests(self, team: Team) -> list[float]:
+        return [s.at for s in self.server.requests() if s.path.startswith(f"/v1.0/teams/{team.id}")]
+
+
+@pytest.fixture
+def teams_world(vclock: VirtualClock, ms_pki: Pki) -> Iterator[TeamsWorld]:
+    book = TokenBook(clock=vclock)
+    emulator = GraphEmulator(book, vclock)
+    dana, ada, ben, chen = (
+        emulator.add_user(n) for n in ("Dana Whitfield", "Ada Reyes", "Ben Okafor", "Chen Wu")
+    )
+    leadership = emulator.add_team("Contoso", [dana, ada, ben, chen])
+    general = emulator.add_channel(leadership, "General")
+    town_hall = emulator.add_channel(leadership, "Town hall")
+    sales = emulator.add_team("Sales", [dana, ben])
+    deals = emulator.add_channel(sales, "Deals")
+    server = ApiServer(emulator, ms_pki, vclock)
+    emulator.base = server.url
+    yield TeamsWorld(
+        emulator, server, vclock, dana, ada, ben, chen, leadership, general, town_hall, sales, deals
+    )
+    server.stop()
+
+
+@pytest.fixture
+async def make_teams(teams_world: TeamsWorld) -> AsyncIterator[Callable[..., TeamsNetwork]]:
+    made: list[TeamsNetwork] = []
+
+    def make(**options) -> TeamsNetwork:
+        world = teams_world
+        tokens = options.pop("tokens", None) or BookTokens(
+            world.emulator.book, world.dana.id, {Api.GRAPH: ALL_SCOPES}
+        )
+        world.tokens.append(tokens)
+        channels = options.pop(
+            "channels",
+            (
+                world.ref(world.leadership, world.town_hall),
+                world.ref(world.sales, world.deals),
+            ),
+        )
+        wiring = Wiring(
             world.server.client(),
             tokens,
-            base_url=world.base_url,
-            community=options.pop("community", str(world.town_hall.id)),
-            clock=world.clock,
-            sleep=world.clock.sleep,
+            world.server.url,
+            world.clock,
+            world.clock.sleep,
             **options,
         )
+        network = TeamsNetwork(wiring, channels)
         made.append(network)
         return network
 

@@ -26,10 +26,9 @@ from typing import Any
 import httpx
 
 from app.errors import RateLimited
-from app.networks.http import HttpTransport
-from app.networks.microsoft.bearer import BearerTransport
-from app.networks.microsoft.tokens import Api, TokenSource
-from app.networks.pacing import Budget, Pacer, Sleep
+from app.networks.microsoft.bearer import Wiring
+from app.networks.microsoft.tokens import Api
+from app.networks.pacing import Budget
 
 DEFAULT_BASE = "https://www.yammer.com/api/v1"
 MESSAGES_BUDGET = Budget(10, 30.0)
@@ -60,29 +59,12 @@ def error_text(body: Any) -> str | None:
 class YammerApi:
     """One user's requests to one Viva Engage network."""
 
-    def __init__(
-        self,
-        client: httpx.AsyncClient,
-        tokens: TokenSource,
-        base_url: str,
-        *,
-        clock,
-        sleep: Sleep,
-        deadline: float,
-        max_response_bytes: int,
-    ) -> None:
-        self.base = (base_url or DEFAULT_BASE).rstrip("/")
-        http = HttpTransport(
-            client,
-            "Viva Engage",
-            error_text=error_text,
-            deadline=deadline,
-            max_response_bytes=max_response_bytes,
-        )
-        self._bearer = BearerTransport(http, tokens, Api.YAMMER)
+    def __init__(self, wiring: Wiring) -> None:
+        self.base = wiring.base(DEFAULT_BASE)
+        self._bearer = wiring.transport("Viva Engage", Api.YAMMER, error_text=error_text)
         self.pacers = {
-            Endpoint.MESSAGES: Pacer(MESSAGES_BUDGET, clock=clock, sleep=sleep, what="Viva Engage"),
-            Endpoint.OTHER: Pacer(OTHER_BUDGET, clock=clock, sleep=sleep, what="Viva Engage"),
+            Endpoint.MESSAGES: wiring.pacer(MESSAGES_BUDGET, "Viva Engage"),
+            Endpoint.OTHER: wiring.pacer(OTHER_BUDGET, "Viva Engage"),
         }
 
     @property
@@ -91,7 +73,7 @@ class YammerApi:
 
     @property
     def client(self) -> httpx.AsyncClient:
-        return self._bearer.http.client
+        return self._bearer.client
 
     async def call(
         self,

@@ -22,9 +22,7 @@ and answers both from it for ``THREAD_TTL_S``; any write to the thread forgets i
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -47,8 +45,9 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import BadResponse, NotFound, Rejected, UserError
-from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, Malformed
+from app.networks.http import Malformed
 from app.networks.microsoft import matching
+from app.networks.microsoft.bearer import Wiring
 from app.networks.microsoft.tokens import TokenSource
 from app.networks.microsoft.yammer import content
 from app.networks.microsoft.yammer.api import MESSAGES_BUDGET, YammerApi
@@ -56,7 +55,6 @@ from app.networks.microsoft.yammer.cursor import POLL_EVERY_S, Cursor, Mode, dec
 from app.networks.microsoft.yammer.ids import YammerType, numeric_id
 from app.networks.microsoft.yammer.parse import Feed, Message, parse_feed, parse_message, sender
 from app.networks.microsoft.yammer.parse import parse_person as parse_user
-from app.networks.pacing import Sleep
 from app.timeutil import iso
 
 log = logging.getLogger(__name__)
@@ -105,29 +103,10 @@ class YammerNetwork:
 
     capabilities = CAPABILITIES
 
-    def __init__(
-        self,
-        client: httpx.AsyncClient,
-        tokens: TokenSource,
-        *,
-        base_url: str = "",
-        community: str | None = None,
-        clock: Callable[[], float] = time.time,
-        sleep: Sleep | None = None,
-        deadline: float = REQUEST_DEADLINE_S,
-        max_response_bytes: int = MAX_RESPONSE_BYTES,
-    ) -> None:
-        self._api = YammerApi(
-            client,
-            tokens,
-            base_url,
-            clock=clock,
-            sleep=sleep or asyncio.sleep,
-            deadline=deadline,
-            max_response_bytes=max_response_bytes,
-        )
+    def __init__(self, wiring: Wiring, *, community: str | None = None) -> None:
+        self._api = YammerApi(wiring)
         self._community = community
-        self._clock = clock
+        self._clock = wiring.clock
         self._me: Person | None = None
         self._posts: dict[str, RemotePost] | None = None
         self._posts_at = 0.0
@@ -528,9 +507,5 @@ def build_yammer(account: Account, tokens: TokenSource, client: httpx.AsyncClien
     """The connector for a Viva Engage account: ``account.base_url`` is the API's base
     (empty: Microsoft's), ``account.settings["community"]`` where new posts go."""
     community = account.settings.get("community")
-    return YammerNetwork(
-        client,
-        tokens,
-        base_url=account.base_url,
-        community=str(community) if community else None,
-    )
+    wiring = Wiring(client, tokens, base_url=account.base_url)
+    return YammerNetwork(wiring, community=str(community) if community else None)
