@@ -7,6 +7,7 @@ She is signed in through ``BookTokens`` (the TokenBook stand-in for the MSAL sig
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from app.networks.microsoft.tokens import Api
 from app.store import Store, accounts
 from app.sync import Backoff, SyncEngine
 from app.sync.engine import COMMENTS_CURSOR
+from app.timeutil import iso
 
 
 def found(pages: list[CommentPage]) -> dict:
@@ -113,9 +115,10 @@ async def test_a_channel_is_read_by_itself_once_a_day_and_when_the_person_asks(
     _, cursor = await pull_round(network)
     read_once = reads(w)
     fresh = network.freshness(cursor)
+    start = datetime.fromtimestamp(w.clock(), UTC)
     assert [f.place for f in fresh] == ["Contoso / Town hall", "Sales / Deals"]
-    assert fresh[0].synced_at == "2026-01-01T00:00:00Z"
-    assert fresh[0].next_check_at == "2026-01-02T00:00:00Z"
+    assert fresh[0].synced_at == iso(start)
+    assert fresh[0].next_check_at == iso(start + timedelta(days=1))
 
     w.emulator.reply(w.ada, w.town_hall, post, "<p>New</p>")
     w.clock.advance(3600)

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 
 class VirtualClock:
     """Epoch seconds that move only when told; ``clock()`` reads it."""
 
-    def __init__(self, start: float = 1_767_225_600.0) -> None:  # 2026-01-01T00:00:00Z
-        self._now = start
+    def __init__(self, start: float | None = None) -> None:
+        # It starts at the real time (whole seconds): the outbox stamps items with it.
+        self._now = float(int(time.time())) if start is None else start
         self._lock = threading.Lock()
 
     def __call__(self) -> float:

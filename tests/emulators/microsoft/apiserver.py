@@ -9,7 +9,8 @@ An emulator is any object with ``handle(request) -> Response``. The server parse
 request into a ``Request``, asks the emulator, and writes the ``Response``, then logs
 ``Seen`` (method, path, query, status, emulator time) for tests that measure rates.
 
-Faults for exactly-once tests act on the answer, after the emulator applied the request:
+Faults for exactly-once tests: ``CUT`` closes the connection before the emulator sees
+the request (a reset before the commit); the others act after it applied the request:
 ``DROP`` closes the connection without answering (a reset after the commit), ``HOLD``
 sets ``held`` and answers only once ``release`` is set (a process can be killed while
 its answer is held).
@@ -67,8 +68,9 @@ class Emulator(Protocol):
 
 
 class Action(enum.Enum):
-    DROP = "drop"
-    HOLD = "hold"
+    CUT = "cut"  # close the connection before the emulator sees the request
+    DROP = "drop"  # apply it, then close the connection without answering
+    HOLD = "hold"  # apply it, then answer only once released
 
 
 @dataclass
@@ -119,8 +121,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.read(length) if length else b"",
         )
         owner = self.server.owner
-        response = owner.emulator.handle(request)
         fault = owner.fault_for(request)
+        if fault is not None and fault.action is Action.CUT:
+            owner.seen(request, None)
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        response = owner.emulator.handle(request)
         if fault is not None and fault.action is Action.DROP:
             owner.seen(request, None)
             self.close_connection = True

@@ -11,16 +11,23 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
 
 import pytest
+from fixtures.engine_harness import EngineHarness
 from test_connection_tls import Pki
 
-from app.domain import CommentPage
+from app.domain import Account, CommentPage
+from app.events import Events
 from app.networks.base import Network
 from app.networks.microsoft.bearer import Wiring
 from app.networks.microsoft.teams import ChannelRef, TeamsNetwork
 from app.networks.microsoft.tokens import Api
 from app.networks.microsoft.yammer import YammerNetwork
+from app.store import Store, accounts
+from app.sync import Backoff, SyncEngine
+from app.sync.engine import SyncReport
 from emulators.clock import VirtualClock
 from emulators.microsoft.apiserver import ApiServer, make_pki
 from emulators.microsoft.booktokens import BookTokens
@@ -186,3 +193,39 @@ async def make_teams(teams_world: TeamsWorld) -> AsyncIterator[Callable[..., Tea
     yield make
     for network in made:
         await network.aclose()
+
+
+@dataclass
+class M365Fireside(EngineHarness):
+    """Fireside over one Microsoft 365 connector: a store and the sync engine."""
+
+    ACCOUNT: ClassVar[str] = "m365"
+    network: Network
+    store: Store
+    engine: SyncEngine
+
+    async def sync(self) -> SyncReport:
+        return await self.engine.sync(self.ACCOUNT)
+
+
+#: Quick retries: a test waits for facts, never for a backoff.
+FAST = Backoff(base=0.001, cap=0.004, max_attempts=6, max_wait=600.0)
+
+
+@pytest.fixture
+def m365_fireside(tmp_path: Path) -> Iterator[Callable[[Network, str], M365Fireside]]:
+    """``make(network, kind)``: a store holding one account of ``kind`` and an engine
+    syncing it through ``network``."""
+    stores: list[Store] = []
+
+    def make(network: Network, kind: str) -> M365Fireside:
+        store = Store(tmp_path / f"fireside-{len(stores)}.db")
+        stores.append(store)
+        account = Account(M365Fireside.ACCOUNT, kind, "Microsoft 365", "")
+        store.run_sync(accounts.add_account, account)
+        engine = SyncEngine(store, Events(), {account.id: network}, backoff=FAST)
+        return M365Fireside(network, store, engine)
+
+    yield make
+    for store in stores:
+        store.close()

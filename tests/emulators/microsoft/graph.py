@@ -146,6 +146,7 @@ class Injected:
     method: str
     path_part: str
     count: int
+    skip: int = 0  # matching requests let through first
 
 
 def _iso(epoch: float | None) -> str | None:
@@ -248,12 +249,15 @@ class GraphEmulator:
         status: int,
         method: str,
         path_part: str,
+        *,
         retry_after: str | None = "2",
         count: int = 1,
+        skip: int = 0,
     ) -> None:
-        """Answer the next ``count`` matching requests with ``status`` (429, 503) unapplied."""
+        """Answer ``count`` matching requests with ``status`` (429, 503) unapplied, after
+        letting ``skip`` of them through."""
         with self._lock:
-            self._injected.append(Injected(status, retry_after, method, path_part, count))
+            self._injected.append(Injected(status, retry_after, method, path_part, count, skip))
 
     def token(
         self, user: GraphUser, scopes: frozenset[str] = ALL_SCOPES, ttl_s: float = 3600.0
@@ -355,6 +359,9 @@ class GraphEmulator:
                 and injected.method == request.method
                 and injected.path_part in path
             ):
+                if injected.skip > 0:
+                    injected.skip -= 1
+                    continue
                 injected.count -= 1
                 headers = {"Retry-After": injected.retry_after} if injected.retry_after else {}
                 code = "TooManyRequests" if injected.status == 429 else "ServiceUnavailable"

@@ -17,8 +17,9 @@ messages, for the channels the executive chose.
   title as its subject; ``edit`` PATCHes; ``delete`` soft-deletes. Every request keeps
   the per-team budget and honours Retry-After (``api``).
 - Exactly once without a key: ``lookup_write`` finds a write among the chain's or the
-  channel's messages by author and text digest since the item was queued (``matching``);
-  an edit is found by its text, a deletion by ``deletedDateTime``.
+  channel's messages by author, text digest and whom it mentions (a reply's place is its
+  chain and the commenter it answers) since the item was queued (``matching``); an edit
+  is found by its text, a deletion by ``deletedDateTime``.
 """
 
 from __future__ import annotations
@@ -290,10 +291,15 @@ class TeamsNetwork:
         wanted = matching.html_digest(content.as_html(intent.body, intent.text_format))
         earliest = matching.earliest(intent.since)
         me = await self.whoami()
+        mentions: frozenset[str] = frozenset()
         if intent.kind is OutboxKind.REPLY:
             post = message_ref(intent.post_remote_id or "")
             team = post.team_id
             url = self._api.url(f"{MessageRef(team, post.channel_id, post.root_id).path}/replies")
+            target = intent.target_remote_id
+            if target and target != intent.post_remote_id:
+                # Its place is its chain *and* whom it answers: the mention names them.
+                mentions = frozenset({(await self._author(self._reply_ref(target))).remote_id})
 
             def named(message_id: str) -> str:
                 return replace(post, reply_id=message_id).remote_id
@@ -314,6 +320,7 @@ class TeamsNetwork:
                 if (
                     item.author.remote_id == me.remote_id
                     and not item.deleted
+                    and item.mentioned == mentions
                     and matching.moment(item.created_at) >= earliest
                     and matching.html_digest(item.body_html) == wanted
                 ):
