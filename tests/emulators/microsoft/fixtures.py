@@ -28,7 +28,7 @@ from app.networks.microsoft.yammer import YammerNetwork
 from app.store import Store, accounts
 from app.sync import Backoff, SyncEngine
 from app.sync.engine import SyncReport
-from emulators.clock import VirtualClock
+from emulators.clock import EmulatorClock, VirtualClock
 from emulators.microsoft.apiserver import ApiServer, make_pki
 from emulators.microsoft.booktokens import BookTokens
 from emulators.microsoft.graph import ALL_SCOPES, Channel, GraphEmulator, GraphUser, Team
@@ -63,7 +63,7 @@ def ms_pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 class YammerWorld:
     emulator: YammerEmulator
     server: ApiServer
-    clock: VirtualClock
+    clock: EmulatorClock
     dana: User  # the executive
     ada: User
     ben: User
@@ -80,19 +80,25 @@ class YammerWorld:
         return [s.at for s in self.server.requests() if s.path.startswith("/api/v1/messages")]
 
 
-@pytest.fixture
-def yammer_world(vclock: VirtualClock, ms_pki: Pki) -> Iterator[YammerWorld]:
-    book = TokenBook(clock=vclock)
-    emulator = YammerEmulator(book, vclock)
+def build_yammer_world(clock: EmulatorClock, pki: Pki) -> YammerWorld:
+    """The emulated Viva Engage network and its people, served (stop ``server`` after)."""
+    book = TokenBook(clock=clock)
+    emulator = YammerEmulator(book, clock)
     dana = emulator.add_user("Dana Whitfield", "Chief Executive Officer", "Office of the CEO")
     ada = emulator.add_user("Ada Reyes", "Staff Engineer", "Platform")
     ben = emulator.add_user("Ben Okafor", "Sales Lead", "Sales EMEA")
     chen = emulator.add_user("Chen Wu", "", "")
     town_hall = emulator.add_group("Town hall", admins=(dana,))
     leaders = emulator.add_group("Leadership")
-    server = ApiServer(emulator, ms_pki, vclock)
-    yield YammerWorld(emulator, server, vclock, dana, ada, ben, chen, town_hall, leaders)
-    server.stop()
+    server = ApiServer(emulator, pki, clock)
+    return YammerWorld(emulator, server, clock, dana, ada, ben, chen, town_hall, leaders)
+
+
+@pytest.fixture
+def yammer_world(vclock: VirtualClock, ms_pki: Pki) -> Iterator[YammerWorld]:
+    world = build_yammer_world(vclock, ms_pki)
+    yield world
+    world.server.stop()
 
 
 @pytest.fixture
@@ -122,7 +128,7 @@ async def make_yammer(yammer_world: YammerWorld) -> AsyncIterator[Callable[..., 
 class TeamsWorld:
     emulator: GraphEmulator
     server: ApiServer
-    clock: VirtualClock
+    clock: EmulatorClock
     dana: GraphUser  # the executive
     ada: GraphUser
     ben: GraphUser
@@ -141,10 +147,10 @@ class TeamsWorld:
         return [s.at for s in self.server.requests() if s.path.startswith(f"/v1.0/teams/{team.id}")]
 
 
-@pytest.fixture
-def teams_world(vclock: VirtualClock, ms_pki: Pki) -> Iterator[TeamsWorld]:
-    book = TokenBook(clock=vclock)
-    emulator = GraphEmulator(book, vclock)
+def build_teams_world(clock: EmulatorClock, pki: Pki) -> TeamsWorld:
+    """The emulated Teams tenant: two teams, three channels, four people (stop after)."""
+    book = TokenBook(clock=clock)
+    emulator = GraphEmulator(book, clock)
     dana, ada, ben, chen = (
         emulator.add_user(n) for n in ("Dana Whitfield", "Ada Reyes", "Ben Okafor", "Chen Wu")
     )
@@ -153,12 +159,18 @@ def teams_world(vclock: VirtualClock, ms_pki: Pki) -> Iterator[TeamsWorld]:
     town_hall = emulator.add_channel(leadership, "Town hall")
     sales = emulator.add_team("Sales", [dana, ben])
     deals = emulator.add_channel(sales, "Deals")
-    server = ApiServer(emulator, ms_pki, vclock)
+    server = ApiServer(emulator, pki, clock)
     emulator.base = server.url
-    yield TeamsWorld(
-        emulator, server, vclock, dana, ada, ben, chen, leadership, general, town_hall, sales, deals
+    return TeamsWorld(
+        emulator, server, clock, dana, ada, ben, chen, leadership, general, town_hall, sales, deals
     )
-    server.stop()
+
+
+@pytest.fixture
+def teams_world(vclock: VirtualClock, ms_pki: Pki) -> Iterator[TeamsWorld]:
+    world = build_teams_world(vclock, ms_pki)
+    yield world
+    world.server.stop()
 
 
 @pytest.fixture
@@ -203,6 +215,7 @@ class M365Fireside(EngineHarness):
     network: Network
     store: Store
     engine: SyncEngine
+    path: Path
 
     async def sync(self) -> SyncReport:
         return await self.engine.sync(self.ACCOUNT)
@@ -213,19 +226,24 @@ FAST = Backoff(base=0.001, cap=0.004, max_attempts=6, max_wait=600.0)
 
 
 @pytest.fixture
-def m365_fireside(tmp_path: Path) -> Iterator[Callable[[Network, str], M365Fireside]]:
+async def m365_fireside(tmp_path: Path) -> AsyncIterator[Callable[[Network, str], M365Fireside]]:
     """``make(network, kind)``: a store holding one account of ``kind`` and an engine
-    syncing it through ``network``."""
+    syncing it through ``network`` (closed after the test, with the store)."""
     stores: list[Store] = []
+    networks: list[Network] = []
 
     def make(network: Network, kind: str) -> M365Fireside:
-        store = Store(tmp_path / f"fireside-{len(stores)}.db")
+        path = tmp_path / f"fireside-{len(stores)}.db"
+        store = Store(path)
         stores.append(store)
         account = Account(M365Fireside.ACCOUNT, kind, "Microsoft 365", "")
         store.run_sync(accounts.add_account, account)
         engine = SyncEngine(store, Events(), {account.id: network}, backoff=FAST)
-        return M365Fireside(network, store, engine)
+        networks.append(network)
+        return M365Fireside(network, store, engine, path)
 
     yield make
+    for network in networks:
+        await network.aclose()
     for store in stores:
         store.close()
