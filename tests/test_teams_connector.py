@@ -16,10 +16,10 @@ from emulators.microsoft.booktokens import BookTokens
 from emulators.microsoft.fixtures import TeamsWorld, pull_round
 from emulators.microsoft.graph import ALL_SCOPES, SEND
 
-from app.domain import Account, CommentPage, RemoteKind
+from app.domain import Account, CommentPage, PullMode, RemoteKind
 from app.errors import PermissionDenied, RateLimited
 from app.events import Events
-from app.networks.base import AsksBeforePolling, ReportsFreshness
+from app.networks.base import ReportsFreshness
 from app.networks.microsoft.teams import CAPABILITIES
 from app.networks.microsoft.teams.api import ThrottledWrite
 from app.networks.microsoft.tokens import Api
@@ -111,7 +111,7 @@ async def test_a_channel_is_read_by_itself_once_a_day_and_when_the_person_asks(
     w = teams_world
     post = w.emulator.post(w.dana, w.town_hall, "Hello")
     network = make_teams()
-    assert isinstance(network, AsksBeforePolling) and isinstance(network, ReportsFreshness)
+    assert isinstance(network, ReportsFreshness)
     _, cursor = await pull_round(network)
     read_once = reads(w)
     fresh = network.freshness(cursor)
@@ -125,11 +125,9 @@ async def test_a_channel_is_read_by_itself_once_a_day_and_when_the_person_asks(
     pages, cursor = await pull_round(network, cursor)
     assert found(pages) == {} and reads(w) == read_once  # not polled
 
-    network.person_asked()
-    pages, cursor = await pull_round(network, cursor)
+    pages, cursor = await pull_round(network, cursor, PullMode.RESCAN)  # the person asked
     assert len(found(pages)) == 1 and reads(w) == read_once + 2
-    network.person_asked()  # asking again at once reads nothing more
-    await pull_round(network, cursor)
+    await pull_round(network, cursor, PullMode.RESCAN)  # asking again at once reads nothing
     assert reads(w) == read_once + 2
 
     w.clock.advance(24 * 3600)
@@ -158,8 +156,7 @@ async def test_an_expired_delta_reads_the_channel_again_without_duplicates(
         w.emulator.expire_delta_tokens(reset=reset)
         second = w.emulator.reply(w.ben, w.town_hall, post, "<p>Two</p>")
         w.clock.advance(61)
-        network.person_asked()
-        report = await engine.pull("teams")
+        report = await engine.pull("teams", PullMode.RESCAN)
 
         assert report.error is None and report.fetched == 2  # the whole channel again
         rows = store.run_sync(lambda db: db.execute("SELECT remote_id FROM comments").fetchall())
@@ -218,9 +215,8 @@ async def test_edit_patches_and_delete_soft_deletes_and_the_delta_shows_both(
     await network.edit(RemoteKind.POST, rid(w, w.town_hall, post), "Final", "k3")
     await network.delete(RemoteKind.COMMENT, mine.remote_id, "k4")
     await network.delete(RemoteKind.COMMENT, mine.remote_id, "k5")  # again: fine
-    network.person_asked()
     w.clock.advance(61)
-    pages, _ = await pull_round(network, cursor)
+    pages, _ = await pull_round(network, cursor, PullMode.RESCAN)
 
     reply = w.town_hall.replies[post.id][mine.remote_id.split("|")[-1]]
     assert reply.deleted is not None and post.content.strip() == "<p>Final</p>"
@@ -267,10 +263,9 @@ async def test_429_and_503_are_honoured_with_their_retry_after(
     assert min(team_times) >= refused_at + 7.0
 
     w.emulator.inject(503, "GET", "/messages/delta", retry_after="3")
-    network.person_asked()
     w.clock.advance(61)
     with pytest.raises(RateLimited) as busy:
-        await pull_round(network)
+        await pull_round(network, None, PullMode.RESCAN)
     assert busy.value.retry_after == 3.0
 
     w.emulator.inject(503, "POST", "/replies", retry_after="5")

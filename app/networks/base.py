@@ -83,17 +83,6 @@ class Network(Protocol):
 
 
 @runtime_checkable
-class AsksBeforePolling(Protocol):
-    """A network whose provider allows automatic polling only rarely, but a read whenever
-    the person asks for one (Microsoft Graph: poll a resource at most once a day; a GET
-    when the user refreshes is not polling). ``SyncEngine.sync_now`` tells it the person
-    asked, so the next pull reads every place at once."""
-
-    def person_asked(self) -> None:
-        """The person asked to sync now: the next pull may read every place."""
-
-
-@runtime_checkable
 class ReportsFreshness(Protocol):
     """A network that can say how fresh each place it reads is, from its stored cursor."""
 

@@ -18,7 +18,7 @@ import pytest
 from fixtures.engine_harness import EngineHarness
 from test_connection_tls import Pki
 
-from app.domain import Account, CommentPage
+from app.domain import Account, CommentPage, PullMode
 from app.events import Events
 from app.networks.base import Network
 from app.networks.microsoft.bearer import Wiring
@@ -37,12 +37,13 @@ from emulators.microsoft.yammer import SCOPE, Group, User, YammerEmulator
 
 
 async def pull_round(
-    network: Network, cursor: str | None = None
+    network: Network, cursor: str | None = None, mode: PullMode = PullMode.ROUTINE
 ) -> tuple[list[CommentPage], str | None]:
-    """Pages until the network says there are no more; the pages and the last cursor."""
+    """Pages until the network says there are no more; the pages and the last cursor
+    (``mode`` RESCAN: as when the person asks to sync)."""
     pages = []
     while True:
-        page = await network.pull_comments(cursor)
+        page = await network.pull_comments(cursor, mode)
         pages.append(page)
         cursor = page.next_cursor or cursor
         if not page.has_more:

@@ -51,7 +51,7 @@ import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote
@@ -379,88 +379,82 @@ class GraphEmulator:
     def _route(
         self, me: GraphUser, request: Request, parts: list[str], team: Team | None
     ) -> Response:
-        method = request.method
-        if parts == ["me"] and method == "GET":
-            return Response(
-                200,
-                {
-                    "id": me.id,
-                    "displayName": me.name,
-                    "userPrincipalName": f"{me.id[:8]}@contoso.example",
-                },
-            )
-        if parts == ["me", "joinedTeams"] and method == "GET":
-            joined = [t for t in self.teams.values() if me.id in t.members]
-            return Response(
-                200,
-                {
-                    "value": [
-                        {"id": t.id, "displayName": t.name, "description": None} for t in joined
-                    ]
-                },
-            )
+        if parts[0] == "me" and request.method == "GET":
+            return self._me(me, parts)
         if team is None or me.id not in team.members:
             return error(403, "Forbidden", "User is not a member of this team.")
-        if len(parts) == 3 and parts[2] == "channels" and method == "GET":
-            chans = [c for c in team.channels.values() if not c.members or me.id in c.members]
-            return Response(
-                200,
-                {
-                    "value": [
-                        {
-                            "id": c.id,
-                            "displayName": c.name,
-                            "description": None,
-                            "membershipType": "private" if c.members else "standard",
-                        }
-                        for c in chans
-                    ]
-                },
-            )
+        if len(parts) == 3 and parts[2] == "channels" and request.method == "GET":
+            return self._channels(me, team)
         channel = team.channels.get(parts[3]) if len(parts) > 3 and parts[2] == "channels" else None
         if channel is None:
             return error(404, "NotFound", "Channel not found.")
         if channel.members and me.id not in channel.members:
             return error(403, "Forbidden", "User is not a member of this channel.")
-        rest = parts[4:]
-        if rest == ["messages"] and method == "GET":
-            return self._list_roots(request, channel)
-        if rest == ["messages", "delta"] and method == "GET":
-            return self._delta(request, channel)
-        if rest == ["messages"] and method == "POST":
-            return self._create(me, request, channel, None)
-        if len(rest) >= 2 and rest[0] == "messages":
-            root = channel.roots.get(rest[1])
-            if root is None:
-                return error(404, "NotFound", "Message not found.")
-            return self._on_root(me, request, channel, root, rest[2:])
+        return self._in_channel(me, request, channel, parts[4:])
+
+    def _me(self, me: GraphUser, parts: list[str]) -> Response:
+        """user-get (User.Read) and user-list-joinedteams (Team.ReadBasic.All)."""
+        if parts == ["me"]:
+            upn = f"{me.id[:8]}@contoso.example"
+            return Response(200, {"id": me.id, "displayName": me.name, "userPrincipalName": upn})
+        if parts == ["me", "joinedTeams"]:
+            joined = [t for t in self.teams.values() if me.id in t.members]
+            teams = [{"id": t.id, "displayName": t.name, "description": None} for t in joined]
+            return Response(200, {"value": teams})
         return error(404, "NotFound", "Resource not found.")
 
-    def _on_root(
-        self, me: GraphUser, request: Request, channel: Channel, root: Msg, rest: list[str]
+    def _channels(self, me: GraphUser, team: Team) -> Response:
+        """channel-list (Channel.ReadBasic.All): the channels this user can see."""
+        seen = [c for c in team.channels.values() if not c.members or me.id in c.members]
+        listed = [
+            {
+                "id": c.id,
+                "displayName": c.name,
+                "description": None,
+                "membershipType": "private" if c.members else "standard",
+            }
+            for c in seen
+        ]
+        return Response(200, {"value": listed})
+
+    def _in_channel(
+        self, me: GraphUser, request: Request, channel: Channel, rest: list[str]
     ) -> Response:
         method = request.method
-        if not rest:
+        if rest == ["messages"]:
             if method == "GET":
-                return Response(200, self._json(root))
-            if method == "PATCH":
-                return self._update(me, request, channel, root)
-        if rest == ["softDelete"] and method == "POST":
-            return self._soft_delete(me, channel, root)
-        if rest == ["replies"] and method == "GET":
-            return self._list_replies(request, channel, root)
-        if rest == ["replies"] and method == "POST":
+                return self._list_roots(request, channel)
+            return self._create(me, request, channel, None)
+        if rest == ["messages", "delta"] and method == "GET":
+            return self._delta(request, channel)
+        if len(rest) < 2 or rest[0] != "messages":
+            return error(404, "NotFound", "Resource not found.")
+        root = channel.roots.get(rest[1])
+        if root is None:
+            return error(404, "NotFound", "Message not found.")
+        tail = rest[2:]
+        if tail == ["replies"]:
+            if method == "GET":
+                return self._list_replies(request, channel, root)
             return self._create(me, request, channel, root)
-        if len(rest) >= 2 and rest[0] == "replies":
-            reply = channel.replies[root.id].get(rest[1])
+        if len(tail) >= 2 and tail[0] == "replies":
+            reply = channel.replies[root.id].get(tail[1])
             if reply is None or reply.raw is not None:
                 return error(404, "NotFound", "Message not found.")
-            if rest[2:] == [] and method == "GET":
-                return Response(200, self._json(reply))
-            if rest[2:] == [] and method == "PATCH":
-                return self._update(me, request, channel, reply)
-            if rest[2:] == ["softDelete"] and method == "POST":
-                return self._soft_delete(me, channel, reply)
+            return self._on_message(me, request, channel, reply, tail[2:])
+        return self._on_message(me, request, channel, root, tail)
+
+    def _on_message(
+        self, me: GraphUser, request: Request, channel: Channel, msg: Msg, tail: list[str]
+    ) -> Response:
+        """chatmessage-get, chatmessage-update (PATCH), chatmessage-softdelete."""
+        action = (request.method, tuple(tail))
+        if action == ("GET", ()):
+            return Response(200, self._json(msg))
+        if action == ("PATCH", ()):
+            return self._update(me, request, channel, msg)
+        if action == ("POST", ("softDelete",)):
+            return self._soft_delete(me, channel, msg)
         return error(405, "MethodNotAllowed", "Not supported.")
 
     # -- reads -------------------------------------------------------------------------
@@ -516,56 +510,14 @@ class GraphEmulator:
 
     def _delta(self, request: Request, channel: Channel) -> Response:
         """chatmessage-delta: rounds of pages of changed reply chains."""
-        query = request.query
-        token = query.get("$skiptoken") or query.get("$deltatoken")
-        if token is not None:
-            state = self._tokens.get(token)
-            if state is None or state.channel != channel.id:
-                return error(400, "BadRequest", "Invalid state token.")
-            if state.issued == -1.0:
-                location = self._link(channel, "messages/delta", {"$deltatoken": ""})
-                return error(
-                    410,
-                    "resyncRequired",
-                    "The delta token requires a full resync.",
-                    {"Location": location},
-                )
-            if self.clock() - state.issued > self.delta_ttl_s:
-                return error(410, "syncStateNotFound", "The sync state generation is not found.")
-            if "$deltatoken" in query:
-                state = DeltaState(
-                    state.team,
-                    state.channel,
-                    state.upto,
-                    channel.seq,
-                    0,
-                    state.top,
-                    state.expand,
-                    None,
-                    self.clock(),
-                )
-        else:
-            top = self._top(request)
-            if isinstance(top, Response):
-                return top
-            since = None
-            flt = query.get("$filter")
-            if flt:
-                match = re.fullmatch(r"lastModifiedDateTime gt (\S+)", flt.strip())
-                if match is None:
-                    return error(400, "BadRequest", "Only lastModifiedDateTime gt is supported.")
-                since = datetime.fromisoformat(match.group(1).replace("Z", "+00:00")).timestamp()
-            state = DeltaState(
-                channel.team,
-                channel.id,
-                0,
-                channel.seq,
-                0,
-                top,
-                query.get("$expand") == "replies",
-                since,
-                self.clock(),
-            )
+        token = request.query.get("$skiptoken") or request.query.get("$deltatoken")
+        state = (
+            self._resumed(request, channel, token)
+            if token is not None
+            else self._first_round(request, channel)
+        )
+        if isinstance(state, Response):
+            return state
         changed = sorted(
             (
                 root
@@ -578,17 +530,51 @@ class GraphEmulator:
             changed = [r for r in changed if self._chain_modified(channel, r) > state.since]
         page = changed[state.offset : state.offset + state.top]
         body: dict[str, Any] = {"value": [self._json(m, state.expand) for m in page]}
-        following = DeltaState(
-            **{**vars(state), "offset": state.offset + state.top, "issued": self.clock()}
-        )
+        following = replace(state, offset=state.offset + state.top, issued=self.clock())
         key = secrets.token_urlsafe(24)
-        self._tokens[key] = following
-        if state.offset + state.top < len(changed):
+        if following.offset < len(changed):
+            self._tokens[key] = following
             body["@odata.nextLink"] = self._link(channel, "messages/delta", {"$skiptoken": key})
         else:
-            self._tokens[key] = DeltaState(**{**vars(following), "offset": 0})
+            self._tokens[key] = replace(following, offset=0)
             body["@odata.deltaLink"] = self._link(channel, "messages/delta", {"$deltatoken": key})
         return Response(200, body)
+
+    def _resumed(self, request: Request, channel: Channel, token: str) -> DeltaState | Response:
+        """The state a skip or delta token names; 410 when it expired or was reset."""
+        state = self._tokens.get(token)
+        if state is None or state.channel != channel.id:
+            return error(400, "BadRequest", "Invalid state token.")
+        if state.issued == -1.0:
+            location = self._link(channel, "messages/delta", {"$deltatoken": ""})
+            return error(
+                410,
+                "resyncRequired",
+                "The delta token requires a full resync.",
+                {"Location": location},
+            )
+        if self.clock() - state.issued > self.delta_ttl_s:
+            return error(410, "syncStateNotFound", "The sync state generation is not found.")
+        if "$deltatoken" in request.query:  # a new round: what changed since the last one
+            return replace(state, after=state.upto, upto=channel.seq, offset=0, since=None)
+        return state
+
+    def _first_round(self, request: Request, channel: Channel) -> DeltaState | Response:
+        """A first request: ``$top``, ``$expand=replies`` and the date range it may name."""
+        top = self._top(request)
+        if isinstance(top, Response):
+            return top
+        since = None
+        flt = request.query.get("$filter")
+        if flt:
+            match = re.fullmatch(r"lastModifiedDateTime gt (\S+)", flt.strip())
+            if match is None:
+                return error(400, "BadRequest", "Only lastModifiedDateTime gt is supported.")
+            since = datetime.fromisoformat(match.group(1).replace("Z", "+00:00")).timestamp()
+        expand = request.query.get("$expand") == "replies"
+        return DeltaState(
+            channel.team, channel.id, 0, channel.seq, 0, top, expand, since, self.clock()
+        )
 
     def _chain_modified(self, channel: Channel, root: Msg) -> float:
         return max([root.modified, *(r.modified for r in channel.replies[root.id].values())])

@@ -11,7 +11,7 @@ messages, for the channels the executive chose.
   store keeps one row per message). A channel the person left (403) is reported, and
   the others go on.
 - A channel is read by itself at most once a day, and when the person asks to sync
-  (``person_asked``); ``freshness`` says when each was last read (``cursor``).
+  (``PullMode.RESCAN``); ``freshness`` says when each was last read (``cursor``).
 - ``reply`` goes to the comment's top-level message and mentions the commenter with a
   Graph mention (``content``); ``publish`` posts to the first chosen channel with the
   title as its subject; ``edit`` PATCHes; ``delete`` soft-deletes. Every request keeps
@@ -41,6 +41,7 @@ from app.domain import (
     OutboxKind,
     Person,
     PublishOptions,
+    PullMode,
     RemoteComment,
     RemoteKind,
     RemotePost,
@@ -106,7 +107,6 @@ class TeamsNetwork:
         self._me: Person | None = None
         self._posts: dict[str, RemotePost] = {}
         self._authors: dict[str, Person] = {}  # comment remote id -> its author
-        self._asked = False
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -122,15 +122,16 @@ class TeamsNetwork:
         """The posts this session knows (pulls find the others and carry them)."""
         return list(self._posts.values())
 
-    def person_asked(self) -> None:
-        self._asked = True
-
-    async def pull_comments(self, cursor: str | None) -> CommentPage:
-        """One delta page of the next channel due, or nothing when none is."""
+    async def pull_comments(
+        self, cursor: str | None, mode: PullMode = PullMode.ROUTINE
+    ) -> CommentPage:
+        """One delta page of the next channel due, or nothing when none is; RESCAN (the
+        person asked to sync) makes every channel due that was not read in the last
+        minute."""
         now = self._clock()
         state = decode(cursor)
         if not state.todo:
-            asked, self._asked = self._asked, False
+            asked = mode is PullMode.RESCAN
             due = tuple(r.key for r in self._channels if state.state(r.key).due(now, asked))
             if not due:
                 return CommentPage([], state.encode(), has_more=False)
@@ -288,30 +289,35 @@ class TeamsNetwork:
             return None
         if intent.kind in (OutboxKind.EDIT, OutboxKind.DELETE):
             return await self._look_at(intent)
-        wanted = matching.html_digest(content.as_html(intent.body, intent.text_format))
-        earliest = matching.earliest(intent.since)
-        me = await self.whoami()
-        mentions: frozenset[str] = frozenset()
         if intent.kind is OutboxKind.REPLY:
             post = message_ref(intent.post_remote_id or "")
-            team = post.team_id
-            url = self._api.url(f"{MessageRef(team, post.channel_id, post.root_id).path}/replies")
+            root = MessageRef(post.team_id, post.channel_id, post.root_id)
+            mentions: frozenset[str] = frozenset()
             target = intent.target_remote_id
             if target and target != intent.post_remote_id:
                 # Its place is its chain *and* whom it answers: the mention names them.
                 mentions = frozenset({(await self._author(self._reply_ref(target))).remote_id})
+            found = await self._find_mine(
+                intent, self._api.url(f"{root.path}/replies"), root.team_id, mentions
+            )
+            return None if found is None else replace(root, reply_id=found).remote_id
+        target_channel = self._post_channel()
+        url = self._api.url(
+            f"/teams/{target_channel.team_id}/channels/{target_channel.channel_id}/messages"
+        )
+        found = await self._find_mine(intent, url, target_channel.team_id, frozenset())
+        if found is None:
+            return None
+        return MessageRef(target_channel.team_id, target_channel.channel_id, found).remote_id
 
-            def named(message_id: str) -> str:
-                return replace(post, reply_id=message_id).remote_id
-
-        else:
-            target = self._post_channel()
-            team = target.team_id
-            url = self._api.url(f"/teams/{team}/channels/{target.channel_id}/messages")
-
-            def named(message_id: str) -> str:
-                return MessageRef(team, target.channel_id, message_id).remote_id
-
+    async def _find_mine(
+        self, intent: WriteIntent, url: str, team: str, mentions: frozenset[str]
+    ) -> str | None:
+        """The id of my message listed at ``url`` that mentions exactly ``mentions`` and
+        says what ``intent`` sent, since it was queued (a few pages at most)."""
+        wanted = matching.html_digest(content.as_html(intent.body, intent.text_format))
+        earliest = matching.earliest(intent.since)
+        me = await self.whoami()
         params: dict | None = {"$top": TOP}
         for _ in range(LOOKUP_PAGES):
             data = await self._api.get(url, team, params)
@@ -324,7 +330,7 @@ class TeamsNetwork:
                     and matching.moment(item.created_at) >= earliest
                     and matching.html_digest(item.body_html) == wanted
                 ):
-                    return named(item.id)
+                    return item.id
             following = data.get("@odata.nextLink")
             if not isinstance(following, str) or all(
                 matching.moment(i.created_at) < earliest for i in items

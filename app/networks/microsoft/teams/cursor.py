@@ -8,7 +8,7 @@ Microsoft's polling guidance (api-reference/v1.0/resources/teams-api-overview.md
 "Polling requirements"): an app may poll a resource to see whether it changed at most
 once a day; a GET when the user visits or refreshes is not polling. So a channel is read
 by itself at most every ``POLL_EVERY_S``, and whenever the person asks to sync
-(``person_asked``), but then still at most every ``REFRESH_MIN_S``.
+(``PullMode.RESCAN``), but then still at most every ``REFRESH_MIN_S``.
 
 A pull starts by listing the channels due (``todo``) and reads one delta page a step.
 Stored as compact JSON; anything unreadable decodes to a fresh cursor (every channel

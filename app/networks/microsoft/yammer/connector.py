@@ -39,6 +39,7 @@ from app.domain import (
     OutboxKind,
     Person,
     PublishOptions,
+    PullMode,
     RemoteComment,
     RemoteKind,
     RemotePost,
@@ -134,8 +135,12 @@ class YammerNetwork:
             await self._read_newer(now)
         return list((self._posts or {}).values())
 
-    async def pull_comments(self, cursor: str | None) -> CommentPage:
-        """One step of the current round, or a new round if a minute has passed."""
+    async def pull_comments(
+        self, cursor: str | None, mode: PullMode = PullMode.ROUTINE
+    ) -> CommentPage:
+        """One step of the current round, or a new round if a minute has passed: a full
+        scan when one is due or the person asked to sync (RESCAN: Viva Engage reports
+        no edits or deletions otherwise)."""
         now = self._clock()
         state = decode(cursor)
         if state.mode is Mode.IDLE:
@@ -145,7 +150,7 @@ class YammerNetwork:
             threads = tuple(sorted(self._community_of, key=int))
             if not threads:
                 return CommentPage([], Cursor(polled_at=now).encode(), has_more=False)
-            if state.scan_due(now):
+            if state.scan_due(now) or mode is PullMode.RESCAN:
                 marks = {g: await self._newest_in(g) for g in self._communities()}
                 return CommentPage([], state.start_scan(now, threads, marks).encode(), True)
             state = state.start_feed(now, self._communities(), self._first_marks())
@@ -228,31 +233,32 @@ class YammerNetwork:
     async def lookup_write(self, key: str, intent: WriteIntent | None = None) -> str | None:
         """The message this write made (or deleted), found by place, author and text;
         None when it is not there. Without an intent nothing can be matched: None."""
-        if intent is None:
-            return None
+        if intent is None or intent.kind is OutboxKind.EDIT:
+            return None  # nothing to match; an edit is never sent (Viva Engage has none)
         if intent.kind is OutboxKind.DELETE:
             target = intent.target_remote_id or intent.post_remote_id or ""
             return target if await self._gone(self._message_id(target)) else None
-        if intent.kind is OutboxKind.EDIT:
-            return None  # never sent: Viva Engage has no edit
-        wanted = matching.digest(content.as_text(intent.body, intent.text_format))
-        earliest = matching.earliest(intent.since)
-        me = (await self.whoami()).remote_id
         if intent.kind is OutboxKind.REPLY:
             parent = self._message_id(intent.target_remote_id or intent.post_remote_id or "")
             thread = self._message_id(intent.post_remote_id or parent)
             pages = self._pages(lambda older: self._api.in_thread(thread, older_than=older))
+            return await self._find_mine(intent, pages, lambda m: m.replied_to_id == parent)
+        community = self._target_community()
+        pages = self._pages(lambda older: self._api.sent(older_than=older))
+        return await self._find_mine(
+            intent, pages, lambda m: m.starts_thread and m.group_id == community
+        )
 
-            def placed(message: Message) -> bool:
-                return message.replied_to_id == parent
-
-        else:
-            community = self._target_community()
-            pages = self._pages(lambda older: self._api.sent(older_than=older))
-
-            def placed(message: Message) -> bool:
-                return message.starts_thread and message.group_id == community
-
+    async def _find_mine(
+        self,
+        intent: WriteIntent,
+        pages: AsyncIterator[Feed],
+        placed: Callable[[Message], bool],
+    ) -> str | None:
+        """My message in its place, saying what ``intent`` sent, since it was queued."""
+        wanted = matching.digest(content.as_text(intent.body, intent.text_format))
+        earliest = matching.earliest(intent.since)
+        me = (await self.whoami()).remote_id
         read = 0
         async for feed in pages:
             for message in feed.messages:
