@@ -23,6 +23,10 @@ from dataclasses import dataclass
 from app.errors import RateLimited
 
 Sleep = Callable[[float], Awaitable[None]]
+#: Requests are spaced over a window this much longer than the budget's: the server counts
+#: them as they arrive, and latency (a first TLS handshake, a slow hop) can bunch requests
+#: that left in budget into one window there.
+MARGIN = 1.1
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,11 @@ class Budget:
     @property
     def per_minute(self) -> int:
         return int(self.requests * 60 / self.window_s)
+
+    @property
+    def spacing_window_s(self) -> float:
+        """The window Fireside keeps the budget over (``MARGIN`` longer)."""
+        return self.window_s * MARGIN
 
 
 class Pacer:
@@ -60,12 +69,13 @@ class Pacer:
     def wait_needed(self, key: str) -> float:
         """Seconds until one more request on ``key`` fits the budget and no pause holds it."""
         now = self._clock()
+        window = self.budget.spacing_window_s
         sent = self._sent.setdefault(key, deque())
-        while sent and sent[0] <= now - self.budget.window_s:
+        while sent and sent[0] <= now - window:
             sent.popleft()
         wait = 0.0
         if len(sent) >= self.budget.requests:
-            wait = sent[len(sent) - self.budget.requests] + self.budget.window_s - now
+            wait = sent[len(sent) - self.budget.requests] + window - now
         return max(wait, self._paused_until.get(key, 0.0) - now, 0.0)
 
     async def take(self, key: str) -> None:

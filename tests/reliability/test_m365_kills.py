@@ -16,17 +16,12 @@ app runs, so each run meets Viva Engage's budget afresh (the children keep real 
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from emulators.clock import ShiftedClock
-from emulators.microsoft.apiserver import Action, Fault
+from emulators.microsoft.apiserver import Action
 from emulators.microsoft.booktokens import BookTokens
 from emulators.microsoft.fixtures import (
     M365Fireside,
@@ -35,6 +30,7 @@ from emulators.microsoft.fixtures import (
 )
 from emulators.microsoft.graph import ALL_SCOPES
 from emulators.microsoft.yammer import SCOPE
+from m365_child import finish, kill_when_held, start
 
 from app.networks.microsoft.bearer import Wiring
 from app.networks.microsoft.teams import TeamsNetwork
@@ -43,41 +39,6 @@ from app.networks.microsoft.yammer import YammerNetwork
 from app.store import outbox
 
 pytestmark = pytest.mark.skipif(sys.platform not in ("linux", "darwin"), reason="needs SIGKILL")
-
-HERE = Path(__file__).resolve().parent
-CHILD = HERE / "m365_child.py"
-#: The longest a fact may take to happen (a healthy one takes milliseconds).
-PATIENCE_S = 60.0
-
-
-def start(plan: dict) -> subprocess.Popen:
-    path = os.pathsep.join(
-        filter(None, [str(HERE.parent), str(HERE), os.environ.get("PYTHONPATH")])
-    )
-    return subprocess.Popen(
-        [sys.executable, str(CHILD), json.dumps(plan)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": path},
-    )
-
-
-def kill_when_held(process: subprocess.Popen, fault: Fault, what: str) -> None:
-    """SIGKILL once the server holds the answer (a fact), then let the server go on."""
-    if not fault.held.wait(PATIENCE_S):
-        process.kill()
-        raise AssertionError(f"never happened: {what}; child said {process.communicate()}")
-    os.kill(process.pid, signal.SIGKILL)
-    process.communicate(timeout=PATIENCE_S)
-    assert process.returncode == -signal.SIGKILL
-    fault.release.set()
-
-
-def finish(process: subprocess.Popen) -> dict:
-    out, err = process.communicate(timeout=PATIENCE_S * 2)
-    assert process.returncode == 0, err[-3000:]
-    return json.loads(out.split("SYNCED", 1)[1])
 
 
 def item_states(fireside: M365Fireside) -> dict[int, str]:
@@ -99,11 +60,16 @@ async def test_kills_while_a_viva_engage_reply_is_answered_and_looked_up(
         assert (await fireside.sync()).error is None
         plan = {
             "db": str(fireside.path),
-            "kind": "yammer",
-            "base": w.base_url,
             "ca": str(ms_pki.ca_file),
-            "token": w.emulator.token(w.dana, ttl_s=86_400),
-            "settings": {"community": str(w.town_hall.id)},
+            "accounts": [
+                {
+                    "id": fireside.ACCOUNT,
+                    "kind": "yammer",
+                    "base": w.base_url,
+                    "token": w.emulator.token(w.dana, ttl_s=86_400),
+                    "settings": {"community": str(w.town_hall.id)},
+                }
+            ],
         }
         first = fireside.queue_reply_to(str(ada.id), "Yes, recorded for everyone.")
 
@@ -145,11 +111,16 @@ async def test_kills_while_a_teams_reply_is_answered_and_looked_up(ms_pki, m365_
         assert (await fireside.sync()).error is None
         plan = {
             "db": str(fireside.path),
-            "kind": "teams",
-            "base": w.server.url,
             "ca": str(ms_pki.ca_file),
-            "token": w.emulator.token(w.dana, ttl_s=86_400),
-            "settings": {"channels": [channel.setting()]},
+            "accounts": [
+                {
+                    "id": fireside.ACCOUNT,
+                    "kind": "teams",
+                    "base": w.server.url,
+                    "token": w.emulator.token(w.dana, ttl_s=86_400),
+                    "settings": {"channels": [channel.setting()]},
+                }
+            ],
         }
         root = f"{w.leadership.id}|{w.town_hall.id}|{post.id}"
         first = fireside.queue_reply_to(f"{root}|{ada.id}", "The one by the river.")

@@ -7,7 +7,8 @@ organisation's own CA would be configured.
 
 An emulator is any object with ``handle(request) -> Response``. The server parses each
 request into a ``Request``, asks the emulator, and writes the ``Response``, then logs
-``Seen`` (method, path, query, status, emulator time) for tests that measure rates.
+``Seen`` (method, path, query, status, and the emulator's time when it arrived) for tests
+that measure rates.
 
 Faults for exactly-once tests: ``CUT`` closes the connection before the emulator sees
 the request (a reset before the commit); the others act after it applied the request:
@@ -111,6 +112,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _serve(self) -> None:
+        owner = self.server.owner
+        received = owner.now()
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         request = Request(
@@ -120,23 +123,22 @@ class _Handler(BaseHTTPRequestHandler):
             {k.lower(): v for k, v in self.headers.items()},
             self.rfile.read(length) if length else b"",
         )
-        owner = self.server.owner
         fault = owner.fault_for(request)
         if fault is not None and fault.action is Action.CUT:
-            owner.seen(request, None)
+            owner.seen(request, None, received)
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         response = owner.emulator.handle(request)
         if fault is not None and fault.action is Action.DROP:
-            owner.seen(request, None)
+            owner.seen(request, None, received)
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         if fault is not None:
             fault.held.set()
             fault.release.wait(120)
-        owner.seen(request, response.status)
+        owner.seen(request, response.status, received)
         self._answer(response)
 
     def _answer(self, response: Response) -> None:
@@ -209,11 +211,12 @@ class ApiServer:
                     return fault
         return None
 
-    def seen(self, request: Request, status: int | None) -> None:
+    def now(self) -> float:
+        return self._clock()
+
+    def seen(self, request: Request, status: int | None, received: float) -> None:
         with self._lock:
-            self.log.append(
-                Seen(request.method, request.path, request.query, status, self._clock())
-            )
+            self.log.append(Seen(request.method, request.path, request.query, status, received))
 
     def requests(self) -> list[Seen]:
         with self._lock:
