@@ -199,6 +199,25 @@ async def test_a_reply_to_a_reply_goes_to_the_top_with_a_real_mention(
     assert CAPABILITIES.thread_depth == 1
 
 
+async def test_a_post_goes_to_the_first_chosen_channel_with_its_title_as_subject(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    network = make_teams()
+    post = await network.publish("Offsite", "Agenda is **out**.", "markdown", "k")
+    [made] = w.emulator.mine(w.dana, w.town_hall)
+    assert (made.subject, made.content.strip()) == (
+        "Offsite",
+        "<p>Agenda is <strong>out</strong>.</p>",
+    )
+    assert (post.remote_id, post.title, post.body) == (
+        rid(w, w.town_hall, made),
+        "Offsite",
+        "Agenda is out.",
+    )
+    assert [p.remote_id for p in await network.list_my_posts()] == [post.remote_id]
+
+
 async def test_edit_patches_and_delete_soft_deletes_and_the_delta_shows_both(
     teams_world: TeamsWorld, make_teams
 ) -> None:

@@ -103,6 +103,7 @@ class Msg:
     edited: float | None = None
     deleted: float | None = None
     mentions: list = field(default_factory=list)
+    subject: str | None = None
     raw: Any = None  # a malformed message, served as it is
 
 
@@ -610,6 +611,8 @@ class GraphEmulator:
             me, channel, root.id if root else None, body["content"], kind, mentions=mentions
         )
         if root is None:
+            subject = fields.get("subject")
+            msg.subject = subject if isinstance(subject, str) else None
             channel.roots[msg.id] = msg
         else:
             channel.replies[root.id][msg.id] = msg
@@ -660,7 +663,7 @@ class GraphEmulator:
             "lastModifiedDateTime": _iso(m.modified),
             "lastEditedDateTime": _iso(m.edited),
             "deletedDateTime": _iso(m.deleted),
-            "subject": None,
+            "subject": m.subject,
             "summary": None,
             "chatId": None,
             "importance": "normal",

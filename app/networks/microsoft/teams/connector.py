@@ -107,6 +107,8 @@ class TeamsNetwork:
         self._me: Person | None = None
         self._posts: dict[str, RemotePost] = {}
         self._authors: dict[str, Person] = {}  # comment remote id -> its author
+        # Opening Fireside is a visit, not polling: the first pull reads every channel.
+        self._visited = False
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -125,13 +127,14 @@ class TeamsNetwork:
     async def pull_comments(
         self, cursor: str | None, mode: PullMode = PullMode.ROUTINE
     ) -> CommentPage:
-        """One delta page of the next channel due, or nothing when none is; RESCAN (the
-        person asked to sync) makes every channel due that was not read in the last
-        minute."""
+        """One delta page of the next channel due, or nothing when none is. The first pull
+        of a session and RESCAN (the person asked to sync) make every channel due that was
+        not read in the last minute."""
         now = self._clock()
         state = decode(cursor)
         if not state.todo:
-            asked = mode is PullMode.RESCAN
+            asked = mode is PullMode.RESCAN or not self._visited
+            self._visited = True
             due = tuple(r.key for r in self._channels if state.state(r.key).due(now, asked))
             if not due:
                 return CommentPage([], state.encode(), has_more=False)
@@ -477,7 +480,7 @@ class TeamsNetwork:
     def _post(self, ref: MessageRef, item: ChatMessage) -> RemotePost:
         return RemotePost(
             remote_id=ref.post_remote_id,
-            title="",
+            title=item.subject,
             body=html_to_text(stored_html(item.body_html)),
             url=item.web_url,
             created_at=item.created_at,

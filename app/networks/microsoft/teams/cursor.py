@@ -7,8 +7,8 @@ last round completed (``read_at``: how fresh the channel is, shown to the person
 Microsoft's polling guidance (api-reference/v1.0/resources/teams-api-overview.md,
 "Polling requirements"): an app may poll a resource to see whether it changed at most
 once a day; a GET when the user visits or refreshes is not polling. So a channel is read
-by itself at most every ``POLL_EVERY_S``, and whenever the person asks to sync
-(``PullMode.RESCAN``), but then still at most every ``REFRESH_MIN_S``.
+by itself at most every ``POLL_EVERY_S``, and when the person opens Fireside or asks to
+sync (``PullMode.RESCAN``), but then still at most every ``REFRESH_MIN_S``.
 
 A pull starts by listing the channels due (``todo``) and reads one delta page a step.
 Stored as compact JSON; anything unreadable decodes to a fresh cursor (every channel

@@ -42,6 +42,7 @@ class ChatMessage:
     replies: tuple[Any, ...] = ()  # raw, read with ``read`` in turn
     more_replies: str | None = None  # replies@odata.nextLink
     mentioned: frozenset[str] = frozenset()  # user ids in ``mentions``
+    subject: str = ""  # a post's title
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def parse_message(obj: Any) -> ChatMessage | SystemEvent:
         replies=tuple(replies),
         more_replies=typed(obj, "replies@odata.nextLink", optional=True),
         mentioned=_mentioned(obj.get("mentions")),
+        subject=(typed(obj, "subject", optional=True) or "").strip(),
     )
 
 
