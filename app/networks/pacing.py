@@ -1,11 +1,17 @@
 """Client-side request budgets, for networks that publish theirs (Viva Engage: 10 message
 requests in 30 seconds per user; Teams: 4 requests a second per team or channel).
 
-A :class:`Pacer` keeps, per key, the times of the requests it let through in the last
-window, and makes the next one wait (``await``, never blocking the loop) until it fits in
-the budget. ``pause`` holds a key for as long as a server asked (Retry-After); a wait
-longer than ``max_wait`` raises RateLimited at once instead, so a sync never sleeps for
-minutes: the engine's gate and the outbox's due times take over.
+A :class:`Pacer` keeps, per key, the requests it let through in the last window, and makes
+the next one wait (``await``, never blocking the loop) until it fits in the budget. A
+request counts from the moment its answer came back (``request`` is a context manager):
+a server counts requests as they arrive, which is between leaving and answering, so
+spacing each request a whole window after the *answer* of the one ``requests`` before it
+keeps the server's count within budget whatever the latency (a first TLS handshake once
+bunched four Teams requests that left in budget into one second at the server).
+
+``pause`` holds a key for as long as a server asked (Retry-After); a wait longer than
+``max_wait`` raises RateLimited at once instead, so a sync never sleeps for minutes: the
+engine's gate and the outbox's due times take over.
 
 The clock and the sleep are injected so tests can run a budget of 30 seconds in virtual
 time that the emulated server shares; production uses ``time.monotonic`` and
@@ -17,16 +23,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from app.errors import RateLimited
 
 Sleep = Callable[[float], Awaitable[None]]
-#: Requests are spaced over a window this much longer than the budget's: the server counts
-#: them as they arrive, and latency (a first TLS handshake, a slow hop) can bunch requests
-#: that left in budget into one window there.
-MARGIN = 1.1
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,12 @@ class Budget:
     def per_minute(self) -> int:
         return int(self.requests * 60 / self.window_s)
 
-    @property
-    def spacing_window_s(self) -> float:
-        """The window Fireside keeps the budget over (``MARGIN`` longer)."""
-        return self.window_s * MARGIN
+
+class _Slot:
+    """One request let through: when it counts from (its answer, once it came)."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
 
 
 class Pacer:
@@ -63,24 +68,26 @@ class Pacer:
         self._sleep = sleep
         self._max_wait = max_wait
         self._what = what
-        self._sent: dict[str, deque[float]] = {}
+        self._sent: dict[str, deque[_Slot]] = {}
         self._paused_until: dict[str, float] = {}
 
     def wait_needed(self, key: str) -> float:
-        """Seconds until one more request on ``key`` fits the budget and no pause holds it."""
+        """Seconds until one more request on ``key`` fits the budget and no pause holds it
+        (a request still on its way counts as answered now)."""
         now = self._clock()
-        window = self.budget.spacing_window_s
-        sent = self._sent.setdefault(key, deque())
-        while sent and sent[0] <= now - window:
-            sent.popleft()
+        window = self.budget.window_s
+        kept = [s for s in self._sent.get(key, ()) if s.at > now - window]
+        self._sent[key] = deque(kept)
+        times = sorted(min(s.at, now) for s in kept)
         wait = 0.0
-        if len(sent) >= self.budget.requests:
-            wait = sent[len(sent) - self.budget.requests] + window - now
+        if len(times) >= self.budget.requests:
+            wait = times[len(times) - self.budget.requests] + window - now
         return max(wait, self._paused_until.get(key, 0.0) - now, 0.0)
 
-    async def take(self, key: str) -> None:
-        """Return once a request on ``key`` may leave, counting it; RateLimited when that
-        is further away than ``max_wait``."""
+    @asynccontextmanager
+    async def request(self, key: str) -> AsyncIterator[None]:
+        """Wait until a request on ``key`` may leave, then count it from its answer;
+        RateLimited when the wait is longer than ``max_wait``."""
         while (wait := self.wait_needed(key)) > 0:
             if wait > self._max_wait:
                 raise RateLimited(
@@ -89,7 +96,12 @@ class Pacer:
                     wait,
                 )
             await self._sleep(wait)
-        self._sent[key].append(self._clock())
+        slot = _Slot(float("inf"))  # on its way
+        self._sent.setdefault(key, deque()).append(slot)
+        try:
+            yield
+        finally:
+            slot.at = self._clock()
 
     def pause(self, key: str, seconds: float | None) -> None:
         """The server asked to wait ``seconds`` (Retry-After) before anything more on ``key``;

@@ -121,11 +121,15 @@ class GraphApi:
         """One request (``url`` absolute, from ``url()`` or a link the server gave)."""
         if not url.startswith(self.base + "/v1.0/"):
             raise BadResponse(f"{self.service} sent a link to another place ({url[:80]!r}).")
-        if team is not None:
-            await self.pacer.take(team)
         what = f"{method} {httpx.URL(url).path}"
         try:
-            data, _ = await self._bearer.call(method, url, what=what, params=params, json=json)
+            if team is None:  # not on a team (/me): Graph's global limits are far away
+                data, _ = await self._bearer.call(method, url, what=what, params=params, json=json)
+            else:
+                async with self.pacer.request(team):
+                    data, _ = await self._bearer.call(
+                        method, url, what=what, params=params, json=json
+                    )
         except (RateLimited, ThrottledWrite) as exc:
             if team is not None:
                 self.pacer.pause(team, exc.retry_after)

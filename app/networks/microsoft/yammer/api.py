@@ -85,13 +85,12 @@ class YammerApi:
         endpoint: Endpoint = Endpoint.MESSAGES,
     ) -> Any:
         """One request to ``path`` ("/messages/sent.json") within its budget."""
-        pacer = self.pacers[endpoint]
-        await pacer.take("user")
         what = f"{method} {path}"
         try:
-            data, _ = await self._bearer.call(
-                method, self.base + path, what=what, params=params, json=json
-            )
+            async with self.pacers[endpoint].request("user"):
+                data, _ = await self._bearer.call(
+                    method, self.base + path, what=what, params=params, json=json
+                )
         except RateLimited:
             # Over any limit every endpoint answers 429 until the window has passed.
             for each in self.pacers.values():
