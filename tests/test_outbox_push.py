@@ -27,6 +27,7 @@ from app.domain import (
     PublishOptions,
     RemoteComment,
     RemotePost,
+    WriteIntent,
 )
 from app.errors import (
     AuthError,
@@ -208,6 +209,11 @@ async def test_response_lost_after_commit_is_looked_up_not_resent(store, engine,
     assert len(net.mine()) == 1
     assert item(store, item_id).remote_id == net.mine()[0].remote_id
     assert answered(store, "c1")
+    # What was asked travels with the key, for networks that find a write by its text.
+    row = item(store, item_id)
+    assert net.intents[row.idempotency_key] == WriteIntent(
+        OutboxKind.REPLY, "p1", "c1", "", "Going well, thanks!", "markdown", row.created_at
+    )
 
 
 async def test_unknown_that_never_landed_is_sent_again_with_the_same_key(store, engine, net):

@@ -243,6 +243,18 @@ def test_edit_and_cancel_only_while_nothing_can_have_left(store: Store, state: O
         )
 
 
+def test_a_failed_item_that_may_have_arrived_keeps_its_text(store: Store) -> None:
+    """Its look-up matches on what was sent (Viva Engage and Teams carry no key), so the
+    text stays; it can still be cancelled or retried."""
+    item_id = store.run_sync(reply)
+    put_in(store, item_id, OutboxState.FAILED, error_kind="unknown")
+    with pytest.raises(UserError, match="may already have arrived"):
+        store.run_sync(outbox.edit_body, item_id, "Better words")
+    assert item(store, item_id).body == "Thanks!"
+    store.run_sync(outbox.cancel, item_id)
+    assert item(store, item_id).state == "cancelled"
+
+
 def test_editable_states_exclude_everything_in_flight() -> None:
     assert set(outbox.EDITABLE) == {OutboxState.QUEUED, OutboxState.HELD, OutboxState.FAILED}
 

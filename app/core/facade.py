@@ -18,10 +18,10 @@ from app.core.drafts import Drafts
 from app.core.inbox import Inbox
 from app.core.outbox import Outbox
 from app.core.replies import Replies
-from app.domain import Capabilities, PullMode
-from app.networks.base import Network
-from app.store import Store
-from app.sync.engine import SyncEngine
+from app.domain import Capabilities, Freshness, PullMode
+from app.networks.base import Network, ReportsFreshness
+from app.store import Store, accounts
+from app.sync.engine import COMMENTS_CURSOR, SyncEngine
 
 if TYPE_CHECKING:
     from app.sandbox.server import SandboxServer
@@ -72,3 +72,12 @@ class Core:
     def capabilities(self) -> Mapping[str, Capabilities]:
         """What each connected account's network can do, by account id."""
         return {account_id: n.capabilities for account_id, n in self.networks.items()}
+
+    async def freshness(self, account_id: str) -> tuple[Freshness, ...]:
+        """How fresh each place an account reads is (Teams channels, a Viva Engage
+        network), for networks that read some places only rarely; () for the others."""
+        network = self.networks.get(account_id)
+        if not isinstance(network, ReportsFreshness):
+            return ()
+        cursor = await self.store.read(accounts.get_cursor, account_id, COMMENTS_CURSOR)
+        return network.freshness(cursor)

@@ -7,10 +7,12 @@ from app.domain.network import (
     Account,
     Capabilities,
     CommentPage,
+    Freshness,
     Person,
     PublishOptions,
     RemoteComment,
     RemotePost,
+    WriteIntent,
 )
 from app.domain.rows import (
     Comment,
@@ -62,6 +64,7 @@ __all__ = [
     "DraftSummary",
     "DraftVersion",
     "ErrorKind",
+    "Freshness",
     "InboxRow",
     "InboxView",
     "OutboxAction",
@@ -80,4 +83,5 @@ __all__ = [
     "Thread",
     "TitleHit",
     "TriageState",
+    "WriteIntent",
 ]

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.states import OutboxKind
+
 
 @dataclass(frozen=True)
 class Capabilities:
@@ -131,3 +133,42 @@ class CommentPage:
     #: store marks any other comment it holds on these posts as deleted. For networks
     #: that report neither edits nor deletions incrementally (WordPress).
     complete_for_posts: tuple[str, ...] = ()
+    #: Posts of mine this page found, stored before its comments: for networks that
+    #: discover posts while pulling (a Teams channel's delta holds posts and replies).
+    posts: tuple[RemotePost, ...] = ()
+
+
+@dataclass(frozen=True)
+class WriteIntent:
+    """What one outbox item asked a network to do, handed to ``Network.lookup_write`` with
+    its key. A network that keeps the key somewhere (an idempotency key, a transaction id,
+    a marker in the content) finds the write by the key and ignores this; one whose writes
+    can carry nothing hidden (Viva Engage, Teams) finds it by what was asked: where it
+    went, who wrote it (the signed-in person) and a digest of the body as the connector
+    sends it, among writes made since ``since``.
+
+    ``body`` is the Markdown the outbox holds; it cannot change once the write may have
+    left (the outbox refuses to edit an item whose outcome is unknown), so a digest made
+    from it now is the digest of what was sent. ``since`` (ISO 8601 UTC) is when the item
+    was queued: nothing it wrote can be older."""
+
+    kind: OutboxKind
+    post_remote_id: str | None
+    target_remote_id: str | None
+    title: str
+    body: str
+    text_format: str
+    since: str
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How fresh one place a connector reads is (a Teams channel, a Viva Engage network),
+    for the window to show. Times are ISO 8601 UTC; ``synced_at`` None: never read yet;
+    ``next_check_at`` None: checked whenever Fireside syncs."""
+
+    place: str
+    synced_at: str | None
+    next_check_at: str | None
+    #: Why the place could not be read on the last try ("you left the channel"), else "".
+    problem: str = ""

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from app.domain.network import PublishOptions
+from app.domain.network import PublishOptions, WriteIntent
 from app.domain.states import DraftState, ErrorKind, OutboxKind, OutboxState, TriageState
 
 
@@ -292,6 +292,18 @@ class OutboxItem:
             network=row["network"] if "network" in keys else "",
             account_name=row["account_name"] if "account_name" in keys else "",
             recipient=row["recipient"] if "recipient" in keys else None,
+        )
+
+    def intent(self) -> WriteIntent:
+        """What this item asks the network to do, for ``Network.lookup_write``."""
+        return WriteIntent(
+            kind=self.kind,
+            post_remote_id=self.post_remote_id,
+            target_remote_id=self.target_remote_id,
+            title=self.title,
+            body=self.body,
+            text_format=self.text_format,
+            since=self.created_at,
         )
 
 

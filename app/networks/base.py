@@ -7,18 +7,20 @@ the outbox decides, using ``lookup_write`` to resolve an unknown outcome.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from app.domain import (
     PUBLISH_NOW,
     Capabilities,
     CommentPage,
+    Freshness,
     Person,
     PublishOptions,
     PullMode,
     RemoteComment,
     RemoteKind,
     RemotePost,
+    WriteIntent,
 )
 
 
@@ -70,8 +72,19 @@ class Network(Protocol):
     async def delete(self, kind: RemoteKind, remote_id: str, key: str) -> None:
         """Delete a post or comment; deleting something already gone is not an error."""
 
-    async def lookup_write(self, key: str) -> str | None:
-        """Remote id of the object a write with this key created, or None if it never landed."""
+    async def lookup_write(self, key: str, intent: WriteIntent | None = None) -> str | None:
+        """Remote id of the object a write with this key created (or edited, or deleted),
+        or None if it never landed. ``intent`` says what the write asked for: networks
+        that can carry no key find the write by it (see ``WriteIntent``); the outbox always
+        passes it, and networks that keep the key ignore it."""
 
     async def aclose(self) -> None:
         """Release the HTTP client."""
+
+
+@runtime_checkable
+class ReportsFreshness(Protocol):
+    """A network that can say how fresh each place it reads is, from its stored cursor."""
+
+    def freshness(self, cursor: str | None) -> tuple[Freshness, ...]:
+        """Each place the cursor knows, when it was last read and when it is read next."""

@@ -30,6 +30,7 @@ from app.domain import (
     RemoteComment,
     RemoteKind,
     RemotePost,
+    WriteIntent,
 )
 from app.errors import BadResponse, NotFound, UserError
 from app.networks.http import (
@@ -294,7 +295,7 @@ class SandboxNetwork:
         except NotFound:
             log.info("sandbox: %s %s was already gone", kind, remote_id)
 
-    async def lookup_write(self, key: str) -> str | None:
+    async def lookup_write(self, key: str, intent: WriteIntent | None = None) -> str | None:
         try:
             data = await self._call("GET", f"/writes/{quote(key, safe='')}")
         except NotFound:

@@ -174,6 +174,13 @@ def edit_body(db: sqlite_utils.Database, item_id: int, body: str) -> None:
     item = get(db, item_id)
     if item.state not in EDITABLE:
         raise UserError(f"This item is {item.state} and can no longer be edited.")
+    if item.state is OutboxState.FAILED and item.error_kind is ErrorKind.UNKNOWN:
+        # It may have arrived: Retry looks it up by what was sent (on Viva Engage and
+        # Teams by its text), so the text must stay what was sent.
+        raise UserError(
+            "This item may already have arrived (its last send got no clear answer), so it "
+            "cannot be edited: Retry checks with the network first, or Cancel it."
+        )
     db.execute(
         "UPDATE outbox SET body = ?, updated_at = ? WHERE id = ?", [body, now_iso(), item_id]
     )

@@ -47,7 +47,7 @@ from typing import TypeVar
 import sqlite_utils
 
 from app import events
-from app.domain import OutboxItem, OutboxState, PullMode
+from app.domain import CommentPage, OutboxItem, OutboxState, PullMode
 from app.errors import AuthError, NetworkError, OfflineError, RateLimited, StoreError
 from app.events import Events
 from app.networks.base import Network
@@ -289,9 +289,7 @@ class SyncEngine:
             prepared = await asyncio.to_thread(
                 comments.prepare, page.comments, my_name, page.errors
             )
-            await self._store.run(
-                _save_page, account_id, prepared, page.next_cursor, page.complete_for_posts
-            )
+            await self._store.run(_save_page, account_id, prepared, page)
             report.fetched += len(page.comments)
             report.item_errors += page.errors
             for error in page.errors:
@@ -473,17 +471,19 @@ def _save_page(
     db: sqlite_utils.Database,
     account_id: str,
     prepared: list[comments.PreparedComment],
-    next_cursor: str | None,
-    complete_for_posts: tuple[str, ...] = (),
+    page: CommentPage,
 ) -> None:
-    """A page and the cursor after it, in one transaction; on a re-scan, comments of the
-    re-scanned posts that the page no longer has are marked deleted."""
+    """A page and the cursor after it, in one transaction: the posts it found first, then
+    its comments; on a re-scan, comments of the re-scanned posts that the page no longer
+    has are marked deleted."""
+    if page.posts:
+        accounts.upsert_posts(db, account_id, list(page.posts))
     comments.store_prepared(db, account_id, prepared)
-    if complete_for_posts:
+    if page.complete_for_posts:
         present = [p.comment.remote_id for p in prepared]
-        comments.mark_missing_deleted(db, account_id, complete_for_posts, present)
-    if next_cursor is not None:
-        accounts.set_cursor(db, account_id, COMMENTS_CURSOR, next_cursor)
+        comments.mark_missing_deleted(db, account_id, page.complete_for_posts, present)
+    if page.next_cursor is not None:
+        accounts.set_cursor(db, account_id, COMMENTS_CURSOR, page.next_cursor)
 
 
 def _pull_error(report: SyncReport, complete: bool) -> str | None:

@@ -215,7 +215,9 @@ class Sender:
     async def _send(self, account_id: str, network: Network, attempt: _Try) -> OutboxState:
         item = attempt.item
         if not attempt.resolved:
-            remote_id = await self._call(account_id, network.lookup_write, item.idempotency_key)
+            remote_id = await self._call(
+                account_id, network.lookup_write, item.idempotency_key, item.intent()
+            )
             if remote_id is not None:
                 return await self._sent(item, remote_id)
             if outbox.key_expired(item, network.capabilities.key_retention_s):

@@ -179,8 +179,9 @@ async def check_batch_preview(core: Core, stored: list[dict], accounts: dict) ->
     assert len({p.text for p in previews}) == 9
 
 
-async def settle(core: Core) -> list[dict]:
-    """Run the engine's own loop until no outbox item waits; the outbox then."""
+async def settle(core: Core, account_ids: set[str] | None = None) -> list[dict]:
+    """Run the engine's own loop until no outbox item (of ``account_ids``, if given) waits;
+    the outbox then."""
     changed = asyncio.Event()
     unsubscribe = core.events.subscribe(
         lambda event: changed.set() if isinstance(event, ev.OutboxChanged) else None
@@ -191,7 +192,8 @@ async def settle(core: Core) -> list[dict]:
             while True:
                 changed.clear()
                 items = await core.outbox.items()
-                if all(i.state in (OutboxState.SENT, OutboxState.FAILED) for i in items):
+                waiting = [i for i in items if account_ids is None or i.account_id in account_ids]
+                if all(i.state in (OutboxState.SENT, OutboxState.FAILED) for i in waiting):
                     return items
                 await changed.wait()
     finally:

@@ -650,7 +650,7 @@ def test_a_comment_ingest_skips_is_reported_by_the_sync(tmp_path: Path) -> None:
         bad = RemoteComment(**{**vars(_remote("c2")), "version": 10**30})
         page = CommentPage([_remote("c1"), bad], next_cursor="9", has_more=False)
         prepared = comments.prepare(page.comments, MY_NAME, page.errors)  # as the engine does
-        store.run_sync(engine._save_page, ACCOUNT.id, prepared, page.next_cursor)
+        store.run_sync(engine._save_page, ACCOUNT.id, prepared, page)
         assert comments.view_count(store.reader(), InboxView.ALL) == 1
         assert len(page.errors) == 1 and "c2" in page.errors[0]
     finally:

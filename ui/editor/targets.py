@@ -97,6 +97,7 @@ def details(target: Target) -> str:
             limit_text(target.limit),
             format_text(caps),
             "uses the title" if caps.has_titles else "no titles",
+            *(() if caps.can_edit else ("cannot be edited once sent",)),
         )
     )
 

@@ -43,6 +43,7 @@ from app.domain import (
     RemoteComment,
     RemoteKind,
     RemotePost,
+    WriteIntent,
 )
 from app.errors import AuthError, BadResponse, NotFound, Rejected
 from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, Malformed
@@ -250,7 +251,7 @@ class MatrixNetwork:
         except NotFound:
             log.info("matrix: %s %s was already gone", kind, remote_id)
 
-    async def lookup_write(self, key: str) -> str | None:
+    async def lookup_write(self, key: str, intent: WriteIntent | None = None) -> str | None:
         """The remote id a write with this txnId concerns (the new post or reply, the edited
         or redacted event), found among my latest own events; None if not there."""
         rooms = [self.room] + [r for r in await self._api.joined_rooms() if r != self.room]

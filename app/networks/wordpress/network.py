@@ -84,6 +84,7 @@ from app.domain import (
     RemoteComment,
     RemoteKind,
     RemotePost,
+    WriteIntent,
 )
 from app.errors import BadResponse, NotFound, Rejected
 from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, Malformed
@@ -324,7 +325,7 @@ class WordPressNetwork:
         except NotFound as exc:
             log.info("%s: %s %s was already gone (%s)", self._api.service, kind, remote_id, exc)
 
-    async def lookup_write(self, key: str) -> str | None:
+    async def lookup_write(self, key: str, intent: WriteIntent | None = None) -> str | None:
         """The comment or post whose content carries this key's marker, or None (a
         malformed comment carrying it still landed: its id is the answer)."""
         written = await self._find_written(key)

@@ -1,0 +1,371 @@
+"""The Teams connector against the Graph emulator (tests/emulators/microsoft/graph.py),
+over HTTPS with a private CA, in virtual time shared with the emulator.
+
+Dana (the executive) reads two chosen channels: Contoso / Town hall and Sales / Deals.
+She is signed in through ``BookTokens`` (the TokenBook stand-in for the MSAL sign-in).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from emulators.microsoft.apiserver import max_in_window
+from emulators.microsoft.booktokens import BookTokens
+from emulators.microsoft.fixtures import TeamsWorld, pull_round
+from emulators.microsoft.graph import ALL_SCOPES, SEND
+
+from app.domain import Account, CommentPage, PullMode, RemoteKind
+from app.errors import PermissionDenied, RateLimited
+from app.events import Events
+from app.networks.base import ReportsFreshness
+from app.networks.microsoft.teams import CAPABILITIES
+from app.networks.microsoft.teams.api import ThrottledWrite
+from app.networks.microsoft.tokens import Api
+from app.store import Store, accounts
+from app.sync import Backoff, SyncEngine
+from app.sync.engine import COMMENTS_CURSOR
+from app.timeutil import iso
+
+
+def found(pages: list[CommentPage]) -> dict:
+    return {c.remote_id: c for page in pages for c in page.comments}
+
+
+def statuses(world: TeamsWorld) -> list[int | None]:
+    return [s.status for s in world.server.requests()]
+
+
+def reads(world: TeamsWorld) -> int:
+    """Channel reads answered (a 401 before a token refresh is not a read)."""
+    return sum(1 for s in world.server.requests() if "/messages" in s.path and s.status == 200)
+
+
+def rid(world: TeamsWorld, channel, root, reply=None) -> str:
+    team = (
+        world.leadership if channel is world.town_hall or channel is world.general else world.sales
+    )
+    return "|".join([team.id, channel.id, root.id, *([reply.id] if reply else [])])
+
+
+async def test_posts_and_their_replies_come_from_each_channels_delta(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    e = w.emulator
+    post = e.post(w.dana, w.town_hall, "Ask me anything about Q3")
+    ada = e.reply(
+        w.ada, w.town_hall, post, "<p>Will we <b>hire</b>?<img src='https://x.example/t.png'></p>"
+    )
+    ben = e.reply(w.ben, w.town_hall, post, "<p>Bonus timing?</p><script>alert(1)</script>")
+    other = e.post(w.chen, w.town_hall, "Chen's own thread")
+    e.reply(w.ada, w.town_hall, other, "<p>Not on Dana's post</p>")
+    deal = e.post(w.dana, w.deals, "Pipeline review")
+    network = make_teams()
+
+    pages, _ = await pull_round(network)
+
+    posts = {p.remote_id: p for page in pages for p in page.posts}
+    assert set(posts) == {rid(w, w.town_hall, post), rid(w, w.deals, deal)}
+    assert posts[rid(w, w.town_hall, post)].body == "Ask me anything about Q3"
+    got = found(pages)
+    assert set(got) == {rid(w, w.town_hall, post, ada), rid(w, w.town_hall, post, ben)}
+    first = got[rid(w, w.town_hall, post, ada)]
+    assert (first.author.name, first.parent_remote_id, first.post_remote_id) == (
+        "Ada Reyes",
+        None,
+        rid(w, w.town_hall, post),
+    )
+    assert "<img" not in first.body_html and "<b>hire</b>" in first.body_html
+    assert "script" not in got[rid(w, w.town_hall, post, ben)].body_html
+    complete = {p for page in pages for p in page.complete_for_posts}
+    assert complete == {rid(w, w.town_hall, post), rid(w, w.deals, deal)}
+    first_delta = next(s for s in w.server.requests() if s.path.endswith("/messages/delta"))
+    assert first_delta.query["$top"] == "50" and first_delta.query["$expand"] == "replies"
+    assert first_delta.query["$filter"].startswith("lastModifiedDateTime gt ")
+    assert {p.remote_id for p in await network.list_my_posts()} == set(posts)
+
+
+async def test_pages_of_fifty_and_long_reply_chains_are_followed(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    w.emulator.replies_page = 3
+    roots = [w.emulator.post(w.dana, w.town_hall, f"Post {n}") for n in range(60)]
+    replies = [w.emulator.reply(w.ada, w.town_hall, roots[0], f"<p>R{n}</p>") for n in range(7)]
+    network = make_teams(channels=(w.ref(w.leadership, w.town_hall),))
+
+    pages, _ = await pull_round(network)
+
+    assert len({p.remote_id for page in pages for p in page.posts}) == 60
+    assert set(found(pages)) == {rid(w, w.town_hall, roots[0], r) for r in replies}
+    deltas = [s for s in w.server.requests() if s.path.endswith("/messages/delta")]
+    assert len(deltas) == 2 and "$skiptoken" in deltas[1].query
+    assert any(s.path.endswith(f"/messages/{roots[0].id}/replies") for s in w.server.requests())
+
+
+async def test_a_channel_is_read_by_itself_once_a_day_and_when_the_person_asks(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post = w.emulator.post(w.dana, w.town_hall, "Hello")
+    network = make_teams()
+    assert isinstance(network, ReportsFreshness)
+    _, cursor = await pull_round(network)
+    read_once = reads(w)
+    fresh = network.freshness(cursor)
+    start = datetime.fromtimestamp(w.clock(), UTC)
+    assert [f.place for f in fresh] == ["Contoso / Town hall", "Sales / Deals"]
+    assert fresh[0].synced_at == iso(start)
+    assert fresh[0].next_check_at == iso(start + timedelta(days=1))
+
+    w.emulator.reply(w.ada, w.town_hall, post, "<p>New</p>")
+    w.clock.advance(3600)
+    pages, cursor = await pull_round(network, cursor)
+    assert found(pages) == {} and reads(w) == read_once  # not polled
+
+    pages, cursor = await pull_round(network, cursor, PullMode.RESCAN)  # the person asked
+    assert len(found(pages)) == 1 and reads(w) == read_once + 2
+    await pull_round(network, cursor, PullMode.RESCAN)  # asking again at once reads nothing
+    assert reads(w) == read_once + 2
+
+    w.clock.advance(24 * 3600)
+    await pull_round(network, cursor)
+    assert reads(w) == read_once + 4  # one delta per channel, by itself, a day later
+
+
+@pytest.mark.parametrize("reset", [False, True], ids=["expired", "tenant-reset"])
+async def test_an_expired_delta_reads_the_channel_again_without_duplicates(
+    teams_world: TeamsWorld, make_teams, tmp_path: Path, reset: bool
+) -> None:
+    """Through the engine and the store: the re-read brings every message again; the inbox
+    holds each once, and the new one too."""
+    w = teams_world
+    post = w.emulator.post(w.dana, w.town_hall, "Plans")
+    first = w.emulator.reply(w.ada, w.town_hall, post, "<p>One</p>")
+    network = make_teams(channels=(w.ref(w.leadership, w.town_hall),))
+    store = Store(tmp_path / "fireside.db")
+    try:
+        store.run_sync(accounts.add_account, Account("teams", "teams", "Teams", w.server.url))
+        engine = SyncEngine(
+            store, Events(), {"teams": network}, backoff=Backoff(base=0.001, cap=0.002)
+        )
+        assert (await engine.pull("teams")).error is None
+
+        w.emulator.expire_delta_tokens(reset=reset)
+        second = w.emulator.reply(w.ben, w.town_hall, post, "<p>Two</p>")
+        w.clock.advance(61)
+        report = await engine.pull("teams", PullMode.RESCAN)
+
+        assert report.error is None and report.fetched == 2  # the whole channel again
+        rows = store.run_sync(lambda db: db.execute("SELECT remote_id FROM comments").fetchall())
+        ids = sorted(r[0] for r in rows)
+        assert ids == sorted([rid(w, w.town_hall, post, first), rid(w, w.town_hall, post, second)])
+        assert 410 in statuses(w)
+        cursor = store.run_sync(accounts.get_cursor, "teams", COMMENTS_CURSOR)
+        assert '"x":1' in cursor  # one re-read after expiry, on record
+    finally:
+        store.close()
+
+
+async def test_a_reply_to_a_reply_goes_to_the_top_with_a_real_mention(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post = w.emulator.post(w.dana, w.town_hall, "Offsite")
+    ada = w.emulator.reply(w.ada, w.town_hall, post, "<p>Where?</p>")
+    network = make_teams()
+    await pull_round(network)
+
+    answer = await network.reply(
+        rid(w, w.town_hall, post), rid(w, w.town_hall, post, ada), "In **Porto**.", "markdown", "k1"
+    )
+    plain = await network.reply(rid(w, w.town_hall, post), "", "Thanks all.", "markdown", "k2")
+
+    sent = w.town_hall.replies[post.id][answer.remote_id.split("|")[-1]]
+    assert (
+        sent.content.strip() == '<p><at id="0">Ada Reyes</at></p><p>In <strong>Porto</strong>.</p>'
+    )
+    assert sent.mentions[0]["mentioned"]["user"]["id"] == w.ada.id
+    assert w.town_hall.replies[post.id][plain.remote_id.split("|")[-1]].mentions == []
+    assert answer.post_remote_id == rid(w, w.town_hall, post) and answer.is_mine
+    posts = [s.path for s in w.server.requests() if s.method == "POST"]
+    assert all(p.endswith(f"/messages/{post.id}/replies") for p in posts)
+    # Answered: the pre-send check sees Dana's mention of Ada after Ada's comment.
+    assert [r.remote_id for r in await network.list_replies(rid(w, w.town_hall, post, ada))] == [
+        answer.remote_id
+    ]
+    assert CAPABILITIES.thread_depth == 1
+
+
+async def test_a_post_goes_to_the_first_chosen_channel_with_its_title_as_subject(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    network = make_teams()
+    post = await network.publish("Offsite", "Agenda is **out**.", "markdown", "k")
+    [made] = w.emulator.mine(w.dana, w.town_hall)
+    assert (made.subject, made.content.strip()) == (
+        "Offsite",
+        "<p>Agenda is <strong>out</strong>.</p>",
+    )
+    assert (post.remote_id, post.title, post.body) == (
+        rid(w, w.town_hall, made),
+        "Offsite",
+        "Agenda is out.",
+    )
+    assert [p.remote_id for p in await network.list_my_posts()] == [post.remote_id]
+
+
+async def test_edit_patches_and_delete_soft_deletes_and_the_delta_shows_both(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post = w.emulator.post(w.dana, w.town_hall, "Draft")
+    ada = w.emulator.reply(w.ada, w.town_hall, post, "<p>Nice</p>")
+    network = make_teams(channels=(w.ref(w.leadership, w.town_hall),))
+    _, cursor = await pull_round(network)
+    mine = await network.reply(
+        rid(w, w.town_hall, post), rid(w, w.town_hall, post, ada), "Thanks", "markdown", "k"
+    )
+
+    await network.edit(RemoteKind.COMMENT, mine.remote_id, "Thanks, *Ada*", "k2")
+    await network.edit(RemoteKind.POST, rid(w, w.town_hall, post), "Final", "k3")
+    await network.delete(RemoteKind.COMMENT, mine.remote_id, "k4")
+    await network.delete(RemoteKind.COMMENT, mine.remote_id, "k5")  # again: fine
+    w.clock.advance(61)
+    pages, _ = await pull_round(network, cursor, PullMode.RESCAN)
+
+    reply = w.town_hall.replies[post.id][mine.remote_id.split("|")[-1]]
+    assert reply.deleted is not None and post.content.strip() == "<p>Final</p>"
+    got = found(pages)[mine.remote_id]
+    assert got.deleted and got.version != mine.version
+    assert [
+        s.method for s in w.server.requests() if "/replies/" in s.path or s.method == "PATCH"
+    ].count("PATCH") == 2
+
+
+async def test_a_malformed_reply_is_skipped_and_reported(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post = w.emulator.post(w.dana, w.town_hall, "Hello")
+    good = w.emulator.reply(w.ada, w.town_hall, post, "<p>Hi</p>")
+    w.emulator.add_raw_reply(w.town_hall, post, {"id": "999", "from": "nobody", "body": {}})
+    network = make_teams(channels=(w.ref(w.leadership, w.town_hall),))
+
+    pages, _ = await pull_round(network)
+
+    assert set(found(pages)) == {rid(w, w.town_hall, post, good)}
+    errors = [e for page in pages for e in page.errors]
+    assert len(errors) == 1 and "message 999 is malformed" in errors[0]
+    assert not any(page.complete_for_posts for page in pages)
+
+
+async def test_429_and_503_are_honoured_with_their_retry_after(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post = w.emulator.post(w.dana, w.town_hall, "Hello")
+    ada = w.emulator.reply(w.ada, w.town_hall, post, "<p>Hi</p>")
+    network = make_teams(channels=(w.ref(w.leadership, w.town_hall),))
+    await network.whoami()
+
+    w.emulator.inject(429, "GET", "/messages/delta", retry_after="7")
+    with pytest.raises(RateLimited) as limited:
+        await network.pull_comments(None)
+    assert limited.value.retry_after == 7.0
+    refused_at = w.clock()
+    await pull_round(network)
+    team_times = [t for t in w.team_requests(w.leadership) if t > refused_at]
+    assert min(team_times) >= refused_at + 7.0
+
+    w.emulator.inject(503, "GET", "/messages/delta", retry_after="3")
+    w.clock.advance(61)
+    with pytest.raises(RateLimited) as busy:
+        await pull_round(network, None, PullMode.RESCAN)
+    assert busy.value.retry_after == 3.0
+
+    w.emulator.inject(503, "POST", "/replies", retry_after="5")
+    with pytest.raises(ThrottledWrite) as unknown:  # an unknown outcome, never resent blindly
+        await network.reply(
+            rid(w, w.town_hall, post), rid(w, w.town_hall, post, ada), "Yes", "markdown", "k"
+        )
+    assert unknown.value.retry_after == 5.0
+
+
+async def test_requests_on_a_team_stay_within_four_a_second(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    w.emulator.replies_page = 2
+    for n in range(120):
+        root = w.emulator.post(w.dana, w.town_hall if n % 2 else w.general, f"Post {n}")
+        for m in range(5):
+            w.emulator.reply(w.ada, w.town_hall if n % 2 else w.general, root, f"<p>{n}.{m}</p>")
+    network = make_teams(
+        channels=(w.ref(w.leadership, w.town_hall), w.ref(w.leadership, w.general))
+    )
+
+    pages, _ = await pull_round(network)
+
+    assert len(found(pages)) == 600
+    times = w.team_requests(w.leadership)
+    achieved = max_in_window(times, 1.0)
+    print(f"\nTeams: {len(times)} requests on one team, at most {achieved} in any second (limit 4)")
+    assert len(times) > 100 and achieved <= 4 and w.emulator.throttled == 0
+
+
+async def test_a_channel_the_person_left_is_reported_and_the_others_go_on(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post = w.emulator.post(w.dana, w.deals, "Q4 deals")
+    ben = w.emulator.reply(w.ben, w.deals, post, "<p>Big one</p>")
+    w.emulator.post(w.dana, w.town_hall, "Hi")
+    network = make_teams()
+    w.emulator.leave(w.dana, w.leadership, w.town_hall)
+
+    pages, cursor = await pull_round(network)
+
+    assert set(found(pages)) == {rid(w, w.deals, post, ben)}
+    errors = [e for page in pages for e in page.errors]
+    assert len(errors) == 1 and "cannot read the channel Contoso / Town hall" in errors[0]
+    assert "If you left it" in errors[0]
+    assert network.freshness(cursor)[0].problem == errors[0]
+
+
+async def test_the_teams_and_channels_to_choose_from(teams_world: TeamsWorld, make_teams) -> None:
+    w = teams_world
+    network = make_teams()
+    choices = await network.list_teams_and_channels()
+    assert [(t.name, [c.name for c in t.channels]) for t in choices] == [
+        ("Contoso", ["General", "Town hall"]),
+        ("Sales", ["Deals"]),
+    ]
+    assert choices[1].ref(choices[1].channels[0]) == w.ref(w.sales, w.deals)
+
+
+async def test_without_the_send_permission_a_reply_is_refused_for_good(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post = w.emulator.post(w.dana, w.town_hall, "Hello")
+    tokens = BookTokens(w.emulator.book, w.dana.id, {Api.GRAPH: ALL_SCOPES - {SEND}})
+    network = make_teams(tokens=tokens)
+    with pytest.raises(PermissionDenied, match=r"ChannelMessage\.Send"):
+        await network.reply(rid(w, w.town_hall, post), "", "Hi", "markdown", "k")
+
+
+async def test_the_emulator_refuses_pages_over_fifty(teams_world: TeamsWorld) -> None:
+    """What a connector asking for more than Graph gives would meet."""
+    w = teams_world
+    token = w.emulator.token(w.dana)
+    async with w.server.client() as client:
+        answer = await client.get(
+            f"{w.server.url}/v1.0/teams/{w.leadership.id}/channels/{w.town_hall.id}/messages",
+            params={"$top": "51"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == "BadRequest"
