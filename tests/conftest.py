@@ -10,4 +10,5 @@ pytest_plugins = [
     "servers.synapse",
     "servers.wordpress",
     "fixtures.matrix_homeserver",
+    "fixtures.entra_authority",
 ]

@@ -293,12 +293,25 @@ async def _in_thread(fn: Callable[[], Any], on_cancel: Callable[[], None] | None
             raise TlsError(problem) from None
         raise OfflineError(f"Microsoft's sign-in service could not be reached ({exc}).") from None
     except ValueError as exc:  # MSAL's word for an authority it cannot use
+        said = _said(exc)
+        if errors.code_of({"error_description": said}) is not None:  # Entra said why
+            raise errors.refusal({"error_description": said}) from None
         raise SignInRefused(
             "Fireside could not use the Microsoft sign-in address it was given.",
             "Check the tenant and the authority host (or ask IT).",
             str(exc)[:200],
             errors.EntraReason.OTHER,
         ) from None
+
+
+def _said(exc: BaseException) -> str:
+    """Every message in an exception's chain (MSAL wraps Entra's answer in its own)."""
+    said: list[str] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(said) < 5:
+        said.append(str(cause))
+        cause = cause.__cause__ or cause.__context__
+    return " ".join(said)
 
 
 __all__ = [
