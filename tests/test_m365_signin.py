@@ -10,6 +10,7 @@ the sign-in reaches the data directory."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,7 +21,7 @@ from emulators.microsoft.entra import TENANT_ID
 from fixtures.entra_authority import Browser, StandIns
 from fixtures.fake_networks import seed
 
-from app import secrets
+from app import doctor, secrets
 from app.accounts import Problem, SignInFailed, State
 from app.bootstrap import open_core
 from app.core import Core
@@ -380,3 +381,22 @@ async def test_the_shared_sign_in_goes_with_the_last_account(
         assert (await core.accounts.check(second.account_id)).ok
         await core.accounts.remove(second.account_id)
     assert list(memory_keyring.entries) == []
+
+
+@pytest.mark.usefixtures("memory_keyring", "browser", "stand_ins")
+async def test_doctor_shows_each_accounts_scopes_and_expiry_never_a_token(
+    tmp_path, entra, entra_policy
+) -> None:
+    policy = entra_policy()
+    async with opened(tmp_path) as core:
+        await add(core)
+        for network in await core.accounts.list():
+            await core.accounts.check(network.id)
+    report = await asyncio.to_thread(doctor.collect, tmp_path, None, policy, tmp_path / "s.json")
+    text = doctor.render_text(report)
+    assert text.count("Microsoft 365 sign-in: dana@contoso.example; refresh token kept") == 2
+    assert "scopes: Channel.ReadBasic.All, ChannelMessage.Read.All" in text
+    assert "scopes: https://www.yammer.com/access_as_user" in text
+    assert "access token expires" in text
+    issued = [*entra.book._tokens, *entra.refresh_tokens()]
+    assert not [token for token in issued if token in text or token in json.dumps(report)]

@@ -88,6 +88,9 @@ class NetworkKind:
     #: The keyring entry holding an account's secret, when accounts share one (a suite's
     #: sign-in); None: the account's own entry (its id).
     secret_entry: Callable[[Account], str] | None = None
+    #: describe_secret(secret) -> lines ``fireside doctor`` shows about a stored secret
+    #: (who signed in, scopes, expiry), never the secret nor a token; None: nothing shown.
+    describe_secret: Callable[[str], list[str]] | None = None
 
 
 class SignInMethod(enum.StrEnum):

@@ -17,6 +17,7 @@ is connected.
 from __future__ import annotations
 
 import importlib
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -171,6 +172,20 @@ async def _password_sign_in(*_: Any) -> SignIn:
     raise UserError("Microsoft 365 accounts are added with Add Microsoft 365, in the browser.")
 
 
+def describe(secret: str) -> list[str]:
+    """What doctor shows of a sign-in's cache: who, whether a refresh token is kept, and
+    each access token's scopes and expiry (UTC); never a token."""
+    lines = []
+    for who in caches.summarize(secret):
+        refresh = "refresh token kept" if who.has_refresh_token else "NO refresh token"
+        lines.append(f"Microsoft 365 sign-in: {who.username or who.home_account_id}; {refresh}")
+        for token in who.tokens:
+            when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(token.expires_at))
+            state = "expired" if token.expires_at <= time.time() else "expires"
+            lines.append(f"  access token {state} {when}; scopes: {', '.join(token.scopes)}")
+    return lines or ["Microsoft 365 sign-in: the saved cache holds no account"]
+
+
 def _kind(network: str, connector: str, factory: str) -> NetworkKind:
     return NetworkKind(
         id=network,
@@ -184,6 +199,7 @@ def _kind(network: str, connector: str, factory: str) -> NetworkKind:
         build=_build(connector, factory),
         suite="microsoft365",
         secret_entry=secret_entry,
+        describe_secret=describe,
     )
 
 
