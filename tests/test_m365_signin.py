@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,6 +31,7 @@ from app.errors import AuthError, SignInRefused
 from app.networks.microsoft import cache as caches
 from app.networks.microsoft.errors import EntraReason, refusal
 from app.networks.registry import DeviceCode, SignInMethod
+from app.policy import schema
 
 BOTH = ("yammer", "teams")
 
@@ -400,3 +402,29 @@ async def test_doctor_shows_each_accounts_scopes_and_expiry_never_a_token(
     assert "access token expires" in text
     issued = [*entra.book._tokens, *entra.refresh_tokens()]
     assert not [token for token in issued if token in text or token in json.dumps(report)]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("Microsoft365TenantId", "not a tenant!", "is not a tenant"),
+        ("Microsoft365ClientId", "fireside", "is not an application (client) ID"),
+        ("Microsoft365AuthorityHost", "http://login.example.com", "is not an https://"),
+    ],
+)
+def test_policy_refuses_microsoft_values_that_cannot_work(key, value, words) -> None:
+    with pytest.raises(schema.Refused, match=re.escape(words)):
+        schema.check(key, value)
+    assert schema.check("Microsoft365TenantId", " contoso.com ").value == "contoso.com"
+
+
+@pytest.mark.usefixtures("memory_keyring", "stand_ins")
+async def test_a_device_code_that_expires_says_start_again(tmp_path, entra, entra_policy) -> None:
+    entra_policy()
+    entra.device_code_ttl = 0.5
+    codes: list[DeviceCode] = []
+    async with opened(tmp_path) as core:
+        with pytest.raises(SignInFailed) as failed:
+            await add(core, ("teams",), SignInMethod.DEVICE_CODE, codes.append)
+    assert codes, "the code was shown before it expired"
+    assert "code expired" in failed.value.diagnosis.summary

@@ -144,7 +144,7 @@ _CODES: dict[int, tuple[EntraReason, str, str]] = {
         "Microsoft no longer accepts the saved sign-in.",
         "Sign in again; nothing waiting in the outbox was lost.",
     ),
-    70020: (
+    70019: (
         EntraReason.CODE_EXPIRED,
         "The sign-in code expired before it was entered.",
         "Start again and enter the new code within the time shown.",
@@ -153,11 +153,14 @@ _CODES: dict[int, tuple[EntraReason, str, str]] = {
 
 _CODE_IN_TEXT = re.compile(r"AADSTS(\d+)")
 #: OAuth error words that carry no AADSTS code of their own.
-_WORDS: dict[str, int] = {"expired_token": 70020, "access_denied": 65004}
+_WORDS: dict[str, int] = {"expired_token": 70019, "access_denied": 65004}
 
 
 def code_of(response: Mapping[str, Any]) -> int | None:
-    """The AADSTS code of an error response: ``error_codes`` first, else the description."""
+    """The AADSTS code of an error response: ``error_codes`` first, else the description;
+    a device code that expired is read by its OAuth word (RFC 8628 ``expired_token``)."""
+    if response.get("error") == "expired_token":
+        return _WORDS["expired_token"]
     codes = response.get("error_codes")
     if isinstance(codes, list) and codes and isinstance(codes[0], int):
         return codes[0]

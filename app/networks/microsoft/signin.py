@@ -191,6 +191,9 @@ async def sign_in_with_code(
     result = await _in_thread(poll, on_cancel=cancel)
     if stop.is_set():
         raise errors.cancelled()
+    if result and result.get("error") == "authorization_pending":
+        # MSAL stops polling when the code's time is up, handing back the last answer
+        raise errors.refusal({"error": "expired_token"})
     return _signed_in(result, cache)
 
 

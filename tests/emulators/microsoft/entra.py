@@ -355,16 +355,19 @@ class Entra:
             return _error(
                 400,
                 "expired_token",
-                70020,
-                "The provided value for the input parameter 'device_code' is not valid. "
-                "Device code expired.",
+                # RFC 8628 and v2-oauth2-device-code name the error expired_token; the
+                # AADSTS number is not on that page: 70019 ("verification code expired")
+                # is the reference's closest, and Fireside reads the error word first.
+                70019,
+                "Verification code expired.",
             )
         if device.approved_by is None:
             return _error(
                 400,
                 "authorization_pending",
                 70016,
-                "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+                "The provided request has not yet been authorized by the user. The user must "
+                "input their code.",
             )
         self._devices.pop(form["device_code"])
         return device.approved_by
