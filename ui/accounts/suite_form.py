@@ -86,7 +86,7 @@ class SuiteForm(QDialog):
             self.services[choice.network] = box
         self.fields: dict[str, QLineEdit] = {}
         self.locks = _text(hint=True)
-        locked = []
+        locked = [f"{c.display_name}: {c.reason}" for c in offer.networks if not c.allowed]
         for field in offer.fields:
             line = QLineEdit(field.value)
             line.setPlaceholderText(field.placeholder)
@@ -94,7 +94,7 @@ class SuiteForm(QDialog):
             line.setAccessibleName(field.label)
             locked += [f"{field.label}: {field.locked}"] if field.locked else []
             self.fields[field.key] = line
-        self.locks.setText(" ".join(locked))
+        self.locks.setText("\n".join(locked))
         self.locks.setVisible(bool(locked))
         self.code = _text()
         self.code.setTextFormat(Qt.TextFormat.RichText)
@@ -134,7 +134,6 @@ class SuiteForm(QDialog):
             label = QLabel(with_key(field.label, taken))
             label.setBuddy(self.fields[field.key])
             form.addRow(label, self.fields[field.key])
-        form.addRow("", self.locks)
         buttons = QHBoxLayout()
         buttons.addWidget(self.code_button)
         buttons.addStretch(1)
@@ -143,6 +142,7 @@ class SuiteForm(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.help)
         layout.addLayout(form)
+        layout.addWidget(self.locks)
         layout.addWidget(self.progress)
         layout.addWidget(self.code)
         layout.addWidget(self.outcome)
@@ -161,6 +161,7 @@ class SuiteForm(QDialog):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.browser_button.setFocus()
+        self.adjustSize()
 
     # --- signing in ---------------------------------------------------------------------
     def busy(self) -> bool:
@@ -197,6 +198,7 @@ class SuiteForm(QDialog):
         self.code.show()
         self.code.setFocus()
         self._say(outcome.note("Waiting for you to enter the code…"))
+        self.adjustSize()
 
     def _kept(self, done: SuiteOutcome) -> None:
         self._busy(False)
