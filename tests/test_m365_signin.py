@@ -22,7 +22,7 @@ from emulators.microsoft.entra import TENANT_ID
 from fixtures.entra_authority import Browser, StandIns
 from fixtures.fake_networks import seed
 
-from app import doctor, secrets
+from app import doctor, logs, secrets
 from app.accounts import Problem, SignInFailed, State
 from app.bootstrap import open_core
 from app.core import Core
@@ -428,3 +428,16 @@ async def test_a_device_code_that_expires_says_start_again(tmp_path, entra, entr
             await add(core, ("teams",), SignInMethod.DEVICE_CODE, codes.append)
     assert codes, "the code was shown before it expired"
     assert "code expired" in failed.value.diagnosis.summary
+
+
+@pytest.mark.usefixtures("memory_keyring", "browser", "stand_ins")
+async def test_a_verbose_log_holds_no_code_or_token(tmp_path, entra, entra_policy) -> None:
+    entra_policy()
+    with logs.to_file(tmp_path, verbose=True) as log_file:
+        async with opened(tmp_path) as core:
+            await add(core)
+    text = log_file.read_text()
+    assert "HTTP Request: POST" in text  # the log is there, and detailed
+    issued = [*entra.book._tokens, *entra.refresh_tokens()]
+    codes = [q["code"] for p, q in entra.requests if p.endswith("/token") and "code" in q]
+    assert codes and not [secret for secret in issued + codes if secret in text]
