@@ -18,7 +18,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import msal
+import msal  # type: ignore[import-untyped]  # MSAL ships no types
 
 from app import secrets
 from app.errors import SecretStoreError
@@ -36,6 +36,8 @@ def entry_name(sign_in_id: str) -> str:
 
 class KeyringTokenCache(msal.SerializableTokenCache):
     """An MSAL cache that ``save``s itself to its keyring entry after each change."""
+
+    has_state_changed: bool  # MSAL's flag, set by its add/modify/deserialize
 
     def __init__(
         self,

@@ -114,7 +114,8 @@ async def sign_in(request: SuiteRequest) -> SuiteSignIn:
             entra, cache, request.client, apis, request.login_hint
         )
     tokens = signin.MsalTokenSource(entra, who.home_account_id, cache, request.client)
-    accounts, refused = [], {}
+    accounts: list[SuiteAccount] = []
+    refused: dict[str, FiresideError] = {}
     for network in networks:
         try:
             await tokens.access_token(_API[network])
@@ -124,7 +125,7 @@ async def sign_in(request: SuiteRequest) -> SuiteSignIn:
         accounts.append(_account(network, entra, who, sign_in_id))
     if not accounts:
         raise next(iter(refused.values()))
-    why = {network: f"{_NAMES[network]}: {exc}" for network, exc in refused.items()}
+    why: dict[str, str] = {n: f"{_NAMES[n]}: {exc}" for n, exc in refused.items()}
     return SuiteSignIn(entry, cache.serialize(), tuple(accounts), why)
 
 

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import msal
-from msal.oauth2cli.authcode import AuthCodeReceiver
-from msal.oauth2cli.oidc import decode_part
+import msal  # type: ignore[import-untyped]  # MSAL ships no types
+from msal.oauth2cli.authcode import AuthCodeReceiver  # type: ignore[import-untyped]
+from msal.oauth2cli.oidc import decode_part  # type: ignore[import-untyped]
 
 from app.errors import AuthError, OfflineError, SignInRefused, TlsError
 from app.networks.http import certificate_problem
