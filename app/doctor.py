@@ -9,8 +9,10 @@ without connecting: policy, this build's networks, the built-in sandbox's rule a
 last sync (a secret missing from the keyring shows only once a sync has failed for it).
 
 It only reads: the database is opened read-only (a missing one is not created), nothing
-is migrated, and no secret is ever read from the keyring, so none can be printed;
-credentials in URLs (``http://user:password@proxy``) are redacted.
+is migrated, and no secret is printed: the keyring is read only for networks whose kind
+describes its sign-in (Microsoft 365: who signed in, the granted scopes and each access
+token's expiry, ``NetworkKind.describe_secret``), and that description never holds a
+token; credentials in URLs (``http://user:password@proxy``) are redacted.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import app
 import app.policy
 from app import secrets, settings
 from app.config import database_path
+from app.domain import Account
+from app.errors import FiresideError
 from app.logs import REDACTED, redact
 from app.networks import registry
 from app.policy.model import Policy
@@ -94,6 +98,7 @@ def render_text(report: dict[str, Any]) -> str:
             f"{account['base_url']}; last sync {account['last_sync_at'] or 'never'})"
             + (f": {account['reason']}" if account["reason"] else "")
         )
+        lines += [f"    {line}" for line in account.get("sign_in", [])]
     counts = ", ".join(f"{state} {n}" for state, n in report["outbox"].items())
     lines.append(f"Outbox: {counts or 'empty'}")
     lines += _policy_lines(report["policy"], report["settings"])
@@ -206,8 +211,24 @@ def _accounts(conn: sqlite3.Connection, policy: Policy) -> list[dict[str, Any]]:
             "last_sync_at": account.last_sync_at,
             "last_sync_error": account.last_sync_error,
         }
-        shown.append({k: redact(v) if isinstance(v, str) else v for k, v in fields.items()})
+        shown.append(
+            {k: redact(v) if isinstance(v, str) else v for k, v in fields.items()}
+            | {"sign_in": _sign_in(account)}
+        )
     return shown
+
+
+def _sign_in(account: Account) -> list[str]:
+    """What the account's kind says about its saved sign-in (never a secret); [] when its
+    kind says nothing, or the keyring cannot be read."""
+    try:
+        describe = registry.kind(account.network).describe_secret
+        if describe is None:
+            return []
+        secret = secrets.get_secret(registry.secret_entry(account))
+    except (FiresideError, ImportError) as exc:
+        return [f"saved sign-in not readable: {exc}"]
+    return describe(secret) if secret else ["no saved sign-in in the keyring"]
 
 
 def _judge(report: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@
     │   ├── OutcomeUnknown         the request may have been applied (timeout, reset, 5xx)
     │   ├── RateLimited            429; carries retry_after seconds
     │   ├── AuthError              token missing, expired or revoked
+    │   │   └── SignInRefused      the identity provider (Entra ID) said why, and what to do
     │   ├── NotFound               the remote object does not exist (any more)
     │   ├── Rejected               the network refused the request for good (4xx)
     │   │   └── PermissionDenied   the account lacks a permission (403)
@@ -91,6 +92,21 @@ class AuthError(NetworkError):
     """Credentials are missing, expired or revoked: the user must sign in again."""
 
     retryable = False
+
+
+class SignInRefused(AuthError):
+    """An identity provider (Microsoft Entra ID) refused a sign-in or a token refresh
+    for a reason it named: consent missing, MFA or Conditional Access, wrong tenant, the
+    sign-in expired... ``summary`` says what is the case, ``advice`` what to do, both in
+    plain words; ``code`` is the provider's own (``AADSTS65001``), for IT; ``reason`` a
+    member of the provider's enum of reasons, for code that must tell them apart."""
+
+    def __init__(self, summary: str, advice: str, code: str = "", reason: object = None) -> None:
+        super().__init__(f"{summary} {advice}".strip() + (f" ({code})" if code else ""))
+        self.summary = summary
+        self.advice = advice
+        self.code = code
+        self.reason = reason
 
 
 class NotFound(NetworkError):

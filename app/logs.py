@@ -88,6 +88,8 @@ def to_file(data_dir: Path, verbose: bool = False) -> Iterator[Path]:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     # httpcore traces every socket operation at DEBUG; httpx's request lines are enough.
     logging.getLogger("httpcore").setLevel(logging.INFO)
+    # MSAL logs the authorization response (its one-time code) at DEBUG: never below INFO.
+    logging.getLogger("msal").setLevel(logging.INFO)
     try:
         yield path
     finally:

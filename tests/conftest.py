@@ -11,4 +11,5 @@ pytest_plugins = [
     "servers.wordpress",
     "fixtures.matrix_homeserver",
     "emulators.microsoft.fixtures",
+    "fixtures.entra_authority",
 ]

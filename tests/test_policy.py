@@ -187,7 +187,8 @@ def test_unknown_registry_values_and_unreadable_keys_are_reported() -> None:
         "policy is ignored.",
         rf"HKLM\{POLICY}\Proxy: not a Fireside policy key (known: SandboxEnabled, "
         "AllowedNetworks, BlockedNetworks, ProxyUrl, ExtraCACertificates, "
-        "SyncIntervalMinutes, Accounts); ignored.",
+        "SyncIntervalMinutes, Accounts, Microsoft365TenantId, Microsoft365ClientId, "
+        "Microsoft365AuthorityHost); ignored.",
     )
 
 
@@ -315,7 +316,7 @@ def test_list_entries_are_dropped_one_by_one(tmp_path: Path) -> None:
     path = tmp_path / "policy.json"
     assert policy.errors == (
         f"{path}: AllowedNetworks: 'wordpres' is not a network id (known: sandbox, "
-        "wordpress, matrix); that entry is ignored.",
+        "wordpress, matrix, yammer, teams); that entry is ignored.",
         f"{path}: ExtraCACertificates: the CA certificate file "
         f"{str(tmp_path / 'missing.pem')!r} does not exist; that entry is ignored.",
         f'{path}: Accounts: account {{"network": "wordpress", "name": "No address"}} has '
@@ -325,7 +326,7 @@ def test_list_entries_are_dropped_one_by_one(tmp_path: Path) -> None:
         "that entry is ignored.",
         f'{path}: Accounts: account {{"network": "myspace", "base_url": '
         "\"https://myspace.com\"} has network 'myspace', not one of sandbox, wordpress, "
-        "matrix; that entry is ignored.",
+        "matrix, yammer, teams; that entry is ignored.",
         f"{path}: Accounts: account 5 has unknown members room (ignored).",
     )
 

@@ -121,3 +121,31 @@ def _guidance_in(message: str) -> bool:
     """The message tells the user what to install or do on this platform."""
     expected = {"linux": "gnome-keyring", "darwin": "Keychain", "win32": "Credential Manager"}
     return expected.get(sys.platform, "keyring") in message and "keyring" in message.lower()
+
+
+def test_a_long_secret_is_kept_in_parts_no_larger_than_windows_allows(memory_keyring) -> None:
+    long_secret = "x" * (3 * secrets.PART_CHARS + 7)
+    secrets.set_secret("m365", long_secret)
+    assert secrets.get_secret("m365") == long_secret
+    stored = memory_keyring.entries.values()
+    assert all(len(value.encode("utf-16-le")) <= 2560 for value in stored)
+    assert len(memory_keyring.entries) == 5  # the head and four parts
+
+
+def test_replacing_a_long_secret_leaves_no_old_parts(memory_keyring) -> None:
+    secrets.set_secret("m365", "a" * 2500)
+    secrets.set_secret("m365", "b" * 2500)
+    assert secrets.get_secret("m365") == "b" * 2500
+    assert len(memory_keyring.entries) == 4
+    secrets.set_secret("m365", "short")
+    assert memory_keyring.entries == {(secrets.SERVICE, "m365"): "short"}
+    secrets.set_secret("m365", "c" * 2500)
+    secrets.delete_secret("m365")
+    assert memory_keyring.entries == {}
+
+
+def test_a_secret_missing_a_part_reads_as_no_secret(memory_keyring) -> None:
+    secrets.set_secret("m365", "a" * 2500)
+    part = next(k for k in memory_keyring.entries if k[1] != "m365")
+    del memory_keyring.entries[part]
+    assert secrets.get_secret("m365") is None

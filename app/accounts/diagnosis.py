@@ -22,6 +22,7 @@ from app.errors import (
     PermissionDenied,
     RateLimited,
     SecretStoreError,
+    SignInRefused,
     TlsError,
     UserError,
     WrongService,
@@ -46,6 +47,7 @@ class Problem(enum.StrEnum):
     RATE_LIMITED = "rate_limited"
     SERVER = "server"  # the server answered in a way Fireside did not expect
     KEYRING = "keyring"
+    REFUSED = "refused"  # the identity provider refused, and said why (Entra AADSTS...)
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ def diagnose(
     """The plain-words reading of a failed sign-in or connection check."""
     host = host_of(base_url)
     detail = clean(str(exc), hidden)
+    if isinstance(exc, SignInRefused):
+        return Diagnosis(Problem.REFUSED, exc.summary, exc.advice, exc.code)
     for kinds, problem, reading in _READINGS:
         if isinstance(exc, kinds):
             summary, advice = reading(host, wording)

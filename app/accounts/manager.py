@@ -16,10 +16,16 @@ missing, bad proxy or CA setting) stays unconnected and its status says why. Lat
                          connector, and a sync woken to send them
     remove(account_id)   the engine stops using it; it is signed out on the server (best
                          effort); its local data and its secret go
+    suites(), add_suite(...), reauthenticate_suite(...)
+                         one online sign-in (Microsoft 365) for several accounts
+                         (``app.accounts.suite_signin``, mixed in)
 
 Keyring calls can block (D-Bus, an unlock prompt), so they run on a worker thread. Once a
 sign-in has succeeded, storing its result is shielded from cancellation: a closed dialog
 never leaves a secret without its account, or an account half-added.
+
+Accounts a suite added together share one keyring entry (``registry.secret_entry``):
+signing in again replaces it for all of them, and it goes with the last of them.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ from app.accounts.status import (
     status_of,
     unusable,
 )
+from app.accounts.suite_signin import SuiteSignIns
 from app.domain import Account, OutboxItem
 from app.errors import (
     AuthError,
@@ -78,7 +85,7 @@ ClientFactory = Callable[[], httpx.AsyncClient]
 SIGN_OUT_DEADLINE_S = 30.0
 
 
-class AccountManager:
+class AccountManager(SuiteSignIns):
     """Accounts for one Core. ``networks`` is the Core's (and the engine's) dict of
     connectors by account id; it changes only through the engine's add/remove."""
 
@@ -115,7 +122,7 @@ class AccountManager:
             self._connections[account.id] = problem
             return
         try:
-            secret = await asyncio.to_thread(secrets.get_secret, account.id)
+            secret = await asyncio.to_thread(secrets.get_secret, registry.secret_entry(account))
         except SecretStoreError as exc:
             self._connections[account.id] = Connection(False, State.ERROR, str(exc))
             return
@@ -165,7 +172,7 @@ class AccountManager:
         for network in registry.NETWORK_IDS:
             if self._not_usable(network) is None:
                 net_kind = registry.kind(network)
-                if not net_kind.builtin:
+                if not net_kind.builtin and not net_kind.suite:
                     offered.append(net_kind)
         return offered
 
@@ -422,6 +429,11 @@ class AccountManager:
 
     async def _keep_new_secret(self, account: Account, secret: str) -> None:
         await self._store_secret(account.id, secret)
+        await self._reconnect_signed_in(account, secret)
+
+    async def _reconnect_signed_in(self, account: Account, secret: str) -> None:
+        """An account signed in again (its secret stored): new settings, its items that
+        failed for lack of sign-in queued again, the new connector."""
         # Out of the engine first: a push with the old sign-in would fail the items again
         # the moment they are queued.
         old = await self._engine.remove_network(account.id)
@@ -499,9 +511,9 @@ class AccountManager:
         if unsent:
             sentence += f"; {plural.count(unsent, 'unsent outbox item')} cancelled"
         sentence += "." + signed_out
-        if not registry.is_builtin(account.network):
+        if not registry.is_builtin(account.network) and not await self._shares_secret(account):
             try:
-                await asyncio.to_thread(secrets.delete_secret, account_id)
+                await asyncio.to_thread(secrets.delete_secret, registry.secret_entry(account))
             except SecretStoreError as exc:
                 sentence += f" Its password could not be removed from the keyring: {exc}"
         for event in (ev.InboxChanged(), ev.DraftsChanged(), ev.OutboxChanged()):
@@ -545,6 +557,21 @@ class AccountManager:
         return (
             f" Fireside could not sign out of {name} on the server ({reason}), so the sign-in "
             f"it saved there may still work. To revoke it by hand, {net_kind.revoke_by_hand}"
+        )
+
+    async def _shares_secret(self, account: Account) -> bool:
+        """Does another stored account use this account's keyring entry (a suite's)?"""
+        return bool(await self._siblings(account, include_self=False))
+
+    async def _siblings(
+        self, account: Account, *, include_self: bool = True
+    ) -> tuple[Account, ...]:
+        """The stored accounts whose secret is in the same keyring entry as ``account``'s."""
+        entry = registry.secret_entry(account)
+        return tuple(
+            a
+            for a in await self._store.read(accounts_repo.list_accounts)
+            if registry.secret_entry(a) == entry and (include_self or a.id != account.id)
         )
 
     # --- helpers ------------------------------------------------------------------------

@@ -67,6 +67,8 @@ class AccountStatus:
     extra: dict[str, str] = field(default_factory=dict)
     #: On Fireside's own network (the sandbox), which signs in by itself.
     builtin: bool = False
+    #: The suite whose online sign-in adds and signs in this account ("" : a password).
+    suite: str = ""
 
     @property
     def label(self) -> str:
@@ -116,6 +118,7 @@ def status_of(
         locked=_locked(preset),
         extra=dict(extra),
         builtin=registry.is_builtin(account.network),
+        suite=_suite_of(account.network),
     )
 
 
@@ -163,6 +166,13 @@ def sandbox_off(policy: Policy) -> Connection:
         "The built-in sandbox runs only while no real account is set up. Remove it to "
         "clear its sample posts and comments.",
     )
+
+
+def _suite_of(network: str) -> str:
+    try:
+        return registry.kind(network).suite
+    except (UserError, ImportError):
+        return ""
 
 
 def preset_status(

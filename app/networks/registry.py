@@ -5,13 +5,21 @@ dialog asks for, how signing in turns a password into a secret for the keyring, 
 to build the connector. The built-in sandbox (``app.networks.sandbox``) is a kind like the
 others, marked ``builtin``: the app runs it and signs in to it while there is no real
 account, so it is never offered to add by hand and keeps no secret in the keyring.
+
+Some networks are added together through one online sign-in rather than a typed
+password: a :class:`Suite` (Microsoft 365 adds Viva Engage and Teams) signs in once in
+the browser or with a device code, and its :class:`SuiteSignIn` yields one account per
+network, all sharing one keyring entry (``NetworkKind.secret_entry``). Each account keeps
+its own connector, so the engine stays one connector per account.
 """
 
 from __future__ import annotations
 
+import enum
 import importlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -75,16 +83,103 @@ class NetworkKind:
     #: Fireside's own network (the sandbox): the app starts it and signs in to it by itself,
     #: it is not offered to add by hand, and it keeps no secret in the keyring.
     builtin: bool = False
+    #: The id of the Suite that adds accounts on this network ("" : the password form).
+    suite: str = ""
+    #: The keyring entry holding an account's secret, when accounts share one (a suite's
+    #: sign-in); None: the account's own entry (its id).
+    secret_entry: Callable[[Account], str] | None = None
+    #: describe_secret(secret) -> lines ``fireside doctor`` shows about a stored secret
+    #: (who signed in, scopes, expiry), never the secret nor a token; None: nothing shown.
+    describe_secret: Callable[[str], list[str]] | None = None
 
 
-#: network id -> module exporting its KIND, imported on first use.
+class SignInMethod(enum.StrEnum):
+    """How a suite's online sign-in reaches the person."""
+
+    BROWSER = "browser"  # the system browser, back to a loopback address (code + PKCE)
+    DEVICE_CODE = "device_code"  # a code typed on any device's browser
+
+
+@dataclass(frozen=True)
+class DeviceCode:
+    """What the person types, and where; the dialog shows both."""
+
+    user_code: str
+    verification_uri: str
+    expires_at: float
+    message: str
+
+
+@dataclass(frozen=True)
+class SuiteRequest:
+    """One online sign-in. ``fields`` are the suite's fields (tenant...) as the form or
+    policy set them; ``login_hint`` and ``secret_entry`` are set when signing in again."""
+
+    client: httpx.AsyncClient
+    networks: tuple[str, ...]
+    method: SignInMethod
+    fields: Mapping[str, str]
+    on_device_code: Callable[[DeviceCode], None]
+    login_hint: str = ""
+    secret_entry: str = ""
+
+
+@dataclass(frozen=True)
+class SuiteAccount:
+    """One account a suite's sign-in made; ``settings`` never hold a secret."""
+
+    network: str
+    base_url: str
+    username: str
+    display_name: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SuiteSignIn:
+    """What a suite's sign-in produced: ``secret`` goes to the keyring entry
+    ``secret_entry`` and nowhere else; ``accounts`` one per network that signed in;
+    ``refused`` says, per network asked for that did not, why (plain words)."""
+
+    secret_entry: str
+    secret: str
+    accounts: tuple[SuiteAccount, ...]
+    refused: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Suite:
+    id: str  # "microsoft365"
+    display_name: str  # "Microsoft 365"
+    networks: tuple[str, ...]  # the networks one sign-in adds, in the dialog's order
+    help: str
+    #: Fields the form shows (tenant, client id); policy may preset and lock them.
+    fields: tuple[ExtraField, ...]
+    #: presets(policy) -> {field key: (value, locked reason or None)}
+    presets: Callable[[Any], Mapping[str, tuple[str, str | None]]]
+    #: field_problem(key, value) -> why the value cannot be used, or None
+    field_problem: Callable[[str, str], str | None]
+    sign_in: Callable[[SuiteRequest], Awaitable[SuiteSignIn]]
+
+
+#: network id -> module exporting its KIND (or "module:NAME"), imported on first use.
 _MODULES = {
     "sandbox": "app.networks.sandbox",
     "wordpress": "app.networks.wordpress",
     "matrix": "app.networks.matrix",
+    "yammer": "app.networks.microsoft.kinds:YAMMER",
+    "teams": "app.networks.microsoft.kinds:TEAMS",
 }
 #: Every network Fireside knows, by id (the ids managed policy may name).
 NETWORK_IDS = tuple(_MODULES)
+#: suite id -> "module:NAME" of its Suite.
+_SUITES = {"microsoft365": "app.networks.microsoft.kinds:SUITE"}
+SUITE_IDS = tuple(_SUITES)
+
+
+def _load(path: str, default_name: str) -> Any:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name or default_name)
 
 
 def kind(network: str) -> NetworkKind:
@@ -92,7 +187,24 @@ def kind(network: str) -> NetworkKind:
     module = _MODULES.get(network)
     if module is None:
         raise UserError(f"Fireside does not know the network {network!r}.")
-    return importlib.import_module(module).KIND
+    return _load(module, "KIND")
+
+
+def suite(suite_id: str) -> Suite:
+    """A Suite by id; UserError for one Fireside does not know."""
+    path = _SUITES.get(suite_id)
+    if path is None:
+        raise UserError(f"Fireside does not know the sign-in {suite_id!r}.")
+    return _load(path, "SUITE")
+
+
+def secret_entry(account: Account) -> str:
+    """The keyring entry of an account's secret (its id, unless its kind shares one)."""
+    try:
+        entry = kind(account.network).secret_entry
+    except (UserError, ImportError):
+        return account.id
+    return account.id if entry is None else entry(account)
 
 
 def is_builtin(network: str) -> bool:

@@ -9,14 +9,23 @@ key                   type                        meaning
 ====================  ==========================  ===============================================
 SandboxEnabled        bool                        offer the built-in sandbox network
 AllowedNetworks       list of network ids         only these may be added (sandbox, wordpress,
-                                                  matrix)
+                                                  matrix, yammer, teams)
 BlockedNetworks       list of network ids         these may not be added
 ProxyUrl              str                         "system", "none" or http(s)://host:port
 ExtraCACertificates   list of paths               PEM bundles trusted besides the OS store
 SyncIntervalMinutes   int                         minutes between background syncs
 Accounts              list of objects             pre-configured accounts: network, base_url,
                                                   name, tenant (Matrix room; unused elsewhere)
+Microsoft365TenantId  str                         the Entra tenant (directory id or domain)
+                                                  Microsoft 365 sign-ins use
+Microsoft365ClientId  str                         the application (client) id of the app
+                                                  registration IT made for Fireside
+Microsoft365Authority str                         Entra's sign-in host (national clouds);
+Host                                              https://login.microsoftonline.com if unset
 ====================  ==========================  ===============================================
+
+Viva Engage and Teams are the networks ``yammer`` and ``teams``: AllowedNetworks and
+BlockedNetworks allow or block each; the Microsoft 365 sign-in offers those allowed.
 
 Top-level values are enforced: the setting is locked in the UI, with the reason. The same
 keys under ``Recommended`` are defaults the user may change (only ProxyUrl,

@@ -17,6 +17,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.networks.connection import ca_file_problem, proxy_problem
+from app.networks.microsoft.config import (
+    authority_host_problem,
+    client_id_problem,
+    tenant_problem,
+)
 from app.networks.registry import NETWORK_IDS
 
 #: Windows registry value types (winreg's numbers; winreg itself exists only on Windows).
@@ -44,6 +49,9 @@ class Kind(Enum):
     NETWORKS = "list of network ids"
     FILES = "list of paths"
     ACCOUNTS = "list of accounts"
+    TENANT = "tenant id or domain"
+    CLIENT_ID = "application (client) id"
+    AUTHORITY = "https address"
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,15 @@ KEYS: dict[str, Key] = {
     "ExtraCACertificates": Key(Kind.FILES, True, (REG_MULTI_SZ, REG_SZ)),
     "SyncIntervalMinutes": Key(Kind.MINUTES, True, (REG_DWORD, REG_SZ)),
     "Accounts": Key(Kind.ACCOUNTS, False, (REG_SZ, REG_MULTI_SZ)),
+    "Microsoft365TenantId": Key(Kind.TENANT, False, (REG_SZ,)),
+    "Microsoft365ClientId": Key(Kind.CLIENT_ID, False, (REG_SZ,)),
+    "Microsoft365AuthorityHost": Key(Kind.AUTHORITY, False, (REG_SZ,)),
+}
+#: How each text kind is checked: a function saying why a value is wrong, or None.
+_TEXT_CHECKS = {
+    Kind.TENANT: tenant_problem,
+    Kind.CLIENT_ID: client_id_problem,
+    Kind.AUTHORITY: authority_host_problem,
 }
 
 
@@ -93,6 +110,8 @@ def check(name: str, raw: Any) -> Checked:
             f"{_shown(raw)} is not a whole number of minutes from {MIN_SYNC_MINUTES} "
             f"to {MAX_SYNC_MINUTES}"
         )
+    if kind in _TEXT_CHECKS:
+        return _checked_text(kind, raw)
     if kind is Kind.PROXY:
         if not isinstance(raw, str):
             raise Refused(f"{_shown(raw)} is not text")
@@ -101,6 +120,16 @@ def check(name: str, raw: Any) -> Checked:
             raise Refused(problem)
         return Checked(raw.strip())
     return _check_list(kind, _list_of(raw, dict if kind is Kind.ACCOUNTS else str))
+
+
+def _checked_text(kind: Kind, raw: Any) -> Checked:
+    """A text value (tenant, client id, authority host), checked by its kind's rule."""
+    if not isinstance(raw, str):
+        raise Refused(f"{_shown(raw)} is not text")
+    problem = _TEXT_CHECKS[kind](raw.strip())
+    if problem is not None:
+        raise Refused(problem)
+    return Checked(raw.strip())
 
 
 def check_registry(name: str, data: Any, value_type: int) -> Checked:

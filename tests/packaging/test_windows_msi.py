@@ -45,6 +45,9 @@ POLICY = {
     "EXTRACACERTIFICATES": ("ExtraCACertificates", ""),
     "SYNCINTERVALMINUTES": ("SyncIntervalMinutes", "#"),
     "ACCOUNTS": ("Accounts", ""),
+    "MICROSOFT365TENANTID": ("Microsoft365TenantId", ""),
+    "MICROSOFT365CLIENTID": ("Microsoft365ClientId", ""),
+    "MICROSOFT365AUTHORITYHOST": ("Microsoft365AuthorityHost", ""),
 }
 #: A policy as an administrator would pass it (ACCOUNTS has its own test: see there).
 SETTINGS = {

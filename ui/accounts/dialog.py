@@ -2,6 +2,8 @@
 sync, and what can be done with the one selected.
 
     Add account…       a new account on a network policy allows (``AccountForm``)
+    Add Microsoft 365… the accounts of an online sign-in (``SuiteForm``): one sign-in in
+                       the browser or with a code adds Viva Engage and Teams
     Test connection    does the saved sign-in still work? (the answer shows below the list)
     Sign in again…     a new password for an account that needs one; "Sign in…" for an
                        account that policy set up and that is not signed in yet
@@ -43,9 +45,11 @@ from ui.accounts import outcome
 from ui.accounts.form import AccountForm
 from ui.accounts.model import AccountsModel
 from ui.accounts.removal import confirm_removal
+from ui.accounts.suite_form import SuiteForm
 from ui.operations import run
 
 if TYPE_CHECKING:
+    from app.accounts.suites import SuiteOffer
     from app.core import Core
     from app.networks.registry import NetworkKind
     from ui.bridge import CoreBridge
@@ -74,11 +78,13 @@ class AccountsDialog(QDialog):
         self.resize(820, 460)
         self._core = core
         self._kinds: list[NetworkKind] = []
+        self._suites: list[SuiteOffer] = []
         self._keyring_problem: str | None = None
         self._checking: asyncio.Task | None = None
         #: Set once the first statuses have arrived (tests and screenshots wait on it).
         self.loaded = False
         self.form: AccountForm | None = None
+        self.suite_form: SuiteForm | None = None
         self.confirmation: QMessageBox | None = None
         #: The outcome of the last action: (account id it is about, or None for any; html).
         self._note: tuple[str | None, str] | None = None
@@ -97,12 +103,18 @@ class AccountsDialog(QDialog):
         self.details.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.add_button = QPushButton("&Add account…")
+        self.suite_button = self._build_suite_button()
         self.test_button = QPushButton("&Test connection")
         self.sign_in_button = QPushButton("&Sign in again…")
         self.remove_button = QPushButton("&Remove…")
         self.close_button = QPushButton("Close")
         self._lay_out()
-        for hidden in (self.keyring_banner, self.check_keyring_button, self.progress):
+        for hidden in (
+            self.keyring_banner,
+            self.check_keyring_button,
+            self.progress,
+            self.suite_button,
+        ):
             hidden.hide()
 
         self.check_keyring_button.clicked.connect(self.refresh)
@@ -126,7 +138,7 @@ class AccountsDialog(QDialog):
         banner.addWidget(self.keyring_banner, 1)
         banner.addWidget(self.check_keyring_button, 0, Qt.AlignmentFlag.AlignTop)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.test_button, self.sign_in_button):
+        for button in (self.add_button, self.suite_button, self.test_button, self.sign_in_button):
             buttons.addWidget(button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
@@ -138,6 +150,12 @@ class AccountsDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.details)
         layout.addLayout(buttons)
+
+    def _build_suite_button(self) -> QPushButton:
+        """ "Add Microsoft 365…": named once the offer is read, hidden without one."""
+        button = QPushButton()
+        button.clicked.connect(lambda: self.open_suite_form(None))
+        return button
 
     def _build_table(self) -> QTableView:
         table = QTableView()
@@ -172,12 +190,21 @@ class AccountsDialog(QDialog):
         """Read the accounts, the networks on offer and the keyring's state again."""
         run(self, self._read(), on_done=self._show)
 
-    async def _read(self) -> tuple[list[AccountStatus], list[NetworkKind], str | None]:
+    async def _read(self) -> tuple[list[AccountStatus], list[NetworkKind], str | None, list]:
         accounts = self._core.accounts
-        return await accounts.statuses(), await accounts.kinds(), await accounts.keyring_problem()
+        return (
+            await accounts.statuses(),
+            await accounts.kinds(),
+            await accounts.keyring_problem(),
+            await accounts.suites(),
+        )
 
-    def _show(self, read: tuple[list[AccountStatus], list[NetworkKind], str | None]) -> None:
-        statuses, self._kinds, self._keyring_problem = read
+    def _show(self, read: tuple[list[AccountStatus], list[NetworkKind], str | None, list]) -> None:
+        statuses, self._kinds, self._keyring_problem, self._suites = read
+        if self._suites:
+            name = self._suites[0].display_name
+            self.suite_button.setText(f"Add &{name}…")
+        self.suite_button.setVisible(bool(self._suites))
         current = self.selected()
         self.model.set_rows(statuses)
         row = self.model.row_of(current.account_id, current.base_url) if current else -1
@@ -217,6 +244,7 @@ class AccountsDialog(QDialog):
         keyring_ok = self._keyring_problem is None
         stored = status is not None and status.account_id is not None
         self.add_button.setEnabled(keyring_ok and bool(self._kinds))
+        self.suite_button.setEnabled(keyring_ok and bool(self._suites))
         self.add_button.setToolTip(
             "" if self._kinds or not self.loaded else "Your organisation allows no networks."
         )
@@ -225,7 +253,10 @@ class AccountsDialog(QDialog):
             status is not None
             and status.can_sign_in
             and keyring_ok
-            and any(k.id == status.network for k in self._kinds)
+            and (
+                any(k.id == status.network for k in self._kinds)
+                or self._offer_for(status) is not None
+            )
         )
         self.sign_in_button.setEnabled(can_sign_in)
         self.sign_in_button.setText("&Sign in…" if status and not stored else "&Sign in again…")
@@ -284,7 +315,38 @@ class AccountsDialog(QDialog):
     def sign_in_selected(self) -> None:
         status = self.selected()
         if status is not None and self.sign_in_button.isEnabled():
-            self.open_form(status)
+            if status.suite:
+                self.open_suite_form(status)
+            else:
+                self.open_form(status)
+
+    def _offer_for(self, status: AccountStatus) -> SuiteOffer | None:
+        return next(
+            (o for o in self._suites if o.id == status.suite and status.network in o.allowed),
+            None,
+        )
+
+    def open_suite_form(self, again: AccountStatus | None) -> SuiteForm | None:
+        """The online sign-in form (Microsoft 365), over this dialog, not blocking."""
+        offer = self._offer_for(again) if again is not None else next(iter(self._suites), None)
+        if offer is None:
+            return None
+        form = SuiteForm(self._core, offer, again, self)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.kept.connect(lambda kept: self._suite_kept(kept, again is not None))
+        form.finished.connect(lambda _: self.refresh())
+        self.suite_form = form
+        form.open()
+        return form
+
+    def _suite_kept(self, kept: tuple[AccountStatus, ...], again: bool) -> None:
+        if not kept:
+            return
+        names = ", ".join(s.network_name for s in kept)
+        verb = "Signed in again to" if again else "Added"
+        self._select_next = kept[0].account_id
+        self._say(outcome.note(f"{verb} {names}. Fireside is syncing now."))
+        self.refresh()
 
     def test_selected(self) -> None:
         """Check the saved sign-in of the selected account; the answer shows below."""

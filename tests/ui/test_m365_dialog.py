@@ -1,0 +1,115 @@
+"""Adding Microsoft 365 from the Accounts dialog by keyboard, against the emulated Entra
+authority and the real MSAL: Alt+M opens the form, Enter signs in with the browser (the
+test browser signs in), Alt+C shows a device code to enter; Escape cancels a sign-in under
+way. Policy's tenant is shown locked. Every wait is on a condition or a signal."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication
+
+from app import bootstrap
+from app.accounts import State
+from app.core import Core
+from ui.accounts.dialog import AccountsDialog
+from ui.accounts.suite_form import SuiteForm
+from ui.bridge import CoreBridge
+
+Key = Qt.Key
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+@pytest.fixture
+def dialog(
+    qtbot, qloop, wait_for, tmp_path: Path, memory_keyring, *, entra_policy, stand_ins
+) -> Iterator[Callable[[], AccountsDialog]]:
+    made: list[tuple[Core, AccountsDialog, CoreBridge]] = []
+
+    def open_() -> AccountsDialog:
+        entra_policy()
+        core = wait_for(bootstrap.open_core(tmp_path / "data", start_sandbox=False))
+        bridge = CoreBridge(core.events)
+        shown = AccountsDialog(core, bridge)
+        shown.show()
+        shown.activateWindow()
+        qtbot.waitExposed(shown)
+        qtbot.waitUntil(lambda: shown.loaded)
+        qtbot.waitUntil(shown.table.hasFocus)
+        made.append((core, shown, bridge))
+        return shown
+
+    yield open_
+    for core, shown, bridge in made:
+        if shiboken6.isValid(shown):
+            shown.close()
+        qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks(qloop)), timeout=20_000)
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        shiboken6.delete(bridge)
+        wait_for(core.close())
+
+
+def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    focused = QApplication.focusWidget()
+    assert focused is not None, "no window has the keyboard"
+    qtbot.keyClick(focused, key, modifier)
+
+
+def open_suite(qtbot, shown: AccountsDialog) -> SuiteForm:
+    assert shown.suite_button.isVisible() and shown.suite_button.text() == "Add &Microsoft 365…"
+    press(qtbot, Key.Key_M, ALT)
+    qtbot.waitUntil(lambda: shown.suite_form is not None and shown.suite_form.isVisible())
+    form = shown.suite_form
+    assert form is not None
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.browser_button)
+    return form
+
+
+def test_add_microsoft_365_with_the_browser_by_keyboard(qtbot, dialog, browser) -> None:
+    shown = dialog()
+    form = open_suite(qtbot, shown)
+    assert form.windowTitle() == "Add Microsoft 365"
+    assert set(form.services) == {"yammer", "teams"}
+    assert all(box.isChecked() for box in form.services.values())
+    assert not form.fields["tenant"].isEnabled(), "policy sets the tenant"
+    assert "Set by your organisation" in form.locks.text()
+    with qtbot.waitSignal(form.kept, timeout=30_000) as kept:
+        press(qtbot, Key.Key_Return)  # the default: Sign in with the browser
+        qtbot.waitUntil(lambda: "browser" in form.outcome.text())
+    assert {s.network for s in kept.args[0]} == {"yammer", "teams"}
+    assert browser.opened, "the system browser was asked to open the sign-in page"
+    qtbot.waitUntil(lambda: shown.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: "Fireside is syncing now" in shown.details.text())
+    assert {shown.model.status(r).state for r in range(2)} == {State.CONNECTED}
+
+
+def test_sign_in_with_a_code_shows_it_and_finishes_by_itself(qtbot, dialog, entra) -> None:
+    entra.admin_consent |= {"https://www.yammer.com/access_as_user"}
+    shown = dialog()
+    form = open_suite(qtbot, shown)
+    with qtbot.waitSignal(form.kept, timeout=30_000) as kept:
+        press(qtbot, Key.Key_C, ALT)  # Sign in with a code
+        qtbot.waitUntil(lambda: bool(entra.pending_user_codes()), timeout=10_000)
+        [code] = entra.pending_user_codes()
+        qtbot.waitUntil(lambda: code in form.code.text())
+        assert "https://microsoft.com/devicelogin" in form.code.text()
+        entra.approve_device(code)
+    assert len(kept.args[0]) == 2
+    qtbot.waitUntil(lambda: shown.model.rowCount() == 2)
+
+
+def test_escape_cancels_a_browser_sign_in_under_way(qtbot, dialog, browser) -> None:
+    browser.signs_in = False  # the person never finishes in the browser
+    shown = dialog()
+    form = open_suite(qtbot, shown)
+    press(qtbot, Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(browser.opened), timeout=10_000)
+    assert form.progress.isVisible()
+    qtbot.keyClick(form, Key.Key_Escape)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(form) or not form.isVisible())
+    qtbot.waitUntil(lambda: shown.loaded and shown.model.rowCount() == 0)
