@@ -302,6 +302,10 @@ class Sidebar(QTreeWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             theme.quiet_selection(self)  # the theme changed: tint for the new one
+            header = getattr(self, "_posts_header", None)  # None while being built
+            if header is not None:
+                header.setForeground(0, self.palette().color(QPalette.ColorRole.PlaceholderText))
+                _touch(header)
         super().changeEvent(event)
 
     def paintEvent(self, event) -> None:

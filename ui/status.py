@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 MESSAGE_MS = 8000
 TICK_MS = 30_000
 NEEDS_YOU = ("failed", "held", "unknown")
-PROBLEM_COLOR = "#c8442d"
 
 
 def _synced(stamp: str | None) -> str:
@@ -170,9 +169,7 @@ class StatusBar(QStatusBar):
         text, problem = _sync_text(self._statuses, set(self._core.networks), self._syncing)
         self.busy.setVisible(bool(self._syncing))
         self.sync.setText(text)
-        style = f"color: {PROBLEM_COLOR}" if problem else ""
-        if self.sync.styleSheet() != style:  # setting it re-polishes the label, every page
-            self.sync.setStyleSheet(style)
+        theme.mark_problem(self.sync, problem)  # re-polishes only when it changes
         self.sync.setToolTip(_sync_tooltip(self._statuses))
 
     # --- online and outbox --------------------------------------------------------------
@@ -188,9 +185,7 @@ class StatusBar(QStatusBar):
         self.online.setIcon(theme.icon("online" if not unreachable else "offline"))
         self.online.setText(text)
         self.online.setToolTip(tip)
-        style = f"color: {PROBLEM_COLOR}" if unreachable and engine.online else ""
-        if self.online.styleSheet() != style:
-            self.online.setStyleSheet(style)
+        theme.mark_problem(self.online, bool(unreachable) and engine.online)
 
     def refresh_outbox(self) -> None:
         def got(items: list[OutboxItem]) -> None:

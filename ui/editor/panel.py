@@ -50,14 +50,6 @@ from ui.operations import run
 
 READ_ONLY_STATES = (DraftState.QUEUED, DraftState.PUBLISHED)
 
-PANEL_CSS = """
-QLineEdit#title { font-size: 15pt; font-weight: 600; }
-QLabel#banner { background: palette(alternate-base); border: 1px solid palette(mid);
-                border-radius: 6px; padding: 6px 10px; }
-QLabel#status { color: palette(placeholder-text); }
-QLabel#status[problem="true"] { color: #c8442d; font-weight: 600; }
-"""
-
 
 class EditorPanel(QWidget):
     """Edits one draft at a time; ``open_draft(id)`` or ``new_draft()`` to start."""
@@ -69,7 +61,6 @@ class EditorPanel(QWidget):
         self._accounts: dict[str, Account] = {}  # by id
         self._loading = False
         self._publish_dialog: PublishDialog | None = None
-        self.setStyleSheet(PANEL_CSS)
 
         self.autosave = Autosave(core.drafts, self._text, self)
         self.autosave.saved.connect(self._on_saved)

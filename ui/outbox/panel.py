@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.core import Core
 from app.domain import EDITABLE, OutboxAction, OutboxItem, OutboxState
 from app.text import plural
+from ui import theme
 from ui.bridge import CoreBridge
 from ui.operations import run
 from ui.outbox.commands import registry
@@ -209,8 +210,7 @@ class OutboxPanel(QWidget):
             self.body.setPlainText("")
         else:
             reason = self.model.reason(self.table.currentIndex().row())
-            colour = "#c8442d" if reason.needs_you else "palette(text)"
-            self.reason.setStyleSheet(f"color:{colour}")
+            theme.mark_problem(self.reason, reason.needs_you)
             self.reason.setText(
                 f"<b>{html.escape(reason.headline)}</b> {html.escape(reason.advice)}"
             )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.domain import Thread
@@ -119,7 +120,9 @@ class ThreadPane(QWidget):
         self.open_post.setToolTip(self._post_url)
         chip = row_chip(comment)
         self.network.setText(chip.text)
-        self.network.setStyleSheet(chip_style(chip.hue, theme.is_dark(self.palette())))
+        self.network.setStyleSheet(
+            chip_style(chip.hue, self.palette().color(QPalette.ColorRole.Window))
+        )
         self.network.setToolTip(f"On {where(comment)}")
         self.network.setAccessibleName(f"Network: {where(comment)}")
         self.network.show()
