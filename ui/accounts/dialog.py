@@ -46,6 +46,7 @@ from ui.accounts.form import AccountForm
 from ui.accounts.model import AccountsModel
 from ui.accounts.removal import confirm_removal
 from ui.accounts.suite_form import SuiteForm
+from ui.common.announce import announce
 from ui.operations import run
 
 if TYPE_CHECKING:
@@ -286,6 +287,7 @@ class AccountsDialog(QDialog):
         """Show an action's outcome under the account it is about (None: whichever)."""
         self._note = (about, html)
         self._describe(self.selected())
+        announce(self.details, html)
 
     def _default_action(self) -> None:
         for button in (self.sign_in_button, self.add_button):

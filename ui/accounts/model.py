@@ -12,6 +12,7 @@ from app.accounts import AccountStatus, State
 from app.accounts.address import host_of
 from app.text import timefmt
 from ui import theme
+from ui.common import spoken
 from ui.common.colours import Ink
 
 COLUMNS = ("Network", "Name", "Address", "User", "State", "Last sync")
@@ -91,8 +92,8 @@ class AccountsModel(QAbstractTableModel):
         if status is None:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            text = (
                 status.network_name,
                 status.name,
                 host_of(status.base_url),
@@ -100,6 +101,9 @@ class AccountsModel(QAbstractTableModel):
                 status.label,
                 last_sync(status),
             )[column]
+            return (
+                text if role == Qt.ItemDataRole.DisplayRole else spoken.cell(COLUMNS[column], text)
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(status, column)
         if column == STATE_COLUMN and role == Qt.ItemDataRole.ForegroundRole:

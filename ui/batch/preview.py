@@ -227,6 +227,7 @@ class PreviewList(QListView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setAccessibleName("Preview of every reply")
 
     def text(self) -> str:
         """All previews as plain text (what a screen reader, or a test, reads)."""

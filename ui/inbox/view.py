@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QAction, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -80,6 +80,11 @@ class InboxList(QListView):
     def __init__(self, model: InboxModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("inboxList")
+        self.setAccessibleName("Comments")
+        self.setAccessibleDescription(
+            "j and k move, Enter opens the thread, r replies, e marks done, s snoozes, "
+            "u undoes; question mark lists every key."
+        )
         self.setModel(model)
         self._delegate = InboxDelegate(self)
         self.setItemDelegate(self._delegate)
@@ -143,7 +148,8 @@ class InboxList(QListView):
 
 
 class InboxPage(QWidget):
-    message = Signal(str)  # something to tell the person in the status bar
+    message = Signal(str)  # what an action did: painted in the status bar and announced
+    linkShown = Signal(str)  # painted only: the address of the link under the mouse
     postFilterChanged = Signal(object)  # the post shown (its id), or None for every post
     postChosen = Signal(int, str)  # a post picked among search results: show its comments
     draftChosen = Signal(int)  # a draft picked among search results: open it
@@ -156,7 +162,7 @@ class InboxPage(QWidget):
         self.model = InboxModel(core.inbox, self)
         self.list = InboxList(self.model)
         self.thread_pane = ThreadPane(core)
-        self.thread_pane.message.connect(self.message)
+        self.thread_pane.message.connect(self.linkShown)
         self._view = InboxView.NEEDS_REPLY
         self._post: tuple[int, str] | None = None
         self._at_top = False
@@ -174,11 +180,7 @@ class InboxPage(QWidget):
         self.post_chip.hide()
         self.hint = QLabel()
         self.hint.setObjectName("hint")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search comments, posts, drafts   /")
-        self.search.setClearButtonEnabled(True)
-        self.search.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setMinimumWidth(220)
+        self.search = _search_field(self.run_search)
         self.hits = SearchHits()
         self.hits.postChosen.connect(self.postChosen)
         self.hits.draftChosen.connect(self.draftChosen)
@@ -198,11 +200,7 @@ class InboxPage(QWidget):
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_hint())
         self.model.modelReset.connect(self._update_hint)
         self._layout()
-        self.setFocusProxy(self.list)
         self.commands = InboxCommands(self, registry)
-        QWidget.setTabOrder(self.search, self.hits.list)
-        QWidget.setTabOrder(self.hits.list, self.list)
-        QWidget.setTabOrder(self.list, self.thread_pane.browser)
 
     def _layout(self) -> None:
         header = QHBoxLayout()
@@ -228,6 +226,24 @@ class InboxPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def take_focus(self) -> None:
+        """Coming to the page puts the keyboard in the list. (Not a focus proxy: in Qt 6,
+        a proxy on the page makes Tab skip everything else on it, the search included.)"""
+        self.list.setFocus()
+
+    def tab_order(self) -> list[QWidget]:
+        """Where Tab goes on this page, top to bottom as it is laid out: the post filter,
+        search, the buttons, matching posts and drafts, the comments, the conversation."""
+        return [
+            self.post_chip,
+            self.search,
+            *self.commands.buttons,
+            self.hits.list,
+            self.list,
+            self.thread_pane.open_post,
+            self.thread_pane.browser,
+        ]
 
     # --- what is shown ------------------------------------------------------------------
     @property
@@ -269,9 +285,10 @@ class InboxPage(QWidget):
         self.hits.clear()
         self.whole = None
         self.model.show_view(self._view, self.post_id)
-        self.title.setText(VIEW_TITLES[self._view])
+        self._set_title(VIEW_TITLES[self._view])
         if self._post is not None:
             self.post_chip.setText(f"Post: {_elided(self._post[1])}   ×")
+            self.post_chip.setAccessibleName(f"Only the post “{self._post[1]}”: show every post")
         self.post_chip.setVisible(self._post is not None)
         waiting = self._view in CAUGHT_UP
         if self._post is None:
@@ -288,12 +305,17 @@ class InboxPage(QWidget):
         """Show a fixed result set (search results, a same-question group)."""
         self.whole = None
         self.model.show_rows(rows)
-        self.title.setText(title)
+        self._set_title(title)
         self.post_chip.hide()
         self.list.empty_text = empty_text
         self.select_id(self.model.row_id(0) if rows else None)
         if select_all:
             self.list.selectAll()
+
+    def _set_title(self, title: str) -> None:
+        """The page's title, which also names the list for screen readers."""
+        self.title.setText(title)
+        self.list.setAccessibleName(f"Comments: {title.replace(' · ', ', ')}")
 
     def leave_results(self) -> None:
         """Back from a search or group to the view (and post) it started from."""
@@ -458,6 +480,25 @@ class InboxPage(QWidget):
         whole = self.whole_selected()
         count = whole.count if whole is not None else len(self.list.selectionModel().selectedRows())
         self.hint.setText(f"{count:,} selected · r replies to all" if count > 1 else "")
+
+
+def _search_field(run_search: Callable[[], None]) -> QLineEdit:
+    """The search box: named for screen readers (its hint is only a placeholder), its
+    magnifier a button that searches."""
+    search = QLineEdit()
+    search.setPlaceholderText("Search comments, posts, drafts   /")
+    search.setAccessibleName("Search comments, posts and drafts")
+    search.setAccessibleDescription("Type to search; Enter goes to the results, Esc back.")
+    search.setClearButtonEnabled(True)
+    clear = search.findChild(QAction, "_q_qlineeditclearaction")  # Qt's own clear button
+    if clear is not None:
+        clear.setText("Clear the search")
+    action = search.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+    action.setText("Search")
+    action.setToolTip("Search (Enter)")
+    action.triggered.connect(lambda _checked=False: run_search())
+    search.setMinimumWidth(220)
+    return search
 
 
 def _elided(title: str, limit: int = 48) -> str:

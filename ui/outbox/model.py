@@ -19,6 +19,7 @@ from app.domain import OutboxItem, OutboxKind, OutboxState
 from app.sync.reasons import Reason, explain
 from app.text.timefmt import exact
 from ui import theme
+from ui.common import spoken
 from ui.common.colours import Ink
 from ui.common.networks import where
 
@@ -159,8 +160,8 @@ class OutboxModel(QAbstractTableModel):
         item, reason = self._items[index.row()], self._reasons[index.row()]
         state = OutboxState(item.state)
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            text = (
                 STATE_LABELS[state],
                 what(item),
                 recipient(item),
@@ -168,6 +169,9 @@ class OutboxModel(QAbstractTableModel):
                 str(item.attempts),
                 reason.headline,
             )[column]
+            return (
+                text if role == Qt.ItemDataRole.DisplayRole else spoken.cell(COLUMNS[column], text)
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             return reason.text if column == WHY else item.body if column == 1 else None
         if role == Qt.ItemDataRole.ForegroundRole and column == 0 and state in STATE_INKS:

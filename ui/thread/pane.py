@@ -34,7 +34,7 @@ EMPTY = (
 
 
 class ThreadPane(QWidget):
-    message = Signal(str)
+    message = Signal(str)  # a link's real address, as the mouse or Tab reaches it
 
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +55,11 @@ class ThreadPane(QWidget):
         self.open_post.hide()
         self.browser = SafeBrowser()
         self.browser.setObjectName("thread")
+        self.browser.setAccessibleName("Conversation")
+        self.browser.setAccessibleDescription(
+            "The post, the comment and its replies. Tab moves from link to link; Enter "
+            "opens the focused link after showing where it goes."
+        )
         self.browser.highlighted.connect(
             lambda url: self.message.emit(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
         )
