@@ -4,8 +4,6 @@ sheet's headings follow the application's font."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
@@ -19,14 +17,8 @@ pytestmark = pytest.mark.ui
 
 
 @pytest.fixture
-def app(qapp: QApplication) -> Iterator[QApplication]:
-    """The test application, its look restored afterwards (other tests expect Qt's own)."""
-    palette, sheet, style = qapp.palette(), qapp.styleSheet(), qapp.style().name()
-    yield qapp
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    qapp.setStyle(style)
-    colours.use(Scheme.LIGHT)
+def app(themed: QApplication) -> QApplication:
+    return themed
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,9 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QPersistentModelIndex,
     QRect,
+    QSignalBlocker,
     Qt,
     QTimer,
     Signal,
@@ -100,9 +102,29 @@ class InboxList(QListView):
         # Owned timers (not QTimer.singleShot with a callable): they die with the list.
         self._finish_timer = _single_shot(self, 0, self._finish_rows)
         self._warm_timer = _single_shot(self, 0, self._warm_up)
+        self._parked: QPersistentModelIndex | None = None
+
+    @property
+    def parked(self) -> bool:
+        """Hidden (another page is shown), its current row put aside."""
+        return self._parked is not None
+
+    def hideEvent(self, event) -> None:
+        """Out of sight (the editor or the outbox is shown), no row is current: Qt would
+        go on telling screen readers that the current row is focused."""
+        super().hideEvent(event)
+        if not event.spontaneous() and self._parked is None:
+            self._parked = QPersistentModelIndex(self.currentIndex())
+            with QSignalBlocker(self.selectionModel()):
+                self.selectionModel().setCurrentIndex(QModelIndex(), Flag.NoUpdate)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        parked, self._parked = self._parked, None
+        if parked is not None and parked.isValid():
+            with QSignalBlocker(self.selectionModel()):
+                index = self.model().index(parked.row(), parked.column())
+                self.selectionModel().setCurrentIndex(index, Flag.NoUpdate)
         if self._warming is None:  # once, a slice per turn of the event loop
             option = QStyleOptionViewItem()
             self.initViewItemOption(option)
@@ -369,7 +391,7 @@ class InboxPage(QWidget):
     def _after_refresh(self) -> None:
         """Someone at the top stays at the top as new comments arrive."""
         at_top, self._at_top = self._at_top, False
-        if self.model.rowCount() and (
+        if self.model.rowCount() and not self.list.parked and (
             (at_top and self.list.currentIndex().row() != 0)
             or not self.list.currentIndex().isValid()
         ):
