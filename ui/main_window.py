@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget
 
 from app.domain import InboxView
 from ui.actions import COMMANDS, HelpDialog, Registry
-from ui.common import focus
+from ui.common import focus, screen
 from ui.editor import EDITOR_COMMANDS, EditorPanel
 from ui.inbox import InboxPage
 from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, 1020])
+        splitter.setSizes([max(260, self.sidebar.minimumWidth() + 40), 1020])
         self.setCentralWidget(splitter)
         self.status = StatusBar(core, bridge)
         self.setStatusBar(self.status)
@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
             *self.status.tab_order(),
         )
         self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
-        self.resize(1280, 800)
+        screen.fit(self, 1280, 800)
         self.inbox.list.setFocus()  # takes effect when the window is first activated
 
     def go(self, place: Place) -> None:

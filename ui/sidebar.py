@@ -118,6 +118,7 @@ class _Cells(QStyledItemDelegate):
         super().__init__(parent)
         self._painted: OrderedDict[tuple, QPixmap] = OrderedDict()
         self._bold: QFont | None = None
+        self._font_key = ""
         self._region: QRegion | None = None
         self._frame: tuple = (1.0, 0, True)
         self._deadline = 0.0
@@ -135,8 +136,8 @@ class _Cells(QStyledItemDelegate):
         self._deadline = time.perf_counter() + PAINT_BUDGET_MS / 1000
         self._drawn = 0
         self.deferred = []
-        if self._bold is None or self._bold.family() != font.family():
-            self._bold = fonts.bold(font)
+        if self._bold is None or self._font_key != font.key():  # the font changed size too
+            self._bold, self._font_key = fonts.bold(font), font.key()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
         rect = option.rect
@@ -306,12 +307,21 @@ class Sidebar(QTreeWidget):
         # Fixed, sized by ``_fit_count_column``: with ResizeToContents every changed count
         # re-measured every row (15 s for one refresh of 2,000 posts' counts).
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        # Room for "8,888" from the start: each widening re-lays out every title beside it.
-        self.header().resizeSection(
-            1, QFontMetrics(fonts.bold(self.font())).horizontalAdvance("8,888") + COUNT_PAD
-        )
+        self._size_for_font()
+
+    def _size_for_font(self) -> None:
+        """Room for "8,888" in the count column from the start (each widening re-lays out
+        every title beside it), and never so narrow that "Needs reply" and its count are
+        cut: the sidebar keeps that much when the window is small or the text large."""
+        count = QFontMetrics(fonts.bold(self.font())).horizontalAdvance("8,888") + COUNT_PAD
+        self.header().resizeSection(1, max(count, self.header().sectionSize(1)))
+        title = self.fontMetrics().horizontalAdvance("Needs reply") + TITLE_INDENT + 16
+        scroll = self.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(title + self.header().sectionSize(1) + scroll)
 
     def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # the system's text size changed
+            self._size_for_font()
         if event.type() == QEvent.Type.PaletteChange:
             theme.quiet_selection(self)  # the theme changed: tint for the new one
             header = getattr(self, "_posts_header", None)  # None while being built

@@ -27,6 +27,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QGuiApplication,
     QIcon,
     QIconEngine,
@@ -35,7 +36,7 @@ from PySide6.QtGui import (
     QPixmap,
 )
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 from ui.common import colours
 from ui.common.colours import Ink, Scheme
@@ -147,7 +148,9 @@ def apply(app: QApplication, colour_scheme: Qt.ColorScheme | None = None) -> Sch
     chosen = Scheme.of(dark, system_wants_high_contrast(app))
     colours.use(chosen)
     _quiet.cache_clear()
-    app.setStyle("Fusion")
+    style = IconsFollowText()
+    style.follow(app.font())
+    app.setStyle(style)
     app.setPalette(colours.palette_for(chosen))
     app.setStyleSheet(style_sheet(chosen, app.font()))
     if colour_scheme is None and not app.property(_FOLLOWING):
@@ -166,9 +169,47 @@ def _follow(app: QApplication) -> None:
     app.installEventFilter(watcher)
 
 
+class IconsFollowText(QProxyStyle):
+    """Fusion, with icons as tall as the text beside them, and check boxes and radio
+    buttons most of that: when the system's text is at 200%, they grow with it."""
+
+    ICONS = (
+        QStyle.PixelMetric.PM_SmallIconSize,
+        QStyle.PixelMetric.PM_ButtonIconSize,
+        QStyle.PixelMetric.PM_ToolBarIconSize,
+        QStyle.PixelMetric.PM_ListViewIconSize,
+    )
+    INDICATORS = (
+        QStyle.PixelMetric.PM_IndicatorWidth,
+        QStyle.PixelMetric.PM_IndicatorHeight,
+        QStyle.PixelMetric.PM_ExclusiveIndicatorWidth,
+        QStyle.PixelMetric.PM_ExclusiveIndicatorHeight,
+    )
+
+    def __init__(self) -> None:
+        super().__init__("Fusion")
+        self.icon_px = 0
+
+    def follow(self, font: QFont) -> None:
+        self.icon_px = QFontMetrics(font).height()
+
+    def pixelMetric(  # Qt override
+        self,
+        metric: QStyle.PixelMetric,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+    ) -> int:
+        size = super().pixelMetric(metric, option, widget)
+        if metric in self.ICONS:
+            return max(size, self.icon_px)
+        if metric in self.INDICATORS:
+            return max(size, round(self.icon_px * 0.8))
+        return size
+
+
 class _FontWatcher(QObject):
-    """Re-applies the style sheet (its title sizes) when the application's font changes:
-    the system's font size, read by Qt from the desktop's settings."""
+    """Re-applies the style sheet (its title sizes) and the icons' size when the
+    application's font changes: the system's font size, read by Qt from the desktop."""
 
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
@@ -176,6 +217,9 @@ class _FontWatcher(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
         if watched is self._app and event.type() == QEvent.Type.ApplicationFontChange:
+            style = self._app.style()
+            if isinstance(style, IconsFollowText):
+                style.follow(self._app.font())
             self._app.setStyleSheet(style_sheet(colours.current(), self._app.font()))
         return False
 

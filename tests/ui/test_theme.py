@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
 
 from ui import theme
 from ui.common import colours
@@ -57,3 +57,22 @@ def test_titles_are_sized_from_the_font():
     font = QFont()
     font.setPixelSize(32)
     assert theme.title_points(font) == pytest.approx(24 * theme.TITLE_SCALE, abs=0.1)
+
+
+def test_icons_and_check_boxes_grow_with_the_text(qapp):
+    style = theme.IconsFollowText()
+    metric = QStyle.PixelMetric
+    usual, doubled = QFont(), QFont()
+    usual.setPointSizeF(9)
+    doubled.setPointSizeF(18)
+    style.follow(usual)
+    icon, box = (
+        style.pixelMetric(metric.PM_SmallIconSize),
+        style.pixelMetric(metric.PM_IndicatorWidth),
+    )
+    style.follow(doubled)
+    assert style.pixelMetric(metric.PM_SmallIconSize) >= 1.6 * icon
+    assert style.pixelMetric(metric.PM_IndicatorWidth) >= 1.4 * box
+    assert style.pixelMetric(metric.PM_ScrollBarExtent) == QProxyStyle("Fusion").pixelMetric(
+        metric.PM_ScrollBarExtent
+    )

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.actions.registry import Command, Registry
-from ui.common import fonts
+from ui.common import fonts, screen
 
 COLUMNS = ("Key", "What it does")
 
@@ -39,7 +39,7 @@ class HelpDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(620, 640)
+        screen.fit(self, 620, 640)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Find a key or what it does")
         self.filter.setAccessibleName("Find a key")

@@ -29,7 +29,7 @@ from app.errors import FiresideError
 from app.text import plural
 from ui.actions import speak_button
 from ui.batch.preview import PreviewList
-from ui.common import focus
+from ui.common import focus, screen
 from ui.common.announce import Politeness, tell
 from ui.operations import run, show_error
 
@@ -91,7 +91,7 @@ class BatchReplyDialog(QDialog):
         count = len(self._ids)
         self.setWindowTitle(f"Reply to {plural.count(count, 'person', 'people')}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(780, 640)
+        screen.fit(self, 780, 640)
 
         self.recipients = QLabel(f"To {plural.count(count, 'person', 'people')}")
         self.recipients.setObjectName("pageTitle")

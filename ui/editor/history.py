@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.domain import DraftVersion
 from app.text.diff import diff
 from app.text.timefmt import exact
+from ui.common import screen
 from ui.editor.labels import version_reason
 from ui.operations import run
 
@@ -72,7 +73,7 @@ class HistoryDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Version history")
-        self.resize(920, 560)
+        screen.fit(self, 920, 560)
         self._title, self._body = title, body
         self._quiet = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
 

@@ -88,6 +88,7 @@ class EditorPanel(QWidget):
             "one. Everything you write is saved as you type, even offline.</p>"
         )
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setWordWrap(True)  # a small screen or large text: it wraps, never widens
         text.setObjectName("hint")
         button = QPushButton("&New draft")
         button.setAccessibleDescription(
@@ -109,16 +110,18 @@ class EditorPanel(QWidget):
         self.title_edit.setAccessibleName("Title")
         self.chip = QLabel()
         self.chip.setObjectName("chip")
+        # The state and the moves from it sit together, beside the title; the actions go on
+        # a row of their own, so neither row is wider than a small screen at 200%.
+        self._transition_row = QHBoxLayout()
         top = QHBoxLayout()
         top.addWidget(self.title_edit, 1)
         top.addWidget(self.chip)
+        top.addLayout(self._transition_row)
 
-        self._transition_row = QHBoxLayout()
         self.history_button = self._button("History", "editor.history", self.open_history)
         self.version_button = self._button("Keep version", "editor.save_version", self.save_version)
         self.publish_button = self._button("Publish…", "editor.publish", self.open_publish)
         actions = QHBoxLayout()
-        actions.addLayout(self._transition_row)
         actions.addStretch(1)
         actions.addWidget(self.history_button)
         actions.addWidget(self.version_button)

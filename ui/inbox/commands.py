@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex
 from PySide6.QtWidgets import QToolButton
 
 from app.domain import InboxRow, TriageState
@@ -81,11 +81,9 @@ class InboxCommands:
             action.setIconText(f"{text}  {registry.command(name).key_text}")
             button = QToolButton()
             button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             speak_button(button, text, registry.command(name))
-            page.toolbar.addWidget(button)
+            page.toolbar.add(button)
             self.buttons.append(button)
-        page.toolbar.addStretch(1)
 
     # --- moving and selecting -----------------------------------------------------------
     def toggle(self) -> None:

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import VIEW_TITLES, InboxRow, InboxView, SearchResults
 from ui import operations, theme
+from ui.common.compact import CompactRow
 from ui.inbox.commands import InboxCommands
 from ui.inbox.delegate import InboxDelegate
 from ui.inbox.model import ID_ROLE, InboxModel
@@ -206,8 +207,7 @@ class InboxPage(QWidget):
         self.hits = SearchHits()
         self.hits.postChosen.connect(self.postChosen)
         self.hits.draftChosen.connect(self.draftChosen)
-        self.toolbar = QHBoxLayout()
-        self.toolbar.setSpacing(4)
+        self.toolbar = CompactRow()  # words while there is room, icons when not
 
         self._search_timer = _single_shot(self, SEARCH_DELAY_MS, self.run_search)
         self._refresh_timer = _single_shot(self, REFRESH_DELAY_MS, self.refresh)
@@ -236,7 +236,7 @@ class InboxPage(QWidget):
         column.setContentsMargins(12, 10, 4, 0)
         column.setSpacing(8)
         column.addLayout(header)
-        column.addLayout(self.toolbar)
+        column.addWidget(self.toolbar)
         column.addWidget(self.hits)
         column.addWidget(self.list, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -391,9 +391,13 @@ class InboxPage(QWidget):
     def _after_refresh(self) -> None:
         """Someone at the top stays at the top as new comments arrive."""
         at_top, self._at_top = self._at_top, False
-        if self.model.rowCount() and not self.list.parked and (
-            (at_top and self.list.currentIndex().row() != 0)
-            or not self.list.currentIndex().isValid()
+        if (
+            self.model.rowCount()
+            and not self.list.parked
+            and (
+                (at_top and self.list.currentIndex().row() != 0)
+                or not self.list.currentIndex().isValid()
+            )
         ):
             self.select_id(self.model.row_id(0))
         self.thread_pane.reload()
@@ -519,7 +523,7 @@ def _search_field(run_search: Callable[[], None]) -> QLineEdit:
     action.setText("Search")
     action.setToolTip("Search (Enter)")
     action.triggered.connect(lambda _checked=False: run_search())
-    search.setMinimumWidth(220)
+    search.setMinimumWidth(search.fontMetrics().averageCharWidth() * 20)
     return search
 
 
