@@ -40,7 +40,7 @@ from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, Q
 
 from ui.common import colours
 from ui.common.colours import Ink, Scheme
-from ui.common.contrast import quieter
+from ui.common.contrast import ENHANCED, TEXT, quieter
 
 _RESOURCES = files("resources")
 #: ``high`` (or ``more``) asks for the high-contrast scheme, ``normal`` for the usual one,
@@ -94,14 +94,15 @@ def mix(a: QColor, b: QColor, share_of_b: float) -> QColor:
 
 
 @cache
-def _quiet(text: int, background: int) -> QColor:
-    return quieter(QColor.fromRgba(text), QColor.fromRgba(background))
+def _quiet(text: int, background: int, target: float) -> QColor:
+    return quieter(QColor.fromRgba(text), QColor.fromRgba(background), target)
 
 
 def quiet_text(text: QColor, background: QColor) -> QColor:
     """Secondary text (details, times): ``text`` mixed into ``background`` as far as it
-    can go while it still reads as text (4.5:1) there."""
-    return QColor(_quiet(text.rgba(), background.rgba()))
+    can go while it still reads as text there: 4.5:1, or 7:1 in high contrast."""
+    target = ENHANCED if colours.current().high_contrast else TEXT
+    return QColor(_quiet(text.rgba(), background.rgba(), target))
 
 
 def quiet_selection(widget: QWidget) -> None:

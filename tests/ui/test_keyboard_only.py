@@ -7,6 +7,8 @@ Every wait is on a condition or a signal."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import shiboken6
 from a11y_tree import focused_name
@@ -18,9 +20,12 @@ from app.domain import DraftState
 from ui import theme
 from ui.accounts import AccountsDialog
 from ui.accounts.form import AccountForm
+from ui.actions import COMMANDS
 from ui.batch import BatchReplyDialog
 from ui.common.colours import Ink
+from ui.editor import EDITOR_COMMANDS
 from ui.editor.publish_dialog import PublishDialog
+from ui.outbox import OUTBOX_COMMANDS
 
 pytestmark = pytest.mark.ui
 
@@ -262,3 +267,16 @@ def test_accounts_from_the_keyboard(window, qtbot, announced):
     qtbot.waitUntil(lambda: dialog.isActiveWindow() and QApplication.focusWidget() is not None)
     press(qtbot, Key.Key_Escape)
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
+
+
+def test_the_readme_keyboard_map_lists_every_key():
+    """The README's accessibility section (what a VPAT quotes) names every key the app
+    binds, with the words the '?' help uses."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Accessibility", 1)[1].split("\n## ", 1)[0]
+    missing = [
+        f"{command.scope}: {command.key_text} {command.label}"
+        for command in (*COMMANDS, *EDITOR_COMMANDS, *OUTBOX_COMMANDS)
+        if f"| {command.scope} | `{command.key_text}` | {command.label} |" not in section
+    ]
+    assert not missing, "\n".join(missing)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 
 TEXT = 4.5
+#: WCAG's enhanced level (AAA) for text: what the high-contrast schemes aim for.
+ENHANCED = 7.0
 LARGE = 3.0
 NON_TEXT = 3.0
 #: What colours derived at run time aim for: a little above the line, so rounding in a
