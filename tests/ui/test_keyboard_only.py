@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.domain import DraftState
+from app.policy import NO_POLICY
 from ui import theme
 from ui.accounts import AccountsDialog
 from ui.accounts.form import AccountForm
@@ -26,6 +27,7 @@ from ui.common.colours import Ink
 from ui.editor import EDITOR_COMMANDS
 from ui.editor.publish_dialog import PublishDialog
 from ui.outbox import OUTBOX_COMMANDS
+from ui.settings.dialog import SettingsDialog
 
 pytestmark = pytest.mark.ui
 
@@ -70,7 +72,7 @@ def ring_shows(widget: QWidget) -> bool:
 
     def near(colour: QColor) -> bool:
         return all(
-            abs(a - b) < 40 for a, b in zip(colour.getRgb()[:3], ring.getRgb()[:3], strict=True)
+            abs(a - b) < 12 for a, b in zip(colour.getRgb()[:3], ring.getRgb()[:3], strict=True)
         )
 
     return any(near(image.pixelColor(x, y)) for x in range(min(5, image.width())))
@@ -115,6 +117,38 @@ def test_every_stop_shows_the_focus_ring(window, themed, qtbot):
         widget = focus()
         qtbot.waitUntil(lambda w=widget: ring_shows(w))
         press(qtbot, Key.Key_Tab)
+
+
+def ring_all_the_way_round(qtbot, dialog: QWidget) -> list[str]:
+    """Tab once round ``dialog``; the names of the stops whose ring did not show."""
+    qtbot.waitUntil(lambda: dialog.isActiveWindow() and QApplication.focusWidget() is not None)
+    first, missing = focus(), []
+    for _ in range(40):
+        widget = focus()
+        if not ring_shows(widget):
+            missing.append(f"{type(widget).__name__} “{focused_name(widget)}”")
+        press(qtbot, Key.Key_Tab)
+        if focus() is first:
+            return missing
+    raise AssertionError("Tab never came back round")
+
+
+def test_every_stop_in_the_dialogs_shows_the_ring(window, themed, qtbot, tmp_path):
+    theme.apply(themed, Qt.ColorScheme.Dark)  # where Fusion's own rings were faintest
+    dialogs = [
+        window.show_help(),
+        SettingsDialog(None, None, window, policy=NO_POLICY, path=tmp_path / "s.json"),
+    ]
+    dialogs[1].open()
+    window.show_accounts()
+    qtbot.waitUntil(lambda: window.findChild(AccountsDialog) is not None)
+    accounts = window.findChild(AccountsDialog)
+    qtbot.waitUntil(lambda: accounts.loaded)
+    dialogs += [accounts, accounts.open_form(None)]
+    for dialog in reversed(dialogs):  # the topmost first
+        dialog.activateWindow()
+        assert ring_all_the_way_round(qtbot, dialog) == [], dialog.windowTitle()
+        dialog.close()
 
 
 def test_ctrl_7_lands_on_a_named_control_with_a_ring(window, themed, qtbot):
