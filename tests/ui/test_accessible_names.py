@@ -11,6 +11,7 @@ import pytest
 from a11y_tree import focused_name, unnamed
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from test_m365_dialog import dialog as m365_accounts  # noqa: F401  (a fixture)
 
 from app.policy import NO_POLICY
 from ui.accounts import AccountsDialog
@@ -154,3 +155,13 @@ def test_publish_and_history(window, qtbot):
     assert_named(history)
     assert_first_focus_named(history)
     history.close()
+
+
+def test_adding_microsoft_365(qtbot, m365_accounts):  # noqa: F811  (the fixture imported above)
+    """The Microsoft 365 form (one sign-in adds Viva Engage and Teams): its services,
+    fields and both ways of signing in are named, and it opens on a named button."""
+    shown = m365_accounts()
+    qtbot.waitUntil(shown.suite_button.isVisible)
+    shown.open_suite_form(None)
+    qtbot.waitUntil(lambda: shown.suite_form is not None and shown.suite_form.isVisible())
+    check_dialog(qtbot, shown.suite_form)
