@@ -110,6 +110,31 @@ def test_tab_goes_through_the_inbox_as_it_is_laid_out_and_round(window, qtbot):
     assert tab_stops(qtbot, len(layout), Key.Key_Backtab) == [*layout[-2::-1], "Places"]
 
 
+def test_tab_in_the_editor_and_the_outbox_follows_the_layout(window, qtbot):
+    press(qtbot, Key.Key_7, CTRL)
+    qtbot.waitUntil(window.editor.isVisible)
+    press(qtbot, Key.Key_Space)  # New draft
+    qtbot.waitUntil(window.editor.title_edit.hasFocus)
+    qtbot.waitUntil(lambda: len(window.editor._transition_buttons()) == 2)
+    editor = [
+        "Submit for review",
+        "Approve",
+        "History",
+        "Keep version",
+        "Publish",
+        "Draft text",
+        "Preview",
+        "Online",
+        "Outbox empty",
+        "Places",
+    ]
+    assert tab_stops(qtbot, len(editor)) == editor
+    press(qtbot, Key.Key_8, CTRL)
+    qtbot.waitUntil(window.outbox.isVisible)
+    assert focused_name(focus()) == "Show sent and cancelled"  # nothing waits: the one control
+    assert tab_stops(qtbot, 3) == ["Online", "Outbox empty", "Places"]
+
+
 def test_every_stop_shows_the_focus_ring(window, themed, qtbot):
     theme.apply(themed, Qt.ColorScheme.Light)
     window.sidebar.setFocus()
