@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget
 
 from app.domain import InboxView
 from ui.actions import COMMANDS, HelpDialog, Registry
+from ui.common import focus, screen
 from ui.editor import EDITOR_COMMANDS, EditorPanel
 from ui.inbox import InboxPage
 from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
@@ -59,7 +60,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, 1020])
+        splitter.setSizes([max(260, self.sidebar.minimumWidth() + 40), 1020])
         self.setCentralWidget(splitter)
         self.status = StatusBar(core, bridge)
         self.setStatusBar(self.status)
@@ -67,13 +68,21 @@ class MainWindow(QMainWindow):
         self.sidebar.placeChosen.connect(self.go)
         self.sidebar.entered.connect(self._focus_page)
         self.inbox.message.connect(self.status.say)
+        self.inbox.linkShown.connect(self.status.show_hint)
         self.inbox.postFilterChanged.connect(self.sidebar.mark_post)
         self.inbox.postChosen.connect(self.open_post)
         self.inbox.draftChosen.connect(self.open_draft)
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
         self._bind_keys(core)
+        focus.chain(
+            self.sidebar,
+            *self.inbox.tab_order(),
+            *self.editor.tab_order(),
+            *self.outbox.tab_order(),
+            *self.status.tab_order(),
+        )
         self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
-        self.resize(1280, 800)
+        screen.fit(self, 1280, 800)
         self.inbox.list.setFocus()  # takes effect when the window is first activated
 
     def go(self, place: Place) -> None:
@@ -92,8 +101,9 @@ class MainWindow(QMainWindow):
 
     def _focus_page(self) -> None:
         page = self.pages.currentWidget()
-        if page is not None:
-            page.setFocus()
+        for part in (self.inbox, self.editor, self.outbox):
+            if page is part:
+                part.take_focus()
 
     def open_post(self, post_id: int, title: str) -> None:
         """Show one post's comments (a search result was chosen), keyboard in the list."""
@@ -105,7 +115,7 @@ class MainWindow(QMainWindow):
         """Open a draft in the editor (a search result was chosen), keyboard in it."""
         if not self.sidebar.choose_draft(draft_id):
             self.go(Place(PlaceKind.DRAFT, draft_id=draft_id))
-        self.editor.setFocus()
+        self.editor.take_focus()
 
     def _bind_keys(self, core: Core) -> None:
         actions = {}

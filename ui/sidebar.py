@@ -10,6 +10,10 @@ view of its own: while it is on, its row is marked (``mark_post``) whichever vie
 chosen. Counts are read through the core (off the UI thread) when the inbox or the outbox
 changes, at most once every ``REFRESH_DELAY_MS`` however often it changes (every page of a
 sync), and only the rows whose text changed are touched.
+
+For screen readers each row says its place and its count in one phrase, on both of its
+cells ("Needs reply, 1,618"; "Town hall, on Blog, 40"; "Q3 letter, for review"), so a
+count is never read out as a bare number and an empty count cell is never nameless.
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ PLACE_ROLE = Qt.ItemDataRole.UserRole + 1
 LOOK_ROLE = Qt.ItemDataRole.UserRole + 2
 #: A count cell: (text, loud) with loud True (bold), False (quiet) or None (plain).
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 3
+#: How a row is named for screen readers before its count ("Needs reply", "Town hall, on
+#: Blog"); the count is added to both cells' accessible text ("Needs reply, 1,618").
+SPOKEN_ROLE = Qt.ItemDataRole.UserRole + 4
 REFRESH_DELAY_MS = 200
 SYNCING_DELAY_MS = 1000
 #: Time one turn of the event loop may spend bringing post and draft rows up to date,
@@ -111,6 +118,7 @@ class _Cells(QStyledItemDelegate):
         super().__init__(parent)
         self._painted: OrderedDict[tuple, QPixmap] = OrderedDict()
         self._bold: QFont | None = None
+        self._font_key = ""
         self._region: QRegion | None = None
         self._frame: tuple = (1.0, 0, True)
         self._deadline = 0.0
@@ -128,8 +136,8 @@ class _Cells(QStyledItemDelegate):
         self._deadline = time.perf_counter() + PAINT_BUDGET_MS / 1000
         self._drawn = 0
         self.deferred = []
-        if self._bold is None or self._bold.family() != font.family():
-            self._bold = fonts.bold(font)
+        if self._bold is None or self._font_key != font.key():  # the font changed size too
+            self._bold, self._font_key = fonts.bold(font), font.key()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
         rect = option.rect
@@ -278,6 +286,11 @@ class Sidebar(QTreeWidget):
 
     def _set_up_view(self) -> None:
         self.setObjectName("sidebar")
+        self.setAccessibleName("Places")
+        self.setAccessibleDescription(
+            "Inbox views with their counts, drafts, the outbox and your posts with their "
+            "open comments. Enter opens a place; Ctrl+0 comes back here."
+        )
         self.setColumnCount(2)
         self.setHeaderHidden(True)
         self.setIndentation(18)
@@ -294,14 +307,27 @@ class Sidebar(QTreeWidget):
         # Fixed, sized by ``_fit_count_column``: with ResizeToContents every changed count
         # re-measured every row (15 s for one refresh of 2,000 posts' counts).
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        # Room for "8,888" from the start: each widening re-lays out every title beside it.
-        self.header().resizeSection(
-            1, QFontMetrics(fonts.bold(self.font())).horizontalAdvance("8,888") + COUNT_PAD
-        )
+        self._size_for_font()
+
+    def _size_for_font(self) -> None:
+        """Room for "8,888" in the count column from the start (each widening re-lays out
+        every title beside it), and never so narrow that "Needs reply" and its count are
+        cut: the sidebar keeps that much when the window is small or the text large."""
+        count = QFontMetrics(fonts.bold(self.font())).horizontalAdvance("8,888") + COUNT_PAD
+        self.header().resizeSection(1, max(count, self.header().sectionSize(1)))
+        title = self.fontMetrics().horizontalAdvance("Needs reply") + TITLE_INDENT + 16
+        scroll = self.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(title + self.header().sectionSize(1) + scroll)
 
     def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # the system's text size changed
+            self._size_for_font()
         if event.type() == QEvent.Type.PaletteChange:
             theme.quiet_selection(self)  # the theme changed: tint for the new one
+            header = getattr(self, "_posts_header", None)  # None while being built
+            if header is not None:
+                header.setForeground(0, self.palette().color(QPalette.ColorRole.PlaceholderText))
+                _touch(header)
         super().changeEvent(event)
 
     def paintEvent(self, event) -> None:
@@ -325,6 +351,7 @@ class Sidebar(QTreeWidget):
         item.setData(0, PLACE_ROLE, place)
         item.setToolTip(0, text)
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        _speak(item, text)
         _touch(item)
         return item
 
@@ -336,6 +363,7 @@ class Sidebar(QTreeWidget):
         font.setPointSizeF(max(font.pointSizeF() * 0.8, 7))
         font.setWeight(QFont.Weight.DemiBold)
         item.setFont(0, font)
+        _speak(item, text)  # in its own case: an upper-case heading may be spelt out
         _touch(item)
         return item
 
@@ -579,6 +607,7 @@ class Sidebar(QTreeWidget):
             _label_post(item, title, row)
         else:
             item.setToolTip(0, title)
+            _speak(item, title)
         item.setData(0, PLACE_ROLE, self._place(kind, row, title))
         _touch(item)
 
@@ -587,14 +616,28 @@ def _label_post(item: QTreeWidgetItem, title: str, row: Post) -> None:
     """Name the post's network in its tooltip and for screen readers."""
     network = network_label(row.network)
     item.setToolTip(0, f"{title}\nOn {network}")
-    item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{title}, on {network}")
+    _speak(item, f"{title}, on {network}")
 
 
 def _set_text(item: QTreeWidgetItem, column: int, text: str, loud: bool | None = None) -> None:
-    """Set a count cell's text (for screen readers) and its look (for ``_Cells``)."""
+    """Set a count cell's text and its look (for ``_Cells``), and the row's spoken name."""
     if item.data(column, COUNT_ROLE) != (text, loud):
         item.setData(column, COUNT_ROLE, (text, loud))
         item.setText(column, text)
+        _speak(item)
+
+
+def _speak(item: QTreeWidgetItem, name: str | None = None) -> None:
+    """The row's accessible text, on both cells: its ``name`` (kept from before when
+    None) and its count or state."""
+    if name is not None:
+        item.setData(0, SPOKEN_ROLE, name)
+    spoken = item.data(0, SPOKEN_ROLE) or item.text(0)
+    count = item.text(1)
+    phrase = f"{spoken}, {count}" if count else spoken
+    for column in (0, 1):
+        if item.data(column, Qt.ItemDataRole.AccessibleTextRole) != phrase:
+            item.setData(column, Qt.ItemDataRole.AccessibleTextRole, phrase)
 
 
 _looks = itertools.count(1)

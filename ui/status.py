@@ -1,4 +1,5 @@
-"""The status bar: what just happened (left), and always on the right: sync progress
+"""The status bar: what just happened (left, and announced to screen readers: ``say``),
+and always on the right: sync progress
 (busy bar and comment count while syncing), each account's last sync or, for one that is
 not connected, its state in the Accounts dialog's words ("needs sign-in"), reachability,
 and how many items wait in the outbox.
@@ -19,6 +20,7 @@ from app.accounts import AccountStatus, State
 from app.domain import OutboxItem
 from app.text import plural, timefmt
 from ui import theme
+from ui.common.announce import Politeness, announce
 from ui.operations import run
 
 if TYPE_CHECKING:
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
 MESSAGE_MS = 8000
 TICK_MS = 30_000
 NEEDS_YOU = ("failed", "held", "unknown")
-PROBLEM_COLOR = "#c8442d"
 
 
 def _synced(stamp: str | None) -> str:
@@ -135,7 +136,18 @@ class StatusBar(QStatusBar):
         self.refresh_accounts()
         self.refresh_outbox()
 
-    def say(self, text: str) -> None:
+    def tab_order(self) -> list[QWidget]:
+        """The status bar's buttons, left to right."""
+        return [self.online, self.outbox]
+
+    def say(self, text: str, politeness: Politeness = Politeness.POLITE) -> None:
+        """What just happened: painted on the left and announced to assistive technology
+        (a screen reader says it without the keyboard leaving where it is)."""
+        self.showMessage(text, MESSAGE_MS)
+        announce(self, text, politeness)
+
+    def show_hint(self, text: str) -> None:
+        """Painted only, not announced: a hovered link's address, which follows the mouse."""
         self.showMessage(text, MESSAGE_MS)
 
     # --- sync ---------------------------------------------------------------------------
@@ -151,7 +163,7 @@ class StatusBar(QStatusBar):
         self._syncing.pop(account_id, None)
         if error:
             name = self._names().get(account_id, account_id)
-            self.say(f"Sync of {name} failed: {error}")
+            self.say(f"Sync of {name} failed: {error}", Politeness.ASSERTIVE)
         self.refresh_accounts()
 
     def refresh_accounts(self) -> None:
@@ -170,9 +182,7 @@ class StatusBar(QStatusBar):
         text, problem = _sync_text(self._statuses, set(self._core.networks), self._syncing)
         self.busy.setVisible(bool(self._syncing))
         self.sync.setText(text)
-        style = f"color: {PROBLEM_COLOR}" if problem else ""
-        if self.sync.styleSheet() != style:  # setting it re-polishes the label, every page
-            self.sync.setStyleSheet(style)
+        theme.mark_problem(self.sync, problem)  # re-polishes only when it changes
         self.sync.setToolTip(_sync_tooltip(self._statuses))
 
     # --- online and outbox --------------------------------------------------------------
@@ -188,9 +198,7 @@ class StatusBar(QStatusBar):
         self.online.setIcon(theme.icon("online" if not unreachable else "offline"))
         self.online.setText(text)
         self.online.setToolTip(tip)
-        style = f"color: {PROBLEM_COLOR}" if unreachable and engine.online else ""
-        if self.online.styleSheet() != style:
-            self.online.setStyleSheet(style)
+        theme.mark_problem(self.online, bool(unreachable) and engine.online)
 
     def refresh_outbox(self) -> None:
         def got(items: list[OutboxItem]) -> None:

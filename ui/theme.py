@@ -1,49 +1,62 @@
-"""Look and feel: a light or dark palette that follows the system, the small style sheet in
-``resources/style.qss`` (visible keyboard focus), and the SVG icons tinted to match.
+"""Look and feel: the colour scheme that follows the system (light or dark, and high
+contrast when the system asks for more contrast), the small style sheet in
+``resources/style.qss`` (visible keyboard focus, headings sized from the system's font),
+and the SVG icons tinted to match.
+
+The schemes' colours live in ``ui.common.colours``. High contrast follows the system's
+contrast preference where Qt reports it (``QStyleHints.accessibility()``, Qt 6.10 and
+later: Windows' high-contrast themes, GNOME's and KDE's "high contrast" settings through
+the desktop portal); ``FIRESIDE_CONTRAST=high`` (or ``normal``) overrides it, and is the
+way to ask for it where Qt cannot tell. A change of the system's scheme, contrast or font
+restyles the running app.
 
 Icons are drawn by an icon engine at paint time from the current palette, so a switch
-between light and dark re-tints every icon without rebuilding any widget; they are vector
+between schemes re-tints every icon without rebuilding any widget; they are vector
 all the way down, so they stay sharp on HiDPI screens. Each rendering is kept per size,
 scale and ink colour: parsing the SVG on every paint made a sidebar repaint cost ~10 ms.
 """
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from importlib.resources import files
+from string import Template
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QStyleOptionComplex,
+    QWidget,
+)
+
+from ui.common import colours
+from ui.common.colours import Ink, Scheme
+from ui.common.contrast import ENHANCED, TEXT, quieter
 
 _RESOURCES = files("resources")
-
-#: role -> (light, dark)
-_COLORS: dict[QPalette.ColorRole, tuple[str, str]] = {
-    QPalette.ColorRole.Window: ("#f4f4f6", "#1d1e21"),
-    QPalette.ColorRole.WindowText: ("#1c1c1f", "#e6e6e9"),
-    QPalette.ColorRole.Base: ("#ffffff", "#25262a"),
-    QPalette.ColorRole.AlternateBase: ("#f0f1f4", "#2b2c31"),
-    QPalette.ColorRole.Text: ("#1c1c1f", "#e6e6e9"),
-    QPalette.ColorRole.PlaceholderText: ("#8a8a92", "#8b8c94"),
-    QPalette.ColorRole.Button: ("#ececf0", "#2e2f34"),
-    QPalette.ColorRole.ButtonText: ("#1c1c1f", "#e6e6e9"),
-    QPalette.ColorRole.Highlight: ("#2b6fd6", "#3b7ee8"),
-    QPalette.ColorRole.HighlightedText: ("#ffffff", "#ffffff"),
-    QPalette.ColorRole.Link: ("#1f62c8", "#79a8ff"),
-    QPalette.ColorRole.LinkVisited: ("#6a4bc4", "#b49bff"),
-    QPalette.ColorRole.ToolTipBase: ("#fffef4", "#34353b"),
-    QPalette.ColorRole.ToolTipText: ("#1c1c1f", "#e6e6e9"),
-    QPalette.ColorRole.Light: ("#ffffff", "#3a3b41"),
-    QPalette.ColorRole.Midlight: ("#e3e3e8", "#33343a"),
-    QPalette.ColorRole.Mid: ("#c9c9d1", "#45464d"),
-    QPalette.ColorRole.Dark: ("#a0a0a8", "#141517"),
-    QPalette.ColorRole.Shadow: ("#6e6e76", "#000000"),
-}
-_DISABLED_TEXT = ("#a4a4ac", "#6b6c73")
-#: A selection in a pane without the keyboard is quieter, so the focused pane stands out.
-_INACTIVE_HIGHLIGHT = ("#d3def2", "#2f3b52")
+#: ``high`` (or ``more``) asks for the high-contrast scheme, ``normal`` for the usual one,
+#: whatever the system says.
+CONTRAST_ENV = "FIRESIDE_CONTRAST"
+#: Page titles and the draft's title, relative to the system's font size.
+TITLE_SCALE = 1.45
+_FOLLOWING = "fireside-follows-system"
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -51,27 +64,32 @@ def is_dark(palette: QPalette | None = None) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
-def palette_for(dark: bool) -> QPalette:
-    palette = QPalette()
-    for role, pair in _COLORS.items():
-        palette.setColor(role, QColor(pair[dark]))
-    for role in (
-        QPalette.ColorRole.Text,
-        QPalette.ColorRole.WindowText,
-        QPalette.ColorRole.ButtonText,
-    ):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(_DISABLED_TEXT[dark]))
-    palette.setColor(
-        QPalette.ColorGroup.Inactive,
-        QPalette.ColorRole.Highlight,
-        QColor(_INACTIVE_HIGHLIGHT[dark]),
-    )
-    palette.setColor(
-        QPalette.ColorGroup.Inactive,
-        QPalette.ColorRole.HighlightedText,
-        QColor(_COLORS[QPalette.ColorRole.Text][dark]),
-    )
-    return palette
+def scheme() -> Scheme:
+    """The scheme in use (what ``apply`` chose last)."""
+    return colours.current()
+
+
+def ink(kind: Ink) -> QColor:
+    """A colour with a meaning (a problem, a warning...) in the scheme in use."""
+    return colours.ink(kind)
+
+
+def system_wants_high_contrast(app: QGuiApplication) -> bool:
+    """``FIRESIDE_CONTRAST`` if set, else the system's contrast preference (Qt 6.10+;
+    older Qt cannot tell, and the answer is no)."""
+    forced = os.environ.get(CONTRAST_ENV, "").strip().lower()
+    if forced in ("high", "more", "1", "on", "yes"):
+        return True
+    if forced in ("normal", "0", "off", "no"):
+        return False
+    accessibility = getattr(app.styleHints(), "accessibility", None)
+    if accessibility is None:
+        return False
+    return bool(accessibility().contrastPreference() == Qt.ContrastPreference.HighContrast)
+
+
+def palette_for(chosen: Scheme) -> QPalette:
+    return colours.palette_for(chosen)
 
 
 def mix(a: QColor, b: QColor, share_of_b: float) -> QColor:
@@ -81,6 +99,18 @@ def mix(a: QColor, b: QColor, share_of_b: float) -> QColor:
     return QColor(
         channel(a.red(), b.red()), channel(a.green(), b.green()), channel(a.blue(), b.blue())
     )
+
+
+@cache
+def _quiet(text: int, background: int, target: float) -> QColor:
+    return quieter(QColor.fromRgba(text), QColor.fromRgba(background), target)
+
+
+def quiet_text(text: QColor, background: QColor) -> QColor:
+    """Secondary text (details, times): ``text`` mixed into ``background`` as far as it
+    can go while it still reads as text there: 4.5:1, or 7:1 in high contrast."""
+    target = ENHANCED if colours.current().high_contrast else TEXT
+    return QColor(_quiet(text.rgba(), background.rgba(), target))
 
 
 def quiet_selection(widget: QWidget) -> None:
@@ -98,16 +128,131 @@ def quiet_selection(widget: QWidget) -> None:
         widget.setPalette(palette)
 
 
-def apply(app: QApplication, scheme: Qt.ColorScheme | None = None) -> None:
-    """Style the application for ``scheme`` (the system's, by default) and keep following it."""
+def title_points(font: QFont) -> float:
+    """The size of page titles for the application's ``font``."""
+    size = font.pointSizeF()
+    if size <= 0:  # a font set in pixels: points at the usual 96 dpi
+        size = font.pixelSize() * 72 / 96
+    return round(size * TITLE_SCALE, 1)
+
+
+def style_sheet(chosen: Scheme, font: QFont) -> str:
+    """``resources/style.qss`` with the scheme's colours and the font's sizes filled in."""
+    template = Template((_RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    return template.substitute(
+        focus=colours.ink(Ink.FOCUS, chosen).name(),
+        problem=colours.ink(Ink.PROBLEM, chosen).name(),
+        warning=colours.ink(Ink.WARNING, chosen).name(),
+        title_pt=title_points(font),
+    )
+
+
+def apply(app: QApplication, colour_scheme: Qt.ColorScheme | None = None) -> Scheme:
+    """Style the application for ``colour_scheme`` (the system's, by default) and, by
+    default, keep following the system's scheme, contrast and font."""
     hints = app.styleHints()
-    chosen = hints.colorScheme() if scheme is None else scheme
-    app.setStyle("Fusion")
-    app.setPalette(palette_for(chosen == Qt.ColorScheme.Dark))
-    app.setStyleSheet((_RESOURCES / "style.qss").read_text(encoding="utf-8"))
-    if scheme is None and not app.property("fireside-follows-scheme"):
-        app.setProperty("fireside-follows-scheme", True)
-        hints.colorSchemeChanged.connect(lambda s: apply(app, s))
+    dark = (hints.colorScheme() if colour_scheme is None else colour_scheme) == (
+        Qt.ColorScheme.Dark
+    )
+    chosen = Scheme.of(dark, system_wants_high_contrast(app))
+    colours.use(chosen)
+    _quiet.cache_clear()
+    style = IconsFollowText(colours.ink(Ink.FOCUS, chosen))
+    style.follow(app.font())
+    app.setStyle(style)
+    app.setPalette(colours.palette_for(chosen))
+    app.setStyleSheet(style_sheet(chosen, app.font()))
+    if colour_scheme is None and not app.property(_FOLLOWING):
+        app.setProperty(_FOLLOWING, True)
+        _follow(app)
+    return chosen
+
+
+def _follow(app: QApplication) -> None:
+    """Restyle when the system changes its colour scheme, contrast or font."""
+    app.styleHints().colorSchemeChanged.connect(lambda _: apply(app))
+    accessibility = getattr(app.styleHints(), "accessibility", None)
+    if accessibility is not None:
+        accessibility().contrastPreferenceChanged.connect(lambda _: apply(app))
+    watcher = _FontWatcher(app)
+    app.installEventFilter(watcher)
+
+
+class IconsFollowText(QProxyStyle):
+    """Fusion, with icons as tall as the text beside them, and check boxes and radio
+    buttons most of that: when the system's text is at 200%, they grow with it. Drop-down
+    lists and spin boxes with the keyboard get the same 2 px ring in the scheme's focus
+    colour as every other control (Fusion draws none on a drop-down list, and a faint
+    one, under 3:1, on a spin box)."""
+
+    ICONS = (
+        QStyle.PixelMetric.PM_SmallIconSize,
+        QStyle.PixelMetric.PM_ButtonIconSize,
+        QStyle.PixelMetric.PM_ToolBarIconSize,
+        QStyle.PixelMetric.PM_ListViewIconSize,
+    )
+    INDICATORS = (
+        QStyle.PixelMetric.PM_IndicatorWidth,
+        QStyle.PixelMetric.PM_IndicatorHeight,
+        QStyle.PixelMetric.PM_ExclusiveIndicatorWidth,
+        QStyle.PixelMetric.PM_ExclusiveIndicatorHeight,
+    )
+
+    RINGED = (QStyle.ComplexControl.CC_ComboBox, QStyle.ComplexControl.CC_SpinBox)
+
+    def __init__(self, focus: QColor | None = None) -> None:
+        super().__init__("Fusion")
+        self.icon_px = 0
+        self.focus = QColor(focus or colours.ink(Ink.FOCUS))
+
+    def follow(self, font: QFont) -> None:
+        self.icon_px = QFontMetrics(font).height()
+
+    def pixelMetric(  # Qt override
+        self,
+        metric: QStyle.PixelMetric,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+    ) -> int:
+        size = super().pixelMetric(metric, option, widget)
+        if metric in self.ICONS:
+            return max(size, self.icon_px)
+        if metric in self.INDICATORS:
+            return max(size, round(self.icon_px * 0.8))
+        return size
+
+    def drawComplexControl(  # Qt override
+        self,
+        control: QStyle.ComplexControl,
+        option: QStyleOptionComplex,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawComplexControl(control, option, painter, widget)
+        if control in self.RINGED and option.state & QStyle.StateFlag.State_HasFocus:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(self.focus, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(option.rect).adjusted(1, 1, -1, -1), 4, 4)
+            painter.restore()
+
+
+class _FontWatcher(QObject):
+    """Re-applies the style sheet (its title sizes) and the icons' size when the
+    application's font changes: the system's font size, read by Qt from the desktop."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if watched is self._app and event.type() == QEvent.Type.ApplicationFontChange:
+            style = self._app.style()
+            if isinstance(style, IconsFollowText):
+                style.follow(self._app.font())
+            self._app.setStyleSheet(style_sheet(colours.current(), self._app.font()))
+        return False
 
 
 #: Renderings kept per icon (sizes x scales x ink colours in use); more clears them.
@@ -177,3 +322,12 @@ def icon(name: str) -> QIcon:
     """The icon ``resources/icons/<name>.svg``, tinted for the current theme."""
     svg = (_RESOURCES / "icons" / f"{name}.svg").read_text(encoding="utf-8")
     return QIcon(_SvgIconEngine(svg))
+
+
+def mark_problem(widget: QWidget, problem: bool) -> None:
+    """Show ``widget``'s text in the scheme's problem colour (or not): the style sheet
+    colours ``[problem="true"]``; it is re-applied only when the mark changes."""
+    if bool(widget.property("problem")) != problem:
+        widget.setProperty("problem", problem)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)

@@ -33,6 +33,9 @@ from app.bootstrap import open_core
 from app.core import Core
 from app.domain import InboxView
 from ui.bridge import CoreBridge
+from ui.common import colours
+from ui.common.announce import announcements
+from ui.common.colours import Scheme
 from ui.main_window import MainWindow
 
 AsyncWaiter = Callable[..., Any]
@@ -180,6 +183,32 @@ def open_window(qtbot, settle) -> Iterator[Callable[[Core], MainWindow]]:
     for made, bridge in opened:
         settle(made)
         shiboken6.delete(bridge)
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[QApplication]:
+    """Fireside's own look (light scheme, its style sheet) for the test; Qt's plain look
+    is restored afterwards, as the other tests expect it."""
+    palette, sheet, style = qapp.palette(), qapp.styleSheet(), qapp.style().name()
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    qapp.setStyle(style)
+    colours.use(Scheme.LIGHT)
+
+
+@pytest.fixture
+def announced(qapp: QApplication) -> Iterator[list[str]]:
+    """Every announcement made to assistive technology during the test, in order."""
+    said: list[str] = []
+
+    def record(text: str, _assertive: bool) -> None:
+        said.append(text)
+
+    hub = announcements()
+    hub.said.connect(record)
+    yield said
+    hub.said.disconnect(record)
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from app.domain import InboxRow, InboxView, TriageState
 from app.store import comments
 from app.store.comments import rows_by_id
-from ui.inbox.delegate import status_chips
 from ui.inbox.model import ID_ROLE, PAGE, ROW_ROLE, InboxModel
+from ui.inbox.speech import status_chips
 
 pytestmark = pytest.mark.ui
 

@@ -123,10 +123,9 @@ def test_question_mark_lists_every_key_from_the_registry(window, qtbot):
     press(qtbot, window, "?")
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), HelpDialog))
     dialog = QApplication.activeModalWidget()
-    text = " ".join(label.text() for label in dialog.findChildren(type(window.inbox.title)))
+    rows = {(row.text(0), row.text(1)) for row in dialog.rows()}
     for command in COMMANDS:
-        assert command.label.replace("…", "") in text.replace("…", ""), command.name
-        assert command.key_text in text, command.name
+        assert (command.key_text, command.label) in rows, command.name
     dialog.reject()
 
 

@@ -46,6 +46,8 @@ from ui.accounts.form import AccountForm
 from ui.accounts.model import AccountsModel
 from ui.accounts.removal import confirm_removal
 from ui.accounts.suite_form import SuiteForm
+from ui.common import screen
+from ui.common.announce import announce
 from ui.operations import run
 
 if TYPE_CHECKING:
@@ -75,7 +77,7 @@ class AccountsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Accounts")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(820, 460)
+        screen.fit(self, 820, 460)
         self._core = core
         self._kinds: list[NetworkKind] = []
         self._suites: list[SuiteOffer] = []
@@ -286,6 +288,7 @@ class AccountsDialog(QDialog):
         """Show an action's outcome under the account it is about (None: whichever)."""
         self._note = (about, html)
         self._describe(self.selected())
+        announce(self.details, html)
 
     def _default_action(self) -> None:
         for button in (self.sign_in_button, self.add_button):

@@ -38,6 +38,7 @@ from app.accounts import AccountStatus, SignInFailed
 from app.accounts.address import host_of
 from app.errors import FiresideError
 from ui.accounts import outcome
+from ui.common.announce import tell
 from ui.operations import run, show_error
 
 if TYPE_CHECKING:
@@ -306,9 +307,9 @@ class AccountForm(QDialog):
 
     def _say(self, html: str, detail: str = "") -> None:
         """Show ``html`` under the fields; the form grows to fit it (never shrinks)."""
-        self.outcome.setText(html)
-        self.outcome.setToolTip(detail)
         self.outcome.show()
+        tell(self.outcome, html)
+        self.outcome.setToolTip(detail)
         QTimer.singleShot(0, self._fit)
 
     def _fit(self) -> None:

@@ -11,11 +11,12 @@ from PySide6.QtWidgets import QApplication
 from app.accounts import AccountStatus, State
 from app.accounts.address import host_of
 from app.text import timefmt
+from ui import theme
+from ui.common import spoken
+from ui.common.colours import Ink
 
 COLUMNS = ("Network", "Name", "Address", "User", "State", "Last sync")
 ADDRESS_COLUMN, STATE_COLUMN, SYNC_COLUMN = 2, 4, 5
-PROBLEM_COLOR = "#c8442d"
-OK_COLOR = "#2f8a4c"
 DOT_PX = 10
 #: States that stop an account from syncing (shown in the problem colour).
 PROBLEMS = (State.NEEDS_SIGN_IN, State.ERROR, State.BLOCKED)
@@ -91,8 +92,8 @@ class AccountsModel(QAbstractTableModel):
         if status is None:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            text = (
                 status.network_name,
                 status.name,
                 host_of(status.base_url),
@@ -100,6 +101,9 @@ class AccountsModel(QAbstractTableModel):
                 status.label,
                 last_sync(status),
             )[column]
+            return (
+                text if role == Qt.ItemDataRole.DisplayRole else spoken.cell(COLUMNS[column], text)
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(status, column)
         if column == STATE_COLUMN and role == Qt.ItemDataRole.ForegroundRole:
@@ -123,9 +127,9 @@ def _tooltip(status: AccountStatus, column: int) -> str:
 
 def _state_color(state: State) -> QColor:
     if state in PROBLEMS:
-        return QColor(PROBLEM_COLOR)
+        return theme.ink(Ink.PROBLEM)
     if state is State.CONNECTED:
-        return QColor(OK_COLOR)
+        return theme.ink(Ink.OK)
     role = (
         QPalette.ColorRole.Link
         if state is State.NOT_SIGNED_IN

@@ -8,7 +8,8 @@ import html
 import re
 
 from app.accounts import Diagnosis, Problem
-from ui.accounts.model import OK_COLOR, PROBLEM_COLOR
+from ui import theme
+from ui.common.colours import Ink
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 #: Which field to put the keyboard in after a failed test: "url", "username", "password".
@@ -23,7 +24,8 @@ FIELD_TO_FIX = {
 
 def rich(diagnosis: Diagnosis) -> str:
     """``✓ Signed in…`` or ``✗ What failed`` in colour, then the advice, then the detail."""
-    mark, color = ("✓", OK_COLOR) if diagnosis.ok else ("✗", PROBLEM_COLOR)
+    mark, ink = ("✓", Ink.OK) if diagnosis.ok else ("✗", Ink.PROBLEM)
+    color = theme.ink(ink).name()
     parts = [f'<span style="color:{color}"><b>{mark} {html.escape(diagnosis.summary)}</b></span>']
     if diagnosis.advice:
         parts.append(html.escape(diagnosis.advice))
@@ -39,7 +41,8 @@ def first_sentence(text: str) -> str:
 
 def plain_problem(text: str) -> str:
     """An error that is not a Diagnosis (the account vanished, the disk is full...)."""
-    return f'<span style="color:{PROBLEM_COLOR}"><b>✗</b> {html.escape(text)}</span>'
+    color = theme.ink(Ink.PROBLEM).name()
+    return f'<span style="color:{color}"><b>✗</b> {html.escape(text)}</span>'
 
 
 def note(text: str) -> str:

@@ -37,6 +37,7 @@ from app.errors import FiresideError
 from app.networks.registry import DeviceCode, SignInMethod
 from ui.accounts import outcome
 from ui.accounts.form import FIELD_WIDTH, with_key
+from ui.common.announce import tell
 from ui.operations import run, show_error
 
 if TYPE_CHECKING:
@@ -228,9 +229,10 @@ class SuiteForm(QDialog):
             self._say(outcome.note(doing))
 
     def _say(self, text: str, detail: str = "") -> None:
-        self.outcome.setText(text)
-        self.outcome.setToolTip(detail)
+        """Show the outcome under the fields, and announce it to screen readers."""
         self.outcome.show()
+        tell(self.outcome, text)
+        self.outcome.setToolTip(detail)
 
     def done(self, result: int) -> None:
         """Closing stops a sign-in under way (the browser's wait, the code's polling)."""

@@ -2,12 +2,13 @@
 
 Public, for the rest of ui/ (every feature binds its keys through these): ``Command`` and
 ``Registry`` (a command's name, label, scope and keys; widgets bind handlers to names),
-``describe_key`` (a key as a person reads it), ``COMMANDS`` (the window's and the inbox's
+``describe_key`` (a key as a person reads it), ``speak_button`` (a button that shows its
+key, named by its text alone for screen readers), ``COMMANDS`` (the window's and the inbox's
 keys) and ``HelpDialog`` (the '?' help). The modules are the feature's own.
 """
 
 from ui.actions.help import HelpDialog
 from ui.actions.keymap import COMMANDS
-from ui.actions.registry import Command, Registry, describe_key
+from ui.actions.registry import Command, Registry, describe_key, speak_button
 
-__all__ = ["COMMANDS", "Command", "HelpDialog", "Registry", "describe_key"]
+__all__ = ["COMMANDS", "Command", "HelpDialog", "Registry", "describe_key", "speak_button"]

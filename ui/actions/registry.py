@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from ui import theme
 
@@ -37,6 +37,14 @@ def describe_key(key: str) -> str:
     if len(text) == 1:
         return text.lower()
     return text.replace("Return", "Enter")
+
+
+def speak_button(button: QAbstractButton, text: str, command: Command) -> None:
+    """A button that shows its key beside its text ("Reply  r") is named by the text
+    alone for screen readers, with the command and its key as its description."""
+    button.setAccessibleName(text)
+    keys = command.key_text
+    button.setAccessibleDescription(f"{command.label}. Key: {keys}." if keys else command.label)
 
 
 class Registry:

@@ -27,7 +27,10 @@ from PySide6.QtWidgets import (
 
 from app.errors import FiresideError
 from app.text import plural
+from ui.actions import speak_button
 from ui.batch.preview import PreviewList
+from ui.common import focus, screen
+from ui.common.announce import Politeness, tell
 from ui.operations import run, show_error
 
 if TYPE_CHECKING:
@@ -88,13 +91,19 @@ class BatchReplyDialog(QDialog):
         count = len(self._ids)
         self.setWindowTitle(f"Reply to {plural.count(count, 'person', 'people')}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(780, 640)
+        screen.fit(self, 780, 640)
 
         self.recipients = QLabel(f"To {plural.count(count, 'person', 'people')}")
         self.recipients.setObjectName("pageTitle")
         self.template = QPlainTextEdit(STARTER)
         self.template.moveCursor(QTextCursor.MoveOperation.End)
         self.template.setPlaceholderText("Write one reply; the variables make it personal.")
+        self.template.setAccessibleName("Reply")
+        self.template.setAccessibleDescription(
+            "One reply for everyone; {first_name}, {name} and {question} make it personal. "
+            "Tab moves on, Ctrl+Tab types a tab, Ctrl+Enter queues every reply."
+        )
+        focus.tab_leaves(self.template)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -111,16 +120,16 @@ class BatchReplyDialog(QDialog):
         for name, variable in VARIABLES:
             action = registry.bind(self, name, partial(self.insert, variable))
             button = QPushButton(f"{variable}   {registry.command(name).key_text}")
+            speak_button(button, f"Insert {variable}", registry.command(name))
             button.setAutoDefault(False)
             button.setToolTip(action.toolTip())
             button.clicked.connect(action.trigger)
             inserts.addWidget(button)
         inserts.addStretch(1)
         queue = registry.bind(self, "batch.queue", self.queue_all)
-        self.queue_button.setText(
-            f"Queue {plural.count(count, 'reply', 'replies')}   "
-            f"{registry.command('batch.queue').key_text}"
-        )
+        queue_text = f"Queue {plural.count(count, 'reply', 'replies')}"
+        self.queue_button.setText(f"{queue_text}   {registry.command('batch.queue').key_text}")
+        speak_button(self.queue_button, queue_text, registry.command("batch.queue"))
         self.queue_button.clicked.connect(queue.trigger)
 
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
@@ -171,8 +180,13 @@ class BatchReplyDialog(QDialog):
         )
 
     def _show_previews(self, previews: list[ReplyPreview]) -> None:
+        was_fine = not self._too_long
         self._too_long = [p for p in previews if len(p.text) > p.limit]
-        self.error.setText(too_long_message(self._too_long) if self._too_long else "")
+        problem = too_long_message(self._too_long) if self._too_long else ""
+        if problem and was_fine:  # said when it starts, not at every key typed after
+            tell(self.error, problem)
+        else:
+            self.error.setText(problem)
         self.queue_button.setEnabled(not self._too_long and not self._queueing)
         self.recipients.setText(_recipients(previews))
         title = f"Preview of every reply ({len(previews):,})"
@@ -183,7 +197,7 @@ class BatchReplyDialog(QDialog):
 
     def _show_problem(self, exc: BaseException) -> None:
         if isinstance(exc, FiresideError):
-            self.error.setText(str(exc))
+            tell(self.error, str(exc), Politeness.ASSERTIVE)
         else:
             show_error(self, exc)
 
@@ -191,7 +205,7 @@ class BatchReplyDialog(QDialog):
         if self._queueing:
             return
         if self._too_long:
-            self.error.setText(too_long_message(self._too_long))
+            tell(self.error, too_long_message(self._too_long))
             return
         self._queueing = True
         self.queue_button.setEnabled(False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -22,15 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
 from ui.common import fonts
 from ui.common.chips import chip_font, paint_chips
+from ui.common.colours import Ink
 from ui.common.networks import network_chip, network_label
 
 if TYPE_CHECKING:
     from app.domain import ReplyPreview
 
 PAD, GAP, QUOTE_INDENT = 10, 8, 14
-PROBLEM_COLOR = "#c8442d"
 PREVIEW_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 _WRAP = Qt.TextFlag.TextWordWrap
@@ -164,7 +165,7 @@ class PreviewDelegate(QStyledItemDelegate):
             painter.drawText(rect, _WRAP, line)
         problem = too_long_text(preview)
         if problem:
-            painter.setPen(QColor(PROBLEM_COLOR))
+            painter.setPen(theme.ink(Ink.PROBLEM))
             painter.setFont(fonts.bold(option.font))
             painter.drawText(
                 card.adjusted(PAD, 0, -PAD, -PAD),
@@ -172,7 +173,7 @@ class PreviewDelegate(QStyledItemDelegate):
                 problem,
             )
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(PROBLEM_COLOR))
+            painter.setBrush(theme.ink(Ink.PROBLEM))
             painter.drawRoundedRect(QRect(card.left(), card.top(), 4, card.height()), 2, 2)
         painter.restore()
 
@@ -196,7 +197,12 @@ def _paint_head(
     if preview.network:
         chip = network_chip(preview.network, preview.account_name, preview.network_shared)
         right = paint_chips(
-            painter, line, right, [chip], font=chip_font(option.font), on_highlight=False
+            painter,
+            line,
+            right,
+            [chip],
+            font=chip_font(option.font),
+            background=option.palette.color(QPalette.ColorRole.AlternateBase),
         )
     painter.setFont(bold)
     painter.setPen(option.palette.color(QPalette.ColorRole.Text))
@@ -221,6 +227,7 @@ class PreviewList(QListView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setAccessibleName("Preview of every reply")
 
     def text(self) -> str:
         """All previews as plain text (what a screen reader, or a test, reads)."""

@@ -1,16 +1,23 @@
 """Chips: the small rounded labels that say where an item is from ("Blog") or what state
 it is in ("Question", "Snoozed"), painted on inbox rows and batch preview cards, and
 mimicked by a QLabel in the thread pane and the publish dialog.
+
+A chip's text is its value ("Question"); wherever a chip is painted rather than a widget,
+the row's accessible text says the same words (``ui.inbox.speech``). Their colours are
+worked out for the background they sit on, so each reads at 4.5:1 or better.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 
-from ui import theme
+from ui.common import colours
+from ui.common.colours import Scheme
+from ui.common.contrast import TEXT, over, readable
 
 #: Space between two chips, and between a chip and the text beside it.
 CHIP_GAP = 6
@@ -22,20 +29,49 @@ class Chip:
     hue: str
 
 
-def chip_colours(hue: str, dark: bool) -> tuple[QColor, QColor]:
-    """(fill, ink) of a chip on a plain background, in the light or dark theme."""
+@dataclass(frozen=True)
+class ChipLook:
+    """How a chip is drawn on one background: ``fill`` (opaque, already seen over the
+    background), ``ink`` for its text, and ``border`` (None: no border)."""
+
+    fill: QColor
+    ink: QColor
+    border: QColor | None = None
+
+
+def chip_look(hue: str, background: QColor, chosen: Scheme | None = None) -> ChipLook:
+    """A chip of ``hue`` on ``background``: a tint of the hue, with text in the hue made
+    dark (or light) enough to read on it (WCAG AA, 4.5:1). In high contrast, the
+    background's own text colour and a border in it."""
+    return _look(hue, background.rgba(), chosen or colours.current())
+
+
+@cache
+def _look(hue: str, background_rgba: int, chosen: Scheme) -> ChipLook:
+    background = QColor.fromRgba(background_rgba)
+    if chosen.high_contrast:
+        text = QColor(colours.PALETTES[chosen][QPalette.ColorRole.Text])
+        return ChipLook(background, readable(text, background, TEXT), readable(text, background))
     base = QColor(hue)
-    fill = QColor(base)
-    fill.setAlphaF(0.28 if dark else 0.14)
-    return fill, base.lighter(165) if dark else base.darker(115)
+    tint = QColor(base)
+    tint.setAlphaF(0.28 if chosen.dark else 0.14)
+    fill = over(tint, background)
+    start = base.lighter(165) if chosen.dark else base.darker(115)
+    return ChipLook(fill, readable(start, fill, TEXT))
 
 
-def chip_style(hue: str, dark: bool) -> str:
-    """A style sheet that makes a QLabel look like the inbox's chips."""
-    fill, ink = chip_colours(hue, dark)
+def outline_look(ink: QColor) -> ChipLook:
+    """A chip on a solid selection: outlined in the selection's text colour."""
+    return ChipLook(QColor(Qt.GlobalColor.transparent), ink, ink)
+
+
+def chip_style(hue: str, background: QColor) -> str:
+    """A style sheet that makes a QLabel (on ``background``) look like the inbox's chips."""
+    look = chip_look(hue, background)
+    border = f"border: 1px solid {look.border.name()};" if look.border is not None else ""
     return (
-        f"background: rgba({fill.red()},{fill.green()},{fill.blue()},{fill.alphaF():.2f});"
-        f"color: {ink.name()}; border-radius: 9px; padding: 1px 8px; font-weight: 600;"
+        f"background: {look.fill.name()}; color: {look.ink.name()}; {border}"
+        "border-radius: 9px; padding: 1px 8px; font-weight: 600;"
     )
 
 
@@ -57,24 +93,30 @@ def paint_chips(
     chips: list[Chip],
     *,
     font: QFont,
-    on_highlight: bool,
+    background: QColor,
+    outline: QColor | None = None,
 ) -> int:
-    """Draw chips right to left ending at ``right``; return the x left of the last one."""
+    """Draw chips right to left ending at ``right``, on ``background``; with ``outline``
+    (a solid selection's text colour) as outlines in that colour. Return the x left of
+    the last one."""
     painter.setFont(font)
     metrics = painter.fontMetrics()
-    dark = theme.is_dark()
     for chip in reversed(chips):
         width = metrics.horizontalAdvance(chip.text) + 12
         height = metrics.height() + 2
         box = QRectF(right - width, line.center().y() - height / 2 + 1, width, height)
-        fill, ink = chip_colours(chip.hue, dark)
-        if on_highlight:
-            fill, ink = QColor("#ffffff"), QColor("#ffffff")
-            fill.setAlphaF(0.22)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
+        look = outline_look(outline) if outline is not None else chip_look(chip.hue, background)
+        if look.border is not None:
+            pen = painter.pen()
+            pen.setColor(look.border)
+            pen.setWidthF(1)
+            painter.setPen(pen)
+            box.adjust(0.5, 0.5, -0.5, -0.5)
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(look.fill)
         painter.drawRoundedRect(box, height / 2, height / 2)
-        painter.setPen(ink)
+        painter.setPen(look.ink)
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, chip.text)
         right = int(box.left()) - CHIP_GAP
     return right

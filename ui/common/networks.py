@@ -30,6 +30,8 @@ NETWORKS: dict[str, tuple[str, str]] = {
     "mastodon": ("Mastodon", "#6364ff"),
 }
 UNKNOWN_HUE = "#777777"
+#: The letter on a network's icon: 3:1 or more on every hue above (an icon, not text).
+ICON_LETTER = "#ffffff"
 #: An account name in a chip is cut to this many characters (the row has other things
 #: to say); the full name is in the tooltips.
 ACCOUNT_CHARS = 22
@@ -91,7 +93,7 @@ def network_icon(network: str) -> QIcon:
         font.setPixelSize(round(size * 0.62))
         font.setWeight(QFont.Weight.Bold)
         painter.setFont(font)
-        painter.setPen(QColor("#ffffff"))
+        painter.setPen(QColor(ICON_LETTER))
         painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, label[:1])
         painter.end()
         icon.addPixmap(pixmap)

@@ -12,7 +12,7 @@ import html
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,31 +29,35 @@ from PySide6.QtWidgets import (
 from app.domain import DraftVersion
 from app.text.diff import diff
 from app.text.timefmt import exact
+from ui.common import screen
 from ui.editor.labels import version_reason
 from ui.operations import run
 
+#: Added and removed lines carry their own background, so they read in every scheme.
 LINE_STYLES = {
     "+": "background:#e3f6e8;color:#14532d",
     "-": "background:#fde8e8;color:#8a1c1c",
-    "@": "color:#6b7280",
 }
 
 
-def diff_html(version: DraftVersion, title: str, body: str) -> str:
-    """The change from ``version`` to the current text, as coloured preformatted lines."""
+def diff_html(version: DraftVersion, title: str, body: str, quiet: str = "#5e5e67") -> str:
+    """The change from ``version`` to the current text, as coloured preformatted lines;
+    ``quiet`` is the colour of the notes and the hunk headers (the palette's placeholder
+    colour, which reads on the palette's base)."""
+    styles = {**LINE_STYLES, "@": f"color:{quiet}"}
     lines = []
     if version.title != title:
         lines.append(f"-Title: {version.title}")
         lines.append(f"+Title: {title}")
     lines += [line for line in diff(version.body, body) if not line.startswith(("--- ", "+++ "))]
     if not lines:
-        return "<p style='color:#6b7280'>This version is the same as the current text.</p>"
+        return f"<p style='color:{quiet}'>This version is the same as the current text.</p>"
     rows = [
-        f"<div style='{LINE_STYLES.get(line[:1], '')}'>{html.escape(line) or '&nbsp;'}</div>"
+        f"<div style='{styles.get(line[:1], '')}'>{html.escape(line) or '&nbsp;'}</div>"
         for line in lines
     ]
     return (
-        "<p style='color:#6b7280'>Lines starting with − are in this version only; "
+        f"<p style='color:{quiet}'>Lines starting with − are in this version only; "
         "lines starting with + are in the current text only.</p>"
         f"<pre style='white-space:pre-wrap'>{''.join(rows)}</pre>"
     )
@@ -69,8 +73,9 @@ class HistoryDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Version history")
-        self.resize(920, 560)
+        screen.fit(self, 920, 560)
         self._title, self._body = title, body
+        self._quiet = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
 
         self.versions = QListWidget()
         self.versions.setAccessibleName("Versions")
@@ -118,7 +123,7 @@ class HistoryDialog(QDialog):
         else:
             self.restore_button.setEnabled(False)
             self.diff_view.setHtml(
-                "<p style='color:#6b7280'>No versions yet. Fireside keeps "
+                f"<p style='color:{self._quiet}'>No versions yet. Fireside keeps "
                 "one every few minutes while you write, and one whenever "
                 "you press Ctrl+S.</p>"
             )
@@ -131,7 +136,7 @@ class HistoryDialog(QDialog):
         version = item.data(Qt.ItemDataRole.UserRole)
         run(
             self,
-            asyncio.to_thread(diff_html, version, self._title, self._body),
+            asyncio.to_thread(diff_html, version, self._title, self._body, self._quiet),
             on_done=lambda html: self._diff_ready(version.id, html),
         )
 

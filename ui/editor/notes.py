@@ -15,8 +15,6 @@ import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ui import theme
-from ui.editor.target_row import WARNING_INK
 from ui.editor.targets import Target, image_note, markdown_features, notes
 from ui.operations import run
 
@@ -30,7 +28,7 @@ class TargetNotes(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setAccessibleName("What will not reach every target")
-        self.setStyleSheet(f"color: {WARNING_INK[theme.is_dark(self.palette())]}")
+        self.setObjectName("warning")  # the scheme's warning colour (resources/style.qss)
         self.hide()
         self._wanted: tuple[str, str, list[Target]] = ("", "", [])
         self._parsed: tuple[str, frozenset[str]] = ("", frozenset())

@@ -35,8 +35,11 @@ from PySide6.QtWidgets import (
 from app.core import Core
 from app.domain import Account, Capabilities, Delivery, Draft, DraftState, DraftVersion
 from app.text.timefmt import exact
-from ui.actions import describe_key
+from ui import theme
+from ui.actions import describe_key, speak_button
 from ui.bridge import CoreBridge
+from ui.common import focus
+from ui.common.announce import Politeness, announce
 from ui.editor.autosave import Autosave
 from ui.editor.commands import registry
 from ui.editor.counters import LengthCounters
@@ -50,14 +53,6 @@ from ui.operations import run
 
 READ_ONLY_STATES = (DraftState.QUEUED, DraftState.PUBLISHED)
 
-PANEL_CSS = """
-QLineEdit#title { font-size: 15pt; font-weight: 600; }
-QLabel#banner { background: palette(alternate-base); border: 1px solid palette(mid);
-                border-radius: 6px; padding: 6px 10px; }
-QLabel#status { color: palette(placeholder-text); }
-QLabel#status[problem="true"] { color: #c8442d; font-weight: 600; }
-"""
-
 
 class EditorPanel(QWidget):
     """Edits one draft at a time; ``open_draft(id)`` or ``new_draft()`` to start."""
@@ -69,13 +64,11 @@ class EditorPanel(QWidget):
         self._accounts: dict[str, Account] = {}  # by id
         self._loading = False
         self._publish_dialog: PublishDialog | None = None
-        self.setStyleSheet(PANEL_CSS)
 
         self.autosave = Autosave(core.drafts, self._text, self)
         self.autosave.saved.connect(self._on_saved)
-        self.autosave.failed.connect(
-            lambda error: self._status(f"Not saved yet: {error}. Retrying…", problem=True)
-        )
+        self.autosave.failed.connect(self._not_saved)
+        self._failing = False  # the autosave failed, and that was said once
 
         self._pages = QStackedWidget()
         self._pages.addWidget(self._build_empty_page())
@@ -95,9 +88,14 @@ class EditorPanel(QWidget):
             "one. Everything you write is saved as you type, even offline.</p>"
         )
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setWordWrap(True)  # a small screen or large text: it wraps, never widens
         text.setObjectName("hint")
         button = QPushButton("&New draft")
+        button.setAccessibleDescription(
+            "No draft is open. Pick one in the sidebar, or start a new one."
+        )
         button.clicked.connect(self.new_draft)
+        self._new_button = button
         layout = QVBoxLayout(page)
         layout.addStretch(1)
         layout.addWidget(text)
@@ -112,17 +110,18 @@ class EditorPanel(QWidget):
         self.title_edit.setAccessibleName("Title")
         self.chip = QLabel()
         self.chip.setObjectName("chip")
-        self.chip.setAccessibleName("State")
+        # The state and the moves from it sit together, beside the title; the actions go on
+        # a row of their own, so neither row is wider than a small screen at 200%.
+        self._transition_row = QHBoxLayout()
         top = QHBoxLayout()
         top.addWidget(self.title_edit, 1)
         top.addWidget(self.chip)
+        top.addLayout(self._transition_row)
 
-        self._transition_row = QHBoxLayout()
         self.history_button = self._button("History", "editor.history", self.open_history)
         self.version_button = self._button("Keep version", "editor.save_version", self.save_version)
         self.publish_button = self._button("Publish…", "editor.publish", self.open_publish)
         actions = QHBoxLayout()
-        actions.addLayout(self._transition_row)
         actions.addStretch(1)
         actions.addWidget(self.history_button)
         actions.addWidget(self.version_button)
@@ -164,7 +163,7 @@ class EditorPanel(QWidget):
             "Write in Markdown: **bold**, _italic_, # Heading, - list, [link](https://…)"
         )
         self.body_edit.setAccessibleName("Draft text")
-        self.body_edit.setTabChangesFocus(True)
+        focus.tab_leaves(self.body_edit)
         self.body_edit.document().setDocumentMargin(10)
         font = self.body_edit.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -180,9 +179,39 @@ class EditorPanel(QWidget):
         """A button and the command's keys (bound on the whole panel) for one action."""
         action = registry.bind(self, command, handler)
         button = QPushButton(f"{text}   {describe_key(registry.command(command).keys[0])}")
+        speak_button(button, text.rstrip("…"), registry.command(command))
         button.setToolTip(action.toolTip())
         button.clicked.connect(action.trigger)
         return button
+
+    def take_focus(self) -> None:
+        """Coming to the editor (Ctrl+7, a draft chosen) puts the keyboard in the text, in
+        the title while the draft is empty, or on New draft when none is open."""
+        if self._pages.currentIndex() == 0:
+            self._new_button.setFocus()
+        elif not self.title_edit.text() and not self.body_edit.toPlainText():
+            self.title_edit.setFocus()
+        else:
+            self.body_edit.setFocus()
+
+    def tab_order(self) -> list[QWidget]:
+        """Where Tab goes in the editor, as it is laid out: title, the state buttons, the
+        actions, the text, its preview."""
+        return [
+            self._new_button,
+            self.title_edit,
+            *self._transition_buttons(),
+            self.history_button,
+            self.version_button,
+            self.publish_button,
+            self.body_edit,
+            self.preview,
+        ]
+
+    def _transition_buttons(self) -> list[QWidget]:
+        row = self._transition_row
+        items = (row.itemAt(i) for i in range(row.count()))
+        return [w for item in items if item is not None and (w := item.widget()) is not None]
 
     # --- opening --------------------------------------------------------------------
     @property
@@ -232,12 +261,15 @@ class EditorPanel(QWidget):
         self._draft = draft
         state = draft.state
         background, foreground = STATE_COLOURS[state]
-        self.chip.setText(STATE_LABELS[state])
+        self._show_chip(STATE_LABELS[state])
         self.chip.setStyleSheet(
             f"background:{background};color:{foreground};"
             "border-radius:11px;padding:3px 12px;font-weight:600"
         )
         self.chip.setToolTip("draft → for review → approved → scheduled → queued → published")
+        self.chip.setAccessibleDescription(
+            "A draft goes through for review, approved, scheduled, queued and published."
+        )
         self._show_transitions(state)
         read_only = state in READ_ONLY_STATES
         self.title_edit.setReadOnly(read_only)
@@ -268,10 +300,15 @@ class EditorPanel(QWidget):
         if self._draft.state is DraftState.PUBLISHED and any(
             d.options.status != LIVE for d in deliveries
         ):
-            self.chip.setText("Sent")
+            self._show_chip("Sent")
         banner = _banner(self._draft, where)
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
+
+    def _show_chip(self, label: str) -> None:
+        """The state chip's text, which is also what screen readers hear for it."""
+        self.chip.setText(label)
+        self.chip.setAccessibleName(f"State: {label}")
 
     def _noun(self, delivery: Delivery) -> str:
         capabilities = self._core.capabilities().get(delivery.account_id)
@@ -290,6 +327,9 @@ class EditorPanel(QWidget):
             button = QPushButton(label)
             button.clicked.connect(lambda _=False, t=target: self.change_state(t))
             self._transition_row.addWidget(button)
+        # New buttons join the end of the window's Tab order (after the status bar):
+        # put them back where they sit, between the title and History.
+        focus.chain(self.title_edit, *self._transition_buttons(), self.history_button)
 
     # --- typing ---------------------------------------------------------------------
     def _text(self) -> tuple[str, str]:
@@ -331,12 +371,24 @@ class EditorPanel(QWidget):
     def _on_saved(self, draft_id: int, _changed: bool) -> None:
         if draft_id != self.draft_id:
             return
-        self._status(f"Saved {time.strftime('%H:%M:%S')}")
+        self._failing = False
+        self._status(f"Saved {time.strftime('%H:%M:%S')}")  # every second: painted, not said
 
-    def _status(self, text: str, *, problem: bool = False) -> None:
+    def _not_saved(self, error: str) -> None:
+        """Retried every few seconds: said once, until a save works again."""
+        text = f"Not saved yet: {error}. Retrying…"
+        self._status(text, problem=True, say=not self._failing)
+        self._failing = True
+
+    def _status(self, text: str, *, problem: bool = False, say: bool = False) -> None:
+        """The line under the text; ``say`` announces it to screen readers too (a result
+        the person asked for, or a problem), not the autosave's every tick."""
         self.status_label.setText(text)
-        self.status_label.setProperty("problem", problem)
-        self.status_label.style().polish(self.status_label)
+        theme.mark_problem(self.status_label, problem)
+        if say:
+            announce(
+                self.status_label, text, Politeness.ASSERTIVE if problem else Politeness.POLITE
+            )
 
     def flush(self) -> asyncio.Task | None:
         """Save unsaved text now; await the task before closing the core."""
@@ -362,7 +414,7 @@ class EditorPanel(QWidget):
             run(
                 self,
                 self._snapshot(self._draft.id),
-                on_done=lambda _: self._status(f"Version kept {time.strftime('%H:%M')}"),
+                on_done=lambda _: self._status(f"Version kept {time.strftime('%H:%M')}", say=True),
             )
 
     async def _snapshot(self, draft_id: int) -> None:
@@ -379,6 +431,7 @@ class EditorPanel(QWidget):
 
     def _state_changed(self, draft: Draft) -> None:
         self._apply_state(draft)
+        announce(self.chip, f"{self.chip.accessibleName()}. {self.banner.text()}")
         if self._publish_dialog is not None:
             self._publish_dialog.set_draft_state(draft.state)
 
@@ -440,7 +493,8 @@ class EditorPanel(QWidget):
         self._status(
             f"Scheduled for {exact(draft.scheduled_at)}"
             if draft.scheduled_at
-            else f"Queued for {names}"
+            else f"Queued for {names}",
+            say=True,
         )
 
     def open_history(self) -> None:
@@ -470,7 +524,7 @@ class EditorPanel(QWidget):
 
     def _restored(self, loaded: tuple[Draft, dict[str, Account]]) -> None:
         self._show_draft(loaded)
-        self._status("Restored. The text it replaced is kept in History.")
+        self._status("Restored. The text it replaced is kept in History.", say=True)
 
 
 def _banner(draft: Draft, targets: str) -> str:

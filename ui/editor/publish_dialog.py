@@ -37,9 +37,8 @@ from PySide6.QtWidgets import (
 
 from app.domain import DRAFT_TRANSITIONS, DraftState, PublishOptions
 from app.timeutil import iso
-from ui import theme
 from ui.editor.labels import STATE_LABELS, local_zone_name
-from ui.editor.target_row import WARNING_INK, TargetRow
+from ui.editor.target_row import TargetRow
 from ui.editor.targets import LIVE, SITE_SCHEDULE, Target
 
 REVIEW_ACTIONS = ((DraftState.FOR_REVIEW, "Submit for &review"), (DraftState.APPROVED, "&Approve"))
@@ -89,7 +88,7 @@ class PublishDialog(QDialog):
 
         heading = QLabel(f"<b>{html.escape(title) or 'Untitled draft'}</b> · {length:,} characters")
         self.note = QLabel(note)
-        self.note.setStyleSheet(f"color: {WARNING_INK[theme.is_dark(self.palette())]}")
+        self.note.setObjectName("warning")
         self.note.setVisible(bool(note))
         self.rows: dict[str, TargetRow] = {}
         accounts_box = self._build_accounts(targets, chosen, notes or {})

@@ -11,17 +11,15 @@ site can keep a post in more states than live, how the site gets it.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from app.domain import PublishOptions
-from ui import theme
 from ui.common.chips import chip_style
 from ui.common.networks import network_chip, network_label
 from ui.editor.targets import LIVE, SITE_SCHEDULE, Target, details, status_hint, status_label
 
 INDENT = 26  # the details line up with the account's name, past the check box
-#: Colour of what will not survive the trip, on a light and on a dark background.
-WARNING_INK = ("#9a5b00", "#f0b458")
 
 
 class TargetRow(QWidget):
@@ -49,7 +47,9 @@ class TargetRow(QWidget):
         self.check.toggled.connect(self._toggled)
         chip = network_chip(target.network)
         self.chip = QLabel(chip.text)
-        self.chip.setStyleSheet(chip_style(chip.hue, theme.is_dark(self.palette())))
+        self.chip.setStyleSheet(
+            chip_style(chip.hue, self.palette().color(QPalette.ColorRole.Window))
+        )
         self.chip.setToolTip(target.capabilities.display_name)
         self.chip.setVisible(chip.text != target.name)  # "Sandbox  [Sandbox]" says it twice
         over = length > target.limit
@@ -62,7 +62,7 @@ class TargetRow(QWidget):
         self.details.setObjectName("hint")
         self.details.setWordWrap(True)
         self.notes = QLabel("\n".join(notes))
-        self.notes.setStyleSheet(f"color: {WARNING_INK[theme.is_dark(self.palette())]}")
+        self.notes.setObjectName("warning")
         self.notes.setWordWrap(True)
         self.notes.setVisible(bool(notes))
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex
 from PySide6.QtWidgets import QToolButton
 
 from app.domain import InboxRow, TriageState
 from app.text import plural, timefmt
+from ui.actions import speak_button
 from ui.batch import BatchReplyDialog
 from ui.inbox.selection import WholeView
 from ui.inbox.snooze import SnoozeMenu
@@ -73,14 +74,16 @@ class InboxCommands:
             "inbox.search": self.search,
         }
         actions = {name: registry.bind(page, name, handler) for name, handler in handlers.items()}
+        #: The buttons above the list, in order (the page puts them in its Tab order).
+        self.buttons: list[QToolButton] = []
         for name, text in BUTTONS:
             action = actions[name]
             action.setIconText(f"{text}  {registry.command(name).key_text}")
             button = QToolButton()
             button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            page.toolbar.addWidget(button)
-        page.toolbar.addStretch(1)
+            speak_button(button, text, registry.command(name))
+            page.toolbar.add(button)
+            self.buttons.append(button)
 
     # --- moving and selecting -----------------------------------------------------------
     def toggle(self) -> None:

@@ -6,7 +6,9 @@
 The network chip names the account too ("Blog · Corporate blog") when the person has
 more than one account on that network (``ui.common.networks``).
 
-with a focus ring on the current row whenever the list has the keyboard.
+with a focus ring on the current row whenever the list has the keyboard. The quieter
+details are the row's text colour mixed into the row's background only as far as they
+stay readable there (4.5:1), selected or not; chips are worked out for that background too.
 
 Each painted row is kept as a pixmap, keyed by everything that shows in it (its fields,
 its relative time, size, state, palette, font): a repaint after new rows arrive or the
@@ -30,9 +32,12 @@ from app.domain import InboxRow, TriageState
 from app.text import timefmt
 from ui import theme
 from ui.common import fonts
-from ui.common.chips import CHIP_GAP, Chip, chip_font, paint_chips
+from ui.common.chips import CHIP_GAP, chip_font, paint_chips
+from ui.common.colours import Ink
 from ui.common.networks import row_chip
 from ui.inbox.model import ROW_ROLE, Index
+from ui.inbox.row_colours import RowColours, row_colours
+from ui.inbox.speech import status_chips
 
 PAD_X, PAD_Y, LINE_GAP = 14, 9, 5
 MIN_WIDTH = 320
@@ -63,22 +68,6 @@ PAINTED_FIELDS = (
 )
 
 
-def status_chips(row: InboxRow) -> list[Chip]:
-    """What the row's state means to the person triaging, most important first."""
-    chips = []
-    if row.triage_state is TriageState.SNOOZED:
-        chips.append(Chip(f"Snoozed · {timefmt.until(row.snoozed_until)}", "#7b52c7"))
-    if row.answered:
-        chips.append(Chip("Answered", "#2e8b57"))
-    elif row.triage_state is TriageState.DONE:
-        chips.append(Chip("Done", "#6b7280"))
-    elif row.is_question:
-        chips.append(Chip("Question", "#c77700"))
-    if row.edited_at:
-        chips.append(Chip("Edited", "#6b7280"))
-    return chips
-
-
 class InboxDelegate(QStyledItemDelegate):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -96,7 +85,7 @@ class InboxDelegate(QStyledItemDelegate):
         self._deadline = now + PAINT_BUDGET_MS / 1000
         self._drawn = 0
         self.deferred = []
-        self._frame = (font.key(), theme.is_dark())
+        self._frame = (font.key(), theme.scheme())
         if len(self._when) > 4096:
             self._when.clear()
 
@@ -235,14 +224,10 @@ def _paint_quick(
 ) -> None:
     """A row's look for a frame or two, at a tenth of the cost: its selection and name
     (the list has painted the background already)."""
-    solid = selected and focused
+    look = row_colours(option.palette, selected=selected, solid=selected and focused, hover=False)
     if selected:
-        _background(painter, option, selected, solid)
-    painter.setPen(
-        option.palette.color(
-            QPalette.ColorRole.HighlightedText if solid else QPalette.ColorRole.Text
-        )
-    )
+        _background(painter, option, look)
+    painter.setPen(look.text)
     painter.setFont(option.font)
     painter.drawText(
         option.rect.left() + PAD_X,
@@ -263,12 +248,11 @@ def _paint(
 ) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     palette = option.palette
-    solid = selected and focused
     rect = option.rect
-    _background(painter, option, selected, solid)
-    text = palette.color(QPalette.ColorRole.HighlightedText if solid else QPalette.ColorRole.Text)
-    dim = QColor(text)
-    dim.setAlphaF(0.62)
+    hover = bool(option.state & QStyle.StateFlag.State_MouseOver)
+    look = row_colours(palette, selected=selected, solid=selected and focused, hover=hover)
+    _background(painter, option, look)
+    text, dim, back, outline = look.text, look.quiet, look.background, look.outline
     quiet = row.triage_state is not TriageState.OPEN or row.answered
 
     bold, small = fonts.bold(option.font), chip_font(option.font)
@@ -281,7 +265,8 @@ def _paint(
         right - CHIP_GAP * 2,
         [row_chip(row)],
         font=small,
-        on_highlight=solid,
+        background=back,
+        outline=outline,
     )
     painter.setFont(bold)
     painter.setPen(dim if quiet else text)
@@ -308,7 +293,13 @@ def _paint(
         first.left(), first.bottom() + 1 + LINE_GAP, first.width(), option.fontMetrics.height()
     )
     right = paint_chips(
-        painter, second, second.right(), status_chips(row), font=small, on_highlight=solid
+        painter,
+        second,
+        second.right(),
+        status_chips(row),
+        font=small,
+        background=back,
+        outline=outline,
     )
     painter.setFont(option.font)
     painter.setPen(dim if quiet else text)
@@ -322,17 +313,11 @@ def _paint(
         _focus_ring(painter, rect, palette, selected)
 
 
-def _background(
-    painter: QPainter, option: QStyleOptionViewItem, selected: bool, solid: bool
-) -> None:
+def _background(painter: QPainter, option: QStyleOptionViewItem, look: RowColours) -> None:
+    """Fill the row's background (the list has painted Base) and draw its rule."""
     palette, rect = option.palette, option.rect
-    if selected:
-        fill = QColor(palette.color(QPalette.ColorRole.Highlight))
-        if not solid:
-            fill.setAlphaF(0.22)
-        painter.fillRect(rect, fill)
-    elif option.state & QStyle.StateFlag.State_MouseOver:
-        painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
+    if look.fill is not None:
+        painter.fillRect(rect, look.fill)
     line = QColor(palette.color(QPalette.ColorRole.Mid))
     line.setAlphaF(0.5)
     painter.setPen(line)
@@ -362,9 +347,11 @@ def _right_text(painter: QPainter, line: QRect, text: str, font: QFont, color: Q
 
 
 def _focus_ring(painter: QPainter, rect: QRect, palette: QPalette, selected: bool) -> None:
-    role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight
+    """The keyboard's ring: the selection's text colour on a selected row, else the
+    scheme's focus colour (3:1 or more on the list either way)."""
+    colour = palette.color(QPalette.ColorRole.HighlightedText) if selected else theme.ink(Ink.FOCUS)
     pen = painter.pen()
-    pen.setColor(palette.color(role))
+    pen.setColor(colour)
     pen.setWidthF(2)
     painter.setPen(pen)
     painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -25,6 +25,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from app.core.inbox import Inbox
 from app.domain import InboxRow, InboxView
+from ui.inbox.speech import row_description, row_name
 from ui.operations import run, show_error
 
 log = logging.getLogger(__name__)
@@ -209,7 +210,9 @@ class InboxModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{row.author_name}: {row.snippet}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{row.author_name}, {row.author_title}, on {row.post_title}: {row.snippet}"
+            return row_name(row)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return row_description(row)
         if role == ROW_ROLE:
             return row
         if role == ID_ROLE:

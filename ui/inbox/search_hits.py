@@ -48,6 +48,8 @@ class SearchHits(QWidget):
         self.heading.setObjectName("hint")
         self.list = QListWidget()
         self.list.setObjectName("searchHits")
+        self.list.setAccessibleName("Matching posts and drafts")
+        self.list.setAccessibleDescription("Enter shows a post's comments or opens a draft.")
         self.list.setFrameShape(QFrame.Shape.NoFrame)
         self.list.setUniformItemSizes(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

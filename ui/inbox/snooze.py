@@ -65,13 +65,16 @@ class PickTimeDialog(QDialog):
         self.edit.setCalendarPopup(True)
         self.edit.setMinimumDateTime(QDateTime.currentDateTime())
         self.edit.setDisplayFormat("ddd d MMM yyyy  HH:mm")
+        self.edit.setAccessibleName("Snooze until")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Bring these comments back to Needs reply at:"))
+        label = QLabel("&Bring these comments back to Needs reply at:")
+        label.setBuddy(self.edit)
+        layout.addWidget(label)
         layout.addWidget(self.edit)
         layout.addWidget(buttons)
 

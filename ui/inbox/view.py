@@ -20,12 +20,14 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QPersistentModelIndex,
     QRect,
+    QSignalBlocker,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QAction, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -42,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import VIEW_TITLES, InboxRow, InboxView, SearchResults
 from ui import operations, theme
+from ui.common.compact import CompactRow
 from ui.inbox.commands import InboxCommands
 from ui.inbox.delegate import InboxDelegate
 from ui.inbox.model import ID_ROLE, InboxModel
@@ -80,6 +83,11 @@ class InboxList(QListView):
     def __init__(self, model: InboxModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("inboxList")
+        self.setAccessibleName("Comments")
+        self.setAccessibleDescription(
+            "j and k move, Enter opens the thread, r replies, e marks done, s snoozes, "
+            "u undoes; question mark lists every key."
+        )
         self.setModel(model)
         self._delegate = InboxDelegate(self)
         self.setItemDelegate(self._delegate)
@@ -95,9 +103,29 @@ class InboxList(QListView):
         # Owned timers (not QTimer.singleShot with a callable): they die with the list.
         self._finish_timer = _single_shot(self, 0, self._finish_rows)
         self._warm_timer = _single_shot(self, 0, self._warm_up)
+        self._parked: QPersistentModelIndex | None = None
+
+    @property
+    def parked(self) -> bool:
+        """Hidden (another page is shown), its current row put aside."""
+        return self._parked is not None
+
+    def hideEvent(self, event) -> None:
+        """Out of sight (the editor or the outbox is shown), no row is current: Qt would
+        go on telling screen readers that the current row is focused."""
+        super().hideEvent(event)
+        if not event.spontaneous() and self._parked is None:
+            self._parked = QPersistentModelIndex(self.currentIndex())
+            with QSignalBlocker(self.selectionModel()):
+                self.selectionModel().setCurrentIndex(QModelIndex(), Flag.NoUpdate)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        parked, self._parked = self._parked, None
+        if parked is not None and parked.isValid():
+            with QSignalBlocker(self.selectionModel()):
+                index = self.model().index(parked.row(), parked.column())
+                self.selectionModel().setCurrentIndex(index, Flag.NoUpdate)
         if self._warming is None:  # once, a slice per turn of the event loop
             option = QStyleOptionViewItem()
             self.initViewItemOption(option)
@@ -143,7 +171,8 @@ class InboxList(QListView):
 
 
 class InboxPage(QWidget):
-    message = Signal(str)  # something to tell the person in the status bar
+    message = Signal(str)  # what an action did: painted in the status bar and announced
+    linkShown = Signal(str)  # painted only: the address of the link under the mouse
     postFilterChanged = Signal(object)  # the post shown (its id), or None for every post
     postChosen = Signal(int, str)  # a post picked among search results: show its comments
     draftChosen = Signal(int)  # a draft picked among search results: open it
@@ -156,7 +185,7 @@ class InboxPage(QWidget):
         self.model = InboxModel(core.inbox, self)
         self.list = InboxList(self.model)
         self.thread_pane = ThreadPane(core)
-        self.thread_pane.message.connect(self.message)
+        self.thread_pane.message.connect(self.linkShown)
         self._view = InboxView.NEEDS_REPLY
         self._post: tuple[int, str] | None = None
         self._at_top = False
@@ -174,16 +203,11 @@ class InboxPage(QWidget):
         self.post_chip.hide()
         self.hint = QLabel()
         self.hint.setObjectName("hint")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search comments, posts, drafts   /")
-        self.search.setClearButtonEnabled(True)
-        self.search.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setMinimumWidth(220)
+        self.search = _search_field(self.run_search)
         self.hits = SearchHits()
         self.hits.postChosen.connect(self.postChosen)
         self.hits.draftChosen.connect(self.draftChosen)
-        self.toolbar = QHBoxLayout()
-        self.toolbar.setSpacing(4)
+        self.toolbar = CompactRow()  # words while there is room, icons when not
 
         self._search_timer = _single_shot(self, SEARCH_DELAY_MS, self.run_search)
         self._refresh_timer = _single_shot(self, REFRESH_DELAY_MS, self.refresh)
@@ -198,11 +222,7 @@ class InboxPage(QWidget):
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_hint())
         self.model.modelReset.connect(self._update_hint)
         self._layout()
-        self.setFocusProxy(self.list)
         self.commands = InboxCommands(self, registry)
-        QWidget.setTabOrder(self.search, self.hits.list)
-        QWidget.setTabOrder(self.hits.list, self.list)
-        QWidget.setTabOrder(self.list, self.thread_pane.browser)
 
     def _layout(self) -> None:
         header = QHBoxLayout()
@@ -216,7 +236,7 @@ class InboxPage(QWidget):
         column.setContentsMargins(12, 10, 4, 0)
         column.setSpacing(8)
         column.addLayout(header)
-        column.addLayout(self.toolbar)
+        column.addWidget(self.toolbar)
         column.addWidget(self.hits)
         column.addWidget(self.list, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -228,6 +248,24 @@ class InboxPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def take_focus(self) -> None:
+        """Coming to the page puts the keyboard in the list. (Not a focus proxy: in Qt 6,
+        a proxy on the page makes Tab skip everything else on it, the search included.)"""
+        self.list.setFocus()
+
+    def tab_order(self) -> list[QWidget]:
+        """Where Tab goes on this page, top to bottom as it is laid out: the post filter,
+        search, the buttons, matching posts and drafts, the comments, the conversation."""
+        return [
+            self.post_chip,
+            self.search,
+            *self.commands.buttons,
+            self.hits.list,
+            self.list,
+            self.thread_pane.open_post,
+            self.thread_pane.browser,
+        ]
 
     # --- what is shown ------------------------------------------------------------------
     @property
@@ -269,9 +307,10 @@ class InboxPage(QWidget):
         self.hits.clear()
         self.whole = None
         self.model.show_view(self._view, self.post_id)
-        self.title.setText(VIEW_TITLES[self._view])
+        self._set_title(VIEW_TITLES[self._view])
         if self._post is not None:
             self.post_chip.setText(f"Post: {_elided(self._post[1])}   ×")
+            self.post_chip.setAccessibleName(f"Only the post “{self._post[1]}”: show every post")
         self.post_chip.setVisible(self._post is not None)
         waiting = self._view in CAUGHT_UP
         if self._post is None:
@@ -288,12 +327,17 @@ class InboxPage(QWidget):
         """Show a fixed result set (search results, a same-question group)."""
         self.whole = None
         self.model.show_rows(rows)
-        self.title.setText(title)
+        self._set_title(title)
         self.post_chip.hide()
         self.list.empty_text = empty_text
         self.select_id(self.model.row_id(0) if rows else None)
         if select_all:
             self.list.selectAll()
+
+    def _set_title(self, title: str) -> None:
+        """The page's title, which also names the list for screen readers."""
+        self.title.setText(title)
+        self.list.setAccessibleName(f"Comments: {title.replace(' · ', ', ')}")
 
     def leave_results(self) -> None:
         """Back from a search or group to the view (and post) it started from."""
@@ -347,9 +391,13 @@ class InboxPage(QWidget):
     def _after_refresh(self) -> None:
         """Someone at the top stays at the top as new comments arrive."""
         at_top, self._at_top = self._at_top, False
-        if self.model.rowCount() and (
-            (at_top and self.list.currentIndex().row() != 0)
-            or not self.list.currentIndex().isValid()
+        if (
+            self.model.rowCount()
+            and not self.list.parked
+            and (
+                (at_top and self.list.currentIndex().row() != 0)
+                or not self.list.currentIndex().isValid()
+            )
         ):
             self.select_id(self.model.row_id(0))
         self.thread_pane.reload()
@@ -458,6 +506,25 @@ class InboxPage(QWidget):
         whole = self.whole_selected()
         count = whole.count if whole is not None else len(self.list.selectionModel().selectedRows())
         self.hint.setText(f"{count:,} selected · r replies to all" if count > 1 else "")
+
+
+def _search_field(run_search: Callable[[], None]) -> QLineEdit:
+    """The search box: named for screen readers (its hint is only a placeholder), its
+    magnifier a button that searches."""
+    search = QLineEdit()
+    search.setPlaceholderText("Search comments, posts, drafts   /")
+    search.setAccessibleName("Search comments, posts and drafts")
+    search.setAccessibleDescription("Type to search; Enter goes to the results, Esc back.")
+    search.setClearButtonEnabled(True)
+    clear = search.findChild(QAction, "_q_qlineeditclearaction")  # Qt's own clear button
+    if clear is not None:
+        clear.setText("Clear the search")
+    action = search.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+    action.setText("Search")
+    action.setToolTip("Search (Enter)")
+    action.triggered.connect(lambda _checked=False: run_search())
+    search.setMinimumWidth(search.fontMetrics().averageCharWidth() * 20)
+    return search
 
 
 def _elided(title: str, limit: int = 48) -> str:

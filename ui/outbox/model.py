@@ -13,11 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from app.domain import OutboxItem, OutboxKind, OutboxState
 from app.sync.reasons import Reason, explain
 from app.text.timefmt import exact
+from ui import theme
+from ui.common import spoken
+from ui.common.colours import Ink
 from ui.common.networks import where
 
 CHUNK = 200
@@ -34,11 +37,11 @@ STATE_LABELS = {
     OutboxState.HELD: "Held",
     OutboxState.CANCELLED: "Cancelled",
 }
-STATE_COLOURS = {
-    OutboxState.FAILED: "#c8442d",
-    OutboxState.HELD: "#b26a00",
-    OutboxState.UNKNOWN: "#6a4bc4",
-    OutboxState.SENT: "#2f8a4c",
+STATE_INKS = {
+    OutboxState.FAILED: Ink.PROBLEM,
+    OutboxState.HELD: Ink.WARNING,
+    OutboxState.UNKNOWN: Ink.PENDING,
+    OutboxState.SENT: Ink.OK,
 }
 #: Items that need the person come first, then those on their way, then the finished.
 ORDER = {
@@ -157,8 +160,8 @@ class OutboxModel(QAbstractTableModel):
         item, reason = self._items[index.row()], self._reasons[index.row()]
         state = OutboxState(item.state)
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            text = (
                 STATE_LABELS[state],
                 what(item),
                 recipient(item),
@@ -166,10 +169,13 @@ class OutboxModel(QAbstractTableModel):
                 str(item.attempts),
                 reason.headline,
             )[column]
+            return (
+                text if role == Qt.ItemDataRole.DisplayRole else spoken.cell(COLUMNS[column], text)
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             return reason.text if column == WHY else item.body if column == 1 else None
-        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and state in STATE_COLOURS:
-            return QColor(STATE_COLOURS[state])
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and state in STATE_INKS:
+            return theme.ink(STATE_INKS[state])
         if role == Qt.ItemDataRole.FontRole and reason.needs_you and column in (0, WHY):
             font = QFont()
             font.setBold(True)

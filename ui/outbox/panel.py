@@ -32,13 +32,20 @@ from PySide6.QtWidgets import (
 from app.core import Core
 from app.domain import EDITABLE, OutboxAction, OutboxItem, OutboxState
 from app.text import plural
+from ui import theme
 from ui.bridge import CoreBridge
+from ui.common import focus
+from ui.common.announce import announce
 from ui.operations import run
 from ui.outbox.commands import registry
 from ui.outbox.model import OutboxModel, describe
 
 RETRYABLE = (OutboxState.FAILED, OutboxState.HELD)
 REFRESH_MS = 100
+EMPTY = (
+    "Nothing is waiting to go out. Replies and posts you queue wait here, "
+    "even offline, until they are sent."
+)
 #: State, What, To, Network, Tries; Why takes the rest.
 COLUMN_WIDTHS = (90, 280, 130, 100, 50)
 
@@ -65,10 +72,7 @@ class OutboxPanel(QWidget):
 
         self._list_pages = QStackedWidget()
         self._list_pages.addWidget(self._build_table())
-        empty = QLabel(
-            "Nothing is waiting to go out. Replies and posts you queue wait here, "
-            "even offline, until they are sent."
-        )
+        empty = QLabel(EMPTY)
         empty.setObjectName("hint")
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty.setWordWrap(True)
@@ -84,7 +88,6 @@ class OutboxPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(splitter, 1)
-        self.setFocusProxy(self.table)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -126,7 +129,7 @@ class OutboxPanel(QWidget):
         self.reason.setAccessibleName("Why")
         self.body = QPlainTextEdit(readOnly=True)
         self.body.setAccessibleName("Text")
-        self.body.setTabChangesFocus(True)
+        focus.tab_leaves(self.body)
         registry.bind(
             self.body, "outbox.save_edit", self.save_edit, Qt.ShortcutContext.WidgetShortcut
         )
@@ -159,6 +162,16 @@ class OutboxPanel(QWidget):
         button.clicked.connect(handler)
         return button
 
+    def take_focus(self) -> None:
+        """Coming to the outbox puts the keyboard in the list, or, with nothing to list,
+        on the one control there is."""
+        (self.table if self.model.rowCount() else self.show_sent).setFocus()
+
+    def tab_order(self) -> list[QWidget]:
+        """Where Tab goes in the outbox: the filter, the list, the text, the buttons."""
+        buttons = (self.retry_button, self.edit_button, self.save_button, self.discard_button)
+        return [self.show_sent, self.table, self.body, *buttons, self.cancel_button]
+
     # --- showing --------------------------------------------------------------------
     def refresh(self) -> None:
         """Reload the items from the core (also runs on every outboxChanged)."""
@@ -170,6 +183,7 @@ class OutboxPanel(QWidget):
         self.model.set_items(items)
         self._list_pages.setCurrentIndex(0 if items else 1)
         self._detail.setVisible(bool(items))
+        self.show_sent.setAccessibleDescription("" if items else EMPTY)
         needs_you = sum(self.model.reason(r).needs_you for r in range(len(items)))
         waiting = sum(i.state in ("queued", "sending", "unknown") for i in items)
         self.summary.setText(
@@ -209,8 +223,7 @@ class OutboxPanel(QWidget):
             self.body.setPlainText("")
         else:
             reason = self.model.reason(self.table.currentIndex().row())
-            colour = "#c8442d" if reason.needs_you else "palette(text)"
-            self.reason.setStyleSheet(f"color:{colour}")
+            theme.mark_problem(self.reason, reason.needs_you)
             self.reason.setText(
                 f"<b>{html.escape(reason.headline)}</b> {html.escape(reason.advice)}"
             )
@@ -229,13 +242,15 @@ class OutboxPanel(QWidget):
         self.cancel_button.setEnabled(state in EDITABLE and not editing)
 
     # --- actions --------------------------------------------------------------------
-    def _act(self, action: OutboxAction, item_id: int, body: str | None = None) -> None:
-        run(self, self._core.outbox.act(action, item_id, body))
+    def _act(self, action: OutboxAction, item_id: int, done: str) -> None:
+        """Do ``action``; once done, tell screen readers ``done`` (the list changes
+        where the keyboard is not looking)."""
+        run(self, self._core.outbox.act(action, item_id), on_done=lambda _: announce(self, done))
 
     def retry_selected(self) -> None:
         item = self._selected()
         if item is not None and item.state in RETRYABLE and self._editing is None:
-            self._act(OutboxAction.RETRY, item.id)
+            self._act(OutboxAction.RETRY, item.id, f"Sending {describe(item)} again.")
 
     def edit_selected(self) -> None:
         item = self._selected()
@@ -252,8 +267,12 @@ class OutboxPanel(QWidget):
             run(
                 self,
                 self._core.outbox.act(OutboxAction.EDIT, item_id, body),
-                on_done=lambda _: self._stop_editing(),
+                on_done=lambda _: self._edit_saved(),
             )
+
+    def _edit_saved(self) -> None:
+        self._stop_editing()
+        announce(self, "Saved the new text.")
 
     def discard_edit(self) -> None:
         self._stop_editing()
@@ -283,7 +302,7 @@ class OutboxPanel(QWidget):
 
         def answered(_: int) -> None:
             if box.clickedButton() is drop:
-                self._act(OutboxAction.CANCEL, item.id)
+                self._act(OutboxAction.CANCEL, item.id, f"Cancelled {describe(item)}.")
 
         box.finished.connect(answered)
         box.finished.connect(box.deleteLater)

@@ -3,13 +3,14 @@
 Comment HTML is untrusted: it is sanitised before it gets here, and this browser also
 refuses every resource (images, style sheets, anything with a URL), follows no link by
 itself, and hands a link to the system browser only after the person has seen the real
-target address and only when ``is_openable_link`` allows it.
+target address and only when ``is_openable_link`` allows it. From the keyboard, Tab moves
+from link to link and Enter opens the focused one (after the same confirmation).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 
 from app.text.sanitize import is_openable_link
@@ -21,6 +22,26 @@ class SafeBrowser(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(lambda url: confirm_and_open(self, url))
+
+    def focused_link(self) -> str:
+        """The address of the link Tab has moved to, or ""."""
+        cursor = self.textCursor()
+        return cursor.charFormat().anchorHref() if cursor.hasSelection() else ""
+
+    def event(self, event: QEvent) -> bool:  # Qt override
+        """Enter on a focused link is the browser's (it opens the link), not a shortcut's
+        (the inbox's Enter would take it)."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers()
+            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+            and self.focused_link()
+        ):
+            event.accept()
+            return True
+        return super().event(event)
 
     def loadResource(self, kind: int, name: QUrl | str) -> None:
         """No remote (or local) resource is ever loaded for untrusted content."""

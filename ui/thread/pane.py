@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.domain import Thread
@@ -33,7 +34,7 @@ EMPTY = (
 
 
 class ThreadPane(QWidget):
-    message = Signal(str)
+    message = Signal(str)  # a link's real address, as the mouse or Tab reaches it
 
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +55,11 @@ class ThreadPane(QWidget):
         self.open_post.hide()
         self.browser = SafeBrowser()
         self.browser.setObjectName("thread")
+        self.browser.setAccessibleName("Conversation")
+        self.browser.setAccessibleDescription(
+            "The post, the comment and its replies. Tab moves from link to link; Enter "
+            "opens the focused link after showing where it goes."
+        )
         self.browser.highlighted.connect(
             lambda url: self.message.emit(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
         )
@@ -119,7 +125,9 @@ class ThreadPane(QWidget):
         self.open_post.setToolTip(self._post_url)
         chip = row_chip(comment)
         self.network.setText(chip.text)
-        self.network.setStyleSheet(chip_style(chip.hue, theme.is_dark(self.palette())))
+        self.network.setStyleSheet(
+            chip_style(chip.hue, self.palette().color(QPalette.ColorRole.Window))
+        )
         self.network.setToolTip(f"On {where(comment)}")
         self.network.setAccessibleName(f"Network: {where(comment)}")
         self.network.show()

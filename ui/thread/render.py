@@ -1,7 +1,7 @@
 """HTML for the thread pane: the post (an excerpt), each parent, the comment, its replies.
 
 Every piece of remote text is escaped, and every piece of remote HTML goes through
-``sanitize_html``; colours come from the palette so light and dark both read well.
+``sanitize_html``; colours come from the palette so every scheme reads well (4.5:1 or more).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from PySide6.QtGui import QColor, QPalette
 from app.domain import Comment
 from app.text import plural, timefmt
 from app.text.sanitize import comment_for_display, display_text
-from ui.theme import mix
+from ui.common.contrast import ratio
+from ui.theme import mix, quiet_text
 
 EXCERPT_CHARS = 320
 
@@ -33,9 +34,12 @@ class ThreadRenderer:
     def __init__(self, palette: QPalette) -> None:
         base = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
-        self.dim = _mix(text, base, 0.4)
         self.card = _mix(base, text, 0.05)
         self.focus = _mix(base, palette.color(QPalette.ColorRole.Highlight), 0.14)
+        #: Quieter text (the post's summary, names' details), readable on every background
+        #: here: worked out for the one closest to the text's own colour.
+        closest = min((base, QColor(self.card), QColor(self.focus)), key=lambda b: ratio(text, b))
+        self.dim = quiet_text(text, closest).name()
 
     def page(self, chain: tuple[Comment, ...], replies: tuple[Comment, ...]) -> str:
         comment = chain[-1]

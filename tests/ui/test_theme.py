@@ -1,0 +1,78 @@
+"""The colour scheme follows the system: dark or light, and high contrast when the system
+asks for more contrast (Qt 6.10+ reports it) or ``FIRESIDE_CONTRAST`` says so; the style
+sheet's headings follow the application's font."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
+
+from ui import theme
+from ui.common import colours
+from ui.common.colours import Ink, Scheme
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture
+def app(themed: QApplication) -> QApplication:
+    return themed
+
+
+@pytest.mark.parametrize(
+    ("setting", "system", "expected"),
+    [
+        ("high", Qt.ColorScheme.Light, Scheme.HIGH_CONTRAST_LIGHT),
+        ("more", Qt.ColorScheme.Dark, Scheme.HIGH_CONTRAST_DARK),
+        ("normal", Qt.ColorScheme.Dark, Scheme.DARK),
+        ("", Qt.ColorScheme.Light, Scheme.LIGHT),  # the test system asks for no more contrast
+    ],
+)
+def test_the_scheme_follows_the_system_and_the_override(
+    app, monkeypatch, setting, system, expected
+):
+    monkeypatch.setenv(theme.CONTRAST_ENV, setting)
+    assert theme.apply(app, system) is expected
+    assert theme.scheme() is expected
+    window = app.palette().color(QPalette.ColorRole.Window).name()
+    assert window == colours.PALETTES[expected][QPalette.ColorRole.Window]
+    assert f"border-color: {colours.INKS[Ink.FOCUS][expected]}" in app.styleSheet()
+
+
+def test_without_an_override_qt_is_asked(app, monkeypatch):
+    monkeypatch.delenv(theme.CONTRAST_ENV, raising=False)
+    hints = app.styleHints()
+    if not hasattr(hints, "accessibility"):
+        pytest.skip("this Qt (before 6.10) cannot report the system's contrast preference")
+    wanted = hints.accessibility().contrastPreference() == Qt.ContrastPreference.HighContrast
+    assert theme.system_wants_high_contrast(app) is wanted
+
+
+def test_titles_are_sized_from_the_font():
+    font = QFont()
+    font.setPointSizeF(20)  # a system font at 200%
+    assert theme.title_points(font) == 29.0
+    font = QFont()
+    font.setPixelSize(32)
+    assert theme.title_points(font) == pytest.approx(24 * theme.TITLE_SCALE, abs=0.1)
+
+
+def test_icons_and_check_boxes_grow_with_the_text(qapp):
+    style = theme.IconsFollowText()
+    metric = QStyle.PixelMetric
+    usual, doubled = QFont(), QFont()
+    usual.setPointSizeF(9)
+    doubled.setPointSizeF(18)
+    style.follow(usual)
+    icon, box = (
+        style.pixelMetric(metric.PM_SmallIconSize),
+        style.pixelMetric(metric.PM_IndicatorWidth),
+    )
+    style.follow(doubled)
+    assert style.pixelMetric(metric.PM_SmallIconSize) >= 1.6 * icon
+    assert style.pixelMetric(metric.PM_IndicatorWidth) >= 1.4 * box
+    assert style.pixelMetric(metric.PM_ScrollBarExtent) == QProxyStyle("Fusion").pixelMetric(
+        metric.PM_ScrollBarExtent
+    )

@@ -1,0 +1,64 @@
+"""A row of tool buttons that shows their words while there is room and only their icons
+when there is not (a small screen, text at 200%), so a window never grows wider than the
+screen because of a toolbar. Names, descriptions and tooltips stay, so the keyboard and
+screen readers lose nothing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QToolButton, QWidget
+
+Style = Qt.ToolButtonStyle
+
+
+class CompactRow(QWidget):
+    """Tool buttons left to right; ``add(button)`` puts one in."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.buttons: list[QToolButton] = []
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+        self._layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def add(self, button: QToolButton) -> None:
+        button.setToolButtonStyle(Style.ToolButtonTextBesideIcon)
+        self._layout.insertWidget(len(self.buttons), button)
+        self.buttons.append(button)
+
+    @property
+    def compact(self) -> bool:
+        """Showing icons only."""
+        return bool(self.buttons) and self.buttons[0].toolButtonStyle() is Style.ToolButtonIconOnly
+
+    def _width(self, style: Style) -> int:
+        """The row's width with every button in ``style``."""
+        widths = []
+        for button in self.buttons:
+            before = button.toolButtonStyle()
+            button.setToolButtonStyle(style)
+            widths.append(button.sizeHint().width())
+            button.setToolButtonStyle(before)
+        spacing = self._layout.spacing() * max(len(widths) - 1, 0)
+        return sum(widths) + spacing
+
+    def minimumSizeHint(self) -> QSize:  # Qt override
+        return QSize(self._width(Style.ToolButtonIconOnly), super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # Qt override
+        return QSize(self._width(Style.ToolButtonTextBesideIcon), super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        wanted = (
+            Style.ToolButtonIconOnly
+            if event.size().width() < self._width(Style.ToolButtonTextBesideIcon)
+            else Style.ToolButtonTextBesideIcon
+        )
+        for button in self.buttons:
+            if button.toolButtonStyle() is not wanted:
+                button.setToolButtonStyle(wanted)
