@@ -163,7 +163,7 @@ async def test_item_errors_are_reported_and_the_rest_is_synced(store, hub):
 
     assert report.fetched == 4 and len(stored_ids(store)) == 4
     assert report.item_errors == ["comment c9: body is not valid HTML"]
-    # Another person's unreadable item is nothing the user can fix: the sync succeeded.
+    # Skipping another person's unreadable item is no account error (nobody can fix it).
     assert report.error is None and account(store).last_sync_error is None
 
 

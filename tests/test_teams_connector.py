@@ -17,7 +17,7 @@ from emulators.microsoft.fixtures import TeamsWorld, pull_round
 from emulators.microsoft.graph import ALL_SCOPES, SEND
 
 from app.domain import Account, CommentPage, PullMode, RemoteKind
-from app.errors import PermissionDenied, RateLimited
+from app.errors import PermissionDenied, RateLimited, Rejected
 from app.events import Events
 from app.networks.base import ReportsFreshness
 from app.networks.microsoft.teams import CAPABILITIES
@@ -369,3 +369,27 @@ async def test_the_emulator_refuses_pages_over_fifty(teams_world: TeamsWorld) ->
             headers={"Authorization": f"Bearer {token}"},
         )
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "BadRequest"
+
+
+async def test_without_a_choice_every_channel_of_every_team_is_read_and_nothing_posted(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    posts = [
+        w.emulator.post(w.dana, channel, f"In {channel.name}")
+        for channel in (w.general, w.town_hall, w.deals)
+    ]
+    network = make_teams(channels=())
+
+    pages, cursor = await pull_round(network)
+
+    got = {p.remote_id for page in pages for p in page.posts}
+    places = (w.general, w.town_hall, w.deals)
+    assert got == {rid(w, c, p) for c, p in zip(places, posts, strict=True)}
+    assert {f.place for f in network.freshness(cursor)} == {
+        "Contoso / General",
+        "Contoso / Town hall",
+        "Sales / Deals",
+    }
+    with pytest.raises(Rejected, match="Choose the Teams channel new posts go to"):
+        await network.publish("", "Hello", "markdown", "k")

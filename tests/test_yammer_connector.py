@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import pytest
 from emulators.microsoft.apiserver import max_in_window
+from emulators.microsoft.booktokens import BookTokens
 from emulators.microsoft.fixtures import YammerWorld, pull_round
+from emulators.microsoft.yammer import SCOPE
 
-from app.domain import CommentPage, RemoteKind
+from app.domain import Account, CommentPage, RemoteKind
 from app.errors import AuthError, RateLimited, Rejected
-from app.networks.microsoft.yammer import CAPABILITIES
+from app.networks.microsoft.tokens import Api
+from app.networks.microsoft.yammer import CAPABILITIES, build_yammer
 from app.networks.microsoft.yammer.ids import YammerType, new_id
 
 
@@ -262,3 +265,19 @@ async def test_an_expired_token_is_refreshed_and_a_revoked_grant_needs_sign_in(
     w.clock.advance(61)
     with pytest.raises(AuthError):
         await network.list_my_posts()
+
+
+async def test_built_for_an_account_that_names_the_service_not_its_rest_root(
+    yammer_world: YammerWorld,
+) -> None:
+    """The sign-in stores "https://www.yammer.com"; the connector adds "/api/v1"."""
+    w = yammer_world
+    w.emulator.post(w.dana, "Hello", w.town_hall)
+    tokens = BookTokens(w.emulator.book, str(w.dana.id), {Api.YAMMER: frozenset({SCOPE})})
+    account = Account("y", "yammer", "Viva Engage", w.server.url, settings={"community": "1"})
+    network = build_yammer(account, tokens, w.server.client())
+    try:
+        assert (await network.whoami()).name == "Dana Whitfield"
+    finally:
+        await network.aclose()
+    assert {s.path for s in w.server.requests()} == {"/api/v1/users/current.json"}

@@ -1,19 +1,22 @@
 """End to end over four networks (issue 11, item 7): the built-in sandbox, a real WordPress,
 and Viva Engage and Teams (their contract emulators, over HTTPS with a private CA) in one
-Core.
+Core, the Microsoft 365 accounts added the way a person adds them: one sign-in through the
+real MSAL against the emulated Entra authority (Accounts → Add Microsoft 365, in the
+browser), whose tokens the Viva Engage and Teams emulators accept.
 
 People comment on the executive's posts on each network; one sync brings every comment
 into one inbox; one batch reply, personalised per person, is queued for all twelve. The
 sandbox and WordPress answers go out at once; then the app runs for Microsoft 365 in a
 process of its own and is killed (SIGKILL) the moment Teams has applied a reply whose
-answer it holds. The Core opened again on the same data settles that reply by looking it
-up, and sends the rest: each comment gets exactly one reply on its own server, read there.
-The achieved sends per second are printed against each network's limit.
+answer it holds. The Core opened again on the same data (signing in silently from the
+keyring) settles that reply by looking it up, and sends the rest: each comment gets
+exactly one reply on its own server, read there. The achieved sends per second are
+printed against each network's limit.
 
-Sign-in: the Viva Engage and Teams accounts are connected with ``BookTokens``, a test
-TokenSource that takes tokens straight from the emulators' TokenBook, because the MSAL
-sign-in (item 1) and the registry's "yammer"/"teams" kinds are built separately; the
-connectors are built here with ``build_yammer``/``build_teams`` as the registry will.
+Two stand-ins, said plainly: the killed process cannot reach this process's in-memory
+keyring, so it is handed tokens from the authority's TokenBook; and adding a real account
+stops the sandbox being synced, so its connector is attached again by hand (as in
+test_mixed_networks.py).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from e2e.test_mixed_networks import (
 )
 from emulators.clock import ShiftedClock
 from emulators.microsoft.apiserver import Action, Seen, max_in_window
-from emulators.microsoft.booktokens import BookTokens
+from emulators.microsoft.entra import DANA
 from emulators.microsoft.fixtures import (
     TeamsWorld,
     YammerWorld,
@@ -45,19 +48,18 @@ from emulators.microsoft.fixtures import (
     build_yammer_world,
 )
 from emulators.microsoft.graph import ALL_SCOPES
+from emulators.microsoft.tokens import Audience, TokenBook
 from emulators.microsoft.yammer import SCOPE
 from reliability.m365_child import kill_when_held, start
 from servers.wordpress import WordPressServer
 
+from app.accounts import State
 from app.bootstrap import SANDBOX_ACCOUNT_ID, open_core
 from app.core import Core
-from app.domain import Account, OutboxState
-from app.networks.microsoft.teams import build_teams
-from app.networks.microsoft.tokens import Api
-from app.networks.microsoft.yammer import build_yammer
+from app.domain import OutboxState
+from app.networks.registry import SignInMethod
 from app.sandbox import SandboxServer
 from app.sandbox.wire import REQUESTS_PER_MINUTE
-from app.store import accounts as accounts_repo
 from app.store import comments
 from app.timeutil import parse
 
@@ -102,35 +104,15 @@ def ask_on_teams(w: TeamsWorld) -> tuple[str, set[str]]:
 # --- Fireside -----------------------------------------------------------------------------
 
 
-def m365_accounts(yw: YammerWorld, tw: TeamsWorld) -> list[Account]:
-    return [
-        Account(
-            "yammer",
-            "yammer",
-            "Viva Engage",
-            yw.base_url,
-            settings={"community": str(yw.town_hall.id)},
-        ),
-        Account(
-            "teams",
-            "teams",
-            "Teams",
-            tw.server.url,
-            settings={"channels": [tw.ref(tw.leadership, tw.town_hall).setting()]},
-        ),
-    ]
-
-
-async def attach_m365(core: Core, yw: YammerWorld, tw: TeamsWorld, add: bool) -> None:
-    """Viva Engage and Teams accounts, connected through the TokenBook stand-in."""
-    yammer, teams = m365_accounts(yw, tw)
-    if add:
-        for account in (yammer, teams):
-            await core.store.run(accounts_repo.add_account, account)
-    yammer_tokens = BookTokens(yw.emulator.book, str(yw.dana.id), {Api.YAMMER: frozenset({SCOPE})})
-    teams_tokens = BookTokens(tw.emulator.book, tw.dana.id, {Api.GRAPH: ALL_SCOPES})
-    await core.engine.add_network("yammer", build_yammer(yammer, yammer_tokens, yw.server.client()))
-    await core.engine.add_network("teams", build_teams(teams, teams_tokens, tw.server.client()))
+async def sign_in_m365(core: Core, yw: YammerWorld, tw: TeamsWorld) -> dict[str, str]:
+    """Add Microsoft 365 as the Accounts dialog does (the browser fixture plays the person);
+    network -> account id. No channel is chosen: Teams reads every channel of Dana's teams."""
+    fields = {"yammer_url": yw.server.url, "graph_url": tw.server.url}
+    outcome = await core.accounts.add_suite(
+        "microsoft365", M365, SignInMethod.BROWSER, fields, lambda code: None
+    )
+    assert {s.state for s in outcome.statuses} == {State.CONNECTED}, outcome
+    return {s.network: s.account_id for s in outcome.statuses}
 
 
 def kill_mid_send(plan: dict, tw: TeamsWorld) -> None:
@@ -202,24 +184,22 @@ def report_rates(
 async def first_run(
     core: Core,
     asked: dict[str, set[str]],
-    wordpress: WordPressServer,
+    servers: tuple[SandboxServer, WordPressServer],
     yw: YammerWorld,
     tw: TeamsWorld,
-    *,
-    sandbox_server: SandboxServer,
-) -> None:
+) -> dict[str, str]:
     """Accounts added, one sync of all four, one inbox, one personalised batch queued; the
     sandbox and WordPress answers go out (Viva Engage's and Teams' wait for the next run).
-    Adding real accounts stops the sandbox being synced (Fireside runs it only while there
-    is none), so its connector is attached again by hand to have four networks at once."""
+    Network -> account id of the Microsoft 365 accounts."""
+    sandbox, wordpress = servers
     password = wordpress.users["exec"].app_password
     blog = await core.accounts.add("wordpress", wordpress.url, "exec", password, name="Blog")
-    await attach_m365(core, yw, tw, add=True)
-    await keep_the_sandbox(core, sandbox_server)
+    m365 = await sign_in_m365(core, yw, tw)
+    await keep_the_sandbox(core, sandbox)
 
     reports = await core.engine.sync_all()  # one sync of all four
     assert {r.account_id: r.error for r in reports} == dict.fromkeys(
-        [SANDBOX_ACCOUNT_ID, blog.account_id, *M365]
+        [SANDBOX_ACCOUNT_ID, blog.account_id, *m365.values()]
     )
     found = (await core.inbox.search(WORD)).comments
     stored = await core.store.read(comments.get_comments, [r.id for r in found])
@@ -234,39 +214,54 @@ async def first_run(
     assert len({p.text for p in previews}) == 12  # personalised per person
     assert {p.network: p.limit for p in previews}["yammer"] == 10_000
     await core.replies.queue(ids, TEMPLATE)
-    for account in M365:
-        await (await core.engine.remove_network(account)).aclose()
+    for account_id in m365.values():  # they go out in the run that is killed
+        await (await core.engine.remove_network(account_id)).aclose()
     await settle(core, {SANDBOX_ACCOUNT_ID, blog.account_id})
+    return m365
 
 
-def child_plan(data: Path, ca_file: Path, yw: YammerWorld, tw: TeamsWorld) -> dict:
-    """The Microsoft 365 run in a process of its own (tokens from the TokenBook)."""
-    yammer, teams = m365_accounts(yw, tw)
-    tokens = {
-        "yammer": yw.emulator.token(yw.dana, ttl_s=86_400),
-        "teams": tw.emulator.token(tw.dana, ttl_s=86_400),
+async def child_plan(
+    core: Core, m365: dict[str, str], data: Path, ca_file: Path, book: TokenBook
+) -> dict:
+    """The Microsoft 365 run in a process of its own, with tokens from the authority's
+    TokenBook (it cannot reach this process's in-memory keyring)."""
+    scopes = {
+        "yammer": (Audience.YAMMER, frozenset({SCOPE})),
+        "teams": (Audience.GRAPH, ALL_SCOPES),
     }
-    return {
-        "db": str(data / "fireside.db"),
-        "ca": str(ca_file),
-        "accounts": [
+    stored = {a.id: a for a in await core.accounts.list()}
+    plan_accounts = []
+    for network, account_id in m365.items():
+        account = stored[account_id]
+        audience, granted = scopes[network]
+        token = book.issue(audience, granted, DANA.oid, 86_400).value
+        plan_accounts.append(
             {
-                "id": a.id,
-                "kind": a.network,
-                "base": a.base_url,
-                "token": tokens[a.id],
-                "settings": a.settings,
+                "id": account.id,
+                "kind": account.network,
+                "base": account.base_url,
+                "token": token,
+                "settings": account.settings,
             }
-            for a in (yammer, teams)
-        ],
-    }
+        )
+    return {"db": str(data / "fireside.db"), "ca": str(ca_file), "accounts": plan_accounts}
 
 
 async def test_four_networks_one_inbox_one_batch_exactly_once_through_a_kill(
-    tmp_path, sandbox_server: SandboxServer, wordpress: WordPressServer, memory_keyring, ms_pki
+    tmp_path,
+    sandbox_server: SandboxServer,
+    wordpress: WordPressServer,
+    *,
+    memory_keyring,
+    entra,
+    entra_policy,
+    entra_pki,
+    browser,
 ) -> None:
+    entra_policy(SandboxEnabled=True)
     clock = ShiftedClock()
-    yw, tw = build_yammer_world(clock, ms_pki), build_teams_world(clock, ms_pki)
+    yw = build_yammer_world(clock, entra_pki, entra.book, DANA.oid)
+    tw = build_teams_world(clock, entra_pki, entra.book, DANA.oid)
     data = tmp_path / "data"
     sandbox = {"sandbox_url": sandbox_server.url, "sandbox_token": sandbox_server.token}
     try:
@@ -279,17 +274,18 @@ async def test_four_networks_one_inbox_one_batch_exactly_once_through_a_kill(
         }
         core = await open_core(data, **sandbox)
         try:
-            await first_run(core, asked, wordpress, yw, tw, sandbox_server=sandbox_server)
+            m365 = await first_run(core, asked, (sandbox_server, wordpress), yw, tw)
+            plan = await child_plan(core, m365, data, entra_pki.ca_file, entra.book)
         finally:
             await core.close()
 
         clock.advance(61)  # the app runs again a minute later, and is killed mid-send
-        kill_mid_send(child_plan(data, ms_pki.ca_file, yw, tw), tw)
+        kill_mid_send(plan, tw)
 
-        clock.advance(61)  # and opened again: the outbox settles by look-up
+        clock.advance(61)  # and opened again (signed in from the keyring): settled by look-up
         core = await open_core(data, **sandbox)
         try:
-            await attach_m365(core, yw, tw, add=False)
+            assert set(m365.values()) <= set(core.networks)
             replies = await settle(core)
         finally:
             await core.close()

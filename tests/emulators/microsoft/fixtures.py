@@ -81,11 +81,15 @@ class YammerWorld:
         return [s.at for s in self.server.requests() if s.path.startswith("/api/v1/messages")]
 
 
-def build_yammer_world(clock: EmulatorClock, pki: Pki) -> YammerWorld:
-    """The emulated Viva Engage network and its people, served (stop ``server`` after)."""
-    book = TokenBook(clock=clock)
-    emulator = YammerEmulator(book, clock)
-    dana = emulator.add_user("Dana Whitfield", "Chief Executive Officer", "Office of the CEO")
+def build_yammer_world(
+    clock: EmulatorClock, pki: Pki, book: TokenBook | None = None, dana_oid: str = ""
+) -> YammerWorld:
+    """The emulated Viva Engage network and its people, served (stop ``server`` after);
+    ``book`` and ``dana_oid``: an emulated Entra authority's, to accept its tokens."""
+    emulator = YammerEmulator(book or TokenBook(clock=clock), clock)
+    dana = emulator.add_user(
+        "Dana Whitfield", "Chief Executive Officer", "Office of the CEO", oid=dana_oid
+    )
     ada = emulator.add_user("Ada Reyes", "Staff Engineer", "Platform")
     ben = emulator.add_user("Ben Okafor", "Sales Lead", "Sales EMEA")
     chen = emulator.add_user("Chen Wu", "", "")
@@ -148,13 +152,14 @@ class TeamsWorld:
         return [s.at for s in self.server.requests() if s.path.startswith(f"/v1.0/teams/{team.id}")]
 
 
-def build_teams_world(clock: EmulatorClock, pki: Pki) -> TeamsWorld:
-    """The emulated Teams tenant: two teams, three channels, four people (stop after)."""
-    book = TokenBook(clock=clock)
-    emulator = GraphEmulator(book, clock)
-    dana, ada, ben, chen = (
-        emulator.add_user(n) for n in ("Dana Whitfield", "Ada Reyes", "Ben Okafor", "Chen Wu")
-    )
+def build_teams_world(
+    clock: EmulatorClock, pki: Pki, book: TokenBook | None = None, dana_oid: str = ""
+) -> TeamsWorld:
+    """The emulated Teams tenant: two teams, three channels, four people (stop after);
+    ``book`` and ``dana_oid``: an emulated Entra authority's, to accept its tokens."""
+    emulator = GraphEmulator(book or TokenBook(clock=clock), clock)
+    dana = emulator.add_user("Dana Whitfield", dana_oid)
+    ada, ben, chen = (emulator.add_user(n) for n in ("Ada Reyes", "Ben Okafor", "Chen Wu"))
     leadership = emulator.add_team("Contoso", [dana, ada, ben, chen])
     general = emulator.add_channel(leadership, "General")
     town_hall = emulator.add_channel(leadership, "Town hall")

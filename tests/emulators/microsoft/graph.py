@@ -181,8 +181,9 @@ class GraphEmulator:
 
     # -- the world ---------------------------------------------------------------------
 
-    def add_user(self, name: str) -> GraphUser:
-        user = GraphUser(str(uuid.uuid4()), name)
+    def add_user(self, name: str, user_id: str = "") -> GraphUser:
+        """A person; ``user_id``: their Entra object id (a new one when not given)."""
+        user = GraphUser(user_id or str(uuid.uuid4()), name)
         self.users[user.id] = user
         return user
 

@@ -64,6 +64,7 @@ class User:
     job_title: str = ""
     department: str = ""
     email: str = ""
+    oid: str = ""  # the Entra object id an Entra token names the user by
 
 
 @dataclass
@@ -108,10 +109,13 @@ class YammerEmulator:
 
     # -- the world ---------------------------------------------------------------------
 
-    def add_user(self, name: str, job_title: str = "", department: str = "") -> User:
+    def add_user(self, name: str, job_title: str = "", department: str = "", oid: str = "") -> User:
+        """A person; ``oid``: their Entra object id, as tokens from the emulated Entra
+        authority name them (Viva Engage maps Entra users to its own numeric ids)."""
         with self._lock:
             self._next_user += 1
-            user = User(self._next_user, name, job_title, department, f"u{self._next_user}@x")
+            email = f"u{self._next_user}@x"
+            user = User(self._next_user, name, job_title, department, email, oid)
             self.users[user.id] = user
             return user
 
@@ -188,10 +192,16 @@ class YammerEmulator:
                 if refused.problem is TokenProblem.MISSING_SCOPE:
                     return Response(403, {"response": {"message": "Forbidden", "stat": "fail"}})
                 return Response(401, TOKEN_NOT_FOUND)
-            me = self.users[int(token.user_id)]
+            me = self._user_for(token.user_id)
             if self._over_budget(me, path, request):
                 return Response(429, RATE_LIMITED)
             return self._route(me, request, path)
+
+    def _user_for(self, token_user: str) -> User:
+        """The user a token names: by numeric id, or by Entra object id."""
+        if token_user.isdigit() and int(token_user) in self.users:
+            return self.users[int(token_user)]
+        return next(u for u in self.users.values() if u.oid == token_user)
 
     def _over_budget(self, me: User, path: str, request: Request) -> bool:
         now = self.clock()

@@ -1,6 +1,8 @@
 """The Teams connector: Fireside's Network protocol over Microsoft Graph v1.0 channel
 messages, for the channels the executive chose.
 
+- Without a choice yet, it reads every channel of every team the person belongs to (the
+  Accounts dialog can narrow it with ``list_teams_and_channels``), and posts nowhere.
 - Posts are the top-level messages the executive wrote in those channels; comments the
   replies in their chains (threads are two levels). Both come from each channel's delta
   (chatmessage-delta, ``$expand=replies``, a date range as the polling guidance asks),
@@ -103,6 +105,9 @@ class TeamsNetwork:
     def __init__(self, wiring: Wiring, channels: tuple[ChannelRef, ...]) -> None:
         self._api = GraphApi(wiring)
         self._channels = channels
+        #: Without a choice, every channel of every team the person belongs to (read once
+        #: a session: listing them when the person opens Fireside is a visit, not a poll).
+        self._discovered: tuple[ChannelRef, ...] | None = None
         self._clock = wiring.clock
         self._me: Person | None = None
         self._posts: dict[str, RemotePost] = {}
@@ -135,7 +140,8 @@ class TeamsNetwork:
         if not state.todo:
             asked = mode is PullMode.RESCAN or not self._visited
             self._visited = True
-            due = tuple(r.key for r in self._channels if state.state(r.key).due(now, asked))
+            places = await self._places()
+            due = tuple(r.key for r in places if state.state(r.key).due(now, asked))
             if not due:
                 return CommentPage([], state.encode(), has_more=False)
             state = replace(state, todo=due)
@@ -220,7 +226,7 @@ class TeamsNetwork:
         again by itself (the person can always ask sooner)."""
         state = decode(cursor)
         places = []
-        for ref in self._channels:
+        for ref in self._channels or self._discovered or ():
             channel = state.state(ref.key)
             read_at = channel.read_at
             places.append(
@@ -506,7 +512,17 @@ class TeamsNetwork:
         )
 
     def _ref(self, key: str) -> ChannelRef | None:
-        return next((r for r in self._channels if r.key == key), None)
+        return next((r for r in self._channels or self._discovered or () if r.key == key), None)
+
+    async def _places(self) -> tuple[ChannelRef, ...]:
+        """The channels the pull reads: the person's choice, else every one they can read
+        in every team they belong to (found once a session)."""
+        if self._channels:
+            return self._channels
+        if self._discovered is None:
+            choices = await self.list_teams_and_channels()
+            self._discovered = tuple(t.ref(c) for t in choices for c in t.channels)
+        return self._discovered
 
     def _reply_ref(self, remote_id: str) -> MessageRef:
         ref = message_ref(remote_id)
@@ -516,7 +532,10 @@ class TeamsNetwork:
 
     def _post_channel(self) -> ChannelRef:
         if not self._channels:
-            raise Rejected("Choose at least one Teams channel for this account first.")
+            raise Rejected(
+                "Choose the Teams channel new posts go to in this account's settings "
+                "(Accounts → Teams → Channels): Fireside posts only where you chose."
+            )
         return self._channels[0]
 
 

@@ -1,6 +1,7 @@
 """The Yammer REST v1 endpoints Fireside calls, within Viva Engage's published budget.
 
-Base ``https://www.yammer.com/api/v1`` (an account may name another, the tests' emulator),
+Base ``https://www.yammer.com/api/v1`` (an account may name another address, the tests'
+emulator; with or without ``/api/v1``),
 always with ``.json`` (without it some endpoints answer XML), and an Entra token for
 ``Api.YAMMER`` (delegated; no app-only access exists).
 
@@ -30,7 +31,9 @@ from app.networks.microsoft.bearer import Wiring
 from app.networks.microsoft.tokens import Api
 from app.networks.pacing import Budget
 
-DEFAULT_BASE = "https://www.yammer.com/api/v1"
+DEFAULT_BASE = "https://www.yammer.com"
+#: The REST v1 root under a network's address.
+API_ROOT = "/api/v1"
 MESSAGES_BUDGET = Budget(10, 30.0)
 OTHER_BUDGET = Budget(10, 10.0)
 #: Messages per page: 20 is the documented default; the API returns fewer, never more.
@@ -60,7 +63,10 @@ class YammerApi:
     """One user's requests to one Viva Engage network."""
 
     def __init__(self, wiring: Wiring) -> None:
-        self.base = wiring.base(DEFAULT_BASE)
+        base = wiring.base(DEFAULT_BASE)
+        # The account names the service ("https://www.yammer.com", as the sign-in stores
+        # it) or its REST root (".../api/v1"): both mean the same.
+        self.base = base if base.endswith(API_ROOT) else base + API_ROOT
         self._bearer = wiring.transport("Viva Engage", Api.YAMMER, error_text=error_text)
         self.pacers = {
             Endpoint.MESSAGES: wiring.pacer(MESSAGES_BUDGET, "Viva Engage"),
