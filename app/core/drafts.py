@@ -135,7 +135,7 @@ class Drafts:
 
 
 def _enqueue_publish(
-    db: sqlite_utils.Database, draft_id: int, options: dict[str, PublishOptions]
+    db: sqlite_utils.Database, draft_id: int, options: Mapping[str, PublishOptions]
 ) -> None:
     """One publish item per account, with its options, and the draft queued: one transaction."""
     draft = drafts.get(db, draft_id)

@@ -36,7 +36,7 @@ def chosen_options(
     options: Mapping[str, PublishOptions],
     names: Mapping[str, str],
     when: str | None,
-) -> dict[str, PublishOptions]:
+) -> Mapping[str, PublishOptions]:
     """Each chosen account's options (live when left out), checked against what its network
     offers and against Fireside's own schedule ``when``."""
     stray = [names.get(a, a) for a in options if a not in capabilities]
