@@ -237,16 +237,8 @@ class YammerEmulator:
     def _route(self, me: User, request: Request, path: str) -> Response:
         """One endpoint per branch; the comment names its page under DOCS."""
         parts = path.strip("/").split("/")
-        # userscurrentjson
-        if request.method == "GET" and path == "/users/current.json":
-            return Response(200, self._user(me))
-        # groupsfor_useruser_idjson: a JSON list of the groups the user is a member of
-        if request.method == "GET" and len(parts) == 3 and parts[:2] == ["groups", "for_user"]:
-            ident = parts[2].removesuffix(".json")
-            if not ident.isdigit() or int(ident) not in self.users:
-                return Response(404, {"response": {"message": "User not found", "stat": "fail"}})
-            member = [g for g in self.groups.values() if int(ident) in g.members]
-            return Response(200, [self._group(g) for g in member])
+        if request.method == "GET" and parts[0] in ("users", "groups"):
+            return self._directory(me, path, parts)
         # messagesjson (messages/sent.json)
         if request.method == "GET" and path == "/messages/sent.json":
             return self._page(request, [m for m in self._live() if m.sender_id == me.id], me)
@@ -277,6 +269,20 @@ class YammerEmulator:
         # messages-json-post
         if request.method == "POST" and path == "/messages.json":
             return self._create(me, request)
+        return Response(404, {"response": {"message": "No such endpoint", "stat": "fail"}})
+
+    def _directory(self, me: User, path: str, parts: list[str]) -> Response:
+        """People and communities; the comment names each endpoint's page under DOCS."""
+        # userscurrentjson
+        if path == "/users/current.json":
+            return Response(200, self._user(me))
+        # groupsfor_useruser_idjson: a JSON list of the groups the user is a member of
+        if len(parts) == 3 and parts[:2] == ["groups", "for_user"]:
+            ident = parts[2].removesuffix(".json")
+            if not ident.isdigit() or int(ident) not in self.users:
+                return Response(404, {"response": {"message": "User not found", "stat": "fail"}})
+            member = [g for g in self.groups.values() if int(ident) in g.members]
+            return Response(200, [self._group(g) for g in member])
         return Response(404, {"response": {"message": "No such endpoint", "stat": "fail"}})
 
     def _create(self, me: User, request: Request) -> Response:
