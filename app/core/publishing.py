@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from app.domain import PUBLISH_NOW, Capabilities, Draft, PlaceChoice, PublishOptions
 from app.errors import UserError
+from app.text.plural import nouns
 from app.timeutil import iso, now_iso, parse
 
 #: How a sentence says a remote publish status ("cannot keep a post as a draft").
@@ -78,7 +79,7 @@ def _checked_place(option: PublishOptions, choice: PlaceChoice, noun: str, name:
     if place is None:
         raise UserError(
             f"Choose the {noun} {name} posts to: Accounts, choose {name}, then "
-            f"{noun.capitalize()}s…."
+            f"{nouns(noun.capitalize())}…."
         )
     if choice.place(place) is None:
         raise UserError(f"{name} posts only to a {noun} chosen for it; choose one of those.")

@@ -28,6 +28,7 @@ from app.networks.microsoft.teams import CAPABILITIES, TeamsNetwork
 from app.networks.microsoft.tokens import Api
 from app.networks.microsoft.yammer import YammerNetwork
 from app.store import accounts
+from app.text.plural import nouns
 from ui.accounts.dialog import AccountsDialog
 from ui.accounts.places_dialog import PlacesDialog
 from ui.bridge import CoreBridge
@@ -94,7 +95,7 @@ def select(qtbot, shown: AccountsDialog, account_id: str) -> None:
 
 def open_places(qtbot, shown: AccountsDialog, noun: str) -> PlacesDialog:
     qtbot.waitUntil(shown.places_button.isVisible)
-    assert shown.places_button.text() == f"&{noun}s…"
+    assert shown.places_button.text() == f"&{nouns(noun)}…"
     qtbot.keyClick(shown.table, Key.Key_C, ALT)
     qtbot.waitUntil(lambda: shown.places_dialog is not None and shown.places_dialog.isVisible())
     picker = shown.places_dialog

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts import AccountStatus, RemovalPreview, State
+from app.text.plural import nouns
 from ui.accounts import outcome
 from ui.accounts.form import AccountForm
 from ui.accounts.freshness import freshness_text
@@ -306,7 +307,7 @@ class AccountsDialog(QDialog):
         noun = self._places_noun(status)
         self.places_button.setVisible(noun is not None)
         if noun is not None:
-            self.places_button.setText(f"&{noun}s…")
+            self.places_button.setText(f"&{nouns(noun)}…")
         self._read_freshness(status)
         needs_you = status is not None and status.state in (
             State.NEEDS_SIGN_IN,

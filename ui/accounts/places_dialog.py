@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import Place, PlaceChoice, PlaceOffer
 from app.errors import FiresideError
+from app.text.plural import nouns
 from ui.accounts import outcome
 from ui.common import screen
 from ui.common.announce import tell
@@ -45,10 +46,6 @@ if TYPE_CHECKING:
     from app.core import Core
 
 _PLACE = Qt.ItemDataRole.UserRole
-
-
-def _plural(noun: str) -> str:
-    return f"{noun}s"
 
 
 class PlacesDialog(QDialog):
@@ -130,14 +127,14 @@ class PlacesDialog(QDialog):
         self._offer = offer
         noun = offer.noun.lower()
         self.intro.setText(
-            f"Tick the {_plural(noun)} Fireside reads for {self._name}; comments on your "
+            f"Tick the {nouns(noun)} Fireside reads for {self._name}; comments on your "
             f"posts there come to the inbox. New posts go to the {noun} below, unless you "
             "pick another when you publish."
             if offer.reads_chosen
-            else f"Tick the {_plural(noun)} you post in: the editor offers them when you "
+            else f"Tick the {nouns(noun)} you post in: the editor offers them when you "
             f"publish. Fireside reads your threads wherever you started them."
         )
-        self.tree.setAccessibleName(_plural(offer.noun))
+        self.tree.setAccessibleName(nouns(offer.noun))
         self.default.setAccessibleName(f"{offer.noun} for new posts")
         self._fill(offer)
         self.loaded = True
@@ -165,6 +162,7 @@ class PlacesDialog(QDialog):
             item.setData(0, _PLACE, place)
             ticked = place.id in chosen
             item.setCheckState(0, Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+        self.tree.setRootIsDecorated(bool(groups))  # a flat list needs no branch column
         if not offer.available:
             QTreeWidgetItem(self.tree, [f"You belong to no {offer.noun.lower()} yet."])
         self.tree.blockSignals(False)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 
 from app.domain import Capabilities, PlaceChoice, PublishOptions
+from app.text.plural import nouns
 from app.text.timefmt import exact
 
 #: The status that publishes live, in every network's ``publish_statuses``.
@@ -79,7 +80,7 @@ def place_problem(target: Target) -> str:
         return ""
     return (
         f"{target.name} has no {target.noun} for new posts yet: choose one under Accounts, "
-        f"{target.name}, {target.capabilities.target_noun}s…."
+        f"{target.name}, {nouns(target.capabilities.target_noun)}…."
     )
 
 
