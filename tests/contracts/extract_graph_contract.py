@@ -50,44 +50,20 @@ SHALLOW = ("microsoft.graph.user", "microsoft.graph.team", "microsoft.graph.chan
 #: Navigation properties the connector expands.
 EXPANDED = {"microsoft.graph.chatMessage": ("replies",)}
 #: The routes the connector calls, as walks from the service root.
+MESSAGES = ("teams", "{team-id}", "channels", "{channel-id}", "messages")
+MESSAGE = (*MESSAGES, "{chatMessage-id}")
+REPLY = (*MESSAGE, "replies", "{chatMessage-id1}")
 ROUTES = (
     ("me",),
     ("me", "joinedTeams"),
-    ("teams", "{team-id}", "channels"),
-    ("teams", "{team-id}", "channels", "{channel-id}", "messages"),
-    ("teams", "{team-id}", "channels", "{channel-id}", "messages", "delta()"),
-    ("teams", "{team-id}", "channels", "{channel-id}", "messages", "{chatMessage-id}"),
-    (
-        "teams",
-        "{team-id}",
-        "channels",
-        "{channel-id}",
-        "messages",
-        "{chatMessage-id}",
-        "softDelete",
-    ),
-    ("teams", "{team-id}", "channels", "{channel-id}", "messages", "{chatMessage-id}", "replies"),
-    (
-        "teams",
-        "{team-id}",
-        "channels",
-        "{channel-id}",
-        "messages",
-        "{chatMessage-id}",
-        "replies",
-        "{chatMessage-id1}",
-    ),
-    (
-        "teams",
-        "{team-id}",
-        "channels",
-        "{channel-id}",
-        "messages",
-        "{chatMessage-id}",
-        "replies",
-        "{chatMessage-id1}",
-        "softDelete",
-    ),
+    MESSAGES[:3],
+    MESSAGES,
+    (*MESSAGES, "delta()"),
+    MESSAGE,
+    (*MESSAGE, "softDelete"),
+    (*MESSAGE, "replies"),
+    REPLY,
+    (*REPLY, "softDelete"),
 )
 #: OpenAPI.NET.OData's pattern for Edm.DateTimeOffset.
 DATE_TIME = (
