@@ -186,3 +186,22 @@ def test_the_publish_dialog_offers_the_chosen_channels_with_the_default_first(qt
     qtbot.addWidget(empty)
     assert "has no channel for new posts yet" in empty.problem.text()
     assert not empty.publish_button.isEnabled()
+
+
+def test_a_new_microsoft_365_sign_in_offers_each_accounts_places_in_turn(
+    qtbot, accounts_dialog
+) -> None:
+    """Right after the sign-in added them, the pickers open one after the other."""
+    _, shown = accounts_dialog()
+    kept = tuple(shown.model.status(r) for r in range(shown.model.rowCount()))
+    shown._suite_kept(kept, again=False)
+    qtbot.waitUntil(lambda: shown.places_dialog is not None and shown.places_dialog.isVisible())
+    first = shown.places_dialog
+    assert first is not None and first.windowTitle() == "Where Dana (Teams) posts"
+    qtbot.waitUntil(lambda: first.loaded, timeout=20_000)
+    qtbot.keyClick(first.tree, Key.Key_Escape)
+    qtbot.waitUntil(
+        lambda: shown.places_dialog is not first
+        and shown.places_dialog is not None
+        and shown.places_dialog.windowTitle() == "Where Dana (Viva Engage) posts"
+    )
