@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
+from a11y_tree import unnamed
 from emulators.microsoft.booktokens import BookTokens
 from emulators.microsoft.fixtures import TeamsWorld, YammerWorld
 from emulators.microsoft.graph import ALL_SCOPES
@@ -125,6 +126,7 @@ def test_teams_channels_are_ticked_by_keyboard_and_kept(
     qtbot.keyClick(tree, Key.Key_End)  # Sales > Deals
     qtbot.keyClick(tree, Key.Key_Space)
     assert [p.label for p in picker.ticked()] == ["Contoso / Town hall", "Sales / Deals"]
+    assert unnamed(picker) == [], "every channel, box and button has a name to read"
     assert picker.default.isEnabled() and picker.default.count() == 2
     picker.default.setFocus()
     qtbot.keyClick(picker.default, Key.Key_Down)  # the second ticked: Deals
@@ -148,6 +150,12 @@ def test_teams_channels_are_ticked_by_keyboard_and_kept(
     assert shown.freshness.accessibleName() == "How fresh each place is"
     assert shown.freshness.focusPolicy() & Qt.FocusPolicy.TabFocus
     assert shown.freshness.isVisible()
+    shown.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
+    shown.table.setFocus()
+    qtbot.waitUntil(shown.table.hasFocus)
+    qtbot.keyClick(shown.table, Key.Key_Tab)  # the next stop after the list
+    qtbot.waitUntil(shown.freshness.hasFocus)
 
 
 def test_viva_engage_communities_are_listed_flat_and_one_is_for_new_posts(
