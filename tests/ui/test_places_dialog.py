@@ -209,7 +209,9 @@ def test_a_new_microsoft_365_sign_in_offers_each_accounts_places_in_turn(
     qtbot.waitUntil(lambda: first.loaded, timeout=20_000)
     qtbot.keyClick(first.tree, Key.Key_Escape)
     qtbot.waitUntil(
-        lambda: shown.places_dialog is not first
-        and shown.places_dialog is not None
-        and shown.places_dialog.windowTitle() == "Where Dana (Viva Engage) posts"
+        lambda: (
+            shown.places_dialog is not first
+            and shown.places_dialog is not None
+            and shown.places_dialog.windowTitle() == "Where Dana (Viva Engage) posts"
+        )
     )
