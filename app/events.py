@@ -57,6 +57,11 @@ class DraftsChanged:
     draft_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class WorkspaceChanged:
+    """The shared workspace changed (a sync, a triage, a reply, an approval...)."""
+
+
 Event = (
     SyncStarted
     | SyncProgress
@@ -65,6 +70,7 @@ Event = (
     | OutboxChanged
     | InboxChanged
     | DraftsChanged
+    | WorkspaceChanged
 )
 Listener = Callable[[Event], None]
 

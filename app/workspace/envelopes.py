@@ -37,9 +37,7 @@ def wrap(recipient_public: bytes, key: bytes, context: str) -> bytes:
     ephemeral = X25519PrivateKey.generate()
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_public))
     nonce = os.urandom(12)
-    sealed = ChaCha20Poly1305(_one_time_key(shared, context)).encrypt(
-        nonce, key, context.encode()
-    )
+    sealed = ChaCha20Poly1305(_one_time_key(shared, context)).encrypt(nonce, key, context.encode())
     return ephemeral.public_key().public_bytes(_RAW, _PUBLIC_RAW) + nonce + sealed
 
 
@@ -61,5 +59,8 @@ def unwrap(private_raw: bytes, envelope: bytes, context: str) -> bytes:
 
 def _one_time_key(shared: bytes, context: str) -> bytes:
     return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"fireside-envelope:" + context.encode()
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=None,
+        info=b"fireside-envelope:" + context.encode(),
     ).derive(shared)

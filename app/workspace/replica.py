@@ -24,6 +24,7 @@ import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pycrdt
 import sqlite_utils
@@ -83,15 +84,18 @@ class Replica:
         folder.mkdir(parents=True, exist_ok=True)
         self.workspace_id = workspace_id
         self.device_id = device_id
-        self._db = sqlite_utils.Database(sqlite3.connect(folder / "replica.db", isolation_level=None))
+        self._db = sqlite_utils.Database(
+            sqlite3.connect(folder / "replica.db", isolation_level=None)
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(
-            "CREATE TABLE IF NOT EXISTS outgoing (seq INTEGER PRIMARY KEY AUTOINCREMENT, client INTEGER, "
-            "before_state BLOB, update_bytes BLOB, pushed INTEGER DEFAULT 0);"
+            "CREATE TABLE IF NOT EXISTS outgoing (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "client INTEGER, before_state BLOB, update_bytes BLOB, pushed INTEGER DEFAULT 0);"
             "CREATE TABLE IF NOT EXISTS applied (name TEXT PRIMARY KEY);"
             "CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY, state BLOB);"
+            "CREATE TABLE IF NOT EXISTS bridged (key TEXT PRIMARY KEY, value TEXT);"
         )
-        self.doc = pycrdt.Doc()
+        self.doc: pycrdt.Doc[Any] = pycrdt.Doc()
         self._remote = False
         self._captured = _Captured()
         self._load()
@@ -111,7 +115,8 @@ class Replica:
 
     def _capture(self, event: pycrdt.TransactionEvent) -> None:
         if not self._remote:
-            self._captured.updates.append((self.doc.client_id, event.before_state, event.update))
+            before: bytes = event.before_state  # type: ignore[attr-defined]  # set at runtime
+            self._captured.updates.append((self.doc.client_id, before, event.update))
 
     @contextlib.contextmanager
     def local_change(self) -> Iterator[None]:
@@ -218,6 +223,17 @@ class Replica:
                 [self.doc.client_id, b"\x00", self.doc.get_update()],
             )
         self.push(store, epoch, key)
+
+    def bridged(self) -> dict[str, str]:
+        """What this device's own database and the document last agreed on, per key (the
+        base of a three-way comparison: which side changed since)."""
+        return dict(self._db.execute("SELECT key, value FROM bridged").fetchall())
+
+    def set_bridged(self, values: Mapping[str, str]) -> None:
+        with self._transaction():
+            self._db.conn.executemany(
+                "INSERT OR REPLACE INTO bridged (key, value) VALUES (?, ?)", list(values.items())
+            )
 
     def close(self) -> None:
         self.doc.unobserve(self._subscription)

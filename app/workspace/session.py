@@ -109,7 +109,14 @@ class Session:
         secret = secrets.token_bytes(pairing.SECRET_BYTES)
         key = sealing.derive_key(secret, membership.workspace_id)
         _write_check(store, membership.workspace_id, membership.epoch, key)
-        return cls._enrol(data_dir, membership, store, {membership.epoch: key}, secret, password)
+        return cls._enrol(
+            data_dir=data_dir,
+            membership=membership,
+            store=store,
+            keys={membership.epoch: key},
+            secret=secret,
+            password=password,
+        )
 
     @classmethod
     def join(
@@ -124,11 +131,19 @@ class Session:
         store = open_store(membership, password, client)
         key = sealing.derive_key(code.secret, code.workspace_id)
         _verify_check(store, code.workspace_id, code.epoch, key)
-        return cls._enrol(data_dir, membership, store, {code.epoch: key}, code.secret, password)
+        return cls._enrol(
+            data_dir=data_dir,
+            membership=membership,
+            store=store,
+            keys={code.epoch: key},
+            secret=code.secret,
+            password=password,
+        )
 
     @classmethod
     def _enrol(
         cls,
+        *,
         data_dir: Path,
         membership: Membership,
         store: SharedStore,
@@ -178,13 +193,14 @@ class Session:
         problem = self._catch_up_keys()
         pulled = self.replica.pull(self.store, self.keys)
         problem = problem or pulled.key_problem
-        pushed = 0 if problem else self.replica.push(self.store, self.membership.epoch, self.epoch_key)
+        pushed = (
+            0 if problem else self.replica.push(self.store, self.membership.epoch, self.epoch_key)
+        )
         return SyncReport(pulled, pushed, problem)
 
     def _catch_up_keys(self) -> str:
-        newest = max(
-            (int(m[1]) for name in self.store.list_files() if (m := _CHECK.match(name))), default=0
-        )
+        epochs = (_CHECK.match(name) for name in self.store.list_files())
+        newest = max((int(found[1]) for found in epochs if found), default=0)
         m = self.membership
         while m.epoch < newest:
             envelope = self.store.read(envelope_name(m.epoch + 1, m.device_id))
@@ -257,6 +273,8 @@ def _verify_check(store: SharedStore, workspace_id: str, epoch: int, key: bytes)
     try:
         opened = sealing.open_sealed({epoch: key}, f"{workspace_id}/{name}", blob)
     except sealing.Incomplete:
-        raise WorkspaceError("The workspace is still arriving in the shared folder; try again.") from None
+        raise WorkspaceError(
+            "The workspace is still arriving in the shared folder; try again."
+        ) from None
     if opened != workspace_id.encode():
         raise WorkspaceKeyError("The pairing code does not open this workspace.")

@@ -44,7 +44,9 @@ def load(data_dir: Path) -> Membership:
         ) from None
     except (OSError, ValueError) as exc:
         raise WorkspaceError(f"The workspace settings in {path} cannot be read ({exc}).") from exc
-    return Membership(**{**raw, "role": Role(raw["role"]), "transport": Transport(raw["transport"])})
+    return Membership(
+        **{**raw, "role": Role(raw["role"]), "transport": Transport(raw["transport"])}
+    )
 
 
 def save(data_dir: Path, membership: Membership) -> None:

@@ -140,7 +140,9 @@ class SharedDoc:
         entry = self._map("triage").get(key)
         if entry is None:
             return None
-        return TriageEntry(TriageState(entry["state"]), entry.get("until"), entry["by"], entry["at"])
+        return TriageEntry(
+            TriageState(entry["state"]), entry.get("until"), entry["by"], entry["at"]
+        )
 
     def set_triage(
         self, keys: Iterable[str], state: TriageState, until: str | None, by: str
@@ -184,7 +186,12 @@ class SharedDoc:
 
     def add_note(self, comment_key: str, text: str, by: str) -> Note:
         note = Note(new_id(), comment_key, text, by, stamp())
-        self._map("notes")[note.id] = {"comment": comment_key, "text": text, "by": by, "at": note.at}
+        self._map("notes")[note.id] = {
+            "comment": comment_key,
+            "text": text,
+            "by": by,
+            "at": note.at,
+        }
         return note
 
     def notes(self, comment_key: str) -> list[Note]:
@@ -244,13 +251,27 @@ class SharedDoc:
         for i, v in self._map("versions").items():
             versions[v["reply"]].append(
                 ReplyVersion(
-                    i, v["reply"], v["text"], tuple(v["bases"]), v["by"], v["at"], VersionKind(v["kind"])
+                    i,
+                    v["reply"],
+                    v["text"],
+                    tuple(v["bases"]),
+                    v["by"],
+                    v["at"],
+                    VersionKind(v["kind"]),
                 )
             )
         decisions: dict[str, list[Decision]] = defaultdict(list)
         for i, v in self._map("decisions").items():
             decisions[v["reply"]].append(
-                Decision(i, v["reply"], DecisionKind(v["kind"]), v["version"], v["note"], v["by"], v["at"])
+                Decision(
+                    i,
+                    v["reply"],
+                    DecisionKind(v["kind"]),
+                    v["version"],
+                    v["note"],
+                    v["by"],
+                    v["at"],
+                )
             )
         sent = self._map("sent")
         return [
@@ -263,7 +284,7 @@ class SharedDoc:
 
     def digest(self) -> str:
         """A hash of everything shared: equal on two devices exactly when they converged."""
-        state = {name: dict(sorted(self._map(name).to_py().items())) for name in ROOTS}
+        state = {name: self._map(name).to_py() or {} for name in ROOTS}
         return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
 
@@ -284,8 +305,15 @@ def _reply(
     heads = tuple(v for v in versions if v.id not in built_on)
     record = SentRecord(reply_id, sent["state"], sent["remote_id"], sent["at"]) if sent else None
     reply = Reply(
-        reply_id, header["comment"], header["by"], header["at"], ReplyStatus.DRAFT,
-        tuple(versions), heads, tuple(decisions), record,
+        reply_id,
+        header["comment"],
+        header["by"],
+        header["at"],
+        ReplyStatus.DRAFT,
+        tuple(versions),
+        heads,
+        tuple(decisions),
+        record,
     )
     return _with_status(reply)
 

@@ -174,11 +174,16 @@ def _parse_listing(body: bytes, own_path: str) -> dict[str, int]:
     try:
         root = ET.fromstring(body)
     except ET.ParseError as exc:
-        raise SharedStoreError(f"The WebDAV server sent a listing that is not XML ({exc}).") from exc
+        raise SharedStoreError(
+            f"The WebDAV server sent a listing that is not XML ({exc})."
+        ) from exc
     files: dict[str, int] = {}
     for response in root.iter(f"{_DAV}response"):
         href = unquote(urlsplit(response.findtext(f"{_DAV}href", "")).path)
-        if href.rstrip("/") == own_path.rstrip("/") or response.find(f".//{_DAV}collection") is not None:
+        if (
+            href.rstrip("/") == own_path.rstrip("/")
+            or response.find(f".//{_DAV}collection") is not None
+        ):
             continue
         name = href.rstrip("/").rsplit("/", 1)[-1]
         length = response.findtext(f".//{_DAV}getcontentlength") or "0"
