@@ -39,7 +39,12 @@ class Device:
 
     def run(self, *args: str, check: bool = True, **extra: str) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
-            self.command(*args), env=self.env(**extra), capture_output=True, text=True, timeout=120
+            self.command(*args),
+            env=self.env(**extra),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         if check and done.returncode != 0:
             raise AssertionError(f"fireside {' '.join(args)} failed: {done.stderr}{done.stdout}")
@@ -47,7 +52,11 @@ class Device:
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
-            self.command(*args), env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            self.command(*args),
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
 
     def json(self, *args: str) -> list[dict[str, object]]:
@@ -86,9 +95,21 @@ def webdav_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     port = free_port()
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "wsgidav.server.server_cli", "--host", "127.0.0.1",
-            "--port", str(port), "--root", str(root), "--auth", "anonymous",
-            "--server", "cheroot", "--no-config", "-q",
+            sys.executable,
+            "-m",
+            "wsgidav.server.server_cli",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--root",
+            str(root),
+            "--auth",
+            "anonymous",
+            "--server",
+            "cheroot",
+            "--no-config",
+            "-q",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -103,7 +124,9 @@ def webdav_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"WsgiDAV did not start: {process.stderr.read() if process.stderr else ''}")
+                raise RuntimeError(
+                    f"WsgiDAV did not start: {process.stderr.read() if process.stderr else ''}"
+                )
             time.sleep(0.05)
         yield url, root
     finally:
