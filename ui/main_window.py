@@ -17,7 +17,7 @@ from ui.inbox import InboxPage
 from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
 from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
-from ui.workspace import APPROVAL_COMMANDS, ApprovalPanel
+from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS, ApprovalPanel, SharedInboxPanel
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -54,8 +54,9 @@ class MainWindow(QMainWindow):
         self.editor = EditorPanel(core, bridge)
         self.outbox = OutboxPanel(core, bridge)
         self.approval = ApprovalPanel(core, bridge)
+        self.shared = SharedInboxPanel(core, bridge)
         self.pages = QStackedWidget()
-        for page in (self.inbox, self.editor, self.outbox, self.approval):
+        for page in (self.inbox, self.editor, self.outbox, self.approval, self.shared):
             self.pages.addWidget(page)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.inbox.draftChosen.connect(self.open_draft)
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
         self.approval.message.connect(self.status.say)
+        self.shared.message.connect(self.status.say)
         self.approval.countChanged.connect(self.sidebar.show_approval_count)
         self.approval.countChanged.connect(self._title_with_approvals)
         self._bind_keys(core)
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
             *self.editor.tab_order(),
             *self.outbox.tab_order(),
             *self.approval.tab_order(),
+            *self.shared.tab_order(),
             *self.status.tab_order(),
         )
         self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
@@ -102,6 +105,8 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.outbox)
         elif place.kind is PlaceKind.APPROVAL:
             self.pages.setCurrentWidget(self.approval)
+        elif place.kind is PlaceKind.SHARED:
+            self.pages.setCurrentWidget(self.shared)
         else:
             self.pages.setCurrentWidget(self.editor)
             if place.draft_id is not None and place.draft_id != self.editor.draft_id:
@@ -109,7 +114,7 @@ class MainWindow(QMainWindow):
 
     def _focus_page(self) -> None:
         page = self.pages.currentWidget()
-        for part in (self.inbox, self.editor, self.outbox, self.approval):
+        for part in (self.inbox, self.editor, self.outbox, self.approval, self.shared):
             if page is part:
                 part.take_focus()
 
@@ -146,6 +151,7 @@ class MainWindow(QMainWindow):
         bind("window.drafts", lambda: jump("drafts"))
         bind("window.outbox", lambda: jump("outbox"))
         bind("window.for_approval", lambda: jump("approval"))
+        bind("window.shared_inbox", lambda: jump("shared"))
         bind("window.workspace", self.show_workspace)
         bind("window.sidebar", self.sidebar.setFocus)
         bind("window.sync", sync_now)
@@ -183,7 +189,15 @@ class MainWindow(QMainWindow):
         SettingsDialog(self._core, self._bridge, self).open()
 
     def show_help(self) -> HelpDialog:
-        every = Registry([*self.registry, *EDITOR_COMMANDS, *OUTBOX_COMMANDS, *APPROVAL_COMMANDS])
+        every = Registry(
+            [
+                *self.registry,
+                *EDITOR_COMMANDS,
+                *OUTBOX_COMMANDS,
+                *APPROVAL_COMMANDS,
+                *SHARED_COMMANDS,
+            ]
+        )
         dialog = HelpDialog(every, self)
         dialog.open()
         return dialog

@@ -93,6 +93,7 @@ class PlaceKind(enum.StrEnum):
     DRAFT = "draft"  # one draft in the editor
     OUTBOX = "outbox"
     APPROVAL = "approval"  # replies a delegate wrote, waiting for the principal
+    SHARED = "shared"  # the workspace's shared inbox
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,9 @@ class Sidebar(QTreeWidget):
         self.approval = self._entry(
             "For approval", "done", Place(PlaceKind.APPROVAL, title="For approval")
         )
+        self.shared = self._entry(
+            "Shared inbox", "inbox", Place(PlaceKind.SHARED, title="Shared inbox")
+        )
         self._posts_header = self._heading("Posts")
         self._post_items: dict[int, QTreeWidgetItem] = {}
         self._marked_post: int | None = None
@@ -269,7 +273,14 @@ class Sidebar(QTreeWidget):
         self._finish_timer = QTimer(self, singleShot=True, interval=0)
         self._finish_timer.timeout.connect(self._finish_cells)
         self.addTopLevelItems(
-            [*self._views.values(), self.drafts, self.outbox, self.approval, self._posts_header]
+            [
+                *self._views.values(),
+                self.drafts,
+                self.outbox,
+                self.approval,
+                self.shared,
+                self._posts_header,
+            ]
         )
         self.expandAll()
 
@@ -381,7 +392,12 @@ class Sidebar(QTreeWidget):
     # --- choosing -----------------------------------------------------------------------
     def choose(self, kind: str, view: InboxView = InboxView.NEEDS_REPLY) -> None:
         """Go to a place; choosing the current one again shows it afresh (ends a search)."""
-        places = {"drafts": self.drafts, "outbox": self.outbox, "approval": self.approval}
+        places = {
+            "drafts": self.drafts,
+            "outbox": self.outbox,
+            "approval": self.approval,
+            "shared": self.shared,
+        }
         item = places.get(kind, self._views[view])
         if item is self.currentItem():
             self._changed(item, None)

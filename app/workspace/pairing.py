@@ -57,7 +57,7 @@ class PairingCode:
     def qr_svg(self) -> bytes:
         """The QR code as SVG (scalable, crisp on any screen)."""
         out = io.BytesIO()
-        segno.make(self.uri(), error="m").save(out, kind="svg", scale=6, border=2)
+        segno.make(self.uri(), error="m").save(out, kind="svg", scale=6, border=4)
         return out.getvalue()
 
 

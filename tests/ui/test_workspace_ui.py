@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from app.domain import TriageState
 from app.workspace import pairing
-from app.workspace.model import ReplyStatus, Role, Transport, VersionKind
+from app.workspace.model import ReplyStatus, Role, SharedComment, Transport, VersionKind
 from app.workspace.session import Session
 from app.workspace.settings import Membership
 from ui.workspace import WorkspaceDialog
 
 pytestmark = pytest.mark.ui
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
@@ -105,3 +107,57 @@ def test_set_up_dialog_shows_the_pairing_code_and_qr(
     names = [dialog.members.item(n).text() for n in range(dialog.members.count())]
     assert sorted(names) == ["Dana (principal)", "Sam (delegate)"]
     settle(dialog)
+
+
+@pytest.fixture
+def principal(memory_keyring, tmp_path: Path) -> Session:
+    """A principal's workspace (a bare session) that shared three comments."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    membership = Membership(
+        "0a0b0c0d", "aaaa0001", "Dana", Role.PRINCIPAL, Transport.FOLDER, str(shared)
+    )
+    session = Session.create(tmp_path / "principal", membership)
+    with session.change() as doc:
+        for n, who in enumerate(("Ann Lee", "Bo Chen", "Cy Diaz")):
+            doc.put_comment(
+                SharedComment(
+                    f"wp/{n}", "wp", str(n), "wordpress", "Our plan", who, f"Question {n}?",
+                    f"2026-01-0{n + 1}T09:00:00Z", 1,
+                )
+            )  # fmt: skip
+    session.sync()
+    yield session
+    session.close()
+
+
+def test_delegate_triages_notes_and_drafts_in_the_shared_inbox(
+    core, principal, open_window, qtbot, wait_for
+) -> None:
+    code = principal.pairing_code().text()
+    wait_for(core.workspace.join(code, "Sam", principal.membership.location), timeout=30_000)
+    wait_for(core.workspace.sync(), timeout=30_000)
+    window = open_window(core)
+    qtbot.keyClick(window, Qt.Key.Key_I, CTRL_SHIFT)
+    panel = window.shared
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(panel.list.hasFocus)
+    assert "Cy Diaz" in panel.comment.text()  # newest first
+    qtbot.keyClick(panel.list, Qt.Key.Key_E)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10_000)
+    qtbot.keyClick(panel.list, Qt.Key.Key_R)
+    assert panel.reply.hasFocus()
+    qtbot.keyClicks(panel.reply, "Thanks {first_name}!")
+    qtbot.keyClick(panel.reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(panel.list.hasFocus, timeout=10_000)
+    qtbot.keyClick(panel.list, Qt.Key.Key_N)
+    qtbot.keyClicks(panel.note, "Ask comms first")
+    qtbot.keyClick(panel.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Ask comms first" in panel.notes.text(), timeout=10_000)
+    wait_for(core.workspace.sync(), timeout=30_000)
+    principal.sync()
+    states = {c.key: c.triage for c in principal.shared.comments()}
+    assert states["wp/2"] is TriageState.DONE
+    (reply,) = principal.shared.replies()
+    assert reply.status is ReplyStatus.FOR_APPROVAL and reply.text == "Thanks Bo!"
+    assert [n.text for n in principal.shared.notes("wp/1")] == ["Ask comms first"]

@@ -89,46 +89,36 @@ def free_port() -> int:
 
 @pytest.fixture
 def webdav_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A real WsgiDAV server on 127.0.0.1 serving a fresh folder; (URL, folder)."""
+    """A real WsgiDAV server (cheroot) on 127.0.0.1 serving a fresh folder; (URL, folder)."""
     root = tmp_path / "dav"
     root.mkdir()
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "wsgidav.server.server_cli",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--root",
-            str(root),
-            "--auth",
-            "anonymous",
-            "--server",
-            "cheroot",
-            "--no-config",
-            "-q",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log = tmp_path / "wsgidav.log"
+    command = [
+        sys.executable, "-m", "wsgidav.server.server_cli", "--host", "127.0.0.1",
+        "--port", str(port), "--root", str(root), "--auth", "anonymous",
+        "--server", "cheroot", "--no-config", "-q",
+    ]  # fmt: skip
+    with log.open("wb") as errors:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 20
     try:
-        while True:
-            try:
-                if httpx.request("PROPFIND", url, headers={"Depth": "0"}).status_code == 207:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"WsgiDAV did not start: {process.stderr.read() if process.stderr else ''}"
-                )
-            time.sleep(0.05)
+        _wait_until_serving(url, process, log)
         yield url, root
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.request("PROPFIND", url, headers={"Depth": "0"}).status_code == 207:
+                return
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    raise RuntimeError(f"WsgiDAV did not start: {log.read_text(errors='replace')}")

@@ -3,7 +3,14 @@ as text and QR, members) and the "For approval" page where the principal approve
 then approves, or sends back replies a delegate wrote, with their provenance."""
 
 from ui.workspace.approval_panel import ApprovalPanel
-from ui.workspace.commands import APPROVAL_COMMANDS
+from ui.workspace.commands import APPROVAL_COMMANDS, SHARED_COMMANDS
 from ui.workspace.setup_dialog import WorkspaceDialog
+from ui.workspace.shared_inbox import SharedInboxPanel
 
-__all__ = ["APPROVAL_COMMANDS", "ApprovalPanel", "WorkspaceDialog"]
+__all__ = [
+    "APPROVAL_COMMANDS",
+    "SHARED_COMMANDS",
+    "ApprovalPanel",
+    "SharedInboxPanel",
+    "WorkspaceDialog",
+]

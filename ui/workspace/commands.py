@@ -27,4 +27,21 @@ APPROVAL_COMMANDS: tuple[Command, ...] = (
     Command("approval.cancel", "Stop editing (nothing changes)", APPROVAL, ("Escape",)),
 )
 
-registry = Registry(APPROVAL_COMMANDS)
+SHARED = "Shared inbox"
+
+SHARED_COMMANDS: tuple[Command, ...] = (
+    Command("shared.next", "Next comment", SHARED, ("J",)),
+    Command("shared.prev", "Previous comment", SHARED, ("K",)),
+    Command("shared.done", "Mark done (for everyone in the workspace)", SHARED, ("E",), "done"),
+    Command("shared.snooze", "Snooze until tomorrow", SHARED, ("S",), "snooze"),
+    Command("shared.undo", "Undo my last triage (never someone else's)", SHARED, ("U",), "undo"),
+    Command("shared.reply", "Write a reply for approval", SHARED, ("R",), "reply"),
+    Command("shared.note", "Add an internal note (never posted)", SHARED, ("N",)),
+    Command("shared.assign_principal", "Assign to the principal", SHARED, ("Shift+P",)),
+    Command("shared.assign_delegate", "Assign to the delegate", SHARED, ("Shift+D",)),
+    Command(
+        "shared.submit", "Submit the reply for approval, or save the note", SHARED, ("Ctrl+Return",)
+    ),
+)
+
+registry = Registry([*APPROVAL_COMMANDS, *SHARED_COMMANDS])
