@@ -50,6 +50,13 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyTrail:
+    reply: Reply
+    drafted_by: str  # the member's name and role
+    provenance: Provenance | None  # once approved
+
+
+@dataclass(frozen=True, slots=True)
 class WorkspaceStatus:
     membership: Membership
     members: tuple[Member, ...]
@@ -393,6 +400,30 @@ class Workspace:
                     s.decide(reply_id, DecisionKind.SEND_BACK, reply.heads[-1].id, note, me)
 
         await self._write(send_back)
+
+    async def provenance_of(self, reply_id: str) -> Provenance | None:
+        """One reply's provenance; None until it is approved."""
+
+        def find() -> Provenance | None:
+            shared = self._open().shared
+            reply = shared.reply(reply_id)
+            return audit.of_reply(shared, reply) if reply else None
+
+        return await self._run(find)
+
+    async def trail(self, comment_key: str) -> list[ReplyTrail]:
+        """The workspace's replies to one comment, each with its drafter's name and, once
+        approved, its provenance (what the thread shows)."""
+
+        def trail() -> list[ReplyTrail]:
+            shared = self._open().shared
+            return [
+                ReplyTrail(r, shared.name_of(r.created_by), audit.of_reply(shared, r))
+                for r in shared.replies()
+                if r.comment_key == comment_key
+            ]
+
+        return await self._run(trail)
 
     async def provenance(self, since: str = "") -> list[Provenance]:
         return await self._run(lambda: audit.provenance(self._open().shared, since))

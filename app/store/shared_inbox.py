@@ -11,6 +11,7 @@ import sqlite_utils
 
 from app.domain import OutboxItem, OutboxKind, TriageState
 from app.store import outbox
+from app.workspace.model import comment_key
 
 #: The outbox batch id of a workspace reply: how its one outbox item is found again.
 BATCH_PREFIX = "workspace:"
@@ -32,7 +33,7 @@ class LocalComment:
 
     @property
     def key(self) -> str:
-        return f"{self.account_id}/{self.remote_id}"
+        return comment_key(self.account_id, self.remote_id)
 
 
 def shareable(db: sqlite_utils.Database) -> list[LocalComment]:

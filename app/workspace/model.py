@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from app.domain import TriageState
 
 
+def comment_key(account_id: str, remote_id: str) -> str:
+    """How every device names one comment: the account and the network's own id."""
+    return f"{account_id}/{remote_id}"
+
+
 class Role(enum.StrEnum):
     PRINCIPAL = "principal"
     DELEGATE = "delegate"

@@ -78,6 +78,15 @@ def test_edit_then_approve_records_what_changed(window, delegate, qtbot, wait_fo
     (row,) = wait_for(window._core.workspace.provenance())
     assert row.approved_text == "Edited by Dana" and row.changed_at_approval
     assert row.drafted_by == "Sam (delegate)" and row.approved_by == "Dana (principal)"
+    # Provenance in the outbox and under the thread.
+    qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    line = window.outbox.provenance
+    qtbot.waitUntil(lambda: "approved by Dana (principal)" in line.text(), timeout=10_000)
+    assert "Drafted by Sam (delegate)" in line.text() and "edited at approval" in line.text()
+    (item,) = wait_for(window._core.outbox.items())
+    pane = window.inbox.thread_pane
+    pane.show_comment(item.comment_id)
+    qtbot.waitUntil(lambda: "approved by Dana" in pane.provenance.text(), timeout=10_000)
 
 
 def test_send_back_with_a_note_reaches_the_delegate(window, delegate, qtbot, wait_for) -> None:

@@ -50,13 +50,13 @@ class Device:
             raise AssertionError(f"fireside {' '.join(args)} failed: {done.stderr}{done.stdout}")
         return done
 
-    def start(self, *args: str) -> subprocess.Popen[str]:
+    def start(self, *args: str) -> subprocess.Popen[bytes]:
+        """A process to kill: its output is not read."""
         return subprocess.Popen(
             self.command(*args),
             env=self.env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
 
     def json(self, *args: str) -> list[dict[str, object]]:
