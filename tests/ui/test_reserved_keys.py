@@ -14,7 +14,7 @@ from PySide6.QtGui import QKeySequence
 from ui.actions.keymap import COMMANDS
 from ui.editor.commands import EDITOR_COMMANDS
 from ui.outbox.commands import OUTBOX_COMMANDS
-from ui.workspace.commands import APPROVAL_COMMANDS, SHARED_COMMANDS
+from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS
 
 #: Keys macOS takes for itself (as a keymap spells them, Ctrl meaning Cmd).
 MACOS_SYSTEM = {

@@ -39,7 +39,7 @@ from ui.common.announce import announce
 from ui.operations import run
 from ui.outbox.commands import registry
 from ui.outbox.model import OutboxModel, describe
-from ui.workspace.provenance import ProvenanceLine
+from ui.workspace import ProvenanceLine
 
 RETRYABLE = (OutboxState.FAILED, OutboxState.HELD)
 REFRESH_MS = 100

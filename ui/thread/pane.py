@@ -22,7 +22,7 @@ from ui.common.chips import chip_style
 from ui.common.networks import row_chip, where
 from ui.thread.browser import SafeBrowser, confirm_and_open
 from ui.thread.render import ThreadRenderer
-from ui.workspace.provenance import ProvenanceLine
+from ui.workspace import ProvenanceLine
 
 if TYPE_CHECKING:
     from app.core import Core
