@@ -116,7 +116,10 @@ async def _create(core: Core, args: argparse.Namespace) -> int:
 
 
 async def _join(core: Core, args: argparse.Namespace) -> int:
-    text = os.environ.get(CODE_ENV) or sys.stdin.readline()
+    text = os.environ.get(CODE_ENV)
+    if not text:
+        print("Pairing code: ", end="", file=sys.stderr, flush=True)
+        text = sys.stdin.readline()
     await core.workspace.join(
         text, args.name, args.webdav or args.folder or "", args.user, _password()
     )

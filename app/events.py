@@ -62,6 +62,14 @@ class WorkspaceChanged:
     """The shared workspace changed (a sync, a triage, a reply, an approval...)."""
 
 
+@dataclass(frozen=True, slots=True)
+class WorkspaceProblem:
+    """A workspace sync in the background failed, or cannot read what is new; ``reason``
+    says why in plain words."""
+
+    reason: str
+
+
 Event = (
     SyncStarted
     | SyncProgress
@@ -71,6 +79,7 @@ Event = (
     | InboxChanged
     | DraftsChanged
     | WorkspaceChanged
+    | WorkspaceProblem
 )
 Listener = Callable[[Event], None]
 

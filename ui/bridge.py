@@ -20,6 +20,7 @@ class CoreBridge(QObject):
     inboxChanged = Signal()
     draftsChanged = Signal()
     workspaceChanged = Signal()
+    workspaceProblem = Signal(str)  # why a background workspace sync failed
 
     def __init__(self, events: ev.Events, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -33,6 +34,7 @@ class CoreBridge(QObject):
             ev.InboxChanged: lambda e: self.inboxChanged.emit(),
             ev.DraftsChanged: lambda e: self.draftsChanged.emit(),
             ev.WorkspaceChanged: lambda e: self.workspaceChanged.emit(),
+            ev.WorkspaceProblem: lambda e: self.workspaceProblem.emit(e.reason),
         }
         self._unsubscribe = events.subscribe(self._on_event)
         self.destroyed.connect(lambda *_: self._unsubscribe())

@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
         self.approval.message.connect(self.status.say)
         self.shared.message.connect(self.status.say)
+        bridge.workspaceProblem.connect(self.status.say)
         self.approval.countChanged.connect(self.sidebar.show_approval_count)
         self.approval.countChanged.connect(self._title_with_approvals)
         self._bind_keys(core)

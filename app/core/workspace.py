@@ -13,6 +13,8 @@ the outbox exactly once (``app.store.shared_inbox``) and shares what became of i
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +24,7 @@ from typing import TypeVar
 
 from app import events as ev
 from app.domain import TriageState
+from app.errors import FiresideError
 from app.store import Store, shared_inbox
 from app.sync.engine import SyncEngine
 from app.text.templates import check_template, personalise
@@ -47,6 +50,10 @@ from app.workspace.settings import Membership
 from app.workspace.shared import SharedDoc
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+#: After a change or a network sync, wait this long for more before syncing (batches a
+#: burst of triage keys into one file).
+BATCH_DELAY_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +87,34 @@ class Workspace:
         self._client = client
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fireside-workspace")
         self._session: Session | None = None
+        self._wake = asyncio.Event()
+        events.subscribe(self._on_event)
+
+    def _on_event(self, event: ev.Event) -> None:
+        if isinstance(event, ev.SyncFinished):  # new comments to share, sends to record
+            self._wake.set()
+
+    async def run(self, interval_s: float) -> None:
+        """Sync in the background (the window runs this): every ``interval_s``, soon
+        after a change here or a network sync, until cancelled. A failure is published as
+        ``WorkspaceProblem`` and tried again at the next turn."""
+        while True:
+            if await self.joined():
+                await self._sync_reporting()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), interval_s)
+                await asyncio.sleep(BATCH_DELAY_S)
+            self._wake.clear()
+
+    async def _sync_reporting(self) -> None:
+        try:
+            report = await self.sync()
+        except FiresideError as exc:
+            log.warning("workspace sync failed: %s", exc)
+            self._events.emit(ev.WorkspaceProblem(str(exc)))
+            return
+        if report.problem:
+            self._events.emit(ev.WorkspaceProblem(report.problem))
 
     async def _run(self, fn: Callable[..., T], *args: object) -> T:
         return await asyncio.wrap_future(self._worker.submit(fn, *args))
@@ -458,6 +493,7 @@ class Workspace:
 
         result = await self._run(write)
         self._changed()
+        self._wake.set()
         return result
 
     def _changed(self) -> None:

@@ -25,7 +25,7 @@ import httpx
 
 from app.workspace import envelopes, pairing, sealing
 from app.workspace import settings as membership_store
-from app.workspace.errors import WorkspaceError, WorkspaceKeyError
+from app.workspace.errors import SharedStoreError, WorkspaceError, WorkspaceKeyError
 from app.workspace.model import Member, Role, Transport
 from app.workspace.replica import PullReport, Replica
 from app.workspace.settings import Membership
@@ -162,7 +162,10 @@ class Session:
             session.shared.put_member(
                 Member(membership.device_id, membership.device_name, membership.role, public)
             )
-        session.sync()
+        try:
+            session.sync()
+        except SharedStoreError as exc:  # set up all the same: the next sync shares it
+            log.warning("first workspace sync failed: %s", exc)
         return session
 
     # --- working ------------------------------------------------------------------------
