@@ -44,6 +44,7 @@ from app.workspace.model import (
     Transport,
     TriageChange,
     VersionKind,
+    comment_key,
 )
 from app.workspace.session import ClientFactory, Session, SyncReport, default_client
 from app.workspace.settings import Membership
@@ -516,17 +517,11 @@ def _pair(state: TriageState, until: str | None) -> str:
 
 
 def _shared(row: shared_inbox.LocalComment) -> SharedComment:
+    parent = comment_key(row.account_id, row.parent_remote_id) if row.parent_remote_id else ""
     return SharedComment(
-        row.key,
-        row.account_id,
-        row.remote_id,
-        row.network,
-        row.post_title,
-        row.author,
-        row.body,
-        row.created_at,
-        row.version,
-    )
+        row.key, row.account_id, row.remote_id, row.network, row.post_title, row.author,
+        row.body, row.created_at, row.version, parent_key=parent,
+    )  # fmt: skip
 
 
 def _reply(shared: SharedDoc, reply_id: str) -> Reply:

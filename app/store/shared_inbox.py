@@ -30,6 +30,7 @@ class LocalComment:
     version: int
     triage_state: TriageState
     snoozed_until: str | None
+    parent_remote_id: str | None
 
     @property
     def key(self) -> str:
@@ -51,11 +52,12 @@ def shareable(db: sqlite_utils.Database) -> list[LocalComment]:
             int(row["version"] or 1),
             TriageState(row["triage_state"]),
             row["snoozed_until"],
+            row["parent_remote_id"],
         )
         for row in db.query(
             """SELECT c.id, c.account_id, c.remote_id, a.network, po.title AS post_title,
             p.name AS author, c.body_text, c.created_at, c.version, c.triage_state,
-            c.snoozed_until FROM comments c JOIN people p ON p.id = c.author_id
+            c.snoozed_until, c.parent_remote_id FROM comments c JOIN people p ON p.id = c.author_id
             JOIN posts po ON po.id = c.post_id JOIN accounts a ON a.id = c.account_id
             WHERE c.is_mine = 0 AND c.deleted = 0 ORDER BY c.id"""
         )

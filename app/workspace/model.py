@@ -78,6 +78,8 @@ class SharedComment:
     triage: TriageState = TriageState.OPEN
     snoozed_until: str | None = None
     assigned_to: Role | None = None
+    #: The comment it answers, when it is a reply in a thread ("" for a top-level one).
+    parent_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)

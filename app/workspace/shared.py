@@ -104,6 +104,7 @@ class SharedDoc:
             "body": comment.body,
             "created_at": comment.created_at,
             "version": comment.version,
+            "parent": comment.parent_key,
         }
         return True
 
@@ -132,6 +133,7 @@ class SharedDoc:
                     TriageState(entry["state"]) if entry else TriageState.OPEN,
                     entry.get("until") if entry else None,
                     Role(to["to"]) if to and to["to"] else None,
+                    v.get("parent", ""),
                 )
             )
         return sorted(rows, key=lambda c: (c.created_at, c.key))

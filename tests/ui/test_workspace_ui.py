@@ -132,7 +132,7 @@ def principal(memory_keyring, tmp_path: Path) -> Session:
             doc.put_comment(
                 SharedComment(
                     f"wp/{n}", "wp", str(n), "wordpress", "Our plan", who, f"Question {n}?",
-                    f"2026-01-0{n + 1}T09:00:00Z", 1,
+                    f"2026-01-0{n + 1}T09:00:00Z", 1, parent_key="wp/0" if n == 2 else "",
                 )
             )  # fmt: skip
     session.sync()
@@ -152,6 +152,7 @@ def test_delegate_triages_notes_and_drafts_in_the_shared_inbox(
     qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10_000)
     qtbot.waitUntil(panel.list.hasFocus)
     assert "Cy Diaz" in panel.comment.text()  # newest first
+    assert "In reply to Ann Lee: “Question 0?”" in panel.comment.text()  # its thread
     qtbot.keyClick(panel.list, Qt.Key.Key_E)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10_000)
     qtbot.keyClick(panel.list, Qt.Key.Key_R)

@@ -47,7 +47,8 @@ NOT_JOINED = "Join a workspace (Fireside > Workspace…) to see the principal's 
 
 @dataclass(frozen=True)
 class Shared:
-    comments: list[SharedComment]
+    comments: list[SharedComment]  # the ones listed
+    every: dict[str, SharedComment]  # every shared comment by key (threads' context)
     replies: dict[str, Reply]  # the open reply per comment key
     names: dict[str, str]
 
@@ -59,6 +60,7 @@ class SharedInboxPanel(QWidget):
         super().__init__(parent)
         self._core = core
         self._replies: dict[str, Reply] = {}
+        self._every: dict[str, SharedComment] = {}
         self._names: dict[str, str] = {}
         self._shown_key: str | None = None
         self._last_change: TriageChange | None = None
@@ -142,15 +144,16 @@ class SharedInboxPanel(QWidget):
 
     async def _load(self) -> Shared:
         status = await self._core.workspace.status()
-        comments = await self._core.workspace.comments()
+        every = await self._core.workspace.comments()
+        comments = every
         if not self.show_all.isChecked():
-            comments = [c for c in comments if c.triage is TriageState.OPEN]
+            comments = [c for c in every if c.triage is TriageState.OPEN]
         comments.reverse()  # newest first
         replies = {
             r.comment_key: r for r in await self._core.workspace.replies() if r.status in OPEN_REPLY
         }
         names = {m.device_id: f"{m.name} ({m.role})" for m in status.members}
-        return Shared(comments, replies, names)
+        return Shared(comments, {c.key: c for c in every}, replies, names)
 
     def _not_joined(self, exc: BaseException) -> None:
         if not isinstance(exc, NotInWorkspace):
@@ -159,7 +162,7 @@ class SharedInboxPanel(QWidget):
 
     def _show(self, shared: Shared) -> None:
         current = self._shown_key
-        self._replies, self._names = shared.replies, shared.names
+        self._replies, self._names, self._every = shared.replies, shared.names, shared.every
         self.model.set_rows(shared.comments)
         self.summary.setText(plural.count(len(shared.comments), "comment"))
         row = self.model.row_of(current) if current else None
@@ -189,8 +192,11 @@ class SharedInboxPanel(QWidget):
             self.comment.clear()
             self.reply.setPlainText("")
             return
+        parent = self._every.get(comment.parent_key) if comment.parent_key else None
+        context = f"In reply to {parent.author}: “{parent.body}”\n\n" if parent else ""
         self.comment.setText(
-            f"{comment.author} on “{comment.post_title}” ({comment.network}):\n{comment.body}"
+            f"{context}{comment.author} on “{comment.post_title}” ({comment.network}):\n"
+            f"{comment.body}"
         )
         reply = self._replies.get(comment.key)
         self.reply.setPlainText(reply.text if reply else "")
