@@ -171,3 +171,6 @@ def test_delegate_triages_notes_and_drafts_in_the_shared_inbox(
     (reply,) = principal.shared.replies()
     assert reply.status is ReplyStatus.FOR_APPROVAL and reply.text == "Thanks Bo!"
     assert [n.text for n in principal.shared.notes("wp/1")] == ["Ask comms first"]
+    approval = window.approval  # the delegate sees what waits, and cannot decide
+    qtbot.waitUntil(lambda: "1 reply waiting for the principal" in approval.summary.text())
+    assert not approval.decisions.isVisibleTo(approval)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.core import Core
 from app.text import plural
 from app.workspace.errors import NotInWorkspace
-from app.workspace.model import Reply, ReplyStatus, SharedComment
+from app.workspace.model import Reply, ReplyStatus, Role, SharedComment
 from ui.bridge import CoreBridge
 from ui.common.announce import announce
 from ui.operations import run
@@ -53,6 +53,7 @@ class Waiting:
     replies: list[Reply]
     comments: dict[str, SharedComment]
     names: dict[str, str]
+    principal: bool
 
 
 class ApprovalPanel(QWidget):
@@ -65,6 +66,7 @@ class ApprovalPanel(QWidget):
         self._core = core
         self._names: dict[str, str] = {}
         self.mode = Mode.VIEW
+        self._principal = False
         self.model = ApprovalModel(self)
         title = QLabel("For approval")
         title.setObjectName("pageTitle")
@@ -116,11 +118,13 @@ class ApprovalPanel(QWidget):
             button.clicked.connect(getattr(self, name.split(".")[1]))
             buttons.addWidget(button)
         buttons.addStretch(1)
+        #: Only the principal decides; a delegate sees what waits, without the buttons.
+        self.decisions = QWidget()
+        self.decisions.setLayout(buttons)
         detail = QWidget()
         column = QVBoxLayout(detail)
-        for part in (self.comment, self.provenance, self.text, self.note):
+        for part in (self.comment, self.provenance, self.text, self.note, self.decisions):
             column.addWidget(part)
-        column.addLayout(buttons)
         return detail
 
     def _bind_keys(self) -> None:
@@ -149,7 +153,8 @@ class ApprovalPanel(QWidget):
         replies = await self._core.workspace.replies(ReplyStatus.FOR_APPROVAL)
         comments = {c.key: c for c in await self._core.workspace.comments()}
         names = {m.device_id: f"{m.name} ({m.role})" for m in status.members}
-        return Waiting(replies, comments, names)
+        principal = status.membership.role is Role.PRINCIPAL
+        return Waiting(replies, comments, names, principal)
 
     def _not_joined(self, exc: BaseException) -> None:
         if not isinstance(exc, NotInWorkspace):
@@ -162,9 +167,10 @@ class ApprovalPanel(QWidget):
         self._names = waiting.names
         self.model.set_replies(waiting.replies, waiting.comments)
         count = len(waiting.replies)
-        self.summary.setText(
-            plural.count(count, "reply", "replies") + " waiting" if count else EMPTY
-        )
+        self._principal = waiting.principal
+        self.decisions.setVisible(waiting.principal)
+        waits = " waiting" if waiting.principal else " waiting for the principal"
+        self.summary.setText(plural.count(count, "reply", "replies") + waits if count else EMPTY)
         self.countChanged.emit(count)
         row = self.model.row_of(current.id) if current else None
         if count:
@@ -224,7 +230,7 @@ class ApprovalPanel(QWidget):
 
     def approve(self) -> None:
         ids = self._selected_ids()
-        if not ids:
+        if not ids or not self._decides():
             return
         run(self, self._core.workspace.approve(ids), on_done=self._approved)
 
@@ -234,7 +240,7 @@ class ApprovalPanel(QWidget):
         announce(self, text)
 
     def edit(self) -> None:
-        if self._current() is None:
+        if self._current() is None or not self._decides():
             return
         self.mode = Mode.EDIT
         self.text.setReadOnly(False)
@@ -242,12 +248,17 @@ class ApprovalPanel(QWidget):
         self.message.emit("Edit the reply, then Ctrl+Enter approves it; Escape stops.")
 
     def send_back(self) -> None:
-        if self._current() is None:
+        if self._current() is None or not self._decides():
             return
         self.mode = Mode.SEND_BACK
         self.note.show()
         self.note.setFocus()
         self.message.emit("Say what should change, then Ctrl+Enter sends it back.")
+
+    def _decides(self) -> bool:
+        if not self._principal:
+            self.message.emit("Only the principal approves or sends back replies.")
+        return self._principal
 
     def confirm(self) -> None:
         if self.mode is Mode.EDIT:
