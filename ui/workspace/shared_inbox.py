@@ -276,7 +276,8 @@ class SharedInboxPanel(QWidget):
         )
 
     def submit(self) -> None:
-        """Ctrl+Enter: the note box saves the note; anywhere else the reply goes for approval."""
+        """Ctrl+Enter: the note box saves the note; anywhere else the reply goes for
+        approval: to each selected comment without a reply yet, personalised (a batch)."""
         comment = self._current()
         if comment is None:
             return
@@ -292,14 +293,16 @@ class SharedInboxPanel(QWidget):
         reply = self._replies.get(comment.key)
         job: Coroutine[Any, Any, object]
         if reply is None:
-            job = self._core.workspace.draft([comment.key], text)
+            keys = [k for k in self._selected_keys() if k not in self._replies]
+            job = self._core.workspace.draft(keys or [comment.key], text)
         else:
             job = self._core.workspace.edit(reply.id, text)
 
-        def sent(_: object) -> None:
+        def sent(result: object) -> None:
             self.reply.clear()  # saved in the workspace; shown again from there
             self._shown_key = None
-            self._say("Sent for approval.")
+            sent_count = len(result) if isinstance(result, list) else 1
+            self._say(f"Sent {plural.count(sent_count, 'reply', 'replies')} for approval.")
             self.list.setFocus()
 
         run(self, job, on_done=sent)
