@@ -18,7 +18,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -205,7 +205,7 @@ class Workspace:
     async def status(self) -> WorkspaceStatus:
         def status() -> WorkspaceStatus:
             s = self._open()
-            waiting = sum(r.status is ReplyStatus.FOR_APPROVAL for r in s.shared.replies())
+            waiting = sum(r.status is ReplyStatus.FOR_APPROVAL for r in self._shared_replies())
             return WorkspaceStatus(
                 s.membership, tuple(s.shared.members()), waiting, s.replica.unpushed()
             )
@@ -268,10 +268,10 @@ class Workspace:
         local = {row.key: row for row in await self._store.read(shared_inbox.shareable)}
         session = await self._run(self._open)
         moved = await self._apply_triage(session, local)
-        approved = [r for r in await self._run(self._shared_replies) if r.approval is not None]
+        approved = await self._run(self._approved_here)
         records = [
-            await self._queue_approved(reply, local[reply.comment_key].id)
-            for reply in approved
+            await self._queue_approved(reply, text, local[reply.comment_key].id)
+            for reply, text in approved
             if reply.comment_key in local
         ]
 
@@ -312,11 +312,26 @@ class Workspace:
         await self._run(session.replica.set_bridged, {k: _pair(s, u) for _, s, u, k in moves})
         return len(moves)
 
-    async def _queue_approved(self, reply: Reply, comment_id: int) -> SentRecord:
+    def _reply_here(self, reply_id: str) -> Reply:
+        reply = next((r for r in self._shared_replies() if r.id == reply_id), None)
+        if reply is None:
+            raise WorkspaceError(f"There is no reply {reply_id!r} in the workspace.")
+        return reply
+
+    def _approved_here(self) -> list[tuple[Reply, str]]:
+        """Replies this device approved, with the text it approved."""
+        session = self._open()
+        mine = session.replica.approved_here()
+        found = []
+        for reply in session.shared.replies():
+            decision = next((d for d in reply.decisions if d.id in mine), None)
+            if decision is not None:
+                found.append((reply, _version_text(reply, decision.version_id)))
+        return found
+
+    async def _queue_approved(self, reply: Reply, text: str, comment_id: int) -> SentRecord:
         """The approved reply's one outbox item (made now or found), as a sent record."""
-        await self._store.run(
-            shared_inbox.enqueue_once, reply.id, comment_id, _approved_text(reply)
-        )
+        await self._store.run(shared_inbox.enqueue_once, reply.id, comment_id, text)
         item = await self._store.read(shared_inbox.queued_item, reply.id)
         assert item is not None
         return SentRecord(reply.id, str(item.state), item.remote_id or "", item.sent_at or "")
@@ -397,7 +412,7 @@ class Workspace:
         def approve(s: SharedDoc, me: str) -> int:
             done = 0
             for reply_id in reply_ids:
-                reply = _reply(s, reply_id)
+                reply = self._reply_here(reply_id)
                 if reply.status in (ReplyStatus.APPROVED, ReplyStatus.SENT):
                     continue
                 if edited_text is not None:
@@ -415,7 +430,8 @@ class Workspace:
                     )
                 else:
                     version = reply.heads[-1].id
-                s.decide(reply_id, DecisionKind.APPROVE, version, "", me)
+                decision = s.decide(reply_id, DecisionKind.APPROVE, version, "", me)
+                self._open().replica.mark_approved_here(decision.id)
                 done += 1
             return done
 
@@ -476,7 +492,15 @@ class Workspace:
         return self._open().shared.comments()
 
     def _shared_replies(self) -> list[Reply]:
-        return self._open().shared.replies()
+        """Every reply as this device sees it: on the principal's device an approval
+        this device did not make (every member holds the key, so any could write one)
+        leaves the reply waiting for approval."""
+        session = self._open()
+        replies = session.shared.replies()
+        if session.membership.role is not Role.PRINCIPAL:
+            return replies
+        mine = session.replica.approved_here()
+        return [_unless_approved_here(r, mine) for r in replies]
 
     def _digest(self) -> str:
         return self._open().shared.digest()
@@ -531,10 +555,14 @@ def _reply(shared: SharedDoc, reply_id: str) -> Reply:
     return reply
 
 
-def _approved_text(reply: Reply) -> str:
-    approval = reply.approval
-    assert approval is not None
-    return next(v.text for v in reply.versions if v.id == approval.version_id)
+def _unless_approved_here(reply: Reply, mine: set[str]) -> Reply:
+    if reply.status is ReplyStatus.APPROVED and not any(d.id in mine for d in reply.decisions):
+        return replace(reply, status=ReplyStatus.FOR_APPROVAL)
+    return reply
+
+
+def _version_text(reply: Reply, version_id: str) -> str:
+    return next(v.text for v in reply.versions if v.id == version_id)
 
 
 def _named(device_name: str) -> str:

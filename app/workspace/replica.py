@@ -62,6 +62,7 @@ class _Incoming:
 @dataclass(slots=True)
 class _Captured:
     updates: list[tuple[int, bytes, bytes]] = field(default_factory=list)
+    approvals: list[str] = field(default_factory=list)
 
 
 def state_vector(encoded: bytes) -> dict[int, int]:
@@ -94,6 +95,7 @@ class Replica:
             "CREATE TABLE IF NOT EXISTS applied (name TEXT PRIMARY KEY);"
             "CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY, state BLOB);"
             "CREATE TABLE IF NOT EXISTS bridged (key TEXT PRIMARY KEY, value TEXT);"
+            "CREATE TABLE IF NOT EXISTS approved_here (decision TEXT PRIMARY KEY);"
         )
         self.doc: pycrdt.Doc[Any] = pycrdt.Doc()
         self._remote = False
@@ -130,6 +132,19 @@ class Replica:
                     "INSERT INTO outgoing (client, before_state, update_bytes) VALUES (?, ?, ?)",
                     captured.updates,
                 )
+                self._db.conn.executemany(
+                    "INSERT OR IGNORE INTO approved_here (decision) VALUES (?)",
+                    [(d,) for d in captured.approvals],
+                )
+
+    def mark_approved_here(self, decision_id: str) -> None:
+        """Within a ``local_change``: this device made this approval (saved with it, in one
+        transaction). The principal's device sends only what it approved itself: every
+        member holds the workspace key, so a record in the document alone proves nothing."""
+        self._captured.approvals.append(decision_id)
+
+    def approved_here(self) -> set[str]:
+        return {d for (d,) in self._db.execute("SELECT decision FROM approved_here")}
 
     def unpushed(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM outgoing WHERE pushed = 0").fetchone()[0])
