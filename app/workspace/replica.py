@@ -169,6 +169,7 @@ class Replica:
         """Apply every other device's file this replica can place; see the module doc."""
         waiting, unreadable, key_problem = 0, [], ""
         incoming: list[_Incoming] = []
+        before_me: list[str] = []  # files older than this device's first key
         for name in sorted(store.list_files()):
             match = UPDATE_FILE.match(name)
             if not match or match["device"] == self.device_id or name in self._applied:
@@ -178,6 +179,11 @@ class Replica:
                 waiting += 1
                 continue
             try:
+                if sealing.epoch_of(blob) < min(keys):
+                    # Written before this device joined: the full state written under the
+                    # newer key holds it.
+                    before_me.append(name)
+                    continue
                 incoming.append(_parse(name, sealing.open_sealed(keys, self._context(name), blob)))
             except sealing.Incomplete:
                 waiting += 1
@@ -189,8 +195,8 @@ class Replica:
         opened = len(incoming)
         applied = self._apply_in_order(incoming)
         waiting += opened - len(applied)
-        if applied:
-            self._save_applied(applied)
+        if applied or before_me:
+            self._save_applied(applied + before_me)
         return PullReport(len(applied), waiting, tuple(unreadable), key_problem)
 
     def _apply_in_order(self, incoming: list[_Incoming]) -> list[str]:

@@ -54,6 +54,12 @@ def seal(key: bytes, epoch: int, context: str, plaintext: bytes) -> bytes:
     return _HEADER.pack(MAGIC, epoch, len(sealed), nonce) + sealed
 
 
+def epoch_of(blob: bytes) -> int:
+    """The key epoch a sealed file was written under (readable without the key)."""
+    _, epoch, _, _ = _header(blob)
+    return epoch
+
+
 def open_sealed(keys: Mapping[int, bytes], context: str, blob: bytes) -> bytes:
     """The plaintext, if one of ``keys`` (by epoch) opens it; else a clear error."""
     _, epoch, length, nonce = _header(blob)
