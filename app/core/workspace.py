@@ -324,6 +324,8 @@ class Workspace:
         mine = session.replica.approved_here()
         found = []
         for reply in session.shared.replies():
+            if reply.sent is not None and reply.sent.state == "sent":
+                continue  # gone out: nothing left to queue or record
             decision = next((d for d in reply.decisions if d.id in mine), None)
             if decision is not None:
                 found.append((reply, _version_text(reply, decision.version_id)))

@@ -76,25 +76,34 @@ class FolderStore:
 
     def write(self, name: str, data: bytes, *, once: bool = False) -> bool:
         target = self.folder / name
+        if once:
+            return self._create_only(target, data)
         temporary = self.folder / f".{name}.{os.getpid()}.part"
         try:
-            with open(temporary, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            if once:
-                try:
-                    os.link(temporary, target)  # fails when the target exists: atomic
-                except FileExistsError:
-                    return False
-                finally:
-                    temporary.unlink(missing_ok=True)
-                return True
+            _write_synced(temporary, data, "wb")
             os.replace(temporary, target)
             return True
         except OSError as exc:
             temporary.unlink(missing_ok=True)
             raise _folder_error(self.folder, exc) from exc
+
+    def _create_only(self, target: Path, data: bytes) -> bool:
+        """Create the file only if it is not there ("x" mode: atomic on every file system a
+        sync client uses, hard links or not); a reader meeting it half written waits."""
+        try:
+            _write_synced(target, data, "xb")
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            raise _folder_error(self.folder, exc) from exc
+        return True
+
+
+def _write_synced(path: Path, data: bytes, mode: str) -> None:
+    with open(path, mode) as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def _folder_error(folder: Path, exc: OSError) -> SharedStoreError:

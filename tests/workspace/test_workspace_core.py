@@ -127,3 +127,11 @@ def test_undo_reverts_only_my_own_triage(tmp_path: Path) -> None:
         assert doc_a.undo_triage(mine) == 1
     states = {c.key: c.triage for c in doc_a.comments()}
     assert states == {"k1": TriageState.OPEN, "k2": TriageState.SNOOZED}
+
+
+def test_a_write_once_file_keeps_its_first_writer(tmp_path: Path) -> None:
+    store = FolderStore(tmp_path)
+    assert store.write("check-e0001.fws", b"first", once=True)
+    assert not store.write("check-e0001.fws", b"second", once=True)
+    assert store.read("check-e0001.fws") == b"first"
+    assert store.list_files() == {"check-e0001.fws": 5}
