@@ -31,7 +31,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import __version__, config, doctor, instance, logs
+from app import __version__, cli_workspace, config, doctor, instance, logs
 from app import events as ev
 from app.errors import FiresideError, UserError
 from app.text import plural
@@ -182,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--json", action="store_true", help="print JSON")
     doctor.set_defaults(run=_run_doctor)
+    cli_workspace.add_commands(commands, common)
     return parser
 
 

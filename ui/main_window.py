@@ -17,6 +17,7 @@ from ui.inbox import InboxPage
 from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
 from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
+from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS, ApprovalPanel, SharedInboxPanel
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -52,8 +53,10 @@ class MainWindow(QMainWindow):
         self.inbox = InboxPage(core, bridge, self.registry)
         self.editor = EditorPanel(core, bridge)
         self.outbox = OutboxPanel(core, bridge)
+        self.approval = ApprovalPanel(core, bridge)
+        self.shared = SharedInboxPanel(core, bridge)
         self.pages = QStackedWidget()
-        for page in (self.inbox, self.editor, self.outbox):
+        for page in (self.inbox, self.editor, self.outbox, self.approval, self.shared):
             self.pages.addWidget(page)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -73,12 +76,19 @@ class MainWindow(QMainWindow):
         self.inbox.postChosen.connect(self.open_post)
         self.inbox.draftChosen.connect(self.open_draft)
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
+        self.approval.message.connect(self.status.say)
+        self.shared.message.connect(self.status.say)
+        bridge.workspaceProblem.connect(self.status.say)
+        self.approval.countChanged.connect(self.sidebar.show_approval_count)
+        self.approval.countChanged.connect(self._title_with_approvals)
         self._bind_keys(core)
         focus.chain(
             self.sidebar,
             *self.inbox.tab_order(),
             *self.editor.tab_order(),
             *self.outbox.tab_order(),
+            *self.approval.tab_order(),
+            *self.shared.tab_order(),
             *self.status.tab_order(),
         )
         self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
@@ -94,6 +104,10 @@ class MainWindow(QMainWindow):
             self.inbox.show_post(place.post_id, place.title)
         elif place.kind is PlaceKind.OUTBOX:
             self.pages.setCurrentWidget(self.outbox)
+        elif place.kind is PlaceKind.APPROVAL:
+            self.pages.setCurrentWidget(self.approval)
+        elif place.kind is PlaceKind.SHARED:
+            self.pages.setCurrentWidget(self.shared)
         else:
             self.pages.setCurrentWidget(self.editor)
             if place.draft_id is not None and place.draft_id != self.editor.draft_id:
@@ -101,7 +115,7 @@ class MainWindow(QMainWindow):
 
     def _focus_page(self) -> None:
         page = self.pages.currentWidget()
-        for part in (self.inbox, self.editor, self.outbox):
+        for part in (self.inbox, self.editor, self.outbox, self.approval, self.shared):
             if page is part:
                 part.take_focus()
 
@@ -137,6 +151,9 @@ class MainWindow(QMainWindow):
             bind(name, lambda v=view: jump("inbox", v))
         bind("window.drafts", lambda: jump("drafts"))
         bind("window.outbox", lambda: jump("outbox"))
+        bind("window.for_approval", lambda: jump("approval"))
+        bind("window.shared_inbox", lambda: jump("shared"))
+        bind("window.workspace", self.show_workspace)
         bind("window.sidebar", self.sidebar.setFocus)
         bind("window.sync", sync_now)
         bind("window.help", self.show_help)
@@ -144,7 +161,13 @@ class MainWindow(QMainWindow):
         bind("window.settings", self.show_settings)
         bind("window.quit", self.close)
         menu = self.menuBar().addMenu("&Fireside")
-        for name in ("window.accounts", "window.settings", "window.sync", "window.quit"):
+        for name in (
+            "window.accounts",
+            "window.workspace",
+            "window.settings",
+            "window.sync",
+            "window.quit",
+        ):
             menu.addAction(actions[name])
         self.menuBar().addMenu("&Help").addAction(actions["window.help"])
 
@@ -153,13 +176,29 @@ class MainWindow(QMainWindow):
 
         AccountsDialog(self._core, self._bridge, self).open()
 
+    def show_workspace(self) -> None:
+        from ui.workspace import WorkspaceDialog  # built on demand: rarely opened
+
+        WorkspaceDialog(self._core, self._bridge, self).open()
+
+    def _title_with_approvals(self, count: int) -> None:
+        self.setWindowTitle(f"Fireside — {count:,} for approval" if count else "Fireside")
+
     def show_settings(self) -> None:
         from ui.settings import SettingsDialog  # built on demand: rarely opened
 
         SettingsDialog(self._core, self._bridge, self).open()
 
     def show_help(self) -> HelpDialog:
-        every = Registry([*self.registry, *EDITOR_COMMANDS, *OUTBOX_COMMANDS])
+        every = Registry(
+            [
+                *self.registry,
+                *EDITOR_COMMANDS,
+                *OUTBOX_COMMANDS,
+                *APPROVAL_COMMANDS,
+                *SHARED_COMMANDS,
+            ]
+        )
         dialog = HelpDialog(every, self)
         dialog.open()
         return dialog

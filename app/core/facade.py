@@ -18,6 +18,7 @@ from app.core.drafts import Drafts
 from app.core.inbox import Inbox
 from app.core.outbox import Outbox
 from app.core.replies import Replies
+from app.core.workspace import Workspace
 from app.domain import Capabilities, Freshness, PlaceChoice, PullMode
 from app.networks.base import ChoosesPlaces, Network, ReportsFreshness
 from app.store import Store, accounts
@@ -52,6 +53,8 @@ class Core:
         self.replies = Replies(store, events, engine, networks)
         self.drafts = Drafts(store, events, engine, networks)
         self.outbox = Outbox(store, events, engine)
+        #: The two-laptop workspace; its files live beside the database.
+        self.workspace = Workspace(store.path.parent, store, events, engine)
         #: The managed policy and the settings in force when the core opened.
         self.policy = policy
         self.settings = settings
@@ -63,6 +66,7 @@ class Core:
 
     async def close(self) -> None:
         self.engine.stop()
+        await self.workspace.close()
         for network in self.networks.values():
             await network.aclose()
         await asyncio.to_thread(self.store.close)

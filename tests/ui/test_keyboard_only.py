@@ -28,6 +28,7 @@ from ui.editor import EDITOR_COMMANDS
 from ui.editor.publish_dialog import PublishDialog
 from ui.outbox import OUTBOX_COMMANDS
 from ui.settings.dialog import SettingsDialog
+from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS
 
 pytestmark = pytest.mark.ui
 
@@ -335,7 +336,13 @@ def test_the_readme_keyboard_map_lists_every_key():
     section = readme.split("## Accessibility", 1)[1].split("\n## ", 1)[0]
     missing = [
         f"{command.scope}: {command.key_text} {command.label}"
-        for command in (*COMMANDS, *EDITOR_COMMANDS, *OUTBOX_COMMANDS)
+        for command in (
+            *COMMANDS,
+            *EDITOR_COMMANDS,
+            *OUTBOX_COMMANDS,
+            *APPROVAL_COMMANDS,
+            *SHARED_COMMANDS,
+        )
         if f"| {command.scope} | `{command.key_text}` | {command.label} |" not in section
     ]
     assert not missing, "\n".join(missing)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence
 from ui.actions.keymap import COMMANDS
 from ui.editor.commands import EDITOR_COMMANDS
 from ui.outbox.commands import OUTBOX_COMMANDS
+from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS
 
 #: Keys macOS takes for itself (as a keymap spells them, Ctrl meaning Cmd).
 MACOS_SYSTEM = {
@@ -36,7 +37,7 @@ TEXT_FIELD = {
     "Ctrl+A": "Select all",
 }
 
-ALL = [*COMMANDS, *EDITOR_COMMANDS, *OUTBOX_COMMANDS]
+ALL = [*COMMANDS, *EDITOR_COMMANDS, *OUTBOX_COMMANDS, *APPROVAL_COMMANDS, *SHARED_COMMANDS]
 
 
 def _same(a: str, b: str) -> bool:

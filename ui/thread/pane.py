@@ -22,6 +22,7 @@ from ui.common.chips import chip_style
 from ui.common.networks import row_chip, where
 from ui.thread.browser import SafeBrowser, confirm_and_open
 from ui.thread.render import ThreadRenderer
+from ui.workspace import ProvenanceLine
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -72,6 +73,8 @@ class ThreadPane(QWidget):
         layout.setContentsMargins(8, 10, 12, 8)
         layout.addLayout(header)
         layout.addWidget(self.browser, 1)
+        self.provenance = ProvenanceLine(core)
+        layout.addWidget(self.provenance)
         self.clear()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -132,3 +135,4 @@ class ThreadPane(QWidget):
         self.network.setAccessibleName(f"Network: {where(comment)}")
         self.network.show()
         self.browser.setHtml(ThreadRenderer(self.palette()).page(thread.chain, thread.replies))
+        self.provenance.show_for_comment(comment.account_id, comment.remote_id)
