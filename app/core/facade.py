@@ -1,6 +1,7 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
-engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``
-and ``accounts``. No Qt here; the window and the CLI are its two clients (composition
+engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``,
+``accounts`` and ``bridge`` (threads of sites without an API, pasted in and answered by
+hand). No Qt here; the window and the CLI are its two clients (composition
 roots: ``ui/main.py`` and ``app/cli.py``), and neither reaches past it into the store.
 """
 
@@ -14,6 +15,7 @@ from app import events as ev
 from app import policy as managed_policy
 from app import settings as user_settings
 from app.accounts import AccountManager
+from app.core.bridge import Bridge
 from app.core.drafts import Drafts
 from app.core.inbox import Inbox
 from app.core.outbox import Outbox
@@ -52,6 +54,7 @@ class Core:
         self.replies = Replies(store, events, engine, networks)
         self.drafts = Drafts(store, events, engine, networks)
         self.outbox = Outbox(store, events, engine)
+        self.bridge = Bridge(store, events, account_manager)
         #: The managed policy and the settings in force when the core opened.
         self.policy = policy
         self.settings = settings

@@ -64,7 +64,8 @@ class Replies:
                 f"{first.recipient} has {len(first.text):,} characters; the limit is "
                 f"{first.limit:,}). Shorten the reply or the quoted question."
             )
-        ids = await self._store.run(_enqueue_replies, previews, uuid.uuid4().hex)
+        by_hand = {a for a, n in self._networks.items() if n.capabilities.sends_by_hand}
+        ids = await self._store.run(_enqueue_replies, previews, uuid.uuid4().hex, by_hand)
         self._events.emit(ev.OutboxChanged())
         self._events.emit(ev.InboxChanged())
         self._engine.wake()
@@ -72,9 +73,12 @@ class Replies:
 
 
 def _enqueue_replies(
-    db: sqlite_utils.Database, previews: list[ReplyPreview], batch: str
+    db: sqlite_utils.Database, previews: list[ReplyPreview], batch: str, by_hand: set[str]
 ) -> list[int]:
+    """Queue one reply per preview; those to sites bridged by hand (accounts in
+    ``by_hand``) wait for the person instead of a sender."""
     ids = []
+    held = []
     rows = {r.id: r for r in comments.get_comments(db, [p.comment_id for p in previews])}
     for preview in previews:
         row = rows[preview.comment_id]
@@ -91,6 +95,9 @@ def _enqueue_replies(
                 batch_id=batch,
             )
         )
+        if row.account_id in by_hand:
+            held.append(ids[-1])
+    outbox.hold_for_hand(db, held)
     ids_done = [p.comment_id for p in previews]
     triage.set_state(db, ids_done, TriageState.DONE, action=f"{REPLY_ACTION}{batch}")
     return ids

@@ -38,6 +38,9 @@ class Capabilities:
     publish_statuses: tuple[str, ...] = ("publish",)
     #: What the network calls the place a post goes ("Channel", "Site"...), for the editor.
     target_noun: str = "Account"
+    #: Replies are pasted by the person, never sent (the manual bridge): the outbox holds
+    #: them for the person from the moment they are queued.
+    sends_by_hand: bool = False
 
 
 @dataclass(frozen=True)
