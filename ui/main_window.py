@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QStackedWidget
 
 from app.domain import InboxView
 from ui.actions import COMMANDS, HelpDialog, Registry
@@ -141,11 +141,16 @@ class MainWindow(QMainWindow):
         bind("window.sync", sync_now)
         bind("window.help", self.show_help)
         bind("window.accounts", self.show_accounts)
+        bind("window.import_thread", self.show_import_thread)
+        bind("window.reply_by_hand", self.show_reply_by_hand)
         bind("window.settings", self.show_settings)
         bind("window.quit", self.close)
         menu = self.menuBar().addMenu("&Fireside")
         for name in ("window.accounts", "window.settings", "window.sync", "window.quit"):
             menu.addAction(actions[name])
+        by_hand = self.menuBar().addMenu("&Bridge")
+        for name in ("window.import_thread", "window.reply_by_hand"):
+            by_hand.addAction(actions[name])
         self.menuBar().addMenu("&Help").addAction(actions["window.help"])
 
     def show_accounts(self) -> None:
@@ -153,13 +158,31 @@ class MainWindow(QMainWindow):
 
         AccountsDialog(self._core, self._bridge, self).open()
 
+    def show_import_thread(self) -> QDialog:
+        from ui.byhand import ImportThreadDialog  # built on demand: rarely opened
+
+        dialog = ImportThreadDialog(self._core, self)
+        dialog.imported.connect(self.status.say)
+        dialog.open()
+        return dialog
+
+    def show_reply_by_hand(self) -> QDialog:
+        from ui.byhand import ReplyByHandDialog  # built on demand
+
+        dialog = ReplyByHandDialog(self._core, self)
+        dialog.said.connect(self.status.say)
+        dialog.open()
+        return dialog
+
     def show_settings(self) -> None:
         from ui.settings import SettingsDialog  # built on demand: rarely opened
 
         SettingsDialog(self._core, self._bridge, self).open()
 
     def show_help(self) -> HelpDialog:
-        every = Registry([*self.registry, *EDITOR_COMMANDS, *OUTBOX_COMMANDS])
+        from ui.byhand import BYHAND_COMMANDS
+
+        every = Registry([*self.registry, *EDITOR_COMMANDS, *OUTBOX_COMMANDS, *BYHAND_COMMANDS])
         dialog = HelpDialog(every, self)
         dialog.open()
         return dialog

@@ -23,6 +23,7 @@ from datetime import datetime
 
 from app.bridge.lines import Line, LineKind, classify, looks_like_name
 from app.domain.bridge import ParsedComment, ParsedThread
+from app.errors import UserError
 from app.text.plural import count
 from app.timeutil import iso
 
@@ -34,7 +35,7 @@ _CUT_MARKS = ("see more", "read more", "show more")
 _MAX_LINES = 50_000
 
 
-class NothingToRead(ValueError):
+class NothingToRead(UserError):
     """The text holds no comment Fireside can read (the message says what to do)."""
 
 

@@ -29,11 +29,13 @@ from app.store import Store, comments, outbox
 from app.store import accounts as accounts_repo
 from app.timeutil import now
 
-#: Site names the import dialog offers (any other name, or none, also works).
-SITE_NAMES = tuple(site.name for site in bridge_kind.SITES)
-
 
 class Bridge:
+    #: Site names the import dialog offers (any other name, or none, also works).
+    site_names = tuple(site.name for site in bridge_kind.SITES)
+    #: Files ``read_file`` takes.
+    file_suffixes = files.SUFFIXES
+
     def __init__(self, store: Store, events: ev.Events, accounts: AccountManager) -> None:
         self._store = store
         self._events = events

@@ -38,7 +38,8 @@ def test_unseen_layouts_are_read() -> None:
 
 
 def test_the_persons_own_comments_are_theirs_and_answer_the_one_they_name() -> None:
-    thread = read_thread(load("dev")[1].text, NOW, "Dana Whitfield")  # facebook
+    facebook = next(f for f in load("dev") if f.name == "facebook")
+    thread = read_thread(facebook.text, NOW, "Dana Whitfield")
     mine = [c for c in thread.comments if c.is_mine]
     assert len(mine) == 1 and mine[0].reply_to == 0
     assert thread.comments[0].author == "Aisha Bello"
