@@ -316,7 +316,7 @@ def test_list_entries_are_dropped_one_by_one(tmp_path: Path) -> None:
     path = tmp_path / "policy.json"
     assert policy.errors == (
         f"{path}: AllowedNetworks: 'wordpres' is not a network id (known: sandbox, "
-        "wordpress, matrix, yammer, teams); that entry is ignored.",
+        "wordpress, matrix, yammer, teams, bridge); that entry is ignored.",
         f"{path}: ExtraCACertificates: the CA certificate file "
         f"{str(tmp_path / 'missing.pem')!r} does not exist; that entry is ignored.",
         f'{path}: Accounts: account {{"network": "wordpress", "name": "No address"}} has '
@@ -326,7 +326,7 @@ def test_list_entries_are_dropped_one_by_one(tmp_path: Path) -> None:
         "that entry is ignored.",
         f'{path}: Accounts: account {{"network": "myspace", "base_url": '
         "\"https://myspace.com\"} has network 'myspace', not one of sandbox, wordpress, "
-        "matrix, yammer, teams; that entry is ignored.",
+        "matrix, yammer, teams, bridge; that entry is ignored.",
         f"{path}: Accounts: account 5 has unknown members room (ignored).",
     )
 

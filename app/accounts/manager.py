@@ -138,6 +138,11 @@ class AccountManager(SuiteSignIns):
             return
         await self._connect(account, secret)
 
+    def refusal(self, network: str) -> str | None:
+        """Why accounts on ``network`` may not be added now (policy blocks it...), or None."""
+        problem = self._not_usable(network)
+        return None if problem is None else problem.reason
+
     async def connect_by_hand(self, account: Account) -> None:
         """Connect a site bridged by hand, just stored by its first import (it has no
         sign-in); policy may block the bridge like any network. Like any real account it

@@ -52,6 +52,9 @@ class Bridge:
     async def import_thread(self, request: BridgeImport) -> ImportResult:
         """Store the confirmed comments (and the site's account, the first time), in one
         transaction; importing the same thread again adds only what is new."""
+        refused = self._accounts.refusal(bridge_kind.NETWORK_ID)
+        if refused:
+            raise UserError(refused)
         if not request.thread.comments:
             raise UserError("There is nothing to import: the preview has no comments.")
         site = bridge_kind.site_for(request.site, request.post_url)

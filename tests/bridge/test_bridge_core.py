@@ -15,6 +15,7 @@ from app.errors import UserError
 from app.store import comments
 from tests.bridge.fixtures import load
 from tests.e2e.test_mixed_networks import keep_the_sandbox
+from tests.fake_account_network import install_policy
 
 POST = "https://www.linkedin.com/posts/dana-whitfield_remote-culture-activity-7301?utm_source=share"
 
@@ -131,3 +132,17 @@ async def test_an_import_without_a_post_address_is_refused(core):
     thread = await core.bridge.read_text(linkedin_text())
     with pytest.raises(UserError, match="post's address"):
         await core.bridge.import_thread(BridgeImport("Intranet", "", "", "", thread))
+
+
+async def test_policy_can_block_the_bridge(tmp_path, sandbox_server, monkeypatch):
+    install_policy(monkeypatch, BlockedNetworks=["bridge"])
+    core = await open_core(
+        tmp_path / "data", sandbox_url=sandbox_server.url, sandbox_token=sandbox_server.token
+    )
+    try:
+        thread = await core.bridge.read_text(linkedin_text())
+        with pytest.raises(UserError, match="does not allow Bridged by hand accounts"):
+            await core.bridge.import_thread(BridgeImport("LinkedIn", POST, "", "", thread))
+        assert all(a.network != "bridge" for a in await core.accounts.list())
+    finally:
+        await core.close()
