@@ -10,11 +10,12 @@ import sqlite_utils
 
 from app import events as ev
 from app.core.inbox import REPLY_ACTION
-from app.domain import OutboxKind, ReplyPreview, TriageState
+from app.domain import Capabilities, OutboxKind, ReplyPreview, TriageState
 from app.errors import UserError
 from app.networks.base import Network
 from app.store import Store, comments, outbox, triage
 from app.sync.engine import SyncEngine
+from app.text.length import measured
 from app.text.plural import count
 from app.text.templates import check_template, personalise
 
@@ -32,24 +33,29 @@ class Replies:
         """Each reply as it would be sent, with its network's limit."""
         check_template(template)
         rows = await self._store.read(comments.get_comments, comment_ids)
-        return [
-            ReplyPreview(
-                r.id,
-                r.author_name,
-                personalise(template, r.author_name, r.body_text),
-                self._reply_limit(r.account_id),
-                r.network,
-                r.account_name,
-                r.network_shared,
+        previews = []
+        for r in rows:
+            text = personalise(template, r.author_name, r.body_text)
+            capabilities = self._capabilities(r.account_id)
+            previews.append(
+                ReplyPreview(
+                    r.id,
+                    r.author_name,
+                    text,
+                    capabilities.reply_max_chars,
+                    r.network,
+                    r.account_name,
+                    r.network_shared,
+                    counted=measured(text, capabilities.text_counting),
+                )
             )
-            for r in rows
-        ]
+        return previews
 
-    def _reply_limit(self, account_id: str) -> int:
+    def _capabilities(self, account_id: str) -> Capabilities:
         network = self._networks.get(account_id)
         if network is None:
             raise UserError(f"The account {account_id!r} is not connected; reconnect it first.")
-        return network.capabilities.reply_max_chars
+        return network.capabilities
 
     async def queue(self, comment_ids: list[int], template: str) -> list[int]:
         """Put one personalised reply per comment in the outbox, all in one transaction."""
@@ -61,7 +67,7 @@ class Replies:
             first = too_long[0]
             raise UserError(
                 f"{count(len(too_long), 'reply', 'replies')} would be too long (the reply to "
-                f"{first.recipient} has {len(first.text):,} characters; the limit is "
+                f"{first.recipient} has {first.length:,} characters; the limit is "
                 f"{first.limit:,}). Shorten the reply or the quoted question."
             )
         by_hand = {a for a, n in self._networks.items() if n.capabilities.sends_by_hand}

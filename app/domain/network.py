@@ -41,6 +41,9 @@ class Capabilities:
     #: Replies are pasted by the person, never sent (the manual bridge): the outbox holds
     #: them for the person from the moment they are queued.
     sends_by_hand: bool = False
+    #: How the network counts a text against its limits (``app.text.length``):
+    #: "characters" (code points), or "x" (X's weighting: a link is 23, CJK counts 2).
+    text_counting: str = "characters"
 
 
 @dataclass(frozen=True)

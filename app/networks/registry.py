@@ -172,12 +172,13 @@ _MODULES = {
     "matrix": "app.networks.matrix",
     "yammer": "app.networks.microsoft.kinds:YAMMER",
     "teams": "app.networks.microsoft.kinds:TEAMS",
+    "x": "app.networks.x",
     "bridge": "app.networks.bridge",
 }
 #: Every network Fireside knows, by id (the ids managed policy may name).
 NETWORK_IDS = tuple(_MODULES)
 #: suite id -> "module:NAME" of its Suite.
-_SUITES = {"microsoft365": "app.networks.microsoft.kinds:SUITE"}
+_SUITES = {"microsoft365": "app.networks.microsoft.kinds:SUITE", "x": "app.networks.x:SUITE"}
 SUITE_IDS = tuple(_SUITES)
 
 
