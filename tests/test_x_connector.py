@@ -3,13 +3,15 @@ test browser, every request and answer checked against X's OpenAPI description).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from emulators.microsoft.apiserver import Action
 from emulators.microsoft.fixtures import pull_round
 
 from app.domain import OutboxKind, RemoteKind, WriteIntent
 from app.errors import NotFound, OutcomeUnknown, RateLimited, Rejected
-from app.timeutil import iso, now
+from app.timeutil import iso
 
 
 async def test_sign_in_keeps_who_and_the_refresh_token(x_site, x_network):
@@ -59,7 +61,7 @@ async def test_a_reply_answers_the_very_comment(x_site, x_network):
 
 
 async def test_a_lost_answer_is_settled_by_looking_the_reply_up(x_site, x_network):
-    queued = iso(now())
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))  # when X's clock says it was
     x_site.api.fault(Action.DROP, "POST", "/2/tweets")
     body = "Thanks Sam, see https://contoso.example/blog/four-days for the rota."
     with pytest.raises(OutcomeUnknown):

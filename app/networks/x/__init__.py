@@ -22,7 +22,7 @@ def _secret_entry(account: Account) -> str:
     return str(account.settings.get("sign_in") or account.id)
 
 
-def connector(
+def build_connector(
     account: Account, secret: str, client: Any, clock: Callable[[], float] = time.time
 ) -> Any:
     """The account's connector; ``clock`` is what its tokens and rate-limit windows read."""
@@ -40,7 +40,7 @@ def connector(
 
 
 def _build(account: Account, secret: str, client: Any) -> Any:
-    return connector(account, secret, client)
+    return build_connector(account, secret, client)
 
 
 async def _password_sign_in(*_: Any) -> SignIn:

@@ -18,7 +18,7 @@ from app import secrets
 from app.domain import Account
 from app.networks import registry
 from app.networks.registry import SignInMethod, SuiteRequest
-from app.networks.x import connector, signin
+from app.networks.x import build_connector, signin
 from app.networks.x.connector import XNetwork
 from emulators.clock import VirtualClock
 from emulators.microsoft.apiserver import ApiServer, make_pki
@@ -90,7 +90,7 @@ async def x_network(x_site: XSite) -> AsyncIterator[XNetwork]:
     account = await x_site.sign_in()
     secret = secrets.get_secret(registry.secret_entry(account)) or ""
     # As the app's registry builds it, on the emulator's clock instead of time.time.
-    network = connector(account, secret, x_site.api.client(), x_site.clock)
+    network = build_connector(account, secret, x_site.api.client(), x_site.clock)
     assert isinstance(network, XNetwork)
     yield network
     await network.aclose()
