@@ -173,12 +173,17 @@ _MODULES = {
     "yammer": "app.networks.microsoft.kinds:YAMMER",
     "teams": "app.networks.microsoft.kinds:TEAMS",
     "x": "app.networks.x",
+    "linkedin": "app.networks.linkedin",
     "bridge": "app.networks.bridge",
 }
 #: Every network Fireside knows, by id (the ids managed policy may name).
 NETWORK_IDS = tuple(_MODULES)
 #: suite id -> "module:NAME" of its Suite.
-_SUITES = {"microsoft365": "app.networks.microsoft.kinds:SUITE", "x": "app.networks.x:SUITE"}
+_SUITES = {
+    "microsoft365": "app.networks.microsoft.kinds:SUITE",
+    "x": "app.networks.x:SUITE",
+    "linkedin": "app.networks.linkedin:SUITE",
+}
 SUITE_IDS = tuple(_SUITES)
 
 
