@@ -48,6 +48,15 @@ async def test_many_replies_are_read_page_by_page(x_site, x_network):
     assert any("next_token" in s.query for s in searches)
 
 
+async def test_replies_to_a_comment_are_found_past_the_first_page(x_site, x_network):
+    sent = await x_network.reply(x_site.post, x_site.replies[0], "Answer", "markdown", "k0")
+    for n in range(120):  # newer than the answer: it is on the second page of the search
+        x_site.world.post("kenji_w", f"Me too {n}", x_site.post)
+    assert [c.remote_id for c in await x_network.list_replies(x_site.replies[0])] == [
+        sent.remote_id
+    ]
+
+
 async def test_a_reply_answers_the_very_comment(x_site, x_network):
     sent = await x_network.reply(
         x_site.post, x_site.replies[0], "A **rota**: one Friday a month.", "markdown", "k1"

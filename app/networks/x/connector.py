@@ -219,11 +219,13 @@ class XNetwork:
     async def list_replies(self, comment_remote_id: str) -> list[RemoteComment]:
         comment = await self.get_comment(comment_remote_id)
         replies = []
+        token = None
         for _ in range(_MAX_PAGES):
-            body = await self._search(f"conversation_id:{comment.post_remote_id}")
+            body = await self._search(f"conversation_id:{comment.post_remote_id}", next_token=token)
             found, _errors = self._comments(body, await self._me())
             replies += [c for c in found if c.parent_remote_id == comment_remote_id]
-            if parse.next_token(body) is None:
+            token = parse.next_token(body)
+            if token is None:
                 break
         return replies
 
