@@ -67,7 +67,11 @@ class Bridge:
             f"{site.name} (by hand)",
             site.home,
             request.my_name.strip(),
-            settings={"site": site.name, "reply_max_chars": site.reply_max_chars},
+            settings={
+                "site": site.name,
+                "reply_max_chars": site.reply_max_chars,
+                "counting": site.counting,
+            },
         )
         prepared = await asyncio.to_thread(comments.prepare, remote, account.username, None)
         if not prepared:

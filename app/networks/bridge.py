@@ -34,6 +34,8 @@ from app.domain import (
 )
 from app.errors import Rejected, UserError
 from app.networks.registry import NetworkKind, SignIn
+from app.text.length import CHARACTERS
+from app.text.length import X as X_COUNTING
 
 NETWORK_ID = "bridge"
 
@@ -45,13 +47,15 @@ class Site:
     home: str
     #: the longest comment its comment box takes (characters as the site counts them)
     reply_max_chars: int
+    #: how the site counts (``app.text.length``): X weighs links and CJK
+    counting: str = CHARACTERS
 
 
 #: Sites people bridge most. Limits are those of each site's own comment box (its help
 #: pages); a site not listed gets the generous default and its own box has the last word.
 SITES = (
     Site("LinkedIn", "https://www.linkedin.com", 1_250),
-    Site("X", "https://x.com", 280),
+    Site("X", "https://x.com", 280, X_COUNTING),
     Site("Facebook", "https://www.facebook.com", 8_000),
     Site("YouTube", "https://www.youtube.com", 10_000),
     Site("Instagram", "https://www.instagram.com", 2_200),
@@ -83,6 +87,7 @@ class BridgeNetwork:
     def __init__(self, account: Account, client: httpx.AsyncClient) -> None:
         self._client = client  # made for every connector; the bridge sends nothing with it
         limit = int(account.settings.get("reply_max_chars") or _OTHER_LIMIT)
+        counting = str(account.settings.get("counting") or CHARACTERS)
         self.capabilities = Capabilities(
             network=NETWORK_ID,
             display_name=f"{account.settings.get('site') or account.name} (by hand)",
@@ -95,6 +100,7 @@ class BridgeNetwork:
             can_edit=False,
             can_delete=False,
             sends_by_hand=True,
+            text_counting=counting,
         )
         self._me = Person(account.username, account.username)
 

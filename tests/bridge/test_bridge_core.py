@@ -146,3 +146,17 @@ async def test_policy_can_block_the_bridge(tmp_path, sandbox_server, monkeypatch
         assert all(a.network != "bridge" for a in await core.accounts.list())
     finally:
         await core.close()
+
+
+async def test_a_bridged_x_reply_counts_as_x_does(core):
+    x_thread = next(f for f in load("dev") if f.name == "x")
+    thread = await core.bridge.read_text(x_thread.text, me="danawhit")
+    post = "https://x.com/danawhit/status/1898"
+    imported = await core.bridge.import_thread(BridgeImport("X", post, "", "danawhit", thread))
+    rows = await core.store.read(comments.view_page, InboxView.NEEDS_REPLY, None, None, 500)
+    kenji = next(r.id for r in rows if r.author_name == "Kenji Watanabe")
+    (preview,) = await core.replies.preview(
+        [kenji], "ありがとう " + " ".join(["https://contoso.example/a"] * 3)
+    )
+    assert (preview.length, preview.limit) == (10 + 1 + 3 * 23 + 2, 280)  # CJK 2, links 23
+    assert core.capabilities()[imported.account_id].reply_max_chars == 280
