@@ -156,7 +156,7 @@ async def test_a_bridged_x_reply_counts_as_x_does(core):
     rows = await core.store.read(comments.view_page, InboxView.NEEDS_REPLY, None, None, 500)
     kenji = next(r.id for r in rows if r.author_name == "Kenji Watanabe")
     (preview,) = await core.replies.preview(
-        [kenji], "ありがとう " + " ".join(["https://contoso.example/a"] * 3)
+        [kenji], "ありがとう " + " ".join(["https://contoso.com/a"] * 3)
     )
     assert (preview.length, preview.limit) == (10 + 1 + 3 * 23 + 2, 280)  # CJK 2, links 23
     assert core.capabilities()[imported.account_id].reply_max_chars == 280
