@@ -10,7 +10,7 @@ from emulators.microsoft.apiserver import Action
 from emulators.microsoft.fixtures import pull_round
 
 from app.domain import OutboxKind, RemoteKind, WriteIntent
-from app.errors import NotFound, OutcomeUnknown, RateLimited, Rejected
+from app.errors import NotFound, OutcomeUnknown, PermissionDenied, RateLimited, Rejected
 from app.timeutil import iso
 
 
@@ -114,3 +114,10 @@ async def test_a_429_says_when_to_come_back(x_site, x_network):
     with pytest.raises(RateLimited) as held:
         await x_network.whoami()
     assert held.value.retry_after == pytest.approx(15 * 60, abs=2)
+
+
+async def test_an_access_level_without_search_says_so_and_points_to_the_bridge(x_site, x_network):
+    x_site.world.not_enrolled.add("GET /2/tweets/search/recent")
+    with pytest.raises(PermissionDenied, match="access level does not include it") as refused:
+        await pull_round(x_network)
+    assert "manual bridge" in str(refused.value)

@@ -97,6 +97,8 @@ class XWorld:
     users: dict[str, XUser] = field(default_factory=dict)
     tweets: dict[str, dict[str, Any]] = field(default_factory=dict)
     limits: dict[str, int] = field(default_factory=lambda: dict(LIMITS))
+    #: Endpoints the app's access level does not include (403 client-forbidden).
+    not_enrolled: set[str] = field(default_factory=set)
     _ids: Any = field(default_factory=lambda: itertools.count(1_800_000_000_000_000_000, 7919))
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -159,6 +161,21 @@ class XEmulator:
                 403, "Forbidden", f"Missing scopes: {' '.join(sorted(needed - grant.scopes))}"
             )
         self.violations += self.contract.request_problems(endpoint, request)
+        if endpoint in self.world.not_enrolled:
+            return Response(
+                403,
+                {
+                    "client_id": "fireside-desktop",
+                    "detail": "When authenticating requests to the Twitter API v2 endpoints, "
+                    "you must use keys and tokens from a Twitter developer App that is "
+                    "attached to a Project.",
+                    "registration_url": "https://developer.x.com/en/portal/dashboard",
+                    "title": "Client Forbidden",
+                    "required_enrollment": "Appropriate Level of API Access",
+                    "reason": "client-not-enrolled",
+                    "type": "https://api.twitter.com/2/problems/client-forbidden",
+                },
+            )
         limited, headers = self._count(user.id, endpoint)
         response = limited or self._route(endpoint, request, user)
         response.headers.update(headers)
