@@ -220,6 +220,7 @@ FEATURES = (
     "accounts",
     "actions",
     "batch",
+    "byhand",
     "editor",
     "inbox",
     "outbox",

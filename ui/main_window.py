@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QStackedWidget
 
 from app.domain import InboxView
 from ui.actions import COMMANDS, HelpDialog, Registry
@@ -158,6 +158,8 @@ class MainWindow(QMainWindow):
         bind("window.sync", sync_now)
         bind("window.help", self.show_help)
         bind("window.accounts", self.show_accounts)
+        bind("window.import_thread", self.show_import_thread)
+        bind("window.reply_by_hand", self.show_reply_by_hand)
         bind("window.settings", self.show_settings)
         bind("window.quit", self.close)
         menu = self.menuBar().addMenu("&Fireside")
@@ -169,6 +171,9 @@ class MainWindow(QMainWindow):
             "window.quit",
         ):
             menu.addAction(actions[name])
+        by_hand = self.menuBar().addMenu("&Bridge")
+        for name in ("window.import_thread", "window.reply_by_hand"):
+            by_hand.addAction(actions[name])
         self.menuBar().addMenu("&Help").addAction(actions["window.help"])
 
     def show_accounts(self) -> None:
@@ -184,12 +189,30 @@ class MainWindow(QMainWindow):
     def _title_with_approvals(self, count: int) -> None:
         self.setWindowTitle(f"Fireside — {count:,} for approval" if count else "Fireside")
 
+    def show_import_thread(self) -> QDialog:
+        from ui.byhand import ImportThreadDialog  # built on demand: rarely opened
+
+        dialog = ImportThreadDialog(self._core, self)
+        dialog.imported.connect(self.status.say)
+        dialog.open()
+        return dialog
+
+    def show_reply_by_hand(self) -> QDialog:
+        from ui.byhand import ReplyByHandDialog  # built on demand
+
+        dialog = ReplyByHandDialog(self._core, self)
+        dialog.said.connect(self.status.say)
+        dialog.open()
+        return dialog
+
     def show_settings(self) -> None:
         from ui.settings import SettingsDialog  # built on demand: rarely opened
 
         SettingsDialog(self._core, self._bridge, self).open()
 
     def show_help(self) -> HelpDialog:
+        from ui.byhand import BYHAND_COMMANDS
+
         every = Registry(
             [
                 *self.registry,
@@ -197,6 +220,7 @@ class MainWindow(QMainWindow):
                 *OUTBOX_COMMANDS,
                 *APPROVAL_COMMANDS,
                 *SHARED_COMMANDS,
+                *BYHAND_COMMANDS,
             ]
         )
         dialog = HelpDialog(every, self)

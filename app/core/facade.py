@@ -1,6 +1,7 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
-engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``
-and ``accounts``. No Qt here; the window and the CLI are its two clients (composition
+engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``,
+``accounts`` and ``bridge`` (threads of sites without an API, pasted in and answered by
+hand). No Qt here; the window and the CLI are its two clients (composition
 roots: ``ui/main.py`` and ``app/cli.py``), and neither reaches past it into the store.
 """
 
@@ -14,6 +15,7 @@ from app import events as ev
 from app import policy as managed_policy
 from app import settings as user_settings
 from app.accounts import AccountManager
+from app.core.bridge import Bridge
 from app.core.drafts import Drafts
 from app.core.inbox import Inbox
 from app.core.outbox import Outbox
@@ -55,6 +57,7 @@ class Core:
         self.outbox = Outbox(store, events, engine)
         #: The two-laptop workspace; its files live beside the database.
         self.workspace = Workspace(store.path.parent, store, events, engine)
+        self.bridge = Bridge(store, events, account_manager)
         #: The managed policy and the settings in force when the core opened.
         self.policy = policy
         self.settings = settings

@@ -11,12 +11,13 @@ import sqlite_utils
 
 from app import events as ev
 from app.core.inbox import REPLY_ACTION
-from app.domain import OutboxKind, ReplyPreview, TriageState, WriteIntent
+from app.domain import Capabilities, OutboxKind, ReplyPreview, TriageState, WriteIntent
 from app.errors import UserError
 from app.networks.base import Network
 from app.store import Store, comments, outbox, triage
 from app.sync import daily_limit
 from app.sync.engine import SyncEngine
+from app.text.length import measured
 from app.text.plural import count
 from app.text.templates import check_template, personalise
 
@@ -34,24 +35,29 @@ class Replies:
         """Each reply as it would be sent, with its network's limit."""
         check_template(template)
         rows = await self._store.read(comments.get_comments, comment_ids)
-        return [
-            ReplyPreview(
-                r.id,
-                r.author_name,
-                personalise(template, r.author_name, r.body_text),
-                self._reply_limit(r.account_id),
-                r.network,
-                r.account_name,
-                r.network_shared,
+        previews = []
+        for r in rows:
+            text = personalise(template, r.author_name, r.body_text)
+            capabilities = self._capabilities(r.account_id)
+            previews.append(
+                ReplyPreview(
+                    r.id,
+                    r.author_name,
+                    text,
+                    capabilities.reply_max_chars,
+                    r.network,
+                    r.account_name,
+                    r.network_shared,
+                    counted=measured(text, capabilities.text_counting),
+                )
             )
-            for r in rows
-        ]
+        return previews
 
-    def _reply_limit(self, account_id: str) -> int:
+    def _capabilities(self, account_id: str) -> Capabilities:
         network = self._networks.get(account_id)
         if network is None:
             raise UserError(f"The account {account_id!r} is not connected; reconnect it first.")
-        return network.capabilities.reply_max_chars
+        return network.capabilities
 
     async def queue(self, comment_ids: list[int], template: str) -> list[int]:
         """Put one personalised reply per comment in the outbox, all in one transaction."""
@@ -63,11 +69,12 @@ class Replies:
             first = too_long[0]
             raise UserError(
                 f"{count(len(too_long), 'reply', 'replies')} would be too long (the reply to "
-                f"{first.recipient} has {len(first.text):,} characters; the limit is "
+                f"{first.recipient} has {first.length:,} characters; the limit is "
                 f"{first.limit:,}). Shorten the reply or the quoted question."
             )
         await self._check_daily_limits(comment_ids)
-        ids = await self._store.run(_enqueue_replies, previews, uuid.uuid4().hex)
+        by_hand = {a for a, n in self._networks.items() if n.capabilities.sends_by_hand}
+        ids = await self._store.run(_enqueue_replies, previews, uuid.uuid4().hex, by_hand)
         self._events.emit(ev.OutboxChanged())
         self._events.emit(ev.InboxChanged())
         self._engine.wake()
@@ -88,9 +95,12 @@ class Replies:
 
 
 def _enqueue_replies(
-    db: sqlite_utils.Database, previews: list[ReplyPreview], batch: str
+    db: sqlite_utils.Database, previews: list[ReplyPreview], batch: str, by_hand: set[str]
 ) -> list[int]:
+    """Queue one reply per preview; those to sites bridged by hand (accounts in
+    ``by_hand``) wait for the person instead of a sender."""
     ids = []
+    held = []
     rows = {r.id: r for r in comments.get_comments(db, [p.comment_id for p in previews])}
     for preview in previews:
         row = rows[preview.comment_id]
@@ -107,6 +117,9 @@ def _enqueue_replies(
                 batch_id=batch,
             )
         )
+        if row.account_id in by_hand:
+            held.append(ids[-1])
+    outbox.hold_for_hand(db, held)
     ids_done = [p.comment_id for p in previews]
     triage.set_state(db, ids_done, TriageState.DONE, action=f"{REPLY_ACTION}{batch}")
     return ids

@@ -38,6 +38,12 @@ class Capabilities:
     publish_statuses: tuple[str, ...] = ("publish",)
     #: What the network calls the place a post goes ("Channel", "Site"...), for the editor.
     target_noun: str = "Account"
+    #: Replies are pasted by the person, never sent (the manual bridge): the outbox holds
+    #: them for the person from the moment they are queued.
+    sends_by_hand: bool = False
+    #: How the network counts a text against its limits (``app.text.length``):
+    #: "characters" (code points), or "x" (X's weighting: a link is 23, CJK counts 2).
+    text_counting: str = "characters"
     #: Messages (posts and replies) the network takes in one place (a Teams channel) per
     #: app in any 24 hours; None: no such limit. The outbox keeps every place under it.
     daily_messages_per_place: int | None = None

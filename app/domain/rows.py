@@ -333,7 +333,13 @@ class ReplyPreview:
     network: str = ""
     account_name: str = ""
     network_shared: bool = False
+    #: The text's length as its network counts it (X: links 23, CJK 2); None: characters.
+    counted: int | None = None
+
+    @property
+    def length(self) -> int:
+        return len(self.text) if self.counted is None else self.counted
 
     @property
     def too_long(self) -> bool:
-        return len(self.text) > self.limit
+        return self.length > self.limit

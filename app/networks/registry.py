@@ -91,6 +91,9 @@ class NetworkKind:
     #: describe_secret(secret) -> lines ``fireside doctor`` shows about a stored secret
     #: (who signed in, scopes, expiry), never the secret nor a token; None: nothing shown.
     describe_secret: Callable[[str], list[str]] | None = None
+    #: Bridged by hand (``app.networks.bridge``): comments arrive by paste, replies leave
+    #: by the person's hand; no sign-in, no secret, never offered in the password form.
+    by_hand: bool = False
 
 
 class SignInMethod(enum.StrEnum):
@@ -169,11 +172,18 @@ _MODULES = {
     "matrix": "app.networks.matrix",
     "yammer": "app.networks.microsoft.kinds:YAMMER",
     "teams": "app.networks.microsoft.kinds:TEAMS",
+    "x": "app.networks.x",
+    "linkedin": "app.networks.linkedin",
+    "bridge": "app.networks.bridge",
 }
 #: Every network Fireside knows, by id (the ids managed policy may name).
 NETWORK_IDS = tuple(_MODULES)
 #: suite id -> "module:NAME" of its Suite.
-_SUITES = {"microsoft365": "app.networks.microsoft.kinds:SUITE"}
+_SUITES = {
+    "microsoft365": "app.networks.microsoft.kinds:SUITE",
+    "x": "app.networks.x:SUITE",
+    "linkedin": "app.networks.linkedin:SUITE",
+}
 SUITE_IDS = tuple(_SUITES)
 
 
@@ -212,6 +222,15 @@ def is_builtin(network: str) -> bool:
     Fireside does not know or cannot load."""
     try:
         return kind(network).builtin
+    except (UserError, ImportError):
+        return False
+
+
+def is_by_hand(network: str) -> bool:
+    """Is ``network`` bridged by hand (``NetworkKind.by_hand``)? False for a network this
+    Fireside does not know or cannot load."""
+    try:
+        return kind(network).by_hand
     except (UserError, ImportError):
         return False
 

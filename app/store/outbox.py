@@ -218,12 +218,51 @@ def retry(db: sqlite_utils.Database, item_id: int) -> None:
     item = get(db, item_id)
     if item.state not in (OutboxState.FAILED, OutboxState.HELD):
         raise UserError(f"Only failed or held items can be retried; this one is {item.state}.")
+    if item.error_kind is ErrorKind.BY_HAND:
+        raise UserError(
+            "Fireside sends nothing to a site bridged by hand: use Reply by hand to copy "
+            "it, paste it on the page, then mark it sent."
+        )
     state = _requeued_state(item)
     db.execute(
         "UPDATE outbox SET state = ?, attempts = 0, next_attempt_at = ?, updated_at = ?, "
         "confirmed = CASE WHEN ? THEN 1 ELSE confirmed END WHERE id = ?",
         [str(state), now_iso(), now_iso(), item.state is OutboxState.HELD, item_id],
     )
+
+
+def hold_for_hand(db: sqlite_utils.Database, item_ids: list[int]) -> None:
+    """Replies to a site bridged by hand wait for the person from the start: no sender
+    ever claims a held item, and Retry refuses these."""
+    for item_id in item_ids:
+        update(db, item_id, OutboxState.HELD, error_kind=ErrorKind.BY_HAND)
+
+
+def handed_over(db: sqlite_utils.Database, item_id: int) -> OutboxItem:
+    """The person pasted a bridged reply on the page and says so: it is sent."""
+    item = get(db, item_id)
+    if item.state is not OutboxState.HELD or item.error_kind is not ErrorKind.BY_HAND:
+        raise UserError(
+            f"Only replies waiting to be pasted by hand can be marked sent; this one is "
+            f"{item.state}."
+        )
+    update(db, item_id, OutboxState.SENT)
+    return item
+
+
+def by_hand(db: sqlite_utils.Database) -> list[OutboxItem]:
+    """Replies waiting to be pasted by hand, oldest first."""
+    return [
+        OutboxItem.from_row(r)
+        for r in db.query(
+            """SELECT o.*, a.network, a.name AS account_name, p.name AS recipient
+            FROM outbox o JOIN accounts a ON a.id = o.account_id
+            LEFT JOIN comments c ON c.id = o.comment_id
+            LEFT JOIN people p ON p.id = c.author_id
+            WHERE o.state = 'held' AND o.error_kind = ? ORDER BY o.id""",
+            [str(ErrorKind.BY_HAND)],
+        )
+    ]
 
 
 def requeue_signed_out(db: sqlite_utils.Database, account_id: str) -> list[OutboxItem]:

@@ -179,7 +179,7 @@ def test_the_publish_dialog_offers_the_chosen_channels_with_the_default_first(qt
     chosen = Target(
         "teams-1", "Dana (Teams)", "teams", CAPABILITIES, PlaceChoice((town_hall, deals), deals.id)
     )
-    dialog = PublishDialog("Offsite", [chosen], ["teams-1"], 40, state=DraftState.DRAFT)
+    dialog = PublishDialog("Offsite", [chosen], ["teams-1"], "x" * 40, state=DraftState.DRAFT)
     qtbot.addWidget(dialog)
     row = dialog.rows["teams-1"]
     assert row.place is not None and row.place.currentText() == "Sales / Deals"
@@ -190,7 +190,7 @@ def test_the_publish_dialog_offers_the_chosen_channels_with_the_default_first(qt
     assert dialog.publish_button.isEnabled()
 
     none_yet = Target("teams-1", "Dana (Teams)", "teams", CAPABILITIES, PlaceChoice())
-    empty = PublishDialog("Offsite", [none_yet], ["teams-1"], 40, state=DraftState.DRAFT)
+    empty = PublishDialog("Offsite", [none_yet], ["teams-1"], "x" * 40, state=DraftState.DRAFT)
     qtbot.addWidget(empty)
     assert "has no channel for new posts yet" in empty.problem.text()
     assert not empty.publish_button.isEnabled()

@@ -42,6 +42,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("window.sync", "Sync now", WINDOW, ("F5",), "sync"),
     Command("window.help", "Show these keys", WINDOW, ("?",), "keyboard"),
     Command("window.accounts", "Accounts…", WINDOW, ("Ctrl+Shift+A",)),
+    Command("window.import_thread", "Import a thread by hand…", WINDOW, ("Ctrl+Shift+O",)),
+    Command("window.reply_by_hand", "Reply by hand…", WINDOW, ("Ctrl+Shift+B",)),
     Command("window.settings", "Settings…", WINDOW, ("Ctrl+,",)),
     Command("window.workspace", "Workspace…", WINDOW, ("Ctrl+Shift+W",)),
     Command("window.quit", "Quit Fireside", WINDOW, ("Ctrl+Q",)),

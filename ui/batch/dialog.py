@@ -181,7 +181,7 @@ class BatchReplyDialog(QDialog):
 
     def _show_previews(self, previews: list[ReplyPreview]) -> None:
         was_fine = not self._too_long
-        self._too_long = [p for p in previews if len(p.text) > p.limit]
+        self._too_long = [p for p in previews if p.too_long]
         problem = too_long_message(self._too_long) if self._too_long else ""
         if problem and was_fine:  # said when it starts, not at every key typed after
             tell(self.error, problem)

@@ -82,12 +82,11 @@ def limit_text(preview: ReplyPreview) -> str:
 
 def too_long_text(preview: ReplyPreview) -> str:
     """ "Too long: 4,312 characters, the limit is 4,000 (312 over)", or "" when it fits."""
-    if len(preview.text) <= preview.limit:
+    if preview.length <= preview.limit:
         return ""
-    over = len(preview.text) - preview.limit
+    over = preview.length - preview.limit
     return (
-        f"Too long: {len(preview.text):,} characters, the limit is {preview.limit:,} "
-        f"({over:,} over)"
+        f"Too long: {preview.length:,} characters, the limit is {preview.limit:,} ({over:,} over)"
     )
 
 

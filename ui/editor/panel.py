@@ -367,8 +367,9 @@ class EditorPanel(QWidget):
         return [self._accounts[a].name if a in self._accounts else a for a in draft.targets]
 
     def _update_counters(self) -> None:
+        text = self.body_edit.toPlainText()
         self.counters.show_counts(
-            len(self.body_edit.toPlainText()), [(t.name, t.limit) for t in self._target_list()]
+            [(t.name, t.limit, t.length_of(text)) for t in self._target_list()]
         )
 
     def _on_saved(self, draft_id: int, _changed: bool) -> None:
@@ -461,7 +462,7 @@ class EditorPanel(QWidget):
             title,
             targets,
             list(self._draft.targets),
-            len(self.body_edit.toPlainText()),
+            self.body_edit.toPlainText(),
             state=self._draft.state,
             notes={t.account_id: notes(title, features, t) for t in targets},
             note=image_note(features),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 
 from app.domain import Capabilities, PlaceChoice, PublishOptions
+from app.text.length import measured
 from app.text.plural import nouns
 from app.text.timefmt import exact
 
@@ -62,6 +63,11 @@ class Target:
     @property
     def limit(self) -> int:
         return self.capabilities.post_max_chars
+
+    def length_of(self, text: str) -> int:
+        """``text``'s length as this network counts it against ``limit`` (X weighs links
+        and CJK differently)."""
+        return measured(text, self.capabilities.text_counting)
 
     @property
     def noun(self) -> str:
