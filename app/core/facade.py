@@ -1,6 +1,6 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
-engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``
-and ``accounts``. No Qt here; the window and the CLI are its two clients (composition
+engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``,
+``undo_send`` and ``accounts``. No Qt here; the window and the CLI are its two clients (composition
 roots: ``ui/main.py`` and ``app/cli.py``), and neither reaches past it into the store.
 """
 
@@ -18,6 +18,7 @@ from app.core.drafts import Drafts
 from app.core.inbox import Inbox
 from app.core.outbox import Outbox
 from app.core.replies import Replies
+from app.core.undo_send import UndoSend
 from app.domain import Capabilities, Freshness, PullMode
 from app.networks.base import Network, ReportsFreshness
 from app.store import Store, accounts
@@ -49,8 +50,10 @@ class Core:
         self.sandbox = sandbox
         self.accounts = account_manager
         self.inbox = Inbox(store, events)
-        self.replies = Replies(store, events, engine, networks)
-        self.drafts = Drafts(store, events, engine, networks)
+        #: The undo-send grace period is 0 (send at once) until a front end sets it.
+        self.undo_send = UndoSend(store, events)
+        self.replies = Replies(store, events, engine, networks, self.undo_send)
+        self.drafts = Drafts(store, events, engine, networks, self.undo_send)
         self.outbox = Outbox(store, events, engine)
         #: The managed policy and the settings in force when the core opened.
         self.policy = policy
