@@ -61,9 +61,7 @@ async def test_a_held_batch_does_not_leave_and_undo_takes_it_back_with_its_words
     taken = await core.undo_send.undo()
 
     assert (taken.kind, taken.count, set(taken.comment_ids)) == (OutboxKind.REPLY, 2, set(ids))
-    assert {i.state for i in await core.outbox.items() if i.id in items} == {
-        OutboxState.CANCELLED
-    }
+    assert {i.state for i in await core.outbox.items() if i.id in items} == {OutboxState.CANCELLED}
     states = {(await core.store.read(comments.get_comment, i)).triage_state for i in ids}
     assert states == {TriageState.OPEN}
     drafts = {d.comment_id: d for d in await core.replies.drafts(ids)}

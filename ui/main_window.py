@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget
 
-from app.domain import InboxView
+from app.domain import InboxView, OutboxKind, TakenBack
+from app.text import plural
 from ui.actions import COMMANDS, HelpDialog, Registry
 from ui.common import focus, screen
+from ui.common.announce import Politeness
 from ui.editor import EDITOR_COMMANDS, EditorPanel
 from ui.inbox import InboxPage
+from ui.operations import run
 from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
 from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
@@ -73,6 +76,8 @@ class MainWindow(QMainWindow):
         self.inbox.postChosen.connect(self.open_post)
         self.inbox.draftChosen.connect(self.open_draft)
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
+        self.status.undoClicked.connect(self.undo_send)
+        self.status.set_undo_key(self.registry.command("window.undo_send").key_text)
         self._bind_keys(core)
         focus.chain(
             self.sidebar,
@@ -143,10 +148,40 @@ class MainWindow(QMainWindow):
         bind("window.accounts", self.show_accounts)
         bind("window.settings", self.show_settings)
         bind("window.quit", self.close)
+        bind("window.undo_send", self.undo_send)
         menu = self.menuBar().addMenu("&Fireside")
-        for name in ("window.accounts", "window.settings", "window.sync", "window.quit"):
+        for name in (
+            "window.accounts",
+            "window.settings",
+            "window.sync",
+            "window.undo_send",
+            "window.quit",
+        ):
             menu.addAction(actions[name])
         self.menuBar().addMenu("&Help").addAction(actions["window.help"])
+
+    def undo_send(self) -> None:
+        """Take back the newest replies or post still in the undo-send grace period: the
+        replies reopen in the composer with their words, a post in the editor."""
+
+        def taken(back: TakenBack) -> None:
+            if back.kind is OutboxKind.PUBLISH and back.draft_id is not None:
+                self.open_draft(back.draft_id)
+                self.status.say("Took the post back before it went out; it is a draft again.")
+                return
+            self.pages.setCurrentWidget(self.inbox)
+            self.inbox.composer.open_for(list(back.comment_ids))
+            self.status.say(
+                f"Took back {plural.count(back.count, 'reply', 'replies')} before "
+                f"{'they' if back.count > 1 else 'it'} went out; the words are in the composer."
+            )
+
+        run(
+            self,
+            self._core.undo_send.undo(),
+            on_done=taken,
+            on_error=lambda exc: self.status.say(str(exc), Politeness.ASSERTIVE),
+        )
 
     def show_accounts(self) -> None:
         from ui.accounts import AccountsDialog  # built on demand: rarely opened

@@ -38,6 +38,10 @@ class Outbox:
             for item in items
         ]
 
+    async def last_sent_at(self) -> str | None:
+        """When the outbox last sent something (None: never)."""
+        return await self._store.read(outbox.last_sent_at)
+
     async def act(self, action: OutboxAction, item_id: int, body: str | None = None) -> None:
         """Edit (with ``body``), cancel or retry one item."""
         if action is OutboxAction.EDIT:

@@ -4,6 +4,7 @@ undone; the reply draft is there word for word."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -31,6 +32,23 @@ def _read_until(proc: subprocess.Popen[str], word: str) -> list[str]:
     raise AssertionError(f"the child ended before {word}: {seen}")
 
 
+def _kill_after_push(data_dir: Path, url: str, env: dict[str, str]) -> list[str]:
+    """Run the child until it has pushed with the reply held, then SIGKILL it."""
+    with subprocess.Popen(
+        [sys.executable, str(HERE / "held_reply_child.py"), str(data_dir), url],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as proc:
+        try:
+            lines = _read_until(proc, "PUSHED")
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(PATIENCE_S)
+    assert proc.returncode == -signal.SIGKILL
+    return lines
+
+
 async def test_a_held_reply_survives_a_kill_unsent_and_a_reply_draft_word_for_word(
     tmp_path, sandbox_server
 ):
@@ -44,18 +62,7 @@ async def test_a_held_reply_survives_a_kill_unsent_and_a_reply_draft_word_for_wo
         "PYTHONPATH": os.pathsep.join([str(REPO), str(HERE)]),
         TOKEN_ENV: sandbox_server.token,
     }
-    with subprocess.Popen(
-        [sys.executable, str(HERE / "held_reply_child.py"), str(data_dir), sandbox_server.url],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    ) as proc:
-        try:
-            lines = _read_until(proc, "PUSHED")
-        finally:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(PATIENCE_S)
-    assert proc.returncode == -signal.SIGKILL
+    lines = await asyncio.to_thread(_kill_after_push, data_dir, sandbox_server.url, env)
     drafted = int(next(x for x in lines if x.startswith("DRAFTED")).split()[1])
     queued = int(next(x for x in lines if x.startswith("QUEUED")).split()[1])
 

@@ -15,7 +15,7 @@ from app.config import database_path
 from app.core import Core
 from app.domain import DraftState
 from ui.bridge import CoreBridge
-from ui.editor import autosave
+from ui.common import autosave
 from ui.editor.history import HistoryDialog
 from ui.editor.panel import EditorPanel
 from ui.editor.preview import Preview

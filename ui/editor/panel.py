@@ -40,7 +40,7 @@ from ui.actions import describe_key, speak_button
 from ui.bridge import CoreBridge
 from ui.common import focus
 from ui.common.announce import Politeness, announce
-from ui.editor.autosave import Autosave
+from ui.common.autosave import Autosave
 from ui.editor.commands import registry
 from ui.editor.counters import LengthCounters
 from ui.editor.history import HistoryDialog
@@ -65,7 +65,9 @@ class EditorPanel(QWidget):
         self._loading = False
         self._publish_dialog: PublishDialog | None = None
 
-        self.autosave = Autosave(core.drafts, self._text, self)
+        self.autosave: Autosave[int, tuple[str, str]] = Autosave(
+            lambda draft_id, text: core.drafts.save(draft_id, *text), self._text, self
+        )
         self.autosave.saved.connect(self._on_saved)
         self.autosave.failed.connect(self._not_saved)
         self._failing = False  # the autosave failed, and that was said once

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QToolButton
 from app.domain import InboxRow, TriageState
 from app.text import plural, timefmt
 from ui.actions import speak_button
-from ui.batch import BatchReplyDialog
 from ui.inbox.selection import WholeView
 from ui.inbox.snooze import SnoozeMenu
 from ui.operations import run
@@ -57,6 +56,9 @@ class InboxCommands:
         self.registry = registry
         self.snooze_menu = SnoozeMenu(page)
         self.snooze_menu.chosen.connect(self._snooze_until)
+        self._landing: int | None = None  # where the list goes once a reply is queued
+        page.composer.queued.connect(self._replies_queued)
+        page.composer.closed.connect(self._composer_closed)
         handlers = {
             "inbox.next": lambda: page.move_by(1),
             "inbox.prev": lambda: page.move_by(-1),
@@ -127,7 +129,9 @@ class InboxCommands:
 
     def back(self) -> None:
         page = self.page
-        if page.search.hasFocus() or (
+        if page.composer.isVisible() and page.composer.isAncestorOf(page.focusWidget()):
+            page.composer.close_keeping_draft()
+        elif page.search.hasFocus() or (
             page.searching and (page.list.hasFocus() or page.hits.list.hasFocus())
         ):
             page.leave_results()
@@ -160,26 +164,33 @@ class InboxCommands:
         run(self.page, self.core.inbox.undo(), on_done=undone)
 
     def reply(self) -> None:
+        """Open the composer under the thread for the selected comments (continuing their
+        reply drafts)."""
         if not self._ids():
             return
-        landing = self.page.next_after(self.page.selected_ids())
+        self._landing = self.page.next_after(self.page.selected_ids())
 
         def chosen(ids: list[int]) -> None:
             if not ids:
                 self.page.message.emit("Nothing left in this view to reply to.")
                 return
-            dialog = BatchReplyDialog(self.core, self.registry, ids, self.page)
-            dialog.queued.connect(
-                lambda n: self._land(
-                    landing,
-                    f"Queued {plural.count(n, 'reply', 'replies')}; "
-                    "they go out with the next sync.",
-                )
-            )
-            dialog.finished.connect(lambda _: self.page.list.setFocus())
-            dialog.open()
+            self.page.composer.open_for(ids)
 
         run(self.page, self.page.targets(), on_done=chosen)
+
+    def _replies_queued(self, n: int) -> None:
+        undo = self.registry.command("window.undo_send").key_text
+        self._land(
+            self._landing,
+            f"Queued {plural.count(n, 'reply', 'replies')}; {undo} takes "
+            f"{'them' if n > 1 else 'it'} back until {'they go' if n > 1 else 'it goes'} out.",
+        )
+        self.page.list.setFocus()
+
+    def _composer_closed(self, text: str) -> None:
+        self.page.list.setFocus()
+        if text:
+            self.page.message.emit(text)
 
     def same_question(self) -> None:
         current = self.page.current_id()

@@ -1,5 +1,5 @@
 """The inbox page: title, post filter and search above the comment list, the thread pane
-beside it.
+beside it and, while a reply is written, the composer under the thread.
 
 The page owns what is shown: a view (Needs reply, ..., All), optionally narrowed to one
 post (the "Post: <title>" chip says so, and its cross clears it), or a fixed result set (a search,
@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import VIEW_TITLES, InboxRow, InboxView, SearchResults
 from ui import operations, theme
+from ui.batch import ReplyComposer
 from ui.common.compact import CompactRow
 from ui.inbox.commands import InboxCommands
 from ui.inbox.delegate import InboxDelegate
@@ -186,6 +187,7 @@ class InboxPage(QWidget):
         self.list = InboxList(self.model)
         self.thread_pane = ThreadPane(core)
         self.thread_pane.message.connect(self.linkShown)
+        self.composer = ReplyComposer(core, registry)
         self._view = InboxView.NEEDS_REPLY
         self._post: tuple[int, str] | None = None
         self._at_top = False
@@ -239,10 +241,16 @@ class InboxPage(QWidget):
         column.addWidget(self.toolbar)
         column.addWidget(self.hits)
         column.addWidget(self.list, 1)
+        beside = QSplitter(Qt.Orientation.Vertical)  # the thread, the reply under it
+        beside.setChildrenCollapsible(False)
+        beside.addWidget(self.thread_pane)
+        beside.addWidget(self.composer)
+        beside.setStretchFactor(0, 2)
+        beside.setStretchFactor(1, 3)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(panel)
-        splitter.addWidget(self.thread_pane)
+        splitter.addWidget(beside)
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 6)
         layout = QVBoxLayout(self)
@@ -265,6 +273,7 @@ class InboxPage(QWidget):
             self.list,
             self.thread_pane.open_post,
             self.thread_pane.browser,
+            *self.composer.tab_order(),
         ]
 
     # --- what is shown ------------------------------------------------------------------
