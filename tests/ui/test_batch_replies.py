@@ -53,7 +53,7 @@ def test_select_several_preview_and_queue_with_ctrl_enter(window, synced_core, q
         qtbot.keyClick(inbox.list, "J", Qt.KeyboardModifier.ShiftModifier)
     chosen = inbox.model.ids()[:4]
     assert inbox.selected_ids() == chosen
-    assert inbox.hint.text() == "4 selected · r replies to all"
+    assert inbox.hint.text() == "4 selected · r replies to all · Esc clears"
 
     dialog = open_dialog(qtbot, window)
     write(qtbot, dialog, TEMPLATE)
@@ -134,7 +134,7 @@ def test_ctrl_a_selects_the_whole_view_as_a_query_not_as_loaded_rows(
     assert inbox.model.rowCount() == PAGE  # nothing more was loaded
     assert inbox.selection_size() == total
     assert len(inbox.list.selectionModel().selectedRows()) == PAGE
-    assert inbox.hint.text() == f"{total:,} selected · r replies to all"
+    assert inbox.hint.text() == f"{total:,} selected · r replies to all · Esc clears"
     assert window.status.currentMessage().startswith(f"Selected {total:,} comments.")
 
     # A refresh re-reads what is in sight, off the UI thread, and the selection holds.
@@ -163,11 +163,15 @@ def test_ctrl_a_selects_the_whole_view_as_a_query_not_as_loaded_rows(
     assert inbox.whole is None
 
 
-def test_moving_after_ctrl_a_ends_the_whole_view_selection(window, qtbot):
+def test_moving_after_ctrl_a_keeps_the_whole_view_and_esc_ends_it(window, qtbot):
     inbox = window.inbox
     qtbot.keyClick(inbox.list, "a", Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: inbox.whole is not None)
+    whole = inbox.whole
     qtbot.keyClick(inbox.list, "j")
+    assert inbox.whole_selected() is whole  # j moves the cursor, the selection stays
+    assert inbox.hint.text().startswith(f"{whole.count:,} selected · r replies to all")
+    qtbot.keyClick(inbox.list, Qt.Key.Key_Escape)
     assert inbox.whole_selected() is None
     assert inbox.selection_size() == 1
     assert inbox.hint.text() == ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QToolButton
 
 from app.domain import InboxRow, TriageState
@@ -89,9 +89,7 @@ class InboxCommands:
 
     # --- moving and selecting -----------------------------------------------------------
     def toggle(self) -> None:
-        self.page.list.selectionModel().select(
-            self.page.list.currentIndex(), QItemSelectionModel.SelectionFlag.Toggle
-        )
+        self.page.toggle_current()
 
     def select_all(self) -> None:
         """Every comment in the view, loaded or not: the view's query and a snapshot bound
@@ -99,6 +97,7 @@ class InboxCommands:
         page, model = self.page, self.page.model
         if model.view is None or not model.canFetchMore(QModelIndex()):
             page.whole = None
+            page.marked = True
             page.list.selectAll()  # everything is loaded already
             self._say_selected(model.rowCount())
             return
@@ -131,6 +130,8 @@ class InboxCommands:
         page = self.page
         if page.composer.isVisible() and page.composer.isAncestorOf(page.focusWidget()):
             page.composer.close_keeping_draft()
+        elif page.list.hasFocus() and page.clear_marks():
+            page.message.emit("Selection cleared.")
         elif page.search.hasFocus() or (
             page.searching and (page.list.hasFocus() or page.hits.list.hasFocus())
         ):
@@ -233,6 +234,7 @@ class InboxCommands:
 
     def _land(self, comment_id: int | None, text: str) -> None:
         def landed() -> None:
+            self.page.marked = False
             model = self.page.model
             if comment_id is None or model.row_of(comment_id) is None:
                 self.page.select_id(model.row_id(0) if model.rowCount() else None)

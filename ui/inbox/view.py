@@ -194,6 +194,9 @@ class InboxPage(QWidget):
         self._stale = False  # the store changed while the page was out of sight
         #: "Every comment in this view" (Ctrl+A), while the list shows it selected.
         self.whole: WholeView | None = None
+        #: Rows were chosen on purpose (x, Shift+J/K, Ctrl+A): j and k then move the
+        #: current row and keep the selection, as in Gmail and Superhuman; Esc ends it.
+        self.marked = False
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -315,6 +318,7 @@ class InboxPage(QWidget):
         self.search.clear()
         self.hits.clear()
         self.whole = None
+        self.marked = False
         self.model.show_view(self._view, self.post_id)
         self._set_title(VIEW_TITLES[self._view])
         if self._post is not None:
@@ -335,6 +339,7 @@ class InboxPage(QWidget):
     ) -> None:
         """Show a fixed result set (search results, a same-question group)."""
         self.whole = None
+        self.marked = select_all
         self.model.show_rows(rows)
         self._set_title(title)
         self.post_chip.hide()
@@ -441,6 +446,7 @@ class InboxPage(QWidget):
 
     def select_whole(self, whole: WholeView) -> None:
         self.whole = whole
+        self.marked = True
         self.list.selectAll()
         self._update_hint()
 
@@ -485,8 +491,36 @@ class InboxPage(QWidget):
             return
         if row >= self.model.rowCount() and self.model.canFetchMore(QModelIndex()):
             self.model.fetchMore(QModelIndex())
-        if 0 <= row < self.model.rowCount():
-            self.select_id(self.model.row_id(row), Flag.Select if extend else Flag.ClearAndSelect)
+        if not 0 <= row < self.model.rowCount():
+            return
+        if extend:  # the row left and the row reached are both chosen
+            self.list.selectionModel().select(self.list.currentIndex(), Flag.Select)
+            self.marked = True
+        flags = Flag.Select if extend else Flag.NoUpdate if self.marked else Flag.ClearAndSelect
+        self.select_id(self.model.row_id(row), flags)
+
+    def toggle_current(self) -> None:
+        """x: choose or unchoose the current row; the first x chooses only it."""
+        model = self.list.selectionModel()
+        current = self.list.currentIndex()
+        if not current.isValid():
+            return
+        if self.marked:
+            model.select(current, Flag.Toggle)
+        else:
+            model.select(current, Flag.ClearAndSelect)
+            self.marked = True
+        self._update_hint()
+
+    def clear_marks(self) -> bool:
+        """Esc: end a selection made on purpose; the current row stays. False if none."""
+        if not self.marked:
+            return False
+        self.marked = False
+        self.whole = None
+        self.select_id(self.current_id())
+        self._update_hint()
+        return True
 
     def next_after(self, ids: list[int]) -> int | None:
         """The comment to land on once ``ids`` leave the list: the next one, else the previous."""
@@ -512,9 +546,15 @@ class InboxPage(QWidget):
             self.list.selectionModel().select(chosen, Flag.Select)
 
     def _update_hint(self) -> None:
+        """While rows are chosen: how many, that r answers them all and Esc ends it."""
         whole = self.whole_selected()
         count = whole.count if whole is not None else len(self.list.selectionModel().selectedRows())
-        self.hint.setText(f"{count:,} selected · r replies to all" if count > 1 else "")
+        if count > 1:
+            self.hint.setText(f"{count:,} selected · r replies to all · Esc clears")
+        elif self.marked and count == 1:
+            self.hint.setText("1 selected · Esc clears")
+        else:
+            self.hint.setText("")
 
 
 def _search_field(run_search: Callable[[], None]) -> QLineEdit:
