@@ -167,13 +167,9 @@ class ReplyComposer(QFrame):
         queue = registry.bind(self, "batch.queue", self.queue_all)
         self._queue_command = registry.command("batch.queue")
         self.queue_button.clicked.connect(queue.trigger)
-        for key, handler in (
-            (QKeySequence.StandardKey.Delete, self.remove_chosen),
-            (Qt.Key.Key_Backspace, self.remove_chosen),
-            (Qt.Key.Key_Return, self.edit_copy),
-            (Qt.Key.Key_Enter, self.edit_copy),
-        ):
-            _shortcut_on(self.preview, key, handler)
+        # Enter on a card edits it: the inbox's Enter key routes there (one key, one action).
+        for key in (QKeySequence.StandardKey.Delete, Qt.Key.Key_Backspace):
+            _shortcut_on(self.preview, key, self.remove_chosen)
         self._layout(inserts)
 
     def _layout(self, inserts: QHBoxLayout) -> None:
@@ -385,7 +381,7 @@ class ReplyComposer(QFrame):
 
 
 def _shortcut_on(widget: QWidget, key: QKeySequence.StandardKey | Qt.Key, handler) -> None:
-    """``key`` on ``widget`` alone (the preview's Delete and Enter)."""
+    """``key`` on ``widget`` alone (the preview's Delete)."""
     action = QAction(widget)
     action.setShortcut(QKeySequence(key))
     action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)

@@ -123,6 +123,8 @@ class InboxCommands:
             self.page.list.setFocus()
         elif self.page.hits.list.hasFocus():
             self.page.hits.activate()
+        elif self.page.composer.preview.hasFocus():  # Enter on a card: edit that copy
+            self.page.composer.edit_copy()
         else:
             self.page.thread_pane.browser.setFocus()
 
