@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
                 self.status.say("Took the post back before it went out; it is a draft again.")
                 return
             self.pages.setCurrentWidget(self.inbox)
-            self.inbox.composer.open_for(list(back.comment_ids))
+            self.inbox.compose(list(back.comment_ids))
             self.status.say(
                 f"Took back {plural.count(back.count, 'reply', 'replies')} before "
                 f"{'they' if back.count > 1 else 'it'} went out; the words are in the composer."

@@ -148,8 +148,13 @@ class PreviewDelegate(QStyledItemDelegate):
         width = self._width(option)
         placed = self._layout(option, preview, width)
         bottom = placed[-1][0].bottom() if placed else PAD
-        if flag_text(preview):
-            bottom += GAP // 2 + QFontMetrics(fonts.bold(option.font)).height()
+        flag = flag_text(preview)
+        if flag:  # wrapped, as it is painted
+            box = QRect(0, 0, width - 2 * PAD, 10_000)
+            bottom += (
+                GAP // 2
+                + QFontMetrics(fonts.bold(option.font)).boundingRect(box, _WRAP, flag).height()
+            )
         return QSize(width, bottom + PAD + GAP)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -182,7 +187,7 @@ class PreviewDelegate(QStyledItemDelegate):
             painter.setFont(fonts.bold(option.font))
             painter.drawText(
                 card.adjusted(PAD, 0, -PAD, -PAD),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom | _WRAP,
                 problem,
             )
             painter.setPen(Qt.PenStyle.NoPen)

@@ -177,11 +177,12 @@ class InboxCommands:
             if not ids:
                 self.page.message.emit("Nothing left in this view to reply to.")
                 return
-            self.page.composer.open_for(ids)
+            self.page.compose(ids)
 
         run(self.page, self.page.targets(), on_done=chosen)
 
     def _replies_queued(self, n: int) -> None:
+        self.page.composer_closed()
         undo = self.registry.command("window.undo_send").key_text
         self._land(
             self._landing,
@@ -191,6 +192,7 @@ class InboxCommands:
         self.page.list.setFocus()
 
     def _composer_closed(self, text: str) -> None:
+        self.page.composer_closed()
         self.page.list.setFocus()
         if text:
             self.page.message.emit(text)

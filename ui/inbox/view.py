@@ -244,7 +244,7 @@ class InboxPage(QWidget):
         column.addWidget(self.toolbar)
         column.addWidget(self.hits)
         column.addWidget(self.list, 1)
-        beside = QSplitter(Qt.Orientation.Vertical)  # the thread, the reply under it
+        self._beside = beside = QSplitter(Qt.Orientation.Vertical)  # the thread, the reply
         beside.setChildrenCollapsible(False)
         beside.addWidget(self.thread_pane)
         beside.addWidget(self.composer)
@@ -259,6 +259,17 @@ class InboxPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def compose(self, comment_ids: list[int]) -> None:
+        """Open the composer under the thread, the comment answered scrolled into sight."""
+        self.thread_pane.keep_answered_in_sight = True
+        self.thread_pane.show_answered()
+        height = self._beside.height()
+        self._beside.setSizes([height * 2 // 5, height - height * 2 // 5])
+        self.composer.open_for(comment_ids)
+
+    def composer_closed(self) -> None:
+        self.thread_pane.keep_answered_in_sight = False
 
     def take_focus(self) -> None:
         """Coming to the page puts the keyboard in the list. (Not a focus proxy: in Qt 6,

@@ -21,7 +21,7 @@ from ui import operations, theme
 from ui.common.chips import chip_style
 from ui.common.networks import row_chip, where
 from ui.thread.browser import SafeBrowser, confirm_and_open
-from ui.thread.render import ThreadRenderer
+from ui.thread.render import ANSWERED, ThreadRenderer
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -42,6 +42,8 @@ class ThreadPane(QWidget):
         self._wanted: int | None = None
         self._shown: tuple[int, Thread] | None = None  # what is rendered
         self._post_url = ""
+        #: While a reply is written, the comment it answers is scrolled into sight.
+        self.keep_answered_in_sight = False
         heading = QLabel("Conversation")
         heading.setObjectName("hint")
         self.network = QLabel()
@@ -132,3 +134,9 @@ class ThreadPane(QWidget):
         self.network.setAccessibleName(f"Network: {where(comment)}")
         self.network.show()
         self.browser.setHtml(ThreadRenderer(self.palette()).page(thread.chain, thread.replies))
+        if self.keep_answered_in_sight:
+            self.show_answered()
+
+    def show_answered(self) -> None:
+        """Scroll the comment the thread is opened on to the top of the pane."""
+        self.browser.scrollToAnchor(ANSWERED)

@@ -30,6 +30,10 @@ def _excerpt(text: str) -> str:
     return flat[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
 
 
+#: The anchor on the comment the thread is opened on (the one a reply answers).
+ANSWERED = "answered"
+
+
 class ThreadRenderer:
     def __init__(self, palette: QPalette) -> None:
         base = palette.color(QPalette.ColorRole.Base)
@@ -45,7 +49,7 @@ class ThreadRenderer:
         comment = chain[-1]
         parts = [self._post(comment)]
         parts += [self._card(parent, self.card) for parent in chain[:-1]]
-        parts.append(self._card(comment, self.focus))
+        parts.append(f"<a name='{ANSWERED}'></a>" + self._card(comment, self.focus))
         if replies:
             parts.append(
                 f"<p style='color:{self.dim}; margin:14px 0 0 0'>"
