@@ -71,6 +71,7 @@ class EditorPanel(QWidget):
         self.autosave.saved.connect(self._on_saved)
         self.autosave.failed.connect(self._not_saved)
         self._failing = False  # the autosave failed, and that was said once
+        self._said_state: DraftState | None = None  # the state the status line speaks of
 
         self._pages = QStackedWidget()
         self._pages.addWidget(self._build_empty_page())
@@ -259,9 +260,14 @@ class EditorPanel(QWidget):
             self._apply_state(draft)
 
     def _apply_state(self, draft: Draft) -> None:
-        """Show state, transitions, banner, counters; the text on screen is left alone."""
+        """Show state, transitions, banner, counters; the text on screen is left alone. A
+        status line about an earlier state ("Queued for …") goes once the state moves on,
+        so "Queued" never shows beside "Published"."""
         self._draft = draft
         state = draft.state
+        if self._said_state is not None and self._said_state is not state:
+            self._said_state = None
+            self._status("")
         background, foreground = STATE_COLOURS[state]
         self._show_chip(STATE_LABELS[state])
         self.chip.setStyleSheet(
@@ -489,6 +495,7 @@ class EditorPanel(QWidget):
 
     def _published(self, draft: Draft) -> None:
         self._apply_state(draft)
+        self._said_state = draft.state
         if self._publish_dialog is not None:
             self._publish_dialog.accept()
         names = ", ".join(self._target_names(draft))
