@@ -42,14 +42,8 @@ NEEDS_YOU = ("failed", "held", "unknown")
 
 def _synced(stamp: str | None) -> str:
     """ "synced 4 min ago", "synced yesterday", "synced on 12 Mar", "not synced yet"."""
-    when = timefmt.relative(stamp)
-    if not when:
-        return "not synced yet"
-    if when == "now":
-        return "synced just now"
-    if when.endswith(("min", "h")):
-        return f"synced {when} ago"
-    return f"synced {when.lower()}" if when == "Yesterday" else f"synced on {when}"
+    when = timefmt.ago(stamp)
+    return f"synced {when}" if when else "not synced yet"
 
 
 def _account_text(status: AccountStatus, connected: bool) -> tuple[str, bool]:
@@ -111,14 +105,8 @@ def outbox_text(items: list[OutboxItem], last_sent_at: str | None) -> str:
         if stuck:
             text += f" · {plural.count(stuck, 'needs you', 'need you')}"
         return text
-    when = timefmt.relative(last_sent_at)
-    if not when:
-        return "Outbox empty"
-    if when == "now":
-        return "Outbox empty · last sent just now"
-    if when.endswith(("min", "h")):
-        return f"Outbox empty · last sent {when} ago"
-    return f"Outbox empty · last sent {when.lower() if when == 'Yesterday' else 'on ' + when}"
+    when = timefmt.ago(last_sent_at)
+    return f"Outbox empty · last sent {when}" if when else "Outbox empty"
 
 
 def countdown_text(held: list[HeldSend], now: datetime) -> str:
