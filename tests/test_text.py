@@ -16,7 +16,7 @@ from app.sandbox.seed import build_seed
 from app.text import lexicon, similarity
 from app.text.classify import html_to_text, is_question, mentions
 from app.text.markdown import to_html
-from app.text.sanitize import is_openable_link, sanitize_html
+from app.text.sanitize import comment_for_display, is_openable_link, sanitize_html
 from app.text.templates import VARIABLES, check_template, personalise, quote
 
 # --- sanitising untrusted comment HTML ------------------------------------------------------
@@ -270,6 +270,7 @@ def test_single_word_and_empty_names() -> None:
         ("Love it. When does it start? And who runs it?", "> When does it start? And who runs it?"),
         ('He asked "is it paid?" Good point.', '> He asked "is it paid?"'),
         ("Can we expand this to Lisbon?", "> Can we expand this to Lisbon?"),
+        ("Is invoice.pdf v3.5 final? Thanks.", "> Is invoice.pdf v3.5 final?"),
     ],
 )
 def test_question_quotes_only_the_question_sentences(comment: str, quoted: str) -> None:
@@ -290,6 +291,18 @@ def test_names_and_questions_are_cleaned_for_display() -> None:
         "Hi {first_name} / {name}: {question}", "Ann\u202e Lee\u200b", "Is\u2066 it \u200bpaid?"
     )
     assert made.text == "Hi Ann / Ann Lee: > Is it paid?"
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("<b>a</b>" * 1_500, "1,000 tags"),  # short in characters, cut at the tag budget
+        ("<p>" + "word " * 50_000 + "</p>", "characters"),
+    ],
+)
+def test_a_cut_comment_says_why_it_was_cut(body: str, why: str) -> None:
+    shown = comment_for_display(body)
+    assert "the rest is not displayed" in shown and why in shown
 
 
 def test_quote_shortens_at_a_word_boundary() -> None:

@@ -36,8 +36,9 @@ def check_template(template: str) -> None:
         )
 
 
-#: A sentence ends at ., ! ?, or …, with any closing quotes or brackets after it.
-_SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"'”’)\]]*|$)")
+#: A sentence ends at ., !, ? or … (and any closing quotes or brackets) before a space or
+#: the end: "invoice.pdf" and "3.5" stay inside theirs.
+_SENTENCE = re.compile(r"\S.*?(?:[.!?…]+[\"'”’)\]]*(?=\s|$)|$)")
 
 
 def sentences(text: str) -> list[str]:
