@@ -158,3 +158,60 @@ def _row_words(inbox, comment_id: int) -> str:
     return str(index.data(Qt.ItemDataRole.AccessibleDescriptionRole) or "") + str(
         index.data(Qt.ItemDataRole.AccessibleTextRole) or ""
     )
+
+
+def test_the_comment_answered_is_scrolled_into_sight_under_a_long_parent(
+    window, synced_core, qtbot, wait_for
+):
+    from app import events as ev
+    from app.bootstrap import SANDBOX_ACCOUNT_ID
+    from app.domain import Person, RemoteComment
+    from app.timeutil import now_iso
+
+    post = wait_for(
+        synced_core.store.read(lambda db: db.execute("SELECT remote_id FROM posts").fetchone()[0])
+    )
+
+    def remote(ident: str, body: str, parent: str | None) -> RemoteComment:
+        return RemoteComment(
+            ident,
+            post,
+            parent,
+            parent,
+            Person(f"p-{ident}", "Ola Nord", "", ""),
+            body,
+            now_iso(),
+            None,
+            1,
+        )
+
+    long_parent = "".join(f"<p>Paragraph {n} of a long opening comment.</p>" for n in range(80))
+    items = [
+        remote("long-parent", long_parent, None),
+        remote("answered", "<p>ANSWER-ME?</p>", "long-parent"),
+    ]
+    wait_for(
+        synced_core.store.run(lambda db: comments.ingest(db, SANDBOX_ACCOUNT_ID, "Nobody", items))
+    )
+    synced_core.events.emit(ev.InboxChanged())
+    answered = wait_for(
+        synced_core.store.read(
+            lambda db: db.execute(
+                "SELECT id FROM comments WHERE remote_id = 'answered'"
+            ).fetchone()[0]
+        )
+    )
+    inbox = window.inbox
+    inbox.show_rows(wait_for(synced_core.inbox.rows([answered])), "One", "")
+    browser = inbox.thread_pane.browser
+    qtbot.waitUntil(lambda: "ANSWER-ME?" in browser.toPlainText())
+    assert browser.verticalScrollBar().value() == 0  # reading: from the top
+
+    open_composer(qtbot, window)
+
+    def in_sight() -> bool:
+        cursor = browser.document().find("ANSWER-ME?")
+        return browser.viewport().rect().contains(browser.cursorRect(cursor).center())
+
+    qtbot.waitUntil(in_sight)
+    assert browser.verticalScrollBar().value() > 0

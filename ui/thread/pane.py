@@ -21,7 +21,7 @@ from ui import operations, theme
 from ui.common.chips import chip_style
 from ui.common.networks import row_chip, where
 from ui.thread.browser import SafeBrowser, confirm_and_open
-from ui.thread.render import ANSWERED, ThreadRenderer
+from ui.thread.render import ThreadRenderer
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -138,5 +138,13 @@ class ThreadPane(QWidget):
             self.show_answered()
 
     def show_answered(self) -> None:
-        """Scroll the comment the thread is opened on to the top of the pane."""
-        self.browser.scrollToAnchor(ANSWERED)
+        """Scroll the comment the thread is opened on to the top of the pane: its card is
+        the chain's last table (the post above the cards has none)."""
+        if self._shown is None:
+            return
+        cards = self.browser.document().rootFrame().childFrames()
+        answered = len(self._shown[1].chain) - 1
+        if answered < len(cards):
+            layout = self.browser.document().documentLayout()
+            top = layout.frameBoundingRect(cards[answered]).top()
+            self.browser.verticalScrollBar().setValue(int(top))

@@ -30,10 +30,6 @@ def _excerpt(text: str) -> str:
     return flat[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
 
 
-#: The anchor on the comment the thread is opened on (the one a reply answers).
-ANSWERED = "answered"
-
-
 class ThreadRenderer:
     def __init__(self, palette: QPalette) -> None:
         base = palette.color(QPalette.ColorRole.Base)
@@ -46,10 +42,12 @@ class ThreadRenderer:
         self.dim = quiet_text(text, closest).name()
 
     def page(self, chain: tuple[Comment, ...], replies: tuple[Comment, ...]) -> str:
+        """The post, then one card (a table) per comment of the chain, the comment opened
+        last among them, then its replies."""
         comment = chain[-1]
         parts = [self._post(comment)]
         parts += [self._card(parent, self.card) for parent in chain[:-1]]
-        parts.append(f"<a name='{ANSWERED}'></a>" + self._card(comment, self.focus))
+        parts.append(self._card(comment, self.focus))
         if replies:
             parts.append(
                 f"<p style='color:{self.dim}; margin:14px 0 0 0'>"
