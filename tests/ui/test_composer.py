@@ -215,3 +215,21 @@ def test_the_comment_answered_is_scrolled_into_sight_under_a_long_parent(
 
     qtbot.waitUntil(in_sight)
     assert browser.verticalScrollBar().value() > 0
+
+
+def test_undo_send_of_a_post_opens_it_in_the_editor_as_a_draft(
+    window, synced_core, qtbot, wait_for, announced
+):
+    synced_core.undo_send.seconds = 120
+    draft_id = wait_for(synced_core.drafts.new("Town hall", "See you on Friday."))
+    wait_for(synced_core.drafts.publish(draft_id, list(synced_core.networks)))
+    qtbot.waitUntil(window.status.undo.isVisible)
+    assert window.status.countdown.text().startswith("Sending the post in")
+
+    qtbot.keyClick(window.inbox.list, "U", SHIFT)
+
+    editor = window.editor
+    qtbot.waitUntil(lambda: editor.isVisible() and editor.draft_id == draft_id)
+    qtbot.waitUntil(lambda: editor.chip.text() == "Draft")
+    assert not editor.body_edit.isReadOnly()
+    qtbot.waitUntil(lambda: any(text.startswith("Took the post back") for text in announced))
