@@ -96,6 +96,7 @@ def _recipients(previews: list[ReplyPreview]) -> str:
 class ReplyComposer(QFrame):
     queued = Signal(int)  # how many replies went into the outbox
     closed = Signal(str)  # the composer closed; what happened to the words, in a sentence
+    opened = Signal()  # shown on its comments, their reply drafts read, keyboard in the text
 
     def __init__(self, core: Core, registry: Registry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -224,6 +225,7 @@ class ReplyComposer(QFrame):
             self.show()
             self.template.setFocus()
             self.update_preview()
+            self.opened.emit()
 
         run(self, self._core.replies.drafts(ids), on_done=loaded)
 
