@@ -15,7 +15,7 @@ import sqlite_utils
 from app import events as ev
 from app.core.display import shown_post, shown_results, shown_rows
 from app.domain import InboxRow, InboxView, Post, SearchResults, Thread, TriageState
-from app.store import Store, comments, outbox, search, triage
+from app.store import Store, comments, outbox, reply_drafts, search, triage
 from app.store import accounts as accounts_repo
 from app.store.questions import QuestionMatcher
 from app.text.plural import count
@@ -116,6 +116,10 @@ def _undo_last(db: sqlite_utils.Database) -> tuple[str, list[int], int, int] | N
         return None
     action, ids = undone
     if action.startswith(REPLY_ACTION):
-        recalled, gone = outbox.cancel_batch(db, action.removeprefix(REPLY_ACTION))
+        batch = action.removeprefix(REPLY_ACTION)
+        recalled, gone = outbox.cancel_batch(db, batch)
+        words = reply_drafts.batch_words(db, batch)
+        if recalled and not gone and words is not None:  # the words wait as reply drafts
+            reply_drafts.save(db, ids, *words)
         return "reply", ids, recalled, gone
     return action.replace("_", " "), ids, 0, 0
