@@ -9,6 +9,7 @@ then sent as written. Queued replies wait out the undo-send grace period (``Undo
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -17,10 +18,11 @@ import sqlite_utils
 from app import events as ev
 from app.core.inbox import REPLY_ACTION
 from app.core.undo_send import UndoSend
-from app.domain import OutboxKind, ReplyDraft, ReplyPreview, TriageState
+from app.domain import OutboxKind, ReplyDraft, ReplyPreview, TriageState, WriteIntent
 from app.errors import UserError
 from app.networks.base import Network
 from app.store import Store, comments, outbox, reply_drafts, triage
+from app.sync import daily_limit
 from app.sync.engine import SyncEngine
 from app.text.plural import count
 from app.text.sanitize import display_text
@@ -97,12 +99,26 @@ class Replies:
                 f"{first.recipient} has {len(first.text):,} characters; the limit is "
                 f"{first.limit:,}). Shorten the reply or the quoted question."
             )
+        await self._check_daily_limits(comment_ids)
         batch = _Batch(uuid.uuid4().hex, template, copies, self._undo_send.hold_until())
         ids = await self._store.run(_enqueue_replies, previews, batch)
         self._events.emit(ev.OutboxChanged())
         self._events.emit(ev.InboxChanged())
         self._engine.wake()
         return ids
+
+    async def _check_daily_limits(self, comment_ids: list[int]) -> None:
+        """UserError when the batch would pass a place's daily limit (Teams channels)."""
+        rows = await self._store.read(comments.get_comments, comment_ids)
+        by_account: dict[str, list[WriteIntent]] = defaultdict(list)
+        for row in rows:
+            by_account[row.account_id].append(
+                WriteIntent(OutboxKind.REPLY, row.post_remote_id, row.remote_id, "", "", "", "")
+            )
+        for account_id, intents in by_account.items():
+            await daily_limit.check_batch(
+                self._store, self._networks[account_id], account_id, intents
+            )
 
     # --- replies being written ----------------------------------------------------------
     async def save_draft(
