@@ -129,6 +129,8 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
     except FiresideError as exc:
         QMessageBox.critical(None, "Fireside cannot start", str(exc))
         return 1
+    if core.settings is not None:  # replies and posts wait, so they can be taken back
+        core.undo_send.seconds = core.settings.undo_send_seconds.value
     bridge = CoreBridge(core.events)
     window = MainWindow(core, bridge)
     closed = asyncio.get_running_loop().create_future()

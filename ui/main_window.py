@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QStackedWidget
 
-from app.domain import InboxView
+from app.domain import InboxView, OutboxKind, TakenBack
+from app.text import plural
 from ui.actions import COMMANDS, HelpDialog, Registry
 from ui.common import focus, screen
+from ui.common.announce import Politeness
 from ui.editor import EDITOR_COMMANDS, EditorPanel
 from ui.inbox import InboxPage
+from ui.operations import run
 from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
 from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
@@ -81,6 +84,8 @@ class MainWindow(QMainWindow):
         bridge.workspaceProblem.connect(self.status.say)
         self.approval.countChanged.connect(self.sidebar.show_approval_count)
         self.approval.countChanged.connect(self._title_with_approvals)
+        self.status.undoClicked.connect(self.undo_send)
+        self.status.set_undo_key(self.registry.command("window.undo_send").key_text)
         self._bind_keys(core)
         focus.chain(
             self.sidebar,
@@ -162,12 +167,14 @@ class MainWindow(QMainWindow):
         bind("window.reply_by_hand", self.show_reply_by_hand)
         bind("window.settings", self.show_settings)
         bind("window.quit", self.close)
+        bind("window.undo_send", self.undo_send)
         menu = self.menuBar().addMenu("&Fireside")
         for name in (
             "window.accounts",
             "window.workspace",
             "window.settings",
             "window.sync",
+            "window.undo_send",
             "window.quit",
         ):
             menu.addAction(actions[name])
@@ -175,6 +182,29 @@ class MainWindow(QMainWindow):
         for name in ("window.import_thread", "window.reply_by_hand"):
             by_hand.addAction(actions[name])
         self.menuBar().addMenu("&Help").addAction(actions["window.help"])
+
+    def undo_send(self) -> None:
+        """Take back the newest replies or post still in the undo-send grace period: the
+        replies reopen in the composer with their words, a post in the editor."""
+
+        def taken(back: TakenBack) -> None:
+            if back.kind is OutboxKind.PUBLISH and back.draft_id is not None:
+                self.open_draft(back.draft_id)
+                self.status.say("Took the post back before it went out; it is a draft again.")
+                return
+            self.pages.setCurrentWidget(self.inbox)
+            self.inbox.compose(list(back.comment_ids))
+            self.status.say(
+                f"Took back {plural.count(back.count, 'reply', 'replies')} before "
+                f"{'they' if back.count > 1 else 'it'} went out; the words are in the composer."
+            )
+
+        run(
+            self,
+            self._core.undo_send.undo(),
+            on_done=taken,
+            on_error=lambda exc: self.status.say(str(exc), Politeness.ASSERTIVE),
+        )
 
     def show_accounts(self) -> None:
         from ui.accounts import AccountsDialog  # built on demand: rarely opened

@@ -1,7 +1,8 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
 engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``,
-``accounts`` and ``bridge`` (threads of sites without an API, pasted in and answered by
-hand). No Qt here; the window and the CLI are its two clients (composition
+``undo_send``, ``accounts``, ``workspace`` (the principal and the delegate on two laptops)
+and ``bridge`` (threads of sites without an API, pasted in and answered by hand). No Qt
+here; the window and the CLI are its two clients (composition
 roots: ``ui/main.py`` and ``app/cli.py``), and neither reaches past it into the store.
 """
 
@@ -20,6 +21,7 @@ from app.core.drafts import Drafts
 from app.core.inbox import Inbox
 from app.core.outbox import Outbox
 from app.core.replies import Replies
+from app.core.undo_send import UndoSend
 from app.core.workspace import Workspace
 from app.domain import Capabilities, Freshness, PlaceChoice, PullMode
 from app.networks.base import ChoosesPlaces, Network, ReportsFreshness
@@ -52,8 +54,10 @@ class Core:
         self.sandbox = sandbox
         self.accounts = account_manager
         self.inbox = Inbox(store, events)
-        self.replies = Replies(store, events, engine, networks)
-        self.drafts = Drafts(store, events, engine, networks)
+        #: The undo-send grace period is 0 (send at once) until a front end sets it.
+        self.undo_send = UndoSend(store, events)
+        self.replies = Replies(store, events, engine, networks, self.undo_send)
+        self.drafts = Drafts(store, events, engine, networks, self.undo_send)
         self.outbox = Outbox(store, events, engine)
         #: The two-laptop workspace; its files live beside the database.
         self.workspace = Workspace(store.path.parent, store, events, engine)

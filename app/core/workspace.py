@@ -381,7 +381,7 @@ class Workspace:
                 raise WorkspaceError(f"{len(missing)} of these comments are not in the workspace.")
             return [
                 s.new_reply(
-                    k, personalise(template, comments[k].author, comments[k].body), me, kind
+                    k, personalise(template, comments[k].author, comments[k].body).text, me, kind
                 )
                 for k in comment_keys
             ]

@@ -13,6 +13,7 @@ from app.domain import (
     SIGN_IN_KINDS,
     Delivery,
     ErrorKind,
+    HeldSend,
     OutboxItem,
     OutboxKind,
     OutboxState,
@@ -39,8 +40,10 @@ def enqueue(
     expected_version: int | None = None,
     batch_id: str | None = None,
     options: PublishOptions | None = None,
+    hold_until: str | None = None,
 ) -> int:
-    """Record a write; its idempotency key is made here, once, and never changes."""
+    """Record a write; its idempotency key is made here, once, and never changes.
+    With ``hold_until`` (undo send) the item is not due before that time."""
     stamp = now_iso()
     return insert_row(
         db,
@@ -62,7 +65,8 @@ def enqueue(
             "options": json.dumps((options or PublishOptions()).to_json()),
             "created_at": stamp,
             "updated_at": stamp,
-            "next_attempt_at": stamp,
+            "next_attempt_at": hold_until or stamp,
+            "hold_until": hold_until,
         },
     )
 
@@ -112,6 +116,43 @@ def claim_due(
         [now_iso(), item.id],
     )
     return item
+
+
+def held(db: sqlite_utils.Database, now: str | None = None) -> list[HeldSend]:
+    """Batches still in their undo-send grace period, the newest first."""
+    rows = db.execute(
+        "SELECT batch_id, kind, COUNT(*), MIN(hold_until), MAX(draft_id) FROM outbox "
+        "WHERE state = 'queued' AND hold_until > ? AND batch_id IS NOT NULL "
+        "GROUP BY batch_id ORDER BY MAX(id) DESC",
+        [now or now_iso()],
+    ).fetchall()
+    return [HeldSend(r[0], OutboxKind(r[1]), r[2], r[3], r[4]) for r in rows]
+
+
+def take_back(db: sqlite_utils.Database, batch_id: str, now: str | None = None) -> list[OutboxItem]:
+    """Cancel a batch whose grace period has not ended; its items as they were. Raises
+    UserError when it has ended: an item may then be leaving, so nothing is taken back."""
+    stamp = now or now_iso()
+    items = [
+        OutboxItem.from_row(r)
+        for r in db.execute("SELECT * FROM outbox WHERE batch_id = ? ORDER BY id", [batch_id])
+    ]
+    if not items or any(
+        i.state is not OutboxState.QUEUED or not i.hold_until or i.hold_until <= stamp
+        for i in items
+    ):
+        raise UserError("Too late to undo: it has already started to go out. See the outbox.")
+    db.execute(
+        "UPDATE outbox SET state = 'cancelled', updated_at = ? WHERE batch_id = ?",
+        [stamp, batch_id],
+    )
+    return items
+
+
+def last_sent_at(db: sqlite_utils.Database) -> str | None:
+    """When the outbox last sent something (None: never)."""
+    sent: str | None = db.execute("SELECT MAX(sent_at) FROM outbox").fetchone()[0]
+    return sent
 
 
 def key_expired(item: OutboxItem, retention_s: float | None, margin_s: float = 600) -> bool:

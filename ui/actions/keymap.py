@@ -9,7 +9,7 @@ from ui.actions.registry import Command
 
 WINDOW = "Anywhere"
 INBOX = "Inbox"
-BATCH = "Batch reply"
+BATCH = "Reply"
 
 COMMANDS: tuple[Command, ...] = (
     Command("inbox.next", "Next comment", INBOX, ("J",)),
@@ -47,8 +47,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("window.settings", "Settings…", WINDOW, ("Ctrl+,",)),
     Command("window.workspace", "Workspace…", WINDOW, ("Ctrl+Shift+W",)),
     Command("window.quit", "Quit Fireside", WINDOW, ("Ctrl+Q",)),
-    Command("batch.first_name", "Insert {first_name}", BATCH, ("Ctrl+1",)),
-    Command("batch.name", "Insert {name}", BATCH, ("Ctrl+2",)),
-    Command("batch.question", "Insert {question} (their words, quoted)", BATCH, ("Ctrl+3",)),
+    Command("window.undo_send", "Undo send (take back what waits to go out)", WINDOW, ("Shift+U",)),
+    Command("batch.first_name", "Insert {first_name}", BATCH, ("Alt+1",)),
+    Command("batch.name", "Insert {name}", BATCH, ("Alt+2",)),
+    Command("batch.question", "Insert {question} (their question, quoted)", BATCH, ("Alt+3",)),
     Command("batch.queue", "Queue every reply", BATCH, ("Ctrl+Return", "Ctrl+Enter"), "outbox"),
 )

@@ -43,6 +43,8 @@ class ThreadPane(QWidget):
         self._wanted: int | None = None
         self._shown: tuple[int, Thread] | None = None  # what is rendered
         self._post_url = ""
+        #: While a reply is written, the comment it answers is scrolled into sight.
+        self.keep_answered_in_sight = False
         heading = QLabel("Conversation")
         heading.setObjectName("hint")
         self.network = QLabel()
@@ -136,3 +138,17 @@ class ThreadPane(QWidget):
         self.network.show()
         self.browser.setHtml(ThreadRenderer(self.palette()).page(thread.chain, thread.replies))
         self.provenance.show_for_comment(comment.account_id, comment.remote_id)
+        if self.keep_answered_in_sight:
+            self.show_answered()
+
+    def show_answered(self) -> None:
+        """Scroll the comment the thread is opened on to the top of the pane: its card is
+        the chain's last table (the post above the cards has none)."""
+        if self._shown is None:
+            return
+        cards = self.browser.document().rootFrame().childFrames()
+        answered = len(self._shown[1].chain) - 1
+        if answered < len(cards):
+            layout = self.browser.document().documentLayout()
+            top = layout.frameBoundingRect(cards[answered]).top()
+            self.browser.verticalScrollBar().setValue(int(top))
