@@ -13,4 +13,5 @@ pytest_plugins = [
     "emulators.microsoft.fixtures",
     "fixtures.entra_authority",
     "fixtures.oauth_browser",
+    "emulators.mastodon.fixtures",
 ]
