@@ -117,6 +117,7 @@ class SuiteForm(QDialog):
         self.browser_button = QPushButton("Sign in with the &browser")
         self.code_button = QPushButton("Sign in with a &code")
         self.cancel_button = QPushButton("Cancel")
+        self.code_button.setVisible(SignInMethod.DEVICE_CODE in offer.methods)
         self.browser_button.setDefault(True)
         self.browser_button.clicked.connect(lambda: self.sign_in(SignInMethod.BROWSER))
         self.code_button.clicked.connect(lambda: self.sign_in(SignInMethod.DEVICE_CODE))
