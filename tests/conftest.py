@@ -14,4 +14,5 @@ pytest_plugins = [
     "fixtures.entra_authority",
     "fixtures.oauth_browser",
     "emulators.mastodon.fixtures",
+    "emulators.slack.fixtures",
 ]

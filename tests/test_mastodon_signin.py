@@ -7,29 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
 
 import pytest
 from fake_account_network import install_policy
+from fixtures.cores import opened
 
 from app import doctor
 from app.accounts import SignInFailed, State
-from app.bootstrap import open_core
 from app.core import Core
 from app.domain import OutboxState
 from app.networks.mastodon import apps
 from app.networks.registry import SignInMethod
-
-
-@asynccontextmanager
-async def opened(data_dir: Path) -> AsyncIterator[Core]:
-    core = await open_core(data_dir, start_sandbox=False)
-    try:
-        yield core
-    finally:
-        await core.close()
 
 
 @pytest.fixture
@@ -146,7 +134,7 @@ async def test_removing_revokes_the_token_and_doctor_shows_scopes_never_a_token(
             doctor.collect, tmp_path, None, None, tmp_path / "settings.json"
         )
         text = doctor.render_text(report)
-        assert "Mastodon sign-in: token does not expire; scopes: " in text
+        assert "Mastodon sign-in: access token does not expire; scopes: " in text
         assert "read:statuses" in text
         assert not [t for t in world.server.authority.access_tokens() if t in text]
         assert not [t for t in world.server.authority.access_tokens() if t in json.dumps(report)]

@@ -173,6 +173,7 @@ _MODULES = {
     "yammer": "app.networks.microsoft.kinds:YAMMER",
     "teams": "app.networks.microsoft.kinds:TEAMS",
     "mastodon": "app.networks.mastodon.kinds:KIND",
+    "slack": "app.networks.slack.kinds:KIND",
 }
 #: Every network Fireside knows, by id (the ids managed policy may name).
 NETWORK_IDS = tuple(_MODULES)
@@ -180,6 +181,7 @@ NETWORK_IDS = tuple(_MODULES)
 _SUITES = {
     "microsoft365": "app.networks.microsoft.kinds:SUITE",
     "mastodon": "app.networks.mastodon.kinds:SUITE",
+    "slack": "app.networks.slack.kinds:SUITE",
 }
 SUITE_IDS = tuple(_SUITES)
 

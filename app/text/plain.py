@@ -1,16 +1,24 @@
-"""Markdown as plain text, for networks that show text as typed (Mastodon).
+"""Markdown as the text another network takes: plain text (Mastodon) or a markup of
+its own (Slack's mrkdwn, ``app.networks.slack.mrkdwn``).
 
 The editor writes Markdown; a network without formatting should get what a person would
 have typed there: paragraphs apart, list items on their own lines with their bullets or
 numbers, a link's address beside its words, code as it is, emphasis marks dropped. Built
 on markdown-it-py's token stream (the same parser as ``app.text.markdown``), so what counts
-as a link or a list is CommonMark's.
+as a link or a list is CommonMark's. :func:`render` lays out the blocks and hands each
+line's inline tokens to an ``Inline`` renderer; :func:`to_plain_text` is it with
+:func:`plain_inline`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+#: inline(children) -> the text of one paragraph, heading or list item
+Inline = Callable[[list[Token]], str]
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
 _md.enable(["strikethrough"])
@@ -18,6 +26,14 @@ _md.enable(["strikethrough"])
 
 def to_plain_text(markdown_text: str) -> str:
     """The text a person would type for this Markdown (see the module's docstring)."""
+    return render(markdown_text, plain_inline)
+
+
+def render(
+    markdown_text: str, inline: Inline, code: Callable[[str], str] = lambda text: text
+) -> str:
+    """The blocks of ``markdown_text`` laid out as text, each line's inline tokens by
+    ``inline``, code blocks by ``code``."""
     blocks: list[tuple[str, int | None]] = []  # (text, the outermost list it is in)
     prefixes: list[str] = []  # one per open list: "-" or the next number
     item_prefix = ""
@@ -36,10 +52,10 @@ def to_plain_text(markdown_text: str) -> str:
                 prefixes[-1] = str(int(mark) + 1)
         elif token.type == "inline":
             group = lists if prefixes else None
-            blocks.append((item_prefix + _inline(token.children or []), group))
+            blocks.append((item_prefix + inline(token.children or []), group))
             item_prefix = ""
         elif token.type in ("fence", "code_block"):
-            blocks.append((token.content.rstrip("\n"), None))
+            blocks.append((code(token.content.rstrip("\n")), None))
         elif token.type == "hr":
             blocks.append(("---", None))
     return _joined(blocks) or markdown_text.strip()
@@ -57,7 +73,8 @@ def _joined(blocks: list[tuple[str, int | None]]) -> str:
     return "\n".join(lines).strip()
 
 
-def _inline(children: list[Token]) -> str:
+def plain_inline(children: list[Token]) -> str:
+    """Words as typed: marks dropped, a link's address in brackets after its words."""
     parts: list[str] = []
     href: list[str] = []
     start: list[int] = []

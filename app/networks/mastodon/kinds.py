@@ -12,7 +12,6 @@ the app's client id and the limit. Removing the account revokes the token
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
@@ -154,16 +153,9 @@ async def sign_out(client: httpx.AsyncClient, account: Account, secret: str) -> 
 def describe(secret: str) -> list[str]:
     """What doctor shows of a stored sign-in: scopes and expiry, never a token."""
     try:
-        tokens = Tokens.from_secret(secret)
+        return [f"Mastodon sign-in: {Tokens.from_secret(secret).describe()}"]
     except ValueError:
         return ["Mastodon sign-in: the saved sign-in is not readable"]
-    expiry = (
-        "does not expire"
-        if tokens.expires_at is None
-        else time.strftime("expires %Y-%m-%d %H:%M UTC", time.gmtime(tokens.expires_at))
-    )
-    scopes = ", ".join(tokens.scopes) or "none recorded"
-    return [f"Mastodon sign-in: token {expiry}; scopes: {scopes}"]
 
 
 async def _password_sign_in(*_: Any) -> SignIn:
