@@ -2,8 +2,9 @@
 sync, and what can be done with the one selected.
 
     Add account…       a new account on a network policy allows (``AccountForm``)
-    Add Microsoft 365… the accounts of an online sign-in (``SuiteForm``): one sign-in in
-                       the browser or with a code adds Viva Engage and Teams
+    Add online account… (a menu; "Add Microsoft 365…" when it is the only one) the
+                       accounts of an online sign-in (``SuiteForm``): Microsoft 365 (one
+                       sign-in adds Viva Engage and Teams), Mastodon, Slack
     Test connection    does the saved sign-in still work? (the answer shows below the list)
     Sign in again…     a new password for an account that needs one; "Sign in…" for an
                        account that policy set up and that is not signed in yet
