@@ -121,3 +121,14 @@ async def test_removing_revokes_the_token_and_doctor_shows_scopes_never_a_token(
         removed = await core.accounts.remove(status.account_id)
         assert "Signed out of Slack" in removed
     assert [n for _, n in memory_keyring.entries] == []
+
+
+async def test_policy_blocks_slack_and_mastodon_by_their_ids(tmp_path, monkeypatch, memory_keyring):
+    install_policy(monkeypatch, BlockedNetworks=["slack", "mastodon"], SandboxEnabled=False)
+    async with opened(tmp_path) as core:
+        offered = {offer.id for offer in await core.accounts.suites()}
+        assert "slack" not in offered and "mastodon" not in offered
+        with pytest.raises(SignInFailed, match="does not allow"):
+            await core.accounts.add_suite(
+                "slack", ["slack"], SignInMethod.BROWSER, {}, lambda _: None
+            )

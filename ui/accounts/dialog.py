@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from app.accounts import AccountStatus, RemovalPreview, State
 from ui.accounts import outcome
-from ui.accounts.form import AccountForm
+from ui.accounts.form import AccountForm, with_key
 from ui.accounts.model import AccountsModel
 from ui.accounts.removal import confirm_removal
 from ui.accounts.suite_form import SuiteForm
@@ -173,8 +173,9 @@ class AccountsDialog(QDialog):
             return
         menu = QMenu(button)
         menu.setAccessibleName("Online accounts")
+        taken: set[str] = set()
         for offer in self._suites:
-            action = menu.addAction(f"Add &{offer.display_name}…")
+            action = menu.addAction(f"Add {with_key(offer.display_name, taken)}…")
             action.triggered.connect(lambda _=False, o=offer: self.open_suite_form(None, o))
         button.setText("Add &online account…")
         button.setMenu(menu)
