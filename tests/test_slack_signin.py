@@ -9,6 +9,7 @@ import asyncio
 import json
 
 import pytest
+from emulators.clock import ShiftedClock
 from fake_account_network import install_policy
 from fixtures.cores import opened
 
@@ -18,6 +19,12 @@ from app.core import Core
 from app.domain import OutboxState
 from app.networks.registry import SignInMethod
 from app.networks.slack.kinds import CHANNELS
+
+
+@pytest.fixture
+def slack_clock() -> ShiftedClock:
+    """The Core keeps real time; the workspace too, moved forward by the test."""
+    return ShiftedClock()
 
 
 @pytest.fixture
@@ -67,28 +74,34 @@ async def test_a_refresh_token_past_30_days_needs_sign_in_and_the_outbox_waits(
     ws = world.workspace
     post = ws.say(world.town_hall, world.dana, "Welcome, new starters!")
     ws.say(world.town_hall, world.ben, "Thanks Dana", post)
+    ws.say(world.town_hall, world.ada, "Welcome all!", post)
     async with opened(tmp_path) as core:
         (status,) = (await add(core, world)).statuses
         await core.engine.sync_all()
         ids = await core.store.read(
             lambda db: [r[0] for r in db.execute("SELECT id FROM comments")]
         )
-        assert len(ids) == 1
+        assert len(ids) == 2
         world.clock.advance(31 * 86400)
         await core.replies.queue(ids, "Glad you are here, {first_name}.")
         await core.engine.sync_all()
         (now,) = await core.accounts.statuses()
         assert now.state is State.NEEDS_SIGN_IN
-        (item,) = await core.outbox.items()
-        assert item.state is not OutboxState.SENT
+        items = await core.outbox.items()
+        assert len(items) == 2 and OutboxState.SENT not in {i.state for i in items}
         await core.accounts.reauthenticate_suite(
             status.account_id, SignInMethod.BROWSER, lambda _: None
         )
         await core.engine.sync_all()
-        (item,) = await core.outbox.items()
-        assert item.state is OutboxState.SENT
+        assert {i.state for i in await core.outbox.items()} == {OutboxState.SENT}
     replies = [m for m in ws.mine(world.town_hall, world.dana) if m.thread_ts]
-    assert [m.text for m in replies] == [f"<@{world.ben.id}> Glad you are here, Ben."]
+    assert sorted(m.text for m in replies) == sorted(
+        [
+            f"<@{world.ben.id}> Glad you are here, Ben.",
+            f"<@{world.ada.id}> Glad you are here, Ada.",
+        ]
+    )
+    assert all(m.metadata and m.metadata["event_type"] == "fireside_outbox" for m in replies)
 
 
 @pytest.mark.usefixtures("trusted")

@@ -2,7 +2,9 @@
 
 ``slack_world``: an emulated workspace (``server.SlackWorkspace``) with Dana (the
 executive), Ada and Ben in #town-hall and #leadership, and the admin's app for Fireside,
-over HTTPS with a private CA, on a virtual clock. Every request and answer is checked
+over HTTPS with a private CA, on ``slack_clock``: a virtual clock the connector shares,
+or (a test module overriding it) real time shifted by the test, for a Core that keeps
+real time. Every request and answer is checked
 against Slack's OpenAPI description; the fixture fails the test on any violation.
 ``make_slack`` builds the connector signed in as Dana (tokens the workspace issued).
 """
@@ -19,7 +21,7 @@ from test_connection_tls import Pki
 from app.networks.oauth import TokenKeeper, Tokens
 from app.networks.slack.connector import SlackNetwork
 from app.networks.slack.kinds import API_URL, CLIENT_ID, OAUTH_URL, provider
-from emulators.clock import VirtualClock
+from emulators.clock import EmulatorClock, VirtualClock
 from emulators.microsoft.apiserver import ApiServer, make_pki
 from emulators.slack.server import Channel, SlackWorkspace, User
 
@@ -30,7 +32,7 @@ CLIENT = "1234567890.987654321"
 class SlackWorld:
     workspace: SlackWorkspace
     api: ApiServer
-    clock: VirtualClock
+    clock: EmulatorClock
     contract: Contract
     dana: User
     ada: User
@@ -66,8 +68,13 @@ def slack_pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 
 @pytest.fixture
-def slack_world(slack_pki: Pki) -> Iterator[SlackWorld]:
-    clock = VirtualClock()
+def slack_clock() -> EmulatorClock:
+    return VirtualClock()
+
+
+@pytest.fixture
+def slack_world(slack_pki: Pki, slack_clock: EmulatorClock) -> Iterator[SlackWorld]:
+    clock = slack_clock
     contract = Contract.load("slack")
     workspace = SlackWorkspace(clock, contract)
     workspace.app(CLIENT)
