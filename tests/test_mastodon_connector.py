@@ -237,3 +237,16 @@ async def test_a_revoked_token_needs_sign_in(mastodon_world, make_mastodon):
     mastodon_world.server.authority.revoke("dana")
     with pytest.raises(AuthError, match="Sign in to the account again"):
         await network.whoami()
+
+
+async def test_many_new_mentions_are_read_page_by_page(mastodon_world, make_mastodon):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Tell me your one wish for next year.")
+    network = make_mastodon()
+    _, cursor = await pull_all(network)
+    wishes = [world.server.post(world.ada, f"@dana wish {n}", post) for n in range(50)]
+    pages, _ = await pull_all(network, cursor)
+    assert set(comments_of(pages)) == {w.id for w in wishes}
+    reads = [s for s in world.api.requests() if s.path == "/api/v1/notifications"]
+    assert len(reads) == 3  # the first pull's, then 40 + 10
+    assert "max_id" in reads[-1].query

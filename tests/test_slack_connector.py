@@ -190,3 +190,15 @@ async def test_an_expired_access_token_refreshes_with_rotation_and_an_expired_re
         await network.whoami()
     assert isinstance(refused.value, AuthError)
     assert "Sign in to the account again" in str(refused.value)
+
+
+async def test_long_threads_are_read_page_by_page(slack_world, make_slack):
+    world = slack_world
+    ws = world.workspace
+    post = ws.say(world.town_hall, world.dana, "Ideas for the offsite, one per reply please")
+    ideas = [ws.say(world.town_hall, world.ada, f"idea {n}", post) for n in range(450)]
+    network = make_slack()
+    page, _ = await pull(network)
+    assert {c.remote_id.rsplit("/", 1)[1] for c in page.comments} == {i.ts for i in ideas}
+    reads = [s for s in world.api.requests() if s.path == "/api/conversations.replies"]
+    assert [s.query.get("cursor") for s in reads] == [None, "off_200", "off_400"]
