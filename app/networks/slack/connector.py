@@ -141,7 +141,7 @@ class SlackNetwork:
                 if not rescan and (not latest or state.threads.get(pid) == latest):
                     continue
                 oldest = None if rescan else state.threads.get(pid) or None
-                replies, skipped = await self._replies(channel, parent.ts, oldest)
+                _, replies, skipped = await self._thread(channel, parent.ts, oldest)
                 errors += skipped
                 comments += [await self._comment(r) for r in replies]
                 if oldest is None:
@@ -200,9 +200,8 @@ class SlackNetwork:
         self, post_remote_id: str, comment_remote_id: str, body: str, text_format: str, key: str
     ) -> RemoteComment:
         channel, thread = self._post_parts(post_remote_id)
-        comment = self._seen.get(comment_remote_id)
-        author = comment.user if comment else (await self.get_comment(comment_remote_id)).author
-        user = author if isinstance(author, str) else author.remote_id
+        seen = self._seen.get(comment_remote_id)
+        user = seen.user if seen else (await self.get_comment(comment_remote_id)).author.remote_id
         text = to_mrkdwn(body)
         if user and user != self.user_id and f"<@{user}>" not in text:
             text = f"<@{user}> {text}"
@@ -306,12 +305,6 @@ class SlackNetwork:
             if not cursor:
                 break
         return found
-
-    async def _replies(
-        self, channel: str, thread: str, oldest: str | None
-    ) -> tuple[list[msg.Message], list[str]]:
-        _, replies, errors = await self._thread(channel, thread, oldest)
-        return replies, errors
 
     async def _thread(
         self, channel: str, thread: str, oldest: str | None = None, *, inclusive: bool = False

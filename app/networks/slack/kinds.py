@@ -151,9 +151,7 @@ async def sign_in(request: SuiteRequest) -> SuiteSignIn:
         CHANNELS: ",".join(channels),
         **{k: fields[k] for k in (API_URL, OAUTH_URL) if fields.get(k)},
     }
-    account = SuiteAccount(
-        "slack", str(fields.get(API_URL) or SLACK_API), f"{me['user']}@{me['team']}", name, settings
-    )
+    account = SuiteAccount("slack", me["url"], f"{me['user']}@{me['team']}", name, settings)
     return SuiteSignIn(ENTRY_PREFIX + sign_in_id, keeper.tokens.to_secret(), (account,))
 
 
