@@ -347,14 +347,10 @@ class SlackWorkspace:
         )
 
     def _chat_update(self, body: dict, me: User, grant: Any) -> Response:
-        channel = self._visible(body, me)
-        if isinstance(channel, Response):
-            return channel
-        message = next((m for m in channel.messages if m.ts == body.get("ts")), None)
-        if message is None or message.deleted:
-            return _error("message_not_found")
-        if message.user is not me:
-            return _error("cant_update_message")
+        found = self._own_message(body, me, "cant_update_message")
+        if isinstance(found, Response):
+            return found
+        channel, message = found
         message.text, message.edited_ts = str(body.get("text") or ""), self._ts()
         if body.get("metadata"):
             message.metadata = body["metadata"]
@@ -370,6 +366,19 @@ class SlackWorkspace:
         )
 
     def _chat_delete(self, body: dict, me: User, grant: Any) -> Response:
+        found = self._own_message(body, me, "cant_delete_message")
+        if isinstance(found, Response):
+            return found
+        channel, message = found
+        message.deleted = True
+        return Response(200, {"ok": True, "channel": channel.id, "ts": message.ts})
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _own_message(
+        self, body: dict, me: User, not_mine: str
+    ) -> tuple[Channel, Message] | Response:
+        """The live message ``body`` names, written by ``me``; else Slack's error."""
         channel = self._visible(body, me)
         if isinstance(channel, Response):
             return channel
@@ -377,11 +386,8 @@ class SlackWorkspace:
         if message is None or message.deleted:
             return _error("message_not_found")
         if message.user is not me:
-            return _error("cant_delete_message")
-        message.deleted = True
-        return Response(200, {"ok": True, "channel": channel.id, "ts": message.ts})
-
-    # -- helpers ---------------------------------------------------------------------------
+            return _error(not_mine)
+        return channel, message
 
     def _visible(self, args: dict, me: User) -> Channel | Response:
         channel = self.channels.get(str(args.get("channel")))
