@@ -75,9 +75,7 @@ def _reader_hook(provider: Provider):
             return response  # authlib says the body is not JSON
         if not isinstance(body, dict):
             return response
-        return httpx.Response(
-            response.status_code, json=read(body), headers={"X-Read-By": "fireside"}
-        )
+        return httpx.Response(response.status_code, json=read(body), request=response.request)
 
     return hook
 
