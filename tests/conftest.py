@@ -15,4 +15,6 @@ pytest_plugins = [
     "fixtures.oauth_browser",
     "emulators.x.fixtures",
     "emulators.linkedin.fixtures",
+    "emulators.mastodon.fixtures",
+    "emulators.slack.fixtures",
 ]

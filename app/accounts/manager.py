@@ -567,7 +567,7 @@ class AccountManager(SuiteSignIns, AccountPlaces):
         try:
             if not self._policy.allows(account.network):
                 reason = "your organisation does not allow Fireside to connect to it"
-            elif secret := await asyncio.to_thread(_saved_secret, account.id):
+            elif secret := await asyncio.to_thread(_saved_secret, registry.secret_entry(account)):
                 client = self._client_factory()
                 try:
                     async with asyncio.timeout(SIGN_OUT_DEADLINE_S):

@@ -6,9 +6,10 @@ to build the connector. The built-in sandbox (``app.networks.sandbox``) is a kin
 others, marked ``builtin``: the app runs it and signs in to it while there is no real
 account, so it is never offered to add by hand and keeps no secret in the keyring.
 
-Some networks are added together through one online sign-in rather than a typed
-password: a :class:`Suite` (Microsoft 365 adds Viva Engage and Teams) signs in once in
-the browser or with a device code, and its :class:`SuiteSignIn` yields one account per
+Some networks are added through an online sign-in rather than a typed password: a
+:class:`Suite` (Microsoft 365 adds Viva Engage and Teams; Mastodon adds one account, after
+the person names their server) signs in once in the browser (or with a device code,
+where ``Suite.methods`` offers it), and its :class:`SuiteSignIn` yields one account per
 network, all sharing one keyring entry (``NetworkKind.secret_entry``). Each account keeps
 its own connector, so the engine stays one connector per account.
 """
@@ -163,6 +164,8 @@ class Suite:
     #: field_problem(key, value) -> why the value cannot be used, or None
     field_problem: Callable[[str, str], str | None]
     sign_in: Callable[[SuiteRequest], Awaitable[SuiteSignIn]]
+    #: The ways this sign-in can reach the person (the form offers only these).
+    methods: tuple[SignInMethod, ...] = (SignInMethod.BROWSER, SignInMethod.DEVICE_CODE)
 
 
 #: network id -> module exporting its KIND (or "module:NAME"), imported on first use.
@@ -175,6 +178,8 @@ _MODULES = {
     "x": "app.networks.x",
     "linkedin": "app.networks.linkedin",
     "bridge": "app.networks.bridge",
+    "mastodon": "app.networks.mastodon.kinds:KIND",
+    "slack": "app.networks.slack.kinds:KIND",
 }
 #: Every network Fireside knows, by id (the ids managed policy may name).
 NETWORK_IDS = tuple(_MODULES)
@@ -183,6 +188,8 @@ _SUITES = {
     "microsoft365": "app.networks.microsoft.kinds:SUITE",
     "x": "app.networks.x:SUITE",
     "linkedin": "app.networks.linkedin:SUITE",
+    "mastodon": "app.networks.mastodon.kinds:SUITE",
+    "slack": "app.networks.slack.kinds:SUITE",
 }
 SUITE_IDS = tuple(_SUITES)
 

@@ -2,8 +2,9 @@
 sync, and what can be done with the one selected.
 
     Add account…       a new account on a network policy allows (``AccountForm``)
-    Add Microsoft 365… the accounts of an online sign-in (``SuiteForm``): one sign-in in
-                       the browser or with a code adds Viva Engage and Teams
+    Add online account… (a menu; "Add Microsoft 365…" when it is the only one) the
+                       accounts of an online sign-in (``SuiteForm``): Microsoft 365 (one
+                       sign-in adds Viva Engage and Teams), Mastodon, Slack
     Test connection    does the saved sign-in still work? (the answer shows below the list)
     Sign in again…     a new password for an account that needs one; "Sign in…" for an
                        account that policy set up and that is not signed in yet
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -50,7 +52,7 @@ from PySide6.QtWidgets import (
 from app.accounts import AccountStatus, RemovalPreview, State
 from app.text.plural import nouns
 from ui.accounts import outcome
-from ui.accounts.form import AccountForm
+from ui.accounts.form import AccountForm, with_key
 from ui.accounts.freshness import freshness_text
 from ui.accounts.model import AccountsModel
 from ui.accounts.places_dialog import PlacesDialog
@@ -195,10 +197,29 @@ class AccountsDialog(QDialog):
         return label
 
     def _build_suite_button(self) -> QPushButton:
-        """ "Add Microsoft 365…": named once the offer is read, hidden without one."""
+        """ "Add Microsoft 365…" when one online sign-in is on offer; "Add online
+        account…" with a menu of them when there are several; hidden without one."""
         button = QPushButton()
         button.clicked.connect(lambda: self.open_suite_form(None))
         return button
+
+    def _offer_suites(self) -> None:
+        button = self.suite_button
+        button.setVisible(bool(self._suites))
+        if (old := button.menu()) is not None:
+            button.setMenu(None)  # type: ignore[arg-type]  # Qt takes None: no menu
+            old.deleteLater()
+        if len(self._suites) == 1:
+            button.setText(f"Add &{self._suites[0].display_name}…")
+            return
+        menu = QMenu(button)
+        menu.setAccessibleName("Online accounts")
+        taken: set[str] = set()
+        for offer in self._suites:
+            action = menu.addAction(f"Add {with_key(offer.display_name, taken)}…")
+            action.triggered.connect(lambda _=False, o=offer: self.open_suite_form(None, o))
+        button.setText("Add &online account…")
+        button.setMenu(menu)
 
     def _build_table(self) -> QTableView:
         table = QTableView()
@@ -244,10 +265,7 @@ class AccountsDialog(QDialog):
 
     def _show(self, read: tuple[list[AccountStatus], list[NetworkKind], str | None, list]) -> None:
         statuses, self._kinds, self._keyring_problem, self._suites = read
-        if self._suites:
-            name = self._suites[0].display_name
-            self.suite_button.setText(f"Add &{name}…")
-        self.suite_button.setVisible(bool(self._suites))
+        self._offer_suites()
         current = self.selected()
         self.model.set_rows(statuses)
         row = self.model.row_of(current.account_id, current.base_url) if current else -1
@@ -403,9 +421,16 @@ class AccountsDialog(QDialog):
             None,
         )
 
-    def open_suite_form(self, again: AccountStatus | None) -> SuiteForm | None:
-        """The online sign-in form (Microsoft 365), over this dialog, not blocking."""
-        offer = self._offer_for(again) if again is not None else next(iter(self._suites), None)
+    def open_suite_form(
+        self, again: AccountStatus | None, offer: SuiteOffer | None = None
+    ) -> SuiteForm | None:
+        """An online sign-in form (Microsoft 365, Mastodon...), over this dialog, not
+        blocking: for signing in again to ``again``, else to add through ``offer`` (the
+        first on offer when None)."""
+        if again is not None:
+            offer = self._offer_for(again)
+        elif offer is None:
+            offer = next(iter(self._suites), None)
         if offer is None:
             return None
         form = SuiteForm(self._core, offer, again, self)

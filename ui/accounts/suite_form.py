@@ -113,6 +113,7 @@ class SuiteForm(QDialog):
         self.browser_button = QPushButton("Sign in with the &browser")
         self.code_button = QPushButton("Sign in with a &code")
         self.cancel_button = QPushButton("Cancel")
+        self.code_button.setVisible(SignInMethod.DEVICE_CODE in offer.methods)
         self.browser_button.setDefault(True)
         self.browser_button.clicked.connect(lambda: self.sign_in(SignInMethod.BROWSER))
         self.code_button.clicked.connect(lambda: self.sign_in(SignInMethod.DEVICE_CODE))
@@ -121,11 +122,15 @@ class SuiteForm(QDialog):
 
     def _lay_out(self) -> None:
         form = QFormLayout()
-        boxes = QHBoxLayout()
-        for box in self.services.values():
-            boxes.addWidget(box)
-        boxes.addStretch(1)
-        form.addRow("Services", boxes)
+        if len(self.services) > 1:  # one service (Mastodon, Slack): nothing to choose
+            boxes = QHBoxLayout()
+            for box in self.services.values():
+                boxes.addWidget(box)
+            boxes.addStretch(1)
+            form.addRow("Services", boxes)
+        else:
+            for box in self.services.values():
+                box.hide()
         taken: set[str] = {"b", "c"}
         for field in self._offer.fields:
             label = QLabel(with_key(field.label, taken))
@@ -146,7 +151,7 @@ class SuiteForm(QDialog):
         layout.addStretch(1)
         layout.addLayout(buttons)
         chain = [
-            *self.services.values(),
+            *(box for box in self.services.values() if len(self.services) > 1),
             *self.fields.values(),
             self.code_button,
             self.cancel_button,

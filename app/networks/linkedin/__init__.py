@@ -15,7 +15,7 @@ from app.domain import Account
 from app.errors import UserError
 from app.networks.linkedin import signin
 from app.networks.oauth import TokenKeeper, Tokens
-from app.networks.registry import ExtraField, NetworkKind, SignIn, Suite
+from app.networks.registry import ExtraField, NetworkKind, SignIn, SignInMethod, Suite
 
 
 def _secret_entry(account: Account) -> str:
@@ -98,4 +98,5 @@ SUITE = Suite(
     presets=lambda _policy: {},
     field_problem=_field_problem,
     sign_in=signin.sign_in,
+    methods=(SignInMethod.BROWSER,),  # no device-code grant
 )

@@ -75,9 +75,7 @@ def _reader_hook(provider: Provider):
             return response  # authlib says the body is not JSON
         if not isinstance(body, dict):
             return response
-        return httpx.Response(
-            response.status_code, json=read(body), headers={"X-Read-By": "fireside"}
-        )
+        return httpx.Response(response.status_code, json=read(body), request=response.request)
 
     return hook
 
@@ -96,7 +94,7 @@ def tokens_of(answer: dict[str, Any], provider: Provider, now: float | None = No
 def refused(provider: Provider, error: OAuthError, doing: str) -> SignInRefused:
     """An OAuth error answer in plain words: the grant gone means sign in again."""
     code = str(error.error or "")
-    said = error.description or code or "no reason given"
+    said = (error.description or code or "no reason given").rstrip(".")
     if code in GRANT_GONE:
         return SignInRefused(
             f"{provider.name} no longer accepts this sign-in ({said}).",

@@ -143,21 +143,33 @@ class TokenKeeper:
 
 
 async def authorized(
-    http: HttpTransport, keeper: TokenKeeper, method: str, url: str, **request: Any
+    http: HttpTransport,
+    keeper: TokenKeeper,
+    method: str,
+    url: str,
+    *,
+    check: Callable[[Any], None] | None = None,
+    **request: Any,
 ) -> tuple[Any, httpx.Headers]:
     """``http.call_with_headers`` with the keeper's bearer token; after a 401, once more
-    with a fresh token (nothing was applied), then AuthError stands."""
+    with a fresh token (nothing was applied), then AuthError stands. ``check(body)`` reads
+    a successful answer for errors a service sends with HTTP 200 (Slack's ``ok: false``)
+    and raises them; its AuthError is a refused token like a 401."""
     extra = request.pop("headers", None) or {}
+
+    async def send(token: str) -> tuple[Any, httpx.Headers]:
+        headers = {**extra, "Authorization": f"Bearer {token}"}
+        answer = await http.call_with_headers(method, url, headers=headers, **request)
+        if check is not None:
+            check(answer[0])
+        return answer
+
     token = await keeper.access_token()
     try:
-        return await http.call_with_headers(
-            method, url, headers={**extra, "Authorization": f"Bearer {token}"}, **request
-        )
+        return await send(token)
     except AuthError:
         keeper.invalidate(token)
         fresh = await keeper.access_token()
         if fresh == token:
             raise
-        return await http.call_with_headers(
-            method, url, headers={**extra, "Authorization": f"Bearer {fresh}"}, **request
-        )
+        return await send(fresh)

@@ -80,7 +80,7 @@ async def sign_in_in_browser(
         if redirect.error is not None:
             raise SignInRefused(
                 f"{provider.name} did not sign you in "
-                f"({redirect.params.get('error_description') or redirect.error}).",
+                f"({(redirect.params.get('error_description') or redirect.error).rstrip('.')}).",
                 "If you declined, start again and allow Fireside; otherwise ask IT "
                 "whether Fireside's app is approved.",
                 redirect.error,

@@ -82,6 +82,15 @@ class Tokens:
             {str(k): str(v) for k, v in (data.get("extra") or {}).items()},
         )
 
+    def describe(self) -> str:
+        """For ``fireside doctor``: expiry and scopes, never a token."""
+        when = (
+            "does not expire"
+            if self.expires_at is None
+            else time.strftime("expires %Y-%m-%d %H:%M UTC", time.gmtime(self.expires_at))
+        )
+        return f"access token {when}; scopes: {', '.join(self.scopes) or 'none recorded'}"
+
     def expires_within(self, seconds: float, now: float) -> bool:
         return self.expires_at is not None and self.expires_at - now <= seconds
 

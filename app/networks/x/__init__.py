@@ -14,7 +14,7 @@ from typing import Any
 from app.domain import Account
 from app.errors import UserError
 from app.networks.oauth import TokenKeeper, Tokens
-from app.networks.registry import ExtraField, NetworkKind, SignIn, Suite
+from app.networks.registry import ExtraField, NetworkKind, SignIn, SignInMethod, Suite
 from app.networks.x import signin
 
 
@@ -97,4 +97,5 @@ SUITE = Suite(
     presets=_presets,
     field_problem=_field_problem,
     sign_in=signin.sign_in,
+    methods=(SignInMethod.BROWSER,),  # no device-code grant
 )

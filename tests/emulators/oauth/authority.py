@@ -204,6 +204,10 @@ class Authority:
                 self._refresh[refresh] = _Refresh(grant, ends)
         return Issued(access, refresh, self.access_ttl_s, grant)
 
+    def issue(self, user: str, client_id: str, scopes: frozenset[str]) -> Issued:
+        """Tokens for ``user`` as if they had signed in (connector tests start signed in)."""
+        return self._issue(Grant(user, client_id, scopes))
+
     # -- the resource server's side ---------------------------------------------------------
 
     def check(self, header: str | None) -> Grant:
@@ -230,14 +234,14 @@ class Authority:
                 if held.grant.user == user:
                     held.grant.revoked = True
 
-    def revoke_token(self, token: str) -> None:
+    def revoke_token(self, token: str, client_id: str | None = None) -> None:
+        """RFC 7009: the grant behind ``token`` dies (only ``client_id``'s, when given)."""
         with self._lock:
             found = self._access.get(token)
-            if found is not None:
-                found[0].revoked = True
             held = self._refresh.get(token)
-            if held is not None:
-                held.grant.revoked = True
+            grant = found[0] if found is not None else held.grant if held is not None else None
+            if grant is not None and client_id in (None, grant.client_id):
+                grant.revoked = True
 
     def expire_access_tokens(self) -> None:
         """Every access token issued so far expires now (the refresh path is tested)."""
