@@ -20,7 +20,7 @@ from app.networks import registry
 from app.networks.registry import SignInMethod, SuiteRequest
 from app.networks.x import build_connector, signin
 from app.networks.x.connector import XNetwork
-from emulators.clock import VirtualClock
+from emulators.clock import EmulatorClock, VirtualClock
 from emulators.microsoft.apiserver import ApiServer, make_pki
 from emulators.oauth.authority import Authority, Client
 from emulators.x.server import XEmulator, XWorld
@@ -33,7 +33,7 @@ class XSite:
     world: XWorld
     emulator: XEmulator
     api: ApiServer
-    clock: VirtualClock
+    clock: EmulatorClock
     post: str  # the executive's post of yesterday
     replies: list[str]
 
@@ -61,10 +61,17 @@ class XSite:
 
 
 @pytest.fixture
+def x_clock() -> EmulatorClock:
+    """The site's clock: virtual here; real time (``ShiftedClock``) in a module that
+    overrides it, for a connector in another process."""
+    return VirtualClock()
+
+
+@pytest.fixture
 def x_site(
-    tmp_path, oauth_browser: FollowingBrowser, memory_keyring: MemoryKeyring
+    tmp_path, x_clock: EmulatorClock, oauth_browser: FollowingBrowser, memory_keyring: MemoryKeyring
 ) -> Iterator[XSite]:
-    clock = VirtualClock()
+    clock = x_clock
     authority = Authority(clock, access_ttl_s=7200, person="danawhit")
     authority.register(Client(CLIENT_ID, ("http://127.0.0.1/callback",), frozenset(signin.SCOPES)))
     world = XWorld(clock, authority)
