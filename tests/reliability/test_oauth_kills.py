@@ -23,11 +23,12 @@ from __future__ import annotations
 import sys
 
 import pytest
-from emulators.clock import EmulatorClock, ShiftedClock
+from emulators.clock import ShiftedClock
 from emulators.linkedin.fixtures import LinkedInSite
 from emulators.mastodon.server import MastodonServer
 from emulators.microsoft.apiserver import Action, ApiServer
 from emulators.oauth.authority import Client
+from emulators.real_time import li_clock, x_clock  # noqa: F401 (overrides: real time)
 from emulators.slack.server import SlackWorkspace
 from emulators.x.fixtures import XSite
 from m365_child import finish, kill_when_held, start
@@ -42,16 +43,6 @@ from app.networks.oauth import Tokens
 from app.store import outbox
 
 pytestmark = pytest.mark.skipif(sys.platform not in ("linux", "darwin"), reason="needs SIGKILL")
-
-
-@pytest.fixture
-def x_clock() -> EmulatorClock:
-    return ShiftedClock()
-
-
-@pytest.fixture
-def li_clock() -> EmulatorClock:
-    return ShiftedClock()
 
 
 def plan_for(fireside, pki, *, kind: str, base: str, secret: str, settings: dict) -> dict:

@@ -87,7 +87,7 @@ def li_site(
     priya = world.comment(PRIYA, post, "Do you measure engagement?", age_s=3600)
     follow_up = world.comment(PRIYA, post, "And retention?", parent=priya, age_s=1800)
     emulator = LinkedInEmulator(world)
-    pki = make_pki(tmp_path)
+    pki = make_pki(tmp_path / "linkedin-pki")
     api = ApiServer(emulator, pki, clock)
     oauth_browser.ca_file = pki.ca_file
     yield LinkedInSite(world, emulator, api, clock, post, [jordan, priya, follow_up])

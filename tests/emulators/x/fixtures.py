@@ -84,7 +84,7 @@ def x_site(
         world.post("kenji_w", "素晴らしい取り組みですね。", post, 3600),
     ]
     emulator = XEmulator(world, XContract())
-    pki = make_pki(tmp_path)
+    pki = make_pki(tmp_path / "x-pki")
     api = ApiServer(emulator, pki, clock)
     oauth_browser.ca_file = pki.ca_file
     yield XSite(world, emulator, api, clock, post, replies)
