@@ -23,6 +23,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from contracts.checker import Contract
 from emulators.clock import ShiftedClock
 from emulators.linkedin.fixtures import LinkedInSite
 from emulators.mastodon.server import MastodonServer
@@ -33,7 +34,6 @@ from emulators.slack.server import SlackWorkspace
 from emulators.x.fixtures import XSite
 from m365_child import finish, kill_when_held, start
 from oauth_child import CHILD
-from specs.contract import Contract
 
 from app import secrets
 from app.domain import Account

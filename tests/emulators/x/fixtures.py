@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import pytest
-from contracts.x_contract import XContract
+from contracts.checker import Contract
 from fixtures.oauth_browser import FollowingBrowser
 from keyring_fixtures import MemoryKeyring
 
@@ -83,13 +83,13 @@ def x_site(
         world.post("samortiz_dev", "How did you handle on-call on the fifth day?", post, 7200),
         world.post("kenji_w", "素晴らしい取り組みですね。", post, 3600),
     ]
-    emulator = XEmulator(world, XContract())
+    emulator = XEmulator(world, Contract.load("x"))
     pki = make_pki(tmp_path / "x-pki")
     api = ApiServer(emulator, pki, clock)
     oauth_browser.ca_file = pki.ca_file
     yield XSite(world, emulator, api, clock, post, replies)
     api.stop()
-    assert emulator.violations == [], "X's OpenAPI description was broken"
+    assert emulator.contract.violations == [], "\n".join(emulator.contract.violations)
 
 
 @pytest.fixture
