@@ -37,6 +37,7 @@ from app.errors import (
     OutcomeUnknown,
     RateLimited,
     Rejected,
+    StoreError,
 )
 from app.events import Events
 from app.store import Store, accounts, comments, drafts, outbox
@@ -466,6 +467,63 @@ async def test_crash_while_sending_is_recovered_by_look_up(store, hub, net, hist
     assert names(net) == ["lookup_write"]
     assert len(net.mine()) == 1
     assert await engine.recover() == 0  # once per engine
+
+
+async def test_recovery_makes_what_a_crash_left_unknown_and_says_so(store, hub, net):
+    item_id = queue_reply(store)
+    store.run_sync(outbox.claim_due, "acct")  # the previous run died mid-send
+    announced: list[events.Event] = []
+    hub.subscribe(announced.append)
+    engine = SyncEngine(store, hub, {"acct": net}, {"acct": ME.name}, backoff=FAST)
+
+    assert await engine.recover() == 1
+
+    assert item(store, item_id).state == "unknown"
+    assert announced == [events.OutboxChanged(item_id=None)]
+
+
+async def test_a_push_never_recovers_an_item_another_push_is_sending(store, hub, net):
+    """Recovery runs before the first push only: a later push (another account's) must not
+    take the item the first one is sending for one a crash left behind."""
+    engine = SyncEngine(store, hub, {"acct": net, "other": FakeNetwork(CAPS)}, backoff=FAST)
+    net.block = asyncio.Event()
+    item_id = queue_reply(store)
+    sending = asyncio.create_task(engine.push("acct"))
+    await until(net, lambda: net.in_flight > 0)
+
+    assert await engine.push("other") == Counter()
+    assert item(store, item_id).state == "sending"
+
+    net.block.set()
+    assert await sending == Counter({"sent": 1})
+    assert len(net.mine()) == 1
+
+
+async def test_a_store_failure_after_the_write_left_is_looked_up_before_a_resend(
+    store, hub, net, monkeypatch
+):
+    """The disk fills while the reply is on its way: the store cannot record the send, nor
+    anything else, and the item is left 'sending'. The next push first recovers it, as
+    after a crash, and finds the reply instead of sending it again."""
+    engine = SyncEngine(store, hub, {"acct": net}, {"acct": ME.name}, backoff=FAST)
+    net.block = asyncio.Event()
+    item_id = queue_reply(store)
+    sending = asyncio.create_task(engine.push("acct"))
+    await until(net, lambda: net.in_flight > 0)
+
+    async def full_disk(*args, **kwargs):
+        raise StoreError("database or disk is full")
+
+    with monkeypatch.context() as disk:
+        disk.setattr(store, "run", full_disk)
+        net.block.set()
+        with pytest.raises(StoreError):
+            await sending
+    assert item(store, item_id).state == "sending"
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+    assert names(net).count("reply") == 1 and names(net)[-1] == "lookup_write"
+    assert len(net.mine()) == 1
 
 
 async def test_cancelled_mid_write_becomes_unknown_and_is_resolved(store, engine, net):

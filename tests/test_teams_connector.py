@@ -16,7 +16,7 @@ from emulators.microsoft.booktokens import BookTokens
 from emulators.microsoft.fixtures import TeamsWorld, pull_round
 from emulators.microsoft.graph import ALL_SCOPES, SEND
 
-from app.domain import Account, CommentPage, PullMode, RemoteKind
+from app.domain import Account, CommentPage, PublishOptions, PullMode, RemoteKind
 from app.errors import PermissionDenied, RateLimited, Rejected
 from app.events import Events
 from app.networks.base import ReportsFreshness
@@ -393,3 +393,41 @@ async def test_without_a_choice_every_channel_of_every_team_is_read_and_nothing_
     }
     with pytest.raises(Rejected, match="Choose the Teams channel new posts go to"):
         await network.publish("", "Hello", "markdown", "k")
+
+
+async def test_teams_posts_at_once_or_not_at_all(teams_world: TeamsWorld, make_teams) -> None:
+    network = make_teams()
+    with pytest.raises(Rejected, match="posts at once; it keeps no 'future'"):
+        await network.publish("", "Later", "markdown", "k", PublishOptions(status="future"))
+    assert teams_world.server.requests() == []
+
+
+async def test_a_post_without_a_title_has_no_subject_and_a_title_is_trimmed(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    network = make_teams()
+
+    untitled = await network.publish("  ", "No title", "markdown", "k1")
+    titled = await network.publish("  Offsite \n", "Agenda", "markdown", "k2")
+
+    made = {m.id: m.subject for m in w.emulator.mine(w.dana, w.town_hall)}
+    assert made == {
+        untitled.remote_id.split("|")[-1]: None,
+        titled.remote_id.split("|")[-1]: "Offsite",
+    }
+
+
+async def test_a_reply_naming_the_post_itself_mentions_no_one(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post = w.emulator.post(w.ada, w.town_hall, "Offsite")
+    network = make_teams()
+
+    answer = await network.reply(
+        rid(w, w.town_hall, post), rid(w, w.town_hall, post), "Yes", "markdown", "k"
+    )
+
+    sent = w.town_hall.replies[post.id][answer.remote_id.split("|")[-1]]
+    assert sent.mentions == [] and "<at" not in sent.content

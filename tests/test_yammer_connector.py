@@ -15,7 +15,7 @@ from emulators.microsoft.booktokens import BookTokens
 from emulators.microsoft.fixtures import YammerWorld, pull_round
 from emulators.microsoft.yammer import SCOPE
 
-from app.domain import Account, CommentPage, RemoteKind
+from app.domain import Account, CommentPage, PublishOptions, RemoteKind
 from app.errors import AuthError, RateLimited, Rejected
 from app.networks.microsoft.tokens import Api
 from app.networks.microsoft.yammer import CAPABILITIES, build_yammer
@@ -281,3 +281,59 @@ async def test_built_for_an_account_that_names_the_service_not_its_rest_root(
     finally:
         await network.aclose()
     assert {s.path for s in w.server.requests()} == {"/api/v1/users/current.json"}
+
+
+async def test_a_new_thread_is_at_once_among_my_posts_and_followed_by_pulls(
+    yammer_world: YammerWorld, make_yammer
+) -> None:
+    w = yammer_world
+    network = make_yammer()
+    assert await network.list_my_posts() == []
+    _, cursor = await pull_round(network)
+
+    post = await network.publish("", "Offsite agenda", "markdown", "k")
+    assert [p.remote_id for p in await network.list_my_posts()] == [post.remote_id]
+    ada = w.emulator.post(w.ada, "Can we bring partners?", replied_to=int(post.remote_id))
+    w.clock.advance(61)
+    pages, _ = await pull_round(network, cursor)
+
+    assert list(comments_of(pages)) == [str(ada.id)]
+
+
+async def test_viva_engage_publishes_at_once_or_not_at_all(
+    yammer_world: YammerWorld, make_yammer
+) -> None:
+    network = make_yammer()
+    with pytest.raises(Rejected, match="publishes at once; it keeps no 'draft'"):
+        await network.publish("", "Later", "markdown", "k", PublishOptions(status="draft"))
+    assert yammer_world.server.requests() == []
+
+
+async def test_what_a_check_before_a_reply_read_is_forgotten_on_every_write(
+    yammer_world: YammerWorld, make_yammer
+) -> None:
+    """The thread a check reads is kept for a few seconds; a reply or a deletion in it is
+    seen at once, not after that."""
+    w = yammer_world
+    post = w.emulator.post(w.dana, "Budget", w.town_hall)
+    ada = w.emulator.post(w.ada, "Travel?", replied_to=post.id)
+    network = make_yammer()
+    assert await network.list_replies(str(ada.id)) == []
+
+    mine = await network.reply(str(post.id), str(ada.id), "Economy only.", "markdown", "k1")
+    assert [r.remote_id for r in await network.list_replies(str(ada.id))] == [mine.remote_id]
+
+    await network.delete(RemoteKind.COMMENT, mine.remote_id, "k2")
+    assert await network.list_replies(str(ada.id)) == []
+
+
+async def test_a_deleted_post_leaves_my_posts(yammer_world: YammerWorld, make_yammer) -> None:
+    w = yammer_world
+    kept = w.emulator.post(w.dana, "Kept", w.town_hall)
+    gone = w.emulator.post(w.dana, "Gone", w.town_hall)
+    network = make_yammer()
+    assert {p.remote_id for p in await network.list_my_posts()} == {str(kept.id), str(gone.id)}
+
+    await network.delete(RemoteKind.POST, str(gone.id), "k")
+
+    assert [p.remote_id for p in await network.list_my_posts()] == [str(kept.id)]

@@ -77,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         _refresh_copies()
         for target in targets:
             print(f"== {target.path}", flush=True)
+            began = time.monotonic()
             _run_mutmut(target, args.max_children)
+            print(f"   took {time.monotonic() - began:.0f} s", flush=True)
     scores = [_score(t) for t in targets]
     unexplained = _sort_survivors(scores)
     print()

@@ -44,6 +44,24 @@ _WRITES = ("publish", "reply", "edit", "delete", "lookup_write")
 TARGETS = (
     Target("app/sync/sender.py", CORE),
     Target("app/sync/backoff.py", CORE),
+    Target(
+        "app/sync/engine.py",
+        CORE,
+        tuple(
+            f"SyncEngine.{m}"
+            for m in (
+                "recover",
+                "push",
+                "_push",
+                "push_all",
+                "is_sending",
+                "_quiesce",
+                "_call",
+                "_read",
+            )
+        ),
+    ),
+    Target("app/sync/scheduler.py", CORE),
     Target("app/store/outbox.py", CORE),
     Target("app/text/sanitize.py", CORE),
     Target(
@@ -73,6 +91,34 @@ TARGETS = (
             "MatrixNetwork._concerned",
             "MatrixNetwork._about",
             "MatrixNetwork._split",
+        ),
+    ),
+    Target("app/networks/microsoft/matching.py", CONNECTOR),
+    Target(
+        "app/networks/microsoft/yammer/connector.py",
+        CONNECTOR,
+        (
+            *(f"YammerNetwork.{m}" for m in _WRITES),
+            "YammerNetwork._find_mine",
+            "YammerNetwork._gone",
+            "YammerNetwork._first",
+            "YammerNetwork._target_community",
+            "YammerNetwork._message_id",
+            "_all_before",
+        ),
+    ),
+    Target(
+        "app/networks/microsoft/teams/connector.py",
+        CONNECTOR,
+        (
+            *(f"TeamsNetwork.{m}" for m in _WRITES),
+            "TeamsNetwork._find_mine",
+            "TeamsNetwork._look_at",
+            "TeamsNetwork._author",
+            "TeamsNetwork._message",
+            "TeamsNetwork._reply_ref",
+            "TeamsNetwork._post_channel",
+            "_values",
         ),
     ),
 )
