@@ -7,6 +7,7 @@ The fake never dedupes by key, so any blind resend would show up as a duplicate 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -432,6 +433,60 @@ async def test_a_reply_held_for_an_edit_shows_the_comment_as_it_now_reads(store,
     assert events.InboxChanged in seen and "whoami" not in names(net)  # the name is known
 
 
+def outcome_lines(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str]]:
+    """The sender's line per item that did not simply go out: (level, text)."""
+    return [
+        (r.levelno, r.getMessage())
+        for r in caplog.records
+        if r.name == "app.sync.sender" and r.msg == "account %s: outbox item %d is %s: %s"
+    ]
+
+
+async def test_a_hold_is_announced_logged_and_stored_with_my_name_asked_once(
+    store, hub, net, history, caplog
+):
+    """Without my name known, the check asks for it once to store the edited comment as
+    mentioning me."""
+    caplog.set_level(logging.INFO, logger="app.sync.sender")
+    engine = SyncEngine(store, hub, {"acct": net}, backoff=AT_ONCE)
+    net.comments["c1"] = comment("c1", version=2, body="Edited: how is it going, @Dana?")
+    item_id = queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"held": 1})
+
+    assert history[item_id] == ["sending", "held"]
+    assert names(net).count("whoami") == 1 and stored(store, "c1")["mentions_me"] == 1
+    assert outcome_lines(caplog) == [
+        (
+            logging.INFO,
+            f"account acct: outbox item {item_id} is held: {held_text(ErrorKind.EDITED)}",
+        )
+    ]
+
+
+async def test_each_outcome_but_a_send_is_logged_with_its_reason(store, engine, net, caplog):
+    caplog.set_level(logging.INFO, logger="app.sync.sender")
+    net.fail("get_comment", OfflineError("no route"))
+    item_id = queue_reply(store)
+
+    await engine.push("acct")
+    net.fail("reply", Rejected("too long"))
+    await engine.push("acct")
+
+    assert outcome_lines(caplog) == [
+        (
+            logging.INFO,
+            f"account acct: outbox item {item_id} is queued: "
+            "Offline (no route); it goes out when the network is back.",
+        ),
+        (
+            logging.WARNING,
+            f"account acct: outbox item {item_id} is failed: "
+            "The network refused the reply: too long",
+        ),
+    ]
+
+
 async def test_the_hold_and_the_new_text_are_one_transaction(store, engine, net, monkeypatch):
     def full_disk(*args: object) -> None:
         raise RuntimeError("the disk filled")
@@ -794,6 +849,25 @@ async def test_an_item_a_crash_left_sending_reads_as_interrupted_until_looked_up
     assert names(net)[0] == "lookup_write"
     [settled] = await front.items()
     assert not settled.interrupted and explain(settled).headline.startswith("Sent")
+
+
+async def test_an_item_being_claimed_already_reads_as_being_sent(store, engine, net, monkeypatch):
+    """The store marks the item 'sending' before the engine knows which item it got: in
+    between, the account's claim names it as the engine's own, never as interrupted."""
+    claim_due = outbox.claim_due
+    seen: list[bool] = []
+
+    def claiming(db, account_id):
+        claimed = claim_due(db, account_id)
+        if claimed is not None:
+            seen.append(engine.is_sending(claimed))
+        return claimed
+
+    monkeypatch.setattr(outbox, "claim_due", claiming)
+    queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+    assert seen == [True]
 
 
 async def test_an_item_being_sent_reads_as_being_sent(store, hub, engine, net):

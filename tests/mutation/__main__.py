@@ -5,6 +5,7 @@
                                                   from the merge base with ``--base``
     python -m tests.mutation app/sync/backoff.py  only these modules
     python -m tests.mutation --report             score the last results, run nothing
+    python -m tests.mutation --survivors [paths]  run again only what survived last time
 
 It runs mutmut 3 (configured in pyproject.toml, ``[tool.mutmut]``; it works in
 ``mutants/``) one target at a time with ``--max-children`` workers (default 2), then prints
@@ -78,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         for target in targets:
             print(f"== {target.path}", flush=True)
             began = time.monotonic()
-            _run_mutmut(target, args.max_children)
+            names = _score(target).survivors if args.survivors else target.patterns
+            if names:
+                _run_mutmut(names, target, args.max_children)
             print(f"   took {time.monotonic() - began:.0f} s", flush=True)
     scores = [_score(t) for t in targets]
     unexplained = _sort_survivors(scores)
@@ -131,6 +134,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--base", default="main", help="the branch to compare with (main)")
     parser.add_argument("--max-children", type=int, default=2, help="mutmut workers (2)")
     parser.add_argument("--report", action="store_true", help="score the last run only")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="run only the mutants that survived the last run (after writing their tests)",
+    )
     return parser
 
 
@@ -173,9 +181,10 @@ def _refresh_copies() -> None:
             copy.unlink()
 
 
-def _run_mutmut(target: Target, max_children: int) -> None:
+def _run_mutmut(names: list[str], target: Target, max_children: int) -> None:
+    """mutmut on the mutants ``names`` (names or patterns) of ``target``."""
     mutmut = Path(sys.executable).with_name("mutmut")
-    command = [str(mutmut), "run", "--max-children", str(max_children), *target.patterns]
+    command = [str(mutmut), "run", "--max-children", str(max_children), *names]
     # mutmut exits non-zero on its own errors only; the scores below say how the tests did.
     # It first runs the tests without a mutant; a timing-sensitive test that failed there
     # (a loaded machine) gets one more chance before the run counts as broken.
