@@ -44,7 +44,7 @@ from app.events import Events
 from app.store import Store, accounts, comments, drafts, outbox
 from app.sync import Backoff, SyncEngine
 from app.sync.reasons import explain, held_text
-from app.sync.scheduler import promote_due
+from app.sync.scheduler import next_scheduled_at, promote_due
 from app.timeutil import in_seconds
 
 ALEX = Person("alex", "Alex Doe")
@@ -671,6 +671,27 @@ async def test_scheduler_leaves_future_drafts_and_skips_unknown_targets(store, h
     ]
     rows = store.run_sync(outbox.list_items)
     assert [(r.kind, r.account_id, r.draft_id) for r in rows] == [("publish", "acct", partial)]
+    assert store.run_sync(next_scheduled_at) == store.run_sync(drafts.get, orphan).scheduled_at
+
+
+async def test_a_due_draft_is_queued_as_written_and_announced(store, hub, caplog):
+    draft_id = store.run_sync(drafts.create, "Q3 plans", "We will grow.", ["acct", "other"])
+    store.run_sync(drafts.set_state, draft_id, DraftState.SCHEDULED, in_seconds(-1))
+    announced: list[events.Event] = []
+    hub.subscribe(announced.append)
+    assert store.run_sync(next_scheduled_at) is not None
+
+    assert await promote_due(store, hub) == [draft_id]
+
+    rows = store.run_sync(outbox.list_items)
+    assert sorted((r.account_id, r.title, r.body) for r in rows) == [
+        ("acct", "Q3 plans", "We will grow."),
+        ("other", "Q3 plans", "We will grow."),
+    ]
+    assert announced == [events.DraftsChanged(draft_id=draft_id), events.OutboxChanged()]
+    assert "skipping targets" not in caplog.text  # every target is an account
+    assert store.run_sync(next_scheduled_at) is None
+    assert await promote_due(store, hub) == [] and len(announced) == 2
 
 
 async def test_run_loop_wakes_early_and_recovers_from_offline(store, engine, net, hub):

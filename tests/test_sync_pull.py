@@ -312,3 +312,39 @@ async def test_a_refused_sign_in_is_remembered_until_a_request_passes(store, hub
 
     assert (await engine.pull("acct")).error is None
     assert not engine.refused("acct")
+
+
+async def test_the_last_try_of_a_read_still_goes_through_the_accounts_gate(store, hub):
+    """A read's last try is like the others: its 429 closes the account's gate, so the
+    next pull waits without sending anything."""
+    net = PagingNetwork(1)
+    daily = RateLimited("daily quota used up", retry_after=3600)
+    net.faults = {None: [BadResponse("truncated body")] * 2 + [daily]}
+    engine = make_engine(store, hub, net)
+
+    assert (await engine.pull("acct")).error == "daily quota used up"
+    assert "wait 60 more minute(s)" in ((await engine.pull("acct")).error or "")
+    assert net.cursors == [None] * 3
+
+
+async def test_an_offline_error_without_words_is_named_by_its_kind(store, hub):
+    net = PagingNetwork(1)
+    net.faults = {None: [OfflineError()]}
+    engine = make_engine(store, hub, net)
+
+    await engine.pull("acct")
+
+    assert engine.unreachable() == {"acct": "OfflineError"}
+
+
+async def test_a_new_connector_for_an_account_asks_who_i_am_again(store, hub):
+    """Signing in again may be as someone else: the name the old connector gave is not
+    reused."""
+    first, second = PagingNetwork(1), PagingNetwork(1)
+    engine = SyncEngine(store, hub, {"acct": first}, {})
+    await engine.pull("acct")
+
+    assert await engine.add_network("acct", second) is first
+    await engine.pull("acct")
+
+    assert (first.whoami_calls, second.whoami_calls) == (1, 1)
