@@ -251,11 +251,43 @@ def test_a_failed_item_that_may_have_arrived_keeps_its_text(store: Store) -> Non
     text stays; it can still be cancelled or retried."""
     item_id = store.run_sync(reply)
     put_in(store, item_id, OutboxState.FAILED, error_kind="unknown")
-    with pytest.raises(UserError, match="may already have arrived"):
+    with pytest.raises(UserError) as refused:
         store.run_sync(outbox.edit_body, item_id, "Better words")
+    assert str(refused.value) == (
+        "This item may already have arrived (its last send got no clear answer), so it "
+        "cannot be edited: Retry checks with the network first, or Cancel it."
+    )
     assert item(store, item_id).body == "Thanks!"
     store.run_sync(outbox.cancel, item_id)
     assert item(store, item_id).state == "cancelled"
+
+
+def test_signing_in_again_requeues_only_what_failed_for_lack_of_sign_in(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As Retry would: the same key, a fresh count of tries, due now, and a look-up first
+    for an item whose try may have landed before the sign-in failed."""
+    signed_out, unconfirmed, refused, held = (store.run_sync(reply) for _ in range(4))
+    put_in(store, signed_out, OutboxState.FAILED, error_kind="auth", attempts=1, last_error="x")
+    put_in(store, unconfirmed, OutboxState.FAILED, error_kind="auth_unconfirmed", attempts=3)
+    put_in(store, refused, OutboxState.FAILED, error_kind="permanent", attempts=1)
+    put_in(store, held, OutboxState.HELD, error_kind="auth")
+    store.run_sync(accounts.add_account, Account("other", "sandbox", "Other", "http://o"))
+    elsewhere = store.run_sync(
+        lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, "other", "Hello", title="Hi")
+    )
+    put_in(store, elsewhere, OutboxState.FAILED, error_kind="auth")
+    clock(monkeypatch, LATER)
+
+    requeued = store.run_sync(outbox.requeue_signed_out, ACCOUNT.id)
+
+    assert [(i.id, i.state) for i in requeued] == [(signed_out, "failed"), (unconfirmed, "failed")]
+    for item_id, state in ((signed_out, "queued"), (unconfirmed, "unknown")):
+        row = item(store, item_id)
+        assert (row.state, row.attempts, row.last_error) == (state, 0, None)
+        assert row.next_attempt_at == row.updated_at == LATER
+    for untouched in (refused, held, elsewhere):
+        assert item(store, untouched).updated_at == NOW
 
 
 def test_editable_states_exclude_everything_in_flight() -> None:
