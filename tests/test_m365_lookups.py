@@ -19,6 +19,7 @@ from emulators.microsoft.graph import Channel, GraphUser, Msg
 
 from app.domain import OutboxKind, RemoteKind, WriteIntent
 from app.errors import NotFound, Rejected
+from app.networks.microsoft import matching
 from app.networks.microsoft.matching import SKEW_S
 from app.networks.microsoft.teams.places import MessageRef
 from app.timeutil import iso
@@ -33,6 +34,22 @@ def queued_at(clock, ago: float = 0.0) -> str:
 
 def intent(kind: OutboxKind, body: str, since: str, *, post=None, target=None) -> WriteIntent:
     return WriteIntent(kind, post, target, "", body, "markdown", since)
+
+
+# --- what is compared -------------------------------------------------------------------
+
+
+def test_text_is_compared_as_read_not_as_spaced() -> None:
+    assert matching.normalised(" Thanks,\u200b\n\n  see\u00a0you\t") == "Thanks, see you"
+    assert matching.normalised("Cafe\u0301") == "Caf\u00e9"
+    assert matching.digest("Thanks,  see you") == matching.digest("Thanks, see\nyou")
+    assert matching.digest("Thanks, see you") != matching.digest("thanks, see you")
+
+
+def test_a_message_with_a_lone_surrogate_still_has_a_digest() -> None:
+    """JSON may carry half a surrogate pair (\\ud800): such a message is compared, not a
+    crash of the look-up."""
+    assert matching.digest("Caf\ud800") != matching.digest("Caf")
 
 
 # --- Viva Engage ----------------------------------------------------------------------------

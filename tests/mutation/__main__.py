@@ -3,7 +3,7 @@
     python -m tests.mutation                      every target in targets.py
     python -m tests.mutation --changed [--base main]   only targets whose module differs
                                                   from the merge base with ``--base``
-    python -m tests.mutation app/sync/backoff.py  only these modules
+    python -m tests.mutation app/sync/backoff.py  only these modules, in this order
     python -m tests.mutation --report             score the last results, run nothing
     python -m tests.mutation --survivors [paths]  run again only what survived last time
 
@@ -114,7 +114,7 @@ def _sort_survivors(scores: list[Score]) -> list[tuple[Target, str, tuple[str, s
 
 def _print_score(score: Score) -> bool:
     """Print one target's score; True when it reaches the target's threshold."""
-    where = f"{score.target.path}{' [write paths]' if score.target.functions else ''}"
+    where = f"{score.target.path}{' [chosen functions]' if score.target.functions else ''}"
     if not score.checked:
         print(f"NONE   no results for {where}: run it (without --report)")
         return False
@@ -149,7 +149,8 @@ def _chosen(args: argparse.Namespace) -> list[Target]:
         unknown = wanted - {t.path for t in targets}
         if unknown:
             raise SystemExit(f"Not a mutation target: {', '.join(sorted(unknown))}")
-        targets = [t for t in targets if t.path in wanted]
+        by_path = {t.path: t for t in targets}
+        targets = [by_path[p] for p in dict.fromkeys(Path(p).as_posix() for p in args.paths)]
     if args.changed:
         changed = _changed_files(args.base)
         targets = [t for t in targets if t.path in changed]
