@@ -22,6 +22,7 @@ from app.errors import NotFound, Rejected
 from app.networks.microsoft import matching
 from app.networks.microsoft.matching import SKEW_S
 from app.networks.microsoft.teams.places import MessageRef
+from app.networks.microsoft.yammer.ids import YammerType, new_id
 from app.timeutil import iso
 
 KEY = "k"  # neither service keeps it: the look-up never uses it
@@ -169,12 +170,11 @@ async def test_yammer_a_message_older_than_the_item_is_not_its_write(
     assert await network.lookup_write(KEY, later) is None
 
 
-async def test_yammer_a_look_up_reads_back_a_few_pages_and_stops_at_older_ones(
+async def test_yammer_a_look_up_reads_back_no_more_than_five_pages(
     yammer_world: YammerWorld, make_yammer
 ) -> None:
     """The emulator lists 20 a page, newest first. A reply under 80 newer ones (page 5) is
-    found; under 100 (page 6) it is past what is read; a page older than the item ends
-    the reading."""
+    found; under 100 (page 6) it is past what is read."""
     w = yammer_world
     post, ada, _ = yammer_thread(w)
     network = make_yammer()
@@ -193,10 +193,32 @@ async def test_yammer_a_look_up_reads_back_a_few_pages_and_stops_at_older_ones(
     assert await network.lookup_write(KEY, asked) is None
     assert in_thread_reads(w) == 10
 
-    w.clock.advance(SKEW_S + 1)
-    later = intent(OutboxKind.REPLY, "Noted", queued_at(w.clock), post=str(post.id))
+
+async def test_yammer_a_look_up_reads_past_a_page_exactly_as_old_as_the_item_allows(
+    yammer_world: YammerWorld, make_yammer
+) -> None:
+    """Messages exactly SKEW_S older than the item may be its write: a page of them is no
+    reason to stop; a page older still is."""
+    w = yammer_world
+    post, ada, _ = yammer_thread(w)
+    mine = w.emulator.post(w.dana, "Noted", replied_to=ada.id)
+    for n in range(20):
+        w.emulator.post(w.ben, f"Chatter {n}", replied_to=post.id)
+    network = make_yammer()
+    w.clock.advance(SKEW_S)
+    asked = intent(
+        OutboxKind.REPLY, "Noted", queued_at(w.clock), post=str(post.id), target=str(ada.id)
+    )
+
+    assert await network.lookup_write(KEY, asked) == str(mine.id)
+    assert in_thread_reads(w) == 2
+
+    w.clock.advance(1)
+    later = intent(
+        OutboxKind.REPLY, "Noted", queued_at(w.clock), post=str(post.id), target=str(ada.id)
+    )
     assert await network.lookup_write(KEY, later) is None
-    assert in_thread_reads(w) == 11  # the first page is older than the item: the end
+    assert in_thread_reads(w) == 3  # the first page is older than the item: the end
 
 
 async def test_yammer_a_post_is_a_new_thread_of_mine_in_the_chosen_community(
@@ -214,6 +236,9 @@ async def test_yammer_a_post_is_a_new_thread_of_mine_in_the_chosen_community(
 
     mine = w.emulator.post(w.dana, "We move on Monday.", w.town_hall)
     w.emulator.post(w.dana, "We move on Monday.", w.leaders)
+    assert await network.lookup_write(KEY, asked) == str(mine.id)
+    for n in range(20):  # my newer messages push it to the second page of what I sent
+        w.emulator.post(w.dana, f"Answer {n}", replied_to=ada.id)
     assert await network.lookup_write(KEY, asked) == str(mine.id)
 
 
@@ -240,7 +265,17 @@ async def test_yammer_a_remote_id_that_is_no_message_is_not_found(
     ):
         with pytest.raises(NotFound, match="'not-a-message' is not a Viva Engage message"):
             await writing
+    with pytest.raises(NotFound) as long_id:
+        await network.delete(RemoteKind.POST, "x" * 100, KEY)
+    assert str(long_id.value) == f"{'x' * 80!r} is not a Viva Engage message."
+    community = new_id(YammerType.GROUP, str(w.town_hall.id))  # an id, but of a community
+    with pytest.raises(NotFound, match="is not a Viva Engage message"):
+        await network.delete(RemoteKind.POST, community, KEY)
     assert w.server.requests() == []
+
+    post = w.emulator.post(w.dana, "Named by its new id", w.town_hall)
+    await network.delete(RemoteKind.POST, new_id(YammerType.MESSAGE, str(post.id)), KEY)
+    assert post.id not in w.emulator.messages
 
 
 # --- Teams -----------------------------------------------------------------------------------
