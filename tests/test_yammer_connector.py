@@ -13,7 +13,7 @@ import httpx
 import pytest
 from emulators.clock import VirtualClock
 from emulators.microsoft.apiserver import max_in_window
-from emulators.microsoft.booktokens import BookTokens
+from emulators.microsoft.booktokens import BookTokens, OneToken
 from emulators.microsoft.fixtures import YammerWorld, pull_round
 from emulators.microsoft.yammer import SCOPE
 
@@ -355,16 +355,6 @@ async def test_a_deleted_post_leaves_my_posts_and_the_pulls(
     assert [p.remote_id for p in await network.list_my_posts()] == [str(kept.id)]
     assert all(page.errors == [] for page in pages)
     assert not [s for s in w.server.requests() if f"/in_thread/{gone.id}" in s.path]
-
-
-class OneToken:
-    """A token source that always has a token (the answers below come from a mock)."""
-
-    async def access_token(self, api: Api) -> str:
-        return "token"
-
-    def invalidate(self, api: Api, token: str) -> None:
-        raise AssertionError("no answer here refuses the token")
 
 
 @pytest.mark.parametrize(
