@@ -419,6 +419,18 @@ async def test_teams_a_message_older_than_the_item_is_not_its_write(
     assert await network.lookup_write(KEY, later) is None
 
 
+async def test_teams_a_post_exactly_as_old_as_the_item_allows_may_be_its_write(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    mine = w.emulator.post(w.dana, w.town_hall, "Offsite agenda is out.")
+    network = make_teams()
+    w.clock.advance(SKEW_S)
+
+    asked = intent(OutboxKind.PUBLISH, "Offsite agenda is out.", queued_at(w.clock))
+    assert await network.lookup_write(KEY, asked) == rid(w, mine)
+
+
 async def test_teams_a_look_up_follows_a_few_pages_and_stops_at_older_ones(
     teams_world: TeamsWorld, make_teams
 ) -> None:

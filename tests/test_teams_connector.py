@@ -18,7 +18,15 @@ from emulators.microsoft.booktokens import BookTokens, OneToken
 from emulators.microsoft.fixtures import TeamsWorld, pull_round
 from emulators.microsoft.graph import ALL_SCOPES, SEND
 
-from app.domain import Account, CommentPage, PublishOptions, PullMode, RemoteKind
+from app.domain import (
+    Account,
+    CommentPage,
+    OutboxKind,
+    PublishOptions,
+    PullMode,
+    RemoteKind,
+    WriteIntent,
+)
 from app.errors import BadResponse, NetworkError, NotFound, PermissionDenied, RateLimited, Rejected
 from app.events import Events
 from app.networks.base import ReportsFreshness
@@ -470,8 +478,12 @@ async def test_posts_keep_to_the_teams_budget_too(teams_world: TeamsWorld, make_
     w = teams_world
     network = make_teams()
 
+    since = iso(datetime.fromtimestamp(w.clock(), UTC))
     for n in range(9):
         await network.publish("", f"Notice {n}", "markdown", f"k{n}")
+    for n in range(6):  # and so do the look-ups of posts whose answer was lost
+        asked = WriteIntent(OutboxKind.PUBLISH, None, None, "", f"Notice {n}", "markdown", since)
+        assert await network.lookup_write(f"k{n}", asked) is not None
 
     assert max_in_window(w.team_requests(w.leadership), 1.0) <= 4
 
@@ -524,3 +536,26 @@ async def test_a_write_answered_with_no_message_is_a_bad_response() -> None:
     finally:
         await network.aclose()
     assert str(bad.value) == "Microsoft Teams sent a malformed message back."
+
+
+async def test_a_listing_without_values_is_a_bad_response() -> None:
+    """A unit test over a mock transport: the emulator always lists values."""
+    clock = VirtualClock()
+    answers = {"/v1.0/me": {"id": "u1", "displayName": "Dana"}}
+    client = httpx.AsyncClient(
+        transport=httpx.MockTransport(
+            lambda request: httpx.Response(200, json=answers.get(request.url.path, {"values": []}))
+        )
+    )
+    channel = ChannelRef("t1", "19:c1@thread.tacv2", "Contoso / General")
+    base = "https://graph.example"
+    network = TeamsNetwork(Wiring(client, OneToken(), base, clock, clock.sleep), (channel,))
+    since = iso(datetime.fromtimestamp(clock(), UTC))
+    try:
+        with pytest.raises(BadResponse) as bad:
+            await network.lookup_write(
+                "k", WriteIntent(OutboxKind.PUBLISH, None, None, "", "Hi", "markdown", since)
+            )
+    finally:
+        await network.aclose()
+    assert str(bad.value) == "Microsoft Teams sent a listing without a list of values."
