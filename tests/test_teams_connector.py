@@ -474,7 +474,9 @@ async def test_a_write_whose_answer_is_lost_says_which_request(
         assert request in str(lost.value)
 
 
-async def test_posts_keep_to_the_teams_budget_too(teams_world: TeamsWorld, make_teams) -> None:
+async def test_posts_and_their_look_ups_keep_to_the_teams_budget(
+    teams_world: TeamsWorld, make_teams
+) -> None:
     w = teams_world
     network = make_teams()
 
