@@ -1226,6 +1226,7 @@ async def test_what_is_announced_when_items_are_sent(store, hub, net):
     assert seen == [
         events.OutboxChanged(item_id=publish.id),  # claimed
         events.OutboxChanged(item_id=publish.id),  # sent
+        events.InboxChanged(),  # a new post to list
         events.DraftsChanged(draft_id=draft_id),  # and the draft published
     ]
 

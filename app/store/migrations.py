@@ -226,9 +226,31 @@ def _v3_account_settings(db: sqlite_utils.Database) -> None:
     """)
 
 
+def _v4_undo_send_and_reply_drafts(db: sqlite_utils.Database) -> None:
+    """Undo send: an outbox item may be held until its grace period ends (``hold_until``),
+    and a batch keeps the words it was written with so it can go back to the composer.
+    Replies being written are kept per comment (``reply_drafts``)."""
+    db.executescript("""
+        ALTER TABLE outbox ADD COLUMN hold_until TEXT;
+        CREATE TABLE reply_batches (
+            batch_id TEXT PRIMARY KEY,
+            template TEXT NOT NULL,
+            copies TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE reply_drafts (
+            comment_id INTEGER PRIMARY KEY REFERENCES comments(id),
+            template TEXT NOT NULL,
+            copy TEXT,
+            updated_at TEXT NOT NULL
+        );
+    """)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
     _v3_account_settings,
+    _v4_undo_send_and_reply_drafts,
 ]
 LATEST = len(MIGRATIONS)

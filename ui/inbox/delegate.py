@@ -65,6 +65,7 @@ PAINTED_FIELDS = (
     "answered",
     "is_question",
     "edited_at",
+    "reply_draft",
 )
 
 
@@ -128,6 +129,7 @@ class InboxDelegate(QStyledItemDelegate):
             network="",
             account_name="",
             network_shared=False,
+            reply_draft=True,
         )
         row = QPixmap(max(option.rect.width(), MIN_WIDTH), max(option.rect.height(), 40))
         for selected, focused in ((False, False), (True, True), (True, False)):
