@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-# Each test renders an icon set in a child process bounded by 120 s.
-pytestmark = [pytest.mark.packaging, pytest.mark.timeout(300)]
+pytestmark = pytest.mark.packaging
 
 PACKAGING = Path(__file__).resolve().parents[2] / "packaging"
 
