@@ -32,6 +32,10 @@ NOTICE = (
     "<p><i>… This comment is longer than Fireside shows "
     f"({COMMENT_DISPLAY_CHARS:,} characters); the rest is not displayed.</i></p>"
 )
+TAGS_NOTICE = (
+    "<p><i>… This comment has more formatting than Fireside shows "
+    "(1,000 tags); the rest is not displayed.</i></p>"
+)
 
 
 class _Shape(HTMLParser):
@@ -356,9 +360,9 @@ def test_a_comment_too_long_to_read_is_cut_and_says_so() -> None:
 def test_markup_beyond_what_is_parsed_is_dropped_and_noted() -> None:
     """At most 1,000 tags, and 200,000 characters of markup, are even looked at."""
     assert comment_for_display("<b>x</b> " * 500) == "<b>x</b> " * 500
-    assert comment_for_display("<b>x</b> " * 500 + "<i>") == "<b>x</b> " * 500 + NOTICE
+    assert comment_for_display("<b>x</b> " * 500 + "<i>") == "<b>x</b> " * 500 + TAGS_NOTICE
     long_markup = "<b></b>" * 28_572  # 200,004 characters, 57,144 tags
-    assert comment_for_display(long_markup) == "<b></b>" * 500 + NOTICE
+    assert comment_for_display(long_markup) == "<b></b>" * 500 + TAGS_NOTICE
     hidden = "\u200b" * 199_999  # dropped for display, but read
     assert comment_for_display(hidden + "z") == "z"
     assert comment_for_display(hidden + "zz") == "z" + NOTICE
