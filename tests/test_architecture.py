@@ -216,7 +216,17 @@ def test_the_sandbox_check_catches_every_form(tmp_path: Path) -> None:
 # --- ui/: features, ui/common, and no loops ----------------------------------------------
 
 #: The feature packages of ui/: private modules, public names in their __init__.
-FEATURES = ("accounts", "actions", "batch", "editor", "inbox", "outbox", "settings", "thread")
+FEATURES = (
+    "accounts",
+    "actions",
+    "batch",
+    "editor",
+    "inbox",
+    "outbox",
+    "settings",
+    "spelling",
+    "thread",
+)
 
 
 @dataclass(frozen=True)

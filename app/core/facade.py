@@ -1,7 +1,8 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
 engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``
-and ``accounts``. No Qt here; the window and the CLI are its two clients (composition
-roots: ``ui/main.py`` and ``app/cli.py``), and neither reaches past it into the store.
+and ``accounts`` (and ``spelling``, the dictionaries). No Qt here; the window and the CLI
+are its two clients (composition roots: ``ui/main.py`` and ``app/cli.py``), and neither
+reaches past it into the store.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from app.domain import Capabilities, Freshness, PullMode
 from app.networks.base import Network, ReportsFreshness
 from app.store import Store, accounts
 from app.sync.engine import COMMENTS_CURSOR, SyncEngine
+from app.text.spelling import Spelling
 
 if TYPE_CHECKING:
     from app.sandbox.server import SandboxServer
@@ -41,6 +43,7 @@ class Core:
         account_manager: AccountManager,
         policy: managed_policy.Policy = managed_policy.NO_POLICY,
         settings: user_settings.Effective | None = None,
+        spelling: Spelling | None = None,
     ) -> None:
         self.store = store
         self.networks = networks
@@ -55,6 +58,9 @@ class Core:
         #: The managed policy and the settings in force when the core opened.
         self.policy = policy
         self.settings = settings
+        #: Spell checking, with the person's own dictionary in the data dir (for this run
+        #: only when the core was built without one, as in some tests).
+        self.spelling = spelling or Spelling(None)
 
     def sync_now(self) -> None:
         """A person asked to sync (F5): the engine's next pass starts at once and re-scans
@@ -63,6 +69,7 @@ class Core:
 
     async def close(self) -> None:
         self.engine.stop()
+        self.spelling.close()
         for network in self.networks.values():
             await network.aclose()
         await asyncio.to_thread(self.store.close)

@@ -10,6 +10,7 @@ from ui.actions.registry import Command
 WINDOW = "Anywhere"
 INBOX = "Inbox"
 BATCH = "Batch reply"
+TEXT = "Text boxes"
 
 COMMANDS: tuple[Command, ...] = (
     Command("inbox.next", "Next comment", INBOX, ("J",)),
@@ -42,8 +43,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("window.accounts", "Accounts…", WINDOW, ("Ctrl+Shift+A",)),
     Command("window.settings", "Settings…", WINDOW, ("Ctrl+,",)),
     Command("window.quit", "Quit Fireside", WINDOW, ("Ctrl+Q",)),
+    Command("window.new_draft", "New draft", WINDOW, ("Ctrl+N",), "draft"),
+    Command("window.palette", "Find a command…", WINDOW, ("Ctrl+K",)),
+    Command("window.about", "About Fireside", WINDOW, ()),
     Command("batch.first_name", "Insert {first_name}", BATCH, ("Ctrl+1",)),
     Command("batch.name", "Insert {name}", BATCH, ("Ctrl+2",)),
     Command("batch.question", "Insert {question} (their words, quoted)", BATCH, ("Ctrl+3",)),
+    Command("text.spelling", "Spelling suggestions for the word at the cursor", TEXT, ("Ctrl+.",)),
     Command("batch.queue", "Queue every reply", BATCH, ("Ctrl+Return", "Ctrl+Enter"), "outbox"),
 )

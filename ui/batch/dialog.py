@@ -32,6 +32,7 @@ from ui.batch.preview import PreviewList
 from ui.common import focus, screen
 from ui.common.announce import Politeness, tell
 from ui.operations import run, show_error
+from ui.spelling import attach_spell_check
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -104,6 +105,7 @@ class BatchReplyDialog(QDialog):
             "Tab moves on, Ctrl+Tab types a tab, Ctrl+Enter queues every reply."
         )
         focus.tab_leaves(self.template)
+        self.spelling = attach_spell_check(self.template, core.spelling, None)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)

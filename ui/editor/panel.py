@@ -50,6 +50,7 @@ from ui.editor.preview import Preview
 from ui.editor.publish_dialog import PublishDialog, PublishRequest
 from ui.editor.targets import LIVE, Target, delivered_as, image_note, notes
 from ui.operations import run
+from ui.spelling import attach_spell_check
 
 READ_ONLY_STATES = (DraftState.QUEUED, DraftState.PUBLISHED)
 
@@ -149,6 +150,10 @@ class EditorPanel(QWidget):
         layout.addWidget(self.notes)
         layout.addLayout(footer)
 
+        self.title_spelling = attach_spell_check(self.title_edit, self._core.spelling, None)
+        self.body_spelling = attach_spell_check(self.body_edit, self._core.spelling, None)
+        self.title_spelling.languageChanged.connect(self.body_spelling.set_language)
+        self.body_spelling.languageChanged.connect(self.title_spelling.set_language)
         self.title_edit.textChanged.connect(self._edited)
         self.body_edit.textChanged.connect(self._edited)
         for editor in (self.title_edit, self.body_edit):
