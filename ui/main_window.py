@@ -10,7 +10,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget
 
 from app.domain import InboxView
-from ui.actions import COMMANDS, HelpDialog, Registry
+from ui.actions import (
+    COMMANDS,
+    AboutDialog,
+    CommandMenus,
+    CommandPalette,
+    HelpDialog,
+    Registry,
+    live_action,
+)
 from ui.common import focus, screen
 from ui.editor import EDITOR_COMMANDS, EditorPanel
 from ui.inbox import InboxPage
@@ -143,10 +151,31 @@ class MainWindow(QMainWindow):
         bind("window.accounts", self.show_accounts)
         bind("window.settings", self.show_settings)
         bind("window.quit", self.close)
-        menu = self.menuBar().addMenu("&Fireside")
-        for name in ("window.accounts", "window.settings", "window.sync", "window.quit"):
-            menu.addAction(actions[name])
-        self.menuBar().addMenu("&Help").addAction(actions["window.help"])
+        bind("window.new_draft", self.new_draft)
+        bind("window.palette", self.show_palette)
+        bind("window.about", self.show_about)
+        self.menus = CommandMenus(self, self.menuBar(), self.commands())
+
+    def commands(self) -> Registry:
+        """Every command of the window and its pages, as the menus, help and palette list
+        them."""
+        return Registry([*self.registry, *EDITOR_COMMANDS, *OUTBOX_COMMANDS])
+
+    def new_draft(self) -> None:
+        """Ctrl+N, from anywhere: a new draft open in the editor, the keyboard in its title."""
+        self.sidebar.choose("drafts")
+        self.editor.new_draft()
+
+    def show_palette(self) -> CommandPalette:
+        available = [c for c in self.commands() if live_action(self, c.name) is not None]
+        palette = CommandPalette(available, self.menus.run, self)
+        palette.open()
+        return palette
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.open()
+        return dialog
 
     def show_accounts(self) -> None:
         from ui.accounts import AccountsDialog  # built on demand: rarely opened
@@ -159,7 +188,6 @@ class MainWindow(QMainWindow):
         SettingsDialog(self._core, self._bridge, self).open()
 
     def show_help(self) -> HelpDialog:
-        every = Registry([*self.registry, *EDITOR_COMMANDS, *OUTBOX_COMMANDS])
-        dialog = HelpDialog(every, self)
+        dialog = HelpDialog(self.commands(), self)
         dialog.open()
         return dialog

@@ -19,11 +19,9 @@ from typing import Any, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import (
-    QAction,
     QActionGroup,
     QColor,
     QInputMethodEvent,
-    QKeySequence,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextCursor,
@@ -41,7 +39,6 @@ TextBox = QPlainTextEdit | QTextEdit | QLineEdit
 #: Verdicts kept per text box before the cache starts again (a long session's vocabulary).
 CACHE_LIMIT = 50_000
 UNDERLINE = QColor("#d32f2f")
-SUGGEST = Registry(COMMANDS).command("text.spelling")
 
 
 def misspelt_format() -> QTextCharFormat:
@@ -113,11 +110,9 @@ class SpellCheck(QObject):
             self._painter = _Underliner(edit.document(), self)
         edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         edit.customContextMenuRequested.connect(self._menu_at)
-        action = QAction(SUGGEST.label, edit)
-        action.setShortcuts([QKeySequence(k) for k in SUGGEST.keys])
-        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        action.triggered.connect(self.menu_at_cursor)
-        edit.addAction(action)
+        Registry(COMMANDS).bind(
+            edit, "text.spelling", self.menu_at_cursor, Qt.ShortcutContext.WidgetShortcut
+        )
 
     # --- verdicts -------------------------------------------------------------------
     def verdict(self, word: str) -> bool | None:
