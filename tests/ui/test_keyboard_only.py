@@ -336,6 +336,7 @@ def test_the_readme_keyboard_map_lists_every_key():
     missing = [
         f"{command.scope}: {command.key_text} {command.label}"
         for command in (*COMMANDS, *EDITOR_COMMANDS, *OUTBOX_COMMANDS)
-        if f"| {command.scope} | `{command.key_text}` | {command.label} |" not in section
+        if command.keys  # a command with no key (About) is in the menus only
+        and f"| {command.scope} | `{command.key_text}` | {command.label} |" not in section
     ]
     assert not missing, "\n".join(missing)
