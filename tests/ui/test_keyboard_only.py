@@ -117,13 +117,13 @@ def test_tab_in_the_editor_and_the_outbox_follows_the_layout(window, qtbot):
     qtbot.waitUntil(window.editor.title_edit.hasFocus)
     qtbot.waitUntil(lambda: len(window.editor._transition_buttons()) == 2)
     editor = [
+        "Draft text",
+        "Preview",
         "Submit for review",
         "Approve",
         "History",
         "Keep version",
         "Publish",
-        "Draft text",
-        "Preview",
         "Online",
         "Outbox empty",
         "Places",

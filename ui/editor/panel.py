@@ -43,6 +43,7 @@ from ui.common.announce import Politeness, announce
 from ui.editor.autosave import Autosave
 from ui.editor.commands import registry
 from ui.editor.counters import LengthCounters
+from ui.editor.formatting import FormatBar
 from ui.editor.history import HistoryDialog
 from ui.editor.labels import STATE_COLOURS, STATE_LABELS, button_transitions
 from ui.editor.notes import TargetNotes
@@ -78,6 +79,7 @@ class EditorPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._pages)
+        focus.chain(*self.tab_order())  # the window chains it again among its parts
 
         bridge.draftsChanged.connect(self._reload_state)
 
@@ -122,7 +124,12 @@ class EditorPanel(QWidget):
         self.history_button = self._button("History", "editor.history", self.open_history)
         self.version_button = self._button("Keep version", "editor.save_version", self.save_version)
         self.publish_button = self._button("Publish…", "editor.publish", self.open_publish)
+        splitter = self._build_text_and_preview()
+        self.format_bar = FormatBar(
+            self.body_edit, lambda text: self._status(text, problem=True, say=True)
+        )
         actions = QHBoxLayout()
+        actions.addWidget(self.format_bar)
         actions.addStretch(1)
         actions.addWidget(self.history_button)
         actions.addWidget(self.version_button)
@@ -131,8 +138,6 @@ class EditorPanel(QWidget):
         self.banner = QLabel(wordWrap=True)
         self.banner.setObjectName("banner")
         self.banner.hide()
-
-        splitter = self._build_text_and_preview()
 
         self.counters = LengthCounters()
         self.status_label = QLabel()
@@ -174,6 +179,7 @@ class EditorPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.body_edit.setFont(font)
         self.preview = Preview()
+        self.preview.setFont(font)  # the text and how it will look, at one size
         splitter = QSplitter()
         splitter.addWidget(self.body_edit)
         splitter.addWidget(self.preview)
@@ -200,17 +206,17 @@ class EditorPanel(QWidget):
             self.body_edit.setFocus()
 
     def tab_order(self) -> list[QWidget]:
-        """Where Tab goes in the editor, as it is laid out: title, the state buttons, the
-        actions, the text, its preview."""
+        """Where Tab goes in the editor: from the title into the text (as in every mail
+        and document editor), its preview, then the state buttons and the actions."""
         return [
             self._new_button,
             self.title_edit,
+            self.body_edit,
+            self.preview,
             *self._transition_buttons(),
             self.history_button,
             self.version_button,
             self.publish_button,
-            self.body_edit,
-            self.preview,
         ]
 
     def _transition_buttons(self) -> list[QWidget]:
@@ -333,8 +339,8 @@ class EditorPanel(QWidget):
             button.clicked.connect(lambda _=False, t=target: self.change_state(t))
             self._transition_row.addWidget(button)
         # New buttons join the end of the window's Tab order (after the status bar):
-        # put them back where they sit, between the title and History.
-        focus.chain(self.title_edit, *self._transition_buttons(), self.history_button)
+        # put them back where they belong, between the preview and History.
+        focus.chain(self.preview, *self._transition_buttons(), self.history_button)
 
     # --- typing ---------------------------------------------------------------------
     def _text(self) -> tuple[str, str]:
