@@ -23,6 +23,7 @@ from ui.common import focus, screen
 from ui.editor import EDITOR_COMMANDS, EditorPanel
 from ui.inbox import InboxPage
 from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
+from ui.presence import Presence
 from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
 
@@ -81,6 +82,9 @@ class MainWindow(QMainWindow):
         self.inbox.postChosen.connect(self.open_post)
         self.inbox.draftChosen.connect(self.open_draft)
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
+        self.presence = Presence(core, bridge, self)
+        self.sidebar.countsShown.connect(self.presence.show_counts)
+        self.presence.said.connect(self.status.say)
         self._bind_keys(core)
         focus.chain(
             self.sidebar,

@@ -233,6 +233,8 @@ class _Cells(QStyledItemDelegate):
 class Sidebar(QTreeWidget):
     placeChosen = Signal(object)  # Place
     entered = Signal()
+    #: The inbox views' counts, each time they are read (the window's title follows).
+    countsShown = Signal(object)  # Mapping[InboxView, int]
 
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -469,6 +471,7 @@ class Sidebar(QTreeWidget):
         for view, item in self._views.items():
             self._set_count(item, counts.get(view, 0), loud=view in ACTIONABLE)
         self._fit_count_column()
+        self.countsShown.emit(counts)
 
     def refresh_drafts(self) -> None:
         run(self, self._core.drafts.summaries(), on_done=self._show_drafts)

@@ -48,6 +48,8 @@ class InboxRow:
     account_name: str
     #: The person has more than one account on this network (chips then name the account).
     network_shared: bool
+    #: The person is starred: their new comments are announced.
+    author_starred: bool
 
     @classmethod
     def from_row(cls, row: Row) -> InboxRow:
@@ -76,6 +78,7 @@ def _list_fields(row: Row) -> dict[str, Any]:
         "network": row["network"],
         "account_name": row["account_name"] or "",
         "network_shared": _flag(row["network_shared"]),
+        "author_starred": _flag(row["author_starred"]),
     }
 
 

@@ -51,7 +51,8 @@ LIST_COLUMNS = """c.id, c.created_at, c.triage_state, c.snoozed_until, c.is_ques
     c.answered, c.edited_at, substr(c.body_text, 1, 240) AS snippet,
     p.name AS author_name, p.title AS author_title, p.department AS author_department,
     po.title AS post_title, a.network AS network, a.name AS account_name,
-    (SELECT COUNT(*) > 1 FROM accounts a2 WHERE a2.network = a.network) AS network_shared"""
+    (SELECT COUNT(*) > 1 FROM accounts a2 WHERE a2.network = a.network) AS network_shared,
+    p.starred AS author_starred"""
 
 LIST_JOINS = """FROM comments c JOIN people p ON p.id = c.author_id
     JOIN posts po ON po.id = c.post_id JOIN accounts a ON a.id = c.account_id"""

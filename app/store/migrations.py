@@ -226,9 +226,15 @@ def _v3_account_settings(db: sqlite_utils.Database) -> None:
     """)
 
 
+def _v4_starred_people(db: sqlite_utils.Database) -> None:
+    """A star on a person: their new comments are announced (until VIPs come)."""
+    db.execute("ALTER TABLE people ADD COLUMN starred INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
     _v3_account_settings,
+    _v4_starred_people,
 ]
 LATEST = len(MIGRATIONS)

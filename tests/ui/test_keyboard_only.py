@@ -249,7 +249,7 @@ def test_triage_is_announced(window, qtbot, announced):
     qtbot.waitUntil(lambda: any(text.startswith("Undid") for text in announced))
     press(qtbot, "s")
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
-    qtbot.keyClick(QApplication.activePopupWidget(), "t")  # &Tomorrow morning
+    qtbot.keyClick(QApplication.activePopupWidget(), "t")  # &Tomorrow 08:00
     qtbot.waitUntil(lambda: any(text.startswith("Snoozed 1 comment until") for text in announced))
 
 

@@ -28,6 +28,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("inbox.snooze", "Snooze until…", INBOX, ("S",), "snooze"),
     Command("inbox.same_question", "Find everyone asking the same question", INBOX, ("G",), "same"),
     Command("inbox.undo", "Undo the last triage action", INBOX, ("U",), "undo"),
+    Command(
+        "inbox.star", "Star or unstar this person (tells you when they comment)", INBOX, ("*",)
+    ),
     Command("inbox.search", "Search comments, posts and drafts", INBOX, ("/",), "search"),
     Command("window.needs_reply", "Go to Needs reply", WINDOW, ("Ctrl+1",), "inbox"),
     Command("window.questions", "Go to Questions", WINDOW, ("Ctrl+2",), "question"),

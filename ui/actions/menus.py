@@ -39,6 +39,7 @@ BY_NAME = {
     "window.accounts": "&File",
     "window.settings": "&File",
     "window.quit": "&File",
+    "inbox.star": "&Message",
     "inbox.undo": "&Edit",
     "inbox.toggle": "&Edit",
     "inbox.select_all": "&Edit",
