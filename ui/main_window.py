@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from app.core import Core
     from ui.bridge import CoreBridge
 
+#: The smallest the window may be made (at the usual text size; more for larger text):
+#: it fits a 1080p screen at 200% (960 x 540 logical pixels, less the task bar).
+MINIMUM_WIDTH, MINIMUM_HEIGHT = 880, 500
+
 VIEW_KEYS = (
     ("window.needs_reply", InboxView.NEEDS_REPLY),
     ("window.questions", InboxView.QUESTIONS),
@@ -94,6 +98,7 @@ class MainWindow(QMainWindow):
             *self.status.tab_order(),
         )
         self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
+        screen.set_minimum(self, MINIMUM_WIDTH, MINIMUM_HEIGHT)
         screen.fit(self, 1280, 800)
         self.inbox.list.setFocus()  # takes effect when the window is first activated
 

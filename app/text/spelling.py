@@ -4,8 +4,8 @@ own dictionary of words that are right although no dictionary knows them.
 pyenchant over the dictionaries installed on the machine (hunspell on Linux, the bundled or
 system ones on Windows and macOS); it works offline. Words the person adds go to one
 personal word list shared by every language (a plain-text file in the data dir, one word a
-line, written by enchant). Without any dictionary installed, :meth:`Spelling.checker`
-answers None and the text is simply not checked.
+line, written by enchant). Without Enchant's C library or any dictionary installed,
+:meth:`Spelling.checker` answers None (logged once) and the text is simply not checked.
 
 Loading a dictionary or suggesting words can take tens of milliseconds: front ends run
 that through :meth:`Spelling.in_background`, on one thread of its own.
@@ -14,6 +14,7 @@ that through :meth:`Spelling.in_background`, on one thread of its own.
 from __future__ import annotations
 
 import locale
+import logging
 import re
 import threading
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     import enchant
 
+log = logging.getLogger(__name__)
 #: Offered when the system's locale has no dictionary installed.
 FALLBACK_LANGUAGE = "en_US"
 MAX_SUGGESTIONS = 7
@@ -45,19 +47,29 @@ class Word:
 
 
 #: Spans no dictionary should judge, blanked (same length) before the text is split into
-#: words: {variables} of a reply template and the target of a Markdown link or image.
-_NOT_PROSE = re.compile(r"\{[^{}\s]*\}|\]\([^)\s]*\)")
+#: words: {variables} of a reply template, the target of a Markdown link or image, web
+#: addresses and e-mail addresses.
+_NOT_PROSE = re.compile(
+    r"\{[^{}\s]*\}|\]\([^)\s]*\)|\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+"
+)
+#: A word: letters, with apostrophes inside ("don't", "it’s").
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+#: Names written with capitals inside (GitHub, iPhone) and acronyms (KPI) are not judged.
+_PLAIN_CASE = re.compile(r"[A-Z]?[^\W\d_A-Z]+(?:['\u2019][^\W\d_A-Z]+)*")
 
 
 def words(text: str) -> tuple[Word, ...]:
-    """The words a spell checker should look at: links, e-mail addresses, CamelCase names,
-    {variables} and Markdown link targets are left out; a curly apostrophe joins a word
-    ("it\u2019s") as a straight one does."""
-    from enchant.tokenize import EmailFilter, URLFilter, WikiWordFilter, get_tokenizer
+    """The words a spell checker should look at: links, e-mail addresses, names with
+    capitals inside, acronyms, {variables} and Markdown link targets are left out.
 
-    tokenize = get_tokenizer(FALLBACK_LANGUAGE, filters=[URLFilter, EmailFilter, WikiWordFilter])
-    blanked = _NOT_PROSE.sub(lambda m: " " * len(m.group()), text).replace("\u2019", "'")
-    return tuple(Word(text[start : start + len(word)], start) for word, start in tokenize(blanked))
+    A regular expression, not Enchant's tokenizer: this runs on the event loop at every
+    keystroke, where loading Enchant's C library must not happen."""
+    blanked = _NOT_PROSE.sub(lambda m: " " * len(m.group()), text)
+    return tuple(
+        Word(m.group(), m.start())
+        for m in _WORD.finditer(blanked)
+        if _PLAIN_CASE.fullmatch(m.group())
+    )
 
 
 class Checker:
@@ -95,6 +107,7 @@ class Spelling:
         self._session: set[str] = set()
         self._opened: tuple[enchant.Broker, enchant.Dict | None] | None = None
         self._checkers: dict[str, Checker] = {}
+        self._missing_logged = False
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spelling")
 
     def in_background(self, job: Callable[[], T]) -> Future[T]:
@@ -110,7 +123,7 @@ class Spelling:
         never needs them)."""
         with self._lock:
             if self._opened is None:
-                import enchant
+                import enchant  # raises ImportError without the Enchant C library
 
                 broker = enchant.Broker()
                 personal = None
@@ -121,8 +134,21 @@ class Spelling:
                 self._opened = broker, personal
             return self._opened
 
+    def available(self) -> bool:
+        """Enchant could be loaded (False, logged once, when its C library is missing)."""
+        try:
+            self._open()
+        except ImportError as exc:
+            if not self._missing_logged:
+                self._missing_logged = True
+                log.warning("spell checking is off: %s", exc)
+            return False
+        return True
+
     def languages(self) -> tuple[str, ...]:
         """The language tags with a dictionary installed ("en_GB", "en_US", ...)."""
+        if not self.available():
+            return ()
         broker, _personal = self._open()
         return tuple(sorted(set(broker.list_languages())))
 
@@ -138,6 +164,8 @@ class Spelling:
     def checker(self, language: str | None) -> Checker | None:
         """The checker for ``language`` (the default language for None); None when no
         dictionary for it is installed."""
+        if not self.available():
+            return None
         broker, _personal = self._open()
         tag = language or self.default_language()
         if tag is None or not broker.dict_exists(tag):

@@ -45,9 +45,14 @@ def _underlined_soon(qtbot, check, expected):
     qtbot.waitUntil(lambda: check.misspelt() == expected, timeout=5000)
 
 
-def test_words_leave_out_links_variables_and_markdown_targets():
-    text = "Hi {first_name}, see https://example.org and [the notes](https://x.y/z) it’s"
-    assert [w.text for w in words(text)] == ["Hi", "see", "and", "the", "notes", "it’s"]
+def test_words_leave_out_links_variables_names_and_markdown_targets():
+    text = (
+        "Hi {first_name}, see https://example.org and [the notes](https://x.y/z) it’s "
+        "GitHub KPI ana@example.org don't"
+    )
+    found = words(text)
+    assert [w.text for w in found] == ["Hi", "see", "and", "the", "notes", "it’s", "don't"]
+    assert all(text[w.start : w.end] == w.text for w in found)
 
 
 def test_misspelt_words_are_underlined_as_you_type(qtbot, spelling):

@@ -49,13 +49,15 @@ class AboutDialog(QDialog):
         self.libraries.setAccessibleName("Bundled libraries")
         self.notice = QPlainTextEdit(readOnly=True)
         self.notice.setAccessibleName("Licence notice")
+        # Licence files break their own lines: wrapping them again leaves ragged halves.
+        self.notice.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.libraries.addItem("Reading the libraries…")
         self._shown: list[Library] = []
         self.libraries.currentRowChanged.connect(self._show)
         split = QSplitter()
         split.addWidget(self.libraries)
         split.addWidget(self.notice)
-        split.setSizes([280, 420])
+        split.setSizes([320, 400])
         split.setChildrenCollapsible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         about_qt = buttons.addButton("About &Qt", QDialogButtonBox.ButtonRole.HelpRole)

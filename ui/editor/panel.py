@@ -125,11 +125,7 @@ class EditorPanel(QWidget):
         self.version_button = self._button("Keep version", "editor.save_version", self.save_version)
         self.publish_button = self._button("Publish…", "editor.publish", self.open_publish)
         splitter = self._build_text_and_preview()
-        self.format_bar = FormatBar(
-            self.body_edit, lambda text: self._status(text, problem=True, say=True)
-        )
         actions = QHBoxLayout()
-        actions.addWidget(self.format_bar)
         actions.addStretch(1)
         actions.addWidget(self.history_button)
         actions.addWidget(self.version_button)
@@ -180,8 +176,17 @@ class EditorPanel(QWidget):
         self.body_edit.setFont(font)
         self.preview = Preview()
         self.preview.setFont(font)  # the text and how it will look, at one size
+        writing = QWidget()  # the text with its formatting bar on top
+        column = QVBoxLayout(writing)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        self.format_bar = FormatBar(
+            self.body_edit, lambda text: self._status(text, problem=True, say=True)
+        )
+        column.addWidget(self.format_bar)
+        column.addWidget(self.body_edit, 1)
         splitter = QSplitter()
-        splitter.addWidget(self.body_edit)
+        splitter.addWidget(writing)
         splitter.addWidget(self.preview)
         splitter.setChildrenCollapsible(False)
         return splitter
