@@ -52,7 +52,7 @@ class Word:
 _NOT_PROSE = re.compile(
     r"\{[^{}\s]*\}|\]\([^)\s]*\)|\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+"
 )
-#: A word: letters, with apostrophes inside ("don't", "it’s").
+#: A word: letters, with apostrophes inside ("don't", and "it\\u2019s" with a curly one).
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 #: Names written with capitals inside (GitHub, iPhone) and acronyms (KPI) are not judged.
 _PLAIN_CASE = re.compile(r"[A-Z]?[^\W\d_A-Z]+(?:['\u2019][^\W\d_A-Z]+)*")
