@@ -188,6 +188,8 @@ class Draft:
     created_at: str
     updated_at: str
     published_at: str | None
+    #: The language it is spell checked in ("en_GB"); None: the system's.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

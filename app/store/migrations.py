@@ -227,8 +227,10 @@ def _v3_account_settings(db: sqlite_utils.Database) -> None:
 
 
 def _v4_starred_people(db: sqlite_utils.Database) -> None:
-    """A star on a person: their new comments are announced (until VIPs come)."""
+    """A star on a person (their new comments are announced, until VIPs come), and the
+    language a draft is spell checked in (NULL: the system's)."""
     db.execute("ALTER TABLE people ADD COLUMN starred INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE drafts ADD COLUMN language TEXT")
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [

@@ -117,3 +117,17 @@ def test_title_and_text_are_spell_checked_in_one_language(panel, qtbot):
     qtbot.waitUntil(lambda: panel.body_spelling.misspelt() == ["shiped"], timeout=5000)
     panel.body_spelling.set_language("en_GB")
     assert panel.title_spelling.language == "en_GB"
+
+
+def test_the_language_chosen_stays_with_the_draft(panel, qtbot, wait_for):
+    if not {"en_GB", "en_US"} <= set(panel._core.spelling.languages()):
+        pytest.skip("needs the hunspell en_US and en_GB dictionaries")
+    first = panel.draft_id
+    panel.body_spelling.set_language("en_GB")
+    qtbot.waitUntil(lambda: wait_for(panel._core.drafts.get(first)).language == "en_GB")
+    panel.new_draft()
+    qtbot.waitUntil(lambda: panel.draft_id not in (None, first) and panel.body_edit.isEnabled())
+    assert panel.body_spelling.language is None  # a new draft: the system's language
+    panel.open_draft(first)
+    qtbot.waitUntil(lambda: panel.draft_id == first and panel.body_edit.isEnabled())
+    assert panel.body_spelling.language == panel.title_spelling.language == "en_GB"

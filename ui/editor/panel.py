@@ -155,6 +155,7 @@ class EditorPanel(QWidget):
         self.body_spelling = attach_spell_check(self.body_edit, self._core.spelling, None)
         self.title_spelling.languageChanged.connect(self.body_spelling.set_language)
         self.body_spelling.languageChanged.connect(self.title_spelling.set_language)
+        self.body_spelling.languageChanged.connect(self._keep_language)
         self.title_edit.textChanged.connect(self._edited)
         self.body_edit.textChanged.connect(self._edited)
         for editor in (self.title_edit, self.body_edit):
@@ -255,12 +256,21 @@ class EditorPanel(QWidget):
         self.body_edit.setPlainText(draft.body)
         self._loading = False
         self.autosave.track(draft.id)
+        self._loading = True  # the draft's own language is not a change to keep
+        for spelling in (self.title_spelling, self.body_spelling):
+            spelling.set_language(draft.language)
+        self._loading = False
         self.preview.show_markdown(draft.body, now=True)
         self._apply_state(draft)
         self._pages.setCurrentIndex(1)
         self._editor_page.setEnabled(True)
         self._status("")
         (self.title_edit if not (draft.title or draft.body) else self.body_edit).setFocus()
+
+    def _keep_language(self, language: str | None) -> None:
+        """A language chosen in the spelling menu stays with the draft."""
+        if self._draft is not None and not self._loading:
+            run(self, self._core.drafts.set_language(self._draft.id, language))
 
     def _reload_state(self) -> None:
         if self._draft is not None:

@@ -93,7 +93,7 @@ class SpellCheck(QObject):
     #: A suggestions menu is open (the tests and screen readers follow it).
     menuShown = Signal(QMenu)
     #: The person chose another language in the menu (its owner may keep the choice).
-    languageChanged = Signal(str)
+    languageChanged = Signal(object)  # str | None
 
     def __init__(self, edit: TextBox, spelling: Spelling, language: str | None) -> None:
         super().__init__(edit)
@@ -152,8 +152,9 @@ class SpellCheck(QObject):
         self.checked.emit()
         self.ask()
 
-    def set_language(self, language: str) -> None:
-        """Check in ``language`` from now on: every word is judged again."""
+    def set_language(self, language: str | None) -> None:
+        """Check in ``language`` (None: the system's) from now on: every word is judged
+        again."""
         if language == self.language:
             return
         self.language = language
