@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
     QTextLayout,
 )
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QPlainTextEdit, QTextEdit
@@ -375,7 +376,7 @@ class _LineUnderliner(QObject):
                 QInputMethodEvent.AttributeType.TextFormat,
                 word.start - cursor,
                 len(word.text),
-                fmt,
+                QTextFormat(fmt),  # Qt casts the value to QTextFormat, not to the subclass
             )
             for word in found
         ]
