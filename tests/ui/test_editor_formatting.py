@@ -32,6 +32,13 @@ def panel(core: Core, qtbot, settle) -> Iterator[EditorPanel]:
     settle(widget)
 
 
+def write(panel: EditorPanel, qtbot, text: str) -> None:
+    """The text in the body, the keyboard in it."""
+    panel.body_edit.setPlainText(text)
+    panel.body_edit.setFocus()
+    qtbot.waitUntil(panel.body_edit.hasFocus)
+
+
 def select(panel: EditorPanel, start: int, end: int) -> None:
     cursor = panel.body_edit.textCursor()
     cursor.setPosition(start)
@@ -50,9 +57,7 @@ def test_tab_from_the_title_goes_into_the_text(panel, qtbot):
 
 def test_ctrl_b_and_ctrl_i_format_the_selection_and_undo_in_one_step(panel, qtbot):
     body = panel.body_edit
-    body.setPlainText("Record quarter for the team")
-    body.setFocus()
-    qtbot.waitUntil(body.hasFocus)
+    write(panel, qtbot, "Record quarter for the team")
     select(panel, 0, 6)
     qtbot.keyClick(body, Qt.Key.Key_B, CTRL)
     assert body.toPlainText() == "**Record** quarter for the team"
@@ -68,9 +73,7 @@ def test_ctrl_b_and_ctrl_i_format_the_selection_and_undo_in_one_step(panel, qtbo
 
 def test_the_toolbar_makes_lists_and_headings_and_the_keyboard_stays_in_the_text(panel, qtbot):
     body = panel.body_edit
-    body.setPlainText("Plans\nhire\nship")
-    body.setFocus()
-    qtbot.waitUntil(body.hasFocus)
+    write(panel, qtbot, "Plans\nhire\nship")
     select(panel, 6, len(body.toPlainText()))
     buttons = {b.accessibleName(): b for b in panel.format_bar.findChildren(QToolButton)}
     assert {"Bold", "Italic", "Link", "Heading", "Bulleted list", "Numbered list"} <= set(buttons)
@@ -87,9 +90,7 @@ def test_the_toolbar_makes_lists_and_headings_and_the_keyboard_stays_in_the_text
 
 def test_a_link_asks_for_the_address_and_refuses_what_is_not_one(panel, qtbot):
     body = panel.body_edit
-    body.setPlainText("Read the notes")
-    body.setFocus()
-    qtbot.waitUntil(body.hasFocus)
+    write(panel, qtbot, "Read the notes")
     select(panel, 9, 14)
     qtbot.keyClick(body, Qt.Key.Key_K, CTRL | SHIFT)
     qtbot.waitUntil(lambda: panel.findChild(QInputDialog) is not None)
