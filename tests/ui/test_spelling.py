@@ -180,3 +180,15 @@ def test_the_menu_offers_the_installed_languages(qtbot, spelling):
     assert {"en_GB", "en_US"} <= {a.text() for a in languages.actions()}
     assert [a.text() for a in languages.actions() if a.isChecked()] == ["en_GB"]
     menu.close()
+
+
+def test_the_reply_dialog_and_the_outbox_edit_are_checked(window, qtbot):
+    from ui.batch import BatchReplyDialog
+
+    qtbot.keyClick(window.inbox.list, "r")
+    qtbot.waitUntil(lambda: window.inbox.findChild(BatchReplyDialog) is not None)
+    dialog = window.inbox.findChild(BatchReplyDialog)
+    dialog.template.setPlainText("Hi {first_name}, thanks for teh question")
+    qtbot.waitUntil(lambda: dialog.spelling.misspelt() == ["teh"], timeout=5000)
+    dialog.reject()
+    assert window.outbox.body.property("spellCheck") is True
