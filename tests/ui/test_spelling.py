@@ -192,3 +192,16 @@ def test_the_reply_dialog_and_the_outbox_edit_are_checked(window, qtbot):
     qtbot.waitUntil(lambda: dialog.spelling.misspelt() == ["teh"], timeout=5000)
     dialog.reject()
     assert window.outbox.body.property("spellCheck") is True
+
+
+def test_new_underlines_are_no_change_of_the_text(qtbot, spelling):
+    edit = QPlainTextEdit()
+    qtbot.addWidget(edit)
+    check = attach_spell_check(edit, spelling, "en_US")
+    edit.setPlainText("A sentense with a typo")
+    changes = []
+    edit.textChanged.connect(lambda: changes.append(edit.toPlainText()))
+    _underlined_soon(qtbot, check, ["sentense"])
+    check.set_language("en_GB")
+    _underlined_soon(qtbot, check, ["sentense"])
+    assert changes == []  # an autosave or a preview would otherwise run for nothing

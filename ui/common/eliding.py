@@ -45,8 +45,12 @@ class ElidingButton(QToolButton):
         self._fit()
 
     def _fit(self) -> None:
+        """The words elided to the width given; whole until a layout has given one."""
         before, words, after = self._parts
+        if not self.isVisible():
+            self.setText(self.full_text())
+            return
         metrics = self.fontMetrics()
         room = self.width() - PADDING - metrics.horizontalAdvance(before + after)
-        shown = metrics.elidedText(words, Qt.TextElideMode.ElideRight, max(room, 0))
+        shown = metrics.elidedText(words, Qt.TextElideMode.ElideRight, max(room, 0)) or "…"
         self.setText(f"{before}{shown}{after}")

@@ -20,7 +20,6 @@ import shiboken6
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QActionGroup,
-    QColor,
     QInputMethodEvent,
     QSyntaxHighlighter,
     QTextCharFormat,
@@ -32,20 +31,21 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QPlainTextEdit, QTextEdit
 
 from app.text.spelling import Checker, Spelling, Word, words
+from ui import theme
 from ui.actions import COMMANDS, Registry
+from ui.common.colours import Ink
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 TextBox = QPlainTextEdit | QTextEdit | QLineEdit
 #: Verdicts kept per text box before the cache starts again (a long session's vocabulary).
 CACHE_LIMIT = 50_000
-UNDERLINE = QColor("#d32f2f")
 
 
 def misspelt_format() -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
-    fmt.setUnderlineColor(UNDERLINE)
+    fmt.setUnderlineColor(theme.ink(Ink.PROBLEM))  # the scheme's colour for a problem
     return fmt
 
 
@@ -291,7 +291,19 @@ class _Underliner(QSyntaxHighlighter):
 
     def repaint(self, judged: set[str] | None) -> None:
         """Paint again the paragraphs waiting for the ``judged`` words (every paragraph
-        for None: a word was added, or the language changed)."""
+        for None: a word was added, or the language changed).
+
+        Qt reports new underlines as a change of the document, and the text box would
+        say its text changed (an autosave, a preview) though no letter did: the box's
+        signals are held while the underlines change."""
+        edit = self._owner.edit
+        held = edit.blockSignals(True)
+        try:
+            self._repaint(judged)
+        finally:
+            edit.blockSignals(held)
+
+    def _repaint(self, judged: set[str] | None) -> None:
         document = self.document()
         if judged is None:
             self._pending.clear()
