@@ -84,7 +84,7 @@ def test_the_toolbar_makes_lists_and_headings_and_the_keyboard_stays_in_the_text
     qtbot.keyClick(body, Qt.Key.Key_1, CTRL | Qt.KeyboardModifier.AltModifier)
     assert body.toPlainText() == "## Plans\n- hire\n- ship"
     select(panel, 10, 10)
-    qtbot.keyClick(body, Qt.Key.Key_O, CTRL | SHIFT)
+    qtbot.keyClick(body, Qt.Key.Key_N, CTRL | SHIFT)
     assert body.toPlainText() == "## Plans\n1. hire\n- ship"
 
 
