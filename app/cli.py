@@ -6,9 +6,10 @@ The core and the sandbox server are imported only by the sub-commands that use t
 ``--help``, ``--version`` and ``doctor`` stay fast and work even if the network stack
 cannot load.
 
-Commands that change the database (``sync``, ``outbox``) first take the data dir's lock
-(:mod:`app.instance`): while the window or another command owns it they say so and exit 2
-without opening the database. ``doctor`` takes no lock; it only reads. The window takes
+Commands that change the database (``sync``, ``outbox retry|cancel``) first take the data
+dir's lock (:mod:`app.instance`): while the window or another command owns it they say so
+and exit 2 without opening the database. ``doctor`` takes no lock; it only reads, and so
+does listing the outbox while another process owns the data dir (read-only). The window takes
 the lock in ``ui.main`` (a second start hands over to the first window there).
 
 The core never imports Qt or ``ui``: the window is reached only through
@@ -31,7 +32,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import __version__, config, doctor, instance, logs
+from app import __version__, cli_workspace, config, doctor, instance, logs
 from app import events as ev
 from app.errors import FiresideError, UserError
 from app.text import plural
@@ -182,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--json", action="store_true", help="print JSON")
     doctor.set_defaults(run=_run_doctor)
+    cli_workspace.add_commands(commands, common)
     return parser
 
 
@@ -216,6 +218,11 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
 
 def open_window(data_dir: Path) -> int:
     """Start the Qt window; the only place the core reaches ``ui`` (by name, lazily)."""
+    from app.display import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        raise UserError(problem)
     try:
         window = importlib.import_module("ui.main")
     except ImportError as exc:
@@ -329,7 +336,7 @@ async def _sync(core: Core) -> int:
         + (f", {waiting} waiting" if waiting else "")
         + "."
     )
-    if failures or held:
+    if totals[OutboxState.FAILED] or held:  # a failed pull is said above, with its reason
         print("Run 'fireside outbox' to see why and what to do.")
     return EXIT_FAILED if failures else EXIT_OK
 
@@ -360,12 +367,25 @@ def _outbox_outcome(pushed: Counter[OutboxState], waiting: int) -> str:
 
 
 def _run_outbox_list(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
-    async def listing(core: Core) -> int:
-        items = await core.outbox.items(include_sent=args.all)
+    """List the outbox. It only reads: while the window (or another command) owns the data
+    dir, it reads the database read-only instead of refusing."""
+
+    def show(items: list[OutboxItem]) -> int:
         print(_outbox_json(items) if args.json else _outbox_table(items))
         return EXIT_OK
 
-    return _run_core(data_dir, "outbox", listing, start_sandbox=False)
+    async def listing(core: Core) -> int:
+        return show(await core.outbox.items(include_sent=args.all))
+
+    from app.errors import StoreLocked
+
+    try:
+        return _run_core(data_dir, "outbox", listing, start_sandbox=False)
+    except StoreLocked:
+        from app.config import database_path
+        from app.core.outbox import peek_items
+
+        return show(peek_items(database_path(data_dir), include_sent=args.all))
 
 
 def _run_outbox_action(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
@@ -400,6 +420,8 @@ def _outbox_json(items: list[OutboxItem]) -> str:
         "created_at",
         "updated_at",
         "sent_at",
+        "next_attempt_at",
+        "hold_until",
         "remote_id",
     )
     return json.dumps(
@@ -414,11 +436,12 @@ def _outbox_table(items: list[OutboxItem]) -> str:
 
     if not items:
         return "The outbox is empty."
-    rows = [("ID", "STATE", "KIND", "ACCOUNT", "TO", "TEXT", "WHY")]
+    rows = [("ID", "STATE", "WHEN", "KIND", "ACCOUNT", "TO", "TEXT", "WHY")]
     rows += [
         (
             str(i.id),
             str(i.state),
+            _when(i),
             str(i.kind),
             i.account_name or i.account_id,
             i.recipient or "-",
@@ -432,6 +455,24 @@ def _outbox_table(items: list[OutboxItem]) -> str:
         "  ".join([*(cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)), row[-1]])
         for row in rows
     )
+
+
+def _when(item: OutboxItem) -> str:
+    """When it went, when it is due, or when it last changed: "sent 4 min ago", "due
+    14:05", "4 min ago"."""
+    from app.domain import OutboxState
+    from app.text import timefmt
+    from app.timeutil import now_iso
+
+    if item.state is OutboxState.SENT:
+        return f"sent {timefmt.ago(item.sent_at)}"
+    if (
+        item.state in (OutboxState.QUEUED, OutboxState.UNKNOWN)
+        and item.next_attempt_at
+        and item.next_attempt_at > now_iso()
+    ):
+        return f"due {timefmt.until(item.next_attempt_at)}"
+    return timefmt.ago(item.updated_at)
 
 
 def _snippet(text: str, width: int = 32) -> str:

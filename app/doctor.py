@@ -222,7 +222,10 @@ def _sign_in(account: Account) -> list[str]:
     """What the account's kind says about its saved sign-in (never a secret); [] when its
     kind says nothing, or the keyring cannot be read."""
     try:
-        describe = registry.kind(account.network).describe_secret
+        kind = registry.kind(account.network)
+        if kind.by_hand:
+            return ["bridged by hand: no sign-in; comments are pasted, replies pasted by you"]
+        describe = kind.describe_secret
         if describe is None:
             return []
         secret = secrets.get_secret(registry.secret_entry(account))
@@ -252,7 +255,10 @@ def _judge(report: dict[str, Any]) -> None:
         )
     ring = report["keyring"]
     if not ring["usable"]:
-        if any(not registry.is_builtin(a["network"]) for a in report["accounts"]):
+        if any(
+            not (registry.is_builtin(a["network"]) or registry.is_by_hand(a["network"]))
+            for a in report["accounts"]
+        ):
             problems.append(ring["problem"])
         else:
             warnings.append(

@@ -57,6 +57,19 @@ class DraftsChanged:
     draft_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class WorkspaceChanged:
+    """The shared workspace changed (a sync, a triage, a reply, an approval...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceProblem:
+    """A workspace sync in the background failed, or cannot read what is new; ``reason``
+    says why in plain words."""
+
+    reason: str
+
+
 Event = (
     SyncStarted
     | SyncProgress
@@ -65,6 +78,8 @@ Event = (
     | OutboxChanged
     | InboxChanged
     | DraftsChanged
+    | WorkspaceChanged
+    | WorkspaceProblem
 )
 Listener = Callable[[Event], None]
 

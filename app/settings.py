@@ -3,7 +3,8 @@
 The file is ``settings.json`` in the platform's user config dir (``~/.config/Fireside`` on
 Linux, ``~/Library/Application Support/Fireside`` on macOS, ``%LOCALAPPDATA%\\Fireside`` on
 Windows): a JSON object with ``proxy`` ("system", "none" or a proxy URL),
-``extra_ca_files`` (absolute paths of PEM bundles) and ``sync_interval_minutes``. A member
+``extra_ca_files`` (absolute paths of PEM bundles), ``sync_interval_minutes`` and
+``undo_send_seconds`` (how long replies and posts wait before they may leave). A member
 that is absent means "not chosen". It is written atomically (a temp file in the same
 folder, flushed to disk, then renamed over the old one), so a crash leaves the old file or
 the new one, never half of one. A damaged file is never fatal: each problem is reported
@@ -33,11 +34,17 @@ from app.policy.schema import Refused, check
 SETTINGS_FILE = "settings.json"
 #: Minutes between background syncs when neither the user nor policy says otherwise.
 DEFAULT_SYNC_MINUTES = 2
-#: Each setting's member in the file, its policy key and its built-in default.
-FIELDS: dict[str, tuple[str, Any]] = {
+#: Seconds a reply or post waits in the outbox, so it can be undone, by default...
+DEFAULT_UNDO_SEND_SECONDS = 10
+#: ...and at most (0 sends at once).
+MAX_UNDO_SEND_SECONDS = 120
+#: Each setting's member in the file, its policy key (None: the user's own choice, which
+#: policy does not manage) and its built-in default.
+FIELDS: dict[str, tuple[str | None, Any]] = {
     "proxy": ("ProxyUrl", "system"),
     "extra_ca_files": ("ExtraCACertificates", ()),
     "sync_interval_minutes": ("SyncIntervalMinutes", DEFAULT_SYNC_MINUTES),
+    "undo_send_seconds": (None, DEFAULT_UNDO_SEND_SECONDS),
 }
 
 
@@ -53,6 +60,7 @@ class UserSettings:
     proxy: str | None = None
     extra_ca_files: tuple[str, ...] | None = None
     sync_interval_minutes: int | None = None
+    undo_send_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class Effective:
     proxy: Setting
     extra_ca_files: Setting
     sync_interval_minutes: Setting
+    undo_send_seconds: Setting
     problems: tuple[str, ...] = ()
 
     @property
@@ -102,10 +111,15 @@ def read(path: Path) -> tuple[UserSettings, list[str]]:
     return UserSettings(**chosen), problems
 
 
-def _checked(key: str, raw: Any) -> Any:
+def _checked(key: str | None, raw: Any) -> Any:
     """A file member checked like the policy key of the same meaning. CA files are only
     checked for type here: a missing file stays listed (Settings shows it, and its
-    removal), and is left out of the connection by :func:`effective`."""
+    removal), and is left out of the connection by :func:`effective`. The undo-send
+    grace period (no policy key) is whole seconds from 0 to ``MAX_UNDO_SEND_SECONDS``."""
+    if key is None:
+        if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_UNDO_SEND_SECONDS:
+            return raw
+        raise Refused(f"{raw!r} is not a whole number of seconds from 0 to {MAX_UNDO_SEND_SECONDS}")
     if key == "ExtraCACertificates":
         if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
             raise Refused(f"{raw!r} is not a list of paths")
@@ -156,9 +170,9 @@ def effective(policy: Policy, path: Path | None = None) -> Effective:
     return Effective(**settings, problems=tuple(problems))
 
 
-def _resolve(policy: Policy, key: str, chosen: Any, default: Any, yours: str) -> Setting:
-    entry = policy.values.get(key)
-    if entry is not None and entry.locked:
+def _resolve(policy: Policy, key: str | None, chosen: Any, default: Any, yours: str) -> Setting:
+    entry = None if key is None else policy.values.get(key)
+    if entry is not None and entry.locked and key is not None:
         return Setting(entry.value, entry.source, policy.locked(key))
     if chosen is not None:
         return Setting(chosen, yours)

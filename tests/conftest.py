@@ -12,4 +12,9 @@ pytest_plugins = [
     "fixtures.matrix_homeserver",
     "emulators.microsoft.fixtures",
     "fixtures.entra_authority",
+    "fixtures.oauth_browser",
+    "emulators.x.fixtures",
+    "emulators.linkedin.fixtures",
+    "emulators.mastodon.fixtures",
+    "emulators.slack.fixtures",
 ]

@@ -283,13 +283,13 @@ async def test_accounts_use_the_proxy_and_certificates_of_the_users_settings(
 
 async def test_an_account_on_a_network_this_build_lacks_is_an_error(tmp_path, memory_keyring):
     data_dir = tmp_path / "data"
-    await store_account(data_dir, stored_account(network="mastodon", url="https://m.example"))
+    await store_account(data_dir, stored_account(network="friendica", url="https://f.example"))
 
     async with opened(data_dir) as core:
         status = await status_of(core, "fake-1")
 
     assert status.state is State.ERROR
-    assert status.reason == "This version of Fireside cannot connect to mastodon."
+    assert status.reason == "This version of Fireside cannot connect to friendica."
 
 
 async def test_the_sandbox_runs_only_without_real_accounts_and_when_policy_allows(

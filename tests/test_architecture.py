@@ -220,12 +220,14 @@ FEATURES = (
     "accounts",
     "actions",
     "batch",
+    "byhand",
     "editor",
     "inbox",
     "outbox",
     "settings",
     "spelling",
     "thread",
+    "workspace",
 )
 
 

@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 import app
-from app import cli
+from app import cli, instance
 from app.config import database_path
 from app.domain import Account, OutboxKind, OutboxState
 from app.errors import SecretStoreError, StoreCorrupt, StoreTooNew, UserError
@@ -147,6 +147,7 @@ def test_global_options_work_before_and_after_the_command(capsys, tmp_path: Path
 
 
 def test_no_command_opens_the_window(capsys, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     opened: list[Path] = []
     fake = types.ModuleType("ui.main")
     fake.main = lambda data_dir: opened.append(data_dir) or 0
@@ -156,6 +157,7 @@ def test_no_command_opens_the_window(capsys, tmp_path: Path, monkeypatch) -> Non
 
 
 def test_window_that_cannot_load_is_one_sentence(capsys, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     monkeypatch.setitem(sys.modules, "ui.main", None)  # import raises ImportError
     code, _, err = run(capsys, "--data-dir", str(tmp_path))
     assert code == 2
@@ -355,7 +357,7 @@ def test_outbox_lists_what_waits_with_reasons(capsys, tmp_path: Path, outbox_ite
     code, out, _ = run(capsys, "--data-dir", str(tmp_path), "outbox")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["ID", "STATE", "KIND", "ACCOUNT", "TO", "TEXT", "WHY"]
+    assert lines[0].split() == ["ID", "STATE", "WHEN", "KIND", "ACCOUNT", "TO", "TEXT", "WHY"]
     assert len(lines) == 4  # header + queued, failed, held; sent only with --all
     # The same words as the window's outbox (app/sync/reasons.py is their one source).
     assert "Waiting to go out with the next sync." in out
@@ -405,7 +407,7 @@ def test_outbox_says_a_send_cut_short_by_a_kill_was_interrupted(capsys, tmp_path
     code, out, _ = run(capsys, "--data-dir", str(tmp_path), "outbox")
     assert code == 0
     assert "Interrupted; will be checked before anything is resent." in out
-    assert "now" not in out
+    assert "Sending to" not in out  # not "Sending to Sandbox now."
 
 
 def test_outbox_into_a_pipe_closed_early_ends_quietly(tmp_path: Path) -> None:
@@ -427,6 +429,48 @@ def test_outbox_into_a_pipe_closed_early_ends_quietly(tmp_path: Path) -> None:
         err = proc.stderr.read()
     assert first == "[\n"
     assert (code, err) == (cli.EXIT_BROKEN_PIPE, "")
+
+
+def test_outbox_says_when_each_item_went_or_is_due(capsys, tmp_path: Path, outbox_items) -> None:
+    _, out, _ = run(capsys, "--data-dir", str(tmp_path), "outbox", "--all")
+    rows = {line.split()[0]: line for line in out.splitlines()[1:]}
+    assert "sent just now" in rows[str(outbox_items["sent"])]
+    assert "just now" in rows[str(outbox_items["failed"])]
+
+
+def test_outbox_lists_read_only_while_the_window_owns_the_data_dir(
+    tmp_path: Path, outbox_items
+) -> None:
+    """``fireside outbox --all`` while the window runs: it reads, changes nothing, and
+    says nothing about a lock; acting on an item still waits for the window to close."""
+    data_dir = tmp_path / "data"
+    seed_store(data_dir, SANDBOX).close()
+    store = Store(database_path(data_dir))
+    store.run_sync(outbox.enqueue, OutboxKind.REPLY, "sandbox", "Written in the window")
+    store.close()
+    before = database_path(data_dir).read_bytes()
+    owner = instance.Instance.acquire(data_dir, "window")
+    try:
+        listed = fireside(tmp_path, "outbox", "--all")
+        acted = fireside(tmp_path, "outbox", "cancel", "1")
+    finally:
+        owner.release()
+    assert (listed.returncode, listed.stderr) == (0, "")
+    assert "Written in the window" in listed.stdout
+    assert database_path(data_dir).read_bytes() == before
+    assert acted.returncode == 2 and acted.stderr.count("\n") == 1
+
+
+def test_no_display_is_one_sentence_saying_what_to_set(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in command_env(tmp_path).items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    done = subprocess.run(ENTRY, check=False, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "set DISPLAY" in done.stderr
+    assert "plugin" not in done.stderr and done.stdout == ""
 
 
 def test_empty_outbox(capsys, tmp_path: Path) -> None:
@@ -559,6 +603,7 @@ def test_sync_failure_exits_1(capsys, monkeypatch, tmp_path: Path, sandbox_serve
     assert code == 1
     assert "Sandbox: FAILED: " in out
     assert _summary(out)[2] == 1
+    assert "fireside outbox" not in out  # the outbox has nothing to do with a failed pull
 
 
 def test_sync_with_the_sandbox_offline_exits_1(capsys, monkeypatch, tmp_path: Path) -> None:
@@ -570,6 +615,8 @@ def test_sync_with_the_sandbox_offline_exits_1(capsys, monkeypatch, tmp_path: Pa
         capsys, "--data-dir", str(tmp_path), "sync", "--sandbox-url", f"http://127.0.0.1:{port}"
     )
     assert code == 1 and "FAILED" in out
+    assert "Cannot reach the sandbox network at" in out  # not "The" mid-sentence
+    assert "fireside outbox" not in out
 
 
 def test_sync_without_accounts_runs_the_builtin_sandbox(tmp_path: Path) -> None:

@@ -41,6 +41,8 @@ async def test_undoing_a_batch_reply_reopens_comments_and_cancels_unsent_replies
     assert {rows[i].state for i in items} == {OutboxState.CANCELLED}
     states = {(await core.store.read(comments.get_comment, i)).triage_state for i in ids}
     assert states == {TriageState.OPEN}
+    drafts = await core.replies.drafts(ids)  # the words are kept for the next r
+    assert [d.template for d in drafts] == ["Thanks {first_name}!"] * 3
 
 
 async def test_undo_after_replies_left_says_they_cannot_be_recalled(core, sandbox_server):

@@ -15,6 +15,7 @@ from test_connection_tls import write_ca
 
 import app.policy
 from app.networks.connection import ConnectionSettings
+from app.networks.registry import NETWORK_IDS
 from app.policy import load_from, platform_sources
 from app.policy.linux import PolicyFile
 from app.policy.macos import ManagedPreferences
@@ -25,6 +26,9 @@ from app.policy.windows import RegistrySource, WinRegistry
 REG_BINARY = 3
 POLICY = r"Software\Policies\Fireside"
 HKLM, HKCU = rf"HKLM\{POLICY}", rf"HKCU\{POLICY}"
+
+#: Every network id, as policy errors list them.
+KNOWN = ", ".join(NETWORK_IDS)
 
 
 class FakeRegistry:
@@ -315,8 +319,8 @@ def test_list_entries_are_dropped_one_by_one(tmp_path: Path) -> None:
     ]
     path = tmp_path / "policy.json"
     assert policy.errors == (
-        f"{path}: AllowedNetworks: 'wordpres' is not a network id (known: sandbox, "
-        "wordpress, matrix, yammer, teams); that entry is ignored.",
+        f"{path}: AllowedNetworks: 'wordpres' is not a network id (known: {KNOWN}); "
+        "that entry is ignored.",
         f"{path}: ExtraCACertificates: the CA certificate file "
         f"{str(tmp_path / 'missing.pem')!r} does not exist; that entry is ignored.",
         f'{path}: Accounts: account {{"network": "wordpress", "name": "No address"}} has '
@@ -325,8 +329,8 @@ def test_list_entries_are_dropped_one_by_one(tmp_path: Path) -> None:
         "\"matrix.example.com\"} has base_url 'matrix.example.com', not an http(s) URL; "
         "that entry is ignored.",
         f'{path}: Accounts: account {{"network": "myspace", "base_url": '
-        "\"https://myspace.com\"} has network 'myspace', not one of sandbox, wordpress, "
-        "matrix, yammer, teams; that entry is ignored.",
+        f"\"https://myspace.com\"}} has network 'myspace', not one of {KNOWN}; that entry "
+        "is ignored.",
         f"{path}: Accounts: account 5 has unknown members room (ignored).",
     )
 

@@ -117,7 +117,7 @@ def test_doctor_names_each_account_with_the_state_the_accounts_dialog_shows(
         Account("sandbox", "sandbox", "Sandbox", "http://127.0.0.1:1"),
         Account("wordpress-1", "wordpress", "Blog", "https://blog.example.com"),
         Account("matrix-1", "matrix", "Town hall", "https://matrix.example.com"),
-        Account("mastodon-1", "mastodon", "Toots", "https://social.example.com"),
+        Account("friendica-1", "friendica", "Toots", "https://social.example.com"),
     ):
         store.run_sync(accounts.add_account, account)
     store.close()
@@ -133,7 +133,7 @@ def test_doctor_names_each_account_with_the_state_the_accounts_dialog_shows(
         "  Town hall: Blocked by policy (Matrix, https://matrix.example.com; last sync never): "
         "Your organisation does not allow Matrix accounts. Set by your organisation "
         f"({source}: BlockedNetworks).",
-        "  Toots: Error (mastodon, https://social.example.com; last sync never): This version "
-        "of Fireside cannot connect to mastodon.",
+        "  Toots: Error (friendica, https://social.example.com; last sync never): This version "
+        "of Fireside cannot connect to friendica.",
     ):
         assert line in out, line

@@ -24,6 +24,13 @@ def test_exactly_two_set_up_commands_run_the_app_and_the_tests() -> None:
     assert run_tests.endswith("-m pytest") and "sudo" not in run_tests
 
 
+def test_the_run_command_needs_no_sudo_as_root_and_the_keyring_is_explained() -> None:
+    run_app, _ = _set_up_commands()
+    assert not run_app.startswith("sudo ") and '[ "$(id -u)" = 0 ] || echo sudo' in run_app
+    section = README.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    assert "keyring" in section and "unlock" in section
+
+
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert f"({_set_up_commands()[1]})\n" in ci

@@ -87,6 +87,20 @@ def test_a_bad_member_is_dropped_and_the_rest_kept(tmp_path: Path) -> None:
     ]
 
 
+def test_the_undo_send_grace_period_is_the_users_own(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    assert settings.effective(NO_POLICY, path).undo_send_seconds.value == 10
+    settings.write(path, UserSettings(undo_send_seconds=0))
+    assert settings.effective(NO_POLICY, path).undo_send_seconds.value == 0  # off
+    path.write_text(json.dumps({"undo_send_seconds": 600}))
+    user, problems = settings.read(path)
+    assert user == UserSettings()
+    assert problems == [
+        f"Your settings file {path}: undo_send_seconds: 600 is not a whole number of seconds "
+        "from 0 to 120; the default applies."
+    ]
+
+
 def _policy(**entries: PolicyValue) -> Policy:
     return Policy(values=entries)
 

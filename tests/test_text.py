@@ -16,7 +16,7 @@ from app.sandbox.seed import build_seed
 from app.text import lexicon, similarity
 from app.text.classify import html_to_text, is_question, mentions
 from app.text.markdown import to_html
-from app.text.sanitize import is_openable_link, sanitize_html
+from app.text.sanitize import comment_for_display, is_openable_link, sanitize_html
 from app.text.templates import VARIABLES, check_template, personalise, quote
 
 # --- sanitising untrusted comment HTML ------------------------------------------------------
@@ -212,7 +212,7 @@ def test_every_variable_is_filled() -> None:
         "Hi {first_name} ({name}),\n\n{question}\n\nThanks!",
         "Amara Okafor",
         "Will the reorg\n affect   bonuses?",
-    )
+    ).text
     assert text == ("Hi Amara (Amara Okafor),\n\n> Will the reorg affect bonuses?\n\nThanks!")
 
 
@@ -243,14 +243,14 @@ def test_stray_braces_are_refused_with_the_fix(template: str) -> None:
 
 
 def test_doubled_braces_are_literal() -> None:
-    assert personalise("Use {{first_name}} for {first_name}", "Omar Haddad", "q") == (
+    assert personalise("Use {{first_name}} for {first_name}", "Omar Haddad", "q").text == (
         "Use {first_name} for Omar"
     )
 
 
 def test_braces_in_names_and_comments_are_never_interpreted() -> None:
-    text = personalise("{first_name}: {question}", "{name} {0}", "What is {first_name}? {")
-    assert text == "{name}: > What is {first_name}? {"
+    text = personalise("{first_name}: {question}", "{name} {0}", "What is {first_name}? {").text
+    assert text == "{name}: > What is {first_name}?"
 
 
 def test_preview_refuses_before_filling_anything() -> None:
@@ -259,8 +259,50 @@ def test_preview_refuses_before_filling_anything() -> None:
 
 
 def test_single_word_and_empty_names() -> None:
-    assert personalise("Hi {first_name}!", "Cher", "q") == "Hi Cher!"
-    assert personalise("Hi {first_name}!", "  ", "q") == "Hi   !"
+    assert personalise("Hi {first_name}!", "Cher", "q").text == "Hi Cher!"
+    assert personalise("Hi {first_name}!", "  ", "q").text == "Hi   !"
+
+
+@pytest.mark.parametrize(
+    ("comment", "quoted"),
+    [
+        ("Great post! How do we apply? Thanks.", "> How do we apply?"),
+        ("Love it. When does it start? And who runs it?", "> When does it start? And who runs it?"),
+        ('He asked "is it paid?" Good point.', '> He asked "is it paid?"'),
+        ("Can we expand this to Lisbon?", "> Can we expand this to Lisbon?"),
+        ("Is invoice.pdf v3.5 final? Thanks.", "> Is invoice.pdf v3.5 final?"),
+    ],
+)
+def test_question_quotes_only_the_question_sentences(comment: str, quoted: str) -> None:
+    made = personalise("{question}", "Ann Lee", comment)
+    assert made.text == quoted
+    assert not made.no_question
+
+
+def test_a_comment_without_a_question_is_flagged() -> None:
+    made = personalise("Hi {first_name}\n\n{question}", "Ann Lee", "This. Exactly this.")
+    assert made.no_question
+    assert "Exactly this" not in made.text  # at most its first sentence, flagged
+    assert not personalise("Hi {first_name}", "Ann Lee", "This. Exactly this.").no_question
+
+
+def test_names_and_questions_are_cleaned_for_display() -> None:
+    made = personalise(
+        "Hi {first_name} / {name}: {question}", "Ann\u202e Lee\u200b", "Is\u2066 it \u200bpaid?"
+    )
+    assert made.text == "Hi Ann / Ann Lee: > Is it paid?"
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("<b>a</b>" * 1_500, "1,000 tags"),  # short in characters, cut at the tag budget
+        ("<p>" + "word " * 50_000 + "</p>", "characters"),
+    ],
+)
+def test_a_cut_comment_says_why_it_was_cut(body: str, why: str) -> None:
+    shown = comment_for_display(body)
+    assert "the rest is not displayed" in shown and why in shown
 
 
 def test_quote_shortens_at_a_word_boundary() -> None:

@@ -19,6 +19,8 @@ class CoreBridge(QObject):
     outboxChanged = Signal()
     inboxChanged = Signal()
     draftsChanged = Signal()
+    workspaceChanged = Signal()
+    workspaceProblem = Signal(str)  # why a background workspace sync failed
 
     def __init__(self, events: ev.Events, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -31,6 +33,8 @@ class CoreBridge(QObject):
             ev.OutboxChanged: lambda e: self.outboxChanged.emit(),
             ev.InboxChanged: lambda e: self.inboxChanged.emit(),
             ev.DraftsChanged: lambda e: self.draftsChanged.emit(),
+            ev.WorkspaceChanged: lambda e: self.workspaceChanged.emit(),
+            ev.WorkspaceProblem: lambda e: self.workspaceProblem.emit(e.reason),
         }
         self._unsubscribe = events.subscribe(self._on_event)
         self.destroyed.connect(lambda *_: self._unsubscribe())

@@ -37,6 +37,8 @@ from ui.operations import run
 log = logging.getLogger(__name__)
 
 SNOOZE_CHECK_MS = 60_000
+#: Seconds between background workspace syncs (a change here or a network sync starts one sooner).
+WORKSPACE_SYNC_S = 60.0
 SWITCHED = "Fireside is already running; switched to it."
 
 
@@ -127,6 +129,8 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
     except FiresideError as exc:
         QMessageBox.critical(None, "Fireside cannot start", str(exc))
         return 1
+    if core.settings is not None:  # replies and posts wait, so they can be taken back
+        core.undo_send.seconds = core.settings.undo_send_seconds.value
     bridge = CoreBridge(core.events)
     window = MainWindow(core, bridge)
     closed = asyncio.get_running_loop().create_future()
@@ -144,6 +148,7 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
     window.show()
     accept_hand_overs(owner, window)
     sync = asyncio.ensure_future(core.engine.run(_sync_interval_s(core)))
+    workspace_sync = asyncio.ensure_future(core.workspace.run(WORKSPACE_SYNC_S))
     if core.policy.errors or (core.settings and core.settings.problems):
         window.status.say(
             "Some of your organisation's or your own settings could not be applied; "
@@ -154,9 +159,10 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
     finally:
         snoozes.stop()
         core.engine.stop()
-        sync.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sync
+        for job in (sync, workspace_sync):
+            job.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await job
         saving = window.editor.flush()  # the last keystrokes, before the store closes
         if saving is not None:
             try:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QStackedWidget
 
-from app.domain import InboxView
+from app.domain import InboxView, OutboxKind, TakenBack
+from app.text import plural
 from ui.actions import (
     COMMANDS,
     AboutDialog,
@@ -20,12 +21,15 @@ from ui.actions import (
     live_action,
 )
 from ui.common import focus, screen
+from ui.common.announce import Politeness
 from ui.editor import EDITOR_COMMANDS, EditorPanel
 from ui.inbox import InboxPage
+from ui.operations import run
 from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
 from ui.presence import Presence
 from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
+from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS, ApprovalPanel, SharedInboxPanel
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -65,8 +69,10 @@ class MainWindow(QMainWindow):
         self.inbox = InboxPage(core, bridge, self.registry)
         self.editor = EditorPanel(core, bridge)
         self.outbox = OutboxPanel(core, bridge)
+        self.approval = ApprovalPanel(core, bridge)
+        self.shared = SharedInboxPanel(core, bridge)
         self.pages = QStackedWidget()
-        for page in (self.inbox, self.editor, self.outbox):
+        for page in (self.inbox, self.editor, self.outbox, self.approval, self.shared):
             self.pages.addWidget(page)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -86,15 +92,24 @@ class MainWindow(QMainWindow):
         self.inbox.postChosen.connect(self.open_post)
         self.inbox.draftChosen.connect(self.open_draft)
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
+        self.approval.message.connect(self.status.say)
+        self.shared.message.connect(self.status.say)
+        bridge.workspaceProblem.connect(self.status.say)
+        self.approval.countChanged.connect(self.sidebar.show_approval_count)
+        self.status.undoClicked.connect(self.undo_send)
+        self.status.set_undo_key(self.registry.command("window.undo_send").key_text)
         self.presence = Presence(core, bridge, self)
         self.sidebar.countsShown.connect(self.presence.show_counts)
         self.presence.said.connect(self.status.say)
+        self.approval.countChanged.connect(self.presence.show_approvals)
         self._bind_keys(core)
         focus.chain(
             self.sidebar,
             *self.inbox.tab_order(),
             *self.editor.tab_order(),
             *self.outbox.tab_order(),
+            *self.approval.tab_order(),
+            *self.shared.tab_order(),
             *self.status.tab_order(),
         )
         self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
@@ -111,6 +126,10 @@ class MainWindow(QMainWindow):
             self.inbox.show_post(place.post_id, place.title)
         elif place.kind is PlaceKind.OUTBOX:
             self.pages.setCurrentWidget(self.outbox)
+        elif place.kind is PlaceKind.APPROVAL:
+            self.pages.setCurrentWidget(self.approval)
+        elif place.kind is PlaceKind.SHARED:
+            self.pages.setCurrentWidget(self.shared)
         else:
             self.pages.setCurrentWidget(self.editor)
             if place.draft_id is not None and place.draft_id != self.editor.draft_id:
@@ -118,7 +137,7 @@ class MainWindow(QMainWindow):
 
     def _focus_page(self) -> None:
         page = self.pages.currentWidget()
-        for part in (self.inbox, self.editor, self.outbox):
+        for part in (self.inbox, self.editor, self.outbox, self.approval, self.shared):
             if page is part:
                 part.take_focus()
 
@@ -154,12 +173,18 @@ class MainWindow(QMainWindow):
             bind(name, lambda v=view: jump("inbox", v))
         bind("window.drafts", lambda: jump("drafts"))
         bind("window.outbox", lambda: jump("outbox"))
+        bind("window.for_approval", lambda: jump("approval"))
+        bind("window.shared_inbox", lambda: jump("shared"))
+        bind("window.workspace", self.show_workspace)
         bind("window.sidebar", self.sidebar.setFocus)
         bind("window.sync", sync_now)
         bind("window.help", self.show_help)
         bind("window.accounts", self.show_accounts)
+        bind("window.import_thread", self.show_import_thread)
+        bind("window.reply_by_hand", self.show_reply_by_hand)
         bind("window.settings", self.show_settings)
         bind("window.quit", self.close)
+        bind("window.undo_send", self.undo_send)
         bind("window.new_draft", self.new_draft)
         bind("window.palette", self.show_palette)
         bind("window.about", self.show_about)
@@ -168,7 +193,18 @@ class MainWindow(QMainWindow):
     def commands(self) -> Registry:
         """Every command of the window and its pages, as the menus, help and palette list
         them."""
-        return Registry([*self.registry, *EDITOR_COMMANDS, *OUTBOX_COMMANDS])
+        from ui.byhand import BYHAND_COMMANDS
+
+        return Registry(
+            [
+                *self.registry,
+                *EDITOR_COMMANDS,
+                *OUTBOX_COMMANDS,
+                *APPROVAL_COMMANDS,
+                *SHARED_COMMANDS,
+                *BYHAND_COMMANDS,
+            ]
+        )
 
     def new_draft(self) -> None:
         """Ctrl+N, from anywhere: a new draft open in the editor, the keyboard in its title."""
@@ -186,10 +222,54 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def undo_send(self) -> None:
+        """Take back the newest replies or post still in the undo-send grace period: the
+        replies reopen in the composer with their words, a post in the editor."""
+
+        def taken(back: TakenBack) -> None:
+            if back.kind is OutboxKind.PUBLISH and back.draft_id is not None:
+                self.open_draft(back.draft_id)
+                self.status.say("Took the post back before it went out; it is a draft again.")
+                return
+            self.pages.setCurrentWidget(self.inbox)
+            self.inbox.compose(list(back.comment_ids))
+            self.status.say(
+                f"Took back {plural.count(back.count, 'reply', 'replies')} before "
+                f"{'they' if back.count > 1 else 'it'} went out; the words are in the composer."
+            )
+
+        run(
+            self,
+            self._core.undo_send.undo(),
+            on_done=taken,
+            on_error=lambda exc: self.status.say(str(exc), Politeness.ASSERTIVE),
+        )
+
     def show_accounts(self) -> None:
         from ui.accounts import AccountsDialog  # built on demand: rarely opened
 
         AccountsDialog(self._core, self._bridge, self).open()
+
+    def show_workspace(self) -> None:
+        from ui.workspace import WorkspaceDialog  # built on demand: rarely opened
+
+        WorkspaceDialog(self._core, self._bridge, self).open()
+
+    def show_import_thread(self) -> QDialog:
+        from ui.byhand import ImportThreadDialog  # built on demand: rarely opened
+
+        dialog = ImportThreadDialog(self._core, self)
+        dialog.imported.connect(self.status.say)
+        dialog.open()
+        return dialog
+
+    def show_reply_by_hand(self) -> QDialog:
+        from ui.byhand import ReplyByHandDialog  # built on demand
+
+        dialog = ReplyByHandDialog(self._core, self)
+        dialog.said.connect(self.status.say)
+        dialog.open()
+        return dialog
 
     def show_settings(self) -> None:
         from ui.settings import SettingsDialog  # built on demand: rarely opened

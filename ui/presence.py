@@ -32,8 +32,9 @@ CHECK_DELAY_MS = 400
 TRAY_SIZE = 64
 
 
-def window_title(counts: Mapping[InboxView, int]) -> str:
-    """ "Fireside — 12 need a reply · 3 questions"; just "Fireside" when nothing waits."""
+def window_title(counts: Mapping[InboxView, int], approvals: int = 0) -> str:
+    """ "Fireside — 12 need a reply · 3 questions · 2 for approval"; just "Fireside" when
+    nothing waits."""
     waiting = counts.get(InboxView.NEEDS_REPLY, 0)
     questions = counts.get(InboxView.QUESTIONS, 0)
     parts = []
@@ -41,6 +42,8 @@ def window_title(counts: Mapping[InboxView, int]) -> str:
         parts.append(f"{waiting:,} need a reply" if waiting != 1 else "1 needs a reply")
     if questions:
         parts.append(plural.count(questions, "question"))
+    if approvals:
+        parts.append(f"{approvals:,} for approval")
     return "Fireside — " + " · ".join(parts) if parts else "Fireside"
 
 
@@ -87,6 +90,8 @@ class Presence(QObject):
         self._core = core
         self._window = window
         self._after: int | None = None  # comments after this one are new
+        self._counts: Mapping[InboxView, int] = {}
+        self._approvals = 0
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = self._make_tray()
@@ -121,11 +126,18 @@ class Presence(QObject):
         window.activateWindow()
 
     def show_counts(self, counts: Mapping[InboxView, int]) -> None:
-        self._window.setWindowTitle(window_title(counts))
-        waiting = counts.get(InboxView.NEEDS_REPLY, 0)
+        self._counts = counts
+        title = window_title(counts, self._approvals)
+        self._window.setWindowTitle(title)
         if self.tray is not None:
+            waiting = counts.get(InboxView.NEEDS_REPLY, 0)
             self.tray.setIcon(badge_icon(theme.app_icon(), waiting))
-            self.tray.setToolTip(window_title(counts))
+            self.tray.setToolTip(title)
+
+    def show_approvals(self, count: int) -> None:
+        """Drafts waiting for the principal's approval (the workspace) join the title."""
+        self._approvals = count
+        self.show_counts(self._counts)
 
     def _start_after(self, newest: int) -> None:
         self._after = newest if self._after is None else self._after

@@ -92,6 +92,8 @@ class PlaceKind(enum.StrEnum):
     DRAFTS = "drafts"  # the editor as it is
     DRAFT = "draft"  # one draft in the editor
     OUTBOX = "outbox"
+    APPROVAL = "approval"  # replies a delegate wrote, waiting for the principal
+    SHARED = "shared"  # the workspace's shared inbox
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,12 @@ class Sidebar(QTreeWidget):
         }
         self.drafts = self._entry("Drafts", "draft", Place(PlaceKind.DRAFTS, title="Drafts"))
         self.outbox = self._entry("Outbox", "outbox", Place(PlaceKind.OUTBOX, title="Outbox"))
+        self.approval = self._entry(
+            "For approval", "done", Place(PlaceKind.APPROVAL, title="For approval")
+        )
+        self.shared = self._entry(
+            "Shared inbox", "inbox", Place(PlaceKind.SHARED, title="Shared inbox")
+        )
         self._posts_header = self._heading("Posts")
         self._post_items: dict[int, QTreeWidgetItem] = {}
         self._marked_post: int | None = None
@@ -266,7 +274,16 @@ class Sidebar(QTreeWidget):
         self._unfinished: list[QRect] = []  # title cells shown with their plain look
         self._finish_timer = QTimer(self, singleShot=True, interval=0)
         self._finish_timer.timeout.connect(self._finish_cells)
-        self.addTopLevelItems([*self._views.values(), self.drafts, self.outbox, self._posts_header])
+        self.addTopLevelItems(
+            [
+                *self._views.values(),
+                self.drafts,
+                self.outbox,
+                self.approval,
+                self.shared,
+                self._posts_header,
+            ]
+        )
         self.expandAll()
 
         self._current_at_press: QTreeWidgetItem | None = None
@@ -377,7 +394,13 @@ class Sidebar(QTreeWidget):
     # --- choosing -----------------------------------------------------------------------
     def choose(self, kind: str, view: InboxView = InboxView.NEEDS_REPLY) -> None:
         """Go to a place; choosing the current one again shows it afresh (ends a search)."""
-        item = {"drafts": self.drafts, "outbox": self.outbox}.get(kind, self._views[view])
+        places = {
+            "drafts": self.drafts,
+            "outbox": self.outbox,
+            "approval": self.approval,
+            "shared": self.shared,
+        }
+        item = places.get(kind, self._views[view])
         if item is self.currentItem():
             self._changed(item, None)
         else:
@@ -465,6 +488,10 @@ class Sidebar(QTreeWidget):
             self._fit_count_column()
 
         run(self, self._core.outbox.items(include_sent=False), on_done=show)
+
+    def show_approval_count(self, count: int) -> None:
+        """How many replies wait for the principal's approval (the page reads them)."""
+        self._set_count(self.approval, count, loud=True)
 
     def _show_counts(self, counts: Mapping[InboxView, int]) -> None:
         self.counts = counts

@@ -2,7 +2,11 @@
 and always on the right: sync progress
 (busy bar and comment count while syncing), each account's last sync or, for one that is
 not connected, its state in the Accounts dialog's words ("needs sign-in"), reachability,
-and how many items wait in the outbox.
+and how many items wait in the outbox (or, when none does, when the last one was sent).
+
+While replies or a post wait out the undo-send grace period, a countdown says so
+("Sending 3 replies in 8 s") beside an "Undo" button with its key; the button's click is
+``undoClicked`` (the window takes the batch back).
 
 Reachability is per account: "Online" while every synced account answers, "1 of 3 accounts
 unreachable" (their names and why in the tooltip) while some do not, and "Offline" only
@@ -11,14 +15,17 @@ when none does.
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from app.accounts import AccountStatus, State
-from app.domain import OutboxItem
+from app.domain import HeldSend, OutboxItem, OutboxKind
 from app.text import plural, timefmt
+from app.timeutil import now, parse
 from ui import theme
 from ui.common.announce import Politeness, announce
 from ui.operations import run
@@ -29,19 +36,14 @@ if TYPE_CHECKING:
 
 MESSAGE_MS = 8000
 TICK_MS = 30_000
+SECOND_MS = 1000
 NEEDS_YOU = ("failed", "held", "unknown")
 
 
 def _synced(stamp: str | None) -> str:
     """ "synced 4 min ago", "synced yesterday", "synced on 12 Mar", "not synced yet"."""
-    when = timefmt.relative(stamp)
-    if not when:
-        return "not synced yet"
-    if when == "now":
-        return "synced just now"
-    if when.endswith(("min", "h")):
-        return f"synced {when} ago"
-    return f"synced {when.lower()}" if when == "Yesterday" else f"synced on {when}"
+    when = timefmt.ago(stamp)
+    return f"synced {when}" if when else "not synced yet"
 
 
 def _account_text(status: AccountStatus, connected: bool) -> tuple[str, bool]:
@@ -95,8 +97,33 @@ def _online_text(
     )
 
 
+def outbox_text(items: list[OutboxItem], last_sent_at: str | None) -> str:
+    """ "Outbox 3 · 1 needs you", or when nothing waits "Outbox empty · last sent 4 min ago"."""
+    if items:
+        text = f"Outbox {len(items):,}"
+        stuck = sum(1 for i in items if i.state in NEEDS_YOU)
+        if stuck:
+            text += f" · {plural.count(stuck, 'needs you', 'need you')}"
+        return text
+    when = timefmt.ago(last_sent_at)
+    return f"Outbox empty · last sent {when}" if when else "Outbox empty"
+
+
+def countdown_text(held: list[HeldSend], now: datetime) -> str:
+    """ "Sending 2 replies in 8 s" for the newest batch in its grace period."""
+    newest = held[0]
+    seconds = max(0, math.ceil((parse(newest.until) - now).total_seconds()))
+    what = (
+        plural.count(newest.count, "reply", "replies")
+        if newest.kind is OutboxKind.REPLY
+        else "the post"
+    )
+    return f"Sending {what} in {seconds} s"
+
+
 class StatusBar(QStatusBar):
     outboxClicked = Signal()
+    undoClicked = Signal()
 
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,9 +147,19 @@ class StatusBar(QStatusBar):
         self.outbox.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.outbox.setToolTip("Open the outbox")
         self.outbox.clicked.connect(self.outboxClicked)
+        self.countdown = QLabel()
+        self.countdown.setObjectName("countdown")
+        self.undo = QToolButton()
+        self.undo.setAutoRaise(True)
+        self.undo.clicked.connect(self.undoClicked)
+        self.undo.setAccessibleName("Undo send")
+        self._held: list[HeldSend] = []
+        self._outbox_asked = 0  # answers to older outbox reads are dropped
         self.addWidget(self.hint)
-        for widget in (self.busy, self.sync, self.online, self.outbox):
+        for widget in (self.busy, self.sync, self.online, self.countdown, self.undo, self.outbox):
             self.addPermanentWidget(widget)
+        self.countdown.hide()
+        self.undo.hide()
 
         bridge.syncStarted.connect(self._started)
         bridge.syncProgress.connect(self._progress)
@@ -132,13 +169,20 @@ class StatusBar(QStatusBar):
         self._tick = QTimer(self, interval=TICK_MS)
         self._tick.timeout.connect(self._show_sync)
         self._tick.start()
+        self._second = QTimer(self, interval=SECOND_MS)
+        self._second.timeout.connect(self._count_down)
         self.show_online()
         self.refresh_accounts()
         self.refresh_outbox()
 
     def tab_order(self) -> list[QWidget]:
         """The status bar's buttons, left to right."""
-        return [self.online, self.outbox]
+        return [self.online, self.undo, self.outbox]
+
+    def set_undo_key(self, key_text: str) -> None:
+        """The undo-send key, shown on the button: "Undo (Shift+U)"."""
+        self.undo.setText(f"Undo ({key_text})")
+        self.undo.setToolTip(f"Take back what waits to go out, into the composer ({key_text})")
 
     def say(self, text: str, politeness: Politeness = Politeness.POLITE) -> None:
         """What just happened: painted on the left and announced to assistive technology
@@ -201,12 +245,39 @@ class StatusBar(QStatusBar):
         theme.mark_problem(self.online, bool(unreachable) and engine.online)
 
     def refresh_outbox(self) -> None:
-        def got(items: list[OutboxItem]) -> None:
-            waiting = len(items)
-            stuck = sum(1 for i in items if i.state in NEEDS_YOU)
-            text = f"Outbox {waiting:,}" if waiting else "Outbox empty"
-            if stuck:
-                text += f" · {plural.count(stuck, 'needs you', 'need you')}"
-            self.outbox.setText(text)
+        """Read the outbox (what waits, what is held for undo) and show it; an answer to
+        an older read that arrives after a newer one is dropped."""
+        self._outbox_asked += 1
+        asked = self._outbox_asked
+        core = self._core
 
-        run(self, self._core.outbox.items(include_sent=False), on_done=got)
+        async def read() -> tuple[list[OutboxItem], str | None, list[HeldSend]]:
+            items = await core.outbox.items(include_sent=False)
+            last = None if items else await core.outbox.last_sent_at()
+            return items, last, await core.undo_send.held()
+
+        def got(found: tuple[list[OutboxItem], str | None, list[HeldSend]]) -> None:
+            if asked != self._outbox_asked:
+                return
+            items, last, self._held = found
+            self.outbox.setText(outbox_text(items, last))
+            self._count_down()
+
+        run(self, read(), on_done=got)
+
+    def _count_down(self) -> None:
+        """Once a second while something is held: the countdown, then a fresh read."""
+        if not self._held:
+            self._second.stop()
+            self.countdown.hide()
+            self.undo.hide()
+            return
+        if parse(self._held[0].until) <= now():
+            self._held = []
+            self.refresh_outbox()  # the hold ended: it is going out now
+            return
+        self.countdown.setText(countdown_text(self._held, now()))
+        self.countdown.show()
+        self.undo.show()
+        if not self._second.isActive():
+            self._second.start()

@@ -19,6 +19,9 @@ missing, bad proxy or CA setting) stays unconnected and its status says why. Lat
     suites(), add_suite(...), reauthenticate_suite(...)
                          one online sign-in (Microsoft 365) for several accounts
                          (``app.accounts.suite_signin``, mixed in)
+    places(...), choose_places(...)
+                         the Teams channels and Viva Engage communities an account
+                         reads and posts to (``app.accounts.places``, mixed in)
 
 Keyring calls can block (D-Bus, an unlock prompt), so they run on a worker thread. Once a
 sign-in has succeeded, storing its result is shielded from cancellation: a closed dialog
@@ -45,6 +48,7 @@ from app import secrets
 from app.accounts import diagnosis as dx
 from app.accounts import removal
 from app.accounts.address import host_of, normalize_url, same_address
+from app.accounts.places import AccountPlaces
 from app.accounts.status import (
     NOT_CONNECTED_PROBLEMS,
     AccountStatus,
@@ -85,7 +89,7 @@ ClientFactory = Callable[[], httpx.AsyncClient]
 SIGN_OUT_DEADLINE_S = 30.0
 
 
-class AccountManager(SuiteSignIns):
+class AccountManager(SuiteSignIns, AccountPlaces):
     """Accounts for one Core. ``networks`` is the Core's (and the engine's) dict of
     connectors by account id; it changes only through the engine's add/remove."""
 
@@ -121,6 +125,9 @@ class AccountManager(SuiteSignIns):
         if problem is not None:
             self._connections[account.id] = problem
             return
+        if registry.is_by_hand(account.network):
+            await self._connect(account, "")  # no sign-in, no secret
+            return
         try:
             secret = await asyncio.to_thread(secrets.get_secret, registry.secret_entry(account))
         except SecretStoreError as exc:
@@ -134,6 +141,18 @@ class AccountManager(SuiteSignIns):
             )
             return
         await self._connect(account, secret)
+
+    def refusal(self, network: str) -> str | None:
+        """Why accounts on ``network`` may not be added now (policy blocks it...), or None."""
+        problem = self._not_usable(network)
+        return None if problem is None else problem.reason
+
+    async def connect_by_hand(self, account: Account) -> None:
+        """Connect a site bridged by hand, just stored by its first import (it has no
+        sign-in); policy may block the bridge like any network. Like any real account it
+        replaces the built-in sandbox."""
+        await self._connect_stored(account)
+        await self._retire_builtin()
 
     def _not_usable(self, network: str) -> Connection | None:
         """Why accounts on this network cannot be connected at all, or None."""
@@ -172,7 +191,7 @@ class AccountManager(SuiteSignIns):
         for network in registry.NETWORK_IDS:
             if self._not_usable(network) is None:
                 net_kind = registry.kind(network)
-                if not net_kind.builtin and not net_kind.suite:
+                if not net_kind.builtin and not net_kind.suite and not net_kind.by_hand:
                     offered.append(net_kind)
         return offered
 
@@ -317,6 +336,8 @@ class AccountManager(SuiteSignIns):
         account = await self._account(account_id)
         if registry.is_builtin(account.network):
             raise UserError("The built-in sandbox signs in by itself; there is nothing to do.")
+        if registry.is_by_hand(account.network):
+            raise UserError("A site bridged by hand has no sign-in; there is nothing to do.")
         net_kind, _, extra = self._form(account.network, account.base_url, self._extra_of(account))
         # Signing in again also hands over what the account kept (Matrix: its device id, so
         # the outbox's transaction ids stay valid on the same device).
@@ -474,7 +495,9 @@ class AccountManager(SuiteSignIns):
             posts,
             people,
             unsent,
-            has_secret=not registry.is_builtin(account.network),
+            has_secret=not (
+                registry.is_builtin(account.network) or registry.is_by_hand(account.network)
+            ),
             signs_out=(
                 self._signing_out(account.network) is not None
                 and self._policy.allows(account.network)
@@ -511,7 +534,10 @@ class AccountManager(SuiteSignIns):
         if unsent:
             sentence += f"; {plural.count(unsent, 'unsent outbox item')} cancelled"
         sentence += "." + signed_out
-        if not registry.is_builtin(account.network) and not await self._shares_secret(account):
+        keeps_secret = not (
+            registry.is_builtin(account.network) or registry.is_by_hand(account.network)
+        )
+        if keeps_secret and not await self._shares_secret(account):
             try:
                 await asyncio.to_thread(secrets.delete_secret, registry.secret_entry(account))
             except SecretStoreError as exc:
@@ -541,7 +567,7 @@ class AccountManager(SuiteSignIns):
         try:
             if not self._policy.allows(account.network):
                 reason = "your organisation does not allow Fireside to connect to it"
-            elif secret := await asyncio.to_thread(_saved_secret, account.id):
+            elif secret := await asyncio.to_thread(_saved_secret, registry.secret_entry(account)):
                 client = self._client_factory()
                 try:
                     async with asyncio.timeout(SIGN_OUT_DEADLINE_S):

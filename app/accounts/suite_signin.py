@@ -97,7 +97,9 @@ class SuiteSignIns:
                 for f in suite.fields
             )
             offers.append(
-                SuiteOffer(suite.id, suite.display_name, suite.help, tuple(choices), fields)
+                SuiteOffer(
+                    suite.id, suite.display_name, suite.help, tuple(choices), fields, suite.methods
+                )
             )
         return offers
 
@@ -113,6 +115,8 @@ class SuiteSignIns:
         SignInFailed (with its Diagnosis) when none did. ``on_device_code`` shows the
         code of a device-code sign-in (called on the event loop)."""
         suite, chosen, values = await self._suite_form(suite_id, networks, fields)
+        if method not in suite.methods:
+            raise dx.SignInFailed(dx.invalid(f"{suite.display_name} signs in in the browser."))
         await self._require_keyring()
         signed = await self._suite_sign_in(suite, chosen, method, values, on_device_code)
         stored = await self._store.read(accounts_repo.list_accounts)

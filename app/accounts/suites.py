@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.accounts.status import AccountStatus
+from app.networks.registry import SignInMethod
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class SuiteOffer:
     help: str
     networks: tuple[NetworkChoice, ...]
     fields: tuple[FieldValue, ...]
+    #: The ways this sign-in can reach the person (``Suite.methods``).
+    methods: tuple[SignInMethod, ...] = (SignInMethod.BROWSER, SignInMethod.DEVICE_CODE)
 
     @property
     def allowed(self) -> tuple[str, ...]:

@@ -3,12 +3,14 @@ workflow, and publishing to several accounts now or on a schedule."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 
 import sqlite_utils
 
 from app import events as ev
 from app.core import publishing
+from app.core.undo_send import UndoSend
 from app.domain import (
     Delivery,
     Draft,
@@ -19,7 +21,7 @@ from app.domain import (
     PublishOptions,
 )
 from app.errors import UserError
-from app.networks.base import Network
+from app.networks.base import ChoosesPlaces, Network
 from app.store import Store, drafts, outbox
 from app.store.accounts import list_accounts
 from app.sync.engine import SyncEngine
@@ -27,8 +29,14 @@ from app.sync.engine import SyncEngine
 
 class Drafts:
     def __init__(
-        self, store: Store, events: ev.Events, engine: SyncEngine, networks: Mapping[str, Network]
+        self,
+        store: Store,
+        events: ev.Events,
+        engine: SyncEngine,
+        networks: Mapping[str, Network],
+        undo_send: UndoSend,
     ) -> None:
+        self._undo_send = undo_send
         self._store = store
         self._events = events
         self._engine = engine
@@ -117,13 +125,19 @@ class Drafts:
         capabilities = {a: self._networks[a].capabilities for a in account_ids}
         draft = await self.get(draft_id)
         publishing.check_length(draft, capabilities, names)
-        chosen = publishing.chosen_options(capabilities, options or {}, names, when)
+        places = {
+            a: network.chosen()
+            for a in account_ids
+            if isinstance(network := self._networks[a], ChoosesPlaces)
+        }
+        chosen = publishing.chosen_options(capabilities, options or {}, names, when, places)
         await self._store.run(drafts.set_targets, draft_id, account_ids)
         if when:
             at = publishing.schedule_time(when)
             await self._store.run(drafts.set_state, draft_id, DraftState.SCHEDULED, at)
         else:
-            await self._store.run(_enqueue_publish, draft_id, chosen)
+            hold = self._undo_send.hold_until()
+            await self._store.run(_enqueue_publish, draft_id, chosen, hold)
             self._events.emit(ev.OutboxChanged())
             self._engine.wake()
         self._changed(draft_id)
@@ -139,10 +153,15 @@ class Drafts:
 
 
 def _enqueue_publish(
-    db: sqlite_utils.Database, draft_id: int, options: Mapping[str, PublishOptions]
+    db: sqlite_utils.Database,
+    draft_id: int,
+    options: Mapping[str, PublishOptions],
+    hold_until: str | None = None,
 ) -> None:
-    """One publish item per account, with its options, and the draft queued: one transaction."""
+    """One publish item per account, with its options, and the draft queued: one
+    transaction. The items are one batch, so undo send takes them back together."""
     draft = drafts.get(db, draft_id)
+    batch = uuid.uuid4().hex
     for account_id, option in options.items():
         outbox.enqueue(
             db,
@@ -152,5 +171,7 @@ def _enqueue_publish(
             title=draft.title,
             draft_id=draft_id,
             options=option,
+            batch_id=batch,
+            hold_until=hold_until,
         )
     drafts.set_state(db, draft_id, DraftState.QUEUED)

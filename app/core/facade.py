@@ -1,8 +1,10 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
-engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``
-and ``accounts`` (and ``spelling``, the dictionaries). No Qt here; the window and the CLI
-are its two clients (composition roots: ``ui/main.py`` and ``app/cli.py``), and neither
-reaches past it into the store.
+engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``,
+``undo_send``, ``accounts``, ``spelling``
+(the dictionaries), ``workspace`` (the principal and the delegate on two laptops)
+and ``bridge`` (threads of sites without an API, pasted in and answered by hand). No Qt
+here; the window and the CLI are its two clients (composition
+roots: ``ui/main.py`` and ``app/cli.py``), and neither reaches past it into the store.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from app import events as ev
 from app import policy as managed_policy
 from app import settings as user_settings
 from app.accounts import AccountManager
+from app.core.bridge import Bridge
 from app.core.drafts import Drafts
 from app.core.inbox import Inbox
 from app.core.outbox import Outbox
 from app.core.replies import Replies
-from app.domain import Capabilities, Freshness, PullMode
-from app.networks.base import Network, ReportsFreshness
+from app.core.undo_send import UndoSend
+from app.core.workspace import Workspace
+from app.domain import Capabilities, Freshness, PlaceChoice, PullMode
+from app.networks.base import ChoosesPlaces, Network, ReportsFreshness
 from app.store import Store, accounts
 from app.sync.engine import COMMENTS_CURSOR, SyncEngine
 from app.text.spelling import Spelling
@@ -52,9 +57,14 @@ class Core:
         self.sandbox = sandbox
         self.accounts = account_manager
         self.inbox = Inbox(store, events)
-        self.replies = Replies(store, events, engine, networks)
-        self.drafts = Drafts(store, events, engine, networks)
+        #: The undo-send grace period is 0 (send at once) until a front end sets it.
+        self.undo_send = UndoSend(store, events)
+        self.replies = Replies(store, events, engine, networks, self.undo_send)
+        self.drafts = Drafts(store, events, engine, networks, self.undo_send)
         self.outbox = Outbox(store, events, engine)
+        #: The two-laptop workspace; its files live beside the database.
+        self.workspace = Workspace(store.path.parent, store, events, engine)
+        self.bridge = Bridge(store, events, account_manager)
         #: The managed policy and the settings in force when the core opened.
         self.policy = policy
         self.settings = settings
@@ -69,6 +79,7 @@ class Core:
 
     async def close(self) -> None:
         self.engine.stop()
+        await self.workspace.close()
         self.spelling.close()
         for network in self.networks.values():
             await network.aclose()
@@ -79,6 +90,16 @@ class Core:
     def capabilities(self) -> Mapping[str, Capabilities]:
         """What each connected account's network can do, by account id."""
         return {account_id: n.capabilities for account_id, n in self.networks.items()}
+
+    def places(self) -> Mapping[str, PlaceChoice]:
+        """Where each connected account on a network with places (Teams channels, Viva
+        Engage communities) may post and posts by default, by account id; no request, so
+        the editor offers them offline. ``core.accounts.places`` lists what can be chosen."""
+        return {
+            account_id: network.chosen()
+            for account_id, network in self.networks.items()
+            if isinstance(network, ChoosesPlaces)
+        }
 
     async def freshness(self, account_id: str) -> tuple[Freshness, ...]:
         """How fresh each place an account reads is (Teams channels, a Viva Engage

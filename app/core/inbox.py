@@ -13,8 +13,9 @@ from collections.abc import Mapping
 import sqlite_utils
 
 from app import events as ev
+from app.core.display import shown_post, shown_results, shown_rows
 from app.domain import InboxRow, InboxView, Post, SearchResults, Thread, TriageState
-from app.store import Store, comments, outbox, search, stars, triage
+from app.store import Store, comments, outbox, reply_drafts, search, stars, triage
 from app.store import accounts as accounts_repo
 from app.store.questions import QuestionMatcher
 from app.text.plural import count
@@ -39,15 +40,15 @@ class Inbox:
     ) -> list[InboxRow]:
         """One page of a view, newest first, after the row with key ``after``; a short
         indexed read on the calling thread's read-only connection."""
-        return comments.view_page(self._store.reader(), view, post_id, after, limit)
+        return shown_rows(comments.view_page(self._store.reader(), view, post_id, after, limit))
 
     async def top(self, view: InboxView, post_id: int | None, limit: int) -> list[InboxRow]:
         """The first ``limit`` rows of a view, read on the store's reading thread."""
-        return await self._store.read(comments.view_page, view, post_id, None, limit)
+        return shown_rows(await self._store.read(comments.view_page, view, post_id, None, limit))
 
     async def rows(self, ids: list[int]) -> list[InboxRow]:
         """List rows for these comments, in the order given (deleted ones dropped)."""
-        return await self._store.read(comments.rows_by_id, ids)
+        return shown_rows(await self._store.read(comments.rows_by_id, ids))
 
     async def counts(self) -> Mapping[InboxView, int]:
         return await self._store.read(comments.view_counts)
@@ -61,7 +62,7 @@ class Inbox:
         return await self._store.read(comments.view_ids, view, post_id, bound)
 
     async def posts(self) -> list[Post]:
-        return await self._store.read(accounts_repo.list_posts)
+        return [shown_post(p) for p in await self._store.read(accounts_repo.list_posts)]
 
     async def thread(self, comment_id: int) -> Thread:
         """The chain from the top-level comment to this one, and the replies under it."""
@@ -69,7 +70,7 @@ class Inbox:
 
     async def search(self, text: str, hits: int = 50) -> SearchResults:
         """Comments, and up to ``hits`` posts and drafts, matching ``text``."""
-        return await self._store.read(search.search_everything, text, hits)
+        return shown_results(await self._store.read(search.search_everything, text, hits))
 
     async def same_question(self, comment_id: int, limit: int = 2000) -> list[int]:
         """Open comments asking what this one asks, in other words (itself first)."""
@@ -130,6 +131,10 @@ def _undo_last(db: sqlite_utils.Database) -> tuple[str, list[int], int, int] | N
         return None
     action, ids = undone
     if action.startswith(REPLY_ACTION):
-        recalled, gone = outbox.cancel_batch(db, action.removeprefix(REPLY_ACTION))
+        batch = action.removeprefix(REPLY_ACTION)
+        recalled, gone = outbox.cancel_batch(db, batch)
+        words = reply_drafts.batch_words(db, batch)
+        if recalled and not gone and words is not None:  # the words wait as reply drafts
+            reply_drafts.save(db, ids, *words)
         return "reply", ids, recalled, gone
     return action.replace("_", " "), ids, 0, 0

@@ -15,11 +15,24 @@ dir meanwhile: the data dir's lock (``app.instance``) keeps a second writer out,
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from app import events as ev
 from app.domain import OutboxAction, OutboxItem, OutboxState
 from app.store import Store, outbox
+from app.store.db import open_read_only
 from app.sync.engine import SyncEngine
+
+
+def peek_items(database: Path, include_sent: bool = True) -> list[OutboxItem]:
+    """The outbox read while another Fireside process owns the data dir (``fireside outbox``
+    while the window runs): read-only, nothing changed. Its 'sending' items may be live
+    sends of that process, so none is marked interrupted."""
+    db = open_read_only(database)
+    try:
+        return outbox.list_items(db, include_sent)
+    finally:
+        db.conn.close()
 
 
 class Outbox:
@@ -37,6 +50,10 @@ class Outbox:
             else item
             for item in items
         ]
+
+    async def last_sent_at(self) -> str | None:
+        """When the outbox last sent something (None: never)."""
+        return await self._store.read(outbox.last_sent_at)
 
     async def act(self, action: OutboxAction, item_id: int, body: str | None = None) -> None:
         """Edit (with ``body``), cancel or retry one item."""

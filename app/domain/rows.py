@@ -48,6 +48,8 @@ class InboxRow:
     account_name: str
     #: The person has more than one account on this network (chips then name the account).
     network_shared: bool
+    #: A reply to this comment is being written (kept as a reply draft).
+    reply_draft: bool
     #: The person is starred: their new comments are announced.
     author_starred: bool
 
@@ -78,6 +80,7 @@ def _list_fields(row: Row) -> dict[str, Any]:
         "network": row["network"],
         "account_name": row["account_name"] or "",
         "network_shared": _flag(row["network_shared"]),
+        "reply_draft": _flag(row["reply_draft"]),
         "author_starred": _flag(row["author_starred"]),
     }
 
@@ -264,6 +267,8 @@ class OutboxItem:
     #: 'sending' in the store, yet no sender of this process holds it: a crash or a kill
     #: cut its send short (set by ``app.core.outbox``; the store alone cannot know).
     interrupted: bool = False
+    #: Undo send: the item may not leave before this time (None: it was never held).
+    hold_until: str | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> OutboxItem:
@@ -297,6 +302,7 @@ class OutboxItem:
             network=row["network"] if "network" in keys else "",
             account_name=row["account_name"] if "account_name" in keys else "",
             recipient=row["recipient"] if "recipient" in keys else None,
+            hold_until=row["hold_until"] if "hold_until" in keys else None,
         )
 
     def intent(self) -> WriteIntent:
@@ -309,6 +315,7 @@ class OutboxItem:
             body=self.body,
             text_format=self.text_format,
             since=self.created_at,
+            place=self.options.place,
         )
 
 
@@ -337,7 +344,50 @@ class ReplyPreview:
     network: str = ""
     account_name: str = ""
     network_shared: bool = False
+    #: The text's length as its network counts it (X: links 23, CJK 2); None: characters.
+    counted: int | None = None
+    #: The template asks for {question} but the comment has no question sentence.
+    no_question: bool = False
+    #: The person edited this copy by hand: it is sent as written, not from the template.
+    edited: bool = False
+
+    @property
+    def length(self) -> int:
+        return len(self.text) if self.counted is None else self.counted
 
     @property
     def too_long(self) -> bool:
-        return len(self.text) > self.limit
+        return self.length > self.limit
+
+
+@dataclass(frozen=True)
+class ReplyDraft:
+    """A reply being written to one comment: the template (the words typed) and, when
+    the person edited their own copy, that copy."""
+
+    comment_id: int
+    template: str
+    copy: str | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class HeldSend:
+    """Replies or a post waiting out the undo-send grace period: one batch, until when."""
+
+    batch_id: str
+    kind: OutboxKind
+    count: int
+    until: str
+    draft_id: int | None
+
+
+@dataclass(frozen=True)
+class TakenBack:
+    """What undo send took back from the outbox, for the composer or editor to reopen:
+    the comments with their reply drafts restored, or the draft set back to draft."""
+
+    kind: OutboxKind
+    count: int
+    comment_ids: tuple[int, ...] = ()
+    draft_id: int | None = None

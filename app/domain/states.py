@@ -101,6 +101,8 @@ class ErrorKind(enum.StrEnum):
     EDITED = "edited"
     #: held: the comment was already answered from this account
     ANSWERED = "answered"
+    #: held: a bridged site's reply, waiting for the person to paste it on the page
+    BY_HAND = "by_hand"
 
 
 #: The reasons a reply is held before it goes out (the thread moved under it).

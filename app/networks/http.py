@@ -272,9 +272,16 @@ class HttpTransport:
                 "certificates; nothing was sent."
             )
         return OfflineError(
-            f"Cannot reach {self.service} at {where} ({exc}). Check the address and your "
+            f"Cannot reach {self._service_mid_sentence} at {where} ({exc}). Check the address "
+            "and your "
             "connection; nothing was sent."
         )
+
+    @property
+    def _service_mid_sentence(self) -> str:
+        """The service's name inside a sentence: "the sandbox network", but "WordPress"."""
+        first, _, rest = self.service.partition(" ")
+        return f"the {rest}" if first == "The" and rest else self.service
 
     async def _read_body(self, response: httpx.Response, what: str) -> bytes | None:
         """The body, read piece by piece and refused once it outgrows the cap."""

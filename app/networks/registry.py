@@ -6,9 +6,10 @@ to build the connector. The built-in sandbox (``app.networks.sandbox``) is a kin
 others, marked ``builtin``: the app runs it and signs in to it while there is no real
 account, so it is never offered to add by hand and keeps no secret in the keyring.
 
-Some networks are added together through one online sign-in rather than a typed
-password: a :class:`Suite` (Microsoft 365 adds Viva Engage and Teams) signs in once in
-the browser or with a device code, and its :class:`SuiteSignIn` yields one account per
+Some networks are added through an online sign-in rather than a typed password: a
+:class:`Suite` (Microsoft 365 adds Viva Engage and Teams; Mastodon adds one account, after
+the person names their server) signs in once in the browser (or with a device code,
+where ``Suite.methods`` offers it), and its :class:`SuiteSignIn` yields one account per
 network, all sharing one keyring entry (``NetworkKind.secret_entry``). Each account keeps
 its own connector, so the engine stays one connector per account.
 """
@@ -91,6 +92,9 @@ class NetworkKind:
     #: describe_secret(secret) -> lines ``fireside doctor`` shows about a stored secret
     #: (who signed in, scopes, expiry), never the secret nor a token; None: nothing shown.
     describe_secret: Callable[[str], list[str]] | None = None
+    #: Bridged by hand (``app.networks.bridge``): comments arrive by paste, replies leave
+    #: by the person's hand; no sign-in, no secret, never offered in the password form.
+    by_hand: bool = False
 
 
 class SignInMethod(enum.StrEnum):
@@ -160,6 +164,8 @@ class Suite:
     #: field_problem(key, value) -> why the value cannot be used, or None
     field_problem: Callable[[str, str], str | None]
     sign_in: Callable[[SuiteRequest], Awaitable[SuiteSignIn]]
+    #: The ways this sign-in can reach the person (the form offers only these).
+    methods: tuple[SignInMethod, ...] = (SignInMethod.BROWSER, SignInMethod.DEVICE_CODE)
 
 
 #: network id -> module exporting its KIND (or "module:NAME"), imported on first use.
@@ -169,11 +175,22 @@ _MODULES = {
     "matrix": "app.networks.matrix",
     "yammer": "app.networks.microsoft.kinds:YAMMER",
     "teams": "app.networks.microsoft.kinds:TEAMS",
+    "x": "app.networks.x",
+    "linkedin": "app.networks.linkedin",
+    "bridge": "app.networks.bridge",
+    "mastodon": "app.networks.mastodon.kinds:KIND",
+    "slack": "app.networks.slack.kinds:KIND",
 }
 #: Every network Fireside knows, by id (the ids managed policy may name).
 NETWORK_IDS = tuple(_MODULES)
 #: suite id -> "module:NAME" of its Suite.
-_SUITES = {"microsoft365": "app.networks.microsoft.kinds:SUITE"}
+_SUITES = {
+    "microsoft365": "app.networks.microsoft.kinds:SUITE",
+    "x": "app.networks.x:SUITE",
+    "linkedin": "app.networks.linkedin:SUITE",
+    "mastodon": "app.networks.mastodon.kinds:SUITE",
+    "slack": "app.networks.slack.kinds:SUITE",
+}
 SUITE_IDS = tuple(_SUITES)
 
 
@@ -212,6 +229,15 @@ def is_builtin(network: str) -> bool:
     Fireside does not know or cannot load."""
     try:
         return kind(network).builtin
+    except (UserError, ImportError):
+        return False
+
+
+def is_by_hand(network: str) -> bool:
+    """Is ``network`` bridged by hand (``NetworkKind.by_hand``)? False for a network this
+    Fireside does not know or cannot load."""
+    try:
+        return kind(network).by_hand
     except (UserError, ImportError):
         return False
 

@@ -9,7 +9,7 @@ key                   type                        meaning
 ====================  ==========================  ===============================================
 SandboxEnabled        bool                        offer the built-in sandbox network
 AllowedNetworks       list of network ids         only these may be added (sandbox, wordpress,
-                                                  matrix, yammer, teams)
+                                                  matrix, yammer, teams, mastodon)
 BlockedNetworks       list of network ids         these may not be added
 ProxyUrl              str                         "system", "none" or http(s)://host:port
 ExtraCACertificates   list of paths               PEM bundles trusted besides the OS store

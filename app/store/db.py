@@ -50,6 +50,23 @@ def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def open_read_only(path: Path) -> sqlite_utils.Database:
+    """The store for reading only, while another process owns it (the window): nothing is
+    written, migrated or checked here, so the schema must already be this build's."""
+    if not path.exists():
+        raise StoreError(f"There is no Fireside database at {path} yet.")
+    conn = _connect(path, readonly=True)
+    found = schema_version(conn)
+    _refuse_newer(found)
+    if found < LATEST:
+        conn.close()
+        raise StoreError(
+            f"The database at {path} is from an older Fireside and is being used by another "
+            "Fireside process; close that one, then run this again."
+        )
+    return sqlite_utils.Database(conn)
+
+
 def _enable_wal(conn: sqlite3.Connection) -> None:
     """WAL and full sync: only once the file is known to be ours and readable (it writes)."""
     conn.execute("PRAGMA journal_mode = WAL")

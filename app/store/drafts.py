@@ -164,6 +164,16 @@ def set_state(
     snapshot(db, draft_id, f"state: {state.value}")
 
 
+def back_to_draft(db: sqlite_utils.Database, draft_id: int, reason: str) -> None:
+    """A queued draft whose publish was taken back (undo send) is a draft again; outside
+    the review workflow, since nothing of it left."""
+    db.execute(
+        "UPDATE drafts SET state = 'draft', updated_at = ? WHERE id = ? AND state = 'queued'",
+        [now_iso(), draft_id],
+    )
+    snapshot(db, draft_id, f"state: draft ({reason})")
+
+
 def due_scheduled(db: sqlite_utils.Database, now: str | None = None) -> list[int]:
     return [
         r[0]

@@ -226,7 +226,28 @@ def _v3_account_settings(db: sqlite_utils.Database) -> None:
     """)
 
 
-def _v4_starred_people(db: sqlite_utils.Database) -> None:
+def _v4_undo_send_and_reply_drafts(db: sqlite_utils.Database) -> None:
+    """Undo send: an outbox item may be held until its grace period ends (``hold_until``),
+    and a batch keeps the words it was written with so it can go back to the composer.
+    Replies being written are kept per comment (``reply_drafts``)."""
+    db.executescript("""
+        ALTER TABLE outbox ADD COLUMN hold_until TEXT;
+        CREATE TABLE reply_batches (
+            batch_id TEXT PRIMARY KEY,
+            template TEXT NOT NULL,
+            copies TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE reply_drafts (
+            comment_id INTEGER PRIMARY KEY REFERENCES comments(id),
+            template TEXT NOT NULL,
+            copy TEXT,
+            updated_at TEXT NOT NULL
+        );
+    """)
+
+
+def _v5_starred_people(db: sqlite_utils.Database) -> None:
     """A star on a person (their new comments are announced, until VIPs come), and the
     language a draft is spell checked in (NULL: the system's)."""
     db.execute("ALTER TABLE people ADD COLUMN starred INTEGER NOT NULL DEFAULT 0")
@@ -237,6 +258,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
     _v3_account_settings,
-    _v4_starred_people,
+    _v4_undo_send_and_reply_drafts,
+    _v5_starred_people,
 ]
 LATEST = len(MIGRATIONS)

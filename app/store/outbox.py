@@ -13,6 +13,7 @@ from app.domain import (
     SIGN_IN_KINDS,
     Delivery,
     ErrorKind,
+    HeldSend,
     OutboxItem,
     OutboxKind,
     OutboxState,
@@ -39,8 +40,10 @@ def enqueue(
     expected_version: int | None = None,
     batch_id: str | None = None,
     options: PublishOptions | None = None,
+    hold_until: str | None = None,
 ) -> int:
-    """Record a write; its idempotency key is made here, once, and never changes."""
+    """Record a write; its idempotency key is made here, once, and never changes.
+    With ``hold_until`` (undo send) the item is not due before that time."""
     stamp = now_iso()
     return insert_row(
         db,
@@ -62,7 +65,8 @@ def enqueue(
             "options": json.dumps((options or PublishOptions()).to_json()),
             "created_at": stamp,
             "updated_at": stamp,
-            "next_attempt_at": stamp,
+            "next_attempt_at": hold_until or stamp,
+            "hold_until": hold_until,
         },
     )
 
@@ -112,6 +116,43 @@ def claim_due(
         [now_iso(), item.id],
     )
     return item
+
+
+def held(db: sqlite_utils.Database, now: str | None = None) -> list[HeldSend]:
+    """Batches still in their undo-send grace period, the newest first."""
+    rows = db.execute(
+        "SELECT batch_id, kind, COUNT(*), MIN(hold_until), MAX(draft_id) FROM outbox "
+        "WHERE state = 'queued' AND hold_until > ? AND batch_id IS NOT NULL "
+        "GROUP BY batch_id ORDER BY MAX(id) DESC",
+        [now or now_iso()],
+    ).fetchall()
+    return [HeldSend(r[0], OutboxKind(r[1]), r[2], r[3], r[4]) for r in rows]
+
+
+def take_back(db: sqlite_utils.Database, batch_id: str, now: str | None = None) -> list[OutboxItem]:
+    """Cancel a batch whose grace period has not ended; its items as they were. Raises
+    UserError when it has ended: an item may then be leaving, so nothing is taken back."""
+    stamp = now or now_iso()
+    items = [
+        OutboxItem.from_row(r)
+        for r in db.execute("SELECT * FROM outbox WHERE batch_id = ? ORDER BY id", [batch_id])
+    ]
+    if not items or any(
+        i.state is not OutboxState.QUEUED or not i.hold_until or i.hold_until <= stamp
+        for i in items
+    ):
+        raise UserError("Too late to undo: it has already started to go out. See the outbox.")
+    db.execute(
+        "UPDATE outbox SET state = 'cancelled', updated_at = ? WHERE batch_id = ?",
+        [stamp, batch_id],
+    )
+    return items
+
+
+def last_sent_at(db: sqlite_utils.Database) -> str | None:
+    """When the outbox last sent something (None: never)."""
+    sent: str | None = db.execute("SELECT MAX(sent_at) FROM outbox").fetchone()[0]
+    return sent
 
 
 def key_expired(item: OutboxItem, retention_s: float | None, margin_s: float = 600) -> bool:
@@ -218,12 +259,51 @@ def retry(db: sqlite_utils.Database, item_id: int) -> None:
     item = get(db, item_id)
     if item.state not in (OutboxState.FAILED, OutboxState.HELD):
         raise UserError(f"Only failed or held items can be retried; this one is {item.state}.")
+    if item.error_kind is ErrorKind.BY_HAND:
+        raise UserError(
+            "Fireside sends nothing to a site bridged by hand: use Reply by hand to copy "
+            "it, paste it on the page, then mark it sent."
+        )
     state = _requeued_state(item)
     db.execute(
         "UPDATE outbox SET state = ?, attempts = 0, next_attempt_at = ?, updated_at = ?, "
         "confirmed = CASE WHEN ? THEN 1 ELSE confirmed END WHERE id = ?",
         [str(state), now_iso(), now_iso(), item.state is OutboxState.HELD, item_id],
     )
+
+
+def hold_for_hand(db: sqlite_utils.Database, item_ids: list[int]) -> None:
+    """Replies to a site bridged by hand wait for the person from the start: no sender
+    ever claims a held item, and Retry refuses these."""
+    for item_id in item_ids:
+        update(db, item_id, OutboxState.HELD, error_kind=ErrorKind.BY_HAND)
+
+
+def handed_over(db: sqlite_utils.Database, item_id: int) -> OutboxItem:
+    """The person pasted a bridged reply on the page and says so: it is sent."""
+    item = get(db, item_id)
+    if item.state is not OutboxState.HELD or item.error_kind is not ErrorKind.BY_HAND:
+        raise UserError(
+            f"Only replies waiting to be pasted by hand can be marked sent; this one is "
+            f"{item.state}."
+        )
+    update(db, item_id, OutboxState.SENT)
+    return item
+
+
+def by_hand(db: sqlite_utils.Database) -> list[OutboxItem]:
+    """Replies waiting to be pasted by hand, oldest first."""
+    return [
+        OutboxItem.from_row(r)
+        for r in db.query(
+            """SELECT o.*, a.network, a.name AS account_name, p.name AS recipient
+            FROM outbox o JOIN accounts a ON a.id = o.account_id
+            LEFT JOIN comments c ON c.id = o.comment_id
+            LEFT JOIN people p ON p.id = c.author_id
+            WHERE o.state = 'held' AND o.error_kind = ? ORDER BY o.id""",
+            [str(ErrorKind.BY_HAND)],
+        )
+    ]
 
 
 def requeue_signed_out(db: sqlite_utils.Database, account_id: str) -> list[OutboxItem]:
@@ -279,6 +359,19 @@ def waiting_count(db: sqlite_utils.Database, account_id: str) -> int:
         [account_id],
     ).fetchone()[0]
     return count
+
+
+def messages_since(db: sqlite_utils.Database, account_id: str, since: str) -> list[OutboxItem]:
+    """The account's posts and replies sent since ``since`` (ISO UTC) or still on their
+    way out (queued, sending, or awaiting a look-up), oldest first: what counts against
+    a per-place daily limit."""
+    rows = db.execute(
+        "SELECT * FROM outbox WHERE account_id = ? AND kind IN ('publish', 'reply') "
+        "AND ((state = 'sent' AND sent_at >= ?) OR state IN ('queued', 'sending', 'unknown')) "
+        "ORDER BY id",
+        [account_id, since],
+    ).fetchall()
+    return [OutboxItem.from_row(r) for r in rows]
 
 
 def next_due_at(db: sqlite_utils.Database) -> str | None:

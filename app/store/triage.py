@@ -59,8 +59,20 @@ def undo_last(db: sqlite_utils.Database) -> tuple[str, list[int]] | None:
     row = db.execute(
         "SELECT id, action, before FROM triage_log ORDER BY id DESC LIMIT 1"
     ).fetchone()
-    if row is None:
-        return None
+    return None if row is None else _restore(db, row)
+
+
+def undo_action(db: sqlite_utils.Database, action: str) -> list[int]:
+    """Restore the comments touched by the latest triage action named ``action`` (a batch
+    reply taken back by undo send, whatever was triaged since); their ids."""
+    row = db.execute(
+        "SELECT id, action, before FROM triage_log WHERE action = ? ORDER BY id DESC LIMIT 1",
+        [action],
+    ).fetchone()
+    return [] if row is None else _restore(db, row)[1]
+
+
+def _restore(db: sqlite_utils.Database, row: tuple[int, str, str]) -> tuple[str, list[int]]:
     log_id, action, before = row
     saved = json.loads(before)
     db.conn.executemany(

@@ -34,6 +34,11 @@ HELD: dict[ErrorKind, tuple[str, str]] = {
         "Held: this comment was already answered from your account.",
         "Perhaps you answered on another device. Cancel yours, or press Send anyway.",
     ),
+    ErrorKind.BY_HAND: (
+        "Waiting for you to paste it: Fireside sends nothing to a site bridged by hand.",
+        "Choose Reply by hand (Ctrl+Shift+B): it copies the text and opens the comment; "
+        "paste it there, then mark it sent.",
+    ),
 }
 
 #: Why an item failed (error_kind on a failed item).

@@ -7,6 +7,8 @@ the result is recorded. How failures end:
 
     OfflineError            never left: the item goes back as it was; the push stops
     RateLimited             the item goes back, due after Retry-After; the gate waits
+    a place's daily limit   (Teams: 3,000 messages a day in a channel) the item goes back,
+                            due when the place has room again (``daily_limit``)
     Rejected, NotFound      failed ("permanent")
     AuthError               failed ("auth"); the push stops until the user signs in again,
                             which queues the item again by itself
@@ -48,12 +50,14 @@ from app.domain import (
     OutboxState,
     RemoteComment,
     RemoteKind,
+    RemotePost,
 )
 from app.errors import AuthError, NetworkError, NotFound, OfflineError, RateLimited, Rejected
 from app.events import Events
 from app.networks.base import Network
-from app.store import comments, drafts, outbox
+from app.store import accounts, comments, drafts, outbox
 from app.store.db import Store
+from app.sync import daily_limit
 from app.sync.backoff import Backoff, RateGate
 from app.sync.reasons import held_text
 from app.timeutil import in_seconds
@@ -228,12 +232,18 @@ class Sender:
                     error_kind=ErrorKind.EXPIRED,
                 )
             attempt.resolved = True
+        if item.kind in (OutboxKind.PUBLISH, OutboxKind.REPLY):
+            full = await daily_limit.room_for(self._store, network, account_id, item)
+            if full is not None:  # the place's daily limit: it waits, and says why
+                await self._release(attempt, full.sentence, full.until)
+                return attempt.claimed
         if item.kind is OutboxKind.REPLY and not item.confirmed:
             moved = await self._thread_moved(account_id, network, item)
             if moved is not None:
                 return await self._hold(account_id, network, item, moved)
         attempt.writing = True
-        return await self._sent(item, await self._write(account_id, network, item))
+        remote_id, post = await self._write(account_id, network, item)
+        return await self._sent(item, remote_id, post)
 
     async def _thread_moved(
         self, account_id: str, network: Network, item: OutboxItem
@@ -270,8 +280,11 @@ class Sender:
             self._events.emit(events.InboxChanged())
         return OutboxState.HELD
 
-    async def _write(self, account_id: str, network: Network, item: OutboxItem) -> str:
-        """Send the item's write with its idempotency key; returns the remote id it concerns."""
+    async def _write(
+        self, account_id: str, network: Network, item: OutboxItem
+    ) -> tuple[str, RemotePost | None]:
+        """Send the item's write with its idempotency key; returns the remote id it concerns
+        and, for a publish, the post as the network made it."""
         kind, key, body = item.kind, item.idempotency_key, item.body
         if kind is OutboxKind.REPLY:
             comment = await self._call(
@@ -283,7 +296,7 @@ class Sender:
                 item.text_format,
                 key,
             )
-            return str(comment.remote_id)
+            return str(comment.remote_id), None
         if kind is OutboxKind.PUBLISH:
             post = await self._call(
                 account_id,
@@ -294,7 +307,7 @@ class Sender:
                 key,
                 item.options,
             )
-            return str(post.remote_id)
+            return str(post.remote_id), post
         # Edits and deletions name a comment by target_remote_id, else the post.
         target, remote_id = (
             (RemoteKind.COMMENT, item.target_remote_id)
@@ -305,14 +318,16 @@ class Sender:
             await self._call(account_id, network.edit, target, remote_id, body, key)
         else:
             await self._call(account_id, network.delete, target, remote_id, key)
-        return remote_id
+        return remote_id, None
 
-    async def _sent(self, item: OutboxItem, remote_id: str) -> OutboxState:
-        published = await self._store.run(_record_sent, item, remote_id)
+    async def _sent(
+        self, item: OutboxItem, remote_id: str, post: RemotePost | None = None
+    ) -> OutboxState:
+        published = await self._store.run(_record_sent, item, remote_id, post)
         log.info("account %s: outbox item %d sent (%s)", item.account_id, item.id, remote_id)
         self._events.emit(events.OutboxChanged(item_id=item.id))
-        if item.kind is OutboxKind.REPLY:
-            self._events.emit(events.InboxChanged())
+        if item.kind is OutboxKind.REPLY or post is not None:
+            self._events.emit(events.InboxChanged())  # answered, or a new post to list
         if published:
             self._events.emit(events.DraftsChanged(draft_id=item.draft_id))
         return OutboxState.SENT
@@ -395,10 +410,15 @@ def _record_held(
     comments.store_prepared(db, item.account_id, refreshed)
 
 
-def _record_sent(db: sqlite_utils.Database, item: OutboxItem, remote_id: str) -> bool:
-    """Mark the item sent, its comment answered, and its draft published once every target
-    has gone out, in one transaction. Returns True when the draft became published."""
+def _record_sent(
+    db: sqlite_utils.Database, item: OutboxItem, remote_id: str, post: RemotePost | None
+) -> bool:
+    """Mark the item sent, its comment answered, a published post listed under Posts at
+    once (the next pull would find it too), and its draft published once every target has
+    gone out, in one transaction. Returns True when the draft became published."""
     outbox.update(db, item.id, OutboxState.SENT, remote_id=remote_id)
+    if post is not None:
+        accounts.upsert_posts(db, item.account_id, [post])
     if item.kind is OutboxKind.REPLY and item.comment_id is not None:
         comments.mark_answered(db, [item.comment_id])
     draft_id = item.draft_id

@@ -271,10 +271,17 @@ class _DisplayShaper(HTMLParser):
             self.run += len(word)
         return "".join(pieces)
 
-    def finish(self, shortened: bool) -> str:
+    def finish(self, cut_at_tags: bool, cut_at_chars: bool) -> str:
+        """Close what is open and, when the comment was cut, say why: too many tags
+        (``_TAG_BUDGET``) or too many characters (the display limit)."""
         while self.open:
             self._close(self.open.pop())
-        if self.full or shortened:
+        if cut_at_tags and not self.full:
+            self.out.append(
+                "<p><i>… This comment has more formatting than Fireside shows "
+                f"({_TAG_BUDGET:,} tags); the rest is not displayed.</i></p>"
+            )
+        elif self.full or cut_at_chars:
             self.out.append(
                 "<p><i>… This comment is longer than Fireside shows "
                 f"({COMMENT_DISPLAY_CHARS:,} characters); the rest is not displayed.</i></p>"
@@ -295,7 +302,8 @@ def _first_tags(raw: str, budget: int) -> str:
 
 def comment_for_display(untrusted: str, limit: int = COMMENT_DISPLAY_CHARS) -> str:
     """Untrusted comment HTML made safe and readable for the thread pane (see the module)."""
-    raw = _first_tags(untrusted[:_RAW_DISPLAY_CHARS], _TAG_BUDGET)
+    head = untrusted[:_RAW_DISPLAY_CHARS]
+    raw = _first_tags(head, _TAG_BUDGET)
     clean = sanitize_html(storable_text(raw).translate(_HIDDEN))
     shaper = _DisplayShaper(limit)
     for start in range(0, len(clean), 65_536):
@@ -303,4 +311,4 @@ def comment_for_display(untrusted: str, limit: int = COMMENT_DISPLAY_CHARS) -> s
         if shaper.full:
             break
     shaper.close()
-    return shaper.finish(shortened=len(raw) < len(untrusted))
+    return shaper.finish(cut_at_tags=len(raw) < len(head), cut_at_chars=len(head) < len(untrusted))

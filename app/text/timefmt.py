@@ -52,3 +52,16 @@ def until(stamp: str | None, at: datetime | None = None) -> str:
     if days < 7:
         return f"{local:%a %H:%M}"
     return f"{local.day} {local:%b %H:%M}"
+
+
+def ago(stamp: str | None, at: datetime | None = None) -> str:
+    """A past moment in a sentence: "just now", "4 min ago", "yesterday", "on Thu",
+    "on 12 Mar" ("" when there is none)."""
+    when = relative(stamp, at)
+    if not when:
+        return ""
+    if when == "now":
+        return "just now"
+    if when.endswith(("min", "h")):
+        return f"{when} ago"
+    return "yesterday" if when == "Yesterday" else f"on {when}"

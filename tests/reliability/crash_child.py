@@ -64,7 +64,7 @@ from app import events as ev
 #: The secret ``PlantedKeyring`` holds for account "acme" (the test scans for it).
 PLANTED_KEYRING_SECRET = "planted-keyring-secret-7c1f04d2e9b8"
 
-#: The editor's autosave timing (ui/editor/autosave.py): a save after this quiet period…
+#: The editor's autosave timing (ui/common/autosave.py): a save after this quiet period…
 QUIET_S = 0.3
 #: …or at the latest this long after the first unsaved keystroke.
 DEADLINE_S = 0.8

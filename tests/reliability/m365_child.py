@@ -24,8 +24,10 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 from emulators.microsoft.apiserver import Fault
 from emulators.microsoft.booktokens import StaticTokens
 
@@ -46,15 +48,27 @@ BUILD = {"yammer": (build_yammer, Api.YAMMER), "teams": (build_teams, Api.GRAPH)
 
 
 async def run(plan: dict) -> int:
+    def build(entry: dict, account: Account, client: httpx.AsyncClient) -> Network:
+        make, api = BUILD[entry["kind"]]
+        return make(account, StaticTokens({api: entry["token"]}), client)
+
+    return await settle(plan, build)
+
+
+#: build(plan entry, account, client) -> the account's connector
+Build = Callable[[dict, Account, httpx.AsyncClient], Network]
+
+
+async def settle(plan: dict, build: Build) -> int:
+    """Sync the plan's accounts until nothing waits; print ``SYNCED`` and the states."""
     store = Store(Path(plan["db"]))
     networks: dict[str, Network] = {}
     for entry in plan["accounts"]:
-        build, api = BUILD[entry["kind"]]
         account = Account(
             entry["id"], entry["kind"], entry["kind"], entry["base"], settings=entry["settings"]
         )
         client = make_client(ConnectionSettings(proxy="none", extra_ca_files=(plan["ca"],)))
-        networks[account.id] = build(account, StaticTokens({api: entry["token"]}), client)
+        networks[account.id] = build(entry, account, client)
     backoff = Backoff(base=0.05, cap=0.5, max_attempts=8, max_wait=60.0)
     engine = SyncEngine(store, Events(), dict(networks), backoff=backoff)
     errors: list[str | None] = []
@@ -83,10 +97,11 @@ HERE = Path(__file__).resolve().parent
 PATIENCE_S = 60.0
 
 
-def start(plan: dict) -> subprocess.Popen:
+def start(plan: dict, child: Path | None = None) -> subprocess.Popen:
+    """Run ``child`` (this script unless another child names itself) with ``plan``."""
     paths = [str(HERE.parent), str(HERE), os.environ.get("PYTHONPATH")]
     return subprocess.Popen(
-        [sys.executable, str(Path(__file__).resolve()), json.dumps(plan)],
+        [sys.executable, str(child or Path(__file__).resolve()), json.dumps(plan)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

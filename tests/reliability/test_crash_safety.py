@@ -61,7 +61,7 @@ pytestmark = pytest.mark.skipif(
 
 KILLS, LONG_KILLS = 30, 300
 #: The autosave interval: text saved this long ago must survive any kill (the editor,
-#: ui/editor/autosave.py, saves within 0.8 s of a keystroke, to keep words this fresh).
+#: ui/common/autosave.py, saves within 0.8 s of a keystroke, to keep words this fresh).
 AUTOSAVE_PROMISE_S = 1.0
 SEED = 4_2024
 #: How a cycle picks its moment, and how often each way is picked.

@@ -484,7 +484,7 @@ def test_a_second_owner_is_refused_until_the_first_lets_go(tmp_path: Path) -> No
     assert not instance.info_path(tmp_path).exists()
 
 
-@pytest.mark.parametrize("command", [["sync"], ["outbox"], ["outbox", "retry", "1"]])
+@pytest.mark.parametrize("command", [["sync"], ["outbox", "retry", "1"], ["outbox", "cancel", "1"]])
 def test_commands_that_write_never_open_the_database_while_the_window_runs(
     tmp_path: Path, capsys, command: list[str]
 ) -> None:
@@ -494,6 +494,19 @@ def test_commands_that_write_never_open_the_database_while_the_window_runs(
     assert err.startswith("fireside: Fireside is running (process ") and err.count("\n") == 1
     assert "Quit Fireside first" in err
     assert not database_path(tmp_path).exists()  # never opened, so never created
+
+
+def test_listing_the_outbox_reads_while_the_app_has_the_database_open(
+    tmp_path: Path, capsys
+) -> None:
+    """``fireside outbox`` only reads: alongside the window it lists, read-only."""
+    with Instance.acquire(tmp_path, "window"):
+        store = Store(database_path(tmp_path))
+        try:
+            code, out, err = run_cli(capsys, "--data-dir", str(tmp_path), "outbox", "--all")
+        finally:
+            store.close()
+    assert (code, out, err) == (0, "The outbox is empty.\n", "")
 
 
 def test_doctor_reads_while_the_app_has_the_database_open(tmp_path: Path, capsys) -> None:

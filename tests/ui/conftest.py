@@ -157,6 +157,7 @@ def window(synced_core: Core, bridge: CoreBridge, qtbot) -> Iterator[MainWindow]
     made.show()
     made.activateWindow()
     qtbot.waitUntil(lambda: InboxView.NEEDS_REPLY in made.sidebar.counts)
+    qtbot.waitUntil(lambda: bool(made.status.outbox.text()))
     qtbot.waitUntil(made.inbox.list.hasFocus)  # where the window puts the keyboard itself
     yield made
     qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks()), timeout=5000)
@@ -176,6 +177,7 @@ def open_window(qtbot, settle) -> Iterator[Callable[[Core], MainWindow]]:
         made.show()
         qtbot.waitExposed(made)
         qtbot.waitUntil(lambda: InboxView.NEEDS_REPLY in made.sidebar.counts)
+        qtbot.waitUntil(lambda: bool(made.status.outbox.text()))
         opened.append((made, bridge))
         return made
 

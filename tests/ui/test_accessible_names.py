@@ -15,7 +15,6 @@ from test_m365_dialog import dialog as m365_accounts  # noqa: F401  (a fixture)
 
 from app.policy import NO_POLICY
 from ui.accounts import AccountsDialog
-from ui.batch import BatchReplyDialog
 from ui.editor.history import HistoryDialog
 from ui.editor.publish_dialog import PublishDialog
 from ui.inbox.snooze import PickTimeDialog, SnoozeMenu
@@ -96,7 +95,8 @@ def test_the_key_help(window, qtbot):
 
 def test_the_batch_reply_and_the_outbox_with_items(window, qtbot):
     qtbot.keyClick(window.inbox.list, "r")
-    dialog = opened(qtbot, window.inbox, BatchReplyDialog)
+    dialog = window.inbox.composer
+    qtbot.waitUntil(dialog.template.hasFocus)
     assert_named(dialog)
     assert_first_focus_named(dialog)
     with qtbot.waitSignal(dialog.queued):

@@ -17,7 +17,7 @@ import pytest
 from app.config import database_path
 from app.core import Core
 from ui.bridge import CoreBridge
-from ui.editor import autosave
+from ui.common import autosave
 from ui.editor.panel import EditorPanel
 
 pytestmark = pytest.mark.ui

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication
 
 from app.domain import InboxView, ReplyPreview
 from app.store import comments
 from app.text.templates import personalise
-from ui.batch.dialog import BatchReplyDialog, too_long_message
+from ui.batch.composer import ReplyComposer, too_long_message
 from ui.batch.preview import too_long_text
 from ui.inbox.model import PAGE
 
@@ -20,15 +19,15 @@ pytestmark = pytest.mark.ui
 TEMPLATE = "Thanks for asking, {first_name}.\n\n{question}\n\nMore on Friday."
 
 
-def open_dialog(qtbot, window) -> BatchReplyDialog:
+def open_dialog(qtbot, window) -> ReplyComposer:
+    """r opens the composer under the thread, the keyboard in its text."""
     qtbot.keyClick(window.inbox.list, "r")
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), BatchReplyDialog))
-    dialog = QApplication.activeModalWidget()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)  # its keys work once active
-    return dialog
+    composer = window.inbox.composer
+    qtbot.waitUntil(lambda: composer.isVisible() and composer.template.hasFocus())
+    return composer
 
 
-def write(qtbot, dialog: BatchReplyDialog, template: str) -> None:
+def write(qtbot, dialog: ReplyComposer, template: str) -> None:
     """Type the template (QTest types no newline characters: press Enter for them)."""
     dialog.template.clear()
     first, *rest = template.split("\n")
@@ -41,7 +40,7 @@ def write(qtbot, dialog: BatchReplyDialog, template: str) -> None:
 def expected_bodies(core, ids: list[int], template: str) -> dict[int, str]:
     db = core.store.reader()
     rows = {i: comments.get_comment(db, i) for i in ids}
-    return {i: personalise(template, r.author_name, r.body_text) for i, r in rows.items()}
+    return {i: personalise(template, r.author_name, r.body_text).text for i, r in rows.items()}
 
 
 def queued(core, wait_for) -> dict[int, str]:
@@ -54,7 +53,7 @@ def test_select_several_preview_and_queue_with_ctrl_enter(window, synced_core, q
         qtbot.keyClick(inbox.list, "J", Qt.KeyboardModifier.ShiftModifier)
     chosen = inbox.model.ids()[:4]
     assert inbox.selected_ids() == chosen
-    assert inbox.hint.text() == "4 selected · r replies to all"
+    assert inbox.hint.text() == "4 selected · r replies to all · Esc clears"
 
     dialog = open_dialog(qtbot, window)
     write(qtbot, dialog, TEMPLATE)
@@ -111,17 +110,17 @@ def test_a_bad_variable_is_explained_and_nothing_is_queued(window, synced_core, 
     qtbot.waitUntil(dialog.queue_button.isEnabled)
     assert dialog.isVisible()
     assert wait_for(synced_core.outbox.items()) == []
-    dialog.reject()
+    dialog.close_keeping_draft()
 
 
 def test_insert_buttons_put_the_question_on_its_own_lines(window, qtbot):
     dialog = open_dialog(qtbot, window)
     write(qtbot, dialog, "Hi ")
-    qtbot.keyClick(dialog.template, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog.template, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     qtbot.keyClicks(dialog.template, ", you asked:")
-    qtbot.keyClick(dialog.template, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog.template, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
     assert dialog.template.toPlainText() == "Hi {first_name}, you asked:\n\n{question}\n\n"
-    dialog.reject()
+    dialog.close_keeping_draft()
 
 
 def test_ctrl_a_selects_the_whole_view_as_a_query_not_as_loaded_rows(
@@ -135,7 +134,7 @@ def test_ctrl_a_selects_the_whole_view_as_a_query_not_as_loaded_rows(
     assert inbox.model.rowCount() == PAGE  # nothing more was loaded
     assert inbox.selection_size() == total
     assert len(inbox.list.selectionModel().selectedRows()) == PAGE
-    assert inbox.hint.text() == f"{total:,} selected · r replies to all"
+    assert inbox.hint.text() == f"{total:,} selected · r replies to all · Esc clears"
     assert window.status.currentMessage().startswith(f"Selected {total:,} comments.")
 
     # A refresh re-reads what is in sight, off the UI thread, and the selection holds.
@@ -164,11 +163,15 @@ def test_ctrl_a_selects_the_whole_view_as_a_query_not_as_loaded_rows(
     assert inbox.whole is None
 
 
-def test_moving_after_ctrl_a_ends_the_whole_view_selection(window, qtbot):
+def test_moving_after_ctrl_a_keeps_the_whole_view_and_esc_ends_it(window, qtbot):
     inbox = window.inbox
     qtbot.keyClick(inbox.list, "a", Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: inbox.whole is not None)
+    whole = inbox.whole
     qtbot.keyClick(inbox.list, "j")
+    assert inbox.whole_selected() is whole  # j moves the cursor, the selection stays
+    assert inbox.hint.text().startswith(f"{whole.count:,} selected · r replies to all")
+    qtbot.keyClick(inbox.list, Qt.Key.Key_Escape)
     assert inbox.whole_selected() is None
     assert inbox.selection_size() == 1
     assert inbox.hint.text() == ""
@@ -182,13 +185,13 @@ def test_a_reply_longer_than_the_network_allows_is_marked_and_blocks_queueing(
     chosen = inbox.selected_ids()
     rows = {i: comments.get_comment(synced_core.store.reader(), i) for i in chosen}
     # {question} quotes each commenter, so one reply can run over while the other fits.
-    long_one = max(chosen, key=lambda i: len(rows[i].body_text))
+    quoted = {
+        i: len(personalise("{question}", r.author_name, r.body_text).text) for i, r in rows.items()
+    }
+    long_one = max(chosen, key=quoted.__getitem__)
+    assert len(set(quoted.values())) == len(quoted)
     limit = wait_for(synced_core.replies.preview(chosen, "x"))[0].limit
-    padding = (
-        limit
-        - len(personalise("{question}", rows[long_one].author_name, rows[long_one].body_text))
-        + 1
-    )
+    padding = limit - quoted[long_one] + 1
     template = "a" * padding + "{question}"
     previews = wait_for(synced_core.replies.preview(chosen, template))
     over = [p for p in previews if len(p.text) > p.limit]

@@ -40,6 +40,7 @@ CHIP_HUES = [
     speech.SNOOZED_HUE,
     speech.ANSWERED_HUE,
     speech.QUIET_HUE,
+    speech.DRAFT_HUE,
     speech.QUESTION_HUE,
     UNKNOWN_HUE,
     *(hue for _, hue in NETWORKS.values()),

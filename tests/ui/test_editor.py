@@ -15,7 +15,7 @@ from app.config import database_path
 from app.core import Core
 from app.domain import DraftState
 from ui.bridge import CoreBridge
-from ui.editor import autosave
+from ui.common import autosave
 from ui.editor.history import HistoryDialog
 from ui.editor.panel import EditorPanel
 from ui.editor.preview import Preview
@@ -215,3 +215,19 @@ def test_publish_refuses_a_post_over_the_limit(panel, qtbot):
     dialog = open_publish(panel, qtbot)
     assert not dialog.publish_button.isEnabled()
     assert "shorten the post by 1" in dialog.problem.text()
+
+
+def test_once_sent_the_post_is_listed_and_queued_is_no_longer_said(panel, core, qtbot, wait_for):
+    open_new(panel, qtbot, "Listed at once.")
+    panel.title_edit.setText("Posted today")
+    panel.flush()
+    dialog = open_publish(panel, qtbot)
+    qtbot.mouseClick(dialog.publish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.chip.text() == "Queued")
+    assert panel.status_label.text().startswith("Queued for")
+
+    wait_for(core.engine.push_all())  # sent; no pull has run since
+
+    qtbot.waitUntil(lambda: panel.chip.text() == "Published")
+    assert "Queued" not in panel.status_label.text()
+    assert "Posted today" in [p.title for p in wait_for(core.inbox.posts())]

@@ -443,6 +443,45 @@ def test_bidi_overrides_do_not_reach_the_screen(pane, hostile_thread, qtbot):
     assert not set(BIDI) & set(pane.browser.toPlainText())
 
 
+#: What a row must never carry: bidirectional controls and zero-width characters.
+HIDDEN = set(BIDI) | {"\u200b", "\u2060", "\ufeff", "\u180e"}
+
+
+def test_rows_read_as_the_pane_does(pane, synced_core, wait_for, qtbot):
+    """A right-to-left override or zero-width characters in any field of a comment make
+    no row, search hit, batch preview or {question} read differently from the pane."""
+    post = RemotePost(
+        "disguised-post", "Pay\u202eslip", "body", "https://example.com/p", now_iso(), now_iso()
+    )
+    who = Person("disguised-1", "Ann\u202e yeL", "Chief\u200b of\u2066 Staff", "Fin\ufeffance")
+    [comment] = _ingest(
+        synced_core,
+        wait_for,
+        [
+            _comment(
+                "disguised",
+                post.remote_id,
+                "<p>Open invoice\u202efdp.exe now? Z\u200bW</p>",
+                author=who,
+            )
+        ],
+        post,
+    )
+    [row] = wait_for(synced_core.inbox.rows([comment]))
+    fields = (row.author_name, row.author_title, row.author_department, row.post_title, row.snippet)
+    assert not HIDDEN & set("".join(fields))
+    assert row.snippet == "Open invoicefdp.exe now? ZW"
+    show(pane, qtbot, comment, "invoice")
+    shown = pane.browser.toPlainText()
+    assert row.snippet in shown and row.author_name in shown  # the same words as the pane
+    found = wait_for(synced_core.inbox.search("invoicefdp", 5))
+    assert all(not HIDDEN & set(r.author_name + r.snippet + r.post_title) for r in found.comments)
+    assert all(not HIDDEN & set(p.title) for p in wait_for(synced_core.inbox.posts()))
+    [preview] = wait_for(synced_core.replies.preview([comment], "{name}: {question}"))
+    assert not HIDDEN & set(preview.recipient + preview.text)
+    assert preview.text == "Ann yeL: > Open invoicefdp.exe now?"
+
+
 MEGABYTE_OF_WORDS = "<p>" + "Why is the plan late again? " * 37_450 + "END-MARK</p>"
 
 
@@ -460,18 +499,18 @@ def test_a_megabyte_comment_shows_without_stalling(pane, synced_core, wait_for, 
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "why"),
     [
-        MEGABYTE_OF_WORDS,
-        "<p>" + "x" * 1_000_000 + "</p>",
-        "<b>y</b>" * 150_000,
-        "line<br>" * 130_000,
-        "<pre>" + "z" * 1_000_000 + "</pre>",
-        "<blockquote><ul><li>" * 80_000 + "deep",
+        (MEGABYTE_OF_WORDS, "characters)"),
+        ("<p>" + "x" * 1_000_000 + "</p>", "characters)"),
+        ("<b>y</b>" * 150_000, "tags)"),
+        ("line<br>" * 130_000, "tags)"),
+        ("<pre>" + "z" * 1_000_000 + "</pre>", "characters)"),
+        ("<blockquote><ul><li>" * 80_000 + "deep", "tags)"),
     ],
     ids=["words", "one-word", "tags", "lines", "pre", "nested"],
 )
-def test_display_html_of_a_megabyte_comment_lays_out_quickly(qtbot, heartbeat, settle, body):
+def test_display_html_of_a_megabyte_comment_lays_out_quickly(qtbot, heartbeat, settle, body, why):
     """What comment_for_display makes of 1 MB, in the pane's browser: fast and marked short."""
     browser = SafeBrowser()
     browser.resize(900, 700)
@@ -486,7 +525,8 @@ def test_display_html_of_a_megabyte_comment_lays_out_quickly(qtbot, heartbeat, s
     text = browser.toPlainText()
     settle(browser)
     assert stall < MAX_RENDER_STALL_S, f"{stall * 1000:.0f} ms"
-    assert "longer than Fireside shows" in text
+    assert "than Fireside shows" in text
+    assert why in text  # and why it was cut: too many tags, or too many characters
     assert len(text) < COMMENT_DISPLAY_CHARS * 1.1
 
 

@@ -1,5 +1,5 @@
 """Adding Microsoft 365 from the Accounts dialog by keyboard, against the emulated Entra
-authority and the real MSAL: Alt+M opens the form, Enter signs in with the browser (the
+authority and the real MSAL: Alt+O then M opens the form, Enter signs in with the browser (the
 test browser signs in), Alt+C shows a device code to enter; Escape cancels a sign-in under
 way. Policy's tenant is shown locked. Every wait is on a condition or a signal."""
 
@@ -31,8 +31,8 @@ def dialog(
 ) -> Iterator[Callable[[], AccountsDialog]]:
     made: list[tuple[Core, AccountsDialog, CoreBridge]] = []
 
-    def open_() -> AccountsDialog:
-        entra_policy()
+    def open_(**policy: object) -> AccountsDialog:
+        entra_policy(**policy)
         core = wait_for(bootstrap.open_core(tmp_path / "data", start_sandbox=False))
         bridge = CoreBridge(core.events)
         shown = AccountsDialog(core, bridge)
@@ -61,8 +61,14 @@ def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
 
 
 def open_suite(qtbot, shown: AccountsDialog) -> SuiteForm:
-    assert shown.suite_button.isVisible() and shown.suite_button.text() == "Add &Microsoft 365…"
-    press(qtbot, Key.Key_M, ALT)
+    """Alt+O opens the menu of online sign-ins (Microsoft 365 beside Mastodon...), M
+    chooses Microsoft 365."""
+    assert shown.suite_button.isVisible() and shown.suite_button.text() == "Add &online account…"
+    menu = shown.suite_button.menu()
+    assert menu is not None and "Add &Microsoft 365…" in [a.text() for a in menu.actions()]
+    press(qtbot, Key.Key_O, ALT)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is menu)
+    qtbot.keyClick(menu, Key.Key_M)
     qtbot.waitUntil(lambda: shown.suite_form is not None and shown.suite_form.isVisible())
     form = shown.suite_form
     assert form is not None
@@ -113,3 +119,30 @@ def test_escape_cancels_a_browser_sign_in_under_way(qtbot, dialog, browser) -> N
     qtbot.keyClick(form, Key.Key_Escape)
     qtbot.waitUntil(lambda: not shiboken6.isValid(form) or not form.isVisible())
     qtbot.waitUntil(lambda: shown.loaded and shown.model.rowCount() == 0)
+
+
+def test_add_mastodon_by_keyboard_signs_in_in_the_browser(
+    qtbot, dialog, mastodon_world, *, mastodon_pki, entra_pki, oauth_browser
+) -> None:
+    """The same menu offers Mastodon: its form asks for the server only and signs in with
+    the browser alone (Mastodon has no device code); Enter adds the account."""
+    shown = dialog(ExtraCACertificates=[str(entra_pki.ca_file), str(mastodon_pki.ca_file)])
+    oauth_browser.ca_file = mastodon_pki.ca_file
+    mastodon_world.server.authority.person = "dana"
+    menu = shown.suite_button.menu()
+    assert menu is not None
+    press(qtbot, Key.Key_O, ALT)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is menu)
+    mastodon = next(a for a in menu.actions() if a.text().replace("&", "") == "Add Mastodon…")
+    menu.close()
+    mastodon.trigger()
+    qtbot.waitUntil(lambda: shown.suite_form is not None and shown.suite_form.isVisible())
+    form = shown.suite_form
+    assert form is not None and form.windowTitle() == "Add Mastodon"
+    assert list(form.fields) == ["server"] and not form.code_button.isVisible()
+    form.fields["server"].setText(mastodon_world.url)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.browser_button)
+    press(qtbot, Key.Key_Return)
+    qtbot.waitUntil(lambda: shown.model.rowCount() == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(form) or not form.isVisible())
+    assert shown.model.status(0).network == "mastodon"

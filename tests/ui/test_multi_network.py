@@ -11,11 +11,9 @@ from collections.abc import Callable
 import pytest
 from fixtures.fake_networks import MATRIX_LIKE, WORDPRESS_LIKE, connect, seed
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.core import Core
 from app.domain import Account
-from ui.batch.dialog import BatchReplyDialog
 from ui.common.networks import row_chip
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.view import Flag
@@ -94,8 +92,8 @@ def test_a_batch_over_two_networks_previews_each_against_its_own_limit(
     assert sorted(inbox.selected_ids()) == sorted([room_id, sandbox_id])
 
     qtbot.keyClick(inbox.list, "r")
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), BatchReplyDialog))
-    dialog = QApplication.activeModalWidget()
+    dialog = window.inbox.composer
+    qtbot.waitUntil(dialog.template.hasFocus)
     dialog.template.setPlainText("Hi {first_name}, " + "thanks for the question. " * 14)
     qtbot.waitUntil(lambda: "Too long" in dialog.preview.text())
 
@@ -109,7 +107,7 @@ def test_a_batch_over_two_networks_previews_each_against_its_own_limit(
     assert "1 reply is longer than the network allows (300 characters)" in dialog.error.text()
     assert not dialog.queue_button.isEnabled()
     qtbot.keyClick(dialog.template, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
 def test_the_sidebar_marks_each_posts_network(

@@ -12,8 +12,10 @@ import pytest
 from PySide6.QtGui import QKeySequence
 
 from ui.actions.keymap import COMMANDS
+from ui.byhand import BYHAND_COMMANDS
 from ui.editor.commands import EDITOR_COMMANDS
 from ui.outbox.commands import OUTBOX_COMMANDS
+from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS
 
 #: Keys macOS takes for itself (as a keymap spells them, Ctrl meaning Cmd).
 MACOS_SYSTEM = {
@@ -36,7 +38,14 @@ TEXT_FIELD = {
     "Ctrl+A": "Select all",
 }
 
-ALL = [*COMMANDS, *EDITOR_COMMANDS, *OUTBOX_COMMANDS]
+ALL = [
+    *COMMANDS,
+    *EDITOR_COMMANDS,
+    *OUTBOX_COMMANDS,
+    *APPROVAL_COMMANDS,
+    *SHARED_COMMANDS,
+    *BYHAND_COMMANDS,
+]
 
 
 def _same(a: str, b: str) -> bool:
@@ -60,3 +69,15 @@ def test_no_editor_command_uses_a_text_editing_key(command):
 def test_version_history_is_ctrl_shift_h():
     [history] = [c for c in EDITOR_COMMANDS if c.name == "editor.history"]
     assert history.keys == ("Ctrl+Shift+H",)
+
+
+@pytest.mark.parametrize("scope", sorted({c.scope for c in ALL}))
+def test_no_two_commands_of_a_scope_share_a_key(scope):
+    """Qt fires neither of two shortcuts bound to one key ("ambiguous"), so a clash
+    silently disables both."""
+    keys = [
+        (QKeySequence(key).toString(), c.name) for c in ALL if c.scope == scope for key in c.keys
+    ]
+    seen: dict[str, str] = {}
+    for key, name in keys:
+        assert seen.setdefault(key, name) == name, f"{key}: {seen[key]} and {name}"

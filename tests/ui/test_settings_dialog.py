@@ -268,3 +268,16 @@ def test_ctrl_comma_opens_it_from_the_window(
     qtbot.waitExposed(dialog)
     assert dialog.windowTitle() == "Settings"
     dialog.reject()
+
+
+def test_the_undo_send_grace_period_is_chosen_in_settings(
+    open_dialog, qtbot, settings_file: Path
+) -> None:
+    dialog = open_dialog()
+    assert dialog.undo_seconds.value() == settings.DEFAULT_UNDO_SEND_SECONDS
+    dialog.undo_seconds.setFocus()
+    dialog.undo_seconds.selectAll()
+    qtbot.keyClicks(dialog.undo_seconds, "30")
+    qtbot.keyClick(dialog.undo_seconds, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert settings.read(settings_file) == (UserSettings(undo_send_seconds=30), [])

@@ -182,15 +182,12 @@ def test_the_menu_offers_the_installed_languages(qtbot, spelling):
     menu.close()
 
 
-def test_the_reply_dialog_and_the_outbox_edit_are_checked(window, qtbot):
-    from ui.batch import BatchReplyDialog
-
+def test_the_reply_composer_and_the_outbox_edit_are_checked(window, qtbot):
     qtbot.keyClick(window.inbox.list, "r")
-    qtbot.waitUntil(lambda: window.inbox.findChild(BatchReplyDialog) is not None)
-    dialog = window.inbox.findChild(BatchReplyDialog)
-    dialog.template.setPlainText("Hi {first_name}, thanks for teh question")
-    qtbot.waitUntil(lambda: dialog.spelling.misspelt() == ["teh"], timeout=5000)
-    dialog.reject()
+    composer = window.inbox.composer
+    qtbot.waitUntil(composer.isVisible)
+    composer.template.setPlainText("Hi {first_name}, thanks for teh question")
+    qtbot.waitUntil(lambda: composer.spelling.misspelt() == ["teh"], timeout=5000)
     assert window.outbox.body.property("spellCheck") is True
 
 

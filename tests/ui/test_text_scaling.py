@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from app.policy import NO_POLICY
 from ui.accounts import AccountsDialog
 from ui.actions import HelpDialog
-from ui.batch import BatchReplyDialog
 from ui.common import screen
 from ui.editor.publish_dialog import PublishDialog
 from ui.settings.dialog import SettingsDialog
@@ -82,8 +81,8 @@ def test_the_dialogs(window, room, qtbot, tmp_path):
     ]
     qtbot.keyClick(window.inbox.list, "J", Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(window.inbox.list, "r")
-    qtbot.waitUntil(lambda: window.inbox.findChild(BatchReplyDialog) is not None)
-    dialogs.append(window.inbox.findChild(BatchReplyDialog))
+    qtbot.waitUntil(window.inbox.composer.template.hasFocus)
+    fits(window.inbox.composer, room)  # beside the thread, in the window
     window.sidebar.choose(PlaceKind.DRAFTS)
     window.editor.new_draft()
     qtbot.waitUntil(lambda: window.editor.draft_id is not None)

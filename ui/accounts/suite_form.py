@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -38,6 +37,7 @@ from app.networks.registry import DeviceCode, SignInMethod
 from ui.accounts import outcome
 from ui.accounts.form import FIELD_WIDTH, with_key
 from ui.common.announce import tell
+from ui.common.busy import busy_bar
 from ui.operations import run, show_error
 
 if TYPE_CHECKING:
@@ -109,14 +109,11 @@ class SuiteForm(QDialog):
         self.outcome = _text()
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
         self.outcome.hide()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(6)
-        self.progress.hide()
+        self.progress = busy_bar()
         self.browser_button = QPushButton("Sign in with the &browser")
         self.code_button = QPushButton("Sign in with a &code")
         self.cancel_button = QPushButton("Cancel")
+        self.code_button.setVisible(SignInMethod.DEVICE_CODE in offer.methods)
         self.browser_button.setDefault(True)
         self.browser_button.clicked.connect(lambda: self.sign_in(SignInMethod.BROWSER))
         self.code_button.clicked.connect(lambda: self.sign_in(SignInMethod.DEVICE_CODE))
@@ -125,11 +122,15 @@ class SuiteForm(QDialog):
 
     def _lay_out(self) -> None:
         form = QFormLayout()
-        boxes = QHBoxLayout()
-        for box in self.services.values():
-            boxes.addWidget(box)
-        boxes.addStretch(1)
-        form.addRow("Services", boxes)
+        if len(self.services) > 1:  # one service (Mastodon, Slack): nothing to choose
+            boxes = QHBoxLayout()
+            for box in self.services.values():
+                boxes.addWidget(box)
+            boxes.addStretch(1)
+            form.addRow("Services", boxes)
+        else:
+            for box in self.services.values():
+                box.hide()
         taken: set[str] = {"b", "c"}
         for field in self._offer.fields:
             label = QLabel(with_key(field.label, taken))
@@ -150,7 +151,7 @@ class SuiteForm(QDialog):
         layout.addStretch(1)
         layout.addLayout(buttons)
         chain = [
-            *self.services.values(),
+            *(box for box in self.services.values() if len(self.services) > 1),
             *self.fields.values(),
             self.code_button,
             self.cancel_button,

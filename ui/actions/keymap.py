@@ -9,7 +9,7 @@ from ui.actions.registry import Command
 
 WINDOW = "Anywhere"
 INBOX = "Inbox"
-BATCH = "Batch reply"
+BATCH = "Reply"
 TEXT = "Text boxes"
 
 COMMANDS: tuple[Command, ...] = (
@@ -40,18 +40,24 @@ COMMANDS: tuple[Command, ...] = (
     Command("window.all", "Go to All", WINDOW, ("Ctrl+6",), "all"),
     Command("window.drafts", "Go to Drafts", WINDOW, ("Ctrl+7",), "draft"),
     Command("window.outbox", "Go to Outbox", WINDOW, ("Ctrl+8",), "outbox"),
+    Command("window.for_approval", "Go to For approval", WINDOW, ("Ctrl+9",), "done"),
+    Command("window.shared_inbox", "Go to the Shared inbox", WINDOW, ("Ctrl+Shift+I",), "inbox"),
     Command("window.sidebar", "Move to the sidebar", WINDOW, ("Ctrl+0",)),
     Command("window.sync", "Sync now", WINDOW, ("F5",), "sync"),
     Command("window.help", "Show these keys", WINDOW, ("?",), "keyboard"),
     Command("window.accounts", "Accounts…", WINDOW, ("Ctrl+Shift+A",)),
+    Command("window.import_thread", "Import a thread by hand…", WINDOW, ("Ctrl+Shift+O",)),
+    Command("window.reply_by_hand", "Reply by hand…", WINDOW, ("Ctrl+Shift+B",)),
     Command("window.settings", "Settings…", WINDOW, ("Ctrl+,",)),
+    Command("window.workspace", "Workspace…", WINDOW, ("Ctrl+Shift+W",)),
     Command("window.quit", "Quit Fireside", WINDOW, ("Ctrl+Q",)),
+    Command("window.undo_send", "Undo send (take back what waits to go out)", WINDOW, ("Shift+U",)),
+    Command("batch.first_name", "Insert {first_name}", BATCH, ("Alt+1",)),
+    Command("batch.name", "Insert {name}", BATCH, ("Alt+2",)),
+    Command("batch.question", "Insert {question} (their question, quoted)", BATCH, ("Alt+3",)),
     Command("window.new_draft", "New draft", WINDOW, ("Ctrl+N",), "draft"),
     Command("window.palette", "Find a command…", WINDOW, ("Ctrl+K",)),
     Command("window.about", "About Fireside", WINDOW, ()),
-    Command("batch.first_name", "Insert {first_name}", BATCH, ("Ctrl+1",)),
-    Command("batch.name", "Insert {name}", BATCH, ("Ctrl+2",)),
-    Command("batch.question", "Insert {question} (their words, quoted)", BATCH, ("Ctrl+3",)),
     Command("text.spelling", "Spelling suggestions for the word at the cursor", TEXT, ("Ctrl+.",)),
     Command("batch.queue", "Queue every reply", BATCH, ("Ctrl+Return", "Ctrl+Enter"), "outbox"),
 )

@@ -29,6 +29,10 @@ BY_PREFIX = {
     "outbox.": "&Message",
     "editor.": "&File",
     "text.": "&Edit",
+    "approval.": "&Message",
+    "shared.": "&Message",
+    "import.": "&File",
+    "handoff.": "&Message",
 }
 #: Commands whose menu is not their prefix's.
 BY_NAME = {
@@ -37,6 +41,10 @@ BY_NAME = {
     "editor.publish": "&File",
     "editor.history": "&File",
     "window.accounts": "&File",
+    "window.workspace": "&File",
+    "window.undo_send": "&Edit",
+    "window.import_thread": "&Message",
+    "window.reply_by_hand": "&Message",
     "window.settings": "&File",
     "window.quit": "&File",
     "inbox.star": "&Message",

@@ -1,8 +1,9 @@
-"""Batch replies: one template, personalised for many people, queued with one key.
+"""Replies: the composer under the thread pane (one template, personalised for many
+people, each copy removable or editable, queued with one key), autosaved as reply drafts.
 
-Public, for the rest of ui/: ``BatchReplyDialog``. The modules are the feature's own.
+Public, for the rest of ui/: ``ReplyComposer``. The modules are the feature's own.
 """
 
-from ui.batch.dialog import BatchReplyDialog
+from ui.batch.composer import ReplyComposer
 
-__all__ = ["BatchReplyDialog"]
+__all__ = ["ReplyComposer"]

@@ -53,6 +53,9 @@ class PreviewModel(QAbstractListModel):
         self._previews = list(previews)
         self.endResetModel()
 
+    def preview_at(self, row: int) -> ReplyPreview | None:
+        return self._previews[row] if 0 <= row < len(self._previews) else None
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._previews)
 
@@ -61,7 +64,7 @@ class PreviewModel(QAbstractListModel):
             return None
         preview = self._previews[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            problem = too_long_text(preview)
+            problem = flag_text(preview)
             return f"{heading(preview)}\n{preview.text}" + (f"\n{problem}" if problem else "")
         if role == PREVIEW_ROLE:
             return preview
@@ -73,7 +76,8 @@ def heading(preview: ReplyPreview) -> str:
     where = f" · {network_label(preview.network)}" if preview.network else ""
     if preview.network and preview.network_shared and preview.account_name:
         where += f" · {preview.account_name}"
-    return f"To {preview.recipient}{where} · {limit_text(preview)}"
+    edited = " · written by hand" if preview.edited else ""
+    return f"To {preview.recipient}{where}{edited} · {limit_text(preview)}"
 
 
 def limit_text(preview: ReplyPreview) -> str:
@@ -82,13 +86,21 @@ def limit_text(preview: ReplyPreview) -> str:
 
 def too_long_text(preview: ReplyPreview) -> str:
     """ "Too long: 4,312 characters, the limit is 4,000 (312 over)", or "" when it fits."""
-    if len(preview.text) <= preview.limit:
+    if preview.length <= preview.limit:
         return ""
-    over = len(preview.text) - preview.limit
+    over = preview.length - preview.limit
     return (
-        f"Too long: {len(preview.text):,} characters, the limit is {preview.limit:,} "
-        f"({over:,} over)"
+        f"Too long: {preview.length:,} characters, the limit is {preview.limit:,} ({over:,} over)"
     )
+
+
+def flag_text(preview: ReplyPreview) -> str:
+    """The red line at a card's foot: too long, or no question to quote; "" when fine."""
+    if preview.too_long:
+        return too_long_text(preview)
+    if preview.no_question:
+        return "No question in this comment: {question} quotes its first sentence"
+    return ""
 
 
 def _lines(text: str) -> list[tuple[str, bool, bool]]:
@@ -135,8 +147,13 @@ class PreviewDelegate(QStyledItemDelegate):
         width = self._width(option)
         placed = self._layout(option, preview, width)
         bottom = placed[-1][0].bottom() if placed else PAD
-        if too_long_text(preview):
-            bottom += GAP // 2 + QFontMetrics(fonts.bold(option.font)).height()
+        flag = flag_text(preview)
+        if flag:  # wrapped, as it is painted
+            box = QRect(0, 0, width - 2 * PAD, 10_000)
+            bottom += (
+                GAP // 2
+                + QFontMetrics(fonts.bold(option.font)).boundingRect(box, _WRAP, flag).height()
+            )
         return QSize(width, bottom + PAD + GAP)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -163,13 +180,13 @@ class PreviewDelegate(QStyledItemDelegate):
                 )
             )
             painter.drawText(rect, _WRAP, line)
-        problem = too_long_text(preview)
+        problem = flag_text(preview)
         if problem:
             painter.setPen(theme.ink(Ink.PROBLEM))
             painter.setFont(fonts.bold(option.font))
             painter.drawText(
                 card.adjusted(PAD, 0, -PAD, -PAD),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom | _WRAP,
                 problem,
             )
             painter.setPen(Qt.PenStyle.NoPen)

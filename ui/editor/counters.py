@@ -39,15 +39,16 @@ class LengthCounters(QWidget):
         self._layout.addStretch(1)
         self.labels: list[QLabel] = []
 
-    def show_counts(self, length: int, targets: list[tuple[str, int]]) -> None:
-        """``targets``: (name, limit) per network the draft goes to."""
+    def show_counts(self, targets: list[tuple[str, int, int]]) -> None:
+        """``targets``: (name, limit, the text's length as that network counts it) per
+        network the draft goes to."""
         while len(self.labels) < len(targets):
             label = QLabel()
             self._layout.insertWidget(len(self.labels), label)
             self.labels.append(label)
         while len(self.labels) > len(targets):
             self.labels.pop().deleteLater()
-        for label, (name, limit) in zip(self.labels, targets, strict=True):
+        for label, (name, limit, length) in zip(self.labels, targets, strict=True):
             level = "over" if length > limit else "near" if length >= NEAR * limit else "ok"
             text = f"{length:,} / {limit:,} · {name}"
             if level == "over":

@@ -40,7 +40,7 @@ from ui.actions import describe_key, speak_button
 from ui.bridge import CoreBridge
 from ui.common import focus
 from ui.common.announce import Politeness, announce
-from ui.editor.autosave import Autosave
+from ui.common.autosave import Autosave
 from ui.editor.commands import registry
 from ui.editor.counters import LengthCounters
 from ui.editor.formatting import FormatBar
@@ -67,10 +67,13 @@ class EditorPanel(QWidget):
         self._loading = False
         self._publish_dialog: PublishDialog | None = None
 
-        self.autosave = Autosave(core.drafts, self._text, self)
+        self.autosave: Autosave[int, tuple[str, str]] = Autosave(
+            lambda draft_id, text: core.drafts.save(draft_id, *text), self._text, self
+        )
         self.autosave.saved.connect(self._on_saved)
         self.autosave.failed.connect(self._not_saved)
         self._failing = False  # the autosave failed, and that was said once
+        self._said_state: DraftState | None = None  # the state the status line speaks of
 
         self._pages = QStackedWidget()
         self._pages.addWidget(self._build_empty_page())
@@ -283,9 +286,14 @@ class EditorPanel(QWidget):
             self._apply_state(draft)
 
     def _apply_state(self, draft: Draft) -> None:
-        """Show state, transitions, banner, counters; the text on screen is left alone."""
+        """Show state, transitions, banner, counters; the text on screen is left alone. A
+        status line about an earlier state ("Queued for …") goes once the state moves on,
+        so "Queued" never shows beside "Published"."""
         self._draft = draft
         state = draft.state
+        if self._said_state is not None and self._said_state is not state:
+            self._said_state = None
+            self._status("")
         background, foreground = STATE_COLOURS[state]
         self._show_chip(STATE_LABELS[state])
         self.chip.setStyleSheet(
@@ -382,16 +390,20 @@ class EditorPanel(QWidget):
 
     def _target(self, account_id: str, capabilities: Capabilities) -> Target:
         account = self._accounts.get(account_id)
+        places = self._core.places().get(account_id)
         if account is None:  # connected since the draft was opened
-            return Target(account_id, capabilities.display_name, capabilities.network, capabilities)
-        return Target(account_id, account.name, account.network, capabilities)
+            return Target(
+                account_id, capabilities.display_name, capabilities.network, capabilities, places
+            )
+        return Target(account_id, account.name, account.network, capabilities, places)
 
     def _target_names(self, draft: Draft) -> list[str]:
         return [self._accounts[a].name if a in self._accounts else a for a in draft.targets]
 
     def _update_counters(self) -> None:
+        text = self.body_edit.toPlainText()
         self.counters.show_counts(
-            len(self.body_edit.toPlainText()), [(t.name, t.limit) for t in self._target_list()]
+            [(t.name, t.limit, t.length_of(text)) for t in self._target_list()]
         )
 
     def _on_saved(self, draft_id: int, _changed: bool) -> None:
@@ -484,7 +496,7 @@ class EditorPanel(QWidget):
             title,
             targets,
             list(self._draft.targets),
-            len(self.body_edit.toPlainText()),
+            self.body_edit.toPlainText(),
             state=self._draft.state,
             notes={t.account_id: notes(title, features, t) for t in targets},
             note=image_note(features),
@@ -513,6 +525,7 @@ class EditorPanel(QWidget):
 
     def _published(self, draft: Draft) -> None:
         self._apply_state(draft)
+        self._said_state = draft.state
         if self._publish_dialog is not None:
             self._publish_dialog.accept()
         names = ", ".join(self._target_names(draft))

@@ -71,7 +71,7 @@ class PublishDialog(QDialog):
         title: str,
         targets: list[Target],
         chosen: list[str],
-        length: int,
+        text: str,
         *,
         state: DraftState,
         notes: dict[str, list[str]] | None = None,
@@ -83,10 +83,12 @@ class PublishDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Publish")
         self.setMinimumWidth(640)
-        self._length = length
+        self._text = text
         self._state = state
 
-        heading = QLabel(f"<b>{html.escape(title) or 'Untitled draft'}</b> · {length:,} characters")
+        heading = QLabel(
+            f"<b>{html.escape(title) or 'Untitled draft'}</b> · {len(text):,} characters"
+        )
         self.note = QLabel(note)
         self.note.setObjectName("warning")
         self.note.setVisible(bool(note))
@@ -133,7 +135,7 @@ class PublishDialog(QDialog):
                 column.addWidget(line)
             row = TargetRow(
                 target,
-                self._length,
+                target.length_of(self._text),
                 notes.get(target.account_id, []),
                 checked=target.account_id in chosen or not chosen,
             )
@@ -293,6 +295,8 @@ class PublishDialog(QDialog):
         if not rows:
             return "Choose at least one account."
         for row in rows:
+            if row.problem:
+                return row.problem
             if row.over:
                 return (
                     f"{row.target.name} allows {row.target.limit:,} characters; "

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QToolButton
 
 from app.domain import InboxRow, TriageState
 from app.text import plural, timefmt
 from ui.actions import speak_button
-from ui.batch import BatchReplyDialog
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.selection import WholeView
 from ui.inbox.snooze import SnoozeMenu
@@ -58,6 +57,9 @@ class InboxCommands:
         self.registry = registry
         self.snooze_menu = SnoozeMenu(page)
         self.snooze_menu.chosen.connect(self._snooze_until)
+        self._landing: int | None = None  # where the list goes once a reply is queued
+        page.composer.queued.connect(self._replies_queued)
+        page.composer.closed.connect(self._composer_closed)
         handlers = {
             "inbox.next": lambda: page.move_by(1),
             "inbox.prev": lambda: page.move_by(-1),
@@ -89,9 +91,7 @@ class InboxCommands:
 
     # --- moving and selecting -----------------------------------------------------------
     def toggle(self) -> None:
-        self.page.list.selectionModel().select(
-            self.page.list.currentIndex(), QItemSelectionModel.SelectionFlag.Toggle
-        )
+        self.page.toggle_current()
 
     def select_all(self) -> None:
         """Every comment in the view, loaded or not: the view's query and a snapshot bound
@@ -99,6 +99,7 @@ class InboxCommands:
         page, model = self.page, self.page.model
         if model.view is None or not model.canFetchMore(QModelIndex()):
             page.whole = None
+            page.marked = True
             page.list.selectAll()  # everything is loaded already
             self._say_selected(model.rowCount())
             return
@@ -124,12 +125,18 @@ class InboxCommands:
             self.page.list.setFocus()
         elif self.page.hits.list.hasFocus():
             self.page.hits.activate()
+        elif self.page.composer.preview.hasFocus():  # Enter on a card: edit that copy
+            self.page.composer.edit_copy()
         else:
             self.page.thread_pane.browser.setFocus()
 
     def back(self) -> None:
         page = self.page
-        if page.search.hasFocus() or (
+        if page.composer.isVisible() and page.composer.isAncestorOf(page.focusWidget()):
+            page.composer.close_keeping_draft()
+        elif page.list.hasFocus() and page.clear_marks():
+            page.message.emit("Selection cleared.")
+        elif page.search.hasFocus() or (
             page.searching and (page.list.hasFocus() or page.hits.list.hasFocus())
         ):
             page.leave_results()
@@ -162,26 +169,35 @@ class InboxCommands:
         run(self.page, self.core.inbox.undo(), on_done=undone)
 
     def reply(self) -> None:
+        """Open the composer under the thread for the selected comments (continuing their
+        reply drafts)."""
         if not self._ids():
             return
-        landing = self.page.next_after(self.page.selected_ids())
+        self._landing = self.page.next_after(self.page.selected_ids())
 
         def chosen(ids: list[int]) -> None:
             if not ids:
                 self.page.message.emit("Nothing left in this view to reply to.")
                 return
-            dialog = BatchReplyDialog(self.core, self.registry, ids, self.page)
-            dialog.queued.connect(
-                lambda n: self._land(
-                    landing,
-                    f"Queued {plural.count(n, 'reply', 'replies')}; "
-                    "they go out with the next sync.",
-                )
-            )
-            dialog.finished.connect(lambda _: self.page.list.setFocus())
-            dialog.open()
+            self.page.compose(ids)
 
         run(self.page, self.page.targets(), on_done=chosen)
+
+    def _replies_queued(self, n: int) -> None:
+        self.page.composer_closed()
+        undo = self.registry.command("window.undo_send").key_text
+        self._land(
+            self._landing,
+            f"Queued {plural.count(n, 'reply', 'replies')}; {undo} takes "
+            f"{'them' if n > 1 else 'it'} back until {'they go' if n > 1 else 'it goes'} out.",
+        )
+        self.page.list.setFocus()
+
+    def _composer_closed(self, text: str) -> None:
+        self.page.composer_closed()
+        self.page.list.setFocus()
+        if text:
+            self.page.message.emit(text)
 
     def same_question(self) -> None:
         current = self.page.current_id()
@@ -244,6 +260,7 @@ class InboxCommands:
 
     def _land(self, comment_id: int | None, text: str) -> None:
         def landed() -> None:
+            self.page.marked = False
             model = self.page.model
             if comment_id is None or model.row_of(comment_id) is None:
                 self.page.select_id(model.row_id(0) if model.rowCount() else None)

@@ -65,6 +65,7 @@ PAINTED_FIELDS = (
     "answered",
     "is_question",
     "edited_at",
+    "reply_draft",
     "author_starred",
 )
 #: Before a starred person's name.
@@ -131,6 +132,7 @@ class InboxDelegate(QStyledItemDelegate):
             network="",
             account_name="",
             network_shared=False,
+            reply_draft=True,
             author_starred=True,
         )
         row = QPixmap(max(option.rect.width(), MIN_WIDTH), max(option.rect.height(), 40))

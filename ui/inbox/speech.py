@@ -21,11 +21,14 @@ SNOOZED_HUE = "#7b52c7"
 ANSWERED_HUE = "#2e8b57"
 QUIET_HUE = "#6b7280"
 QUESTION_HUE = "#c77700"
+DRAFT_HUE = "#2563eb"
 
 
 def status_chips(row: InboxRow) -> list[Chip]:
     """What the row's state means to the person triaging, most important first."""
     chips = []
+    if row.reply_draft:
+        chips.append(Chip("Reply draft", DRAFT_HUE))
     if row.triage_state is TriageState.SNOOZED:
         chips.append(Chip(f"Snoozed · {timefmt.until(row.snoozed_until)}", SNOOZED_HUE))
     if row.answered:

@@ -1,5 +1,5 @@
 """The inbox page: title, post filter and search above the comment list, the thread pane
-beside it.
+beside it and, while a reply is written, the composer under the thread.
 
 The page owns what is shown: a view (Needs reply, ..., All), optionally narrowed to one
 post (the "Post: <title>" chip says so, and its cross clears it), or a fixed result set (a search,
@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import VIEW_TITLES, InboxRow, InboxView, SearchResults
 from ui import operations, theme
+from ui.batch import ReplyComposer
 from ui.common.compact import CompactRow
 from ui.common.eliding import ElidingButton
 from ui.inbox.commands import InboxCommands
@@ -190,12 +191,16 @@ class InboxPage(QWidget):
         self.list = InboxList(self.model)
         self.thread_pane = ThreadPane(core)
         self.thread_pane.message.connect(self.linkShown)
+        self.composer = ReplyComposer(core, registry)
         self._view = InboxView.NEEDS_REPLY
         self._post: tuple[int, str] | None = None
         self._at_top = False
         self._stale = False  # the store changed while the page was out of sight
         #: "Every comment in this view" (Ctrl+A), while the list shows it selected.
         self.whole: WholeView | None = None
+        #: Rows were chosen on purpose (x, Shift+J/K, Ctrl+A): j and k then move the
+        #: current row and keep the selection, as in Gmail and Superhuman; Esc ends it.
+        self.marked = False
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -246,15 +251,32 @@ class InboxPage(QWidget):
         column.addWidget(self.toolbar)
         column.addWidget(self.hits)
         column.addWidget(self.list, 1)
+        self._beside = beside = QSplitter(Qt.Orientation.Vertical)  # the thread, the reply
+        beside.setChildrenCollapsible(False)
+        beside.addWidget(self.thread_pane)
+        beside.addWidget(self.composer)
+        beside.setStretchFactor(0, 2)
+        beside.setStretchFactor(1, 3)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(panel)
-        splitter.addWidget(self.thread_pane)
+        splitter.addWidget(beside)
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 6)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def compose(self, comment_ids: list[int]) -> None:
+        """Open the composer under the thread, the comment answered scrolled into sight."""
+        self.thread_pane.keep_answered_in_sight = True
+        self.thread_pane.show_answered()
+        height = self._beside.height()
+        self._beside.setSizes([height * 2 // 5, height - height * 2 // 5])
+        self.composer.open_for(comment_ids)
+
+    def composer_closed(self) -> None:
+        self.thread_pane.keep_answered_in_sight = False
 
     def take_focus(self) -> None:
         """Coming to the page puts the keyboard in the list. (Not a focus proxy: in Qt 6,
@@ -272,6 +294,7 @@ class InboxPage(QWidget):
             self.list,
             self.thread_pane.open_post,
             self.thread_pane.browser,
+            *self.composer.tab_order(),
         ]
 
     # --- what is shown ------------------------------------------------------------------
@@ -313,6 +336,7 @@ class InboxPage(QWidget):
         self.search.clear()
         self.hits.clear()
         self.whole = None
+        self.marked = False
         self.model.show_view(self._view, self.post_id)
         self._set_title(VIEW_TITLES[self._view])
         if self._post is not None:
@@ -333,6 +357,7 @@ class InboxPage(QWidget):
     ) -> None:
         """Show a fixed result set (search results, a same-question group)."""
         self.whole = None
+        self.marked = select_all
         self.model.show_rows(rows)
         self._set_title(title)
         self.post_chip.hide()
@@ -439,6 +464,7 @@ class InboxPage(QWidget):
 
     def select_whole(self, whole: WholeView) -> None:
         self.whole = whole
+        self.marked = True
         self.list.selectAll()
         self._update_hint()
 
@@ -483,8 +509,36 @@ class InboxPage(QWidget):
             return
         if row >= self.model.rowCount() and self.model.canFetchMore(QModelIndex()):
             self.model.fetchMore(QModelIndex())
-        if 0 <= row < self.model.rowCount():
-            self.select_id(self.model.row_id(row), Flag.Select if extend else Flag.ClearAndSelect)
+        if not 0 <= row < self.model.rowCount():
+            return
+        if extend:  # the row left and the row reached are both chosen
+            self.list.selectionModel().select(self.list.currentIndex(), Flag.Select)
+            self.marked = True
+        flags = Flag.Select if extend else Flag.NoUpdate if self.marked else Flag.ClearAndSelect
+        self.select_id(self.model.row_id(row), flags)
+
+    def toggle_current(self) -> None:
+        """x: choose or unchoose the current row; the first x chooses only it."""
+        model = self.list.selectionModel()
+        current = self.list.currentIndex()
+        if not current.isValid():
+            return
+        if self.marked:
+            model.select(current, Flag.Toggle)
+        else:
+            model.select(current, Flag.ClearAndSelect)
+            self.marked = True
+        self._update_hint()
+
+    def clear_marks(self) -> bool:
+        """Esc: end a selection made on purpose; the current row stays. False if none."""
+        if not self.marked:
+            return False
+        self.marked = False
+        self.whole = None
+        self.select_id(self.current_id())
+        self._update_hint()
+        return True
 
     def next_after(self, ids: list[int]) -> int | None:
         """The comment to land on once ``ids`` leave the list: the next one, else the previous."""
@@ -510,9 +564,15 @@ class InboxPage(QWidget):
             self.list.selectionModel().select(chosen, Flag.Select)
 
     def _update_hint(self) -> None:
+        """While rows are chosen: how many, that r answers them all and Esc ends it."""
         whole = self.whole_selected()
         count = whole.count if whole is not None else len(self.list.selectionModel().selectedRows())
-        self.hint.setText(f"{count:,} selected · r replies to all" if count > 1 else "")
+        if count > 1:
+            self.hint.setText(f"{count:,} selected · r replies to all · Esc clears")
+        elif self.marked and count == 1:
+            self.hint.setText("1 selected · Esc clears")
+        else:
+            self.hint.setText("")
 
 
 def _search_field(run_search: Callable[[], None]) -> QLineEdit:

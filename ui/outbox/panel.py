@@ -40,6 +40,7 @@ from ui.operations import run
 from ui.outbox.commands import registry
 from ui.outbox.model import OutboxModel, describe
 from ui.spelling import attach_spell_check
+from ui.workspace import ProvenanceLine
 
 RETRYABLE = (OutboxState.FAILED, OutboxState.HELD)
 REFRESH_MS = 100
@@ -128,6 +129,7 @@ class OutboxPanel(QWidget):
         self.reason = QLabel(wordWrap=True)
         self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reason.setAccessibleName("Why")
+        self.provenance = ProvenanceLine(self._core)
         self.body = QPlainTextEdit(readOnly=True)
         self.body.setAccessibleName("Text")
         focus.tab_leaves(self.body)
@@ -153,6 +155,7 @@ class OutboxPanel(QWidget):
         layout = QVBoxLayout(detail)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.reason)
+        layout.addWidget(self.provenance)
         layout.addWidget(self.body, 1)
         layout.addLayout(buttons)
         return detail
@@ -230,6 +233,7 @@ class OutboxPanel(QWidget):
                 f"<b>{html.escape(reason.headline)}</b> {html.escape(reason.advice)}"
             )
             self.body.setPlainText(item.body or "")
+        self.provenance.show_for_outbox(item.batch_id if item else None)
         self._show_buttons(item)
 
     def _show_buttons(self, item: OutboxItem | None) -> None:

@@ -75,6 +75,7 @@ class SettingsDialog(QDialog):
             if self._stored.extra_ca_files is not None and not ca_files.locked
             else tuple(ca_files.value),
             self._shown.sync_interval_minutes.value,
+            self._shown.undo_send_seconds.value,
         )
 
         self.proxy = ProxyChoice()
@@ -83,6 +84,11 @@ class SettingsDialog(QDialog):
         self.minutes.setRange(MIN_SYNC_MINUTES, MAX_SYNC_MINUTES)
         self.minutes.setSuffix(" min")
         self.minutes.setAccessibleName("Minutes between syncs")
+        self.undo_seconds = QSpinBox()
+        self.undo_seconds.setRange(0, settings.MAX_UNDO_SEND_SECONDS)
+        self.undo_seconds.setSuffix(" s")
+        self.undo_seconds.setSpecialValueText("off (send at once)")
+        self.undo_seconds.setAccessibleName("Seconds to undo a send")
         self.problems = self._problem_list(
             [*self._policy.errors, *file_problems, *self._shown.problems]
         )
@@ -104,7 +110,12 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.restart)
         layout.addWidget(self.buttons)
         self._show(self._initial)
-        for signal in (self.proxy.changed, self.ca_files.changed, self.minutes.valueChanged):
+        for signal in (
+            self.proxy.changed,
+            self.ca_files.changed,
+            self.minutes.valueChanged,
+            self.undo_seconds.valueChanged,
+        ):
             signal.connect(self._changed)
         self._fit()
 
@@ -136,10 +147,20 @@ class SettingsDialog(QDialog):
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(self.minutes)
         line.addWidget(QLabel("(new comments are also fetched when you press F5)"), 1)
+        undo_label = QLabel("&Undo send:")
+        undo_label.setBuddy(self.undo_seconds)
+        undo_row = QWidget()
+        undo_line = QHBoxLayout(undo_row)
+        undo_line.setContentsMargins(0, 0, 0, 0)
+        undo_line.addWidget(self.undo_seconds)
+        undo_line.addWidget(
+            QLabel("replies and posts wait this long, so you can take them back"), 1
+        )
         return _group(
             "Sync",
             (label, row),
             (None, self._note(self._shown.sync_interval_minutes, self.minutes)),
+            (undo_label, undo_row),
         )
 
     def _note(self, setting: settings.Setting, field: QWidget) -> SourceNote:
@@ -171,10 +192,20 @@ class SettingsDialog(QDialog):
         self.proxy.set_value(values.proxy or "system")
         self.ca_files.set_files(values.extra_ca_files or ())
         self.minutes.setValue(values.sync_interval_minutes or settings.DEFAULT_SYNC_MINUTES)
+        self.undo_seconds.setValue(
+            settings.DEFAULT_UNDO_SEND_SECONDS
+            if values.undo_send_seconds is None
+            else values.undo_send_seconds
+        )
 
     def current(self) -> UserSettings:
         """What the widgets show now."""
-        return UserSettings(self.proxy.value(), self.ca_files.files(), self.minutes.value())
+        return UserSettings(
+            self.proxy.value(),
+            self.ca_files.files(),
+            self.minutes.value(),
+            self.undo_seconds.value(),
+        )
 
     def to_store(self) -> UserSettings:
         """What the file should hold: the user's changes, the rest as it was stored."""

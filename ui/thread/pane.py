@@ -22,6 +22,7 @@ from ui.common.chips import chip_style
 from ui.common.networks import row_chip, where
 from ui.thread.browser import SafeBrowser, confirm_and_open
 from ui.thread.render import ThreadRenderer
+from ui.workspace import ProvenanceLine
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -42,6 +43,8 @@ class ThreadPane(QWidget):
         self._wanted: int | None = None
         self._shown: tuple[int, Thread] | None = None  # what is rendered
         self._post_url = ""
+        #: While a reply is written, the comment it answers is scrolled into sight.
+        self.keep_answered_in_sight = False
         heading = QLabel("Conversation")
         heading.setObjectName("hint")
         self.network = QLabel()
@@ -72,6 +75,8 @@ class ThreadPane(QWidget):
         layout.setContentsMargins(8, 10, 12, 8)
         layout.addLayout(header)
         layout.addWidget(self.browser, 1)
+        self.provenance = ProvenanceLine(core)
+        layout.addWidget(self.provenance)
         self.clear()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -132,3 +137,18 @@ class ThreadPane(QWidget):
         self.network.setAccessibleName(f"Network: {where(comment)}")
         self.network.show()
         self.browser.setHtml(ThreadRenderer(self.palette()).page(thread.chain, thread.replies))
+        self.provenance.show_for_comment(comment.account_id, comment.remote_id)
+        if self.keep_answered_in_sight:
+            self.show_answered()
+
+    def show_answered(self) -> None:
+        """Scroll the comment the thread is opened on to the top of the pane: its card is
+        the chain's last table (the post above the cards has none)."""
+        if self._shown is None:
+            return
+        cards = self.browser.document().rootFrame().childFrames()
+        answered = len(self._shown[1].chain) - 1
+        if answered < len(cards):
+            layout = self.browser.document().documentLayout()
+            top = layout.frameBoundingRect(cards[answered]).top()
+            self.browser.verticalScrollBar().setValue(int(top))

@@ -42,6 +42,8 @@ class ThreadRenderer:
         self.dim = quiet_text(text, closest).name()
 
     def page(self, chain: tuple[Comment, ...], replies: tuple[Comment, ...]) -> str:
+        """The post, then one card (a table) per comment of the chain, the comment opened
+        last among them, then its replies."""
         comment = chain[-1]
         parts = [self._post(comment)]
         parts += [self._card(parent, self.card) for parent in chain[:-1]]

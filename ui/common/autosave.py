@@ -1,9 +1,11 @@
-"""Autosave for the open draft: every edit reaches the database within about a second.
+"""Autosave for what is being written (the open draft, a reply): every edit reaches the
+database within about a second.
 
 A short quiet period after the last keystroke triggers a save, and a deadline from the
 first unsaved keystroke triggers one even while the person keeps typing, so nothing older
 than ``DEADLINE_MS`` is ever only in memory. Text is captured the moment a save is due,
-per draft, and stays queued until the store confirms it: switching drafts, a failed write
+per key (a draft, the comments a reply answers), and stays queued until the store
+confirms it: switching drafts, a failed write
 or a save already in flight never drops it. ``flush()`` saves at once (focus-out, close,
 before publishing) and returns the task to await before the store is closed.
 """
@@ -12,12 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core.drafts import Drafts
 from ui.operations import run
+
+Key = TypeVar("Key", bound=Hashable)
+Text = TypeVar("Text")
 
 log = logging.getLogger(__name__)
 
@@ -26,21 +31,25 @@ DEADLINE_MS = 800
 RETRY_MS = 2000
 
 
-class Autosave(QObject):
-    """Debounced, ordered, retrying saves of (title, body) for the tracked draft."""
+class Autosave(QObject, Generic[Key, Text]):
+    """Debounced, ordered, retrying saves of ``read()`` for the tracked key, through
+    ``save(key, text)`` (which returns whether the stored text changed)."""
 
-    saved = Signal(int, bool)  # draft id, whether the stored text changed
+    saved = Signal(object, bool)  # the key, whether the stored text changed
     failed = Signal(str)  # what went wrong; the text is kept and retried
 
     def __init__(
-        self, drafts: Drafts, read: Callable[[], tuple[str, str]], parent: QObject | None = None
+        self,
+        save: Callable[[Key, Text], Awaitable[Any]],
+        read: Callable[[], Text],
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._drafts = drafts
+        self._save = save
         self._read = read
-        self._draft_id: int | None = None
+        self._draft_id: Key | None = None
         self._dirty = False
-        self._pending: dict[int, tuple[str, str]] = {}
+        self._pending: dict[Key, Text] = {}
         self._task: asyncio.Task | None = None
         self._quiet = self._timer(QUIET_MS)
         self._deadline = self._timer(DEADLINE_MS)
@@ -57,8 +66,8 @@ class Autosave(QObject):
     def unsaved(self) -> bool:
         return self._dirty or bool(self._pending)
 
-    def track(self, draft_id: int | None) -> None:
-        """Follow another draft (None: none). Unsaved text of the previous one is kept."""
+    def track(self, draft_id: Key | None) -> None:
+        """Follow another key (None: none). Unsaved text of the previous one is kept."""
         self.flush()
         self._draft_id = draft_id
 
@@ -91,14 +100,14 @@ class Autosave(QObject):
 
     async def _drain(self) -> None:
         while self._pending:
-            draft_id, (title, body) = next(iter(self._pending.items()))
+            draft_id, text = next(iter(self._pending.items()))
             del self._pending[draft_id]
             try:
-                changed = await self._drafts.save(draft_id, title, body)
+                changed = await self._save(draft_id, text)
             except BaseException:
-                self._pending.setdefault(draft_id, (title, body))
+                self._pending.setdefault(draft_id, text)
                 raise
-            self.saved.emit(draft_id, changed)
+            self.saved.emit(draft_id, bool(changed))
 
     def _on_error(self, exc: BaseException) -> None:
         log.warning("autosave failed; retrying in %s ms", RETRY_MS, exc_info=exc)

@@ -1,0 +1,72 @@
+"""Replies being written, one per comment: the template typed and, when the person edited
+their own copy in the batch preview, that copy. Saved like drafts are (every autosave is
+one committed transaction); queueing a reply removes its draft in the same transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import sqlite_utils
+
+from app.domain import ReplyDraft
+from app.timeutil import now_iso
+
+_CHUNK = 500
+
+
+def save(
+    db: sqlite_utils.Database,
+    comment_ids: list[int],
+    template: str,
+    copies: Mapping[int, str],
+) -> None:
+    """Keep ``template`` (and each edited copy) as the reply draft of every comment."""
+    stamp = now_iso()
+    db.conn.executemany(
+        "INSERT INTO reply_drafts (comment_id, template, copy, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(comment_id) DO UPDATE SET template = excluded.template, "
+        "copy = excluded.copy, updated_at = excluded.updated_at",
+        [(cid, template, copies.get(cid), stamp) for cid in comment_ids],
+    )
+
+
+def for_comments(db: sqlite_utils.Database, comment_ids: list[int]) -> list[ReplyDraft]:
+    """The reply drafts of these comments that exist, in the order of ``comment_ids``."""
+    found: dict[int, ReplyDraft] = {}
+    for start in range(0, len(comment_ids), _CHUNK):
+        part = comment_ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(part))
+        for row in db.execute(
+            "SELECT comment_id, template, copy, updated_at FROM reply_drafts "
+            f"WHERE comment_id IN ({marks})",
+            part,
+        ):
+            found[row[0]] = ReplyDraft(row[0], row[1], row[2], row[3])
+    return [found[cid] for cid in comment_ids if cid in found]
+
+
+def discard(db: sqlite_utils.Database, comment_ids: list[int]) -> None:
+    db.conn.executemany(
+        "DELETE FROM reply_drafts WHERE comment_id = ?", [(cid,) for cid in comment_ids]
+    )
+
+
+def keep_batch_words(
+    db: sqlite_utils.Database, batch_id: str, template: str, copies: Mapping[int, str]
+) -> None:
+    """The words a queued batch was written with, so undo send can reopen them."""
+    db.execute(
+        "INSERT INTO reply_batches (batch_id, template, copies, created_at) VALUES (?, ?, ?, ?)",
+        [batch_id, template, json.dumps({str(k): v for k, v in copies.items()}), now_iso()],
+    )
+
+
+def batch_words(db: sqlite_utils.Database, batch_id: str) -> tuple[str, dict[int, str]] | None:
+    """(template, edited copies by comment id) of a queued batch, if it was kept."""
+    row = db.execute(
+        "SELECT template, copies FROM reply_batches WHERE batch_id = ?", [batch_id]
+    ).fetchone()
+    if row is None:
+        return None
+    return row[0], {int(k): v for k, v in json.loads(row[1]).items()}

@@ -1,0 +1,16 @@
+"""The two-laptop workspace: a principal and their delegates share triage, notes, reply
+drafts, approvals and the principal's pulled comments through files each device writes
+for itself (a synced folder or WebDAV), merged by a CRDT (pycrdt) and sealed end to end.
+
+    errors.py     the workspace's errors (wrong key, unreachable shared store...)
+    sealing.py    authenticated encryption of every file, keys from scrypt
+    pairing.py    the pairing code (text and QR) a delegate joins with
+    envelopes.py  a rotated key handed to each remaining member, and no one else
+    transport.py  the shared store: a folder or a WebDAV collection
+    replica.py    this device's copy of the shared document, its outgoing updates
+    shared.py     typed reads and writes of the shared document
+    settings.py   which workspace this device is in, its role and device id
+    audit.py      provenance as CSV
+
+No Qt here; ``app.core.workspace`` is the door front ends use.
+"""

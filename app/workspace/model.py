@@ -1,0 +1,180 @@
+"""The workspace's typed values: roles, reply states, members, shared comments, reply
+versions, decisions and provenance. Front ends get these, never the document's maps."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from app.domain import TriageState
+
+
+def comment_key(account_id: str, remote_id: str) -> str:
+    """How every device names one comment: the account and the network's own id."""
+    return f"{account_id}/{remote_id}"
+
+
+class Role(enum.StrEnum):
+    PRINCIPAL = "principal"
+    DELEGATE = "delegate"
+
+
+class Transport(enum.StrEnum):
+    FOLDER = "folder"
+    WEBDAV = "webdav"
+
+
+class ReplyStatus(enum.StrEnum):
+    DRAFT = "draft"
+    FOR_APPROVAL = "for_approval"
+    SENT_BACK = "sent_back"
+    APPROVED = "approved"
+    SENT = "sent"
+
+
+class VersionKind(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"  # written "for approval"
+    EDITED_AT_APPROVAL = "edited_at_approval"
+    MERGED = "merged"  # picked or merged after a conflict
+
+
+class DecisionKind(enum.StrEnum):
+    APPROVE = "approve"
+    SEND_BACK = "send_back"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    device_id: str
+    name: str
+    role: Role
+    public_key: bytes
+    removed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    id: str
+    comment_key: str
+    text: str
+    by: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class SharedComment:
+    """A comment the principal's device pulled, as every member sees it."""
+
+    key: str  # "<account id>/<remote id>": the same on every device
+    account_id: str
+    remote_id: str
+    network: str
+    post_title: str
+    author: str
+    body: str
+    created_at: str
+    version: int
+    triage: TriageState = TriageState.OPEN
+    snoozed_until: str | None = None
+    assigned_to: Role | None = None
+    #: The comment it answers, when it is a reply in a thread ("" for a top-level one).
+    parent_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyVersion:
+    id: str
+    reply_id: str
+    text: str
+    bases: tuple[str, ...]
+    by: str
+    at: str
+    kind: VersionKind
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    id: str
+    reply_id: str
+    kind: DecisionKind
+    version_id: str
+    note: str
+    by: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class SentRecord:
+    reply_id: str
+    state: str  # the principal's outbox state (sent, failed, held...)
+    remote_id: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A reply drafted in the workspace, with every version and decision on it."""
+
+    id: str
+    comment_key: str
+    created_by: str
+    created_at: str
+    status: ReplyStatus
+    versions: tuple[ReplyVersion, ...]
+    #: The versions no later version builds on; two or more when people edited offline.
+    heads: tuple[ReplyVersion, ...]
+    decisions: tuple[Decision, ...]
+    sent: SentRecord | None = None
+
+    @property
+    def in_conflict(self) -> bool:
+        return len(self.heads) > 1
+
+    @property
+    def text(self) -> str:
+        """The newest head's text (a conflict shows every head, see ``heads``)."""
+        return self.heads[-1].text if self.heads else ""
+
+    @property
+    def approval(self) -> Decision | None:
+        approvals = [d for d in self.decisions if d.kind is DecisionKind.APPROVE]
+        return min(approvals, key=lambda d: (d.at, d.id)) if approvals else None
+
+    @property
+    def last_send_back(self) -> Decision | None:
+        backs = [d for d in self.decisions if d.kind is DecisionKind.SEND_BACK]
+        return max(backs, key=lambda d: (d.at, d.id)) if backs else None
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Who drafted a reply, who approved it, what changed at approval, and when."""
+
+    reply_id: str
+    comment_key: str
+    drafted_by: str
+    drafted_at: str
+    submitted_text: str
+    approved_by: str
+    approved_at: str
+    approved_text: str
+    changed_at_approval: bool
+    sent_state: str
+    sent_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class TriageEntry:
+    state: TriageState
+    snoozed_until: str | None
+    by: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class TriageChange:
+    """One person's triage action, so its undo restores only what they set."""
+
+    written: tuple[tuple[str, TriageEntry], ...]
+    before: tuple[tuple[str, TriageEntry | None], ...]

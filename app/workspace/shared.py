@@ -1,0 +1,337 @@
+"""The shared document's schema, and typed reads and writes of it.
+
+One pycrdt ``Map`` per kind of thing, keyed by ids every device agrees on; values are
+JSON-like records. The CRDT merges concurrent writes (the last writer of one key wins,
+deterministically on every device); nothing here merges by hand. Reply texts are never
+overwritten: every edit is a new version naming the versions it builds on, so two people
+editing offline leave two heads, both kept, until someone picks or merges them.
+
+Callers wrap writes in ``Replica.local_change()``; ``by`` is the writing device's id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pycrdt
+
+from app.domain import TriageState
+from app.workspace.model import (
+    Decision,
+    DecisionKind,
+    Member,
+    Note,
+    Reply,
+    ReplyStatus,
+    ReplyVersion,
+    Role,
+    SentRecord,
+    SharedComment,
+    TriageChange,
+    TriageEntry,
+    VersionKind,
+)
+
+ROOTS = (
+    "members",
+    "comments",
+    "triage",
+    "assignments",
+    "notes",
+    "replies",
+    "versions",
+    "decisions",
+    "sent",
+)
+
+
+def stamp() -> str:
+    """Now, in UTC with microseconds (ISO 8601), for ordering records."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def new_id() -> str:
+    return secrets.token_hex(8)
+
+
+class SharedDoc:
+    def __init__(self, doc: pycrdt.Doc) -> None:
+        self._maps = {name: doc.get(name, type=pycrdt.Map) for name in ROOTS}
+
+    def _map(self, name: str) -> pycrdt.Map[Any]:
+        return self._maps[name]
+
+    # --- members ------------------------------------------------------------------------
+
+    def put_member(self, member: Member) -> None:
+        self._map("members")[member.device_id] = {
+            "name": member.name,
+            "role": str(member.role),
+            "public_key": member.public_key.hex(),
+            "removed": member.removed,
+        }
+
+    def members(self) -> list[Member]:
+        return [
+            Member(d, v["name"], Role(v["role"]), bytes.fromhex(v["public_key"]), v["removed"])
+            for d, v in sorted(self._map("members").items())
+        ]
+
+    def name_of(self, device_id: str) -> str:
+        record = self._map("members").get(device_id)
+        return f"{record['name']} ({record['role']})" if record else device_id
+
+    # --- comments, triage, assignments, notes -------------------------------------------
+
+    def put_comment(self, comment: SharedComment) -> bool:
+        """Share a comment (or its newer version); False when it is already there."""
+        known = self._map("comments").get(comment.key)
+        if known is not None and int(known["version"]) >= comment.version:
+            return False
+        self._map("comments")[comment.key] = {
+            "account_id": comment.account_id,
+            "remote_id": comment.remote_id,
+            "network": comment.network,
+            "post_title": comment.post_title,
+            "author": comment.author,
+            "body": comment.body,
+            "created_at": comment.created_at,
+            "version": comment.version,
+            "parent": comment.parent_key,
+        }
+        return True
+
+    def comment_versions(self) -> dict[str, int]:
+        return {k: int(v["version"]) for k, v in self._map("comments").items()}
+
+    def comments(self) -> list[SharedComment]:
+        """Every shared comment with its triage and assignment, oldest first."""
+        triage = self._map("triage")
+        assigned = self._map("assignments")
+        rows = []
+        for key, v in self._map("comments").items():
+            entry = triage.get(key)
+            to = assigned.get(key)
+            rows.append(
+                SharedComment(
+                    key,
+                    v["account_id"],
+                    v["remote_id"],
+                    v["network"],
+                    v["post_title"],
+                    v["author"],
+                    v["body"],
+                    v["created_at"],
+                    int(v["version"]),
+                    TriageState(entry["state"]) if entry else TriageState.OPEN,
+                    entry.get("until") if entry else None,
+                    Role(to["to"]) if to and to["to"] else None,
+                    v.get("parent", ""),
+                )
+            )
+        return sorted(rows, key=lambda c: (c.created_at, c.key))
+
+    def triage_entry(self, key: str) -> TriageEntry | None:
+        entry = self._map("triage").get(key)
+        if entry is None:
+            return None
+        return TriageEntry(
+            TriageState(entry["state"]), entry.get("until"), entry["by"], entry["at"]
+        )
+
+    def set_triage(
+        self, keys: Iterable[str], state: TriageState, until: str | None, by: str
+    ) -> TriageChange:
+        at = stamp()
+        entry = TriageEntry(state, until, by, at)
+        written, before = [], []
+        for key in keys:
+            before.append((key, self.triage_entry(key)))
+            self._write_triage(key, entry)
+            written.append((key, entry))
+        return TriageChange(tuple(written), tuple(before))
+
+    def undo_triage(self, change: TriageChange) -> int:
+        """Put back what one action replaced, only where nobody changed it since: undoing
+        my action never reverts another person's. Returns how many were put back."""
+        before = dict(change.before)
+        restored = 0
+        for key, written in change.written:
+            if self.triage_entry(key) != written:
+                continue
+            previous = before[key]
+            if previous is None:
+                del self._map("triage")[key]
+            else:
+                self._write_triage(key, previous)
+            restored += 1
+        return restored
+
+    def _write_triage(self, key: str, entry: TriageEntry) -> None:
+        self._map("triage")[key] = {
+            "state": str(entry.state),
+            "until": entry.snoozed_until,
+            "by": entry.by,
+            "at": entry.at,
+        }
+
+    def assign(self, keys: Iterable[str], to: Role | None, by: str) -> None:
+        for key in keys:
+            self._map("assignments")[key] = {"to": str(to) if to else "", "by": by, "at": stamp()}
+
+    def add_note(self, comment_key: str, text: str, by: str) -> Note:
+        note = Note(new_id(), comment_key, text, by, stamp())
+        self._map("notes")[note.id] = {
+            "comment": comment_key,
+            "text": text,
+            "by": by,
+            "at": note.at,
+        }
+        return note
+
+    def notes(self, comment_key: str) -> list[Note]:
+        found = [
+            Note(i, v["comment"], v["text"], v["by"], v["at"])
+            for i, v in self._map("notes").items()
+            if v["comment"] == comment_key
+        ]
+        return sorted(found, key=lambda n: (n.at, n.id))
+
+    # --- replies ------------------------------------------------------------------------
+
+    def new_reply(self, comment_key: str, text: str, by: str, kind: VersionKind) -> str:
+        reply_id = new_id()
+        self._map("replies")[reply_id] = {"comment": comment_key, "by": by, "at": stamp()}
+        self.add_version(reply_id, text, (), by, kind)
+        return reply_id
+
+    def add_version(
+        self, reply_id: str, text: str, bases: tuple[str, ...], by: str, kind: VersionKind
+    ) -> ReplyVersion:
+        version = ReplyVersion(new_id(), reply_id, text, bases, by, stamp(), kind)
+        self._map("versions")[version.id] = {
+            "reply": reply_id,
+            "text": text,
+            "bases": list(bases),
+            "by": by,
+            "at": version.at,
+            "kind": str(kind),
+        }
+        return version
+
+    def decide(
+        self, reply_id: str, kind: DecisionKind, version_id: str, note: str, by: str
+    ) -> Decision:
+        decision = Decision(new_id(), reply_id, kind, version_id, note, by, stamp())
+        self._map("decisions")[decision.id] = {
+            "reply": reply_id,
+            "kind": str(kind),
+            "version": version_id,
+            "note": note,
+            "by": by,
+            "at": decision.at,
+        }
+        return decision
+
+    def record_sent(self, record: SentRecord) -> bool:
+        known = self._map("sent").get(record.reply_id)
+        value = {"state": record.state, "remote_id": record.remote_id, "at": record.at}
+        if known == value:
+            return False
+        self._map("sent")[record.reply_id] = value
+        return True
+
+    def replies(self) -> list[Reply]:
+        versions: dict[str, list[ReplyVersion]] = defaultdict(list)
+        for i, v in self._map("versions").items():
+            versions[v["reply"]].append(
+                ReplyVersion(
+                    i,
+                    v["reply"],
+                    v["text"],
+                    tuple(v["bases"]),
+                    v["by"],
+                    v["at"],
+                    VersionKind(v["kind"]),
+                )
+            )
+        decisions: dict[str, list[Decision]] = defaultdict(list)
+        for i, v in self._map("decisions").items():
+            decisions[v["reply"]].append(
+                Decision(
+                    i,
+                    v["reply"],
+                    DecisionKind(v["kind"]),
+                    v["version"],
+                    v["note"],
+                    v["by"],
+                    v["at"],
+                )
+            )
+        sent = self._map("sent")
+        return [
+            _reply(rid, v, versions[rid], decisions[rid], sent.get(rid))
+            for rid, v in sorted(self._map("replies").items(), key=lambda kv: (kv[1]["at"], kv[0]))
+        ]
+
+    def reply(self, reply_id: str) -> Reply | None:
+        return next((r for r in self.replies() if r.id == reply_id), None)
+
+    def digest(self) -> str:
+        """A hash of everything shared: equal on two devices exactly when they converged."""
+        state = {name: self._map(name).to_py() or {} for name in ROOTS}
+        return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
+def _sort_key(item: ReplyVersion | Decision) -> tuple[str, str]:
+    return (item.at, item.id)
+
+
+def _reply(
+    reply_id: str,
+    header: dict[str, Any],
+    versions: list[ReplyVersion],
+    decisions: list[Decision],
+    sent: dict[str, Any] | None,
+) -> Reply:
+    versions.sort(key=_sort_key)
+    decisions.sort(key=_sort_key)
+    built_on = {base for v in versions for base in v.bases}
+    heads = tuple(v for v in versions if v.id not in built_on)
+    record = SentRecord(reply_id, sent["state"], sent["remote_id"], sent["at"]) if sent else None
+    reply = Reply(
+        reply_id,
+        header["comment"],
+        header["by"],
+        header["at"],
+        ReplyStatus.DRAFT,
+        tuple(versions),
+        heads,
+        tuple(decisions),
+        record,
+    )
+    return _with_status(reply)
+
+
+def _with_status(reply: Reply) -> Reply:
+    if reply.sent is not None and reply.sent.state == "sent":
+        status = ReplyStatus.SENT
+    elif reply.approval is not None:
+        status = ReplyStatus.APPROVED
+    else:
+        last = reply.versions[-1] if reply.versions else None
+        back = reply.last_send_back
+        if back is not None and (last is None or back.at >= last.at):
+            status = ReplyStatus.SENT_BACK
+        elif any(head.kind is VersionKind.SUBMITTED for head in reply.heads):
+            status = ReplyStatus.FOR_APPROVAL
+        else:
+            status = ReplyStatus.DRAFT
+    return replace(reply, status=status)

@@ -1,0 +1,1 @@
+"""Contract emulator of LinkedIn's Community Management API (see server.py)."""

@@ -1,0 +1,1 @@
+"""Contract emulator of the X API v2 (see server.py)."""

@@ -1,0 +1,1 @@
+"""The parts of vendors' published API descriptions the connectors are checked against."""

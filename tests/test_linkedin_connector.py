@@ -1,0 +1,114 @@
+"""The LinkedIn connector against the LinkedIn emulator (HTTPS, private CA, OAuth with
+PKCE through a test browser, the pinned LinkedIn-Version on every call)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from emulators.linkedin.fixtures import JORDAN, PRIYA
+from emulators.microsoft.apiserver import Action
+from emulators.microsoft.fixtures import pull_round
+
+from app.domain import OutboxKind, RemoteKind, WriteIntent
+from app.errors import OutcomeUnknown, PermissionDenied, RateLimited
+from app.timeutil import iso
+
+
+async def test_pull_reads_comments_and_their_one_level_of_replies(li_site, li_network):
+    pages, _ = await pull_round(li_network)
+    got = {c.remote_id: c for p in pages for c in p.comments}
+    jordan, priya, follow_up = li_site.comments
+    assert set(got) == {jordan, priya, follow_up}
+    assert got[jordan].author.remote_id == JORDAN and got[jordan].parent_remote_id is None
+    assert got[follow_up].parent_remote_id == priya
+    assert got[follow_up].author.remote_id == PRIYA
+    assert pages[0].complete_for_posts == (li_site.post,)
+
+
+async def test_a_deleted_comment_is_gone_at_the_next_pull(li_site, li_network):
+    _, cursor = await pull_round(li_network)
+    del li_site.world.comments[li_site.comments[0]]
+    pages, _ = await pull_round(li_network, cursor)
+    assert li_site.comments[0] not in {c.remote_id for p in pages for c in p.comments}
+    assert pages[-1].complete_for_posts == (li_site.post,)
+
+
+async def test_a_reply_to_a_reply_goes_to_the_top_level_comment(li_site, li_network):
+    _, priya, follow_up = li_site.comments
+    sent = await li_network.reply(
+        li_site.post, follow_up, "We **do**: quarterly.", "markdown", "k1"
+    )
+    stored = li_site.world.comments[sent.remote_id]
+    assert stored["parentComment"] == priya and stored["actor"] == li_site.world.page
+    assert stored["message"]["text"] == "We do: quarterly."
+    assert sent.is_mine
+
+
+async def test_edit_and_delete_as_the_page(li_site, li_network):
+    sent = await li_network.reply(
+        li_site.post, li_site.comments[0], "Draft answer", "markdown", "k2"
+    )
+    await li_network.edit(RemoteKind.COMMENT, sent.remote_id, "Final answer", "k3")
+    assert li_site.world.comments[sent.remote_id]["message"]["text"] == "Final answer"
+    await li_network.delete(RemoteKind.COMMENT, sent.remote_id, "k4")
+    await li_network.delete(RemoteKind.COMMENT, sent.remote_id, "k5")  # already gone
+    post = await li_network.publish("", "Hiring in Lisbon (3 roles) #jobs", "markdown", "k6")
+    assert (
+        li_site.world.posts[post.remote_id]["commentary"]
+        == "Hiring in Lisbon \\(3 roles\\) \\#jobs"
+    )
+    await li_network.edit(RemoteKind.POST, post.remote_id, "Hiring in Lisbon: 4 roles", "k7")
+    await li_network.delete(RemoteKind.POST, post.remote_id, "k8")
+    assert post.remote_id not in li_site.world.posts
+
+
+async def test_a_lost_answer_is_settled_by_looking_the_reply_up(li_site, li_network):
+    queued = iso(datetime.fromtimestamp(li_site.clock(), UTC))
+    li_site.api.fault(Action.DROP, "POST", "/rest/socialActions/")
+    with pytest.raises(OutcomeUnknown):
+        await li_network.reply(
+            li_site.post, li_site.comments[0], "Twice a year, in person.", "markdown", "k9"
+        )
+    intent = WriteIntent(
+        OutboxKind.REPLY,
+        li_site.post,
+        li_site.comments[0],
+        "",
+        "Twice a year, in person.",
+        "markdown",
+        queued,
+    )
+    found = await li_network.lookup_write("k9", intent)
+    assert (
+        found is not None and li_site.world.comments[found]["parentComment"] == li_site.comments[0]
+    )
+    other = WriteIntent(
+        OutboxKind.REPLY,
+        li_site.post,
+        li_site.comments[1],
+        "",
+        "Twice a year, in person.",
+        "markdown",
+        queued,
+    )
+    assert await li_network.lookup_write("k10", other) is None
+
+
+async def test_the_daily_quota_waits_until_midnight_utc(li_site, li_network):
+    li_site.world.daily_quota = 0
+    with pytest.raises(RateLimited) as held:
+        await li_network.list_my_posts()
+    now = datetime.fromtimestamp(li_site.clock(), UTC)
+    midnight = (now.replace(hour=0, minute=0, second=0, microsecond=0)).timestamp() + 86400
+    assert held.value.retry_after == pytest.approx(midnight - now.timestamp(), abs=1)
+    seen = len(li_site.api.log)
+    with pytest.raises(RateLimited):
+        await li_network.list_my_posts()
+    assert len(li_site.api.log) == seen  # not sent again before midnight
+
+
+async def test_a_member_who_is_no_admin_is_refused_at_sign_in(li_site):
+    li_site.world.admins.clear()
+    with pytest.raises(PermissionDenied, match="Not enough permissions"):
+        await li_site.sign_in()

@@ -1,0 +1,252 @@
+"""The Mastodon connector against the emulated server (HTTPS, private CA), every request
+and answer checked against Mastodon's OpenAPI description (the fixture fails on any)."""
+
+from __future__ import annotations
+
+import pytest
+from emulators.microsoft.apiserver import Action
+
+from app.domain import OutboxKind, PullMode, RemoteKind, WriteIntent
+from app.errors import AuthError, NotFound, OutcomeUnknown, RateLimited, Rejected
+from app.timeutil import now_iso
+
+
+async def pull_all(network, cursor=None, mode=PullMode.ROUTINE):
+    pages = []
+    while True:
+        page = await network.pull_comments(cursor, mode)
+        pages.append(page)
+        cursor = page.next_cursor or cursor
+        if not page.has_more:
+            return pages, cursor
+
+
+def comments_of(pages):
+    return {c.remote_id: c for page in pages for c in page.comments}
+
+
+async def test_whoami_reads_the_servers_limit_into_the_editors_counter(
+    mastodon_world, make_mastodon
+):
+    network = make_mastodon()
+    assert network.capabilities.post_max_chars == 500  # what the account's settings said
+    mastodon_world.server.max_characters = 1000  # the server's admin raised it
+    me = await network.whoami()
+    assert (me.remote_id, me.name) == (mastodon_world.dana.id, "Dana Whitfield")
+    assert network.capabilities.post_max_chars == network.capabilities.reply_max_chars == 1000
+
+
+async def test_first_pull_reads_every_thread_of_my_latest_posts_at_any_depth(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    post = world.server.post(world.dana, "We ship the new plan on Monday.")
+    ada = world.server.post(world.ada, "@dana What about the pilot customers?", post)
+    ben = world.server.post(world.ben, "@ada they move first.", ada)  # no mention of Dana
+    elsewhere = world.server.post(world.ada, "@dana unrelated thread")
+    world.server.post(world.ben, "@dana a reply in someone else's thread", elsewhere)
+    network = make_mastodon()
+    pages, cursor = await pull_all(network)
+    found = comments_of(pages)
+    assert set(found) == {ada.id, ben.id}
+    assert (found[ada.id].parent_remote_id, found[ada.id].root_remote_id) == (None, None)
+    assert (found[ben.id].parent_remote_id, found[ben.id].root_remote_id) == (ada.id, ada.id)
+    assert found[ben.id].post_remote_id == post.id
+    assert found[ada.id].author.name == "Ada Reyes"
+    assert post.id in {p for page in pages for p in page.complete_for_posts}
+    # Nothing new: a routine pull reads only the notifications.
+    before = len(world.api.requests())
+    pages, cursor = await pull_all(network, cursor)
+    assert comments_of(pages) == {}
+    assert [s.path for s in world.api.requests()[before:]] == ["/api/v1/notifications"]
+
+
+async def test_new_mentions_arrive_incrementally_and_a_rescan_sees_edits_and_deletions(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Town hall notes are up.")
+    first = world.server.post(world.ada, "@dana thanks!", post)
+    network = make_mastodon()
+    _, cursor = await pull_all(network)
+    second = world.server.post(world.ben, "@dana when is the next one?", first)
+    pages, cursor = await pull_all(network, cursor)
+    found = comments_of(pages)
+    assert set(found) == {second.id}
+    assert (found[second.id].parent_remote_id, found[second.id].root_remote_id) == (
+        first.id,
+        first.id,
+    )
+    world.clock.advance(60)
+    world.server.edit_status(first, "@dana thanks, read them all!")
+    world.server.delete_status(second)
+    pages, _ = await pull_all(network, cursor, PullMode.RESCAN)
+    found = comments_of(pages)
+    assert set(found) == {first.id}  # the deleted one is absent from a complete post
+    assert found[first.id].edited_at is not None and found[first.id].version > 0
+    assert "read them all" in found[first.id].body_html
+
+
+async def test_reply_answers_the_very_comment_and_mentions_its_author(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Ask me anything about Q3.")
+    question = world.server.post(world.ben, "@dana will hiring continue?", post)
+    network = make_mastodon()
+    reply = await network.reply(post.id, question.id, "Yes, **carefully**.", "markdown", "k1")
+    sent = world.server.statuses[reply.remote_id]
+    assert sent.in_reply_to_id == question.id
+    assert sent.text == "@ben Yes, carefully."
+    assert (reply.parent_remote_id, reply.root_remote_id, reply.is_mine) == (
+        question.id,
+        question.id,
+        True,
+    )
+    # Ben was notified: the mention reached him.
+    assert any(n.to is world.ben and n.status is sent for n in world.server.notifications)
+
+
+async def test_a_batch_of_replies_goes_out_once_each_even_when_repeated_with_their_keys(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Thoughts on the offsite?")
+    asks = [world.server.post(p, f"@dana {p.username} asks", post) for p in (world.ada, world.ben)]
+    network = make_mastodon()
+    for n, ask in enumerate(asks):
+        first = await network.reply(post.id, ask.id, "Thanks, noted.", "markdown", f"batch-{n}")
+        again = await network.reply(post.id, ask.id, "Thanks, noted.", "markdown", f"batch-{n}")
+        assert again.remote_id == first.remote_id
+    mine = [s for s in world.server.mine(world.dana) if s.in_reply_to_id]
+    assert sorted(s.in_reply_to_id for s in mine) == sorted(a.id for a in asks)
+    assert {s.text for s in mine} == {"@ada Thanks, noted.", "@ben Thanks, noted."}
+
+
+async def test_a_reply_whose_answer_was_lost_is_sent_again_with_its_key_and_lands_once(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Launch day.")
+    ask = world.server.post(world.ada, "@dana congrats!", post)
+    network = make_mastodon()
+    world.api.fault(Action.DROP, "POST", "/api/v1/statuses")
+    with pytest.raises(OutcomeUnknown):
+        await network.reply(post.id, ask.id, "Thank you!", "markdown", "lost-1")
+    again = await network.reply(post.id, ask.id, "Thank you!", "markdown", "lost-1")
+    replies = [s for s in world.server.mine(world.dana) if s.in_reply_to_id == ask.id]
+    assert [s.id for s in replies] == [again.remote_id]
+
+
+async def test_lookup_finds_a_write_by_parent_and_text_after_the_key_expired(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Quarterly results.")
+    ask = world.server.post(world.ben, "@dana numbers?", post)
+    since = now_iso()
+    network = make_mastodon()
+    intent = WriteIntent(OutboxKind.REPLY, post.id, ask.id, "", "In the *deck*.", "markdown", since)
+    assert await network.lookup_write("gone-key", intent) is None
+    reply = await network.reply(post.id, ask.id, "In the *deck*.", "markdown", "k")
+    world.clock.advance(2 * 3600)  # the server forgot the key
+    assert await network.lookup_write("k", intent) == reply.remote_id
+    delete = WriteIntent(OutboxKind.DELETE, post.id, reply.remote_id, "", "", "markdown", since)
+    assert await network.lookup_write("d", delete) is None
+    await network.delete(RemoteKind.COMMENT, reply.remote_id, "d")
+    assert await network.lookup_write("d", delete) == reply.remote_id
+
+
+async def test_publish_edit_and_delete(mastodon_world, make_mastodon):
+    world = mastodon_world
+    network = make_mastodon()
+    post = await network.publish(
+        "", "Hello, **fediverse**: [our blog](https://b.example)", "markdown", "p1"
+    )
+    status = world.server.statuses[post.remote_id]
+    assert status.text == "Hello, fediverse: our blog (https://b.example)"
+    assert status.visibility == "public" and status.in_reply_to_id is None
+    ask = world.server.post(world.ada, "@dana nice", status)
+    reply = await network.reply(post.remote_id, ask.id, "Thanks", "markdown", "r1")
+    await network.edit(RemoteKind.COMMENT, reply.remote_id, "Thanks a lot", "e1")
+    assert world.server.statuses[reply.remote_id].text == "@ada Thanks a lot"
+    await network.edit(RemoteKind.POST, post.remote_id, "Hello again", "e2")
+    assert status.text == "Hello again" and status.edited_at is not None
+    await network.delete(RemoteKind.COMMENT, reply.remote_id, "d1")
+    await network.delete(RemoteKind.COMMENT, reply.remote_id, "d2")  # already gone: fine
+    assert world.server.statuses[reply.remote_id].deleted
+    with pytest.raises(NotFound):
+        await network.get_comment(reply.remote_id)
+
+
+async def test_text_over_the_servers_limit_is_refused_in_its_words(mastodon_world, make_mastodon):
+    mastodon_world.server.max_characters = 30
+    network = make_mastodon()
+    with pytest.raises(Rejected, match="character limit of 30"):
+        await network.publish("", "x" * 31, "markdown", "long")
+    # A URL counts 23 characters whatever its length, as Mastodon counts it.
+    await network.publish("", "see https://example.com/" + "a" * 80, "markdown", "url")
+
+
+async def test_get_comment_and_replies_for_the_pre_send_check(mastodon_world, make_mastodon):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Open questions thread")
+    ask = world.server.post(world.ada, "@dana budget?", post)
+    network = make_mastodon()
+    comment = await network.get_comment(ask.id)
+    assert (comment.post_remote_id, comment.parent_remote_id) == (post.id, None)
+    assert await network.list_replies(ask.id) == []
+    answer = world.server.post(world.dana, "@ada approved", ask)
+    deeper = world.server.post(world.ben, "@ada nice", answer)
+    replies = await network.list_replies(ask.id)
+    assert [r.remote_id for r in replies] == [answer.id] and replies[0].is_mine
+    assert deeper.id not in {r.remote_id for r in replies}
+    other = world.server.post(world.ada, "not a reply to dana")
+    with pytest.raises(NotFound):
+        await network.get_comment(other.id)
+
+
+async def test_the_rate_limit_headers_hold_requests_until_the_reset(mastodon_world, make_mastodon):
+    world = mastodon_world
+    network = make_mastodon()
+    for _ in range(300):  # 300 in 5 minutes: the budget
+        await network.list_my_posts()
+    # The server said none is left: the next request waits for its reset, and a wait
+    # that long is the engine's to keep, not a sleep inside a sync.
+    with pytest.raises(RateLimited) as limited:
+        await network.list_my_posts()
+    assert limited.value.retry_after is not None and limited.value.retry_after > 250
+    assert 429 not in [s.status for s in world.api.requests()]
+    world.clock.advance(301)
+    assert await network.list_my_posts() == []
+
+
+async def test_a_429_says_when_to_come_back(make_mastodon):
+    network = make_mastodon()
+    other = make_mastodon()  # the same account from another process: its budget is unseen
+    for _ in range(300):
+        await other.list_my_posts()
+    with pytest.raises(RateLimited) as limited:
+        await network.list_my_posts()
+    assert limited.value.retry_after is not None and 250 < limited.value.retry_after <= 300
+
+
+async def test_a_revoked_token_needs_sign_in(mastodon_world, make_mastodon):
+    network = make_mastodon()
+    await network.whoami()
+    mastodon_world.server.authority.revoke("dana")
+    with pytest.raises(AuthError, match="Sign in to the account again"):
+        await network.whoami()
+
+
+async def test_many_new_mentions_are_read_page_by_page(mastodon_world, make_mastodon):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Tell me your one wish for next year.")
+    network = make_mastodon()
+    _, cursor = await pull_all(network)
+    wishes = [world.server.post(world.ada, f"@dana wish {n}", post) for n in range(50)]
+    pages, _ = await pull_all(network, cursor)
+    assert set(comments_of(pages)) == {w.id for w in wishes}
+    reads = [s for s in world.api.requests() if s.path == "/api/v1/notifications"]
+    assert len(reads) == 3  # the first pull's, then 40 + 10
+    assert "max_id" in reads[-1].query

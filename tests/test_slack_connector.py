@@ -1,0 +1,204 @@
+"""The Slack connector against the emulated workspace (HTTPS, private CA), every request
+and answer checked against Slack's OpenAPI description (the fixture fails on any)."""
+
+from __future__ import annotations
+
+import pytest
+from emulators.microsoft.apiserver import Action
+
+from app.domain import OutboxKind, PullMode, RemoteKind, WriteIntent
+from app.errors import AuthError, NotFound, OutcomeUnknown, RateLimited, SignInRefused
+from app.timeutil import now_iso
+
+
+async def pull(network, cursor=None, mode=PullMode.ROUTINE):
+    page = await network.pull_comments(cursor, mode)
+    assert not page.has_more
+    return page, page.next_cursor
+
+
+async def test_the_first_pull_reads_the_replies_in_my_threads(slack_world, make_slack):
+    world = slack_world
+    ws = world.workspace
+    post = ws.say(world.town_hall, world.dana, "Q3 plan is out. Questions welcome.")
+    ada = ws.say(world.town_hall, world.ada, "Is hiring paused?", post)
+    ben = ws.say(world.town_hall, world.ben, "<@U000000002> no, see page 4", post)
+    other = ws.say(world.town_hall, world.ada, "Lunch?")
+    ws.say(world.town_hall, world.ben, "yes", other)
+    network = make_slack()
+    page, _ = await pull(network)
+    found = {c.remote_id: c for c in page.comments}
+    channel = world.town_hall.id
+    assert set(found) == {f"{channel}/{post.ts}/{ada.ts}", f"{channel}/{post.ts}/{ben.ts}"}
+    first = found[f"{channel}/{post.ts}/{ada.ts}"]
+    assert first.post_remote_id == f"{channel}/{post.ts}"
+    assert (first.parent_remote_id, first.author.name) == (None, "Ada Reyes")
+    assert "@Ada Reyes" in found[f"{channel}/{post.ts}/{ben.ts}"].body_html
+    assert page.complete_for_posts == (f"{channel}/{post.ts}",)
+    assert [p.remote_id for p in page.posts] == [f"{channel}/{post.ts}"]
+
+
+async def test_later_pulls_read_only_threads_that_moved_and_a_rescan_sees_edits(
+    slack_world, make_slack
+):
+    world = slack_world
+    ws = world.workspace
+    post = ws.say(world.town_hall, world.dana, "Offsite agenda")
+    first = ws.say(world.town_hall, world.ada, "Looks good", post)
+    quiet = ws.say(world.leadership, world.dana, "Board prep")
+    ws.say(world.leadership, world.ada, "on it", quiet)
+    network = make_slack()
+    _, cursor = await pull(network)
+    world.clock.advance(10)
+    second = ws.say(world.town_hall, world.ben, "Can we add a Q&A?", post)
+    before = len(world.api.requests())
+    page, cursor = await pull(network, cursor)
+    assert [c.remote_id.rsplit("/", 1)[1] for c in page.comments] == [second.ts]
+    replies = [s for s in world.api.requests()[before:] if s.path.endswith("replies")]
+    assert len(replies) == 1 and replies[0].query["oldest"] == first.ts  # only from there
+    assert page.complete_for_posts == ()
+    world.clock.advance(10)
+    ws.edit(first, "Looks good, thanks")
+    page, _ = await pull(network, cursor, PullMode.RESCAN)
+    edited = next(c for c in page.comments if c.remote_id.endswith(first.ts))
+    assert edited.edited_at is not None and "thanks" in edited.body_html
+
+
+async def test_a_reply_goes_to_the_thread_with_a_mention_and_the_outbox_key(
+    slack_world, make_slack
+):
+    world = slack_world
+    ws = world.workspace
+    post = ws.say(world.town_hall, world.dana, "AMA today")
+    ask = ws.say(world.town_hall, world.ben, "Will *remote* stay?", post)
+    network = make_slack()
+    page, _ = await pull(network)
+    (comment,) = page.comments
+    reply = await network.reply(
+        comment.post_remote_id, comment.remote_id, "Yes, **it stays**.", "markdown", "key-1"
+    )
+    sent = world.workspace.mine(world.town_hall, world.dana)[-1]
+    assert sent.thread_ts == post.ts
+    assert sent.text == f"<@{world.ben.id}> Yes, *it stays*."
+    assert sent.metadata == {
+        "event_type": "fireside_outbox",
+        "event_payload": {"outbox_key": "key-1"},
+    }
+    assert reply.is_mine and reply.post_remote_id == comment.post_remote_id
+    # The pre-send check of Ben's comment now sees the answer.
+    replies = await network.list_replies(comment.remote_id)
+    assert [r.remote_id for r in replies] == [reply.remote_id]
+    assert ask.ts in comment.remote_id
+
+
+async def test_a_lost_answer_is_settled_by_the_metadata_never_by_sending_again(
+    slack_world, make_slack
+):
+    world = slack_world
+    ws = world.workspace
+    post = ws.say(world.town_hall, world.dana, "Launch")
+    ws.say(world.town_hall, world.ada, "Congrats!", post)
+    since = now_iso()
+    network = make_slack()
+    page, _ = await pull(network)
+    (comment,) = page.comments
+    intent = WriteIntent(
+        OutboxKind.REPLY,
+        comment.post_remote_id,
+        comment.remote_id,
+        "",
+        "Thanks!",
+        "markdown",
+        since,
+    )
+    assert await network.lookup_write("lost", intent) is None  # never sent: safe to send
+    world.api.fault(Action.DROP, "POST", "/api/chat.postMessage")
+    with pytest.raises(OutcomeUnknown):
+        await network.reply(
+            comment.post_remote_id, comment.remote_id, "Thanks!", "markdown", "lost"
+        )
+    found = await network.lookup_write("lost", intent)
+    mine = [m for m in ws.mine(world.town_hall, world.dana) if m.thread_ts]
+    assert len(mine) == 1 and found == f"{world.town_hall.id}/{post.ts}/{mine[0].ts}"
+    sends = [s for s in world.api.requests() if s.path == "/api/chat.postMessage"]
+    assert len(sends) == 1  # no hidden retry
+
+
+async def test_publish_edit_and_delete(slack_world, make_slack):
+    world = slack_world
+    ws = world.workspace
+    network = make_slack()
+    since = now_iso()
+    post = await network.publish(
+        "", "We hit **100** customers: [story](https://c.example/s)", "markdown", "p1"
+    )
+    message = ws.mine(world.town_hall, world.dana)[-1]
+    assert message.text == "We hit *100* customers: <https://c.example/s|story>"
+    assert post.url.endswith(f"/archives/{world.town_hall.id}/p{message.ts.replace('.', '')}")
+    publish = WriteIntent(OutboxKind.PUBLISH, None, None, "", "x", "markdown", since)
+    assert await network.lookup_write("p1", publish) == post.remote_id
+    ask = ws.say(world.town_hall, world.ada, "Amazing", message)
+    comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
+    reply = await network.reply(post.remote_id, comment_id, "Thank you", "markdown", "r1")
+    await network.edit(RemoteKind.COMMENT, reply.remote_id, "Thank you all", "e1")
+    edited = ws.mine(world.town_hall, world.dana)[-1]
+    assert edited.text == f"<@{world.ada.id}> Thank you all" and edited.edited_ts
+    edit = WriteIntent(OutboxKind.EDIT, post.remote_id, reply.remote_id, "", "", "markdown", since)
+    assert await network.lookup_write("e1", edit) == reply.remote_id
+    await network.delete(RemoteKind.COMMENT, reply.remote_id, "d1")
+    await network.delete(RemoteKind.COMMENT, reply.remote_id, "d2")  # already gone: fine
+    delete = WriteIntent(
+        OutboxKind.DELETE, post.remote_id, reply.remote_id, "", "", "markdown", since
+    )
+    assert await network.lookup_write("d1", delete) == reply.remote_id
+    with pytest.raises(NotFound):
+        await network.get_comment(reply.remote_id)
+
+
+async def test_posts_keep_to_one_a_second_per_channel_and_a_429_waits_as_slack_asks(
+    slack_world, make_slack
+):
+    world = slack_world
+    network = make_slack()
+    start = world.clock()
+    for n in range(3):
+        await network.publish("", f"update {n}", "markdown", f"k{n}")
+    assert world.clock() - start >= 2  # paced in (virtual) time
+    assert 429 not in [s.status for s in world.api.requests()]
+    world.clock.advance(1)
+    other = make_slack()  # another process posting in the same channel, unpaced by ours
+    await other.publish("", "from elsewhere", "markdown", "o1")
+    with pytest.raises(RateLimited) as limited:
+        await network.publish("", "too soon", "markdown", "k9")
+    assert limited.value.retry_after == 1
+    world.clock.advance(1)
+    await network.publish("", "later", "markdown", "k9")
+
+
+async def test_an_expired_access_token_refreshes_with_rotation_and_an_expired_refresh_needs_sign_in(
+    slack_world, make_slack
+):
+    world = slack_world
+    network = make_slack()
+    await network.whoami()
+    world.clock.advance(12 * 3600)  # the access token's 12 hours
+    await network.whoami()  # refreshed silently
+    (saved,) = world.kept.values()
+    assert saved and "refresh_token" in saved
+    world.clock.advance(31 * 86400)  # past the refresh token's 30 days
+    with pytest.raises(SignInRefused) as refused:
+        await network.whoami()
+    assert isinstance(refused.value, AuthError)
+    assert "Sign in to the account again" in str(refused.value)
+
+
+async def test_long_threads_are_read_page_by_page(slack_world, make_slack):
+    world = slack_world
+    ws = world.workspace
+    post = ws.say(world.town_hall, world.dana, "Ideas for the offsite, one per reply please")
+    ideas = [ws.say(world.town_hall, world.ada, f"idea {n}", post) for n in range(450)]
+    network = make_slack()
+    page, _ = await pull(network)
+    assert {c.remote_id.rsplit("/", 1)[1] for c in page.comments} == {i.ts for i in ideas}
+    reads = [s for s in world.api.requests() if s.path == "/api/conversations.replies"]
+    assert [s.query.get("cursor") for s in reads] == [None, "off_200", "off_400"]

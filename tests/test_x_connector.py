@@ -1,0 +1,123 @@
+"""The X connector against the X emulator (HTTPS, private CA, OAuth with PKCE through a
+test browser, every request and answer checked against X's OpenAPI description)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from emulators.microsoft.apiserver import Action
+from emulators.microsoft.fixtures import pull_round
+
+from app.domain import OutboxKind, RemoteKind, WriteIntent
+from app.errors import NotFound, OutcomeUnknown, PermissionDenied, RateLimited, Rejected
+from app.timeutil import iso
+
+
+async def test_sign_in_keeps_who_and_the_refresh_token(x_site, x_network):
+    me = await x_network.whoami()
+    assert me.name == "Dana Whitfield"
+    challenge = x_site.world.authority.challenges[0]
+    assert challenge[0] == "S256"
+
+
+async def test_pull_reads_the_replies_once_then_only_new_ones(x_site, x_network):
+    pages, cursor = await pull_round(x_network)
+    got = {c.remote_id: c for p in pages for c in p.comments}
+    assert set(got) == set(x_site.replies)
+    sam = got[x_site.replies[0]]
+    assert (sam.author.name, sam.post_remote_id, sam.parent_remote_id) == (
+        "Sam Ortiz",
+        x_site.post,
+        None,
+    )
+    again, cursor = await pull_round(x_network, cursor)
+    assert [c for p in again for c in p.comments] == []
+    newer = x_site.world.post("kenji_w", "Will you publish the data?", x_site.replies[1])
+    pages, _ = await pull_round(x_network, cursor)
+    (fresh,) = [c for p in pages for c in p.comments]
+    assert (fresh.remote_id, fresh.parent_remote_id) == (newer, x_site.replies[1])
+
+
+async def test_many_replies_are_read_page_by_page(x_site, x_network):
+    made = {x_site.world.post("samortiz_dev", f"Question {n}", x_site.post) for n in range(130)}
+    pages, _ = await pull_round(x_network)
+    got = {c.remote_id for p in pages for c in p.comments}
+    assert made <= got and len(got) == 132
+    searches = [s for s in x_site.api.log if s.path == "/2/tweets/search/recent"]
+    assert any("next_token" in s.query for s in searches)
+
+
+async def test_replies_to_a_comment_are_found_past_the_first_page(x_site, x_network):
+    sent = await x_network.reply(x_site.post, x_site.replies[0], "Answer", "markdown", "k0")
+    for n in range(120):  # newer than the answer: it is on the second page of the search
+        x_site.world.post("kenji_w", f"Me too {n}", x_site.post)
+    assert [c.remote_id for c in await x_network.list_replies(x_site.replies[0])] == [
+        sent.remote_id
+    ]
+
+
+async def test_a_reply_answers_the_very_comment(x_site, x_network):
+    sent = await x_network.reply(
+        x_site.post, x_site.replies[0], "A **rota**: one Friday a month.", "markdown", "k1"
+    )
+    tweet = x_site.world.tweets[sent.remote_id]
+    assert tweet["text"] == "A rota: one Friday a month."
+    assert tweet["referenced_tweets"] == [{"type": "replied_to", "id": x_site.replies[0]}]
+    assert [c.remote_id for c in await x_network.list_replies(x_site.replies[0])] == [
+        sent.remote_id
+    ]
+
+
+async def test_a_lost_answer_is_settled_by_looking_the_reply_up(x_site, x_network):
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))  # when X's clock says it was
+    x_site.api.fault(Action.DROP, "POST", "/2/tweets")
+    body = "Thanks Sam, see https://contoso.example/blog/four-days for the rota."
+    with pytest.raises(OutcomeUnknown):
+        await x_network.reply(x_site.post, x_site.replies[0], body, "markdown", "k2")
+    intent = WriteIntent(
+        OutboxKind.REPLY, x_site.post, x_site.replies[0], "", body, "markdown", queued
+    )
+    found = await x_network.lookup_write("k2", intent)
+    assert found is not None and x_site.world.tweets[found]["text"] == body
+    other = WriteIntent(
+        OutboxKind.REPLY, x_site.post, x_site.replies[1], "", body, "markdown", queued
+    )
+    assert await x_network.lookup_write("k3", other) is None
+
+
+async def test_x_has_no_edit_and_deletes_its_own(x_site, x_network):
+    with pytest.raises(Rejected, match="X does not let apps edit"):
+        await x_network.edit(RemoteKind.COMMENT, x_site.replies[0], "new", "k4")
+    sent = await x_network.reply(x_site.post, x_site.replies[1], "ありがとう", "markdown", "k5")
+    await x_network.delete(RemoteKind.COMMENT, sent.remote_id, "k6")
+    await x_network.delete(RemoteKind.COMMENT, sent.remote_id, "k7")  # already gone: fine
+    with pytest.raises(NotFound):
+        await x_network.get_comment(sent.remote_id)
+
+
+async def test_rate_limit_headers_are_obeyed(x_site, x_network):
+    x_site.world.limits["GET /2/tweets/:id"] = 2
+    await x_network.get_comment(x_site.replies[0])
+    await x_network.get_comment(x_site.replies[0])  # the last one of the window
+    before = len(x_site.api.log)
+    with pytest.raises(RateLimited) as held:
+        await x_network.get_comment(x_site.replies[0])
+    assert len(x_site.api.log) == before  # not even sent: the headers said none was left
+    assert 0 < held.value.retry_after <= 15 * 60
+    x_site.clock.advance(15 * 60)
+    assert (await x_network.get_comment(x_site.replies[0])).remote_id == x_site.replies[0]
+
+
+async def test_a_429_says_when_to_come_back(x_site, x_network):
+    x_site.world.limits["GET /2/users/me"] = 0
+    with pytest.raises(RateLimited) as held:
+        await x_network.whoami()
+    assert held.value.retry_after == pytest.approx(15 * 60, abs=2)
+
+
+async def test_an_access_level_without_search_says_so_and_points_to_the_bridge(x_site, x_network):
+    x_site.world.not_enrolled.add("GET /2/tweets/search/recent")
+    with pytest.raises(PermissionDenied, match="access level does not include it") as refused:
+        await pull_round(x_network)
+    assert "manual bridge" in str(refused.value)

@@ -1,0 +1,235 @@
+"""The reply composer in the real window over a synced sandbox inbox: it sits under the
+thread (the comment answered stays in sight), never loses a word (autosaved reply drafts,
+Esc keeps them, the row is marked, r continues), lets any person be left out or their copy
+be written by hand, flags a {question} with no question to quote, and undo send (Shift+U,
+the status bar's countdown and button) brings queued replies back into it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.domain import OutboxState
+from app.store import comments
+from app.text.templates import personalise
+from ui.batch.copy_editor import CopyEditor
+
+pytestmark = pytest.mark.ui
+
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def open_composer(qtbot, window):
+    qtbot.keyClick(window.inbox.list, "r")
+    composer = window.inbox.composer
+    qtbot.waitUntil(lambda: composer.isVisible() and composer.template.hasFocus())
+    return composer
+
+
+def test_the_composer_sits_under_the_thread_it_answers(window, qtbot):
+    inbox = window.inbox
+    answered = inbox.current_id()
+    qtbot.waitUntil(lambda: inbox.thread_pane.comment_id == answered)
+    composer = open_composer(qtbot, window)
+    assert QApplication.activeModalWidget() is None  # no modal: the window stays usable
+    assert composer.parentWidget() is inbox.thread_pane.parentWidget()  # one column
+    assert inbox.thread_pane.isVisible() and inbox.thread_pane.comment_id == answered
+    pane, box = inbox.thread_pane.geometry(), composer.geometry()
+    assert box.top() >= pane.bottom()  # under it
+    assert box.left() == pane.left() and box.width() == pane.width()
+
+
+def test_esc_keeps_the_reply_as_a_draft_marked_on_its_row_and_r_continues_it(
+    window, synced_core, qtbot, wait_for, announced
+):
+    inbox = window.inbox
+    comment = inbox.current_id()
+    composer = open_composer(qtbot, window)
+    qtbot.keyClicks(composer.template, "I will find out by Friday")
+
+    qtbot.keyClick(composer.template, Qt.Key.Key_Escape)
+
+    assert not composer.isVisible()
+    qtbot.waitUntil(inbox.list.hasFocus)
+    qtbot.waitUntil(lambda: any("kept as a draft" in text for text in announced))
+    qtbot.waitUntil(lambda: wait_for(synced_core.replies.drafts([comment])) != [])
+    [draft] = wait_for(synced_core.replies.drafts([comment]))
+    assert draft.template == "Hi {first_name},\n\nI will find out by Friday"
+    qtbot.waitUntil(lambda: "Reply draft" in _row_words(inbox, comment))
+
+    inbox.select_id(comment)
+    composer = open_composer(qtbot, window)
+    assert composer.template.toPlainText() == draft.template  # continues where it stopped
+
+
+def test_what_is_typed_is_saved_without_closing(window, synced_core, qtbot, wait_for):
+    comment = window.inbox.current_id()
+    composer = open_composer(qtbot, window)
+    qtbot.keyClicks(composer.template, "Typed and never closed")
+    qtbot.waitUntil(
+        lambda: (
+            [d.template for d in wait_for(synced_core.replies.drafts([comment]))]
+            == ["Hi {first_name},\n\nTyped and never closed"]
+        ),
+        timeout=5000,
+    )
+
+
+def test_a_person_can_be_left_out_and_another_copy_written_by_hand(
+    window, synced_core, qtbot, wait_for
+):
+    inbox = window.inbox
+    for _ in range(2):
+        qtbot.keyClick(inbox.list, "J", SHIFT)
+    three = inbox.selected_ids()
+    composer = open_composer(qtbot, window)
+    qtbot.waitUntil(lambda: composer.preview.previews.rowCount() == 3)
+    left_out = composer.preview.previews.preview_at(0)
+    composer.preview.setFocus()
+    composer.preview.setCurrentIndex(composer.preview.previews.index(0))
+    qtbot.keyClick(composer.preview, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: composer.preview.previews.rowCount() == 2)
+    assert left_out.comment_id not in composer.comment_ids
+    assert composer.queue_button.text().startswith("Queue 2 replies")
+
+    hand = composer.preview.previews.preview_at(0)
+    composer.preview.setCurrentIndex(composer.preview.previews.index(0))
+    qtbot.keyClick(composer.preview, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: composer.findChild(CopyEditor) is not None)
+    editor = composer.findChild(CopyEditor)
+    editor.text.setPlainText("Written for you alone.")
+    editor.accept()
+    qtbot.waitUntil(lambda: "Written for you alone." in composer.preview.text())
+    assert "written by hand" in composer.preview.text()
+
+    window.activateWindow()  # a window manager does this once the small dialog closes
+    qtbot.waitUntil(window.isActiveWindow)
+    with qtbot.waitSignal(composer.queued):
+        qtbot.keyClick(composer.template, Qt.Key.Key_Return, CTRL)
+    bodies = {i.comment_id: i.body for i in wait_for(synced_core.outbox.items())}
+    assert set(bodies) == set(three) - {left_out.comment_id}
+    assert bodies[hand.comment_id] == "Written for you alone."
+
+
+def test_a_comment_without_a_question_is_flagged(window, synced_core, qtbot):
+    inbox = window.inbox
+    db = synced_core.store.reader()
+    shown = [comments.get_comment(db, i) for i in inbox.model.ids()]
+    plain = next(c.id for c in shown if personalise("{question}", "", c.body_text).no_question)
+    inbox.select_id(plain)
+    composer = open_composer(qtbot, window)
+    qtbot.keyClick(composer.template, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "No question in this comment" in composer.preview.text())
+    assert "asked no question" in composer.error.text()
+    assert composer.queue_button.isEnabled()  # a flag, not a block
+
+
+def test_undo_send_brings_the_queued_reply_back_into_the_composer(
+    window, synced_core, qtbot, wait_for, announced
+):
+    synced_core.undo_send.seconds = 120
+    inbox = window.inbox
+    comment = inbox.current_id()
+    composer = open_composer(qtbot, window)
+    qtbot.keyClicks(composer.template, "Sent too soon")
+    with qtbot.waitSignal(composer.queued):
+        qtbot.keyClick(composer.template, Qt.Key.Key_Return, CTRL)
+    status = window.status
+    qtbot.waitUntil(status.undo.isVisible)
+    assert status.countdown.text().startswith("Sending 1 reply in 1")  # 120 s or just under
+    assert status.undo.text() == "Undo (Shift+U)"
+    assert status.outbox.text() == "Outbox 1"
+    qtbot.waitUntil(inbox.list.hasFocus)
+
+    qtbot.keyClick(inbox.list, "U", SHIFT)
+
+    qtbot.waitUntil(lambda: composer.isVisible() and composer.template.hasFocus())
+    assert composer.comment_ids == [comment]
+    assert composer.template.toPlainText() == "Hi {first_name},\n\nSent too soon"
+    assert {i.state for i in wait_for(synced_core.outbox.items())} == {OutboxState.CANCELLED}
+    qtbot.waitUntil(lambda: not status.undo.isVisible())
+    qtbot.waitUntil(lambda: any(text.startswith("Took back 1 reply") for text in announced))
+
+
+def _row_words(inbox, comment_id: int) -> str:
+    index = inbox.model.index(inbox.model.row_of(comment_id))
+    return str(index.data(Qt.ItemDataRole.AccessibleDescriptionRole) or "") + str(
+        index.data(Qt.ItemDataRole.AccessibleTextRole) or ""
+    )
+
+
+def test_the_comment_answered_is_scrolled_into_sight_under_a_long_parent(
+    window, synced_core, qtbot, wait_for
+):
+    from app import events as ev
+    from app.bootstrap import SANDBOX_ACCOUNT_ID
+    from app.domain import Person, RemoteComment
+    from app.timeutil import now_iso
+
+    post = wait_for(
+        synced_core.store.read(lambda db: db.execute("SELECT remote_id FROM posts").fetchone()[0])
+    )
+
+    def remote(ident: str, body: str, parent: str | None) -> RemoteComment:
+        return RemoteComment(
+            ident,
+            post,
+            parent,
+            parent,
+            Person(f"p-{ident}", "Ola Nord", "", ""),
+            body,
+            now_iso(),
+            None,
+            1,
+        )
+
+    long_parent = "".join(f"<p>Paragraph {n} of a long opening comment.</p>" for n in range(80))
+    items = [
+        remote("long-parent", long_parent, None),
+        remote("answered", "<p>ANSWER-ME?</p>", "long-parent"),
+    ]
+    wait_for(
+        synced_core.store.run(lambda db: comments.ingest(db, SANDBOX_ACCOUNT_ID, "Nobody", items))
+    )
+    synced_core.events.emit(ev.InboxChanged())
+    answered = wait_for(
+        synced_core.store.read(
+            lambda db: db.execute(
+                "SELECT id FROM comments WHERE remote_id = 'answered'"
+            ).fetchone()[0]
+        )
+    )
+    inbox = window.inbox
+    inbox.show_rows(wait_for(synced_core.inbox.rows([answered])), "One", "")
+    browser = inbox.thread_pane.browser
+    qtbot.waitUntil(lambda: "ANSWER-ME?" in browser.toPlainText())
+    assert browser.verticalScrollBar().value() == 0  # reading: from the top
+
+    open_composer(qtbot, window)
+
+    def in_sight() -> bool:
+        cursor = browser.document().find("ANSWER-ME?")
+        return browser.viewport().rect().contains(browser.cursorRect(cursor).center())
+
+    qtbot.waitUntil(in_sight)
+    assert browser.verticalScrollBar().value() > 0
+
+
+def test_undo_send_of_a_post_opens_it_in_the_editor_as_a_draft(
+    window, synced_core, qtbot, wait_for, announced
+):
+    synced_core.undo_send.seconds = 120
+    draft_id = wait_for(synced_core.drafts.new("Town hall", "See you on Friday."))
+    wait_for(synced_core.drafts.publish(draft_id, list(synced_core.networks)))
+    qtbot.waitUntil(window.status.undo.isVisible)
+    assert window.status.countdown.text().startswith("Sending the post in")
+
+    qtbot.keyClick(window.inbox.list, "U", SHIFT)
+
+    editor = window.editor
+    qtbot.waitUntil(lambda: editor.isVisible() and editor.draft_id == draft_id)
+    qtbot.waitUntil(lambda: editor.chip.text() == "Draft")
+    assert not editor.body_edit.isReadOnly()
+    qtbot.waitUntil(lambda: any(text.startswith("Took the post back") for text in announced))

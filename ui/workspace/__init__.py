@@ -1,0 +1,25 @@
+"""The two-laptop workspace in the window.
+
+Public, for the rest of ui/: ``WorkspaceDialog`` (set-up: create, join, the pairing code
+as text and QR, members, remove a delegate), ``ApprovalPanel`` (the "For approval" page:
+approve, edit then approve, send back, with provenance), ``SharedInboxPanel`` (the
+principal's shared comments: triage, assignments, internal notes, replies for approval),
+``ProvenanceLine`` (who drafted and approved a reply, under a thread and in the outbox),
+and their keys ``APPROVAL_COMMANDS`` and ``SHARED_COMMANDS``. The modules are the
+feature's own.
+"""
+
+from ui.workspace.approval_panel import ApprovalPanel
+from ui.workspace.commands import APPROVAL_COMMANDS, SHARED_COMMANDS
+from ui.workspace.provenance import ProvenanceLine
+from ui.workspace.setup_dialog import WorkspaceDialog
+from ui.workspace.shared_inbox import SharedInboxPanel
+
+__all__ = [
+    "APPROVAL_COMMANDS",
+    "SHARED_COMMANDS",
+    "ApprovalPanel",
+    "ProvenanceLine",
+    "SharedInboxPanel",
+    "WorkspaceDialog",
+]
