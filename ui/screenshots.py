@@ -2,7 +2,7 @@
 does: ``python -m ui.screenshots [OUT_DIR]`` (default ``resources/screenshots``).
 
 It opens a throwaway data dir with the built-in sandbox network, syncs it, and takes each
-screen (inbox with a thread, search, the editor with a draft, the outbox, batch reply,
+screen (inbox with a thread, search, the editor with a draft, the outbox, the reply composer,
 accounts, settings, the keys, the command palette, About) at 1280 x 800 and at the
 window's minimum size, in the light and the dark scheme: ``<screen>-<size>-<scheme>.png``.
 Without a display it renders offscreen (Qt's own fonts: run it under ``xvfb-run -a`` for
@@ -124,8 +124,11 @@ async def shoot_window(app: QApplication, window, draft: int, out: Path, suffix:
     await shoot_dialog(app, window, out, f"settings-{suffix}", lambda: _opened(window, "settings"))
     window.inbox.list.setFocus()
     window.inbox.commands.reply()
-    await until(lambda: _dialog(window) is not None, "the reply dialog")
-    await _shoot_open_dialog(app, window, out, f"reply-{suffix}")
+    composer = window.inbox.composer
+    await until(composer.isVisible, "the reply composer")
+    await settle(app)
+    save(window, out, f"reply-{suffix}")
+    composer.template.clear()  # nothing kept as a reply draft by the screenshots
 
 
 def _counted(window) -> Callable[[], bool]:
