@@ -28,6 +28,7 @@ def test_at_the_minimum_size_the_search_hint_and_places_show_whole(window, qtbot
     assert search.width() - icons >= search.fontMetrics().horizontalAdvance(SEARCH_HINT)
     sidebar = window.sidebar
     labels = ["Needs reply", "Questions", "Mentions", "Snoozed", "Done", "Outbox", "Drafts"]
+    labels += ["For approval", "Shared inbox"]
     room = sidebar.columnWidth(0) - sidebar.iconSize().width() - sidebar.indentation()
     for label in labels:
         assert sidebar.fontMetrics().horizontalAdvance(label) <= room, label
