@@ -27,6 +27,7 @@ from app.sandbox.server import SandboxServer
 from app.store import Store
 from app.store import accounts as accounts_repo
 from app.sync.engine import SyncEngine
+from app.text.spelling import PERSONAL_WORDS_FILE, Spelling
 
 SANDBOX_ACCOUNT_ID = "sandbox"
 
@@ -91,6 +92,7 @@ async def open_core(
         account_manager=manager,
         policy=policy,
         settings=in_use,
+        spelling=Spelling(data_dir / PERSONAL_WORDS_FILE),
     )
 
 

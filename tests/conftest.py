@@ -1,4 +1,11 @@
-"""Suite-wide setup: headless Qt, and fixtures shared by core, UI and end-to-end tests."""
+"""Suite-wide setup: headless Qt, and fixtures shared by core, UI and end-to-end tests.
+
+Every test has a time bound (pytest-timeout: ``timeout`` in pyproject.toml; the few long
+tests carry their own ``@pytest.mark.timeout``). A test over it ends the run with every
+thread's stack dumped (``timeout_method = "thread"``) rather than hanging it. The gentler
+"signal" method, which fails only the one test, cannot end a test that spins Qt's event
+loop (Qt's callbacks swallow the exception) nor one whose teardown then hangs.
+"""
 
 import os
 

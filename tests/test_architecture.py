@@ -225,6 +225,7 @@ FEATURES = (
     "inbox",
     "outbox",
     "settings",
+    "spelling",
     "thread",
     "workspace",
 )

@@ -7,6 +7,7 @@ log. The real server's behaviour is covered by tests/integration/test_matrix_*.p
 
 from __future__ import annotations
 
+import logging
 import ssl
 from typing import Any
 from urllib.parse import unquote
@@ -26,7 +27,7 @@ from fixtures.matrix_homeserver import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.domain import Account, CommentPage, PublishOptions
+from app.domain import Account, CommentPage, Person, PublishOptions, RemoteKind
 from app.errors import (
     AuthError,
     BadResponse,
@@ -44,6 +45,7 @@ from app.errors import (
 from app.networks.http import Malformed
 from app.networks.matrix import KIND, MatrixNetwork, content, cursor, events
 from app.networks.matrix.comments import THREAD_PAGES
+from app.timeutil import parse as parse_time
 
 
 async def pull_all(network: MatrixNetwork, start: str | None = None) -> tuple[list, str | None]:
@@ -555,6 +557,204 @@ async def test_too_large_a_message_is_refused_before_sending(hs, net) -> None:
         await net.publish("", huge, "markdown", "k")
     assert hs.paths("PUT") == []
     assert content.MAX_CHARS * 6 <= content.MAX_CONTENT_BYTES  # 3 UTF-8 bytes, twice
+
+
+async def test_a_published_post_is_what_was_sent_where(hs, net) -> None:
+    post = await net.publish("Q3", "Dates **inside**.", "markdown", "k1")
+    event = hs.txns["k1"]
+    assert (post.remote_id, post.title, post.body) == (
+        f"{ROOM}|{event}",
+        "Q3",
+        "**Q3**\n\nDates **inside**.",
+    )
+    assert post.url == f"https://matrix.to/#/%21town%3Ahs/{event.replace('$', '%24')}"
+    assert post.created_at == post.updated_at and parse_time(post.created_at)
+    assert not post.deleted
+
+
+async def test_a_reply_is_the_comment_that_was_sent(hs, net) -> None:
+    root = hs.post("Plan")
+    question = hs.comment(root, "Why?")
+    reply = await net.reply(f"{ROOM}|{root}", f"{ROOM}|{question}", "**Because.**", "markdown", "k")
+    assert reply.remote_id == f"{ROOM}|{hs.txns['k']}"
+    assert (reply.post_remote_id, reply.parent_remote_id) == (
+        f"{ROOM}|{root}",
+        f"{ROOM}|{question}",
+    )
+    assert reply.root_remote_id == f"{ROOM}|{question}"  # not read this session: the comment
+    assert reply.author == Person(ME, "Dana Whitfield")
+    assert reply.body_html == "<p><strong>Because.</strong></p>"
+    assert parse_time(reply.created_at) and reply.edited_at is None
+    assert (reply.version, reply.is_mine, reply.deleted) == (0, True, False)
+
+    plain = await net.reply(f"{ROOM}|{root}", f"{ROOM}|{question}", "So.", "text", "k2")
+    assert plain.body_html == "So."  # no HTML was sent: the body is the text
+
+
+async def test_a_reply_in_a_thread_read_this_session_names_its_root(hs, net) -> None:
+    root = hs.post("Plan")
+    question = hs.comment(root, "Why?")
+    answer = hs.comment(root, "Because.", sender="@ben:hs", reply_to=question)
+    await pull_all(net)
+    hs.requests.clear()
+
+    reply = await net.reply(f"{ROOM}|{root}", f"{ROOM}|{answer}", "Right.", "markdown", "k")
+
+    assert reply.root_remote_id == f"{ROOM}|{question}"
+    assert not [p for p in hs.paths() if "/event/" in p]  # who and where: known already
+    sent = hs.find(hs.txns["k"])[1]["content"]
+    assert sent["m.mentions"] == {"user_ids": ["@ben:hs"]}
+    assert sent["m.relates_to"]["rel_type"] == "m.thread"
+
+
+async def test_a_comment_the_session_half_forgot_is_asked_about(hs, net) -> None:
+    """Where a comment sits is remembered apart from the comment; should only the comment
+    be remembered (each memory forgets its oldest entries), the server is asked."""
+    root = hs.post("Plan")
+    question = hs.comment(root, "Why?")
+    await pull_all(net)
+    del net._reader.threaded[f"{ROOM}|{question}"]
+    hs.requests.clear()
+
+    await net.reply(f"{ROOM}|{root}", f"{ROOM}|{question}", "Because.", "markdown", "k")
+
+    assert [p for p in hs.paths() if "/event/" in p] == [
+        f"/_matrix/client/v3/rooms/{ROOM}/event/{question}"
+    ]
+    assert hs.find(hs.txns["k"])[1]["content"]["m.relates_to"]["rel_type"] == "m.thread"
+
+
+async def test_a_reply_to_a_comment_not_yet_read_asks_the_server_about_it(hs, net) -> None:
+    root = hs.post("Plan")
+    question = hs.comment(root, "Why?")
+    rich = hs.rich(root, "And outside the thread?", sender="@ben:hs")
+
+    await net.reply(f"{ROOM}|{root}", f"{ROOM}|{question}", "In.", "markdown", "k1")
+    await net.reply(f"{ROOM}|{root}", f"{ROOM}|{rich}", "Out.", "markdown", "k2")
+
+    assert [p for p in hs.paths() if "/event/" in p] == [
+        f"/_matrix/client/v3/rooms/{ROOM}/event/{question}",
+        f"/_matrix/client/v3/rooms/{ROOM}/event/{rich}",
+    ]
+    threaded = hs.find(hs.txns["k1"])[1]["content"]
+    outside = hs.find(hs.txns["k2"])[1]["content"]
+    assert threaded["m.relates_to"]["rel_type"] == "m.thread"
+    assert threaded["m.mentions"] == {"user_ids": ["@ada:hs"]}
+    assert outside["m.relates_to"] == {"m.in_reply_to": {"event_id": rich}}
+    assert outside["m.mentions"] == {"user_ids": ["@ben:hs"]}
+
+
+@pytest.mark.parametrize(("sender", "mentioned"), [("@ben:hs", ["@ben:hs"]), (7, None)])
+async def test_a_reply_to_a_malformed_comment_goes_in_the_thread(hs, net, sender, mentioned):
+    root = hs.post("Plan")
+    broken = hs.comment(root, "Why?")
+    event = hs.find(broken)[1]
+    event["content"]["body"] = 5  # any member can send this
+    event["sender"] = sender
+
+    await net.reply(f"{ROOM}|{root}", f"{ROOM}|{broken}", "Still answered.", "markdown", "k")
+
+    sent = hs.find(hs.txns["k"])[1]["content"]
+    assert sent["m.relates_to"]["rel_type"] == "m.thread"
+    assert sent["m.mentions"] == ({"user_ids": mentioned} if mentioned else {})
+
+
+@pytest.mark.parametrize(
+    ("call", "kind"),
+    [
+        (lambda net: net.edit(RemoteKind.POST, "no-room-here", "x", "k"), "post"),
+        (lambda net: net.edit(RemoteKind.COMMENT, f"{ROOM}|e1", "x", "k"), "comment"),
+        (lambda net: net.get_comment("nope"), "comment"),
+    ],
+)
+async def test_an_id_fireside_did_not_make_is_not_found_in_plain_words(net, call, kind) -> None:
+    with pytest.raises(NotFound) as raised:
+        await call(net)
+    assert str(raised.value).endswith(
+        f" is not a Matrix message id: Fireside has no such Matrix {kind}."
+    )
+
+
+async def test_a_write_is_looked_up_in_every_joined_room_the_post_room_first(hs, net) -> None:
+    hs.post("Here, in fewer events than a page")
+    root = hs.post("Elsewhere", room=OTHER_ROOM)
+    reply = await net.reply(
+        f"{OTHER_ROOM}|{root}", f"{OTHER_ROOM}|{root}", "Here too.", "markdown", "k-other"
+    )
+    hs.requests.clear()
+
+    assert await net.lookup_write("k-other") == reply.remote_id
+    assert [p.rsplit("/", 2)[-2] for p in hs.paths() if p.endswith("/messages")] == [
+        ROOM,
+        OTHER_ROOM,
+    ]
+
+
+async def test_a_look_up_pages_back_through_my_events_up_to_its_bound(hs, make_network) -> None:
+    net = make_network(page_size=2)
+    root = hs.post("Plan")
+    old = await net.reply(f"{ROOM}|{root}", f"{ROOM}|{root}", "Old.", "markdown", "k-old")
+    for n in range(4):  # newer events of mine: the reply is on the third page of two
+        hs.post(f"Later {n}")
+
+    def pages() -> list[dict[str, str]]:
+        return [
+            dict(r.url.params)
+            for r in hs.requests
+            if unquote(r.url.path).endswith(f"/rooms/{ROOM}/messages")
+        ]
+
+    hs.requests.clear()
+    assert await net.lookup_write("k-old") == old.remote_id
+    read = pages()
+    assert [(p.get("from"), p["limit"]) for p in read] == [(None, "2"), ("s4", "2"), ("s2", "2")]
+
+    hs.post("Newer")
+    hs.post("Newest")  # now it is on the fourth page: past the bound
+    hs.requests.clear()
+    assert await net.lookup_write("k-old") is None
+    assert len(pages()) == 3  # LOOKUP_PAGES
+
+
+async def test_a_look_up_reads_past_what_is_not_an_event(hs, net) -> None:
+    root = hs.post("Plan")
+    await net.reply(f"{ROOM}|{root}", f"{ROOM}|{root}", "Mine.", "markdown", "k1")
+    real = hs.messages
+
+    def with_junk(request: httpx.Request, params: Any, room: str) -> httpx.Response:
+        answer = real(request, params, room)
+        body = answer.json()
+        body["chunk"] = ["junk", None, *body["chunk"]]
+        return ok(body)
+
+    hs.messages = with_junk  # type: ignore[method-assign]
+    assert await net.lookup_write("k1") == f"{ROOM}|{hs.txns['k1']}"
+
+
+async def test_my_write_found_but_unreadable_without_an_id_is_a_bad_response(hs, net) -> None:
+    def broken(request: httpx.Request) -> httpx.Response | None:
+        if not request.url.path.endswith("/messages"):
+            return None
+        event = {"type": "m.room.message", "unsigned": {"transaction_id": "k1"}}
+        return ok({"chunk": [event], "start": "s1"})
+
+    hs.override = broken
+    with pytest.raises(BadResponse) as raised:
+        await net.lookup_write("k1")
+    assert str(raised.value).startswith("Matrix at hs.test sent a malformed event: ")
+
+
+async def test_my_write_found_but_unreadable_is_named_and_logged(hs, net, caplog) -> None:
+    root = hs.post("Plan")
+    await net.reply(f"{ROOM}|{root}", f"{ROOM}|{root}", "Mine.", "markdown", "k1")
+    event_id = hs.txns["k1"]
+    hs.find(event_id)[1]["content"]["body"] = ["not", "text"]
+
+    with caplog.at_level(logging.WARNING, logger="app.networks.matrix"):
+        assert await net.lookup_write("k1") == f"{ROOM}|{event_id}"
+    [logged] = [r.getMessage() for r in caplog.records]
+    assert logged.startswith(f"Matrix event {event_id!r} in room {ROOM!r} is malformed")
+    assert "body" in logged
 
 
 # -- signing in ------------------------------------------------------------------------------

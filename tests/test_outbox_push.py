@@ -7,6 +7,7 @@ The fake never dedupes by key, so any blind resend would show up as a duplicate 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -37,12 +38,13 @@ from app.errors import (
     OutcomeUnknown,
     RateLimited,
     Rejected,
+    StoreError,
 )
 from app.events import Events
 from app.store import Store, accounts, comments, drafts, outbox
 from app.sync import Backoff, SyncEngine
 from app.sync.reasons import explain, held_text
-from app.sync.scheduler import promote_due
+from app.sync.scheduler import next_scheduled_at, promote_due
 from app.timeutil import in_seconds
 
 ALEX = Person("alex", "Alex Doe")
@@ -431,6 +433,60 @@ async def test_a_reply_held_for_an_edit_shows_the_comment_as_it_now_reads(store,
     assert events.InboxChanged in seen and "whoami" not in names(net)  # the name is known
 
 
+def outcome_lines(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str]]:
+    """The sender's line per item that did not simply go out: (level, text)."""
+    return [
+        (r.levelno, r.getMessage())
+        for r in caplog.records
+        if r.name == "app.sync.sender" and r.msg == "account %s: outbox item %d is %s: %s"
+    ]
+
+
+async def test_a_hold_is_announced_logged_and_stored_with_my_name_asked_once(
+    store, hub, net, history, caplog
+):
+    """Without my name known, the check asks for it once to store the edited comment as
+    mentioning me."""
+    caplog.set_level(logging.INFO, logger="app.sync.sender")
+    engine = SyncEngine(store, hub, {"acct": net}, backoff=AT_ONCE)
+    net.comments["c1"] = comment("c1", version=2, body="Edited: how is it going, @Dana?")
+    item_id = queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"held": 1})
+
+    assert history[item_id] == ["sending", "held"]
+    assert names(net).count("whoami") == 1 and stored(store, "c1")["mentions_me"] == 1
+    assert outcome_lines(caplog) == [
+        (
+            logging.INFO,
+            f"account acct: outbox item {item_id} is held: {held_text(ErrorKind.EDITED)}",
+        )
+    ]
+
+
+async def test_each_outcome_but_a_send_is_logged_with_its_reason(store, engine, net, caplog):
+    caplog.set_level(logging.INFO, logger="app.sync.sender")
+    net.fail("get_comment", OfflineError("no route"))
+    item_id = queue_reply(store)
+
+    await engine.push("acct")
+    net.fail("reply", Rejected("too long"))
+    await engine.push("acct")
+
+    assert outcome_lines(caplog) == [
+        (
+            logging.INFO,
+            f"account acct: outbox item {item_id} is queued: "
+            "Offline (no route); it goes out when the network is back.",
+        ),
+        (
+            logging.WARNING,
+            f"account acct: outbox item {item_id} is failed: "
+            "The network refused the reply: too long",
+        ),
+    ]
+
+
 async def test_the_hold_and_the_new_text_are_one_transaction(store, engine, net, monkeypatch):
     def full_disk(*args: object) -> None:
         raise RuntimeError("the disk filled")
@@ -466,6 +522,63 @@ async def test_crash_while_sending_is_recovered_by_look_up(store, hub, net, hist
     assert names(net) == ["lookup_write"]
     assert len(net.mine()) == 1
     assert await engine.recover() == 0  # once per engine
+
+
+async def test_recovery_makes_what_a_crash_left_unknown_and_says_so(store, hub, net):
+    item_id = queue_reply(store)
+    store.run_sync(outbox.claim_due, "acct")  # the previous run died mid-send
+    announced: list[events.Event] = []
+    hub.subscribe(announced.append)
+    engine = SyncEngine(store, hub, {"acct": net}, {"acct": ME.name}, backoff=FAST)
+
+    assert await engine.recover() == 1
+
+    assert item(store, item_id).state == "unknown"
+    assert announced == [events.OutboxChanged(item_id=None)]
+
+
+async def test_a_push_never_recovers_an_item_another_push_is_sending(store, hub, net):
+    """Recovery runs before the first push only: a later push (another account's) must not
+    take the item the first one is sending for one a crash left behind."""
+    engine = SyncEngine(store, hub, {"acct": net, "other": FakeNetwork(CAPS)}, backoff=FAST)
+    net.block = asyncio.Event()
+    item_id = queue_reply(store)
+    sending = asyncio.create_task(engine.push("acct"))
+    await until(net, lambda: net.in_flight > 0)
+
+    assert await engine.push("other") == Counter()
+    assert item(store, item_id).state == "sending"
+
+    net.block.set()
+    assert await sending == Counter({"sent": 1})
+    assert len(net.mine()) == 1
+
+
+async def test_a_store_failure_after_the_write_left_is_looked_up_before_a_resend(
+    store, hub, net, monkeypatch
+):
+    """The disk fills while the reply is on its way: the store cannot record the send, nor
+    anything else, and the item is left 'sending'. The next push first recovers it, as
+    after a crash, and finds the reply instead of sending it again."""
+    engine = SyncEngine(store, hub, {"acct": net}, {"acct": ME.name}, backoff=FAST)
+    net.block = asyncio.Event()
+    item_id = queue_reply(store)
+    sending = asyncio.create_task(engine.push("acct"))
+    await until(net, lambda: net.in_flight > 0)
+
+    async def full_disk(*args, **kwargs):
+        raise StoreError("database or disk is full")
+
+    with monkeypatch.context() as disk:
+        disk.setattr(store, "run", full_disk)
+        net.block.set()
+        with pytest.raises(StoreError):
+            await sending
+    assert item(store, item_id).state == "sending"
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+    assert names(net).count("reply") == 1 and names(net)[-1] == "lookup_write"
+    assert len(net.mine()) == 1
 
 
 async def test_cancelled_mid_write_becomes_unknown_and_is_resolved(store, engine, net):
@@ -558,6 +671,27 @@ async def test_scheduler_leaves_future_drafts_and_skips_unknown_targets(store, h
     ]
     rows = store.run_sync(outbox.list_items)
     assert [(r.kind, r.account_id, r.draft_id) for r in rows] == [("publish", "acct", partial)]
+    assert store.run_sync(next_scheduled_at) == store.run_sync(drafts.get, orphan).scheduled_at
+
+
+async def test_a_due_draft_is_queued_as_written_and_announced(store, hub, caplog):
+    draft_id = store.run_sync(drafts.create, "Q3 plans", "We will grow.", ["acct", "other"])
+    store.run_sync(drafts.set_state, draft_id, DraftState.SCHEDULED, in_seconds(-1))
+    announced: list[events.Event] = []
+    hub.subscribe(announced.append)
+    assert store.run_sync(next_scheduled_at) is not None
+
+    assert await promote_due(store, hub) == [draft_id]
+
+    rows = store.run_sync(outbox.list_items)
+    assert sorted((r.account_id, r.title, r.body) for r in rows) == [
+        ("acct", "Q3 plans", "We will grow."),
+        ("other", "Q3 plans", "We will grow."),
+    ]
+    assert announced == [events.DraftsChanged(draft_id=draft_id), events.OutboxChanged()]
+    assert "skipping targets" not in caplog.text  # every target is an account
+    assert store.run_sync(next_scheduled_at) is None
+    assert await promote_due(store, hub) == [] and len(announced) == 2
 
 
 async def test_run_loop_wakes_early_and_recovers_from_offline(store, engine, net, hub):
@@ -738,6 +872,25 @@ async def test_an_item_a_crash_left_sending_reads_as_interrupted_until_looked_up
     assert not settled.interrupted and explain(settled).headline.startswith("Sent")
 
 
+async def test_an_item_being_claimed_already_reads_as_being_sent(store, engine, net, monkeypatch):
+    """The store marks the item 'sending' before the engine knows which item it got: in
+    between, the account's claim names it as the engine's own, never as interrupted."""
+    claim_due = outbox.claim_due
+    seen: list[bool] = []
+
+    def claiming(db, account_id):
+        claimed = claim_due(db, account_id)
+        if claimed is not None:
+            seen.append(engine.is_sending(claimed))
+        return claimed
+
+    monkeypatch.setattr(outbox, "claim_due", claiming)
+    queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+    assert seen == [True]
+
+
 async def test_an_item_being_sent_reads_as_being_sent(store, hub, engine, net):
     """The engine names an item as its own from the moment the store says 'sending': the
     outbox, refreshed at every change the engine announces, never calls it interrupted."""
@@ -763,3 +916,388 @@ async def test_an_item_being_sent_reads_as_being_sent(store, hub, engine, net):
     assert await task == Counter({"sent": 1})
     assert seen[0] == (OutboxState.SENDING, True)
     assert not engine.is_sending(item(store, item_id))
+
+
+# -- what each outcome leaves behind (each test pins one exactly-once rule) ---------------
+
+
+SLOW = Backoff(base=60.0, cap=60.0, max_attempts=4)
+
+
+def slow_engine(store: Store, hub: Events, net: FakeNetwork) -> SyncEngine:
+    """Retries a minute apart: a push tries each item once, and the due time shows."""
+    return SyncEngine(store, hub, {"acct": net}, {"acct": ME.name}, backoff=SLOW)
+
+
+async def test_a_write_unclear_on_its_last_attempt_fails_as_unknown(store, engine, net):
+    """Every attempt's write was sent and its answer lost, and each look-up found nothing:
+    the last one may still have landed, so Retry must look it up before sending."""
+    net.fail("reply", OutcomeUnknown("timed out"), times=FAST.max_attempts)
+    item_id = queue_reply(store)
+
+    await engine.push("acct")
+
+    row = item(store, item_id)
+    assert (row.state, row.error_kind, row.attempts) == ("failed", "unknown", FAST.max_attempts)
+    assert row.last_error == (
+        "Fireside could not confirm whether the reply arrived (timed out). "
+        "Check the thread; Retry looks it up again before sending anything."
+    )
+    assert names(net).count("reply") == FAST.max_attempts
+    assert names(net).count("lookup_write") == FAST.max_attempts - 1
+
+    store.run_sync(outbox.retry, item_id)
+    net.calls.clear()
+    await engine.push("acct")
+    assert names(net)[0] == "lookup_write" and item(store, item_id).state == "sent"
+
+
+async def test_a_read_failing_on_every_attempt_gives_up_in_plain_words(store, engine, net):
+    net.fail("list_replies", NetworkError("502 bad gateway"), times=FAST.max_attempts)
+    item_id = queue_reply(store)
+
+    await engine.push("acct")
+
+    row = item(store, item_id)
+    assert (row.state, row.error_kind) == ("failed", "retryable")
+    assert row.last_error == (
+        f"Gave up after {FAST.max_attempts} tries (502 bad gateway). Retry when the network works."
+    )
+
+
+async def test_a_retryable_failure_backs_off_before_the_next_try(store, hub, net):
+    engine = slow_engine(store, hub, net)
+    net.fail("get_comment", NetworkError("502 bad gateway"))
+    item_id = queue_reply(store)
+    before = in_seconds(SLOW.delay(1) / 2 - 1)
+
+    assert await engine.push("acct") == Counter({"queued": 1})
+
+    row = item(store, item_id)
+    assert (row.state, row.error_kind, row.attempts) == ("queued", "retryable", 1)
+    assert before <= row.next_attempt_at <= in_seconds(SLOW.cap + 1)
+    assert row.last_error == "The network had a problem (502 bad gateway); trying again shortly."
+    assert await engine.push("acct") == Counter()  # not due yet: nothing is tried
+    assert names(net) == ["get_comment"]
+
+
+async def test_an_unclear_write_backs_off_and_is_looked_up_when_due(store, hub, net):
+    engine = slow_engine(store, hub, net)
+    net.fail("reply", OutcomeUnknown("connection reset"), applied=True)
+    item_id = queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"unknown": 1})
+
+    row = item(store, item_id)
+    assert (row.state, row.error_kind) == ("unknown", "unknown")
+    assert row.next_attempt_at >= in_seconds(SLOW.cap / 2 - 1)
+    assert row.last_error == (
+        "No clear answer from the network (connection reset); Fireside checks whether the "
+        "reply arrived before trying again."
+    )
+    assert row.first_sent_at is not None
+    store.run_sync(
+        lambda db: outbox.update(db, item_id, OutboxState.UNKNOWN, next_attempt_at=in_seconds(-1))
+    )
+    net.calls.clear()
+    assert await engine.push("acct") == Counter({"sent": 1})
+    assert names(net) == ["lookup_write"] and len(net.mine()) == 1
+
+
+async def test_a_soft_deleted_comment_holds_the_reply(store, engine, net):
+    """Some networks keep a deleted comment, flagged, instead of answering 404."""
+    net.comments["c1"] = replace(comment("c1"), deleted=True)
+    item_id = queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"held": 1})
+
+    assert (item(store, item_id).state, item(store, item_id).error_kind) == ("held", "deleted")
+    assert names(net) == ["get_comment"]
+
+
+async def test_a_reply_of_mine_that_was_deleted_does_not_answer_the_thread(store, engine, net):
+    net.comments["r9"] = replace(comment("r9", ME, "c1"), deleted=True)
+    net.comments["r8"] = comment("r8", ALEX, "c1")  # someone else's answer is no answer
+    queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+
+
+async def test_a_look_up_that_finds_nothing_lets_the_send_fail_for_its_own_reason(
+    store, engine, net
+):
+    """Once the look-up said "not landed", a refusal of the send is permanent, not unknown."""
+    item_id = queue_reply(store)
+    store.run_sync(outbox.update, item_id, OutboxState.UNKNOWN)
+    net.fail("reply", Rejected("too long"))
+
+    assert await engine.push("acct") == Counter({"failed": 1})
+
+    row = item(store, item_id)
+    assert (row.state, row.error_kind) == ("failed", "permanent")
+    assert row.last_error == "The network refused the reply: too long"
+    assert names(net) == ["lookup_write", "get_comment", "list_replies", "reply"]
+
+
+async def test_a_look_up_that_fails_keeps_the_item_unknown_and_backs_off(store, hub, net):
+    engine = slow_engine(store, hub, net)
+    item_id = queue_reply(store)
+    store.run_sync(outbox.update, item_id, OutboxState.UNKNOWN)
+    net.fail("lookup_write", NetworkError("502 bad gateway"))
+
+    assert await engine.push("acct") == Counter({"unknown": 1})
+
+    row = item(store, item_id)
+    assert (row.state, row.error_kind) == ("unknown", "unknown")
+    assert row.next_attempt_at >= in_seconds(SLOW.cap / 2 - 1)
+    assert names(net) == ["lookup_write"]
+
+
+async def test_a_key_still_within_its_retention_is_trusted(store, engine, net):
+    """Found nothing, and the network still remembers the key: safe to send again."""
+    net.capabilities = replace(CAPS, key_retention_s=3600)
+    item_id = queue_reply(store)
+    store.run_sync(outbox.update, item_id, OutboxState.UNKNOWN)
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+    assert names(net).count("reply") == 1 and item(store, item_id).error_kind is None
+
+
+async def test_an_expired_key_fails_in_plain_words(store, engine, net):
+    net.capabilities = replace(CAPS, key_retention_s=3600)
+    item_id = queue_reply(store)
+    store.run_sync(outbox.update, item_id, OutboxState.UNKNOWN)
+    store.run_sync(
+        lambda db: db.execute(
+            "UPDATE outbox SET first_sent_at = ? WHERE id = ?", [in_seconds(-3600), item_id]
+        )
+    )
+
+    assert await engine.push("acct") == Counter({"failed": 1})
+    assert item(store, item_id).last_error == (
+        "The network answered unclearly and has since forgotten the send (it remembers sends "
+        "only for a limited time)."
+    )
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (OfflineError("no route"), "unknown", None),
+        (AuthError("revoked"), "failed", "auth_unconfirmed"),
+        (Rejected("nope"), "failed", "unknown"),
+    ],
+)
+async def test_a_look_up_that_cannot_answer_never_resolves_the_item(store, engine, net, case):
+    failure, state, error_kind = case
+    item_id = queue_reply(store)
+    store.run_sync(outbox.update, item_id, OutboxState.UNKNOWN)
+    net.fail("lookup_write", failure)
+
+    await engine.push("acct")
+
+    row = item(store, item_id)
+    assert (row.state, row.error_kind, row.attempts) == (
+        state,
+        error_kind,
+        0 if state == "unknown" else 1,
+    )
+    assert "reply" not in names(net)
+
+
+async def test_offline_and_429_say_why_the_item_waits(store, engine, net):
+    net.fail("get_comment", OfflineError("no route to host"))
+    item_id = queue_reply(store)
+    await engine.push("acct")
+    assert item(store, item_id).last_error == (
+        "Offline (no route to host); it goes out when the network is back."
+    )
+
+    net.fail("get_comment", RateLimited("slow down", retry_after=3600))
+    await engine.push("acct")
+    row = item(store, item_id)
+    assert row.last_error == (
+        "Rate limited by the network (slow down); it goes out once the wait is over."
+    )
+    assert (row.state, row.attempts) == ("queued", 0)
+    assert in_seconds(3590) <= row.next_attempt_at <= in_seconds(3610)
+
+
+async def test_one_accounts_rate_limit_never_stops_another(store, hub, net):
+    """The gate is per account: "other" asked for an hour's pause; "acct" goes on."""
+    other = FakeNetwork(CAPS)
+    engine = SyncEngine(store, hub, {"acct": net, "other": other}, backoff=FAST)
+    other.fail("publish", RateLimited("quota", retry_after=3600))
+    waiting = store.run_sync(
+        lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, "other", "Body", title="Q3")
+    )
+    item_id = queue_reply(store)
+
+    pushed = await engine.push_all()
+
+    assert pushed == {"acct": Counter({"sent": 1}), "other": Counter({"queued": 1})}
+    assert item(store, item_id).state == "sent" and item(store, waiting).state == "queued"
+    assert await engine.push("other") == Counter()  # its gate is closed for the hour
+    assert await engine.push("acct") == Counter()  # nothing left, and not held up either
+    queue_reply(store, "c2")
+    assert await engine.push("acct") == Counter({"sent": 1})
+
+
+async def test_interrupted_before_the_write_leaves_the_item_as_it_was(store, engine, net):
+    """Cancelled during the pre-send check: nothing left, so no look-up is needed."""
+    net.fail("get_comment", asyncio.CancelledError())
+    item_id = queue_reply(store)
+
+    with pytest.raises(asyncio.CancelledError):
+        await engine.push("acct")
+
+    row = item(store, item_id)
+    assert row.state == "queued"
+    assert row.last_error == (
+        "Sending was interrupted; Fireside checks with the network before any resend."
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "kind"),
+    [
+        ("lookup_write", OutboxKind.REPLY),
+        ("get_comment", OutboxKind.REPLY),
+        ("list_replies", OutboxKind.REPLY),
+        ("reply", OutboxKind.REPLY),
+        ("publish", OutboxKind.PUBLISH),
+        ("edit", OutboxKind.EDIT),
+        ("delete", OutboxKind.DELETE),
+    ],
+)
+async def test_a_429_on_any_request_closes_that_accounts_gate(store, engine, net, method, kind):
+    if kind is OutboxKind.REPLY:
+        item_id = queue_reply(store)
+        if method == "lookup_write":
+            store.run_sync(outbox.update, item_id, OutboxState.UNKNOWN)
+    else:
+        item_id = store.run_sync(
+            lambda db: outbox.enqueue(db, kind, "acct", "Body", title="T", post_remote_id="p1")
+        )
+    net.fail(method, RateLimited("quota", retry_after=3600))
+
+    assert await engine.push("acct") == Counter({str(item(store, item_id).state): 1})
+
+    assert item(store, item_id).next_attempt_at >= in_seconds(3590)
+    assert engine._gate.remaining("acct") > 3590 and engine._gate.remaining("other") == 0
+    calls, state = len(net.calls), item(store, item_id).state
+    store.run_sync(  # due again, but the account's gate is closed for the hour
+        lambda db: outbox.update(db, item_id, OutboxState(state), next_attempt_at=NOW)
+    )
+    assert await engine.push("acct") == Counter() and len(net.calls) == calls
+
+
+#: A moment long past, so an item is due.
+NOW = "2020-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize("kind", [OutboxKind.PUBLISH, OutboxKind.EDIT, OutboxKind.DELETE])
+async def test_every_write_carries_the_items_key_and_records_what_it_concerns(
+    store, engine, net, kind
+):
+    item_id = store.run_sync(
+        lambda db: outbox.enqueue(db, kind, "acct", "Body", title="T", post_remote_id="p1")
+    )
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+
+    row = item(store, item_id)
+    assert list(net.writes) == [row.idempotency_key]
+    assert row.remote_id == ("post-1" if kind is OutboxKind.PUBLISH else "p1")
+
+
+async def test_what_is_announced_when_items_are_sent(store, hub, net):
+    seen: list[events.Event] = []
+    hub.subscribe(seen.append)
+    engine = SyncEngine(store, hub, {"acct": net}, {"acct": ME.name}, backoff=FAST)
+    draft_id = store.run_sync(drafts.create, "Q3", "Body", ["acct"])
+    store.run_sync(drafts.set_state, draft_id, DraftState.SCHEDULED, in_seconds(-1))
+    await promote_due(store, hub)
+    [publish] = store.run_sync(outbox.list_items)
+    seen.clear()
+
+    await engine.push("acct")
+
+    assert seen == [
+        events.OutboxChanged(item_id=publish.id),  # claimed
+        events.OutboxChanged(item_id=publish.id),  # sent
+        events.InboxChanged(),  # a new post to list
+        events.DraftsChanged(draft_id=draft_id),  # and the draft published
+    ]
+
+    seen.clear()
+    reply_id = queue_reply(store)
+    await engine.push("acct")
+    assert seen == [
+        events.OutboxChanged(item_id=reply_id),
+        events.OutboxChanged(item_id=reply_id),
+        events.InboxChanged(),  # the comment is answered
+    ]
+
+
+async def test_a_publish_leaves_its_draft_alone_until_every_target_is_sent(store, hub, net):
+    seen: list[events.Event] = []
+    hub.subscribe(seen.append)
+    engine = SyncEngine(store, hub, {"acct": net}, {"acct": ME.name}, backoff=FAST)
+    draft_id = store.run_sync(drafts.create, "Q3", "Body", ["acct", "other"])
+    store.run_sync(drafts.set_state, draft_id, DraftState.SCHEDULED, in_seconds(-1))
+    await promote_due(store, hub)
+    seen.clear()
+
+    await engine.push("acct")  # one of two targets
+
+    assert not [e for e in seen if isinstance(e, events.DraftsChanged)]
+    assert store.run_sync(drafts.get, draft_id).state == "queued"
+
+
+async def test_a_publish_of_a_draft_no_longer_queued_does_not_publish_it(store, hub, net):
+    engine = SyncEngine(store, hub, {"acct": net}, {"acct": ME.name}, backoff=FAST)
+    draft_id = store.run_sync(drafts.create, "Q3", "Body", ["acct"])
+    store.run_sync(
+        lambda db: outbox.enqueue(
+            db, OutboxKind.PUBLISH, "acct", "Body", title="Q3", draft_id=draft_id
+        )
+    )
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+    assert store.run_sync(drafts.get, draft_id).state == "draft"
+
+
+async def test_only_a_reply_answers_its_comment(store, engine, net):
+    comment_id = store.run_sync(
+        lambda db: db.execute("SELECT id FROM comments WHERE remote_id = 'c1'").fetchone()[0]
+    )
+    store.run_sync(
+        lambda db: outbox.enqueue(
+            db, OutboxKind.EDIT, "acct", "Fixed", target_remote_id="r5", comment_id=comment_id
+        )
+    )
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+    assert not answered(store, "c1")
+
+
+async def test_a_refused_sign_in_says_what_to_do(store, engine, net):
+    net.fail("get_comment", AuthError("the token was revoked"))
+    item_id = queue_reply(store)
+
+    await engine.push("acct")
+
+    assert item(store, item_id).last_error == (
+        "The network no longer accepts this account's sign-in (the token was revoked). "
+        "Sign in again: it then goes out by itself."
+    )
+
+
+async def test_releasing_an_item_announces_it(store, engine, net, history):
+    net.fail("get_comment", OfflineError("no route to host"))
+    item_id = queue_reply(store)
+
+    await engine.push("acct")
+
+    assert history[item_id] == ["sending", "queued"]

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 from fixtures.store_data import ACCOUNT, comment_id, ingest, open_store, remote
 
-from app.domain import OutboxKind, OutboxState
+from app.domain import PUBLISH_NOW, Account, Delivery, OutboxKind, OutboxState, PublishOptions
 from app.errors import UserError
-from app.store import Store, drafts, outbox
+from app.store import Store, accounts, drafts, outbox
+from app.timeutil import parse
 
 NOW = "2024-06-01T12:00:00Z"
 EARLIER, LATER = "2024-06-01T11:00:00Z", "2024-06-01T13:00:00Z"
@@ -65,7 +67,8 @@ def test_enqueue_records_everything_with_a_fresh_key(store: Store) -> None:
         0,
     )
     assert (row.expected_version, row.batch_id, row.text_format) == (3, "b1", "markdown")
-    assert row.next_attempt_at == row.created_at == NOW
+    assert (row.title, row.draft_id, row.options) == ("", None, PUBLISH_NOW)  # a reply's
+    assert row.next_attempt_at == row.created_at == row.updated_at == NOW
     assert len(row.idempotency_key) == 32
     assert row.idempotency_key != item(store, second).idempotency_key
 
@@ -248,11 +251,43 @@ def test_a_failed_item_that_may_have_arrived_keeps_its_text(store: Store) -> Non
     text stays; it can still be cancelled or retried."""
     item_id = store.run_sync(reply)
     put_in(store, item_id, OutboxState.FAILED, error_kind="unknown")
-    with pytest.raises(UserError, match="may already have arrived"):
+    with pytest.raises(UserError) as refused:
         store.run_sync(outbox.edit_body, item_id, "Better words")
+    assert str(refused.value) == (
+        "This item may already have arrived (its last send got no clear answer), so it "
+        "cannot be edited: Retry checks with the network first, or Cancel it."
+    )
     assert item(store, item_id).body == "Thanks!"
     store.run_sync(outbox.cancel, item_id)
     assert item(store, item_id).state == "cancelled"
+
+
+def test_signing_in_again_requeues_only_what_failed_for_lack_of_sign_in(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As Retry would: the same key, a fresh count of tries, due now, and a look-up first
+    for an item whose try may have landed before the sign-in failed."""
+    signed_out, unconfirmed, refused, held = (store.run_sync(reply) for _ in range(4))
+    put_in(store, signed_out, OutboxState.FAILED, error_kind="auth", attempts=1, last_error="x")
+    put_in(store, unconfirmed, OutboxState.FAILED, error_kind="auth_unconfirmed", attempts=3)
+    put_in(store, refused, OutboxState.FAILED, error_kind="permanent", attempts=1)
+    put_in(store, held, OutboxState.HELD, error_kind="auth")
+    store.run_sync(accounts.add_account, Account("other", "sandbox", "Other", "http://o"))
+    elsewhere = store.run_sync(
+        lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, "other", "Hello", title="Hi")
+    )
+    put_in(store, elsewhere, OutboxState.FAILED, error_kind="auth")
+    clock(monkeypatch, LATER)
+
+    requeued = store.run_sync(outbox.requeue_signed_out, ACCOUNT.id)
+
+    assert [(i.id, i.state) for i in requeued] == [(signed_out, "failed"), (unconfirmed, "failed")]
+    for item_id, state in ((signed_out, "queued"), (unconfirmed, "unknown")):
+        row = item(store, item_id)
+        assert (row.state, row.attempts, row.last_error) == (state, 0, None)
+        assert row.next_attempt_at == row.updated_at == LATER
+    for untouched in (refused, held, elsewhere):
+        assert item(store, untouched).updated_at == NOW
 
 
 def test_editable_states_exclude_everything_in_flight() -> None:
@@ -307,3 +342,159 @@ def test_items_survive_a_restart(tmp_path: Path) -> None:
         assert (row.body, row.idempotency_key, row.state) == ("Durable", key, "queued")
     finally:
         again.close()
+
+
+# --- the idempotency key's clock ----------------------------------------------------------
+
+
+def clock(monkeypatch: pytest.MonkeyPatch, stamp: str) -> None:
+    monkeypatch.setattr(outbox, "now_iso", lambda: stamp)
+
+
+def test_first_sent_at_starts_when_the_outcome_first_became_unknown(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It starts the key's expiry clock: it must not restart with every later unknown
+    outcome, or the clock would never run out."""
+    item_id = store.run_sync(reply)
+    for state in (OutboxState.SENDING, OutboxState.QUEUED, OutboxState.FAILED):
+        store.run_sync(outbox.update, item_id, state)
+        assert item(store, item_id).first_sent_at is None
+    clock(monkeypatch, EARLIER)
+    store.run_sync(outbox.update, item_id, OutboxState.UNKNOWN)
+    assert item(store, item_id).first_sent_at == EARLIER
+
+    clock(monkeypatch, LATER)
+    for state in (OutboxState.UNKNOWN, OutboxState.FAILED, OutboxState.UNKNOWN):
+        store.run_sync(outbox.update, item_id, state)
+        assert item(store, item_id).first_sent_at == EARLIER
+    assert item(store, item_id).sent_at is None  # only a send stamps sent_at
+    store.run_sync(outbox.update, item_id, OutboxState.SENT)
+    assert (item(store, item_id).sent_at, item(store, item_id).first_sent_at) == (LATER, EARLIER)
+
+
+def test_crash_recovery_starts_the_key_clock_when_the_send_began(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claimed_then, unclear_before = store.run_sync(reply), store.run_sync(reply)
+    clock(monkeypatch, EARLIER)
+    store.run_sync(outbox.claim_due, ACCOUNT.id, NOW)
+    put_in(store, unclear_before, OutboxState.SENDING, first_sent_at="2024-06-01T10:00:00Z")
+
+    clock(monkeypatch, LATER)
+    assert len(store.run_sync(outbox.recover_interrupted)) == 2
+
+    row = item(store, claimed_then)
+    assert (row.state, row.first_sent_at, row.updated_at) == ("unknown", EARLIER, LATER)
+    assert row.last_error == (
+        "Fireside stopped while sending; checking with the network before any resend."
+    )
+    assert item(store, unclear_before).first_sent_at == "2024-06-01T10:00:00Z"
+    assert store.run_sync(outbox.recover_interrupted) == []
+
+
+def unclear_since(store: Store, stamp: str | None):
+    item_id = store.run_sync(reply)
+    put_in(store, item_id, OutboxState.UNKNOWN, first_sent_at=stamp)
+    return item(store, item_id)
+
+
+@pytest.mark.parametrize(
+    ("age_s", "expired"),
+    [(0, False), (2999, False), (3000, False), (3001, True), (3599, True), (7200, True)],
+)
+def test_a_key_counts_as_expired_a_safety_margin_before_the_network_forgets_it(
+    store: Store, monkeypatch: pytest.MonkeyPatch, age_s: int, expired: bool
+) -> None:
+    """A network keeping keys an hour may forget one early (clocks differ): after 50
+    minutes (the default margin is 10), a look-up that finds nothing proves nothing."""
+    monkeypatch.setattr(outbox, "now", lambda: parse(NOW) + timedelta(seconds=age_s))
+    row = unclear_since(store, NOW)
+    assert outbox.key_expired(row, 3600) is expired
+    assert outbox.key_expired(row, 3600, margin_s=0) is (age_s > 3600)
+
+
+def test_a_key_never_expires_without_a_retention_or_a_send(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "now", lambda: parse(NOW) + timedelta(days=365))
+    assert not outbox.key_expired(unclear_since(store, NOW), None)
+    assert not outbox.key_expired(unclear_since(store, None), 60)
+
+
+# --- batches and hand-backs ---------------------------------------------------------------
+
+
+def test_cancel_batch_cancels_only_what_has_not_left(store: Store) -> None:
+    ids = {state: store.run_sync(lambda db: reply(db, batch_id="b1")) for state in OutboxState}
+    for state, item_id in ids.items():
+        put_in(store, item_id, state)
+    elsewhere = store.run_sync(lambda db: reply(db, batch_id="b2"))
+
+    # queued, held, failed are cancelled; sending, unknown and sent may have left
+    assert store.run_sync(outbox.cancel_batch, "b1") == (3, 3)
+
+    for state, item_id in ids.items():
+        row = item(store, item_id)
+        cancelled = state in outbox.EDITABLE or state is OutboxState.CANCELLED
+        assert row.state == ("cancelled" if cancelled else str(state))
+        assert row.updated_at == NOW
+    assert item(store, elsewhere).state == "queued"
+    assert store.run_sync(outbox.cancel_batch, "b1") == (0, 3)
+    assert store.run_sync(outbox.cancel_batch, "nothing") == (0, 0)
+
+
+def test_release_never_counts_below_zero_and_keeps_the_due_time(store: Store) -> None:
+    item_id = store.run_sync(reply)
+    put_in(store, item_id, OutboxState.SENDING, attempts=0, next_attempt_at=LATER)
+    store.run_sync(lambda db: outbox.release(db, item_id, OutboxState.UNKNOWN, error="offline"))
+    row = item(store, item_id)
+    assert (row.state, row.attempts, row.next_attempt_at) == ("unknown", 0, LATER)
+
+
+def test_update_clears_the_error_and_keeps_the_remote_id(store: Store) -> None:
+    item_id = store.run_sync(reply)
+    put_in(store, item_id, OutboxState.SENDING, remote_id="r1", error_kind="retryable")
+    store.run_sync(lambda db: outbox.update(db, item_id, OutboxState.HELD, error="moved"))
+    row = item(store, item_id)
+    assert (row.state, row.remote_id, row.error_kind, row.last_error) == (
+        "held",
+        "r1",
+        None,
+        "moved",
+    )
+
+
+# --- how a draft goes out -------------------------------------------------------------------
+
+
+def test_deliveries_say_how_a_draft_goes_to_each_account(store: Store) -> None:
+    other = Account("blog", "wordpress", "Company blog", "https://blog.example")
+    store.run_sync(accounts.add_account, other)
+    draft_id = store.run_sync(drafts.create, "Q3", "Body")
+    scheduled = PublishOptions("future", "2030-01-02T09:00:00Z")
+
+    def publish(db: sqlite_utils.Database, account_id: str, **extra) -> int:
+        return outbox.enqueue(
+            db, OutboxKind.PUBLISH, account_id, "Body", title="Q3", draft_id=draft_id, **extra
+        )
+
+    first = store.run_sync(publish, ACCOUNT.id)
+    second = store.run_sync(lambda db: publish(db, other.id, options=scheduled))
+    put_in(store, store.run_sync(publish, other.id), OutboxState.CANCELLED)
+    store.run_sync(reply)  # not a publish
+    store.run_sync(lambda db: outbox.update(db, first, OutboxState.SENT))
+    other_draft = store.run_sync(drafts.create, "Other", "Body")
+    store.run_sync(
+        lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, ACCOUNT.id, "B", draft_id=other_draft)
+    )
+
+    assert store.run_sync(outbox.deliveries, draft_id) == [
+        Delivery(ACCOUNT.id, ACCOUNT.name, ACCOUNT.network, OutboxState.SENT, NOW, PUBLISH_NOW),
+        Delivery(other.id, other.name, "wordpress", OutboxState.QUEUED, None, scheduled),
+    ]
+    assert store.run_sync(outbox.unsent_publishes, draft_id) == 1
+    put_in(store, second, OutboxState.FAILED)
+    assert store.run_sync(outbox.unsent_publishes, draft_id) == 1
+    put_in(store, second, OutboxState.SENT)
+    assert store.run_sync(outbox.unsent_publishes, draft_id) == 0

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import socket
 
 import httpx
 import pytest
 
-from app.domain import CommentPage
+from app.domain import CommentPage, RemoteKind
 from app.errors import (
     AuthError,
     BadResponse,
@@ -248,3 +249,131 @@ async def test_not_found(sandbox_network):
         await sandbox_network.get_comment("c999999")
     with pytest.raises(NotFound):
         await sandbox_network.list_replies("c999999")
+
+
+# -- writes, request by request (an in-memory transport answers) ---------------------------
+
+
+class Recorded:
+    """A transport that records every request and answers with ``answer(request)``."""
+
+    def __init__(self, answer) -> None:
+        self.requests: list[httpx.Request] = []
+        self._answer = answer
+
+    def network(self) -> SandboxNetwork:
+        client = httpx.AsyncClient(transport=httpx.MockTransport(self._handle))
+        return SandboxNetwork(client, "http://sandbox.test/", "tok")
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if request.url.path == "/api/v1/me":
+            return httpx.Response(200, json={"id": "u1", "name": "Dana Whitfield"})
+        return self._answer(request)
+
+
+POST = {
+    "id": "p9",
+    "title": "T",
+    "body": "B",
+    "url": "http://sandbox.test/p/p9",
+    "created_at": "2024-05-01T09:00:00Z",
+    "updated_at": "2024-05-01T09:00:00Z",
+}
+REPLY = {
+    "id": "c9",
+    "post_id": "p1",
+    "parent_id": "a/b",
+    "author": {"id": "u1", "name": "Dana Whitfield"},
+    "body_html": "<p>B</p>",
+    "created_at": "2024-05-01T09:00:00Z",
+    "version": 1,
+}
+
+
+def sent(request: httpx.Request) -> tuple[str, str, str | None, object]:
+    body = json.loads(request.content) if request.content else None
+    return (
+        request.method,
+        request.url.raw_path.decode(),
+        request.headers.get("Idempotency-Key"),
+        body,
+    )
+
+
+async def test_each_write_is_one_request_with_its_key_and_fields():
+    wire = Recorded(lambda r: httpx.Response(201, json=REPLY if "replies" in r.url.path else POST))
+    network = wire.network()
+    await network.publish("T", "B", "text", key="k1")
+    await network.reply("p1", "a/b", "B", "html", key="k2")
+    await network.edit(RemoteKind.COMMENT, "c/9", "New", key="k3")
+    await network.edit(RemoteKind.POST, "p 9", "New", key="k4")
+    await network.delete(RemoteKind.COMMENT, "c/9", key="k5")
+    await network.delete(RemoteKind.POST, "p9", key="k6")
+    await network.aclose()
+    assert [sent(r) for r in wire.requests if r.url.path != "/api/v1/me"] == [
+        ("POST", "/api/v1/posts", "k1", {"title": "T", "body": "B", "format": "text"}),
+        (
+            "POST",
+            "/api/v1/comments/a%2Fb/replies",
+            "k2",
+            {"body": "B", "format": "html", "post_id": "p1"},
+        ),
+        ("PATCH", "/api/v1/comments/c%2F9", "k3", {"body": "New"}),
+        ("PATCH", "/api/v1/posts/p%209", "k4", {"body": "New"}),
+        ("DELETE", "/api/v1/comments/c%2F9", "k5", None),
+        ("DELETE", "/api/v1/posts/p9", "k6", None),
+    ]
+
+
+@pytest.mark.parametrize(("write", "what"), [("publish", "post"), ("reply", "reply")])
+async def test_a_write_answered_malformed_names_what_was_written(write: str, what: str):
+    network = Recorded(lambda r: httpx.Response(201, json={"id": 5})).network()
+    with pytest.raises(BadResponse, match=f"^The sandbox network sent a malformed {what}: "):
+        if write == "publish":
+            await network.publish("T", "B", "text", key="k1")
+        else:
+            await network.reply("p1", "c8", "B", "text", key="k1")
+    await network.aclose()
+
+
+@pytest.mark.parametrize(
+    ("answer", "found"),
+    [
+        (httpx.Response(200, json={"id": "c9", "kind": "comment"}), "c9"),
+        (httpx.Response(404, json={"error": {"code": "not_found", "message": "no"}}), None),
+    ],
+)
+async def test_lookup_write_asks_for_the_key_as_one_segment(answer, found):
+    wire = Recorded(lambda r: answer)
+    network = wire.network()
+    assert await network.lookup_write("a/b c") == found
+    await network.aclose()
+    assert [sent(r) for r in wire.requests] == [("GET", "/api/v1/writes/a%2Fb%20c", None, None)]
+
+
+@pytest.mark.parametrize("record", [{"id": 5}, {"kind": "comment"}, ["c9"], "c9", None])
+async def test_a_malformed_write_record_is_a_bad_response(record):
+    network = Recorded(lambda r: httpx.Response(200, json=record)).network()
+    with pytest.raises(BadResponse) as caught:
+        await network.lookup_write("k1")
+    await network.aclose()
+    assert str(caught.value) == "The sandbox network's record of write 'k1' is malformed."
+
+
+async def test_a_look_up_that_loses_its_answer_is_a_plain_network_error(
+    sandbox_server, sandbox_network
+):
+    """A look-up writes nothing, so a lost answer is not an unknown outcome."""
+    sandbox_server.add_fault("drop", path_prefix="/api/v1/writes")
+    with pytest.raises(NetworkError) as caught:
+        await sandbox_network.lookup_write("k1")
+    assert type(caught.value) is NetworkError
+
+
+async def test_edits_and_deletions_are_found_by_their_key(sandbox_network):
+    made = await sandbox_network.reply("p1", "c8", "First", "text", key="r-1")
+    await sandbox_network.edit(RemoteKind.COMMENT, made.remote_id, "Second", key="e-1")
+    await sandbox_network.delete(RemoteKind.COMMENT, made.remote_id, key="d-1")
+    for key in ("r-1", "e-1", "d-1"):
+        assert await sandbox_network.lookup_write(key) == made.remote_id

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
 
 from app import events
 from app.domain import Account, CommentPage, Person, PullMode, RemoteComment, RemotePost
-from app.errors import BadResponse, OfflineError, RateLimited
+from app.errors import AuthError, BadResponse, OfflineError, RateLimited
 from app.events import Events
 from app.store import Store, accounts, comments
 from app.sync import Backoff, SyncEngine
@@ -265,3 +266,85 @@ async def test_only_the_pass_after_a_wake_for_a_rescan_rescans(store, hub):
         engine.stop()
         await asyncio.wait_for(runner, 5)
     assert net.modes == [PullMode.ROUTINE, PullMode.RESCAN, PullMode.ROUTINE]
+
+
+# --- every request: through the account's gate, tracking refusals -------------------------
+
+
+async def test_a_request_that_passes_restarts_the_429_backoff(store, hub):
+    """Three 429s in a row (each asking to retry at once) then a page that passes: the next
+    429 without a Retry-After starts the backoff afresh (20-40 s at base 40), not at its
+    fourth step (160-320 s). The next pull reports the wait without sending anything."""
+    net = PagingNetwork(3)
+    retry_now = RateLimited("slow down", retry_after=0)
+    net.faults = {None: [retry_now] * 3, "2": [RateLimited("slow down", retry_after=None)]}
+    slow = Backoff(base=40, cap=1000, max_attempts=5, max_wait=1)
+    engine = SyncEngine(store, hub, {"acct": net}, {"acct": ME.name}, backoff=slow)
+
+    assert (await engine.pull("acct")).error == "slow down"
+    report = await engine.pull("acct")
+
+    waited = re.search(r"wait (\d+) more second", report.error or "")
+    assert waited is not None and 20 <= int(waited[1]) <= 40, report.error
+    assert net.cursors == [None] * 4 + ["2"]
+
+
+async def test_a_read_is_tried_as_often_as_the_backoff_allows(store, hub):
+    net = PagingNetwork(1)
+    net.faults = {None: [BadResponse("truncated body")] * 4}
+    engine = SyncEngine(
+        store, hub, {"acct": net}, {"acct": ME.name}, backoff=Backoff(0.001, 0.002, 4)
+    )
+
+    assert (await engine.pull("acct")).error == "truncated body"
+    assert net.cursors == [None] * 4
+
+
+async def test_a_refused_sign_in_is_remembered_until_a_request_passes(store, hub, caplog):
+    net = PagingNetwork(1)
+    net.faults = {None: [AuthError("revoked")]}
+    engine = make_engine(store, hub, net)
+
+    assert (await engine.pull("acct")).error == "revoked"
+    assert engine.refused("acct")
+    refusals = [r for r in caplog.records if "refused the sign-in" in r.getMessage()]
+    assert len(refusals) == 1
+
+    assert (await engine.pull("acct")).error is None
+    assert not engine.refused("acct")
+
+
+async def test_the_last_try_of_a_read_still_goes_through_the_accounts_gate(store, hub):
+    """A read's last try is like the others: its 429 closes the account's gate, so the
+    next pull waits without sending anything."""
+    net = PagingNetwork(1)
+    daily = RateLimited("daily quota used up", retry_after=3600)
+    net.faults = {None: [BadResponse("truncated body")] * 2 + [daily]}
+    engine = make_engine(store, hub, net)
+
+    assert (await engine.pull("acct")).error == "daily quota used up"
+    assert "wait 60 more minute(s)" in ((await engine.pull("acct")).error or "")
+    assert net.cursors == [None] * 3
+
+
+async def test_an_offline_error_without_words_is_named_by_its_kind(store, hub):
+    net = PagingNetwork(1)
+    net.faults = {None: [OfflineError()]}
+    engine = make_engine(store, hub, net)
+
+    await engine.pull("acct")
+
+    assert engine.unreachable() == {"acct": "OfflineError"}
+
+
+async def test_a_new_connector_for_an_account_asks_who_i_am_again(store, hub):
+    """Signing in again may be as someone else: the name the old connector gave is not
+    reused."""
+    first, second = PagingNetwork(1), PagingNetwork(1)
+    engine = SyncEngine(store, hub, {"acct": first}, {})
+    await engine.pull("acct")
+
+    assert await engine.add_network("acct", second) is first
+    await engine.pull("acct")
+
+    assert (first.whoami_calls, second.whoami_calls) == (1, 1)

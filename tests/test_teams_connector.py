@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
-from emulators.microsoft.apiserver import max_in_window
-from emulators.microsoft.booktokens import BookTokens
+from emulators.clock import VirtualClock
+from emulators.microsoft.apiserver import Action, max_in_window
+from emulators.microsoft.booktokens import BookTokens, OneToken
 from emulators.microsoft.fixtures import TeamsWorld, pull_round
 from emulators.microsoft.graph import ALL_SCOPES, SEND
 
@@ -26,10 +28,19 @@ from app.domain import (
     RemoteKind,
     WriteIntent,
 )
-from app.errors import PermissionDenied, RateLimited, Rejected, UserError
+from app.errors import (
+    BadResponse,
+    NetworkError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    Rejected,
+    UserError,
+)
 from app.events import Events
 from app.networks.base import ReportsFreshness
-from app.networks.microsoft.teams import CAPABILITIES, build_teams
+from app.networks.microsoft.bearer import Wiring
+from app.networks.microsoft.teams import CAPABILITIES, ChannelRef, TeamsNetwork, build_teams
 from app.networks.microsoft.teams.api import ThrottledWrite
 from app.networks.microsoft.tokens import Api
 from app.store import Store, accounts
@@ -402,6 +413,163 @@ async def test_without_a_choice_every_channel_of_every_team_is_read_and_nothing_
     }
     with pytest.raises(Rejected, match="Choose the Teams channel new posts go to"):
         await network.publish("", "Hello", "markdown", "k")
+
+
+async def test_teams_posts_at_once_or_not_at_all(teams_world: TeamsWorld, make_teams) -> None:
+    network = make_teams()
+    with pytest.raises(Rejected, match="posts at once; it keeps no 'future'"):
+        await network.publish("", "Later", "markdown", "k", PublishOptions(status="future"))
+    assert teams_world.server.requests() == []
+
+
+async def test_a_post_without_a_title_has_no_subject_and_a_title_is_trimmed(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    network = make_teams()
+
+    untitled = await network.publish("  ", "No title", "markdown", "k1")
+    titled = await network.publish("  Offsite \n", "Agenda", "markdown", "k2")
+
+    made = {m.id: m.subject for m in w.emulator.mine(w.dana, w.town_hall)}
+    assert made == {
+        untitled.remote_id.split("|")[-1]: None,
+        titled.remote_id.split("|")[-1]: "Offsite",
+    }
+
+
+async def test_a_reply_naming_the_post_itself_mentions_no_one(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post = w.emulator.post(w.ada, w.town_hall, "Offsite")
+    network = make_teams()
+
+    answer = await network.reply(
+        rid(w, w.town_hall, post), rid(w, w.town_hall, post), "Yes", "markdown", "k"
+    )
+
+    sent = w.town_hall.replies[post.id][answer.remote_id.split("|")[-1]]
+    assert sent.mentions == [] and "<at" not in sent.content
+
+
+async def test_a_write_whose_answer_is_lost_says_which_request(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    """The message names the request as sent (the outbox shows it with an unclear item)."""
+    w = teams_world
+    post = w.emulator.post(w.dana, w.town_hall, "Offsite")
+    network = make_teams()
+    channel = f"/v1.0/teams/{w.leadership.id}/channels/{w.town_hall.id}/messages"
+    writes = (
+        (network.publish("", "Agenda", "markdown", "k1"), f"POST {channel}"),
+        (
+            network.reply(rid(w, w.town_hall, post), "", "Yes", "markdown", "k2"),
+            f"POST {channel}/{post.id}/replies",
+        ),
+        (
+            network.edit(RemoteKind.POST, rid(w, w.town_hall, post), "Offsite!", "k3"),
+            f"PATCH {channel}/{post.id}",
+        ),
+        (
+            network.delete(RemoteKind.POST, rid(w, w.town_hall, post), "k4"),
+            f"POST {channel}/{post.id}/softDelete",
+        ),
+    )
+    for write, request in writes:
+        w.server.fault(Action.DROP, request.split()[0], f"/v1.0/teams/{w.leadership.id}")
+        with pytest.raises(NetworkError) as lost:
+            await write
+        assert request in str(lost.value)
+
+
+async def test_posts_and_their_look_ups_keep_to_the_teams_budget(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    network = make_teams()
+
+    since = iso(datetime.fromtimestamp(w.clock(), UTC))
+    for n in range(9):
+        await network.publish("", f"Notice {n}", "markdown", f"k{n}")
+    for n in range(6):  # and so do the look-ups of posts whose answer was lost
+        asked = WriteIntent(OutboxKind.PUBLISH, None, None, "", f"Notice {n}", "markdown", since)
+        assert await network.lookup_write(f"k{n}", asked) is not None
+
+    assert max_in_window(w.team_requests(w.leadership), 1.0) <= 4
+
+
+async def test_a_reply_to_a_comment_a_pull_brought_names_its_author_without_asking(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post = w.emulator.post(w.dana, w.town_hall, "Offsite")
+    ada = w.emulator.reply(w.ada, w.town_hall, post, "<p>Where?</p>")
+    network = make_teams()
+    await pull_round(network)
+    before = len(w.server.requests())
+
+    await network.reply(
+        rid(w, w.town_hall, post), rid(w, w.town_hall, post, ada), "Porto", "markdown", "k"
+    )
+
+    assert [s.method for s in w.server.requests()[before:]] == ["POST"]
+
+
+async def test_refusals_before_anything_is_sent_say_what_to_do(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post = w.emulator.post(w.dana, w.town_hall, "Offsite")
+    with pytest.raises(Rejected) as refused:
+        await make_teams(channels=()).publish("", "Hello", "markdown", "k")
+    assert str(refused.value) == (
+        "Choose the Teams channel new posts go to (Accounts → Teams → Channels…): "
+        "Fireside posts only where you chose."
+    )
+    long_post = "|".join([w.leadership.id, w.town_hall.id, "9" * 100])
+    with pytest.raises(NotFound) as not_a_reply:
+        await make_teams().reply(rid(w, w.town_hall, post), long_post, "Hi", "markdown", "k")
+    assert str(not_a_reply.value) == f"{long_post[:120]!r} is a Teams post, not a reply."
+
+
+async def test_a_write_answered_with_no_message_is_a_bad_response() -> None:
+    """A unit test over a mock transport: the emulator never answers a write this way."""
+    clock = VirtualClock()
+    answer = httpx.Response(201, json={"id": 5})
+    client = httpx.AsyncClient(transport=httpx.MockTransport(lambda _: answer))
+    channel = ChannelRef("t1", "19:c1@thread.tacv2", "Contoso / General")
+    base = "https://graph.example"
+    network = TeamsNetwork(Wiring(client, OneToken(), base, clock, clock.sleep), (channel,))
+    try:
+        with pytest.raises(BadResponse) as bad:
+            await network.publish("", "Hello", "markdown", "k")
+    finally:
+        await network.aclose()
+    assert str(bad.value) == "Microsoft Teams sent a malformed message back."
+
+
+async def test_a_listing_without_values_is_a_bad_response() -> None:
+    """A unit test over a mock transport: the emulator always lists values."""
+    clock = VirtualClock()
+    answers = {"/v1.0/me": {"id": "u1", "displayName": "Dana"}}
+    client = httpx.AsyncClient(
+        transport=httpx.MockTransport(
+            lambda request: httpx.Response(200, json=answers.get(request.url.path, {"values": []}))
+        )
+    )
+    channel = ChannelRef("t1", "19:c1@thread.tacv2", "Contoso / General")
+    base = "https://graph.example"
+    network = TeamsNetwork(Wiring(client, OneToken(), base, clock, clock.sleep), (channel,))
+    since = iso(datetime.fromtimestamp(clock(), UTC))
+    try:
+        with pytest.raises(BadResponse) as bad:
+            await network.lookup_write(
+                "k", WriteIntent(OutboxKind.PUBLISH, None, None, "", "Hi", "markdown", since)
+            )
+    finally:
+        await network.aclose()
+    assert str(bad.value) == "Microsoft Teams sent a listing without a list of values."
 
 
 async def test_channels_to_choose_and_a_post_to_the_channel_the_person_picked(

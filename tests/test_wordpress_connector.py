@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
 import logging
 import ssl
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +24,7 @@ from fixtures.store_data import MY_NAME
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.domain import CommentPage, PublishOptions, PullMode
+from app.domain import CommentPage, PublishOptions, PullMode, RemoteKind
 from app.errors import (
     AuthError,
     BadResponse,
@@ -921,3 +923,334 @@ def test_hostile_comments_are_item_errors_and_the_page_goes_on(items: list):
     errors: list[str] = []
     prepared = comments.prepare(page.comments, MY_NAME, errors)
     assert len(prepared) + len(errors) == len(page.comments)
+
+
+# --- writes and look-ups, request by request ------------------------------------------------
+
+SERVICE = "WordPress site blog.example.test"
+COMMENT_FIELDS = "id,post,parent,author,author_name,date_gmt,content,status"
+
+
+def queries(wp: FakeWordPress, route: str) -> list[dict[str, str]]:
+    """The query of each GET of ``route``, as WordPress reads it."""
+    return [
+        {k: v[-1] for k, v in parse_qs(r.url.query.decode()).items()}
+        for r in wp.calls("GET", route)
+    ]
+
+
+async def test_a_look_up_asks_for_my_comments_then_my_posts_carrying_the_key(wp: FakeWordPress):
+    network = wp.network()
+    assert await network.lookup_write("k9") is None
+    await network.aclose()
+    assert queries(wp, "/wp/v2/comments") == [
+        {
+            "search": "fireside:k9",
+            "author": str(ME),
+            "status": "all",
+            "_fields": COMMENT_FIELDS,
+            "per_page": "100",
+            "page": "1",
+        }
+    ]
+    assert queries(wp, "/wp/v2/posts") == [
+        {
+            "search": "fireside:k9",
+            "author": str(ME),
+            "status": "draft,pending,future,publish,private,trash",
+            "context": "edit",
+            "_fields": "id,content",
+            "per_page": "100",
+            "page": "1",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item", "found"),
+    [
+        ({"id": 12, "content": {"raw": "<!-- fireside:k9 -->"}}, "12"),
+        ({"id": "12", "content": {"raw": "<!-- fireside:k9 -->"}}, None),
+        ({"id": True, "content": {"raw": "<!-- fireside:k9 -->"}}, None),
+        ({"id": 12, "content": "<!-- fireside:k9 -->"}, None),
+        ({"id": 12, "content": {"rendered": "<!-- fireside:k9 -->"}}, None),  # raw is asked for
+        ({"id": 12, "content": {"raw": 5}}, None),
+        ({"id": 12, "content": {"raw": "<!-- fireside:k99 -->"}}, None),
+        (["not", "an", "object"], None),
+    ],
+)
+async def test_a_look_up_trusts_only_a_post_that_carries_the_key(
+    wp: FakeWordPress, item: Any, found: str | None
+):
+    wp.canned["GET", "/wp/v2/posts"] = httpx.Response(200, json=[item])
+    network = wp.network()
+    assert await network.lookup_write("k9") == found
+    await network.aclose()
+
+
+@pytest.mark.parametrize(
+    ("route", "what"),
+    [("/wp/v2/comments", "comment"), ("/wp/v2/posts", "post")],
+)
+async def test_a_look_up_answered_with_no_listing_is_a_bad_response(
+    wp: FakeWordPress, route: str, what: str
+):
+    wp.canned["GET", route] = httpx.Response(200, json={"items": []})
+    network = wp.network()
+    with pytest.raises(BadResponse) as raised:
+        await network.lookup_write("k9")
+    await network.aclose()
+    assert str(raised.value) == f"{SERVICE} sent a {what} listing that is not a list."
+
+
+@pytest.mark.parametrize(
+    ("method", "route", "what"),
+    [
+        ("publish", "/wp/v2/posts", "post"),
+        ("reply", "/wp/v2/comments", "reply"),
+    ],
+)
+async def test_a_write_answered_malformed_names_what_it_wrote(
+    wp: FakeWordPress, method: str, route: str, what: str
+):
+    post = wp.post()
+    question = wp.comment(post)
+    wp.canned["POST", route] = httpx.Response(201, json={"id": "x"})
+    network = wp.network()
+    with pytest.raises(BadResponse, match=f"^{SERVICE} sent a malformed {what}: "):
+        if method == "publish":
+            await network.publish("T", "B", "markdown", "k1", PublishOptions("draft"))
+        else:
+            await network.reply(str(post), str(question), "B", "markdown", "k1")
+    await network.aclose()
+
+
+async def test_a_reply_sends_its_post_parent_and_keyed_content(wp: FakeWordPress):
+    post = wp.post()
+    question = wp.comment(post)
+    network = wp.network()
+    await network.reply(str(post), str(question), "Yes & no", "text", "k1")
+    await network.aclose()
+    assert json.loads(wp.calls("POST", "/wp/v2/comments")[0].content) == {
+        "post": post,
+        "parent": question,
+        "content": "<p>Yes &amp; no<!-- fireside:k1 --></p>",
+    }
+
+
+async def test_a_title_is_escaped_for_html_but_keeps_its_quotes(wp: FakeWordPress):
+    network = wp.network()
+    await network.publish('Q3: "we\'re" <b>in</b> & on', "B", "text", "k1", PublishOptions())
+    await network.aclose()
+    sent = json.loads(wp.calls("POST", "/wp/v2/posts")[0].content)
+    assert sent["title"] == 'Q3: "we\'re" &lt;b&gt;in&lt;/b&gt; &amp; on'
+
+
+async def test_an_unknown_status_is_refused_naming_the_ones_wordpress_takes(wp: FakeWordPress):
+    network = wp.network()
+    with pytest.raises(Rejected) as raised:
+        await network.publish("T", "B", "markdown", "k1", PublishOptions("private"))
+    await network.aclose()
+    assert str(raised.value) == (
+        "WordPress posts can be sent as draft, pending, future, publish, not 'private'."
+    )
+
+
+@pytest.mark.parametrize(
+    ("remote_id", "fine"),
+    [("1", True), ("9" * 19, True), ("1" * 20, False), ("", False), ("12a", False), ("-3", False)],
+)
+async def test_only_a_wordpress_id_is_sent(wp: FakeWordPress, remote_id: str, fine: bool):
+    post = wp.post()
+    network = wp.network()
+    if fine:
+        await network.reply(remote_id, str(post), "B", "markdown", "k1")
+    else:
+        for call, what in (
+            (lambda: network.reply(remote_id, "5", "B", "markdown", "k1"), "post"),
+            (lambda: network.reply("5", remote_id, "B", "markdown", "k1"), "comment"),
+            (lambda: network.edit(RemoteKind.COMMENT, remote_id, "B", "k1"), "comment"),
+            (lambda: network.edit(RemoteKind.POST, remote_id, "B", "k1"), "post"),
+        ):
+            with pytest.raises(NotFound) as raised:
+                await call()
+            assert str(raised.value) == f"{remote_id!r} is not a WordPress {what} id."
+        await network.delete(RemoteKind.POST, remote_id, "k1")  # no such post: nothing to do
+    await network.aclose()
+    assert [r.method for r in wp.requests if r.method != "GET"] == (["POST"] if fine else [])
+
+
+def _filling(size: int) -> str:
+    """A plain-text reply whose keyed HTML is exactly ``size`` bytes."""
+    overhead = len(content.with_key(content.as_html("x", "text"), "k1")) - 1
+    return "x" * (size - overhead)
+
+
+async def test_a_comment_of_exactly_the_largest_size_is_sent(wp: FakeWordPress):
+    post = wp.post()
+    question = wp.comment(post)
+    network = wp.network()
+    await network.reply(str(post), str(question), _filling(65_525), "text", "k1")
+    with pytest.raises(Rejected) as raised:
+        await network.reply(str(post), str(question), _filling(65_526), "text", "k1")
+    await network.aclose()
+    assert str(raised.value) == (
+        "The comment is 65,526 bytes as HTML; WordPress takes at most 65,525. Shorten it."
+    )
+    assert len(wp.calls("POST", "/wp/v2/comments")) == 1
+
+
+async def test_an_edit_of_a_comment_is_bounded_like_a_reply_and_a_post_is_not(wp: FakeWordPress):
+    post = wp.post()
+    question = wp.comment(post)
+    network = wp.network()
+    big = "word " * 20_000  # 100,000 characters of Markdown
+    with pytest.raises(Rejected, match="bytes as HTML"):
+        await network.edit(RemoteKind.COMMENT, str(question), big, "e1")
+    await network.edit(RemoteKind.POST, str(post), big, "e2")
+    await network.edit(RemoteKind.COMMENT, str(question), "**Yes**", "e3")
+    await network.aclose()
+    sent = [json.loads(r.content) for r in wp.requests if r.method == "POST"]
+    assert sent[-1] == {"content": "<p><strong>Yes</strong><!-- fireside:e3 --></p>\n"}
+    assert sent[0]["content"].endswith("word<!-- fireside:e2 --></p>\n")
+
+
+@pytest.mark.parametrize(
+    ("publish_at", "message"),
+    [
+        (None, "A scheduled WordPress post needs the date and time to publish it."),
+        ("", "A scheduled WordPress post needs the date and time to publish it."),
+        ("soon", "'soon' is not a date and time to schedule."),
+        (
+            "9999-12-31T23:59:59-23:59",
+            "'9999-12-31T23:59:59-23:59' is not a date and time to schedule.",
+        ),
+        (
+            "2020-01-01T00:00:00Z",
+            "The scheduled time 2020-01-01T00:00:00Z has passed (or is less than a minute "
+            "away): WordPress would publish the post at once. Pick a later time.",
+        ),
+    ],
+)
+async def test_a_schedule_wordpress_cannot_keep_is_refused_in_plain_words(
+    wp: FakeWordPress, publish_at: str | None, message: str
+):
+    network = wp.network(clock=Clock())
+    with pytest.raises(Rejected) as raised:
+        await network.publish("T", "B", "markdown", "k1", PublishOptions("future", publish_at))
+    await network.aclose()
+    assert str(raised.value) == message
+    assert wp.calls("POST", "/wp/v2/posts") == []
+
+
+@pytest.mark.parametrize(
+    ("ahead_s", "accepted"), [(59, False), (60, True), (61, True), (-3600, False)]
+)
+async def test_a_schedule_must_lie_at_least_a_minute_ahead(
+    wp: FakeWordPress, ahead_s: int, accepted: bool
+):
+    clock = Clock()
+    when = datetime.fromtimestamp(clock.now + ahead_s, UTC)
+    network = wp.network(clock=clock)
+    for written in (when.strftime("%Y-%m-%dT%H:%M:%SZ"), when.strftime("%Y-%m-%dT%H:%M:%S")):
+        options = PublishOptions("future", written)  # without a zone: UTC
+        if accepted:
+            await network.publish("T", "B", "markdown", "k1", options)
+        else:
+            with pytest.raises(Rejected, match="has passed"):
+                await network.publish("T", "B", "markdown", "k1", options)
+    await network.aclose()
+    sent = [json.loads(r.content)["date_gmt"] for r in wp.calls("POST", "/wp/v2/posts")]
+    assert sent == ([when.strftime("%Y-%m-%dT%H:%M:%S")] * 2 if accepted else [])
+
+
+async def test_a_duplicate_that_cannot_be_found_says_where_to_look(wp: FakeWordPress):
+    post = wp.post()
+    question = wp.comment(post)
+    wp.canned["POST", "/wp/v2/comments"] = wp_error(
+        409,
+        "comment_duplicate",
+        "Duplicate comment detected; it looks as though you've already said that!",
+    )
+    network = wp.network()
+    with pytest.raises(DuplicateComment) as raised:
+        await network.reply(str(post), str(question), "Thanks", "markdown", "k1")
+    await network.aclose()
+    assert str(raised.value).endswith(
+        " Fireside cannot find it, though: it may wait in moderation or be "
+        "marked as spam. Check the post's comments on the site."
+    )
+
+
+async def test_a_duplicate_found_but_malformed_is_a_bad_response(wp: FakeWordPress):
+    post = wp.post()
+    question = wp.comment(post)
+    mine = wp.comment(post, author=ME, parent=question)
+    wp.comments[mine]["content"] = {"rendered": "<p>Thanks<!-- fireside:k1 --></p>"}
+    wp.comments[mine]["date_gmt"] = "yesterday"  # malformed, yet it carries the key: landed
+    wp.canned["POST", "/wp/v2/comments"] = wp_error(409, "comment_duplicate")
+    network = wp.network()
+    with pytest.raises(BadResponse) as raised:
+        await network.reply(str(post), str(question), "Thanks", "markdown", "k1")
+    assert await network.lookup_write("k1") == str(mine)
+    await network.aclose()
+    assert str(raised.value) == f"{SERVICE} sent the reply back malformed."
+
+
+async def test_a_look_up_logs_a_malformed_comment_it_reads_past(
+    wp: FakeWordPress, caplog: pytest.LogCaptureFixture
+):
+    post = wp.post()
+    mine = wp.comment(post, author=ME)
+    wp.comments[mine]["content"] = {"rendered": "<p>Hi<!-- fireside:k1 --></p>"}
+    wp.comments[mine]["date_gmt"] = "yesterday"
+    network = wp.network()
+    with caplog.at_level(logging.WARNING, logger="app.networks.wordpress"):
+        assert await network.lookup_write("k1") == str(mine)
+    await network.aclose()
+    assert [r.getMessage() for r in caplog.records if str(mine) in r.getMessage()]
+
+
+async def test_a_delete_of_something_already_gone_is_done_and_of_anything_else_fails(
+    wp: FakeWordPress,
+):
+    network = wp.network()
+    await network.delete("post", "404404", "d1")
+    wp.canned["DELETE", "/wp/v2/posts/5"] = wp_error(403, "rest_cannot_delete")
+    with pytest.raises(Rejected):
+        await network.delete("post", "5", "d2")
+    await network.aclose()
+    assert [r.url.path for r in wp.requests if r.method == "DELETE"] == [
+        "/wp-json/wp/v2/posts/404404",
+        "/wp-json/wp/v2/posts/5",
+    ]
+
+
+async def test_a_schedule_without_a_zone_is_utc_wherever_the_machine_is(
+    wp: FakeWordPress, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        network = wp.network(clock=Clock(parse("2030-01-15T07:00:00Z").timestamp()))
+        await network.publish(
+            "T", "B", "markdown", "k1", PublishOptions("future", "2030-01-15T08:30:00")
+        )
+        await network.aclose()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    sent = json.loads(wp.calls("POST", "/wp/v2/posts")[0].content)
+    assert sent["date_gmt"] == "2030-01-15T08:30:00"
+
+
+def test_html_is_sanitised_as_a_document_and_the_key_matched_exactly():
+    assert content.as_html(
+        "<h2>Plan</h2><table><tr><td>a</td></tr></table><script>x</script>", "html"
+    ) == ("<h2>Plan</h2><table><tbody><tr><td>a</td></tr></tbody></table>")
+    for neighbour in ("a", "B", "7"):  # the key k1 is not k1a, k1B or k17
+        assert not content.carries(f"<!-- fireside:k1{neighbour} -->", "k1")
+    assert content.carries("<!-- fireside:k1 -->", "k1")
+    odd = "a key with spaces"
+    digest = hashlib.sha256(odd.encode()).hexdigest()[:32]
+    assert content.token(odd) == digest and content.search_term(odd) == f"fireside:{digest}"

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
+from emulators.clock import VirtualClock
 from emulators.microsoft.apiserver import max_in_window
-from emulators.microsoft.booktokens import BookTokens
+from emulators.microsoft.booktokens import BookTokens, OneToken
 from emulators.microsoft.fixtures import YammerWorld, pull_round
 from emulators.microsoft.yammer import SCOPE
 
@@ -27,9 +29,10 @@ from app.domain import (
     RemoteKind,
     WriteIntent,
 )
-from app.errors import AuthError, RateLimited, Rejected, UserError
+from app.errors import AuthError, BadResponse, RateLimited, Rejected, UserError
+from app.networks.microsoft.bearer import Wiring
 from app.networks.microsoft.tokens import Api
-from app.networks.microsoft.yammer import CAPABILITIES, build_yammer
+from app.networks.microsoft.yammer import CAPABILITIES, YammerNetwork, build_yammer
 from app.networks.microsoft.yammer.ids import YammerType, new_id
 from app.timeutil import iso
 
@@ -222,8 +225,11 @@ async def test_without_a_community_publishing_says_what_to_choose(
     yammer_world: YammerWorld, make_yammer
 ) -> None:
     network = make_yammer(community=None)
-    with pytest.raises(Rejected, match="Choose the Viva Engage community"):
+    with pytest.raises(Rejected) as refused:
         await network.publish("", "Hello", "markdown", "k")
+    assert str(refused.value) == (
+        "Choose the Viva Engage community new posts go to (Accounts → Viva Engage → Communities…)."
+    )
 
 
 async def test_delete_works_and_edit_says_viva_engage_cannot(
@@ -238,8 +244,12 @@ async def test_delete_works_and_edit_says_viva_engage_cannot(
 
     assert post.id not in w.emulator.messages
     assert CAPABILITIES.can_edit is False
-    with pytest.raises(Rejected, match="no way to edit a message"):
+    with pytest.raises(Rejected) as refused:
         await network.edit(RemoteKind.COMMENT, str(post.id), "new", "k3")
+    assert str(refused.value) == (
+        "Viva Engage offers no way to edit a message through its API (Yammer REST v1 has no "
+        "edit endpoint). Delete it and post it again, or edit it in Viva Engage."
+    )
 
 
 async def test_a_malformed_message_is_skipped_and_reported_once(
@@ -293,6 +303,100 @@ async def test_built_for_an_account_that_names_the_service_not_its_rest_root(
     finally:
         await network.aclose()
     assert {s.path for s in w.server.requests()} == {"/api/v1/users/current.json"}
+
+
+async def test_a_new_thread_is_at_once_among_my_posts_and_followed_by_pulls(
+    yammer_world: YammerWorld, make_yammer
+) -> None:
+    """Within the minute my threads are not read again: the pull follows the new thread in
+    the community it was posted to from what the post answered."""
+    w = yammer_world
+    network = make_yammer()
+    assert await network.list_my_posts() == []
+
+    post = await network.publish("", "Offsite agenda", "markdown", "k")
+    assert [p.remote_id for p in await network.list_my_posts()] == [post.remote_id]
+    ada = w.emulator.post(w.ada, "Can we bring partners?", replied_to=int(post.remote_id))
+    pages, _ = await pull_round(network)
+
+    assert list(comments_of(pages)) == [str(ada.id)]
+    assert len([s for s in w.server.requests() if "/messages/sent" in s.path]) == 1
+
+
+async def test_viva_engage_publishes_at_once_or_not_at_all(
+    yammer_world: YammerWorld, make_yammer
+) -> None:
+    network = make_yammer()
+    with pytest.raises(Rejected, match="publishes at once; it keeps no 'draft'"):
+        await network.publish("", "Later", "markdown", "k", PublishOptions(status="draft"))
+    assert yammer_world.server.requests() == []
+
+
+async def test_what_a_check_before_a_reply_read_is_forgotten_on_every_write(
+    yammer_world: YammerWorld, make_yammer
+) -> None:
+    """The thread a check reads is kept for a few seconds; a reply or a deletion in it is
+    seen at once, not after that."""
+    w = yammer_world
+    post = w.emulator.post(w.dana, "Budget", w.town_hall)
+    ada = w.emulator.post(w.ada, "Travel?", replied_to=post.id)
+    network = make_yammer()
+    assert await network.list_replies(str(ada.id)) == []
+
+    mine = await network.reply(str(post.id), str(ada.id), "Economy only.", "markdown", "k1")
+    assert [r.remote_id for r in await network.list_replies(str(ada.id))] == [mine.remote_id]
+
+    await network.delete(RemoteKind.COMMENT, mine.remote_id, "k2")
+    assert await network.list_replies(str(ada.id)) == []
+
+
+async def test_a_deleted_post_leaves_my_posts_and_the_pulls(
+    yammer_world: YammerWorld, make_yammer
+) -> None:
+    w = yammer_world
+    kept = w.emulator.post(w.dana, "Kept", w.town_hall)
+    gone = w.emulator.post(w.dana, "Gone", w.town_hall)
+    network = make_yammer()
+    assert {p.remote_id for p in await network.list_my_posts()} == {str(kept.id), str(gone.id)}
+
+    await network.delete(RemoteKind.POST, str(gone.id), "k1")
+    await network.delete(RemoteKind.POST, str(gone.id), "k2")  # already gone: fine
+    pages, _ = await pull_round(network)
+
+    assert [p.remote_id for p in await network.list_my_posts()] == [str(kept.id)]
+    assert all(page.errors == [] for page in pages)
+    assert not [s for s in w.server.requests() if f"/in_thread/{gone.id}" in s.path]
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ({"messages": [], "meta": {}}, "Viva Engage answered the {what} without the message."),
+        (
+            {"messages": "none"},
+            "Viva Engage sent a malformed {what}: the answer has no list of messages.",
+        ),
+    ],
+)
+async def test_a_write_answered_without_its_message_is_a_bad_response(
+    answer: dict, problem: str
+) -> None:
+    """A unit test over a mock transport: the emulator never answers a write this way."""
+    clock = VirtualClock()
+    client = httpx.AsyncClient(
+        transport=httpx.MockTransport(lambda _: httpx.Response(201, json=answer))
+    )
+    wiring = Wiring(client, OneToken(), "https://www.yammer.example/api/v1", clock, clock.sleep)
+    network = YammerNetwork(wiring, community="1")
+    try:
+        with pytest.raises(BadResponse) as bad:
+            await network.publish("", "Hello", "markdown", "k1")
+        assert str(bad.value) == problem.format(what="post")
+        with pytest.raises(BadResponse) as bad:
+            await network.reply("5", "6", "Hello", "markdown", "k2")
+        assert str(bad.value) == problem.format(what="reply")
+    finally:
+        await network.aclose()
 
 
 async def test_communities_to_choose_and_a_post_to_the_one_picked(

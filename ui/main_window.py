@@ -11,13 +11,22 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QStackedWidget
 
 from app.domain import InboxView, OutboxKind, TakenBack
 from app.text import plural
-from ui.actions import COMMANDS, HelpDialog, Registry
+from ui.actions import (
+    COMMANDS,
+    AboutDialog,
+    CommandMenus,
+    CommandPalette,
+    HelpDialog,
+    Registry,
+    live_action,
+)
 from ui.common import focus, screen
 from ui.common.announce import Politeness
 from ui.editor import EDITOR_COMMANDS, EditorPanel
 from ui.inbox import InboxPage
 from ui.operations import run
 from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
+from ui.presence import Presence
 from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
 from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS, ApprovalPanel, SharedInboxPanel
@@ -25,6 +34,10 @@ from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS, ApprovalPanel, Shar
 if TYPE_CHECKING:
     from app.core import Core
     from ui.bridge import CoreBridge
+
+#: The smallest the window may be made (at the usual text size; more for larger text):
+#: it fits a 1080p screen at 200% (960 x 540 logical pixels, less the task bar).
+MINIMUM_WIDTH, MINIMUM_HEIGHT = 880, 500
 
 VIEW_KEYS = (
     ("window.needs_reply", InboxView.NEEDS_REPLY),
@@ -83,9 +96,12 @@ class MainWindow(QMainWindow):
         self.shared.message.connect(self.status.say)
         bridge.workspaceProblem.connect(self.status.say)
         self.approval.countChanged.connect(self.sidebar.show_approval_count)
-        self.approval.countChanged.connect(self._title_with_approvals)
         self.status.undoClicked.connect(self.undo_send)
         self.status.set_undo_key(self.registry.command("window.undo_send").key_text)
+        self.presence = Presence(core, bridge, self)
+        self.sidebar.countsShown.connect(self.presence.show_counts)
+        self.presence.said.connect(self.status.say)
+        self.approval.countChanged.connect(self.presence.show_approvals)
         self._bind_keys(core)
         focus.chain(
             self.sidebar,
@@ -97,6 +113,7 @@ class MainWindow(QMainWindow):
             *self.status.tab_order(),
         )
         self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
+        screen.set_minimum(self, MINIMUM_WIDTH, MINIMUM_HEIGHT)
         screen.fit(self, 1280, 800)
         self.inbox.list.setFocus()  # takes effect when the window is first activated
 
@@ -168,20 +185,42 @@ class MainWindow(QMainWindow):
         bind("window.settings", self.show_settings)
         bind("window.quit", self.close)
         bind("window.undo_send", self.undo_send)
-        menu = self.menuBar().addMenu("&Fireside")
-        for name in (
-            "window.accounts",
-            "window.workspace",
-            "window.settings",
-            "window.sync",
-            "window.undo_send",
-            "window.quit",
-        ):
-            menu.addAction(actions[name])
-        by_hand = self.menuBar().addMenu("&Bridge")
-        for name in ("window.import_thread", "window.reply_by_hand"):
-            by_hand.addAction(actions[name])
-        self.menuBar().addMenu("&Help").addAction(actions["window.help"])
+        bind("window.new_draft", self.new_draft)
+        bind("window.palette", self.show_palette)
+        bind("window.about", self.show_about)
+        self.menus = CommandMenus(self, self.menuBar(), self.commands())
+
+    def commands(self) -> Registry:
+        """Every command of the window and its pages, as the menus, help and palette list
+        them."""
+        from ui.byhand import BYHAND_COMMANDS
+
+        return Registry(
+            [
+                *self.registry,
+                *EDITOR_COMMANDS,
+                *OUTBOX_COMMANDS,
+                *APPROVAL_COMMANDS,
+                *SHARED_COMMANDS,
+                *BYHAND_COMMANDS,
+            ]
+        )
+
+    def new_draft(self) -> None:
+        """Ctrl+N, from anywhere: a new draft open in the editor, the keyboard in its title."""
+        self.sidebar.choose("drafts")
+        self.editor.new_draft()
+
+    def show_palette(self) -> CommandPalette:
+        available = [c for c in self.commands() if live_action(self, c.name) is not None]
+        palette = CommandPalette(available, self.menus.run, self)
+        palette.open()
+        return palette
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.open()
+        return dialog
 
     def undo_send(self) -> None:
         """Take back the newest replies or post still in the undo-send grace period: the
@@ -216,9 +255,6 @@ class MainWindow(QMainWindow):
 
         WorkspaceDialog(self._core, self._bridge, self).open()
 
-    def _title_with_approvals(self, count: int) -> None:
-        self.setWindowTitle(f"Fireside — {count:,} for approval" if count else "Fireside")
-
     def show_import_thread(self) -> QDialog:
         from ui.byhand import ImportThreadDialog  # built on demand: rarely opened
 
@@ -241,18 +277,6 @@ class MainWindow(QMainWindow):
         SettingsDialog(self._core, self._bridge, self).open()
 
     def show_help(self) -> HelpDialog:
-        from ui.byhand import BYHAND_COMMANDS
-
-        every = Registry(
-            [
-                *self.registry,
-                *EDITOR_COMMANDS,
-                *OUTBOX_COMMANDS,
-                *APPROVAL_COMMANDS,
-                *SHARED_COMMANDS,
-                *BYHAND_COMMANDS,
-            ]
-        )
-        dialog = HelpDialog(every, self)
+        dialog = HelpDialog(self.commands(), self)
         dialog.open()
         return dialog

@@ -53,6 +53,8 @@ PLACE_ROLE = Qt.ItemDataRole.UserRole + 1
 LOOK_ROLE = Qt.ItemDataRole.UserRole + 2
 #: A count cell: (text, loud) with loud True (bold), False (quiet) or None (plain).
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 3
+#: The places' names most likely to be the widest (the sidebar never cuts them).
+LONGEST_PLACES = ("Needs reply", "For approval", "Shared inbox")
 #: How a row is named for screen readers before its count ("Needs reply", "Town hall, on
 #: Blog"); the count is added to both cells' accessible text ("Needs reply, 1,618").
 SPOKEN_ROLE = Qt.ItemDataRole.UserRole + 4
@@ -235,6 +237,8 @@ class _Cells(QStyledItemDelegate):
 class Sidebar(QTreeWidget):
     placeChosen = Signal(object)  # Place
     entered = Signal()
+    #: The inbox views' counts, each time they are read (the window's title follows).
+    countsShown = Signal(object)  # Mapping[InboxView, int]
 
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -329,10 +333,12 @@ class Sidebar(QTreeWidget):
     def _size_for_font(self) -> None:
         """Room for "8,888" in the count column from the start (each widening re-lays out
         every title beside it), and never so narrow that "Needs reply" and its count are
-        cut: the sidebar keeps that much when the window is small or the text large."""
+        cut (nor any other place's name): the sidebar keeps that much when the window is
+        small or the text large."""
         count = QFontMetrics(fonts.bold(self.font())).horizontalAdvance("8,888") + COUNT_PAD
         self.header().resizeSection(1, max(count, self.header().sectionSize(1)))
-        title = self.fontMetrics().horizontalAdvance("Needs reply") + TITLE_INDENT + 16
+        longest = max(self.fontMetrics().horizontalAdvance(name) for name in LONGEST_PLACES)
+        title = longest + TITLE_INDENT + 16
         scroll = self.verticalScrollBar().sizeHint().width()
         self.setMinimumWidth(title + self.header().sectionSize(1) + scroll)
 
@@ -496,6 +502,7 @@ class Sidebar(QTreeWidget):
         for view, item in self._views.items():
             self._set_count(item, counts.get(view, 0), loud=view in ACTIONABLE)
         self._fit_count_column()
+        self.countsShown.emit(counts)
 
     def refresh_drafts(self) -> None:
         run(self, self._core.drafts.summaries(), on_done=self._show_drafts)

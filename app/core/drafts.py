@@ -69,6 +69,10 @@ class Drafts:
         self._titles[draft_id] = title
         return changed
 
+    async def set_language(self, draft_id: int, language: str | None) -> None:
+        """Spell check the draft in ``language`` from now on (kept with the draft)."""
+        await self._store.run(drafts.set_language, draft_id, language)
+
     async def keep_version(self, draft_id: int, reason: str = "manual") -> None:
         """Keep the current text as a version (Ctrl+S)."""
         await self._store.run(drafts.snapshot, draft_id, reason)

@@ -1,6 +1,7 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
 engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``,
-``undo_send``, ``accounts``, ``workspace`` (the principal and the delegate on two laptops)
+``undo_send``, ``accounts``, ``spelling``
+(the dictionaries), ``workspace`` (the principal and the delegate on two laptops)
 and ``bridge`` (threads of sites without an API, pasted in and answered by hand). No Qt
 here; the window and the CLI are its two clients (composition
 roots: ``ui/main.py`` and ``app/cli.py``), and neither reaches past it into the store.
@@ -27,6 +28,7 @@ from app.domain import Capabilities, Freshness, PlaceChoice, PullMode
 from app.networks.base import ChoosesPlaces, Network, ReportsFreshness
 from app.store import Store, accounts
 from app.sync.engine import COMMENTS_CURSOR, SyncEngine
+from app.text.spelling import Spelling
 
 if TYPE_CHECKING:
     from app.sandbox.server import SandboxServer
@@ -46,6 +48,7 @@ class Core:
         account_manager: AccountManager,
         policy: managed_policy.Policy = managed_policy.NO_POLICY,
         settings: user_settings.Effective | None = None,
+        spelling: Spelling | None = None,
     ) -> None:
         self.store = store
         self.networks = networks
@@ -65,6 +68,9 @@ class Core:
         #: The managed policy and the settings in force when the core opened.
         self.policy = policy
         self.settings = settings
+        #: Spell checking, with the person's own dictionary in the data dir (for this run
+        #: only when the core was built without one, as in some tests).
+        self.spelling = spelling or Spelling(None)
 
     def sync_now(self) -> None:
         """A person asked to sync (F5): the engine's next pass starts at once and re-scans
@@ -74,6 +80,7 @@ class Core:
     async def close(self) -> None:
         self.engine.stop()
         await self.workspace.close()
+        self.spelling.close()
         for network in self.networks.values():
             await network.aclose()
         await asyncio.to_thread(self.store.close)

@@ -1,5 +1,5 @@
 """The inbox as front ends use it: views and their counts, pages of rows, threads, search,
-"same question", and triage with undo.
+"same question", triage with undo, and starred people.
 
 Pages of a view are short indexed reads: ``page`` runs on the calling thread's read-only
 connection (the window's list scrolls through it); everything else runs on the store's
@@ -15,7 +15,7 @@ import sqlite_utils
 from app import events as ev
 from app.core.display import shown_post, shown_results, shown_rows
 from app.domain import InboxRow, InboxView, Post, SearchResults, Thread, TriageState
-from app.store import Store, comments, outbox, reply_drafts, search, triage
+from app.store import Store, comments, outbox, reply_drafts, search, stars, triage
 from app.store import accounts as accounts_repo
 from app.store.questions import QuestionMatcher
 from app.text.plural import count
@@ -82,6 +82,21 @@ class Inbox:
     ) -> None:
         await self._store.run(triage.set_state, ids, state, snoozed_until)
         self._events.emit(ev.InboxChanged())
+
+    async def star_author(self, comment_id: int, starred: bool) -> str:
+        """Star or unstar the person who wrote ``comment_id`` (their new comments are
+        announced); returns their name."""
+        name = await self._store.run(stars.star_author, comment_id, starred)
+        self._events.emit(ev.InboxChanged())
+        return name
+
+    async def newest_comment_id(self) -> int:
+        """Where "new" starts: comments after this one are new to whoever asks now."""
+        return await self._store.read(stars.newest_comment_id)
+
+    async def starred_after(self, after_id: int) -> list[InboxRow]:
+        """Comments after ``after_id`` by starred people, still needing a reply."""
+        return await self._store.read(stars.starred_after, after_id)
 
     async def undo(self) -> str | None:
         """Undo the last triage action; returns a sentence saying what was undone."""

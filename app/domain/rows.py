@@ -50,6 +50,8 @@ class InboxRow:
     network_shared: bool
     #: A reply to this comment is being written (kept as a reply draft).
     reply_draft: bool
+    #: The person is starred: their new comments are announced.
+    author_starred: bool
 
     @classmethod
     def from_row(cls, row: Row) -> InboxRow:
@@ -79,6 +81,7 @@ def _list_fields(row: Row) -> dict[str, Any]:
         "account_name": row["account_name"] or "",
         "network_shared": _flag(row["network_shared"]),
         "reply_draft": _flag(row["reply_draft"]),
+        "author_starred": _flag(row["author_starred"]),
     }
 
 
@@ -188,6 +191,8 @@ class Draft:
     created_at: str
     updated_at: str
     published_at: str | None
+    #: The language it is spell checked in ("en_GB"); None: the system's.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

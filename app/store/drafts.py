@@ -47,7 +47,13 @@ def get(db: sqlite_utils.Database, draft_id: int) -> Draft:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         published_at=row["published_at"],
+        language=row["language"],
     )
+
+
+def set_language(db: sqlite_utils.Database, draft_id: int, language: str | None) -> None:
+    """The language the draft is spell checked in (None: the system's)."""
+    db.execute("UPDATE drafts SET language = ? WHERE id = ?", [language, draft_id])
 
 
 def list_drafts(db: sqlite_utils.Database) -> list[DraftSummary]:

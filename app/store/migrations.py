@@ -247,10 +247,18 @@ def _v4_undo_send_and_reply_drafts(db: sqlite_utils.Database) -> None:
     """)
 
 
+def _v5_starred_people(db: sqlite_utils.Database) -> None:
+    """A star on a person (their new comments are announced, until VIPs come), and the
+    language a draft is spell checked in (NULL: the system's)."""
+    db.execute("ALTER TABLE people ADD COLUMN starred INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE drafts ADD COLUMN language TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
     _v3_account_settings,
     _v4_undo_send_and_reply_drafts,
+    _v5_starred_people,
 ]
 LATEST = len(MIGRATIONS)

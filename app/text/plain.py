@@ -30,10 +30,14 @@ def to_plain_text(markdown_text: str) -> str:
 
 
 def render(
-    markdown_text: str, inline: Inline, code: Callable[[str], str] = lambda text: text
+    markdown_text: str,
+    inline: Inline,
+    code: Callable[[str], str] = lambda text: text,
+    raw: Callable[[str], str] = lambda text: text,
 ) -> str:
     """The blocks of ``markdown_text`` laid out as text, each line's inline tokens by
-    ``inline``, code blocks by ``code``."""
+    ``inline``, code blocks by ``code``; Markdown that lays out as nothing (a lone ">")
+    is kept as typed, through ``raw``."""
     blocks: list[tuple[str, int | None]] = []  # (text, the outermost list it is in)
     prefixes: list[str] = []  # one per open list: "-" or the next number
     item_prefix = ""
@@ -58,7 +62,7 @@ def render(
             blocks.append((code(token.content.rstrip("\n")), None))
         elif token.type == "hr":
             blocks.append(("---", None))
-    return _joined(blocks) or markdown_text.strip()
+    return _joined(blocks) or raw(markdown_text.strip())
 
 
 def _joined(blocks: list[tuple[str, int | None]]) -> str:

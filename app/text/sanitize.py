@@ -197,8 +197,10 @@ class _DisplayShaper(HTMLParser):
             return
         if tag in _BLOCKS:  # a line costs layout like a character does
             self.run = 0
+            if self.room <= 0:
+                self.full = True
+                return
             self.room -= 1
-            self.full = self.room <= 0
         if tag == "a":
             self._open_link(dict(attrs).get("href") or "")
             return
@@ -248,7 +250,7 @@ class _DisplayShaper(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.full:
             return
-        if len(data) >= self.room:
+        if len(data) > self.room:
             data, self.full = data[: self.room], True
         self.room -= len(data)
         if self.link is not None:
@@ -290,10 +292,11 @@ class _DisplayShaper(HTMLParser):
 
 
 def _first_tags(raw: str, budget: int) -> str:
-    """``raw`` up to its ``budget``-th tag: nh3 (html5ever) needs time that grows with the
-    cube of the nesting depth (4,000 nested quotes: 0.2 s; 50,000: minutes)."""
+    """``raw`` with at most ``budget`` tags (cut before the next one): nh3 (html5ever)
+    needs time that grows with the cube of the nesting depth (4,000 nested quotes: 0.2 s;
+    50,000: minutes)."""
     at = -1
-    for _ in range(budget):
+    for _ in range(budget + 1):
         at = raw.find("<", at + 1)
         if at < 0:
             return raw

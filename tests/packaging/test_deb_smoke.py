@@ -34,8 +34,6 @@ from deb_release import (
 
 from app import __version__
 
-pytestmark = pytest.mark.packaging
-
 REPO = Path(__file__).resolve().parents[2]
 BUILD_TIMEOUT_S = 900
 SOURCES_FILE = Path("/etc/apt/sources.list.d/fireside-smoke-test.sources")
@@ -43,6 +41,12 @@ APT_LISTS = Path("/var/lib/apt/lists")
 FIRESIDE = Path("/usr/bin/fireside")
 PAINTED = "fireside-bench: inbox painted rows="
 WINDOW_TIMEOUT_S = 60
+# Whichever test comes first builds the package and installs it (the session's fixtures),
+# each step within its own bound: the test may take all of them.
+pytestmark = [
+    pytest.mark.packaging,
+    pytest.mark.timeout(BUILD_TIMEOUT_S + 2 * APT_TIMEOUT_S + 2 * WINDOW_TIMEOUT_S),
+]
 #: What the checks below run, beyond the build's own tools, and the Debian package of each.
 TEST_TOOLS = {
     "gpgv": "gpgv",

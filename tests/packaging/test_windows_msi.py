@@ -27,11 +27,12 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.packaging
-
 REPO = Path(__file__).resolve().parents[2]
 WINDOWS = REPO / "packaging" / "windows"
 TIMEOUT = 120
+# A test runs a handful of commands (build, sign, install and upgrade in Wine), each within
+# TIMEOUT.
+pytestmark = [pytest.mark.packaging, pytest.mark.timeout(8 * TIMEOUT)]
 #: Wine hands msiexec's Windows exit code on truncated to 8 bits: 1603 (fatal error) is 67.
 MSI_FATAL = 1603 & 0xFF
 POLICY_KEY = r"Software\Policies\Fireside"

@@ -209,6 +209,9 @@ class Harness:
         assert child.close() == 0, _tail(self.errors)
 
 
+# About 20 s on a quiet machine (30 kills), minutes on a loaded one; ten times the bound in
+# long mode (conftest.py).
+@pytest.mark.timeout(600)
 def test_sigkill_at_random_moments_loses_nothing_and_sends_nothing_twice(
     tmp_path: Path, sandbox_server: SandboxServer, long_mode: bool, capsys, monkeypatch
 ) -> None:

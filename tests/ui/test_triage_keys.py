@@ -86,7 +86,7 @@ def test_s_snoozes_until_tomorrow_morning(window, synced_core, qtbot):
     target, following = inbox.model.ids()[:2]
     press(qtbot, window, "s")
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), SnoozeMenu))
-    qtbot.keyClick(QApplication.activePopupWidget(), "t")  # &Tomorrow morning
+    qtbot.keyClick(QApplication.activePopupWidget(), "t")  # &Tomorrow 08:00
     qtbot.waitUntil(lambda: target not in inbox.model.ids())
     assert inbox.current_id() == following
     row = state_of(synced_core, target)

@@ -45,7 +45,7 @@ def delegate(synced_core, memory_keyring, wait_for, tmp_path: Path) -> Session:
 
 def test_for_approval_count_and_one_key_approval(window, delegate, qtbot, wait_for) -> None:
     panel = window.approval
-    qtbot.waitUntil(lambda: window.windowTitle() == "Fireside — 3 for approval", timeout=10_000)
+    qtbot.waitUntil(lambda: window.windowTitle().endswith(" · 3 for approval"), timeout=10_000)
     assert window.sidebar.approval.text(1) == "3"
     qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is panel)
@@ -53,7 +53,7 @@ def test_for_approval_count_and_one_key_approval(window, delegate, qtbot, wait_f
     first = panel.model.reply(panel.list.currentIndex().row())
     assert "Drafted by Sam (delegate)" in panel.provenance.text()
     qtbot.keyClick(panel.list, Qt.Key.Key_A)
-    qtbot.waitUntil(lambda: window.windowTitle() == "Fireside — 2 for approval", timeout=10_000)
+    qtbot.waitUntil(lambda: window.windowTitle().endswith(" · 2 for approval"), timeout=10_000)
     bodies: list[str] = []
 
     def queued() -> bool:

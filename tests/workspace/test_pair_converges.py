@@ -14,7 +14,9 @@ from pair import Device, converge, device, webdav_server  # noqa: F401 (fixture)
 
 from app.workspace import pairing
 
-pytestmark = pytest.mark.integration
+# Two Fireside processes take turns through dozens of commands (each bounded by pair.py):
+# minutes on a loaded machine, so more than the suite's bound.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 
 def _pair(tmp_path: Path, where: list[str]) -> tuple[Device, Device]:

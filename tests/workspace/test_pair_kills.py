@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from pair import converge, device
 
-pytestmark = pytest.mark.integration
+# Two Fireside processes take turns through dozens of commands (each bounded by pair.py):
+# minutes on a loaded machine, so more than the suite's bound.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 KILLS = 30
 

@@ -4,11 +4,28 @@ Public, for the rest of ui/ (every feature binds its keys through these): ``Comm
 ``Registry`` (a command's name, label, scope and keys; widgets bind handlers to names),
 ``describe_key`` (a key as a person reads it), ``speak_button`` (a button that shows its
 key, named by its text alone for screen readers), ``COMMANDS`` (the window's and the inbox's
-keys) and ``HelpDialog`` (the '?' help). The modules are the feature's own.
+keys), ``HelpDialog`` (the '?' help), ``CommandMenus`` (the menu bar made from the
+commands, and running a command where the keyboard is), ``live_action`` (the action
+a command's keys would run now), ``CommandPalette`` (Ctrl+K) and
+``AboutDialog`` (version and licence notices). The modules are the feature's own.
 """
 
+from ui.actions.about import AboutDialog
 from ui.actions.help import HelpDialog
 from ui.actions.keymap import COMMANDS
+from ui.actions.menus import CommandMenus, live_action
+from ui.actions.palette import CommandPalette
 from ui.actions.registry import Command, Registry, describe_key, speak_button
 
-__all__ = ["COMMANDS", "Command", "HelpDialog", "Registry", "describe_key", "speak_button"]
+__all__ = [
+    "COMMANDS",
+    "AboutDialog",
+    "Command",
+    "CommandMenus",
+    "CommandPalette",
+    "HelpDialog",
+    "Registry",
+    "describe_key",
+    "live_action",
+    "speak_button",
+]

@@ -10,6 +10,7 @@ from ui.actions.registry import Command
 WINDOW = "Anywhere"
 INBOX = "Inbox"
 BATCH = "Reply"
+TEXT = "Text boxes"
 
 COMMANDS: tuple[Command, ...] = (
     Command("inbox.next", "Next comment", INBOX, ("J",)),
@@ -27,6 +28,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("inbox.snooze", "Snooze until…", INBOX, ("S",), "snooze"),
     Command("inbox.same_question", "Find everyone asking the same question", INBOX, ("G",), "same"),
     Command("inbox.undo", "Undo the last triage action", INBOX, ("U",), "undo"),
+    Command(
+        "inbox.star", "Star or unstar this person (tells you when they comment)", INBOX, ("*",)
+    ),
     Command("inbox.search", "Search comments, posts and drafts", INBOX, ("/",), "search"),
     Command("window.needs_reply", "Go to Needs reply", WINDOW, ("Ctrl+1",), "inbox"),
     Command("window.questions", "Go to Questions", WINDOW, ("Ctrl+2",), "question"),
@@ -51,5 +55,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("batch.first_name", "Insert {first_name}", BATCH, ("Alt+1",)),
     Command("batch.name", "Insert {name}", BATCH, ("Alt+2",)),
     Command("batch.question", "Insert {question} (their question, quoted)", BATCH, ("Alt+3",)),
+    Command("window.new_draft", "New draft", WINDOW, ("Ctrl+N",), "draft"),
+    Command("window.palette", "Find a command…", WINDOW, ("Ctrl+K",)),
+    Command("window.about", "About Fireside", WINDOW, ()),
+    Command("text.spelling", "Spelling suggestions for the word at the cursor", TEXT, ("Ctrl+.",)),
     Command("batch.queue", "Queue every reply", BATCH, ("Ctrl+Return", "Ctrl+Enter"), "outbox"),
 )

@@ -39,6 +39,7 @@ from ui.batch.text import ReplyText
 from ui.common.announce import Politeness, tell
 from ui.common.autosave import Autosave
 from ui.operations import run, show_error
+from ui.spelling import attach_spell_check
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -115,6 +116,7 @@ class ReplyComposer(QFrame):
         self.recipients = QLabel()
         self.recipients.setObjectName("pageTitle")
         self.template = ReplyText()
+        self.spelling = attach_spell_check(self.template, core.spelling, None)
         self.template.setPlaceholderText("Write one reply; the variables make it personal.")
         self.template.setAccessibleDescription(
             "One reply for everyone; {first_name}, {name} and {question} make it personal. "
@@ -292,6 +294,7 @@ class ReplyComposer(QFrame):
         if chosen is None:
             return
         editor = CopyEditor(chosen.recipient, chosen.text, self)
+        attach_spell_check(editor.text, self._core.spelling, self.spelling.language)
 
         def done(text: str | None) -> None:
             if text is None:

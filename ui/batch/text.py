@@ -1,9 +1,8 @@
 """The one text field every reply is written in (the composer's template, a person's own
 copy): a QPlainTextEdit that Tab leaves, named for screen readers.
 
-Spell checking attaches here and nowhere else: ``attach_spell_check(text_edit, language)``
-(ui/common/spelling.py, being built on its own branch) takes a QPlainTextEdit, so every
-``ReplyText`` gets it by one call in ``__init__``.
+Spell checking (``ui.spelling.attach_spell_check``) is attached by whoever makes one, as
+they hold the core's dictionaries: the composer for its template and for a copy editor.
 """
 
 from __future__ import annotations

@@ -20,14 +20,26 @@ def text_scale() -> float:
     return max(1.0, points / USUAL_POINTS) if points > 0 else 1.0
 
 
-def fit(widget: QWidget, width: int, height: int) -> None:
-    """Resize ``widget`` to ``width`` x ``height`` (logical pixels, at the usual text size;
-    more for larger text), or to what its screen has room for when that is less (never
-    below the widget's own minimum)."""
+def _within_room(widget: QWidget, width: int, height: int) -> tuple[int, int]:
+    """``width`` x ``height`` scaled with the text, no more than the screen has room for."""
     width, height = round(width * text_scale()), round(height * text_scale())
     screen = widget.screen() or QGuiApplication.primaryScreen()
     if screen is not None:
         room = screen.availableGeometry()
         width = min(width, int(room.width() * ROOM))
         height = min(height, int(room.height() * ROOM))
+    return width, height
+
+
+def set_minimum(widget: QWidget, width: int, height: int) -> None:
+    """The smallest ``widget`` may be made: ``width`` x ``height`` at the usual text size,
+    more for larger text, but never more than its screen has room for."""
+    widget.setMinimumSize(*_within_room(widget, width, height))
+
+
+def fit(widget: QWidget, width: int, height: int) -> None:
+    """Resize ``widget`` to ``width`` x ``height`` (logical pixels, at the usual text size;
+    more for larger text), or to what its screen has room for when that is less (never
+    below the widget's own minimum)."""
+    width, height = _within_room(widget, width, height)
     widget.resize(max(width, widget.minimumWidth()), max(height, widget.minimumHeight()))

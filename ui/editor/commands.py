@@ -19,6 +19,15 @@ EDITOR_COMMANDS: tuple[Command, ...] = (
     # Not Ctrl+H: Qt reads Ctrl as Cmd on macOS, and Cmd+H hides the app there. Not Ctrl+Y:
     # Redo in a Windows text field. Ctrl+Shift+H is free on all three desktops.
     Command("editor.history", "Version history", EDITOR, ("Ctrl+Shift+H",)),
+    # Formatting, while the keyboard is in the text: Word's and Google Docs' keys where
+    # they are free (Ctrl+K is the command palette, so a link is Ctrl+Shift+K; Ctrl+Shift+O
+    # imports a thread by hand, so a numbered list is Ctrl+Shift+N).
+    Command("editor.bold", "Bold", EDITOR, ("Ctrl+B",)),
+    Command("editor.italic", "Italic", EDITOR, ("Ctrl+I",)),
+    Command("editor.link", "Link…", EDITOR, ("Ctrl+Shift+K",), "link"),
+    Command("editor.heading", "Heading", EDITOR, ("Ctrl+Alt+1",)),
+    Command("editor.bullets", "Bulleted list", EDITOR, ("Ctrl+Shift+L",)),
+    Command("editor.numbers", "Numbered list", EDITOR, ("Ctrl+Shift+N",)),
 )
 
 registry = Registry(EDITOR_COMMANDS)

@@ -43,6 +43,7 @@ from ui.common.announce import Politeness, announce
 from ui.common.autosave import Autosave
 from ui.editor.commands import registry
 from ui.editor.counters import LengthCounters
+from ui.editor.formatting import FormatBar
 from ui.editor.history import HistoryDialog
 from ui.editor.labels import STATE_COLOURS, STATE_LABELS, button_transitions
 from ui.editor.notes import TargetNotes
@@ -50,6 +51,7 @@ from ui.editor.preview import Preview
 from ui.editor.publish_dialog import PublishDialog, PublishRequest
 from ui.editor.targets import LIVE, Target, delivered_as, image_note, notes
 from ui.operations import run
+from ui.spelling import attach_spell_check
 
 READ_ONLY_STATES = (DraftState.QUEUED, DraftState.PUBLISHED)
 
@@ -80,6 +82,7 @@ class EditorPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._pages)
+        focus.chain(*self.tab_order())  # the window chains it again among its parts
 
         bridge.draftsChanged.connect(self._reload_state)
 
@@ -124,6 +127,7 @@ class EditorPanel(QWidget):
         self.history_button = self._button("History", "editor.history", self.open_history)
         self.version_button = self._button("Keep version", "editor.save_version", self.save_version)
         self.publish_button = self._button("Publish…", "editor.publish", self.open_publish)
+        splitter = self._build_text_and_preview()
         actions = QHBoxLayout()
         actions.addStretch(1)
         actions.addWidget(self.history_button)
@@ -133,8 +137,6 @@ class EditorPanel(QWidget):
         self.banner = QLabel(wordWrap=True)
         self.banner.setObjectName("banner")
         self.banner.hide()
-
-        splitter = self._build_text_and_preview()
 
         self.counters = LengthCounters()
         self.status_label = QLabel()
@@ -152,6 +154,11 @@ class EditorPanel(QWidget):
         layout.addWidget(self.notes)
         layout.addLayout(footer)
 
+        self.title_spelling = attach_spell_check(self.title_edit, self._core.spelling, None)
+        self.body_spelling = attach_spell_check(self.body_edit, self._core.spelling, None)
+        self.title_spelling.languageChanged.connect(self.body_spelling.set_language)
+        self.body_spelling.languageChanged.connect(self.title_spelling.set_language)
+        self.body_spelling.languageChanged.connect(self._keep_language)
         self.title_edit.textChanged.connect(self._edited)
         self.body_edit.textChanged.connect(self._edited)
         for editor in (self.title_edit, self.body_edit):
@@ -172,8 +179,18 @@ class EditorPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.body_edit.setFont(font)
         self.preview = Preview()
+        self.preview.setFont(font)  # the text and how it will look, at one size
+        writing = QWidget()  # the text with its formatting bar on top
+        column = QVBoxLayout(writing)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        self.format_bar = FormatBar(
+            self.body_edit, lambda text: self._status(text, problem=True, say=True)
+        )
+        column.addWidget(self.format_bar)
+        column.addWidget(self.body_edit, 1)
         splitter = QSplitter()
-        splitter.addWidget(self.body_edit)
+        splitter.addWidget(writing)
         splitter.addWidget(self.preview)
         splitter.setChildrenCollapsible(False)
         return splitter
@@ -198,17 +215,17 @@ class EditorPanel(QWidget):
             self.body_edit.setFocus()
 
     def tab_order(self) -> list[QWidget]:
-        """Where Tab goes in the editor, as it is laid out: title, the state buttons, the
-        actions, the text, its preview."""
+        """Where Tab goes in the editor: from the title into the text (as in every mail
+        and document editor), its preview, then the state buttons and the actions."""
         return [
             self._new_button,
             self.title_edit,
+            self.body_edit,
+            self.preview,
             *self._transition_buttons(),
             self.history_button,
             self.version_button,
             self.publish_button,
-            self.body_edit,
-            self.preview,
         ]
 
     def _transition_buttons(self) -> list[QWidget]:
@@ -242,12 +259,21 @@ class EditorPanel(QWidget):
         self.body_edit.setPlainText(draft.body)
         self._loading = False
         self.autosave.track(draft.id)
+        self._loading = True  # the draft's own language is not a change to keep
+        for spelling in (self.title_spelling, self.body_spelling):
+            spelling.set_language(draft.language)
+        self._loading = False
         self.preview.show_markdown(draft.body, now=True)
         self._apply_state(draft)
         self._pages.setCurrentIndex(1)
         self._editor_page.setEnabled(True)
         self._status("")
         (self.title_edit if not (draft.title or draft.body) else self.body_edit).setFocus()
+
+    def _keep_language(self, language: str | None) -> None:
+        """A language chosen in the spelling menu stays with the draft."""
+        if self._draft is not None and not self._loading:
+            run(self, self._core.drafts.set_language(self._draft.id, language))
 
     def _reload_state(self) -> None:
         if self._draft is not None:
@@ -336,8 +362,8 @@ class EditorPanel(QWidget):
             button.clicked.connect(lambda _=False, t=target: self.change_state(t))
             self._transition_row.addWidget(button)
         # New buttons join the end of the window's Tab order (after the status bar):
-        # put them back where they sit, between the title and History.
-        focus.chain(self.title_edit, *self._transition_buttons(), self.history_button)
+        # put them back where they belong, between the preview and History.
+        focus.chain(self.preview, *self._transition_buttons(), self.history_button)
 
     # --- typing ---------------------------------------------------------------------
     def _text(self) -> tuple[str, str]:

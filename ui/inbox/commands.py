@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QToolButton
 from app.domain import InboxRow, TriageState
 from app.text import plural, timefmt
 from ui.actions import speak_button
+from ui.inbox.model import ROW_ROLE
 from ui.inbox.selection import WholeView
 from ui.inbox.snooze import SnoozeMenu
 from ui.operations import run
@@ -74,6 +75,7 @@ class InboxCommands:
             "inbox.undo": self.undo,
             "inbox.same_question": self.same_question,
             "inbox.search": self.search,
+            "inbox.star": self.star,
         }
         actions = {name: registry.bind(page, name, handler) for name, handler in handlers.items()}
         #: The buttons above the list, in order (the page puts them in its Tab order).
@@ -210,6 +212,26 @@ class InboxCommands:
             self.page.message.emit(same_question_message(len(rows)))
 
         run(self.page, same_question_rows(self.core, current), on_done=show)
+
+    def star(self) -> None:
+        """Star the current comment's author (or unstar them): Fireside then tells you
+        when they comment, with a notification and a mark on their rows."""
+        row = self.page.list.currentIndex().data(ROW_ROLE)
+        if not isinstance(row, InboxRow):
+            self.page.message.emit("Select a comment first (j and k move).")
+            return
+        starred = not row.author_starred
+
+        def said(name: str) -> None:
+            self.page.refresh(
+                then=lambda: self.page.message.emit(
+                    f"Starred {name}: you will be told when they comment."
+                    if starred
+                    else f"Unstarred {name}."
+                )
+            )
+
+        run(self.page, self.core.inbox.star_author(row.id, starred), on_done=said)
 
     def _ids(self) -> list[int]:
         ids = self.page.selected_ids()

@@ -47,7 +47,7 @@ CACHE_BYTES = 24 * 1024 * 1024
 PAINT_BUDGET_MS = 2.0
 #: Drawn once, off to the side, so their glyphs are ready before the first rows come.
 WARM_GLYPHS = (
-    "".join(chr(c) for c in range(0x20, 0x7F)) + "·…—–‘’“”•éèêëáàâäíìîïóòôöúùûüñçßøåæÉÁÖÜÑ€£@#"
+    "".join(chr(c) for c in range(0x20, 0x7F)) + "·…—–‘’“”•★éèêëáàâäíìîïóòôöúùûüñçßøåæÉÁÖÜÑ€£@#"
 )
 #: A row's relative time ("4 min") is worked out again after this long.
 WHEN_FRESH_S = 20.0
@@ -66,7 +66,10 @@ PAINTED_FIELDS = (
     "is_question",
     "edited_at",
     "reply_draft",
+    "author_starred",
 )
+#: Before a starred person's name.
+STAR = "★"
 
 
 class InboxDelegate(QStyledItemDelegate):
@@ -130,6 +133,7 @@ class InboxDelegate(QStyledItemDelegate):
             account_name="",
             network_shared=False,
             reply_draft=True,
+            author_starred=True,
         )
         row = QPixmap(max(option.rect.width(), MIN_WIDTH), max(option.rect.height(), 40))
         for selected, focused in ((False, False), (True, True), (True, False)):
@@ -272,11 +276,12 @@ def _paint(
     )
     painter.setFont(bold)
     painter.setPen(dim if quiet else text)
+    name = f"{STAR} {row.author_name}" if row.author_starred else row.author_name
     name_width = min(
-        painter.fontMetrics().horizontalAdvance(row.author_name) + 2,
+        painter.fontMetrics().horizontalAdvance(name) + 2,
         right - first.left() - CHIP_GAP,
     )
-    _text(painter, QRect(first.left(), top, name_width, first.height()), row.author_name)
+    _text(painter, QRect(first.left(), top, name_width, first.height()), name)
     rest = " · ".join(p for p in (row.author_title, row.post_title) if p)
     painter.setFont(option.font)
     painter.setPen(dim)

@@ -1,4 +1,5 @@
-"""The snooze popup: later today, tomorrow morning, next week, or a date and time you pick.
+"""The snooze popup: later today, tomorrow 08:00, next Monday 08:00, or a date and time you
+pick.
 
 Choices are computed in local time and handed on as UTC ISO strings (what the store keeps).
 """
@@ -16,22 +17,31 @@ MORNING_HOUR = 8
 
 
 def snooze_choices(at: datetime) -> list[tuple[str, datetime]]:
-    """(label, moment) for the quick choices, relative to ``at``."""
+    """(label, moment) for the quick choices, relative to ``at``: each says its day and
+    time, and no two are the same moment (on a Sunday, next Monday is the one after
+    tomorrow's)."""
     local = at.astimezone()
     later = (local + timedelta(hours=3)).replace(second=0, microsecond=0)
     later += timedelta(minutes=-later.minute % 15)
     morning = (local + timedelta(days=1)).replace(
         hour=MORNING_HOUR, minute=0, second=0, microsecond=0
     )
-    monday = (local + timedelta(days=7 - local.weekday())).replace(
+    days_to_monday = 7 - local.weekday()
+    if days_to_monday == 1:  # tomorrow is Monday: "next Monday" is a week later
+        days_to_monday += 7
+    monday = (local + timedelta(days=days_to_monday)).replace(
         hour=MORNING_HOUR, minute=0, second=0, microsecond=0
     )
     later_label = "&Later today" if later.date() == local.date() else "&Later (in 3 hours)"
     return [
-        (f"{later_label}\t{later:%H:%M}", later),
-        (f"&Tomorrow morning\t{morning:%a %H:%M}", morning),
-        (f"&Next week\t{monday:%a} {monday.day} {monday:%b %H:%M}", monday),
+        (f"{later_label} {later:%H:%M}", later),
+        (f"&Tomorrow {morning:%H:%M}\t{_day(morning)}", morning),
+        (f"&Next Monday {monday:%H:%M}\t{_day(monday)}", monday),
     ]
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%a} {moment.day} {moment:%b}"
 
 
 class SnoozeMenu(QMenu):
@@ -47,6 +57,7 @@ class SnoozeMenu(QMenu):
         self.addSeparator()
         self.addAction("&Pick date and time…").triggered.connect(self._pick)
         self.popup(pos)
+        self.setActiveAction(self.actions()[0])  # the keyboard is in the menu at once
 
     def _pick(self) -> None:
         dialog = PickTimeDialog(self.parentWidget())

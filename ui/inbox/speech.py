@@ -77,6 +77,8 @@ def _sentences(parts: list[str]) -> str:
 def row_name(row: InboxRow) -> str:
     """The row for a screen reader: who, state, what they wrote, where, when."""
     who = ", ".join(p for p in (row.author_name, row.author_title) if p)
+    if row.author_starred:
+        who = f"{who}, starred"
     place = where(row).replace(" · ", ", ")
     post = f"On “{row.post_title}”, {place}" if row.post_title else f"On {place}"
     when = spoken_time(row.created_at)

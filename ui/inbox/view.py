@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QSizePolicy,
     QSplitter,
     QStyleOptionViewItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +46,7 @@ from app.domain import VIEW_TITLES, InboxRow, InboxView, SearchResults
 from ui import operations, theme
 from ui.batch import ReplyComposer
 from ui.common.compact import CompactRow
+from ui.common.eliding import ElidingButton
 from ui.inbox.commands import InboxCommands
 from ui.inbox.delegate import InboxDelegate
 from ui.inbox.model import ID_ROLE, InboxModel
@@ -76,6 +77,9 @@ QToolButton#filterChip {
 }
 QToolButton#filterChip:hover { border-color: palette(highlight); }
 """
+
+#: The search box's hint, short enough to show whole at the minimum window size.
+SEARCH_HINT = "Search   /"
 
 
 class InboxList(QListView):
@@ -200,7 +204,7 @@ class InboxPage(QWidget):
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
-        self.post_chip = QToolButton()
+        self.post_chip = ElidingButton()  # its title shortens: the panes keep their widths
         self.post_chip.setObjectName("filterChip")
         self.post_chip.setToolTip("Show the comments on every post (Esc)")
         self.post_chip.setStyleSheet(CHIP_STYLE)
@@ -208,6 +212,9 @@ class InboxPage(QWidget):
         self.post_chip.hide()
         self.hint = QLabel()
         self.hint.setObjectName("hint")
+        # "12 selected · r replies to all" takes the room there is and never asks for more:
+        # the panes keep their widths when it appears.
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.search = _search_field(self.run_search)
         self.hits = SearchHits()
         self.hits.postChosen.connect(self.postChosen)
@@ -333,7 +340,7 @@ class InboxPage(QWidget):
         self.model.show_view(self._view, self.post_id)
         self._set_title(VIEW_TITLES[self._view])
         if self._post is not None:
-            self.post_chip.setText(f"Post: {_elided(self._post[1])}   ×")
+            self.post_chip.set_parts("Post: ", self._post[1], "   ×")
             self.post_chip.setAccessibleName(f"Only the post “{self._post[1]}”: show every post")
         self.post_chip.setVisible(self._post is not None)
         waiting = self._view in CAUGHT_UP
@@ -572,7 +579,8 @@ def _search_field(run_search: Callable[[], None]) -> QLineEdit:
     """The search box: named for screen readers (its hint is only a placeholder), its
     magnifier a button that searches."""
     search = QLineEdit()
-    search.setPlaceholderText("Search comments, posts, drafts   /")
+    search.setPlaceholderText(SEARCH_HINT)
+    search.setToolTip("Search comments, posts and drafts (/)")
     search.setAccessibleName("Search comments, posts and drafts")
     search.setAccessibleDescription("Type to search; Enter goes to the results, Esc back.")
     search.setClearButtonEnabled(True)
@@ -583,7 +591,10 @@ def _search_field(run_search: Callable[[], None]) -> QLineEdit:
     action.setText("Search")
     action.setToolTip("Search (Enter)")
     action.triggered.connect(lambda _checked=False: run_search())
-    search.setMinimumWidth(search.fontMetrics().averageCharWidth() * 20)
+    # Wide enough for the whole hint beside the magnifier and the clear button, at any
+    # text size: a hint cut in half says nothing.
+    icons = 2 * search.sizeHint().height()
+    search.setMinimumWidth(search.fontMetrics().horizontalAdvance(SEARCH_HINT) + icons + 12)
     return search
 
 

@@ -39,6 +39,7 @@ from ui.common.announce import announce
 from ui.operations import run
 from ui.outbox.commands import registry
 from ui.outbox.model import OutboxModel, describe
+from ui.spelling import attach_spell_check
 from ui.workspace import ProvenanceLine
 
 RETRYABLE = (OutboxState.FAILED, OutboxState.HELD)
@@ -132,6 +133,7 @@ class OutboxPanel(QWidget):
         self.body = QPlainTextEdit(readOnly=True)
         self.body.setAccessibleName("Text")
         focus.tab_leaves(self.body)
+        self.spelling = attach_spell_check(self.body, self._core.spelling, None)
         registry.bind(
             self.body, "outbox.save_edit", self.save_edit, Qt.ShortcutContext.WidgetShortcut
         )

@@ -20,7 +20,7 @@ def escape(text: str) -> str:
 
 
 def to_mrkdwn(markdown_text: str) -> str:
-    return render(markdown_text, _inline, lambda code: f"```\n{escape(code)}\n```")
+    return render(markdown_text, _inline, lambda code: f"```\n{escape(code)}\n```", escape)
 
 
 def _inline(children: list[Token]) -> str:

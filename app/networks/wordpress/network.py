@@ -527,6 +527,7 @@ class WordPressNetwork:
             if when.tzinfo is None:
                 when = when.replace(tzinfo=UTC)
             when_s = when.timestamp()
+            date_gmt = _gmt(when_s)  # a date past year 9999 in UTC raises here
         except (ValueError, OverflowError):
             raise Rejected(f"{publish_at!r} is not a date and time to schedule.") from None
         if when_s < self._clock() + SCHEDULE_MARGIN_S:
@@ -534,7 +535,7 @@ class WordPressNetwork:
                 f"The scheduled time {publish_at} has passed (or is less than a minute "
                 "away): WordPress would publish the post at once. Pick a later time."
             )
-        return _gmt(when_s).removesuffix("Z")
+        return date_gmt.removesuffix("Z")
 
     async def _my_id(self) -> str:
         return (await self.whoami()).remote_id

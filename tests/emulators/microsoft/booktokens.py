@@ -63,3 +63,13 @@ class StaticTokens:
 
     def invalidate(self, api: Api, token: str) -> None:
         pass
+
+
+class OneToken:
+    """A token source that always has a token, for unit tests over a mock transport."""
+
+    async def access_token(self, api: Api) -> str:
+        return "token"
+
+    def invalidate(self, api: Api, token: str) -> None:
+        raise AssertionError("no answer of a mock transport refuses the token")

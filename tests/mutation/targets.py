@@ -1,0 +1,124 @@
+"""What mutation testing covers, and the score each part must reach.
+
+A target is one module, or the functions of a connector that write and look writes up.
+``patterns`` are mutmut mutant names (fnmatch): ``<module>.x_<function>__mutmut_<n>`` for a
+function, ``<module>.xǁ<Class>ǁ<method>__mutmut_<n>`` for a method. Every file named here
+must also be in ``[tool.mutmut] only_mutate`` (pyproject.toml), and the tests that cover it
+in ``pytest_add_cli_args_test_selection``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: The promises (never send twice, never show hostile content, back off politely).
+CORE = 90.0
+#: The connectors' writes and look-ups.
+CONNECTOR = 80.0
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str  # the source file, relative to the repository
+    threshold: float  # the least mutation score (killed / checked, in percent)
+    functions: tuple[str, ...] = ()  # only these (Class.method or function); all if empty
+
+    @property
+    def module(self) -> str:
+        return self.path.removesuffix(".py").replace("/", ".")
+
+    @property
+    def patterns(self) -> list[str]:
+        if not self.functions:
+            return [f"{self.module}.*"]
+        return [f"{self.module}.{_mangled(name)}__mutmut_*" for name in self.functions]
+
+
+def _mangled(name: str) -> str:
+    cls, _, method = name.rpartition(".")
+    return f"xǁ{cls}ǁ{method}" if cls else f"x_{method}"
+
+
+_WRITES = ("publish", "reply", "edit", "delete", "lookup_write")
+
+TARGETS = (
+    Target("app/sync/sender.py", CORE),
+    Target("app/sync/backoff.py", CORE),
+    Target(
+        "app/sync/engine.py",
+        CORE,
+        tuple(
+            f"SyncEngine.{m}"
+            for m in (
+                "recover",
+                "push",
+                "_push",
+                "push_all",
+                "is_sending",
+                "_quiesce",
+                "_call",
+                "_read",
+            )
+        ),
+    ),
+    Target("app/sync/scheduler.py", CORE),
+    Target("app/store/outbox.py", CORE),
+    Target("app/text/sanitize.py", CORE),
+    Target(
+        "app/networks/sandbox.py",
+        CONNECTOR,
+        (*(f"SandboxNetwork.{m}" for m in _WRITES), "SandboxNetwork._path"),
+    ),
+    Target(
+        "app/networks/wordpress/network.py",
+        CONNECTOR,
+        (
+            *(f"WordPressNetwork.{m}" for m in _WRITES),
+            "WordPressNetwork._find_written",
+            "WordPressNetwork._comment_content",
+            "WordPressNetwork._schedule",
+            "WordPressNetwork._route",
+            "_carrying",
+            "_wp_id",
+        ),
+    ),
+    Target("app/networks/wordpress/content.py", CONNECTOR),
+    Target(
+        "app/networks/matrix/connector.py",
+        CONNECTOR,
+        (
+            *(f"MatrixNetwork.{m}" for m in _WRITES),
+            "MatrixNetwork._concerned",
+            "MatrixNetwork._about",
+            "MatrixNetwork._split",
+        ),
+    ),
+    Target("app/networks/microsoft/matching.py", CONNECTOR),
+    Target(
+        "app/networks/microsoft/yammer/connector.py",
+        CONNECTOR,
+        (
+            *(f"YammerNetwork.{m}" for m in _WRITES),
+            "YammerNetwork._find_mine",
+            "YammerNetwork._gone",
+            "YammerNetwork._first",
+            "YammerNetwork._target_community",
+            "YammerNetwork._message_id",
+            "_all_before",
+        ),
+    ),
+    Target(
+        "app/networks/microsoft/teams/connector.py",
+        CONNECTOR,
+        (
+            *(f"TeamsNetwork.{m}" for m in _WRITES),
+            "TeamsNetwork._find_mine",
+            "TeamsNetwork._look_at",
+            "TeamsNetwork._author",
+            "TeamsNetwork._message",
+            "TeamsNetwork._reply_ref",
+            "TeamsNetwork._post_channel",
+            "_values",
+        ),
+    ),
+)

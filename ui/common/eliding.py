@@ -1,0 +1,56 @@
+"""A button whose middle words shorten to fit ("Post: AI assistant: n…" and its cross): it shows the
+whole text when there is room and asks for no more than its fixed parts when there is
+not, so a layout never grows because of it (panes keep their widths)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QSizePolicy, QToolButton
+
+#: Room the button's frame and padding take beside its text (a chip's style sheet).
+PADDING = 28
+
+
+class ElidingButton(QToolButton):
+    """Shows ``before + words + after``, the words elided to the width it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._parts = ("", "", "")
+        # A tool button is Fixed by default (its minimum would be its whole text).
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def set_parts(self, before: str, words: str, after: str) -> None:
+        self._parts = (before, words, after)
+        self.updateGeometry()
+        self._fit()
+
+    def full_text(self) -> str:
+        return "".join(self._parts)
+
+    def sizeHint(self) -> QSize:  # Qt override
+        hint = super().sizeHint()
+        return QSize(
+            self.fontMetrics().horizontalAdvance(self.full_text()) + PADDING, hint.height()
+        )
+
+    def minimumSizeHint(self) -> QSize:  # Qt override
+        before, _words, after = self._parts
+        width = self.fontMetrics().horizontalAdvance(f"{before}…{after}") + PADDING
+        return QSize(width, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The words elided to the width given; whole until a layout has given one."""
+        before, words, after = self._parts
+        if not self.isVisible():
+            self.setText(self.full_text())
+            return
+        metrics = self.fontMetrics()
+        room = self.width() - PADDING - metrics.horizontalAdvance(before + after)
+        shown = metrics.elidedText(words, Qt.TextElideMode.ElideRight, max(room, 0)) or "…"
+        self.setText(f"{before}{shown}{after}")
