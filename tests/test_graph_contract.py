@@ -1,7 +1,8 @@
 """The Graph emulator held to Microsoft's published description of Graph v1.0, so it
 cannot drift into agreeing with the connector: every request the Teams connector makes,
 and every answer the emulator gives, in a run that uses every endpoint the connector
-knows, is checked against ``tests/contracts/graph_teams_v1.json``, which
+knows, is checked by ``contracts.checker.GraphContract`` against
+``tests/contracts/descriptions/graph-teams-v1.json``, which
 ``tests/contracts/extract_graph_contract.py`` extracts from microsoftgraph/msgraph-metadata
 (the commit is named in the file).
 
@@ -20,34 +21,18 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import pytest
+from contracts.checker import GraphContract
 from emulators.microsoft.apiserver import Request, Response
 from emulators.microsoft.fixtures import TeamsWorld, pull_round
-from jsonschema import Draft202012Validator
 
 from app.domain import OutboxKind, PlaceChoice, PublishOptions, RemoteKind, WriteIntent
 from app.errors import PermissionDenied
 from app.timeutil import iso
 
-CONTRACT = json.loads(
-    (Path(__file__).parent / "contracts" / "graph_teams_v1.json").read_text(encoding="utf-8")
-)
-ODATA_ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-        }
-    },
-}
-_ANNOTATION = {"^@|@odata\\.": {}}
+CONTRACT = GraphContract()
 
 
 class Recorder:
@@ -63,85 +48,18 @@ class Recorder:
         return response
 
 
-def _segments(path: str) -> list[str]:
-    return [unquote(s) for s in path.removeprefix("/v1.0").strip("/").split("/")]
+def problems(request: Request, response: Response) -> list[str]:
+    """What in one exchange the description does not allow."""
+    body = request.json() if request.body else None
+    return CONTRACT.problems(request.method, request.path, body, response.status, response.body)
 
 
 def route_of(path: str) -> dict[str, Any] | None:
-    """The described path a request's path is, literal segments before keys."""
-    asked = _segments(path)
-    best: tuple[int, dict[str, Any]] | None = None
-    for entry in CONTRACT["paths"]:
-        template = entry["path"].strip("/").split("/")
-        if len(template) != len(asked):
-            continue
-        literal = 0
-        for want, got in zip(template, asked, strict=True):
-            if want.startswith("{"):
-                continue
-            if got not in (want, want.removesuffix("()")):
-                break
-            literal += 1
-        else:
-            if best is None or literal > best[0]:
-                best = (literal, entry)
-    return None if best is None else best[1]
-
-
-def validator(schema: dict[str, Any]) -> Draft202012Validator:
-    return Draft202012Validator({**schema, "schemas": CONTRACT["schemas"]})
-
-
-def answer_schema(kind: str | None, entity: str) -> dict[str, Any] | None:
-    ref = {"$ref": f"#/schemas/{entity}"}
-    if kind == "collection":
-        return {
-            "type": "object",
-            "required": ["value"],
-            "properties": {"value": {"type": "array", "items": ref}},
-            "patternProperties": _ANNOTATION,
-            "additionalProperties": False,
-        }
-    return ref if kind == "entity" else None
-
-
-def problems(request: Request, response: Response) -> list[str]:
-    """What in one exchange the description does not allow."""
-    where = f"{request.method} {request.path}"
-    entry = route_of(request.path)
-    if entry is None:
-        return [f"{where}: Graph describes no such path"]
-    operation = entry["operations"].get(request.method)
-    if operation is None:
-        return [f"{where}: {entry['path']} takes no {request.method}"]
-    found = []
-    if "request" in operation:
-        body = request.json()
-        check = validator({"$ref": f"#/schemas/{operation['request']}"})
-        found += [f"{where} request: {e.message}" for e in check.iter_errors(body)]
-    status = str(response.status)
-    if response.status >= 400:
-        found += [
-            f"{where} {status}: {e.message}"
-            for e in validator(ODATA_ERROR).iter_errors(response.body)
-        ]
-    elif status not in operation:
-        documented = sorted(k for k in operation if k.isdigit())
-        found.append(f"{where}: answered {status}; Graph answers {documented}")
-    elif operation[status] is None:
-        if response.body not in (None, b""):
-            found.append(f"{where}: {status} with a body")
-    else:
-        schema = answer_schema(operation[status], entry["schema"])
-        assert schema is not None
-        found += [
-            f"{where} {status}: {e.message}" for e in validator(schema).iter_errors(response.body)
-        ]
-    return found
+    return CONTRACT.route_of(path)
 
 
 def test_the_contract_names_its_source_and_every_path_the_connector_calls() -> None:
-    source = CONTRACT["source"]
+    source = CONTRACT.source
     assert source["repository"] == "microsoftgraph/msgraph-metadata"
     assert re.fullmatch(r"[0-9a-f]{40}", source["commit"])
     assert route_of("/v1.0/teams/t/channels/19:a@thread.tacv2/messages/delta")["path"].endswith(
@@ -216,5 +134,5 @@ async def test_every_request_and_answer_of_a_full_run_fits_graphs_description(
     found = [p for request, response in recorder.seen for p in problems(request, response)]
     assert found == []
     used = {route_of(r.path)["path"] for r, _ in recorder.seen if route_of(r.path)}
-    assert used == {entry["path"] for entry in CONTRACT["paths"]}
+    assert used == {entry["path"] for entry in CONTRACT.description["paths"]}
     assert any(resp.status >= 400 for _, resp in recorder.seen), "an error answer was checked too"

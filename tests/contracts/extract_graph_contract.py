@@ -1,5 +1,5 @@
 """Extract, from Microsoft's published Microsoft Graph v1.0 description, the paths and
-schemas the Teams connector uses, into ``graph_teams_v1.json`` (kept next to this file).
+schemas the Teams connector uses, into ``descriptions/graph-teams-v1.json``.
 
 Source: the microsoftgraph/msgraph-metadata repository, ``clean_v10_metadata/
 cleanMetadata.xml``: the CSDL (OData's schema language) that the repository's
@@ -40,9 +40,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+#: Where the extracted descriptions live (read by ``checker.py``).
+DESCRIPTIONS = Path(__file__).parent / "descriptions"
+
 REPOSITORY = "microsoftgraph/msgraph-metadata"
 SOURCE_FILE = "clean_v10_metadata/cleanMetadata.xml"
-OUTPUT = Path(__file__).with_name("graph_teams_v1.json")
+OUTPUT = DESCRIPTIONS / "graph-teams-v1.json"
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
 #: Entity types described whole (with every type they reach), and those one level deep.
 WHOLE = ("microsoft.graph.chatMessage",)

@@ -5,9 +5,10 @@ Source: xdevplatform/twitter-api-typescript-sdk at commit
 openapi-typescript from X's OpenAPI document (X publishes no JSON file in a repository;
 the generated types are that document's schemas and operations, as TypeScript). This
 script reads the operations Fireside calls from ``paths`` and ``operations``, and the
-schemas they name, with every schema those refer to, and writes them to
-``x/openapi-subset.json``: ``$defs`` (JSON Schema, draft 2020-12) and per endpoint the
-query parameters, the request schema and the answer schema by status.
+schemas they name, with every schema those refer to, and writes them back in OpenAPI 3.1
+form to ``descriptions/x-openapi.json`` (``paths`` with each operation's query
+parameters, request body and answers by status; ``components/schemas`` in JSON Schema
+2020-12), as ``checker.py`` reads every kept description.
 
 What the TypeScript form drops (``pattern``, ``minLength``...) is not checked; what it
 keeps (which fields exist, which are required, their types and enumerations) is.
@@ -29,7 +30,8 @@ from typing import Any
 REPO = "xdevplatform/twitter-api-typescript-sdk"
 COMMIT = "0d12a20a76d6dd9c346decf9cc80bc611975d43f"
 FILE = "src/gen/openapi-types.ts"
-OUT = Path(__file__).parent / "x" / "openapi-subset.json"
+OUT = Path(__file__).parent / "descriptions" / "x-openapi.json"
+REF = "#/components/schemas/"
 #: The endpoints the connector calls, as the description's paths name them.
 USED = (
     ("GET", "/2/users/me"),
@@ -114,7 +116,7 @@ class Reader:
             self.take("[")
             name = json.loads(self.take())
             self.take("]")
-            return {"$ref": f"#/$defs/{name}"} if kind == "schemas" else {}
+            return {"$ref": f"{REF}{name}"} if kind == "schemas" else {}
         simple = {"string": "string", "number": "number", "boolean": "boolean", "null": "null"}
         if tok in simple:
             return {"type": simple[tok]}
@@ -197,25 +199,35 @@ def operation(text: str, method: str, path: str) -> dict[str, Any]:
         content = list(answer["properties"]["content"]["properties"].values())
         answers[status] = content[0] if len(content) == 1 else {"anyOf": content}
     request = (shape.get("requestBody") or {}).get("properties", {}).get("content")
-    return {
-        "operation": op_id[1],
-        "query": {
-            "names": sorted((query.get("properties") or {}).keys()),
-            "required": sorted(query.get("required") or []),
+    required = set(query.get("required") or [])
+    described: dict[str, Any] = {
+        "operationId": op_id[1],
+        "parameters": [
+            {"in": "query", "name": name, "required": name in required}
+            for name in sorted((query.get("properties") or {}).keys())
+        ],
+        "responses": {
+            status: {"content": {"application/json": {"schema": schema}}}
+            for status, schema in answers.items()
         },
-        "request": request["properties"]["application/json"] if request else None,
-        "responses": answers,
     }
+    if request:
+        schema = request["properties"]["application/json"]
+        described["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schema}},
+        }
+    return described
 
 
 def closure(defs: dict[str, Any], roots: list[Any]) -> dict[str, Any]:
     wanted: dict[str, Any] = {}
-    todo = [r for root in roots for r in re.findall(r"#/\$defs/([\w]+)", json.dumps(root))]
+    todo = [r for root in roots for r in re.findall(rf"{REF}(\w+)", json.dumps(root))]
     while todo:
         name = todo.pop()
         if name not in wanted:
             wanted[name] = defs[name]
-            todo += re.findall(r"#/\$defs/([\w]+)", json.dumps(defs[name]))
+            todo += re.findall(rf"{REF}(\w+)", json.dumps(defs[name]))
     return dict(sorted(wanted.items()))
 
 
@@ -227,14 +239,18 @@ def main(git_dir: str) -> None:
         text=True,
     ).stdout
     defs = schemas(text)
-    operations = {f"{m} {p}": operation(text, m, p) for m, p in USED}
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path in USED:
+        paths.setdefault(path, {})[method.lower()] = operation(text, method, path)
+    operations = [op for ops in paths.values() for op in ops.values()]
     subset = {
-        "source": {"repository": REPO, "commit": COMMIT, "file": FILE},
-        "operations": operations,
-        "$defs": closure(defs, list(operations.values())),
+        "openapi": "3.1.0",
+        "x-source": {"repository": REPO, "commit": COMMIT, "path": FILE},
+        "paths": paths,
+        "components": {"schemas": closure(defs, operations)},
     }
     OUT.write_text(json.dumps(subset, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    print(f"{len(operations)} operations, {len(subset['$defs'])} schemas -> {OUT}")
+    print(f"{len(operations)} operations, {len(subset['components']['schemas'])} schemas -> {OUT}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from app.networks import registry
 from app.networks.linkedin import build_connector, signin
 from app.networks.linkedin.connector import LinkedInNetwork
 from app.networks.registry import SignInMethod, SuiteRequest
-from emulators.clock import VirtualClock
+from emulators.clock import EmulatorClock, VirtualClock
 from emulators.linkedin.server import LinkedInEmulator, LinkedInWorld
 from emulators.microsoft.apiserver import ApiServer, make_pki
 from emulators.oauth.authority import Authority, Client
@@ -34,7 +34,7 @@ class LinkedInSite:
     world: LinkedInWorld
     emulator: LinkedInEmulator
     api: ApiServer
-    clock: VirtualClock
+    clock: EmulatorClock
     post: str
     comments: list[str]
 
@@ -65,10 +65,20 @@ class LinkedInSite:
 
 
 @pytest.fixture
+def li_clock() -> EmulatorClock:
+    """The site's clock: virtual here; real time (``ShiftedClock``) in a module that
+    overrides it, for a connector in another process."""
+    return VirtualClock()
+
+
+@pytest.fixture
 def li_site(
-    tmp_path, oauth_browser: FollowingBrowser, memory_keyring: MemoryKeyring
+    tmp_path,
+    li_clock: EmulatorClock,
+    oauth_browser: FollowingBrowser,
+    memory_keyring: MemoryKeyring,
 ) -> Iterator[LinkedInSite]:
-    clock = VirtualClock()
+    clock = li_clock
     authority = Authority(clock, access_ttl_s=5_184_000, person="dana")
     authority.register(Client(CLIENT_ID, ("http://127.0.0.1/callback",), frozenset(signin.SCOPES)))
     world = LinkedInWorld(clock, authority, admins={"dana"})
@@ -77,7 +87,7 @@ def li_site(
     priya = world.comment(PRIYA, post, "Do you measure engagement?", age_s=3600)
     follow_up = world.comment(PRIYA, post, "And retention?", parent=priya, age_s=1800)
     emulator = LinkedInEmulator(world)
-    pki = make_pki(tmp_path)
+    pki = make_pki(tmp_path / "linkedin-pki")
     api = ApiServer(emulator, pki, clock)
     oauth_browser.ca_file = pki.ca_file
     yield LinkedInSite(world, emulator, api, clock, post, [jordan, priya, follow_up])

@@ -1,6 +1,6 @@
 """A Mastodon server as its documentation describes it, for the connector's tests.
 
-Every request is checked against the community OpenAPI description (tests/specs,
+Every request is checked against the community OpenAPI description (tests/contracts/descriptions,
 abraham/mastodon-openapi) before it is answered, and every answer after: the contract's
 ``violations`` must stay empty. Endpoints (Mastodon documentation, mastodon/documentation
 ``content/en/``):
@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from specs.contract import Contract
+from contracts.checker import Contract
 
 from emulators.microsoft.apiserver import Request, Response
 from emulators.oauth.authority import Authority, Client, OAuthRefusal

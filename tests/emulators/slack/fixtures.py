@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from specs.contract import Contract
+from contracts.checker import Contract
 from test_connection_tls import Pki
 
 from app.networks.oauth import TokenKeeper, Tokens

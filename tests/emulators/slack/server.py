@@ -1,8 +1,8 @@
 """A Slack workspace as Slack documents it, for the connector's tests.
 
-Every request is checked against Slack's OpenAPI description (tests/specs, from
-slackapi/slack-api-specs, with what Slack documented since added by
-tests/specs/extract.py) before it is answered, and every answer after. Methods
+Every request is checked against Slack's OpenAPI description (tests/contracts/descriptions,
+from slackapi/slack-api-specs, with what Slack documented since added by
+tests/contracts/extract_openapi.py) before it is answered, and every answer after. Methods
 (docs.slack.dev/reference/methods/<name>):
 
 GET  /oauth/v2/authorize     authentication/installing-with-oauth, using-pkce: user_scope,
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from specs.contract import Contract
+from contracts.checker import Contract
 
 from emulators.microsoft.apiserver import Request, Response
 from emulators.oauth.authority import Authority, Client, OAuthRefusal

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import pytest
-from contracts.x_contract import XContract
+from contracts.checker import Contract
 from fixtures.oauth_browser import FollowingBrowser
 from keyring_fixtures import MemoryKeyring
 
@@ -20,7 +20,7 @@ from app.networks import registry
 from app.networks.registry import SignInMethod, SuiteRequest
 from app.networks.x import build_connector, signin
 from app.networks.x.connector import XNetwork
-from emulators.clock import VirtualClock
+from emulators.clock import EmulatorClock, VirtualClock
 from emulators.microsoft.apiserver import ApiServer, make_pki
 from emulators.oauth.authority import Authority, Client
 from emulators.x.server import XEmulator, XWorld
@@ -33,7 +33,7 @@ class XSite:
     world: XWorld
     emulator: XEmulator
     api: ApiServer
-    clock: VirtualClock
+    clock: EmulatorClock
     post: str  # the executive's post of yesterday
     replies: list[str]
 
@@ -61,10 +61,17 @@ class XSite:
 
 
 @pytest.fixture
+def x_clock() -> EmulatorClock:
+    """The site's clock: virtual here; real time (``ShiftedClock``) in a module that
+    overrides it, for a connector in another process."""
+    return VirtualClock()
+
+
+@pytest.fixture
 def x_site(
-    tmp_path, oauth_browser: FollowingBrowser, memory_keyring: MemoryKeyring
+    tmp_path, x_clock: EmulatorClock, oauth_browser: FollowingBrowser, memory_keyring: MemoryKeyring
 ) -> Iterator[XSite]:
-    clock = VirtualClock()
+    clock = x_clock
     authority = Authority(clock, access_ttl_s=7200, person="danawhit")
     authority.register(Client(CLIENT_ID, ("http://127.0.0.1/callback",), frozenset(signin.SCOPES)))
     world = XWorld(clock, authority)
@@ -76,13 +83,13 @@ def x_site(
         world.post("samortiz_dev", "How did you handle on-call on the fifth day?", post, 7200),
         world.post("kenji_w", "素晴らしい取り組みですね。", post, 3600),
     ]
-    emulator = XEmulator(world, XContract())
-    pki = make_pki(tmp_path)
+    emulator = XEmulator(world, Contract.load("x"))
+    pki = make_pki(tmp_path / "x-pki")
     api = ApiServer(emulator, pki, clock)
     oauth_browser.ca_file = pki.ca_file
     yield XSite(world, emulator, api, clock, post, replies)
     api.stop()
-    assert emulator.violations == [], "X's OpenAPI description was broken"
+    assert emulator.contract.violations == [], "\n".join(emulator.contract.violations)
 
 
 @pytest.fixture

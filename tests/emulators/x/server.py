@@ -1,9 +1,11 @@
 """The X API v2 as the connector uses it, over HTTPS on 127.0.0.1 (``ApiServer``).
 
 Each endpoint follows its page on docs.x.com, and every request body and answer is
-checked against X's OpenAPI description (``tests/contracts/x``, extracted from
+checked by ``contracts.checker`` against X's OpenAPI description
+(``tests/contracts/descriptions/x-openapi.json``, extracted from
 xdevplatform/twitter-api-typescript-sdk by ``tests/contracts/extract_x.py``): what does not
-validate is recorded in ``violations``, which the tests require to stay empty.
+validate is recorded in the contract's ``violations``, which the tests require to stay
+empty.
 
 - OAuth 2.0 with PKCE (fundamentals/authentication/oauth-2-0/user-access-token):
   ``GET /i/oauth2/authorize`` (302 back to the loopback), ``POST /2/oauth2/token``
@@ -38,7 +40,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from contracts.x_contract import XContract
+from contracts.checker import Contract
 from twitter_text import parse_tweet
 
 from emulators.microsoft.apiserver import Request, Response
@@ -129,10 +131,9 @@ class XWorld:
 
 
 class XEmulator:
-    def __init__(self, world: XWorld, contract: XContract) -> None:
+    def __init__(self, world: XWorld, contract: Contract) -> None:
         self.world = world
         self.contract = contract
-        self.violations: list[str] = []
         self._windows: dict[tuple[str, str], tuple[float, int]] = {}
 
     def handle(self, request: Request) -> Response:
@@ -160,7 +161,9 @@ class XEmulator:
             return problem(
                 403, "Forbidden", f"Missing scopes: {' '.join(sorted(needed - grant.scopes))}"
             )
-        self.violations += self.contract.request_problems(endpoint, request)
+        self.contract.check_request(
+            request.method, request.path, request.query, request.headers, request.body
+        )
         if endpoint in self.world.not_enrolled:
             return Response(
                 403,
@@ -179,7 +182,7 @@ class XEmulator:
         limited, headers = self._count(user.id, endpoint)
         response = limited or self._route(endpoint, request, user)
         response.headers.update(headers)
-        self.violations += self.contract.response_problems(endpoint, response.status, response.body)
+        self.contract.check_response(request.method, request.path, response.status, response.body)
         return response
 
     def _token(self, request: Request) -> Response:

@@ -1,15 +1,24 @@
-"""Checks requests and responses against a vendor's API description (the subset that
-``extract.py`` keeps), so an emulator cannot drift into agreeing with our own code.
+"""The one contract checker: requests and answers held to a vendor's API description
+(the part kept in ``descriptions/``), so an emulator cannot drift into agreeing with our
+own code. Each description is extracted by a script here that names its source
+repository and commit: ``extract_openapi.py`` (Slack, Mastodon), ``extract_x.py`` (X, from
+X's SDK, written back in OpenAPI form) and ``extract_graph_contract.py`` (Microsoft
+Graph, from its CSDL).
 
 :class:`Contract` finds the operation of a request by its method and path template, then
 checks: every query, header and form parameter the request carries is documented, those
 marked required are present, and each value has the documented type; a JSON (or form)
 body is valid against the documented schema. A response must have a documented status
 (or the description's ``default``) and a JSON body valid against that status's schema.
-Schemas are checked with jsonschema: OpenAPI 3.1 (Mastodon) is JSON Schema 2020-12;
+Schemas are checked with jsonschema: OpenAPI 3.1 (Mastodon, X) is JSON Schema 2020-12;
 Swagger 2.0 (Slack) uses draft 4, and Slack's HTTP 200 ``{"ok": false}`` answers are
 checked against the description's ``default`` (error) response. Problems are kept in
 ``violations`` for the test to assert on, never raised inside an emulator's thread.
+
+:class:`GraphContract` does the same for Graph's description, which comes from CSDL as
+routes (``delta()`` written without its parentheses, literal segments before keys) and
+entity schemas; a 2xx answer is the route's collection, entity or nothing, an error is
+OData's error body. Both validate through :func:`schema_problems`.
 """
 
 from __future__ import annotations
@@ -20,10 +29,11 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, unquote
 
 import jsonschema
 
-SPECS = Path(__file__).parent
+DESCRIPTIONS = Path(__file__).parent / "descriptions"
 #: Headers any HTTP request carries, never in an API description.
 _TRANSPORT_HEADERS = {
     "host", "user-agent", "accept", "accept-encoding", "connection", "content-length",
@@ -40,7 +50,12 @@ class Contract:
 
     @classmethod
     def load(cls, name: str) -> Contract:
-        return cls(json.loads((SPECS / f"{name}-openapi.json").read_text(encoding="utf-8")))
+        return cls(load_description(f"{name}-openapi"))
+
+    @property
+    def source(self) -> dict[str, str]:
+        """The repository, commit and file the description was extracted from."""
+        return dict(self.description["x-source"])
 
     @property
     def swagger(self) -> bool:
@@ -134,8 +149,6 @@ class Contract:
             return {}, None
         kind = headers.get("content-type", "")
         if "application/x-www-form-urlencoded" in kind:
-            from urllib.parse import parse_qsl
-
             return dict(parse_qsl(body.decode())), None
         return {}, json.loads(body)
 
@@ -190,17 +203,124 @@ class Contract:
     # -- schemas --------------------------------------------------------------------------
 
     def _validate(self, where: str, schema: dict, instance: Any) -> None:
-        root = {
+        definitions = {
             "components": self.description.get("components", {}),
             "definitions": self.description.get("definitions", {}),
-            "allOf": [schema],
         }
-        validator_class = (
-            jsonschema.Draft4Validator if self.swagger else jsonschema.Draft202012Validator
-        )
-        for error in validator_class(root).iter_errors(instance):
-            at = "/".join(str(p) for p in error.absolute_path) or "(top)"
-            self._fail(where, f"{at}: {error.message[:300]}")
+        draft = jsonschema.Draft4Validator if self.swagger else jsonschema.Draft202012Validator
+        for problem in schema_problems(schema, definitions, instance, draft):
+            self._fail(where, problem)
+
+
+def load_description(name: str) -> dict:
+    return json.loads((DESCRIPTIONS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def schema_problems(
+    schema: dict,
+    definitions: dict,
+    instance: Any,
+    draft: type[jsonschema.protocols.Validator] = jsonschema.Draft202012Validator,
+) -> list[str]:
+    """Where ``instance`` breaks ``schema``, whose references point into ``definitions``
+    (the description's top-level members, kept beside the schema)."""
+    checker = draft({**definitions, "allOf": [schema]})
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(top)'}: {error.message[:300]}"
+        for error in checker.iter_errors(instance)
+    ]
+
+
+#: OData JSON Format 4.01, section 21, "Error Response", as learn.microsoft.com/graph/errors
+#: shows it: ``error`` with ``code`` and ``message``.
+ODATA_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+_ANNOTATION = {"^@|@odata\\.": {}}
+
+
+@dataclass
+class GraphContract:
+    """Graph's routes and entity schemas (``graph-teams-v1.json``)."""
+
+    description: dict = field(default_factory=lambda: load_description("graph-teams-v1"))
+
+    @property
+    def source(self) -> dict[str, str]:
+        return dict(self.description["source"])
+
+    def route_of(self, path: str) -> dict[str, Any] | None:
+        """The described path a request's path is, literal segments before keys."""
+        asked = [unquote(s) for s in path.removeprefix("/v1.0").strip("/").split("/")]
+        best: tuple[int, dict[str, Any]] | None = None
+        for entry in self.description["paths"]:
+            template = entry["path"].strip("/").split("/")
+            if len(template) != len(asked):
+                continue
+            literal = 0
+            for want, got in zip(template, asked, strict=True):
+                if want.startswith("{"):
+                    continue
+                if got not in (want, want.removesuffix("()")):
+                    break
+                literal += 1
+            else:
+                if best is None or literal > best[0]:
+                    best = (literal, entry)
+        return None if best is None else best[1]
+
+    def problems(self, method: str, path: str, body: Any, status: int, answer: Any) -> list[str]:
+        """What in one exchange (the request's JSON body, the answer's) the description
+        does not allow."""
+        where = f"{method} {path}"
+        entry = self.route_of(path)
+        if entry is None:
+            return [f"{where}: Graph describes no such path"]
+        operation = entry["operations"].get(method)
+        if operation is None:
+            return [f"{where}: {entry['path']} takes no {method}"]
+        found = []
+        if "request" in operation:
+            found += self._check(
+                f"{where} request", {"$ref": f"#/schemas/{operation['request']}"}, body
+            )
+        if status >= 400:
+            found += self._check(f"{where} {status}", ODATA_ERROR, answer)
+        elif str(status) not in operation:
+            documented = sorted(k for k in operation if k.isdigit())
+            found.append(f"{where}: answered {status}; Graph answers {documented}")
+        elif operation[str(status)] is None:
+            if answer not in (None, b""):
+                found.append(f"{where}: {status} with a body")
+        else:
+            schema = _graph_answer(operation[str(status)], entry["schema"])
+            found += self._check(f"{where} {status}", schema, answer)
+        return found
+
+    def _check(self, where: str, schema: dict, instance: Any) -> list[str]:
+        definitions = {"schemas": self.description["schemas"]}
+        return [f"{where}: {p}" for p in schema_problems(schema, definitions, instance)]
+
+
+def _graph_answer(kind: str, entity: str) -> dict[str, Any]:
+    ref = {"$ref": f"#/schemas/{entity}"}
+    if kind == "collection":
+        return {
+            "type": "object",
+            "required": ["value"],
+            "properties": {"value": {"type": "array", "items": ref}},
+            "patternProperties": _ANNOTATION,
+            "additionalProperties": False,
+        }
+    return ref
 
 
 def _plain(value: Any) -> Any:

@@ -1,8 +1,9 @@
 """Extract, from a vendor's whole OpenAPI description, the endpoints Fireside uses and
-every schema they reach, into a small file kept in tests/specs (CI has no internet).
+every schema they reach, into a small file kept in tests/contracts/descriptions (CI has
+no internet).
 
-    python tests/specs/extract.py mastodon /path/to/schema.json <commit>
-    python tests/specs/extract.py slack /path/to/slack_web_openapi_v2.json <commit>
+    python tests/contracts/extract_openapi.py mastodon /path/to/schema.json <commit>
+    python tests/contracts/extract_openapi.py slack /path/to/slack_web_openapi_v2.json <commit>
 
 Sources (fetched with git from the public repositories, at the commit given):
 - Mastodon: abraham/mastodon-openapi, dist/schema.json (OpenAPI 3.1, community-made
@@ -24,6 +25,9 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+
+#: Where the extracted descriptions live (read by ``checker.py``).
+DESCRIPTIONS = Path(__file__).parent / "descriptions"
 
 SOURCES = {
     "mastodon": ("abraham/mastodon-openapi", "dist/schema.json"),
@@ -220,7 +224,7 @@ def main(argv: list[str]) -> int:
         return 2
     name, source, commit = argv[1], Path(argv[2]), argv[3]
     subset = extract(name, json.loads(source.read_text(encoding="utf-8")), commit)
-    out = Path(__file__).with_name(f"{name}-openapi.json")
+    out = DESCRIPTIONS / f"{name}-openapi.json"
     out.write_text(json.dumps(subset, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{out}: {len(subset['paths'])} paths, {out.stat().st_size:,} bytes")
     return 0

@@ -1,1 +1,0 @@
-"""The parts of vendors' published API descriptions the connectors are checked against."""
