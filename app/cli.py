@@ -30,7 +30,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import __version__, config, doctor, instance, logs
+from app import __version__, config, instance, logs
 from app import events as ev
 from app.errors import FiresideError, UserError
 from app.text import plural
@@ -208,6 +208,9 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
 
 def open_window(data_dir: Path) -> int:
     """Start the Qt window; the only place the core reaches ``ui`` (by name, lazily)."""
+    # The core before Qt: PySide6's import hook reads the source of every module imported
+    # after PySide6 (looking for ``__feature__``), which costs the start ~25 ms.
+    importlib.import_module("app.bootstrap")
     try:
         window = importlib.import_module("ui.main")
     except ImportError as exc:
@@ -412,6 +415,8 @@ def _snippet(text: str, width: int = 32) -> str:
 
 
 def _run_doctor(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
+    from app import doctor  # the policy sources, keyring and metadata: not for every start
+
     report = doctor.collect(data_dir, log_file)
     print(json.dumps(report, indent=2) if args.json else doctor.render_text(report))
     return EXIT_FAILED if report["problems"] else EXIT_OK

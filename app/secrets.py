@@ -8,19 +8,23 @@ a file, the database or the environment. Nothing here logs a secret, only accoun
 Usable means: not keyring's ``fail``/``null`` backends, not a chainer with nothing to
 chain, and not a plaintext file keyring (``keyrings.alt``), which keyring would otherwise
 pick silently.
+
+``keyring`` (and the backends it discovers, each platform's included) is imported on the
+first call here, not with the module: the window paints its inbox before it asks for a
+secret.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
-from keyring.errors import KeyringError
+from typing import TYPE_CHECKING
 
 from app.errors import SecretStoreError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+    from keyring.errors import KeyringError
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,9 @@ PLAINTEXT_BACKENDS = frozenset({"keyrings.alt.file.PlaintextKeyring"})
 
 def backend_name(backend: KeyringBackend | None = None) -> str:
     """The active backend's full class name; a chainer also names what it chains."""
+    import keyring
+    from keyring.backends import chainer
+
     backend = backend or keyring.get_keyring()
     name = _qualified(backend)
     if isinstance(backend, chainer.ChainerBackend):
@@ -43,6 +50,9 @@ def backend_name(backend: KeyringBackend | None = None) -> str:
 
 def backend_problem(backend: KeyringBackend | None = None) -> str | None:
     """None when the backend can hold secrets safely, else a sentence saying what to do."""
+    import keyring
+    from keyring.backends import chainer, fail, null
+
     backend = backend or keyring.get_keyring()
     if isinstance(backend, fail.Keyring | null.Keyring):
         return f"No usable OS keyring was found. {install_hint()}"
@@ -74,6 +84,8 @@ def install_hint() -> str:
 def get_secret(account_id: str) -> str | None:
     """The secret stored for an account, or None when there is none."""
     backend = _usable_backend()
+    from keyring.errors import KeyringError
+
     try:
         return backend.get_password(SERVICE, account_id)
     except KeyringError as exc:
@@ -83,6 +95,8 @@ def get_secret(account_id: str) -> str | None:
 def set_secret(account_id: str, secret: str) -> None:
     """Store (or replace) an account's secret in the keyring."""
     backend = _usable_backend()
+    from keyring.errors import KeyringError
+
     try:
         backend.set_password(SERVICE, account_id, secret)
     except KeyringError as exc:
@@ -93,6 +107,8 @@ def set_secret(account_id: str, secret: str) -> None:
 def delete_secret(account_id: str) -> None:
     """Forget an account's secret; forgetting one that is not there is not an error."""
     backend = _usable_backend()
+    from keyring.errors import KeyringError
+
     try:
         if backend.get_password(SERVICE, account_id) is None:
             return
@@ -103,6 +119,8 @@ def delete_secret(account_id: str) -> None:
 
 
 def _usable_backend() -> KeyringBackend:
+    import keyring
+
     backend = keyring.get_keyring()
     problem = backend_problem(backend)
     if problem is not None:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import sqlite_utils
-
 from app import events as ev
 from app.domain import InboxRow, InboxView, Post, SearchResults, Thread, TriageState
 from app.store import Store, comments, outbox, search, triage
 from app.store import accounts as accounts_repo
 from app.store.questions import QuestionMatcher
+from app.store.sql import Database
 from app.text.plural import count
 
 #: Triage-log action of a batch reply; the batch id follows, so undo can recall it.
@@ -107,7 +106,7 @@ class Inbox:
         return woke
 
 
-def _undo_last(db: sqlite_utils.Database) -> tuple[str, list[int], int, int] | None:
+def _undo_last(db: Database) -> tuple[str, list[int], int, int] | None:
     """Undo the last triage action; undoing a batch reply also cancels its replies that
     have not left yet. Returns (action, comment ids, replies cancelled, replies gone)."""
     undone = triage.undo_last(db)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-
-import httpx
+from typing import TYPE_CHECKING
 
 from app.domain import Account
 from app.errors import UserError
 from app.networks.base import Network
+
+if TYPE_CHECKING:  # httpx loads with the first connector, not with every start
+    import httpx
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,9 @@ import dataclasses
 import logging
 from datetime import UTC
 
-import sqlite_utils
-
 from app.domain import Comment, InboxRow, InboxView, Person, RemoteComment, Thread
 from app.store.accounts import upsert_people
+from app.store.sql import Database
 from app.text.classify import html_to_text, is_question, mentions
 from app.text.sanitize import display_text, storable_text
 from app.timeutil import iso, now_iso, parse
@@ -165,7 +164,7 @@ def prepare(
 
 
 def ingest(
-    db: sqlite_utils.Database,
+    db: Database,
     account_id: str,
     my_name: str,
     comments: list[RemoteComment],
@@ -178,9 +177,7 @@ def ingest(
     return store_prepared(db, account_id, prepare(comments, my_name, errors))
 
 
-def store_prepared(
-    db: sqlite_utils.Database, account_id: str, prepared: list[PreparedComment]
-) -> int:
+def store_prepared(db: Database, account_id: str, prepared: list[PreparedComment]) -> int:
     """The database half of ingesting: one upsert of the page, authors first."""
     if not prepared:
         return 0
@@ -238,7 +235,7 @@ def store_prepared(
 
 
 def mark_missing_deleted(
-    db: sqlite_utils.Database,
+    db: Database,
     account_id: str,
     post_remote_ids: tuple[str, ...],
     present_remote_ids: list[str],
@@ -265,7 +262,7 @@ def mark_missing_deleted(
 
 
 def view_page(
-    db: sqlite_utils.Database,
+    db: Database,
     view: InboxView | None,
     post_id: int | None = None,
     after: tuple[str, int] | None = None,
@@ -283,7 +280,7 @@ def view_page(
     return [InboxRow.from_row(r) for r in db.query(sql, [*params, limit])]
 
 
-def rows_by_id(db: sqlite_utils.Database, ids: list[int]) -> list[InboxRow]:
+def rows_by_id(db: Database, ids: list[int]) -> list[InboxRow]:
     """List rows for these comments, in the order given (missing or deleted ones dropped)."""
     found: dict[int, InboxRow] = {}
     for start in range(0, len(ids), _CHUNK):
@@ -305,9 +302,7 @@ def _source(post_id: int | None) -> str:
     return "comments c" if post_id is None else "comments c INDEXED BY ix_comments_post"
 
 
-def view_snapshot(
-    db: sqlite_utils.Database, view: InboxView, post_id: int | None
-) -> tuple[int, int]:
+def view_snapshot(db: Database, view: InboxView, post_id: int | None) -> tuple[int, int]:
     """(max_id, count): the bound for "the whole view, now" (comments with higher ids
     arrive later and are not part of it) and how many the view holds up to it."""
     max_id: int = db.execute("SELECT COALESCE(MAX(id), 0) FROM comments").fetchone()[0]
@@ -316,25 +311,21 @@ def view_snapshot(
     return max_id, count
 
 
-def view_ids(
-    db: sqlite_utils.Database, view: InboxView, post_id: int | None, max_id: int
-) -> list[int]:
+def view_ids(db: Database, view: InboxView, post_id: int | None, max_id: int) -> list[int]:
     """The ids of a view still in it, up to the bound ``view_snapshot`` gave, newest first."""
     source, where, params = _bounded(view, post_id, max_id)
     sql = f"SELECT c.id FROM {source} WHERE {where} ORDER BY c.created_at DESC, c.id DESC"
     return [r[0] for r in db.execute(sql, params).fetchall()]
 
 
-def view_count(
-    db: sqlite_utils.Database, view: InboxView | None, post_id: int | None = None
-) -> int:
+def view_count(db: Database, view: InboxView | None, post_id: int | None = None) -> int:
     where, params = view_filter(view, post_id)
     sql = f"SELECT COUNT(*) FROM {_source(post_id)} WHERE {where}"
     count: int = db.execute(sql, params).fetchone()[0]
     return count
 
 
-def view_counts(db: sqlite_utils.Database) -> dict[InboxView, int]:
+def view_counts(db: Database) -> dict[InboxView, int]:
     """Counts for every view in one pass over ``ix_comments_inbox`` (index only).
 
     The inner query collapses the comments into a handful of (state, flags) groups; the
@@ -348,7 +339,7 @@ def view_counts(db: sqlite_utils.Database) -> dict[InboxView, int]:
     return {view: int(n or 0) for view, n in zip(_VIEW_WHERE, row, strict=True)}
 
 
-def get_comments(db: sqlite_utils.Database, comment_ids: list[int]) -> list[Comment]:
+def get_comments(db: Database, comment_ids: list[int]) -> list[Comment]:
     """Whole comments (with post and author details) for these ids, in the order given."""
     rows: dict[int, Comment] = {}
     for start in range(0, len(comment_ids), _CHUNK):  # stay under SQLite's variable limit
@@ -365,12 +356,12 @@ def get_comments(db: sqlite_utils.Database, comment_ids: list[int]) -> list[Comm
     return [rows[i] for i in comment_ids if i in rows]
 
 
-def get_comment(db: sqlite_utils.Database, comment_id: int) -> Comment | None:
+def get_comment(db: Database, comment_id: int) -> Comment | None:
     found = get_comments(db, [comment_id])
     return found[0] if found else None
 
 
-def thread_chain(db: sqlite_utils.Database, comment_id: int) -> list[Comment]:
+def thread_chain(db: Database, comment_id: int) -> list[Comment]:
     """The comment's ancestors from the top-level comment down to the comment itself."""
     chain: list[Comment] = []
     current = get_comment(db, comment_id)
@@ -389,7 +380,7 @@ def thread_chain(db: sqlite_utils.Database, comment_id: int) -> list[Comment]:
     return list(reversed(chain))
 
 
-def replies_to(db: sqlite_utils.Database, comment_id: int) -> list[Comment]:
+def replies_to(db: Database, comment_id: int) -> list[Comment]:
     """Direct replies already stored locally (mine included), oldest first."""
     ids = [
         r[0]
@@ -404,12 +395,12 @@ def replies_to(db: sqlite_utils.Database, comment_id: int) -> list[Comment]:
     return get_comments(db, ids)
 
 
-def thread(db: sqlite_utils.Database, comment_id: int) -> Thread:
+def thread(db: Database, comment_id: int) -> Thread:
     """What the thread pane shows: the chain down to the comment and the replies under it."""
     return Thread(tuple(thread_chain(db, comment_id)), tuple(replies_to(db, comment_id)))
 
 
-def mark_answered(db: sqlite_utils.Database, comment_ids: list[int]) -> None:
+def mark_answered(db: Database, comment_ids: list[int]) -> None:
     db.conn.executemany(
         "UPDATE comments SET answered = 1, triaged_at = ? WHERE id = ?",
         [(now_iso(), i) for i in comment_ids],

@@ -28,10 +28,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-import sqlite_utils
-
 from app.errors import StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnly, StoreTooNew
 from app.store.migrations import LATEST, MIGRATIONS
+from app.store.sql import Database
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,6 +46,7 @@ def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils set it (see store.sql)
     return conn
 
 
@@ -156,7 +156,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None, target: int = LA
     if found > 0 and path is not None:
         backup = back_up(conn, path, target)
         log.info("backed up schema v%s to %s before migrating", found, backup)
-    db = sqlite_utils.Database(conn)
+    db = Database(conn)
     for version in range(found + 1, target + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -302,7 +302,7 @@ class Store:
         except BaseException:
             self._executor.shutdown(wait=True)
             raise
-        self._db = sqlite_utils.Database(self._conn)
+        self._db = Database(self._conn)
         self._readers = threading.local()
         self._read_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fireside-read")
 
@@ -348,11 +348,11 @@ class Store:
         job = self._read_executor.submit(self._read, fn, *args)
         return await asyncio.wrap_future(job)
 
-    def reader(self) -> sqlite_utils.Database:
+    def reader(self) -> Database:
         """A read-only connection for the calling thread (short indexed reads only)."""
         db = getattr(self._readers, "db", None)
         if db is None:
-            db = sqlite_utils.Database(_connect(self.path, readonly=True))
+            db = Database(_connect(self.path, readonly=True))
             self._readers.db = db
         return db
 

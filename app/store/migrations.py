@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import sqlite_utils
+from app.store.sql import Database
 
 
-def _v1_core(db: sqlite_utils.Database) -> None:
+def _v1_core(db: Database) -> None:
     """Accounts, people, posts, threaded comments with triage state, drafts, outbox, cursors."""
     db.table("accounts").create(
         {
@@ -184,7 +184,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
     )
 
 
-def _v2_search_and_undo(db: sqlite_utils.Database) -> None:
+def _v2_search_and_undo(db: Database) -> None:
     """FTS5 over comments, posts and drafts; a triage log so the last action can be undone."""
     db.executescript("""
         CREATE VIRTUAL TABLE comments_fts USING fts5(
@@ -217,7 +217,7 @@ def _v2_search_and_undo(db: sqlite_utils.Database) -> None:
     )
 
 
-def _v3_account_settings(db: sqlite_utils.Database) -> None:
+def _v3_account_settings(db: Database) -> None:
     """Real networks: per-account settings (JSON, never a secret) and publish options
     (remote status and date) on outbox items."""
     db.executescript("""
@@ -226,7 +226,7 @@ def _v3_account_settings(db: sqlite_utils.Database) -> None:
     """)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
     _v3_account_settings,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-import sqlite_utils
-
 from app.domain import InboxRow, SearchResults, TitleHit
 from app.store.comments import LIST_COLUMNS, LIST_JOINS
+from app.store.sql import Database
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -31,7 +30,7 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
-def search_comments(db: sqlite_utils.Database, text: str, limit: int = 200) -> list[InboxRow]:
+def search_comments(db: Database, text: str, limit: int = 200) -> list[InboxRow]:
     """Best matches first, among the newest ``RANK_WINDOW`` matches (FTS5 walks its doclists
     newest-first for ``ORDER BY rowid DESC`` and stops early; bm25 runs on those only).
     Deleted comments are dropped inside the window, so they never use up the ``limit``."""
@@ -53,16 +52,16 @@ def search_comments(db: sqlite_utils.Database, text: str, limit: int = 200) -> l
     ]
 
 
-def search_posts(db: sqlite_utils.Database, text: str, limit: int = 50) -> list[TitleHit]:
+def search_posts(db: Database, text: str, limit: int = 50) -> list[TitleHit]:
     """Posts whose title or text match, best first; deleted posts are left out."""
-    return [hit for hit in _titles(db, "posts", text, limit) if _live_post(db, hit.id)]
+    return _titles(db, "posts", text, limit, "t.deleted = 0")
 
 
-def search_drafts(db: sqlite_utils.Database, text: str, limit: int = 50) -> list[TitleHit]:
+def search_drafts(db: Database, text: str, limit: int = 50) -> list[TitleHit]:
     return _titles(db, "drafts", text, limit)
 
 
-def search_everything(db: sqlite_utils.Database, text: str, hits: int) -> SearchResults:
+def search_everything(db: Database, text: str, hits: int) -> SearchResults:
     """Comments matching ``text``, and up to ``hits`` posts and drafts."""
     return SearchResults(
         tuple(search_comments(db, text)),
@@ -71,14 +70,14 @@ def search_everything(db: sqlite_utils.Database, text: str, hits: int) -> Search
     )
 
 
-def _titles(db: sqlite_utils.Database, table: str, text: str, limit: int) -> list[TitleHit]:
+def _titles(db: Database, table: str, text: str, limit: int, where: str = "1") -> list[TitleHit]:
+    """Rows of ``table`` (posts or drafts) matching in its FTS5 index, best first."""
     query = fts_query(text)
     if query is None:
         return []
-    found = db.table(table).search(query, limit=limit, columns=["id", "title"])
-    return [TitleHit(r["id"], r["title"] or "") for r in found]
-
-
-def _live_post(db: sqlite_utils.Database, post_id: int) -> bool:
-    row = db.execute("SELECT deleted FROM posts WHERE id = ?", [post_id]).fetchone()
-    return row is not None and not row[0]
+    found = db.execute(
+        f"""SELECT t.id, t.title FROM {table}_fts f JOIN {table} t ON t.rowid = f.rowid
+        WHERE {table}_fts MATCH ? AND {where} ORDER BY f.rank LIMIT ?""",
+        [query, limit],
+    )
+    return [TitleHit(row[0], row[1] or "") for row in found]

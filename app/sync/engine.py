@@ -36,14 +36,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-import sqlite_utils
-
 from app import events
 from app.errors import AuthError, NetworkError, OfflineError, RateLimited, StoreError
 from app.events import Events
 from app.networks.base import Network
 from app.store import accounts, comments, outbox
 from app.store.db import Store
+from app.store.sql import Database
 from app.sync import scheduler
 from app.sync.backoff import Backoff, RateGate
 from app.sync.sender import Sender
@@ -418,7 +417,7 @@ class SyncEngine:
 
 
 def _save_page(
-    db: sqlite_utils.Database,
+    db: Database,
     account_id: str,
     prepared: list[comments.PreparedComment],
     next_cursor: str | None,
@@ -446,7 +445,7 @@ def _pull_error(report: SyncReport, complete: bool) -> str | None:
     return None
 
 
-def _next_due_at(db: sqlite_utils.Database) -> str | None:
+def _next_due_at(db: Database) -> str | None:
     """When the next outbox item or scheduled draft falls due."""
     times = [t for t in (outbox.next_due_at(db), scheduler.next_scheduled_at(db)) if t]
     return min(times, default=None)

@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import sqlite_utils
-
 from app import events
 from app.domain import DraftState, ErrorKind, OutboxItem, OutboxKind, OutboxState, RemoteKind
 from app.errors import AuthError, NetworkError, NotFound, OfflineError, RateLimited, Rejected
@@ -36,6 +34,7 @@ from app.events import Events
 from app.networks.base import Network
 from app.store import comments, drafts, outbox
 from app.store.db import Store
+from app.store.sql import Database
 from app.sync.backoff import Backoff, RateGate
 from app.sync.reasons import held_text
 from app.timeutil import in_seconds
@@ -282,7 +281,7 @@ class Sender:
         self._events.emit(events.OutboxChanged(item_id=attempt.item.id))
 
 
-def _record_sent(db: sqlite_utils.Database, item: OutboxItem, remote_id: str) -> bool:
+def _record_sent(db: Database, item: OutboxItem, remote_id: str) -> bool:
     """Mark the item sent, its comment answered, and its draft published once every target
     has gone out, in one transaction. Returns True when the draft became published."""
     outbox.update(db, item.id, OutboxState.SENT, remote_id=remote_id)
