@@ -123,20 +123,14 @@ def upsert_posts(db: Database, account_id: str, posts: list[RemotePost]) -> None
 
 
 def list_posts(db: Database) -> list[Post]:
-    """Posts with their open-comment counts, newest first, for the sidebar.
-
-    The counts come from one grouped pass over the open comments (``ix_comments_inbox``
-    covers it); a count per post as a correlated subquery was planned on the same index
-    and re-read every open comment once per post (minutes at 2,000 posts).
-    """
+    """Posts with their open-comment counts, newest first, for the sidebar. The counts are
+    ``post_counts``, kept by triggers (schema v4), not counted here."""
     return [
         Post.from_row(r)
         for r in db.query("""
         SELECT p.id, p.title, p.account_id, a.network, p.created_at,
                COALESCE(n.open, 0) AS open
         FROM posts p JOIN accounts a ON a.id = p.account_id
-        LEFT JOIN (SELECT c.post_id, COUNT(*) AS open FROM comments c
-                   WHERE c.is_mine = 0 AND c.deleted = 0 AND c.answered = 0
-                     AND c.triage_state = 'open' GROUP BY c.post_id) n ON n.post_id = p.id
+        LEFT JOIN post_counts n ON n.post_id = p.id
         WHERE p.deleted = 0 ORDER BY p.created_at DESC""")
     ]

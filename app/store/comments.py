@@ -35,8 +35,9 @@ class Unstorable(ValueError):
 #: Every view shows only other people's comments that still exist.
 _BASE_WHERE = "c.is_mine = 0 AND c.deleted = 0"
 #: What each view adds to the base condition. Only triage_state, answered, is_question and
-#: mentions_me may appear here: ``ix_comments_inbox`` covers those columns (and post_id),
-#: which makes every count an index-only scan and lets ``view_counts`` group, not scan.
+#: mentions_me may appear here: those are the key of ``comment_counts``, where the counts
+#: come from. The sparse views' conditions are also those of their partial indexes
+#: (``ix_view_*``, schema v4), written the same way so the planner can use them.
 _VIEW_WHERE: dict[InboxView, str] = {
     InboxView.NEEDS_REPLY: "c.answered = 0 AND c.triage_state = 'open'",
     InboxView.QUESTIONS: "c.is_question = 1 AND c.answered = 0 AND c.triage_state = 'open'",
@@ -52,8 +53,16 @@ LIST_COLUMNS = """c.id, c.created_at, c.triage_state, c.snoozed_until, c.is_ques
     po.title AS post_title, a.network AS network, a.name AS account_name,
     (SELECT COUNT(*) > 1 FROM accounts a2 WHERE a2.network = a.network) AS network_shared"""
 
-LIST_JOINS = """FROM comments c JOIN people p ON p.id = c.author_id
+_JOINS = """JOIN people p ON p.id = c.author_id
     JOIN posts po ON po.id = c.post_id JOIN accounts a ON a.id = c.account_id"""
+LIST_JOINS = f"FROM comments c {_JOINS}"
+#: The partial index (schema v4) holding exactly a sparse view's comments, by time: the
+#: planner, which has no statistics, would walk a triage state's index and filter instead.
+_VIEW_INDEX = {
+    InboxView.NEEDS_REPLY: "ix_view_needs_reply",
+    InboxView.QUESTIONS: "ix_view_questions",
+    InboxView.MENTIONS: "ix_view_mentions",
+}
 
 
 def view_filter(view: InboxView | None, post_id: int | None = None) -> tuple[str, list[object]]:
@@ -274,7 +283,7 @@ def view_page(
         where += " AND (c.created_at, c.id) < (?, ?)"
         params += list(after)
     sql = (
-        f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE {where} "
+        f"SELECT {LIST_COLUMNS} FROM {_source(post_id, view)} {_JOINS} WHERE {where} "
         "ORDER BY c.created_at DESC, c.id DESC LIMIT ?"
     )
     return [InboxRow.from_row(r) for r in db.query(sql, [*params, limit])]
@@ -296,10 +305,13 @@ def _bounded(view: InboxView, post_id: int | None, max_id: int) -> tuple[str, st
     return _source(post_id), f"{where} AND c.id <= ?", [*params, max_id]
 
 
-def _source(post_id: int | None) -> str:
+def _source(post_id: int | None, view: InboxView | None = None) -> str:
     # One post has hundreds of comments, one triage state hundreds of thousands: without
     # statistics the planner cannot know, so say which index narrows best.
-    return "comments c" if post_id is None else "comments c INDEXED BY ix_comments_post"
+    if post_id is not None:
+        return "comments c INDEXED BY ix_comments_post"
+    index = _VIEW_INDEX.get(view) if view is not None else None
+    return "comments c" if index is None else f"comments c INDEXED BY {index}"
 
 
 def view_snapshot(db: Database, view: InboxView, post_id: int | None) -> tuple[int, int]:
@@ -319,6 +331,13 @@ def view_ids(db: Database, view: InboxView, post_id: int | None, max_id: int) ->
 
 
 def view_count(db: Database, view: InboxView | None, post_id: int | None = None) -> int:
+    """How many comments a view holds; across every post from ``comment_counts`` (kept by
+    triggers, schema v4: a handful of rows however big the store), within one post by its
+    index (a post has hundreds of comments, not millions)."""
+    if post_id is None:
+        where = _VIEW_WHERE[view or InboxView.ALL]
+        total = db.execute(f"SELECT SUM(c.n) FROM comment_counts c WHERE {where}").fetchone()[0]
+        return int(total or 0)
     where, params = view_filter(view, post_id)
     sql = f"SELECT COUNT(*) FROM {_source(post_id)} WHERE {where}"
     count: int = db.execute(sql, params).fetchone()[0]
@@ -326,16 +345,11 @@ def view_count(db: Database, view: InboxView | None, post_id: int | None = None)
 
 
 def view_counts(db: Database) -> dict[InboxView, int]:
-    """Counts for every view in one pass over ``ix_comments_inbox`` (index only).
-
-    The inner query collapses the comments into a handful of (state, flags) groups; the
-    view conditions are then applied to those groups, weighted by their size.
-    """
+    """Counts for every view, from ``comment_counts``: one row per (state, flags) group of
+    the counted comments, kept by triggers; the view conditions apply to the groups,
+    weighted by their size."""
     parts = ", ".join(f"SUM(CASE WHEN {w} THEN c.n ELSE 0 END)" for w in _VIEW_WHERE.values())
-    row = db.execute(f"""SELECT {parts} FROM (
-        SELECT triage_state, answered, is_question, mentions_me, COUNT(*) AS n
-        FROM comments c WHERE {_BASE_WHERE}
-        GROUP BY triage_state, answered, is_question, mentions_me) AS c""").fetchone()
+    row = db.execute(f"SELECT {parts} FROM comment_counts c").fetchone()
     return {view: int(n or 0) for view, n in zip(_VIEW_WHERE, row, strict=True)}
 
 

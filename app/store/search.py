@@ -14,8 +14,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 #: A last word shorter than this is matched whole, not as a prefix: "t*" matches nearly
 #: every comment, costs hundreds of milliseconds and helps nobody.
 MIN_PREFIX = 2
-#: Relevance is ranked among this many newest matches, so a common word stays fast (bm25
-#: is computed per match). Rare words have fewer matches and are ranked over all of them.
+#: Matches are ranked among this many newest ones, so a common word costs no more than a
+#: rare one (FTS5 walks its doclists newest first for ``ORDER BY rowid DESC`` and stops).
 RANK_WINDOW = 2000
 
 
@@ -31,9 +31,17 @@ def fts_query(text: str) -> str | None:
 
 
 def search_comments(db: Database, text: str, limit: int = 200) -> list[InboxRow]:
-    """Best matches first, among the newest ``RANK_WINDOW`` matches (FTS5 walks its doclists
-    newest-first for ``ORDER BY rowid DESC`` and stops early; bm25 runs on those only).
-    Deleted comments are dropped inside the window, so they never use up the ``limit``."""
+    """The best ``limit`` of the newest ``RANK_WINDOW`` matches: the shortest comments first
+    (the fewest words besides the ones searched for), the newest first among equals.
+
+    Not bm25: FTS5's bm25 first counts every comment in the store that holds each word
+    searched (its IDF), however small the window; at a million comments that was 20 ms of
+    the 25 for "th". Every word of a search must appear, and comments are a few dozen words
+    long, so each nearly always appears once per match; bm25's order is then its length
+    normalisation alone, shortest first, and FTS5 keeps each comment's length in words
+    (``comments_fts_docsize``). Deleted comments are dropped inside the window (through
+    the small ``ix_comments_deleted``), so they never use up the ``limit``.
+    """
     query = fts_query(text)
     if query is None:
         return []
@@ -41,12 +49,14 @@ def search_comments(db: Database, text: str, limit: int = 200) -> list[InboxRow]
         InboxRow.from_row(r)
         for r in db.query(
             f"""SELECT {LIST_COLUMNS} {LIST_JOINS}
-        JOIN (SELECT rowid, rank FROM (
-                SELECT f.rowid, f.rank FROM comments_fts f JOIN comments live
-                  ON live.id = f.rowid AND live.deleted = 0
-                WHERE comments_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?)
-              ORDER BY rank LIMIT ?) hit ON hit.rowid = c.id
-        ORDER BY hit.rank""",
+        JOIN (SELECT w.rowid AS hit_id, d.sz AS hit_size
+              FROM (SELECT f.rowid FROM comments_fts f WHERE comments_fts MATCH ?
+                    AND NOT EXISTS (SELECT 1 FROM comments gone INDEXED BY ix_comments_deleted
+                                    WHERE gone.id = f.rowid AND gone.deleted IS NOT 0)
+                    ORDER BY f.rowid DESC LIMIT ?) w
+              JOIN comments_fts_docsize d ON d.id = w.rowid
+              ORDER BY d.sz, w.rowid DESC LIMIT ?) hit ON hit.hit_id = c.id
+        ORDER BY hit.hit_size, c.id DESC""",
             [query, RANK_WINDOW, limit],
         )
     ]
