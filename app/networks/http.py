@@ -63,6 +63,7 @@ from app.errors import (
     Rejected,
     TlsError,
 )
+from app.networks import ratelimit
 
 #: The longest one request may take, from sending it to the last byte of its answer.
 REQUEST_DEADLINE_S = 30.0
@@ -229,6 +230,7 @@ class HttpTransport:
         """``call``, also returning the answer's headers (paging totals such as WordPress's
         ``X-WP-TotalPages``, ``Link``...)."""
         write = method != "GET" if write is None else write
+        await ratelimit.take_turn(write)  # the account's pacing (app.sync.pacing), if any
         request = self.client.build_request(method, url, params=params, json=json, headers=headers)
         try:
             async with asyncio.timeout(self._deadline):
@@ -236,6 +238,7 @@ class HttpTransport:
         except TimeoutError as exc:
             reason = f"timed out: no complete answer within {self._deadline:g} s"
             raise self._lost(what, write, reason) from exc
+        ratelimit.heard(response.headers)
         return self._decode(response, raw, what, write), response.headers
 
     async def _exchange(

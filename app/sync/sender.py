@@ -36,6 +36,7 @@ from app.store import comments, drafts, outbox
 from app.store.db import Store
 from app.store.sql import Database
 from app.sync.backoff import Backoff, RateGate
+from app.sync.checks import PassedChecks
 from app.sync.reasons import held_text
 from app.timeutil import in_seconds
 
@@ -73,13 +74,21 @@ class Sender:
     """Sends claimed outbox items through ``call`` and records every outcome in the store."""
 
     def __init__(
-        self, store: Store, hub: Events, backoff: Backoff, gate: RateGate, call: Call
+        self,
+        store: Store,
+        hub: Events,
+        backoff: Backoff,
+        gate: RateGate,
+        call: Call,
+        *,
+        checks: PassedChecks | None = None,
     ) -> None:
         self._store = store
         self._events = hub
         self._backoff = backoff
         self._gate = gate
         self._call = call
+        self._checks = checks  # pre-send checks that passed (None: always check)
 
     async def push(self, account_id: str, network: Network, max_items: int) -> Counter[str]:
         """Send what is due for one account; returns how many items ended in each state."""
@@ -111,6 +120,8 @@ class Sender:
             await self._release(attempt, f"Offline ({exc}); it goes out when the network is back.")
             return attempt.claimed, False
         except RateLimited as exc:
+            if attempt.writing and self._checks is not None:
+                self._checks.passed(attempt.item)  # only the write was refused: keep its check
             await self._release(
                 attempt,
                 f"Rate limited by the network ({exc}); it goes out once the wait is over.",
@@ -158,7 +169,8 @@ class Sender:
                     error_kind=ErrorKind.EXPIRED,
                 )
             attempt.resolved = True
-        if item.kind is OutboxKind.REPLY and not item.confirmed:
+        checked = self._checks is not None and self._checks.fresh(item)
+        if item.kind is OutboxKind.REPLY and not item.confirmed and not checked:
             moved = await self._thread_moved(account_id, network, item)
             if moved is not None:
                 return await self._finish(
