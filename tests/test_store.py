@@ -36,6 +36,18 @@ def test_run_sync_commits_and_reader_sees_it(store: Store) -> None:
     assert comments.view_count(store.reader(), InboxView.ALL) == 1
 
 
+def test_close_closes_every_threads_reader_and_leaves_no_wal(tmp_path: Path) -> None:
+    """The window's thread reads on its own connection; left open at exit, it kept the WAL
+    file, and the next start took the database for one that had crashed."""
+    store = open_store(tmp_path)
+    store.run_sync(ingest, [remote(1)])
+    assert comments.view_count(store.reader(), InboxView.ALL) == 1  # this thread's reader
+    closing = threading.Thread(target=store.close)  # as Core.close: on a worker thread
+    closing.start()
+    closing.join()
+    assert not (tmp_path / "fireside.db-wal").exists()
+
+
 async def test_run_is_awaitable_and_runs_on_the_database_thread(store: Store) -> None:
     names = await store.run(lambda db: threading.current_thread().name)
     assert names.startswith("fireside-db")

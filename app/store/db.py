@@ -304,6 +304,9 @@ class Store:
             raise
         self._db = Database(self._conn)
         self._readers = threading.local()
+        #: Every read connection made, whichever thread it serves (``close`` closes all).
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
         self._read_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fireside-read")
 
     def _call(self, fn: Callable[..., T], *args: Any) -> T:
@@ -352,22 +355,26 @@ class Store:
         """A read-only connection for the calling thread (short indexed reads only)."""
         db = getattr(self._readers, "db", None)
         if db is None:
-            db = Database(_connect(self.path, readonly=True))
+            conn = _connect(self.path, readonly=True)
+            with self._opened_lock:
+                self._opened.append(conn)
+            db = Database(conn)
             self._readers.db = db
         return db
 
     def close(self) -> None:
-        self._read_executor.submit(self._close_reader).result()
+        """Close every connection, the writer's last: the last one to close checkpoints
+        the WAL and removes it, so the next start finds a cleanly closed database (one
+        left open, such as the UI thread's reader, left the WAL behind, and the next start
+        then checked the whole file: a second at a million comments)."""
         self._read_executor.shutdown(wait=True)
-        self._close_reader()
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._readers = threading.local()
         self._executor.submit(self._conn.close).result()
         self._executor.shutdown(wait=True)
-
-    def _close_reader(self) -> None:
-        reader = getattr(self._readers, "db", None)
-        if reader is not None:
-            reader.conn.close()
-            self._readers.db = None
 
 
 __all__ = [
