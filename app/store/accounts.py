@@ -127,7 +127,7 @@ def list_posts(db: Database) -> list[Post]:
     ``post_counts``, kept by triggers (schema v4), not counted here."""
     return [
         Post.from_row(r)
-        for r in db.query("""
+        for r in db.execute("""
         SELECT p.id, p.title, p.account_id, a.network, p.created_at,
                COALESCE(n.open, 0) AS open
         FROM posts p JOIN accounts a ON a.id = p.account_id

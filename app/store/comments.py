@@ -286,7 +286,7 @@ def view_page(
         f"SELECT {LIST_COLUMNS} FROM {_source(post_id, view)} {_JOINS} WHERE {where} "
         "ORDER BY c.created_at DESC, c.id DESC LIMIT ?"
     )
-    return [InboxRow.from_row(r) for r in db.query(sql, [*params, limit])]
+    return [InboxRow.from_row(r) for r in db.execute(sql, [*params, limit])]
 
 
 def rows_by_id(db: Database, ids: list[int]) -> list[InboxRow]:
@@ -296,7 +296,7 @@ def rows_by_id(db: Database, ids: list[int]) -> list[InboxRow]:
         part = ids[start : start + _CHUNK]
         marks = ",".join("?" * len(part))
         sql = f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE c.id IN ({marks}) AND c.deleted = 0"
-        found.update((r["id"], InboxRow.from_row(r)) for r in db.query(sql, part))
+        found.update((r["id"], InboxRow.from_row(r)) for r in db.execute(sql, part))
     return [found[i] for i in ids if i in found]
 
 
@@ -359,7 +359,7 @@ def get_comments(db: Database, comment_ids: list[int]) -> list[Comment]:
     for start in range(0, len(comment_ids), _CHUNK):  # stay under SQLite's variable limit
         chunk = comment_ids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        for row in db.query(
+        for row in db.execute(
             f"""SELECT {LIST_COLUMNS}, c.body_html, c.body_text, c.remote_id,
         c.parent_remote_id, c.root_remote_id, c.account_id, c.post_id, c.version, c.is_mine,
         c.deleted, p.level AS author_level, po.remote_id AS post_remote_id, po.body AS post_body,
