@@ -108,6 +108,7 @@ async def connect(
     core.settings = await asyncio.to_thread(user_settings.effective, policy)
     store = core.store
     accounts = await store.run(accounts_repo.list_accounts)
+    await asyncio.to_thread(load_network_modules, {a.network for a in accounts})
     # A real account means no sandbox: it is not started (nor its server module loaded).
     real = not all(registry.is_builtin(a.network) for a in accounts)
     if start_sandbox and policy.sandbox_enabled and not real:
@@ -116,8 +117,6 @@ async def connect(
             sandbox_url, sandbox_token = core.sandbox.url, core.sandbox.token
         await _use_sandbox(core, sandbox_url, sandbox_token or "")
         accounts = await store.run(accounts_repo.list_accounts)
-    elif real:
-        await asyncio.to_thread(_load_connectors, {a.network for a in accounts})
     await core.accounts.start(policy, accounts)
 
 
@@ -146,10 +145,17 @@ class _ClientFactory:
         return make_client(settings.connection if settings is not None else SYSTEM_DEFAULTS)
 
 
-def _load_connectors(networks: set[str]) -> None:
-    """Import what connecting the stored accounts needs (their connectors, httpx, the TLS
-    trust store) on a worker thread, not on the event loop. The keyring loads on the
-    worker thread that reads the first secret."""
+def load_network_modules(networks: set[str]) -> None:
+    """Import what connecting accounts of these networks imports, and what their clients
+    and first requests import (httpx, httpcore, h11, anyio's asyncio backend, the TLS
+    trust store, the connectors). Called on a worker thread: imported on the event loop,
+    each would hold the window up (and PySide6's import hook reads every module's source).
+    """
+    import anyio._backends._asyncio  # noqa: F401 - httpcore imports it at the first request
+    import encodings.idna  # noqa: F401 - and the codec of host names
+    import h11  # noqa: F401
+    import httpcore  # noqa: F401 - imported when the first client is made
+    import httpx  # noqa: F401
     import truststore  # noqa: F401 - what every client's TLS context is made with
 
     from app.networks import registry

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -156,12 +157,14 @@ async def _connect_after_paint(
     (said in the status bar); the inbox works on without them."""
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(asyncio.shield(painted.done), FIRST_PAINT_WAIT_S)
+    gc.freeze()  # start-up's objects live as long as the app: no collection walks them again
     try:
         await connect(core, data_dir)
     except FiresideError as exc:
         log.warning("could not connect the accounts: %s", exc)
         window.status.say(f"Fireside could not connect your accounts: {exc}")
         return False
+    gc.freeze()  # the connectors' modules too
     if core.policy.errors or (core.settings and core.settings.problems):
         window.status.say(
             "Some of your organisation's or your own settings could not be applied; "
