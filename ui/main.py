@@ -215,7 +215,7 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
             connecting.cancel()  # still waiting for the paint: nothing started yet
         with contextlib.suppress(asyncio.CancelledError):
             await connecting  # the core closes once its accounts are connected
-        saving = window.editor.flush()  # the last keystrokes, before the store closes
+        saving = window.flush_editor()  # the last keystrokes, before the store closes
         if saving is not None:
             try:
                 await saving

@@ -1,5 +1,8 @@
 """The main window. It only composes: sidebar | (inbox, editor or outbox) in a splitter,
 the status bar, and the window-wide keys. Every behaviour lives in the parts.
+
+The editor and the outbox pages are built the first time they are shown or asked for:
+the first paint needs the inbox only.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
     from app.core import Core
     from ui.bridge import CoreBridge
 
@@ -49,11 +54,10 @@ class MainWindow(QMainWindow):
         self.registry = Registry(COMMANDS)
         self.sidebar = Sidebar(core, bridge)
         self.inbox = InboxPage(core, bridge, self.registry)
-        self.editor = EditorPanel(core, bridge)
-        self.outbox = OutboxPanel(core, bridge)
+        self._editor: EditorPanel | None = None
+        self._outbox: OutboxPanel | None = None
         self.pages = QStackedWidget()
-        for page in (self.inbox, self.editor, self.outbox):
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.inbox)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.sidebar)
@@ -75,6 +79,26 @@ class MainWindow(QMainWindow):
         self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
         self.resize(1280, 800)
         self.inbox.list.setFocus()  # takes effect when the window is first activated
+
+    @property
+    def editor(self) -> EditorPanel:
+        """The editor page (built the first time it is needed)."""
+        if self._editor is None:
+            self._editor = EditorPanel(self._core, self._bridge)
+            self.pages.addWidget(self._editor)
+        return self._editor
+
+    @property
+    def outbox(self) -> OutboxPanel:
+        """The outbox page (built the first time it is needed)."""
+        if self._outbox is None:
+            self._outbox = OutboxPanel(self._core, self._bridge)
+            self.pages.addWidget(self._outbox)
+        return self._outbox
+
+    def flush_editor(self) -> Awaitable[None] | None:
+        """Save the editor's last keystrokes (None: nothing to save, or no editor yet)."""
+        return None if self._editor is None else self._editor.flush()
 
     def go(self, place: Place) -> None:
         if place.kind is PlaceKind.INBOX:
