@@ -34,7 +34,6 @@ from app.bootstrap import connect, open_store
 from app.core import Core
 from app.errors import FiresideError
 from app.instance import Instance, claim_for_window
-from app.settings import DEFAULT_SYNC_MINUTES
 from ui import bench_hook, theme
 from ui.bridge import CoreBridge
 from ui.main_window import MainWindow
@@ -158,6 +157,7 @@ async def _connect_after_paint(
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(asyncio.shield(painted.done), FIRST_PAINT_WAIT_S)
     gc.freeze()  # start-up's objects live as long as the app: no collection walks them again
+    gc.enable()  # app.cli.open_window turned it off until the first paint
     try:
         await connect(core, data_dir)
     except FiresideError as exc:
@@ -231,5 +231,7 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
 def _sync_interval_s(core: Core) -> float:
     """Seconds between background syncs: the setting in force (policy, user, default)."""
     if core.settings is None:  # a core built without open_core(), as in some tests
+        from app.settings import DEFAULT_SYNC_MINUTES
+
         return DEFAULT_SYNC_MINUTES * 60
     return core.settings.sync_interval_minutes.value * 60
