@@ -151,8 +151,9 @@ def load_network_modules(networks: set[str]) -> None:
     trust store, the connectors). Called on a worker thread: imported on the event loop,
     each would hold the window up (and PySide6's import hook reads every module's source).
     """
-    import anyio._backends._asyncio  # noqa: F401 - httpcore imports it at the first request
     import encodings.idna  # noqa: F401 - and the codec of host names
+
+    import anyio._backends._asyncio  # noqa: F401 - httpcore imports it at the first request
     import h11  # noqa: F401
     import httpcore  # noqa: F401 - imported when the first client is made
     import httpx  # noqa: F401
