@@ -1,6 +1,7 @@
-"""Pacing (app.sync.pacing, app.networks.ratelimit, app.sync.checks): the token bucket
-on a fake clock, the limit headers networks send, the meter each request passes, and a
-passed pre-send check kept when only the write was refused. No sleeps, no timings."""
+"""Pacing in the sync engine (app.sync.pacing, app.networks.ratelimit, app.sync.checks):
+the token bucket on a fake clock, the limit headers networks send, the meter each request
+passes, and a passed pre-send check kept when only the write was refused. No sleeps, no
+timings."""
 
 from __future__ import annotations
 
