@@ -114,7 +114,7 @@ def render_scales(names: list[str], tables: list[list[Line]], size_ratio: float)
         target = " / ".join(dict.fromkeys(str(TARGETS[s.target]) for s in same if s and s.target))
         result = "/".join(verdicts) + (" GROWS FASTER THAN THE STORE" if faster else "")
         missed |= faster or "MISS" in verdicts
-        out.append(f"{line.label:<{width}}{cells}  {grew:>8}  {target:<10}{result}".rstrip())
+        out.append(f"{line.label:<{width}}{cells}  {grew:>8}  {target:<20}{result}".rstrip())
     out.append("all targets met" if not missed else "some targets missed")
     return "\n".join(out)
 
