@@ -1,5 +1,8 @@
 """The main window. It only composes: sidebar | (inbox, editor or outbox) in a splitter,
 the status bar, and the window-wide keys. Every behaviour lives in the parts.
+
+The editor and the outbox pages are built the first time they are shown or asked for:
+the first paint needs the inbox only.
 """
 
 from __future__ import annotations
@@ -7,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from app.domain import InboxView
 from ui.actions import COMMANDS, HelpDialog, Registry
@@ -19,6 +22,8 @@ from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
     from app.core import Core
     from ui.bridge import CoreBridge
 
@@ -50,11 +55,10 @@ class MainWindow(QMainWindow):
         self.registry = Registry(COMMANDS)
         self.sidebar = Sidebar(core, bridge)
         self.inbox = InboxPage(core, bridge, self.registry)
-        self.editor = EditorPanel(core, bridge)
-        self.outbox = OutboxPanel(core, bridge)
+        self._editor: EditorPanel | None = None
+        self._outbox: OutboxPanel | None = None
         self.pages = QStackedWidget()
-        for page in (self.inbox, self.editor, self.outbox):
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.inbox)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.sidebar)
@@ -74,16 +78,45 @@ class MainWindow(QMainWindow):
         self.inbox.draftChosen.connect(self.open_draft)
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
         self._bind_keys(core)
-        focus.chain(
-            self.sidebar,
-            *self.inbox.tab_order(),
-            *self.editor.tab_order(),
-            *self.outbox.tab_order(),
-            *self.status.tab_order(),
-        )
+        self._chain_tabs()
         self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
         screen.fit(self, 1280, 800)
         self.inbox.list.setFocus()  # takes effect when the window is first activated
+
+    @property
+    def editor(self) -> EditorPanel:
+        """The editor page (built the first time it is needed)."""
+        if self._editor is None:
+            self._editor = EditorPanel(self._core, self._bridge)
+            self._page_built(self._editor)
+        return self._editor
+
+    @property
+    def outbox(self) -> OutboxPanel:
+        """The outbox page (built the first time it is needed)."""
+        if self._outbox is None:
+            self._outbox = OutboxPanel(self._core, self._bridge)
+            self._page_built(self._outbox)
+        return self._outbox
+
+    def _page_built(self, page: QWidget) -> None:
+        self.pages.addWidget(page)
+        self._chain_tabs()
+
+    def _chain_tabs(self) -> None:
+        """Tab follows the layout: sidebar, inbox, editor, outbox, status bar (the pages
+        built so far)."""
+        built = (page for page in (self._editor, self._outbox) if page is not None)
+        focus.chain(
+            self.sidebar,
+            *self.inbox.tab_order(),
+            *(widget for page in built for widget in page.tab_order()),
+            *self.status.tab_order(),
+        )
+
+    def flush_editor(self) -> Awaitable[None] | None:
+        """Save the editor's last keystrokes (None: nothing to save, or no editor yet)."""
+        return None if self._editor is None else self._editor.flush()
 
     def go(self, place: Place) -> None:
         if place.kind is PlaceKind.INBOX:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import sqlite_utils
-
 from app import events as ev
 from app.core import publishing
 from app.domain import (
@@ -22,6 +20,7 @@ from app.errors import UserError
 from app.networks.base import Network
 from app.store import Store, drafts, outbox
 from app.store.accounts import list_accounts
+from app.store.sql import Database
 from app.sync.engine import SyncEngine
 
 
@@ -134,9 +133,7 @@ class Drafts:
         self._events.emit(ev.DraftsChanged(draft_id=draft_id))
 
 
-def _enqueue_publish(
-    db: sqlite_utils.Database, draft_id: int, options: Mapping[str, PublishOptions]
-) -> None:
+def _enqueue_publish(db: Database, draft_id: int, options: Mapping[str, PublishOptions]) -> None:
     """One publish item per account, with its options, and the draft queued: one transaction."""
     draft = drafts.get(db, draft_id)
     for account_id, option in options.items():

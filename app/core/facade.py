@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from app import events as ev
 from app import policy as managed_policy
-from app import settings as user_settings
 from app.accounts import AccountManager
 from app.core.drafts import Drafts
 from app.core.inbox import Inbox
@@ -24,6 +23,7 @@ from app.store import Store, accounts
 from app.sync.engine import COMMENTS_CURSOR, SyncEngine
 
 if TYPE_CHECKING:
+    from app import settings as user_settings
     from app.sandbox.server import SandboxServer
 
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 
-import sqlite_utils
-
 from app import events as ev
 from app.core.inbox import REPLY_ACTION
 from app.domain import OutboxKind, ReplyPreview, TriageState
 from app.errors import UserError
 from app.networks.base import Network
 from app.store import Store, comments, outbox, triage
+from app.store.sql import Database
 from app.sync.engine import SyncEngine
 from app.text.plural import count
 from app.text.templates import check_template, personalise
@@ -71,9 +70,7 @@ class Replies:
         return ids
 
 
-def _enqueue_replies(
-    db: sqlite_utils.Database, previews: list[ReplyPreview], batch: str
-) -> list[int]:
+def _enqueue_replies(db: Database, previews: list[ReplyPreview], batch: str) -> list[int]:
     ids = []
     rows = {r.id: r for r in comments.get_comments(db, [p.comment_id for p in previews])}
     for preview in previews:

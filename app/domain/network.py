@@ -38,6 +38,12 @@ class Capabilities:
     publish_statuses: tuple[str, ...] = ("publish",)
     #: What the network calls the place a post goes ("Channel", "Site"...), for the editor.
     target_noun: str = "Account"
+    #: The documented request budget is a token bucket: ``requests_per_minute`` on average,
+    #: up to ``requests_burst`` at once (``app.sync.pacing`` paces each account to it).
+    #: None: no documented bucket; only the limit headers a network sends, and its 429s,
+    #: pace the account. ``limits_writes_only``: only writes count (reads are unlimited).
+    requests_burst: int | None = None
+    limits_writes_only: bool = False
 
 
 @dataclass(frozen=True)

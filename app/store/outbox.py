@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import uuid
 
-import sqlite_utils
-
 from app.domain import (
     LOOK_UP_FIRST,
     SIGN_IN_KINDS,
@@ -20,12 +18,13 @@ from app.domain import (
 )
 from app.domain.states import EDITABLE
 from app.errors import UserError
+from app.store.sql import Database
 from app.store.tables import insert_row
 from app.timeutil import now, now_iso, parse
 
 
 def enqueue(
-    db: sqlite_utils.Database,
+    db: Database,
     kind: OutboxKind,
     account_id: str,
     body: str,
@@ -67,14 +66,14 @@ def enqueue(
     )
 
 
-def get(db: sqlite_utils.Database, item_id: int) -> OutboxItem:
+def get(db: Database, item_id: int) -> OutboxItem:
     row = db.execute("SELECT * FROM outbox WHERE id = ?", [item_id]).fetchone()
     if row is None:
         raise UserError(f"Outbox item {item_id} does not exist.")
     return OutboxItem.from_row(row)
 
 
-def list_items(db: sqlite_utils.Database, include_sent: bool = True) -> list[OutboxItem]:
+def list_items(db: Database, include_sent: bool = True) -> list[OutboxItem]:
     """Items newest first, with where each goes (network, account name, recipient)."""
     where = "" if include_sent else "WHERE o.state NOT IN ('sent', 'cancelled')"
     return [
@@ -87,7 +86,7 @@ def list_items(db: sqlite_utils.Database, include_sent: bool = True) -> list[Out
     ]
 
 
-def pending_count(db: sqlite_utils.Database) -> int:
+def pending_count(db: Database) -> int:
     count: int = db.execute(
         "SELECT COUNT(*) FROM outbox WHERE state IN "
         "('queued', 'sending', 'unknown', 'held', 'failed')"
@@ -95,9 +94,7 @@ def pending_count(db: sqlite_utils.Database) -> int:
     return count
 
 
-def claim_due(
-    db: sqlite_utils.Database, account_id: str, now: str | None = None
-) -> OutboxItem | None:
+def claim_due(db: Database, account_id: str, now: str | None = None) -> OutboxItem | None:
     """Take the oldest due item (queued, or unknown awaiting a look-up); mark it sending."""
     row = db.execute(
         "SELECT * FROM outbox WHERE account_id = ? AND state IN ('queued', 'unknown') "
@@ -124,7 +121,7 @@ def key_expired(item: OutboxItem, retention_s: float | None, margin_s: float = 6
 
 
 def update(
-    db: sqlite_utils.Database,
+    db: Database,
     item_id: int,
     state: OutboxState,
     *,
@@ -156,7 +153,7 @@ def update(
     )
 
 
-def recover_interrupted(db: sqlite_utils.Database) -> list[OutboxItem]:
+def recover_interrupted(db: Database) -> list[OutboxItem]:
     """After a crash, an item left 'sending' may or may not have landed: make it 'unknown'.
     Returns the items so recovered, as the crash left them."""
     left = [
@@ -170,7 +167,7 @@ def recover_interrupted(db: sqlite_utils.Database) -> list[OutboxItem]:
     return left
 
 
-def edit_body(db: sqlite_utils.Database, item_id: int, body: str) -> None:
+def edit_body(db: Database, item_id: int, body: str) -> None:
     item = get(db, item_id)
     if item.state not in EDITABLE:
         raise UserError(f"This item is {item.state} and can no longer be edited.")
@@ -186,14 +183,14 @@ def edit_body(db: sqlite_utils.Database, item_id: int, body: str) -> None:
     )
 
 
-def cancel(db: sqlite_utils.Database, item_id: int) -> None:
+def cancel(db: Database, item_id: int) -> None:
     item = get(db, item_id)
     if item.state not in EDITABLE:
         raise UserError(f"This item is {item.state} and can no longer be cancelled.")
     update(db, item_id, OutboxState.CANCELLED)
 
 
-def cancel_batch(db: sqlite_utils.Database, batch_id: str) -> tuple[int, int]:
+def cancel_batch(db: Database, batch_id: str) -> tuple[int, int]:
     """Cancel a batch's items that have not left; returns (cancelled, already gone)."""
     editable = tuple(str(s) for s in EDITABLE)
     marks = ",".join("?" * len(editable))
@@ -208,7 +205,7 @@ def cancel_batch(db: sqlite_utils.Database, batch_id: str) -> tuple[int, int]:
     return cancelled, gone
 
 
-def retry(db: sqlite_utils.Database, item_id: int) -> None:
+def retry(db: Database, item_id: int) -> None:
     """The user asks to try a failed or held item again (same key: never a duplicate).
 
     Retrying a held item is the user's confirmation that it should go out even though the
@@ -226,7 +223,7 @@ def retry(db: sqlite_utils.Database, item_id: int) -> None:
     )
 
 
-def requeue_signed_out(db: sqlite_utils.Database, account_id: str) -> list[OutboxItem]:
+def requeue_signed_out(db: Database, account_id: str) -> list[OutboxItem]:
     """The account signed in again: its items failed for lack of sign-in go again by
     themselves, as Retry would send them (same key, a fresh count of attempts, a look-up
     first when an earlier try may have landed). Returns the items requeued."""
@@ -256,7 +253,7 @@ def _requeued_state(item: OutboxItem) -> OutboxState:
 
 
 def release(
-    db: sqlite_utils.Database,
+    db: Database,
     item_id: int,
     state: OutboxState,
     *,
@@ -272,7 +269,7 @@ def release(
     )
 
 
-def waiting_count(db: sqlite_utils.Database, account_id: str) -> int:
+def waiting_count(db: Database, account_id: str) -> int:
     """The account's items still on their way out: queued, or awaiting a look-up."""
     count: int = db.execute(
         "SELECT COUNT(*) FROM outbox WHERE account_id = ? AND state IN ('queued', 'unknown')",
@@ -281,7 +278,7 @@ def waiting_count(db: sqlite_utils.Database, account_id: str) -> int:
     return count
 
 
-def next_due_at(db: sqlite_utils.Database) -> str | None:
+def next_due_at(db: Database) -> str | None:
     """When the earliest item waiting to be sent or looked up becomes due (None: nothing waits)."""
     due: str | None = db.execute(
         "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('queued', 'unknown')"
@@ -289,7 +286,7 @@ def next_due_at(db: sqlite_utils.Database) -> str | None:
     return due
 
 
-def unsent_publishes(db: sqlite_utils.Database, draft_id: int) -> int:
+def unsent_publishes(db: Database, draft_id: int) -> int:
     """Publish items of a draft not yet sent (cancelled ones do not count)."""
     count: int = db.execute(
         "SELECT COUNT(*) FROM outbox WHERE draft_id = ? AND kind = 'publish' "
@@ -299,7 +296,7 @@ def unsent_publishes(db: sqlite_utils.Database, draft_id: int) -> int:
     return count
 
 
-def deliveries(db: sqlite_utils.Database, draft_id: int) -> list[Delivery]:
+def deliveries(db: Database, draft_id: int) -> list[Delivery]:
     """How a draft went, or is going, to each account: one per publish item not
     cancelled, oldest first."""
     rows = db.query(

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QToolButton
 from app.domain import InboxRow, TriageState
 from app.text import plural, timefmt
 from ui.actions import speak_button
-from ui.batch import BatchReplyDialog
 from ui.inbox.selection import WholeView
 from ui.inbox.snooze import SnoozeMenu
 from ui.operations import run
@@ -168,6 +167,8 @@ class InboxCommands:
             if not ids:
                 self.page.message.emit("Nothing left in this view to reply to.")
                 return
+            from ui.batch import BatchReplyDialog  # built on demand, as the other dialogs
+
             dialog = BatchReplyDialog(self.core, self.registry, ids, self.page)
             dialog.queued.connect(
                 lambda n: self._land(
