@@ -139,6 +139,20 @@ async def test_a_refusal_without_retry_after_holds_the_key_a_whole_window() -> N
         assert clock() == 10.0
 
 
+async def test_an_emptied_bucket_refills_at_its_rate() -> None:
+    clock = VirtualClock(0.0)
+    budget = Pacer(Budget(50, 10.0), clock=clock, sleep=clock.sleep)
+    budget.emptied("a")
+    departures = []
+    for _ in range(3):
+        async with budget.request("a"):
+            departures.append(clock())
+    assert departures == pytest.approx([0.2, 0.4, 0.6])
+    budget.emptied("b")
+    clock.advance(10.0)
+    assert budget.tokens("b") == 50
+
+
 def test_forgetting_a_key_drops_what_it_heard_and_spent() -> None:
     budget = Pacer(Budget(5, 1.0), clock=VirtualClock(0.0))
     budget.heard("a", RateHeaders(limit=9, remaining=0, window_s=3.0))

@@ -57,7 +57,7 @@ def test_each_account_gets_a_meter_with_its_networks_documented_budget() -> None
     assert pacing.meter("c", replace(CAPS, requests_burst=None)).pacer.budget is None
 
 
-async def test_the_meter_spends_the_accounts_tokens_and_a_429_pauses_it() -> None:
+async def test_the_meter_spends_the_accounts_tokens_and_a_429_empties_them() -> None:
     clock = FakeClock()
     meter = AccountPacing(clock, clock.sleep).meter("a", replace(CAPS, requests_burst=2))
     start = clock.now
@@ -65,9 +65,9 @@ async def test_the_meter_spends_the_accounts_tokens_and_a_429_pauses_it() -> Non
         async with meter.turn(write=False):
             pass
     assert clock.now - start == pytest.approx(0.4)  # 2 at once, 300 a minute: back in 0.4 s
-    meter.heard(RateHeaders(remaining=0))
-    meter.refused(retry_after=100.0)
-    assert meter.pacer.wait_needed("a") == pytest.approx(100.0)
+    clock.now += 10.0
+    meter.refused()  # empty, refilling at 300 a minute
+    assert meter.pacer.wait_needed("a") == pytest.approx(0.2)
 
 
 # --- the headers ----------------------------------------------------------------------------

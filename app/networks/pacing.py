@@ -20,8 +20,10 @@ endpoints), fed by
   headers): a policy (limit per window) becomes the key's budget, and a remaining count
   below what the bucket holds spends the difference now (a restart, another client with
   the same token);
-- a refusal (:meth:`Pacer.pause`): nothing leaves on the key for as long as the server
-  asked (Retry-After), or a whole window when it did not say.
+- a refusal: :meth:`Pacer.pause` holds the key for as long as the server asked
+  (Retry-After), or a whole window when it did not say (a fixed window's 429);
+  :meth:`Pacer.emptied` makes the bucket empty and refilling at its rate (a
+  continuously refilled bucket's 429).
 
 A budget with ``writes_only`` counts writes alone (Synapse limits messages, not reads); a
 key with no budget is not paced until a network's headers give one. A wait longer than
@@ -180,6 +182,17 @@ class Pacer:
         wait = window if seconds is None else max(0.0, seconds)
         until = self._clock() + wait
         self._paused_until[key] = max(self._paused_until.get(key, 0.0), until)
+
+    def emptied(self, key: str) -> None:
+        """The network says the key's bucket is empty (a 429 from a bucket that refills
+        continuously): its tokens come back one by one over the next window, at the
+        budget's rate, as the network's do."""
+        budget = self.budget_of(key)
+        if budget is None:
+            return
+        now, step = self._clock(), budget.window_s / budget.requests
+        spent = [_Slot(now - budget.window_s + step * (n + 1)) for n in range(budget.requests)]
+        self._spent[key] = deque(spent)
 
     def forget(self, key: str) -> None:
         """Drop everything kept for ``key`` (an account removed)."""

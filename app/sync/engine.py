@@ -211,7 +211,7 @@ class SyncEngine:
             raise
         except RateLimited as exc:
             if meter is not None:
-                meter.refused(exc.retry_after)
+                meter.refused()
             self._gate.limited(account_id, exc.retry_after)
             raise
         except AuthError as exc:

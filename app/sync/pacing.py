@@ -7,7 +7,7 @@ documents (``Budget.documented``: ``Capabilities.requests_burst`` refilled at
 request a connector makes through ``HttpTransport`` passes the account's meter
 (``app.networks.ratelimit``), so the sender's pre-send checks and writes and the pull's
 pages share one budget. A 429 still happens (another client, a limit that changed): the
-engine's ``RateGate`` waits out Retry-After, and the account's bucket pauses as long.
+engine's ``RateGate`` waits out Retry-After, and the account's bucket starts again empty.
 
 A connector that paces itself on finer keys (Microsoft 365: per team, per endpoint class,
 with the same ``Pacer``) documents no burst here, so its requests are not paced twice.
@@ -38,9 +38,9 @@ class AccountMeter:
     def heard(self, headers: RateHeaders) -> None:
         self.pacer.heard(self._key, headers)
 
-    def refused(self, retry_after: float | None) -> None:
-        """A 429: the network's bucket is empty for ``retry_after`` seconds."""
-        self.pacer.pause(self._key, retry_after)
+    def refused(self) -> None:
+        """A 429: the network's bucket is empty (the engine's gate waits out Retry-After)."""
+        self.pacer.emptied(self._key)
 
 
 class AccountPacing:
