@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.text.plural import count
+from app.text.plural import count, nouns
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,16 @@ def test_the_words_after_the_number_agree_as_a_phrase() -> None:
     assert count(3, "reply is", "replies are") == "3 replies are"
     assert count(1, "needs you", "need you") == "1 needs you"
     assert count(2, "needs you", "need you") == "2 need you"
+
+
+@pytest.mark.parametrize(
+    ("one", "many"),
+    [
+        ("Channel", "Channels"),
+        ("community", "communities"),
+        ("Community", "Communities"),
+        ("day", "days"),
+    ],
+)
+def test_a_noun_alone_takes_its_regular_plural(one: str, many: str) -> None:
+    assert nouns(one) == many

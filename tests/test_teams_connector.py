@@ -16,11 +16,20 @@ from emulators.microsoft.booktokens import BookTokens
 from emulators.microsoft.fixtures import TeamsWorld, pull_round
 from emulators.microsoft.graph import ALL_SCOPES, SEND
 
-from app.domain import Account, CommentPage, PullMode, RemoteKind
-from app.errors import PermissionDenied, RateLimited, Rejected
+from app.domain import (
+    Account,
+    CommentPage,
+    OutboxKind,
+    PlaceChoice,
+    PublishOptions,
+    PullMode,
+    RemoteKind,
+    WriteIntent,
+)
+from app.errors import PermissionDenied, RateLimited, Rejected, UserError
 from app.events import Events
 from app.networks.base import ReportsFreshness
-from app.networks.microsoft.teams import CAPABILITIES
+from app.networks.microsoft.teams import CAPABILITIES, build_teams
 from app.networks.microsoft.teams.api import ThrottledWrite
 from app.networks.microsoft.tokens import Api
 from app.store import Store, accounts
@@ -393,3 +402,79 @@ async def test_without_a_choice_every_channel_of_every_team_is_read_and_nothing_
     }
     with pytest.raises(Rejected, match="Choose the Teams channel new posts go to"):
         await network.publish("", "Hello", "markdown", "k")
+
+
+async def test_channels_to_choose_and_a_post_to_the_channel_the_person_picked(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    """The Accounts dialog's picker: every channel of the person's teams, grouped by team;
+    the choice is kept as settings, and a post goes where it was picked, found there by
+    its look-up too."""
+    w = teams_world
+    network = make_teams(channels=())
+    offered = await network.list_places()
+    assert [(p.group, p.name) for p in offered] == [
+        ("Contoso", "General"),
+        ("Contoso", "Town hall"),
+        ("Sales", "Deals"),
+    ]
+    town_hall, deals = offered[1], offered[2]
+
+    settings = network.choose(PlaceChoice((town_hall, deals), deals.id))
+
+    assert settings == {
+        "channels": [
+            {"team": w.leadership.id, "channel": w.town_hall.id, "name": "Contoso / Town hall"},
+            {"team": w.sales.id, "channel": w.deals.id, "name": "Sales / Deals"},
+        ],
+        "post_channel": deals.id,
+    }
+    assert network.chosen().post_to == deals.id
+    by_default = await network.publish("", "Pipeline", "markdown", "k1")
+    picked = await network.publish(
+        "", "All hands", "markdown", "k2", PublishOptions(place=town_hall.id)
+    )
+    assert [m.id for m in w.emulator.mine(w.dana, w.deals)] == [by_default.remote_id.split("|")[2]]
+    [made] = w.emulator.mine(w.dana, w.town_hall)
+    assert picked.remote_id == rid(w, w.town_hall, made)
+    intent = WriteIntent(
+        OutboxKind.PUBLISH,
+        None,
+        None,
+        "",
+        "All hands",
+        "markdown",
+        iso(datetime.fromtimestamp(w.clock(), UTC) - timedelta(minutes=1)),
+        place=town_hall.id,
+    )
+    assert await network.lookup_write("k2", intent) == picked.remote_id
+    assert network.place_of(intent) == town_hall.id
+    with pytest.raises(UserError, match="only to one of the channels chosen"):
+        network.choose(PlaceChoice((town_hall,), deals.id))
+
+
+async def test_a_built_account_reads_its_chosen_channels_and_posts_to_its_default(
+    teams_world: TeamsWorld,
+) -> None:
+    w = teams_world
+    account = Account(
+        "teams-1",
+        "teams",
+        "Dana",
+        w.server.url,
+        settings={
+            "channels": [
+                w.ref(w.leadership, w.town_hall).setting(),
+                w.ref(w.sales, w.deals).setting(),
+            ],
+            "post_channel": w.ref(w.sales, w.deals).key,
+        },
+    )
+    tokens = BookTokens(w.emulator.book, w.dana.id, {Api.GRAPH: ALL_SCOPES})
+    network = build_teams(account, tokens, w.server.client())
+    try:
+        choice = network.chosen()
+        assert [p.label for p in choice.places] == ["Contoso / Town hall", "Sales / Deals"]
+        assert choice.post_to == w.ref(w.sales, w.deals).key
+    finally:
+        await network.aclose()

@@ -9,17 +9,29 @@ for the MSAL sign-in).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from emulators.microsoft.apiserver import max_in_window
 from emulators.microsoft.booktokens import BookTokens
 from emulators.microsoft.fixtures import YammerWorld, pull_round
 from emulators.microsoft.yammer import SCOPE
 
-from app.domain import Account, CommentPage, RemoteKind
-from app.errors import AuthError, RateLimited, Rejected
+from app.domain import (
+    Account,
+    CommentPage,
+    OutboxKind,
+    Place,
+    PlaceChoice,
+    PublishOptions,
+    RemoteKind,
+    WriteIntent,
+)
+from app.errors import AuthError, RateLimited, Rejected, UserError
 from app.networks.microsoft.tokens import Api
 from app.networks.microsoft.yammer import CAPABILITIES, build_yammer
 from app.networks.microsoft.yammer.ids import YammerType, new_id
+from app.timeutil import iso
 
 
 def comments_of(pages: list[CommentPage]) -> dict:
@@ -281,3 +293,53 @@ async def test_built_for_an_account_that_names_the_service_not_its_rest_root(
     finally:
         await network.aclose()
     assert {s.path for s in w.server.requests()} == {"/api/v1/users/current.json"}
+
+
+async def test_communities_to_choose_and_a_post_to_the_one_picked(
+    yammer_world: YammerWorld, make_yammer
+) -> None:
+    """The picker lists the communities Dana is a member of (groups/for_user); the choice
+    is kept as settings, and a post goes to the community picked, else the account's."""
+    w = yammer_world
+    network = make_yammer(community=None)
+    offered = await network.list_places()
+    assert {(p.id, p.name) for p in offered} == {
+        (str(w.town_hall.id), "Town hall"),
+        (str(w.leaders.id), "Leadership"),
+    }
+    by_id = {p.name: p for p in offered}
+    settings = network.choose(PlaceChoice(tuple(offered), by_id["Town hall"].id))
+    assert settings["community"] == str(w.town_hall.id)
+    assert {c["name"] for c in settings["communities"]} == {"Town hall", "Leadership"}
+
+    default = await network.publish("", "To the town hall", "markdown", "k1")
+    picked = await network.publish(
+        "", "To the leaders", "markdown", "k2", PublishOptions(place=by_id["Leadership"].id)
+    )
+
+    assert w.emulator.messages[int(default.remote_id)].group_id == w.town_hall.id
+    assert w.emulator.messages[int(picked.remote_id)].group_id == w.leaders.id
+    since = iso(datetime.fromtimestamp(w.clock(), UTC) - timedelta(minutes=1))
+    intent = WriteIntent(
+        OutboxKind.PUBLISH,
+        None,
+        None,
+        "",
+        "To the leaders",
+        "markdown",
+        since,
+        place=by_id["Leadership"].id,
+    )
+    assert await network.lookup_write("k2", intent) == picked.remote_id
+    with pytest.raises(UserError, match="not a Viva Engage group id"):
+        network.choose(PlaceChoice((Place("nonsense", "X"),), None))
+
+
+async def test_a_community_set_before_choosing_is_offered_by_its_id(
+    yammer_world: YammerWorld, make_yammer
+) -> None:
+    w = yammer_world
+    network = make_yammer(community=str(w.town_hall.id))
+    choice = network.chosen()
+    assert choice.post_to == str(w.town_hall.id)
+    assert [p.label for p in choice.places] == [f"Community {w.town_hall.id}"]

@@ -20,6 +20,9 @@ missing, bad proxy or CA setting) stays unconnected and its status says why. Lat
     suites(), add_suite(...), reauthenticate_suite(...)
                          one online sign-in (Microsoft 365) for several accounts
                          (``app.accounts.suite_signin``, mixed in)
+    places(...), choose_places(...)
+                         the Teams channels and Viva Engage communities an account
+                         reads and posts to (``app.accounts.places``, mixed in)
 
 Keyring calls can block (D-Bus, an unlock prompt), so they run on a worker thread. Once a
 sign-in has succeeded, storing its result is shielded from cancellation: a closed dialog
@@ -44,6 +47,7 @@ from app import secrets
 from app.accounts import diagnosis as dx
 from app.accounts import removal
 from app.accounts.address import host_of, normalize_url, same_address
+from app.accounts.places import AccountPlaces
 from app.accounts.status import (
     NOT_CONNECTED_PROBLEMS,
     AccountStatus,
@@ -88,7 +92,7 @@ ClientFactory = Callable[[], "httpx.AsyncClient"]
 SIGN_OUT_DEADLINE_S = 30.0
 
 
-class AccountManager(SuiteSignIns):
+class AccountManager(SuiteSignIns, AccountPlaces):
     """Accounts for one Core. ``networks`` is the Core's (and the engine's) dict of
     connectors by account id; it changes only through the engine's add/remove."""
 

@@ -17,7 +17,7 @@ from app.domain import (
     PublishOptions,
 )
 from app.errors import UserError
-from app.networks.base import Network
+from app.networks.base import ChoosesPlaces, Network
 from app.store import Store, drafts, outbox
 from app.store.accounts import list_accounts
 from app.store.sql import Database
@@ -112,7 +112,12 @@ class Drafts:
         capabilities = {a: self._networks[a].capabilities for a in account_ids}
         draft = await self.get(draft_id)
         publishing.check_length(draft, capabilities, names)
-        chosen = publishing.chosen_options(capabilities, options or {}, names, when)
+        places = {
+            a: network.chosen()
+            for a in account_ids
+            if isinstance(network := self._networks[a], ChoosesPlaces)
+        }
+        chosen = publishing.chosen_options(capabilities, options or {}, names, when, places)
         await self._store.run(drafts.set_targets, draft_id, account_ids)
         if when:
             at = publishing.schedule_time(when)

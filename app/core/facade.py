@@ -17,8 +17,8 @@ from app.core.drafts import Drafts
 from app.core.inbox import Inbox
 from app.core.outbox import Outbox
 from app.core.replies import Replies
-from app.domain import Capabilities, Freshness, PullMode
-from app.networks.base import Network, ReportsFreshness
+from app.domain import Capabilities, Freshness, PlaceChoice, PullMode
+from app.networks.base import ChoosesPlaces, Network, ReportsFreshness
 from app.store import Store, accounts
 from app.sync.engine import COMMENTS_CURSOR, SyncEngine
 
@@ -72,6 +72,16 @@ class Core:
     def capabilities(self) -> Mapping[str, Capabilities]:
         """What each connected account's network can do, by account id."""
         return {account_id: n.capabilities for account_id, n in self.networks.items()}
+
+    def places(self) -> Mapping[str, PlaceChoice]:
+        """Where each connected account on a network with places (Teams channels, Viva
+        Engage communities) may post and posts by default, by account id; no request, so
+        the editor offers them offline. ``core.accounts.places`` lists what can be chosen."""
+        return {
+            account_id: network.chosen()
+            for account_id, network in self.networks.items()
+            if isinstance(network, ChoosesPlaces)
+        }
 
     async def freshness(self, account_id: str) -> tuple[Freshness, ...]:
         """How fresh each place an account reads is (Teams channels, a Viva Engage

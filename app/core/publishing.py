@@ -1,13 +1,16 @@
 """The checks a publish must pass before anything is queued: the body fits every chosen
-account, each account's network can keep the post in the state asked for, and a schedule
-of Fireside's own is not mixed with a site's own states."""
+account, each account's network can keep the post in the state asked for, a schedule
+of Fireside's own is not mixed with a site's own states, and on a network with places
+(Teams channels, Viva Engage communities) the post has one the account chose."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
-from app.domain import PUBLISH_NOW, Capabilities, Draft, PublishOptions
+from app.domain import PUBLISH_NOW, Capabilities, Draft, PlaceChoice, PublishOptions
 from app.errors import UserError
+from app.text.plural import nouns
 from app.timeutil import iso, now_iso, parse
 
 #: How a sentence says a remote publish status ("cannot keep a post as a draft").
@@ -36,9 +39,11 @@ def chosen_options(
     options: Mapping[str, PublishOptions],
     names: Mapping[str, str],
     when: str | None,
+    places: Mapping[str, PlaceChoice] | None = None,
 ) -> Mapping[str, PublishOptions]:
     """Each chosen account's options (live when left out), checked against what its network
-    offers and against Fireside's own schedule ``when``."""
+    offers and against Fireside's own schedule ``when``; ``places``, by account, what the
+    accounts on networks with places chose (their place is filled in when left out)."""
     stray = [names.get(a, a) for a in options if a not in capabilities]
     if stray:
         raise UserError(f"Publish options given for accounts not chosen: {', '.join(stray)}.")
@@ -46,6 +51,17 @@ def chosen_options(
         a: _checked_option(options.get(a, PUBLISH_NOW), caps, names.get(a, a))
         for a, caps in capabilities.items()
     }
+    for account_id, choice in (places or {}).items():
+        if account_id in chosen:
+            noun = capabilities[account_id].target_noun.lower()
+            name = names.get(account_id, account_id)
+            place = _checked_place(options.get(account_id, PUBLISH_NOW), choice, noun, name)
+            if when and place != choice.post_to:
+                raise UserError(
+                    f"Fireside's schedule sends the post to {name}'s {noun} for new posts "
+                    f"when it is due; to post in another {noun}, publish now."
+                )
+            chosen[account_id] = replace(chosen[account_id], place=place)
     held = [names.get(a, a) for a, o in chosen.items() if o.status != PUBLISH_NOW.status]
     if when and held:
         raise UserError(
@@ -54,6 +70,20 @@ def chosen_options(
             "there at the scheduled time."
         )
     return chosen
+
+
+def _checked_place(option: PublishOptions, choice: PlaceChoice, noun: str, name: str) -> str:
+    """The place the post goes on an account with places, or UserError saying what to
+    choose."""
+    place = option.place or choice.post_to
+    if place is None:
+        raise UserError(
+            f"Choose the {noun} {name} posts to: Accounts, choose {name}, then "
+            f"{nouns(noun.capitalize())}…."
+        )
+    if choice.place(place) is None:
+        raise UserError(f"{name} posts only to a {noun} chosen for it; choose one of those.")
+    return place
 
 
 def schedule_time(when: str) -> str:

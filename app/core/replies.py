@@ -4,15 +4,17 @@ outbox in one transaction (and marked done, so undo recalls the batch)."""
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Mapping
 
 from app import events as ev
 from app.core.inbox import REPLY_ACTION
-from app.domain import OutboxKind, ReplyPreview, TriageState
+from app.domain import OutboxKind, ReplyPreview, TriageState, WriteIntent
 from app.errors import UserError
 from app.networks.base import Network
 from app.store import Store, comments, outbox, triage
 from app.store.sql import Database
+from app.sync import daily_limit
 from app.sync.engine import SyncEngine
 from app.text.plural import count
 from app.text.templates import check_template, personalise
@@ -63,11 +65,25 @@ class Replies:
                 f"{first.recipient} has {len(first.text):,} characters; the limit is "
                 f"{first.limit:,}). Shorten the reply or the quoted question."
             )
+        await self._check_daily_limits(comment_ids)
         ids = await self._store.run(_enqueue_replies, previews, uuid.uuid4().hex)
         self._events.emit(ev.OutboxChanged())
         self._events.emit(ev.InboxChanged())
         self._engine.wake()
         return ids
+
+    async def _check_daily_limits(self, comment_ids: list[int]) -> None:
+        """UserError when the batch would pass a place's daily limit (Teams channels)."""
+        rows = await self._store.read(comments.get_comments, comment_ids)
+        by_account: dict[str, list[WriteIntent]] = defaultdict(list)
+        for row in rows:
+            by_account[row.account_id].append(
+                WriteIntent(OutboxKind.REPLY, row.post_remote_id, row.remote_id, "", "", "", "")
+            )
+        for account_id, intents in by_account.items():
+            await daily_limit.check_batch(
+                self._store, self._networks[account_id], account_id, intents
+            )
 
 
 def _enqueue_replies(db: Database, previews: list[ReplyPreview], batch: str) -> list[int]:

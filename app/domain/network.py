@@ -44,23 +44,35 @@ class Capabilities:
     #: pace the account. ``limits_writes_only``: only writes count (reads are unlimited).
     requests_burst: int | None = None
     limits_writes_only: bool = False
+    #: Messages (posts and replies) the network takes in one place (a Teams channel) per
+    #: app in any 24 hours; None: no such limit. The outbox keeps every place under it.
+    daily_messages_per_place: int | None = None
 
 
 @dataclass(frozen=True)
 class PublishOptions:
     """How to publish: ``status`` is one of the network's ``publish_statuses``;
-    ``publish_at`` (ISO 8601 UTC) is required for "future" and ignored otherwise."""
+    ``publish_at`` (ISO 8601 UTC) is required for "future" and ignored otherwise;
+    ``place`` is where the post goes on a network with places (a ``Place.id``: a Teams
+    channel, a Viva Engage community), fixed when it is queued; None: the account's
+    default place, or a network without places."""
 
     status: str = "publish"
     publish_at: str | None = None
+    place: str | None = None
 
     def to_json(self) -> dict[str, str | None]:
-        return {"status": self.status, "publish_at": self.publish_at}
+        data = {"status": self.status, "publish_at": self.publish_at}
+        return {**data, "place": self.place} if self.place else data
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> PublishOptions:
         data = data or {}
-        return cls(status=data.get("status") or "publish", publish_at=data.get("publish_at"))
+        return cls(
+            status=data.get("status") or "publish",
+            publish_at=data.get("publish_at"),
+            place=data.get("place") or None,
+        )
 
     @classmethod
     def from_json_text(cls, text: str | None) -> PublishOptions:
@@ -165,6 +177,8 @@ class WriteIntent:
     body: str
     text_format: str
     since: str
+    #: Where a new post went (``PublishOptions.place``); None for the account's default.
+    place: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,3 +192,45 @@ class Freshness:
     next_check_at: str | None
     #: Why the place could not be read on the last try ("you left the channel"), else "".
     problem: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place on a network where posts go and comments are read: a Teams channel
+    (``group`` its team), a Viva Engage community. ``id`` is the connector's own."""
+
+    id: str
+    name: str
+    group: str = ""
+
+    @property
+    def label(self) -> str:
+        """How people see it: "Contoso / Town hall", "All company"."""
+        return f"{self.group} / {self.name}" if self.group else self.name
+
+
+@dataclass(frozen=True)
+class PlaceChoice:
+    """What an account chose among its places: ``places`` it reads and offers for new
+    posts (in the person's order), and ``post_to``, the one new posts go to unless the
+    editor picks another (None: not chosen yet). An empty ``places`` on a network that
+    reads every place (Teams) means "all of them, and post nowhere"."""
+
+    places: tuple[Place, ...] = ()
+    post_to: str | None = None
+
+    def place(self, place_id: str | None) -> Place | None:
+        return next((p for p in self.places if p.id == place_id), None)
+
+
+@dataclass(frozen=True)
+class PlaceOffer:
+    """The places a person may choose from (read from the network now), what the account
+    chose so far, and what the network calls them ("Channel", "Community")."""
+
+    available: tuple[Place, ...]
+    chosen: PlaceChoice
+    noun: str
+    #: The network reads only the ticked places (Teams); else it reads where the person
+    #: posts, and ticking only offers a place for new posts (Viva Engage).
+    reads_chosen: bool

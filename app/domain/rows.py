@@ -304,6 +304,7 @@ class OutboxItem:
             body=self.body,
             text_format=self.text_format,
             since=self.created_at,
+            place=self.options.place,
         )
 
 

@@ -7,7 +7,8 @@ the outbox decides, using ``lookup_write`` to resolve an unknown outcome.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from collections.abc import Mapping
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from app.domain import (
     PUBLISH_NOW,
@@ -15,6 +16,8 @@ from app.domain import (
     CommentPage,
     Freshness,
     Person,
+    Place,
+    PlaceChoice,
     PublishOptions,
     PullMode,
     RemoteComment,
@@ -88,3 +91,29 @@ class ReportsFreshness(Protocol):
 
     def freshness(self, cursor: str | None) -> tuple[Freshness, ...]:
         """Each place the cursor knows, when it was last read and when it is read next."""
+
+
+@runtime_checkable
+class ChoosesPlaces(Protocol):
+    """A network whose posts go to one of several places the person chooses (Teams
+    channels, Viva Engage communities). The choice lives in the account's settings
+    (never a secret); the connector reads it there when built, and ``choose`` changes it
+    while it runs."""
+
+    capabilities: Capabilities
+    #: Does it read only the chosen places (Teams), or wherever the person posts?
+    reads_chosen: ClassVar[bool]
+
+    def chosen(self) -> PlaceChoice:
+        """The places the account chose and where new posts go, as the settings say (no
+        request: the editor reads it offline)."""
+
+    async def list_places(self) -> tuple[Place, ...]:
+        """Every place the person could choose, read from the network now."""
+
+    def choose(self, choice: PlaceChoice) -> Mapping[str, Any]:
+        """Use ``choice`` from now on; returns the account settings that keep it."""
+
+    def place_of(self, intent: WriteIntent) -> str | None:
+        """The place a write lands in (a post's place, a reply's channel), None when the
+        connector cannot tell without a request; for per-place limits."""

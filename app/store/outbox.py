@@ -278,6 +278,19 @@ def waiting_count(db: Database, account_id: str) -> int:
     return count
 
 
+def messages_since(db: Database, account_id: str, since: str) -> list[OutboxItem]:
+    """The account's posts and replies sent since ``since`` (ISO UTC) or still on their
+    way out (queued, sending, or awaiting a look-up), oldest first: what counts against
+    a per-place daily limit."""
+    rows = db.execute(
+        "SELECT * FROM outbox WHERE account_id = ? AND kind IN ('publish', 'reply') "
+        "AND ((state = 'sent' AND sent_at >= ?) OR state IN ('queued', 'sending', 'unknown')) "
+        "ORDER BY id",
+        [account_id, since],
+    ).fetchall()
+    return [OutboxItem.from_row(r) for r in rows]
+
+
 def next_due_at(db: Database) -> str | None:
     """When the earliest item waiting to be sent or looked up becomes due (None: nothing waits)."""
     due: str | None = db.execute(

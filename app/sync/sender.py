@@ -7,6 +7,8 @@ the result is recorded. How failures end:
 
     OfflineError            never left: the item goes back as it was; the push stops
     RateLimited             the item goes back, due after Retry-After; the gate waits
+    a place's daily limit   (Teams: 3,000 messages a day in a channel) the item goes back,
+                            due when the place has room again (``daily_limit``)
     Rejected, NotFound      failed ("permanent")
     AuthError               failed ("auth"); the push stops until the user signs in again,
                             which queues the item again by itself
@@ -53,6 +55,7 @@ from app.networks.base import Network
 from app.store import comments, drafts, outbox
 from app.store.db import Store
 from app.store.sql import Database
+from app.sync import daily_limit
 from app.sync.backoff import Backoff, RateGate
 from app.sync.checks import PassedChecks
 from app.sync.reasons import held_text
@@ -232,6 +235,11 @@ class Sender:
                     error_kind=ErrorKind.EXPIRED,
                 )
             attempt.resolved = True
+        if item.kind in (OutboxKind.PUBLISH, OutboxKind.REPLY):
+            full = await daily_limit.room_for(self._store, network, account_id, item)
+            if full is not None:  # the place's daily limit: it waits, and says why
+                await self._release(attempt, full.sentence, full.until)
+                return attempt.claimed
         checked = self._checks is not None and self._checks.fresh(item)
         if item.kind is OutboxKind.REPLY and not item.confirmed and not checked:
             moved = await self._thread_moved(account_id, network, item)

@@ -7,11 +7,19 @@ sync, and what can be done with the one selected.
     Test connection    does the saved sign-in still work? (the answer shows below the list)
     Sign in again…     a new password for an account that needs one; "Sign in…" for an
                        account that policy set up and that is not signed in yet
+    Channels… / Communities…
+                       where an account on a network with places reads and posts (Teams
+                       channels, Viva Engage communities: ``PlacesDialog``); offered on
+                       its own right after a Microsoft 365 sign-in
     Remove…            after a confirmation that says what is deleted
 
 Below the list, the selected account's state in words (why it is not connected, and what
-to do). When no usable keyring exists, a banner says so and how to fix it, and nothing
-that would need one (adding, signing in) is offered: passwords never go anywhere else.
+to do), and for networks that read some places only rarely (Teams channels, which
+Microsoft asks apps to poll at most once a day), how fresh each place is: "Town hall:
+updated 5 min ago, next check in 23 h". That line is a label the keyboard reaches (Tab)
+and a screen reader reads. When no usable keyring exists, a banner says so and how to
+fix it, and nothing that would need one (adding, signing in) is offered: passwords never
+go anywhere else.
 
 Keyboard: the list starts with the keyboard; Tab reaches each button; Enter in the list
 runs the default button (Sign in for an account that needs it, else Add account); Delete
@@ -33,7 +41,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -41,13 +48,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts import AccountStatus, RemovalPreview, State
+from app.text.plural import nouns
 from ui.accounts import outcome
 from ui.accounts.form import AccountForm
+from ui.accounts.freshness import freshness_text
 from ui.accounts.model import AccountsModel
+from ui.accounts.places_dialog import PlacesDialog
 from ui.accounts.removal import confirm_removal
 from ui.accounts.suite_form import SuiteForm
 from ui.common import screen
 from ui.common.announce import announce
+from ui.common.busy import busy_bar
 from ui.operations import run
 
 if TYPE_CHECKING:
@@ -72,6 +83,20 @@ def _text(name: str = "", text: str = "") -> QLabel:
     return label
 
 
+def _freshness_label() -> QLabel:
+    """How fresh each place is: reached with Tab, read by screen readers, hidden when the
+    account has no such places."""
+    label = _text("hint")
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse
+        | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    label.setAccessibleName("How fresh each place is")
+    label.hide()
+    return label
+
+
 class AccountsDialog(QDialog):
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +113,9 @@ class AccountsDialog(QDialog):
         self.form: AccountForm | None = None
         self.suite_form: SuiteForm | None = None
         self.confirmation: QMessageBox | None = None
+        self.places_dialog: PlacesDialog | None = None
+        #: Accounts a sign-in just added whose places are still to be offered.
+        self._places_to_offer: list[AccountStatus] = []
         #: The outcome of the last action: (account id it is about, or None for any; html).
         self._note: tuple[str | None, str] | None = None
         self._select_next: str | None = None
@@ -96,18 +124,15 @@ class AccountsDialog(QDialog):
         self.check_keyring_button = QPushButton("Check the &keyring again")
         self.model = AccountsModel(self)
         self.table = self._build_table()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(6)
-        self.details = _text()
-        self.details.setTextFormat(Qt.TextFormat.RichText)
-        self.details.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
-        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.progress = busy_bar()
+        self.details = self._details_label()
+        self.freshness = _freshness_label()
         self.add_button = QPushButton("&Add account…")
         self.suite_button = self._build_suite_button()
         self.test_button = QPushButton("&Test connection")
         self.sign_in_button = QPushButton("&Sign in again…")
+        self.places_button = QPushButton("&Channels…")
+        self.places_button.hide()
         self.remove_button = QPushButton("&Remove…")
         self.close_button = QPushButton("Close")
         self._lay_out()
@@ -123,6 +148,7 @@ class AccountsDialog(QDialog):
         self.add_button.clicked.connect(lambda: self.open_form(None))
         self.test_button.clicked.connect(self.test_selected)
         self.sign_in_button.clicked.connect(self.sign_in_selected)
+        self.places_button.clicked.connect(self.places_of_selected)
         self.remove_button.clicked.connect(self.remove_selected)
         self.close_button.clicked.connect(self.reject)
         remove_key = QShortcut(QKeySequence.StandardKey.Delete, self.table)
@@ -140,7 +166,13 @@ class AccountsDialog(QDialog):
         banner.addWidget(self.keyring_banner, 1)
         banner.addWidget(self.check_keyring_button, 0, Qt.AlignmentFlag.AlignTop)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.suite_button, self.test_button, self.sign_in_button):
+        for button in (
+            self.add_button,
+            self.suite_button,
+            self.test_button,
+            self.sign_in_button,
+            self.places_button,
+        ):
             buttons.addWidget(button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
@@ -151,7 +183,16 @@ class AccountsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.details)
+        layout.addWidget(self.freshness)
         layout.addLayout(buttons)
+
+    def _details_label(self) -> QLabel:
+        """The selected account's state in words, and the last action's outcome."""
+        label = _text()
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        return label
 
     def _build_suite_button(self) -> QPushButton:
         """ "Add Microsoft 365…": named once the offer is read, hidden without one."""
@@ -263,6 +304,11 @@ class AccountsDialog(QDialog):
         self.sign_in_button.setEnabled(can_sign_in)
         self.sign_in_button.setText("&Sign in…" if status and not stored else "&Sign in again…")
         self.remove_button.setEnabled(stored)
+        noun = self._places_noun(status)
+        self.places_button.setVisible(noun is not None)
+        if noun is not None:
+            self.places_button.setText(f"&{nouns(noun)}…")
+        self._read_freshness(status)
         needs_you = status is not None and status.state in (
             State.NEEDS_SIGN_IN,
             State.NOT_SIGNED_IN,
@@ -283,6 +329,34 @@ class AccountsDialog(QDialog):
         if self._note is not None and self._note[0] in (None, about):
             lines.append(self._note[1])
         self.details.setText("<br>".join(lines))
+
+    def _places_noun(self, status: AccountStatus | None) -> str | None:
+        """What the selected account's network calls its places ("Channel"), when it has
+        places and is connected; else None."""
+        if status is None or status.account_id not in self._core.places():
+            return None
+        capabilities = self._core.capabilities().get(status.account_id or "")
+        return capabilities.target_noun if capabilities else None
+
+    def _read_freshness(self, status: AccountStatus | None) -> None:
+        """Show how fresh each place the selected account reads is (read off the loop)."""
+        account_id = status.account_id if status is not None else None
+        if account_id is None:
+            self.freshness.hide()
+            return
+        run(
+            self,
+            self._core.freshness(account_id),
+            on_done=lambda places: self._show_freshness(account_id, places),
+        )
+
+    def _show_freshness(self, account_id: str, places: tuple) -> None:
+        current = self.selected()
+        if current is None or current.account_id != account_id:
+            return
+        text = freshness_text(places)
+        self.freshness.setText(text)
+        self.freshness.setVisible(bool(text))
 
     def _say(self, html: str, about: str | None = None) -> None:
         """Show an action's outcome under the account it is about (None: whichever)."""
@@ -350,6 +424,44 @@ class AccountsDialog(QDialog):
         self._select_next = kept[0].account_id
         self._say(outcome.note(f"{verb} {names}. Fireside is syncing now."))
         self.refresh()
+        if not again:  # where the new accounts read and post: asked at once
+            self._places_to_offer = [s for s in kept if s.account_id in self._core.places()]
+            self._offer_next_places()
+
+    def _offer_next_places(self) -> None:
+        if self._places_to_offer and (self.suite_form is None or not self.suite_form.isVisible()):
+            self.open_places(self._places_to_offer.pop(0))
+        elif self._places_to_offer and self.suite_form is not None:
+            self.suite_form.finished.connect(lambda _: self._offer_next_places())
+
+    def places_of_selected(self) -> None:
+        status = self.selected()
+        if status is not None and self._places_noun(status) is not None:
+            self.open_places(status)
+
+    def open_places(self, status: AccountStatus) -> PlacesDialog | None:
+        """Where the account reads and posts (Teams channels, Viva Engage communities),
+        over this dialog, not blocking."""
+        if status.account_id is None:
+            return None
+        dialog = PlacesDialog(self._core, status.account_id, status.name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda choice: self._places_saved(status, choice))
+        dialog.finished.connect(lambda _: self._offer_next_places())
+        self.places_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _places_saved(self, status: AccountStatus, choice) -> None:
+        chosen = len(choice.places)
+        self._say(
+            outcome.note(
+                f"Saved where {status.name} reads and posts"
+                + (f" ({chosen} chosen)." if chosen else ".")
+            ),
+            status.account_id,
+        )
+        self._read_freshness(self.selected())
 
     def test_selected(self) -> None:
         """Check the saved sign-in of the selected account; the answer shows below."""

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -39,6 +38,7 @@ from app.accounts.address import host_of
 from app.errors import FiresideError
 from ui.accounts import outcome
 from ui.common.announce import tell
+from ui.common.busy import busy_bar
 from ui.operations import run, show_error
 
 if TYPE_CHECKING:
@@ -121,11 +121,7 @@ class AccountForm(QDialog):
             if widget is self.password:  # where to get one, right under it
                 self.fields.addRow("", self.help)
         self.outcome.hide()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(6)
-        self.progress.hide()
+        self.progress = busy_bar()
         self.test_button = QPushButton("&Test connection")
         self.cancel_button = QPushButton("Cancel")
         self.submit_button = QPushButton("&Sign in" if status else "&Add account")

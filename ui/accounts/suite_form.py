@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -38,6 +37,7 @@ from app.networks.registry import DeviceCode, SignInMethod
 from ui.accounts import outcome
 from ui.accounts.form import FIELD_WIDTH, with_key
 from ui.common.announce import tell
+from ui.common.busy import busy_bar
 from ui.operations import run, show_error
 
 if TYPE_CHECKING:
@@ -109,11 +109,7 @@ class SuiteForm(QDialog):
         self.outcome = _text()
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
         self.outcome.hide()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(6)
-        self.progress.hide()
+        self.progress = busy_bar()
         self.browser_button = QPushButton("Sign in with the &browser")
         self.code_button = QPushButton("Sign in with a &code")
         self.cancel_button = QPushButton("Cancel")

@@ -8,6 +8,7 @@ contrast.py   WCAG contrast ratios, and colours made readable on a given backgro
 announce.py   telling assistive technology what just happened (Qt's announcements)
 spoken.py     words for screen readers that several features share (table cells)
 focus.py      keyboard order and text boxes that Tab leaves
+busy.py       the thin "working on it" bar under a form
 
 A module here imports no feature package (ui/inbox, ui/editor, ...): features import
 from here, never the other way, so ui/common is below them all.

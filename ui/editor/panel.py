@@ -356,9 +356,12 @@ class EditorPanel(QWidget):
 
     def _target(self, account_id: str, capabilities: Capabilities) -> Target:
         account = self._accounts.get(account_id)
+        places = self._core.places().get(account_id)
         if account is None:  # connected since the draft was opened
-            return Target(account_id, capabilities.display_name, capabilities.network, capabilities)
-        return Target(account_id, account.name, account.network, capabilities)
+            return Target(
+                account_id, capabilities.display_name, capabilities.network, capabilities, places
+            )
+        return Target(account_id, account.name, account.network, capabilities, places)
 
     def _target_names(self, draft: Draft) -> list[str]:
         return [self._accounts[a].name if a in self._accounts else a for a in draft.targets]

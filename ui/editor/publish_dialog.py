@@ -293,6 +293,8 @@ class PublishDialog(QDialog):
         if not rows:
             return "Choose at least one account."
         for row in rows:
+            if row.problem:
+                return row.problem
             if row.over:
                 return (
                     f"{row.target.name} allows {row.target.limit:,} characters; "

@@ -1,6 +1,8 @@
 """One target in the publish dialog: whether the draft goes there, what the place is (its
-network's chip, limit, format, titles), what will not survive the trip, and, when its
-site can keep a post in more states than live, how the site gets it.
+network's chip, limit, format, titles), what will not survive the trip, on a network with
+places which of the account's channels or communities gets it (the account's default
+first chosen), and, when its site can keep a post in more states than live, how the site
+gets it.
 
     [x] Corporate blog  [Blog]                                       1,234 / 65,525
         Site · up to 65,525 characters · HTML, from your Markdown · uses the title
@@ -14,10 +16,18 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
-from app.domain import PublishOptions
+from app.domain import PlaceChoice, PublishOptions
 from ui.common.chips import chip_style
 from ui.common.networks import network_chip, network_label
-from ui.editor.targets import LIVE, SITE_SCHEDULE, Target, details, status_hint, status_label
+from ui.editor.targets import (
+    LIVE,
+    SITE_SCHEDULE,
+    Target,
+    details,
+    place_problem,
+    status_hint,
+    status_label,
+)
 
 INDENT = 26  # the details line up with the account's name, past the check box
 
@@ -67,6 +77,7 @@ class TargetRow(QWidget):
         self.notes.setVisible(bool(notes))
 
         self.status: QComboBox | None = None
+        self.place: QComboBox | None = None
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
@@ -78,6 +89,8 @@ class TargetRow(QWidget):
         grid.setColumnMinimumWidth(0, INDENT)
         grid.addLayout(self._head(), 0, 0, 1, 2)
         grid.addWidget(self.details, 1, 1)
+        if target.places is not None and target.places.places:
+            grid.addLayout(self._place_choice(target, target.places), 5, 1)
         if target.has_choices:
             grid.addLayout(self._choice(), 2, 1)
             grid.addWidget(self.hint, 3, 1)
@@ -112,6 +125,28 @@ class TargetRow(QWidget):
         choice.addStretch(1)
         return choice
 
+    def _place_choice(self, target: Target, places: PlaceChoice) -> QHBoxLayout:
+        """The account's chosen places, its place for new posts first chosen."""
+        self.place = QComboBox()
+        self.place.setAccessibleName(f"{target.capabilities.target_noun} {target.name} posts in")
+        for place in places.places:
+            self.place.addItem(place.label, place.id)
+        self.place.setCurrentIndex(max(self.place.findData(places.post_to), 0))
+        self.place.currentIndexChanged.connect(lambda _: self.changed.emit())
+        caption = QLabel(f"{target.capabilities.target_noun}:")
+        caption.setBuddy(self.place)
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        row.addWidget(caption)
+        row.addWidget(self.place)
+        row.addStretch(1)
+        return row
+
+    @property
+    def problem(self) -> str:
+        """Why the post cannot go here yet for want of a place ("" when it can)."""
+        return place_problem(self.target)
+
     @property
     def chosen(self) -> bool:
         return self.check.isChecked()
@@ -130,7 +165,8 @@ class TargetRow(QWidget):
     def options(self, publish_at: str) -> PublishOptions:
         """What the core gets for this target; ``publish_at`` (UTC) for a site schedule."""
         status = self.status_value()
-        return PublishOptions(status, publish_at if status == SITE_SCHEDULE else None)
+        place = None if self.place is None else self.place.currentData()
+        return PublishOptions(status, publish_at if status == SITE_SCHEDULE else None, place)
 
     def show_when(self, when: str, *, later: bool) -> None:
         """Name the choices for the dialog's time, and whether Fireside sends it then."""
@@ -144,7 +180,7 @@ class TargetRow(QWidget):
         self.hint.setVisible(bool(hint) and self.chosen)
 
     def _toggled(self, on: bool) -> None:
-        for widget in (self.details, self.notes, self.hint, self.status, self.count):
+        for widget in (self.details, self.notes, self.hint, self.status, self.place, self.count):
             if widget is not None:
                 widget.setEnabled(on)
         self.hint.setVisible(on and bool(self.hint.text()))

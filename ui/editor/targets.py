@@ -18,7 +18,8 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.domain import Capabilities, PublishOptions
+from app.domain import Capabilities, PlaceChoice, PublishOptions
+from app.text.plural import nouns
 from app.text.timefmt import exact
 
 if TYPE_CHECKING:
@@ -65,6 +66,9 @@ class Target:
     name: str  # the account's name: "Corporate blog"
     network: str
     capabilities: Capabilities
+    #: Where it may post, on a network with places (Teams channels, Viva Engage
+    #: communities): the account's chosen places and its default; None: no places.
+    places: PlaceChoice | None = None
 
     @property
     def limit(self) -> int:
@@ -79,6 +83,16 @@ class Target:
     def has_choices(self) -> bool:
         """The site can keep a post in more states than live."""
         return any(s != LIVE for s in self.capabilities.publish_statuses)
+
+
+def place_problem(target: Target) -> str:
+    """Why the post cannot go to ``target`` yet for want of a place; "" when it can."""
+    if target.places is None or target.places.places:
+        return ""
+    return (
+        f"{target.name} has no {target.noun} for new posts yet: choose one under Accounts, "
+        f"{target.name}, {nouns(target.capabilities.target_noun)}…."
+    )
 
 
 def limit_text(limit: int) -> str:

@@ -94,7 +94,7 @@ def build_yammer_world(
     ben = emulator.add_user("Ben Okafor", "Sales Lead", "Sales EMEA")
     chen = emulator.add_user("Chen Wu", "", "")
     town_hall = emulator.add_group("Town hall", admins=(dana,))
-    leaders = emulator.add_group("Leadership")
+    leaders = emulator.add_group("Leadership", members=(dana, ada))
     server = ApiServer(emulator, pki, clock)
     return YammerWorld(emulator, server, clock, dana, ada, ben, chen, town_hall, leaders)
 

@@ -1,8 +1,9 @@
 """An emulator of Yammer REST v1 (Viva Engage), as the connector uses it.
 
-Built from Microsoft's documented requests and answers; each endpoint names the page it
-follows (all under learn.microsoft.com/rest/api/yammer/). What the real service enforces,
-this enforces, so a connector that ignores a rule fails a test:
+Built from Microsoft's documented requests and answers; each endpoint in ``_route`` names
+the page it follows (all under DOCS, learn.microsoft.com/rest/api/yammer/). Yammer REST
+v1 has no published OpenAPI description, so these pages are the contract. What the real
+service enforces, this enforces, so a connector that ignores a rule fails a test:
 
 - auth: ``Authorization: Bearer`` with a token the ``TokenBook`` issued for Yammer's
   audience with the ``access_as_user`` scope (delegated only). An unknown, revoked,
@@ -43,6 +44,7 @@ from typing import Any
 from emulators.microsoft.apiserver import Request, Response
 from emulators.microsoft.tokens import Audience, TokenBook, TokenProblem, TokenRefused
 
+DOCS = "https://learn.microsoft.com/rest/api/yammer/"
 SCOPE = "access_as_user"
 PREFIX = "/api/v1"
 PAGE = 20
@@ -72,6 +74,7 @@ class Group:
     id: int
     full_name: str
     admins: set[int] = field(default_factory=set)
+    members: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -119,10 +122,14 @@ class YammerEmulator:
             self.users[user.id] = user
             return user
 
-    def add_group(self, name: str, admins: tuple[User, ...] = ()) -> Group:
+    def add_group(
+        self, name: str, admins: tuple[User, ...] = (), members: tuple[User, ...] = ()
+    ) -> Group:
+        """A community; its admins are members too."""
         with self._lock:
             self._next_user += 1
-            group = Group(self._next_user, name, {a.id for a in admins})
+            ids = {a.id for a in admins}
+            group = Group(self._next_user, name, ids, ids | {m.id for m in members})
             self.groups[group.id] = group
             return group
 
@@ -228,11 +235,14 @@ class YammerEmulator:
         return over
 
     def _route(self, me: User, request: Request, path: str) -> Response:
+        """One endpoint per branch; the comment names its page under DOCS."""
         parts = path.strip("/").split("/")
-        if request.method == "GET" and path == "/users/current.json":
-            return Response(200, self._user(me))
+        if request.method == "GET" and parts[0] in ("users", "groups"):
+            return self._directory(me, path, parts)
+        # messagesjson (messages/sent.json)
         if request.method == "GET" and path == "/messages/sent.json":
             return self._page(request, [m for m in self._live() if m.sender_id == me.id], me)
+        # messagesin_threadthreadidjson; in_group: messagesjson (the same feed shape)
         if request.method == "GET" and len(parts) == 3 and parts[1] in ("in_thread", "in_group"):
             ident = (
                 int(parts[2].removesuffix(".json"))
@@ -244,6 +254,7 @@ class YammerEmulator:
             if parts[1] == "in_thread" and not chosen:
                 return Response(404, {"response": {"message": "Thread not found", "stat": "fail"}})
             return self._page(request, chosen, me)
+        # messagesid (GET one message; DELETE, or POST with _method=DELETE)
         if len(parts) == 2 and parts[0] == "messages" and parts[1] != "sent.json":
             ident = parts[1].removesuffix(".json")
             found = self.messages.get(int(ident)) if ident.isdigit() else None
@@ -255,8 +266,23 @@ class YammerEmulator:
                 request.method == "POST" and request.query.get("_method") == "DELETE"
             ):
                 return self._delete(me, found)
+        # messages-json-post
         if request.method == "POST" and path == "/messages.json":
             return self._create(me, request)
+        return Response(404, {"response": {"message": "No such endpoint", "stat": "fail"}})
+
+    def _directory(self, me: User, path: str, parts: list[str]) -> Response:
+        """People and communities; the comment names each endpoint's page under DOCS."""
+        # userscurrentjson
+        if path == "/users/current.json":
+            return Response(200, self._user(me))
+        # groupsfor_useruser_idjson: a JSON list of the groups the user is a member of
+        if len(parts) == 3 and parts[:2] == ["groups", "for_user"]:
+            ident = parts[2].removesuffix(".json")
+            if not ident.isdigit() or int(ident) not in self.users:
+                return Response(404, {"response": {"message": "User not found", "stat": "fail"}})
+            member = [g for g in self.groups.values() if int(ident) in g.members]
+            return Response(200, [self._group(g) for g in member])
         return Response(404, {"response": {"message": "No such endpoint", "stat": "fail"}})
 
     def _create(self, me: User, request: Request) -> Response:
@@ -351,6 +377,19 @@ class YammerEmulator:
             "email": user.email,
             "url": f"https://www.yammer.com/api/v1/users/{user.id}",
             "web_url": f"https://www.yammer.com/contoso.example/users/{user.id}",
+        }
+
+    def _group(self, group: Group) -> dict:
+        """A group as groupsfor_useruser_idjson lists it."""
+        return {
+            "type": "group",
+            "id": group.id,
+            "full_name": group.full_name,
+            "name": group.full_name.lower().replace(" ", ""),
+            "network_id": self.network_id,
+            "privacy": "public",
+            "url": f"https://www.yammer.com/api/v1/groups/{group.id}",
+            "web_url": f"https://www.yammer.com/contoso.example/groups/{group.id}",
         }
 
     def _refs(self, messages: list[Message]) -> list[dict]:

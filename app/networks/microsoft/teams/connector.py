@@ -1,8 +1,10 @@
 """The Teams connector: Fireside's Network protocol over Microsoft Graph v1.0 channel
 messages, for the channels the executive chose.
 
-- Without a choice yet, it reads every channel of every team the person belongs to (the
-  Accounts dialog can narrow it with ``list_teams_and_channels``), and posts nowhere.
+- Without a choice yet, it reads every channel of every team the person belongs to, and
+  posts nowhere. The Accounts dialog offers ``list_places`` (every channel of every team
+  the person belongs to) to tick the channels it reads and the one new posts go to
+  (``choose``; the editor may pick another chosen channel per post).
 - Posts are the top-level messages the executive wrote in those channels; comments the
   replies in their chains (threads are two levels). Both come from each channel's delta
   (chatmessage-delta, ``$expand=replies``, a date range as the polling guidance asks),
@@ -42,6 +44,8 @@ from app.domain import (
     Freshness,
     OutboxKind,
     Person,
+    Place,
+    PlaceChoice,
     PublishOptions,
     PullMode,
     RemoteComment,
@@ -49,7 +53,7 @@ from app.domain import (
     RemotePost,
     WriteIntent,
 )
-from app.errors import BadResponse, NotFound, PermissionDenied, Rejected
+from app.errors import BadResponse, NotFound, PermissionDenied, Rejected, UserError
 from app.networks.microsoft import matching
 from app.networks.microsoft.bearer import Wiring
 from app.networks.microsoft.teams import content
@@ -67,8 +71,10 @@ from app.networks.microsoft.teams.places import (
     ChannelRef,
     MessageRef,
     TeamChoice,
+    channel_ref,
     channels_from,
     message_ref,
+    post_channel_from,
 )
 from app.networks.microsoft.tokens import TokenSource
 from app.text.classify import html_to_text
@@ -81,6 +87,10 @@ HISTORY_DAYS = 240
 #: Pages a look-up or a reply chain reads at most.
 LOOKUP_PAGES = 5
 MAX_PAGES = 1000
+#: "A maximum of 3000 messages per app per day can be sent to a given channel"
+#: (learn.microsoft.com/graph/throttling-limits, Microsoft Teams service limits). Posts
+#: and replies are messages; edits and deletions are not.
+DAILY_MESSAGES_PER_CHANNEL = 3000
 
 CAPABILITIES = Capabilities(
     network="teams",
@@ -94,6 +104,7 @@ CAPABILITIES = Capabilities(
     key_retention_s=None,
     has_titles=True,  # a post's subject
     target_noun="Channel",
+    daily_messages_per_place=DAILY_MESSAGES_PER_CHANNEL,
 )
 
 
@@ -101,10 +112,14 @@ class TeamsNetwork:
     """One person's chosen Teams channels; ``clock`` (epoch s) and ``sleep`` for tests."""
 
     capabilities = CAPABILITIES
+    reads_chosen = True
 
-    def __init__(self, wiring: Wiring, channels: tuple[ChannelRef, ...]) -> None:
+    def __init__(
+        self, wiring: Wiring, channels: tuple[ChannelRef, ...], post_to: str | None = None
+    ) -> None:
         self._api = GraphApi(wiring)
         self._channels = channels
+        self._post_to = post_to
         #: Without a choice, every channel of every team the person belongs to (read once
         #: a session: listing them when the person opens Fireside is a visit, not a poll).
         self._discovered: tuple[ChannelRef, ...] | None = None
@@ -221,6 +236,36 @@ class TeamsNetwork:
             )
         return tuple(choices)
 
+    async def list_places(self) -> tuple[Place, ...]:
+        """Every channel of every team the person belongs to, as places to choose."""
+        return tuple(
+            Place(team.ref(channel).key, channel.name, team.name)
+            for team in await self.list_teams_and_channels()
+            for channel in team.channels
+        )
+
+    def chosen(self) -> PlaceChoice:
+        places = tuple(Place(r.key, r.name or r.channel_id) for r in self._channels)
+        default = self._post_to if any(p.id == self._post_to for p in places) else None
+        return PlaceChoice(places, default or (places[0].id if places else None))
+
+    def choose(self, choice: PlaceChoice) -> dict[str, Any]:
+        """Read ``choice.places`` from now on and post to ``choice.post_to``; UserError
+        for a place that is no channel."""
+        refs = tuple(channel_ref(p.id, p.label) for p in choice.places)
+        if choice.post_to is not None and choice.place(choice.post_to) is None:
+            raise UserError("New posts can go only to one of the channels chosen.")
+        self._channels, self._post_to, self._discovered = refs, choice.post_to, None
+        return {"channels": [r.setting() for r in refs], "post_channel": choice.post_to}
+
+    def place_of(self, intent: WriteIntent) -> str | None:
+        """The channel a post or reply lands in (edits and deletions send no message)."""
+        if intent.kind is OutboxKind.PUBLISH:
+            return self._post_channel(intent.place).key
+        if intent.kind is OutboxKind.REPLY:
+            return message_ref(intent.post_remote_id or "").channel_key
+        return None
+
     def freshness(self, cursor: str | None) -> tuple[Freshness, ...]:
         """For each chosen channel: when it was last read whole-round, and when it is read
         again by itself (the person can always ask sooner)."""
@@ -249,10 +294,11 @@ class TeamsNetwork:
         key: str,
         options: PublishOptions = PUBLISH_NOW,
     ) -> RemotePost:
-        """A new post in the first chosen channel; the title is its subject."""
+        """A new post in the channel the options name (else the account's); the title is
+        its subject."""
         if options.status != "publish":
             raise Rejected(f"Teams posts at once; it keeps no {options.status!r}.")
-        target = self._post_channel()
+        target = self._post_channel(options.place)
         fields = content.message_body(body, text_format)
         if title.strip():
             fields["subject"] = title.strip()
@@ -310,7 +356,7 @@ class TeamsNetwork:
                 intent, self._api.url(f"{root.path}/replies"), root.team_id, mentions
             )
             return None if found is None else replace(root, reply_id=found).remote_id
-        target_channel = self._post_channel()
+        target_channel = self._post_channel(intent.place)
         url = self._api.url(
             f"/teams/{target_channel.team_id}/channels/{target_channel.channel_id}/messages"
         )
@@ -530,13 +576,18 @@ class TeamsNetwork:
             raise NotFound(f"{remote_id[:120]!r} is a Teams post, not a reply.")
         return ref
 
-    def _post_channel(self) -> ChannelRef:
-        if not self._channels:
+    def _post_channel(self, place: str | None) -> ChannelRef:
+        """The channel ``place`` names, else the account's channel for new posts."""
+        key = place or self.chosen().post_to
+        if key is None:
             raise Rejected(
-                "Choose the Teams channel new posts go to in this account's settings "
-                "(Accounts → Teams → Channels): Fireside posts only where you chose."
+                "Choose the Teams channel new posts go to (Accounts → Teams → Channels…): "
+                "Fireside posts only where you chose."
             )
-        return self._channels[0]
+        try:
+            return channel_ref(key, next((r.name for r in self._channels if r.key == key), ""))
+        except UserError as exc:
+            raise Rejected(str(exc)) from None
 
 
 def _values(data: Any, service: str) -> list:
@@ -551,6 +602,8 @@ def _iso(epoch: float) -> str:
 
 def build_teams(account: Account, tokens: TokenSource, client: httpx.AsyncClient) -> TeamsNetwork:
     """The connector for a Teams account: ``account.settings["channels"]`` the chosen
-    channels, ``account.base_url`` Graph's base (empty: Microsoft's)."""
+    channels, ``["post_channel"]`` where new posts go, ``account.base_url`` Graph's base
+    (empty: Microsoft's)."""
     wiring = Wiring(client, tokens, base_url=account.base_url)
-    return TeamsNetwork(wiring, channels_from(account.settings))
+    settings = account.settings
+    return TeamsNetwork(wiring, channels_from(settings), post_channel_from(settings))

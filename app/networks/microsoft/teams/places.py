@@ -2,7 +2,8 @@
 
 The executive picks teams and channels (``list_teams_and_channels`` offers them); the
 account's settings keep the choice as ``channels``: a list of ``{"team": id, "channel":
-id, "name": "Team / Channel"}``. New posts go to the first one.
+id, "name": "Team / Channel"}``, and ``post_channel``, the key ("team|channel") of the
+one new posts go to unless the editor picks another (absent: the first chosen).
 
 A post's remote id is ``team|channel|message``; a comment's ``team|channel|root|reply``
 (Teams threads are two levels: every comment is a reply to a top-level message). Ids
@@ -65,6 +66,20 @@ def channels_from(settings: dict[str, Any]) -> tuple[ChannelRef, ...]:
             raise UserError("A chosen Teams channel is garbled in the settings; choose it again.")
         refs.append(ChannelRef(entry["team"], entry["channel"], str(entry.get("name") or "")))
     return tuple(refs)
+
+
+def post_channel_from(settings: dict[str, Any]) -> str | None:
+    """The key of the channel new posts go to, as the settings name it (None: unset)."""
+    key = settings.get("post_channel")
+    return key if isinstance(key, str) and key else None
+
+
+def channel_ref(key: str, name: str = "") -> ChannelRef:
+    """The channel a key ("team|channel") names; UserError when it names none."""
+    parts = key.split(_SEP)
+    if len(parts) != 2 or not all(_ok(p) for p in parts):
+        raise UserError(f"{key[:120]!r} is not a Teams channel; choose the channel again.")
+    return ChannelRef(parts[0], parts[1], name)
 
 
 def _ok(value: Any) -> bool:

@@ -113,6 +113,10 @@ class YammerApi:
     async def current_user(self) -> Any:
         return await self.call("GET", "/users/current.json", endpoint=Endpoint.OTHER)
 
+    async def groups_for_user(self, user_id: str) -> Any:
+        """The communities a user is a member of (…/groupsfor_useruser_idjson)."""
+        return await self.call("GET", f"/groups/for_user/{user_id}.json", endpoint=Endpoint.OTHER)
+
     async def sent(
         self,
         *,

@@ -9,10 +9,13 @@ token, for one person in one network.
 - ``pull_comments`` runs in rounds at most once a minute (``cursor``). Between rounds it
   answers from the cursor without a request, as ``list_my_posts`` answers from memory.
 - Every request waits for the budget in ``api`` (10 message requests in 30 s).
-- ``publish`` posts into the community named by the account's ``community`` setting
-  (numeric or base64 id); ``reply`` sets ``replied_to_id`` to the comment answered (any
-  depth); ``delete`` removes a message. Yammer v1 has no edit: ``capabilities.can_edit``
-  is False and ``edit`` refuses with a sentence saying so.
+- ``publish`` posts into the community the outbox item names (``PublishOptions.place``),
+  else the account's ``community`` setting (numeric or base64 id); ``list_places`` offers
+  the person's communities (``groups/for_user``) and ``choose`` keeps the ones offered in
+  the editor (``communities``) and the one for new posts; ``reply`` sets
+  ``replied_to_id`` to the comment answered (any depth); ``delete`` removes a message.
+  Yammer v1 has no edit: ``capabilities.can_edit`` is False and ``edit`` refuses with a
+  sentence saying so.
 - Exactly once without a key: writes carry nothing hidden, so ``lookup_write`` finds a
   write among my messages by place, author and text digest (``matching``).
 
@@ -27,6 +30,7 @@ import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -38,6 +42,8 @@ from app.domain import (
     Freshness,
     OutboxKind,
     Person,
+    Place,
+    PlaceChoice,
     PublishOptions,
     PullMode,
     RemoteComment,
@@ -54,7 +60,14 @@ from app.networks.microsoft.yammer import content
 from app.networks.microsoft.yammer.api import MESSAGES_BUDGET, YammerApi
 from app.networks.microsoft.yammer.cursor import POLL_EVERY_S, Cursor, Mode, decode
 from app.networks.microsoft.yammer.ids import YammerType, numeric_id
-from app.networks.microsoft.yammer.parse import Feed, Message, parse_feed, parse_message, sender
+from app.networks.microsoft.yammer.parse import (
+    Feed,
+    Message,
+    parse_communities,
+    parse_feed,
+    parse_message,
+    sender,
+)
 from app.networks.microsoft.yammer.parse import parse_person as parse_user
 from app.timeutil import iso
 
@@ -103,10 +116,18 @@ class YammerNetwork:
     """One Viva Engage account; ``clock`` (epoch seconds) and ``sleep`` are for tests."""
 
     capabilities = CAPABILITIES
+    reads_chosen = False  # it reads the threads the person started, wherever they are
 
-    def __init__(self, wiring: Wiring, *, community: str | None = None) -> None:
+    def __init__(
+        self,
+        wiring: Wiring,
+        *,
+        community: str | None = None,
+        communities: tuple[Place, ...] = (),
+    ) -> None:
         self._api = YammerApi(wiring)
         self._community = community
+        self._offered = communities
         self._clock = wiring.clock
         self._me: Person | None = None
         self._posts: dict[str, RemotePost] | None = None
@@ -176,6 +197,42 @@ class YammerNetwork:
         self._report(feed, "a thread read before a reply")
         return [self._comment(m, feed) for m in feed.messages if m.replied_to_id == message_id]
 
+    # -- places ----------------------------------------------------------------------------
+
+    async def list_places(self) -> tuple[Place, ...]:
+        """The communities the person is a member of."""
+        me = await self.whoami()
+        data = await self._api.groups_for_user(me.remote_id)
+        found = self._parsed(data, parse_communities, "list of communities")
+        return tuple(Place(ident, name) for ident, name in found)
+
+    def chosen(self) -> PlaceChoice:
+        """The communities offered for new posts; the account's own among them even when
+        it was set before communities were chosen (named by its id then)."""
+        places = self._offered
+        default = self._default_community()
+        if default is not None and not any(p.id == default for p in places):
+            places = (Place(default, f"Community {default}"), *places)
+        return PlaceChoice(places, default)
+
+    def choose(self, choice: PlaceChoice) -> dict[str, Any]:
+        """Offer ``choice.places`` for new posts, which go to ``choice.post_to``."""
+        for place in choice.places:
+            numeric_id(place.id, YammerType.GROUP)  # UserError for what is no community
+        if choice.post_to is not None and choice.place(choice.post_to) is None:
+            raise UserError("New posts can go only to one of the communities chosen.")
+        self._offered, self._community = choice.places, choice.post_to
+        return {
+            "communities": [{"id": p.id, "name": p.name} for p in choice.places],
+            "community": choice.post_to,
+        }
+
+    def place_of(self, intent: WriteIntent) -> str | None:
+        """A new post's community; a reply's is its thread's, unknown without a request."""
+        if intent.kind is OutboxKind.PUBLISH:
+            return self._target_community(intent.place)
+        return None
+
     # -- writing ---------------------------------------------------------------------------
 
     async def publish(
@@ -186,10 +243,11 @@ class YammerNetwork:
         key: str,
         options: PublishOptions = PUBLISH_NOW,
     ) -> RemotePost:
-        """A new thread in the account's community (Viva Engage has no titles)."""
+        """A new thread in the community the options name, else the account's (Viva
+        Engage has no titles)."""
         if options.status != "publish":
             raise Rejected(f"Viva Engage publishes at once; it keeps no {options.status!r}.")
-        community = self._target_community()
+        community = self._target_community(options.place)
         data = await self._api.post(content.as_text(body, text_format), group_id=community)
         message = self._first(data, "post")
         post = self._post(message)
@@ -243,7 +301,7 @@ class YammerNetwork:
             thread = self._message_id(intent.post_remote_id or parent)
             pages = self._pages(lambda older: self._api.in_thread(thread, older_than=older))
             return await self._find_mine(intent, pages, lambda m: m.replied_to_id == parent)
-        community = self._target_community()
+        community = self._target_community(intent.place)
         pages = self._pages(lambda older: self._api.sent(older_than=older))
         return await self._find_mine(
             intent, pages, lambda m: m.starts_thread and m.group_id == community
@@ -478,13 +536,26 @@ class YammerNetwork:
                 sentences.append(skip.sentence)
         return sentences
 
-    def _target_community(self) -> str:
+    def _default_community(self) -> str | None:
         if not self._community:
+            return None
+        try:
+            return numeric_id(self._community, YammerType.GROUP)
+        except UserError:
+            return None
+
+    def _target_community(self, place: str | None = None) -> str:
+        """The numeric id of the community ``place`` names, else the account's."""
+        chosen = place or self._default_community()
+        if not chosen:
             raise Rejected(
-                "Choose the Viva Engage community new posts go to in this account's "
-                "settings (Accounts → Viva Engage → Community)."
+                "Choose the Viva Engage community new posts go to "
+                "(Accounts → Viva Engage → Communities…)."
             )
-        return numeric_id(self._community, YammerType.GROUP)
+        try:
+            return numeric_id(chosen, YammerType.GROUP)
+        except UserError as exc:
+            raise Rejected(str(exc)) from None
 
     def _message_id(self, remote_id: str) -> str:
         try:
@@ -511,7 +582,22 @@ def _iso(epoch: float) -> str:
 
 def build_yammer(account: Account, tokens: TokenSource, client: httpx.AsyncClient) -> YammerNetwork:
     """The connector for a Viva Engage account: ``account.base_url`` is the API's base
-    (empty: Microsoft's), ``account.settings["community"]`` where new posts go."""
+    (empty: Microsoft's), ``account.settings["community"]`` where new posts go and
+    ``["communities"]`` the ones the editor offers."""
     community = account.settings.get("community")
     wiring = Wiring(client, tokens, base_url=account.base_url)
-    return YammerNetwork(wiring, community=str(community) if community else None)
+    return YammerNetwork(
+        wiring,
+        community=str(community) if community else None,
+        communities=_communities_from(account.settings),
+    )
+
+
+def _communities_from(settings: dict[str, Any]) -> tuple[Place, ...]:
+    """The communities the settings offer for new posts; UserError when garbled."""
+    chosen = settings.get("communities") or []
+    if not isinstance(chosen, list) or not all(
+        isinstance(c, dict) and isinstance(c.get("id"), str) for c in chosen
+    ):
+        raise UserError("The Viva Engage account's communities are garbled; choose them again.")
+    return tuple(Place(c["id"], str(c.get("name") or c["id"])) for c in chosen)

@@ -122,6 +122,22 @@ def parse_person(obj: Any) -> Person:
     )
 
 
+def parse_communities(data: Any) -> list[tuple[str, str]]:
+    """(id, name) of each community in a list of groups (``groups/for_user``); a malformed
+    entry is left out, an answer that is no list is Malformed."""
+    if not isinstance(data, list):
+        raise Malformed("the answer is not a list of communities")
+    found = []
+    for group in data:
+        try:
+            if isinstance(group, dict):
+                name = typed(group, "full_name", optional=True) or typed(group, "name")
+                found.append((str(_id(group, "id")), name))
+        except Malformed:
+            continue
+    return found
+
+
 def _references(refs: Any) -> tuple[dict[str, Person], dict[str, str]]:
     """People and communities by id; a malformed reference is left out (its messages
     then show "User <id>"), never the page."""
