@@ -124,7 +124,7 @@ def upsert_posts(db: Database, account_id: str, posts: list[RemotePost]) -> None
 
 def list_posts(db: Database) -> list[Post]:
     """Posts with their open-comment counts, newest first, for the sidebar. The counts are
-    ``post_counts``, kept by triggers (schema v4), not counted here."""
+    ``post_counts``, kept by triggers (schema v5), not counted here."""
     return [
         Post.from_row(r)
         for r in db.execute("""

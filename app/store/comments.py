@@ -37,7 +37,7 @@ _BASE_WHERE = "c.is_mine = 0 AND c.deleted = 0"
 #: What each view adds to the base condition. Only triage_state, answered, is_question and
 #: mentions_me may appear here: those are the key of ``comment_counts``, where the counts
 #: come from. The sparse views' conditions are also those of their partial indexes
-#: (``ix_view_*``, schema v4), written the same way so the planner can use them.
+#: (``ix_view_*``, schema v5), written the same way so the planner can use them.
 _VIEW_WHERE: dict[InboxView, str] = {
     InboxView.NEEDS_REPLY: "c.answered = 0 AND c.triage_state = 'open'",
     InboxView.QUESTIONS: "c.is_question = 1 AND c.answered = 0 AND c.triage_state = 'open'",
@@ -57,7 +57,7 @@ LIST_COLUMNS = """c.id, c.created_at, c.triage_state, c.snoozed_until, c.is_ques
 _JOINS = """JOIN people p ON p.id = c.author_id
     JOIN posts po ON po.id = c.post_id JOIN accounts a ON a.id = c.account_id"""
 LIST_JOINS = f"FROM comments c {_JOINS}"
-#: The partial index (schema v4) holding exactly a sparse view's comments, by time: the
+#: The partial index (schema v5) holding exactly a sparse view's comments, by time: the
 #: planner, which has no statistics, would walk a triage state's index and filter instead.
 _VIEW_INDEX = {
     InboxView.NEEDS_REPLY: "ix_view_needs_reply",
@@ -333,7 +333,7 @@ def view_ids(db: Database, view: InboxView, post_id: int | None, max_id: int) ->
 
 def view_count(db: Database, view: InboxView | None, post_id: int | None = None) -> int:
     """How many comments a view holds; across every post from ``comment_counts`` (kept by
-    triggers, schema v4: a handful of rows however big the store), within one post by its
+    triggers, schema v5: a handful of rows however big the store), within one post by its
     index (a post has hundreds of comments, not millions)."""
     if post_id is None:
         where = _VIEW_WHERE[view or InboxView.ALL]
