@@ -1,9 +1,19 @@
 """Wiring: the one place that builds a :class:`~app.core.Core` for a data dir.
 
-``open_core`` opens the store, loads the managed policy and the user's settings, starts
-the built-in sandbox when it is wanted, builds the sync engine and the account manager,
-connects every account and hands it all to ``Core``. Both composition roots call it: the
-window (``ui/main.py``) and the terminal (``app/cli.py``).
+Opening a core has two steps, so the window can paint its inbox between them:
+
+    open_store  opens the store and builds the Core around it (inbox, drafts, outbox,
+                the sync engine with no account connected yet): everything the first
+                painted inbox needs, and nothing that touches a network, a keyring or the
+                managed policy.
+    connect     loads the managed policy and the user's settings, starts the built-in
+                sandbox when it is wanted (never while a real account exists), and
+                connects every account (their secrets from the OS keyring).
+
+``open_core`` does both, for the terminal (``app/cli.py``) and tests; the window
+(``ui/main.py``) calls ``open_store``, paints, then ``connect``. The modules only the
+second step needs (policy sources, settings, the sandbox server, httpx, keyring, the
+connectors) are imported by it, so they load after the first paint.
 """
 
 from __future__ import annotations
@@ -11,23 +21,23 @@ from __future__ import annotations
 import asyncio
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import events as ev
-from app import policy as managed_policy
-from app import settings as user_settings
 from app.accounts import AccountManager
-from app.config import database_path, sandbox_state_dir
+from app.config import database_path
 from app.core import Core
-from app.domain import Account
-from app.networks import registry
+from app.errors import UserError
 from app.networks.base import Network
-from app.networks.connection import ConnectionSettings, make_client
-from app.networks.sandbox import KIND as SANDBOX
-from app.sandbox.server import SandboxServer
+from app.networks.connection import SYSTEM_DEFAULTS, ConnectionSettings, make_client
 from app.store import Store
-from app.store import accounts as accounts_repo
 from app.sync.engine import SyncEngine
 from app.text.spelling import PERSONAL_WORDS_FILE, Spelling
+
+if TYPE_CHECKING:
+    import httpx
+
+    from app.sandbox.server import SandboxServer
 
 SANDBOX_ACCOUNT_ID = "sandbox"
 
@@ -49,66 +59,127 @@ async def open_core(
     (tests, ``fireside sandbox``); otherwise one starts in-process on a free port with a
     token that lives only in memory.
     """
+    core = await open_store(data_dir)
+    try:
+        await connect(
+            core,
+            data_dir,
+            start_sandbox=start_sandbox,
+            sandbox_url=sandbox_url,
+            sandbox_token=sandbox_token,
+        )
+    except BaseException:
+        await core.close()
+        raise
+    return core
+
+
+async def open_store(data_dir: Path) -> Core:
+    """Step one: the store (opened and migrated off the event loop) and a Core over it,
+    with no account connected and the policy not read yet (``connect`` does both)."""
+    store = await asyncio.to_thread(_open_store, data_dir)
+    events = ev.Events()
+    networks: dict[str, Network] = {}
+    engine = SyncEngine(store, events, networks, {})
+    client = _ClientFactory()
+    manager = AccountManager(store, engine, events, networks, policy=None, client=client)
+    spelling = Spelling(data_dir / PERSONAL_WORDS_FILE)  # Enchant loads on first use
+    core = Core(store, networks, engine, events, account_manager=manager, spelling=spelling)
+    client.core = core
+    return core
+
+
+async def connect(
+    core: Core,
+    data_dir: Path,
+    *,
+    start_sandbox: bool = True,
+    sandbox_url: str | None = None,
+    sandbox_token: str | None = None,
+) -> None:
+    """Step two: policy and settings, the sandbox when wanted, every account connected."""
+    from app import policy as managed_policy
+    from app import settings as user_settings
+    from app.networks import registry
+    from app.store import accounts as accounts_repo
+
     policy = await asyncio.to_thread(managed_policy.load)
     # Proxy, CAs, sync interval: the user's settings under policy (read once at start;
     # the Settings dialog says changes apply after a restart).
-    in_use = await asyncio.to_thread(user_settings.effective, policy)
-    connection = in_use.connection
-    use_sandbox = start_sandbox and policy.sandbox_enabled
-    store, sandbox = await asyncio.to_thread(
-        _open_store_and_sandbox, data_dir, use_sandbox and sandbox_url is None
-    )
-    events = ev.Events()
+    core.policy = policy
+    core.settings = await asyncio.to_thread(user_settings.effective, policy)
+    store = core.store
     accounts = await store.run(accounts_repo.list_accounts)
-    networks: dict[str, Network] = {}
-    if use_sandbox and all(registry.is_builtin(a.network) for a in accounts):
-        if sandbox is not None:
-            sandbox_url, sandbox_token = sandbox.url, sandbox.token
-        account = Account(SANDBOX_ACCOUNT_ID, SANDBOX.id, SANDBOX.display_name, sandbox_url or "")
-        await store.run(accounts_repo.add_or_move_account, account)
-        # The sandbox is on this machine: never through a proxy.
-        loopback = make_client(ConnectionSettings(proxy="none"))
-        networks[account.id] = registry.build_network(account, sandbox_token or "", loopback)
+    await asyncio.to_thread(load_network_modules, {a.network for a in accounts})
+    # A real account means no sandbox: it is not started (nor its server module loaded).
+    real = not all(registry.is_builtin(a.network) for a in accounts)
+    if start_sandbox and policy.sandbox_enabled and not real:
+        if sandbox_url is None:
+            core.sandbox = await asyncio.to_thread(_start_sandbox, data_dir)
+            sandbox_url, sandbox_token = core.sandbox.url, core.sandbox.token
+        await _use_sandbox(core, sandbox_url, sandbox_token or "")
         accounts = await store.run(accounts_repo.list_accounts)
-    elif sandbox is not None:
-        await asyncio.to_thread(sandbox.stop)
-        sandbox = None
-    engine = SyncEngine(store, events, networks, {})
-    manager = AccountManager(
-        store,
-        engine,
-        events,
-        networks,
-        policy=policy,
-        client=lambda: make_client(connection),
-    )
-    await manager.connect_stored(accounts)
-    return Core(
-        store,
-        networks,
-        engine,
-        events,
-        sandbox,
-        account_manager=manager,
-        policy=policy,
-        settings=in_use,
-        spelling=Spelling(data_dir / PERSONAL_WORDS_FILE),
-    )
+    await core.accounts.start(policy, accounts)
 
 
-def _open_store_and_sandbox(
-    data_dir: Path, want_sandbox: bool
-) -> tuple[Store, SandboxServer | None]:
-    """Blocking start-up work, run off the event loop: open/migrate the store, and start the
-    in-process sandbox with a fresh in-memory token when the caller wants one."""
+async def _use_sandbox(core: Core, url: str, token: str) -> None:
+    """Add (or move) the sandbox account and connect it; it lives on this machine."""
+    from app.domain import Account
+    from app.networks import registry
+    from app.networks.sandbox import KIND as SANDBOX
+    from app.store import accounts as accounts_repo
+
+    account = Account(SANDBOX_ACCOUNT_ID, SANDBOX.id, SANDBOX.display_name, url)
+    await core.store.run(accounts_repo.add_or_move_account, account)
+    # The sandbox is on this machine: never through a proxy.
+    loopback = make_client(ConnectionSettings(proxy="none"))
+    await core.engine.add_network(account.id, registry.build_network(account, token, loopback))
+
+
+class _ClientFactory:
+    """Makes the HTTP client of one sign-in or connector with the proxy and CAs in force
+    (known once ``connect`` has read the policy and the settings)."""
+
+    core: Core | None = None
+
+    def __call__(self) -> httpx.AsyncClient:
+        settings = self.core.settings if self.core is not None else None
+        return make_client(settings.connection if settings is not None else SYSTEM_DEFAULTS)
+
+
+def load_network_modules(networks: set[str]) -> None:
+    """Import what connecting accounts of these networks imports, and what their clients
+    and first requests import (httpx, httpcore, h11, anyio's asyncio backend, the TLS
+    trust store, the connectors). Called on a worker thread: imported on the event loop,
+    each would hold the window up (and PySide6's import hook reads every module's source).
+    """
+    import encodings.idna  # noqa: F401 - and the codec of host names
+
+    import anyio._backends._asyncio  # noqa: F401 - httpcore imports it at the first request
+    import h11  # noqa: F401
+    import httpcore  # noqa: F401 - imported when the first client is made
+    import httpx  # noqa: F401
+    import truststore  # noqa: F401 - what every client's TLS context is made with
+
+    from app.networks import registry
+
+    for network in networks:
+        try:
+            registry.kind(network)
+        except (UserError, ImportError):  # said when the account connects
+            continue
+
+
+def _open_store(data_dir: Path) -> Store:
+    """Blocking: create the data dir, open (and migrate) the store."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store(database_path(data_dir))
-    if not want_sandbox:
-        return store, None
-    sandbox = SandboxServer(sandbox_state_dir(data_dir), port=0, token=secrets.token_urlsafe(24))
-    try:
-        sandbox.start()
-    except BaseException:
-        store.close()
-        raise
-    return store, sandbox
+    return Store(database_path(data_dir))
+
+
+def _start_sandbox(data_dir: Path) -> SandboxServer:
+    """Blocking: the in-process sandbox on a free port, with a fresh in-memory token."""
+    from app.config import sandbox_state_dir
+    from app.sandbox.server import SandboxServer
+
+    server = SandboxServer(sandbox_state_dir(data_dir), port=0, token=secrets.token_urlsafe(24))
+    return server.start()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import importlib
 import json
 import logging
@@ -32,7 +33,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import __version__, cli_workspace, config, doctor, instance, logs
+from app import __version__, cli_workspace, config, instance, logs
 from app import events as ev
 from app.errors import FiresideError, UserError
 from app.text import plural
@@ -217,22 +218,34 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
 
 
 def open_window(data_dir: Path) -> int:
-    """Start the Qt window; the only place the core reaches ``ui`` (by name, lazily)."""
+    """Start the Qt window; the only place the core reaches ``ui`` (by name, lazily).
+
+    Until the first paint the cyclic garbage collector is off (``ui.main`` turns it back
+    on then, with start-up's objects frozen out of its way): the hundreds of thousands
+    of objects start-up makes live as long as the app, and collecting them over and over
+    cost the way to the first paint some 12 ms."""
     from app.display import display_problem
 
     problem = display_problem()
     if problem is not None:
         raise UserError(problem)
+    gc.disable()
     try:
-        window = importlib.import_module("ui.main")
-    except ImportError as exc:
-        if exc.name and not exc.name.startswith(("PySide6", "shiboken6", "ui.main")):
-            raise  # a bug inside ui/, not a missing library: reported as unexpected
-        raise UserError(
-            f"The window cannot start ({exc}); install the Qt runtime libraries "
-            "listed in README.md, or use a sub-command (fireside --help)."
-        ) from exc
-    return window.main(data_dir)
+        # The core before Qt: PySide6's import hook reads the source of every module
+        # imported after PySide6 (looking for ``__feature__``), ~25 ms of the start.
+        importlib.import_module("app.bootstrap")
+        try:
+            window = importlib.import_module("ui.main")
+        except ImportError as exc:
+            if exc.name and not exc.name.startswith(("PySide6", "shiboken6", "ui.main")):
+                raise  # a bug inside ui/, not a missing library: reported as unexpected
+            raise UserError(
+                f"The window cannot start ({exc}); install the Qt runtime libraries "
+                "listed in README.md, or use a sub-command (fireside --help)."
+            ) from exc
+        return window.main(data_dir)
+    finally:
+        gc.enable()
 
 
 def _run_window(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
@@ -484,6 +497,8 @@ def _snippet(text: str, width: int = 32) -> str:
 
 
 def _run_doctor(args: argparse.Namespace, data_dir: Path, log_file: Path) -> int:
+    from app import doctor  # the policy sources, keyring and metadata: not for every start
+
     report = doctor.collect(data_dir, log_file)
     print(json.dumps(report, indent=2) if args.json else doctor.render_text(report))
     return EXIT_FAILED if report["problems"] else EXIT_OK

@@ -177,12 +177,11 @@ def _inspect_database(path: Path, policy: Policy, report: dict[str, Any]) -> Non
 def _accounts(conn: sqlite3.Connection, policy: Policy) -> list[dict[str, Any]]:
     """Each account with its state and why, as the Accounts dialog would show it. (The
     account modules load here, not with every ``fireside`` start.)"""
-    import sqlite_utils
-
     from app.accounts import status
     from app.store.accounts import list_accounts
+    from app.store.sql import Database
 
-    accounts = list_accounts(sqlite_utils.Database(conn))
+    accounts = list_accounts(Database(conn))
     real = any(not registry.is_builtin(a.network) for a in accounts)
     shown = []
     for account in accounts:

@@ -15,6 +15,10 @@ kept in parts: entries ``<name>#<generation>.<n>`` hold the text and the entry `
 holds a head naming the generation, the number of parts and a checksum. A new value's
 parts are written first and the head last, so a crash mid-write leaves the old value
 readable; the old generation's parts go once the head moved on.
+
+``keyring`` (and the backends it discovers, each platform's included) is imported on the
+first call here, not with the module: the window paints its inbox before it asks for a
+secret.
 """
 
 from __future__ import annotations
@@ -23,13 +27,13 @@ import hashlib
 import logging
 import secrets as random
 import sys
-
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
-from keyring.errors import KeyringError
+from typing import TYPE_CHECKING
 
 from app.errors import SecretStoreError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+    from keyring.errors import KeyringError
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,9 @@ PLAINTEXT_BACKENDS = frozenset({"keyrings.alt.file.PlaintextKeyring"})
 
 def backend_name(backend: KeyringBackend | None = None) -> str:
     """The active backend's full class name; a chainer also names what it chains."""
+    import keyring
+    from keyring.backends import chainer
+
     backend = backend or keyring.get_keyring()
     name = _qualified(backend)
     if isinstance(backend, chainer.ChainerBackend):
@@ -58,6 +65,9 @@ def backend_name(backend: KeyringBackend | None = None) -> str:
 
 def backend_problem(backend: KeyringBackend | None = None) -> str | None:
     """None when the backend can hold secrets safely, else a sentence saying what to do."""
+    import keyring
+    from keyring.backends import chainer, fail, null
+
     backend = backend or keyring.get_keyring()
     if isinstance(backend, fail.Keyring | null.Keyring):
         return f"No usable OS keyring was found. {install_hint()}"
@@ -90,6 +100,8 @@ def get_secret(account_id: str) -> str | None:
     """The secret stored under ``account_id`` (an account id, or a name accounts share),
     or None when there is none; a secret kept in parts comes back whole."""
     backend = _usable_backend()
+    from keyring.errors import KeyringError
+
     try:
         stored = backend.get_password(SERVICE, account_id)
         if stored is None or not stored.startswith(_HEAD):
@@ -113,6 +125,8 @@ def get_secret(account_id: str) -> str | None:
 def set_secret(account_id: str, secret: str) -> None:
     """Store (or replace) a secret in the keyring, in parts when it is long."""
     backend = _usable_backend()
+    from keyring.errors import KeyringError
+
     try:
         old = backend.get_password(SERVICE, account_id)
     except KeyringError:  # the write below says what is wrong, in its own words
@@ -136,6 +150,8 @@ def set_secret(account_id: str, secret: str) -> None:
 def delete_secret(account_id: str) -> None:
     """Forget a secret; forgetting one that is not there is not an error."""
     backend = _usable_backend()
+    from keyring.errors import KeyringError
+
     try:
         stored = backend.get_password(SERVICE, account_id)
         if stored is None:
@@ -172,6 +188,8 @@ def _delete_parts(backend: KeyringBackend, name: str, head: str | None) -> None:
 
 
 def _usable_backend() -> KeyringBackend:
+    import keyring
+
     backend = keyring.get_keyring()
     problem = backend_problem(backend)
     if problem is not None:

@@ -1,5 +1,6 @@
 """The app as a person starts it: a subprocess, timed to the first painted inbox, with its
-peak memory.
+peak memory; and the bare PySide6 window (``bench.bare_window``) it is compared with,
+started the same way, the two alternating (``measure_starts``).
 
 The real window runs ``python -m app --data-dir DIR`` under ``QT_QPA_PLATFORM=offscreen``
 with ``FIRESIDE_BENCH_EXIT_AFTER_PAINT=1``; ``ui/bench_hook.py`` prints one line when the
@@ -11,12 +12,14 @@ building the window, the first paint). Peak RSS comes from the kernel when the c
 
 from __future__ import annotations
 
+import compileall
 import os
+import statistics
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -109,14 +112,70 @@ def _wait(proc: subprocess.Popen, timeout: float) -> float | None:
 
 def start_app(data_dir: Path, mode: str, timeout: float = 60.0) -> AppRun:
     """Start the app once on ``data_dir``; None values mean it never painted."""
-    command = app_command(data_dir, mode)
+    return _run_until_painted(app_command(data_dir, mode), _environment(data_dir), timeout)
+
+
+def start_bare(timeout: float = 60.0) -> AppRun:
+    """Start the bare window once (``bench.bare_window``), in the app's environment."""
+    command = [sys.executable, "-m", "bench.bare_window"]
+    return _run_until_painted(command, _environment(REPO / ".bench-cache"), timeout)
+
+
+def compile_sources() -> None:
+    """Byte-compile app/ and ui/ (and bench/) into their __pycache__, as pip installs do."""
+    for package in ("app", "ui", "bench"):
+        compileall.compile_dir(REPO / package, quiet=1)
+
+
+@dataclass
+class Starts:
+    """Alternating starts of the app and of the bare window."""
+
+    app: list[AppRun] = field(default_factory=list)
+    bare: list[AppRun] = field(default_factory=list)
+
+    @staticmethod
+    def _median(runs: list[AppRun]) -> float | None:
+        times = [r.start_s for r in runs if r.start_s is not None]
+        return statistics.median(times) if len(times) == len(runs) and times else None
+
+    @property
+    def app_s(self) -> float | None:
+        return self._median(self.app)
+
+    @property
+    def bare_s(self) -> float | None:
+        return self._median(self.bare)
+
+    @property
+    def ratio(self) -> float | None:
+        app, bare = self.app_s, self.bare_s
+        return None if app is None or not bare else app / bare
+
+
+def measure_starts(data_dir: Path, mode: str, runs: int, drop_caches: bool = False) -> Starts:
+    """``runs`` starts of each, alternating (bare, app, bare, app...), so a machine that
+    gets busier or quieter meanwhile weighs on both alike."""
+    starts = Starts()
+    for _ in range(runs):
+        for which in ("bare", "app"):
+            if drop_caches:
+                drop_os_caches()
+            if which == "bare":
+                starts.bare.append(start_bare())
+            else:
+                starts.app.append(start_app(data_dir, mode))
+    return starts
+
+
+def _run_until_painted(command: list[str], env: dict[str, str], timeout: float) -> AppRun:
     peaks: list[float] = []
     stop = threading.Event()
     started = time.perf_counter()
     proc = subprocess.Popen(
         command,
         cwd=REPO,
-        env=_environment(data_dir),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -279,17 +279,21 @@ async def test_rate_limit_waits_retry_after_then_sends(store, engine, net):
 
     assert await engine.push("acct") == Counter({"sent": 1})
 
-    assert names(net) == [
-        "get_comment",
-        "list_replies",
-        "reply",
-        "get_comment",
-        "list_replies",
-        "reply",
-    ]
+    # Only the write was refused: its check, seconds old, stands (no second check).
+    assert names(net) == ["get_comment", "list_replies", "reply", "reply"]
     assert net.times[3] - net.times[2] >= 0.05
     assert item(store, item_id).attempts == 1  # the 429 did not count
     assert len(net.mine()) == 1
+
+
+async def test_a_rate_limit_during_the_check_checks_again(store, engine, net):
+    net.fail("list_replies", RateLimited("slow down", retry_after=0.01))
+    queue_reply(store)
+
+    assert await engine.push("acct") == Counter({"sent": 1})
+
+    check = ["get_comment", "list_replies"]
+    assert names(net) == [*check, *check, "reply"]  # an unfinished check is not kept
 
 
 async def test_rate_limit_storm_without_retry_after_backs_off(store, hub, net):

@@ -4,6 +4,12 @@ bridge, the main window and the background work (sync loop, waking snoozed comme
 ``main(data_dir)`` is what ``fireside`` (no sub-command) calls. It returns the exit code
 once the last window is closed and the core has shut down cleanly.
 
+The inbox paints first: the window is built over the opened store
+(``app.bootstrap.open_store``), and only after its first paint are the policy, the
+settings, the sandbox and the accounts brought up (``app.bootstrap.connect``), and then
+the background syncs (networks and the workspace) start. Until then the Accounts dialog
+and the status bar wait.
+
 One window per data dir: before anything else it claims the data dir
 (``app.instance.claim_for_window``). When a Fireside window already runs there, that
 window is asked to come to the front, this process prints "Fireside is already running;
@@ -16,19 +22,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import sys
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import qasync
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.bootstrap import open_core
+from app.bootstrap import connect, open_store
 from app.core import Core
 from app.errors import FiresideError
 from app.instance import Instance, claim_for_window
-from app.settings import DEFAULT_SYNC_MINUTES
 from ui import bench_hook, theme
 from ui.bridge import CoreBridge
 from ui.main_window import MainWindow
@@ -39,6 +47,8 @@ log = logging.getLogger(__name__)
 SNOOZE_CHECK_MS = 60_000
 #: Seconds between background workspace syncs (a change here or a network sync starts one sooner).
 WORKSPACE_SYNC_S = 60.0
+#: The longest the accounts wait for the first paint (a window that starts minimised).
+FIRST_PAINT_WAIT_S = 2.0
 SWITCHED = "Fireside is already running; switched to it."
 
 
@@ -123,9 +133,64 @@ def _main(data_dir: Path, owner: Instance) -> int:
         asyncio.set_event_loop(None)
 
 
+class _FirstPaint(QObject):
+    """Resolves ``done`` once ``widget`` has painted for the first time (and that paint
+    has finished)."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._widget = widget
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.done.done():
+            self._widget.removeEventFilter(self)
+            QTimer.singleShot(0, self._finish)
+        return False
+
+    def _finish(self) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
+
+
+async def _connect_after_paint(
+    core: Core, window: MainWindow, painted: _FirstPaint, data_dir: Path
+) -> bool:
+    """After the first paint: policy, settings, sandbox and accounts. False if that failed
+    (said in the status bar); the inbox works on without them."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(painted.done), FIRST_PAINT_WAIT_S)
+    gc.freeze()  # start-up's objects live as long as the app: no collection walks them again
+    gc.enable()  # app.cli.open_window turned it off until the first paint
+    window.after_first_paint()
+    try:
+        await connect(core, data_dir)
+    except FiresideError as exc:
+        log.warning("could not connect the accounts: %s", exc)
+        window.status.say(f"Fireside could not connect your accounts: {exc}")
+        return False
+    gc.freeze()  # the connectors' modules too
+    if core.policy.errors or (core.settings and core.settings.problems):
+        window.status.say(
+            "Some of your organisation's or your own settings could not be applied; "
+            "see Settings (Ctrl+,)."
+        )
+    return True
+
+
+async def _once_connected(
+    connecting: asyncio.Future[bool], job: Callable[[], Coroutine[Any, Any, None]]
+) -> None:
+    """Run a background job (the network sync, the workspace sync) once the accounts are
+    connected; never if connecting them failed."""
+    if await asyncio.shield(connecting):
+        await job()
+
+
 async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
     try:
-        core = await open_core(data_dir)
+        core = await open_store(data_dir)
     except FiresideError as exc:
         QMessageBox.critical(None, "Fireside cannot start", str(exc))
         return 1
@@ -147,13 +212,14 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
     bench_hook.install(window.inbox.list)
     window.show()
     accept_hand_overs(owner, window)
-    sync = asyncio.ensure_future(core.engine.run(_sync_interval_s(core)))
-    workspace_sync = asyncio.ensure_future(core.workspace.run(WORKSPACE_SYNC_S))
-    if core.policy.errors or (core.settings and core.settings.problems):
-        window.status.say(
-            "Some of your organisation's or your own settings could not be applied; "
-            "see Settings (Ctrl+,)."
-        )
+    painted = _FirstPaint(window.inbox.list.viewport())
+    connecting = asyncio.ensure_future(_connect_after_paint(core, window, painted, data_dir))
+    sync = asyncio.ensure_future(
+        _once_connected(connecting, lambda: core.engine.run(_sync_interval_s(core)))
+    )
+    workspace_sync = asyncio.ensure_future(
+        _once_connected(connecting, lambda: core.workspace.run(WORKSPACE_SYNC_S))
+    )
     try:
         await closed
     finally:
@@ -163,7 +229,11 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
             job.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await job
-        saving = window.editor.flush()  # the last keystrokes, before the store closes
+        if not painted.done.done():
+            connecting.cancel()  # still waiting for the paint: nothing started yet
+        with contextlib.suppress(asyncio.CancelledError):
+            await connecting  # the core closes once its accounts are connected
+        saving = window.flush_editor()  # the last keystrokes, before the store closes
         if saving is not None:
             try:
                 await saving
@@ -179,5 +249,7 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
 def _sync_interval_s(core: Core) -> float:
     """Seconds between background syncs: the setting in force (policy, user, default)."""
     if core.settings is None:  # a core built without open_core(), as in some tests
+        from app.settings import DEFAULT_SYNC_MINUTES
+
         return DEFAULT_SYNC_MINUTES * 60
     return core.settings.sync_interval_minutes.value * 60

@@ -1,13 +1,17 @@
 """The main window. It only composes: sidebar | (inbox, editor or outbox) in a splitter,
 the status bar, and the window-wide keys. Every behaviour lives in the parts.
+
+The editor, outbox and Shared inbox pages are built the first time they are shown or
+asked for, the "For approval" page (whose count the sidebar shows) after the first paint:
+the first paint needs the inbox only.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QStackedWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from app.domain import InboxView, OutboxKind, TakenBack
 from app.text import plural
@@ -32,12 +36,16 @@ from ui.status import StatusBar
 from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS, ApprovalPanel, SharedInboxPanel
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
     from app.core import Core
     from ui.bridge import CoreBridge
 
 #: The smallest the window may be made (at the usual text size; more for larger text):
 #: it fits a 1080p screen at 200% (960 x 540 logical pixels, less the task bar).
 MINIMUM_WIDTH, MINIMUM_HEIGHT = 880, 500
+#: A page built on demand (the inbox is always there).
+Page: TypeAlias = "EditorPanel | OutboxPanel | ApprovalPanel | SharedInboxPanel"
 
 VIEW_KEYS = (
     ("window.needs_reply", InboxView.NEEDS_REPLY),
@@ -67,13 +75,12 @@ class MainWindow(QMainWindow):
         self.registry = Registry(COMMANDS)
         self.sidebar = Sidebar(core, bridge)
         self.inbox = InboxPage(core, bridge, self.registry)
-        self.editor = EditorPanel(core, bridge)
-        self.outbox = OutboxPanel(core, bridge)
-        self.approval = ApprovalPanel(core, bridge)
-        self.shared = SharedInboxPanel(core, bridge)
+        self._editor: EditorPanel | None = None
+        self._outbox: OutboxPanel | None = None
+        self._approval: ApprovalPanel | None = None
+        self._shared: SharedInboxPanel | None = None
         self.pages = QStackedWidget()
-        for page in (self.inbox, self.editor, self.outbox, self.approval, self.shared):
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.inbox)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.sidebar)
@@ -92,30 +99,82 @@ class MainWindow(QMainWindow):
         self.inbox.postChosen.connect(self.open_post)
         self.inbox.draftChosen.connect(self.open_draft)
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
-        self.approval.message.connect(self.status.say)
-        self.shared.message.connect(self.status.say)
         bridge.workspaceProblem.connect(self.status.say)
-        self.approval.countChanged.connect(self.sidebar.show_approval_count)
         self.status.undoClicked.connect(self.undo_send)
         self.status.set_undo_key(self.registry.command("window.undo_send").key_text)
         self.presence = Presence(core, bridge, self)
         self.sidebar.countsShown.connect(self.presence.show_counts)
         self.presence.said.connect(self.status.say)
-        self.approval.countChanged.connect(self.presence.show_approvals)
         self._bind_keys(core)
-        focus.chain(
-            self.sidebar,
-            *self.inbox.tab_order(),
-            *self.editor.tab_order(),
-            *self.outbox.tab_order(),
-            *self.approval.tab_order(),
-            *self.shared.tab_order(),
-            *self.status.tab_order(),
-        )
+        self._chain_tabs()
         self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
         screen.set_minimum(self, MINIMUM_WIDTH, MINIMUM_HEIGHT)
         screen.fit(self, 1280, 800)
         self.inbox.list.setFocus()  # takes effect when the window is first activated
+
+    @property
+    def editor(self) -> EditorPanel:
+        """The editor page (built the first time it is needed)."""
+        if self._editor is None:
+            self._editor = EditorPanel(self._core, self._bridge)
+            self._page_built(self._editor)
+        return self._editor
+
+    @property
+    def outbox(self) -> OutboxPanel:
+        """The outbox page (built the first time it is needed)."""
+        if self._outbox is None:
+            self._outbox = OutboxPanel(self._core, self._bridge)
+            self._page_built(self._outbox)
+        return self._outbox
+
+    @property
+    def approval(self) -> ApprovalPanel:
+        """The "For approval" page (built after the first paint, for its count, or when
+        first needed)."""
+        if self._approval is None:
+            self._approval = ApprovalPanel(self._core, self._bridge)
+            self._approval.message.connect(self.status.say)
+            self._approval.countChanged.connect(self.sidebar.show_approval_count)
+            self._approval.countChanged.connect(self.presence.show_approvals)
+            self._page_built(self._approval)
+        return self._approval
+
+    @property
+    def shared(self) -> SharedInboxPanel:
+        """The "Shared inbox" page (built the first time it is needed)."""
+        if self._shared is None:
+            self._shared = SharedInboxPanel(self._core, self._bridge)
+            self._shared.message.connect(self.status.say)
+            self._page_built(self._shared)
+        return self._shared
+
+    def after_first_paint(self) -> None:
+        """What the window needs soon but not for its first paint: the "For approval"
+        page, whose count the sidebar and the title show."""
+        self.approval  # noqa: B018 (built for its count)
+
+    def _built_pages(self) -> tuple[Page, ...]:
+        pages = (self._editor, self._outbox, self._approval, self._shared)
+        return tuple(page for page in pages if page is not None)
+
+    def _page_built(self, page: QWidget) -> None:
+        self.pages.addWidget(page)
+        self._chain_tabs()
+
+    def _chain_tabs(self) -> None:
+        """Tab follows the layout: sidebar, inbox, editor, outbox, For approval, Shared
+        inbox, status bar (the pages built so far)."""
+        focus.chain(
+            self.sidebar,
+            *self.inbox.tab_order(),
+            *(widget for page in self._built_pages() for widget in page.tab_order()),
+            *self.status.tab_order(),
+        )
+
+    def flush_editor(self) -> Awaitable[None] | None:
+        """Save the editor's last keystrokes (None: nothing to save, or no editor yet)."""
+        return None if self._editor is None else self._editor.flush()
 
     def go(self, place: Place) -> None:
         if place.kind is PlaceKind.INBOX:
@@ -137,7 +196,7 @@ class MainWindow(QMainWindow):
 
     def _focus_page(self) -> None:
         page = self.pages.currentWidget()
-        for part in (self.inbox, self.editor, self.outbox, self.approval, self.shared):
+        for part in (self.inbox, *self._built_pages()):
             if page is part:
                 part.take_focus()
 

@@ -3,8 +3,6 @@ none was typed), a host, no trailing slash, no query or fragment."""
 
 from __future__ import annotations
 
-import httpx
-
 from app.errors import UserError
 
 
@@ -15,6 +13,8 @@ def normalize_url(typed: str, label: str = "address") -> str:
         raise UserError(f"Fill in the {label}.")
     if "://" not in text:
         text = f"https://{text}"
+    import httpx  # loaded by the first account check, not with every start
+
     try:
         url = httpx.URL(text)
     except (httpx.InvalidURL, ValueError):
@@ -32,6 +32,8 @@ def normalize_url(typed: str, label: str = "address") -> str:
 
 def host_of(url: str) -> str:
     """The host (and port, if any) people recognise an address by."""
+    import httpx
+
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError):

@@ -12,8 +12,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-import httpx
-
 from app.accounts.address import host_of
 from app.errors import (
     AuthError,
@@ -27,7 +25,6 @@ from app.errors import (
     UserError,
     WrongService,
 )
-from app.networks.http import certificate_problem
 from app.networks.registry import NetworkKind
 
 #: Typed text shorter than this is not looked for in messages (it would blank out words).
@@ -135,6 +132,10 @@ def diagnose(
         if isinstance(exc, kinds):
             summary, advice = reading(host, wording)
             return Diagnosis(problem, summary, advice, detail)
+    import httpx  # loaded by then: a sign-in or check made requests
+
+    from app.networks.http import certificate_problem
+
     if isinstance(exc, httpx.TransportError):  # a connector that did not wrap httpx's errors
         tls = certificate_problem(exc)
         kinds = TlsError if tls is not None else OfflineError

@@ -1,7 +1,8 @@
 """AccountManager: every account's connection, from start-up to removal.
 
-At start (``connect_stored``) each stored real account is connected with its secret from
-the OS keyring; one that cannot be (network forbidden by policy, no usable keyring, secret
+At start (``connect_stored``, or ``start`` when the policy is known only after the
+window's first paint) each stored real account is connected with its secret from the OS
+keyring; one that cannot be (network forbidden by policy, no usable keyring, secret
 missing, bad proxy or CA setting) stays unconnected and its status says why. Later:
 
     test(...)            sign in with what the user typed; a Diagnosis, nothing stored
@@ -39,9 +40,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import replace
-
-import httpx
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from app import events as ev
 from app import secrets
@@ -75,16 +74,20 @@ from app.events import Events
 from app.networks import registry
 from app.networks.base import Network
 from app.networks.registry import NetworkKind, SignIn
-from app.policy import Policy, PresetAccount
+from app.policy import NO_POLICY, Policy, PresetAccount
 from app.store import accounts as accounts_repo
 from app.store import outbox as outbox_repo
 from app.store.db import Store
+from app.store.sql import Database
 from app.sync.engine import SyncEngine
 from app.text import plural
 
+if TYPE_CHECKING:  # httpx loads with the first client, after the window's first paint
+    import httpx
+
 log = logging.getLogger(__name__)
 
-ClientFactory = Callable[[], httpx.AsyncClient]
+ClientFactory = Callable[[], "httpx.AsyncClient"]
 #: The longest signing out on the server may hold up a removal (a few requests).
 SIGN_OUT_DEADLINE_S = 30.0
 
@@ -100,17 +103,31 @@ class AccountManager(SuiteSignIns, AccountPlaces):
         events: Events,
         networks: MutableMapping[str, Network],
         *,
-        policy: Policy,
+        policy: Policy | None,
         client: ClientFactory,
     ) -> None:
         self._store = store
         self._engine = engine
         self._events = events
         self._networks = networks
-        self._policy = policy
+        self._policy = NO_POLICY if policy is None else policy
         #: Makes the HTTP client of one sign-in or connector (proxy and CAs from policy).
         self._client_factory = client
         self._connections: dict[str, Connection] = {}
+        #: Set once the policy is known (``policy`` None: ``start`` brings it); what the
+        #: Accounts dialog and the status bar read waits for it.
+        self._started = asyncio.Event()
+        if policy is not None:
+            self._started.set()
+
+    async def start(self, policy: Policy, accounts: list[Account]) -> None:
+        """The policy in force is known now (read after the window's first paint):
+        connect every stored account under it, then answer whoever waited."""
+        self._policy = policy
+        try:
+            await self.connect_stored(accounts)
+        finally:
+            self._started.set()
 
     # --- start-up ---------------------------------------------------------------------
     async def connect_stored(self, accounts: list[Account]) -> None:
@@ -184,6 +201,7 @@ class AccountManager(SuiteSignIns, AccountPlaces):
     async def kinds(self) -> list[NetworkKind]:
         """The networks the user may add accounts on: known to this Fireside and allowed.
         (Their modules are imported on first use, off the event loop.)"""
+        await self._started.wait()
         return await asyncio.to_thread(self._kinds)
 
     def _kinds(self) -> list[NetworkKind]:
@@ -201,6 +219,7 @@ class AccountManager(SuiteSignIns, AccountPlaces):
 
     async def statuses(self) -> list[AccountStatus]:
         """Every stored account, then every account policy pre-configures not added yet."""
+        await self._started.wait()
         accounts = await self._store.read(accounts_repo.list_accounts)
         rows = [
             status_of(
@@ -225,6 +244,7 @@ class AccountManager(SuiteSignIns, AccountPlaces):
     async def list(self) -> list[Account]:
         """The stored accounts; one that is not connected through no choice of the user's
         carries why in ``last_sync_error``, so views of sync problems show it."""
+        await self._started.wait()
         accounts = await self._store.read(accounts_repo.list_accounts)
         shown = []
         for account in accounts:
@@ -296,6 +316,8 @@ class AccountManager(SuiteSignIns, AccountPlaces):
         if network is None:
             status = next(s for s in await self.statuses() if s.account_id == account_id)
             return dx.Diagnosis(dx.Problem.INVALID, "This account is not connected.", status.reason)
+        import httpx  # loaded with the account's connector
+
         try:
             person = await network.whoami()
         except (FiresideError, httpx.HTTPError) as exc:
@@ -416,6 +438,8 @@ class AccountManager(SuiteSignIns, AccountPlaces):
             client = self._client_factory()
         except UserError as exc:
             raise dx.SignInFailed(dx.invalid(str(exc))) from None
+        import httpx  # loaded by the client factory
+
         try:
             sign_in = (testing and net_kind.test_sign_in) or net_kind.sign_in
             return await sign_in(client, base_url, username.strip(), password, extra)
@@ -617,7 +641,7 @@ class AccountManager(SuiteSignIns, AccountPlaces):
             return dx.Wording(service=self._network_name(network))
 
 
-def _signed_in_again(db: sqlite_utils.Database, account: Account) -> list[OutboxItem]:
+def _signed_in_again(db: Database, account: Account) -> list[OutboxItem]:
     """Store the account's new settings; the failure the old sign-in left is history, and
     the items it failed go again (returned)."""
     accounts_repo.update_account(db, account)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from app.domain.states import EDITABLE
+from app.store.sql import Database
 
 _UNSENT = tuple(str(s) for s in (*EDITABLE, "sending", "unknown"))
 
@@ -37,7 +36,7 @@ class RemovalPreview:
     signs_out: bool
 
 
-def counts(db: sqlite_utils.Database, account_id: str) -> tuple[int, int, int, int]:
+def counts(db: Database, account_id: str) -> tuple[int, int, int, int]:
     """(comments, posts, people, unsent outbox items) of the account."""
     marks = ",".join("?" * len(_UNSENT))
     return (
@@ -52,7 +51,7 @@ def counts(db: sqlite_utils.Database, account_id: str) -> tuple[int, int, int, i
     )
 
 
-def delete_account_data(db: sqlite_utils.Database, account_id: str) -> tuple[int, int, int, int]:
+def delete_account_data(db: Database, account_id: str) -> tuple[int, int, int, int]:
     """Delete everything stored for the account (see the module); returns what ``counts``
     returned just before."""
     before = counts(db, account_id)
@@ -70,7 +69,7 @@ def delete_account_data(db: sqlite_utils.Database, account_id: str) -> tuple[int
     return before
 
 
-def _forget_in_drafts(db: sqlite_utils.Database, account_id: str, queued: list[int]) -> None:
+def _forget_in_drafts(db: Database, account_id: str, queued: list[int]) -> None:
     for draft_id, targets in db.execute("SELECT id, targets FROM drafts").fetchall():
         chosen = json.loads(targets or "[]")
         if account_id in chosen:
@@ -84,5 +83,5 @@ def _forget_in_drafts(db: sqlite_utils.Database, account_id: str, queued: list[i
         )
 
 
-def _count(db: sqlite_utils.Database, sql: str, params: list) -> int:
+def _count(db: Database, sql: str, params: list) -> int:
     return db.execute(sql, params).fetchone()[0]

@@ -22,8 +22,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-import httpx
-
 from app import secrets
 from app.accounts import diagnosis as dx
 from app.accounts.suites import FieldValue, NetworkChoice, SuiteOffer, SuiteOutcome
@@ -39,7 +37,9 @@ from app.networks.registry import (
 )
 from app.store import accounts as accounts_repo
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # httpx loads with the first client, after the first paint
+    import httpx
+
     from app.accounts.status import AccountStatus, Connection
     from app.policy import Policy
     from app.store.db import Store
@@ -235,6 +235,8 @@ class SuiteSignIns:
         login_hint: str = "",
         secret_entry: str = "",
     ) -> SuiteSignIn:
+        import httpx  # with the sign-in, not with every start (its client is one)
+
         try:
             client = self._client_factory()
         except UserError as exc:

@@ -14,8 +14,6 @@ import asyncio
 import uuid
 from pathlib import Path
 
-import sqlite_utils
-
 from app import events as ev
 from app.accounts import AccountManager
 from app.bridge import files, records
@@ -27,6 +25,7 @@ from app.errors import UserError
 from app.networks import bridge as bridge_kind
 from app.store import Store, comments, outbox
 from app.store import accounts as accounts_repo
+from app.store.sql import Database
 from app.timeutil import now
 
 
@@ -112,7 +111,7 @@ def _site_account(known: list[Account], site: str) -> Account | None:
 
 
 def _save(
-    db: sqlite_utils.Database,
+    db: Database,
     account: Account,
     post: RemotePost,
     prepared: list[comments.PreparedComment],
@@ -129,7 +128,7 @@ def _save(
     return stored - there, there
 
 
-def _handoffs(db: sqlite_utils.Database) -> list[Handoff]:
+def _handoffs(db: Database) -> list[Handoff]:
     handoffs = []
     for item in outbox.by_hand(db):
         comment = comments.get_comment(db, item.comment_id) if item.comment_id else None
@@ -148,7 +147,7 @@ def _handoffs(db: sqlite_utils.Database) -> list[Handoff]:
     return handoffs
 
 
-def _handed_over(db: sqlite_utils.Database, outbox_id: int) -> None:
+def _handed_over(db: Database, outbox_id: int) -> None:
     item = outbox.handed_over(db, outbox_id)
     if item.comment_id is not None:
         comments.mark_answered(db, [item.comment_id])

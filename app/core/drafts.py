@@ -6,8 +6,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 
-import sqlite_utils
-
 from app import events as ev
 from app.core import publishing
 from app.core.undo_send import UndoSend
@@ -24,6 +22,7 @@ from app.errors import UserError
 from app.networks.base import ChoosesPlaces, Network
 from app.store import Store, drafts, outbox
 from app.store.accounts import list_accounts
+from app.store.sql import Database
 from app.sync.engine import SyncEngine
 
 
@@ -153,7 +152,7 @@ class Drafts:
 
 
 def _enqueue_publish(
-    db: sqlite_utils.Database,
+    db: Database,
     draft_id: int,
     options: Mapping[str, PublishOptions],
     hold_until: str | None = None,

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from app import events as ev
 from app import policy as managed_policy
-from app import settings as user_settings
 from app.accounts import AccountManager
 from app.core.bridge import Bridge
 from app.core.drafts import Drafts
@@ -23,7 +22,6 @@ from app.core.inbox import Inbox
 from app.core.outbox import Outbox
 from app.core.replies import Replies
 from app.core.undo_send import UndoSend
-from app.core.workspace import Workspace
 from app.domain import Capabilities, Freshness, PlaceChoice, PullMode
 from app.networks.base import ChoosesPlaces, Network, ReportsFreshness
 from app.store import Store, accounts
@@ -31,6 +29,8 @@ from app.sync.engine import COMMENTS_CURSOR, SyncEngine
 from app.text.spelling import Spelling
 
 if TYPE_CHECKING:
+    from app import settings as user_settings
+    from app.core.workspace import Workspace
     from app.sandbox.server import SandboxServer
 
 
@@ -62,8 +62,7 @@ class Core:
         self.replies = Replies(store, events, engine, networks, self.undo_send)
         self.drafts = Drafts(store, events, engine, networks, self.undo_send)
         self.outbox = Outbox(store, events, engine)
-        #: The two-laptop workspace; its files live beside the database.
-        self.workspace = Workspace(store.path.parent, store, events, engine)
+        self._workspace: Workspace | None = None
         self.bridge = Bridge(store, events, account_manager)
         #: The managed policy and the settings in force when the core opened.
         self.policy = policy
@@ -72,6 +71,18 @@ class Core:
         #: only when the core was built without one, as in some tests).
         self.spelling = spelling or Spelling(None)
 
+    @property
+    def workspace(self) -> Workspace:
+        """The two-laptop workspace; its files live beside the database. Built on first
+        use (the window's background sync, after the first paint): its libraries (pycrdt,
+        cryptography, segno) are not for the way to the inbox."""
+        if self._workspace is None:
+            from app.core.workspace import Workspace
+
+            store, events = self.store, self.events
+            self._workspace = Workspace(store.path.parent, store, events, self.engine)
+        return self._workspace
+
     def sync_now(self) -> None:
         """A person asked to sync (F5): the engine's next pass starts at once and re-scans
         what networks cannot report as changed (WordPress comment edits)."""
@@ -79,7 +90,8 @@ class Core:
 
     async def close(self) -> None:
         self.engine.stop()
-        await self.workspace.close()
+        if self._workspace is not None:
+            await self._workspace.close()
         self.spelling.close()
         for network in self.networks.values():
             await network.aclose()

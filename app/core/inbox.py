@@ -9,16 +9,18 @@ reading or writing thread and is awaited.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from app import events as ev
 from app.core.display import shown_post, shown_results, shown_rows
 from app.domain import InboxRow, InboxView, Post, SearchResults, Thread, TriageState
 from app.store import Store, comments, outbox, reply_drafts, search, stars, triage
 from app.store import accounts as accounts_repo
-from app.store.questions import QuestionMatcher
+from app.store.sql import Database
 from app.text.plural import count
+
+if TYPE_CHECKING:
+    from app.store.questions import QuestionMatcher
 
 #: Triage-log action of a batch reply; the batch id follows, so undo can recall it.
 REPLY_ACTION = "reply:"
@@ -28,7 +30,7 @@ class Inbox:
     def __init__(self, store: Store, events: ev.Events) -> None:
         self._store = store
         self._events = events
-        self._questions = QuestionMatcher()
+        self._questions: QuestionMatcher | None = None  # made on first use: not for every start
 
     # --- reading --------------------------------------------------------------------
     def page(
@@ -74,6 +76,10 @@ class Inbox:
 
     async def same_question(self, comment_id: int, limit: int = 2000) -> list[int]:
         """Open comments asking what this one asks, in other words (itself first)."""
+        if self._questions is None:
+            from app.store.questions import QuestionMatcher
+
+            self._questions = QuestionMatcher()
         return await self._store.read(self._questions.same_as, comment_id, limit)
 
     # --- triage ---------------------------------------------------------------------
@@ -123,7 +129,7 @@ class Inbox:
         return woke
 
 
-def _undo_last(db: sqlite_utils.Database) -> tuple[str, list[int], int, int] | None:
+def _undo_last(db: Database) -> tuple[str, list[int], int, int] | None:
     """Undo the last triage action; undoing a batch reply also cancels its replies that
     have not left yet. Returns (action, comment ids, replies cancelled, replies gone)."""
     undone = triage.undo_last(db)

@@ -13,8 +13,6 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from app import events as ev
 from app.core.inbox import REPLY_ACTION
 from app.core.undo_send import UndoSend
@@ -29,6 +27,7 @@ from app.domain import (
 from app.errors import UserError
 from app.networks.base import Network
 from app.store import Store, comments, outbox, reply_drafts, triage
+from app.store.sql import Database
 from app.sync import daily_limit
 from app.sync.engine import SyncEngine
 from app.text.length import measured
@@ -162,7 +161,7 @@ class _Batch:
 
 
 def _save_drafts(
-    db: sqlite_utils.Database, comment_ids: list[int], template: str, copies: Mapping[int, str]
+    db: Database, comment_ids: list[int], template: str, copies: Mapping[int, str]
 ) -> int:
     """Save the drafts; how many comments had none before."""
     before = len(reply_drafts.for_comments(db, comment_ids))
@@ -171,7 +170,7 @@ def _save_drafts(
 
 
 def _enqueue_replies(
-    db: sqlite_utils.Database, previews: list[ReplyPreview], batch: _Batch, by_hand: set[str]
+    db: Database, previews: list[ReplyPreview], batch: _Batch, by_hand: set[str]
 ) -> list[int]:
     """Queue one reply per preview; those to sites bridged by hand (accounts in
     ``by_hand``) wait for the person instead of a sender."""

@@ -12,13 +12,12 @@ taken back becomes a draft again.
 
 from __future__ import annotations
 
-import sqlite_utils
-
 from app import events as ev
 from app.core.inbox import REPLY_ACTION
 from app.domain import HeldSend, OutboxKind, TakenBack
 from app.errors import UserError
 from app.store import Store, drafts, outbox, reply_drafts, triage
+from app.store.sql import Database
 from app.timeutil import in_seconds
 
 #: The grace period when settings say nothing else.
@@ -56,7 +55,7 @@ class UndoSend:
         return taken
 
 
-def _take_back(db: sqlite_utils.Database, batch_id: str) -> TakenBack:
+def _take_back(db: Database, batch_id: str) -> TakenBack:
     items = outbox.take_back(db, batch_id)
     kind = items[0].kind
     if kind is OutboxKind.PUBLISH:

@@ -44,6 +44,12 @@ class Capabilities:
     #: How the network counts a text against its limits (``app.text.length``):
     #: "characters" (code points), or "x" (X's weighting: a link is 23, CJK counts 2).
     text_counting: str = "characters"
+    #: The documented request budget is a token bucket: ``requests_per_minute`` on average,
+    #: up to ``requests_burst`` at once (``app.sync.pacing`` paces each account to it).
+    #: None: no documented bucket; only the limit headers a network sends, and its 429s,
+    #: pace the account. ``limits_writes_only``: only writes count (reads are unlimited).
+    requests_burst: int | None = None
+    limits_writes_only: bool = False
     #: Messages (posts and replies) the network takes in one place (a Teams channel) per
     #: app in any 24 hours; None: no such limit. The outbox keeps every place under it.
     daily_messages_per_place: int | None = None

@@ -15,9 +15,8 @@ comment box enforces, so the batch preview warns before a reply is too long to p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import httpx
 
 from app.domain import (
     PUBLISH_NOW,
@@ -36,6 +35,9 @@ from app.errors import Rejected, UserError
 from app.networks.registry import NetworkKind, SignIn
 from app.text.length import CHARACTERS
 from app.text.length import X as X_COUNTING
+
+if TYPE_CHECKING:
+    import httpx
 
 NETWORK_ID = "bridge"
 

@@ -19,17 +19,18 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import httpx
-import truststore
 
 from app.errors import UserError
 
-#: Timeouts for every network call: connecting is quick or offline; reads may be slow.
-#: httpx's read timeout restarts with every byte, so connectors also bound each request as
-#: a whole and cap the size of an answer (``app.networks.http.HttpTransport``).
-TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+if TYPE_CHECKING:  # httpx and truststore load with the first client, not with every start
+    import httpx
+
+#: Timeouts for every network call (seconds): connecting is quick or offline; reads may be
+#: slow. httpx's read timeout restarts with every byte, so connectors also bound each
+#: request as a whole and cap the size of an answer (``app.networks.http.HttpTransport``).
+TIMEOUT_S, CONNECT_TIMEOUT_S = 20.0, 5.0
 
 #: The proxy settings that are not a URL.
 PROXY_WORDS = ("system", "none")
@@ -80,6 +81,8 @@ def ca_file_problem(path: str) -> str | None:
 
 def ssl_context(extra_ca_files: tuple[str, ...] = ()) -> ssl.SSLContext:
     """A verifying context over the OS trust store plus ``extra_ca_files``."""
+    import truststore
+
     context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     for path in extra_ca_files:
         problem = ca_file_problem(path)
@@ -94,12 +97,14 @@ def ssl_context(extra_ca_files: tuple[str, ...] = ()) -> ssl.SSLContext:
 
 def make_client(settings: ConnectionSettings = SYSTEM_DEFAULTS) -> httpx.AsyncClient:
     """An HTTP client with no hidden retries, verifying TLS against the OS trust store."""
+    import httpx
+
     proxy = settings.proxy.strip() or "system"
     problem = proxy_problem(proxy)
     if problem is not None:
         raise UserError(f"The proxy setting {problem}.")
     return httpx.AsyncClient(
-        timeout=TIMEOUT,
+        timeout=httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
         follow_redirects=False,
         headers={"User-Agent": "Fireside"},
         verify=ssl_context(settings.extra_ca_files),

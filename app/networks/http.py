@@ -63,6 +63,7 @@ from app.errors import (
     Rejected,
     TlsError,
 )
+from app.networks import ratelimit
 
 #: The longest one request may take, from sending it to the last byte of its answer.
 REQUEST_DEADLINE_S = 30.0
@@ -231,11 +232,13 @@ class HttpTransport:
         write = method != "GET" if write is None else write
         request = self.client.build_request(method, url, params=params, json=json, headers=headers)
         try:
-            async with asyncio.timeout(self._deadline):
-                response, raw = await self._exchange(request, what, write)
+            async with ratelimit.turn(write):  # the account's pacing (app.sync.pacing), if any
+                async with asyncio.timeout(self._deadline):
+                    response, raw = await self._exchange(request, what, write)
         except TimeoutError as exc:
             reason = f"timed out: no complete answer within {self._deadline:g} s"
             raise self._lost(what, write, reason) from exc
+        ratelimit.heard(response.headers)
         return self._decode(response, raw, what, write), response.headers
 
     async def _exchange(

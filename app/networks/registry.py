@@ -20,13 +20,14 @@ import enum
 import importlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from app.domain import Account
 from app.errors import UserError
 from app.networks.base import Network
+
+if TYPE_CHECKING:  # httpx loads with the first connector, not with every start
+    import httpx
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,12 @@ from app.networks.http import (
 )
 from app.networks.http import field as _field
 from app.networks.registry import NetworkKind, SignIn
-from app.sandbox.wire import POST_MAX_CHARS, REPLY_MAX_CHARS, REQUESTS_PER_MINUTE
+from app.sandbox.wire import (
+    DEFAULT_RATE_CAPACITY,
+    POST_MAX_CHARS,
+    REPLY_MAX_CHARS,
+    REQUESTS_PER_MINUTE,
+)
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +128,7 @@ class SandboxNetwork:
         thread_depth=None,
         idempotency="key",
         requests_per_minute=REQUESTS_PER_MINUTE,
+        requests_burst=DEFAULT_RATE_CAPACITY,  # its server's token bucket (API.md)
         key_retention_s=24 * 3600,  # API.md: write keys are kept for 24 hours
         has_titles=True,
     )

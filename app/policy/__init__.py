@@ -6,7 +6,8 @@
 (:mod:`.linux`). It reads them once per process; a malformed value becomes an entry in
 ``Policy.errors`` (and the log), never a failure to start. Tests build sources over fakes
 or temp dirs and call ``load_from``. The model and the keys are in ``app.policy.model``
-and ``app.policy.schema``.
+and ``app.policy.schema``. The sources and the checks are imported by ``load`` and
+``load_from``, not with the package: the window reads the policy after its first paint.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+from collections.abc import Iterable
 
-from app.policy.linux import PolicyFile
-from app.policy.macos import ManagedPreferences
-from app.policy.merge import load_from
 from app.policy.model import NO_POLICY, Policy, PolicyValue, PresetAccount
 from app.policy.raw import PolicySource
-from app.policy.windows import RegistrySource, WinRegistry
 
 __all__ = [
     "NO_POLICY",
@@ -45,10 +43,23 @@ def load() -> Policy:
     return policy
 
 
+def load_from(sources: Iterable[PolicySource]) -> Policy:
+    """Merge ``sources`` (highest first) into the policy in force (``merge.load_from``)."""
+    from app.policy import merge
+
+    return merge.load_from(sources)
+
+
 def platform_sources(platform: str = sys.platform) -> list[PolicySource]:
     """Where this platform keeps managed policy, highest first."""
     if platform == "win32":
+        from app.policy.windows import RegistrySource, WinRegistry
+
         return [RegistrySource(WinRegistry())]
     if platform == "darwin":
+        from app.policy.macos import ManagedPreferences
+
         return [ManagedPreferences()]
+    from app.policy.linux import PolicyFile
+
     return [PolicyFile()]

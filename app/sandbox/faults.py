@@ -121,6 +121,21 @@ class RateLimiter:
             self._buckets[token] = (tokens, now)
             return max(1, math.ceil((1.0 - tokens) / rate))
 
+    def headers(self, token: str) -> dict[str, str]:
+        """The bucket as the IETF RateLimit headers tell it: the limit, what is left now,
+        seconds until it is full again, and the policy (limit per window)."""
+        rate = self.capacity / self.window_s
+        now = time.monotonic()
+        with self._lock:
+            tokens, stamp = self._buckets.get(token, (float(self.capacity), now))
+        tokens = min(float(self.capacity), tokens + (now - stamp) * rate)
+        return {
+            "RateLimit-Limit": str(self.capacity),
+            "RateLimit-Remaining": str(math.floor(tokens)),
+            "RateLimit-Reset": str(math.ceil((self.capacity - tokens) / rate)),
+            "RateLimit-Policy": f"{self.capacity};w={self.window_s:g}",
+        }
+
 
 @dataclass
 class LoggedRequest:

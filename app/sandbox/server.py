@@ -10,6 +10,7 @@ handler (writes inside one transaction together with their idempotency record).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hmac
 import json
 import logging
@@ -468,10 +469,14 @@ class SandboxServer:
             if not route.is_write:
                 if (waiting := self.rate_limiter.acquire(self.token)) is not None:
                     raise _rate_limited(waiting)
-                return route.handler(routes.Call(state, params, request.query, None))
-            return self._execute_write(route, params, request, entry, state)
+                reply = route.handler(routes.Call(state, params, request.query, None))
+            else:
+                reply = self._execute_write(route, params, request, entry, state)
         except ApiError as error:
-            return routes.Reply(error.status, error.body(), headers=error.headers)
+            reply = routes.Reply(error.status, error.body(), headers=error.headers)
+        # Every answer that went through the limiter says where its bucket stands.
+        limits = self.rate_limiter.headers(self.token)
+        return dataclasses.replace(reply, headers={**limits, **reply.headers})
 
     def _execute_write(
         self,

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 
-import sqlite_utils
-
 from app.domain import Account, Person, Post, RemotePost
+from app.store.sql import Database, insert
 from app.text.sanitize import storable_text
 from app.timeutil import now_iso
 
 
-def add_account(db: sqlite_utils.Database, account: Account) -> None:
-    db.table("accounts").insert(
+def add_account(db: Database, account: Account) -> None:
+    insert(
+        db,
+        "accounts",
         {
             "id": account.id,
             "network": account.network,
@@ -22,19 +23,18 @@ def add_account(db: sqlite_utils.Database, account: Account) -> None:
             "settings": json.dumps(account.settings, sort_keys=True),
             "created_at": now_iso(),
         },
-        replace=False,
-        ignore=True,
+        or_ignore=True,
     )
 
 
-def add_or_move_account(db: sqlite_utils.Database, account: Account) -> None:
+def add_or_move_account(db: Database, account: Account) -> None:
     """Add the account; when it is stored already, only its address changes (the built-in
     sandbox listens on a new port each start)."""
     add_account(db, account)
     db.execute("UPDATE accounts SET base_url = ? WHERE id = ?", [account.base_url, account.id])
 
 
-def list_accounts(db: sqlite_utils.Database) -> list[Account]:
+def list_accounts(db: Database) -> list[Account]:
     return [
         Account(
             id=r["id"],
@@ -50,7 +50,7 @@ def list_accounts(db: sqlite_utils.Database) -> list[Account]:
     ]
 
 
-def update_account(db: sqlite_utils.Database, account: Account) -> None:
+def update_account(db: Database, account: Account) -> None:
     """Store an account's new name, address, user name and settings (after re-auth)."""
     db.execute(
         "UPDATE accounts SET name = ?, base_url = ?, username = ?, settings = ? WHERE id = ?",
@@ -64,7 +64,7 @@ def update_account(db: sqlite_utils.Database, account: Account) -> None:
     )
 
 
-def record_sync(db: sqlite_utils.Database, account_id: str, error: str | None) -> None:
+def record_sync(db: Database, account_id: str, error: str | None) -> None:
     """Remember the outcome of a sync; the time only moves on success."""
     if error is None:
         db.execute(
@@ -75,14 +75,14 @@ def record_sync(db: sqlite_utils.Database, account_id: str, error: str | None) -
         db.execute("UPDATE accounts SET last_sync_error = ? WHERE id = ?", [error, account_id])
 
 
-def get_cursor(db: sqlite_utils.Database, account_id: str, key: str) -> str | None:
+def get_cursor(db: Database, account_id: str, key: str) -> str | None:
     row = db.execute(
         "SELECT value FROM sync_state WHERE account_id = ? AND key = ?", [account_id, key]
     ).fetchone()
     return row[0] if row else None
 
 
-def set_cursor(db: sqlite_utils.Database, account_id: str, key: str, value: str | None) -> None:
+def set_cursor(db: Database, account_id: str, key: str, value: str | None) -> None:
     db.execute(
         "INSERT INTO sync_state(account_id, key, value) VALUES (?, ?, ?) "
         "ON CONFLICT(account_id, key) DO UPDATE SET value = excluded.value",
@@ -90,7 +90,7 @@ def set_cursor(db: sqlite_utils.Database, account_id: str, key: str, value: str 
     )
 
 
-def upsert_people(db: sqlite_utils.Database, account_id: str, people: list[Person]) -> None:
+def upsert_people(db: Database, account_id: str, people: list[Person]) -> None:
     db.conn.executemany(
         "INSERT INTO people(account_id, remote_id, name, title, department, level) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(account_id, remote_id) DO UPDATE SET "
@@ -100,7 +100,7 @@ def upsert_people(db: sqlite_utils.Database, account_id: str, people: list[Perso
     )
 
 
-def upsert_posts(db: sqlite_utils.Database, account_id: str, posts: list[RemotePost]) -> None:
+def upsert_posts(db: Database, account_id: str, posts: list[RemotePost]) -> None:
     db.conn.executemany(
         "INSERT INTO posts(account_id, remote_id, title, body, url, created_at, updated_at, "
         "deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id, remote_id) DO UPDATE "
@@ -122,21 +122,15 @@ def upsert_posts(db: sqlite_utils.Database, account_id: str, posts: list[RemoteP
     )
 
 
-def list_posts(db: sqlite_utils.Database) -> list[Post]:
-    """Posts with their open-comment counts, newest first, for the sidebar.
-
-    The counts come from one grouped pass over the open comments (``ix_comments_inbox``
-    covers it); a count per post as a correlated subquery was planned on the same index
-    and re-read every open comment once per post (minutes at 2,000 posts).
-    """
+def list_posts(db: Database) -> list[Post]:
+    """Posts with their open-comment counts, newest first, for the sidebar. The counts are
+    ``post_counts``, kept by triggers (schema v6), not counted here."""
     return [
         Post.from_row(r)
-        for r in db.query("""
+        for r in db.execute("""
         SELECT p.id, p.title, p.account_id, a.network, p.created_at,
                COALESCE(n.open, 0) AS open
         FROM posts p JOIN accounts a ON a.id = p.account_id
-        LEFT JOIN (SELECT c.post_id, COUNT(*) AS open FROM comments c
-                   WHERE c.is_mine = 0 AND c.deleted = 0 AND c.answered = 0
-                     AND c.triage_state = 'open' GROUP BY c.post_id) n ON n.post_id = p.id
+        LEFT JOIN post_counts n ON n.post_id = p.id
         WHERE p.deleted = 0 ORDER BY p.created_at DESC""")
     ]

@@ -13,10 +13,9 @@ import dataclasses
 import logging
 from datetime import UTC
 
-import sqlite_utils
-
 from app.domain import Comment, InboxRow, InboxView, Person, RemoteComment, Thread
 from app.store.accounts import upsert_people
+from app.store.sql import Database
 from app.text.classify import html_to_text, is_question, mentions
 from app.text.sanitize import display_text, storable_text
 from app.timeutil import iso, now_iso, parse
@@ -36,8 +35,9 @@ class Unstorable(ValueError):
 #: Every view shows only other people's comments that still exist.
 _BASE_WHERE = "c.is_mine = 0 AND c.deleted = 0"
 #: What each view adds to the base condition. Only triage_state, answered, is_question and
-#: mentions_me may appear here: ``ix_comments_inbox`` covers those columns (and post_id),
-#: which makes every count an index-only scan and lets ``view_counts`` group, not scan.
+#: mentions_me may appear here: those are the key of ``comment_counts``, where the counts
+#: come from. The sparse views' conditions are also those of their partial indexes
+#: (``ix_view_*``, schema v6), written the same way so the planner can use them.
 _VIEW_WHERE: dict[InboxView, str] = {
     InboxView.NEEDS_REPLY: "c.answered = 0 AND c.triage_state = 'open'",
     InboxView.QUESTIONS: "c.is_question = 1 AND c.answered = 0 AND c.triage_state = 'open'",
@@ -55,8 +55,16 @@ LIST_COLUMNS = """c.id, c.created_at, c.triage_state, c.snoozed_until, c.is_ques
     EXISTS (SELECT 1 FROM reply_drafts d WHERE d.comment_id = c.id) AS reply_draft,
     p.starred AS author_starred"""
 
-LIST_JOINS = """FROM comments c JOIN people p ON p.id = c.author_id
+_JOINS = """JOIN people p ON p.id = c.author_id
     JOIN posts po ON po.id = c.post_id JOIN accounts a ON a.id = c.account_id"""
+LIST_JOINS = f"FROM comments c {_JOINS}"
+#: The partial index (schema v6) holding exactly a sparse view's comments, by time: the
+#: planner, which has no statistics, would walk a triage state's index and filter instead.
+_VIEW_INDEX = {
+    InboxView.NEEDS_REPLY: "ix_view_needs_reply",
+    InboxView.QUESTIONS: "ix_view_questions",
+    InboxView.MENTIONS: "ix_view_mentions",
+}
 
 
 def view_filter(view: InboxView | None, post_id: int | None = None) -> tuple[str, list[object]]:
@@ -167,7 +175,7 @@ def prepare(
 
 
 def ingest(
-    db: sqlite_utils.Database,
+    db: Database,
     account_id: str,
     my_name: str,
     comments: list[RemoteComment],
@@ -180,9 +188,7 @@ def ingest(
     return store_prepared(db, account_id, prepare(comments, my_name, errors))
 
 
-def store_prepared(
-    db: sqlite_utils.Database, account_id: str, prepared: list[PreparedComment]
-) -> int:
+def store_prepared(db: Database, account_id: str, prepared: list[PreparedComment]) -> int:
     """The database half of ingesting: one upsert of the page, authors first."""
     if not prepared:
         return 0
@@ -240,7 +246,7 @@ def store_prepared(
 
 
 def mark_missing_deleted(
-    db: sqlite_utils.Database,
+    db: Database,
     account_id: str,
     post_remote_ids: tuple[str, ...],
     present_remote_ids: list[str],
@@ -267,7 +273,7 @@ def mark_missing_deleted(
 
 
 def view_page(
-    db: sqlite_utils.Database,
+    db: Database,
     view: InboxView | None,
     post_id: int | None = None,
     after: tuple[str, int] | None = None,
@@ -279,20 +285,20 @@ def view_page(
         where += " AND (c.created_at, c.id) < (?, ?)"
         params += list(after)
     sql = (
-        f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE {where} "
+        f"SELECT {LIST_COLUMNS} FROM {_source(post_id, view)} {_JOINS} WHERE {where} "
         "ORDER BY c.created_at DESC, c.id DESC LIMIT ?"
     )
-    return [InboxRow.from_row(r) for r in db.query(sql, [*params, limit])]
+    return [InboxRow.from_row(r) for r in db.execute(sql, [*params, limit])]
 
 
-def rows_by_id(db: sqlite_utils.Database, ids: list[int]) -> list[InboxRow]:
+def rows_by_id(db: Database, ids: list[int]) -> list[InboxRow]:
     """List rows for these comments, in the order given (missing or deleted ones dropped)."""
     found: dict[int, InboxRow] = {}
     for start in range(0, len(ids), _CHUNK):
         part = ids[start : start + _CHUNK]
         marks = ",".join("?" * len(part))
         sql = f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE c.id IN ({marks}) AND c.deleted = 0"
-        found.update((r["id"], InboxRow.from_row(r)) for r in db.query(sql, part))
+        found.update((r["id"], InboxRow.from_row(r)) for r in db.execute(sql, part))
     return [found[i] for i in ids if i in found]
 
 
@@ -301,15 +307,16 @@ def _bounded(view: InboxView, post_id: int | None, max_id: int) -> tuple[str, st
     return _source(post_id), f"{where} AND c.id <= ?", [*params, max_id]
 
 
-def _source(post_id: int | None) -> str:
+def _source(post_id: int | None, view: InboxView | None = None) -> str:
     # One post has hundreds of comments, one triage state hundreds of thousands: without
     # statistics the planner cannot know, so say which index narrows best.
-    return "comments c" if post_id is None else "comments c INDEXED BY ix_comments_post"
+    if post_id is not None:
+        return "comments c INDEXED BY ix_comments_post"
+    index = _VIEW_INDEX.get(view) if view is not None else None
+    return "comments c" if index is None else f"comments c INDEXED BY {index}"
 
 
-def view_snapshot(
-    db: sqlite_utils.Database, view: InboxView, post_id: int | None
-) -> tuple[int, int]:
+def view_snapshot(db: Database, view: InboxView, post_id: int | None) -> tuple[int, int]:
     """(max_id, count): the bound for "the whole view, now" (comments with higher ids
     arrive later and are not part of it) and how many the view holds up to it."""
     max_id: int = db.execute("SELECT COALESCE(MAX(id), 0) FROM comments").fetchone()[0]
@@ -318,45 +325,43 @@ def view_snapshot(
     return max_id, count
 
 
-def view_ids(
-    db: sqlite_utils.Database, view: InboxView, post_id: int | None, max_id: int
-) -> list[int]:
+def view_ids(db: Database, view: InboxView, post_id: int | None, max_id: int) -> list[int]:
     """The ids of a view still in it, up to the bound ``view_snapshot`` gave, newest first."""
     source, where, params = _bounded(view, post_id, max_id)
     sql = f"SELECT c.id FROM {source} WHERE {where} ORDER BY c.created_at DESC, c.id DESC"
     return [r[0] for r in db.execute(sql, params).fetchall()]
 
 
-def view_count(
-    db: sqlite_utils.Database, view: InboxView | None, post_id: int | None = None
-) -> int:
+def view_count(db: Database, view: InboxView | None, post_id: int | None = None) -> int:
+    """How many comments a view holds; across every post from ``comment_counts`` (kept by
+    triggers, schema v6: a handful of rows however big the store), within one post by its
+    index (a post has hundreds of comments, not millions)."""
+    if post_id is None:
+        where = _VIEW_WHERE[view or InboxView.ALL]
+        total = db.execute(f"SELECT SUM(c.n) FROM comment_counts c WHERE {where}").fetchone()[0]
+        return int(total or 0)
     where, params = view_filter(view, post_id)
     sql = f"SELECT COUNT(*) FROM {_source(post_id)} WHERE {where}"
     count: int = db.execute(sql, params).fetchone()[0]
     return count
 
 
-def view_counts(db: sqlite_utils.Database) -> dict[InboxView, int]:
-    """Counts for every view in one pass over ``ix_comments_inbox`` (index only).
-
-    The inner query collapses the comments into a handful of (state, flags) groups; the
-    view conditions are then applied to those groups, weighted by their size.
-    """
+def view_counts(db: Database) -> dict[InboxView, int]:
+    """Counts for every view, from ``comment_counts``: one row per (state, flags) group of
+    the counted comments, kept by triggers; the view conditions apply to the groups,
+    weighted by their size."""
     parts = ", ".join(f"SUM(CASE WHEN {w} THEN c.n ELSE 0 END)" for w in _VIEW_WHERE.values())
-    row = db.execute(f"""SELECT {parts} FROM (
-        SELECT triage_state, answered, is_question, mentions_me, COUNT(*) AS n
-        FROM comments c WHERE {_BASE_WHERE}
-        GROUP BY triage_state, answered, is_question, mentions_me) AS c""").fetchone()
+    row = db.execute(f"SELECT {parts} FROM comment_counts c").fetchone()
     return {view: int(n or 0) for view, n in zip(_VIEW_WHERE, row, strict=True)}
 
 
-def get_comments(db: sqlite_utils.Database, comment_ids: list[int]) -> list[Comment]:
+def get_comments(db: Database, comment_ids: list[int]) -> list[Comment]:
     """Whole comments (with post and author details) for these ids, in the order given."""
     rows: dict[int, Comment] = {}
     for start in range(0, len(comment_ids), _CHUNK):  # stay under SQLite's variable limit
         chunk = comment_ids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        for row in db.query(
+        for row in db.execute(
             f"""SELECT {LIST_COLUMNS}, c.body_html, c.body_text, c.remote_id,
         c.parent_remote_id, c.root_remote_id, c.account_id, c.post_id, c.version, c.is_mine,
         c.deleted, p.level AS author_level, po.remote_id AS post_remote_id, po.body AS post_body,
@@ -367,12 +372,12 @@ def get_comments(db: sqlite_utils.Database, comment_ids: list[int]) -> list[Comm
     return [rows[i] for i in comment_ids if i in rows]
 
 
-def get_comment(db: sqlite_utils.Database, comment_id: int) -> Comment | None:
+def get_comment(db: Database, comment_id: int) -> Comment | None:
     found = get_comments(db, [comment_id])
     return found[0] if found else None
 
 
-def thread_chain(db: sqlite_utils.Database, comment_id: int) -> list[Comment]:
+def thread_chain(db: Database, comment_id: int) -> list[Comment]:
     """The comment's ancestors from the top-level comment down to the comment itself."""
     chain: list[Comment] = []
     current = get_comment(db, comment_id)
@@ -391,7 +396,7 @@ def thread_chain(db: sqlite_utils.Database, comment_id: int) -> list[Comment]:
     return list(reversed(chain))
 
 
-def replies_to(db: sqlite_utils.Database, comment_id: int) -> list[Comment]:
+def replies_to(db: Database, comment_id: int) -> list[Comment]:
     """Direct replies already stored locally (mine included), oldest first."""
     ids = [
         r[0]
@@ -406,12 +411,12 @@ def replies_to(db: sqlite_utils.Database, comment_id: int) -> list[Comment]:
     return get_comments(db, ids)
 
 
-def thread(db: sqlite_utils.Database, comment_id: int) -> Thread:
+def thread(db: Database, comment_id: int) -> Thread:
     """What the thread pane shows: the chain down to the comment and the replies under it."""
     return Thread(tuple(thread_chain(db, comment_id)), tuple(replies_to(db, comment_id)))
 
 
-def mark_answered(db: sqlite_utils.Database, comment_ids: list[int]) -> None:
+def mark_answered(db: Database, comment_ids: list[int]) -> None:
     db.conn.executemany(
         "UPDATE comments SET answered = 1, triaged_at = ? WHERE id = ?",
         [(now_iso(), i) for i in comment_ids],

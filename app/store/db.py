@@ -28,10 +28,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-import sqlite_utils
-
 from app.errors import StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnly, StoreTooNew
 from app.store.migrations import LATEST, MIGRATIONS
+from app.store.sql import Database
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,10 +46,11 @@ def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils set it (see store.sql)
     return conn
 
 
-def open_read_only(path: Path) -> sqlite_utils.Database:
+def open_read_only(path: Path) -> Database:
     """The store for reading only, while another process owns it (the window): nothing is
     written, migrated or checked here, so the schema must already be this build's."""
     if not path.exists():
@@ -64,7 +64,7 @@ def open_read_only(path: Path) -> sqlite_utils.Database:
             f"The database at {path} is from an older Fireside and is being used by another "
             "Fireside process; close that one, then run this again."
         )
-    return sqlite_utils.Database(conn)
+    return Database(conn)
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
@@ -173,7 +173,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None, target: int = LA
     if found > 0 and path is not None:
         backup = back_up(conn, path, target)
         log.info("backed up schema v%s to %s before migrating", found, backup)
-    db = sqlite_utils.Database(conn)
+    db = Database(conn)
     for version in range(found + 1, target + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -319,8 +319,11 @@ class Store:
         except BaseException:
             self._executor.shutdown(wait=True)
             raise
-        self._db = sqlite_utils.Database(self._conn)
+        self._db = Database(self._conn)
         self._readers = threading.local()
+        #: Every read connection made, whichever thread it serves (``close`` closes all).
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
         self._read_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fireside-read")
 
     def _call(self, fn: Callable[..., T], *args: Any) -> T:
@@ -365,26 +368,30 @@ class Store:
         job = self._read_executor.submit(self._read, fn, *args)
         return await asyncio.wrap_future(job)
 
-    def reader(self) -> sqlite_utils.Database:
+    def reader(self) -> Database:
         """A read-only connection for the calling thread (short indexed reads only)."""
         db = getattr(self._readers, "db", None)
         if db is None:
-            db = sqlite_utils.Database(_connect(self.path, readonly=True))
+            conn = _connect(self.path, readonly=True)
+            with self._opened_lock:
+                self._opened.append(conn)
+            db = Database(conn)
             self._readers.db = db
         return db
 
     def close(self) -> None:
-        self._read_executor.submit(self._close_reader).result()
+        """Close every connection, the writer's last: the last one to close checkpoints
+        the WAL and removes it, so the next start finds a cleanly closed database (one
+        left open, such as the UI thread's reader, left the WAL behind, and the next start
+        then checked the whole file: a second at a million comments)."""
         self._read_executor.shutdown(wait=True)
-        self._close_reader()
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._readers = threading.local()
         self._executor.submit(self._conn.close).result()
         self._executor.shutdown(wait=True)
-
-    def _close_reader(self) -> None:
-        reader = getattr(self._readers, "db", None)
-        if reader is not None:
-            reader.conn.close()
-            self._readers.db = None
 
 
 __all__ = [

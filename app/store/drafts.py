@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-import sqlite_utils
-
 from app.domain import DRAFT_TRANSITIONS, Draft, DraftState, DraftSummary, DraftVersion
 from app.errors import UserError
+from app.store.sql import Database
 from app.store.tables import insert_row
 from app.timeutil import now_iso, parse
 
@@ -15,9 +14,7 @@ from app.timeutil import now_iso, parse
 VERSION_EVERY_SECONDS = 300
 
 
-def create(
-    db: sqlite_utils.Database, title: str = "", body: str = "", targets: list[str] | None = None
-) -> int:
+def create(db: Database, title: str = "", body: str = "", targets: list[str] | None = None) -> int:
     stamp = now_iso()
     return insert_row(
         db,
@@ -33,7 +30,7 @@ def create(
     )
 
 
-def get(db: sqlite_utils.Database, draft_id: int) -> Draft:
+def get(db: Database, draft_id: int) -> Draft:
     row = db.execute("SELECT * FROM drafts WHERE id = ?", [draft_id]).fetchone()
     if row is None:
         raise UserError(f"Draft {draft_id} does not exist.")
@@ -51,12 +48,12 @@ def get(db: sqlite_utils.Database, draft_id: int) -> Draft:
     )
 
 
-def set_language(db: sqlite_utils.Database, draft_id: int, language: str | None) -> None:
+def set_language(db: Database, draft_id: int, language: str | None) -> None:
     """The language the draft is spell checked in (None: the system's)."""
     db.execute("UPDATE drafts SET language = ? WHERE id = ?", [language, draft_id])
 
 
-def list_drafts(db: sqlite_utils.Database) -> list[DraftSummary]:
+def list_drafts(db: Database) -> list[DraftSummary]:
     """Drafts not yet published, the most recently changed first."""
     return [
         DraftSummary.from_row(r)
@@ -67,7 +64,7 @@ def list_drafts(db: sqlite_utils.Database) -> list[DraftSummary]:
     ]
 
 
-def save(db: sqlite_utils.Database, draft_id: int, title: str, body: str) -> bool:
+def save(db: Database, draft_id: int, title: str, body: str) -> bool:
     """Autosave: write the text now; keep a version when the last is old. True if changed."""
     current = get(db, draft_id)
     if current.title == title and current.body == body:
@@ -86,7 +83,7 @@ def save(db: sqlite_utils.Database, draft_id: int, title: str, body: str) -> boo
     return True
 
 
-def snapshot(db: sqlite_utils.Database, draft_id: int, reason: str) -> int:
+def snapshot(db: Database, draft_id: int, reason: str) -> int:
     """Keep the current text as a version (explicit save, state change, restore, publish)."""
     draft = get(db, draft_id)
     return insert_row(
@@ -102,7 +99,7 @@ def snapshot(db: sqlite_utils.Database, draft_id: int, reason: str) -> int:
     )
 
 
-def versions(db: sqlite_utils.Database, draft_id: int) -> list[DraftVersion]:
+def versions(db: Database, draft_id: int) -> list[DraftVersion]:
     return [
         DraftVersion.from_row(r)
         for r in db.query(
@@ -113,7 +110,7 @@ def versions(db: sqlite_utils.Database, draft_id: int) -> list[DraftVersion]:
     ]
 
 
-def restore(db: sqlite_utils.Database, draft_id: int, version_id: int) -> None:
+def restore(db: Database, draft_id: int, version_id: int) -> None:
     """Make a version current again; the text it replaces is kept as a version first."""
     row = db.execute(
         "SELECT title, body FROM draft_versions WHERE id = ? AND draft_id = ?",
@@ -128,7 +125,7 @@ def restore(db: sqlite_utils.Database, draft_id: int, version_id: int) -> None:
     )
 
 
-def set_targets(db: sqlite_utils.Database, draft_id: int, targets: list[str]) -> None:
+def set_targets(db: Database, draft_id: int, targets: list[str]) -> None:
     db.execute(
         "UPDATE drafts SET targets = ?, updated_at = ? WHERE id = ?",
         [json.dumps(targets), now_iso(), draft_id],
@@ -136,7 +133,7 @@ def set_targets(db: sqlite_utils.Database, draft_id: int, targets: list[str]) ->
 
 
 def set_state(
-    db: sqlite_utils.Database, draft_id: int, state: DraftState, scheduled_at: str | None = None
+    db: Database, draft_id: int, state: DraftState, scheduled_at: str | None = None
 ) -> None:
     """Move a draft along its life cycle; refuses transitions the workflow does not allow."""
     current = get(db, draft_id).state
@@ -164,7 +161,7 @@ def set_state(
     snapshot(db, draft_id, f"state: {state.value}")
 
 
-def back_to_draft(db: sqlite_utils.Database, draft_id: int, reason: str) -> None:
+def back_to_draft(db: Database, draft_id: int, reason: str) -> None:
     """A queued draft whose publish was taken back (undo send) is a draft again; outside
     the review workflow, since nothing of it left."""
     db.execute(
@@ -174,7 +171,7 @@ def back_to_draft(db: sqlite_utils.Database, draft_id: int, reason: str) -> None
     snapshot(db, draft_id, f"state: draft ({reason})")
 
 
-def due_scheduled(db: sqlite_utils.Database, now: str | None = None) -> list[int]:
+def due_scheduled(db: Database, now: str | None = None) -> list[int]:
     return [
         r[0]
         for r in db.execute(

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import sqlite_utils
+from app.store.sql import Database
 
 
-def _v1_core(db: sqlite_utils.Database) -> None:
+def _v1_core(db: Database) -> None:
     """Accounts, people, posts, threaded comments with triage state, drafts, outbox, cursors."""
     db.table("accounts").create(
         {
@@ -184,7 +184,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
     )
 
 
-def _v2_search_and_undo(db: sqlite_utils.Database) -> None:
+def _v2_search_and_undo(db: Database) -> None:
     """FTS5 over comments, posts and drafts; a triage log so the last action can be undone."""
     db.executescript("""
         CREATE VIRTUAL TABLE comments_fts USING fts5(
@@ -217,7 +217,7 @@ def _v2_search_and_undo(db: sqlite_utils.Database) -> None:
     )
 
 
-def _v3_account_settings(db: sqlite_utils.Database) -> None:
+def _v3_account_settings(db: Database) -> None:
     """Real networks: per-account settings (JSON, never a secret) and publish options
     (remote status and date) on outbox items."""
     db.executescript("""
@@ -226,7 +226,7 @@ def _v3_account_settings(db: sqlite_utils.Database) -> None:
     """)
 
 
-def _v4_undo_send_and_reply_drafts(db: sqlite_utils.Database) -> None:
+def _v4_undo_send_and_reply_drafts(db: Database) -> None:
     """Undo send: an outbox item may be held until its grace period ends (``hold_until``),
     and a batch keeps the words it was written with so it can go back to the composer.
     Replies being written are kept per comment (``reply_drafts``)."""
@@ -247,18 +247,118 @@ def _v4_undo_send_and_reply_drafts(db: sqlite_utils.Database) -> None:
     """)
 
 
-def _v5_starred_people(db: sqlite_utils.Database) -> None:
+def _v5_starred_people(db: Database) -> None:
     """A star on a person (their new comments are announced, until VIPs come), and the
     language a draft is spell checked in (NULL: the system's)."""
     db.execute("ALTER TABLE people ADD COLUMN starred INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE drafts ADD COLUMN language TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+#: Counted in every view: other people's comments that still exist (``_BASE_WHERE`` of
+#: ``app.store.comments``); the key of ``comment_counts`` is what the views filter on.
+_COUNTED = "{r}.is_mine = 0 AND {r}.deleted = 0"
+_COUNT_KEY = (
+    "ifnull({r}.triage_state, ''), ifnull({r}.answered, -1), ifnull({r}.is_question, -1), "
+    "ifnull({r}.mentions_me, -1)"
+)
+_COUNT_MATCH = (
+    "triage_state = ifnull({r}.triage_state, '') AND answered = ifnull({r}.answered, -1) "
+    "AND is_question = ifnull({r}.is_question, -1) AND mentions_me = ifnull({r}.mentions_me, -1)"
+)
+#: A comment in a post's open count: the Needs reply view's condition.
+_OPEN = (
+    "ifnull({r}.is_mine = 0 AND {r}.deleted = 0 AND {r}.answered = 0 "
+    "AND {r}.triage_state = 'open', 0)"
+)
+
+
+def _v6_counts_and_view_indexes(db: Database) -> None:
+    """A million comments: each view's count and each post's open count are kept by
+    triggers (``comment_counts``, ``post_counts``) instead of counted on every read;
+    partial indexes give the sparse views (needs reply, questions, mentions) their first
+    page as a short index range whatever the mix; a search drops deleted comments through
+    a small partial index instead of reading each match's row; an unchanged text is not
+    re-indexed when a sync writes its comment again."""
+    old, new = "old", "new"
+    statements = [
+        """CREATE TABLE comment_counts(
+            triage_state TEXT NOT NULL, answered INTEGER NOT NULL,
+            is_question INTEGER NOT NULL, mentions_me INTEGER NOT NULL, n INTEGER NOT NULL,
+            PRIMARY KEY (triage_state, answered, is_question, mentions_me)) WITHOUT ROWID""",
+        f"""INSERT INTO comment_counts SELECT {_COUNT_KEY.format(r="c")}, COUNT(*)
+            FROM comments c WHERE {_COUNTED.format(r="c")} GROUP BY 1, 2, 3, 4""",
+        f"""CREATE TRIGGER comment_counts_ai AFTER INSERT ON comments
+            WHEN {_COUNTED.format(r=new)} BEGIN
+            INSERT INTO comment_counts VALUES ({_COUNT_KEY.format(r=new)}, 1)
+                ON CONFLICT DO UPDATE SET n = n + 1;
+        END""",
+        f"""CREATE TRIGGER comment_counts_ad AFTER DELETE ON comments
+            WHEN {_COUNTED.format(r=old)} BEGIN
+            UPDATE comment_counts SET n = n - 1 WHERE {_COUNT_MATCH.format(r=old)};
+        END""",
+        f"""CREATE TRIGGER comment_counts_au
+            AFTER UPDATE OF triage_state, answered, is_question, mentions_me, is_mine, deleted
+            ON comments
+            WHEN old.triage_state IS NOT new.triage_state OR old.answered IS NOT new.answered
+              OR old.is_question IS NOT new.is_question OR old.mentions_me IS NOT new.mentions_me
+              OR old.is_mine IS NOT new.is_mine OR old.deleted IS NOT new.deleted BEGIN
+            UPDATE comment_counts SET n = n - 1
+                WHERE {_COUNTED.format(r=old)} AND {_COUNT_MATCH.format(r=old)};
+            INSERT INTO comment_counts SELECT {_COUNT_KEY.format(r=new)}, 1
+                WHERE {_COUNTED.format(r=new)} ON CONFLICT DO UPDATE SET n = n + 1;
+        END""",
+        "CREATE TABLE post_counts(post_id INTEGER PRIMARY KEY, open INTEGER NOT NULL)",
+        f"""INSERT INTO post_counts SELECT c.post_id, COUNT(*) FROM comments c
+            WHERE {_OPEN.format(r="c")} GROUP BY c.post_id""",
+        f"""CREATE TRIGGER post_counts_ai AFTER INSERT ON comments WHEN {_OPEN.format(r=new)}
+            BEGIN
+            INSERT INTO post_counts VALUES (new.post_id, 1)
+                ON CONFLICT DO UPDATE SET open = open + 1;
+        END""",
+        f"""CREATE TRIGGER post_counts_ad AFTER DELETE ON comments WHEN {_OPEN.format(r=old)}
+            BEGIN
+            UPDATE post_counts SET open = open - 1 WHERE post_id = old.post_id;
+        END""",
+        f"""CREATE TRIGGER post_counts_au
+            AFTER UPDATE OF triage_state, answered, is_mine, deleted, post_id ON comments
+            WHEN {_OPEN.format(r=old)} IS NOT {_OPEN.format(r=new)}
+              OR old.post_id IS NOT new.post_id BEGIN
+            UPDATE post_counts SET open = open - 1
+                WHERE post_id = old.post_id AND {_OPEN.format(r=old)};
+            INSERT INTO post_counts SELECT new.post_id, 1 WHERE {_OPEN.format(r=new)}
+                ON CONFLICT DO UPDATE SET open = open + 1;
+        END""",
+        """CREATE TRIGGER post_counts_post_ad AFTER DELETE ON posts BEGIN
+            DELETE FROM post_counts WHERE post_id = old.id;
+        END""",
+        """CREATE INDEX ix_view_needs_reply ON comments(created_at)
+            WHERE is_mine = 0 AND deleted = 0 AND answered = 0 AND triage_state = 'open'""",
+        """CREATE INDEX ix_view_questions ON comments(created_at)
+            WHERE is_mine = 0 AND deleted = 0 AND is_question = 1 AND answered = 0
+              AND triage_state = 'open'""",
+        """CREATE INDEX ix_view_mentions ON comments(created_at)
+            WHERE is_mine = 0 AND deleted = 0 AND mentions_me = 1 AND triage_state = 'open'""",
+        # Deleted comments, in a search: one probe of this small index per match.
+        "CREATE INDEX ix_comments_deleted ON comments(id) WHERE deleted IS NOT 0",
+        # A re-scan upserts every comment of a post; only a changed text is re-indexed.
+        "DROP TRIGGER comments_fts_au",
+        """CREATE TRIGGER comments_fts_au AFTER UPDATE OF body_text ON comments
+            WHEN old.body_text IS NOT new.body_text BEGIN
+            INSERT INTO comments_fts(comments_fts, rowid, body_text)
+                VALUES ('delete', old.id, old.body_text);
+            INSERT INTO comments_fts(rowid, body_text) VALUES (new.id, new.body_text);
+        END""",
+    ]
+    for statement in statements:  # one by one: executescript would commit the migration
+        db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
     _v3_account_settings,
     _v4_undo_send_and_reply_drafts,
     _v5_starred_people,
+    _v6_counts_and_view_indexes,
 ]
 LATEST = len(MIGRATIONS)

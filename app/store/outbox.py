@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import uuid
 
-import sqlite_utils
-
 from app.domain import (
     LOOK_UP_FIRST,
     SIGN_IN_KINDS,
@@ -21,12 +19,13 @@ from app.domain import (
 )
 from app.domain.states import EDITABLE
 from app.errors import UserError
+from app.store.sql import Database
 from app.store.tables import insert_row
 from app.timeutil import now, now_iso, parse
 
 
 def enqueue(
-    db: sqlite_utils.Database,
+    db: Database,
     kind: OutboxKind,
     account_id: str,
     body: str,
@@ -71,14 +70,14 @@ def enqueue(
     )
 
 
-def get(db: sqlite_utils.Database, item_id: int) -> OutboxItem:
+def get(db: Database, item_id: int) -> OutboxItem:
     row = db.execute("SELECT * FROM outbox WHERE id = ?", [item_id]).fetchone()
     if row is None:
         raise UserError(f"Outbox item {item_id} does not exist.")
     return OutboxItem.from_row(row)
 
 
-def list_items(db: sqlite_utils.Database, include_sent: bool = True) -> list[OutboxItem]:
+def list_items(db: Database, include_sent: bool = True) -> list[OutboxItem]:
     """Items newest first, with where each goes (network, account name, recipient)."""
     where = "" if include_sent else "WHERE o.state NOT IN ('sent', 'cancelled')"
     return [
@@ -91,7 +90,7 @@ def list_items(db: sqlite_utils.Database, include_sent: bool = True) -> list[Out
     ]
 
 
-def pending_count(db: sqlite_utils.Database) -> int:
+def pending_count(db: Database) -> int:
     count: int = db.execute(
         "SELECT COUNT(*) FROM outbox WHERE state IN "
         "('queued', 'sending', 'unknown', 'held', 'failed')"
@@ -99,9 +98,7 @@ def pending_count(db: sqlite_utils.Database) -> int:
     return count
 
 
-def claim_due(
-    db: sqlite_utils.Database, account_id: str, now: str | None = None
-) -> OutboxItem | None:
+def claim_due(db: Database, account_id: str, now: str | None = None) -> OutboxItem | None:
     """Take the oldest due item (queued, or unknown awaiting a look-up); mark it sending."""
     row = db.execute(
         "SELECT * FROM outbox WHERE account_id = ? AND state IN ('queued', 'unknown') "
@@ -118,7 +115,7 @@ def claim_due(
     return item
 
 
-def held(db: sqlite_utils.Database, now: str | None = None) -> list[HeldSend]:
+def held(db: Database, now: str | None = None) -> list[HeldSend]:
     """Batches still in their undo-send grace period, the newest first."""
     rows = db.execute(
         "SELECT batch_id, kind, COUNT(*), MIN(hold_until), MAX(draft_id) FROM outbox "
@@ -129,7 +126,7 @@ def held(db: sqlite_utils.Database, now: str | None = None) -> list[HeldSend]:
     return [HeldSend(r[0], OutboxKind(r[1]), r[2], r[3], r[4]) for r in rows]
 
 
-def take_back(db: sqlite_utils.Database, batch_id: str, now: str | None = None) -> list[OutboxItem]:
+def take_back(db: Database, batch_id: str, now: str | None = None) -> list[OutboxItem]:
     """Cancel a batch whose grace period has not ended; its items as they were. Raises
     UserError when it has ended: an item may then be leaving, so nothing is taken back."""
     stamp = now or now_iso()
@@ -149,7 +146,7 @@ def take_back(db: sqlite_utils.Database, batch_id: str, now: str | None = None) 
     return items
 
 
-def last_sent_at(db: sqlite_utils.Database) -> str | None:
+def last_sent_at(db: Database) -> str | None:
     """When the outbox last sent something (None: never)."""
     sent: str | None = db.execute("SELECT MAX(sent_at) FROM outbox").fetchone()[0]
     return sent
@@ -165,7 +162,7 @@ def key_expired(item: OutboxItem, retention_s: float | None, margin_s: float = 6
 
 
 def update(
-    db: sqlite_utils.Database,
+    db: Database,
     item_id: int,
     state: OutboxState,
     *,
@@ -197,7 +194,7 @@ def update(
     )
 
 
-def recover_interrupted(db: sqlite_utils.Database) -> list[OutboxItem]:
+def recover_interrupted(db: Database) -> list[OutboxItem]:
     """After a crash, an item left 'sending' may or may not have landed: make it 'unknown'.
     Returns the items so recovered, as the crash left them."""
     left = [
@@ -211,7 +208,7 @@ def recover_interrupted(db: sqlite_utils.Database) -> list[OutboxItem]:
     return left
 
 
-def edit_body(db: sqlite_utils.Database, item_id: int, body: str) -> None:
+def edit_body(db: Database, item_id: int, body: str) -> None:
     item = get(db, item_id)
     if item.state not in EDITABLE:
         raise UserError(f"This item is {item.state} and can no longer be edited.")
@@ -227,14 +224,14 @@ def edit_body(db: sqlite_utils.Database, item_id: int, body: str) -> None:
     )
 
 
-def cancel(db: sqlite_utils.Database, item_id: int) -> None:
+def cancel(db: Database, item_id: int) -> None:
     item = get(db, item_id)
     if item.state not in EDITABLE:
         raise UserError(f"This item is {item.state} and can no longer be cancelled.")
     update(db, item_id, OutboxState.CANCELLED)
 
 
-def cancel_batch(db: sqlite_utils.Database, batch_id: str) -> tuple[int, int]:
+def cancel_batch(db: Database, batch_id: str) -> tuple[int, int]:
     """Cancel a batch's items that have not left; returns (cancelled, already gone)."""
     editable = tuple(str(s) for s in EDITABLE)
     marks = ",".join("?" * len(editable))
@@ -249,7 +246,7 @@ def cancel_batch(db: sqlite_utils.Database, batch_id: str) -> tuple[int, int]:
     return cancelled, gone
 
 
-def retry(db: sqlite_utils.Database, item_id: int) -> None:
+def retry(db: Database, item_id: int) -> None:
     """The user asks to try a failed or held item again (same key: never a duplicate).
 
     Retrying a held item is the user's confirmation that it should go out even though the
@@ -272,14 +269,14 @@ def retry(db: sqlite_utils.Database, item_id: int) -> None:
     )
 
 
-def hold_for_hand(db: sqlite_utils.Database, item_ids: list[int]) -> None:
+def hold_for_hand(db: Database, item_ids: list[int]) -> None:
     """Replies to a site bridged by hand wait for the person from the start: no sender
     ever claims a held item, and Retry refuses these."""
     for item_id in item_ids:
         update(db, item_id, OutboxState.HELD, error_kind=ErrorKind.BY_HAND)
 
 
-def handed_over(db: sqlite_utils.Database, item_id: int) -> OutboxItem:
+def handed_over(db: Database, item_id: int) -> OutboxItem:
     """The person pasted a bridged reply on the page and says so: it is sent."""
     item = get(db, item_id)
     if item.state is not OutboxState.HELD or item.error_kind is not ErrorKind.BY_HAND:
@@ -291,7 +288,7 @@ def handed_over(db: sqlite_utils.Database, item_id: int) -> OutboxItem:
     return item
 
 
-def by_hand(db: sqlite_utils.Database) -> list[OutboxItem]:
+def by_hand(db: Database) -> list[OutboxItem]:
     """Replies waiting to be pasted by hand, oldest first."""
     return [
         OutboxItem.from_row(r)
@@ -306,7 +303,7 @@ def by_hand(db: sqlite_utils.Database) -> list[OutboxItem]:
     ]
 
 
-def requeue_signed_out(db: sqlite_utils.Database, account_id: str) -> list[OutboxItem]:
+def requeue_signed_out(db: Database, account_id: str) -> list[OutboxItem]:
     """The account signed in again: its items failed for lack of sign-in go again by
     themselves, as Retry would send them (same key, a fresh count of attempts, a look-up
     first when an earlier try may have landed). Returns the items requeued."""
@@ -336,7 +333,7 @@ def _requeued_state(item: OutboxItem) -> OutboxState:
 
 
 def release(
-    db: sqlite_utils.Database,
+    db: Database,
     item_id: int,
     state: OutboxState,
     *,
@@ -352,7 +349,7 @@ def release(
     )
 
 
-def waiting_count(db: sqlite_utils.Database, account_id: str) -> int:
+def waiting_count(db: Database, account_id: str) -> int:
     """The account's items still on their way out: queued, or awaiting a look-up."""
     count: int = db.execute(
         "SELECT COUNT(*) FROM outbox WHERE account_id = ? AND state IN ('queued', 'unknown')",
@@ -361,7 +358,7 @@ def waiting_count(db: sqlite_utils.Database, account_id: str) -> int:
     return count
 
 
-def messages_since(db: sqlite_utils.Database, account_id: str, since: str) -> list[OutboxItem]:
+def messages_since(db: Database, account_id: str, since: str) -> list[OutboxItem]:
     """The account's posts and replies sent since ``since`` (ISO UTC) or still on their
     way out (queued, sending, or awaiting a look-up), oldest first: what counts against
     a per-place daily limit."""
@@ -374,7 +371,7 @@ def messages_since(db: sqlite_utils.Database, account_id: str, since: str) -> li
     return [OutboxItem.from_row(r) for r in rows]
 
 
-def next_due_at(db: sqlite_utils.Database) -> str | None:
+def next_due_at(db: Database) -> str | None:
     """When the earliest item waiting to be sent or looked up becomes due (None: nothing waits)."""
     due: str | None = db.execute(
         "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('queued', 'unknown')"
@@ -382,7 +379,7 @@ def next_due_at(db: sqlite_utils.Database) -> str | None:
     return due
 
 
-def unsent_publishes(db: sqlite_utils.Database, draft_id: int) -> int:
+def unsent_publishes(db: Database, draft_id: int) -> int:
     """Publish items of a draft not yet sent (cancelled ones do not count)."""
     count: int = db.execute(
         "SELECT COUNT(*) FROM outbox WHERE draft_id = ? AND kind = 'publish' "
@@ -392,7 +389,7 @@ def unsent_publishes(db: sqlite_utils.Database, draft_id: int) -> int:
     return count
 
 
-def deliveries(db: sqlite_utils.Database, draft_id: int) -> list[Delivery]:
+def deliveries(db: Database, draft_id: int) -> list[Delivery]:
     """How a draft went, or is going, to each account: one per publish item not
     cancelled, oldest first."""
     rows = db.query(

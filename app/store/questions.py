@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import sqlite_utils
-
 from app.store import comments
+from app.store.sql import Database
 from app.text import similarity
 
 
-def _vocabulary_counts(db: sqlite_utils.Database, words: Iterable[str]) -> list[tuple[str, int]]:
+def _vocabulary_counts(db: Database, words: Iterable[str]) -> list[tuple[str, int]]:
     db.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.comments_fts_vocab "
         "USING fts5vocab(main, 'comments_fts', 'row')"
@@ -33,7 +32,7 @@ def _vocabulary_counts(db: sqlite_utils.Database, words: Iterable[str]) -> list[
     return found
 
 
-def _open_candidates(db: sqlite_utils.Database, fts_query: str, limit: int) -> dict[int, str]:
+def _open_candidates(db: Database, fts_query: str, limit: int) -> dict[int, str]:
     """Open questions from others that match ``fts_query``, newest first.
 
     Rowids from FTS5 first, then the comments by primary key: no bm25 ranking (the
@@ -57,7 +56,7 @@ class QuestionMatcher:
         self._counted_up_to = 0
         self._frequencies: similarity.DocFrequencies | None = None
 
-    def _current(self, db: sqlite_utils.Database) -> similarity.DocFrequencies:
+    def _current(self, db: Database) -> similarity.DocFrequencies:
         newest = db.execute("SELECT max(id) FROM comments").fetchone()[0] or 0
         fresh = self._counted_up_to <= newest <= self._counted_up_to * 1.1 + 100
         if self._frequencies is None or not fresh:
@@ -68,13 +67,11 @@ class QuestionMatcher:
             self._counted_up_to = newest
         return self._frequencies
 
-    def _learn(
-        self, db: sqlite_utils.Database, freq: similarity.DocFrequencies, texts: Iterable[str]
-    ) -> None:
+    def _learn(self, db: Database, freq: similarity.DocFrequencies, texts: Iterable[str]) -> None:
         if missing := freq.unknown_words(texts):
             freq.learn(missing, _vocabulary_counts(db, missing))
 
-    def same_as(self, db: sqlite_utils.Database, comment_id: int, limit: int) -> list[int]:
+    def same_as(self, db: Database, comment_id: int, limit: int) -> list[int]:
         target = comments.get_comment(db, comment_id)
         if target is None:
             return []

@@ -7,16 +7,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-import sqlite_utils
-
 from app.domain import ReplyDraft
+from app.store.sql import Database
 from app.timeutil import now_iso
 
 _CHUNK = 500
 
 
 def save(
-    db: sqlite_utils.Database,
+    db: Database,
     comment_ids: list[int],
     template: str,
     copies: Mapping[int, str],
@@ -31,7 +30,7 @@ def save(
     )
 
 
-def for_comments(db: sqlite_utils.Database, comment_ids: list[int]) -> list[ReplyDraft]:
+def for_comments(db: Database, comment_ids: list[int]) -> list[ReplyDraft]:
     """The reply drafts of these comments that exist, in the order of ``comment_ids``."""
     found: dict[int, ReplyDraft] = {}
     for start in range(0, len(comment_ids), _CHUNK):
@@ -46,15 +45,13 @@ def for_comments(db: sqlite_utils.Database, comment_ids: list[int]) -> list[Repl
     return [found[cid] for cid in comment_ids if cid in found]
 
 
-def discard(db: sqlite_utils.Database, comment_ids: list[int]) -> None:
+def discard(db: Database, comment_ids: list[int]) -> None:
     db.conn.executemany(
         "DELETE FROM reply_drafts WHERE comment_id = ?", [(cid,) for cid in comment_ids]
     )
 
 
-def keep_batch_words(
-    db: sqlite_utils.Database, batch_id: str, template: str, copies: Mapping[int, str]
-) -> None:
+def keep_batch_words(db: Database, batch_id: str, template: str, copies: Mapping[int, str]) -> None:
     """The words a queued batch was written with, so undo send can reopen them."""
     db.execute(
         "INSERT INTO reply_batches (batch_id, template, copies, created_at) VALUES (?, ?, ?, ?)",
@@ -62,7 +59,7 @@ def keep_batch_words(
     )
 
 
-def batch_words(db: sqlite_utils.Database, batch_id: str) -> tuple[str, dict[int, str]] | None:
+def batch_words(db: Database, batch_id: str) -> tuple[str, dict[int, str]] | None:
     """(template, edited copies by comment id) of a queued batch, if it was kept."""
     row = db.execute(
         "SELECT template, copies FROM reply_batches WHERE batch_id = ?", [batch_id]

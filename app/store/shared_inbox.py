@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from app.domain import OutboxItem, OutboxKind, TriageState
 from app.store import outbox
+from app.store.sql import Database
 from app.workspace.model import comment_key
 
 #: The outbox batch id of a workspace reply: how its one outbox item is found again.
@@ -37,7 +36,7 @@ class LocalComment:
         return comment_key(self.account_id, self.remote_id)
 
 
-def shareable(db: sqlite_utils.Database) -> list[LocalComment]:
+def shareable(db: Database) -> list[LocalComment]:
     """Every comment of other people that still exists, with its triage state."""
     return [
         LocalComment(
@@ -64,9 +63,7 @@ def shareable(db: sqlite_utils.Database) -> list[LocalComment]:
     ]
 
 
-def set_triage(
-    db: sqlite_utils.Database, comment_id: int, state: TriageState, until: str | None
-) -> None:
+def set_triage(db: Database, comment_id: int, state: TriageState, until: str | None) -> None:
     """Triage that came from another member: applied as is, outside this device's undo
     log (undo here undoes only what this person did)."""
     db.execute(
@@ -76,16 +73,14 @@ def set_triage(
     )
 
 
-def queued_item(db: sqlite_utils.Database, reply_id: str) -> OutboxItem | None:
+def queued_item(db: Database, reply_id: str) -> OutboxItem | None:
     row = db.execute(
         "SELECT id FROM outbox WHERE batch_id = ?", [BATCH_PREFIX + reply_id]
     ).fetchone()
     return outbox.get(db, int(row[0])) if row else None
 
 
-def enqueue_once(
-    db: sqlite_utils.Database, reply_id: str, comment_id: int, text: str
-) -> tuple[int, bool]:
+def enqueue_once(db: Database, reply_id: str, comment_id: int, text: str) -> tuple[int, bool]:
     """The outbox item of an approved reply: made the first time, found every time after.
     Returns (item id, whether it was made now)."""
     existing = queued_item(db, reply_id)

@@ -3,16 +3,15 @@ comment, and the new comments starred people wrote after a given one, for announ
 
 from __future__ import annotations
 
-import sqlite_utils
-
 from app.domain import InboxRow, InboxView
 from app.store.comments import LIST_COLUMNS, LIST_JOINS, view_filter
+from app.store.sql import Database
 
 #: At most this many new comments are announced at once (a burst says "and N more").
 ANNOUNCE_LIMIT = 20
 
 
-def star_author(db: sqlite_utils.Database, comment_id: int, starred: bool) -> str:
+def star_author(db: Database, comment_id: int, starred: bool) -> str:
     """Star (or unstar) whoever wrote ``comment_id``; returns their name ("" if the
     comment is unknown)."""
     row = db.execute(
@@ -25,12 +24,12 @@ def star_author(db: sqlite_utils.Database, comment_id: int, starred: bool) -> st
     return str(row[1])
 
 
-def newest_comment_id(db: sqlite_utils.Database) -> int:
+def newest_comment_id(db: Database) -> int:
     found: int = db.execute("SELECT COALESCE(MAX(id), 0) FROM comments").fetchone()[0]
     return found
 
 
-def starred_after(db: sqlite_utils.Database, after_id: int) -> list[InboxRow]:
+def starred_after(db: Database, after_id: int) -> list[InboxRow]:
     """Comments newer than ``after_id`` by starred people that need a reply, oldest first."""
     where, params = view_filter(InboxView.NEEDS_REPLY, None)
     sql = (

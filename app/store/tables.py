@@ -1,12 +1,10 @@
-"""Typed helpers where sqlite-utils' own types are loose (``Table.last_pk`` is ``Any``)."""
+"""Typed helpers for writing rows (the store's own ``INSERT``, no sqlite-utils)."""
 
 from __future__ import annotations
 
-import sqlite_utils
+from app.store.sql import Database, insert
 
 
-def insert_row(db: sqlite_utils.Database, table: str, row: dict[str, object]) -> int:
+def insert_row(db: Database, table: str, row: dict[str, object]) -> int:
     """Insert ``row`` into ``table``, whose key is an integer ``id``, and return that id."""
-    row_id = db.table(table).insert(row).last_pk
-    assert isinstance(row_id, int), f"{table} has no integer key"
-    return row_id
+    return insert(db, table, row)

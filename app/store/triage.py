@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-import sqlite_utils
-
 from app.domain import TriageState
+from app.store.sql import Database, insert
 from app.timeutil import now_iso
 
 #: Ids per statement when reading the undo snapshot: far below SQLite's limit on bound
@@ -14,7 +13,7 @@ from app.timeutil import now_iso
 _CHUNK = 500
 
 
-def _snapshot(db: sqlite_utils.Database, ids: list[int]) -> list[list[object]]:
+def _snapshot(db: Database, ids: list[int]) -> list[list[object]]:
     rows: list[list[object]] = []
     for start in range(0, len(ids), _CHUNK):
         part = ids[start : start + _CHUNK]
@@ -31,7 +30,7 @@ def _snapshot(db: sqlite_utils.Database, ids: list[int]) -> list[list[object]]:
 
 
 def set_state(
-    db: sqlite_utils.Database,
+    db: Database,
     ids: list[int],
     state: TriageState,
     snoozed_until: str | None = None,
@@ -40,12 +39,14 @@ def set_state(
     """Move comments to a triage state and log what they were, so ``undo_last`` can restore."""
     if not ids:
         return
-    db.table("triage_log").insert(
+    insert(
+        db,
+        "triage_log",
         {
             "action": action or str(state),
             "before": json.dumps(_snapshot(db, ids)),
             "created_at": now_iso(),
-        }
+        },
     )
     until = snoozed_until if state is TriageState.SNOOZED else None
     db.conn.executemany(
@@ -54,7 +55,7 @@ def set_state(
     )
 
 
-def undo_last(db: sqlite_utils.Database) -> tuple[str, list[int]] | None:
+def undo_last(db: Database) -> tuple[str, list[int]] | None:
     """Restore the comments touched by the most recent triage action; None if nothing to undo."""
     row = db.execute(
         "SELECT id, action, before FROM triage_log ORDER BY id DESC LIMIT 1"
@@ -62,7 +63,7 @@ def undo_last(db: sqlite_utils.Database) -> tuple[str, list[int]] | None:
     return None if row is None else _restore(db, row)
 
 
-def undo_action(db: sqlite_utils.Database, action: str) -> list[int]:
+def undo_action(db: Database, action: str) -> list[int]:
     """Restore the comments touched by the latest triage action named ``action`` (a batch
     reply taken back by undo send, whatever was triaged since); their ids."""
     row = db.execute(
@@ -72,7 +73,7 @@ def undo_action(db: sqlite_utils.Database, action: str) -> list[int]:
     return [] if row is None else _restore(db, row)[1]
 
 
-def _restore(db: sqlite_utils.Database, row: tuple[int, str, str]) -> tuple[str, list[int]]:
+def _restore(db: Database, row: tuple[int, str, str]) -> tuple[str, list[int]]:
     log_id, action, before = row
     saved = json.loads(before)
     db.conn.executemany(
@@ -83,7 +84,7 @@ def _restore(db: sqlite_utils.Database, row: tuple[int, str, str]) -> tuple[str,
     return action, [cid for cid, *_ in saved]
 
 
-def wake_snoozed(db: sqlite_utils.Database, now: str | None = None) -> int:
+def wake_snoozed(db: Database, now: str | None = None) -> int:
     """Reopen comments whose snooze has expired; returns how many woke."""
     cursor = db.execute(
         "UPDATE comments SET triage_state = 'open', snoozed_until = NULL "

@@ -2,14 +2,15 @@
 ``Sender``, and runs the background loop.
 
 Every request to a network goes through ``SyncEngine._call``: it waits at the account's
-rate-limit gate, and its outcome decides whether that account is reachable (an OfflineError
-makes it unreachable; the next success makes it reachable again; both emit ONLINE_CHANGED
-with the account id). Reachability is per account: one site that cannot be reached never
-stops the others. ``online`` means at least one account is reachable (or none is synced),
-so "offline" is what the user is when the machine has no network at all; ``reachable`` and
-``unreachable`` tell the accounts apart. Pulls of one account never overlap, nor do its
-pushes. Each pulled page is ingested together with the cursor that follows it, in one
-transaction, so a crash mid-sync resumes where it stopped.
+rate-limit gate, each HTTP request it makes is paced to the account's budget
+(``app.sync.pacing``), and its outcome decides whether that account is reachable (an
+OfflineError makes it unreachable; the next success makes it reachable again; both emit
+ONLINE_CHANGED with the account id). Reachability is per account: one site that cannot be
+reached never stops the others. ``online`` means at least one account is reachable (or none
+is synced), so "offline" is what the user is when the machine has no network at all;
+``reachable`` and ``unreachable`` tell the accounts apart. Pulls of one account never
+overlap, nor do its pushes. Each pulled page is ingested together with the cursor that
+follows it, in one transaction, so a crash mid-sync resumes where it stopped.
 
 The loop (``run``) promotes due scheduled drafts and syncs every reachable account, then
 sleeps until the interval ends, an outbox item or scheduled draft becomes due, an
@@ -44,17 +45,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-import sqlite_utils
-
 from app import events
-from app.domain import CommentPage, OutboxItem, OutboxState, PullMode
+from app.domain import Capabilities, CommentPage, OutboxItem, OutboxState, PullMode
 from app.errors import AuthError, NetworkError, OfflineError, RateLimited, StoreError
 from app.events import Events
+from app.networks import ratelimit
 from app.networks.base import Network
 from app.store import accounts, comments, outbox
 from app.store.db import Store
+from app.store.sql import Database
 from app.sync import scheduler
 from app.sync.backoff import Backoff, RateGate
+from app.sync.checks import PassedChecks
+from app.sync.pacing import AccountMeter, AccountPacing
 from app.sync.sender import Sender
 from app.timeutil import now, parse
 
@@ -106,6 +109,7 @@ class SyncEngine:
         backoff: Backoff | None = None,
         max_pages: int = 1000,
         max_items: int = 1000,
+        pacing: AccountPacing | None = None,
     ) -> None:
         self._store = store
         self._events = hub
@@ -115,8 +119,15 @@ class SyncEngine:
         self._max_pages = max_pages
         self._max_items = max_items
         self._gate = RateGate(self._backoff)
+        self._pacing = pacing or AccountPacing()
         self._sender = Sender(
-            store, hub, self._backoff, self._gate, self._call, my_name=self._my_name
+            store,
+            hub,
+            self._backoff,
+            self._gate,
+            self._call,
+            my_name=self._my_name,
+            checks=PassedChecks(),
         )
         self._push_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._pull_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -163,6 +174,7 @@ class SyncEngine:
         pull or push uses it any more: close it then."""
         old = self._networks.pop(account_id, None)
         self._refused.discard(account_id)
+        self._pacing.forget(account_id)
         self._mark_reachable(account_id)  # no longer synced: no longer unreachable either
         await self._quiesce(account_id)
         return old
@@ -187,12 +199,19 @@ class SyncEngine:
     async def _call(self, account_id: str, fn: Callable[..., Awaitable[T]], *args: object) -> T:
         """One request to an account's network, after its gate; tracks reachability and 429s."""
         await self._gate.wait(account_id)
+        meter = self._meter(account_id)
         try:
-            result = await fn(*args)
+            if meter is None:
+                result = await fn(*args)
+            else:
+                with ratelimit.metered(meter):
+                    result = await fn(*args)
         except OfflineError as exc:
             self._mark_unreachable(account_id, str(exc) or type(exc).__name__)
             raise
         except RateLimited as exc:
+            if meter is not None:
+                meter.refused()
             self._gate.limited(account_id, exc.retry_after)
             raise
         except AuthError as exc:
@@ -204,6 +223,13 @@ class SyncEngine:
         self._gate.passed(account_id)
         self._mark_reachable(account_id)
         return result
+
+    def _meter(self, account_id: str) -> AccountMeter | None:
+        """The account's pacing (None for a connector that states no capabilities: fakes)."""
+        capabilities = getattr(self._networks.get(account_id), "capabilities", None)
+        if not isinstance(capabilities, Capabilities):
+            return None
+        return self._pacing.meter(account_id, capabilities)
 
     async def _read(self, account_id: str, fn: Callable[..., Awaitable[T]], *args: object) -> T:
         """A read is safe to repeat: rate limits, timeouts, 5xx and garbled bodies are
@@ -468,7 +494,7 @@ class SyncEngine:
 
 
 def _save_page(
-    db: sqlite_utils.Database,
+    db: Database,
     account_id: str,
     prepared: list[comments.PreparedComment],
     page: CommentPage,
@@ -495,7 +521,7 @@ def _pull_error(report: SyncReport, complete: bool) -> str | None:
     return None
 
 
-def _next_due_at(db: sqlite_utils.Database) -> str | None:
+def _next_due_at(db: Database) -> str | None:
     """When the next outbox item or scheduled draft falls due."""
     times = [t for t in (outbox.next_due_at(db), scheduler.next_scheduled_at(db)) if t]
     return min(times, default=None)

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import logging
 
-import sqlite_utils
-
 from app import events
 from app.domain import DraftState, OutboxKind
 from app.events import Events
 from app.store import accounts, drafts, outbox
 from app.store.db import Store
+from app.store.sql import Database
 
 log = logging.getLogger(__name__)
 
 
-def _promote(db: sqlite_utils.Database) -> list[int]:
+def _promote(db: Database) -> list[int]:
     known = {account.id for account in accounts.list_accounts(db)}
     promoted = []
     for draft_id in drafts.due_scheduled(db):
@@ -58,7 +57,7 @@ async def promote_due(store: Store, hub: Events) -> list[int]:
     return promoted
 
 
-def next_scheduled_at(db: sqlite_utils.Database) -> str | None:
+def next_scheduled_at(db: Database) -> str | None:
     """When the next scheduled draft is due (None: nothing is scheduled)."""
     due: str | None = db.execute(
         "SELECT MIN(scheduled_at) FROM drafts WHERE state = 'scheduled'"

@@ -39,8 +39,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import sqlite_utils
-
 from app import events
 from app.domain import (
     DraftState,
@@ -57,8 +55,10 @@ from app.events import Events
 from app.networks.base import Network
 from app.store import accounts, comments, drafts, outbox
 from app.store.db import Store
+from app.store.sql import Database
 from app.sync import daily_limit
 from app.sync.backoff import Backoff, RateGate
+from app.sync.checks import PassedChecks
 from app.sync.reasons import held_text
 from app.timeutil import in_seconds
 
@@ -116,6 +116,7 @@ class Sender:
         call: Call,
         *,
         my_name: MyName,
+        checks: PassedChecks | None = None,
     ) -> None:
         self._store = store
         self._events = hub
@@ -127,6 +128,7 @@ class Sender:
         #: under way (its item is 'sending' in the store before its id is known here).
         self._holding: set[int] = set()
         self._claiming: set[str] = set()
+        self._checks = checks  # pre-send checks that passed (None: always check)
 
     def holds(self, item: OutboxItem) -> bool:
         """Is this sender sending ``item`` now (or claiming an item of its account)?"""
@@ -177,6 +179,8 @@ class Sender:
             await self._release(attempt, f"Offline ({exc}); it goes out when the network is back.")
             return attempt.claimed, False
         except RateLimited as exc:
+            if attempt.writing and self._checks is not None:
+                self._checks.passed(attempt.item)  # only the write was refused: keep its check
             await self._release(
                 attempt,
                 f"Rate limited by the network ({exc}); it goes out once the wait is over.",
@@ -237,7 +241,8 @@ class Sender:
             if full is not None:  # the place's daily limit: it waits, and says why
                 await self._release(attempt, full.sentence, full.until)
                 return attempt.claimed
-        if item.kind is OutboxKind.REPLY and not item.confirmed:
+        checked = self._checks is not None and self._checks.fresh(item)
+        if item.kind is OutboxKind.REPLY and not item.confirmed and not checked:
             moved = await self._thread_moved(account_id, network, item)
             if moved is not None:
                 return await self._hold(account_id, network, item, moved)
@@ -400,7 +405,7 @@ def _log_outcome(item: OutboxItem, state: OutboxState, why: str) -> None:
 
 
 def _record_held(
-    db: sqlite_utils.Database,
+    db: Database,
     item: OutboxItem,
     kind: ErrorKind,
     refreshed: list[comments.PreparedComment],
@@ -410,9 +415,7 @@ def _record_held(
     comments.store_prepared(db, item.account_id, refreshed)
 
 
-def _record_sent(
-    db: sqlite_utils.Database, item: OutboxItem, remote_id: str, post: RemotePost | None
-) -> bool:
+def _record_sent(db: Database, item: OutboxItem, remote_id: str, post: RemotePost | None) -> bool:
     """Mark the item sent, its comment answered, a published post listed under Posts at
     once (the next pull would find it too), and its draft published once every target has
     gone out, in one transaction. Returns True when the draft became published."""

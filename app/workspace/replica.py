@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import pycrdt
-import sqlite_utils
 
+from app.store.sql import Database
 from app.workspace import sealing
 from app.workspace.errors import WorkspaceKeyError
 from app.workspace.transport import SharedStore
@@ -85,9 +85,7 @@ class Replica:
         folder.mkdir(parents=True, exist_ok=True)
         self.workspace_id = workspace_id
         self.device_id = device_id
-        self._db = sqlite_utils.Database(
-            sqlite3.connect(folder / "replica.db", isolation_level=None)
-        )
+        self._db = Database(sqlite3.connect(folder / "replica.db", isolation_level=None))
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(
             "CREATE TABLE IF NOT EXISTS outgoing (seq INTEGER PRIMARY KEY AUTOINCREMENT, "

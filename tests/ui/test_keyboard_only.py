@@ -26,6 +26,7 @@ from ui.common.colours import Ink
 from ui.editor import EDITOR_COMMANDS
 from ui.editor.publish_dialog import PublishDialog
 from ui.outbox import OUTBOX_COMMANDS
+from ui.outbox.panel import EMPTY as OUTBOX_EMPTY
 from ui.settings.dialog import SettingsDialog
 from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS
 
@@ -131,6 +132,8 @@ def test_tab_in_the_editor_and_the_outbox_follows_the_layout(window, qtbot):
     assert tab_stops(qtbot, len(editor)) == editor
     press(qtbot, Key.Key_8, CTRL)
     qtbot.waitUntil(window.outbox.isVisible)
+    # The page is built on Ctrl+8 and reads its items then: Tab once they are in.
+    qtbot.waitUntil(lambda: window.outbox.show_sent.accessibleDescription() == OUTBOX_EMPTY)
     assert focused_name(focus()) == "Show sent and cancelled"  # nothing waits: the one control
     assert tab_stops(qtbot, 3) == ["Online", "Outbox empty", "Places"]
 

@@ -14,21 +14,32 @@ Fireside uploads no pictures, so a draft's images reach no network.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from app.domain import Capabilities, PlaceChoice, PublishOptions
 from app.text.length import measured
 from app.text.plural import nouns
 from app.text.timefmt import exact
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
 #: The status that publishes live, in every network's ``publish_statuses``.
 LIVE = "publish"
 #: The status whose time comes from the dialog's date and time.
 SITE_SCHEDULE = "future"
 
-_md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+@functools.cache
+def _md() -> MarkdownIt:
+    """The parser, made when a draft is first checked (markdown-it is not for every start)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
 #: markdown-it token type -> the feature it shows, as a sentence names it.
 _FEATURES = {
     "heading_open": "headings",
@@ -150,7 +161,7 @@ def status_hint(status: str, target: Target, when: str) -> str:
 def markdown_features(text: str) -> frozenset[str]:
     """The Markdown features the text uses ("headings", "links", "images"...)."""
     found: set[str] = set()
-    stack = list(_md.parse(text))
+    stack = list(_md().parse(text))
     while stack:
         token = stack.pop()
         feature = _FEATURES.get(token.type)

@@ -131,12 +131,14 @@ class InboxList(QListView):
             with QSignalBlocker(self.selectionModel()):
                 index = self.model().index(parked.row(), parked.column())
                 self.selectionModel().setCurrentIndex(index, Flag.NoUpdate)
-        if self._warming is None:  # once, a slice per turn of the event loop
-            option = QStyleOptionViewItem()
-            self.initViewItemOption(option)
-            option.rect = QRect(0, 0, self.viewport().width(), 56)
-            self._warming = InboxDelegate.warm_up(option)
-            self._warm_timer.start()
+
+    def _start_warming(self) -> None:
+        """Once, after the first paint (not to delay it), a slice per turn of the loop."""
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.rect = QRect(0, 0, self.viewport().width(), 56)
+        self._warming = InboxDelegate.warm_up(option)
+        self._warm_timer.start()
 
     def _warm_up(self) -> None:
         if self._warming is not None and next(self._warming, StopIteration) is not StopIteration:
@@ -145,6 +147,8 @@ class InboxList(QListView):
     def paintEvent(self, event) -> None:
         self._delegate.start_paint(self.font())
         super().paintEvent(event)
+        if self._warming is None:
+            self._start_warming()
         if self._delegate.deferred:  # some new rows got their quick look: finish them next frame
             self._unfinished += self._delegate.deferred
             self._finish_timer.start()

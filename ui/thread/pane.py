@@ -130,9 +130,9 @@ class ThreadPane(QWidget):
         self.open_post.setToolTip(self._post_url)
         chip = row_chip(comment)
         self.network.setText(chip.text)
-        self.network.setStyleSheet(
-            chip_style(chip.hue, self.palette().color(QPalette.ColorRole.Window))
-        )
+        style = chip_style(chip.hue, self.palette().color(QPalette.ColorRole.Window))
+        if self.network.styleSheet() != style:  # each change re-polishes it (every j)
+            self.network.setStyleSheet(style)
         self.network.setToolTip(f"On {where(comment)}")
         self.network.setAccessibleName(f"Network: {where(comment)}")
         self.network.show()

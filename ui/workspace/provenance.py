@@ -4,14 +4,18 @@ the outbox (who drafted and who approved the item). Hidden outside a workspace."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.core import Core
-from app.core.workspace import ReplyTrail
 from app.workspace.errors import NotInWorkspace
 from app.workspace.model import Provenance, ReplyStatus, comment_key
 from ui.operations import run
+
+if TYPE_CHECKING:
+    from app.core.workspace import ReplyTrail
 
 #: How the principal's outbox names a workspace reply's item (see app.store.shared_inbox).
 OUTBOX_BATCH = "workspace:"

@@ -5,6 +5,8 @@ pairing code as text (to read over the phone) and as a QR code, removing a deleg
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -25,15 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import Core
-from app.core.workspace import WorkspaceStatus
 from app.workspace.errors import NotInWorkspace
 from app.workspace.model import Role, Transport
-from app.workspace.pairing import PairingCode
-from app.workspace.session import SyncReport
 from ui.bridge import CoreBridge
 from ui.common.announce import announce
 from ui.operations import run
-from ui.workspace.qr import qr_pixmap
+
+if TYPE_CHECKING:  # the workspace's libraries (pycrdt, httpx, segno) load when it is used
+    from app.core.workspace import WorkspaceStatus
+    from app.workspace.pairing import PairingCode
+    from app.workspace.session import SyncReport
 
 DEVICE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -239,6 +242,8 @@ class WorkspaceDialog(QDialog):
 
     def _show_code(self, code: PairingCode) -> None:
         self.code_text.setText(code.text())
+        from ui.workspace.qr import qr_pixmap  # QtSvg, for the one dialog that shows a code
+
         self.code_image.setPixmap(qr_pixmap(code))
 
     def remove_selected(self) -> None:

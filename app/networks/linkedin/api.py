@@ -26,9 +26,12 @@ from app.errors import NetworkError, RateLimited
 from app.networks.http import HttpTransport
 from app.networks.oauth import TokenKeeper
 from app.networks.oauth.keeper import authorized
+from app.networks.pacing import Pacer
 
 SERVICE = "LinkedIn"
 VERSION = "202601"
+#: The pacer's key for the app's daily quota (one per application and member).
+DAILY_QUOTA = "daily quota"
 HEADERS = {"LinkedIn-Version": VERSION, "X-Restli-Protocol-Version": "2.0.0"}
 
 
@@ -62,13 +65,14 @@ class LinkedInApi:
         self._keeper = keeper
         self._clock = clock
         self._http = HttpTransport(client, SERVICE, error_text=error_text, classify=self._classify)
-        self._quota_back_at: float | None = None
+        #: The whole app held until midnight UTC once LinkedIn said its quota is used up.
+        self._quota = Pacer(None, clock=clock, what=SERVICE)
 
     def _classify(self, status: int, body: Any, response: httpx.Response) -> NetworkError | None:
         if status != 429:
             return None
         wait = until_midnight_utc(self._clock())
-        self._quota_back_at = self._clock() + wait
+        self._quota.pause(DAILY_QUOTA, wait)
         return RateLimited(
             f"LinkedIn's daily limit for this app is used up ({error_text(body) or 'HTTP 429'}); "
             "it resets at midnight UTC.",
@@ -84,12 +88,10 @@ class LinkedInApi:
         headers: dict[str, str] | None = None,
         **request: Any,
     ) -> tuple[Any, httpx.Headers]:
-        now = self._clock()
-        if self._quota_back_at is not None and now < self._quota_back_at:
-            raise RateLimited(
-                "LinkedIn's daily limit for this app is used up; it resets at midnight UTC.",
-                self._quota_back_at - now,
-            )
+        self._quota.refuse_while_waiting(
+            DAILY_QUOTA,
+            "LinkedIn's daily limit for this app is used up; it resets at midnight UTC.",
+        )
         return await authorized(
             self._http,
             self._keeper,

@@ -21,10 +21,11 @@ from typing import Any
 
 import httpx
 
-from app.errors import NetworkError, PermissionDenied, RateLimited
+from app.errors import NetworkError, PermissionDenied
 from app.networks.http import HttpTransport
 from app.networks.oauth import TokenKeeper
 from app.networks.oauth.keeper import authorized
+from app.networks.pacing import Pacer
 
 SERVICE = "X"
 #: A 403 whose problem type says the app's access level lacks the endpoint.
@@ -64,8 +65,8 @@ class XApi:
         self._http = HttpTransport(
             client, SERVICE, error_text=problem_text, classify=self._classify
         )
-        #: endpoint -> when its window opens again, once X said none is left in it
-        self._spent: dict[str, float] = {}
+        #: Each endpoint held until its window opens again, once X said none is left in it.
+        self._windows = Pacer(None, clock=clock, what=SERVICE)
 
     def _classify(self, status: int, body: Any, response: httpx.Response) -> NetworkError | None:
         if status == 429:
@@ -86,12 +87,9 @@ class XApi:
         self, method: str, path: str, *, what: str, endpoint: str, **request: Any
     ) -> Any:
         """One request; ``endpoint`` names its rate-limit window ("GET /2/tweets/search/recent")."""
-        reopens = self._spent.get(endpoint)
-        now = self._clock()
-        if reopens is not None and reopens > now:
-            raise RateLimited(
-                f"X's limit for {endpoint} is used up until its window opens again.", reopens - now
-            )
+        self._windows.refuse_while_waiting(
+            endpoint, f"X's limit for {endpoint} is used up until its window opens again."
+        )
         data, headers = await authorized(
             self._http, self._keeper, method, f"{self._base}{path}", what=what, **request
         )
@@ -103,8 +101,4 @@ class XApi:
 
     def _note_window(self, endpoint: str, headers: httpx.Headers) -> None:
         if headers.get("x-rate-limit-remaining") == "0":
-            wait = wait_until_reset(headers, self._clock())
-            if wait:
-                self._spent[endpoint] = self._clock() + wait
-                return
-        self._spent.pop(endpoint, None)
+            self._windows.pause(endpoint, wait_until_reset(headers, self._clock()) or 0.0)
