@@ -27,6 +27,9 @@ from app.sandbox.server import SandboxServer
 from app.store import Store
 from app.store import accounts as accounts_repo
 from app.sync.engine import SyncEngine
+from app.workspace import settings as workspace_membership
+from app.workspace.errors import WorkspaceError
+from app.workspace.model import Role
 
 SANDBOX_ACCOUNT_ID = "sandbox"
 
@@ -53,7 +56,13 @@ async def open_core(
     # the Settings dialog says changes apply after a restart).
     in_use = await asyncio.to_thread(user_settings.effective, policy)
     connection = in_use.connection
-    use_sandbox = start_sandbox and policy.sandbox_enabled
+    # A delegate's device sees the principal's inbox through the workspace; the built-in
+    # sandbox beside it would only confuse, unless asked for by address (tests, demos).
+    use_sandbox = (
+        start_sandbox
+        and policy.sandbox_enabled
+        and (sandbox_url is not None or not await asyncio.to_thread(_is_delegate, data_dir))
+    )
     store, sandbox = await asyncio.to_thread(
         _open_store_and_sandbox, data_dir, use_sandbox and sandbox_url is None
     )
@@ -92,6 +101,13 @@ async def open_core(
         policy=policy,
         settings=in_use,
     )
+
+
+def _is_delegate(data_dir: Path) -> bool:
+    try:
+        return workspace_membership.load(data_dir).role is Role.DELEGATE
+    except WorkspaceError:  # in no workspace, or its settings unreadable: not a delegate
+        return False
 
 
 def _open_store_and_sandbox(

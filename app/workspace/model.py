@@ -29,6 +29,9 @@ class ReplyStatus(enum.StrEnum):
     FOR_APPROVAL = "for_approval"
     SENT_BACK = "sent_back"
     APPROVED = "approved"
+    #: Written by a delegate on a network the principal lets them send on without
+    #: approval: their own device sends it with their own account.
+    QUEUED_BY_DRAFTER = "queued_by_drafter"
     SENT = "sent"
 
 
@@ -126,6 +129,9 @@ class Reply:
     heads: tuple[ReplyVersion, ...]
     decisions: tuple[Decision, ...]
     sent: SentRecord | None = None
+    #: The device that sends it without approval (a delegate allowed on the comment's
+    #: network); "" when it waits for the principal's approval.
+    sender: str = ""
 
     @property
     def in_conflict(self) -> bool:
@@ -156,12 +162,24 @@ class Provenance:
     drafted_by: str
     drafted_at: str
     submitted_text: str
-    approved_by: str
+    approved_by: str  # "" when it was sent without approval
     approved_at: str
     approved_text: str
     changed_at_approval: bool
     sent_state: str
     sent_at: str
+    sent_by: str  # the member whose device and account sent it
+
+
+@dataclass(frozen=True, slots=True)
+class DirectSend:
+    """The principal's word on one network: may delegates send there without approval
+    (with their own account on that network)?"""
+
+    network: str
+    allowed: bool
+    by: str
+    at: str
 
 
 @dataclass(frozen=True, slots=True)

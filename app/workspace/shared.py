@@ -26,6 +26,7 @@ from app.domain import TriageState
 from app.workspace.model import (
     Decision,
     DecisionKind,
+    DirectSend,
     Member,
     Note,
     Reply,
@@ -49,6 +50,7 @@ ROOTS = (
     "versions",
     "decisions",
     "sent",
+    "direct_send",
 )
 
 
@@ -206,11 +208,24 @@ class SharedDoc:
 
     # --- replies ------------------------------------------------------------------------
 
-    def new_reply(self, comment_key: str, text: str, by: str, kind: VersionKind) -> str:
+    def new_reply(
+        self, comment_key: str, text: str, by: str, kind: VersionKind, sender: str = ""
+    ) -> str:
+        """A new reply; ``sender`` is the device that sends it without approval, if any."""
         reply_id = new_id()
-        self._map("replies")[reply_id] = {"comment": comment_key, "by": by, "at": stamp()}
+        self._map("replies")[reply_id] = {
+            "comment": comment_key,
+            "by": by,
+            "at": stamp(),
+            "sender": sender,
+        }
         self.add_version(reply_id, text, (), by, kind)
         return reply_id
+
+    def send_as(self, reply_id: str, sender: str) -> None:
+        """From now on ``sender``'s device sends this reply without approval."""
+        header = dict(self._map("replies")[reply_id])
+        self._map("replies")[reply_id] = {**header, "sender": sender}
 
     def add_version(
         self, reply_id: str, text: str, bases: tuple[str, ...], by: str, kind: VersionKind
@@ -239,6 +254,21 @@ class SharedDoc:
             "at": decision.at,
         }
         return decision
+
+    def set_direct_send(self, network: str, allowed: bool, by: str) -> DirectSend:
+        rule = DirectSend(network, allowed, by, stamp())
+        self._map("direct_send")[network] = {"allowed": allowed, "by": by, "at": rule.at}
+        return rule
+
+    def direct_send(self) -> list[DirectSend]:
+        return [
+            DirectSend(n, bool(v["allowed"]), v["by"], v["at"])
+            for n, v in sorted(self._map("direct_send").items())
+        ]
+
+    def direct_networks(self) -> set[str]:
+        """The networks where delegates may send without approval."""
+        return {rule.network for rule in self.direct_send() if rule.allowed}
 
     def record_sent(self, record: SentRecord) -> bool:
         known = self._map("sent").get(record.reply_id)
@@ -316,6 +346,7 @@ def _reply(
         heads,
         tuple(decisions),
         record,
+        header.get("sender", ""),
     )
     return _with_status(reply)
 
@@ -323,6 +354,8 @@ def _reply(
 def _with_status(reply: Reply) -> Reply:
     if reply.sent is not None and reply.sent.state == "sent":
         status = ReplyStatus.SENT
+    elif reply.sender:
+        status = ReplyStatus.QUEUED_BY_DRAFTER
     elif reply.approval is not None:
         status = ReplyStatus.APPROVED
     else:
