@@ -176,3 +176,40 @@ def test_delegate_triages_notes_and_drafts_in_the_shared_inbox(
     approval = window.approval  # the delegate sees what waits, and cannot decide
     qtbot.waitUntil(lambda: "2 replies waiting for the principal" in approval.summary.text())
     assert not approval.decisions.isVisibleTo(approval)
+
+
+def test_delegate_sees_both_texts_of_a_conflict_and_merges(
+    core, principal, open_window, qtbot, wait_for
+) -> None:
+    """A reply edited on two devices offline: the delegate's reply box shows both texts
+    (as the For approval page does), leaving it keeps both, and what they send merges."""
+    with principal.change() as doc:
+        reply_id = doc.new_reply("wp/1", "First words", "dddd0001", VersionKind.DRAFT)
+        (base,) = doc.reply(reply_id).heads
+        for text, by in (("Dana's words", "aaaa0001"), ("Sam's words", "dddd0001")):
+            doc.add_version(reply_id, text, (base.id,), by, VersionKind.DRAFT)
+    principal.sync()
+    code = principal.pairing_code().text()
+    wait_for(core.workspace.join(code, "Sam", principal.membership.location), timeout=30_000)
+    wait_for(core.workspace.sync(), timeout=30_000)
+    window = open_window(core)
+    qtbot.keyClick(window, Qt.Key.Key_I, CTRL_SHIFT)
+    panel = window.shared
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10_000)
+    panel.list.setCurrentIndex(panel.model.index(panel.model.row_of("wp/1")))
+    shown = panel.reply.toPlainText()
+    assert "Dana's words" in shown and "Sam's words" in shown and "Dana (principal)" in shown
+    assert "Edited on two devices" in panel.reply_state.text()
+    panel.list.setCurrentIndex(panel.model.index(panel.model.row_of("wp/0")))
+    panel.list.setCurrentIndex(panel.model.index(panel.model.row_of("wp/1")))
+    wait_for(core.workspace.sync(), timeout=30_000)
+    assert wait_for(core.workspace.replies())[0].in_conflict  # leaving it merged nothing
+    panel.reply.setPlainText("Dana's and Sam's words")
+    panel.reply.setFocus()
+    qtbot.keyClick(panel.reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(panel.list.hasFocus, timeout=10_000)
+    wait_for(core.workspace.sync(), timeout=30_000)
+    principal.sync()
+    merged = principal.shared.reply(reply_id)
+    assert not merged.in_conflict and merged.text == "Dana's and Sam's words"
+    assert merged.status is ReplyStatus.FOR_APPROVAL
