@@ -32,9 +32,10 @@ from app.domain import TriageState
 from app.errors import FiresideError
 from app.store import Store, shared_inbox
 from app.store import accounts as accounts_repo
+from app.store import drafts as drafts_repo
 from app.sync.engine import SyncEngine
 from app.text.templates import check_template, personalise
-from app.workspace import audit, pairing
+from app.workspace import audit, pairing, post_bridge
 from app.workspace import settings as membership_store
 from app.workspace.errors import NotInWorkspace, WorkspaceError
 from app.workspace.model import (
@@ -237,13 +238,58 @@ class Workspace:
         principal = session.membership.role is Role.PRINCIPAL
         if principal:
             await self._share_local()
+        await self._share_drafts()
         report = await self._run(session.sync)
+        await self._apply_drafts()
         if principal:
             await self._apply_shared()
         else:
             await self._send_own()
         self._changed()
         return report
+
+    async def _share_drafts(self) -> None:
+        """Every device shares its post drafts (``post_bridge``)."""
+        local = await self._store.read(drafts_repo.every_draft)
+
+        def share() -> None:
+            s = self._open()
+            known = post_bridge.links(s.replica.bridged())
+            with s.change() as shared:
+                moved = post_bridge.share_local(shared, local, known, s.membership.device_id)
+            s.replica.set_bridged(post_bridge.encoded(moved))
+
+        await self._run(share)
+
+    async def _apply_drafts(self) -> None:
+        """Bring post drafts others changed into this device's drafts; a draft saved here
+        meanwhile is left alone (the next sync shares it, built on what it last saw)."""
+
+        def changes() -> tuple[dict[int, post_bridge.Link], list[post_bridge.Incoming]]:
+            s = self._open()
+            known = post_bridge.links(s.replica.bridged())
+            return known, post_bridge.incoming(s.shared, known, s.shared.name_of)
+
+        known, arriving = await self._run(changes)
+        moved: dict[int, post_bridge.Link] = {}
+        for change in arriving:
+            if change.draft_id is not None:
+                here = await self._store.read(drafts_repo.get, change.draft_id)
+                if (
+                    post_bridge.digest(post_bridge.content_of(here))
+                    != known[change.draft_id].digest
+                ):
+                    continue
+            draft_id = await self._store.run(
+                drafts_repo.put_shared, change.draft_id, change.content
+            )
+            heads = tuple(h.id for h in change.post.heads)
+            moved[draft_id] = post_bridge.Link(
+                change.post.id, heads, post_bridge.digest(change.content)
+            )
+        if moved:
+            await self._run(self._open().replica.set_bridged, post_bridge.encoded(moved))
+            self._events.emit(ev.DraftsChanged())
 
     async def _share_local(self) -> None:
         local = await self._store.read(shared_inbox.shareable)

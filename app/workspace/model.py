@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from app.domain import TriageState
+from app.domain import DraftState, TriageState
 
 
 def comment_key(account_id: str, remote_id: str) -> str:
@@ -196,3 +196,38 @@ class TriageChange:
 
     written: tuple[tuple[str, TriageEntry], ...]
     before: tuple[tuple[str, TriageEntry | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PostContent:
+    """What a post draft (the editor's) shares: its text, its state and its targets."""
+
+    title: str
+    body: str
+    state: DraftState
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PostVersion:
+    id: str
+    post_id: str
+    content: PostContent
+    bases: tuple[str, ...]
+    by: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class SharedPost:
+    """A post draft in the workspace with every version; two heads or more when people
+    edited it offline on two devices (both kept until someone picks or merges)."""
+
+    id: str
+    created_by: str
+    versions: tuple[PostVersion, ...]
+    heads: tuple[PostVersion, ...]
+
+    @property
+    def in_conflict(self) -> bool:
+        return len(self.heads) > 1

@@ -1,6 +1,7 @@
 """A reply's text as an editor shows it: after people edited it on two devices offline,
-every head's text under who wrote it and when, so whoever opens it next sees both and
-picks or merges them (the For approval page and the Shared inbox both use this)."""
+every head's text under who wrote it and when (``app.workspace.conflicts``), so whoever
+opens it next picks or merges them (the For approval page and the Shared inbox both use
+this)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QPlainTextEdit
 
+from app.workspace.conflicts import NOTICE, Head, both_texts
 from app.workspace.model import Reply
 
-CONFLICT = "Edited on two devices: both texts are below; keep or merge them"
+CONFLICT = NOTICE
 
 
 def editable_text(reply: Reply | None, name: Callable[[str], str]) -> str:
@@ -19,7 +21,7 @@ def editable_text(reply: Reply | None, name: Callable[[str], str]) -> str:
         return ""
     if not reply.in_conflict:
         return reply.text
-    return "\n\n".join(f"— Version by {name(h.by)}, {h.at[:16]} —\n{h.text}" for h in reply.heads)
+    return both_texts([Head(name(h.by), h.at, h.text) for h in reply.heads])
 
 
 def show(editor: QPlainTextEdit, reply: Reply | None, name: Callable[[str], str]) -> None:
