@@ -213,3 +213,21 @@ def test_delegate_sees_both_texts_of_a_conflict_and_merges(
     merged = principal.shared.reply(reply_id)
     assert not merged.in_conflict and merged.text == "Dana's and Sam's words"
     assert merged.status is ReplyStatus.FOR_APPROVAL
+
+
+def test_principal_allows_sending_without_approval_per_network(
+    synced_core, bridge, delegate, qtbot, wait_for
+) -> None:
+    dialog = WorkspaceDialog(synced_core, bridge)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.direct.count() == 1, timeout=10_000)
+    item = dialog.direct.item(0)
+    assert item.text() == "sandbox" and item.checkState() == Qt.CheckState.Unchecked
+    item.setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: "now send there without approval" in dialog.outcome.text())
+    (rule,) = wait_for(synced_core.workspace.direct_send())
+    assert (rule.network, rule.allowed) == ("sandbox", True)
+    wait_for(synced_core.workspace.sync(), timeout=30_000)
+    delegate.sync()
+    assert delegate.shared.direct_networks() == {"sandbox"}
+    dialog.close()
