@@ -159,8 +159,11 @@ def test_delegate_triages_notes_and_drafts_in_the_shared_inbox(
     qtbot.keyClick(panel.list, Qt.Key.Key_R)
     assert panel.reply.hasFocus()
     qtbot.keyClicks(panel.reply, "Thanks {first_name}!")
+    said: list[str] = []
+    panel.message.connect(said.append)
     qtbot.keyClick(panel.reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(panel.list.hasFocus, timeout=10_000)
+    qtbot.waitUntil(lambda: "Sent 2 replies for approval." in said, timeout=10_000)
     qtbot.keyClick(panel.list, Qt.Key.Key_N)
     qtbot.keyClicks(panel.note, "Ask comms first")
     qtbot.keyClick(panel.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

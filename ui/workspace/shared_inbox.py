@@ -300,6 +300,7 @@ class SharedInboxPanel(QWidget):
         text = self.reply.toPlainText()
         reply = self._replies.get(comment.key)
         job: Coroutine[Any, Any, object]
+        edited = reply.id if reply else ""
         if reply is None:
             keys = [k for k in self._selected_keys() if k not in self._replies]
             job = self._core.workspace.draft(keys or [comment.key], text)
@@ -309,11 +310,25 @@ class SharedInboxPanel(QWidget):
         def sent(result: object) -> None:
             self.reply.clear()  # saved in the workspace; shown again from there
             self._shown_key = None
-            sent_count = len(result) if isinstance(result, list) else 1
-            self._say(f"Sent {plural.count(sent_count, 'reply', 'replies')} for approval.")
+            ids = [str(i) for i in result] if isinstance(result, list) else [edited]
+            run(self, self._core.workspace.replies(), on_done=lambda r: self._say_sent(r, ids))
             self.list.setFocus()
 
         run(self, job, on_done=sent)
+
+    def _say_sent(self, replies: list[Reply], ids: list[str]) -> None:
+        """Where the replies just written went: for approval, or (on a network the
+        principal allowed) into this device's own outbox."""
+        own = sum(r.id in ids and r.status is ReplyStatus.QUEUED_BY_DRAFTER for r in replies)
+        words = []
+        if len(ids) - own:
+            words.append(f"Sent {plural.count(len(ids) - own, 'reply', 'replies')} for approval.")
+        if own:
+            words.append(
+                f"{plural.count(own, 'reply', 'replies')} went to your outbox: "
+                "you send without approval there."
+            )
+        self._say(" ".join(words))
 
     def _noted(self) -> None:
         self.note.clear()
