@@ -63,10 +63,9 @@ def test_delegate_sends_without_approval_where_allowed_exactly_once(tmp_path: Pa
         converge(principal, delegate)
         assert "Approved 0" in principal.run("workspace", "approve", *ids).stdout
         _sync_network(delegate, server)
-        for _ in range(2):  # syncing again on both devices sends nothing twice
-            converge(principal, delegate)
-            _sync_network(principal, server)
-            _sync_network(delegate, server)
+        converge(principal, delegate)  # then syncing again on both sends nothing twice
+        _sync_network(principal, server)
+        _sync_network(delegate, server)
 
         mine = delegate.json("outbox", "--all", "--json")
         assert len(mine) == 3 and {str(i["account_id"]) for i in mine} == {"sandbox"}
