@@ -12,10 +12,18 @@ from PySide6.QtCore import Qt
 
 from app.domain import TriageState
 from app.workspace import pairing
-from app.workspace.model import ReplyStatus, Role, SharedComment, Transport, VersionKind
+from app.workspace.model import (
+    Provenance,
+    ReplyStatus,
+    Role,
+    SharedComment,
+    Transport,
+    VersionKind,
+)
 from app.workspace.session import Session
 from app.workspace.settings import Membership
 from ui.workspace import WorkspaceDialog
+from ui.workspace.provenance import approved_words
 
 pytestmark = pytest.mark.ui
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -234,3 +242,13 @@ def test_principal_allows_sending_without_approval_per_network(
     delegate.sync()
     assert delegate.shared.direct_networks() == {"sandbox"}
     dialog.close()
+
+
+def test_provenance_words_say_who_sent_without_approval() -> None:
+    direct = Provenance(
+        "r1", "wp/1", "Sam (delegate)", "2026-03-01T09:00:00", "Hi", "", "", "Hi", False,
+        "sent", "2026-03-01T09:05:00", "Sam (delegate)",
+    )  # fmt: skip
+    words = approved_words(direct)
+    assert "no approval needed: Sam (delegate) sends it" in words and "approved" not in words
+    assert "sent 2026-03-01 09:05 UTC" in words
