@@ -254,10 +254,14 @@ class Workspace:
 
         def share() -> None:
             s = self._open()
-            known = post_bridge.links(s.replica.bridged())
+            bridged = s.replica.bridged()
+            known = post_bridge.links(bridged)
+            adopted = post_bridge.adopt(bridged, known, local)
             with s.change() as shared:
-                moved = post_bridge.share_local(shared, local, known, s.membership.device_id)
-            s.replica.set_bridged(post_bridge.encoded(moved))
+                moved = post_bridge.share_local(
+                    shared, local, {**known, **adopted}, s.membership.device_id
+                )
+            s.replica.set_bridged(post_bridge.encoded({**adopted, **moved}))
 
         await self._run(share)
 
@@ -280,6 +284,9 @@ class Workspace:
                     != known[change.draft_id].digest
                 ):
                     continue
+            else:
+                announce = post_bridge.making(change.post.id, change.content)
+                await self._run(self._open().replica.set_bridged, announce)
             draft_id = await self._store.run(
                 drafts_repo.put_shared, change.draft_id, change.content
             )

@@ -6,7 +6,10 @@ other (``conflicts``), for the next person who opens the draft to pick or merge;
 that builds on both heads and so settles it.
 
 The link of each local draft to its shared post is kept in the replica's ``bridged``
-table under ``post:<local draft id>``."""
+table under ``post:<local draft id>``. The database and the replica are two files, so a
+draft made here for a post is announced first (``post-new:<post id>``, with what it will
+hold): a device killed between making it and linking it adopts it at the next sync
+instead of making a second one."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from app.workspace.model import PostContent, SharedPost
 from app.workspace.shared import SharedDoc
 
 PREFIX = "post:"
+MAKING = "post-new:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,31 @@ def encoded(new: Mapping[int, Link]) -> dict[str, str]:
         )
         for draft_id, link in new.items()
     }
+
+
+def making(post_id: str, content: PostContent) -> dict[str, str]:
+    """The announcement written before a local draft is made for ``post_id``."""
+    return {f"{MAKING}{post_id}": digest(content)}
+
+
+def adopt(
+    bridged: Mapping[str, str], known: Mapping[int, Link], drafts: list[Draft]
+) -> dict[int, Link]:
+    """Links for drafts made for a post but not linked (the device stopped in between):
+    an unlinked draft holding what was announced for a post no draft links to. Their
+    heads are left empty, so the post's text comes back into them."""
+    linked = {link.post_id for link in known.values()}
+    announced = {
+        value: key[len(MAKING) :]
+        for key, value in bridged.items()
+        if key.startswith(MAKING) and key[len(MAKING) :] not in linked
+    }
+    found = {}
+    for draft in drafts:
+        post_id = announced.pop(digest(content_of(draft)), None)
+        if draft.id not in known and post_id is not None:
+            found[draft.id] = Link(post_id, (), digest(content_of(draft)))
+    return found
 
 
 def share_local(

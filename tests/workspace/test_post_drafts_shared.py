@@ -1,6 +1,7 @@
 """Post drafts (the editor's) in the workspace: a draft saved on one device reaches the
 other with its title, state and targets; edited on both offline, neither text is lost
-and both devices show both texts until someone saves a pick or merge, which settles it."""
+and both devices show both texts until someone saves a pick or merge, which settles it;
+a device stopped between making a draft and linking it makes no second one."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from pathlib import Path
 
 from app.bootstrap import open_core
 from app.core import Core
-from app.domain import DraftState
-from app.workspace.model import Transport
+from app.domain import Draft, DraftState
+from app.workspace import post_bridge
+from app.workspace.model import PostContent, Transport
 
 
 async def _only_draft(core: Core) -> tuple[int, str, str]:
@@ -61,3 +63,15 @@ async def test_post_drafts_travel_and_a_conflict_keeps_both_texts(
     finally:
         await delegate.close()
         await principal.close()
+
+
+def test_a_draft_made_for_a_post_but_not_linked_is_adopted_not_doubled() -> None:
+    """Killed between making the local draft and linking it: the next sync adopts it."""
+    content = PostContent("Launch", "Our plan", DraftState.DRAFT, ())
+    made = Draft(7, "Launch", "Our plan", DraftState.DRAFT, (), None, "t", "t", None)
+    other = Draft(8, "Other", "Mine", DraftState.DRAFT, (), None, "t", "t", None)
+    announced = post_bridge.making("p1", content)
+    adopted = post_bridge.adopt(announced, {}, [other, made])
+    assert list(adopted) == [7] and adopted[7].post_id == "p1" and adopted[7].heads == ()
+    linked = {9: post_bridge.Link("p1", ("v1",), post_bridge.digest(content))}
+    assert post_bridge.adopt(announced, linked, [made]) == {}  # linked already: nothing
