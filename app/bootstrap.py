@@ -113,7 +113,12 @@ async def connect(
     await asyncio.to_thread(load_network_modules, {a.network for a in accounts})
     # A real account means no sandbox: it is not started (nor its server module loaded).
     real = not all(registry.is_builtin(a.network) for a in accounts)
-    if start_sandbox and policy.sandbox_enabled and not real:
+    # A delegate's device sees the principal's inbox through the workspace; the built-in
+    # sandbox beside it would only confuse, unless asked for by address (tests, demos).
+    wanted = start_sandbox and policy.sandbox_enabled and not real
+    if wanted and sandbox_url is None and await asyncio.to_thread(_is_delegate, data_dir):
+        wanted = False
+    if wanted:
         if sandbox_url is None:
             core.sandbox = await asyncio.to_thread(_start_sandbox, data_dir)
             sandbox_url, sandbox_token = core.sandbox.url, core.sandbox.token
@@ -168,6 +173,18 @@ def load_network_modules(networks: set[str]) -> None:
             registry.kind(network)
         except (UserError, ImportError):  # said when the account connects
             continue
+
+
+def _is_delegate(data_dir: Path) -> bool:
+    """Is this device a delegate in a workspace (whose inbox it sees through it)?"""
+    from app.workspace import settings as workspace_membership
+    from app.workspace.errors import WorkspaceError
+    from app.workspace.model import Role
+
+    try:
+        return workspace_membership.load(data_dir).role is Role.DELEGATE
+    except WorkspaceError:  # in no workspace, or its settings unreadable: not a delegate
+        return False
 
 
 def _open_store(data_dir: Path) -> Store:

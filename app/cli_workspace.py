@@ -70,7 +70,8 @@ def add_commands(
     draft.add_argument("keys", nargs="+", metavar="KEY")
     replies = action("replies", "list replies (JSON)", _replies)
     replies.add_argument(
-        "--status", choices=["draft", "for_approval", "sent_back", "approved", "sent"]
+        "--status",
+        choices=["draft", "for_approval", "sent_back", "approved", "queued_by_drafter", "sent"],
     )
     approve = action("approve", "approve replies: they go to the outbox", _approve)
     approve.add_argument("ids", nargs="+", metavar="ID")
@@ -78,6 +79,13 @@ def add_commands(
     back = action("send-back", "send replies back to their drafter with a note", _send_back)
     back.add_argument("--note", required=True)
     back.add_argument("ids", nargs="+", metavar="ID")
+    allow = action(
+        "allow",
+        "let delegates send without approval on a network, with their own account on it",
+        _allow,
+    )
+    allow.add_argument("network", help="the network's kind (as in 'fireside accounts')")
+    allow.add_argument("--off", action="store_true", help="stop: replies wait for approval")
     action("digest", "a hash of the shared state (equal when devices converged)", _digest)
 
     audit = commands.add_parser(
@@ -143,6 +151,9 @@ async def _status(core: Core, args: argparse.Namespace) -> int:
     for member in status.members:
         gone = " (removed)" if member.removed else ""
         print(f"  {member.device_id}  {member.name}  {member.role}{gone}")
+    for rule in await core.workspace.direct_send():
+        if rule.allowed:
+            print(f"Delegates send without approval on {rule.network}.")
     print(f"For approval: {status.for_approval}; changes not yet shared: {status.unpushed}")
     return 0
 
@@ -207,6 +218,16 @@ async def _approve(core: Core, args: argparse.Namespace) -> int:
 async def _send_back(core: Core, args: argparse.Namespace) -> int:
     await core.workspace.send_back(args.ids, args.note)
     print(f"Sent back {len(args.ids)}.")
+    return 0
+
+
+async def _allow(core: Core, args: argparse.Namespace) -> int:
+    rule = await core.workspace.allow_direct_send(args.network, not args.off)
+    await core.workspace.sync()
+    if rule.allowed:
+        print(f"Delegates with their own {rule.network} account now send there without approval.")
+    else:
+        print(f"Replies on {rule.network} wait for approval again.")
     return 0
 
 

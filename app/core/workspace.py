@@ -8,6 +8,11 @@ WebDAV server. On the principal's device ``sync`` also bridges the workspace and
 local database: it shares the comments it pulled, brings triage both ways (three-way:
 only the side that changed since the last sync is copied), puts each approved reply into
 the outbox exactly once (``app.store.shared_inbox``) and shares what became of it.
+
+The principal can let delegates send without approval on a network; a delegate's reply
+to a comment there, when the delegate's device has its own account on that network, is
+marked as sent by that device: it goes into the delegate's own outbox (once, by the same
+path) and out with the delegate's account, and the principal's device never queues it.
 """
 
 from __future__ import annotations
@@ -26,13 +31,16 @@ from app import events as ev
 from app.domain import TriageState
 from app.errors import FiresideError
 from app.store import Store, shared_inbox
+from app.store import accounts as accounts_repo
+from app.store import drafts as drafts_repo
 from app.sync.engine import SyncEngine
 from app.text.templates import check_template, personalise
-from app.workspace import audit, pairing
+from app.workspace import audit, pairing, post_bridge
 from app.workspace import settings as membership_store
 from app.workspace.errors import NotInWorkspace, WorkspaceError
 from app.workspace.model import (
     DecisionKind,
+    DirectSend,
     Member,
     Note,
     Provenance,
@@ -230,11 +238,65 @@ class Workspace:
         principal = session.membership.role is Role.PRINCIPAL
         if principal:
             await self._share_local()
+        await self._share_drafts()
         report = await self._run(session.sync)
+        await self._apply_drafts()
         if principal:
             await self._apply_shared()
+        else:
+            await self._send_own()
         self._changed()
         return report
+
+    async def _share_drafts(self) -> None:
+        """Every device shares its post drafts (``post_bridge``)."""
+        local = await self._store.read(drafts_repo.every_draft)
+
+        def share() -> None:
+            s = self._open()
+            bridged = s.replica.bridged()
+            known = post_bridge.links(bridged)
+            adopted = post_bridge.adopt(bridged, known, local)
+            with s.change() as shared:
+                moved = post_bridge.share_local(
+                    shared, local, {**known, **adopted}, s.membership.device_id
+                )
+            s.replica.set_bridged(post_bridge.encoded({**adopted, **moved}))
+
+        await self._run(share)
+
+    async def _apply_drafts(self) -> None:
+        """Bring post drafts others changed into this device's drafts; a draft saved here
+        meanwhile is left alone (the next sync shares it, built on what it last saw)."""
+
+        def changes() -> tuple[dict[int, post_bridge.Link], list[post_bridge.Incoming]]:
+            s = self._open()
+            known = post_bridge.links(s.replica.bridged())
+            return known, post_bridge.incoming(s.shared, known, s.shared.name_of)
+
+        known, arriving = await self._run(changes)
+        moved: dict[int, post_bridge.Link] = {}
+        for change in arriving:
+            if change.draft_id is not None:
+                here = await self._store.read(drafts_repo.get, change.draft_id)
+                if (
+                    post_bridge.digest(post_bridge.content_of(here))
+                    != known[change.draft_id].digest
+                ):
+                    continue
+            else:
+                announce = post_bridge.making(change.post.id, change.content)
+                await self._run(self._open().replica.set_bridged, announce)
+            draft_id = await self._store.run(
+                drafts_repo.put_shared, change.draft_id, change.content
+            )
+            heads = tuple(h.id for h in change.post.heads)
+            moved[draft_id] = post_bridge.Link(
+                change.post.id, heads, post_bridge.digest(change.content)
+            )
+        if moved:
+            await self._run(self._open().replica.set_bridged, post_bridge.encoded(moved))
+            self._events.emit(ev.DraftsChanged())
 
     async def _share_local(self) -> None:
         local = await self._store.read(shared_inbox.shareable)
@@ -269,11 +331,43 @@ class Workspace:
         session = await self._run(self._open)
         moved = await self._apply_triage(session, local)
         approved = await self._run(self._approved_here)
-        records = [
-            await self._queue_approved(reply, text, local[reply.comment_key].id)
-            for reply, text in approved
-            if reply.comment_key in local
-        ]
+        await self._queue_and_record(
+            [
+                (reply, text, local[reply.comment_key].id)
+                for reply, text in approved
+                if reply.comment_key in local
+            ]
+        )
+        if moved:
+            self._events.emit(ev.InboxChanged())
+
+    async def _send_own(self) -> None:
+        """On a delegate's device: queue the replies this device sends without approval,
+        each to its own copy of the comment (pulled by this device's own account)."""
+
+        def mine() -> list[tuple[Reply, SharedComment]]:
+            s = self._open()
+            comments = {c.key: c for c in s.shared.comments()}
+            return [
+                (r, comments[r.comment_key])
+                for r in s.shared.replies()
+                if r.sender == s.membership.device_id
+                and r.comment_key in comments
+                and (r.sent is None or r.sent.state != "sent")
+            ]
+
+        queued = []
+        for reply, comment in await self._run(mine):
+            own = await self._store.read(shared_inbox.own_copy, comment.network, comment.remote_id)
+            if own is not None:
+                queued.append((reply, reply.text, own))
+        await self._queue_and_record(queued)
+
+    async def _queue_and_record(self, replies: list[tuple[Reply, str, int]]) -> None:
+        """Put each reply (with its text, to a local comment id) into this device's outbox
+        once, and share what became of it."""
+        records = [await self._queue_once(reply, text, comment) for reply, text, comment in replies]
+        session = await self._run(self._open)
 
         def share_records() -> None:
             with session.change() as shared:
@@ -281,9 +375,7 @@ class Workspace:
                     shared.record_sent(record)
 
         await self._run(share_records)
-        if moved:
-            self._events.emit(ev.InboxChanged())
-        if approved:
+        if records:
             self._events.emit(ev.OutboxChanged())
             if self._engine is not None:
                 self._engine.wake()
@@ -331,8 +423,8 @@ class Workspace:
                 found.append((reply, _version_text(reply, decision.version_id)))
         return found
 
-    async def _queue_approved(self, reply: Reply, text: str, comment_id: int) -> SentRecord:
-        """The approved reply's one outbox item (made now or found), as a sent record."""
+    async def _queue_once(self, reply: Reply, text: str, comment_id: int) -> SentRecord:
+        """The reply's one outbox item here (made now or found), as a sent record."""
         await self._store.run(shared_inbox.enqueue_once, reply.id, comment_id, text)
         item = await self._store.read(shared_inbox.queued_item, reply.id)
         assert item is not None
@@ -373,34 +465,73 @@ class Workspace:
             raise WorkspaceError("Write a reply before saving it.")
         check_template(template)
         kind = VersionKind.SUBMITTED if for_approval else VersionKind.DRAFT
+        own = await self._own_networks() if for_approval else set()
 
         def draft(s: SharedDoc, me: str) -> list[str]:
             comments = {c.key: c for c in s.comments()}
             missing = [k for k in comment_keys if k not in comments]
             if missing:
                 raise WorkspaceError(f"{len(missing)} of these comments are not in the workspace.")
+            direct = own & s.direct_networks()
             return [
                 s.new_reply(
-                    k, personalise(template, comments[k].author, comments[k].body).text, me, kind
+                    k,
+                    personalise(template, comments[k].author, comments[k].body).text,
+                    me,
+                    kind,
+                    me if comments[k].network in direct else "",
                 )
                 for k in comment_keys
             ]
 
-        return await self._write(draft)
+        ids = await self._write(draft)
+        if own:
+            await self._send_own()
+        return ids
 
     async def edit(self, reply_id: str, text: str, *, for_approval: bool = True) -> None:
         """A new version of a reply, built on every current head: after a conflict this
         is how the text picked or merged replaces both."""
         kind = VersionKind.SUBMITTED if for_approval else VersionKind.DRAFT
+        own = await self._own_networks() if for_approval else set()
 
         def edit(s: SharedDoc, me: str) -> None:
             reply = _reply(s, reply_id)
             if reply.status in (ReplyStatus.APPROVED, ReplyStatus.SENT):
                 raise WorkspaceError("This reply was approved already; it can no longer change.")
+            if reply.status is ReplyStatus.QUEUED_BY_DRAFTER:
+                raise WorkspaceError("This reply is in its writer's outbox; it cannot change now.")
             merged = VersionKind.MERGED if reply.in_conflict and not for_approval else kind
             s.add_version(reply_id, text, tuple(h.id for h in reply.heads), me, merged)
+            network = next((c.network for c in s.comments() if c.key == reply.comment_key), "")
+            if network in own & s.direct_networks():
+                s.send_as(reply_id, me)
 
         await self._write(edit)
+        if own:
+            await self._send_own()
+
+    async def _own_networks(self) -> set[str]:
+        """On a delegate's device, the networks it has an account of its own on (where a
+        reply may go out without approval, if the principal allows it); none elsewhere."""
+        session = await self._run(self._open)
+        if session.membership.role is not Role.DELEGATE:
+            return set()
+        return {a.network for a in await self._store.read(accounts_repo.list_accounts)}
+
+    async def allow_direct_send(self, network: str, allowed: bool) -> DirectSend:
+        """Let delegates send without approval on ``network`` (with their own account on
+        it), or stop letting them (principal only). Replies already queued stay queued."""
+        await self._require_principal("sets who may send without approval")
+        if not network.strip():
+            raise WorkspaceError("Name the network (its kind, such as wordpress).")
+        return await self._write(lambda s, me: s.set_direct_send(network.strip(), allowed, me))
+
+    async def direct_send(self) -> list[DirectSend]:
+        def rules() -> list[DirectSend]:
+            return self._open().shared.direct_send()
+
+        return await self._run(rules)
 
     async def replies(self, status: ReplyStatus | None = None) -> list[Reply]:
         found = await self._run(self._shared_replies)
@@ -415,7 +546,7 @@ class Workspace:
             done = 0
             for reply_id in reply_ids:
                 reply = self._reply_here(reply_id)
-                if reply.status in (ReplyStatus.APPROVED, ReplyStatus.SENT):
+                if reply.status in _SETTLED:
                     continue
                 if edited_text is not None:
                     version = s.add_version(
@@ -450,7 +581,7 @@ class Workspace:
         def send_back(s: SharedDoc, me: str) -> None:
             for reply_id in reply_ids:
                 reply = _reply(s, reply_id)
-                if reply.status not in (ReplyStatus.APPROVED, ReplyStatus.SENT):
+                if reply.status not in _SETTLED:
                     s.decide(reply_id, DecisionKind.SEND_BACK, reply.heads[-1].id, note, me)
 
         await self._write(send_back)
@@ -507,10 +638,10 @@ class Workspace:
     def _digest(self) -> str:
         return self._open().shared.digest()
 
-    async def _require_principal(self) -> None:
+    async def _require_principal(self, what: str = "approves or sends back replies") -> None:
         session = await self._run(self._open)
         if session.membership.role is not Role.PRINCIPAL:
-            raise WorkspaceError("Only the principal approves or sends back replies.")
+            raise WorkspaceError(f"Only the principal {what}.")
 
     async def _write(self, fn: Callable[[SharedDoc, str], T]) -> T:
         def write() -> T:
@@ -536,6 +667,8 @@ class Workspace:
 
 
 _OPEN = "open|"
+#: Replies past approval: approving or sending back changes nothing.
+_SETTLED = (ReplyStatus.APPROVED, ReplyStatus.QUEUED_BY_DRAFTER, ReplyStatus.SENT)
 
 
 def _pair(state: TriageState, until: str | None) -> str:

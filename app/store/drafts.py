@@ -9,6 +9,7 @@ from app.errors import UserError
 from app.store.sql import Database
 from app.store.tables import insert_row
 from app.timeutil import now_iso, parse
+from app.workspace.model import PostContent
 
 #: A new version is kept when the last one is older than this, so history stays readable.
 VERSION_EVERY_SECONDS = 300
@@ -51,6 +52,35 @@ def get(db: Database, draft_id: int) -> Draft:
 def set_language(db: Database, draft_id: int, language: str | None) -> None:
     """The language the draft is spell checked in (None: the system's)."""
     db.execute("UPDATE drafts SET language = ? WHERE id = ?", [language, draft_id])
+
+
+def every_draft(db: Database) -> list[Draft]:
+    """Every draft whole, published ones too (what the workspace shares)."""
+    return [get(db, row[0]) for row in db.execute("SELECT id FROM drafts ORDER BY id")]
+
+
+def put_shared(db: Database, draft_id: int | None, content: PostContent) -> int:
+    """A draft as another member of the workspace left it: made here, or written over
+    this one after keeping what it held as a version (so no word of it is lost). A time
+    it is scheduled for stays this device's own: a draft never publishes here because
+    another device scheduled it."""
+    if draft_id is None:
+        draft_id = create(db)
+    else:
+        snapshot(db, draft_id, "before a change from the workspace")
+    db.execute(
+        "UPDATE drafts SET title = ?, body = ?, state = ?, targets = ?, updated_at = ? "
+        "WHERE id = ?",
+        [
+            content.title,
+            content.body,
+            str(content.state),
+            json.dumps(list(content.targets)),
+            now_iso(),
+            draft_id,
+        ],
+    )
+    return draft_id
 
 
 def list_drafts(db: Database) -> list[DraftSummary]:

@@ -1,7 +1,8 @@
 """What the principal's device reads from and writes to its own database for the shared
 workspace: its comments as they are shared, triage coming back from the delegate, and
 approved replies put into the outbox exactly once (one item per workspace reply, found
-again by its batch id)."""
+again by its batch id). A delegate's device uses the same outbox path for the replies it
+sends itself on a network the principal allowed without approval."""
 
 from __future__ import annotations
 
@@ -61,6 +62,17 @@ def shareable(db: Database) -> list[LocalComment]:
             WHERE c.is_mine = 0 AND c.deleted = 0 ORDER BY c.id"""
         )
     ]
+
+
+def own_copy(db: Database, network: str, remote_id: str) -> int | None:
+    """This device's own copy of a shared comment (pulled by its own account on that
+    network), by the network's id for it; None when no account here has pulled it."""
+    row = db.execute(
+        "SELECT c.id FROM comments c JOIN accounts a ON a.id = c.account_id "
+        "WHERE a.network = ? AND c.remote_id = ? AND c.deleted = 0 ORDER BY c.id LIMIT 1",
+        [network, remote_id],
+    ).fetchone()
+    return int(row[0]) if row else None
 
 
 def set_triage(db: Database, comment_id: int, state: TriageState, until: str | None) -> None:

@@ -21,11 +21,14 @@ COLUMNS = (
     "changed_at_approval",
     "outbox_state",
     "sent_at",
+    "sent_by",
 )
 
 
 def of_reply(shared: SharedDoc, reply: Reply) -> Provenance | None:
-    """None until the reply is approved."""
+    """None until the reply is approved (or, sent without approval, queued)."""
+    if reply.sender:
+        return _sent_without_approval(shared, reply)
     approval = reply.approval
     if approval is None:
         return None
@@ -47,13 +50,34 @@ def of_reply(shared: SharedDoc, reply: Reply) -> Provenance | None:
         approved.text != submitted.text,
         reply.sent.state if reply.sent else "",
         reply.sent.at if reply.sent else "",
+        shared.name_of(approval.by),
+    )
+
+
+def _sent_without_approval(shared: SharedDoc, reply: Reply) -> Provenance:
+    """A delegate's reply on a network allowed without approval: their device sent it."""
+    last = reply.versions[-1]
+    return Provenance(
+        reply.id,
+        reply.comment_key,
+        shared.name_of(last.by),
+        last.at,
+        last.text,
+        "",
+        "",
+        last.text,
+        False,
+        reply.sent.state if reply.sent else "",
+        reply.sent.at if reply.sent else "",
+        shared.name_of(reply.sender),
     )
 
 
 def provenance(shared: SharedDoc, since: str = "") -> list[Provenance]:
-    """Approved replies, approved at or after ``since`` (an ISO date or time)."""
+    """Replies approved (or, sent without approval, written) at or after ``since`` (an
+    ISO date or time)."""
     found = (of_reply(shared, r) for r in shared.replies())
-    return [p for p in found if p is not None and p.approved_at >= since]
+    return [p for p in found if p is not None and (p.approved_at or p.drafted_at) >= since]
 
 
 def to_csv(rows: list[Provenance]) -> str:
@@ -74,6 +98,7 @@ def to_csv(rows: list[Provenance]) -> str:
                 "yes" if p.changed_at_approval else "no",
                 p.sent_state,
                 p.sent_at,
+                p.sent_by,
             ]
         )
     return out.getvalue()

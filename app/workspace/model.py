@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from app.domain import TriageState
+from app.domain import DraftState, TriageState
 
 
 def comment_key(account_id: str, remote_id: str) -> str:
@@ -29,6 +29,9 @@ class ReplyStatus(enum.StrEnum):
     FOR_APPROVAL = "for_approval"
     SENT_BACK = "sent_back"
     APPROVED = "approved"
+    #: Written by a delegate on a network the principal lets them send on without
+    #: approval: their own device sends it with their own account.
+    QUEUED_BY_DRAFTER = "queued_by_drafter"
     SENT = "sent"
 
 
@@ -126,6 +129,9 @@ class Reply:
     heads: tuple[ReplyVersion, ...]
     decisions: tuple[Decision, ...]
     sent: SentRecord | None = None
+    #: The device that sends it without approval (a delegate allowed on the comment's
+    #: network); "" when it waits for the principal's approval.
+    sender: str = ""
 
     @property
     def in_conflict(self) -> bool:
@@ -156,12 +162,24 @@ class Provenance:
     drafted_by: str
     drafted_at: str
     submitted_text: str
-    approved_by: str
+    approved_by: str  # "" when it was sent without approval
     approved_at: str
     approved_text: str
     changed_at_approval: bool
     sent_state: str
     sent_at: str
+    sent_by: str  # the member whose device and account sent it
+
+
+@dataclass(frozen=True, slots=True)
+class DirectSend:
+    """The principal's word on one network: may delegates send there without approval
+    (with their own account on that network)?"""
+
+    network: str
+    allowed: bool
+    by: str
+    at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,3 +196,38 @@ class TriageChange:
 
     written: tuple[tuple[str, TriageEntry], ...]
     before: tuple[tuple[str, TriageEntry | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PostContent:
+    """What a post draft (the editor's) shares: its text, its state and its targets."""
+
+    title: str
+    body: str
+    state: DraftState
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PostVersion:
+    id: str
+    post_id: str
+    content: PostContent
+    bases: tuple[str, ...]
+    by: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class SharedPost:
+    """A post draft in the workspace with every version; two heads or more when people
+    edited it offline on two devices (both kept until someone picks or merges)."""
+
+    id: str
+    created_by: str
+    versions: tuple[PostVersion, ...]
+    heads: tuple[PostVersion, ...]
+
+    @property
+    def in_conflict(self) -> bool:
+        return len(self.heads) > 1

@@ -18,22 +18,26 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import pycrdt
 
-from app.domain import TriageState
+from app.domain import DraftState, TriageState
 from app.workspace.model import (
     Decision,
     DecisionKind,
+    DirectSend,
     Member,
     Note,
+    PostContent,
+    PostVersion,
     Reply,
     ReplyStatus,
     ReplyVersion,
     Role,
     SentRecord,
     SharedComment,
+    SharedPost,
     TriageChange,
     TriageEntry,
     VersionKind,
@@ -49,6 +53,9 @@ ROOTS = (
     "versions",
     "decisions",
     "sent",
+    "direct_send",
+    "posts",
+    "post_versions",
 )
 
 
@@ -206,11 +213,24 @@ class SharedDoc:
 
     # --- replies ------------------------------------------------------------------------
 
-    def new_reply(self, comment_key: str, text: str, by: str, kind: VersionKind) -> str:
+    def new_reply(
+        self, comment_key: str, text: str, by: str, kind: VersionKind, sender: str = ""
+    ) -> str:
+        """A new reply; ``sender`` is the device that sends it without approval, if any."""
         reply_id = new_id()
-        self._map("replies")[reply_id] = {"comment": comment_key, "by": by, "at": stamp()}
+        self._map("replies")[reply_id] = {
+            "comment": comment_key,
+            "by": by,
+            "at": stamp(),
+            "sender": sender,
+        }
         self.add_version(reply_id, text, (), by, kind)
         return reply_id
+
+    def send_as(self, reply_id: str, sender: str) -> None:
+        """From now on ``sender``'s device sends this reply without approval."""
+        header = dict(self._map("replies")[reply_id])
+        self._map("replies")[reply_id] = {**header, "sender": sender}
 
     def add_version(
         self, reply_id: str, text: str, bases: tuple[str, ...], by: str, kind: VersionKind
@@ -239,6 +259,21 @@ class SharedDoc:
             "at": decision.at,
         }
         return decision
+
+    def set_direct_send(self, network: str, allowed: bool, by: str) -> DirectSend:
+        rule = DirectSend(network, allowed, by, stamp())
+        self._map("direct_send")[network] = {"allowed": allowed, "by": by, "at": rule.at}
+        return rule
+
+    def direct_send(self) -> list[DirectSend]:
+        return [
+            DirectSend(n, bool(v["allowed"]), v["by"], v["at"])
+            for n, v in sorted(self._map("direct_send").items())
+        ]
+
+    def direct_networks(self) -> set[str]:
+        """The networks where delegates may send without approval."""
+        return {rule.network for rule in self.direct_send() if rule.allowed}
 
     def record_sent(self, record: SentRecord) -> bool:
         known = self._map("sent").get(record.reply_id)
@@ -284,14 +319,68 @@ class SharedDoc:
     def reply(self, reply_id: str) -> Reply | None:
         return next((r for r in self.replies() if r.id == reply_id), None)
 
+    # --- post drafts (the editor's) --------------------------------------------------------
+
+    def new_post(self, content: PostContent, by: str) -> PostVersion:
+        post_id = new_id()
+        self._map("posts")[post_id] = {"by": by, "at": stamp()}
+        return self.add_post_version(post_id, content, (), by)
+
+    def add_post_version(
+        self, post_id: str, content: PostContent, bases: tuple[str, ...], by: str
+    ) -> PostVersion:
+        version = PostVersion(new_id(), post_id, content, bases, by, stamp())
+        self._map("post_versions")[version.id] = {
+            "post": post_id,
+            "title": content.title,
+            "body": content.body,
+            "state": str(content.state),
+            "targets": list(content.targets),
+            "bases": list(bases),
+            "by": by,
+            "at": version.at,
+        }
+        return version
+
+    def posts(self) -> list[SharedPost]:
+        versions: dict[str, list[PostVersion]] = defaultdict(list)
+        for i, v in self._map("post_versions").items():
+            content = PostContent(
+                v["title"], v["body"], DraftState(v["state"]), tuple(v["targets"])
+            )
+            versions[v["post"]].append(
+                PostVersion(i, v["post"], content, tuple(v["bases"]), v["by"], v["at"])
+            )
+        found = []
+        for post_id, header in sorted(self._map("posts").items()):
+            mine = sorted(versions[post_id], key=_sort_key)
+            found.append(SharedPost(post_id, header["by"], tuple(mine), heads_of(mine)))
+        return found
+
     def digest(self) -> str:
         """A hash of everything shared: equal on two devices exactly when they converged."""
         state = {name: self._map(name).to_py() or {} for name in ROOTS}
         return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
 
-def _sort_key(item: ReplyVersion | Decision) -> tuple[str, str]:
+def _sort_key(item: ReplyVersion | Decision | PostVersion) -> tuple[str, str]:
     return (item.at, item.id)
+
+
+class _Versioned(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def bases(self) -> tuple[str, ...]: ...
+
+
+V = TypeVar("V", bound=_Versioned)
+
+
+def heads_of(versions: list[V]) -> tuple[V, ...]:
+    """The versions no later version builds on (in the given order)."""
+    built_on = {base for v in versions for base in v.bases}
+    return tuple(v for v in versions if v.id not in built_on)
 
 
 def _reply(
@@ -303,8 +392,7 @@ def _reply(
 ) -> Reply:
     versions.sort(key=_sort_key)
     decisions.sort(key=_sort_key)
-    built_on = {base for v in versions for base in v.bases}
-    heads = tuple(v for v in versions if v.id not in built_on)
+    heads = heads_of(versions)
     record = SentRecord(reply_id, sent["state"], sent["remote_id"], sent["at"]) if sent else None
     reply = Reply(
         reply_id,
@@ -316,6 +404,7 @@ def _reply(
         heads,
         tuple(decisions),
         record,
+        header.get("sender", ""),
     )
     return _with_status(reply)
 
@@ -323,6 +412,8 @@ def _reply(
 def _with_status(reply: Reply) -> Reply:
     if reply.sent is not None and reply.sent.state == "sent":
         status = ReplyStatus.SENT
+    elif reply.sender:
+        status = ReplyStatus.QUEUED_BY_DRAFTER
     elif reply.approval is not None:
         status = ReplyStatus.APPROVED
     else:

@@ -12,10 +12,18 @@ from PySide6.QtCore import Qt
 
 from app.domain import TriageState
 from app.workspace import pairing
-from app.workspace.model import ReplyStatus, Role, SharedComment, Transport, VersionKind
+from app.workspace.model import (
+    Provenance,
+    ReplyStatus,
+    Role,
+    SharedComment,
+    Transport,
+    VersionKind,
+)
 from app.workspace.session import Session
 from app.workspace.settings import Membership
 from ui.workspace import WorkspaceDialog
+from ui.workspace.provenance import approved_words
 
 pytestmark = pytest.mark.ui
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -159,8 +167,11 @@ def test_delegate_triages_notes_and_drafts_in_the_shared_inbox(
     qtbot.keyClick(panel.list, Qt.Key.Key_R)
     assert panel.reply.hasFocus()
     qtbot.keyClicks(panel.reply, "Thanks {first_name}!")
+    said: list[str] = []
+    panel.message.connect(said.append)
     qtbot.keyClick(panel.reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(panel.list.hasFocus, timeout=10_000)
+    qtbot.waitUntil(lambda: "Sent 2 replies for approval." in said, timeout=10_000)
     qtbot.keyClick(panel.list, Qt.Key.Key_N)
     qtbot.keyClicks(panel.note, "Ask comms first")
     qtbot.keyClick(panel.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -176,3 +187,68 @@ def test_delegate_triages_notes_and_drafts_in_the_shared_inbox(
     approval = window.approval  # the delegate sees what waits, and cannot decide
     qtbot.waitUntil(lambda: "2 replies waiting for the principal" in approval.summary.text())
     assert not approval.decisions.isVisibleTo(approval)
+
+
+def test_delegate_sees_both_texts_of_a_conflict_and_merges(
+    core, principal, open_window, qtbot, wait_for
+) -> None:
+    """A reply edited on two devices offline: the delegate's reply box shows both texts
+    (as the For approval page does), leaving it keeps both, and what they send merges."""
+    with principal.change() as doc:
+        reply_id = doc.new_reply("wp/1", "First words", "dddd0001", VersionKind.DRAFT)
+        (base,) = doc.reply(reply_id).heads
+        for text, by in (("Dana's words", "aaaa0001"), ("Sam's words", "dddd0001")):
+            doc.add_version(reply_id, text, (base.id,), by, VersionKind.DRAFT)
+    principal.sync()
+    code = principal.pairing_code().text()
+    wait_for(core.workspace.join(code, "Sam", principal.membership.location), timeout=30_000)
+    wait_for(core.workspace.sync(), timeout=30_000)
+    window = open_window(core)
+    qtbot.keyClick(window, Qt.Key.Key_I, CTRL_SHIFT)
+    panel = window.shared
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10_000)
+    panel.list.setCurrentIndex(panel.model.index(panel.model.row_of("wp/1")))
+    shown = panel.reply.toPlainText()
+    assert "Dana's words" in shown and "Sam's words" in shown and "Dana (principal)" in shown
+    assert "Edited on two devices" in panel.reply_state.text()
+    panel.list.setCurrentIndex(panel.model.index(panel.model.row_of("wp/0")))
+    panel.list.setCurrentIndex(panel.model.index(panel.model.row_of("wp/1")))
+    wait_for(core.workspace.sync(), timeout=30_000)
+    assert wait_for(core.workspace.replies())[0].in_conflict  # leaving it merged nothing
+    panel.reply.setPlainText("Dana's and Sam's words")
+    panel.reply.setFocus()
+    qtbot.keyClick(panel.reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(panel.list.hasFocus, timeout=10_000)
+    wait_for(core.workspace.sync(), timeout=30_000)
+    principal.sync()
+    merged = principal.shared.reply(reply_id)
+    assert not merged.in_conflict and merged.text == "Dana's and Sam's words"
+    assert merged.status is ReplyStatus.FOR_APPROVAL
+
+
+def test_principal_allows_sending_without_approval_per_network(
+    synced_core, bridge, delegate, qtbot, wait_for
+) -> None:
+    dialog = WorkspaceDialog(synced_core, bridge)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.direct.count() == 1, timeout=10_000)
+    item = dialog.direct.item(0)
+    assert item.text() == "sandbox" and item.checkState() == Qt.CheckState.Unchecked
+    item.setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: "now send there without approval" in dialog.outcome.text())
+    (rule,) = wait_for(synced_core.workspace.direct_send())
+    assert (rule.network, rule.allowed) == ("sandbox", True)
+    wait_for(synced_core.workspace.sync(), timeout=30_000)
+    delegate.sync()
+    assert delegate.shared.direct_networks() == {"sandbox"}
+    dialog.close()
+
+
+def test_provenance_words_say_who_sent_without_approval() -> None:
+    direct = Provenance(
+        "r1", "wp/1", "Sam (delegate)", "2026-03-01T09:00:00", "Hi", "", "", "Hi", False,
+        "sent", "2026-03-01T09:05:00", "Sam (delegate)",
+    )  # fmt: skip
+    words = approved_words(direct)
+    assert "no approval needed: Sam (delegate) sends it" in words and "approved" not in words
+    assert "sent 2026-03-01 09:05 UTC" in words

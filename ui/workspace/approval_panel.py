@@ -35,6 +35,7 @@ from app.workspace.model import Reply, ReplyStatus, Role, SharedComment
 from ui.bridge import CoreBridge
 from ui.common.announce import announce
 from ui.operations import run
+from ui.workspace import reply_heads
 from ui.workspace.commands import registry
 from ui.workspace.model import ApprovalModel
 
@@ -202,13 +203,7 @@ class ApprovalPanel(QWidget):
         if comment is not None:
             self.comment.setText(f"{comment.author} on “{comment.post_title}”: {comment.body}")
         self.provenance.setText(self._provenance(reply))
-        if reply.in_conflict:
-            parts = [
-                f"— Version by {self._name(h.by)}, {h.at[:16]} —\n{h.text}" for h in reply.heads
-            ]
-            self.text.setPlainText("\n\n".join(parts))
-        else:
-            self.text.setPlainText(reply.text)
+        reply_heads.show(self.text, reply, self._name)
 
     def _name(self, device_id: str) -> str:
         return self._names.get(device_id, device_id)
@@ -223,7 +218,7 @@ class ApprovalPanel(QWidget):
         if back is not None:
             words += f". Sent back before by {self._name(back.by)}: “{back.note}”"
         if reply.in_conflict:
-            words += ". Edited on two devices: both texts are below; keep or merge, then E."
+            words += f". {reply_heads.CONFLICT}, then E."
         return words + "."
 
     # --- acting -----------------------------------------------------------------------

@@ -22,8 +22,13 @@ OUTBOX_BATCH = "workspace:"
 
 
 def approved_words(p: Provenance) -> str:
-    changed = ", edited at approval" if p.changed_at_approval else ", unchanged"
     sent = f"; sent {_when(p.sent_at)}" if p.sent_state == "sent" and p.sent_at else ""
+    if not p.approved_by:  # a delegate on a network allowed without approval
+        return (
+            f"Drafted by {p.drafted_by} {_when(p.drafted_at)}; no approval needed: "
+            f"{p.sent_by} sends it with their own account{sent}."
+        )
+    changed = ", edited at approval" if p.changed_at_approval else ", unchanged"
     return (
         f"Drafted by {p.drafted_by} {_when(p.drafted_at)}; approved by {p.approved_by} "
         f"{_when(p.approved_at)}{changed}{sent}."

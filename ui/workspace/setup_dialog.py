@@ -1,7 +1,8 @@
 """Workspace set-up: create a workspace (principal) or join one with a pairing code
 (delegate), over a shared folder or a WebDAV address; once in one, who is in it, the
 pairing code as text (to read over the phone) and as a QR code, removing a delegate
-(the key rotates) and syncing now. Every change goes through ``core.workspace``."""
+(the key rotates), the networks where delegates may send without approval (principal)
+and syncing now. Every change goes through ``core.workspace``."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:  # the workspace's libraries (pycrdt, httpx, segno) load when 
     from app.workspace.session import SyncReport
 
 DEVICE_ROLE = Qt.ItemDataRole.UserRole + 1
+NETWORK_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class _Place(QWidget):
@@ -196,6 +198,11 @@ class WorkspaceDialog(QDialog):
         self.members.setAccessibleName("Members")
         self.remove_button = QPushButton("Remove this delegate…")
         self.remove_button.clicked.connect(self.remove_selected)
+        self.direct_label = QLabel("Delegates send without approval, with their own account, on:")
+        self.direct = QListWidget()
+        self.direct.setAccessibleName("Networks where delegates send without approval")
+        self.direct.setMaximumHeight(self.fontMetrics().height() * 6)
+        self.direct.itemChanged.connect(self._direct_toggled)
         sync_button = QPushButton("Sync now")
         sync_button.clicked.connect(self.sync)
         buttons = QHBoxLayout()
@@ -208,6 +215,8 @@ class WorkspaceDialog(QDialog):
         layout.addWidget(self.code_image, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(QLabel("Members:"))
         layout.addWidget(self.members, 1)
+        layout.addWidget(self.direct_label)
+        layout.addWidget(self.direct)
         layout.addLayout(buttons)
         return page
 
@@ -234,11 +243,49 @@ class WorkspaceDialog(QDialog):
             item = QListWidgetItem(f"{member.name} ({member.role}){gone}")
             item.setData(DEVICE_ROLE, member.device_id)
             self.members.addItem(item)
-        self.remove_button.setVisible(principal)
-        self.code_text.setVisible(principal)
-        self.code_image.setVisible(principal)
+        for part in (
+            self.remove_button,
+            self.code_text,
+            self.code_image,
+            self.direct_label,
+            self.direct,
+        ):
+            part.setVisible(principal)
         if principal:
             run(self, self._core.workspace.pairing_code(), on_done=self._show_code)
+            run(self, self._direct_rules(), on_done=self._show_direct)
+
+    async def _direct_rules(self) -> list[tuple[str, bool]]:
+        """Every network the shared comments come from, and whether delegates send there
+        without approval."""
+        allowed = {r.network: r.allowed for r in await self._core.workspace.direct_send()}
+        networks = {c.network for c in await self._core.workspace.comments()} | set(allowed)
+        return [(n, allowed.get(n, False)) for n in sorted(networks)]
+
+    def _show_direct(self, rules: list[tuple[str, bool]]) -> None:
+        self.direct.blockSignals(True)
+        self.direct.clear()
+        for network, allowed in rules:
+            item = QListWidgetItem(network)
+            item.setData(NETWORK_ROLE, network)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if allowed else Qt.CheckState.Unchecked)
+            self.direct.addItem(item)
+        self.direct.blockSignals(False)
+
+    def _direct_toggled(self, item: QListWidgetItem) -> None:
+        network = str(item.data(NETWORK_ROLE))
+        allowed = item.checkState() == Qt.CheckState.Checked
+        words = (
+            f"Delegates with their own {network} account now send there without approval."
+            if allowed
+            else f"Replies on {network} wait for approval again."
+        )
+        run(
+            self,
+            self._core.workspace.allow_direct_send(network, allowed),
+            on_done=lambda _: self._say(words),
+        )
 
     def _show_code(self, code: PairingCode) -> None:
         self.code_text.setText(code.text())

@@ -2,7 +2,9 @@
 workspace sees them (a delegate needs none of the principal's sign-ins). Triage (E done,
 S snooze, U undoes only my own last action), assignments (Shift+P, Shift+D), internal
 notes (N, never posted) and replies written for the principal's approval (R, then
-Ctrl+Enter). A reply sent back shows the principal's note and opens for revision.
+Ctrl+Enter). A reply sent back shows the principal's note and opens for revision; one
+edited on two devices shows both texts to pick or merge (``reply_heads``), as the For
+approval page does.
 
 Words typed are never lost: leaving a comment with an unsent reply keeps it as a draft
 in the workspace, and a refresh never replaces the text being typed.
@@ -38,6 +40,7 @@ from app.workspace.model import Note, Reply, ReplyStatus, Role, SharedComment, T
 from ui.bridge import CoreBridge
 from ui.common.announce import announce
 from ui.operations import run
+from ui.workspace import reply_heads
 from ui.workspace.commands import registry
 from ui.workspace.shared_model import SharedCommentsModel
 
@@ -199,7 +202,7 @@ class SharedInboxPanel(QWidget):
             f"{comment.body}"
         )
         reply = self._replies.get(comment.key)
-        self.reply.setPlainText(reply.text if reply else "")
+        reply_heads.show(self.reply, reply, self._name)
         self.reply_state.setText(self._reply_words(reply))
         self.notes.clear()
         run(self, self._core.workspace.notes(comment.key), on_done=self._show_notes)
@@ -207,13 +210,18 @@ class SharedInboxPanel(QWidget):
     def _reply_words(self, reply: Reply | None) -> str:
         if reply is None:
             return ""
+        if reply.in_conflict:
+            return f"{reply_heads.CONFLICT}, then Ctrl+Enter sends that text for approval."
         back = reply.last_send_back
         if reply.status is ReplyStatus.SENT_BACK and back is not None:
-            who = self._names.get(back.by, back.by)
+            who = self._name(back.by)
             return f"Sent back by {who}: “{back.note}”. Revise it, then Ctrl+Enter."
         if reply.status is ReplyStatus.FOR_APPROVAL:
             return "Waiting for approval. Changing it sends the new text for approval."
         return "A draft: Ctrl+Enter sends it for approval."
+
+    def _name(self, device_id: str) -> str:
+        return self._names.get(device_id, device_id)
 
     def _show_notes(self, notes: list[Note]) -> None:
         self.notes.setText(
@@ -226,8 +234,8 @@ class SharedInboxPanel(QWidget):
         if key is None or not text.strip():
             return
         reply = self._replies.get(key)
-        if reply is not None and reply.text == text:
-            return
+        if reply is not None and reply_heads.editable_text(reply, self._name) == text:
+            return  # unchanged (both texts of a conflict stay two until someone merges)
         job: Coroutine[Any, Any, object]
         if reply is None:
             job = self._core.workspace.draft([key], text, for_approval=False)
@@ -292,6 +300,7 @@ class SharedInboxPanel(QWidget):
         text = self.reply.toPlainText()
         reply = self._replies.get(comment.key)
         job: Coroutine[Any, Any, object]
+        edited = reply.id if reply else ""
         if reply is None:
             keys = [k for k in self._selected_keys() if k not in self._replies]
             job = self._core.workspace.draft(keys or [comment.key], text)
@@ -301,11 +310,25 @@ class SharedInboxPanel(QWidget):
         def sent(result: object) -> None:
             self.reply.clear()  # saved in the workspace; shown again from there
             self._shown_key = None
-            sent_count = len(result) if isinstance(result, list) else 1
-            self._say(f"Sent {plural.count(sent_count, 'reply', 'replies')} for approval.")
+            ids = [str(i) for i in result] if isinstance(result, list) else [edited]
+            run(self, self._core.workspace.replies(), on_done=lambda r: self._say_sent(r, ids))
             self.list.setFocus()
 
         run(self, job, on_done=sent)
+
+    def _say_sent(self, replies: list[Reply], ids: list[str]) -> None:
+        """Where the replies just written went: for approval, or (on a network the
+        principal allowed) into this device's own outbox."""
+        own = sum(r.id in ids and r.status is ReplyStatus.QUEUED_BY_DRAFTER for r in replies)
+        words = []
+        if len(ids) - own:
+            words.append(f"Sent {plural.count(len(ids) - own, 'reply', 'replies')} for approval.")
+        if own:
+            words.append(
+                f"{plural.count(own, 'reply', 'replies')} went to your outbox: "
+                "you send without approval there."
+            )
+        self._say(" ".join(words))
 
     def _noted(self) -> None:
         self.note.clear()
