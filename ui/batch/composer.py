@@ -21,14 +21,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.errors import FiresideError
 from app.text import plural
@@ -38,6 +31,7 @@ from ui.batch.preview import PreviewList
 from ui.batch.text import ReplyText
 from ui.common.announce import Politeness, tell
 from ui.common.autosave import Autosave
+from ui.common.flow_layout import FlowLayout, WrappingColumn
 from ui.operations import run, show_error
 from ui.spelling import attach_spell_check
 
@@ -124,10 +118,13 @@ class ReplyComposer(QFrame):
             "it as a draft."
         )
         self.template.textChanged.connect(self._typed)
+        # Room for a few lines at the least: it grows with the space the composer gets.
+        self.template.setMinimumHeight(4 * self.template.fontMetrics().lineSpacing() + 12)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.preview_title = QLabel()
+        self.preview_title.setWordWrap(True)
         self.preview = PreviewList()
         self.preview.setSelectionMode(PreviewList.SelectionMode.SingleSelection)
         self.preview.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -156,7 +153,7 @@ class ReplyComposer(QFrame):
         self.hide()
 
     def _bind(self, registry: Registry) -> None:
-        inserts = QHBoxLayout()
+        inserts = FlowLayout()
         inserts.addWidget(QLabel("Insert:"))
         for name, variable in VARIABLES:
             action = registry.bind(self, name, partial(self.insert, variable))
@@ -166,7 +163,6 @@ class ReplyComposer(QFrame):
             button.setToolTip(action.toolTip())
             button.clicked.connect(action.trigger)
             inserts.addWidget(button)
-        inserts.addStretch(1)
         queue = registry.bind(self, "batch.queue", self.queue_all)
         self._queue_command = registry.command("batch.queue")
         self.queue_button.clicked.connect(queue.trigger)
@@ -175,24 +171,27 @@ class ReplyComposer(QFrame):
             _shortcut_on(self.preview, key, self.remove_chosen)
         self._layout(inserts)
 
-    def _layout(self, inserts: QHBoxLayout) -> None:
-        cards = QHBoxLayout()
-        cards.addWidget(self.preview_title, 1)
-        cards.addWidget(self.remove_button)
-        cards.addWidget(self.edit_button)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.queue_button)
+    def _layout(self, inserts: FlowLayout) -> None:
+        """Each row of buttons wraps rather than squeeze a button (minimum size, 200% text)."""
+        cards = FlowLayout()
+        cards.add(self.remove_button, self.edit_button)
+        buttons = FlowLayout(align_right=True)
+        buttons.add(self.close_button, self.queue_button)
+        column = WrappingColumn()
+        column.add(self.recipients, self.template, inserts, self.error, self.preview_title)
+        column.add(cards, self.preview)
+        column.stretch(self.template, 2)
+        column.stretch(self.preview, 3)
+        scroll = QScrollArea()  # when even the wrapped rows have no room (200% text)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(column)
+        scroll.setAccessibleName("Reply and its preview")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
-        layout.addWidget(self.recipients)
-        layout.addWidget(self.template, 2)
-        layout.addLayout(inserts)
-        layout.addWidget(self.error)
-        layout.addLayout(cards)
-        layout.addWidget(self.preview, 3)
-        layout.addLayout(buttons)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)  # queueing and closing always in sight
 
     def tab_order(self) -> list[QWidget]:
         return [

@@ -66,6 +66,9 @@ class ThreadPane(QWidget):
         self.browser.highlighted.connect(
             lambda url: self.message.emit(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
         )
+        # The pane shrinks as the composer opens under it, and the text reflows: keep the
+        # comment answered at the top whenever the scroll range changes.
+        self.browser.verticalScrollBar().rangeChanged.connect(self._range_changed)
         header = QHBoxLayout()
         header.addWidget(heading)
         header.addWidget(self.network)
@@ -138,6 +141,10 @@ class ThreadPane(QWidget):
         self.network.show()
         self.browser.setHtml(ThreadRenderer(self.palette()).page(thread.chain, thread.replies))
         self.provenance.show_for_comment(comment.account_id, comment.remote_id)
+        if self.keep_answered_in_sight:
+            self.show_answered()
+
+    def _range_changed(self, _low: int, _high: int) -> None:
         if self.keep_answered_in_sight:
             self.show_answered()
 
