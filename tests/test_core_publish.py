@@ -13,6 +13,7 @@ from app.domain import Account, DraftState, PublishOptions
 from app.errors import UserError
 from app.store import drafts
 from app.timeutil import in_seconds
+from app.workspace.conflicts import Head, both_texts
 
 BLOG = Account("blog", "wordpress", "Corporate blog", "https://blog.example")
 ROOM = Account("room", "matrix", "Ops room", "https://matrix.example")
@@ -147,3 +148,21 @@ async def test_the_draft_is_published_once_every_target_was_sent_whatever_the_st
         ("Corporate blog", "sent", "draft"),
         ("Ops room", "sent", "publish"),
     ]
+
+
+async def test_a_draft_still_holding_both_texts_of_a_conflict_is_not_published(core, blog):
+    """Two devices edited it offline; until someone keeps or merges, its body holds both
+    versions under their "— Version by" lines, which must never reach a site."""
+    both = both_texts(
+        [
+            Head("Dana", "2026-12-06T08:00:00Z", "Numbers are in."),
+            Head("Sam", "2026-12-06T08:01:00Z", "The numbers are in."),
+        ]
+    )
+    draft_id = await core.drafts.new("Q3 plans", both)
+    with pytest.raises(UserError, match="both texts of an edit made on two devices"):
+        await core.drafts.publish(draft_id, ["blog"])
+    assert await core.outbox.items() == []
+
+    await core.drafts.save(draft_id, "Q3 plans", "The numbers are in.")
+    await core.drafts.publish(draft_id, ["blog"])

@@ -24,6 +24,7 @@ from app.store import Store, drafts, outbox
 from app.store.accounts import list_accounts
 from app.store.sql import Database
 from app.sync.engine import SyncEngine
+from app.workspace.conflicts import still_both
 
 
 class Drafts:
@@ -123,6 +124,11 @@ class Drafts:
         names = {a.id: a.name for a in await self._store.read(list_accounts)}
         capabilities = {a: self._networks[a].capabilities for a in account_ids}
         draft = await self.get(draft_id)
+        if still_both(draft.body) or still_both(draft.title):
+            raise UserError(
+                "This draft still holds both texts of an edit made on two devices: keep one "
+                "or merge them, then publish."
+            )
         publishing.check_length(draft, capabilities, names)
         places = {
             a: network.chosen()
