@@ -17,7 +17,7 @@ CASES = json.loads(
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])
-def test_x_counts_as_twitter_text_does(case) -> None:
+def test_x_counts_as_the_conformance_examples_say(case) -> None:
     assert measured(case["text"], X) == case["weightedLength"]
 
 

@@ -41,12 +41,14 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from contracts.checker import Contract
-from twitter_text import parse_tweet
 
+from app.text.length import X, measured
 from emulators.microsoft.apiserver import Request, Response
 from emulators.oauth.authority import Authority, OAuthRefusal
 
 WINDOW_S = 15 * 60
+#: twitter-text v3's ``maxWeightedTweetLength``: what X takes, counted its way.
+MAX_WEIGHTED_LENGTH = 280
 READ = frozenset({"tweet.read", "users.read"})
 WRITE = frozenset({"tweet.write"})
 #: Requests per 15 minutes per user (X's published per-user limits vary by access level;
@@ -347,7 +349,7 @@ class XEmulator:
         text = body.get("text")
         if not isinstance(text, str) or not text:
             return invalid("text must be given")
-        if not parse_tweet(text).valid:
+        if measured(text, X) > MAX_WEIGHTED_LENGTH:
             return problem(403, "Forbidden", "Your Tweet text is too long.")
         mine = self._newest_first(lambda t: t["author_id"] == user.id)
         if mine and mine[0]["text"] == text:
