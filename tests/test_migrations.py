@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fixtures.schema_builds import build, connect, snapshot
 
-from app.domain import InboxView, OutboxState, TriageState
+from app.domain import InboxView, OutboxState, TriageState, VipSource, VipTier
 from app.errors import StoreCorrupt, StoreTooNew
 from app.store import Store, comments, outbox, search, triage
 from app.store import db as store_db
@@ -331,3 +331,23 @@ def test_after_a_crash_the_whole_file_is_checked(tmp_path: Path) -> None:
     crash_after_a_commit(path)
     with pytest.raises(StoreCorrupt, match="untouched"):
         open_database(path)
+
+
+def test_a_starred_person_becomes_a_key_person_set_by_hand(tmp_path: Path) -> None:
+    """The v5 star was the VIP of its day: the tiers keep it as a key person, by hand."""
+    path = tmp_path / "fireside.db"
+    build(path, 6)
+    conn = connect(path)
+    try:
+        conn.execute("UPDATE people SET starred = 1 WHERE id = 1")
+        migrate(conn, path, 7)
+        tiers = dict(
+            (
+                (pid, (tier, source))
+                for pid, tier, source in conn.execute("SELECT id, vip_tier, vip_source FROM people")
+            )
+        )
+    finally:
+        conn.close()
+    assert tiers[1] == (VipTier.KEY, VipSource.HAND)
+    assert {v for k, v in tiers.items() if k != 1} == {(VipTier.NONE, None)}

@@ -41,6 +41,7 @@ from app.domain.states import (
     LOOK_UP_FIRST,
     SIGN_IN_KINDS,
     VIEW_TITLES,
+    VIP_TIER_TITLES,
     DraftState,
     ErrorKind,
     InboxView,
@@ -50,6 +51,8 @@ from app.domain.states import (
     PullMode,
     RemoteKind,
     TriageState,
+    VipSource,
+    VipTier,
 )
 
 __all__ = [
@@ -60,6 +63,7 @@ __all__ = [
     "PUBLISH_NOW",
     "SIGN_IN_KINDS",
     "VIEW_TITLES",
+    "VIP_TIER_TITLES",
     "Account",
     "Capabilities",
     "Comment",
@@ -95,5 +99,7 @@ __all__ = [
     "Thread",
     "TitleHit",
     "TriageState",
+    "VipSource",
+    "VipTier",
     "WriteIntent",
 ]

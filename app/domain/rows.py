@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.domain.network import PublishOptions, WriteIntent
-from app.domain.states import DraftState, ErrorKind, OutboxKind, OutboxState, TriageState
+from app.domain.states import (
+    DraftState,
+    ErrorKind,
+    OutboxKind,
+    OutboxState,
+    TriageState,
+    VipTier,
+)
 
 
 class Row(Protocol):
@@ -52,6 +59,8 @@ class InboxRow:
     reply_draft: bool
     #: The person is starred: their new comments are announced.
     author_starred: bool
+    #: The person's VIP tier (directory, imported list or set by hand).
+    author_tier: VipTier
 
     @classmethod
     def from_row(cls, row: Row) -> InboxRow:
@@ -82,6 +91,7 @@ def _list_fields(row: Row) -> dict[str, Any]:
         "network_shared": _flag(row["network_shared"]),
         "reply_draft": _flag(row["reply_draft"]),
         "author_starred": _flag(row["author_starred"]),
+        "author_tier": VipTier(row["author_tier"] or 0),
     }
 
 

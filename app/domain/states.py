@@ -79,6 +79,34 @@ VIEW_TITLES: dict[InboxView, str] = {
 }
 
 
+class VipTier(enum.IntEnum):
+    """How much a person's comments matter to the executive; higher sorts first."""
+
+    NONE = 0
+    #: a key person: starred by hand, or listed by the comms team
+    KEY = 1
+    #: a senior leader (directory: director and up, or listed)
+    SENIOR = 2
+    #: the executive team and the board
+    TOP = 3
+
+
+VIP_TIER_TITLES: dict[VipTier, str] = {
+    VipTier.NONE: "Not a VIP",
+    VipTier.KEY: "Key person",
+    VipTier.SENIOR: "Senior leader",
+    VipTier.TOP: "Executive team",
+}
+
+
+class VipSource(enum.StrEnum):
+    """Where a person's VIP tier came from; a tier set by hand wins over the others."""
+
+    DIRECTORY = "directory"
+    IMPORTED = "imported"
+    HAND = "hand"
+
+
 class ErrorKind(enum.StrEnum):
     """Why an outbox item is failed or held (``OutboxItem.error_kind``)."""
 

@@ -353,6 +353,14 @@ def _v6_counts_and_view_indexes(db: Database) -> None:
         db.execute(statement)
 
 
+def _v7_vip_tiers(db: Database) -> None:
+    """VIP tiers (``app.domain.states.VipTier``) and where each came from; a starred
+    person (v5) is a key person set by hand."""
+    db.execute("ALTER TABLE people ADD COLUMN vip_tier INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE people ADD COLUMN vip_source TEXT")
+    db.execute("UPDATE people SET vip_tier = 1, vip_source = 'hand' WHERE starred = 1")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -360,5 +368,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v4_undo_send_and_reply_drafts,
     _v5_starred_people,
     _v6_counts_and_view_indexes,
+    _v7_vip_tiers,
 ]
 LATEST = len(MIGRATIONS)

@@ -28,7 +28,7 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.domain import InboxRow, TriageState
+from app.domain import InboxRow, TriageState, VipTier
 from app.text import timefmt
 from ui import theme
 from ui.common import fonts
@@ -134,6 +134,7 @@ class InboxDelegate(QStyledItemDelegate):
             network_shared=False,
             reply_draft=True,
             author_starred=True,
+            author_tier=VipTier.KEY,
         )
         row = QPixmap(max(option.rect.width(), MIN_WIDTH), max(option.rect.height(), 40))
         for selected, focused in ((False, False), (True, True), (True, False)):
