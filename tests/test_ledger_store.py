@@ -225,3 +225,36 @@ def test_comments_of_my_own_are_never_in_a_ledger(store: Store) -> None:
 
     page = ledger.person_ledger(store.reader(), store.run_sync(me_as_author))
     assert page is not None and page.entries == ()
+
+
+def test_one_person_on_two_accounts_waits_once(store: Store) -> None:
+    def twin_comment(db: Database) -> None:
+        accounts.add_account(db, TWIN)
+        accounts.upsert_posts(db, TWIN.id, [post(1)])
+        comments.ingest(db, TWIN.id, MY_NAME, [remote(7, body=QUESTION, author=who(3), minute=5)])
+
+    store.run_sync(twin_comment)
+    waiting = ledger.waiting_longest(store.reader())
+    assert [(w.name, w.oldest_at, w.waiting, w.questions) for w in waiting] == [
+        ("Person4 Surname", at(WEEK_BEFORE), 1, 1),
+        ("Person3 Surname", at(5), 2, 2),
+        ("Person1 Surname", at(50), 1, 0),
+    ]
+    assert waiting[1].oldest_comment_id == comment_id_on(store, TWIN.id, "c7")
+
+
+def comment_id_on(store: Store, account_id: str, remote_id: str) -> int:
+    row = store.reader().execute(
+        "SELECT id FROM comments WHERE account_id = ? AND remote_id = ?", [account_id, remote_id]
+    )
+    return int(row.fetchone()[0])
+
+
+def test_nobody_waits_in_an_empty_store(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    empty = open_store(tmp_path / "empty")
+    try:
+        assert ledger.waiting_longest(empty.reader()) == []
+        assert coverage.scorecard(empty.reader(), NOW).total.asked == 0
+    finally:
+        empty.close()

@@ -6,8 +6,10 @@ its writing thread; remote words are cleaned for display as every list's are."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from app.core.display import shown_row
+from app.core.export import write_file
 from app.domain.ledger import PersonLedger, Scorecard, WaitingPerson
 from app.store import Store, coverage, ledger
 from app.store.sql import Database
@@ -43,6 +45,12 @@ class Ledger:
             by_post=tuple(replace(c, label=display_text(c.label)) for c in card.by_post),
             waiting=tuple(_shown_waiting(w) for w in card.waiting),
         )
+
+    async def save_report(self, path: Path, pdf: bytes) -> None:
+        """Write an exported report where the person chose, whole or not at all
+        (a plain sentence when the disk is full or the folder is
+        not writable)."""
+        await write_file(path, pdf)
 
 
 def _person_of_comment(db: Database, comment_id: int) -> PersonLedger | None:

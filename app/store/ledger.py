@@ -5,7 +5,7 @@ kept about them, and the people whose comments have waited longest for an answer
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.domain import InboxRow, InboxView, VipTier
@@ -53,7 +53,7 @@ _PERSON_COLUMNS = """p.id, p.remote_id, p.name, ifnull(p.title, '') AS title, a.
     ifnull(a.base_url, '') AS base_url, a.name AS account_name, p.vip_tier"""
 
 
-def _person_rows(db: Database, where: str, params: list[object]) -> list[_PersonRow]:
+def _person_rows(db: Database, where: str, params: Sequence[object]) -> list[_PersonRow]:
     sql = f"SELECT {_PERSON_COLUMNS} FROM people p JOIN accounts a ON a.id = p.account_id "
     return [
         _PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", VipTier(r[7] or 0))
@@ -147,35 +147,69 @@ def save_notes(db: Database, person_id: int, text: str) -> None:
 def waiting_longest(db: Database, limit: int = 50) -> list[WaitingPerson]:
     """People with comments in Needs reply, whoever has waited longest first; one
     person's accounts linked by identity count as one (a link by name only does not
-    merge them: it may be two people)."""
+    merge them: it may be two people).
+
+    The Needs reply index is walked oldest first only until ``limit`` people are found;
+    then only their comments (and those of their other accounts) are counted."""
     where, params = view_filter(InboxView.NEEDS_REPLY)
-    # SQLite takes a bare column (c.id) from the row MIN() chose: the oldest comment.
-    sql = f"""SELECT c.author_id, MIN(c.created_at) AS oldest, c.id, COUNT(*),
-            SUM(c.is_question), {_PERSON_COLUMNS}
-        FROM comments c INDEXED BY ix_view_needs_reply
-        JOIN people p ON p.id = c.author_id JOIN accounts a ON a.id = c.account_id
-        WHERE {where} GROUP BY c.author_id ORDER BY oldest, c.author_id"""
-    merged: dict[tuple[str, ...], WaitingPerson] = {}
-    for r in db.execute(sql, params):
-        person = _PersonRow(r[5], r[6], r[7], r[8], r[9], r[10], r[11] or "", VipTier(r[12] or 0))
-        earlier = merged.get(person.identity)
-        if earlier is None:
-            if len(merged) >= limit:
-                continue  # later rows may still merge into someone listed
-            merged[person.identity] = WaitingPerson(
-                person.person_id, person.name, person.title, person.tier, r[1], r[2],
-                r[3], r[4] or 0, (person.network,),
-            )  # fmt: skip
-            continue
-        merged[person.identity] = WaitingPerson(
-            earlier.person_id,
-            earlier.name,
-            earlier.title or person.title,
-            max(earlier.tier, person.tier),
-            earlier.oldest_at,
-            earlier.oldest_comment_id,
-            earlier.waiting + r[3],
-            earlier.questions + (r[4] or 0),
-            tuple(dict.fromkeys((*earlier.networks, person.network))),
+    oldest = db.execute(
+        f"""SELECT c.author_id, c.created_at, c.id FROM comments c INDEXED BY ix_view_needs_reply
+            WHERE {where} ORDER BY c.created_at, c.id""",
+        params,
+    )
+    firsts: dict[int, tuple[str, int]] = {}
+    for author, created_at, comment in oldest:
+        if author not in firsts:
+            firsts[author] = (created_at, comment)
+            if len(firsts) >= limit:
+                break
+    oldest.close()
+    people = _person_rows(db, f"p.id IN ({','.join('?' * len(firsts))})", list(firsts))
+    twins = _identity_twins(db, people)
+    counts = _waiting_counts(db, [p.person_id for p in (*people, *twins)])
+    first_of: dict[tuple[str, ...], _PersonRow] = {}
+    for person in sorted(people, key=lambda p: firsts[p.person_id]):
+        first_of.setdefault(person.identity, person)
+    merged = []
+    for identity, first in first_of.items():
+        rows = [p for p in (*people, *twins) if p.identity == identity]
+        found = [counts[p.person_id] for p in rows if p.person_id in counts]
+        merged.append(
+            WaitingPerson(
+                person_id=first.person_id,
+                name=first.name,
+                title=next((p.title for p in rows if p.title), ""),
+                tier=max(p.tier for p in rows),
+                oldest_at=firsts[first.person_id][0],
+                oldest_comment_id=firsts[first.person_id][1],
+                waiting=sum(n for n, _ in found),
+                questions=sum(q for _, q in found),
+                networks=tuple(dict.fromkeys(p.network for p in rows if p.person_id in counts)),
+            )
         )
-    return list(merged.values())
+    return merged
+
+
+def _identity_twins(db: Database, people: list[_PersonRow]) -> list[_PersonRow]:
+    """The other rows of these people, linked by identity."""
+    if not people:
+        return []
+    ids = [p.remote_id for p in people]
+    marks = ",".join("?" * len(ids))
+    known = {p.person_id for p in people}
+    identities = {p.identity for p in people}
+    return [
+        row
+        for row in _person_rows(db, f"p.remote_id COLLATE NOCASE IN ({marks})", ids)
+        if row.person_id not in known and row.identity in identities
+    ]
+
+
+def _waiting_counts(db: Database, person_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per person: how many of their comments are in Needs reply, how many are questions."""
+    where, params = view_filter(InboxView.NEEDS_REPLY)
+    marks = ",".join("?" * len(person_ids))
+    sql = f"""SELECT c.author_id, COUNT(*), SUM(c.is_question)
+        FROM comments c INDEXED BY ix_comments_author_time
+        WHERE c.author_id IN ({marks}) AND {where} GROUP BY c.author_id"""
+    return {r[0]: (r[1], r[2] or 0) for r in db.execute(sql, [*person_ids, *params])}
