@@ -1,7 +1,8 @@
 """The ledger's windows as the main window uses them: a person's page (from a comment or
 from a person), the people waiting longest, the coverage scorecard, and the weekly
 report's export (a save dialog, then ``ReportExport``). Pages stay open side by side,
-one per person; asking again for an open one brings it to the front."""
+one per person; asking again for an open one brings it to the front. The windows'
+modules (Qt Charts among them) load when first asked for, not on the way to the inbox."""
 
 from __future__ import annotations
 
@@ -13,16 +14,19 @@ from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ui.common.announce import Politeness
-from ui.ledger.person_page import PersonPage, settled
-from ui.ledger.report import ReportExport
-from ui.ledger.scorecard import DEFAULT_WEEKS, ScorecardDialog
-from ui.ledger.waiting import WaitingDialog
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
 
     from app.core import Core
     from ui.bridge import CoreBridge
+    from ui.ledger.person_page import PersonPage
+    from ui.ledger.report import ReportExport
+    from ui.ledger.scorecard import ScorecardDialog
+    from ui.ledger.waiting import WaitingDialog
+
+#: Weeks the weekly report covers when exported from the File menu.
+REPORT_WEEKS = 8
 
 
 class PeopleWindows(QObject):
@@ -40,6 +44,8 @@ class PeopleWindows(QObject):
 
     def open_person_of(self, comment_id: int) -> PersonPage:
         """The page of whoever wrote ``comment_id``."""
+        from ui.ledger.person_page import PersonPage
+
         return self._page(PersonPage(self._core, comment_id=comment_id, parent=self._window))
 
     def open_person(self, person_id: int) -> PersonPage:
@@ -48,6 +54,8 @@ class PeopleWindows(QObject):
                 page.raise_()
                 page.activateWindow()
                 return page
+        from ui.ledger.person_page import PersonPage
+
         return self._page(PersonPage(self._core, person_id=person_id, parent=self._window))
 
     def _page(self, page: PersonPage) -> PersonPage:
@@ -60,6 +68,8 @@ class PeopleWindows(QObject):
 
     def show_waiting(self) -> WaitingDialog:
         if self.waiting is None or not shiboken6.isValid(self.waiting):
+            from ui.ledger.waiting import WaitingDialog
+
             self.waiting = WaitingDialog(self._core, self._bridge, self.open_person, self._window)
         else:
             self.waiting.refresh()
@@ -70,6 +80,8 @@ class PeopleWindows(QObject):
 
     def show_scorecard(self) -> ScorecardDialog:
         if self.scorecard is None or not shiboken6.isValid(self.scorecard):
+            from ui.ledger.scorecard import ScorecardDialog
+
             self.scorecard = ScorecardDialog(self._core, self.open_person, self._window)
             self.scorecard.exportAsked.connect(self.ask_export)
         else:
@@ -78,7 +90,7 @@ class PeopleWindows(QObject):
         self.scorecard.raise_()
         return self.scorecard
 
-    def ask_export(self, weeks: int = DEFAULT_WEEKS) -> QFileDialog:
+    def ask_export(self, weeks: int = REPORT_WEEKS) -> QFileDialog:
         """File > Export weekly report…: where to save it, then the export."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         dialog = QFileDialog(self._window, "Export weekly report", folder, "PDF (*.pdf)")
@@ -89,7 +101,9 @@ class PeopleWindows(QObject):
         dialog.open()
         return dialog
 
-    def export_to(self, path: Path, weeks: int = DEFAULT_WEEKS) -> ReportExport:
+    def export_to(self, path: Path, weeks: int = REPORT_WEEKS) -> ReportExport:
+        from ui.ledger.report import ReportExport
+
         self.export = ReportExport(self._core, path, weeks, self._window)
         self.export.finished.connect(lambda text: self.said.emit(text, Politeness.POLITE))
         self.export.failed.connect(lambda text: self.said.emit(text, Politeness.ASSERTIVE))
@@ -98,4 +112,8 @@ class PeopleWindows(QObject):
     def flush(self) -> Awaitable[None] | None:
         """The notes of every page, saved (None: no page was opened)."""
         pages = self._live_pages()
-        return settled(pages) if pages else None
+        if not pages:
+            return None
+        from ui.ledger.person_page import settled
+
+        return settled(pages)
