@@ -5,6 +5,7 @@ its writing thread; remote words are cleaned for display as every list's are."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,8 +19,10 @@ from app.timeutil import now_iso
 
 
 class Ledger:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Callable[[], str] = now_iso) -> None:
+        """``clock`` says what "now" is (the scorecard's last week is the one it falls in)."""
         self._store = store
+        self._clock = clock
 
     async def person_of(self, comment_id: int) -> PersonLedger | None:
         """The page of whoever wrote ``comment_id``; None when it is not stored."""
@@ -37,9 +40,9 @@ class Ledger:
     async def waiting_longest(self, limit: int = 50) -> list[WaitingPerson]:
         return [_shown_waiting(w) for w in await self._store.read(ledger.waiting_longest, limit)]
 
-    async def scorecard(self, weeks: int = 8, now: str | None = None) -> Scorecard:
+    async def scorecard(self, weeks: int = 8) -> Scorecard:
         """The coverage scorecard of the last ``weeks`` weeks (this one included)."""
-        card = await self._store.read(coverage.scorecard, now or now_iso(), weeks)
+        card = await self._store.read(coverage.scorecard, self._clock(), weeks)
         return replace(
             card,
             by_post=tuple(replace(c, label=display_text(c.label)) for c in card.by_post),

@@ -84,7 +84,15 @@ def scorecard(db: Database, now: str, weeks: int = 8) -> Scorecard:
     first = week_start(parse(now)) - timedelta(weeks=weeks - 1)
     since, until = iso(first), iso(week_start(parse(now)) + timedelta(weeks=1))
     items = questions(db, since, until)
-    by_week = _by(items, lambda q: iso(week_start(parse(q.created_at))))
+    weeks_of_days: dict[str, str] = {}  # a day's week, worked out once per day
+
+    def week_of(q: Question) -> str:
+        day = q.created_at[:10]
+        if day not in weeks_of_days:
+            weeks_of_days[day] = iso(week_start(parse(q.created_at)))
+        return weeks_of_days[day]
+
+    by_week = _by(items, week_of)
     week_starts = [iso(first + timedelta(weeks=n)) for n in range(weeks)]
     by_post = sorted(_by(items, lambda q: q.post_title).items(), key=lambda kv: -len(kv[1]))
     shown_posts = [tally(title or "(untitled)", group) for title, group in by_post[:TOP_POSTS]]
