@@ -297,6 +297,7 @@ class InboxPage(QWidget):
             *self.commands.buttons,
             self.hits.list,
             self.list,
+            *self.thread_pane.tools,
             self.thread_pane.open_post,
             self.thread_pane.browser,
             *self.composer.tab_order(),

@@ -75,6 +75,8 @@ class ThreadPane(QWidget):
         header.addStretch(1)
         header.addWidget(self.open_post)
         self._header = header
+        #: Buttons for commands on the comment shown (``add_tool``), in the Tab order.
+        self.tools: list[QToolButton] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 10, 12, 8)
         layout.addLayout(header)
@@ -106,6 +108,7 @@ class ThreadPane(QWidget):
         button.setText(text)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self._header.insertWidget(self._header.count() - 1, button)
+        self.tools.append(button)
         return button
 
     def show_comment(self, comment_id: int | None) -> None:
