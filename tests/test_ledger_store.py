@@ -258,3 +258,14 @@ def test_nobody_waits_in_an_empty_store(tmp_path: Path) -> None:
         assert coverage.scorecard(empty.reader(), NOW).total.asked == 0
     finally:
         empty.close()
+
+
+def test_removing_an_account_takes_the_notes_about_its_people(store: Store) -> None:
+    from app.accounts import removal
+
+    db = store.reader()
+    person = ledger.author_of(db, comment_id(db, "c1"))
+    assert person is not None
+    store.run_sync(ledger.save_notes, person, "Met at the offsite.")
+    store.run_sync(removal.delete_account_data, ACCOUNT.id)
+    assert store.reader().execute("SELECT COUNT(*) FROM person_notes").fetchone()[0] == 0

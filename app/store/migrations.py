@@ -370,7 +370,8 @@ def _ledger_notes_and_answer_times(db: Database) -> None:
     """The relationship ledger and the coverage scorecard: when each comment was first
     answered (``comments.answered_at``, kept by triggers from my replies as they are
     pulled and from the outbox as its replies are sent, and filled in here from both),
-    the notes kept per person (``person_notes``), and indexes for a person's comments
+    the notes kept per person (``person_notes``: they go with the person's row when its
+    account is removed, as everything else stored for it does), and indexes for a person's comments
     by time and for the questions the scorecard counts."""
     mine_under = """SELECT MIN(r.created_at) FROM comments r
         WHERE r.account_id = comments.account_id AND r.parent_remote_id = comments.remote_id
@@ -398,7 +399,7 @@ def _ledger_notes_and_answer_times(db: Database) -> None:
                   AND {_FIRST_ANSWER.format(t=f"ifnull(new.sent_at, {_NOW_ISO})")};
         END""",
         """CREATE TABLE person_notes(
-            person_id INTEGER PRIMARY KEY REFERENCES people(id),
+            person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
             text TEXT NOT NULL,
             updated_at TEXT NOT NULL)""",
         "CREATE INDEX ix_comments_author_time ON comments(author_id, created_at)",

@@ -62,7 +62,7 @@ def link_text(account: LinkedAccount) -> str:
             f"{where} as “{account.name}”: linked by name only, a guess; it may be "
             "someone else with the same name"
         )
-    return f"{where}: where this page was opened from"
+    return where
 
 
 def summary_text(page: PersonLedger) -> str:

@@ -113,9 +113,13 @@ class WaitingDialog(QDialog):
         self.busy.hide()
         current = self.list.currentIndex().row()
         self.people.show(waiting_rows(people))
+        who = (
+            f"The {LIMIT} people who have waited longest"
+            if len(people) >= LIMIT
+            else f"{plural.count(len(people), 'person', 'people')} waiting"
+        )
         self.summary.setText(
-            f"{plural.count(len(people), 'person', 'people')} waiting for an answer, whoever "
-            "has waited longest first. Enter opens their page."
+            f"{who} for an answer, longest first. Enter opens their page."
             if people
             else "Nobody is waiting for an answer."
         )
