@@ -18,7 +18,7 @@ import statistics
 from dataclasses import dataclass
 
 from app.domain.rows import InboxRow
-from app.domain.states import VipTier
+from app.domain.states import TriageState, VipTier
 from app.timeutil import parse
 
 
@@ -93,7 +93,9 @@ class PersonLedger:
     @property
     def waiting(self) -> tuple[LedgerEntry, ...]:
         """Comments still open (not answered, not done or snoozed), oldest first."""
-        open_ = [e for e in self.entries if not e.row.answered and e.row.triage_state == "open"]
+        open_ = [
+            e for e in self.entries if not e.row.answered and e.row.triage_state is TriageState.OPEN
+        ]
         return tuple(sorted(open_, key=lambda e: e.row.sort_key))
 
     @property

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import VIP_TIER_TITLES, VipTier
+from app.domain import VIP_TIER_TITLES, TriageState, VipTier
 from app.domain.ledger import LedgerEntry, LinkedAccount, LinkKind, PersonLedger
 from app.text import plural, timefmt
 from ui.common import screen
@@ -46,9 +46,9 @@ def answer_text(entry: LedgerEntry) -> str:
     if row.answered:
         seconds = entry.answer_seconds
         return "answered" if seconds is None else f"answered in {timefmt.duration(seconds)}"
-    if row.triage_state == "done":
+    if row.triage_state is TriageState.DONE:
         return "done, no reply"
-    if row.triage_state == "snoozed":
+    if row.triage_state is TriageState.SNOOZED:
         return f"snoozed until {timefmt.until(row.snoozed_until)}"
     return f"waiting since {timefmt.relative(row.created_at)}"
 
