@@ -1,6 +1,6 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
 engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``,
-``undo_send``, ``accounts``, ``spelling``
+``undo_send``, ``accounts``, ``ledger`` (people and the coverage scorecard), ``spelling``
 (the dictionaries), ``workspace`` (the principal and the delegate on two laptops)
 and ``bridge`` (threads of sites without an API, pasted in and answered by hand). No Qt
 here; the window and the CLI are its two clients (composition
@@ -19,6 +19,7 @@ from app.accounts import AccountManager
 from app.core.bridge import Bridge
 from app.core.drafts import Drafts
 from app.core.inbox import Inbox
+from app.core.ledger import Ledger
 from app.core.outbox import Outbox
 from app.core.replies import Replies
 from app.core.undo_send import UndoSend
@@ -57,6 +58,7 @@ class Core:
         self.sandbox = sandbox
         self.accounts = account_manager
         self.inbox = Inbox(store, events)
+        self.ledger = Ledger(store)
         #: The undo-send grace period is 0 (send at once) until a front end sets it.
         self.undo_send = UndoSend(store, events)
         self.replies = Replies(store, events, engine, networks, self.undo_send)

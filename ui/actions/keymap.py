@@ -32,6 +32,7 @@ COMMANDS: tuple[Command, ...] = (
         "inbox.star", "Star or unstar this person (tells you when they comment)", INBOX, ("*",)
     ),
     Command("inbox.search", "Search comments, posts and drafts", INBOX, ("/",), "search"),
+    Command("inbox.person", "This person's page (their comments, answers, notes)", INBOX, ("L",)),
     Command("window.needs_reply", "Go to Needs reply", WINDOW, ("Ctrl+1",), "inbox"),
     Command("window.questions", "Go to Questions", WINDOW, ("Ctrl+2",), "question"),
     Command("window.mentions", "Go to Mentions", WINDOW, ("Ctrl+3",), "mention"),
@@ -42,6 +43,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("window.outbox", "Go to Outbox", WINDOW, ("Ctrl+8",), "outbox"),
     Command("window.for_approval", "Go to For approval", WINDOW, ("Ctrl+9",), "done"),
     Command("window.shared_inbox", "Go to the Shared inbox", WINDOW, ("Ctrl+Shift+I",), "inbox"),
+    Command("window.waiting", "Go to People waiting longest", WINDOW, ("Ctrl+Shift+P",)),
+    Command("window.scorecard", "Coverage scorecard", WINDOW, ("Ctrl+Shift+C",)),
+    Command("window.export_report", "Export weekly report…", WINDOW, ()),
     Command("window.sidebar", "Move to the sidebar", WINDOW, ("Ctrl+0",)),
     Command("window.sync", "Sync now", WINDOW, ("F5",), "sync"),
     Command("window.help", "Show these keys", WINDOW, ("?",), "keyboard"),

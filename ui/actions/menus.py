@@ -47,6 +47,7 @@ BY_NAME = {
     "window.reply_by_hand": "&Message",
     "window.settings": "&File",
     "window.quit": "&File",
+    "window.export_report": "&File",
     "inbox.star": "&Message",
     "inbox.undo": "&Edit",
     "inbox.toggle": "&Edit",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QToolButton
 
 from app.domain import InboxRow, TriageState
@@ -34,6 +34,17 @@ BUTTONS = (
     ("inbox.snooze", "Snooze"),
     ("inbox.same_question", "Same question"),
     ("inbox.undo", "Undo"),
+)
+
+
+#: What a right click on a comment offers.
+CONTEXT_MENU = (
+    "inbox.reply",
+    "inbox.done",
+    "inbox.snooze",
+    "inbox.same_question",
+    "inbox.star",
+    "inbox.person",
 )
 
 
@@ -76,8 +87,12 @@ class InboxCommands:
             "inbox.same_question": self.same_question,
             "inbox.search": self.search,
             "inbox.star": self.star,
+            "inbox.person": self.person,
         }
         actions = {name: registry.bind(page, name, handler) for name, handler in handlers.items()}
+        page.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        page.list.addActions([actions[name] for name in CONTEXT_MENU])
+        page.thread_pane.add_tool(actions["inbox.person"], "Their page")
         #: The buttons above the list, in order (the page puts them in its Tab order).
         self.buttons: list[QToolButton] = []
         for name, text in BUTTONS:
@@ -232,6 +247,14 @@ class InboxCommands:
             )
 
         run(self.page, self.core.inbox.star_author(row.id, starred), on_done=said)
+
+    def person(self) -> None:
+        """The page of the current comment's author: everything they wrote, answers, notes."""
+        row = self.page.list.currentIndex().data(ROW_ROLE)
+        if not isinstance(row, InboxRow):
+            self.page.message.emit("Select a comment first (j and k move).")
+            return
+        self.page.personChosen.emit(row.id)
 
     def _ids(self) -> list[int]:
         ids = self.page.selected_ids()
