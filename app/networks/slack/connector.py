@@ -20,7 +20,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from datetime import timedelta
 
 import httpx
 
@@ -38,6 +37,7 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import NotFound, Rejected
+from app.networks import matching
 from app.networks.http import Malformed
 from app.networks.oauth.keeper import TokenKeeper
 from app.networks.pacing import Sleep
@@ -52,14 +52,11 @@ from app.networks.slack.pull import (
     THREAD_PAGES,
     Cursor,
 )
-from app.timeutil import parse
 
 log = logging.getLogger(__name__)
 
 #: chat.postMessage: "The text field is truncated past 40,000 characters".
 MAX_CHARS = 40_000
-#: How far Slack's clock may be behind ours when a write is looked up by its time.
-CLOCK_SKEW_S = 5 * 60
 
 CAPABILITIES = Capabilities(
     network="slack",
@@ -369,7 +366,7 @@ class SlackNetwork:
             )
 
     def _oldest(self, since: str) -> str:
-        return f"{(parse(since) - timedelta(seconds=CLOCK_SKEW_S)).timestamp():.6f}"
+        return f"{matching.earliest(since).timestamp():.6f}"
 
     def _split(self, remote_id: str) -> list[str]:
         try:

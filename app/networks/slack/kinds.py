@@ -18,7 +18,6 @@ the token (``auth.revoke``).
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 import httpx
@@ -27,12 +26,9 @@ from app.domain import Account
 from app.errors import SignInRefused, UserError
 from app.networks.oauth import Provider, TokenKeeper, Tokens, sign_in_in_browser
 from app.networks.oauth.keeper import authorized
+from app.networks.oauth.kind import BrowserNetwork
 from app.networks.registry import (
     ExtraField,
-    NetworkKind,
-    SignIn,
-    SignInMethod,
-    Suite,
     SuiteAccount,
     SuiteRequest,
     SuiteSignIn,
@@ -131,9 +127,9 @@ async def sign_in(request: SuiteRequest) -> SuiteSignIn:
         raise UserError("Name at least one channel ID: the first is where new posts go.")
     oauth = provider(fields)
     tokens = await sign_in_in_browser(request.client, oauth)
-    sign_in_id = request.secret_entry.removeprefix(ENTRY_PREFIX) or uuid.uuid4().hex[:12]
+    sign_in_id = NETWORK.sign_in_id(request)
     keeper = TokenKeeper(
-        request.client, oauth, ENTRY_PREFIX + sign_in_id, tokens, save=_unsaved, load=_none
+        request.client, oauth, NETWORK.entry_of(sign_in_id), tokens, save=_unsaved, load=_none
     )
     api = SlackApi(request.client, keeper, str(fields.get(API_URL) or SLACK_API))
     me = await api.read("auth.test")
@@ -152,7 +148,7 @@ async def sign_in(request: SuiteRequest) -> SuiteSignIn:
         **{k: fields[k] for k in (API_URL, OAUTH_URL) if fields.get(k)},
     }
     account = SuiteAccount("slack", me["url"], f"{me['user']}@{me['team']}", name, settings)
-    return SuiteSignIn(ENTRY_PREFIX + sign_in_id, keeper.tokens.to_secret(), (account,))
+    return SuiteSignIn(NETWORK.entry_of(sign_in_id), keeper.tokens.to_secret(), (account,))
 
 
 def _unsaved(entry: str, secret: str) -> None:
@@ -163,19 +159,12 @@ def _none(entry: str) -> str | None:
     return None
 
 
-def secret_entry(account: Account) -> str:
-    return ENTRY_PREFIX + str(account.settings.get("sign_in") or account.id)
-
-
 def build(account: Account, secret: str, client: httpx.AsyncClient) -> Any:
     from app.networks.slack.connector import SlackNetwork
 
-    keeper = TokenKeeper(
-        client, provider(account.settings), secret_entry(account), Tokens.from_secret(secret)
-    )
     return SlackNetwork(
         client,
-        keeper,
+        NETWORK.keeper(client, provider(account.settings), account, secret),
         user_id=str(account.settings.get("user_id") or ""),
         channels=channels_of(str(account.settings.get(CHANNELS) or "")),
         team_url=str(account.settings.get("team_url") or ""),
@@ -188,7 +177,7 @@ async def sign_out(client: httpx.AsyncClient, account: Account, secret: str) -> 
     keeper = TokenKeeper(
         client,
         provider(account.settings),
-        secret_entry(account),
+        NETWORK.secret_entry(account),
         Tokens.from_secret(secret),
         save=_unsaved,
     )
@@ -196,50 +185,11 @@ async def sign_out(client: httpx.AsyncClient, account: Account, secret: str) -> 
     await authorized(api.http, keeper, "GET", f"{api.base}/auth.revoke", what="auth.revoke")
 
 
-def describe(secret: str) -> list[str]:
-    """What doctor shows of a stored sign-in: who, the refresh token, expiry and scopes."""
-    try:
-        tokens = Tokens.from_secret(secret)
-    except ValueError:
-        return ["Slack sign-in: the saved sign-in is not readable"]
-    refresh = (
-        "refresh token kept (Slack ends it 30 days after it was issued)"
-        if tokens.refresh_token
-        else "NO refresh token"
-    )
-    who = f"user {tokens.extra.get('user_id', '?')} in team {tokens.extra.get('team_id', '?')}"
-    return [f"Slack sign-in: {who}; {refresh}", f"  {tokens.describe()}"]
-
-
-async def _password_sign_in(*_: Any) -> SignIn:
-    raise UserError("Slack accounts are added with Add Slack, in the browser.")
-
-
-KIND = NetworkKind(
+NETWORK = BrowserNetwork(
     id="slack",
     display_name="Slack",
-    url_label="Workspace",
-    url_placeholder="",
-    username_label="Account",
-    password_label="",
-    help="Signed in to Slack in the browser, through your workspace's app for Fireside.",
-    sign_in=_password_sign_in,
-    build=build,
-    sign_out=sign_out,
-    revoke_by_hand=(
-        "open Slack's Settings & administration → Manage apps → Fireside and remove your "
-        "authorization"
-    ),
-    suite="slack",
-    secret_entry=secret_entry,
-    describe_secret=describe,
-)
-
-SUITE = Suite(
-    id="slack",
-    display_name="Slack",
-    networks=("slack",),
-    help=(
+    kind_help="Signed in to Slack in the browser, through your workspace's app for Fireside.",
+    suite_help=(
         "Sign in as yourself through your workspace's app for Fireside (your Slack admin "
         "installs it). Name the channels Fireside reads; the first is where posts go."
     ),
@@ -247,8 +197,20 @@ SUITE = Suite(
         ExtraField(CLIENT_ID, "App's Client ID", "from your Slack admin", required=True),
         ExtraField(CHANNELS, "Channel IDs", "C024BE91L, C03ABCDEF", required=True),
     ),
-    presets=lambda policy: {},
     field_problem=field_problem,
     sign_in=sign_in,
-    methods=(SignInMethod.BROWSER,),
+    build=build,
+    url_label="Workspace",
+    entry_prefix=ENTRY_PREFIX,
+    sign_out=sign_out,
+    revoke_by_hand=(
+        "open Slack's Settings & administration → Manage apps → Fireside and remove your "
+        "authorization"
+    ),
+    who=lambda tokens: (
+        f"user {tokens.extra.get('user_id', '?')} in team {tokens.extra.get('team_id', '?')}"
+    ),
+    refresh_note="(Slack ends it 30 days after it was issued)",
 )
+KIND = NETWORK.kind()
+SUITE = NETWORK.suite()

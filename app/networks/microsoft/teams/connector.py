@@ -54,7 +54,7 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import BadResponse, NotFound, PermissionDenied, Rejected, UserError
-from app.networks.microsoft import matching
+from app.networks import matching
 from app.networks.microsoft.bearer import Wiring
 from app.networks.microsoft.teams import content
 from app.networks.microsoft.teams.api import TEAM_BUDGET, TOP, DeltaExpired, GraphApi

@@ -52,8 +52,8 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import BadResponse, NotFound, Rejected, UserError
+from app.networks import matching
 from app.networks.http import Malformed
-from app.networks.microsoft import matching
 from app.networks.microsoft.bearer import Wiring
 from app.networks.microsoft.tokens import TokenSource
 from app.networks.microsoft.yammer import content
