@@ -49,6 +49,7 @@ from app.domain.states import (
     OutboxState,
     PullMode,
     RemoteKind,
+    TextCounting,
     TriageState,
 )
 
@@ -92,6 +93,7 @@ __all__ = [
     "ReplyPreview",
     "SearchResults",
     "TakenBack",
+    "TextCounting",
     "Thread",
     "TitleHit",
     "TriageState",

@@ -39,6 +39,7 @@ from app.domain import (
     RemoteComment,
     RemoteKind,
     RemotePost,
+    TextCounting,
     WriteIntent,
 )
 from app.errors import BadResponse, NotFound, Rejected
@@ -59,7 +60,6 @@ from app.networks.mastodon.pull import Puller
 from app.networks.oauth.keeper import TokenKeeper
 from app.networks.pacing import Sleep
 from app.text.classify import html_to_text
-from app.text.length import MASTODON
 from app.text.plain import to_plain_text
 from app.timeutil import parse
 
@@ -84,7 +84,7 @@ CAPABILITIES = Capabilities(
     has_titles=False,
     publish_statuses=("publish",),
     target_noun="Account",
-    text_counting=MASTODON,
+    text_counting=TextCounting.MASTODON,
 )
 
 

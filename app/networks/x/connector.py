@@ -36,6 +36,7 @@ from app.domain import (
     RemoteComment,
     RemoteKind,
     RemotePost,
+    TextCounting,
     WriteIntent,
 )
 from app.errors import BadResponse, NotFound, Rejected
@@ -69,7 +70,7 @@ def capabilities() -> Capabilities:
         requests_per_minute=20,
         can_edit=False,
         target_noun="Account",
-        text_counting="x",
+        text_counting=TextCounting.X,
     )
 
 

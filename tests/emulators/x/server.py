@@ -42,7 +42,8 @@ from urllib.parse import parse_qsl
 
 from contracts.checker import Contract
 
-from app.text.length import X, measured
+from app.domain import TextCounting
+from app.text.length import measured
 from emulators.microsoft.apiserver import Request, Response
 from emulators.oauth.authority import Authority, OAuthRefusal
 
@@ -349,7 +350,7 @@ class XEmulator:
         text = body.get("text")
         if not isinstance(text, str) or not text:
             return invalid("text must be given")
-        if measured(text, X) > MAX_WEIGHTED_LENGTH:
+        if measured(text, TextCounting.X) > MAX_WEIGHTED_LENGTH:
             return problem(403, "Forbidden", "Your Tweet text is too long.")
         mine = self._newest_first(lambda t: t["author_id"] == user.id)
         if mine and mine[0]["text"] == text:
