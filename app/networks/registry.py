@@ -169,6 +169,23 @@ class Suite:
     methods: tuple[SignInMethod, ...] = (SignInMethod.BROWSER, SignInMethod.DEVICE_CODE)
 
 
+def policy_presets(
+    keys: Mapping[str, str],
+) -> Callable[[Any], Mapping[str, tuple[str, str | None]]]:
+    """``Suite.presets`` for a form whose fields policy may set: ``keys`` maps each field
+    to its policy key; a field policy sets gets (value, why it is locked or None)."""
+
+    def presets(policy: Any) -> Mapping[str, tuple[str, str | None]]:
+        found = {}
+        for key, policy_key in keys.items():
+            value = policy.value(policy_key)
+            if value:
+                found[key] = (str(value), policy.locked(policy_key))
+        return found
+
+    return presets
+
+
 #: network id -> module exporting its KIND (or "module:NAME"), imported on first use.
 _MODULES = {
     "sandbox": "app.networks.sandbox",

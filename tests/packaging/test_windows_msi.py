@@ -49,6 +49,8 @@ POLICY = {
     "MICROSOFT365TENANTID": ("Microsoft365TenantId", ""),
     "MICROSOFT365CLIENTID": ("Microsoft365ClientId", ""),
     "MICROSOFT365AUTHORITYHOST": ("Microsoft365AuthorityHost", ""),
+    "SLACKCLIENTID": ("SlackClientId", ""),
+    "MINIMUMUNDOSENDSECONDS": ("MinimumUndoSendSeconds", "#"),
 }
 #: A policy as an administrator would pass it (ACCOUNTS has its own test: see there).
 SETTINGS = {

@@ -32,10 +32,12 @@ from app.networks.registry import (
     SuiteAccount,
     SuiteRequest,
     SuiteSignIn,
+    policy_presets,
 )
 from app.networks.slack.api import SLACK_API, SlackApi
+from app.networks.slack.config import CLIENT_ID, POLICY_KEY, client_id_problem
 
-CLIENT_ID, CHANNELS = "client_id", "channels"
+CHANNELS = "channels"
 #: Not on the form: where Slack is (tests point them at an emulated workspace).
 API_URL, OAUTH_URL = "api_url", "oauth_url"
 SLACK_OAUTH = "https://slack.com"
@@ -49,14 +51,7 @@ USER_SCOPES = (
     "chat:write",
     "users:read",
 )
-_CLIENT_ID = re.compile(r"^\d+\.\d+$")
 _CHANNEL = re.compile(r"^[CG][A-Z0-9]{8,}$")
-
-
-def client_id_problem(value: str) -> str | None:
-    if _CLIENT_ID.match(value):
-        return None
-    return f"{value!r} is not a Slack app's Client ID (two numbers joined by a dot)"
 
 
 def channels_of(value: str) -> tuple[str, ...]:
@@ -201,6 +196,7 @@ NETWORK = BrowserNetwork(
     sign_in=sign_in,
     build=build,
     url_label="Workspace",
+    presets=policy_presets({CLIENT_ID: POLICY_KEY}),
     entry_prefix=ENTRY_PREFIX,
     sign_out=sign_out,
     revoke_by_hand=(
