@@ -96,6 +96,9 @@ class NetworkKind:
     #: Bridged by hand (``app.networks.bridge``): comments arrive by paste, replies leave
     #: by the person's hand; no sign-in, no secret, never offered in the password form.
     by_hand: bool = False
+    #: The network names the people who comment; False: it shows them by an id only
+    #: (LinkedIn's member URNs), so a reply cannot call them by name.
+    names_people: bool = True
 
 
 class SignInMethod(enum.StrEnum):
@@ -258,6 +261,15 @@ def is_by_hand(network: str) -> bool:
         return kind(network).by_hand
     except (UserError, ImportError):
         return False
+
+
+def names_people(network: str) -> bool:
+    """Does ``network`` name its commenters (``NetworkKind.names_people``)? True for a
+    network this Fireside does not know or cannot load: its names are shown as given."""
+    try:
+        return kind(network).names_people
+    except (UserError, ImportError):
+        return True
 
 
 def build_network(account: Account, secret: str, client: httpx.AsyncClient) -> Network:

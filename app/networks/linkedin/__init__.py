@@ -56,6 +56,7 @@ NETWORK = BrowserNetwork(
     url_placeholder=signin.API,
     username_label="Organisation id",
     id_prefix="linkedin-sign-in-",
+    names_people=False,  # commenters are member ids: the People API is closed to this app
 )
 KIND = NETWORK.kind()
 SUITE = NETWORK.suite()

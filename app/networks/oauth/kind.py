@@ -72,6 +72,7 @@ class BrowserNetwork:
     presets: Callable[[Any], Mapping[str, tuple[str, str | None]]] = _no_presets
     who: Callable[[Tokens], str] | None = None
     refresh_note: str = ""
+    names_people: bool = True
 
     def secret_entry(self, account: Account) -> str:
         return self.entry_prefix + str(account.settings.get(SIGN_IN) or account.id)
@@ -134,6 +135,7 @@ class BrowserNetwork:
             suite=self.id,
             secret_entry=self.secret_entry,
             describe_secret=self.describe,
+            names_people=self.names_people,
         )
 
     def suite(self) -> Suite:
