@@ -239,3 +239,5 @@ class PlaceOffer:
     #: The network reads only the ticked places (Teams); else it reads where the person
     #: posts, and ticking only offers a place for new posts (Viva Engage).
     reads_chosen: bool
+    #: With none ticked it reads every place (Teams), or none (Slack).
+    unticked_reads_all: bool = True

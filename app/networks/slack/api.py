@@ -44,6 +44,9 @@ SLACK_API = "https://slack.com/api"
 READ_BUDGET = Budget(50, 60.0)
 #: chat.postMessage, chat.update, chat.delete: about one a second per channel.
 WRITE_BUDGET = Budget(1, 1.0)
+#: Tier 2 (conversations.list): 20+ a minute.
+TIER2_BUDGET = Budget(20, 60.0)
+TIER2 = frozenset({"conversations.list"})
 
 _AUTH = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
 _NOT_FOUND = {"channel_not_found", "message_not_found", "thread_not_found", "user_not_found"}
@@ -95,11 +98,13 @@ class SlackApi:
         self.keeper = keeper
         self.reads = Pacer(READ_BUDGET, clock=clock, sleep=sleep, what=self.service)
         self.writes = Pacer(WRITE_BUDGET, clock=clock, sleep=sleep, what=self.service)
+        self.tier2 = Pacer(TIER2_BUDGET, clock=clock, sleep=sleep, what=self.service)
 
     async def read(self, method: str, **params: Any) -> dict:
         """A GET method (``conversations.history``...) with query parameters."""
         query = {k: _plain(v) for k, v in params.items() if v is not None}
-        async with self.reads.request(method), self._paused_on_429(self.reads, method):
+        pacer = self.tier2 if method in TIER2 else self.reads
+        async with pacer.request(method), self._paused_on_429(pacer, method):
             data, _ = await authorized(
                 self.http,
                 self.keeper,

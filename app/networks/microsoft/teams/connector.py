@@ -113,6 +113,7 @@ class TeamsNetwork:
 
     capabilities = CAPABILITIES
     reads_chosen = True
+    unticked_reads_all = True  # every channel of every team the person is in
 
     def __init__(
         self, wiring: Wiring, channels: tuple[ChannelRef, ...], post_to: str | None = None

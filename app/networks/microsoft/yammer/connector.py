@@ -117,6 +117,7 @@ class YammerNetwork:
 
     capabilities = CAPABILITIES
     reads_chosen = False  # it reads the threads the person started, wherever they are
+    unticked_reads_all = True
 
     def __init__(
         self,
