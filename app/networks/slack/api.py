@@ -104,29 +104,25 @@ class SlackApi:
         """A GET method (``conversations.history``...) with query parameters."""
         query = {k: _plain(v) for k, v in params.items() if v is not None}
         pacer = self.tier2 if method in TIER2 else self.reads
-        async with pacer.request(method), self._paused_on_429(pacer, method):
-            data, _ = await authorized(
-                self.http,
-                self.keeper,
-                "GET",
-                f"{self.base}/{method}",
-                what=method,
-                params=query,
-                check=lambda body: self._check(method, body, False),
-            )
-        return data
+        return await self._send(pacer, method, "GET", method, False, params=query)
 
     async def write(self, method: str, channel: str, body: dict[str, Any]) -> dict:
         """A POST method (``chat.postMessage``...) with a JSON body, paced per channel."""
-        async with self.writes.request(channel), self._paused_on_429(self.writes, channel):
+        return await self._send(self.writes, channel, "POST", method, True, json=body)
+
+    async def _send(
+        self, pacer: Pacer, key: str, verb: str, method: str, write: bool, **request: Any
+    ) -> dict:
+        """One call, paced under ``key`` and held back as long as a 429 asked."""
+        async with pacer.request(key), self._paused_on_429(pacer, key):
             data, _ = await authorized(
                 self.http,
                 self.keeper,
-                "POST",
+                verb,
                 f"{self.base}/{method}",
                 what=method,
-                json=body,
-                check=lambda answer: self._check(method, answer, True),
+                check=lambda body: self._check(method, body, write),
+                **request,
             )
         return data
 
