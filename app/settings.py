@@ -36,16 +36,15 @@ SETTINGS_FILE = "settings.json"
 DEFAULT_SYNC_MINUTES = 2
 #: Seconds a reply or post waits in the outbox, so it can be undone, by default...
 DEFAULT_UNDO_SEND_SECONDS = 10
-#: ...and at most (0 sends at once).
-MAX_UNDO_SEND_SECONDS = 120
-#: Each setting's member in the file, its policy key (None: the user's own choice, which
-#: policy does not manage) and its built-in default.
-FIELDS: dict[str, tuple[str | None, Any]] = {
+#: Each setting's member in the file, its policy key and its built-in default.
+FIELDS: dict[str, tuple[str, Any]] = {
     "proxy": ("ProxyUrl", "system"),
     "extra_ca_files": ("ExtraCACertificates", ()),
     "sync_interval_minutes": ("SyncIntervalMinutes", DEFAULT_SYNC_MINUTES),
-    "undo_send_seconds": (None, DEFAULT_UNDO_SEND_SECONDS),
+    "undo_send_seconds": ("MinimumUndoSendSeconds", DEFAULT_UNDO_SEND_SECONDS),
 }
+#: Policy keys whose enforced value is a floor, not the value: the user may choose more.
+FLOORS = frozenset({"MinimumUndoSendSeconds"})
 
 
 def settings_path() -> Path:
@@ -70,6 +69,10 @@ class Setting:
     source: str
     #: Why the user cannot change it ("Set by your organisation (…)."), or None.
     locked: str | None = None
+    #: The least value the user may choose, where policy sets one (``FLOORS``)...
+    minimum: int | None = None
+    #: ...and why: "At least 30: set by your organisation (…)."
+    minimum_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,15 +114,10 @@ def read(path: Path) -> tuple[UserSettings, list[str]]:
     return UserSettings(**chosen), problems
 
 
-def _checked(key: str | None, raw: Any) -> Any:
+def _checked(key: str, raw: Any) -> Any:
     """A file member checked like the policy key of the same meaning. CA files are only
     checked for type here: a missing file stays listed (Settings shows it, and its
-    removal), and is left out of the connection by :func:`effective`. The undo-send
-    grace period (no policy key) is whole seconds from 0 to ``MAX_UNDO_SEND_SECONDS``."""
-    if key is None:
-        if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_UNDO_SEND_SECONDS:
-            return raw
-        raise Refused(f"{raw!r} is not a whole number of seconds from 0 to {MAX_UNDO_SEND_SECONDS}")
+    removal), and is left out of the connection by :func:`effective`."""
     if key == "ExtraCACertificates":
         if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
             raise Refused(f"{raw!r} is not a list of paths")
@@ -170,12 +168,23 @@ def effective(policy: Policy, path: Path | None = None) -> Effective:
     return Effective(**settings, problems=tuple(problems))
 
 
-def _resolve(policy: Policy, key: str | None, chosen: Any, default: Any, yours: str) -> Setting:
-    entry = None if key is None else policy.values.get(key)
-    if entry is not None and entry.locked and key is not None:
+def _resolve(policy: Policy, key: str, chosen: Any, default: Any, yours: str) -> Setting:
+    entry = policy.values.get(key)
+    if entry is not None and key in FLOORS:
+        return _at_least(entry.value, policy.locked(key) or entry.source, chosen, default, yours)
+    if entry is not None and entry.locked:
         return Setting(entry.value, entry.source, policy.locked(key))
     if chosen is not None:
         return Setting(chosen, yours)
     if entry is not None:
         return Setting(entry.value, f"recommended by your organisation ({entry.source})")
     return Setting(default, "default")
+
+
+def _at_least(floor: int, why: str, chosen: int | None, default: int, yours: str) -> Setting:
+    """The user's choice (or the default) raised to policy's ``floor`` if below it."""
+    reason = f"At least {floor}: {why[0].lower()}{why[1:]}"
+    wanted, source = (default, "default") if chosen is None else (chosen, yours)
+    if wanted < floor:
+        wanted, source = floor, f"the least your organisation allows ({why})"
+    return Setting(wanted, source, minimum=floor, minimum_reason=reason)

@@ -55,12 +55,12 @@ def test_doctor_describes_oauth_sign_ins_and_bridged_sites(tmp_path, memory_keyr
 
     lines = {a["id"]: a["sign_in"] for a in report["accounts"]}
     assert lines["x-1"] == [
-        "X sign-in: refresh token kept; access token until 2030-03-17 17:46 UTC; "
-        "scopes: tweet.read offline.access"
+        "X sign-in: refresh token kept; access token expires 2030-03-17 17:46 UTC; "
+        "scopes: tweet.read, offline.access"
     ]
     assert lines["linkedin-1"] == [
-        "LinkedIn sign-in: no refresh token; access token until 2030-03-17 17:46 UTC; "
-        "scopes: r_organization_social"
+        "LinkedIn sign-in: NO refresh token: sign in again when the access token expires; "
+        "access token expires 2030-03-17 17:46 UTC; scopes: r_organization_social"
     ]
     assert lines["bridge-1"] == [
         "bridged by hand: no sign-in; comments are pasted, replies pasted by you"

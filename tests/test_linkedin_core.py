@@ -21,18 +21,23 @@ def trusted(monkeypatch, li_site):
     install_policy(monkeypatch, ExtraCACertificates=[str(li_site.api.pki.ca_file)])
 
 
+async def add_page(core, li_site):
+    """The page added as a person adds it: Add LinkedIn, in the browser."""
+    fields = {
+        signin.CLIENT_ID: CLIENT_ID,
+        signin.ORGANIZATION: li_site.world.organization,
+        signin.ADDRESS: li_site.api.url,
+    }
+    return await core.accounts.add_suite(
+        "linkedin", ("linkedin",), SignInMethod.BROWSER, fields, print
+    )
+
+
 @pytest.mark.usefixtures("trusted")
 async def test_add_sync_batch_and_restart(tmp_path, li_site):
     core = await open_core(tmp_path / "data", start_sandbox=False)
     try:
-        fields = {
-            signin.CLIENT_ID: CLIENT_ID,
-            signin.ORGANIZATION: li_site.world.organization,
-            signin.ADDRESS: li_site.api.url,
-        }
-        outcome = await core.accounts.add_suite(
-            "linkedin", ("linkedin",), SignInMethod.BROWSER, fields, print
-        )
+        outcome = await add_page(core, li_site)
         (status,) = outcome.statuses
         assert status.network == "linkedin"
         assert [r.error for r in await core.engine.sync_all()] == [None]
@@ -63,3 +68,25 @@ async def test_add_sync_batch_and_restart(tmp_path, li_site):
         assert len(mine) == 2  # nothing sent again
     finally:
         await again.close()
+
+
+@pytest.mark.usefixtures("trusted")
+async def test_a_batch_greets_nameless_members_with_the_fallback_word(tmp_path, li_site):
+    core = await open_core(tmp_path / "data", start_sandbox=False)
+    try:
+        await add_page(core, li_site)
+        assert [r.error for r in await core.engine.sync_all()] == [None]
+        rows = await core.store.read(comments.view_page, InboxView.NEEDS_REPLY, None, None, 100)
+        top = [r.id for r in rows if r.snippet != "And retention?"]  # one per thread
+        template = "Hi {first_name}, thanks for asking."
+        # LinkedIn names nobody: no "Hi LinkedIn," from the member's id.
+        plain = await core.replies.preview(top, template)
+        assert {(p.text, p.no_name) for p in plain} == {("Hi, thanks for asking.", True)}
+        there = await core.replies.preview(top, template, name_fallback="there")
+        assert {p.text for p in there} == {"Hi there, thanks for asking."}
+        await core.replies.queue(top, template, name_fallback="there")
+        await core.engine.push_all()
+        mine = [c for c in li_site.world.comments.values() if c["actor"] == li_site.world.page]
+        assert [c["message"]["text"] for c in mine] == ["Hi there, thanks for asking."] * 2
+    finally:
+        await core.close()

@@ -19,8 +19,8 @@ from emulators.microsoft.graph import Channel, GraphUser, Msg
 
 from app.domain import OutboxKind, RemoteKind, WriteIntent
 from app.errors import NotFound, Rejected
-from app.networks.microsoft import matching
-from app.networks.microsoft.matching import SKEW_S
+from app.networks import matching
+from app.networks.matching import SKEW_S
 from app.networks.microsoft.teams.places import MessageRef
 from app.networks.microsoft.yammer.ids import YammerType, new_id
 from app.timeutil import iso

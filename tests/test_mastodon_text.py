@@ -9,7 +9,10 @@ from __future__ import annotations
 import pytest
 from emulators.mastodon.server import counted_length
 
-from app.text.length import CHARACTERS, MASTODON, measured
+from app.domain import TextCounting
+from app.text.length import measured
+
+CHARACTERS, MASTODON = TextCounting.CHARACTERS, TextCounting.MASTODON
 
 LINK = "https://example.com/a/very/long/path/that/goes/on/and/on?with=query&and=more"
 

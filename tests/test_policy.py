@@ -14,6 +14,7 @@ import pytest
 from test_connection_tls import write_ca
 
 import app.policy
+from app.networks import registry
 from app.networks.connection import ConnectionSettings
 from app.networks.registry import NETWORK_IDS
 from app.policy import load_from, platform_sources
@@ -192,7 +193,7 @@ def test_unknown_registry_values_and_unreadable_keys_are_reported() -> None:
         rf"HKLM\{POLICY}\Proxy: not a Fireside policy key (known: SandboxEnabled, "
         "AllowedNetworks, BlockedNetworks, ProxyUrl, ExtraCACertificates, "
         "SyncIntervalMinutes, Accounts, Microsoft365TenantId, Microsoft365ClientId, "
-        "Microsoft365AuthorityHost); ignored.",
+        "Microsoft365AuthorityHost, SlackClientId, MinimumUndoSendSeconds); ignored.",
     )
 
 
@@ -415,3 +416,43 @@ def test_connection_applies_enforced_values_only() -> None:
     )
     user = ConnectionSettings(proxy="http://mine.example.com:8080", extra_ca_files=("/a.pem",))
     assert policy.connection(user) == ConnectionSettings("none", ("/a.pem",))
+
+
+def test_slack_client_id_and_least_undo_send_wait_from_the_registry() -> None:
+    policy = from_registry(
+        {
+            HKLM: {
+                "SlackClientId": (" 1234567890.9876543210 ", REG_SZ),
+                "MinimumUndoSendSeconds": ("30", REG_SZ),  # the MSI's REG_SZ is read too
+            }
+        }
+    )
+    assert policy.errors == ()
+    assert policy.value("SlackClientId") == "1234567890.9876543210"
+    assert policy.value("MinimumUndoSendSeconds") == 30
+    slack = registry.suite("slack")
+    locked = rf"Set by your organisation (HKLM\{POLICY}\SlackClientId)."
+    assert slack.presets(policy) == {"client_id": ("1234567890.9876543210", locked)}
+    assert slack.presets(app.policy.NO_POLICY) == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "why"),
+    [
+        ("SlackClientId", ("C024BE91L", REG_SZ), "is not a Slack app's Client ID"),
+        ("MinimumUndoSendSeconds", (121, REG_DWORD), "is not a whole number of seconds from 0"),
+        ("MinimumUndoSendSeconds", ("soon", REG_SZ), "is not a number"),
+    ],
+)
+def test_a_bad_slack_client_id_or_undo_wait_is_reported_and_ignored(name, raw, why) -> None:
+    policy = from_registry({HKLM: {name: raw}})
+    assert name not in policy.values
+    [error] = policy.errors
+    assert error.startswith(rf"HKLM\{POLICY}\{name}: ") and why in error
+
+
+def test_the_least_undo_send_wait_cannot_be_only_recommended() -> None:
+    policy = from_registry({rf"{HKLM}\Recommended": {"MinimumUndoSendSeconds": (30, REG_DWORD)}})
+    assert policy.values == {}
+    [error] = policy.errors
+    assert "can only be enforced" in error

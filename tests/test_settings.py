@@ -149,3 +149,35 @@ def test_ca_files_that_are_gone_are_left_out_with_a_problem(tmp_path: Path) -> N
     assert in_use.problems == (
         f"Not used: the CA certificate file {gone!r} does not exist (your settings ({path})).",
     )
+
+
+FLOOR = PolicyValue(30, r"HKLM\Software\Policies\Fireside\MinimumUndoSendSeconds")
+
+
+@pytest.mark.parametrize(
+    ("chosen", "value", "source"),
+    [
+        (None, 30, "the least your organisation allows"),  # the default 10, raised
+        (5, 30, "the least your organisation allows"),
+        (0, 30, "the least your organisation allows"),  # "send at once" is not allowed
+        (30, 30, "your settings"),
+        (90, 90, "your settings"),
+    ],
+)
+def test_an_enforced_least_undo_send_wait_is_a_floor(
+    tmp_path: Path, chosen: int | None, value: int, source: str
+) -> None:
+    path = tmp_path / "settings.json"
+    settings.write(path, UserSettings(undo_send_seconds=chosen))
+    undo = settings.effective(_policy(MinimumUndoSendSeconds=FLOOR), path).undo_send_seconds
+    assert (undo.value, undo.minimum, undo.locked) == (value, 30, None)
+    assert undo.source.startswith(source)
+    assert undo.minimum_reason == (
+        r"At least 30: set by your organisation (HKLM\Software\Policies\Fireside"
+        r"\MinimumUndoSendSeconds)."
+    )
+
+
+def test_without_a_floor_the_undo_send_wait_has_no_minimum(tmp_path: Path) -> None:
+    undo = settings.effective(NO_POLICY, tmp_path / "none.json").undo_send_seconds
+    assert (undo.value, undo.minimum, undo.minimum_reason) == (10, None, None)

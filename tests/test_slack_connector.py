@@ -6,8 +6,16 @@ from __future__ import annotations
 import pytest
 from emulators.microsoft.apiserver import Action
 
-from app.domain import OutboxKind, PullMode, RemoteKind, WriteIntent
-from app.errors import AuthError, NotFound, OutcomeUnknown, RateLimited, SignInRefused
+from app.domain import (
+    OutboxKind,
+    Place,
+    PlaceChoice,
+    PublishOptions,
+    PullMode,
+    RemoteKind,
+    WriteIntent,
+)
+from app.errors import AuthError, NotFound, OutcomeUnknown, RateLimited, Rejected, SignInRefused
 from app.timeutil import now_iso
 
 
@@ -202,3 +210,36 @@ async def test_long_threads_are_read_page_by_page(slack_world, make_slack):
     assert {c.remote_id.rsplit("/", 1)[1] for c in page.comments} == {i.ts for i in ideas}
     reads = [s for s in world.api.requests() if s.path == "/api/conversations.replies"]
     assert [s.query.get("cursor") for s in reads] == [None, "off_200", "off_400"]
+
+
+async def test_posts_go_to_the_chosen_channel_or_the_one_the_editor_picked(slack_world, make_slack):
+    world = slack_world
+    ws = world.workspace
+    network = make_slack()
+    since = now_iso()
+    town_hall, leadership = world.town_hall.id, world.leadership.id
+    settings = network.choose(
+        PlaceChoice((Place(town_hall, "#town-hall"), Place(leadership, "#leadership")), leadership)
+    )
+    assert settings == {
+        "channels": f"{town_hall},{leadership}",
+        "post_channel": leadership,
+        "channel_names": {town_hall: "#town-hall", leadership: "#leadership"},
+    }
+    assert network.chosen().post_to == leadership
+    default = await network.publish("", "To the default", "markdown", "p-default")
+    picked = await network.publish(
+        "", "To the town hall", "markdown", "p-picked", PublishOptions(place=town_hall)
+    )
+    assert ws.mine(world.leadership, world.dana)[-1].text == "To the default"
+    assert ws.mine(world.town_hall, world.dana)[-1].text == "To the town hall"
+    intent = WriteIntent(OutboxKind.PUBLISH, None, None, "", "x", "markdown", since)
+    assert network.place_of(intent) == leadership
+    assert await network.lookup_write("p-default", intent) == default.remote_id
+    elsewhere = WriteIntent(OutboxKind.PUBLISH, None, None, "", "x", "markdown", since, town_hall)
+    assert await network.lookup_write("p-picked", elsewhere) == picked.remote_id
+    reply = WriteIntent(OutboxKind.REPLY, picked.remote_id, None, "", "x", "markdown", since)
+    assert network.place_of(reply) == town_hall
+    network.choose(PlaceChoice())
+    with pytest.raises(Rejected, match="Choose the Slack channel"):
+        await network.publish("", "Nowhere", "markdown", "p-none")

@@ -16,7 +16,7 @@ from fixtures.cores import opened
 from app import doctor
 from app.accounts import SignInFailed, State
 from app.core import Core
-from app.domain import OutboxState
+from app.domain import OutboxState, PlaceChoice
 from app.networks.registry import SignInMethod
 from app.networks.slack.kinds import CHANNELS
 
@@ -145,3 +145,47 @@ async def test_policy_blocks_slack_and_mastodon_by_their_ids(tmp_path, monkeypat
             await core.accounts.add_suite(
                 "slack", ["slack"], SignInMethod.BROWSER, {}, lambda _: None
             )
+
+
+@pytest.mark.usefixtures("trusted")
+async def test_channels_are_picked_from_a_list_after_signing_in_without_ids(
+    tmp_path, memory_keyring, slack_world
+):
+    """No channel IDs typed: after sign-in the person is offered the channels they are
+    in (conversations.list, every page), ticks some, picks where posts go, and Fireside
+    reads and posts there."""
+    world = slack_world
+    ws = world.workspace
+    private = ws.channel("exec-staff", [world.dana], private=True)
+    ws.channel("random", [world.ada, world.ben])  # Dana is not in it: not offered
+    ws.channel("old-news", [world.dana], archived=True)
+    crowd = [ws.channel(f"team-{n:03}", [world.dana]) for n in range(230)]  # > one page
+    post = ws.say(private, world.dana, "Offsite agenda is up.")
+    ws.say(private, world.dana, "I will be there.", post)
+    async with opened(tmp_path) as core:
+        (status,) = (await add(core, world, **{CHANNELS: ""})).statuses
+        assert status.state is State.CONNECTED
+        assert status.account_id in core.places()
+        offer = await core.accounts.places(status.account_id)
+        assert offer.noun == "Channel" and offer.reads_chosen
+        assert offer.chosen.places == () and offer.chosen.post_to is None
+        names = [p.name for p in offer.available]
+        assert len(names) == 3 + len(crowd)  # town-hall, leadership, exec-staff, the crowd
+        assert {"#exec-staff", "#town-hall", "#leadership"} <= set(names)
+        assert "#random" not in names and "#old-news" not in names
+        assert names == sorted(names, key=str.casefold)
+        lists = [s for s in world.api.log if s.path == "/api/conversations.list"]
+        assert [q.query.get("cursor") for q in lists] == [None, "off_200"]  # paged
+
+        chosen = [p for p in offer.available if p.name in ("#exec-staff", "#town-hall")]
+        await core.accounts.choose_places(status.account_id, PlaceChoice(tuple(chosen), private.id))
+        (account,) = await core.accounts.list()
+        assert account.settings[CHANNELS] == ",".join(p.id for p in chosen)
+        assert account.settings["post_channel"] == private.id
+        await core.engine.sync_all()
+        rows = await core.store.read(
+            lambda db: [r[0] for r in db.execute("SELECT body_text FROM comments")]
+        )
+        assert rows == ["I will be there."]
+    async with opened(tmp_path) as core:  # the next start: the choice, offline, by name
+        assert core.places()[status.account_id] == PlaceChoice(tuple(chosen), private.id)

@@ -51,6 +51,7 @@ class AccountPlaces:
             network.chosen(),
             network.capabilities.target_noun,
             network.reads_chosen,
+            network.unticked_reads_all,
         )
 
     async def choose_places(self, account_id: str, choice: PlaceChoice) -> PlaceChoice:

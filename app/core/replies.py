@@ -25,6 +25,7 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import UserError
+from app.networks import registry
 from app.networks.base import Network
 from app.store import Store, comments, outbox, reply_drafts, triage
 from app.store.sql import Database
@@ -54,18 +55,24 @@ class Replies:
         self._undo_send = undo_send
 
     async def preview(
-        self, comment_ids: list[int], template: str, copies: Mapping[int, str] = NO_COPIES
+        self,
+        comment_ids: list[int],
+        template: str,
+        copies: Mapping[int, str] = NO_COPIES,
+        name_fallback: str = "",
     ) -> list[ReplyPreview]:
         """Each reply as it would be sent, with its network's limit; an edited copy is
-        shown as written."""
+        shown as written. Where a network gives no names, ``name_fallback`` ("there")
+        stands for {first_name} and {name}; "" leaves them out."""
         check_template(template)
         rows = await self._store.read(comments.get_comments, comment_ids)
         previews = []
         for r in rows:
-            made = personalise(template, r.author_name, r.body_text)
+            capabilities = self._capabilities(r.account_id)
+            name = r.author_name if registry.names_people(r.network) else None
+            made = personalise(template, name, r.body_text, name_fallback)
             copy = copies.get(r.id)
             text = made.text if copy is None else copy
-            capabilities = self._capabilities(r.account_id)
             previews.append(
                 ReplyPreview(
                     r.id,
@@ -78,6 +85,7 @@ class Replies:
                     counted=measured(text, capabilities.text_counting),
                     no_question=made.no_question and copy is None,
                     edited=copy is not None,
+                    no_name=made.no_name and copy is None,
                 )
             )
         return previews
@@ -89,7 +97,11 @@ class Replies:
         return network.capabilities
 
     async def queue(
-        self, comment_ids: list[int], template: str, copies: Mapping[int, str] = NO_COPIES
+        self,
+        comment_ids: list[int],
+        template: str,
+        copies: Mapping[int, str] = NO_COPIES,
+        name_fallback: str = "",
     ) -> list[int]:
         """Put one personalised reply per comment in the outbox, all in one transaction;
         their reply drafts go in the same transaction."""
@@ -97,7 +109,7 @@ class Replies:
             raise UserError("Nobody is left to reply to: add someone back, or cancel.")
         if not template.strip() and not copies:
             raise UserError("Write a reply before queueing it.")
-        previews = await self.preview(comment_ids, template, copies)
+        previews = await self.preview(comment_ids, template, copies, name_fallback)
         empty = [p for p in previews if not p.text.strip()]
         if empty:
             raise UserError(f"The reply to {empty[0].recipient} is empty: write it first.")

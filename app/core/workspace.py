@@ -30,6 +30,7 @@ from typing import TypeVar
 from app import events as ev
 from app.domain import TriageState
 from app.errors import FiresideError
+from app.networks import registry
 from app.store import Store, shared_inbox
 from app.store import accounts as accounts_repo
 from app.store import drafts as drafts_repo
@@ -476,7 +477,7 @@ class Workspace:
             return [
                 s.new_reply(
                     k,
-                    personalise(template, comments[k].author, comments[k].body).text,
+                    personalise(template, _name(comments[k]), comments[k].body).text,
                     me,
                     kind,
                     me if comments[k].network in direct else "",
@@ -719,3 +720,9 @@ def _located(transport: Transport, location: str) -> str:
             raise WorkspaceError(f"{folder} is not a folder on this computer.")
         return str(folder.resolve())
     return where
+
+
+def _name(comment: SharedComment) -> str | None:
+    """The commenter's name, or None where their network gives none (a template's
+    {first_name} is then left out, the greeting closed up)."""
+    return comment.author if registry.names_people(comment.network) else None

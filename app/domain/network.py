@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain.states import OutboxKind
+from app.domain.states import OutboxKind, TextCounting
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,8 @@ class Capabilities:
     #: Replies are pasted by the person, never sent (the manual bridge): the outbox holds
     #: them for the person from the moment they are queued.
     sends_by_hand: bool = False
-    #: How the network counts a text against its limits (``app.text.length``):
-    #: "characters" (code points), or "x" (X's weighting: a link is 23, CJK counts 2).
-    text_counting: str = "characters"
+    #: How the network counts a text against its limits (``app.text.length``).
+    text_counting: TextCounting = TextCounting.CHARACTERS
     #: The documented request budget is a token bucket: ``requests_per_minute`` on average,
     #: up to ``requests_burst`` at once (``app.sync.pacing`` paces each account to it).
     #: None: no documented bucket; only the limit headers a network sends, and its 429s,
@@ -240,3 +239,5 @@ class PlaceOffer:
     #: The network reads only the ticked places (Teams); else it reads where the person
     #: posts, and ticking only offers a place for new posts (Viva Engage).
     reads_chosen: bool
+    #: With none ticked it reads every place (Teams), or none (Slack).
+    unticked_reads_all: bool = True

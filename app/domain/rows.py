@@ -360,6 +360,9 @@ class ReplyPreview:
     no_question: bool = False
     #: The person edited this copy by hand: it is sent as written, not from the template.
     edited: bool = False
+    #: The template names the person, but their network gives no name: the fallback word
+    #: (or nothing, the greeting closed up) stands in the text.
+    no_name: bool = False
 
     @property
     def length(self) -> int:

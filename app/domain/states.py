@@ -167,3 +167,11 @@ class PullMode(enum.StrEnum):
 
     ROUTINE = "routine"
     RESCAN = "rescan"
+
+
+class TextCounting(enum.StrEnum):
+    """How a network counts a text against its limits (``app.text.length``)."""
+
+    CHARACTERS = "characters"  # code points
+    X = "x"  # twitter-text v3 weights: a link is 23, CJK and emoji 2
+    MASTODON = "mastodon"  # a link is 23, a remote mention its local part, graphemes

@@ -103,6 +103,8 @@ class ChoosesPlaces(Protocol):
     capabilities: Capabilities
     #: Does it read only the chosen places (Teams), or wherever the person posts?
     reads_chosen: ClassVar[bool]
+    #: With nothing chosen, does it read every place (Teams) or none (Slack)?
+    unticked_reads_all: ClassVar[bool]
 
     def chosen(self) -> PlaceChoice:
         """The places the account chose and where new posts go, as the settings say (no

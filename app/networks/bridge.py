@@ -29,12 +29,11 @@ from app.domain import (
     RemoteComment,
     RemoteKind,
     RemotePost,
+    TextCounting,
     WriteIntent,
 )
 from app.errors import Rejected, UserError
 from app.networks.registry import NetworkKind, SignIn
-from app.text.length import CHARACTERS
-from app.text.length import X as X_COUNTING
 
 if TYPE_CHECKING:
     import httpx
@@ -50,14 +49,14 @@ class Site:
     #: the longest comment its comment box takes (characters as the site counts them)
     reply_max_chars: int
     #: how the site counts (``app.text.length``): X weighs links and CJK
-    counting: str = CHARACTERS
+    counting: TextCounting = TextCounting.CHARACTERS
 
 
 #: Sites people bridge most. Limits are those of each site's own comment box (its help
 #: pages); a site not listed gets the generous default and its own box has the last word.
 SITES = (
     Site("LinkedIn", "https://www.linkedin.com", 1_250),
-    Site("X", "https://x.com", 280, X_COUNTING),
+    Site("X", "https://x.com", 280, TextCounting.X),
     Site("Facebook", "https://www.facebook.com", 8_000),
     Site("YouTube", "https://www.youtube.com", 10_000),
     Site("Instagram", "https://www.instagram.com", 2_200),
@@ -83,13 +82,21 @@ def site_for(name: str, post_url: str) -> Site:
     return Site(name.strip() or host, f"https://{host}", _OTHER_LIMIT)
 
 
+def _counting(stored: object) -> TextCounting:
+    """The counting an account's settings name; code points for none or an unknown one."""
+    try:
+        return TextCounting(str(stored or TextCounting.CHARACTERS))
+    except ValueError:
+        return TextCounting.CHARACTERS
+
+
 class BridgeNetwork:
     """A bridged site: its comments come by paste, its replies go by hand."""
 
     def __init__(self, account: Account, client: httpx.AsyncClient) -> None:
         self._client = client  # made for every connector; the bridge sends nothing with it
         limit = int(account.settings.get("reply_max_chars") or _OTHER_LIMIT)
-        counting = str(account.settings.get("counting") or CHARACTERS)
+        counting = _counting(account.settings.get("counting"))
         self.capabilities = Capabilities(
             network=NETWORK_ID,
             display_name=f"{account.settings.get('site') or account.name} (by hand)",

@@ -96,6 +96,9 @@ class NetworkKind:
     #: Bridged by hand (``app.networks.bridge``): comments arrive by paste, replies leave
     #: by the person's hand; no sign-in, no secret, never offered in the password form.
     by_hand: bool = False
+    #: The network names the people who comment; False: it shows them by an id only
+    #: (LinkedIn's member URNs), so a reply cannot call them by name.
+    names_people: bool = True
 
 
 class SignInMethod(enum.StrEnum):
@@ -167,6 +170,23 @@ class Suite:
     sign_in: Callable[[SuiteRequest], Awaitable[SuiteSignIn]]
     #: The ways this sign-in can reach the person (the form offers only these).
     methods: tuple[SignInMethod, ...] = (SignInMethod.BROWSER, SignInMethod.DEVICE_CODE)
+
+
+def policy_presets(
+    keys: Mapping[str, str],
+) -> Callable[[Any], Mapping[str, tuple[str, str | None]]]:
+    """``Suite.presets`` for a form whose fields policy may set: ``keys`` maps each field
+    to its policy key; a field policy sets gets (value, why it is locked or None)."""
+
+    def presets(policy: Any) -> Mapping[str, tuple[str, str | None]]:
+        found = {}
+        for key, policy_key in keys.items():
+            value = policy.value(policy_key)
+            if value:
+                found[key] = (str(value), policy.locked(policy_key))
+        return found
+
+    return presets
 
 
 #: network id -> module exporting its KIND (or "module:NAME"), imported on first use.
@@ -241,6 +261,15 @@ def is_by_hand(network: str) -> bool:
         return kind(network).by_hand
     except (UserError, ImportError):
         return False
+
+
+def names_people(network: str) -> bool:
+    """Does ``network`` name its commenters (``NetworkKind.names_people``)? True for a
+    network this Fireside does not know or cannot load: its names are shown as given."""
+    try:
+        return kind(network).names_people
+    except (UserError, ImportError):
+        return True
 
 
 def build_network(account: Account, secret: str, client: httpx.AsyncClient) -> Network:

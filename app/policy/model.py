@@ -22,6 +22,10 @@ Microsoft365ClientId  str                         the application (client) id of
                                                   registration IT made for Fireside
 Microsoft365Authority str                         Entra's sign-in host (national clouds);
 Host                                              https://login.microsoftonline.com if unset
+SlackClientId         str                         the Client ID of the workspace's Slack app
+                                                  for Fireside
+MinimumUndo           int, 0 to 120               the least undo-send grace period: a floor,
+SendSeconds                                       users may choose a longer one
 ====================  ==========================  ===============================================
 
 Viva Engage and Teams are the networks ``yammer`` and ``teams``: AllowedNetworks and

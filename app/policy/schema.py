@@ -23,6 +23,7 @@ from app.networks.microsoft.config import (
     tenant_problem,
 )
 from app.networks.registry import NETWORK_IDS
+from app.networks.slack import config as slack
 
 #: Windows registry value types (winreg's numbers; winreg itself exists only on Windows).
 REG_SZ, REG_DWORD, REG_MULTI_SZ = 1, 4, 7
@@ -37,6 +38,9 @@ REGISTRY_TYPE_NAMES = {
 
 #: Bounds of SyncIntervalMinutes (and of the user's own setting): a minute to a week.
 MIN_SYNC_MINUTES, MAX_SYNC_MINUTES = 1, 7 * 24 * 60
+#: Bounds of the undo-send grace period, MinimumUndoSendSeconds and the user's own
+#: setting (0 sends at once).
+MAX_UNDO_SEND_SECONDS = 120
 #: The sub-key (registry) or member (JSON, plist) holding defaults the user may change.
 RECOMMENDED = "Recommended"
 ACCOUNT_MEMBERS = ("network", "base_url", "name", "tenant")
@@ -52,6 +56,8 @@ class Kind(Enum):
     TENANT = "tenant id or domain"
     CLIENT_ID = "application (client) id"
     AUTHORITY = "https address"
+    SLACK_CLIENT_ID = "Slack app Client ID"
+    SECONDS = "seconds"
 
 
 @dataclass(frozen=True)
@@ -74,12 +80,21 @@ KEYS: dict[str, Key] = {
     "Microsoft365TenantId": Key(Kind.TENANT, False, (REG_SZ,)),
     "Microsoft365ClientId": Key(Kind.CLIENT_ID, False, (REG_SZ,)),
     "Microsoft365AuthorityHost": Key(Kind.AUTHORITY, False, (REG_SZ,)),
+    slack.POLICY_KEY: Key(Kind.SLACK_CLIENT_ID, False, (REG_SZ,)),
+    #: Enforced, a floor: users may choose a longer grace period, not a shorter one.
+    "MinimumUndoSendSeconds": Key(Kind.SECONDS, False, (REG_DWORD, REG_SZ)),
+}
+#: Number kinds: (least, most, unit).
+_NUMBERS = {
+    Kind.MINUTES: (MIN_SYNC_MINUTES, MAX_SYNC_MINUTES, "minutes"),
+    Kind.SECONDS: (0, MAX_UNDO_SEND_SECONDS, "seconds"),
 }
 #: How each text kind is checked: a function saying why a value is wrong, or None.
 _TEXT_CHECKS = {
     Kind.TENANT: tenant_problem,
     Kind.CLIENT_ID: client_id_problem,
     Kind.AUTHORITY: authority_host_problem,
+    Kind.SLACK_CLIENT_ID: slack.client_id_problem,
 }
 
 
@@ -102,14 +117,11 @@ def check(name: str, raw: Any) -> Checked:
         if isinstance(raw, bool) or raw in (0, 1):
             return Checked(bool(raw))
         raise Refused(f"{_shown(raw)} is not true or false (or 1 or 0)")
-    if kind is Kind.MINUTES:
-        is_number = isinstance(raw, int) and not isinstance(raw, bool)
-        if is_number and MIN_SYNC_MINUTES <= raw <= MAX_SYNC_MINUTES:
+    if kind in _NUMBERS:
+        low, high, unit = _NUMBERS[kind]
+        if isinstance(raw, int) and not isinstance(raw, bool) and low <= raw <= high:
             return Checked(raw)
-        raise Refused(
-            f"{_shown(raw)} is not a whole number of minutes from {MIN_SYNC_MINUTES} "
-            f"to {MAX_SYNC_MINUTES}"
-        )
+        raise Refused(f"{_shown(raw)} is not a whole number of {unit} from {low} to {high}")
     if kind in _TEXT_CHECKS:
         return _checked_text(kind, raw)
     if kind is Kind.PROXY:
@@ -139,7 +151,7 @@ def check_registry(name: str, data: Any, value_type: int) -> Checked:
         expected = " or ".join(REGISTRY_TYPE_NAMES[t] for t in key.registry_types)
         got = REGISTRY_TYPE_NAMES.get(value_type, f"registry type {value_type}")
         raise Refused(f"is a {got} value; it must be {expected}")
-    if value_type == REG_SZ and key.kind in (Kind.FLAG, Kind.MINUTES):
+    if value_type == REG_SZ and (key.kind is Kind.FLAG or key.kind in _NUMBERS):
         text = data.strip().lower()
         if key.kind is Kind.FLAG and text in ("true", "false"):
             return check(name, text == "true")

@@ -23,11 +23,8 @@ from collections.abc import Callable
 
 import regex
 
+from app.domain.states import TextCounting
 from app.text.links import ANY_WEB, WITH_SCHEME, links
-
-CHARACTERS = "characters"
-X = "x"
-MASTODON = "mastodon"
 
 #: What a link counts on Mastodon, whatever its length.
 MASTODON_LINK = 23
@@ -49,10 +46,10 @@ _X_LINK = 23 * _SCALE
 _EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\uFE0F|\u20E3")
 
 
-def measured(text: str, counting: str = CHARACTERS) -> int:
-    if counting == X:
+def measured(text: str, counting: TextCounting = TextCounting.CHARACTERS) -> int:
+    if counting is TextCounting.X:
         return x_length(text)
-    if counting == MASTODON:
+    if counting is TextCounting.MASTODON:
         return mastodon_length(text)
     return len(text)
 

@@ -4,6 +4,11 @@
 other words; a comment without one gets its first sentence quoted and
 ``Personalised.no_question`` set, so the preview can flag it. Names and quoted words go
 through the same display cleaning as every other place that shows remote text.
+
+Some networks give no name for a commenter (LinkedIn shows a member id): then {first_name}
+and {name} read the fallback word the person chose ("there"), or, without one, nothing,
+with the greeting closed up around the gap ("Hi {first_name}, thanks" reads "Hi, thanks";
+"{first_name}, thanks" reads "Thanks"); ``Personalised.no_name`` says so for the preview.
 """
 
 from __future__ import annotations
@@ -70,15 +75,42 @@ class Personalised:
     text: str
     #: The template quotes {question}, and the comment has no question sentence.
     no_question: bool
+    #: The template names the person, and the network gave no name (the fallback stands).
+    no_name: bool = False
 
 
-def personalise(template: str, name: str, comment_text: str) -> Personalised:
+#: Where a name the network did not give stood, until the text is closed up around it.
+_GAP = "\x00"
+#: A gap opening a line, with the comma after it: the next word takes the capital.
+_OPENING_GAP = re.compile(r"^\x00[,;:]?[ \t]*(\w?)", re.MULTILINE)
+_TRAILING_GAP = re.compile(r"[ \t]*\x00")
+#: "Thanks, \x00!" leaves "Thanks,!": the comma goes.
+_ORPHAN_COMMA = re.compile(r",(?=[!.?])")
+
+
+def personalise(
+    template: str, name: str | None, comment_text: str, fallback: str = ""
+) -> Personalised:
+    """The reply for one person; ``name`` None: their network gives no name, and
+    ``fallback`` ("there", or "" for none) stands for it."""
     check_template(template)
-    name = display_text(name)
-    first = name.split(maxsplit=1)[0] if name.strip() else name
+    fields = {f for _, f, _, _ in _FORMATTER.parse(template)}
+    if name is None:
+        full = first = display_text(fallback).strip() or _GAP
+    else:
+        full = display_text(name)
+        first = full.split(maxsplit=1)[0] if full.strip() else full
     clean = display_text(comment_text, limit=len(comment_text) + 1)
     asked = question_of(clean)
-    wants_question = any(f == "question" for _, f, _, _ in _FORMATTER.parse(template))
     opening = next(iter(sentences(clean)), "")
-    text = template.format(first_name=first, name=name, question=quote(asked or opening))
-    return Personalised(text, wants_question and asked is None)
+    text = template.format(first_name=first, name=full, question=quote(asked or opening))
+    return Personalised(
+        _closed_up(text) if _GAP in text else text,
+        "question" in fields and asked is None,
+        name is None and bool(fields & {"first_name", "name"}),
+    )
+
+
+def _closed_up(text: str) -> str:
+    text = _OPENING_GAP.sub(lambda found: found[1].upper(), text)
+    return _ORPHAN_COMMA.sub("", _TRAILING_GAP.sub("", text))

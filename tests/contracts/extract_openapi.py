@@ -57,6 +57,7 @@ USED = {
         ("get", "/auth.revoke"),
         ("get", "/users.info"),
         ("get", "/conversations.info"),
+        ("get", "/conversations.list"),
         ("get", "/conversations.history"),
         ("get", "/conversations.replies"),
         ("get", "/chat.getPermalink"),

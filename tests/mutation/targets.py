@@ -93,7 +93,7 @@ TARGETS = (
             "MatrixNetwork._split",
         ),
     ),
-    Target("app/networks/microsoft/matching.py", CONNECTOR),
+    Target("app/networks/matching.py", CONNECTOR),
     Target(
         "app/networks/microsoft/yammer/connector.py",
         CONNECTOR,

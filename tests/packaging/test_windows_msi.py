@@ -49,6 +49,8 @@ POLICY = {
     "MICROSOFT365TENANTID": ("Microsoft365TenantId", ""),
     "MICROSOFT365CLIENTID": ("Microsoft365ClientId", ""),
     "MICROSOFT365AUTHORITYHOST": ("Microsoft365AuthorityHost", ""),
+    "SLACKCLIENTID": ("SlackClientId", ""),
+    "MINIMUMUNDOSENDSECONDS": ("MinimumUndoSendSeconds", "#"),
 }
 #: A policy as an administrator would pass it (ACCOUNTS has its own test: see there).
 SETTINGS = {
@@ -58,6 +60,8 @@ SETTINGS = {
     "PROXYURL": "http://proxy.example:3128",
     "EXTRACACERTIFICATES": r"C:\ProgramData\Corp\corp ca.pem",
     "SYNCINTERVALMINUTES": "15",
+    "SLACKCLIENTID": "1234567890.9876543210",
+    "MINIMUMUNDOSENDSECONDS": "0",  # a value: written, though it reads as no wait
 }
 ACCOUNTS_JSON = (
     '[{"network":"wordpress","base_url":"https://blog.example.com","name":"Company blog",'
@@ -488,6 +492,9 @@ def test_wine_install_without_properties_writes_no_policy(clean, msi):
         "SYNCINTERVALMINUTES=abc",
         "SYNCINTERVALMINUTES=10081",
         "SYNCINTERVALMINUTES=99999999999",
+        "MINIMUMUNDOSENDSECONDS=121",
+        "MINIMUMUNDOSENDSECONDS=soon",
+        "MINIMUMUNDOSENDSECONDS=-1",
     ],
 )
 def test_wine_refuses_a_number_the_registry_cannot_take(clean, msi, setting):

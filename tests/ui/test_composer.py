@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.domain import OutboxState
+from app.networks import registry
 from app.store import comments
 from app.text.templates import personalise
 from ui.batch.copy_editor import CopyEditor
@@ -124,6 +125,7 @@ def test_a_comment_without_a_question_is_flagged(window, synced_core, qtbot):
     qtbot.waitUntil(lambda: "No question in this comment" in composer.preview.text())
     assert "asked no question" in composer.error.text()
     assert composer.queue_button.isEnabled()  # a flag, not a block
+    assert not composer.fallback.isVisible()  # everyone here has a name
 
 
 def test_undo_send_brings_the_queued_reply_back_into_the_composer(
@@ -233,3 +235,29 @@ def test_undo_send_of_a_post_opens_it_in_the_editor_as_a_draft(
     qtbot.waitUntil(lambda: editor.chip.text() == "Draft")
     assert not editor.body_edit.isReadOnly()
     qtbot.waitUntil(lambda: any(text.startswith("Took the post back") for text in announced))
+
+
+def test_a_person_without_a_name_is_flagged_and_a_word_chosen_for_them(
+    window, synced_core, qtbot, wait_for, monkeypatch
+):
+    # The sandbox network stands in for LinkedIn, whose commenters come without names.
+    monkeypatch.setattr(registry, "names_people", lambda _network: False)
+    composer = open_composer(qtbot, window)
+    assert composer.template.toPlainText() == "Hi {first_name},\n\n"
+    qtbot.keyClicks(composer.template, "Thanks for asking.")
+    qtbot.waitUntil(lambda: "gives no name for {first_name}" in composer.preview.text())
+    assert composer.preview.previews.preview_at(0).text == "Hi,\n\nThanks for asking."
+    assert "is left out, the greeting closed up" in composer.error.text()
+    assert composer.fallback.isVisible() and composer.queue_button.isEnabled()
+
+    qtbot.keyClick(composer.template, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(composer.fallback.hasFocus)  # Alt+N: the "No name?" word
+    qtbot.keyClicks(composer.fallback, "there")
+    qtbot.waitUntil(
+        lambda: composer.preview.previews.preview_at(0).text == "Hi there,\n\nThanks for asking."
+    )
+    assert "reads “there”" in composer.error.text()
+    with qtbot.waitSignal(composer.queued):
+        qtbot.keyClick(composer.fallback, Qt.Key.Key_Return, CTRL)
+    [item] = wait_for(synced_core.outbox.items())
+    assert item.body == "Hi there,\n\nThanks for asking."

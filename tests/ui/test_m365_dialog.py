@@ -5,13 +5,13 @@ way. Policy's tenant is shown locked. Every wait is on a condition or a signal."
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QEvent, Qt
+from accounts_teardown import close_all
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app import bootstrap
@@ -45,13 +45,7 @@ def dialog(
         return shown
 
     yield open_
-    for core, shown, bridge in made:
-        if shiboken6.isValid(shown):
-            shown.close()
-        qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks(qloop)), timeout=20_000)
-        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        shiboken6.delete(bridge)
-        wait_for(core.close())
+    close_all(qtbot, qloop, wait_for, made)
 
 
 def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:

@@ -7,18 +7,18 @@ chosen channels, the default first. Every wait is on a condition or a signal."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import shiboken6
 from a11y_tree import unnamed
+from accounts_teardown import close_all
 from emulators.microsoft.booktokens import BookTokens
 from emulators.microsoft.fixtures import TeamsWorld, YammerWorld
 from emulators.microsoft.graph import ALL_SCOPES
 from emulators.microsoft.yammer import SCOPE
-from PySide6.QtCore import QEvent, Qt
+from emulators.slack.fixtures import slack_network
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app import bootstrap
@@ -41,15 +41,35 @@ ALT = Qt.KeyboardModifier.AltModifier
 
 
 @pytest.fixture
-def accounts_dialog(
-    qtbot, qloop, wait_for, tmp_path: Path, *, teams_world: TeamsWorld, yammer_world: YammerWorld
-) -> Iterator[Callable[[], tuple[Core, AccountsDialog]]]:
-    """The Accounts dialog over a Core holding a Teams and a Viva Engage account whose
-    connectors talk to the emulators."""
+def dialog_over(qtbot, qloop, wait_for, tmp_path: Path) -> Iterator[Callable]:
+    """The Accounts dialog over a Core whose accounts ``wire(core)`` stores and connects
+    to emulators (it returns how many); closed, and its Core too, at the end."""
     made: list[tuple[Core, AccountsDialog, CoreBridge]] = []
 
-    def open_() -> tuple[Core, AccountsDialog]:
+    def open_(wire: Callable[[Core], int]) -> tuple[Core, AccountsDialog]:
         core = wait_for(bootstrap.open_core(tmp_path / "data", start_sandbox=False))
+        count = wire(core)
+        bridge = CoreBridge(core.events)
+        shown = AccountsDialog(core, bridge)
+        shown.show()
+        shown.activateWindow()
+        qtbot.waitExposed(shown)
+        qtbot.waitUntil(lambda: shown.loaded and shown.model.rowCount() == count)
+        made.append((core, shown, bridge))
+        return core, shown
+
+    yield open_
+    close_all(qtbot, qloop, wait_for, made)
+
+
+@pytest.fixture
+def accounts_dialog(
+    teams_world: TeamsWorld, yammer_world: YammerWorld, wait_for, dialog_over
+) -> Callable[[], tuple[Core, AccountsDialog]]:
+    """The Accounts dialog over a Core holding a Teams and a Viva Engage account whose
+    connectors talk to the emulators (set up first: they stop after the Core closes)."""
+
+    def wire(core: Core) -> int:
         t, y = teams_world, yammer_world
         for account in (
             Account("teams-1", "teams", "Dana (Teams)", t.server.url, "dana@contoso.example"),
@@ -66,23 +86,9 @@ def accounts_dialog(
         core.networks["yammer-1"] = YammerNetwork(
             Wiring(y.server.client(), yammer_tokens, y.base_url, y.clock, y.clock.sleep)
         )
-        bridge = CoreBridge(core.events)
-        shown = AccountsDialog(core, bridge)
-        shown.show()
-        shown.activateWindow()
-        qtbot.waitExposed(shown)
-        qtbot.waitUntil(lambda: shown.loaded and shown.model.rowCount() == 2)
-        made.append((core, shown, bridge))
-        return core, shown
+        return 2
 
-    yield open_
-    for core, shown, bridge in made:
-        if shiboken6.isValid(shown):
-            shown.close()
-        qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks(qloop)), timeout=20_000)
-        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        shiboken6.delete(bridge)
-        wait_for(core.close())
+    return lambda: dialog_over(wire)
 
 
 def select(qtbot, shown: AccountsDialog, account_id: str) -> None:
@@ -215,3 +221,38 @@ def test_a_new_microsoft_365_sign_in_offers_each_accounts_places_in_turn(
             and shown.places_dialog.windowTitle() == "Where Dana (Viva Engage) posts"
         )
     )
+
+
+def test_slack_channels_are_picked_from_the_channels_the_person_is_in(
+    qtbot, wait_for, slack_world, dialog_over
+) -> None:
+    """Slack: the picker lists the channels Dana is in (conversations.list), flat; none
+    ticked reads none; the ticks and the channel for new posts are kept."""
+    world = slack_world
+    world.workspace.channel("random", [world.ada])  # Dana is not in it
+
+    def wire(core: Core) -> int:
+        account = Account("slack-1", "slack", "Dana (Slack)", "https://contoso.slack.com/", "dana")
+        wait_for(core.store.run(accounts.add_account, account))
+        network = slack_network(world)  # the Core closes it
+        network.choose(PlaceChoice())  # a new account: nothing chosen yet
+        core.networks["slack-1"] = network
+        return 1
+
+    core, shown = dialog_over(wire)
+    select(qtbot, shown, "slack-1")
+    picker = open_places(qtbot, shown, "Channel")
+    tree = picker.tree
+    names = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert names == ["#leadership", "#town-hall"]
+    assert "None ticked: Fireside reads no channel and posts nowhere." in picker.outcome.text()
+    qtbot.keyClick(tree, Key.Key_Down)  # #town-hall
+    qtbot.keyClick(tree, Key.Key_Space)
+    assert [p.name for p in picker.ticked()] == ["#town-hall"]
+    assert unnamed(picker) == []
+    with qtbot.waitSignal(picker.saved, timeout=20_000):
+        qtbot.keyClick(tree, Key.Key_Return)
+    [stored] = wait_for(core.store.read(accounts.list_accounts))
+    assert stored.settings["channels"] == world.town_hall.id
+    assert stored.settings["post_channel"] == world.town_hall.id
+    assert core.places()["slack-1"].places == (Place(world.town_hall.id, "#town-hall"),)

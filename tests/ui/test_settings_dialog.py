@@ -281,3 +281,23 @@ def test_the_undo_send_grace_period_is_chosen_in_settings(
     qtbot.keyClick(dialog.undo_seconds, Qt.Key.Key_Return)
     assert not dialog.isVisible()
     assert settings.read(settings_file) == (UserSettings(undo_send_seconds=30), [])
+
+
+def test_an_organisations_least_undo_send_wait_bounds_the_choice(
+    tmp_path: Path, open_dialog, qtbot, settings_file: Path
+) -> None:
+    settings.write(settings_file, UserSettings(undo_send_seconds=5))
+    policy = company_policy(tmp_path, {"MinimumUndoSendSeconds": 30})
+    dialog = open_dialog(policy)
+    # The user's 5 s is raised to the floor; longer waits stay theirs to choose.
+    assert dialog.undo_seconds.isEnabled()
+    assert (dialog.undo_seconds.minimum(), dialog.undo_seconds.value()) == (30, 30)
+    assert dialog.undo_seconds.specialValueText() == ""  # 30 s is no "off"
+    notes = [label.text() for label in dialog.findChildren(type(dialog.restart))]
+    source = tmp_path / "etc" / "policy.json"
+    assert f"At least 30: set by your organisation ({source}: MinimumUndoSendSeconds)." in notes
+    dialog.undo_seconds.setFocus()
+    dialog.undo_seconds.selectAll()
+    qtbot.keyClicks(dialog.undo_seconds, "45")
+    qtbot.keyClick(dialog.undo_seconds, Qt.Key.Key_Return)
+    assert settings.read(settings_file) == (UserSettings(undo_send_seconds=45), [])

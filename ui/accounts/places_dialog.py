@@ -225,7 +225,9 @@ class PlacesDialog(QDialog):
         self.default.setEnabled(bool(ticked))
         self.save_button.setEnabled(True)
         noun = self._offer.noun.lower()
-        if not ticked and self._offer.reads_chosen:
+        if not ticked and self._offer.reads_chosen and not self._offer.unticked_reads_all:
+            self._say(outcome.note(f"None ticked: Fireside reads no {noun} and posts nowhere."))
+        elif not ticked and self._offer.reads_chosen:
             self._say(outcome.note(f"None ticked: Fireside reads every {noun} and posts nowhere."))
         elif not ticked:
             self._say(outcome.note(f"None ticked: new posts need a {noun}."))

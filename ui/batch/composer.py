@@ -6,7 +6,9 @@ the buttons (and Alt+1/2/3) insert them. The preview shows every personalised re
 exactly as it will be queued, refreshed as you type; any card can be removed (Delete) or
 its copy edited (Enter), and an edited copy is sent as written. A reply longer than its
 network allows blocks queueing, and the composer says why; a comment with no question
-sentence for {question} is flagged on its card. Ctrl+Enter queues them all through
+sentence for {question} is flagged on its card, and so is a person whose network gives no
+name (LinkedIn): for them {first_name} and {name} read the word typed in "No name?"
+("there"), or nothing, the greeting closed up ("Hi, thanks"). Ctrl+Enter queues them all through
 ``core.replies.queue``; a single reply is simply a batch of one.
 
 What is typed is autosaved as reply drafts on the comments (``core.replies.save_draft``),
@@ -21,7 +23,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.errors import FiresideError
 from app.text import plural
@@ -81,6 +91,14 @@ def no_question_message(asked: list[ReplyPreview]) -> str:
     )
 
 
+def no_name_message(nameless: list[ReplyPreview], fallback: str) -> str:
+    instead = f"reads “{fallback}”" if fallback else "is left out, the greeting closed up"
+    return (
+        f"{_names(nameless)}: their network gives no name, so {{first_name}} {instead} "
+        "(flagged below). Type a word for them in “No name?”, such as “there”."
+    )
+
+
 def _recipients(previews: list[ReplyPreview]) -> str:
     names = [p.recipient for p in previews]
     if len(names) <= 3:
@@ -123,6 +141,7 @@ class ReplyComposer(QFrame):
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
+        self.fallback, self.fallback_label, self.fallback_row = self._fallback_field()
         self.preview_title = QLabel()
         self.preview_title.setWordWrap(True)
         self.preview = PreviewList()
@@ -152,6 +171,28 @@ class ReplyComposer(QFrame):
         self._timer.timeout.connect(self.update_preview)
         self.hide()
 
+    def _fallback_field(self) -> tuple[QLineEdit, QLabel, FlowLayout]:
+        """ "No name?": the word {first_name} reads for people their network does not name."""
+        field = QLineEdit()
+        field.setPlaceholderText("nothing: “Hi, thanks”")
+        field.setMaxLength(40)
+        placeholder = field.fontMetrics().horizontalAdvance(field.placeholderText())
+        field.setMinimumWidth(placeholder + 3 * field.fontMetrics().averageCharWidth())
+        field.setAccessibleName("Word for a person whose network gives no name")
+        field.setToolTip(
+            "Some networks (LinkedIn) give no names: {first_name} and {name} read this "
+            "word for those people, such as “there”; left empty they are left out."
+        )
+        field.textChanged.connect(self._fallback_typed)
+        label = QLabel("&No name?")
+        label.setBuddy(field)
+        row = FlowLayout()
+        row.add(label, field)
+        return field, label, row
+
+    def _fallback_typed(self, _text: str) -> None:
+        self._timer.start()
+
     def _bind(self, registry: Registry) -> None:
         inserts = FlowLayout()
         inserts.addWidget(QLabel("Insert:"))
@@ -178,7 +219,8 @@ class ReplyComposer(QFrame):
         buttons = FlowLayout(align_right=True)
         buttons.add(self.close_button, self.queue_button)
         column = WrappingColumn()
-        column.add(self.recipients, self.template, inserts, self.error, self.preview_title)
+        column.add(self.recipients, self.template, inserts, self.error, self.fallback_row)
+        column.add(self.preview_title)
         column.add(cards, self.preview)
         column.stretch(self.template, 2)
         column.stretch(self.preview, 3)
@@ -196,6 +238,7 @@ class ReplyComposer(QFrame):
     def tab_order(self) -> list[QWidget]:
         return [
             self.template,
+            self.fallback,
             self.preview,
             self.remove_button,
             self.edit_button,
@@ -317,9 +360,10 @@ class ReplyComposer(QFrame):
             if words == self.words() and ids == self._ids:
                 self._show_previews(previews)
 
+        fallback = self.fallback.text().strip()
         run(
             self,
-            self._core.replies.preview(ids, *words),
+            self._core.replies.preview(ids, *words, fallback),
             on_done=show,
             on_error=self._show_problem,
         )
@@ -333,12 +377,16 @@ class ReplyComposer(QFrame):
         was_fine = not self._too_long
         self._too_long = [p for p in previews if p.too_long]
         asked_nothing = [p for p in previews if p.no_question]
+        nameless = [p for p in previews if p.no_name]
         problem = too_long_message(self._too_long) if self._too_long else ""
         if problem and was_fine:  # said when it starts, not at every key typed after
             tell(self.error, problem)
         else:
-            flag = no_question_message(asked_nothing) if asked_nothing else ""
-            self.error.setText(problem or flag)
+            flags = [no_question_message(asked_nothing)] if asked_nothing else []
+            if nameless:
+                flags.append(no_name_message(nameless, self.fallback.text().strip()))
+            self.error.setText(problem or "\n".join(flags))
+        self._show_fallback(bool(nameless) or bool(self.fallback.text()))
         self.queue_button.setEnabled(not self._too_long and not self._queueing)
         self.recipients.setText(_recipients(previews))
         title = f"Preview of every reply ({len(previews):,})"
@@ -346,6 +394,11 @@ class ReplyComposer(QFrame):
             title += f" · {len(self._too_long):,} too long"
         self.preview_title.setText(title)
         self.preview.previews.set_previews(previews)
+
+    def _show_fallback(self, shown: bool) -> None:
+        """The "No name?" word is asked for only where someone has no name."""
+        for widget in (self.fallback_label, self.fallback):
+            widget.setVisible(shown)
 
     def _show_problem(self, exc: BaseException) -> None:
         if isinstance(exc, FiresideError):
@@ -362,13 +415,14 @@ class ReplyComposer(QFrame):
         self._queueing = True
         self.queue_button.setEnabled(False)
         ids, (template, copies) = list(self._ids), self.words()
+        fallback = self.fallback.text().strip()
 
         async def queue() -> list[int]:
             saving = self.autosave.flush()  # the last draft save lands before the queue
             self.autosave.track(None)
             if saving is not None:
                 await saving
-            return await self._core.replies.queue(ids, template, copies)
+            return await self._core.replies.queue(ids, template, copies, fallback)
 
         def queued(item_ids: list[int]) -> None:
             self._queueing = False

@@ -100,6 +100,8 @@ def flag_text(preview: ReplyPreview) -> str:
         return too_long_text(preview)
     if preview.no_question:
         return "No question in this comment: {question} quotes its first sentence"
+    if preview.no_name:
+        return "Their network gives no name for {first_name} or {name}: see “No name?”"
     return ""
 
 

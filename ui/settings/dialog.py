@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 import app.policy
 from app import settings
 from app.errors import FiresideError
-from app.policy.schema import MAX_SYNC_MINUTES, MIN_SYNC_MINUTES
+from app.policy.schema import MAX_SYNC_MINUTES, MAX_UNDO_SEND_SECONDS, MIN_SYNC_MINUTES
 from app.settings import UserSettings
 from ui.operations import show_error
 from ui.settings.certificates import CaFiles
@@ -85,9 +85,11 @@ class SettingsDialog(QDialog):
         self.minutes.setSuffix(" min")
         self.minutes.setAccessibleName("Minutes between syncs")
         self.undo_seconds = QSpinBox()
-        self.undo_seconds.setRange(0, settings.MAX_UNDO_SEND_SECONDS)
+        least = self._shown.undo_send_seconds.minimum or 0
+        self.undo_seconds.setRange(least, MAX_UNDO_SEND_SECONDS)
         self.undo_seconds.setSuffix(" s")
-        self.undo_seconds.setSpecialValueText("off (send at once)")
+        if least == 0:  # Qt shows this text at the least value
+            self.undo_seconds.setSpecialValueText("off (send at once)")
         self.undo_seconds.setAccessibleName("Seconds to undo a send")
         self.problems = self._problem_list(
             [*self._policy.errors, *file_problems, *self._shown.problems]
@@ -161,6 +163,7 @@ class SettingsDialog(QDialog):
             (label, row),
             (None, self._note(self._shown.sync_interval_minutes, self.minutes)),
             (undo_label, undo_row),
+            (None, self._note(self._shown.undo_send_seconds, self.undo_seconds)),
         )
 
     def _note(self, setting: settings.Setting, field: QWidget) -> SourceNote:

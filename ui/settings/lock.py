@@ -13,8 +13,9 @@ ICON_SIZE = QSize(16, 16)
 
 
 class SourceNote(QWidget):
-    """ "🔒 Set by your organisation (…)." for a locked setting; "Recommended by your
-    organisation (…)." for a default from policy; hidden otherwise."""
+    """ "🔒 Set by your organisation (…)." for a locked setting (or "🔒 At least 30: set
+    by …" for one policy bounds); "Recommended by your organisation (…)." for a default
+    from policy; hidden otherwise."""
 
     def __init__(self, setting: Setting, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,8 +30,9 @@ class SourceNote(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.icon)
         layout.addWidget(self.text, 1)
-        if setting.locked:
-            self.text.setText(setting.locked)
+        bound = setting.locked or setting.minimum_reason
+        if bound:
+            self.text.setText(bound)
         elif setting.source.startswith("recommended"):
             self.icon.hide()
             self.text.setText(

@@ -23,10 +23,8 @@ from urllib.parse import quote
 import httpx
 
 from app.errors import NetworkError, RateLimited
-from app.networks.http import HttpTransport
 from app.networks.oauth import TokenKeeper
-from app.networks.oauth.keeper import authorized
-from app.networks.pacing import Pacer
+from app.networks.oauth.api import BearerApi
 
 SERVICE = "LinkedIn"
 VERSION = "202601"
@@ -53,7 +51,9 @@ def urn(value: str) -> str:
     return quote(value, safe="")
 
 
-class LinkedInApi:
+class LinkedInApi(BearerApi):
+    """The whole app is held until midnight UTC once LinkedIn said its quota is used up."""
+
     def __init__(
         self,
         client: httpx.AsyncClient,
@@ -61,18 +61,13 @@ class LinkedInApi:
         keeper: TokenKeeper,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._base = base_url.rstrip("/")
-        self._keeper = keeper
-        self._clock = clock
-        self._http = HttpTransport(client, SERVICE, error_text=error_text, classify=self._classify)
-        #: The whole app held until midnight UTC once LinkedIn said its quota is used up.
-        self._quota = Pacer(None, clock=clock, what=SERVICE)
+        super().__init__(client, SERVICE, base_url, keeper, error_text=error_text, clock=clock)
 
     def _classify(self, status: int, body: Any, response: httpx.Response) -> NetworkError | None:
         if status != 429:
             return None
         wait = until_midnight_utc(self._clock())
-        self._quota.pause(DAILY_QUOTA, wait)
+        self._held.pause(DAILY_QUOTA, wait)
         return RateLimited(
             f"LinkedIn's daily limit for this app is used up ({error_text(body) or 'HTTP 429'}); "
             "it resets at midnight UTC.",
@@ -88,19 +83,10 @@ class LinkedInApi:
         headers: dict[str, str] | None = None,
         **request: Any,
     ) -> tuple[Any, httpx.Headers]:
-        self._quota.refuse_while_waiting(
+        self._held.refuse_while_waiting(
             DAILY_QUOTA,
             "LinkedIn's daily limit for this app is used up; it resets at midnight UTC.",
         )
-        return await authorized(
-            self._http,
-            self._keeper,
-            method,
-            f"{self._base}/rest{path}",
-            what=what,
-            headers={**HEADERS, **(headers or {})},
-            **request,
+        return await self._send(
+            method, f"/rest{path}", what=what, headers={**HEADERS, **(headers or {})}, **request
         )
-
-    async def aclose(self) -> None:
-        await self._http.client.aclose()

@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -43,10 +42,11 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import BadResponse, NotFound
+from app.networks import matching
 from app.networks.http import Malformed, field
 from app.networks.linkedin.api import LinkedInApi, urn
 from app.text.classify import html_to_text
-from app.text.markdown import to_html
+from app.text.plain import to_plain_text
 from app.timeutil import iso
 from app.timeutil import parse as parse_time
 
@@ -73,12 +73,8 @@ def capabilities() -> Capabilities:
     )
 
 
-def plain(markdown: str) -> str:
-    return html_to_text(to_html(markdown)).strip()
-
-
 def digest(text: str) -> str:
-    return hashlib.sha256(" ".join(html.unescape(text).split()).encode()).hexdigest()
+    return matching.digest(html.unescape(text))
 
 
 def _moment(stamp: Any) -> str:
@@ -249,7 +245,7 @@ class LinkedInNetwork:
         key: str,
         options: PublishOptions = PUBLISH_NOW,
     ) -> RemotePost:
-        text = plain(body)
+        text = to_plain_text(body)
         request = {
             "author": self._page,
             "commentary": _RESERVED.sub(r"\\\1", text),
@@ -279,7 +275,7 @@ class LinkedInNetwork:
         request = {
             "actor": self._page,
             "object": post_remote_id,
-            "message": {"text": plain(body)},
+            "message": {"text": to_plain_text(body)},
             "parentComment": top,
         }
         answer, _ = await self._api.call(
@@ -296,7 +292,7 @@ class LinkedInNetwork:
             ) from exc
 
     async def edit(self, kind: RemoteKind, remote_id: str, body: str, key: str) -> None:
-        text = plain(body)
+        text = to_plain_text(body)
         patch: dict[str, Any]
         if kind is RemoteKind.POST:
             path, patch = (
@@ -341,12 +337,12 @@ class LinkedInNetwork:
         """The write, found by parent, author (the page) and text digest since it was queued."""
         if intent is None:
             return None
-        wanted = digest(plain(intent.body))
+        wanted = digest(to_plain_text(intent.body))
         if intent.kind is OutboxKind.DELETE:
             return await self._gone(intent)
         if intent.kind is OutboxKind.EDIT:
             return await self._edited(intent, wanted)
-        since = parse_time(intent.since)
+        since = matching.earliest(intent.since)
         if intent.kind is OutboxKind.PUBLISH:
             for element in (await self._posts(RECENT_POSTS))["elements"]:
                 made = datetime.fromtimestamp(int(element.get("createdAt") or 0) / 1000, UTC)

@@ -10,7 +10,6 @@ that the page's posts can be read before it keeps anything.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from app.errors import UserError
@@ -44,7 +43,9 @@ async def sign_in(request: SuiteRequest) -> SuiteSignIn:
     api = (request.fields.get(ADDRESS) or API).rstrip("/")
     the_provider = provider(request.fields.get(CLIENT_ID, ""), api)
     tokens = await sign_in_in_browser(request.client, the_provider)
-    entry = request.secret_entry or f"linkedin-sign-in-{uuid.uuid4().hex[:12]}"
+    from app.networks.linkedin import NETWORK
+
+    entry = NETWORK.sign_in_id(request)
     await _check_page(
         LinkedInApi(request.client, api, _keeper(request, the_provider, entry, tokens)),
         organization,

@@ -24,7 +24,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import httpx
 
@@ -39,9 +39,11 @@ from app.domain import (
     RemoteComment,
     RemoteKind,
     RemotePost,
+    TextCounting,
     WriteIntent,
 )
 from app.errors import BadResponse, NotFound, Rejected
+from app.networks import matching
 from app.networks.http import Malformed, field
 from app.networks.mastodon.api import MastodonApi
 from app.networks.mastodon.entities import (
@@ -58,7 +60,6 @@ from app.networks.mastodon.pull import Puller
 from app.networks.oauth.keeper import TokenKeeper
 from app.networks.pacing import Sleep
 from app.text.classify import html_to_text
-from app.text.length import MASTODON
 from app.text.plain import to_plain_text
 from app.timeutil import parse
 
@@ -69,8 +70,6 @@ LOOKUP_PAGES = 10
 #: Pages of 40 read for ``list_my_posts`` (1,600 posts).
 MY_POST_PAGES = 40
 PAGE = 40
-#: How far the server's clock may be behind ours when a write is looked up by its time.
-CLOCK_SKEW_S = 5 * 60
 
 CAPABILITIES = Capabilities(
     network="mastodon",
@@ -85,7 +84,7 @@ CAPABILITIES = Capabilities(
     has_titles=False,
     publish_statuses=("publish",),
     target_noun="Account",
-    text_counting=MASTODON,
+    text_counting=TextCounting.MASTODON,
 )
 
 
@@ -282,7 +281,7 @@ class MastodonNetwork:
             status = await self._status(intent.target_remote_id)
             return intent.target_remote_id if self._same_text(status, intent) else None
         parent = intent.target_remote_id if intent.kind is OutboxKind.REPLY else None
-        floor = parse(intent.since) - timedelta(seconds=CLOCK_SKEW_S)
+        floor = matching.earliest(intent.since)
         for status in await self._my_statuses(LOOKUP_PAGES, replies=True, until=floor):
             if parse(status.created_at) < floor:
                 break

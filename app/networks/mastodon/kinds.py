@@ -12,7 +12,6 @@ the app's client id and the limit. Removing the account revokes the token
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,13 +23,10 @@ from app.networks.http import HttpTransport, Malformed, field
 from app.networks.mastodon import apps
 from app.networks.mastodon.api import error_text, host_of
 from app.networks.mastodon.entities import DEFAULT_MAX_CHARS, max_characters
-from app.networks.oauth import Provider, TokenKeeper, Tokens, sign_in_in_browser
+from app.networks.oauth import Provider, Tokens, sign_in_in_browser
+from app.networks.oauth.kind import BrowserNetwork
 from app.networks.registry import (
     ExtraField,
-    NetworkKind,
-    SignIn,
-    SignInMethod,
-    Suite,
     SuiteAccount,
     SuiteRequest,
     SuiteSignIn,
@@ -98,7 +94,7 @@ async def sign_in(request: SuiteRequest) -> SuiteSignIn:
         name = field(me, "display_name", str, optional=True) or acct
     except (Malformed, AttributeError) as exc:
         raise BadResponse(f"Mastodon at {host_of(base)} sent an account it cannot read.") from exc
-    sign_in_id = request.secret_entry.removeprefix(ENTRY_PREFIX) or uuid.uuid4().hex[:12]
+    sign_in_id = NETWORK.sign_in_id(request)
     account = SuiteAccount(
         "mastodon",
         base,
@@ -112,23 +108,17 @@ async def sign_in(request: SuiteRequest) -> SuiteSignIn:
             "max_characters": max_characters(instance),
         },
     )
-    return SuiteSignIn(ENTRY_PREFIX + sign_in_id, tokens.to_secret(), (account,))
-
-
-def secret_entry(account: Account) -> str:
-    return ENTRY_PREFIX + str(account.settings.get("sign_in") or account.id)
+    return SuiteSignIn(NETWORK.entry_of(sign_in_id), tokens.to_secret(), (account,))
 
 
 def build(account: Account, secret: str, client: httpx.AsyncClient) -> Any:
     from app.networks.mastodon.connector import MastodonNetwork
 
-    tokens = Tokens.from_secret(secret)
     oauth = provider(account.base_url, None, str(account.settings.get("client_id") or ""))
-    keeper = TokenKeeper(client, oauth, secret_entry(account), tokens)
     return MastodonNetwork(
         client,
         account.base_url,
-        keeper,
+        NETWORK.keeper(client, oauth, account, secret),
         user_id=str(account.settings.get("user_id") or ""),
         max_chars=int(account.settings.get("max_characters") or DEFAULT_MAX_CHARS),
     )
@@ -150,48 +140,25 @@ async def sign_out(client: httpx.AsyncClient, account: Account, secret: str) -> 
     )
 
 
-def describe(secret: str) -> list[str]:
-    """What doctor shows of a stored sign-in: scopes and expiry, never a token."""
-    try:
-        return [f"Mastodon sign-in: {Tokens.from_secret(secret).describe()}"]
-    except ValueError:
-        return ["Mastodon sign-in: the saved sign-in is not readable"]
-
-
-async def _password_sign_in(*_: Any) -> SignIn:
-    raise UserError("Mastodon accounts are added with Add Mastodon, in the browser.")
-
-
-KIND = NetworkKind(
+NETWORK = BrowserNetwork(
     id="mastodon",
     display_name="Mastodon",
-    url_label="Server",
-    url_placeholder="mastodon.social",
-    username_label="Account",
-    password_label="",
-    help="Signed in through your Mastodon server, in the browser.",
-    sign_in=_password_sign_in,
-    build=build,
-    sign_out=sign_out,
-    revoke_by_hand=(
-        "open your server's Preferences → Account → Authorized apps and revoke Fireside"
-    ),
-    suite="mastodon",
-    secret_entry=secret_entry,
-    describe_secret=describe,
-)
-
-SUITE = Suite(
-    id="mastodon",
-    display_name="Mastodon",
-    networks=("mastodon",),
-    help=(
+    kind_help="Signed in through your Mastodon server, in the browser.",
+    suite_help=(
         "Type your Mastodon server's name; Fireside opens your browser, where you sign in "
         "and allow Fireside to read and write your posts."
     ),
     fields=(ExtraField(SERVER, "Server", "mastodon.social", required=True),),
-    presets=lambda policy: {},
     field_problem=field_problem,
     sign_in=sign_in,
-    methods=(SignInMethod.BROWSER,),
+    build=build,
+    url_label="Server",
+    url_placeholder="mastodon.social",
+    entry_prefix=ENTRY_PREFIX,
+    sign_out=sign_out,
+    revoke_by_hand=(
+        "open your server's Preferences → Account → Authorized apps and revoke Fireside"
+    ),
 )
+KIND = NETWORK.kind()
+SUITE = NETWORK.suite()

@@ -36,6 +36,7 @@ from app.networks.registry import (
     SuiteAccount,
     SuiteRequest,
     SuiteSignIn,
+    policy_presets,
 )
 
 #: Fields of the Microsoft 365 form, and the policy keys that preset them.
@@ -59,16 +60,6 @@ def entra_of(fields: Mapping[str, Any]) -> config.EntraApp:
         graph_url=str(fields.get(GRAPH_URL) or config.GRAPH_URL),
         yammer_url=str(fields.get(YAMMER_URL) or config.YAMMER_URL),
     )
-
-
-def presets(policy: Any) -> dict[str, tuple[str, str | None]]:
-    """The form's fields as IT's policy sets them: (value, why it is locked)."""
-    found = {}
-    for key, policy_key in POLICY_KEYS.items():
-        value = policy.value(policy_key)
-        if value:
-            found[key] = (str(value), policy.locked(policy_key))
-    return found
 
 
 def field_problem(key: str, value: str) -> str | None:
@@ -219,7 +210,7 @@ SUITE = Suite(
         ExtraField(TENANT, "Organisation (tenant)", "contoso.com or organizations"),
         ExtraField(CLIENT_ID, "Application (client) ID", "from your IT department"),
     ),
-    presets=presets,
+    presets=policy_presets(POLICY_KEYS),
     field_problem=field_problem,
     sign_in=sign_in,
 )

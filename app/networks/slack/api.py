@@ -44,6 +44,9 @@ SLACK_API = "https://slack.com/api"
 READ_BUDGET = Budget(50, 60.0)
 #: chat.postMessage, chat.update, chat.delete: about one a second per channel.
 WRITE_BUDGET = Budget(1, 1.0)
+#: Tier 2 (conversations.list): 20+ a minute.
+TIER2_BUDGET = Budget(20, 60.0)
+TIER2 = frozenset({"conversations.list"})
 
 _AUTH = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
 _NOT_FOUND = {"channel_not_found", "message_not_found", "thread_not_found", "user_not_found"}
@@ -95,33 +98,31 @@ class SlackApi:
         self.keeper = keeper
         self.reads = Pacer(READ_BUDGET, clock=clock, sleep=sleep, what=self.service)
         self.writes = Pacer(WRITE_BUDGET, clock=clock, sleep=sleep, what=self.service)
+        self.tier2 = Pacer(TIER2_BUDGET, clock=clock, sleep=sleep, what=self.service)
 
     async def read(self, method: str, **params: Any) -> dict:
         """A GET method (``conversations.history``...) with query parameters."""
         query = {k: _plain(v) for k, v in params.items() if v is not None}
-        async with self.reads.request(method), self._paused_on_429(self.reads, method):
-            data, _ = await authorized(
-                self.http,
-                self.keeper,
-                "GET",
-                f"{self.base}/{method}",
-                what=method,
-                params=query,
-                check=lambda body: self._check(method, body, False),
-            )
-        return data
+        pacer = self.tier2 if method in TIER2 else self.reads
+        return await self._send(pacer, method, "GET", method, False, params=query)
 
     async def write(self, method: str, channel: str, body: dict[str, Any]) -> dict:
         """A POST method (``chat.postMessage``...) with a JSON body, paced per channel."""
-        async with self.writes.request(channel), self._paused_on_429(self.writes, channel):
+        return await self._send(self.writes, channel, "POST", method, True, json=body)
+
+    async def _send(
+        self, pacer: Pacer, key: str, verb: str, method: str, write: bool, **request: Any
+    ) -> dict:
+        """One call, paced under ``key`` and held back as long as a 429 asked."""
+        async with pacer.request(key), self._paused_on_429(pacer, key):
             data, _ = await authorized(
                 self.http,
                 self.keeper,
-                "POST",
+                verb,
                 f"{self.base}/{method}",
                 what=method,
-                json=body,
-                check=lambda answer: self._check(method, answer, True),
+                check=lambda body: self._check(method, body, write),
+                **request,
             )
         return data
 

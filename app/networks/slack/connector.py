@@ -12,6 +12,8 @@
   messages since the item was queued (for an edit, on the message itself). Nothing here
   repeats a write: a lost answer is OutcomeUnknown, settled by that look-up.
 - Rate limits: see ``api`` (429 + Retry-After, one post a second per channel).
+- Channels: the person ticks the channels Fireside reads among those they are in, and
+  the one new posts go to (``channels``; ``ChoosesPlaces``).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 import httpx
 
@@ -30,6 +32,8 @@ from app.domain import (
     CommentPage,
     OutboxKind,
     Person,
+    Place,
+    PlaceChoice,
     PublishOptions,
     PullMode,
     RemoteComment,
@@ -38,11 +42,13 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import NotFound, Rejected
+from app.networks import matching
 from app.networks.http import Malformed
 from app.networks.oauth.keeper import TokenKeeper
 from app.networks.pacing import Sleep
 from app.networks.slack import messages as msg
 from app.networks.slack.api import SLACK_API, SlackApi
+from app.networks.slack.channels import Channels, member_channels
 from app.networks.slack.mrkdwn import to_mrkdwn
 from app.networks.slack.pull import (
     HISTORY_DAYS,
@@ -52,14 +58,11 @@ from app.networks.slack.pull import (
     THREAD_PAGES,
     Cursor,
 )
-from app.timeutil import parse
 
 log = logging.getLogger(__name__)
 
 #: chat.postMessage: "The text field is truncated past 40,000 characters".
 MAX_CHARS = 40_000
-#: How far Slack's clock may be behind ours when a write is looked up by its time.
-CLOCK_SKEW_S = 5 * 60
 
 CAPABILITIES = Capabilities(
     network="slack",
@@ -79,6 +82,10 @@ CAPABILITIES = Capabilities(
 
 class SlackNetwork:
     capabilities = CAPABILITIES
+    #: Only the ticked channels are read; none ticked, none (history is read channel by
+    #: channel under a rate limit: every channel of a workspace would never be current).
+    reads_chosen: ClassVar[bool] = True
+    unticked_reads_all: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -86,7 +93,7 @@ class SlackNetwork:
         keeper: TokenKeeper,
         *,
         user_id: str,
-        channels: tuple[str, ...],
+        channels: Channels,
         team_url: str,
         base_url: str = SLACK_API,
         clock: Callable[[], float] = time.time,
@@ -94,11 +101,36 @@ class SlackNetwork:
     ) -> None:
         self._api = SlackApi(client, keeper, base_url, clock=clock, sleep=sleep)
         self.user_id = user_id
-        self.channels = channels
+        self._channels = channels
         self.team_url = team_url
         self._clock = clock
         self._names: dict[str, str] = {}
         self._seen: dict[str, msg.Message] = {}  # by comment id
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """The IDs of the channels read, in the person's order."""
+        return self._channels.ids
+
+    # -- channels --------------------------------------------------------------------------
+
+    def chosen(self) -> PlaceChoice:
+        return self._channels.choice()
+
+    async def list_places(self) -> tuple[Place, ...]:
+        return await member_channels(self._api)
+
+    def choose(self, choice: PlaceChoice) -> Mapping[str, Any]:
+        self._channels = Channels.from_choice(choice)
+        return self._channels.settings()
+
+    def place_of(self, intent: WriteIntent) -> str | None:
+        """The channel a post or reply lands in (edits and deletions send no message)."""
+        if intent.kind is OutboxKind.PUBLISH:
+            return intent.place or self._channels.post_to
+        if intent.kind is OutboxKind.REPLY and intent.post_remote_id:
+            return self._split(intent.post_remote_id)[0]
+        return None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -185,9 +217,9 @@ class SlackNetwork:
     ) -> RemotePost:
         if options.status not in self.capabilities.publish_statuses:
             raise Rejected(f"Slack can only publish now, not as {options.status!r}.")
-        if not self.channels:
-            raise Rejected("This Slack account names no channel to post to.")
-        channel = self.channels[0]
+        channel = options.place or self._channels.post_to
+        if channel is None:
+            raise Rejected("Choose the Slack channel new posts go to (Accounts, Channels…).")
         data = await self._api.write(
             "chat.postMessage",
             channel,
@@ -252,10 +284,10 @@ class SlackNetwork:
             _, replies, _ = await self._thread(channel, thread, oldest)
             found = next((m for m in replies if m.outbox_key == key), None)
             return msg.comment_id(channel, thread, found.ts) if found else None
-        for channel in self.channels[:1]:
-            for message in await self._history(channel, oldest):
-                if message.outbox_key == key:
-                    return msg.post_id(channel, message.ts)
+        posted_in = intent.place or self._channels.post_to
+        for message in await self._history(posted_in, oldest) if posted_in else []:
+            if message.outbox_key == key:
+                return msg.post_id(message.channel, message.ts)
         return None
 
     async def aclose(self) -> None:
@@ -369,7 +401,7 @@ class SlackNetwork:
             )
 
     def _oldest(self, since: str) -> str:
-        return f"{(parse(since) - timedelta(seconds=CLOCK_SKEW_S)).timestamp():.6f}"
+        return f"{matching.earliest(since).timestamp():.6f}"
 
     def _split(self, remote_id: str) -> list[str]:
         try:

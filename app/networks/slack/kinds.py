@@ -4,9 +4,10 @@ adds an account (``SUITE``, one network).
 The workspace admin creates and approves one Slack app for Fireside (README, For IT):
 PKCE enabled (a public client: no secret on anyone's computer), the loopback redirect
 ``http://127.0.0.1/callback``, user scopes only (``USER_SCOPES``). The person types the
-app's Client ID and the IDs of the channels Fireside
-reads and posts to (the first is where new posts go), and signs in in the browser. The
-token is the person's own user token: what Fireside posts, they posted.
+app's Client ID (or policy sets it: ``SlackClientId``) and signs in in the browser; then
+they tick the channels Fireside reads among those they are in, and the one new posts go
+to (``channels``; channel IDs typed on the form are taken as a first choice). The token
+is the person's own user token: what Fireside posts, they posted.
 
 Tokens: Slack's PKCE apps get rotating tokens (access 12 hours, refresh 30 days,
 docs.slack.dev/authentication/using-pkce); ``TokenKeeper`` refreshes and keeps the new
@@ -17,29 +18,26 @@ the token (``auth.revoke``).
 
 from __future__ import annotations
 
-import re
-import uuid
 from typing import Any
 
 import httpx
 
 from app.domain import Account
-from app.errors import SignInRefused, UserError
+from app.errors import SignInRefused
 from app.networks.oauth import Provider, TokenKeeper, Tokens, sign_in_in_browser
 from app.networks.oauth.keeper import authorized
+from app.networks.oauth.kind import BrowserNetwork
 from app.networks.registry import (
     ExtraField,
-    NetworkKind,
-    SignIn,
-    SignInMethod,
-    Suite,
     SuiteAccount,
     SuiteRequest,
     SuiteSignIn,
+    policy_presets,
 )
 from app.networks.slack.api import SLACK_API, SlackApi
+from app.networks.slack.channels import CHANNELS, Channels, channels_of, is_channel_id
+from app.networks.slack.config import CLIENT_ID, POLICY_KEY, client_id_problem
 
-CLIENT_ID, CHANNELS = "client_id", "channels"
 #: Not on the form: where Slack is (tests point them at an emulated workspace).
 API_URL, OAUTH_URL = "api_url", "oauth_url"
 SLACK_OAUTH = "https://slack.com"
@@ -53,18 +51,6 @@ USER_SCOPES = (
     "chat:write",
     "users:read",
 )
-_CLIENT_ID = re.compile(r"^\d+\.\d+$")
-_CHANNEL = re.compile(r"^[CG][A-Z0-9]{8,}$")
-
-
-def client_id_problem(value: str) -> str | None:
-    if _CLIENT_ID.match(value):
-        return None
-    return f"{value!r} is not a Slack app's Client ID (two numbers joined by a dot)"
-
-
-def channels_of(value: str) -> tuple[str, ...]:
-    return tuple(c.strip() for c in re.split(r"[,\s]+", value) if c.strip())
 
 
 def field_problem(key: str, value: str) -> str | None:
@@ -73,7 +59,7 @@ def field_problem(key: str, value: str) -> str | None:
     if key == CLIENT_ID:
         return client_id_problem(value)
     if key == CHANNELS:
-        bad = [c for c in channels_of(value) if not _CHANNEL.match(c)]
+        bad = [c for c in channels_of(value) if not is_channel_id(c)]
         if bad:
             return (
                 f"{bad[0]!r} is not a Slack channel ID (in Slack: the channel's name, "
@@ -127,18 +113,19 @@ async def sign_in(request: SuiteRequest) -> SuiteSignIn:
             "Ask IT for its Client ID (README, For IT), or ask them to set it by policy.",
         )
     channels = channels_of(str(fields.get(CHANNELS) or ""))
-    if not channels:
-        raise UserError("Name at least one channel ID: the first is where new posts go.")
     oauth = provider(fields)
     tokens = await sign_in_in_browser(request.client, oauth)
-    sign_in_id = request.secret_entry.removeprefix(ENTRY_PREFIX) or uuid.uuid4().hex[:12]
+    sign_in_id = NETWORK.sign_in_id(request)
     keeper = TokenKeeper(
-        request.client, oauth, ENTRY_PREFIX + sign_in_id, tokens, save=_unsaved, load=_none
+        request.client, oauth, NETWORK.entry_of(sign_in_id), tokens, save=_unsaved, load=_none
     )
     api = SlackApi(request.client, keeper, str(fields.get(API_URL) or SLACK_API))
     me = await api.read("auth.test")
+    names = {}
     for channel in channels:  # each exists and the person is in it
-        await api.read("conversations.info", channel=channel)
+        info = (await api.read("conversations.info", channel=channel)).get("channel") or {}
+        names[channel] = f"#{info.get('name') or channel}"
+    chosen = Channels(channels, channels[0] if channels else None, names)
     profile = await api.read("users.info", user=me["user_id"])
     person = profile.get("user") or {}
     name = (person.get("profile") or {}).get("real_name") or person.get("real_name") or me["user"]
@@ -148,11 +135,11 @@ async def sign_in(request: SuiteRequest) -> SuiteSignIn:
         "team_id": me["team_id"],
         "team_url": me["url"],
         CLIENT_ID: oauth.client_id,
-        CHANNELS: ",".join(channels),
+        **chosen.settings(),
         **{k: fields[k] for k in (API_URL, OAUTH_URL) if fields.get(k)},
     }
     account = SuiteAccount("slack", me["url"], f"{me['user']}@{me['team']}", name, settings)
-    return SuiteSignIn(ENTRY_PREFIX + sign_in_id, keeper.tokens.to_secret(), (account,))
+    return SuiteSignIn(NETWORK.entry_of(sign_in_id), keeper.tokens.to_secret(), (account,))
 
 
 def _unsaved(entry: str, secret: str) -> None:
@@ -163,21 +150,14 @@ def _none(entry: str) -> str | None:
     return None
 
 
-def secret_entry(account: Account) -> str:
-    return ENTRY_PREFIX + str(account.settings.get("sign_in") or account.id)
-
-
 def build(account: Account, secret: str, client: httpx.AsyncClient) -> Any:
     from app.networks.slack.connector import SlackNetwork
 
-    keeper = TokenKeeper(
-        client, provider(account.settings), secret_entry(account), Tokens.from_secret(secret)
-    )
     return SlackNetwork(
         client,
-        keeper,
+        NETWORK.keeper(client, provider(account.settings), account, secret),
         user_id=str(account.settings.get("user_id") or ""),
-        channels=channels_of(str(account.settings.get(CHANNELS) or "")),
+        channels=Channels.from_settings(account.settings),
         team_url=str(account.settings.get("team_url") or ""),
         base_url=str(account.settings.get(API_URL) or SLACK_API),
     )
@@ -188,7 +168,7 @@ async def sign_out(client: httpx.AsyncClient, account: Account, secret: str) -> 
     keeper = TokenKeeper(
         client,
         provider(account.settings),
-        secret_entry(account),
+        NETWORK.secret_entry(account),
         Tokens.from_secret(secret),
         save=_unsaved,
     )
@@ -196,59 +176,34 @@ async def sign_out(client: httpx.AsyncClient, account: Account, secret: str) -> 
     await authorized(api.http, keeper, "GET", f"{api.base}/auth.revoke", what="auth.revoke")
 
 
-def describe(secret: str) -> list[str]:
-    """What doctor shows of a stored sign-in: who, the refresh token, expiry and scopes."""
-    try:
-        tokens = Tokens.from_secret(secret)
-    except ValueError:
-        return ["Slack sign-in: the saved sign-in is not readable"]
-    refresh = (
-        "refresh token kept (Slack ends it 30 days after it was issued)"
-        if tokens.refresh_token
-        else "NO refresh token"
-    )
-    who = f"user {tokens.extra.get('user_id', '?')} in team {tokens.extra.get('team_id', '?')}"
-    return [f"Slack sign-in: {who}; {refresh}", f"  {tokens.describe()}"]
-
-
-async def _password_sign_in(*_: Any) -> SignIn:
-    raise UserError("Slack accounts are added with Add Slack, in the browser.")
-
-
-KIND = NetworkKind(
+NETWORK = BrowserNetwork(
     id="slack",
     display_name="Slack",
-    url_label="Workspace",
-    url_placeholder="",
-    username_label="Account",
-    password_label="",
-    help="Signed in to Slack in the browser, through your workspace's app for Fireside.",
-    sign_in=_password_sign_in,
+    kind_help="Signed in to Slack in the browser, through your workspace's app for Fireside.",
+    suite_help=(
+        "Sign in as yourself through your workspace's app for Fireside (your Slack admin "
+        "installs it). After signing in, tick the channels Fireside reads and choose where "
+        "new posts go."
+    ),
+    fields=(
+        ExtraField(CLIENT_ID, "App's Client ID", "from your Slack admin", required=True),
+        ExtraField(CHANNELS, "Channel IDs (optional)", "or choose them after signing in"),
+    ),
+    field_problem=field_problem,
+    sign_in=sign_in,
     build=build,
+    url_label="Workspace",
+    presets=policy_presets({CLIENT_ID: POLICY_KEY}),
+    entry_prefix=ENTRY_PREFIX,
     sign_out=sign_out,
     revoke_by_hand=(
         "open Slack's Settings & administration → Manage apps → Fireside and remove your "
         "authorization"
     ),
-    suite="slack",
-    secret_entry=secret_entry,
-    describe_secret=describe,
-)
-
-SUITE = Suite(
-    id="slack",
-    display_name="Slack",
-    networks=("slack",),
-    help=(
-        "Sign in as yourself through your workspace's app for Fireside (your Slack admin "
-        "installs it). Name the channels Fireside reads; the first is where posts go."
+    who=lambda tokens: (
+        f"user {tokens.extra.get('user_id', '?')} in team {tokens.extra.get('team_id', '?')}"
     ),
-    fields=(
-        ExtraField(CLIENT_ID, "App's Client ID", "from your Slack admin", required=True),
-        ExtraField(CHANNELS, "Channel IDs", "C024BE91L, C03ABCDEF", required=True),
-    ),
-    presets=lambda policy: {},
-    field_problem=field_problem,
-    sign_in=sign_in,
-    methods=(SignInMethod.BROWSER,),
+    refresh_note="(Slack ends it 30 days after it was issued)",
 )
+KIND = NETWORK.kind()
+SUITE = NETWORK.suite()

@@ -12,14 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from app.domain import Account
-from app.errors import UserError
-from app.networks.oauth import TokenKeeper, Tokens
-from app.networks.registry import ExtraField, NetworkKind, SignIn, SignInMethod, Suite
+from app.networks.oauth.kind import BrowserNetwork
+from app.networks.registry import ExtraField
 from app.networks.x import signin
-
-
-def _secret_entry(account: Account) -> str:
-    return str(account.settings.get("sign_in") or account.id)
 
 
 def build_connector(
@@ -29,53 +24,9 @@ def build_connector(
     from app.networks.x.api import XApi
     from app.networks.x.connector import XNetwork
 
-    keeper = TokenKeeper(
-        client,
-        signin.provider_of(account.settings, account.base_url),
-        _secret_entry(account),
-        Tokens.from_secret(secret),
-        clock=clock,
-    )
+    provider = signin.provider_of(account.settings, account.base_url)
+    keeper = NETWORK.keeper(client, provider, account, secret, clock)
     return XNetwork(account, XApi(client, account.base_url, keeper, clock))
-
-
-def _build(account: Account, secret: str, client: Any) -> Any:
-    return build_connector(account, secret, client)
-
-
-async def _password_sign_in(*_: Any) -> SignIn:
-    raise UserError("X accounts are added with Add X, in the browser.")
-
-
-def _describe(secret: str) -> list[str]:
-    tokens = Tokens.from_secret(secret)
-    refresh = "refresh token kept" if tokens.refresh_token else "NO refresh token"
-    when = (
-        time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(tokens.expires_at))
-        if tokens.expires_at
-        else "no expiry given"
-    )
-    return [f"X sign-in: {refresh}; access token until {when}; scopes: {' '.join(tokens.scopes)}"]
-
-
-KIND = NetworkKind(
-    id="x",
-    display_name="X",
-    url_label="API address",
-    url_placeholder=signin.API,
-    username_label="Handle",
-    password_label="",
-    help="Signed in through X in the browser.",
-    sign_in=_password_sign_in,
-    build=_build,
-    suite="x",
-    secret_entry=_secret_entry,
-    describe_secret=_describe,
-)
-
-
-def _presets(policy: Any) -> dict[str, tuple[str, str | None]]:
-    return {}
 
 
 def _field_problem(key: str, value: str) -> str | None:
@@ -84,18 +35,22 @@ def _field_problem(key: str, value: str) -> str | None:
     return None
 
 
-SUITE = Suite(
+NETWORK = BrowserNetwork(
     id="x",
     display_name="X",
-    networks=("x",),
-    help="Sign in with X in your browser; Fireside reads replies to your posts of the last "
-    "seven days and answers them. Needs an X app (client ID) with API access from IT.",
+    kind_help="Signed in through X in the browser.",
+    suite_help="Sign in with X in your browser; Fireside reads replies to your posts of the "
+    "last seven days and answers them. Needs an X app (client ID) with API access from IT.",
     fields=(
         ExtraField(signin.CLIENT_ID, "X app client ID", "from your IT department", True),
         ExtraField(signin.ADDRESS, "API address", signin.API),
     ),
-    presets=_presets,
     field_problem=_field_problem,
     sign_in=signin.sign_in,
-    methods=(SignInMethod.BROWSER,),  # no device-code grant
+    build=build_connector,
+    url_placeholder=signin.API,
+    username_label="Handle",
+    id_prefix="x-sign-in-",
 )
+KIND = NETWORK.kind()
+SUITE = NETWORK.suite()

@@ -22,10 +22,8 @@ from typing import Any
 import httpx
 
 from app.errors import NetworkError, PermissionDenied
-from app.networks.http import HttpTransport
 from app.networks.oauth import TokenKeeper
-from app.networks.oauth.keeper import authorized
-from app.networks.pacing import Pacer
+from app.networks.oauth.api import BearerApi
 
 SERVICE = "X"
 #: A 403 whose problem type says the app's access level lacks the endpoint.
@@ -51,7 +49,9 @@ def wait_until_reset(headers: httpx.Headers, now: float) -> float | None:
     return max(0.0, float(reset) - now) if reset.isdigit() else None
 
 
-class XApi:
+class XApi(BearerApi):
+    """Each endpoint is held until its window opens again, once X said none is left in it."""
+
     def __init__(
         self,
         client: httpx.AsyncClient,
@@ -59,14 +59,7 @@ class XApi:
         keeper: TokenKeeper,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._base = base_url.rstrip("/")
-        self._keeper = keeper
-        self._clock = clock
-        self._http = HttpTransport(
-            client, SERVICE, error_text=problem_text, classify=self._classify
-        )
-        #: Each endpoint held until its window opens again, once X said none is left in it.
-        self._windows = Pacer(None, clock=clock, what=SERVICE)
+        super().__init__(client, SERVICE, base_url, keeper, error_text=problem_text, clock=clock)
 
     def _classify(self, status: int, body: Any, response: httpx.Response) -> NetworkError | None:
         if status == 429:
@@ -87,18 +80,13 @@ class XApi:
         self, method: str, path: str, *, what: str, endpoint: str, **request: Any
     ) -> Any:
         """One request; ``endpoint`` names its rate-limit window ("GET /2/tweets/search/recent")."""
-        self._windows.refuse_while_waiting(
+        self._held.refuse_while_waiting(
             endpoint, f"X's limit for {endpoint} is used up until its window opens again."
         )
-        data, headers = await authorized(
-            self._http, self._keeper, method, f"{self._base}{path}", what=what, **request
-        )
+        data, headers = await self._send(method, path, what=what, **request)
         self._note_window(endpoint, headers)
         return data
 
-    async def aclose(self) -> None:
-        await self._http.client.aclose()
-
     def _note_window(self, endpoint: str, headers: httpx.Headers) -> None:
         if headers.get("x-rate-limit-remaining") == "0":
-            self._windows.pause(endpoint, wait_until_reset(headers, self._clock()) or 0.0)
+            self._held.pause(endpoint, wait_until_reset(headers, self._clock()) or 0.0)

@@ -16,7 +16,6 @@ conversations, replies and posts, deletion, and exactly-once by looking a write 
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -37,16 +36,16 @@ from app.domain import (
     RemoteComment,
     RemoteKind,
     RemotePost,
+    TextCounting,
     WriteIntent,
 )
 from app.errors import BadResponse, NotFound, Rejected
+from app.networks import matching
 from app.networks.http import Malformed, field
 from app.networks.x import parse
 from app.networks.x.api import XApi
-from app.text.classify import html_to_text
-from app.text.markdown import to_html
+from app.text.plain import to_plain_text
 from app.timeutil import iso
-from app.timeutil import parse as parse_time
 
 #: Recent search covers the last seven days.
 SEARCH_DAYS = 7
@@ -71,19 +70,13 @@ def capabilities() -> Capabilities:
         requests_per_minute=20,
         can_edit=False,
         target_noun="Account",
-        text_counting="x",
+        text_counting=TextCounting.X,
     )
-
-
-def plain(markdown: str) -> str:
-    """What X is sent for a Markdown reply: its text, without markup."""
-    return html_to_text(to_html(markdown)).strip()
 
 
 def digest(text: str) -> str:
     """Same for what was sent and what X shows of it (t.co links, &amp;, spacing)."""
-    shown = _URL.sub("<link>", html.unescape(text))
-    return hashlib.sha256(" ".join(shown.split()).encode()).hexdigest()
+    return matching.digest(_URL.sub("<link>", html.unescape(text)))
 
 
 class XNetwork:
@@ -249,7 +242,7 @@ class XNetwork:
         key: str,
         options: PublishOptions = PUBLISH_NOW,
     ) -> RemotePost:
-        text = plain(body)
+        text = to_plain_text(body)
         data = await self._create(text, None)
         ident = str(data.get("id") or "")
         now = iso(datetime.now(UTC))
@@ -259,7 +252,7 @@ class XNetwork:
     async def reply(
         self, post_remote_id: str, comment_remote_id: str, body: str, text_format: str, key: str
     ) -> RemoteComment:
-        text = plain(body)
+        text = to_plain_text(body)
         data = await self._create(text, comment_remote_id)
         now = iso(datetime.now(UTC))
         return RemoteComment(
@@ -300,7 +293,9 @@ class XNetwork:
             except NotFound:
                 return intent.target_remote_id
             return None
-        since = iso(max(parse_time(intent.since), datetime.now(UTC) - timedelta(days=6, hours=23)))
+        since = iso(
+            max(matching.earliest(intent.since), datetime.now(UTC) - timedelta(days=6, hours=23))
+        )
         query = f"from:{self._username}"
         if intent.kind is OutboxKind.REPLY and intent.post_remote_id:
             query += f" conversation_id:{intent.post_remote_id}"
@@ -308,7 +303,7 @@ class XNetwork:
         token = None
         for _ in range(_MAX_PAGES):
             body = await self._search(query, start_time=since, next_token=token)
-            found = _written(parse.data_list(body), answers, digest(plain(intent.body)))
+            found = _written(parse.data_list(body), answers, digest(to_plain_text(intent.body)))
             token = parse.next_token(body)
             if found is not None or token is None:
                 return found

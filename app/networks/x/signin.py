@@ -8,7 +8,6 @@ in again). The tokens live only in the OS keyring, in the entry the account name
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,7 +49,9 @@ async def sign_in(request: SuiteRequest) -> SuiteSignIn:
     client_id = request.fields.get(CLIENT_ID, "")
     tokens = await sign_in_in_browser(request.client, provider(client_id, api))
     me = await _whoami(request, api, tokens)
-    entry = request.secret_entry or f"x-sign-in-{uuid.uuid4().hex[:12]}"
+    from app.networks.x import NETWORK
+
+    entry = NETWORK.sign_in_id(request)
     account = SuiteAccount(
         "x",
         api,

@@ -6,7 +6,8 @@ over HTTPS with a private CA, on ``slack_clock``: a virtual clock the connector 
 or (a test module overriding it) real time shifted by the test, for a Core that keeps
 real time. Every request and answer is checked
 against Slack's OpenAPI description; the fixture fails the test on any violation.
-``make_slack`` builds the connector signed in as Dana (tokens the workspace issued).
+``make_slack`` builds the connector signed in as Dana (tokens the workspace issued);
+``slack_network`` does it for a caller that closes it (a Core).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from contracts.checker import Contract
 from test_connection_tls import Pki
 
 from app.networks.oauth import TokenKeeper, Tokens
+from app.networks.slack.channels import Channels
 from app.networks.slack.connector import SlackNetwork
 from app.networks.slack.kinds import API_URL, CLIENT_ID, OAUTH_URL, provider
 from emulators.clock import EmulatorClock, VirtualClock
@@ -90,33 +92,44 @@ def slack_world(slack_pki: Pki, slack_clock: EmulatorClock) -> Iterator[SlackWor
     assert contract.violations == [], "\n".join(contract.violations)
 
 
+def slack_network(
+    world: SlackWorld, user: User | None = None, tokens: Tokens | None = None
+) -> SlackNetwork:
+    """The connector signed in as ``user`` (Dana), reading #town-hall and #leadership and
+    posting to #town-hall; the caller closes it."""
+    user = user or world.dana
+    client = world.api.client()
+    keeper = TokenKeeper(
+        client,
+        provider(world.fields),
+        f"slack-{user.name}",
+        tokens or world.tokens_for(user),
+        save=world.kept.__setitem__,
+        load=world.kept.get,
+        clock=world.clock,
+    )
+    return SlackNetwork(
+        client,
+        keeper,
+        user_id=user.id,
+        channels=Channels(
+            (world.town_hall.id, world.leadership.id),
+            world.town_hall.id,
+            {world.town_hall.id: "#town-hall", world.leadership.id: "#leadership"},
+        ),
+        team_url="https://contoso.slack.com/",
+        base_url=f"{world.api.url}/api",
+        clock=world.clock,
+        sleep=world.clock.sleep,
+    )
+
+
 @pytest.fixture
 async def make_slack(slack_world: SlackWorld) -> AsyncIterator[Callable[..., SlackNetwork]]:
     made: list[SlackNetwork] = []
 
     def make(user: User | None = None, tokens: Tokens | None = None) -> SlackNetwork:
-        world = slack_world
-        user = user or world.dana
-        client = world.api.client()
-        keeper = TokenKeeper(
-            client,
-            provider(world.fields),
-            f"slack-{user.name}",
-            tokens or world.tokens_for(user),
-            save=world.kept.__setitem__,
-            load=world.kept.get,
-            clock=world.clock,
-        )
-        network = SlackNetwork(
-            client,
-            keeper,
-            user_id=user.id,
-            channels=(world.town_hall.id, world.leadership.id),
-            team_url="https://contoso.slack.com/",
-            base_url=f"{world.api.url}/api",
-            clock=world.clock,
-            sleep=world.clock.sleep,
-        )
+        network = slack_network(slack_world, user, tokens)
         made.append(network)
         return network
 

@@ -10,6 +10,11 @@ GET  /oauth/v2/authorize     authentication/installing-with-oauth, using-pkce: u
 POST /api/oauth.v2.access    the code + code_verifier, or a refresh token (rotating: the
                              old one dies; refresh tokens of PKCE apps last 30 days)
 GET  /api/auth.test, /api/auth.revoke, /api/users.info, /api/conversations.info
+GET  /api/conversations.list  types (public_channel default, private_channel),
+                             exclude_archived, limit (at most 1000), cursor paging
+                             (response_metadata.next_cursor, "" on the last page);
+                             ``is_member`` for the caller; a private channel only to
+                             its members
 GET  /api/conversations.history, /api/conversations.replies
                              cursor paging (response_metadata.next_cursor), oldest/latest,
                              include_all_metadata (metadata only when asked)
@@ -18,8 +23,8 @@ POST /api/chat.postMessage, /api/chat.update, /api/chat.delete  (JSON bodies)
 Errors are HTTP 200 ``{"ok": false, "error": "<code>"}``; a token that is missing, wrong
 or revoked is ``invalid_auth``/``token_revoked``, one past its 12 hours
 ``token_expired``. Rate limits: ``chat.postMessage`` one message a second per channel,
-history and replies 50 a minute; past them HTTP 429 ``{"ok": false, "error":
-"ratelimited"}`` with ``Retry-After`` in seconds.
+history and replies 50 a minute, conversations.list 20 a minute (Tier 2); past them
+HTTP 429 ``{"ok": false, "error": "ratelimited"}`` with ``Retry-After`` in seconds.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ TEAM_ID, TEAM_NAME = "T0FIRESIDE", "Contoso"
 ACCESS_TTL_S = 12 * 3600
 REFRESH_TTL_S = 30 * 86400
 READ_LIMIT = (50, 60.0)
+LIST_LIMIT = (20, 60.0)
 POST_LIMIT = (1, 1.0)
 
 
@@ -69,6 +75,8 @@ class Channel:
     name: str
     members: set[str] = field(default_factory=set)
     messages: list[Message] = field(default_factory=list)
+    private: bool = False
+    archived: bool = False
 
 
 @dataclass
@@ -105,8 +113,17 @@ class SlackWorkspace:
         self.users[made.id] = made
         return made
 
-    def channel(self, name: str, members: list[User]) -> Channel:
-        made = Channel(f"C0{len(self.channels) + 1:08d}", name, {u.id for u in members})
+    def channel(
+        self, name: str, members: list[User], *, private: bool = False, archived: bool = False
+    ) -> Channel:
+        prefix = "G0" if private else "C0"
+        made = Channel(
+            f"{prefix}{len(self.channels) + 1:08d}",
+            name,
+            {u.id for u in members},
+            private=private,
+            archived=archived,
+        )
         self.channels[made.id] = made
         return made
 
@@ -273,6 +290,52 @@ class SlackWorkspace:
             },
         )
 
+    def _conversations_list(self, query: dict, me: User, grant: Any) -> Response:
+        types = set(str(query.get("types") or "public_channel").split(","))
+        unknown = types - {"public_channel", "private_channel", "mpim", "im"}
+        if unknown:
+            return _error("invalid_types")
+        skip_archived = str(query.get("exclude_archived")) in ("true", "1")
+        listed = [
+            c
+            for c in self.channels.values()
+            if ("private_channel" if c.private else "public_channel") in types
+            and (not c.private or me.id in c.members)
+            and not (skip_archived and c.archived)
+        ]
+        page, _more, following = _paged(listed, query, 1000)
+        return Response(
+            200,
+            {
+                "ok": True,
+                "channels": [self._conversation(c, me) for c in page],
+                "response_metadata": {"next_cursor": following},
+            },
+        )
+
+    def _conversation(self, channel: Channel, me: User) -> dict:
+        """A channel as conversations.list shows it to ``me``."""
+        return {
+            "id": channel.id,
+            "name": channel.name,
+            "name_normalized": channel.name,
+            "created": 1700000000,
+            "creator": next(iter(sorted(channel.members)), ""),
+            "is_channel": not channel.private,
+            "is_group": channel.private,
+            "is_im": False,
+            "is_mpim": False,
+            "is_private": channel.private,
+            "is_archived": channel.archived,
+            "is_general": False,
+            "is_shared": False,
+            "is_org_shared": False,
+            "is_member": me.id in channel.members,
+            "num_members": len(channel.members),
+            "topic": {"value": "", "creator": "", "last_set": 0},
+            "purpose": {"value": "", "creator": "", "last_set": 0},
+        }
+
     # -- reading ---------------------------------------------------------------------------
 
     def _conversations_history(self, query: dict, me: User, grant: Any) -> Response:
@@ -426,6 +489,8 @@ class SlackWorkspace:
     def _limit(self, method: str, request: Request) -> Response | None:
         if method in ("conversations.history", "conversations.replies"):
             key, (limit, window) = method, READ_LIMIT
+        elif method == "conversations.list":
+            key, (limit, window) = method, LIST_LIMIT
         elif method == "chat.postMessage":
             body = request.json() or {}
             key, (limit, window) = str(body.get("channel")), POST_LIMIT

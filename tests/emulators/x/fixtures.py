@@ -14,15 +14,12 @@ from contracts.checker import Contract
 from fixtures.oauth_browser import FollowingBrowser
 from keyring_fixtures import MemoryKeyring
 
-from app import secrets
 from app.domain import Account
-from app.networks import registry
-from app.networks.registry import SignInMethod, SuiteRequest
 from app.networks.x import build_connector, signin
 from app.networks.x.connector import XNetwork
 from emulators.clock import EmulatorClock, VirtualClock
-from emulators.microsoft.apiserver import ApiServer, make_pki
-from emulators.oauth.authority import Authority, Client
+from emulators.microsoft.apiserver import ApiServer
+from emulators.oauth_site import authority_for, connector_of, served, signed_in
 from emulators.x.server import XEmulator, XWorld
 
 CLIENT_ID = "fireside-desktop"
@@ -39,25 +36,8 @@ class XSite:
 
     async def sign_in(self) -> Account:
         """The executive signs in as a person would; the account the app would store."""
-        async with self.api.client() as client:
-            request = SuiteRequest(
-                client,
-                ("x",),
-                SignInMethod.BROWSER,
-                {signin.CLIENT_ID: CLIENT_ID, signin.ADDRESS: self.api.url},
-                lambda _code: None,
-            )
-            signed = await registry.suite("x").sign_in(request)
-        secrets.set_secret(signed.secret_entry, signed.secret)
-        made = signed.accounts[0]
-        return Account(
-            "x-1",
-            made.network,
-            made.display_name,
-            made.base_url,
-            made.username,
-            settings=dict(made.settings),
-        )
+        fields = {signin.CLIENT_ID: CLIENT_ID, signin.ADDRESS: self.api.url}
+        return await signed_in(self.api, "x", fields, "x-1")
 
 
 @pytest.fixture
@@ -72,8 +52,7 @@ def x_site(
     tmp_path, x_clock: EmulatorClock, oauth_browser: FollowingBrowser, memory_keyring: MemoryKeyring
 ) -> Iterator[XSite]:
     clock = x_clock
-    authority = Authority(clock, access_ttl_s=7200, person="danawhit")
-    authority.register(Client(CLIENT_ID, ("http://127.0.0.1/callback",), frozenset(signin.SCOPES)))
+    authority = authority_for(clock, CLIENT_ID, signin.SCOPES, person="danawhit", ttl_s=7200)
     world = XWorld(clock, authority)
     world.add_user("danawhit", "Dana Whitfield", "CEO at Contoso")
     world.add_user("samortiz_dev", "Sam Ortiz", "SRE")
@@ -84,20 +63,14 @@ def x_site(
         world.post("kenji_w", "素晴らしい取り組みですね。", post, 3600),
     ]
     emulator = XEmulator(world, Contract.load("x"))
-    pki = make_pki(tmp_path / "x-pki")
-    api = ApiServer(emulator, pki, clock)
-    oauth_browser.ca_file = pki.ca_file
-    yield XSite(world, emulator, api, clock, post, replies)
-    api.stop()
+    with served(emulator, clock, tmp_path / "x-pki", oauth_browser) as api:
+        yield XSite(world, emulator, api, clock, post, replies)
     assert emulator.contract.violations == [], "\n".join(emulator.contract.violations)
 
 
 @pytest.fixture
 async def x_network(x_site: XSite) -> AsyncIterator[XNetwork]:
-    account = await x_site.sign_in()
-    secret = secrets.get_secret(registry.secret_entry(account)) or ""
-    # As the app's registry builds it, on the emulator's clock instead of time.time.
-    network = build_connector(account, secret, x_site.api.client(), x_site.clock)
+    network = connector_of(await x_site.sign_in(), x_site.api, x_site.clock, build_connector)
     assert isinstance(network, XNetwork)
     yield network
     await network.aclose()

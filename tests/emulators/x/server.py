@@ -42,13 +42,11 @@ from urllib.parse import parse_qsl
 
 from contracts.checker import Contract
 
-from app.text.length import X, measured
 from emulators.microsoft.apiserver import Request, Response
 from emulators.oauth.authority import Authority, OAuthRefusal
+from emulators.x.weighted import MAX_WEIGHTED_LENGTH, weighted_length
 
 WINDOW_S = 15 * 60
-#: twitter-text v3's ``maxWeightedTweetLength``: what X takes, counted its way.
-MAX_WEIGHTED_LENGTH = 280
 READ = frozenset({"tweet.read", "users.read"})
 WRITE = frozenset({"tweet.write"})
 #: Requests per 15 minutes per user (X's published per-user limits vary by access level;
@@ -349,7 +347,7 @@ class XEmulator:
         text = body.get("text")
         if not isinstance(text, str) or not text:
             return invalid("text must be given")
-        if measured(text, X) > MAX_WEIGHTED_LENGTH:
+        if weighted_length(text) > MAX_WEIGHTED_LENGTH:
             return problem(403, "Forbidden", "Your Tweet text is too long.")
         mine = self._newest_first(lambda t: t["author_id"] == user.id)
         if mine and mine[0]["text"] == text:

@@ -54,7 +54,7 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import BadResponse, NotFound, PermissionDenied, Rejected, UserError
-from app.networks.microsoft import matching
+from app.networks import matching
 from app.networks.microsoft.bearer import Wiring
 from app.networks.microsoft.teams import content
 from app.networks.microsoft.teams.api import TEAM_BUDGET, TOP, DeltaExpired, GraphApi
@@ -113,6 +113,7 @@ class TeamsNetwork:
 
     capabilities = CAPABILITIES
     reads_chosen = True
+    unticked_reads_all = True  # every channel of every team the person is in
 
     def __init__(
         self, wiring: Wiring, channels: tuple[ChannelRef, ...], post_to: str | None = None

@@ -52,8 +52,8 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import BadResponse, NotFound, Rejected, UserError
+from app.networks import matching
 from app.networks.http import Malformed
-from app.networks.microsoft import matching
 from app.networks.microsoft.bearer import Wiring
 from app.networks.microsoft.tokens import TokenSource
 from app.networks.microsoft.yammer import content
@@ -117,6 +117,7 @@ class YammerNetwork:
 
     capabilities = CAPABILITIES
     reads_chosen = False  # it reads the threads the person started, wherever they are
+    unticked_reads_all = True
 
     def __init__(
         self,

@@ -1,12 +1,13 @@
 """Finding a write again by what it said, for networks whose writes carry no key.
 
-Neither Viva Engage nor Teams has an idempotency key, and neither keeps anything hidden in
-a message: after an unknown outcome the connector looks among the signed-in person's own
+Viva Engage, Teams, X and LinkedIn have no idempotency key and keep nothing hidden in a
+message: after an unknown outcome the connector looks among the signed-in person's own
 messages since the item was queued for one in the same place (thread, parent, channel)
-whose text has the same ``digest`` as what the outbox item sends.
+whose text has the same ``digest`` as what the outbox item sends. Slack and Mastodon find
+writes by key, but the same ``earliest`` bounds how far back they look.
 
 The digest is of the text a person reads, normalised: Teams re-renders HTML (wrapping
-paragraphs in ``<div>``, rewriting attributes) and both services may trim or re-space
+paragraphs in ``<div>``, rewriting attributes) and services may trim or re-space
 text, so HTML is reduced to its text, mention elements (``<at>``: a Teams reply carries
 one the connector adds) are dropped, Unicode is NFC, invisible characters go and every run
 of white space is one space. Case and punctuation are kept: two replies that differ only
