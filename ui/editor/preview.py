@@ -5,7 +5,8 @@ short while after typing stops; a stale render never replaces a newer one. The b
 loads nothing from outside: the one resource it shows is a draft's own picture, by its
 internal address (``fireside-image:<id>``, the only image address the draft sanitiser
 keeps), read from the database and decoded off the event loop before the render is
-shown, then kept here (scaled to at most ``PICTURE_WIDTH`` pixels wide). A clicked link
+shown, then kept here (scaled to at most ``PICTURE_WIDTH`` pixels wide), and shown no
+wider than the pane. A clicked link
 opens in the system browser only when it is http(s) or mailto.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QImage, QPalette, QTextDocument
+from PySide6.QtGui import QDesktopServices, QImage, QPalette, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.domain import ImageUpload
@@ -31,7 +32,7 @@ from ui.operations import run
 DELAY_MS = 150
 #: Pictures show at most this wide in the preview (their own size when smaller).
 PICTURE_WIDTH = 640
-_SHOWN_PICTURE = re.compile(r'<img [^>]*src="' + IMAGE_SCHEME + r':([0-9]+)"')
+_SHOWN_PICTURE = re.compile(r'<img src="' + IMAGE_SCHEME + r':([0-9]+)"')
 #: ``load(image_id)``: a draft's picture with its bytes (``core.drafts.image``).
 LoadPicture = Callable[[int], Awaitable[ImageUpload]]
 
@@ -121,8 +122,22 @@ class Preview(QTextBrowser):
             return
         bar = self.verticalScrollBar()
         position = bar.value()
-        self.setHtml(html)
+        self.setHtml(_SHOWN_PICTURE.sub(self._fitted, html))
         bar.setValue(position)
+
+    def _fitted(self, shown: re.Match[str]) -> str:
+        """A picture no wider than the pane (its own width when it is narrower)."""
+        picture = self._pictures.get(int(shown.group(1)))
+        if picture is None:
+            return shown.group(0)
+        room = self.viewport().width() - 2 * int(self.document().documentMargin()) - 8
+        return f'<img width="{max(32, min(picture.width(), room))}"' + shown.group(0)[4:]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        """Pictures follow the pane's width (rendered again once resizing pauses)."""
+        super().resizeEvent(event)
+        if self._pictures and event.size().width() != event.oldSize().width():
+            self.show_markdown(self._markdown)
 
     def changeEvent(self, event: QEvent) -> None:  # Qt override
         """Follow a switch between light and dark."""
