@@ -133,6 +133,9 @@ class Account:
     #: Network-specific, non-secret settings (Matrix device id and room, WordPress user
     #: id, policy origin...). Secrets live only in the OS keyring (app/secrets.py).
     settings: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: The language replies from this account are spell checked in ("en_GB"); None:
+    #: the system's.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
