@@ -36,12 +36,9 @@ def test_the_accounts_language_checks_its_replies(window, synced_core, qtbot, wa
     dialog = window.findChild(AccountsDialog)
     qtbot.waitUntil(lambda: dialog.loaded and dialog.language.combo.count() > 2)
     combo = dialog.language.combo
-    assert dialog.language.isVisible() and combo.currentText() == SYSTEM
-    other = next(
-        combo.itemData(i)
-        for i in range(1, combo.count())
-        if combo.itemData(i) != synced_core.spelling.default_language()
-    )
+    system = synced_core.spelling.default_language()
+    assert dialog.language.isVisible() and combo.currentText() == f"{SYSTEM} ({system})"
+    other = next(combo.itemData(i) for i in range(1, combo.count()) if combo.itemData(i) != system)
     qtbot.keyClick(dialog, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)  # the label's key
     qtbot.waitUntil(combo.hasFocus)
     while combo.currentData() != other:

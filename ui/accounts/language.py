@@ -42,10 +42,14 @@ class LanguageChooser(QWidget):
         row.addStretch(1)
         self._account: str | None = None
         self.combo.activated.connect(self._picked)
-        run(self, asyncio.to_thread(spelling.languages), on_done=self._offer)
+        installed = asyncio.to_thread(lambda: (spelling.languages(), spelling.default_language()))
+        run(self, installed, on_done=self._offer)
         self.hide()
 
-    def _offer(self, languages: tuple[str, ...]) -> None:
+    def _offer(self, installed: tuple[tuple[str, ...], str | None]) -> None:
+        languages, system = installed
+        if system is not None:
+            self.combo.setItemText(0, f"{SYSTEM} ({system})")
         for tag in languages:
             if self.combo.findData(tag) < 0:
                 self.combo.addItem(tag, tag)
