@@ -115,11 +115,12 @@ def files(*paths: Path) -> QMimeData:
     return mime
 
 
-def test_a_pasted_picture_is_kept_shown_and_undone_in_one_step(panel, qtbot, tmp_path):
+def test_a_pasted_picture_is_kept_shown_and_undone_in_one_step(panel, qtbot, tmp_path, request):
     draft_id = open_new(panel, qtbot, "Our new office:")
     mime = QMimeData()
     mime.setImageData(QImage.fromData(png()))
     QApplication.clipboard().setMimeData(mime)
+    request.addfinalizer(QApplication.clipboard().clear)  # Qt owns it: gone before exit
 
     with qtbot.waitSignal(panel.pictures.inserted) as inserted:
         qtbot.keyClick(panel.body_edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
