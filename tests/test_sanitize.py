@@ -23,6 +23,7 @@ from app.text.sanitize import (
     display_text,
     is_openable_link,
     link_host,
+    sanitize_draft_html,
     sanitize_html,
     storable_text,
 )
@@ -521,3 +522,67 @@ def test_markup_longer_than_one_parser_feed_is_read_whole_once() -> None:
     assert shown == "".join(
         f'<a href="{h}" rel="noopener noreferrer">x.example</a> ' for h in links
     )
+
+
+# --- a draft's own pictures: the internal scheme, for img src in drafts and nowhere else ---
+INTERNAL = '<img src="fireside-image:12" alt="chart">'
+HOSTILE_IMAGES = [
+    '<img src="https://tracker.example/pixel.gif">',
+    '<img src="http://tracker.example/pixel.gif">',
+    '<img src="//tracker.example/pixel.gif">',
+    '<img src="data:image/png;base64,iVBORw0KGgo=">',
+    '<img src="file:///etc/passwd">',
+    '<img src="fireside-image:12?x=https://tracker.example">',
+    '<img src="fireside-image:12 https://tracker.example/p.gif">',
+    '<img src="fireside-image:../../x">',
+    '<img src="FIRESIDE-IMAGE:12">',
+    '<img srcset="https://tracker.example/p.gif 1x" src="fireside-image:1">',
+    '<img src="fireside-image:1" onerror="alert(1)" style="background:url(https://t.example)">',
+    '<svg><image href="https://tracker.example/p.gif"/></svg>',
+    '<picture><source srcset="https://tracker.example/p.gif"></picture>',
+]
+
+
+@pytest.mark.parametrize("markup", [INTERNAL, *HOSTILE_IMAGES])
+def test_comments_never_keep_an_image_not_even_an_internal_one(markup: str) -> None:
+    assert "<img" not in sanitize_html(markup)
+    assert "<img" not in comment_for_display(markup)
+
+
+def test_a_draft_keeps_exactly_its_internal_image_address() -> None:
+    assert sanitize_draft_html(INTERNAL) == INTERNAL
+
+
+@pytest.mark.parametrize("markup", HOSTILE_IMAGES)
+def test_a_draft_never_keeps_any_other_image_address(markup: str) -> None:
+    clean = sanitize_draft_html(markup)
+    for address in ("tracker.example", "data:", "file:", "FIRESIDE", "../", "srcset", "onerror"):
+        assert address not in clean
+    assert all(src in {"fireside-image:1", "fireside-image:12"} for src in _image_sources(clean)), (
+        clean
+    )
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<a href="fireside-image:12">open</a>',
+        '<a href=" FIRESIDE-IMAGE:12">open</a>',
+        '<a href="https://e.example" title="x">ok</a><video src="fireside-image:3"></video>',
+    ],
+)
+def test_the_internal_scheme_is_good_for_nothing_but_an_image(markup: str) -> None:
+    clean = sanitize_draft_html(markup)
+    assert "fireside-image" not in clean.lower()
+    assert not is_openable_link("fireside-image:12")
+
+
+def _image_sources(markup: str) -> list[str]:
+    found: list[str] = []
+
+    class Images(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.extend(value or "" for name, value in attrs if name == "src")
+
+    Images().feed(markup)
+    return found

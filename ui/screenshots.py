@@ -42,6 +42,23 @@ async def settle(app: QApplication) -> None:
         await asyncio.sleep(0.02)
 
 
+def _chart() -> bytes:
+    """A small bar chart, the picture the editor's draft shows."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 220), (250, 250, 247))
+    draw = ImageDraw.Draw(image)
+    for n, height in enumerate((170, 150, 120, 95, 80, 60)):
+        left = 30 + n * 74
+        draw.rectangle((left, 200 - height, left + 48, 200), fill=(52, 120, 190))
+    draw.line((20, 200, 460, 200), fill=(90, 90, 90), width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def save(widget: QWidget, out: Path, name: str) -> Path:
     path = out / f"{name}.png"
     widget.grab().save(str(path))
@@ -51,6 +68,7 @@ def save(widget: QWidget, out: Path, name: str) -> Path:
 
 async def shoot_all(app: QApplication, out: Path) -> None:
     from app.bootstrap import open_core
+    from app.text.image_refs import markdown_ref
     from ui import theme
     from ui.bridge import CoreBridge
     from ui.main_window import MainWindow
@@ -64,6 +82,11 @@ async def shoot_all(app: QApplication, out: Path) -> None:
                 "## Three things\n\n- We shipped the **new onboarding** in six weeks\n"
                 "- Support tickets fell by a _third_\n- Hiring: see [the plan](https://example.org)\n\n"
                 "Thank you all. Questions welcome below.",
+            )
+            chart = await core.drafts.add_image(draft, _chart(), "Support tickets.png")
+            shown = await core.drafts.get(draft)
+            await core.drafts.save(
+                draft, shown.title, f"{shown.body}\n\n{markdown_ref(chart.name, chart.id)}"
             )
             bridge = CoreBridge(core.events)
             for scheme in (Qt.ColorScheme.Light, Qt.ColorScheme.Dark):

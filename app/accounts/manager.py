@@ -507,6 +507,11 @@ class AccountManager(SuiteSignIns, AccountPlaces):
         except SecretStoreError as exc:
             raise dx.SignInFailed(dx.keyring_unusable(str(exc))) from None
 
+    async def set_language(self, account_id: str, language: str | None) -> None:
+        """Spell check replies from the account in ``language`` (None: the system's)."""
+        await self._account(account_id)  # UserError when it does not exist
+        await self._store.run(accounts_repo.set_language, account_id, language)
+
     # --- removing -----------------------------------------------------------------------
     async def removal_preview(self, account_id: str) -> removal.RemovalPreview:
         account = await self._account(account_id)

@@ -69,6 +69,8 @@ class AccountStatus:
     builtin: bool = False
     #: The suite whose online sign-in adds and signs in this account ("" : a password).
     suite: str = ""
+    #: The language replies from it are spell checked in; None: the system's.
+    language: str | None = None
 
     @property
     def label(self) -> str:
@@ -119,6 +121,7 @@ def status_of(
         extra=dict(extra),
         builtin=registry.is_builtin(account.network),
         suite=_suite_of(account.network),
+        language=account.language,
     )
 
 

@@ -1,8 +1,10 @@
-"""Drafts as front ends use them: create, autosave, versions and restore, the review
-workflow, and publishing to several accounts now or on a schedule."""
+"""Drafts as front ends use them: create, autosave, versions and restore, the pictures
+kept with them, the review workflow, and publishing to several accounts now or on a
+schedule."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Mapping
 
@@ -12,15 +14,18 @@ from app.core.undo_send import UndoSend
 from app.domain import (
     Delivery,
     Draft,
+    DraftImage,
     DraftState,
     DraftSummary,
     DraftVersion,
+    ImageUpload,
     OutboxKind,
     PublishOptions,
 )
 from app.errors import UserError
 from app.networks.base import ChoosesPlaces, Network
-from app.store import Store, drafts, outbox
+from app.pictures import check_picture
+from app.store import Store, drafts, images, outbox
 from app.store.accounts import list_accounts
 from app.store.sql import Database
 from app.sync.engine import SyncEngine
@@ -72,6 +77,19 @@ class Drafts:
     async def set_language(self, draft_id: int, language: str | None) -> None:
         """Spell check the draft in ``language`` from now on (kept with the draft)."""
         await self._store.run(drafts.set_language, draft_id, language)
+
+    async def add_image(self, draft_id: int, data: bytes, name: str) -> DraftImage:
+        """Keep a picture with the draft (checked first: UserError says what is wrong with
+        it, and nothing is kept); the text then shows it by ``image_refs.markdown_ref``."""
+        picture = await asyncio.to_thread(check_picture, data, name)
+        return await self._store.run(images.add, draft_id, name, picture, data)
+
+    async def image(self, image_id: int) -> ImageUpload:
+        """A picture kept with a draft, with its bytes (for the preview)."""
+        found = await self._store.read(images.upload_of, image_id)
+        if found is None:
+            raise UserError(f"There is no picture {image_id} in this database.")
+        return found
 
     async def keep_version(self, draft_id: int, reason: str = "manual") -> None:
         """Keep the current text as a version (Ctrl+S)."""

@@ -27,7 +27,7 @@ from app.domain import (
 from app.errors import UserError
 from app.networks import registry
 from app.networks.base import Network
-from app.store import Store, comments, outbox, reply_drafts, triage
+from app.store import Store, accounts, comments, outbox, reply_drafts, triage
 from app.store.sql import Database
 from app.sync import daily_limit
 from app.sync.engine import SyncEngine
@@ -156,6 +156,13 @@ class Replies:
     async def drafts(self, comment_ids: list[int]) -> list[ReplyDraft]:
         """The reply drafts these comments have, in their order."""
         return await self._store.read(reply_drafts.for_comments, comment_ids)
+
+    async def language(self, comment_ids: list[int]) -> str | None:
+        """The language to spell check a reply to these comments in: their account's
+        (Accounts > Spelling), when they share one; None: the system's."""
+        if not comment_ids:
+            return None
+        return await self._store.read(accounts.reply_language, comment_ids)
 
     async def discard_drafts(self, comment_ids: list[int]) -> None:
         await self._store.run(reply_drafts.discard, comment_ids)

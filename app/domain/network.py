@@ -52,6 +52,33 @@ class Capabilities:
     #: Messages (posts and replies) the network takes in one place (a Teams channel) per
     #: app in any 24 hours; None: no such limit. The outbox keeps every place under it.
     daily_messages_per_place: int | None = None
+    #: The network takes pictures with a post (WordPress's media library, Matrix's content
+    #: repository): the outbox uploads a draft's images first and the post shows them.
+    #: Without it, a post goes as its text without the images.
+    accepts_images: bool = False
+
+
+@dataclass(frozen=True)
+class UploadedImage:
+    """One of a draft's images as a network keeps it after an upload: ``image_id`` is the
+    draft image's id (``fireside-image:<id>`` in the text), ``remote_id`` the network's own
+    (a WordPress media id, a Matrix ``mxc://`` URI) and ``url`` what a post shows it by."""
+
+    image_id: int
+    remote_id: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    """A draft image on its way to a network: the bytes and what they are."""
+
+    image_id: int
+    name: str
+    mime_type: str
+    width: int
+    height: int
+    data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -65,6 +92,10 @@ class PublishOptions:
     status: str = "publish"
     publish_at: str | None = None
     place: str | None = None
+    #: The draft's images as the network already holds them, set by the outbox right
+    #: before the post is sent (uploaded for this very item, so a retry reuses them);
+    #: never stored with the options. A network without ``accepts_images`` gets none.
+    images: tuple[UploadedImage, ...] = ()
 
     def to_json(self) -> dict[str, str | None]:
         data = {"status": self.status, "publish_at": self.publish_at}
@@ -101,6 +132,9 @@ class Account:
     #: Network-specific, non-secret settings (Matrix device id and room, WordPress user
     #: id, policy origin...). Secrets live only in the OS keyring (app/secrets.py).
     settings: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: The language replies from this account are spell checked in ("en_GB"); None:
+    #: the system's.
+    language: str | None = None
 
 
 @dataclass(frozen=True)

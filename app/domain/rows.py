@@ -206,6 +206,19 @@ class Draft:
 
 
 @dataclass(frozen=True, slots=True)
+class DraftImage:
+    """A picture kept with a draft; its text shows it as ``![name](fireside-image:<id>)``."""
+
+    id: int
+    draft_id: int
+    name: str
+    mime_type: str
+    width: int
+    height: int
+    size: int  # bytes
+
+
+@dataclass(frozen=True, slots=True)
 class DraftVersion:
     """A kept version of a draft's text, newest first in a history."""
 

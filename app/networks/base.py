@@ -15,6 +15,7 @@ from app.domain import (
     Capabilities,
     CommentPage,
     Freshness,
+    ImageUpload,
     Person,
     Place,
     PlaceChoice,
@@ -23,6 +24,7 @@ from app.domain import (
     RemoteComment,
     RemoteKind,
     RemotePost,
+    UploadedImage,
     WriteIntent,
 )
 
@@ -83,6 +85,15 @@ class Network(Protocol):
 
     async def aclose(self) -> None:
         """Release the HTTP client."""
+
+
+@runtime_checkable
+class UploadsImages(Protocol):
+    """A network that takes pictures with a post (``Capabilities.accepts_images``): each is
+    uploaded first, and ``publish`` then gets them in ``PublishOptions.images``."""
+
+    async def upload_image(self, image: ImageUpload, key: str) -> UploadedImage:
+        """Upload one picture; ``key`` is unique to this picture of this outbox item."""
 
 
 @runtime_checkable

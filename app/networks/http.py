@@ -203,16 +203,25 @@ class HttpTransport:
         what: str,
         params: dict | None = None,
         json: Any = None,
+        content: bytes | None = None,
         headers: dict[str, str] | None = None,
         write: bool | None = None,
     ) -> Any:
         """Send one request, return its decoded JSON (None for an empty body), or raise.
 
         ``what`` names the request in messages ("GET /posts"); ``write`` defaults to any
-        method but GET and decides whether a lost answer is OutcomeUnknown.
+        method but GET and decides whether a lost answer is OutcomeUnknown. ``content`` is
+        a raw body (an upload; its Content-Type goes in ``headers``) instead of ``json``.
         """
         data, _ = await self.call_with_headers(
-            method, url, what=what, params=params, json=json, headers=headers, write=write
+            method,
+            url,
+            what=what,
+            params=params,
+            json=json,
+            content=content,
+            headers=headers,
+            write=write,
         )
         return data
 
@@ -224,13 +233,16 @@ class HttpTransport:
         what: str,
         params: dict | None = None,
         json: Any = None,
+        content: bytes | None = None,
         headers: dict[str, str] | None = None,
         write: bool | None = None,
     ) -> tuple[Any, httpx.Headers]:
         """``call``, also returning the answer's headers (paging totals such as WordPress's
         ``X-WP-TotalPages``, ``Link``...)."""
         write = method != "GET" if write is None else write
-        request = self.client.build_request(method, url, params=params, json=json, headers=headers)
+        request = self.client.build_request(
+            method, url, params=params, json=json, content=content, headers=headers
+        )
         try:
             async with ratelimit.turn(write):  # the account's pacing (app.sync.pacing), if any
                 async with asyncio.timeout(self._deadline):

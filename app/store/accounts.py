@@ -45,9 +45,26 @@ def list_accounts(db: Database) -> list[Account]:
             last_sync_at=r["last_sync_at"],
             last_sync_error=r["last_sync_error"],
             settings=json.loads(r["settings"] or "{}"),
+            language=r["language"],
         )
         for r in db.query("SELECT * FROM accounts ORDER BY created_at, id")
     ]
+
+
+def set_language(db: Database, account_id: str, language: str | None) -> None:
+    """The language replies from the account are spell checked in (None: the system's)."""
+    db.execute("UPDATE accounts SET language = ? WHERE id = ?", [language, account_id])
+
+
+def reply_language(db: Database, comment_ids: list[int]) -> str | None:
+    """The language to check replies to these comments in: their accounts' one, when
+    they agree on one; else None (the system's)."""
+    rows = db.execute(
+        "SELECT DISTINCT a.language FROM comments c JOIN accounts a ON a.id = c.account_id "
+        f"WHERE c.id IN ({', '.join('?' * len(comment_ids))})",
+        comment_ids,
+    ).fetchall()
+    return rows[0][0] if len(rows) == 1 else None
 
 
 def update_account(db: Database, account: Account) -> None:

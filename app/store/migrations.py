@@ -418,6 +418,35 @@ def _ledger_notes_and_answer_times(db: Database) -> None:
 _NOW_ISO = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 
+def _draft_images_and_reply_language(db: Database) -> None:
+    """Pictures kept with a draft (the bytes, their type, name and size in pixels), each
+    upload of one for an outbox item (what the network called it, so a retry after a crash
+    reuses it instead of uploading it again), and the language replies from an account
+    are spell checked in (NULL: the system's)."""
+    db.executescript("""
+        CREATE TABLE draft_images (
+            id INTEGER PRIMARY KEY,
+            draft_id INTEGER NOT NULL REFERENCES drafts(id),
+            name TEXT NOT NULL,
+            mime_type TEXT NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX ix_draft_images_draft ON draft_images(draft_id);
+        CREATE TABLE outbox_uploads (
+            outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+            image_id INTEGER NOT NULL REFERENCES draft_images(id),
+            remote_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            uploaded_at TEXT NOT NULL,
+            PRIMARY KEY (outbox_id, image_id)
+        ) WITHOUT ROWID;
+        ALTER TABLE accounts ADD COLUMN language TEXT;
+    """)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -427,5 +456,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v6_counts_and_view_indexes,
     _v7_vip_tiers,
     _ledger_notes_and_answer_times,
+    _draft_images_and_reply_language,
 ]
 LATEST = len(MIGRATIONS)

@@ -2,8 +2,9 @@
 
 Each due item is claimed (state 'sending'); an 'unknown' one is first looked up by its
 idempotency key (found: sent; not found: safe to send again with the same key); a reply
-not yet confirmed by the user is checked against its thread; then the write goes out and
-the result is recorded. How failures end:
+not yet confirmed by the user is checked against its thread; a post's pictures are
+uploaded (``app.sync.uploads``: a failure there is a read's, nothing of the post left);
+then the write goes out and the result is recorded. How failures end:
 
     OfflineError            never left: the item goes back as it was; the push stops
     RateLimited             the item goes back, due after Retry-After; the gate waits
@@ -46,6 +47,7 @@ from app.domain import (
     OutboxItem,
     OutboxKind,
     OutboxState,
+    PublishOptions,
     RemoteComment,
     RemoteKind,
     RemotePost,
@@ -56,7 +58,7 @@ from app.networks.base import Network
 from app.store import accounts, comments, drafts, outbox
 from app.store.db import Store
 from app.store.sql import Database
-from app.sync import daily_limit
+from app.sync import daily_limit, uploads
 from app.sync.backoff import Backoff, RateGate
 from app.sync.checks import PassedChecks
 from app.sync.reasons import held_text
@@ -246,8 +248,11 @@ class Sender:
             moved = await self._thread_moved(account_id, network, item)
             if moved is not None:
                 return await self._hold(account_id, network, item, moved)
+        options = item.options
+        if item.kind is OutboxKind.PUBLISH:  # its pictures first: nothing of the post left
+            options = await uploads.with_images(self._store, self._call, account_id, network, item)
         attempt.writing = True
-        remote_id, post = await self._write(account_id, network, item)
+        remote_id, post = await self._write(account_id, network, item, options)
         return await self._sent(item, remote_id, post)
 
     async def _thread_moved(
@@ -286,7 +291,7 @@ class Sender:
         return OutboxState.HELD
 
     async def _write(
-        self, account_id: str, network: Network, item: OutboxItem
+        self, account_id: str, network: Network, item: OutboxItem, options: PublishOptions
     ) -> tuple[str, RemotePost | None]:
         """Send the item's write with its idempotency key; returns the remote id it concerns
         and, for a publish, the post as the network made it."""
@@ -310,7 +315,7 @@ class Sender:
                 body,
                 item.text_format,
                 key,
-                item.options,
+                options,
             )
             return str(post.remote_id), post
         # Edits and deletions name a comment by target_remote_id, else the post.

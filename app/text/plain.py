@@ -3,8 +3,9 @@ its own (Slack's mrkdwn, ``app.networks.slack.mrkdwn``).
 
 The editor writes Markdown; a network without formatting should get what a person would
 have typed there: paragraphs apart, list items on their own lines with their bullets or
-numbers, a link's address beside its words, code as it is, emphasis marks dropped. Built
-on markdown-it-py's token stream (the same parser as ``app.text.markdown``), so what counts
+numbers, a link's address beside its words, code as it is, emphasis marks dropped, a
+draft's own pictures left out (``app.text.image_refs``). Built on markdown-it-py's token
+stream (the same parser as ``app.text.markdown``), so what counts
 as a link or a list is CommonMark's. :func:`render` lays out the blocks and hands each
 line's inline tokens to an ``Inline`` renderer; :func:`to_plain_text` is it with
 :func:`plain_inline`.
@@ -16,6 +17,8 @@ from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from app.text.image_refs import is_internal
 
 #: inline(children) -> the text of one paragraph, heading or list item
 Inline = Callable[[list[Token]], str]
@@ -95,6 +98,6 @@ def plain_inline(children: list[Token]) -> str:
             words = "".join(parts[began:])
             if address and address not in (words, f"mailto:{words}"):
                 parts.append(f" ({address})")
-        elif child.type == "image":
+        elif child.type == "image" and not is_internal(child.attrGet("src")):
             parts.append(f"{child.content} ({child.attrGet('src')})".strip())
     return "".join(parts)

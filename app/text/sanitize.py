@@ -5,6 +5,10 @@ mailto. Dropped: scripts, styles, event handlers, iframes, forms and every image
 remote request may be made by showing a comment). Links get rel=noopener noreferrer.
 
 ``sanitize_html`` only cleans (its output may also be sent to a network).
+``sanitize_draft_html`` is for the person's own drafts: the same, plus ``img`` whose
+address is exactly a draft picture's internal one (``fireside-image:<id>``, kept in the
+local database); any other image address, and the internal scheme anywhere else, is
+dropped. Nothing a network sends is ever cleaned with it.
 ``comment_for_display`` goes further, for the reader's eyes and the event loop: it drops
 bidirectional overrides and invisible characters; reads at most ``_TAG_BUDGET`` tags
 (html5ever's time grows with the cube of the nesting depth); shows at most
@@ -24,6 +28,8 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
+
+from app.text.image_refs import IMAGE_SCHEME, INTERNAL_SRC
 
 COMMENT_TAGS = frozenset(
     {
@@ -76,6 +82,36 @@ def sanitize_html(untrusted: str, tags: frozenset[str] = COMMENT_TAGS) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+#: A draft's own HTML may also show its pictures, by their internal address only.
+DRAFT_TAGS = DOCUMENT_TAGS | {"img"}
+_DRAFT_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "img": {"src", "alt", "title"}}
+
+
+def sanitize_draft_html(own: str) -> str:
+    """HTML rendered from the person's own draft, cleaned like any other, except that an
+    ``img`` may keep a ``src`` that is exactly an internal draft-picture address."""
+    return nh3.clean(
+        own,
+        tags=set(DRAFT_TAGS),
+        attributes=_DRAFT_ATTRIBUTES,
+        attribute_filter=_internal_images_only,
+        url_schemes=ALLOWED_SCHEMES | {IMAGE_SCHEME},
+        url_relative="deny",
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _internal_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's last word on each attribute: an image's address must be an internal one, and
+    the internal scheme is good for nothing but an image's address."""
+    if tag == "img" and attribute == "src":
+        return value if INTERNAL_SRC.fullmatch(value) else None
+    if value.strip().lower().startswith(IMAGE_SCHEME + ":"):
+        return None
+    return value
 
 
 def is_openable_link(url: str) -> bool:

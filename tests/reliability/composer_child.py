@@ -19,13 +19,13 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import qasync
 from PySide6.QtCore import SignalInstance
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.bootstrap import open_core
 from ui.bridge import CoreBridge
@@ -68,14 +68,24 @@ async def main(data_dir: Path) -> None:
     inbox.commands.reply()
     await until(composer.opened, composer.isVisible)  # its reply draft read
     say(f"COMPOSING {composer.comment_ids[0]}")
+    await type_words(composer.template)
+
+
+async def type_words(box: QWidget) -> None:
+    """Type `` w0 w1 …`` into ``box`` until killed, saying each word once it is in."""
     for n in range(100_000):
-        QTest.keyClicks(composer.template, f" w{n}")
+        QTest.keyClicks(box, f" w{n}")
         say(f"TYPED {time.monotonic()} {n + 1}")
         await asyncio.sleep(WORD_PAUSE_S)
 
 
-if __name__ == "__main__":
+def run(child: Callable[[Path], Awaitable[None]]) -> None:
+    """Run ``child(DATA_DIR)`` (the first argument) on a qasync loop in this process."""
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    loop.run_until_complete(main(Path(sys.argv[1])))
+    loop.run_until_complete(child(Path(sys.argv[1])))
+
+
+if __name__ == "__main__":
+    run(main)

@@ -27,12 +27,14 @@ WORDS_AFTER_SAVES = 20
 PATIENCE_S = 120.0
 
 
-def _run_and_kill(data_dir: Path, env: dict[str, str]) -> tuple[list[str], float]:
-    """Start the child, kill it once it has saved twice and typed on; its lines and the
-    kill's monotonic time. Every wait for a line is bounded (a reader thread feeds a
+def run_and_kill(
+    data_dir: Path, env: dict[str, str], child: str = "composer_child.py"
+) -> tuple[list[str], float]:
+    """Start the child (a script here), kill it once it has saved twice and typed on; its
+    lines and the kill's monotonic time. Every wait for a line is bounded (a reader thread feeds a
     queue), so a stuck child fails the test instead of hanging it."""
     with subprocess.Popen(
-        [sys.executable, str(HERE / "composer_child.py"), str(data_dir)],
+        [sys.executable, str(HERE / child), str(data_dir)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
@@ -64,16 +66,20 @@ def _run_and_kill(data_dir: Path, env: dict[str, str]) -> tuple[list[str], float
     return lines, killed_at
 
 
-def test_a_reply_typed_in_the_composer_survives_a_kill(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    env = {
+def child_env(tmp_path: Path, data_dir: Path) -> dict[str, str]:
+    """A child's environment: its own home and data dir, offscreen, these modules."""
+    return {
         **os.environ,
         "HOME": str(tmp_path),
         "FIRESIDE_HOME": str(data_dir),
         "QT_QPA_PLATFORM": "offscreen",
         "PYTHONPATH": os.pathsep.join([str(REPO), str(HERE)]),
     }
-    lines, killed_at = _run_and_kill(data_dir, env)
+
+
+def test_a_reply_typed_in_the_composer_survives_a_kill(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    lines, killed_at = run_and_kill(data_dir, child_env(tmp_path, data_dir))
     comment = int(next(x for x in lines if x.startswith("COMPOSING")).split()[1])
     typed = [(float(x.split()[1]), int(x.split()[2])) for x in lines if x.startswith("TYPED")]
     promised = max((n for t, n in typed if t <= killed_at - PROMISE_S), default=0)

@@ -126,7 +126,7 @@ def test_notes_say_what_will_not_survive_each_target(panel, qtbot):
     qtbot.waitUntil(panel.notes.isVisible)
     assert panel.notes.text().splitlines() == [
         "Ops room has no titles: the title becomes the post's first line.",
-        "Images are not sent: Fireside does not upload pictures.",
+        "Pictures linked from the web are not sent; to send one, save it and use Insert image….",
     ]
     panel.title_edit.clear()
     panel.body_edit.setPlainText("Plain words only.")
@@ -273,10 +273,17 @@ def test_formats_and_losses_come_from_the_capabilities():
     features = markdown_features(
         "# Hi\n\n**Bold** and [a link](https://x.test). ![i](https://x.test/i.png)"
     )
-    assert features == {"headings", "bold", "links", "images"}
+    assert features == {"headings", "bold", "links", "web images"}
     assert notes("Title", features, plain) == [
         "Town hall has no titles: the title becomes the post's first line.",
         "Town hall takes plain text only: headings, bold and links will be lost.",
     ]
-    assert image_note(features) == "Images are not sent: Fireside does not upload pictures."
+    assert image_note(features) == (
+        "Pictures linked from the web are not sent; to send one, save it and use Insert image…."
+    )
+    own = markdown_features("![chart](fireside-image:3)")
+    assert own == {"images"} and image_note(own) == ""
+    assert notes("", own, plain) == ["Town hall sends the text without the image(s)."]
+    takes_them = replace(WORDPRESS_LIKE, accepts_images=True)
+    assert notes("", own, replace(plain, capabilities=takes_them)) == []
     assert markdown_features("#hashtag, 3 * 4 * 5 and plain words") == frozenset()

@@ -18,7 +18,8 @@ Below the list, the selected account's state in words (why it is not connected, 
 to do), and for networks that read some places only rarely (Teams channels, which
 Microsoft asks apps to poll at most once a day), how fresh each place is: "Town hall:
 updated 5 min ago, next check in 23 h". That line is a label the keyboard reaches (Tab)
-and a screen reader reads. When no usable keyring exists, a banner says so and how to
+and a screen reader reads. Then the language replies from the account are spell checked
+in (``LanguageChooser``; Alt+I). When no usable keyring exists, a banner says so and how to
 fix it, and nothing that would need one (adding, signing in) is offered: passwords never
 go anywhere else.
 
@@ -54,6 +55,7 @@ from app.text.plural import nouns
 from ui.accounts import outcome
 from ui.accounts.form import AccountForm, with_key
 from ui.accounts.freshness import freshness_text
+from ui.accounts.language import LanguageChooser
 from ui.accounts.model import AccountsModel
 from ui.accounts.places_dialog import PlacesDialog
 from ui.accounts.removal import confirm_removal
@@ -129,12 +131,12 @@ class AccountsDialog(QDialog):
         self.progress = busy_bar()
         self.details = self._details_label()
         self.freshness = _freshness_label()
+        self.language = LanguageChooser(core.spelling, self._set_language)
         self.add_button = QPushButton("&Add account…")
         self.suite_button = self._build_suite_button()
         self.test_button = QPushButton("&Test connection")
         self.sign_in_button = QPushButton("&Sign in again…")
         self.places_button = QPushButton("&Channels…")
-        self.places_button.hide()
         self.remove_button = QPushButton("&Remove…")
         self.close_button = QPushButton("Close")
         self._lay_out()
@@ -143,6 +145,7 @@ class AccountsDialog(QDialog):
             self.check_keyring_button,
             self.progress,
             self.suite_button,
+            self.places_button,
         ):
             hidden.hide()
 
@@ -186,6 +189,7 @@ class AccountsDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.details)
         layout.addWidget(self.freshness)
+        layout.addWidget(self.language)
         layout.addLayout(buttons)
 
     def _details_label(self) -> QLabel:
@@ -327,6 +331,7 @@ class AccountsDialog(QDialog):
         if noun is not None:
             self.places_button.setText(f"&{nouns(noun)}…")
         self._read_freshness(status)
+        self.language.show_for(status)
         needs_you = status is not None and status.state in (
             State.NEEDS_SIGN_IN,
             State.NOT_SIGNED_IN,
@@ -347,6 +352,10 @@ class AccountsDialog(QDialog):
         if self._note is not None and self._note[0] in (None, about):
             lines.append(self._note[1])
         self.details.setText("<br>".join(lines))
+
+    def _set_language(self, account_id: str, language: str | None) -> None:
+        """Replies from the account are spell checked in ``language`` from now on."""
+        run(self, self._core.accounts.set_language(account_id, language), lambda _: self.refresh())
 
     def _places_noun(self, status: AccountStatus | None) -> str | None:
         """What the selected account's network calls its places ("Channel"), when it has

@@ -66,6 +66,7 @@ BY_NAME = {
     "editor.heading": "&Edit",
     "editor.bullets": "&Edit",
     "editor.numbers": "&Edit",
+    "editor.image": "&Edit",
     "window.palette": "&View",
     "window.sidebar": "&View",
     "window.sync": "&View",

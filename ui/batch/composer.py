@@ -271,7 +271,13 @@ class ReplyComposer(QFrame):
             self.update_preview()
             self.opened.emit()
 
-        run(self, self._core.replies.drafts(ids), on_done=loaded)
+        async def load() -> list[ReplyDraft]:
+            # The reply is checked in its account's language (Accounts > Spell check
+            # replies in), before its words show.
+            self.spelling.set_language(await self._core.replies.language(ids))
+            return await self._core.replies.drafts(ids)
+
+        run(self, load(), on_done=loaded)
 
     def close_keeping_draft(self) -> None:
         """Esc: close; what was typed stays as reply drafts on the comments."""

@@ -28,6 +28,9 @@ EDITOR_COMMANDS: tuple[Command, ...] = (
     Command("editor.heading", "Heading", EDITOR, ("Ctrl+Alt+1",)),
     Command("editor.bullets", "Bulleted list", EDITOR, ("Ctrl+Shift+L",)),
     Command("editor.numbers", "Numbered list", EDITOR, ("Ctrl+Shift+N",)),
+    # A picture from a file (paste and drop need no key). Not Ctrl+Shift+I: the Shared
+    # inbox; M for media, free on all three desktops.
+    Command("editor.image", "Insert image…", EDITOR, ("Ctrl+Shift+M",), "image"),
 )
 
 registry = Registry(EDITOR_COMMANDS)

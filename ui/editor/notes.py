@@ -1,6 +1,7 @@
 """The lines under the editor that say what of the draft will not reach a target as it is
-written: a title where the network has none, formatting where it takes plain text, and
-pictures, which no target gets (``ui.editor.targets.notes`` and ``image_note``).
+written: a title where the network has none, formatting where it takes plain text, the
+draft's pictures where it takes none, and pictures linked from the web, which no target
+gets (``ui.editor.targets.notes`` and ``image_note``).
 
 Finding the Markdown features means parsing the draft, which takes a while on a long one:
 it runs off the event loop a short while after typing stops, and a stale answer never

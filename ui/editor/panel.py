@@ -1,6 +1,8 @@
 """The draft editor panel: title, Markdown body with live preview, per-target length
 counters (each target's own limit) and notes on what will not reach a target as written,
-a state chip with the allowed transitions, autosave, history and publishing.
+a state chip with the allowed transitions, autosave, history and publishing. Pictures
+pasted, dropped or inserted into the text are kept with the draft (``ui.editor.pictures``)
+and shown by the preview.
 
 Once queued, the banner says how each target gets the post (live, or in one of its site's
 own states); once every target has it, the draft is read-only, and its chip says "Sent"
@@ -9,7 +11,8 @@ rather than "Published" when a site keeps it as a draft, for review or scheduled
 Every store or core call goes through ``ui.operations.run``; anything that reads the draft
 from the store (publish, snapshot, state change, restore) first awaits the autosave, so
 the store always sees what is on screen. Keys (while focus is in the panel): Ctrl+S keeps
-a version, Ctrl+Enter opens Publish, Ctrl+Shift+H opens the history.
+a version, Ctrl+Enter opens Publish, Ctrl+Shift+H opens the history, Ctrl+Shift+M
+inserts a picture.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -47,6 +49,7 @@ from ui.editor.formatting import FormatBar
 from ui.editor.history import HistoryDialog
 from ui.editor.labels import STATE_COLOURS, STATE_LABELS, button_transitions
 from ui.editor.notes import TargetNotes
+from ui.editor.pictures import BodyEdit, PictureInserter
 from ui.editor.preview import Preview
 from ui.editor.publish_dialog import PublishDialog, PublishRequest
 from ui.editor.targets import LIVE, Target, delivered_as, image_note, notes
@@ -166,8 +169,9 @@ class EditorPanel(QWidget):
         return page
 
     def _build_text_and_preview(self) -> QSplitter:
-        """The Markdown text and, beside it, how it will look."""
-        self.body_edit = QPlainTextEdit()
+        """The Markdown text and, beside it, how it will look; pictures pasted, dropped or
+        inserted (Ctrl+Shift+M) into the text show in the preview."""
+        self.body_edit = BodyEdit()
         self.body_edit.setObjectName("body")
         self.body_edit.setPlaceholderText(
             "Write in Markdown: **bold**, _italic_, # Heading, - list, [link](https://…)"
@@ -178,7 +182,7 @@ class EditorPanel(QWidget):
         font = self.body_edit.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.body_edit.setFont(font)
-        self.preview = Preview()
+        self.preview = Preview(self._core.drafts.image)
         self.preview.setFont(font)  # the text and how it will look, at one size
         writing = QWidget()  # the text with its formatting bar on top
         column = QVBoxLayout(writing)
@@ -187,6 +191,16 @@ class EditorPanel(QWidget):
         self.format_bar = FormatBar(
             self.body_edit, lambda text: self._status(text, problem=True, say=True)
         )
+        self.pictures = PictureInserter(
+            self._core,
+            self.body_edit,
+            lambda: self.draft_id,
+            lambda text, problem: self._status(text, problem=problem, say=True),
+        )
+        insert_image = registry.bind(self, "editor.image", self.pictures.choose)
+        insert_image.setIconText("Image…")
+        self.format_bar.addSeparator()
+        self.format_bar.addAction(insert_image)
         column.addWidget(self.format_bar)
         column.addWidget(self.body_edit, 1)
         splitter = QSplitter()

@@ -1,26 +1,40 @@
 """The live Markdown preview beside the editor.
 
-Rendering (``app.text.markdown.to_html``, which sanitises) runs off the event loop a short
-while after typing stops; a stale render never replaces a newer one. The browser loads no
-resources at all (no images, no remote anything), and a clicked link opens in the
-system browser only when it is http(s) or mailto.
+Rendering (``app.text.markdown.preview_html``, which sanitises) runs off the event loop a
+short while after typing stops; a stale render never replaces a newer one. The browser
+loads nothing from outside: the one resource it shows is a draft's own picture, by its
+internal address (``fireside-image:<id>``, the only image address the draft sanitiser
+keeps), read from the database and decoded off the event loop before the render is
+shown, then kept here (scaled to at most ``PICTURE_WIDTH`` pixels wide), and shown no
+wider than the pane. A clicked link
+opens in the system browser only when it is http(s) or mailto.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QPalette
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QPalette, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from app.text.markdown import to_html
+from app.domain import ImageUpload
+from app.errors import FiresideError
+from app.text.image_refs import IMAGE_SCHEME, image_id
+from app.text.markdown import preview_html
 from app.text.sanitize import is_openable_link
 from ui.operations import run
 
 DELAY_MS = 150
+#: Pictures show at most this wide in the preview (their own size when smaller).
+PICTURE_WIDTH = 640
+_SHOWN_PICTURE = re.compile(r'<img src="' + IMAGE_SCHEME + r':([0-9]+)"')
+#: ``load(image_id)``: a draft's picture with its bytes (``core.drafts.image``).
+LoadPicture = Callable[[int], Awaitable[ImageUpload]]
 
 
 def document_css(palette: QPalette) -> str:
@@ -46,8 +60,11 @@ EMPTY_HTML = "<p class='empty'>The preview appears here as you write.</p>"
 class Preview(QTextBrowser):
     """Shows Markdown as it will read once published."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, load: LoadPicture | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._load = load
+        #: Decoded pictures by id; None: there is no such picture (an address typed by hand).
+        self._pictures: dict[int, QImage | None] = {}
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(_open_link)
@@ -79,9 +96,25 @@ class Preview(QTextBrowser):
             return
         run(
             self,
-            asyncio.to_thread(to_html, text),
+            self._prepare(text),
             on_done=lambda html: self._apply(generation, html),
         )
+
+    async def _prepare(self, text: str) -> str:
+        """The HTML, with every picture it shows read and decoded first."""
+        html = await asyncio.to_thread(preview_html, text)
+        for found in dict.fromkeys(int(n) for n in _SHOWN_PICTURE.findall(html)):
+            if found not in self._pictures and self._load is not None:
+                self._pictures[found] = await self._picture(self._load, found)
+        return html
+
+    @staticmethod
+    async def _picture(load: LoadPicture, picture_id: int) -> QImage | None:
+        try:
+            upload = await load(picture_id)
+        except FiresideError:
+            return None
+        return await asyncio.to_thread(_decoded, upload.data)
 
     def _apply(self, generation: int, html: str) -> None:
         # A render can finish after the window closed and deleted this widget.
@@ -89,8 +122,22 @@ class Preview(QTextBrowser):
             return
         bar = self.verticalScrollBar()
         position = bar.value()
-        self.setHtml(html)
+        self.setHtml(_SHOWN_PICTURE.sub(self._fitted, html))
         bar.setValue(position)
+
+    def _fitted(self, shown: re.Match[str]) -> str:
+        """A picture no wider than the pane (its own width when it is narrower)."""
+        picture = self._pictures.get(int(shown.group(1)))
+        if picture is None:
+            return shown.group(0)
+        room = self.viewport().width() - 2 * int(self.document().documentMargin()) - 8
+        return f'<img width="{max(32, min(picture.width(), room))}"' + shown.group(0)[4:]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        """Pictures follow the pane's width (rendered again once resizing pauses)."""
+        super().resizeEvent(event)
+        if self._pictures and event.size().width() != event.oldSize().width():
+            self.show_markdown(self._markdown)
 
     def changeEvent(self, event: QEvent) -> None:  # Qt override
         """Follow a switch between light and dark."""
@@ -100,8 +147,23 @@ class Preview(QTextBrowser):
             self.show_markdown(self._markdown, now=True)
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:  # Qt override
-        """Never fetch anything: not images, not style sheets, not remote or local files."""
+        """Only a draft's own picture, already decoded; never anything else: no remote or
+        local file, no style sheet."""
+        address = name.toString() if isinstance(name, QUrl) else name
+        picture_id = image_id(address)
+        if kind != QTextDocument.ResourceType.ImageResource.value or picture_id is None:
+            return None
+        return self._pictures.get(picture_id)
+
+
+def _decoded(data: bytes) -> QImage | None:
+    """The picture as the preview shows it (in a worker thread); None if unreadable."""
+    image = QImage.fromData(data)
+    if image.isNull():
         return None
+    if image.width() > PICTURE_WIDTH:
+        return image.scaledToWidth(PICTURE_WIDTH, Qt.TransformationMode.SmoothTransformation)
+    return image
 
 
 def _open_link(url: QUrl) -> None:

@@ -9,7 +9,9 @@ as written, shown formatted; "html": HTML made from it; "html" with "text": a pl
 plus formatting made from it (Matrix); "text" alone: plain text, so formatting is lost.
 A network without titles gets the title as the first line of the post (what the
 connectors do).
-Fireside uploads no pictures, so a draft's images reach no network.
+A draft's own pictures (pasted, dropped or inserted: ``app.text.image_refs``) reach the
+networks whose ``accepts_images`` says so; every other target gets the text without them,
+and says so. Pictures linked from the web reach no network.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.domain import Capabilities, PlaceChoice, PublishOptions
+from app.text.image_refs import is_internal
 from app.text.length import measured
 from app.text.plural import nouns
 from app.text.timefmt import exact
@@ -54,8 +57,10 @@ _FEATURES = {
     "fence": "code",
     "code_block": "code",
     "blockquote_open": "quotes",
-    "image": "images",
 }
+#: Pictures: the draft's own (uploaded where a network takes them), or linked from the web.
+OWN_IMAGES = "images"
+WEB_IMAGES = "web images"
 _FEATURE_ORDER = list(dict.fromkeys(_FEATURES.values()))
 
 
@@ -164,6 +169,8 @@ def markdown_features(text: str) -> frozenset[str]:
     stack = list(_md().parse(text))
     while stack:
         token = stack.pop()
+        if token.type == "image":
+            found.add(OWN_IMAGES if is_internal(token.attrGet("src")) else WEB_IMAGES)
         feature = _FEATURES.get(token.type)
         if feature:
             found.add(feature)
@@ -178,15 +185,19 @@ def notes(title: str, features: frozenset[str], target: Target) -> list[str]:
     if title.strip() and not caps.has_titles:
         found.append(f"{target.name} has no titles: the title becomes the post's first line.")
     if not {"markdown", "html"} & set(caps.text_formats):
-        lost = [f for f in _FEATURE_ORDER if f in features and f != "images"]
+        lost = [f for f in _FEATURE_ORDER if f in features]
         if lost:
             found.append(f"{target.name} takes plain text only: {_words(lost)} will be lost.")
+    if OWN_IMAGES in features and not caps.accepts_images:
+        found.append(f"{target.name} sends the text without the image(s).")
     return found
 
 
 def image_note(features: frozenset[str]) -> str:
-    """The one thing no target gets, whatever its format."""
-    return "Images are not sent: Fireside does not upload pictures." if "images" in features else ""
+    """The one thing no target gets, whatever its format: pictures linked from the web."""
+    if WEB_IMAGES not in features:
+        return ""
+    return "Pictures linked from the web are not sent; to send one, save it and use Insert image…."
 
 
 def _words(items: list[str]) -> str:

@@ -345,6 +345,32 @@ class MatrixApi:
         name = data.get("displayname") if isinstance(data, dict) else None
         return name if isinstance(name, str) and name.strip() else None
 
+    async def upload(self, data: bytes, mime_type: str, file_name: str) -> str:
+        """POST a file to the content repository (spec: Client-Server API, "Content
+        repository", ``POST /_matrix/media/v3/upload``); its ``mxc://`` URI."""
+        headers = {"Accept": "application/json", "Content-Type": mime_type}
+        if self._token is not None:
+            headers["Authorization"] = f"Bearer {self._token}"
+        what = "POST /_matrix/media/v3/upload"
+        answer = await self.http.call(
+            "POST",
+            self.base_url + "/_matrix/media/v3/upload",
+            what=what,
+            params={"filename": file_name},
+            content=data,
+            headers=headers,
+        )
+        checked = self.checked(
+            answer,
+            what,
+            lambda d: (
+                isinstance(d, dict)
+                and isinstance(d.get("content_uri"), str)
+                and d["content_uri"].startswith("mxc://")
+            ),
+        )
+        return str(checked["content_uri"])
+
     async def send(self, room: str, txn_id: str, content: dict) -> str:
         """PUT a message with the outbox key as transaction id; the new event's id."""
         path = f"/rooms/{seg(room)}/send/m.room.message/{seg(txn_id)}"

@@ -37,12 +37,14 @@ from app.domain import (
     PUBLISH_NOW,
     Capabilities,
     CommentPage,
+    ImageUpload,
     Person,
     PublishOptions,
     PullMode,
     RemoteComment,
     RemoteKind,
     RemotePost,
+    UploadedImage,
     WriteIntent,
 )
 from app.errors import AuthError, BadResponse, NotFound, Rejected
@@ -84,6 +86,7 @@ class MatrixNetwork:
         has_titles=False,
         publish_statuses=("publish",),
         target_noun="Room",
+        accepts_images=True,  # the content repository (``upload_image``)
     )
 
     def __init__(
@@ -194,7 +197,7 @@ class MatrixNetwork:
         """Post to the account's room now (Matrix has no remote drafts or schedules)."""
         if options.status not in self.capabilities.publish_statuses:
             raise Rejected(f"Matrix can only publish now, not as {options.status!r}.")
-        message = content.post(title, body, text_format)
+        message = content.post(title, body, text_format, options.images)
         event_id = await self._api.send(self.room, key, message)
         stamp = now_iso()
         post = RemotePost(
@@ -207,6 +210,14 @@ class MatrixNetwork:
         )
         self._posts.add(post)
         return post
+
+    async def upload_image(self, image: ImageUpload, key: str) -> UploadedImage:
+        """Put a post's picture in the homeserver's content repository; the post shows it
+        by its ``mxc://`` URI (an ``<img>`` in the formatted body, as the spec allows).
+        The upload has no transaction id: the outbox records it at once, so a retry of the
+        post reuses it."""
+        uri = await self._api.upload(image.data, image.mime_type, image.name)
+        return UploadedImage(image.image_id, uri, uri)
 
     async def reply(
         self, post_remote_id: str, comment_remote_id: str, body: str, text_format: str, key: str

@@ -26,9 +26,12 @@ sending, by measuring the content: Rejected, and nothing leaves.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
+from app.domain import UploadedImage
 from app.errors import Rejected
 from app.networks.matrix.events import HTML_FORMAT
+from app.text.image_refs import with_image_urls
 from app.text.markdown import to_html
 from app.text.sanitize import storable_text
 
@@ -39,28 +42,32 @@ MAX_CHARS = 10_000
 MAX_CONTENT_BYTES = 60_000
 
 
-def message(text: str, text_format: str) -> dict:
-    """The ``m.text`` content for the editor's text."""
+def message(text: str, text_format: str, images: Sequence[UploadedImage] = ()) -> dict:
+    """The ``m.text`` content for the editor's text. The draft's pictures in ``images``
+    (uploaded to the content repository) show as ``<img src="mxc://...">`` in the
+    formatted body (the spec's allowed HTML: ``img`` with an ``mxc://`` ``src``) and as
+    Markdown images of that URI in the plain body; any other picture is left out."""
     if text_format not in TEXT_FORMATS:
         raise Rejected(
             f"Matrix messages are written in {' or '.join(TEXT_FORMATS)}, not {text_format!r}."
         )
     text = storable_text(text)  # no lone surrogate or NUL reaches the JSON encoder
-    content: dict = {"msgtype": "m.text", "body": text}
+    uris = {image.image_id: image.url for image in images}
+    content: dict = {"msgtype": "m.text", "body": with_image_urls(text, uris)}
     if text_format == "markdown":
         content["format"] = HTML_FORMAT
-        content["formatted_body"] = to_html(text).strip()
+        content["formatted_body"] = to_html(text, uris).strip()
     return content
 
 
-def post(title: str, text: str, text_format: str) -> dict:
+def post(title: str, text: str, text_format: str, images: Sequence[UploadedImage] = ()) -> dict:
     """A new post. Matrix messages have no title: one given anyway leads in bold."""
     if title.strip():
         if text_format == "markdown":
             text = f"**{title.strip()}**\n\n{text}"
         else:
             text = f"{title.strip()}\n\n{text}"
-    return checked({**message(text, text_format), "m.mentions": {}})
+    return checked({**message(text, text_format, images), "m.mentions": {}})
 
 
 def reply(root: str, comment: str, author: str | None, text: str, text_format: str) -> dict:

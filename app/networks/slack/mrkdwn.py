@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
+from app.text.image_refs import is_internal
 from app.text.plain import render
 
 _MARKS = {"strong": "*", "em": "_", "s": "~"}
@@ -43,6 +44,6 @@ def _inline(children: list[Token]) -> str:
             words = "".join(parts[start:])
             del parts[start:]
             parts.append(f"<{href}|{words}>" if words and words != escape(href) else f"<{href}>")
-        elif kind == "image":
+        elif kind == "image" and not is_internal(child.attrGet("src")):
             parts.append(f"<{child.attrGet('src')}|{escape(child.content)}>")
     return "".join(parts)

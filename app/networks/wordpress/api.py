@@ -140,6 +140,12 @@ class Api:
         data, _ = await self._send(method, route, params, body)
         return data
 
+    async def upload(self, route: str, data: bytes, headers: dict[str, str], params: dict) -> Any:
+        """POST a file's bytes as the request body (the media library's way); ``headers``
+        say what the file is (Content-Type, Content-Disposition). Its decoded JSON."""
+        answer, _ = await self._send("POST", route, params, None, content=data, headers=headers)
+        return answer
+
     async def page(self, route: str, params: dict, page: int, what: str) -> Page:
         """Page ``page`` (1-based) of a collection; BadResponse if it is not a list."""
         query = {**params, "per_page": PAGE_SIZE, "page": page}
@@ -159,6 +165,9 @@ class Api:
         params: dict | None,
         body: dict | None,
         query_routes: bool | None = None,
+        *,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[Any, httpx.Headers]:
         if query_routes is None:
             async with self._discovering:
@@ -176,7 +185,8 @@ class Api:
             what=f"{method} {route}",
             params=query,
             json=body,
-            headers=self._headers,
+            content=content,
+            headers={**self._headers, **(headers or {})},
         )
 
 

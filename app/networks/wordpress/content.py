@@ -19,7 +19,9 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Sequence
 
+from app.domain import UploadedImage
 from app.errors import Rejected
 from app.text.markdown import to_html
 from app.text.sanitize import DOCUMENT_TAGS, sanitize_html
@@ -28,10 +30,12 @@ _SAFE_KEY = re.compile(r"[0-9A-Za-z]{1,64}")
 _LAST_CLOSING_TAG = re.compile(r"(</[a-zA-Z][a-zA-Z0-9]*>\s*)$")
 
 
-def as_html(body: str, text_format: str) -> str:
-    """The body as sanitised HTML; Rejected for a format WordPress cannot take."""
+def as_html(body: str, text_format: str, images: Sequence[UploadedImage] = ()) -> str:
+    """The body as sanitised HTML; Rejected for a format WordPress cannot take. The
+    draft's pictures in ``images`` (uploaded to the media library) show by their
+    ``source_url``; any other picture is left out."""
     if text_format == "markdown":
-        return to_html(body)
+        return to_html(body, {image.image_id: image.url for image in images})
     if text_format == "html":
         return sanitize_html(body, DOCUMENT_TAGS)
     if text_format == "text":

@@ -78,17 +78,19 @@ from app.domain import (
     PUBLISH_NOW,
     Capabilities,
     CommentPage,
+    ImageUpload,
     Person,
     PublishOptions,
     PullMode,
     RemoteComment,
     RemoteKind,
     RemotePost,
+    UploadedImage,
     WriteIntent,
 )
 from app.errors import BadResponse, NotFound, Rejected
 from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, Malformed
-from app.networks.wordpress import content
+from app.networks.wordpress import content, media
 from app.networks.wordpress.api import MAX_PAGES, Api, Page
 from app.networks.wordpress.cursor import RESCAN, Cursor, decode, epoch
 from app.networks.wordpress.errors import COMMENT_MAX_BYTES, DuplicateComment
@@ -136,6 +138,7 @@ CAPABILITIES = Capabilities(
     has_titles=True,
     publish_statuses=("draft", "pending", "future", "publish"),
     target_noun="Site",
+    accepts_images=True,  # the media library (``media``)
 )
 
 _COMMENT_FIELDS = "id,post,parent,author,author_name,date_gmt,content,status"
@@ -278,13 +281,17 @@ class WordPressNetwork:
             )
         fields: dict[str, Any] = {
             "title": html.escape(title, quote=False),
-            "content": content.with_key(content.as_html(body, text_format), key),
+            "content": content.with_key(content.as_html(body, text_format, options.images), key),
             "status": options.status,
         }
         if options.status == "future":
             fields["date_gmt"] = self._schedule(options.publish_at)
         data = await self._api.call("POST", "/wp/v2/posts", body=fields)
         return self._api.parsed(data, parse_post, "post")
+
+    async def upload_image(self, image: ImageUpload, key: str) -> UploadedImage:
+        """Put a post's picture in the site's media library (once per key)."""
+        return await media.upload(self._api, await self._my_id(), image, key)
 
     async def reply(
         self, post_remote_id: str, comment_remote_id: str, body: str, text_format: str, key: str
