@@ -58,7 +58,9 @@ def _vector_method(with_words: bool) -> Method:
             sims = pool @ vectors[row[seed.id]]
             cosines = {i: float(s) for i, s in zip(pool_ids, sims, strict=True) if i != seed.id}
             words = (
-                similarity.scores(seed.text, {i: texts[i] for i in cosines}, frequencies)
+                similarity.scores(
+                    seed.text, {i: texts[i] for i in grouping.shortlist(cosines)}, frequencies
+                )
                 if with_words
                 else {}
             )

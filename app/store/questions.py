@@ -3,16 +3,21 @@
 ``app.text.similarity`` compares question sentences and weighs words by their rarity in the
 whole store. The counts come from FTS5's vocabulary, word by word as words turn up, and are
 kept until the store grows by a tenth. FTS5 finds the open questions that could match (at
-most ``limit``, newest first). Everything here runs on the store's reading thread.
+most ``limit``, newest first). :func:`ranked_matches` ranks the open questions by their
+sentence vectors and these word scores together, with a confidence for each. Everything
+here runs on the store's reading thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.store import comments
+import numpy as np
+
+from app.domain.grouping import QuestionMatch
+from app.store import comments, vectors
 from app.store.sql import Database
-from app.text import similarity
+from app.text import encoder, grouping, similarity
 
 
 def _vocabulary_counts(db: Database, words: Iterable[str]) -> list[tuple[str, int]]:
@@ -67,6 +72,12 @@ class QuestionMatcher:
             self._counted_up_to = newest
         return self._frequencies
 
+    def frequencies(self, db: Database, texts: list[str]) -> similarity.DocFrequencies:
+        """Word rarity over the whole store, knowing every word of ``texts``."""
+        freq = self._current(db)
+        self._learn(db, freq, texts)
+        return freq
+
     def _learn(self, db: Database, freq: similarity.DocFrequencies, texts: Iterable[str]) -> None:
         if missing := freq.unknown_words(texts):
             freq.learn(missing, _vocabulary_counts(db, missing))
@@ -83,3 +94,39 @@ class QuestionMatcher:
         rows.pop(comment_id, None)
         self._learn(db, freq, rows.values())
         return [comment_id, *similarity.similar(text, rows, frequencies=freq)]
+
+
+def ranked_matches(
+    db: Database, matcher: QuestionMatcher, comment_id: int, seed: encoder.Vectors
+) -> list[QuestionMatch]:
+    """Open questions ranked against ``comment_id`` (whose vector is ``seed``), best
+    first, each with its confidence (``app.text.grouping``)."""
+    target = comments.get_comment(db, comment_id)
+    if target is None:
+        return []
+    ids, pool = vectors.open_question_vectors(db)
+    sims = pool @ seed
+    cosines = {i: float(s) for i, s in zip(ids, sims, strict=True) if i != comment_id}
+    texts = _texts(db, grouping.shortlist(cosines))
+    freq = matcher.frequencies(db, [target.body_text, *texts.values()])
+    words = similarity.scores(target.body_text, texts, freq)
+    close = grouping.needs_nearest(cosines)
+    nearest_of: dict[int, int] = {}
+    if close:
+        row = {i: n for n, i in enumerate(ids)}
+        pool_ids = [*ids, comment_id] if comment_id not in row else ids
+        pool_all = np.vstack([pool, seed]) if comment_id not in row else pool
+        found = grouping.nearest(pool[[row[i] for i in close]], pool_all, pool_ids, close)
+        nearest_of = dict(zip(close, found, strict=True))
+    return grouping.rank(cosines, words, nearest_of, comment_id)
+
+
+def _texts(db: Database, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    found = dict(
+        db.execute(
+            f"SELECT id, body_text FROM comments WHERE id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
+    )
+    return {i: found[i] for i in ids if i in found}

@@ -34,24 +34,34 @@ THEME_COSINE = 0.7
 LABEL_LENGTH = 90
 
 
+def shortlist(cosines: Mapping[int, float]) -> list[int]:
+    """The ``MOST_SHOWN`` candidates closest by vector: only these are scored by words too."""
+    return sorted(cosines, key=cosines.__getitem__, reverse=True)[:MOST_SHOWN]
+
+
+def needs_nearest(cosines: Mapping[int, float]) -> list[int]:
+    """Candidates close enough to be "very likely" if the seed is their nearest question."""
+    return [i for i, c in cosines.items() if c >= VERY_LIKELY_COSINE]
+
+
 def rank(
     cosines: Mapping[int, float],
     word_scores: Mapping[int, float],
     nearest_of: Mapping[int, int],
     seed_id: int,
 ) -> list[QuestionMatch]:
-    """Matches best first: every candidate with a cosine, scored and marked.
+    """Matches best first: the :func:`shortlist` of candidates, scored and marked.
 
     ``nearest_of`` maps a candidate to its own nearest open question (for the mutual test
     of "very likely"); candidates missing from it are never "very likely". At least
     ``SHOWN`` rows come back (when there are that many), then only likely ones.
     """
     scored = sorted(
-        ((c + WORD_WEIGHT * word_scores.get(i, 0.0), i) for i, c in cosines.items()),
+        ((cosines[i] + WORD_WEIGHT * word_scores.get(i, 0.0), i) for i in shortlist(cosines)),
         reverse=True,
     )
     found: list[QuestionMatch] = []
-    for score, comment_id in scored[:MOST_SHOWN]:
+    for score, comment_id in scored:
         cosine = cosines[comment_id]
         if cosine >= VERY_LIKELY_COSINE and nearest_of.get(comment_id) == seed_id:
             confidence = MatchConfidence.VERY_LIKELY
@@ -79,13 +89,11 @@ def nearest(
     return [int(ids[b]) if sims[n, b] > -2.0 else -1 for n, b in enumerate(best)]
 
 
-def label(texts: Sequence[str], vectors: Vectors) -> str:
-    """A theme's name: the question of the comment closest to the others (its centre),
-    cut to ``LABEL_LENGTH`` characters at a word."""
-    centre = vectors.mean(axis=0)
-    chosen = texts[int((vectors @ centre).argmax())]
-    asked = [s for s in similarity.sentences(chosen) if "?" in s] or [chosen]
-    text = " ".join(asked[0].split())
-    if len(text) <= LABEL_LENGTH:
-        return text
-    return text[: LABEL_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+def label(text: str) -> str:
+    """A theme's name: the first question of the comment that started it, cut to
+    ``LABEL_LENGTH`` characters at a word."""
+    asked = [s for s in similarity.sentences(text) if "?" in s] or [text]
+    words = " ".join(asked[0].split())
+    if len(words) <= LABEL_LENGTH:
+        return words
+    return words[: LABEL_LENGTH - 1].rsplit(" ", 1)[0] + "…"
