@@ -17,13 +17,13 @@ from PySide6.QtWidgets import QToolButton
 from app.domain import InboxRow, TriageState
 from app.text import plural, timefmt
 from ui.actions import speak_button
+from ui.inbox.group import Group, read_group
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.selection import WholeView
 from ui.inbox.snooze import SnoozeMenu
 from ui.operations import run
 
 if TYPE_CHECKING:
-    from app.core import Core
     from ui.actions import Registry
     from ui.inbox.view import InboxPage
 
@@ -35,19 +35,6 @@ BUTTONS = (
     ("inbox.same_question", "Same question"),
     ("inbox.undo", "Undo"),
 )
-
-
-def same_question_message(n: int) -> str:
-    """What the status bar says about a "same question" group of ``n`` (itself included)."""
-    if n <= 1:
-        return "Nobody else is asking this."
-    if n == 2:
-        return "1 other person is asking this. r replies to both; Esc goes back."
-    return f"{n - 1:,} other people are asking this. r replies to all {n:,}; Esc goes back."
-
-
-async def same_question_rows(core: Core, comment_id: int) -> list[InboxRow]:
-    return await core.inbox.rows(await core.inbox.same_question(comment_id))
 
 
 class InboxCommands:
@@ -203,15 +190,12 @@ class InboxCommands:
         current = self.page.current_id()
         if current is None:
             return
+        run(self.page, read_group(self.core, current), on_done=self.show_group)
 
-        def show(rows: list[InboxRow]) -> None:
-            self.page.show_rows(
-                rows, f"Same question · {len(rows)}", "Nobody else is asking this.", select_all=True
-            )
-            self.page.list.setFocus()
-            self.page.message.emit(same_question_message(len(rows)))
-
-        run(self.page, same_question_rows(self.core, current), on_done=show)
+    def show_group(self, group: Group) -> None:
+        self.page.show_group(group, f"Same question · {len(group.rows)}")
+        self.page.list.setFocus()
+        self.page.message.emit(group.message)
 
     def star(self) -> None:
         """Star the current comment's author (or unstar them): Fireside then tells you
