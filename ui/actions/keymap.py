@@ -42,6 +42,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("window.outbox", "Go to Outbox", WINDOW, ("Ctrl+8",), "outbox"),
     Command("window.for_approval", "Go to For approval", WINDOW, ("Ctrl+9",), "done"),
     Command("window.shared_inbox", "Go to the Shared inbox", WINDOW, ("Ctrl+Shift+I",), "inbox"),
+    Command("window.themes", "Go to Themes (questions many people ask)", WINDOW, ("Ctrl+Shift+T",)),
     Command("window.sidebar", "Move to the sidebar", WINDOW, ("Ctrl+0",)),
     Command("window.sync", "Sync now", WINDOW, ("F5",), "sync"),
     Command("window.help", "Show these keys", WINDOW, ("?",), "keyboard"),

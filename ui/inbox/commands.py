@@ -188,9 +188,12 @@ class InboxCommands:
 
     def same_question(self) -> None:
         current = self.page.current_id()
-        if current is None:
-            return
-        run(self.page, read_group(self.core, current), on_done=self.show_group)
+        if current is not None:
+            self.open_group(current)
+
+    def open_group(self, comment_id: int) -> None:
+        """Everyone asking what ``comment_id`` asks, ranked (G, or a theme opened)."""
+        run(self.page, read_group(self.core, comment_id), on_done=self.show_group)
 
     def show_group(self, group: Group) -> None:
         self.page.show_group(group, f"Same question · {len(group.rows)}")
