@@ -50,7 +50,7 @@ def _vector_method(with_words: bool) -> Method:
         questions = [c for c in comments if is_question(c.text)]
         pool_ids = [c.id for c in questions]
         pool = vectors[[row[i] for i in pool_ids]] if pool_ids else vectors[:0]
-        nearest = dict(zip(pool_ids, grouping.nearest(pool, pool, pool_ids, pool_ids), strict=True))
+        closest = dict(zip(pool_ids, grouping.closest(pool, pool, pool_ids, pool_ids), strict=True))
         texts = {c.id: c.text for c in questions}
         frequencies = similarity.DocFrequencies.from_texts(c.text for c in comments)
 
@@ -64,7 +64,7 @@ def _vector_method(with_words: bool) -> Method:
                 if with_words
                 else {}
             )
-            return grouping.rank(cosines, words, nearest, seed.id)
+            return grouping.rank(cosines, words, closest)
 
         return rank
 

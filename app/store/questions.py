@@ -110,15 +110,15 @@ def ranked_matches(
     texts = _texts(db, grouping.shortlist(cosines))
     freq = matcher.frequencies(db, [target.body_text, *texts.values()])
     words = similarity.scores(target.body_text, texts, freq)
-    close = grouping.needs_nearest(cosines)
-    nearest_of: dict[int, int] = {}
+    close = grouping.needs_closest(cosines)
+    closest_of: dict[int, float] = {}
     if close:
         row = {i: n for n, i in enumerate(ids)}
-        pool_ids = [*ids, comment_id] if comment_id not in row else ids
-        pool_all = np.vstack([pool, seed]) if comment_id not in row else pool
-        found = grouping.nearest(pool[[row[i] for i in close]], pool_all, pool_ids, close)
-        nearest_of = dict(zip(close, found, strict=True))
-    return grouping.rank(cosines, words, nearest_of, comment_id)
+        pool_ids = ids if comment_id in row else [*ids, comment_id]
+        pool_all = pool if comment_id in row else np.vstack([pool, seed])
+        found = grouping.closest(pool[[row[i] for i in close]], pool_all, pool_ids, close)
+        closest_of = dict(zip(close, found, strict=True))
+    return grouping.rank(cosines, words, closest_of)
 
 
 def _texts(db: Database, ids: list[int]) -> dict[int, str]:

@@ -7,9 +7,10 @@ vectors (``app.text.encoder``) plus half the word-overlap score of ``app.text.si
 confidence marks use the vectors alone, since shared topic words are what make different
 questions look alike:
 
-- very likely (ticked at the start): cosine at least ``VERY_LIKELY_COSINE`` and each is
-  the other's nearest open question; on the tuning half every such row asked the same
-  (0.75 let one wrong row in of five, 0.8 left half of the right ones out);
+- very likely (ticked at the start): cosine at least ``VERY_LIKELY_COSINE`` and the seed
+  is the candidate's nearest open question (ties within ``TIE`` count); on the tuning
+  half every such row asked the same (0.75 let one wrong row in of five, 0.8 left half
+  of the right ones out);
 - likely: cosine at least ``LIKELY_COSINE`` (about three in four ask the same);
 - possible: the rest of the rows shown, for a person to look through.
 """
@@ -27,6 +28,9 @@ from app.text.encoder import Vectors
 WORD_WEIGHT = 0.5
 VERY_LIKELY_COSINE = 0.78
 LIKELY_COSINE = 0.6
+#: How much closer another question may be to a candidate than the seed is, for the seed
+#: still to count as its nearest (vectors kept in bytes differ by about 0.005).
+TIE = 0.02
 #: Rows shown however unsure (recall is measured within them), and at most in all.
 SHOWN, MOST_SHOWN = 20, 200
 #: Open questions join a theme when this close to the question that started it.
@@ -39,7 +43,7 @@ def shortlist(cosines: Mapping[int, float]) -> list[int]:
     return sorted(cosines, key=cosines.__getitem__, reverse=True)[:MOST_SHOWN]
 
 
-def needs_nearest(cosines: Mapping[int, float]) -> list[int]:
+def needs_closest(cosines: Mapping[int, float]) -> list[int]:
     """Candidates close enough to be "very likely" if the seed is their nearest question."""
     return [i for i, c in cosines.items() if c >= VERY_LIKELY_COSINE]
 
@@ -47,13 +51,14 @@ def needs_nearest(cosines: Mapping[int, float]) -> list[int]:
 def rank(
     cosines: Mapping[int, float],
     word_scores: Mapping[int, float],
-    nearest_of: Mapping[int, int],
-    seed_id: int,
+    closest_of: Mapping[int, float],
 ) -> list[QuestionMatch]:
     """Matches best first: the :func:`shortlist` of candidates, scored and marked.
 
-    ``nearest_of`` maps a candidate to its own nearest open question (for the mutual test
-    of "very likely"); candidates missing from it are never "very likely". At least
+    ``closest_of`` maps a candidate to its highest cosine with any other open question
+    (:func:`closest`): it is "very likely" only if the seed is that close (within
+    ``TIE``, so that several comments in the same words all qualify); candidates missing
+    from it are never "very likely". At least
     ``SHOWN`` rows come back (when there are that many), then only likely ones.
     """
     scored = sorted(
@@ -63,7 +68,7 @@ def rank(
     found: list[QuestionMatch] = []
     for score, comment_id in scored:
         cosine = cosines[comment_id]
-        if cosine >= VERY_LIKELY_COSINE and nearest_of.get(comment_id) == seed_id:
+        if cosine >= VERY_LIKELY_COSINE and cosine >= closest_of.get(comment_id, 2.0) - TIE:
             confidence = MatchConfidence.VERY_LIKELY
         elif cosine >= LIKELY_COSINE:
             confidence = MatchConfidence.LIKELY
@@ -75,18 +80,17 @@ def rank(
     return found
 
 
-def nearest(
+def closest(
     vectors: Vectors, pool: Vectors, pool_ids: Sequence[int], own: Sequence[int]
-) -> list[int]:
-    """For each row of ``vectors`` (comment ``own[i]``), the id of its nearest row of
+) -> list[float]:
+    """For each row of ``vectors`` (comment ``own[i]``), its highest cosine to a row of
     ``pool`` other than itself (-1 when the pool holds nothing else)."""
     if not len(pool_ids):
-        return [-1] * len(own)
+        return [-1.0] * len(own)
     sims = vectors @ pool.T
     ids = np.asarray(pool_ids)
-    sims[ids[None, :] == np.asarray(own)[:, None]] = -2.0
-    best = sims.argmax(axis=1)
-    return [int(ids[b]) if sims[n, b] > -2.0 else -1 for n, b in enumerate(best)]
+    sims[ids[None, :] == np.asarray(own)[:, None]] = -1.0
+    return [float(best) for best in sims.max(axis=1)]
 
 
 def label(text: str) -> str:
