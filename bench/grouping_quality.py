@@ -49,22 +49,17 @@ def _vector_method(with_words: bool) -> Method:
         row = {c.id: n for n, c in enumerate(comments)}
         questions = [c for c in comments if is_question(c.text)]
         pool_ids = [c.id for c in questions]
-        pool = vectors[[row[i] for i in pool_ids]] if pool_ids else vectors[:0]
-        closest = dict(zip(pool_ids, grouping.closest(pool, pool, pool_ids, pool_ids), strict=True))
+        pool = vectors[[row[i] for i in pool_ids]]
         texts = {c.id: c.text for c in questions}
         frequencies = similarity.DocFrequencies.from_texts(c.text for c in comments)
 
         def rank(seed: Labelled) -> list[QuestionMatch]:
-            sims = pool @ vectors[row[seed.id]]
-            cosines = {i: float(s) for i, s in zip(pool_ids, sims, strict=True) if i != seed.id}
-            words = (
-                similarity.scores(
-                    seed.text, {i: texts[i] for i in grouping.shortlist(cosines)}, frequencies
-                )
-                if with_words
-                else {}
-            )
-            return grouping.rank(cosines, words, closest)
+            def words(shortlist: list[int]) -> dict[int, float]:
+                if not with_words:
+                    return {}
+                return similarity.scores(seed.text, {i: texts[i] for i in shortlist}, frequencies)
+
+            return grouping.match(pool_ids, pool, vectors[row[seed.id]], seed.id, words)
 
         return rank
 

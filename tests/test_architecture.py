@@ -227,6 +227,7 @@ FEATURES = (
     "settings",
     "spelling",
     "thread",
+    "themes",
     "workspace",
 )
 

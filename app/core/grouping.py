@@ -51,7 +51,7 @@ class Grouping:
 
     async def themes(self) -> list[Theme]:
         """Themes of two or more open questions, the newest question first."""
-        return await self._store.read(vectors.themes)
+        return await self._store.read(self._matcher.themes)
 
     def catch_up_soon(self) -> asyncio.Task[None]:
         """Make the missing vectors in the background (once at a time; asked again while

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import numpy as np
-
-from app.domain.grouping import QuestionMatch
+from app.domain.grouping import QuestionMatch, Theme
 from app.store import comments, vectors
 from app.store.sql import Database
+from app.store.vector_cache import OpenQuestionVectors
 from app.text import encoder, grouping, similarity
 
 
@@ -55,9 +54,12 @@ def _open_candidates(db: Database, fts_query: str, limit: int) -> dict[int, str]
 
 
 class QuestionMatcher:
-    """Keeps the word-rarity counts between calls; one per open store."""
+    """Keeps the word-rarity counts and the open questions' vectors between calls; one per
+    open store."""
 
     def __init__(self) -> None:
+        self.vectors = OpenQuestionVectors()
+        self._themes: tuple[int, list[Theme]] | None = None
         self._counted_up_to = 0
         self._frequencies: similarity.DocFrequencies | None = None
 
@@ -71,6 +73,13 @@ class QuestionMatcher:
             )
             self._counted_up_to = newest
         return self._frequencies
+
+    def themes(self, db: Database) -> list[Theme]:
+        """The open questions' themes (``vectors.themes``), read again only after a write."""
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        if self._themes is None or self._themes[0] != version:
+            self._themes = (version, vectors.themes(db))
+        return self._themes[1]
 
     def frequencies(self, db: Database, texts: list[str]) -> similarity.DocFrequencies:
         """Word rarity over the whole store, knowing every word of ``texts``."""
@@ -104,21 +113,14 @@ def ranked_matches(
     target = comments.get_comment(db, comment_id)
     if target is None:
         return []
-    ids, pool = vectors.open_question_vectors(db)
-    sims = pool @ seed
-    cosines = {i: float(s) for i, s in zip(ids, sims, strict=True) if i != comment_id}
-    texts = _texts(db, grouping.shortlist(cosines))
-    freq = matcher.frequencies(db, [target.body_text, *texts.values()])
-    words = similarity.scores(target.body_text, texts, freq)
-    close = grouping.needs_closest(cosines)
-    closest_of: dict[int, float] = {}
-    if close:
-        row = {i: n for n, i in enumerate(ids)}
-        pool_ids = ids if comment_id in row else [*ids, comment_id]
-        pool_all = pool if comment_id in row else np.vstack([pool, seed])
-        found = grouping.closest(pool[[row[i] for i in close]], pool_all, pool_ids, close)
-        closest_of = dict(zip(close, found, strict=True))
-    return grouping.rank(cosines, words, closest_of)
+    ids, pool = matcher.vectors.read(db)
+
+    def word_scores(shortlist: list[int]) -> dict[int, float]:
+        texts = _texts(db, shortlist)
+        freq = matcher.frequencies(db, [target.body_text, *texts.values()])
+        return similarity.scores(target.body_text, texts, freq)
+
+    return grouping.match(ids, pool, seed, comment_id, word_scores)
 
 
 def _texts(db: Database, ids: list[int]) -> dict[int, str]:

@@ -90,13 +90,9 @@ def vector_of(db: Database, comment_id: int) -> bytes | None:
     return None if row is None else bytes(row[0])
 
 
-def open_question_vectors(db: Database) -> tuple[list[int], encoder.Vectors]:
-    """The open questions that have a vector: their ids and vectors (as rows)."""
-    rows = db.execute(
-        f"SELECT c.id, v.vector FROM comments c JOIN comment_vectors v ON v.comment_id = c.id "
-        f"WHERE {OPEN_QUESTION}"
-    ).fetchall()
-    return [i for i, _ in rows], encoder.from_bytes([bytes(b) for _, b in rows])
+def open_question_ids(db: Database) -> list[int]:
+    """Every open question, by id (``ix_view_questions`` covers it)."""
+    return [i for (i,) in db.execute(f"SELECT c.id FROM comments c WHERE {OPEN_QUESTION}")]
 
 
 def themes(db: Database, smallest: int = 2) -> list[Theme]:

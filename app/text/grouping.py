@@ -17,7 +17,8 @@ questions look alike:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -38,14 +39,29 @@ THEME_COSINE = 0.7
 LABEL_LENGTH = 90
 
 
-def shortlist(cosines: Mapping[int, float]) -> list[int]:
-    """The ``MOST_SHOWN`` candidates closest by vector: only these are scored by words too."""
-    return sorted(cosines, key=cosines.__getitem__, reverse=True)[:MOST_SHOWN]
-
-
-def needs_closest(cosines: Mapping[int, float]) -> list[int]:
-    """Candidates close enough to be "very likely" if the seed is their nearest question."""
-    return [i for i, c in cosines.items() if c >= VERY_LIKELY_COSINE]
+def match(
+    ids: Sequence[int],
+    pool: Vectors,
+    seed: Vectors,
+    seed_id: int,
+    word_scores: Callable[[list[int]], Mapping[int, float]],
+) -> list[QuestionMatch]:
+    """Rank the open questions ``ids`` (vectors: rows of ``pool``) against the seed
+    (vector ``seed``; it may be among them): the ``MOST_SHOWN`` closest by vector, scored
+    with ``word_scores`` of those, marked by :func:`rank`."""
+    sims = pool @ seed
+    own = np.flatnonzero(np.asarray(ids) == seed_id)
+    sims[own] = -2.0  # never its own match
+    shortlist = [n for n in top(sims, MOST_SHOWN + len(own)) if sims[n] > -2.0]
+    cosines = {ids[n]: float(sims[n]) for n in shortlist}
+    close = [n for n in shortlist if sims[n] >= VERY_LIKELY_COSINE]
+    closest_of: dict[int, float] = {}
+    if close:
+        near = np.flatnonzero(sims >= reach(float(sims[close].min())))
+        place = {int(n): at for at, n in enumerate(near)}
+        found = closest(np.vstack([pool[near], seed]), [place[n] for n in close])
+        closest_of = {ids[n]: c for n, c in zip(close, found, strict=True)}
+    return rank(cosines, word_scores(list(cosines)), closest_of)
 
 
 def rank(
@@ -53,7 +69,7 @@ def rank(
     word_scores: Mapping[int, float],
     closest_of: Mapping[int, float],
 ) -> list[QuestionMatch]:
-    """Matches best first: the :func:`shortlist` of candidates, scored and marked.
+    """Matches best first: the candidates, scored and marked (``MOST_SHOWN`` at most).
 
     ``closest_of`` maps a candidate to its highest cosine with any other open question
     (:func:`closest`): it is "very likely" only if the seed is that close (within
@@ -62,11 +78,11 @@ def rank(
     ``SHOWN`` rows come back (when there are that many), then only likely ones.
     """
     scored = sorted(
-        ((cosines[i] + WORD_WEIGHT * word_scores.get(i, 0.0), i) for i in shortlist(cosines)),
+        ((c + WORD_WEIGHT * word_scores.get(i, 0.0), i) for i, c in cosines.items()),
         reverse=True,
     )
     found: list[QuestionMatch] = []
-    for score, comment_id in scored:
+    for score, comment_id in scored[:MOST_SHOWN]:
         cosine = cosines[comment_id]
         if cosine >= VERY_LIKELY_COSINE and cosine >= closest_of.get(comment_id, 2.0) - TIE:
             confidence = MatchConfidence.VERY_LIKELY
@@ -80,24 +96,35 @@ def rank(
     return found
 
 
-def closest(
-    vectors: Vectors, pool: Vectors, pool_ids: Sequence[int], own: Sequence[int]
-) -> list[float]:
-    """For each row of ``vectors`` (comment ``own[i]``), its highest cosine to a row of
-    ``pool`` other than itself (-1 when the pool holds nothing else)."""
-    if not len(pool_ids):
-        return [-1.0] * len(own)
-    sims = vectors @ pool.T
-    ids = np.asarray(pool_ids)
-    sims[ids[None, :] == np.asarray(own)[:, None]] = -1.0
-    return [float(best) for best in sims.max(axis=1)]
+def reach(cosine: float) -> float:
+    """Only open questions at least this close to the seed can be nearer than the seed to
+    a candidate it meets at ``cosine`` (angles add up at most: if x beats the seed to c,
+    angle(seed, x) < angle(seed, c) + angle(c, x)); less a margin for stored bytes."""
+    c, x = math.acos(min(1.0, cosine)), math.acos(min(1.0, cosine + TIE))
+    return math.cos(min(math.pi, c + x)) - 0.01
+
+
+def closest(pool: Vectors, rows: Sequence[int]) -> list[float]:
+    """For each of ``rows`` of ``pool``, its highest cosine to another row of ``pool``
+    (-1 when the pool holds nothing else)."""
+    sims = pool[list(rows)] @ pool.T
+    sims[np.arange(len(rows)), list(rows)] = -1.0
+    return [float(best) for best in sims.max(axis=1)] if sims.size else [-1.0] * len(rows)
+
+
+def top(sims: Vectors, count: int) -> list[int]:
+    """Positions of the ``count`` highest of ``sims``, in no particular order."""
+    if len(sims) <= count:
+        return list(range(len(sims)))
+    return [int(n) for n in np.argpartition(-sims, count)[:count]]
 
 
 def label(text: str) -> str:
-    """A theme's name: the first question of the comment that started it, cut to
-    ``LABEL_LENGTH`` characters at a word."""
+    """A theme's name: the first question of the comment that started it, without the
+    @-mentions it was addressed with, cut to ``LABEL_LENGTH`` characters at a word."""
     asked = [s for s in similarity.sentences(text) if "?" in s] or [text]
-    words = " ".join(asked[0].split())
+    words = " ".join(similarity.without_mentions(asked[0]).split())
+    words = words[:1].upper() + words[1:]
     if len(words) <= LABEL_LENGTH:
         return words
     return words[: LABEL_LENGTH - 1].rsplit(" ", 1)[0] + "…"

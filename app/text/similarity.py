@@ -197,8 +197,7 @@ def features(sentence: str) -> frozenset[str]:
 
     @-mentions say whom it is asked of, not what, and are left out.
     """
-    if "@" in sentence:
-        sentence = _MENTION.sub(" ", sentence)
+    sentence = without_mentions(sentence)
     tokens = words(sentence)
     stems = [stem(t) for t in tokens]
     found: set[str] = set()
@@ -213,6 +212,11 @@ def features(sentence: str) -> frozenset[str]:
             found.add(feature)
         i += 1
     return frozenset(found)
+
+
+def without_mentions(text: str) -> str:
+    """``text`` without its @-mentions (whom it is addressed to, not what it says)."""
+    return _MENTION.sub(" ", text) if "@" in text else text
 
 
 def sentences(text: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""The Themes page: the open questions many people ask, one row per theme."""
+"""The Themes page: ``ThemesPage`` lists the open questions many people ask, one row per
+theme with how many ask, newest first; choosing one asks the window to open its group."""
 
 from ui.themes.page import ThemesPage
 
