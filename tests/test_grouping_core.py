@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from app import events as ev
 from app.bootstrap import open_core
+from app.core.grouping import BATCH
+from app.domain import TriageState
 from app.domain.grouping import MatchConfidence
 from app.store import vectors
 from app.text import encoder
@@ -95,3 +98,31 @@ def test_weights_that_differ_from_the_measured_ones_are_refused(monkeypatch):
     monkeypatch.setitem(encoder.WEIGHTS, "sp.model", "0" * 64)
     with pytest.raises(encoder.ModelMismatch, match="reinstall"):
         encoder.check_weights()
+
+
+async def test_a_question_marked_done_leaves_the_groups_it_was_in(core):
+    seed = next(iter((await _open_ids(core)).values()))
+    first = await core.grouping.matches(seed)
+    themes_before = await core.grouping.themes()
+    gone = first[0].comment_id
+    await core.inbox.set_triage([gone], TriageState.DONE)
+    assert gone not in [m.comment_id for m in await core.grouping.matches(seed)]
+    counted = sum(t.comments for t in await core.grouping.themes())
+    assert counted <= sum(t.comments for t in themes_before)
+
+
+async def test_a_store_without_vectors_is_backfilled_with_progress(core):
+    await core.store.run(lambda db: db.execute("DELETE FROM comment_vectors"))
+    heard: list[ev.QuestionsIndexed] = []
+    stop = core.events.subscribe(
+        lambda e: heard.append(e) if isinstance(e, ev.QuestionsIndexed) else None
+    )
+    try:
+        await core.grouping.catch_up()
+    finally:
+        stop()
+    done, total = await core.store.read(vectors.progress)
+    assert done == total > BATCH
+    assert len(heard) >= total // BATCH
+    assert [e.done for e in heard] == sorted(e.done for e in heard)
+    assert heard[-1] == ev.QuestionsIndexed(total, total)

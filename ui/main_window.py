@@ -167,8 +167,10 @@ class MainWindow(QMainWindow):
 
     def after_first_paint(self) -> None:
         """What the window needs soon but not for its first paint: the "For approval"
-        page, whose count the sidebar and the title show."""
+        page, whose count the sidebar and the title show, and the vectors of questions
+        that have none yet (a store from before grouping: a backfill in the background)."""
         self.approval  # noqa: B018 (built for its count)
+        self._core.grouping.catch_up_soon()
 
     def _built_pages(self) -> tuple[Page, ...]:
         pages = (self._editor, self._outbox, self._approval, self._shared, self._themes)

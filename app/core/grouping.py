@@ -49,6 +49,10 @@ class Grouping:
             seed = (await self._encode([text]))[0]
         return await self._store.read(ranked_matches, self._matcher, comment_id, seed)
 
+    async def progress(self) -> tuple[int, int]:
+        """(questions with a vector, questions in all): a group may miss the others."""
+        return await self._store.read(vectors.progress)
+
     async def themes(self) -> list[Theme]:
         """Themes of two or more open questions, the newest question first."""
         return await self._store.read(self._matcher.themes)

@@ -77,3 +77,20 @@ def test_space_and_x_tick_and_untick_and_the_preview_follows(window, synced_core
     qtbot.waitUntil(lambda: previews.rowCount() == len(ticked))
     recipients = [previews.preview_at(n).comment_id for n in range(previews.rowCount())]
     assert sorted(recipients) == sorted(ticked)
+
+
+def test_the_group_message_says_what_is_ticked_and_what_is_still_being_read():
+    from ui.inbox.group import Group
+
+    def group(others: int, sure: int, progress=(10, 10)) -> Group:
+        ticked = frozenset({0, *range(1, sure + 1)})
+        return Group(0, [None] * (others + 1), {}, ticked, progress)  # type: ignore[list-item]
+
+    assert group(0, 0).message == "Nobody else is asking this."
+    assert group(20, 0).message.startswith("20 comments ranked")
+    assert "none is sure enough to tick" in group(20, 0).message
+    assert "3 very likely ones ticked" in group(20, 3).message
+    assert "1 very likely one ticked" in group(5, 1).message
+    assert group(5, 1, (40, 1000)).message.endswith(
+        "Still reading questions (40 of 1,000): some may be missing."
+    )

@@ -26,10 +26,21 @@ class Group:
     rows: list[InboxRow]
     marks: Mapping[int, MatchConfidence]
     ticked: frozenset[int]
+    #: (questions with a vector, questions in all) when the group was read.
+    progress: tuple[int, int] = (0, 0)
 
     @property
     def message(self) -> str:
         """What the status bar says when the group opens."""
+        done, total = self.progress
+        still = (
+            f" Still reading questions ({done:,} of {total:,}): some may be missing."
+            if done < total
+            else ""
+        )
+        return self._found() + still
+
+    def _found(self) -> str:
         others = len(self.rows) - 1
         if others <= 0:
             return "Nobody else is asking this."
@@ -49,4 +60,5 @@ async def read_group(core: Core, comment_id: int) -> Group:
     marks = {m.comment_id: m.confidence for m in matches}
     shown = {r.id for r in rows}
     ticked = {comment_id} | {i for i, c in marks.items() if c.preselected and i in shown}
-    return Group(comment_id, rows, marks, frozenset(ticked & shown))
+    progress = await core.grouping.progress()
+    return Group(comment_id, rows, marks, frozenset(ticked & shown), progress)
