@@ -93,7 +93,7 @@ class Grouping:
         if self._catching_up is not None:
             self._catching_up.cancel()
             await asyncio.gather(self._catching_up, return_exceptions=True)
-        self._worker.shutdown(wait=True, cancel_futures=True)
+        await asyncio.to_thread(self._worker.shutdown, wait=True, cancel_futures=True)
 
     async def _encode(self, texts: list[str]) -> Vectors:
         loop = asyncio.get_running_loop()
