@@ -4,22 +4,25 @@ sure the ranking is (``matches``, what G shows), and the themes of the open ques
 
 Questions get their sentence vector in the background: after each page a sync stores,
 and for a store that had none (a backfill, newest first, announced with
-``QuestionsIndexed``), in batches of ``BATCH``. The encoder runs on a worker thread of its
-own, never on the window's; reads and writes go through the store's threads.
+``QuestionsIndexed``), in batches of ``BATCH``. The encoder runs in a worker process of
+its own (its Python would otherwise hold the GIL away from the window's thread for tens
+of milliseconds); reads and writes go through the store's threads.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from app import events as ev
 from app.domain.grouping import QuestionMatch, Theme
 from app.store import Store, comments, vectors
 from app.store.questions import QuestionMatcher, ranked_matches
 from app.store.sql import Database
-from app.text.encoder import Encoder, Vectors, from_bytes
+from app.text.encoder import Vectors, encode_here, from_bytes
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +33,7 @@ class Grouping:
     def __init__(self, store: Store, events: ev.Events) -> None:
         self._store = store
         self._events = events
-        self._encoder = Encoder()
-        self._worker = ThreadPoolExecutor(1, thread_name_prefix="fireside-vectors")
+        self._worker = _worker()
         self._matcher = QuestionMatcher()
         self._catching_up: asyncio.Task[None] | None = None
         self._again = False
@@ -97,7 +99,12 @@ class Grouping:
 
     async def _encode(self, texts: list[str]) -> Vectors:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._worker, self._encoder.encode, texts)
+        try:
+            return await loop.run_in_executor(self._worker, encode_here, texts)
+        except BrokenProcessPool:  # the worker died (killed, out of memory): a new one
+            log.warning("the sentence encoder's process ended; starting another")
+            self._worker = _worker()
+            return await loop.run_in_executor(self._worker, encode_here, texts)
 
     def _heard(self, event: ev.Event) -> None:
         if isinstance(event, ev.SyncProgress | ev.SyncStarted):
@@ -105,6 +112,12 @@ class Grouping:
                 self.catch_up_soon()
             except RuntimeError:  # no running loop: a synchronous caller; the next sync will
                 log.debug("no event loop to make question vectors on")
+
+
+def _worker() -> ProcessPoolExecutor:
+    """One process for the encoder, started on first use ("spawn": no forked Qt or
+    database threads; the frozen app's entry calls ``multiprocessing.freeze_support``)."""
+    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _text_of(db: Database, comment_id: int) -> str | None:

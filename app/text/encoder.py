@@ -9,12 +9,13 @@ as 512 signed bytes (:func:`to_bytes`), which changes a cosine by less than 0.01
 The weights (Google's, Apache-2.0, as the package is) are checked against the digests
 below when the model loads: a different file is refused with :class:`ModelMismatch`
 rather than grouping by a model nobody measured. The model loads on first use (some 3 s
-and 150 MB), so callers encode on a worker thread (``app.core.grouping``), never on the
-window's.
+and 150 MB); the app encodes in a worker process of its own (``app.core.grouping``), where
+the tokenizer's pure Python cannot hold up the window's thread.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections.abc import Sequence
@@ -70,6 +71,17 @@ class Encoder:
         found = np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
         norms = np.linalg.norm(found, axis=1, keepdims=True)
         return (found / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+@functools.cache
+def _this_process() -> Encoder:
+    return Encoder()
+
+
+def encode_here(texts: list[str]) -> Vectors:
+    """Encode with this process's own encoder: what the grouping worker process runs
+    (``app.core.grouping``), so the model's Python and numpy never hold the window's GIL."""
+    return _this_process().encode(texts)
 
 
 def check_weights() -> None:
