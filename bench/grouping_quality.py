@@ -74,6 +74,27 @@ METHODS: dict[str, Method] = {
 SHIPPED = "vectors + words (ships)"
 
 
+def themes(comments: Sequence[Labelled], encoder: Encoder) -> tuple[int, int, float]:
+    """Themes of the questions as the store makes them (newest first, each joining the
+    theme it is close to, ``grouping.theme_of``): (themes of two or more, questions asked
+    by several, share of theme members asking their theme's most asked question)."""
+    questions = [c for c in reversed(comments) if is_question(c.text)]
+    vectors = encoder.encode([c.text for c in questions])
+    starters: list[int] = []
+    members: dict[int, list[Labelled]] = {}
+    for n, comment in enumerate(questions):
+        joined = grouping.theme_of(vectors[starters], vectors[n])
+        if joined is None:
+            starters.append(n)
+            joined = len(starters) - 1
+        members.setdefault(joined, []).append(comment)
+    several = [m for m in members.values() if len(m) >= 2]
+    agreeing = sum(max(sum(c.group == g for c in m) for g in {c.group for c in m}) for m in several)
+    in_themes = sum(len(m) for m in several)
+    asked_by_several = len({c.group for c in comments if not c.unique})
+    return len(several), asked_by_several, agreeing / in_themes if in_themes else 1.0
+
+
 def scores(encoder: Encoder | None = None) -> dict[tuple[str, Half], GroupingScore]:
     encoder = encoder or Encoder()
     found = {}
@@ -85,7 +106,18 @@ def scores(encoder: Encoder | None = None) -> dict[tuple[str, Half], GroupingSco
 
 
 def lines(encoder: Encoder | None = None) -> list[Line]:
+    encoder = encoder or Encoder()
     table = []
+    for half in Half:
+        found, real, purity = themes(load(half), encoder)
+        table.append(
+            Line(
+                f"themes {half}: members asking their theme's question",
+                purity * 100,
+                "%",
+                note=f"{found} themes of 2 or more; {real} questions are asked by several",
+            )
+        )
     for (name, half), score in scores(encoder).items():
         targeted = name == SHIPPED and half is Half.TEST
         table += [

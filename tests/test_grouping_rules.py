@@ -89,3 +89,11 @@ def test_the_encoder_and_its_licence_are_listed_in_about():
 
 def test_the_installed_weights_are_the_measured_ones():
     encoder.check_weights()  # raises ModelMismatch otherwise
+
+
+def test_a_question_joins_the_closest_theme_or_starts_one():
+    centres = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
+    assert grouping.theme_of(centres, np.array([0.6, 0.8], np.float32)) == 1
+    assert grouping.theme_of(centres, np.array([0.7071, 0.7071], np.float32)) == 0
+    assert grouping.theme_of(centres, np.array([-1.0, 0.0], np.float32)) is None
+    assert grouping.theme_of(centres[:0], np.array([1.0, 0.0], np.float32)) is None
