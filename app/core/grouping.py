@@ -98,13 +98,17 @@ class Grouping:
         await asyncio.to_thread(self._worker.shutdown, wait=True, cancel_futures=True)
 
     async def _encode(self, texts: list[str]) -> Vectors:
-        loop = asyncio.get_running_loop()
+        """Encode in the worker process. Submitted from a thread: the first submission
+        starts the process, and starting one is not work for the window's thread."""
         try:
-            return await loop.run_in_executor(self._worker, encode_here, texts)
+            return await asyncio.to_thread(self._in_worker, texts)
         except BrokenProcessPool:  # the worker died (killed, out of memory): a new one
             log.warning("the sentence encoder's process ended; starting another")
             self._worker = _worker()
-            return await loop.run_in_executor(self._worker, encode_here, texts)
+            return await asyncio.to_thread(self._in_worker, texts)
+
+    def _in_worker(self, texts: list[str]) -> Vectors:
+        return self._worker.submit(encode_here, texts).result()
 
     def _heard(self, event: ev.Event) -> None:
         if isinstance(event, ev.SyncProgress | ev.SyncStarted):
