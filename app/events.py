@@ -70,6 +70,15 @@ class WorkspaceProblem:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionsIndexed:
+    """Sentence vectors were made for more questions (grouping and Themes): ``done`` of
+    ``total`` questions have one now."""
+
+    done: int
+    total: int
+
+
 Event = (
     SyncStarted
     | SyncProgress
@@ -80,6 +89,7 @@ Event = (
     | DraftsChanged
     | WorkspaceChanged
     | WorkspaceProblem
+    | QuestionsIndexed
 )
 Listener = Callable[[Event], None]
 

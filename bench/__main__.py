@@ -7,7 +7,9 @@ its peak memory; views, search and triage in the store; the window's worst event
 stall while opening views, moving, triaging and typing; a first sync of 100,000 comments
 from the sandbox and a re-sync; a batch of 500 personalised replies sent at the
 sandbox's rate limit; the coverage scorecard (read, and its window painted), the people
-waiting longest and a person's page. The machine's load is printed before and after.
+waiting longest and a person's page.
+The machine's load is printed before and after. ``--grouping``
+measures only "same question" and Themes (bench/grouping_quality.py, grouping_speed.py).
 
 Exit code 0 when every target passes, 1 when one is missed.
 """
@@ -47,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="CAPACITY/SECONDS",
         help="the sandbox's limit while sending (default 50/2.5: 20 a second, burst 50; "
         "its own default is 50/10)",
+    )
+    parser.add_argument(
+        "--grouping",
+        action="store_true",
+        help='only "same question" and Themes: quality on the labelled set, speed on the store',
     )
     parser.add_argument(
         "--drop-caches",
@@ -169,8 +176,24 @@ def _measure(spec: Spec, args: argparse.Namespace) -> list[Line]:
     return lines
 
 
+def _grouping(spec: Spec) -> int:
+    from app.text.encoder import Encoder
+    from bench import grouping_quality, grouping_speed
+
+    print(f"Fireside benchmark, grouping; {load()}; {os.cpu_count()} CPUs")
+    encoder = Encoder()
+    table = grouping_quality.lines(encoder) + grouping_speed.lines(spec, encoder)
+    print(f"\n{load()} at the end")
+    print(report.render(table))
+    passed = report.all_passed(table)
+    print("all targets met" if passed else "some targets missed")
+    return 0 if passed else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.grouping:
+        return _grouping(Spec(comments=args.comments, posts=args.posts))
     specs = SCALE if args.scale else (Spec(comments=args.comments, posts=args.posts),)
     print(f"Fireside benchmark; {load()}; {os.cpu_count()} CPUs")
     app_process.compile_sources()  # as installed: the app's modules byte-compiled

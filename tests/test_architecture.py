@@ -228,6 +228,7 @@ FEATURES = (
     "settings",
     "spelling",
     "thread",
+    "themes",
     "workspace",
 )
 

@@ -21,6 +21,7 @@ class CoreBridge(QObject):
     draftsChanged = Signal()
     workspaceChanged = Signal()
     workspaceProblem = Signal(str)  # why a background workspace sync failed
+    questionsIndexed = Signal(int, int)  # questions with a vector, questions in all
 
     def __init__(self, events: ev.Events, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +36,7 @@ class CoreBridge(QObject):
             ev.DraftsChanged: lambda e: self.draftsChanged.emit(),
             ev.WorkspaceChanged: lambda e: self.workspaceChanged.emit(),
             ev.WorkspaceProblem: lambda e: self.workspaceProblem.emit(e.reason),
+            ev.QuestionsIndexed: lambda e: self.questionsIndexed.emit(e.done, e.total),
         }
         self._unsubscribe = events.subscribe(self._on_event)
         self.destroyed.connect(lambda *_: self._unsubscribe())

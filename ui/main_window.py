@@ -35,6 +35,7 @@ from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
 from ui.presence import Presence
 from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
+from ui.themes import ThemesPage
 from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS, ApprovalPanel, SharedInboxPanel
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 #: it fits a 1080p screen at 200% (960 x 540 logical pixels, less the task bar).
 MINIMUM_WIDTH, MINIMUM_HEIGHT = 880, 500
 #: A page built on demand (the inbox is always there).
-Page: TypeAlias = "EditorPanel | OutboxPanel | ApprovalPanel | SharedInboxPanel"
+Page: TypeAlias = "EditorPanel | OutboxPanel | ApprovalPanel | SharedInboxPanel | ThemesPage"
 
 VIEW_KEYS = (
     ("window.needs_reply", InboxView.NEEDS_REPLY),
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self._outbox: OutboxPanel | None = None
         self._approval: ApprovalPanel | None = None
         self._shared: SharedInboxPanel | None = None
+        self._themes: ThemesPage | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.inbox)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -154,13 +156,29 @@ class MainWindow(QMainWindow):
             self._page_built(self._shared)
         return self._shared
 
+    @property
+    def themes(self) -> ThemesPage:
+        """The Themes page (built the first time it is needed)."""
+        if self._themes is None:
+            self._themes = ThemesPage(self._core, self._bridge)
+            self._themes.themeChosen.connect(self.open_group)
+            self._page_built(self._themes)
+        return self._themes
+
+    def open_group(self, comment_id: int) -> None:
+        """Show everyone asking what ``comment_id`` asks, in the inbox (a theme opened)."""
+        self.pages.setCurrentWidget(self.inbox)
+        self.inbox.commands.open_group(comment_id)
+
     def after_first_paint(self) -> None:
         """What the window needs soon but not for its first paint: the "For approval"
-        page, whose count the sidebar and the title show."""
+        page, whose count the sidebar and the title show, and the vectors of questions
+        that have none yet (a store from before grouping: a backfill in the background)."""
         self.approval  # noqa: B018 (built for its count)
+        self._core.grouping.catch_up_soon()
 
     def _built_pages(self) -> tuple[Page, ...]:
-        pages = (self._editor, self._outbox, self._approval, self._shared)
+        pages = (self._editor, self._outbox, self._approval, self._shared, self._themes)
         return tuple(page for page in pages if page is not None)
 
     def _page_built(self, page: QWidget) -> None:
@@ -196,6 +214,8 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.approval)
         elif place.kind is PlaceKind.SHARED:
             self.pages.setCurrentWidget(self.shared)
+        elif place.kind is PlaceKind.THEMES:
+            self.pages.setCurrentWidget(self.themes)
         else:
             self.pages.setCurrentWidget(self.editor)
             if place.draft_id is not None and place.draft_id != self.editor.draft_id:
@@ -241,6 +261,7 @@ class MainWindow(QMainWindow):
         bind("window.outbox", lambda: jump("outbox"))
         bind("window.for_approval", lambda: jump("approval"))
         bind("window.shared_inbox", lambda: jump("shared"))
+        bind("window.themes", lambda: jump("themes"))
         bind("window.workspace", self.show_workspace)
         bind("window.sidebar", self.sidebar.setFocus)
         bind("window.sync", sync_now)

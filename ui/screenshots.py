@@ -2,8 +2,9 @@
 does: ``python -m ui.screenshots [OUT_DIR]`` (default ``resources/screenshots``).
 
 It opens a throwaway data dir with the built-in sandbox network, syncs it, and takes each
-screen (inbox with a thread, search, the editor with a draft, the outbox, the reply composer,
-accounts, settings, the keys, the command palette, About) at 1280 x 800 and at the
+screen (inbox with a thread, search, a "same question" group, Themes, the editor with a
+draft, the outbox, the reply composer, accounts, settings, the keys, the command palette,
+About) at 1280 x 800 and at the
 window's minimum size, in the light and the dark scheme: ``<screen>-<size>-<scheme>.png``.
 Without a display it renders offscreen (Qt's own fonts: run it under ``xvfb-run -a`` for
 the desktop's).
@@ -77,6 +78,7 @@ async def shoot_all(app: QApplication, out: Path) -> None:
         core = await open_core(Path(data))
         try:
             await core.engine.sync_all()
+            await core.grouping.catch_up()
             draft = await core.drafts.new(
                 "Q3: what we learned",
                 "## Three things\n\n- We shipped the **new onboarding** in six weeks\n"
@@ -127,6 +129,8 @@ async def shoot_window(app: QApplication, window, draft: int, out: Path, suffix:
     save(window, out, f"search-{suffix}")
     window.inbox.leave_results()
 
+    await shoot_group_and_themes(app, window, out, suffix)
+
     window.open_draft(draft)
     await until(lambda: window.editor.draft_id == draft, "the draft")
     await settle(app)
@@ -152,6 +156,22 @@ async def shoot_window(app: QApplication, window, draft: int, out: Path, suffix:
     await settle(app)
     save(window, out, f"reply-{suffix}")
     composer.template.clear()  # nothing kept as a reply draft by the screenshots
+
+
+async def shoot_group_and_themes(app: QApplication, window, out: Path, suffix: str) -> None:
+    """G on the newest theme's question (a group with marks and ticks), then Themes."""
+    window.sidebar.choose("themes")
+    themes = window.themes
+    await until(lambda: themes.model.rowCount() > 0, "themes")
+    await settle(app)
+    save(window, out, f"themes-{suffix}")
+    window.open_group(themes.model.theme_at(0).seed_id)
+    inbox = window.inbox
+    await until(lambda: inbox.searching and inbox.model.rowCount() > 1, "a group")
+    inbox.list.setFocus()
+    await settle(app)
+    save(window, out, f"group-{suffix}")
+    inbox.leave_results()
 
 
 def _counted(window) -> Callable[[], bool]:

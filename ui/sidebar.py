@@ -96,6 +96,7 @@ class PlaceKind(enum.StrEnum):
     OUTBOX = "outbox"
     APPROVAL = "approval"  # replies a delegate wrote, waiting for the principal
     SHARED = "shared"  # the workspace's shared inbox
+    THEMES = "themes"  # open questions many people ask
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,7 @@ class Sidebar(QTreeWidget):
             )
             for view in InboxView
         }
+        self.themes = self._entry("Themes", "question", Place(PlaceKind.THEMES, title="Themes"))
         self.drafts = self._entry("Drafts", "draft", Place(PlaceKind.DRAFTS, title="Drafts"))
         self.outbox = self._entry("Outbox", "outbox", Place(PlaceKind.OUTBOX, title="Outbox"))
         self.approval = self._entry(
@@ -279,6 +281,7 @@ class Sidebar(QTreeWidget):
         self.addTopLevelItems(
             [
                 *self._views.values(),
+                self.themes,
                 self.drafts,
                 self.outbox,
                 self.approval,
@@ -403,6 +406,7 @@ class Sidebar(QTreeWidget):
             "outbox": self.outbox,
             "approval": self.approval,
             "shared": self.shared,
+            "themes": self.themes,
         }
         item = places.get(kind, self._views[view])
         if item is self.currentItem():

@@ -1,6 +1,7 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
 engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``,
-``undo_send``, ``accounts``, ``ledger`` (people and the coverage scorecard), ``spelling``
+``undo_send``, ``accounts``, ``ledger`` (people and the coverage scorecard),
+``grouping`` ("same question" and Themes), ``spelling``
 (the dictionaries), ``workspace`` (the principal and the delegate on two laptops)
 and ``bridge`` (threads of sites without an API, pasted in and answered by hand). No Qt
 here; the window and the CLI are its two clients (composition
@@ -18,6 +19,7 @@ from app import policy as managed_policy
 from app.accounts import AccountManager
 from app.core.bridge import Bridge
 from app.core.drafts import Drafts
+from app.core.grouping import Grouping
 from app.core.inbox import Inbox
 from app.core.ledger import Ledger
 from app.core.outbox import Outbox
@@ -59,6 +61,7 @@ class Core:
         self.accounts = account_manager
         self.inbox = Inbox(store, events)
         self.ledger = Ledger(store)
+        self.grouping = Grouping(store, events)
         #: The undo-send grace period is 0 (send at once) until a front end sets it.
         self.undo_send = UndoSend(store, events)
         self.replies = Replies(store, events, engine, networks, self.undo_send)
@@ -92,6 +95,7 @@ class Core:
 
     async def close(self) -> None:
         self.engine.stop()
+        await self.grouping.close()
         if self._workspace is not None:
             await self._workspace.close()
         self.spelling.close()

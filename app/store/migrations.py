@@ -447,6 +447,33 @@ def _draft_images_and_reply_language(db: Database) -> None:
     """)
 
 
+def _question_vectors(db: Database) -> None:
+    """Sentence vectors of questions and the themes they fall into (issue 14's grouping).
+
+    A vector is 512 signed bytes, numbered in the order it was made (``seq``). A theme is
+    the question that started it (its vector and label); each vectored question names its
+    theme. A changed comment loses its vector (made again from the new text); a removed
+    one loses it too.
+    """
+    for statement in (
+        """CREATE TABLE question_themes(
+            id INTEGER PRIMARY KEY, label TEXT NOT NULL, vector BLOB NOT NULL)""",
+        """CREATE TABLE comment_vectors(
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            comment_id INTEGER NOT NULL UNIQUE REFERENCES comments(id) ON DELETE CASCADE,
+            vector BLOB NOT NULL,
+            theme_id INTEGER NOT NULL REFERENCES question_themes(id))""",
+        "CREATE INDEX ix_comment_vectors_theme ON comment_vectors(theme_id)",
+        """CREATE TRIGGER comment_vectors_au AFTER UPDATE OF body_text ON comments
+            WHEN old.body_text IS NOT new.body_text BEGIN
+            DELETE FROM comment_vectors WHERE comment_id = old.id;
+        END""",
+        """CREATE INDEX ix_questions_to_vector ON comments(id)
+            WHERE is_question = 1 AND is_mine = 0 AND deleted = 0""",
+    ):
+        db.execute(statement)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -457,5 +484,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v7_vip_tiers,
     _ledger_notes_and_answer_times,
     _draft_images_and_reply_language,
+    _question_vectors,
 ]
 LATEST = len(MIGRATIONS)

@@ -3,16 +3,20 @@
 ``app.text.similarity`` compares question sentences and weighs words by their rarity in the
 whole store. The counts come from FTS5's vocabulary, word by word as words turn up, and are
 kept until the store grows by a tenth. FTS5 finds the open questions that could match (at
-most ``limit``, newest first). Everything here runs on the store's reading thread.
+most ``limit``, newest first). :func:`ranked_matches` ranks the open questions by their
+sentence vectors and these word scores together, with a confidence for each. Everything
+here runs on the store's reading thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.store import comments
+from app.domain.grouping import QuestionMatch, Theme
+from app.store import comments, vectors
 from app.store.sql import Database
-from app.text import similarity
+from app.store.vector_cache import OpenQuestionVectors
+from app.text import encoder, grouping, similarity
 
 
 def _vocabulary_counts(db: Database, words: Iterable[str]) -> list[tuple[str, int]]:
@@ -50,9 +54,12 @@ def _open_candidates(db: Database, fts_query: str, limit: int) -> dict[int, str]
 
 
 class QuestionMatcher:
-    """Keeps the word-rarity counts between calls; one per open store."""
+    """Keeps the word-rarity counts and the open questions' vectors between calls; one per
+    open store."""
 
     def __init__(self) -> None:
+        self.vectors = OpenQuestionVectors()
+        self._themes: tuple[int, list[Theme]] | None = None
         self._counted_up_to = 0
         self._frequencies: similarity.DocFrequencies | None = None
 
@@ -66,6 +73,19 @@ class QuestionMatcher:
             )
             self._counted_up_to = newest
         return self._frequencies
+
+    def themes(self, db: Database) -> list[Theme]:
+        """The open questions' themes (``vectors.themes``), read again only after a write."""
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        if self._themes is None or self._themes[0] != version:
+            self._themes = (version, vectors.themes(db))
+        return self._themes[1]
+
+    def frequencies(self, db: Database, texts: list[str]) -> similarity.DocFrequencies:
+        """Word rarity over the whole store, knowing every word of ``texts``."""
+        freq = self._current(db)
+        self._learn(db, freq, texts)
+        return freq
 
     def _learn(self, db: Database, freq: similarity.DocFrequencies, texts: Iterable[str]) -> None:
         if missing := freq.unknown_words(texts):
@@ -83,3 +103,32 @@ class QuestionMatcher:
         rows.pop(comment_id, None)
         self._learn(db, freq, rows.values())
         return [comment_id, *similarity.similar(text, rows, frequencies=freq)]
+
+
+def ranked_matches(
+    db: Database, matcher: QuestionMatcher, comment_id: int, seed: encoder.Vectors
+) -> list[QuestionMatch]:
+    """Open questions ranked against ``comment_id`` (whose vector is ``seed``), best
+    first, each with its confidence (``app.text.grouping``)."""
+    target = comments.get_comment(db, comment_id)
+    if target is None:
+        return []
+    ids, pool = matcher.vectors.read(db)
+
+    def word_scores(shortlist: list[int]) -> dict[int, float]:
+        texts = _texts(db, shortlist)
+        freq = matcher.frequencies(db, [target.body_text, *texts.values()])
+        return similarity.scores(target.body_text, texts, freq)
+
+    return grouping.match(ids, pool, seed, comment_id, word_scores)
+
+
+def _texts(db: Database, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    found = dict(
+        db.execute(
+            f"SELECT id, body_text FROM comments WHERE id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
+    )
+    return {i: found[i] for i in ids if i in found}

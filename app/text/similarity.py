@@ -197,8 +197,7 @@ def features(sentence: str) -> frozenset[str]:
 
     @-mentions say whom it is asked of, not what, and are left out.
     """
-    if "@" in sentence:
-        sentence = _MENTION.sub(" ", sentence)
+    sentence = without_mentions(sentence)
     tokens = words(sentence)
     stems = [stem(t) for t in tokens]
     found: set[str] = set()
@@ -213,6 +212,11 @@ def features(sentence: str) -> frozenset[str]:
             found.add(feature)
         i += 1
     return frozenset(found)
+
+
+def without_mentions(text: str) -> str:
+    """``text`` without its @-mentions (whom it is addressed to, not what it says)."""
+    return _MENTION.sub(" ", text) if "@" in text else text
 
 
 def sentences(text: str) -> list[str]:
@@ -329,23 +333,21 @@ def _vector(bag: frozenset[str], freq: DocFrequencies) -> tuple[dict[str, float]
     return vec, math.sqrt(sum(w * w for w in vec.values()))
 
 
-def similar(
-    target: str,
-    candidates: Mapping[int, str],
-    threshold: float = THRESHOLD,
-    frequencies: DocFrequencies | None = None,
-) -> list[int]:
-    """Ids of candidates that ask what ``target`` asks, most similar first.
+def scores(
+    target: str, candidates: Mapping[int, str], frequencies: DocFrequencies | None = None
+) -> dict[int, float]:
+    """Each candidate's score against ``target`` (0 to 1; candidates sharing nothing: 0),
+    the cosine of their best matching pair of question sentences.
 
     ``frequencies`` should describe the whole store; without it every word is taken as
     equally rare (rarity counted over a handful of candidates would say little).
     """
     asked = question_features(target)
     if not asked:
-        return []
+        return {}
     freq = frequencies or DocFrequencies(0)
     targets = [_vector(bag, freq) for bag in asked]
-    scored = []
+    found: dict[int, float] = {}
     for cid, text in candidates.items():
         best = 0.0
         for bag in asked_features(text):
@@ -354,9 +356,21 @@ def similar(
                 dot = sum(w * t_vec[f] for f, w in vec.items() if f in t_vec)
                 if dot:
                     best = max(best, dot / (norm * t_norm))
-        if best >= threshold:
-            scored.append((-best, cid))
-    return [cid for _, cid in sorted(scored)]
+        found[cid] = best
+    return found
+
+
+def similar(
+    target: str,
+    candidates: Mapping[int, str],
+    threshold: float = THRESHOLD,
+    frequencies: DocFrequencies | None = None,
+) -> list[int]:
+    """Ids of candidates that ask what ``target`` asks (score at least ``threshold``),
+    most similar first."""
+    scored = scores(target, candidates, frequencies)
+    ranked = sorted((-score, cid) for cid, score in scored.items() if score >= threshold)
+    return [cid for _, cid in ranked]
 
 
 # --- finding candidates with FTS5 ----------------------------------------------------------

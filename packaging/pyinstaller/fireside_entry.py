@@ -1,8 +1,13 @@
 """PyInstaller's entry script for the frozen Fireside: the ``fireside`` command itself, and
 on Windows also ``fireside-gui.exe`` (the windowed twin the Start menu starts)."""
 
+import multiprocessing
 import os
 import sys
+
+# The sentence encoder runs in a spawned worker process (app/core/grouping.py): in the
+# frozen app that process starts this executable, which must then run the worker.
+multiprocessing.freeze_support()
 
 # A windowed Windows executable starts with no standard streams (sys.stdout is None), and
 # the CLI's and the window's prints (e.g. "Fireside is already running; switched to it.")

@@ -23,8 +23,9 @@ from app.store.migrations import LATEST
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"
 EARLIER = list(range(1, LATEST))
-#: Kept files stay small: they live in the repository forever.
-MAX_FIXTURE_BYTES = 300_000
+#: Kept files stay small: they live in the repository forever. Every table and index costs
+#: a 4 KiB page even when empty, so the bound grows with the schema, not with the rows.
+MAX_FIXTURE_BYTES = 400_000
 
 
 def kept(version: int) -> Path:

@@ -113,6 +113,7 @@ async def _sync_once(data_dir: Path) -> None:
     try:
         reports = await core.engine.sync_all()
         assert all(r.error is None for r in reports), reports
+        await core.grouping.catch_up()  # the questions' vectors, for G and Themes
     finally:
         await core.close()
 

@@ -74,34 +74,6 @@ def test_select_several_preview_and_queue_with_ctrl_enter(window, synced_core, q
     assert inbox.current_id() == inbox.model.ids()[0]
 
 
-def test_same_question_selects_the_group_and_replies_to_all(window, synced_core, qtbot, wait_for):
-    inbox = window.inbox
-    target = next(
-        i for i in inbox.model.ids() if len(wait_for(synced_core.inbox.same_question(i))) >= 3
-    )
-    group = wait_for(synced_core.inbox.same_question(target))
-    inbox.select_id(target)
-
-    qtbot.keyClick(inbox.list, "g")
-    qtbot.waitUntil(lambda: inbox.searching and inbox.model.rowCount() == len(group))
-    assert inbox.model.ids() == group
-    assert inbox.selected_ids() == group
-    assert inbox.title.text() == f"Same question · {len(group)}"
-
-    dialog = open_dialog(qtbot, window)
-    assert dialog._ids == group
-    write(qtbot, dialog, "Hi {name}: {question}")
-    with qtbot.waitSignal(dialog.queued):  # Ctrl and the keypad's Enter
-        qtbot.keyClick(
-            dialog.template,
-            Qt.Key.Key_Enter,
-            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier,
-        )
-    assert queued(synced_core, wait_for) == expected_bodies(
-        synced_core, group, "Hi {name}: {question}"
-    )
-
-
 def test_a_bad_variable_is_explained_and_nothing_is_queued(window, synced_core, qtbot, wait_for):
     dialog = open_dialog(qtbot, window)
     write(qtbot, dialog, "Hi {nam}")

@@ -20,7 +20,6 @@ from app.store.search import search_comments
 from app.timeutil import now, parse
 from ui.actions.help import HelpDialog
 from ui.actions.keymap import COMMANDS
-from ui.inbox.commands import same_question_message
 from ui.inbox.model import PAGE
 from ui.inbox.snooze import MORNING_HOUR, SnoozeMenu
 from ui.main_window import MainWindow
@@ -227,22 +226,3 @@ def test_esc_in_the_list_clears_the_post_filter(window, synced_core, qtbot):
     press(qtbot, window, Qt.Key.Key_Escape)
     assert inbox.post_id is None
     assert inbox.model.ids() == ids_of(synced_core, InboxView.NEEDS_REPLY, None)
-
-
-def test_same_question_message_counts_the_others_properly():
-    assert same_question_message(1) == "Nobody else is asking this."
-    assert same_question_message(2).startswith("1 other person is asking this.")
-    assert same_question_message(5).startswith("4 other people are asking this.")
-    assert "r replies to all 5" in same_question_message(5)
-    assert same_question_message(1_201).startswith("1,200 other people are")
-
-
-def test_a_group_of_one_says_nobody_else_is_asking(window, synced_core, qtbot, wait_for):
-    inbox = window.inbox
-    alone = next(
-        i for i in inbox.model.ids() if wait_for(synced_core.inbox.same_question(i)) == [i]
-    )
-    inbox.select_id(alone)
-    press(qtbot, window, "g")
-    qtbot.waitUntil(lambda: inbox.searching and inbox.model.ids() == [alone])
-    assert window.status.currentMessage() == "Nobody else is asking this."

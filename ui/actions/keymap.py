@@ -17,7 +17,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("inbox.prev", "Previous comment", INBOX, ("K",)),
     Command("inbox.extend_next", "Add the next comment to the selection", INBOX, ("Shift+J",)),
     Command("inbox.extend_prev", "Add the previous comment to the selection", INBOX, ("Shift+K",)),
-    Command("inbox.toggle", "Select or unselect this comment", INBOX, ("X",)),
+    Command("inbox.toggle", "Tick or untick this comment", INBOX, ("X", "Space")),
     Command("inbox.select_all", "Select every comment in this view", INBOX, ("Ctrl+A",)),
     Command("inbox.open", "Open the thread", INBOX, ("Return", "Enter")),
     Command(
@@ -46,6 +46,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("window.waiting", "Go to People waiting longest", WINDOW, ("Ctrl+Shift+P",)),
     Command("window.scorecard", "Coverage scorecard", WINDOW, ("Ctrl+Shift+C",)),
     Command("window.export_report", "Export weekly report…", WINDOW, ()),
+    Command("window.themes", "Go to Themes (questions many people ask)", WINDOW, ("Ctrl+Shift+T",)),
     Command("window.sidebar", "Move to the sidebar", WINDOW, ("Ctrl+0",)),
     Command("window.sync", "Sync now", WINDOW, ("F5",), "sync"),
     Command("window.help", "Show these keys", WINDOW, ("?",), "keyboard"),

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import QToolButton
 from app.domain import InboxRow, TriageState
 from app.text import plural, timefmt
 from ui.actions import speak_button
+from ui.inbox.group import Group, read_group
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.selection import WholeView
 from ui.inbox.snooze import SnoozeMenu
 from ui.operations import run
 
 if TYPE_CHECKING:
-    from app.core import Core
     from ui.actions import Registry
     from ui.inbox.view import InboxPage
 
@@ -46,19 +46,6 @@ CONTEXT_MENU = (
     "inbox.star",
     "inbox.person",
 )
-
-
-def same_question_message(n: int) -> str:
-    """What the status bar says about a "same question" group of ``n`` (itself included)."""
-    if n <= 1:
-        return "Nobody else is asking this."
-    if n == 2:
-        return "1 other person is asking this. r replies to both; Esc goes back."
-    return f"{n - 1:,} other people are asking this. r replies to all {n:,}; Esc goes back."
-
-
-async def same_question_rows(core: Core, comment_id: int) -> list[InboxRow]:
-    return await core.inbox.rows(await core.inbox.same_question(comment_id))
 
 
 class InboxCommands:
@@ -216,17 +203,17 @@ class InboxCommands:
 
     def same_question(self) -> None:
         current = self.page.current_id()
-        if current is None:
-            return
+        if current is not None:
+            self.open_group(current)
 
-        def show(rows: list[InboxRow]) -> None:
-            self.page.show_rows(
-                rows, f"Same question · {len(rows)}", "Nobody else is asking this.", select_all=True
-            )
-            self.page.list.setFocus()
-            self.page.message.emit(same_question_message(len(rows)))
+    def open_group(self, comment_id: int) -> None:
+        """Everyone asking what ``comment_id`` asks, ranked (G, or a theme opened)."""
+        run(self.page, read_group(self.core, comment_id), on_done=self.show_group)
 
-        run(self.page, same_question_rows(self.core, current), on_done=show)
+    def show_group(self, group: Group) -> None:
+        self.page.show_group(group, f"Same question · {len(group.rows)}")
+        self.page.list.setFocus()
+        self.page.message.emit(group.message)
 
     def star(self) -> None:
         """Star the current comment's author (or unstar them): Fireside then tells you

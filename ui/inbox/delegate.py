@@ -32,10 +32,11 @@ from app.domain import InboxRow, TriageState, VipTier
 from app.text import timefmt
 from ui import theme
 from ui.common import fonts
-from ui.common.chips import CHIP_GAP, chip_font, paint_chips
+from ui.common.chips import CHIP_GAP, Chip, chip_font, paint_chips
 from ui.common.colours import Ink
 from ui.common.networks import row_chip
-from ui.inbox.model import ROW_ROLE, Index
+from ui.inbox.match_marks import mark_chips
+from ui.inbox.model import MATCH_ROLE, ROW_ROLE, Index
 from ui.inbox.row_colours import RowColours, row_colours
 from ui.inbox.speech import status_chips
 
@@ -139,7 +140,9 @@ class InboxDelegate(QStyledItemDelegate):
         row = QPixmap(max(option.rect.width(), MIN_WIDTH), max(option.rect.height(), 40))
         for selected, focused in ((False, False), (True, True), (True, False)):
             painter = QPainter(row)
-            _paint(painter, option, sample, "now", selected=selected, focused=focused, ring=focused)
+            _paint(
+                painter, option, sample, [], "now", selected=selected, focused=focused, ring=focused
+            )
             _paint_quick(painter, option, sample, selected, focused)
             painter.end()
             yield
@@ -157,6 +160,7 @@ class InboxDelegate(QStyledItemDelegate):
         row = index.data(ROW_ROLE)
         if row is None:
             return
+        chips = mark_chips(*(index.data(MATCH_ROLE) or (None, False)))
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         focused = option.widget is not None and option.widget.hasFocus()
         ring = bool(option.state & QStyle.StateFlag.State_HasFocus) and focused
@@ -168,6 +172,7 @@ class InboxDelegate(QStyledItemDelegate):
         key = (
             row.id,
             tuple(getattr(row, f) for f in PAINTED_FIELDS),
+            tuple(chip.text for chip in chips),
             when,
             size.width(),
             size.height(),
@@ -189,7 +194,7 @@ class InboxDelegate(QStyledItemDelegate):
             return
         else:
             pixmap = self._paint_row(
-                option, row, when, scale, selected=selected, focused=focused, ring=ring
+                option, row, chips, when, scale, selected=selected, focused=focused, ring=ring
             )
             self._keep(key, pixmap, size, scale)
             self._drawn += 1
@@ -205,6 +210,7 @@ class InboxDelegate(QStyledItemDelegate):
         self,
         option: QStyleOptionViewItem,
         row: InboxRow,
+        marks: list[Chip],
         when: str,
         scale: float,
         *,
@@ -220,7 +226,7 @@ class InboxDelegate(QStyledItemDelegate):
         local.rect = QRect(0, 0, size.width(), size.height())
         painter = QPainter(pixmap)
         try:
-            _paint(painter, local, row, when, selected=selected, focused=focused, ring=ring)
+            _paint(painter, local, row, marks, when, selected=selected, focused=focused, ring=ring)
         finally:
             painter.end()
         return pixmap
@@ -247,6 +253,7 @@ def _paint(
     painter: QPainter,
     option: QStyleOptionViewItem,
     row: InboxRow,
+    marks: list[Chip],
     when: str,
     *,
     selected: bool,
@@ -304,7 +311,7 @@ def _paint(
         painter,
         second,
         second.right(),
-        status_chips(row),
+        [*marks, *status_chips(row)],
         font=small,
         background=back,
         outline=outline,

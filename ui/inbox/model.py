@@ -17,7 +17,7 @@ requests cost at most one read in flight and one queued.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,8 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from app.core.inbox import Inbox
 from app.domain import InboxRow, InboxView
+from app.domain.grouping import MatchConfidence
+from ui.inbox.match_marks import spoken
 from ui.inbox.speech import row_description, row_name
 from ui.operations import run, show_error
 
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 PAGE = 100
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the InboxRow (for the delegate)
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the comment id
+#: In a "same question" group: (MatchConfidence or None, whether it is the asked one).
+MATCH_ROLE = Qt.ItemDataRole.UserRole + 3
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -67,6 +71,8 @@ class InboxModel(QAbstractListModel):
         super().__init__(parent)
         self._inbox = inbox
         self._rows: list[InboxRow] = []
+        self._marks: dict[int, MatchConfidence] = {}
+        self._seed: int | None = None
         self._view: InboxView | None = InboxView.NEEDS_REPLY
         self._post_id: int | None = None
         self._exhausted = True
@@ -97,9 +103,16 @@ class InboxModel(QAbstractListModel):
         rows = self._inbox.page(view, post_id, None, PAGE)
         self._reset(view, post_id, rows, exhausted=len(rows) < PAGE)
 
-    def show_rows(self, rows: list[InboxRow]) -> None:
-        """A fixed result set (search, same question): all rows, no paging."""
+    def show_rows(
+        self,
+        rows: list[InboxRow],
+        marks: Mapping[int, MatchConfidence] | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """A fixed result set (search, same question): all rows, no paging; a group's rows
+        carry their confidence (``marks``) and the comment it was opened from (``seed``)."""
         self._reset(None, None, list(rows), exhausted=True)
+        self._marks, self._seed = dict(marks or {}), seed
 
     def _reset(
         self, view: InboxView | None, post_id: int | None, rows: list[InboxRow], *, exhausted: bool
@@ -109,6 +122,7 @@ class InboxModel(QAbstractListModel):
             self.beginResetModel()
             self._generation += 1
             self._view, self._post_id = view, post_id
+            self._marks, self._seed = {}, None
             self._rows = rows
             self._exhausted = exhausted
             self.endResetModel()
@@ -210,7 +224,10 @@ class InboxModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{row.author_name}: {row.snippet}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return row_name(row)
+            mark = spoken(self._marks.get(row.id), row.id == self._seed)
+            return f"{mark} {row_name(row)}" if mark else row_name(row)
+        if role == MATCH_ROLE:
+            return (self._marks.get(row.id), row.id == self._seed)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return row_description(row)
         if role == ROW_ROLE:

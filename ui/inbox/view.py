@@ -49,6 +49,7 @@ from ui.common.compact import CompactRow
 from ui.common.eliding import ElidingButton
 from ui.inbox.commands import InboxCommands
 from ui.inbox.delegate import InboxDelegate
+from ui.inbox.group import Group
 from ui.inbox.model import ID_ROLE, InboxModel
 from ui.inbox.search_hits import HITS, SearchHits
 from ui.inbox.selection import WholeView
@@ -358,19 +359,33 @@ class InboxPage(QWidget):
             )
         self.select_id(self.model.row_id(0) if self.model.rowCount() else None)
 
-    def show_rows(
-        self, rows: list[InboxRow], title: str, empty_text: str, select_all: bool = False
-    ) -> None:
-        """Show a fixed result set (search results, a same-question group)."""
+    def show_rows(self, rows: list[InboxRow], title: str, empty_text: str) -> None:
+        """Show a fixed result set (search results)."""
         self.whole = None
-        self.marked = select_all
+        self.marked = False
         self.model.show_rows(rows)
+        self._show_fixed(rows, title, empty_text)
+
+    def show_group(self, group: Group, title: str) -> None:
+        """Show a "same question" group: the asked comment first, then its matches with
+        their marks; the asked one and the very likely ones ticked (x or Space changes)."""
+        self.whole = None
+        self.marked = True
+        self.model.show_rows(group.rows, group.marks, group.seed)
+        self._show_fixed(group.rows, title, "Nobody else is asking this.")
+        selection = QItemSelection()
+        for comment_id in group.ticked:
+            row = self.model.row_of(comment_id)
+            if row is not None:
+                selection.select(self.model.index(row), self.model.index(row))
+        self.list.selectionModel().select(selection, Flag.Select)
+        self._update_hint()
+
+    def _show_fixed(self, rows: list[InboxRow], title: str, empty_text: str) -> None:
         self._set_title(title)
         self.post_chip.hide()
         self.list.empty_text = empty_text
         self.select_id(self.model.row_id(0) if rows else None)
-        if select_all:
-            self.list.selectAll()
 
     def _set_title(self, title: str) -> None:
         """The page's title, which also names the list for screen readers."""

@@ -1,0 +1,129 @@
+"""Grouping as front ends use it: the open questions ranked against one, each with how
+sure the ranking is (``matches``, what G shows), and the themes of the open questions
+(``themes``, what the Themes view shows).
+
+Questions get their sentence vector in the background: after each page a sync stores,
+and for a store that had none (a backfill, newest first, announced with
+``QuestionsIndexed``), in batches of ``BATCH``. The encoder runs in a worker process of
+its own (its Python would otherwise hold the GIL away from the window's thread for tens
+of milliseconds); reads and writes go through the store's threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from app import events as ev
+from app.domain.grouping import QuestionMatch, Theme
+from app.store import Store, comments, vectors
+from app.store.questions import QuestionMatcher, ranked_matches
+from app.store.sql import Database
+from app.text.encoder import Vectors, encode_here, from_bytes
+
+log = logging.getLogger(__name__)
+
+BATCH = 64
+
+
+class Grouping:
+    def __init__(self, store: Store, events: ev.Events) -> None:
+        self._store = store
+        self._events = events
+        self._worker = _worker()
+        self._matcher = QuestionMatcher()
+        self._catching_up: asyncio.Task[None] | None = None
+        self._again = False
+        self._unsubscribe = events.subscribe(self._heard)
+
+    async def matches(self, comment_id: int) -> list[QuestionMatch]:
+        """Open questions asking what ``comment_id`` asks, best first, with confidence."""
+        blob = await self._store.read(vectors.vector_of, comment_id)
+        if blob is not None:
+            seed = from_bytes([blob])[0]
+        else:
+            text = await self._store.read(_text_of, comment_id)
+            if text is None:
+                return []
+            seed = (await self._encode([text]))[0]
+        return await self._store.read(ranked_matches, self._matcher, comment_id, seed)
+
+    async def progress(self) -> tuple[int, int]:
+        """(questions with a vector, questions in all): a group may miss the others."""
+        return await self._store.read(vectors.progress)
+
+    async def themes(self) -> list[Theme]:
+        """Themes of two or more open questions, the newest question first."""
+        return await self._store.read(self._matcher.themes)
+
+    def catch_up_soon(self) -> asyncio.Task[None]:
+        """Make the missing vectors in the background (once at a time; asked again while
+        running, it goes round once more)."""
+        if self._catching_up is not None and not self._catching_up.done():
+            self._again = True
+            return self._catching_up
+        self._catching_up = asyncio.get_running_loop().create_task(self._catch_up())
+        return self._catching_up
+
+    async def catch_up(self) -> None:
+        """Make every missing vector now, and return when none is missing."""
+        await asyncio.shield(self.catch_up_soon())
+        if (await self._store.read(vectors.pending, 1)) != []:
+            await asyncio.shield(self.catch_up_soon())
+
+    async def _catch_up(self) -> None:
+        """Make vectors for every question without one, a batch at a time."""
+        while True:
+            self._again = False
+            done, total = await self._store.read(vectors.progress)
+            for _ in range(total // BATCH + 2):  # bounded: each round stores or ends
+                batch = await self._store.read(vectors.pending, BATCH)
+                if not batch:
+                    break
+                made = await self._encode([p.text for p in batch])
+                stored = await self._store.run(vectors.save, batch, made)
+                done = min(total, done + stored)
+                self._events.emit(ev.QuestionsIndexed(done, total))
+            if not self._again:
+                return
+
+    async def close(self) -> None:
+        self._unsubscribe()
+        if self._catching_up is not None:
+            self._catching_up.cancel()
+            await asyncio.gather(self._catching_up, return_exceptions=True)
+        await asyncio.to_thread(self._worker.shutdown, wait=True, cancel_futures=True)
+
+    async def _encode(self, texts: list[str]) -> Vectors:
+        """Encode in the worker process. Submitted from a thread: the first submission
+        starts the process, and starting one is not work for the window's thread."""
+        try:
+            return await asyncio.to_thread(self._in_worker, texts)
+        except BrokenProcessPool:  # the worker died (killed, out of memory): a new one
+            log.warning("the sentence encoder's process ended; starting another")
+            self._worker = _worker()
+            return await asyncio.to_thread(self._in_worker, texts)
+
+    def _in_worker(self, texts: list[str]) -> Vectors:
+        return self._worker.submit(encode_here, texts).result()
+
+    def _heard(self, event: ev.Event) -> None:
+        if isinstance(event, ev.SyncProgress | ev.SyncStarted):
+            try:
+                self.catch_up_soon()
+            except RuntimeError:  # no running loop: a synchronous caller; the next sync will
+                log.debug("no event loop to make question vectors on")
+
+
+def _worker() -> ProcessPoolExecutor:
+    """One process for the encoder, started on first use ("spawn": no forked Qt or
+    database threads; the frozen app's entry calls ``multiprocessing.freeze_support``)."""
+    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _text_of(db: Database, comment_id: int) -> str | None:
+    found = comments.get_comment(db, comment_id)
+    return None if found is None else found.body_text

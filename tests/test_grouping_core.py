@@ -1,0 +1,128 @@
+"""``Core.grouping`` against the real sandbox and the real sentence encoder: questions get
+vectors after a sync, G's ranked matches of a seeded cluster put the cluster first and
+tick only what asks the same, an edit makes a vector again, and Themes count the open
+questions by theme, newest first."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import events as ev
+from app.bootstrap import open_core
+from app.core.grouping import BATCH
+from app.domain import TriageState
+from app.domain.grouping import MatchConfidence
+from app.store import vectors
+from app.text import encoder
+
+
+@pytest.fixture
+async def core(tmp_path, sandbox_server):
+    opened = await open_core(
+        tmp_path / "data", sandbox_url=sandbox_server.url, sandbox_token=sandbox_server.token
+    )
+    reports = await opened.engine.sync_all()
+    assert [r.error for r in reports] == [None]
+    await opened.grouping.catch_up()
+    yield opened
+    await opened.close()
+
+
+async def _local_ids(core, remote_ids):
+    found = await _open_ids(core)
+    return [found[r] for r in remote_ids if r in found]
+
+
+async def _open_ids(core) -> dict[str, int]:
+    rows = await core.store.read(
+        lambda db: db.execute(
+            "SELECT remote_id, id FROM comments WHERE is_mine = 0 AND deleted = 0 "
+            "AND triage_state = 'open' AND answered = 0 AND is_question = 1"
+        ).fetchall()
+    )
+    return dict(rows)
+
+
+async def test_a_sync_gives_every_question_a_vector(core):
+    done, total = await core.store.read(vectors.progress)
+    assert total > 0 and done == total
+    assert await core.store.read(vectors.pending, 10) == []
+
+
+async def test_matches_rank_the_cluster_first_and_tick_only_its_askers(core, sandbox_server):
+    ranked_in, ticked, wrong = [], 0, 0
+    for remotes in sandbox_server.question_clusters().values():
+        askers = await _local_ids(core, remotes)
+        if len(askers) < 3:
+            continue
+        seed, others = askers[0], set(askers[1:])
+        matches = await core.grouping.matches(seed)
+        assert seed not in [m.comment_id for m in matches]
+        assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+        first = {m.comment_id for m in matches[:20]}
+        ranked_in.append(len(first & others) / min(len(others), 20))
+        chosen = [m.comment_id for m in matches if m.confidence is MatchConfidence.VERY_LIKELY]
+        ticked += len(chosen)
+        wrong += sum(1 for i in chosen if i not in others)
+    assert ranked_in and sum(ranked_in) / len(ranked_in) >= 0.6
+    assert wrong <= ticked * 0.1
+
+
+async def test_an_edited_question_gets_a_new_vector(core, sandbox_server):
+    remotes = [r for rs in sandbox_server.question_clusters().values() for r in rs]
+    open_ids = await _open_ids(core)
+    remote = next(r for r in remotes if r in open_ids)
+    local = open_ids[remote]
+    before = await core.store.read(vectors.vector_of, local)
+    sandbox_server.simulate_edit(remote, "<p>Will the car park close for the summer?</p>")
+    assert [r.error for r in await core.engine.sync_all()] == [None]
+    await core.grouping.catch_up()
+    after = await core.store.read(vectors.vector_of, local)
+    assert after is not None and after != before
+
+
+async def test_themes_count_open_questions_newest_first(core):
+    themes = await core.grouping.themes()
+    assert themes, "the sandbox seeds clusters of the same question"
+    assert [t.newest_at for t in themes] == sorted((t.newest_at for t in themes), reverse=True)
+    for theme in themes:
+        assert theme.comments >= 2 and 1 <= theme.people <= theme.comments
+        assert theme.label and len(theme.label) <= 90
+
+
+async def test_a_comment_that_is_gone_has_no_matches(core):
+    assert await core.grouping.matches(10**9) == []
+
+
+def test_weights_that_differ_from_the_measured_ones_are_refused(monkeypatch):
+    monkeypatch.setitem(encoder.WEIGHTS, "sp.model", "0" * 64)
+    with pytest.raises(encoder.ModelMismatch, match="reinstall"):
+        encoder.check_weights()
+
+
+async def test_a_question_marked_done_leaves_the_groups_it_was_in(core):
+    seed = next(iter((await _open_ids(core)).values()))
+    first = await core.grouping.matches(seed)
+    themes_before = await core.grouping.themes()
+    gone = first[0].comment_id
+    await core.inbox.set_triage([gone], TriageState.DONE)
+    assert gone not in [m.comment_id for m in await core.grouping.matches(seed)]
+    counted = sum(t.comments for t in await core.grouping.themes())
+    assert counted <= sum(t.comments for t in themes_before)
+
+
+async def test_a_store_without_vectors_is_backfilled_with_progress(core):
+    await core.store.run(lambda db: db.execute("DELETE FROM comment_vectors"))
+    heard: list[ev.QuestionsIndexed] = []
+    stop = core.events.subscribe(
+        lambda e: heard.append(e) if isinstance(e, ev.QuestionsIndexed) else None
+    )
+    try:
+        await core.grouping.catch_up()
+    finally:
+        stop()
+    done, total = await core.store.read(vectors.progress)
+    assert done == total > BATCH
+    assert len(heard) >= total // BATCH
+    assert [e.done for e in heard] == sorted(e.done for e in heard)
+    assert heard[-1] == ev.QuestionsIndexed(total, total)

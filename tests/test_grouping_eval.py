@@ -1,0 +1,107 @@
+"""The evaluation harness of "same question" scores what it claims: an oracle scores 1.0,
+a ranker that ticks everyone or ranks at random scores badly, and the set itself keeps its
+promises (size, languages, halves that share no group)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from app.domain.grouping import MatchConfidence, QuestionMatch
+from bench.grouping_eval import (
+    NOT_A_QUESTION,
+    UNIQUE,
+    GroupingScore,
+    Half,
+    Labelled,
+    evaluate,
+    load,
+)
+
+VERY, POSSIBLE = MatchConfidence.VERY_LIKELY, MatchConfidence.POSSIBLE
+
+
+@pytest.fixture(scope="module")
+def test_half() -> list[Labelled]:
+    return load(Half.TEST)
+
+
+def _oracle(comments: list[Labelled]):
+    def rank(seed: Labelled) -> list[QuestionMatch]:
+        if seed.unique:
+            return []
+        return [
+            QuestionMatch(c.id, 1.0, VERY)
+            for c in comments
+            if c.group == seed.group and c.id != seed.id
+        ]
+
+    return rank
+
+
+def test_a_perfect_oracle_scores_one(test_half):
+    score = evaluate(test_half, _oracle(test_half))
+    assert score == GroupingScore(1.0, 1.0, 1.0, 0.0, len(test_half), score.preselected_rows)
+    assert score.preselected_rows > 100
+
+
+def test_ticking_everyone_scores_badly(test_half):
+    def everything(seed: Labelled) -> list[QuestionMatch]:
+        return [QuestionMatch(c.id, 1.0, VERY) for c in test_half if c.id != seed.id]
+
+    score = evaluate(test_half, everything)
+    assert score.preselected_precision < 0.1
+    assert score.unique_preselected == 1.0
+    assert score.recall_shown < 0.5  # the first 20 rows of a list in file order
+
+
+def test_ranking_well_but_ticking_nobody_shows_in_preselected_recall(test_half):
+    ranked_only = _oracle(test_half)
+
+    def untick(seed: Labelled) -> list[QuestionMatch]:
+        return [QuestionMatch(m.comment_id, m.score, POSSIBLE) for m in ranked_only(seed)]
+
+    score = evaluate(test_half, untick)
+    assert score.recall_shown == 1.0 and score.unique_preselected == 0.0
+    assert score.preselected_recall == 0.0
+
+
+def test_a_random_ranking_misses_most_askers(test_half):
+    rng = random.Random(7)
+
+    def shuffled(seed: Labelled) -> list[QuestionMatch]:
+        others = [c.id for c in test_half if c.id != seed.id]
+        rng.shuffle(others)
+        return [QuestionMatch(i, 0.0, POSSIBLE) for i in others]
+
+    assert evaluate(test_half, shuffled).recall_shown < 0.3
+
+
+def test_one_wrong_tick_costs_precision_and_a_unique(test_half):
+    oracle = _oracle(test_half)
+    stranger = next(c for c in test_half if c.group == UNIQUE)
+    victim = next(c for c in test_half if not c.unique)
+
+    def one_mistake(seed: Labelled) -> list[QuestionMatch]:
+        found = list(oracle(seed))
+        if seed == victim:
+            found.insert(0, QuestionMatch(stranger.id, 1.0, VERY))
+        return found
+
+    score = evaluate(test_half, one_mistake)
+    uniques = sum(1 for c in test_half if c.unique)
+    assert score.preselected_precision < 1.0
+    assert score.unique_preselected == pytest.approx(1 / uniques)
+
+
+def test_the_set_is_large_bilingual_and_split_by_group():
+    tuning, test = load(Half.TUNING), load(Half.TEST)
+    assert len(tuning) + len(test) >= 300
+    assert len({c.id for c in tuning} | {c.id for c in test}) == len(tuning) + len(test)
+    for half in (tuning, test):
+        assert {"en", "de"} <= {c.language for c in half}
+        assert sum(c.group == NOT_A_QUESTION for c in half) >= 15
+        assert sum(c.group == UNIQUE for c in half) >= 25
+    groups = {c.group for c in tuning} & {c.group for c in test}
+    assert groups == {UNIQUE, NOT_A_QUESTION}

