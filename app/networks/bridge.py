@@ -33,8 +33,8 @@ from app.domain import (
 )
 from app.errors import Rejected, UserError
 from app.networks.registry import NetworkKind, SignIn
-from app.text.length import CHARACTERS
-from app.text.length import X as X_COUNTING
+from app.text.counting import CHARACTERS
+from app.text.counting import X as X_COUNTING
 
 if TYPE_CHECKING:
     import httpx
@@ -49,7 +49,7 @@ class Site:
     home: str
     #: the longest comment its comment box takes (characters as the site counts them)
     reply_max_chars: int
-    #: how the site counts (``app.text.length``): X weighs links and CJK
+    #: how the site counts (``app.text.counting``): X weighs links and CJK
     counting: str = CHARACTERS
 
 

@@ -23,11 +23,10 @@ from collections.abc import Callable
 
 import regex
 
+from app.text.counting import CHARACTERS, MASTODON, X
 from app.text.links import ANY_WEB, WITH_SCHEME, links
 
-CHARACTERS = "characters"
-X = "x"
-MASTODON = "mastodon"
+__all__ = ["CHARACTERS", "MASTODON", "X", "mastodon_length", "measured", "x_length"]
 
 #: What a link counts on Mastodon, whatever its length.
 MASTODON_LINK = 23

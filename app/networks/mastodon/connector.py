@@ -58,7 +58,7 @@ from app.networks.mastodon.pull import Puller
 from app.networks.oauth.keeper import TokenKeeper
 from app.networks.pacing import Sleep
 from app.text.classify import html_to_text
-from app.text.length import MASTODON
+from app.text.counting import MASTODON
 from app.text.plain import to_plain_text
 from app.timeutil import parse
 
