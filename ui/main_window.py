@@ -3,7 +3,7 @@ the status bar, and the window-wide keys. Every behaviour lives in the parts.
 
 The editor, outbox and Shared inbox pages are built the first time they are shown or
 asked for, the "For approval" page (whose count the sidebar shows) after the first paint:
-the first paint needs the inbox only.
+the first paint needs the inbox only. Their modules, and the dialogs', load then too.
 """
 
 from __future__ import annotations
@@ -16,33 +16,29 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QStackedWidget, Q
 
 from app.domain import InboxView, OutboxKind, TakenBack
 from app.text import plural
-from ui.actions import (
-    COMMANDS,
-    AboutDialog,
-    CommandMenus,
-    CommandPalette,
-    HelpDialog,
-    Registry,
-    live_action,
-)
+from ui.actions import COMMANDS, CommandMenus, Registry, live_action
 from ui.common import focus, screen
 from ui.common.announce import Politeness
-from ui.editor import EDITOR_COMMANDS, EditorPanel
+from ui.editor import EDITOR_COMMANDS
 from ui.inbox import InboxPage
 from ui.ledger import PeopleWindows
 from ui.operations import run
-from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
+from ui.outbox import OUTBOX_COMMANDS
 from ui.presence import Presence
 from ui.sidebar import Place, PlaceKind, Sidebar
 from ui.status import StatusBar
-from ui.themes import ThemesPage
-from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS, ApprovalPanel, SharedInboxPanel
+from ui.workspace import APPROVAL_COMMANDS, SHARED_COMMANDS
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
 
     from app.core import Core
+    from ui.actions import AboutDialog, CommandPalette, HelpDialog
     from ui.bridge import CoreBridge
+    from ui.editor import EditorPanel
+    from ui.outbox import OutboxPanel
+    from ui.themes import ThemesPage
+    from ui.workspace import ApprovalPanel, SharedInboxPanel
 
 #: The smallest the window may be made (at the usual text size; more for larger text):
 #: it fits a 1080p screen at 200% (960 x 540 logical pixels, less the task bar).
@@ -105,6 +101,7 @@ class MainWindow(QMainWindow):
         self.people = PeopleWindows(core, bridge, self)  # person pages, scorecard, report
         self.inbox.personChosen.connect(self.people.open_person_of)
         self.people.said.connect(self.status.say)
+        self.inbox.composerBuilt.connect(lambda _: self._chain_tabs())
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
         bridge.workspaceProblem.connect(self.status.say)
         self.status.undoClicked.connect(self.undo_send)
@@ -123,6 +120,8 @@ class MainWindow(QMainWindow):
     def editor(self) -> EditorPanel:
         """The editor page (built the first time it is needed)."""
         if self._editor is None:
+            from ui.editor import EditorPanel
+
             self._editor = EditorPanel(self._core, self._bridge)
             self._page_built(self._editor)
         return self._editor
@@ -131,6 +130,8 @@ class MainWindow(QMainWindow):
     def outbox(self) -> OutboxPanel:
         """The outbox page (built the first time it is needed)."""
         if self._outbox is None:
+            from ui.outbox import OutboxPanel
+
             self._outbox = OutboxPanel(self._core, self._bridge)
             self._page_built(self._outbox)
         return self._outbox
@@ -140,6 +141,8 @@ class MainWindow(QMainWindow):
         """The "For approval" page (built after the first paint, for its count, or when
         first needed)."""
         if self._approval is None:
+            from ui.workspace import ApprovalPanel
+
             self._approval = ApprovalPanel(self._core, self._bridge)
             self._approval.message.connect(self.status.say)
             self._approval.countChanged.connect(self.sidebar.show_approval_count)
@@ -151,6 +154,8 @@ class MainWindow(QMainWindow):
     def shared(self) -> SharedInboxPanel:
         """The "Shared inbox" page (built the first time it is needed)."""
         if self._shared is None:
+            from ui.workspace import SharedInboxPanel
+
             self._shared = SharedInboxPanel(self._core, self._bridge)
             self._shared.message.connect(self.status.say)
             self._page_built(self._shared)
@@ -160,6 +165,8 @@ class MainWindow(QMainWindow):
     def themes(self) -> ThemesPage:
         """The Themes page (built the first time it is needed)."""
         if self._themes is None:
+            from ui.themes import ThemesPage
+
             self._themes = ThemesPage(self._core, self._bridge)
             self._themes.themeChosen.connect(self.open_group)
             self._page_built(self._themes)
@@ -171,9 +178,11 @@ class MainWindow(QMainWindow):
         self.inbox.commands.open_group(comment_id)
 
     def after_first_paint(self) -> None:
-        """What the window needs soon but not for its first paint: the "For approval"
-        page, whose count the sidebar and the title show, and the vectors of questions
-        that have none yet (a store from before grouping: a backfill in the background)."""
+        """What the window needs soon but not for its first paint: the reply composer
+        (so the first reply opens at once), the "For approval" page, whose count the
+        sidebar and the title show, and the vectors of questions that have none yet (a
+        store from before grouping: a backfill in the background)."""
+        self.inbox.composer  # noqa: B018 (built now, before it is needed)
         self.approval  # noqa: B018 (built for its count)
         self._core.grouping.catch_up_soon()
 
@@ -302,12 +311,16 @@ class MainWindow(QMainWindow):
         self.editor.new_draft()
 
     def show_palette(self) -> CommandPalette:
+        from ui.actions import CommandPalette
+
         available = [c for c in self.commands() if live_action(self, c.name) is not None]
         palette = CommandPalette(available, self.menus.run, self)
         palette.open()
         return palette
 
     def show_about(self) -> AboutDialog:
+        from ui.actions import AboutDialog
+
         dialog = AboutDialog(self)
         dialog.open()
         return dialog
@@ -367,6 +380,8 @@ class MainWindow(QMainWindow):
         SettingsDialog(self._core, self._bridge, self).open()
 
     def show_help(self) -> HelpDialog:
+        from ui.actions import HelpDialog
+
         dialog = HelpDialog(self.commands(), self)
         dialog.open()
         return dialog

@@ -92,6 +92,7 @@ class Presence(QObject):
         self._after: int | None = None  # comments after this one are new
         self._counts: Mapping[InboxView, int] = {}
         self._approvals = 0
+        self._badge: int | None = None  # the count the tray icon shows
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = self._make_tray()
@@ -128,10 +129,14 @@ class Presence(QObject):
     def show_counts(self, counts: Mapping[InboxView, int]) -> None:
         self._counts = counts
         title = window_title(counts, self._approvals)
+        if title == self._window.windowTitle():
+            return  # the counts come after every change; most change nothing shown
         self._window.setWindowTitle(title)
         if self.tray is not None:
             waiting = counts.get(InboxView.NEEDS_REPLY, 0)
-            self.tray.setIcon(badge_icon(theme.app_icon(), waiting))
+            if waiting != self._badge:  # drawing the icon anew takes a frame's time
+                self._badge = waiting
+                self.tray.setIcon(badge_icon(theme.app_icon(), waiting))
             self.tray.setToolTip(title)
 
     def show_approvals(self, count: int) -> None:

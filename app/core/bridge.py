@@ -16,9 +16,8 @@ from pathlib import Path
 
 from app import events as ev
 from app.accounts import AccountManager
-from app.bridge import files, records
+from app.bridge import records
 from app.bridge.links import comment_link
-from app.bridge.paste import read_thread
 from app.domain import Account, RemotePost
 from app.domain.bridge import BridgeImport, Handoff, ImportResult, ParsedThread
 from app.errors import UserError
@@ -32,20 +31,30 @@ from app.timeutil import now
 class Bridge:
     #: Site names the import dialog offers (any other name, or none, also works).
     site_names = tuple(site.name for site in bridge_kind.SITES)
-    #: Files ``read_file`` takes.
-    file_suffixes = files.SUFFIXES
 
     def __init__(self, store: Store, events: ev.Events, accounts: AccountManager) -> None:
         self._store = store
         self._events = events
         self._accounts = accounts
 
+    # The readers of pasted text and files load when first used: not for every start.
+    @property
+    def file_suffixes(self) -> tuple[str, ...]:
+        """Files ``read_file`` takes."""
+        from app.bridge import files
+
+        return files.SUFFIXES
+
     async def read_text(self, text: str, me: str = "") -> ParsedThread:
         """The comments in pasted text, for the preview; NothingToRead says why none."""
+        from app.bridge.paste import read_thread
+
         return await asyncio.to_thread(read_thread, text, now(), me)
 
     async def read_file(self, path: Path, me: str = "") -> ParsedThread:
         """The comments in an exported or saved file, for the preview."""
+        from app.bridge import files
+
         return await asyncio.to_thread(files.read_file, path, now(), me)
 
     async def import_thread(self, request: BridgeImport) -> ImportResult:

@@ -8,11 +8,11 @@ reading or writing thread and is awaited.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app import events as ev
-from app.core.display import shown_post, shown_results, shown_rows
+from app.core.display import shown_posts, shown_results, shown_rows
 from app.domain import InboxRow, InboxView, Post, SearchResults, Thread, TriageState
 from app.store import Store, comments, outbox, reply_drafts, search, stars, triage
 from app.store import accounts as accounts_repo
@@ -24,6 +24,18 @@ if TYPE_CHECKING:
 
 #: Triage-log action of a batch reply; the batch id follows, so undo can recall it.
 REPLY_ACTION = "reply:"
+
+Read = TypeVar("Read")
+
+
+def _shown(clean: Callable[[Read], Read], read: Callable[..., Read]) -> Callable[..., Read]:
+    """``read`` followed by the display cleaning, both on the store's reading thread: the
+    cleaning of thousands of rows would otherwise run on the UI thread after the await."""
+
+    def read_and_clean(db: Database, *args: Any) -> Read:
+        return clean(read(db, *args))
+
+    return read_and_clean
 
 
 class Inbox:
@@ -46,11 +58,13 @@ class Inbox:
 
     async def top(self, view: InboxView, post_id: int | None, limit: int) -> list[InboxRow]:
         """The first ``limit`` rows of a view, read on the store's reading thread."""
-        return shown_rows(await self._store.read(comments.view_page, view, post_id, None, limit))
+        return await self._store.read(
+            _shown(shown_rows, comments.view_page), view, post_id, None, limit
+        )
 
     async def rows(self, ids: list[int]) -> list[InboxRow]:
         """List rows for these comments, in the order given (deleted ones dropped)."""
-        return shown_rows(await self._store.read(comments.rows_by_id, ids))
+        return await self._store.read(_shown(shown_rows, comments.rows_by_id), ids)
 
     async def counts(self) -> Mapping[InboxView, int]:
         return await self._store.read(comments.view_counts)
@@ -64,7 +78,7 @@ class Inbox:
         return await self._store.read(comments.view_ids, view, post_id, bound)
 
     async def posts(self) -> list[Post]:
-        return [shown_post(p) for p in await self._store.read(accounts_repo.list_posts)]
+        return await self._store.read(_shown(shown_posts, accounts_repo.list_posts))
 
     async def thread(self, comment_id: int) -> Thread:
         """The chain from the top-level comment to this one, and the replies under it."""
@@ -72,7 +86,7 @@ class Inbox:
 
     async def search(self, text: str, hits: int = 50) -> SearchResults:
         """Comments, and up to ``hits`` posts and drafts, matching ``text``."""
-        return shown_results(await self._store.read(search.search_everything, text, hits))
+        return await self._store.read(_shown(shown_results, search.search_everything), text, hits)
 
     async def same_question(self, comment_id: int, limit: int = 2000) -> list[int]:
         """Open comments asking what this one asks, in other words (itself first)."""

@@ -31,7 +31,6 @@ from app.store import Store, accounts, comments, outbox, reply_drafts, triage
 from app.store.sql import Database
 from app.sync import daily_limit
 from app.sync.engine import SyncEngine
-from app.text.length import measured
 from app.text.plural import count
 from app.text.sanitize import display_text
 from app.text.templates import check_template, personalise
@@ -64,6 +63,8 @@ class Replies:
         """Each reply as it would be sent, with its network's limit; an edited copy is
         shown as written. Where a network gives no names, ``name_fallback`` ("there")
         stands for {first_name} and {name}; "" leaves them out."""
+        from app.text.length import measured  # Unicode tables: not for the window's start
+
         check_template(template)
         rows = await self._store.read(comments.get_comments, comment_ids)
         previews = []

@@ -10,12 +10,17 @@ a command's keys would run now), ``CommandPalette`` (Ctrl+K) and
 ``AboutDialog`` (version and licence notices). The modules are the feature's own.
 """
 
-from ui.actions.about import AboutDialog
-from ui.actions.help import HelpDialog
+from typing import TYPE_CHECKING
+
 from ui.actions.keymap import COMMANDS
 from ui.actions.menus import CommandMenus, live_action
-from ui.actions.palette import CommandPalette
 from ui.actions.registry import Command, Registry, describe_key, speak_button
+from ui.common import lazy
+
+if TYPE_CHECKING:
+    from ui.actions.about import AboutDialog
+    from ui.actions.help import HelpDialog
+    from ui.actions.palette import CommandPalette
 
 __all__ = [
     "COMMANDS",
@@ -29,3 +34,13 @@ __all__ = [
     "live_action",
     "speak_button",
 ]
+
+# Loaded when first used (ui/common/lazy.py): the first paint needs none of them.
+__getattr__ = lazy.exports(
+    __name__,
+    {
+        "AboutDialog": "ui.actions.about",
+        "HelpDialog": "ui.actions.help",
+        "CommandPalette": "ui.actions.palette",
+    },
+)

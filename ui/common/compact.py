@@ -2,6 +2,11 @@
 when there is not (a small screen, text at 200%), so a window never grows wider than the
 screen because of a toolbar. Names, descriptions and tooltips stay, so the keyboard and
 screen readers lose nothing.
+
+Measuring a button in the other style means switching it there and back, which asks the
+window for a new layout; the layout asks this row for its size again. The widths are
+therefore kept per style and per what decides them (texts, fonts, icon sizes, the
+style), so a layout that finds nothing changed measures nothing and the loop ends.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ class CompactRow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.buttons: list[QToolButton] = []
+        self._widths: dict[tuple, int] = {}
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(4)
@@ -37,6 +43,20 @@ class CompactRow(QWidget):
 
     def _width(self, style: Style) -> int:
         """The row's width with every button in ``style``."""
+        key = (
+            style,
+            self.style().name(),
+            self._layout.spacing(),
+            tuple((b.text(), b.font().key(), b.iconSize().toTuple()) for b in self.buttons),
+        )
+        width = self._widths.get(key)
+        if width is None:
+            if len(self._widths) > len(Style) * 4:  # fonts or texts changed: start again
+                self._widths.clear()
+            width = self._widths[key] = self._measure(style)
+        return width
+
+    def _measure(self, style: Style) -> int:
         widths = []
         for button in self.buttons:
             before = button.toolButtonStyle()

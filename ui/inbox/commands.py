@@ -25,6 +25,7 @@ from ui.operations import run
 
 if TYPE_CHECKING:
     from ui.actions import Registry
+    from ui.batch import ReplyComposer
     from ui.inbox.view import InboxPage
 
 #: (command, button text) for the buttons above the list.
@@ -56,8 +57,7 @@ class InboxCommands:
         self.snooze_menu = SnoozeMenu(page)
         self.snooze_menu.chosen.connect(self._snooze_until)
         self._landing: int | None = None  # where the list goes once a reply is queued
-        page.composer.queued.connect(self._replies_queued)
-        page.composer.closed.connect(self._composer_closed)
+        page.composerBuilt.connect(self._composer_built)
         handlers = {
             "inbox.next": lambda: page.move_by(1),
             "inbox.prev": lambda: page.move_by(-1),
@@ -121,21 +121,31 @@ class InboxCommands:
             f"Selected {plural.count(count, 'comment')}. r replies to all, e marks all done."
         )
 
+    def _composer_built(self, composer: ReplyComposer) -> None:
+        composer.queued.connect(self._replies_queued)
+        composer.closed.connect(self._composer_closed)
+
     def open(self) -> None:
+        composer = self.page.composer_if_built
         if self.page.search.hasFocus():
             self.page.run_search()
             self.page.list.setFocus()
         elif self.page.hits.list.hasFocus():
             self.page.hits.activate()
-        elif self.page.composer.preview.hasFocus():  # Enter on a card: edit that copy
-            self.page.composer.edit_copy()
+        elif composer is not None and composer.preview.hasFocus():  # Enter on a card
+            composer.edit_copy()  # edits that person's copy
         else:
             self.page.thread_pane.browser.setFocus()
 
     def back(self) -> None:
         page = self.page
-        if page.composer.isVisible() and page.composer.isAncestorOf(page.focusWidget()):
-            page.composer.close_keeping_draft()
+        composer = page.composer_if_built
+        if (
+            composer is not None
+            and composer.isVisible()
+            and composer.isAncestorOf(page.focusWidget())
+        ):
+            composer.close_keeping_draft()
         elif page.list.hasFocus() and page.clear_marks():
             page.message.emit("Selection cleared.")
         elif page.search.hasFocus() or (

@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
 
 from app.domain import VIEW_TITLES, InboxRow, InboxView, SearchResults
 from ui import operations, theme
-from ui.batch import ReplyComposer
 from ui.common.compact import CompactRow
 from ui.common.eliding import ElidingButton
 from ui.inbox.commands import InboxCommands
@@ -60,6 +59,7 @@ if TYPE_CHECKING:
 
     from app.core import Core
     from ui.actions import Registry
+    from ui.batch import ReplyComposer
     from ui.bridge import CoreBridge
 
 SEARCH_DELAY_MS = 250
@@ -187,6 +187,7 @@ class InboxPage(QWidget):
     postChosen = Signal(int, str)  # a post picked among search results: show its comments
     draftChosen = Signal(int)  # a draft picked among search results: open it
     personChosen = Signal(int)  # a comment whose author's page to open
+    composerBuilt = Signal(object)  # the reply composer, built on first use (ReplyComposer)
 
     def __init__(
         self, core: Core, bridge: CoreBridge, registry: Registry, parent: QWidget | None = None
@@ -197,7 +198,8 @@ class InboxPage(QWidget):
         self.list = InboxList(self.model)
         self.thread_pane = ThreadPane(core)
         self.thread_pane.message.connect(self.linkShown)
-        self.composer = ReplyComposer(core, registry)
+        self._registry = registry
+        self._composer: ReplyComposer | None = None  # built after the first paint, or on use
         self._view = InboxView.NEEDS_REPLY
         self._post: tuple[int, str] | None = None
         self._at_top = False
@@ -260,9 +262,6 @@ class InboxPage(QWidget):
         self._beside = beside = QSplitter(Qt.Orientation.Vertical)  # the thread, the reply
         beside.setChildrenCollapsible(False)
         beside.addWidget(self.thread_pane)
-        beside.addWidget(self.composer)
-        beside.setStretchFactor(0, 2)
-        beside.setStretchFactor(1, 3)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(panel)
@@ -280,6 +279,25 @@ class InboxPage(QWidget):
         height = self._beside.height()
         self._beside.setSizes([height * 2 // 5, height - height * 2 // 5])
         self.composer.open_for(comment_ids)
+
+    @property
+    def composer(self) -> ReplyComposer:
+        """The reply composer under the thread. The first paint needs none of it: it is
+        built once the window has painted (``MainWindow.after_first_paint``), or when a
+        reply is started before that."""
+        if self._composer is None:
+            from ui.batch import ReplyComposer
+
+            self._composer = ReplyComposer(self.core, self._registry)
+            self._beside.addWidget(self._composer)
+            self._beside.setStretchFactor(0, 2)
+            self._beside.setStretchFactor(1, 3)
+            self.composerBuilt.emit(self._composer)
+        return self._composer
+
+    @property
+    def composer_if_built(self) -> ReplyComposer | None:
+        return self._composer
 
     def composer_closed(self) -> None:
         self.thread_pane.keep_answered_in_sight = False
@@ -301,7 +319,7 @@ class InboxPage(QWidget):
             *self.thread_pane.tools,
             self.thread_pane.open_post,
             self.thread_pane.browser,
-            *self.composer.tab_order(),
+            *(self._composer.tab_order() if self._composer is not None else ()),
         ]
 
     # --- what is shown ------------------------------------------------------------------

@@ -9,11 +9,16 @@ and their keys ``APPROVAL_COMMANDS`` and ``SHARED_COMMANDS``. The modules are th
 feature's own.
 """
 
-from ui.workspace.approval_panel import ApprovalPanel
+from typing import TYPE_CHECKING
+
+from ui.common import lazy
 from ui.workspace.commands import APPROVAL_COMMANDS, SHARED_COMMANDS
 from ui.workspace.provenance import ProvenanceLine
-from ui.workspace.setup_dialog import WorkspaceDialog
-from ui.workspace.shared_inbox import SharedInboxPanel
+
+if TYPE_CHECKING:
+    from ui.workspace.approval_panel import ApprovalPanel
+    from ui.workspace.setup_dialog import WorkspaceDialog
+    from ui.workspace.shared_inbox import SharedInboxPanel
 
 __all__ = [
     "APPROVAL_COMMANDS",
@@ -23,3 +28,13 @@ __all__ = [
     "SharedInboxPanel",
     "WorkspaceDialog",
 ]
+
+# Loaded when first used (ui/common/lazy.py): the first paint needs none of them.
+__getattr__ = lazy.exports(
+    __name__,
+    {
+        "ApprovalPanel": "ui.workspace.approval_panel",
+        "SharedInboxPanel": "ui.workspace.shared_inbox",
+        "WorkspaceDialog": "ui.workspace.setup_dialog",
+    },
+)
