@@ -137,6 +137,7 @@ def test_migrated_rows_work_with_the_store_code(tmp_path: Path, version: int) ->
         assert [r.id for r in search.search_comments(db, "krak")] == [2]
         assert comments.view_counts(db) == {
             InboxView.NEEDS_REPLY: 1,
+            InboxView.VIPS: 0,
             InboxView.QUESTIONS: 1,
             InboxView.MENTIONS: 0,
             InboxView.SNOOZED: 1,

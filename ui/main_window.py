@@ -49,6 +49,7 @@ Page: TypeAlias = "EditorPanel | OutboxPanel | ApprovalPanel | SharedInboxPanel"
 
 VIEW_KEYS = (
     ("window.needs_reply", InboxView.NEEDS_REPLY),
+    ("window.vips", InboxView.VIPS),
     ("window.questions", InboxView.QUESTIONS),
     ("window.mentions", InboxView.MENTIONS),
     ("window.snoozed", InboxView.SNOOZED),

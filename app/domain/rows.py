@@ -66,11 +66,6 @@ class InboxRow:
     def from_row(cls, row: Row) -> InboxRow:
         return cls(**_list_fields(row))
 
-    @property
-    def sort_key(self) -> tuple[str, int]:
-        """Where the row sits in a view: newest first, by (created_at, id)."""
-        return self.created_at, self.id
-
 
 def _list_fields(row: Row) -> dict[str, Any]:
     return {

@@ -361,6 +361,44 @@ def _v7_vip_tiers(db: Database) -> None:
     db.execute("UPDATE people SET vip_tier = 1, vip_source = 'hand' WHERE starred = 1")
 
 
+def _triage_at_volume(db: Database) -> None:
+    """Issue 14's triage: each comment carries its author's VIP tier (kept by triggers) so
+    "VIPs first" is one index, not a sort of the view; undo for imported VIP lists; saved
+    replies (snippets); and the answer library (questions answered, with the answer)."""
+    statements = [
+        "ALTER TABLE comments ADD COLUMN author_tier INTEGER NOT NULL DEFAULT 0",
+        """UPDATE comments SET author_tier = (SELECT p.vip_tier FROM people p
+            WHERE p.id = comments.author_id)
+            WHERE author_id IN (SELECT id FROM people WHERE vip_tier > 0)""",
+        """CREATE TRIGGER comments_author_tier_ai AFTER INSERT ON comments
+            WHEN (SELECT vip_tier FROM people WHERE id = new.author_id) > 0 BEGIN
+            UPDATE comments SET author_tier = (SELECT vip_tier FROM people
+                WHERE id = new.author_id) WHERE id = new.id;
+        END""",
+        """CREATE TRIGGER people_vip_tier_au AFTER UPDATE OF vip_tier ON people
+            WHEN old.vip_tier IS NOT new.vip_tier BEGIN
+            UPDATE comments SET author_tier = new.vip_tier WHERE author_id = new.id;
+        END""",
+        """CREATE INDEX ix_view_needs_reply_tier ON comments(author_tier, created_at)
+            WHERE is_mine = 0 AND deleted = 0 AND answered = 0 AND triage_state = 'open'""",
+        """CREATE TABLE vip_imports(id INTEGER PRIMARY KEY, file_name TEXT NOT NULL,
+            applied_at TEXT NOT NULL, undone_at TEXT)""",
+        """CREATE TABLE vip_import_before(
+            import_id INTEGER NOT NULL REFERENCES vip_imports(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            vip_tier INTEGER NOT NULL, vip_source TEXT,
+            PRIMARY KEY (import_id, person_id))""",
+        """CREATE TABLE snippets(id INTEGER PRIMARY KEY, name TEXT NOT NULL,
+            body TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+        """CREATE TABLE answers(id INTEGER PRIMARY KEY,
+            comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+            answer TEXT NOT NULL, given_at TEXT NOT NULL)""",
+        "CREATE INDEX ix_answers_comment ON answers(comment_id)",
+    ]
+    for statement in statements:  # one by one: executescript would commit the migration
+        db.execute(statement)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -369,5 +407,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v5_starred_people,
     _v6_counts_and_view_indexes,
     _v7_vip_tiers,
+    _triage_at_volume,
 ]
 LATEST = len(MIGRATIONS)

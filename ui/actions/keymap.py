@@ -29,10 +29,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("inbox.same_question", "Find everyone asking the same question", INBOX, ("G",), "same"),
     Command("inbox.undo", "Undo the last triage action", INBOX, ("U",), "undo"),
     Command(
-        "inbox.star", "Star or unstar this person (tells you when they comment)", INBOX, ("*",)
+        "inbox.star",
+        "Star or unstar this person (a key person: sorted first, announced)",
+        INBOX,
+        ("*",),
     ),
+    Command("inbox.set_tier", "Set this person's VIP tier…", INBOX, ("V",), "vip"),
     Command("inbox.search", "Search comments, posts and drafts", INBOX, ("/",), "search"),
     Command("window.needs_reply", "Go to Needs reply", WINDOW, ("Ctrl+1",), "inbox"),
+    Command("window.vips", "Go to VIPs (needing a reply)", WINDOW, ("Ctrl+Shift+V",), "vip"),
     Command("window.questions", "Go to Questions", WINDOW, ("Ctrl+2",), "question"),
     Command("window.mentions", "Go to Mentions", WINDOW, ("Ctrl+3",), "mention"),
     Command("window.snoozed", "Go to Snoozed", WINDOW, ("Ctrl+4",), "snooze"),

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QToolButton
 
-from app.domain import InboxRow, TriageState
+from app.domain import VIP_TIER_TITLES, InboxRow, TriageState, VipTier
 from app.text import plural, timefmt
 from ui.actions import speak_button
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.selection import WholeView
 from ui.inbox.snooze import SnoozeMenu
+from ui.inbox.tier_menu import TierMenu
 from ui.operations import run
 
 if TYPE_CHECKING:
@@ -57,7 +58,10 @@ class InboxCommands:
         self.registry = registry
         self.snooze_menu = SnoozeMenu(page)
         self.snooze_menu.chosen.connect(self._snooze_until)
+        self.tier_menu = TierMenu(page)
+        self.tier_menu.chosen.connect(self._set_tier)
         self._landing: int | None = None  # where the list goes once a reply is queued
+        self._tier_for: int | None = None  # the comment whose author the tier menu is for
         page.composer.queued.connect(self._replies_queued)
         page.composer.closed.connect(self._composer_closed)
         handlers = {
@@ -76,6 +80,7 @@ class InboxCommands:
             "inbox.same_question": self.same_question,
             "inbox.search": self.search,
             "inbox.star": self.star,
+            "inbox.set_tier": self.set_tier,
         }
         actions = {name: registry.bind(page, name, handler) for name, handler in handlers.items()}
         #: The buttons above the list, in order (the page puts them in its Tab order).
@@ -213,25 +218,45 @@ class InboxCommands:
 
         run(self.page, same_question_rows(self.core, current), on_done=show)
 
-    def star(self) -> None:
-        """Star the current comment's author (or unstar them): Fireside then tells you
-        when they comment, with a notification and a mark on their rows."""
+    def _current_row(self) -> InboxRow | None:
         row = self.page.list.currentIndex().data(ROW_ROLE)
         if not isinstance(row, InboxRow):
             self.page.message.emit("Select a comment first (j and k move).")
+            return None
+        return row
+
+    def star(self) -> None:
+        """Star the current comment's author, by hand a key person (or unstar a VIP, by
+        hand not one): Fireside then tells you when they comment and sorts them first."""
+        row = self._current_row()
+        if row is not None:
+            self._apply_tier(row.id, VipTier.KEY if not row.author_tier else VipTier.NONE)
+
+    def set_tier(self) -> None:
+        """Pick the current comment's author's VIP tier by hand, from a menu."""
+        row = self._current_row()
+        if row is None:
             return
-        starred = not row.author_starred
+        self._tier_for = row.id
+        rect = self.page.list.visualRect(self.page.list.currentIndex())
+        where = self.page.list.viewport().mapToGlobal(rect.bottomLeft())
+        self.tier_menu.open_at(where, row.author_tier)
 
+    def _set_tier(self, tier: VipTier) -> None:
+        if self._tier_for is not None:
+            self._apply_tier(self._tier_for, tier)
+
+    def _apply_tier(self, comment_id: int, tier: VipTier) -> None:
         def said(name: str) -> None:
-            self.page.refresh(
-                then=lambda: self.page.message.emit(
-                    f"Starred {name}: you will be told when they comment."
-                    if starred
-                    else f"Unstarred {name}."
-                )
+            text = (
+                f"Starred {name}: {VIP_TIER_TITLES[tier].lower()}, sorted first; "
+                "you will be told when they comment."
+                if tier
+                else f"Unstarred {name}: not a VIP (set by hand)."
             )
+            self.page.refresh(then=lambda: self.page.message.emit(text))
 
-        run(self.page, self.core.inbox.star_author(row.id, starred), on_done=said)
+        run(self.page, self.core.inbox.set_author_tier(comment_id, tier), on_done=said)
 
     def _ids(self) -> list[int]:
         ids = self.page.selected_ids()

@@ -199,6 +199,7 @@ class InboxPage(QWidget):
         self._view = InboxView.NEEDS_REPLY
         self._post: tuple[int, str] | None = None
         self._at_top = False
+        self._current_before: int | None = None  # the current comment as a refresh began
         self._stale = False  # the store changed while the page was out of sight
         #: "Every comment in this view" (Ctrl+A), while the list shows it selected.
         self.whole: WholeView | None = None
@@ -419,15 +420,21 @@ class InboxPage(QWidget):
         self.model.refresh(keep, then)
 
     def _before_refresh(self) -> None:
+        self._current_before = self.current_id()
         self._at_top = (
             self.list.currentIndex().row() <= 0
             and len(self.list.selectionModel().selectedRows()) <= 1
         )
 
     def _after_refresh(self) -> None:
-        """Someone at the top stays at the top as new comments arrive."""
+        """Someone at the top stays at the top as new comments arrive; the current comment
+        stays current when the order moved it (a person made a VIP goes up)."""
         at_top, self._at_top = self._at_top, False
-        if (
+        before, self._current_before = self._current_before, None
+        moved = self.model.row_of(before) if before is not None else None
+        if not at_top and not self.list.currentIndex().isValid() and moved is not None:
+            self.select_id(before)
+        elif (
             self.model.rowCount()
             and not self.list.parked
             and (
