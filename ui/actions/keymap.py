@@ -35,6 +35,10 @@ COMMANDS: tuple[Command, ...] = (
         ("*",),
     ),
     Command("inbox.set_tier", "Set this person's VIP tier…", INBOX, ("V",), "vip"),
+    Command(
+        "inbox.filter", "Filter and sort: network, VIP tier, age, waiting…", INBOX, ("F",), "search"
+    ),
+    Command("inbox.clear_filters", "Clear every filter", INBOX, ("Shift+F",)),
     Command("inbox.search", "Search comments, posts and drafts", INBOX, ("/",), "search"),
     Command("window.needs_reply", "Go to Needs reply", WINDOW, ("Ctrl+1",), "inbox"),
     Command("window.vips", "Go to VIPs (needing a reply)", WINDOW, ("Ctrl+Shift+V",), "vip"),

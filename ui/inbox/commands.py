@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QToolButton
 
-from app.domain import VIP_TIER_TITLES, InboxRow, TriageState, VipTier
+from app.domain import VIP_TIER_TITLES, InboxRow, Post, TriageState, VipTier
 from app.text import plural, timefmt
 from ui.actions import speak_button
 from ui.inbox.model import ROW_ROLE
@@ -81,8 +81,14 @@ class InboxCommands:
             "inbox.search": self.search,
             "inbox.star": self.star,
             "inbox.set_tier": self.set_tier,
+            "inbox.filter": self.open_filters,
+            "inbox.clear_filters": self.clear_filters,
         }
         actions = {name: registry.bind(page, name, handler) for name, handler in handlers.items()}
+        filter_action = actions["inbox.filter"]
+        filter_action.setIconText(f"Filter  {registry.command('inbox.filter').key_text}")
+        page.filters.button.setDefaultAction(filter_action)
+        speak_button(page.filters.button, "Filter", registry.command("inbox.filter"))
         #: The buttons above the list, in order (the page puts them in its Tab order).
         self.buttons: list[QToolButton] = []
         for name, text in BUTTONS:
@@ -108,16 +114,21 @@ class InboxCommands:
             page.list.selectAll()  # everything is loaded already
             self._say_selected(model.rowCount())
             return
-        view, post_id, generation = model.view, model.post_id, model.generation
+        view, post_id, generation, narrow = (
+            model.view,
+            model.post_id,
+            model.generation,
+            model.narrow,
+        )
 
         def counted(found: tuple[int, int]) -> None:
             if model.generation != generation:
                 return  # another view is showing by now
             max_id, count = found
-            page.select_whole(WholeView(view, post_id, max_id, count, generation))
+            page.select_whole(WholeView(view, post_id, max_id, count, generation, narrow))
             self._say_selected(count)
 
-        run(page, self.core.inbox.snapshot(view, post_id), on_done=counted)
+        run(page, self.core.inbox.snapshot(view, post_id, narrow), on_done=counted)
 
     def _say_selected(self, count: int) -> None:
         self.page.message.emit(
@@ -217,6 +228,23 @@ class InboxCommands:
             self.page.message.emit(same_question_message(len(rows)))
 
         run(self.page, same_question_rows(self.core, current), on_done=show)
+
+    def open_filters(self) -> None:
+        """The Filter menu, with the networks the posts are on (read off the UI thread)."""
+
+        def with_networks(posts: list[Post]) -> None:
+            self.page.filters.networks = sorted({p.network for p in posts})
+            self.page.filters.open_menu()
+
+        run(self.page, self.core.inbox.posts(), on_done=with_networks)
+
+    def clear_filters(self) -> None:
+        if not self.page.filters.narrow.narrows() and self.page.filters.narrow.order is None:
+            self.page.message.emit("No filters to clear.")
+            return
+        self.page.filters.clear()
+        self.page.list.setFocus()
+        self.page.message.emit("Filters cleared: every comment in the view shows.")
 
     def _current_row(self) -> InboxRow | None:
         row = self.page.list.currentIndex().data(ROW_ROLE)
