@@ -241,6 +241,8 @@ class MainWindow(QMainWindow):
         bind("window.help", self.show_help)
         bind("window.accounts", self.show_accounts)
         bind("window.import_thread", self.show_import_thread)
+        bind("window.import_vips", self.show_vip_import)
+        bind("window.undo_vip_import", self.undo_vip_import)
         bind("window.reply_by_hand", self.show_reply_by_hand)
         bind("window.settings", self.show_settings)
         bind("window.quit", self.close)
@@ -322,6 +324,19 @@ class MainWindow(QMainWindow):
         dialog.imported.connect(self.status.say)
         dialog.open()
         return dialog
+
+    def show_vip_import(self) -> QDialog:
+        from ui.vip_import import VipImportDialog  # built on demand: rarely opened
+
+        dialog = VipImportDialog(self._core, self)
+        dialog.applied.connect(self.status.say)
+        dialog.open()
+        return dialog
+
+    def undo_vip_import(self) -> None:
+        from ui.vip_import import undo_last_list
+
+        undo_last_list(self._core, self, self.status.say)
 
     def show_reply_by_hand(self) -> QDialog:
         from ui.byhand import ReplyByHandDialog  # built on demand

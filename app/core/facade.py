@@ -1,6 +1,6 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
 engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``,
-``undo_send``, ``accounts``, ``spelling``
+``undo_send``, ``accounts``, ``vips``, ``spelling``
 (the dictionaries), ``workspace`` (the principal and the delegate on two laptops)
 and ``bridge`` (threads of sites without an API, pasted in and answered by hand). No Qt
 here; the window and the CLI are its two clients (composition
@@ -22,6 +22,7 @@ from app.core.inbox import Inbox
 from app.core.outbox import Outbox
 from app.core.replies import Replies
 from app.core.undo_send import UndoSend
+from app.core.vips import Vips
 from app.domain import Capabilities, Freshness, PlaceChoice, PullMode
 from app.networks.base import ChoosesPlaces, Network, ReportsFreshness
 from app.store import Store, accounts
@@ -57,6 +58,8 @@ class Core:
         self.sandbox = sandbox
         self.accounts = account_manager
         self.inbox = Inbox(store, events)
+        #: Imported VIP lists (the comms team's CSV): preview, apply, undo.
+        self.vips = Vips(store, events)
         #: The undo-send grace period is 0 (send at once) until a front end sets it.
         self.undo_send = UndoSend(store, events)
         self.replies = Replies(store, events, engine, networks, self.undo_send)

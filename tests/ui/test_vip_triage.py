@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
 from app.domain import InboxFilter, InboxOrder, InboxView, VipTier
 from ui.inbox.model import ROW_ROLE
@@ -137,3 +137,86 @@ def test_age_and_network_filters_narrow_the_view(window, qtbot, wait_for):
     page.filters.set_filter(nowhere)
     qtbot.waitUntil(lambda: page.model.rowCount() == 0)
     qtbot.waitUntil(lambda: page.filters.count.text() == "0 match")
+
+
+def _people_on_sandbox(core, n: int) -> list[tuple[str, int]]:
+    """(name, tier) of ``n`` people who comment and are not VIPs."""
+    rows = core.store.reader().execute(
+        "SELECT DISTINCT p.name, p.vip_tier FROM people p JOIN comments c ON c.author_id = p.id"
+        " WHERE c.is_mine = 0 AND p.vip_tier = 0 ORDER BY p.name LIMIT ?",
+        [n],
+    )
+    return [(name, tier) for name, tier in rows]
+
+
+def open_vip_import(window, qtbot):
+    from ui.vip_import import VipImportDialog
+
+    entry = window.menus.entries["window.import_vips"]  # File > Import VIP list…
+    assert entry in window.menus.menus["&File"].actions()
+    entry.trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), VipImportDialog))
+    return QApplication.activeModalWidget()
+
+
+def test_a_vip_list_is_previewed_applied_and_undone(window, qtbot, tmp_path, wait_for):
+    core = window.inbox.core
+    (ana, _), (ben, _) = _people_on_sandbox(core, 2)
+    listing = tmp_path / "comms-vips.csv"
+    listing.write_text(
+        "name,network,tier\n"
+        f"{ana},Sandbox,top\n"
+        f"{ben},,senior\n"
+        "Nobody We Know,,key\n"
+        '=HYPERLINK("http://x.example"),,top\n'
+        "Someone Else,Sandbox,boss\n",
+        encoding="utf-8",
+    )
+    dialog = open_vip_import(window, qtbot)
+    assert not dialog.apply_button.isEnabled()
+    dialog.read_file(listing)
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    assert dialog.summary.text() == (
+        "comms-vips.csv (UTF-8): 2 people found, 2 will change, 1 row found nobody, "
+        "2 lines refused."
+    )
+    assert dialog.matches.count() == 2
+    problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert problems == [
+        "Line 4: Nobody We Know — found nobody",
+        "Line 5: refused — the name cell starts like a spreadsheet formula",
+        "Line 6: refused — the tier says “boss”; use top, senior, key or none (or 3, 2, 1, 0)",
+    ]
+    assert dialog.apply_button.isEnabled()
+    with qtbot.waitSignal(dialog.applied) as said:
+        dialog.apply_button.click()
+    assert said.args[0].startswith("VIP list comms-vips.csv applied: 2 people changed.")
+
+    def tiers() -> dict[str, int]:
+        rows = core.store.reader().execute(
+            "SELECT name, vip_tier FROM people WHERE name IN (?, ?)", [ana, ben]
+        )
+        return dict(rows.fetchall())
+
+    assert tiers() == {ana: VipTier.TOP, ben: VipTier.SENIOR}
+    qtbot.waitUntil(lambda: _names_in(window, InboxView.VIPS) >= {ana, ben})
+
+    window.menus.entries["window.undo_vip_import"].trigger()
+    qtbot.waitUntil(lambda: window.status.currentMessage().startswith("Undid the VIP list"))
+    assert tiers() == {ana: VipTier.NONE, ben: VipTier.NONE}
+
+
+def _names_in(window, view: InboxView) -> set[str]:
+    if window.inbox.model.view is not view:
+        window.sidebar.choose("inbox", view)
+    return {r.author_name for r in loaded_rows(window.inbox.model)}
+
+
+def test_a_file_that_is_no_list_says_why_in_the_dialog(window, qtbot, tmp_path):
+    junk = tmp_path / "photo.csv"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    dialog = open_vip_import(window, qtbot)
+    dialog.read_file(junk)
+    qtbot.waitUntil(lambda: "binary data" in dialog.summary.text())
+    assert not dialog.apply_button.isEnabled()
+    dialog.reject()

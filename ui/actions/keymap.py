@@ -56,6 +56,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("window.help", "Show these keys", WINDOW, ("?",), "keyboard"),
     Command("window.accounts", "Accounts…", WINDOW, ("Ctrl+Shift+A",)),
     Command("window.import_thread", "Import a thread by hand…", WINDOW, ("Ctrl+Shift+O",)),
+    Command("window.import_vips", "Import VIP list…", WINDOW, ()),
+    Command("window.undo_vip_import", "Undo the last VIP list import", WINDOW, ()),
     Command("window.reply_by_hand", "Reply by hand…", WINDOW, ("Ctrl+Shift+B",)),
     Command("window.settings", "Settings…", WINDOW, ("Ctrl+,",)),
     Command("window.workspace", "Workspace…", WINDOW, ("Ctrl+Shift+W",)),

@@ -46,6 +46,8 @@ BY_NAME = {
     "window.import_thread": "&Message",
     "window.reply_by_hand": "&Message",
     "window.settings": "&File",
+    "window.import_vips": "&File",
+    "window.undo_vip_import": "&File",
     "window.quit": "&File",
     "inbox.star": "&Message",
     "inbox.undo": "&Edit",
