@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         bind("window.import_thread", self.show_import_thread)
         bind("window.import_vips", self.show_vip_import)
         bind("window.undo_vip_import", self.undo_vip_import)
+        bind("window.snippets", self.show_snippets)
         bind("window.reply_by_hand", self.show_reply_by_hand)
         bind("window.settings", self.show_settings)
         bind("window.quit", self.close)
@@ -332,6 +333,11 @@ class MainWindow(QMainWindow):
         dialog.applied.connect(self.status.say)
         dialog.open()
         return dialog
+
+    def show_snippets(self) -> None:
+        from ui.snippets_dialog import SnippetsDialog  # built on demand: rarely opened
+
+        SnippetsDialog(self._core, self).open()
 
     def undo_vip_import(self) -> None:
         from ui.vip_import import undo_last_list

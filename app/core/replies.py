@@ -26,7 +26,7 @@ from app.domain import (
 )
 from app.errors import UserError
 from app.networks.base import Network
-from app.store import Store, comments, outbox, reply_drafts, triage
+from app.store import Store, answers, comments, outbox, reply_drafts, triage
 from app.store.sql import Database
 from app.sync import daily_limit
 from app.sync.engine import SyncEngine
@@ -200,4 +200,6 @@ def _enqueue_replies(
     triage.set_state(db, ids_done, TriageState.DONE, action=f"{REPLY_ACTION}{batch.id}")
     reply_drafts.discard(db, ids_done)
     reply_drafts.keep_batch_words(db, batch.id, batch.template, batch.copies)
+    remembered = batch.template if batch.template.strip() else next(iter(batch.copies.values()), "")
+    answers.remember(db, ids_done, batch.id, remembered)  # the answer library
     return ids

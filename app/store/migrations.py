@@ -392,8 +392,9 @@ def _triage_at_volume(db: Database) -> None:
             body TEXT NOT NULL, updated_at TEXT NOT NULL)""",
         """CREATE TABLE answers(id INTEGER PRIMARY KEY,
             comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
-            answer TEXT NOT NULL, given_at TEXT NOT NULL)""",
+            batch_id TEXT NOT NULL, answer TEXT NOT NULL, given_at TEXT NOT NULL)""",
         "CREATE INDEX ix_answers_comment ON answers(comment_id)",
+        "CREATE INDEX ix_outbox_batch ON outbox(batch_id) WHERE batch_id IS NOT NULL",
     ]
     for statement in statements:  # one by one: executescript would commit the migration
         db.execute(statement)

@@ -66,6 +66,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("batch.first_name", "Insert {first_name}", BATCH, ("Alt+1",)),
     Command("batch.name", "Insert {name}", BATCH, ("Alt+2",)),
     Command("batch.question", "Insert {question} (their question, quoted)", BATCH, ("Alt+3",)),
+    Command("batch.snippet", "Insert a snippet…", BATCH, ("Ctrl+;",)),
+    Command(
+        "batch.use_answer", "Start from the earlier answer to this question", BATCH, ("Alt+4",)
+    ),
+    Command("window.snippets", "Snippets…", WINDOW, ()),
     Command("window.new_draft", "New draft", WINDOW, ("Ctrl+N",), "draft"),
     Command("window.palette", "Find a command…", WINDOW, ("Ctrl+K",)),
     Command("window.about", "About Fireside", WINDOW, ()),

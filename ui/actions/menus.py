@@ -47,6 +47,8 @@ BY_NAME = {
     "window.reply_by_hand": "&Message",
     "window.settings": "&File",
     "window.import_vips": "&File",
+    "window.snippets": "&File",
+    "batch.snippet": "&Edit",
     "window.undo_vip_import": "&File",
     "window.quit": "&File",
     "inbox.star": "&Message",

@@ -1,0 +1,33 @@
+"""The answer library: every question answered is remembered with its answer (by
+``Replies.queue``, in the transaction that queues the replies); when the same question
+comes again, on another post or network, the earlier answer is offered as a start.
+
+"The same question" is ``Inbox.same_question``, whatever scorer it uses: an earlier
+answered question whose group of open look-alikes holds the new comment. The newest
+answers are tried first, at most ``TRIED`` of them, so the look-up stays short.
+"""
+
+from __future__ import annotations
+
+from app.core.inbox import Inbox
+from app.domain.library import PastAnswer
+from app.store import Store, answers
+
+#: How many of the newest distinct answers are tried for one comment.
+TRIED = 25
+
+
+class Answers:
+    def __init__(self, store: Store, inbox: Inbox) -> None:
+        self._store = store
+        self._inbox = inbox
+
+    async def suggest(self, comment_id: int) -> PastAnswer | None:
+        """The newest earlier answer to the question ``comment_id`` asks, or None."""
+        for past in await self._store.read(answers.recent, TRIED):
+            if past.comment_id == comment_id:
+                continue
+            group = await self._inbox.same_question(past.comment_id)
+            if comment_id in group[1:]:
+                return past
+        return None
