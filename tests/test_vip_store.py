@@ -41,6 +41,7 @@ from app.vip.tiers import tier_from_directory
         ("Assistant Vice President", "", VipTier.NONE),
         ("Associate Director", "", VipTier.NONE),
         ("Account Executive", "", VipTier.NONE),
+        ("HR Business Partner", "", VipTier.NONE),
         ("Keyboard Technician", "", VipTier.NONE),
         ("Vice-presidential historian intern", "", VipTier.NONE),
         ("Software Engineer", "IC", VipTier.NONE),

@@ -44,6 +44,7 @@ class SnippetsDialog(QDialog):
         self._editing: int | None = None  # the snippet shown, None for a new one
         self.list = QListWidget()  # a handful of snippets, read whole
         self.list.setAccessibleName("Snippets")
+        self.list.setSpacing(2)
         self.list.currentItemChanged.connect(lambda item, _old: self._show(item))
         self.name = QLineEdit()
         self.name.setAccessibleName("Snippet name")
@@ -62,8 +63,11 @@ class SnippetsDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         editor = QVBoxLayout()
-        editor.addWidget(self.name)
-        editor.addWidget(self.body, 1)
+        for text, field in (("N&ame", self.name), ("&Text", self.body)):
+            label = QLabel(text)
+            label.setBuddy(field)
+            editor.addWidget(label)
+            editor.addWidget(field, 1 if field is self.body else 0)
         editor.addWidget(self.problem)
         buttons = QHBoxLayout()
         for button in (self.new_button, self.save_button, self.delete_button):
@@ -74,7 +78,14 @@ class SnippetsDialog(QDialog):
         panes = QHBoxLayout()
         panes.addWidget(self.list, 2)
         panes.addLayout(editor, 3)
+        hint = QLabel(
+            "Saved replies, kept on this device. In a reply, Ctrl+; inserts one: type a few "
+            "letters of its name or text to find it."
+        )
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(hint)
         layout.addLayout(panes, 1)
         layout.addWidget(close)
         self.reload()

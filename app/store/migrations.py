@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.store.sql import Database
+from app.vip.tiers import tier_from_directory
 
 
 def _v1_core(db: Database) -> None:
@@ -364,9 +365,19 @@ def _v7_vip_tiers(db: Database) -> None:
 def _triage_at_volume(db: Database) -> None:
     """Issue 14's triage: each comment carries its author's VIP tier (kept by triggers) so
     "VIPs first" is one index, not a sort of the view; undo for imported VIP lists; saved
-    replies (snippets); and the answer library (questions answered, with the answer)."""
+    replies (snippets); and the answer library (questions answered, with the answer).
+    People already stored get the tier their directory title gives (``app.vip.tiers``)."""
+    db.execute("ALTER TABLE comments ADD COLUMN author_tier INTEGER NOT NULL DEFAULT 0")
+    people = db.execute("SELECT id, title, level FROM people WHERE vip_source IS NULL").fetchall()
+    db.conn.executemany(
+        "UPDATE people SET vip_tier = ?, vip_source = 'directory' WHERE id = ?",
+        [
+            (int(tier), pid)
+            for pid, title, level in people
+            if (tier := tier_from_directory(title or "", level or ""))
+        ],
+    )
     statements = [
-        "ALTER TABLE comments ADD COLUMN author_tier INTEGER NOT NULL DEFAULT 0",
         """UPDATE comments SET author_tier = (SELECT p.vip_tier FROM people p
             WHERE p.id = comments.author_id)
             WHERE author_id IN (SELECT id FROM people WHERE vip_tier > 0)""",

@@ -10,7 +10,7 @@ Read word by word (case, punctuation and "&" ignored), first match wins:
    "C-level" or "Board".
 3. Senior leader (``SENIOR``): vice president, SVP or VP (any kind), director (not
    "associate director"), head of, general manager, general counsel, managing director,
-   partner; or a level "VP", "Director", "SVP".
+   managing partner (not a business partner); or a level "VP", "Director", "SVP".
 4. Anything else: no tier (a key person is named by hand or by the comms team's list).
 """
 
@@ -44,7 +44,7 @@ _SENIOR_PHRASES = (
     ("general", "manager"),
     ("general", "counsel"),
     ("managing", "director"),
-    ("partner",),
+    ("managing", "partner"),
 )
 _TOP_LEVELS = frozenset({"executive", "c level", "c suite", "board", "evp"})
 _SENIOR_LEVELS = frozenset({"vp", "svp", "director", "senior director", "vice president"})

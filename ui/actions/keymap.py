@@ -36,7 +36,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("inbox.set_tier", "Set this person's VIP tier…", INBOX, ("V",), "vip"),
     Command(
-        "inbox.filter", "Filter and sort: network, VIP tier, age, waiting…", INBOX, ("F",), "search"
+        "inbox.filter", "Filter and sort: network, VIP tier, age, waiting…", INBOX, ("F",), "filter"
     ),
     Command("inbox.clear_filters", "Clear every filter", INBOX, ("Shift+F",)),
     Command("inbox.search", "Search comments, posts and drafts", INBOX, ("/",), "search"),

@@ -27,7 +27,7 @@ PREVIEW_CHARS = 90
 def snippet_item(snippet: Snippet) -> QStandardItem:
     flat = " ".join(snippet.body.split())
     shown = flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1] + "…"
-    item = QStandardItem(f"{snippet.name} — {shown}")
+    item = QStandardItem(f"{snippet.name}\n{shown}")
     item.setData(snippet.body, BODY_ROLE)
     item.setData(f"{snippet.name}\n{snippet.body}", SEARCH_ROLE)
     item.setData(f"{snippet.name}\n{snippet.body}", Qt.ItemDataRole.ToolTipRole)
@@ -70,6 +70,9 @@ class SnippetPicker(QDialog):
         self.list = QListView()
         self.list.setModel(self.filtered)
         self.list.setAccessibleName("Snippets")
+        self.list.setWordWrap(True)
+        self.list.setSpacing(3)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.activated.connect(lambda _index: self.accept())
         self.empty = QLabel(
             "No snippets yet: File > Snippets… keeps the replies you write often."

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QPoint, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
@@ -90,6 +90,7 @@ class FilterBar(QWidget):
         self.networks: list[str] = []
         self.button = QToolButton()
         self.button.setObjectName("filterButton")
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.menu = QMenu(self)
         self.count = QLabel()
         self.count.setObjectName("filterCount")
