@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_snippets(self) -> None:
-        from ui.snippets_dialog import SnippetsDialog  # built on demand: rarely opened
+        from ui.batch import SnippetsDialog
 
         SnippetsDialog(self._core, self).open()
 

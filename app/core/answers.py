@@ -4,7 +4,8 @@ comes again, on another post or network, the earlier answer is offered as a star
 
 "The same question" is ``Inbox.same_question``, whatever scorer it uses: an earlier
 answered question whose group of open look-alikes holds the new comment. The newest
-answers are tried first, at most ``TRIED`` of them, so the look-up stays short.
+answers are tried first, at most ``TRIED`` of them, each over its newest ``LOOK_ALIKES``
+candidates, so the look-up stays short.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from app.store import Store, answers
 
 #: How many of the newest distinct answers are tried for one comment.
 TRIED = 25
+#: Open look-alikes read per answered question (newest first: the question asked again is
+#: among the newest), so one suggestion costs at most TRIED short look-ups.
+LOOK_ALIKES = 300
 
 
 class Answers:
@@ -27,7 +31,7 @@ class Answers:
         for past in await self._store.read(answers.recent, TRIED):
             if past.comment_id == comment_id:
                 continue
-            group = await self._inbox.same_question(past.comment_id)
+            group = await self._inbox.same_question(past.comment_id, LOOK_ALIKES)
             if comment_id in group[1:]:
                 return past
         return None

@@ -57,8 +57,6 @@ class InboxRow:
     network_shared: bool
     #: A reply to this comment is being written (kept as a reply draft).
     reply_draft: bool
-    #: The person is starred: their new comments are announced.
-    author_starred: bool
     #: The person's VIP tier (directory, imported list or set by hand).
     author_tier: VipTier
 
@@ -85,7 +83,6 @@ def _list_fields(row: Row) -> dict[str, Any]:
         "account_name": row["account_name"] or "",
         "network_shared": _flag(row["network_shared"]),
         "reply_draft": _flag(row["reply_draft"]),
-        "author_starred": _flag(row["author_starred"]),
         "author_tier": VipTier(row["author_tier"] or 0),
     }
 

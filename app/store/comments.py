@@ -66,7 +66,7 @@ LIST_COLUMNS = """c.id, c.created_at, c.triage_state, c.snoozed_until, c.is_ques
     po.title AS post_title, a.network AS network, a.name AS account_name,
     (SELECT COUNT(*) > 1 FROM accounts a2 WHERE a2.network = a.network) AS network_shared,
     EXISTS (SELECT 1 FROM reply_drafts d WHERE d.comment_id = c.id) AS reply_draft,
-    p.starred AS author_starred, p.vip_tier AS author_tier"""
+    c.author_tier"""
 
 _JOINS = """JOIN people p ON p.id = c.author_id
     JOIN posts po ON po.id = c.post_id JOIN accounts a ON a.id = c.account_id"""

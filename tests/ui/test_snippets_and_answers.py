@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.domain import InboxView
 from app.timeutil import now
-from ui.snippets_dialog import SnippetsDialog
+from ui.batch import SnippetsDialog
 
 pytestmark = pytest.mark.ui
 

@@ -133,7 +133,6 @@ class InboxDelegate(QStyledItemDelegate):
             account_name="",
             network_shared=False,
             reply_draft=True,
-            author_starred=True,
             author_tier=VipTier.KEY,
         )
         row = QPixmap(max(option.rect.width(), MIN_WIDTH), max(option.rect.height(), 40))

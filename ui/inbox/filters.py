@@ -10,7 +10,9 @@ screen readers by what it filters and that pressing it removes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QActionGroup
@@ -152,7 +154,13 @@ class FilterBar(QWidget):
         self.menu.popup(where)
         self.menu.setActiveAction(self.menu.actions()[0])
 
-    def _submenu(self, title: str, choices: list, current: object, make) -> None:
+    def _submenu(
+        self,
+        title: str,
+        choices: list[tuple[str, Any]],
+        current: object,
+        make: Callable[[Any], InboxFilter],
+    ) -> None:
         sub = self.menu.addMenu(title)
         group = QActionGroup(sub)
         for text, value in choices:
