@@ -3,14 +3,19 @@ directory), the tier every comment carries for "VIPs first", and the VIPs view's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fixtures.store_data import ACCOUNT, ingest, open_store, remote
 
-from app.domain import InboxView, Person, VipSource, VipTier
+from app.domain import InboxFilter, InboxOrder, InboxView, Person, VipSource, VipTier
+from app.domain.narrowing import sort_key
 from app.store import Store, accounts, comments, vips
+from app.timeutil import iso, now
 from app.vip.tiers import tier_from_directory
 
 
@@ -126,3 +131,96 @@ def test_the_vips_count_reads_only_the_vips_in_the_tier_index(store: Store) -> N
         db.conn.set_trace_callback(None)
     plan = " | ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {statements[0]}"))
     assert "ix_view_needs_reply_tier (author_tier>?)" in plan, plan
+
+
+# --- filters: what they keep, page by page, and which index reads them -------------------
+
+
+def _filtered_pages(store: Store, view: InboxView, narrow: InboxFilter) -> list[int]:
+    db, rows = store.reader(), []
+    order = narrow.order_in(view)
+    for _ in range(100):  # bounded: 7 rows a page
+        after = sort_key(rows[-1], order) if rows else None
+        page = comments.view_page(db, view, None, after, 7, narrow=narrow)
+        rows += page
+        if len(page) < 7:
+            return [r.id for r in rows]
+    raise AssertionError("paging did not end")
+
+
+@pytest.mark.parametrize("order", list(InboxOrder))
+@pytest.mark.parametrize(
+    "narrow",
+    [
+        InboxFilter(min_tier=VipTier.KEY),
+        InboxFilter(min_tier=VipTier.SENIOR, network="sandbox"),
+        InboxFilter(network="elsewhere"),
+        InboxFilter(waiting_over_days=365),
+        InboxFilter(newer_than_days=365),
+    ],
+)
+def test_filters_keep_exactly_their_comments_page_by_page(
+    store: Store, narrow: InboxFilter, order: InboxOrder
+) -> None:
+    people = [
+        Person(f"u{n}", f"P{n}", ("VP Sales", "Director", "Engineer")[n % 3]) for n in range(9)
+    ]
+    store.run_sync(ingest, [remote(n, author=people[n % 9], minute=n % 5) for n in range(1, 40)])
+    narrow = replace(narrow, order=order)
+    db = store.reader()
+    tiers = dict(db.execute("SELECT id, author_tier FROM comments").fetchall())
+    times = dict(db.execute("SELECT id, created_at FROM comments").fetchall())
+    cutoff = iso(now() - timedelta(days=365))
+    expected = {
+        cid
+        for cid in tiers
+        if tiers[cid] >= narrow.min_tier
+        and narrow.network in (None, "sandbox")
+        and (narrow.waiting_over_days is None or times[cid] < cutoff)
+        and (narrow.newer_than_days is None or times[cid] >= cutoff)
+    }
+    for view in (InboxView.NEEDS_REPLY, InboxView.ALL, InboxView.VIPS):
+        ids = _filtered_pages(store, view, narrow)
+        in_view = {r.id for r in comments.view_page(db, view, limit=1000)}
+        assert sorted(ids) == sorted(expected & in_view)
+        assert comments.view_count(db, view, None, narrow) == len(ids)
+
+
+@pytest.mark.parametrize(
+    ("view", "narrow", "index"),
+    [
+        (InboxView.QUESTIONS, InboxFilter(min_tier=VipTier.SENIOR), "ix_comments_vip"),
+        (InboxView.ALL, InboxFilter(min_tier=VipTier.KEY), "ix_comments_vip"),
+        (InboxView.NEEDS_REPLY, InboxFilter(min_tier=VipTier.KEY), "ix_view_needs_reply_tier"),
+        (InboxView.NEEDS_REPLY, InboxFilter(newer_than_days=1), "ix_view_needs_reply"),
+    ],
+)
+def test_a_filter_that_keeps_few_rows_reads_only_those(
+    store: Store, view: InboxView, narrow: InboxFilter, index: str
+) -> None:
+    db = store.reader()
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        comments.view_page(db, view, narrow=narrow)
+        comments.view_count(db, view, None, narrow)
+    finally:
+        db.conn.set_trace_callback(None)
+    page, count = (
+        " | ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {s}")) for s in statements
+    )
+    assert f"INDEX {index} (" in page  # a range of the index, not a walk of it
+    assert "SCAN c" not in page.replace("SCAN c USING", "")
+    assert not re.search(r"SCAN c\b(?! USING)", count)  # never every comment's row
+
+
+def test_a_network_filter_counts_within_the_inbox_index(store: Store) -> None:
+    db = store.reader()
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        comments.view_count(db, InboxView.ALL, None, InboxFilter(network="sandbox"))
+    finally:
+        db.conn.set_trace_callback(None)
+    plan = " | ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {statements[0]}"))
+    assert "COVERING INDEX ix_comments_inbox" in plan, plan

@@ -83,6 +83,8 @@ _VIEW_INDEX = {
 #: Needs reply's comments by (tier, time): serves "VIPs first" and the VIPs view.
 _TIER_INDEX = "ix_view_needs_reply_tier"
 _TIER_INDEXED = (InboxView.NEEDS_REPLY, InboxView.VIPS)
+#: Every VIP's comments by (tier, time), whatever their state: a tier filter elsewhere.
+_VIP_INDEX = "ix_comments_vip"
 #: ORDER BY and the keyset condition ("after the row with this key") of each order.
 _ORDER_BY = {
     InboxOrder.NEWEST: "c.created_at DESC, c.id DESC",
@@ -106,11 +108,14 @@ def view_filter(
     if post_id is not None:
         where += " AND c.post_id = ?"
         params.append(post_id)
-    if narrow.network is not None:
-        where += " AND c.account_id IN (SELECT id FROM accounts WHERE network = ?)"
+    if narrow.network is not None:  # by post: ix_comments_inbox holds post_id, so counts
+        where += (  # stay within the index
+            " AND c.post_id IN (SELECT po.id FROM posts po JOIN accounts na"
+            " ON na.id = po.account_id WHERE na.network = ?)"
+        )
         params.append(narrow.network)
-    if narrow.min_tier:
-        where += " AND c.author_tier >= ?"
+    if narrow.min_tier:  # "> 0" as written in the VIP index's condition, so it applies
+        where += " AND c.author_tier > 0 AND c.author_tier >= ?"
         params.append(int(narrow.min_tier))
     if narrow.newer_than_days is not None:
         where += " AND c.created_at >= ?"
@@ -341,10 +346,17 @@ def view_page(
     if after is not None:
         where += f" AND {_AFTER[order]}"
         params += _after(order, after)
-    sql = (
-        f"SELECT {LIST_COLUMNS} FROM {_source(post_id, view, order)} {_JOINS} WHERE {where} "
-        f"ORDER BY {_ORDER_BY[order]} LIMIT ?"
-    )
+    source = _source(post_id, view, narrow)
+    if narrow.narrows():  # the page's ids first (a filter may need a sort), then its rows
+        sql = (
+            f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE c.id IN (SELECT c.id FROM {source} "
+            f"WHERE {where} ORDER BY {_ORDER_BY[order]} LIMIT ?) ORDER BY {_ORDER_BY[order]}"
+        )
+    else:
+        sql = (
+            f"SELECT {LIST_COLUMNS} FROM {source} {_JOINS} WHERE {where} "
+            f"ORDER BY {_ORDER_BY[order]} LIMIT ?"
+        )
     return [InboxRow.from_row(r) for r in db.execute(sql, [*params, limit])]
 
 
@@ -363,19 +375,27 @@ def _bounded(
     view: InboxView, post_id: int | None, max_id: int, narrow: InboxFilter
 ) -> tuple[str, str, list[object]]:
     where, params = view_filter(view, post_id, narrow)
-    return _source(post_id, view), f"{where} AND c.id <= ?", [*params, max_id]
+    return _source(post_id, view, narrow), f"{where} AND c.id <= ?", [*params, max_id]
 
 
 def _source(
-    post_id: int | None, view: InboxView | None = None, order: InboxOrder = InboxOrder.NEWEST
+    post_id: int | None, view: InboxView | None = None, narrow: InboxFilter = NO_FILTER
 ) -> str:
-    # One post has hundreds of comments, one triage state hundreds of thousands: without
-    # statistics the planner cannot know, so say which index narrows best.
+    """Which index narrows best. One post has hundreds of comments, VIPs' comments a few
+    thousand, a triage state hundreds of thousands: without statistics the planner cannot
+    know. A filter that keeps few rows (a tier, a recent age) reads those few and sorts
+    them; otherwise the index in the view's order is walked and the filters skip rows."""
     if post_id is not None:
         return "comments c INDEXED BY ix_comments_post"
-    if view in _TIER_INDEXED and (order is InboxOrder.VIP_FIRST or view is InboxView.VIPS):
-        return f"comments c INDEXED BY {_TIER_INDEX}"
+    order = narrow.order_in(view)
+    tiered = view in _TIER_INDEXED
+    if narrow.min_tier:
+        return f"comments c INDEXED BY {_TIER_INDEX if tiered else _VIP_INDEX}"
     index = _VIEW_INDEX.get(view) if view is not None else None
+    if narrow.newer_than_days is not None:
+        return f"comments c INDEXED BY {index or 'ix_comments_created'}"
+    if tiered and (order is InboxOrder.VIP_FIRST or view is InboxView.VIPS):
+        return f"comments c INDEXED BY {_TIER_INDEX}"
     return "comments c" if index is None else f"comments c INDEXED BY {index}"
 
 
@@ -413,7 +433,10 @@ def view_count(
         total = db.execute(f"SELECT SUM(c.n) FROM comment_counts c WHERE {where}").fetchone()[0]
         return int(total or 0)
     where, params = view_filter(view, post_id, narrow)
-    sql = f"SELECT COUNT(*) FROM {_source(post_id, view, narrow.order_in(view))} WHERE {where}"
+    source = _source(post_id, view, narrow)
+    if post_id is None and not narrow.min_tier and view not in _COUNTED_APART:
+        source = "comments c INDEXED BY ix_comments_inbox"  # covers every other filter
+    sql = f"SELECT COUNT(*) FROM {source} WHERE {where}"
     count: int = db.execute(sql, params).fetchone()[0]
     return count
 
