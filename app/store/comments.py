@@ -389,8 +389,9 @@ def _source(
         return "comments c INDEXED BY ix_comments_post"
     order = narrow.order_in(view)
     tiered = view in _TIER_INDEXED
-    if narrow.min_tier:
-        return f"comments c INDEXED BY {_TIER_INDEX if tiered else _VIP_INDEX}"
+    if narrow.min_tier:  # the VIP index covers the network's post too
+        few = tiered and narrow.network is None
+        return f"comments c INDEXED BY {_TIER_INDEX if few else _VIP_INDEX}"
     index = _VIEW_INDEX.get(view) if view is not None else None
     if narrow.newer_than_days is not None:
         return f"comments c INDEXED BY {index or 'ix_comments_created'}"
@@ -434,8 +435,8 @@ def view_count(
         return int(total or 0)
     where, params = view_filter(view, post_id, narrow)
     source = _source(post_id, view, narrow)
-    if post_id is None and not narrow.min_tier and view not in _COUNTED_APART:
-        source = "comments c INDEXED BY ix_comments_inbox"  # covers every other filter
+    if post_id is None and narrow.network is not None and not narrow.min_tier:
+        source = "comments c INDEXED BY ix_comments_inbox"  # it covers the post too
     sql = f"SELECT COUNT(*) FROM {source} WHERE {where}"
     count: int = db.execute(sql, params).fetchone()[0]
     return count
