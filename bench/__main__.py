@@ -6,7 +6,8 @@ Measured on each: the app's start against a bare PySide6 window (alternating run
 its peak memory; views, search and triage in the store; the window's worst event-loop
 stall while opening views, moving, triaging and typing; a first sync of 100,000 comments
 from the sandbox and a re-sync; a batch of 500 personalised replies sent at the
-sandbox's rate limit. The machine's load is printed before and after.
+sandbox's rate limit; the coverage scorecard (read, and its window painted), the people
+waiting longest and a person's page. The machine's load is printed before and after.
 
 Exit code 0 when every target passes, 1 when one is missed.
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from app.config import database_path
 from app.store import Store, migrations
-from bench import app_process, generate, measure, report, ui_measure
+from bench import app_process, generate, ledger_measure, measure, report, ui_measure
 from bench.generate import Spec
 from bench.report import Line
 
@@ -158,6 +159,7 @@ def _measure(spec: Spec, args: argparse.Namespace) -> list[Line]:
         store = Store(database_path(data_dir))
         try:
             lines += _store_lines(store)
+            lines += ledger_measure.measure(store, measure.next_item_ids(store, 20))
         finally:
             store.close()
         if not args.no_window:

@@ -30,6 +30,7 @@ TARGETS: dict[str, Target] = {
     "next": Target(16.0, "ms"),
     "search": Target(20.0, "ms"),
     "triage": Target(50.0, "ms"),  # proposed by the first benchmark: it runs off the loop
+    "scorecard": Target(300.0, "ms"),  # issue 14: the scorecard opens in under 300 ms
     "rss": Target(250.0, "MB"),
     "stall": Target(16.0, "ms"),  # one frame: nothing on the UI thread longer
     "share": Target(90.0, "%", at_least=True),  # of the network's rate limit

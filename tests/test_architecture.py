@@ -223,6 +223,7 @@ FEATURES = (
     "byhand",
     "editor",
     "inbox",
+    "ledger",
     "outbox",
     "settings",
     "spelling",

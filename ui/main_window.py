@@ -8,6 +8,7 @@ the first paint needs the inbox only.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtCore import Qt
@@ -28,6 +29,7 @@ from ui.common import focus, screen
 from ui.common.announce import Politeness
 from ui.editor import EDITOR_COMMANDS, EditorPanel
 from ui.inbox import InboxPage
+from ui.ledger import PeopleWindows
 from ui.operations import run
 from ui.outbox import OUTBOX_COMMANDS, OutboxPanel
 from ui.presence import Presence
@@ -99,6 +101,9 @@ class MainWindow(QMainWindow):
         self.inbox.postFilterChanged.connect(self.sidebar.mark_post)
         self.inbox.postChosen.connect(self.open_post)
         self.inbox.draftChosen.connect(self.open_draft)
+        self.people = PeopleWindows(core, bridge, self)  # person pages, scorecard, report
+        self.inbox.personChosen.connect(self.people.open_person_of)
+        self.people.said.connect(self.status.say)
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
         bridge.workspaceProblem.connect(self.status.say)
         self.status.undoClicked.connect(self.undo_send)
@@ -173,9 +178,11 @@ class MainWindow(QMainWindow):
             *self.status.tab_order(),
         )
 
-    def flush_editor(self) -> Awaitable[None] | None:
-        """Save the editor's last keystrokes (None: nothing to save, or no editor yet)."""
-        return None if self._editor is None else self._editor.flush()
+    def flush_editor(self) -> Awaitable[object] | None:
+        """Save the last keystrokes of the editor and of the notes on people's pages
+        (None: nothing to save)."""
+        saving = [s for s in (self._editor and self._editor.flush(), self.people.flush()) if s]
+        return asyncio.gather(*saving) if saving else None
 
     def go(self, place: Place) -> None:
         if place.kind is PlaceKind.INBOX:
@@ -251,6 +258,9 @@ class MainWindow(QMainWindow):
         bind("window.new_draft", self.new_draft)
         bind("window.palette", self.show_palette)
         bind("window.about", self.show_about)
+        bind("window.waiting", self.people.show_waiting)
+        bind("window.scorecard", self.people.show_scorecard)
+        bind("window.export_report", self.people.ask_export)
         self.menus = CommandMenus(self, self.menuBar(), self.commands())
 
     def commands(self) -> Registry:

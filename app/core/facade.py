@@ -1,6 +1,7 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
 engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``,
-``undo_send``, ``accounts``, ``vips``, ``snippets``, ``answers``, ``spelling``
+``undo_send``, ``accounts``, ``ledger`` (people and the coverage scorecard), ``vips``,
+``snippets``, ``answers``, ``spelling``
 (the dictionaries), ``workspace`` (the principal and the delegate on two laptops)
 and ``bridge`` (threads of sites without an API, pasted in and answered by hand). No Qt
 here; the window and the CLI are its two clients (composition
@@ -20,6 +21,7 @@ from app.core.answers import Answers
 from app.core.bridge import Bridge
 from app.core.drafts import Drafts
 from app.core.inbox import Inbox
+from app.core.ledger import Ledger
 from app.core.outbox import Outbox
 from app.core.replies import Replies
 from app.core.snippets import Snippets
@@ -60,6 +62,7 @@ class Core:
         self.sandbox = sandbox
         self.accounts = account_manager
         self.inbox = Inbox(store, events)
+        self.ledger = Ledger(store)
         #: Imported VIP lists (the comms team's CSV): preview, apply, undo.
         self.vips = Vips(store, events)
         #: Saved replies, and the answers given before (offered for the same question).

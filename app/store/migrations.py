@@ -362,6 +362,63 @@ def _v7_vip_tiers(db: Database) -> None:
     db.execute("UPDATE people SET vip_tier = 1, vip_source = 'hand' WHERE starred = 1")
 
 
+#: When the comment's first answer was written: the earliest of my replies under it and
+#: the outbox's sends to it (the time a reply sent by Fireside left).
+_FIRST_ANSWER = "(answered_at IS NULL OR answered_at > {t})"
+
+
+def _ledger_notes_and_answer_times(db: Database) -> None:
+    """The relationship ledger and the coverage scorecard: when each comment was first
+    answered (``comments.answered_at``, kept by triggers from my replies as they are
+    pulled and from the outbox as its replies are sent, and filled in here from both),
+    the notes kept per person (``person_notes``: they go with the person's row when its
+    account is removed, as everything else stored for it does), and indexes for a person's comments
+    by time and for the questions the scorecard counts."""
+    mine_under = """SELECT MIN(r.created_at) FROM comments r
+        WHERE r.account_id = comments.account_id AND r.parent_remote_id = comments.remote_id
+          AND r.is_mine = 1 AND r.deleted = 0"""
+    sent_to = (
+        "SELECT MIN(o.sent_at) FROM outbox o WHERE o.comment_id = comments.id AND o.state = 'sent'"
+    )
+    statements = [
+        "ALTER TABLE comments ADD COLUMN answered_at TEXT",
+        f"UPDATE comments SET answered_at = ({mine_under}) WHERE answered = 1",
+        f"""UPDATE comments SET answered_at = ({sent_to})
+            WHERE id IN (SELECT comment_id FROM outbox WHERE state = 'sent')
+              AND {_FIRST_ANSWER.format(t=f"({sent_to})")}""",
+        f"""CREATE TRIGGER answered_at_mine_ai AFTER INSERT ON comments
+            WHEN new.is_mine = 1 AND new.deleted = 0 AND new.parent_remote_id IS NOT NULL BEGIN
+            UPDATE comments SET answered_at = new.created_at
+                WHERE account_id = new.account_id AND remote_id = new.parent_remote_id
+                  AND {_FIRST_ANSWER.format(t="new.created_at")};
+        END""",
+        f"""CREATE TRIGGER answered_at_sent_au AFTER UPDATE OF state ON outbox
+            WHEN new.state = 'sent' AND old.state IS NOT 'sent' AND new.comment_id IS NOT NULL
+            BEGIN
+            UPDATE comments SET answered_at = ifnull(new.sent_at, {_NOW_ISO})
+                WHERE id = new.comment_id
+                  AND {_FIRST_ANSWER.format(t=f"ifnull(new.sent_at, {_NOW_ISO})")};
+        END""",
+        """CREATE TABLE person_notes(
+            person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL)""",
+        "CREATE INDEX ix_comments_author_time ON comments(author_id, created_at)",
+        # A person's other accounts: the same id, or the same name (spaces and case aside).
+        "CREATE INDEX ix_people_remote_nocase ON people(remote_id COLLATE NOCASE)",
+        "CREATE INDEX ix_people_name_key ON people(replace(name, ' ', '') COLLATE NOCASE)",
+        """CREATE INDEX ix_coverage_questions
+            ON comments(created_at, answered, answered_at, account_id, post_id, author_id)
+            WHERE is_mine = 0 AND deleted = 0 AND is_question = 1""",
+    ]
+    for statement in statements:  # one by one: executescript would commit the migration
+        db.execute(statement)
+
+
+#: Now, in UTC, as the store writes times.
+_NOW_ISO = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+
 def _triage_at_volume(db: Database) -> None:
     """Issue 14's triage: each comment carries its author's VIP tier (kept by triggers) so
     "VIPs first" is one index, not a sort of the view; undo for imported VIP lists; saved
@@ -424,6 +481,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v5_starred_people,
     _v6_counts_and_view_indexes,
     _v7_vip_tiers,
+    _ledger_notes_and_answer_times,
     _triage_at_volume,
 ]
 LATEST = len(MIGRATIONS)

@@ -65,3 +65,17 @@ def ago(stamp: str | None, at: datetime | None = None) -> str:
     if when.endswith(("min", "h")):
         return f"{when} ago"
     return "yesterday" if when == "Yesterday" else f"on {when}"
+
+
+def duration(seconds: float | None) -> str:
+    """A length of time as people say it: "12 min", "3 h", "1.5 h", "4 d" ("—": none)."""
+    if seconds is None:
+        return "—"
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))} min"
+    hours = seconds / 3600
+    if hours < 10:
+        return f"{hours:.1f} h".replace(".0 h", " h")
+    if hours < 48:
+        return f"{round(hours)} h"
+    return f"{round(hours / 24)} d"

@@ -23,8 +23,9 @@ from app.store.migrations import LATEST
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"
 EARLIER = list(range(1, LATEST))
-#: Kept files stay small: they live in the repository forever.
-MAX_FIXTURE_BYTES = 300_000
+#: Kept files stay small: they live in the repository forever. (Every table, index and
+#: trigger a migration adds costs a 4 KB page even when empty: v9 holds 75 pages.)
+MAX_FIXTURE_BYTES = 400_000
 
 
 def kept(version: int) -> Path:

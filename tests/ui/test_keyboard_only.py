@@ -101,6 +101,7 @@ def test_tab_goes_through_the_inbox_as_it_is_laid_out_and_round(window, qtbot):
         "Same question",
         "Undo",
         "Comments: Needs reply",
+        "Their page",
         "Open post",
         "Conversation",
         "Online",

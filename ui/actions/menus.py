@@ -51,6 +51,7 @@ BY_NAME = {
     "batch.snippet": "&Edit",
     "window.undo_vip_import": "&File",
     "window.quit": "&File",
+    "window.export_report": "&File",
     "inbox.star": "&Message",
     "inbox.undo": "&Edit",
     "inbox.toggle": "&Edit",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QToolButton
 
 from app.domain import VIP_TIER_TITLES, InboxRow, Post, TriageState, VipTier
@@ -35,6 +35,17 @@ BUTTONS = (
     ("inbox.snooze", "Snooze"),
     ("inbox.same_question", "Same question"),
     ("inbox.undo", "Undo"),
+)
+
+
+#: What a right click on a comment offers.
+CONTEXT_MENU = (
+    "inbox.reply",
+    "inbox.done",
+    "inbox.snooze",
+    "inbox.same_question",
+    "inbox.star",
+    "inbox.person",
 )
 
 
@@ -83,8 +94,12 @@ class InboxCommands:
             "inbox.set_tier": self.set_tier,
             "inbox.filter": self.open_filters,
             "inbox.clear_filters": self.clear_filters,
+            "inbox.person": self.person,
         }
         actions = {name: registry.bind(page, name, handler) for name, handler in handlers.items()}
+        page.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        page.list.addActions([actions[name] for name in CONTEXT_MENU])
+        page.thread_pane.add_tool(actions["inbox.person"], "Their page")
         filter_action = actions["inbox.filter"]
         filter_action.setIconText(f"Filter  {registry.command('inbox.filter').key_text}")
         page.filters.button.setDefaultAction(filter_action)
@@ -285,6 +300,14 @@ class InboxCommands:
             self.page.refresh(then=lambda: self.page.message.emit(text))
 
         run(self.page, self.core.inbox.set_author_tier(comment_id, tier), on_done=said)
+
+    def person(self) -> None:
+        """The page of the current comment's author: everything they wrote, answers, notes."""
+        row = self.page.list.currentIndex().data(ROW_ROLE)
+        if not isinstance(row, InboxRow):
+            self.page.message.emit("Select a comment first (j and k move).")
+            return
+        self.page.personChosen.emit(row.id)
 
     def _ids(self) -> list[int]:
         ids = self.page.selected_ids()

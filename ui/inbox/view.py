@@ -176,6 +176,7 @@ class InboxPage(QWidget):
     postFilterChanged = Signal(object)  # the post shown (its id), or None for every post
     postChosen = Signal(int, str)  # a post picked among search results: show its comments
     draftChosen = Signal(int)  # a draft picked among search results: open it
+    personChosen = Signal(int)  # a comment whose author's page to open
 
     def __init__(
         self, core: Core, bridge: CoreBridge, registry: Registry, parent: QWidget | None = None
@@ -293,6 +294,7 @@ class InboxPage(QWidget):
             *self.commands.buttons,
             self.hits.list,
             self.list,
+            *self.thread_pane.tools,
             self.thread_pane.open_post,
             self.thread_pane.browser,
             *self.composer.tab_order(),

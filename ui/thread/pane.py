@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.domain import Thread
@@ -74,6 +74,9 @@ class ThreadPane(QWidget):
         header.addWidget(self.network)
         header.addStretch(1)
         header.addWidget(self.open_post)
+        self._header = header
+        #: Buttons for commands on the comment shown (``add_tool``), in the Tab order.
+        self.tools: list[QToolButton] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 10, 12, 8)
         layout.addLayout(header)
@@ -97,6 +100,16 @@ class ThreadPane(QWidget):
         self.open_post.hide()
         self.network.hide()
         self.browser.setHtml(EMPTY)
+
+    def add_tool(self, action: QAction, text: str) -> QToolButton:
+        """A button in the header for a command on the comment shown (its author's page)."""
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setText(text)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._header.insertWidget(self._header.count() - 1, button)
+        self.tools.append(button)
+        return button
 
     def show_comment(self, comment_id: int | None) -> None:
         if comment_id is None:

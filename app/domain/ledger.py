@@ -1,0 +1,155 @@
+"""The relationship ledger and the coverage scorecard, as front ends see them: one person
+across their accounts (and how sure the link is), what they wrote and how fast it was
+answered, the people waiting longest, and the share of questions answered by week,
+network, tier and post.
+
+How people are linked across accounts (``LinkKind``): the people table holds one row per
+person per account. Two rows are the same person for certain when they carry the same
+identity: the same e-mail address as their id on any network, or the same id on the same
+network at the same address (two accounts reading one Matrix server or one Slack
+workspace). Otherwise two rows with the same display name (letter case and spacing aside)
+in this workspace are linked as a guess, and the page says so.
+"""
+
+from __future__ import annotations
+
+import enum
+import statistics
+from dataclasses import dataclass
+
+from app.domain.rows import InboxRow
+from app.domain.states import TriageState, VipTier
+from app.timeutil import parse
+
+
+class LinkKind(enum.Enum):
+    """How one of a person's accounts was linked to the one their page was opened from."""
+
+    #: the account the page was opened from
+    SELF = "self"
+    #: the same e-mail address, or the same id on the same network at the same address
+    SAME_IDENTITY = "same identity"
+    #: only the display name is the same: perhaps another person of the same name
+    SAME_NAME = "same name"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedAccount:
+    """One people row of a person: who they are on one account, and how it was linked."""
+
+    person_id: int
+    name: str
+    title: str
+    network: str
+    account_name: str
+    tier: VipTier
+    link: LinkKind
+
+
+def seconds_between(start: str, end: str) -> float:
+    """Seconds from one stored UTC time to another (never below 0: a reply stored with a
+    clock a little behind the comment's was not written before it)."""
+    return max(0.0, (parse(end) - parse(start)).total_seconds())
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One comment a person wrote, and when it was answered (None: not answered, or
+    answered where Fireside did not see the time)."""
+
+    row: InboxRow
+    answered_at: str | None
+
+    @property
+    def answer_seconds(self) -> float | None:
+        """The reply's time minus the comment's; None when unanswered or unknown."""
+        if self.answered_at is None:
+            return None
+        return seconds_between(self.row.created_at, self.answered_at)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLedger:
+    """A person's page: their accounts, every comment they wrote (newest first), their
+    tier (the highest any linked account has), and the notes kept about them."""
+
+    person_id: int
+    name: str
+    title: str
+    tier: VipTier
+    accounts: tuple[LinkedAccount, ...]
+    entries: tuple[LedgerEntry, ...]
+    notes: str
+
+    @property
+    def guessed(self) -> bool:
+        """Some of the accounts are linked by their name only."""
+        return any(a.link is LinkKind.SAME_NAME for a in self.accounts)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for e in self.entries if e.row.answered)
+
+    @property
+    def waiting(self) -> tuple[LedgerEntry, ...]:
+        """Comments still open (not answered, not done or snoozed), oldest first."""
+        open_ = [
+            e for e in self.entries if not e.row.answered and e.row.triage_state is TriageState.OPEN
+        ]
+        return tuple(sorted(open_, key=lambda e: (e.row.created_at, e.row.id)))
+
+    @property
+    def median_answer_seconds(self) -> float | None:
+        return median([s for e in self.entries if (s := e.answer_seconds) is not None])
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingPerson:
+    """Someone with comments still waiting for an answer (the "people waiting longest")."""
+
+    person_id: int
+    name: str
+    title: str
+    tier: VipTier
+    #: when their oldest waiting comment was written
+    oldest_at: str
+    #: the id of that comment (the thread to open)
+    oldest_comment_id: int
+    waiting: int
+    questions: int
+    networks: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Questions asked in one group (a week, a network, a tier, a post), how many were
+    answered, and the median time to answer those whose answer time is known."""
+
+    label: str
+    asked: int
+    answered: int
+    median_seconds: float | None
+
+    @property
+    def share(self) -> float:
+        """The share answered, 0..1 (0 when nothing was asked)."""
+        return self.answered / self.asked if self.asked else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Scorecard:
+    """The coverage scorecard over the weeks from ``since`` (UTC, a Monday) to ``until``."""
+
+    since: str
+    until: str
+    total: Coverage
+    by_week: tuple[Coverage, ...]
+    by_network: tuple[Coverage, ...]
+    by_tier: tuple[Coverage, ...]
+    by_post: tuple[Coverage, ...]
+    waiting: tuple[WaitingPerson, ...]
+
+
+def median(values: list[float]) -> float | None:
+    """The median (the mean of the middle two for an even count); None for no values."""
+    return statistics.median(values) if values else None

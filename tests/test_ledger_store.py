@@ -1,0 +1,271 @@
+"""The relationship ledger and the coverage scorecard in the store, against a small store
+whose numbers are worked out by hand here: answer times kept by triggers (my reply
+pulled, an outbox send) and filled in by the migration, people linked across accounts by
+identity or by name (a guess), notes, the people waiting longest, and every group of the
+scorecard."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fixtures.store_data import (
+    ACCOUNT,
+    MY_NAME,
+    at,
+    comment_id,
+    ingest,
+    open_store,
+    post,
+    remote,
+)
+
+from app.domain import Account, Person, VipTier
+from app.domain.ledger import LinkKind
+from app.store import Store, accounts, comments, coverage, ledger
+from app.store.db import migrate
+from app.store.migrations import MIGRATIONS, _ledger_notes_and_answer_times
+from app.store.sql import Database
+
+#: The same network at the same address: the same id there is the same person.
+TWIN = Account("twin", ACCOUNT.network, "Sandbox again", ACCOUNT.base_url)
+#: Another network: only a shared e-mail id, or the name, links people there.
+OTHER = Account("other", "matrix", "Matrix", "https://matrix.example")
+QUESTION = "<p>When does the new plan start?</p>"
+REMARK = "<p>Nice plan.</p>"
+NOW = at(60 * 24)  # Thursday 2 May 2024, 09:00 UTC; its week starts Monday 29 April
+WEEK_BEFORE = -60 * 24 * 3  # minute of Sunday 28 April: the week before
+
+
+def who(n: int, name: str | None = None, remote_id: str | None = None) -> Person:
+    return Person(remote_id or f"p{n}", name or f"Person{n} Surname", "Engineer")
+
+
+def _seed(db: Database) -> None:
+    """Five questions and a remark in two weeks; three answered by my replies."""
+    ingest(
+        db,
+        [
+            remote(1, body=QUESTION, author=who(1), minute=0),
+            remote(101, parent="c1", mine=True, minute=30),  # 30 min
+            remote(2, body=QUESTION, author=who(2), minute=10),
+            remote(102, parent="c2", mine=True, minute=130),  # 2 h
+            remote(3, body=QUESTION, author=who(3), minute=20),  # waiting
+            remote(4, body=QUESTION, author=who(2), minute=40, post_n=2),
+            remote(104, parent="c4", mine=True, minute=100, post_n=2),  # 1 h
+            remote(5, body=REMARK, author=who(1), minute=50),  # waiting, not a question
+            remote(6, body=QUESTION, author=who(4), minute=WEEK_BEFORE),  # waiting
+        ],
+    )
+    db.execute("UPDATE people SET vip_tier = ? WHERE remote_id = 'p1'", [int(VipTier.TOP)])
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(tmp_path)
+    opened.run_sync(_seed)
+    yield opened
+    opened.close()
+
+
+def test_my_pulled_reply_sets_the_answer_time(store: Store) -> None:
+    db = store.reader()
+    rows = db.execute("SELECT remote_id, answered, answered_at FROM comments WHERE is_mine = 0")
+    found = {r[0]: (r[1], r[2]) for r in rows}
+    assert found["c1"] == (1, at(30))
+    assert found["c2"] == (1, at(130))
+    assert found["c3"] == (0, None)
+
+
+def test_a_later_reply_keeps_the_first_answer_time(store: Store) -> None:
+    store.run_sync(ingest, [remote(105, parent="c1", mine=True, minute=500)])
+    answered_at = (
+        store.reader()
+        .execute("SELECT answered_at FROM comments WHERE remote_id = 'c1'")
+        .fetchone()[0]
+    )
+    assert answered_at == at(30)
+
+
+def _send(db: Database, comment: int, sent_at: str) -> None:
+    db.execute(
+        """INSERT INTO outbox(kind, account_id, idempotency_key, state, comment_id, body,
+           created_at) VALUES ('reply', ?, 'key-1', 'sending', ?, 'Soon.', ?)""",
+        [ACCOUNT.id, comment, sent_at],
+    )
+    db.execute(
+        "UPDATE outbox SET state = 'sent', sent_at = ? WHERE comment_id = ?", [sent_at, comment]
+    )
+    comments.mark_answered(db, [comment])
+
+
+def test_a_reply_sent_from_the_outbox_sets_the_answer_time(store: Store) -> None:
+    c3 = comment_id(store.reader(), "c3")
+    store.run_sync(_send, c3, at(80))
+    row = store.reader().execute("SELECT answered, answered_at FROM comments WHERE id = ?", [c3])
+    assert tuple(row.fetchone()) == (1, at(80))
+
+
+def test_the_migration_fills_in_answer_times_already_stored(tmp_path: Path) -> None:
+    before = MIGRATIONS.index(_ledger_notes_and_answer_times)  # the version before it
+    conn = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    migrate(conn, target=before)
+    db = Database(conn)
+    accounts.add_account(db, ACCOUNT)
+    accounts.upsert_posts(db, ACCOUNT.id, [post(1)])
+    ingest(db, [remote(1, body=QUESTION), remote(2, parent="c1", mine=True, minute=45)])
+    migrate(conn)
+    assert conn.execute("SELECT answered_at FROM comments WHERE remote_id = 'c1'").fetchone() == (
+        at(45),
+    )
+    conn.close()
+
+
+def test_people_are_linked_by_identity_and_by_name_as_a_guess(store: Store) -> None:
+    def more_accounts(db: Database) -> None:
+        for account in (TWIN, OTHER):
+            accounts.add_account(db, account)
+            accounts.upsert_people(db, account.id, [])
+        accounts.upsert_people(db, TWIN.id, [who(1)])  # same id, same network and address
+        accounts.upsert_people(db, OTHER.id, [who(9, "person1  SURNAME")])  # same name only
+        accounts.upsert_people(db, OTHER.id, [who(8, "Someone Else", "p1")])  # id elsewhere
+
+    store.run_sync(more_accounts)
+    db = store.reader()
+    first = ledger.author_of(db, comment_id(db, "c1"))
+    assert first is not None
+    links = {(a.network, a.account_name, a.link) for a in ledger.linked_accounts(db, first)}
+    assert links == {
+        ("sandbox", "Sandbox", LinkKind.SELF),
+        ("sandbox", "Sandbox again", LinkKind.SAME_IDENTITY),
+        ("matrix", "Matrix", LinkKind.SAME_NAME),
+    }
+    page = ledger.person_ledger(db, first)
+    assert page is not None and page.guessed
+    assert page.tier is VipTier.TOP
+    assert [e.row.snippet for e in page.entries] == ["Nice plan.", "When does the new plan start?"]
+    assert [e.answer_seconds for e in page.entries] == [None, 1800.0]
+
+
+def test_the_same_email_is_the_same_person_on_every_network(store: Store) -> None:
+    def two_networks(db: Database) -> None:
+        accounts.add_account(db, OTHER)
+        accounts.upsert_people(db, ACCOUNT.id, [who(20, "Ana Lima", "Ana@Example.com")])
+        accounts.upsert_people(db, OTHER.id, [who(21, "A. Lima", "ana@example.com")])
+
+    store.run_sync(two_networks)
+    db = store.reader()
+    ana = db.execute("SELECT id FROM people WHERE name = 'Ana Lima'").fetchone()[0]
+    links = [(a.name, a.link) for a in ledger.linked_accounts(db, ana)]
+    assert links == [("Ana Lima", LinkKind.SELF), ("A. Lima", LinkKind.SAME_IDENTITY)]
+
+
+def test_notes_are_kept_on_one_row_for_all_of_a_persons_certain_accounts(store: Store) -> None:
+    def twin(db: Database) -> None:
+        accounts.add_account(db, TWIN)
+        accounts.upsert_people(db, TWIN.id, [who(1)])
+
+    store.run_sync(twin)
+    db = store.reader()
+    rows = [r[0] for r in db.execute("SELECT id FROM people WHERE remote_id = 'p1' ORDER BY id")]
+    page = ledger.person_ledger(db, rows[1])
+    assert page is not None and page.person_id == rows[0]
+    store.run_sync(ledger.save_notes, page.person_id, "Asked about Leeds twice.")
+    again = ledger.person_ledger(store.reader(), rows[0])
+    assert again is not None and again.notes == "Asked about Leeds twice."
+
+
+def test_people_waiting_longest_come_oldest_first(store: Store) -> None:
+    waiting = ledger.waiting_longest(store.reader())
+    assert [(w.name, w.oldest_at, w.waiting, w.questions) for w in waiting] == [
+        ("Person4 Surname", at(WEEK_BEFORE), 1, 1),
+        ("Person3 Surname", at(20), 1, 1),
+        ("Person1 Surname", at(50), 1, 0),
+    ]
+    assert waiting[0].oldest_comment_id == comment_id(store.reader(), "c6")
+
+
+def test_scorecard_numbers_are_the_hand_computed_ones(store: Store) -> None:
+    card = coverage.scorecard(store.reader(), NOW, weeks=2)
+    assert (card.since, card.until) == ("2024-04-22T00:00:00Z", "2024-05-06T00:00:00Z")
+    table = lambda groups: [(c.label, c.asked, c.answered, c.median_seconds) for c in groups]  # noqa: E731
+    assert table([card.total]) == [("All questions", 5, 3, 3600.0)]
+    assert table(card.by_week) == [
+        ("2024-04-22T00:00:00Z", 1, 0, None),
+        ("2024-04-29T00:00:00Z", 4, 3, 3600.0),
+    ]
+    assert table(card.by_network) == [("sandbox", 5, 3, 3600.0)]
+    assert table(card.by_tier) == [
+        ("Executive team", 1, 1, 1800.0),
+        ("Senior leader", 0, 0, None),
+        ("Key person", 0, 0, None),
+        ("Not a VIP", 4, 2, 5400.0),
+    ]
+    assert table(card.by_post) == [("Post 1", 4, 2, 4500.0), ("Post 2", 1, 1, 3600.0)]
+    assert card.total.share == pytest.approx(0.6)
+    assert [w.name for w in card.waiting] == [
+        "Person4 Surname",
+        "Person3 Surname",
+        "Person1 Surname",
+    ]
+
+
+def test_scorecard_of_an_empty_period_counts_nothing(store: Store) -> None:
+    card = coverage.scorecard(store.reader(), "2030-01-01T00:00:00Z", weeks=3)
+    assert card.total.asked == 0 and card.total.share == 0.0
+    assert [c.asked for c in card.by_week] == [0, 0, 0]
+    assert card.by_post == () and card.by_network == ()
+
+
+def test_comments_of_my_own_are_never_in_a_ledger(store: Store) -> None:
+    def me_as_author(db: Database) -> int:
+        return db.execute("SELECT id FROM people WHERE name = ?", [MY_NAME]).fetchone()[0]
+
+    page = ledger.person_ledger(store.reader(), store.run_sync(me_as_author))
+    assert page is not None and page.entries == ()
+
+
+def test_one_person_on_two_accounts_waits_once(store: Store) -> None:
+    def twin_comment(db: Database) -> None:
+        accounts.add_account(db, TWIN)
+        accounts.upsert_posts(db, TWIN.id, [post(1)])
+        comments.ingest(db, TWIN.id, MY_NAME, [remote(7, body=QUESTION, author=who(3), minute=5)])
+
+    store.run_sync(twin_comment)
+    waiting = ledger.waiting_longest(store.reader())
+    assert [(w.name, w.oldest_at, w.waiting, w.questions) for w in waiting] == [
+        ("Person4 Surname", at(WEEK_BEFORE), 1, 1),
+        ("Person3 Surname", at(5), 2, 2),
+        ("Person1 Surname", at(50), 1, 0),
+    ]
+    assert waiting[1].oldest_comment_id == comment_id_on(store, TWIN.id, "c7")
+
+
+def comment_id_on(store: Store, account_id: str, remote_id: str) -> int:
+    row = store.reader().execute(
+        "SELECT id FROM comments WHERE account_id = ? AND remote_id = ?", [account_id, remote_id]
+    )
+    return int(row.fetchone()[0])
+
+
+def test_nobody_waits_in_an_empty_store(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    empty = open_store(tmp_path / "empty")
+    try:
+        assert ledger.waiting_longest(empty.reader()) == []
+        assert coverage.scorecard(empty.reader(), NOW).total.asked == 0
+    finally:
+        empty.close()
+
+
+def test_removing_an_account_takes_the_notes_about_its_people(store: Store) -> None:
+    from app.accounts import removal
+
+    db = store.reader()
+    person = ledger.author_of(db, comment_id(db, "c1"))
+    assert person is not None
+    store.run_sync(ledger.save_notes, person, "Met at the offsite.")
+    store.run_sync(removal.delete_account_data, ACCOUNT.id)
+    assert store.reader().execute("SELECT COUNT(*) FROM person_notes").fetchone()[0] == 0

@@ -1,0 +1,48 @@
+"""How the scorecard names its groups (a week by its Monday, "29 Apr"; a network by its
+short label, "Blog"; tiers and posts by their own titles), and its four charts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCharts import QChart
+
+from app.domain.ledger import Coverage, Scorecard
+from app.timeutil import parse
+from ui.common.networks import network_label
+from ui.ledger.charts import coverage_chart
+
+
+def week_label(week_start: str) -> str:
+    moment = parse(week_start)
+    return f"{moment.day} {moment:%b}"
+
+
+def network_labels(groups: Sequence[Coverage]) -> list[str]:
+    return [network_label(g.label) for g in groups]
+
+
+@dataclass(frozen=True)
+class ChartTab:
+    """One of the scorecard's charts: its title, groups and their names."""
+
+    title: str
+    groups: Sequence[Coverage]
+    labels: list[str]
+    over_time: bool = False
+
+    def chart(self, title: str | None = None) -> QChart:
+        return coverage_chart(
+            title or self.title, self.groups, self.labels, over_time=self.over_time
+        )
+
+
+def chart_tabs(card: Scorecard) -> list[ChartTab]:
+    """The scorecard's charts, in order: by week, network, tier and post."""
+    return [
+        ChartTab("By week", card.by_week, [week_label(c.label) for c in card.by_week], True),
+        ChartTab("By network", card.by_network, network_labels(card.by_network)),
+        ChartTab("By tier", card.by_tier, [c.label for c in card.by_tier]),
+        ChartTab("By post", card.by_post, [c.label for c in card.by_post]),
+    ]
