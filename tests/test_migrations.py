@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fixtures.schema_builds import build, connect, snapshot
+from fixtures.schema_builds import build, connect, snapshot, without_vip_tiers
 
 from app.domain import InboxView, OutboxState, TriageState, VipSource, VipTier
 from app.errors import StoreCorrupt, StoreTooNew
@@ -77,16 +77,6 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
 
 
 # --- from every earlier version ------------------------------------------------------------
-
-
-def without_vip_tiers(shot: dict) -> dict:
-    """The snapshot without the people's tiers (the migration derives them)."""
-    people = shot["people"]
-    if "vip_tier" not in people["columns"]:
-        return shot
-    keep = [i for i, c in enumerate(people["columns"]) if c not in ("vip_tier", "vip_source")]
-    rows = [tuple(row[i] for i in keep) for row in people["rows"]]
-    return {**shot, "people": {"columns": [people["columns"][i] for i in keep], "rows": rows}}
 
 
 @pytest.mark.parametrize("version", EARLIER)
