@@ -39,12 +39,14 @@ from app.store import Store, accounts, comments, drafts, migrations, outbox, tri
 from app.store.sql import Database
 
 #: Bump when the generated data changes shape, so old caches are not reused.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 ACCOUNT = Account(
     "bench-blog", "wordpress", "Corporate blog (benchmark)", "https://blog.example.com", "dana"
 )
 MY_NAME = corpus.EXECUTIVE["name"]
 SEED = 20250601
+#: One person in this many leads (a VP or a director): the VIPs sorted first.
+LEADERS_EVERY = 40
 CHUNK = 5_000
 _START = datetime(2023, 6, 1, 8, 0, tzinfo=UTC)
 _SPAN = timedelta(days=730)
@@ -87,9 +89,14 @@ def _people(rng: random.Random, count: int) -> list[Person]:
     people = [Person("u1", MY_NAME, corpus.EXECUTIVE["title"], "Executive Office", "Executive")]
     for index in range(2, count + 2):
         dept = departments[index % len(departments)]
-        _, _, _, ics, frontline = corpus.DEPARTMENTS[dept]
-        level = "Frontline" if frontline and rng.random() < 0.45 else "IC"
-        title = rng.choice(frontline if level == "Frontline" else ics)
+        vp, director, _, ics, frontline = corpus.DEPARTMENTS[dept]
+        if index % LEADERS_EVERY == 0:  # VIPs by the directory: VPs and directors
+            level, title = (
+                ("VP", vp) if index % (2 * LEADERS_EVERY) == 0 else ("Director", director)
+            )
+        else:
+            level = "Frontline" if frontline and rng.random() < 0.45 else "IC"
+            title = rng.choice(frontline if level == "Frontline" else ics)
         name = f"{rng.choice(firsts)} {rng.choice(lasts)}"
         people.append(Person(f"u{index}", name, title, dept, level))
     return people

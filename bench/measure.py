@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.domain import InboxView, TriageState
+from app.domain import InboxFilter, InboxOrder, InboxView, TriageState, VipTier
 from app.store import Store, comments, search, triage
 
 #: What people type: specific words, phrases, a name, and common words and short prefixes
@@ -56,6 +56,18 @@ def timed(fn: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+#: Filters of the inbox's filter bar, as a person combines them.
+FILTERS = {
+    "senior and up": InboxFilter(min_tier=VipTier.SENIOR),
+    "written in the last day": InboxFilter(newer_than_days=1),
+    "waiting over a week": InboxFilter(waiting_over_days=7),
+    "one network, key and up, newest first": InboxFilter(
+        network="wordpress", min_tier=VipTier.KEY, order=InboxOrder.NEWEST
+    ),
+    "waiting longest first": InboxFilter(order=InboxOrder.LONGEST_WAITING),
+}
+
+
 def measure_views(store: Store, out: Timings, repeats: int = 5) -> None:
     """view_count + first page of view_page, per view (the first call is a cold one)."""
     db = store.reader()
@@ -66,6 +78,17 @@ def measure_views(store: Store, out: Timings, repeats: int = 5) -> None:
                 timed(lambda v=view: (comments.view_count(db, v), comments.view_page(db, v))),
             )
         out.add("view:any", out.median(f"view:{view}"))
+    for name, narrow in FILTERS.items():  # Needs reply as the filter bar narrows it
+        for _ in range(repeats):
+            out.add(
+                f"view:needs_reply {name}",
+                timed(
+                    lambda n=narrow: (
+                        comments.view_count(db, InboxView.NEEDS_REPLY, None, n),
+                        comments.view_page(db, InboxView.NEEDS_REPLY, narrow=n),
+                    )
+                ),
+            )
     out.add("view_counts (all views, one pass)", timed(lambda: comments.view_counts(db)))
 
 

@@ -25,7 +25,6 @@ def _row(**changes: object) -> InboxRow:
         "account_name": "Sandbox",
         "network_shared": False,
         "reply_draft": False,
-        "author_starred": False,
         "author_tier": VipTier.NONE,
     }
     fields.update(changes)

@@ -7,6 +7,7 @@ views' first pages read their partial indexes, and an unchanged text is not re-i
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import pytest
 from fixtures.store_data import ACCOUNT, MY_NAME, ingest, open_store, remote
 
 from app.accounts import removal
-from app.domain import InboxView, TriageState
+from app.domain import InboxFilter, InboxOrder, InboxView, TriageState
+from app.domain.narrowing import sort_key
 from app.store import Store, comments, triage
 from app.store.sql import Database
 
@@ -141,29 +143,36 @@ def test_kept_counts_follow_every_change_the_app_makes(store: Store) -> None:
 
 
 @pytest.mark.parametrize(
-    ("view", "index"),
+    ("view", "order", "index"),
     [
-        (InboxView.NEEDS_REPLY, "ix_view_needs_reply"),
-        (InboxView.QUESTIONS, "ix_view_questions"),
-        (InboxView.MENTIONS, "ix_view_mentions"),
+        (InboxView.NEEDS_REPLY, None, "ix_view_needs_reply_tier"),  # VIPs first
+        (InboxView.NEEDS_REPLY, InboxOrder.NEWEST, "ix_view_needs_reply"),
+        (InboxView.NEEDS_REPLY, InboxOrder.LONGEST_WAITING, "ix_view_needs_reply"),
+        (InboxView.VIPS, None, "ix_view_needs_reply_tier"),
+        (InboxView.QUESTIONS, None, "ix_view_questions"),
+        (InboxView.QUESTIONS, InboxOrder.LONGEST_WAITING, "ix_view_questions"),
+        (InboxView.MENTIONS, None, "ix_view_mentions"),
     ],
 )
 def test_sparse_views_page_through_their_partial_index(
-    store: Store, view: InboxView, index: str
+    store: Store, view: InboxView, order: InboxOrder | None, index: str
 ) -> None:
     store.run_sync(ingest, [remote(n, body=BODIES[3]) for n in range(1, 4)])
+    store.run_sync(lambda db: db.execute("UPDATE people SET vip_tier = 2"))
     db = store.reader()
+    narrow = InboxFilter(order=order)
     statements: list[str] = []
     db.conn.set_trace_callback(statements.append)
     try:
-        first = comments.view_page(db, view, limit=2)
-        comments.view_page(db, view, after=first[-1].sort_key, limit=2)
+        first = comments.view_page(db, view, limit=2, narrow=narrow)
+        after = sort_key(first[-1], narrow.order_in(view))
+        comments.view_page(db, view, after=after, limit=2, narrow=narrow)
     finally:
         db.conn.set_trace_callback(None)
     assert len(statements) == 2
     for sql in statements:
         plan = " | ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
-        assert index in plan and "TEMP B-TREE" not in plan
+        assert re.search(rf"INDEX {index}\b(?!_)", plan) and "TEMP B-TREE" not in plan
 
 
 def test_an_unchanged_text_is_not_indexed_again(store: Store) -> None:

@@ -48,6 +48,7 @@ Page: TypeAlias = "EditorPanel | OutboxPanel | ApprovalPanel | SharedInboxPanel 
 
 VIEW_KEYS = (
     ("window.needs_reply", InboxView.NEEDS_REPLY),
+    ("window.vips", InboxView.VIPS),
     ("window.questions", InboxView.QUESTIONS),
     ("window.mentions", InboxView.MENTIONS),
     ("window.snoozed", InboxView.SNOOZED),
@@ -277,6 +278,9 @@ class MainWindow(QMainWindow):
         bind("window.help", self.show_help)
         bind("window.accounts", self.show_accounts)
         bind("window.import_thread", self.show_import_thread)
+        bind("window.import_vips", self.show_vip_import)
+        bind("window.undo_vip_import", self.undo_vip_import)
+        bind("window.snippets", self.show_snippets)
         bind("window.reply_by_hand", self.show_reply_by_hand)
         bind("window.settings", self.show_settings)
         bind("window.quit", self.close)
@@ -365,6 +369,24 @@ class MainWindow(QMainWindow):
         dialog.imported.connect(self.status.say)
         dialog.open()
         return dialog
+
+    def show_vip_import(self) -> QDialog:
+        from ui.vip_import import VipImportDialog  # built on demand: rarely opened
+
+        dialog = VipImportDialog(self._core, self)
+        dialog.applied.connect(self.status.say)
+        dialog.open()
+        return dialog
+
+    def show_snippets(self) -> None:
+        from ui.batch import SnippetsDialog
+
+        SnippetsDialog(self._core, self).open()
+
+    def undo_vip_import(self) -> None:
+        from ui.vip_import import undo_last_list
+
+        undo_last_list(self._core, self, self.status.say)
 
     def show_reply_by_hand(self) -> QDialog:
         from ui.byhand import ReplyByHandDialog  # built on demand

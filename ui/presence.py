@@ -1,12 +1,13 @@
 """Fireside's presence outside its window: the window title with the counts, a tray icon
-with the number needing a reply, and an OS notification when a starred person comments.
+with the number needing a reply, and an OS notification when a VIP comments.
 
 The counts come from the sidebar (``show_counts``: it reads them already). New comments
-by starred people are asked of the core after every inbox change, after the newest
-comment known when the window opened, so what was there before is never announced; the
-notification goes through the tray (Qt hands it to the desktop's notification service:
-D-Bus on Linux, the Action Center on Windows, Notification Center on macOS). Without a
-tray the window asks for attention instead and the status bar says it.
+by VIPs (any tier: the directory's, an imported list's or one set by hand) are asked of
+the core after every inbox change, after the newest comment known when the window
+opened, so what was there before is never announced; the notification goes through the
+tray (Qt hands it to the desktop's notification service: D-Bus on Linux, the Action
+Center on Windows, Notification Center on macOS). Without a tray the window asks for
+attention instead and the status bar says it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QIcon, QPainter
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
-from app.domain import InboxRow, InboxView
+from app.domain import VIP_TIER_TITLES, InboxRow, InboxView
 from app.text import plural
 from ui import theme
 from ui.common.colours import Ink
@@ -48,12 +49,13 @@ def window_title(counts: Mapping[InboxView, int], approvals: int = 0) -> str:
 
 
 def notice(rows: list[InboxRow]) -> tuple[str, str]:
-    """(title, text) of the notification for new comments by starred people."""
+    """(title, text) of the notification for new comments by VIPs."""
     first = rows[0]
     if len(rows) == 1:
-        return f"{first.author_name} commented", first.snippet[:200]
+        tier = VIP_TIER_TITLES[first.author_tier]
+        return f"{first.author_name} ({tier}) commented", first.snippet[:200]
     names = list(dict.fromkeys(r.author_name for r in rows))
-    title = f"{plural.count(len(rows), 'new comment')} from people you starred"
+    title = f"{plural.count(len(rows), 'new comment')} from VIPs"
     return title, ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
 
 
@@ -97,7 +99,7 @@ class Presence(QObject):
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = self._make_tray()
         self._check = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
-        self._check.timeout.connect(self.check_starred)
+        self._check.timeout.connect(self.check_vips)
         bridge.inboxChanged.connect(self._check.start)
         run(window, core.inbox.newest_comment_id(), on_done=self._start_after)
 
@@ -147,11 +149,11 @@ class Presence(QObject):
     def _start_after(self, newest: int) -> None:
         self._after = newest if self._after is None else self._after
 
-    def check_starred(self) -> None:
-        """Announce the comments starred people wrote since the last look."""
+    def check_vips(self) -> None:
+        """Announce the comments VIPs wrote since the last look."""
         if self._after is None:
             return  # the starting point is not known yet; it will be in a moment
-        run(self._window, self._core.inbox.starred_after(self._after), on_done=self._announce)
+        run(self._window, self._core.inbox.vips_after(self._after), on_done=self._announce)
 
     def _announce(self, rows: list[InboxRow]) -> None:
         fresh = [r for r in rows if self._after is None or r.id > self._after]

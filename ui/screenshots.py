@@ -2,10 +2,10 @@
 does: ``python -m ui.screenshots [OUT_DIR]`` (default ``resources/screenshots``).
 
 It opens a throwaway data dir with the built-in sandbox network, syncs it, and takes each
-screen (inbox with a thread, search, a "same question" group, Themes, the editor with a
-draft, the outbox, the reply composer, accounts, settings, the keys, the command palette,
-About) at 1280 x 800 and at the
-window's minimum size, in the light and the dark scheme: ``<screen>-<size>-<scheme>.png``.
+screen (inbox with a thread, the VIPs, filters, search, a "same question" group, Themes,
+the editor with a draft, the outbox, the reply composer with its snippets, accounts,
+settings, the keys, the command palette, About) at 1280 x 800 and at the window's minimum
+size, in the light and the dark scheme: ``<screen>-<size>-<scheme>.png``.
 Without a display it renders offscreen (Qt's own fonts: run it under ``xvfb-run -a`` for
 the desktop's).
 """
@@ -25,6 +25,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "resources" / "screenshots"
 FULL = QSize(1280, 800)
+#: Saved replies shown in the snippet shots.
+SNIPPETS = (
+    ("Office days", "Hi {first_name}, office days start in May; the details are on the intranet."),
+    ("Thanks", "Thank you, {first_name}: that is a fair point, and I will take it to the team."),
+    ("Follow up", "Good question, {first_name}. I will come back to you on {question} by Friday."),
+)
 #: Upper bound on waiting for one screen's data to show (a loop bounded in time).
 SETTLE_S = 20.0
 
@@ -79,6 +85,8 @@ async def shoot_all(app: QApplication, out: Path) -> None:
         try:
             await core.engine.sync_all()
             await core.grouping.catch_up()
+            for name, body in SNIPPETS:
+                await core.snippets.save(None, name, body)
             draft = await core.drafts.new(
                 "Q3: what we learned",
                 "## Three things\n\n- We shipped the **new onboarding** in six weeks\n"
@@ -121,6 +129,7 @@ async def shoot_window(app: QApplication, window, draft: int, out: Path, suffix:
     window.inbox.select_id(window.inbox.model.row_id(0))
     await settle(app)
     save(window, out, f"inbox-{suffix}")
+    await shoot_triage(app, window, out, suffix)
 
     window.inbox.search.setText("assistant")
     window.inbox.run_search()
@@ -155,7 +164,28 @@ async def shoot_window(app: QApplication, window, draft: int, out: Path, suffix:
     await until(composer.isVisible, "the reply composer")
     await settle(app)
     save(window, out, f"reply-{suffix}")
+    composer.pick_snippet()
+    await until(lambda: getattr(composer, "picker", None) is not None, "the snippet picker")
+    await _shoot_open_dialog(app, window, out, f"snippet-picker-{suffix}")
     composer.template.clear()  # nothing kept as a reply draft by the screenshots
+    await shoot_dialog(app, window, out, f"snippets-{suffix}", window.show_snippets)
+
+
+async def shoot_triage(app: QApplication, window, out: Path, suffix: str) -> None:
+    """The VIPs view, and Needs reply narrowed by two filters (their chips and count)."""
+    from app.domain import InboxFilter, InboxView, VipTier
+
+    window.sidebar.choose("inbox", InboxView.VIPS)
+    await until(lambda: window.inbox.model.rowCount() > 0, "VIP rows")
+    window.inbox.select_id(window.inbox.model.row_id(0))
+    await settle(app)
+    save(window, out, f"vips-{suffix}")
+    window.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
+    window.inbox.filters.set_filter(InboxFilter(min_tier=VipTier.SENIOR, waiting_over_days=3))
+    await until(lambda: window.inbox.filters.count.text() != "", "the filtered count")
+    await settle(app)
+    save(window, out, f"filters-{suffix}")
+    window.inbox.filters.clear()
 
 
 async def shoot_group_and_themes(app: QApplication, window, out: Path, suffix: str) -> None:

@@ -76,6 +76,7 @@ TITLE_INDENT = 26
 _DONE = object()  # what next() gives for a sidebar job that has finished
 VIEW_ICONS = {
     InboxView.NEEDS_REPLY: "inbox",
+    InboxView.VIPS: "vip",
     InboxView.QUESTIONS: "question",
     InboxView.MENTIONS: "mention",
     InboxView.SNOOZED: "snooze",
@@ -83,7 +84,7 @@ VIEW_ICONS = {
     InboxView.ALL: "all",
 }
 #: Views whose count is work still to do; the others show theirs quietly.
-ACTIONABLE = (InboxView.NEEDS_REPLY, InboxView.QUESTIONS, InboxView.MENTIONS)
+ACTIONABLE = (InboxView.NEEDS_REPLY, InboxView.VIPS, InboxView.QUESTIONS, InboxView.MENTIONS)
 
 
 class PlaceKind(enum.StrEnum):

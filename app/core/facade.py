@@ -1,7 +1,7 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
 engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``,
 ``undo_send``, ``accounts``, ``ledger`` (people and the coverage scorecard),
-``grouping`` ("same question" and Themes), ``spelling``
+``grouping`` ("same question" and Themes), ``vips``, ``snippets``, ``answers``, ``spelling``
 (the dictionaries), ``workspace`` (the principal and the delegate on two laptops)
 and ``bridge`` (threads of sites without an API, pasted in and answered by hand). No Qt
 here; the window and the CLI are its two clients (composition
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from app import events as ev
 from app import policy as managed_policy
 from app.accounts import AccountManager
+from app.core.answers import Answers
 from app.core.bridge import Bridge
 from app.core.drafts import Drafts
 from app.core.grouping import Grouping
@@ -24,7 +25,9 @@ from app.core.inbox import Inbox
 from app.core.ledger import Ledger
 from app.core.outbox import Outbox
 from app.core.replies import Replies
+from app.core.snippets import Snippets
 from app.core.undo_send import UndoSend
+from app.core.vips import Vips
 from app.domain import Capabilities, Freshness, PlaceChoice, PullMode
 from app.networks.base import ChoosesPlaces, Network, ReportsFreshness
 from app.store import Store, accounts
@@ -62,6 +65,11 @@ class Core:
         self.inbox = Inbox(store, events)
         self.ledger = Ledger(store)
         self.grouping = Grouping(store, events)
+        #: Imported VIP lists (the comms team's CSV): preview, apply, undo.
+        self.vips = Vips(store, events)
+        #: Saved replies, and the answers given before (offered for the same question).
+        self.snippets = Snippets(store, events)
+        self.answers = Answers(store, self.inbox)
         #: The undo-send grace period is 0 (send at once) until a front end sets it.
         self.undo_send = UndoSend(store, events)
         self.replies = Replies(store, events, engine, networks, self.undo_send)

@@ -1,5 +1,5 @@
 """The inbox as front ends use it: views and their counts, pages of rows, threads, search,
-"same question", triage with undo, and starred people.
+"same question", triage with undo, and VIP tiers set by hand (the star is a key person).
 
 Pages of a view are short indexed reads: ``page`` runs on the calling thread's read-only
 connection (the window's list scrolls through it); everything else runs on the store's
@@ -9,12 +9,24 @@ reading or writing thread and is awaited.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from app import events as ev
 from app.core.display import shown_posts, shown_results, shown_rows
-from app.domain import InboxRow, InboxView, Post, SearchResults, Thread, TriageState
-from app.store import Store, comments, outbox, reply_drafts, search, stars, triage
+from app.domain import (
+    NO_FILTER,
+    InboxFilter,
+    InboxRow,
+    InboxView,
+    Post,
+    SearchResults,
+    SortKey,
+    Thread,
+    TriageState,
+    VipTier,
+)
+from app.store import Store, comments, outbox, reply_drafts, search, triage, vips
 from app.store import accounts as accounts_repo
 from app.store.sql import Database
 from app.text.plural import count
@@ -49,18 +61,21 @@ class Inbox:
         self,
         view: InboxView,
         post_id: int | None = None,
-        after: tuple[str, int] | None = None,
+        after: SortKey | None = None,
         limit: int = 100,
+        narrow: InboxFilter = NO_FILTER,
     ) -> list[InboxRow]:
-        """One page of a view, newest first, after the row with key ``after``; a short
-        indexed read on the calling thread's read-only connection."""
-        return shown_rows(comments.view_page(self._store.reader(), view, post_id, after, limit))
+        """One page of a view in its order, narrowed by ``narrow``, after the row with key
+        ``after``; a short indexed read on the calling thread's read-only connection."""
+        db = self._store.reader()
+        return shown_rows(comments.view_page(db, view, post_id, after, limit, narrow=narrow))
 
-    async def top(self, view: InboxView, post_id: int | None, limit: int) -> list[InboxRow]:
+    async def top(
+        self, view: InboxView, post_id: int | None, limit: int, narrow: InboxFilter = NO_FILTER
+    ) -> list[InboxRow]:
         """The first ``limit`` rows of a view, read on the store's reading thread."""
-        return await self._store.read(
-            _shown(shown_rows, comments.view_page), view, post_id, None, limit
-        )
+        read = partial(comments.view_page, narrow=narrow)
+        return await self._store.read(_shown(shown_rows, read), view, post_id, None, limit)
 
     async def rows(self, ids: list[int]) -> list[InboxRow]:
         """List rows for these comments, in the order given (deleted ones dropped)."""
@@ -69,13 +84,23 @@ class Inbox:
     async def counts(self) -> Mapping[InboxView, int]:
         return await self._store.read(comments.view_counts)
 
-    async def snapshot(self, view: InboxView, post_id: int | None) -> tuple[int, int]:
-        """(bound, count) of "the whole view, now": comments up to the bound id."""
-        return await self._store.read(comments.view_snapshot, view, post_id)
+    async def count(
+        self, view: InboxView, post_id: int | None, narrow: InboxFilter = NO_FILTER
+    ) -> int:
+        """How many comments the view holds, narrowed by ``narrow``."""
+        return await self._store.read(comments.view_count, view, post_id, narrow)
 
-    async def ids_up_to(self, view: InboxView, post_id: int | None, bound: int) -> list[int]:
-        """The ids of the view still in it, up to a ``snapshot`` bound, newest first."""
-        return await self._store.read(comments.view_ids, view, post_id, bound)
+    async def snapshot(
+        self, view: InboxView, post_id: int | None, narrow: InboxFilter = NO_FILTER
+    ) -> tuple[int, int]:
+        """(bound, count) of "the whole view, now": comments up to the bound id."""
+        return await self._store.read(comments.view_snapshot, view, post_id, narrow)
+
+    async def ids_up_to(
+        self, view: InboxView, post_id: int | None, bound: int, narrow: InboxFilter = NO_FILTER
+    ) -> list[int]:
+        """The ids of the view still in it, up to a ``snapshot`` bound, in its order."""
+        return await self._store.read(comments.view_ids, view, post_id, bound, narrow)
 
     async def posts(self) -> list[Post]:
         return await self._store.read(_shown(shown_posts, accounts_repo.list_posts))
@@ -104,19 +129,24 @@ class Inbox:
         self._events.emit(ev.InboxChanged())
 
     async def star_author(self, comment_id: int, starred: bool) -> str:
-        """Star or unstar the person who wrote ``comment_id`` (their new comments are
-        announced); returns their name."""
-        name = await self._store.run(stars.star_author, comment_id, starred)
+        """Star (a key person, by hand) or unstar (not a VIP, by hand) the person who
+        wrote ``comment_id``; returns their name."""
+        return await self.set_author_tier(comment_id, VipTier.KEY if starred else VipTier.NONE)
+
+    async def set_author_tier(self, comment_id: int, tier: VipTier) -> str:
+        """Set by hand the VIP tier of the person who wrote ``comment_id`` (a tier set by
+        hand wins over the directory and imported lists); returns their name."""
+        name = await self._store.run(vips.set_author_tier, comment_id, tier)
         self._events.emit(ev.InboxChanged())
         return name
 
     async def newest_comment_id(self) -> int:
         """Where "new" starts: comments after this one are new to whoever asks now."""
-        return await self._store.read(stars.newest_comment_id)
+        return await self._store.read(vips.newest_comment_id)
 
-    async def starred_after(self, after_id: int) -> list[InboxRow]:
-        """Comments after ``after_id`` by starred people, still needing a reply."""
-        return await self._store.read(stars.starred_after, after_id)
+    async def vips_after(self, after_id: int) -> list[InboxRow]:
+        """Comments after ``after_id`` by VIPs (any tier), still needing a reply."""
+        return await self._store.read(vips.vips_after, after_id)
 
     async def undo(self) -> str | None:
         """Undo the last triage action; returns a sentence saying what was undone."""

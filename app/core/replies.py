@@ -27,7 +27,7 @@ from app.domain import (
 from app.errors import UserError
 from app.networks import registry
 from app.networks.base import Network
-from app.store import Store, accounts, comments, outbox, reply_drafts, triage
+from app.store import Store, accounts, answers, comments, outbox, reply_drafts, triage
 from app.store.sql import Database
 from app.sync import daily_limit
 from app.sync.engine import SyncEngine
@@ -220,4 +220,6 @@ def _enqueue_replies(
     triage.set_state(db, ids_done, TriageState.DONE, action=f"{REPLY_ACTION}{batch.id}")
     reply_drafts.discard(db, ids_done)
     reply_drafts.keep_batch_words(db, batch.id, batch.template, batch.copies)
+    remembered = batch.template if batch.template.strip() else next(iter(batch.copies.values()), "")
+    answers.remember(db, ids_done, batch.id, remembered)  # the answer library
     return ids

@@ -2,6 +2,13 @@
 (``states``), what crosses the network boundary (``network``) and what the local store
 holds as front ends see it (``rows``). No I/O here, and nothing from the layers above."""
 
+from app.domain.narrowing import (
+    NO_FILTER,
+    ORDER_TITLES,
+    InboxFilter,
+    InboxOrder,
+    SortKey,
+)
 from app.domain.network import (
     PUBLISH_NOW,
     Account,
@@ -64,6 +71,8 @@ __all__ = [
     "EDITABLE",
     "HELD_KINDS",
     "LOOK_UP_FIRST",
+    "NO_FILTER",
+    "ORDER_TITLES",
     "PUBLISH_NOW",
     "SIGN_IN_KINDS",
     "VIEW_TITLES",
@@ -82,6 +91,8 @@ __all__ = [
     "Freshness",
     "HeldSend",
     "ImageUpload",
+    "InboxFilter",
+    "InboxOrder",
     "InboxRow",
     "InboxView",
     "OutboxAction",
@@ -101,6 +112,7 @@ __all__ = [
     "ReplyDraft",
     "ReplyPreview",
     "SearchResults",
+    "SortKey",
     "TakenBack",
     "TextCounting",
     "Thread",

@@ -96,7 +96,7 @@ class PersonLedger:
         open_ = [
             e for e in self.entries if not e.row.answered and e.row.triage_state is TriageState.OPEN
         ]
-        return tuple(sorted(open_, key=lambda e: e.row.sort_key))
+        return tuple(sorted(open_, key=lambda e: (e.row.created_at, e.row.id)))
 
     @property
     def median_answer_seconds(self) -> float | None:

@@ -57,19 +57,12 @@ class InboxRow:
     network_shared: bool
     #: A reply to this comment is being written (kept as a reply draft).
     reply_draft: bool
-    #: The person is starred: their new comments are announced.
-    author_starred: bool
     #: The person's VIP tier (directory, imported list or set by hand).
     author_tier: VipTier
 
     @classmethod
     def from_row(cls, row: Row) -> InboxRow:
         return cls(**_list_fields(row))
-
-    @property
-    def sort_key(self) -> tuple[str, int]:
-        """Where the row sits in a view: newest first, by (created_at, id)."""
-        return self.created_at, self.id
 
 
 def _list_fields(row: Row) -> dict[str, Any]:
@@ -90,7 +83,6 @@ def _list_fields(row: Row) -> dict[str, Any]:
         "account_name": row["account_name"] or "",
         "network_shared": _flag(row["network_shared"]),
         "reply_draft": _flag(row["reply_draft"]),
-        "author_starred": _flag(row["author_starred"]),
         "author_tier": VipTier(row["author_tier"] or 0),
     }
 

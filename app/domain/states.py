@@ -62,6 +62,8 @@ class OutboxKind(enum.StrEnum):
 
 class InboxView(enum.StrEnum):
     NEEDS_REPLY = "needs_reply"
+    #: Needs reply, VIPs only (any tier above none).
+    VIPS = "vips"
     QUESTIONS = "questions"
     MENTIONS = "mentions"
     SNOOZED = "snoozed"
@@ -71,6 +73,7 @@ class InboxView(enum.StrEnum):
 
 VIEW_TITLES: dict[InboxView, str] = {
     InboxView.NEEDS_REPLY: "Needs reply",
+    InboxView.VIPS: "VIPs",
     InboxView.QUESTIONS: "Questions",
     InboxView.MENTIONS: "Mentions",
     InboxView.SNOOZED: "Snoozed",

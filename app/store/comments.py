@@ -11,14 +11,25 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import UTC
+from datetime import UTC, timedelta
 
-from app.domain import Comment, InboxRow, InboxView, Person, RemoteComment, Thread
+from app.domain import (
+    NO_FILTER,
+    Comment,
+    InboxFilter,
+    InboxOrder,
+    InboxRow,
+    InboxView,
+    Person,
+    RemoteComment,
+    SortKey,
+    Thread,
+)
 from app.store.accounts import upsert_people
 from app.store.sql import Database
 from app.text.classify import html_to_text, is_question, mentions
 from app.text.sanitize import display_text, storable_text
-from app.timeutil import iso, now_iso, parse
+from app.timeutil import iso, now, now_iso, parse
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +51,8 @@ _BASE_WHERE = "c.is_mine = 0 AND c.deleted = 0"
 #: (``ix_view_*``, schema v6), written the same way so the planner can use them.
 _VIEW_WHERE: dict[InboxView, str] = {
     InboxView.NEEDS_REPLY: "c.answered = 0 AND c.triage_state = 'open'",
+    # Not a key of ``comment_counts``: counted on its own (``_COUNTED_APART``).
+    InboxView.VIPS: "c.answered = 0 AND c.triage_state = 'open' AND c.author_tier > 0",
     InboxView.QUESTIONS: "c.is_question = 1 AND c.answered = 0 AND c.triage_state = 'open'",
     InboxView.MENTIONS: "c.mentions_me = 1 AND c.triage_state = 'open'",
     InboxView.SNOOZED: "c.triage_state = 'snoozed'",
@@ -53,11 +66,13 @@ LIST_COLUMNS = """c.id, c.created_at, c.triage_state, c.snoozed_until, c.is_ques
     po.title AS post_title, a.network AS network, a.name AS account_name,
     (SELECT COUNT(*) > 1 FROM accounts a2 WHERE a2.network = a.network) AS network_shared,
     EXISTS (SELECT 1 FROM reply_drafts d WHERE d.comment_id = c.id) AS reply_draft,
-    p.starred AS author_starred, p.vip_tier AS author_tier"""
+    c.author_tier"""
 
 _JOINS = """JOIN people p ON p.id = c.author_id
     JOIN posts po ON po.id = c.post_id JOIN accounts a ON a.id = c.account_id"""
 LIST_JOINS = f"FROM comments c {_JOINS}"
+#: Views whose count is not kept in ``comment_counts`` (it has no tier): counted by index.
+_COUNTED_APART = (InboxView.VIPS,)
 #: The partial index (schema v6) holding exactly a sparse view's comments, by time: the
 #: planner, which has no statistics, would walk a triage state's index and filter instead.
 _VIEW_INDEX = {
@@ -65,16 +80,59 @@ _VIEW_INDEX = {
     InboxView.QUESTIONS: "ix_view_questions",
     InboxView.MENTIONS: "ix_view_mentions",
 }
+#: Needs reply's comments by (tier, time): serves "VIPs first" and the VIPs view.
+_TIER_INDEX = "ix_view_needs_reply_tier"
+_TIER_INDEXED = (InboxView.NEEDS_REPLY, InboxView.VIPS)
+#: Every VIP's comments by (tier, time), whatever their state: a tier filter elsewhere.
+_VIP_INDEX = "ix_comments_vip"
+#: ORDER BY and the keyset condition ("after the row with this key") of each order.
+_ORDER_BY = {
+    InboxOrder.NEWEST: "c.created_at DESC, c.id DESC",
+    InboxOrder.VIP_FIRST: "c.author_tier DESC, c.created_at DESC, c.id DESC",
+    InboxOrder.LONGEST_WAITING: "c.created_at ASC, c.id ASC",
+}
+_AFTER = {
+    InboxOrder.NEWEST: "(c.created_at, c.id) < (?, ?)",
+    InboxOrder.VIP_FIRST: "(c.author_tier, c.created_at, c.id) < (?, ?, ?)",
+    InboxOrder.LONGEST_WAITING: "(c.created_at, c.id) > (?, ?)",
+}
 
 
-def view_filter(view: InboxView | None, post_id: int | None = None) -> tuple[str, list[object]]:
-    """SQL condition and parameters for a view, optionally narrowed to one post."""
+def view_filter(
+    view: InboxView | None, post_id: int | None = None, narrow: InboxFilter = NO_FILTER
+) -> tuple[str, list[object]]:
+    """SQL condition and parameters for a view, optionally narrowed to one post and by the
+    person's filters (the network's condition needs the accounts joined as ``a``)."""
     where = f"{_BASE_WHERE} AND {_VIEW_WHERE[view or InboxView.ALL]}"
     params: list[object] = []
     if post_id is not None:
         where += " AND c.post_id = ?"
         params.append(post_id)
+    if narrow.network is not None:  # by post: ix_comments_inbox holds post_id, so counts
+        where += (  # stay within the index
+            " AND c.post_id IN (SELECT po.id FROM posts po JOIN accounts na"
+            " ON na.id = po.account_id WHERE na.network = ?)"
+        )
+        params.append(narrow.network)
+    if narrow.min_tier:  # "> 0" as written in the VIP index's condition, so it applies
+        where += " AND c.author_tier > 0 AND c.author_tier >= ?"
+        params.append(int(narrow.min_tier))
+    if narrow.newer_than_days is not None:
+        where += " AND c.created_at >= ?"
+        params.append(iso(now() - timedelta(days=narrow.newer_than_days)))
+    if narrow.waiting_over_days is not None:
+        where += " AND c.created_at < ?"
+        params.append(iso(now() - timedelta(days=narrow.waiting_over_days)))
     return where, params
+
+
+def _after(order: InboxOrder, key: SortKey) -> list[object]:
+    tier, created_at, comment_id = key
+    return (
+        [tier, created_at, comment_id]
+        if order is InboxOrder.VIP_FIRST
+        else [created_at, comment_id]
+    )
 
 
 def _text(value: object, what: str, limit: int | None = None) -> str:
@@ -276,18 +334,29 @@ def view_page(
     db: Database,
     view: InboxView | None,
     post_id: int | None = None,
-    after: tuple[str, int] | None = None,
+    after: SortKey | None = None,
     limit: int = 200,
+    *,
+    narrow: InboxFilter = NO_FILTER,
 ) -> list[InboxRow]:
-    """One page of a view, newest first, continuing after (created_at, id) of the last row."""
-    where, params = view_filter(view, post_id)
+    """One page of a view in its order (``narrow.order_in``), narrowed by ``narrow``,
+    continuing after the row whose key (``app.domain.narrowing.sort_key``) is ``after``."""
+    order = narrow.order_in(view)
+    where, params = view_filter(view, post_id, narrow)
     if after is not None:
-        where += " AND (c.created_at, c.id) < (?, ?)"
-        params += list(after)
-    sql = (
-        f"SELECT {LIST_COLUMNS} FROM {_source(post_id, view)} {_JOINS} WHERE {where} "
-        "ORDER BY c.created_at DESC, c.id DESC LIMIT ?"
-    )
+        where += f" AND {_AFTER[order]}"
+        params += _after(order, after)
+    source = _source(post_id, view, narrow)
+    if narrow.narrows():  # the page's ids first (a filter may need a sort), then its rows
+        sql = (
+            f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE c.id IN (SELECT c.id FROM {source} "
+            f"WHERE {where} ORDER BY {_ORDER_BY[order]} LIMIT ?) ORDER BY {_ORDER_BY[order]}"
+        )
+    else:
+        sql = (
+            f"SELECT {LIST_COLUMNS} FROM {source} {_JOINS} WHERE {where} "
+            f"ORDER BY {_ORDER_BY[order]} LIMIT ?"
+        )
     return [InboxRow.from_row(r) for r in db.execute(sql, [*params, limit])]
 
 
@@ -302,46 +371,73 @@ def rows_by_id(db: Database, ids: list[int]) -> list[InboxRow]:
     return [found[i] for i in ids if i in found]
 
 
-def _bounded(view: InboxView, post_id: int | None, max_id: int) -> tuple[str, str, list[object]]:
-    where, params = view_filter(view, post_id)
-    return _source(post_id), f"{where} AND c.id <= ?", [*params, max_id]
+def _bounded(
+    view: InboxView, post_id: int | None, max_id: int, narrow: InboxFilter
+) -> tuple[str, str, list[object]]:
+    where, params = view_filter(view, post_id, narrow)
+    return _source(post_id, view, narrow), f"{where} AND c.id <= ?", [*params, max_id]
 
 
-def _source(post_id: int | None, view: InboxView | None = None) -> str:
-    # One post has hundreds of comments, one triage state hundreds of thousands: without
-    # statistics the planner cannot know, so say which index narrows best.
+def _source(
+    post_id: int | None, view: InboxView | None = None, narrow: InboxFilter = NO_FILTER
+) -> str:
+    """Which index narrows best. One post has hundreds of comments, VIPs' comments a few
+    thousand, a triage state hundreds of thousands: without statistics the planner cannot
+    know. A filter that keeps few rows (a tier, a recent age) reads those few and sorts
+    them; otherwise the index in the view's order is walked and the filters skip rows."""
     if post_id is not None:
         return "comments c INDEXED BY ix_comments_post"
+    order = narrow.order_in(view)
+    tiered = view in _TIER_INDEXED
+    if narrow.min_tier:  # the VIP index covers the network's post too
+        few = tiered and narrow.network is None
+        return f"comments c INDEXED BY {_TIER_INDEX if few else _VIP_INDEX}"
     index = _VIEW_INDEX.get(view) if view is not None else None
+    if narrow.newer_than_days is not None:
+        return f"comments c INDEXED BY {index or 'ix_comments_created'}"
+    if tiered and (order is InboxOrder.VIP_FIRST or view is InboxView.VIPS):
+        return f"comments c INDEXED BY {_TIER_INDEX}"
     return "comments c" if index is None else f"comments c INDEXED BY {index}"
 
 
-def view_snapshot(db: Database, view: InboxView, post_id: int | None) -> tuple[int, int]:
+def view_snapshot(
+    db: Database, view: InboxView, post_id: int | None, narrow: InboxFilter = NO_FILTER
+) -> tuple[int, int]:
     """(max_id, count): the bound for "the whole view, now" (comments with higher ids
     arrive later and are not part of it) and how many the view holds up to it."""
     max_id: int = db.execute("SELECT COALESCE(MAX(id), 0) FROM comments").fetchone()[0]
-    source, where, params = _bounded(view, post_id, max_id)
+    source, where, params = _bounded(view, post_id, max_id, narrow)
     count: int = db.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]
     return max_id, count
 
 
-def view_ids(db: Database, view: InboxView, post_id: int | None, max_id: int) -> list[int]:
-    """The ids of a view still in it, up to the bound ``view_snapshot`` gave, newest first."""
-    source, where, params = _bounded(view, post_id, max_id)
-    sql = f"SELECT c.id FROM {source} WHERE {where} ORDER BY c.created_at DESC, c.id DESC"
+def view_ids(
+    db: Database, view: InboxView, post_id: int | None, max_id: int, narrow: InboxFilter = NO_FILTER
+) -> list[int]:
+    """The ids of a view still in it, up to the bound ``view_snapshot`` gave, in its order."""
+    source, where, params = _bounded(view, post_id, max_id, narrow)
+    sql = f"SELECT c.id FROM {source} WHERE {where} ORDER BY {_ORDER_BY[narrow.order_in(view)]}"
     return [r[0] for r in db.execute(sql, params).fetchall()]
 
 
-def view_count(db: Database, view: InboxView | None, post_id: int | None = None) -> int:
+def view_count(
+    db: Database,
+    view: InboxView | None,
+    post_id: int | None = None,
+    narrow: InboxFilter = NO_FILTER,
+) -> int:
     """How many comments a view holds; across every post from ``comment_counts`` (kept by
-    triggers, schema v6: a handful of rows however big the store), within one post by its
-    index (a post has hundreds of comments, not millions)."""
-    if post_id is None:
+    triggers, schema v6: a handful of rows however big the store), within one post, a view
+    counted apart or a narrowed view by its index."""
+    if post_id is None and view not in _COUNTED_APART and not narrow.narrows():
         where = _VIEW_WHERE[view or InboxView.ALL]
         total = db.execute(f"SELECT SUM(c.n) FROM comment_counts c WHERE {where}").fetchone()[0]
         return int(total or 0)
-    where, params = view_filter(view, post_id)
-    sql = f"SELECT COUNT(*) FROM {_source(post_id)} WHERE {where}"
+    where, params = view_filter(view, post_id, narrow)
+    source = _source(post_id, view, narrow)
+    if post_id is None and narrow.network is not None and not narrow.min_tier:
+        source = "comments c INDEXED BY ix_comments_inbox"  # it covers the post too
+    sql = f"SELECT COUNT(*) FROM {source} WHERE {where}"
     count: int = db.execute(sql, params).fetchone()[0]
     return count
 
@@ -349,10 +445,13 @@ def view_count(db: Database, view: InboxView | None, post_id: int | None = None)
 def view_counts(db: Database) -> dict[InboxView, int]:
     """Counts for every view, from ``comment_counts``: one row per (state, flags) group of
     the counted comments, kept by triggers; the view conditions apply to the groups,
-    weighted by their size."""
-    parts = ", ".join(f"SUM(CASE WHEN {w} THEN c.n ELSE 0 END)" for w in _VIEW_WHERE.values())
+    weighted by their size. The views counted apart read their index."""
+    kept = [v for v in _VIEW_WHERE if v not in _COUNTED_APART]
+    parts = ", ".join(f"SUM(CASE WHEN {_VIEW_WHERE[v]} THEN c.n ELSE 0 END)" for v in kept)
     row = db.execute(f"SELECT {parts} FROM comment_counts c").fetchone()
-    return {view: int(n or 0) for view, n in zip(_VIEW_WHERE, row, strict=True)}
+    counts = {view: int(n or 0) for view, n in zip(kept, row, strict=True)}
+    counts.update((view, view_count(db, view)) for view in _COUNTED_APART)
+    return {view: counts[view] for view in _VIEW_WHERE}
 
 
 def get_comments(db: Database, comment_ids: list[int]) -> list[Comment]:

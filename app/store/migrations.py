@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.store.sql import Database
+from app.vip.tiers import tier_from_directory
 
 
 def _v1_core(db: Database) -> None:
@@ -474,6 +475,60 @@ def _question_vectors(db: Database) -> None:
         db.execute(statement)
 
 
+def _triage_at_volume(db: Database) -> None:
+    """Issue 14's triage: each comment carries its author's VIP tier (kept by triggers) so
+    "VIPs first" is one index, not a sort of the view; undo for imported VIP lists; saved
+    replies (snippets); and the answer library (questions answered, with the answer).
+    People already stored get the tier their directory title gives (``app.vip.tiers``)."""
+    db.execute("ALTER TABLE comments ADD COLUMN author_tier INTEGER NOT NULL DEFAULT 0")
+    people = db.execute("SELECT id, title, level FROM people WHERE vip_source IS NULL").fetchall()
+    db.conn.executemany(
+        "UPDATE people SET vip_tier = ?, vip_source = 'directory' WHERE id = ?",
+        [
+            (int(tier), pid)
+            for pid, title, level in people
+            if (tier := tier_from_directory(title or "", level or ""))
+        ],
+    )
+    statements = [
+        """UPDATE comments SET author_tier = (SELECT p.vip_tier FROM people p
+            WHERE p.id = comments.author_id)
+            WHERE author_id IN (SELECT id FROM people WHERE vip_tier > 0)""",
+        """CREATE TRIGGER comments_author_tier_ai AFTER INSERT ON comments
+            WHEN (SELECT vip_tier FROM people WHERE id = new.author_id) > 0 BEGIN
+            UPDATE comments SET author_tier = (SELECT vip_tier FROM people
+                WHERE id = new.author_id) WHERE id = new.id;
+        END""",
+        """CREATE TRIGGER people_vip_tier_au AFTER UPDATE OF vip_tier ON people
+            WHEN old.vip_tier IS NOT new.vip_tier BEGIN
+            UPDATE comments SET author_tier = new.vip_tier WHERE author_id = new.id;
+        END""",
+        """CREATE INDEX ix_view_needs_reply_tier ON comments(author_tier, created_at)
+            WHERE is_mine = 0 AND deleted = 0 AND answered = 0 AND triage_state = 'open'""",
+        # Other people's comments by VIPs, with what the views and filters test: a tier
+        # filter on any view reads only this (a few thousand rows), then the page's rows.
+        """CREATE INDEX ix_comments_vip ON comments(author_tier, created_at, triage_state,
+            answered, is_question, mentions_me, deleted, post_id)
+            WHERE author_tier > 0 AND is_mine = 0""",
+        """CREATE TABLE vip_imports(id INTEGER PRIMARY KEY, file_name TEXT NOT NULL,
+            applied_at TEXT NOT NULL, undone_at TEXT)""",
+        """CREATE TABLE vip_import_before(
+            import_id INTEGER NOT NULL REFERENCES vip_imports(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            vip_tier INTEGER NOT NULL, vip_source TEXT,
+            PRIMARY KEY (import_id, person_id))""",
+        """CREATE TABLE snippets(id INTEGER PRIMARY KEY, name TEXT NOT NULL,
+            body TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+        """CREATE TABLE answers(id INTEGER PRIMARY KEY,
+            comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+            batch_id TEXT NOT NULL, answer TEXT NOT NULL, given_at TEXT NOT NULL)""",
+        "CREATE INDEX ix_answers_comment ON answers(comment_id)",
+        "CREATE INDEX ix_outbox_batch ON outbox(batch_id) WHERE batch_id IS NOT NULL",
+    ]
+    for statement in statements:  # one by one: executescript would commit the migration
+        db.execute(statement)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -485,5 +540,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _ledger_notes_and_answer_times,
     _draft_images_and_reply_language,
     _question_vectors,
+    _triage_at_volume,
 ]
 LATEST = len(MIGRATIONS)

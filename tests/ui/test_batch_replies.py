@@ -115,8 +115,8 @@ def test_ctrl_a_selects_the_whole_view_as_a_query_not_as_loaded_rows(
     monkeypatch.setattr(
         comments,
         "view_page",
-        lambda db, view, post_id=None, after=None, limit=200: (
-            limits.append(limit) or real(db, view, post_id, after, limit)
+        lambda db, view, post_id=None, after=None, limit=200, **narrow: (
+            limits.append(limit) or real(db, view, post_id, after, limit, **narrow)
         ),
     )
     with qtbot.waitSignal(inbox.model.refreshed):

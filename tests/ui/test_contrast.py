@@ -42,6 +42,7 @@ CHIP_HUES = [
     speech.QUIET_HUE,
     speech.DRAFT_HUE,
     speech.QUESTION_HUE,
+    speech.VIP_HUE,
     UNKNOWN_HUE,
     *(hue for _, hue in NETWORKS.values()),
 ]

@@ -12,7 +12,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 
-from app.domain import InboxRow, InboxView, TriageState
+from app.domain import NO_FILTER, InboxRow, InboxView, TriageState
 from app.store import comments
 from app.store.comments import rows_by_id
 from ui.inbox.model import ID_ROLE, PAGE, ROW_ROLE, InboxModel
@@ -37,9 +37,9 @@ def reads(monkeypatch) -> list[tuple[str, str, int]]:
     seen: list[tuple[str, str, int]] = []
     view_page, by_id = comments.view_page, comments.rows_by_id
 
-    def recorded_view_page(db, view, post_id=None, after=None, limit=200):
+    def recorded_view_page(db, view, post_id=None, after=None, limit=200, *, narrow=NO_FILTER):
         seen.append(("view_page", threading.current_thread().name, limit))
-        return view_page(db, view, post_id, after, limit)
+        return view_page(db, view, post_id, after, limit, narrow=narrow)
 
     def recorded_rows_by_id(db, ids):
         seen.append(("rows_by_id", threading.current_thread().name, len(ids)))

@@ -94,6 +94,7 @@ def test_tab_goes_through_the_inbox_as_it_is_laid_out_and_round(window, qtbot):
     window.sidebar.setFocus()
     layout = [
         "Search comments, posts and drafts",
+        "Filter",
         "Reply",
         "Done",
         "Snooze",

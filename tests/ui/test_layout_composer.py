@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from app.domain.library import PastAnswer
 from ui.main_window import MINIMUM_HEIGHT, MINIMUM_WIDTH
 
 pytestmark = pytest.mark.ui
@@ -41,6 +42,23 @@ def test_at_the_minimum_size_no_composer_button_is_cut(text_scale, window, qtbot
     qtbot.keyClick(window.inbox.list, "r")
     composer = window.inbox.composer
     qtbot.waitUntil(lambda: composer.isVisible() and composer.preview_title.text() != "")
+    earlier = PastAnswer(  # an earlier answer offered: its line and button must fit too
+        1,
+        "When do the new office days start?" * 4,
+        "Hi {first_name}, in May.",
+        "2026-03-03T14:05:00Z",
+        "Ana Lima",
+        "sandbox",
+        "Where we are going",
+    )
+    composer.past.offer(earlier)
+    column = composer.past.parentWidget()
+    qtbot.waitUntil(  # laid out again around it
+        lambda: (
+            composer.past.button.isVisible()
+            and column.height() >= column.heightForWidth(column.width())
+        )
+    )
     buttons = composer.findChildren(QPushButton)
     names = {b.text() for b in buttons}
     assert {composer.remove_button.text(), composer.edit_button.text()} <= names

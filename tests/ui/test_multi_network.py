@@ -13,7 +13,7 @@ from fixtures.fake_networks import MATRIX_LIKE, WORDPRESS_LIKE, connect, seed
 from PySide6.QtCore import Qt
 
 from app.core import Core
-from app.domain import Account
+from app.domain import Account, InboxFilter, InboxOrder
 from ui.common.networks import row_chip
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.view import Flag
@@ -36,6 +36,13 @@ def mixed_core(synced_core: Core, wait_for) -> Core:
     return synced_core
 
 
+def newest_first(window: MainWindow) -> MainWindow:
+    """The new accounts' comments are the newest: show Needs reply newest first (VIPs
+    would come first otherwise, and the sandbox has more than a page of them)."""
+    window.inbox.filters.set_filter(InboxFilter(order=InboxOrder.NEWEST))
+    return window
+
+
 def chips_by_author(window: MainWindow) -> dict[str, str]:
     model = window.inbox.model
     rows = [model.index(r).data(ROW_ROLE) for r in range(model.rowCount())]
@@ -45,7 +52,7 @@ def chips_by_author(window: MainWindow) -> dict[str, str]:
 def test_rows_show_the_network_of_three_networks_at_once(
     mixed_core, open_window: Callable[[Core], MainWindow]
 ):
-    window = open_window(mixed_core)
+    window = newest_first(open_window(mixed_core))
     chips = chips_by_author(window)
     assert chips["Priya Nair"] == chips["Tom Okafor"] == "Blog"
     assert chips["Lena Vogel"] == chips["Sam Reid"] == "Matrix"
@@ -57,7 +64,7 @@ def test_two_accounts_of_a_network_add_the_account_name(
 ):
     wait_for(connect(mixed_core, ENGINEERING, WORDPRESS_LIKE))
     wait_for(seed(mixed_core, "eng", "Platform roadmap", ["Ana Lima"]))
-    window = open_window(mixed_core)
+    window = newest_first(open_window(mixed_core))
     chips = chips_by_author(window)
     assert chips["Priya Nair"] == "Blog · Corporate blog"
     assert chips["Ana Lima"] == "Blog · Engineering blog"
@@ -72,7 +79,7 @@ def test_two_accounts_of_a_network_add_the_account_name(
 def test_the_thread_header_names_the_network(
     mixed_core, open_window: Callable[[Core], MainWindow], qtbot
 ):
-    window = open_window(mixed_core)
+    window = newest_first(open_window(mixed_core))
     inbox = window.inbox
     for author, chip in (("Lena Vogel", "Matrix"), ("Priya Nair", "Blog")):
         inbox.select_id(next(i for i in inbox.model.ids() if _author(inbox, i) == author))
@@ -83,7 +90,7 @@ def test_the_thread_header_names_the_network(
 def test_a_batch_over_two_networks_previews_each_against_its_own_limit(
     mixed_core, open_window: Callable[[Core], MainWindow], qtbot
 ):
-    window = open_window(mixed_core)
+    window = newest_first(open_window(mixed_core))
     inbox = window.inbox
     room_id = next(i for i in inbox.model.ids() if _author(inbox, i) == "Lena Vogel")
     sandbox_id = next(i for i in inbox.model.ids() if _network(inbox, i) == "sandbox")
@@ -113,7 +120,7 @@ def test_a_batch_over_two_networks_previews_each_against_its_own_limit(
 def test_the_sidebar_marks_each_posts_network(
     mixed_core, open_window: Callable[[Core], MainWindow], qtbot
 ):
-    window = open_window(mixed_core)
+    window = newest_first(open_window(mixed_core))
     header = window.sidebar._posts_header
 
     def tips() -> dict[str, str]:

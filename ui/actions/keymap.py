@@ -29,11 +29,20 @@ COMMANDS: tuple[Command, ...] = (
     Command("inbox.same_question", "Find everyone asking the same question", INBOX, ("G",), "same"),
     Command("inbox.undo", "Undo the last triage action", INBOX, ("U",), "undo"),
     Command(
-        "inbox.star", "Star or unstar this person (tells you when they comment)", INBOX, ("*",)
+        "inbox.star",
+        "Star or unstar this person (a key person: sorted first, announced)",
+        INBOX,
+        ("*",),
     ),
+    Command("inbox.set_tier", "Set this person's VIP tier…", INBOX, ("V",), "vip"),
+    Command(
+        "inbox.filter", "Filter and sort: network, VIP tier, age, waiting…", INBOX, ("F",), "filter"
+    ),
+    Command("inbox.clear_filters", "Clear every filter", INBOX, ("Shift+F",)),
     Command("inbox.search", "Search comments, posts and drafts", INBOX, ("/",), "search"),
     Command("inbox.person", "This person's page (their comments, answers, notes)", INBOX, ("L",)),
     Command("window.needs_reply", "Go to Needs reply", WINDOW, ("Ctrl+1",), "inbox"),
+    Command("window.vips", "Go to VIPs (needing a reply)", WINDOW, ("Ctrl+Shift+V",), "vip"),
     Command("window.questions", "Go to Questions", WINDOW, ("Ctrl+2",), "question"),
     Command("window.mentions", "Go to Mentions", WINDOW, ("Ctrl+3",), "mention"),
     Command("window.snoozed", "Go to Snoozed", WINDOW, ("Ctrl+4",), "snooze"),
@@ -52,6 +61,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("window.help", "Show these keys", WINDOW, ("?",), "keyboard"),
     Command("window.accounts", "Accounts…", WINDOW, ("Ctrl+Shift+A",)),
     Command("window.import_thread", "Import a thread by hand…", WINDOW, ("Ctrl+Shift+O",)),
+    Command("window.import_vips", "Import VIP list…", WINDOW, ()),
+    Command("window.undo_vip_import", "Undo the last VIP list import", WINDOW, ()),
     Command("window.reply_by_hand", "Reply by hand…", WINDOW, ("Ctrl+Shift+B",)),
     Command("window.settings", "Settings…", WINDOW, ("Ctrl+,",)),
     Command("window.workspace", "Workspace…", WINDOW, ("Ctrl+Shift+W",)),
@@ -60,6 +71,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("batch.first_name", "Insert {first_name}", BATCH, ("Alt+1",)),
     Command("batch.name", "Insert {name}", BATCH, ("Alt+2",)),
     Command("batch.question", "Insert {question} (their question, quoted)", BATCH, ("Alt+3",)),
+    Command("batch.snippet", "Insert a snippet…", BATCH, ("Ctrl+;",)),
+    Command(
+        "batch.use_answer", "Start from the earlier answer to this question", BATCH, ("Alt+4",)
+    ),
+    Command("window.snippets", "Snippets…", WINDOW, ()),
     Command("window.new_draft", "New draft", WINDOW, ("Ctrl+N",), "draft"),
     Command("window.palette", "Find a command…", WINDOW, ("Ctrl+K",)),
     Command("window.about", "About Fireside", WINDOW, ()),

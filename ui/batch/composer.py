@@ -1,14 +1,16 @@
 """The reply composer, under the thread pane (the comment answered stays in sight): one
 template, personalised for every selected comment, queued at once.
 
-The template takes {first_name}, {name} and {question} (the commenter's question, quoted);
-the buttons (and Alt+1/2/3) insert them. The preview shows every personalised reply
-exactly as it will be queued, refreshed as you type; any card can be removed (Delete) or
-its copy edited (Enter), and an edited copy is sent as written. A reply longer than its
-network allows blocks queueing, and the composer says why; a comment with no question
-sentence for {question} is flagged on its card, and so is a person whose network gives no
-name (LinkedIn): for them {first_name} and {name} read the word typed in "No name?"
-("there"), or nothing, the greeting closed up ("Hi, thanks"). Ctrl+Enter queues them all through
+The template takes {first_name}, {name} and {question} (the commenter's question,
+quoted); the buttons (and Alt+1/2/3) insert them; Ctrl+; inserts a saved reply (a
+snippet), and when the question was answered before the earlier answer is offered
+(Alt+4). The preview shows every personalised reply exactly as it will be queued,
+refreshed as you type; any card can be removed (Delete) or its copy edited (Enter), and
+an edited copy is sent as written. A reply longer than its network allows blocks
+queueing, and the composer says why; a comment with no question sentence for {question}
+is flagged on its card, and so is a person whose network gives no name (LinkedIn): for
+them {first_name} and {name} read the word typed in "No name?" ("there"), or nothing,
+the greeting closed up ("Hi, thanks"). Ctrl+Enter queues them all through
 ``core.replies.queue``; a single reply is simply a batch of one.
 
 What is typed is autosaved as reply drafts on the comments (``core.replies.save_draft``),
@@ -37,7 +39,9 @@ from app.errors import FiresideError
 from app.text import plural
 from ui.actions import speak_button
 from ui.batch.copy_editor import CopyEditor
+from ui.batch.past_answer import PastAnswerBar
 from ui.batch.preview import PreviewList
+from ui.batch.snippets import SnippetPicker
 from ui.batch.text import ReplyText
 from ui.common.announce import Politeness, tell
 from ui.common.autosave import Autosave
@@ -48,6 +52,7 @@ from ui.spelling import attach_spell_check
 if TYPE_CHECKING:
     from app.core import Core
     from app.domain import ReplyDraft, ReplyPreview
+    from app.domain.library import Snippet
     from ui.actions import Registry
 
 PREVIEW_DELAY_MS = 150
@@ -138,6 +143,8 @@ class ReplyComposer(QFrame):
         self.template.textChanged.connect(self._typed)
         # Room for a few lines at the least: it grows with the space the composer gets.
         self.template.setMinimumHeight(4 * self.template.fontMetrics().lineSpacing() + 12)
+        self.past = PastAnswerBar(core, registry.command("batch.use_answer"))
+        self.past.used.connect(self.start_from)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -204,6 +211,15 @@ class ReplyComposer(QFrame):
             button.setToolTip(action.toolTip())
             button.clicked.connect(action.trigger)
             inserts.addWidget(button)
+        snippet = registry.bind(self, "batch.snippet", self.pick_snippet)
+        self.snippet_button = QPushButton(
+            f"Snippet…   {registry.command('batch.snippet').key_text}"
+        )
+        speak_button(self.snippet_button, "Insert a snippet", registry.command("batch.snippet"))
+        self.snippet_button.setAutoDefault(False)
+        self.snippet_button.clicked.connect(snippet.trigger)
+        inserts.addWidget(self.snippet_button)
+        registry.bind(self, "batch.use_answer", self.past.use)
         queue = registry.bind(self, "batch.queue", self.queue_all)
         self._queue_command = registry.command("batch.queue")
         self.queue_button.clicked.connect(queue.trigger)
@@ -219,7 +235,9 @@ class ReplyComposer(QFrame):
         buttons = FlowLayout(align_right=True)
         buttons.add(self.close_button, self.queue_button)
         column = WrappingColumn()
-        column.add(self.recipients, self.template, inserts, self.error, self.fallback_row)
+        column.add(
+            self.recipients, self.template, inserts, self.past, self.error, self.fallback_row
+        )
         column.add(self.preview_title)
         column.add(cards, self.preview)
         column.stretch(self.template, 2)
@@ -239,6 +257,7 @@ class ReplyComposer(QFrame):
         return [
             self.template,
             self.fallback,
+            self.past.button,
             self.preview,
             self.remove_button,
             self.edit_button,
@@ -269,6 +288,7 @@ class ReplyComposer(QFrame):
             self.show()
             self.template.setFocus()
             self.update_preview()
+            self.past.look_up(ids[0] if ids else None)
             self.opened.emit()
 
         async def load() -> list[ReplyDraft]:
@@ -315,6 +335,34 @@ class ReplyComposer(QFrame):
         cursor.insertText(variable)
         self.template.setTextCursor(cursor)
         self.template.setFocus()
+
+    def pick_snippet(self) -> None:
+        """Ctrl+;: choose a saved reply, filtering as you type; it goes in at the cursor."""
+
+        def pick(snippets: list[Snippet]) -> None:
+            picker = SnippetPicker(snippets, self)
+            picker.chosen.connect(self.insert_text)
+            picker.finished.connect(lambda _result: self.template.setFocus())
+            picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            picker.open()
+            self.picker = picker
+
+        run(self, self._core.snippets.all(), on_done=pick)
+
+    def insert_text(self, text: str) -> None:
+        cursor = self.template.textCursor()
+        cursor.insertText(text)
+        self.template.setTextCursor(cursor)
+        self.template.setFocus()
+
+    def start_from(self, answer: str) -> None:
+        """Replace the reply with an earlier answer (Ctrl+Z brings the words back)."""
+        cursor = self.template.textCursor()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(answer)
+        self.template.setTextCursor(cursor)
+        self.template.setFocus()
+        tell(self.error, "Started from your earlier answer; Ctrl+Z brings back what was here.")
 
     def _chosen(self) -> ReplyPreview | None:
         index = self.preview.currentIndex()

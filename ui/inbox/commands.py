@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QToolButton
 
-from app.domain import InboxRow, TriageState
+from app.domain import VIP_TIER_TITLES, InboxRow, Post, TriageState, VipTier
 from app.text import plural, timefmt
 from ui.actions import speak_button
 from ui.inbox.group import Group, read_group
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.selection import WholeView
 from ui.inbox.snooze import SnoozeMenu
+from ui.inbox.tier_menu import TierMenu
 from ui.operations import run
 
 if TYPE_CHECKING:
@@ -56,7 +57,10 @@ class InboxCommands:
         self.registry = registry
         self.snooze_menu = SnoozeMenu(page)
         self.snooze_menu.chosen.connect(self._snooze_until)
+        self.tier_menu = TierMenu(page)
+        self.tier_menu.chosen.connect(self._set_tier)
         self._landing: int | None = None  # where the list goes once a reply is queued
+        self._tier_for: int | None = None  # the comment whose author the tier menu is for
         page.composerBuilt.connect(self._composer_built)
         handlers = {
             "inbox.next": lambda: page.move_by(1),
@@ -74,12 +78,19 @@ class InboxCommands:
             "inbox.same_question": self.same_question,
             "inbox.search": self.search,
             "inbox.star": self.star,
+            "inbox.set_tier": self.set_tier,
+            "inbox.filter": self.open_filters,
+            "inbox.clear_filters": self.clear_filters,
             "inbox.person": self.person,
         }
         actions = {name: registry.bind(page, name, handler) for name, handler in handlers.items()}
         page.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         page.list.addActions([actions[name] for name in CONTEXT_MENU])
         page.thread_pane.add_tool(actions["inbox.person"], "Their page")
+        filter_action = actions["inbox.filter"]
+        filter_action.setIconText(f"Filter  {registry.command('inbox.filter').key_text}")
+        page.filters.button.setDefaultAction(filter_action)
+        speak_button(page.filters.button, "Filter", registry.command("inbox.filter"))
         #: The buttons above the list, in order (the page puts them in its Tab order).
         self.buttons: list[QToolButton] = []
         for name, text in BUTTONS:
@@ -105,16 +116,21 @@ class InboxCommands:
             page.list.selectAll()  # everything is loaded already
             self._say_selected(model.rowCount())
             return
-        view, post_id, generation = model.view, model.post_id, model.generation
+        view, post_id, generation, narrow = (
+            model.view,
+            model.post_id,
+            model.generation,
+            model.narrow,
+        )
 
         def counted(found: tuple[int, int]) -> None:
             if model.generation != generation:
                 return  # another view is showing by now
             max_id, count = found
-            page.select_whole(WholeView(view, post_id, max_id, count, generation))
+            page.select_whole(WholeView(view, post_id, max_id, count, generation, narrow))
             self._say_selected(count)
 
-        run(page, self.core.inbox.snapshot(view, post_id), on_done=counted)
+        run(page, self.core.inbox.snapshot(view, post_id, narrow), on_done=counted)
 
     def _say_selected(self, count: int) -> None:
         self.page.message.emit(
@@ -225,25 +241,62 @@ class InboxCommands:
         self.page.list.setFocus()
         self.page.message.emit(group.message)
 
-    def star(self) -> None:
-        """Star the current comment's author (or unstar them): Fireside then tells you
-        when they comment, with a notification and a mark on their rows."""
+    def open_filters(self) -> None:
+        """The Filter menu, with the networks the posts are on (read off the UI thread)."""
+
+        def with_networks(posts: list[Post]) -> None:
+            self.page.filters.networks = sorted({p.network for p in posts})
+            self.page.filters.open_menu()
+
+        run(self.page, self.core.inbox.posts(), on_done=with_networks)
+
+    def clear_filters(self) -> None:
+        if not self.page.filters.narrow.narrows() and self.page.filters.narrow.order is None:
+            self.page.message.emit("No filters to clear.")
+            return
+        self.page.filters.clear()
+        self.page.list.setFocus()
+        self.page.message.emit("Filters cleared: every comment in the view shows.")
+
+    def _current_row(self) -> InboxRow | None:
         row = self.page.list.currentIndex().data(ROW_ROLE)
         if not isinstance(row, InboxRow):
             self.page.message.emit("Select a comment first (j and k move).")
+            return None
+        return row
+
+    def star(self) -> None:
+        """Star the current comment's author, by hand a key person (or unstar a VIP, by
+        hand not one): Fireside then tells you when they comment and sorts them first."""
+        row = self._current_row()
+        if row is not None:
+            self._apply_tier(row.id, VipTier.KEY if not row.author_tier else VipTier.NONE)
+
+    def set_tier(self) -> None:
+        """Pick the current comment's author's VIP tier by hand, from a menu."""
+        row = self._current_row()
+        if row is None:
             return
-        starred = not row.author_starred
+        self._tier_for = row.id
+        rect = self.page.list.visualRect(self.page.list.currentIndex())
+        where = self.page.list.viewport().mapToGlobal(rect.bottomLeft())
+        self.tier_menu.open_at(where, row.author_tier)
 
+    def _set_tier(self, tier: VipTier) -> None:
+        if self._tier_for is not None:
+            self._apply_tier(self._tier_for, tier)
+
+    def _apply_tier(self, comment_id: int, tier: VipTier) -> None:
         def said(name: str) -> None:
-            self.page.refresh(
-                then=lambda: self.page.message.emit(
-                    f"Starred {name}: you will be told when they comment."
-                    if starred
-                    else f"Unstarred {name}."
-                )
+            text = (
+                f"Starred {name}: {VIP_TIER_TITLES[tier].lower()}, sorted first; "
+                "you will be told when they comment."
+                if tier
+                else f"Unstarred {name}: not a VIP (set by hand)."
             )
+            self.page.refresh(then=lambda: self.page.message.emit(text))
 
-        run(self.page, self.core.inbox.star_author(row.id, starred), on_done=said)
+        run(self.page, self.core.inbox.set_author_tier(comment_id, tier), on_done=said)
 
     def person(self) -> None:
         """The page of the current comment's author: everything they wrote, answers, notes."""

@@ -67,9 +67,9 @@ PAINTED_FIELDS = (
     "is_question",
     "edited_at",
     "reply_draft",
-    "author_starred",
+    "author_tier",
 )
-#: Before a starred person's name.
+#: Before a VIP's name (the tier is said in words in the row's first chip).
 STAR = "★"
 
 
@@ -134,7 +134,6 @@ class InboxDelegate(QStyledItemDelegate):
             account_name="",
             network_shared=False,
             reply_draft=True,
-            author_starred=True,
             author_tier=VipTier.KEY,
         )
         row = QPixmap(max(option.rect.width(), MIN_WIDTH), max(option.rect.height(), 40))
@@ -284,7 +283,7 @@ def _paint(
     )
     painter.setFont(bold)
     painter.setPen(dim if quiet else text)
-    name = f"{STAR} {row.author_name}" if row.author_starred else row.author_name
+    name = f"{STAR} {row.author_name}" if row.author_tier else row.author_name
     name_width = min(
         painter.fontMetrics().horizontalAdvance(name) + 2,
         right - first.left() - CHIP_GAP,

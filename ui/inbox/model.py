@@ -24,8 +24,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.core.inbox import Inbox
-from app.domain import InboxRow, InboxView
+from app.domain import NO_FILTER, InboxFilter, InboxRow, InboxView, SortKey
 from app.domain.grouping import MatchConfidence
+from app.domain.narrowing import at_or_before, sort_key
 from ui.inbox.match_marks import spoken
 from ui.inbox.speech import row_description, row_name
 from ui.operations import run, show_error
@@ -49,16 +50,17 @@ class _Plan:
     paged: int  # bumped when paging adds rows: an answer from before is read again
     view: InboxView | None
     post_id: int | None
+    narrow: InboxFilter
     ids: tuple[int, ...]  # fixed rows: re-read these
     keep: int  # view: rows kept from the top
-    cut: tuple[str, int] | None  # view: key of the last row kept
+    cut: SortKey | None  # view: key of the last row kept
 
 
 async def _read_plan(inbox: Inbox, plan: _Plan) -> list[InboxRow]:
     """Read on the store's reading thread."""
     if plan.view is None:
         return await inbox.rows(list(plan.ids))
-    return await inbox.top(plan.view, plan.post_id, plan.keep + PAGE)
+    return await inbox.top(plan.view, plan.post_id, plan.keep + PAGE, plan.narrow)
 
 
 class InboxModel(QAbstractListModel):
@@ -75,6 +77,7 @@ class InboxModel(QAbstractListModel):
         self._seed: int | None = None
         self._view: InboxView | None = InboxView.NEEDS_REPLY
         self._post_id: int | None = None
+        self._narrow = NO_FILTER
         self._exhausted = True
         self._changing = False
         self._generation = 0
@@ -99,8 +102,16 @@ class InboxModel(QAbstractListModel):
         """Changes whenever the model is reset (another view, post or result set)."""
         return self._generation
 
-    def show_view(self, view: InboxView, post_id: int | None = None) -> None:
-        rows = self._inbox.page(view, post_id, None, PAGE)
+    @property
+    def narrow(self) -> InboxFilter:
+        """The filters and order the view is shown with."""
+        return self._narrow
+
+    def show_view(
+        self, view: InboxView, post_id: int | None = None, narrow: InboxFilter = NO_FILTER
+    ) -> None:
+        rows = self._inbox.page(view, post_id, None, PAGE, narrow)
+        self._narrow = narrow
         self._reset(view, post_id, rows, exhausted=len(rows) < PAGE)
 
     def show_rows(
@@ -129,8 +140,11 @@ class InboxModel(QAbstractListModel):
         finally:
             self._changing = False
 
-    def last_key(self) -> tuple[str, int] | None:
-        return self._rows[-1].sort_key if self._rows else None
+    def _key(self, row: InboxRow) -> SortKey:
+        return sort_key(row, self._narrow.order_in(self._view))
+
+    def last_key(self) -> SortKey | None:
+        return self._key(self._rows[-1]) if self._rows else None
 
     # --- refreshing off the UI thread ---------------------------------------------------
     @property
@@ -155,9 +169,10 @@ class InboxModel(QAbstractListModel):
             self._paged,
             self._view,
             self._post_id,
+            self._narrow,
             tuple(r.id for r in self._rows) if self._view is None else (),
             keep,
-            self._rows[keep - 1].sort_key if keep else None,
+            self._key(self._rows[keep - 1]) if keep else None,
         )
         self._busy, self._again = True, False
         run(
@@ -196,7 +211,8 @@ class InboxModel(QAbstractListModel):
             limit = plan.keep + PAGE
             self._exhausted = len(fresh) < limit
             if not self._exhausted and plan.cut is not None:  # the window that was kept
-                fresh = [r for r in fresh if r.sort_key >= plan.cut]
+                order = plan.narrow.order_in(plan.view)
+                fresh = [r for r in fresh if at_or_before(sort_key(r, order), plan.cut, order)]
         self._changing = True
         try:
             self._apply(fresh)
@@ -260,7 +276,7 @@ class InboxModel(QAbstractListModel):
             return
         if self._view is None:
             return
-        page = self._inbox.page(self._view, self._post_id, self.last_key(), PAGE)
+        page = self._inbox.page(self._view, self._post_id, self.last_key(), PAGE, self._narrow)
         self._exhausted = len(page) < PAGE
         if page:
             self._paged += 1

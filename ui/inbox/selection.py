@@ -1,6 +1,6 @@
 """ "Every comment in this view" (Ctrl+A) without loading the view into the list.
 
-Selecting the whole view records the view's query (view, post) and a snapshot bound: the
+Selecting the whole view records the view's query (view, post, filters) and a snapshot bound: the
 highest comment id in the store at that moment. The list shows the rows it has loaded as
 selected; the comments acted on are read, off the UI thread, as the view's rows with ids
 up to the bound, so comments that arrive afterwards (a sync) are never swept up unseen.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.domain import InboxView
+from app.domain import InboxFilter, InboxView
 
 
 @dataclass(frozen=True)
@@ -23,3 +23,4 @@ class WholeView:
     max_id: int  # comments with higher ids arrived later and are not part of it
     count: int
     generation: int  # the list model's generation it was selected in
+    narrow: InboxFilter  # the filters it was shown with

@@ -11,7 +11,7 @@ tomorrow 08:00"), what they wrote, then where and when:
 
 from __future__ import annotations
 
-from app.domain import InboxRow, TriageState
+from app.domain import VIP_TIER_TITLES, InboxRow, TriageState, VipTier
 from app.text import timefmt
 from app.timeutil import parse
 from ui.common.chips import Chip
@@ -22,11 +22,14 @@ ANSWERED_HUE = "#2e8b57"
 QUIET_HUE = "#6b7280"
 QUESTION_HUE = "#c77700"
 DRAFT_HUE = "#2563eb"
+VIP_HUE = "#b4235a"
 
 
 def status_chips(row: InboxRow) -> list[Chip]:
     """What the row's state means to the person triaging, most important first."""
     chips = []
+    if row.author_tier > VipTier.NONE:  # words, not a colour: "VIP: Executive team"
+        chips.append(Chip(f"VIP: {VIP_TIER_TITLES[row.author_tier]}", VIP_HUE))
     if row.reply_draft:
         chips.append(Chip("Reply draft", DRAFT_HUE))
     if row.triage_state is TriageState.SNOOZED:
@@ -77,8 +80,6 @@ def _sentences(parts: list[str]) -> str:
 def row_name(row: InboxRow) -> str:
     """The row for a screen reader: who, state, what they wrote, where, when."""
     who = ", ".join(p for p in (row.author_name, row.author_title) if p)
-    if row.author_starred:
-        who = f"{who}, starred"
     place = where(row).replace(" · ", ", ")
     post = f"On “{row.post_title}”, {place}" if row.post_title else f"On {place}"
     when = spoken_time(row.created_at)

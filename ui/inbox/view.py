@@ -48,6 +48,7 @@ from ui.common.compact import CompactRow
 from ui.common.eliding import ElidingButton
 from ui.inbox.commands import InboxCommands
 from ui.inbox.delegate import InboxDelegate
+from ui.inbox.filters import CHIP_STYLE, FilterBar
 from ui.inbox.group import Group
 from ui.inbox.model import ID_ROLE, InboxModel
 from ui.inbox.search_hits import HITS, SearchHits
@@ -68,16 +69,6 @@ REFRESH_DELAY_MS = 150
 CAUGHT_UP = (InboxView.NEEDS_REPLY, InboxView.QUESTIONS, InboxView.MENTIONS)
 
 Flag = QItemSelectionModel.SelectionFlag
-#: The post filter as a chip: tinted, rounded, its close cross at the end.
-CHIP_STYLE = """
-QToolButton#filterChip {
-    background: palette(alternate-base);
-    border: 1px solid palette(mid);
-    border-radius: 11px;
-    padding: 2px 10px;
-}
-QToolButton#filterChip:hover { border-color: palette(highlight); }
-"""
 
 #: The search box's hint, short enough to show whole at the minimum window size.
 SEARCH_HINT = "Search   /"
@@ -203,6 +194,7 @@ class InboxPage(QWidget):
         self._view = InboxView.NEEDS_REPLY
         self._post: tuple[int, str] | None = None
         self._at_top = False
+        self._current_before: int | None = None  # the current comment as a refresh began
         self._stale = False  # the store changed while the page was out of sight
         #: "Every comment in this view" (Ctrl+A), while the list shows it selected.
         self.whole: WholeView | None = None
@@ -228,6 +220,8 @@ class InboxPage(QWidget):
         self.hits.postChosen.connect(self.postChosen)
         self.hits.draftChosen.connect(self.draftChosen)
         self.toolbar = CompactRow()  # words while there is room, icons when not
+        self.filters = FilterBar()
+        self.filters.changed.connect(lambda _narrow: self._show())
 
         self._search_timer = _single_shot(self, SEARCH_DELAY_MS, self.run_search)
         self._refresh_timer = _single_shot(self, REFRESH_DELAY_MS, self.refresh)
@@ -256,6 +250,7 @@ class InboxPage(QWidget):
         column.setContentsMargins(12, 10, 4, 0)
         column.setSpacing(8)
         column.addLayout(header)
+        column.addWidget(self.filters)
         column.addWidget(self.toolbar)
         column.addWidget(self.hits)
         column.addWidget(self.list, 1)
@@ -313,6 +308,8 @@ class InboxPage(QWidget):
         return [
             self.post_chip,
             self.search,
+            self.filters.button,
+            *self.filters.chips,
             *self.commands.buttons,
             self.hits.list,
             self.list,
@@ -362,7 +359,9 @@ class InboxPage(QWidget):
         self.hits.clear()
         self.whole = None
         self.marked = False
-        self.model.show_view(self._view, self.post_id)
+        self.model.show_view(self._view, self.post_id, self.filters.narrow)
+        self.filters.show_for(self._view)
+        self._count_filtered()
         self._set_title(VIEW_TITLES[self._view])
         if self._post is not None:
             self.post_chip.set_parts("Post: ", self._post[1], "   ×")
@@ -376,6 +375,20 @@ class InboxPage(QWidget):
                 "Nothing waiting on this post." if waiting else "No comments on this post here."
             )
         self.select_id(self.model.row_id(0) if self.model.rowCount() else None)
+
+    def _count_filtered(self) -> None:
+        """How many comments the filters leave in the view (read off the UI thread)."""
+        narrow = self.filters.narrow
+        if not narrow.narrows() or self.model.view is None:
+            self.filters.show_count(None)
+            return
+        view, post_id = self._view, self.post_id
+
+        def counted(n: int) -> None:  # unless something else shows by now
+            if (view, post_id, narrow) == (self.model.view, self.post_id, self.filters.narrow):
+                self.filters.show_count(n)
+
+        operations.run(self, self.core.inbox.count(view, post_id, narrow), on_done=counted)
 
     def show_rows(self, rows: list[InboxRow], title: str, empty_text: str) -> None:
         """Show a fixed result set (search results)."""
@@ -454,15 +467,21 @@ class InboxPage(QWidget):
         self.model.refresh(keep, then)
 
     def _before_refresh(self) -> None:
+        self._current_before = self.current_id()
         self._at_top = (
             self.list.currentIndex().row() <= 0
             and len(self.list.selectionModel().selectedRows()) <= 1
         )
 
     def _after_refresh(self) -> None:
-        """Someone at the top stays at the top as new comments arrive."""
+        """Someone at the top stays at the top as new comments arrive; the current comment
+        stays current when the order moved it (a person made a VIP goes up)."""
         at_top, self._at_top = self._at_top, False
-        if (
+        before, self._current_before = self._current_before, None
+        moved = self.model.row_of(before) if before is not None else None
+        if not at_top and not self.list.currentIndex().isValid() and moved is not None:
+            self.select_id(before)
+        elif (
             self.model.rowCount()
             and not self.list.parked
             and (
@@ -473,6 +492,7 @@ class InboxPage(QWidget):
             self.select_id(self.model.row_id(0))
         self.thread_pane.reload()
         self._update_hint()
+        self._count_filtered()
 
     # --- selection ----------------------------------------------------------------------
     def current_id(self) -> int | None:
@@ -512,7 +532,7 @@ class InboxPage(QWidget):
         UI thread when awaited) or the selected comments."""
         whole = self.whole_selected()
         if whole is not None:
-            return self.core.inbox.ids_up_to(whole.view, whole.post_id, whole.max_id)
+            return self.core.inbox.ids_up_to(whole.view, whole.post_id, whole.max_id, whole.narrow)
         ids = self.selected_ids()
 
         async def selected() -> list[int]:

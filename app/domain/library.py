@@ -1,0 +1,31 @@
+"""What the executive has written before and may use again: saved replies (snippets) and
+answers given to questions (the answer library)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A saved reply; its body takes the batch reply's variables ({first_name}...)."""
+
+    id: int
+    name: str
+    body: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class PastAnswer:
+    """An answer given to a question, as a starting point for the same question later."""
+
+    comment_id: int
+    #: The question as it was asked (its text, shortened).
+    question: str
+    #: The reply as written (with its variables: it personalises again).
+    answer: str
+    given_at: str
+    author_name: str
+    network: str
+    post_title: str

@@ -1,0 +1,153 @@
+"""File > Snippets…: the saved replies, kept on this device. Pick one to change it, New to
+write another, Delete to remove one; the text takes the batch reply's variables
+({first_name}, {name}, {question}) and is checked when saved. A snippet that cannot be
+saved says why under the text and keeps every word typed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.library import Snippet
+from app.errors import FiresideError
+from ui.batch.text import ReplyText
+from ui.common import screen
+from ui.operations import run, show_error
+
+if TYPE_CHECKING:
+    from app.core import Core
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class SnippetsDialog(QDialog):
+    def __init__(self, core: Core, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Snippets")
+        self.setObjectName("snippetsDialog")
+        screen.fit(self, 720, 460)
+        self._core = core
+        self._editing: int | None = None  # the snippet shown, None for a new one
+        self.list = QListWidget()  # a handful of snippets, read whole
+        self.list.setAccessibleName("Snippets")
+        self.list.setSpacing(2)
+        self.list.currentItemChanged.connect(lambda item, _old: self._show(item))
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Snippet name")
+        self.name.setPlaceholderText("Name (what you type to find it)")
+        self.body = ReplyText("", "Snippet text")
+        self.body.setPlaceholderText("The reply; {first_name}, {name} and {question} work here.")
+        self.problem = QLabel()
+        self.problem.setObjectName("error")
+        self.problem.setWordWrap(True)
+        self.new_button = QPushButton("&New")
+        self.new_button.clicked.connect(self.new)
+        self.save_button = QPushButton("&Save")
+        self.save_button.clicked.connect(self.save)
+        self.delete_button = QPushButton("&Delete")
+        self.delete_button.clicked.connect(self.delete)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        editor = QVBoxLayout()
+        for text, field in (("N&ame", self.name), ("&Text", self.body)):
+            label = QLabel(text)
+            label.setBuddy(field)
+            editor.addWidget(label)
+            editor.addWidget(field, 1 if field is self.body else 0)
+        editor.addWidget(self.problem)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.save_button, self.delete_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        editor.addLayout(buttons)
+        panes = QHBoxLayout()
+        panes.addWidget(self.list, 2)
+        panes.addLayout(editor, 3)
+        hint = QLabel(
+            "Saved replies, kept on this device. In a reply, Ctrl+; inserts one: type a few "
+            "letters of its name or text to find it."
+        )
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addLayout(panes, 1)
+        layout.addWidget(close)
+        self.reload()
+        self.new()
+
+    def reload(self, select: int | None = None) -> None:
+        def show(snippets: list[Snippet]) -> None:
+            self.list.blockSignals(True)
+            self.list.clear()
+            for snippet in snippets:
+                item = QListWidgetItem(snippet.name)
+                item.setData(ID_ROLE, snippet)
+                self.list.addItem(item)
+                if snippet.id == select:
+                    self.list.setCurrentItem(item)
+            self.list.blockSignals(False)
+            self.delete_button.setEnabled(self._editing is not None)
+
+        run(self, self._core.snippets.all(), on_done=show)
+
+    def _show(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        snippet: Snippet = item.data(ID_ROLE)
+        self._editing = snippet.id
+        self.name.setText(snippet.name)
+        self.body.setPlainText(snippet.body)
+        self.problem.clear()
+        self.delete_button.setEnabled(True)
+
+    def new(self) -> None:
+        self._editing = None
+        self.list.setCurrentRow(-1)
+        self.name.clear()
+        self.body.clear()
+        self.problem.clear()
+        self.delete_button.setEnabled(False)
+        self.name.setFocus()
+
+    def save(self) -> None:
+        def saved(snippet_id: int) -> None:
+            self._editing = snippet_id
+            self.problem.setText("Saved.")
+            self.reload(select=snippet_id)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, FiresideError):
+                self.problem.setText(str(exc))  # the words stay as typed
+            else:
+                show_error(self, exc)
+
+        job = self._core.snippets.save(self._editing, self.name.text(), self.body.toPlainText())
+        run(self, job, on_done=saved, on_error=failed)
+
+    def delete(self) -> None:
+        if self._editing is None:
+            return
+        name = self.name.text()
+
+        def deleted(_: None) -> None:
+            self.new()
+            self.problem.setText(f"Deleted “{name}”.")
+            self.reload()
+
+        run(self, self._core.snippets.delete(self._editing), on_done=deleted)
