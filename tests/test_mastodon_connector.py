@@ -3,12 +3,14 @@ and answer checked against Mastodon's OpenAPI description (the fixture fails on 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from emulators.microsoft.apiserver import Action
 
-from app.domain import OutboxKind, PullMode, RemoteKind, WriteIntent
+from app.domain import OutboxKind, PublishOptions, PullMode, RemoteKind, WriteIntent
 from app.errors import AuthError, NotFound, OutcomeUnknown, RateLimited, Rejected
-from app.timeutil import now_iso
+from app.timeutil import iso, now_iso
 
 
 async def pull_all(network, cursor=None, mode=PullMode.ROUTINE):
@@ -250,3 +252,90 @@ async def test_many_new_mentions_are_read_page_by_page(mastodon_world, make_mast
     reads = [s for s in world.api.requests() if s.path == "/api/v1/notifications"]
     assert len(reads) == 3  # the first pull's, then 40 + 10
     assert "max_id" in reads[-1].query
+
+
+async def test_an_edit_keeps_the_mention_even_of_a_parent_read_only_now(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Town hall at 3.")
+    ask = world.server.post(world.ben, "@dana recorded?", post)
+    mine = await make_mastodon().reply(post.id, ask.id, "Yes.", "markdown", "k1")
+    network = make_mastodon()  # a fresh start: it has seen neither status
+
+    await network.edit(RemoteKind.COMMENT, mine.remote_id, "Yes, on the intranet.", "k2")
+
+    assert world.server.statuses[mine.remote_id].text == "@ben Yes, on the intranet."
+    world.server.delete_status(ask)
+    await make_mastodon().edit(RemoteKind.COMMENT, mine.remote_id, "Yes, see the link.", "k3")
+    assert world.server.statuses[mine.remote_id].text == "Yes, see the link."
+
+
+async def test_an_edit_is_found_when_the_status_says_the_new_text(mastodon_world, make_mastodon):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Q3 plans.")
+    ask = world.server.post(world.ben, "@dana when?", post)
+    network = make_mastodon()
+    reply = await network.reply(post.id, ask.id, "In *June*.", "markdown", "k1")
+    since = now_iso()
+    edit = WriteIntent(
+        OutboxKind.EDIT, post.id, reply.remote_id, "", "In *July*.", "markdown", since
+    )
+    assert await network.lookup_write("k2", edit) is None  # not landed yet
+
+    await network.edit(RemoteKind.COMMENT, reply.remote_id, edit.body, "k2")
+
+    assert await network.lookup_write("k2", edit) == reply.remote_id
+    assert await network.lookup_write("k3", None) is None
+
+
+async def test_a_post_can_only_go_out_now(make_mastodon):
+    network = make_mastodon()
+    with pytest.raises(Rejected, match="Mastodon can only publish now, not as 'future'"):
+        await network.publish(
+            "", "Later", "markdown", "k1", PublishOptions("future", "2030-01-01T09:00:00Z")
+        )
+
+
+async def test_a_reply_deep_in_a_thread_sits_under_its_top_level_comment(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Office moves in May.")
+    ask = world.server.post(world.ada, "@dana which floor?", post)
+    network = make_mastodon()
+    answer = await network.reply(post.id, ask.id, "The fourth.", "markdown", "k1")
+    deeper = world.server.post(
+        world.ben, "@dana @ada with the kitchen?", answer_status(world, answer)
+    )
+
+    reply = await network.reply(post.id, deeper.id, "@ben yes, *and* a terrace.", "markdown", "k2")
+
+    assert (reply.parent_remote_id, reply.root_remote_id) == (deeper.id, ask.id)
+    # Ben is named once, as the person wrote it; to myself there is no mention.
+    assert world.server.statuses[reply.remote_id].text == "@ben yes, and a terrace."
+    mine = await network.reply(post.id, answer.remote_id, "Details soon.", "markdown", "k3")
+    assert world.server.statuses[mine.remote_id].text == "Details soon."
+    assert mine.root_remote_id == ask.id
+
+
+def answer_status(world, comment):
+    return world.server.statuses[comment.remote_id]
+
+
+async def test_a_lost_post_is_found_among_my_statuses_since_it_was_queued(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    world.server.post(world.dana, "Welcome, new starters!")  # before it was queued
+    world.clock.advance(3600)
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    network = make_mastodon()
+    again = WriteIntent(
+        OutboxKind.PUBLISH, None, None, "", "Welcome, new starters!", "markdown", since
+    )
+    assert await network.lookup_write("k1", again) is None  # the older one is not it
+
+    post = await network.publish("", again.body, "markdown", "k1")
+
+    assert await network.lookup_write("k1", again) == post.remote_id

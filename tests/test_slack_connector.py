@@ -6,8 +6,15 @@ from __future__ import annotations
 import pytest
 from emulators.microsoft.apiserver import Action
 
-from app.domain import OutboxKind, PullMode, RemoteKind, WriteIntent
-from app.errors import AuthError, NotFound, OutcomeUnknown, RateLimited, SignInRefused
+from app.domain import OutboxKind, PublishOptions, PullMode, RemoteKind, WriteIntent
+from app.errors import (
+    AuthError,
+    NotFound,
+    OutcomeUnknown,
+    RateLimited,
+    Rejected,
+    SignInRefused,
+)
 from app.timeutil import now_iso
 
 
@@ -202,3 +209,48 @@ async def test_long_threads_are_read_page_by_page(slack_world, make_slack):
     assert {c.remote_id.rsplit("/", 1)[1] for c in page.comments} == {i.ts for i in ideas}
     reads = [s for s in world.api.requests() if s.path == "/api/conversations.replies"]
     assert [s.query.get("cursor") for s in reads] == [None, "off_200", "off_400"]
+
+
+async def test_a_post_its_edit_and_its_deletion_are_each_found_by_their_own_key(
+    slack_world, make_slack
+):
+    world = slack_world
+    network = make_slack()
+    since = now_iso()
+    publish = WriteIntent(OutboxKind.PUBLISH, None, None, "", "x", "markdown", since)
+    assert await network.lookup_write("p1", publish) is None  # nothing sent yet
+    post = await network.publish("", "Offsite in May", "markdown", "p1")
+    assert await network.lookup_write("p2", publish) is None  # another write's key
+
+    edit = WriteIntent(OutboxKind.EDIT, None, post.remote_id, "", "", "markdown", since)
+    assert await network.lookup_write("e1", edit) is None  # not edited yet
+    await network.edit(RemoteKind.POST, post.remote_id, "Offsite in June", "e1")
+    assert world.workspace.mine(world.town_hall, world.dana)[-1].text == "Offsite in June"
+    assert await network.lookup_write("e1", edit) == post.remote_id
+
+    delete = WriteIntent(OutboxKind.DELETE, None, post.remote_id, "", "", "markdown", since)
+    assert await network.lookup_write("d1", delete) is None  # still there
+    await network.delete(RemoteKind.POST, post.remote_id, "d1")
+    assert await network.lookup_write("d1", delete) == post.remote_id
+    assert await network.lookup_write("d1", None) is None
+
+
+async def test_what_names_no_slack_message_is_not_found_and_only_now_is_published(
+    slack_world, make_slack
+):
+    world = slack_world
+    network = make_slack()
+    post = await network.publish("", "AMA", "markdown", "p1")
+    channel = world.town_hall.id
+    with pytest.raises(NotFound, match="is not a reply in a Slack thread"):
+        await network.edit(RemoteKind.COMMENT, post.remote_id, "new", "e1")
+    with pytest.raises(NotFound, match="is not a Slack thread"):
+        await network.reply(f"{post.remote_id}/1.000001", "x", "hi", "markdown", "r1")
+    with pytest.raises(NotFound, match="Slack has no message"):
+        await network.edit(RemoteKind.COMMENT, f"{post.remote_id}/9.000009", "new", "e2")
+    with pytest.raises(NotFound):
+        await network.delete(RemoteKind.POST, "", "d1")
+    with pytest.raises(Rejected, match="Slack can only publish now, not as 'draft'"):
+        await network.publish("", "Later", "markdown", "p2", PublishOptions("draft", None))
+    assert [m.text for m in world.workspace.mine(world.town_hall, world.dana)] == ["AMA"]
+    assert channel in post.remote_id

@@ -3,6 +3,7 @@ test browser, every request and answer checked against X's OpenAPI description).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -121,3 +122,41 @@ async def test_an_access_level_without_search_says_so_and_points_to_the_bridge(x
     with pytest.raises(PermissionDenied, match="access level does not include it") as refused:
         await pull_round(x_network)
     assert "manual bridge" in str(refused.value)
+
+
+async def test_a_post_goes_out_as_plain_text_at_its_own_address(x_site, x_network):
+    post = await x_network.publish("No titles on X", "Hiring **3** in Lisbon", "markdown", "k1")
+
+    tweet = x_site.world.tweets[post.remote_id]
+    assert tweet["text"] == "Hiring 3 in Lisbon" and "referenced_tweets" not in tweet
+    assert (post.title, post.body) == ("Hiring 3 in Lisbon", "Hiring 3 in Lisbon")
+    assert post.url == f"https://x.com/danawhit/status/{post.remote_id}"
+
+
+async def test_a_lost_post_is_found_at_the_top_level_never_among_replies(x_site, x_network):
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    body = "Our rota, one Friday a month."
+    await x_network.reply(x_site.post, x_site.replies[0], body, "markdown", "k1")
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", body, "markdown", queued)
+    assert await x_network.lookup_write("k2", lost) is None  # only a reply says it
+
+    x_site.api.fault(Action.DROP, "POST", "/2/tweets")
+    with pytest.raises(OutcomeUnknown):
+        await x_network.publish("", body + " Details soon.", "markdown", "k2")
+    found = await x_network.lookup_write("k2", replace(lost, body=body + " Details soon."))
+
+    assert found is not None and x_site.world.tweets[found]["text"] == body + " Details soon."
+
+
+async def test_a_deletion_is_found_once_the_post_is_gone(x_site, x_network):
+    sent = await x_network.reply(x_site.post, x_site.replies[1], "Oops", "markdown", "k1")
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    deletion = WriteIntent(OutboxKind.DELETE, x_site.post, sent.remote_id, "", "", "", queued)
+    assert await x_network.lookup_write("k2", deletion) is None  # still there
+
+    await x_network.delete(RemoteKind.COMMENT, sent.remote_id, "k2")
+
+    assert await x_network.lookup_write("k2", deletion) == sent.remote_id
+    edit = replace(deletion, kind=OutboxKind.EDIT, body="Fixed")
+    assert await x_network.lookup_write("k3", edit) is None  # X edits nothing via the API
+    assert await x_network.lookup_write("k4", None) is None
