@@ -26,7 +26,7 @@ from app.domain import (
 )
 from app.domain.bridge import BridgeImport
 from app.errors import Rejected, UserError
-from app.networks.bridge import SITES, BridgeNetwork, Site, site_for
+from app.networks.bridge import KIND, SITES, BridgeNetwork, Site, site_for
 from app.store import comments
 from app.text.length import CHARACTERS
 from app.text.length import X as X_COUNTING
@@ -269,3 +269,14 @@ def test_a_thread_is_on_a_known_site_or_one_named_for_it(name, post, site):
 def test_a_thread_on_an_unknown_site_needs_its_address():
     with pytest.raises(UserError, match=r"^Give the post's address \(starting with https://\)"):
         site_for("Intranet", "news.example/p/1")
+
+
+async def test_signing_in_to_a_bridged_site_says_to_paste_a_thread_instead():
+    seen: list[httpx.Request] = []
+    with pytest.raises(UserError) as refused:
+        await KIND.sign_in(refusing_client(seen), "https://x.com", "dana", "", {})
+    assert str(refused.value) == (
+        "A bridged site has no sign-in: paste a thread (File → Import a thread by hand) "
+        "and Fireside adds the site."
+    )
+    assert seen == []
