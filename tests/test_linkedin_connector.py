@@ -165,3 +165,22 @@ async def test_a_deletion_is_found_when_the_post_or_comment_is_gone(li_site, li_
 
     assert await li_network.lookup_write("k2", deletion) == target
     assert await li_network.lookup_write("k3", None) is None
+
+
+async def test_a_post_goes_out_public_to_the_main_feed_and_open_to_reshares(li_site, li_network):
+    post = await li_network.publish("", "Town hall on Friday", "markdown", "k1")
+
+    sent = li_site.world.posts[post.remote_id]
+    assert {k: v for k, v in sent.items() if k not in ("id", "createdAt", "lastModifiedAt")} == {
+        "author": li_site.world.page,
+        "commentary": "Town hall on Friday",
+        "visibility": "PUBLIC",
+        "distribution": {
+            "feedDistribution": "MAIN_FEED",
+            "targetEntities": [],
+            "thirdPartyDistributionChannels": [],
+        },
+        "lifecycleState": "PUBLISHED",
+        "isReshareDisabledByAuthor": False,
+    }
+    assert post.url == f"https://www.linkedin.com/feed/update/{post.remote_id}/"
