@@ -183,9 +183,10 @@ async def test_a_reply_comes_back_as_my_comment_under_the_very_comment(x_site, x
 
 async def test_look_ups_and_deletions_keep_to_their_own_windows(x_site, x_network):
     """Each endpoint has its own window: a used-up search holds only look-ups, and says
-    which limit it is; deletions count against theirs."""
+    which limit it is; deletions and new posts count against theirs."""
     x_site.world.limits["GET /2/tweets/search/recent"] = 1
     x_site.world.limits["DELETE /2/tweets/:id"] = 1
+    x_site.world.limits["POST /2/tweets"] = 2
     queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
     lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Gone?", "markdown", queued)
     assert await x_network.lookup_write("k1", lost) is None
@@ -197,3 +198,5 @@ async def test_look_ups_and_deletions_keep_to_their_own_windows(x_site, x_networ
     again = await x_network.reply(x_site.post, x_site.replies[1], "Oops too", "markdown", "k4")
     with pytest.raises(RateLimited, match=r"X's limit for DELETE /2/tweets/:id is used"):
         await x_network.delete(RemoteKind.COMMENT, again.remote_id, "k5")
+    with pytest.raises(RateLimited, match=r"X's limit for POST /2/tweets is used"):
+        await x_network.reply(x_site.post, x_site.replies[1], "Third", "markdown", "k6")
