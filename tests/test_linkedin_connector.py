@@ -112,3 +112,75 @@ async def test_a_member_who_is_no_admin_is_refused_at_sign_in(li_site):
     li_site.world.admins.clear()
     with pytest.raises(PermissionDenied, match="Not enough permissions"):
         await li_site.sign_in()
+
+
+def asked(site, kind: OutboxKind, target: str | None, body: str) -> WriteIntent:
+    queued = iso(datetime.fromtimestamp(site.clock(), UTC))
+    return WriteIntent(kind, None, target, "", body, "markdown", queued)
+
+
+async def test_a_lost_post_is_found_by_its_text_among_the_posts_since_it_was_queued(
+    li_site, li_network
+):
+    lost = asked(li_site, OutboxKind.PUBLISH, None, "Hiring in Lisbon (3 roles)")
+    li_site.api.fault(Action.DROP, "POST", "/rest/posts")
+    with pytest.raises(OutcomeUnknown):
+        await li_network.publish("", lost.body, "markdown", "k1")
+
+    found = await li_network.lookup_write("k1", lost)
+
+    assert found is not None
+    assert li_site.world.posts[found]["commentary"] == "Hiring in Lisbon \\(3 roles\\)"
+    other = asked(li_site, OutboxKind.PUBLISH, None, "Hiring in Porto (3 roles)")
+    assert await li_network.lookup_write("k2", other) is None
+    # Yesterday's post says the same, but before this one was queued: it is not this write.
+    same_text = asked(li_site, OutboxKind.PUBLISH, None, "Our four-day week pilot, six months in.")
+    assert await li_network.lookup_write("k3", same_text) is None
+
+
+@pytest.mark.parametrize("kind", [RemoteKind.POST, RemoteKind.COMMENT])
+async def test_an_edit_is_found_when_the_text_is_the_new_one(li_site, li_network, kind):
+    target = li_site.post if kind is RemoteKind.POST else li_site.comments[0]
+    if kind is RemoteKind.COMMENT:
+        target = (
+            await li_network.reply(li_site.post, target, "Draft (v1)", "markdown", "k1")
+        ).remote_id
+    edit = asked(li_site, OutboxKind.EDIT, target, "Better (v2) #words")
+    assert await li_network.lookup_write("k2", edit) is None  # not landed yet
+
+    await li_network.edit(kind, target, edit.body, "k2")
+
+    assert await li_network.lookup_write("k2", edit) == target
+
+
+@pytest.mark.parametrize("kind", [RemoteKind.POST, RemoteKind.COMMENT])
+async def test_a_deletion_is_found_when_the_post_or_comment_is_gone(li_site, li_network, kind):
+    target = li_site.post if kind is RemoteKind.POST else li_site.comments[0]
+    if kind is RemoteKind.COMMENT:
+        target = (await li_network.reply(li_site.post, target, "Oops", "markdown", "k1")).remote_id
+    deletion = asked(li_site, OutboxKind.DELETE, target, "")
+    assert await li_network.lookup_write("k2", deletion) is None  # still there
+
+    await li_network.delete(kind, target, "k2")
+
+    assert await li_network.lookup_write("k2", deletion) == target
+    assert await li_network.lookup_write("k3", None) is None
+
+
+async def test_a_post_goes_out_public_to_the_main_feed_and_open_to_reshares(li_site, li_network):
+    post = await li_network.publish("", "Town hall on Friday", "markdown", "k1")
+
+    sent = li_site.world.posts[post.remote_id]
+    assert {k: v for k, v in sent.items() if k not in ("id", "createdAt", "lastModifiedAt")} == {
+        "author": li_site.world.page,
+        "commentary": "Town hall on Friday",
+        "visibility": "PUBLIC",
+        "distribution": {
+            "feedDistribution": "MAIN_FEED",
+            "targetEntities": [],
+            "thirdPartyDistributionChannels": [],
+        },
+        "lifecycleState": "PUBLISHED",
+        "isReshareDisabledByAuthor": False,
+    }
+    assert post.url == f"https://www.linkedin.com/feed/update/{post.remote_id}/"

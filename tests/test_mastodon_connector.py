@@ -3,12 +3,16 @@ and answer checked against Mastodon's OpenAPI description (the fixture fails on 
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from emulators.microsoft.apiserver import Action
 
-from app.domain import OutboxKind, PullMode, RemoteKind, WriteIntent
+from app.domain import OutboxKind, PublishOptions, PullMode, RemoteKind, WriteIntent
 from app.errors import AuthError, NotFound, OutcomeUnknown, RateLimited, Rejected
-from app.timeutil import now_iso
+from app.networks.matching import SKEW_S
+from app.timeutil import iso, now_iso, parse
 
 
 async def pull_all(network, cursor=None, mode=PullMode.ROUTINE):
@@ -250,3 +254,219 @@ async def test_many_new_mentions_are_read_page_by_page(mastodon_world, make_mast
     reads = [s for s in world.api.requests() if s.path == "/api/v1/notifications"]
     assert len(reads) == 3  # the first pull's, then 40 + 10
     assert "max_id" in reads[-1].query
+
+
+async def test_an_edit_keeps_the_mention_even_of_a_parent_read_only_now(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Town hall at 3.")
+    ask = world.server.post(world.ben, "@dana recorded?", post)
+    mine = await make_mastodon().reply(post.id, ask.id, "Yes.", "markdown", "k1")
+    network = make_mastodon()  # a fresh start: it has seen neither status
+
+    await network.edit(RemoteKind.COMMENT, mine.remote_id, "Yes, on the intranet.", "k2")
+
+    assert world.server.statuses[mine.remote_id].text == "@ben Yes, on the intranet."
+    world.server.delete_status(ask)
+    await make_mastodon().edit(RemoteKind.COMMENT, mine.remote_id, "Yes, see the link.", "k3")
+    assert world.server.statuses[mine.remote_id].text == "Yes, see the link."
+
+
+async def test_an_edit_is_found_when_the_status_says_the_new_text(mastodon_world, make_mastodon):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Q3 plans.")
+    ask = world.server.post(world.ben, "@dana when?", post)
+    network = make_mastodon()
+    reply = await network.reply(post.id, ask.id, "In *June*.", "markdown", "k1")
+    since = now_iso()
+    edit = WriteIntent(
+        OutboxKind.EDIT, post.id, reply.remote_id, "", "In *July*.", "markdown", since
+    )
+    assert await network.lookup_write("k2", edit) is None  # not landed yet
+
+    await network.edit(RemoteKind.COMMENT, reply.remote_id, edit.body, "k2")
+
+    assert await network.lookup_write("k2", edit) == reply.remote_id
+    assert await network.lookup_write("k3", None) is None
+
+
+async def test_a_post_can_only_go_out_now(make_mastodon):
+    network = make_mastodon()
+    with pytest.raises(Rejected, match="Mastodon can only publish now, not as 'future'"):
+        await network.publish(
+            "", "Later", "markdown", "k1", PublishOptions("future", "2030-01-01T09:00:00Z")
+        )
+
+
+async def test_a_reply_deep_in_a_thread_sits_under_its_top_level_comment(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    network = make_mastodon()
+    post = await network.publish("", "Office moves in May.", "markdown", "k0")
+    ask = world.server.post(world.ada, "@dana which floor?", stored(world, post))
+    answer = await network.reply(post.remote_id, ask.id, "The fourth.", "markdown", "k1")
+    deeper = world.server.post(world.ben, "@dana @ada with the kitchen?", stored(world, answer))
+
+    reply = await network.reply(
+        post.remote_id, deeper.id, "@ben yes, *and* a terrace.", "markdown", "k2"
+    )
+
+    assert (reply.parent_remote_id, reply.root_remote_id) == (deeper.id, ask.id)
+    # Ben is named once, as the person wrote it; to myself there is no mention.
+    assert world.server.statuses[reply.remote_id].text == "@ben yes, and a terrace."
+    mine = await network.reply(post.remote_id, answer.remote_id, "Details soon.", "markdown", "k3")
+    assert world.server.statuses[mine.remote_id].text == "Details soon."
+    assert mine.root_remote_id == ask.id
+
+
+def stored(world, written):
+    """The server's status for what the connector wrote."""
+    return world.server.statuses[written.remote_id]
+
+
+async def test_a_lost_post_is_found_among_my_statuses_since_it_was_queued(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    world.server.post(world.dana, "Welcome, new starters!")  # before it was queued
+    world.clock.advance(3600)
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    network = make_mastodon()
+    again = WriteIntent(
+        OutboxKind.PUBLISH, None, None, "", "Welcome, new starters!", "markdown", since
+    )
+    assert await network.lookup_write("k1", again) is None  # the older one is not it
+
+    post = await network.publish("", again.body, "markdown", "k1")
+
+    assert await network.lookup_write("k1", again) == post.remote_id
+
+
+async def test_deletions_keep_to_mastodons_budget_for_them_even_unanswered(
+    mastodon_world, make_mastodon
+):
+    """30 deletions in 30 minutes: the 31st waits, counted here, even when the answer that
+    would have said "none left" was lost."""
+    world = mastodon_world
+    typos = [world.server.post(world.dana, f"Typo number {n}") for n in range(31)]
+    network = make_mastodon()
+    for status in typos[:29]:
+        await network.delete(RemoteKind.POST, status.id, f"d{status.id}")
+    world.api.fault(Action.DROP, "DELETE", "/api/v1/statuses/")
+    with pytest.raises(OutcomeUnknown):
+        await network.delete(RemoteKind.POST, typos[29].id, "d-lost")
+
+    with pytest.raises(RateLimited) as limited:
+        await network.delete(RemoteKind.POST, typos[30].id, "d-last")
+
+    assert limited.value.retry_after is not None and limited.value.retry_after > 30
+    assert 429 not in [s.status for s in world.api.requests()]
+    assert [s.deleted for s in typos] == [True] * 30 + [False]
+
+
+async def test_a_look_up_needs_both_the_parent_and_the_text(mastodon_world, make_mastodon):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Two questions?")
+    asks = [world.server.post(p, "@dana one more", post) for p in (world.ada, world.ben)]
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    network = make_mastodon()
+    sent = await network.reply(post.id, asks[0].id, "Thanks", "markdown", "k1")
+    await network.reply(post.id, asks[1].id, "Noted", "markdown", "k2")
+
+    def intent(ask, body):
+        return WriteIntent(OutboxKind.REPLY, post.id, ask.id, "", body, "markdown", since)
+
+    assert await network.lookup_write("k1", intent(asks[0], "Thanks")) == sent.remote_id
+    assert await network.lookup_write("k3", intent(asks[0], "Noted")) is None
+    assert await network.lookup_write("k4", intent(asks[1], "Thanks")) is None
+
+
+async def test_posts_and_replies_are_public_whatever_the_accounts_default(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    world.dana.privacy = "private"  # followers only, unless a status says otherwise
+    network = make_mastodon()
+    post = await network.publish("", "Open to all: the roadmap.", "markdown", "k1")
+    again = await network.publish("", "Open to all: the roadmap.", "markdown", "k1")
+    ask = world.server.post(world.ada, "@dana thanks!", stored(world, post))
+    reply = await network.reply(post.remote_id, ask.id, "Enjoy.", "markdown", "k2")
+
+    assert again.remote_id == post.remote_id  # the same key: one status
+    assert len(world.server.mine(world.dana)) == 2
+    assert {stored(world, post).visibility, stored(world, reply).visibility} == {"public"}
+
+
+async def test_a_comment_already_read_costs_no_second_request(mastodon_world, make_mastodon):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Budget review.")
+    ask = world.server.post(world.ben, "@dana which quarter?", post)
+    network = make_mastodon()
+    await network.get_comment(ask.id)
+    reply = await network.reply(post.id, ask.id, "Q3.", "markdown", "k1")
+    before = len(world.api.requests())
+
+    await network.reply(post.id, ask.id, "And Q4.", "markdown", "k2")
+    await network.edit(RemoteKind.COMMENT, reply.remote_id, "Q3, then Q4.", "k3")
+
+    asked = [(s.method, s.path) for s in world.api.requests()[before:]]
+    assert asked == [
+        ("POST", "/api/v1/statuses"),
+        ("GET", f"/api/v1/statuses/{reply.remote_id}"),
+        ("PUT", f"/api/v1/statuses/{reply.remote_id}"),
+    ]
+    assert stored(world, reply).text == "@ben Q3, then Q4."
+
+
+async def test_a_look_up_reads_back_no_further_than_when_the_item_was_queued(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    for n in range(100):  # older than the item: pages a look-up must not read
+        world.server.post(world.dana, f"Old news {n}")
+    world.clock.advance(3600)
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    network = make_mastodon()
+    post = await network.publish("", "Fresh news", "markdown", "k1")
+    before = len(world.api.requests())
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Fresh news", "markdown", since)
+
+    assert await network.lookup_write("k1", lost) == post.remote_id
+    assert await network.lookup_write("k2", replace(lost, body="Not sent")) is None
+
+    assert len(world.api.requests()) - before == 2  # one page each
+
+
+async def test_a_look_up_allows_the_clock_skew_to_the_second(mastodon_world, make_mastodon):
+    network = make_mastodon()
+    post = await network.publish("", "Clocks differ.", "markdown", "k1")
+    # Queued by a clock ahead of the server's by the allowed skew: still this write.
+    ahead = iso(parse(post.created_at) + timedelta(seconds=SKEW_S))
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Clocks differ.", "markdown", ahead)
+    assert await network.lookup_write("k1", lost) == post.remote_id
+    later = iso(parse(post.created_at) + timedelta(seconds=SKEW_S + 1))
+    assert await network.lookup_write("k1", replace(lost, since=later)) is None
+
+
+async def test_a_look_up_reads_page_after_page_back_to_the_write(mastodon_world, make_mastodon):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Ask me anything.")
+    ask = world.server.post(world.ada, "@dana a question", post)
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    network = make_mastodon()
+    sent = await network.reply(post.id, ask.id, "The answer.", "markdown", "k1")
+    for n in range(85):  # then more than two pages of newer posts and replies
+        world.server.post(world.dana, f"Later news {n}", post if n % 2 else None)
+    lost = WriteIntent(OutboxKind.REPLY, post.id, ask.id, "", "The answer.", "markdown", since)
+    before = len(world.api.requests())
+
+    assert await network.lookup_write("k1", lost) == sent.remote_id
+
+    queries = [s.query for s in world.api.requests()[before:]]
+    assert len(queries) == 3  # back page by page until it was found, no further
+    assert queries[0].get("max_id") is None
+    assert int(queries[1]["max_id"]) > int(queries[2]["max_id"])
+    assert all(q.get("exclude_reblogs") == "true" for q in queries)
+    assert not any("exclude_replies" in q for q in queries)  # a reply is among replies

@@ -659,6 +659,20 @@ async def test_publish_goes_out_with_the_status_and_date_it_was_queued_with(stor
     assert [p.options for p in net.published] == [scheduled, PublishOptions("publish", None)]
 
 
+async def test_a_published_post_is_listed_under_its_account_before_any_pull(store, hub, net):
+    other = FakeNetwork(CAPS)
+    engine = SyncEngine(store, hub, {"acct": net, "other": other}, {}, backoff=FAST)
+    store.run_sync(
+        lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, "other", "We will...", title="Q3 plans")
+    )
+
+    assert await engine.push("other") == Counter({"sent": 1})
+
+    assert "pull_comments" not in names(other)
+    listed = [(p.title, p.account_id) for p in store.run_sync(accounts.list_posts)]
+    assert sorted(listed) == [("Q3 plans", "other"), ("Town hall", "acct")]
+
+
 async def test_scheduler_leaves_future_drafts_and_skips_unknown_targets(store, hub):
     later = store.run_sync(drafts.create, "Later", "...", ["acct"])
     store.run_sync(drafts.set_state, later, DraftState.SCHEDULED, in_seconds(3600))

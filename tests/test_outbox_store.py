@@ -12,7 +12,16 @@ import pytest
 import sqlite_utils
 from fixtures.store_data import ACCOUNT, comment_id, ingest, open_store, remote
 
-from app.domain import PUBLISH_NOW, Account, Delivery, OutboxKind, OutboxState, PublishOptions
+from app.domain import (
+    PUBLISH_NOW,
+    Account,
+    Delivery,
+    ErrorKind,
+    HeldSend,
+    OutboxKind,
+    OutboxState,
+    PublishOptions,
+)
 from app.errors import UserError
 from app.store import Store, accounts, drafts, outbox
 from app.timeutil import parse
@@ -498,3 +507,83 @@ def test_deliveries_say_how_a_draft_goes_to_each_account(store: Store) -> None:
     assert store.run_sync(outbox.unsent_publishes, draft_id) == 1
     put_in(store, second, OutboxState.SENT)
     assert store.run_sync(outbox.unsent_publishes, draft_id) == 0
+
+
+# --- undo send and replies bridged by hand ----------------------------------------------
+
+
+def test_undo_is_too_late_from_the_moment_the_hold_ends(store: Store) -> None:
+    """At the very end of the grace period the item is due (``claim_due`` takes it at
+    ``next_attempt_at <= now``), so from that moment undo must refuse: it may be leaving."""
+    held = store.run_sync(lambda db: reply(db, batch_id="b1", hold_until=LATER))
+
+    with pytest.raises(UserError) as refused:
+        store.run_sync(lambda db: outbox.take_back(db, "b1", now=LATER))
+    assert str(refused.value) == (
+        "Too late to undo: it has already started to go out. See the outbox."
+    )
+    assert item(store, held).state == "queued"
+    assert store.run_sync(outbox.claim_due, ACCOUNT.id, LATER).id == held
+
+
+def test_undo_just_before_the_hold_ends_takes_the_batch_back(store: Store) -> None:
+    held = store.run_sync(lambda db: reply(db, batch_id="b1", hold_until=LATER))
+
+    [taken] = store.run_sync(lambda db: outbox.take_back(db, "b1", now=NOW))
+
+    assert (taken.id, item(store, held).state) == (held, "cancelled")
+
+
+@pytest.mark.parametrize(
+    ("state", "kind"),
+    [
+        (OutboxState.HELD, ErrorKind.EDITED),  # a network's reply held for a moved thread
+        (OutboxState.CANCELLED, ErrorKind.BY_HAND),  # a bridged reply the person cancelled
+    ],
+)
+def test_only_a_reply_waiting_to_be_pasted_by_hand_can_be_marked_sent(
+    store: Store, state: OutboxState, kind: ErrorKind
+) -> None:
+    item_id = store.run_sync(reply)
+    put_in(store, item_id, state, error_kind=str(kind))
+
+    with pytest.raises(UserError, match="Only replies waiting to be pasted by hand"):
+        store.run_sync(outbox.handed_over, item_id)
+    assert item(store, item_id).state == str(state)
+
+
+def test_held_batches_say_what_waits_and_until_when_the_newest_first(store: Store) -> None:
+    draft_id = store.run_sync(drafts.create, "Q3", "Body")
+    store.run_sync(lambda db: reply(db, batch_id="replies", hold_until=LATER))
+    store.run_sync(lambda db: reply(db, batch_id="replies", hold_until="2024-06-01T13:00:05Z"))
+    store.run_sync(
+        lambda db: outbox.enqueue(
+            db,
+            OutboxKind.PUBLISH,
+            ACCOUNT.id,
+            "Body",
+            draft_id=draft_id,
+            batch_id="post",
+            hold_until=LATER,
+        )
+    )
+    store.run_sync(lambda db: reply(db, batch_id="gone out", hold_until=EARLIER))
+
+    assert store.run_sync(outbox.held) == [
+        HeldSend("post", OutboxKind.PUBLISH, 1, LATER, draft_id),
+        HeldSend("replies", OutboxKind.REPLY, 2, LATER, None),
+    ]
+
+
+def test_retry_of_a_reply_bridged_by_hand_says_how_to_send_it(store: Store) -> None:
+    item_id = store.run_sync(reply)
+    store.run_sync(outbox.hold_for_hand, [item_id])
+
+    with pytest.raises(UserError) as refused:
+        store.run_sync(outbox.retry, item_id)
+
+    assert str(refused.value) == (
+        "Fireside sends nothing to a site bridged by hand: use Reply by hand to copy it, "
+        "paste it on the page, then mark it sent."
+    )
+    assert (item(store, item_id).state, item(store, item_id).error_kind) == ("held", "by_hand")

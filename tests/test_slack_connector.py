@@ -3,6 +3,8 @@ and answer checked against Slack's OpenAPI description (the fixture fails on any
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from emulators.microsoft.apiserver import Action
 
@@ -16,7 +18,7 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import AuthError, NotFound, OutcomeUnknown, RateLimited, Rejected, SignInRefused
-from app.timeutil import now_iso
+from app.timeutil import iso, now_iso
 
 
 async def pull(network, cursor=None, mode=PullMode.ROUTINE):
@@ -243,3 +245,96 @@ async def test_posts_go_to_the_chosen_channel_or_the_one_the_editor_picked(slack
     network.choose(PlaceChoice())
     with pytest.raises(Rejected, match="Choose the Slack channel"):
         await network.publish("", "Nowhere", "markdown", "p-none")
+
+
+async def test_a_post_its_edit_and_its_deletion_are_each_found_by_their_own_key(
+    slack_world, make_slack
+):
+    world = slack_world
+    network = make_slack()
+    since = now_iso()
+    publish = WriteIntent(OutboxKind.PUBLISH, None, None, "", "x", "markdown", since)
+    assert await network.lookup_write("p1", publish) is None  # nothing sent yet
+    post = await network.publish("", "Offsite in May", "markdown", "p1")
+    assert await network.lookup_write("p2", publish) is None  # another write's key
+
+    edit = WriteIntent(OutboxKind.EDIT, None, post.remote_id, "", "", "markdown", since)
+    assert await network.lookup_write("e1", edit) is None  # not edited yet
+    await network.edit(RemoteKind.POST, post.remote_id, "Offsite in June", "e1")
+    assert world.workspace.mine(world.town_hall, world.dana)[-1].text == "Offsite in June"
+    assert await network.lookup_write("e1", edit) == post.remote_id
+
+    delete = WriteIntent(OutboxKind.DELETE, None, post.remote_id, "", "", "markdown", since)
+    assert await network.lookup_write("d1", delete) is None  # still there
+    await network.delete(RemoteKind.POST, post.remote_id, "d1")
+    assert await network.lookup_write("d1", delete) == post.remote_id
+    assert await network.lookup_write("d1", None) is None
+
+
+async def test_what_names_no_slack_message_is_not_found_and_only_now_is_published(
+    slack_world, make_slack
+):
+    world = slack_world
+    network = make_slack()
+    post = await network.publish("", "AMA", "markdown", "p1")
+    channel = world.town_hall.id
+    with pytest.raises(NotFound, match="is not a reply in a Slack thread"):
+        await network.edit(RemoteKind.COMMENT, post.remote_id, "new", "e1")
+    with pytest.raises(NotFound, match="is not a Slack thread"):
+        await network.reply(f"{post.remote_id}/1.000001", "x", "hi", "markdown", "r1")
+    with pytest.raises(NotFound, match="Slack has no message"):
+        await network.edit(RemoteKind.COMMENT, f"{post.remote_id}/9.000009", "new", "e2")
+    with pytest.raises(NotFound):
+        await network.delete(RemoteKind.POST, "", "d1")
+    with pytest.raises(Rejected, match="Slack can only publish now, not as 'draft'"):
+        await network.publish("", "Later", "markdown", "p2", PublishOptions("draft", None))
+    assert [m.text for m in world.workspace.mine(world.town_hall, world.dana)] == ["AMA"]
+    assert channel in post.remote_id
+
+
+async def test_in_a_long_thread_an_edit_and_its_look_ups_read_only_from_the_message_on(
+    slack_world, make_slack
+):
+    world = slack_world
+    ws = world.workspace
+    post = ws.say(world.town_hall, world.dana, "Ideas for the offsite, one per reply please")
+    for n in range(450):
+        ws.say(world.town_hall, world.ada, f"idea {n}", post)
+    world.clock.advance(3600)  # the ideas came an hour before the reply was queued
+    ask = ws.say(world.town_hall, world.ben, "And a boat trip?", post)
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    network = make_slack()
+    thread = f"{world.town_hall.id}/{post.ts}"
+    reply = await network.reply(thread, f"{thread}/{ask.ts}", "Maybe", "markdown", "r1")
+    mine = f"{world.town_hall.id}/{post.ts}/{reply.remote_id.rsplit('/', 1)[1]}"
+    before = len(world.api.requests())
+
+    sent = WriteIntent(OutboxKind.REPLY, thread, f"{thread}/{ask.ts}", "", "", "markdown", since)
+    assert await network.lookup_write("r1", sent) == mine
+    await network.edit(RemoteKind.COMMENT, mine, "Yes, a boat trip", "e1")
+    edit = WriteIntent(OutboxKind.EDIT, thread, mine, "", "", "markdown", since)
+    assert await network.lookup_write("e1", edit) == mine
+    assert await network.lookup_write("e0", edit) is None  # another edit's key
+
+    reads = [s for s in world.api.requests()[before:] if s.path == "/api/conversations.replies"]
+    assert len(reads) == 4  # one page each: never the 450 ideas before it
+    assert ws.mine(world.town_hall, world.dana)[-1].text == f"<@{world.ben.id}> Yes, a boat trip"
+
+    await network.delete(RemoteKind.COMMENT, mine, "d1")
+    deletion = WriteIntent(OutboxKind.DELETE, thread, mine, "", "", "markdown", since)
+    assert await network.lookup_write("d1", deletion) == mine
+    assert [m.text for m in ws.mine(world.town_hall, world.dana)] == [post.text]  # post kept
+
+
+async def test_editing_a_reply_that_names_no_one_adds_no_one(slack_world, make_slack):
+    world = slack_world
+    ws = world.workspace
+    post = ws.say(world.town_hall, world.dana, "Notes from today")
+    note = ws.say(world.town_hall, world.dana, "First point", post)
+    network = make_slack()
+    thread = f"{world.town_hall.id}/{post.ts}"
+    reply = await network.reply(thread, f"{thread}/{note.ts}", "Second point", "markdown", "r1")
+
+    await network.edit(RemoteKind.COMMENT, reply.remote_id, "Second point, revised", "e1")
+
+    assert ws.mine(world.town_hall, world.dana)[-1].text == "Second point, revised"

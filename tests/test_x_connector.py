@@ -3,15 +3,16 @@ test browser, every request and answer checked against X's OpenAPI description).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from emulators.microsoft.apiserver import Action
 from emulators.microsoft.fixtures import pull_round
 
-from app.domain import OutboxKind, RemoteKind, WriteIntent
+from app.domain import OutboxKind, Person, RemoteComment, RemoteKind, WriteIntent
 from app.errors import NotFound, OutcomeUnknown, PermissionDenied, RateLimited, Rejected
-from app.timeutil import iso
+from app.timeutil import iso, parse
 
 
 async def test_sign_in_keeps_who_and_the_refresh_token(x_site, x_network):
@@ -121,3 +122,81 @@ async def test_an_access_level_without_search_says_so_and_points_to_the_bridge(x
     with pytest.raises(PermissionDenied, match="access level does not include it") as refused:
         await pull_round(x_network)
     assert "manual bridge" in str(refused.value)
+
+
+async def test_a_post_goes_out_as_plain_text_at_its_own_address(x_site, x_network):
+    post = await x_network.publish("No titles on X", "Hiring **3** in Lisbon", "markdown", "k1")
+
+    tweet = x_site.world.tweets[post.remote_id]
+    assert tweet["text"] == "Hiring 3 in Lisbon" and "referenced_tweets" not in tweet
+    assert (post.title, post.body) == ("Hiring 3 in Lisbon", "Hiring 3 in Lisbon")
+    assert post.url == f"https://x.com/danawhit/status/{post.remote_id}"
+
+
+async def test_a_lost_post_is_found_at_the_top_level_never_among_replies(x_site, x_network):
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    body = "Our rota, one Friday a month."
+    await x_network.reply(x_site.post, x_site.replies[0], body, "markdown", "k1")
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", body, "markdown", queued)
+    assert await x_network.lookup_write("k2", lost) is None  # only a reply says it
+
+    x_site.api.fault(Action.DROP, "POST", "/2/tweets")
+    with pytest.raises(OutcomeUnknown):
+        await x_network.publish("", body + " Details soon.", "markdown", "k2")
+    found = await x_network.lookup_write("k2", replace(lost, body=body + " Details soon."))
+
+    assert found is not None and x_site.world.tweets[found]["text"] == body + " Details soon."
+
+
+async def test_a_deletion_is_found_once_the_post_is_gone(x_site, x_network):
+    sent = await x_network.reply(x_site.post, x_site.replies[1], "Oops", "markdown", "k1")
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    deletion = WriteIntent(OutboxKind.DELETE, x_site.post, sent.remote_id, "", "", "", queued)
+    assert await x_network.lookup_write("k2", deletion) is None  # still there
+
+    await x_network.delete(RemoteKind.COMMENT, sent.remote_id, "k2")
+
+    assert await x_network.lookup_write("k2", deletion) == sent.remote_id
+    edit = replace(deletion, kind=OutboxKind.EDIT, body="Fixed")
+    assert await x_network.lookup_write("k3", edit) is None  # X edits nothing via the API
+    assert await x_network.lookup_write("k4", None) is None
+
+
+async def test_a_reply_comes_back_as_my_comment_under_the_very_comment(x_site, x_network):
+    sent = await x_network.reply(x_site.post, x_site.replies[0], "Yes & no", "markdown", "k1")
+
+    assert sent == RemoteComment(
+        remote_id=sent.remote_id,
+        post_remote_id=x_site.post,
+        parent_remote_id=x_site.replies[0],
+        root_remote_id=x_site.replies[0],
+        author=Person((await x_network.whoami()).remote_id, "danawhit"),
+        body_html="<p>Yes &amp; no</p>",
+        created_at=sent.created_at,
+        edited_at=None,
+        version=1,
+        is_mine=True,
+    )
+    assert sent.remote_id in x_site.world.tweets
+    assert parse(sent.created_at).tzinfo is not None
+
+
+async def test_look_ups_and_deletions_keep_to_their_own_windows(x_site, x_network):
+    """Each endpoint has its own window: a used-up search holds only look-ups, and says
+    which limit it is; deletions and new posts count against theirs."""
+    x_site.world.limits["GET /2/tweets/search/recent"] = 1
+    x_site.world.limits["DELETE /2/tweets/:id"] = 1
+    x_site.world.limits["POST /2/tweets"] = 2
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Gone?", "markdown", queued)
+    assert await x_network.lookup_write("k1", lost) is None
+    with pytest.raises(RateLimited, match=r"X's limit for GET /2/tweets/search/recent is used"):
+        await x_network.lookup_write("k1", lost)
+
+    sent = await x_network.reply(x_site.post, x_site.replies[0], "Oops", "markdown", "k2")
+    await x_network.delete(RemoteKind.COMMENT, sent.remote_id, "k3")
+    again = await x_network.reply(x_site.post, x_site.replies[1], "Oops too", "markdown", "k4")
+    with pytest.raises(RateLimited, match=r"X's limit for DELETE /2/tweets/:id is used"):
+        await x_network.delete(RemoteKind.COMMENT, again.remote_id, "k5")
+    with pytest.raises(RateLimited, match=r"X's limit for POST /2/tweets is used"):
+        await x_network.reply(x_site.post, x_site.replies[1], "Third", "markdown", "k6")

@@ -1,18 +1,35 @@
 """The manual bridge through the Core, beside the real sandbox network: a pasted thread
 lands in the same inbox, is batched with the sandbox's comments, and its replies never
-reach a sender: they wait to be pasted by hand until the person marks them sent."""
+reach a sender: they wait to be pasted by hand until the person marks them sent. The
+connector itself refuses every write and sends no request at all."""
 
 from __future__ import annotations
 
 from urllib.parse import unquote
 
+import httpx
 import pytest
 
 from app.bootstrap import open_core
-from app.domain import ErrorKind, InboxView, OutboxAction, OutboxState
+from app.domain import (
+    Account,
+    Capabilities,
+    CommentPage,
+    ErrorKind,
+    InboxView,
+    OutboxAction,
+    OutboxKind,
+    OutboxState,
+    Person,
+    RemoteKind,
+    WriteIntent,
+)
 from app.domain.bridge import BridgeImport
-from app.errors import UserError
+from app.domain.states import TextCounting
+from app.errors import Rejected, UserError
+from app.networks.bridge import KIND, SITES, BridgeNetwork, Site, site_for
 from app.store import comments
+from app.timeutil import now_iso
 from tests.bridge.fixtures import load
 from tests.e2e.test_mixed_networks import keep_the_sandbox
 from tests.fake_account_network import install_policy
@@ -160,3 +177,105 @@ async def test_a_bridged_x_reply_counts_as_x_does(core):
     )
     assert (preview.length, preview.limit) == (10 + 1 + 3 * 23 + 2, 280)  # CJK 2, links 23
     assert core.capabilities()[imported.account_id].reply_max_chars == 280
+
+
+# --- the connector itself: it reads nothing and sends nothing ------------------------------
+
+
+def refusing_client(seen: list[httpx.Request]) -> httpx.AsyncClient:
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(500)
+
+    return httpx.AsyncClient(transport=httpx.MockTransport(answer))
+
+
+def bridged(seen: list[httpx.Request], **settings: object) -> BridgeNetwork:
+    account = Account(
+        "bridge-1", "bridge", "intranet", "https://intranet.example", "Dana", settings=settings
+    )
+    return BridgeNetwork(account, refusing_client(seen))
+
+
+async def test_a_bridged_site_takes_its_comment_box_limit_and_way_of_counting():
+    seen: list[httpx.Request] = []
+    network = bridged(seen, site="X", reply_max_chars=280, counting=TextCounting.X)
+    assert network.capabilities == Capabilities(
+        network="bridge",
+        display_name="X (by hand)",
+        text_formats=("text",),
+        post_max_chars=280,
+        reply_max_chars=280,
+        thread_depth=None,
+        idempotency="none",
+        requests_per_minute=0,
+        can_edit=False,
+        can_delete=False,
+        sends_by_hand=True,
+        text_counting=TextCounting.X,
+    )
+    other = bridged(seen).capabilities
+    assert (other.display_name, other.reply_max_chars, other.text_counting) == (
+        "intranet (by hand)",
+        10_000,
+        TextCounting.CHARACTERS,
+    )
+    await network.aclose()
+
+
+async def test_the_bridge_refuses_every_write_and_sends_nothing():
+    seen: list[httpx.Request] = []
+    network = bridged(seen)
+    refusal = (
+        "Fireside never sends anything through the bridge: copy the reply, paste it on the "
+        "page yourself, then mark it sent."
+    )
+    writes = [
+        network.publish("Title", "Body", "markdown", "k1"),
+        network.reply("p1", "c1", "Thanks!", "markdown", "k2"),
+        network.edit(RemoteKind.COMMENT, "c1", "Thanks!", "k3"),
+        network.delete(RemoteKind.POST, "p1", "k4"),
+        network.get_comment("c1"),
+        network.list_replies("c1"),
+    ]
+    for write in writes:
+        with pytest.raises(Rejected) as refused:
+            await write
+        assert str(refused.value) == refusal
+    intent = WriteIntent(OutboxKind.REPLY, "p1", "c1", "", "Thanks!", "text", now_iso())
+    assert await network.lookup_write("k2", intent) is None
+    assert await network.whoami() == Person("Dana", "Dana")
+    assert await network.list_my_posts() == []
+    assert await network.pull_comments("where") == CommentPage([], "where", has_more=False)
+    assert seen == []
+    await network.aclose()
+
+
+@pytest.mark.parametrize(
+    ("name", "post", "site"),
+    [
+        (" linkedin ", "https://example.com/p", SITES[0]),  # by name, whatever the case
+        ("", "https://x.com/danawhit/status/1", SITES[1]),  # by the post's host
+        ("", "https://www.reddit.com/r/x/1", SITES[5]),  # "www." aside
+        ("Intranet", "https://news.example/p/1", Site("Intranet", "https://news.example", 10_000)),
+        ("  ", "https://news.example/p/1", Site("news.example", "https://news.example", 10_000)),
+    ],
+)
+def test_a_thread_is_on_a_known_site_or_one_named_for_it(name, post, site):
+    assert site_for(name, post) == site
+
+
+def test_a_thread_on_an_unknown_site_needs_its_address():
+    with pytest.raises(UserError, match=r"^Give the post's address \(starting with https://\)"):
+        site_for("Intranet", "news.example/p/1")
+
+
+async def test_signing_in_to_a_bridged_site_says_to_paste_a_thread_instead():
+    seen: list[httpx.Request] = []
+    with pytest.raises(UserError) as refused:
+        await KIND.sign_in(refusing_client(seen), "https://x.com", "dana", "", {})
+    assert str(refused.value) == (
+        "A bridged site has no sign-in: paste a thread (File → Import a thread by hand) "
+        "and Fireside adds the site."
+    )
+    assert seen == []

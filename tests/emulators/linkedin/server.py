@@ -229,6 +229,11 @@ class LinkedInEmulator:
                 return error(422, "UNPROCESSABLE_ENTITY", "author and commentary are required")
             ident = w.post(re.sub(r"\\(.)", r"\1", body["commentary"]))
             w.posts[ident]["commentary"] = body["commentary"]
+            # Kept as sent, so a test sees what the post asked for (Posts API, "Create").
+            for field_name in ("visibility", "lifecycleState"):
+                del w.posts[ident][field_name]
+            sharing = ("visibility", "distribution", "lifecycleState", "isReshareDisabledByAuthor")
+            w.posts[ident].update({k: body[k] for k in sharing if k in body})
             return Response(201, b"", {"x-restli-id": ident})
         post = w.posts.get(rest[0]) if rest else None
         if post is None:

@@ -18,7 +18,9 @@ GET  /api/v1/notifications              methods/notifications.md (types[], since
 GET  /api/v1/statuses/:id               methods/statuses.md "View a single status"
 GET  /api/v1/statuses/:id/context       methods/statuses.md "Get parent and child statuses"
 POST /api/v1/statuses                   methods/statuses.md "Post a new status"
-                                        (Idempotency-Key kept 1 hour, per account)
+                                        (Idempotency-Key kept 1 hour, per account; without
+                                        ``visibility``, the account's default privacy,
+                                        entities/Account.md ``source[privacy]``)
 PUT  /api/v1/statuses/:id               methods/statuses.md "Edit a status"
 DELETE /api/v1/statuses/:id             methods/statuses.md "Delete a status" (source text)
 
@@ -74,6 +76,8 @@ class Person:
     id: str
     username: str
     display_name: str
+    #: the visibility of a status posted without one (``source[privacy]``)
+    privacy: str = "public"
 
 
 @dataclass
@@ -328,7 +332,7 @@ class MastodonServer:
             parent = self.statuses.get(str(reply_to))
             if parent is None or parent.deleted:
                 return Response(404, {"error": "Record not found"})
-        status = self._create(me, text, reply_to, str(data.get("visibility") or "public"))
+        status = self._create(me, text, reply_to, str(data.get("visibility") or me.privacy))
         if key:
             self._keys[(me.id, key)] = (status.id, now)
         return Response(200, self._status(status))

@@ -362,6 +362,10 @@ class SlackWorkspace:
         if isinstance(channel, Response):
             return channel
         root = next((m for m in channel.messages if m.ts == query.get("ts")), None)
+        if root is not None and root.thread_ts not in (None, root.ts):
+            # "ts: ... either a thread's parent message or a message in the thread": a
+            # reply's ts names its whole thread (conversations.replies, Arguments).
+            root = next((m for m in channel.messages if m.ts == root.thread_ts), None)
         if root is None or root.deleted:
             return _error("thread_not_found")
         replies = sorted(
