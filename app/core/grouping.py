@@ -22,7 +22,7 @@ from app.domain.grouping import QuestionMatch, Theme
 from app.store import Store, comments, vectors
 from app.store.questions import QuestionMatcher, ranked_matches
 from app.store.sql import Database
-from app.text.encoder import Vectors, encode_here, from_bytes
+from app.text.encoder import Vectors, encode_here, end_with_parent, from_bytes
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,9 @@ class Grouping:
 def _worker() -> ProcessPoolExecutor:
     """One process for the encoder, started on first use ("spawn": no forked Qt or
     database threads; the frozen app's entry calls ``multiprocessing.freeze_support``)."""
-    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        1, mp_context=multiprocessing.get_context("spawn"), initializer=end_with_parent
+    )
 
 
 def _text_of(db: Database, comment_id: int) -> str | None:
