@@ -14,15 +14,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from app import events as ev
 from app.domain.grouping import QuestionMatch, Theme
-from app.store import Store, comments, vectors
-from app.store.questions import QuestionMatcher, ranked_matches
+from app.store import Store, comments
 from app.store.sql import Database
-from app.text.encoder import Vectors, encode_here, end_with_parent, from_bytes
+
+if TYPE_CHECKING:  # numpy and the model's code load on first use, not for the window's start
+    from app.store.questions import QuestionMatcher
+    from app.text.encoder import Vectors
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +40,25 @@ class Grouping:
         self._store = store
         self._events = events
         self._worker = _worker()
-        self._matcher = QuestionMatcher()
+        self._matcher_made: QuestionMatcher | None = None
         self._catching_up: asyncio.Task[None] | None = None
         self._again = False
         self._unsubscribe = events.subscribe(self._heard)
 
+    @property
+    def _matcher(self) -> QuestionMatcher:
+        if self._matcher_made is None:
+            from app.store.questions import QuestionMatcher
+
+            self._matcher_made = QuestionMatcher()
+        return self._matcher_made
+
     async def matches(self, comment_id: int) -> list[QuestionMatch]:
         """Open questions asking what ``comment_id`` asks, best first, with confidence."""
+        from app.store import vectors
+        from app.store.questions import ranked_matches
+        from app.text.encoder import from_bytes
+
         blob = await self._store.read(vectors.vector_of, comment_id)
         if blob is not None:
             seed = from_bytes([blob])[0]
@@ -53,6 +71,8 @@ class Grouping:
 
     async def progress(self) -> tuple[int, int]:
         """(questions with a vector, questions in all): a group may miss the others."""
+        from app.store import vectors
+
         return await self._store.read(vectors.progress)
 
     async def themes(self) -> list[Theme]:
@@ -70,12 +90,16 @@ class Grouping:
 
     async def catch_up(self) -> None:
         """Make every missing vector now, and return when none is missing."""
+        from app.store import vectors
+
         await asyncio.shield(self.catch_up_soon())
         if (await self._store.read(vectors.pending, 1)) != []:
             await asyncio.shield(self.catch_up_soon())
 
     async def _catch_up(self) -> None:
         """Make vectors for every question without one, a batch at a time."""
+        from app.store import vectors
+
         while True:
             self._again = False
             done, total = await self._store.read(vectors.progress)
@@ -108,6 +132,8 @@ class Grouping:
             return await asyncio.to_thread(self._in_worker, texts)
 
     def _in_worker(self, texts: list[str]) -> Vectors:
+        from app.text.encoder import encode_here
+
         return self._worker.submit(encode_here, texts).result()
 
     def _heard(self, event: ev.Event) -> None:
@@ -124,6 +150,24 @@ def _worker() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         1, mp_context=multiprocessing.get_context("spawn"), initializer=end_with_parent
     )
+
+
+def end_with_parent() -> None:
+    """In the encoder's process: end it the moment the process that started it ends.
+
+    A Fireside killed (SIGTERM at log-out, SIGKILL, a crash) never shuts its pool down;
+    without this its encoder process, model loaded, would live on as an orphan holding the
+    parent's stderr. The parent's sentinel becomes ready when the parent is gone, on every
+    platform; a daemon thread waits for it."""
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not a child process: nothing to follow
+        return
+
+    def wait_then_end() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=wait_then_end, name="end-with-parent", daemon=True).start()
 
 
 def _text_of(db: Database, comment_id: int) -> str | None:

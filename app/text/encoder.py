@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
-import multiprocessing.connection
-import os
 import threading
 from collections.abc import Sequence
 from importlib import resources
@@ -79,24 +76,6 @@ class Encoder:
 @functools.cache
 def _this_process() -> Encoder:
     return Encoder()
-
-
-def end_with_parent() -> None:
-    """In the encoder's process: end it the moment the process that started it ends.
-
-    A Fireside killed (SIGTERM at log-out, SIGKILL, a crash) never shuts its pool down;
-    without this its encoder process, model loaded, would live on as an orphan holding the
-    parent's stderr. The parent's sentinel becomes ready when the parent is gone, on every
-    platform; a daemon thread waits for it."""
-    parent = multiprocessing.parent_process()
-    if parent is None:  # not a child process: nothing to follow
-        return
-
-    def wait_then_end() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(0)
-
-    threading.Thread(target=wait_then_end, name="end-with-parent", daemon=True).start()
 
 
 def encode_here(texts: list[str]) -> Vectors:
