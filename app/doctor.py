@@ -1,12 +1,13 @@
 """``fireside doctor``: what IT and support need to know about one installation.
 
 It reports versions, the data dir, the database (schema, integrity, journal mode), the
-keyring backend, the accounts and the outbox, the managed policy in force (each key, its
-value and where it came from) and the user's settings, and lists problems in plain words
-(a malformed policy is one). Each account is named as the user named it, with its state
-and why in the Accounts dialog's words (``app.accounts.status``), as far as can be told
-without connecting: policy, this build's networks, the built-in sandbox's rule and the
-last sync (a secret missing from the keyring shows only once a sync has failed for it).
+keyring backend, the spelling languages installed, the accounts and the outbox, the
+managed policy in force (each key, its value and where it came from) and the user's
+settings, and lists problems in plain words (a malformed policy is one). Each account is
+named as the user named it, with its state and why in the Accounts dialog's words
+(``app.accounts.status``), as far as can be told without connecting: policy, this build's
+networks, the built-in sandbox's rule and the last sync (a secret missing from the keyring
+shows only once a sync has failed for it).
 
 It only reads: the database is opened read-only (a missing one is not created), nothing
 is migrated, and no secret is printed: the keyring is read only for networks whose kind
@@ -35,6 +36,7 @@ from app.networks import registry
 from app.policy.model import Policy
 from app.store.migrations import LATEST
 from app.text import plural
+from app.text.spelling import Spelling
 
 #: Distributions that may provide Qt, looked up by metadata only (the core never imports Qt).
 QT_DISTRIBUTIONS = ("PySide6-Essentials", "PySide6")
@@ -57,6 +59,7 @@ def collect(
         "log_file": str(log_file) if log_file else None,
         "database": {},
         "keyring": _keyring(),
+        "spelling": _spelling_languages(),
         "accounts": [],
         "outbox": {},
         "problems": [],
@@ -91,6 +94,7 @@ def render_text(report: dict[str, Any]) -> str:
             f"Journal mode: {shown['journal_mode']}",
         ]
     lines.append(f"Keyring: {ring['backend']} ({'usable' if ring['usable'] else 'NOT usable'})")
+    lines.append(f"Spelling: {', '.join(report['spelling']) or 'off (no dictionary)'}")
     lines.append(f"Accounts: {len(report['accounts']) or 'none'}")
     for account in report["accounts"]:
         lines.append(
@@ -142,6 +146,15 @@ def _has_fts5() -> bool:
 def _keyring() -> dict[str, Any]:
     problem = secrets.backend_problem()
     return {"backend": secrets.backend_name(), "usable": problem is None, "problem": problem}
+
+
+def _spelling_languages() -> list[str]:
+    """The languages spell checking can use here (empty: no Enchant or no dictionary)."""
+    spelling = Spelling(None)
+    try:
+        return list(spelling.languages())
+    finally:
+        spelling.close()
 
 
 def _inspect_database(path: Path, policy: Policy, report: dict[str, Any]) -> None:
@@ -251,6 +264,11 @@ def _judge(report: dict[str, Any]) -> None:
         warnings.append(
             f"The database is in {db['journal_mode']} mode, not WAL; Fireside "
             "switches it to WAL the next time it opens it."
+        )
+    if not report["spelling"]:
+        warnings.append(
+            "Spell checking is off: Enchant or a dictionary is missing (Debian: "
+            "apt-get install libenchant-2-2 hunspell-en-us)."
         )
     ring = report["keyring"]
     if not ring["usable"]:

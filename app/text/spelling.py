@@ -1,11 +1,12 @@
 """Spelling: which words of a text are misspelt, what to suggest instead, and the person's
 own dictionary of words that are right although no dictionary knows them.
 
-pyenchant over the dictionaries installed on the machine (hunspell on Linux, the bundled or
-system ones on Windows and macOS); it works offline. Words the person adds go to one
-personal word list shared by every language (a plain-text file in the data dir, one word a
-line, written by enchant). Without Enchant's C library or any dictionary installed,
-:meth:`Spelling.checker` answers None (logged once) and the text is simply not checked.
+pyenchant over the dictionaries installed on the machine (hunspell on Linux; those the
+installers carry on Windows and macOS, see app/text/bundled_enchant.py); it works offline.
+Words the person adds go to one personal word list shared by every language (a plain-text
+file in the data dir, one word a line, written by enchant). Without Enchant's C library
+or any dictionary installed, :meth:`Spelling.checker` answers None (logged once) and the
+text is simply not checked.
 
 Loading a dictionary or suggesting words can take tens of milliseconds: front ends run
 that through :meth:`Spelling.in_background`, on one thread of its own.
@@ -15,13 +16,17 @@ from __future__ import annotations
 
 import locale
 import logging
+import os
 import re
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+
+from app.text.bundled_enchant import use_bundled_enchant
 
 if TYPE_CHECKING:
     import enchant
@@ -70,6 +75,12 @@ def words(text: str) -> tuple[Word, ...]:
         for m in _WORD.finditer(blanked)
         if _PLAIN_CASE.fullmatch(m.group())
     )
+
+
+def _frozen_root() -> Path | None:
+    """Where a frozen (PyInstaller) Fireside keeps its files; None when run from source."""
+    root = getattr(sys, "_MEIPASS", None) if getattr(sys, "frozen", False) else None
+    return Path(root) if root else None
 
 
 class Checker:
@@ -123,6 +134,8 @@ class Spelling:
         never needs them)."""
         with self._lock:
             if self._opened is None:
+                # a frozen macOS app carries its own Enchant: say where, before the import
+                use_bundled_enchant(os.environ, _frozen_root())
                 import enchant  # raises ImportError without the Enchant C library
 
                 broker = enchant.Broker()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build, sign, notarise and staple Fireside for macOS: Fireside.app (PyInstaller, from the
-# shared spec) inside a signed, notarised and stapled .dmg. Gatekeeper opens it without a
+# shared spec, with Homebrew's Enchant and English dictionaries for spell checking) inside a
+# signed, notarised and stapled .dmg. Gatekeeper opens it without a
 # warning because every Mach-O file is signed with the Developer ID and the hardened runtime
 # (inside-out: libraries first, the app last), and Apple's notary service has accepted both
 # the app and the disk image. Runs on a Mac only, with a Developer ID; it stops before doing
@@ -17,12 +18,18 @@
 #                             an App Store Connect API key (.p8 file outside the repo)
 #   PYTHON                    a Python with Fireside and PyInstaller installed (default
 #                             python3); FIRESIDE_NOTARY_TIMEOUT (default 1h)
+# Needs Homebrew (brew): it installs the formulae in ENCHANT_FORMULAE when missing.
 # Output: DIR/Fireside-X.Y.Z-ARCH.dmg (default DIR: build/macos).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 bundle_id=com.fireside.Fireside
+# Spell checking: Homebrew's enchant is built with its aspell provider only (no hunspell,
+# and Homebrew has no hunspell dictionary formula); aspell comes with every aspell
+# dictionary, of which the app carries the English ones (ASPELL_LANGUAGES' files).
+ENCHANT_FORMULAE=(enchant aspell)
+ASPELL_LANGUAGES=(en_US en_GB)
 python=${PYTHON:-python3}
 version="" out="$repo/build/macos"
 
@@ -62,6 +69,7 @@ else
     die "no notary credentials: set FIRESIDE_NOTARY_PROFILE, or FIRESIDE_NOTARY_KEY_FILE," \
         "FIRESIDE_NOTARY_KEY_ID and FIRESIDE_NOTARY_ISSUER"
 fi
+command -v brew >/dev/null || die "brew not found: Homebrew provides Enchant for spell checking"
 "$python" -c 'import PyInstaller, app' 2>/dev/null ||
     die "$python lacks PyInstaller or Fireside: use the build venv (PYTHON=...)"
 if [[ -z $version ]]; then
@@ -75,8 +83,29 @@ dmg="$out/Fireside-$version-$arch.dmg"
 rm -rf "$out/dist" "$work"
 mkdir -p "$out" "$work"
 
+# --- Enchant, staged as a prefix for the spec (packaging/pyinstaller/enchant_files.py) -------
+# lib/libenchant-2.*.dylib (the real file, not Homebrew's unversioned link), its providers in
+# lib/enchant-2, and aspell's English dictionaries and language data in lib/aspell-0.60.
+# The app points pyenchant and aspell at them (app/text/bundled_enchant.py).
+brew list --versions "${ENCHANT_FORMULAE[@]}" >/dev/null 2>&1 || brew install "${ENCHANT_FORMULAE[@]}"
+enchant_home=$(brew --prefix enchant) aspell_home=$(brew --prefix aspell)
+staged="$work/enchant-prefix"
+mkdir -p "$staged/lib/enchant-2" "$staged/lib/aspell-0.60"
+library=$("$python" -c 'import os, sys; print(os.path.realpath(sys.argv[1]))' \
+    "$enchant_home/lib/libenchant-2.dylib")
+cp "$library" "$staged/lib/"
+cp "$enchant_home"/lib/enchant-2/*.so "$staged/lib/enchant-2/" ||
+    die "Homebrew's enchant has no provider in $enchant_home/lib/enchant-2"
+# en*: the dictionaries (.multi, .rws, .alias) and English's .dat files; the rest: the
+# character sets and keyboards every language's data refers to
+(cd "$aspell_home/lib/aspell-0.60" && cp en* ./*.cset ./*.cmap ./*.kbd "$staged/lib/aspell-0.60/")
+for language in "${ASPELL_LANGUAGES[@]}"; do
+    [[ -f $staged/lib/aspell-0.60/$language.multi ]] ||
+        die "Homebrew's aspell has no $language dictionary in $aspell_home/lib/aspell-0.60"
+done
+
 # --- the app --------------------------------------------------------------------------------
-"$python" -m PyInstaller --noconfirm --clean --distpath "$out/dist" --workpath "$work/pyinstaller" \
+FIRESIDE_ENCHANT_PREFIX="$staged" "$python" -m PyInstaller --noconfirm --clean --distpath "$out/dist" --workpath "$work/pyinstaller" \
     "$repo/packaging/pyinstaller/fireside.spec"
 [[ -d $app ]] || die "PyInstaller made no $app: the spec needs a BUNDLE step for macOS"
 plist="$app/Contents/Info.plist"
@@ -88,6 +117,14 @@ plist="$app/Contents/Info.plist"
     die "$app has no icon file (CFBundleIconFile)"
 [[ $(/usr/libexec/PlistBuddy -c 'Print :NSHighResolutionCapable' "$plist") == true ]] ||
     die "NSHighResolutionCapable is not true in $plist"
+# Spell checking works from the bundle: its own Enchant finds the English dictionaries.
+spelling=$("$app/Contents/MacOS/fireside" doctor --json |
+    "$python" -c 'import json, sys; print(" ".join(json.load(sys.stdin)["spelling"]))') ||
+    die "$app/Contents/MacOS/fireside doctor failed"
+for language in "${ASPELL_LANGUAGES[@]}"; do
+    [[ " $spelling " == *" $language "* ]] ||
+        die "the app finds no $language dictionary (it finds: ${spelling:-none})"
+done
 for key in CFBundleShortVersionString CFBundleVersion; do
     /usr/libexec/PlistBuddy -c "Set :$key $version" "$plist" 2>/dev/null ||
         /usr/libexec/PlistBuddy -c "Add :$key string $version" "$plist"

@@ -3,9 +3,9 @@
 # %LOCALAPPDATA%\Programs, policy under HKCU), a per-machine install (ALLUSERS=1, Program
 # Files, HKLM), the policy values with their types (ACCOUNTS's JSON through msiexec's own
 # quoting), the Start-menu shortcut (it must start the windowed fireside-gui.exe, so no
-# console window opens), the Apps & features entry, the frozen fireside.exe itself, and a
-# silent uninstall that leaves nothing behind. Run it elevated (a hosted
-# runner is) on a machine without Fireside.
+# console window opens), the Apps & features entry, the frozen fireside.exe itself (its
+# version, and spell checking in US and British English), and a silent uninstall that
+# leaves nothing behind. Run it elevated (a hosted runner is) on a machine without Fireside.
 #
 #   pwsh packaging/windows/smoke-test.ps1 -Msi build\windows\Fireside-1.2.3-x64.msi
 param([Parameter(Mandatory)] [string] $Msi)
@@ -82,6 +82,15 @@ function Test-Context([string] $Properties, [string] $Hive, [string] $InstallDir
     $version = & $exe --version
     if ($LASTEXITCODE -ne 0) { throw "fireside.exe --version failed: $version" }
     Write-Output "installed and ran: $version"
+    # spell checking: the bundle's own Enchant (pyenchant's wheel) and its English dictionaries
+    $report = (& $exe doctor --json) -join "`n"
+    if ($LASTEXITCODE -ne 0) { throw "fireside.exe doctor failed: $report" }
+    $languages = @(($report | ConvertFrom-Json).spelling)
+    foreach ($language in 'en_US', 'en_GB') {
+        if ($languages -notcontains $language) {
+            throw "the installed app has no $language dictionary (it has: $($languages -join ', '))"
+        }
+    }
     $lnk = Join-Path $StartMenu 'Fireside.lnk'
     if (-not (Test-Path $lnk)) { throw "no shortcut in $StartMenu" }
     $gui = Join-Path $InstallDir 'fireside-gui.exe'

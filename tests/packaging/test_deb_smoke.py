@@ -258,6 +258,21 @@ def test_doctor_finds_no_problem(installed: Release, tmp_path: Path) -> None:
     assert report["data_dir"] == str(tmp_path / "fireside")
 
 
+def test_package_brings_a_spelling_dictionary(installed: Release) -> None:
+    """A hunspell dictionary is recommended (English first); Enchant's own package depends
+    on some dictionary, so one is there even without recommends (as installed here)."""
+    fields = run(["dpkg-query", "-W", "-f", "${Depends}\n${Recommends}", "fireside"]).stdout
+    depends, recommends = fields.splitlines()
+    assert "libenchant-2-2" in depends.split(", ")
+    assert recommends == "hunspell-en-us | hunspell-dictionary"
+
+
+def test_spell_checking_finds_the_system_dictionary(installed: Release, tmp_path: Path) -> None:
+    """The frozen bundle carries pyenchant, which loads the system's Enchant."""
+    result = run([FIRESIDE, "doctor", "--json"], env=_app_env(tmp_path))
+    assert "en_US" in json.loads(result.stdout)["spelling"]
+
+
 def test_keyring_finds_the_secret_service(installed: Release, tmp_path: Path) -> None:
     """The bundle carries keyring's backends (found through entry points) and what the
     Secret Service one needs (secretstorage, jeepney, cryptography)."""
