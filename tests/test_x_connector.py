@@ -8,10 +8,16 @@ from datetime import UTC, datetime
 
 import pytest
 from emulators.microsoft.apiserver import Action
-from emulators.microsoft.fixtures import pull_round
+from emulators.microsoft.fixtures import each_cut_is_named, pull_round
 
 from app.domain import OutboxKind, Person, RemoteComment, RemoteKind, WriteIntent
-from app.errors import NotFound, OutcomeUnknown, PermissionDenied, RateLimited, Rejected
+from app.errors import (
+    NotFound,
+    OutcomeUnknown,
+    PermissionDenied,
+    RateLimited,
+    Rejected,
+)
 from app.timeutil import iso, parse
 
 
@@ -200,3 +206,44 @@ async def test_look_ups_and_deletions_keep_to_their_own_windows(x_site, x_networ
         await x_network.delete(RemoteKind.COMMENT, again.remote_id, "k5")
     with pytest.raises(RateLimited, match=r"X's limit for POST /2/tweets is used"):
         await x_network.reply(x_site.post, x_site.replies[1], "Third", "markdown", "k6")
+
+
+async def test_a_lost_answer_names_the_request_that_failed(x_site, x_network):
+    """When X's answer never comes, the error tells the person which request it was."""
+    me = await x_network.whoami()
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Gone?", "markdown", queued)
+    cases = [
+        ("GET", "/2/users/me", "GET /2/users/me", x_network.whoami),
+        (
+            "GET",
+            f"/2/users/{me.remote_id}/tweets",
+            "GET /2/users/:id/tweets",
+            x_network.list_my_posts,
+        ),
+        (
+            "GET",
+            "/2/tweets/search/recent",
+            "GET /2/tweets/search/recent",
+            lambda: x_network.lookup_write("k1", lost),
+        ),
+        (
+            "GET",
+            f"/2/tweets/{x_site.replies[0]}",
+            "GET /2/tweets/:id",
+            lambda: x_network.get_comment(x_site.replies[0]),
+        ),
+        (
+            "POST",
+            "/2/tweets",
+            "POST /2/tweets",
+            lambda: x_network.reply(x_site.post, x_site.replies[0], "Hi", "markdown", "k2"),
+        ),
+        (
+            "DELETE",
+            f"/2/tweets/{x_site.replies[0]}",
+            "DELETE /2/tweets/:id",
+            lambda: x_network.delete(RemoteKind.COMMENT, x_site.replies[0], "k3"),
+        ),
+    ]
+    await each_cut_is_named(x_site.api, "X", cases)
