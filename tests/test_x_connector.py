@@ -247,3 +247,38 @@ async def test_a_lost_answer_names_the_request_that_failed(x_site, x_network):
         ),
     ]
     await each_cut_is_named(x_site.api, "X", cases)
+
+
+async def test_a_look_up_reads_past_the_first_page_of_my_posts(x_site, x_network):
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    body = "The rota starts in March."
+    x_site.api.fault(Action.DROP, "POST", "/2/tweets")
+    with pytest.raises(OutcomeUnknown):
+        await x_network.reply(x_site.post, x_site.replies[0], body, "markdown", "k1")
+    for n in range(110):  # newer posts of mine push the lost one onto the second page
+        x_site.world.post("danawhit", f"Noted {n}", x_site.post)
+    intent = WriteIntent(
+        OutboxKind.REPLY, x_site.post, x_site.replies[0], "", body, "markdown", queued
+    )
+
+    found = await x_network.lookup_write("k1", intent)
+
+    assert found is not None and x_site.world.tweets[found]["text"] == body
+
+
+async def test_a_look_up_for_a_write_queued_over_a_week_ago_asks_only_within_the_week(
+    x_site, x_network
+):
+    """Recent search refuses a start_time older than 7 days; X's clock may run a minute
+    ahead of this computer's."""
+    queued = iso(datetime.fromtimestamp(x_site.clock() - 8 * 86400, UTC))
+    body = "Back from leave: the rota is on."
+    x_site.api.fault(Action.DROP, "POST", "/2/tweets")
+    with pytest.raises(OutcomeUnknown):
+        await x_network.publish("", body, "markdown", "k1")
+    x_site.clock.advance(60)
+    intent = WriteIntent(OutboxKind.PUBLISH, None, None, "", body, "markdown", queued)
+
+    found = await x_network.lookup_write("k1", intent)
+
+    assert found is not None and x_site.world.tweets[found]["text"] == body
