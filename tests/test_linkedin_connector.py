@@ -253,3 +253,25 @@ async def test_a_lost_answer_names_the_request_that_failed(li_site, li_network):
         ),
     ]
     await each_cut_is_named(li_site.api, "LinkedIn", cases)
+
+
+async def test_a_lost_reply_to_a_reply_is_found_and_no_other_comment_is_taken_for_it(
+    li_site, li_network
+):
+    world, post = li_site.world, li_site.post
+    _, priya, follow_up = li_site.comments
+    text = "Quarterly, in Lisbon."
+    world.comment(world.page, post, text, parent=priya, age_s=3600)  # mine, before it was queued
+    world.comment(JORDAN, post, text, parent=priya)  # the same words, not the page's
+    queued = iso(datetime.fromtimestamp(li_site.clock(), UTC))
+    lost = WriteIntent(OutboxKind.REPLY, post, follow_up, "", text, "markdown", queued)
+    assert await li_network.lookup_write("k1", lost) is None
+
+    li_site.api.fault(Action.DROP, "POST", "/rest/socialActions/")
+    with pytest.raises(OutcomeUnknown):
+        await li_network.reply(post, follow_up, text, "markdown", "k1")
+    found = await li_network.lookup_write("k1", lost)
+
+    assert found is not None
+    made = world.comments[found]
+    assert (made["actor"], made["parentComment"]) == (world.page, priya)
