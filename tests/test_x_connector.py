@@ -3,6 +3,7 @@ test browser, every request and answer checked against X's OpenAPI description).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -282,3 +283,26 @@ async def test_a_look_up_for_a_write_queued_over_a_week_ago_asks_only_within_the
     found = await x_network.lookup_write("k1", intent)
 
     assert found is not None and x_site.world.tweets[found]["text"] == body
+
+
+async def test_a_used_up_window_is_named_by_its_endpoint(x_site, x_network):
+    """Once X says an endpoint's window is used up, the next call is held and the message
+    names that endpoint's limit (the person sees which kind of request must wait)."""
+    first = await x_network.reply(x_site.post, x_site.replies[0], "One", "markdown", "k1")
+    second = await x_network.reply(x_site.post, x_site.replies[1], "Two", "markdown", "k2")
+    calls = {
+        "GET /2/users/me": x_network.whoami,
+        "GET /2/users/:id/tweets": x_network.list_my_posts,
+        "GET /2/tweets/:id": lambda: x_network.get_comment(x_site.replies[0]),
+        "DELETE /2/tweets/:id": lambda: x_network.delete(RemoteKind.COMMENT, first.remote_id, "k3"),
+        "POST /2/tweets": lambda: x_network.publish("", "Three", "markdown", "k4"),
+    }
+    x_site.clock.advance(15 * 60)  # every window opens afresh, now with room for one
+    for endpoint in calls:
+        x_site.world.limits[endpoint] = 1
+    await x_network.delete(RemoteKind.COMMENT, second.remote_id, "k5")
+    for endpoint, call in calls.items():
+        if endpoint != "DELETE /2/tweets/:id":
+            await call()  # the last request of its window
+        with pytest.raises(RateLimited, match=rf"X's limit for {re.escape(endpoint)} is used up"):
+            await call()
