@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from emulators.linkedin.fixtures import JORDAN, PRIYA
 from emulators.microsoft.apiserver import Action
-from emulators.microsoft.fixtures import pull_round
+from emulators.microsoft.fixtures import each_cut_is_named, pull_round
 
 from app.domain import OutboxKind, RemoteKind, WriteIntent
 from app.errors import OutcomeUnknown, PermissionDenied, RateLimited
@@ -184,3 +184,94 @@ async def test_a_post_goes_out_public_to_the_main_feed_and_open_to_reshares(li_s
         "isReshareDisabledByAuthor": False,
     }
     assert post.url == f"https://www.linkedin.com/feed/update/{post.remote_id}/"
+
+
+async def test_a_lost_answer_names_the_request_that_failed(li_site, li_network):
+    """When LinkedIn's answer never comes, the error tells the person which request it was."""
+    post, comment = li_site.post, li_site.comments[0]
+    cases = [
+        ("GET", "/rest/posts", "GET /rest/posts", li_network.whoami),
+        (
+            "GET",
+            "/rest/socialActions/",
+            "GET /rest/socialActions/{target}/comments",
+            lambda: li_network.list_replies(comment),
+        ),
+        (
+            "GET",
+            "/rest/socialActions/",
+            "GET /rest/socialActions/{target}/comments/{id}",
+            lambda: li_network.get_comment(comment),
+        ),
+        (
+            "GET",
+            "/rest/posts/",
+            "GET /rest/posts/{urn}",
+            lambda: li_network.lookup_write("k1", asked(li_site, OutboxKind.DELETE, post, "")),
+        ),
+        (
+            "GET",
+            "/rest/posts/",
+            "GET /rest/posts/{urn}",
+            lambda: li_network.lookup_write("k2", asked(li_site, OutboxKind.EDIT, post, "New")),
+        ),
+        (
+            "POST",
+            "/rest/posts",
+            "POST /rest/posts",
+            lambda: li_network.publish("", "Hiring", "markdown", "k3"),
+        ),
+        (
+            "POST",
+            "/rest/socialActions/",
+            "POST /rest/socialActions/{comment}/comments",
+            lambda: li_network.reply(post, comment, "Thanks", "markdown", "k4"),
+        ),
+        (
+            "POST",
+            "/rest/posts/",
+            "update a post",
+            lambda: li_network.edit(RemoteKind.POST, post, "New", "k5"),
+        ),
+        (
+            "POST",
+            "/rest/socialActions/",
+            "update a comment",
+            lambda: li_network.edit(RemoteKind.COMMENT, comment, "New", "k6"),
+        ),
+        (
+            "DELETE",
+            "/rest/posts/",
+            "DELETE /rest/posts/{urn}",
+            lambda: li_network.delete(RemoteKind.POST, post, "k7"),
+        ),
+        (
+            "DELETE",
+            "/rest/socialActions/",
+            "DELETE /rest/socialActions/{target}/comments/{id}",
+            lambda: li_network.delete(RemoteKind.COMMENT, comment, "k8"),
+        ),
+    ]
+    await each_cut_is_named(li_site.api, "LinkedIn", cases)
+
+
+async def test_a_lost_reply_to_a_reply_is_found_and_no_other_comment_is_taken_for_it(
+    li_site, li_network
+):
+    world, post = li_site.world, li_site.post
+    _, priya, follow_up = li_site.comments
+    text = "Quarterly, in Lisbon."
+    world.comment(world.page, post, text, parent=priya, age_s=3600)  # mine, before it was queued
+    world.comment(JORDAN, post, text, parent=priya)  # the same words, not the page's
+    queued = iso(datetime.fromtimestamp(li_site.clock(), UTC))
+    lost = WriteIntent(OutboxKind.REPLY, post, follow_up, "", text, "markdown", queued)
+    assert await li_network.lookup_write("k1", lost) is None
+
+    li_site.api.fault(Action.DROP, "POST", "/rest/socialActions/")
+    with pytest.raises(OutcomeUnknown):
+        await li_network.reply(post, follow_up, text, "markdown", "k1")
+    found = await li_network.lookup_write("k1", lost)
+
+    assert found is not None
+    made = world.comments[found]
+    assert (made["actor"], made["parentComment"]) == (world.page, priya)

@@ -338,3 +338,36 @@ async def test_editing_a_reply_that_names_no_one_adds_no_one(slack_world, make_s
     await network.edit(RemoteKind.COMMENT, reply.remote_id, "Second point, revised", "e1")
 
     assert ws.mine(world.town_hall, world.dana)[-1].text == "Second point, revised"
+
+
+async def test_a_write_whose_answer_cannot_be_read_still_names_what_it_made(
+    slack_world, make_slack
+):
+    """Slack stored the message but its account of it is garbled: the post and the reply
+    come back with their real addresses, in their thread, as mine, with no made-up text."""
+    world = slack_world
+    ws = world.workspace
+    network = make_slack()
+    world.api.fault(Action.GARBLE, "POST", "/api/chat.postMessage", count=2)
+
+    post = await network.publish("", "Offsite in May", "markdown", "p1")
+    message = ws.mine(world.town_hall, world.dana)[-1]
+    assert post.remote_id == f"{world.town_hall.id}/{message.ts}"
+    assert post.url.endswith(f"/archives/{world.town_hall.id}/p{message.ts.replace('.', '')}")
+    assert (post.title, post.created_at) == ("", stamped(message.ts))
+
+    ask = ws.say(world.town_hall, world.ada, "Which week?", message)
+    comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
+    reply = await network.reply(post.remote_id, comment_id, "The second", "markdown", "r1")
+    answer = ws.mine(world.town_hall, world.dana)[-1]
+    assert reply.remote_id == f"{world.town_hall.id}/{message.ts}/{answer.ts}"
+    assert reply.post_remote_id == post.remote_id
+    assert reply.is_mine and reply.author.remote_id == world.dana.id
+    assert (reply.created_at, reply.edited_at) == (stamped(answer.ts), None)
+    assert "The second" not in reply.body_html and "XX" not in reply.body_html
+    assert (await network.get_comment(reply.remote_id)).remote_id == reply.remote_id
+
+
+def stamped(ts: str) -> str:
+    """A Slack ``ts`` as the ISO time the connector reports."""
+    return iso(datetime.fromtimestamp(float(ts), UTC))

@@ -3,15 +3,22 @@ test browser, every request and answer checked against X's OpenAPI description).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from emulators.microsoft.apiserver import Action
-from emulators.microsoft.fixtures import pull_round
+from emulators.microsoft.fixtures import each_cut_is_named, pull_round
 
 from app.domain import OutboxKind, Person, RemoteComment, RemoteKind, WriteIntent
-from app.errors import NotFound, OutcomeUnknown, PermissionDenied, RateLimited, Rejected
+from app.errors import (
+    NotFound,
+    OutcomeUnknown,
+    PermissionDenied,
+    RateLimited,
+    Rejected,
+)
 from app.timeutil import iso, parse
 
 
@@ -200,3 +207,102 @@ async def test_look_ups_and_deletions_keep_to_their_own_windows(x_site, x_networ
         await x_network.delete(RemoteKind.COMMENT, again.remote_id, "k5")
     with pytest.raises(RateLimited, match=r"X's limit for POST /2/tweets is used"):
         await x_network.reply(x_site.post, x_site.replies[1], "Third", "markdown", "k6")
+
+
+async def test_a_lost_answer_names_the_request_that_failed(x_site, x_network):
+    """When X's answer never comes, the error tells the person which request it was."""
+    me = await x_network.whoami()
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Gone?", "markdown", queued)
+    cases = [
+        ("GET", "/2/users/me", "GET /2/users/me", x_network.whoami),
+        (
+            "GET",
+            f"/2/users/{me.remote_id}/tweets",
+            "GET /2/users/:id/tweets",
+            x_network.list_my_posts,
+        ),
+        (
+            "GET",
+            "/2/tweets/search/recent",
+            "GET /2/tweets/search/recent",
+            lambda: x_network.lookup_write("k1", lost),
+        ),
+        (
+            "GET",
+            f"/2/tweets/{x_site.replies[0]}",
+            "GET /2/tweets/:id",
+            lambda: x_network.get_comment(x_site.replies[0]),
+        ),
+        (
+            "POST",
+            "/2/tweets",
+            "POST /2/tweets",
+            lambda: x_network.reply(x_site.post, x_site.replies[0], "Hi", "markdown", "k2"),
+        ),
+        (
+            "DELETE",
+            f"/2/tweets/{x_site.replies[0]}",
+            "DELETE /2/tweets/:id",
+            lambda: x_network.delete(RemoteKind.COMMENT, x_site.replies[0], "k3"),
+        ),
+    ]
+    await each_cut_is_named(x_site.api, "X", cases)
+
+
+async def test_a_look_up_reads_past_the_first_page_of_my_posts(x_site, x_network):
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    body = "The rota starts in March."
+    x_site.api.fault(Action.DROP, "POST", "/2/tweets")
+    with pytest.raises(OutcomeUnknown):
+        await x_network.reply(x_site.post, x_site.replies[0], body, "markdown", "k1")
+    for n in range(110):  # newer posts of mine push the lost one onto the second page
+        x_site.world.post("danawhit", f"Noted {n}", x_site.post)
+    intent = WriteIntent(
+        OutboxKind.REPLY, x_site.post, x_site.replies[0], "", body, "markdown", queued
+    )
+
+    found = await x_network.lookup_write("k1", intent)
+
+    assert found is not None and x_site.world.tweets[found]["text"] == body
+
+
+async def test_a_look_up_for_a_write_queued_over_a_week_ago_asks_only_within_the_week(
+    x_site, x_network
+):
+    """Recent search refuses a start_time older than 7 days; X's clock may run a minute
+    ahead of this computer's."""
+    queued = iso(datetime.fromtimestamp(x_site.clock() - 8 * 86400, UTC))
+    body = "Back from leave: the rota is on."
+    x_site.api.fault(Action.DROP, "POST", "/2/tweets")
+    with pytest.raises(OutcomeUnknown):
+        await x_network.publish("", body, "markdown", "k1")
+    x_site.clock.advance(60)
+    intent = WriteIntent(OutboxKind.PUBLISH, None, None, "", body, "markdown", queued)
+
+    found = await x_network.lookup_write("k1", intent)
+
+    assert found is not None and x_site.world.tweets[found]["text"] == body
+
+
+async def test_a_used_up_window_is_named_by_its_endpoint(x_site, x_network):
+    """Once X says an endpoint's window is used up, the next call is held and the message
+    names that endpoint's limit (the person sees which kind of request must wait)."""
+    first = await x_network.reply(x_site.post, x_site.replies[0], "One", "markdown", "k1")
+    second = await x_network.reply(x_site.post, x_site.replies[1], "Two", "markdown", "k2")
+    calls = {
+        "GET /2/users/me": x_network.whoami,
+        "GET /2/users/:id/tweets": x_network.list_my_posts,
+        "GET /2/tweets/:id": lambda: x_network.get_comment(x_site.replies[0]),
+        "DELETE /2/tweets/:id": lambda: x_network.delete(RemoteKind.COMMENT, first.remote_id, "k3"),
+        "POST /2/tweets": lambda: x_network.publish("", "Three", "markdown", "k4"),
+    }
+    x_site.clock.advance(15 * 60)  # every window opens afresh, now with room for one
+    for endpoint in calls:
+        x_site.world.limits[endpoint] = 1
+    await x_network.delete(RemoteKind.COMMENT, second.remote_id, "k5")
+    for endpoint, call in calls.items():
+        if endpoint != "DELETE /2/tweets/:id":
+            await call()  # the last request of its window
+        with pytest.raises(RateLimited, match=rf"X's limit for {re.escape(endpoint)} is used up"):
+            await call()

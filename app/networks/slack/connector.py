@@ -242,7 +242,7 @@ class SlackNetwork:
             channel,
             {"channel": channel, "thread_ts": thread, "text": text, "metadata": _metadata(key)},
         )
-        return await self._comment(self._sent(channel, data))
+        return await self._comment(self._sent(channel, data, thread))
 
     async def edit(self, kind: RemoteKind, remote_id: str, body: str, key: str) -> None:
         text = to_mrkdwn(body)
@@ -392,12 +392,14 @@ class SlackNetwork:
                 self._names[user] = user
         return Person(remote_id=user, name=self._names.get(user, user))
 
-    def _sent(self, channel: str, data: dict) -> msg.Message:
+    def _sent(self, channel: str, data: dict, thread: str | None = None) -> msg.Message:
+        """The message Slack says it stored; if that part of its answer cannot be read,
+        the message as far as the answer's ``ts`` tells (its text is read on the next pull)."""
         try:
             return msg.read_message(channel, data.get("message"))
-        except Malformed:  # it landed; what it looks like is read on the next pull
+        except Malformed:  # it landed: a reply stays in its thread
             return msg.Message(
-                channel, str(data.get("ts")), self.user_id, "", None, None, 0, None, None
+                channel, str(data.get("ts")), self.user_id, "", thread, None, 0, None, None
             )
 
     def _oldest(self, since: str) -> str:

@@ -14,7 +14,8 @@ Faults for exactly-once tests: ``CUT`` closes the connection before the emulator
 the request (a reset before the commit); the others act after it applied the request:
 ``DROP`` closes the connection without answering (a reset after the commit), ``HOLD``
 sets ``held`` and answers only once ``release`` is set (a process can be killed while
-its answer is held).
+its answer is held), ``GARBLE`` answers with every object and list at the top of the
+answer turned into a string (the write landed; its account cannot be read).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class Action(enum.Enum):
     CUT = "cut"  # close the connection before the emulator sees the request
     DROP = "drop"  # apply it, then close the connection without answering
     HOLD = "hold"  # apply it, then answer only once released
+    GARBLE = "garble"  # apply it, then answer with each object or list in the answer a string
 
 
 @dataclass
@@ -135,7 +137,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
-        if fault is not None:
+        if fault is not None and fault.action is Action.GARBLE:
+            response = _garbled(response)
+        if fault is not None and fault.action is Action.HOLD:
             fault.held.set()
             fault.release.wait(120)
         owner.seen(request, response.status, received)
@@ -228,6 +232,15 @@ class ApiServer:
                 fault.release.set()
         self._server.shutdown()
         self._server.server_close()
+
+
+def _garbled(response: Response) -> Response:
+    """The answer with its top level intact and what it holds unreadable (a server
+    that stored the write but mangled the account of it)."""
+    if not isinstance(response.body, dict):
+        return response
+    body = {k: "garbled" if isinstance(v, dict | list) else v for k, v in response.body.items()}
+    return Response(response.status, body, response.headers)
 
 
 def make_pki(folder: Path) -> Pki:

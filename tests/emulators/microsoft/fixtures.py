@@ -9,7 +9,8 @@ emulated Viva Engage network and Teams tenant with their people, served over HTT
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -19,6 +20,7 @@ from fixtures.engine_harness import EngineHarness
 from test_connection_tls import Pki
 
 from app.domain import Account, CommentPage, PullMode
+from app.errors import NetworkError
 from app.events import Events
 from app.networks.base import Network
 from app.networks.microsoft.bearer import Wiring
@@ -29,7 +31,7 @@ from app.store import Store, accounts
 from app.sync import Backoff, SyncEngine
 from app.sync.engine import SyncReport
 from emulators.clock import EmulatorClock, VirtualClock
-from emulators.microsoft.apiserver import ApiServer, make_pki
+from emulators.microsoft.apiserver import Action, ApiServer, make_pki
 from emulators.microsoft.booktokens import BookTokens
 from emulators.microsoft.graph import ALL_SCOPES, Channel, GraphEmulator, GraphUser, Team
 from emulators.microsoft.tokens import TokenBook
@@ -48,6 +50,23 @@ async def pull_round(
         cursor = page.next_cursor or cursor
         if not page.has_more:
             return pages, cursor
+
+
+#: A request to cut: its method, a prefix of its path, the name the error should give
+#: it, and the call that sends it.
+Cut = tuple[str, str, str, Callable[[], Awaitable[object]]]
+
+
+async def each_cut_is_named(api: ApiServer, service: str, cuts: list[Cut]) -> None:
+    """Cut the connection under each request in turn: the error must say ``service`` gave
+    no answer to that very request (the person sees which one failed)."""
+    for method, path, named, call in cuts:
+        api.fault(Action.CUT, method, path, count=10)
+        with pytest.raises(
+            NetworkError, match=rf"{service} gave no (clear )?answer to {re.escape(named)}:"
+        ):
+            await call()
+        api.faults.clear()
 
 
 @pytest.fixture

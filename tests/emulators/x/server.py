@@ -14,7 +14,8 @@ empty.
 - ``GET /2/users/:id/tweets`` (x-api/posts/timelines/api-reference/get-users-id-tweets):
   ``max_results`` 5..100, ``pagination_token``, ``exclude``, ``start_time``.
 - ``GET /2/tweets/search/recent`` (x-api/posts/search/api-reference/get-tweets-search-recent):
-  the last 7 days, newest first, ``conversation_id:`` and ``from:`` operators,
+  the last 7 days (an earlier ``start_time`` is 400 Invalid Request), newest first,
+  ``conversation_id:`` and ``from:`` operators,
   ``max_results`` 10..100, ``since_id``, ``start_time``, ``next_token``;
   ``meta.newest_id/oldest_id/result_count/next_token``; ``includes.users``.
 - ``GET /2/tweets/:id`` (x-api/posts/lookup/api-reference/get-tweets-id): a missing post
@@ -304,6 +305,11 @@ class XEmulator:
         week_ago = stamp(self.world.clock() - 7 * 86400)
         since_id = int(q.get("since_id") or 0)
         start = q.get("start_time", "").replace("Z", ".000Z")
+        if start and start < week_ago:
+            return invalid(
+                f"Invalid 'start_time':'{q['start_time']}'. 'start_time' must be on or after "
+                f"{week_ago}"
+            )
         author = self.world.users.get(terms.get("from", ""))
 
         def keep(t: dict) -> bool:
