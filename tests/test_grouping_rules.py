@@ -12,7 +12,7 @@ from app.text import encoder, grouping
 
 def test_rank_orders_by_vectors_plus_words_and_marks_by_vectors():
     cosines = {1: 0.9, 2: 0.65, 3: 0.5, 4: 0.3}
-    words = {3: 0.6}  # shared words lift 3 above 2 in the order, not in its mark
+    words = {3: 0.25 / grouping.WORD_WEIGHT}  # lift 3 above 2 in the order, not in its mark
     found = grouping.rank(cosines, words, {1: 0.9})
     assert [m.comment_id for m in found] == [1, 3, 2, 4]
     marks = {m.comment_id: m.confidence for m in found}
