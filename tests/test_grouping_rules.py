@@ -12,7 +12,7 @@ from app.text import encoder, grouping
 
 def test_rank_orders_by_vectors_plus_words_and_marks_by_vectors():
     cosines = {1: 0.9, 2: 0.65, 3: 0.5, 4: 0.3}
-    words = {3: 0.6}  # shared words lift 3 above 2 in the order, not in its mark
+    words = {3: 0.25 / grouping.WORD_WEIGHT}  # lift 3 above 2 in the order, not in its mark
     found = grouping.rank(cosines, words, {1: 0.9})
     assert [m.comment_id for m in found] == [1, 3, 2, 4]
     marks = {m.comment_id: m.confidence for m in found}
@@ -51,6 +51,27 @@ def test_match_never_returns_the_seed_and_ticks_identical_askers():
     assert [m.comment_id for m in found][:2] in ([11, 12], [12, 11])
     assert 10 not in [m.comment_id for m in found]
     assert {m.comment_id for m in found if m.confidence.preselected} == {11, 12}
+
+
+def test_an_asker_phrased_like_the_best_match_ranks_above_a_topic_alike():
+    def unit(*v: float) -> np.ndarray:
+        return np.array(v, np.float32) / np.linalg.norm(v)
+
+    seed, best = unit(1, 0, 0), unit(0.9, 0.436, 0)
+    asker, topic_alike = unit(0.3, 0.954, 0), unit(0.35, 0, 0.937)
+    pool = np.vstack([seed, best, asker, topic_alike])
+    assert float(topic_alike @ seed) > float(asker @ seed)  # the seed alone misorders them
+    found = grouping.match([10, 11, 12, 13], pool, seed, 10, lambda ids: {})
+    assert [m.comment_id for m in found] == [11, 12, 13]
+
+
+def test_ordering_changes_the_order_not_the_marks():
+    cosines = {1: 0.9, 2: 0.3}
+    found = grouping.rank(cosines, {}, {1: 0.9}, ordering={1: 0.2, 2: 0.5})
+    assert [(m.comment_id, m.confidence) for m in found] == [
+        (2, MatchConfidence.POSSIBLE),
+        (1, MatchConfidence.VERY_LIKELY),
+    ]
 
 
 def test_reach_keeps_every_question_that_could_beat_the_seed():
