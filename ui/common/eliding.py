@@ -1,12 +1,12 @@
-"""A button whose middle words shorten to fit ("Post: AI assistant: n…" and its cross): it shows the
-whole text when there is room and asks for no more than its fixed parts when there is
-not, so a layout never grows because of it (panes keep their widths)."""
+"""Widgets whose words shorten to fit, so a layout never grows because of them (panes keep
+their widths): a button whose middle words shorten ("Post: AI assistant: n…" and its
+cross), and a label that ends in "…" when cut, its whole text in its tooltip."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QSizePolicy, QToolButton
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton
 
 #: Room the button's frame and padding take beside its text (a chip's style sheet).
 PADDING = 28
@@ -54,3 +54,32 @@ class ElidingButton(QToolButton):
         room = self.width() - PADDING - metrics.horizontalAdvance(before + after)
         shown = metrics.elidedText(words, Qt.TextElideMode.ElideRight, max(room, 0)) or "…"
         self.setText(f"{before}{shown}{after}")
+
+
+class ElidingLabel(QLabel):
+    """A one-line label that takes the room there is and never asks for more: cut, it
+    ends in "…" and its tooltip holds the whole text (``text()`` is always whole, and so
+    is what a screen reader reads)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:  # Qt override
+        super().setText(text)
+        self._tip()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        self._tip()
+
+    def _shown(self) -> str:
+        room = self.contentsRect().width()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room)
+
+    def _tip(self) -> None:
+        self.setToolTip("" if self._shown() == self.text() else self.text())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # Qt override
+        painter = QPainter(self)
+        painter.drawText(self.contentsRect(), int(self.alignment()), self._shown())

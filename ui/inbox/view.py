@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QSizePolicy,
     QSplitter,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -45,7 +44,7 @@ from PySide6.QtWidgets import (
 from app.domain import VIEW_TITLES, InboxRow, InboxView, SearchResults
 from ui import operations, theme
 from ui.common.compact import CompactRow
-from ui.common.eliding import ElidingButton
+from ui.common.eliding import ElidingButton, ElidingLabel
 from ui.inbox.commands import InboxCommands
 from ui.inbox.delegate import InboxDelegate
 from ui.inbox.filters import CHIP_STYLE, FilterBar
@@ -210,11 +209,10 @@ class InboxPage(QWidget):
         self.post_chip.setStyleSheet(CHIP_STYLE)
         self.post_chip.clicked.connect(self.clear_post)
         self.post_chip.hide()
-        self.hint = QLabel()
+        # "12 selected · r replies to all" takes the room there is and never asks for more
+        # (the panes keep their widths when it appears); cut, it ends in "…".
+        self.hint = ElidingLabel()
         self.hint.setObjectName("hint")
-        # "12 selected · r replies to all" takes the room there is and never asks for more:
-        # the panes keep their widths when it appears.
-        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.search = _search_field(self.run_search)
         self.hits = SearchHits()
         self.hits.postChosen.connect(self.postChosen)
