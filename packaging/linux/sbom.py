@@ -4,10 +4,10 @@ Run with the build venv's Python (it has cyclonedx-bom). Starts from
 ``cyclonedx-py environment`` on that venv, keeps what the bundle holds (the packages
 Fireside depends on, and PyInstaller, whose bootloader is the executable), drops the build
 tools, then adds the native code copied into the bundle: the Qt libraries and plugins
-(nested under PySide6_Essentials, whose wheel they come from), the Debian packages whose
-libraries were copied, and the Python interpreter when it is not a Debian package. Every
-bundled binary is accounted for, or the script fails. The result is validated against the
-CycloneDX schema.
+(each nested under the PySide6 wheel that installed it, Essentials or Addons), the Debian
+packages whose libraries were copied, and the Python interpreter when it is not a Debian
+package. Every bundled binary is accounted for, or the script fails. The result is validated
+against the CycloneDX schema.
 
 Usage: sbom.py --version V --pyproject P --bundle DIR --binaries TSV --debian-origins TSV
                --out FILE
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import importlib.metadata
 import json
 import platform
 import subprocess
@@ -32,7 +33,8 @@ from packageurl import PackageURL
 ROOT_REF = "root-component"
 #: In the bundle although nothing imports it: its bootloader is the executable.
 BOOTLOADER = "pyinstaller"
-QT_WHEEL = "PySide6_Essentials"
+#: The wheels that install Qt's own libraries and plugins under ``PySide6/Qt/``.
+QT_WHEELS = ("PySide6_Essentials", "PySide6_Addons")
 ICU_LICENSE = "Unicode-3.0"
 
 
@@ -100,7 +102,7 @@ def _add_binaries(
     bom: dict, binaries: list[list[str]], origins: list[list[str]], internal: Path
 ) -> None:
     debian = {path: (package, version, arch) for path, package, version, arch in origins}
-    qt = next(c for c in bom["components"] if c["name"] == QT_WHEEL)
+    qt_owners = _qt_owners(bom)
     interpreter_prefix = Path(sys.base_prefix).resolve()
     unaccounted = []
     for path, source in binaries:
@@ -108,7 +110,11 @@ def _add_binaries(
         if path in debian:
             _add_debian_file(bom, path, *debian[path])
         elif "/PySide6/Qt/" in source:
-            _add_qt_file(qt, path, internal / path)
+            owner = qt_owners.get(source.rpartition("/site-packages/")[2])
+            if owner is None:
+                unaccounted.append(f"{path} (in no Qt wheel's file list: {source})")
+            else:
+                _add_qt_file(owner, path, internal / path)
         elif source_path.is_relative_to(interpreter_prefix):
             _add_interpreter_file(bom, path)
         elif "site-packages" not in source_path.parts:
@@ -116,6 +122,16 @@ def _add_binaries(
         # anything else sits in a Python package's folder: that package's component covers it
     if unaccounted:
         sys.exit("sbom.py: bundled binaries of unknown origin: " + ", ".join(unaccounted))
+
+
+def _qt_owners(bom: dict) -> dict[str, dict]:
+    """Each file a Qt wheel installed (its path under site-packages) -> that wheel's component."""
+    owners = {}
+    for wheel in QT_WHEELS:
+        component = next(c for c in bom["components"] if c["name"] == wheel)
+        for file in importlib.metadata.distribution(wheel).files or ():
+            owners[file.as_posix()] = component
+    return owners
 
 
 def _add_debian_file(bom: dict, path: str, package: str, version: str, arch: str) -> None:
