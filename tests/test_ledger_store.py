@@ -149,6 +149,28 @@ def test_people_are_linked_by_identity_and_by_name_as_a_guess(store: Store) -> N
     assert [e.answer_seconds for e in page.entries] == [None, 1800.0]
 
 
+def test_a_long_history_lists_the_newest_and_every_waiting_one_and_counts_them_all(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Person 2 wrote c2 (answered in 2 h) and c4 (answered in 1 h); with room for one,
+    the page lists the newest, and the totals still count both."""
+
+    def older_waiting(db: Database) -> None:
+        ingest(db, [remote(7, body=QUESTION, author=who(2), minute=-90)])
+
+    store.run_sync(older_waiting)
+    monkeypatch.setattr(ledger, "LISTED_NEWEST", 1)
+    db = store.reader()
+    page = ledger.person_ledger(db, ledger.author_of(db, comment_id(db, "c2")) or 0)
+    assert page is not None and not page.all_listed
+    # the newest (c4), then the oldest still waiting (c7); c2, answered, is only counted
+    listed = [e.row.id for e in page.entries]
+    assert listed == [comment_id(db, "c4"), comment_id(db, "c7")]
+    assert (page.totals.comments, page.totals.answered) == (3, 2)
+    assert page.totals.median_answer_seconds == 5400.0  # of 1 h and 2 h
+    assert [e.row.id for e in page.waiting] == [comment_id(db, "c7")]
+
+
 def test_the_same_email_is_the_same_person_on_every_network(store: Store) -> None:
     def two_networks(db: Database) -> None:
         accounts.add_account(db, OTHER)

@@ -21,6 +21,10 @@ from app.domain.rows import InboxRow
 from app.domain.states import TriageState, VipTier
 from app.timeutil import parse
 
+#: A person's page lists this many of their newest comments, and then every older one
+#: still waiting for an answer (``PersonTotals`` counts them all).
+LISTED_NEWEST = 2_000
+
 
 class LinkKind(enum.Enum):
     """How one of a person's accounts was linked to the one their page was opened from."""
@@ -69,8 +73,18 @@ class LedgerEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonTotals:
+    """Counted over every comment a person wrote, however many their page lists."""
+
+    comments: int
+    answered: int
+    median_answer_seconds: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class PersonLedger:
-    """A person's page: their accounts, every comment they wrote (newest first), their
+    """A person's page: their accounts, their comments (newest first: the newest few
+    thousand, and every one still waiting however old), the totals over all of them, their
     tier (the highest any linked account has), and the notes kept about them."""
 
     person_id: int
@@ -79,6 +93,7 @@ class PersonLedger:
     tier: VipTier
     accounts: tuple[LinkedAccount, ...]
     entries: tuple[LedgerEntry, ...]
+    totals: PersonTotals
     notes: str
 
     @property
@@ -87,8 +102,8 @@ class PersonLedger:
         return any(a.link is LinkKind.SAME_NAME for a in self.accounts)
 
     @property
-    def answered(self) -> int:
-        return sum(1 for e in self.entries if e.row.answered)
+    def all_listed(self) -> bool:
+        return len(self.entries) >= self.totals.comments
 
     @property
     def waiting(self) -> tuple[LedgerEntry, ...]:
@@ -97,10 +112,6 @@ class PersonLedger:
             e for e in self.entries if not e.row.answered and e.row.triage_state is TriageState.OPEN
         ]
         return tuple(sorted(open_, key=lambda e: (e.row.created_at, e.row.id)))
-
-    @property
-    def median_answer_seconds(self) -> float | None:
-        return median([s for e in self.entries if (s := e.answer_seconds) is not None])
 
 
 @dataclass(frozen=True, slots=True)

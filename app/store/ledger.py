@@ -9,15 +9,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.domain import InboxRow, InboxView, VipTier
-from app.domain.ledger import LedgerEntry, LinkedAccount, LinkKind, PersonLedger, WaitingPerson
+from app.domain.ledger import (
+    LISTED_NEWEST,
+    LedgerEntry,
+    LinkedAccount,
+    LinkKind,
+    PersonLedger,
+    PersonTotals,
+    WaitingPerson,
+    median,
+    seconds_between,
+)
 from app.store.comments import LIST_COLUMNS, LIST_JOINS, view_filter
 from app.store.sql import Database
 from app.timeutil import now_iso
 
 #: An id that is an e-mail address names the same person on every network.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-#: A person's page lists at most this many of their comments (newest first).
-ENTRY_LIMIT = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,16 +114,17 @@ def person_ledger(db: Database, person_id: int) -> PersonLedger | None:
     if not accounts:
         return None
     ids = [a.person_id for a in accounts]
-    marks = ",".join("?" * len(ids))
-    sql = (
-        f"SELECT {LIST_COLUMNS}, c.answered_at {LIST_JOINS} "
-        f"WHERE c.author_id IN ({marks}) AND c.is_mine = 0 AND c.deleted = 0 "
-        "ORDER BY c.created_at DESC, c.id DESC LIMIT ?"
-    )
-    entries = tuple(
-        LedgerEntry(InboxRow.from_row(r), r["answered_at"])
-        for r in db.query(sql, [*ids, ENTRY_LIMIT])
-    )
+    theirs = f"c.author_id IN ({','.join('?' * len(ids))}) AND c.is_mine = 0 AND c.deleted = 0"
+    entries = _entries(db, f"WHERE {theirs}", [*ids], LISTED_NEWEST)
+    if len(entries) == LISTED_NEWEST:  # older ones still waiting are listed too
+        last = entries[-1].row
+        entries += _entries(
+            db,
+            f"WHERE {theirs} AND c.answered = 0 AND c.triage_state = 'open' "
+            "AND (c.created_at, c.id) < (?, ?)",
+            [*ids, last.created_at, last.id],
+            None,
+        )
     me = accounts[0]
     return PersonLedger(
         person_id=notes_owner(accounts),
@@ -124,8 +133,36 @@ def person_ledger(db: Database, person_id: int) -> PersonLedger | None:
         tier=max(a.tier for a in accounts if a.link is not LinkKind.SAME_NAME),
         accounts=tuple(accounts),
         entries=entries,
+        totals=_totals(db, theirs, ids),
         notes=notes(db, notes_owner(accounts)),
     )
+
+
+def _entries(
+    db: Database, where: str, params: list[object], limit: int | None
+) -> tuple[LedgerEntry, ...]:
+    sql = (
+        f"SELECT {LIST_COLUMNS}, c.answered_at {LIST_JOINS} {where} "
+        "ORDER BY c.created_at DESC, c.id DESC"
+    )
+    if limit is not None:
+        sql, params = sql + " LIMIT ?", [*params, limit]
+    return tuple(LedgerEntry(InboxRow.from_row(r), r["answered_at"]) for r in db.query(sql, params))
+
+
+def _totals(db: Database, theirs: str, ids: list[int]) -> PersonTotals:
+    count, answered = db.execute(
+        f"SELECT count(*), ifnull(sum(c.answered), 0) FROM comments c WHERE {theirs}", ids
+    ).fetchone()
+    waits = [
+        seconds_between(created, answered_at)
+        for created, answered_at in db.execute(
+            f"SELECT c.created_at, c.answered_at FROM comments c WHERE {theirs} "
+            "AND c.answered_at IS NOT NULL",
+            ids,
+        )
+    ]
+    return PersonTotals(int(count), int(answered), median(waits))
 
 
 def notes(db: Database, person_id: int) -> str:

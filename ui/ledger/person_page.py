@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import VIP_TIER_TITLES, TriageState, VipTier
-from app.domain.ledger import LedgerEntry, LinkedAccount, LinkKind, PersonLedger
+from app.domain.ledger import LISTED_NEWEST, LedgerEntry, LinkedAccount, LinkKind, PersonLedger
 from app.text import plural, timefmt
 from ui.common import screen
 from ui.common.autosave import Autosave
@@ -66,15 +66,17 @@ def link_text(account: LinkedAccount) -> str:
 
 
 def summary_text(page: PersonLedger) -> str:
-    shown = len(page.entries)
+    totals = page.totals
     parts = [
-        plural.count(shown, "comment"),
-        f"{page.answered:,} answered",
-        f"median answer {timefmt.duration(page.median_answer_seconds)}",
+        plural.count(totals.comments, "comment"),
+        f"{totals.answered:,} answered",
+        f"median answer {timefmt.duration(totals.median_answer_seconds)}",
         f"{len(page.waiting):,} waiting",
     ]
     if page.waiting:
         parts[-1] += f" (oldest since {timefmt.relative(page.waiting[0].row.created_at)})"
+    if not page.all_listed:
+        parts.append(f"listed: the newest {LISTED_NEWEST:,} and every one waiting")
     return " · ".join(parts)
 
 
