@@ -184,6 +184,24 @@ def test_the_same_email_is_the_same_person_on_every_network(store: Store) -> Non
     assert links == [("Ana Lima", LinkKind.SELF), ("A. Lima", LinkKind.SAME_IDENTITY)]
 
 
+@pytest.mark.parametrize("name", ["Anonymous", "Someone in Teams", "Ana", "User 42", "@ana:x"])
+def test_a_name_that_is_no_full_name_links_nobody(store: Store, name: str) -> None:
+    def two_networks(db: Database) -> None:
+        accounts.add_account(db, OTHER)
+        accounts.upsert_people(db, ACCOUNT.id, [who(30, name)])
+        accounts.upsert_people(db, OTHER.id, [who(31, name.upper())])
+
+    store.run_sync(two_networks)
+    db = store.reader()
+    first = db.execute("SELECT id FROM people WHERE remote_id = 'p30'").fetchone()[0]
+    assert [a.link for a in ledger.linked_accounts(db, first)] == [LinkKind.SELF]
+
+
+@pytest.mark.parametrize("name", ["Ana Lima", "J. R. Smith", "Zoë  Ångström"])
+def test_a_full_name_is_worth_a_guess(name: str) -> None:
+    assert ledger.names_a_person(name)
+
+
 def test_notes_are_kept_on_one_row_for_all_of_a_persons_certain_accounts(store: Store) -> None:
     def twin(db: Database) -> None:
         accounts.add_account(db, TWIN)

@@ -8,7 +8,8 @@ person per account. Two rows are the same person for certain when they carry the
 identity: the same e-mail address as their id on any network, or the same id on the same
 network at the same address (two accounts reading one Matrix server or one Slack
 workspace). Otherwise two rows with the same display name (letter case and spacing aside)
-in this workspace are linked as a guess, and the page says so.
+in this workspace are linked as a guess, and the page says so; only a name that looks like
+a person's full name is worth that guess (not "Ana", a handle, or "Anonymous").
 """
 
 from __future__ import annotations

@@ -137,6 +137,14 @@ class Account:
     language: str | None = None
 
 
+#: What a network's comment says when it names nobody: WordPress's guests who left no
+#: name, a Teams message whose sender has no display name. Never a person's real name, so
+#: never a reason to take two accounts for one person.
+ANONYMOUS = "Anonymous"
+SOMEONE_IN_TEAMS = "Someone in Teams"
+PLACEHOLDER_NAMES = frozenset({ANONYMOUS, SOMEONE_IN_TEAMS})
+
+
 @dataclass(frozen=True)
 class Person:
     remote_id: str

@@ -20,6 +20,7 @@ from app.domain.ledger import (
     median,
     seconds_between,
 )
+from app.domain.network import PLACEHOLDER_NAMES
 from app.store.comments import LIST_COLUMNS, LIST_JOINS, view_filter
 from app.store.sql import Database
 from app.timeutil import now_iso
@@ -57,6 +58,19 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def names_a_person(name: str) -> bool:
+    """Whether a display name is worth a guess that two accounts are one person: a first
+    and a last name at least, in words that begin with a letter ("Ana Lima", "J. R.
+    Smith"); not a lone first name or handle ("Ana", "@ana:example.org"), a network's
+    fallback ("User 42") or its word for nobody ("Anonymous")."""
+    words = name.split()
+    return (
+        len(words) >= 2
+        and all(w[0].isalpha() for w in words)
+        and name_key(name) not in {name_key(p) for p in PLACEHOLDER_NAMES}
+    )
+
+
 _PERSON_COLUMNS = """p.id, p.remote_id, p.name, ifnull(p.title, '') AS title, a.network,
     ifnull(a.base_url, '') AS base_url, a.name AS account_name, p.vip_tier"""
 
@@ -82,15 +96,16 @@ def linked_accounts(db: Database, person_id: int) -> list[LinkedAccount]:
     if not found:
         return []
     me = found[0]
+    by_name = names_a_person(me.name)
     candidates = _person_rows(
         db,
         "p.id != ? AND (p.remote_id COLLATE NOCASE = ? "
-        "OR replace(p.name, ' ', '') COLLATE NOCASE = ?)",
-        [person_id, me.remote_id, me.name.replace(" ", "")],
+        "OR (? AND replace(p.name, ' ', '') COLLATE NOCASE = ?))",
+        [person_id, me.remote_id, by_name, me.name.replace(" ", "")],
     )
     linked = [_linked(me, LinkKind.SELF)]
     same = [c for c in candidates if c.identity == me.identity]
-    guessed = [c for c in candidates if c not in same and c.name_key == me.name_key]
+    guessed = [c for c in candidates if by_name and c not in same and c.name_key == me.name_key]
     linked += [_linked(c, LinkKind.SAME_IDENTITY) for c in same]
     linked += [_linked(c, LinkKind.SAME_NAME) for c in guessed]
     return linked

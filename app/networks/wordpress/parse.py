@@ -30,12 +30,10 @@ import zlib
 from typing import Any, NamedTuple
 
 from app.domain import Person, RemoteComment, RemotePost
+from app.domain.network import ANONYMOUS
 from app.networks.http import Malformed, field
 from app.networks.wordpress.cursor import epoch
 from app.text.classify import html_to_text
-
-#: Guests with no name at all.
-ANONYMOUS = "Anonymous"
 
 
 def _object(obj: Any, what: str) -> dict:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain import Person
+from app.domain.network import SOMEONE_IN_TEAMS
 from app.networks.http import Malformed
 from app.networks.http import field as typed
 from app.text.sanitize import COMMENT_TAGS, sanitize_html
@@ -99,7 +100,7 @@ def parse_message(obj: Any) -> ChatMessage | SystemEvent:
     return ChatMessage(
         id=str(_id(obj, "id")),
         reply_to=_id(obj, "replyToId", optional=True),
-        author=Person(user_id, name or "Someone in Teams"),
+        author=Person(user_id, name or SOMEONE_IN_TEAMS),
         body_html=content if kind == "html" else _escaped(content),
         created_at=created,
         modified_at=_time(obj, "lastModifiedDateTime", optional=True) or created,
