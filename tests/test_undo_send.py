@@ -50,7 +50,7 @@ async def test_a_held_batch_does_not_leave_and_undo_takes_it_back_with_its_words
     core.undo_send.seconds = 120
     ids = await needs_reply(core, 2)
     edited = {ids[1]: "Ben, I will call you about this."}
-    items = await core.replies.queue(ids, "Thanks {first_name}!", edited)
+    items = await core.replies.queue(ids, "Thanks {first_name}!", edited, "there")
 
     [held] = await core.undo_send.held()
     assert (held.kind, held.count) == (OutboxKind.REPLY, 2)
@@ -67,6 +67,7 @@ async def test_a_held_batch_does_not_leave_and_undo_takes_it_back_with_its_words
     drafts = {d.comment_id: d for d in await core.replies.drafts(ids)}
     assert drafts[ids[0]].template == "Thanks {first_name}!" and drafts[ids[0]].copy is None
     assert drafts[ids[1]].copy == edited[ids[1]]
+    assert {d.name_fallback for d in drafts.values()} == {"there"}  # "No name?" comes back too
     assert await core.undo_send.held() == []
     await core.engine.push_all()
     assert reply_posts(sandbox_server) == []

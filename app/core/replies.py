@@ -123,7 +123,9 @@ class Replies:
                 f"{first.limit:,}). Shorten the reply or the quoted question."
             )
         await self._check_daily_limits(comment_ids)
-        batch = _Batch(uuid.uuid4().hex, template, copies, self._undo_send.hold_until())
+        batch = _Batch(
+            uuid.uuid4().hex, template, copies, name_fallback, self._undo_send.hold_until()
+        )
         by_hand = {a for a, n in self._networks.items() if n.capabilities.sends_by_hand}
         ids = await self._store.run(_enqueue_replies, previews, batch, by_hand)
         self._events.emit(ev.OutboxChanged())
@@ -146,11 +148,15 @@ class Replies:
 
     # --- replies being written ----------------------------------------------------------
     async def save_draft(
-        self, comment_ids: list[int], template: str, copies: Mapping[int, str] = NO_COPIES
+        self,
+        comment_ids: list[int],
+        template: str,
+        copies: Mapping[int, str] = NO_COPIES,
+        name_fallback: str = "",
     ) -> None:
         """Autosave: keep the words as the reply draft of every comment (committed when
         this returns)."""
-        new = await self._store.run(_save_drafts, comment_ids, template, copies)
+        new = await self._store.run(_save_drafts, comment_ids, template, copies, name_fallback)
         if new:
             self._events.emit(ev.InboxChanged())  # the rows show their draft mark
 
@@ -177,15 +183,20 @@ class _Batch:
     id: str
     template: str
     copies: Mapping[int, str]
+    name_fallback: str
     hold_until: str | None
 
 
 def _save_drafts(
-    db: Database, comment_ids: list[int], template: str, copies: Mapping[int, str]
+    db: Database,
+    comment_ids: list[int],
+    template: str,
+    copies: Mapping[int, str],
+    name_fallback: str,
 ) -> int:
     """Save the drafts; how many comments had none before."""
     before = len(reply_drafts.for_comments(db, comment_ids))
-    reply_drafts.save(db, comment_ids, template, copies)
+    reply_drafts.save(db, comment_ids, template, copies, name_fallback)
     return len(comment_ids) - before
 
 
@@ -219,7 +230,7 @@ def _enqueue_replies(
     ids_done = [p.comment_id for p in previews]
     triage.set_state(db, ids_done, TriageState.DONE, action=f"{REPLY_ACTION}{batch.id}")
     reply_drafts.discard(db, ids_done)
-    reply_drafts.keep_batch_words(db, batch.id, batch.template, batch.copies)
+    reply_drafts.keep_batch_words(db, batch.id, batch.template, batch.copies, batch.name_fallback)
     remembered = batch.template if batch.template.strip() else next(iter(batch.copies.values()), "")
     answers.remember(db, ids_done, batch.id, remembered)  # the answer library
     return ids

@@ -380,13 +380,15 @@ class ReplyPreview:
 
 @dataclass(frozen=True)
 class ReplyDraft:
-    """A reply being written to one comment: the template (the words typed) and, when
-    the person edited their own copy, that copy."""
+    """A reply being written to one comment: the template (the words typed), when the
+    person edited their own copy, that copy, and the word {first_name} reads where the
+    network gives no name ("No name?")."""
 
     comment_id: int
     template: str
     copy: str | None
     updated_at: str
+    name_fallback: str = ""
 
 
 @dataclass(frozen=True)

@@ -529,6 +529,14 @@ def _triage_at_volume(db: Database) -> None:
         db.execute(statement)
 
 
+def _reply_name_fallback(db: Database) -> None:
+    """The word typed in the composer's "No name?" ("there": what {first_name} reads for
+    people their network does not name) is part of the reply being written: kept with its
+    reply drafts and with a queued batch's words, so neither a restart nor undo send loses it."""
+    for table in ("reply_drafts", "reply_batches"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN name_fallback TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -541,5 +549,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _draft_images_and_reply_language,
     _question_vectors,
     _triage_at_volume,
+    _reply_name_fallback,
 ]
 LATEST = len(MIGRATIONS)

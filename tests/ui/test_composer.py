@@ -261,3 +261,30 @@ def test_a_person_without_a_name_is_flagged_and_a_word_chosen_for_them(
         qtbot.keyClick(composer.fallback, Qt.Key.Key_Return, CTRL)
     [item] = wait_for(synced_core.outbox.items())
     assert item.body == "Hi there,\n\nThanks for asking."
+
+
+def test_the_no_name_word_is_kept_with_the_reply_draft(
+    window, synced_core, qtbot, wait_for, monkeypatch
+):
+    monkeypatch.setattr(registry, "names_people", lambda _network: False)
+    comment = window.inbox.current_id()
+    composer = open_composer(qtbot, window)
+    qtbot.keyClicks(composer.template, "Thanks for asking.")
+    qtbot.waitUntil(composer.fallback.isVisible)
+    qtbot.keyClicks(composer.fallback, "there")
+    qtbot.waitUntil(
+        lambda: (
+            [d.name_fallback for d in wait_for(synced_core.replies.drafts([comment]))] == ["there"]
+        ),
+        timeout=5000,
+    )
+    qtbot.keyClick(composer.fallback, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not composer.isVisible())
+    composer.fallback.clear()  # as a restarted app's composer starts
+
+    window.inbox.select_id(comment)
+    composer = open_composer(qtbot, window)
+    assert composer.fallback.text() == "there"
+    qtbot.waitUntil(
+        lambda: composer.preview.previews.preview_at(0).text == "Hi there,\n\nThanks for asking."
+    )

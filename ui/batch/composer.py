@@ -62,8 +62,9 @@ VARIABLES = (
     ("batch.name", "{name}"),
     ("batch.question", "{question}"),
 )
-#: What the autosave keeps: the template and each edited copy, for these comments.
-Words = tuple[str, dict[int, str]]
+#: What the autosave keeps for these comments: the template, each edited copy (by comment
+#: id) and the "No name?" word.
+Words = tuple[str, dict[int, str], str]
 
 
 def _names(previews: list[ReplyPreview]) -> str:
@@ -198,7 +199,7 @@ class ReplyComposer(QFrame):
         return field, label, row
 
     def _fallback_typed(self, _text: str) -> None:
-        self._timer.start()
+        self._typed()
 
     def _bind(self, registry: Registry) -> None:
         inserts = FlowLayout()
@@ -281,6 +282,8 @@ class ReplyComposer(QFrame):
             self._queueing = False
             self._loading = True
             self.template.setPlainText(drafts[0].template if drafts else STARTER)
+            if drafts:  # else the word typed for the last reply stays, as a start
+                self.fallback.setText(drafts[0].name_fallback)
             self._loading = False
             self.template.moveCursor(QTextCursor.MoveOperation.End)
             self.autosave.track(tuple(ids))
@@ -314,7 +317,7 @@ class ReplyComposer(QFrame):
         )
 
     def words(self) -> Words:
-        return self.template.toPlainText(), dict(self._copies)
+        return self.template.toPlainText(), dict(self._copies), self.fallback.text().strip()
 
     async def _save_words(self, ids: tuple[int, ...], words: Words) -> None:
         await self._core.replies.save_draft(list(ids), *words)
@@ -414,10 +417,9 @@ class ReplyComposer(QFrame):
             if words == self.words() and ids == self._ids:
                 self._show_previews(previews)
 
-        fallback = self.fallback.text().strip()
         run(
             self,
-            self._core.replies.preview(ids, *words, fallback),
+            self._core.replies.preview(ids, *words),
             on_done=show,
             on_error=self._show_problem,
         )
@@ -468,8 +470,7 @@ class ReplyComposer(QFrame):
             return
         self._queueing = True
         self.queue_button.setEnabled(False)
-        ids, (template, copies) = list(self._ids), self.words()
-        fallback = self.fallback.text().strip()
+        ids, (template, copies, fallback) = list(self._ids), self.words()
 
         async def queue() -> list[int]:
             saving = self.autosave.flush()  # the last draft save lands before the queue
