@@ -300,12 +300,28 @@ def test_nobody_waits_in_an_empty_store(tmp_path: Path) -> None:
         empty.close()
 
 
-def test_removing_an_account_takes_the_notes_about_its_people(store: Store) -> None:
+def test_removing_an_account_moves_notes_to_the_same_person_elsewhere_and_counts_the_rest(
+    store: Store,
+) -> None:
     from app.accounts import removal
 
+    def twin(db: Database) -> None:  # person 1 also reads on the twin account, for certain
+        accounts.add_account(db, TWIN)
+        accounts.upsert_people(db, TWIN.id, [who(1)])
+
+    store.run_sync(twin)
     db = store.reader()
-    person = ledger.author_of(db, comment_id(db, "c1"))
-    assert person is not None
-    store.run_sync(ledger.save_notes, person, "Met at the offsite.")
+    one = ledger.author_of(db, comment_id(db, "c1"))
+    three = ledger.author_of(db, comment_id(db, "c3"))
+    assert one is not None and three is not None
+    store.run_sync(ledger.save_notes, one, "Met at the offsite.")
+    store.run_sync(ledger.save_notes, three, "Prefers a call.")
+    assert removal.counts(db, ACCOUNT.id).notes == 1  # person 3's: on no other account
+
     store.run_sync(removal.delete_account_data, ACCOUNT.id)
-    assert store.reader().execute("SELECT COUNT(*) FROM person_notes").fetchone()[0] == 0
+
+    db = store.reader()
+    kept = db.execute(
+        "SELECT p.account_id, n.text FROM person_notes n JOIN people p ON p.id = n.person_id"
+    ).fetchall()
+    assert [tuple(r) for r in kept] == [(TWIN.id, "Met at the offsite.")]

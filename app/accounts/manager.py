@@ -515,15 +515,16 @@ class AccountManager(SuiteSignIns, AccountPlaces):
     # --- removing -----------------------------------------------------------------------
     async def removal_preview(self, account_id: str) -> removal.RemovalPreview:
         account = await self._account(account_id)
-        comments, posts, people, unsent = await self._store.read(removal.counts, account_id)
+        stored = await self._store.read(removal.counts, account_id)
         return removal.RemovalPreview(
             account_id,
             account.name,
             self._network_name(account.network),
-            comments,
-            posts,
-            people,
-            unsent,
+            stored.comments,
+            stored.posts,
+            stored.people,
+            stored.unsent,
+            stored.notes,
             has_secret=not (
                 registry.is_builtin(account.network) or registry.is_by_hand(account.network)
             ),
@@ -546,7 +547,7 @@ class AccountManager(SuiteSignIns, AccountPlaces):
         connector = await self._engine.remove_network(account_id)
         signed_out = await self._sign_out(account)
         try:
-            comments, posts, _, unsent = await self._store.run(
+            comments, posts, _, unsent, _ = await self._store.run(
                 removal.delete_account_data, account_id
             )
         except BaseException:

@@ -299,6 +299,7 @@ def test_remove_asks_first_saying_what_goes(
         "This deletes from this computer: 2 comments, 1 post, 2 people"
     )
     assert "removed from the system keyring" in box.informativeText()
+    assert "Your notes about" not in box.informativeText()  # none were written
     assert "Fireside first signs out on the FakeNet server" in box.informativeText()
     assert "Your posts and comments there are not deleted" in box.informativeText()
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
@@ -416,3 +417,11 @@ def test_the_window_opens_the_dialog_with_ctrl_shift_a(qtbot, window, synced_cor
     qtbot.waitUntil(dialog.table.hasFocus)
     press(qtbot, Key.Key_Escape)
     qtbot.waitUntil(lambda: window.findChild(AccountsDialog) is None)
+
+
+def test_the_confirmation_counts_notes_that_would_go() -> None:
+    from app.accounts.removal import RemovalPreview
+    from ui.accounts.removal import what_goes
+
+    preview = RemovalPreview("a", "Blog", "WordPress", 5, 1, 3, 0, 2, False, False)
+    assert "Your notes about 2 people go too: they are on no other account." in what_goes(preview)

@@ -1,7 +1,7 @@
 """The confirmation before an account is removed: it says exactly what is deleted from this
-computer (comments, posts, people, unsent outbox items, the saved password), that Fireside
-signs out on the network's server (when it does) and that nothing else is deleted there.
-Cancel is the default; Remove must be chosen."""
+computer (comments, posts, people, notes about people found on no other account, unsent
+outbox items, the saved password), that Fireside signs out on the network's server (when it
+does) and that nothing else is deleted there. Cancel is the default; Remove must be chosen."""
 
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ def what_goes(preview: RemovalPreview) -> str:
         f"{plural.count(preview.comments, 'comment')}, {plural.count(preview.posts, 'post')}, "
         f"{plural.count(preview.people, 'person', 'people')} and where the sync had got to."
     ]
+    if preview.notes:
+        lines.append(
+            f"Your notes about {plural.count(preview.notes, 'person', 'people')} go too: "
+            "they are on no other account. (Notes about people also on another account "
+            "stay with them there.)"
+        )
     if preview.unsent:
         lines.append(
             f"{plural.count(preview.unsent, 'outbox item')} not sent yet will be cancelled and "
