@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.inbox.composerBuilt.connect(lambda _: self._chain_tabs())
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
         bridge.workspaceProblem.connect(self.status.say)
+        bridge.directoryProblem.connect(self.status.say)
         self.status.undoClicked.connect(self.undo_send)
         self.status.set_undo_key(self.registry.command("window.undo_send").key_text)
         self.presence = Presence(core, bridge, self)
