@@ -72,7 +72,7 @@ class Core:
         self.directory = Directory(store, events, networks)
         #: Saved replies, and the answers given before (offered for the same question).
         self.snippets = Snippets(store, events)
-        self.answers = Answers(store, self.inbox)
+        self.answers = Answers(store, self.grouping)
         #: The undo-send grace period is 0 (send at once) until a front end sets it.
         self.undo_send = UndoSend(store, events)
         self.replies = Replies(store, events, engine, networks, self.undo_send)
