@@ -191,3 +191,22 @@ def test_a_looping_or_endless_chain_stops() -> None:
         at["manager"] = {"id": f"u{n}"}
         at = at["manager"]
     assert len(parse_chart(deep, "u0", "Teams").managers) == MOST_MANAGERS
+
+
+async def test_a_round_cut_short_keeps_what_it_read_and_reads_the_rest_next_time(
+    teams_world: TeamsWorld, make_teams, m365_fireside
+) -> None:
+    w = teams_world
+    fireside, network = await synced(w, make_teams, m365_fireside)
+    w.emulator.inject(503, "GET", "/v1.0/users/", count=1, skip=2)  # busy after two
+    directory = Directory(fireside.store, ev.Events(), {ACCOUNT: network})
+
+    assert await directory.refresh(ACCOUNT) == 2
+    assert await directory.problem(ACCOUNT) is None  # busy is no refusal
+
+    assert await directory.refresh(ACCOUNT) == 2  # the other two, never read, first
+    read = fireside.store.run_sync(
+        lambda db: db.execute("SELECT count(*) FROM org_charts").fetchone()[0]
+    )
+    assert read == 4
+    assert tiers(fireside)["Ben Okafor"][0] is VipTier.TOP

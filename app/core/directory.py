@@ -67,9 +67,8 @@ class Directory:
             return 0
         except FiresideError as exc:
             log.warning("directory read on %s stopped after %d: %s", account_id, len(charts), exc)
-            if not charts:
+            if not charts:  # (with charts read, whoami had answered: ``executive`` is set)
                 return 0
-            executive = await self._store.read(org_charts.executive_of, account_id)
         changed = await self._store.run(org_charts.save, account_id, executive, charts)
         if changed:
             self._events.emit(ev.InboxChanged())
