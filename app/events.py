@@ -79,6 +79,15 @@ class QuestionsIndexed:
     total: int
 
 
+@dataclass(frozen=True, slots=True)
+class DirectoryProblem:
+    """A network would not let Fireside read its directory (job titles, managers) for the
+    VIP tiers; ``reason`` says why in plain words and what would fix it."""
+
+    account_id: str
+    reason: str
+
+
 Event = (
     SyncStarted
     | SyncProgress
@@ -90,6 +99,7 @@ Event = (
     | WorkspaceChanged
     | WorkspaceProblem
     | QuestionsIndexed
+    | DirectoryProblem
 )
 Listener = Callable[[Event], None]
 

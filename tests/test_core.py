@@ -59,19 +59,6 @@ async def test_undo_after_replies_left_says_they_cannot_be_recalled(core, sandbo
     assert {i.state for i in await core.outbox.items()} == {OutboxState.SENT}
 
 
-async def test_same_question_finds_other_askers_of_a_seeded_cluster(core, sandbox_server):
-    cluster = next(iter(sandbox_server.question_clusters().values()))
-    local = await core.store.read(
-        lambda db: dict(db.execute("SELECT remote_id, id FROM comments").fetchall())
-    )
-    asker = local[cluster[0]]
-
-    found = await core.inbox.same_question(asker)
-
-    assert found[0] == asker
-    assert set(found[1:]) & {local[r] for r in cluster[1:] if r in local}
-
-
 async def test_preview_personalises_and_rejects_unknown_variables(core):
     ids = await needs_reply(core, 2)
     previews = await core.replies.preview(ids, "Hi {first_name}, re: {question}")

@@ -26,10 +26,15 @@ from typing import Any
 import pytest
 from contracts.checker import GraphContract
 from emulators.microsoft.apiserver import Request, Response
+from emulators.microsoft.booktokens import BookTokens
+from emulators.microsoft.directory import DIRECTORY_SCOPE
 from emulators.microsoft.fixtures import TeamsWorld, pull_round
+from emulators.microsoft.graph import ALL_SCOPES
 
 from app.domain import OutboxKind, PlaceChoice, PublishOptions, RemoteKind, WriteIntent
 from app.errors import PermissionDenied
+from app.networks.microsoft.teams.directory import DirectoryRefused
+from app.networks.microsoft.tokens import Api
 from app.timeutil import iso
 
 CONTRACT = GraphContract()
@@ -46,6 +51,10 @@ class Recorder:
         response = self.inner.handle(request)
         self.seen.append((request, response))
         return response
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
 
 
 def problems(request: Request, response: Response) -> list[str]:
@@ -88,6 +97,13 @@ def test_a_drifted_answer_or_request_is_caught() -> None:
     assert problems(Request("GET", path, {}, {}, b""), Response(200, {"value": [], "extra": 1}))
     assert problems(Request("DELETE", path + "/1", {}, {}, b""), Response(204))
     assert problems(Request("GET", path, {}, {}, b""), Response(429, {"error": {"code": "x"}}))
+    user = "/v1.0/users/u1"
+    ceo = {"@odata.type": "#microsoft.graph.user", "id": "u3", "jobTitle": "CEO"}
+    chain = {"id": "u1", "manager": {"@odata.type": "#microsoft.graph.user", "id": "u2"}}
+    chain["manager"]["manager"] = ceo
+    assert problems(Request("GET", user, {}, {}, b""), Response(200, chain)) == []
+    ceo["jobTitle"] = 7  # a manager's own properties are held to Graph's user
+    assert problems(Request("GET", user, {}, {}, b""), Response(200, chain))
 
 
 async def test_every_request_and_answer_of_a_full_run_fits_graphs_description(
@@ -103,7 +119,11 @@ async def test_every_request_and_answer_of_a_full_run_fits_graphs_description(
     w.emulator.reply(w.chen, w.town_hall, post, "<p>Offsite?</p>")
     for n in range(55):
         w.emulator.post(w.dana, w.deals, f"Deal {n}")
-    network = make_teams(channels=())
+    w.emulator.directory.set(w.dana.id, "Chief Executive Officer")
+    w.emulator.directory.set(w.ben.id, "VP Sales", w.dana.id)
+    w.emulator.directory.set(w.ada.id, "Staff Engineer", w.ben.id)
+    tokens = BookTokens(w.emulator.book, w.dana.id, {Api.GRAPH: ALL_SCOPES | {DIRECTORY_SCOPE}})
+    network = make_teams(channels=(), tokens=tokens)
     places = await network.list_places()
     network.choose(PlaceChoice(places, places[1].id))
 
@@ -127,6 +147,13 @@ async def test_every_request_and_answer_of_a_full_run_fits_graphs_description(
     )
     await network.delete(RemoteKind.COMMENT, mine.remote_id, "k7")
     await network.delete(RemoteKind.POST, new.remote_id, "k8")
+    chart = await network.org_chart(w.ada.id)
+    assert [m.name for m in chart.managers] == ["Ben Okafor", "Dana Whitfield"]
+    token = await tokens.access_token(Api.GRAPH)
+    manager = Request("GET", f"/v1.0/users/{w.ada.id}/manager", {}, _bearer(token), b"")
+    assert recorder.handle(manager).body["displayName"] == "Ben Okafor"
+    with pytest.raises(DirectoryRefused, match=r"User\.Read\.All"):
+        await make_teams(channels=()).org_chart(w.ada.id)
     w.emulator.leave(w.dana, w.sales, w.deals)
     with pytest.raises(PermissionDenied, match="not a member of this channel"):
         await network.get_comment(f"{w.sales.id}|{w.deals.id}|1|2")

@@ -6,6 +6,7 @@ scorecard."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,7 @@ from app.store.db import migrate
 from app.store.migrations import MIGRATIONS, _ledger_notes_and_answer_times
 from app.store.sql import Database
 
+KEPT = Path(__file__).parent / "fixtures" / "schemas"
 #: The same network at the same address: the same id there is the same person.
 TWIN = Account("twin", ACCOUNT.network, "Sandbox again", ACCOUNT.base_url)
 #: Another network: only a shared e-mail id, or the name, links people there.
@@ -109,17 +111,25 @@ def test_a_reply_sent_from_the_outbox_sets_the_answer_time(store: Store) -> None
 
 
 def test_the_migration_fills_in_answer_times_already_stored(tmp_path: Path) -> None:
+    """On the kept database of the version before it (written as that version stored
+    comments: today's code would touch tables it did not have), each answered comment
+    gets the time of my first reply under it."""
     before = MIGRATIONS.index(_ledger_notes_and_answer_times)  # the version before it
-    conn = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
-    migrate(conn, target=before)
-    db = Database(conn)
-    accounts.add_account(db, ACCOUNT)
-    accounts.upsert_posts(db, ACCOUNT.id, [post(1)])
-    ingest(db, [remote(1, body=QUESTION), remote(2, parent="c1", mine=True, minute=45)])
-    migrate(conn)
-    assert conn.execute("SELECT answered_at FROM comments WHERE remote_id = 'c1'").fetchone() == (
-        at(45),
+    path = tmp_path / "old.db"
+    shutil.copyfile(KEPT / f"v{before}.db", path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    replied = dict(
+        conn.execute(
+            """SELECT c.id, MIN(r.created_at) FROM comments c JOIN comments r
+               ON r.account_id = c.account_id AND r.parent_remote_id = c.remote_id
+               WHERE c.answered = 1 AND r.is_mine = 1 AND r.deleted = 0 GROUP BY c.id"""
+        ).fetchall()
     )
+    assert replied  # the kept database has answered comments with my replies
+    migrate(conn)
+    for comment, first_reply in replied.items():
+        row = conn.execute("SELECT answered_at FROM comments WHERE id = ?", [comment]).fetchone()
+        assert row == (first_reply,)
     conn.close()
 
 

@@ -3,7 +3,6 @@ similar questions, and classifying comments."""
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 from functools import cache
 from pathlib import Path
@@ -315,13 +314,25 @@ def test_quote_shortens_at_a_word_boundary() -> None:
 # --- similar questions ------------------------------------------------------------------------
 
 
+def _similar(
+    target: str,
+    candidates: dict,
+    threshold: float = similarity.THRESHOLD,
+    frequencies: similarity.DocFrequencies | None = None,
+) -> list:
+    """The word scorer's verdict (``similarity.scores``): candidates scoring at least
+    ``threshold``, best first."""
+    scored = similarity.scores(target, candidates, frequencies)
+    return [i for s, i in sorted(((-s, i) for i, s in scored.items() if s >= threshold))]
+
+
 def test_the_documented_example_is_found() -> None:
     candidates = {
         1: "How does the reorg change our bonus?",
         2: "Why is parking full again?",
         3: "Is the canteen food any good?",
     }
-    assert similarity.similar("bonus payouts after the reorg", candidates) == [1]
+    assert _similar("bonus payouts after the reorg", candidates) == [1]
 
 
 def test_most_similar_first_and_threshold() -> None:
@@ -330,15 +341,15 @@ def test_most_similar_first_and_threshold() -> None:
         2: "Will the reorg change bonuses?",
         3: "When does the canteen open?",
     }
-    assert similarity.similar("Does the reorg affect my bonus?", candidates) == [2, 1]
-    assert similarity.similar("Does the reorg affect my bonus?", candidates, threshold=1.01) == []
+    assert _similar("Does the reorg affect my bonus?", candidates) == [2, 1]
+    assert _similar("Does the reorg affect my bonus?", candidates, threshold=1.01) == []
 
 
 def test_nothing_to_compare() -> None:
-    assert similarity.similar("the and of", {1: "the and of?"}) == []
-    assert similarity.similar("", {1: "anything?"}) == []
-    assert similarity.similar("bonus", {}) == []
-    assert similarity.similar("Will bonuses change?", {1: "Bonuses change."}) == []  # no question
+    assert _similar("the and of", {1: "the and of?"}) == []
+    assert _similar("", {1: "anything?"}) == []
+    assert _similar("bonus", {}) == []
+    assert _similar("Will bonuses change?", {1: "Bonuses change."}) == []  # no question
 
 
 @pytest.mark.parametrize(
@@ -403,7 +414,7 @@ def test_paraphrases_are_found_and_filler_does_not_match() -> None:
         4: "Thanks for the update. Asking for my team in Leeds.",
     }
     asker = "Be straight with us: is AI going to take our jobs? Nobody in Sales seems to know."
-    assert sorted(similarity.similar(asker, candidates)) == [1, 2]
+    assert sorted(_similar(asker, candidates)) == [1, 2]
 
 
 @pytest.mark.parametrize(
@@ -420,7 +431,7 @@ def test_paraphrases_are_found_and_filler_does_not_match() -> None:
 )
 def test_everyday_paraphrases_meet(question: str, paraphrase: str) -> None:
     """Workplace wording the sandbox never uses: the lexicon is general, not a copy."""
-    assert similarity.similar(question, {1: paraphrase}) == [1]
+    assert _similar(question, {1: paraphrase}) == [1]
 
 
 @cache
@@ -446,7 +457,7 @@ def test_question_clusters_are_found_among_real_comments() -> None:
         askers = [i for i, c in cluster.items() if c == name][:5]
         others = {i for i, c in cluster.items() if c == name}
         for asker in askers:
-            hits = [i for i in similarity.similar(text[asker], text, frequencies=freq)]
+            hits = [i for i in _similar(text[asker], text, frequencies=freq)]
             hits = [i for i in hits if i != asker]
             same = [i for i in hits if cluster[i] == name]
             precision.append(len(same) / len(hits) if hits else 0.0)
@@ -468,26 +479,7 @@ def test_unrelated_remarks_do_not_match_questions() -> None:
         "Love this. More updates like this, please.",
         "Really appreciate the transparency here.",
     ):
-        assert similarity.similar(remark, questions) == []
-
-
-def test_search_expression_finds_every_comment_that_scores() -> None:
-    """The FTS5 query leaves out only features too light to reach the threshold alone."""
-    text, cluster = _seeded_comments()
-    freq = similarity.DocFrequencies.from_texts(text.values())
-    ids = dict(enumerate(text))
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE t USING fts5(body, tokenize='unicode61')")
-    db.executemany(
-        "INSERT INTO t(rowid, body) VALUES (?, ?)", [(n, text[i]) for n, i in ids.items()]
-    )
-    askers = [next(i for i, c in cluster.items() if c == name) for name in corpus.QUESTION_CLUSTERS]
-    for asker in askers:
-        query = similarity.search_expression(text[asker], freq)
-        matched = {ids[n] for (n,) in db.execute("SELECT rowid FROM t WHERE t MATCH ?", [query])}
-        found = similarity.similar(text[asker], text, frequencies=freq)
-        assert len(matched) < len(text) / 2
-        assert set(found) <= matched
+        assert _similar(remark, questions) == []
 
 
 def test_rarity_from_word_counts_and_learned_words() -> None:

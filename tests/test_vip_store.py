@@ -12,7 +12,16 @@ from pathlib import Path
 import pytest
 from fixtures.store_data import ACCOUNT, ingest, open_store, remote
 
-from app.domain import InboxFilter, InboxOrder, InboxView, Person, VipSource, VipTier
+from app.domain import (
+    InboxFilter,
+    InboxOrder,
+    InboxView,
+    Manager,
+    OrgChart,
+    Person,
+    VipSource,
+    VipTier,
+)
 from app.domain.narrowing import sort_key
 from app.store import Store, accounts, comments, vips
 from app.timeutil import iso, now
@@ -55,6 +64,37 @@ from app.vip.tiers import tier_from_directory
 )
 def test_the_directory_rule(title: str, level: str, tier: VipTier) -> None:
     assert tier_from_directory(title, level) is tier
+
+
+CEO = Manager("m0", "Grace", "Chief Executive Officer")
+COO = Manager("m1", "Dana", "COO")
+LEAD = Manager("m2", "Ada", "Engineering Lead")
+
+
+@pytest.mark.parametrize(
+    ("title", "managers", "tier"),
+    [
+        ("Partnerships", (CEO,), VipTier.TOP),  # reports directly to the head
+        ("Associate Director", (CEO,), VipTier.TOP),
+        ("Partnerships", (COO, CEO), VipTier.SENIOR),  # reports to the executive team
+        ("Engineer", (LEAD, COO, CEO), VipTier.KEY),  # in the executive's organisation
+        ("Engineer", (LEAD, Manager("x", "Sam", "CFO"), CEO), VipTier.NONE),  # elsewhere
+        ("Director of Sales", (LEAD, CEO), VipTier.SENIOR),  # the title already says more
+        ("Executive Assistant", (CEO,), VipTier.NONE),  # not a leader's own role
+        ("Engineer", (Manager("m9", "Pat", "Team Lead"),), VipTier.NONE),  # a root, not top
+        ("Engineer", (), VipTier.NONE),
+    ],
+)
+def test_the_manager_chain_rule(title: str, managers: tuple[Manager, ...], tier: VipTier) -> None:
+    """The executive is Dana (m1): her direct reports are senior, her organisation key."""
+    chart = OrgChart("p", title, managers)
+    assert tier_from_directory(title, "", chart, executive_id="m1") is tier
+
+
+def test_the_executive_s_direct_report_is_senior_whatever_the_executive_s_title() -> None:
+    chart = OrgChart("p", "Analyst", (Manager("me", "Dana", "Special Projects"), CEO))
+    assert tier_from_directory("Analyst", "", chart, executive_id="me") is VipTier.SENIOR
+    assert tier_from_directory("Analyst", "", chart) is VipTier.NONE  # no executive known
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ class CoreBridge(QObject):
     workspaceChanged = Signal()
     workspaceProblem = Signal(str)  # why a background workspace sync failed
     questionsIndexed = Signal(int, int)  # questions with a vector, questions in all
+    directoryProblem = Signal(str)  # why a network's directory (VIP tiers) cannot be read
 
     def __init__(self, events: ev.Events, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +38,7 @@ class CoreBridge(QObject):
             ev.WorkspaceChanged: lambda e: self.workspaceChanged.emit(),
             ev.WorkspaceProblem: lambda e: self.workspaceProblem.emit(e.reason),
             ev.QuestionsIndexed: lambda e: self.questionsIndexed.emit(e.done, e.total),
+            ev.DirectoryProblem: lambda e: self.directoryProblem.emit(e.reason),
         }
         self._unsubscribe = events.subscribe(self._on_event)
         self.destroyed.connect(lambda *_: self._unsubscribe())

@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.inbox.composerBuilt.connect(lambda _: self._chain_tabs())
         self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
         bridge.workspaceProblem.connect(self.status.say)
+        bridge.directoryProblem.connect(self.status.say)
         self.status.undoClicked.connect(self.undo_send)
         self.status.set_undo_key(self.registry.command("window.undo_send").key_text)
         self.presence = Presence(core, bridge, self)
@@ -176,16 +177,18 @@ class MainWindow(QMainWindow):
     def open_group(self, comment_id: int) -> None:
         """Show everyone asking what ``comment_id`` asks, in the inbox (a theme opened)."""
         self.pages.setCurrentWidget(self.inbox)
+        self.sidebar.follow(self.inbox.view, self.inbox.post_id)
         self.inbox.commands.open_group(comment_id)
 
     def after_first_paint(self) -> None:
         """What the window needs soon but not for its first paint: the reply composer
         (so the first reply opens at once), the "For approval" page, whose count the
-        sidebar and the title show, and the vectors of questions that have none yet (a
-        store from before grouping: a backfill in the background)."""
+        sidebar and the title show, the vectors of questions that have none yet (a
+        store from before grouping: a backfill in the background), and the themes' count."""
         self.inbox.composer  # noqa: B018 (built now, before it is needed)
         self.approval  # noqa: B018 (built for its count)
         self._core.grouping.catch_up_soon()
+        self.sidebar.count_themes()
 
     def _built_pages(self) -> tuple[Page, ...]:
         pages = (self._editor, self._outbox, self._approval, self._shared, self._themes)

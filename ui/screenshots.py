@@ -104,6 +104,7 @@ async def shoot_all(app: QApplication, out: Path) -> None:
                 window = MainWindow(core, bridge)
                 window.show()
                 await until(_counted(window), "counts")
+                window.after_first_paint()  # as the app does (the themes' count, ...)
                 minimum = window.minimumSize()
                 tag = "light" if scheme == Qt.ColorScheme.Light else "dark"
                 for size, label in ((FULL, "1280x800"), (minimum, "minimum")):
@@ -193,6 +194,7 @@ async def shoot_group_and_themes(app: QApplication, window, out: Path, suffix: s
     window.sidebar.choose("themes")
     themes = window.themes
     await until(lambda: themes.model.rowCount() > 0, "themes")
+    await until(lambda: window.sidebar.themes.text(1) != "", "the themes' count")
     await settle(app)
     save(window, out, f"themes-{suffix}")
     window.open_group(themes.model.theme_at(0).seed_id)

@@ -7,9 +7,11 @@ network named in its tooltip and for screen readers).
 Choosing a row emits ``placeChosen(Place)``; Enter or a click also emits ``entered`` so the
 window can move the keyboard into that place. A post is a filter on the inbox views, not a
 view of its own: while it is on, its row is marked (``mark_post``) whichever view is
-chosen. Counts are read through the core (off the UI thread) when the inbox or the outbox
-changes, at most once every ``REFRESH_DELAY_MS`` however often it changes (every page of a
-sync), and only the rows whose text changed are touched.
+chosen. Counts (the Themes row's: how many themes) are read through the core (off the UI
+thread) when the inbox, the questions' vectors or the outbox change, at most once every
+``REFRESH_DELAY_MS`` however often they change (every page of a sync), and only the rows
+whose text changed are touched. When another page hands the window to the inbox (a theme
+opened as a group), ``follow`` moves the selection to the inbox's row without choosing.
 
 For screen readers each row says its place and its count in one phrase, on both of its
 cells ("Needs reply, 1,618"; "Town hall, on Blog, 40"; "Q3 letter, for review"), so a
@@ -39,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import VIEW_TITLES, DraftSummary, InboxView, OutboxItem, Post
+from app.domain.grouping import Theme
 from ui import theme
 from ui.common import fonts
 from ui.common.networks import network_icon, network_label
@@ -301,9 +304,11 @@ class Sidebar(QTreeWidget):
         self._timer.timeout.connect(self.refresh)
         self._syncing: set[str] = set()
         self._stale = False
+        self._themes_counted = False
         bridge.syncStarted.connect(self._syncing.add)
         bridge.syncFinished.connect(self._sync_finished)
         bridge.inboxChanged.connect(self.schedule_refresh)
+        bridge.questionsIndexed.connect(self.schedule_refresh)  # new vectors, new themes
         bridge.outboxChanged.connect(self.refresh_outbox)
         bridge.draftsChanged.connect(self.refresh_drafts)
         self.refresh()
@@ -416,6 +421,18 @@ class Sidebar(QTreeWidget):
         else:
             self.setCurrentItem(item)
 
+    def follow(self, view: InboxView, post_id: int | None) -> None:
+        """Mark where the window went without going there again: the inbox took over from
+        another page (a theme opened as a group), in ``view`` narrowed to ``post_id``."""
+        item = self._post_items.get(post_id) if post_id is not None else None
+        item = item or self._views[view]
+        if item is not self.currentItem():
+            self.blockSignals(True)  # the inbox is already there: nothing is chosen again
+            try:
+                self.setCurrentItem(item)
+            finally:
+                self.blockSignals(False)
+
     def choose_post(self, post_id: int) -> bool:
         """Narrow the inbox to this post, as a click on its row does; False if not listed."""
         return self._choose_child(self._post_items.get(post_id))
@@ -491,6 +508,20 @@ class Sidebar(QTreeWidget):
     def refresh(self) -> None:
         run(self, self._core.inbox.counts(), on_done=self._show_counts)
         run(self, self._core.inbox.posts(), on_done=self._show_posts)
+        if self._themes_counted:
+            run(self, self._core.grouping.themes(), on_done=self._show_themes)
+
+    def count_themes(self) -> None:
+        """Count the themes from now on (after the window's first paint: the grouping's
+        numpy loads with the first count, not on the way to the first painted inbox)."""
+        self._themes_counted = True
+        run(self, self._core.grouping.themes(), on_done=self._show_themes)
+
+    def _show_themes(self, themes: list[Theme]) -> None:
+        """How many themes the open questions make (quiet: their comments are counted in
+        Needs reply and Questions already)."""
+        self._set_count(self.themes, len(themes), loud=False)
+        self._fit_count_column()
 
     def refresh_outbox(self) -> None:
         def show(items: list[OutboxItem]) -> None:

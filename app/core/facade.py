@@ -1,10 +1,10 @@
 """The core as front ends see it: one object that owns the store, the networks and the sync
 engine, and the use cases front ends call: ``inbox``, ``replies``, ``drafts``, ``outbox``,
 ``undo_send``, ``accounts``, ``ledger`` (people and the coverage scorecard),
-``grouping`` ("same question" and Themes), ``vips``, ``snippets``, ``answers``, ``spelling``
-(the dictionaries), ``workspace`` (the principal and the delegate on two laptops)
-and ``bridge`` (threads of sites without an API, pasted in and answered by hand). No Qt
-here; the window and the CLI are its two clients (composition
+``grouping`` ("same question" and Themes), ``vips``, ``directory`` (manager chains),
+``snippets``, ``answers``, ``spelling`` (the dictionaries), ``workspace`` (the principal
+and the delegate on two laptops) and ``bridge`` (threads of sites without an API, pasted
+in and answered by hand). No Qt here; the window and the CLI are its two clients (composition
 roots: ``ui/main.py`` and ``app/cli.py``), and neither reaches past it into the store.
 """
 
@@ -19,6 +19,7 @@ from app import policy as managed_policy
 from app.accounts import AccountManager
 from app.core.answers import Answers
 from app.core.bridge import Bridge
+from app.core.directory import Directory
 from app.core.drafts import Drafts
 from app.core.grouping import Grouping
 from app.core.inbox import Inbox
@@ -67,9 +68,11 @@ class Core:
         self.grouping = Grouping(store, events)
         #: Imported VIP lists (the comms team's CSV): preview, apply, undo.
         self.vips = Vips(store, events)
+        #: Job titles and manager chains read from directories (Teams), for the tiers.
+        self.directory = Directory(store, events, networks)
         #: Saved replies, and the answers given before (offered for the same question).
         self.snippets = Snippets(store, events)
-        self.answers = Answers(store, self.inbox)
+        self.answers = Answers(store, self.grouping)
         #: The undo-send grace period is 0 (send at once) until a front end sets it.
         self.undo_send = UndoSend(store, events)
         self.replies = Replies(store, events, engine, networks, self.undo_send)
@@ -104,6 +107,7 @@ class Core:
     async def close(self) -> None:
         self.engine.stop()
         await self.grouping.close()
+        await self.directory.close()
         if self._workspace is not None:
             await self._workspace.close()
         self.spelling.close()

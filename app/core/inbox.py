@@ -1,5 +1,5 @@
 """The inbox as front ends use it: views and their counts, pages of rows, threads, search,
-"same question", triage with undo, and VIP tiers set by hand (the star is a key person).
+triage with undo, and VIP tiers set by hand (the star is a key person).
 
 Pages of a view are short indexed reads: ``page`` runs on the calling thread's read-only
 connection (the window's list scrolls through it); everything else runs on the store's
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from app import events as ev
 from app.core.display import shown_posts, shown_results, shown_rows
@@ -30,9 +30,6 @@ from app.store import Store, comments, outbox, reply_drafts, search, triage, vip
 from app.store import accounts as accounts_repo
 from app.store.sql import Database
 from app.text.plural import count
-
-if TYPE_CHECKING:
-    from app.store.questions import QuestionMatcher
 
 #: Triage-log action of a batch reply; the batch id follows, so undo can recall it.
 REPLY_ACTION = "reply:"
@@ -54,7 +51,6 @@ class Inbox:
     def __init__(self, store: Store, events: ev.Events) -> None:
         self._store = store
         self._events = events
-        self._questions: QuestionMatcher | None = None  # made on first use: not for every start
 
     # --- reading --------------------------------------------------------------------
     def page(
@@ -112,14 +108,6 @@ class Inbox:
     async def search(self, text: str, hits: int = 50) -> SearchResults:
         """Comments, and up to ``hits`` posts and drafts, matching ``text``."""
         return await self._store.read(_shown(shown_results, search.search_everything), text, hits)
-
-    async def same_question(self, comment_id: int, limit: int = 2000) -> list[int]:
-        """Open comments asking what this one asks, in other words (itself first)."""
-        if self._questions is None:
-            from app.store.questions import QuestionMatcher
-
-            self._questions = QuestionMatcher()
-        return await self._store.read(self._questions.same_as, comment_id, limit)
 
     # --- triage ---------------------------------------------------------------------
     async def set_triage(

@@ -2,6 +2,7 @@
 (``states``), what crosses the network boundary (``network``) and what the local store
 holds as front ends see it (``rows``). No I/O here, and nothing from the layers above."""
 
+from app.domain.directory import Manager, OrgChart
 from app.domain.narrowing import (
     NO_FILTER,
     ORDER_TITLES,
@@ -95,6 +96,8 @@ __all__ = [
     "InboxOrder",
     "InboxRow",
     "InboxView",
+    "Manager",
+    "OrgChart",
     "OutboxAction",
     "OutboxItem",
     "OutboxKind",

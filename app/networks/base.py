@@ -16,6 +16,7 @@ from app.domain import (
     CommentPage,
     Freshness,
     ImageUpload,
+    OrgChart,
     Person,
     Place,
     PlaceChoice,
@@ -102,6 +103,19 @@ class ReportsFreshness(Protocol):
 
     def freshness(self, cursor: str | None) -> tuple[Freshness, ...]:
         """Each place the cursor knows, when it was last read and when it is read next."""
+
+
+@runtime_checkable
+class ReadsOrgCharts(Protocol):
+    """A network whose directory says who people report to (Microsoft Graph): read
+    rarely, in the background, for the VIP tiers (``app.core.directory``)."""
+
+    async def whoami(self) -> Person:
+        """The signed-in person (the executive whose organisation the chart is read in)."""
+
+    async def org_chart(self, remote_id: str) -> OrgChart:
+        """A person's job title and managers; PermissionDenied when the network does not
+        let the account read its directory."""
 
 
 @runtime_checkable

@@ -1,15 +1,15 @@
-"""Accounts, people (with the VIP tier their directory title gives), posts and per-account
-sync cursors."""
+"""Accounts, people (with the VIP tier their directory entry gives: ``org_charts``), posts
+and per-account sync cursors."""
 
 from __future__ import annotations
 
 import json
 
-from app.domain import Account, Person, Post, RemotePost, VipSource
+from app.domain import Account, Person, Post, RemotePost
+from app.store import org_charts
 from app.store.sql import Database, insert
 from app.text.sanitize import storable_text
 from app.timeutil import now_iso
-from app.vip.tiers import tier_from_directory
 
 
 def add_account(db: Database, account: Account) -> None:
@@ -117,22 +117,7 @@ def upsert_people(db: Database, account_id: str, people: list[Person]) -> None:
         "level = excluded.level",
         [(account_id, p.remote_id, p.name, p.title, p.department, p.level) for p in people],
     )
-    _apply_directory_tiers(db, account_id, people)
-
-
-def _apply_directory_tiers(db: Database, account_id: str, people: list[Person]) -> None:
-    """Set the directory's tier of these (just upserted) people, unless an imported list
-    or a person set it."""
-    rows = []
-    for person in people:
-        tier = tier_from_directory(person.title, person.level)
-        source = VipSource.DIRECTORY.value if tier else None
-        rows.append((int(tier), source, account_id, person.remote_id))
-    db.conn.executemany(
-        "UPDATE people SET vip_tier = ?, vip_source = ? WHERE account_id = ? AND remote_id = ?"
-        " AND (vip_source IS NULL OR vip_source = 'directory')",
-        rows,
-    )
+    org_charts.apply_tiers(db, account_id, [p.remote_id for p in people])
 
 
 def upsert_posts(db: Database, account_id: str, posts: list[RemotePost]) -> None:

@@ -537,6 +537,23 @@ def _reply_name_fallback(db: Database) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN name_fallback TEXT NOT NULL DEFAULT ''")
 
 
+def _org_charts(db: Database) -> None:
+    """Issue 14's directory tiers from Microsoft Graph: each author's job title and
+    manager chain (``app.store.org_charts``), kept between the rare reads that refresh it,
+    and per account the executive's own id there and the last refusal (a missing permission)."""
+    db.execute(
+        """CREATE TABLE org_charts(
+            account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            remote_id TEXT NOT NULL, title TEXT NOT NULL, managers TEXT NOT NULL,
+            read_at TEXT NOT NULL, PRIMARY KEY (account_id, remote_id))"""
+    )
+    db.execute(
+        """CREATE TABLE directory_reads(
+            account_id TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+            executive_id TEXT NOT NULL DEFAULT '', refused_at TEXT, refusal TEXT)"""
+    )
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -550,5 +567,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _question_vectors,
     _triage_at_volume,
     _reply_name_fallback,
+    _org_charts,
 ]
 LATEST = len(MIGRATIONS)

@@ -2,8 +2,7 @@
 
 ``app.text.similarity`` compares question sentences and weighs words by their rarity in the
 whole store. The counts come from FTS5's vocabulary, word by word as words turn up, and are
-kept until the store grows by a tenth. FTS5 finds the open questions that could match (at
-most ``limit``, newest first). :func:`ranked_matches` ranks the open questions by their
+kept until the store grows by a tenth. :func:`ranked_matches` ranks the open questions by their
 sentence vectors and these word scores together, with a confidence for each. Everything
 here runs on the store's reading thread.
 """
@@ -34,23 +33,6 @@ def _vocabulary_counts(db: Database, words: Iterable[str]) -> list[tuple[str, in
             chunk,
         ).fetchall()
     return found
-
-
-def _open_candidates(db: Database, fts_query: str, limit: int) -> dict[int, str]:
-    """Open questions from others that match ``fts_query``, newest first.
-
-    Rowids from FTS5 first, then the comments by primary key: no bm25 ranking (the
-    caller scores them), and no FTS5 lookup per open comment.
-    """
-    return dict(
-        db.execute(
-            "SELECT id, body_text FROM comments WHERE id IN "
-            "(SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?) "
-            "AND is_mine = 0 AND deleted = 0 AND triage_state = 'open' AND answered = 0 "
-            "AND is_question = 1 ORDER BY id DESC LIMIT ?",
-            [fts_query, limit],
-        ).fetchall()
-    )
 
 
 class QuestionMatcher:
@@ -90,19 +72,6 @@ class QuestionMatcher:
     def _learn(self, db: Database, freq: similarity.DocFrequencies, texts: Iterable[str]) -> None:
         if missing := freq.unknown_words(texts):
             freq.learn(missing, _vocabulary_counts(db, missing))
-
-    def same_as(self, db: Database, comment_id: int, limit: int) -> list[int]:
-        target = comments.get_comment(db, comment_id)
-        if target is None:
-            return []
-        freq = self._current(db)
-        text = target.body_text
-        self._learn(db, freq, [text])
-        query = similarity.search_expression(text, freq)
-        rows = _open_candidates(db, query, limit) if query else {}
-        rows.pop(comment_id, None)
-        self._learn(db, freq, rows.values())
-        return [comment_id, *similarity.similar(text, rows, frequencies=freq)]
 
 
 def ranked_matches(

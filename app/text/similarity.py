@@ -14,8 +14,7 @@ Offline and cheap, in three steps:
    store, see :class:`DocFrequencies`); two comments score the cosine of their best
    matching pair of question sentences.
 
-:func:`search_expression` turns a question into an FTS5 query that finds every comment
-that could reach the threshold, so the caller scores a few hundred candidates, not all.
+"Same question" (``app.text.grouping``) adds these scores to its sentence vectors' ranking.
 """
 
 from __future__ import annotations
@@ -30,7 +29,8 @@ from collections.abc import Iterable, Mapping
 from app.text.classify import is_question
 from app.text.lexicon import CONCEPTS, MODIFIERS
 
-#: Default score two question sentences need to count as the same question.
+#: The score at which the words alone once counted two questions as the same (what
+#: ``python -m bench --grouping`` measures the sentence vectors against).
 THRESHOLD = 0.45
 #: How much a feature's rarity counts, by kind: a concept from the lexicon is the surest
 #: sign of what is asked; a word outside it may be a rare turn of phrase; a modifier
@@ -358,66 +358,3 @@ def scores(
                     best = max(best, dot / (norm * t_norm))
         found[cid] = best
     return found
-
-
-def similar(
-    target: str,
-    candidates: Mapping[int, str],
-    threshold: float = THRESHOLD,
-    frequencies: DocFrequencies | None = None,
-) -> list[int]:
-    """Ids of candidates that ask what ``target`` asks (score at least ``threshold``),
-    most similar first."""
-    scored = scores(target, candidates, frequencies)
-    ranked = sorted((-score, cid) for cid, score in scored.items() if score >= threshold)
-    return [cid for _, cid in ranked]
-
-
-# --- finding candidates with FTS5 ----------------------------------------------------------
-
-
-def _fts_term(root: str) -> str:
-    """FTS5 terms for every word with this stem: a prefix query on the stem without its
-    last e or y ("hir"* for hire, hiring; "polic"* for policy, policies)."""
-    prefix = root[:-1] if root.endswith(("e", "y")) else root
-    if len(prefix) >= 3:
-        return f'"{prefix}"*'
-    return f'"{root}"'
-
-
-def _fts_entry(entry: str) -> str:
-    parts = [stem(w) for w in words(entry)]
-    if len(parts) == 1:
-        return _fts_term(parts[0])
-    return f"NEAR({' '.join(_fts_term(p) for p in parts)}, {_PHRASE_GAP + len(parts)})"
-
-
-_CONCEPT_QUERIES = {
-    CONCEPT_MARK + concept: [_fts_entry(e) for e in entries]
-    for concept, entries in CONCEPTS.items()
-}
-
-
-def search_expression(text: str, frequencies: DocFrequencies, threshold: float = THRESHOLD) -> str:
-    """An FTS5 query matching every comment that could score ``threshold`` against ``text``.
-
-    A comment sharing only features ``S`` with a question sentence ``q`` scores at most
-    ``|S| / |q|`` (cosine), so the lightest features of each question, together under
-    ``threshold * |q|``, are left out of the query without losing any match. "" when the
-    text says nothing to search for.
-    """
-    wanted: dict[str, None] = {}
-    for bag in question_features(text):
-        weighted = sorted(((frequencies.weight(f), f) for f in bag), reverse=True)
-        limit = (threshold * math.sqrt(sum(w * w for w, _ in weighted))) ** 2
-        dropped = 0.0
-        while weighted and dropped + weighted[-1][0] ** 2 < limit:
-            dropped += weighted.pop()[0] ** 2
-        wanted.update((f, None) for _, f in weighted)
-    queries: dict[str, None] = {}
-    for feature in wanted:
-        if feature.startswith(CONCEPT_MARK):
-            queries.update((q, None) for q in _CONCEPT_QUERIES[feature])
-        else:
-            queries[_fts_term(feature)] = None
-    return " OR ".join(queries)

@@ -11,14 +11,21 @@ Read word by word (case, punctuation and "&" ignored), first match wins:
 3. Senior leader (``SENIOR``): vice president, SVP or VP (any kind), director (not
    "associate director"), head of, general manager, general counsel, managing director,
    managing partner (not a business partner); or a level "VP", "Director", "SVP".
-4. Anything else: no tier (a key person is named by hand or by the comms team's list).
+4. The manager chain, where the directory gives one (Microsoft Graph's), can raise the
+   tier the title gives: reporting directly to the head of the organisation (the top of
+   the chain, whose own title is on the executive team) is the executive team
+   (``TOP``); reporting directly to the executive who signed in, or to anyone whose
+   title is on the executive team, is a senior leader (``SENIOR``); anyone else in the
+   executive's own organisation (the executive somewhere above them) is a key person
+   (``KEY``). Rule 1 still comes first: an assistant to the CEO reports to the CEO.
+5. Anything else: no tier (a key person is named by hand or by the comms team's list).
 """
 
 from __future__ import annotations
 
 import re
 
-from app.domain import VipTier
+from app.domain import OrgChart, VipTier
 
 _C_LEVEL = frozenset("ceo cfo coo cto cio ciso cmo chro cpo cdo cro clo cso cco cao".split())
 _NOT_OWN_ROLE = frozenset({"assistant", "intern", "coordinator", "ea", "pa", "trainee"})
@@ -70,11 +77,18 @@ def _is_president(words: list[str]) -> bool:
     return any(w == "president" and (i == 0 or words[i - 1] != "vice") for i, w in enumerate(words))
 
 
-def tier_from_directory(title: str, level: str = "") -> VipTier:
-    """The tier the directory's ``title`` and ``level`` give (see the module's rule)."""
+def tier_from_directory(
+    title: str, level: str = "", chart: OrgChart | None = None, executive_id: str = ""
+) -> VipTier:
+    """The tier the directory's ``title``, ``level`` and manager ``chart`` give (see the
+    module's rule); ``executive_id`` is the signed-in executive's id on that network."""
     words = _words(title)
     if _NOT_OWN_ROLE & set(words) or _has(words, ("to", "the")):
         return VipTier.NONE
+    return max(_tier_by_title(words, level), _tier_by_chain(chart, executive_id))
+
+
+def _tier_by_title(words: list[str], level: str) -> VipTier:
     level_text = " ".join(_words(level))
     if (
         _C_LEVEL & set(words)
@@ -88,4 +102,18 @@ def tier_from_directory(title: str, level: str = "") -> VipTier:
         return VipTier.NONE
     if any(_has(words, p) for p in _SENIOR_PHRASES) or level_text in _SENIOR_LEVELS:
         return VipTier.SENIOR
+    return VipTier.NONE
+
+
+def _tier_by_chain(chart: OrgChart | None, executive_id: str) -> VipTier:
+    if chart is None or not chart.managers:
+        return VipTier.NONE
+    boss = chart.managers[0]
+    boss_on_top_team = _tier_by_title(_words(boss.title), "") is VipTier.TOP
+    if len(chart.managers) == 1 and boss_on_top_team:
+        return VipTier.TOP
+    if boss_on_top_team or (executive_id and boss.remote_id == executive_id):
+        return VipTier.SENIOR
+    if executive_id and chart.reports_to(executive_id):
+        return VipTier.KEY
     return VipTier.NONE

@@ -20,7 +20,7 @@ from this CSDL by the same OData conventions applied here (OpenAPI.NET.OData):
   value names a type deriving from it in "@odata.type" (``targetedChatMessage``);
   annotations ("@odata.type", "replies@odata.nextLink") are always allowed; a
   navigation property appears only where the connector asks for it with ``$expand``
-  (``chatMessage.replies``).
+  (``chatMessage.replies``, ``user.manager``), described whole.
 
 Types reached only from ``user``, ``team`` and ``channel`` (licences, schedules...) are
 described one level deep: their properties' names and JSON kinds, not their insides, to
@@ -50,8 +50,8 @@ EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
 #: Entity types described whole (with every type they reach), and those one level deep.
 WHOLE = ("microsoft.graph.chatMessage",)
 SHALLOW = ("microsoft.graph.user", "microsoft.graph.team", "microsoft.graph.channel")
-#: Navigation properties the connector expands.
-EXPANDED = {"microsoft.graph.chatMessage": ("replies",)}
+#: Navigation properties the connector expands (described whole wherever they appear).
+EXPANDED = {"microsoft.graph.chatMessage": ("replies",), "microsoft.graph.user": ("manager",)}
 #: The routes the connector calls, as walks from the service root.
 MESSAGES = ("teams", "{team-id}", "channels", "{channel-id}", "messages")
 MESSAGE = (*MESSAGES, "{chatMessage-id}")
@@ -67,6 +67,8 @@ ROUTES = (
     (*MESSAGE, "replies"),
     REPLY,
     (*REPLY, "softDelete"),
+    ("users", "{user-id}"),  # a person's title and manager chain ($expand=manager)
+    ("users", "{user-id}", "manager"),
 )
 #: OpenAPI.NET.OData's pattern for Edm.DateTimeOffset.
 DATE_TIME = (
@@ -251,7 +253,9 @@ class Schemas:
             if is_navigation and prop.get("Name") not in expanded:
                 continue
             nullable = prop.get("Nullable") != "false" and not is_navigation
-            properties[prop.get("Name", "")] = self.of(prop.get("Type", ""), nullable, whole)
+            properties[prop.get("Name", "")] = self.of(
+                prop.get("Type", ""), nullable, whole or is_navigation
+            )
         closed = {
             "type": "object",
             "properties": properties,
@@ -268,6 +272,20 @@ class Schemas:
                 "then": {**closed, "additionalProperties": True},
                 "else": closed,
             }
+            # a derived type described here is held to its own schema (a manager, a
+            # directoryObject, whose "@odata.type" is #microsoft.graph.user)
+            if held := [
+                {
+                    "if": {
+                        "required": ["@odata.type"],
+                        "properties": {"@odata.type": {"const": d}},
+                    },
+                    "then": {"$ref": f"#/schemas/{d[1:]}"},
+                }
+                for d in derived
+                if d[1:] in self.out
+            ]:
+                self.out[qualified]["allOf"] = held
         return qualified
 
     def of(self, odata_type: str, nullable: bool, whole: bool) -> dict[str, Any]:

@@ -99,16 +99,18 @@ def test_a_snippet_is_found_as_you_type_and_inserted_at_the_cursor(window, qtbot
 
 
 def _a_group(core, wait_for) -> list[int]:
-    """Open questions asked by three or more people (the sandbox has such clusters)."""
+    """An open question and the others G would tick beside it (the sandbox has such)."""
+    wait_for(core.grouping.catch_up(), timeout=120_000)
     rows = core.store.reader().execute(
         "SELECT id FROM comments WHERE is_question = 1 AND is_mine = 0 AND answered = 0 "
         "AND triage_state = 'open' AND deleted = 0 ORDER BY id DESC LIMIT 60"
     )
     for (seed,) in rows.fetchall():
-        group = wait_for(core.inbox.same_question(seed))
-        if len(group) >= 3:
-            return group
-    raise AssertionError("the sandbox has no question asked three times")
+        matches = wait_for(core.grouping.matches(seed))
+        ticked = [m.comment_id for m in matches if m.confidence.preselected]
+        if ticked:
+            return [seed, *ticked]
+    raise AssertionError("the sandbox has no question G ticks others beside")
 
 
 def test_an_answer_is_offered_for_the_same_question_later(window, qtbot, wait_for):

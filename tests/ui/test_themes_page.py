@@ -1,6 +1,7 @@
 """The Themes page: Ctrl+Shift+T (or the sidebar) shows the open questions' themes with
-their counts, newest first; Enter opens a theme's group in the inbox; themes follow the
-inbox as it changes."""
+their counts, newest first; Enter opens a theme's group in the inbox, and the sidebar's
+selection follows there; the Themes row counts the themes; themes follow the inbox as it
+changes."""
 
 from __future__ import annotations
 
@@ -46,6 +47,30 @@ def test_enter_opens_the_theme_as_a_group(window, synced_core, qtbot):
     qtbot.waitUntil(lambda: window.pages.currentWidget() is inbox and inbox.searching)
     qtbot.waitUntil(lambda: inbox.model.rowCount() > 0 and inbox.model.ids()[0] == theme.seed_id)
     assert inbox.title.text().startswith("Same question")
+    sidebar = window.sidebar  # the selection follows to where the person is
+    assert sidebar.currentItem() is sidebar._views[inbox.view]
+    assert inbox.searching and inbox.title.text().startswith("Same question")  # still the group
+    inbox.list.setFocus()
+    qtbot.keyClick(inbox.list, Qt.Key.Key_Escape)  # clears the ticks first
+    qtbot.keyClick(inbox.list, Qt.Key.Key_Escape)  # then back to the view the row names
+    qtbot.waitUntil(lambda: not inbox.searching)
+    assert sidebar.currentItem() is sidebar._views[inbox.view]
+
+
+def test_the_themes_row_counts_the_themes(window, synced_core, qtbot, wait_for):
+    row = window.sidebar.themes
+    window.after_first_paint()  # the count starts after the first paint, as the app does
+    themes = wait_for(synced_core.grouping.themes())
+    assert len(themes) > 1
+    qtbot.waitUntil(lambda: row.text(1) == f"{len(themes):,}")
+    assert row.data(0, Qt.ItemDataRole.AccessibleTextRole) == f"Themes, {len(themes):,}"
+    theme = themes[0]
+    group = wait_for(synced_core.grouping.matches(theme.seed_id))
+    members = [theme.seed_id, *(m.comment_id for m in group)]
+    wait_for(synced_core.inbox.set_triage(members, TriageState.DONE))  # one theme answered
+    after = wait_for(synced_core.grouping.themes())
+    assert len(after) < len(themes)
+    qtbot.waitUntil(lambda: row.text(1) == f"{len(after):,}")
 
 
 def test_a_theme_answered_away_leaves_the_list(window, synced_core, qtbot, wait_for):

@@ -48,22 +48,25 @@ class BearerTransport:
         params: dict | None = None,
         json: Any = None,
         write: bool | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[Any, httpx.Headers]:
+        """One request; ``headers`` are added to the token's (Graph's ``ConsistencyLevel``)."""
         token = await self._tokens.access_token(self._api)
         request = {"what": what, "params": params, "json": json, "write": write}
+        extra = dict(headers or {})
         try:
-            return await self._send(method, url, token, request)
+            return await self._send(method, url, token, request, extra)
         except AuthError:
             self._tokens.invalidate(self._api, token)
             fresh = await self._tokens.access_token(self._api)
             if fresh == token:
                 raise
-            return await self._send(method, url, fresh, request)
+            return await self._send(method, url, fresh, request, extra)
 
     async def _send(
-        self, method: str, url: str, token: str, request: dict[str, Any]
+        self, method: str, url: str, token: str, request: dict[str, Any], extra: dict[str, str]
     ) -> tuple[Any, httpx.Headers]:
-        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        headers = {**extra, "Authorization": f"Bearer {token}", "Accept": "application/json"}
         return await self.http.call_with_headers(method, url, headers=headers, **request)
 
 

@@ -32,6 +32,8 @@ its page. What Graph enforces, this enforces:
   trackable at all. Tokens expire: after ``delta_ttl_s`` (no fixed lifetime is
   documented for channel messages) the answer is 410 Gone ``syncStateNotFound``; a
   tenant reset is 410 with a ``Location`` header and ``resyncRequired``.
+- the directory (job titles, managers): ``emulators.microsoft.directory``, whose
+  ``User.Read.All`` is not in ``ALL_SCOPES`` (an administrator grants it).
 - writes: post (chatmessage-post, 201), reply (chatmessage-post-replies, 201), update
   (chatmessage-update: PATCH, delegated ChannelMessage.ReadWrite, 204; only the sender),
   soft delete (chatmessage-softdelete: POST .../softDelete, 204). A soft-deleted message
@@ -57,6 +59,8 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from emulators.microsoft.apiserver import Request, Response
+from emulators.microsoft.directory import DIRECTORY_SCOPE, Directory
+from emulators.microsoft.graph_errors import error
 from emulators.microsoft.tokens import Audience, TokenBook, TokenProblem, TokenRefused
 
 READ = "ChannelMessage.Read.All"
@@ -69,18 +73,6 @@ ALL_SCOPES = frozenset({READ, SEND, WRITE, TEAMS, CHANNELS, ME})
 TOP_MAX = 50
 PER_TEAM, PER_TEAM_WINDOW = 4, 1.0
 _AT = re.compile(r"<at\s+id=\"(\d+)\"\s*>", re.IGNORECASE)
-
-
-def error(status: int, code: str, message: str, headers: dict | None = None) -> Response:
-    """Graph's error body (concepts/errors.md)."""
-    body = {
-        "error": {
-            "code": code,
-            "message": message,
-            "innerError": {"request-id": str(uuid.uuid4()), "date": "2026-01-01T00:00:00"},
-        }
-    }
-    return Response(status, body, headers or {})
 
 
 @dataclass
@@ -166,6 +158,8 @@ class GraphEmulator:
         self.clock = clock
         self.tenant = str(uuid.uuid4())
         self.users: dict[str, GraphUser] = {}
+        #: job titles and managers (``GET /users/{id}``, ``/users/{id}/manager``)
+        self.directory = Directory(self._name_of)
         self.teams: dict[str, Team] = {}
         self.delta_ttl_s = 7 * 24 * 3600.0
         self.replies_page = 1000
@@ -180,6 +174,10 @@ class GraphEmulator:
         self.throttled = 0
 
     # -- the world ---------------------------------------------------------------------
+
+    def _name_of(self, user_id: str) -> str | None:
+        user = self.users.get(user_id)
+        return None if user is None else user.name
 
     def add_user(self, name: str, user_id: str = "") -> GraphUser:
         """A person; ``user_id``: their Entra object id (a new one when not given)."""
@@ -320,6 +318,12 @@ class GraphEmulator:
             try:
                 token = self.book.check(request.headers.get("authorization"), Audience.GRAPH, scope)
             except TokenRefused as refused:
+                if refused.problem is TokenProblem.MISSING_SCOPE and parts[:1] == ["users"]:
+                    return error(
+                        403,
+                        "Authorization_RequestDenied",
+                        "Insufficient privileges to complete the operation.",
+                    )
                 if refused.problem is TokenProblem.MISSING_SCOPE:
                     return error(
                         403,
@@ -344,6 +348,8 @@ class GraphEmulator:
             return self._route(me, request, parts, team)
 
     def _scope(self, method: str, parts: list[str]) -> str:
+        if parts[:1] == ["users"]:
+            return DIRECTORY_SCOPE
         if parts[:1] == ["me"]:
             return TEAMS if parts[1:2] == ["joinedTeams"] else ME
         if len(parts) == 3 and parts[2] == "channels":
@@ -383,6 +389,8 @@ class GraphEmulator:
     ) -> Response:
         if parts[0] == "me" and request.method == "GET":
             return self._me(me, parts)
+        if parts[0] == "users":
+            return self.directory.serve(request, parts)
         if team is None or me.id not in team.members:
             return error(403, "Forbidden", "User is not a member of this team.")
         if len(parts) == 3 and parts[2] == "channels" and request.method == "GET":

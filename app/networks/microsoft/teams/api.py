@@ -117,18 +117,22 @@ class GraphApi:
         team: str | None,
         params: dict | None = None,
         json: Any = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
-        """One request (``url`` absolute, from ``url()`` or a link the server gave)."""
+        """One request (``url`` absolute, from ``url()`` or a link the server gave);
+        ``team`` names the budget it waits for (None: no team, no wait)."""
         if not url.startswith(self.base + "/v1.0/"):
             raise BadResponse(f"{self.service} sent a link to another place ({url[:80]!r}).")
         what = f"{method} {httpx.URL(url).path}"
         try:
             if team is None:  # not on a team (/me): Graph's global limits are far away
-                data, _ = await self._bearer.call(method, url, what=what, params=params, json=json)
+                data, _ = await self._bearer.call(
+                    method, url, what=what, params=params, json=json, headers=headers
+                )
             else:
                 async with self.pacer.request(team):
                     data, _ = await self._bearer.call(
-                        method, url, what=what, params=params, json=json
+                        method, url, what=what, params=params, json=json, headers=headers
                     )
         except (RateLimited, ThrottledWrite) as exc:
             if team is not None:

@@ -42,6 +42,7 @@ from app.domain import (
     Capabilities,
     CommentPage,
     Freshness,
+    OrgChart,
     OutboxKind,
     Person,
     Place,
@@ -59,6 +60,7 @@ from app.networks.microsoft.bearer import Wiring
 from app.networks.microsoft.teams import content
 from app.networks.microsoft.teams.api import TEAM_BUDGET, TOP, DeltaExpired, GraphApi
 from app.networks.microsoft.teams.cursor import POLL_EVERY_S, ChannelState, Cursor, decode
+from app.networks.microsoft.teams.directory import read_chart
 from app.networks.microsoft.teams.parse import (
     ChatMessage,
     Skipped,
@@ -140,6 +142,10 @@ class TeamsNetwork:
                 raise BadResponse(f"{self._api.service} sent a malformed user.")
             self._me = Person(data["id"], str(data.get("displayName") or "Me"))
         return self._me
+
+    async def org_chart(self, remote_id: str) -> OrgChart:
+        """The job title and managers of a person (``ReadsOrgCharts``)."""
+        return await read_chart(self._api, remote_id)
 
     async def list_my_posts(self) -> list[RemotePost]:
         """The posts this session knows (pulls find the others and carry them)."""
