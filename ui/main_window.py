@@ -4,6 +4,7 @@ the status bar, and the window-wide keys. Every behaviour lives in the parts.
 The editor, outbox and Shared inbox pages are built the first time they are shown or
 asked for, the "For approval" page (whose count the sidebar shows) after the first paint:
 the first paint needs the inbox only. Their modules, and the dialogs', load then too.
+The sidebar reads its counts and posts once the inbox list has painted (``first_paint``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from app.text import plural
 from ui.actions import COMMANDS, CommandMenus, Registry, live_action
 from ui.common import focus, screen
 from ui.common.announce import Politeness
+from ui.common.first_paint import FirstPaint
 from ui.editor import EDITOR_COMMANDS
 from ui.inbox import InboxPage
 from ui.ledger import PeopleWindows
@@ -116,6 +118,10 @@ class MainWindow(QMainWindow):
         screen.set_minimum(self, MINIMUM_WIDTH, MINIMUM_HEIGHT)
         screen.fit(self, 1280, 800)
         self.inbox.list.setFocus()  # takes effect when the window is first activated
+        #: The inbox list's first paint: what it does not need is read after it.
+        self._places_loaded = False
+        self.first_paint = FirstPaint(self.inbox.list.viewport())
+        self.first_paint.painted.connect(self._load_places)
 
     @property
     def editor(self) -> EditorPanel:
@@ -183,9 +189,16 @@ class MainWindow(QMainWindow):
         (so the first reply opens at once), the "For approval" page, whose count the
         sidebar and the title show, and the vectors of questions that have none yet (a
         store from before grouping: a backfill in the background)."""
+        self._load_places()  # already, unless the window has not painted (minimised)
         self.inbox.composer  # noqa: B018 (built now, before it is needed)
         self.approval  # noqa: B018 (built for its count)
         self._core.grouping.catch_up_soon()
+
+    def _load_places(self) -> None:
+        """The sidebar's first reads (counts, posts, outbox, drafts), once."""
+        if not self._places_loaded:
+            self._places_loaded = True
+            self.sidebar.load()
 
     def _built_pages(self) -> tuple[Page, ...]:
         pages = (self._editor, self._outbox, self._approval, self._shared, self._themes)
