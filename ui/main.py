@@ -5,10 +5,11 @@ bridge, the main window and the background work (sync loop, waking snoozed comme
 once the last window is closed and the core has shut down cleanly.
 
 The inbox paints first: the window is built over the opened store
-(``app.bootstrap.open_store``), and only after its first paint are the policy, the
-settings, the sandbox and the accounts brought up (``app.bootstrap.connect``), and then
-the background syncs (networks and the workspace) start. Until then the Accounts dialog
-and the status bar wait.
+(``app.bootstrap.open_store``), and only after its first paint (``window.first_paint``;
+the sidebar's counts and posts wait for it too) are snoozed comments that are due woken,
+the policy, the settings, the sandbox and the accounts brought up
+(``app.bootstrap.connect``), and then the background syncs (networks and the workspace)
+start. Until then the Accounts dialog and the status bar wait.
 
 One window per data dir: before anything else it claims the data dir
 (``app.instance.claim_for_window``). When a Fireside window already runs there, that
