@@ -11,6 +11,7 @@ roots: ``ui/main.py`` and ``app/cli.py``), and neither reaches past it into the 
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Mapping, MutableMapping
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -134,6 +135,14 @@ class Core:
             store, events = self.store, self.events
             self._workspace = Workspace(store.path.parent, store, events, self.engine)
         return self._workspace
+
+    async def opened_workspace(self) -> Workspace:
+        """The workspace, as ``workspace``; the first time its libraries are imported on
+        a worker thread, so whatever the window asks of it first (the thread pane's
+        provenance, the "For approval" page) does not hold the window up meanwhile."""
+        if self._workspace is None:
+            await asyncio.to_thread(importlib.import_module, "app.core.workspace")
+        return self.workspace
 
     def sync_now(self) -> None:
         """A person asked to sync (F5): the engine's next pass starts at once and re-scans

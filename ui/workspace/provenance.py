@@ -71,7 +71,7 @@ class ProvenanceLine(QLabel):
         key = self._wanted = comment_key(account_id, remote_id)
         run(
             self,
-            self._core.workspace.trail(key),
+            self._trail(key),
             on_done=lambda trails: self._show(key, " ".join(map(trail_words, trails))),
             on_error=self._outside_workspace,
         )
@@ -84,10 +84,16 @@ class ProvenanceLine(QLabel):
         reply_id = self._wanted = batch_id.removeprefix(OUTBOX_BATCH)
         run(
             self,
-            self._core.workspace.provenance_of(reply_id),
+            self._provenance_of(reply_id),
             on_done=lambda p: self._show(reply_id, approved_words(p) if p else ""),
             on_error=self._outside_workspace,
         )
+
+    async def _trail(self, key: str) -> list[ReplyTrail]:
+        return await (await self._core.opened_workspace()).trail(key)
+
+    async def _provenance_of(self, reply_id: str) -> Provenance | None:
+        return await (await self._core.opened_workspace()).provenance_of(reply_id)
 
     def _show(self, wanted: str, text: str) -> None:
         if wanted != self._wanted:
