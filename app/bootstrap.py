@@ -19,7 +19,6 @@ connectors) are imported by it, so they load after the first paint.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -114,7 +113,7 @@ async def connect(
     await asyncio.to_thread(load_network_modules, {a.network for a in accounts})
     # The workspace's libraries (pycrdt, cryptography, segno) load here too, off the
     # event loop: its background sync starts once the accounts are connected.
-    await asyncio.to_thread(importlib.import_module, "app.core.workspace")
+    await core.opened_workspace()
     # A real account means no sandbox: it is not started (nor its server module loaded).
     real = not all(registry.is_builtin(a.network) for a in accounts)
     # A delegate's device sees the principal's inbox through the workspace; the built-in

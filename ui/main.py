@@ -5,10 +5,11 @@ bridge, the main window and the background work (sync loop, waking snoozed comme
 once the last window is closed and the core has shut down cleanly.
 
 The inbox paints first: the window is built over the opened store
-(``app.bootstrap.open_store``), and only after its first paint are the policy, the
-settings, the sandbox and the accounts brought up (``app.bootstrap.connect``), and then
-the background syncs (networks and the workspace) start. Until then the Accounts dialog
-and the status bar wait.
+(``app.bootstrap.open_store``), and only after its first paint (``window.first_paint``;
+the sidebar's counts and posts wait for it too) are snoozed comments that are due woken,
+the policy, the settings, the sandbox and the accounts brought up
+(``app.bootstrap.connect``), and then the background syncs (networks and the workspace)
+start. Until then the Accounts dialog and the status bar wait.
 
 One window per data dir: before anything else it claims the data dir
 (``app.instance.claim_for_window``). When a Fireside window already runs there, that
@@ -133,34 +134,29 @@ def _main(data_dir: Path, owner: Instance) -> int:
         asyncio.set_event_loop(None)
 
 
-class _FirstPaint(QObject):
-    """Resolves ``done`` once ``widget`` has painted for the first time (and that paint
-    has finished)."""
+def _first_painted(window: MainWindow) -> asyncio.Future[None]:
+    """Resolved once the window's inbox list has painted for the first time."""
+    painted = asyncio.get_running_loop().create_future()
 
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget)
-        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._widget = widget
-        widget.installEventFilter(self)
+    def resolve() -> None:
+        if not painted.done():
+            painted.set_result(None)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self.done.done():
-            self._widget.removeEventFilter(self)
-            QTimer.singleShot(0, self._finish)
-        return False
-
-    def _finish(self) -> None:
-        if not self.done.done():
-            self.done.set_result(None)
+    if window.first_paint.done:
+        resolve()
+    window.first_paint.painted.connect(resolve)
+    return painted
 
 
 async def _connect_after_paint(
-    core: Core, window: MainWindow, painted: _FirstPaint, data_dir: Path
+    core: Core, window: MainWindow, painted: asyncio.Future[None], data_dir: Path
 ) -> bool:
-    """After the first paint: policy, settings, sandbox and accounts. False if that failed
-    (said in the status bar); the inbox works on without them."""
+    """After the first paint: waking snoozed comments, then policy, settings, sandbox and
+    accounts. False if connecting failed (said in the status bar); the inbox works on
+    without them."""
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(asyncio.shield(painted.done), FIRST_PAINT_WAIT_S)
+        await asyncio.wait_for(asyncio.shield(painted), FIRST_PAINT_WAIT_S)
+    run(window, core.inbox.wake_snoozed())
     gc.freeze()  # start-up's objects live as long as the app: no collection walks them again
     gc.enable()  # app.cli.open_window turned it off until the first paint
     window.after_first_paint()
@@ -208,11 +204,10 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
     snoozes = QTimer(window, interval=SNOOZE_CHECK_MS)
     snoozes.timeout.connect(lambda: run(window, core.inbox.wake_snoozed()))
     snoozes.start()
-    run(window, core.inbox.wake_snoozed())
     bench_hook.install(window.inbox.list)
     window.show()
     accept_hand_overs(owner, window)
-    painted = _FirstPaint(window.inbox.list.viewport())
+    painted = _first_painted(window)
     connecting = asyncio.ensure_future(_connect_after_paint(core, window, painted, data_dir))
     sync = asyncio.ensure_future(
         _once_connected(connecting, lambda: core.engine.run(_sync_interval_s(core)))
@@ -229,7 +224,7 @@ async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
             job.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await job
-        if not painted.done.done():
+        if not painted.done():
             connecting.cancel()  # still waiting for the paint: nothing started yet
         with contextlib.suppress(asyncio.CancelledError):
             await connecting  # the core closes once its accounts are connected

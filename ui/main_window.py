@@ -4,6 +4,7 @@ the status bar, and the window-wide keys. Every behaviour lives in the parts.
 The editor, outbox and Shared inbox pages are built the first time they are shown or
 asked for, the "For approval" page (whose count the sidebar shows) after the first paint:
 the first paint needs the inbox only. Their modules, and the dialogs', load then too.
+The sidebar reads its counts and posts once the inbox list has painted (``first_paint``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from app.text import plural
 from ui.actions import COMMANDS, CommandMenus, Registry, live_action
 from ui.common import focus, screen
 from ui.common.announce import Politeness
+from ui.common.first_paint import FirstPaint
 from ui.editor import EDITOR_COMMANDS
 from ui.inbox import InboxPage
 from ui.ledger import PeopleWindows
@@ -94,20 +96,13 @@ class MainWindow(QMainWindow):
 
         self.sidebar.placeChosen.connect(self.go)
         self.sidebar.entered.connect(self._focus_page)
-        self.inbox.message.connect(self.status.say)
-        self.inbox.linkShown.connect(self.status.show_hint)
         self.inbox.postFilterChanged.connect(self.sidebar.mark_post)
         self.inbox.postChosen.connect(self.open_post)
         self.inbox.draftChosen.connect(self.open_draft)
         self.people = PeopleWindows(core, bridge, self)  # person pages, scorecard, report
         self.inbox.personChosen.connect(self.people.open_person_of)
-        self.people.said.connect(self.status.say)
         self.inbox.composerBuilt.connect(lambda _: self._chain_tabs())
-        self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
-        bridge.workspaceProblem.connect(self.status.say)
-        bridge.directoryProblem.connect(self.status.say)
-        self.status.undoClicked.connect(self.undo_send)
-        self.status.set_undo_key(self.registry.command("window.undo_send").key_text)
+        self._connect_status(bridge)
         self.presence = Presence(core, bridge, self)
         self.sidebar.countsShown.connect(self.presence.show_counts)
         self.presence.said.connect(self.status.say)
@@ -117,6 +112,21 @@ class MainWindow(QMainWindow):
         screen.set_minimum(self, MINIMUM_WIDTH, MINIMUM_HEIGHT)
         screen.fit(self, 1280, 800)
         self.inbox.list.setFocus()  # takes effect when the window is first activated
+        #: The inbox list's first paint: what it does not need is read after it.
+        self._places_loaded = False
+        self.first_paint = FirstPaint(self.inbox.list.viewport())
+        self.first_paint.painted.connect(self._load_places)
+
+    def _connect_status(self, bridge: CoreBridge) -> None:
+        """What the status bar says and the buttons on it."""
+        for said in (self.inbox.message, self.people.said):
+            said.connect(self.status.say)
+        for problem in (bridge.workspaceProblem, bridge.directoryProblem):
+            problem.connect(self.status.say)
+        self.inbox.linkShown.connect(self.status.show_hint)
+        self.status.outboxClicked.connect(lambda: self.sidebar.choose("outbox"))
+        self.status.undoClicked.connect(self.undo_send)
+        self.status.set_undo_key(self.registry.command("window.undo_send").key_text)
 
     @property
     def editor(self) -> EditorPanel:
@@ -185,10 +195,17 @@ class MainWindow(QMainWindow):
         (so the first reply opens at once), the "For approval" page, whose count the
         sidebar and the title show, the vectors of questions that have none yet (a
         store from before grouping: a backfill in the background), and the themes' count."""
+        self._load_places()  # already, unless the window has not painted (minimised)
         self.inbox.composer  # noqa: B018 (built now, before it is needed)
         self.approval  # noqa: B018 (built for its count)
         self._core.grouping.catch_up_soon()
         self.sidebar.count_themes()
+
+    def _load_places(self) -> None:
+        """The sidebar's first reads (counts, posts, outbox, drafts), once."""
+        if not self._places_loaded:
+            self._places_loaded = True
+            self.sidebar.load()
 
     def _built_pages(self) -> tuple[Page, ...]:
         pages = (self._editor, self._outbox, self._approval, self._shared, self._themes)

@@ -311,6 +311,11 @@ class Sidebar(QTreeWidget):
         bridge.questionsIndexed.connect(self.schedule_refresh)  # new vectors, new themes
         bridge.outboxChanged.connect(self.refresh_outbox)
         bridge.draftsChanged.connect(self.refresh_drafts)
+
+    def load(self) -> None:
+        """The first reads: the views' counts, the posts, the outbox and the drafts. The
+        window asks once its inbox has painted (at a million comments the counts and the
+        posts are the longest reads of the start, and the first paint needs neither)."""
         self.refresh()
         self.refresh_outbox()
         self.refresh_drafts()

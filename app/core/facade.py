@@ -11,24 +11,20 @@ roots: ``ui/main.py`` and ``app/cli.py``), and neither reaches past it into the 
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Mapping, MutableMapping
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from app import events as ev
 from app import policy as managed_policy
 from app.accounts import AccountManager
-from app.core.answers import Answers
-from app.core.bridge import Bridge
 from app.core.directory import Directory
 from app.core.drafts import Drafts
-from app.core.grouping import Grouping
 from app.core.inbox import Inbox
-from app.core.ledger import Ledger
 from app.core.outbox import Outbox
 from app.core.replies import Replies
-from app.core.snippets import Snippets
 from app.core.undo_send import UndoSend
-from app.core.vips import Vips
 from app.domain import Capabilities, Freshness, PlaceChoice, PullMode
 from app.networks.base import ChoosesPlaces, Network, ReportsFreshness
 from app.store import Store, accounts
@@ -37,6 +33,12 @@ from app.text.spelling import Spelling
 
 if TYPE_CHECKING:
     from app import settings as user_settings
+    from app.core.answers import Answers
+    from app.core.bridge import Bridge
+    from app.core.grouping import Grouping
+    from app.core.ledger import Ledger
+    from app.core.snippets import Snippets
+    from app.core.vips import Vips
     from app.core.workspace import Workspace
     from app.sandbox.server import SandboxServer
 
@@ -64,28 +66,67 @@ class Core:
         self.sandbox = sandbox
         self.accounts = account_manager
         self.inbox = Inbox(store, events)
-        self.ledger = Ledger(store)
-        self.grouping = Grouping(store, events)
-        #: Imported VIP lists (the comms team's CSV): preview, apply, undo.
-        self.vips = Vips(store, events)
-        #: Job titles and manager chains read from directories (Teams), for the tiers.
+        #: Job titles and manager chains read from directories (Teams), for the tiers: it
+        #: listens for syncs from the start.
         self.directory = Directory(store, events, networks)
-        #: Saved replies, and the answers given before (offered for the same question).
-        self.snippets = Snippets(store, events)
-        self.answers = Answers(store, self.grouping)
         #: The undo-send grace period is 0 (send at once) until a front end sets it.
         self.undo_send = UndoSend(store, events)
         self.replies = Replies(store, events, engine, networks, self.undo_send)
         self.drafts = Drafts(store, events, engine, networks, self.undo_send)
         self.outbox = Outbox(store, events, engine)
         self._workspace: Workspace | None = None
-        self.bridge = Bridge(store, events, account_manager)
         #: The managed policy and the settings in force when the core opened.
         self.policy = policy
         self.settings = settings
         #: Spell checking, with the person's own dictionary in the data dir (for this run
         #: only when the core was built without one, as in some tests).
         self.spelling = spelling or Spelling(None)
+
+    # The use cases the first painted inbox does not need are built (and their modules
+    # loaded) when first used: people and the scorecard, "same question", VIP lists,
+    # snippets and past answers, pasted threads.
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        """People's pages, the people waiting longest and the coverage scorecard."""
+        from app.core.ledger import Ledger
+
+        return Ledger(self.store)
+
+    @cached_property
+    def grouping(self) -> Grouping:
+        """ "Same question" and Themes (the window builds it after its first paint)."""
+        from app.core.grouping import Grouping
+
+        return Grouping(self.store, self.events)
+
+    @cached_property
+    def vips(self) -> Vips:
+        """Imported VIP lists (the comms team's CSV): preview, apply, undo."""
+        from app.core.vips import Vips
+
+        return Vips(self.store, self.events)
+
+    @cached_property
+    def snippets(self) -> Snippets:
+        """Saved replies."""
+        from app.core.snippets import Snippets
+
+        return Snippets(self.store, self.events)
+
+    @cached_property
+    def answers(self) -> Answers:
+        """The answers given before, offered for the same question."""
+        from app.core.answers import Answers
+
+        return Answers(self.store, self.grouping)
+
+    @cached_property
+    def bridge(self) -> Bridge:
+        """Threads of sites without an API, pasted in and answered by hand."""
+        from app.core.bridge import Bridge
+
+        return Bridge(self.store, self.events, self.accounts)
 
     @property
     def workspace(self) -> Workspace:
@@ -99,6 +140,14 @@ class Core:
             self._workspace = Workspace(store.path.parent, store, events, self.engine)
         return self._workspace
 
+    async def opened_workspace(self) -> Workspace:
+        """The workspace, as ``workspace``; the first time its libraries are imported on
+        a worker thread, so whatever the window asks of it first (the thread pane's
+        provenance, the "For approval" page) does not hold the window up meanwhile."""
+        if self._workspace is None:
+            await asyncio.to_thread(importlib.import_module, "app.core.workspace")
+        return self.workspace
+
     def sync_now(self) -> None:
         """A person asked to sync (F5): the engine's next pass starts at once and re-scans
         what networks cannot report as changed (WordPress comment edits)."""
@@ -106,7 +155,8 @@ class Core:
 
     async def close(self) -> None:
         self.engine.stop()
-        await self.grouping.close()
+        if "grouping" in self.__dict__:  # built (cached_property keeps it there)
+            await self.grouping.close()
         await self.directory.close()
         if self._workspace is not None:
             await self._workspace.close()

@@ -6,19 +6,17 @@ Questions get their sentence vector in the background: after each page a sync st
 and for a store that had none (a backfill, newest first, announced with
 ``QuestionsIndexed``), in batches of ``BATCH``. The encoder runs in a worker process of
 its own (its Python would otherwise hold the GIL away from the window's thread for tens
-of milliseconds); reads and writes go through the store's threads.
+of milliseconds), made when the first text is encoded: making the pool starts
+multiprocessing's resource tracker, a Python process of its own, which has no place on
+the way to the window's first paint. Reads and writes go through the store's threads.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-import multiprocessing.connection
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from app import events as ev
@@ -27,6 +25,8 @@ from app.store import Store, comments
 from app.store.sql import Database
 
 if TYPE_CHECKING:  # numpy and the model's code load on first use, not for the window's start
+    from concurrent.futures import ProcessPoolExecutor
+
     from app.store.questions import QuestionMatcher
     from app.text.encoder import Vectors
 
@@ -39,7 +39,8 @@ class Grouping:
     def __init__(self, store: Store, events: ev.Events) -> None:
         self._store = store
         self._events = events
-        self._worker = _worker()
+        self._worker: ProcessPoolExecutor | None = None  # made by the first encoding
+        self._worker_lock = threading.Lock()  # encodings are submitted from worker threads
         self._matcher_made: QuestionMatcher | None = None
         self._catching_up: asyncio.Task[None] | None = None
         self._again = False
@@ -119,22 +120,30 @@ class Grouping:
         if self._catching_up is not None:
             self._catching_up.cancel()
             await asyncio.gather(self._catching_up, return_exceptions=True)
-        await asyncio.to_thread(self._worker.shutdown, wait=True, cancel_futures=True)
+        if self._worker is not None:
+            await asyncio.to_thread(self._worker.shutdown, wait=True, cancel_futures=True)
 
     async def _encode(self, texts: list[str]) -> Vectors:
         """Encode in the worker process. Submitted from a thread: the first submission
         starts the process, and starting one is not work for the window's thread."""
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return await asyncio.to_thread(self._in_worker, texts)
         except BrokenProcessPool:  # the worker died (killed, out of memory): a new one
             log.warning("the sentence encoder's process ended; starting another")
-            self._worker = _worker()
+            with self._worker_lock:
+                self._worker = None
             return await asyncio.to_thread(self._in_worker, texts)
 
     def _in_worker(self, texts: list[str]) -> Vectors:
         from app.text.encoder import encode_here
 
-        return self._worker.submit(encode_here, texts).result()
+        with self._worker_lock:
+            if self._worker is None:
+                self._worker = _worker()
+            worker = self._worker
+        return worker.submit(encode_here, texts).result()
 
     def _heard(self, event: ev.Event) -> None:
         if isinstance(event, ev.SyncProgress | ev.SyncStarted):
@@ -147,6 +156,9 @@ class Grouping:
 def _worker() -> ProcessPoolExecutor:
     """One process for the encoder, started on first use ("spawn": no forked Qt or
     database threads; the frozen app's entry calls ``multiprocessing.freeze_support``)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(
         1, mp_context=multiprocessing.get_context("spawn"), initializer=end_with_parent
     )
@@ -159,6 +171,9 @@ def end_with_parent() -> None:
     without this its encoder process, model loaded, would live on as an orphan holding the
     parent's stderr. The parent's sentinel becomes ready when the parent is gone, on every
     platform; a daemon thread waits for it."""
+    import multiprocessing
+    import multiprocessing.connection
+
     parent = multiprocessing.parent_process()
     if parent is None:  # not a child process: nothing to follow
         return

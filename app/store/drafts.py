@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from app.domain import DRAFT_TRANSITIONS, Draft, DraftState, DraftSummary, DraftVersion
 from app.errors import UserError
 from app.store.sql import Database
 from app.store.tables import insert_row
 from app.timeutil import now_iso, parse
-from app.workspace.model import PostContent
+
+if TYPE_CHECKING:  # the workspace's types load with the workspace, not with every start
+    from app.workspace.model import PostContent
 
 #: A new version is kept when the last one is older than this, so history stays readable.
 VERSION_EVERY_SECONDS = 300

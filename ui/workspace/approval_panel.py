@@ -150,9 +150,10 @@ class ApprovalPanel(QWidget):
         run(self, self._load(), on_done=self._show, on_error=self._not_joined)
 
     async def _load(self) -> Waiting:
-        status = await self._core.workspace.status()
-        replies = await self._core.workspace.replies(ReplyStatus.FOR_APPROVAL)
-        comments = {c.key: c for c in await self._core.workspace.comments()}
+        workspace = await self._core.opened_workspace()
+        status = await workspace.status()
+        replies = await workspace.replies(ReplyStatus.FOR_APPROVAL)
+        comments = {c.key: c for c in await workspace.comments()}
         names = {m.device_id: f"{m.name} ({m.role})" for m in status.members}
         principal = status.membership.role is Role.PRINCIPAL
         return Waiting(replies, comments, names, principal)

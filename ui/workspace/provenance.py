@@ -1,6 +1,9 @@
 """Provenance where a reply is seen: under the thread (the workspace's replies to this
 comment: who drafted them, whether they wait, who approved them and what changed) and in
-the outbox (who drafted and who approved the item). Hidden outside a workspace."""
+the outbox (who drafted and who approved the item). Hidden outside a workspace.
+
+The thread pane makes its line at start; the workspace's modules load when the first
+comment's provenance is asked for, after the first paint."""
 
 from __future__ import annotations
 
@@ -10,12 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.core import Core
-from app.workspace.errors import NotInWorkspace
-from app.workspace.model import Provenance, ReplyStatus, comment_key
 from ui.operations import run
 
 if TYPE_CHECKING:
     from app.core.workspace import ReplyTrail
+    from app.workspace.model import Provenance
 
 #: How the principal's outbox names a workspace reply's item (see app.store.shared_inbox).
 OUTBOX_BATCH = "workspace:"
@@ -36,6 +38,8 @@ def approved_words(p: Provenance) -> str:
 
 
 def trail_words(trail: ReplyTrail) -> str:
+    from app.workspace.model import ReplyStatus
+
     if trail.provenance is not None:
         return approved_words(trail.provenance)
     reply = trail.reply
@@ -62,10 +66,12 @@ class ProvenanceLine(QLabel):
         self.hide()
 
     def show_for_comment(self, account_id: str, remote_id: str) -> None:
+        from app.workspace.model import comment_key
+
         key = self._wanted = comment_key(account_id, remote_id)
         run(
             self,
-            self._core.workspace.trail(key),
+            self._trail(key),
             on_done=lambda trails: self._show(key, " ".join(map(trail_words, trails))),
             on_error=self._outside_workspace,
         )
@@ -78,10 +84,16 @@ class ProvenanceLine(QLabel):
         reply_id = self._wanted = batch_id.removeprefix(OUTBOX_BATCH)
         run(
             self,
-            self._core.workspace.provenance_of(reply_id),
+            self._provenance_of(reply_id),
             on_done=lambda p: self._show(reply_id, approved_words(p) if p else ""),
             on_error=self._outside_workspace,
         )
+
+    async def _trail(self, key: str) -> list[ReplyTrail]:
+        return await (await self._core.opened_workspace()).trail(key)
+
+    async def _provenance_of(self, reply_id: str) -> Provenance | None:
+        return await (await self._core.opened_workspace()).provenance_of(reply_id)
 
     def _show(self, wanted: str, text: str) -> None:
         if wanted != self._wanted:
@@ -90,6 +102,8 @@ class ProvenanceLine(QLabel):
         self.setVisible(bool(text))
 
     def _outside_workspace(self, exc: BaseException) -> None:
+        from app.workspace.errors import NotInWorkspace
+
         if not isinstance(exc, NotInWorkspace):
             raise exc
         self.hide()

@@ -146,15 +146,14 @@ class SharedInboxPanel(QWidget):
         run(self, self._load(), on_done=self._show, on_error=self._not_joined)
 
     async def _load(self) -> Shared:
-        status = await self._core.workspace.status()
-        every = await self._core.workspace.comments()
+        workspace = await self._core.opened_workspace()
+        status = await workspace.status()
+        every = await workspace.comments()
         comments = every
         if not self.show_all.isChecked():
             comments = [c for c in every if c.triage is TriageState.OPEN]
         comments.reverse()  # newest first
-        replies = {
-            r.comment_key: r for r in await self._core.workspace.replies() if r.status in OPEN_REPLY
-        }
+        replies = {r.comment_key: r for r in await workspace.replies() if r.status in OPEN_REPLY}
         names = {m.device_id: f"{m.name} ({m.role})" for m in status.members}
         return Shared(comments, {c.key: c for c in every}, replies, names)
 
