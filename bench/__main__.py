@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rebuild", action="store_true", help="ignore the cached store")
     parser.add_argument("--no-app", action="store_true", help="skip starting the app")
     parser.add_argument("--no-window", action="store_true", help="skip the window, sync, send")
+    parser.add_argument(
+        "--no-network",
+        action="store_true",
+        help="in the window, only the UI stalls: skip the sync and the send",
+    )
     parser.add_argument("--sync-comments", type=int, default=100_000, metavar="N")
     parser.add_argument("--replies", type=int, default=500, metavar="N")
     parser.add_argument(

@@ -442,6 +442,17 @@ def view_count(
     return count
 
 
+def posts_of(db: Database, comment_ids: list[int]) -> frozenset[int]:
+    """The posts these comments are on."""
+    found: set[int] = set()
+    for start in range(0, len(comment_ids), _CHUNK):  # stay under SQLite's variable limit
+        chunk = comment_ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT DISTINCT post_id FROM comments WHERE id IN ({marks})"
+        found.update(row[0] for row in db.execute(sql, chunk))
+    return frozenset(found)
+
+
 def view_counts(db: Database) -> dict[InboxView, int]:
     """Counts for every view, from ``comment_counts``: one row per (state, flags) group of
     the counted comments, kept by triggers; the view conditions apply to the groups,
