@@ -147,7 +147,8 @@ def _store_lines(store: Store) -> list[Line]:
             ui.timings.median("model:data"),
             "ms",
             "next",
-            f"max {max(ui.timings.samples['model:data']):.2f} ms (a fetchMore page)",
+            f"max {max(ui.timings.samples['model:data']):.2f} ms; fetchMore on the UI thread "
+            f"max {max(ui.timings.samples['model:fetchMore']):.2f} ms (read off it)",
         ),
         Line("next item: thread pane render + setHtml", ui.timings.median("render"), "ms", "next"),
     ]

@@ -1,9 +1,10 @@
 """The inbox as front ends use it: views and their counts, pages of rows, threads, search,
 "same question", triage with undo, and VIP tiers set by hand (the star is a key person).
 
-Pages of a view are short indexed reads: ``page`` runs on the calling thread's read-only
-connection (the window's list scrolls through it); everything else runs on the store's
-reading or writing thread and is awaited.
+The first page of a view is a short indexed read: ``page`` runs on the calling thread's
+read-only connection (a view opens with its rows); everything else, the next pages as
+the list scrolls included (``page_after``), runs on the store's reading or writing thread
+and is awaited.
 """
 
 from __future__ import annotations
@@ -77,8 +78,20 @@ class Inbox:
         self, view: InboxView, post_id: int | None, limit: int, narrow: InboxFilter = NO_FILTER
     ) -> list[InboxRow]:
         """The first ``limit`` rows of a view, read on the store's reading thread."""
+        return await self.page_after(view, post_id, None, limit, narrow)
+
+    async def page_after(
+        self,
+        view: InboxView,
+        post_id: int | None,
+        after: SortKey | None,
+        limit: int,
+        narrow: InboxFilter = NO_FILTER,
+    ) -> list[InboxRow]:
+        """``page``, read on the store's reading thread (the list's next page as it
+        scrolls: the UI thread goes on meanwhile)."""
         read = partial(comments.view_page, narrow=narrow)
-        return await self._store.read(_shown(shown_rows, read), view, post_id, None, limit)
+        return await self._store.read(_shown(shown_rows, read), view, post_id, after, limit)
 
     async def rows(self, ids: list[int]) -> list[InboxRow]:
         """List rows for these comments, in the order given (deleted ones dropped)."""
