@@ -36,6 +36,7 @@ from ui.bridge import CoreBridge
 from ui.common import colours
 from ui.common.announce import announcements
 from ui.common.colours import Scheme
+from ui.gil import favour_the_event_loop
 from ui.main_window import MainWindow
 
 AsyncWaiter = Callable[..., Any]
@@ -45,6 +46,7 @@ AsyncWaiter = Callable[..., Any]
 def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """One qasync loop for the session: a loop per test would leave its Qt timer object to
     Python's garbage collector, which may destroy it on a worker thread."""
+    favour_the_event_loop()  # as ui/main.py does
     loop = qasync.QEventLoop(qapp)
     yield loop
     loop.close()
