@@ -37,7 +37,7 @@ async def open_session(data_dir: Path) -> Session:
     from app.bootstrap import open_store
     from app.domain import InboxView
     from ui.bridge import CoreBridge
-    from ui.gil import favour_the_event_loop
+    from ui.loop_priority import favour_the_event_loop
     from ui.main_window import MainWindow
 
     qt.application()

@@ -39,7 +39,7 @@ from app.errors import FiresideError
 from app.instance import Instance, claim_for_window
 from ui import bench_hook, theme
 from ui.bridge import CoreBridge
-from ui.gil import favour_the_event_loop
+from ui.loop_priority import favour_the_event_loop
 from ui.main_window import MainWindow
 from ui.operations import run
 
@@ -116,6 +116,7 @@ def _application() -> QApplication:
 
 
 def _main(data_dir: Path, owner: Instance) -> int:
+    favour_the_event_loop()
     app = _application()
     app.setApplicationName("Fireside")
     app.setApplicationDisplayName("Fireside")
@@ -123,7 +124,6 @@ def _main(data_dir: Path, owner: Instance) -> int:
     app.setWindowIcon(theme.app_icon())
     app.setQuitOnLastWindowClosed(False)  # the loop below decides when to stop
     theme.apply(app)
-    favour_the_event_loop()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:

@@ -36,8 +36,10 @@ from ui.bridge import CoreBridge
 from ui.common import colours
 from ui.common.announce import announcements
 from ui.common.colours import Scheme
-from ui.gil import favour_the_event_loop
+from ui.loop_priority import favour_the_event_loop
 from ui.main_window import MainWindow
+
+favour_the_event_loop()  # as ui/main.py does, before any window is shown
 
 AsyncWaiter = Callable[..., Any]
 
@@ -46,7 +48,6 @@ AsyncWaiter = Callable[..., Any]
 def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """One qasync loop for the session: a loop per test would leave its Qt timer object to
     Python's garbage collector, which may destroy it on a worker thread."""
-    favour_the_event_loop()  # as ui/main.py does
     loop = qasync.QEventLoop(qapp)
     yield loop
     loop.close()
