@@ -49,7 +49,10 @@ class OutboxChanged:
 
 @dataclass(frozen=True, slots=True)
 class InboxChanged:
-    """Counts or rows of the inbox may have changed."""
+    """Counts or rows of the inbox may have changed: on the posts named in ``posts`` only
+    (a triage of a few comments), or anywhere (None: a sync page, posts came or went)."""
+
+    posts: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

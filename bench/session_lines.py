@@ -1,6 +1,7 @@
 """The measurements made in the window (``window_stalls.Session``) on a store's copy: the
 worst event-loop stall per activity, then a sync from the sandbox and a send to it, in
-that order (the sync adds the sandbox's comments the send answers)."""
+that order (the sync adds the sandbox's comments the send answers). ``--no-network``
+stops after the stalls."""
 
 from __future__ import annotations
 
@@ -13,23 +14,30 @@ from bench.sandbox_proc import SandboxProcess, cached_state
 
 
 def measure(data_dir: Path, workdir: Path, args: argparse.Namespace) -> list[Line]:
+    """Every window measurement; with ``--no-network`` only the UI stalls (no sandbox)."""
     capacity, _, window_s = args.send_limit.partition("/")
-    state = cached_state(args.sync_comments)
-    sandbox = SandboxProcess(state, workdir)
+    sandbox = None if args.no_network else SandboxProcess(cached_state(args.sync_comments), workdir)
     try:
         return qt.run(_session(data_dir, sandbox, args, int(capacity), float(window_s)))
     finally:
-        sandbox.stop()
+        if sandbox is not None:
+            sandbox.stop()
         qt.close()
 
 
 async def _session(
-    data_dir: Path, sandbox: SandboxProcess, args: argparse.Namespace, capacity: int, window: float
+    data_dir: Path,
+    sandbox: SandboxProcess | None,
+    args: argparse.Namespace,
+    capacity: int,
+    window: float,
 ) -> list[Line]:
     session = await window_stalls.open_session(data_dir)
     try:
         stalls = await window_stalls.activity_stalls(session)
         lines = [stall_line(f"UI stall: {activity}", ms) for activity, ms in stalls.items()]
+        if sandbox is None:
+            return lines
         counter = await network_measure.connect_sandbox(session, sandbox)
         first, again = await network_measure.sync_twice(session, sandbox, counter)
         lines += _sync_lines(first, again)

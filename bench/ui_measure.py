@@ -1,7 +1,8 @@
 """The Qt side of "next item", in this process under the offscreen platform.
 
 Measures what happens after the store has answered: the inbox model's ``data()`` for the
-next row (with ``fetchMore`` when the loaded rows run out) and the thread pane's work
+next row (and ``fetchMore``'s part on the UI thread when the loaded rows run out: the page
+itself is read on the store's reading thread) and the thread pane's work
 (rendering the chain and replies to HTML and putting it in the browser). Imports the
 colleague's ``ui`` code lazily; if it is missing or changed shape, returns a note instead.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 from app.domain import InboxView
 from app.store import Store, comments
+from bench import qt
 from bench.measure import Timings, timed
 
 
@@ -30,24 +32,32 @@ def _application():
 
 
 def _walk_model(store: Store, out: Timings, rows: int) -> None:
-    from PySide6.QtCore import QModelIndex, Qt
-
     from app.core.inbox import Inbox
     from app.events import Events
-    from ui.inbox.model import ROW_ROLE, InboxModel
+    from ui.inbox.model import InboxModel
 
     model = InboxModel(Inbox(store, Events()))
     model.show_view(InboxView.NEEDS_REPLY)
+    qt.run(_walk(model, out, rows))
 
-    def next_row(row: int) -> None:
-        if row >= model.rowCount() and model.canFetchMore(QModelIndex()):
-            model.fetchMore(QModelIndex())
+
+async def _walk(model, out: Timings, rows: int) -> None:
+    """``data()`` row after row; past the loaded rows, ``fetchMore`` (its UI-thread part:
+    the page is read on the store's reading thread) and a wait for the rows."""
+    from PySide6.QtCore import QModelIndex, Qt
+
+    from ui.inbox.model import ROW_ROLE
+
+    def data(row: int) -> None:
         index = model.index(row)
         model.data(index, ROW_ROLE)
         model.data(index, Qt.ItemDataRole.DisplayRole)
 
     for row in range(rows):
-        out.add("model:data", timed(lambda r=row: next_row(r)))
+        if row >= model.rowCount():
+            out.add("model:fetchMore", timed(lambda: model.fetchMore(QModelIndex())))
+            await qt.until(lambda r=row: r < model.rowCount(), what="the next page")
+        out.add("model:data", timed(lambda r=row: data(r)))
 
 
 def _render_threads(store: Store, ids: list[int], out: Timings) -> None:

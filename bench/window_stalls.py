@@ -37,9 +37,11 @@ async def open_session(data_dir: Path) -> Session:
     from app.bootstrap import open_store
     from app.domain import InboxView
     from ui.bridge import CoreBridge
+    from ui.loop_priority import favour_the_event_loop
     from ui.main_window import MainWindow
 
     qt.application()
+    favour_the_event_loop()  # as ui/main.py does
     core = await open_store(data_dir)
     bridge = CoreBridge(core.events)
     window = MainWindow(core, bridge)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from app.errors import (
     RateLimited,
     Rejected,
 )
+from app.networks import http, sandbox
 from app.networks.base import Network
 from app.networks.sandbox import SandboxNetwork, decode_cursor, encode_cursor
 
@@ -105,6 +107,31 @@ async def test_a_pull_resumes_mid_way_from_its_cursor(sandbox_network):
     again = await sandbox_network.pull_comments(first.next_cursor)
     assert [c.remote_id for c in second.comments] == [c.remote_id for c in again.comments]
     assert second.comments[0].remote_id != first.comments[-1].remote_id
+
+
+async def test_a_page_is_decoded_and_parsed_off_the_event_loop(sandbox_network, monkeypatch):
+    """The window shares the event loop: a page's JSON and its 200 comments are turned
+    into values on worker threads (the real functions, only watched)."""
+    decoded: list[tuple[str, int]] = []
+    parsed: set[str] = set()
+    loads, parse_comment = http.loads, sandbox.parse_comment
+
+    def watched_loads(raw: bytes):
+        decoded.append((threading.current_thread().name, len(raw)))
+        return loads(raw)
+
+    def watched_parse(*args):
+        parsed.add(threading.current_thread().name)
+        return parse_comment(*args)
+
+    monkeypatch.setattr(http, "loads", watched_loads)
+    monkeypatch.setattr(sandbox, "parse_comment", watched_parse)
+    page = await sandbox_network.pull_comments(None)
+    assert len(page.comments) == 200
+    loop_thread = threading.current_thread().name
+    pages = [thread for thread, size in decoded if size > http.DECODE_ON_LOOP_MAX_BYTES]
+    assert pages and loop_thread not in pages
+    assert parsed and loop_thread not in parsed
 
 
 async def test_malformed_comment_is_reported_and_the_page_goes_on(sandbox_server, sandbox_network):

@@ -18,6 +18,9 @@ class CoreBridge(QObject):
     onlineChanged = Signal(str, bool, str)  # account_id, reachable, reason
     outboxChanged = Signal()
     inboxChanged = Signal()
+    #: With every ``inboxChanged``: the posts whose comments changed (a frozenset of
+    #: post ids), or None when any may have (``app.events.InboxChanged.posts``).
+    inboxChangedOn = Signal(object)
     draftsChanged = Signal()
     workspaceChanged = Signal()
     workspaceProblem = Signal(str)  # why a background workspace sync failed
@@ -33,7 +36,7 @@ class CoreBridge(QObject):
             ev.SyncFinished: lambda e: self.syncFinished.emit(e.account_id, e.error),
             ev.OnlineChanged: lambda e: self.onlineChanged.emit(e.account_id, e.online, e.reason),
             ev.OutboxChanged: lambda e: self.outboxChanged.emit(),
-            ev.InboxChanged: lambda e: self.inboxChanged.emit(),
+            ev.InboxChanged: self._inbox_changed,
             ev.DraftsChanged: lambda e: self.draftsChanged.emit(),
             ev.WorkspaceChanged: lambda e: self.workspaceChanged.emit(),
             ev.WorkspaceProblem: lambda e: self.workspaceProblem.emit(e.reason),
@@ -42,6 +45,10 @@ class CoreBridge(QObject):
         }
         self._unsubscribe = events.subscribe(self._on_event)
         self.destroyed.connect(lambda *_: self._unsubscribe())
+
+    def _inbox_changed(self, event: ev.InboxChanged) -> None:
+        self.inboxChangedOn.emit(event.posts)
+        self.inboxChanged.emit()
 
     def _on_event(self, event: ev.Event) -> None:
         self._routes[type(event)](event)

@@ -40,6 +40,7 @@ from app.errors import FiresideError
 from app.instance import Instance, claim_for_window
 from ui import bench_hook, theme
 from ui.bridge import CoreBridge
+from ui.loop_priority import favour_the_event_loop
 from ui.main_window import MainWindow
 from ui.operations import run
 
@@ -116,6 +117,7 @@ def _application() -> QApplication:
 
 
 def _main(data_dir: Path, owner: Instance) -> int:
+    favour_the_event_loop()
     app = _application()
     app.setApplicationName("Fireside")
     app.setApplicationDisplayName("Fireside")

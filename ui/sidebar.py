@@ -10,8 +10,11 @@ view of its own: while it is on, its row is marked (``mark_post``) whichever vie
 chosen. Counts (the Themes row's: how many themes) are read through the core (off the UI
 thread) when the inbox, the questions' vectors or the outbox change, at most once every
 ``REFRESH_DELAY_MS`` however often they change (every page of a sync), and only the rows
-whose text changed are touched. When another page hands the window to the inbox (a theme
-opened as a group), ``follow`` moves the selection to the inbox's row without choosing.
+whose text changed are touched. A change that names its posts (a triage:
+``InboxChanged.posts``) reads those posts' counts only; every post is read again only when
+any may have changed (a sync page, a reply). When another page hands the window to the
+inbox (a theme opened as a group), ``follow`` moves the selection to the inbox's row
+without choosing.
 
 For screen readers each row says its place and its count in one phrase, on both of its
 cells ("Needs reply, 1,618"; "Town hall, on Blog, 40"; "Q3 letter, for review"), so a
@@ -305,10 +308,13 @@ class Sidebar(QTreeWidget):
         self._syncing: set[str] = set()
         self._stale = False
         self._themes_counted = False
+        #: Posts whose counts the next refresh reads; None: every post, and which there are.
+        self._stale_posts: set[int] | None = None
         bridge.syncStarted.connect(self._syncing.add)
         bridge.syncFinished.connect(self._sync_finished)
-        bridge.inboxChanged.connect(self.schedule_refresh)
-        bridge.questionsIndexed.connect(self.schedule_refresh)  # new vectors, new themes
+        bridge.inboxChangedOn.connect(self.schedule_refresh)
+        # new vectors, new themes: no post's counts change
+        bridge.questionsIndexed.connect(lambda *_: self.schedule_refresh(frozenset()))
         bridge.outboxChanged.connect(self.refresh_outbox)
         bridge.draftsChanged.connect(self.refresh_drafts)
 
@@ -491,9 +497,14 @@ class Sidebar(QTreeWidget):
             self.placeChosen.emit(place)
 
     # --- counts -------------------------------------------------------------------------
-    def schedule_refresh(self) -> None:
-        """The inbox changed: read the counts soon, once for any number of changes (and
-        while a sync pulls page after page, once a second: the list matters more then)."""
+    def schedule_refresh(self, posts: frozenset[int] | None = None) -> None:
+        """The inbox changed (on ``posts``, or anywhere when None): read the counts soon,
+        once for any number of changes (and while a sync pulls page after page, once a
+        second: the list matters more then)."""
+        if posts is None:
+            self._stale_posts = None
+        elif self._stale_posts is not None:
+            self._stale_posts |= posts
         if not self.isVisible():  # closed: read them when shown again
             self._stale = True
         elif not self._timer.isActive():
@@ -511,8 +522,18 @@ class Sidebar(QTreeWidget):
             self._timer.start(REFRESH_DELAY_MS)  # the final counts now
 
     def refresh(self) -> None:
+        """Read the views' counts, and the posts' counts where they may have changed."""
+        stale, self._stale_posts = self._stale_posts, set()
         run(self, self._core.inbox.counts(), on_done=self._show_counts)
-        run(self, self._core.inbox.posts(), on_done=self._show_posts)
+        if stale is None or "post" in self._jobs or not stale <= self._post_items.keys():
+            run(self, self._core.inbox.posts(), on_done=self._show_posts)
+        elif stale:
+            asked = frozenset(stale)
+            run(
+                self,
+                self._core.inbox.open_counts(asked),
+                on_done=lambda counts: self._show_open(asked, counts),
+            )
         if self._themes_counted:
             run(self, self._core.grouping.themes(), on_done=self._show_themes)
 
@@ -557,6 +578,20 @@ class Sidebar(QTreeWidget):
                 self._posts_header, self._post_items, posts, PlaceKind.POST, counts
             ),
         )
+
+    def _show_open(self, asked: frozenset[int], counts: Mapping[int, int]) -> None:
+        """New counts of the posts ``asked`` about (``refresh``); if one has gone or is not
+        listed (any more), every post is read."""
+        if "post" in self._jobs or counts.keys() != asked or not asked <= self._post_items.keys():
+            self.schedule_refresh(None)
+            return
+        shown = self._shown["post"]
+        for post_id, count in counts.items():
+            text = f"{count:,}" if count else ""
+            _set_text(self._post_items[post_id], 1, text, True)
+            position, title, _ = shown[post_id]
+            shown[post_id] = (position, title, text)
+        self._fit_count_column()
 
     def _show_drafts(self, rows: list[DraftSummary]) -> None:
         states = [r.state.replace("_", " ") for r in rows]

@@ -1,9 +1,10 @@
 """The inbox as front ends use it: views and their counts, pages of rows, threads, search,
 triage with undo, and VIP tiers set by hand (the star is a key person).
 
-Pages of a view are short indexed reads: ``page`` runs on the calling thread's read-only
-connection (the window's list scrolls through it); everything else runs on the store's
-reading or writing thread and is awaited.
+The first page of a view is a short indexed read: ``page`` runs on the calling thread's
+read-only connection (a view opens with its rows); everything else, the next pages as
+the list scrolls included (``page_after``), runs on the store's reading or writing thread
+and is awaited.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from app.text.plural import count
 
 #: Triage-log action of a batch reply; the batch id follows, so undo can recall it.
 REPLY_ACTION = "reply:"
+#: A triage of more comments than this announces a change anywhere (the sidebar re-reads
+#: every post) instead of naming the posts it touched.
+NAMED_POSTS_MAX = 1000
 
 Read = TypeVar("Read")
 
@@ -70,8 +74,20 @@ class Inbox:
         self, view: InboxView, post_id: int | None, limit: int, narrow: InboxFilter = NO_FILTER
     ) -> list[InboxRow]:
         """The first ``limit`` rows of a view, read on the store's reading thread."""
+        return await self.page_after(view, post_id, None, limit, narrow)
+
+    async def page_after(
+        self,
+        view: InboxView,
+        post_id: int | None,
+        after: SortKey | None,
+        limit: int,
+        narrow: InboxFilter = NO_FILTER,
+    ) -> list[InboxRow]:
+        """``page``, read on the store's reading thread (the list's next page as it
+        scrolls: the UI thread goes on meanwhile)."""
         read = partial(comments.view_page, narrow=narrow)
-        return await self._store.read(_shown(shown_rows, read), view, post_id, None, limit)
+        return await self._store.read(_shown(shown_rows, read), view, post_id, after, limit)
 
     async def rows(self, ids: list[int]) -> list[InboxRow]:
         """List rows for these comments, in the order given (deleted ones dropped)."""
@@ -79,6 +95,10 @@ class Inbox:
 
     async def counts(self) -> Mapping[InboxView, int]:
         return await self._store.read(comments.view_counts)
+
+    async def open_counts(self, post_ids: frozenset[int]) -> Mapping[int, int]:
+        """How many comments are open on each of these posts (deleted ones left out)."""
+        return await self._store.read(accounts_repo.open_counts, post_ids)
 
     async def count(
         self, view: InboxView, post_id: int | None, narrow: InboxFilter = NO_FILTER
@@ -113,8 +133,8 @@ class Inbox:
     async def set_triage(
         self, ids: list[int], state: TriageState, snoozed_until: str | None = None
     ) -> None:
-        await self._store.run(triage.set_state, ids, state, snoozed_until)
-        self._events.emit(ev.InboxChanged())
+        posts = await self._store.run(_set_state, ids, state, snoozed_until)
+        self._events.emit(ev.InboxChanged(posts))
 
     async def star_author(self, comment_id: int, starred: bool) -> str:
         """Star (a key person, by hand) or unstar (not a VIP, by hand) the person who
@@ -141,8 +161,8 @@ class Inbox:
         undone = await self._store.run(_undo_last)
         if undone is None:
             return None
-        self._events.emit(ev.InboxChanged())
         action, ids, recalled, gone = undone
+        self._events.emit(ev.InboxChanged(await self._store.read(_posts_named, ids)))
         sentence = f"Undid {action} on {count(len(ids), 'comment')}."
         if recalled:
             self._events.emit(ev.OutboxChanged())
@@ -159,6 +179,19 @@ class Inbox:
         if woke:
             self._events.emit(ev.InboxChanged())
         return woke
+
+
+def _posts_named(db: Database, ids: list[int]) -> frozenset[int] | None:
+    """The posts of these comments, for ``InboxChanged``; None (anywhere) for many."""
+    return comments.posts_of(db, ids) if len(ids) <= NAMED_POSTS_MAX else None
+
+
+def _set_state(
+    db: Database, ids: list[int], state: TriageState, snoozed_until: str | None
+) -> frozenset[int] | None:
+    """Triage ``ids``; the posts they are on (``_posts_named``)."""
+    triage.set_state(db, ids, state, snoozed_until)
+    return _posts_named(db, ids)
 
 
 def _undo_last(db: Database) -> tuple[str, list[int], int, int] | None:

@@ -21,6 +21,9 @@ other 4xx                                              Rejected (the server's me
 ``max_response_bytes``
 =====================================================  ==================================
 
+A body over ``DECODE_ON_LOOP_MAX_BYTES`` is decoded on a worker thread, so a page of a
+sync never holds up the event loop the window shares.
+
 A connector refines this with ``classify``: it sees every non-2xx answer (status, decoded
 body or None, response) first and may return the exception to raise (WordPress's
 ``comment_duplicate``, Matrix's ``M_LIMIT_EXCEEDED`` with ``retry_after_ms``...). Its
@@ -71,6 +74,9 @@ REQUEST_DEADLINE_S = 30.0
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 #: The longest Retry-After Fireside believes; a bigger one is read as this.
 RETRY_AFTER_MAX_S = 24 * 3600.0
+#: An answer this big is decoded on a worker thread, not on the event loop the window
+#: shares (a page of 200 comments is some 150 KB: a few milliseconds of JSON).
+DECODE_ON_LOOP_MAX_BYTES = 32 * 1024
 
 #: ``classify(status, body, response)``: the exception for this error answer, or None.
 Classifier = Callable[[int, Any, httpx.Response], Exception | None]
@@ -251,7 +257,11 @@ class HttpTransport:
             reason = f"timed out: no complete answer within {self._deadline:g} s"
             raise self._lost(what, write, reason) from exc
         ratelimit.heard(response.headers)
-        return self._decode(response, raw, what, write), response.headers
+        if raw is not None and len(raw) > DECODE_ON_LOOP_MAX_BYTES:
+            data = await asyncio.to_thread(self._decode, response, raw, what, write)
+        else:
+            data = self._decode(response, raw, what, write)
+        return data, response.headers
 
     async def _exchange(
         self, request: httpx.Request, what: str, write: bool

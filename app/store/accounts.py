@@ -4,6 +4,7 @@ and per-account sync cursors."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from app.domain import Account, Person, Post, RemotePost
 from app.store import org_charts
@@ -140,6 +141,22 @@ def upsert_posts(db: Database, account_id: str, posts: list[RemotePost]) -> None
             for p in posts
         ],
     )
+
+
+def open_counts(db: Database, post_ids: Iterable[int]) -> dict[int, int]:
+    """How many comments are open on each of these posts (``post_counts``, kept by
+    triggers); a deleted or unknown post is left out. One indexed look-up per post."""
+    wanted = sorted(post_ids)
+    marks = ",".join("?" * len(wanted))
+    return {
+        row[0]: row[1]
+        for row in db.execute(
+            f"""SELECT p.id, COALESCE(n.open, 0) FROM posts p
+            LEFT JOIN post_counts n ON n.post_id = p.id
+            WHERE p.id IN ({marks}) AND p.deleted = 0""",
+            wanted,
+        )
+    }
 
 
 def list_posts(db: Database) -> list[Post]:

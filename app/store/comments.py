@@ -71,6 +71,9 @@ LIST_COLUMNS = """c.id, c.created_at, c.triage_state, c.snoozed_until, c.is_ques
 _JOINS = """JOIN people p ON p.id = c.author_id
     JOIN posts po ON po.id = c.post_id JOIN accounts a ON a.id = c.account_id"""
 LIST_JOINS = f"FROM comments c {_JOINS}"
+#: ``LIST_JOINS`` reading comments in id order only: "the comments after this id" (new
+#: since a look) are a few at the end, where a state's index would be walked whole.
+LIST_JOINS_BY_ID = f"FROM comments c NOT INDEXED {_JOINS}"
 #: Views whose count is not kept in ``comment_counts`` (it has no tier): counted by index.
 _COUNTED_APART = (InboxView.VIPS,)
 #: The partial index (schema v6) holding exactly a sparse view's comments, by time: the
@@ -440,6 +443,17 @@ def view_count(
     sql = f"SELECT COUNT(*) FROM {source} WHERE {where}"
     count: int = db.execute(sql, params).fetchone()[0]
     return count
+
+
+def posts_of(db: Database, comment_ids: list[int]) -> frozenset[int]:
+    """The posts these comments are on."""
+    found: set[int] = set()
+    for start in range(0, len(comment_ids), _CHUNK):  # stay under SQLite's variable limit
+        chunk = comment_ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT DISTINCT post_id FROM comments WHERE id IN ({marks})"
+        found.update(row[0] for row in db.execute(sql, chunk))
+    return frozenset(found)
 
 
 def view_counts(db: Database) -> dict[InboxView, int]:

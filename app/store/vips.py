@@ -11,7 +11,7 @@ set itself; an imported list
 from __future__ import annotations
 
 from app.domain import InboxRow, InboxView, VipSource, VipTier
-from app.store.comments import LIST_COLUMNS, LIST_JOINS, view_filter
+from app.store.comments import LIST_COLUMNS, LIST_JOINS_BY_ID, view_filter
 from app.store.sql import Database
 
 #: At most this many new comments are announced at once (a burst says "and N more").
@@ -40,7 +40,11 @@ def newest_comment_id(db: Database) -> int:
 
 
 def vips_after(db: Database, after_id: int) -> list[InboxRow]:
-    """Comments newer than ``after_id`` by VIPs (any tier) that need a reply, oldest first."""
+    """Comments newer than ``after_id`` by VIPs (any tier) that need a reply, oldest first.
+    Read from ``after_id`` on by id (after every change: through the index of open
+    comments it was 15 ms at a million comments, for none)."""
     where, params = view_filter(InboxView.VIPS, None)
-    sql = f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE {where} AND c.id > ? ORDER BY c.id LIMIT ?"
+    sql = (
+        f"SELECT {LIST_COLUMNS} {LIST_JOINS_BY_ID} WHERE {where} AND c.id > ? ORDER BY c.id LIMIT ?"
+    )
     return [InboxRow.from_row(r) for r in db.query(sql, [*params, after_id, ANNOUNCE_LIMIT])]

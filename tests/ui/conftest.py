@@ -36,7 +36,10 @@ from ui.bridge import CoreBridge
 from ui.common import colours
 from ui.common.announce import announcements
 from ui.common.colours import Scheme
+from ui.loop_priority import favour_the_event_loop
 from ui.main_window import MainWindow
+
+favour_the_event_loop()  # as ui/main.py does, before any window is shown
 
 AsyncWaiter = Callable[..., Any]
 

@@ -4,12 +4,14 @@ must stay, coalesce while a read is out, and remove, insert and update rows in p
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from dataclasses import fields
 
 import pytest
 import shiboken6
+from paging import every_page, next_page
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 
 from app.domain import NO_FILTER, InboxRow, InboxView, TriageState
@@ -59,7 +61,7 @@ def test_passes_qtmodeltester_in_a_view_through_refreshes_and_with_fixed_rows(
     model, synced_core, qtmodeltester, qtbot, wait_for
 ):
     qtmodeltester.check(model)  # the tester stays attached and checks every change below
-    model.fetchMore(QModelIndex())
+    next_page(qtbot, model)
     db = synced_core.store.reader()
     ids = model.ids()
     wait_for(synced_core.inbox.set_triage(ids[3:6] + ids[150:152], TriageState.DONE))
@@ -75,19 +77,50 @@ def test_passes_qtmodeltester_in_a_view_through_refreshes_and_with_fixed_rows(
     assert model.index(0).data(ROW_ROLE).triage_state is TriageState.DONE
 
 
-def test_loads_keyset_pages_lazily(model, synced_core):
+def test_loads_keyset_pages_lazily_off_the_ui_thread(model, synced_core, qtbot, reads):
     db = synced_core.store.reader()
     total = comments.view_count(db, InboxView.NEEDS_REPLY)
     assert total > 3 * PAGE
     assert model.rowCount() == PAGE
     assert model.canFetchMore(QModelIndex())
-    model.fetchMore(QModelIndex())
+    reads.clear()
+    with qtbot.waitSignal(model.paged, timeout=5000):
+        model.fetchMore(QModelIndex())
+        model.fetchMore(QModelIndex())  # asked again while the page is out: one read
+        assert model.rowCount() == PAGE  # the UI thread did not wait for it
     assert model.rowCount() == 2 * PAGE
+    assert [(name, limit) for name, _, limit in reads] == [("view_page", PAGE)]
+    assert reads[0][1].startswith("fireside-read")
     expected = [r.id for r in comments.view_page(db, InboxView.NEEDS_REPLY, limit=2 * PAGE)]
     assert model.ids() == expected
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
+    every_page(qtbot, model)
     assert model.rowCount() == total
+    assert not model.canFetchMore(QModelIndex())
+
+
+def test_a_page_read_for_other_rows_is_read_again(model, synced_core, wait_for, qtbot):
+    """A refresh that changes the rows while the next page is out: the page follows the
+    rows as they are now, not as they were."""
+    ids = model.ids()
+    wait_for(synced_core.inbox.set_triage(ids[-2:], TriageState.DONE))
+    landed: list[int] = []
+    with qtbot.waitSignal(model.paged, timeout=5000):
+        model.refresh()  # read first, so the last two rows leave before the page comes
+        model.fetch_page(then=lambda: landed.append(model.rowCount()))
+    qtbot.waitUntil(lambda: not model.refreshing)
+    db = synced_core.store.reader()
+    expected = comments.view_page(db, InboxView.NEEDS_REPLY, limit=model.rowCount())
+    assert model.ids() == [r.id for r in expected]
+    assert landed == [2 * PAGE - 2]
+
+
+def test_a_page_for_another_view_is_dropped(model, qtbot):
+    called: list[int] = []
+    model.fetch_page(then=lambda: called.append(1))
+    model.show_view(InboxView.DONE)
+    shown = model.ids()
+    qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks()))
+    assert model.view is InboxView.DONE and model.ids() == shown and called == []
 
 
 def test_rows_carry_what_the_delegate_paints(model):
@@ -127,7 +160,7 @@ def test_refresh_reads_on_the_reading_thread_and_only_the_rows_to_keep(
     model, synced_core, wait_for, qtbot, reads
 ):
     for _ in range(4):
-        model.fetchMore(QModelIndex())
+        next_page(qtbot, model)
     assert model.rowCount() == 5 * PAGE
     reads.clear()
     wait_for(synced_core.inbox.set_triage([model.row_id(0)], TriageState.DONE))
@@ -188,7 +221,8 @@ def test_an_answer_for_another_view_is_dropped(model, synced_core, qtbot):
 def test_rows_paged_in_while_a_read_is_out_are_read_again_not_dropped(model, qtbot):
     with qtbot.waitSignal(model.refreshed, timeout=5000):
         model.refresh()
-        model.fetchMore(QModelIndex())
+        next_page(qtbot, model)
+    qtbot.waitUntil(lambda: not model.refreshing)
     assert model.rowCount() == 2 * PAGE
 
 

@@ -3,7 +3,8 @@ a VIP comments (real sandbox network, real sync)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from paging import next_page
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QPixmap
 
 from app.domain import InboxView
@@ -69,9 +70,8 @@ def test_starring_from_the_keyboard_marks_the_person(window, qtbot):
         plain = [
             r for r in range(model.rowCount()) if not model.index(r).data(ROW_ROLE).author_tier
         ]
-        if plain or not model.canFetchMore(QModelIndex()):
+        if plain or not next_page(qtbot, model):
             break
-        model.fetchMore(QModelIndex())
     chosen = model.row_id(plain[0])
     window.inbox.select_id(chosen)
     qtbot.keyClick(window.inbox.list, "*")

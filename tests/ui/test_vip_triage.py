@@ -5,7 +5,8 @@ chips, and the count of what the filters leave."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from paging import every_page
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMenu
 
 from app.domain import InboxFilter, InboxOrder, InboxView, VipTier
@@ -14,17 +15,14 @@ from ui.inbox.model import ROW_ROLE
 pytestmark = pytest.mark.ui
 
 
-def loaded_rows(model, at_most: int = 20):
+def loaded_rows(qtbot, model, at_most: int = 20):
     """Every row of the view, paging it in (bounded)."""
-    for _ in range(at_most):
-        if not model.canFetchMore(QModelIndex()):
-            break
-        model.fetchMore(QModelIndex())
+    every_page(qtbot, model, at_most)
     return [model.index(r).data(ROW_ROLE) for r in range(model.rowCount())]
 
 
-def test_vips_come_first_in_needs_reply_highest_tier_first(window):
-    rows = loaded_rows(window.inbox.model)
+def test_vips_come_first_in_needs_reply_highest_tier_first(window, qtbot):
+    rows = loaded_rows(qtbot, window.inbox.model)
     tiers = [int(r.author_tier) for r in rows]
     assert VipTier.TOP in tiers or VipTier.SENIOR in tiers  # the sandbox has VPs and directors
     assert VipTier.NONE in tiers
@@ -41,7 +39,7 @@ def test_the_vips_view_holds_only_vips_and_its_count_matches(window, qtbot):
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     qtbot.waitUntil(lambda: window.inbox.model.view is InboxView.VIPS)
-    rows = loaded_rows(window.inbox.model)
+    rows = loaded_rows(qtbot, window.inbox.model)
     assert rows and all(r.author_tier > VipTier.NONE for r in rows)
     qtbot.waitUntil(lambda: window.sidebar.counts.get(InboxView.VIPS) == len(rows))
     spoken = window.inbox.model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
@@ -50,7 +48,7 @@ def test_the_vips_view_holds_only_vips_and_its_count_matches(window, qtbot):
 
 def test_a_tier_picked_from_the_menu_moves_the_person_up(window, qtbot):
     page = window.inbox
-    rows = loaded_rows(page.model)
+    rows = loaded_rows(qtbot, page.model)
     plain = next(r for r in rows if r.author_tier == VipTier.NONE)
     page.select_id(plain.id)
     page.list.setFocus()
@@ -92,13 +90,13 @@ def test_filters_combine_show_as_chips_and_come_off_one_by_one(window, qtbot, wa
     _choose(page.filters.menu, "VIP tier", "2  Senior leader and up")
     qtbot.waitUntil(lambda: len(page.filters.chips) == 1)
     assert page.filters.chips[0].accessibleName() == "Filter VIP: Senior leader and up"
-    rows = loaded_rows(page.model)
+    rows = loaded_rows(qtbot, page.model)
     assert rows and all(r.author_tier >= VipTier.SENIOR for r in rows)
 
     page.filters.open_menu()
     _choose(page.filters.menu, "Order", "Waiting longest first")
     qtbot.waitUntil(lambda: len(page.filters.chips) == 2)
-    rows = loaded_rows(page.model)
+    rows = loaded_rows(qtbot, page.model)
     assert all(r.author_tier >= VipTier.SENIOR for r in rows)  # the first filter holds
     times = [r.created_at for r in rows]
     assert times == sorted(times)
@@ -112,7 +110,7 @@ def test_filters_combine_show_as_chips_and_come_off_one_by_one(window, qtbot, wa
     page.filters.chips[0].click()  # the tier comes off, the order stays
     qtbot.waitUntil(lambda: len(page.filters.chips) == 1)
     assert page.filters.narrow == InboxFilter(order=InboxOrder.LONGEST_WAITING)
-    assert any(r.author_tier == VipTier.NONE for r in loaded_rows(page.model))
+    assert any(r.author_tier == VipTier.NONE for r in loaded_rows(qtbot, page.model))
 
     page.list.setFocus()
     qtbot.keyClick(page.list, Qt.Key.Key_F, Qt.KeyboardModifier.ShiftModifier)
@@ -199,17 +197,17 @@ def test_a_vip_list_is_previewed_applied_and_undone(window, qtbot, tmp_path, wai
         return dict(rows.fetchall())
 
     assert tiers() == {ana: VipTier.TOP, ben: VipTier.SENIOR}
-    qtbot.waitUntil(lambda: _names_in(window, InboxView.VIPS) >= {ana, ben})
+    qtbot.waitUntil(lambda: _names_in(qtbot, window, InboxView.VIPS) >= {ana, ben})
 
     window.menus.entries["window.undo_vip_import"].trigger()
     qtbot.waitUntil(lambda: window.status.currentMessage().startswith("Undid the VIP list"))
     assert tiers() == {ana: VipTier.NONE, ben: VipTier.NONE}
 
 
-def _names_in(window, view: InboxView) -> set[str]:
+def _names_in(qtbot, window, view: InboxView) -> set[str]:
     if window.inbox.model.view is not view:
         window.sidebar.choose("inbox", view)
-    return {r.author_name for r in loaded_rows(window.inbox.model)}
+    return {r.author_name for r in loaded_rows(qtbot, window.inbox.model)}
 
 
 def test_a_file_that_is_no_list_says_why_in_the_dialog(window, qtbot, tmp_path):

@@ -1,9 +1,12 @@
 """The inbox list model: a lazy Qt model over the store, never a list of everything.
 
 In a view (Needs reply, Questions, ..., optionally narrowed to one post) it holds the rows
-loaded so far and fetches keyset pages of the core's ``Inbox.page`` as the list scrolls
-(``canFetchMore``/``fetchMore``). Those are short indexed reads on the UI thread's
-read-only connection. A fixed result set (a search, "same question") is given whole.
+loaded so far. A view opens with its first page (``Inbox.page``, a short indexed read on
+the UI thread's read-only connection); the next keyset pages, as the list scrolls
+(``canFetchMore``/``fetchMore``, or ``fetch_page`` with what to do once the rows are in),
+are read on the store's reading thread and added when they come (``paged``): one page in
+flight at a time, and one planned against rows that changed meanwhile is asked for again.
+A fixed result set (a search, "same question") is given whole.
 
 ``refresh(keep)`` brings the rows up to date without touching the UI thread's connection:
 it re-reads the top ``keep`` rows (what is visible, current or selected, never everything)
@@ -68,6 +71,8 @@ class InboxModel(QAbstractListModel):
     aboutToApply = Signal()
     #: A refresh's answer has been applied (or found unneeded): the rows are current.
     refreshed = Signal()
+    #: A page asked for by ``fetchMore`` has been added (it may have been the last).
+    paged = Signal()
 
     def __init__(self, inbox: Inbox, parent=None) -> None:
         super().__init__(parent)
@@ -86,6 +91,9 @@ class InboxModel(QAbstractListModel):
         self._again = False  # and another was asked for meanwhile
         self._keep = PAGE
         self._waiting: list[Callable[[], None]] = []
+        #: The next page being read: (generation, key of the row it follows), or None.
+        self._fetching: tuple[int, SortKey | None] | None = None
+        self._after_page: list[Callable[[], None]] = []  # to run once its rows are in
 
     # --- what is shown ------------------------------------------------------------------
     @property
@@ -136,6 +144,7 @@ class InboxModel(QAbstractListModel):
             self._marks, self._seed = {}, None
             self._rows = rows
             self._exhausted = exhausted
+            self._fetching, self._after_page = None, []  # a page out is for the old rows
             self.endResetModel()
         finally:
             self._changing = False
@@ -270,13 +279,40 @@ class InboxModel(QAbstractListModel):
         )
 
     def fetchMore(self, parent: Index) -> None:
-        """Load the next page. Never while rows are changing: a listener of the change
-        signals that asks for more meanwhile gets nothing until the change is done."""
-        if not self.canFetchMore(parent):
+        """Ask for the next page (``fetch_page``). Never while rows are changing: a
+        listener of the change signals that asks for more meanwhile gets nothing."""
+        if not parent.isValid():
+            self.fetch_page()
+
+    def fetch_page(self, then: Callable[[], None] | None = None) -> bool:
+        """Read the next page on the store's reading thread (unless it is being read
+        already); ``then()`` runs once its rows are in. False if there is none to read."""
+        if not self.canFetchMore(QModelIndex()):
+            return False
+        if then is not None:
+            self._after_page.append(then)
+        if self._fetching is None:
+            self._read_page()
+        return True
+
+    def _read_page(self) -> None:
+        assert self._view is not None  # canFetchMore: a view, not fixed rows
+        plan = self._fetching = (self._generation, self.last_key())
+        run(
+            self,
+            self._inbox.page_after(self._view, self._post_id, plan[1], PAGE, self._narrow),
+            on_done=lambda page: self._page_read(plan, page),
+            on_error=lambda exc: self._page_failed(plan, exc),
+        )
+
+    def _page_read(self, plan: tuple[int, SortKey | None], page: list[InboxRow]) -> None:
+        if self._fetching is not plan:
+            return  # another view or result set is shown by now
+        self._fetching = None
+        if plan[1] != self.last_key():  # a refresh changed the rows meanwhile
+            if not self.fetch_page():
+                self._after_page = []
             return
-        if self._view is None:
-            return
-        page = self._inbox.page(self._view, self._post_id, self.last_key(), PAGE, self._narrow)
         self._exhausted = len(page) < PAGE
         if page:
             self._paged += 1
@@ -289,6 +325,15 @@ class InboxModel(QAbstractListModel):
                 self.endInsertRows()
             finally:
                 self._changing = False
+        waiting, self._after_page = self._after_page, []
+        self.paged.emit()
+        for then in waiting:
+            then()
+
+    def _page_failed(self, plan: tuple[int, SortKey | None], exc: BaseException) -> None:
+        if self._fetching is plan:
+            self._fetching, self._after_page = None, []
+            show_error(None, exc)
 
     # --- applying a fresh read ----------------------------------------------------------
     def _apply(self, fresh: list[InboxRow]) -> None:

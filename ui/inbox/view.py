@@ -64,6 +64,9 @@ if TYPE_CHECKING:
 
 SEARCH_DELAY_MS = 250
 REFRESH_DELAY_MS = 150
+#: j asks for the next page (read off the UI thread) this many rows before the last
+#: loaded one, so the rows are in before the keys reach them.
+PREFETCH_ROWS = 40
 #: Views whose empty state means "all caught up".
 CAUGHT_UP = (InboxView.NEEDS_REPLY, InboxView.QUESTIONS, InboxView.MENTIONS)
 
@@ -564,10 +567,13 @@ class InboxPage(QWidget):
             self.hits.list.setCurrentRow(self.hits.count() - 1)
             self.hits.list.setFocus()
             return
-        if row >= self.model.rowCount() and self.model.canFetchMore(QModelIndex()):
-            self.model.fetchMore(QModelIndex())
-        if not 0 <= row < self.model.rowCount():
+        if row >= self.model.rowCount():  # past the rows loaded: move once the next page is in
+            self.model.fetch_page(then=lambda: self.move_by(step, extend))
             return
+        if row < 0:
+            return
+        if self.model.rowCount() - row <= PREFETCH_ROWS:
+            self.model.fetch_page()  # read on: the rows are there before the keys reach them
         if extend:  # the row left and the row reached are both chosen
             self.list.selectionModel().select(self.list.currentIndex(), Flag.Select)
             self.marked = True
