@@ -139,3 +139,12 @@ def test_a_question_joins_the_closest_theme_or_starts_one():
     assert grouping.theme_of(centres, np.array([0.7071, 0.7071], np.float32)) == 0
     assert grouping.theme_of(centres, np.array([-1.0, 0.0], np.float32)) is None
     assert grouping.theme_of(centres[:0], np.array([1.0, 0.0], np.float32)) is None
+
+
+def test_ranking_keeps_blas_to_one_thread():
+    import threadpoolctl
+
+    pool = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
+    grouping.match([1, 2], pool, pool[0], 1, lambda ids: {})
+    blas = [p for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
+    assert blas and all(p["num_threads"] == 1 for p in blas)

@@ -24,10 +24,12 @@ different questions look alike:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
+import threadpoolctl
 
 from app.domain.grouping import MatchConfidence, QuestionMatch
 from app.text import similarity
@@ -73,6 +75,7 @@ def match(
     with ``word_scores`` of those and ranked again by the seed expanded with the first
     ranking's best match (:func:`expanded`) and by how much of the seed reaches each
     through their neighbours (:func:`spread`), marked by :func:`rank`."""
+    _blas_on_one_thread()
     sims = pool @ seed
     own = np.flatnonzero(np.asarray(ids) == seed_id)
     sims[own] = -2.0  # never its own match
@@ -93,6 +96,16 @@ def match(
     again = expanded(seed, candidates, best) + SPREAD * spread(seed, candidates)
     ordering = {ids[n]: float(c) for n, c in zip(shortlist, again, strict=True)}
     return rank(cosines, words, closest_of, ordering)
+
+
+@functools.cache
+def _blas_on_one_thread() -> None:
+    """Keep numpy's BLAS to one thread in this process. A group's matrices are small, and
+    BLAS threads wait for work by spinning on cores the window's thread needs: on the 200k
+    benchmark store (2 cores, loaded), opening a group took a median 43-118 ms wall and
+    42-57 ms CPU with OpenBLAS's two threads, 15-30 ms and 11-16 ms with one (the
+    encoder runs in a process of its own, unaffected)."""
+    threadpoolctl.threadpool_limits(1, user_api="blas")
 
 
 def expanded(seed: Vectors, candidates: Vectors, best: int) -> Vectors:
