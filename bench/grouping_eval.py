@@ -17,6 +17,8 @@ those marked ``MatchConfidence.VERY_LIKELY`` are what a group starts with ticked
   ticked rows of all seeds;
 - recall in the first ``SHOWN`` rows: for each seed with others asking the same, the share
   of them among its first ``SHOWN`` ranked rows (out of at most ``SHOWN``), averaged;
+- the same recall by the seed's language (reported, no target: the German, French and
+  Spanish seeds are few);
 - preselected recall (reported, no target): ticked rows that ask the seed's question over
   all comments that do, so a ranker that ticks nothing cannot look perfect;
 - unique preselected: the share of comments nobody else asks like (``-`` and ``none``)
@@ -63,6 +65,8 @@ class GroupingScore:
     unique_preselected: float
     seeds: int
     preselected_rows: int
+    #: (language, recall in the first ``SHOWN`` rows, seeds counted), by language.
+    recall_by_language: tuple[tuple[str, float, int], ...] = ()
 
 
 def load(half: Half) -> list[Labelled]:
@@ -84,6 +88,7 @@ def evaluate(comments: Sequence[Labelled], rank: Ranker) -> GroupingScore:
     by_id = {c.id: c for c in comments}
     ticked_right = ticked = 0
     recalls: list[float] = []
+    by_language: dict[str, list[float]] = {}
     askers = 0
     uniques_ticked: set[int] = set()
     for seed in comments:
@@ -100,6 +105,7 @@ def evaluate(comments: Sequence[Labelled], rank: Ranker) -> GroupingScore:
         if same:
             shown = {m.comment_id for m in ranked[:SHOWN]}
             recalls.append(len(shown & same) / min(len(same), SHOWN))
+            by_language.setdefault(seed.language, []).append(recalls[-1])
     uniques = sum(1 for c in comments if c.unique)
     return GroupingScore(
         preselected_precision=ticked_right / ticked if ticked else 1.0,
@@ -108,4 +114,8 @@ def evaluate(comments: Sequence[Labelled], rank: Ranker) -> GroupingScore:
         unique_preselected=len(uniques_ticked) / uniques if uniques else 0.0,
         seeds=len(comments),
         preselected_rows=ticked,
+        recall_by_language=tuple(
+            (language, sum(found) / len(found), len(found))
+            for language, found in sorted(by_language.items())
+        ),
     )

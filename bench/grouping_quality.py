@@ -2,7 +2,8 @@
 labelled set, each through the code the app runs (``app.text.similarity`` for words,
 ``app.text.encoder`` and ``app.text.grouping`` for vectors): the words alone as before
 (every match over the old threshold ticked), the vectors alone, and the two combined (what
-ships). Targets apply to the test half; the tuning half is printed for comparison.
+ships, with its recall by the seed's language). Targets apply to the test half; the
+tuning half is printed for comparison.
 """
 
 from __future__ import annotations
@@ -146,4 +147,14 @@ def lines(encoder: Encoder | None = None) -> list[Line]:
                 "group-unique" if targeted else None,
             ),
         ]
+        if name == SHIPPED:
+            table += [
+                Line(
+                    f"grouping {half}, {name}: askers in the first 20 rows, {language} seeds",
+                    recall * 100,
+                    "%",
+                    note=f"{seeds} seeds",
+                )
+                for language, recall, seeds in score.recall_by_language
+            ]
     return table

@@ -42,8 +42,14 @@ def _oracle(comments: list[Labelled]):
 
 def test_a_perfect_oracle_scores_one(test_half):
     score = evaluate(test_half, _oracle(test_half))
-    assert score == GroupingScore(1.0, 1.0, 1.0, 0.0, len(test_half), score.preselected_rows)
+    assert score == GroupingScore(
+        1.0, 1.0, 1.0, 0.0, len(test_half), score.preselected_rows, score.recall_by_language
+    )
     assert score.preselected_rows > 100
+    assert {language for language, _, _ in score.recall_by_language} >= {"en", "de", "fr"}
+    assert all(recall == 1.0 for _, recall, _ in score.recall_by_language)
+    seeds_with_askers = sum(1 for c in test_half if not c.unique)
+    assert sum(seeds for _, _, seeds in score.recall_by_language) == seeds_with_askers
 
 
 def test_ticking_everyone_scores_badly(test_half):
@@ -76,6 +82,19 @@ def test_a_random_ranking_misses_most_askers(test_half):
         return [QuestionMatch(i, 0.0, POSSIBLE) for i in others]
 
     assert evaluate(test_half, shuffled).recall_shown < 0.3
+
+
+def test_recall_by_language_shows_where_a_ranker_misses(test_half):
+    oracle = _oracle(test_half)
+
+    def english_only(seed: Labelled) -> list[QuestionMatch]:
+        return oracle(seed) if seed.language == "en" else []
+
+    found = {
+        lang: recall for lang, recall, _ in evaluate(test_half, english_only).recall_by_language
+    }
+    assert found["en"] == 1.0
+    assert found["de"] == found["fr"] == 0.0
 
 
 def test_one_wrong_tick_costs_precision_and_a_unique(test_half):

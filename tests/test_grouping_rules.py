@@ -65,6 +65,27 @@ def test_an_asker_phrased_like_the_best_match_ranks_above_a_topic_alike():
     assert [m.comment_id for m in found] == [11, 12, 13]
 
 
+def _unit(*v: float) -> np.ndarray:
+    return np.array(v, np.float32) / np.linalg.norm(v)
+
+
+def test_the_seed_spreads_further_to_an_asker_its_neighbours_agree_on():
+    seed = _unit(1, 0, 0, 0)
+    askers = [_unit(0.8, 0.6, 0, 0), _unit(0.75, 0.66, 0.05, 0), _unit(0.7, 0.7, 0, 0.1)]
+    asker, topic_alike = _unit(0.3, 0.95, 0, 0), _unit(0.3, 0, 0, 0.95)
+    candidates = np.vstack([*askers, asker, topic_alike])
+    assert float(asker @ seed) == pytest.approx(float(topic_alike @ seed))
+    reached = grouping.spread(seed, candidates)
+    assert reached.max() == pytest.approx(1.0)
+    assert reached[3] > reached[4] >= 0.0
+
+
+def test_spread_with_fewer_candidates_than_neighbours():
+    seed = _unit(1, 0)
+    assert grouping.spread(seed, _unit(0, 1)[None]).tolist() == [0.0]
+    assert grouping.spread(seed, np.vstack([_unit(1, 1), _unit(1, 0.2)])).max() == 1.0
+
+
 def test_ordering_changes_the_order_not_the_marks():
     cosines = {1: 0.9, 2: 0.3}
     found = grouping.rank(cosines, {}, {1: 0.9}, ordering={1: 0.2, 2: 0.5})
@@ -118,3 +139,12 @@ def test_a_question_joins_the_closest_theme_or_starts_one():
     assert grouping.theme_of(centres, np.array([0.7071, 0.7071], np.float32)) == 0
     assert grouping.theme_of(centres, np.array([-1.0, 0.0], np.float32)) is None
     assert grouping.theme_of(centres[:0], np.array([1.0, 0.0], np.float32)) is None
+
+
+def test_ranking_keeps_blas_to_one_thread():
+    import threadpoolctl
+
+    pool = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
+    grouping.match([1, 2], pool, pool[0], 1, lambda ids: {})
+    blas = [p for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
+    assert blas and all(p["num_threads"] == 1 for p in blas)
