@@ -1,20 +1,24 @@
-"""The workspace core without processes: pairing codes, sealed files, a replica that
-applies files arriving out of order or half written, offline edits that conflict, and
-an undo that never reverts another person's triage."""
+"""The workspace core without Fireside processes: pairing codes, sealed files, a replica
+that applies files arriving out of order or half written, offline edits that conflict,
+an undo that never reverts another person's triage, and the two shared stores (a folder,
+and a real WsgiDAV server on 127.0.0.1) with the errors they give in plain words."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import httpx
 import pytest
+from pair import serving_webdav
 
 from app.domain import TriageState
-from app.workspace import pairing, sealing
-from app.workspace.errors import WorkspaceError, WorkspaceKeyError
+from app.workspace import envelopes, pairing, sealing
+from app.workspace.errors import SharedStoreError, WorkspaceError, WorkspaceKeyError
 from app.workspace.model import ReplyStatus, SharedComment, VersionKind
 from app.workspace.replica import Replica
 from app.workspace.shared import SharedDoc
-from app.workspace.transport import FolderStore
+from app.workspace.transport import FolderStore, WebDavStore
 
 KEY = bytes(32)
 
@@ -42,6 +46,82 @@ def test_sealed_file_needs_its_key_and_its_name() -> None:
         sealing.open_sealed({2: KEY}, "ws/u-1", blob)  # an epoch this device lacks
     with pytest.raises(sealing.Incomplete):
         sealing.open_sealed({1: KEY}, "ws/u-1", blob[:-5])
+
+
+#: Written by Fireside when the file format was fixed: a device on a later version must
+#: derive the same key from the same pairing code and open what an older one sealed.
+DERIVED = "8707407ecfb8568c1d05afc7642273de60af80edac2efb15a55c962410b3093f"
+SEALED = (
+    "46575331000000030000001b34b8b526e842a2aa1d514356e9345116b20957f17a639e6c47a1d78ecf3ff7"
+    "2b55f4a37fb52122"
+)
+ENVELOPE = (
+    "b94440dcbec9833df271cd322b0959ac25a3efd27228c90ff8603c02bf7b5e58580d16e442f7771b06ba61fa"
+    "2aaa176742f43a89cfa4ffb3a62ca55cfc2b6443a7f1cd5b56b0ac2883f2768674"
+)
+UPDATE = "0a0b0c0d/u-aaaaaaaa-000000001-000000001.fws"
+
+
+def test_keys_and_files_of_an_earlier_version_still_open() -> None:
+    assert sealing.derive_key(b"fireside test secret", "0a0b0c0d").hex() == DERIVED
+    assert sealing.derive_key(b"fireside test secret", "0a0b0c0e").hex() != DERIVED
+    blob = bytes.fromhex(SEALED)
+    assert sealing.epoch_of(blob) == 3
+    assert sealing.open_sealed({3: bytes(range(32))}, UPDATE, blob) == b"Thanks, Sam"
+    mine = bytes(range(1, 33))
+    envelope = bytes.fromhex(ENVELOPE)
+    assert envelopes.unwrap(mine, envelope, "0a0b0c0d/key-e0002-bbbb0002.fws") == (
+        b"the new epoch key"
+    )
+
+
+def test_a_sealed_file_tells_arriving_from_damaged() -> None:
+    blob = sealing.seal(KEY, 7, "ws/u-1", b"words")
+    assert sealing.epoch_of(blob[:24]) == 7  # the header alone tells the epoch
+    for cut in (blob[:23], blob[:24], blob[:-1]):
+        with pytest.raises(sealing.Incomplete):
+            sealing.open_sealed({7: KEY}, "ws/u-1", cut)
+    with pytest.raises(sealing.Unreadable, match="damaged"):
+        sealing.open_sealed({7: KEY}, "ws/u-1", blob + b"!")
+    for other in (b"PK\x03\x04" + blob[4:], b"FWS2" + blob[4:]):
+        with pytest.raises(sealing.Unreadable, match="not a Fireside workspace file"):
+            sealing.open_sealed({7: KEY}, "ws/u-1", other)
+    tampered = bytearray(blob)
+    tampered[-1] ^= 1
+    with pytest.raises(WorkspaceKeyError) as refused:
+        sealing.open_sealed({7: KEY}, "ws/u-1", bytes(tampered))
+    assert str(refused.value) == (
+        "This device's workspace key does not open the shared files: the pairing code was "
+        "wrong, or the files were changed by someone without the key. Nothing was read."
+    )
+    with pytest.raises(WorkspaceKeyError) as lacking:
+        sealing.open_sealed({6: KEY}, "ws/u-1", blob)
+    assert str(lacking.value) == (
+        "This device has no key for the workspace's newer files: it was removed from the "
+        "workspace, or has not yet received the new key. Ask the principal for a new "
+        "pairing code."
+    )
+
+
+def test_a_new_key_is_handed_only_to_the_device_it_was_sealed_for() -> None:
+    private, public = envelopes.new_device_key()
+    other, _ = envelopes.new_device_key()
+    assert len(private) == len(public) == 32 and private != public
+    envelope = envelopes.wrap(public, b"k" * 32, "ws/key-e0002-d1.fws")
+    assert envelopes.wrap(public, b"k" * 32, "ws/key-e0002-d1.fws") != envelope  # one-time
+    assert envelopes.unwrap(private, envelope, "ws/key-e0002-d1.fws") == b"k" * 32
+    refusal = (
+        "The workspace's new key was not sealed for this device; ask the principal for a "
+        "new pairing code."
+    )
+    for holder, sealed, context in (
+        (other, envelope, "ws/key-e0002-d1.fws"),  # another device
+        (private, envelope, "ws/key-e0002-d2.fws"),  # moved to another name
+        (private, envelope[:20], "ws/key-e0002-d1.fws"),  # cut short
+    ):
+        with pytest.raises(WorkspaceKeyError) as refused:
+            envelopes.unwrap(holder, sealed, context)
+        assert str(refused.value) == refusal
 
 
 def _replica(tmp_path: Path, name: str) -> tuple[Replica, SharedDoc]:
@@ -135,3 +215,162 @@ def test_a_write_once_file_keeps_its_first_writer(tmp_path: Path) -> None:
     assert not store.write("check-e0001.fws", b"second", once=True)
     assert store.read("check-e0001.fws") == b"first"
     assert store.list_files() == {"check-e0001.fws": 5}
+
+
+def test_a_folder_lists_only_its_own_visible_files_and_writes_whole_files(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "inner.fws").write_bytes(b"x")
+    (tmp_path / ".u-aaaaaaaa-000000001-000000001.fws.41.part").write_bytes(b"half")
+    store = FolderStore(tmp_path)
+    assert store.describe() == str(tmp_path)
+
+    assert store.write("u.fws", b"first") and store.write("u.fws", b"second!")
+
+    assert store.read("u.fws") == b"second!"
+    assert store.list_files() == {"u.fws": 7}  # no folder, no hidden file, no leftover
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".u-aaaaaaaa-000000001-000000001.fws.41.part",
+        "sub",
+        "u.fws",
+    ]
+    assert store.read("missing.fws") is None
+
+
+def _says(error: pytest.ExceptionInfo[SharedStoreError], pattern: str) -> None:
+    """The whole sentence the person reads (``pattern`` a regular expression)."""
+    assert re.fullmatch(pattern, str(error.value)), str(error.value)
+
+
+def test_a_missing_or_unusable_folder_is_named_with_what_to_check(tmp_path: Path) -> None:
+    gone = FolderStore(tmp_path / "gone")
+    advice = (
+        r"\. Check that it exists, that your sync client is running and that you may write to it\."
+    )
+    where = re.escape(str(tmp_path / "gone"))
+    with pytest.raises(SharedStoreError) as listed:
+        gone.list_files()
+    _says(
+        listed, rf"The shared folder {where} cannot be used \(No such file or directory\){advice}"
+    )
+    for once in (False, True):
+        with pytest.raises(SharedStoreError) as written:
+            gone.write("u.fws", b"data", once=once)
+        _says(
+            written,
+            rf"The shared folder {where} cannot be used \(No such file or directory\){advice}",
+        )
+    assert gone.read("u.fws") is None  # nothing there yet: not an error
+    (tmp_path / "dir.fws").mkdir()
+    with pytest.raises(SharedStoreError) as read:
+        FolderStore(tmp_path).read("dir.fws")
+    _says(
+        read,
+        rf"The shared folder {re.escape(str(tmp_path))} cannot be used \(Is a directory\){advice}",
+    )
+
+
+def test_a_webdav_folder_lists_reads_and_writes_only_its_own_files(tmp_path: Path) -> None:
+    with serving_webdav(tmp_path) as (url, root), httpx.Client() as client:
+        (root / "ws" / "sub").mkdir(parents=True)
+        (root / "ws" / "sub" / "inner.fws").write_bytes(b"x")
+        (root / "ws" / ".hidden.fws").write_bytes(b"x")
+        (root / "elsewhere.fws").write_bytes(b"x")
+        store = WebDavStore(url + "ws", client)  # no trailing slash: the folder all the same
+        assert store.describe() == url + "ws/"
+
+        assert store.write("u two.fws", b"first") and store.write("u two.fws", b"second!")
+        assert store.write("check.fws", b"one", once=True)
+        assert not store.write("check.fws", b"two", once=True)  # written once, kept
+
+        assert store.list_files() == {"u two.fws": 7, "check.fws": 3}
+        assert (store.read("u two.fws"), store.read("check.fws")) == (b"second!", b"one")
+        assert store.read("missing.fws") is None
+        assert WebDavStore(url, client).list_files() == {"elsewhere.fws": 1}
+
+
+def test_webdav_errors_say_what_to_do(tmp_path: Path) -> None:
+    login = {
+        "http_authenticator": {
+            "domain_controller": None,
+            "accept_basic": True,
+            "accept_digest": False,
+            "default_to_digest": False,
+        },
+        "simple_dc": {"user_mapping": {"*": {"dana": {"password": "right"}}}},
+        "provider_mapping": {"/ro": {"root": str(tmp_path / "ro"), "readonly": True}},
+    }
+    (tmp_path / "ro").mkdir()
+    with serving_webdav(tmp_path, login) as (url, _), httpx.Client() as client:
+        client.auth = ("dana", "wrong")
+        wrong = WebDavStore(url, client)
+        for call in (
+            wrong.list_files,
+            lambda: wrong.read("u.fws"),
+            lambda: wrong.write("u.fws", b""),
+        ):
+            with pytest.raises(SharedStoreError) as refused:
+                call()
+            _says(
+                refused,
+                rf"The WebDAV server at {re.escape(url)} refused the user name or password "
+                r"\(HTTP 401\)\. Enter them again in the workspace set-up\.",
+            )
+        client.auth = ("dana", "right")
+        assert WebDavStore(url, client).write("u.fws", b"data")
+        with pytest.raises(SharedStoreError) as forbidden:
+            WebDavStore(url + "ro/", client).write("u.fws", b"data")
+        _says(
+            forbidden,
+            rf"The WebDAV server at {re.escape(url)}ro/ refused the user name or password "
+            r"\(HTTP 403\)\. Enter them again in the workspace set-up\.",
+        )
+        missing = WebDavStore(url + "nowhere", client)
+        with pytest.raises(SharedStoreError) as listed:
+            missing.list_files()
+        _says(
+            listed,
+            rf"There is no folder at {re.escape(url)}nowhere/ on the WebDAV server; create it, "
+            r"or check the address\.",
+        )
+        assert missing.read("u.fws") is None
+        with pytest.raises(SharedStoreError) as written:
+            missing.write("u.fws", b"data")
+        _says(
+            written,
+            rf"The WebDAV server at {re.escape(url)}nowhere/ could not write u\.fws \(HTTP 409\)\.",
+        )
+    with httpx.Client() as client, pytest.raises(SharedStoreError) as unreachable:
+        WebDavStore(url, client).list_files()  # the server has stopped
+    _says(
+        unreachable,
+        rf"The WebDAV server at {re.escape(url)} cannot be reached \(.+\)\. Check the address "
+        r"and your connection; Fireside tries again at the next sync\.",
+    )
+
+
+def _answering(status: int, body: bytes = b"") -> httpx.Client:
+    """A client whose every request gets this answer (a server unlike WsgiDAV)."""
+    return httpx.Client(
+        transport=httpx.MockTransport(lambda _: httpx.Response(status, content=body))
+    )
+
+
+def test_webdav_answers_other_servers_give_are_understood() -> None:
+    url = "https://dav.example/ws/"
+    assert WebDavStore(url, _answering(200)).write("u.fws", b"data")  # 200, not 201 or 204
+    listing = (
+        b'<?xml version="1.0"?><d:multistatus xmlns:d="DAV:">'
+        b"<d:response><d:href>/ws/</d:href><d:propstat><d:prop/></d:propstat></d:response>"
+        b"<d:response><d:href>https://dav.example/ws/a%20b.fws</d:href></d:response>"
+        b"<d:response><d:href>/ws/c.fws</d:href><d:propstat><d:prop>"
+        b"<d:getcontentlength>12</d:getcontentlength></d:prop></d:propstat></d:response>"
+        b"</d:multistatus>"
+    )
+    # The folder itself, without a resource type; a file without a length.
+    assert WebDavStore(url, _answering(207, listing)).list_files() == {"a b.fws": 0, "c.fws": 12}
+    with pytest.raises(SharedStoreError) as garbled:
+        WebDavStore(url, _answering(207, b"<html>Welcome")).list_files()
+    _says(garbled, r"The WebDAV server sent a listing that is not XML \(.+\)\.")
+    with pytest.raises(SharedStoreError) as odd:
+        WebDavStore(url, _answering(500)).read("u.fws")
+    _says(odd, rf"The WebDAV server at {re.escape(url)} could not read u\.fws \(HTTP 500\)\.")
