@@ -16,7 +16,7 @@ from app.domain import TriageState
 from app.workspace import envelopes, pairing, sealing
 from app.workspace.errors import SharedStoreError, WorkspaceError, WorkspaceKeyError
 from app.workspace.model import ReplyStatus, SharedComment, VersionKind
-from app.workspace.replica import Replica
+from app.workspace.replica import PullReport, Replica
 from app.workspace.shared import SharedDoc
 from app.workspace.transport import FolderStore, WebDavStore
 
@@ -374,3 +374,77 @@ def test_webdav_answers_other_servers_give_are_understood() -> None:
     with pytest.raises(SharedStoreError) as odd:
         WebDavStore(url, _answering(500)).read("u.fws")
     _says(odd, rf"The WebDAV server at {re.escape(url)} could not read u\.fws \(HTTP 500\)\.")
+
+
+def test_a_pull_names_damaged_files_and_missing_keys_and_skips_what_is_not_for_it(
+    tmp_path: Path,
+) -> None:
+    shared = FolderStore(tmp_path / "shared")
+    shared.folder.mkdir()
+    writer, doc = _replica(tmp_path, "aaaaaaaa")
+    with writer.local_change():
+        doc.put_comment(_comment("k1"))
+    assert writer.unpushed() == 1
+    assert writer.push(shared, 1, KEY) == 1 and writer.push(shared, 1, KEY) == 0
+    assert writer.unpushed() == 0
+    assert writer.pull(shared, {1: KEY}) == PullReport()  # its own file is not for it
+    damaged = "u-cccccccc-000000001-000000001.fws"
+    shared.write(damaged, b"a file a sync client mangled on the way, complete but no header")
+    newer = "u-dddddddd-000000001-000000001.fws"
+    shared.write(newer, sealing.seal(b"\x02" * 32, 2, f"ws/{newer}", b"after a rotation"))
+    shared.write("u-eeeeeeee-1-1.fws", b"not one of ours")  # no update file's name
+    shared.write("check-e0001.fws", b"neither")
+
+    reader, read_doc = _replica(tmp_path, "bbbbbbbb")
+    report = reader.pull(shared, {1: KEY})
+
+    assert report == PullReport(
+        applied=1,
+        waiting=0,
+        unreadable=(damaged,),
+        key_problem=(
+            "This device has no key for the workspace's newer files: it was removed from the "
+            "workspace, or has not yet received the new key. Ask the principal for a new "
+            "pairing code."
+        ),
+    )
+    assert [c.key for c in read_doc.comments()] == ["k1"]
+    again = reader.pull(shared, {1: KEY})  # the applied file is not applied twice
+    assert (again.applied, again.unreadable) == (0, (damaged,))
+
+
+def test_what_a_replica_was_told_survives_closing_it(tmp_path: Path) -> None:
+    replica, doc = _replica(tmp_path, "aaaaaaaa")
+    with replica.local_change():
+        doc.put_comment(_comment("k1"))
+        replica.mark_approved_here("decision-1")
+    replica.set_bridged({"post:1": "one", "post:2": "two"})
+    replica.set_bridged({"post:2": "two, later"})
+    replica.close()
+
+    again, again_doc = _replica(tmp_path, "aaaaaaaa")
+
+    assert [c.key for c in again_doc.comments()] == ["k1"] and again.unpushed() == 1
+    assert again.approved_here() == {"decision-1"}
+    assert again.bridged() == {"post:1": "one", "post:2": "two, later"}
+
+
+def test_a_full_state_lets_a_member_who_joins_later_read_everything(tmp_path: Path) -> None:
+    shared = FolderStore(tmp_path / "shared")
+    shared.folder.mkdir()
+    writer, doc = _replica(tmp_path, "aaaaaaaa")
+    for key in ("k1", "k2"):
+        with writer.local_change():
+            doc.put_comment(_comment(key))
+        writer.push(shared, 1, KEY)
+    with writer.local_change():
+        doc.put_comment(_comment("k3"))  # not pushed yet when the key changes
+    new_key = b"\x07" * 32
+
+    writer.write_full_state(shared, 2, new_key)
+
+    later, later_doc = _replica(tmp_path, "cccccccc")
+    report = later.pull(shared, {2: new_key})  # it has only the new key
+    assert (report.applied, report.key_problem) == (2, "")
+    assert later_doc.digest() == doc.digest()
+    assert later.pull(shared, {2: new_key}).applied == 0  # the older files are settled
