@@ -386,7 +386,10 @@ class LinkedInNetwork:
             body, _ = await self._api.call(
                 "GET", f"/posts/{urn(target)}", what="GET /rest/posts/{urn}"
             )
-            text = _unescaped(str((body or {}).get("commentary", "")))
+            commentary = (body or {}).get("commentary")
+            if not isinstance(commentary, str):
+                return None  # a post without text does not say what the edit says
+            text = _unescaped(commentary)
         return target if digest(text) == wanted else None
 
     async def aclose(self) -> None:
