@@ -16,7 +16,8 @@ the request (a reset before the commit); the others act after it applied the req
 sets ``held`` and answers only once ``release`` is set (a process can be killed while
 its answer is held), ``GARBLE`` answers with every object and list at the top of the
 answer turned into a string (the write landed; its account cannot be read), and
-``LISTED`` answers with a JSON list where the object belongs (a proxy or a broken server).
+``LISTED`` answers with a JSON list where the object belongs (a proxy or a broken server),
+``BARE`` with the status alone (no body, none of the emulator's headers).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class Action(enum.Enum):
     HOLD = "hold"  # apply it, then answer only once released
     GARBLE = "garble"  # apply it, then answer with each object or list in the answer a string
     LISTED = "listed"  # apply it, then answer with a list where the object belongs
+    BARE = "bare"  # apply it, then answer with its status alone
 
 
 @dataclass
@@ -143,6 +145,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = _garbled(response)
         if fault is not None and fault.action is Action.LISTED:
             response = Response(response.status, [response.body], response.headers)
+        if fault is not None and fault.action is Action.BARE:
+            response = Response(response.status)
         if fault is not None and fault.action is Action.HOLD:
             fault.held.set()
             fault.release.wait(120)
