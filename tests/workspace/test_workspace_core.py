@@ -78,14 +78,21 @@ def test_keys_and_files_of_an_earlier_version_still_open() -> None:
 def test_a_sealed_file_tells_arriving_from_damaged() -> None:
     blob = sealing.seal(KEY, 7, "ws/u-1", b"words")
     assert sealing.epoch_of(blob[:24]) == 7  # the header alone tells the epoch
-    for cut in (blob[:23], blob[:24], blob[:-1]):
-        with pytest.raises(sealing.Incomplete):
+    for cut, arriving in (
+        (blob[:23], "only 23 bytes so far"),
+        (blob[:24], "ws/u-1 is still arriving (0 of 21 bytes)"),
+        (blob[:-1], "ws/u-1 is still arriving (20 of 21 bytes)"),
+    ):
+        with pytest.raises(sealing.Incomplete) as incomplete:
             sealing.open_sealed({7: KEY}, "ws/u-1", cut)
-    with pytest.raises(sealing.Unreadable, match="damaged"):
+        assert str(incomplete.value) == arriving
+    with pytest.raises(sealing.Unreadable) as longer:
         sealing.open_sealed({7: KEY}, "ws/u-1", blob + b"!")
+    assert str(longer.value) == "ws/u-1 is damaged (longer than it says)"
     for other in (b"PK\x03\x04" + blob[4:], b"FWS2" + blob[4:]):
-        with pytest.raises(sealing.Unreadable, match="not a Fireside workspace file"):
+        with pytest.raises(sealing.Unreadable) as foreign:
             sealing.open_sealed({7: KEY}, "ws/u-1", other)
+        assert str(foreign.value) == "not a Fireside workspace file"
     tampered = bytearray(blob)
     tampered[-1] ^= 1
     with pytest.raises(WorkspaceKeyError) as refused:
