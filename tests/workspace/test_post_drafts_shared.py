@@ -76,6 +76,8 @@ def test_a_draft_made_for_a_post_but_not_linked_is_adopted_not_doubled() -> None
     announced = post_bridge.making("p1", content)
     adopted = post_bridge.adopt(announced, {}, [other, made])
     assert list(adopted) == [7] and adopted[7].post_id == "p1" and adopted[7].heads == ()
+    shared = SharedDoc(pycrdt.Doc())
+    assert post_bridge.share_local(shared, [made], adopted, "aaaa0001") == {}  # not again
     linked = {9: post_bridge.Link("p1", ("v1",), post_bridge.digest(content))}
     assert post_bridge.adopt(announced, linked, [made]) == {}  # linked already: nothing
 
@@ -94,6 +96,7 @@ def test_only_what_changed_here_is_shared_and_only_what_moved_there_comes_back()
         == post_bridge.content_of(first)
         == PostContent("Launch", "Our plan", DraftState.FOR_REVIEW, ("wordpress:1",))
     )
+    assert post.created_by == post.heads[0].by == "aaaa0001"
     assert moved == {1: post_bridge.Link(post.id, (post.heads[0].id,), moved[1].digest)}
     assert post_bridge.share_local(shared, [first], moved, "aaaa0001") == {}  # unchanged
     stored = {"post:1": post_bridge.encoded(moved)["post:1"], "post-new:x": "d", "other": "v"}
@@ -135,3 +138,23 @@ def test_two_offline_versions_come_back_as_both_texts_and_both_titles() -> None:
         heads[-1].content.targets,
     )
     assert {h.content.body for h in heads} == {"Dana's", "Sam's"}
+
+
+def test_one_unchanged_draft_or_post_does_not_stop_the_others() -> None:
+    shared = SharedDoc(pycrdt.Doc())
+    kept = _draft(1, "Launch", "Our plan")
+    known = post_bridge.share_local(shared, [kept], {}, "aaaa0001")
+    moved = post_bridge.share_local(shared, [kept, _draft(2, "Hiring", "Three roles")], known, "a")
+    assert list(moved) == [2]  # the first draft had not changed; the second is shared
+    first, last = shared.posts()  # in the order they are read
+    seen = {9: post_bridge.Link(first.id, tuple(h.id for h in first.heads), "")}
+    assert [i.post.id for i in post_bridge.incoming(shared, seen, str)] == [last.id]
+
+
+def test_a_digest_stored_by_an_earlier_version_still_matches() -> None:
+    """Links keep the digest of what a draft held (the replica's ``bridged`` table): a
+    later version must compute the same, or every draft would be shared again."""
+    content = PostContent("Launch", "Our plan", DraftState.FOR_REVIEW, ("wordpress:1", "slack:C1"))
+    assert post_bridge.digest(content) == (
+        "8952dc226fbbedeac81f74f063ff0a9f4edc6a9d12294511b7e25834021a1c36"
+    )
