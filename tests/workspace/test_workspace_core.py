@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pycrdt
 import pytest
 from pair import serving_webdav
 
@@ -16,7 +17,7 @@ from app.domain import TriageState
 from app.workspace import envelopes, pairing, sealing
 from app.workspace.errors import SharedStoreError, WorkspaceError, WorkspaceKeyError
 from app.workspace.model import ReplyStatus, SharedComment, VersionKind
-from app.workspace.replica import PullReport, Replica
+from app.workspace.replica import MAX_UPDATES_PER_FILE, PullReport, Replica
 from app.workspace.shared import SharedDoc
 from app.workspace.transport import FolderStore, WebDavStore
 
@@ -455,3 +456,119 @@ def test_a_full_state_lets_a_member_who_joins_later_read_everything(tmp_path: Pa
     assert (report.applied, report.key_problem) == (2, "")
     assert later_doc.digest() == doc.digest()
     assert later.pull(shared, {2: new_key}).applied == 0  # the older files are settled
+
+
+class _Vanishing:
+    """A shared folder in which some listed files are gone by the time they are read (a
+    sync client moved them away), counting what is read."""
+
+    def __init__(self, store: FolderStore, gone: set[str]) -> None:
+        self.store, self.gone, self.reads = store, gone, []
+
+    def describe(self) -> str:
+        return self.store.describe()
+
+    def list_files(self) -> dict[str, int]:
+        return {**self.store.list_files(), **dict.fromkeys(self.gone, 1)}
+
+    def read(self, name: str) -> bytes | None:
+        self.reads.append(name)
+        return None if name in self.gone else self.store.read(name)
+
+    def write(self, name: str, data: bytes, *, once: bool = False) -> bool:
+        return self.store.write(name, data, once=once)
+
+
+def test_files_that_vanish_or_wait_are_counted_and_old_ones_are_not_read_again(
+    tmp_path: Path,
+) -> None:
+    folder = FolderStore(tmp_path / "shared")
+    folder.folder.mkdir()
+    old, doc = _replica(tmp_path, "aaaaaaaa")
+    with old.local_change():
+        doc.put_comment(_comment("k1"))
+    old.push(folder, 1, KEY)  # before the rotation: this device never had that key
+    with old.local_change():
+        doc.put_comment(_comment("k2"))
+    old.write_full_state(folder, 2, KEY)
+    half = sealing.seal(KEY, 2, "ws/u-cccccccc-000000001-000000001.fws", b"x" * 40)
+    for device in ("cccccccc", "dddddddd"):
+        folder.write(f"u-{device}-000000001-000000001.fws", half[:-3])
+    gone = {"u-00000000-000000001-000000001.fws", "u-00000001-000000001-000000001.fws"}
+    store = _Vanishing(folder, gone)
+    reader, _ = _replica(tmp_path, "bbbbbbbb")
+
+    first = reader.pull(store, {2: KEY})
+
+    assert (first.applied, first.waiting) == (2, 4)  # two vanished, two half written
+    store.reads.clear()
+    assert reader.pull(store, {2: KEY}).applied == 0
+    assert "u-aaaaaaaa-000000001-000000001.fws" not in store.reads  # settled: not read
+
+
+def test_a_file_from_another_workspace_does_not_open_even_under_the_same_key(
+    tmp_path: Path,
+) -> None:
+    shared = FolderStore(tmp_path / "shared")
+    shared.folder.mkdir()
+    writer = Replica(tmp_path / "a", "workspace-a", "aaaaaaaa")
+    with writer.local_change():
+        SharedDoc(writer.doc).put_comment(_comment("k1"))
+    writer.push(shared, 1, KEY)
+    reader = Replica(tmp_path / "nested" / "b", "workspace-b", "bbbbbbbb")  # made with parents
+
+    report = reader.pull(shared, {1: KEY})
+
+    assert report.applied == 0 and "does not open" in report.key_problem
+    assert (tmp_path / "nested" / "b" / "replica.db").exists()  # where the module says
+
+
+def test_a_change_made_on_what_another_device_wrote_waits_for_that_file(tmp_path: Path) -> None:
+    """B edits what A wrote; C gets B's file first: it waits for A's, then both apply.
+    What C applied is not sent back out as C's own."""
+    shared = FolderStore(tmp_path / "shared")
+    shared.folder.mkdir()
+    (a, _), (b, _), (c, _) = (_replica(tmp_path, n) for n in ("aaaaaaaa", "bbbbbbbb", "cccccccc"))
+    with a.local_change():
+        a.doc.get("m", type=pycrdt.Map)["x"] = 1  # one item: A's clock is 1
+    a.push(shared, 1, KEY)
+    b.pull(shared, {1: KEY})
+    with b.local_change():
+        b.doc.get("m", type=pycrdt.Map)["x"] = 2
+    b.push(shared, 1, KEY)
+    (a_file,) = [n for n in shared.list_files() if n.startswith("u-aaaaaaaa")]
+    held = (shared.folder / a_file).read_bytes()
+    (shared.folder / a_file).unlink()
+
+    early = c.pull(shared, {1: KEY})
+    assert (early.applied, early.waiting) == (0, 1)
+    (shared.folder / a_file).write_bytes(held)
+    assert c.pull(shared, {1: KEY}).applied == 2
+    assert c.doc.get("m", type=pycrdt.Map)["x"] == 2
+    with c.local_change():
+        SharedDoc(c.doc).put_comment(_comment("k1"))
+    assert c.unpushed() == 1  # only its own change
+
+
+def test_a_long_offline_session_goes_out_in_files_of_at_most_5000_updates(tmp_path: Path) -> None:
+    shared = FolderStore(tmp_path / "shared")
+    shared.folder.mkdir()
+    writer, _ = _replica(tmp_path, "aaaaaaaa")
+    several = pycrdt.Map()
+    with writer.local_change():
+        writer.doc["m"] = several
+    for n in range(MAX_UPDATES_PER_FILE + 1):  # one more than a file holds
+        with writer.local_change():
+            several[str(n % 7)] = n
+        with writer.local_change():
+            pass  # no change, nothing kept
+
+    assert writer.unpushed() == MAX_UPDATES_PER_FILE + 1
+    assert writer.push(shared, 1, KEY) == 2
+    assert sorted(shared.list_files()) == [
+        "u-aaaaaaaa-000000001-000005000.fws",
+        "u-aaaaaaaa-000005001-000005001.fws",
+    ]
+    reader, _ = _replica(tmp_path, "bbbbbbbb")
+    assert reader.pull(shared, {1: KEY}).applied == 2
+    assert reader.doc.get("m", type=pycrdt.Map).to_py() == several.to_py()
