@@ -279,18 +279,19 @@ def test_a_missing_or_unusable_folder_is_named_with_what_to_check(tmp_path: Path
 
 def test_a_webdav_folder_lists_reads_and_writes_only_its_own_files(tmp_path: Path) -> None:
     with serving_webdav(tmp_path) as (url, root), httpx.Client() as client:
-        (root / "ws" / "sub").mkdir(parents=True)
-        (root / "ws" / "sub" / "inner.fws").write_bytes(b"x")
-        (root / "ws" / ".hidden.fws").write_bytes(b"x")
+        (root / "DROPBOX" / "sub").mkdir(parents=True)
+        (root / "DROPBOX" / "sub" / "inner.fws").write_bytes(b"x")
+        (root / "DROPBOX" / ".hidden.fws").write_bytes(b"x")
+        (root / "DROPBOX" / "READ ME.TXT").write_bytes(b"by hand")
         (root / "elsewhere.fws").write_bytes(b"x")
-        store = WebDavStore(url + "ws", client)  # no trailing slash: the folder all the same
-        assert store.describe() == url + "ws/"
+        store = WebDavStore(url + "DROPBOX", client)  # no trailing slash: the same folder
+        assert store.describe() == url + "DROPBOX/"
 
         assert store.write("u two.fws", b"first") and store.write("u two.fws", b"second!")
         assert store.write("check.fws", b"one", once=True)
         assert not store.write("check.fws", b"two", once=True)  # written once, kept
 
-        assert store.list_files() == {"u two.fws": 7, "check.fws": 3}
+        assert store.list_files() == {"u two.fws": 7, "check.fws": 3, "READ ME.TXT": 7}
         assert (store.read("u two.fws"), store.read("check.fws")) == (b"second!", b"one")
         assert store.read("missing.fws") is None
         assert WebDavStore(url, client).list_files() == {"elsewhere.fws": 1}
@@ -364,18 +365,29 @@ def _answering(status: int, body: bytes = b"") -> httpx.Client:
 
 
 def test_webdav_answers_other_servers_give_are_understood() -> None:
-    url = "https://dav.example/ws/"
+    url = "https://dav.example/INBOX/"
     assert WebDavStore(url, _answering(200)).write("u.fws", b"data")  # 200, not 201 or 204
     listing = (
         b'<?xml version="1.0"?><d:multistatus xmlns:d="DAV:">'
-        b"<d:response><d:href>/ws/</d:href><d:propstat><d:prop/></d:propstat></d:response>"
-        b"<d:response><d:href>https://dav.example/ws/a%20b.fws</d:href></d:response>"
-        b"<d:response><d:href>/ws/c.fws</d:href><d:propstat><d:prop>"
+        b"<d:response><d:href>/INBOX/</d:href><d:propstat><d:prop/></d:propstat></d:response>"
+        b"<d:response><d:propstat><d:prop/></d:propstat></d:response>"
+        b"<d:response><d:href>https://dav.example/INBOX/a%20b.fws</d:href></d:response>"
+        b"<d:response><d:href>/INBOX/c.fws</d:href><d:propstat><d:prop>"
         b"<d:getcontentlength>12</d:getcontentlength></d:prop></d:propstat></d:response>"
+        b"<d:response><d:href>/INBOX/d.fws</d:href><d:propstat><d:prop>"
+        b"<d:getcontentlength>unknown</d:getcontentlength></d:prop></d:propstat></d:response>"
         b"</d:multistatus>"
     )
-    # The folder itself, without a resource type; a file without a length.
-    assert WebDavStore(url, _answering(207, listing)).list_files() == {"a b.fws": 0, "c.fws": 12}
+    # The folder itself without a resource type, an entry without an address, files
+    # without a length or with one that is no number.
+    assert WebDavStore(url, _answering(207, listing)).list_files() == {
+        "a b.fws": 0,
+        "c.fws": 12,
+        "d.fws": 0,
+    }
+    with pytest.raises(SharedStoreError) as plain_web:
+        WebDavStore(url, _answering(405)).list_files()  # a web server without WebDAV
+    _says(plain_web, rf"The WebDAV server at {re.escape(url)} could not list \(HTTP 405\)\.")
     with pytest.raises(SharedStoreError) as garbled:
         WebDavStore(url, _answering(207, b"<html>Welcome")).list_files()
     _says(garbled, r"The WebDAV server sent a listing that is not XML \(.+\)\.")
