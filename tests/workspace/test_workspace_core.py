@@ -282,7 +282,7 @@ def test_a_webdav_folder_lists_reads_and_writes_only_its_own_files(tmp_path: Pat
         (root / "DROPBOX" / "sub").mkdir(parents=True)
         (root / "DROPBOX" / "sub" / "inner.fws").write_bytes(b"x")
         (root / "DROPBOX" / ".hidden.fws").write_bytes(b"x")
-        (root / "DROPBOX" / "READ ME.TXT").write_bytes(b"by hand")
+        (root / "DROPBOX" / "Notes.DOCX").write_bytes(b"by hand")
         (root / "elsewhere.fws").write_bytes(b"x")
         store = WebDavStore(url + "DROPBOX", client)  # no trailing slash: the same folder
         assert store.describe() == url + "DROPBOX/"
@@ -291,7 +291,7 @@ def test_a_webdav_folder_lists_reads_and_writes_only_its_own_files(tmp_path: Pat
         assert store.write("check.fws", b"one", once=True)
         assert not store.write("check.fws", b"two", once=True)  # written once, kept
 
-        assert store.list_files() == {"u two.fws": 7, "check.fws": 3, "READ ME.TXT": 7}
+        assert store.list_files() == {"u two.fws": 7, "check.fws": 3, "Notes.DOCX": 7}
         assert (store.read("u two.fws"), store.read("check.fws")) == (b"second!", b"one")
         assert store.read("missing.fws") is None
         assert WebDavStore(url, client).list_files() == {"elsewhere.fws": 1}
