@@ -3,7 +3,7 @@ PKCE through a test browser, the pinned LinkedIn-Version on every call)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from emulators.linkedin.fixtures import JORDAN, PRIYA
@@ -11,8 +11,9 @@ from emulators.microsoft.apiserver import Action
 from emulators.microsoft.fixtures import each_cut_is_named, pull_round
 
 from app.domain import OutboxKind, RemoteKind, WriteIntent
-from app.errors import OutcomeUnknown, PermissionDenied, RateLimited
-from app.timeutil import iso
+from app.errors import BadResponse, NotFound, OutcomeUnknown, PermissionDenied, RateLimited
+from app.networks.matching import SKEW_S
+from app.timeutil import iso, parse
 
 
 async def test_pull_reads_comments_and_their_one_level_of_replies(li_site, li_network):
@@ -42,7 +43,7 @@ async def test_a_reply_to_a_reply_goes_to_the_top_level_comment(li_site, li_netw
     stored = li_site.world.comments[sent.remote_id]
     assert stored["parentComment"] == priya and stored["actor"] == li_site.world.page
     assert stored["message"]["text"] == "We do: quarterly."
-    assert sent.is_mine
+    assert sent.is_mine and sent.post_remote_id == li_site.post
 
 
 async def test_edit_and_delete_as_the_page(li_site, li_network):
@@ -275,3 +276,67 @@ async def test_a_lost_reply_to_a_reply_is_found_and_no_other_comment_is_taken_fo
     assert found is not None
     made = world.comments[found]
     assert (made["actor"], made["parentComment"]) == (world.page, priya)
+
+
+async def test_a_new_post_is_titled_by_its_first_80_characters_and_dated_now(li_site, li_network):
+    text = "Hiring in Lisbon: three engineers for the payments team, one designer, and a " * 2
+    before = datetime.now(UTC).replace(microsecond=0)
+
+    post = await li_network.publish("", text, "markdown", "k1")
+
+    assert post.title == text.strip()[:80] and len(post.title) == 80
+    assert post.body == text.strip() and post.updated_at == post.created_at
+    assert before <= parse(post.created_at) <= datetime.now(UTC)
+
+
+async def test_answers_that_cannot_be_read_say_so(li_site, li_network):
+    li_site.api.fault(Action.GARBLE, "POST", "/rest/socialActions/")
+    with pytest.raises(BadResponse) as garbled:
+        await li_network.reply(li_site.post, li_site.comments[0], "Thanks", "markdown", "k1")
+    assert str(garbled.value) == (
+        "LinkedIn confirmed the reply in an unreadable answer: field 'message' is 'garbled'."
+    )
+    li_site.api.fault(Action.BARE, "POST", "/rest/posts")
+    with pytest.raises(BadResponse) as bare:
+        await li_network.publish("", "Hiring", "markdown", "k2")
+    assert str(bare.value) == "LinkedIn created the post without saying its id (x-restli-id)."
+    with pytest.raises(NotFound) as not_a_comment:
+        await li_network.get_comment(li_site.post)
+    assert str(not_a_comment.value) == f"{li_site.post} is not a LinkedIn comment"
+
+
+async def test_a_look_up_counts_writes_stamped_at_its_very_floor(li_site, li_network):
+    """The look-up reads back to when the item was queued, less the clock skew, that
+    moment included."""
+    world, post = li_site.world, li_site.post
+    _, priya, follow_up = li_site.comments
+    queued = iso(datetime.fromtimestamp(li_site.clock(), UTC))
+    floor = int((parse(queued) - timedelta(seconds=SKEW_S)).timestamp() * 1000)
+    made = world.post("Hiring in Lisbon")
+    world.posts[made]["createdAt"] = world.posts[made]["lastModifiedAt"] = floor
+    reply = world.comment(world.page, post, "Quarterly.", parent=priya)
+    world.comments[reply]["created"]["time"] = floor
+    world.comments[reply]["lastModified"]["time"] = floor
+
+    lost_post = asked(li_site, OutboxKind.PUBLISH, None, "Hiring in Lisbon")
+    lost_reply = WriteIntent(
+        OutboxKind.REPLY, post, follow_up, "", "Quarterly.", "markdown", queued
+    )
+
+    assert await li_network.lookup_write("k1", lost_post) == made
+    assert await li_network.lookup_write("k2", lost_reply) == reply
+
+
+async def test_a_look_up_reads_past_a_comment_it_cannot_read(li_site, li_network):
+    world, post = li_site.world, li_site.post
+    _, priya, follow_up = li_site.comments
+    queued = iso(datetime.fromtimestamp(li_site.clock(), UTC))
+    mangled = world.comment(JORDAN, post, "First!", parent=priya)
+    world.comments[mangled]["message"] = "mangled"  # older than mine: listed before it
+    li_site.clock.advance(5)
+    mine = world.comment(world.page, post, "Quarterly, in Lisbon.", parent=priya)
+    lost = WriteIntent(
+        OutboxKind.REPLY, post, follow_up, "", "Quarterly, in Lisbon.", "markdown", queued
+    )
+
+    assert await li_network.lookup_write("k1", lost) == mine

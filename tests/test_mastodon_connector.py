@@ -107,8 +107,14 @@ async def test_reply_answers_the_very_comment_and_mentions_its_author(
         question.id,
         True,
     )
+    assert reply.post_remote_id == post.id
     # Ben was notified: the mention reached him.
     assert any(n.to is world.ben and n.status is sent for n in world.server.notifications)
+    # Named in the text already, not at its start: not named twice.
+    again = await network.reply(
+        post.id, question.id, "Thanks @ben for asking: yes.", "markdown", "k2"
+    )
+    assert world.server.statuses[again.remote_id].text == "Thanks @ben for asking: yes."
 
 
 async def test_a_batch_of_replies_goes_out_once_each_even_when_repeated_with_their_keys(

@@ -18,7 +18,9 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import AuthError, NotFound, OutcomeUnknown, RateLimited, Rejected, SignInRefused
-from app.timeutil import iso, now_iso
+from app.networks.matching import SKEW_S
+from app.networks.slack.pull import PAGE_LIMIT
+from app.timeutil import iso, now_iso, parse
 
 
 async def pull(network, cursor=None, mode=PullMode.ROUTINE):
@@ -371,3 +373,115 @@ async def test_a_write_whose_answer_cannot_be_read_still_names_what_it_made(
 def stamped(ts: str) -> str:
     """A Slack ``ts`` as the ISO time the connector reports."""
     return iso(datetime.fromtimestamp(float(ts), UTC))
+
+
+async def test_what_was_sent_comes_back_with_its_text(slack_world, make_slack):
+    world = slack_world
+    ws = world.workspace
+    network = make_slack()
+    post = await network.publish("", "Offsite in May", "markdown", "p1")
+    assert post.title == "Offsite in May" and "Offsite in May" in post.body
+    message = ws.mine(world.town_hall, world.dana)[-1]
+    ask = ws.say(world.town_hall, world.ada, "Which week?", message)
+    comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
+    reply = await network.reply(post.remote_id, comment_id, "The second", "markdown", "r1")
+    assert "The second" in reply.body_html
+
+
+async def test_a_look_up_reads_the_channel_from_when_the_post_was_queued_page_by_page(
+    slack_world, make_slack
+):
+    world = slack_world
+    ws = world.workspace
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    network = make_slack()
+    lost = await network.publish("", "Offsite in May", "markdown", "p1")
+    for n in range(PAGE_LIMIT + 20):  # others talk after it: it is on the second page
+        ws.say(world.town_hall, world.ada, f"chatter {n}")
+    before = len(world.api.requests())
+    intent = WriteIntent(OutboxKind.PUBLISH, None, None, "", "", "markdown", since)
+
+    assert await network.lookup_write("p1", intent) == lost.remote_id
+
+    reads = [s for s in world.api.requests()[before:] if s.path == "/api/conversations.history"]
+    assert len(reads) >= 2 and "cursor" not in reads[0].query
+    assert reads[0].query["oldest"] == f"{parse(since).timestamp() - SKEW_S:.6f}"
+    assert reads[0].query["limit"] == str(PAGE_LIMIT)
+    assert all(r.query["cursor"] for r in reads[1:])  # then page after page
+
+
+async def test_nothing_is_looked_up_for_a_post_with_no_channel_to_go_to(slack_world, make_slack):
+    world = slack_world
+    network = make_slack()
+    network.choose(PlaceChoice())  # no channel ticked, none to post to
+    before = len(world.api.requests())
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    intent = WriteIntent(OutboxKind.PUBLISH, None, None, "", "", "markdown", since)
+
+    assert await network.lookup_write("p1", intent) is None
+    assert world.api.requests()[before:] == []
+    with pytest.raises(Rejected) as refused:
+        await network.publish("", "Offsite", "markdown", "p1")
+    assert str(refused.value) == ("Choose the Slack channel new posts go to (Accounts, Channels…).")
+    with pytest.raises(NotFound) as no_id:
+        await network.get_comment("nonsense")
+    assert str(no_id.value) == "'nonsense' is not a Slack message id"
+
+
+async def test_an_edit_in_a_thread_that_is_gone_did_not_land(slack_world, make_slack):
+    world = slack_world
+    ws = world.workspace
+    post = ws.say(world.town_hall, world.dana, "Notes from today")
+    note = ws.say(world.town_hall, world.ada, "First point", post)
+    thread = f"{world.town_hall.id}/{post.ts}"
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    network = make_slack()
+    reply = await network.reply(thread, f"{thread}/{note.ts}", "Noted", "markdown", "r1")
+    post.deleted = note.deleted = True
+    for message in ws.mine(world.town_hall, world.dana):
+        message.deleted = True
+    edit = WriteIntent(OutboxKind.EDIT, thread, reply.remote_id, "", "", "markdown", since)
+
+    assert await network.lookup_write("e1", edit) is None
+
+
+async def test_a_comment_read_in_a_pull_costs_no_second_request_to_answer(slack_world, make_slack):
+    world = slack_world
+    ws = world.workspace
+    post = ws.say(world.town_hall, world.dana, "Q3 plan is out.")
+    ask = ws.say(world.town_hall, world.ada, "Is hiring paused?", post)
+    network = make_slack()
+    await pull(network)
+    before = len(world.api.requests())
+    thread = f"{world.town_hall.id}/{post.ts}"
+
+    await network.reply(thread, f"{thread}/{ask.ts}", "No", "markdown", "r1")
+
+    paths = [s.path for s in world.api.requests()[before:]]
+    assert "/api/conversations.replies" not in paths and "/api/chat.postMessage" in paths
+    assert ws.mine(world.town_hall, world.dana)[-1].text == f"<@{world.ada.id}> No"
+
+
+async def test_edits_and_deletions_are_paced_per_channel_not_across_channels(
+    slack_world, make_slack
+):
+    """One write a second in each channel: writes that take turns between two channels
+    wait once, where writes to one channel would wait twice."""
+    world = slack_world
+    ws = world.workspace
+    network = make_slack()
+    here = f"{world.town_hall.id}/{ws.say(world.town_hall, world.dana, 'Agenda').ts}"
+    there, also = (
+        f"{world.leadership.id}/{ws.say(world.leadership, world.dana, text).ts}"
+        for text in ("Board prep", "Budget")
+    )
+
+    start = world.clock()
+    for remote_id, text in ((here, "Agenda v2"), (there, "Prep v2"), (here, "Agenda v3")):
+        await network.edit(RemoteKind.POST, remote_id, text, "e")
+    assert world.clock() - start < 2
+    start = world.clock()
+    for remote_id in (there, here, also):
+        await network.delete(RemoteKind.POST, remote_id, "d")
+    assert world.clock() - start < 2
+    assert ws.mine(world.town_hall, world.dana) == ws.mine(world.leadership, world.dana) == []

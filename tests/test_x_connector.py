@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from emulators.microsoft.apiserver import Action
@@ -13,12 +13,14 @@ from emulators.microsoft.fixtures import each_cut_is_named, pull_round
 
 from app.domain import OutboxKind, Person, RemoteComment, RemoteKind, WriteIntent
 from app.errors import (
+    BadResponse,
     NotFound,
     OutcomeUnknown,
     PermissionDenied,
     RateLimited,
     Rejected,
 )
+from app.networks.matching import SKEW_S
 from app.timeutil import iso, parse
 
 
@@ -306,3 +308,63 @@ async def test_a_used_up_window_is_named_by_its_endpoint(x_site, x_network):
             await call()  # the last request of its window
         with pytest.raises(RateLimited, match=rf"X's limit for {re.escape(endpoint)} is used up"):
             await call()
+
+
+async def test_a_new_post_is_titled_by_its_first_80_characters_and_dated_now(x_site, x_network):
+    text = "Hiring in Lisbon: three engineers for the payments team, one designer, and a " * 2
+    before = datetime.now(UTC).replace(microsecond=0)
+
+    post = await x_network.publish("", text, "markdown", "k1")
+
+    assert post.title == text.strip()[:80] and len(post.title) == 80
+    assert post.body == text.strip() and post.updated_at == post.created_at
+    assert before <= parse(post.created_at) <= datetime.now(UTC)
+
+
+async def test_a_look_up_searches_my_posts_in_the_conversation_since_it_was_queued(
+    x_site, x_network
+):
+    queued = datetime.fromtimestamp(x_site.clock(), UTC).replace(microsecond=0)
+    body = "The rota starts in March."
+    x_site.api.fault(Action.DROP, "POST", "/2/tweets")
+    with pytest.raises(OutcomeUnknown):
+        await x_network.reply(x_site.post, x_site.replies[0], body, "markdown", "k1")
+    intent = WriteIntent(
+        OutboxKind.REPLY, x_site.post, x_site.replies[0], "", body, "markdown", iso(queued)
+    )
+    searched = len(x_site.api.log)
+
+    assert await x_network.lookup_write("k1", intent) is not None
+
+    (search,) = [s for s in x_site.api.log[searched:] if s.path == "/2/tweets/search/recent"]
+    assert search.query["query"] == f"from:danawhit conversation_id:{x_site.post}"
+    assert search.query["start_time"] == iso(queued - timedelta(seconds=SKEW_S))
+    assert "next_token" not in search.query  # the first page is asked for without one
+
+
+async def test_a_write_that_landed_days_after_it_was_queued_is_found_within_the_week(
+    x_site, x_network
+):
+    """Queued eight days ago and sent six and a half days ago, its answer lost: X's search
+    still reaches it (a week back, less an hour for X's clock running ahead)."""
+    queued = iso(datetime.fromtimestamp(x_site.clock() - 8 * 86400, UTC))
+    body = "Back from leave: the rota is on."
+    landed = x_site.world.post("danawhit", body, age_s=6.5 * 86400)
+    intent = WriteIntent(OutboxKind.PUBLISH, None, None, "", body, "markdown", queued)
+
+    assert await x_network.lookup_write("k1", intent) == landed
+
+
+async def test_answers_that_cannot_be_read_say_so(x_site, x_network):
+    x_site.api.fault(Action.GARBLE, "POST", "/2/tweets")
+    with pytest.raises(BadResponse) as garbled:
+        await x_network.publish("", "Hiring in Lisbon", "markdown", "k1")
+    assert str(garbled.value) == (
+        "X confirmed the post in an unreadable answer: field 'data' is 'garbled'."
+    )
+    x_site.api.fault(Action.LISTED, "GET", "/2/tweets/search/recent")
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Hiring", "markdown", queued)
+    with pytest.raises(BadResponse) as listed:
+        await x_network.lookup_write("k2", lost)
+    assert str(listed.value) == "X answered a search with something that is not an object."

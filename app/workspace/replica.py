@@ -102,15 +102,13 @@ class Replica:
         self._subscription = self.doc.observe(self._capture)
 
     def _load(self) -> None:
+        """What was saved; before ``_capture`` observes the document, so none of it is
+        taken for a new local change."""
         row = self._db.execute("SELECT state FROM snapshot WHERE id = 1").fetchone()
-        self._remote = True
-        try:
-            if row is not None:
-                self.doc.apply_update(row[0])
-            for (update,) in self._db.execute("SELECT update_bytes FROM outgoing ORDER BY seq"):
-                self.doc.apply_update(update)
-        finally:
-            self._remote = False
+        if row is not None:
+            self.doc.apply_update(row[0])
+        for (update,) in self._db.execute("SELECT update_bytes FROM outgoing ORDER BY seq"):
+            self.doc.apply_update(update)
         self._applied = {name for (name,) in self._db.execute("SELECT name FROM applied")}
 
     def _capture(self, event: pycrdt.TransactionEvent) -> None:

@@ -179,11 +179,14 @@ TARGETS = (
     ),
     # Replies bridged by hand: every write is refused, nothing is looked up.
     Target("app/networks/bridge.py", CONNECTOR),
-    # The workspace's writes and reads of the shared store: what is sealed, how updates
-    # travel as files and come back, the key handed to each member, post drafts both ways.
-    Target("app/workspace/sealing.py", CONNECTOR),
-    Target("app/workspace/replica.py", CONNECTOR),
+    # The workspace's promises (only members read the shared files; every update arrives
+    # once and nothing reported done is lost): what is sealed, the key handed to each
+    # member, how updates travel as files and come back.
+    Target("app/workspace/sealing.py", CORE),
+    Target("app/workspace/envelopes.py", CORE),
+    Target("app/workspace/replica.py", CORE),
+    # Its plumbing, held to the connectors' mark: the folder and WebDAV stores (their
+    # errors' wording), post drafts both ways.
     Target("app/workspace/transport.py", CONNECTOR),
-    Target("app/workspace/envelopes.py", CONNECTOR),
     Target("app/workspace/post_bridge.py", CONNECTOR),
 )

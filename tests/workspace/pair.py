@@ -4,6 +4,7 @@ app`` on its own data dir with its own file keyring (``signin_child.FileKeyring`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -90,14 +91,26 @@ def free_port() -> int:
 @pytest.fixture
 def webdav_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A real WsgiDAV server (cheroot) on 127.0.0.1 serving a fresh folder; (URL, folder)."""
+    with serving_webdav(tmp_path) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def serving_webdav(tmp_path: Path, config: dict | None = None) -> Iterator[tuple[str, Path]]:
+    """WsgiDAV on 127.0.0.1 over a fresh folder ``tmp_path/dav``, anonymous unless
+    ``config`` (WsgiDAV's configuration, as its JSON file holds it) says otherwise."""
     root = tmp_path / "dav"
     root.mkdir()
     port = free_port()
     log = tmp_path / "wsgidav.log"
+    if config is None:
+        settings = ["--auth", "anonymous", "--no-config"]
+    else:
+        (tmp_path / "wsgidav.json").write_text(json.dumps(config), encoding="utf-8")
+        settings = ["--config", str(tmp_path / "wsgidav.json")]
     command = [
         sys.executable, "-m", "wsgidav.server.server_cli", "--host", "127.0.0.1",
-        "--port", str(port), "--root", str(root), "--auth", "anonymous",
-        "--server", "cheroot", "--no-config", "-q",
+        "--port", str(port), "--root", str(root), *settings, "--server", "cheroot", "-q",
     ]  # fmt: skip
     with log.open("wb") as errors:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
@@ -114,7 +127,8 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
-            if httpx.request("PROPFIND", url, headers={"Depth": "0"}).status_code == 207:
+            answer = httpx.request("PROPFIND", url, headers={"Depth": "0"})
+            if answer.status_code in (207, 401):  # serving (401: it asks who is there)
                 return
         except httpx.TransportError:
             pass

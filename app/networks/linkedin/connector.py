@@ -47,7 +47,7 @@ from app.networks.http import Malformed, field
 from app.networks.linkedin.api import LinkedInApi, urn
 from app.text.classify import html_to_text
 from app.text.plain import to_plain_text
-from app.timeutil import iso
+from app.timeutil import iso, now_iso
 from app.timeutil import parse as parse_time
 
 PAGE = 100
@@ -262,7 +262,7 @@ class LinkedInNetwork:
         ident = headers.get("x-restli-id", "")
         if not ident:
             raise BadResponse("LinkedIn created the post without saying its id (x-restli-id).")
-        now = iso(datetime.now(UTC))
+        now = now_iso()
         return RemotePost(
             ident, text[:80], text, f"https://www.linkedin.com/feed/update/{ident}/", now, now
         )
@@ -346,9 +346,11 @@ class LinkedInNetwork:
         if intent.kind is OutboxKind.PUBLISH:
             for element in (await self._posts(RECENT_POSTS))["elements"]:
                 made = datetime.fromtimestamp(int(element.get("createdAt") or 0) / 1000, UTC)
+                commentary = element.get("commentary")
                 if (
                     made >= since
-                    and digest(_unescaped(str(element.get("commentary", "")))) == wanted
+                    and isinstance(commentary, str)
+                    and digest(_unescaped(commentary)) == wanted
                 ):
                     return str(element.get("id"))
             return None
@@ -386,7 +388,10 @@ class LinkedInNetwork:
             body, _ = await self._api.call(
                 "GET", f"/posts/{urn(target)}", what="GET /rest/posts/{urn}"
             )
-            text = _unescaped(str((body or {}).get("commentary", "")))
+            commentary = (body or {}).get("commentary")
+            if not isinstance(commentary, str):
+                return None  # a post without text does not say what the edit says
+            text = _unescaped(commentary)
         return target if digest(text) == wanted else None
 
     async def aclose(self) -> None:

@@ -45,7 +45,7 @@ from app.networks.http import Malformed, field
 from app.networks.x import parse
 from app.networks.x.api import XApi
 from app.text.plain import to_plain_text
-from app.timeutil import iso
+from app.timeutil import iso, now_iso
 
 #: Recent search covers the last seven days.
 SEARCH_DAYS = 7
@@ -222,7 +222,8 @@ class XNetwork:
                 break
         return replies
 
-    async def _create(self, text: str, in_reply_to: str | None) -> dict:
+    async def _create(self, text: str, in_reply_to: str | None) -> str:
+        """The id of the post X made."""
         request: dict[str, Any] = {"text": text}
         if in_reply_to:
             request["reply"] = {"in_reply_to_tweet_id": in_reply_to}
@@ -230,9 +231,10 @@ class XNetwork:
             "POST", "/2/tweets", what="POST /2/tweets", endpoint="POST /2/tweets", json=request
         )
         try:
-            return field(body, "data", dict)
+            ident: str = field(field(body, "data", dict), "id")
         except (Malformed, TypeError) as exc:
             raise BadResponse(f"X confirmed the post in an unreadable answer: {exc}.") from exc
+        return ident
 
     async def publish(
         self,
@@ -243,9 +245,8 @@ class XNetwork:
         options: PublishOptions = PUBLISH_NOW,
     ) -> RemotePost:
         text = to_plain_text(body)
-        data = await self._create(text, None)
-        ident = str(data.get("id") or "")
-        now = iso(datetime.now(UTC))
+        ident = await self._create(text, None)
+        now = now_iso()
         address = f"https://x.com/{self._username}/status/{ident}"
         return RemotePost(ident, text[:80], text, address, now, now)
 
@@ -253,10 +254,10 @@ class XNetwork:
         self, post_remote_id: str, comment_remote_id: str, body: str, text_format: str, key: str
     ) -> RemoteComment:
         text = to_plain_text(body)
-        data = await self._create(text, comment_remote_id)
-        now = iso(datetime.now(UTC))
+        ident = await self._create(text, comment_remote_id)
+        now = now_iso()
         return RemoteComment(
-            remote_id=str(data.get("id") or ""),
+            remote_id=ident,
             post_remote_id=post_remote_id,
             parent_remote_id=comment_remote_id,
             root_remote_id=comment_remote_id,
@@ -316,11 +317,8 @@ class XNetwork:
 def _written(tweets: list[Any], answers: str | None, wanted: str) -> str | None:
     """The id of the post among ``tweets`` answering ``answers`` with text ``wanted``."""
     for tweet in tweets:
-        if (
-            isinstance(tweet, dict)
-            and parse.parent_of(tweet) == answers
-            and digest(str(tweet.get("text", ""))) == wanted
-        ):
+        text = tweet.get("text") if isinstance(tweet, dict) else None
+        if isinstance(text, str) and parse.parent_of(tweet) == answers and digest(text) == wanted:
             return str(tweet.get("id"))
     return None
 

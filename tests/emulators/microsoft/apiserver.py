@@ -15,7 +15,9 @@ the request (a reset before the commit); the others act after it applied the req
 ``DROP`` closes the connection without answering (a reset after the commit), ``HOLD``
 sets ``held`` and answers only once ``release`` is set (a process can be killed while
 its answer is held), ``GARBLE`` answers with every object and list at the top of the
-answer turned into a string (the write landed; its account cannot be read).
+answer turned into a string (the write landed; its account cannot be read), and
+``LISTED`` answers with a JSON list where the object belongs (a proxy or a broken server),
+``BARE`` with the status alone (no body, none of the emulator's headers).
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ class Action(enum.Enum):
     DROP = "drop"  # apply it, then close the connection without answering
     HOLD = "hold"  # apply it, then answer only once released
     GARBLE = "garble"  # apply it, then answer with each object or list in the answer a string
+    LISTED = "listed"  # apply it, then answer with a list where the object belongs
+    BARE = "bare"  # apply it, then answer with its status alone
 
 
 @dataclass
@@ -139,6 +143,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault is not None and fault.action is Action.GARBLE:
             response = _garbled(response)
+        if fault is not None and fault.action is Action.LISTED:
+            response = Response(response.status, [response.body], response.headers)
+        if fault is not None and fault.action is Action.BARE:
+            response = Response(response.status)
         if fault is not None and fault.action is Action.HOLD:
             fault.held.set()
             fault.release.wait(120)

@@ -256,7 +256,7 @@ class XEmulator:
         body: dict[str, Any] = {"meta": meta}
         if page:
             body["data"] = page
-            if "author_id" in query.get("expansions", ""):
+            if "author_id" in query.get("expansions", "").split(","):
                 authors = {t["author_id"] for t in page}
                 body["includes"] = {
                     "users": [
