@@ -17,8 +17,18 @@ from app.domain import (
     RemoteKind,
     WriteIntent,
 )
-from app.errors import AuthError, NotFound, OutcomeUnknown, RateLimited, Rejected, SignInRefused
+from app.errors import (
+    AuthError,
+    BadResponse,
+    NotFound,
+    OutcomeUnknown,
+    RateLimited,
+    Rejected,
+    SignInRefused,
+)
+from app.networks.http import Malformed
 from app.networks.matching import SKEW_S
+from app.networks.slack import messages as slack_messages
 from app.networks.slack.pull import PAGE_LIMIT
 from app.timeutil import iso, now_iso, parse
 
@@ -368,6 +378,43 @@ async def test_a_write_whose_answer_cannot_be_read_still_names_what_it_made(
     assert (reply.created_at, reply.edited_at) == (stamped(answer.ts), None)
     assert "The second" not in reply.body_html and "XX" not in reply.body_html
     assert (await network.get_comment(reply.remote_id)).remote_id == reply.remote_id
+
+
+@pytest.mark.parametrize("kind", [OutboxKind.PUBLISH, OutboxKind.REPLY, OutboxKind.DELETE])
+async def test_a_look_up_that_cannot_read_a_message_never_says_the_write_is_missing(
+    slack_world, make_slack, monkeypatch, kind
+):
+    """The unreadable message may be the write looked for: "not found" would let the
+    outbox send it a second time, so the look-up says it is unsure (BadResponse)."""
+    world = slack_world
+    ws = world.workspace
+    network = make_slack()
+    since = now_iso()
+    post = await network.publish("", "Offsite in May", "markdown", "p1")
+    message = ws.mine(world.town_hall, world.dana)[-1]
+    ask = ws.say(world.town_hall, world.ada, "Which week?", message)
+    comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
+    reply = await network.reply(post.remote_id, comment_id, "The second", "markdown", "r1")
+    intents = {
+        OutboxKind.PUBLISH: ("p2", WriteIntent(kind, None, None, "", "x", "markdown", since)),
+        OutboxKind.REPLY: ("r2", WriteIntent(kind, post.remote_id, comment_id, "", "x", "", since)),
+        OutboxKind.DELETE: (
+            "d1",
+            WriteIntent(kind, post.remote_id, reply.remote_id, "", "", "markdown", since),
+        ),
+    }
+    key, intent = intents[kind]
+    assert await network.lookup_write(key, intent) is None  # all readable: truly not there
+    real = slack_messages.read_message
+
+    def unreadable_mine(channel: str, raw: dict) -> slack_messages.Message:
+        if raw.get("user") == world.dana.id:
+            raise Malformed("a message without its text")
+        return real(channel, raw)
+
+    monkeypatch.setattr(slack_messages, "read_message", unreadable_mine)
+    with pytest.raises(BadResponse, match="looked up again later rather than sent twice"):
+        await network.lookup_write(key, intent)
 
 
 def stamped(ts: str) -> str:

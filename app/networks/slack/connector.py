@@ -41,7 +41,7 @@ from app.domain import (
     RemotePost,
     WriteIntent,
 )
-from app.errors import NotFound, Rejected
+from app.errors import BadResponse, NotFound, Rejected
 from app.networks import matching
 from app.networks.http import Malformed
 from app.networks.oauth.keeper import TokenKeeper
@@ -281,13 +281,17 @@ class SlackNetwork:
         oldest = self._oldest(intent.since)
         if intent.kind is OutboxKind.REPLY and intent.post_remote_id:
             channel, thread = self._post_parts(intent.post_remote_id)
-            _, replies, _ = await self._thread(channel, thread, oldest)
+            _, replies, skipped = await self._thread(channel, thread, oldest)
             found = next((m for m in replies if m.outbox_key == key), None)
+            if found is None:
+                _unsure_if(skipped)
             return msg.comment_id(channel, thread, found.ts) if found else None
         posted_in = intent.place or self._channels.post_to
-        for message in await self._history(posted_in, oldest) if posted_in else []:
+        messages, skipped = await self._history(posted_in, oldest) if posted_in else ([], [])
+        for message in messages:
             if message.outbox_key == key:
                 return msg.post_id(message.channel, message.ts)
+        _unsure_if(skipped)
         return None
 
     async def aclose(self) -> None:
@@ -300,24 +304,27 @@ class SlackNetwork:
         channel, ts = parts[0], parts[-1]
         thread = parts[1] if len(parts) == 3 else ts
         try:
-            parent, replies, _ = await self._thread(channel, thread, ts, inclusive=True)
+            parent, replies, skipped = await self._thread(channel, thread, ts, inclusive=True)
         except NotFound:
             return remote_id if kind is OutboxKind.DELETE else None
         found = parent if thread == ts else next((m for m in replies if m.ts == ts), None)
+        if found is None:  # perhaps it is the message that could not be read
+            _unsure_if(skipped)
         if kind is OutboxKind.DELETE:
             return remote_id if found is None else None
         return remote_id if found is not None and found.outbox_key == key else None
 
     async def _my_parents(self, channel: str) -> list[msg.Message]:
         oldest = f"{self._clock() - HISTORY_DAYS * 86400:.6f}"
-        return [
-            m
-            for m in await self._history(channel, oldest)
-            if m.user == self.user_id and m.is_parent
-        ]
+        messages, _ = await self._history(channel, oldest)
+        return [m for m in messages if m.user == self.user_id and m.is_parent]
 
-    async def _history(self, channel: str, oldest: str | None) -> list[msg.Message]:
+    async def _history(
+        self, channel: str, oldest: str | None
+    ) -> tuple[list[msg.Message], list[str]]:
+        """(the channel's messages from ``oldest`` on, sentences for skipped ones)."""
         found: list[msg.Message] = []
+        skipped: list[str] = []
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
             data = await self._api.read(
@@ -333,10 +340,11 @@ class SlackNetwork:
                     found.append(msg.read_message(channel, raw))
                 except Malformed as exc:
                     log.warning("slack: skipped a malformed message in %s (%s)", channel, exc)
+                    skipped.append(f"Slack: skipped a malformed message in {channel} ({exc}).")
             cursor = _next_cursor(data)
             if not cursor:
                 break
-        return found
+        return found, skipped
 
     async def _thread(
         self, channel: str, thread: str, oldest: str | None = None, *, inclusive: bool = False
@@ -426,6 +434,17 @@ class SlackNetwork:
 
 def _metadata(key: str) -> dict:
     return {"event_type": msg.EVENT_TYPE, "event_payload": {"outbox_key": key}}
+
+
+def _unsure_if(skipped: list[str]) -> None:
+    """A look-up that found nothing but could not read every message cannot say the write
+    never landed (the unreadable one may be it): the outbox must look again later, never
+    send a second time."""
+    if skipped:
+        raise BadResponse(
+            f"{skipped[0]} The write being looked up may be that message, so it is looked "
+            "up again later rather than sent twice."
+        )
 
 
 def _next_cursor(data: dict) -> str | None:
