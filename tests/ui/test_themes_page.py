@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.domain import TriageState
-from ui.themes.model import THEME_ROLE, headline
+from app.domain.grouping import Theme
+from ui.themes.model import THEME_ROLE, details, headline
 
 pytestmark = pytest.mark.ui
 
@@ -87,3 +88,10 @@ def test_a_theme_answered_away_leaves_the_list(window, synced_core, qtbot, wait_
         )
     )
     assert page.model.rowCount() <= before
+
+
+def test_a_second_count_shows_only_when_someone_asked_twice() -> None:
+    once_each = Theme(1, "Is the Leeds site closing?", 5, 5, "2024-05-02T09:00:00Z")
+    twice = Theme(1, "Is the Leeds site closing?", 34, 37, "2024-05-02T09:00:00Z")
+    assert details(once_each).startswith("Newest ") and "open comment" not in details(once_each)
+    assert details(twice).startswith("37 open comments · newest ")

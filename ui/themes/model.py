@@ -21,8 +21,12 @@ def headline(theme: Theme) -> str:
 
 
 def details(theme: Theme) -> str:
-    """ "40 open comments · newest 3 min ago" """
-    return f"{plural.count(theme.comments, 'open comment')} · newest {timefmt.ago(theme.newest_at)}"
+    """ "Newest 3 min ago", or "40 open comments · newest 3 min ago" when some of the
+    people asked more than once (one comment each needs no second count)."""
+    newest = f"newest {timefmt.ago(theme.newest_at)}"
+    if theme.comments == theme.people:
+        return newest[0].upper() + newest[1:]
+    return f"{plural.count(theme.comments, 'open comment')} · {newest}"
 
 
 class ThemesModel(QAbstractListModel):
