@@ -413,8 +413,11 @@ async def test_a_look_up_that_cannot_read_a_message_never_says_the_write_is_miss
         return real(channel, raw)
 
     monkeypatch.setattr(slack_messages, "read_message", unreadable_mine)
-    with pytest.raises(BadResponse, match="looked up again later rather than sent twice"):
+    with pytest.raises(BadResponse, match="looked up again later rather than sent twice") as held:
         await network.lookup_write(key, intent)
+    what = "message" if kind is OutboxKind.PUBLISH else "reply"
+    unreadable = f"Slack: skipped a malformed {what} in {world.town_hall.id} (a message without"
+    assert str(held.value).startswith(unreadable)
 
 
 def stamped(ts: str) -> str:
