@@ -540,8 +540,12 @@ async def test_a_look_up_reads_past_an_unreadable_status_and_never_says_not_sent
     mastodon_world, make_mastodon, monkeypatch
 ):
     """The unreadable status may be the write looked for: "not found" would let the
-    outbox send it a second time, so the look-up says it is unsure (BadResponse)."""
-    since = now_iso()
+    outbox send it a second time, so the look-up says it is unsure (BadResponse), even
+    when it read back to statuses older than the item."""
+    world = mastodon_world
+    world.server.post(world.dana, "Old news")
+    world.clock.advance(3600)
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
     network = make_mastodon()
     post = await network.publish("", "Fresh news", "markdown", "k1")
     real_call = network._api.call
