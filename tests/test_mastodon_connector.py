@@ -10,7 +10,8 @@ import pytest
 from emulators.microsoft.apiserver import Action
 
 from app.domain import OutboxKind, PublishOptions, PullMode, RemoteKind, WriteIntent
-from app.errors import AuthError, NotFound, OutcomeUnknown, RateLimited, Rejected
+from app.errors import AuthError, BadResponse, NotFound, OutcomeUnknown, RateLimited, Rejected
+from app.networks.mastodon.connector import PAGE
 from app.networks.matching import SKEW_S
 from app.timeutil import iso, now_iso, parse
 
@@ -476,3 +477,146 @@ async def test_a_look_up_reads_page_after_page_back_to_the_write(mastodon_world,
     assert int(queries[1]["max_id"]) > int(queries[2]["max_id"])
     assert all(q.get("exclude_reblogs") == "true" for q in queries)
     assert not any("exclude_replies" in q for q in queries)  # a reply is among replies
+
+
+async def test_an_answer_that_is_no_status_is_reported_in_plain_words(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Budget review.")
+    network = make_mastodon()
+    world.api.fault(Action.LISTED, "POST", "/api/v1/statuses")
+    with pytest.raises(BadResponse) as created:
+        await network.publish("", "Q3 numbers are in.", "markdown", "k1")
+    assert str(created.value).startswith(f"{network.service} answered a new status malformed: ")
+    world.api.fault(Action.LISTED, "GET", f"/api/v1/statuses/{post.id}")
+    with pytest.raises(BadResponse) as read:
+        await network.get_comment(post.id)
+    assert str(read.value).startswith(f"{network.service} sent a malformed status: ")
+
+
+async def test_my_posts_leave_out_my_replies_and_each_comes_once_page_after_page(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    other = world.server.post(world.ada, "Who is coming on Friday?")
+    posts = [world.server.post(world.dana, f"News {n}") for n in range(PAGE + 5)]
+    world.server.post(world.dana, "@ada me", other)  # a reply of mine: no post
+    network = make_mastodon()
+
+    listed = await network.list_my_posts()
+
+    assert [p.remote_id for p in listed] == [p.id for p in reversed(posts)]
+
+
+async def test_a_page_whose_last_status_cannot_be_read_ends_the_listing(
+    mastodon_world, make_mastodon, monkeypatch
+):
+    """With no id to page on after it, the listing keeps what it read and asks no further;
+    a listing that is not a list at all is an error, never "no posts"."""
+    world = mastodon_world
+    posts = [world.server.post(world.dana, f"News {n}") for n in range(PAGE + 5)]
+    network = make_mastodon()
+    real_call = network._api.call
+
+    async def last_unreadable(method: str, path: str, **params: object) -> object:
+        answer = await real_call(method, path, **params)
+        return [*answer[:-1], "not a status"] if path.endswith("/statuses") else answer
+
+    monkeypatch.setattr(network._api, "call", last_unreadable)
+    before = len(world.api.requests())
+
+    listed = await network.list_my_posts()
+
+    assert [p.remote_id for p in listed] == [p.id for p in reversed(posts)][: PAGE - 1]
+    assert len(world.api.requests()) - before == 1
+    monkeypatch.undo()
+    world.api.fault(Action.BARE, "GET", f"/api/v1/accounts/{network.user_id}/statuses")
+    with pytest.raises(BadResponse, match="sent a list of statuses that is not a list"):
+        await network.list_my_posts()
+
+
+async def test_a_look_up_reads_past_an_unreadable_status_and_never_says_not_sent_over_it(
+    mastodon_world, make_mastodon, monkeypatch
+):
+    """The unreadable status may be the write looked for: "not found" would let the
+    outbox send it a second time, so the look-up says it is unsure (BadResponse), even
+    when it read back to statuses older than the item."""
+    world = mastodon_world
+    world.server.post(world.dana, "Old news")
+    world.clock.advance(3600)
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    network = make_mastodon()
+    post = await network.publish("", "Fresh news", "markdown", "k1")
+    real_call = network._api.call
+
+    async def one_unreadable(method: str, path: str, **params: object) -> object:
+        answer = await real_call(method, path, **params)
+        return ["not a status", *answer] if path.endswith("/statuses") else answer
+
+    monkeypatch.setattr(network._api, "call", one_unreadable)
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Fresh news", "markdown", since)
+
+    assert await network.lookup_write("k1", lost) == post.remote_id
+    with pytest.raises(BadResponse) as unsure:
+        await network.lookup_write("k2", replace(lost, body="Not sent"))
+    assert str(unsure.value).startswith(f"{network.service}: skipped a malformed status of mine (")
+    assert str(unsure.value).endswith("looked up again later rather than sent twice.")
+
+
+async def test_a_look_up_stops_at_the_first_page_that_reaches_back_past_the_item(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    world.server.post(world.dana, "Old news")
+    world.clock.advance(3600)
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    for n in range(PAGE - 1):  # a full first page: these, then the old one
+        world.server.post(world.dana, f"Fresh news {n}")
+    network = make_mastodon()
+    before = len(world.api.requests())
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Fresh news 0", "markdown", since)
+
+    assert await network.lookup_write("k1", lost) is not None
+
+    assert len(world.api.requests()) - before == 1
+
+
+async def test_a_look_up_reads_on_past_a_page_ending_right_at_the_earliest_time(
+    mastodon_world, make_mastodon
+):
+    """The earliest time the write may have is still its time: a page ending there is
+    not yet past it (the write may be on the next page, made in that same second)."""
+    world = mastodon_world
+    network = make_mastodon()
+    post = await network.publish("", "Made first", "markdown", "k1")
+    world.server.post(world.dana, "Made in the same second")
+    since = iso(parse(post.created_at) + timedelta(seconds=SKEW_S))  # earliest: that second
+    world.clock.advance(60)
+    for n in range(PAGE - 1):
+        world.server.post(world.dana, f"Later news {n}")
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Made first", "markdown", since)
+
+    assert await make_mastodon().lookup_write("k1", lost) == post.remote_id
+
+
+async def test_my_statuses_read_in_a_look_up_cost_no_second_request_to_answer(
+    mastodon_world, make_mastodon
+):
+    world = mastodon_world
+    post = world.server.post(world.dana, "Budget review.")
+    ask = world.server.post(world.ben, "@dana which quarter?", post)
+    since = now_iso()
+    answer = await make_mastodon().reply(post.id, ask.id, "Q3.", "markdown", "k1")
+    network = make_mastodon()  # knows none of it yet
+    lost = WriteIntent(OutboxKind.REPLY, post.id, ask.id, "", "Q3.", "markdown", since)
+    assert await network.lookup_write("k1", lost) == answer.remote_id
+    before = len(world.api.requests())
+
+    more = await network.reply(post.id, answer.remote_id, "And Q4.", "markdown", "k2")
+
+    asked = [(s.method, s.path) for s in world.api.requests()[before:]]
+    assert asked == [("POST", "/api/v1/statuses")]
+    # Of the thread it knows only my answer, a reply to someone it has not read: the
+    # answer stands as the top of what it knows.
+    assert (more.parent_remote_id, more.root_remote_id) == (answer.remote_id, answer.remote_id)

@@ -413,8 +413,11 @@ async def test_a_look_up_that_cannot_read_a_message_never_says_the_write_is_miss
         return real(channel, raw)
 
     monkeypatch.setattr(slack_messages, "read_message", unreadable_mine)
-    with pytest.raises(BadResponse, match="looked up again later rather than sent twice"):
+    with pytest.raises(BadResponse, match="looked up again later rather than sent twice") as held:
         await network.lookup_write(key, intent)
+    what = "message" if kind is OutboxKind.PUBLISH else "reply"
+    unreadable = f"Slack: skipped a malformed {what} in {world.town_hall.id} (a message without"
+    assert str(held.value).startswith(unreadable)
 
 
 def stamped(ts: str) -> str:
@@ -532,3 +535,93 @@ async def test_edits_and_deletions_are_paced_per_channel_not_across_channels(
         await network.delete(RemoteKind.POST, remote_id, "d")
     assert world.clock() - start < 2
     assert ws.mine(world.town_hall, world.dana) == ws.mine(world.leadership, world.dana) == []
+
+
+async def test_a_look_up_reads_past_an_unreadable_reply_and_names_it_when_unsure(
+    slack_world, make_slack, monkeypatch
+):
+    """A reply that cannot be read is passed over, not the end of the thread: the write
+    after it is found; when the write is not found, the user reads which message in which
+    channel could not be read."""
+    world = slack_world
+    ws = world.workspace
+    network = make_slack()
+    since = now_iso()
+    post = await network.publish("", "Offsite in May", "markdown", "p1")
+    message = ws.mine(world.town_hall, world.dana)[-1]
+    ask = ws.say(world.town_hall, world.ada, "Which week?", message)
+    comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
+    reply = await network.reply(post.remote_id, comment_id, "The second", "markdown", "r1")
+    real = slack_messages.read_message
+
+    def unreadable_question(channel: str, raw: dict) -> slack_messages.Message:
+        if raw.get("user") == world.ada.id:
+            raise Malformed("a message without its text")
+        return real(channel, raw)
+
+    monkeypatch.setattr(slack_messages, "read_message", unreadable_question)
+    intent = WriteIntent(OutboxKind.REPLY, post.remote_id, comment_id, "", "x", "", since)
+
+    assert await network.lookup_write("r1", intent) == reply.remote_id
+    with pytest.raises(BadResponse) as unsure:
+        await network.lookup_write("r2", intent)
+    assert str(unsure.value).startswith(
+        f"Slack: skipped a malformed reply in {world.town_hall.id} (a message without its text)."
+    )
+
+
+@pytest.mark.parametrize("kind", [OutboxKind.EDIT, OutboxKind.DELETE])
+async def test_a_look_up_on_a_post_whose_message_cannot_be_read_is_unsure(
+    slack_world, make_slack, monkeypatch, kind
+):
+    """An edit or deletion of a post is looked up on the post's own message: if Slack
+    sends it but it cannot be read, the look-up cannot say it is gone or unedited."""
+    world = slack_world
+    network = make_slack()
+    post = await network.publish("", "Offsite in May", "markdown", "p1")
+    intent = WriteIntent(kind, None, post.remote_id, "", "June", "markdown", now_iso())
+    assert await network.lookup_write("w1", intent) is None  # readable: there, not edited
+    real = slack_messages.read_message
+
+    def unreadable_mine(channel: str, raw: dict) -> slack_messages.Message:
+        if raw.get("user") == world.dana.id:
+            raise Malformed("a message without its text")
+        return real(channel, raw)
+
+    monkeypatch.setattr(slack_messages, "read_message", unreadable_mine)
+    with pytest.raises(BadResponse, match="looked up again later rather than sent twice"):
+        await network.lookup_write("w1", intent)
+
+
+async def test_a_page_ends_the_read_when_slack_says_there_is_no_more_whatever_it_carries(
+    slack_world, make_slack, monkeypatch
+):
+    """Slack's ``has_more: false`` ends the read even beside a leftover cursor (no page
+    is asked for after it), and an answer without ``response_metadata`` is a last page."""
+    world = slack_world
+    ws = world.workspace
+    network = make_slack()
+    since = now_iso()
+    post = await network.publish("", "Offsite in May", "markdown", "p1")
+    message = ws.mine(world.town_hall, world.dana)[-1]
+    ask = ws.say(world.town_hall, world.ada, "Which week?", message)
+    comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
+    reply = await network.reply(post.remote_id, comment_id, "The second", "markdown", "r1")
+    real_read = network._api.read
+
+    async def odd_last_pages(method: str, **params: object) -> dict:
+        data = await real_read(method, **params)
+        if method == "conversations.history":
+            return {**data, "has_more": False, "response_metadata": {"next_cursor": "off_1"}}
+        return {name: value for name, value in data.items() if name != "response_metadata"}
+
+    monkeypatch.setattr(network._api, "read", odd_last_pages)
+    before = len(world.api.requests())
+    published = WriteIntent(OutboxKind.PUBLISH, None, None, "", "x", "markdown", since)
+    replied = WriteIntent(OutboxKind.REPLY, post.remote_id, comment_id, "", "x", "", since)
+
+    assert await network.lookup_write("p1", published) == post.remote_id
+    assert await network.lookup_write("r1", replied) == reply.remote_id
+    paths = [r.path for r in world.api.requests()[before:]]
+    assert paths.count("/api/conversations.history") == 1
+    assert paths.count("/api/conversations.replies") == 1

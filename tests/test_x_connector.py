@@ -368,3 +368,24 @@ async def test_answers_that_cannot_be_read_say_so(x_site, x_network):
     with pytest.raises(BadResponse) as listed:
         await x_network.lookup_write("k2", lost)
     assert str(listed.value) == "X answered a search with something that is not an object."
+
+
+async def test_a_look_up_passes_over_a_search_result_that_is_not_a_post(
+    x_site, x_network, monkeypatch
+):
+    """Something in the search's ``data`` that is not an object (no emulator fault makes
+    one, so the read is wrapped) is passed over: the reply after it is still found."""
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    body = "Thanks Sam, the rota is up."
+    sent = await x_network.reply(x_site.post, x_site.replies[0], body, "markdown", "k1")
+    search = x_network._search
+
+    async def with_junk(query: str, **params: object) -> dict:
+        answer = await search(query, **params)
+        return {**answer, "data": ["not a post", 7, *answer.get("data", [])]}
+
+    monkeypatch.setattr(x_network, "_search", with_junk)
+    intent = WriteIntent(
+        OutboxKind.REPLY, x_site.post, x_site.replies[0], "", body, "markdown", queued
+    )
+    assert await x_network.lookup_write("k2", intent) == sent.remote_id

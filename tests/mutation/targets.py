@@ -149,6 +149,7 @@ TARGETS = (
             "SlackNetwork._post_parts",
             "SlackNetwork._comment_parts",
             "_metadata",
+            "_unsure_if",
             "_next_cursor",
         ),
     ),

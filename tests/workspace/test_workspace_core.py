@@ -584,3 +584,26 @@ def test_a_long_offline_session_goes_out_in_files_of_at_most_5000_updates(tmp_pa
     reader, _ = _replica(tmp_path, "bbbbbbbb")
     assert reader.pull(shared, {1: KEY}).applied == 2
     assert reader.doc.get("m", type=pycrdt.Map).to_py() == several.to_py()
+
+
+def test_webdav_requests_say_what_their_bodies_are() -> None:
+    """WsgiDAV ignores Content-Type, but servers that check it need the listing request
+    marked as XML and an envelope as opaque bytes (not guessed as text)."""
+    seen: list[httpx.Request] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(207 if request.method == "PROPFIND" else 201, content=b"<a/>")
+
+    store = WebDavStore(
+        "https://dav.example/INBOX/", httpx.Client(transport=httpx.MockTransport(server))
+    )
+    store.list_files()
+    store.write("u.fws", b"\x00sealed")
+    store.write("v.fws", b"\x00sealed", once=True)
+    assert [(r.method, r.headers.get("Content-Type")) for r in seen] == [
+        ("PROPFIND", "application/xml"),
+        ("PUT", "application/octet-stream"),
+        ("PUT", "application/octet-stream"),
+    ]
+    assert seen[0].headers["Depth"] == "1" and seen[2].headers["If-None-Match"] == "*"

@@ -139,16 +139,20 @@ class MastodonNetwork:
         return max_characters(await self._api.call("GET", "/api/v2/instance"))
 
     async def list_my_posts(self) -> list[RemotePost]:
-        return [as_post(s) for s in await self._my_statuses(MY_POST_PAGES, replies=False)]
+        statuses, _ = await self._my_statuses(MY_POST_PAGES, replies=False)
+        return [as_post(s) for s in statuses]
 
     async def _latest_posts(self, count: int) -> list[Status]:
-        return (await self._my_statuses(1, replies=False, limit=count))[:count]
+        statuses, _ = await self._my_statuses(1, replies=False, limit=count)
+        return statuses[:count]
 
     async def _my_statuses(
         self, pages: int, *, replies: bool, limit: int = PAGE, until: datetime | None = None
-    ) -> list[Status]:
-        """My statuses, newest first, ``pages`` pages at most (older than ``until``: stop)."""
+    ) -> tuple[list[Status], list[str]]:
+        """(my statuses, newest first, ``pages`` pages at most (older than ``until``: stop),
+        sentences for the ones that could not be read)."""
         found: list[Status] = []
+        skipped: list[str] = []
         max_id: str | None = None
         for _ in range(pages):
             params: dict[str, object] = {"limit": limit, "exclude_reblogs": "true"}
@@ -159,12 +163,15 @@ class MastodonNetwork:
             raw = await self._api.call(
                 "GET", f"/api/v1/accounts/{self.user_id}/statuses", params=params
             )
-            items = raw if isinstance(raw, list) else []
+            if not isinstance(raw, list):
+                raise BadResponse(f"{self.service} sent a list of statuses that is not a list.")
+            items = raw
             for item in items:
                 try:
                     status = read_status(item)
                 except Malformed as exc:
                     log.warning("%s: skipped a malformed status of mine (%s)", self.service, exc)
+                    skipped.append(f"{self.service}: skipped a malformed status of mine ({exc}).")
                     continue
                 self._seen[status.id] = status
                 found.append(status)
@@ -175,7 +182,7 @@ class MastodonNetwork:
             max_id = str(items[-1].get("id")) if isinstance(items[-1], dict) else None
             if max_id is None:
                 break
-        return found
+        return found, skipped
 
     async def pull_comments(
         self, cursor: str | None, mode: PullMode = PullMode.ROUTINE
@@ -282,11 +289,17 @@ class MastodonNetwork:
             return intent.target_remote_id if self._same_text(status, intent) else None
         parent = intent.target_remote_id if intent.kind is OutboxKind.REPLY else None
         floor = matching.earliest(intent.since)
-        for status in await self._my_statuses(LOOKUP_PAGES, replies=True, until=floor):
+        statuses, skipped = await self._my_statuses(LOOKUP_PAGES, replies=True, until=floor)
+        for status in statuses:
             if parse(status.created_at) < floor:
                 break
             if status.in_reply_to_id == parent and self._same_text(status, intent):
                 return status.id
+        if skipped:  # the unreadable one may be the write: "not found" would send it twice
+            raise BadResponse(
+                f"{skipped[0]} The write being looked up may be that status, so it is looked "
+                "up again later rather than sent twice."
+            )
         return None
 
     async def aclose(self) -> None:
