@@ -14,6 +14,10 @@ of white space is one space. Case and punctuation are kept: two replies that dif
 there are different replies.
 
 Clocks differ: ``since`` is compared with the server's times less ``SKEW_S``.
+
+A look-up that found nothing but had to skip something it could not read cannot say the
+write never landed (the unreadable one may be it): ``unsure_if`` makes it say so, and the
+outbox looks again later instead of sending a second time.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 
+from app.errors import BadResponse
 from app.text.classify import html_to_text
 from app.text.sanitize import BIDI_CONTROLS, INVISIBLE
 from app.timeutil import parse
@@ -58,3 +63,13 @@ def earliest(since: str) -> datetime:
 def moment(stamp: str) -> datetime:
     """A server time ("...Z", with or without fractions of a second) as a datetime."""
     return parse(stamp)
+
+
+def unsure_if(skipped: list[str], what: str) -> None:
+    """BadResponse when a look-up that found nothing skipped an unreadable ``what``
+    ("message", "status"): the first sentence of ``skipped`` says which."""
+    if skipped:
+        raise BadResponse(
+            f"{skipped[0]} The write being looked up may be that {what}, so it is looked "
+            "up again later rather than sent twice."
+        )

@@ -149,7 +149,6 @@ TARGETS = (
             "SlackNetwork._post_parts",
             "SlackNetwork._comment_parts",
             "_metadata",
-            "_unsure_if",
             "_next_cursor",
         ),
     ),

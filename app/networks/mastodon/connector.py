@@ -295,11 +295,7 @@ class MastodonNetwork:
                 break
             if status.in_reply_to_id == parent and self._same_text(status, intent):
                 return status.id
-        if skipped:  # the unreadable one may be the write: "not found" would send it twice
-            raise BadResponse(
-                f"{skipped[0]} The write being looked up may be that status, so it is looked "
-                "up again later rather than sent twice."
-            )
+        matching.unsure_if(skipped, "status")
         return None
 
     async def aclose(self) -> None:

@@ -41,7 +41,7 @@ from app.domain import (
     RemotePost,
     WriteIntent,
 )
-from app.errors import BadResponse, NotFound, Rejected
+from app.errors import NotFound, Rejected
 from app.networks import matching
 from app.networks.http import Malformed
 from app.networks.oauth.keeper import TokenKeeper
@@ -284,14 +284,14 @@ class SlackNetwork:
             _, replies, skipped = await self._thread(channel, thread, oldest)
             found = next((m for m in replies if m.outbox_key == key), None)
             if found is None:
-                _unsure_if(skipped)
+                matching.unsure_if(skipped, "message")
             return msg.comment_id(channel, thread, found.ts) if found else None
         posted_in = intent.place or self._channels.post_to
         messages, skipped = await self._history(posted_in, oldest) if posted_in else ([], [])
         for message in messages:
             if message.outbox_key == key:
                 return msg.post_id(message.channel, message.ts)
-        _unsure_if(skipped)
+        matching.unsure_if(skipped, "message")
         return None
 
     async def aclose(self) -> None:
@@ -309,7 +309,7 @@ class SlackNetwork:
             return remote_id if kind is OutboxKind.DELETE else None
         found = parent if thread == ts else next((m for m in replies if m.ts == ts), None)
         if found is None:  # perhaps it is the message that could not be read
-            _unsure_if(skipped)
+            matching.unsure_if(skipped, "message")
         if kind is OutboxKind.DELETE:
             return remote_id if found is None else None
         return remote_id if found is not None and found.outbox_key == key else None
@@ -434,17 +434,6 @@ class SlackNetwork:
 
 def _metadata(key: str) -> dict:
     return {"event_type": msg.EVENT_TYPE, "event_payload": {"outbox_key": key}}
-
-
-def _unsure_if(skipped: list[str]) -> None:
-    """A look-up that found nothing but could not read every message cannot say the write
-    never landed (the unreadable one may be it): the outbox must look again later, never
-    send a second time."""
-    if skipped:
-        raise BadResponse(
-            f"{skipped[0]} The write being looked up may be that message, so it is looked "
-            "up again later rather than sent twice."
-        )
 
 
 def _next_cursor(data: dict) -> str | None:
