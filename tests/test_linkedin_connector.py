@@ -340,3 +340,35 @@ async def test_a_look_up_reads_past_a_comment_it_cannot_read(li_site, li_network
     )
 
     assert await li_network.lookup_write("k1", lost) == mine
+
+
+async def test_a_look_up_that_found_nothing_past_something_unreadable_is_unsure(
+    li_site, li_network, monkeypatch
+):
+    """An unreadable post or comment may be the write itself: "not found" would let the
+    outbox send it a second time, so the look-up says it is unsure and is asked again.
+    (No emulator fault garbles one element, so the reads are wrapped.)"""
+    post = asked(li_site, OutboxKind.PUBLISH, None, "Never published")
+    reply = WriteIntent(
+        OutboxKind.REPLY, li_site.post, li_site.comments[0], "", "Never sent", "markdown",
+        post.since,
+    )  # fmt: skip
+    assert await li_network.lookup_write("k1", post) is None  # all readable: truly absent
+    assert await li_network.lookup_write("k2", reply) is None
+    posts, comments = li_network._posts, li_network._all_comments
+    now_ms = int(li_site.clock() * 1000)
+
+    async def with_textless_post(count: int) -> dict:
+        answer = await posts(count)
+        junk = {"id": "urn:li:share:9", "createdAt": now_ms}
+        return {**answer, "elements": [junk, *answer["elements"]]}
+
+    async def with_unreadable_comment(target: str) -> list:
+        return ["not a comment", *await comments(target)]
+
+    monkeypatch.setattr(li_network, "_posts", with_textless_post)
+    monkeypatch.setattr(li_network, "_all_comments", with_unreadable_comment)
+    with pytest.raises(BadResponse, match=r"urn:li:share:9 without its text\. The write being"):
+        await li_network.lookup_write("k1", post)
+    with pytest.raises(BadResponse, match="may be that comment, so it is looked up again"):
+        await li_network.lookup_write("k2", reply)

@@ -389,3 +389,24 @@ async def test_a_look_up_passes_over_a_search_result_that_is_not_a_post(
         OutboxKind.REPLY, x_site.post, x_site.replies[0], "", body, "markdown", queued
     )
     assert await x_network.lookup_write("k2", intent) == sent.remote_id
+
+
+async def test_a_look_up_that_found_nothing_past_an_unreadable_post_is_unsure(
+    x_site, x_network, monkeypatch
+):
+    """The unreadable result may be the write itself: "not found" would let the outbox
+    send it a second time, so the look-up says it is unsure and is asked again later."""
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    intent = WriteIntent(
+        OutboxKind.REPLY, x_site.post, x_site.replies[0], "", "Never sent", "markdown", queued
+    )
+    assert await x_network.lookup_write("k1", intent) is None  # all readable: truly absent
+    search = x_network._search
+
+    async def with_junk(query: str, **params: object) -> dict:
+        answer = await search(query, **params)
+        return {**answer, "data": [{"id": "9", "author_id": "1"}, *answer.get("data", [])]}
+
+    monkeypatch.setattr(x_network, "_search", with_junk)
+    with pytest.raises(BadResponse, match=r"X sent 1 of my posts without their text\. The write"):
+        await x_network.lookup_write("k1", intent)

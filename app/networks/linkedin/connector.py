@@ -344,22 +344,35 @@ class LinkedInNetwork:
             return await self._edited(intent, wanted)
         since = matching.earliest(intent.since)
         if intent.kind is OutboxKind.PUBLISH:
-            for element in (await self._posts(RECENT_POSTS))["elements"]:
-                made = datetime.fromtimestamp(int(element.get("createdAt") or 0) / 1000, UTC)
-                commentary = element.get("commentary")
-                if (
-                    made >= since
-                    and isinstance(commentary, str)
-                    and digest(_unescaped(commentary)) == wanted
-                ):
-                    return str(element.get("id"))
-            return None
+            return await self._published(since, wanted)
+        return await self._replied(intent, since, wanted)
+
+    async def _published(self, since: datetime, wanted: str) -> str | None:
+        """The page's post since ``since`` with the text digest ``wanted``."""
+        skipped: list[str] = []
+        for element in (await self._posts(RECENT_POSTS))["elements"]:
+            made = datetime.fromtimestamp(int(element.get("createdAt") or 0) / 1000, UTC)
+            commentary = element.get("commentary")
+            if made < since:
+                continue
+            if not isinstance(commentary, str):
+                skipped.append(f"LinkedIn sent post {element.get('id')} without its text.")
+            elif digest(_unescaped(commentary)) == wanted:
+                return str(element.get("id"))
+        matching.unsure_if(skipped, "post")
+        return None
+
+    async def _replied(self, intent: WriteIntent, since: datetime, wanted: str) -> str | None:
+        """My comment since ``since`` with the text digest ``wanted``, under the top-level
+        comment of the one answered."""
         target = await self.get_comment(intent.target_remote_id or "")
         top = target.parent_remote_id or target.remote_id
+        skipped: list[str] = []
         for element in await self._all_comments(top):
             try:
                 reply = comment_of(element, intent.post_remote_id or "", self._page)
-            except Malformed:
+            except Malformed as exc:
+                skipped.append(f"A LinkedIn comment could not be read: {exc}.")
                 continue
             if (
                 reply.is_mine
@@ -367,6 +380,7 @@ class LinkedInNetwork:
                 and digest(html_to_text(reply.body_html)) == wanted
             ):
                 return reply.remote_id
+        matching.unsure_if(skipped, "comment")
         return None
 
     async def _gone(self, intent: WriteIntent) -> str | None:

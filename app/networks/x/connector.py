@@ -302,23 +302,35 @@ class XNetwork:
             query += f" conversation_id:{intent.post_remote_id}"
         answers = intent.target_remote_id if intent.kind is OutboxKind.REPLY else None
         token = None
+        unreadable = 0
         for _ in range(_MAX_PAGES):
             body = await self._search(query, start_time=since, next_token=token)
-            found = _written(parse.data_list(body), answers, digest(to_plain_text(intent.body)))
+            tweets = parse.data_list(body)
+            found = _written(tweets, answers, digest(to_plain_text(intent.body)))
+            unreadable += sum(1 for t in tweets if _text_of(t) is None)
             token = parse.next_token(body)
-            if found is not None or token is None:
+            if found is not None:
                 return found
+            if token is None:
+                break
+        sentence = f"X sent {unreadable} of my posts without their text."
+        matching.unsure_if([sentence] if unreadable else [], "post")
         return None
 
     async def aclose(self) -> None:
         await self._api.aclose()
 
 
+def _text_of(tweet: Any) -> str | None:
+    text = tweet.get("text") if isinstance(tweet, dict) else None
+    return text if isinstance(text, str) else None
+
+
 def _written(tweets: list[Any], answers: str | None, wanted: str) -> str | None:
     """The id of the post among ``tweets`` answering ``answers`` with text ``wanted``."""
     for tweet in tweets:
-        text = tweet.get("text") if isinstance(tweet, dict) else None
-        if isinstance(text, str) and parse.parent_of(tweet) == answers and digest(text) == wanted:
+        text = _text_of(tweet)
+        if text is not None and parse.parent_of(tweet) == answers and digest(text) == wanted:
             return str(tweet.get("id"))
     return None
 
