@@ -6,8 +6,11 @@ The real window runs ``python -m app --data-dir DIR`` under ``QT_QPA_PLATFORM=of
 with ``FIRESIDE_BENCH_EXIT_AFTER_PAINT=1``; ``ui/bench_hook.py`` prints one line when the
 inbox list first paints with rows, and quits. Start-up time is measured here, from just
 before the process is spawned to that line (interpreter start, imports, opening the store,
-building the window, the first paint). Peak RSS comes from the kernel when the child exits
-(``os.wait4``), or from psutil's peak working set on Windows.
+building the window, the first paint). Peak RSS is the app process's own, which the hook
+prints as the process exits (the kernel's figure for the process that waits for it,
+``wait4``, is the larger of the app and any child it reaped, such as the encoder's
+worker); the largest child's peak comes on the same line. On Windows, psutil's peak
+working set of the app process.
 """
 
 from __future__ import annotations
@@ -24,19 +27,22 @@ from pathlib import Path
 
 import psutil
 
-MARKER = "fireside-bench: inbox painted"
-HOOK_ENV = "FIRESIDE_BENCH_EXIT_AFTER_PAINT"
+from ui.bench_hook import ENV as HOOK_ENV
+from ui.bench_hook import MARKER, PEAK_MARKER
+
 REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass
 class AppRun:
-    """One start of the app: seconds to the first painted inbox, peak RSS, what ran."""
+    """One start of the app: seconds to the first painted inbox, the peak RSS of the
+    process and of its largest child (the encoder's worker), what ran."""
 
     start_s: float | None
     peak_rss_mb: float | None
     command: str
     note: str = ""
+    children_peak_rss_mb: float | None = None
 
 
 def launch_mode() -> str:
@@ -78,7 +84,7 @@ def _environment(data_dir: Path) -> dict[str, str]:
 
 
 def _peak_rss_windows(pid: int, stop: threading.Event, out: list[float]) -> None:
-    """Windows has no wait4: poll the peak working set until the process ends."""
+    """Windows has no rusage: poll the peak working set until the process ends."""
     try:
         proc = psutil.Process(pid)
         while not stop.is_set():
@@ -89,25 +95,23 @@ def _peak_rss_windows(pid: int, stop: threading.Event, out: list[float]) -> None
         return
 
 
-def _wait(proc: subprocess.Popen, timeout: float) -> float | None:
-    """Reap the child (killing it after ``timeout``); its peak RSS in bytes if known."""
-    deadline = time.monotonic() + timeout
-    while proc.poll() is None and time.monotonic() < deadline and not hasattr(os, "wait4"):
-        time.sleep(0.01)
-    if not hasattr(os, "wait4"):
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        return None
-    killer = threading.Timer(timeout, proc.kill)
-    killer.start()
+def _reap(proc: subprocess.Popen, timeout: float) -> None:
+    """Wait for the child to end, killing it after ``timeout``."""
     try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        killer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    # ru_maxrss is in kilobytes on Linux and bytes on macOS.
-    return usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _reported_peaks(output: str) -> tuple[float | None, float | None]:
+    """The peak RSS in MB of the process and of its largest child, from the line the hook
+    prints at exit (``ui.bench_hook``); None where the process printed none."""
+    for line in output.splitlines():
+        if line.startswith(PEAK_MARKER):
+            fields = dict(part.split("=", 1) for part in line.removeprefix(PEAK_MARKER).split())
+            return int(fields["self"]) / 2**20, int(fields["children"]) / 2**20
+    return None, None
 
 
 def start_app(data_dir: Path, mode: str, timeout: float = 60.0) -> AppRun:
@@ -172,34 +176,35 @@ def _run_until_painted(command: list[str], env: dict[str, str], timeout: float) 
     peaks: list[float] = []
     stop = threading.Event()
     started = time.perf_counter()
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         command,
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    watcher = None
-    if not hasattr(os, "wait4"):
-        watcher = threading.Thread(target=_peak_rss_windows, args=(proc.pid, stop, peaks))
-        watcher.start()
-    painted = None
-    timer = threading.Timer(timeout, proc.kill)
-    timer.start()
-    try:
-        for line in proc.stdout:  # type: ignore[union-attr]
-            if line.startswith(MARKER):
-                painted = time.perf_counter() - started
-                break
-    finally:
-        timer.cancel()
-    peak = _wait(proc, 15.0)
-    stop.set()
-    if watcher is not None:
-        watcher.join()
-        peak = max(peaks) if peaks else None
-    errors = proc.stderr.read() if proc.stderr else ""  # type: ignore[union-attr]
+    ) as proc:
+        watcher = None
+        if sys.platform == "win32":
+            watcher = threading.Thread(target=_peak_rss_windows, args=(proc.pid, stop, peaks))
+            watcher.start()
+        painted = None
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            for line in proc.stdout:  # type: ignore[union-attr]
+                if line.startswith(MARKER):
+                    painted = time.perf_counter() - started
+                    break
+        finally:
+            timer.cancel()
+        _reap(proc, 15.0)
+        stop.set()
+        own, children = _reported_peaks(proc.stdout.read())  # type: ignore[union-attr]
+        if watcher is not None:
+            watcher.join()
+            own = max(peaks) / 2**20 if peaks else None
+        errors = proc.stderr.read()  # type: ignore[union-attr]
     note = (
         ""
         if painted is not None
@@ -210,4 +215,4 @@ def _run_until_painted(command: list[str], env: dict[str, str], timeout: float) 
             f"signal {-proc.returncode}" if proc.returncode < 0 else f"exit code {proc.returncode}"
         )
         note = f"painted; the process then ended with {how}"
-    return AppRun(painted, None if peak is None else peak / 2**20, " ".join(command[1:]), note)
+    return AppRun(painted, own, " ".join(command[1:]), note, children)

@@ -7,12 +7,17 @@ When the list's viewport first paints with at least one row, the app prints one 
     fireside-bench: inbox painted rows=<n> at=<time.time()>
 
 on stdout (flushed) and closes the window, so the app shuts down the normal way. The
-benchmark times the line from the moment it started the process, and reads the process's
-peak memory when it exits.
+benchmark times the line from the moment it started the process. As the process exits
+it prints its own peak memory and its largest child's (the sentence encoder's worker,
+reaped by then), in bytes, from the kernel's accounting (not on Windows, which has none;
+the benchmark watches the process there):
+
+    fireside-bench: peak memory self=<bytes> children=<bytes>
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import time
@@ -23,6 +28,7 @@ from PySide6.QtWidgets import QAbstractItemView
 
 ENV = "FIRESIDE_BENCH_EXIT_AFTER_PAINT"
 MARKER = "fireside-bench: inbox painted"
+PEAK_MARKER = "fireside-bench: peak memory"
 
 
 def enabled() -> bool:
@@ -60,7 +66,20 @@ class _FirstPaint(QObject):
         self._view.window().close()
 
 
+def _report_peak_memory() -> None:
+    """This process's own peak RSS and its largest reaped child's, as the module says."""
+    if sys.platform == "win32":
+        return
+    import resource
+
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, else KiB
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
+    print(f"{PEAK_MARKER} self={own} children={children}", file=sys.stdout, flush=True)
+
+
 def install(view: QAbstractItemView) -> None:
     """Watch ``view`` (the inbox list) when the benchmark asked for it; otherwise no-op."""
     if enabled():
         _FirstPaint(view)  # parented to the view, which keeps it alive
+        atexit.register(_report_peak_memory)
