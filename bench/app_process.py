@@ -7,15 +7,18 @@ with ``FIRESIDE_BENCH_EXIT_AFTER_PAINT=1``; ``ui/bench_hook.py`` prints one line
 inbox list first paints with rows, and quits. Start-up time is measured here, from just
 before the process is spawned to that line (interpreter start, imports, opening the store,
 building the window, the first paint). Peak RSS is the app process's own, which the hook
-prints as the process exits (the kernel's figure for the process that waits for it,
-``wait4``, is the larger of the app and any child it reaped, such as the encoder's
-worker); the largest child's peak comes on the same line. On Windows, psutil's peak
-working set of the app process.
+prints as the process exits (``ui.bench_hook``: the kernel's figure for the process that
+waits for it, ``wait4``, is the larger of the app and any child it reaped, such as the
+encoder's worker, and counts this process's memory the app was forked with); on Windows,
+psutil's peak working set of the app process, watched. Its children (the encoder's
+worker, made after the first paint) are watched from the first paint until the app ends,
+for their own peaks (``_watch``).
 """
 
 from __future__ import annotations
 
 import compileall
+import contextlib
 import os
 import statistics
 import subprocess
@@ -28,7 +31,7 @@ from pathlib import Path
 import psutil
 
 from ui.bench_hook import ENV as HOOK_ENV
-from ui.bench_hook import MARKER, PEAK_MARKER
+from ui.bench_hook import MARKER, PEAK_MARKER, peak_rss
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -83,14 +86,27 @@ def _environment(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _peak_rss_windows(pid: int, stop: threading.Event, out: list[float]) -> None:
-    """Windows has no rusage: poll the peak working set until the process ends."""
+def _peak(proc: psutil.Process) -> float:
+    """A running process's peak RSS so far, in bytes: Linux's high-water mark, Windows'
+    peak working set; elsewhere its RSS now (a peak only as often as it is looked at)."""
+    high = peak_rss(proc.pid)
+    if high is not None:
+        return float(high)
+    info = proc.memory_info()
+    return float(getattr(info, "peak_wset", info.rss))
+
+
+def _watch(pid: int, stop: threading.Event, peaks: dict[int, float]) -> None:
+    """Now and every 10 ms until ``stop`` or the process ends: the peak RSS so far
+    (bytes) of process ``pid`` and of every process under it, by pid."""
     try:
-        proc = psutil.Process(pid)
-        while not stop.is_set():
-            info = proc.memory_info()
-            out.append(float(getattr(info, "peak_wset", info.rss)))
-            stop.wait(0.01)
+        top = psutil.Process(pid)
+        while True:
+            for proc in (top, *top.children(recursive=True)):
+                with contextlib.suppress(psutil.Error, OSError):
+                    peaks[proc.pid] = max(peaks.get(proc.pid, 0.0), _peak(proc))
+            if stop.wait(0.01):
+                return
     except psutil.Error:
         return
 
@@ -104,14 +120,13 @@ def _reap(proc: subprocess.Popen, timeout: float) -> None:
         proc.wait()
 
 
-def _reported_peaks(output: str) -> tuple[float | None, float | None]:
-    """The peak RSS in MB of the process and of its largest child, from the line the hook
-    prints at exit (``ui.bench_hook``); None where the process printed none."""
+def _reported_peak(output: str) -> float | None:
+    """The process's peak RSS in bytes from the line the hook prints at exit
+    (``ui.bench_hook``); None when it printed none."""
     for line in output.splitlines():
         if line.startswith(PEAK_MARKER):
-            fields = dict(part.split("=", 1) for part in line.removeprefix(PEAK_MARKER).split())
-            return int(fields["self"]) / 2**20, int(fields["children"]) / 2**20
-    return None, None
+            return float(line.removeprefix(PEAK_MARKER).strip().removeprefix("self="))
+    return None
 
 
 def start_app(data_dir: Path, mode: str, timeout: float = 60.0) -> AppRun:
@@ -173,7 +188,7 @@ def measure_starts(data_dir: Path, mode: str, runs: int, drop_caches: bool = Fal
 
 
 def _run_until_painted(command: list[str], env: dict[str, str], timeout: float) -> AppRun:
-    peaks: list[float] = []
+    peaks: dict[int, float] = {}
     stop = threading.Event()
     started = time.perf_counter()
     with subprocess.Popen(
@@ -184,9 +199,8 @@ def _run_until_painted(command: list[str], env: dict[str, str], timeout: float) 
         stderr=subprocess.PIPE,
         text=True,
     ) as proc:
-        watcher = None
-        if sys.platform == "win32":
-            watcher = threading.Thread(target=_peak_rss_windows, args=(proc.pid, stop, peaks))
+        watcher = threading.Thread(target=_watch, args=(proc.pid, stop, peaks))
+        if sys.platform == "win32":  # the app's own peak: watched from the start
             watcher.start()
         painted = None
         timer = threading.Timer(timeout, proc.kill)
@@ -198,12 +212,15 @@ def _run_until_painted(command: list[str], env: dict[str, str], timeout: float) 
                     break
         finally:
             timer.cancel()
+        if sys.platform != "win32":  # the children: watched from the first paint on
+            watcher.start()
         _reap(proc, 15.0)
         stop.set()
-        own, children = _reported_peaks(proc.stdout.read())  # type: ignore[union-attr]
-        if watcher is not None:
-            watcher.join()
-            own = max(peaks) / 2**20 if peaks else None
+        watcher.join()
+        own = _reported_peak(proc.stdout.read())  # type: ignore[union-attr]
+        if own is None and sys.platform == "win32":
+            own = peaks.get(proc.pid)
+        children = max((v for p, v in peaks.items() if p != proc.pid), default=None)
         errors = proc.stderr.read()  # type: ignore[union-attr]
     note = (
         ""
@@ -215,4 +232,8 @@ def _run_until_painted(command: list[str], env: dict[str, str], timeout: float) 
             f"signal {-proc.returncode}" if proc.returncode < 0 else f"exit code {proc.returncode}"
         )
         note = f"painted; the process then ended with {how}"
-    return AppRun(painted, own, " ".join(command[1:]), note, children)
+    return AppRun(painted, _mb(own), " ".join(command[1:]), note, _mb(children))
+
+
+def _mb(size: float | None) -> float | None:
+    return None if size is None else size / 2**20
