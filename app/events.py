@@ -50,9 +50,12 @@ class OutboxChanged:
 @dataclass(frozen=True, slots=True)
 class InboxChanged:
     """Counts or rows of the inbox may have changed: on the posts named in ``posts`` only
-    (a triage of a few comments), or anywhere (None: a sync page, posts came or went)."""
+    (a triage of a few comments), or anywhere (None: a sync page, posts came or went).
+    ``themes`` False: the change cannot alter the open questions' themes (a triage of no
+    question with a theme, a VIP tier, a reply draft's mark)."""
 
     posts: frozenset[int] | None = None
+    themes: bool = True
 
 
 @dataclass(frozen=True, slots=True)

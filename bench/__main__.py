@@ -85,6 +85,7 @@ def _start_lines(data_dir: Path, spec: Spec, runs: int, drop_caches: bool) -> li
     mode = app_process.launch_mode()
     starts = app_process.measure_starts(data_dir, mode, runs, drop_caches)
     peaks = [r.peak_rss_mb for r in starts.app if r.peak_rss_mb is not None]
+    children = [r.children_peak_rss_mb for r in starts.app if r.children_peak_rss_mb is not None]
     cold = " (OS cache dropped)" if drop_caches else ""
     notes = "; ".join(sorted({r.note for r in starts.app + starts.bare if r.note}))
     key = "start-1m" if spec.comments >= 1_000_000 else "start"
@@ -106,6 +107,11 @@ def _start_lines(data_dir: Path, spec: Spec, runs: int, drop_caches: bool) -> li
         ),
         Line("start: app / bare window (medians)", starts.ratio, "x", key),
         Line("peak RSS of the app process", max(peaks) if peaks else None, "MB", "rss"),
+        Line(
+            "peak RSS of its largest child (the encoder's worker)",
+            max(children) if children else None,
+            "MB",
+        ),
     ]
 
 

@@ -6,13 +6,19 @@ The real window runs ``python -m app --data-dir DIR`` under ``QT_QPA_PLATFORM=of
 with ``FIRESIDE_BENCH_EXIT_AFTER_PAINT=1``; ``ui/bench_hook.py`` prints one line when the
 inbox list first paints with rows, and quits. Start-up time is measured here, from just
 before the process is spawned to that line (interpreter start, imports, opening the store,
-building the window, the first paint). Peak RSS comes from the kernel when the child exits
-(``os.wait4``), or from psutil's peak working set on Windows.
+building the window, the first paint). Peak RSS is the app process's own, which the hook
+prints as the process exits (``ui.bench_hook``: the kernel's figure for the process that
+waits for it, ``wait4``, is the larger of the app and any child it reaped, such as the
+encoder's worker, and counts this process's memory the app was forked with); on Windows,
+psutil's peak working set of the app process, watched. Its children (the encoder's
+worker, made after the first paint) are watched from the first paint until the app ends,
+for their own peaks (``_watch``).
 """
 
 from __future__ import annotations
 
 import compileall
+import contextlib
 import os
 import statistics
 import subprocess
@@ -24,19 +30,22 @@ from pathlib import Path
 
 import psutil
 
-MARKER = "fireside-bench: inbox painted"
-HOOK_ENV = "FIRESIDE_BENCH_EXIT_AFTER_PAINT"
+from ui.bench_hook import ENV as HOOK_ENV
+from ui.bench_hook import MARKER, PEAK_MARKER, peak_rss
+
 REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass
 class AppRun:
-    """One start of the app: seconds to the first painted inbox, peak RSS, what ran."""
+    """One start of the app: seconds to the first painted inbox, the peak RSS of the
+    process and of its largest child (the encoder's worker), what ran."""
 
     start_s: float | None
     peak_rss_mb: float | None
     command: str
     note: str = ""
+    children_peak_rss_mb: float | None = None
 
 
 def launch_mode() -> str:
@@ -77,37 +86,47 @@ def _environment(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _peak_rss_windows(pid: int, stop: threading.Event, out: list[float]) -> None:
-    """Windows has no wait4: poll the peak working set until the process ends."""
+def _peak(proc: psutil.Process) -> float:
+    """A running process's peak RSS so far, in bytes: Linux's high-water mark, Windows'
+    peak working set; elsewhere its RSS now (a peak only as often as it is looked at)."""
+    high = peak_rss(proc.pid)
+    if high is not None:
+        return float(high)
+    info = proc.memory_info()
+    return float(getattr(info, "peak_wset", info.rss))
+
+
+def _watch(pid: int, stop: threading.Event, peaks: dict[int, float]) -> None:
+    """Now and every 10 ms until ``stop`` or the process ends: the peak RSS so far
+    (bytes) of process ``pid`` and of every process under it, by pid."""
     try:
-        proc = psutil.Process(pid)
-        while not stop.is_set():
-            info = proc.memory_info()
-            out.append(float(getattr(info, "peak_wset", info.rss)))
-            stop.wait(0.01)
+        top = psutil.Process(pid)
+        while True:
+            for proc in (top, *top.children(recursive=True)):
+                with contextlib.suppress(psutil.Error, OSError):
+                    peaks[proc.pid] = max(peaks.get(proc.pid, 0.0), _peak(proc))
+            if stop.wait(0.01):
+                return
     except psutil.Error:
         return
 
 
-def _wait(proc: subprocess.Popen, timeout: float) -> float | None:
-    """Reap the child (killing it after ``timeout``); its peak RSS in bytes if known."""
-    deadline = time.monotonic() + timeout
-    while proc.poll() is None and time.monotonic() < deadline and not hasattr(os, "wait4"):
-        time.sleep(0.01)
-    if not hasattr(os, "wait4"):
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        return None
-    killer = threading.Timer(timeout, proc.kill)
-    killer.start()
+def _reap(proc: subprocess.Popen, timeout: float) -> None:
+    """Wait for the child to end, killing it after ``timeout``."""
     try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        killer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    # ru_maxrss is in kilobytes on Linux and bytes on macOS.
-    return usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _reported_peak(output: str) -> float | None:
+    """The process's peak RSS in bytes from the line the hook prints at exit
+    (``ui.bench_hook``); None when it printed none."""
+    for line in output.splitlines():
+        if line.startswith(PEAK_MARKER):
+            return float(line.removeprefix(PEAK_MARKER).strip().removeprefix("self="))
+    return None
 
 
 def start_app(data_dir: Path, mode: str, timeout: float = 60.0) -> AppRun:
@@ -169,37 +188,40 @@ def measure_starts(data_dir: Path, mode: str, runs: int, drop_caches: bool = Fal
 
 
 def _run_until_painted(command: list[str], env: dict[str, str], timeout: float) -> AppRun:
-    peaks: list[float] = []
+    peaks: dict[int, float] = {}
     stop = threading.Event()
     started = time.perf_counter()
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         command,
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    watcher = None
-    if not hasattr(os, "wait4"):
-        watcher = threading.Thread(target=_peak_rss_windows, args=(proc.pid, stop, peaks))
-        watcher.start()
-    painted = None
-    timer = threading.Timer(timeout, proc.kill)
-    timer.start()
-    try:
-        for line in proc.stdout:  # type: ignore[union-attr]
-            if line.startswith(MARKER):
-                painted = time.perf_counter() - started
-                break
-    finally:
-        timer.cancel()
-    peak = _wait(proc, 15.0)
-    stop.set()
-    if watcher is not None:
+    ) as proc:
+        watcher = threading.Thread(target=_watch, args=(proc.pid, stop, peaks))
+        if sys.platform == "win32":  # the app's own peak: watched from the start
+            watcher.start()
+        painted = None
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            for line in proc.stdout:  # type: ignore[union-attr]
+                if line.startswith(MARKER):
+                    painted = time.perf_counter() - started
+                    break
+        finally:
+            timer.cancel()
+        if sys.platform != "win32":  # the children: watched from the first paint on
+            watcher.start()
+        _reap(proc, 15.0)
+        stop.set()
         watcher.join()
-        peak = max(peaks) if peaks else None
-    errors = proc.stderr.read() if proc.stderr else ""  # type: ignore[union-attr]
+        own = _reported_peak(proc.stdout.read())  # type: ignore[union-attr]
+        if own is None and sys.platform == "win32":
+            own = peaks.get(proc.pid)
+        children = max((v for p, v in peaks.items() if p != proc.pid), default=None)
+        errors = proc.stderr.read()  # type: ignore[union-attr]
     note = (
         ""
         if painted is not None
@@ -210,4 +232,8 @@ def _run_until_painted(command: list[str], env: dict[str, str], timeout: float) 
             f"signal {-proc.returncode}" if proc.returncode < 0 else f"exit code {proc.returncode}"
         )
         note = f"painted; the process then ended with {how}"
-    return AppRun(painted, None if peak is None else peak / 2**20, " ".join(command[1:]), note)
+    return AppRun(painted, _mb(own), " ".join(command[1:]), note, _mb(children))
+
+
+def _mb(size: float | None) -> float | None:
+    return None if size is None else size / 2**20

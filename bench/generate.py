@@ -4,16 +4,16 @@ Comment bodies come from the sandbox's ``CommentWriter`` (the same phrasings, qu
 praise, push-back, mentions and hostile markup), so FTS has real words to find and the
 question/mention flags are set by the real ingest code. Everything is written in one
 transaction with ``comments.ingest`` in chunks (executemany inside). The result is cached
-under a key made of the schema version, a hash of the migrations and the generator
-version, so reruns are quick. A schema change migrates the cached store of the same size
-and generator from its older schema, as a person's store is migrated (and says how long
-that took), instead of generating it again.
+under a key made of the migrations applied (their names, in order) and the generator
+version, so reruns are quick. A new migration migrates the cached store of the same size
+and generator that has all the earlier ones, as a person's store is migrated (and says
+how long that took), instead of generating it again; a store made with other migrations
+(another branch's, or another order) is generated again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import os
 import random
 import shutil
@@ -73,14 +73,15 @@ def cache_dir() -> Path:
     return path
 
 
-def cache_key(spec: Spec) -> str:
-    """Schema version + hash of the migrations + generator version + size."""
-    source = inspect.getsource(migrations).encode()
-    digest = hashlib.sha256(source).hexdigest()[:10]
-    return (
-        f"store-v{migrations.LATEST}-{digest}-g{GENERATOR_VERSION}-"
-        f"{spec.comments}c-{spec.posts}p.db"
-    )
+def cache_key(spec: Spec, applied: int | None = None) -> str:
+    """The file name of the store for ``spec`` with the first ``applied`` migrations (all
+    by default): their count and a hash of their names in order, so a store made by a
+    branch with other migrations or another order is never taken for this build's; then
+    the generator version and the size."""
+    steps = migrations.MIGRATIONS[:applied]
+    names = "\n".join(step.__name__ for step in steps)
+    digest = hashlib.sha256(names.encode()).hexdigest()[:10]
+    return f"store-v{len(steps)}-{digest}-g{GENERATOR_VERSION}-{spec.comments}c-{spec.posts}p.db"
 
 
 def _people(rng: random.Random, count: int) -> list[Person]:
@@ -315,18 +316,17 @@ def cached_store(spec: Spec, rebuild: bool = False) -> Cached:
 
 
 def _older(spec: Spec) -> tuple[int, Path] | None:
-    """The newest cached store of this size and generator made for an older schema."""
-    found = []
-    pattern = f"store-v*-g{GENERATOR_VERSION}-{spec.comments}c-{spec.posts}p.db"
-    for path in cache_dir().glob(pattern):
-        version = path.name.split("-")[1].removeprefix("v")
-        if version.isdigit() and int(version) < migrations.LATEST:
-            found.append((int(version), path))
-    return max(found, default=None)
+    """The cached store of this size and generator with the most of this build's first
+    migrations (opening it applies the rest), and how many it has."""
+    for applied in range(migrations.LATEST - 1, 0, -1):
+        path = cache_dir() / cache_key(spec, applied)
+        if path.exists():
+            return applied, path
+    return None
 
 
 def _prune(keep: Path, spec: Spec) -> None:
-    """Drop stores of the same size made for another schema or generator version."""
+    """Drop stores of the same size made with other migrations or generator version."""
     for old in keep.parent.glob(f"store-*-{spec.comments}c-{spec.posts}p.db"):
         if old != keep:
             old.unlink(missing_ok=True)

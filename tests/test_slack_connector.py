@@ -625,3 +625,16 @@ async def test_a_page_ends_the_read_when_slack_says_there_is_no_more_whatever_it
     paths = [r.path for r in world.api.requests()[before:]]
     assert paths.count("/api/conversations.history") == 1
     assert paths.count("/api/conversations.replies") == 1
+
+
+async def test_a_post_title_is_its_first_line_in_plain_words(slack_world, make_slack):
+    """Slack's marks and link brackets stay out of the title the inbox shows."""
+    world = slack_world
+    world.workspace.say(
+        world.town_hall,
+        world.dana,
+        "*Offsite* in _May_: see <https://plan.example|the plan> &amp; ~June~\nDetails below",
+    )
+    [post] = await make_slack().list_my_posts()
+    assert post.title == "Offsite in May: see the plan & June"
+    assert "<em>May</em>" in post.body

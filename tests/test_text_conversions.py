@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from app.networks.slack.messages import as_html
+from app.networks.slack.messages import as_html, as_text
 from app.networks.slack.mrkdwn import to_mrkdwn
 from app.text.plain import to_plain_text
 
@@ -43,6 +43,19 @@ def test_mrkdwn_uses_slacks_marks_links_and_escapes():
 )
 def test_slack_text_shows_as_html(mrkdwn, html):
     assert as_html(mrkdwn, {"U01": "Ben Okafor"}) == html
+
+
+@pytest.mark.parametrize(
+    ("mrkdwn", "text"),
+    [
+        ("<@U01> *yes* _really_ ~no~", "@Ben Okafor yes really no"),
+        ("Offsite in _May_", "Offsite in May"),
+        ("<https://a.example|the plan> or <https://b.example>", "the plan or https://b.example"),
+        ("&lt;script&gt; &amp; snake_case_name", "<script> & snake_case_name"),
+    ],
+)
+def test_slack_text_reads_as_plain_words(mrkdwn, text):
+    assert as_text(mrkdwn, {"U01": "Ben Okafor"}) == text
 
 
 @given(st.text(max_size=300))

@@ -7,12 +7,20 @@ When the list's viewport first paints with at least one row, the app prints one 
     fireside-bench: inbox painted rows=<n> at=<time.time()>
 
 on stdout (flushed) and closes the window, so the app shuts down the normal way. The
-benchmark times the line from the moment it started the process, and reads the process's
-peak memory when it exits.
+benchmark times the line from the moment it started the process. As the process exits
+it prints its own peak memory, in bytes (not on Windows; the benchmark watches the
+process there):
+
+    fireside-bench: peak memory self=<bytes>
+
+On Linux that is the high-water mark of this program (``peak_rss``): getrusage's figure
+counts the memory of the process it was forked from too, and the kernel's figure for a
+process that ended (``wait4``) counts the children it reaped, the encoder's worker.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import time
@@ -23,6 +31,7 @@ from PySide6.QtWidgets import QAbstractItemView
 
 ENV = "FIRESIDE_BENCH_EXIT_AFTER_PAINT"
 MARKER = "fireside-bench: inbox painted"
+PEAK_MARKER = "fireside-bench: peak memory"
 
 
 def enabled() -> bool:
@@ -60,7 +69,33 @@ class _FirstPaint(QObject):
         self._view.window().close()
 
 
+def peak_rss(pid: int | str = "self") -> int | None:
+    """The peak RSS in bytes of a running process (this one by default) since it started
+    its program, from Linux's ``/proc/PID/status`` (VmHWM); None elsewhere or once gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _report_peak_memory() -> None:
+    """This process's own peak RSS, as the module says."""
+    if sys.platform == "win32":
+        return
+    own = peak_rss()
+    if own is None:  # macOS: getrusage's, in bytes there
+        import resource
+
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"{PEAK_MARKER} self={own}", file=sys.stdout, flush=True)
+
+
 def install(view: QAbstractItemView) -> None:
     """Watch ``view`` (the inbox list) when the benchmark asked for it; otherwise no-op."""
     if enabled():
         _FirstPaint(view)  # parented to the view, which keeps it alive
+        atexit.register(_report_peak_memory)

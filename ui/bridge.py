@@ -21,6 +21,9 @@ class CoreBridge(QObject):
     #: With every ``inboxChanged``: the posts whose comments changed (a frozenset of
     #: post ids), or None when any may have (``app.events.InboxChanged.posts``).
     inboxChangedOn = Signal(object)
+    #: With an ``inboxChanged`` that may alter the open questions' themes
+    #: (``app.events.InboxChanged.themes``).
+    themesChanged = Signal()
     draftsChanged = Signal()
     workspaceChanged = Signal()
     workspaceProblem = Signal(str)  # why a background workspace sync failed
@@ -48,6 +51,8 @@ class CoreBridge(QObject):
 
     def _inbox_changed(self, event: ev.InboxChanged) -> None:
         self.inboxChangedOn.emit(event.posts)
+        if event.themes:
+            self.themesChanged.emit()
         self.inboxChanged.emit()
 
     def _on_event(self, event: ev.Event) -> None:

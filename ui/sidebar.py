@@ -12,7 +12,9 @@ thread) when the inbox, the questions' vectors or the outbox change, at most onc
 ``REFRESH_DELAY_MS`` however often they change (every page of a sync), and only the rows
 whose text changed are touched. A change that names its posts (a triage:
 ``InboxChanged.posts``) reads those posts' counts only; every post is read again only when
-any may have changed (a sync page, a reply). When another page hands the window to the
+any may have changed (a sync page, a reply). The themes are counted again only when they
+may have changed (``InboxChanged.themes``: not for a triage of comments none of which is a
+question in a theme; new vectors). When another page hands the window to the
 inbox (a theme opened as a group), ``follow`` moves the selection to the inbox's row
 without choosing.
 
@@ -308,13 +310,14 @@ class Sidebar(QTreeWidget):
         self._syncing: set[str] = set()
         self._stale = False
         self._themes_counted = False
+        self._themes_stale = False  # the themes may have changed since last counted
         #: Posts whose counts the next refresh reads; None: every post, and which there are.
         self._stale_posts: set[int] | None = None
         bridge.syncStarted.connect(self._syncing.add)
         bridge.syncFinished.connect(self._sync_finished)
         bridge.inboxChangedOn.connect(self.schedule_refresh)
-        # new vectors, new themes: no post's counts change
-        bridge.questionsIndexed.connect(lambda *_: self.schedule_refresh(frozenset()))
+        bridge.themesChanged.connect(self._themes_changed)
+        bridge.questionsIndexed.connect(lambda *_: self._themes_changed())
         bridge.outboxChanged.connect(self.refresh_outbox)
         bridge.draftsChanged.connect(self.refresh_drafts)
 
@@ -534,13 +537,22 @@ class Sidebar(QTreeWidget):
                 self._core.inbox.open_counts(asked),
                 on_done=lambda counts: self._show_open(asked, counts),
             )
-        if self._themes_counted:
-            run(self, self._core.grouping.themes(), on_done=self._show_themes)
+        if self._themes_counted and self._themes_stale:
+            self.count_themes()
+
+    def _themes_changed(self) -> None:
+        """What the themes are made of changed (questions came, changed, were answered or
+        triaged; new vectors): count them again with the next refresh. No post's counts
+        change with this alone."""
+        self._themes_stale = True
+        self.schedule_refresh(frozenset())
 
     def count_themes(self) -> None:
-        """Count the themes from now on (after the window's first paint: the grouping's
-        numpy loads with the first count, not on the way to the first painted inbox)."""
+        """Count the themes, and from now on whenever they may have changed (after the
+        window's first paint: the grouping's numpy loads with the first count, not on the
+        way to the first painted inbox)."""
         self._themes_counted = True
+        self._themes_stale = False
         run(self, self._core.grouping.themes(), on_done=self._show_themes)
 
     def _show_themes(self, themes: list[Theme]) -> None:

@@ -71,7 +71,7 @@ class Directory:
                 return 0
         changed = await self._store.run(org_charts.save, account_id, executive, charts)
         if changed:
-            self._events.emit(ev.InboxChanged())
+            self._events.emit(ev.InboxChanged(themes=False))
         return len(charts)
 
     async def problem(self, account_id: str) -> str | None:

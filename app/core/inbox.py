@@ -133,8 +133,7 @@ class Inbox:
     async def set_triage(
         self, ids: list[int], state: TriageState, snoozed_until: str | None = None
     ) -> None:
-        posts = await self._store.run(_set_state, ids, state, snoozed_until)
-        self._events.emit(ev.InboxChanged(posts))
+        self._events.emit(await self._store.run(_set_state, ids, state, snoozed_until))
 
     async def star_author(self, comment_id: int, starred: bool) -> str:
         """Star (a key person, by hand) or unstar (not a VIP, by hand) the person who
@@ -145,7 +144,7 @@ class Inbox:
         """Set by hand the VIP tier of the person who wrote ``comment_id`` (a tier set by
         hand wins over the directory and imported lists); returns their name."""
         name = await self._store.run(vips.set_author_tier, comment_id, tier)
-        self._events.emit(ev.InboxChanged())
+        self._events.emit(ev.InboxChanged(themes=False))
         return name
 
     async def newest_comment_id(self) -> int:
@@ -162,7 +161,7 @@ class Inbox:
         if undone is None:
             return None
         action, ids, recalled, gone = undone
-        self._events.emit(ev.InboxChanged(await self._store.read(_posts_named, ids)))
+        self._events.emit(await self._store.read(_triaged, ids))
         sentence = f"Undid {action} on {count(len(ids), 'comment')}."
         if recalled:
             self._events.emit(ev.OutboxChanged())
@@ -181,17 +180,19 @@ class Inbox:
         return woke
 
 
-def _posts_named(db: Database, ids: list[int]) -> frozenset[int] | None:
-    """The posts of these comments, for ``InboxChanged``; None (anywhere) for many."""
-    return comments.posts_of(db, ids) if len(ids) <= NAMED_POSTS_MAX else None
+def _triaged(db: Database, ids: list[int]) -> ev.InboxChanged:
+    """What a triage of ``ids`` (or its undo) changed: the posts they are on (None,
+    anywhere, for many), and the themes only if one of them is a question in a theme."""
+    posts = comments.posts_of(db, ids) if len(ids) <= NAMED_POSTS_MAX else None
+    return ev.InboxChanged(posts, themes=comments.any_in_themes(db, ids))
 
 
 def _set_state(
     db: Database, ids: list[int], state: TriageState, snoozed_until: str | None
-) -> frozenset[int] | None:
-    """Triage ``ids``; the posts they are on (``_posts_named``)."""
+) -> ev.InboxChanged:
+    """Triage ``ids``; what that changed (``_triaged``)."""
     triage.set_state(db, ids, state, snoozed_until)
-    return _posts_named(db, ids)
+    return _triaged(db, ids)
 
 
 def _undo_last(db: Database) -> tuple[str, list[int], int, int] | None:

@@ -158,7 +158,7 @@ class Replies:
         this returns)."""
         new = await self._store.run(_save_drafts, comment_ids, template, copies, name_fallback)
         if new:
-            self._events.emit(ev.InboxChanged())  # the rows show their draft mark
+            self._events.emit(ev.InboxChanged(themes=False))  # the rows show their draft mark
 
     async def drafts(self, comment_ids: list[int]) -> list[ReplyDraft]:
         """The reply drafts these comments have, in their order."""
@@ -173,7 +173,7 @@ class Replies:
 
     async def discard_drafts(self, comment_ids: list[int]) -> None:
         await self._store.run(reply_drafts.discard, comment_ids)
-        self._events.emit(ev.InboxChanged())
+        self._events.emit(ev.InboxChanged(themes=False))
 
 
 @dataclass(frozen=True)

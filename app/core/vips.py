@@ -53,7 +53,7 @@ class Vips:
 
     async def apply_list(self, preview: VipImportPreview) -> VipImportDone:
         done = await self._store.run(vip_imports.apply, preview.file_name, list(preview.to_change))
-        self._events.emit(ev.InboxChanged())
+        self._events.emit(ev.InboxChanged(themes=False))
         return done
 
     async def undo_last_list(self) -> tuple[str, int] | None:
@@ -68,5 +68,5 @@ class Vips:
 
         undone = await self._store.run(undo)
         if undone is not None:
-            self._events.emit(ev.InboxChanged())
+            self._events.emit(ev.InboxChanged(themes=False))
         return undone

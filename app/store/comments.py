@@ -10,6 +10,7 @@ at that page for good.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from datetime import UTC, timedelta
 
@@ -454,6 +455,17 @@ def posts_of(db: Database, comment_ids: list[int]) -> frozenset[int]:
         sql = f"SELECT DISTINCT post_id FROM comments WHERE id IN ({marks})"
         found.update(row[0] for row in db.execute(sql, chunk))
     return frozenset(found)
+
+
+def any_in_themes(db: Database, comment_ids: list[int]) -> bool:
+    """Whether any of these comments is a question in a theme (it has a sentence vector,
+    ``app.store.vectors``): triaging one may change the Themes."""
+    found = db.execute(
+        "SELECT EXISTS(SELECT 1 FROM comment_vectors WHERE comment_id IN "
+        "(SELECT value FROM json_each(?)))",
+        [json.dumps(comment_ids)],
+    ).fetchone()[0]
+    return bool(found)
 
 
 def view_counts(db: Database) -> dict[InboxView, int]:

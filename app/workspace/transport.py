@@ -132,7 +132,7 @@ class WebDavStore:
             headers={"Depth": "1", "Content-Type": "application/xml"},
         )
         if response.status_code != 207:
-            raise self._refused(response, "list")
+            raise self._refused(response, "list the folder")
         return _parse_listing(response.content, self._path)
 
     def read(self, name: str) -> bytes | None:
@@ -164,10 +164,22 @@ class WebDavStore:
             ) from exc
 
     def _refused(self, response: httpx.Response, what: str) -> SharedStoreError:
-        if response.status_code in (401, 403):
+        if response.status_code == 401:
             return SharedStoreError(
                 f"The WebDAV server at {self.url} refused the user name or password "
-                f"(HTTP {response.status_code}). Enter them again in the workspace set-up."
+                "(HTTP 401). Enter them again in the workspace set-up."
+            )
+        if response.status_code == 403 and response.request.method == "PUT":
+            return SharedStoreError(
+                f"The WebDAV share at {self.url} is read-only for this account: you may "
+                "read it but not write to it (HTTP 403). Ask whoever shares it for write "
+                "access."
+            )
+        if response.status_code == 403:
+            return SharedStoreError(
+                f"The WebDAV server at {self.url} accepted the user name and password but "
+                f"does not let this account {what} (HTTP 403). Ask whoever shares it for "
+                "access."
             )
         if response.status_code == 404:
             return SharedStoreError(

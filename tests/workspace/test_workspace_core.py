@@ -309,6 +309,7 @@ def test_webdav_errors_say_what_to_do(tmp_path: Path) -> None:
         "provider_mapping": {"/ro": {"root": str(tmp_path / "ro"), "readonly": True}},
     }
     (tmp_path / "ro").mkdir()
+    (tmp_path / "ro" / "theirs.fws").write_bytes(b"shared")
     with serving_webdav(tmp_path, login) as (url, _), httpx.Client() as client:
         client.auth = ("dana", "wrong")
         wrong = WebDavStore(url, client)
@@ -326,12 +327,16 @@ def test_webdav_errors_say_what_to_do(tmp_path: Path) -> None:
             )
         client.auth = ("dana", "right")
         assert WebDavStore(url, client).write("u.fws", b"data")
+        read_only = WebDavStore(url + "ro/", client)
+        assert read_only.list_files() == {"theirs.fws": 6}  # reading works
+        assert read_only.read("theirs.fws") == b"shared"
         with pytest.raises(SharedStoreError) as forbidden:
-            WebDavStore(url + "ro/", client).write("u.fws", b"data")
+            read_only.write("u.fws", b"data")
         _says(
             forbidden,
-            rf"The WebDAV server at {re.escape(url)}ro/ refused the user name or password "
-            r"\(HTTP 403\)\. Enter them again in the workspace set-up\.",
+            rf"The WebDAV share at {re.escape(url)}ro/ is read-only for this account: you "
+            r"may read it but not write to it \(HTTP 403\)\. Ask whoever shares it for "
+            r"write access\.",
         )
         missing = WebDavStore(url + "nowhere", client)
         with pytest.raises(SharedStoreError) as listed:
@@ -387,7 +392,18 @@ def test_webdav_answers_other_servers_give_are_understood() -> None:
     }
     with pytest.raises(SharedStoreError) as plain_web:
         WebDavStore(url, _answering(405)).list_files()  # a web server without WebDAV
-    _says(plain_web, rf"The WebDAV server at {re.escape(url)} could not list \(HTTP 405\)\.")
+    _says(
+        plain_web,
+        rf"The WebDAV server at {re.escape(url)} could not list the folder \(HTTP 405\)\.",
+    )
+    with pytest.raises(SharedStoreError) as unreadable:
+        WebDavStore(url, _answering(403)).read("u.fws")  # a folder it may not even read
+    _says(
+        unreadable,
+        rf"The WebDAV server at {re.escape(url)} accepted the user name and password but "
+        r"does not let this account read u\.fws \(HTTP 403\)\. Ask whoever shares it for "
+        r"access\.",
+    )
     with pytest.raises(SharedStoreError) as garbled:
         WebDavStore(url, _answering(207, b"<html>Welcome")).list_files()
     _says(garbled, r"The WebDAV server sent a listing that is not XML \(.+\)\.")

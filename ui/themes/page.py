@@ -3,8 +3,8 @@ days…?"), newest first; Enter (or a double click) opens a theme's group in the
 G would from its newest question.
 
 The themes are read through ``core.grouping.themes`` off the UI thread, again when the
-inbox changes or more questions get their vectors (at most once every
-``REFRESH_DELAY_MS``), and only while the page shows; the hint says how far the
+inbox changes in a way that may change them or more questions get their vectors (at most
+once every ``REFRESH_DELAY_MS``), and only while the page shows; the hint says how far the
 questions' vectors have come while a backfill runs.
 """
 
@@ -55,7 +55,7 @@ class ThemesPage(QWidget):
         layout.addWidget(self.list, 1)
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
-        bridge.inboxChanged.connect(self.schedule_refresh)
+        bridge.themesChanged.connect(self.schedule_refresh)
         bridge.questionsIndexed.connect(self._indexed)
 
     def take_focus(self) -> None:

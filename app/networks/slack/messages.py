@@ -6,15 +6,18 @@ are flat: every reply is a top-level comment of its thread (``thread_depth`` 1);
 to one person is the same thread with an @mention of them.
 
 ``text`` is Slack's mrkdwn; :func:`as_html` shows it: entities kept as Slack escaped them,
-user mentions as names, links as links, and the bold/italic/strike marks as HTML.
+user mentions as names, links as links, and the bold/italic/strike marks as HTML;
+:func:`as_text` reads it as plain words (a post's title).
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from app.domain import Person, RemoteComment, RemotePost
 from app.networks.http import Malformed, field
@@ -92,26 +95,58 @@ def iso(ts: str) -> str:
 
 def as_html(text: str, names: dict[str, str]) -> str:
     """Slack's mrkdwn as HTML (Slack already escaped ``&``, ``<`` and ``>``)."""
-    shown = _MENTION.sub(lambda m: "@" + html.escape(names.get(m.group(1), m.group(1))), text)
-    shown = _LINK.sub(
-        lambda m: (
-            f'<a href="{html.escape(m.group(1))}">{m.group(2) or html.escape(m.group(1))}</a>'
+    shown = _converted(
+        text,
+        names,
+        person=html.escape,
+        link=lambda address, words: (
+            f'<a href="{html.escape(address)}">{words or html.escape(address)}</a>'
         ),
-        shown,
+        mark=lambda tag, words: f"<{tag}>{words}</{tag}>",
     )
-    for pattern, tag in _MARKS:
-        shown = pattern.sub(rf"<{tag}>\1</{tag}>", shown)
     return "<p>" + shown.replace("\n", "<br>") + "</p>"
 
 
-def as_post(message: Message, team_url: str, names: dict[str, str]) -> RemotePost:
-    text = html.unescape(
-        _MENTION.sub(lambda m: "@" + names.get(m.group(1), m.group(1)), message.text)
+def as_text(text: str, names: dict[str, str]) -> str:
+    """Slack's mrkdwn as the words a person reads: names for mentions, a link's words (its
+    address when it has none), the bold/italic/strike marks dropped."""
+    return html.unescape(
+        _converted(
+            text,
+            names,
+            person=lambda name: name,
+            link=lambda address, words: words or address,
+            mark=lambda _tag, words: words,
+        )
     )
-    title = text.split("\n", 1)[0][:80]
+
+
+def _converted(
+    text: str,
+    names: dict[str, str],
+    *,
+    person: Callable[[str], str],
+    link: Callable[[str, str | None], str],
+    mark: Callable[[str, str], str],
+) -> str:
+    """The mentions, links and marks of mrkdwn ``text`` each as ``person`` (given the name),
+    ``link`` (the address and its words, if any) and ``mark`` (the tag and its words) make
+    them."""
+    shown = _MENTION.sub(lambda m: "@" + person(names.get(m.group(1), m.group(1))), text)
+    shown = _LINK.sub(lambda m: link(m.group(1), m.group(2)), shown)
+    for pattern, tag in _MARKS:
+        shown = pattern.sub(partial(_marked, mark, tag), shown)
+    return shown
+
+
+def _marked(mark: Callable[[str, str], str], tag: str, found: re.Match[str]) -> str:
+    return mark(tag, found.group(1))
+
+
+def as_post(message: Message, team_url: str, names: dict[str, str]) -> RemotePost:
     return RemotePost(
         remote_id=post_id(message.channel, message.ts),
-        title=title,
+        title=as_text(message.text, names).split("\n", 1)[0][:80],
         body=as_html(message.text, names),
         url=f"{team_url.rstrip('/')}/archives/{message.channel}/p{message.ts.replace('.', '')}",
         created_at=iso(message.ts),
