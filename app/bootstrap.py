@@ -5,7 +5,7 @@ Opening a core has two steps, so the window can paint its inbox between them:
     open_store  opens the store and builds the Core around it (inbox, drafts, outbox,
                 the sync engine with no account connected yet): everything the first
                 painted inbox needs, and nothing that touches a network, a keyring or the
-                managed policy.
+                managed policy. The account manager is built when first used.
     connect     loads the managed policy and the user's settings, starts the built-in
                 sandbox when it is wanted (never while a real account exists), and
                 connects every account (their secrets from the OS keyring).
@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import events as ev
-from app.accounts import AccountManager
 from app.config import database_path
 from app.core import Core
 from app.errors import UserError
@@ -37,6 +36,7 @@ from app.text.spelling import PERSONAL_WORDS_FILE, Spelling
 if TYPE_CHECKING:
     import httpx
 
+    from app.accounts import AccountManager
     from app.sandbox.server import SandboxServer
 
 SANDBOX_ACCOUNT_ID = "sandbox"
@@ -82,9 +82,15 @@ async def open_store(data_dir: Path) -> Core:
     networks: dict[str, Network] = {}
     engine = SyncEngine(store, events, networks, {})
     client = _ClientFactory()
-    manager = AccountManager(store, engine, events, networks, policy=None, client=client)
+
+    def account_manager() -> AccountManager:
+        """Built on first use, after the first paint (``connect``, or the status bar)."""
+        from app.accounts import AccountManager
+
+        return AccountManager(store, engine, events, networks, policy=None, client=client)
+
     spelling = Spelling(data_dir / PERSONAL_WORDS_FILE)  # Enchant loads on first use
-    core = Core(store, networks, engine, events, account_manager=manager, spelling=spelling)
+    core = Core(store, networks, engine, events, account_manager=account_manager, spelling=spelling)
     client.core = core
     return core
 

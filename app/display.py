@@ -1,23 +1,38 @@
 """Whether the window can open on this machine, asked before Qt loads: without a display,
 or without the one library Qt's X11 plugin needs that distributions leave out, Qt aborts
 the process with a page of plugin text. This says what to install or set instead, in one
-sentence (``fireside`` prints it and exits 2)."""
+sentence (``fireside`` prints it and exits 2).
+
+The library is looked for as Qt's plugin will look for it: the dynamic loader opens it by
+its soname (``ctypes.CDLL``), a millisecond. ``ctypes.util.find_library`` ran ``ldconfig``
+and, when the library was missing, the C compiler and linker: tens of milliseconds of
+every start on an X11 desktop."""
 
 from __future__ import annotations
 
-import ctypes.util
+import ctypes
 import os
 import sys
 from collections.abc import Callable, Mapping
 
-#: The library Qt 6.5+'s xcb (X11) plugin needs, and the Debian/Ubuntu package with it.
-XCB_CURSOR = ("xcb-cursor", "libxcb-cursor0")
+#: The library Qt 6.5+'s xcb (X11) plugin needs (its soname), and the Debian/Ubuntu
+#: package with it.
+XCB_CURSOR = ("libxcb-cursor.so.0", "libxcb-cursor0")
+
+
+def loads(soname: str) -> bool:
+    """Whether the dynamic loader can open the shared library ``soname`` here."""
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
 
 
 def display_problem(
     environ: Mapping[str, str] | None = None,
     platform: str | None = None,
-    find_library: Callable[[str], str | None] = ctypes.util.find_library,
+    loadable: Callable[[str], bool] = loads,
 ) -> str | None:
     """Why the window cannot open here (one sentence), or None when it can try."""
     env = os.environ if environ is None else environ
@@ -30,7 +45,7 @@ def display_problem(
             "sub-commands (fireside --help) need no display."
         )
     library, package = XCB_CURSOR
-    if not env.get("WAYLAND_DISPLAY") and find_library(library) is None:
+    if not env.get("WAYLAND_DISPLAY") and not loadable(library):
         return (
             f"The window needs the X11 library {package}, which is not installed: install "
             f"it (Debian and Ubuntu: apt-get install {package}) and start fireside again."

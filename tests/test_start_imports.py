@@ -2,7 +2,8 @@
 some screens use (the sentence encoder's numpy and model, pictures' Pillow, Qt Charts
 and Qt PDF for the scorecard), the encoder's process pool (multiprocessing starts a
 resource tracker process with it), the network stack, the keyring, the workspace and
-the use cases no first paint shows load when first used or after the first paint."""
+the use cases no first paint shows, the account manager load when first used or after the
+first paint."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ NOT_BEFORE_THE_FIRST_PAINT = (
     "app.core.bridge",
     "app.sandbox.server",
     "app.doctor",
+    "app.accounts",  # the account manager: the status bar reads it once it has painted
 )
 MARKER = "fireside-bench: inbox painted"
 #: Runs the window as ``fireside`` does; when the bench hook reports the first painted

@@ -8,6 +8,9 @@ While replies or a post wait out the undo-send grace period, a countdown says so
 ("Sending 3 replies in 8 s") beside an "Undo" button with its key; the button's click is
 ``undoClicked`` (the window takes the batch back).
 
+The accounts' part fills in once the status bar has painted: reading the accounts builds
+the core's account manager, whose modules the first painted inbox does not need.
+
 Reachability is per account: "Online" while every synced account answers, "1 of 3 accounts
 unreachable" (their names and why in the tooltip) while some do not, and "Offline" only
 when none does.
@@ -22,15 +25,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
-from app.accounts import AccountStatus, State
 from app.domain import HeldSend, OutboxItem, OutboxKind
 from app.text import plural, timefmt
 from app.timeutil import now, parse
 from ui import theme
 from ui.common.announce import Politeness, announce
+from ui.common.first_paint import FirstPaint
 from ui.operations import run
 
 if TYPE_CHECKING:
+    from app.accounts import AccountStatus
     from app.core import Core
     from ui.bridge import CoreBridge
 
@@ -49,6 +53,8 @@ def _synced(stamp: str | None) -> str:
 def _account_text(status: AccountStatus, connected: bool) -> tuple[str, bool]:
     """(text, problem) for one account: when it synced, that its last sync failed, or, when
     it is not connected, its state ("needs sign-in", "blocked by policy", "error")."""
+    from app.accounts import State  # loaded with the accounts, after the first paint
+
     if status.state is State.CONNECTED:
         return f"{status.name} {_synced(status.last_sync_at)}", False
     if status.state is State.ERROR and connected:
@@ -69,6 +75,8 @@ def _sync_text(
 
 
 def _sync_tooltip(statuses: list[AccountStatus]) -> str:
+    from app.accounts import State  # loaded with the accounts, after the first paint
+
     return "\n".join(
         f"{s.name}: last synced {timefmt.exact(s.last_sync_at) or 'never'}"
         + (f"\n    {s.label}: {s.reason}" if s.state is not State.CONNECTED and s.reason else "")
@@ -172,8 +180,10 @@ class StatusBar(QStatusBar):
         self._second = QTimer(self, interval=SECOND_MS)
         self._second.timeout.connect(self._count_down)
         self.show_online()
-        self.refresh_accounts()
         self.refresh_outbox()
+        #: The accounts (and their modules) are read once the status bar has painted.
+        self.first_paint = FirstPaint(self)
+        self.first_paint.painted.connect(self.refresh_accounts)
 
     def tab_order(self) -> list[QWidget]:
         """The status bar's buttons, left to right."""

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from string import Template
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -160,7 +160,7 @@ def apply(app: QApplication, colour_scheme: Qt.ColorScheme | None = None) -> Sch
     chosen = Scheme.of(dark, system_wants_high_contrast(app))
     colours.use(chosen)
     _quiet.cache_clear()
-    style = IconsFollowText(colours.ink(Ink.FOCUS, chosen))
+    _Applied.style = style = IconsFollowText(colours.ink(Ink.FOCUS, chosen))
     style.follow(app.font())
     app.setStyle(style)
     app.setPalette(colours.palette_for(chosen))
@@ -177,8 +177,7 @@ def _follow(app: QApplication) -> None:
     accessibility = getattr(app.styleHints(), "accessibility", None)
     if accessibility is not None:
         accessibility().contrastPreferenceChanged.connect(lambda _: apply(app))
-    watcher = _FontWatcher(app)
-    app.installEventFilter(watcher)
+    _Applied.font_watcher = _FontWatcher(app)
 
 
 class IconsFollowText(QProxyStyle):
@@ -241,21 +240,34 @@ class IconsFollowText(QProxyStyle):
             painter.restore()
 
 
-class _FontWatcher(QObject):
+class _FontWatcher(QWidget):
     """Re-applies the style sheet (its title sizes) and the icons' size when the
-    application's font changes: the system's font size, read by Qt from the desktop."""
+    application's font changes: the system's font size, read by Qt from the desktop.
+
+    A window that is never shown: QApplication sends ``ApplicationFontChange`` to every
+    window, and so this hears it among its own few events. (An event filter on the
+    application would see every event of every object in the process, each a call into
+    Python, from before the first paint on.)"""
 
     def __init__(self, app: QApplication) -> None:
-        super().__init__(app)
+        super().__init__()
         self._app = app
+        app.aboutToQuit.connect(self.deleteLater)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
-        if watched is self._app and event.type() == QEvent.Type.ApplicationFontChange:
-            style = self._app.style()
-            if isinstance(style, IconsFollowText):
-                style.follow(self._app.font())
+    def event(self, event: QEvent) -> bool:  # Qt override
+        if event.type() == QEvent.Type.ApplicationFontChange:
+            if _Applied.style is not None:  # app.style() is the style sheet's, around it
+                _Applied.style.follow(self._app.font())
             self._app.setStyleSheet(style_sheet(colours.current(), self._app.font()))
-        return False
+        return super().event(event)
+
+
+class _Applied:
+    """What ``apply`` keeps: the style it set last (the application owns it) and, once it
+    follows the system, the font watcher (nothing else holds it)."""
+
+    style: IconsFollowText | None = None
+    font_watcher: _FontWatcher | None = None
 
 
 #: Renderings kept per icon (sizes x scales x ink colours in use); more clears them.

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from app import events as ev
 from app import policy as managed_policy
-from app.accounts import AccountManager
 from app.core.directory import Directory
 from app.core.drafts import Drafts
 from app.core.inbox import Inbox
@@ -33,6 +32,7 @@ from app.text.spelling import Spelling
 
 if TYPE_CHECKING:
     from app import settings as user_settings
+    from app.accounts import AccountManager
     from app.core.answers import Answers
     from app.core.bridge import Bridge
     from app.core.grouping import Grouping
@@ -54,7 +54,7 @@ class Core:
         events: ev.Events,
         sandbox: SandboxServer | None = None,
         *,
-        account_manager: AccountManager,
+        account_manager: Callable[[], AccountManager],
         policy: managed_policy.Policy = managed_policy.NO_POLICY,
         settings: user_settings.Effective | None = None,
         spelling: Spelling | None = None,
@@ -64,7 +64,7 @@ class Core:
         self.engine = engine
         self.events = events
         self.sandbox = sandbox
-        self.accounts = account_manager
+        self._account_manager = account_manager
         self.inbox = Inbox(store, events)
         #: Job titles and manager chains read from directories (Teams), for the tiers: it
         #: listens for syncs from the start.
@@ -85,6 +85,15 @@ class Core:
     # The use cases the first painted inbox does not need are built (and their modules
     # loaded) when first used: people and the scorecard, "same question", VIP lists,
     # snippets and past answers, pasted threads.
+
+    @cached_property
+    def accounts(self) -> AccountManager:
+        """Every account's connection: connecting them at start, signing in, adding,
+        removing, their statuses. Built by ``account_manager`` on first use (connecting the
+        accounts, or the status bar, after the window's first paint): its modules (sign-in
+        diagnosis, removal, suites, the policy's presets) are not for the way to the inbox.
+        """
+        return self._account_manager()
 
     @cached_property
     def ledger(self) -> Ledger:

@@ -65,7 +65,7 @@ def faulty_core(
     networks = {SANDBOX_ACCOUNT_ID: network}
     engine = SyncEngine(store, hub, networks, backoff=FAST)
     accounts = AccountManager(store, engine, hub, networks, policy=NO_POLICY, client=make_client)
-    core = Core(store, networks, engine, hub, account_manager=accounts)
+    core = Core(store, networks, engine, hub, account_manager=lambda: accounts)
     yield core
     wait_for(core.close())
 

@@ -120,6 +120,7 @@ def test_an_account_never_connected_shows_its_state_not_sync_failed(
     bridge = CoreBridge(unconnected_core.events)
     status = StatusBar(unconnected_core, bridge)
     try:
+        status.show()  # the accounts are read once it has painted
         qtbot.waitUntil(lambda: status.sync.text() != "")
         assert status.sync.text() == (
             "Corporate blog: needs sign-in · Press site: blocked by policy"

@@ -5,8 +5,9 @@ sheet's headings follow the application's font."""
 from __future__ import annotations
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
 
 from ui import theme
@@ -76,3 +77,20 @@ def test_icons_and_check_boxes_grow_with_the_text(qapp):
     assert style.pixelMetric(metric.PM_ScrollBarExtent) == QProxyStyle("Fusion").pixelMetric(
         metric.PM_ScrollBarExtent
     )
+
+
+def test_a_new_application_font_resizes_the_icons_and_the_titles(app: QApplication, qtbot) -> None:
+    theme.apply(app, Qt.ColorScheme.Light)
+    watcher = theme._FontWatcher(app)  # what apply() makes when it follows the system
+    style = theme._Applied.style
+    assert style is not None
+    usual = QFont(app.font())
+    larger = QFont(usual)
+    larger.setPointSizeF(usual.pointSizeF() * 2)
+    try:
+        app.setFont(larger)
+        qtbot.waitUntil(lambda: style.icon_px == QFontMetrics(larger).height())
+        assert f"font-size: {theme.title_points(larger)}pt" in app.styleSheet()
+    finally:
+        shiboken6.delete(watcher)
+        app.setFont(usual)
