@@ -17,7 +17,9 @@ Clocks differ: ``since`` is compared with the server's times less ``SKEW_S``.
 
 A look-up that found nothing but had to skip something it could not read cannot say the
 write never landed (the unreadable one may be it): ``unsure_if`` makes it say so, and the
-outbox looks again later instead of sending a second time.
+outbox looks again later instead of sending a second time. Nor can one that stopped at its
+page limit while the pages still held messages written since the item was queued:
+``stopped_short`` is what it says then.
 """
 
 from __future__ import annotations
@@ -65,11 +67,20 @@ def moment(stamp: str) -> datetime:
     return parse(stamp)
 
 
+_AGAIN = "so it is looked up again later rather than sent twice."
+
+
 def unsure_if(skipped: list[str], what: str) -> None:
     """BadResponse when a look-up that found nothing skipped an unreadable ``what``
     ("message", "status"): the first sentence of ``skipped`` says which."""
     if skipped:
-        raise BadResponse(
-            f"{skipped[0]} The write being looked up may be that {what}, so it is looked "
-            "up again later rather than sent twice."
-        )
+        raise BadResponse(f"{skipped[0]} The write being looked up may be that {what}, {_AGAIN}")
+
+
+def stopped_short(service: str, pages: int) -> BadResponse:
+    """The error of a look-up that found nothing in the ``pages`` pages it reads, though
+    older pages still hold messages written since the item was queued."""
+    return BadResponse(
+        f"{service}: the look-up read {pages} pages without reaching back to when the item "
+        f"was queued. The write being looked up may be on an older page, {_AGAIN}"
+    )
