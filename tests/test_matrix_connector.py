@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import ssl
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -27,7 +28,15 @@ from fixtures.matrix_homeserver import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.domain import Account, CommentPage, Person, PublishOptions, RemoteKind
+from app.domain import (
+    Account,
+    CommentPage,
+    OutboxKind,
+    Person,
+    PublishOptions,
+    RemoteKind,
+    WriteIntent,
+)
 from app.errors import (
     AuthError,
     BadResponse,
@@ -45,6 +54,7 @@ from app.errors import (
 from app.networks.http import Malformed
 from app.networks.matrix import KIND, MatrixNetwork, content, cursor, events
 from app.networks.matrix.comments import THREAD_PAGES
+from app.timeutil import iso
 from app.timeutil import parse as parse_time
 
 
@@ -712,8 +722,28 @@ async def test_a_look_up_pages_back_through_my_events_up_to_its_bound(hs, make_n
     hs.post("Newer")
     hs.post("Newest")  # now it is on the fourth page: past the bound
     hs.requests.clear()
-    assert await net.lookup_write("k-old") is None
+    with pytest.raises(BadResponse, match=f"room {ROOM}: the look-up read 3 pages without"):
+        await net.lookup_write("k-old")  # "not there" would let the outbox send it twice
     assert len(pages()) == 3  # LOOKUP_PAGES
+
+
+@pytest.mark.parametrize(("queued_s", "unsure"), [(0, True), (2 * 3600, False)])
+async def test_a_look_up_stopped_at_its_bound_is_sure_only_past_when_the_item_was_queued(
+    hs, make_network, queued_s: int, unsure: bool
+) -> None:
+    """Three pages of my events, all written since the item was queued, and more behind
+    them: the write may be further back, so the look-up cannot say it never landed. Pages
+    that reach back past the queueing (less the clock skew) hold all it could be."""
+    net = make_network(page_size=2)
+    for n in range(8):
+        hs.post(f"Note {n}")  # T0 + n seconds
+    since = iso(datetime.fromtimestamp(T0 / 1000 + queued_s, UTC))
+    asked = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Sent?", "markdown", since)
+    if unsure:
+        with pytest.raises(BadResponse, match="may be on an older page, so it is looked up"):
+            await net.lookup_write("k-lost", asked)
+    else:
+        assert await net.lookup_write("k-lost", asked) is None
 
 
 async def test_a_look_up_reads_past_what_is_not_an_event(hs, net) -> None:
@@ -729,6 +759,14 @@ async def test_a_look_up_reads_past_what_is_not_an_event(hs, net) -> None:
 
     hs.messages = with_junk  # type: ignore[method-assign]
     assert await net.lookup_write("k1") == f"{ROOM}|{hs.txns['k1']}"
+    with pytest.raises(BadResponse) as unsure:  # what it could not read may be the write
+        await net.lookup_write("k-never")
+    assert str(unsure.value).startswith(
+        f"Matrix at hs.test listed an event of mine in room {ROOM} that cannot be read ('junk')."
+    )
+    assert str(unsure.value).endswith(
+        "may be that event, so it is looked up again later rather than sent twice."
+    )
 
 
 async def test_my_write_found_but_unreadable_without_an_id_is_a_bad_response(hs, net) -> None:

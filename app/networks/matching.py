@@ -77,10 +77,11 @@ def unsure_if(skipped: list[str], what: str) -> None:
         raise BadResponse(f"{skipped[0]} The write being looked up may be that {what}, {_AGAIN}")
 
 
-def stopped_short(service: str, pages: int) -> BadResponse:
+def stopped_short(where: str, pages: int) -> BadResponse:
     """The error of a look-up that found nothing in the ``pages`` pages it reads, though
-    older pages still hold messages written since the item was queued."""
+    older pages still hold messages written since the item was queued; ``where`` names
+    the service (and the place, when a look-up reads several)."""
     return BadResponse(
-        f"{service}: the look-up read {pages} pages without reaching back to when the item "
+        f"{where}: the look-up read {pages} pages without reaching back to when the item "
         f"was queued. The write being looked up may be on an older page, {_AGAIN}"
     )
