@@ -448,6 +448,32 @@ async def test_teams_a_deleted_reply_of_mine_since_the_item_was_queued_leaves_it
         await network.lookup_write(KEY, asked)
 
 
+async def test_teams_a_reply_of_mine_whose_mentions_cannot_be_read_leaves_it_unsure(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    """My reply with the text sent but a mention entry that cannot be read may be the
+    write naming whom it answers: not "never landed". The pre-send check counts it as an
+    answer (the safer reading: the reply is held for the person rather than sent twice).
+    A mention of no user (a channel, an app) names no one and is no obstacle."""
+    w = teams_world
+    post, ada, _ = teams_thread(w)
+    network = make_teams()
+    asked = intent(
+        OutboxKind.REPLY, "Thanks", queued_at(w.clock), post=rid(w, post), target=rid(w, post, ada)
+    )
+    body, mentions = mention(w.ada, "Thanks")
+    channel = {"id": 1, "mentionText": "General", "mentioned": {"user": None, "conversation": {}}}
+    named = w.emulator.reply(w.dana, w.town_hall, post, body, [*mentions, channel])
+    assert await network.lookup_write(KEY, asked) == rid(w, post, named)
+
+    del w.town_hall.replies[post.id][named.id]
+    garbled = w.emulator.reply(w.dana, w.town_hall, post, body, [{"id": 0, "mentioned": "Ada"}])
+    with pytest.raises(BadResponse, match=f"whom my message {garbled.id} names cannot be read"):
+        await network.lookup_write(KEY, asked)
+    answers = await network.list_replies(rid(w, post, ada))
+    assert [r.remote_id for r in answers] == [rid(w, post, garbled)]
+
+
 async def test_teams_a_page_of_nothing_readable_is_no_reason_to_stop_reading(
     teams_world: TeamsWorld, make_teams
 ) -> None:
