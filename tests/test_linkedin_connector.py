@@ -372,3 +372,31 @@ async def test_a_look_up_that_found_nothing_past_something_unreadable_is_unsure(
         await li_network.lookup_write("k1", post)
     with pytest.raises(BadResponse, match="may be that comment, so it is looked up again"):
         await li_network.lookup_write("k2", reply)
+
+
+GARBLED_POSTS = {
+    "no time": lambda post: post.pop("createdAt"),
+    "a time in words": lambda post: post.update(createdAt="yesterday"),
+    "a time past year 9999": lambda post: post.update(createdAt=10**20),
+    "no id": lambda post: post.pop("id"),
+}
+
+
+@pytest.mark.parametrize("garble", sorted(GARBLED_POSTS))
+async def test_a_look_up_is_unsure_over_a_post_saying_the_same_it_cannot_fully_read(
+    li_site, li_network, garble
+):
+    """A post with the text sent whose time or id cannot be read may be the write: the
+    look-up neither takes it for an old one (it read a missing time as 1970) nor names
+    it by an id it does not have. One that says something else is not the write."""
+    world = li_site.world
+    lost = asked(li_site, OutboxKind.PUBLISH, None, "Hiring in Lisbon")
+    other = world.post("Hiring in Porto")
+    GARBLED_POSTS[garble](world.posts[other])
+    assert await li_network.lookup_write("k1", lost) is None
+
+    made = world.post("Hiring in Lisbon")
+    assert await li_network.lookup_write("k1", lost) == made
+    GARBLED_POSTS[garble](world.posts[made])
+    with pytest.raises(BadResponse, match=r"without its time or id\. The write being looked up"):
+        await li_network.lookup_write("k1", lost)
