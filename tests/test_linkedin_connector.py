@@ -12,6 +12,7 @@ from emulators.microsoft.fixtures import each_cut_is_named, pull_round
 
 from app.domain import OutboxKind, RemoteKind, WriteIntent
 from app.errors import BadResponse, NotFound, OutcomeUnknown, PermissionDenied, RateLimited
+from app.networks.linkedin.connector import RECENT_POSTS
 from app.networks.matching import SKEW_S
 from app.timeutil import iso, parse
 
@@ -399,4 +400,21 @@ async def test_a_look_up_is_unsure_over_a_post_saying_the_same_it_cannot_fully_r
     assert await li_network.lookup_write("k1", lost) == made
     GARBLED_POSTS[garble](world.posts[made])
     with pytest.raises(BadResponse, match=r"without its time or id\. The write being looked up"):
+        await li_network.lookup_write("k1", lost)
+
+
+async def test_a_post_look_up_is_unsure_when_its_page_ends_among_posts_since_the_item(
+    li_site, li_network
+):
+    """The look-up reads the page's 20 most recently modified posts: when the last of
+    them was modified before the item was queued, no later one can be the write; when it
+    was modified since, the write may be further down, so the look-up is unsure."""
+    world = li_site.world
+    lost = asked(li_site, OutboxKind.PUBLISH, None, "Never published")
+    for n in range(RECENT_POSTS - len(world.posts)):  # with yesterday's post: one page
+        world.post(f"Note {n}")
+    assert await li_network.lookup_write("k1", lost) is None
+
+    world.post("One more")  # yesterday's post is off the page now
+    with pytest.raises(BadResponse, match="LinkedIn: the look-up read 1 page without reaching"):
         await li_network.lookup_write("k1", lost)

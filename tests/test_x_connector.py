@@ -410,3 +410,18 @@ async def test_a_look_up_that_found_nothing_past_an_unreadable_post_is_unsure(
     monkeypatch.setattr(x_network, "_search", with_junk)
     with pytest.raises(BadResponse, match=r"X sent 1 of my posts without their text\. The write"):
         await x_network.lookup_write("k1", intent)
+
+
+async def test_a_look_up_that_stopped_at_its_page_bound_is_unsure(x_site, x_network):
+    """The look-up reads 20 pages of 100 of my posts since the item was queued: when all of
+    them are read it may say "never landed"; when more remain, the write may be among
+    them, so it is unsure rather than letting the outbox send it twice."""
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    intent = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Never sent", "markdown", queued)
+    for n in range(20 * 100):
+        x_site.world.post("danawhit", f"Note {n}")
+    assert await x_network.lookup_write("k1", intent) is None  # every page read
+
+    x_site.world.post("danawhit", "One more")
+    with pytest.raises(BadResponse, match="X: the look-up read 20 pages without reaching back"):
+        await x_network.lookup_write("k1", intent)

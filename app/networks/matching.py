@@ -30,6 +30,7 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from app.errors import BadResponse
+from app.text import plural
 from app.text.classify import html_to_text
 from app.text.sanitize import BIDI_CONTROLS, INVISIBLE
 from app.timeutil import parse
@@ -82,6 +83,6 @@ def stopped_short(where: str, pages: int) -> BadResponse:
     older pages still hold messages written since the item was queued; ``where`` names
     the service (and the place, when a look-up reads several)."""
     return BadResponse(
-        f"{where}: the look-up read {pages} pages without reaching back to when the item "
-        f"was queued. The write being looked up may be on an older page, {_AGAIN}"
+        f"{where}: the look-up read {plural.count(pages, 'page')} without reaching back to "
+        f"when the item was queued. The write being looked up may be on an older page, {_AGAIN}"
     )

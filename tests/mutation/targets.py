@@ -175,6 +175,8 @@ TARGETS = (
             "LinkedInNetwork._edited",
             "LinkedInNetwork._published",
             "LinkedInNetwork._replied",
+            "_created",
+            "_modified_before",
             "_split",
             "_unescaped",
             "plain",

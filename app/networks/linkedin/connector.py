@@ -94,6 +94,13 @@ def _created(post: dict) -> datetime | None:
         return None
 
 
+def _modified_before(element: Any, since: datetime) -> bool:
+    """Was this listed post last modified before ``since``? (Posts are listed newest
+    modified first: none after it can be a write made since then.)"""
+    stamp = element.get("lastModifiedAt") if isinstance(element, dict) else None
+    return type(stamp) is int and stamp < since.timestamp() * 1000
+
+
 def comment_of(element: Any, post: str, page: str) -> RemoteComment:
     if not isinstance(element, dict):
         raise Malformed("a comment is not an object")
@@ -362,7 +369,8 @@ class LinkedInNetwork:
         """The page's post since ``since`` with the text digest ``wanted``; unsure when a
         post that may be it cannot be read (no text; its text but no time or id)."""
         skipped: list[str] = []
-        for element in (await self._posts(RECENT_POSTS))["elements"]:
+        elements = (await self._posts(RECENT_POSTS))["elements"]
+        for element in elements:
             post = element if isinstance(element, dict) else {}
             made, ident, commentary = _created(post), post.get("id"), post.get("commentary")
             if made is not None and made < since:
@@ -376,6 +384,8 @@ class LinkedInNetwork:
             else:
                 return ident
         matching.unsure_if(skipped, "post")
+        if len(elements) >= RECENT_POSTS and not _modified_before(elements[-1], since):
+            raise matching.stopped_short("LinkedIn", 1)
         return None
 
     async def _replied(self, intent: WriteIntent, since: datetime, wanted: str) -> str | None:
