@@ -29,7 +29,7 @@ from app.errors import (
 from app.networks.http import Malformed
 from app.networks.matching import SKEW_S
 from app.networks.slack import messages as slack_messages
-from app.networks.slack.pull import PAGE_LIMIT
+from app.networks.slack.pull import HISTORY_PAGES, PAGE_LIMIT
 from app.timeutil import iso, now_iso, parse
 
 
@@ -458,6 +458,29 @@ async def test_a_look_up_reads_the_channel_from_when_the_post_was_queued_page_by
     assert reads[0].query["oldest"] == f"{parse(since).timestamp() - SKEW_S:.6f}"
     assert reads[0].query["limit"] == str(PAGE_LIMIT)
     assert all(r.query["cursor"] for r in reads[1:])  # then page after page
+
+
+async def test_a_post_look_up_that_stopped_at_its_page_bound_is_unsure(slack_world, make_slack):
+    """The look-up reads the channel since the item was queued, five pages at most: when
+    they hold all of it, it may say "never landed"; when more remain, the write may be
+    among them, so it is unsure rather than letting the outbox send it twice."""
+    world = slack_world
+    ws = world.workspace
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    network = make_slack()
+    listed = [m for m in world.town_hall.messages if m.thread_ts in (None, m.ts)]
+    served = min(PAGE_LIMIT, 100)  # the emulator's pages hold 100 at most, as Slack may
+    for n in range(HISTORY_PAGES * served - len(listed)):  # the channel fills 5 pages
+        ws.say(world.town_hall, world.ada, f"chatter {n}")
+    intent = WriteIntent(OutboxKind.PUBLISH, None, None, "", "", "markdown", since)
+    assert await network.lookup_write("p1", intent) is None  # every page read
+
+    ws.say(world.town_hall, world.ada, "one more")
+    with pytest.raises(BadResponse) as unsure:
+        await network.lookup_write("p1", intent)
+    assert str(unsure.value).startswith(
+        f"Slack, channel {world.town_hall.id}: the look-up read 5 pages without reaching back"
+    )
 
 
 async def test_nothing_is_looked_up_for_a_post_with_no_channel_to_go_to(slack_world, make_slack):
