@@ -620,3 +620,23 @@ async def test_my_statuses_read_in_a_look_up_cost_no_second_request_to_answer(
     # Of the thread it knows only my answer, a reply to someone it has not read: the
     # answer stands as the top of what it knows.
     assert (more.parent_remote_id, more.root_remote_id) == (answer.remote_id, answer.remote_id)
+
+
+async def test_a_look_up_that_stopped_at_its_page_bound_is_unsure(mastodon_world, make_mastodon):
+    """Ten full pages of my statuses, all since the item was queued: the write may be on
+    the eleventh, so the look-up is unsure rather than "never landed". Once a page
+    reaches back past the queueing, what it read is all the write could be."""
+    world = mastodon_world
+    world.server.post(world.dana, "Old news")
+    world.clock.advance(3600)
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    for n in range(10 * PAGE - 1):
+        world.server.post(world.dana, f"Note {n}")
+    network = make_mastodon()
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Never sent", "markdown", since)
+    assert await network.lookup_write("k1", lost) is None  # the tenth page ends in old news
+
+    world.server.post(world.dana, "One more")
+    with pytest.raises(BadResponse) as unsure:
+        await network.lookup_write("k1", lost)
+    assert str(unsure.value).startswith(f"{network.service}: the look-up read 10 pages without")
