@@ -9,6 +9,7 @@ import pytest
 from emulators.linkedin.fixtures import JORDAN, PRIYA
 from emulators.microsoft.apiserver import Action
 from emulators.microsoft.fixtures import each_cut_is_named, pull_round
+from emulators.unreadable import garble_reads
 
 from app.domain import OutboxKind, RemoteKind, WriteIntent
 from app.errors import BadResponse, NotFound, OutcomeUnknown, PermissionDenied, RateLimited
@@ -356,22 +357,18 @@ async def test_a_look_up_that_found_nothing_past_something_unreadable_is_unsure(
     )  # fmt: skip
     assert await li_network.lookup_write("k1", post) is None  # all readable: truly absent
     assert await li_network.lookup_write("k2", reply) is None
-    posts, comments = li_network._posts, li_network._all_comments
-    now_ms = int(li_site.clock() * 1000)
-
-    async def with_textless_post(count: int) -> dict:
-        answer = await posts(count)
-        junk = {"id": "urn:li:share:9", "createdAt": now_ms}
-        return {**answer, "elements": [junk, *answer["elements"]]}
-
-    async def with_unreadable_comment(target: str) -> list:
-        return ["not a comment", *await comments(target)]
-
-    monkeypatch.setattr(li_network, "_posts", with_textless_post)
-    monkeypatch.setattr(li_network, "_all_comments", with_unreadable_comment)
+    textless = {"id": "urn:li:share:9", "createdAt": int(li_site.clock() * 1000)}
+    garble_reads(
+        monkeypatch,
+        li_network,
+        "_posts",
+        lambda answer: {**answer, "elements": [textless, "no object", *answer["elements"]]},
+    )
+    garble_reads(monkeypatch, li_network, "_all_comments", lambda answer: ["junk", *answer])
     with pytest.raises(BadResponse, match=r"urn:li:share:9 without its text\. The write being"):
         await li_network.lookup_write("k1", post)
-    with pytest.raises(BadResponse, match="may be that comment, so it is looked up again"):
+    unsure = r"^A LinkedIn comment could not be read: .+\. The write being looked up may be that"
+    with pytest.raises(BadResponse, match=unsure):
         await li_network.lookup_write("k2", reply)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from emulators.microsoft.apiserver import Action
 from emulators.microsoft.fixtures import TeamsWorld, YammerWorld
 from emulators.microsoft.graph import Channel, GraphUser, Msg
 
@@ -26,7 +27,7 @@ from app.networks.microsoft.yammer.ids import YammerType, new_id
 from app.timeutil import iso
 
 KEY = "k"  # neither service keeps it: the look-up never uses it
-STOPPED_SHORT = r"read 5 pages without reaching back to when the item was queued\. The write"
+STOPPED_SHORT = r": the look-up read 5 pages without reaching back to when the item was queued\. "
 UNSURE = "may be that message, so it is looked up again later rather than sent twice"
 
 
@@ -147,9 +148,13 @@ async def test_yammer_a_look_up_that_passed_over_an_unreadable_message_is_unsure
     )
     assert await network.lookup_write(KEY, asked) is None  # all readable: truly absent
 
+    for n in range(25):  # the unreadable one newest, on the first of two pages
+        w.emulator.post(w.ben, f"Chatter {n}", replied_to=post.id)
     w.emulator.add_raw(ada, {"id": "seven", "body": "Thanks"})
-    with pytest.raises(BadResponse, match=f"message 'seven' is malformed and .*{UNSURE}"):
+    unsure = f"^Viva Engage: message 'seven' is malformed and .*{UNSURE}"
+    with pytest.raises(BadResponse, match=unsure):
         await network.lookup_write(KEY, asked)
+    assert in_thread_reads(w) == 3
     mine = w.emulator.post(w.dana, "Thanks", replied_to=ada.id)
     assert await network.lookup_write(KEY, asked) == str(mine.id)
 
@@ -213,7 +218,7 @@ async def test_yammer_a_look_up_reads_back_no_more_than_five_pages(
 
     for n in range(20):
         w.emulator.post(w.ben, f"More chatter {n}", replied_to=post.id)
-    with pytest.raises(BadResponse, match=STOPPED_SHORT):  # not "never landed": unread
+    with pytest.raises(BadResponse, match=f"^Viva Engage{STOPPED_SHORT}"):  # not "never landed"
         await network.lookup_write(KEY, asked)
     assert in_thread_reads(w) == 10
 
@@ -421,9 +426,13 @@ async def test_teams_a_look_up_that_passed_over_an_unreadable_reply_is_unsure(
     asked = intent(OutboxKind.REPLY, "Noted", queued_at(w.clock), post=rid(w, post))
     assert await network.lookup_write(KEY, asked) is None  # all readable: truly absent
 
+    for n in range(60):  # the unreadable one newest, on the first of two pages
+        teams_reply(w, w.ben, post, f"Chatter {n}")
     w.emulator.add_raw_reply(w.town_hall, post, {"id": "77", "body": "Noted"})
-    with pytest.raises(BadResponse, match=f"message 77 is malformed and was skipped: .*{UNSURE}"):
+    unsure = f"^Microsoft Teams: message 77 is malformed and was skipped: .*{UNSURE}"
+    with pytest.raises(BadResponse, match=unsure):
         await network.lookup_write(KEY, asked)
+    assert sum(1 for s in w.server.requests() if s.path.endswith(f"/{post.id}/replies")) == 3
     mine = teams_reply(w, w.dana, post, "Noted")
     assert await network.lookup_write(KEY, asked) == rid(w, post, mine)
 
@@ -472,6 +481,19 @@ async def test_teams_a_reply_of_mine_whose_mentions_cannot_be_read_leaves_it_uns
         await network.lookup_write(KEY, asked)
     answers = await network.list_replies(rid(w, post, ada))
     assert [r.remote_id for r in answers] == [rid(w, post, garbled)]
+
+
+async def test_teams_a_look_up_answered_with_no_listing_is_a_bad_response(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post, _, _ = teams_thread(w)
+    network = make_teams()
+    asked = intent(OutboxKind.REPLY, "Noted", queued_at(w.clock), post=rid(w, post))
+    w.server.fault(Action.GARBLE, "GET", f"/v1.0/teams/{w.town_hall.team}/")
+    with pytest.raises(BadResponse) as raised:
+        await network.lookup_write(KEY, asked)
+    assert str(raised.value) == "Microsoft Teams sent a listing without a list of values."
 
 
 async def test_teams_a_page_of_nothing_readable_is_no_reason_to_stop_reading(
@@ -553,7 +575,7 @@ async def test_teams_a_look_up_follows_a_few_pages_and_stops_at_older_ones(
     assert reads() == 5
     for n in range(50):
         teams_reply(w, w.ben, post, f"More chatter {n}")
-    with pytest.raises(BadResponse, match=STOPPED_SHORT):  # not "never landed": unread
+    with pytest.raises(BadResponse, match=f"^Microsoft Teams{STOPPED_SHORT}"):  # not "not sent"
         await network.lookup_write(KEY, asked)
     assert reads() == 10
 

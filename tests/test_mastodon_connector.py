@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from emulators.microsoft.apiserver import Action
+from emulators.unreadable import garble_reads
 
 from app.domain import OutboxKind, PublishOptions, PullMode, RemoteKind, WriteIntent
 from app.errors import AuthError, BadResponse, NotFound, OutcomeUnknown, RateLimited, Rejected
@@ -517,13 +518,13 @@ async def test_a_page_whose_last_status_cannot_be_read_ends_the_listing(
     world = mastodon_world
     posts = [world.server.post(world.dana, f"News {n}") for n in range(PAGE + 5)]
     network = make_mastodon()
-    real_call = network._api.call
-
-    async def last_unreadable(method: str, path: str, **params: object) -> object:
-        answer = await real_call(method, path, **params)
-        return [*answer[:-1], "not a status"] if path.endswith("/statuses") else answer
-
-    monkeypatch.setattr(network._api, "call", last_unreadable)
+    garble_reads(
+        monkeypatch,
+        network._api,
+        "call",
+        lambda answer: [*answer[:-1], "not a status"],
+        when=lambda method, path, **params: path.endswith("/statuses"),
+    )
     before = len(world.api.requests())
 
     listed = await network.list_my_posts()
@@ -548,13 +549,13 @@ async def test_a_look_up_reads_past_an_unreadable_status_and_never_says_not_sent
     since = iso(datetime.fromtimestamp(world.clock(), UTC))
     network = make_mastodon()
     post = await network.publish("", "Fresh news", "markdown", "k1")
-    real_call = network._api.call
-
-    async def one_unreadable(method: str, path: str, **params: object) -> object:
-        answer = await real_call(method, path, **params)
-        return ["not a status", *answer] if path.endswith("/statuses") else answer
-
-    monkeypatch.setattr(network._api, "call", one_unreadable)
+    garble_reads(
+        monkeypatch,
+        network._api,
+        "call",
+        lambda answer: ["not a status", *answer],
+        when=lambda method, path, **params: path.endswith("/statuses"),
+    )
     lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Fresh news", "markdown", since)
 
     assert await network.lookup_write("k1", lost) == post.remote_id

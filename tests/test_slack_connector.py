@@ -405,19 +405,25 @@ async def test_a_look_up_that_cannot_read_a_message_never_says_the_write_is_miss
     }
     key, intent = intents[kind]
     assert await network.lookup_write(key, intent) is None  # all readable: truly not there
-    real = slack_messages.read_message
-
-    def unreadable_mine(channel: str, raw: dict) -> slack_messages.Message:
-        if raw.get("user") == world.dana.id:
-            raise Malformed("a message without its text")
-        return real(channel, raw)
-
-    monkeypatch.setattr(slack_messages, "read_message", unreadable_mine)
+    unreadable_from(monkeypatch, world.dana.id)
     with pytest.raises(BadResponse, match="looked up again later rather than sent twice") as held:
         await network.lookup_write(key, intent)
     what = "message" if kind is OutboxKind.PUBLISH else "reply"
     unreadable = f"Slack: skipped a malformed {what} in {world.town_hall.id} (a message without"
     assert str(held.value).startswith(unreadable)
+
+
+def unreadable_from(monkeypatch: pytest.MonkeyPatch, user: str) -> None:
+    """Every message ``user`` wrote reads as malformed (Slack sends nothing the connector
+    cannot read, and the emulator's answers are checked against Slack's description)."""
+    real = slack_messages.read_message
+
+    def unreadable(channel: str, raw: dict) -> slack_messages.Message:
+        if raw.get("user") == user:
+            raise Malformed("a message without its text")
+        return real(channel, raw)
+
+    monkeypatch.setattr(slack_messages, "read_message", unreadable)
 
 
 def stamped(ts: str) -> str:
@@ -575,14 +581,7 @@ async def test_a_look_up_reads_past_an_unreadable_reply_and_names_it_when_unsure
     ask = ws.say(world.town_hall, world.ada, "Which week?", message)
     comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
     reply = await network.reply(post.remote_id, comment_id, "The second", "markdown", "r1")
-    real = slack_messages.read_message
-
-    def unreadable_question(channel: str, raw: dict) -> slack_messages.Message:
-        if raw.get("user") == world.ada.id:
-            raise Malformed("a message without its text")
-        return real(channel, raw)
-
-    monkeypatch.setattr(slack_messages, "read_message", unreadable_question)
+    unreadable_from(monkeypatch, world.ada.id)
     intent = WriteIntent(OutboxKind.REPLY, post.remote_id, comment_id, "", "x", "", since)
 
     assert await network.lookup_write("r1", intent) == reply.remote_id
@@ -604,14 +603,7 @@ async def test_a_look_up_on_a_post_whose_message_cannot_be_read_is_unsure(
     post = await network.publish("", "Offsite in May", "markdown", "p1")
     intent = WriteIntent(kind, None, post.remote_id, "", "June", "markdown", now_iso())
     assert await network.lookup_write("w1", intent) is None  # readable: there, not edited
-    real = slack_messages.read_message
-
-    def unreadable_mine(channel: str, raw: dict) -> slack_messages.Message:
-        if raw.get("user") == world.dana.id:
-            raise Malformed("a message without its text")
-        return real(channel, raw)
-
-    monkeypatch.setattr(slack_messages, "read_message", unreadable_mine)
+    unreadable_from(monkeypatch, world.dana.id)
     with pytest.raises(BadResponse, match="looked up again later rather than sent twice"):
         await network.lookup_write("w1", intent)
 

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import logging
+import reprlib
 import ssl
 import time
 from collections.abc import Callable
@@ -1011,7 +1012,8 @@ async def test_a_look_up_that_found_the_key_only_in_what_it_cannot_read_is_unsur
         await network.lookup_write("k9")
     await network.aclose()
     assert str(unsure.value).startswith(
-        f"{SERVICE} sent a {what} found by the write's key without its id or {form} content ("
+        f"{SERVICE} sent a {what} found by the write's key without its id or {form} content "
+        f"({reprlib.repr(hit)}). "
     )
     assert str(unsure.value).endswith(
         f"may be that {what}, so it is looked up again later rather than sent twice."

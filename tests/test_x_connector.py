@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from emulators.microsoft.apiserver import Action
 from emulators.microsoft.fixtures import each_cut_is_named, pull_round
+from emulators.unreadable import garble_reads
 
 from app.domain import OutboxKind, Person, RemoteComment, RemoteKind, WriteIntent
 from app.errors import (
@@ -401,14 +402,14 @@ async def test_a_look_up_that_found_nothing_past_an_unreadable_post_is_unsure(
         OutboxKind.REPLY, x_site.post, x_site.replies[0], "", "Never sent", "markdown", queued
     )
     assert await x_network.lookup_write("k1", intent) is None  # all readable: truly absent
-    search = x_network._search
-
-    async def with_junk(query: str, **params: object) -> dict:
-        answer = await search(query, **params)
-        return {**answer, "data": [{"id": "9", "author_id": "1"}, *answer.get("data", [])]}
-
-    monkeypatch.setattr(x_network, "_search", with_junk)
-    with pytest.raises(BadResponse, match=r"X sent 1 of my posts without their text\. The write"):
+    textless = [{"id": "9", "author_id": "1"}, {"id": "8", "author_id": "1", "text": ["x"]}]
+    garble_reads(
+        monkeypatch,
+        x_network,
+        "_search",
+        lambda answer: {**answer, "data": [*textless, *answer.get("data", [])]},
+    )
+    with pytest.raises(BadResponse, match=r"X sent 2 of my posts without their text\. The write"):
         await x_network.lookup_write("k1", intent)
 
 

@@ -411,7 +411,6 @@ class TeamsNetwork:
                 matching.unsure_if(skipped, "message")
                 return None
             url, params = following, None
-        matching.unsure_if(skipped, "message")
         raise matching.stopped_short(service, LOOKUP_PAGES)
 
     async def aclose(self) -> None:

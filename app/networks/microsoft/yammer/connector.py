@@ -336,7 +336,6 @@ class YammerNetwork:
             if _all_before(feed, earliest) or not feed.older_available:
                 break
             if read >= LOOKUP_PAGES:
-                matching.unsure_if(skipped, "message")
                 raise matching.stopped_short(self._api.service, LOOKUP_PAGES)
         matching.unsure_if(skipped, "message")
         return None
