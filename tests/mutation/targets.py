@@ -119,6 +119,7 @@ TARGETS = (
             "TeamsNetwork._message",
             "TeamsNetwork._reply_ref",
             "TeamsNetwork._post_channel",
+            "_messages",
             "_values",
         ),
     ),
