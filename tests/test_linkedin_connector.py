@@ -365,9 +365,10 @@ async def test_a_look_up_that_found_nothing_past_something_unreadable_is_unsure(
         lambda answer: {**answer, "elements": [textless, "no object", *answer["elements"]]},
     )
     garble_reads(monkeypatch, li_network, "_all_comments", lambda answer: ["junk", *answer])
-    with pytest.raises(BadResponse, match=r"urn:li:share:9 without its text\. The write being"):
+    unsure = r"urn:li:share:9 without its text\. The write being looked up may be that post,"
+    with pytest.raises(BadResponse, match=unsure):
         await li_network.lookup_write("k1", post)
-    unsure = r"^A LinkedIn comment could not be read: .+\. The write being looked up may be that"
+    unsure = r"^A LinkedIn comment could not be read: .+\. The write .+ may be that comment,"
     with pytest.raises(BadResponse, match=unsure):
         await li_network.lookup_write("k2", reply)
 
@@ -413,5 +414,24 @@ async def test_a_post_look_up_is_unsure_when_its_page_ends_among_posts_since_the
     assert await li_network.lookup_write("k1", lost) is None
 
     world.post("One more")  # yesterday's post is off the page now
-    with pytest.raises(BadResponse, match="LinkedIn: the look-up read 1 page without reaching"):
+    with pytest.raises(BadResponse, match=r"^LinkedIn: the look-up read 1 page without reaching"):
         await li_network.lookup_write("k1", lost)
+    listed = sorted(world.posts.values(), key=lambda p: p["lastModifiedAt"], reverse=True)
+    last = listed[RECENT_POSTS - 1]  # the page's last, newer than yesterday's post
+    last["lastModifiedAt"] = int(parse(lost.since).timestamp() * 1000) - int(SKEW_S * 1000)
+    with pytest.raises(BadResponse, match=r"^LinkedIn: the look-up read 1 page"):  # its floor
+        await li_network.lookup_write("k1", lost)
+    last["lastModifiedAt"] -= 1
+    assert await li_network.lookup_write("k1", lost) is None
+
+
+async def test_a_post_look_up_passes_over_an_old_post_edited_since(li_site, li_network):
+    """Posts come newest modified first: an old post edited since the item was queued is
+    listed before the write, and is passed over, not taken for the end of the list."""
+    world = li_site.world
+    lost = asked(li_site, OutboxKind.PUBLISH, None, "Hiring in Lisbon")
+    made = world.post("Hiring in Lisbon")
+    old = world.post("Last year's news", age_s=400 * 86400)
+    world.posts[old]["lastModifiedAt"] = world.posts[made]["lastModifiedAt"] + 1
+
+    assert await li_network.lookup_write("k1", lost) == made

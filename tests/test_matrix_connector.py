@@ -777,7 +777,7 @@ async def test_a_look_up_reads_past_what_is_not_an_event(hs, make_network) -> No
     junk += ["junk", None]
     assert await net.lookup_write("k1") == f"{ROOM}|{hs.txns['k1']}"
     with pytest.raises(BadResponse) as unsure:  # what it could not read may be the write
-        await net.lookup_write("k-never")
+        await net.lookup_write("k-never", asked)
     assert str(unsure.value).startswith(
         f"Matrix at hs.test listed an event of mine in room {ROOM} that cannot be read ('junk')."
     )

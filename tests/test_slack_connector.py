@@ -406,7 +406,7 @@ async def test_a_look_up_that_cannot_read_a_message_never_says_the_write_is_miss
     key, intent = intents[kind]
     assert await network.lookup_write(key, intent) is None  # all readable: truly not there
     unreadable_from(monkeypatch, world.dana.id)
-    with pytest.raises(BadResponse, match="looked up again later rather than sent twice") as held:
+    with pytest.raises(BadResponse, match="may be that message, so it is looked up again") as held:
         await network.lookup_write(key, intent)
     what = "message" if kind is OutboxKind.PUBLISH else "reply"
     unreadable = f"Slack: skipped a malformed {what} in {world.town_hall.id} (a message without"

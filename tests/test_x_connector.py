@@ -409,7 +409,24 @@ async def test_a_look_up_that_found_nothing_past_an_unreadable_post_is_unsure(
         "_search",
         lambda answer: {**answer, "data": [*textless, *answer.get("data", [])]},
     )
-    with pytest.raises(BadResponse, match=r"X sent 2 of my posts without their text\. The write"):
+    unsure = r"^X sent 2 of my posts without their text\. The write .+ may be that post,"
+    with pytest.raises(BadResponse, match=unsure):
+        await x_network.lookup_write("k1", intent)
+
+
+async def test_a_look_up_counts_unreadable_posts_over_all_its_pages(x_site, x_network, monkeypatch):
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    intent = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Never sent", "markdown", queued)
+    for n in range(150):  # two pages
+        x_site.world.post("danawhit", f"Note {n}")
+    garble_reads(
+        monkeypatch,
+        x_network,
+        "_search",
+        lambda answer: {**answer, "data": [{"id": "9"}, *answer["data"]]},
+        when=lambda query, **params: params.get("next_token") is None,  # the first page
+    )
+    with pytest.raises(BadResponse, match=r"^X sent 1 of my posts without their text\."):
         await x_network.lookup_write("k1", intent)
 
 
@@ -424,5 +441,5 @@ async def test_a_look_up_that_stopped_at_its_page_bound_is_unsure(x_site, x_netw
     assert await x_network.lookup_write("k1", intent) is None  # every page read
 
     x_site.world.post("danawhit", "One more")
-    with pytest.raises(BadResponse, match="X: the look-up read 20 pages without reaching back"):
+    with pytest.raises(BadResponse, match=r"^X: the look-up read 20 pages without reaching back"):
         await x_network.lookup_write("k1", intent)

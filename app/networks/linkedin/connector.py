@@ -94,10 +94,10 @@ def _created(post: dict) -> datetime | None:
         return None
 
 
-def _modified_before(element: Any, since: datetime) -> bool:
+def _modified_before(post: dict, since: datetime) -> bool:
     """Was this listed post last modified before ``since``? (Posts are listed newest
     modified first: none after it can be a write made since then.)"""
-    stamp = element.get("lastModifiedAt") if isinstance(element, dict) else None
+    stamp = post.get("lastModifiedAt")
     return type(stamp) is int and stamp < since.timestamp() * 1000
 
 
@@ -370,8 +370,8 @@ class LinkedInNetwork:
         post that may be it cannot be read (no text; its text but no time or id)."""
         skipped: list[str] = []
         elements = (await self._posts(RECENT_POSTS))["elements"]
-        for element in elements:
-            post = element if isinstance(element, dict) else {}
+        posts = [element if isinstance(element, dict) else {} for element in elements]
+        for post in posts:
             made, ident, commentary = _created(post), post.get("id"), post.get("commentary")
             if made is not None and made < since:
                 continue
@@ -384,7 +384,7 @@ class LinkedInNetwork:
             else:
                 return ident
         matching.unsure_if(skipped, "post")
-        if len(elements) >= RECENT_POSTS and not _modified_before(elements[-1], since):
+        if len(posts) >= RECENT_POSTS and not _modified_before(posts[-1], since):
             raise matching.stopped_short("LinkedIn", 1)
         return None
 
