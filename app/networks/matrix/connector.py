@@ -16,9 +16,10 @@ returns the first answer instead of writing again. Synapse remembers a txnId in 
 for 30 to 60 minutes (``synapse/rest/client/transactions.py``: cleaned every 30 min) and
 message sends also for 24 hours in its database (``event_txn_id_device_id``); the
 capability claims the conservative 30 minutes. Past that, ``lookup_write`` finds a write
-by the ``unsigned.transaction_id`` the server shows the sending device on its own events:
-it reads my latest ``LOOKUP_PAGES`` pages of 100 own events per joined room (the post
-room first).
+by the ``unsigned.transaction_id`` the server shows the sending device on its own events
+(Synapse keeps it on a redacted one): it reads my latest ``LOOKUP_PAGES`` pages of 100 own
+events per joined room (the post room first), and is unsure (BadResponse) rather than
+"never landed" when an entry cannot be read or a room's pages end before the item's time.
 
 TxnIds are scoped to a *device*. Signing in again with the account's ``device_id``
 (``sign_in`` passes it to ``/login``) keeps the device, so items still in the outbox are
