@@ -9,9 +9,11 @@ import pytest
 from emulators.linkedin.fixtures import JORDAN, PRIYA
 from emulators.microsoft.apiserver import Action
 from emulators.microsoft.fixtures import each_cut_is_named, pull_round
+from emulators.unreadable import garble_reads
 
 from app.domain import OutboxKind, RemoteKind, WriteIntent
 from app.errors import BadResponse, NotFound, OutcomeUnknown, PermissionDenied, RateLimited
+from app.networks.linkedin.connector import RECENT_POSTS
 from app.networks.matching import SKEW_S
 from app.timeutil import iso, parse
 
@@ -355,20 +357,81 @@ async def test_a_look_up_that_found_nothing_past_something_unreadable_is_unsure(
     )  # fmt: skip
     assert await li_network.lookup_write("k1", post) is None  # all readable: truly absent
     assert await li_network.lookup_write("k2", reply) is None
-    posts, comments = li_network._posts, li_network._all_comments
-    now_ms = int(li_site.clock() * 1000)
-
-    async def with_textless_post(count: int) -> dict:
-        answer = await posts(count)
-        junk = {"id": "urn:li:share:9", "createdAt": now_ms}
-        return {**answer, "elements": [junk, *answer["elements"]]}
-
-    async def with_unreadable_comment(target: str) -> list:
-        return ["not a comment", *await comments(target)]
-
-    monkeypatch.setattr(li_network, "_posts", with_textless_post)
-    monkeypatch.setattr(li_network, "_all_comments", with_unreadable_comment)
-    with pytest.raises(BadResponse, match=r"urn:li:share:9 without its text\. The write being"):
+    textless = {"id": "urn:li:share:9", "createdAt": int(li_site.clock() * 1000)}
+    garble_reads(
+        monkeypatch,
+        li_network,
+        "_posts",
+        lambda answer: {**answer, "elements": [textless, "no object", *answer["elements"]]},
+    )
+    garble_reads(monkeypatch, li_network, "_all_comments", lambda answer: ["junk", *answer])
+    unsure = r"urn:li:share:9 without its text\. The write being looked up may be that post,"
+    with pytest.raises(BadResponse, match=unsure):
         await li_network.lookup_write("k1", post)
-    with pytest.raises(BadResponse, match="may be that comment, so it is looked up again"):
+    unsure = r"^A LinkedIn comment could not be read: .+\. The write .+ may be that comment,"
+    with pytest.raises(BadResponse, match=unsure):
         await li_network.lookup_write("k2", reply)
+
+
+GARBLED_POSTS = {
+    "no time": lambda post: post.pop("createdAt"),
+    "a time in words": lambda post: post.update(createdAt="yesterday"),
+    "a time past year 9999": lambda post: post.update(createdAt=10**20),
+    "no id": lambda post: post.pop("id"),
+}
+
+
+@pytest.mark.parametrize("garble", sorted(GARBLED_POSTS))
+async def test_a_look_up_is_unsure_over_a_post_saying_the_same_it_cannot_fully_read(
+    li_site, li_network, garble
+):
+    """A post with the text sent whose time or id cannot be read may be the write: the
+    look-up neither takes it for an old one (it read a missing time as 1970) nor names
+    it by an id it does not have. One that says something else is not the write."""
+    world = li_site.world
+    lost = asked(li_site, OutboxKind.PUBLISH, None, "Hiring in Lisbon")
+    other = world.post("Hiring in Porto")
+    GARBLED_POSTS[garble](world.posts[other])
+    assert await li_network.lookup_write("k1", lost) is None
+
+    made = world.post("Hiring in Lisbon")
+    assert await li_network.lookup_write("k1", lost) == made
+    GARBLED_POSTS[garble](world.posts[made])
+    with pytest.raises(BadResponse, match=r"without its time or id\. The write being looked up"):
+        await li_network.lookup_write("k1", lost)
+
+
+async def test_a_post_look_up_is_unsure_when_its_page_ends_among_posts_since_the_item(
+    li_site, li_network
+):
+    """The look-up reads the page's 20 most recently modified posts: when the last of
+    them was modified before the item was queued, no later one can be the write; when it
+    was modified since, the write may be further down, so the look-up is unsure."""
+    world = li_site.world
+    lost = asked(li_site, OutboxKind.PUBLISH, None, "Never published")
+    for n in range(RECENT_POSTS - len(world.posts)):  # with yesterday's post: one page
+        world.post(f"Note {n}")
+    assert await li_network.lookup_write("k1", lost) is None
+
+    world.post("One more")  # yesterday's post is off the page now
+    with pytest.raises(BadResponse, match=r"^LinkedIn: the look-up read 1 page without reaching"):
+        await li_network.lookup_write("k1", lost)
+    listed = sorted(world.posts.values(), key=lambda p: p["lastModifiedAt"], reverse=True)
+    last = listed[RECENT_POSTS - 1]  # the page's last, newer than yesterday's post
+    last["lastModifiedAt"] = int(parse(lost.since).timestamp() * 1000) - int(SKEW_S * 1000)
+    with pytest.raises(BadResponse, match=r"^LinkedIn: the look-up read 1 page"):  # its floor
+        await li_network.lookup_write("k1", lost)
+    last["lastModifiedAt"] -= 1
+    assert await li_network.lookup_write("k1", lost) is None
+
+
+async def test_a_post_look_up_passes_over_an_old_post_edited_since(li_site, li_network):
+    """Posts come newest modified first: an old post edited since the item was queued is
+    listed before the write, and is passed over, not taken for the end of the list."""
+    world = li_site.world
+    lost = asked(li_site, OutboxKind.PUBLISH, None, "Hiring in Lisbon")
+    made = world.post("Hiring in Lisbon")
+    old = world.post("Last year's news", age_s=400 * 86400)
+    world.posts[old]["lastModifiedAt"] = world.posts[made]["lastModifiedAt"] + 1
+
+    assert await li_network.lookup_write("k1", lost) == made

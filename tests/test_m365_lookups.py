@@ -14,11 +14,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from emulators.microsoft.apiserver import Action
 from emulators.microsoft.fixtures import TeamsWorld, YammerWorld
 from emulators.microsoft.graph import Channel, GraphUser, Msg
 
 from app.domain import OutboxKind, RemoteKind, WriteIntent
-from app.errors import NotFound, Rejected
+from app.errors import BadResponse, NotFound, Rejected
 from app.networks import matching
 from app.networks.matching import SKEW_S
 from app.networks.microsoft.teams.places import MessageRef
@@ -26,6 +27,8 @@ from app.networks.microsoft.yammer.ids import YammerType, new_id
 from app.timeutil import iso
 
 KEY = "k"  # neither service keeps it: the look-up never uses it
+STOPPED_SHORT = r": the look-up read 5 pages without reaching back to when the item was queued\. "
+UNSURE = "may be that message, so it is looked up again later rather than sent twice"
 
 
 def queued_at(clock, ago: float = 0.0) -> str:
@@ -132,6 +135,30 @@ async def test_yammer_a_reply_is_mine_under_its_comment_with_its_text(
     assert await network.lookup_write(KEY, asked) == str(mine.id)
 
 
+async def test_yammer_a_look_up_that_passed_over_an_unreadable_message_is_unsure(
+    yammer_world: YammerWorld, make_yammer
+) -> None:
+    """The unreadable message may be the write: "never landed" would let the outbox send
+    it a second time, so the look-up is unsure (BadResponse) and is asked again later."""
+    w = yammer_world
+    post, ada, _ = yammer_thread(w)
+    network = make_yammer()
+    asked = intent(
+        OutboxKind.REPLY, "Thanks", queued_at(w.clock), post=str(post.id), target=str(ada.id)
+    )
+    assert await network.lookup_write(KEY, asked) is None  # all readable: truly absent
+
+    for n in range(25):  # the unreadable one newest, on the first of two pages
+        w.emulator.post(w.ben, f"Chatter {n}", replied_to=post.id)
+    w.emulator.add_raw(ada, {"id": "seven", "body": "Thanks"})
+    unsure = f"^Viva Engage: message 'seven' is malformed and .*{UNSURE}"
+    with pytest.raises(BadResponse, match=unsure):
+        await network.lookup_write(KEY, asked)
+    assert in_thread_reads(w) == 3
+    mine = w.emulator.post(w.dana, "Thanks", replied_to=ada.id)
+    assert await network.lookup_write(KEY, asked) == str(mine.id)
+
+
 async def test_yammer_a_reply_to_the_post_itself_is_found_under_the_post(
     yammer_world: YammerWorld, make_yammer
 ) -> None:
@@ -174,7 +201,8 @@ async def test_yammer_a_look_up_reads_back_no_more_than_five_pages(
     yammer_world: YammerWorld, make_yammer
 ) -> None:
     """The emulator lists 20 a page, newest first. A reply under 80 newer ones (page 5) is
-    found; under 100 (page 6) it is past what is read."""
+    found; under 100 (page 6) it is past what is read, so the look-up cannot say it never
+    landed: it is unsure, and the outbox asks again later instead of sending twice."""
     w = yammer_world
     post, ada, _ = yammer_thread(w)
     network = make_yammer()
@@ -190,7 +218,8 @@ async def test_yammer_a_look_up_reads_back_no_more_than_five_pages(
 
     for n in range(20):
         w.emulator.post(w.ben, f"More chatter {n}", replied_to=post.id)
-    assert await network.lookup_write(KEY, asked) is None
+    with pytest.raises(BadResponse, match=f"^Viva Engage{STOPPED_SHORT}"):  # not "never landed"
+        await network.lookup_write(KEY, asked)
     assert in_thread_reads(w) == 10
 
 
@@ -360,9 +389,6 @@ TEAMS_LOOK_ALIKES = {
     "naming someone else": lambda w, post: teams_reply(w, w.dana, post, "Thanks", to=w.ben),
     "naming no one": lambda w, post: teams_reply(w, w.dana, post, "Thanks"),
     "saying more": lambda w, post: teams_reply(w, w.dana, post, "Thanks all", to=w.ada),
-    "deleted": lambda w, post: w.emulator.soft_delete(
-        w.town_hall, teams_reply(w, w.dana, post, "Thanks", to=w.ada)
-    ),
 }
 
 
@@ -386,6 +412,103 @@ async def test_teams_a_reply_to_a_comment_is_mine_naming_its_author_with_its_tex
 
     mine = teams_reply(w, w.dana, post, "Thanks", to=w.ada)
     TEAMS_LOOK_ALIKES[look_alike](w, post)
+    assert await network.lookup_write(KEY, asked) == rid(w, post, mine)
+
+
+async def test_teams_a_look_up_that_passed_over_an_unreadable_reply_is_unsure(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    """A malformed reply may be the write: "never landed" would let the outbox send it a
+    second time, so the look-up is unsure (BadResponse) and is asked again later."""
+    w = teams_world
+    post, _, _ = teams_thread(w)
+    network = make_teams()
+    asked = intent(OutboxKind.REPLY, "Noted", queued_at(w.clock), post=rid(w, post))
+    assert await network.lookup_write(KEY, asked) is None  # all readable: truly absent
+
+    for n in range(60):  # the unreadable one newest, on the first of two pages
+        teams_reply(w, w.ben, post, f"Chatter {n}")
+    w.emulator.add_raw_reply(w.town_hall, post, {"id": "77", "body": "Noted"})
+    unsure = f"^Microsoft Teams: message 77 is malformed and was skipped: .*{UNSURE}"
+    with pytest.raises(BadResponse, match=unsure):
+        await network.lookup_write(KEY, asked)
+    assert sum(1 for s in w.server.requests() if s.path.endswith(f"/{post.id}/replies")) == 3
+    mine = teams_reply(w, w.dana, post, "Noted")
+    assert await network.lookup_write(KEY, asked) == rid(w, post, mine)
+
+
+async def test_teams_a_deleted_reply_of_mine_since_the_item_was_queued_leaves_it_unsure(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    """A soft-deleted message keeps its author and time but not its text: one of mine
+    written since the item was queued may be the write (removed by a policy or by hand),
+    so the look-up cannot say it never landed. One deleted before then is not the write."""
+    w = teams_world
+    post, _, _ = teams_thread(w)
+    network = make_teams()
+    w.emulator.soft_delete(w.town_hall, teams_reply(w, w.dana, post, "Thanks", to=w.ada))
+    w.clock.advance(SKEW_S + 1)
+    asked = intent(OutboxKind.REPLY, "Thanks", queued_at(w.clock), post=rid(w, post))
+    assert await network.lookup_write(KEY, asked) is None  # older than the item
+
+    gone = teams_reply(w, w.dana, post, "Thanks", to=w.ada)
+    w.emulator.soft_delete(w.town_hall, gone)
+    with pytest.raises(BadResponse, match=f"my message {gone.id} was deleted, its text gone"):
+        await network.lookup_write(KEY, asked)
+
+
+async def test_teams_a_reply_of_mine_whose_mentions_cannot_be_read_leaves_it_unsure(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    """My reply with the text sent but a mention entry that cannot be read may be the
+    write naming whom it answers: not "never landed". The pre-send check counts it as an
+    answer (the safer reading: the reply is held for the person rather than sent twice).
+    A mention of no user (a channel, an app) names no one and is no obstacle."""
+    w = teams_world
+    post, ada, _ = teams_thread(w)
+    network = make_teams()
+    asked = intent(
+        OutboxKind.REPLY, "Thanks", queued_at(w.clock), post=rid(w, post), target=rid(w, post, ada)
+    )
+    body, mentions = mention(w.ada, "Thanks")
+    channel = {"id": 1, "mentionText": "General", "mentioned": {"user": None, "conversation": {}}}
+    named = w.emulator.reply(w.dana, w.town_hall, post, body, [*mentions, channel])
+    assert await network.lookup_write(KEY, asked) == rid(w, post, named)
+
+    del w.town_hall.replies[post.id][named.id]
+    garbled = w.emulator.reply(w.dana, w.town_hall, post, body, [{"id": 0, "mentioned": "Ada"}])
+    with pytest.raises(BadResponse, match=f"whom my message {garbled.id} names cannot be read"):
+        await network.lookup_write(KEY, asked)
+    answers = await network.list_replies(rid(w, post, ada))
+    assert [r.remote_id for r in answers] == [rid(w, post, garbled)]
+
+
+async def test_teams_a_look_up_answered_with_no_listing_is_a_bad_response(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    w = teams_world
+    post, _, _ = teams_thread(w)
+    network = make_teams()
+    asked = intent(OutboxKind.REPLY, "Noted", queued_at(w.clock), post=rid(w, post))
+    w.server.fault(Action.GARBLE, "GET", f"/v1.0/teams/{w.town_hall.team}/")
+    with pytest.raises(BadResponse) as raised:
+        await network.lookup_write(KEY, asked)
+    assert str(raised.value) == "Microsoft Teams sent a listing without a list of values."
+
+
+async def test_teams_a_page_of_nothing_readable_is_no_reason_to_stop_reading(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    """A first page of malformed replies says nothing about their times: the write on the
+    next page is still found (the look-up once took such a page for "all older")."""
+    w = teams_world
+    post, _, _ = teams_thread(w)
+    network = make_teams()
+    asked = intent(OutboxKind.REPLY, "Noted", queued_at(w.clock), post=rid(w, post))
+    mine = teams_reply(w, w.dana, post, "Noted")
+    for n in range(50):  # one whole page, newer than mine
+        w.emulator.add_raw_reply(w.town_hall, post, {"id": f"x{n}"})
+
     assert await network.lookup_write(KEY, asked) == rid(w, post, mine)
 
 
@@ -435,7 +558,8 @@ async def test_teams_a_look_up_follows_a_few_pages_and_stops_at_older_ones(
     teams_world: TeamsWorld, make_teams
 ) -> None:
     """Pages of 50, newest first: a reply under 200 newer ones (page 5) is found; under
-    250 (page 6) it is past what is read; a page older than the item ends the reading."""
+    250 (page 6) it is past what is read, so the look-up is unsure rather than "never
+    landed"; a page older than the item ends the reading."""
     w = teams_world
     post, _, _ = teams_thread(w)
     network = make_teams()
@@ -451,7 +575,8 @@ async def test_teams_a_look_up_follows_a_few_pages_and_stops_at_older_ones(
     assert reads() == 5
     for n in range(50):
         teams_reply(w, w.ben, post, f"More chatter {n}")
-    assert await network.lookup_write(KEY, asked) is None
+    with pytest.raises(BadResponse, match=f"^Microsoft Teams{STOPPED_SHORT}"):  # not "not sent"
+        await network.lookup_write(KEY, asked)
     assert reads() == 10
 
     w.clock.advance(SKEW_S + 1)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from emulators.microsoft.apiserver import Action
+from emulators.unreadable import garble_reads
 
 from app.domain import OutboxKind, PublishOptions, PullMode, RemoteKind, WriteIntent
 from app.errors import AuthError, BadResponse, NotFound, OutcomeUnknown, RateLimited, Rejected
@@ -517,13 +518,13 @@ async def test_a_page_whose_last_status_cannot_be_read_ends_the_listing(
     world = mastodon_world
     posts = [world.server.post(world.dana, f"News {n}") for n in range(PAGE + 5)]
     network = make_mastodon()
-    real_call = network._api.call
-
-    async def last_unreadable(method: str, path: str, **params: object) -> object:
-        answer = await real_call(method, path, **params)
-        return [*answer[:-1], "not a status"] if path.endswith("/statuses") else answer
-
-    monkeypatch.setattr(network._api, "call", last_unreadable)
+    garble_reads(
+        monkeypatch,
+        network._api,
+        "call",
+        lambda answer: [*answer[:-1], "not a status"],
+        when=lambda method, path, **params: path.endswith("/statuses"),
+    )
     before = len(world.api.requests())
 
     listed = await network.list_my_posts()
@@ -548,20 +549,22 @@ async def test_a_look_up_reads_past_an_unreadable_status_and_never_says_not_sent
     since = iso(datetime.fromtimestamp(world.clock(), UTC))
     network = make_mastodon()
     post = await network.publish("", "Fresh news", "markdown", "k1")
-    real_call = network._api.call
-
-    async def one_unreadable(method: str, path: str, **params: object) -> object:
-        answer = await real_call(method, path, **params)
-        return ["not a status", *answer] if path.endswith("/statuses") else answer
-
-    monkeypatch.setattr(network._api, "call", one_unreadable)
+    garble_reads(
+        monkeypatch,
+        network._api,
+        "call",
+        lambda answer: ["not a status", *answer],
+        when=lambda method, path, **params: path.endswith("/statuses"),
+    )
     lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Fresh news", "markdown", since)
 
     assert await network.lookup_write("k1", lost) == post.remote_id
     with pytest.raises(BadResponse) as unsure:
         await network.lookup_write("k2", replace(lost, body="Not sent"))
     assert str(unsure.value).startswith(f"{network.service}: skipped a malformed status of mine (")
-    assert str(unsure.value).endswith("looked up again later rather than sent twice.")
+    assert str(unsure.value).endswith(
+        "may be that status, so it is looked up again later rather than sent twice."
+    )
 
 
 async def test_a_look_up_stops_at_the_first_page_that_reaches_back_past_the_item(
@@ -620,3 +623,36 @@ async def test_my_statuses_read_in_a_look_up_cost_no_second_request_to_answer(
     # Of the thread it knows only my answer, a reply to someone it has not read: the
     # answer stands as the top of what it knows.
     assert (more.parent_remote_id, more.root_remote_id) == (answer.remote_id, answer.remote_id)
+
+
+async def test_a_look_up_that_stopped_at_its_page_bound_is_unsure(
+    mastodon_world, make_mastodon, monkeypatch
+):
+    """Ten full pages of my statuses, all since the item was queued: the write may be on
+    the eleventh, so the look-up is unsure rather than "never landed". Once a page
+    reaches back past the queueing, what it read is all the write could be."""
+    world = mastodon_world
+    world.server.post(world.dana, "Old news")
+    world.clock.advance(3600)
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    for n in range(10 * PAGE - 1):
+        world.server.post(world.dana, f"Note {n}")
+    network = make_mastodon()
+    lost = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Never sent", "markdown", since)
+    assert await network.lookup_write("k1", lost) is None  # the tenth page ends in old news
+
+    world.server.post(world.dana, "One more")
+    with pytest.raises(BadResponse) as unsure:
+        await network.lookup_write("k1", lost)
+    stopped = f"{network.service}: the look-up read 10 pages without"
+    assert str(unsure.value).startswith(stopped)
+    garble_reads(  # one status of the ten pages unreadable: still named by the bound
+        monkeypatch,
+        network._api,
+        "call",
+        lambda answer: ["not a status", *answer[1:]],
+        when=lambda method, path, **params: path.endswith("/statuses"),
+    )
+    with pytest.raises(BadResponse) as unsure:
+        await network.lookup_write("k1", lost)
+    assert str(unsure.value).startswith(stopped)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import ssl
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -27,7 +28,15 @@ from fixtures.matrix_homeserver import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.domain import Account, CommentPage, Person, PublishOptions, RemoteKind
+from app.domain import (
+    Account,
+    CommentPage,
+    OutboxKind,
+    Person,
+    PublishOptions,
+    RemoteKind,
+    WriteIntent,
+)
 from app.errors import (
     AuthError,
     BadResponse,
@@ -43,8 +52,10 @@ from app.errors import (
     WrongService,
 )
 from app.networks.http import Malformed
+from app.networks.matching import SKEW_S
 from app.networks.matrix import KIND, MatrixNetwork, content, cursor, events
 from app.networks.matrix.comments import THREAD_PAGES
+from app.timeutil import iso
 from app.timeutil import parse as parse_time
 
 
@@ -712,23 +723,67 @@ async def test_a_look_up_pages_back_through_my_events_up_to_its_bound(hs, make_n
     hs.post("Newer")
     hs.post("Newest")  # now it is on the fourth page: past the bound
     hs.requests.clear()
-    assert await net.lookup_write("k-old") is None
+    with pytest.raises(BadResponse, match=f"room {ROOM}: the look-up read 3 pages without"):
+        await net.lookup_write("k-old")  # "not there" would let the outbox send it twice
     assert len(pages()) == 3  # LOOKUP_PAGES
 
 
-async def test_a_look_up_reads_past_what_is_not_an_event(hs, net) -> None:
+@pytest.mark.parametrize(("after_s", "unsure"), [(-3600, True), (0, True), (1, False)])
+async def test_a_look_up_stopped_at_its_bound_is_sure_only_past_when_the_item_was_queued(
+    hs, make_network, after_s: int, unsure: bool
+) -> None:
+    """Three pages of my events, all written since the item was queued (less the clock
+    skew), and more behind them: the write may be further back, so the look-up cannot say
+    it never landed; an event at that very moment may be it too. Pages that reach back
+    past it hold all the write could be. (Events here are a second apart.)"""
+    net = make_network(page_size=2)
+    for n in range(8):
+        hs.post(f"Note {n}")
+    oldest_read = sorted(e["origin_server_ts"] for _, e in hs.log)[-6]  # 3 pages of 2
+    since = iso(datetime.fromtimestamp(oldest_read / 1000 + SKEW_S + after_s, UTC))
+    asked = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Sent?", "markdown", since)
+    if unsure:
+        with pytest.raises(BadResponse, match="may be on an older page, so it is looked up"):
+            await net.lookup_write("k-lost", asked)
+    else:
+        assert await net.lookup_write("k-lost", asked) is None
+
+
+async def test_a_look_up_reads_past_what_is_not_an_event(hs, make_network) -> None:
+    """Junk among my events is passed over (the write beside it is found) but leaves a
+    look-up that finds nothing unsure, also one that stops at its page bound (pages of
+    one event here, each with junk beside it)."""
+    net = make_network(page_size=1)
+    for n in range(3):
+        hs.post(f"Earlier {n}")
     root = hs.post("Plan")
     await net.reply(f"{ROOM}|{root}", f"{ROOM}|{root}", "Mine.", "markdown", "k1")
     real = hs.messages
+    junk: list = []
 
     def with_junk(request: httpx.Request, params: Any, room: str) -> httpx.Response:
         answer = real(request, params, room)
         body = answer.json()
-        body["chunk"] = ["junk", None, *body["chunk"]]
+        for event in body["chunk"]:
+            if event["event_id"] == root:  # as sent from another device: no "unsigned"
+                del event["unsigned"]
+        body["chunk"] = [*junk, *body["chunk"]]
         return ok(body)
 
     hs.messages = with_junk  # type: ignore[method-assign]
+    later = iso(datetime.fromtimestamp(T0 / 1000 + 2 * 3600, UTC))
+    asked = WriteIntent(OutboxKind.PUBLISH, None, None, "", "x", "markdown", later)
+    assert await net.lookup_write("k-never", asked) is None  # no "unsigned" is no obstacle
+    junk += ["junk", None]
     assert await net.lookup_write("k1") == f"{ROOM}|{hs.txns['k1']}"
+    with pytest.raises(BadResponse) as unsure:  # what it could not read may be the write
+        await net.lookup_write("k-never", asked)
+    assert str(unsure.value).startswith(
+        f"Matrix at hs.test listed an event of mine in room {ROOM} that cannot be read ('junk')."
+    )
+    assert str(unsure.value).endswith(
+        "may be that event, so it is looked up again later rather than sent twice."
+    )
 
 
 async def test_my_write_found_but_unreadable_without_an_id_is_a_bad_response(hs, net) -> None:

@@ -29,7 +29,7 @@ from app.errors import (
 from app.networks.http import Malformed
 from app.networks.matching import SKEW_S
 from app.networks.slack import messages as slack_messages
-from app.networks.slack.pull import PAGE_LIMIT
+from app.networks.slack.pull import HISTORY_PAGES, PAGE_LIMIT
 from app.timeutil import iso, now_iso, parse
 
 
@@ -405,19 +405,25 @@ async def test_a_look_up_that_cannot_read_a_message_never_says_the_write_is_miss
     }
     key, intent = intents[kind]
     assert await network.lookup_write(key, intent) is None  # all readable: truly not there
-    real = slack_messages.read_message
-
-    def unreadable_mine(channel: str, raw: dict) -> slack_messages.Message:
-        if raw.get("user") == world.dana.id:
-            raise Malformed("a message without its text")
-        return real(channel, raw)
-
-    monkeypatch.setattr(slack_messages, "read_message", unreadable_mine)
-    with pytest.raises(BadResponse, match="looked up again later rather than sent twice") as held:
+    unreadable_from(monkeypatch, world.dana.id)
+    with pytest.raises(BadResponse, match="may be that message, so it is looked up again") as held:
         await network.lookup_write(key, intent)
     what = "message" if kind is OutboxKind.PUBLISH else "reply"
     unreadable = f"Slack: skipped a malformed {what} in {world.town_hall.id} (a message without"
     assert str(held.value).startswith(unreadable)
+
+
+def unreadable_from(monkeypatch: pytest.MonkeyPatch, user: str) -> None:
+    """Every message ``user`` wrote reads as malformed (Slack sends nothing the connector
+    cannot read, and the emulator's answers are checked against Slack's description)."""
+    real = slack_messages.read_message
+
+    def unreadable(channel: str, raw: dict) -> slack_messages.Message:
+        if raw.get("user") == user:
+            raise Malformed("a message without its text")
+        return real(channel, raw)
+
+    monkeypatch.setattr(slack_messages, "read_message", unreadable)
 
 
 def stamped(ts: str) -> str:
@@ -458,6 +464,29 @@ async def test_a_look_up_reads_the_channel_from_when_the_post_was_queued_page_by
     assert reads[0].query["oldest"] == f"{parse(since).timestamp() - SKEW_S:.6f}"
     assert reads[0].query["limit"] == str(PAGE_LIMIT)
     assert all(r.query["cursor"] for r in reads[1:])  # then page after page
+
+
+async def test_a_post_look_up_that_stopped_at_its_page_bound_is_unsure(slack_world, make_slack):
+    """The look-up reads the channel since the item was queued, five pages at most: when
+    they hold all of it, it may say "never landed"; when more remain, the write may be
+    among them, so it is unsure rather than letting the outbox send it twice."""
+    world = slack_world
+    ws = world.workspace
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    network = make_slack()
+    listed = [m for m in world.town_hall.messages if m.thread_ts in (None, m.ts)]
+    served = min(PAGE_LIMIT, 100)  # the emulator's pages hold 100 at most, as Slack may
+    for n in range(HISTORY_PAGES * served - len(listed)):  # the channel fills 5 pages
+        ws.say(world.town_hall, world.ada, f"chatter {n}")
+    intent = WriteIntent(OutboxKind.PUBLISH, None, None, "", "", "markdown", since)
+    assert await network.lookup_write("p1", intent) is None  # every page read
+
+    ws.say(world.town_hall, world.ada, "one more")
+    with pytest.raises(BadResponse) as unsure:
+        await network.lookup_write("p1", intent)
+    assert str(unsure.value).startswith(
+        f"Slack, channel {world.town_hall.id}: the look-up read 5 pages without reaching back"
+    )
 
 
 async def test_nothing_is_looked_up_for_a_post_with_no_channel_to_go_to(slack_world, make_slack):
@@ -552,14 +581,7 @@ async def test_a_look_up_reads_past_an_unreadable_reply_and_names_it_when_unsure
     ask = ws.say(world.town_hall, world.ada, "Which week?", message)
     comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
     reply = await network.reply(post.remote_id, comment_id, "The second", "markdown", "r1")
-    real = slack_messages.read_message
-
-    def unreadable_question(channel: str, raw: dict) -> slack_messages.Message:
-        if raw.get("user") == world.ada.id:
-            raise Malformed("a message without its text")
-        return real(channel, raw)
-
-    monkeypatch.setattr(slack_messages, "read_message", unreadable_question)
+    unreadable_from(monkeypatch, world.ada.id)
     intent = WriteIntent(OutboxKind.REPLY, post.remote_id, comment_id, "", "x", "", since)
 
     assert await network.lookup_write("r1", intent) == reply.remote_id
@@ -581,14 +603,7 @@ async def test_a_look_up_on_a_post_whose_message_cannot_be_read_is_unsure(
     post = await network.publish("", "Offsite in May", "markdown", "p1")
     intent = WriteIntent(kind, None, post.remote_id, "", "June", "markdown", now_iso())
     assert await network.lookup_write("w1", intent) is None  # readable: there, not edited
-    real = slack_messages.read_message
-
-    def unreadable_mine(channel: str, raw: dict) -> slack_messages.Message:
-        if raw.get("user") == world.dana.id:
-            raise Malformed("a message without its text")
-        return real(channel, raw)
-
-    monkeypatch.setattr(slack_messages, "read_message", unreadable_mine)
+    unreadable_from(monkeypatch, world.dana.id)
     with pytest.raises(BadResponse, match="looked up again later rather than sent twice"):
         await network.lookup_write("w1", intent)
 

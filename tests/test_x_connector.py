@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from emulators.microsoft.apiserver import Action
 from emulators.microsoft.fixtures import each_cut_is_named, pull_round
+from emulators.unreadable import garble_reads
 
 from app.domain import OutboxKind, Person, RemoteComment, RemoteKind, WriteIntent
 from app.errors import (
@@ -401,12 +402,44 @@ async def test_a_look_up_that_found_nothing_past_an_unreadable_post_is_unsure(
         OutboxKind.REPLY, x_site.post, x_site.replies[0], "", "Never sent", "markdown", queued
     )
     assert await x_network.lookup_write("k1", intent) is None  # all readable: truly absent
-    search = x_network._search
+    textless = [{"id": "9", "author_id": "1"}, {"id": "8", "author_id": "1", "text": ["x"]}]
+    garble_reads(
+        monkeypatch,
+        x_network,
+        "_search",
+        lambda answer: {**answer, "data": [*textless, *answer.get("data", [])]},
+    )
+    unsure = r"^X sent 2 of my posts without their text\. The write .+ may be that post,"
+    with pytest.raises(BadResponse, match=unsure):
+        await x_network.lookup_write("k1", intent)
 
-    async def with_junk(query: str, **params: object) -> dict:
-        answer = await search(query, **params)
-        return {**answer, "data": [{"id": "9", "author_id": "1"}, *answer.get("data", [])]}
 
-    monkeypatch.setattr(x_network, "_search", with_junk)
-    with pytest.raises(BadResponse, match=r"X sent 1 of my posts without their text\. The write"):
+async def test_a_look_up_counts_unreadable_posts_over_all_its_pages(x_site, x_network, monkeypatch):
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    intent = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Never sent", "markdown", queued)
+    for n in range(150):  # two pages
+        x_site.world.post("danawhit", f"Note {n}")
+    garble_reads(
+        monkeypatch,
+        x_network,
+        "_search",
+        lambda answer: {**answer, "data": [{"id": "9"}, *answer["data"]]},
+        when=lambda query, **params: params.get("next_token") is None,  # the first page
+    )
+    with pytest.raises(BadResponse, match=r"^X sent 1 of my posts without their text\."):
+        await x_network.lookup_write("k1", intent)
+
+
+async def test_a_look_up_that_stopped_at_its_page_bound_is_unsure(x_site, x_network):
+    """The look-up reads 20 pages of 100 of my posts since the item was queued: when all of
+    them are read it may say "never landed"; when more remain, the write may be among
+    them, so it is unsure rather than letting the outbox send it twice."""
+    queued = iso(datetime.fromtimestamp(x_site.clock(), UTC))
+    intent = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Never sent", "markdown", queued)
+    for n in range(20 * 100):
+        x_site.world.post("danawhit", f"Note {n}")
+    assert await x_network.lookup_write("k1", intent) is None  # every page read
+
+    x_site.world.post("danawhit", "One more")
+    with pytest.raises(BadResponse, match=r"^X: the look-up read 20 pages without reaching back"):
         await x_network.lookup_write("k1", intent)

@@ -17,7 +17,9 @@ Clocks differ: ``since`` is compared with the server's times less ``SKEW_S``.
 
 A look-up that found nothing but had to skip something it could not read cannot say the
 write never landed (the unreadable one may be it): ``unsure_if`` makes it say so, and the
-outbox looks again later instead of sending a second time.
+outbox looks again later instead of sending a second time. Nor can one that stopped at its
+page limit while the pages still held messages written since the item was queued:
+``stopped_short`` is what it says then.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from app.errors import BadResponse
+from app.text import plural
 from app.text.classify import html_to_text
 from app.text.sanitize import BIDI_CONTROLS, INVISIBLE
 from app.timeutil import parse
@@ -65,11 +68,21 @@ def moment(stamp: str) -> datetime:
     return parse(stamp)
 
 
+_AGAIN = "so it is looked up again later rather than sent twice."
+
+
 def unsure_if(skipped: list[str], what: str) -> None:
     """BadResponse when a look-up that found nothing skipped an unreadable ``what``
     ("message", "status"): the first sentence of ``skipped`` says which."""
     if skipped:
-        raise BadResponse(
-            f"{skipped[0]} The write being looked up may be that {what}, so it is looked "
-            "up again later rather than sent twice."
-        )
+        raise BadResponse(f"{skipped[0]} The write being looked up may be that {what}, {_AGAIN}")
+
+
+def stopped_short(where: str, pages: int) -> BadResponse:
+    """The error of a look-up that found nothing in the ``pages`` pages it reads, though
+    older pages still hold messages written since the item was queued; ``where`` names
+    the service (and the place, when a look-up reads several)."""
+    return BadResponse(
+        f"{where}: the look-up read {plural.count(pages, 'page')} without reaching back to "
+        f"when the item was queued. The write being looked up may be on an older page, {_AGAIN}"
+    )

@@ -20,8 +20,10 @@ import pytest
 from reliability.tcp_proxy import FaultProxy
 from servers.synapse import ACCOUNT_ID, MatrixWorld, event_of
 
-from app.errors import AuthError, OutcomeUnknown
+from app.domain import OutboxKind, WriteIntent
+from app.errors import AuthError, BadResponse, OutcomeUnknown
 from app.networks.matrix.events import join_id
+from app.timeutil import now_iso
 
 pytestmark = [pytest.mark.integration, pytest.mark.matrix]
 
@@ -176,3 +178,29 @@ async def test_a_rate_limit_is_waited_out(matrix_world: MatrixWorld, fireside_fo
         wait = float(log[n + 1][2])
         later = [t for kind, t, _ in log[n + 2 :] if kind == "request"]
         assert later and later[0] - log[n][1] >= wait - 0.05, (wait, log)
+
+
+async def test_a_look_up_that_stopped_at_its_bound_among_newer_events_is_unsure(
+    matrix_world: MatrixWorld, fireside_for
+) -> None:
+    """Three pages of my events, all written since the item was queued, with more behind
+    them: the write may be on an older page, so the look-up says it is unsure rather than
+    "never landed" (which would send it twice). A redacted write is still found by its
+    transaction id: Synapse keeps ``unsigned.transaction_id`` on the redacted event."""
+    world = matrix_world
+    fireside = await fireside_for(world, page_size=2)
+    network = fireside.network
+    since = now_iso()
+    key = uuid.uuid4().hex
+    redacted = await network.publish("", "Posted, then removed", "markdown", key)
+    world.dana.redact(world.town_hall, event_of(redacted.remote_id))
+    assert await network.lookup_write(key) == redacted.remote_id
+    for n in range(6):
+        await network.publish("", f"Note {n}", "markdown", uuid.uuid4().hex)
+    asked = WriteIntent(OutboxKind.PUBLISH, None, None, "", "Lost", "markdown", since)
+
+    with pytest.raises(BadResponse) as unsure:
+        await network.lookup_write(uuid.uuid4().hex, asked)
+    assert str(unsure.value).startswith(
+        f"{network._api.service}, room {world.town_hall}: the look-up read 3 pages without"
+    )

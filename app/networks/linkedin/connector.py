@@ -83,6 +83,24 @@ def _moment(stamp: Any) -> str:
     return iso(datetime.fromtimestamp(stamp["time"] / 1000, UTC))
 
 
+def _created(post: dict) -> datetime | None:
+    """When a listed post was created (``createdAt``, epoch ms), None when unreadable."""
+    stamp = post.get("createdAt")
+    if type(stamp) is not int:
+        return None
+    try:
+        return datetime.fromtimestamp(stamp / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _modified_before(post: dict, since: datetime) -> bool:
+    """Was this listed post last modified before ``since``? (Posts are listed newest
+    modified first: none after it can be a write made since then.)"""
+    stamp = post.get("lastModifiedAt")
+    return type(stamp) is int and stamp < since.timestamp() * 1000
+
+
 def comment_of(element: Any, post: str, page: str) -> RemoteComment:
     if not isinstance(element, dict):
         raise Malformed("a comment is not an object")
@@ -348,18 +366,26 @@ class LinkedInNetwork:
         return await self._replied(intent, since, wanted)
 
     async def _published(self, since: datetime, wanted: str) -> str | None:
-        """The page's post since ``since`` with the text digest ``wanted``."""
+        """The page's post since ``since`` with the text digest ``wanted``; unsure when a
+        post that may be it cannot be read (no text; its text but no time or id)."""
         skipped: list[str] = []
-        for element in (await self._posts(RECENT_POSTS))["elements"]:
-            made = datetime.fromtimestamp(int(element.get("createdAt") or 0) / 1000, UTC)
-            commentary = element.get("commentary")
-            if made < since:
+        elements = (await self._posts(RECENT_POSTS))["elements"]
+        posts = [element if isinstance(element, dict) else {} for element in elements]
+        for post in posts:
+            made, ident, commentary = _created(post), post.get("id"), post.get("commentary")
+            if made is not None and made < since:
                 continue
             if not isinstance(commentary, str):
-                skipped.append(f"LinkedIn sent post {element.get('id')} without its text.")
-            elif digest(_unescaped(commentary)) == wanted:
-                return str(element.get("id"))
+                skipped.append(f"LinkedIn sent post {ident} without its text.")
+            elif digest(_unescaped(commentary)) != wanted:
+                continue
+            elif made is None or not isinstance(ident, str):
+                skipped.append(f"LinkedIn sent post {ident} without its time or id.")
+            else:
+                return ident
         matching.unsure_if(skipped, "post")
+        if len(posts) >= RECENT_POSTS and not _modified_before(posts[-1], since):
+            raise matching.stopped_short("LinkedIn", 1)
         return None
 
     async def _replied(self, intent: WriteIntent, since: datetime, wanted: str) -> str | None:

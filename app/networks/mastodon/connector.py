@@ -295,6 +295,9 @@ class MastodonNetwork:
                 break
             if status.in_reply_to_id == parent and self._same_text(status, intent):
                 return status.id
+        else:  # all since the item was queued, and every page full: more may be behind
+            if len(statuses) + len(skipped) >= LOOKUP_PAGES * PAGE:
+                raise matching.stopped_short(self.service, LOOKUP_PAGES)
         matching.unsure_if(skipped, "status")
         return None
 

@@ -16,9 +16,10 @@ returns the first answer instead of writing again. Synapse remembers a txnId in 
 for 30 to 60 minutes (``synapse/rest/client/transactions.py``: cleaned every 30 min) and
 message sends also for 24 hours in its database (``event_txn_id_device_id``); the
 capability claims the conservative 30 minutes. Past that, ``lookup_write`` finds a write
-by the ``unsigned.transaction_id`` the server shows the sending device on its own events:
-it reads my latest ``LOOKUP_PAGES`` pages of 100 own events per joined room (the post
-room first).
+by the ``unsigned.transaction_id`` the server shows the sending device on its own events
+(Synapse keeps it on a redacted one): it reads my latest ``LOOKUP_PAGES`` pages of 100 own
+events per joined room (the post room first), and is unsure (BadResponse) rather than
+"never landed" when an entry cannot be read or a room's pages end before the item's time.
 
 TxnIds are scoped to a *device*. Signing in again with the account's ``device_id``
 (``sign_in`` passes it to ``/login``) keeps the device, so items still in the outbox are
@@ -30,6 +31,8 @@ after the 30 minutes the outbox asks the user to check the room instead of resen
 from __future__ import annotations
 
 import logging
+import reprlib
+from datetime import datetime
 
 import httpx
 
@@ -48,6 +51,7 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import AuthError, BadResponse, NotFound, Rejected
+from app.networks import matching
 from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, Malformed
 from app.networks.matrix import content
 from app.networks.matrix.api import MatrixApi
@@ -264,20 +268,37 @@ class MatrixNetwork:
 
     async def lookup_write(self, key: str, intent: WriteIntent | None = None) -> str | None:
         """The remote id a write with this txnId concerns (the new post or reply, the edited
-        or redacted event), found among my latest own events; None if not there."""
+        or redacted event), found among my latest own events; None if not there. Unsure
+        (BadResponse) instead when it passed over an entry it cannot read, or when in some
+        room it stopped at its page bound before reaching back to when the item was queued
+        (without an intent, whenever a room has more pages)."""
         rooms = [self.room] + [r for r in await self._api.joined_rooms() if r != self.room]
         flt = mine_filter(self.user_id)
+        earliest = None if intent is None else matching.earliest(intent.since)
+        skipped: list[str] = []
+        short: list[str] = []
         for room in rooms:
             start: str | None = None
             for _ in range(LOOKUP_PAGES):
                 page = await self._api.messages(room, flt, start=start, limit=self._page_size)
                 for raw in page.chunk:
-                    unsigned = raw.get("unsigned") if isinstance(raw, dict) else None
-                    if isinstance(unsigned, dict) and unsigned.get("transaction_id") == key:
+                    unsigned = raw.get("unsigned", {}) if isinstance(raw, dict) else None
+                    if not isinstance(unsigned, dict):
+                        skipped.append(
+                            f"{self._api.service} listed an event of mine in room {room} that "
+                            f"cannot be read ({reprlib.repr(raw)})."
+                        )
+                    elif unsigned.get("transaction_id") == key:
                         return join_id(room, self._concerned(room, raw))
                 if not page.chunk or page.end is None:
                     break
                 start = page.end
+            else:
+                if not _reaches_back(page.chunk, earliest):
+                    short.append(room)
+        matching.unsure_if(skipped, "event")
+        if short:
+            raise matching.stopped_short(f"{self._api.service}, room {short[0]}", LOOKUP_PAGES)
         return None
 
     async def aclose(self) -> None:
@@ -330,3 +351,12 @@ class MatrixNetwork:
             return split_id(remote_id)
         except ValueError as exc:
             raise NotFound(f"{exc}: Fireside has no such Matrix {kind}.") from exc
+
+
+def _reaches_back(chunk: list, earliest: datetime | None) -> bool:
+    """Does this page hold an event older than ``earliest`` (by its server time)?"""
+    if earliest is None:
+        return False
+    stamps = (e.get("origin_server_ts") if isinstance(e, dict) else None for e in chunk)
+    cutoff = earliest.timestamp() * 1000
+    return any(type(ms) is int and ms < cutoff for ms in stamps)

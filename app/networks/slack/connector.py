@@ -287,11 +287,15 @@ class SlackNetwork:
                 matching.unsure_if(skipped, "message")
             return msg.comment_id(channel, thread, found.ts) if found else None
         posted_in = intent.place or self._channels.post_to
-        messages, skipped = await self._history(posted_in, oldest) if posted_in else ([], [])
+        if not posted_in:
+            return None
+        messages, skipped, more = await self._history(posted_in, oldest)
         for message in messages:
             if message.outbox_key == key:
                 return msg.post_id(message.channel, message.ts)
         matching.unsure_if(skipped, "message")
+        if more:  # messages since the item was queued that the pages it reads left out
+            raise matching.stopped_short(f"Slack, channel {posted_in}", HISTORY_PAGES)
         return None
 
     async def aclose(self) -> None:
@@ -316,13 +320,14 @@ class SlackNetwork:
 
     async def _my_parents(self, channel: str) -> list[msg.Message]:
         oldest = f"{self._clock() - HISTORY_DAYS * 86400:.6f}"
-        messages, _ = await self._history(channel, oldest)
+        messages, _, _ = await self._history(channel, oldest)
         return [m for m in messages if m.user == self.user_id and m.is_parent]
 
     async def _history(
         self, channel: str, oldest: str | None
-    ) -> tuple[list[msg.Message], list[str]]:
-        """(the channel's messages from ``oldest`` on, sentences for skipped ones)."""
+    ) -> tuple[list[msg.Message], list[str], bool]:
+        """(the channel's messages from ``oldest`` on, newest first, sentences for skipped
+        ones, whether more remained past the ``HISTORY_PAGES`` pages read)."""
         found: list[msg.Message] = []
         skipped: list[str] = []
         cursor: str | None = None
@@ -344,7 +349,7 @@ class SlackNetwork:
             cursor = _next_cursor(data)
             if not cursor:
                 break
-        return found, skipped
+        return found, skipped, cursor is not None
 
     async def _thread(
         self, channel: str, thread: str, oldest: str | None = None, *, inclusive: bool = False

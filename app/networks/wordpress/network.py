@@ -21,8 +21,10 @@ Malformed objects in a listing are skipped: posts with a log line, comments thro
 one path of ``parse.parse_comments`` wherever they are read: with a sentence in
 ``CommentPage.errors`` by the pull, logged by the pre-send check (``list_replies``) and
 the look-up of a write, so one malformed reply never blocks an answer in its thread. A
-write found by its key but malformed still counts as landed. An answer that is not a
-listing at all is a BadResponse. Nothing logs the password: it lives only in the
+write found by its key but malformed still counts as landed; one found by the key's
+search whose id or content cannot be read may be the write, so the look-up is unsure
+(BadResponse) rather than "never landed". An answer that is not a listing at all is a
+BadResponse. Nothing logs the password: it lives only in the
 Authorization header.
 
 Why the pull works this way (checked against WordPress 6.1, Debian 12's package: the
@@ -89,6 +91,7 @@ from app.domain import (
     WriteIntent,
 )
 from app.errors import BadResponse, NotFound, Rejected
+from app.networks import matching
 from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, Malformed
 from app.networks.wordpress import content, media
 from app.networks.wordpress.api import MAX_PAGES, Api, Page
@@ -345,11 +348,9 @@ class WordPressNetwork:
             "context": "edit",
             "_fields": "id,content",
         }
-        for item in (await self._api.page("/wp/v2/posts", params, 1, "post")).items:
-            found = _carrying(item, key, "raw")
-            if found is not None:
-                return found
-        return None
+        posts = (await self._api.page("/wp/v2/posts", params, 1, "post")).items
+        found = _carrier(posts, key, "raw", "post", self._api.service)
+        return None if found is None else str(found["id"])
 
     async def aclose(self) -> None:
         await self._api.client.aclose()
@@ -508,12 +509,12 @@ class WordPressNetwork:
             "status": "all",
             "_fields": _COMMENT_FIELDS,
         }
-        for item in (await self._api.page("/wp/v2/comments", params, 1, "comment")).items:
-            found = _carrying(item, key, "rendered")
-            if found is not None:
-                comments, _ = self._comments([item], my_id, logged=True)
-                return found, (comments[0] if comments else None)
-        return None
+        listed = (await self._api.page("/wp/v2/comments", params, 1, "comment")).items
+        found = _carrier(listed, key, "rendered", "comment", self._api.service)
+        if found is None:
+            return None
+        comments, _ = self._comments([found], my_id, logged=True)
+        return str(found["id"]), (comments[0] if comments else None)
 
     def _comment_content(self, body: str, text_format: str, key: str) -> str:
         new = content.with_key(content.as_html(body, text_format), key)
@@ -552,12 +553,20 @@ class WordPressNetwork:
         return f"{_ROUTES[kind]}/{_wp_id(remote_id, kind)}"
 
 
-def _carrying(item: Any, key: str, form: str) -> str | None:
-    """The id of a listed post or comment whose content carries the key, else None."""
-    if not isinstance(item, dict) or type(item.get("id")) is not int:
-        return None
-    body = item.get("content")
-    text = body.get(form) if isinstance(body, dict) else None
-    if isinstance(text, str) and content.carries(text, key):
-        return str(item["id"])
+def _carrier(items: list[Any], key: str, form: str, what: str, service: str) -> dict | None:
+    """The listed post or comment whose ``form`` of content ("raw", "rendered") carries the
+    key, else None; unsure (BadResponse) when none does but one of them, found by the
+    key's search, came without a readable id or content: it may be the write."""
+    skipped: list[str] = []
+    for item in items:
+        body = item.get("content") if isinstance(item, dict) else None
+        text = body.get(form) if isinstance(body, dict) else None
+        if not isinstance(text, str) or type(item.get("id")) is not int:
+            skipped.append(
+                f"{service} sent a {what} found by the write's key without its id or "
+                f"{form} content ({reprlib.repr(item)})."
+            )
+        elif content.carries(text, key):
+            return item
+    matching.unsure_if(skipped, what)
     return None

@@ -315,6 +315,8 @@ class XNetwork:
                 break
         sentence = f"X sent {unreadable} of my posts without their text."
         matching.unsure_if([sentence] if unreadable else [], "post")
+        if token is not None:  # more posts since then than the pages it reads
+            raise matching.stopped_short("X", _MAX_PAGES)
         return None
 
     async def aclose(self) -> None:

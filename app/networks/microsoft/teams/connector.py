@@ -213,7 +213,7 @@ class TeamsNetwork:
             self._comment(MessageRef(ref.team_id, ref.channel_id, ref.root_id, r.id), r, me)
             for r in chain
             if r.author.remote_id == me.remote_id
-            and comment.author.remote_id in r.mentioned
+            and (r.mentioned is None or comment.author.remote_id in r.mentioned)
             and matching.moment(r.created_at) >= matching.moment(comment.created_at)
         ]
 
@@ -376,30 +376,42 @@ class TeamsNetwork:
         self, intent: WriteIntent, url: str, team: str, mentions: frozenset[str]
     ) -> str | None:
         """The id of my message listed at ``url`` that mentions exactly ``mentions`` and
-        says what ``intent`` sent, since it was queued (a few pages at most)."""
+        says what ``intent`` sent, since it was queued (a few pages at most). Unsure
+        (BadResponse) rather than None when it passed over a message it could not read (a
+        malformed one; one of mine since then that was deleted, its text gone, or that says
+        the same but whose mentions cannot be read) or when the pages went on past the
+        last it reads."""
         wanted = matching.html_digest(content.as_html(intent.body, intent.text_format))
         earliest = matching.earliest(intent.since)
         me = await self.whoami()
+        service = self._api.service
+        skipped: list[str] = []
         params: dict | None = {"$top": TOP}
         for _ in range(LOOKUP_PAGES):
             data = await self._api.get(url, team, params)
-            items = [i for i in map(self._read, _values(data, self._api.service)) if i]
+            items, unreadable = _messages(data, service)
+            skipped += unreadable
             for item in items:
-                if (
-                    item.author.remote_id == me.remote_id
-                    and not item.deleted
-                    and item.mentioned == mentions
-                    and matching.moment(item.created_at) >= earliest
-                    and matching.html_digest(item.body_html) == wanted
+                if item.author.remote_id != me.remote_id or (
+                    matching.moment(item.created_at) < earliest
                 ):
+                    continue
+                if item.deleted:
+                    skipped.append(f"{service}: my message {item.id} was deleted, its text gone.")
+                elif matching.html_digest(item.body_html) != wanted:
+                    continue
+                elif item.mentioned is None:
+                    skipped.append(f"{service}: whom my message {item.id} names cannot be read.")
+                elif item.mentioned == mentions:
                     return item.id
             following = data.get("@odata.nextLink")
-            if not isinstance(following, str) or all(
-                matching.moment(i.created_at) < earliest for i in items
+            if not isinstance(following, str) or (
+                items and all(matching.moment(i.created_at) < earliest for i in items)
             ):
+                matching.unsure_if(skipped, "message")
                 return None
             url, params = following, None
-        return None
+        raise matching.stopped_short(service, LOOKUP_PAGES)
 
     async def aclose(self) -> None:
         await self._api.client.aclose()
@@ -595,6 +607,19 @@ class TeamsNetwork:
             return channel_ref(key, next((r.name for r in self._channels if r.key == key), ""))
         except UserError as exc:
             raise Rejected(str(exc)) from None
+
+
+def _messages(data: Any, service: str) -> tuple[list[ChatMessage], list[str]]:
+    """The messages of a listing, and a sentence for each entry that could not be read
+    (system events are neither)."""
+    items: list[ChatMessage] = []
+    skipped: list[str] = []
+    for item in (read(raw, service) for raw in _values(data, service)):
+        if isinstance(item, Skipped):
+            skipped.append(item.sentence)
+        elif isinstance(item, ChatMessage):
+            items.append(item)
+    return items, skipped
 
 
 def _values(data: Any, service: str) -> list:

@@ -42,7 +42,7 @@ class ChatMessage:
     web_url: str
     replies: tuple[Any, ...] = ()  # raw, read with ``read`` in turn
     more_replies: str | None = None  # replies@odata.nextLink
-    mentioned: frozenset[str] = frozenset()  # user ids in ``mentions``
+    mentioned: frozenset[str] | None = frozenset()  # user ids in ``mentions``; None: unreadable
     subject: str = ""  # a post's title
 
 
@@ -114,14 +114,24 @@ def parse_message(obj: Any) -> ChatMessage | SystemEvent:
     )
 
 
-def _mentioned(mentions: Any) -> frozenset[str]:
-    """The user ids a message mentions (entries of another shape are ignored)."""
+def _mentioned(mentions: Any) -> frozenset[str] | None:
+    """The user ids a message mentions (a mention of no user, such as of a channel or an
+    app, names none); None when an entry or the list cannot be read."""
+    if mentions is None:
+        return frozenset()
+    if not isinstance(mentions, list):
+        return None
     ids = set()
-    for mention in mentions if isinstance(mentions, list) else []:
+    for mention in mentions:
         mentioned = mention.get("mentioned") if isinstance(mention, dict) else None
-        user = mentioned.get("user") if isinstance(mentioned, dict) else None
-        if isinstance(user, dict) and isinstance(user.get("id"), str):
-            ids.add(user["id"])
+        if not isinstance(mentioned, dict):
+            return None
+        user = mentioned.get("user")
+        if user is None:
+            continue
+        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+            return None
+        ids.add(user["id"])
     return frozenset(ids)
 
 

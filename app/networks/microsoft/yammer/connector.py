@@ -314,12 +314,16 @@ class YammerNetwork:
         pages: AsyncIterator[Feed],
         placed: Callable[[Message], bool],
     ) -> str | None:
-        """My message in its place, saying what ``intent`` sent, since it was queued."""
+        """My message in its place, saying what ``intent`` sent, since it was queued.
+        Unsure (BadResponse) rather than None when it passed over a message it could not
+        read, or when older pages still hold messages since then past the last it reads."""
         wanted = matching.digest(content.as_text(intent.body, intent.text_format))
         earliest = matching.earliest(intent.since)
         me = (await self.whoami()).remote_id
+        skipped: list[str] = []
         read = 0
         async for feed in pages:
+            skipped += [skip.sentence for skip in feed.skipped]
             for message in feed.messages:
                 if (
                     message.sender_id == me
@@ -329,8 +333,11 @@ class YammerNetwork:
                 ):
                     return message.id
             read += 1
-            if read >= LOOKUP_PAGES or _all_before(feed, earliest):
+            if _all_before(feed, earliest) or not feed.older_available:
                 break
+            if read >= LOOKUP_PAGES:
+                raise matching.stopped_short(self._api.service, LOOKUP_PAGES)
+        matching.unsure_if(skipped, "message")
         return None
 
     async def aclose(self) -> None:
