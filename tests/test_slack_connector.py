@@ -29,7 +29,7 @@ from app.errors import (
 from app.networks.http import Malformed
 from app.networks.matching import SKEW_S
 from app.networks.slack import messages as slack_messages
-from app.networks.slack.pull import HISTORY_PAGES, PAGE_LIMIT
+from app.networks.slack.pull import HISTORY_PAGES, PAGE_LIMIT, THREAD_PAGES
 from app.timeutil import iso, now_iso, parse
 
 
@@ -653,3 +653,43 @@ async def test_a_post_title_is_its_first_line_in_plain_words(slack_world, make_s
     [post] = await make_slack().list_my_posts()
     assert post.title == "Offsite in May: see the plan & June"
     assert "<em>May</em>" in post.body
+
+
+def _fill_thread(world, post, replies: int) -> None:
+    for n in range(replies):
+        world.workspace.say(world.town_hall, world.ada, f"idea {n}", post)
+
+
+async def test_a_reply_look_up_that_stopped_at_its_page_bound_is_unsure(slack_world, make_slack):
+    """A reply is looked up among the thread's replies since the item was queued, ten
+    pages at most: when more remain, the write may be among them, so the look-up is
+    unsure instead of letting the outbox send the reply twice."""
+    world = slack_world
+    post = world.workspace.say(world.town_hall, world.dana, "One idea per reply, please")
+    since = iso(datetime.fromtimestamp(world.clock(), UTC))
+    _fill_thread(world, post, THREAD_PAGES * PAGE_LIMIT)  # all since the item was queued
+    network = make_slack()
+    thread = f"{world.town_hall.id}/{post.ts}"
+    sent = WriteIntent(OutboxKind.REPLY, thread, f"{thread}/x", "", "", "markdown", since)
+    with pytest.raises(BadResponse) as unsure:
+        await network.lookup_write("r1", sent)
+    assert str(unsure.value).startswith(
+        f"Slack, thread {post.ts} in {world.town_hall.id}: the look-up read 10 pages"
+    )
+    world.clock.advance(SKEW_S + 60)  # later, past the clock skew allowed: all on a page
+    later = iso(datetime.fromtimestamp(world.clock(), UTC))
+    _fill_thread(world, post, 3)
+    sent_later = WriteIntent(OutboxKind.REPLY, thread, f"{thread}/x", "", "", "markdown", later)
+    assert await network.lookup_write("r1", sent_later) is None
+
+
+async def test_a_thread_longer_than_the_pages_read_is_not_marked_complete(slack_world, make_slack):
+    """ "Complete" lets the store take a reply it no longer sees for deleted: a thread
+    whose replies went past the pages read is not complete, or the replies left unread
+    would be dropped from the inbox."""
+    world = slack_world
+    post = world.workspace.say(world.town_hall, world.dana, "One idea per reply, please")
+    _fill_thread(world, post, THREAD_PAGES * PAGE_LIMIT)  # the pages also hold the parent
+    page, _ = await pull(make_slack())
+    assert len(page.comments) == THREAD_PAGES * PAGE_LIMIT - 1
+    assert page.complete_for_posts == ()

@@ -22,6 +22,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import httpx
@@ -78,6 +79,17 @@ CAPABILITIES = Capabilities(
     publish_statuses=("publish",),
     target_noun="Channel",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _ThreadRead:
+    """A thread as read: its parent (None when not among the pages), the replies, a
+    sentence for each reply that could not be read, and whether more pages remained."""
+
+    parent: msg.Message | None
+    replies: list[msg.Message]
+    skipped: list[str]
+    more: bool
 
 
 class SlackNetwork:
@@ -173,10 +185,10 @@ class SlackNetwork:
                 if not rescan and (not latest or state.threads.get(pid) == latest):
                     continue
                 oldest = None if rescan else state.threads.get(pid) or None
-                _, replies, skipped = await self._thread(channel, parent.ts, oldest)
-                errors += skipped
-                comments += [await self._comment(r) for r in replies]
-                if oldest is None:
+                read = await self._thread(channel, parent.ts, oldest)
+                errors += read.skipped
+                comments += [await self._comment(r) for r in read.replies]
+                if oldest is None and not read.more:  # every reply read: the thread whole
                     complete.append(pid)
         after = Cursor(threads, self._clock() if rescan else state.scanned_at)
         return CommentPage(
@@ -190,9 +202,9 @@ class SlackNetwork:
 
     async def get_comment(self, remote_id: str) -> RemoteComment:
         channel, thread, ts = self._comment_parts(remote_id)
-        parent, replies, _ = await self._thread(channel, thread, ts, inclusive=True)
-        found = next((m for m in replies if m.ts == ts), None)
-        if found is None or parent is None or parent.user != self.user_id:
+        read = await self._thread(channel, thread, ts, inclusive=True)
+        found = next((m for m in read.replies if m.ts == ts), None)
+        if found is None or read.parent is None or read.parent.user != self.user_id:
             raise NotFound(f"{remote_id} is not a reply in one of your Slack threads.")
         return await self._comment(found)
 
@@ -201,7 +213,7 @@ class SlackNetwork:
         comment are those that mention its author."""
         comment = await self.get_comment(comment_remote_id)
         channel, thread, ts = self._comment_parts(comment_remote_id)
-        _, replies, _ = await self._thread(channel, thread, ts)
+        replies = (await self._thread(channel, thread, ts)).replies
         mention = f"<@{comment.author.remote_id}>"
         return [await self._comment(m) for m in replies if mention in m.text and m.ts != ts]
 
@@ -248,7 +260,7 @@ class SlackNetwork:
         text = to_mrkdwn(body)
         if kind is RemoteKind.COMMENT:
             channel, thread, ts = self._comment_parts(remote_id)
-            _, replies, _ = await self._thread(channel, thread, ts, inclusive=True)
+            replies = (await self._thread(channel, thread, ts, inclusive=True)).replies
             old = next((m for m in replies if m.ts == ts), None)
             if old is None:
                 raise NotFound(f"Slack has no message {remote_id}.")
@@ -281,11 +293,14 @@ class SlackNetwork:
         oldest = self._oldest(intent.since)
         if intent.kind is OutboxKind.REPLY and intent.post_remote_id:
             channel, thread = self._post_parts(intent.post_remote_id)
-            _, replies, skipped = await self._thread(channel, thread, oldest)
-            found = next((m for m in replies if m.outbox_key == key), None)
-            if found is None:
-                matching.unsure_if(skipped, "message")
-            return msg.comment_id(channel, thread, found.ts) if found else None
+            read = await self._thread(channel, thread, oldest)
+            found = next((m for m in read.replies if m.outbox_key == key), None)
+            if found is not None:
+                return msg.comment_id(channel, thread, found.ts)
+            matching.unsure_if(read.skipped, "message")
+            if read.more:  # replies since the item was queued that the pages left out
+                raise matching.stopped_short(f"Slack, thread {thread} in {channel}", THREAD_PAGES)
+            return None
         posted_in = intent.place or self._channels.post_to
         if not posted_in:
             return None
@@ -308,12 +323,12 @@ class SlackNetwork:
         channel, ts = parts[0], parts[-1]
         thread = parts[1] if len(parts) == 3 else ts
         try:
-            parent, replies, skipped = await self._thread(channel, thread, ts, inclusive=True)
+            read = await self._thread(channel, thread, ts, inclusive=True)
         except NotFound:
             return remote_id if kind is OutboxKind.DELETE else None
-        found = parent if thread == ts else next((m for m in replies if m.ts == ts), None)
+        found = read.parent if thread == ts else next((m for m in read.replies if m.ts == ts), None)
         if found is None:  # perhaps it is the message that could not be read
-            matching.unsure_if(skipped, "message")
+            matching.unsure_if(read.skipped, "message")
         if kind is OutboxKind.DELETE:
             return remote_id if found is None else None
         return remote_id if found is not None and found.outbox_key == key else None
@@ -353,8 +368,9 @@ class SlackNetwork:
 
     async def _thread(
         self, channel: str, thread: str, oldest: str | None = None, *, inclusive: bool = False
-    ) -> tuple[msg.Message | None, list[msg.Message], list[str]]:
-        """(the parent, the replies from ``oldest`` on, sentences for skipped ones)."""
+    ) -> _ThreadRead:
+        """The thread's parent and its replies from ``oldest`` on, at most ``THREAD_PAGES``
+        pages of them."""
         parent: msg.Message | None = None
         replies: list[msg.Message] = []
         errors: list[str] = []
@@ -384,7 +400,7 @@ class SlackNetwork:
             cursor = _next_cursor(data)
             if not cursor:
                 break
-        return parent, replies, errors
+        return _ThreadRead(parent, replies, errors, more=cursor is not None)
 
     async def _comment(self, message: msg.Message) -> RemoteComment:
         author = await self._person(message.user)
