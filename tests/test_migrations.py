@@ -395,6 +395,7 @@ def test_terse_questions_lose_their_vectors_to_be_made_again_from_the_whole_comm
         1: "Rumour says our Yorkshire location is going. True?",
         2: "Thanks for the update. Are there going to be layoffs? Asking for Leeds.",
         3: "@Dana is that right? Nobody in Finance knows.",
+        4: "Is this real?",  # nothing around it: its vector stays as it was made
     }
     try:
         for comment_id, text in texts.items():
@@ -413,4 +414,4 @@ def test_terse_questions_lose_their_vectors_to_be_made_again_from_the_whole_comm
         kept = {i for (i,) in conn.execute("SELECT comment_id FROM comment_vectors")}
     finally:
         conn.close()
-    assert kept == {2}
+    assert kept == {2, 4}

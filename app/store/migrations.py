@@ -559,12 +559,17 @@ def _terse_questions_vectored_whole(db: Database) -> None:
     going. True?") are now encoded with the sentences around them
     (``app.text.encoder.asked_text``): their stored vectors, made from the question
     alone, are dropped, and the encoder's backfill makes them again."""
-    from app.text.similarity import asks_tersely  # the lexicon, only when migrating
+    from app.text import similarity  # the lexicon, only when migrating
+
+    def encoded_otherwise(text: str) -> bool:
+        return similarity.asks_tersely(text) and len(similarity.sentences(text)) > len(
+            similarity.asked_sentences(text)
+        )
 
     vectored = db.execute(
         "SELECT c.id, c.body_text FROM comments c JOIN comment_vectors v ON v.comment_id = c.id"
     ).fetchall()
-    stale = [(comment_id,) for comment_id, text in vectored if asks_tersely(text or "")]
+    stale = [(comment_id,) for comment_id, text in vectored if encoded_otherwise(text or "")]
     db.conn.executemany("DELETE FROM comment_vectors WHERE comment_id = ?", stale)
 
 
