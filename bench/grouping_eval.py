@@ -11,7 +11,9 @@ Whole groups sit in one half; the tuning half chose the method and its threshold
 test half is only ever measured.
 
 For each seed comment the ranker returns its matches, best first, each with a confidence;
-those marked ``MatchConfidence.VERY_LIKELY`` are what a group starts with ticked. Scores:
+those marked ``MatchConfidence.VERY_LIKELY`` are what a group starts with ticked. A match
+may be a comment from outside the set (questions mixed in, as a full store holds them): it
+asks something else. Scores:
 
 - precision of the preselected set: ticked rows that ask the seed's question, over all
   ticked rows of all seeds;
@@ -98,7 +100,7 @@ def evaluate(comments: Sequence[Labelled], rank: Ranker) -> GroupingScore:
         same = {i for i in same if by_id[i].group == seed.group}
         ticked += len(chosen)
         ticked_right += sum(1 for i in chosen if i in same)
-        uniques_ticked.update(i for i in chosen if by_id[i].unique)
+        uniques_ticked.update(i for i in chosen if i in by_id and by_id[i].unique)
         if seed.unique and chosen:
             uniques_ticked.add(seed.id)
         askers += len(same)

@@ -9,6 +9,7 @@ import random
 import pytest
 
 from app.domain.grouping import MatchConfidence, QuestionMatch
+from app.text.classify import is_question
 from bench.grouping_eval import (
     NOT_A_QUESTION,
     UNIQUE,
@@ -18,6 +19,7 @@ from bench.grouping_eval import (
     evaluate,
     load,
 )
+from bench.grouping_quality import FIRST_OTHER, store_questions
 
 VERY, POSSIBLE = MatchConfidence.VERY_LIKELY, MatchConfidence.POSSIBLE
 
@@ -112,6 +114,26 @@ def test_one_wrong_tick_costs_precision_and_a_unique(test_half):
     uniques = sum(1 for c in test_half if c.unique)
     assert score.preselected_precision < 1.0
     assert score.unique_preselected == pytest.approx(1 / uniques)
+
+
+def test_a_ticked_question_from_outside_the_set_counts_as_a_wrong_tick(test_half):
+    oracle = _oracle(test_half)
+
+    def ticks_an_outsider(seed: Labelled) -> list[QuestionMatch]:
+        found = list(oracle(seed))
+        return [QuestionMatch(FIRST_OTHER + 7, 1.0, VERY), *found] if found else found
+
+    right = evaluate(test_half, oracle).preselected_rows
+    seeds = sum(1 for c in test_half if oracle(c))
+    score = evaluate(test_half, ticks_an_outsider)
+    assert score.preselected_precision == pytest.approx(right / (right + seeds))
+    assert score.recall_shown == 1.0 and score.unique_preselected == 0.0
+
+
+def test_the_store_questions_mixed_in_are_distinct_questions_the_same_every_run():
+    found = store_questions(40)
+    assert len(set(found)) == 40 and all(is_question(text) for text in found)
+    assert found == store_questions(40)
 
 
 def test_the_set_is_large_bilingual_and_split_by_group():

@@ -112,6 +112,17 @@ def test_a_theme_is_named_by_its_first_question_without_mentions():
     assert len(long) <= grouping.LABEL_LENGTH and long.endswith("…")
 
 
+def test_a_question_is_encoded_by_itself_unless_it_is_terse():
+    wrapped = "Thanks for the update. Are there going to be layoffs? Asking for Leeds."
+    assert encoder.asked_text(wrapped) == "Are there going to be layoffs?"
+    for terse in (
+        "Rumour says our Yorkshire location is going. True?",
+        "@Dana @Sam is that right? Nobody in Finance knows.",  # mentions are not words
+    ):
+        assert encoder.asked_text(terse) == terse
+    assert encoder.asked_text("Great post, thank you.") == "Great post, thank you."
+
+
 def test_stored_vectors_keep_their_cosines():
     rng = np.random.default_rng(3)
     vectors = rng.normal(size=(4, encoder.DIMENSIONS)).astype(np.float32)

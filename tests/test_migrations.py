@@ -13,7 +13,7 @@ from fixtures.schema_builds import build, connect, snapshot, without_vip_tiers
 
 from app.domain import InboxView, OutboxState, TriageState, VipSource, VipTier
 from app.errors import StoreCorrupt, StoreTooNew
-from app.store import Store, comments, outbox, search, triage
+from app.store import Store, comments, migrations, outbox, search, triage
 from app.store import db as store_db
 from app.store.db import ALWAYS_CHECKED, migrate, open_database, schema_version
 from app.store.migrations import LATEST, MIGRATIONS
@@ -380,3 +380,38 @@ def test_people_already_stored_get_their_directory_tier_and_comments_carry_it(
         3: (VipTier.KEY, VipSource.HAND),  # "Shift Lead", starred
     }
     assert carried == {cid: people[author][0] for cid, author in authors.items()}
+
+
+def test_terse_questions_lose_their_vectors_to_be_made_again_from_the_whole_comment(
+    tmp_path: Path,
+) -> None:
+    """Vectors made from a terse question alone ("True?") are dropped for the backfill to
+    make again from the whole comment; every other vector is kept."""
+    before = MIGRATIONS.index(migrations._terse_questions_vectored_whole)
+    path = tmp_path / "fireside.db"
+    build(path, before)
+    conn = connect(path)
+    texts = {
+        1: "Rumour says our Yorkshire location is going. True?",
+        2: "Thanks for the update. Are there going to be layoffs? Asking for Leeds.",
+        3: "@Dana is that right? Nobody in Finance knows.",
+        4: "Is this real?",  # nothing around it: its vector stays as it was made
+    }
+    try:
+        for comment_id, text in texts.items():
+            conn.execute(
+                "UPDATE comments SET body_text = ?, is_question = 1 WHERE id = ?",
+                [text, comment_id],
+            )
+        theme = conn.execute(
+            "INSERT INTO question_themes(label, vector) VALUES ('A theme', ?)", [bytes(512)]
+        ).lastrowid
+        conn.executemany(
+            "INSERT INTO comment_vectors(comment_id, vector, theme_id) VALUES (?, ?, ?)",
+            [(comment_id, bytes(512), theme) for comment_id in texts],
+        )
+        migrate(conn, path, LATEST)
+        kept = {i for (i,) in conn.execute("SELECT comment_id FROM comment_vectors")}
+    finally:
+        conn.close()
+    assert kept == {2, 4}

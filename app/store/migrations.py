@@ -554,6 +554,25 @@ def _org_charts(db: Database) -> None:
     )
 
 
+def _terse_questions_vectored_whole(db: Database) -> None:
+    """Questions asked in three words or fewer ("Rumour says our Yorkshire location is
+    going. True?") are now encoded with the sentences around them
+    (``app.text.encoder.asked_text``): their stored vectors, made from the question
+    alone, are dropped, and the encoder's backfill makes them again."""
+    from app.text import similarity  # the lexicon, only when migrating
+
+    def encoded_otherwise(text: str) -> bool:
+        return similarity.asks_tersely(text) and len(similarity.sentences(text)) > len(
+            similarity.asked_sentences(text)
+        )
+
+    vectored = db.execute(
+        "SELECT c.id, c.body_text FROM comments c JOIN comment_vectors v ON v.comment_id = c.id"
+    ).fetchall()
+    stale = [(comment_id,) for comment_id, text in vectored if encoded_otherwise(text or "")]
+    db.conn.executemany("DELETE FROM comment_vectors WHERE comment_id = ?", stale)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -568,5 +587,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _triage_at_volume,
     _reply_name_fallback,
     _org_charts,
+    _terse_questions_vectored_whole,
 ]
 LATEST = len(MIGRATIONS)

@@ -37,6 +37,10 @@ THRESHOLD = 0.45
 #: concept ("cut", "frozen") says what happens to the subject, not what it is.
 CONCEPT_WEIGHT, WORD_WEIGHT, MODIFIER_WEIGHT = 1.0, 0.6, 0.5
 
+#: A question in this many words or fewer says what it asks only with the sentences
+#: around it (:func:`asks_tersely`).
+TERSE_QUESTION_WORDS = 3
+
 _WORD = re.compile(r"[^\W_]+")
 _MENTION = re.compile(r"(?<![\w.])@[^\W_]+")
 #: Sentence ends: ? and ! always, . : and ; before a space, and line breaks.
@@ -228,6 +232,20 @@ def sentences(text: str) -> list[str]:
     if sentence := text[start:].strip():
         found.append(sentence)
     return found
+
+
+def asked_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that ask something."""
+    return [s for s in sentences(text) if is_question(s)]
+
+
+def asks_tersely(text: str) -> bool:
+    """Whether ``text`` asks something in at most ``TERSE_QUESTION_WORDS`` words ("True?",
+    "Is that right?"): such a question is about the sentences around it."""
+    asked = asked_sentences(text)
+    return (
+        bool(asked) and sum(len(words(without_mentions(s))) for s in asked) <= TERSE_QUESTION_WORDS
+    )
 
 
 def question_features(text: str) -> list[frozenset[str]]:
