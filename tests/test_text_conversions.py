@@ -39,6 +39,8 @@ def test_mrkdwn_uses_slacks_marks_links_and_escapes():
         ("<@U01> *yes* _really_", "<p>@Ben Okafor <strong>yes</strong> <em>really</em></p>"),
         ("<https://a.example|the plan>", '<p><a href="https://a.example">the plan</a></p>'),
         ("&lt;script&gt;\nnext", "<p>&lt;script&gt;<br>next</p>"),
+        ("<!here> <#C01|a&amp;b>", "<p>@here #a&amp;b</p>"),
+        ("<mailto:bob@example.com|Bob>", '<p><a href="mailto:bob@example.com">Bob</a></p>'),
     ],
 )
 def test_slack_text_shows_as_html(mrkdwn, html):
@@ -52,6 +54,14 @@ def test_slack_text_shows_as_html(mrkdwn, html):
         ("Offsite in _May_", "Offsite in May"),
         ("<https://a.example|the plan> or <https://b.example>", "the plan or https://b.example"),
         ("&lt;script&gt; &amp; snake_case_name", "<script> & snake_case_name"),
+        ("<!channel> see <#C0123ABC|town-hall>", "@channel see #town-hall"),
+        ("<!here|here> and <!everyone>", "@here and @everyone"),
+        ("ask <!subteam^S0456|@design-team> or <#C0123ABC>", "ask @design-team or #C0123ABC"),
+        ("<#C0123ABC|> ok", "#C0123ABC ok"),  # Slack clients may leave the name empty
+        ("due <!date^1392734382^{date_short}|Feb 18, 2014 PST>", "due Feb 18, 2014 PST"),
+        ("due <!date^1392734382^{date_short}>", "due 2014-02-18"),
+        ("<mailto:bob@example.com|Email Bob> &amp; co", "Email Bob & co"),
+        ("<!subteam^S0456>", "@group"),
     ],
 )
 def test_slack_text_reads_as_plain_words(mrkdwn, text):

@@ -7,7 +7,8 @@ to one person is the same thread with an @mention of them.
 
 ``text`` is Slack's mrkdwn; :func:`as_html` shows it: entities kept as Slack escaped them,
 user mentions as names, links as links, and the bold/italic/strike marks as HTML;
-:func:`as_text` reads it as plain words (a post's title).
+:func:`as_text` reads it as plain words (a post's title). Channels, user groups, @here and
+dates read as Slack shows them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,16 @@ from app.networks.http import Malformed, field
 #: The metadata event type Fireside writes; its payload carries the outbox key.
 EVENT_TYPE = "fireside_outbox"
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<((?:https?://|mailto:)[^|>]+)(?:\|([^>]*))?>")
+#: What else Slack writes between angle brackets (docs.slack.dev/messaging/
+#: formatting-message-text): a channel ``<#C123|general>``, a user group
+#: ``<!subteam^S123|@design>``, ``<!here>``/``<!channel>``/``<!everyone>``, and a date
+#: ``<!date^1392734382^{date_short}|Feb 18, 2014>``, whose words after ``|`` are its
+#: fallback text. Each reads as a person would see it in Slack.
+_REFERENCE = re.compile(
+    r"<(?:#(?P<channel>[CG][A-Z0-9]+)|!(?P<special>here|channel|everyone)"
+    r"|!subteam\^(?P<group>[A-Z0-9]+)|!date\^(?P<date>\d+)\^[^|>]*)(?:\|(?P<words>[^>]*))?>"
+)
 _MARKS = [
     (re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])"), "strong"),
     (re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])"), "em"),
@@ -133,10 +143,24 @@ def _converted(
     ``link`` (the address and its words, if any) and ``mark`` (the tag and its words) make
     them."""
     shown = _MENTION.sub(lambda m: "@" + person(names.get(m.group(1), m.group(1))), text)
+    shown = _REFERENCE.sub(_referenced, shown)
     shown = _LINK.sub(lambda m: link(m.group(1), m.group(2)), shown)
     for pattern, tag in _MARKS:
         shown = pattern.sub(partial(_marked, mark, tag), shown)
     return shown
+
+
+def _referenced(found: re.Match[str]) -> str:
+    """A channel, group, special mention or date as Slack shows it (its words are already
+    escaped as Slack escapes text)."""
+    words = found["words"]
+    if found["special"]:
+        return "@" + found["special"]
+    if found["date"]:
+        return words or iso(found["date"])[:10]
+    if words:  # a channel's name or a group's handle
+        return words if found["group"] or words.startswith("#") else "#" + words
+    return "#" + found["channel"] if found["channel"] else "@group"
 
 
 def _marked(mark: Callable[[str, str], str], tag: str, found: re.Match[str]) -> str:
