@@ -9,6 +9,7 @@ import pytest
 from emulators.linkedin.fixtures import CLIENT_ID
 from fake_account_network import install_policy
 
+from app.accounts import SignInFailed
 from app.bootstrap import open_core
 from app.domain import ErrorKind, InboxView, OutboxState
 from app.networks.linkedin import signin
@@ -21,10 +22,10 @@ def trusted(monkeypatch, li_site):
     install_policy(monkeypatch, ExtraCACertificates=[str(li_site.api.pki.ca_file)])
 
 
-async def add_page(core, li_site):
+async def add_page(core, li_site, client_id: str = CLIENT_ID):
     """The page added as a person adds it: Add LinkedIn, in the browser."""
     fields = {
-        signin.CLIENT_ID: CLIENT_ID,
+        signin.CLIENT_ID: client_id,
         signin.ORGANIZATION: li_site.world.organization,
         signin.ADDRESS: li_site.api.url,
     }
@@ -90,3 +91,16 @@ async def test_a_batch_greets_nameless_members_with_the_fallback_word(tmp_path, 
         assert [c["message"]["text"] for c in mine] == ["Hi there, thanks for asking."] * 2
     finally:
         await core.close()
+
+
+@pytest.mark.usefixtures("trusted")
+async def test_a_typed_client_id_that_is_no_linkedin_client_id_is_refused_before_the_browser(
+    tmp_path, li_site, oauth_browser
+):
+    core = await open_core(tmp_path / "data", start_sandbox=False)
+    try:
+        with pytest.raises(SignInFailed, match="is not a LinkedIn app's Client ID"):
+            await add_page(core, li_site, client_id="78abc123-def456")
+    finally:
+        await core.close()
+    assert oauth_browser.opened == []

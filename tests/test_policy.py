@@ -193,7 +193,8 @@ def test_unknown_registry_values_and_unreadable_keys_are_reported() -> None:
         rf"HKLM\{POLICY}\Proxy: not a Fireside policy key (known: SandboxEnabled, "
         "AllowedNetworks, BlockedNetworks, ProxyUrl, ExtraCACertificates, "
         "SyncIntervalMinutes, Accounts, Microsoft365TenantId, Microsoft365ClientId, "
-        "Microsoft365AuthorityHost, SlackClientId, MinimumUndoSendSeconds); ignored.",
+        "Microsoft365AuthorityHost, SlackClientId, XClientId, LinkedInClientId, "
+        "MinimumUndoSendSeconds); ignored.",
     )
 
 
@@ -449,6 +450,95 @@ def test_a_bad_slack_client_id_or_undo_wait_is_reported_and_ignored(name, raw, w
     assert name not in policy.values
     [error] = policy.errors
     assert error.startswith(rf"HKLM\{POLICY}\{name}: ") and why in error
+
+
+#: Client IDs of the shapes X and LinkedIn show (see app.networks.client_ids).
+X_APP_ID, LINKEDIN_APP_ID = "WTNrQS14bUhpMl83aU5adTd2NWM6MTpjaQ", "78abc123def456"
+
+
+def test_x_and_linkedin_client_ids_from_the_registry_preset_and_lock_their_forms() -> None:
+    policy = from_registry(
+        {
+            HKLM: {
+                "XClientId": (f" {X_APP_ID} ", REG_SZ),
+                "LinkedInClientId": (LINKEDIN_APP_ID, REG_SZ),
+            }
+        }
+    )
+    assert policy.errors == ()
+    for network, key, client_id in (
+        ("x", "XClientId", X_APP_ID),
+        ("linkedin", "LinkedInClientId", LINKEDIN_APP_ID),
+    ):
+        assert policy.value(key) == client_id
+        locked = rf"Set by your organisation (HKLM\{POLICY}\{key})."
+        suite = registry.suite(network)
+        assert suite.presets(policy) == {"client_id": (client_id, locked)}
+        assert suite.presets(app.policy.NO_POLICY) == {}
+
+
+def test_x_and_linkedin_client_ids_from_policy_json(tmp_path: Path) -> None:
+    policy = from_json(tmp_path, {"XClientId": X_APP_ID, "LinkedInClientId": LINKEDIN_APP_ID})
+    assert policy.errors == ()
+    path = tmp_path / "policy.json"
+    assert policy.values["XClientId"].source == f"{path}: XClientId"
+    assert policy.value("XClientId") == X_APP_ID
+    assert policy.values["LinkedInClientId"].locked
+    assert policy.value("LinkedInClientId") == LINKEDIN_APP_ID
+
+
+def test_x_and_linkedin_client_ids_from_a_configuration_profile(tmp_path: Path) -> None:
+    write_plist(
+        tmp_path / "com.fireside.Fireside.plist",
+        {"XClientId": X_APP_ID, "LinkedInClientId": LINKEDIN_APP_ID},
+    )
+    policy = load_from([ManagedPreferences(tmp_path, "alice")])
+    assert policy.errors == ()
+    device_file = tmp_path / "com.fireside.Fireside.plist"
+    assert policy.values["LinkedInClientId"].source == f"{device_file}: LinkedInClientId"
+    assert (policy.value("XClientId"), policy.value("LinkedInClientId")) == (
+        X_APP_ID,
+        LINKEDIN_APP_ID,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "why"),
+    [
+        (
+            "XClientId",
+            f"{X_APP_ID}:secret-pasted-too",
+            f"'{X_APP_ID}:secret-pasted-too' is not an X app's OAuth 2.0 Client ID (16 to 64 "
+            "letters, digits, - or _, from the app's Keys and tokens page)",
+        ),
+        (
+            "XClientId",
+            "short",
+            "'short' is not an X app's OAuth 2.0 Client ID (16 to 64 letters, digits, - or _, "
+            "from the app's Keys and tokens page)",
+        ),
+        ("XClientId", 1234567890123456789, "1234567890123456789 is not text"),
+        (
+            "LinkedInClientId",
+            "https://www.linkedin.com/developers/apps/1234/auth",
+            "'https://www.linkedin.com/developers/apps/1234/auth' is not a LinkedIn app's "
+            "Client ID (8 to 64 letters and digits, from the app's Auth tab)",
+        ),
+        (
+            "LinkedInClientId",
+            "78abc 123def456",
+            "'78abc 123def456' is not a LinkedIn app's Client ID (8 to 64 letters and digits, "
+            "from the app's Auth tab)",
+        ),
+    ],
+)
+def test_a_malformed_x_or_linkedin_client_id_is_refused_in_a_sentence(
+    tmp_path: Path, name: str, raw: Any, why: str
+) -> None:
+    policy = from_json(tmp_path, {name: raw})
+    assert name not in policy.values
+    [error] = policy.errors
+    assert error == f"{tmp_path / 'policy.json'}: {name}: {why}; ignored."
 
 
 def test_the_least_undo_send_wait_cannot_be_only_recommended() -> None:

@@ -10,6 +10,7 @@ from emulators.x.fixtures import CLIENT_ID
 from fake_account_network import install_policy
 
 from app import secrets
+from app.accounts import SignInFailed
 from app.bootstrap import open_core
 from app.domain import InboxView, OutboxState
 from app.networks.registry import SignInMethod
@@ -67,3 +68,17 @@ async def test_add_sync_batch_and_restart(tmp_path, x_site):
         )
     finally:
         await again.close()
+
+
+@pytest.mark.usefixtures("trusted")
+async def test_a_typed_client_id_that_is_no_x_client_id_is_refused_before_the_browser(
+    tmp_path, x_site, oauth_browser
+):
+    core = await open_core(tmp_path / "data", start_sandbox=False)
+    try:
+        fields = {signin.CLIENT_ID: "https://x.com/i/oauth2", signin.ADDRESS: x_site.api.url}
+        with pytest.raises(SignInFailed, match=r"is not an X app.s OAuth 2\.0 Client ID"):
+            await core.accounts.add_suite("x", ("x",), SignInMethod.BROWSER, fields, print)
+    finally:
+        await core.close()
+    assert oauth_browser.opened == []

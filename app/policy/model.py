@@ -24,6 +24,10 @@ Microsoft365Authority str                         Entra's sign-in host (national
 Host                                              https://login.microsoftonline.com if unset
 SlackClientId         str                         the Client ID of the workspace's Slack app
                                                   for Fireside
+XClientId             str                         the OAuth 2.0 Client ID of the X app IT
+                                                  registered for Fireside
+LinkedInClientId      str                         the Client ID of the LinkedIn app IT
+                                                  registered for Fireside
 MinimumUndo           int, 0 to 120               the least undo-send grace period: a floor,
 SendSeconds                                       users may choose a longer one
 ====================  ==========================  ===============================================

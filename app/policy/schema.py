@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.networks import client_ids
 from app.networks.connection import ca_file_problem, proxy_problem
 from app.networks.microsoft.config import (
     authority_host_problem,
@@ -57,6 +58,8 @@ class Kind(Enum):
     CLIENT_ID = "application (client) id"
     AUTHORITY = "https address"
     SLACK_CLIENT_ID = "Slack app Client ID"
+    X_CLIENT_ID = "X app OAuth 2.0 Client ID"
+    LINKEDIN_CLIENT_ID = "LinkedIn app Client ID"
     SECONDS = "seconds"
 
 
@@ -81,6 +84,8 @@ KEYS: dict[str, Key] = {
     "Microsoft365ClientId": Key(Kind.CLIENT_ID, False, (REG_SZ,)),
     "Microsoft365AuthorityHost": Key(Kind.AUTHORITY, False, (REG_SZ,)),
     slack.POLICY_KEY: Key(Kind.SLACK_CLIENT_ID, False, (REG_SZ,)),
+    client_ids.X.policy_key: Key(Kind.X_CLIENT_ID, False, (REG_SZ,)),
+    client_ids.LINKEDIN.policy_key: Key(Kind.LINKEDIN_CLIENT_ID, False, (REG_SZ,)),
     #: Enforced, a floor: users may choose a longer grace period, not a shorter one.
     "MinimumUndoSendSeconds": Key(Kind.SECONDS, False, (REG_DWORD, REG_SZ)),
 }
@@ -95,6 +100,8 @@ _TEXT_CHECKS = {
     Kind.CLIENT_ID: client_id_problem,
     Kind.AUTHORITY: authority_host_problem,
     Kind.SLACK_CLIENT_ID: slack.client_id_problem,
+    Kind.X_CLIENT_ID: client_ids.X.problem,
+    Kind.LINKEDIN_CLIENT_ID: client_ids.LINKEDIN.problem,
 }
 
 

@@ -50,6 +50,8 @@ POLICY = {
     "MICROSOFT365CLIENTID": ("Microsoft365ClientId", ""),
     "MICROSOFT365AUTHORITYHOST": ("Microsoft365AuthorityHost", ""),
     "SLACKCLIENTID": ("SlackClientId", ""),
+    "XCLIENTID": ("XClientId", ""),
+    "LINKEDINCLIENTID": ("LinkedInClientId", ""),
     "MINIMUMUNDOSENDSECONDS": ("MinimumUndoSendSeconds", "#"),
 }
 #: A policy as an administrator would pass it (ACCOUNTS has its own test: see there).
@@ -61,6 +63,8 @@ SETTINGS = {
     "EXTRACACERTIFICATES": r"C:\ProgramData\Corp\corp ca.pem",
     "SYNCINTERVALMINUTES": "15",
     "SLACKCLIENTID": "1234567890.9876543210",
+    "XCLIENTID": "WTNrQS14bUhpMl83aU5adTd2NWM6MTpjaQ",
+    "LINKEDINCLIENTID": "78abc123def456",
     "MINIMUMUNDOSENDSECONDS": "0",  # a value: written, though it reads as no wait
 }
 ACCOUNTS_JSON = (

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
+from accounts_teardown import show_accounts
 from fake_account_network import (
     PASSWORD,
     POLICY_FILE,
@@ -83,13 +84,7 @@ def open_dialog(qtbot, qloop, open_core) -> Iterator[Callable[[Core], AccountsDi
     made: list[tuple[AccountsDialog, CoreBridge]] = []
 
     def open_(core: Core) -> AccountsDialog:
-        bridge = CoreBridge(core.events)
-        dialog = AccountsDialog(core, bridge)
-        dialog.show()
-        dialog.activateWindow()
-        qtbot.waitExposed(dialog)
-        qtbot.waitUntil(lambda: dialog.loaded)
-        qtbot.waitUntil(dialog.table.hasFocus)
+        dialog, bridge = show_accounts(qtbot, core)
         made.append((dialog, bridge))
         return dialog
 

@@ -10,16 +10,13 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from accounts_teardown import close_all
+from accounts_teardown import policy_dialogs
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app import bootstrap
 from app.accounts import State
-from app.core import Core
 from ui.accounts.dialog import AccountsDialog
 from ui.accounts.suite_form import SuiteForm
-from ui.bridge import CoreBridge
 
 Key = Qt.Key
 ALT = Qt.KeyboardModifier.AltModifier
@@ -28,24 +25,9 @@ ALT = Qt.KeyboardModifier.AltModifier
 @pytest.fixture
 def dialog(
     qtbot, qloop, wait_for, tmp_path: Path, memory_keyring, *, entra_policy, stand_ins
-) -> Iterator[Callable[[], AccountsDialog]]:
-    made: list[tuple[Core, AccountsDialog, CoreBridge]] = []
-
-    def open_(**policy: object) -> AccountsDialog:
-        entra_policy(**policy)
-        core = wait_for(bootstrap.open_core(tmp_path / "data", start_sandbox=False))
-        bridge = CoreBridge(core.events)
-        shown = AccountsDialog(core, bridge)
-        shown.show()
-        shown.activateWindow()
-        qtbot.waitExposed(shown)
-        qtbot.waitUntil(lambda: shown.loaded)
-        qtbot.waitUntil(shown.table.hasFocus)
-        made.append((core, shown, bridge))
-        return shown
-
-    yield open_
-    close_all(qtbot, qloop, wait_for, made)
+) -> Iterator[Callable[..., AccountsDialog]]:
+    with policy_dialogs(qtbot, qloop, wait_for, tmp_path / "data", entra_policy) as open_:
+        yield open_
 
 
 def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from app.domain import Account
+from app.networks.client_ids import LINKEDIN
 from app.networks.linkedin import signin
 from app.networks.oauth.kind import BrowserNetwork
-from app.networks.registry import ExtraField
+from app.networks.registry import ExtraField, policy_presets
 
 
 def build_connector(
@@ -30,6 +31,8 @@ def build_connector(
 
 
 def _field_problem(key: str, value: str) -> str | None:
+    if key == signin.CLIENT_ID:
+        return LINKEDIN.problem(value)
     if key == signin.ORGANIZATION and not value.isdigit():
         return "the organisation id is the number in the page's admin address"
     if key == signin.ADDRESS and not value.startswith("https://"):
@@ -50,6 +53,7 @@ NETWORK = BrowserNetwork(
         ExtraField(signin.ORGANIZATION, "Organisation id", "12345678", True),
         ExtraField(signin.ADDRESS, "API address", signin.API),
     ),
+    presets=policy_presets({signin.CLIENT_ID: LINKEDIN.policy_key}),
     field_problem=_field_problem,
     sign_in=signin.sign_in,
     build=build_connector,

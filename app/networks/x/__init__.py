@@ -12,8 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from app.domain import Account
+from app.networks.client_ids import X
 from app.networks.oauth.kind import BrowserNetwork
-from app.networks.registry import ExtraField
+from app.networks.registry import ExtraField, policy_presets
 from app.networks.x import signin
 
 
@@ -30,6 +31,8 @@ def build_connector(
 
 
 def _field_problem(key: str, value: str) -> str | None:
+    if key == signin.CLIENT_ID:
+        return X.problem(value)
     if key == signin.ADDRESS and not value.startswith("https://"):
         return "the X API address must start with https://"
     return None
@@ -45,6 +48,7 @@ NETWORK = BrowserNetwork(
         ExtraField(signin.CLIENT_ID, "X app client ID", "from your IT department", True),
         ExtraField(signin.ADDRESS, "API address", signin.API),
     ),
+    presets=policy_presets({signin.CLIENT_ID: X.policy_key}),
     field_problem=_field_problem,
     sign_in=signin.sign_in,
     build=build_connector,

@@ -21,7 +21,7 @@ from emulators.linkedin.server import LinkedInEmulator, LinkedInWorld
 from emulators.microsoft.apiserver import ApiServer
 from emulators.oauth_site import authority_for, connector_of, served, signed_in
 
-CLIENT_ID = "fireside-native"
+CLIENT_ID = "78firesid3nat1v"  # a LinkedIn Client ID's shape: see app.networks.client_ids
 JORDAN = "urn:li:person:jordanLee1"
 PRIYA = "urn:li:person:priyaR2"
 
