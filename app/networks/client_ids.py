@@ -30,7 +30,7 @@ class ClientIdRule:
 
 
 #: X documents no format for an OAuth 2.0 Client ID ("Keys and tokens" in the developer
-#: portal). Its one published example, inside the Basic header of
+#: portal). Its one published example, base64-encoded in the Basic header of
 #: docs.x.com/resources/fundamentals/authentication/oauth-2-0/user-access-token, is
 #: ``WTNrQS14bUhpMl83aU5adTd2NWM6MTpjaQ``: 34 characters of base64url. Accepted: 16 to 64
 #: base64url characters (letters, digits, - and _), which refuses pasted URLs, secrets
