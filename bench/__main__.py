@@ -82,8 +82,7 @@ def load() -> str:
 
 
 def _start_lines(data_dir: Path, spec: Spec, runs: int, drop_caches: bool) -> list[Line]:
-    mode = app_process.launch_mode()
-    starts = app_process.measure_starts(data_dir, mode, runs, drop_caches)
+    starts = app_process.measure_starts(data_dir, runs, drop_caches)
     peaks = [r.peak_rss_mb for r in starts.app if r.peak_rss_mb is not None]
     children = [r.children_peak_rss_mb for r in starts.app if r.children_peak_rss_mb is not None]
     cold = " (OS cache dropped)" if drop_caches else ""

@@ -48,22 +48,9 @@ class AppRun:
     children_peak_rss_mb: float | None = None
 
 
-def launch_mode() -> str:
-    """How to start the app: ``app`` (ui/main.py calls the hook itself), ``launcher`` (the
-    window exists; bench.launch_app wires the hook in) or ``core`` (no window yet)."""
-    main = REPO / "ui" / "main.py"
-    if not main.exists():
-        return "core"
-    return "app" if "bench_hook" in main.read_text(encoding="utf-8") else "launcher"
-
-
-def app_command(data_dir: Path, mode: str) -> list[str]:
-    module = {
-        "app": ["app", "--data-dir"],
-        "launcher": ["bench.launch_app"],
-        "core": ["bench.core_probe"],
-    }[mode]
-    return [sys.executable, "-m", *module, str(data_dir)]
+def app_command(data_dir: Path) -> list[str]:
+    """The app as the ``fireside`` command starts it (``ui/main.py`` installs the hook)."""
+    return [sys.executable, "-m", "app", "--data-dir", str(data_dir)]
 
 
 def drop_os_caches() -> None:
@@ -129,9 +116,9 @@ def _reported_peak(output: str) -> float | None:
     return None
 
 
-def start_app(data_dir: Path, mode: str, timeout: float = 60.0) -> AppRun:
+def start_app(data_dir: Path, timeout: float = 60.0) -> AppRun:
     """Start the app once on ``data_dir``; None values mean it never painted."""
-    return _run_until_painted(app_command(data_dir, mode), _environment(data_dir), timeout)
+    return _run_until_painted(app_command(data_dir), _environment(data_dir), timeout)
 
 
 def start_bare(timeout: float = 60.0) -> AppRun:
@@ -172,7 +159,7 @@ class Starts:
         return None if app is None or not bare else app / bare
 
 
-def measure_starts(data_dir: Path, mode: str, runs: int, drop_caches: bool = False) -> Starts:
+def measure_starts(data_dir: Path, runs: int, drop_caches: bool = False) -> Starts:
     """``runs`` starts of each, alternating (bare, app, bare, app...), so a machine that
     gets busier or quieter meanwhile weighs on both alike."""
     starts = Starts()
@@ -183,7 +170,7 @@ def measure_starts(data_dir: Path, mode: str, runs: int, drop_caches: bool = Fal
             if which == "bare":
                 starts.bare.append(start_bare())
             else:
-                starts.app.append(start_app(data_dir, mode))
+                starts.app.append(start_app(data_dir))
     return starts
 
 
