@@ -33,6 +33,17 @@ from app.networks.slack.pull import HISTORY_PAGES, PAGE_LIMIT, THREAD_PAGES
 from app.timeutil import iso, now_iso, parse
 
 
+async def _published_asked_answered(world, network):
+    """Dana posts "Offsite in May" (key p1), Ada asks in its thread, Dana answers (key r1):
+    (the post, Ada's comment id, the reply)."""
+    post = await network.publish("", "Offsite in May", "markdown", "p1")
+    message = world.workspace.mine(world.town_hall, world.dana)[-1]
+    ask = world.workspace.say(world.town_hall, world.ada, "Which week?", message)
+    comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
+    reply = await network.reply(post.remote_id, comment_id, "The second", "markdown", "r1")
+    return post, comment_id, reply
+
+
 async def pull(network, cursor=None, mode=PullMode.ROUTINE):
     page = await network.pull_comments(cursor, mode)
     assert not page.has_more
@@ -387,14 +398,9 @@ async def test_a_look_up_that_cannot_read_a_message_never_says_the_write_is_miss
     """The unreadable message may be the write looked for: "not found" would let the
     outbox send it a second time, so the look-up says it is unsure (BadResponse)."""
     world = slack_world
-    ws = world.workspace
     network = make_slack()
     since = now_iso()
-    post = await network.publish("", "Offsite in May", "markdown", "p1")
-    message = ws.mine(world.town_hall, world.dana)[-1]
-    ask = ws.say(world.town_hall, world.ada, "Which week?", message)
-    comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
-    reply = await network.reply(post.remote_id, comment_id, "The second", "markdown", "r1")
+    post, comment_id, reply = await _published_asked_answered(world, network)
     intents = {
         OutboxKind.PUBLISH: ("p2", WriteIntent(kind, None, None, "", "x", "markdown", since)),
         OutboxKind.REPLY: ("r2", WriteIntent(kind, post.remote_id, comment_id, "", "x", "", since)),
@@ -433,14 +439,9 @@ def stamped(ts: str) -> str:
 
 async def test_what_was_sent_comes_back_with_its_text(slack_world, make_slack):
     world = slack_world
-    ws = world.workspace
     network = make_slack()
-    post = await network.publish("", "Offsite in May", "markdown", "p1")
+    post, _, reply = await _published_asked_answered(world, network)
     assert post.title == "Offsite in May" and "Offsite in May" in post.body
-    message = ws.mine(world.town_hall, world.dana)[-1]
-    ask = ws.say(world.town_hall, world.ada, "Which week?", message)
-    comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
-    reply = await network.reply(post.remote_id, comment_id, "The second", "markdown", "r1")
     assert "The second" in reply.body_html
 
 
@@ -573,14 +574,9 @@ async def test_a_look_up_reads_past_an_unreadable_reply_and_names_it_when_unsure
     after it is found; when the write is not found, the user reads which message in which
     channel could not be read."""
     world = slack_world
-    ws = world.workspace
     network = make_slack()
     since = now_iso()
-    post = await network.publish("", "Offsite in May", "markdown", "p1")
-    message = ws.mine(world.town_hall, world.dana)[-1]
-    ask = ws.say(world.town_hall, world.ada, "Which week?", message)
-    comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
-    reply = await network.reply(post.remote_id, comment_id, "The second", "markdown", "r1")
+    post, comment_id, reply = await _published_asked_answered(world, network)
     unreadable_from(monkeypatch, world.ada.id)
     intent = WriteIntent(OutboxKind.REPLY, post.remote_id, comment_id, "", "x", "", since)
 
@@ -614,14 +610,9 @@ async def test_a_page_ends_the_read_when_slack_says_there_is_no_more_whatever_it
     """Slack's ``has_more: false`` ends the read even beside a leftover cursor (no page
     is asked for after it), and an answer without ``response_metadata`` is a last page."""
     world = slack_world
-    ws = world.workspace
     network = make_slack()
     since = now_iso()
-    post = await network.publish("", "Offsite in May", "markdown", "p1")
-    message = ws.mine(world.town_hall, world.dana)[-1]
-    ask = ws.say(world.town_hall, world.ada, "Which week?", message)
-    comment_id = f"{world.town_hall.id}/{message.ts}/{ask.ts}"
-    reply = await network.reply(post.remote_id, comment_id, "The second", "markdown", "r1")
+    post, comment_id, reply = await _published_asked_answered(world, network)
     real_read = network._api.read
 
     async def odd_last_pages(method: str, **params: object) -> dict:
