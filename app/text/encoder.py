@@ -53,12 +53,12 @@ Vectors = npt.NDArray[np.float32]
 
 def asked_text(text: str) -> str:
     """The sentences of ``text`` that ask something, or all of it when none does or the
-    question is terse (:func:`app.text.similarity.asks_tersely`: "Rumour says our Yorkshire
+    question is terse (:func:`app.text.similarity.is_terse`: "Rumour says our Yorkshire
     location is going. True?" is about Yorkshire, not truth), cut to at most
     ``ENCODED_CHARS`` characters (at a space where there is one)."""
     text = _cut(text, 4 * ENCODED_CHARS)
     asked = similarity.asked_sentences(text)
-    chosen = text if not asked or similarity.asks_tersely(text) else " ".join(asked)
+    chosen = text if not asked or similarity.is_terse(asked) else " ".join(asked)
     return _cut(chosen, ENCODED_CHARS)
 
 

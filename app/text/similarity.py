@@ -24,7 +24,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from app.text.classify import is_question
 from app.text.lexicon import CONCEPTS, MODIFIERS
@@ -242,7 +242,12 @@ def asked_sentences(text: str) -> list[str]:
 def asks_tersely(text: str) -> bool:
     """Whether ``text`` asks something in at most ``TERSE_QUESTION_WORDS`` words ("True?",
     "Is that right?"): such a question is about the sentences around it."""
-    asked = asked_sentences(text)
+    return is_terse(asked_sentences(text))
+
+
+def is_terse(asked: Sequence[str]) -> bool:
+    """Whether the question sentences ``asked`` (of one text) say at most
+    ``TERSE_QUESTION_WORDS`` words between them (and are not none)."""
     return (
         bool(asked) and sum(len(words(without_mentions(s))) for s in asked) <= TERSE_QUESTION_WORDS
     )
