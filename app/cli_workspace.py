@@ -12,9 +12,10 @@ import json
 import os
 import sys
 from collections.abc import Callable, Coroutine
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from app.errors import UserError
 
@@ -180,7 +181,7 @@ async def _remove(core: Core, args: argparse.Namespace) -> int:
 
 
 async def _comments(core: Core, args: argparse.Namespace) -> int:
-    print(json.dumps([asdict(c) for c in await core.workspace.comments()], indent=1))
+    print(json.dumps([msgspec.to_builtins(c) for c in await core.workspace.comments()], indent=1))
     return 0
 
 
@@ -203,7 +204,7 @@ async def _replies(core: Core, args: argparse.Namespace) -> int:
 
     status = ReplyStatus(args.status) if args.status else None
     found = await core.workspace.replies(status)
-    print(json.dumps([{**asdict(r), "text": r.text} for r in found], indent=1))
+    print(json.dumps([{**msgspec.to_builtins(r), "text": r.text} for r in found], indent=1))
     return 0
 
 

@@ -1,6 +1,6 @@
 """What changed in the core, as typed events, and the hub that hands them to listeners.
 
-One frozen dataclass per event; only the core publishes them. The core never knows who
+One frozen msgspec Struct per event; only the core publishes them. The core never knows who
 listens: ``ui/bridge.py`` turns them into Qt signals, the CLI prints some of them.
 Listeners run on the thread that emits (the asyncio loop thread); one that raises is
 logged and the others still hear the event.
@@ -10,30 +10,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+
+import msgspec
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class SyncStarted:
+class SyncStarted(msgspec.Struct, frozen=True):
     account_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class SyncProgress:
+class SyncProgress(msgspec.Struct, frozen=True):
     account_id: str
     fetched: int  # comments fetched so far in this pull
 
 
-@dataclass(frozen=True, slots=True)
-class SyncFinished:
+class SyncFinished(msgspec.Struct, frozen=True):
     account_id: str
     error: str | None  # None: the pull succeeded
 
 
-@dataclass(frozen=True, slots=True)
-class OnlineChanged:
+class OnlineChanged(msgspec.Struct, frozen=True):
     """An account became reachable again (or is no longer synced), or could not be reached;
     ``SyncEngine.online`` is the whole picture."""
 
@@ -42,13 +39,11 @@ class OnlineChanged:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class OutboxChanged:
+class OutboxChanged(msgspec.Struct, frozen=True):
     item_id: int | None = None  # None: several items, or which is not known
 
 
-@dataclass(frozen=True, slots=True)
-class InboxChanged:
+class InboxChanged(msgspec.Struct, frozen=True):
     """Counts or rows of the inbox may have changed: on the posts named in ``posts`` only
     (a triage of a few comments), or anywhere (None: a sync page, posts came or went).
     ``themes`` False: the change cannot alter the open questions' themes (a triage of no
@@ -58,26 +53,22 @@ class InboxChanged:
     themes: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class DraftsChanged:
+class DraftsChanged(msgspec.Struct, frozen=True):
     draft_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class WorkspaceChanged:
+class WorkspaceChanged(msgspec.Struct, frozen=True):
     """The shared workspace changed (a sync, a triage, a reply, an approval...)."""
 
 
-@dataclass(frozen=True, slots=True)
-class WorkspaceProblem:
+class WorkspaceProblem(msgspec.Struct, frozen=True):
     """A workspace sync in the background failed, or cannot read what is new; ``reason``
     says why in plain words."""
 
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class QuestionsIndexed:
+class QuestionsIndexed(msgspec.Struct, frozen=True):
     """Sentence vectors were made for more questions (grouping and Themes): ``done`` of
     ``total`` questions have one now."""
 
@@ -85,8 +76,7 @@ class QuestionsIndexed:
     total: int
 
 
-@dataclass(frozen=True, slots=True)
-class DirectoryProblem:
+class DirectoryProblem(msgspec.Struct, frozen=True):
     """A network would not let Fireside read its directory (job titles, managers) for the
     VIP tiers; ``reason`` says why in plain words and what would fix it."""
 

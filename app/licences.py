@@ -9,8 +9,9 @@ and what is not installed on this platform.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from importlib import metadata
+
+import msgspec
 
 from app import __version__
 
@@ -22,8 +23,7 @@ _CLASSIFIER = "License :: OSI Approved :: "
 NAME_LENGTH = 80
 
 
-@dataclass(frozen=True)
-class Library:
+class Library(msgspec.Struct, frozen=True):
     name: str
     version: str
     licence: str  # "MIT", "LGPL-3.0-only OR GPL-2.0-only", "not stated"

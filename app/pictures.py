@@ -7,7 +7,8 @@ kept."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+
+import msgspec
 
 from app.errors import UserError
 
@@ -18,8 +19,7 @@ MAX_IMAGE_PIXELS = 40_000_000
 ACCEPTED = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(msgspec.Struct, frozen=True):
     """A checked picture: what it really is, and its size in pixels."""
 
     mime_type: str

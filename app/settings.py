@@ -20,10 +20,10 @@ import contextlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import platformdirs
 
 from app.config import APP_NAME
@@ -52,8 +52,7 @@ def settings_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / SETTINGS_FILE
 
 
-@dataclass(frozen=True)
-class UserSettings:
+class UserSettings(msgspec.Struct, frozen=True):
     """What the user chose; None means not chosen (policy's recommendation or default)."""
 
     proxy: str | None = None
@@ -62,8 +61,7 @@ class UserSettings:
     undo_send_seconds: int | None = None
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(msgspec.Struct, frozen=True):
     value: Any
     #: "HKLM\\Software\\Policies\\Fireside\\ProxyUrl", "your settings (<file>)", "default"
     source: str
@@ -75,8 +73,7 @@ class Setting:
     minimum_reason: str | None = None
 
 
-@dataclass(frozen=True)
-class Effective:
+class Effective(msgspec.Struct, frozen=True):
     """The settings in use, each with where it came from, and what was wrong on the way."""
 
     proxy: Setting

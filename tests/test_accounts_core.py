@@ -11,7 +11,6 @@ import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -29,6 +28,7 @@ from fake_account_network import (
 )
 from fixtures.fake_networks import FakeNetwork
 from keyring.backends import fail
+from msgspec.structs import replace
 
 from app import events as ev
 from app import secrets

@@ -454,3 +454,40 @@ def test_the_store_check_catches_every_form(tmp_path: Path) -> None:
     )
     lines = sorted(int(f.split(":")[1].split()[0]) for f in _store_reaches(sample, sample.parent))
     assert lines == [1, 2, 3, 4, 6, 7]
+
+
+# --- value types are msgspec Structs ------------------------------------------------------
+
+
+def _dataclasses(path: Path, root: Path = ROOT) -> list[str]:
+    """``file:line`` of every class in ``path`` decorated as a dataclass, in any spelling."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if name == "dataclass":
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_app_and_ui_define_their_value_types_as_structs() -> None:
+    """A frozen dataclass execs its generated methods as its module is imported (~1 ms a
+    class, some 90 of them before the first paint); a msgspec Struct is made in C."""
+    found = [hit for root in (APP, UI) for path in root.rglob("*.py") for hit in _dataclasses(path)]
+    assert found == [], "use msgspec.Struct (app/values.py for per-field repr or equality)"
+
+
+def test_the_dataclass_check_catches_every_form(tmp_path: Path) -> None:
+    source = tmp_path / "values.py"
+    source.write_text(
+        "import dataclasses\nfrom dataclasses import dataclass\n\n"
+        "@dataclass\nclass A:\n    x: int\n\n"
+        "@dataclass(frozen=True, slots=True)\nclass B:\n    x: int\n\n"
+        "@dataclasses.dataclass(frozen=True)\nclass C:\n    x: int\n\n"
+        "class D:\n    x: int\n",
+        encoding="utf-8",
+    )
+    assert _dataclasses(source, tmp_path) == ["values.py:5", "values.py:9", "values.py:13"]

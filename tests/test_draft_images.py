@@ -5,11 +5,11 @@ network that takes none."""
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fixtures.fake_networks import WORDPRESS_LIKE, FakeNetwork
+from msgspec.structs import replace
 from PIL import Image
 
 from app.domain import Account, OutboxKind, OutboxState

@@ -4,12 +4,12 @@ that every way a sync goes wrong is written there."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
 from fixtures.fake_networks import ME, STAMP, WORDPRESS_LIKE, FakeNetwork
+from msgspec.structs import replace
 
 from app import logs
 from app.domain import (

@@ -3,12 +3,12 @@ and answer checked against Mastodon's OpenAPI description (the fixture fails on 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from emulators.microsoft.apiserver import Action
 from emulators.unreadable import garble_reads
+from msgspec.structs import replace
 
 from app.domain import OutboxKind, PublishOptions, PullMode, RemoteKind, WriteIntent
 from app.errors import AuthError, BadResponse, NotFound, OutcomeUnknown, RateLimited, Rejected

@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fixtures.fake_networks import ME, FakeNetwork
+from msgspec.structs import replace
 
 from app import events
 from app.core.outbox import Outbox

@@ -3,10 +3,9 @@ bucket the sync engine and the Microsoft 365 connectors share."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from emulators.clock import VirtualClock
+from msgspec.structs import replace
 
 from app.domain import Capabilities
 from app.errors import RateLimited

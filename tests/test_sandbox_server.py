@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+import msgspec
 import pytest
 
 from app.sandbox import SandboxServer
@@ -100,7 +101,7 @@ def test_seed_is_deterministic_and_fast():
     assert time.perf_counter() - started < 2.0
     second = build_seed()
     digest = [
-        hashlib.sha256(json.dumps(d.__dict__, sort_keys=True).encode()).hexdigest()
+        hashlib.sha256(json.dumps(msgspec.structs.asdict(d), sort_keys=True).encode()).hexdigest()
         for d in (first, second)
     ]
     assert digest[0] == digest[1]

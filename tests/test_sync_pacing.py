@@ -8,12 +8,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from types import SimpleNamespace
 from typing import cast
 
 import httpx
 import pytest
+from msgspec.structs import replace
 
 from app.domain import Capabilities, OutboxItem
 from app.networks import ratelimit

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fixtures.store_data import ACCOUNT, ingest, open_store, remote
+from msgspec.structs import replace
 
 from app.domain import (
     InboxFilter,

@@ -4,13 +4,13 @@ test browser, every request and answer checked against X's OpenAPI description).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from emulators.microsoft.apiserver import Action
 from emulators.microsoft.fixtures import each_cut_is_named, pull_round
 from emulators.unreadable import garble_reads
+from msgspec.structs import replace
 
 from app.domain import OutboxKind, Person, RemoteComment, RemoteKind, WriteIntent
 from app.errors import (

@@ -30,9 +30,9 @@ import itertools
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import msgspec
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPixmap, QRegion
 from PySide6.QtWidgets import (
@@ -108,8 +108,7 @@ class PlaceKind(enum.StrEnum):
     THEMES = "themes"  # open questions many people ask
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(msgspec.Struct, frozen=True):
     kind: PlaceKind
     view: InboxView = InboxView.NEEDS_REPLY
     post_id: int | None = None

@@ -10,7 +10,8 @@ echoed it.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+import msgspec
 
 from app.accounts.address import host_of
 from app.errors import (
@@ -47,8 +48,7 @@ class Problem(enum.StrEnum):
     REFUSED = "refused"  # the identity provider refused, and said why (Entra AADSTS...)
 
 
-@dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(msgspec.Struct, frozen=True):
     problem: Problem
     #: What is the case, in one sentence ("Cannot reach blog.example.com.").
     summary: str
@@ -74,8 +74,7 @@ class SignInFailed(FiresideError):
         self.diagnosis = diagnosis
 
 
-@dataclass(frozen=True)
-class Wording:
+class Wording(msgspec.Struct, frozen=True):
     """How a network names its fields, for messages about it."""
 
     service: str = "the network"

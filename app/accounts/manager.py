@@ -39,8 +39,9 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Mapping, MutableMapping
-from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from app import events as ev
 from app import secrets

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import MutableMapping
-from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from app.domain import PlaceChoice, PlaceOffer
 from app.errors import UserError

@@ -12,8 +12,9 @@ counts them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import NamedTuple
+
+import msgspec
 
 from app.domain.ledger import LinkKind
 from app.domain.states import EDITABLE
@@ -23,8 +24,7 @@ from app.store.sql import Database
 _UNSENT = tuple(str(s) for s in (*EDITABLE, "sending", "unknown"))
 
 
-@dataclass(frozen=True)
-class RemovalPreview:
+class RemovalPreview(msgspec.Struct, frozen=True):
     """What removing an account deletes here (on the network, at most the credential
     Fireside signed in with is revoked: ``signs_out``)."""
 

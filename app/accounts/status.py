@@ -15,7 +15,8 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+import msgspec
 
 from app.accounts.address import same_address
 from app.domain import Account
@@ -47,8 +48,7 @@ STATE_LABELS = {
 NOT_CONNECTED_PROBLEMS = (State.NEEDS_SIGN_IN, State.ERROR, State.BLOCKED)
 
 
-@dataclass(frozen=True)
-class AccountStatus:
+class AccountStatus(msgspec.Struct, frozen=True):
     """One row of the Accounts dialog. ``account_id`` is None for a preset not added yet."""
 
     account_id: str | None
@@ -64,7 +64,7 @@ class AccountStatus:
     #: The reason the address is locked ("Set by your organisation (...)."), or None.
     locked: str | None = None
     #: Extra fields prefilled (and locked, with ``locked``) by policy.
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = msgspec.field(default_factory=dict)
     #: On Fireside's own network (the sandbox), which signs in by itself.
     builtin: bool = False
     #: The suite whose online sign-in adds and signs in this account ("" : a password).
@@ -81,8 +81,7 @@ class AccountStatus:
         return not self.builtin and self.state is not State.BLOCKED
 
 
-@dataclass(frozen=True)
-class Connection:
+class Connection(msgspec.Struct, frozen=True):
     """What start-up or the last change found about one stored account."""
 
     connected: bool

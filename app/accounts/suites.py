@@ -8,14 +8,13 @@ adding through the suite did: the accounts kept, and per network left out, why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from app.accounts.status import AccountStatus
 from app.networks.registry import SignInMethod
 
 
-@dataclass(frozen=True)
-class NetworkChoice:
+class NetworkChoice(msgspec.Struct, frozen=True):
     network: str
     display_name: str
     allowed: bool
@@ -23,8 +22,7 @@ class NetworkChoice:
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class FieldValue:
+class FieldValue(msgspec.Struct, frozen=True):
     key: str
     label: str
     placeholder: str
@@ -33,8 +31,7 @@ class FieldValue:
     locked: str | None = None
 
 
-@dataclass(frozen=True)
-class SuiteOffer:
+class SuiteOffer(msgspec.Struct, frozen=True):
     id: str
     display_name: str
     help: str
@@ -48,8 +45,7 @@ class SuiteOffer:
         return tuple(n.network for n in self.networks if n.allowed)
 
 
-@dataclass(frozen=True)
-class SuiteOutcome:
+class SuiteOutcome(msgspec.Struct, frozen=True):
     statuses: tuple[AccountStatus, ...]
     #: One sentence per network asked for that was not added, saying why.
     left_out: tuple[str, ...] = ()

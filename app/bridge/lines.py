@@ -13,8 +13,9 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 from app.bridge.times import read_time
 
@@ -34,8 +35,7 @@ class LineKind(enum.Enum):
     TEXT = "text"
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(msgspec.Struct, frozen=True):
     text: str
     kind: LineKind
     #: for TIME: the moment it names, and a name found beside it on the same line

@@ -18,8 +18,9 @@ earlier commenter (X's "Replying to @jane", "@Jane Doe ...") answers that commen
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
+
+import msgspec
 
 from app.bridge.lines import Line, LineKind, classify, looks_like_name
 from app.domain.bridge import ParsedComment, ParsedThread
@@ -39,8 +40,7 @@ class NothingToRead(UserError):
     """The text holds no comment Fireside can read (the message says what to do)."""
 
 
-@dataclass
-class _Draft:
+class _Draft(msgspec.Struct):
     """A comment being assembled from lines."""
 
     author: str
@@ -49,7 +49,7 @@ class _Draft:
     handle: str = ""
     headline: str = ""
     replying_to: str = ""
-    body: list[str] = field(default_factory=list)
+    body: list[str] = msgspec.field(default_factory=list)
     cut_short: bool = False
 
 

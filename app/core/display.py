@@ -9,8 +9,9 @@ call these on the store's reading thread, with the read, not on the UI thread.""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TypeVar
+
+from msgspec.structs import replace
 
 from app.domain import InboxRow, Post, SearchResults, TitleHit
 from app.text.sanitize import display_text

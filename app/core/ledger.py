@@ -6,8 +6,9 @@ its writing thread; remote words are cleaned for display as every list's are."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from app.core.display import shown_row
 from app.core.export import write_file

@@ -14,8 +14,9 @@ dir meanwhile: the data dir's lock (``app.instance``) keeps a second writer out,
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from app import events as ev
 from app.domain import OutboxAction, OutboxItem, OutboxState

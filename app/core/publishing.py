@@ -6,7 +6,8 @@ of Fireside's own is not mixed with a site's own states, and on a network with p
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from app.domain import PUBLISH_NOW, Capabilities, Draft, PlaceChoice, PublishOptions
 from app.errors import UserError

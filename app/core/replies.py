@@ -11,7 +11,8 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+import msgspec
 
 from app import events as ev
 from app.core.inbox import REPLY_ACTION
@@ -176,8 +177,7 @@ class Replies:
         self._events.emit(ev.InboxChanged(themes=False))
 
 
-@dataclass(frozen=True)
-class _Batch:
+class _Batch(msgspec.Struct, frozen=True):
     """One queueing: its id, the words it was written with, and its grace period."""
 
     id: str

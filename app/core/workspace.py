@@ -23,9 +23,11 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
+
+import msgspec
+from msgspec.structs import replace
 
 from app import events as ev
 from app.domain import TriageState
@@ -66,15 +68,13 @@ log = logging.getLogger(__name__)
 BATCH_DELAY_S = 2.0
 
 
-@dataclass(frozen=True, slots=True)
-class ReplyTrail:
+class ReplyTrail(msgspec.Struct, frozen=True):
     reply: Reply
     drafted_by: str  # the member's name and role
     provenance: Provenance | None  # once approved
 
 
-@dataclass(frozen=True, slots=True)
-class WorkspaceStatus:
+class WorkspaceStatus(msgspec.Struct, frozen=True):
     membership: Membership
     members: tuple[Member, ...]
     for_approval: int

@@ -3,11 +3,10 @@ file, what importing it did, and a reply waiting to be pasted by hand."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True)
-class ParsedComment:
+class ParsedComment(msgspec.Struct, frozen=True):
     """One comment as Fireside read it from the pasted text (shown in the preview)."""
 
     author: str
@@ -29,8 +28,7 @@ class ParsedComment:
     url: str = ""
 
 
-@dataclass(frozen=True)
-class ParsedThread:
+class ParsedThread(msgspec.Struct, frozen=True):
     """What a paste or a file held: the comments in page order, and what to tell the
     person about it before they import (texts cut short, lines that were not read)."""
 
@@ -38,8 +36,7 @@ class ParsedThread:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class BridgeImport:
+class BridgeImport(msgspec.Struct, frozen=True):
     """What the person confirmed in the preview: where the thread lives and its comments.
     ``site`` names the network ("LinkedIn"); ``post_url`` is the post's address, opened
     when a reply is pasted; ``my_name`` is how the site shows the person importing."""
@@ -51,8 +48,7 @@ class BridgeImport:
     thread: ParsedThread
 
 
-@dataclass(frozen=True)
-class ImportResult:
+class ImportResult(msgspec.Struct, frozen=True):
     account_id: str
     added: int
     already_there: int
@@ -60,8 +56,7 @@ class ImportResult:
     skipped: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Handoff:
+class Handoff(msgspec.Struct, frozen=True):
     """A reply on a bridged network, waiting for the person to paste it on the page."""
 
     outbox_id: int

@@ -4,11 +4,10 @@ managers above them (nearest first), as Microsoft Graph reports it. The VIP tier
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True, slots=True)
-class Manager:
+class Manager(msgspec.Struct, frozen=True):
     """One person above another in the directory's reporting line."""
 
     remote_id: str
@@ -16,8 +15,7 @@ class Manager:
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class OrgChart:
+class OrgChart(msgspec.Struct, frozen=True):
     """A person's job title and managers, their own manager first, the head of the
     organisation last (empty: the directory names no manager)."""
 

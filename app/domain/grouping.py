@@ -8,7 +8,8 @@ A match is a suggestion for a person to confirm, never a verdict: only
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+import msgspec
 
 
 class MatchConfidence(enum.StrEnum):
@@ -24,8 +25,7 @@ class MatchConfidence(enum.StrEnum):
         return self is MatchConfidence.VERY_LIKELY
 
 
-@dataclass(frozen=True, slots=True)
-class QuestionMatch:
+class QuestionMatch(msgspec.Struct, frozen=True):
     """One comment ranked against a question: its id, score (higher is closer) and mark."""
 
     comment_id: int
@@ -33,8 +33,7 @@ class QuestionMatch:
     confidence: MatchConfidence
 
 
-@dataclass(frozen=True, slots=True)
-class Theme:
+class Theme(msgspec.Struct, frozen=True):
     """Open questions that ask the same thing: how many people, a label drawn from their
     words, the comment that opens the group, and when the newest of them was asked."""
 

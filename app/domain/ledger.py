@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import enum
 import statistics
-from dataclasses import dataclass
+
+import msgspec
 
 from app.domain.rows import InboxRow
 from app.domain.states import TriageState, VipTier
@@ -38,8 +39,7 @@ class LinkKind(enum.Enum):
     SAME_NAME = "same name"
 
 
-@dataclass(frozen=True, slots=True)
-class LinkedAccount:
+class LinkedAccount(msgspec.Struct, frozen=True):
     """One people row of a person: who they are on one account, and how it was linked."""
 
     person_id: int
@@ -57,8 +57,7 @@ def seconds_between(start: str, end: str) -> float:
     return max(0.0, (parse(end) - parse(start)).total_seconds())
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerEntry:
+class LedgerEntry(msgspec.Struct, frozen=True):
     """One comment a person wrote, and when it was answered (None: not answered, or
     answered where Fireside did not see the time)."""
 
@@ -73,8 +72,7 @@ class LedgerEntry:
         return seconds_between(self.row.created_at, self.answered_at)
 
 
-@dataclass(frozen=True, slots=True)
-class PersonTotals:
+class PersonTotals(msgspec.Struct, frozen=True):
     """Counted over every comment a person wrote, however many their page lists."""
 
     comments: int
@@ -82,8 +80,7 @@ class PersonTotals:
     median_answer_seconds: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class PersonLedger:
+class PersonLedger(msgspec.Struct, frozen=True):
     """A person's page: their accounts, their comments (newest first: the newest few
     thousand, and every one still waiting however old), the totals over all of them, their
     tier (the highest any linked account has), and the notes kept about them."""
@@ -115,8 +112,7 @@ class PersonLedger:
         return tuple(sorted(open_, key=lambda e: (e.row.created_at, e.row.id)))
 
 
-@dataclass(frozen=True, slots=True)
-class WaitingPerson:
+class WaitingPerson(msgspec.Struct, frozen=True):
     """Someone with comments still waiting for an answer (the "people waiting longest")."""
 
     person_id: int
@@ -132,8 +128,7 @@ class WaitingPerson:
     networks: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Coverage:
+class Coverage(msgspec.Struct, frozen=True):
     """Questions asked in one group (a week, a network, a tier, a post), how many were
     answered, and the median time to answer those whose answer time is known."""
 
@@ -148,8 +143,7 @@ class Coverage:
         return self.answered / self.asked if self.asked else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Scorecard:
+class Scorecard(msgspec.Struct, frozen=True):
     """The coverage scorecard over the weeks from ``since`` (UTC, a Monday) to ``until``."""
 
     since: str

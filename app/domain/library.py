@@ -3,11 +3,10 @@ answers given to questions (the answer library)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True)
-class Snippet:
+class Snippet(msgspec.Struct, frozen=True):
     """A saved reply; its body takes the batch reply's variables ({first_name}...)."""
 
     id: int
@@ -16,8 +15,7 @@ class Snippet:
     updated_at: str
 
 
-@dataclass(frozen=True)
-class PastAnswer:
+class PastAnswer(msgspec.Struct, frozen=True):
     """An answer given to a question, as a starting point for the same question later."""
 
     comment_id: int

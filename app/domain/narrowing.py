@@ -8,7 +8,8 @@ shown, so a long view is read a page at a time whatever the order (keyset paging
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+import msgspec
 
 from app.domain.rows import InboxRow
 from app.domain.states import InboxView, VipTier
@@ -38,8 +39,7 @@ DEFAULT_ORDER: dict[InboxView, InboxOrder] = {
 SortKey = tuple[int, str, int]
 
 
-@dataclass(frozen=True)
-class InboxFilter:
+class InboxFilter(msgspec.Struct, frozen=True):
     """Filters that combine (all must hold); the defaults narrow nothing."""
 
     network: str | None = None

@@ -4,14 +4,15 @@ publish, accounts, and posts, comments and people as a network reports them."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from app.domain.states import OutboxKind, TextCounting
+from app.values import HiddenInRepr, NotCompared
 
 
-@dataclass(frozen=True)
-class Capabilities:
+class Capabilities(msgspec.Struct, frozen=True):
     """What a network can do; the editor and the outbox read this, never the network name."""
 
     network: str
@@ -58,8 +59,7 @@ class Capabilities:
     accepts_images: bool = False
 
 
-@dataclass(frozen=True)
-class UploadedImage:
+class UploadedImage(msgspec.Struct, frozen=True):
     """One of a draft's images as a network keeps it after an upload: ``image_id`` is the
     draft image's id (``fireside-image:<id>`` in the text), ``remote_id`` the network's own
     (a WordPress media id, a Matrix ``mxc://`` URI) and ``url`` what a post shows it by."""
@@ -69,20 +69,20 @@ class UploadedImage:
     url: str
 
 
-@dataclass(frozen=True)
-class ImageUpload:
+class ImageUpload(HiddenInRepr, msgspec.Struct, frozen=True):
     """A draft image on its way to a network: the bytes and what they are."""
+
+    _hidden_in_repr = ("data",)  # not a picture's bytes in a log line
 
     image_id: int
     name: str
     mime_type: str
     width: int
     height: int
-    data: bytes = field(repr=False)
+    data: bytes
 
 
-@dataclass(frozen=True)
-class PublishOptions:
+class PublishOptions(msgspec.Struct, frozen=True):
     """How to publish: ``status`` is one of the network's ``publish_statuses``;
     ``publish_at`` (ISO 8601 UTC) is required for "future" and ignored otherwise;
     ``place`` is where the post goes on a network with places (a ``Place.id``: a Teams
@@ -120,8 +120,11 @@ class PublishOptions:
 PUBLISH_NOW = PublishOptions()
 
 
-@dataclass(frozen=True)
-class Account:
+class Account(NotCompared, msgspec.Struct, frozen=True):
+    #: Equal accounts are the same account with the same identity: the settings are the
+    #: network's own bookkeeping (and a dict cannot be hashed).
+    _not_compared = ("settings",)
+
     id: str
     network: str
     name: str
@@ -131,7 +134,7 @@ class Account:
     last_sync_error: str | None = None
     #: Network-specific, non-secret settings (Matrix device id and room, WordPress user
     #: id, policy origin...). Secrets live only in the OS keyring (app/secrets.py).
-    settings: dict[str, Any] = field(default_factory=dict, compare=False)
+    settings: dict[str, Any] = msgspec.field(default_factory=dict)
     #: The language replies from this account are spell checked in ("en_GB"); None:
     #: the system's.
     language: str | None = None
@@ -145,8 +148,7 @@ SOMEONE_IN_TEAMS = "Someone in Teams"
 PLACEHOLDER_NAMES = frozenset({ANONYMOUS, SOMEONE_IN_TEAMS})
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(msgspec.Struct, frozen=True):
     remote_id: str
     name: str
     title: str = ""
@@ -158,8 +160,7 @@ class Person:
         return self.name.split()[0] if self.name.strip() else ""
 
 
-@dataclass(frozen=True)
-class RemotePost:
+class RemotePost(msgspec.Struct, frozen=True):
     remote_id: str
     title: str
     body: str
@@ -169,8 +170,7 @@ class RemotePost:
     deleted: bool = False
 
 
-@dataclass(frozen=True)
-class RemoteComment:
+class RemoteComment(msgspec.Struct, frozen=True):
     """A comment as a network reports it; parent/root are remote ids (None on a top-level one)."""
 
     remote_id: str
@@ -186,14 +186,13 @@ class RemoteComment:
     is_mine: bool = False
 
 
-@dataclass(frozen=True)
-class CommentPage:
+class CommentPage(msgspec.Struct, frozen=True):
     """One page of a pull: comments (with their authors), item errors, and where to continue."""
 
     comments: list[RemoteComment]
     next_cursor: str | None
     has_more: bool
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = msgspec.field(default_factory=list)
     #: Posts whose every live comment is in ``comments`` (a full re-scan of them): the
     #: store marks any other comment it holds on these posts as deleted. For networks
     #: that report neither edits nor deletions incrementally (WordPress).
@@ -203,8 +202,7 @@ class CommentPage:
     posts: tuple[RemotePost, ...] = ()
 
 
-@dataclass(frozen=True)
-class WriteIntent:
+class WriteIntent(msgspec.Struct, frozen=True):
     """What one outbox item asked a network to do, handed to ``Network.lookup_write`` with
     its key. A network that keeps the key somewhere (an idempotency key, a transaction id,
     a marker in the content) finds the write by the key and ignores this; one whose writes
@@ -228,8 +226,7 @@ class WriteIntent:
     place: str | None = None
 
 
-@dataclass(frozen=True)
-class Freshness:
+class Freshness(msgspec.Struct, frozen=True):
     """How fresh one place a connector reads is (a Teams channel, a Viva Engage network),
     for the window to show. Times are ISO 8601 UTC; ``synced_at`` None: never read yet;
     ``next_check_at`` None: checked whenever Fireside syncs."""
@@ -241,8 +238,7 @@ class Freshness:
     problem: str = ""
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(msgspec.Struct, frozen=True):
     """A place on a network where posts go and comments are read: a Teams channel
     (``group`` its team), a Viva Engage community. ``id`` is the connector's own."""
 
@@ -256,8 +252,7 @@ class Place:
         return f"{self.group} / {self.name}" if self.group else self.name
 
 
-@dataclass(frozen=True)
-class PlaceChoice:
+class PlaceChoice(msgspec.Struct, frozen=True):
     """What an account chose among its places: ``places`` it reads and offers for new
     posts (in the person's order), and ``post_to``, the one new posts go to unless the
     editor picks another (None: not chosen yet). An empty ``places`` on a network that
@@ -270,8 +265,7 @@ class PlaceChoice:
         return next((p for p in self.places if p.id == place_id), None)
 
 
-@dataclass(frozen=True)
-class PlaceOffer:
+class PlaceOffer(msgspec.Struct, frozen=True):
     """The places a person may choose from (read from the network now), what the account
     chose so far, and what the network calls them ("Channel", "Community")."""
 

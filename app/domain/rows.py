@@ -9,8 +9,9 @@ column names, so a column the store adds cannot leak into a front end unannounce
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+import msgspec
 
 from app.domain.network import PublishOptions, WriteIntent
 from app.domain.states import (
@@ -35,8 +36,7 @@ def _flag(value: object) -> bool:
     return bool(value)
 
 
-@dataclass(frozen=True, slots=True)
-class InboxRow:
+class InboxRow(msgspec.Struct, frozen=True):
     """One comment as a list shows it (the inbox, a search, a group)."""
 
     id: int
@@ -87,8 +87,7 @@ def _list_fields(row: Row) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class Comment(InboxRow):
+class Comment(InboxRow, frozen=True):
     """One comment whole: its text, where it sits on the network, and its post."""
 
     body_html: str
@@ -127,8 +126,7 @@ class Comment(InboxRow):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Thread:
+class Thread(msgspec.Struct, frozen=True):
     """What the thread pane shows for one comment: the chain from the top-level comment
     down to it (itself last), and the replies already under it, oldest first."""
 
@@ -136,8 +134,7 @@ class Thread:
     replies: tuple[Comment, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Post:
+class Post(msgspec.Struct, frozen=True):
     """One of my posts, with how many of its comments are still open (for the sidebar)."""
 
     id: int
@@ -159,8 +156,7 @@ class Post:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class DraftSummary:
+class DraftSummary(msgspec.Struct, frozen=True):
     """A draft as the sidebar lists it."""
 
     id: int
@@ -180,8 +176,7 @@ class DraftSummary:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
+class Draft(msgspec.Struct, frozen=True):
     """A draft whole: its text, its state and the accounts it is meant for."""
 
     id: int
@@ -197,8 +192,7 @@ class Draft:
     language: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class DraftImage:
+class DraftImage(msgspec.Struct, frozen=True):
     """A picture kept with a draft; its text shows it as ``![name](fireside-image:<id>)``."""
 
     id: int
@@ -210,8 +204,7 @@ class DraftImage:
     size: int  # bytes
 
 
-@dataclass(frozen=True, slots=True)
-class DraftVersion:
+class DraftVersion(msgspec.Struct, frozen=True):
     """A kept version of a draft's text, newest first in a history."""
 
     id: int
@@ -227,16 +220,14 @@ class DraftVersion:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class TitleHit:
+class TitleHit(msgspec.Struct, frozen=True):
     """A post or a draft a search found by its title or text."""
 
     id: int
     title: str
 
 
-@dataclass(frozen=True, slots=True)
-class SearchResults:
+class SearchResults(msgspec.Struct, frozen=True):
     """Everything one search found: comments (as list rows), posts and drafts."""
 
     comments: tuple[InboxRow, ...]
@@ -244,8 +235,7 @@ class SearchResults:
     drafts: tuple[TitleHit, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class OutboxItem:
+class OutboxItem(msgspec.Struct, frozen=True):
     """One write waiting in, or gone through, the outbox; ``idempotency_key`` is made once,
     when the item is queued, and travels with every try."""
 
@@ -334,8 +324,7 @@ class OutboxItem:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
+class Delivery(msgspec.Struct, frozen=True):
     """How a published draft went, or is going, to one account."""
 
     account_id: str
@@ -346,8 +335,7 @@ class Delivery:
     options: PublishOptions
 
 
-@dataclass(frozen=True, slots=True)
-class ReplyPreview:
+class ReplyPreview(msgspec.Struct, frozen=True):
     """One personalised reply as it will be sent; ``limit`` is its network's maximum, and
     ``network``/``account_name`` say where it goes (``network_shared``: the person has more
     than one account on that network)."""
@@ -378,8 +366,7 @@ class ReplyPreview:
         return self.length > self.limit
 
 
-@dataclass(frozen=True)
-class ReplyDraft:
+class ReplyDraft(msgspec.Struct, frozen=True):
     """A reply being written to one comment: the template (the words typed), when the
     person edited their own copy, that copy, and the word {first_name} reads where the
     network gives no name ("No name?")."""
@@ -391,8 +378,7 @@ class ReplyDraft:
     name_fallback: str = ""
 
 
-@dataclass(frozen=True)
-class HeldSend:
+class HeldSend(msgspec.Struct, frozen=True):
     """Replies or a post waiting out the undo-send grace period: one batch, until when."""
 
     batch_id: str
@@ -402,8 +388,7 @@ class HeldSend:
     draft_id: int | None
 
 
-@dataclass(frozen=True)
-class TakenBack:
+class TakenBack(msgspec.Struct, frozen=True):
     """What undo send took back from the outbox, for the composer or editor to reopen:
     the comments with their reply drafts restored, or the draft set back to draft."""
 

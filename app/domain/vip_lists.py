@@ -4,13 +4,12 @@ change (who was found, who was not, who keeps a tier set by hand)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from app.domain.states import VipTier
 
 
-@dataclass(frozen=True)
-class VipListRow:
+class VipListRow(msgspec.Struct, frozen=True):
     """One person the list names: by email or by name, on one network or on any."""
 
     line: int
@@ -25,16 +24,14 @@ class VipListRow:
         return self.email or self.name
 
 
-@dataclass(frozen=True)
-class VipListProblem:
+class VipListProblem(msgspec.Struct, frozen=True):
     """A line that was not read, and why, in plain words."""
 
     line: int
     message: str
 
 
-@dataclass(frozen=True)
-class VipMatch:
+class VipMatch(msgspec.Struct, frozen=True):
     """A person the list found, with the tier they have and the one the list gives."""
 
     line: int
@@ -47,8 +44,7 @@ class VipMatch:
     kept_by_hand: bool
 
 
-@dataclass(frozen=True)
-class VipImportPreview:
+class VipImportPreview(msgspec.Struct, frozen=True):
     file_name: str
     #: How the file's bytes were read ("UTF-8", "UTF-16", "Windows-1252").
     encoding: str
@@ -62,8 +58,7 @@ class VipImportPreview:
         return tuple(m for m in self.matched if not m.kept_by_hand and m.tier_now != m.tier_new)
 
 
-@dataclass(frozen=True)
-class VipImportDone:
+class VipImportDone(msgspec.Struct, frozen=True):
     """An applied list: its id (to undo it) and how many people it changed."""
 
     import_id: int

@@ -14,9 +14,10 @@ comment box enforces, so the batch preview warns before a reply is too long to p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+import msgspec
 
 from app.domain import (
     PUBLISH_NOW,
@@ -41,8 +42,7 @@ if TYPE_CHECKING:
 NETWORK_ID = "bridge"
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(msgspec.Struct, frozen=True):
     name: str
     #: the site's address, the account's base_url
     home: str

@@ -8,11 +8,11 @@ connector: managed policy checks them at every start, and the ``app.networks.x``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 
-@dataclass(frozen=True)
-class ClientIdRule:
+class ClientIdRule(msgspec.Struct, frozen=True):
     """What one vendor's client IDs look like, in a sentence and as a pattern."""
 
     policy_key: str

@@ -17,10 +17,11 @@ setting and CA bundle: policy, the user's settings and the Settings dialog all a
 from __future__ import annotations
 
 import ssl
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+import msgspec
 
 from app.errors import UserError
 
@@ -36,8 +37,7 @@ TIMEOUT_S, CONNECT_TIMEOUT_S = 20.0, 5.0
 PROXY_WORDS = ("system", "none")
 
 
-@dataclass(frozen=True)
-class ConnectionSettings:
+class ConnectionSettings(msgspec.Struct, frozen=True):
     """``proxy``: "system", "none" or a proxy URL; ``extra_ca_files``: PEM bundles trusted
     in addition to the OS store."""
 

@@ -41,7 +41,8 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+
+import msgspec
 
 from app.domain import Capabilities
 from app.errors import RateLimited
@@ -50,8 +51,7 @@ from app.networks.ratelimit import RateHeaders
 Sleep = Callable[[float], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(msgspec.Struct, frozen=True):
     """At most ``requests`` in any ``window_s`` seconds (``writes_only``: writes alone)."""
 
     requests: int

@@ -27,16 +27,16 @@ import contextvars
 import math
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+import msgspec
 
 #: Above this a reset is a Unix time, not a number of seconds.
 _EPOCH_SECONDS = 1_000_000_000
 
 
-@dataclass(frozen=True)
-class RateHeaders:
+class RateHeaders(msgspec.Struct, frozen=True):
     """What one answer said; None where it said nothing."""
 
     limit: int | None = None

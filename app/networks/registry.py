@@ -19,8 +19,9 @@ from __future__ import annotations
 import enum
 import importlib
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from app.domain import Account
 from app.errors import UserError
@@ -30,19 +31,17 @@ if TYPE_CHECKING:  # httpx loads with the first connector, not with every start
     import httpx
 
 
-@dataclass(frozen=True)
-class SignIn:
+class SignIn(msgspec.Struct, frozen=True):
     """What signing in produced: ``secret`` goes to the OS keyring and nowhere else;
     ``settings`` (never a secret) is stored with the account."""
 
     secret: str
     username: str
     display_name: str
-    settings: dict = field(default_factory=dict)
+    settings: dict = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ExtraField:
+class ExtraField(msgspec.Struct, frozen=True):
     """A network-specific, non-secret field of the Accounts dialog (Matrix room...)."""
 
     key: str
@@ -51,8 +50,7 @@ class ExtraField:
     required: bool = False
 
 
-@dataclass(frozen=True)
-class NetworkKind:
+class NetworkKind(msgspec.Struct, frozen=True):
     id: str  # "wordpress"
     display_name: str  # "WordPress"
     url_label: str  # "Site address"
@@ -108,8 +106,7 @@ class SignInMethod(enum.StrEnum):
     DEVICE_CODE = "device_code"  # a code typed on any device's browser
 
 
-@dataclass(frozen=True)
-class DeviceCode:
+class DeviceCode(msgspec.Struct, frozen=True):
     """What the person types, and where; the dialog shows both."""
 
     user_code: str
@@ -118,8 +115,7 @@ class DeviceCode:
     message: str
 
 
-@dataclass(frozen=True)
-class SuiteRequest:
+class SuiteRequest(msgspec.Struct, frozen=True):
     """One online sign-in. ``fields`` are the suite's fields (tenant...) as the form or
     policy set them; ``login_hint`` and ``secret_entry`` are set when signing in again."""
 
@@ -132,19 +128,17 @@ class SuiteRequest:
     secret_entry: str = ""
 
 
-@dataclass(frozen=True)
-class SuiteAccount:
+class SuiteAccount(msgspec.Struct, frozen=True):
     """One account a suite's sign-in made; ``settings`` never hold a secret."""
 
     network: str
     base_url: str
     username: str
     display_name: str
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: Mapping[str, Any] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class SuiteSignIn:
+class SuiteSignIn(msgspec.Struct, frozen=True):
     """What a suite's sign-in produced: ``secret`` goes to the keyring entry
     ``secret_entry`` and nowhere else; ``accounts`` one per network that signed in;
     ``refused`` says, per network asked for that did not, why (plain words)."""
@@ -152,11 +146,10 @@ class SuiteSignIn:
     secret_entry: str
     secret: str
     accounts: tuple[SuiteAccount, ...]
-    refused: Mapping[str, str] = field(default_factory=dict)
+    refused: Mapping[str, str] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Suite:
+class Suite(msgspec.Struct, frozen=True):
     id: str  # "microsoft365"
     display_name: str  # "Microsoft 365"
     networks: tuple[str, ...]  # the networks one sign-in adds, in the dialog's order

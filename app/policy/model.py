@@ -45,15 +45,15 @@ enforced value if any source enforces one, else the recommended one (``locked=Fa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from app.networks import registry
 from app.networks.connection import ConnectionSettings
 
 
-@dataclass(frozen=True)
-class PolicyValue:
+class PolicyValue(msgspec.Struct, frozen=True):
     value: Any
     #: Where it came from, for doctor and the UI: "HKLM\\Software\\Policies\\Fireside\\ProxyUrl",
     #: "/etc/fireside/policy.json: ProxyUrl"...
@@ -61,8 +61,7 @@ class PolicyValue:
     locked: bool = True
 
 
-@dataclass(frozen=True)
-class PresetAccount:
+class PresetAccount(msgspec.Struct, frozen=True):
     network: str
     base_url: str
     name: str = ""
@@ -70,11 +69,10 @@ class PresetAccount:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(msgspec.Struct, frozen=True):
     """The merged policy in force (highest source wins per key), plus what was refused."""
 
-    values: dict[str, PolicyValue] = field(default_factory=dict)
+    values: dict[str, PolicyValue] = msgspec.field(default_factory=dict)
     #: One sentence per malformed file or key, naming the file and the key.
     errors: tuple[str, ...] = ()
 

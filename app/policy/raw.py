@@ -8,12 +8,12 @@ file anyone may write). :mod:`app.policy.merge` checks the values and picks the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import msgspec
 
-@dataclass(frozen=True)
-class Raw:
+
+class Raw(msgspec.Struct, frozen=True):
     key: str
     value: Any
     #: "HKLM\\Software\\Policies\\Fireside\\ProxyUrl", "/etc/fireside/policy.json: ProxyUrl"
@@ -24,10 +24,9 @@ class Raw:
     registry_type: int | None = None
 
 
-@dataclass
-class Reading:
-    values: list[Raw] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+class Reading(msgspec.Struct):
+    values: list[Raw] = msgspec.field(default_factory=list)
+    errors: list[str] = msgspec.field(default_factory=list)
 
     def extend(self, other: Reading) -> None:
         self.values += other.values

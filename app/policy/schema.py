@@ -11,10 +11,11 @@ with one typo still restricts the others instead of allowing everything.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
+
+import msgspec
 
 from app.networks import client_ids
 from app.networks.connection import ca_file_problem, proxy_problem
@@ -63,8 +64,7 @@ class Kind(Enum):
     SECONDS = "seconds"
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(msgspec.Struct, frozen=True):
     kind: Kind
     #: May it appear under ``Recommended`` (a default the user may change in Settings)?
     recommendable: bool
@@ -109,8 +109,7 @@ class Refused(ValueError):
     """The whole value is unusable; the message says why (without the source)."""
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(msgspec.Struct, frozen=True):
     """A usable value, and one sentence per list entry that was dropped."""
 
     value: Any

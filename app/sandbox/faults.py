@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+
+import msgspec
 
 #: kind -> what the server does with a matching request
 FAULT_KINDS = {
@@ -26,8 +27,7 @@ FAULT_KINDS = {
 HANG_MAX_S = 30.0
 
 
-@dataclass
-class FaultRule:
+class FaultRule(msgspec.Struct):
     kind: str
     count: int = 1
     method: str | None = None
@@ -74,7 +74,7 @@ class FaultPlan:
 
     def pending(self) -> list[dict]:
         with self._lock:
-            return [asdict(r) for r in self._rules]
+            return [msgspec.to_builtins(r) for r in self._rules]
 
     def take(self, method: str, path: str) -> FaultRule | None:
         """The first rule matching this request, consuming one of its count."""
@@ -137,8 +137,7 @@ class RateLimiter:
         }
 
 
-@dataclass
-class LoggedRequest:
+class LoggedRequest(msgspec.Struct):
     method: str
     path: str
     query: str
@@ -148,7 +147,7 @@ class LoggedRequest:
     committed: bool = False
     replayed: bool = False
     fault: str | None = None
-    at: float = field(default_factory=time.time)
+    at: float = msgspec.field(default_factory=time.time)
 
 
 class RequestLog:
@@ -165,7 +164,7 @@ class RequestLog:
 
     def entries(self) -> list[dict]:
         with self._lock:
-            return [asdict(e) for e in self._entries]
+            return [msgspec.to_builtins(e) for e in self._entries]
 
     def reset(self) -> None:
         with self._lock:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+import msgspec
 from markdown_it import MarkdownIt
 
 from app.sandbox import seed
@@ -32,26 +32,23 @@ from app.sandbox.wire import (
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
-@dataclass
-class Call:
+class Call(msgspec.Struct):
     state: SandboxState
     params: dict[str, str]
     query: dict[str, str]
     body: dict | None
 
 
-@dataclass
-class Reply:
+class Reply(msgspec.Struct):
     status: int
     body: dict | None
     kind: str = ""  # for writes: "post" or "comment"
     action: str = ""  # for writes: "create", "edit" or "delete"
     object_id: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(msgspec.Struct, frozen=True):
     method: str
     pattern: re.Pattern[str]
     handler: Callable[[Call], Reply]

@@ -8,8 +8,9 @@ one comment body for a topic and is shared with the simulation endpoints, so com
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+
+import msgspec
 
 from app.sandbox import corpus
 
@@ -31,8 +32,7 @@ def exec_first_name() -> str:
     return corpus.EXECUTIVE["name"].split()[0]
 
 
-@dataclass
-class SeedComment:
+class SeedComment(msgspec.Struct):
     post_id: str
     author_id: str
     body_html: str
@@ -43,7 +43,7 @@ class SeedComment:
     deleted: bool = False
     answered: bool = False
     id: str = ""
-    replies: list[SeedComment] = field(default_factory=list)
+    replies: list[SeedComment] = msgspec.field(default_factory=list)
 
     @property
     def root(self) -> SeedComment | None:
@@ -53,8 +53,7 @@ class SeedComment:
         return node
 
 
-@dataclass
-class SeedData:
+class SeedData(msgspec.Struct):
     people: list[dict]
     posts: list[dict]
     comments: list[dict]

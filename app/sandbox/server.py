@@ -10,7 +10,6 @@ handler (writes inside one transaction together with their idempotency record).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hmac
 import json
 import logging
@@ -21,6 +20,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+import msgspec
+import msgspec.structs
 
 from app.sandbox import routes, simulate, web
 from app.sandbox.control import handle_control
@@ -476,7 +478,7 @@ class SandboxServer:
             reply = routes.Reply(error.status, error.body(), headers=error.headers)
         # Every answer that went through the limiter says where its bucket stands.
         limits = self.rate_limiter.headers(self.token)
-        return dataclasses.replace(reply, headers={**limits, **reply.headers})
+        return msgspec.structs.replace(reply, headers={**limits, **reply.headers})
 
     def _execute_write(
         self,

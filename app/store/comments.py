@@ -9,10 +9,12 @@ at that page for good.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 from datetime import UTC, timedelta
+
+import msgspec
+import msgspec.structs
 
 from app.domain import (
     NO_FILTER,
@@ -185,7 +187,7 @@ def storable(comment: RemoteComment) -> RemoteComment:
         department=_text(a.department or "", "its author's department"),
         level=_text(a.level or "", "its author's level"),
     )
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         c,
         remote_id=_text(c.remote_id, "its id", limit=_ID_CHARS),
         post_remote_id=_text(c.post_remote_id, "its post id", limit=_ID_CHARS),
@@ -213,8 +215,7 @@ def _storable_only(comments: list[RemoteComment], errors: list[str] | None) -> l
     return kept
 
 
-@dataclasses.dataclass(frozen=True)
-class PreparedComment:
+class PreparedComment(msgspec.Struct, frozen=True):
     """A storable comment with its plain text and tags worked out (no database needed)."""
 
     comment: RemoteComment

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
+
+import msgspec
 
 from app.domain import VIP_TIER_TITLES, VipTier
 from app.domain.ledger import Coverage, Scorecard, median, seconds_between
@@ -29,8 +30,7 @@ TOP_POSTS = 8
 TOP_WAITING = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(msgspec.Struct, frozen=True):
     created_at: str
     answered: bool
     answered_at: str | None

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from app.domain import InboxRow, InboxView, VipTier
 from app.domain.ledger import (
@@ -29,8 +30,7 @@ from app.timeutil import now_iso
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-@dataclass(frozen=True, slots=True)
-class _PersonRow:
+class _PersonRow(msgspec.Struct, frozen=True):
     person_id: int
     remote_id: str
     name: str

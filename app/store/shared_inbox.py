@@ -6,7 +6,7 @@ sends itself on a network the principal allowed without approval."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from app.domain import OutboxItem, OutboxKind, TriageState
 from app.store import outbox
@@ -17,8 +17,7 @@ from app.workspace.model import comment_key
 BATCH_PREFIX = "workspace:"
 
 
-@dataclass(frozen=True, slots=True)
-class LocalComment:
+class LocalComment(msgspec.Struct, frozen=True):
     id: int
     account_id: str
     remote_id: str

@@ -9,8 +9,8 @@ is SQL and a little numpy, on the store's threads.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+import msgspec
 import numpy as np
 
 from app.domain.grouping import Theme
@@ -25,8 +25,7 @@ OPEN_QUESTION = (
 _TO_VECTOR = "c.is_question = 1 AND c.is_mine = 0 AND c.deleted = 0"
 
 
-@dataclass(frozen=True)
-class Pending:
+class Pending(msgspec.Struct, frozen=True):
     """A question without a vector yet: its id and text."""
 
     comment_id: int

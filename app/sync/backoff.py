@@ -15,24 +15,29 @@ import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+import msgspec
 
 from app.errors import RateLimited
+from app.values import HiddenInRepr, NotCompared
 
 #: Doubling stops here; the cap applies long before.
 _MAX_EXPONENT = 32
 
 
-@dataclass(frozen=True)
-class Backoff:
+class Backoff(HiddenInRepr, NotCompared, msgspec.Struct, frozen=True):
     """Exponential backoff with "equal jitter": half of each delay fixed, half random, so
     clients that failed together do not retry in step. Tests pass tiny delays."""
+
+    #: The random source is neither shown nor compared: two backoffs with the same delays
+    #: are the same backoff.
+    _hidden_in_repr = _not_compared = ("rng",)
 
     base: float = 1.0
     cap: float = 300.0
     max_attempts: int = 10
     max_wait: float = 60.0
-    rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
+    rng: random.Random = msgspec.field(default_factory=random.Random)
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after the ``attempt``-th failure in a row (1-based)."""

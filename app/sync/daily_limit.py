@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
+
+import msgspec
 
 from app.domain import OutboxItem, WriteIntent
 from app.errors import NetworkError, UserError
@@ -33,8 +34,7 @@ from app.timeutil import iso, now, parse
 WINDOW = timedelta(hours=24)
 
 
-@dataclass(frozen=True)
-class Full:
+class Full(msgspec.Struct, frozen=True):
     """No room in ``place`` now: the sentence says why, ``until`` when room frees (UTC)."""
 
     place: str

@@ -42,8 +42,9 @@ import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import TypeVar
+
+import msgspec
 
 from app import events
 from app.domain import Capabilities, CommentPage, OutboxItem, OutboxState, PullMode
@@ -70,8 +71,7 @@ COMMENTS_CURSOR = "comments"
 REMOVED = "The account was removed; nothing was synced."
 
 
-@dataclass
-class SyncReport:
+class SyncReport(msgspec.Struct):
     """What one sync of one account did. ``error`` is None only when the pull fully worked;
     ``outbox`` counts the items its pushes tried, each once, by the state it ended in;
     ``waiting`` is how many of the account's items are still on their way out after it
@@ -79,14 +79,13 @@ class SyncReport:
 
     account_id: str
     fetched: int = 0
-    item_errors: list[str] = field(default_factory=list)
+    item_errors: list[str] = msgspec.field(default_factory=list)
     error: str | None = None
-    outbox: Counter[OutboxState] = field(default_factory=Counter)
+    outbox: Counter[OutboxState] = msgspec.field(default_factory=Counter)
     waiting: int = 0
 
 
-@dataclass
-class _Unreachable:
+class _Unreachable(msgspec.Struct):
     """An account whose network could not be reached: why, how many times in a row (the
     failure that found it, then each failed probe), and when to probe it next."""
 

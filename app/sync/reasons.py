@@ -14,7 +14,7 @@ kill cut that send short, and the next sync looks it up before anything is resen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from app.domain import ErrorKind, OutboxItem, OutboxState
 from app.text.timefmt import exact
@@ -72,8 +72,7 @@ FAILED: dict[ErrorKind, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(msgspec.Struct, frozen=True):
     headline: str
     advice: str = ""
     needs_you: bool = False

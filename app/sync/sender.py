@@ -36,9 +36,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
+
+import msgspec
 
 from app import events
 from app.domain import (
@@ -84,16 +85,14 @@ EXPIRED = (
 )
 
 
-@dataclass(frozen=True)
-class _Moved:
+class _Moved(msgspec.Struct, frozen=True):
     """How the thread moved under a reply, and the comment as it is now (None: gone)."""
 
     kind: ErrorKind
     comment: RemoteComment | None = None
 
 
-@dataclass
-class _Try:
+class _Try(msgspec.Struct):
     """One claimed item on its way out."""
 
     item: OutboxItem

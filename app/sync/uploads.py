@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Any
+
+from msgspec.structs import replace
 
 from app.domain import OutboxItem, PublishOptions, UploadedImage
 from app.networks.base import Network, UploadsImages

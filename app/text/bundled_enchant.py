@@ -12,8 +12,9 @@ beside itself, and the bundle keeps that layout); Linux uses the system's Enchan
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 #: The folder in the frozen bundle (beside sys._MEIPASS's contents) holding Enchant;
 #: packaging/pyinstaller/enchant_files.py lays it out.
@@ -25,8 +26,7 @@ LIBRARY_VARIABLE = "PYENCHANT_LIBRARY_PATH"
 ASPELL_VARIABLE = "ASPELL_CONF"
 
 
-@dataclass(frozen=True, slots=True)
-class BundledEnchant:
+class BundledEnchant(msgspec.Struct, frozen=True):
     """Enchant's library and aspell's dictionaries in a frozen bundle."""
 
     library: Path

@@ -7,7 +7,8 @@ apply it as one step of its undo; applying a format twice takes it off again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 _WORD = re.compile(r"\w+")
 _NUMBERED = re.compile(r"^\d+\. ")
@@ -15,8 +16,7 @@ _LIST = re.compile(r"^(?:[-*+] |\d+\. )")
 _HEADING = re.compile(r"^#{1,6} ")
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(msgspec.Struct, frozen=True):
     """Replace ``text[start:end]`` with ``replacement``; then select
     ``select_start..select_end`` (positions in the new text)."""
 

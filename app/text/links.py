@@ -8,9 +8,9 @@ punycode-encoded) is no link to twitter-text either, so it is left out here too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import msgspec
 from linkify_it import LinkifyIt
 from linkify_it.tlds import TLDS
 
@@ -26,8 +26,7 @@ _FINDER = LinkifyIt(options={"fuzzy_email": False}).tlds(
 )
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(msgspec.Struct, frozen=True):
     """A link's place in the text: ``text[start:end]``."""
 
     start: int

@@ -22,9 +22,10 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+
+import msgspec
 
 from app.text.bundled_enchant import use_bundled_enchant
 
@@ -39,8 +40,7 @@ PERSONAL_WORDS_FILE = "dictionary.txt"
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(msgspec.Struct, frozen=True):
     """A word of a text, where it starts (characters from the start of the text)."""
 
     text: str

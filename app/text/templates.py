@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+
+import msgspec
 
 from app.errors import UserError
 from app.text.sanitize import display_text
@@ -70,8 +71,7 @@ def quote(text: str, limit: int = 280) -> str:
     return "> " + flat
 
 
-@dataclass(frozen=True)
-class Personalised:
+class Personalised(msgspec.Struct, frozen=True):
     text: str
     #: The template quotes {question}, and the comment has no question sentence.
     no_question: bool

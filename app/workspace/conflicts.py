@@ -5,11 +5,11 @@ editor): every version under who wrote it and when, so they can pick or merge.""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 
-@dataclass(frozen=True, slots=True)
-class Head:
+class Head(msgspec.Struct, frozen=True):
     """One text no later edit builds on."""
 
     by: str  # who wrote it, as people read it

@@ -4,7 +4,8 @@ versions, decisions and provenance. Front ends get these, never the document's m
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+import msgspec
 
 from app.domain import DraftState, TriageState
 
@@ -47,8 +48,7 @@ class DecisionKind(enum.StrEnum):
     SEND_BACK = "send_back"
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(msgspec.Struct, frozen=True):
     device_id: str
     name: str
     role: Role
@@ -56,8 +56,7 @@ class Member:
     removed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(msgspec.Struct, frozen=True):
     id: str
     comment_key: str
     text: str
@@ -65,8 +64,7 @@ class Note:
     at: str
 
 
-@dataclass(frozen=True, slots=True)
-class SharedComment:
+class SharedComment(msgspec.Struct, frozen=True):
     """A comment the principal's device pulled, as every member sees it."""
 
     key: str  # "<account id>/<remote id>": the same on every device
@@ -85,8 +83,7 @@ class SharedComment:
     parent_key: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ReplyVersion:
+class ReplyVersion(msgspec.Struct, frozen=True):
     id: str
     reply_id: str
     text: str
@@ -96,8 +93,7 @@ class ReplyVersion:
     kind: VersionKind
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(msgspec.Struct, frozen=True):
     id: str
     reply_id: str
     kind: DecisionKind
@@ -107,16 +103,14 @@ class Decision:
     at: str
 
 
-@dataclass(frozen=True, slots=True)
-class SentRecord:
+class SentRecord(msgspec.Struct, frozen=True):
     reply_id: str
     state: str  # the principal's outbox state (sent, failed, held...)
     remote_id: str
     at: str
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
+class Reply(msgspec.Struct, frozen=True):
     """A reply drafted in the workspace, with every version and decision on it."""
 
     id: str
@@ -153,8 +147,7 @@ class Reply:
         return max(backs, key=lambda d: (d.at, d.id)) if backs else None
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(msgspec.Struct, frozen=True):
     """Who drafted a reply, who approved it, what changed at approval, and when."""
 
     reply_id: str
@@ -171,8 +164,7 @@ class Provenance:
     sent_by: str  # the member whose device and account sent it
 
 
-@dataclass(frozen=True, slots=True)
-class DirectSend:
+class DirectSend(msgspec.Struct, frozen=True):
     """The principal's word on one network: may delegates send there without approval
     (with their own account on that network)?"""
 
@@ -182,24 +174,21 @@ class DirectSend:
     at: str
 
 
-@dataclass(frozen=True, slots=True)
-class TriageEntry:
+class TriageEntry(msgspec.Struct, frozen=True):
     state: TriageState
     snoozed_until: str | None
     by: str
     at: str
 
 
-@dataclass(frozen=True, slots=True)
-class TriageChange:
+class TriageChange(msgspec.Struct, frozen=True):
     """One person's triage action, so its undo restores only what they set."""
 
     written: tuple[tuple[str, TriageEntry], ...]
     before: tuple[tuple[str, TriageEntry | None], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class PostContent:
+class PostContent(msgspec.Struct, frozen=True):
     """What a post draft (the editor's) shares: its text, its state and its targets."""
 
     title: str
@@ -208,8 +197,7 @@ class PostContent:
     targets: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class PostVersion:
+class PostVersion(msgspec.Struct, frozen=True):
     id: str
     post_id: str
     content: PostContent
@@ -218,8 +206,7 @@ class PostVersion:
     at: str
 
 
-@dataclass(frozen=True, slots=True)
-class SharedPost:
+class SharedPost(msgspec.Struct, frozen=True):
     """A post draft in the workspace with every version; two heads or more when people
     edited it offline on two devices (both kept until someone picks or merges)."""
 

@@ -13,9 +13,9 @@ import hashlib
 import io
 import secrets
 import struct
-from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlsplit
 
+import msgspec
 import segno
 
 from app.workspace.errors import WorkspaceError
@@ -30,8 +30,7 @@ SECRET_BYTES = 16
 _MISREAD = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
 
-@dataclass(frozen=True, slots=True)
-class PairingCode:
+class PairingCode(msgspec.Struct, frozen=True):
     workspace_id: str  # 8 hex digits
     epoch: int
     secret: bytes

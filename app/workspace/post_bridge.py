@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+
+import msgspec
 
 from app.domain import Draft
 from app.workspace.conflicts import Head, both_texts
@@ -27,8 +28,7 @@ PREFIX = "post:"
 MAKING = "post-new:"
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(msgspec.Struct, frozen=True):
     """A local draft's shared post, the heads it last agreed with and what it held then."""
 
     post_id: str
@@ -36,8 +36,7 @@ class Link:
     digest: str
 
 
-@dataclass(frozen=True, slots=True)
-class Incoming:
+class Incoming(msgspec.Struct, frozen=True):
     """What to write into the local draft (None: make one) for a post others changed."""
 
     draft_id: int | None
@@ -50,7 +49,7 @@ def content_of(draft: Draft) -> PostContent:
 
 
 def digest(content: PostContent) -> str:
-    raw = json.dumps(asdict(content), sort_keys=True, default=str)
+    raw = json.dumps(msgspec.to_builtins(content), sort_keys=True, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -22,10 +22,10 @@ import re
 import sqlite3
 import struct
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pycrdt
 
 from app.store.sql import Database
@@ -41,8 +41,7 @@ _LENGTH = struct.Struct(">I")
 MAX_UPDATES_PER_FILE = 5000
 
 
-@dataclass(frozen=True, slots=True)
-class PullReport:
+class PullReport(msgspec.Struct, frozen=True):
     applied: int = 0
     #: Files not applied yet: still arriving, or waiting for an earlier file.
     waiting: int = 0
@@ -52,17 +51,15 @@ class PullReport:
     key_problem: str = ""
 
 
-@dataclass(slots=True)
-class _Incoming:
+class _Incoming(msgspec.Struct):
     name: str
     requires: dict[int, int]
     update: bytes
 
 
-@dataclass(slots=True)
-class _Captured:
-    updates: list[tuple[int, bytes, bytes]] = field(default_factory=list)
-    approvals: list[str] = field(default_factory=list)
+class _Captured(msgspec.Struct):
+    updates: list[tuple[int, bytes, bytes]] = msgspec.field(default_factory=list)
+    approvals: list[str] = msgspec.field(default_factory=list)
 
 
 def state_vector(encoded: bytes) -> dict[int, int]:

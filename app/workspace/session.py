@@ -18,10 +18,10 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import msgspec
 
 from app.workspace import envelopes, pairing, sealing
 from app.workspace import settings as membership_store
@@ -38,8 +38,7 @@ _CHECK = re.compile(r"^check-e(\d{4})\.fws$")
 ClientFactory = Callable[[str, str], httpx.Client]
 
 
-@dataclass(frozen=True, slots=True)
-class SyncReport:
+class SyncReport(msgspec.Struct, frozen=True):
     pulled: PullReport
     pushed_files: int
     #: Set when this device cannot read what is new (removed, or its key is wrong).

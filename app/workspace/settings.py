@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+
+import msgspec
+from msgspec.structs import replace
 
 from app import secrets as keychain
 from app.workspace.errors import NotInWorkspace, WorkspaceError
 from app.workspace.model import Role, Transport
 
 
-@dataclass(frozen=True, slots=True)
-class Membership:
+class Membership(msgspec.Struct, frozen=True):
     workspace_id: str
     device_id: str
     device_name: str
@@ -54,7 +55,7 @@ def save(data_dir: Path, membership: Membership) -> None:
     target = folder(data_dir) / "workspace.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_suffix(".part")
-    part.write_text(json.dumps(asdict(membership), indent=2), encoding="utf-8")
+    part.write_text(json.dumps(msgspec.to_builtins(membership), indent=2), encoding="utf-8")
     os.replace(part, target)
 
 

@@ -16,11 +16,11 @@ import json
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 import pycrdt
+from msgspec.structs import replace
 
 from app.domain import DraftState, TriageState
 from app.workspace.model import (

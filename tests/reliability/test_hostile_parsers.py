@@ -32,6 +32,7 @@ import sqlite_utils
 from fixtures.store_data import ACCOUNT, MY_NAME, comment_id, open_store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from app.domain import CommentPage, InboxView, Person, RemoteComment, RemotePost
 from app.errors import BadResponse, FiresideError, NetworkError
@@ -186,7 +187,7 @@ def test_person_parser_takes_anything(connector: Connector, long_mode: bool) -> 
     def check(obj: Any) -> None:
         person = parsed_or_item_error(connector.parse_person, obj, connector)
         if person is not None:
-            assert all(isinstance(getattr(person, f), str) for f in vars(person))
+            assert all(isinstance(getattr(person, f), str) for f in person.__struct_fields__)
 
     check()
 
@@ -543,7 +544,7 @@ def test_an_unstorable_comment_is_skipped_and_its_neighbours_stored(
     store = open_store(tmp_path)
     try:
         good = [_remote("c1"), _remote("c3")]
-        bad = RemoteComment(**{**vars(_remote("c2")), field: value})
+        bad = replace(_remote("c2"), **{field: value})
         errors: list[str] = []
         assert (
             store.run_sync(comments.ingest, ACCOUNT.id, MY_NAME, [good[0], bad, good[1]], errors)
@@ -635,8 +636,8 @@ def test_many_tags_give_the_same_text_as_few() -> None:
 def test_timestamps_are_normalised_to_utc(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     try:
-        late = RemoteComment(**{**vars(_remote("c1")), "created_at": "2024-05-01T11:30:00+02:00"})
-        naive = RemoteComment(**{**vars(_remote("c2")), "created_at": "2024-05-01T09:45:00"})
+        late = replace(_remote("c1"), created_at="2024-05-01T11:30:00+02:00")
+        naive = replace(_remote("c2"), created_at="2024-05-01T09:45:00")
         store.run_sync(comments.ingest, ACCOUNT.id, MY_NAME, [late, naive])
         rows = comments.view_page(store.reader(), InboxView.ALL)
         assert [r.created_at for r in rows] == ["2024-05-01T09:45:00Z", "2024-05-01T09:30:00Z"]
@@ -647,7 +648,7 @@ def test_timestamps_are_normalised_to_utc(tmp_path: Path) -> None:
 def test_a_comment_ingest_skips_is_reported_by_the_sync(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     try:
-        bad = RemoteComment(**{**vars(_remote("c2")), "version": 10**30})
+        bad = replace(_remote("c2"), version=10**30)
         page = CommentPage([_remote("c1"), bad], next_cursor="9", has_more=False)
         prepared = comments.prepare(page.comments, MY_NAME, page.errors)  # as the engine does
         store.run_sync(engine._save_page, ACCOUNT.id, prepared, page)

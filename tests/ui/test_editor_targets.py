@@ -6,10 +6,10 @@ states, driven by the keyboard, down to the options on the outbox item."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 from fixtures.fake_networks import MATRIX_LIKE, WORDPRESS_LIKE, FakeNetwork, connect
+from msgspec.structs import replace
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
-from dataclasses import fields
 
 import pytest
 import shiboken6
+from msgspec.structs import fields
 from paging import every_page, next_page
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 

@@ -4,9 +4,9 @@ plain-words reasons, and edit, cancel and retry by key going through to the stor
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 
 import pytest
+from msgspec.structs import replace
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 

@@ -4,10 +4,10 @@ and, in the real window, the words while a reply is queued, sent, then gone."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from msgspec.structs import replace
 
 from app.domain import HeldSend, OutboxKind, OutboxState
 from app.timeutil import iso, now

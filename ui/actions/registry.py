@@ -7,8 +7,8 @@ share one action and the '?' help lists exactly what the keys do.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 
+import msgspec
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QWidget
@@ -16,8 +16,7 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 from ui import theme
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(msgspec.Struct, frozen=True):
     name: str
     label: str
     scope: str

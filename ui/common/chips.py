@@ -9,9 +9,9 @@ worked out for the background they sit on, so each reads at 4.5:1 or better.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
+import msgspec
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 
@@ -23,14 +23,12 @@ from ui.common.contrast import TEXT, over, readable
 CHIP_GAP = 6
 
 
-@dataclass(frozen=True)
-class Chip:
+class Chip(msgspec.Struct, frozen=True):
     text: str
     hue: str
 
 
-@dataclass(frozen=True)
-class ChipLook:
+class ChipLook(msgspec.Struct, frozen=True):
     """How a chip is drawn on one background: ``fill`` (opaque, already seen over the
     background), ``ink`` for its text, and ``border`` (None: no border)."""
 

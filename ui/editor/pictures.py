@@ -18,9 +18,9 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QImage, QTextCursor
@@ -39,8 +39,7 @@ FILE_FILTER = "Pictures (*.png *.jpg *.jpeg *.gif *.webp)"
 _RAW_FORMATS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
 
-@dataclass(frozen=True)
-class Offer:
+class Offer(msgspec.Struct, frozen=True):
     """One picture on its way in: a file, the clipboard's bytes, or an image to encode."""
 
     name: str

@@ -17,9 +17,9 @@ the core call and closes it on success (on failure it stays open with the error 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import msgspec
 from PySide6.QtCore import QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -45,12 +45,11 @@ REVIEW_ACTIONS = ((DraftState.FOR_REVIEW, "Submit for &review"), (DraftState.APP
 TIME_FORMAT = "ddd d MMM, HH:mm"
 
 
-@dataclass(frozen=True)
-class PublishRequest:
+class PublishRequest(msgspec.Struct, frozen=True):
     account_ids: list[str]
     when: str | None  # UTC ISO timestamp for Fireside's schedule, or None for "now"
     #: How each chosen account's site gets the post (its remote status and date).
-    options: dict[str, PublishOptions] = field(default_factory=dict)
+    options: dict[str, PublishOptions] = msgspec.field(default_factory=dict)
 
 
 def next_full_hour() -> QDateTime:

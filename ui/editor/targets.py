@@ -17,8 +17,9 @@ and says so. Pictures linked from the web reach no network.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from app.domain import Capabilities, PlaceChoice, PublishOptions
 from app.text.image_refs import is_internal
@@ -64,8 +65,7 @@ WEB_IMAGES = "web images"
 _FEATURE_ORDER = list(dict.fromkeys(_FEATURES.values()))
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(msgspec.Struct, frozen=True):
     """One connected account the draft can go to."""
 
     account_id: str

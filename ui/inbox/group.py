@@ -9,8 +9,9 @@ thread; the page shows it with ``InboxPage.show_group``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from app.domain import InboxRow
 from app.domain.grouping import MatchConfidence
@@ -20,8 +21,7 @@ if TYPE_CHECKING:
     from app.core import Core
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(msgspec.Struct, frozen=True):
     seed: int
     rows: list[InboxRow]
     marks: Mapping[int, MatchConfidence]

@@ -7,8 +7,7 @@ the contrast test measures them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import msgspec
 from PySide6.QtGui import QColor, QPalette
 
 from ui import theme
@@ -20,8 +19,7 @@ TINT = 0.22
 Role = QPalette.ColorRole
 
 
-@dataclass(frozen=True)
-class RowColours:
+class RowColours(msgspec.Struct, frozen=True):
     background: QColor  # opaque: what the row's text is seen on
     fill: QColor | None  # painted over the list's base (None: nothing)
     text: QColor

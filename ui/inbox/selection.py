@@ -9,13 +9,12 @@ The snapshot and the ids come from the core (``Inbox.snapshot``, ``Inbox.ids_up_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from app.domain import InboxFilter, InboxView
 
 
-@dataclass(frozen=True)
-class WholeView:
+class WholeView(msgspec.Struct, frozen=True):
     """The whole of one view (optionally one post) as it was when selected."""
 
     view: InboxView

@@ -14,8 +14,8 @@ change of scheme restyles the charts on screen (``restyle``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+import msgspec
 from PySide6.QtCharts import (
     QAbstractBarSeries,
     QBarCategoryAxis,
@@ -44,8 +44,7 @@ SHARE_NAME = "Answered (%)"
 MEDIAN_NAME = "Median time to answer (h)"
 
 
-@dataclass(frozen=True)
-class ChartColours:
+class ChartColours(msgspec.Struct, frozen=True):
     """What a chart is painted with in one scheme."""
 
     background: QColor

@@ -4,8 +4,8 @@ short label, "Blog"; tiers and posts by their own titles), and its four charts."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+import msgspec
 from PySide6.QtCharts import QChart
 
 from app.domain.ledger import Coverage, Scorecard
@@ -23,8 +23,7 @@ def network_labels(groups: Sequence[Coverage]) -> list[str]:
     return [network_label(g.label) for g in groups]
 
 
-@dataclass(frozen=True)
-class ChartTab:
+class ChartTab(msgspec.Struct, frozen=True):
     """One of the scorecard's charts: its title, groups and their names."""
 
     title: str

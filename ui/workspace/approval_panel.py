@@ -12,8 +12,8 @@ never replaced by a refresh.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
+import msgspec
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,8 +49,7 @@ class Mode(enum.Enum):
     SEND_BACK = "send_back"
 
 
-@dataclass(frozen=True)
-class Waiting:
+class Waiting(msgspec.Struct, frozen=True):
     replies: list[Reply]
     comments: dict[str, SharedComment]
     names: dict[str, str]

@@ -13,10 +13,10 @@ in the workspace, and a refresh never replaces the text being typed.
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import msgspec
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,8 +48,7 @@ OPEN_REPLY = (ReplyStatus.DRAFT, ReplyStatus.SENT_BACK, ReplyStatus.FOR_APPROVAL
 NOT_JOINED = "Join a workspace (Fireside > Workspace…) to see the principal's inbox here."
 
 
-@dataclass(frozen=True)
-class Shared:
+class Shared(msgspec.Struct, frozen=True):
     comments: list[SharedComment]  # the ones listed
     every: dict[str, SharedComment]  # every shared comment by key (threads' context)
     replies: dict[str, Reply]  # the open reply per comment key

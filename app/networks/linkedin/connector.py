@@ -22,10 +22,10 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import asdict, dataclass
-from dataclasses import field as field_
 from datetime import UTC, datetime
 from typing import Any
+
+import msgspec
 
 from app.domain import (
     PUBLISH_NOW,
@@ -442,9 +442,8 @@ def _unescaped(commentary: str) -> str:
     return re.sub(r"\\(.)", r"\1", commentary)
 
 
-@dataclass
-class _Cursor:
-    queue: list[str] = field_(default_factory=list)
+class _Cursor(msgspec.Struct):
+    queue: list[str] = msgspec.field(default_factory=list)
 
     @classmethod
     def load(cls, text: str | None) -> _Cursor:
@@ -454,4 +453,4 @@ class _Cursor:
             return cls()
 
     def dump(self) -> str:
-        return json.dumps(asdict(self))
+        return json.dumps(msgspec.to_builtins(self))

@@ -15,9 +15,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass
 
 import httpx
+import msgspec
 
 from app import secrets
 from app.errors import BadResponse, SecretStoreError
@@ -34,8 +34,7 @@ CLIENT_NAME = "Fireside"
 WEBSITE = "https://fireside.app"
 
 
-@dataclass(frozen=True)
-class App:
+class App(msgspec.Struct, frozen=True):
     client_id: str
     client_secret: str
 

@@ -20,13 +20,14 @@ account signed in with OAuth (``app.networks.oauth``).
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
 
 import httpx
+import msgspec
+import msgspec.structs
 
 from app.domain import (
     PUBLISH_NOW,
@@ -89,7 +90,9 @@ CAPABILITIES = Capabilities(
 
 
 def capabilities_for(max_chars: int) -> Capabilities:
-    return dataclasses.replace(CAPABILITIES, post_max_chars=max_chars, reply_max_chars=max_chars)
+    return msgspec.structs.replace(
+        CAPABILITIES, post_max_chars=max_chars, reply_max_chars=max_chars
+    )
 
 
 class MastodonNetwork:

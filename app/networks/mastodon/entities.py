@@ -8,8 +8,9 @@ top-level comment it belongs to (None for a top-level comment itself).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 from app.domain import Person, RemoteComment, RemotePost
 from app.networks.http import Malformed, field
@@ -19,8 +20,7 @@ from app.text.classify import html_to_text
 TITLE_CHARS = 80
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(msgspec.Struct, frozen=True):
     id: str
     author: Person
     acct: str
@@ -31,8 +31,7 @@ class Status:
     url: str
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(msgspec.Struct, frozen=True):
     post_id: str
     top_level_id: str | None
 

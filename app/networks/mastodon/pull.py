@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+
+import msgspec
 
 from app.domain import CommentPage, PullMode, RemoteComment
 from app.errors import NotFound
@@ -35,8 +36,7 @@ NOTIFICATION_PAGES = 5
 NOTIFICATION_LIMIT = 40  # methods/notifications.md: default 40, max 80
 
 
-@dataclass(frozen=True)
-class Cursor:
+class Cursor(msgspec.Struct, frozen=True):
     since: str | None = None
     scan: tuple[str, ...] | None = None
     scanned_at: float | None = None

@@ -37,11 +37,11 @@ from __future__ import annotations
 import json
 import reprlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import httpx
+import msgspec
 
 from app.errors import (
     AuthError,
@@ -159,8 +159,7 @@ for _code in ("M_BAD_JSON", "M_NOT_JSON", "M_INVALID_PARAM", "M_MISSING_PARAM"):
     )
 
 
-@dataclass(frozen=True)
-class Messages:
+class Messages(msgspec.Struct, frozen=True):
     """One page of ``/rooms/{r}/messages``: events in the order asked for, the token that
     continues it (None at the end of what the server will give), members of its senders."""
 

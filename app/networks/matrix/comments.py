@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from app.domain import RemoteComment
 from app.networks.http import Malformed
@@ -63,13 +64,12 @@ async def whole_thread(
     return events, False
 
 
-@dataclass
-class Found:
+class Found(msgspec.Struct):
     """What ``read_replies`` made of some events (each list in the events' order)."""
 
-    placed: list[tuple[object, Read, Place]] = field(default_factory=list)
-    redacted: list[Read] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    placed: list[tuple[object, Read, Place]] = msgspec.field(default_factory=list)
+    redacted: list[Read] = msgspec.field(default_factory=list)
+    errors: list[str] = msgspec.field(default_factory=list)
 
 
 def distinct(raws: Iterable[object]) -> list[object]:

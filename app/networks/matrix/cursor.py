@@ -14,19 +14,18 @@ read, at most ``pages_left`` more pages. While any entry remains the page has ``
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+
+import msgspec
 
 
-@dataclass(frozen=True)
-class Fill:
+class Fill(msgspec.Struct, frozen=True):
     room: str
     start: str
     stop: str | None
     pages_left: int
 
 
-@dataclass(frozen=True)
-class Cursor:
+class Cursor(msgspec.Struct, frozen=True):
     since: str | None = None
     fills: tuple[Fill, ...] = ()
 

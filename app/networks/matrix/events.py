@@ -32,9 +32,10 @@ from __future__ import annotations
 import html
 import reprlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
+
+import msgspec
 
 from app.domain import Person, RemoteComment, RemotePost
 from app.networks.http import Malformed, field
@@ -186,8 +187,7 @@ def parse_post(obj: Any, room: str) -> RemotePost:
     )
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(msgspec.Struct, frozen=True):
     """Where a reply stands among my posts (``placing.py`` finds it): the post it is a
     comment on and the comment it answers (remote ids; None: top-level), and whether it
     is in the post's thread (answered in the thread) or a rich reply (answered with one)."""

@@ -14,8 +14,10 @@ its cursor back when a page has comments on a post the engine has not been given
 
 from __future__ import annotations
 
-import dataclasses
 import logging
+
+import msgspec
+import msgspec.structs
 
 from app.domain import RemotePost
 from app.errors import NotFound, PermissionDenied
@@ -73,7 +75,7 @@ class MyPosts:
     def mark_deleted(self, post_id: str) -> None:
         post = self.known.get(post_id)
         if post is not None:
-            self.known[post_id] = dataclasses.replace(post, deleted=True)
+            self.known[post_id] = msgspec.structs.replace(post, deleted=True)
 
     def has_posts_in(self, room: str) -> bool:
         prefix = room + "|"

@@ -42,10 +42,12 @@ comments; ``MyPosts`` lists that post from then on.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import reprlib
+
+import msgspec
+import msgspec.structs
 
 from app.domain import CommentPage, RemoteComment
 from app.errors import BadResponse, NotFound, PermissionDenied
@@ -91,8 +93,7 @@ def sync_filter(timeline_limit: int) -> str:
     )
 
 
-@dataclasses.dataclass
-class _Room:
+class _Room(msgspec.Struct):
     room: str
     events: list
     limited: bool
@@ -275,7 +276,7 @@ class _Batch:
                 self.p.posts.mark_deleted(remote_id)
                 continue
             if remote_id in seen:
-                gone = dataclasses.replace(seen[remote_id], deleted=True, body_html="")
+                gone = msgspec.structs.replace(seen[remote_id], deleted=True, body_html="")
                 seen[remote_id] = self.comments[remote_id] = gone
                 continue
             event = known or await self._fetched(room, event_id)

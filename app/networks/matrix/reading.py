@@ -38,9 +38,10 @@ from __future__ import annotations
 import enum
 import reprlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+import msgspec
 
 from app.networks.http import Malformed, field
 from app.timeutil import iso
@@ -63,8 +64,7 @@ class Kind(enum.Enum):
 REPLIES = frozenset({Kind.THREAD_REPLY, Kind.RICH_REPLY})
 
 
-@dataclass(frozen=True)
-class Envelope:
+class Envelope(msgspec.Struct, frozen=True):
     """The fields every event has, checked."""
 
     event_id: str
@@ -79,8 +79,7 @@ class Envelope:
         return "redacted_because" in self.unsigned
 
 
-@dataclass(frozen=True)
-class Read:
+class Read(msgspec.Struct, frozen=True):
     """An event and what it is (see the module docstring for each field's meaning)."""
 
     event: Envelope

@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import msgspec
 
 from app.errors import AuthError
 from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, HttpTransport
@@ -70,8 +70,7 @@ class BearerTransport:
         return await self.http.call_with_headers(method, url, headers=headers, **request)
 
 
-@dataclass(frozen=True)
-class Wiring:
+class Wiring(msgspec.Struct, frozen=True):
     """How a Microsoft 365 connector reaches its API: the injected client, the account's
     tokens, the API's base (empty: Microsoft's own), the transport's bounds, and the clock
     (epoch seconds) and sleep its budgets keep time with (tests pass virtual ones)."""

@@ -16,9 +16,9 @@ import logging
 import threading
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import msal  # type: ignore[import-untyped]  # MSAL ships no types
+import msgspec
 
 from app import secrets
 from app.errors import SecretStoreError
@@ -102,16 +102,14 @@ def forget(entry: str) -> None:
         _shared.pop(entry, None)
 
 
-@dataclass(frozen=True)
-class TokenInfo:
+class TokenInfo(msgspec.Struct, frozen=True):
     """One access token as doctor shows it: never the token itself."""
 
     scopes: tuple[str, ...]
     expires_at: float
 
 
-@dataclass(frozen=True)
-class SignInSummary:
+class SignInSummary(msgspec.Struct, frozen=True):
     username: str
     home_account_id: str
     has_refresh_token: bool

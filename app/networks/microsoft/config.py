@@ -13,8 +13,9 @@ discovery off (the host is one IT or Fireside chose, never one a server suggeste
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+import msgspec
 
 #: Not a real app id: the README tells IT to register Fireside and set its own.
 PLACEHOLDER_CLIENT_ID = "00000000-0000-0000-0000-000000000000"
@@ -51,8 +52,7 @@ def authority_host_problem(host: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class EntraApp:
+class EntraApp(msgspec.Struct, frozen=True):
     """One app registration in one tenant, and the services it reaches."""
 
     tenant: str = DEFAULT_TENANT

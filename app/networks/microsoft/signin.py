@@ -26,11 +26,11 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import msal  # type: ignore[import-untyped]  # MSAL ships no types
+import msgspec
 from msal.oauth2cli.authcode import AuthCodeReceiver  # type: ignore[import-untyped]
 from msal.oauth2cli.oidc import decode_part  # type: ignore[import-untyped]
 
@@ -50,8 +50,7 @@ log = logging.getLogger(__name__)
 BROWSER_TIMEOUT_S = 10 * 60
 
 
-@dataclass(frozen=True)
-class SignedIn:
+class SignedIn(msgspec.Struct, frozen=True):
     """Who signed in; their tokens are in the cache, never here."""
 
     home_account_id: str

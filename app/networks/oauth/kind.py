@@ -14,8 +14,9 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from app.domain import Account
 from app.errors import UserError
@@ -44,8 +45,7 @@ def _no_presets(_policy: Any) -> Mapping[str, tuple[str, str | None]]:
     return {}
 
 
-@dataclass(frozen=True)
-class BrowserNetwork:
+class BrowserNetwork(msgspec.Struct, frozen=True):
     """``entry_prefix`` + the account's ``sign_in`` setting is its keyring entry;
     ``id_prefix`` begins a new sign-in's id. ``who`` names, for doctor, the person a
     stored sign-in belongs to when the tokens say it; ``refresh_note`` follows "refresh

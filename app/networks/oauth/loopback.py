@@ -14,10 +14,10 @@ import asyncio
 import contextlib
 import html
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import h11
+import msgspec
 
 #: How long one connection may take to send its request line and headers.
 REQUEST_TIMEOUT_S = 10.0
@@ -30,8 +30,7 @@ _PAGE = """<!doctype html>
 """
 
 
-@dataclass(frozen=True)
-class Redirect:
+class Redirect(msgspec.Struct, frozen=True):
     """What the browser brought back: the full redirect URL and its query's values."""
 
     url: str

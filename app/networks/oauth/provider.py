@@ -10,16 +10,16 @@ shapes it), so the flow itself stays authlib's.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 #: read_token(body) -> the RFC 6749 token response (access_token, refresh_token,
 #: expires_in, scope...) or {"error": ..., "error_description": ...}; extra keys kept.
 TokenReader = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-@dataclass(frozen=True)
-class Provider:
+class Provider(msgspec.Struct, frozen=True):
     """``name`` names the service in messages ("Mastodon at social.example").
     ``client_secret`` is None for a public client (PKCE alone, as Slack's and X's desktop
     apps are); a confidential client sends it in the body (``client_secret_post``)."""
@@ -34,7 +34,7 @@ class Provider:
     scope_param: str = "scope"
     scope_separator: str = " "
     #: Extra query parameters of the authorization URL (``team``, ``force_login``...).
-    authorize_params: Mapping[str, str] = field(default_factory=dict)
+    authorize_params: Mapping[str, str] = msgspec.field(default_factory=dict)
     #: The host the redirect URI names: the listener always binds 127.0.0.1, but some
     #: services only accept "localhost" in a registered redirect (RFC 8252 7.3).
     redirect_host: str = "127.0.0.1"

@@ -11,21 +11,26 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
+
+from app.values import HiddenInRepr
 
 #: Keys of a token answer that are the tokens themselves or their life, not ``extra``.
 _OWN = {"access_token", "refresh_token", "expires_at", "expires_in", "scope", "token_type"}
 
 
-@dataclass(frozen=True)
-class Tokens:
-    access_token: str = field(repr=False)
-    refresh_token: str | None = field(default=None, repr=False)
+class Tokens(HiddenInRepr, msgspec.Struct, frozen=True):
+    #: The tokens are secrets: never in a log line or a traceback.
+    _hidden_in_repr = ("access_token", "refresh_token")
+
+    access_token: str
+    refresh_token: str | None = None
     #: Epoch seconds the access token stops working; None: the service gave no expiry.
     expires_at: float | None = None
     scopes: tuple[str, ...] = ()
-    extra: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = msgspec.field(default_factory=dict)
 
     @classmethod
     def from_answer(

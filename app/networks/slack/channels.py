@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from app.domain import Place, PlaceChoice
 from app.networks.slack.api import SlackApi
@@ -37,13 +38,12 @@ def channels_of(value: str) -> tuple[str, ...]:
     return tuple(c.strip() for c in re.split(r"[,\s]+", value) if c.strip())
 
 
-@dataclass(frozen=True)
-class Channels:
+class Channels(msgspec.Struct, frozen=True):
     """What the account chose: channel IDs in order, where posts go, their names."""
 
     ids: tuple[str, ...] = ()
     post_to: str | None = None
-    names: Mapping[str, str] = field(default_factory=dict)
+    names: Mapping[str, str] = msgspec.field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> Channels:

@@ -22,10 +22,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import httpx
+import msgspec
 
 from app.domain import (
     PUBLISH_NOW,
@@ -81,8 +81,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _ThreadRead:
+class _ThreadRead(msgspec.Struct, frozen=True):
     """A thread as read: its parent (None when not among the pages), the replies, a
     sentence for each reply that could not be read, and whether more pages remained."""
 

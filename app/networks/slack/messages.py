@@ -16,9 +16,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
+
+import msgspec
 
 from app.domain import Person, RemoteComment, RemotePost
 from app.networks.http import Malformed, field
@@ -43,8 +44,7 @@ _MARKS = [
 ]
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(msgspec.Struct, frozen=True):
     channel: str
     ts: str
     user: str

@@ -17,7 +17,8 @@ re-scan ran.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+
+import msgspec
 
 #: How far back the history is read for my threads, and its bounds.
 HISTORY_DAYS = 30
@@ -27,9 +28,8 @@ PAGE_LIMIT = 200
 RESCAN_EVERY_S = 30 * 60
 
 
-@dataclass(frozen=True)
-class Cursor:
-    threads: dict[str, str] = field(default_factory=dict)
+class Cursor(msgspec.Struct, frozen=True):
+    threads: dict[str, str] = msgspec.field(default_factory=dict)
     scanned_at: float | None = None
 
     def encode(self) -> str:

@@ -16,11 +16,11 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import msgspec
 
 from app.errors import BadResponse, NotFound, Rejected, WrongService
 from app.networks.http import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_S, HttpTransport
@@ -53,8 +53,7 @@ def service_name(address: str) -> str:
     return f"WordPress site {urlsplit(address).netloc or address}"
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(msgspec.Struct, frozen=True):
     """One page of a collection, how many pages and items (None: not said) it has in all."""
 
     items: list

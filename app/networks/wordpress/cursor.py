@@ -40,8 +40,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
 from typing import Any
+
+import msgspec
+from msgspec.structs import replace
 
 from app.networks.wordpress.moderation import NO_IDS, Check, IdSum, checked
 from app.timeutil import parse
@@ -53,8 +55,7 @@ INCREMENTAL = "i"
 RESCAN = "r"
 
 
-@dataclass(frozen=True)
-class Cursor:
+class Cursor(msgspec.Struct, frozen=True):
     """``watermark``: newest comment creation time seen (epoch seconds, UTC).
     ``seen``: id -> creation time of comments in the overlap window before it.
     ``fresh``: the same for comments found in the pass under way (merged at its end).
@@ -66,12 +67,12 @@ class Cursor:
 
     scanned_at: float
     watermark: int | None = None
-    seen: dict[int, int] = field(default_factory=dict)
+    seen: dict[int, int] = msgspec.field(default_factory=dict)
     mode: str = INCREMENTAL
     query_after: int | None = None
     after_post: int = 0
     page: int = 1
-    fresh: dict[int, int] = field(default_factory=dict)
+    fresh: dict[int, int] = msgspec.field(default_factory=dict)
     known_top: int = 0
     known: IdSum = NO_IDS
     check: Check | None = None

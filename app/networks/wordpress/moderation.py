@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 _MASK = 2**64 - 1
 
@@ -40,8 +41,7 @@ def id_hash(comment_id: int) -> int:
     return int.from_bytes(digest, "little")
 
 
-@dataclass(frozen=True)
-class IdSum:
+class IdSum(msgspec.Struct, frozen=True):
     """The fingerprint of a multiset of comment ids: how many, and their hashes summed."""
 
     count: int = 0
@@ -75,8 +75,7 @@ class IdSum:
         return IdSum(value[0], value[1])
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(msgspec.Struct, frozen=True):
     """What the check at the start of a pass found, kept until the pass ends.
 
     ``top``: the highest id listed (at least the baseline's); ``moved``: the ids up to the

@@ -70,11 +70,11 @@ import logging
 import reprlib
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from msgspec.structs import replace
 
 from app.domain import (
     PUBLISH_NOW,

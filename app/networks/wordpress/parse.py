@@ -23,11 +23,13 @@ skipped with one sentence, the others go on, so none of them can disagree about 
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import reprlib
 import zlib
 from typing import Any, NamedTuple
+
+import msgspec
+import msgspec.structs
 
 from app.domain import Person, RemoteComment, RemotePost
 from app.domain.network import ANONYMOUS
@@ -161,5 +163,5 @@ def with_roots(comments: list[RemoteComment]) -> list[RemoteComment]:
         while root is not None and parents.get(root) is not None and root not in seen:
             seen.add(root)
             root = parents[root]
-        rooted.append(dataclasses.replace(comment, root_remote_id=root))
+        rooted.append(msgspec.structs.replace(comment, root_remote_id=root))
     return rooted

@@ -19,10 +19,10 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import asdict, dataclass
-from dataclasses import field as field_
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import msgspec
 
 from app.domain import (
     PUBLISH_NOW,
@@ -337,14 +337,13 @@ def _written(tweets: list[Any], answers: str | None, wanted: str) -> str | None:
     return None
 
 
-@dataclass
-class _Cursor:
+class _Cursor(msgspec.Struct):
     """Where a pull stands: per conversation the newest reply seen; the conversations left
     in this pass; inside the first of them, the next page's token and the newest reply
     of its first page (kept once the conversation is read to its end)."""
 
-    newest: dict[str, str] = field_(default_factory=dict)
-    queue: list[str] = field_(default_factory=list)
+    newest: dict[str, str] = msgspec.field(default_factory=dict)
+    queue: list[str] = msgspec.field(default_factory=list)
     token: str | None = None
     pending: str | None = None
 
@@ -374,4 +373,4 @@ class _Cursor:
         self.token = self.pending = None
 
     def dump(self) -> str:
-        return json.dumps(asdict(self))
+        return json.dumps(msgspec.to_builtins(self))

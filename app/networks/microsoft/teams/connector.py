@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import logging
 import zlib
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from msgspec.structs import replace
 
 from app.domain import (
     PUBLISH_NOW,

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field, replace
 from typing import Any
+
+import msgspec
+from msgspec.structs import replace
 
 VERSION = 1
 #: Automatic reads of a channel at most this often (Graph: once a day).
@@ -29,8 +31,7 @@ POLL_EVERY_S = 24 * 3600.0
 REFRESH_MIN_S = 60.0
 
 
-@dataclass(frozen=True)
-class ChannelState:
+class ChannelState(msgspec.Struct, frozen=True):
     delta_link: str | None = None
     next_link: str | None = None
     read_at: float | None = None
@@ -44,9 +45,8 @@ class ChannelState:
         return now - self.read_at >= (REFRESH_MIN_S if asked else POLL_EVERY_S)
 
 
-@dataclass(frozen=True)
-class Cursor:
-    channels: dict[str, ChannelState] = field(default_factory=dict)
+class Cursor(msgspec.Struct, frozen=True):
+    channels: dict[str, ChannelState] = msgspec.field(default_factory=dict)
     todo: tuple[str, ...] = ()
 
     def state(self, key: str) -> ChannelState:

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import html
 import reprlib
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from app.domain import Person
 from app.domain.network import SOMEONE_IN_TEAMS
@@ -29,8 +30,7 @@ from app.timeutil import parse
 _SYSTEM = frozenset({"systemEventMessage", "unknownFutureValue", "chatEvent"})
 
 
-@dataclass(frozen=True)
-class ChatMessage:
+class ChatMessage(msgspec.Struct, frozen=True):
     id: str
     reply_to: str | None
     author: Person
@@ -46,8 +46,7 @@ class ChatMessage:
     subject: str = ""  # a post's title
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(msgspec.Struct, frozen=True):
     sentence: str
     id: str | None
 

@@ -12,16 +12,16 @@ never contain "|" (teams are GUIDs, channels ``19:…@thread.tacv2``, messages d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from app.errors import NotFound, UserError
 
 _SEP = "|"
 
 
-@dataclass(frozen=True)
-class ChannelRef:
+class ChannelRef(msgspec.Struct, frozen=True):
     """One channel the account reads: its team, itself, and its name for people."""
 
     team_id: str
@@ -36,15 +36,13 @@ class ChannelRef:
         return {"team": self.team_id, "channel": self.channel_id, "name": self.name}
 
 
-@dataclass(frozen=True)
-class ChannelChoice:
+class ChannelChoice(msgspec.Struct, frozen=True):
     channel_id: str
     name: str
     membership: str  # "standard", "private", "shared"
 
 
-@dataclass(frozen=True)
-class TeamChoice:
+class TeamChoice(msgspec.Struct, frozen=True):
     """A team the person belongs to, with the channels they can read in it."""
 
     team_id: str
@@ -86,8 +84,7 @@ def _ok(value: Any) -> bool:
     return isinstance(value, str) and bool(value) and _SEP not in value and len(value) < 300
 
 
-@dataclass(frozen=True)
-class MessageRef:
+class MessageRef(msgspec.Struct, frozen=True):
     """A message: top-level (``reply_id`` None) or a reply in ``root_id``'s chain."""
 
     team_id: str

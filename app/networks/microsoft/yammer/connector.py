@@ -28,11 +28,11 @@ from __future__ import annotations
 import logging
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import msgspec
 
 from app.domain import (
     PUBLISH_NOW,
@@ -100,8 +100,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-@dataclass
-class _Thread:
+class _Thread(msgspec.Struct):
     """A thread as read for the pre-send check."""
 
     read_at: float

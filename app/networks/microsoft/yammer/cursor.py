@@ -25,8 +25,10 @@ from __future__ import annotations
 import enum
 import json
 import math
-from dataclasses import dataclass, field, replace
 from typing import Any
+
+import msgspec
+from msgspec.structs import replace
 
 VERSION = 1
 #: Rounds start at most this often (Yammer: poll at most once a minute).
@@ -41,14 +43,13 @@ class Mode(enum.StrEnum):
     FEED = "feed"
 
 
-@dataclass(frozen=True)
-class Cursor:
+class Cursor(msgspec.Struct, frozen=True):
     polled_at: float | None = None
     scanned_at: float | None = None
-    marks: dict[str, str] = field(default_factory=dict)
+    marks: dict[str, str] = msgspec.field(default_factory=dict)
     mode: Mode = Mode.IDLE
     todo: tuple[str, ...] = ()
-    pending: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, str] = msgspec.field(default_factory=dict)
     older_than: str | None = None
 
     def may_poll(self, now: float) -> bool:

@@ -19,9 +19,10 @@ Times: ``created_at`` is ``"2013/06/25 18:14:45 +0000"``; Fireside's are ``"...Z
 from __future__ import annotations
 
 import reprlib
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import msgspec
 
 from app.domain import Person
 from app.networks.http import Malformed
@@ -31,8 +32,7 @@ _TIME_FORMAT = "%Y/%m/%d %H:%M:%S %z"
 _ID_DIGITS = 20
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(msgspec.Struct, frozen=True):
     """One Yammer message, checked: ids as digit strings, the time in UTC."""
 
     id: str
@@ -49,8 +49,7 @@ class Message:
         return self.replied_to_id is None or self.id == self.thread_id
 
 
-@dataclass(frozen=True)
-class Skip:
+class Skip(msgspec.Struct, frozen=True):
     """A malformed message: the sentence that says so, its id and thread when readable."""
 
     sentence: str
@@ -58,14 +57,13 @@ class Skip:
     thread_id: str | None = None
 
 
-@dataclass(frozen=True)
-class Feed:
+class Feed(msgspec.Struct, frozen=True):
     """One page of messages with what its references name."""
 
     messages: list[Message]
     skipped: list[Skip]
-    people: dict[str, Person] = field(default_factory=dict)
-    communities: dict[str, str] = field(default_factory=dict)
+    people: dict[str, Person] = msgspec.field(default_factory=dict)
+    communities: dict[str, str] = msgspec.field(default_factory=dict)
     older_available: bool = False
 
 
