@@ -12,7 +12,8 @@ waits for it, ``wait4``, is the larger of the app and any child it reaped, such 
 encoder's worker, and counts this process's memory the app was forked with); on Windows,
 psutil's peak working set of the app process, watched. Its children (the encoder's
 worker, made after the first paint) are watched from the first paint until the app ends,
-for their own peaks (``_watch``).
+for their own peaks (``_watch``). Its output and errors are read as they come
+(``_Drained``), so however much it prints it never waits on the bench.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import psutil
 
@@ -174,6 +176,38 @@ def measure_starts(data_dir: Path, runs: int, drop_caches: bool = False) -> Star
     return starts
 
 
+class _Drained:
+    """One pipe of the app, read to its end on a thread of its own so that the app never
+    blocks on a full pipe (64 KB on Linux), however much it prints before or after its
+    first paint: the lines, and when the first line starting with ``marker`` came
+    (seconds after ``started``). ``settled`` is set then, or when the pipe ends."""
+
+    def __init__(self, pipe: IO[str], started: float, marker: str | None = None) -> None:
+        self.lines: list[str] = []
+        self.marked_s: float | None = None
+        self.settled = threading.Event()
+        self._thread = threading.Thread(
+            target=self._read, args=(pipe, started, marker), daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, pipe: IO[str], started: float, marker: str | None) -> None:
+        try:
+            for line in pipe:
+                if marker is not None and self.marked_s is None and line.startswith(marker):
+                    self.marked_s = time.perf_counter() - started
+                    self.settled.set()
+                self.lines.append(line)
+        finally:
+            self.settled.set()
+
+    def text(self, timeout: float) -> str:
+        """All it printed, once the pipe ends (waiting at most ``timeout``: a child the
+        app left running may hold the pipe open), else what came so far."""
+        self._thread.join(timeout)
+        return "".join(self.lines)
+
+
 def _run_until_painted(command: list[str], env: dict[str, str], timeout: float) -> AppRun:
     peaks: dict[int, float] = {}
     stop = threading.Event()
@@ -186,33 +220,29 @@ def _run_until_painted(command: list[str], env: dict[str, str], timeout: float) 
         stderr=subprocess.PIPE,
         text=True,
     ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None  # both piped
+        output = _Drained(proc.stdout, started, MARKER)
+        errors = _Drained(proc.stderr, started)
         watcher = threading.Thread(target=_watch, args=(proc.pid, stop, peaks))
         if sys.platform == "win32":  # the app's own peak: watched from the start
             watcher.start()
-        painted = None
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
-        try:
-            for line in proc.stdout:  # type: ignore[union-attr]
-                if line.startswith(MARKER):
-                    painted = time.perf_counter() - started
-                    break
-        finally:
-            timer.cancel()
+        if not output.settled.wait(timeout):
+            proc.kill()
+        painted = output.marked_s
         if sys.platform != "win32":  # the children: watched from the first paint on
             watcher.start()
         _reap(proc, 15.0)
         stop.set()
         watcher.join()
-        own = _reported_peak(proc.stdout.read())  # type: ignore[union-attr]
+        own = _reported_peak(output.text(15.0))
         if own is None and sys.platform == "win32":
             own = peaks.get(proc.pid)
         children = max((v for p, v in peaks.items() if p != proc.pid), default=None)
-        errors = proc.stderr.read()  # type: ignore[union-attr]
+        said = errors.text(15.0)
     note = (
         ""
         if painted is not None
-        else f"never painted (exit {proc.returncode}): {errors.strip()[-600:]}"
+        else f"never painted (exit {proc.returncode}): {said.strip()[-600:]}"
     )
     if painted is not None and proc.returncode not in (0, None):
         how = (

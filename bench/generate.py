@@ -9,6 +9,12 @@ version, so reruns are quick. A new migration migrates the cached store of the s
 and generator that has all the earlier ones, as a person's store is migrated (and says
 how long that took), instead of generating it again; a store made with other migrations
 (another branch's, or another order) is generated again.
+
+Branches may share one cache folder (``$FIRESIDE_BENCH_CACHE``), so a build never deletes
+a store because its key is not this build's: that store may be another branch's, or the
+one this build migrated a copy of. It deletes only stores of the same size that no build
+has used for ``UNUSED_FOR`` (the file's modification time, set whenever a build reuses,
+migrates or generates it): those of deleted branches and old generator versions.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ from app.store.sql import Database
 
 #: Bump when the generated data changes shape, so old caches are not reused.
 GENERATOR_VERSION = 3
+#: A cached store of the benchmark's size that no build has used for this long is deleted.
+UNUSED_FOR = timedelta(days=14)
 ACCOUNT = Account(
     "bench-blog", "wordpress", "Corporate blog (benchmark)", "https://blog.example.com", "dana"
 )
@@ -294,6 +302,8 @@ def cached_store(spec: Spec, rebuild: bool = False) -> Cached:
     """The cached store for ``spec``: reused, migrated from an older schema, or built."""
     target = cache_dir() / cache_key(spec)
     if target.exists() and not rebuild:
+        os.utime(target)  # used now: no build prunes it for UNUSED_FOR
+        _prune(target, spec)
         return Cached(target)
     partial = target.with_name(target.name + ".partial")
     for leftover in (partial, *(partial.with_name(partial.name + s) for s in ("-wal", "-shm"))):
@@ -326,7 +336,12 @@ def _older(spec: Spec) -> tuple[int, Path] | None:
 
 
 def _prune(keep: Path, spec: Spec) -> None:
-    """Drop stores of the same size made with other migrations or generator version."""
+    """Drop the other stores of ``spec``'s size that no build has used for ``UNUSED_FOR``."""
+    unused_since = time.time() - UNUSED_FOR.total_seconds()
     for old in keep.parent.glob(f"store-*-{spec.comments}c-{spec.posts}p.db"):
-        if old != keep:
+        try:
+            unused = old != keep and old.stat().st_mtime < unused_since
+        except FileNotFoundError:  # another build sharing the folder pruned it first
+            continue
+        if unused:
             old.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
-"""The bench's peak memory of the app is the app process's own: not the larger of it and
+"""The bench reads all the app prints as it comes, so the app never blocks on a full pipe.
+The bench's peak memory of the app is the app process's own: not the larger of it and
 a child it reaped (the kernel's ``wait4`` figure), nor the memory of the bench it was
 forked from (getrusage's own figure on Linux); its children's peaks come apart.
 
@@ -18,6 +19,7 @@ import threading
 import pytest
 
 from bench import app_process
+from ui.bench_hook import MARKER, PEAK_MARKER
 
 BALLAST_MB = 300
 CHILD_MB = 200
@@ -56,6 +58,35 @@ PARENT = textwrap.dedent(
     child.wait()
     """
 )
+
+
+#: Many times a pipe's 64 KB.
+CHATTER_KB = 512
+#: An app that warns a lot before its first paint and logs a lot after it, then exits.
+CHATTY = textwrap.dedent(
+    f"""
+    import sys
+    line = "x" * 1023 + "\\n"
+    sys.stderr.write(line * {CHATTER_KB})
+    sys.stderr.flush()
+    print({MARKER!r} + " rows=1", flush=True)
+    sys.stdout.write(line * {CHATTER_KB})
+    print({PEAK_MARKER!r} + " self=" + str(42 * 2**20), flush=True)
+    """
+)
+
+
+def test_an_app_printing_much_before_and_after_its_first_paint_never_waits_on_the_bench(
+    tmp_path,
+) -> None:
+    """Unread, either pipe would fill: the app would never paint, or be killed after it."""
+    run = app_process._run_until_painted(
+        [sys.executable, "-c", CHATTY], app_process._environment(tmp_path), timeout=60.0
+    )
+
+    assert run.start_s is not None, run.note
+    assert run.note == ""  # it ended by itself, with exit code 0
+    assert run.peak_rss_mb == 42.0  # the line printed after all that output
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
 """The bench's cached store is reused or migrated only when its migrations are this
 build's (the first ones, in order); one made by a branch with other migrations is built
-again, as ``bench/generate.py`` promises."""
+again, and kept for that branch until no build has used it for ``UNUSED_FOR``, as
+``bench/generate.py`` promises."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,7 +71,7 @@ def test_a_store_cached_with_another_branchs_migrations_is_built_again(
     assert (store.built_s is not None, store.migrated_from) == (True, None)
     version, columns = _schema(store.path)
     assert version == migrations.LATEST and "their_feature" not in columns
-    assert not theirs.exists()  # another build's store of this size is dropped
+    assert theirs.exists()  # the other branch, sharing the folder, still uses it
     assert generate.cached_store(SPEC) == generate.Cached(store.path)  # now reused as is
 
 
@@ -81,4 +84,31 @@ def test_a_store_cached_with_this_builds_first_migrations_is_migrated(
 
     assert (store.built_s, store.migrated_from) == (None, migrations.LATEST - 1)
     assert _schema(store.path)[0] == migrations.LATEST
-    assert not older.exists()
+    assert older.exists() and _schema(older)[0] == migrations.LATEST - 1  # a copy migrated
+
+
+def _last_used(path: Path, seconds_ago: float) -> None:
+    moment = time.time() - seconds_ago
+    os.utime(path, (moment, moment))
+
+
+def test_only_stores_no_build_used_for_a_while_are_pruned(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other branches' stores of this size stay while used; one unused for longer than
+    UNUSED_FOR goes, when this build reuses its own store as when it builds one."""
+    unused_for = generate.UNUSED_FOR.total_seconds()
+    ours = generate.cached_store(SPEC).path
+    _last_used(ours, unused_for + 60)  # reusing it marks it used again
+    recent = _cache_as_built_with([*migrations.MIGRATIONS[:-1], _their_feature], cache, monkeypatch)
+    _last_used(recent, unused_for - 60)
+    stale = _cache_as_built_with([*migrations.MIGRATIONS[:-2], _their_feature], cache, monkeypatch)
+    _last_used(stale, unused_for + 60)
+    other_size = cache / generate.cache_key(generate.Spec(comments=300, posts=5))
+    other_size.write_bytes(stale.read_bytes())
+    _last_used(other_size, unused_for + 60)
+
+    assert generate.cached_store(SPEC) == generate.Cached(ours)
+
+    assert time.time() - ours.stat().st_mtime < unused_for
+    assert (recent.exists(), stale.exists(), other_size.exists()) == (True, False, True)

@@ -14,7 +14,7 @@ import pytest
 from test_connection_tls import write_ca
 
 import app.policy
-from app.networks import registry
+from app.networks import client_ids, registry
 from app.networks.connection import ConnectionSettings
 from app.networks.registry import NETWORK_IDS
 from app.policy import load_from, platform_sources
@@ -539,6 +539,23 @@ def test_a_malformed_x_or_linkedin_client_id_is_refused_in_a_sentence(
     assert name not in policy.values
     [error] = policy.errors
     assert error == f"{tmp_path / 'policy.json'}: {name}: {why}; ignored."
+
+
+@pytest.mark.parametrize(
+    ("rule", "client_id"),
+    [
+        (client_ids.SLACK, "2141029472.691202649728"),
+        (client_ids.X, X_APP_ID),
+        (client_ids.LINKEDIN, LINKEDIN_APP_ID),
+    ],
+)
+def test_a_client_id_with_a_trailing_newline_is_refused(
+    rule: client_ids.ClientIdRule, client_id: str
+) -> None:
+    assert rule.problem(client_id) is None
+    assert rule.problem(client_id + "\n") == (
+        f"{client_id + chr(10)!r} is not {rule.named} ({rule.shape})"
+    )
 
 
 def test_the_least_undo_send_wait_cannot_be_only_recommended() -> None:

@@ -7,9 +7,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from emulators.microsoft.apiserver import Action
+from emulators.microsoft.apiserver import Action, Request
 from emulators.microsoft.fixtures import each_cut_is_named, pull_round
 from emulators.unreadable import garble_reads
+from emulators.x.fixtures import CLIENT_ID
+from emulators.x.server import READ
 from msgspec.structs import replace
 
 from app.domain import OutboxKind, Person, RemoteComment, RemoteKind, WriteIntent
@@ -132,6 +134,19 @@ async def test_an_access_level_without_search_says_so_and_points_to_the_bridge(x
     with pytest.raises(PermissionDenied, match="access level does not include it") as refused:
         await pull_round(x_network)
     assert "manual bridge" in str(refused.value)
+
+
+@pytest.mark.parametrize("client_id", [CLIENT_ID, "An0therXApp-0123456789"])
+def test_client_forbidden_names_the_app_the_token_was_issued_to(x_site, client_id):
+    x_site.world.not_enrolled.add("GET /2/users/me")
+    token = x_site.world.authority.issue("danawhit", client_id, READ).access_token
+
+    answer = x_site.emulator.handle(
+        Request("GET", "/2/users/me", {}, {"authorization": f"Bearer {token}"}, b"")
+    )
+
+    assert (answer.status, answer.body["reason"]) == (403, "client-not-enrolled")
+    assert answer.body["client_id"] == client_id
 
 
 async def test_a_post_goes_out_as_plain_text_at_its_own_address(x_site, x_network):

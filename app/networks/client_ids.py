@@ -1,8 +1,7 @@
-"""The client IDs of the OAuth apps IT registers for X and LinkedIn, and the policy keys
-presetting them (``XClientId``, ``LinkedInClientId``), checked without loading either
-connector: managed policy checks them at every start, and the ``app.networks.x`` and
-``app.networks.linkedin`` packages import the network stack. (Slack's lives in
-``app.networks.slack.config``, whose package imports nothing.)
+"""The client IDs of the OAuth apps IT registers for Slack, X and LinkedIn, and the policy
+keys presetting them (``SlackClientId``, ``XClientId``, ``LinkedInClientId``), checked
+without loading any connector: managed policy checks them at every start, and the
+connectors import the network stack.
 """
 
 from __future__ import annotations
@@ -29,6 +28,16 @@ class ClientIdRule(msgspec.Struct, frozen=True):
         return f"{value!r} is not {self.named} ({self.shape})"
 
 
+#: Slack's oauth.v2.access reference (docs.slack.dev/reference/methods/oauth.v2.access,
+#: argument ``client_id``, "Issued when you created your application") shows the Client ID
+#: ``2141029472.691202649728``: two numbers joined by a dot, as the app's Basic Information
+#: page shows it. Accepted: exactly that shape.
+SLACK = ClientIdRule(
+    "SlackClientId",
+    "a Slack app's Client ID",
+    "two numbers joined by a dot",
+    re.compile(r"[0-9]+\.[0-9]+"),
+)
 #: X documents no format for an OAuth 2.0 Client ID ("Keys and tokens" in the developer
 #: portal). Its one published example, base64-encoded in the Basic header of
 #: docs.x.com/resources/fundamentals/authentication/oauth-2-0/user-access-token, is

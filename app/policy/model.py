@@ -8,8 +8,8 @@ macOS managed preferences for ``com.fireside.Fireside`` and Linux
 key                   type                        meaning
 ====================  ==========================  ===============================================
 SandboxEnabled        bool                        offer the built-in sandbox network
-AllowedNetworks       list of network ids         only these may be added (sandbox, wordpress,
-                                                  matrix, yammer, teams, mastodon)
+AllowedNetworks       list of network ids         only these may be added; the ids are those of
+                                                  ``app.networks.registry.NETWORK_IDS``
 BlockedNetworks       list of network ids         these may not be added
 ProxyUrl              str                         "system", "none" or http(s)://host:port
 ExtraCACertificates   list of paths               PEM bundles trusted besides the OS store

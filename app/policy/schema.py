@@ -25,7 +25,6 @@ from app.networks.microsoft.config import (
     tenant_problem,
 )
 from app.networks.registry import NETWORK_IDS
-from app.networks.slack import config as slack
 
 #: Windows registry value types (winreg's numbers; winreg itself exists only on Windows).
 REG_SZ, REG_DWORD, REG_MULTI_SZ = 1, 4, 7
@@ -83,7 +82,7 @@ KEYS: dict[str, Key] = {
     "Microsoft365TenantId": Key(Kind.TENANT, False, (REG_SZ,)),
     "Microsoft365ClientId": Key(Kind.CLIENT_ID, False, (REG_SZ,)),
     "Microsoft365AuthorityHost": Key(Kind.AUTHORITY, False, (REG_SZ,)),
-    slack.POLICY_KEY: Key(Kind.SLACK_CLIENT_ID, False, (REG_SZ,)),
+    client_ids.SLACK.policy_key: Key(Kind.SLACK_CLIENT_ID, False, (REG_SZ,)),
     client_ids.X.policy_key: Key(Kind.X_CLIENT_ID, False, (REG_SZ,)),
     client_ids.LINKEDIN.policy_key: Key(Kind.LINKEDIN_CLIENT_ID, False, (REG_SZ,)),
     #: Enforced, a floor: users may choose a longer grace period, not a shorter one.
@@ -99,7 +98,7 @@ _TEXT_CHECKS = {
     Kind.TENANT: tenant_problem,
     Kind.CLIENT_ID: client_id_problem,
     Kind.AUTHORITY: authority_host_problem,
-    Kind.SLACK_CLIENT_ID: slack.client_id_problem,
+    Kind.SLACK_CLIENT_ID: client_ids.SLACK.problem,
     Kind.X_CLIENT_ID: client_ids.X.problem,
     Kind.LINKEDIN_CLIENT_ID: client_ids.LINKEDIN.problem,
 }

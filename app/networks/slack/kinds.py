@@ -24,6 +24,7 @@ import httpx
 
 from app.domain import Account
 from app.errors import SignInRefused
+from app.networks.client_ids import SLACK
 from app.networks.oauth import Provider, TokenKeeper, Tokens, sign_in_in_browser
 from app.networks.oauth.keeper import authorized
 from app.networks.oauth.kind import BrowserNetwork
@@ -36,8 +37,9 @@ from app.networks.registry import (
 )
 from app.networks.slack.api import SLACK_API, SlackApi
 from app.networks.slack.channels import CHANNELS, Channels, channels_of, is_channel_id
-from app.networks.slack.config import CLIENT_ID, POLICY_KEY, client_id_problem
 
+#: The Add Slack form's field for the app's Client ID (and the account setting keeping it).
+CLIENT_ID = "client_id"
 #: Not on the form: where Slack is (tests point them at an emulated workspace).
 API_URL, OAUTH_URL = "api_url", "oauth_url"
 SLACK_OAUTH = "https://slack.com"
@@ -57,7 +59,7 @@ def field_problem(key: str, value: str) -> str | None:
     if not value:
         return None
     if key == CLIENT_ID:
-        return client_id_problem(value)
+        return SLACK.problem(value)
     if key == CHANNELS:
         bad = [c for c in channels_of(value) if not is_channel_id(c)]
         if bad:
@@ -193,7 +195,7 @@ NETWORK = BrowserNetwork(
     sign_in=sign_in,
     build=build,
     url_label="Workspace",
-    presets=policy_presets({CLIENT_ID: POLICY_KEY}),
+    presets=policy_presets({CLIENT_ID: SLACK.policy_key}),
     entry_prefix=ENTRY_PREFIX,
     sign_out=sign_out,
     revoke_by_hand=(

@@ -27,7 +27,9 @@ empty.
 - Rate limits (fundamentals/rate-limits): per user and endpoint, 15-minute windows;
   every answer carries ``x-rate-limit-limit/-remaining/-reset``; over it, 429 with a
   problem body and no Retry-After. Errors are RFC 7807 problems
-  (fundamentals/response-codes-and-errors); scopes are enforced.
+  (fundamentals/response-codes-and-errors); scopes are enforced; an endpoint the app's
+  access level lacks (``XWorld.not_enrolled``) is 403 client-forbidden, naming the client
+  the token was issued to.
 """
 
 from __future__ import annotations
@@ -75,6 +77,25 @@ def invalid(message: str) -> Response:
             "title": "Invalid Request",
             "detail": "One or more parameters to your request was invalid.",
             "type": "https://api.twitter.com/2/problems/invalid-request",
+        },
+    )
+
+
+def not_enrolled(client_id: str) -> Response:
+    """403 client-forbidden: the access level of the app ``client_id`` (the one the token
+    was issued to) does not include the endpoint."""
+    return Response(
+        403,
+        {
+            "client_id": client_id,
+            "detail": "When authenticating requests to the Twitter API v2 endpoints, "
+            "you must use keys and tokens from a Twitter developer App that is "
+            "attached to a Project.",
+            "registration_url": "https://developer.x.com/en/portal/dashboard",
+            "title": "Client Forbidden",
+            "required_enrollment": "Appropriate Level of API Access",
+            "reason": "client-not-enrolled",
+            "type": "https://api.twitter.com/2/problems/client-forbidden",
         },
     )
 
@@ -166,23 +187,11 @@ class XEmulator:
             request.method, request.path, request.query, request.headers, request.body
         )
         if endpoint in self.world.not_enrolled:
-            return Response(
-                403,
-                {
-                    "client_id": "fireside-desktop",
-                    "detail": "When authenticating requests to the Twitter API v2 endpoints, "
-                    "you must use keys and tokens from a Twitter developer App that is "
-                    "attached to a Project.",
-                    "registration_url": "https://developer.x.com/en/portal/dashboard",
-                    "title": "Client Forbidden",
-                    "required_enrollment": "Appropriate Level of API Access",
-                    "reason": "client-not-enrolled",
-                    "type": "https://api.twitter.com/2/problems/client-forbidden",
-                },
-            )
-        limited, headers = self._count(user.id, endpoint)
-        response = limited or self._route(endpoint, request, user)
-        response.headers.update(headers)
+            response = not_enrolled(grant.client_id)
+        else:
+            limited, headers = self._count(user.id, endpoint)
+            response = limited or self._route(endpoint, request, user)
+            response.headers.update(headers)
         self.contract.check_response(request.method, request.path, response.status, response.body)
         return response
 
