@@ -52,3 +52,11 @@ def test_every_cli_command_is_documented() -> None:
         "--data-dir",
     ):
         assert reference in README
+
+
+def test_the_allowed_networks_row_names_every_network_kind() -> None:
+    from app.networks.registry import NETWORK_IDS
+
+    row = next(line for line in README.splitlines() if line.startswith("| `AllowedNetworks`"))
+    listed = re.findall(r"`([a-z0-9_-]+)`", row.split("|")[2])
+    assert sorted(listed) == sorted(NETWORK_IDS)
