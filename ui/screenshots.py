@@ -113,11 +113,12 @@ async def shoot_all(app: QApplication, out: Path) -> None:
                     window.resize(size)
                     await shoot_window(app, window, draft, out, f"{label}-{tag}")
                 await shoot_scorecard(app, window, out, tag)
+                if scheme == Qt.ColorScheme.Light:  # the report is always light: it is printed
+                    await shoot_report(window, out)
                 window.close()
                 window.deleteLater()
                 await settle(app)
             bridge.deleteLater()
-            await shoot_report(core, out)
             here = asyncio.current_task()
             await until(
                 lambda: all(t.done() for t in asyncio.all_tasks() if t is not here), "quiet"
@@ -219,22 +220,21 @@ async def shoot_scorecard(app: QApplication, window, out: Path, suffix: str) -> 
     await _shoot_open_dialog(app, window, out, f"scorecard-{suffix}")
 
 
-async def shoot_report(core, out: Path) -> None:
-    """The weekly report's page, rendered from its PDF (QtPdf) at about 150 dpi."""
-    from datetime import datetime
-
+async def shoot_report(window, out: Path) -> None:
+    """The weekly report exported as from the File menu, its page rendered from the PDF
+    (QtPdf) at about 150 dpi."""
     from PySide6.QtPdf import QPdfDocument
 
-    from ui.ledger.report import render_report
-    from ui.ledger.windows import REPORT_WEEKS
-
-    card = await core.ledger.scorecard(REPORT_WEEKS)
     with tempfile.TemporaryDirectory() as folder:
         pdf = Path(folder) / "weekly-report.pdf"
-        pdf.write_bytes(render_report(card, datetime.now().astimezone()))
+        said: list[str] = []
+        export = window.people.export_to(pdf)
+        export.finished.connect(said.append)
+        export.failed.connect(said.append)
+        await until(lambda: bool(said), "the weekly report")
         document = QPdfDocument()
         if document.load(str(pdf)) != QPdfDocument.Error.None_:
-            raise RuntimeError(f"the weekly report's PDF could not be read back: {pdf}")
+            raise RuntimeError(f"The weekly report could not be read back: {said[0]}")
         path = out / "weekly-report.png"
         document.render(0, QSize(1240, 1754)).save(str(path))
         document.close()
