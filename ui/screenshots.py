@@ -5,7 +5,9 @@ It opens a throwaway data dir with the built-in sandbox network, syncs it, and t
 screen (inbox with a thread, the VIPs, filters, search, a "same question" group, Themes,
 the editor with a draft, the outbox, the reply composer with its snippets, accounts,
 settings, the keys, the command palette, About) at 1280 x 800 and at the window's minimum
-size, in the light and the dark scheme: ``<screen>-<size>-<scheme>.png``.
+size, in the light and the dark scheme: ``<screen>-<size>-<scheme>.png``; the coverage
+scorecard (a window of its own size) in both, ``scorecard-<scheme>.png``; and the weekly
+report's PDF page as a PDF reader shows it, ``weekly-report.png`` (light: it is printed).
 Without a display it renders offscreen (Qt's own fonts: run it under ``xvfb-run -a`` for
 the desktop's).
 """
@@ -110,6 +112,9 @@ async def shoot_all(app: QApplication, out: Path) -> None:
                 for size, label in ((FULL, "1280x800"), (minimum, "minimum")):
                     window.resize(size)
                     await shoot_window(app, window, draft, out, f"{label}-{tag}")
+                await shoot_scorecard(app, window, out, tag)
+                if scheme == Qt.ColorScheme.Light:  # the report is always light: it is printed
+                    await shoot_report(window, out)
                 window.close()
                 window.deleteLater()
                 await settle(app)
@@ -204,6 +209,36 @@ async def shoot_group_and_themes(app: QApplication, window, out: Path, suffix: s
     await settle(app)
     save(window, out, f"group-{suffix}")
     inbox.leave_results()
+
+
+async def shoot_scorecard(app: QApplication, window, out: Path, suffix: str) -> None:
+    """The coverage scorecard once its reading is on screen (the week chart's tab)."""
+    loads: list[None] = []
+    dialog = window.people.show_scorecard()
+    dialog.loaded.connect(lambda: loads.append(None))
+    await until(lambda: bool(loads), "the scorecard")
+    await _shoot_open_dialog(app, window, out, f"scorecard-{suffix}")
+
+
+async def shoot_report(window, out: Path) -> None:
+    """The weekly report exported as from the File menu, its page rendered from the PDF
+    (QtPdf) at about 150 dpi."""
+    from PySide6.QtPdf import QPdfDocument
+
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "weekly-report.pdf"
+        said: list[str] = []
+        export = window.people.export_to(pdf)
+        export.finished.connect(said.append)
+        export.failed.connect(said.append)
+        await until(lambda: bool(said), "the weekly report")
+        document = QPdfDocument()
+        if document.load(str(pdf)) != QPdfDocument.Error.None_:
+            raise RuntimeError(f"The weekly report could not be read back: {said[0]}")
+        path = out / "weekly-report.png"
+        document.render(0, QSize(1240, 1754)).save(str(path))
+        document.close()
+    print(path)
 
 
 def _counted(window) -> Callable[[], bool]:

@@ -6,6 +6,7 @@ its writing thread; remote words are cleaned for display as every list's are."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import tzinfo
 from pathlib import Path
 
 from msgspec.structs import replace
@@ -20,10 +21,15 @@ from app.timeutil import now_iso
 
 
 class Ledger:
-    def __init__(self, store: Store, clock: Callable[[], str] = now_iso) -> None:
-        """``clock`` says what "now" is (the scorecard's last week is the one it falls in)."""
+    def __init__(
+        self, store: Store, clock: Callable[[], str] = now_iso, zone: tzinfo | None = None
+    ) -> None:
+        """``clock`` says what "now" is (the scorecard's last week is the one it falls in);
+        ``zone`` is the time zone whose calendar weeks the scorecard counts (None: the
+        OS's, as the person's clock shows it)."""
         self._store = store
         self._clock = clock
+        self._zone = zone
 
     async def person_of(self, comment_id: int) -> PersonLedger | None:
         """The page of whoever wrote ``comment_id``; None when it is not stored."""
@@ -43,7 +49,7 @@ class Ledger:
 
     async def scorecard(self, weeks: int = 8) -> Scorecard:
         """The coverage scorecard of the last ``weeks`` weeks (this one included)."""
-        card = await self._store.read(coverage.scorecard, self._clock(), weeks)
+        card = await self._store.read(coverage.scorecard, self._clock(), weeks, self._zone)
         return replace(
             card,
             by_post=tuple(replace(c, label=display_text(c.label)) for c in card.by_post),

@@ -130,7 +130,8 @@ class WaitingPerson(msgspec.Struct, frozen=True):
 
 class Coverage(msgspec.Struct, frozen=True):
     """Questions asked in one group (a week, a network, a tier, a post), how many were
-    answered, and the median time to answer those whose answer time is known."""
+    answered, and the median time to answer those whose answer time is known. A week's
+    label is its Monday's local date ("2024-04-29")."""
 
     label: str
     asked: int
@@ -144,7 +145,9 @@ class Coverage(msgspec.Struct, frozen=True):
 
 
 class Scorecard(msgspec.Struct, frozen=True):
-    """The coverage scorecard over the weeks from ``since`` (UTC, a Monday) to ``until``."""
+    """The coverage scorecard over the person's calendar weeks (Monday 00:00 local time to
+    the next), from ``since`` to ``until``: the UTC instants the first week starts and the
+    last one ends."""
 
     since: str
     until: str

@@ -5,20 +5,24 @@ A question is a comment Fireside classed as one (``is_question``), not mine, not
 It counts as answered once it is marked answered (my reply under it was pulled, or
 Fireside sent one); its time to answer is the first answer's time minus the question's
 (``answered_at``, schema "ledger notes and answer times"), left out of the median where
-the answer's time is not known. Weeks start on Monday, 00:00 UTC.
+the answer's time is not known. Weeks are the person's calendar weeks (``app.localweeks``:
+Monday 00:00 to Monday 00:00 in their time zone); the store's times stay UTC, so a
+question is placed by comparing its time with the weeks' starts as UTC instants.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import tzinfo
 from typing import TypeVar
 
 import msgspec
 
 from app.domain import VIP_TIER_TITLES, VipTier
 from app.domain.ledger import Coverage, Scorecard, median, seconds_between
+from app.localweeks import last_mondays, week_starts
 from app.store.ledger import waiting_longest
 from app.store.sql import Database
 from app.timeutil import iso, parse
@@ -43,12 +47,6 @@ class Question(msgspec.Struct, frozen=True):
         if not self.answered or self.answered_at is None:
             return None
         return seconds_between(self.created_at, self.answered_at)
-
-
-def week_start(moment: datetime) -> datetime:
-    """The Monday, 00:00 UTC, of the week a moment falls in."""
-    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-    return day - timedelta(days=day.weekday())
 
 
 def questions(db: Database, since: str, until: str) -> list[Question]:
@@ -79,21 +77,16 @@ def _by(items: list[Question], key: Callable[[Question], K]) -> dict[K, list[Que
     return groups
 
 
-def scorecard(db: Database, now: str, weeks: int = 8) -> Scorecard:
-    """The scorecard of the ``weeks`` weeks up to ``now`` (this week included)."""
-    first = week_start(parse(now)) - timedelta(weeks=weeks - 1)
-    since, until = iso(first), iso(week_start(parse(now)) + timedelta(weeks=1))
+def scorecard(db: Database, now: str, weeks: int = 8, zone: tzinfo | None = None) -> Scorecard:
+    """The scorecard of the ``weeks`` weeks up to ``now`` (this week included), in the
+    calendar of ``zone`` (None: the OS's time zone)."""
+    if weeks < 1:
+        raise ValueError(f"A scorecard covers at least one week, not {weeks}.")
+    mondays = last_mondays(parse(now), weeks, zone)
+    starts = [iso(week_starts(monday, zone)) for monday in mondays]
+    since, until = starts[0], starts[-1]
     items = questions(db, since, until)
-    weeks_of_days: dict[str, str] = {}  # a day's week, worked out once per day
-
-    def week_of(q: Question) -> str:
-        day = q.created_at[:10]
-        if day not in weeks_of_days:
-            weeks_of_days[day] = iso(week_start(parse(q.created_at)))
-        return weeks_of_days[day]
-
-    by_week = _by(items, week_of)
-    week_starts = [iso(first + timedelta(weeks=n)) for n in range(weeks)]
+    by_week = _by(items, lambda q: bisect_right(starts, q.created_at) - 1)
     by_post = sorted(_by(items, lambda q: q.post_title).items(), key=lambda kv: -len(kv[1]))
     shown_posts = [tally(title or "(untitled)", group) for title, group in by_post[:TOP_POSTS]]
     rest = [q for _, group in by_post[TOP_POSTS:] for q in group]
@@ -105,7 +98,9 @@ def scorecard(db: Database, now: str, weeks: int = 8) -> Scorecard:
         since=since,
         until=until,
         total=tally("All questions", items),
-        by_week=tuple(tally(start, by_week.get(start, [])) for start in week_starts),
+        by_week=tuple(
+            tally(monday.isoformat(), by_week.get(n, [])) for n, monday in enumerate(mondays[:-1])
+        ),
         by_network=tuple(tally(n, g) for n, g in sorted(_by(items, lambda q: q.network).items())),
         by_tier=tuple(
             tally(VIP_TIER_TITLES[tier], by_tier.get(tier, []))

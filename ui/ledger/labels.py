@@ -4,19 +4,20 @@ short label, "Blog"; tiers and posts by their own titles), and its four charts."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import msgspec
 from PySide6.QtCharts import QChart
 
 from app.domain.ledger import Coverage, Scorecard
-from app.timeutil import parse
 from ui.common.networks import network_label
 from ui.ledger.charts import coverage_chart
 
 
-def week_label(week_start: str) -> str:
-    moment = parse(week_start)
-    return f"{moment.day} {moment:%b}"
+def week_label(monday: str) -> str:
+    """A week by its Monday's local date ("2024-04-29"), as "29 Apr"."""
+    day = date.fromisoformat(monday)
+    return f"{day.day} {day:%b}"
 
 
 def network_labels(groups: Sequence[Coverage]) -> list[str]:

@@ -11,7 +11,7 @@ sentence when the file cannot be written.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,10 +21,9 @@ from PySide6.QtWidgets import QGraphicsScene, QProgressDialog, QWidget
 
 from app.domain.ledger import Coverage, Scorecard, WaitingPerson
 from app.text import plural, timefmt
-from app.timeutil import parse
 from ui.common.colours import Scheme
 from ui.ledger.charts import restyle
-from ui.ledger.labels import ChartTab, chart_tabs, week_label
+from ui.ledger.labels import ChartTab, chart_tabs
 from ui.operations import run, show_error
 
 if TYPE_CHECKING:
@@ -51,11 +50,12 @@ def headline(label: str, coverage: Coverage) -> str:
 
 
 def subtitle(card: Scorecard) -> str:
-    last = card.by_week[-1].label if card.by_week else card.since
-    start = parse(card.since)
+    """The report's weeks, on the person's calendar: "Week of 29 Apr 2024 · the last 8
+    weeks from 11 Mar 2024"."""
+    first, last = (date.fromisoformat(week.label) for week in (card.by_week[0], card.by_week[-1]))
     return (
-        f"Week of {week_label(last)} {parse(last).year} · the last "
-        f"{plural.count(len(card.by_week), 'week')} from {start.day} {start:%b %Y}"
+        f"Week of {last.day} {last:%b %Y} · the last "
+        f"{plural.count(len(card.by_week), 'week')} from {first.day} {first:%b %Y}"
     )
 
 
