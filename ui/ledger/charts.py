@@ -98,7 +98,7 @@ def coverage_chart(
     share_axis.setTickInterval(25)
     share_axis.setLabelFormat("%d%%")
     if not over_time:
-        categories.append([category(label, g) for label, g in zip(labels, groups, strict=True)])
+        categories.append(category_names(labels, groups))
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(share_axis, Qt.AlignmentFlag.AlignBottom)
         bars.attachAxis(categories)
@@ -129,10 +129,28 @@ def coverage_chart(
     return chart
 
 
-def category(label: str, group: Coverage) -> str:
-    """A group's name on a lying bar: "Executive team (12 asked, 3 h)"."""
-    median = "" if group.median_seconds is None else f", {timefmt.duration(group.median_seconds)}"
-    return f"{short(label)} ({group.asked:,} asked{median})"
+def distinct_names(labels: Sequence[str], limit: int = LABEL_CHARS) -> list[str]:
+    """Each label cut to ``limit`` characters, or to more where the cut would give two
+    groups one name ("Update from the leadersh…" for May's post and June's): Qt Charts
+    draws a single bar for categories of the same name."""
+    longest = max(map(len, labels), default=0)
+    for width in range(limit, longest + 1):
+        names = [short(label, width) for label in labels]
+        if len(set(names)) == len(names):
+            return names
+    return list(labels)
+
+
+def category_names(labels: Sequence[str], groups: Sequence[Coverage]) -> list[str]:
+    """The groups' names on lying bars: "Executive team (12 asked, 3 h)"."""
+    return [
+        f"{name} ({group.asked:,} asked{_median(group)})"
+        for name, group in zip(distinct_names(labels), groups, strict=True)
+    ]
+
+
+def _median(group: Coverage) -> str:
+    return "" if group.median_seconds is None else f", {timefmt.duration(group.median_seconds)}"
 
 
 def restyle(chart: QChart, scheme: Scheme, font: QFont) -> ChartColours:

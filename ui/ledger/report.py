@@ -38,6 +38,9 @@ MARGIN_MM = 14
 CHART_SCALE = 1.35
 #: People the report lists as waiting longest.
 WAITING_LINES = 8
+#: A chart of lying bars: points for its title and value axis, and for each bar's row.
+BARS_FRAME = 46
+BAR_ROW = 19
 
 
 def headline(label: str, coverage: Coverage) -> str:
@@ -108,11 +111,11 @@ def _paint(painter: QPainter, card: Scorecard, made_at: datetime, width: int) ->
     y = _text(painter, body, headline(f"The {len(card.by_week)} weeks", card.total), y, width)
     y += 8
     by_week, by_network, by_tier, by_post = chart_tabs(card)
-    y = _chart(painter, body, QRectF(0, y, width, 230), by_week)
-    half = (width - 12) / 2
-    _chart(painter, body, QRectF(0, y, half, 200), by_network)
-    y = _chart(painter, body, QRectF(half + 12, y, half, 200), by_tier)
-    y = _chart(painter, body, QRectF(0, y, width, 210), by_post)
+    y = _chart(painter, body, QRectF(0, y, width, 190), by_week)
+    # One chart a row, as tall as its bars: side by side, Qt Charts cut the names short
+    # ("Executive team (1 asked, …") to fit half a page.
+    for bars in (by_network, by_tier, by_post):
+        y = _chart(painter, body, QRectF(0, y, width, bars_height(len(bars.groups))), bars)
     y += 6
     bold = QFont(body)
     bold.setBold(True)
@@ -120,6 +123,12 @@ def _paint(painter: QPainter, card: Scorecard, made_at: datetime, width: int) ->
     lines = [waiting_line(p) for p in card.waiting[:WAITING_LINES]] or ["Nobody is waiting."]
     for line in lines:
         y = _text(painter, body, line, y, width)
+
+
+def bars_height(bars: int) -> float:
+    """Points for a chart of lying bars: its title and axis, and a row for each bar (at
+    least three, so one bar is not a slab)."""
+    return BARS_FRAME + BAR_ROW * max(bars, 3)
 
 
 def _text(painter: QPainter, font: QFont, text: str, y: float, width: int) -> float:
@@ -142,7 +151,7 @@ def _chart(painter: QPainter, font: QFont, target: QRectF, tab: ChartTab) -> flo
     scene.setSceneRect(0, 0, width, height)
     scene.render(painter, target, scene.sceneRect())
     scene.removeItem(chart)
-    return target.bottom() + 8
+    return target.bottom() + 6
 
 
 class ReportExport(QObject):
