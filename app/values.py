@@ -9,23 +9,28 @@ A Struct takes one of these mixins first and names the fields in a class variabl
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class HiddenInRepr:
-    """``repr`` as the Struct's own, without the fields named in ``_hidden_in_repr``."""
+    """``repr`` as the Struct's own, without the fields named in ``_hidden_in_repr``. A
+    Struct has a second repr, ``__rich_repr__`` (rich's pretty printer and its tracebacks
+    with locals ask it instead), showing every field: it leaves them out too."""
 
     __slots__ = ()
     __struct_fields__: ClassVar[tuple[str, ...]]
     _hidden_in_repr: ClassVar[tuple[str, ...]] = ()
 
     def __repr__(self) -> str:
-        shown = ", ".join(
-            f"{name}={getattr(self, name)!r}"
+        shown = ", ".join(f"{name}={value!r}" for name, value in self.__rich_repr__())
+        return f"{type(self).__name__}({shown})"
+
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
+        return [
+            (name, getattr(self, name))
             for name in self.__struct_fields__
             if name not in self._hidden_in_repr
-        )
-        return f"{type(self).__name__}({shown})"
+        ]
 
 
 class NotCompared:

@@ -13,9 +13,16 @@ from emulators.unreadable import garble_reads
 
 from app.domain import OutboxKind, RemoteKind, WriteIntent
 from app.errors import BadResponse, NotFound, OutcomeUnknown, PermissionDenied, RateLimited
-from app.networks.linkedin.connector import RECENT_POSTS
+from app.networks.linkedin.connector import RECENT_POSTS, _Cursor
 from app.networks.matching import SKEW_S
 from app.timeutil import iso, parse
+
+
+def test_a_cursor_an_earlier_version_stored_reads_and_is_written_back_the_same():
+    """The pull's cursor waits in the database between syncs: the text the dataclass
+    cursor wrote reads back whole and is written again as it was."""
+    stored = '{"queue": ["urn:li:share:1", "urn:li:share:2"]}'
+    assert _Cursor.load(stored).dump() == stored
 
 
 async def test_pull_reads_comments_and_their_one_level_of_replies(li_site, li_network):

@@ -17,6 +17,15 @@ def test_a_repr_shows_no_token() -> None:
     assert tokens != Tokens("other", "secret-refresh", 5.0, ("read",))
 
 
+def test_a_pretty_printer_shows_no_token_either() -> None:
+    """rich's pretty printer (and its tracebacks with locals) reads a Struct through
+    ``__rich_repr__``, not ``repr``: the tokens stay out there too, as a dataclass's
+    ``repr=False`` fields did."""
+    tokens = Tokens("secret-access", "secret-refresh", expires_at=5.0, scopes=("read",))
+    shown = dict(tokens.__rich_repr__())
+    assert shown == {"expires_at": 5.0, "scopes": ("read",), "extra": {}}
+
+
 def test_a_repr_shows_no_picture_bytes() -> None:
     upload = ImageUpload(7, "chart.png", "image/png", 640, 480, b"\x89PNG" * 1000)
     assert repr(upload) == (

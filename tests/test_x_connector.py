@@ -24,7 +24,16 @@ from app.errors import (
     Rejected,
 )
 from app.networks.matching import SKEW_S
+from app.networks.x.connector import _Cursor
 from app.timeutil import iso, parse
+
+
+def test_a_cursor_an_earlier_version_stored_reads_and_is_written_back_the_same():
+    """The pull's cursor waits in the database between syncs: the text the dataclass
+    cursor wrote reads back whole and is written again as it was (so an older version,
+    started again, reads this one's)."""
+    stored = '{"newest": {"c1": "5"}, "queue": ["c2", "c3"], "token": "tok", "pending": "7"}'
+    assert _Cursor.load(stored).dump() == stored
 
 
 async def test_sign_in_keeps_who_and_the_refresh_token(x_site, x_network):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pycrdt
+import pytest
 
 from app.bootstrap import open_core
 from app.core import Core
@@ -151,10 +152,23 @@ def test_one_unchanged_draft_or_post_does_not_stop_the_others() -> None:
     assert [i.post.id for i in post_bridge.incoming(shared, seen, str)] == [last.id]
 
 
-def test_a_digest_stored_by_an_earlier_version_still_matches() -> None:
+@pytest.mark.parametrize(
+    ("content", "stored"),
+    [
+        (
+            PostContent("Launch", "Our plan", DraftState.FOR_REVIEW, ("wordpress:1", "slack:C1")),
+            "8952dc226fbbedeac81f74f063ff0a9f4edc6a9d12294511b7e25834021a1c36",
+        ),
+        # not ASCII, no target: the value PostContent computed as a dataclass
+        (
+            PostContent("Lancement — été", "Notre plan ✓\n", DraftState.PUBLISHED, ()),
+            "536328932310b80cb24501858c77d8290a527e3aa1307a2838e24717f2be197f",
+        ),
+    ],
+)
+def test_a_digest_stored_by_an_earlier_version_still_matches(
+    content: PostContent, stored: str
+) -> None:
     """Links keep the digest of what a draft held (the replica's ``bridged`` table): a
     later version must compute the same, or every draft would be shared again."""
-    content = PostContent("Launch", "Our plan", DraftState.FOR_REVIEW, ("wordpress:1", "slack:C1"))
-    assert post_bridge.digest(content) == (
-        "8952dc226fbbedeac81f74f063ff0a9f4edc6a9d12294511b7e25834021a1c36"
-    )
+    assert post_bridge.digest(content) == stored
