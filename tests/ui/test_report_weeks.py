@@ -11,14 +11,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fixtures.store_data import ingest, minute_of, open_store, remote
+from PySide6.QtCharts import QBarCategoryAxis
 from PySide6.QtPdf import QPdfDocument
 
 from app.domain import VipTier
 from app.domain.ledger import Coverage, Scorecard, WaitingPerson
+from app.networks.registry import NETWORK_IDS
 from app.store import Store, coverage
+from app.store.coverage import TOP_POSTS
 from app.timeutil import iso
+from ui.ledger.charts import LABEL_CHARS, coverage_chart, distinct_names
 from ui.ledger.labels import chart_tabs
-from ui.ledger.report import render_report
+from ui.ledger.report import MARGIN_MM, WAITING_LINES, render_report
 
 pytestmark = pytest.mark.ui
 
@@ -73,9 +77,6 @@ def test_the_fullest_page_keeps_every_name_whole_and_on_the_page(qapp, tmp_path)
     """Every network there is, every tier, the most posts and waiting people a card holds:
     the names are whole (side by side, Qt Charts cut "Executive team (1,234 asked, 13 h)"
     short) and the last line still lies on the page."""
-    from app.networks.registry import NETWORK_IDS
-    from app.store.coverage import TOP_POSTS
-    from ui.ledger.report import MARGIN_MM, WAITING_LINES
 
     def group(label: str) -> Coverage:
         return Coverage(label, 1234, 617, 13 * 3600.0)
@@ -112,9 +113,6 @@ def test_the_fullest_page_keeps_every_name_whole_and_on_the_page(qapp, tmp_path)
 def test_posts_whose_titles_begin_alike_keep_a_bar_each(qapp) -> None:
     """Qt Charts draws one bar for categories of the same name: titles cut to the same
     words are cut longer, until they differ."""
-    from PySide6.QtCharts import QBarCategoryAxis
-
-    from ui.ledger.charts import LABEL_CHARS, coverage_chart, distinct_names
 
     titles = ["Update from the leadership team: May", "Update from the leadership team: June"]
     assert distinct_names(titles) == [

@@ -38,7 +38,8 @@ MARGIN_MM = 14
 CHART_SCALE = 1.35
 #: People the report lists as waiting longest.
 WAITING_LINES = 8
-#: A chart of lying bars: points for its title and value axis, and for each bar's row.
+#: A chart of lying bars, in the page's logical units (``DPI``): room for its title and
+#: value axis, and for each bar's row.
 BARS_FRAME = 46
 BAR_ROW = 19
 
@@ -126,8 +127,8 @@ def _paint(painter: QPainter, card: Scorecard, made_at: datetime, width: int) ->
 
 
 def bars_height(bars: int) -> float:
-    """Points for a chart of lying bars: its title and axis, and a row for each bar (at
-    least three, so one bar is not a slab)."""
+    """The height of a chart of lying bars, in the page's logical units: its title and
+    axis, and a row for each bar (at least three, so one bar is not a slab)."""
     return BARS_FRAME + BAR_ROW * max(bars, 3)
 
 
