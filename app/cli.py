@@ -231,8 +231,9 @@ def open_window(data_dir: Path) -> int:
         raise UserError(problem)
     gc.disable()
     try:
-        # The core before Qt: PySide6's import hook reads the source of every module
-        # imported after PySide6 (looking for ``__feature__``), ~25 ms of the start.
+        # The core before Qt: PySide6's import hook checks every module named in an
+        # import statement once shiboken6 is loaded (ui.pyside_import_check says why),
+        # so modules only the core imports are never checked.
         importlib.import_module("app.bootstrap")
         try:
             window = importlib.import_module("ui.main")
