@@ -17,7 +17,6 @@ import html
 import re
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 _TAG = re.compile(r"<[^>]+>")
@@ -25,8 +24,10 @@ _BREAK = re.compile(r"<br\s*/?>|</p>", re.IGNORECASE)
 
 
 class Politeness(enum.Enum):
-    POLITE = QAccessible.AnnouncementPoliteness.Polite
-    ASSERTIVE = QAccessible.AnnouncementPoliteness.Assertive
+    """How an announcement waits for the screen reader (QAccessible's names)."""
+
+    POLITE = "Polite"
+    ASSERTIVE = "Assertive"
 
 
 class Announcements(QObject):
@@ -54,11 +55,16 @@ def plain(text: str) -> str:
 def announce(source: QWidget, text: str, politeness: Politeness = Politeness.POLITE) -> None:
     """Say ``text`` (plain or rich) to assistive technology, from ``source``'s place in
     the window. Qt drops it when no assistive technology listens."""
+    # QtGui's accessibility classes load with the first announcement: creating their
+    # Python enums (eight, with a hundred roles, events and states) cost the way to the
+    # first paint ~2 ms.
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
     words = plain(text)
     if not words:
         return
     event = QAccessibleAnnouncementEvent(source, words)
-    event.setPoliteness(politeness.value)
+    event.setPoliteness(QAccessible.AnnouncementPoliteness[politeness.value])
     QAccessible.updateAccessibility(event)
     announcements().said.emit(words, politeness is Politeness.ASSERTIVE)
 
