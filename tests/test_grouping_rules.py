@@ -75,15 +75,47 @@ def test_the_seed_spreads_further_to_an_asker_its_neighbours_agree_on():
     asker, topic_alike = _unit(0.3, 0.95, 0, 0), _unit(0.3, 0, 0, 0.95)
     candidates = np.vstack([*askers, asker, topic_alike])
     assert float(asker @ seed) == pytest.approx(float(topic_alike @ seed))
-    reached = grouping.spread(seed, candidates)
+    reached = grouping.spread(_all_pairs(seed, *candidates))
     assert reached.max() == pytest.approx(1.0)
     assert reached[3] > reached[4] >= 0.0
 
 
+def _all_pairs(*vectors: np.ndarray) -> np.ndarray:
+    nodes = np.vstack(vectors)
+    return nodes @ nodes.T
+
+
 def test_spread_with_fewer_candidates_than_neighbours():
     seed = _unit(1, 0)
-    assert grouping.spread(seed, _unit(0, 1)[None]).tolist() == [0.0]
-    assert grouping.spread(seed, np.vstack([_unit(1, 1), _unit(1, 0.2)])).max() == 1.0
+    assert grouping.spread(_all_pairs(seed, _unit(0, 1))).tolist() == [0.0]
+    assert grouping.spread(_all_pairs(seed, _unit(1, 1), _unit(1, 0.2))).max() == 1.0
+
+
+def test_crowding_is_the_mean_of_each_questions_nearest_others(monkeypatch):
+    monkeypatch.setattr(grouping, "HUB_NEIGHBOURS", 2)
+    similarities = np.array(
+        [[1.0, 0.9, 0.5, 0.1], [0.9, 1.0, 0.7, 0.3], [0.5, 0.7, 1.0, 0.2], [0.1, 0.3, 0.2, 1.0]],
+        np.float32,
+    )
+    assert grouping.crowding(similarities) == pytest.approx([0.7, 0.8, 0.6, 0.25])
+    assert grouping.crowding(similarities[:1, :1]).tolist() == [0.0]
+
+
+def test_a_lone_asker_ranks_above_a_crowd_of_another_question_as_close():
+    """Twelve people asking one other question in nearly the same words sit a little
+    closer to the seed than the one person asking the seed's question in other words: the
+    crowd is close to every seed near it, and must not bury the asker."""
+    dims = 16
+    seed, asker = np.eye(dims)[0], np.eye(dims)[0] * 0.58 + np.eye(dims)[1] * 0.8146
+    crowd = [
+        0.6 * np.eye(dims)[0] + 0.8 * (0.995 * np.eye(dims)[2] + 0.1 * np.eye(dims)[3 + n])
+        for n in range(12)
+    ]
+    pool = np.vstack([seed, asker, *crowd]).astype(np.float32)
+    pool /= np.linalg.norm(pool, axis=1, keepdims=True)
+    assert float(pool[2] @ seed) > float(pool[1] @ seed)  # the cosine alone puts the crowd first
+    found = grouping.match(list(range(10, 10 + len(pool))), pool, pool[0], 10, lambda ids: {})
+    assert found[0].comment_id == 11
 
 
 def test_ordering_changes_the_order_not_the_marks():
