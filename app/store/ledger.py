@@ -1,6 +1,7 @@
 """The relationship ledger in the store: a person's linked accounts (the rule is in
-``app.domain.ledger``), every comment they wrote with its first answer's time, the notes
-kept about them, and the people whose comments have waited longest for an answer."""
+``app.domain.ledger``), the comments they wrote with their first answer's time (a page
+at a time by (time, id), with every one still waiting, and totals over all of them), the
+notes kept about them, and the people whose comments have waited longest for an answer."""
 
 from __future__ import annotations
 

@@ -144,6 +144,7 @@ class PersonPage(QDialog):
         self.older_state = QLabel()
         self.older_state.setObjectName("hint")
         self.older_state.setWordWrap(True)
+        self.older_state.hide()  # until older comments are asked for: no empty line
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Notes about this person")
         self.notes.setPlaceholderText(
@@ -177,7 +178,7 @@ class PersonPage(QDialog):
         listing.setContentsMargins(0, 0, 0, 0)
         listing.addWidget(self.list, 1)
         more = QHBoxLayout()
-        more.addWidget(self.older)
+        more.addWidget(self.older, 0, Qt.AlignmentFlag.AlignLeft)  # its own width, not the row
         more.addWidget(self.older_state, 1)
         listing.addLayout(more)
         notes = QWidget()
@@ -237,6 +238,7 @@ class PersonPage(QDialog):
             return
         self._reading_older = True
         self.older_state.setText("Reading older comments…")
+        self.older_state.show()
         self.busy.show()
         run(self, self._core.ledger.older(self.page), self._older_shown, self._older_failed)
 
