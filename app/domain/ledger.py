@@ -75,9 +75,10 @@ class LedgerEntry(msgspec.Struct, frozen=True):
             return None
         return seconds_between(self.row.created_at, self.answered_at)
 
-
-def _older(entry: LedgerEntry, than: LedgerEntry) -> bool:
-    return (entry.row.created_at, entry.row.id) < (than.row.created_at, than.row.id)
+    @property
+    def age_key(self) -> tuple[str, int]:
+        """(time, id): what orders a person's page (newest first), ties and all."""
+        return (self.row.created_at, self.row.id)
 
 
 class OlderComments(msgspec.Struct, frozen=True):
@@ -145,7 +146,9 @@ class PersonLedger(msgspec.Struct, frozen=True):
         listed = self.listed + older.entries
         last = listed[-1] if listed else None
         still = tuple(
-            e for e in self.older_waiting if older.more and last is not None and _older(e, last)
+            e
+            for e in self.older_waiting
+            if older.more and last is not None and e.age_key < last.age_key
         )
         return replace(self, listed=listed, older_waiting=still, more=older.more)
 
@@ -155,7 +158,7 @@ class PersonLedger(msgspec.Struct, frozen=True):
         open_ = [
             e for e in self.entries if not e.row.answered and e.row.triage_state is TriageState.OPEN
         ]
-        return tuple(sorted(open_, key=lambda e: (e.row.created_at, e.row.id)))
+        return tuple(sorted(open_, key=lambda e: e.age_key))
 
 
 class WaitingPerson(msgspec.Struct, frozen=True):

@@ -206,7 +206,7 @@ def _newest_of(
         for author in author_ids
         for r in db.query(sql, [author, *params])
     ]
-    found.sort(key=lambda e: (e.row.created_at, e.row.id), reverse=True)
+    found.sort(key=lambda e: e.age_key, reverse=True)
     return tuple(found[:limit])
 
 
