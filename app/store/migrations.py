@@ -578,15 +578,19 @@ def _ledger_pages(db: Database) -> None:
     with their answer (a page of the newest, the next page, and the totals from the index
     alone), and those still waiting, so the page reads what it lists, not the whole
     history. ``is_mine`` and ``deleted`` are columns too: the planner counts a partial
-    index as covering only when it holds every column the query names."""
+    index as covering only when it holds every column the query names. ``author_id IS NOT
+    NULL`` (every comment has one) keeps them to queries that name an author: without it
+    the first would be the planner's choice for counting every comment (the All view),
+    which ``ix_comments_inbox`` serves."""
     db.execute(
         """CREATE INDEX ix_comments_author_history
             ON comments(author_id, created_at, id, answered, answered_at, is_mine, deleted)
-            WHERE is_mine = 0 AND deleted = 0"""
+            WHERE is_mine = 0 AND deleted = 0 AND author_id IS NOT NULL"""
     )
     db.execute(
         """CREATE INDEX ix_comments_author_waiting ON comments(author_id, created_at, id)
-            WHERE is_mine = 0 AND deleted = 0 AND answered = 0 AND triage_state = 'open'"""
+            WHERE is_mine = 0 AND deleted = 0 AND answered = 0 AND triage_state = 'open'
+              AND author_id IS NOT NULL"""
     )
 
 
