@@ -1,8 +1,9 @@
 """The relationship ledger and the coverage scorecard on the benchmark store, the way the
 window asks for them: through the core's ``Ledger`` (reads on the store's reading
-thread, awaited on the Qt loop), and the scorecard's window from its creation until its
-charts are painted. "Now" is the store's newest comment, so the scorecard's weeks hold
-the store's latest questions rather than the empty weeks after it was generated."""
+thread, awaited on the Qt loop); the scorecard's window from its creation until its
+charts are painted; a person's page as it opens, and its next page of older comments
+("Show older comments"). "Now" is the store's newest comment, so the scorecard's weeks
+hold the store's latest questions rather than the empty weeks after it was generated."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 from types import SimpleNamespace
 
 from app.core.ledger import Ledger
+from app.domain.ledger import LEDGER_PAGE
 from app.store import Store
 from bench import qt
 from bench.measure import Timings
@@ -59,6 +61,9 @@ def measure(store: Store, comment_ids: list[int]) -> list[Line]:
         out.add("window", _scorecard_window(ledger))
     for cid in comment_ids[:PAGES]:
         out.add("person", _timed_async(lambda c=cid: ledger.person_of(c)))
+        page = qt.run(ledger.person_of(cid))
+        if page is not None and page.more:
+            out.add("older", _timed_async(lambda p=page: ledger.older(p)))
     card = qt.run(ledger.scorecard(8))
     sizes = f"{card.total.asked:,} questions in 8 weeks, {len(card.by_post)} post groups"
     return [
@@ -80,6 +85,13 @@ def measure(store: Store, comment_ids: list[int]) -> list[Line]:
             "a person's page: core read",
             out.median("person"),
             "ms",
-            note=f"median of {len(out.samples['person'])} people",
+            note=f"median of {len(out.samples['person'])} people; what the page reads on "
+            f"opening: the newest {LEDGER_PAGE} and every one waiting",
+        ),
+        Line(
+            "a person's page: next older page",
+            out.median("older") if "older" in out.samples else None,
+            "ms",
+            note=f"median of {len(out.samples.get('older', []))} people with more",
         ),
     ]

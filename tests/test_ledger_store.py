@@ -24,8 +24,8 @@ from fixtures.store_data import (
     remote,
 )
 
-from app.domain import Account, Person, VipTier
-from app.domain.ledger import LinkKind
+from app.domain import Account, InboxView, Person, VipTier
+from app.domain.ledger import LinkKind, PersonLedger
 from app.store import Store, accounts, comments, coverage, ledger
 from app.store.db import migrate
 from app.store.migrations import MIGRATIONS, _ledger_notes_and_answer_times
@@ -170,16 +170,121 @@ def test_a_long_history_lists_the_newest_and_every_waiting_one_and_counts_them_a
         ingest(db, [remote(7, body=QUESTION, author=who(2), minute=-90)])
 
     store.run_sync(older_waiting)
-    monkeypatch.setattr(ledger, "LISTED_NEWEST", 1)
+    monkeypatch.setattr(ledger, "LEDGER_PAGE", 1)
     db = store.reader()
     page = ledger.person_ledger(db, ledger.author_of(db, comment_id(db, "c2")) or 0)
-    assert page is not None and not page.all_listed
+    assert page is not None and page.more
     # the newest (c4), then the oldest still waiting (c7); c2, answered, is only counted
     listed = [e.row.id for e in page.entries]
     assert listed == [comment_id(db, "c4"), comment_id(db, "c7")]
     assert (page.totals.comments, page.totals.answered) == (3, 2)
     assert page.totals.median_answer_seconds == 5400.0  # of 1 h and 2 h
     assert [e.row.id for e in page.waiting] == [comment_id(db, "c7")]
+    assert page.unlisted == 1  # c2
+
+
+def _history(db: Database) -> None:
+    """Person 40 on two accounts of one network (one person for certain): 9 comments, in
+    runs written at the same minute, every third one waiting, the rest answered by me."""
+    accounts.add_account(db, TWIN)
+    accounts.upsert_posts(db, TWIN.id, [post(1)])
+    for n in range(9):
+        minute = 1000 + 10 * (n // 3)  # three at each minute
+        item = remote(400 + n, body=QUESTION, author=who(40), minute=minute)
+        if n % 2:
+            comments.ingest(db, TWIN.id, MY_NAME, [item])
+        else:
+            ingest(db, [item])
+        if n % 3:
+            reply = remote(500 + n, parent=f"c{400 + n}", mine=True, minute=minute + n)
+            comments.ingest(db, TWIN.id if n % 2 else ACCOUNT.id, MY_NAME, [reply])
+
+
+@pytest.fixture
+def history(store: Store, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """The store with person 40's history, read two comments a page."""
+    store.run_sync(_history)
+    monkeypatch.setattr(ledger, "LEDGER_PAGE", 2)
+    return store.reader()
+
+
+def _person_40(db: Database) -> int:
+    found: int = db.execute("SELECT id FROM people WHERE remote_id = 'p40'").fetchone()[0]
+    return found
+
+
+def _walk(db: Database, page: PersonLedger) -> list[PersonLedger]:
+    """Every state of the page as "Show older comments" is pressed until none are left
+    (bounded: one press per comment at most)."""
+    seen = [page]
+    for _ in range(page.totals.comments):
+        if not seen[-1].more:
+            break
+        last = seen[-1]
+        seen.append(last.with_older(ledger.older_comments(db, last.author_ids, last.oldest_listed)))
+    return seen
+
+
+def test_older_pages_follow_on_with_no_gap_or_repeat_across_equal_times(
+    history: Database,
+) -> None:
+    db = history
+    everything = [
+        r[0]
+        for r in db.execute(
+            """SELECT c.id FROM comments c JOIN people p ON p.id = c.author_id
+               WHERE p.remote_id = 'p40' AND c.is_mine = 0
+               ORDER BY c.created_at DESC, c.id DESC"""
+        )
+    ]
+    waiting = [r.id for r in comments.view_page(db, InboxView.NEEDS_REPLY, limit=50)]
+    first = ledger.person_ledger(db, _person_40(db))
+    assert first is not None and len(first.listed) == 2 and first.more
+    pages = _walk(db, first)
+    assert len(pages) == 5  # 2 + 2 + 2 + 2 + 1
+    for page in pages:
+        shown = [e.row.id for e in page.entries]
+        assert len(shown) == len(set(shown))  # nothing twice
+        assert shown == [i for i in everything if i in shown]  # newest first
+        assert shown[: len(page.listed)] == everything[: len(page.listed)]  # no gap
+        assert {i for i in everything if i in waiting} <= set(shown)  # every one waiting
+        assert page.unlisted == len(everything) - len(shown)
+    assert [e.row.id for e in pages[-1].entries] == everything
+    assert not pages[-1].more and pages[-1].older_waiting == ()
+
+
+def test_the_totals_count_every_comment_not_only_the_listed_ones(history: Database) -> None:
+    page = ledger.person_ledger(history, _person_40(history))
+    assert page is not None and len(page.listed) == 2
+    # six answered, by replies n minutes after comment n (n = 1, 2, 4, 5, 7, 8)
+    assert (page.totals.comments, page.totals.answered) == (9, 6)
+    assert page.totals.median_answer_seconds == 4.5 * 60
+
+
+def test_the_page_reads_indexes_not_the_persons_whole_history(history: Database) -> None:
+    """Every statement the page runs walks an index on the author, and the totals read
+    nothing but it: no comment row beyond those listed."""
+    db = history
+    ran: list[str] = []
+    db.conn.set_trace_callback(ran.append)
+    try:
+        page = ledger.person_ledger(db, _person_40(db))
+        assert page is not None
+        ledger.older_comments(db, page.author_ids, page.listed[0])
+    finally:
+        db.conn.set_trace_callback(None)
+    plans = {
+        sql: " | ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        for sql in ran
+        if "FROM comments c" in sql
+    }
+    assert plans and not [p for p in plans.values() if "SCAN c" in p]
+    totals = [p for sql, p in plans.items() if "count(*)" in sql or "answered_at IS NOT" in sql]
+    assert len(totals) == 2
+    assert all("COVERING INDEX ix_comments_author_history" in p for p in totals)
+    listing = [p for sql, p in plans.items() if "ORDER BY c.created_at DESC" in sql]
+    assert listing and all("ix_comments_author_" in p for p in listing)
+    assert not [p for p in listing if "TEMP B-TREE" in p]  # walked in order, never sorted
 
 
 def test_the_same_email_is_the_same_person_on_every_network(store: Store) -> None:

@@ -6,7 +6,8 @@ screen (inbox with a thread, the VIPs, filters, search, a "same question" group,
 the editor with a draft, the outbox, the reply composer with its snippets, accounts,
 settings, the keys, the command palette, About) at 1280 x 800 and at the window's minimum
 size, in the light and the dark scheme: ``<screen>-<size>-<scheme>.png``; the coverage
-scorecard (a window of its own size) in both, ``scorecard-<scheme>.png``; and the weekly
+scorecard and a person's page (windows of their own size) in both,
+``scorecard-<scheme>.png`` and ``person-<scheme>.png``; and the weekly
 report's PDF page as a PDF reader shows it, ``weekly-report.png`` (light: it is printed).
 Without a display it renders offscreen (Qt's own fonts: run it under ``xvfb-run -a`` for
 the desktop's).
@@ -113,6 +114,7 @@ async def shoot_all(app: QApplication, out: Path) -> None:
                     window.resize(size)
                     await shoot_window(app, window, draft, out, f"{label}-{tag}")
                 await shoot_scorecard(app, window, out, tag)
+                await shoot_person(app, window, out, tag)
                 if scheme == Qt.ColorScheme.Light:  # the report is always light: it is printed
                     await shoot_report(window, out)
                 window.close()
@@ -218,6 +220,15 @@ async def shoot_scorecard(app: QApplication, window, out: Path, suffix: str) -> 
     dialog.loaded.connect(lambda: loads.append(None))
     await until(lambda: bool(loads), "the scorecard")
     await _shoot_open_dialog(app, window, out, f"scorecard-{suffix}")
+
+
+async def shoot_person(app: QApplication, window, out: Path, suffix: str) -> None:
+    """The page of whoever wrote the top comment of Needs reply, once it is read."""
+    loads: list[None] = []
+    page = window.people.open_person_of(window.inbox.model.row_id(0))
+    page.loaded.connect(lambda: loads.append(None))
+    await until(lambda: bool(loads), "a person's page")
+    await _shoot_open_dialog(app, window, out, f"person-{suffix}")
 
 
 async def shoot_report(window, out: Path) -> None:

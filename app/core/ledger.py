@@ -1,7 +1,8 @@
 """The relationship ledger and the coverage scorecard as front ends use them: a person's
-page (opened from any of their comments), the notes kept about them, the people waiting
-longest, and the scorecard. Every read runs on the store's reading thread, the notes on
-its writing thread; remote words are cleaned for display as every list's are."""
+page (opened from any of their comments; their older comments a page at a time), the
+notes kept about them, the people waiting longest, and the scorecard. Every read runs on
+the store's reading thread, the notes on its writing thread; remote words are cleaned
+for display as every list's are."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from msgspec.structs import replace
 
 from app.core.display import shown_row
 from app.core.export import write_file
-from app.domain.ledger import PersonLedger, Scorecard, WaitingPerson
+from app.domain.ledger import (
+    LedgerEntry,
+    OlderComments,
+    PersonLedger,
+    Scorecard,
+    WaitingPerson,
+)
 from app.store import Store, coverage, ledger
 from app.store.sql import Database
 from app.text.sanitize import display_text
@@ -39,6 +46,11 @@ class Ledger:
     async def person(self, person_id: int) -> PersonLedger | None:
         found = await self._store.read(ledger.person_ledger, person_id)
         return None if found is None else _shown_ledger(found)
+
+    async def older(self, page: PersonLedger) -> PersonLedger:
+        """``page`` with the next page of the person's older comments listed."""
+        found = await self._store.read(ledger.older_comments, page.author_ids, page.oldest_listed)
+        return page.with_older(OlderComments(_shown_entries(found.entries), found.more))
 
     async def save_notes(self, person_id: int, text: str) -> None:
         """Keep the notes about a person (``PersonLedger.person_id``), in one transaction."""
@@ -77,8 +89,13 @@ def _shown_ledger(found: PersonLedger) -> PersonLedger:
             replace(a, name=display_text(a.name), title=display_text(a.title))
             for a in found.accounts
         ),
-        entries=tuple(replace(e, row=shown_row(e.row)) for e in found.entries),
+        listed=_shown_entries(found.listed),
+        older_waiting=_shown_entries(found.older_waiting),
     )
+
+
+def _shown_entries(entries: tuple[LedgerEntry, ...]) -> tuple[LedgerEntry, ...]:
+    return tuple(replace(e, row=shown_row(e.row)) for e in entries)
 
 
 def _shown_waiting(person: WaitingPerson) -> WaitingPerson:

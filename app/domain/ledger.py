@@ -18,14 +18,18 @@ import enum
 import statistics
 
 import msgspec
+from msgspec.structs import replace
 
 from app.domain.rows import InboxRow
 from app.domain.states import TriageState, VipTier
 from app.timeutil import parse
 
 #: A person's page lists this many of their newest comments, and then every older one
-#: still waiting for an answer (``PersonTotals`` counts them all).
-LISTED_NEWEST = 2_000
+#: still waiting for an answer (``PersonTotals`` counts them all); "Show older comments"
+#: lists as many more each time. A hundred fill the table three times over, and reading
+#: them (with their posts and accounts, each cleaned for display) stays within a frame
+#: however long the history: a page never costs more than its rows.
+LEDGER_PAGE = 100
 
 
 class LinkKind(enum.Enum):
@@ -71,6 +75,19 @@ class LedgerEntry(msgspec.Struct, frozen=True):
             return None
         return seconds_between(self.row.created_at, self.answered_at)
 
+    @property
+    def age_key(self) -> tuple[str, int]:
+        """(time, id): what orders a person's page (newest first), ties and all."""
+        return (self.row.created_at, self.row.id)
+
+
+class OlderComments(msgspec.Struct, frozen=True):
+    """The next page of a person's comments, newest first, all older than the last one
+    listed; ``more``: there are older ones still."""
+
+    entries: tuple[LedgerEntry, ...]
+    more: bool
+
 
 class PersonTotals(msgspec.Struct, frozen=True):
     """Counted over every comment a person wrote, however many their page lists."""
@@ -81,16 +98,20 @@ class PersonTotals(msgspec.Struct, frozen=True):
 
 
 class PersonLedger(msgspec.Struct, frozen=True):
-    """A person's page: their accounts, their comments (newest first: the newest few
-    thousand, and every one still waiting however old), the totals over all of them, their
-    tier (the highest any linked account has), and the notes kept about them."""
+    """A person's page: their accounts, their comments (``listed``: every one from the
+    newest down to a point, a page at first, more as older ones are asked for; then
+    ``older_waiting``: every older one still waiting however old), the totals over all of
+    them, their tier (the highest any linked account has), and the notes kept about them.
+    ``more``: comments older than the last listed exist."""
 
     person_id: int
     name: str
     title: str
     tier: VipTier
     accounts: tuple[LinkedAccount, ...]
-    entries: tuple[LedgerEntry, ...]
+    listed: tuple[LedgerEntry, ...]
+    older_waiting: tuple[LedgerEntry, ...]
+    more: bool
     totals: PersonTotals
     notes: str
 
@@ -100,8 +121,36 @@ class PersonLedger(msgspec.Struct, frozen=True):
         return any(a.link is LinkKind.SAME_NAME for a in self.accounts)
 
     @property
-    def all_listed(self) -> bool:
-        return len(self.entries) >= self.totals.comments
+    def entries(self) -> tuple[LedgerEntry, ...]:
+        """Every comment on the page, newest first."""
+        return self.listed + self.older_waiting
+
+    @property
+    def unlisted(self) -> int:
+        """How many of the person's comments the page does not list (by its totals)."""
+        return max(0, self.totals.comments - len(self.entries))
+
+    @property
+    def author_ids(self) -> tuple[int, ...]:
+        """The people rows whose comments the page lists."""
+        return tuple(a.person_id for a in self.accounts)
+
+    @property
+    def oldest_listed(self) -> LedgerEntry | None:
+        """Where the next page of older comments starts (below this one)."""
+        return self.listed[-1] if self.listed else None
+
+    def with_older(self, older: OlderComments) -> PersonLedger:
+        """This page with the next page of older comments listed; the older waiting ones
+        it now lists are no longer kept apart (nothing is listed twice)."""
+        listed = self.listed + older.entries
+        last = listed[-1] if listed else None
+        still = tuple(
+            e
+            for e in self.older_waiting
+            if older.more and last is not None and e.age_key < last.age_key
+        )
+        return replace(self, listed=listed, older_waiting=still, more=older.more)
 
     @property
     def waiting(self) -> tuple[LedgerEntry, ...]:
@@ -109,7 +158,7 @@ class PersonLedger(msgspec.Struct, frozen=True):
         open_ = [
             e for e in self.entries if not e.row.answered and e.row.triage_state is TriageState.OPEN
         ]
-        return tuple(sorted(open_, key=lambda e: (e.row.created_at, e.row.id)))
+        return tuple(sorted(open_, key=lambda e: e.age_key))
 
 
 class WaitingPerson(msgspec.Struct, frozen=True):

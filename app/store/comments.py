@@ -77,6 +77,13 @@ LIST_JOINS = f"FROM comments c {_JOINS}"
 #: ``LIST_JOINS`` reading comments in id order only: "the comments after this id" (new
 #: since a look) are a few at the end, where a state's index would be walked whole.
 LIST_JOINS_BY_ID = f"FROM comments c NOT INDEXED {_JOINS}"
+
+
+def list_joins_by(index: str) -> str:
+    """``LIST_JOINS`` walking the comments by ``index`` (the planner has no statistics)."""
+    return f"FROM comments c INDEXED BY {index} {_JOINS}"
+
+
 #: Views whose count is not kept in ``comment_counts`` (it has no tier): counted by index.
 _COUNTED_APART = (InboxView.VIPS,)
 #: The partial index (schema v6) holding exactly a sparse view's comments, by time: the

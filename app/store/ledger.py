@@ -1,20 +1,23 @@
 """The relationship ledger in the store: a person's linked accounts (the rule is in
-``app.domain.ledger``), every comment they wrote with its first answer's time, the notes
-kept about them, and the people whose comments have waited longest for an answer."""
+``app.domain.ledger``), the comments they wrote with their first answer's time (a page
+at a time by (time, id), with every one still waiting, and totals over all of them), the
+notes kept about them, and the people whose comments have waited longest for an answer."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import msgspec
 
 from app.domain import InboxRow, InboxView, VipTier
 from app.domain.ledger import (
-    LISTED_NEWEST,
+    LEDGER_PAGE,
     LedgerEntry,
     LinkedAccount,
     LinkKind,
+    OlderComments,
     PersonLedger,
     PersonTotals,
     WaitingPerson,
@@ -22,7 +25,7 @@ from app.domain.ledger import (
     seconds_between,
 )
 from app.domain.network import PLACEHOLDER_NAMES
-from app.store.comments import LIST_COLUMNS, LIST_JOINS, view_filter
+from app.store.comments import LIST_COLUMNS, list_joins_by, view_filter
 from app.store.sql import Database
 from app.timeutil import now_iso
 
@@ -124,22 +127,18 @@ def notes_owner(accounts: Iterable[LinkedAccount]) -> int:
 
 
 def person_ledger(db: Database, person_id: int) -> PersonLedger | None:
-    """A person's page; None when no such person is stored."""
+    """A person's page; None when no such person is stored. It reads a page of their
+    newest comments, every older one still waiting, and the totals (index only): its cost
+    follows the page and the waiting, not how much the person ever wrote."""
     accounts = linked_accounts(db, person_id)
     if not accounts:
         return None
     ids = [a.person_id for a in accounts]
-    theirs = f"c.author_id IN ({','.join('?' * len(ids))}) AND c.is_mine = 0 AND c.deleted = 0"
-    entries = _entries(db, f"WHERE {theirs}", [*ids], LISTED_NEWEST)
-    if len(entries) == LISTED_NEWEST:  # older ones still waiting are listed too
-        last = entries[-1].row
-        entries += _entries(
-            db,
-            f"WHERE {theirs} AND c.answered = 0 AND c.triage_state = 'open' "
-            "AND (c.created_at, c.id) < (?, ?)",
-            [*ids, last.created_at, last.id],
-            None,
-        )
+    first = older_comments(db, ids, None)
+    older_waiting: tuple[LedgerEntry, ...] = ()
+    if first.more:
+        last = first.entries[-1].row
+        older_waiting = _newest_of(db, ids, _WAITING, [last.created_at, last.id])
     me = accounts[0]
     return PersonLedger(
         person_id=notes_owner(accounts),
@@ -147,34 +146,85 @@ def person_ledger(db: Database, person_id: int) -> PersonLedger | None:
         title=next((a.title for a in accounts if a.title), ""),
         tier=max(a.tier for a in accounts if a.link is not LinkKind.SAME_NAME),
         accounts=tuple(accounts),
-        entries=entries,
-        totals=_totals(db, theirs, ids),
+        listed=first.entries,
+        older_waiting=older_waiting,
+        more=first.more,
+        totals=_totals(db, ids),
         notes=notes(db, notes_owner(accounts)),
     )
 
 
-def _entries(
-    db: Database, where: str, params: list[object], limit: int | None
-) -> tuple[LedgerEntry, ...]:
+class _Walk(NamedTuple):
+    """One people row's comments that a condition takes, by (time, id), on the index that
+    holds exactly those (its conditions are the index's own)."""
+
+    using: str
+    condition: str
+
+
+_THEIRS = "c.author_id = ? AND c.is_mine = 0 AND c.deleted = 0"
+#: Everything they wrote; the index holds the answer and its time, so the totals read it
+#: alone, no comment row.
+_HISTORY = _Walk("ix_comments_author_history", _THEIRS)
+#: What they wrote that still waits for an answer, older than a point.
+_WAITING = _Walk(
+    "ix_comments_author_waiting",
+    f"{_THEIRS} AND c.answered = 0 AND c.triage_state = 'open' AND (c.created_at, c.id) < (?, ?)",
+)
+_OLDER = _Walk(_HISTORY.using, f"{_THEIRS} AND (c.created_at, c.id) < (?, ?)")
+
+
+def older_comments(
+    db: Database, author_ids: Sequence[int], before: LedgerEntry | None
+) -> OlderComments:
+    """The next ``LEDGER_PAGE`` of these people rows' comments, newest first: the newest
+    ones (``before`` None), or those older than ``before`` by (time, id), so comments
+    written at the same second are neither listed twice nor skipped."""
+    if before is None:
+        found = _newest_of(db, author_ids, _HISTORY, [], LEDGER_PAGE + 1)
+    else:
+        at = [before.row.created_at, before.row.id]
+        found = _newest_of(db, author_ids, _OLDER, at, LEDGER_PAGE + 1)
+    return OlderComments(found[:LEDGER_PAGE], more=len(found) > LEDGER_PAGE)
+
+
+def _newest_of(
+    db: Database, author_ids: Sequence[int], walk: _Walk, params: list[object],
+    limit: int | None = None,
+) -> tuple[LedgerEntry, ...]:  # fmt: skip
+    """The newest ``limit`` (None: all) comments of these people rows that ``walk``
+    takes: one index walk per row, each stopping at ``limit``, rather than a sort of all
+    the rows ever wrote."""
     sql = (
-        f"SELECT {LIST_COLUMNS}, c.answered_at {LIST_JOINS} {where} "
-        "ORDER BY c.created_at DESC, c.id DESC"
+        f"SELECT {LIST_COLUMNS}, c.answered_at {list_joins_by(walk.using)} "
+        f"WHERE {walk.condition} ORDER BY c.created_at DESC, c.id DESC"
     )
     if limit is not None:
         sql, params = sql + " LIMIT ?", [*params, limit]
-    return tuple(LedgerEntry(InboxRow.from_row(r), r["answered_at"]) for r in db.query(sql, params))
+    found = [
+        LedgerEntry(InboxRow.from_row(r), r["answered_at"])
+        for author in author_ids
+        for r in db.query(sql, [author, *params])
+    ]
+    found.sort(key=lambda e: e.age_key, reverse=True)
+    return tuple(found[:limit])
 
 
-def _totals(db: Database, theirs: str, ids: list[int]) -> PersonTotals:
+def _totals(db: Database, author_ids: Sequence[int]) -> PersonTotals:
+    """Counted over every comment they wrote, from their index alone."""
+    marks = ",".join("?" * len(author_ids))
+    where = (
+        f"FROM comments c INDEXED BY {_HISTORY.using} "
+        f"WHERE c.author_id IN ({marks}) AND c.is_mine = 0 AND c.deleted = 0"
+    )
     count, answered = db.execute(
-        f"SELECT count(*), ifnull(sum(c.answered), 0) FROM comments c WHERE {theirs}", ids
+        f"SELECT count(*), ifnull(sum(c.answered), 0) {where}", author_ids
     ).fetchone()
     waits = [
         seconds_between(created, answered_at)
         for created, answered_at in db.execute(
-            f"SELECT c.created_at, c.answered_at FROM comments c WHERE {theirs} "
-            "AND c.answered_at IS NOT NULL",
-            ids,
+            f"SELECT c.created_at, c.answered_at {where} AND c.answered_at IS NOT NULL",
+            author_ids,
         )
     ]
     return PersonTotals(int(count), int(answered), median(waits))

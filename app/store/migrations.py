@@ -573,6 +573,27 @@ def _terse_questions_vectored_whole(db: Database) -> None:
     db.conn.executemany("DELETE FROM comment_vectors WHERE comment_id = ?", stale)
 
 
+def _ledger_pages(db: Database) -> None:
+    """Issue 16's person's page at a million comments: a person's comments by (time, id)
+    with their answer (a page of the newest, the next page, and the totals from the index
+    alone), and those still waiting, so the page reads what it lists, not the whole
+    history. ``is_mine`` and ``deleted`` are columns too: the planner counts a partial
+    index as covering only when it holds every column the query names. ``author_id IS NOT
+    NULL`` (every comment has one) keeps them to queries that name an author: without it
+    the first would be the planner's choice for counting every comment (the All view),
+    which ``ix_comments_inbox`` serves."""
+    db.execute(
+        """CREATE INDEX ix_comments_author_history
+            ON comments(author_id, created_at, id, answered, answered_at, is_mine, deleted)
+            WHERE is_mine = 0 AND deleted = 0 AND author_id IS NOT NULL"""
+    )
+    db.execute(
+        """CREATE INDEX ix_comments_author_waiting ON comments(author_id, created_at, id)
+            WHERE is_mine = 0 AND deleted = 0 AND answered = 0 AND triage_state = 'open'
+              AND author_id IS NOT NULL"""
+    )
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -588,5 +609,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _reply_name_fallback,
     _org_charts,
     _terse_questions_vectored_whole,
+    _ledger_pages,
 ]
 LATEST = len(MIGRATIONS)

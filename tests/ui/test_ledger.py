@@ -8,6 +8,7 @@ plain sentence when it cannot be written."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from ui.ledger.charts import ChartColours
 from ui.ledger.person_page import PersonPage
 from ui.ledger.report import TITLE
 from ui.ledger.scorecard import ScorecardDialog
+from ui.ledger.table import ITEM_ROLE
 
 pytestmark = pytest.mark.ui
 
@@ -258,3 +260,83 @@ def test_the_scorecard_from_the_keyboard(window, qtbot):
     assert card is not None
     qtbot.waitUntil(lambda: card.card is not None)
     card.close()
+
+
+def _most_written(window) -> tuple[int, int]:
+    """The person who wrote the most comments in the synced inbox, and how many."""
+    found = (
+        window.inbox.core.store.reader()
+        .execute(
+            "SELECT author_id, COUNT(*) FROM comments WHERE is_mine = 0 AND deleted = 0 "
+            "GROUP BY author_id ORDER BY 2 DESC, 1 LIMIT 1"
+        )
+        .fetchone()
+    )
+    return found[0], found[1]
+
+
+def _press_older(page: PersonPage, qtbot) -> None:
+    """Space on "Show older comments" (it has the keyboard), then wait for the page read."""
+    before = page.page
+    assert page.older.hasFocus()
+    qtbot.keyClick(page.older, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: page.page is not before)
+
+
+def test_older_comments_come_a_page_at_a_time_from_the_keyboard(window, qtbot, monkeypatch):
+    monkeypatch.setattr(ledger_store, "LEDGER_PAGE", 2)
+    person, written = _most_written(window)
+    assert written > 4  # more than two pages
+    page = window.people.open_person(person)
+    qtbot.waitUntil(lambda: page.page is not None)
+    assert page.page is not None and page.page.totals.comments == written
+    first = [page.entries.index(r, 0).data(ITEM_ROLE).row.id for r in range(2)]
+    assert page.older.isVisible()
+    assert page.older.text().endswith(f"({page.page.unlisted} more)")
+    assert "listed: the newest 2 and every one waiting" in page.summary.text()
+    qtbot.keyClick(page.list, Qt.Key.Key_Tab)  # from the list to the button under it
+    _press_older(page, qtbot)
+    listed = [page.entries.index(r, 0).data(ITEM_ROLE).row.id for r in range(4)]
+    assert listed[:2] == first  # the next page came under the first
+    assert listed == [e.row.id for e in page.page.listed]
+    assert "listed: the newest 4 and every one waiting" in page.summary.text()
+    for _ in range(written):  # one press per page; bounded by the comments there are
+        if not page.older.isVisible():
+            break
+        _press_older(page, qtbot)
+    assert not page.older.isVisible()
+    assert page.entries.rowCount() == written
+    ids = [page.entries.index(r, 0).data(ITEM_ROLE).row.id for r in range(written)]
+    assert len(set(ids)) == written
+    assert "listed:" not in page.summary.text()
+    assert page.older_state.text().endswith("no older ones left.")
+    assert page.list.hasFocus()  # the button went: the keyboard is back in the list
+    page.close()
+
+
+def test_older_comments_that_cannot_be_read_say_so_and_can_be_asked_again(
+    window, qtbot, monkeypatch
+):
+    monkeypatch.setattr(ledger_store, "LEDGER_PAGE", 2)
+    person, _ = _most_written(window)
+    page = window.people.open_person(person)
+    qtbot.waitUntil(lambda: page.page is not None)
+
+    def unreadable(*_: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(ledger_store, "older_comments", unreadable)
+    before, shown = page.page, page.entries.rowCount()
+    page.older.click()
+    qtbot.waitUntil(lambda: "could not be read" in page.older_state.text())
+    assert page.older_state.text() == (
+        "Older comments could not be read: disk I/O error. Press the button to try again."
+    )
+    assert page.older.isVisible() and page.page is before and page.entries.rowCount() == shown
+    monkeypatch.undo()
+    monkeypatch.setattr(ledger_store, "LEDGER_PAGE", 2)
+    page.older.click()
+    qtbot.waitUntil(lambda: page.page is not before)
+    assert page.page is not None and len(page.page.listed) == 4
+    assert page.older_state.text().endswith("listed.")
+    page.close()

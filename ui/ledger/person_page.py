@@ -2,6 +2,10 @@
 each link is, every comment they wrote on every network with what was answered and how
 fast, their tier, and the notes kept about them.
 
+The comments come a page at a time, newest first, with every older one still waiting
+among them: "Show older comments" under the list (Alt+O) reads the next page off the UI
+thread and puts it in where it falls; it goes once nothing older is left.
+
 The notes are saved as they are typed (``ui.common.autosave``: within a second, retried
 until stored) and at once when the page closes; the window also waits for them before
 the store closes at quit (``flush``).
@@ -16,17 +20,20 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain import VIP_TIER_TITLES, TriageState, VipTier
-from app.domain.ledger import LISTED_NEWEST, LedgerEntry, LinkedAccount, LinkKind, PersonLedger
+from app.domain.ledger import LedgerEntry, LinkedAccount, LinkKind, PersonLedger
 from app.text import plural, timefmt
 from ui.common import screen
+from ui.common.announce import Politeness, tell
 from ui.common.autosave import Autosave
 from ui.common.busy import busy_bar
 from ui.common.networks import network_label
@@ -75,9 +82,31 @@ def summary_text(page: PersonLedger) -> str:
     ]
     if page.waiting:
         parts[-1] += f" (oldest since {timefmt.relative(page.waiting[0].row.created_at)})"
-    if not page.all_listed:
-        parts.append(f"listed: the newest {LISTED_NEWEST:,} and every one waiting")
+    if page.more:
+        parts.append(f"listed: the newest {len(page.listed):,} and every one waiting")
     return " · ".join(parts)
+
+
+def older_text(page: PersonLedger) -> str:
+    """The button's words: "Show older comments (276 more)"."""
+    left = f" ({page.unlisted:,} more)" if page.unlisted else ""
+    return f"Show &older comments{left}"
+
+
+def cells(entry: LedgerEntry) -> tuple[LedgerEntry, tuple[str, ...], str]:
+    """A comment's row in the list: its cells and its tooltip."""
+    row = entry.row
+    return (
+        entry,
+        (
+            timefmt.relative(row.created_at),
+            network_label(row.network),
+            row.post_title,
+            " ".join(row.snippet.split()),
+            answer_text(entry),
+        ),
+        f"{timefmt.exact(row.created_at)}\n{row.snippet}",
+    )
 
 
 class PersonPage(QDialog):
@@ -107,6 +136,15 @@ class PersonPage(QDialog):
         self.busy = busy_bar()
         self.entries: TextTable[LedgerEntry] = TextTable(HEADERS)
         self.list = table_view(self.entries, "Their comments", SNIPPET_COLUMN)
+        self.older = QPushButton("Show &older comments")
+        self.older.setAutoDefault(False)  # Enter in the list is not a press
+        self.older.clicked.connect(self.show_older)
+        self.older.hide()
+        self._reading_older = False
+        self.older_state = QLabel()
+        self.older_state.setObjectName("hint")
+        self.older_state.setWordWrap(True)
+        self.older_state.hide()  # until older comments are asked for: no empty line
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Notes about this person")
         self.notes.setPlaceholderText(
@@ -135,6 +173,14 @@ class PersonPage(QDialog):
         run(self, wanted, on_done=self.show_page, on_error=self._failed)
 
     def _layout(self) -> None:
+        comments = QWidget()
+        listing = QVBoxLayout(comments)
+        listing.setContentsMargins(0, 0, 0, 0)
+        listing.addWidget(self.list, 1)
+        more = QHBoxLayout()
+        more.addWidget(self.older, 0, Qt.AlignmentFlag.AlignLeft)  # its own width, not the row
+        more.addWidget(self.older_state, 1)
+        listing.addLayout(more)
         notes = QWidget()
         column = QVBoxLayout(notes)
         column.setContentsMargins(0, 0, 0, 0)
@@ -145,7 +191,7 @@ class PersonPage(QDialog):
         column.addWidget(self.notes_state)
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
-        split.addWidget(self.list)
+        split.addWidget(comments)
         split.addWidget(notes)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
@@ -170,22 +216,8 @@ class PersonPage(QDialog):
         lines += [f"Also on {link_text(a)}." for a in others]
         self.links.setText("\n".join(lines))
         self.summary.setText(summary_text(page))
-        self.entries.show(
-            [
-                (
-                    e,
-                    (
-                        timefmt.relative(e.row.created_at),
-                        network_label(e.row.network),
-                        e.row.post_title,
-                        " ".join(e.row.snippet.split()),
-                        answer_text(e),
-                    ),
-                    f"{timefmt.exact(e.row.created_at)}\n{e.row.snippet}",
-                )
-                for e in page.entries
-            ]
-        )
+        self.entries.show([cells(e) for e in page.entries])
+        self._offer_older(page)
         self.notes.blockSignals(True)
         self.notes.setPlainText(page.notes)
         self.notes.blockSignals(False)
@@ -193,6 +225,49 @@ class PersonPage(QDialog):
         self.autosave.track(page.person_id)
         self.list.setFocus()
         self.loaded.emit()
+
+    def _offer_older(self, page: PersonLedger) -> None:
+        self.older.setText(older_text(page))
+        self.older.setVisible(page.more)
+
+    def show_older(self) -> None:
+        """Read the next page of older comments (off the UI thread) into the list; a
+        press while one is being read does nothing (the button stays enabled, so the
+        keyboard stays on it)."""
+        if self.page is None or not self.page.more or self._reading_older:
+            return
+        self._reading_older = True
+        self.older_state.setText("Reading older comments…")
+        self.older_state.show()
+        self.busy.show()
+        run(self, self._core.ledger.older(self.page), self._older_shown, self._older_failed)
+
+    def _older_shown(self, page: PersonLedger) -> None:
+        self._reading_older = False
+        self.busy.hide()
+        pressed = self.older.hasFocus()
+        self.page = page
+        added = self.entries.grow([cells(e) for e in page.entries], key=lambda e: e.row.id)
+        self.summary.setText(summary_text(page))
+        self._offer_older(page)
+        if pressed and not page.more:  # the button is gone: back to the list, on what came
+            if added:
+                self.list.setCurrentIndex(self.entries.index(added[0], 0))
+            self.list.setFocus()
+        listed = plural.count(len(added), "older comment")
+        tell(
+            self.older_state,
+            f"{listed} listed." if page.more else f"{listed} listed; no older ones left.",
+        )
+
+    def _older_failed(self, exc: BaseException) -> None:
+        self._reading_older = False
+        self.busy.hide()
+        tell(
+            self.older_state,
+            f"Older comments could not be read: {exc}. Press the button to try again.",
+            Politeness.ASSERTIVE,
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.busy.hide()

@@ -1,10 +1,10 @@
 """A read-only table of short texts, one row per item, with each row's item kept for the
-code that opens it: the ledger's comments and the people waiting longest (hundreds of
-rows at most: a person's comments are capped by the core)."""
+code that opens it: the ledger's comments (a page at a time: more are put in where they
+fall, the rows on screen staying where they are) and the people waiting longest."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -27,6 +27,33 @@ class TextTable(QAbstractTableModel, Generic[Item]):
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
+
+    def grow(
+        self, rows: Sequence[tuple[Item, tuple[str, ...], str]], key: Callable[[Item], Hashable]
+    ) -> list[int]:
+        """Show ``rows``, which hold the rows shown now (by ``key``) in the same order
+        and others among them: those are inserted where they fall, so the selection and
+        the scrolling stay (a row shown now that ``rows`` lacks: all are replaced). Returns
+        the positions of the rows inserted."""
+        old = [key(item) for item, _, _ in self._rows]
+        new = [key(item) for item, _, _ in rows]
+        in_order = iter(new)
+        if not all(k in in_order for k in old):  # each found after the one before
+            self.show(rows)
+            return list(range(len(rows)))
+        inserted = []
+        for at, (row, k) in enumerate(zip(rows, new, strict=True)):
+            if at < len(self._rows) and key(self._rows[at][0]) == k:
+                self._rows[at] = row
+                continue
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._rows.insert(at, row)
+            self.endInsertRows()
+            inserted.append(at)
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(self._headers) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)  # a row kept may read otherwise now
+        return inserted
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self._rows)
