@@ -5,6 +5,10 @@ mimicked by a QLabel in the thread pane and the publish dialog.
 A chip's text is its value ("Question"); wherever a chip is painted rather than a widget,
 the row's accessible text says the same words (``ui.inbox.speech``). Their colours are
 worked out for the background they sit on, so each reads at 4.5:1 or better.
+
+Where a row is narrow, ``fit_chips`` gives the chips less room: their short forms ("VIP"
+for "VIP: Executive team"), then the first ones and "+2" for the rest. The full words
+stay in the row's tooltip and accessible text.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from functools import cache
 
 import msgspec
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 
 from ui.common import colours
 from ui.common.colours import Scheme
@@ -21,11 +25,45 @@ from ui.common.contrast import TEXT, over, readable
 
 #: Space between two chips, and between a chip and the text beside it.
 CHIP_GAP = 6
+#: Room a chip's rounded ends take beside its text.
+CHIP_PADDING = 12
+#: The hue of the "+2" chip that stands for the chips left out.
+MORE_HUE = "#6b7280"
 
 
 class Chip(msgspec.Struct, frozen=True):
     text: str
     hue: str
+    #: The chip in fewer words, for a narrow row ("VIP"); "" when ``text`` is short already.
+    short: str = ""
+
+    def shortened(self) -> Chip:
+        return Chip(self.short, self.hue) if self.short else self
+
+
+def chip_width(metrics: QFontMetrics, chip: Chip) -> int:
+    return metrics.horizontalAdvance(chip.text) + CHIP_PADDING
+
+
+def chips_width(metrics: QFontMetrics, chips: list[Chip]) -> int:
+    """The width ``chips`` take side by side, gaps included."""
+    gaps = CHIP_GAP * max(len(chips) - 1, 0)
+    return sum(chip_width(metrics, chip) for chip in chips) + gaps
+
+
+def fit_chips(metrics: QFontMetrics, chips: list[Chip], room: int) -> list[Chip]:
+    """``chips`` as they fit in ``room`` pixels, most important (first) kept longest: in
+    full, else in their short forms, else the first ones short and "+N" for the rest
+    (at least the "+N", which says there is more)."""
+    if not chips or chips_width(metrics, chips) <= room:
+        return chips
+    short = [chip.shortened() for chip in chips]
+    for kept in range(len(short), 0, -1):
+        left_out = len(short) - kept
+        shown = short[:kept] + ([Chip(f"+{left_out}", MORE_HUE)] if left_out else [])
+        if chips_width(metrics, shown) <= room:
+            return shown
+    return [Chip(f"+{len(short)}", MORE_HUE)]
 
 
 class ChipLook(msgspec.Struct, frozen=True):
@@ -100,7 +138,7 @@ def paint_chips(
     painter.setFont(font)
     metrics = painter.fontMetrics()
     for chip in reversed(chips):
-        width = metrics.horizontalAdvance(chip.text) + 12
+        width = chip_width(metrics, chip)
         height = metrics.height() + 2
         box = QRectF(right - width, line.center().y() - height / 2 + 1, width, height)
         look = outline_look(outline) if outline is not None else chip_look(chip.hue, background)

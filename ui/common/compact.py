@@ -31,10 +31,12 @@ class CompactRow(QWidget):
         self._layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
-    def add(self, button: QToolButton) -> None:
+    def add(self, button: QToolButton, at: int | None = None) -> None:
+        """Put ``button`` in at place ``at`` (after the others by default)."""
+        place = len(self.buttons) if at is None else at
         button.setToolButtonStyle(Style.ToolButtonTextBesideIcon)
-        self._layout.insertWidget(len(self.buttons), button)
-        self.buttons.append(button)
+        self._layout.insertWidget(place, button)
+        self.buttons.insert(place, button)
 
     @property
     def compact(self) -> bool:
@@ -47,7 +49,10 @@ class CompactRow(QWidget):
             style,
             self.style().name(),
             self._layout.spacing(),
-            tuple((b.text(), b.font().key(), b.iconSize().toTuple()) for b in self.buttons),
+            tuple(
+                (b.text(), b.font().key(), b.iconSize().toTuple(), b.isHidden())
+                for b in self.buttons
+            ),
         )
         width = self._widths.get(key)
         if width is None:
@@ -59,6 +64,8 @@ class CompactRow(QWidget):
     def _measure(self, style: Style) -> int:
         widths = []
         for button in self.buttons:
+            if button.isHidden():
+                continue
             before = button.toolButtonStyle()
             button.setToolButtonStyle(style)
             widths.append(button.sizeHint().width())
@@ -74,9 +81,14 @@ class CompactRow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
+        self.refit()
+
+    def refit(self) -> None:
+        """Words or icons for the width the row has now (call it after showing or hiding
+        a button: the row may keep its width)."""
         wanted = (
             Style.ToolButtonIconOnly
-            if event.size().width() < self._width(Style.ToolButtonTextBesideIcon)
+            if self.width() < self._width(Style.ToolButtonTextBesideIcon)
             else Style.ToolButtonTextBesideIcon
         )
         for button in self.buttons:

@@ -1,6 +1,7 @@
 """Widgets whose words shorten to fit, so a layout never grows because of them (panes keep
 their widths): a button whose middle words shorten ("Post: AI assistant: n…" and its
-cross), and a label that ends in "…" when cut, its whole text in its tooltip."""
+cross), a label that ends in "…" when cut, its whole text in its tooltip, and a title
+whose count outlasts its words ("Same quest… · 21")."""
 
 from __future__ import annotations
 
@@ -83,3 +84,31 @@ class ElidingLabel(QLabel):
     def paintEvent(self, event: QPaintEvent) -> None:  # Qt override
         painter = QPainter(self)
         painter.drawText(self.contentsRect(), int(self.alignment()), self._shown())
+
+
+class CountedTitle(ElidingLabel):
+    """A title whose last part, after " · " (a count: "Same question · 21"), always shows
+    whole: the words before it shorten first. It asks for its whole width, and takes
+    less only when there is no more."""
+
+    TAIL = " · "
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def _parts(self) -> tuple[str, str]:
+        words, sep, count = self.text().rpartition(self.TAIL)
+        return (words, f"{sep}{count}") if sep else (self.text(), "")
+
+    def minimumSizeHint(self) -> QSize:  # Qt override
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(f"…{self._parts()[1]}")
+        return QSize(width + margins.left() + margins.right(), super().minimumSizeHint().height())
+
+    def _shown(self) -> str:
+        words, tail = self._parts()
+        metrics = self.fontMetrics()
+        room = self.contentsRect().width() - metrics.horizontalAdvance(tail)
+        shown = metrics.elidedText(words, Qt.TextElideMode.ElideRight, max(room, 0)) or "…"
+        return shown + tail

@@ -49,7 +49,7 @@ def network_chip(network: str, account_name: str = "", shared: bool = False) -> 
         name = account_name.strip()
         if len(name) > ACCOUNT_CHARS:
             name = name[: ACCOUNT_CHARS - 1].rstrip() + "…"
-        return Chip(f"{label} · {name}", hue)
+        return Chip(f"{label} · {name}", hue, label)
     return Chip(label, hue)
 
 

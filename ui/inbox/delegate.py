@@ -10,6 +10,11 @@ with a focus ring on the current row whenever the list has the keyboard. The qui
 details are the row's text colour mixed into the row's background only as far as they
 stay readable there (4.5:1), selected or not; chips are worked out for that background too.
 
+As the row narrows, the comment keeps room for its first words and the author's name
+stays whole: the chips give way first (their short forms, then "+2" for the last ones),
+and the author's title and post go when only a few letters of them would show. The
+row's tooltip then names every chip in full; its accessible text always does.
+
 Each painted row is kept as a pixmap, keyed by everything that shows in it (its fields,
 its relative time, size, state, palette, font): a repaint after new rows arrive or the
 selection moves draws the rows already seen with one call each, instead of some thirty
@@ -24,15 +29,21 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+)
 
 from app.domain import InboxRow, TriageState, VipTier
 from app.text import timefmt
 from ui import theme
 from ui.common import fonts
-from ui.common.chips import CHIP_GAP, Chip, chip_font, paint_chips
+from ui.common.chips import CHIP_GAP, Chip, chip_font, chip_width, fit_chips, paint_chips
 from ui.common.colours import Ink
 from ui.common.networks import row_chip
 from ui.inbox.match_marks import mark_chips
@@ -71,6 +82,10 @@ PAINTED_FIELDS = (
 )
 #: Before a VIP's name (the tier is said in words in the row's first chip).
 STAR = "★"
+#: On a narrow row the comment keeps room for this many characters; the chips give way.
+SNIPPET_CHARS = 20
+#: The author's title and the post's show only when this many of their characters fit.
+REST_CHARS = 4
 
 
 class InboxDelegate(QStyledItemDelegate):
@@ -154,6 +169,23 @@ class InboxDelegate(QStyledItemDelegate):
             + option.fontMetrics.height()
         )
         return QSize(MIN_WIDTH, height)  # a list row always spans the viewport's width
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: Index,
+    ) -> bool:  # Qt override
+        """A row that shows chips short or leaves some out names them all in its tooltip."""
+        row = index.data(ROW_ROLE)
+        if event.type() == QEvent.Type.ToolTip and row is not None:
+            marks = mark_chips(*(index.data(MATCH_ROLE) or (None, False)))
+            tip = chips_tooltip(option, row, marks, self._relative(row.created_at))
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, view, option.rect)
+                return True
+        return super().helpEvent(event, view, option, index)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         row = index.data(ROW_ROLE)
@@ -269,6 +301,7 @@ def _paint(
     quiet = row.triage_state is not TriageState.OPEN or row.answered
 
     bold, small = fonts.bold(option.font), chip_font(option.font)
+    network, states = fitted_chips(option, row, marks, when)
     top = rect.top() + PAD_Y
     first = QRect(rect.left() + PAD_X, top, rect.width() - 2 * PAD_X, QFontMetrics(bold).height())
     right = _right_text(painter, first, when, option.font, dim)
@@ -276,44 +309,28 @@ def _paint(
         painter,
         first,
         right - CHIP_GAP * 2,
-        [row_chip(row)],
+        [network],
         font=small,
         background=back,
         outline=outline,
     )
     painter.setFont(bold)
     painter.setPen(dim if quiet else text)
-    name = f"{STAR} {row.author_name}" if row.author_tier else row.author_name
-    name_width = min(
-        painter.fontMetrics().horizontalAdvance(name) + 2,
-        right - first.left() - CHIP_GAP,
-    )
+    name = _name(row)
+    name_width = min(_name_width(option, row), right - first.left() - CHIP_GAP)
     _text(painter, QRect(first.left(), top, name_width, first.height()), name)
     rest = " · ".join(p for p in (row.author_title, row.post_title) if p)
     painter.setFont(option.font)
     painter.setPen(dim)
-    _text(
-        painter,
-        QRect(
-            first.left() + name_width,
-            top,
-            right - first.left() - name_width - CHIP_GAP,
-            first.height(),
-        ),
-        f"  ·  {rest}" if rest else "",
-    )
+    room = right - first.left() - name_width - CHIP_GAP
+    if rest and room >= painter.fontMetrics().horizontalAdvance(f"  ·  {rest[:REST_CHARS]}…"):
+        _text(painter, QRect(first.left() + name_width, top, room, first.height()), f"  ·  {rest}")
 
     second = QRect(
         first.left(), first.bottom() + 1 + LINE_GAP, first.width(), option.fontMetrics.height()
     )
     right = paint_chips(
-        painter,
-        second,
-        second.right(),
-        [*marks, *status_chips(row)],
-        font=small,
-        background=back,
-        outline=outline,
+        painter, second, second.right(), states, font=small, background=back, outline=outline
     )
     painter.setFont(option.font)
     painter.setPen(dim if quiet else text)
@@ -325,6 +342,42 @@ def _paint(
 
     if ring:
         _focus_ring(painter, rect, palette, selected)
+
+
+def _name(row: InboxRow) -> str:
+    return f"{STAR} {row.author_name}" if row.author_tier else row.author_name
+
+
+def _name_width(option: QStyleOptionViewItem, row: InboxRow) -> int:
+    return QFontMetrics(fonts.bold(option.font)).horizontalAdvance(_name(row)) + 2
+
+
+def fitted_chips(
+    option: QStyleOptionViewItem, row: InboxRow, marks: list[Chip], when: str
+) -> tuple[Chip, list[Chip]]:
+    """The row's chips as they fit its width: the network's after the whole name on the
+    first line (else in its short form), the states' after the comment's first
+    ``SNIPPET_CHARS`` characters on the second (``fit_chips``: short forms, then "+N")."""
+    small = QFontMetrics(chip_font(option.font))
+    width = option.rect.width() - 2 * PAD_X
+    when_width = QFontMetrics(option.font).horizontalAdvance(when)
+    network = row_chip(row)
+    if chip_width(small, network) > width - when_width - 3 * CHIP_GAP - _name_width(option, row):
+        network = network.shortened()
+    snippet = " ".join(row.snippet.split())
+    kept = snippet if len(snippet) <= SNIPPET_CHARS else f"{snippet[:SNIPPET_CHARS]}…"
+    room = width - QFontMetrics(option.font).horizontalAdvance(kept) - CHIP_GAP
+    return network, fit_chips(small, [*marks, *status_chips(row)], room)
+
+
+def chips_tooltip(option: QStyleOptionViewItem, row: InboxRow, marks: list[Chip], when: str) -> str:
+    """Every chip's full words when the row shows some of them shortened or left out
+    ("" when they all show whole)."""
+    whole = [row_chip(row), *marks, *status_chips(row)]
+    network, states = fitted_chips(option, row, marks, when)
+    if [network, *states] == whole:
+        return ""
+    return " · ".join(chip.text for chip in whole)
 
 
 def _background(painter: QPainter, option: QStyleOptionViewItem, look: RowColours) -> None:

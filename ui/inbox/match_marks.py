@@ -13,9 +13,9 @@ from ui.common.chips import Chip
 
 #: The chip's words and hue for each confidence (hues echo the row chips' palette).
 MARKS = {
-    MatchConfidence.VERY_LIKELY: Chip("Very likely same", "#2e8b57"),
-    MatchConfidence.LIKELY: Chip("Likely same", "#2563eb"),
-    MatchConfidence.POSSIBLE: Chip("Possibly same", "#6b7280"),
+    MatchConfidence.VERY_LIKELY: Chip("Very likely same", "#2e8b57", "Very likely"),
+    MatchConfidence.LIKELY: Chip("Likely same", "#2563eb", "Likely"),
+    MatchConfidence.POSSIBLE: Chip("Possibly same", "#6b7280", "Possibly"),
 }
 #: The comment a group was opened from.
 ASKED_HERE = Chip("Asked here", "#c77700")

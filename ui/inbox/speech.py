@@ -26,14 +26,15 @@ VIP_HUE = "#b4235a"
 
 
 def status_chips(row: InboxRow) -> list[Chip]:
-    """What the row's state means to the person triaging, most important first."""
+    """What the row's state means to the person triaging, most important first (each with
+    a short form for a narrow row: the star before a VIP's name says "VIP" too)."""
     chips = []
     if row.author_tier > VipTier.NONE:  # words, not a colour: "VIP: Executive team"
-        chips.append(Chip(f"VIP: {VIP_TIER_TITLES[row.author_tier]}", VIP_HUE))
+        chips.append(Chip(f"VIP: {VIP_TIER_TITLES[row.author_tier]}", VIP_HUE, "VIP"))
     if row.reply_draft:
-        chips.append(Chip("Reply draft", DRAFT_HUE))
+        chips.append(Chip("Reply draft", DRAFT_HUE, "Draft"))
     if row.triage_state is TriageState.SNOOZED:
-        chips.append(Chip(f"Snoozed · {timefmt.until(row.snoozed_until)}", SNOOZED_HUE))
+        chips.append(Chip(f"Snoozed · {timefmt.until(row.snoozed_until)}", SNOOZED_HUE, "Snoozed"))
     if row.answered:
         chips.append(Chip("Answered", ANSWERED_HUE))
     elif row.triage_state is TriageState.DONE:

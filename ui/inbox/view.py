@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListView,
     QSplitter,
@@ -44,7 +43,7 @@ from PySide6.QtWidgets import (
 from app.domain import VIEW_TITLES, InboxRow, InboxView, SearchResults
 from ui import operations, theme
 from ui.common.compact import CompactRow
-from ui.common.eliding import ElidingButton, ElidingLabel
+from ui.common.eliding import CountedTitle, ElidingButton, ElidingLabel
 from ui.inbox.commands import InboxCommands
 from ui.inbox.delegate import InboxDelegate
 from ui.inbox.filters import CHIP_STYLE, FilterBar
@@ -67,6 +66,8 @@ REFRESH_DELAY_MS = 150
 #: j asks for the next page (read off the UI thread) this many rows before the last
 #: loaded one, so the rows are in before the keys reach them.
 PREFETCH_ROWS = 40
+#: The thread and the reply under it are never narrower than this many characters.
+BESIDE_MIN_CHARS = 44
 #: Views whose empty state means "all caught up".
 CAUGHT_UP = (InboxView.NEEDS_REPLY, InboxView.QUESTIONS, InboxView.MENTIONS)
 
@@ -204,7 +205,7 @@ class InboxPage(QWidget):
         #: current row and keep the selection, as in Gmail and Superhuman; Esc ends it.
         self.marked = False
 
-        self.title = QLabel()
+        self.title = CountedTitle()  # "Same question · 21": the count outlasts the words
         self.title.setObjectName("pageTitle")
         self.post_chip = ElidingButton()  # its title shortens: the panes keep their widths
         self.post_chip.setObjectName("filterChip")
@@ -212,10 +213,12 @@ class InboxPage(QWidget):
         self.post_chip.setStyleSheet(CHIP_STYLE)
         self.post_chip.clicked.connect(self.clear_post)
         self.post_chip.hide()
-        # "12 selected · r replies to all" takes the room there is and never asks for more
-        # (the panes keep their widths when it appears); cut, it ends in "…".
+        # "12 selected · r replies to all" takes the room there is beside the filters and
+        # never asks for more (the panes keep their widths when it appears); cut, it ends
+        # in "…". (Beside the title it left the title no room at narrow widths.)
         self.hint = ElidingLabel()
         self.hint.setObjectName("hint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.search = _search_field(self.run_search)
         self.hits = SearchHits()
         self.hits.postChosen.connect(self.postChosen)
@@ -244,19 +247,25 @@ class InboxPage(QWidget):
         header.addWidget(self.title)
         header.addSpacing(8)
         header.addWidget(self.post_chip)
-        header.addWidget(self.hint, 1)
+        header.addStretch(1)
         header.addWidget(self.search)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filters)
+        filters.addWidget(self.hint, 1)
         panel = QWidget()
         column = QVBoxLayout(panel)
         column.setContentsMargins(12, 10, 4, 0)
         column.setSpacing(8)
         column.addLayout(header)
-        column.addWidget(self.filters)
+        column.addLayout(filters)
         column.addWidget(self.toolbar)
         column.addWidget(self.hits)
         column.addWidget(self.list, 1)
         self._beside = beside = QSplitter(Qt.Orientation.Vertical)  # the thread, the reply
         beside.setChildrenCollapsible(False)
+        # Lines of the thread and the reply keep a readable length when the window is
+        # narrowed (their headers give way to icons and would let the pane go thinner).
+        beside.setMinimumWidth(beside.fontMetrics().averageCharWidth() * BESIDE_MIN_CHARS)
         beside.addWidget(self.thread_pane)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)

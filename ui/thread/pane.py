@@ -6,19 +6,24 @@ but re-renders only when the thread did change: a sync page that brings nothing 
 this thread costs no layout on the UI thread. Links open only through
 ``browser.confirm_and_open``; hovering one shows its real address via ``message``. The
 header names the network the thread is on, with the same chip as the inbox row.
+
+The header gives way as the pane narrows, never showing half a word: first the
+"Conversation" heading goes, then the buttons show only their icons (their names and
+tooltips stay), then the network chip drops the account's name.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtCore import QEvent, QUrl, Signal
+from PySide6.QtGui import QAction, QPalette, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.domain import Thread
 from ui import operations, theme
-from ui.common.chips import chip_style
+from ui.common.chips import Chip, chip_style
+from ui.common.compact import CompactRow
 from ui.common.networks import row_chip, where
 from ui.thread.browser import SafeBrowser, confirm_and_open
 from ui.thread.render import ThreadRenderer
@@ -45,15 +50,16 @@ class ThreadPane(QWidget):
         self._post_url = ""
         #: While a reply is written, the comment it answers is scrolled into sight.
         self.keep_answered_in_sight = False
-        heading = QLabel("Conversation")
-        heading.setObjectName("hint")
+        self.heading = QLabel("Conversation")
+        self.heading.setObjectName("hint")
         self.network = QLabel()
         self.network.setObjectName("networkChip")
         self.network.hide()
+        self._chip: Chip | None = None  # the network's chip, in full
         self.open_post = QToolButton()
         self.open_post.setText("Open post")
+        self.open_post.setAccessibleName("Open post")
         self.open_post.setIcon(theme.icon("link"))
-        self.open_post.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.open_post.clicked.connect(lambda: confirm_and_open(self, QUrl(self._post_url)))
         self.open_post.hide()
         self.browser = SafeBrowser()
@@ -69,15 +75,18 @@ class ThreadPane(QWidget):
         # The pane shrinks as the composer opens under it, and the text reflows: keep the
         # comment answered at the top whenever the scroll range changes.
         self.browser.verticalScrollBar().rangeChanged.connect(self._range_changed)
+        #: The buttons for the comment shown: words while there is room, icons when not.
+        self.buttons = CompactRow()
+        self.buttons.add(self.open_post)
         header = QHBoxLayout()
-        header.addWidget(heading)
+        header.addWidget(self.heading)
         header.addWidget(self.network)
         header.addStretch(1)
-        header.addWidget(self.open_post)
+        header.addWidget(self.buttons)
         self._header = header
         #: Buttons for commands on the comment shown (``add_tool``), in the Tab order.
         self.tools: list[QToolButton] = []
-        layout = QVBoxLayout(self)
+        self._column = layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 10, 12, 8)
         layout.addLayout(header)
         layout.addWidget(self.browser, 1)
@@ -97,17 +106,41 @@ class ThreadPane(QWidget):
     def clear(self) -> None:
         self._wanted = None
         self._shown = None
+        self._chip = None
         self.open_post.hide()
         self.network.hide()
+        self._fit_header()
         self.browser.setHtml(EMPTY)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        self._fit_header()
+
+    def _fit_header(self) -> None:
+        """What of the header shows whole at the pane's width: the heading only beside
+        the buttons' words, the account's name in the chip only beside their icons."""
+        margins = self._column.contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        gap = max(self._header.spacing(), 0)
+        chip = self._chip
+        if chip is not None:
+            label = self.network
+            frame = label.sizeHint().width() - label.fontMetrics().horizontalAdvance(label.text())
+            whole = label.fontMetrics().horizontalAdvance(chip.text) + frame + gap
+            fits = whole + self.buttons.minimumSizeHint().width() <= room
+            label.setText((chip if fits else chip.shortened()).text)
+        network = self.network.sizeHint().width() + gap if chip is not None else 0
+        wanted = self.heading.sizeHint().width() + gap + network + self.buttons.sizeHint().width()
+        self.heading.setVisible(wanted <= room)
+        self.buttons.refit()
 
     def add_tool(self, action: QAction, text: str) -> QToolButton:
         """A button in the header for a command on the comment shown (its author's page)."""
         button = QToolButton()
         button.setDefaultAction(action)
         button.setText(text)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self._header.insertWidget(self._header.count() - 1, button)
+        button.setAccessibleName(text)
+        self.buttons.add(button, len(self.tools))
         self.tools.append(button)
         return button
 
@@ -143,15 +176,15 @@ class ThreadPane(QWidget):
         comment = thread.chain[-1]
         self._post_url = comment.post_url or ""
         self.open_post.setVisible(bool(self._post_url))
-        self.open_post.setToolTip(self._post_url)
-        chip = row_chip(comment)
-        self.network.setText(chip.text)
+        self.open_post.setToolTip(f"Open the post in your browser: {self._post_url}")
+        chip = self._chip = row_chip(comment)
         style = chip_style(chip.hue, self.palette().color(QPalette.ColorRole.Window))
         if self.network.styleSheet() != style:  # each change re-polishes it (every j)
             self.network.setStyleSheet(style)
         self.network.setToolTip(f"On {where(comment)}")
         self.network.setAccessibleName(f"Network: {where(comment)}")
         self.network.show()
+        self._fit_header()
         self.browser.setHtml(ThreadRenderer(self.palette()).page(thread.chain, thread.replies))
         self.provenance.show_for_comment(comment.account_id, comment.remote_id)
         if self.keep_answered_in_sight:

@@ -1,0 +1,158 @@
+"""At the window's smallest size nothing shows as half a word where it matters: an inbox
+row keeps its author's name and the start of the comment (the chips give way, their
+full words in the tooltip and the accessible text), the thread pane's header gives way
+to icons rather than cut its words, and a group's title keeps its count.
+
+What is painted is read by recording the texts the painters draw (the row delegate and
+the eliding labels draw from Python). The size is the window's own minimum: on the
+offscreen screen (800 x 600) that is less than ``MINIMUM_WIDTH``, as on a small laptop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QHelpEvent, QPainter
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolTip
+
+from app.domain import InboxView, VipTier
+from ui.common.compact import Style
+from ui.inbox.delegate import STAR
+from ui.inbox.model import ROW_ROLE
+from ui.inbox.speech import status_chips
+
+pytestmark = pytest.mark.ui
+
+#: Rows read at the top of the list.
+ROWS = 6
+#: A narrow row shows at least this many of the comment's first characters.
+SHOWN_CHARS = 20
+
+
+@pytest.fixture
+def painted(monkeypatch) -> Iterator[list[str]]:
+    """Every text drawn through ``QPainter.drawText`` from Python while the test runs."""
+    texts: list[str] = []
+    draw = QPainter.drawText
+
+    def recording(painter: QPainter, *args: object) -> None:
+        texts.extend(a for a in args if isinstance(a, str))
+        draw(painter, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(QPainter, "drawText", recording)
+    yield texts
+
+
+def _at_minimum(window, qtbot) -> None:
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: window.width() == window.minimumWidth())
+    QApplication.processEvents()
+
+
+def _paint_rows(view, count: int) -> None:
+    """Paint the first ``count`` rows in full, as the list does once its frames settle."""
+    delegate = view.itemDelegate()
+    canvas = view.viewport().grab()
+    painter = QPainter(canvas)
+    try:
+        for row in range(count):
+            index = view.model().index(row, 0)
+            option = QStyleOptionViewItem()
+            view.initViewItemOption(option)
+            option.rect = view.visualRect(index)
+            delegate.start_paint(view.font())
+            delegate.paint(painter, option, index)
+    finally:
+        painter.end()
+
+
+def test_a_narrow_row_keeps_the_name_and_the_start_of_the_comment(window, qtbot, painted):
+    window.sidebar.choose("inbox", InboxView.VIPS)
+    inbox = window.inbox
+    qtbot.waitUntil(lambda: inbox.model.rowCount() >= ROWS)
+    _at_minimum(window, qtbot)
+    painted.clear()
+    _paint_rows(inbox.list, ROWS)
+    for row in range(ROWS):
+        shown = inbox.model.index(row).data(ROW_ROLE)
+        assert shown.author_tier > VipTier.NONE  # their chips are the longest
+        words = " ".join(shown.snippet.split())
+        start = words[:SHOWN_CHARS]
+        assert any(t.startswith(start) for t in painted), (start, painted)
+        assert f"{STAR} {shown.author_name}" in painted
+
+
+def test_chips_left_short_keep_their_words_in_the_tooltip_and_for_screen_readers(window, qtbot):
+    window.sidebar.choose("inbox", InboxView.VIPS)
+    inbox = window.inbox
+    qtbot.waitUntil(lambda: inbox.model.rowCount() >= ROWS)
+    _at_minimum(window, qtbot)
+    index = next(  # a VIP asking a question: two chips, too long together for the row
+        inbox.model.index(n)
+        for n in range(inbox.model.rowCount())
+        if len(status_chips(inbox.model.index(n).data(ROW_ROLE))) > 1
+    )
+    inbox.list.scrollTo(index)
+    words = [chip.text for chip in status_chips(index.data(ROW_ROLE))]
+    assert words[0].startswith("VIP: ")
+    spoken = index.data(Qt.ItemDataRole.AccessibleTextRole)
+    for word in words:
+        assert word.replace(" · ", " until ") in spoken
+    viewport = inbox.list.viewport()
+    centre = inbox.list.visualRect(index).center()
+    window.setAttribute(Qt.WidgetAttribute.WA_AlwaysShowToolTips)  # offscreen: never active
+    QApplication.sendEvent(
+        viewport, QHelpEvent(QEvent.Type.ToolTip, centre, viewport.mapToGlobal(centre))
+    )
+    qtbot.waitUntil(QToolTip.isVisible)
+    for word in words:
+        assert word in QToolTip.text()
+    QToolTip.hideText()
+
+
+def test_the_thread_header_shows_whole_words_or_named_icons(window, qtbot):
+    pane = window.inbox.thread_pane
+    qtbot.waitUntil(lambda: pane.open_post.isVisible() and pane.network.isVisible())
+    _at_minimum(window, qtbot)
+    qtbot.waitUntil(lambda: pane.width() < 400)
+    QApplication.processEvents()
+    for button in [*pane.tools, pane.open_post]:
+        if button.toolButtonStyle() is Style.ToolButtonIconOnly:
+            assert not button.icon().isNull() and button.toolTip() and button.accessibleName()
+        else:
+            assert button.width() >= button.sizeHint().width(), button.text()
+    for label in (pane.network, *pane.findChildren(type(pane.network))):
+        if label.isVisible() and label.text():
+            room = label.contentsRect().width()
+            assert label.fontMetrics().horizontalAdvance(label.text()) <= room, label.text()
+
+
+def _open_group(window, qtbot) -> None:
+    inbox = window.inbox
+    window.sidebar.choose("inbox", InboxView.QUESTIONS)
+    qtbot.waitUntil(lambda: inbox.model.rowCount() > 0)
+    qtbot.keyClick(inbox.list, "g")
+    qtbot.waitUntil(lambda: inbox.searching and inbox.title.text().startswith("Same question"))
+    qtbot.waitUntil(lambda: "selected" in inbox.hint.text())
+
+
+def test_a_groups_title_keeps_its_count_at_the_minimum_size(window, qtbot, painted):
+    _open_group(window, qtbot)
+    _at_minimum(window, qtbot)
+    title = window.inbox.title
+    count = title.text().rpartition(" · ")[2]
+    assert count.isdigit()
+    painted.clear()
+    title.grab()
+    assert any(t.endswith(f" · {count}") for t in painted), painted
+
+
+def test_the_selection_hint_shows_whole_at_1280(window, qtbot):
+    _open_group(window, qtbot)
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    hint = window.inbox.hint
+    qtbot.waitUntil(lambda: hint.toolTip() == "")  # a cut hint holds its words there
+    assert hint.fontMetrics().horizontalAdvance(hint.text()) <= hint.contentsRect().width()
