@@ -26,10 +26,12 @@ from typing import TYPE_CHECKING
 from app import events as ev
 from app.config import database_path
 from app.core import Core
+from app.domain.states import OpeningReport
 from app.errors import UserError
 from app.networks.base import Network
 from app.networks.connection import SYSTEM_DEFAULTS, ConnectionSettings, make_client
 from app.store import Store
+from app.store.db import ignore_step
 from app.sync.engine import SyncEngine
 from app.text.spelling import PERSONAL_WORDS_FILE, Spelling
 
@@ -74,10 +76,12 @@ async def open_core(
     return core
 
 
-async def open_store(data_dir: Path) -> Core:
+async def open_store(data_dir: Path, report: OpeningReport = ignore_step) -> Core:
     """Step one: the store (opened and migrated off the event loop) and a Core over it,
-    with no account connected and the policy not read yet (``connect`` does both)."""
-    store = await asyncio.to_thread(_open_store, data_dir)
+    with no account connected and the policy not read yet (``connect`` does both).
+    ``report`` hears each slow step of opening (checking, backing up, upgrading), on the
+    store's thread."""
+    store = await asyncio.to_thread(_open_store, data_dir, report)
     events = ev.Events()
     networks: dict[str, Network] = {}
     engine = SyncEngine(store, events, networks, {})
@@ -196,10 +200,10 @@ def _is_delegate(data_dir: Path) -> bool:
         return False
 
 
-def _open_store(data_dir: Path) -> Store:
+def _open_store(data_dir: Path, report: OpeningReport) -> Store:
     """Blocking: create the data dir, open (and migrate) the store."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    return Store(database_path(data_dir))
+    return Store(database_path(data_dir), report)
 
 
 def _start_sandbox(data_dir: Path) -> SandboxServer:

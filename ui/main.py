@@ -42,6 +42,7 @@ from ui import bench_hook, theme
 from ui.bridge import CoreBridge
 from ui.loop_priority import favour_the_event_loop
 from ui.main_window import MainWindow
+from ui.opening import OpeningNotice
 from ui.operations import run
 
 log = logging.getLogger(__name__)
@@ -186,11 +187,23 @@ async def _once_connected(
         await job()
 
 
-async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
+async def _open(data_dir: Path) -> Core | None:
+    """The core over the opened store, saying what takes so long if opening does (an
+    upgrade); None once a store that cannot be opened has been explained."""
+    opening = OpeningNotice()
     try:
-        core = await open_store(data_dir)
+        return await open_store(data_dir, opening.report)
     except FiresideError as exc:
+        opening.close()
         QMessageBox.critical(None, "Fireside cannot start", str(exc))
+        return None
+    finally:
+        opening.close()
+
+
+async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:
+    core = await _open(data_dir)
+    if core is None:
         return 1
     if core.settings is not None:  # replies and posts wait, so they can be taken back
         core.undo_send.seconds = core.settings.undo_send_seconds.value

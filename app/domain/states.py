@@ -4,6 +4,7 @@ ends share (enums, never bare strings)."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 
 
 class TriageState(enum.StrEnum):
@@ -178,3 +179,19 @@ class TextCounting(enum.StrEnum):
     CHARACTERS = "characters"  # code points
     X = "x"  # twitter-text v3 weights: a link is 23, CJK and emoji 2
     MASTODON = "mastodon"  # a link is 23, a remote mention its local part, graphemes
+
+
+class OpeningStep(enum.StrEnum):
+    """What opening the database is doing, for whoever waits on it (the window says it
+    when opening is slow: an upgrade of a million comments takes seconds)."""
+
+    #: The whole file checked: after an unclean stop, or before an upgrade.
+    CHECKING = "checking"
+    #: The copy taken before an upgrade (``app.store.db.back_up``).
+    BACKING_UP = "backing up"
+    #: The migrations to this build's schema.
+    UPGRADING = "upgrading"
+
+
+#: Hears each slow step of opening the store as it starts (on the store's thread).
+OpeningReport = Callable[[OpeningStep], None]

@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app.domain.states import OpeningReport, OpeningStep
 from app.errors import StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnly, StoreTooNew
 from app.store.migrations import LATEST, MIGRATIONS
 from app.store.sql import Database
@@ -164,15 +165,27 @@ def _refuse_newer(found: int) -> None:
         )
 
 
-def migrate(conn: sqlite3.Connection, path: Path | None = None, target: int = LATEST) -> int:
+def ignore_step(step: OpeningStep) -> None:
+    """The report of whoever does not listen."""
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    path: Path | None = None,
+    target: int = LATEST,
+    report: OpeningReport = ignore_step,
+) -> int:
     """Bring the schema up to ``target``; return the version found. Backs up first."""
     found = schema_version(conn)
     _refuse_newer(found)
     if found >= target:
         return found
     if found > 0 and path is not None:
+        report(OpeningStep.BACKING_UP)
         backup = back_up(conn, path, target)
         log.info("backed up schema v%s to %s before migrating", found, backup)
+    if found > 0:
+        report(OpeningStep.UPGRADING)
     db = Database(conn)
     for version in range(found + 1, target + 1):
         conn.execute("BEGIN IMMEDIATE")
@@ -267,8 +280,9 @@ def _check_integrity(conn: sqlite3.Connection, path: Path, *, full: bool) -> Non
             )
 
 
-def open_database(path: Path) -> sqlite3.Connection:
+def open_database(path: Path, report: OpeningReport = ignore_step) -> sqlite3.Connection:
     """Open (creating if absent) and migrate; raise StoreError instead of damaging anything.
+    ``report`` hears each slow step as it starts (on this thread).
 
     Order matters: read the version, refuse a newer schema, check integrity, and only then
     switch to WAL and migrate, because both of those write to the file. A folder that
@@ -284,9 +298,12 @@ def open_database(path: Path) -> sqlite3.Connection:
         found = schema_version(conn)
         _refuse_newer(found)
         if found > 0:
-            _check_integrity(conn, path, full=found < LATEST or not _closed_cleanly(path))
+            full = found < LATEST or not _closed_cleanly(path)
+            if full:
+                report(OpeningStep.CHECKING)
+            _check_integrity(conn, path, full=full)
         _enable_wal(conn)
-        migrate(conn, path)
+        migrate(conn, path, report=report)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise _open_error(exc, path) from exc
@@ -311,11 +328,11 @@ def _open_error(exc: sqlite3.Error, path: Path) -> StoreError:
 class Store:
     """The database, a single writer thread, and read connections for other threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, report: OpeningReport = ignore_step) -> None:
         self.path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fireside-db")
         try:
-            self._conn = self._executor.submit(open_database, path).result()
+            self._conn = self._executor.submit(open_database, path, report).result()
         except BaseException:
             self._executor.shutdown(wait=True)
             raise
@@ -399,6 +416,7 @@ __all__ = [
     "Store",
     "back_up",
     "backup_path",
+    "ignore_step",
     "migrate",
     "open_database",
     "schema_version",
