@@ -287,6 +287,23 @@ def test_the_page_reads_indexes_not_the_persons_whole_history(history: Database)
     assert not [p for p in listing if "TEMP B-TREE" in p]  # walked in order, never sorted
 
 
+def test_people_waiting_longest_count_only_their_waiting_comments(history: Database) -> None:
+    """The counts beside each person read the waiting comments' index, not the whole of
+    every listed person's history."""
+    db = history
+    ran: list[str] = []
+    db.conn.set_trace_callback(ran.append)
+    try:
+        waiting = ledger.waiting_longest(db)
+    finally:
+        db.conn.set_trace_callback(None)
+    assert waiting
+    counts = [sql for sql in ran if "GROUP BY c.author_id" in sql]
+    assert len(counts) == 1
+    plan = " | ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {counts[0]}"))
+    assert "ix_comments_author_waiting" in plan
+
+
 def test_the_same_email_is_the_same_person_on_every_network(store: Store) -> None:
     def two_networks(db: Database) -> None:
         accounts.add_account(db, OTHER)

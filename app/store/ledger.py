@@ -308,10 +308,14 @@ def _identity_twins(db: Database, people: list[_PersonRow]) -> list[_PersonRow]:
 
 
 def _waiting_counts(db: Database, person_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per person: how many of their comments are in Needs reply, how many are questions."""
+    """Per person: how many of their comments are in Needs reply, how many are questions.
+    The waiting index holds exactly Needs reply's comments, so only those are read (50
+    people on the 1M bench store: 67 -> 7 ms, against every comment of theirs)."""
+    if not person_ids:  # "author_id IN ()" would not show it holds only named authors
+        return {}
     where, params = view_filter(InboxView.NEEDS_REPLY)
     marks = ",".join("?" * len(person_ids))
     sql = f"""SELECT c.author_id, COUNT(*), SUM(c.is_question)
-        FROM comments c INDEXED BY ix_comments_author_time
+        FROM comments c INDEXED BY ix_comments_author_waiting
         WHERE c.author_id IN ({marks}) AND {where} GROUP BY c.author_id"""
     return {r[0]: (r[1], r[2] or 0) for r in db.execute(sql, [*person_ids, *params])}
