@@ -189,9 +189,12 @@ def older_comments(
 
 
 def _newest_of(
-    db: Database, author_ids: Sequence[int], walk: _Walk, params: list[object],
+    db: Database,
+    author_ids: Sequence[int],
+    walk: _Walk,
+    params: list[object],
     limit: int | None = None,
-) -> tuple[LedgerEntry, ...]:  # fmt: skip
+) -> tuple[LedgerEntry, ...]:
     """The newest ``limit`` (None: all) comments of these people rows that ``walk``
     takes: one index walk per row, each stopping at ``limit``, rather than a sort of all
     the rows ever wrote."""
