@@ -45,7 +45,7 @@ from app.store import Store, accounts, comments, drafts, migrations, outbox, tri
 from app.store.sql import Database
 
 #: Bump when the generated data changes shape, so old caches are not reused.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 #: A cached store of the benchmark's size that no build has used for this long is deleted.
 UNUSED_FOR = timedelta(days=14)
 ACCOUNT = Account(
@@ -248,7 +248,9 @@ def _drafts_and_outbox(db: Database, rng: random.Random) -> None:
         drafts.snapshot(db, draft_id, "explicit save")
         if index % 4 == 0:
             drafts.set_state(db, draft_id, DraftState.FOR_REVIEW)
-    states = list(OutboxState)
+    # Every state a store closed cleanly can hold: "sending" is only ever left by a crash,
+    # and each start of the app would log the recovery of every one of them.
+    states = [state for state in OutboxState if state is not OutboxState.SENDING]
     ids = [r[0] for r in db.execute("SELECT id FROM comments WHERE answered = 0 LIMIT 300")]
     for cid in ids:
         item = outbox.enqueue(
