@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QHelpEvent, QPainter
+from PySide6.QtGui import QFontMetrics, QHelpEvent, QPainter
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolTip
 
 from app.domain import InboxView, VipTier
@@ -82,6 +82,26 @@ def test_a_narrow_row_keeps_the_name_and_the_start_of_the_comment(window, qtbot,
         start = words[:SHOWN_CHARS]
         assert any(t.startswith(start) for t in painted), (start, painted)
         assert f"{STAR} {shown.author_name}" in painted
+
+
+def test_a_row_measures_its_authors_name_once_per_paint(window, qtbot, monkeypatch):
+    """The chips beside the name and the name itself are laid out from one measure."""
+    window.sidebar.choose("inbox", InboxView.VIPS)
+    inbox = window.inbox
+    qtbot.waitUntil(lambda: inbox.model.rowCount() >= ROWS)
+    _at_minimum(window, qtbot)
+    measured: list[str] = []
+    advance = QFontMetrics.horizontalAdvance
+
+    def recording(metrics: QFontMetrics, text: str, *args: object) -> int:
+        measured.append(text)
+        return advance(metrics, text, *args)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(QFontMetrics, "horizontalAdvance", recording)
+    _paint_rows(inbox.list, ROWS)
+    names = [f"{STAR} {inbox.model.index(row).data(ROW_ROLE).author_name}" for row in range(ROWS)]
+    for name in names:
+        assert measured.count(name) == names.count(name), name
 
 
 def test_chips_left_short_keep_their_words_in_the_tooltip_and_for_screen_readers(window, qtbot):
