@@ -1,6 +1,6 @@
 """Grouping as front ends use it: the open questions ranked against one, each with how
-sure the ranking is (``matches``, what G shows), and the themes of the open questions
-(``themes``, what the Themes view shows).
+sure the ranking is (``matches``: what G shows, and what M shows once rows are ticked),
+and the themes of the open questions (``themes``, what the Themes view shows).
 
 Questions get their sentence vector in the background: after each page a sync stores,
 and for a store that had none (a backfill, newest first, announced with
@@ -17,6 +17,7 @@ import asyncio
 import logging
 import os
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from app import events as ev
@@ -54,8 +55,20 @@ class Grouping:
             self._matcher_made = QuestionMatcher()
         return self._matcher_made
 
-    async def matches(self, comment_id: int) -> list[QuestionMatch]:
-        """Open questions asking what ``comment_id`` asks, best first, with confidence."""
+    async def matches(self, comment_id: int, confirmed: Sequence[int] = ()) -> list[QuestionMatch]:
+        """Open questions asking what ``comment_id`` asks, best first, with confidence;
+        with ``confirmed`` (questions a person ticked as asking the same), ranked by the
+        first ``MOST_CONFIRMED`` of them too (``app.text.grouping.fused``), and those
+        left out of the matches."""
+        from app.text import grouping
+
+        asked = [comment_id, *confirmed[: grouping.MOST_CONFIRMED]]
+        rankings = [await self._ranked(question) for question in asked]
+        if not confirmed:
+            return rankings[0]
+        return grouping.fused(rankings, left_out=[*asked, *confirmed])
+
+    async def _ranked(self, comment_id: int) -> list[QuestionMatch]:
         from app.store import vectors
         from app.store.questions import ranked_matches
         from app.text.encoder import from_bytes

@@ -94,3 +94,45 @@ def test_the_group_message_says_what_is_ticked_and_what_is_still_being_read():
     assert group(5, 1, (40, 1000)).message.endswith(
         "Still reading questions (40 of 1,000): some may be missing."
     )
+
+
+def test_m_ranks_the_group_again_by_the_ticked_rows_and_keeps_them(
+    window, synced_core, qtbot, wait_for
+):
+    inbox = window.inbox
+    seed, matches = _seed_with_a_sure_match(synced_core, inbox, wait_for)
+    _open_group(qtbot, window, seed)
+    inbox.list.clearSelection()  # the person's own choice: the seed and two rows far down
+    chosen = [m.comment_id for m in matches[5:7]]
+    for comment_id in (seed, *chosen):
+        inbox.select_id(comment_id, inbox.list.selectionModel().SelectionFlag.NoUpdate)
+        qtbot.keyClick(inbox.list, "x")
+    assert set(inbox.selected_ids()) == {seed, *chosen}
+    again = wait_for(synced_core.grouping.matches(seed, chosen))
+
+    qtbot.keyClick(inbox.list, "m")
+    qtbot.waitUntil(
+        lambda: "Ranked again by the 2 comments you ticked" in (window.status.currentMessage())
+    )
+    shown = inbox.model.ids()
+    assert shown[:3] == [seed, *chosen]  # the ticked stay on top, still ticked
+    assert shown[3:] == [m.comment_id for m in again][: len(shown) - 3]
+    assert set(inbox.selected_ids()) == {seed, *chosen}
+    assert inbox.title.text() == f"Same question · {len(shown)}"
+
+
+def test_m_says_what_it_needs_outside_a_group_and_with_nothing_ticked(
+    window, synced_core, qtbot, wait_for
+):
+    inbox = window.inbox
+    seed, _ = _seed_with_a_sure_match(synced_core, inbox, wait_for)
+    inbox.select_id(seed)
+    qtbot.keyClick(inbox.list, "m")
+    assert "open one with G" in window.status.currentMessage()
+
+    _open_group(qtbot, window, seed)
+    inbox.list.clearSelection()
+    inbox.select_id(seed, inbox.list.selectionModel().SelectionFlag.NoUpdate)
+    qtbot.keyClick(inbox.list, "x")  # only the seed ticked
+    qtbot.keyClick(inbox.list, "m")
+    assert "Tick the comments that ask the same" in window.status.currentMessage()

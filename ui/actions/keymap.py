@@ -27,6 +27,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("inbox.done", "Mark done", INBOX, ("E",), "done"),
     Command("inbox.snooze", "Snooze until…", INBOX, ("S",), "snooze"),
     Command("inbox.same_question", "Find everyone asking the same question", INBOX, ("G",), "same"),
+    Command(
+        "inbox.more_like_ticked",
+        "More like the ticked (rank a Same question group again by its ticked rows)",
+        INBOX,
+        ("M",),
+    ),
     Command("inbox.undo", "Undo the last triage action", INBOX, ("U",), "undo"),
     Command(
         "inbox.star",

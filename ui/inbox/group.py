@@ -8,7 +8,7 @@ thread; the page shows it with ``InboxPage.show_group``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -28,6 +28,8 @@ class Group(msgspec.Struct, frozen=True):
     ticked: frozenset[int]
     #: (questions with a vector, questions in all) when the group was read.
     progress: tuple[int, int] = (0, 0)
+    #: How many ticked rows it was ranked again by ("more like the ticked"), or 0.
+    ranked_by: int = 0
 
     @property
     def message(self) -> str:
@@ -45,6 +47,11 @@ class Group(msgspec.Struct, frozen=True):
         if others <= 0:
             return "Nobody else is asking this."
         ticked = len(self.ticked) - 1
+        if self.ranked_by:
+            return (
+                f"Ranked again by the {plural.count(self.ranked_by, 'comment')} you ticked: "
+                f"{others - self.ranked_by:,} more below them. x or Space ticks; r replies."
+            )
         ranked = f"{plural.count(others, 'comment')} ranked by how likely they ask the same"
         if not ticked:
             return f"{ranked}; none is sure enough to tick. x or Space ticks; r replies."
@@ -54,11 +61,16 @@ class Group(msgspec.Struct, frozen=True):
         )
 
 
-async def read_group(core: Core, comment_id: int) -> Group:
-    matches = await core.grouping.matches(comment_id)
-    rows = await core.inbox.rows([comment_id, *(m.comment_id for m in matches)])
+async def read_group(core: Core, comment_id: int, confirmed: Sequence[int] = ()) -> Group:
+    """The group of ``comment_id``: with ``confirmed`` (rows a person ticked), those next
+    and still ticked, the rest ranked by them too (and none ticked for them)."""
+    matches = await core.grouping.matches(comment_id, confirmed)
+    rows = await core.inbox.rows([comment_id, *confirmed, *(m.comment_id for m in matches)])
     marks = {m.comment_id: m.confidence for m in matches}
     shown = {r.id for r in rows}
-    ticked = {comment_id} | {i for i, c in marks.items() if c.preselected and i in shown}
+    if confirmed:
+        ticked = {comment_id, *confirmed}
+    else:
+        ticked = {comment_id} | {i for i, c in marks.items() if c.preselected}
     progress = await core.grouping.progress()
-    return Group(comment_id, rows, marks, frozenset(ticked & shown), progress)
+    return Group(comment_id, rows, marks, frozenset(ticked & shown), progress, len(confirmed))
