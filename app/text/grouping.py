@@ -112,15 +112,18 @@ def match(
     seed: Vectors,
     seed_id: int,
     word_scores: Callable[[list[int]], Mapping[int, float]],
+    *,
+    seed_cosines: Vectors | None = None,
 ) -> list[QuestionMatch]:
     """Rank the open questions ``ids`` (vectors: rows of ``pool``) against the seed
     (vector ``seed``; it may be among them): the ``MOST_SHOWN`` closest by vector, scored
     with ``word_scores`` of those and ranked again by the seed expanded with the first
     ranking's best match (:func:`expanded`) and by how much of the seed reaches each
     through their neighbours (:func:`spread`), both rankings discounting crowded questions
-    (:func:`crowding`), marked by :func:`rank`."""
+    (:func:`crowding`), marked by :func:`rank`. ``seed_cosines``: ``pool @ seed`` where the
+    caller has it already (several seeds' at once are one product)."""
     _blas_on_one_thread()
-    sims = pool @ seed
+    sims = pool @ seed if seed_cosines is None else np.array(seed_cosines, np.float32)
     own = np.flatnonzero(np.asarray(ids) == seed_id)
     sims[own] = -2.0  # never its own match
     shortlist = [n for n in top(sims, MOST_SHOWN + len(own)) if sims[n] > -2.0]
