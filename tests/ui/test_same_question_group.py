@@ -119,6 +119,8 @@ def test_m_ranks_the_group_again_by_the_ticked_rows_and_keeps_them(
     assert shown[3:] == [m.comment_id for m in again][: len(shown) - 3]
     assert set(inbox.selected_ids()) == {seed, *chosen}
     assert inbox.title.text() == f"Same question · {len(shown)}"
+    for row, match in enumerate(matches[5:7], start=1):  # still marked as when ticked
+        assert inbox.model.index(row).data(MATCH_ROLE) == (match.confidence, False)
 
 
 def test_m_says_what_it_needs_outside_a_group_and_with_nothing_ticked(

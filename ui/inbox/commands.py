@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from msgspec.structs import replace
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QToolButton
 
@@ -249,7 +250,13 @@ class InboxCommands:
                 "Tick the comments that ask the same (x or Space); M then finds more like them."
             )
             return
-        run(self.page, read_group(self.core, seed, confirmed), on_done=self.show_group)
+        marked = dict(self.page.model.marks)  # the ticked keep the marks they were shown with
+
+        def again(group: Group) -> None:
+            kept = {i: marked[i] for i in confirmed if i in marked}
+            self.show_group(replace(group, marks={**kept, **group.marks}))
+
+        run(self.page, read_group(self.core, seed, confirmed), on_done=again)
 
     def show_group(self, group: Group) -> None:
         self.page.show_group(group, f"Same question · {len(group.rows)}")

@@ -137,6 +137,11 @@ class InboxModel(QAbstractListModel):
         """The comment the group shown was opened from; None when no group shows."""
         return self._seed
 
+    @property
+    def marks(self) -> Mapping[int, MatchConfidence]:
+        """The confidence marks of the group shown (empty when no group shows)."""
+        return self._marks
+
     def _reset(
         self, view: InboxView | None, post_id: int | None, rows: list[InboxRow], *, exhausted: bool
     ) -> None:
