@@ -29,7 +29,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("inbox.same_question", "Find everyone asking the same question", INBOX, ("G",), "same"),
     Command(
         "inbox.more_like_ticked",
-        "More like the ticked (rank a Same question group again by its ticked rows)",
+        "Find more like the ticked (in a Same question group)",
         INBOX,
         ("M",),
     ),
