@@ -11,17 +11,20 @@ offscreen screen (800 x 600) that is less than ``MINIMUM_WIDTH``, as on a small 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QHelpEvent, QPainter
+from PySide6.QtGui import QAccessible, QFontMetrics, QHelpEvent, QPainter
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolTip
 
 from app.domain import InboxView, VipTier
+from app.timeutil import iso, now
 from ui.common.compact import Style
 from ui.inbox.delegate import STAR
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.speech import status_chips
+from ui.status import outbox_text
 
 pytestmark = pytest.mark.ui
 
@@ -82,6 +85,26 @@ def test_a_narrow_row_keeps_the_name_and_the_start_of_the_comment(window, qtbot,
         start = words[:SHOWN_CHARS]
         assert any(t.startswith(start) for t in painted), (start, painted)
         assert f"{STAR} {shown.author_name}" in painted
+
+
+def test_a_row_measures_its_authors_name_once_per_paint(window, qtbot, monkeypatch):
+    """The chips beside the name and the name itself are laid out from one measure."""
+    window.sidebar.choose("inbox", InboxView.VIPS)
+    inbox = window.inbox
+    qtbot.waitUntil(lambda: inbox.model.rowCount() >= ROWS)
+    _at_minimum(window, qtbot)
+    measured: list[str] = []
+    advance = QFontMetrics.horizontalAdvance
+
+    def recording(metrics: QFontMetrics, text: str, *args: object) -> int:
+        measured.append(text)
+        return advance(metrics, text, *args)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(QFontMetrics, "horizontalAdvance", recording)
+    _paint_rows(inbox.list, ROWS)
+    names = [f"{STAR} {inbox.model.index(row).data(ROW_ROLE).author_name}" for row in range(ROWS)]
+    for name in names:
+        assert measured.count(name) == names.count(name), name
 
 
 def test_chips_left_short_keep_their_words_in_the_tooltip_and_for_screen_readers(window, qtbot):
@@ -156,3 +179,43 @@ def test_the_selection_hint_shows_whole_at_1280(window, qtbot):
     hint = window.inbox.hint
     qtbot.waitUntil(lambda: hint.toolTip() == "")  # a cut hint holds its words there
     assert hint.fontMetrics().horizontalAdvance(hint.text()) <= hint.contentsRect().width()
+
+
+def _shows_whole(label) -> bool:
+    return label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+
+
+def test_the_group_message_shows_whole_at_1280(window, qtbot):
+    """Beside the status bar's widest ordinary words: the outbox saying when it last sent."""
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    sent = iso(now() - timedelta(minutes=4))
+    window.status.outbox.setText(outbox_text([], sent))
+    _open_group(window, qtbot)
+    message = window.status.message
+    qtbot.waitUntil(lambda: "ticked" in message.text() or "ranked" in message.text())
+    QApplication.processEvents()
+    assert _shows_whole(message), (message.text(), message.contentsRect().width())
+    assert message.toolTip() == ""
+
+
+def test_a_message_cut_at_the_minimum_size_keeps_its_words(window, qtbot):
+    """In the tooltip and for screen readers; "…" says it is cut."""
+    _open_group(window, qtbot)
+    _at_minimum(window, qtbot)
+    status = window.status
+    words = (
+        f"{status.currentMessage()} · still reading questions (40 of 1,000), some may be missing"
+    )
+    status.say(words)
+    QApplication.processEvents()
+    message = status.message
+    assert not _shows_whole(message)
+    assert message.toolTip() == words
+    assert status.currentMessage() == words
+    spoken = QAccessible.queryAccessibleInterface(message)
+    assert spoken is not None and spoken.text(QAccessible.Text.Name) == words
+    painted = message.fontMetrics().elidedText(
+        words, Qt.TextElideMode.ElideRight, message.contentsRect().width()
+    )
+    assert painted.endswith("…") and len(painted) > 20

@@ -87,12 +87,18 @@ def test_the_group_message_says_what_is_ticked_and_what_is_still_being_read():
         return Group(0, [None] * (others + 1), {}, ticked, progress)  # type: ignore[list-item]
 
     assert group(0, 0).message == "Nobody else is asking this."
-    assert group(20, 0).message.startswith("20 comments ranked")
-    assert "none is sure enough to tick" in group(20, 0).message
-    assert "3 very likely ones ticked" in group(20, 3).message
-    assert "1 very likely one ticked" in group(5, 1).message
+    assert group(20, 0).message == (
+        "20 ranked, none sure enough to tick · x or Space ticks · r replies"
+    )
+    assert group(20, 3).message.startswith("3 of 20 ticked as very likely the same · ")
+    assert group(5, 1).message.startswith("1 of 5 ticked as very likely the same · ")
     assert group(5, 1, (40, 1000)).message.endswith(
-        "Still reading questions (40 of 1,000): some may be missing."
+        " · still reading questions (40 of 1,000), some may be missing"
+    )
+    again = Group(0, [None] * 21, {}, frozenset({0, 1, 2}), (10, 10), ranked_by=2)  # type: ignore[list-item]
+    assert (
+        again.message
+        == "Ranked again by the 2 ticked · 18 more below · x or Space ticks · r replies"
     )
 
 
@@ -111,9 +117,7 @@ def test_m_ranks_the_group_again_by_the_ticked_rows_and_keeps_them(
     again = wait_for(synced_core.grouping.matches(seed, chosen))
 
     qtbot.keyClick(inbox.list, "m")
-    qtbot.waitUntil(
-        lambda: "Ranked again by the 2 comments you ticked" in (window.status.currentMessage())
-    )
+    qtbot.waitUntil(lambda: "Ranked again by the 2 ticked" in (window.status.currentMessage()))
     shown = inbox.model.ids()
     assert shown[:3] == [seed, *chosen]  # the ticked stay on top, still ticked
     assert shown[3:] == [m.comment_id for m in again][: len(shown) - 3]

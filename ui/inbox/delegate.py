@@ -305,7 +305,8 @@ def _paint(
     quiet = row.triage_state is not TriageState.OPEN or row.answered
 
     bold, small = fonts.bold(option.font), chip_font(option.font)
-    network, states = fitted_chips(option, row, marks, when)
+    whole_name = _name_width(option, row)
+    network, states = fitted_chips(option, row, marks, when, whole_name)
     top = rect.top() + PAD_Y
     first = QRect(rect.left() + PAD_X, top, rect.width() - 2 * PAD_X, QFontMetrics(bold).height())
     right = _right_text(painter, first, when, option.font, dim)
@@ -321,7 +322,7 @@ def _paint(
     painter.setFont(bold)
     painter.setPen(dim if quiet else text)
     name = _name(row)
-    name_width = min(_name_width(option, row), right - first.left() - CHIP_GAP)
+    name_width = min(whole_name, right - first.left() - CHIP_GAP)
     _text(painter, QRect(first.left(), top, name_width, first.height()), name)
     rest = " · ".join(p for p in (row.author_title, row.post_title) if p)
     painter.setFont(option.font)
@@ -357,16 +358,17 @@ def _name_width(option: QStyleOptionViewItem, row: InboxRow) -> int:
 
 
 def fitted_chips(
-    option: QStyleOptionViewItem, row: InboxRow, marks: list[Chip], when: str
+    option: QStyleOptionViewItem, row: InboxRow, marks: list[Chip], when: str, name_width: int
 ) -> tuple[Chip, list[Chip]]:
-    """The row's chips as they fit its width: the network's after the whole name on the
-    first line (else in its short form), the states' after the comment's first
-    ``SNIPPET_CHARS`` characters on the second (``fit_chips``: short forms, then "+N")."""
+    """The row's chips as they fit its width: the network's after the whole name
+    (``name_width`` pixels) on the first line (else in its short form), the states' after
+    the comment's first ``SNIPPET_CHARS`` characters on the second (``fit_chips``: short
+    forms, then "+N")."""
     small = QFontMetrics(chip_font(option.font))
     width = option.rect.width() - 2 * PAD_X
     when_width = QFontMetrics(option.font).horizontalAdvance(when)
     network = row_chip(row)
-    if chip_width(small, network) > width - when_width - 3 * CHIP_GAP - _name_width(option, row):
+    if chip_width(small, network) > width - when_width - 3 * CHIP_GAP - name_width:
         network = network.shortened()
     snippet = " ".join(row.snippet.split())
     kept = snippet if len(snippet) <= SNIPPET_CHARS else f"{snippet[:SNIPPET_CHARS]}…"
@@ -378,7 +380,7 @@ def chips_tooltip(option: QStyleOptionViewItem, row: InboxRow, marks: list[Chip]
     """Every chip's full words when the row shows some of them shortened or left out
     ("" when they all show whole)."""
     whole = [row_chip(row), *marks, *status_chips(row)]
-    network, states = fitted_chips(option, row, marks, when)
+    network, states = fitted_chips(option, row, marks, when, _name_width(option, row))
     if [network, *states] == whole:
         return ""
     return " · ".join(chip.text for chip in whole)

@@ -15,7 +15,6 @@ import msgspec
 
 from app.domain import InboxRow
 from app.domain.grouping import MatchConfidence
-from app.text import plural
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -33,10 +32,12 @@ class Group(msgspec.Struct, frozen=True):
 
     @property
     def message(self) -> str:
-        """What the status bar says when the group opens."""
+        """What the status bar says when the group opens: short, so it shows whole in a
+        1280-pixel window ("4 of 20 ticked as very likely the same · x or Space ticks ·
+        r replies")."""
         done, total = self.progress
         still = (
-            f" Still reading questions ({done:,} of {total:,}): some may be missing."
+            f" · still reading questions ({done:,} of {total:,}), some may be missing"
             if done < total
             else ""
         )
@@ -48,17 +49,15 @@ class Group(msgspec.Struct, frozen=True):
             return "Nobody else is asking this."
         ticked = len(self.ticked) - 1
         if self.ranked_by:
-            return (
-                f"Ranked again by the {plural.count(self.ranked_by, 'comment')} you ticked: "
-                f"{others - self.ranked_by:,} more below them. x or Space ticks; r replies."
+            found = (
+                f"Ranked again by the {self.ranked_by:,} ticked · "
+                f"{others - self.ranked_by:,} more below"
             )
-        ranked = f"{plural.count(others, 'comment')} ranked by how likely they ask the same"
-        if not ticked:
-            return f"{ranked}; none is sure enough to tick. x or Space ticks; r replies."
-        return (
-            f"{ranked}; {plural.count(ticked, 'very likely one')} ticked. "
-            "x or Space ticks or unticks; r replies to the ticked."
-        )
+        elif ticked:
+            found = f"{ticked:,} of {others:,} ticked as very likely the same"
+        else:
+            found = f"{others:,} ranked, none sure enough to tick"
+        return f"{found} · x or Space ticks · r replies"
 
 
 async def read_group(core: Core, comment_id: int, confirmed: Sequence[int] = ()) -> Group:
