@@ -251,12 +251,13 @@ class InboxCommands:
             )
             return
         marked = dict(self.page.model.marks)  # the ticked keep the marks they were shown with
+        seen = self.page.model.ids()
 
         def again(group: Group) -> None:
             kept = {i: marked[i] for i in confirmed if i in marked}
             self.show_group(replace(group, marks={**kept, **group.marks}))
 
-        run(self.page, read_group(self.core, seed, confirmed), on_done=again)
+        run(self.page, read_group(self.core, seed, confirmed, seen), on_done=again)
 
     def show_group(self, group: Group) -> None:
         self.page.show_group(group, f"Same question · {len(group.rows)}")

@@ -8,7 +8,7 @@ thread; the page shows it with ``InboxPage.show_group``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -53,6 +53,8 @@ class Group(msgspec.Struct, frozen=True):
                 f"Ranked again by the {self.ranked_by:,} ticked · "
                 f"{others - self.ranked_by:,} more below"
             )
+            if ticked > self.ranked_by:
+                found += f", {ticked - self.ranked_by:,} very likely the same and ticked"
         elif ticked:
             found = f"{ticked:,} of {others:,} ticked as very likely the same"
         else:
@@ -60,16 +62,18 @@ class Group(msgspec.Struct, frozen=True):
         return f"{found} · x or Space ticks · r replies"
 
 
-async def read_group(core: Core, comment_id: int, confirmed: Sequence[int] = ()) -> Group:
-    """The group of ``comment_id``: with ``confirmed`` (rows a person ticked), those next
-    and still ticked, the rest ranked by them too (and none ticked for them)."""
+async def read_group(
+    core: Core, comment_id: int, confirmed: Sequence[int] = (), seen: Collection[int] = ()
+) -> Group:
+    """The group of ``comment_id``, the very likely rows ticked. With ``confirmed`` (rows
+    a person ticked), those next and still ticked, the rest ranked by them too; rows the
+    person has ``seen`` stay as they left them (a very likely one left unticked is not
+    ticked again)."""
     matches = await core.grouping.matches(comment_id, confirmed)
     rows = await core.inbox.rows([comment_id, *confirmed, *(m.comment_id for m in matches)])
     marks = {m.comment_id: m.confidence for m in matches}
     shown = {r.id for r in rows}
-    if confirmed:
-        ticked = {comment_id, *confirmed}
-    else:
-        ticked = {comment_id} | {i for i, c in marks.items() if c.preselected}
+    sure = {i for i, c in marks.items() if c.preselected and i not in seen}
+    ticked = {comment_id, *confirmed} | sure
     progress = await core.grouping.progress()
     return Group(comment_id, rows, marks, frozenset(ticked & shown), progress, len(confirmed))
