@@ -74,6 +74,29 @@ async def test_matches_rank_the_cluster_first_and_tick_only_its_askers(core, san
     assert wrong <= ticked * 0.1
 
 
+async def test_matches_ranked_by_ticked_questions_leave_them_out_and_fuse(core, sandbox_server):
+    clusters = [
+        askers
+        for remotes in sandbox_server.question_clusters().values()
+        if len(askers := await _local_ids(core, remotes)) >= 3
+    ]
+    seed, ticked = clusters[0][0], clusters[1][0]  # ticked: another cluster's question
+    alone = await core.grouping.matches(seed)
+    again = await core.grouping.matches(seed, [ticked])
+    ids = [m.comment_id for m in again]
+    assert seed not in ids and ticked not in ids
+    assert [m.score for m in again] == sorted((m.score for m in again), reverse=True)
+    of_ticked = set(clusters[1][1:])  # ranked by the ticked one, its cluster comes first
+    first = set(ids[: len(of_ticked)])
+    assert len(first & of_ticked) > len({m.comment_id for m in alone[: len(of_ticked)]} & of_ticked)
+    by_ticked = {m.comment_id: m.score for m in await core.grouping.matches(ticked)}
+    by_seed = {m.comment_id: m.score for m in alone}
+    for match in again:
+        assert match.score == max(
+            by_seed.get(match.comment_id, -9), by_ticked.get(match.comment_id, -9)
+        )
+
+
 async def test_an_edited_question_gets_a_new_vector(core, sandbox_server):
     remotes = [r for rs in sandbox_server.question_clusters().values() for r in rs]
     open_ids = await _open_ids(core)

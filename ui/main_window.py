@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.status = StatusBar(core, bridge)
         self.setStatusBar(self.status)
+        self.status.zoneChanged.connect(self.inbox.times_changed)
 
         self.sidebar.placeChosen.connect(self.go)
         self.sidebar.entered.connect(self._focus_page)

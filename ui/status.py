@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
+from app import localzone
 from app.domain import HeldSend, OutboxItem, OutboxKind
 from app.text import plural, timefmt
 from app.timeutil import now, parse
@@ -134,6 +135,8 @@ def countdown_text(held: list[HeldSend], now: datetime) -> str:
 class StatusBar(QStatusBar):
     outboxClicked = Signal()
     undoClicked = Signal()
+    #: The computer's time zone changed: local times on screen read differently now.
+    zoneChanged = Signal()
 
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -176,6 +179,7 @@ class StatusBar(QStatusBar):
         bridge.outboxChanged.connect(self.refresh_outbox)
         self._tick = QTimer(self, interval=TICK_MS)
         self._tick.timeout.connect(self._show_sync)
+        self._tick.timeout.connect(self.follow_zone)
         self._tick.start()
         self._second = QTimer(self, interval=SECOND_MS)
         self._second.timeout.connect(self._count_down)
@@ -210,6 +214,14 @@ class StatusBar(QStatusBar):
         (a screen reader says it without the keyboard leaving where it is)."""
         self.show_hint(text)
         announce(self, text, politeness)
+
+    def follow_zone(self) -> None:
+        """Say so, and have times shown again, when the computer's time zone changed (a
+        laptop that landed elsewhere); checked with each tick."""
+        if localzone.follow_os_zone():
+            name, _ = localzone.zone_now()
+            self.say(f"Times now show in {name}: your computer's time zone changed.")
+            self.zoneChanged.emit()
 
     def show_hint(self, text: str) -> None:
         """Painted only, not announced: a hovered link's address, which follows the mouse."""

@@ -1,6 +1,6 @@
 """Grouping as front ends use it: the open questions ranked against one, each with how
-sure the ranking is (``matches``, what G shows), and the themes of the open questions
-(``themes``, what the Themes view shows).
+sure the ranking is (``matches``: what G shows, and what M shows once rows are ticked),
+and the themes of the open questions (``themes``, what the Themes view shows).
 
 Questions get their sentence vector in the background: after each page a sync stores,
 and for a store that had none (a backfill, newest first, announced with
@@ -22,6 +22,7 @@ import importlib
 import logging
 import os
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from app import events as ev
@@ -69,22 +70,38 @@ class Grouping:
             self._matcher_made = QuestionMatcher()
         return self._matcher_made
 
-    async def matches(self, comment_id: int) -> list[QuestionMatch]:
-        """Open questions asking what ``comment_id`` asks, best first, with confidence."""
+    async def matches(self, comment_id: int, confirmed: Sequence[int] = ()) -> list[QuestionMatch]:
+        """Open questions asking what ``comment_id`` asks, best first, with confidence;
+        with ``confirmed`` (questions a person ticked as asking the same), ranked by the
+        first ``MOST_CONFIRMED`` of them too (``app.text.grouping.fused``), and those
+        left out of the matches."""
         await self._loaded()
-        from app.store import vectors
         from app.store.questions import ranked_matches
+        from app.text import grouping
+
+        asked = [comment_id, *confirmed[: grouping.MOST_CONFIRMED]]
+        seeds = []
+        for question in asked:
+            vector = await self._vector(question)
+            if vector is not None:
+                seeds.append((question, vector))
+        if not seeds or seeds[0][0] != comment_id:
+            return []
+        rankings = await self._store.read(ranked_matches, self._matcher, seeds)
+        if not confirmed:
+            return rankings[0]
+        return grouping.fused(rankings, left_out=[*asked, *confirmed])
+
+    async def _vector(self, comment_id: int) -> Vectors | None:
+        """The question's vector: the stored one, or made now; None when it is gone."""
+        from app.store import vectors
         from app.text.encoder import from_bytes
 
         blob = await self._store.read(vectors.vector_of, comment_id)
         if blob is not None:
-            seed = from_bytes([blob])[0]
-        else:
-            text = await self._store.read(_text_of, comment_id)
-            if text is None:
-                return []
-            seed = (await self._encode([text]))[0]
-        return await self._store.read(ranked_matches, self._matcher, comment_id, seed)
+            return from_bytes([blob])[0]
+        text = await self._store.read(_text_of, comment_id)
+        return None if text is None else (await self._encode([text]))[0]
 
     async def progress(self) -> tuple[int, int]:
         """(questions with a vector, questions in all): a group may miss the others."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from msgspec.structs import replace
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QToolButton
 
@@ -76,6 +77,7 @@ class InboxCommands:
             "inbox.snooze": self.snooze,
             "inbox.undo": self.undo,
             "inbox.same_question": self.same_question,
+            "inbox.more_like_ticked": self.more_like_ticked,
             "inbox.search": self.search,
             "inbox.star": self.star,
             "inbox.set_tier": self.set_tier,
@@ -235,6 +237,27 @@ class InboxCommands:
     def open_group(self, comment_id: int) -> None:
         """Everyone asking what ``comment_id`` asks, ranked (G, or a theme opened)."""
         run(self.page, read_group(self.core, comment_id), on_done=self.show_group)
+
+    def more_like_ticked(self) -> None:
+        """Rank the group shown again by its seed and every row ticked as asking the same."""
+        seed = self.page.model.seed
+        if seed is None:
+            self.page.message.emit("M works in a Same question group: open one with G.")
+            return
+        confirmed = [i for i in self.page.selected_ids() if i != seed]
+        if not self.page.list.selectionModel().hasSelection() or not confirmed:
+            self.page.message.emit(
+                "Tick the comments that ask the same (x or Space); M then finds more like them."
+            )
+            return
+        marked = dict(self.page.model.marks)  # the ticked keep the marks they were shown with
+        seen = self.page.model.ids()
+
+        def again(group: Group) -> None:
+            kept = {i: marked[i] for i in confirmed if i in marked}
+            self.show_group(replace(group, marks={**kept, **group.marks}))
+
+        run(self.page, read_group(self.core, seed, confirmed, seen), on_done=again)
 
     def show_group(self, group: Group) -> None:
         self.page.show_group(group, f"Same question · {len(group.rows)}")

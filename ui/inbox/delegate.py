@@ -109,6 +109,10 @@ class InboxDelegate(QStyledItemDelegate):
         if len(self._when) > 4096:
             self._when.clear()
 
+    def forget_times(self) -> None:
+        """Work out every row's time again at its next paint (the time zone changed)."""
+        self._when.clear()
+
     def _relative(self, stamp: str) -> str:
         now = time.monotonic()
         known = self._when.get(stamp)

@@ -8,7 +8,7 @@ thread; the page shows it with ``InboxPage.show_group``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -27,6 +27,8 @@ class Group(msgspec.Struct, frozen=True):
     ticked: frozenset[int]
     #: (questions with a vector, questions in all) when the group was read.
     progress: tuple[int, int] = (0, 0)
+    #: How many ticked rows it was ranked again by ("more like the ticked"), or 0.
+    ranked_by: int = 0
 
     @property
     def message(self) -> str:
@@ -46,19 +48,32 @@ class Group(msgspec.Struct, frozen=True):
         if others <= 0:
             return "Nobody else is asking this."
         ticked = len(self.ticked) - 1
-        found = (
-            f"{ticked:,} of {others:,} ticked as very likely the same"
-            if ticked
-            else f"{others:,} ranked, none sure enough to tick"
-        )
+        if self.ranked_by:
+            found = (
+                f"Ranked again by the {self.ranked_by:,} ticked · "
+                f"{others - self.ranked_by:,} more below"
+            )
+            if ticked > self.ranked_by:
+                found += f", {ticked - self.ranked_by:,} very likely the same and ticked"
+        elif ticked:
+            found = f"{ticked:,} of {others:,} ticked as very likely the same"
+        else:
+            found = f"{others:,} ranked, none sure enough to tick"
         return f"{found} · x or Space ticks · r replies"
 
 
-async def read_group(core: Core, comment_id: int) -> Group:
-    matches = await core.grouping.matches(comment_id)
-    rows = await core.inbox.rows([comment_id, *(m.comment_id for m in matches)])
+async def read_group(
+    core: Core, comment_id: int, confirmed: Sequence[int] = (), seen: Collection[int] = ()
+) -> Group:
+    """The group of ``comment_id``, the very likely rows ticked. With ``confirmed`` (rows
+    a person ticked), those next and still ticked, the rest ranked by them too; rows the
+    person has ``seen`` stay as they left them (a very likely one left unticked is not
+    ticked again)."""
+    matches = await core.grouping.matches(comment_id, confirmed)
+    rows = await core.inbox.rows([comment_id, *confirmed, *(m.comment_id for m in matches)])
     marks = {m.comment_id: m.confidence for m in matches}
     shown = {r.id for r in rows}
-    ticked = {comment_id} | {i for i, c in marks.items() if c.preselected and i in shown}
+    sure = {i for i, c in marks.items() if c.preselected and i not in seen}
+    ticked = {comment_id, *confirmed} | sure
     progress = await core.grouping.progress()
-    return Group(comment_id, rows, marks, frozenset(ticked & shown), progress)
+    return Group(comment_id, rows, marks, frozenset(ticked & shown), progress, len(confirmed))
