@@ -35,6 +35,15 @@ NOT_BEFORE_THE_FIRST_PAINT = (
     "app.sandbox.server",
     "app.doctor",
     "app.accounts",  # the account manager: the status bar reads it once it has painted
+    # The HTML sanitiser and classifier (nh3, an HTML tokenizer and its regular
+    # expressions): the rows' plain text needs app.text.remote_text only.
+    "app.text.sanitize",
+    "app.text.classify",
+    "nh3",
+    "html.parser",
+    "ui.inbox.snooze",  # the inbox's two popups, built when first opened
+    "ui.inbox.tier_menu",
+    "ctypes",  # app.display's library check, only on an X11 desktop (here: offscreen)
 )
 MARKER = "fireside-bench: inbox painted"
 #: Runs the window as ``fireside`` does; when the bench hook reports the first painted
