@@ -4,6 +4,7 @@ it out, and on the report's page rendered back from the PDF."""
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -158,3 +159,21 @@ def _has_colour(image: QImage, area, colour: QColor, within: int = 40) -> bool:
             ):
                 return True
     return False
+
+
+def test_the_report_leaves_no_chart_for_the_garbage_collector():
+    """A chart object in a reference cycle is freed by the collector whenever it runs, and
+    freeing a chart deletes its labels item mid-collection: the suite crashed so, once."""
+    made = datetime(2026, 12, 6, tzinfo=UTC)
+    render_report(_card(), made)
+    gc.collect()
+    debug = gc.get_debug()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        render_report(_card(), made)
+        gc.collect()
+        kinds = sorted({type(found).__name__ for found in gc.garbage})
+    finally:
+        gc.set_debug(debug)
+        gc.garbage.clear()
+    assert not [kind for kind in kinds if kind.startswith("Q") or kind == "BarLabels"], kinds

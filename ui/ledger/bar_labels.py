@@ -94,15 +94,33 @@ def _fits(spot: QRectF, top: QPointF, column: float, plot: QRectF) -> bool:
 
 
 class BarLabels(QGraphicsItem):
-    """The percentage over each upright bar of ``bars``, clear of ``line``'s markers."""
+    """The percentage over each upright bar of the chart's bar series, clear of the
+    markers of its line series."""
 
-    def __init__(self, chart: QChart, bars: QAbstractBarSeries, line: QLineSeries) -> None:
+    def __init__(self, chart: QChart) -> None:
         super().__init__(chart)
-        self._chart, self._bars, self._line = chart, bars, line
         self.font = QFont()
         self.ink = QColor(Qt.GlobalColor.black)
         self.setZValue(ON_TOP)
         chart.plotAreaChanged.connect(self._moved)
+
+    # The chart and its series are found through the chart each time, never kept here: a
+    # reference from this item (the chart's child) back to its chart made a cycle that
+    # only the garbage collector could free, and a chart freed by it (the weekly report's,
+    # which Python owns) deleted this item while the collector was freeing it too: a crash.
+    @property
+    def _chart(self) -> QChart:
+        chart = self.parentItem()
+        assert isinstance(chart, QChart)
+        return chart
+
+    @property
+    def _bars(self) -> QAbstractBarSeries:
+        return next(s for s in self._chart.series() if isinstance(s, QAbstractBarSeries))
+
+    @property
+    def _line(self) -> QLineSeries:
+        return next(s for s in self._chart.series() if isinstance(s, QLineSeries))
 
     def restyle(self, font: QFont, ink: QColor) -> None:
         self.prepareGeometryChange()

@@ -114,13 +114,13 @@ def coverage_chart(
     chart.addAxis(share_axis, Qt.AlignmentFlag.AlignLeft)
     bars.attachAxis(categories)
     bars.attachAxis(share_axis)
-    medians = _median_line(chart, groups, categories)
-    BarLabels(chart, bars, medians)
+    _median_line(chart, groups, categories)
+    BarLabels(chart)
     return chart
 
 
-def _median_line(chart: QChart, groups: Sequence[Coverage], weeks: QBarCategoryAxis) -> QLineSeries:
-    """The line of each week's median time to answer, on an hours axis at the right."""
+def _median_line(chart: QChart, groups: Sequence[Coverage], weeks: QBarCategoryAxis) -> None:
+    """Adds the line of each week's median time to answer, on an hours axis at the right."""
     medians = QLineSeries()
     medians.setName(MEDIAN_NAME)
     medians.setPointsVisible(True)
@@ -138,7 +138,6 @@ def _median_line(chart: QChart, groups: Sequence[Coverage], weeks: QBarCategoryA
     chart.addAxis(hours_axis, Qt.AlignmentFlag.AlignRight)
     medians.attachAxis(weeks)
     medians.attachAxis(hours_axis)
-    return medians
 
 
 def distinct_names(labels: Sequence[str], limit: int = LABEL_CHARS) -> list[str]:
