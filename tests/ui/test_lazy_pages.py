@@ -30,7 +30,10 @@ def test_for_approval_is_built_after_the_first_paint_and_joins_the_tab_order(
     window: MainWindow, qtbot
 ) -> None:
     window.after_first_paint()
+    assert window.pages.count() == 1  # built in a turn of the event loop of its own
+    qtbot.waitUntil(lambda: window.pages.count() == 2)
     approval = window.approval
+    assert window.inbox.composer_if_built is not None  # built the turn before
     assert window.pages.indexOf(approval) > 0
     qtbot.waitUntil(lambda: bool(approval.summary.text()))  # outside a workspace: says so
     chain = tab_chain(window)
