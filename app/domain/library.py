@@ -13,6 +13,15 @@ class Snippet(msgspec.Struct, frozen=True):
     name: str
     body: str
     updated_at: str
+    #: The id every device of a workspace knows it by (``id`` is this database's own).
+    uid: str
+
+
+class SnippetContent(msgspec.Struct, frozen=True):
+    """What two devices of a workspace compare and share of a snippet: name and text."""
+
+    name: str
+    body: str
 
 
 class PastAnswer(msgspec.Struct, frozen=True):

@@ -594,6 +594,14 @@ def _ledger_pages(db: Database) -> None:
     )
 
 
+def _snippet_uids(db: Database) -> None:
+    """Saved replies travel through the two-laptop workspace: each snippet gets an id every
+    device agrees on (the row id is this database's own), made here for those kept so far."""
+    db.execute("ALTER TABLE snippets ADD COLUMN uid TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE snippets SET uid = lower(hex(randomblob(8)))")
+    db.execute("CREATE UNIQUE INDEX ix_snippets_uid ON snippets(uid)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -610,5 +618,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _org_charts,
     _terse_questions_vectored_whole,
     _ledger_pages,
+    _snippet_uids,
 ]
 LATEST = len(MIGRATIONS)

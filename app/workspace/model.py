@@ -8,6 +8,7 @@ import enum
 import msgspec
 
 from app.domain import DraftState, TriageState
+from app.domain.library import SnippetContent
 
 
 def comment_key(account_id: str, remote_id: str) -> str:
@@ -218,3 +219,30 @@ class SharedPost(msgspec.Struct, frozen=True):
     @property
     def in_conflict(self) -> bool:
         return len(self.heads) > 1
+
+
+class SnippetVersion(msgspec.Struct, frozen=True):
+    id: str
+    snippet_id: str
+    #: None: this version deletes the snippet.
+    content: SnippetContent | None
+    bases: tuple[str, ...]
+    by: str
+    at: str
+
+
+class SharedSnippet(msgspec.Struct, frozen=True):
+    """A snippet in the workspace with every version; two heads or more when it was
+    changed (or deleted) on two devices offline, until ``SharedSnippets.settle`` runs."""
+
+    id: str
+    created_by: str
+    versions: tuple[SnippetVersion, ...]
+    heads: tuple[SnippetVersion, ...]
+
+    @property
+    def content(self) -> SnippetContent | None:
+        """The newest head that keeps it; None when every head deletes it (an edit on one
+        device outlives a delete on the other)."""
+        kept = [h.content for h in self.heads if h.content is not None]
+        return kept[-1] if kept else None

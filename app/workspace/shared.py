@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 import pycrdt
@@ -42,6 +40,8 @@ from app.workspace.model import (
     TriageEntry,
     VersionKind,
 )
+from app.workspace.shared_snippets import SharedSnippets
+from app.workspace.stamps import new_id, stamp
 
 ROOTS = (
     "members",
@@ -56,21 +56,15 @@ ROOTS = (
     "direct_send",
     "posts",
     "post_versions",
+    "snippets",
+    "snippet_versions",
 )
-
-
-def stamp() -> str:
-    """Now, in UTC with microseconds (ISO 8601), for ordering records."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def new_id() -> str:
-    return secrets.token_hex(8)
 
 
 class SharedDoc:
     def __init__(self, doc: pycrdt.Doc) -> None:
         self._maps = {name: doc.get(name, type=pycrdt.Map) for name in ROOTS}
+        self.snippets = SharedSnippets(self._maps["snippets"], self._maps["snippet_versions"])
 
     def _map(self, name: str) -> pycrdt.Map[Any]:
         return self._maps[name]
@@ -90,6 +84,11 @@ class SharedDoc:
             Member(d, v["name"], Role(v["role"]), bytes.fromhex(v["public_key"]), v["removed"])
             for d, v in sorted(self._map("members").items())
         ]
+
+    def member_name(self, device_id: str) -> str:
+        """A member's name as they gave it ("another device" for one not known here)."""
+        record = self._map("members").get(device_id)
+        return str(record["name"]) if record else "another device"
 
     def name_of(self, device_id: str) -> str:
         record = self._map("members").get(device_id)

@@ -1,0 +1,175 @@
+"""Saved replies (snippets) between two laptops, two cores syncing through a real WsgiDAV
+server on 127.0.0.1: made, changed, renamed and deleted on one, shown on the other after
+the next sync; changed on both offline, no word is lost; deleted on one and changed on the
+other, the changed one stays; and snippets kept before joining are shared once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pair import serving_webdav
+
+from app import events as ev
+from app.bootstrap import open_core
+from app.core import Core
+from app.workspace.model import Transport
+
+pytestmark = pytest.mark.integration
+
+
+class Laptops:
+    def __init__(self, principal: Core, delegate: Core) -> None:
+        self.principal = principal
+        self.delegate = delegate
+        self.heard: list[ev.SnippetsChanged] = []
+        delegate.events.subscribe(
+            lambda e: self.heard.append(e) if isinstance(e, ev.SnippetsChanged) else None
+        )
+
+    async def converge(self, rounds: int = 4) -> None:
+        """Sync in turn until both workspaces hold the same (bounded)."""
+        for _ in range(rounds):
+            for core in (self.principal, self.delegate):
+                await core.workspace.sync()
+            if await self.principal.workspace.digest() == await self.delegate.workspace.digest():
+                return
+        raise AssertionError(f"the two laptops did not agree in {rounds} rounds")
+
+
+async def _kept(core: Core) -> list[tuple[str, str]]:
+    return [(s.name, s.body) for s in await core.snippets.all()]
+
+
+async def _id_of(core: Core, name: str) -> int:
+    return next(s.id for s in await core.snippets.all() if s.name == name)
+
+
+@pytest.fixture
+async def webdav(tmp_path: Path) -> AsyncIterator[str]:
+    with serving_webdav(tmp_path) as (url, _root):
+        yield url
+
+
+@pytest.fixture
+async def laptops(tmp_path: Path, webdav: str, memory_keyring) -> AsyncIterator[Laptops]:
+    principal = await open_core(tmp_path / "principal", start_sandbox=False)
+    delegate = await open_core(tmp_path / "delegate", start_sandbox=False)
+    try:
+        code = await principal.workspace.create("Dana", Transport.WEBDAV, webdav)
+        await delegate.workspace.join(code.text(), "Sam", webdav)
+        yield Laptops(principal, delegate)
+    finally:
+        await delegate.close()
+        await principal.close()
+
+
+async def test_made_changed_renamed_and_deleted_on_one_shows_on_the_other(
+    laptops: Laptops,
+) -> None:
+    dana, sam = laptops.principal, laptops.delegate
+    await dana.snippets.save(None, "Office days", "Hi {first_name}, office days start in May.")
+    await dana.snippets.save(None, "Thanks", "Thank you, {first_name}!")
+    await laptops.converge()
+    assert await _kept(sam) == [
+        ("Office days", "Hi {first_name}, office days start in May."),
+        ("Thanks", "Thank you, {first_name}!"),
+    ]
+    assert laptops.heard == [ev.SnippetsChanged(from_workspace=True)]
+    uids = {s.name: s.uid for s in await sam.snippets.all()}
+    assert uids == {s.name: s.uid for s in await dana.snippets.all()}  # one id on both
+
+    # Sam renames one and rewrites the other; Dana sees both after the next sync.
+    await sam.snippets.save(await _id_of(sam, "Thanks"), "Thank you", "Thank you, {first_name}!")
+    await sam.snippets.save(await _id_of(sam, "Office days"), "Office days", "From June now.")
+    await laptops.converge()
+    assert await _kept(dana) == [("Office days", "From June now."), ("Thank you", "Thank you, {first_name}!")]  # fmt: skip
+    assert {s.name: s.uid for s in await dana.snippets.all()} == {
+        "Office days": uids["Office days"],
+        "Thank you": uids["Thanks"],
+    }
+
+    # Dana deletes one: gone from Sam's laptop too, and it does not come back.
+    await dana.snippets.delete(await _id_of(dana, "Thank you"))
+    await laptops.converge()
+    await laptops.converge()
+    assert await _kept(sam) == await _kept(dana) == [("Office days", "From June now.")]
+
+
+async def test_changed_on_both_offline_keeps_both_texts_as_two_snippets(laptops: Laptops) -> None:
+    dana, sam = laptops.principal, laptops.delegate
+    await dana.snippets.save(None, "Bonus", "Bonuses are paid in March.")
+    await laptops.converge()
+    await dana.snippets.save(await _id_of(dana, "Bonus"), "Bonus", "Dana: paid in April.")
+    await sam.snippets.save(await _id_of(sam, "Bonus"), "Bonus", "Sam: paid in May.")
+    await laptops.converge()
+    await laptops.converge()  # the settlement travels back
+    # The later edit keeps the name; the earlier one is its own snippet, named for its
+    # writer, on both laptops.
+    expected = [("Bonus", "Sam: paid in May."), ("Bonus (from Dana)", "Dana: paid in April.")]
+    assert await _kept(dana) == await _kept(sam) == expected
+
+    # A rename on one side and a new text on the other both land, in one snippet.
+    await dana.snippets.save(await _id_of(dana, "Bonus"), "Bonus dates", "Sam: paid in May.")
+    await sam.snippets.save(await _id_of(sam, "Bonus"), "Bonus", "Paid in May, with June's pay.")
+    await laptops.converge()
+    await laptops.converge()
+    expected = [
+        ("Bonus (from Dana)", "Dana: paid in April."),
+        ("Bonus dates", "Paid in May, with June's pay."),
+    ]
+    assert await _kept(dana) == await _kept(sam) == expected
+
+
+async def test_deleted_on_one_and_changed_on_the_other_keeps_the_changed_one(
+    laptops: Laptops,
+) -> None:
+    dana, sam = laptops.principal, laptops.delegate
+    await sam.snippets.save(None, "Parking", "Parking is free on Fridays.")
+    await laptops.converge()
+    await dana.snippets.delete(await _id_of(dana, "Parking"))
+    await sam.snippets.save(await _id_of(sam, "Parking"), "Parking", "Free on Fridays and Mondays.")
+    await laptops.converge()
+    await laptops.converge()
+    expected = [("Parking", "Free on Fridays and Mondays.")]
+    assert await _kept(dana) == await _kept(sam) == expected
+
+    # The same the other way round: the delete comes after the edit, both offline.
+    await dana.snippets.save(await _id_of(dana, "Parking"), "Parking", "Ask at reception.")
+    await sam.snippets.delete(await _id_of(sam, "Parking"))
+    await laptops.converge()
+    await laptops.converge()
+    assert await _kept(dana) == await _kept(sam) == [("Parking", "Ask at reception.")]
+
+
+async def test_snippets_kept_before_joining_are_shared_once(
+    tmp_path: Path, webdav: str, memory_keyring
+) -> None:
+    principal = await open_core(tmp_path / "principal", start_sandbox=False)
+    delegate = await open_core(tmp_path / "delegate", start_sandbox=False)
+    try:
+        for name, body in [("Thanks", "Thank you!"), ("Hours", "We open at 9."), ("Same", "A")]:
+            await principal.snippets.save(None, name, body)
+        for name, body in [("Thanks", "Thank you!"), ("Hours", "We open at 8."), ("Mine", "B")]:
+            await delegate.snippets.save(None, name, body)
+        code = await principal.workspace.create("Dana", Transport.WEBDAV, webdav)
+        await delegate.workspace.join(code.text(), "Sam", webdav)
+        laptops = Laptops(principal, delegate)
+        await laptops.converge()
+        await laptops.converge()
+        # Same name and text: one snippet; same name, other text: two.
+        expected = [
+            ("Hours", "We open at 8."),
+            ("Hours", "We open at 9."),
+            ("Mine", "B"),
+            ("Same", "A"),
+            ("Thanks", "Thank you!"),
+        ]
+        assert sorted(await _kept(principal)) == sorted(await _kept(delegate)) == expected
+        uids = sorted(s.uid for s in await principal.snippets.all())
+        assert uids == sorted(s.uid for s in await delegate.snippets.all())
+        assert len(set(uids)) == 5
+    finally:
+        await delegate.close()
+        await principal.close()
