@@ -84,7 +84,10 @@ async def test_made_changed_renamed_and_deleted_on_one_shows_on_the_other(
     await sam.snippets.save(await _id_of(sam, "Thanks"), "Thank you", "Thank you, {first_name}!")
     await sam.snippets.save(await _id_of(sam, "Office days"), "Office days", "From June now.")
     await laptops.converge()
-    assert await _kept(dana) == [("Office days", "From June now."), ("Thank you", "Thank you, {first_name}!")]  # fmt: skip
+    assert await _kept(dana) == [
+        ("Office days", "From June now."),
+        ("Thank you", "Thank you, {first_name}!"),
+    ]
     assert {s.name: s.uid for s in await dana.snippets.all()} == {
         "Office days": uids["Office days"],
         "Thank you": uids["Thanks"],
