@@ -146,9 +146,12 @@ async def test_deleted_on_one_and_changed_on_the_other_keeps_the_changed_one(
     assert await _kept(dana) == await _kept(sam) == [("Parking", "Ask at reception.")]
 
 
+@pytest.mark.parametrize("shared_before_joining", [False, True])
 async def test_snippets_kept_before_joining_are_shared_once(
-    tmp_path: Path, webdav: str, memory_keyring
+    tmp_path: Path, webdav: str, memory_keyring, shared_before_joining: bool
 ) -> None:
+    """Whether the principal's snippets were in the workspace when the delegate joined
+    (the delegate's first sync finds them) or arrive after (both laptops share theirs)."""
     principal = await open_core(tmp_path / "principal", start_sandbox=False)
     delegate = await open_core(tmp_path / "delegate", start_sandbox=False)
     try:
@@ -157,6 +160,9 @@ async def test_snippets_kept_before_joining_are_shared_once(
         for name, body in [("Thanks", "Thank you!"), ("Hours", "We open at 8."), ("Mine", "B")]:
             await delegate.snippets.save(None, name, body)
         code = await principal.workspace.create("Dana", Transport.WEBDAV, webdav)
+        if shared_before_joining:
+            await principal.workspace.sync()
+            thanks = next(s.uid for s in await principal.snippets.all() if s.name == "Thanks")
         await delegate.workspace.join(code.text(), "Sam", webdav)
         laptops = Laptops(principal, delegate)
         await laptops.converge()
@@ -173,6 +179,8 @@ async def test_snippets_kept_before_joining_are_shared_once(
         uids = sorted(s.uid for s in await principal.snippets.all())
         assert uids == sorted(s.uid for s in await delegate.snippets.all())
         assert len(set(uids)) == 5
+        if shared_before_joining:  # the delegate's twin took the shared one's id
+            assert thanks in uids
     finally:
         await delegate.close()
         await principal.close()
