@@ -5,6 +5,8 @@ other, the changed one stays; and snippets kept before joining are shared once."
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -184,3 +186,28 @@ async def test_snippets_kept_before_joining_are_shared_once(
     finally:
         await delegate.close()
         await principal.close()
+
+
+async def test_a_snippet_saved_here_goes_out_without_anyone_pressing_sync(
+    laptops: Laptops,
+) -> None:
+    """Sam's background sync waits an hour between turns here: only the save wakes it
+    (then ``BATCH_DELAY_S`` for more changes); Dana's laptop syncs until it arrives."""
+    dana, sam = laptops.principal, laptops.delegate
+    turned = asyncio.Event()
+    sam.events.subscribe(lambda e: turned.set() if isinstance(e, ev.WorkspaceChanged) else None)
+    background = asyncio.ensure_future(sam.workspace.run(3600))
+    try:
+        await asyncio.wait_for(turned.wait(), 60)  # its first turn, at once: then an hour
+        await sam.snippets.save(None, "Hours", "We open at 9.")
+        for _ in range(300):  # at most 300 real syncs through WebDAV, 50 ms apart
+            await dana.workspace.sync()
+            if await _kept(dana) == [("Hours", "We open at 9.")]:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the snippet saved on Sam's laptop never reached Dana's")
+    finally:
+        background.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await background
