@@ -4,7 +4,8 @@ One pycrdt ``Map`` per kind of thing, keyed by ids every device agrees on; value
 JSON-like records. The CRDT merges concurrent writes (the last writer of one key wins,
 deterministically on every device); nothing here merges by hand. Reply texts are never
 overwritten: every edit is a new version naming the versions it builds on, so two people
-editing offline leave two heads, both kept, until someone picks or merges them.
+editing offline leave two heads, both kept, until someone picks or merges them. Saved
+replies (snippets) have their own module, ``shared_snippets`` (``SharedDoc.snippets``).
 
 Callers wrap writes in ``Replica.local_change()``; ``by`` is the writing device's id.
 """
@@ -21,6 +22,7 @@ import pycrdt
 from msgspec.structs import replace
 
 from app.domain import DraftState, TriageState
+from app.workspace import shared_snippets
 from app.workspace.model import (
     Decision,
     DecisionKind,
@@ -40,7 +42,6 @@ from app.workspace.model import (
     TriageEntry,
     VersionKind,
 )
-from app.workspace.shared_snippets import SharedSnippets
 from app.workspace.stamps import new_id, stamp
 
 ROOTS = (
@@ -56,15 +57,17 @@ ROOTS = (
     "direct_send",
     "posts",
     "post_versions",
-    "snippets",
-    "snippet_versions",
+    shared_snippets.HEADERS,
+    shared_snippets.VERSIONS,
 )
 
 
 class SharedDoc:
     def __init__(self, doc: pycrdt.Doc) -> None:
         self._maps = {name: doc.get(name, type=pycrdt.Map) for name in ROOTS}
-        self.snippets = SharedSnippets(self._maps["snippets"], self._maps["snippet_versions"])
+        self.snippets = shared_snippets.SharedSnippets(
+            self._maps[shared_snippets.HEADERS], self._maps[shared_snippets.VERSIONS]
+        )
 
     def _map(self, name: str) -> pycrdt.Map[Any]:
         return self._maps[name]

@@ -112,14 +112,14 @@ class SharedSnippets:
             if len({s.created_by for s in same}) < 2:
                 continue
             for twin in same[1:]:  # ``all`` is in id order
-                (head,) = twin.heads
+                head_ids = tuple(sorted(h.id for h in twin.heads))
                 self.add_version(
                     twin.id,
                     None,
-                    (head.id,),
-                    head.by,
-                    at=head.at,
-                    version_id=derived_id("twin", twin.id, head.id),
+                    head_ids,
+                    twin.heads[-1].by,
+                    at=twin.heads[-1].at,
+                    version_id=derived_id("twin", twin.id, *head_ids),
                 )
                 dropped += 1
         return dropped
