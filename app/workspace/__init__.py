@@ -9,6 +9,9 @@ for itself (a synced folder or WebDAV), merged by a CRDT (pycrdt) and sealed end
     transport.py  the shared store: a folder or a WebDAV collection
     replica.py    this device's copy of the shared document, its outgoing updates
     shared.py     typed reads and writes of the shared document
+    shared_snippets.py  its saved replies (snippets), and how two devices' edits settle
+    snippet_bridge.py   snippets between this device's database and the document
+    stamps.py     ids and times of the document's records
     settings.py   which workspace this device is in, its role and device id
     audit.py      provenance as CSV
 
