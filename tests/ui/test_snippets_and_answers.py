@@ -175,7 +175,7 @@ def test_snippets_a_sync_brings_show_in_the_open_list(window, qtbot, wait_for):
     dialog.body.setPlainText("Merci beaucoup !")  # typed here: it stays
     (now,) = [s for s in wait_for(core.snippets.all()) if s.name == "Thanks"]
     brought(snippets.delete_shared, now)
-    qtbot.waitUntil(lambda: "deleted on another device" in dialog.problem.text())
+    qtbot.waitUntil(lambda: "deleted on another device while you" in dialog.problem.text())
     assert dialog.body.toPlainText() == "Merci beaucoup !" and dialog.list.count() == 1
     dialog.save_button.click()  # kept again, as a new snippet
     qtbot.waitUntil(lambda: dialog.problem.text() == "Saved.")
@@ -185,8 +185,23 @@ def test_snippets_a_sync_brings_show_in_the_open_list(window, qtbot, wait_for):
         ("Thanks", "Merci beaucoup !"),
     ]
 
+    # Changed there while typed into here: both texts are kept, as two snippets.
+    (thanks,) = [s for s in kept if s.name == "Thanks"]
+    dialog.body.setPlainText("Merci mille fois !")
+    brought(snippets.put_shared, thanks.uid, SnippetContent("Thanks", "Danke!"), thanks)
+    qtbot.waitUntil(lambda: "changed on another device while you" in dialog.problem.text())
+    assert dialog.body.toPlainText() == "Merci mille fois !"
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.problem.text() == "Saved.")
+    kept = wait_for(core.snippets.all())
+    assert [(s.name, s.body) for s in kept] == [
+        ("Hours", "We open at 9."),
+        ("Thanks", "Danke!"),
+        ("Thanks", "Merci mille fois !"),
+    ]
+
     dialog.list.setCurrentRow(0)
     (hours,) = [s for s in kept if s.name == "Hours"]
     brought(snippets.delete_shared, hours)  # untouched here: it goes
     qtbot.waitUntil(lambda: dialog.problem.text() == "“Hours” was deleted on another device.")
-    assert dialog.name.text() == "" and dialog.list.count() == 1
+    assert dialog.name.text() == "" and dialog.list.count() == 2

@@ -4,9 +4,9 @@ Delete to remove one; the text takes the batch reply's variables ({first_name}, 
 text and keeps every word typed.
 
 In a workspace the other laptop's snippets arrive with each sync (``snippetsChanged``):
-the list is read again; the snippet open here follows a change made there unless its
-words were changed here too, which stay as typed (Save keeps them, as a new snippet if
-it was deleted there).
+the list is read again and the snippet open here follows a change or delete made there,
+unless words were typed into it here: they stay, and Save keeps them as a new snippet
+(the other laptop's change stays too).
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class SnippetsDialog(QDialog):
         layout.addWidget(close)
         self.reload()
         self.new()
-        bridge.snippetsChanged.connect(self._brought)
+        bridge.snippetsChanged.connect(self._changed)
 
     def _buttons(self) -> QHBoxLayout:
         self.new_button = QPushButton("&New")
@@ -123,26 +123,38 @@ class SnippetsDialog(QDialog):
 
         run(self, self._core.snippets.all(), on_done=show)
 
-    def _brought(self) -> None:
-        """Snippets changed (a sync brought the other laptop's, or one was saved here)."""
-        self.reload(then=self._follow)
+    def _changed(self, from_workspace: bool) -> None:
+        """Snippets changed: saved here, or brought by a sync from the other laptop (then
+        the snippet open here follows, see the module doc)."""
+        self.reload(then=self._follow if from_workspace else None)
 
     def _follow(self, snippets: list[Snippet]) -> None:
         if self._editing is None:
             return
         now = next((s for s in snippets if s.id == self._editing), None)
-        untouched = self._loaded == (self.name.text(), self.body.toPlainText())
-        if now is None and untouched:
+        if now is not None and (now.name, now.body) == self._loaded:
+            return
+        if self._loaded != (self.name.text(), self.body.toPlainText()):
+            self._detach("deleted" if now is None else "changed")
+        elif now is None:
             name = self.name.text()
             self.new()
             self.problem.setText(f"“{name}” was deleted on another device.")
-        elif now is None:
-            self.problem.setText(
-                "This snippet was deleted on another device; Save keeps your text as a new one."
-            )
-        elif untouched and (now.name, now.body) != self._loaded:
+        else:
             self._load(now)
             self.problem.setText("Changed on another device.")
+
+    def _detach(self, what: str) -> None:
+        """The snippet open here was changed or deleted on another device while words were
+        typed into it here: they stay, and Save keeps them as a snippet of their own."""
+        self._editing = None
+        self._loaded = None
+        self.list.setCurrentRow(-1)
+        self.delete_button.setEnabled(False)
+        self.problem.setText(
+            f"This snippet was {what} on another device while you edited it: Save keeps "
+            "your text as a new snippet."
+        )
 
     def _show(self, item: QListWidgetItem | None) -> None:
         if item is None:
