@@ -9,12 +9,10 @@ other devices (``app.core.snippet_sharing``). Every change is published as
 from __future__ import annotations
 
 from app import events as ev
-from app.domain.library import Snippet
+from app.domain.library import SNIPPET_NAME_CHARS, Snippet
 from app.errors import UserError
 from app.store import Store, snippets
 from app.text.templates import check_template
-
-NAME_CHARS = 80
 
 
 class Snippets:
@@ -32,8 +30,8 @@ class Snippets:
         name = " ".join(name.split())
         if not name:
             raise UserError("Give the snippet a name: it is what you type to find it.")
-        if len(name) > NAME_CHARS:
-            raise UserError(f"Keep the name under {NAME_CHARS} characters.")
+        if len(name) > SNIPPET_NAME_CHARS:
+            raise UserError(f"Keep the name under {SNIPPET_NAME_CHARS} characters.")
         if not body.strip():
             raise UserError("Write the snippet's text first.")
         check_template(body)

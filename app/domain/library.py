@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import msgspec
 
+#: The longest name a snippet may have (it is what people type to find it).
+SNIPPET_NAME_CHARS = 80
+
 
 class Snippet(msgspec.Struct, frozen=True):
     """A saved reply; its body takes the batch reply's variables ({first_name}...)."""

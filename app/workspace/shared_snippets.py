@@ -22,7 +22,7 @@ from typing import Any
 
 import pycrdt
 
-from app.domain.library import SnippetContent
+from app.domain.library import SNIPPET_NAME_CHARS, SnippetContent
 from app.workspace.model import SharedSnippet, SnippetVersion
 from app.workspace.stamps import derived_id, new_id, stamp
 
@@ -151,7 +151,7 @@ class SharedSnippets:
     ) -> None:
         """The older of two texts, kept as a snippet of its own named for its writer."""
         fork_id = derived_id("fork", version.id)
-        name = f"{content.name} (from {member_name(version.by)})"
+        name = _fork_name(content.name, member_name(version.by))
         self._headers[fork_id] = {"by": version.by, "at": version.at}
         self.add_version(
             fork_id,
@@ -161,6 +161,13 @@ class SharedSnippets:
             at=version.at,
             version_id=derived_id("fork-version", version.id),
         )
+
+
+def _fork_name(name: str, writer: str) -> str:
+    """ "Name (from Sam)", the name shortened to keep within the names people can save."""
+    suffix = f" (from {writer})"
+    room = SNIPPET_NAME_CHARS - len(suffix)
+    return (name if len(name) <= room else f"{name[: max(room - 1, 1)]}…") + suffix
 
 
 def _common_base(

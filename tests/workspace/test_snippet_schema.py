@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pycrdt
 
-from app.domain.library import Snippet, SnippetContent
+from app.domain.library import SNIPPET_NAME_CHARS, Snippet, SnippetContent
 from app.workspace import snippet_bridge
 from app.workspace.model import Member, Role
 from app.workspace.shared import SharedDoc
@@ -171,3 +171,18 @@ def test_a_snippet_kept_before_joining_takes_the_id_of_its_shared_twin() -> None
     assert snippet_bridge.same_as_shared(shared.snippets, mine, {}) == {"mine": "theirs"}
     linked = {"mine": snippet_bridge.Link(("v",), "d")}
     assert snippet_bridge.same_as_shared(shared.snippets, mine, linked) == {}
+
+
+def test_a_kept_text_under_a_long_name_gets_a_name_that_can_still_be_saved() -> None:
+    dana_doc, dana = _laptop()
+    sam_doc, sam = _laptop()
+    long = "Office days and the new building: " + "x" * 46
+    assert len(long) == SNIPPET_NAME_CHARS
+    base = dana.snippets.new("s1", SnippetContent(long, "One."), DANA)
+    _exchange(dana_doc, sam_doc)
+    dana.snippets.add_version("s1", SnippetContent(long, "Dana's."), (base.id,), DANA)
+    sam.snippets.add_version("s1", SnippetContent(long, "Sam's."), (base.id,), SAM)
+    _exchange(dana_doc, sam_doc)
+    dana.snippets.settle(dana.member_name)
+    (forked,) = [name for name, body in _shown(dana) if body == "Dana's."]
+    assert len(forked) == SNIPPET_NAME_CHARS and forked.endswith("x… (from Dana)")
