@@ -6,40 +6,20 @@ and writes what others changed into this device's database, never over a change 
 here meanwhile (that one is shared at the next sync), then says so with
 ``SnippetsChanged``.
 
-The comparisons run on the workspace's worker (``Run``); the database is written through
-the store, each write checked against what the snippet held when read.
+The comparisons run on the workspace's worker (``app.core.sharing.Run``); the database
+is written through the store, each write checked against what the snippet held when read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Protocol, TypeVar
-
 from app import events as ev
+from app.core.sharing import SharingStep
 from app.domain.library import Snippet
-from app.store import Store
 from app.store import snippets as snippets_repo
 from app.workspace import snippet_bridge
-from app.workspace.session import Session
-
-T = TypeVar("T")
 
 
-class Run(Protocol):
-    """Runs blocking workspace work on the workspace's own worker thread."""
-
-    def __call__(self, fn: Callable[..., T], *args: object) -> Awaitable[T]: ...
-
-
-class SnippetSharing:
-    def __init__(
-        self, store: Store, events: ev.Events, run: Run, session: Callable[[], Session]
-    ) -> None:
-        self._store = store
-        self._events = events
-        self._run = run
-        self._session = session
-
+class SnippetSharing(SharingStep):
     async def share(self) -> None:
         local = await self._store.read(snippets_repo.all_snippets)
 

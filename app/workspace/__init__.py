@@ -1,6 +1,7 @@
 """The two-laptop workspace: a principal and their delegates share triage, notes, reply
-drafts, approvals and the principal's pulled comments through files each device writes
-for itself (a synced folder or WebDAV), merged by a CRDT (pycrdt) and sealed end to end.
+drafts, approvals, snippets, VIP tiers set by hand and the principal's pulled comments
+through files each device writes for itself (a synced folder or WebDAV), merged by a CRDT
+(pycrdt) and sealed end to end.
 
     errors.py     the workspace's errors (wrong key, unreachable shared store...)
     sealing.py    authenticated encryption of every file, keys from scrypt

@@ -21,12 +21,13 @@ from typing import Any, Protocol, TypeVar
 import pycrdt
 from msgspec.structs import replace
 
-from app.domain import DraftState, TriageState
+from app.domain import DraftState, TriageState, VipTier
 from app.workspace import shared_snippets
 from app.workspace.model import (
     Decision,
     DecisionKind,
     DirectSend,
+    HandTier,
     Member,
     Note,
     PostContent,
@@ -57,6 +58,7 @@ ROOTS = (
     "direct_send",
     "posts",
     "post_versions",
+    "hand_tiers",
     shared_snippets.HEADERS,
     shared_snippets.VERSIONS,
 )
@@ -212,6 +214,27 @@ class SharedDoc:
             if v["comment"] == comment_key
         ]
         return sorted(found, key=lambda n: (n.at, n.id))
+
+    # --- VIP tiers set by hand ------------------------------------------------------------
+
+    def set_hand_tier(self, tier: HandTier, by: str) -> None:
+        """One tier set by hand per person: of two set at once, the same one wins on every
+        device (a choice: no text to keep)."""
+        self._map("hand_tiers")[tier.key] = {
+            "network": tier.network,
+            "server": tier.server,
+            "remote_id": tier.remote_id,
+            "tier": int(tier.tier),
+            "by": by,
+            "at": stamp(),
+        }
+
+    def hand_tiers(self) -> dict[str, HandTier]:
+        found = (
+            HandTier(v["network"], v["server"], v["remote_id"], VipTier(int(v["tier"])))
+            for v in self._map("hand_tiers").values()
+        )
+        return {t.key: t for t in found}
 
     # --- replies ------------------------------------------------------------------------
 

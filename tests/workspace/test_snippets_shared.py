@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from laptops import Laptops, in_workspace
 from pair import serving_webdav
 
 from app import events as ev
@@ -19,25 +20,6 @@ from app.core import Core
 from app.workspace.model import Transport
 
 pytestmark = pytest.mark.integration
-
-
-class Laptops:
-    def __init__(self, principal: Core, delegate: Core) -> None:
-        self.principal = principal
-        self.delegate = delegate
-        self.heard: list[ev.SnippetsChanged] = []
-        delegate.events.subscribe(
-            lambda e: self.heard.append(e) if isinstance(e, ev.SnippetsChanged) else None
-        )
-
-    async def converge(self, rounds: int = 4) -> None:
-        """Sync in turn until both workspaces hold the same (bounded)."""
-        for _ in range(rounds):
-            for core in (self.principal, self.delegate):
-                await core.workspace.sync()
-            if await self.principal.workspace.digest() == await self.delegate.workspace.digest():
-                return
-        raise AssertionError(f"the two laptops did not agree in {rounds} rounds")
 
 
 async def _kept(core: Core) -> list[tuple[str, str]]:
@@ -58,19 +40,16 @@ async def webdav(tmp_path: Path) -> AsyncIterator[str]:
 async def laptops(tmp_path: Path, webdav: str, memory_keyring) -> AsyncIterator[Laptops]:
     principal = await open_core(tmp_path / "principal", start_sandbox=False)
     delegate = await open_core(tmp_path / "delegate", start_sandbox=False)
-    try:
-        code = await principal.workspace.create("Dana", Transport.WEBDAV, webdav)
-        await delegate.workspace.join(code.text(), "Sam", webdav)
-        yield Laptops(principal, delegate)
-    finally:
-        await delegate.close()
-        await principal.close()
+    async with in_workspace(principal, delegate, webdav) as both:
+        yield both
 
 
 async def test_made_changed_renamed_and_deleted_on_one_shows_on_the_other(
     laptops: Laptops,
 ) -> None:
     dana, sam = laptops.principal, laptops.delegate
+    heard: list[ev.SnippetsChanged] = []
+    sam.events.subscribe(lambda e: heard.append(e) if isinstance(e, ev.SnippetsChanged) else None)
     await dana.snippets.save(None, "Office days", "Hi {first_name}, office days start in May.")
     await dana.snippets.save(None, "Thanks", "Thank you, {first_name}!")
     await laptops.converge()
@@ -78,7 +57,7 @@ async def test_made_changed_renamed_and_deleted_on_one_shows_on_the_other(
         ("Office days", "Hi {first_name}, office days start in May."),
         ("Thanks", "Thank you, {first_name}!"),
     ]
-    assert laptops.heard == [ev.SnippetsChanged(from_workspace=True)]
+    assert heard == [ev.SnippetsChanged(from_workspace=True)]
     uids = {s.name: s.uid for s in await sam.snippets.all()}
     assert uids == {s.name: s.uid for s in await dana.snippets.all()}  # one id on both
 
