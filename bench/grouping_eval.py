@@ -25,6 +25,11 @@ asks something else. Scores:
   all comments that do, so a ranker that ticks nothing cannot look perfect;
 - unique preselected: the share of comments nobody else asks like (``-`` and ``none``)
   that are ticked in some seed's group or have anything ticked in their own.
+
+:func:`recall_after_ticking` scores "more like the ticked" (M) with a simulated person:
+they tick the rows among the first ``app.text.grouping.LOOKED_AT`` that ask the seed's
+question and rank again by them (``app.text.grouping.fused``); the ticked rows stay on
+top, and recall counts the first ``SHOWN`` rows as before.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.grouping import QuestionMatch
+from app.text import grouping
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "grouping_eval"
 #: Rows of a group a person sees without scrolling far: recall is counted within them.
@@ -121,3 +127,26 @@ def evaluate(comments: Sequence[Labelled], rank: Ranker) -> GroupingScore:
             for language, found in sorted(by_language.items())
         ),
     )
+
+
+def recall_after_ticking(comments: Sequence[Labelled], rank: Ranker) -> float:
+    """Recall in the first ``SHOWN`` rows once a person has ticked the askers among the
+    first ``LOOKED_AT`` and ranked again by them (seeds nobody ticks for keep their list)."""
+    by_id = {c.id: c for c in comments}
+    recalls: list[float] = []
+    for seed in comments:
+        if seed.unique:
+            continue
+        same = {c.id for c in comments if c.group == seed.group and c.id != seed.id}
+        if not same:
+            continue
+        ranked = [m for m in rank(seed) if m.comment_id != seed.id]
+        ticked = [m.comment_id for m in ranked[: grouping.LOOKED_AT] if m.comment_id in same]
+        if ticked:
+            asked = [seed, *(by_id[i] for i in ticked[: grouping.MOST_CONFIRMED])]
+            again = grouping.fused([rank(q) for q in asked], left_out=[seed.id, *ticked])
+            shown = set(ticked) | {m.comment_id for m in again[: SHOWN - len(ticked)]}
+        else:
+            shown = {m.comment_id for m in ranked[:SHOWN]}
+        recalls.append(len(shown & same) / min(len(same), SHOWN))
+    return sum(recalls) / len(recalls) if recalls else 1.0

@@ -18,6 +18,7 @@ from bench.grouping_eval import (
     Labelled,
     evaluate,
     load,
+    recall_after_ticking,
 )
 from bench.grouping_quality import FIRST_OTHER, store_questions
 
@@ -146,3 +147,32 @@ def test_the_set_is_large_bilingual_and_split_by_group():
         assert sum(c.group == UNIQUE for c in half) >= 25
     groups = {c.group for c in tuning} & {c.group for c in test}
     assert groups == {UNIQUE, NOT_A_QUESTION}
+
+
+def test_recall_after_ticking_ranks_again_by_the_askers_a_person_ticks(test_half):
+    """Each asker's own list holds every other asker first; the seed's list holds one of
+    them first and the rest below the shown rows: ranked again by that one, all show."""
+    oracle = _oracle(test_half)
+    strangers = [c.id for c in test_half if c.unique]
+
+    def one_then_strangers(seed: Labelled) -> list[QuestionMatch]:
+        askers = oracle(seed)
+        if seed.id % 2:  # odd seeds: only their own first asker near the top
+            buried = [QuestionMatch(i, 0.0, POSSIBLE) for i in strangers]
+            return askers[:1] + buried + askers[1:]
+        return askers
+
+    assert evaluate(test_half, one_then_strangers).recall_shown < 0.8
+    assert recall_after_ticking(test_half, one_then_strangers) == 1.0
+    assert recall_after_ticking(test_half, oracle) == 1.0
+
+
+def test_recall_after_ticking_keeps_the_list_when_nothing_is_ticked(test_half):
+    rng = random.Random(3)
+
+    def shuffled(seed: Labelled) -> list[QuestionMatch]:
+        others = [c.id for c in test_half if c.id != seed.id and c.unique]
+        rng.shuffle(others)
+        return [QuestionMatch(i, 0.0, POSSIBLE) for i in others]
+
+    assert recall_after_ticking(test_half, shuffled) == 0.0

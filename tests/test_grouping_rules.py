@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.domain.grouping import MatchConfidence
+from app.domain.grouping import MatchConfidence, QuestionMatch
 from app.text import encoder, grouping
 
 
@@ -125,6 +125,28 @@ def test_ordering_changes_the_order_not_the_marks():
         (2, MatchConfidence.POSSIBLE),
         (1, MatchConfidence.VERY_LIKELY),
     ]
+
+
+def test_fused_keeps_each_rows_best_score_and_surest_mark_and_leaves_out_the_asked():
+    very, likely, possible = (
+        MatchConfidence.VERY_LIKELY,
+        MatchConfidence.LIKELY,
+        MatchConfidence.POSSIBLE,
+    )
+    by_seed = [QuestionMatch(5, 0.9, likely), QuestionMatch(6, 0.4, possible)]
+    by_ticked = [
+        QuestionMatch(1, 2.0, very),  # the seed, ranked by the ticked one
+        QuestionMatch(6, 0.95, possible),
+        QuestionMatch(5, 0.3, very),
+        QuestionMatch(7, 0.5, possible),
+    ]
+    found = grouping.fused([by_seed, by_ticked], left_out=[1, 2])
+    assert [(m.comment_id, m.score, m.confidence) for m in found] == [
+        (6, 0.95, possible),
+        (5, 0.9, very),
+        (7, 0.5, possible),
+    ]
+    assert grouping.fused([by_seed], left_out=[5, 6]) == []
 
 
 def test_reach_keeps_every_question_that_could_beat_the_seed():

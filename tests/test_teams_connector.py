@@ -219,6 +219,27 @@ async def test_a_reply_to_a_reply_goes_to_the_top_with_a_real_mention(
     assert CAPABILITIES.thread_depth == 1
 
 
+async def test_my_reply_in_the_same_millisecond_as_the_comment_counts_as_its_answer(
+    teams_world: TeamsWorld, make_teams
+) -> None:
+    """A chain has no reply-to-a-reply: an answer is a mention of the author after the
+    comment. One stamped the same millisecond counts (the safer reading: the pre-send
+    check holds a reply rather than answering twice); one a millisecond before does not."""
+    w = teams_world
+    post = w.emulator.post(w.dana, w.town_hall, "Offsite")
+    ada = w.emulator.reply(w.ada, w.town_hall, post, "<p>Where?</p>")
+    mention = [{"id": 0, "mentionText": "Ada Reyes", "mentioned": {"user": {"id": w.ada.id}}}]
+    same = w.emulator.reply(w.dana, w.town_hall, post, "<p>Porto</p>", mentions=mention)
+    before = w.emulator.reply(w.dana, w.town_hall, post, "<p>Lisbon</p>", mentions=mention)
+    same.created = ada.created
+    before.created = ada.created - 0.001
+    network = make_teams()
+    await pull_round(network)
+
+    found = await network.list_replies(rid(w, w.town_hall, post, ada))
+    assert [r.remote_id for r in found] == [rid(w, w.town_hall, post, same)]
+
+
 async def test_a_post_goes_to_the_first_chosen_channel_with_its_title_as_subject(
     teams_world: TeamsWorld, make_teams
 ) -> None:

@@ -190,15 +190,12 @@ async def _once_connected(
 async def _open(data_dir: Path) -> Core | None:
     """The core over the opened store, saying what takes so long if opening does (an
     upgrade); None once a store that cannot be opened has been explained."""
-    opening = OpeningNotice()
     try:
-        return await open_store(data_dir, opening.report)
-    except FiresideError as exc:
-        opening.close()
+        with contextlib.closing(OpeningNotice()) as opening:
+            return await open_store(data_dir, opening.report)
+    except FiresideError as exc:  # the notice is closed by now: the box stands alone
         QMessageBox.critical(None, "Fireside cannot start", str(exc))
         return None
-    finally:
-        opening.close()
 
 
 async def _run(app: QApplication, data_dir: Path, owner: Instance) -> int:

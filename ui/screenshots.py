@@ -197,7 +197,8 @@ async def shoot_triage(app: QApplication, window, out: Path, suffix: str) -> Non
 
 
 async def shoot_group_and_themes(app: QApplication, window, out: Path, suffix: str) -> None:
-    """G on the newest theme's question (a group with marks and ticks), then Themes."""
+    """Themes, then G on the newest theme's question (a group with marks and ticks), and
+    the group ranked again by two rows ticked (M)."""
     window.sidebar.choose("themes")
     themes = window.themes
     await until(lambda: themes.model.rowCount() > 0, "themes")
@@ -210,6 +211,13 @@ async def shoot_group_and_themes(app: QApplication, window, out: Path, suffix: s
     inbox.list.setFocus()
     await settle(app)
     save(window, out, f"group-{suffix}")
+    select = inbox.list.selectionModel()
+    for row in (3, 4):  # ticked by the person; M ranks the group again by them
+        select.select(inbox.model.index(row), select.SelectionFlag.Select)
+    window.menus.run("inbox.more_like_ticked")
+    await until(lambda: "Ranked again" in window.status.currentMessage(), "the group again")
+    await settle(app)
+    save(window, out, f"group-again-{suffix}")
     inbox.leave_results()
 
 

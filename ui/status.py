@@ -1,5 +1,6 @@
-"""The status bar: what just happened (left, and announced to screen readers: ``say``),
-and always on the right: sync progress
+"""The status bar: what just happened (left, and announced to screen readers: ``say``;
+cut with "…" where the bar is short, its whole words in the tooltip and read by screen
+readers), and always on the right: sync progress
 (busy bar and comment count while syncing), each account's last sync or, for one that is
 not connected, its state in the Accounts dialog's words ("needs sign-in"), reachability,
 and how many items wait in the outbox (or, when none does, when the last one was sent).
@@ -25,11 +26,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
+from app import localzone
 from app.domain import HeldSend, OutboxItem, OutboxKind
 from app.text import plural, timefmt
 from app.timeutil import now, parse
 from ui import theme
 from ui.common.announce import Politeness, announce
+from ui.common.eliding import ElidingLabel
 from ui.common.first_paint import FirstPaint
 from ui.operations import run
 
@@ -132,14 +135,14 @@ def countdown_text(held: list[HeldSend], now: datetime) -> str:
 class StatusBar(QStatusBar):
     outboxClicked = Signal()
     undoClicked = Signal()
+    #: The computer's time zone changed: local times on screen read differently now.
+    zoneChanged = Signal()
 
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._core = core
         self._statuses: list[AccountStatus] = []
         self._syncing: dict[str, int] = {}
-        self.hint = QLabel("Press ? for every key")
-        self.hint.setObjectName("hint")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -163,7 +166,7 @@ class StatusBar(QStatusBar):
         self.undo.setAccessibleName("Undo send")
         self._held: list[HeldSend] = []
         self._outbox_asked = 0  # answers to older outbox reads are dropped
-        self.addWidget(self.hint)
+        self._add_messages()
         for widget in (self.busy, self.sync, self.online, self.countdown, self.undo, self.outbox):
             self.addPermanentWidget(widget)
         self.countdown.hide()
@@ -176,14 +179,28 @@ class StatusBar(QStatusBar):
         bridge.outboxChanged.connect(self.refresh_outbox)
         self._tick = QTimer(self, interval=TICK_MS)
         self._tick.timeout.connect(self._show_sync)
+        self._tick.timeout.connect(self.follow_zone)
         self._tick.start()
         self._second = QTimer(self, interval=SECOND_MS)
         self._second.timeout.connect(self._count_down)
         self.show_online()
-        self.refresh_outbox()
-        #: The accounts (and their modules) are read once the status bar has painted.
+        #: The accounts (and their modules) and what waits in the outbox are read once the
+        #: status bar has painted: a read out on the reading thread before then held up
+        #: the window's first paint (thread hand-overs, the GIL) on a busy machine.
         self.first_paint = FirstPaint(self)
+        self.first_paint.painted.connect(self.refresh_outbox)
         self.first_paint.painted.connect(self.refresh_accounts)
+
+    def _add_messages(self) -> None:
+        """The left side: a hint, or for ``MESSAGE_MS`` what just happened."""
+        self.hint = QLabel("Press ? for every key")
+        self.hint.setObjectName("hint")
+        self.message = ElidingLabel()
+        self.message.hide()
+        self._message_shown = QTimer(self, singleShot=True, interval=MESSAGE_MS)
+        self._message_shown.timeout.connect(self.clearMessage)
+        self.addWidget(self.hint)
+        self.addWidget(self.message, 1)
 
     def tab_order(self) -> list[QWidget]:
         """The status bar's buttons, left to right."""
@@ -197,12 +214,33 @@ class StatusBar(QStatusBar):
     def say(self, text: str, politeness: Politeness = Politeness.POLITE) -> None:
         """What just happened: painted on the left and announced to assistive technology
         (a screen reader says it without the keyboard leaving where it is)."""
-        self.showMessage(text, MESSAGE_MS)
+        self.show_hint(text)
         announce(self, text, politeness)
+
+    def follow_zone(self) -> None:
+        """Say so, and have times shown again, when the computer's time zone changed (a
+        laptop that landed elsewhere); checked with each tick."""
+        if localzone.follow_os_zone():
+            name, _ = localzone.zone_now()
+            self.say(f"Times now show in {name}: your computer's time zone changed.")
+            self.zoneChanged.emit()
 
     def show_hint(self, text: str) -> None:
         """Painted only, not announced: a hovered link's address, which follows the mouse."""
-        self.showMessage(text, MESSAGE_MS)
+        self.hint.hide()
+        self.message.setText(text)
+        self.message.show()
+        self._message_shown.start()
+
+    def currentMessage(self) -> str:  # Qt's, for the message QStatusBar would paint
+        """What the status bar says now ("" once it has gone)."""
+        return self.message.text()
+
+    def clearMessage(self) -> None:  # Qt's, for the message QStatusBar would paint
+        self._message_shown.stop()
+        self.message.clear()
+        self.message.hide()
+        self.hint.show()
 
     # --- sync ---------------------------------------------------------------------------
     def _started(self, account_id: str) -> None:

@@ -1,6 +1,6 @@
 """Grouping as front ends use it: the open questions ranked against one, each with how
-sure the ranking is (``matches``, what G shows), and the themes of the open questions
-(``themes``, what the Themes view shows).
+sure the ranking is (``matches``: what G shows, and what M shows once rows are ticked),
+and the themes of the open questions (``themes``, what the Themes view shows).
 
 Questions get their sentence vector in the background: after each page a sync stores,
 and for a store that had none (a backfill, newest first, announced with
@@ -9,14 +9,20 @@ its own (its Python would otherwise hold the GIL away from the window's thread f
 of milliseconds), made when the first text is encoded: making the pool starts
 multiprocessing's resource tracker, a Python process of its own, which has no place on
 the way to the window's first paint. Reads and writes go through the store's threads.
+
+Its own modules load numpy (over 100 ms to import): the first call of any method here
+imports them on a worker thread (``_loaded``), so neither that import nor a wait for it
+ever runs on the window's thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from app import events as ev
@@ -33,6 +39,8 @@ if TYPE_CHECKING:  # numpy and the model's code load on first use, not for the w
 log = logging.getLogger(__name__)
 
 BATCH = 64
+#: What grouping runs, numpy and the encoder's process pool with it (``_loaded``).
+HEAVY_MODULES = ("app.store.questions", "concurrent.futures.process")
 
 
 class Grouping:
@@ -44,7 +52,15 @@ class Grouping:
         self._matcher_made: QuestionMatcher | None = None
         self._catching_up: asyncio.Task[None] | None = None
         self._again = False
+        self._loading: asyncio.Task[None] | None = None
         self._unsubscribe = events.subscribe(self._heard)
+
+    async def _loaded(self) -> None:
+        """The grouping's modules, imported on a worker thread the first time."""
+        loading = self._loading
+        if loading is None:
+            loading = self._loading = asyncio.ensure_future(asyncio.to_thread(_import_heavy))
+        await asyncio.shield(loading)
 
     @property
     def _matcher(self) -> QuestionMatcher:
@@ -54,30 +70,49 @@ class Grouping:
             self._matcher_made = QuestionMatcher()
         return self._matcher_made
 
-    async def matches(self, comment_id: int) -> list[QuestionMatch]:
-        """Open questions asking what ``comment_id`` asks, best first, with confidence."""
-        from app.store import vectors
+    async def matches(self, comment_id: int, confirmed: Sequence[int] = ()) -> list[QuestionMatch]:
+        """Open questions asking what ``comment_id`` asks, best first, with confidence;
+        with ``confirmed`` (questions a person ticked as asking the same), ranked by the
+        first ``MOST_CONFIRMED`` of them too (``app.text.grouping.fused``), and those
+        left out of the matches."""
+        await self._loaded()
         from app.store.questions import ranked_matches
+        from app.text import grouping
+
+        asked = [comment_id, *confirmed[: grouping.MOST_CONFIRMED]]
+        seeds = []
+        for question in asked:
+            vector = await self._vector(question)
+            if vector is not None:
+                seeds.append((question, vector))
+        if not seeds or seeds[0][0] != comment_id:
+            return []
+        rankings = await self._store.read(ranked_matches, self._matcher, seeds)
+        if not confirmed:
+            return rankings[0]
+        return grouping.fused(rankings, left_out=[*asked, *confirmed])
+
+    async def _vector(self, comment_id: int) -> Vectors | None:
+        """The question's vector: the stored one, or made now; None when it is gone."""
+        from app.store import vectors
         from app.text.encoder import from_bytes
 
         blob = await self._store.read(vectors.vector_of, comment_id)
         if blob is not None:
-            seed = from_bytes([blob])[0]
-        else:
-            text = await self._store.read(_text_of, comment_id)
-            if text is None:
-                return []
-            seed = (await self._encode([text]))[0]
-        return await self._store.read(ranked_matches, self._matcher, comment_id, seed)
+            return from_bytes([blob])[0]
+        text = await self._store.read(_text_of, comment_id)
+        return None if text is None else (await self._encode([text]))[0]
 
     async def progress(self) -> tuple[int, int]:
         """(questions with a vector, questions in all): a group may miss the others."""
+        await self._loaded()
         from app.store import vectors
 
         return await self._store.read(vectors.progress)
 
     async def themes(self) -> list[Theme]:
         """Themes of two or more open questions, the newest question first."""
+        await self._loaded()
         return await self._store.read(self._matcher.themes)
 
     def catch_up_soon(self) -> asyncio.Task[None]:
@@ -91,6 +126,7 @@ class Grouping:
 
     async def catch_up(self) -> None:
         """Make every missing vector now, and return when none is missing."""
+        await self._loaded()
         from app.store import vectors
 
         await asyncio.shield(self.catch_up_soon())
@@ -99,6 +135,7 @@ class Grouping:
 
     async def _catch_up(self) -> None:
         """Make vectors for every question without one, a batch at a time."""
+        await self._loaded()
         from app.store import vectors
 
         while True:
@@ -151,6 +188,11 @@ class Grouping:
                 self.catch_up_soon()
             except RuntimeError:  # no running loop: a synchronous caller; the next sync will
                 log.debug("no event loop to make question vectors on")
+
+
+def _import_heavy() -> None:
+    for name in HEAVY_MODULES:
+        importlib.import_module(name)
 
 
 def _worker() -> ProcessPoolExecutor:

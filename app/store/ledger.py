@@ -180,11 +180,10 @@ def older_comments(
     """The next ``LEDGER_PAGE`` of these people rows' comments, newest first: the newest
     ones (``before`` None), or those older than ``before`` by (time, id), so comments
     written at the same second are neither listed twice nor skipped."""
-    if before is None:
-        found = _newest_of(db, author_ids, _HISTORY, [], LEDGER_PAGE + 1)
-    else:
-        at = [before.row.created_at, before.row.id]
-        found = _newest_of(db, author_ids, _OLDER, at, LEDGER_PAGE + 1)
+    walk, at = (
+        (_HISTORY, []) if before is None else (_OLDER, [before.row.created_at, before.row.id])
+    )
+    found = _newest_of(db, author_ids, walk, at, LEDGER_PAGE + 1)
     return OlderComments(found[:LEDGER_PAGE], more=len(found) > LEDGER_PAGE)
 
 

@@ -9,7 +9,9 @@ here runs on the store's reading thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 from app.domain.grouping import QuestionMatch, Theme
 from app.store import comments, vectors
@@ -75,21 +77,31 @@ class QuestionMatcher:
 
 
 def ranked_matches(
-    db: Database, matcher: QuestionMatcher, comment_id: int, seed: encoder.Vectors
-) -> list[QuestionMatch]:
-    """Open questions ranked against ``comment_id`` (whose vector is ``seed``), best
-    first, each with its confidence (``app.text.grouping``)."""
-    target = comments.get_comment(db, comment_id)
-    if target is None:
+    db: Database, matcher: QuestionMatcher, seeds: Sequence[tuple[int, encoder.Vectors]]
+) -> list[list[QuestionMatch]]:
+    """For each ``(comment_id, its vector)`` of ``seeds``, the open questions ranked
+    against it, best first, each with its confidence (``app.text.grouping``); the
+    cosines of all of them with every open question come from one product."""
+    if not seeds:
         return []
     ids, pool = matcher.vectors.read(db)
+    cosines = pool @ np.stack([seed for _, seed in seeds]).T
+    ranked: list[list[QuestionMatch]] = []
+    for at, (comment_id, seed) in enumerate(seeds):
+        target = comments.get_comment(db, comment_id)
+        if target is None:
+            ranked.append([])
+            continue
 
-    def word_scores(shortlist: list[int]) -> dict[int, float]:
-        texts = _texts(db, shortlist)
-        freq = matcher.frequencies(db, [target.body_text, *texts.values()])
-        return similarity.scores(target.body_text, texts, freq)
+        def word_scores(shortlist: list[int], asked: str = target.body_text) -> dict[int, float]:
+            texts = _texts(db, shortlist)
+            freq = matcher.frequencies(db, [asked, *texts.values()])
+            return similarity.scores(asked, texts, freq)
 
-    return grouping.match(ids, pool, seed, comment_id, word_scores)
+        ranked.append(
+            grouping.match(ids, pool, seed, comment_id, word_scores, seed_cosines=cosines[:, at])
+        )
+    return ranked
 
 
 def _texts(db: Database, ids: list[int]) -> dict[int, str]:

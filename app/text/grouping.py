@@ -29,13 +29,20 @@ different questions look alike:
   of the right ones out);
 - likely: cosine at least ``LIKELY_COSINE`` (about three in four ask the same);
 - possible: the rest of the rows shown, for a person to look through.
+
+Once a person has ticked some rows, "more like the ticked" ranks the group again by the
+seed and every ticked question at once (:func:`fused`): a row keeps its best score and
+its surest mark against any of them. The benchmark's simulated person ticks the askers
+among the first ``LOOKED_AT`` rows and asks for more: on the tuning half the first 20
+rows then held 96.7% of the askers (92.96% before; the ticked questions' mean vector as
+the seed gave 94.6%), on the test half 90.3% (87.85% before).
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import threadpoolctl
@@ -92,6 +99,10 @@ SHOWN, MOST_SHOWN = 20, 200
 #: half 0.6 found 16 themes for its 15 questions asked by several, 87% of their members
 #: asking the theme's question; 0.65 found 9 (90%), 0.7 only 5.
 THEME_COSINE = 0.6
+#: Rows a person looks through before ticking (what the benchmark's simulated person reads).
+LOOKED_AT = 5
+#: Ticked questions "more like the ticked" ranks by, at most (each is a ranking of its own).
+MOST_CONFIRMED = 10
 LABEL_LENGTH = 90
 
 
@@ -101,15 +112,18 @@ def match(
     seed: Vectors,
     seed_id: int,
     word_scores: Callable[[list[int]], Mapping[int, float]],
+    *,
+    seed_cosines: Vectors | None = None,
 ) -> list[QuestionMatch]:
     """Rank the open questions ``ids`` (vectors: rows of ``pool``) against the seed
     (vector ``seed``; it may be among them): the ``MOST_SHOWN`` closest by vector, scored
     with ``word_scores`` of those and ranked again by the seed expanded with the first
     ranking's best match (:func:`expanded`) and by how much of the seed reaches each
     through their neighbours (:func:`spread`), both rankings discounting crowded questions
-    (:func:`crowding`), marked by :func:`rank`."""
+    (:func:`crowding`), marked by :func:`rank`. ``seed_cosines``: ``pool @ seed`` where the
+    caller has it already (several seeds' at once are one product)."""
     _blas_on_one_thread()
-    sims = pool @ seed
+    sims = pool @ seed if seed_cosines is None else np.array(seed_cosines, np.float32)
     own = np.flatnonzero(np.asarray(ids) == seed_id)
     sims[own] = -2.0  # never its own match
     shortlist = [n for n in top(sims, MOST_SHOWN + len(own)) if sims[n] > -2.0]
@@ -228,6 +242,32 @@ def rank(
             continue
         found.append(QuestionMatch(comment_id, round(score, 4), confidence))
     return found
+
+
+def fused(
+    rankings: Sequence[Sequence[QuestionMatch]], left_out: Iterable[int]
+) -> list[QuestionMatch]:
+    """The matches of several rankings (one question each, all asking the same) as one,
+    best first: each comment's best score and surest mark among them; the comments
+    ``left_out`` (the questions ranked by) are not among the matches."""
+    best: dict[int, QuestionMatch] = {}
+    for ranking in rankings:
+        for found in ranking:
+            kept = best.get(found.comment_id)
+            if kept is None:
+                best[found.comment_id] = found
+                continue
+            best[found.comment_id] = QuestionMatch(
+                found.comment_id,
+                max(kept.score, found.score),
+                min(kept.confidence, found.confidence, key=_SURENESS.index),
+            )
+    for comment_id in left_out:
+        best.pop(comment_id, None)
+    return sorted(best.values(), key=lambda m: -m.score)[:MOST_SHOWN]
+
+
+_SURENESS = list(MatchConfidence)  # surest first
 
 
 def reach(cosine: float) -> float:

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
+import ui.main
 from app.config import database_path
 from app.domain.states import OpeningStep
 from app.store.db import Store
@@ -49,3 +50,29 @@ def test_a_quick_opening_shows_nothing(qtbot: QtBot) -> None:
     with qtbot.waitSignal(later.timeout):
         later.start()
     assert notice.dialog is None
+
+
+def test_a_store_that_cannot_open_closes_the_notice_once_before_saying_why(
+    qtbot: QtBot, wait_for, tmp_path: Path, monkeypatch
+) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    database_path(data_dir).write_bytes(b"not a database, " * 512)
+    closed: list[str] = []
+    said: list[tuple[str, int]] = []
+
+    class CountedNotice(OpeningNotice):
+        def close(self) -> None:
+            closed.append("closed")
+            super().close()
+
+    monkeypatch.setattr(ui.main, "OpeningNotice", CountedNotice)
+    monkeypatch.setattr(
+        ui.main.QMessageBox,
+        "critical",
+        lambda _parent, _title, text: said.append((text, len(closed))),
+    )
+    assert wait_for(ui.main._open(data_dir)) is None
+    assert len(said) == 1
+    assert said[0][1] == 1  # the notice was gone before the box came
+    assert closed == ["closed"]  # and closed once only

@@ -87,10 +87,92 @@ def test_the_group_message_says_what_is_ticked_and_what_is_still_being_read():
         return Group(0, [None] * (others + 1), {}, ticked, progress)  # type: ignore[list-item]
 
     assert group(0, 0).message == "Nobody else is asking this."
-    assert group(20, 0).message.startswith("20 comments ranked")
-    assert "none is sure enough to tick" in group(20, 0).message
-    assert "3 very likely ones ticked" in group(20, 3).message
-    assert "1 very likely one ticked" in group(5, 1).message
-    assert group(5, 1, (40, 1000)).message.endswith(
-        "Still reading questions (40 of 1,000): some may be missing."
+    assert group(20, 0).message == (
+        "20 ranked, none sure enough to tick · x or Space ticks · r replies"
     )
+    assert group(20, 3).message.startswith("3 of 20 ticked as very likely the same · ")
+    assert group(5, 1).message.startswith("1 of 5 ticked as very likely the same · ")
+    assert group(5, 1, (40, 1000)).message.endswith(
+        " · still reading questions (40 of 1,000), some may be missing"
+    )
+    again = Group(0, [None] * 21, {}, frozenset({0, 1, 2}), (10, 10), ranked_by=2)  # type: ignore[list-item]
+    assert (
+        again.message
+        == "Ranked again by the 2 ticked · 18 more below · x or Space ticks · r replies"
+    )
+
+
+def test_m_ranks_the_group_again_by_the_ticked_rows_and_keeps_them(
+    window, synced_core, qtbot, wait_for
+):
+    inbox = window.inbox
+    seed, matches = _seed_with_a_sure_match(synced_core, inbox, wait_for)
+    _open_group(qtbot, window, seed)
+    inbox.list.clearSelection()  # the person's own choice: the seed and two rows far down
+    chosen = [m.comment_id for m in matches[5:7]]
+    for comment_id in (seed, *chosen):
+        inbox.select_id(comment_id, inbox.list.selectionModel().SelectionFlag.NoUpdate)
+        qtbot.keyClick(inbox.list, "x")
+    assert set(inbox.selected_ids()) == {seed, *chosen}
+    seen = set(inbox.model.ids())  # the very likely ones among them were unticked by hand
+    again = wait_for(synced_core.grouping.matches(seed, chosen))
+    sure_and_new = {m.comment_id for m in again if m.confidence.preselected} - seen
+
+    qtbot.keyClick(inbox.list, "m")
+    qtbot.waitUntil(lambda: "Ranked again by the 2 ticked" in (window.status.currentMessage()))
+    shown = inbox.model.ids()
+    assert shown[:3] == [seed, *chosen]  # the ticked stay on top, still ticked
+    assert shown[3:] == [m.comment_id for m in again][: len(shown) - 3]
+    assert set(inbox.selected_ids()) == {seed, *chosen} | (sure_and_new & set(shown))
+    assert inbox.title.text() == f"Same question · {len(shown)}"
+    for row, match in enumerate(matches[5:7], start=1):  # still marked as when ticked
+        assert inbox.model.index(row).data(MATCH_ROLE) == (match.confidence, False)
+
+
+def test_m_says_what_it_needs_outside_a_group_and_with_nothing_ticked(
+    window, synced_core, qtbot, wait_for
+):
+    inbox = window.inbox
+    seed, _ = _seed_with_a_sure_match(synced_core, inbox, wait_for)
+    inbox.select_id(seed)
+    qtbot.keyClick(inbox.list, "m")
+    assert "open one with G" in window.status.currentMessage()
+
+    _open_group(qtbot, window, seed)
+    inbox.list.clearSelection()
+    inbox.select_id(seed, inbox.list.selectionModel().SelectionFlag.NoUpdate)
+    qtbot.keyClick(inbox.list, "x")  # only the seed ticked
+    qtbot.keyClick(inbox.list, "m")
+    assert "Tick the comments that ask the same" in window.status.currentMessage()
+
+
+def test_m_ticks_new_very_likely_rows_but_not_ones_the_person_left_unticked(qtbot):
+    """Read a group again as M does: of two very likely rows, the one the person saw (and
+    left unticked) stays unticked, the new one starts ticked, as in a group G opens."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from app.domain.grouping import QuestionMatch
+    from ui.inbox.group import read_group
+
+    very = MatchConfidence.VERY_LIKELY
+
+    class Grouping:
+        async def matches(self, seed, confirmed):
+            return [QuestionMatch(5, 2.0, very), QuestionMatch(6, 1.9, very)]
+
+        async def progress(self):
+            return (1, 1)
+
+    class Inbox:
+        async def rows(self, ids):
+            return [SimpleNamespace(id=i) for i in ids]  # read_group reads only the ids
+
+    class Core:
+        grouping, inbox = Grouping(), Inbox()
+
+    group = asyncio.run(read_group(Core(), 1, confirmed=[2], seen={1, 2, 5}))  # type: ignore[arg-type]
+    assert [r.id for r in group.rows] == [1, 2, 5, 6]
+    assert group.ticked == {1, 2, 6}
+    first = asyncio.run(read_group(Core(), 1))  # type: ignore[arg-type]
+    assert first.ticked == {1, 5, 6}

@@ -27,6 +27,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("inbox.done", "Mark done", INBOX, ("E",), "done"),
     Command("inbox.snooze", "Snooze until…", INBOX, ("S",), "snooze"),
     Command("inbox.same_question", "Find everyone asking the same question", INBOX, ("G",), "same"),
+    Command(
+        "inbox.more_like_ticked",
+        "Find more like the ticked (in a Same question group)",
+        INBOX,
+        ("M",),
+    ),
     Command("inbox.undo", "Undo the last triage action", INBOX, ("U",), "undo"),
     Command(
         "inbox.star",

@@ -9,8 +9,10 @@ style) and the status bar says what happened and how to undo it.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
+from msgspec.structs import replace
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QToolButton
 
@@ -20,13 +22,13 @@ from ui.actions import speak_button
 from ui.inbox.group import Group, read_group
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.selection import WholeView
-from ui.inbox.snooze import SnoozeMenu
-from ui.inbox.tier_menu import TierMenu
 from ui.operations import run
 
 if TYPE_CHECKING:
     from ui.actions import Registry
     from ui.batch import ReplyComposer
+    from ui.inbox.snooze import SnoozeMenu
+    from ui.inbox.tier_menu import TierMenu
     from ui.inbox.view import InboxPage
 
 #: (command, button text) for the buttons above the list.
@@ -55,10 +57,6 @@ class InboxCommands:
         self.page = page
         self.core = page.core
         self.registry = registry
-        self.snooze_menu = SnoozeMenu(page)
-        self.snooze_menu.chosen.connect(self._snooze_until)
-        self.tier_menu = TierMenu(page)
-        self.tier_menu.chosen.connect(self._set_tier)
         self._landing: int | None = None  # where the list goes once a reply is queued
         self._tier_for: int | None = None  # the comment whose author the tier menu is for
         page.composerBuilt.connect(self._composer_built)
@@ -76,6 +74,7 @@ class InboxCommands:
             "inbox.snooze": self.snooze,
             "inbox.undo": self.undo,
             "inbox.same_question": self.same_question,
+            "inbox.more_like_ticked": self.more_like_ticked,
             "inbox.search": self.search,
             "inbox.star": self.star,
             "inbox.set_tier": self.set_tier,
@@ -177,6 +176,27 @@ class InboxCommands:
         self.page.search.setFocus()
         self.page.search.selectAll()
 
+    # The two popups are built (and their modules loaded) when first opened, not on the
+    # way to the first painted inbox.
+
+    @cached_property
+    def snooze_menu(self) -> SnoozeMenu:
+        """The snooze popup: later today, tomorrow, next Monday, or a time picked."""
+        from ui.inbox.snooze import SnoozeMenu
+
+        menu = SnoozeMenu(self.page)
+        menu.chosen.connect(self._snooze_until)
+        return menu
+
+    @cached_property
+    def tier_menu(self) -> TierMenu:
+        """The popup that sets the current comment's author's VIP tier by hand."""
+        from ui.inbox.tier_menu import TierMenu
+
+        menu = TierMenu(self.page)
+        menu.chosen.connect(self._set_tier)
+        return menu
+
     # --- triage -------------------------------------------------------------------------
     def done(self) -> None:
         self._triage(TriageState.DONE, None, "Marked {} done.")
@@ -235,6 +255,27 @@ class InboxCommands:
     def open_group(self, comment_id: int) -> None:
         """Everyone asking what ``comment_id`` asks, ranked (G, or a theme opened)."""
         run(self.page, read_group(self.core, comment_id), on_done=self.show_group)
+
+    def more_like_ticked(self) -> None:
+        """Rank the group shown again by its seed and every row ticked as asking the same."""
+        seed = self.page.model.seed
+        if seed is None:
+            self.page.message.emit("M works in a Same question group: open one with G.")
+            return
+        confirmed = [i for i in self.page.selected_ids() if i != seed]
+        if not self.page.list.selectionModel().hasSelection() or not confirmed:
+            self.page.message.emit(
+                "Tick the comments that ask the same (x or Space); M then finds more like them."
+            )
+            return
+        marked = dict(self.page.model.marks)  # the ticked keep the marks they were shown with
+        seen = self.page.model.ids()
+
+        def again(group: Group) -> None:
+            kept = {i: marked[i] for i in confirmed if i in marked}
+            self.show_group(replace(group, marks={**kept, **group.marks}))
+
+        run(self.page, read_group(self.core, seed, confirmed, seen), on_done=again)
 
     def show_group(self, group: Group) -> None:
         self.page.show_group(group, f"Same question · {len(group.rows)}")

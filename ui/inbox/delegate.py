@@ -45,6 +45,7 @@ from ui import theme
 from ui.common import fonts
 from ui.common.chips import CHIP_GAP, Chip, chip_font, chip_width, fit_chips, paint_chips
 from ui.common.colours import Ink
+from ui.common.fill import fill
 from ui.common.networks import row_chip
 from ui.inbox.match_marks import mark_chips
 from ui.inbox.model import MATCH_ROLE, ROW_ROLE, Index
@@ -108,6 +109,10 @@ class InboxDelegate(QStyledItemDelegate):
         self._frame = (font.key(), theme.scheme())
         if len(self._when) > 4096:
             self._when.clear()
+
+    def forget_times(self) -> None:
+        """Work out every row's time again at its next paint (the time zone changed)."""
+        self._when.clear()
 
     def _relative(self, stamp: str) -> str:
         now = time.monotonic()
@@ -301,7 +306,8 @@ def _paint(
     quiet = row.triage_state is not TriageState.OPEN or row.answered
 
     bold, small = fonts.bold(option.font), chip_font(option.font)
-    network, states = fitted_chips(option, row, marks, when)
+    whole_name = _name_width(option, row)
+    network, states = fitted_chips(option, row, marks, when, whole_name)
     top = rect.top() + PAD_Y
     first = QRect(rect.left() + PAD_X, top, rect.width() - 2 * PAD_X, QFontMetrics(bold).height())
     right = _right_text(painter, first, when, option.font, dim)
@@ -317,7 +323,7 @@ def _paint(
     painter.setFont(bold)
     painter.setPen(dim if quiet else text)
     name = _name(row)
-    name_width = min(_name_width(option, row), right - first.left() - CHIP_GAP)
+    name_width = min(whole_name, right - first.left() - CHIP_GAP)
     _text(painter, QRect(first.left(), top, name_width, first.height()), name)
     rest = " · ".join(p for p in (row.author_title, row.post_title) if p)
     painter.setFont(option.font)
@@ -353,16 +359,17 @@ def _name_width(option: QStyleOptionViewItem, row: InboxRow) -> int:
 
 
 def fitted_chips(
-    option: QStyleOptionViewItem, row: InboxRow, marks: list[Chip], when: str
+    option: QStyleOptionViewItem, row: InboxRow, marks: list[Chip], when: str, name_width: int
 ) -> tuple[Chip, list[Chip]]:
-    """The row's chips as they fit its width: the network's after the whole name on the
-    first line (else in its short form), the states' after the comment's first
-    ``SNIPPET_CHARS`` characters on the second (``fit_chips``: short forms, then "+N")."""
+    """The row's chips as they fit its width: the network's after the whole name
+    (``name_width`` pixels) on the first line (else in its short form), the states' after
+    the comment's first ``SNIPPET_CHARS`` characters on the second (``fit_chips``: short
+    forms, then "+N")."""
     small = QFontMetrics(chip_font(option.font))
     width = option.rect.width() - 2 * PAD_X
     when_width = QFontMetrics(option.font).horizontalAdvance(when)
     network = row_chip(row)
-    if chip_width(small, network) > width - when_width - 3 * CHIP_GAP - _name_width(option, row):
+    if chip_width(small, network) > width - when_width - 3 * CHIP_GAP - name_width:
         network = network.shortened()
     snippet = " ".join(row.snippet.split())
     kept = snippet if len(snippet) <= SNIPPET_CHARS else f"{snippet[:SNIPPET_CHARS]}…"
@@ -374,7 +381,7 @@ def chips_tooltip(option: QStyleOptionViewItem, row: InboxRow, marks: list[Chip]
     """Every chip's full words when the row shows some of them shortened or left out
     ("" when they all show whole)."""
     whole = [row_chip(row), *marks, *status_chips(row)]
-    network, states = fitted_chips(option, row, marks, when)
+    network, states = fitted_chips(option, row, marks, when, _name_width(option, row))
     if [network, *states] == whole:
         return ""
     return " · ".join(chip.text for chip in whole)
@@ -384,7 +391,7 @@ def _background(painter: QPainter, option: QStyleOptionViewItem, look: RowColour
     """Fill the row's background (the list has painted Base) and draw its rule."""
     palette, rect = option.palette, option.rect
     if look.fill is not None:
-        painter.fillRect(rect, look.fill)
+        fill(painter, rect, look.fill)
     line = QColor(palette.color(QPalette.ColorRole.Mid))
     line.setAlphaF(0.5)
     painter.setPen(line)

@@ -8,14 +8,13 @@ thread; the page shows it with ``InboxPage.show_group``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import msgspec
 
 from app.domain import InboxRow
 from app.domain.grouping import MatchConfidence
-from app.text import plural
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -28,13 +27,17 @@ class Group(msgspec.Struct, frozen=True):
     ticked: frozenset[int]
     #: (questions with a vector, questions in all) when the group was read.
     progress: tuple[int, int] = (0, 0)
+    #: How many ticked rows it was ranked again by ("more like the ticked"), or 0.
+    ranked_by: int = 0
 
     @property
     def message(self) -> str:
-        """What the status bar says when the group opens."""
+        """What the status bar says when the group opens: short, so it shows whole in a
+        1280-pixel window ("4 of 20 ticked as very likely the same · x or Space ticks ·
+        r replies")."""
         done, total = self.progress
         still = (
-            f" Still reading questions ({done:,} of {total:,}): some may be missing."
+            f" · still reading questions ({done:,} of {total:,}), some may be missing"
             if done < total
             else ""
         )
@@ -45,20 +48,32 @@ class Group(msgspec.Struct, frozen=True):
         if others <= 0:
             return "Nobody else is asking this."
         ticked = len(self.ticked) - 1
-        ranked = f"{plural.count(others, 'comment')} ranked by how likely they ask the same"
-        if not ticked:
-            return f"{ranked}; none is sure enough to tick. x or Space ticks; r replies."
-        return (
-            f"{ranked}; {plural.count(ticked, 'very likely one')} ticked. "
-            "x or Space ticks or unticks; r replies to the ticked."
-        )
+        if self.ranked_by:
+            found = (
+                f"Ranked again by the {self.ranked_by:,} ticked · "
+                f"{others - self.ranked_by:,} more below"
+            )
+            if ticked > self.ranked_by:
+                found += f", {ticked - self.ranked_by:,} very likely the same and ticked"
+        elif ticked:
+            found = f"{ticked:,} of {others:,} ticked as very likely the same"
+        else:
+            found = f"{others:,} ranked, none sure enough to tick"
+        return f"{found} · x or Space ticks · r replies"
 
 
-async def read_group(core: Core, comment_id: int) -> Group:
-    matches = await core.grouping.matches(comment_id)
-    rows = await core.inbox.rows([comment_id, *(m.comment_id for m in matches)])
+async def read_group(
+    core: Core, comment_id: int, confirmed: Sequence[int] = (), seen: Collection[int] = ()
+) -> Group:
+    """The group of ``comment_id``, the very likely rows ticked. With ``confirmed`` (rows
+    a person ticked), those next and still ticked, the rest ranked by them too; rows the
+    person has ``seen`` stay as they left them (a very likely one left unticked is not
+    ticked again)."""
+    matches = await core.grouping.matches(comment_id, confirmed)
+    rows = await core.inbox.rows([comment_id, *confirmed, *(m.comment_id for m in matches)])
     marks = {m.comment_id: m.confidence for m in matches}
     shown = {r.id for r in rows}
-    ticked = {comment_id} | {i for i, c in marks.items() if c.preselected and i in shown}
+    sure = {i for i, c in marks.items() if c.preselected and i not in seen}
+    ticked = {comment_id, *confirmed} | sure
     progress = await core.grouping.progress()
-    return Group(comment_id, rows, marks, frozenset(ticked & shown), progress)
+    return Group(comment_id, rows, marks, frozenset(ticked & shown), progress, len(confirmed))

@@ -132,6 +132,16 @@ class InboxModel(QAbstractListModel):
         self._reset(None, None, list(rows), exhausted=True)
         self._marks, self._seed = dict(marks or {}), seed
 
+    @property
+    def seed(self) -> int | None:
+        """The comment the group shown was opened from; None when no group shows."""
+        return self._seed
+
+    @property
+    def marks(self) -> Mapping[int, MatchConfidence]:
+        """The confidence marks of the group shown (empty when no group shows)."""
+        return self._marks
+
     def _reset(
         self, view: InboxView | None, post_id: int | None, rows: list[InboxRow], *, exhausted: bool
     ) -> None:

@@ -139,6 +139,11 @@ class InboxList(QListView):
         if self._warming is not None and next(self._warming, StopIteration) is not StopIteration:
             self._warm_timer.start()
 
+    def times_changed(self) -> None:
+        """Rows work their times out again at the next paint (the time zone changed)."""
+        self._delegate.forget_times()
+        self.viewport().update()
+
     def paintEvent(self, event) -> None:
         self._delegate.start_paint(self.font())
         super().paintEvent(event)
@@ -320,6 +325,7 @@ class InboxPage(QWidget):
             self.search,
             self.filters.button,
             *self.filters.chips,
+            self.filters.chip_row.more,
             *self.commands.buttons,
             self.hits.list,
             self.list,
@@ -421,6 +427,12 @@ class InboxPage(QWidget):
                 selection.select(self.model.index(row), self.model.index(row))
         self.list.selectionModel().select(selection, Flag.Select)
         self._update_hint()
+
+    def times_changed(self) -> None:
+        """Local times read differently now (the time zone changed): rows and the thread
+        shown work theirs out again."""
+        self.list.times_changed()
+        self.thread_pane.reload(force=True)
 
     def _show_fixed(self, rows: list[InboxRow], title: str, empty_text: str) -> None:
         self._set_title(title)

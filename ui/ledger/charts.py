@@ -1,13 +1,14 @@
 """The scorecard's charts (Qt Charts): for each group of questions (weeks, networks,
 tiers, posts) a bar of the share answered, labelled with its percentage. Over the weeks
-a line adds the median time to answer, on an axis of its own, and each week's name says
-how many questions it holds ("29 Apr (48)"); a network's, tier's or post's name says its
-count and median ("Teams (48 asked, 3 h)").
+a line adds the median time to answer, on an axis of its own (the bars' labels keep
+clear of its dots: ``ui.ledger.bar_labels``), and each week's name says how many
+questions it holds ("29 Apr (48)"); a network's, tier's or post's name says its count
+and median ("Teams (48 asked, 3 h)").
 
 Colours come from the scheme in use: the chart's background and text are the palette's
 base and text, the bars the "done" ink, the line the "pending" ink, the grid the
 palette's mid tone. Each of these meets WCAG's 3:1 for graphics (and text 4.5:1) on the
-chart's background in every scheme (``tests/ui/test_scorecard.py`` measures them); a
+chart's background in every scheme (``tests/ui/test_ledger.py`` measures them); a
 change of scheme restyles the charts on screen (``restyle``).
 """
 
@@ -34,12 +35,15 @@ from app.domain.ledger import Coverage
 from app.text import timefmt
 from ui.common import colours
 from ui.common.colours import Ink, Scheme
+from ui.ledger.bar_labels import BarLabels
 
 Role = colours.Role
 #: A category label longer than this is shortened with "…" (post titles).
 LABEL_CHARS = 26
 #: The share axis ends past 100%, so a full bar's label fits beyond it.
 SHARE_AXIS_END = 118
+#: The median line's dots, in pixels from their centre.
+MARKER_RADIUS = 4.0
 SHARE_NAME = "Answered (%)"
 MEDIAN_NAME = "Median time to answer (h)"
 
@@ -86,7 +90,7 @@ def coverage_chart(
     shares.append([round(100 * g.share) for g in groups])
     bars = QBarSeries() if over_time else QHorizontalBarSeries()
     bars.append(shares)
-    bars.setLabelsVisible(True)
+    bars.setLabelsVisible(not over_time)  # over time, BarLabels keeps them off the line
     bars.setLabelsFormat("@value%")
     bars.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
     chart.addSeries(bars)
@@ -110,9 +114,17 @@ def coverage_chart(
     chart.addAxis(share_axis, Qt.AlignmentFlag.AlignLeft)
     bars.attachAxis(categories)
     bars.attachAxis(share_axis)
+    medians = _median_line(chart, groups, categories)
+    BarLabels(chart, bars, medians)
+    return chart
+
+
+def _median_line(chart: QChart, groups: Sequence[Coverage], weeks: QBarCategoryAxis) -> QLineSeries:
+    """The line of each week's median time to answer, on an hours axis at the right."""
     medians = QLineSeries()
     medians.setName(MEDIAN_NAME)
     medians.setPointsVisible(True)
+    medians.setMarkerSize(MARKER_RADIUS)
     for index, group in enumerate(groups):
         if group.median_seconds is not None:
             medians.append(QPointF(index, group.median_seconds / 3600))
@@ -124,9 +136,9 @@ def coverage_chart(
     hours_axis.setLabelFormat("%.0f h" if top >= 5 else "%.1f h")
     hours_axis.setGridLineVisible(False)
     chart.addAxis(hours_axis, Qt.AlignmentFlag.AlignRight)
-    medians.attachAxis(categories)
+    medians.attachAxis(weeks)
     medians.attachAxis(hours_axis)
-    return chart
+    return medians
 
 
 def distinct_names(labels: Sequence[str], limit: int = LABEL_CHARS) -> list[str]:
@@ -182,6 +194,9 @@ def restyle(chart: QChart, scheme: Scheme, font: QFont) -> ChartColours:
         elif isinstance(series, QLineSeries):
             series.setPen(QPen(ink.line, 2.5))
             series.setColor(ink.line)
+    for item in chart.childItems():
+        if isinstance(item, BarLabels):
+            item.restyle(font, ink.text)
     return ink
 
 
