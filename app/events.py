@@ -57,6 +57,13 @@ class DraftsChanged(msgspec.Struct, frozen=True):
     draft_id: int | None = None
 
 
+class SnippetsChanged(msgspec.Struct, frozen=True):
+    """Saved replies were added, changed or deleted: here (``from_workspace`` False) or
+    by another device of the workspace, brought by a sync."""
+
+    from_workspace: bool = False
+
+
 class WorkspaceChanged(msgspec.Struct, frozen=True):
     """The shared workspace changed (a sync, a triage, a reply, an approval...)."""
 
@@ -92,6 +99,7 @@ Event = (
     | OutboxChanged
     | InboxChanged
     | DraftsChanged
+    | SnippetsChanged
     | WorkspaceChanged
     | WorkspaceProblem
     | QuestionsIndexed

@@ -415,3 +415,30 @@ def test_terse_questions_lose_their_vectors_to_be_made_again_from_the_whole_comm
     finally:
         conn.close()
     assert kept == {2, 4}
+
+
+def test_snippets_kept_so_far_get_an_id_of_their_own_to_share(tmp_path: Path) -> None:
+    """Saved replies stored before the workspace shared them each get a distinct shared
+    id; their names and texts stay as they were."""
+    before = MIGRATIONS.index(migrations._snippet_uids)
+    path = tmp_path / "fireside.db"
+    build(path, before)
+    conn = connect(path)
+    kept = [("Thanks", "Thank you, {first_name}!"), ("Hours", "We open at 9.")]
+    try:
+        conn.executemany(
+            "INSERT INTO snippets(name, body, updated_at) VALUES (?, ?, '2026-01-01T00:00:00Z')",
+            kept,
+        )
+        migrate(conn, path, LATEST)
+        rows = conn.execute("SELECT name, body, uid FROM snippets ORDER BY id").fetchall()
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                "INSERT INTO snippets(name, body, updated_at, uid) VALUES ('x', 'y', 'z', ?)",
+                [rows[0][2]],
+            )
+    finally:
+        conn.close()
+    assert [(name, body) for name, body, _ in rows] == kept
+    uids = [uid for _, _, uid in rows]
+    assert len(set(uids)) == 2 and all(len(uid) == 16 for uid in uids)

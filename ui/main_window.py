@@ -404,7 +404,7 @@ class MainWindow(QMainWindow):
     def show_snippets(self) -> None:
         from ui.batch import SnippetsDialog
 
-        SnippetsDialog(self._core, self).open()
+        SnippetsDialog(self._core, self._bridge, self).open()
 
     def undo_vip_import(self) -> None:
         from ui.vip_import import undo_last_list

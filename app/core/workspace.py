@@ -7,7 +7,10 @@ replica) on one worker thread of its own, so the event loop never waits on a dis
 WebDAV server. On the principal's device ``sync`` also bridges the workspace and the
 local database: it shares the comments it pulled, brings triage both ways (three-way:
 only the side that changed since the last sync is copied), puts each approved reply into
-the outbox exactly once (``app.store.shared_inbox``) and shares what became of it.
+the outbox exactly once (``app.store.shared_inbox``) and shares what became of it. On
+every device it shares post drafts (``post_bridge``), saved replies (snippets,
+``app.core.snippet_sharing``) and VIP tiers set by hand (``app.core.tier_sharing``) both
+ways.
 
 The principal can let delegates send without approval on a network; a delegate's reply
 to a comment there, when the delegate's device has its own account on that network, is
@@ -30,6 +33,8 @@ import msgspec
 from msgspec.structs import replace
 
 from app import events as ev
+from app.core.snippet_sharing import SnippetSharing
+from app.core.tier_sharing import TierSharing
 from app.domain import TriageState
 from app.errors import FiresideError
 from app.networks import registry
@@ -98,11 +103,15 @@ class Workspace:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fireside-workspace")
         self._session: Session | None = None
         self._wake = asyncio.Event()
+        self._snippets = SnippetSharing(store, events, self._run, self._open)
+        self._tiers = TierSharing(store, events, self._run, self._open)
         events.subscribe(self._on_event)
 
     def _on_event(self, event: ev.Event) -> None:
         if isinstance(event, ev.SyncFinished):  # new comments to share, sends to record
             self._wake.set()
+        elif isinstance(event, ev.SnippetsChanged) and not event.from_workspace:
+            self._wake.set()  # a snippet saved or deleted here, for the other devices
 
     async def run(self, interval_s: float) -> None:
         """Sync in the background (the window runs this): every ``interval_s``, soon
@@ -240,8 +249,13 @@ class Workspace:
         if principal:
             await self._share_local()
         await self._share_drafts()
+        await self._snippets.share()
+        await self._tiers.share()
         report = await self._run(session.sync)
         await self._apply_drafts()
+        if await self._snippets.bring():
+            self._wake.set()  # push the settled snippets soon
+        await self._tiers.bring()
         if principal:
             await self._apply_shared()
         else:

@@ -608,6 +608,14 @@ def _themes_from_indexes(db: Database) -> None:
     db.execute("CREATE INDEX ix_comment_vectors_themes ON comment_vectors(comment_id, theme_id)")
 
 
+def _snippet_uids(db: Database) -> None:
+    """Saved replies travel through the two-laptop workspace: each snippet gets an id every
+    device agrees on (the row id is this database's own), made here for those kept so far."""
+    db.execute("ALTER TABLE snippets ADD COLUMN uid TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE snippets SET uid = lower(hex(randomblob(8)))")
+    db.execute("CREATE UNIQUE INDEX ix_snippets_uid ON snippets(uid)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -625,5 +633,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _terse_questions_vectored_whole,
     _ledger_pages,
     _themes_from_indexes,
+    _snippet_uids,
 ]
 LATEST = len(MIGRATIONS)

@@ -254,6 +254,7 @@ class Session:
 
     def close(self) -> None:
         self.replica.close()
+        self.store.close()
 
 
 def _write_check(store: SharedStore, workspace_id: str, epoch: int, key: bytes) -> None:
