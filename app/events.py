@@ -57,6 +57,14 @@ class DraftsChanged(msgspec.Struct, frozen=True):
     draft_id: int | None = None
 
 
+class DraftBinChanged(msgspec.Struct, frozen=True):
+    """A draft was deleted (``deleted``) or restored from Deleted drafts; a
+    ``DraftsChanged`` for it comes with it, for the lists of drafts."""
+
+    draft_id: int
+    deleted: bool
+
+
 class WorkspaceChanged(msgspec.Struct, frozen=True):
     """The shared workspace changed (a sync, a triage, a reply, an approval...)."""
 
@@ -92,6 +100,7 @@ Event = (
     | OutboxChanged
     | InboxChanged
     | DraftsChanged
+    | DraftBinChanged
     | WorkspaceChanged
     | WorkspaceProblem
     | QuestionsIndexed

@@ -25,6 +25,7 @@ class CoreBridge(QObject):
     #: (``app.events.InboxChanged.themes``).
     themesChanged = Signal()
     draftsChanged = Signal()
+    draftBinChanged = Signal(int, bool)  # draft id, deleted (False: restored)
     workspaceChanged = Signal()
     workspaceProblem = Signal(str)  # why a background workspace sync failed
     questionsIndexed = Signal(int, int)  # questions with a vector, questions in all
@@ -41,6 +42,7 @@ class CoreBridge(QObject):
             ev.OutboxChanged: lambda e: self.outboxChanged.emit(),
             ev.InboxChanged: self._inbox_changed,
             ev.DraftsChanged: lambda e: self.draftsChanged.emit(),
+            ev.DraftBinChanged: lambda e: self.draftBinChanged.emit(e.draft_id, e.deleted),
             ev.WorkspaceChanged: lambda e: self.workspaceChanged.emit(),
             ev.WorkspaceProblem: lambda e: self.workspaceProblem.emit(e.reason),
             ev.QuestionsIndexed: lambda e: self.questionsIndexed.emit(e.done, e.total),

@@ -594,6 +594,12 @@ def _ledger_pages(db: Database) -> None:
     )
 
 
+def _deleted_drafts(db: Database) -> None:
+    """Drafts can be deleted and restored: ``deleted_at`` says when one was deleted (NULL:
+    it is not). A deleted draft keeps every row it had (text, versions, pictures)."""
+    db.execute("ALTER TABLE drafts ADD COLUMN deleted_at TEXT")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -610,5 +616,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _org_charts,
     _terse_questions_vectored_whole,
     _ledger_pages,
+    _deleted_drafts,
 ]
 LATEST = len(MIGRATIONS)
