@@ -12,7 +12,8 @@ Every store or core call goes through ``ui.operations.run``; anything that reads
 from the store (publish, snapshot, state change, restore) first awaits the autosave, so
 the store always sees what is on screen. Keys (while focus is in the panel): Ctrl+S keeps
 a version, Ctrl+Enter opens Publish, Ctrl+Shift+H opens the history, Ctrl+Shift+M
-inserts a picture.
+inserts a picture, Ctrl+Shift+Delete deletes the draft (``deleteRequested``: the window
+deletes it through ``ui.editor.deletion``, then ``close_draft``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -61,6 +62,9 @@ READ_ONLY_STATES = (DraftState.QUEUED, DraftState.PUBLISHED)
 
 class EditorPanel(QWidget):
     """Edits one draft at a time; ``open_draft(id)`` or ``new_draft()`` to start."""
+
+    #: Delete this draft (its id), asked by its key or button.
+    deleteRequested = Signal(int)
 
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,8 +134,10 @@ class EditorPanel(QWidget):
         self.history_button = self._button("History", "editor.history", self.open_history)
         self.version_button = self._button("Keep version", "editor.save_version", self.save_version)
         self.publish_button = self._button("Publish…", "editor.publish", self.open_publish)
+        self.delete_button = self._button("Delete draft", "editor.delete_draft", self.delete_draft)
         splitter = self._build_text_and_preview()
         actions = QHBoxLayout()
+        actions.addWidget(self.delete_button)
         actions.addStretch(1)
         actions.addWidget(self.history_button)
         actions.addWidget(self.version_button)
@@ -230,13 +236,15 @@ class EditorPanel(QWidget):
 
     def tab_order(self) -> list[QWidget]:
         """Where Tab goes in the editor: from the title into the text (as in every mail
-        and document editor), its preview, then the state buttons and the actions."""
+        and document editor), its preview, then the state buttons and the actions' row
+        (Delete draft on its left, then History, Keep version and Publish)."""
         return [
             self._new_button,
             self.title_edit,
             self.body_edit,
             self.preview,
             *self._transition_buttons(),
+            self.delete_button,
             self.history_button,
             self.version_button,
             self.publish_button,
@@ -283,6 +291,21 @@ class EditorPanel(QWidget):
         self._editor_page.setEnabled(True)
         self._status("")
         (self.title_edit if not (draft.title or draft.body) else self.body_edit).setFocus()
+
+    def close_draft(self) -> None:
+        """Show no draft (the open one was deleted); its unsaved text is saved first."""
+        self.autosave.track(None)
+        self._draft = None
+        self._loading = True
+        self.title_edit.clear()
+        self.body_edit.clear()
+        self._loading = False
+        self._pages.setCurrentIndex(0)
+
+    def delete_draft(self) -> None:
+        """Ctrl+Shift+Delete: delete this draft (the window asks first when it must)."""
+        if self._draft is not None:
+            self.deleteRequested.emit(self._draft.id)
 
     def _keep_language(self, language: str | None) -> None:
         """A language chosen in the spelling menu stays with the draft."""
@@ -376,8 +399,8 @@ class EditorPanel(QWidget):
             button.clicked.connect(lambda _=False, t=target: self.change_state(t))
             self._transition_row.addWidget(button)
         # New buttons join the end of the window's Tab order (after the status bar):
-        # put them back where they belong, between the preview and History.
-        focus.chain(self.preview, *self._transition_buttons(), self.history_button)
+        # put them back where they belong, between the preview and the actions' row.
+        focus.chain(self.preview, *self._transition_buttons(), self.delete_button)
 
     # --- typing ---------------------------------------------------------------------
     def _text(self) -> tuple[str, str]:
