@@ -134,7 +134,10 @@ class EditorPanel(QWidget):
         self.history_button = self._button("History", "editor.history", self.open_history)
         self.version_button = self._button("Keep version", "editor.save_version", self.save_version)
         self.publish_button = self._button("Publish…", "editor.publish", self.open_publish)
-        self.delete_button = self._button("Delete draft", "editor.delete_draft", self.delete_draft)
+        # Its key in its tooltip only: four keys on one row do not fit a small screen.
+        self.delete_button = self._button(
+            "Delete draft", "editor.delete_draft", self.delete_draft, show_key=False
+        )
         splitter = self._build_text_and_preview()
         actions = QHBoxLayout()
         actions.addWidget(self.delete_button)
@@ -215,10 +218,14 @@ class EditorPanel(QWidget):
         splitter.setChildrenCollapsible(False)
         return splitter
 
-    def _button(self, text: str, command: str, handler: Callable[[], None]) -> QPushButton:
-        """A button and the command's keys (bound on the whole panel) for one action."""
+    def _button(
+        self, text: str, command: str, handler: Callable[[], None], show_key: bool = True
+    ) -> QPushButton:
+        """A button and the command's keys (bound on the whole panel) for one action; the
+        button shows its key beside its text unless not ``show_key``."""
         action = registry.bind(self, command, handler)
-        button = QPushButton(f"{text}   {describe_key(registry.command(command).keys[0])}")
+        key = describe_key(registry.command(command).keys[0])
+        button = QPushButton(f"{text}   {key}" if show_key else text)
         speak_button(button, text.rstrip("…"), registry.command(command))
         button.setToolTip(action.toolTip())
         button.clicked.connect(action.trigger)
