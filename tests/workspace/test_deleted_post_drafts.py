@@ -5,11 +5,7 @@ into the Drafts list or making a second draft; restored, it holds the newest tex
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from app.bootstrap import open_core
 from app.core import Core
-from app.workspace.model import Transport
 
 
 async def _titles_and_bodies(core: Core) -> list[tuple[str, str]]:
@@ -21,44 +17,35 @@ async def _titles_and_bodies(core: Core) -> list[tuple[str, str]]:
 
 
 async def test_a_deleted_draft_stays_deleted_here_and_lives_on_there(
-    tmp_path: Path, memory_keyring
+    principal_and_delegate,
 ) -> None:
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    principal = await open_core(tmp_path / "principal", start_sandbox=False)
-    delegate = await open_core(tmp_path / "delegate", start_sandbox=False)
-    try:
-        code = await principal.workspace.create("Dana", Transport.FOLDER, str(shared))
-        await delegate.workspace.join(code.text(), "Sam", str(shared))
-        mine = await principal.drafts.new("Launch", "Our plan for spring")
-        for core in (principal, delegate):
-            await core.workspace.sync()
+    principal, delegate = principal_and_delegate
+    mine = await principal.drafts.new("Launch", "Our plan for spring")
+    for core in (principal, delegate):
+        await core.workspace.sync()
 
-        # The last words before the delete reach the other device; the delete does not.
-        await principal.drafts.save(mine, "Launch", "Our plan for spring, final")
-        await principal.drafts.delete(mine)
-        for core in (principal, delegate):
-            await core.workspace.sync()
-        assert await _titles_and_bodies(delegate) == [("Launch", "Our plan for spring, final")]
-        assert await principal.drafts.summaries() == []
+    # The last words before the delete reach the other device; the delete does not.
+    await principal.drafts.save(mine, "Launch", "Our plan for spring, final")
+    await principal.drafts.delete(mine)
+    for core in (principal, delegate):
+        await core.workspace.sync()
+    assert await _titles_and_bodies(delegate) == [("Launch", "Our plan for spring, final")]
+    assert await principal.drafts.summaries() == []
 
-        # An edit there lands in the deleted copy here, which stays deleted.
-        (theirs,) = await delegate.drafts.summaries()
-        await delegate.drafts.save(theirs.id, "Launch", "Sam's spring plan")
-        for core in (delegate, principal):
-            await core.workspace.sync()
-        assert await principal.drafts.summaries() == []
-        assert [d.id for d in await principal.drafts.deleted()] == [mine]
-        here = await principal.drafts.get(mine)
-        assert here.body == "Sam's spring plan" and here.deleted_at is not None
-        kept = [v.body for v in await principal.drafts.versions(mine)]
-        assert "Our plan for spring, final" in kept
+    # An edit there lands in the deleted copy here, which stays deleted.
+    (theirs,) = await delegate.drafts.summaries()
+    await delegate.drafts.save(theirs.id, "Launch", "Sam's spring plan")
+    for core in (delegate, principal):
+        await core.workspace.sync()
+    assert await principal.drafts.summaries() == []
+    assert [d.id for d in await principal.drafts.deleted()] == [mine]
+    here = await principal.drafts.get(mine)
+    assert here.body == "Sam's spring plan" and here.deleted_at is not None
+    kept = [v.body for v in await principal.drafts.versions(mine)]
+    assert "Our plan for spring, final" in kept
 
-        await principal.drafts.restore_deleted(mine)
-        assert await _titles_and_bodies(principal) == [("Launch", "Sam's spring plan")]
-        await principal.workspace.sync()
-        await delegate.workspace.sync()
-        assert len(await delegate.drafts.summaries()) == 1  # nothing doubled there either
-    finally:
-        await delegate.close()
-        await principal.close()
+    await principal.drafts.restore_deleted(mine)
+    assert await _titles_and_bodies(principal) == [("Launch", "Sam's spring plan")]
+    await principal.workspace.sync()
+    await delegate.workspace.sync()
+    assert len(await delegate.drafts.summaries()) == 1  # nothing doubled there either
