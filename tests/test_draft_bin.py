@@ -15,7 +15,7 @@ from app import events as ev
 from app.bootstrap import open_core
 from app.core import Core
 from app.domain import Account, DraftState, OutboxKind
-from app.errors import DraftQueued, DraftScheduled
+from app.errors import DraftQueued, DraftScheduled, UserError
 from app.store import draft_bin, drafts, outbox, search
 from app.sync.scheduler import next_scheduled_at, promote_due
 from app.timeutil import in_seconds
@@ -193,3 +193,15 @@ async def test_deleting_twice_or_restoring_a_live_draft_changes_nothing(core):
     before = await whole(core, draft_id)
     await core.drafts.restore_deleted(draft_id)
     assert await whole(core, draft_id) == before
+
+
+async def test_a_deleted_draft_is_never_published(core):
+    """Opened from an older list (a search made before it was deleted), it is refused."""
+    draft_id = await core.drafts.new("Gone", "Text.")
+    await core.drafts.delete(draft_id)
+    with pytest.raises(UserError, match="This draft is deleted"):
+        await core.drafts.publish(draft_id, ["blog"])
+    with pytest.raises(UserError, match="This draft is deleted"):
+        await core.drafts.publish(draft_id, ["blog"], when=in_seconds(3600))
+    assert await core.outbox.items() == []
+    assert (await core.drafts.get(draft_id)).state is DraftState.DRAFT

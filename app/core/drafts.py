@@ -167,6 +167,8 @@ class Drafts:
         names = {a.id: a.name for a in await self._store.read(list_accounts)}
         capabilities = {a: self._networks[a].capabilities for a in account_ids}
         draft = await self.get(draft_id)
+        if draft.deleted_at is not None:
+            raise UserError("This draft is deleted: restore it from Deleted drafts to publish it.")
         if still_both(draft.body) or still_both(draft.title):
             raise UserError(
                 "This draft still holds both texts of an edit made on two devices: keep one "

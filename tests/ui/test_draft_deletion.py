@@ -270,3 +270,18 @@ def test_the_deleted_drafts_model_passes_the_model_tester(qtmodeltester, core, w
     model = DeletedDraftsModel()
     model.show(wait_for(core.drafts.deleted()))
     qtmodeltester.check(model)
+
+
+def test_a_deleted_draft_opened_from_an_older_list_is_shown_read_only(
+    core, open_window, three, qtbot, wait_for
+):
+    first = three[0]
+    window = open_window(core)
+    wait_for(core.drafts.delete(first))
+    window.sidebar.choose("drafts")
+    window.editor.open_draft(first)  # as a search result chosen before the delete does
+    editor = window.editor
+    qtbot.waitUntil(lambda: editor.draft_id == first and editor.body_edit.isEnabled())
+    assert editor.body_edit.isReadOnly() and editor.title_edit.isReadOnly()
+    assert not editor.publish_button.isEnabled()
+    assert "This draft is deleted" in editor.banner.text()

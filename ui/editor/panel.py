@@ -349,7 +349,8 @@ class EditorPanel(QWidget):
             "A draft goes through for review, approved, scheduled, queued and published."
         )
         self._show_transitions(state)
-        read_only = state in READ_ONLY_STATES
+        # A deleted draft opened from an older list (a search made before): shown, not edited.
+        read_only = state in READ_ONLY_STATES or draft.deleted_at is not None
         self.title_edit.setReadOnly(read_only)
         self.body_edit.setReadOnly(read_only)
         self.publish_button.setEnabled(not read_only)
@@ -615,6 +616,8 @@ def _banner(draft: Draft, targets: str) -> str:
     ``targets`` names where the draft goes (and how, once that is known)."""
     state = draft.state
     where = targets or "your accounts"
+    if draft.deleted_at is not None:
+        return "This draft is deleted. Restore it from File > Deleted drafts… to change it."
     return {
         DraftState.FOR_REVIEW: "Waiting for review. Approve it to publish, or return it to "
         "draft for changes.",
