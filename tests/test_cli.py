@@ -156,6 +156,26 @@ def test_no_command_opens_the_window(capsys, tmp_path: Path, monkeypatch) -> Non
     assert opened == [tmp_path]
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["-v"], ["--data-dir", "d"], ["--data-dir=d", "--verbose"], ["--data", "d", "-vv"]],
+)
+def test_the_windows_arguments_read_as_the_full_parser_reads_them(argv: list[str]) -> None:
+    """The window's start reads its few options without building every sub-command's
+    parser; what it reads is exactly what the full parser would."""
+    fast = cli.window_arguments(argv)
+    assert fast is not None
+    assert vars(fast) == vars(cli.build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["sync"], ["--data-dir", "d", "doctor"], ["-h"], ["--version"], ["--data-dir"], ["--x"]],
+)
+def test_anything_but_the_window_goes_to_the_full_parser(argv: list[str]) -> None:
+    assert cli.window_arguments(argv) is None
+
+
 def test_window_that_cannot_load_is_one_sentence(capsys, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     monkeypatch.setitem(sys.modules, "ui.main", None)  # import raises ImportError

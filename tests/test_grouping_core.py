@@ -5,7 +5,13 @@ questions by theme, newest first."""
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+import sys
+import textwrap
+
 import pytest
+from fixtures.store_data import open_store, statements_of
 
 from app import events as ev
 from app.bootstrap import open_core
@@ -149,3 +155,68 @@ async def test_a_store_without_vectors_is_backfilled_with_progress(core):
     assert len(heard) >= total // BATCH
     assert [e.done for e in heard] == sorted(e.done for e in heard)
     assert heard[-1] == ev.QuestionsIndexed(total, total)
+
+
+#: In a fresh interpreter: which thread imports numpy when the grouping is first used.
+FIRST_USE = textwrap.dedent(
+    """
+    import asyncio, sys, threading
+    from pathlib import Path
+
+    importers = []
+
+    def heard(event, args):
+        if event == "import" and args[0].partition(".")[0] == "numpy":
+            importers.append(threading.current_thread() is threading.main_thread())
+
+    sys.addaudithook(heard)
+    from app.bootstrap import open_core
+
+    async def main():
+        core = await open_core(Path(sys.argv[1]), start_sandbox=False)
+        try:
+            await core.grouping.themes()
+            await core.grouping.progress()
+            await core.grouping.matches(1)
+        finally:
+            await core.close()
+
+    assert "numpy" not in sys.modules  # the store was upgraded already: nothing loaded it
+    asyncio.run(main())
+    print("numpy" in sys.modules, set(importers))
+    """
+)
+
+
+async def test_the_first_use_imports_numpy_on_a_worker_thread_not_the_loops(tmp_path) -> None:
+    """numpy takes over 100 ms to import: on the event loop's thread (the window's) the
+    first Themes, or the sidebar's count of them, would stall the window that long."""
+    made = await open_core(tmp_path / "data", start_sandbox=False)  # a store of this version
+    await made.close()
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-c", FIRST_USE, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True {False}"
+
+
+def test_themes_are_read_from_indexes_alone(tmp_path) -> None:
+    """Not from the comments' rows nor the vectors' (each ~1.5 KB): the first Themes of a
+    session read them all, 410-940 ms from a cold disk on the bench's 200k store."""
+    store = open_store(tmp_path)
+    try:
+        db = store.reader()
+        ran = statements_of(db, lambda: vectors.themes(db))
+        (sql,) = [s for s in ran if "question_themes" in s]
+        plan = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        reads = [step for step in plan if step.startswith(("SCAN", "SEARCH"))]
+        assert "SCAN c USING COVERING INDEX ix_open_question_askers" in reads, plan
+        assert any("v USING COVERING INDEX ix_comment_vectors_themes" in s for s in reads), plan
+        assert all("COVERING INDEX" in s or "PRIMARY KEY" in s for s in reads), plan
+    finally:
+        store.close()

@@ -16,16 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.text.link_schemes import is_openable_link
+from app.text.remote_text import display_text, storable_text
 from app.text.sanitize import (
     COMMENT_DISPLAY_CHARS,
     COMMENT_TAGS,
     comment_for_display,
-    display_text,
-    is_openable_link,
     link_host,
     sanitize_draft_html,
     sanitize_html,
-    storable_text,
 )
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

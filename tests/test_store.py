@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from fixtures.store_data import ACCOUNT, ME, comment_id, ingest, open_store, post, remote
+from fixtures.store_data import (
+    ACCOUNT,
+    ME,
+    comment_id,
+    ingest,
+    open_store,
+    post,
+    remote,
+    statements_of,
+)
 
 from app.domain import (
     NO_FILTER,
@@ -502,12 +511,7 @@ def test_list_posts_hides_deleted_posts(store: Store) -> None:
 
 def test_list_posts_reads_the_kept_counts_not_the_comments(store: Store) -> None:
     db = store.reader()
-    statements: list[str] = []
-    db.conn.set_trace_callback(statements.append)
-    try:
-        accounts.list_posts(db)
-    finally:
-        db.conn.set_trace_callback(None)
+    statements = statements_of(db, lambda: accounts.list_posts(db))
     (listing,) = [s for s in statements if "FROM posts" in s]
     found = plan(db, listing)
     assert "CORRELATED" not in found

@@ -14,8 +14,9 @@ from app.sandbox import corpus
 from app.sandbox.seed import build_seed
 from app.text import lexicon, similarity
 from app.text.classify import html_to_text, is_question, mentions
+from app.text.link_schemes import is_openable_link
 from app.text.markdown import to_html
-from app.text.sanitize import comment_for_display, is_openable_link, sanitize_html
+from app.text.sanitize import comment_for_display, sanitize_html
 from app.text.templates import VARIABLES, check_template, personalise, quote
 
 # --- sanitising untrusted comment HTML ------------------------------------------------------

@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self._places_loaded = False
         self.first_paint = FirstPaint(self.inbox.list.viewport())
         self.first_paint.painted.connect(self._load_places)
+        self.first_paint.painted.connect(self.presence.start)
 
     def _connect_status(self, bridge: CoreBridge) -> None:
         """What the status bar says and the buttons on it."""
@@ -234,6 +235,7 @@ class MainWindow(QMainWindow):
         sidebar and the title show, the vectors of questions that have none yet (a
         store from before grouping: a backfill in the background), and the themes' count."""
         self._load_places()  # already, unless the window has not painted (minimised)
+        self.presence.start()  # the same
         self.inbox.composer  # noqa: B018 (built now, before it is needed)
         self.approval  # noqa: B018 (built for its count)
         self._core.grouping.catch_up_soon()

@@ -92,6 +92,7 @@ class Presence(QObject):
         self._core = core
         self._window = window
         self._after: int | None = None  # comments after this one are new
+        self._started = False  # the newest comment when the window opened is asked for
         self._counts: Mapping[InboxView, int] = {}
         self._approvals = 0
         self._badge: int | None = None  # the count the tray icon shows
@@ -101,7 +102,14 @@ class Presence(QObject):
         self._check = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self._check.timeout.connect(self.check_vips)
         bridge.inboxChanged.connect(self._check.start)
-        run(window, core.inbox.newest_comment_id(), on_done=self._start_after)
+
+    def start(self) -> None:
+        """Note the newest comment known now: VIPs' comments after it are announced. The
+        window calls this once its inbox has painted (a read out on the reading thread
+        before then held the first paint up); the syncs start after it."""
+        if not self._started:
+            self._started = True
+            run(self._window, self._core.inbox.newest_comment_id(), on_done=self._start_after)
 
     def _make_tray(self) -> QSystemTrayIcon:
         tray = QSystemTrayIcon(theme.app_icon(), self)

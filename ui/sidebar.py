@@ -62,6 +62,7 @@ from app.domain import VIEW_TITLES, DraftSummary, InboxView, OutboxItem, Post
 from app.domain.grouping import Theme
 from ui import theme
 from ui.common import fonts
+from ui.common.fill import fill
 from ui.common.networks import network_icon, network_label
 from ui.editor import editor_keys
 from ui.operations import run
@@ -196,7 +197,7 @@ class _Cells(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         palette = option.palette
         if selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
+            fill(painter, rect, palette.color(QPalette.ColorRole.Highlight))
         painter.save()
         painter.setPen(
             palette.color(
@@ -236,7 +237,7 @@ class _Cells(QStyledItemDelegate):
         palette = option.palette
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
+            fill(painter, rect, palette.color(QPalette.ColorRole.Highlight))
         if not text:
             return
         painter.save()

@@ -188,9 +188,11 @@ class StatusBar(QStatusBar):
         self._second = QTimer(self, interval=SECOND_MS)
         self._second.timeout.connect(self._count_down)
         self.show_online()
-        self.refresh_outbox()
-        #: The accounts (and their modules) are read once the status bar has painted.
+        #: The accounts (and their modules) and what waits in the outbox are read once the
+        #: status bar has painted: a read out on the reading thread before then held up
+        #: the window's first paint (thread hand-overs, the GIL) on a busy machine.
         self.first_paint = FirstPaint(self)
+        self.first_paint.painted.connect(self.refresh_outbox)
         self.first_paint.painted.connect(self.refresh_accounts)
 
     def _add_messages(self) -> None:

@@ -14,7 +14,7 @@ from typing import TypeVar
 from msgspec.structs import replace
 
 from app.domain import InboxRow, Post, SearchResults, TitleHit
-from app.text.sanitize import display_text
+from app.text.remote_text import display_text
 
 Row = TypeVar("Row", bound=InboxRow)
 #: The longest snippet a row is given (the store reads 240 characters of the text).

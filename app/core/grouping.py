@@ -9,11 +9,16 @@ its own (its Python would otherwise hold the GIL away from the window's thread f
 of milliseconds), made when the first text is encoded: making the pool starts
 multiprocessing's resource tracker, a Python process of its own, which has no place on
 the way to the window's first paint. Reads and writes go through the store's threads.
+
+Its own modules load numpy (over 100 ms to import): the first call of any method here
+imports them on a worker thread (``_loaded``), so neither that import nor a wait for it
+ever runs on the window's thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
 import threading
@@ -34,6 +39,8 @@ if TYPE_CHECKING:  # numpy and the model's code load on first use, not for the w
 log = logging.getLogger(__name__)
 
 BATCH = 64
+#: What grouping runs, numpy and the encoder's process pool with it (``_loaded``).
+HEAVY_MODULES = ("app.store.questions", "concurrent.futures.process")
 
 
 class Grouping:
@@ -45,7 +52,15 @@ class Grouping:
         self._matcher_made: QuestionMatcher | None = None
         self._catching_up: asyncio.Task[None] | None = None
         self._again = False
+        self._loading: asyncio.Task[None] | None = None
         self._unsubscribe = events.subscribe(self._heard)
+
+    async def _loaded(self) -> None:
+        """The grouping's modules, imported on a worker thread the first time."""
+        loading = self._loading
+        if loading is None:
+            loading = self._loading = asyncio.ensure_future(asyncio.to_thread(_import_heavy))
+        await asyncio.shield(loading)
 
     @property
     def _matcher(self) -> QuestionMatcher:
@@ -60,6 +75,7 @@ class Grouping:
         with ``confirmed`` (questions a person ticked as asking the same), ranked by the
         first ``MOST_CONFIRMED`` of them too (``app.text.grouping.fused``), and those
         left out of the matches."""
+        await self._loaded()
         from app.store.questions import ranked_matches
         from app.text import grouping
 
@@ -89,12 +105,14 @@ class Grouping:
 
     async def progress(self) -> tuple[int, int]:
         """(questions with a vector, questions in all): a group may miss the others."""
+        await self._loaded()
         from app.store import vectors
 
         return await self._store.read(vectors.progress)
 
     async def themes(self) -> list[Theme]:
         """Themes of two or more open questions, the newest question first."""
+        await self._loaded()
         return await self._store.read(self._matcher.themes)
 
     def catch_up_soon(self) -> asyncio.Task[None]:
@@ -108,6 +126,7 @@ class Grouping:
 
     async def catch_up(self) -> None:
         """Make every missing vector now, and return when none is missing."""
+        await self._loaded()
         from app.store import vectors
 
         await asyncio.shield(self.catch_up_soon())
@@ -116,6 +135,7 @@ class Grouping:
 
     async def _catch_up(self) -> None:
         """Make vectors for every question without one, a batch at a time."""
+        await self._loaded()
         from app.store import vectors
 
         while True:
@@ -168,6 +188,11 @@ class Grouping:
                 self.catch_up_soon()
             except RuntimeError:  # no running loop: a synchronous caller; the next sync will
                 log.debug("no event loop to make question vectors on")
+
+
+def _import_heavy() -> None:
+    for name in HEAVY_MODULES:
+        importlib.import_module(name)
 
 
 def _worker() -> ProcessPoolExecutor:

@@ -23,7 +23,7 @@ from app.domain.ledger import (
 )
 from app.store import Store, coverage, ledger
 from app.store.sql import Database
-from app.text.sanitize import display_text
+from app.text.remote_text import display_text
 from app.timeutil import now_iso
 
 

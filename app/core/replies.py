@@ -33,7 +33,7 @@ from app.store.sql import Database
 from app.sync import daily_limit
 from app.sync.engine import SyncEngine
 from app.text.plural import count
-from app.text.sanitize import display_text
+from app.text.remote_text import display_text
 from app.text.templates import check_template, personalise
 
 NO_COPIES: Mapping[int, str] = {}

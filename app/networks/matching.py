@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from app.errors import BadResponse
 from app.text import plural
 from app.text.classify import html_to_text
-from app.text.sanitize import BIDI_CONTROLS, INVISIBLE
+from app.text.remote_text import BIDI_CONTROLS, INVISIBLE
 from app.timeutil import parse
 
 #: How far the server's clock may be from this machine's.

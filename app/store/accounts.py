@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from app.domain import Account, Person, Post, RemotePost
 from app.store import org_charts
 from app.store.sql import Database, insert
-from app.text.sanitize import storable_text
+from app.text.remote_text import storable_text
 from app.timeutil import now_iso
 
 

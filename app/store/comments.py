@@ -30,8 +30,7 @@ from app.domain import (
 )
 from app.store.accounts import upsert_people
 from app.store.sql import Database
-from app.text.classify import html_to_text, is_question, mentions
-from app.text.sanitize import display_text, storable_text
+from app.text.remote_text import display_text, storable_text
 from app.timeutil import iso, now, now_iso, parse
 
 log = logging.getLogger(__name__)
@@ -236,7 +235,12 @@ def prepare(
 ) -> list[PreparedComment]:
     """The CPU-heavy half of ingesting (HTML to text, classification), kept out of the
     database transaction so the writer thread is free for autosaves meanwhile. A comment
-    that cannot be stored is skipped with a sentence appended to ``errors``."""
+    that cannot be stored is skipped with a sentence appended to ``errors``.
+
+    The classifier (nh3 and an HTML tokenizer) loads with the first sync, not on the way
+    to the window's first painted inbox."""
+    from app.text.classify import html_to_text, is_question, mentions
+
     prepared = []
     for c in _storable_only(comments, errors):
         text = html_to_text(c.body_html)

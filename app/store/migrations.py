@@ -594,6 +594,20 @@ def _ledger_pages(db: Database) -> None:
     )
 
 
+def _themes_from_indexes(db: Database) -> None:
+    """Themes read from two small indexes, not from the vectors' and comments' rows: the
+    open questions with their askers and times, and each vector's theme. The first Themes
+    of a session read every open question's vector row (the vector is ~1.5 KB) and comment
+    row: 410-940 ms from a cold disk on the bench's 200k store, 15-20 ms now."""
+    db.execute(  # the condition's columns too: SQLite before 3.42 reads the row for them
+        """CREATE INDEX ix_open_question_askers ON comments(
+              author_id, created_at, is_mine, deleted, is_question, answered, triage_state)
+            WHERE is_mine = 0 AND deleted = 0 AND is_question = 1 AND answered = 0
+              AND triage_state = 'open'"""
+    )
+    db.execute("CREATE INDEX ix_comment_vectors_themes ON comment_vectors(comment_id, theme_id)")
+
+
 def _deleted_drafts(db: Database) -> None:
     """Drafts can be deleted and restored: ``deleted_at`` says when one was deleted (NULL:
     it is not). A deleted draft keeps every row it had (text, versions, pictures)."""
@@ -616,6 +630,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _org_charts,
     _terse_questions_vectored_whole,
     _ledger_pages,
+    _themes_from_indexes,
     _deleted_drafts,
 ]
 LATEST = len(MIGRATIONS)

@@ -95,10 +95,12 @@ def open_question_ids(db: Database) -> list[int]:
 
 
 def themes(db: Database, smallest: int = 2) -> list[Theme]:
-    """Themes with at least ``smallest`` open questions, the newest question first."""
+    """Themes with at least ``smallest`` open questions, the newest question first; read
+    from two indexes alone (the rows hold the comments' text and the vectors)."""
     rows = db.execute(
         "SELECT t.id, t.label, count(DISTINCT c.author_id), count(*), max(c.created_at), "
-        "max(c.id) FROM comments c JOIN comment_vectors v ON v.comment_id = c.id "
+        "max(c.id) FROM comments c INDEXED BY ix_open_question_askers "
+        "JOIN comment_vectors v INDEXED BY ix_comment_vectors_themes ON v.comment_id = c.id "
         f"JOIN question_themes t ON t.id = v.theme_id WHERE {OPEN_QUESTION} "
         "GROUP BY t.id HAVING count(*) >= ? ORDER BY max(c.created_at) DESC",
         [smallest],

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import nh3
 
-from app.text.sanitize import storable_text
+from app.text.remote_text import storable_text
 
 _QUESTION_START = re.compile(
     r"^(who|what|when|where|why|how|will|would|can|could|should|is|are|do|does|did|any)\b",

@@ -16,8 +16,8 @@ bidirectional overrides and invisible characters; reads at most ``_TAG_BUDGET`` 
 nesting deeper than ``_MAX_DEPTH``; breaks endless words (Qt lays one out in quadratic
 time); and writes a link's real host after it unless the link text names exactly that
 host, so "https://paypal.com" pointing elsewhere, or a look-alike host, is visible.
-``display_text`` does the same for one line of remote plain text (a name, a title).
-``storable_text`` makes any remote string safe for SQLite and UTF-8.
+For one line of remote plain text (a name, a title) ``app.text.remote_text.display_text`` does
+the same, and ``storable_text`` there makes any remote string safe for SQLite and UTF-8.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 import nh3
 
 from app.text.image_refs import IMAGE_SCHEME, INTERNAL_SRC
+from app.text.link_schemes import ALLOWED_SCHEMES, is_openable_link
+from app.text.remote_text import HIDDEN, storable_text
 
 COMMENT_TAGS = frozenset(
     {
@@ -69,7 +71,6 @@ DOCUMENT_TAGS = COMMENT_TAGS | {
     "del",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 
 def sanitize_html(untrusted: str, tags: frozenset[str] = COMMENT_TAGS) -> str:
@@ -114,20 +115,6 @@ def _internal_images_only(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def is_openable_link(url: str) -> bool:
-    """Only these links may be handed to the system browser."""
-    scheme, sep, _ = url.partition(":")
-    return bool(sep) and scheme.lower() in ALLOWED_SCHEMES
-
-
-#: Explicit bidirectional formatting (embeddings, overrides, isolates): U+202E turns
-#: "moc.evil" into "live.com" on screen. Implicit marks (LRM, RLM) are harmless and kept.
-BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-#: Invisible characters with no meaning in a comment (ZWJ and ZWNJ are kept: emoji, Persian).
-INVISIBLE = "\u200b\u2060\ufeff\u180e"
-_HIDDEN = str.maketrans(dict.fromkeys(BIDI_CONTROLS + INVISIBLE))
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
 #: How much of one comment the thread pane shows; longer comments end with a notice.
 COMMENT_DISPLAY_CHARS = 20_000
 #: More markup than this, or more tags than that, is not even parsed for display.
@@ -142,21 +129,6 @@ _VOID = frozenset({"br"})
 #: Deeper nesting is flattened: thousands of nested quotes or lists only cost layout.
 _MAX_DEPTH = 24
 _MAILBOX = re.compile(r"[^\s<>\"'@]+@[^\s<>\"'@/?#]+")
-
-
-def storable_text(text: str) -> str:
-    """``text`` as SQLite and any UTF-8 encoder take it: lone surrogates (which JSON can
-    carry as "\\ud800") become U+FFFD, NUL characters (which cut SQL functions short) go."""
-    if text.isascii():
-        return text.replace("\x00", "")
-    return _SURROGATES.sub("\ufffd", text).replace("\x00", "")
-
-
-def display_text(text: str, limit: int = 300) -> str:
-    """One remote string for display: no bidi controls or invisible characters, at most
-    ``limit`` characters. Escape it before putting it into HTML."""
-    clean = storable_text(text).translate(_HIDDEN)
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 
 def _host(href: str) -> str:
@@ -190,7 +162,7 @@ def link_host(href: str) -> str:
 def _named_hosts(text: str) -> set[str]:
     """Hosts that link text claims to go to ("https://x.example/a", "x.example", "a@x.example")."""
     hosts = set()
-    for token in text.translate(_HIDDEN).split():
+    for token in text.translate(HIDDEN).split():
         word = token.strip("()[]<>{}\"'.,;:!?")
         if "://" in word or word.lower().startswith("mailto:"):
             hosts.add(_host(word) or word.lower())
@@ -343,7 +315,7 @@ def comment_for_display(untrusted: str, limit: int = COMMENT_DISPLAY_CHARS) -> s
     """Untrusted comment HTML made safe and readable for the thread pane (see the module)."""
     head = untrusted[:_RAW_DISPLAY_CHARS]
     raw = _first_tags(head, _TAG_BUDGET)
-    clean = sanitize_html(storable_text(raw).translate(_HIDDEN))
+    clean = sanitize_html(storable_text(raw).translate(HIDDEN))
     shaper = _DisplayShaper(limit)
     for start in range(0, len(clean), 65_536):
         shaper.feed(clean[start : start + 65_536])

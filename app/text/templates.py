@@ -19,7 +19,7 @@ import string
 import msgspec
 
 from app.errors import UserError
-from app.text.sanitize import display_text
+from app.text.remote_text import display_text
 
 VARIABLES = ("first_name", "name", "question")
 _FORMATTER = string.Formatter()

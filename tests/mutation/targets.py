@@ -64,6 +64,8 @@ TARGETS = (
     Target("app/sync/scheduler.py", CORE),
     Target("app/store/outbox.py", CORE),
     Target("app/text/sanitize.py", CORE),
+    Target("app/text/remote_text.py", CORE),
+    Target("app/text/link_schemes.py", CORE),
     Target(
         "app/networks/sandbox.py",
         CONNECTOR,

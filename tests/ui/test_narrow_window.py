@@ -14,14 +14,17 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from msgspec.structs import replace
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAccessible, QFontMetrics, QHelpEvent, QPainter
-from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolTip
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem, QToolTip
 
-from app.domain import InboxView, VipTier
+from app.domain import InboxFilter, InboxView, VipTier
 from app.timeutil import iso, now
 from ui.common.compact import Style
 from ui.inbox.delegate import STAR
+from ui.inbox.filter_chips import CROSS
+from ui.inbox.filters import FilterBar, chips_of
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.speech import status_chips
 from ui.status import outbox_text
@@ -219,3 +222,77 @@ def test_a_message_cut_at_the_minimum_size_keeps_its_words(window, qtbot):
         words, Qt.TextElideMode.ElideRight, message.contentsRect().width()
     )
     assert painted.endswith("…") and len(painted) > 20
+
+
+#: Every filter there is: the chips' longest row.
+EVERY_FILTER = InboxFilter(
+    network="sandbox", min_tier=VipTier.SENIOR, newer_than_days=30, waiting_over_days=3
+)
+
+
+def _check_chips(bar) -> list[str]:
+    """Each chip shows its whole words or its value, whole, named in full; the rest are
+    in "+N" (tooltip, name, menu); nothing runs under the count. Returns what shows."""
+    whole = [chip for chip, _ in chips_of(bar.narrow, bar.view)]
+    shown = [chip for chip in bar.chips if chip.isVisible()]
+    for button, chip in zip(shown, whole, strict=False):
+        assert button.text() in (f"{chip.text}{CROSS}", f"{chip.short}{CROSS}"), button.text()
+        assert button.width() >= button.sizeHint().width()  # never "VIP:…"
+        assert button.accessibleName() == f"Filter {chip.text}"
+        assert chip.text in button.toolTip()
+    more = bar.chip_row.more
+    hidden = whole[len(shown) :]
+    assert more.isVisible() == bool(hidden)
+    if hidden:
+        assert more.text() == f"+{len(hidden)}"
+        assert more.width() >= more.sizeHint().width()
+        for chip in hidden:
+            assert chip.text in more.toolTip() and chip.text in more.accessibleName()
+        removes = [action.text() for action in more.menu().actions()]
+        assert removes == [f"Remove the filter {chip.text}" for chip in hidden]
+    ends = [w.mapTo(bar, w.rect().topRight()).x() for w in [*shown, more] if w.isVisible()]
+    assert max(ends, default=0) < bar.count.geometry().left()
+    return [button.text() for button in shown]
+
+
+@pytest.mark.parametrize("wide", [False, True], ids=["minimum", "1280"])
+def test_filter_chips_never_show_cut_words(window, qtbot, wide):
+    if wide:
+        window.resize(1280, 800)
+        qtbot.waitUntil(lambda: window.width() == 1280)
+    else:
+        _at_minimum(window, qtbot)
+    bar = window.inbox.filters
+    for narrow in (InboxFilter(min_tier=VipTier.SENIOR, waiting_over_days=3), EVERY_FILTER):
+        bar.set_filter(narrow)
+        qtbot.waitUntil(lambda: bar.count.text() != "")
+        QApplication.processEvents()
+        _check_chips(bar)
+
+
+def test_filter_chips_drop_their_labels_first_then_go_into_plus_n(qtbot):
+    """Narrowed a few pixels at a time: the Filter button keeps its icon alone, the chips
+    their values ("Senior leader+", "Sandbox"), the first ones longest, then "+4"; the
+    last of them comes off from the "+N" menu."""
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    bar.button.setText("Filter  f")
+    bar.button.setIcon(bar.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView))
+    bar.set_filter(EVERY_FILTER)
+    bar.show_count(23)
+    bar.show()
+    whole = [f"{chip.text}{CROSS}" for chip, _ in chips_of(EVERY_FILTER, bar.view)]
+    seen = []
+    for width in range(bar.sizeHint().width(), bar.minimumSizeHint().width() - 1, -8):
+        bar.resize(width, bar.sizeHint().height())
+        QApplication.processEvents()
+        shown = _check_chips(bar)
+        words = bar.button.toolButtonStyle() is Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        assert shown == whole or not words  # the button's words go before any chip's
+        seen.append(shown)
+    assert seen[0] == whole
+    assert f"Senior leader+{CROSS}" in [text for shown in seen for text in shown]
+    assert ["Sandbox" + CROSS] in seen  # the first filter's value and "+3"
+    assert seen[-1] == []  # "+4" alone
+    bar.chip_row.more.menu().actions()[-1].trigger()
+    assert bar.narrow == replace(EVERY_FILTER, waiting_over_days=None)

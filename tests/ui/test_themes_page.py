@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from app.domain import TriageState
 from app.domain.grouping import Theme
 from ui.themes.model import THEME_ROLE, details, headline
+from ui.themes.page import READING
 
 pytestmark = pytest.mark.ui
 
@@ -95,3 +96,12 @@ def test_a_second_count_shows_only_when_someone_asked_twice() -> None:
     twice = Theme(1, "Is the Leeds site closing?", 34, 37, "2024-05-02T09:00:00Z")
     assert details(once_each).startswith("Newest ") and "open comment" not in details(once_each)
     assert details(twice).startswith("37 open comments · newest ")
+
+
+def test_the_page_says_it_is_reading_until_the_themes_come(window, qtbot):
+    window.sidebar.choose("themes")
+    page = window.themes
+    assert page.isVisible() and page.model.rowCount() == 0
+    assert page.hint.text() == READING  # shown at once, before the read comes back
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    assert "newest first" in page.hint.text()

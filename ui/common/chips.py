@@ -8,11 +8,13 @@ worked out for the background they sit on, so each reads at 4.5:1 or better.
 
 Where a row is narrow, ``fit_chips`` gives the chips less room: their short forms ("VIP"
 for "VIP: Executive team"), then the first ones and "+2" for the rest. The full words
-stay in the row's tooltip and accessible text.
+stay in the row's tooltip and accessible text. The filter bar's chips (buttons) give way
+by the same rule (``fit``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import msgspec
@@ -45,25 +47,44 @@ def chip_width(metrics: QFontMetrics, chip: Chip) -> int:
     return metrics.horizontalAdvance(chip.text) + CHIP_PADDING
 
 
-def chips_width(metrics: QFontMetrics, chips: list[Chip]) -> int:
-    """The width ``chips`` take side by side, gaps included."""
-    gaps = CHIP_GAP * max(len(chips) - 1, 0)
-    return sum(chip_width(metrics, chip) for chip in chips) + gaps
+def more_chip(left_out: int) -> Chip:
+    """The chip that stands for ``left_out`` chips there was no room for: "+2"."""
+    return Chip(f"+{left_out}", MORE_HUE)
+
+
+class Fitted(msgspec.Struct, frozen=True):
+    """Chips as they fit a room: those ``shown`` (whole or short) and how many are
+    ``left_out`` (shown as one "+N" chip after them)."""
+
+    shown: list[Chip]
+    left_out: int = 0
+
+    def chips(self) -> list[Chip]:
+        return self.shown + ([more_chip(self.left_out)] if self.left_out else [])
+
+
+def fit(chips: list[Chip], room: int, width: Callable[[Chip], int]) -> Fitted:
+    """``chips`` as they fit in ``room`` pixels, each ``width`` wide and ``CHIP_GAP``
+    apart, most important (first) kept longest: in full, else in their short forms, else
+    the first ones short and "+N" for the rest (at least the "+N", which says there is
+    more)."""
+
+    def across(shown: list[Chip]) -> int:
+        return sum(map(width, shown)) + CHIP_GAP * max(len(shown) - 1, 0)
+
+    if not chips or across(chips) <= room:
+        return Fitted(chips)
+    short = [chip.shortened() for chip in chips]
+    for kept in range(len(short), 0, -1):
+        candidate = Fitted(short[:kept], len(short) - kept)
+        if across(candidate.chips()) <= room:
+            return candidate
+    return Fitted([], len(short))
 
 
 def fit_chips(metrics: QFontMetrics, chips: list[Chip], room: int) -> list[Chip]:
-    """``chips`` as they fit in ``room`` pixels, most important (first) kept longest: in
-    full, else in their short forms, else the first ones short and "+N" for the rest
-    (at least the "+N", which says there is more)."""
-    if not chips or chips_width(metrics, chips) <= room:
-        return chips
-    short = [chip.shortened() for chip in chips]
-    for kept in range(len(short), 0, -1):
-        left_out = len(short) - kept
-        shown = short[:kept] + ([Chip(f"+{left_out}", MORE_HUE)] if left_out else [])
-        if chips_width(metrics, shown) <= room:
-            return shown
-    return [Chip(f"+{len(short)}", MORE_HUE)]
+    """Painted ``chips`` as they fit in ``room`` pixels (``fit``)."""
+    return fit(chips, room, lambda chip: chip_width(metrics, chip)).chips()
 
 
 class ChipLook(msgspec.Struct, frozen=True):

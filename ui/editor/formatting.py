@@ -13,7 +13,7 @@ from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QPlainTextEdit, QToolBar, QToolButton
 
 from app.text.formatting import Edit, link, prefix_lines, wrap
-from app.text.sanitize import is_openable_link
+from app.text.link_schemes import is_openable_link
 from ui.editor.commands import registry
 
 #: (command, the button's face) in toolbar order.

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from app.domain import ImageUpload
 from app.errors import FiresideError
 from app.text.image_refs import IMAGE_SCHEME, image_id
+from app.text.link_schemes import is_openable_link
 from app.text.markdown import preview_html
-from app.text.sanitize import is_openable_link
 from ui.operations import run
 
 DELAY_MS = 150

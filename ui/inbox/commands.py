@@ -9,6 +9,7 @@ style) and the status bar says what happened and how to undo it.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from msgspec.structs import replace
@@ -21,13 +22,13 @@ from ui.actions import speak_button
 from ui.inbox.group import Group, read_group
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.selection import WholeView
-from ui.inbox.snooze import SnoozeMenu
-from ui.inbox.tier_menu import TierMenu
 from ui.operations import run
 
 if TYPE_CHECKING:
     from ui.actions import Registry
     from ui.batch import ReplyComposer
+    from ui.inbox.snooze import SnoozeMenu
+    from ui.inbox.tier_menu import TierMenu
     from ui.inbox.view import InboxPage
 
 #: (command, button text) for the buttons above the list.
@@ -56,10 +57,6 @@ class InboxCommands:
         self.page = page
         self.core = page.core
         self.registry = registry
-        self.snooze_menu = SnoozeMenu(page)
-        self.snooze_menu.chosen.connect(self._snooze_until)
-        self.tier_menu = TierMenu(page)
-        self.tier_menu.chosen.connect(self._set_tier)
         self._landing: int | None = None  # where the list goes once a reply is queued
         self._tier_for: int | None = None  # the comment whose author the tier menu is for
         page.composerBuilt.connect(self._composer_built)
@@ -178,6 +175,27 @@ class InboxCommands:
     def search(self) -> None:
         self.page.search.setFocus()
         self.page.search.selectAll()
+
+    # The two popups are built (and their modules loaded) when first opened, not on the
+    # way to the first painted inbox.
+
+    @cached_property
+    def snooze_menu(self) -> SnoozeMenu:
+        """The snooze popup: later today, tomorrow, next Monday, or a time picked."""
+        from ui.inbox.snooze import SnoozeMenu
+
+        menu = SnoozeMenu(self.page)
+        menu.chosen.connect(self._snooze_until)
+        return menu
+
+    @cached_property
+    def tier_menu(self) -> TierMenu:
+        """The popup that sets the current comment's author's VIP tier by hand."""
+        from ui.inbox.tier_menu import TierMenu
+
+        menu = TierMenu(self.page)
+        menu.chosen.connect(self._set_tier)
+        return menu
 
     # --- triage -------------------------------------------------------------------------
     def done(self) -> None:

@@ -45,6 +45,7 @@ from ui import theme
 from ui.common import fonts
 from ui.common.chips import CHIP_GAP, Chip, chip_font, chip_width, fit_chips, paint_chips
 from ui.common.colours import Ink
+from ui.common.fill import fill
 from ui.common.networks import row_chip
 from ui.inbox.match_marks import mark_chips
 from ui.inbox.model import MATCH_ROLE, ROW_ROLE, Index
@@ -390,7 +391,7 @@ def _background(painter: QPainter, option: QStyleOptionViewItem, look: RowColour
     """Fill the row's background (the list has painted Base) and draw its rule."""
     palette, rect = option.palette, option.rect
     if look.fill is not None:
-        painter.fillRect(rect, look.fill)
+        fill(painter, rect, look.fill)
     line = QColor(palette.color(QPalette.ColorRole.Mid))
     line.setAlphaF(0.5)
     painter.setPen(line)

@@ -6,6 +6,9 @@ Filters combine: each choice replaces its own kind and keeps the others. The bar
 ``InboxFilter`` and says when it changes; the page shows the view with it and asks the
 core for the count (off the UI thread). Every chip is a button in the Tab order, named for
 screen readers by what it filters and that pressing it removes it.
+
+Where the bar is narrow the Filter button shows its icon alone (its name and key stay in
+its tooltip and for screen readers), and the chips give way (``ui.inbox.filter_chips``).
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from msgspec.structs import replace
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QActionGroup
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QActionGroup, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from app.domain import (
@@ -27,7 +30,10 @@ from app.domain import (
     InboxView,
     VipTier,
 )
+from ui.common.chips import CHIP_GAP, Chip
+from ui.common.compact import Style
 from ui.common.networks import network_label
+from ui.inbox.filter_chips import FilterChips, filter_chip
 
 #: (days, menu text, chip text) for "written within".
 AGES = (
@@ -50,26 +56,32 @@ QToolButton#filterChip {
     padding: 2px 10px;
 }
 QToolButton#filterChip:hover, QToolButton#filterChip:focus { border-color: palette(highlight); }
+QToolButton#filterChip::menu-indicator { image: none; width: 0; }
 """
 
 
-def chips_of(narrow: InboxFilter, view: InboxView) -> list[tuple[str, InboxFilter]]:
-    """(chip text, the filter without it) for each filter in force, in menu order."""
+def chips_of(narrow: InboxFilter, view: InboxView) -> list[tuple[Chip, InboxFilter]]:
+    """(chip, the filter without it) for each filter in force, in menu order."""
     chips = []
     if narrow.network is not None:
-        chips.append((f"Network: {network_label(narrow.network)}", replace(narrow, network=None)))
+        chips.append(
+            (filter_chip("Network", network_label(narrow.network)), replace(narrow, network=None))
+        )
     if narrow.min_tier:
         title = VIP_TIER_TITLES[narrow.min_tier]
-        words = title if narrow.min_tier == VipTier.TOP else f"{title} and up"
-        chips.append((f"VIP: {words}", replace(narrow, min_tier=VipTier.NONE)))
+        top = narrow.min_tier == VipTier.TOP
+        words, short = (title, title) if top else (f"{title} and up", f"{title}+")
+        chips.append((filter_chip("VIP", words, short), replace(narrow, min_tier=VipTier.NONE)))
     if narrow.newer_than_days is not None:
         words = next(c for d, _, c in AGES if d == narrow.newer_than_days)
-        chips.append((f"Written: {words}", replace(narrow, newer_than_days=None)))
+        chips.append((filter_chip("Written", words), replace(narrow, newer_than_days=None)))
     if narrow.waiting_over_days is not None:
         words = next(c for d, _, c in WAITS if d == narrow.waiting_over_days)
-        chips.append((f"Waiting: {words}", replace(narrow, waiting_over_days=None)))
+        chips.append((filter_chip("Waiting", words), replace(narrow, waiting_over_days=None)))
     if narrow.order is not None and narrow.order != InboxFilter().order_in(view):
-        chips.append((f"Order: {ORDER_TITLES[narrow.order]}", replace(narrow, order=None)))
+        chips.append(
+            (filter_chip("Order", ORDER_TITLES[narrow.order]), replace(narrow, order=None))
+        )
     return chips
 
 
@@ -96,14 +108,21 @@ class FilterBar(QWidget):
         self.menu = QMenu(self)
         self.count = QLabel()
         self.count.setObjectName("filterCount")
-        self.chips: list[QToolButton] = []
+        self.chip_row = FilterChips()
+        self.chip_row.removed.connect(self.set_filter)
+        self._words_width = 0  # the Filter button's with its words, measured once shown
         self._row = QHBoxLayout(self)
         self._row.setContentsMargins(0, 0, 0, 0)
-        self._row.setSpacing(6)
+        self._row.setSpacing(CHIP_GAP)
         self._row.addWidget(self.button)
-        self._row.addStretch(1)
+        self._row.addWidget(self.chip_row, 1)
         self._row.addWidget(self.count)
         self.setStyleSheet(CHIP_STYLE)
+
+    @property
+    def chips(self) -> list[QToolButton]:
+        """A button for each filter in force (those with no room hidden, in "+N")."""
+        return self.chip_row.chips
 
     # --- the menu -----------------------------------------------------------------------
     def open_menu(self, at: QPoint | None = None) -> None:
@@ -188,21 +207,35 @@ class FilterBar(QWidget):
         text = count_text(count or 0, count is not None and self.narrow.narrows())
         self.count.setText(text)
         self.count.setAccessibleName(f"{text} the filters" if text else "")
+        self._fit()
 
     def _show_chips(self) -> None:
-        for chip in self.chips:
-            self._row.removeWidget(chip)
-            chip.deleteLater()
-        self.chips = []
-        for place, (text, without) in enumerate(chips_of(self.narrow, self.view), start=1):
-            chip = QToolButton()
-            chip.setObjectName("filterChip")
-            chip.setText(f"{text}   ×")
-            chip.setAccessibleName(f"Filter {text}")
-            chip.setAccessibleDescription("Press to remove this filter")
-            chip.setToolTip(f"Remove the filter {text}")
-            chip.clicked.connect(lambda _=False, w=without: self.set_filter(w))
-            self._row.insertWidget(place, chip)
-            self.chips.append(chip)
+        self.chip_row.show_filters(chips_of(self.narrow, self.view))
+        self._fit()
         if not self.narrow.narrows():
             self.show_count(None)
+
+    # --- fitting the room ---------------------------------------------------------------
+    def sizeHint(self) -> QSize:  # Qt override
+        """Room for the Filter button's words and every chip whole."""
+        hint = super().sizeHint()
+        button = self.button.sizeHint().width()
+        return QSize(hint.width() - button + self._button_words_width(), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        self._fit()
+
+    def _button_words_width(self) -> int:
+        if self.button.toolButtonStyle() is Style.ToolButtonTextBesideIcon:
+            self._words_width = self.button.sizeHint().width()
+        return self._words_width
+
+    def _fit(self) -> None:
+        """The Filter button's words while every chip shows whole beside them, else its
+        icon alone (decided by the bar's width, so the choice never flips back and forth
+        as the chips change)."""
+        words = self.width() >= self.sizeHint().width()
+        style = Style.ToolButtonTextBesideIcon if words else Style.ToolButtonIconOnly
+        if self.button.toolButtonStyle() is not style:
+            self.button.setToolButtonStyle(style)

@@ -325,6 +325,7 @@ class InboxPage(QWidget):
             self.search,
             self.filters.button,
             *self.filters.chips,
+            self.filters.chip_row.more,
             *self.commands.buttons,
             self.hits.list,
             self.list,

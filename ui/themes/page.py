@@ -4,8 +4,9 @@ G would from its newest question.
 
 The themes are read through ``core.grouping.themes`` off the UI thread, again when the
 inbox changes in a way that may change them or more questions get their vectors (at most
-once every ``REFRESH_DELAY_MS``), and only while the page shows; the hint says how far the
-questions' vectors have come while a backfill runs.
+once every ``REFRESH_DELAY_MS``), and only while the page shows; until the first read
+comes back the hint says it is reading, and while a backfill runs how far the
+questions' vectors have come.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from ui.bridge import CoreBridge
 
 REFRESH_DELAY_MS = 500
+READING = "Reading the themes…"
 
 
 class ThemesPage(QWidget):
@@ -35,6 +37,7 @@ class ThemesPage(QWidget):
         super().__init__(parent)
         self._core = core
         self._stale = True
+        self._read = False  # the themes have come back once
         self._indexing = ""
         self.model = ThemesModel(self)
         title = QLabel("Themes")
@@ -76,9 +79,12 @@ class ThemesPage(QWidget):
 
     def refresh(self) -> None:
         self._stale = False
+        if not self._read:  # nothing to show meanwhile: say that it comes
+            self.hint.setText(READING)
         run(self, self._core.grouping.themes(), on_done=self._show)
 
     def _show(self, themes: list[Theme]) -> None:
+        self._read = True
         current = self.list.currentIndex().row()
         self.model.set_themes(themes)
         if themes:

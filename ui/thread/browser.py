@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 
-from app.text.sanitize import is_openable_link
+from app.text.link_schemes import is_openable_link
 
 
 class SafeBrowser(QTextBrowser):

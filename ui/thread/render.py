@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPalette
 
 from app.domain import Comment
 from app.text import plural, timefmt
-from app.text.sanitize import comment_for_display, display_text
+from app.text.remote_text import display_text
 from ui.common.contrast import ratio
 from ui.theme import mix, quiet_text
 
@@ -76,5 +76,13 @@ class ThreadRenderer:
             f"<tr><td><p style='margin:0 0 4px 0'><b>{html.escape(name)}</b>"
             f"<span style='color:{self.dim}'>&nbsp;&nbsp;{html.escape(about)}"
             f"&nbsp;&nbsp;·&nbsp;&nbsp;{html.escape(when)}{edited}</span></p>"
-            f"{comment_for_display(row.body_html or '')}</td></tr></table>"
+            f"{_body(row.body_html or '')}</td></tr></table>"
         )
+
+
+def _body(untrusted: str) -> str:
+    """A comment's HTML, cleaned for display. The sanitiser (nh3 and an HTML parser) loads
+    with the first comment shown, not on the way to the first painted inbox."""
+    from app.text.sanitize import comment_for_display
+
+    return comment_for_display(untrusted)

@@ -33,7 +33,7 @@ from app.errors import Rejected
 from app.networks.matrix.events import HTML_FORMAT
 from app.text.image_refs import with_image_urls
 from app.text.markdown import to_html
-from app.text.sanitize import storable_text
+from app.text.remote_text import storable_text
 
 #: The formats ``message`` accepts (the editor's Markdown, or plain text). What Matrix
 #: shows is another thing: the connector's ``Capabilities.text_formats``.

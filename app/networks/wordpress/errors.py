@@ -34,7 +34,7 @@ from app.errors import (
 )
 from app.networks.http import capped_wait, retry_after
 from app.text.classify import html_to_text
-from app.text.sanitize import display_text
+from app.text.remote_text import display_text
 
 #: WordPress refuses a second comment from one person within 15 seconds (comment_flood_filter).
 FLOOD_WAIT_S = 15.0

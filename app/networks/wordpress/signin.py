@@ -27,7 +27,7 @@ from app.networks.registry import NetworkKind, SignIn
 from app.networks.wordpress.api import Api
 from app.networks.wordpress.network import WordPressNetwork
 from app.networks.wordpress.parse import parse_person
-from app.text.sanitize import display_text
+from app.text.remote_text import display_text
 
 #: Permissions Fireside needs, with what lacking each means.
 REQUIRED = (
