@@ -10,7 +10,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain import DraftState
 from app.store import drafts
@@ -190,6 +190,9 @@ def test_a_queued_draft_is_refused_and_the_box_leads_to_the_outbox(
     qtbot.waitUntil(lambda: window.deletion.asking is not None)
     box = window.deletion.asking
     assert "queued in the Outbox" in box.text() and "Cancel it in the Outbox first" in box.text()
+    # Nothing here is cancelled, so the way out says Close (the default: Enter leaves it)
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Close)
+    assert box.button(QMessageBox.StandardButton.Cancel) is None
     [go] = [b for b in box.buttons() if b.text() == "Open the Outbox"]
     go.click()
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.outbox)
@@ -207,7 +210,8 @@ def test_a_scheduled_draft_is_deleted_only_once_the_person_agrees(
     qtbot.keyClick(window.editor.body_edit, Key.Key_Delete, CTRL_SHIFT)
     qtbot.waitUntil(lambda: window.deletion.asking is not None)
     box = window.deletion.asking
-    assert "publish will not happen" in box.text()
+    assert "is scheduled to publish on " in box.text() and "publish will not happen" in box.text()
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
     qtbot.keyClick(box, Key.Key_Escape)  # Cancel: nothing changes
     qtbot.waitUntil(lambda: window.deletion.asking is None)
     assert deleted_at(core, wait_for, first) is None

@@ -95,19 +95,21 @@ class DraftDeletion(QObject):
                 QMessageBox.Icon.Information,
                 "Cannot delete a queued draft",
                 str(exc),
-                "Open the Outbox",
-                self.outboxWanted.emit,
+                act="Open the Outbox",
+                on_act=self.outboxWanted.emit,
+                dismiss=QMessageBox.StandardButton.Close,
             )
         elif isinstance(exc, DraftScheduled):
-            when = exact(exc.scheduled_at) if exc.scheduled_at else "soon"
+            when = f"on {exact(exc.scheduled_at)}" if exc.scheduled_at else "soon"
             self._ask(
                 QMessageBox.Icon.Warning,
                 "Delete a scheduled draft?",
                 f"“{exc.title}” is scheduled to publish {when}. If you delete it, that "
                 "publish will not happen. Restoring it later brings it back as a plain "
                 "draft, to schedule again.",
-                "Delete draft",
-                lambda: self.delete(draft_id, drop_schedule=True),
+                act="Delete draft",
+                on_act=lambda: self.delete(draft_id, drop_schedule=True),
+                dismiss=QMessageBox.StandardButton.Cancel,
             )
         else:
             show_error(self._window, exc)
@@ -117,16 +119,18 @@ class DraftDeletion(QObject):
         icon: QMessageBox.Icon,
         title: str,
         text: str,
+        *,
         act: str,
         on_act: Callable[[], object],
+        dismiss: QMessageBox.StandardButton,
     ) -> None:
-        """A box with ``act`` (which runs ``on_act``) and Cancel, Cancel the default: Enter
-        or Esc leaves everything as it was."""
+        """A box with ``act`` (which runs ``on_act``) and ``dismiss`` (Cancel, Close), the
+        default: Enter or Esc leaves everything as it was."""
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, self._window)
         action = box.addButton(act, QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
+        leave = box.addButton(dismiss)
+        box.setDefaultButton(leave)
+        box.setEscapeButton(leave)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.buttonClicked.connect(lambda pressed: on_act() if pressed is action else None)
         box.finished.connect(self._answered)
