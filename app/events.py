@@ -64,6 +64,14 @@ class SnippetsChanged(msgspec.Struct, frozen=True):
     from_workspace: bool = False
 
 
+class DraftBinChanged(msgspec.Struct, frozen=True):
+    """A draft was deleted (``deleted``) or restored from Deleted drafts; a
+    ``DraftsChanged`` for it comes with it, for the lists of drafts."""
+
+    draft_id: int
+    deleted: bool
+
+
 class WorkspaceChanged(msgspec.Struct, frozen=True):
     """The shared workspace changed (a sync, a triage, a reply, an approval...)."""
 
@@ -100,6 +108,7 @@ Event = (
     | InboxChanged
     | DraftsChanged
     | SnippetsChanged
+    | DraftBinChanged
     | WorkspaceChanged
     | WorkspaceProblem
     | QuestionsIndexed

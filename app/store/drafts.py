@@ -49,6 +49,7 @@ def get(db: Database, draft_id: int) -> Draft:
         updated_at=row["updated_at"],
         published_at=row["published_at"],
         language=row["language"],
+        deleted_at=row["deleted_at"],
     )
 
 
@@ -58,7 +59,9 @@ def set_language(db: Database, draft_id: int, language: str | None) -> None:
 
 
 def every_draft(db: Database) -> list[Draft]:
-    """Every draft whole, published ones too (what the workspace shares)."""
+    """Every draft whole, published and deleted ones too (what the workspace shares: a
+    deletion is this device's own, so the words of a deleted draft still reach the others,
+    and a change from them lands in it without bringing it back)."""
     return [get(db, row[0]) for row in db.execute("SELECT id FROM drafts ORDER BY id")]
 
 
@@ -87,12 +90,12 @@ def put_shared(db: Database, draft_id: int | None, content: PostContent) -> int:
 
 
 def list_drafts(db: Database) -> list[DraftSummary]:
-    """Drafts not yet published, the most recently changed first."""
+    """Drafts not yet published nor deleted, the most recently changed first."""
     return [
         DraftSummary.from_row(r)
         for r in db.query(
             "SELECT id, title, state, updated_at, scheduled_at FROM drafts "
-            "WHERE state != 'published' ORDER BY updated_at DESC"
+            "WHERE state != 'published' AND deleted_at IS NULL ORDER BY updated_at DESC"
         )
     ]
 
@@ -205,10 +208,12 @@ def back_to_draft(db: Database, draft_id: int, reason: str) -> None:
 
 
 def due_scheduled(db: Database, now: str | None = None) -> list[int]:
+    """Scheduled drafts whose time has come; a deleted one never is."""
     return [
         r[0]
         for r in db.execute(
-            "SELECT id FROM drafts WHERE state = 'scheduled' AND scheduled_at <= ?",
+            "SELECT id FROM drafts WHERE state = 'scheduled' AND scheduled_at <= ? "
+            "AND deleted_at IS NULL",
             [now or now_iso()],
         ).fetchall()
     ]

@@ -616,6 +616,12 @@ def _snippet_uids(db: Database) -> None:
     db.execute("CREATE UNIQUE INDEX ix_snippets_uid ON snippets(uid)")
 
 
+def _deleted_drafts(db: Database) -> None:
+    """Drafts can be deleted and restored: ``deleted_at`` says when one was deleted (NULL:
+    it is not). A deleted draft keeps every row it had (text, versions, pictures)."""
+    db.execute("ALTER TABLE drafts ADD COLUMN deleted_at TEXT")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -634,5 +640,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _ledger_pages,
     _themes_from_indexes,
     _snippet_uids,
+    _deleted_drafts,
 ]
 LATEST = len(MIGRATIONS)

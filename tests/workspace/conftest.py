@@ -1,0 +1,31 @@
+"""Fixtures for the workspace tests run in one process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from app.bootstrap import open_core
+from app.core import Core
+from app.workspace.model import Transport
+
+
+@pytest.fixture
+async def principal_and_delegate(
+    tmp_path: Path, memory_keyring
+) -> AsyncIterator[tuple[Core, Core]]:
+    """Two cores in one workspace over a shared folder: Dana's (the principal, who made
+    it) and Sam's (the delegate, who joined)."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    principal = await open_core(tmp_path / "principal", start_sandbox=False)
+    delegate = await open_core(tmp_path / "delegate", start_sandbox=False)
+    try:
+        code = await principal.workspace.create("Dana", Transport.FOLDER, str(shared))
+        await delegate.workspace.join(code.text(), "Sam", str(shared))
+        yield principal, delegate
+    finally:
+        await delegate.close()
+        await principal.close()
