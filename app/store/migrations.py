@@ -5,6 +5,7 @@ The schema version lives in ``PRAGMA user_version``. ``LATEST`` is what this bui
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from app.store.sql import Database
@@ -594,6 +595,22 @@ def _ledger_pages(db: Database) -> None:
     )
 
 
+def _draft_images_by_hash(db: Database) -> None:
+    """A draft's picture as the workspace names it on every device: the sha256 of its
+    bytes (worked out here for the pictures already kept), and, for a picture a shared
+    draft shows whose bytes have not arrived yet, the member whose laptop it is still
+    coming from (its ``data`` stays empty until they arrive; '' once here)."""
+    db.executescript("""
+        ALTER TABLE draft_images ADD COLUMN sha256 TEXT;
+        ALTER TABLE draft_images ADD COLUMN coming_from TEXT NOT NULL DEFAULT '';
+        CREATE INDEX ix_draft_images_sha256 ON draft_images(sha256);
+    """)
+    for (image_id,) in db.execute("SELECT id FROM draft_images").fetchall():  # one in memory
+        (data,) = db.execute("SELECT data FROM draft_images WHERE id = ?", [image_id]).fetchone()
+        sha256 = hashlib.sha256(data).hexdigest()
+        db.execute("UPDATE draft_images SET sha256 = ? WHERE id = ?", [sha256, image_id])
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -610,5 +627,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _org_charts,
     _terse_questions_vectored_whole,
     _ledger_pages,
+    _draft_images_by_hash,
 ]
 LATEST = len(MIGRATIONS)

@@ -56,6 +56,7 @@ from app.domain import (
 from app.errors import AuthError, NetworkError, NotFound, OfflineError, RateLimited, Rejected
 from app.events import Events
 from app.networks.base import Network
+from app.pictures import PictureStillComing
 from app.store import accounts, comments, drafts, outbox
 from app.store.db import Store
 from app.store.sql import Database
@@ -178,6 +179,9 @@ class Sender:
             return await self._send(account_id, network, attempt), True
         except OfflineError as exc:
             await self._release(attempt, f"Offline ({exc}); it goes out when the network is back.")
+            return attempt.claimed, False
+        except PictureStillComing as exc:  # a shared draft scheduled here before it came
+            await self._release(attempt, str(exc))
             return attempt.claimed, False
         except RateLimited as exc:
             if attempt.writing and self._checks is not None:
