@@ -295,7 +295,7 @@ class Workspace:
                 announce = post_bridge.making(change.post.id, change.content)
                 await self._run(self._open().replica.set_bridged, announce)
             coming_from = {
-                p.sha256: names.get(change.post.added_by(p.sha256), "another member")
+                p.sha256: names.get(change.post.added_by(p.sha256), "")
                 for p in change.content.pictures
             }
             draft_id = await self._store.run(

@@ -597,18 +597,27 @@ def _ledger_pages(db: Database) -> None:
 
 def _draft_images_by_hash(db: Database) -> None:
     """A draft's picture as the workspace names it on every device: the sha256 of its
-    bytes (worked out here for the pictures already kept), and, for a picture a shared
-    draft shows whose bytes have not arrived yet, the member whose laptop it is still
-    coming from (its ``data`` stays empty until they arrive; '' once here)."""
+    bytes (worked out here for the pictures already kept, one in memory at a time), and,
+    for a picture of a shared draft whose bytes have not arrived yet, the member whose
+    laptop it is still coming from ('' once here; its ``data`` is empty until then). A
+    table of their own: columns added to ``draft_images`` would sit after its bytes, and
+    SQLite reads through a row's bytes to reach them."""
     db.executescript("""
-        ALTER TABLE draft_images ADD COLUMN sha256 TEXT;
-        ALTER TABLE draft_images ADD COLUMN coming_from TEXT NOT NULL DEFAULT '';
-        CREATE INDEX ix_draft_images_sha256 ON draft_images(sha256);
+        CREATE TABLE draft_image_hashes (
+            image_id INTEGER PRIMARY KEY REFERENCES draft_images(id),
+            sha256 TEXT NOT NULL,
+            coming_from TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX ix_draft_image_hashes_sha256 ON draft_image_hashes(sha256, coming_from);
+        CREATE INDEX ix_draft_image_hashes_coming ON draft_image_hashes(sha256)
+            WHERE coming_from != '';
     """)
-    for (image_id,) in db.execute("SELECT id FROM draft_images").fetchall():  # one in memory
+    for (image_id,) in db.execute("SELECT id FROM draft_images").fetchall():
         (data,) = db.execute("SELECT data FROM draft_images WHERE id = ?", [image_id]).fetchone()
-        sha256 = hashlib.sha256(data).hexdigest()
-        db.execute("UPDATE draft_images SET sha256 = ? WHERE id = ?", [sha256, image_id])
+        db.execute(
+            "INSERT INTO draft_image_hashes (image_id, sha256) VALUES (?, ?)",
+            [image_id, hashlib.sha256(data).hexdigest()],
+        )
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [

@@ -106,8 +106,3 @@ def with_local_images(markdown_text: str, local_ids: Mapping[str, int]) -> str:
         return image_url(found) if found is not None else match.group(0)
 
     return _SHARED_IN_TEXT.sub(local, markdown_text)
-
-
-def shared_images(markdown_text: str) -> list[str]:
-    """The hashes a shared post's Markdown names, in order, each once."""
-    return list(dict.fromkeys(_SHARED_IN_TEXT.findall(markdown_text)))

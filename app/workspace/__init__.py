@@ -9,6 +9,8 @@ for itself (a synced folder or WebDAV), merged by a CRDT (pycrdt) and sealed end
     transport.py  the shared store: a folder or a WebDAV collection
     replica.py    this device's copy of the shared document, its outgoing updates
     shared.py     typed reads and writes of the shared document
+    post_bridge.py  post drafts between this device's database and the document
+    picture_blobs.py  the pictures of shared post drafts, one sealed file each
     settings.py   which workspace this device is in, its role and device id
     audit.py      provenance as CSV
 

@@ -219,22 +219,29 @@ def test_a_shared_draft_waits_for_the_bytes_it_lacks_and_takes_those_it_has(
     assert store.run_sync(images.upload_of, second.id).data == theirs  # type: ignore[union-attr]
     assert store.run_sync(images.bytes_of, lack.sha256) == theirs
 
+    unnamed = _image(0, picture(), "unnamed.png")
+    nobody = PostContent(
+        "Who?",
+        f"![u]({shared_image_url(unnamed.sha256)})",
+        DraftState.DRAFT,
+        (),
+        (SharedPicture(unnamed.sha256, "unnamed.png", "image/png", 64, 48),),
+    )
+    body = store.run_sync(drafts.get, store.run_sync(drafts.put_shared, None, nobody)).body
+    with pytest.raises(PictureStillComing, match="from another member's laptop"):
+        store.run_sync(images.upload_of, referenced_images(body)[0])
+
 
 def test_pictures_kept_before_get_their_hash(tmp_path: Path) -> None:
     data = picture()
     store = Store(tmp_path / "fireside.db")
     draft_id = store.run_sync(drafts.create, "T", "")
     kept = store.run_sync(images.add, draft_id, "a.png", check_picture(data, "a"), data)
-    store.run_sync(lambda db: db.execute("UPDATE draft_images SET sha256 = NULL"))
+    store.run_sync(lambda db: db.execute("DROP TABLE draft_image_hashes"))
     (step,) = [m for m in migrations.MIGRATIONS if m.__name__ == "_draft_images_by_hash"]
-    store.run_sync(
-        lambda db: db.executescript(
-            "DROP INDEX ix_draft_images_sha256; ALTER TABLE draft_images DROP COLUMN sha256;"
-            "ALTER TABLE draft_images DROP COLUMN coming_from;"
-        )
-    )
     store.run_sync(step)
     assert store.run_sync(images.about, kept.id).sha256 == hashlib.sha256(data).hexdigest()
+    assert store.run_sync(images.still_coming) == []
     store.close()
 
 
