@@ -2,22 +2,24 @@
 apart from the document (a 10 MB picture would bloat every replica's CRDT history), which
 names each picture by the sha256 of its bytes.
 
-A picture's file is ``p-e<epoch>-<device>-<sha256>.fws``: written by the device named, once
-(content-addressed: the same name always holds the same bytes), sealed like every other
-workspace file under the key of its epoch with its name bound in. After a key rotation
-the devices holding a picture write it again under the new epoch, so a member who joined
-with the new key can open it. Any device's file for a hash will do; a file is taken only
-when it opens with this device's keys and its bytes hash to its name, so a damaged,
-half-synced or forged file is never taken for the picture (the picture stays "still
-coming").
+A picture's file is ``p-e<epoch>-<device>-<tag>.fws``: written by the device named, once,
+sealed like every other workspace file under the key of its epoch with its name bound in.
+The tag is the picture's sha256 keyed with that key (HMAC): content-addressed for the
+members, while whoever hosts the folder cannot tell which picture a file holds (a plain
+hash would let them check for one they know). After a key rotation the devices holding a
+picture write it again under the new epoch, so a member who joined with the new key can
+open it. Any device's file of a picture will do; a file is taken only when it opens with
+this device's keys and its bytes hash to the picture's sha256, so a damaged, half-synced
+or forged file is never taken for the picture (the picture stays "still coming").
 
-Files no draft shows any more stay on the store: a picture is small beside what a sync
-client keeps, and another device's draft, or its history, may still show it.
+Files no draft shows any more stay on the store: another device's draft, or a version
+in a draft's history, may still show the picture, and no device deletes a file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import re
 from collections.abc import Iterable, Mapping
@@ -30,7 +32,7 @@ from app.workspace.transport import SharedStore
 log = logging.getLogger(__name__)
 
 PICTURE_FILE = re.compile(
-    r"^p-e(?P<epoch>\d{4})-(?P<device>[0-9a-f]{8,32})-(?P<sha256>[0-9a-f]{64})\.fws$"
+    r"^p-e(?P<epoch>\d{4})-(?P<device>[0-9a-f]{8,32})-(?P<tag>[0-9a-f]{64})\.fws$"
 )
 #: A sealed picture is its bytes and the seal's header and tag; anything larger is refused
 #: unread.
@@ -41,23 +43,27 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def file_name(epoch: int, device_id: str, sha256: str) -> str:
-    return f"p-e{epoch:04d}-{device_id}-{sha256}.fws"
+def file_tag(key: bytes, sha256: str) -> str:
+    """The name a picture's files go by under one epoch's key."""
+    return hmac.new(key, b"fireside-picture:" + sha256.encode(), hashlib.sha256).hexdigest()
+
+
+def file_name(epoch: int, device_id: str, key: bytes, sha256: str) -> str:
+    return f"p-e{epoch:04d}-{device_id}-{file_tag(key, sha256)}.fws"
 
 
 def seal_picture(key: bytes, epoch: int, workspace_id: str, name: str, data: bytes) -> bytes:
     return sealing.seal(key, epoch, f"{workspace_id}/{name}", data)
 
 
-def open_picture(keys: Mapping[int, bytes], workspace_id: str, name: str, sealed: bytes) -> bytes:
-    """The picture a file holds, or a WorkspaceError saying why it cannot be taken (still
-    arriving, no key for it, damaged or changed, or bytes that are not the picture its
-    name promises)."""
-    found = PICTURE_FILE.match(name)
-    if found is None:
-        raise sealing.Unreadable(f"{name} is not a picture file of the workspace")
+def open_picture(
+    keys: Mapping[int, bytes], workspace_id: str, name: str, sealed: bytes, sha256: str
+) -> bytes:
+    """The picture ``sha256`` names, from one of its files, or a WorkspaceError saying why
+    it cannot be taken (still arriving, no key for it, damaged or changed, or bytes that
+    are not that picture)."""
     data = sealing.open_sealed(keys, f"{workspace_id}/{name}", sealed)
-    if sha256_of(data) != found["sha256"]:
+    if sha256_of(data) != sha256:
         raise sealing.Unreadable(
             f"{name} opened but does not hold the picture it is named after (its bytes "
             "hash otherwise)"
@@ -81,46 +87,46 @@ class PictureShelf:
         self._device_id = device_id
         self._keys = keys
         self._epoch = epoch
-        #: sha256 -> [(epoch, file name, size)]
-        self._files: dict[str, list[tuple[int, str, int]]] = {}
+        #: (epoch, tag) -> [(file name, size)]
+        self._files: dict[tuple[int, str], list[tuple[str, int]]] = {}
         for name, size in store.list_files().items():
             if found := PICTURE_FILE.match(name):
-                entry = (int(found["epoch"]), name, size)
-                self._files.setdefault(found["sha256"], []).append(entry)
+                key = (int(found["epoch"]), found["tag"])
+                self._files.setdefault(key, []).append((name, size))
 
     def unshelved(self, hashes: Iterable[str]) -> list[str]:
-        """The hashes no device has written a file for under the current key yet."""
+        """The pictures no device has written a file of under the current key yet."""
+        key = self._keys[self._epoch]
         return [
             sha256
             for sha256 in dict.fromkeys(hashes)
-            if not any(epoch == self._epoch for epoch, _, _ in self._files.get(sha256, ()))
+            if (self._epoch, file_tag(key, sha256)) not in self._files
         ]
 
     def put(self, data: bytes) -> str:
         """Write this device's file of a picture (under the current key); its name."""
-        sha256 = sha256_of(data)
-        name = file_name(self._epoch, self._device_id, sha256)
-        sealed = seal_picture(self._keys[self._epoch], self._epoch, self._workspace_id, name, data)
+        key, sha256 = self._keys[self._epoch], sha256_of(data)
+        name = file_name(self._epoch, self._device_id, key, sha256)
+        sealed = seal_picture(key, self._epoch, self._workspace_id, name, data)
         self._store.write(name, sealed, once=True)
-        self._files.setdefault(sha256, []).append((self._epoch, name, len(sealed)))
+        self._files.setdefault((self._epoch, file_tag(key, sha256)), []).append((name, len(sealed)))
         return name
 
     def take(self, sha256: str) -> bytes | None:
         """The picture's bytes from the first file of it that opens and matches its hash
         (newest key first); None while no such file is there."""
-        for epoch, name, size in sorted(self._files.get(sha256, ()), reverse=True):
-            if epoch not in self._keys:
-                continue
-            if size > MAX_FILE_BYTES:
-                log.warning("picture file %s skipped: %d bytes is too large", name, size)
-                continue
-            sealed = self._store.read(name)
-            if sealed is None:
-                continue
-            try:
-                return open_picture(self._keys, self._workspace_id, name, sealed)
-            except sealing.Incomplete:
-                continue  # still arriving: a later sync reads it whole
-            except (sealing.Unreadable, WorkspaceKeyError) as exc:
-                log.warning("picture file %s refused: %s", name, exc)
+        for epoch, key in sorted(self._keys.items(), reverse=True):
+            for name, size in self._files.get((epoch, file_tag(key, sha256)), ()):
+                if size > MAX_FILE_BYTES:
+                    log.warning("picture file %s skipped: %d bytes is too large", name, size)
+                    continue
+                sealed = self._store.read(name)
+                if sealed is None:
+                    continue
+                try:
+                    return open_picture(self._keys, self._workspace_id, name, sealed, sha256)
+                except sealing.Incomplete:
+                    continue  # still arriving: a later sync reads it whole
+                except (sealing.Unreadable, WorkspaceKeyError) as exc:
+                    log.warning("picture file %s refused: %s", name, exc)
         return None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from fixtures.fake_networks import MATRIX_LIKE, WORDPRESS_LIKE, connect
+from fixtures.shared_posts import shared_post
 from msgspec.structs import replace
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -22,11 +23,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from app.config import database_path
 from app.core import Core
-from app.domain import Account, DraftState
+from app.domain import Account
 from app.events import DraftsChanged
 from app.store import drafts, images
-from app.text.image_refs import shared_image_url
-from app.workspace.model import PostContent, SharedPicture
 from ui.bridge import CoreBridge
 from ui.editor.panel import EditorPanel
 from ui.editor.publish_dialog import PublishDialog
@@ -250,13 +249,7 @@ def test_a_shared_picture_still_coming_shows_whose_laptop_it_is_on(
     so where the picture goes, and shows the picture once a sync brought it."""
     data = png()
     sha256 = hashlib.sha256(data).hexdigest()
-    content = PostContent(
-        "Launch",
-        f"Spring.\n\n![chart]({shared_image_url(sha256)})",
-        DraftState.DRAFT,
-        (),
-        (SharedPicture(sha256, "chart.png", "image/png", 120, 80),),
-    )
+    content = shared_post("Launch", "Spring.\n\n{0}", ("chart.png", data))
     draft_id = wait_for(core.store.run(drafts.put_shared, None, content, {sha256: "Sam"}))
     panel.open_draft(draft_id)
     qtbot.waitUntil(lambda: "still coming" in panel.preview.toPlainText())

@@ -1,11 +1,13 @@
 """A shared draft's pictures without the servers: each picture one sealed file named by
-its writer and the sha256 of its bytes, taken only when it opens and hashes to its name;
+its writer and the sha256 of its bytes keyed with the workspace key, taken only when it
+opens and hashes to the picture's sha256;
 a post version that lists them, its text naming them by hash and each device's text by
 its own ids; and the local rows that wait for bytes still coming."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import os
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import pycrdt
 import pytest
 from fixtures.fake_networks import WORDPRESS_LIKE, FakeNetwork
+from fixtures.shared_posts import shared_post
 from msgspec.structs import replace
 from PIL import Image
 
@@ -44,30 +47,30 @@ def picture(size: tuple[int, int] = (64, 48)) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_picture_file_is_sealed_named_by_its_hash_and_opens_only_as_itself() -> None:
+def test_a_picture_file_is_sealed_named_by_a_keyed_hash_and_opens_only_as_itself() -> None:
     data = picture()
     sha256 = hashlib.sha256(data).hexdigest()
-    name = picture_blobs.file_name(1, ME, sha256)
-    assert name == f"p-e0001-{ME}-{sha256}.fws"
+    name = picture_blobs.file_name(1, ME, KEY, sha256)
+    tag = hmac.new(KEY, b"fireside-picture:" + sha256.encode(), hashlib.sha256).hexdigest()
+    assert name == f"p-e0001-{ME}-{tag}.fws" and sha256 not in name
+    assert picture_blobs.file_name(1, ME, NEW_KEY, sha256) != name  # another key, another tag
     sealed = picture_blobs.seal_picture(KEY, 1, WS, name, data)
     assert data[100:132] not in sealed  # never the picture in plain on the store
-    assert picture_blobs.open_picture({1: KEY}, WS, name, sealed) == data
+    assert picture_blobs.open_picture({1: KEY}, WS, name, sealed, sha256) == data
 
-    other = picture_blobs.file_name(1, ME, "0" * 64)
+    other = picture_blobs.file_name(1, THEM, KEY, sha256)
     with pytest.raises(WorkspaceKeyError):  # renamed: the name is sealed in
-        picture_blobs.open_picture({1: KEY}, WS, other, sealed)
+        picture_blobs.open_picture({1: KEY}, WS, other, sealed, sha256)
     tampered = bytearray(sealed)
     tampered[len(sealed) // 2] ^= 1
     with pytest.raises(WorkspaceKeyError):
-        picture_blobs.open_picture({1: KEY}, WS, name, bytes(tampered))
+        picture_blobs.open_picture({1: KEY}, WS, name, bytes(tampered), sha256)
     with pytest.raises(sealing.Incomplete):
-        picture_blobs.open_picture({1: KEY}, WS, name, sealed[:-10])
+        picture_blobs.open_picture({1: KEY}, WS, name, sealed[:-10], sha256)
     # Sealed with the key, but not the picture its name promises (a member's forgery).
     forged = picture_blobs.seal_picture(KEY, 1, WS, name, picture())
     with pytest.raises(sealing.Unreadable, match="does not hold the picture"):
-        picture_blobs.open_picture({1: KEY}, WS, name, forged)
-    with pytest.raises(sealing.Unreadable, match="not a picture file"):
-        picture_blobs.open_picture({1: KEY}, WS, "u-aaaa0001-000000001-000000001.fws", sealed)
+        picture_blobs.open_picture({1: KEY}, WS, name, forged, sha256)
 
 
 def _store(tmp_path: Path) -> FolderStore:
@@ -121,7 +124,7 @@ def test_after_a_key_rotation_a_picture_is_written_again_for_the_new_key(
 
 def test_a_file_larger_than_any_picture_is_not_read(tmp_path: Path) -> None:
     store = _store(tmp_path)
-    name = picture_blobs.file_name(1, THEM, "a" * 64)
+    name = picture_blobs.file_name(1, THEM, KEY, "a" * 64)
     (store.folder / name).write_bytes(bytes(picture_blobs.MAX_FILE_BYTES + 1))
     assert PictureShelf(store, WS, ME, {1: KEY}, 1).take("a" * 64) is None
 
@@ -219,14 +222,7 @@ def test_a_shared_draft_waits_for_the_bytes_it_lacks_and_takes_those_it_has(
     assert store.run_sync(images.upload_of, second.id).data == theirs  # type: ignore[union-attr]
     assert store.run_sync(images.bytes_of, lack.sha256) == theirs
 
-    unnamed = _image(0, picture(), "unnamed.png")
-    nobody = PostContent(
-        "Who?",
-        f"![u]({shared_image_url(unnamed.sha256)})",
-        DraftState.DRAFT,
-        (),
-        (SharedPicture(unnamed.sha256, "unnamed.png", "image/png", 64, 48),),
-    )
+    nobody = shared_post("Who?", "{0}", ("unnamed.png", picture()))
     body = store.run_sync(drafts.get, store.run_sync(drafts.put_shared, None, nobody)).body
     with pytest.raises(PictureStillComing, match="from another member's laptop"):
         store.run_sync(images.upload_of, referenced_images(body)[0])
@@ -254,13 +250,7 @@ async def test_a_queued_post_whose_picture_is_still_coming_waits_for_it(tmp_path
     engine = SyncEngine(store, Events(), {"acct": net}, {}, backoff=Backoff(0, 0, 4))
     data = picture()
     sha256 = hashlib.sha256(data).hexdigest()
-    content = PostContent(
-        "Launch",
-        f"Look ![chart]({shared_image_url(sha256)})",
-        DraftState.DRAFT,
-        (),
-        (SharedPicture(sha256, "chart.png", "image/png", 64, 48),),
-    )
+    content = shared_post("Launch", "Look {0}", ("chart.png", data))
     draft_id = store.run_sync(drafts.put_shared, None, content, {sha256: "Sam"})
     body = store.run_sync(drafts.get, draft_id).body
     item_id = store.run_sync(
