@@ -1,16 +1,18 @@
 """Pictures travel with shared post drafts, between two Fireside cores over a real WsgiDAV
-server on 127.0.0.1: the picture a delegate inserts reaches the principal's draft byte
-for byte, sealed on the server and kept out of the shared document; a picture whose file
-is missing or was changed on the server shows as still coming and the post cannot be
-published until the true picture arrives; a picture taken out of the text leaves the
-draft on both devices, its file staying on the server."""
+server on 127.0.0.1 and over a synced folder: the picture a delegate inserts reaches the
+principal's draft byte for byte, sealed on the server and kept out of the shared
+document; a picture whose file is missing, half synced or was changed shows as still
+coming and the post cannot be published until the true picture arrives; a picture taken
+out of the text leaves the draft on both devices, its file staying on the server; a
+member who joins after a key rotation gets it too."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -53,14 +55,27 @@ class Pair:
         return draft_id
 
 
-@pytest.fixture
-async def pair(tmp_path: Path, memory_keyring) -> AsyncIterator[Pair]:
-    with serving_webdav(tmp_path) as (url, root):
+@contextlib.contextmanager
+def shared_location(transport: Transport, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """Where the workspace lives, and the folder holding its files."""
+    if transport is Transport.WEBDAV:
+        with serving_webdav(tmp_path) as served:
+            yield served
+    else:
+        folder = tmp_path / "synced"
+        folder.mkdir()
+        yield str(folder), folder
+
+
+@pytest.fixture(params=[Transport.WEBDAV, Transport.FOLDER], ids=str)
+async def pair(request, tmp_path: Path, memory_keyring) -> AsyncIterator[Pair]:
+    transport: Transport = request.param
+    with shared_location(transport, tmp_path) as (where, root):
         principal = await open_core(tmp_path / "principal")  # with the sandbox to publish to
         delegate = await open_core(tmp_path / "delegate", start_sandbox=False)
         try:
-            code = await principal.workspace.create("Dana", Transport.WEBDAV, url)
-            await delegate.workspace.join(code.text(), "Sam", url)
+            code = await principal.workspace.create("Dana", transport, where)
+            await delegate.workspace.join(code.text(), "Sam", where)
             yield Pair(principal, delegate, root)
         finally:
             await delegate.close()
