@@ -265,8 +265,18 @@ async def test_a_queued_post_whose_picture_is_still_coming_waits_for_it(tmp_path
         assert "still coming from Sam's laptop" in (waiting.last_error or "")
         assert net.uploads == [] and net.published == []
 
+        assert waiting.next_attempt_at is not None  # it looks again a minute later
+        other = store.run_sync(
+            lambda db: outbox.enqueue(db, OutboxKind.PUBLISH, "acct", "Plain", title="Other")
+        )
+        await engine.push("acct")  # the account's other posts do not wait for it
+        assert store.run_sync(outbox.get, other).state is OutboxState.SENT
+        assert store.run_sync(outbox.get, item_id).state is OutboxState.QUEUED
+
         store.run_sync(images.arrived, sha256, data)
+        due = "UPDATE outbox SET next_attempt_at = ? WHERE id = ?"
+        store.run_sync(lambda db: db.execute(due, [waiting.created_at, item_id]))  # a minute on
         assert (await engine.push("acct"))["sent"] == 1
-        assert [u.data for u in net.uploads] == [data] and len(net.published) == 1
+        assert [u.data for u in net.uploads] == [data] and len(net.published) == 2
     finally:
         store.close()
