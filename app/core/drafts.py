@@ -26,11 +26,12 @@ from app.domain import (
 )
 from app.errors import UserError
 from app.networks.base import ChoosesPlaces, Network
-from app.pictures import check_picture
+from app.pictures import PictureStillComing, check_picture
 from app.store import Store, draft_bin, drafts, images, outbox
 from app.store.accounts import list_accounts
 from app.store.sql import Database
 from app.sync.engine import SyncEngine
+from app.text.image_refs import IMAGE_SCHEME, referenced_images
 from app.workspace.conflicts import still_both
 
 
@@ -174,6 +175,7 @@ class Drafts:
                 "This draft still holds both texts of an edit made on two devices: keep one "
                 "or merge them, then publish."
             )
+        await self._refuse_pictures_still_coming(draft)
         publishing.check_length(draft, capabilities, names)
         places = {
             a: network.chosen()
@@ -192,6 +194,16 @@ class Drafts:
             self._engine.wake()
         self._changed(draft_id)
         return await self.get(draft_id)
+
+    async def _refuse_pictures_still_coming(self, draft: Draft) -> None:
+        """PictureStillComing when the text shows a picture another device shared whose
+        bytes have not arrived: the post never goes out without it."""
+        if IMAGE_SCHEME not in draft.body:
+            return
+        shown = await asyncio.to_thread(referenced_images, draft.body)
+        for picture in (await self._store.read(images.kept, shown)).values():
+            if picture.coming_from:
+                raise PictureStillComing(picture.name, picture.coming_from)
 
     async def deliveries(self, draft_id: int) -> list[Delivery]:
         """How the draft went, or is going, to each account: one per publish item not

@@ -33,6 +33,7 @@ import msgspec
 from msgspec.structs import replace
 
 from app import events as ev
+from app.core import workspace_pictures
 from app.core.snippet_sharing import SnippetSharing
 from app.core.tier_sharing import TierSharing
 from app.domain import TriageState
@@ -251,8 +252,10 @@ class Workspace:
         await self._share_drafts()
         await self._snippets.share()
         await self._tiers.share()
-        report = await self._run(session.sync)
+        put_pictures = workspace_pictures.putting_shown(session.shared, self._store)
+        report = await self._run(session.sync, put_pictures)
         await self._apply_drafts()
+        await self._take_pictures()
         if await self._snippets.bring():
             self._wake.set()  # push the settled snippets soon
         await self._tiers.bring()
@@ -266,15 +269,16 @@ class Workspace:
     async def _share_drafts(self) -> None:
         """Every device shares its post drafts (``post_bridge``)."""
         local = await self._store.read(drafts_repo.every_draft)
+        shown = await workspace_pictures.shown_by_drafts(self._store, local)
 
         def share() -> None:
             s = self._open()
             bridged = s.replica.bridged()
             known = post_bridge.links(bridged)
-            adopted = post_bridge.adopt(bridged, known, local)
+            adopted = post_bridge.adopt(bridged, known, local, shown)
             with s.change() as shared:
                 moved = post_bridge.share_local(
-                    shared, local, {**known, **adopted}, s.membership.device_id
+                    shared, local, {**known, **adopted}, s.membership.device_id, shown
                 )
             s.replica.set_bridged(post_bridge.encoded({**adopted, **moved}))
 
@@ -284,26 +288,32 @@ class Workspace:
         """Bring post drafts others changed into this device's drafts; a draft saved here
         meanwhile is left alone (the next sync shares it, built on what it last saw)."""
 
-        def changes() -> tuple[dict[int, post_bridge.Link], list[post_bridge.Incoming]]:
+        def changes() -> tuple[
+            dict[int, post_bridge.Link], list[post_bridge.Incoming], dict[str, str]
+        ]:
             s = self._open()
             known = post_bridge.links(s.replica.bridged())
-            return known, post_bridge.incoming(s.shared, known, s.shared.name_of)
+            names = {m.device_id: m.name for m in s.shared.members()}
+            return known, post_bridge.incoming(s.shared, known, s.shared.name_of), names
 
-        known, arriving = await self._run(changes)
+        known, arriving, names = await self._run(changes)
         moved: dict[int, post_bridge.Link] = {}
         for change in arriving:
             if change.draft_id is not None:
                 here = await self._store.read(drafts_repo.get, change.draft_id)
-                if (
-                    post_bridge.digest(post_bridge.content_of(here))
-                    != known[change.draft_id].digest
-                ):
+                shown = await workspace_pictures.shown_by_drafts(self._store, [here])
+                held = post_bridge.content_of(here, shown.get(here.id, ()))
+                if post_bridge.digest(held) != known[change.draft_id].digest:
                     continue
             else:
                 announce = post_bridge.making(change.post.id, change.content)
                 await self._run(self._open().replica.set_bridged, announce)
+            coming_from = {
+                p.sha256: names.get(change.post.added_by(p.sha256), "")
+                for p in change.content.pictures
+            }
             draft_id = await self._store.run(
-                drafts_repo.put_shared, change.draft_id, change.content
+                drafts_repo.put_shared, change.draft_id, change.content, coming_from
             )
             heads = tuple(h.id for h in change.post.heads)
             moved[draft_id] = post_bridge.Link(
@@ -312,6 +322,16 @@ class Workspace:
         if moved:
             await self._run(self._open().replica.set_bridged, post_bridge.encoded(moved))
             self._events.emit(ev.DraftsChanged())
+
+    async def _take_pictures(self) -> None:
+        """Fill the pictures of shared drafts still coming, once their files are here."""
+
+        async def open_shelf() -> workspace_pictures.Fetch:
+            shelf = await self._run(lambda: self._open().shelf())
+            return lambda sha256: self._run(shelf.take, sha256)
+
+        for draft_id in await workspace_pictures.take_coming(self._store, open_shelf):
+            self._events.emit(ev.DraftsChanged(draft_id=draft_id))
 
     async def _share_local(self) -> None:
         local = await self._store.read(shared_inbox.shareable)

@@ -205,6 +205,11 @@ class DraftImage(msgspec.Struct, frozen=True):
     width: int
     height: int
     size: int  # bytes
+    #: The sha256 of its bytes: how the workspace names it on every device.
+    sha256: str = ""
+    #: The member whose laptop its bytes are still coming from (a picture of a draft
+    #: shared in the workspace that has not arrived yet); "" once they are here.
+    coming_from: str = ""
 
 
 class DeletedDraft(msgspec.Struct, frozen=True):

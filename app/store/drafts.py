@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from app.domain import DRAFT_TRANSITIONS, Draft, DraftState, DraftSummary, DraftVersion
 from app.errors import UserError
+from app.store import images
 from app.store.sql import Database
 from app.store.tables import insert_row
+from app.text.image_refs import with_local_images
 from app.timeutil import now_iso, parse
 
 if TYPE_CHECKING:  # the workspace's types load with the workspace, not with every start
@@ -65,21 +68,29 @@ def every_draft(db: Database) -> list[Draft]:
     return [get(db, row[0]) for row in db.execute("SELECT id FROM drafts ORDER BY id")]
 
 
-def put_shared(db: Database, draft_id: int | None, content: PostContent) -> int:
+def put_shared(
+    db: Database,
+    draft_id: int | None,
+    content: PostContent,
+    coming_from: Mapping[str, str] | None = None,
+) -> int:
     """A draft as another member of the workspace left it: made here, or written over
     this one after keeping what it held as a version (so no word of it is lost). A time
     it is scheduled for stays this device's own: a draft never publishes here because
-    another device scheduled it."""
+    another device scheduled it. The pictures it shows become this device's own (those
+    not here yet wait for their bytes from the member ``coming_from`` names by hash),
+    and its text names them by their ids here."""
     if draft_id is None:
         draft_id = create(db)
     else:
         snapshot(db, draft_id, "before a change from the workspace")
+    local_ids = images.for_shared(db, draft_id, content.pictures, coming_from or {})
     db.execute(
         "UPDATE drafts SET title = ?, body = ?, state = ?, targets = ?, updated_at = ? "
         "WHERE id = ?",
         [
             content.title,
-            content.body,
+            with_local_images(content.body, local_ids),
             str(content.state),
             json.dumps(list(content.targets)),
             now_iso(),

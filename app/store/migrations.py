@@ -5,6 +5,7 @@ The schema version lives in ``PRAGMA user_version``. ``LATEST`` is what this bui
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from app.store.sql import Database
@@ -622,6 +623,31 @@ def _deleted_drafts(db: Database) -> None:
     db.execute("ALTER TABLE drafts ADD COLUMN deleted_at TEXT")
 
 
+def _draft_images_by_hash(db: Database) -> None:
+    """A draft's picture as the workspace names it on every device: the sha256 of its
+    bytes (worked out here for the pictures already kept, one in memory at a time), and,
+    for a picture of a shared draft whose bytes have not arrived yet, the member whose
+    laptop it is still coming from ('' once here; its ``data`` is empty until then). A
+    table of their own: columns added to ``draft_images`` would sit after its bytes, and
+    SQLite reads through a row's bytes to reach them."""
+    db.executescript("""
+        CREATE TABLE draft_image_hashes (
+            image_id INTEGER PRIMARY KEY REFERENCES draft_images(id),
+            sha256 TEXT NOT NULL,
+            coming_from TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX ix_draft_image_hashes_sha256 ON draft_image_hashes(sha256, coming_from);
+        CREATE INDEX ix_draft_image_hashes_coming ON draft_image_hashes(sha256)
+            WHERE coming_from != '';
+    """)
+    for (image_id,) in db.execute("SELECT id FROM draft_images").fetchall():
+        (data,) = db.execute("SELECT data FROM draft_images WHERE id = ?", [image_id]).fetchone()
+        db.execute(
+            "INSERT INTO draft_image_hashes (image_id, sha256) VALUES (?, ?)",
+            [image_id, hashlib.sha256(data).hexdigest()],
+        )
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -641,5 +667,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _themes_from_indexes,
     _snippet_uids,
     _deleted_drafts,
+    _draft_images_by_hash,
 ]
 LATEST = len(MIGRATIONS)

@@ -13,6 +13,8 @@ through files each device writes for itself (a synced folder or WebDAV), merged 
     shared_snippets.py  its saved replies (snippets), and how two devices' edits settle
     snippet_bridge.py   snippets between this device's database and the document
     stamps.py     ids and times of the document's records
+    post_bridge.py  post drafts between this device's database and the document
+    picture_blobs.py  the pictures of shared post drafts, one sealed file each
     settings.py   which workspace this device is in, its role and device id
     audit.py      provenance as CSV
 

@@ -196,13 +196,28 @@ class TriageChange(msgspec.Struct, frozen=True):
     before: tuple[tuple[str, TriageEntry | None], ...]
 
 
-class PostContent(msgspec.Struct, frozen=True):
-    """What a post draft (the editor's) shares: its text, its state and its targets."""
+class SharedPicture(msgspec.Struct, frozen=True):
+    """A picture a shared post draft shows, named as every device names it: by the sha256
+    of its bytes (the bytes travel as a sealed file of their own, ``picture_blobs``)."""
+
+    sha256: str
+    name: str
+    mime_type: str
+    width: int
+    height: int
+
+
+class PostContent(msgspec.Struct, frozen=True, omit_defaults=True):
+    """What a post draft (the editor's) shares: its text, its state and its targets, and
+    the pictures the text shows (its text names them ``image_refs.shared_image_url``).
+    Without pictures it is what it was before pictures travelled (``omit_defaults``: a
+    digest kept then still matches)."""
 
     title: str
     body: str
     state: DraftState
     targets: tuple[str, ...]
+    pictures: tuple[SharedPicture, ...] = ()
 
 
 class PostVersion(msgspec.Struct, frozen=True):
@@ -226,6 +241,13 @@ class SharedPost(msgspec.Struct, frozen=True):
     @property
     def in_conflict(self) -> bool:
         return len(self.heads) > 1
+
+    def added_by(self, sha256: str) -> str:
+        """The device of the first version that showed this picture ("" if none did)."""
+        return next(
+            (v.by for v in self.versions if any(p.sha256 == sha256 for p in v.content.pictures)),
+            "",
+        )
 
 
 class SnippetVersion(msgspec.Struct, frozen=True):

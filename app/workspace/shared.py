@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, Protocol, TypeVar
 
+import msgspec
 import pycrdt
 from msgspec.structs import replace
 
@@ -38,6 +39,7 @@ from app.workspace.model import (
     Role,
     SentRecord,
     SharedComment,
+    SharedPicture,
     SharedPost,
     TriageChange,
     TriageEntry,
@@ -361,6 +363,7 @@ class SharedDoc:
             "body": content.body,
             "state": str(content.state),
             "targets": list(content.targets),
+            "pictures": [msgspec.to_builtins(p) for p in content.pictures],
             "bases": list(bases),
             "by": by,
             "at": version.at,
@@ -371,7 +374,11 @@ class SharedDoc:
         versions: dict[str, list[PostVersion]] = defaultdict(list)
         for i, v in self._map("post_versions").items():
             content = PostContent(
-                v["title"], v["body"], DraftState(v["state"]), tuple(v["targets"])
+                v["title"],
+                v["body"],
+                DraftState(v["state"]),
+                tuple(v["targets"]),
+                _pictures(v.get("pictures", ())),
             )
             versions[v["post"]].append(
                 PostVersion(i, v["post"], content, tuple(v["bases"]), v["by"], v["at"])
@@ -386,6 +393,11 @@ class SharedDoc:
         """A hash of everything shared: equal on two devices exactly when they converged."""
         state = {name: self._map(name).to_py() or {} for name in ROOTS}
         return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
+def _pictures(stored: list[dict[str, Any]]) -> tuple[SharedPicture, ...]:
+    """A version's pictures as stored (Yjs keeps every number as a float)."""
+    return tuple(msgspec.convert(p, SharedPicture, strict=False) for p in stored)
 
 
 def _sort_key(item: ReplyVersion | Decision | PostVersion) -> tuple[str, str]:

@@ -328,6 +328,7 @@ class EditorPanel(QWidget):
         has been opened since (autosaving the one left announces a change)."""
         if self.draft_id == draft.id:
             self._apply_state(draft)
+            self.preview.refresh_pictures()
 
     def _apply_state(self, draft: Draft) -> None:
         """Show state, transitions, banner, counters; the text on screen is left alone. A
