@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from laptops import in_workspace
 
 from app.bootstrap import open_core
 from app.core import Core
@@ -22,10 +23,5 @@ async def principal_and_delegate(
     shared.mkdir()
     principal = await open_core(tmp_path / "principal", start_sandbox=False)
     delegate = await open_core(tmp_path / "delegate", start_sandbox=False)
-    try:
-        code = await principal.workspace.create("Dana", Transport.FOLDER, str(shared))
-        await delegate.workspace.join(code.text(), "Sam", str(shared))
-        yield principal, delegate
-    finally:
-        await delegate.close()
-        await principal.close()
+    async with in_workspace(principal, delegate, str(shared), Transport.FOLDER) as both:
+        yield both.principal, both.delegate

@@ -1,5 +1,6 @@
 """Two cores in one test as the two laptops of a workspace (a principal's and a
-delegate's), syncing through a real WsgiDAV server on 127.0.0.1 (``pair.serving_webdav``)."""
+delegate's), syncing through a real WsgiDAV server on 127.0.0.1 (``pair.serving_webdav``)
+or a synced folder."""
 
 from __future__ import annotations
 
@@ -27,12 +28,14 @@ class Laptops:
 
 
 @asynccontextmanager
-async def in_workspace(principal: Core, delegate: Core, webdav: str) -> AsyncIterator[Laptops]:
-    """The principal makes a workspace at ``webdav`` and the delegate joins it; both cores
-    are closed after."""
+async def in_workspace(
+    principal: Core, delegate: Core, where: str, transport: Transport = Transport.WEBDAV
+) -> AsyncIterator[Laptops]:
+    """The principal (Dana) makes a workspace at ``where`` and the delegate (Sam) joins
+    it; both cores are closed after."""
     try:
-        code = await principal.workspace.create("Dana", Transport.WEBDAV, webdav)
-        await delegate.workspace.join(code.text(), "Sam", webdav)
+        code = await principal.workspace.create("Dana", transport, where)
+        await delegate.workspace.join(code.text(), "Sam", where)
         yield Laptops(principal, delegate)
     finally:
         await delegate.close()

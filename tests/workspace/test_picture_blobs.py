@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
-import os
 from pathlib import Path
 
 import pycrdt
 import pytest
 from fixtures.fake_networks import WORDPRESS_LIKE, FakeNetwork
-from fixtures.shared_posts import shared_post
+from fixtures.shared_posts import picture, shared_post
 from msgspec.structs import replace
-from PIL import Image
 
 from app.domain import Account, Draft, DraftImage, DraftState, OutboxKind, OutboxState
 from app.events import Events
@@ -39,12 +36,6 @@ from app.workspace.transport import FolderStore
 
 KEY, NEW_KEY = bytes(32), bytes(range(32))
 WS, ME, THEM = "0a0b0c0d", "aaaa0001", "bbbb0002"
-
-
-def picture(size: tuple[int, int] = (64, 48)) -> bytes:
-    buffer = io.BytesIO()
-    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def test_a_picture_file_is_sealed_named_by_a_keyed_hash_and_opens_only_as_itself() -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
-import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from fixtures.shared_posts import picture
+from laptops import in_workspace
 from pair import serving_webdav
-from PIL import Image
 
 from app.bootstrap import open_core
 from app.core import Core
@@ -26,13 +25,6 @@ from app.errors import UserError
 from app.pictures import PictureStillComing
 from app.text.image_refs import markdown_ref, referenced_images
 from app.workspace.model import Transport
-
-
-def picture(size: tuple[int, int] = (200, 150)) -> bytes:
-    """A PNG that does not compress (random pixels): 90 KB the document must not carry."""
-    buffer = io.BytesIO()
-    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 class Pair:
@@ -73,13 +65,8 @@ async def pair(request, tmp_path: Path, memory_keyring) -> AsyncIterator[Pair]:
     with shared_location(transport, tmp_path) as (where, root):
         principal = await open_core(tmp_path / "principal")  # with the sandbox to publish to
         delegate = await open_core(tmp_path / "delegate", start_sandbox=False)
-        try:
-            code = await principal.workspace.create("Dana", transport, where)
-            await delegate.workspace.join(code.text(), "Sam", where)
-            yield Pair(principal, delegate, root)
-        finally:
-            await delegate.close()
-            await principal.close()
+        async with in_workspace(principal, delegate, where, transport) as both:
+            yield Pair(both.principal, both.delegate, root)
 
 
 async def _launch(core: Core) -> Draft:
