@@ -8,7 +8,8 @@ WebDAV server. On the principal's device ``sync`` also bridges the workspace and
 local database: it shares the comments it pulled, brings triage both ways (three-way:
 only the side that changed since the last sync is copied), puts each approved reply into
 the outbox exactly once (``app.store.shared_inbox``) and shares what became of it. On
-every device it shares post drafts (``post_bridge``), saved replies (snippets,
+every device it shares post drafts (``post_bridge``) with their pictures (a sealed file
+each, ``app.core.workspace_pictures``), saved replies (snippets,
 ``app.core.snippet_sharing``) and VIP tiers set by hand (``app.core.tier_sharing``) both
 ways.
 
