@@ -21,6 +21,8 @@
     │   └── BadResponse            the body was malformed or truncated
     ├── SecretStoreError           no usable OS keyring
     └── UserError                  bad input from the user (CLI flags, template...)
+        ├── DraftQueued            a draft in the outbox cannot be deleted: cancel it there
+        └── DraftScheduled         deleting a scheduled draft drops its publish: confirm
 
 Every error carries a message written for the person who has to act on it.
 """
@@ -145,3 +147,27 @@ class SecretStoreError(FiresideError):
 
 class UserError(FiresideError):
     """Invalid input from the user."""
+
+
+class DraftQueued(UserError):
+    """A draft whose post is queued in the outbox (it may be leaving now) cannot be
+    deleted; it can be cancelled in the Outbox first."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(
+            f"“{title}” is queued in the Outbox and may be going out now, so it cannot be "
+            "deleted. Cancel it in the Outbox first, then delete it."
+        )
+        self.title = title
+
+
+class DraftScheduled(UserError):
+    """Deleting a scheduled draft means its scheduled publish will not happen: the caller
+    asks the person, then deletes it saying so (``drop_schedule``)."""
+
+    def __init__(self, title: str, scheduled_at: str | None) -> None:
+        super().__init__(
+            f"“{title}” is scheduled to publish; deleting it means it will not be published."
+        )
+        self.title = title
+        self.scheduled_at = scheduled_at

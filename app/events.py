@@ -57,6 +57,21 @@ class DraftsChanged(msgspec.Struct, frozen=True):
     draft_id: int | None = None
 
 
+class SnippetsChanged(msgspec.Struct, frozen=True):
+    """Saved replies were added, changed or deleted: here (``from_workspace`` False) or
+    by another device of the workspace, brought by a sync."""
+
+    from_workspace: bool = False
+
+
+class DraftBinChanged(msgspec.Struct, frozen=True):
+    """A draft was deleted (``deleted``) or restored from Deleted drafts; a
+    ``DraftsChanged`` for it comes with it, for the lists of drafts."""
+
+    draft_id: int
+    deleted: bool
+
+
 class WorkspaceChanged(msgspec.Struct, frozen=True):
     """The shared workspace changed (a sync, a triage, a reply, an approval...)."""
 
@@ -92,6 +107,8 @@ Event = (
     | OutboxChanged
     | InboxChanged
     | DraftsChanged
+    | SnippetsChanged
+    | DraftBinChanged
     | WorkspaceChanged
     | WorkspaceProblem
     | QuestionsIndexed

@@ -19,6 +19,20 @@ MAX_IMAGE_PIXELS = 40_000_000
 ACCEPTED = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
+class PictureStillComing(UserError):
+    """A picture a shared draft shows whose bytes have not reached this device yet: it
+    cannot be shown, nor published (a post never goes out without its picture)."""
+
+    def __init__(self, name: str, member: str) -> None:
+        super().__init__(
+            f"The picture {name} is still coming from {member}'s laptop. It arrives with a "
+            "workspace sync once that laptop is online; until then a post showing it "
+            "cannot be published."
+        )
+        self.name = name
+        self.member = member
+
+
 class Picture(msgspec.Struct, frozen=True):
     """A checked picture: what it really is, and its size in pixels."""
 

@@ -415,3 +415,66 @@ def test_terse_questions_lose_their_vectors_to_be_made_again_from_the_whole_comm
     finally:
         conn.close()
     assert kept == {2, 4}
+
+
+def test_snippets_kept_so_far_get_an_id_of_their_own_to_share(tmp_path: Path) -> None:
+    """Saved replies stored before the workspace shared them each get a distinct shared
+    id; their names and texts stay as they were."""
+    before = MIGRATIONS.index(migrations._snippet_uids)
+    path = tmp_path / "fireside.db"
+    build(path, before)
+    conn = connect(path)
+    kept = [("Thanks", "Thank you, {first_name}!"), ("Hours", "We open at 9.")]
+    try:
+        conn.executemany(
+            "INSERT INTO snippets(name, body, updated_at) VALUES (?, ?, '2026-01-01T00:00:00Z')",
+            kept,
+        )
+        migrate(conn, path, LATEST)
+        rows = conn.execute("SELECT name, body, uid FROM snippets ORDER BY id").fetchall()
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                "INSERT INTO snippets(name, body, updated_at, uid) VALUES ('x', 'y', 'z', ?)",
+                [rows[0][2]],
+            )
+    finally:
+        conn.close()
+    assert [(name, body) for name, body, _ in rows] == kept
+    uids = [uid for _, _, uid in rows]
+    assert len(set(uids)) == 2 and all(len(uid) == 16 for uid in uids)
+
+
+def test_drafts_kept_before_deleting_existed_are_all_live_and_can_be_deleted(
+    tmp_path: Path,
+) -> None:
+    """The kept database of the version before drafts could be deleted upgrades with no
+    draft deleted: the Drafts list, search and the scheduler see what they saw before,
+    and an old draft is deleted and restored whole."""
+    from app.store import draft_bin, drafts
+
+    before = MIGRATIONS.index(migrations._deleted_drafts)
+    kept = Path(__file__).parent / "fixtures" / "schemas" / f"v{before}.db"
+    path = tmp_path / "fireside.db"
+    path.write_bytes(kept.read_bytes())
+    old = sqlite3.connect(path)
+    try:
+        unpublished = {
+            r[0] for r in old.execute("SELECT id FROM drafts WHERE state != 'published'")
+        }
+        scheduled = {r[0] for r in old.execute("SELECT id FROM drafts WHERE state = 'scheduled'")}
+    finally:
+        old.close()
+    store = Store(path)
+    try:
+        db = store.reader()
+        assert {d.id for d in drafts.list_drafts(db)} == unpublished
+        assert draft_bin.deleted(db) == []
+        assert set(drafts.due_scheduled(db, "2999-01-01T00:00:00Z")) == scheduled
+        [draft_id, *_] = sorted(unpublished - scheduled)
+        whole = (drafts.get(db, draft_id), drafts.versions(db, draft_id))
+        store.run_sync(draft_bin.delete, draft_id)
+        assert draft_id not in {d.id for d in drafts.list_drafts(db)}
+        store.run_sync(draft_bin.restore, draft_id)
+        assert (drafts.get(db, draft_id), drafts.versions(db, draft_id)) == whole
+    finally:
+        store.close()

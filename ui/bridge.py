@@ -25,6 +25,8 @@ class CoreBridge(QObject):
     #: (``app.events.InboxChanged.themes``).
     themesChanged = Signal()
     draftsChanged = Signal()
+    snippetsChanged = Signal(bool)  # True: brought by a workspace sync
+    draftBinChanged = Signal(int, bool)  # draft id, deleted (False: restored)
     workspaceChanged = Signal()
     workspaceProblem = Signal(str)  # why a background workspace sync failed
     questionsIndexed = Signal(int, int)  # questions with a vector, questions in all
@@ -41,6 +43,8 @@ class CoreBridge(QObject):
             ev.OutboxChanged: lambda e: self.outboxChanged.emit(),
             ev.InboxChanged: self._inbox_changed,
             ev.DraftsChanged: lambda e: self.draftsChanged.emit(),
+            ev.SnippetsChanged: lambda e: self.snippetsChanged.emit(e.from_workspace),
+            ev.DraftBinChanged: lambda e: self.draftBinChanged.emit(e.draft_id, e.deleted),
             ev.WorkspaceChanged: lambda e: self.workspaceChanged.emit(),
             ev.WorkspaceProblem: lambda e: self.workspaceProblem.emit(e.reason),
             ev.QuestionsIndexed: lambda e: self.questionsIndexed.emit(e.done, e.total),

@@ -17,13 +17,13 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QStackedWidget, QWidget
 
-from app.domain import InboxView, OutboxKind, TakenBack
+from app.domain import DeletedDraft, InboxView, OutboxKind, TakenBack
 from app.text import plural
 from ui.actions import COMMANDS, CommandMenus, Registry, live_action
 from ui.common import focus, screen
 from ui.common.announce import Politeness
 from ui.common.first_paint import FirstPaint
-from ui.editor import EDITOR_COMMANDS
+from ui.editor import EDITOR_COMMANDS, DraftDeletion, deleted_text
 from ui.inbox import InboxPage
 from ui.ledger import PeopleWindows
 from ui.operations import run
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.sidebar.countsShown.connect(self.presence.show_counts)
         self.presence.said.connect(self.status.say)
         self._bind_keys(core)
+        self._connect_deletion(core, bridge)
         self._chain_tabs()
         self.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
         screen.set_minimum(self, MINIMUM_WIDTH, MINIMUM_HEIGHT)
@@ -132,6 +133,41 @@ class MainWindow(QMainWindow):
         self.status.undoClicked.connect(self.undo_send)
         self.status.set_undo_key(self.registry.command("window.undo_send").key_text)
 
+    def _connect_deletion(self, core: Core, bridge: CoreBridge) -> None:
+        """Deleting drafts (the editor's key, the sidebar's, the menus) and bringing them
+        back (the status bar's Undo, Deleted drafts…)."""
+        self.deletion = DraftDeletion(core, bridge, self, self.registry, self._save_if_open)
+        self.deletion.said.connect(self.status.say)
+        self.deletion.deleted.connect(self._draft_deleted)
+        self.deletion.restored.connect(self.open_draft)
+        self.deletion.outboxWanted.connect(lambda: self.sidebar.choose("outbox"))
+        self.sidebar.deleteDraftRequested.connect(self.deletion.delete)
+        self.sidebar.deletedDraftsRequested.connect(self.deletion.show_deleted)
+
+    def _save_if_open(self, draft_id: int) -> Awaitable[None] | None:
+        """The save of the draft's last keystrokes, when it is open in the editor."""
+        editor = self._editor
+        return editor.autosave.save_now() if editor and editor.draft_id == draft_id else None
+
+    def _draft_deleted(self, gone: DeletedDraft) -> None:
+        """A deleted draft open in the editor closes, for the next draft (or the Drafts
+        page); the status bar says so, with Undo."""
+        if self._editor is not None and self._editor.draft_id == gone.id:
+            after = self.sidebar.draft_after(gone.id)
+            self._editor.close_draft()
+            if after is None or not self.sidebar.choose_draft(after):
+                self.sidebar.choose("drafts")
+            if self.pages.currentWidget() is self._editor:
+                self._editor.take_focus()
+        key = self.registry.command("window.undo_delete_draft").key_text
+        title = gone.title or "Untitled"
+        self.status.offer(
+            deleted_text(gone),
+            f"Undo ({key})",
+            f"Bring back the draft “{title}”",
+            self.deletion.undo,
+        )
+
     @property
     def editor(self) -> EditorPanel:
         """The editor page (built the first time it is needed)."""
@@ -139,6 +175,7 @@ class MainWindow(QMainWindow):
             from ui.editor import EditorPanel
 
             self._editor = EditorPanel(self._core, self._bridge)
+            self._editor.deleteRequested.connect(self.deletion.delete)
             self._page_built(self._editor)
         return self._editor
 
@@ -418,7 +455,7 @@ class MainWindow(QMainWindow):
     def show_snippets(self) -> None:
         from ui.batch import SnippetsDialog
 
-        SnippetsDialog(self._core, self).open()
+        SnippetsDialog(self._core, self._bridge, self).open()
 
     def undo_vip_import(self) -> None:
         from ui.vip_import import undo_last_list

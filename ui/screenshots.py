@@ -3,7 +3,8 @@ does: ``python -m ui.screenshots [OUT_DIR]`` (default ``resources/screenshots``)
 
 It opens a throwaway data dir with the built-in sandbox network, syncs it, and takes each
 screen (inbox with a thread, the VIPs, filters, search, a "same question" group, Themes,
-the editor with a draft, the outbox, the reply composer with its snippets, accounts,
+the editor with a draft, a draft just deleted (the sidebar without it, Undo in the status
+bar), the Deleted drafts dialog, the outbox, the reply composer with its snippets, accounts,
 settings, the keys, the command palette, About) at 1280 x 800 and at the window's minimum
 size, in the light and the dark scheme: ``<screen>-<size>-<scheme>.png``; the coverage
 scorecard and a person's page (windows of their own size) in both,
@@ -34,6 +35,13 @@ SNIPPETS = (
     ("Thanks", "Thank you, {first_name}: that is a fair point, and I will take it to the team."),
     ("Follow up", "Good question, {first_name}. I will come back to you on {question} by Friday."),
 )
+#: Drafts deleted before the shots, listed by the Deleted drafts dialog.
+DELETED = (
+    ("Offsite agenda", "Day one: strategy in the morning, customer visits in the afternoon."),
+    ("Reply to the works council", "Thank you for the letter of 3 March. On parking, …"),
+)
+#: The draft deleted on screen (and brought back with Undo), for the status bar's offer.
+THROWAWAY = ("Notes for Friday", "Ask Priya about the Leeds numbers before the all-hands.")
 #: Upper bound on waiting for one screen's data to show (a loop bounded in time).
 SETTLE_S = 20.0
 
@@ -96,6 +104,9 @@ async def shoot_all(app: QApplication, out: Path) -> None:
                 "- Support tickets fell by a _third_\n- Hiring: see [the plan](https://example.org)\n\n"
                 "Thank you all. Questions welcome below.",
             )
+            for title, body in DELETED:
+                await core.drafts.delete(await core.drafts.new(title, body))
+            notes = await core.drafts.new(*THROWAWAY)
             chart = await core.drafts.add_image(draft, _chart(), "Support tickets.png")
             shown = await core.drafts.get(draft)
             await core.drafts.save(
@@ -112,7 +123,7 @@ async def shoot_all(app: QApplication, out: Path) -> None:
                 tag = "light" if scheme == Qt.ColorScheme.Light else "dark"
                 for size, label in ((FULL, "1280x800"), (minimum, "minimum")):
                     window.resize(size)
-                    await shoot_window(app, window, draft, out, f"{label}-{tag}")
+                    await shoot_window(app, window, (draft, notes), out, f"{label}-{tag}")
                 await shoot_scorecard(app, window, out, tag)
                 await shoot_person(app, window, out, tag)
                 if scheme == Qt.ColorScheme.Light:  # the report is always light: it is printed
@@ -129,9 +140,14 @@ async def shoot_all(app: QApplication, out: Path) -> None:
             await core.close()
 
 
-async def shoot_window(app: QApplication, window, draft: int, out: Path, suffix: str) -> None:
+async def shoot_window(
+    app: QApplication, window, drafts: tuple[int, int], out: Path, suffix: str
+) -> None:
+    """Every screen of the window; ``drafts``: the one the editor shows, and the one it
+    deletes and brings back."""
     from app.domain import InboxView
 
+    draft, notes = drafts
     window.sidebar.choose("inbox", InboxView.NEEDS_REPLY)
     await until(lambda: window.inbox.model.rowCount() > 0, "inbox rows")
     window.inbox.select_id(window.inbox.model.row_id(0))
@@ -154,6 +170,7 @@ async def shoot_window(app: QApplication, window, draft: int, out: Path, suffix:
     await asyncio.sleep(0.3)  # the preview renders after a short pause
     await settle(app)
     save(window, out, f"editor-{suffix}")
+    await shoot_deleting(app, window, notes, out, suffix)
 
     window.sidebar.choose("outbox")
     await settle(app)
@@ -177,6 +194,23 @@ async def shoot_window(app: QApplication, window, draft: int, out: Path, suffix:
     await _shoot_open_dialog(app, window, out, f"snippet-picker-{suffix}")
     composer.template.clear()  # nothing kept as a reply draft by the screenshots
     await shoot_dialog(app, window, out, f"snippets-{suffix}", window.show_snippets)
+
+
+async def shoot_deleting(app: QApplication, window, notes: int, out: Path, suffix: str) -> None:
+    """The draft ``notes`` deleted from the editor (the sidebar without it, the status
+    bar's Undo), brought back with Undo, then the Deleted drafts dialog."""
+    window.open_draft(notes)
+    await until(lambda: window.editor.draft_id == notes, "the draft to delete")
+    await until(lambda: window.sidebar.draft_after(notes) is not None, "its row")
+    window.editor.delete_draft()
+    await until(window.status.offer_button.isVisible, "the status bar's Undo")
+    await until(lambda: window.sidebar.draft_after(notes) is None, "the row gone")
+    await settle(app)
+    save(window, out, f"draft-deleted-{suffix}")
+    window.status.offer_button.click()
+    await until(lambda: window.editor.draft_id == notes, "the draft back")
+    await settle(app)
+    await shoot_dialog(app, window, out, f"deleted-drafts-{suffix}", window.deletion.show_deleted)
 
 
 async def shoot_triage(app: QApplication, window, out: Path, suffix: str) -> None:

@@ -18,6 +18,10 @@ question in a theme; new vectors). When another page hands the window to the
 inbox (a theme opened as a group), ``follow`` moves the selection to the inbox's row
 without choosing.
 
+A draft's row can be deleted: Ctrl+Shift+Delete while it is chosen, or its context menu
+(``deleteDraftRequested``); the Drafts row's context menu opens Deleted drafts
+(``deletedDraftsRequested``). The window does the deleting (``ui.editor.deletion``).
+
 For screen readers each row says its place and its count in one phrase, on both of its
 cells ("Needs reply, 1,618"; "Town hall, on Blog, 40"; "Q3 letter, for review"), so a
 count is never read out as a bare number and an empty count cell is never nameless.
@@ -33,10 +37,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import msgspec
-from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPixmap, QRegion
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QRegion,
+)
 from PySide6.QtWidgets import (
     QHeaderView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -51,6 +64,7 @@ from ui import theme
 from ui.common import fonts
 from ui.common.fill import fill
 from ui.common.networks import network_icon, network_label
+from ui.editor import editor_keys
 from ui.operations import run
 
 if TYPE_CHECKING:
@@ -249,6 +263,10 @@ class Sidebar(QTreeWidget):
     entered = Signal()
     #: The inbox views' counts, each time they are read (the window's title follows).
     countsShown = Signal(object)  # Mapping[InboxView, int]
+    #: Delete this draft (its id): its key or its context menu.
+    deleteDraftRequested = Signal(int)
+    #: Show Deleted drafts: the Drafts row's context menu.
+    deletedDraftsRequested = Signal()
 
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -320,6 +338,7 @@ class Sidebar(QTreeWidget):
         bridge.questionsIndexed.connect(lambda *_: self._themes_changed())
         bridge.outboxChanged.connect(self.refresh_outbox)
         bridge.draftsChanged.connect(self.refresh_drafts)
+        self._set_up_draft_actions()
 
     def load(self) -> None:
         """The first reads: the views' counts, the posts, the outbox and the drafts. The
@@ -498,6 +517,62 @@ class Sidebar(QTreeWidget):
         place = item.data(0, PLACE_ROLE) if item is not None else None
         if place is not None:
             self.placeChosen.emit(place)
+
+    # --- deleting drafts -----------------------------------------------------------------
+    def _set_up_draft_actions(self) -> None:
+        self.delete_draft_action = editor_keys.bind(
+            self,
+            "editor.delete_draft",
+            self._delete_current_draft,
+            Qt.ShortcutContext.WidgetShortcut,
+        )
+        self.delete_draft_action.setEnabled(False)
+        self.currentItemChanged.connect(
+            lambda item, _: self.delete_draft_action.setEnabled(self._draft_of(item) is not None)
+        )
+        self.context_menu: QMenu | None = None  # the last one opened
+
+    @staticmethod
+    def _draft_of(item: QTreeWidgetItem | None) -> int | None:
+        place = item.data(0, PLACE_ROLE) if item is not None else None
+        return place.draft_id if place is not None else None
+
+    def _delete_current_draft(self) -> None:
+        draft_id = self._draft_of(self.currentItem())
+        if draft_id is not None:
+            self.deleteDraftRequested.emit(draft_id)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # Qt override
+        """A draft's row: Delete draft (with its key) and Deleted drafts…; the Drafts row:
+        Deleted drafts… From the keyboard (the Menu key, Shift+F10): the current row's."""
+        if event.reason() is QContextMenuEvent.Reason.Keyboard:
+            item = self.currentItem()
+            at = self.visualItemRect(item).bottomLeft() if item is not None else QPoint()
+        else:
+            at = event.pos()
+            item = self.itemAt(at)
+        draft_id = self._draft_of(item)
+        if draft_id is None and item is not self.drafts:
+            return
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if draft_id is not None:
+            delete = menu.addAction(self.delete_draft_action.text())
+            delete.setShortcut(self.delete_draft_action.shortcut())
+            delete.triggered.connect(lambda: self.deleteDraftRequested.emit(draft_id))
+        menu.addAction("Deleted drafts…").triggered.connect(self.deletedDraftsRequested)
+        self.context_menu = menu
+        menu.popup(self.viewport().mapToGlobal(at))
+
+    def draft_after(self, draft_id: int) -> int | None:
+        """The draft listed after this one (else the nearest before it), to move to once
+        it is deleted; None when it is the only one."""
+        ids = [self._draft_of(self.drafts.child(i)) for i in range(self.drafts.childCount())]
+        if draft_id not in ids:
+            return None
+        at = ids.index(draft_id)
+        others = [*ids[at + 1 :], *reversed(ids[:at])]
+        return others[0] if others else None
 
     # --- counts -------------------------------------------------------------------------
     def schedule_refresh(self, posts: frozenset[int] | None = None) -> None:

@@ -5,6 +5,9 @@ readers), and always on the right: sync progress
 not connected, its state in the Accounts dialog's words ("needs sign-in"), reachability,
 and how many items wait in the outbox (or, when none does, when the last one was sent).
 
+A message may come with a button that takes back what it reports (``offer``: "Draft “Q3”
+deleted  [Undo (Ctrl+Shift+R)]"); the button goes with the message.
+
 While replies or a post wait out the undo-send grace period, a countdown says so
 ("Sending 3 replies in 8 s") beside an "Undo" button with its key; the button's click is
 ``undoClicked`` (the window takes the batch back).
@@ -20,6 +23,7 @@ when none does.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -199,12 +203,18 @@ class StatusBar(QStatusBar):
         self.message.hide()
         self._message_shown = QTimer(self, singleShot=True, interval=MESSAGE_MS)
         self._message_shown.timeout.connect(self.clearMessage)
+        self.offer_button = QToolButton()
+        self.offer_button.setAutoRaise(True)
+        self.offer_button.clicked.connect(self._take_offer)
+        self.offer_button.hide()
+        self._offered: Callable[[], object] | None = None
         self.addWidget(self.hint)
         self.addWidget(self.message, 1)
+        self.addWidget(self.offer_button)
 
     def tab_order(self) -> list[QWidget]:
         """The status bar's buttons, left to right."""
-        return [self.online, self.undo, self.outbox]
+        return [self.offer_button, self.online, self.undo, self.outbox]
 
     def set_undo_key(self, key_text: str) -> None:
         """The undo-send key, shown on the button: "Undo (Shift+U)"."""
@@ -217,6 +227,23 @@ class StatusBar(QStatusBar):
         self.show_hint(text)
         announce(self, text, politeness)
 
+    def offer(self, text: str, button: str, description: str, take: Callable[[], object]) -> None:
+        """Say ``text`` with a ``button`` beside it that runs ``take`` (an undo), both
+        shown until the message goes or another replaces it; ``description`` is the
+        button's tooltip and what screen readers call it."""
+        self.say(text)
+        self._offered = take
+        self.offer_button.setText(button)
+        self.offer_button.setToolTip(description)
+        self.offer_button.setAccessibleName(description)
+        self.offer_button.show()
+
+    def _take_offer(self) -> None:
+        take, self._offered = self._offered, None
+        self.offer_button.hide()
+        if take is not None:
+            take()
+
     def follow_zone(self) -> None:
         """Say so, and have times shown again, when the computer's time zone changed (a
         laptop that landed elsewhere); checked with each tick."""
@@ -227,6 +254,7 @@ class StatusBar(QStatusBar):
 
     def show_hint(self, text: str) -> None:
         """Painted only, not announced: a hovered link's address, which follows the mouse."""
+        self._withdraw_offer()
         self.hint.hide()
         self.message.setText(text)
         self.message.show()
@@ -237,10 +265,15 @@ class StatusBar(QStatusBar):
         return self.message.text()
 
     def clearMessage(self) -> None:  # Qt's, for the message QStatusBar would paint
+        self._withdraw_offer()
         self._message_shown.stop()
         self.message.clear()
         self.message.hide()
         self.hint.show()
+
+    def _withdraw_offer(self) -> None:
+        self._offered = None
+        self.offer_button.hide()
 
     # --- sync ---------------------------------------------------------------------------
     def _started(self, account_id: str) -> None:

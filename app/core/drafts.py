@@ -12,6 +12,7 @@ from app import events as ev
 from app.core import publishing
 from app.core.undo_send import UndoSend
 from app.domain import (
+    DeletedDraft,
     Delivery,
     Draft,
     DraftImage,
@@ -21,14 +22,16 @@ from app.domain import (
     ImageUpload,
     OutboxKind,
     PublishOptions,
+    RestoredDraft,
 )
 from app.errors import UserError
 from app.networks.base import ChoosesPlaces, Network
-from app.pictures import check_picture
-from app.store import Store, drafts, images, outbox
+from app.pictures import PictureStillComing, check_picture
+from app.store import Store, draft_bin, drafts, images, outbox
 from app.store.accounts import list_accounts
 from app.store.sql import Database
 from app.sync.engine import SyncEngine
+from app.text.image_refs import IMAGE_SCHEME, referenced_images
 from app.workspace.conflicts import still_both
 
 
@@ -110,6 +113,29 @@ class Drafts:
         self._changed(draft_id)
         return await self.get(draft_id)
 
+    # --- deleting -------------------------------------------------------------------
+    async def delete(self, draft_id: int, drop_schedule: bool = False) -> DeletedDraft:
+        """Delete the draft, keeping it whole in Deleted drafts. DraftQueued while its post
+        is in the outbox (cancel it there first); DraftScheduled for a scheduled draft,
+        unless the person agreed that its publish is dropped (``drop_schedule``)."""
+        gone = await self._store.run(draft_bin.delete, draft_id, drop_schedule)
+        self._bin_changed(draft_id, deleted=True)
+        return gone
+
+    async def restore_deleted(self, draft_id: int) -> RestoredDraft:
+        """Bring a deleted draft back as it was (a scheduled one as a plain draft)."""
+        back = await self._store.run(draft_bin.restore, draft_id)
+        self._bin_changed(draft_id, deleted=False)
+        return back
+
+    async def deleted(self) -> list[DeletedDraft]:
+        """Deleted drafts, the most recently deleted first."""
+        return await self._store.read(draft_bin.deleted)
+
+    def _bin_changed(self, draft_id: int, deleted: bool) -> None:
+        self._events.emit(ev.DraftBinChanged(draft_id=draft_id, deleted=deleted))
+        self._changed(draft_id)
+
     # --- publishing -----------------------------------------------------------------
     async def publish(
         self,
@@ -142,11 +168,14 @@ class Drafts:
         names = {a.id: a.name for a in await self._store.read(list_accounts)}
         capabilities = {a: self._networks[a].capabilities for a in account_ids}
         draft = await self.get(draft_id)
+        if draft.deleted_at is not None:
+            raise UserError("This draft is deleted: restore it from Deleted drafts to publish it.")
         if still_both(draft.body) or still_both(draft.title):
             raise UserError(
                 "This draft still holds both texts of an edit made on two devices: keep one "
                 "or merge them, then publish."
             )
+        await self._refuse_pictures_still_coming(draft)
         publishing.check_length(draft, capabilities, names)
         places = {
             a: network.chosen()
@@ -165,6 +194,16 @@ class Drafts:
             self._engine.wake()
         self._changed(draft_id)
         return await self.get(draft_id)
+
+    async def _refuse_pictures_still_coming(self, draft: Draft) -> None:
+        """PictureStillComing when the text shows a picture another device shared whose
+        bytes have not arrived: the post never goes out without it."""
+        if IMAGE_SCHEME not in draft.body:
+            return
+        shown = await asyncio.to_thread(referenced_images, draft.body)
+        for picture in (await self._store.read(images.kept, shown)).values():
+            if picture.coming_from:
+                raise PictureStillComing(picture.name, picture.coming_from)
 
     async def deliveries(self, draft_id: int) -> list[Delivery]:
         """How the draft went, or is going, to each account: one per publish item not

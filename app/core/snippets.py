@@ -1,19 +1,18 @@
 """Saved replies (snippets): listed, added, changed and deleted from the window; inserted
 into the reply composer, where their variables personalise like any batch reply.
 
-They live in this device's database: the workspace shares reply and post drafts through
-its own replicated document, which has no place for them yet.
+They live in this device's database; in a workspace each sync shares them with the
+other devices (``app.core.snippet_sharing``). Every change is published as
+``SnippetsChanged``, so the lists showing them (and the workspace's sync) hear of it.
 """
 
 from __future__ import annotations
 
 from app import events as ev
-from app.domain.library import Snippet
+from app.domain.library import SNIPPET_NAME_CHARS, Snippet
 from app.errors import UserError
 from app.store import Store, snippets
 from app.text.templates import check_template
-
-NAME_CHARS = 80
 
 
 class Snippets:
@@ -31,12 +30,15 @@ class Snippets:
         name = " ".join(name.split())
         if not name:
             raise UserError("Give the snippet a name: it is what you type to find it.")
-        if len(name) > NAME_CHARS:
-            raise UserError(f"Keep the name under {NAME_CHARS} characters.")
+        if len(name) > SNIPPET_NAME_CHARS:
+            raise UserError(f"Keep the name under {SNIPPET_NAME_CHARS} characters.")
         if not body.strip():
             raise UserError("Write the snippet's text first.")
         check_template(body)
-        return await self._store.run(snippets.save, snippet_id, name, body)
+        saved = await self._store.run(snippets.save, snippet_id, name, body)
+        self._events.emit(ev.SnippetsChanged())
+        return saved
 
     async def delete(self, snippet_id: int) -> None:
         await self._store.run(snippets.delete, snippet_id)
+        self._events.emit(ev.SnippetsChanged())

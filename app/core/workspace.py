@@ -7,7 +7,11 @@ replica) on one worker thread of its own, so the event loop never waits on a dis
 WebDAV server. On the principal's device ``sync`` also bridges the workspace and the
 local database: it shares the comments it pulled, brings triage both ways (three-way:
 only the side that changed since the last sync is copied), puts each approved reply into
-the outbox exactly once (``app.store.shared_inbox``) and shares what became of it.
+the outbox exactly once (``app.store.shared_inbox``) and shares what became of it. On
+every device it shares post drafts (``post_bridge``) with their pictures (a sealed file
+each, ``app.core.workspace_pictures``), saved replies (snippets,
+``app.core.snippet_sharing``) and VIP tiers set by hand (``app.core.tier_sharing``) both
+ways.
 
 The principal can let delegates send without approval on a network; a delegate's reply
 to a comment there, when the delegate's device has its own account on that network, is
@@ -30,6 +34,9 @@ import msgspec
 from msgspec.structs import replace
 
 from app import events as ev
+from app.core import workspace_pictures
+from app.core.snippet_sharing import SnippetSharing
+from app.core.tier_sharing import TierSharing
 from app.domain import TriageState
 from app.errors import FiresideError
 from app.networks import registry
@@ -98,11 +105,15 @@ class Workspace:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fireside-workspace")
         self._session: Session | None = None
         self._wake = asyncio.Event()
+        self._snippets = SnippetSharing(store, events, self._run, self._open)
+        self._tiers = TierSharing(store, events, self._run, self._open)
         events.subscribe(self._on_event)
 
     def _on_event(self, event: ev.Event) -> None:
         if isinstance(event, ev.SyncFinished):  # new comments to share, sends to record
             self._wake.set()
+        elif isinstance(event, ev.SnippetsChanged) and not event.from_workspace:
+            self._wake.set()  # a snippet saved or deleted here, for the other devices
 
     async def run(self, interval_s: float) -> None:
         """Sync in the background (the window runs this): every ``interval_s``, soon
@@ -240,8 +251,15 @@ class Workspace:
         if principal:
             await self._share_local()
         await self._share_drafts()
-        report = await self._run(session.sync)
+        await self._snippets.share()
+        await self._tiers.share()
+        put_pictures = workspace_pictures.putting_shown(session.shared, self._store)
+        report = await self._run(session.sync, put_pictures)
         await self._apply_drafts()
+        await self._take_pictures()
+        if await self._snippets.bring():
+            self._wake.set()  # push the settled snippets soon
+        await self._tiers.bring()
         if principal:
             await self._apply_shared()
         else:
@@ -252,15 +270,16 @@ class Workspace:
     async def _share_drafts(self) -> None:
         """Every device shares its post drafts (``post_bridge``)."""
         local = await self._store.read(drafts_repo.every_draft)
+        shown = await workspace_pictures.shown_by_drafts(self._store, local)
 
         def share() -> None:
             s = self._open()
             bridged = s.replica.bridged()
             known = post_bridge.links(bridged)
-            adopted = post_bridge.adopt(bridged, known, local)
+            adopted = post_bridge.adopt(bridged, known, local, shown)
             with s.change() as shared:
                 moved = post_bridge.share_local(
-                    shared, local, {**known, **adopted}, s.membership.device_id
+                    shared, local, {**known, **adopted}, s.membership.device_id, shown
                 )
             s.replica.set_bridged(post_bridge.encoded({**adopted, **moved}))
 
@@ -270,26 +289,32 @@ class Workspace:
         """Bring post drafts others changed into this device's drafts; a draft saved here
         meanwhile is left alone (the next sync shares it, built on what it last saw)."""
 
-        def changes() -> tuple[dict[int, post_bridge.Link], list[post_bridge.Incoming]]:
+        def changes() -> tuple[
+            dict[int, post_bridge.Link], list[post_bridge.Incoming], dict[str, str]
+        ]:
             s = self._open()
             known = post_bridge.links(s.replica.bridged())
-            return known, post_bridge.incoming(s.shared, known, s.shared.name_of)
+            names = {m.device_id: m.name for m in s.shared.members()}
+            return known, post_bridge.incoming(s.shared, known, s.shared.name_of), names
 
-        known, arriving = await self._run(changes)
+        known, arriving, names = await self._run(changes)
         moved: dict[int, post_bridge.Link] = {}
         for change in arriving:
             if change.draft_id is not None:
                 here = await self._store.read(drafts_repo.get, change.draft_id)
-                if (
-                    post_bridge.digest(post_bridge.content_of(here))
-                    != known[change.draft_id].digest
-                ):
+                shown = await workspace_pictures.shown_by_drafts(self._store, [here])
+                held = post_bridge.content_of(here, shown.get(here.id, ()))
+                if post_bridge.digest(held) != known[change.draft_id].digest:
                     continue
             else:
                 announce = post_bridge.making(change.post.id, change.content)
                 await self._run(self._open().replica.set_bridged, announce)
+            coming_from = {
+                p.sha256: names.get(change.post.added_by(p.sha256), "")
+                for p in change.content.pictures
+            }
             draft_id = await self._store.run(
-                drafts_repo.put_shared, change.draft_id, change.content
+                drafts_repo.put_shared, change.draft_id, change.content, coming_from
             )
             heads = tuple(h.id for h in change.post.heads)
             moved[draft_id] = post_bridge.Link(
@@ -298,6 +323,16 @@ class Workspace:
         if moved:
             await self._run(self._open().replica.set_bridged, post_bridge.encoded(moved))
             self._events.emit(ev.DraftsChanged())
+
+    async def _take_pictures(self) -> None:
+        """Fill the pictures of shared drafts still coming, once their files are here."""
+
+        async def open_shelf() -> workspace_pictures.Fetch:
+            shelf = await self._run(lambda: self._open().shelf())
+            return lambda sha256: self._run(shelf.take, sha256)
+
+        for draft_id in await workspace_pictures.take_coming(self._store, open_shelf):
+            self._events.emit(ev.DraftsChanged(draft_id=draft_id))
 
     async def _share_local(self) -> None:
         local = await self._store.read(shared_inbox.shareable)

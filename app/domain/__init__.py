@@ -29,6 +29,7 @@ from app.domain.network import (
 )
 from app.domain.rows import (
     Comment,
+    DeletedDraft,
     Delivery,
     Draft,
     DraftImage,
@@ -40,6 +41,7 @@ from app.domain.rows import (
     Post,
     ReplyDraft,
     ReplyPreview,
+    RestoredDraft,
     SearchResults,
     TakenBack,
     Thread,
@@ -82,6 +84,7 @@ __all__ = [
     "Capabilities",
     "Comment",
     "CommentPage",
+    "DeletedDraft",
     "Delivery",
     "Draft",
     "DraftImage",
@@ -114,6 +117,7 @@ __all__ = [
     "RemotePost",
     "ReplyDraft",
     "ReplyPreview",
+    "RestoredDraft",
     "SearchResults",
     "SortKey",
     "TakenBack",

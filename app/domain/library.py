@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import msgspec
 
+#: The longest name a snippet may have (it is what people type to find it).
+SNIPPET_NAME_CHARS = 80
+
 
 class Snippet(msgspec.Struct, frozen=True):
     """A saved reply; its body takes the batch reply's variables ({first_name}...)."""
@@ -13,6 +16,15 @@ class Snippet(msgspec.Struct, frozen=True):
     name: str
     body: str
     updated_at: str
+    #: The id every device of a workspace knows it by (``id`` is this database's own).
+    uid: str
+
+
+class SnippetContent(msgspec.Struct, frozen=True):
+    """What two devices of a workspace compare and share of a snippet: name and text."""
+
+    name: str
+    body: str
 
 
 class PastAnswer(msgspec.Struct, frozen=True):

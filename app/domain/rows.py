@@ -190,6 +190,9 @@ class Draft(msgspec.Struct, frozen=True):
     published_at: str | None
     #: The language it is spell checked in ("en_GB"); None: the system's.
     language: str | None = None
+    #: When it was deleted (it is kept whole, out of every list but Deleted drafts);
+    #: None: it is not.
+    deleted_at: str | None = None
 
 
 class DraftImage(msgspec.Struct, frozen=True):
@@ -202,6 +205,33 @@ class DraftImage(msgspec.Struct, frozen=True):
     width: int
     height: int
     size: int  # bytes
+    #: The sha256 of its bytes: how the workspace names it on every device.
+    sha256: str = ""
+    #: The member whose laptop its bytes are still coming from (a picture of a draft
+    #: shared in the workspace that has not arrived yet); "" once they are here.
+    coming_from: str = ""
+
+
+class DeletedDraft(msgspec.Struct, frozen=True):
+    """A deleted draft as the Deleted drafts dialog lists it, and as deleting one answers."""
+
+    id: int
+    title: str
+    deleted_at: str
+    #: The first words of its text, as plain text.
+    opening: str
+    #: The state it was deleted in (a scheduled one comes back as a draft).
+    state: DraftState
+
+
+class RestoredDraft(msgspec.Struct, frozen=True):
+    """A draft brought back from Deleted drafts."""
+
+    id: int
+    title: str
+    #: When it had been scheduled to publish, for a scheduled draft: it comes back as a
+    #: plain draft, its scheduled publish dropped. None: it comes back as it was.
+    unscheduled_from: str | None = None
 
 
 class DraftVersion(msgspec.Struct, frozen=True):

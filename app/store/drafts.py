@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from app.domain import DRAFT_TRANSITIONS, Draft, DraftState, DraftSummary, DraftVersion
 from app.errors import UserError
+from app.store import images
 from app.store.sql import Database
 from app.store.tables import insert_row
+from app.text.image_refs import with_local_images
 from app.timeutil import now_iso, parse
 
 if TYPE_CHECKING:  # the workspace's types load with the workspace, not with every start
@@ -49,6 +52,7 @@ def get(db: Database, draft_id: int) -> Draft:
         updated_at=row["updated_at"],
         published_at=row["published_at"],
         language=row["language"],
+        deleted_at=row["deleted_at"],
     )
 
 
@@ -58,25 +62,35 @@ def set_language(db: Database, draft_id: int, language: str | None) -> None:
 
 
 def every_draft(db: Database) -> list[Draft]:
-    """Every draft whole, published ones too (what the workspace shares)."""
+    """Every draft whole, published and deleted ones too (what the workspace shares: a
+    deletion is this device's own, so the words of a deleted draft still reach the others,
+    and a change from them lands in it without bringing it back)."""
     return [get(db, row[0]) for row in db.execute("SELECT id FROM drafts ORDER BY id")]
 
 
-def put_shared(db: Database, draft_id: int | None, content: PostContent) -> int:
+def put_shared(
+    db: Database,
+    draft_id: int | None,
+    content: PostContent,
+    coming_from: Mapping[str, str] | None = None,
+) -> int:
     """A draft as another member of the workspace left it: made here, or written over
     this one after keeping what it held as a version (so no word of it is lost). A time
     it is scheduled for stays this device's own: a draft never publishes here because
-    another device scheduled it."""
+    another device scheduled it. The pictures it shows become this device's own (those
+    not here yet wait for their bytes from the member ``coming_from`` names by hash),
+    and its text names them by their ids here."""
     if draft_id is None:
         draft_id = create(db)
     else:
         snapshot(db, draft_id, "before a change from the workspace")
+    local_ids = images.for_shared(db, draft_id, content.pictures, coming_from or {})
     db.execute(
         "UPDATE drafts SET title = ?, body = ?, state = ?, targets = ?, updated_at = ? "
         "WHERE id = ?",
         [
             content.title,
-            content.body,
+            with_local_images(content.body, local_ids),
             str(content.state),
             json.dumps(list(content.targets)),
             now_iso(),
@@ -87,12 +101,12 @@ def put_shared(db: Database, draft_id: int | None, content: PostContent) -> int:
 
 
 def list_drafts(db: Database) -> list[DraftSummary]:
-    """Drafts not yet published, the most recently changed first."""
+    """Drafts not yet published nor deleted, the most recently changed first."""
     return [
         DraftSummary.from_row(r)
         for r in db.query(
             "SELECT id, title, state, updated_at, scheduled_at FROM drafts "
-            "WHERE state != 'published' ORDER BY updated_at DESC"
+            "WHERE state != 'published' AND deleted_at IS NULL ORDER BY updated_at DESC"
         )
     ]
 
@@ -205,10 +219,12 @@ def back_to_draft(db: Database, draft_id: int, reason: str) -> None:
 
 
 def due_scheduled(db: Database, now: str | None = None) -> list[int]:
+    """Scheduled drafts whose time has come; a deleted one never is."""
     return [
         r[0]
         for r in db.execute(
-            "SELECT id FROM drafts WHERE state = 'scheduled' AND scheduled_at <= ?",
+            "SELECT id FROM drafts WHERE state = 'scheduled' AND scheduled_at <= ? "
+            "AND deleted_at IS NULL",
             [now or now_iso()],
         ).fetchall()
     ]

@@ -5,6 +5,7 @@ The schema version lives in ``PRAGMA user_version``. ``LATEST`` is what this bui
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from app.store.sql import Database
@@ -608,6 +609,45 @@ def _themes_from_indexes(db: Database) -> None:
     db.execute("CREATE INDEX ix_comment_vectors_themes ON comment_vectors(comment_id, theme_id)")
 
 
+def _snippet_uids(db: Database) -> None:
+    """Saved replies travel through the two-laptop workspace: each snippet gets an id every
+    device agrees on (the row id is this database's own), made here for those kept so far."""
+    db.execute("ALTER TABLE snippets ADD COLUMN uid TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE snippets SET uid = lower(hex(randomblob(8)))")
+    db.execute("CREATE UNIQUE INDEX ix_snippets_uid ON snippets(uid)")
+
+
+def _deleted_drafts(db: Database) -> None:
+    """Drafts can be deleted and restored: ``deleted_at`` says when one was deleted (NULL:
+    it is not). A deleted draft keeps every row it had (text, versions, pictures)."""
+    db.execute("ALTER TABLE drafts ADD COLUMN deleted_at TEXT")
+
+
+def _draft_images_by_hash(db: Database) -> None:
+    """A draft's picture as the workspace names it on every device: the sha256 of its
+    bytes (worked out here for the pictures already kept, one in memory at a time), and,
+    for a picture of a shared draft whose bytes have not arrived yet, the member whose
+    laptop it is still coming from ('' once here; its ``data`` is empty until then). A
+    table of their own: columns added to ``draft_images`` would sit after its bytes, and
+    SQLite reads through a row's bytes to reach them."""
+    db.executescript("""
+        CREATE TABLE draft_image_hashes (
+            image_id INTEGER PRIMARY KEY REFERENCES draft_images(id),
+            sha256 TEXT NOT NULL,
+            coming_from TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX ix_draft_image_hashes_sha256 ON draft_image_hashes(sha256, coming_from);
+        CREATE INDEX ix_draft_image_hashes_coming ON draft_image_hashes(sha256)
+            WHERE coming_from != '';
+    """)
+    for (image_id,) in db.execute("SELECT id FROM draft_images").fetchall():
+        (data,) = db.execute("SELECT data FROM draft_images WHERE id = ?", [image_id]).fetchone()
+        db.execute(
+            "INSERT INTO draft_image_hashes (image_id, sha256) VALUES (?, ?)",
+            [image_id, hashlib.sha256(data).hexdigest()],
+        )
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
@@ -625,5 +665,8 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _terse_questions_vectored_whole,
     _ledger_pages,
     _themes_from_indexes,
+    _snippet_uids,
+    _deleted_drafts,
+    _draft_images_by_hash,
 ]
 LATEST = len(MIGRATIONS)

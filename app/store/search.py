@@ -73,7 +73,8 @@ def search_posts(db: Database, text: str, limit: int = 50) -> list[TitleHit]:
 
 
 def search_drafts(db: Database, text: str, limit: int = 50) -> list[TitleHit]:
-    return _titles(db, "drafts", text, limit)
+    """Drafts whose title or text match, best first; deleted drafts are left out."""
+    return _titles(db, "drafts", text, limit, "t.deleted_at IS NULL")
 
 
 def search_everything(db: Database, text: str, hits: int) -> SearchResults:

@@ -58,8 +58,9 @@ async def promote_due(store: Store, hub: Events) -> list[int]:
 
 
 def next_scheduled_at(db: Database) -> str | None:
-    """When the next scheduled draft is due (None: nothing is scheduled)."""
+    """When the next scheduled draft is due (None: nothing is scheduled; a deleted draft
+    is not)."""
     due: str | None = db.execute(
-        "SELECT MIN(scheduled_at) FROM drafts WHERE state = 'scheduled'"
+        "SELECT MIN(scheduled_at) FROM drafts WHERE state = 'scheduled' AND deleted_at IS NULL"
     ).fetchone()[0]
     return due

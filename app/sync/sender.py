@@ -56,6 +56,7 @@ from app.domain import (
 from app.errors import AuthError, NetworkError, NotFound, OfflineError, RateLimited, Rejected
 from app.events import Events
 from app.networks.base import Network
+from app.pictures import PictureStillComing
 from app.store import accounts, comments, drafts, outbox
 from app.store.db import Store
 from app.store.sql import Database
@@ -66,6 +67,9 @@ from app.sync.reasons import held_text
 from app.timeutil import in_seconds
 
 log = logging.getLogger(__name__)
+#: A post whose picture is still coming from another laptop looks again this much later
+#: (the picture arrives with a workspace sync); the account's other items go meanwhile.
+PICTURE_WAIT_S = 60
 
 #: ``call(account_id, network_method, *args)``: one guarded request (gate, online state).
 Call = Callable[..., Awaitable[Any]]
@@ -179,6 +183,9 @@ class Sender:
         except OfflineError as exc:
             await self._release(attempt, f"Offline ({exc}); it goes out when the network is back.")
             return attempt.claimed, False
+        except PictureStillComing as exc:  # a shared draft scheduled here before it came
+            await self._release(attempt, str(exc), in_seconds(PICTURE_WAIT_S))
+            return attempt.claimed, True
         except RateLimited as exc:
             if attempt.writing and self._checks is not None:
                 self._checks.passed(attempt.item)  # only the write was refused: keep its check

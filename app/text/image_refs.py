@@ -8,6 +8,11 @@ preview loads it from the database, and nothing else ever does. On the way to a 
 it becomes the address the network gave the uploaded picture (``with_image_sources`` for
 HTML, ``with_image_urls`` for Markdown), or it is left out (``is_internal`` lets the
 plain-text renderers drop it).
+
+Between the devices of a workspace, a local id means nothing (each device numbers its own
+pictures): a shared post's text names each picture by the sha256 of its bytes instead
+(``shared_image_url``), and each device turns those back into its own ids
+(``with_local_images``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ IMAGE_SCHEME = "fireside-image"
 #: Exactly one internal address, as the sanitiser lets it through: nothing before or after.
 INTERNAL_SRC = re.compile(IMAGE_SCHEME + r":([0-9]{1,18})")
 _IN_TEXT = re.compile(r"\b" + IMAGE_SCHEME + r":([0-9]{1,18})\b")
+_SHARED_IN_TEXT = re.compile(r"\b" + IMAGE_SCHEME + r":sha256-([0-9a-f]{64})\b")
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
 _SRC = re.compile(r'\ssrc="([^"]*)"')
 
@@ -84,3 +90,19 @@ def with_image_sources(clean_html: str, sources: Mapping[int, str]) -> str:
 def with_image_urls(markdown_text: str, urls: Mapping[int, str]) -> str:
     """The Markdown with each internal address that ``urls`` knows replaced by its URL."""
     return _IN_TEXT.sub(lambda m: urls.get(int(m.group(1)), m.group(0)), markdown_text)
+
+
+def shared_image_url(sha256: str) -> str:
+    """How a shared post's text names a picture: by the sha256 of its bytes."""
+    return f"{IMAGE_SCHEME}:sha256-{sha256}"
+
+
+def with_local_images(markdown_text: str, local_ids: Mapping[str, int]) -> str:
+    """A shared post's Markdown with each picture it names by hash that ``local_ids``
+    (sha256 -> this device's image id) knows named by this device's id instead."""
+
+    def local(match: re.Match[str]) -> str:
+        found = local_ids.get(match.group(1))
+        return image_url(found) if found is not None else match.group(0)
+
+    return _SHARED_IN_TEXT.sub(local, markdown_text)

@@ -101,3 +101,10 @@ def plain_inline(children: list[Token]) -> str:
         elif child.type == "image" and not is_internal(child.attrGet("src")):
             parts.append(f"{child.content} ({child.attrGet('src')})".strip())
     return "".join(parts)
+
+
+def first_words(markdown_text: str, count: int) -> str:
+    """The first ``count`` words of the text as plain text on one line, with "…" when
+    there is more."""
+    words = to_plain_text(markdown_text).split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")

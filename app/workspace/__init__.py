@@ -1,6 +1,7 @@
 """The two-laptop workspace: a principal and their delegates share triage, notes, reply
-drafts, approvals and the principal's pulled comments through files each device writes
-for itself (a synced folder or WebDAV), merged by a CRDT (pycrdt) and sealed end to end.
+drafts, approvals, snippets, VIP tiers set by hand and the principal's pulled comments
+through files each device writes for itself (a synced folder or WebDAV), merged by a CRDT
+(pycrdt) and sealed end to end.
 
     errors.py     the workspace's errors (wrong key, unreachable shared store...)
     sealing.py    authenticated encryption of every file, keys from scrypt
@@ -9,6 +10,11 @@ for itself (a synced folder or WebDAV), merged by a CRDT (pycrdt) and sealed end
     transport.py  the shared store: a folder or a WebDAV collection
     replica.py    this device's copy of the shared document, its outgoing updates
     shared.py     typed reads and writes of the shared document
+    shared_snippets.py  its saved replies (snippets), and how two devices' edits settle
+    snippet_bridge.py   snippets between this device's database and the document
+    stamps.py     ids and times of the document's records
+    post_bridge.py  post drafts between this device's database and the document
+    picture_blobs.py  the pictures of shared post drafts, one sealed file each
     settings.py   which workspace this device is in, its role and device id
     audit.py      provenance as CSV
 

@@ -4,15 +4,23 @@ versions, decisions and provenance. Front ends get these, never the document's m
 from __future__ import annotations
 
 import enum
+import json
 
 import msgspec
 
-from app.domain import DraftState, TriageState
+from app.domain import DraftState, TriageState, VipTier
+from app.domain.library import SnippetContent
 
 
 def comment_key(account_id: str, remote_id: str) -> str:
     """How every device names one comment: the account and the network's own id."""
     return f"{account_id}/{remote_id}"
+
+
+def person_key(network: str, server: str, remote_id: str) -> str:
+    """How every device names one person: their network, the server of the account that
+    sees them and the network's own id for them."""
+    return json.dumps([network, server, remote_id])
 
 
 class Role(enum.StrEnum):
@@ -188,13 +196,28 @@ class TriageChange(msgspec.Struct, frozen=True):
     before: tuple[tuple[str, TriageEntry | None], ...]
 
 
-class PostContent(msgspec.Struct, frozen=True):
-    """What a post draft (the editor's) shares: its text, its state and its targets."""
+class SharedPicture(msgspec.Struct, frozen=True):
+    """A picture a shared post draft shows, named as every device names it: by the sha256
+    of its bytes (the bytes travel as a sealed file of their own, ``picture_blobs``)."""
+
+    sha256: str
+    name: str
+    mime_type: str
+    width: int
+    height: int
+
+
+class PostContent(msgspec.Struct, frozen=True, omit_defaults=True):
+    """What a post draft (the editor's) shares: its text, its state and its targets, and
+    the pictures the text shows (its text names them ``image_refs.shared_image_url``).
+    Without pictures it is what it was before pictures travelled (``omit_defaults``: a
+    digest kept then still matches)."""
 
     title: str
     body: str
     state: DraftState
     targets: tuple[str, ...]
+    pictures: tuple[SharedPicture, ...] = ()
 
 
 class PostVersion(msgspec.Struct, frozen=True):
@@ -218,3 +241,50 @@ class SharedPost(msgspec.Struct, frozen=True):
     @property
     def in_conflict(self) -> bool:
         return len(self.heads) > 1
+
+    def added_by(self, sha256: str) -> str:
+        """The device of the first version that showed this picture ("" if none did)."""
+        return next(
+            (v.by for v in self.versions if any(p.sha256 == sha256 for p in v.content.pictures)),
+            "",
+        )
+
+
+class SnippetVersion(msgspec.Struct, frozen=True):
+    id: str
+    snippet_id: str
+    #: None: this version deletes the snippet.
+    content: SnippetContent | None
+    bases: tuple[str, ...]
+    by: str
+    at: str
+
+
+class SharedSnippet(msgspec.Struct, frozen=True):
+    """A snippet in the workspace with every version; two heads or more when it was
+    changed (or deleted) on two devices offline, until ``SharedSnippets.settle`` runs."""
+
+    id: str
+    created_by: str
+    versions: tuple[SnippetVersion, ...]
+    heads: tuple[SnippetVersion, ...]
+
+    @property
+    def content(self) -> SnippetContent | None:
+        """The newest head that keeps it; None when every head deletes it (an edit on one
+        device outlives a delete on the other)."""
+        kept = [h.content for h in self.heads if h.content is not None]
+        return kept[-1] if kept else None
+
+
+class HandTier(msgspec.Struct, frozen=True):
+    """A person's VIP tier set by hand, and who they are on every device (``key``)."""
+
+    network: str
+    server: str  # the base address of the account that sees them
+    remote_id: str
+    tier: VipTier
+
+    @property
+    def key(self) -> str:
+        return person_key(self.network, self.server, self.remote_id)

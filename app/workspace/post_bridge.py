@@ -9,19 +9,25 @@ The link of each local draft to its shared post is kept in the replica's ``bridg
 table under ``post:<local draft id>``. The database and the replica are two files, so a
 draft made here for a post is announced first (``post-new:<post id>``, with what it will
 hold): a device killed between making it and linking it adopts it at the next sync
-instead of making a second one."""
+instead of making a second one.
+
+A draft's pictures travel by hash: its text names them ``image_refs.shared_image_url``
+in the document and each version lists them (``SharedPicture``); their bytes go as files
+of their own (``picture_blobs``). Each device turns the hashes back into its own pictures
+when a post arrives (``app.store.drafts.put_shared``)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import msgspec
 
-from app.domain import Draft
+from app.domain import Draft, DraftImage
+from app.text.image_refs import shared_image_url, with_image_urls
 from app.workspace.conflicts import Head, both_texts
-from app.workspace.model import PostContent, SharedPost
+from app.workspace.model import PostContent, SharedPicture, SharedPost
 from app.workspace.shared import SharedDoc
 
 PREFIX = "post:"
@@ -44,8 +50,17 @@ class Incoming(msgspec.Struct, frozen=True):
     content: PostContent
 
 
-def content_of(draft: Draft) -> PostContent:
-    return PostContent(draft.title, draft.body, draft.state, tuple(draft.targets))
+def content_of(draft: Draft, shown: Sequence[DraftImage] = ()) -> PostContent:
+    """What the draft shares; ``shown``: the pictures its text shows, in order."""
+    if not shown:
+        return PostContent(draft.title, draft.body, draft.state, tuple(draft.targets))
+    body = with_image_urls(draft.body, {i.id: shared_image_url(i.sha256) for i in shown})
+    pictures = {
+        i.sha256: SharedPicture(i.sha256, i.name, i.mime_type, i.width, i.height) for i in shown
+    }
+    return PostContent(
+        draft.title, body, draft.state, tuple(draft.targets), tuple(pictures.values())
+    )
 
 
 def digest(content: PostContent) -> str:
@@ -77,7 +92,10 @@ def making(post_id: str, content: PostContent) -> dict[str, str]:
 
 
 def adopt(
-    bridged: Mapping[str, str], known: Mapping[int, Link], drafts: list[Draft]
+    bridged: Mapping[str, str],
+    known: Mapping[int, Link],
+    drafts: list[Draft],
+    shown: Mapping[int, Sequence[DraftImage]] | None = None,
 ) -> dict[int, Link]:
     """Links for drafts made for a post but not linked (the device stopped in between):
     an unlinked draft holding what was announced for a post no draft links to. Their
@@ -90,19 +108,25 @@ def adopt(
     }
     found = {}
     for draft in drafts:
-        post_id = announced.pop(digest(content_of(draft)), None)
+        held = digest(content_of(draft, (shown or {}).get(draft.id, ())))
+        post_id = announced.pop(held, None)
         if draft.id not in known and post_id is not None:
-            found[draft.id] = Link(post_id, (), digest(content_of(draft)))
+            found[draft.id] = Link(post_id, (), held)
     return found
 
 
 def share_local(
-    shared: SharedDoc, drafts: list[Draft], known: Mapping[int, Link], me: str
+    shared: SharedDoc,
+    drafts: list[Draft],
+    known: Mapping[int, Link],
+    me: str,
+    shown: Mapping[int, Sequence[DraftImage]] | None = None,
 ) -> dict[int, Link]:
-    """Write what changed here since the last sync; returns the links that moved."""
+    """Write what changed here since the last sync (``shown``: each draft's pictures, by
+    draft id); returns the links that moved."""
     moved = {}
     for draft in drafts:
-        content = content_of(draft)
+        content = content_of(draft, (shown or {}).get(draft.id, ()))
         link = known.get(draft.id)
         if link is None:
             version = shared.new_post(content, me)
@@ -136,4 +160,5 @@ def _shown(post: SharedPost, name: Callable[[str], str]) -> PostContent:
     body = both_texts([Head(name(h.by), h.at, h.content.body) for h in post.heads])
     titles = {h.content.title for h in post.heads}
     title = newest.title if len(titles) == 1 else " / ".join(sorted(titles))
-    return PostContent(title, body, newest.state, newest.targets)
+    pictures = {p.sha256: p for h in post.heads for p in h.content.pictures}
+    return PostContent(title, body, newest.state, newest.targets, tuple(pictures.values()))

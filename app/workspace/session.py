@@ -27,6 +27,7 @@ from app.workspace import envelopes, pairing, sealing
 from app.workspace import settings as membership_store
 from app.workspace.errors import SharedStoreError, WorkspaceError, WorkspaceKeyError
 from app.workspace.model import Member, Role, Transport
+from app.workspace.picture_blobs import PictureShelf
 from app.workspace.replica import PullReport, Replica
 from app.workspace.settings import Membership
 from app.workspace.shared import SharedDoc
@@ -189,16 +190,26 @@ class Session:
         location = m.location if m.transport is Transport.WEBDAV else ""
         return pairing.PairingCode(m.workspace_id, m.epoch, secret, location)
 
-    def sync(self) -> SyncReport:
+    def sync(self, put_pictures: Callable[[PictureShelf], object] | None = None) -> SyncReport:
         """Take any newer key meant for this device, apply what others wrote, then write
-        what this device changed. A device that cannot read what is new writes nothing."""
+        what this device changed: its pictures first (``put_pictures``), so a draft that
+        shows one seldom arrives before it. A device that cannot read what is new writes
+        nothing."""
         problem = self._catch_up_keys()
         pulled = self.replica.pull(self.store, self.keys)
         problem = problem or pulled.key_problem
-        pushed = (
-            0 if problem else self.replica.push(self.store, self.membership.epoch, self.epoch_key)
+        if problem:
+            return SyncReport(pulled, 0, problem)
+        if put_pictures is not None:
+            put_pictures(self.shelf())
+        return SyncReport(
+            pulled, self.replica.push(self.store, self.membership.epoch, self.epoch_key)
         )
-        return SyncReport(pulled, pushed, problem)
+
+    def shelf(self) -> PictureShelf:
+        """The pictures' files on the shared store, as listed now."""
+        m = self.membership
+        return PictureShelf(self.store, m.workspace_id, m.device_id, self.keys, m.epoch)
 
     def _catch_up_keys(self) -> str:
         epochs = (_CHECK.match(name) for name in self.store.list_files())
@@ -254,6 +265,7 @@ class Session:
 
     def close(self) -> None:
         self.replica.close()
+        self.store.close()
 
 
 def _write_check(store: SharedStore, workspace_id: str, epoch: int, key: bytes) -> None:

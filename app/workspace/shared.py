@@ -4,7 +4,8 @@ One pycrdt ``Map`` per kind of thing, keyed by ids every device agrees on; value
 JSON-like records. The CRDT merges concurrent writes (the last writer of one key wins,
 deterministically on every device); nothing here merges by hand. Reply texts are never
 overwritten: every edit is a new version naming the versions it builds on, so two people
-editing offline leave two heads, both kept, until someone picks or merges them.
+editing offline leave two heads, both kept, until someone picks or merges them. Saved
+replies (snippets) have their own module, ``shared_snippets`` (``SharedDoc.snippets``).
 
 Callers wrap writes in ``Replica.local_change()``; ``by`` is the writing device's id.
 """
@@ -13,20 +14,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
+import msgspec
 import pycrdt
 from msgspec.structs import replace
 
-from app.domain import DraftState, TriageState
+from app.domain import DraftState, TriageState, VipTier
+from app.workspace import shared_snippets
 from app.workspace.model import (
     Decision,
     DecisionKind,
     DirectSend,
+    HandTier,
     Member,
     Note,
     PostContent,
@@ -37,11 +39,13 @@ from app.workspace.model import (
     Role,
     SentRecord,
     SharedComment,
+    SharedPicture,
     SharedPost,
     TriageChange,
     TriageEntry,
     VersionKind,
 )
+from app.workspace.stamps import new_id, stamp
 
 ROOTS = (
     "members",
@@ -56,21 +60,18 @@ ROOTS = (
     "direct_send",
     "posts",
     "post_versions",
+    "hand_tiers",
+    shared_snippets.HEADERS,
+    shared_snippets.VERSIONS,
 )
-
-
-def stamp() -> str:
-    """Now, in UTC with microseconds (ISO 8601), for ordering records."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def new_id() -> str:
-    return secrets.token_hex(8)
 
 
 class SharedDoc:
     def __init__(self, doc: pycrdt.Doc) -> None:
         self._maps = {name: doc.get(name, type=pycrdt.Map) for name in ROOTS}
+        self.snippets = shared_snippets.SharedSnippets(
+            self._maps[shared_snippets.HEADERS], self._maps[shared_snippets.VERSIONS]
+        )
 
     def _map(self, name: str) -> pycrdt.Map[Any]:
         return self._maps[name]
@@ -90,6 +91,11 @@ class SharedDoc:
             Member(d, v["name"], Role(v["role"]), bytes.fromhex(v["public_key"]), v["removed"])
             for d, v in sorted(self._map("members").items())
         ]
+
+    def member_name(self, device_id: str) -> str:
+        """A member's name as they gave it ("another device" for one not known here)."""
+        record = self._map("members").get(device_id)
+        return str(record["name"]) if record else "another device"
 
     def name_of(self, device_id: str) -> str:
         record = self._map("members").get(device_id)
@@ -210,6 +216,27 @@ class SharedDoc:
             if v["comment"] == comment_key
         ]
         return sorted(found, key=lambda n: (n.at, n.id))
+
+    # --- VIP tiers set by hand ------------------------------------------------------------
+
+    def set_hand_tier(self, tier: HandTier, by: str) -> None:
+        """One tier set by hand per person: of two set at once, the same one wins on every
+        device (a choice: no text to keep)."""
+        self._map("hand_tiers")[tier.key] = {
+            "network": tier.network,
+            "server": tier.server,
+            "remote_id": tier.remote_id,
+            "tier": int(tier.tier),
+            "by": by,
+            "at": stamp(),
+        }
+
+    def hand_tiers(self) -> dict[str, HandTier]:
+        found = (
+            HandTier(v["network"], v["server"], v["remote_id"], VipTier(int(v["tier"])))
+            for v in self._map("hand_tiers").values()
+        )
+        return {t.key: t for t in found}
 
     # --- replies ------------------------------------------------------------------------
 
@@ -336,6 +363,7 @@ class SharedDoc:
             "body": content.body,
             "state": str(content.state),
             "targets": list(content.targets),
+            "pictures": [msgspec.to_builtins(p) for p in content.pictures],
             "bases": list(bases),
             "by": by,
             "at": version.at,
@@ -346,7 +374,11 @@ class SharedDoc:
         versions: dict[str, list[PostVersion]] = defaultdict(list)
         for i, v in self._map("post_versions").items():
             content = PostContent(
-                v["title"], v["body"], DraftState(v["state"]), tuple(v["targets"])
+                v["title"],
+                v["body"],
+                DraftState(v["state"]),
+                tuple(v["targets"]),
+                _pictures(v.get("pictures", ())),
             )
             versions[v["post"]].append(
                 PostVersion(i, v["post"], content, tuple(v["bases"]), v["by"], v["at"])
@@ -361,6 +393,11 @@ class SharedDoc:
         """A hash of everything shared: equal on two devices exactly when they converged."""
         state = {name: self._map(name).to_py() or {} for name in ROOTS}
         return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
+def _pictures(stored: list[dict[str, Any]]) -> tuple[SharedPicture, ...]:
+    """A version's pictures as stored (Yjs keeps every number as a float)."""
+    return tuple(msgspec.convert(p, SharedPicture, strict=False) for p in stored)
 
 
 def _sort_key(item: ReplyVersion | Decision | PostVersion) -> tuple[str, str]:

@@ -47,6 +47,10 @@ class SharedStore(Protocol):
         yet (returns False then)."""
         ...
 
+    def close(self) -> None:
+        """Let go of what it holds open (a WebDAV client's connections)."""
+        ...
+
 
 class FolderStore:
     def __init__(self, folder: Path) -> None:
@@ -54,6 +58,9 @@ class FolderStore:
 
     def describe(self) -> str:
         return str(self.folder)
+
+    def close(self) -> None:
+        """Nothing stays open between calls."""
 
     def list_files(self) -> dict[str, int]:
         try:
@@ -123,6 +130,9 @@ class WebDavStore:
 
     def describe(self) -> str:
         return self.url
+
+    def close(self) -> None:
+        self._client.close()
 
     def list_files(self) -> dict[str, int]:
         response = self._request(

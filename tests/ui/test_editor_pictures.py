@@ -5,6 +5,7 @@ text without them."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import sqlite3
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from fixtures.fake_networks import MATRIX_LIKE, WORDPRESS_LIKE, connect
+from fixtures.shared_posts import shared_post
 from msgspec.structs import replace
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -22,6 +24,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from app.config import database_path
 from app.core import Core
 from app.domain import Account
+from app.events import DraftsChanged
+from app.store import drafts, images
 from ui.bridge import CoreBridge
 from ui.editor.panel import EditorPanel
 from ui.editor.publish_dialog import PublishDialog
@@ -236,3 +240,23 @@ def test_the_publish_dialog_names_targets_that_get_the_text_without_pictures(
     assert dialog.rows["room"].notes.isVisible()
     assert dialog.rows["blog"].notes.text() == ""
     dialog.reject()
+
+
+def test_a_shared_picture_still_coming_shows_whose_laptop_it_is_on(
+    panel, qtbot, wait_for, core
+) -> None:
+    """A draft shared from another laptop whose picture has not arrived: the preview says
+    so where the picture goes, and shows the picture once a sync brought it."""
+    data = png()
+    sha256 = hashlib.sha256(data).hexdigest()
+    content = shared_post("Launch", "Spring.\n\n{0}", ("chart.png", data))
+    draft_id = wait_for(core.store.run(drafts.put_shared, None, content, {sha256: "Sam"}))
+    panel.open_draft(draft_id)
+    qtbot.waitUntil(lambda: "still coming" in panel.preview.toPlainText())
+    assert "[Picture “chart.png” still coming from Sam's laptop]" in panel.preview.toPlainText()
+    assert red_pixels(panel) == 0
+
+    wait_for(core.store.run(images.arrived, sha256, data))
+    core.events.emit(DraftsChanged(draft_id=draft_id))  # what the workspace's sync says
+    qtbot.waitUntil(lambda: red_pixels(panel) > 100)
+    assert "still coming" not in panel.preview.toPlainText()

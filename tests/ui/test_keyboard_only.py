@@ -124,6 +124,7 @@ def test_tab_in_the_editor_and_the_outbox_follows_the_layout(window, qtbot):
         "Preview",
         "Submit for review",
         "Approve",
+        "Delete draft",
         "History",
         "Keep version",
         "Publish",

@@ -9,7 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from app import events as ev
 from app.domain import InboxView
+from app.domain.library import SnippetContent
+from app.store import snippets
 from app.timeutil import now
 from ui.batch import SnippetsDialog
 
@@ -145,3 +148,60 @@ def test_an_answer_taken_back_is_not_offered(window, qtbot, wait_for):
     assert wait_for(core.answers.suggest(later)) is not None
     wait_for(core.inbox.undo())  # the batch reply is undone: its replies cancelled
     assert wait_for(core.answers.suggest(later)) is None
+
+
+def test_snippets_a_sync_brings_show_in_the_open_list(window, qtbot, wait_for):
+    """What a workspace sync writes (as ``app.core.snippet_sharing`` does) reaches the open
+    dialog through ``SnippetsChanged``: the list is read again, the snippet open here
+    follows the other laptop's change, and words typed here are never replaced."""
+    core = window.inbox.core
+    dialog = open_snippets(window, qtbot)
+    add(dialog, qtbot, "Thanks", "Thank you, {first_name}!")
+    qtbot.waitUntil(lambda: dialog.list.count() == 1)
+    dialog.list.setCurrentRow(0)
+    (thanks,) = wait_for(core.snippets.all())
+
+    def brought(write, *args) -> None:
+        wait_for(core.store.run(write, *args))
+        core.events.emit(ev.SnippetsChanged(from_workspace=True))
+
+    brought(snippets.put_shared, "s-hours", SnippetContent("Hours", "We open at 9."), None)
+    brought(snippets.put_shared, thanks.uid, SnippetContent("Thanks", "Merci !"), thanks)
+    qtbot.waitUntil(lambda: dialog.body.toPlainText() == "Merci !")
+    assert [dialog.list.item(i).text() for i in range(2)] == ["Hours", "Thanks"]
+    assert dialog.problem.text() == "Changed on another device."
+    assert dialog.list.currentItem().text() == "Thanks"
+
+    dialog.body.setPlainText("Merci beaucoup !")  # typed here: it stays
+    (now,) = [s for s in wait_for(core.snippets.all()) if s.name == "Thanks"]
+    brought(snippets.delete_shared, now)
+    qtbot.waitUntil(lambda: "deleted on another device while you" in dialog.problem.text())
+    assert dialog.body.toPlainText() == "Merci beaucoup !" and dialog.list.count() == 1
+    dialog.save_button.click()  # kept again, as a new snippet
+    qtbot.waitUntil(lambda: dialog.problem.text() == "Saved.")
+    kept = wait_for(core.snippets.all())
+    assert [(s.name, s.body) for s in kept] == [
+        ("Hours", "We open at 9."),
+        ("Thanks", "Merci beaucoup !"),
+    ]
+
+    # Changed there while typed into here: both texts are kept, as two snippets.
+    (thanks,) = [s for s in kept if s.name == "Thanks"]
+    dialog.body.setPlainText("Merci mille fois !")
+    brought(snippets.put_shared, thanks.uid, SnippetContent("Thanks", "Danke!"), thanks)
+    qtbot.waitUntil(lambda: "changed on another device while you" in dialog.problem.text())
+    assert dialog.body.toPlainText() == "Merci mille fois !"
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.problem.text() == "Saved.")
+    kept = wait_for(core.snippets.all())
+    assert [(s.name, s.body) for s in kept] == [
+        ("Hours", "We open at 9."),
+        ("Thanks", "Danke!"),
+        ("Thanks", "Merci mille fois !"),
+    ]
+
+    dialog.list.setCurrentRow(0)
+    (hours,) = [s for s in kept if s.name == "Hours"]
+    brought(snippets.delete_shared, hours)  # untouched here: it goes
+    qtbot.waitUntil(lambda: dialog.problem.text() == "“Hours” was deleted on another device.")
+    assert dialog.name.text() == "" and dialog.list.count() == 2

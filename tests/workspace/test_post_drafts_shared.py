@@ -5,16 +5,13 @@ a device stopped between making a draft and linking it makes no second one."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pycrdt
 import pytest
 
-from app.bootstrap import open_core
 from app.core import Core
 from app.domain import Draft, DraftState
 from app.workspace import post_bridge
-from app.workspace.model import PostContent, Transport
+from app.workspace.model import PostContent
 from app.workspace.shared import SharedDoc
 
 
@@ -24,49 +21,38 @@ async def _only_draft(core: Core) -> tuple[int, str, str]:
     return draft.id, draft.title, draft.body
 
 
-async def test_post_drafts_travel_and_a_conflict_keeps_both_texts(
-    tmp_path: Path, memory_keyring
-) -> None:
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    principal = await open_core(tmp_path / "principal", start_sandbox=False)
-    delegate = await open_core(tmp_path / "delegate", start_sandbox=False)
-    try:
-        code = await principal.workspace.create("Dana", Transport.FOLDER, str(shared))
-        await delegate.workspace.join(code.text(), "Sam", str(shared))
-        mine = await principal.drafts.new("Launch", "Our plan for spring")
-        await principal.drafts.set_state(mine, DraftState.FOR_REVIEW)
-        await principal.workspace.sync()
-        await delegate.workspace.sync()
-        theirs, title, body = await _only_draft(delegate)
-        assert (title, body) == ("Launch", "Our plan for spring")
-        assert (await delegate.drafts.get(theirs)).state is DraftState.FOR_REVIEW
+async def test_post_drafts_travel_and_a_conflict_keeps_both_texts(principal_and_delegate) -> None:
+    principal, delegate = principal_and_delegate
+    mine = await principal.drafts.new("Launch", "Our plan for spring")
+    await principal.drafts.set_state(mine, DraftState.FOR_REVIEW)
+    await principal.workspace.sync()
+    await delegate.workspace.sync()
+    theirs, title, body = await _only_draft(delegate)
+    assert (title, body) == ("Launch", "Our plan for spring")
+    assert (await delegate.drafts.get(theirs)).state is DraftState.FOR_REVIEW
 
-        # Both edit offline, then both sync: two heads, both texts on both devices.
-        await principal.drafts.save(mine, "Launch", "Dana's spring plan")
-        await delegate.drafts.save(theirs, "Launch", "Sam's spring plan")
-        for core in (principal, delegate, principal):
-            await core.workspace.sync()
-        for core in (principal, delegate):
-            _, _, shown = await _only_draft(core)
-            assert "Dana's spring plan" in shown and "Sam's spring plan" in shown
-            assert "Version by Sam (delegate)" in shown
-        assert (await principal.workspace.digest()) == (await delegate.workspace.digest())
-        kept = [v.body for v in await principal.drafts.versions(mine)]
-        assert "Dana's spring plan" in kept  # the text written over stays in its history
+    # Both edit offline, then both sync: two heads, both texts on both devices.
+    await principal.drafts.save(mine, "Launch", "Dana's spring plan")
+    await delegate.drafts.save(theirs, "Launch", "Sam's spring plan")
+    for core in (principal, delegate, principal):
+        await core.workspace.sync()
+    for core in (principal, delegate):
+        _, _, shown = await _only_draft(core)
+        assert "Dana's spring plan" in shown and "Sam's spring plan" in shown
+        assert "Version by Sam (delegate)" in shown
+    assert (await principal.workspace.digest()) == (await delegate.workspace.digest())
+    kept = [v.body for v in await principal.drafts.versions(mine)]
+    assert "Dana's spring plan" in kept  # the text written over stays in its history
 
-        # The delegate merges; the next syncs settle it on both devices.
-        await delegate.drafts.save(theirs, "Launch", "Our merged spring plan")
-        await delegate.workspace.sync()
-        await principal.workspace.sync()
-        assert (await _only_draft(principal))[1:] == ("Launch", "Our merged spring plan")
-        await principal.workspace.sync()
-        await delegate.workspace.sync()
-        assert (await _only_draft(delegate))[1:] == ("Launch", "Our merged spring plan")
-        assert len(await delegate.drafts.summaries()) == 1  # nothing doubled
-    finally:
-        await delegate.close()
-        await principal.close()
+    # The delegate merges; the next syncs settle it on both devices.
+    await delegate.drafts.save(theirs, "Launch", "Our merged spring plan")
+    await delegate.workspace.sync()
+    await principal.workspace.sync()
+    assert (await _only_draft(principal))[1:] == ("Launch", "Our merged spring plan")
+    await principal.workspace.sync()
+    await delegate.workspace.sync()
+    assert (await _only_draft(delegate))[1:] == ("Launch", "Our merged spring plan")
+    assert len(await delegate.drafts.summaries()) == 1  # nothing doubled
 
 
 def test_a_draft_made_for_a_post_but_not_linked_is_adopted_not_doubled() -> None:

@@ -89,6 +89,14 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("window.snippets", "Snippets…", WINDOW, ()),
     Command("window.new_draft", "New draft", WINDOW, ("Ctrl+N",), "draft"),
+    Command("window.deleted_drafts", "Deleted drafts…", WINDOW, ()),
+    # R for restore: Ctrl+Z and Ctrl+Shift+Z are the text fields' undo and redo.
+    Command(
+        "window.undo_delete_draft",
+        "Undo deleting the draft (bring it back)",
+        WINDOW,
+        ("Ctrl+Shift+R",),
+    ),
     Command("window.palette", "Find a command…", WINDOW, ("Ctrl+K",)),
     Command("window.about", "About Fireside", WINDOW, ()),
     Command("text.spelling", "Spelling suggestions for the word at the cursor", TEXT, ("Ctrl+.",)),

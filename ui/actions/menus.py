@@ -37,6 +37,8 @@ BY_PREFIX = {
 #: Commands whose menu is not their prefix's.
 BY_NAME = {
     "window.new_draft": "&File",
+    "window.deleted_drafts": "&File",
+    "window.undo_delete_draft": "&Edit",
     "editor.save_version": "&File",
     "editor.publish": "&File",
     "editor.history": "&File",

@@ -31,6 +31,9 @@ EDITOR_COMMANDS: tuple[Command, ...] = (
     # A picture from a file (paste and drop need no key). Not Ctrl+Shift+I: the Shared
     # inbox; M for media, free on all three desktops.
     Command("editor.image", "Insert image…", EDITOR, ("Ctrl+Shift+M",), "image"),
+    # In the editor, or on a draft chosen in the sidebar. Not Delete alone: it deletes
+    # text. Ctrl+Shift+Delete is free in text fields on all three desktops.
+    Command("editor.delete_draft", "Delete draft", EDITOR, ("Ctrl+Shift+Delete",)),
 )
 
 registry = Registry(EDITOR_COMMANDS)

@@ -12,7 +12,8 @@ Every store or core call goes through ``ui.operations.run``; anything that reads
 from the store (publish, snapshot, state change, restore) first awaits the autosave, so
 the store always sees what is on screen. Keys (while focus is in the panel): Ctrl+S keeps
 a version, Ctrl+Enter opens Publish, Ctrl+Shift+H opens the history, Ctrl+Shift+M
-inserts a picture.
+inserts a picture, Ctrl+Shift+Delete deletes the draft (``deleteRequested``: the window
+deletes it through ``ui.editor.deletion``, then ``close_draft``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -61,6 +62,9 @@ READ_ONLY_STATES = (DraftState.QUEUED, DraftState.PUBLISHED)
 
 class EditorPanel(QWidget):
     """Edits one draft at a time; ``open_draft(id)`` or ``new_draft()`` to start."""
+
+    #: Delete this draft (its id), asked by its key or button.
+    deleteRequested = Signal(int)
 
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,8 +134,13 @@ class EditorPanel(QWidget):
         self.history_button = self._button("History", "editor.history", self.open_history)
         self.version_button = self._button("Keep version", "editor.save_version", self.save_version)
         self.publish_button = self._button("Publish…", "editor.publish", self.open_publish)
+        # Its key in its tooltip only: four keys on one row do not fit a small screen.
+        self.delete_button = self._button(
+            "Delete draft", "editor.delete_draft", self.delete_draft, show_key=False
+        )
         splitter = self._build_text_and_preview()
         actions = QHBoxLayout()
+        actions.addWidget(self.delete_button)
         actions.addStretch(1)
         actions.addWidget(self.history_button)
         actions.addWidget(self.version_button)
@@ -209,10 +218,14 @@ class EditorPanel(QWidget):
         splitter.setChildrenCollapsible(False)
         return splitter
 
-    def _button(self, text: str, command: str, handler: Callable[[], None]) -> QPushButton:
-        """A button and the command's keys (bound on the whole panel) for one action."""
+    def _button(
+        self, text: str, command: str, handler: Callable[[], None], show_key: bool = True
+    ) -> QPushButton:
+        """A button and the command's keys (bound on the whole panel) for one action; the
+        button shows its key beside its text unless not ``show_key``."""
         action = registry.bind(self, command, handler)
-        button = QPushButton(f"{text}   {describe_key(registry.command(command).keys[0])}")
+        key = describe_key(registry.command(command).keys[0])
+        button = QPushButton(f"{text}   {key}" if show_key else text)
         speak_button(button, text.rstrip("…"), registry.command(command))
         button.setToolTip(action.toolTip())
         button.clicked.connect(action.trigger)
@@ -230,13 +243,15 @@ class EditorPanel(QWidget):
 
     def tab_order(self) -> list[QWidget]:
         """Where Tab goes in the editor: from the title into the text (as in every mail
-        and document editor), its preview, then the state buttons and the actions."""
+        and document editor), its preview, then the state buttons and the actions' row
+        (Delete draft on its left, then History, Keep version and Publish)."""
         return [
             self._new_button,
             self.title_edit,
             self.body_edit,
             self.preview,
             *self._transition_buttons(),
+            self.delete_button,
             self.history_button,
             self.version_button,
             self.publish_button,
@@ -284,6 +299,21 @@ class EditorPanel(QWidget):
         self._status("")
         (self.title_edit if not (draft.title or draft.body) else self.body_edit).setFocus()
 
+    def close_draft(self) -> None:
+        """Show no draft (the open one was deleted); its unsaved text is saved first."""
+        self.autosave.track(None)
+        self._draft = None
+        self._loading = True
+        self.title_edit.clear()
+        self.body_edit.clear()
+        self._loading = False
+        self._pages.setCurrentIndex(0)
+
+    def delete_draft(self) -> None:
+        """Ctrl+Shift+Delete: delete this draft (the window asks first when it must)."""
+        if self._draft is not None:
+            self.deleteRequested.emit(self._draft.id)
+
     def _keep_language(self, language: str | None) -> None:
         """A language chosen in the spelling menu stays with the draft."""
         if self._draft is not None and not self._loading:
@@ -298,6 +328,7 @@ class EditorPanel(QWidget):
         has been opened since (autosaving the one left announces a change)."""
         if self.draft_id == draft.id:
             self._apply_state(draft)
+            self.preview.refresh_pictures()
 
     def _apply_state(self, draft: Draft) -> None:
         """Show state, transitions, banner, counters; the text on screen is left alone. A
@@ -319,7 +350,8 @@ class EditorPanel(QWidget):
             "A draft goes through for review, approved, scheduled, queued and published."
         )
         self._show_transitions(state)
-        read_only = state in READ_ONLY_STATES
+        # A deleted draft opened from an older list (a search made before): shown, not edited.
+        read_only = state in READ_ONLY_STATES or draft.deleted_at is not None
         self.title_edit.setReadOnly(read_only)
         self.body_edit.setReadOnly(read_only)
         self.publish_button.setEnabled(not read_only)
@@ -376,8 +408,8 @@ class EditorPanel(QWidget):
             button.clicked.connect(lambda _=False, t=target: self.change_state(t))
             self._transition_row.addWidget(button)
         # New buttons join the end of the window's Tab order (after the status bar):
-        # put them back where they belong, between the preview and History.
-        focus.chain(self.preview, *self._transition_buttons(), self.history_button)
+        # put them back where they belong, between the preview and the actions' row.
+        focus.chain(self.preview, *self._transition_buttons(), self.delete_button)
 
     # --- typing ---------------------------------------------------------------------
     def _text(self) -> tuple[str, str]:
@@ -585,6 +617,8 @@ def _banner(draft: Draft, targets: str) -> str:
     ``targets`` names where the draft goes (and how, once that is known)."""
     state = draft.state
     where = targets or "your accounts"
+    if draft.deleted_at is not None:
+        return "This draft is deleted. Restore it from File > Deleted drafts… to change it."
     return {
         DraftState.FOR_REVIEW: "Waiting for review. Approve it to publish, or return it to "
         "draft for changes.",
