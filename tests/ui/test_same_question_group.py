@@ -121,7 +121,7 @@ def test_m_ranks_the_group_again_by_the_ticked_rows_and_keeps_them(
         qtbot.keyClick(inbox.list, "x")
     assert set(inbox.selected_ids()) == {seed, *chosen}
     seen = set(inbox.model.ids())  # the very likely ones among them were unticked by hand
-    again = wait_for(synced_core.grouping.matches(seed, chosen))
+    again = wait_for(synced_core.grouping.matches(seed, chosen[::-1]))  # as M asks
     sure_and_new = {m.comment_id for m in again if m.confidence.preselected} - seen
 
     qtbot.keyClick(inbox.list, "m")
@@ -257,3 +257,34 @@ def _held(monkeypatch, grouping) -> asyncio.Event:
 
     monkeypatch.setattr(grouping, "matches", held)
     return gate
+
+
+def test_m_ranks_by_the_rows_ticked_lowest_first(qtbot):
+    """More ticked than the grouping ranks by: those found far down in the list count,
+    not only the very likely rows G ticked at the top (phrased like the seed)."""
+    from types import SimpleNamespace
+
+    from app.text.grouping import MOST_CONFIRMED
+    from ui.inbox.group import read_group
+
+    asked: list[list[int]] = []
+
+    class Grouping:
+        async def matches(self, seed, confirmed):
+            asked.append(list(confirmed))
+            return []
+
+        async def progress(self):
+            return (1, 1)
+
+    class Inbox:
+        async def rows(self, ids):
+            return [SimpleNamespace(id=i) for i in ids]
+
+    class Core:
+        grouping, inbox = Grouping(), Inbox()
+
+    ticked = [1, *range(2, 14), 150]  # the seed, twelve ticked by G, one found far down
+    group = asyncio.run(read_group(Core(), 1, ticked, seen=ticked))  # type: ignore[arg-type]
+    assert 150 in asked[0][:MOST_CONFIRMED]
+    assert [r.id for r in group.rows] == ticked  # shown in the list's order still
