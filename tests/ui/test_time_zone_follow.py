@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QApplication
 
 from app.domain import InboxRow, TriageState, VipTier
@@ -89,3 +90,13 @@ def test_a_snoozed_rows_time_is_painted_again_in_the_new_zone(utc, window, qtbot
         window.status.follow_zone()
     assert f"Snoozed · {timefmt.until(row.snoozed_until)}" != shown
     qtbot.waitUntil(lambda: painted() != in_utc)
+
+
+def test_a_new_zone_qt_read_first_is_still_said(utc, window, qtbot):
+    """A date picker opened after landing (Qt reads the zone again as it works out local
+    times) does not hide the change from the next tick."""
+    utc.setenv("TZ", "JST-9")
+    QDateTime.currentDateTime().toString()  # the snooze picker's first time
+    with qtbot.waitSignal(window.status.zoneChanged):
+        window.status.follow_zone()
+    assert "JST" in window.status.currentMessage()
