@@ -32,15 +32,37 @@ def zone(monkeypatch):
 
 
 def test_a_changed_zone_is_followed_and_times_read_in_it(zone):
+    follower = localzone.ZoneFollower()
     assert timefmt.exact(STAMP) == "Mon 2 Mar 2026, 12:00"
     zone("JST-9")
     assert timefmt.exact(STAMP) == "Mon 2 Mar 2026, 12:00"  # Python kept the old zone
-    assert localzone.follow_os_zone() is True
+    assert follower.changed() is True
     assert timefmt.exact(STAMP) == "Mon 2 Mar 2026, 21:00"
     assert localzone.zone_now() == ("JST", 9 * 3600.0)
 
 
 def test_no_change_is_no_change(zone):
-    assert localzone.follow_os_zone() is False
+    follower = localzone.ZoneFollower()
+    assert follower.changed() is False
     zone("UTC0")
-    assert localzone.follow_os_zone() is False
+    assert follower.changed() is False
+
+
+def test_a_zone_with_summer_time_is_one_zone_all_year(zone):
+    """Its rules name both seasons, whichever one it is now: a check across the change
+    of season compares the same rules."""
+    zone("CET-1CEST,M3.5.0,M10.5.0/3")
+    time.tzset()
+    follower = localzone.ZoneFollower()
+    assert localzone.zone_rules() == (("CET", 3600.0), ("CEST", 7200.0))
+    assert follower.changed() is False
+
+
+def test_a_change_another_library_read_first_is_still_followed(zone):
+    """Qt reads the zone again (tzset) whenever it works out a local time (a date picker
+    opening): the change must still be seen, and said, at the next check."""
+    follower = localzone.ZoneFollower()
+    zone("JST-9")
+    time.tzset()  # what QDateTime.currentDateTime() does
+    assert follower.changed() is True
+    assert follower.changed() is False

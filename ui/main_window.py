@@ -249,11 +249,16 @@ class MainWindow(QMainWindow):
         the window's thread, they held a key pressed just after the first paint for
         70-150 ms (imports about 50, the composer 30, the page 20)."""
         await asyncio.to_thread(_import_ahead)
-        if shiboken6.isValid(self):  # not closed meanwhile
+        if self._still_open():
             self.inbox.composer  # noqa: B018 (built now, before it is needed)
         await asyncio.sleep(0)  # the events that came meanwhile go first
-        if shiboken6.isValid(self):
+        if self._still_open():
             self.approval  # noqa: B018 (built for its count)
+
+    def _still_open(self) -> bool:
+        """Not closed while building ahead: a closed window is shutting the core down,
+        and the For approval page would open the workspace as the store closes."""
+        return shiboken6.isValid(self) and self.isVisible()
 
     def _load_places(self) -> None:
         """The sidebar's first reads (counts, posts, outbox, drafts), once."""

@@ -181,6 +181,7 @@ class StatusBar(QStatusBar):
         bridge.syncFinished.connect(self._finished)
         bridge.onlineChanged.connect(self._reachability_changed)
         bridge.outboxChanged.connect(self.refresh_outbox)
+        self._zone = localzone.ZoneFollower()
         self._tick = QTimer(self, interval=TICK_MS)
         self._tick.timeout.connect(self._show_sync)
         self._tick.timeout.connect(self.follow_zone)
@@ -247,7 +248,7 @@ class StatusBar(QStatusBar):
     def follow_zone(self) -> None:
         """Say so, and have times shown again, when the computer's time zone changed (a
         laptop that landed elsewhere); checked with each tick."""
-        if localzone.follow_os_zone():
+        if self._zone.changed():
             name, _ = localzone.zone_now()
             self.say(f"Times now show in {name}: your computer's time zone changed.")
             self.zoneChanged.emit()

@@ -3,6 +3,8 @@ shown (For approval after the first paint, for its count) and join the Tab order
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from PySide6.QtWidgets import QWidget
 
@@ -40,6 +42,14 @@ def test_for_approval_is_built_after_the_first_paint_and_joins_the_tab_order(
     inbox_last = chain.index(window.inbox.tab_order()[-1])
     assert all(chain.index(w) > inbox_last for w in approval.tab_order())
     assert chain.index(window.status.tab_order()[0]) > chain.index(approval.tab_order()[-1])
+
+
+def test_a_window_closed_as_it_builds_ahead_builds_nothing(window: MainWindow, qtbot) -> None:
+    window.after_first_paint()
+    window.close()  # quitting: the core closes next
+    qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks()), timeout=5000)
+    assert window.inbox.composer_if_built is None
+    assert window.pages.count() == 1  # no For approval page opening the workspace
 
 
 def test_the_shared_inbox_is_built_when_chosen_and_takes_the_keyboard(

@@ -246,6 +246,8 @@ def _check_chips(bar) -> list[str]:
     if hidden:
         assert more.text() == f"+{len(hidden)}"
         assert more.width() >= more.sizeHint().width()
+        noun = "filter" if len(hidden) == 1 else "filters"
+        assert more.accessibleName().startswith(f"{len(hidden)} more {noun}: ")
         for chip in hidden:
             assert chip.text in more.toolTip() and chip.text in more.accessibleName()
         removes = [action.text() for action in more.menu().actions()]
@@ -293,6 +295,7 @@ def test_filter_chips_drop_their_labels_first_then_go_into_plus_n(qtbot):
     assert seen[0] == whole
     assert f"Senior leader+{CROSS}" in [text for shown in seen for text in shown]
     assert ["Sandbox" + CROSS] in seen  # the first filter's value and "+3"
+    assert [shown for shown in seen if len(shown) == len(whole) - 1]  # and "+1"
     assert seen[-1] == []  # "+4" alone
     bar.chip_row.more.menu().actions()[-1].trigger()
     assert bar.narrow == replace(EVERY_FILTER, waiting_over_days=None)

@@ -4,6 +4,8 @@ x and Space ticking and unticking, and the reply preview holding exactly the tic
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -100,6 +102,10 @@ def test_the_group_message_says_what_is_ticked_and_what_is_still_being_read():
         again.message
         == "Ranked again by the 2 ticked · 18 more below · x or Space ticks · r replies"
     )
+    seed_unticked = Group(0, [None] * 21, {}, frozenset({1, 2, 3}), (10, 10), ranked_by=2)  # type: ignore[list-item]
+    assert seed_unticked.message.startswith(
+        "Ranked again by the 2 ticked · 18 more below, 1 very likely the same and ticked · "
+    )
 
 
 def test_m_ranks_the_group_again_by_the_ticked_rows_and_keeps_them(
@@ -115,7 +121,7 @@ def test_m_ranks_the_group_again_by_the_ticked_rows_and_keeps_them(
         qtbot.keyClick(inbox.list, "x")
     assert set(inbox.selected_ids()) == {seed, *chosen}
     seen = set(inbox.model.ids())  # the very likely ones among them were unticked by hand
-    again = wait_for(synced_core.grouping.matches(seed, chosen))
+    again = wait_for(synced_core.grouping.matches(seed, chosen[::-1]))  # as M asks
     sure_and_new = {m.comment_id for m in again if m.confidence.preselected} - seen
 
     qtbot.keyClick(inbox.list, "m")
@@ -149,7 +155,6 @@ def test_m_says_what_it_needs_outside_a_group_and_with_nothing_ticked(
 def test_m_ticks_new_very_likely_rows_but_not_ones_the_person_left_unticked(qtbot):
     """Read a group again as M does: of two very likely rows, the one the person saw (and
     left unticked) stays unticked, the new one starts ticked, as in a group G opens."""
-    import asyncio
     from types import SimpleNamespace
 
     from app.domain.grouping import QuestionMatch
@@ -171,8 +176,115 @@ def test_m_ticks_new_very_likely_rows_but_not_ones_the_person_left_unticked(qtbo
     class Core:
         grouping, inbox = Grouping(), Inbox()
 
-    group = asyncio.run(read_group(Core(), 1, confirmed=[2], seen={1, 2, 5}))  # type: ignore[arg-type]
+    group = asyncio.run(read_group(Core(), 1, confirmed=[1, 2], seen={1, 2, 5}))  # type: ignore[arg-type]
     assert [r.id for r in group.rows] == [1, 2, 5, 6]
     assert group.ticked == {1, 2, 6}
+    assert group.ranked_by == 1  # the seed is no ticked row to rank by
+    unticked_seed = asyncio.run(read_group(Core(), 1, confirmed=[2], seen={1, 2, 5}))  # type: ignore[arg-type]
+    assert unticked_seed.ticked == {2, 6}  # the person unticked the seed: it stays so
     first = asyncio.run(read_group(Core(), 1))  # type: ignore[arg-type]
     assert first.ticked == {1, 5, 6}
+
+
+def test_m_leaves_the_seed_unticked_when_the_person_unticked_it_and_replies_to_the_ticked(
+    window, synced_core, qtbot, wait_for
+):
+    inbox = window.inbox
+    seed, matches = _seed_with_a_sure_match(synced_core, inbox, wait_for)
+    _open_group(qtbot, window, seed)
+    inbox.list.clearSelection()  # not the seed (answered already, say): two rows far down
+    chosen = [m.comment_id for m in matches[5:7]]
+    _tick(qtbot, inbox, chosen)
+
+    qtbot.keyClick(inbox.list, "m")
+    qtbot.waitUntil(lambda: "Ranked again by the 2 ticked" in window.status.currentMessage())
+    ticked = inbox.selected_ids()
+    assert seed not in ticked and set(chosen) <= set(ticked)
+    qtbot.keyClick(inbox.list, "r")
+    previews = inbox.composer.preview.model()
+    qtbot.waitUntil(lambda: previews.rowCount() == len(ticked))
+    recipients = [previews.preview_at(n).comment_id for n in range(previews.rowCount())]
+    assert sorted(recipients) == sorted(ticked)
+
+
+def test_m_answered_after_the_person_left_the_group_is_dropped(
+    window, synced_core, qtbot, wait_for, monkeypatch
+):
+    inbox = window.inbox
+    seed, matches = _seed_with_a_sure_match(synced_core, inbox, wait_for)
+    _open_group(qtbot, window, seed)
+    _tick(qtbot, inbox, [matches[5].comment_id])
+    gate = _held(monkeypatch, synced_core.grouping)
+    qtbot.keyClick(inbox.list, "m")
+    qtbot.keyClick(inbox.list, Qt.Key.Key_Escape)  # the ticks go
+    qtbot.keyClick(inbox.list, Qt.Key.Key_Escape)  # and the group: back to the inbox
+    assert inbox.model.seed is None
+    gate.set()
+    qtbot.waitUntil(lambda: all(t.done() for t in asyncio.all_tasks()))
+    assert inbox.model.seed is None and not inbox.title.text().startswith("Same question")
+
+
+def test_m_ranks_by_the_ticks_made_while_it_read(window, synced_core, qtbot, wait_for, monkeypatch):
+    inbox = window.inbox
+    seed, matches = _seed_with_a_sure_match(synced_core, inbox, wait_for)
+    _open_group(qtbot, window, seed)
+    inbox.list.clearSelection()
+    first, later = matches[5].comment_id, matches[6].comment_id
+    _tick(qtbot, inbox, [seed, first])
+    gate = _held(monkeypatch, synced_core.grouping)
+    qtbot.keyClick(inbox.list, "m")
+    _tick(qtbot, inbox, [later])  # ticked before the answer came
+    gate.set()
+    qtbot.waitUntil(lambda: "Ranked again by the 2 ticked" in window.status.currentMessage())
+    assert inbox.model.ids()[:3] == [seed, first, later]
+    assert {seed, first, later} <= set(inbox.selected_ids())
+
+
+def _tick(qtbot, inbox, ids: list[int]) -> None:
+    for comment_id in ids:
+        inbox.select_id(comment_id, inbox.list.selectionModel().SelectionFlag.NoUpdate)
+        qtbot.keyClick(inbox.list, "x")
+
+
+def _held(monkeypatch, grouping) -> asyncio.Event:
+    """Grouping's matches wait until the event returned is set (a read that takes long)."""
+    gate = asyncio.Event()
+    matches = grouping.matches
+
+    async def held(comment_id, confirmed=()):
+        await gate.wait()
+        return await matches(comment_id, confirmed)
+
+    monkeypatch.setattr(grouping, "matches", held)
+    return gate
+
+
+def test_m_ranks_by_the_rows_ticked_lowest_first(qtbot):
+    """More ticked than the grouping ranks by: those found far down in the list count,
+    not only the very likely rows G ticked at the top (phrased like the seed)."""
+    from types import SimpleNamespace
+
+    from app.text.grouping import MOST_CONFIRMED
+    from ui.inbox.group import read_group
+
+    asked: list[list[int]] = []
+
+    class Grouping:
+        async def matches(self, seed, confirmed):
+            asked.append(list(confirmed))
+            return []
+
+        async def progress(self):
+            return (1, 1)
+
+    class Inbox:
+        async def rows(self, ids):
+            return [SimpleNamespace(id=i) for i in ids]
+
+    class Core:
+        grouping, inbox = Grouping(), Inbox()
+
+    ticked = [1, *range(2, 14), 150]  # the seed, twelve ticked by G, one found far down
+    group = asyncio.run(read_group(Core(), 1, ticked, seen=ticked))  # type: ignore[arg-type]
+    assert 150 in asked[0][:MOST_CONFIRMED]
+    assert [r.id for r in group.rows] == ticked  # shown in the list's order still

@@ -5,10 +5,15 @@ alone would keep the zone it started in until a restart)."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import QApplication
 
+from app.domain import InboxRow, TriageState, VipTier
 from app.text import timefmt
+from app.timeutil import iso, now
 from ui.inbox.model import ROW_ROLE
 
 pytestmark = [
@@ -46,3 +51,52 @@ def test_a_new_time_zone_is_said_and_the_thread_reads_in_it(utc, window, qtbot):
     in_tokyo = timefmt.exact(row.created_at)
     assert in_tokyo != in_utc
     qtbot.waitUntil(lambda: in_tokyo in inbox.thread_pane.browser.toPlainText())
+
+
+def test_a_snoozed_rows_time_is_painted_again_in_the_new_zone(utc, window, qtbot):
+    """The row's own time reads the same in both zones ("5 min"); its snooze's does not."""
+    window.resize(1600, 900)
+    inbox = window.inbox
+    row = InboxRow(
+        id=1,
+        created_at=iso(now() - timedelta(minutes=5)),
+        triage_state=TriageState.SNOOZED,
+        snoozed_until=iso(now() + timedelta(days=3)),
+        is_question=False,
+        answered=False,
+        edited_at=None,
+        snippet="Could we move the review?",
+        author_name="Ada",
+        author_title="",
+        author_department="",
+        post_title="Review",
+        network="sandbox",
+        account_name="",
+        network_shared=False,
+        reply_draft=False,
+        author_tier=VipTier.NONE,
+    )
+    inbox.show_rows([row], "Search · 1", "")
+    shown = f"Snoozed · {timefmt.until(row.snoozed_until)}"
+
+    def painted():
+        QApplication.processEvents()
+        view = inbox.list
+        return view.viewport().grab(view.visualRect(inbox.model.index(0))).toImage()
+
+    in_utc = painted()
+    utc.setenv("TZ", "JST-9")
+    with qtbot.waitSignal(window.status.zoneChanged):
+        window.status.follow_zone()
+    assert f"Snoozed · {timefmt.until(row.snoozed_until)}" != shown
+    qtbot.waitUntil(lambda: painted() != in_utc)
+
+
+def test_a_new_zone_qt_read_first_is_still_said(utc, window, qtbot):
+    """A date picker opened after landing (Qt reads the zone again as it works out local
+    times) does not hide the change from the next tick."""
+    utc.setenv("TZ", "JST-9")
+    QDateTime.currentDateTime().toString()  # the snooze picker's first time
+    with qtbot.waitSignal(window.status.zoneChanged):
+        window.status.follow_zone()
+    assert "JST" in window.status.currentMessage()

@@ -257,25 +257,33 @@ class InboxCommands:
         run(self.page, read_group(self.core, comment_id), on_done=self.show_group)
 
     def more_like_ticked(self) -> None:
-        """Rank the group shown again by its seed and every row ticked as asking the same."""
-        seed = self.page.model.seed
+        """Rank the group shown again by its seed and every row ticked as asking the same.
+        The answer is for the group and ticks as they were: if the person left the group
+        meanwhile it is dropped, if they ticked or unticked rows it is asked for again."""
+        page, model = self.page, self.page.model
+        seed = model.seed
         if seed is None:
-            self.page.message.emit("M works in a Same question group: open one with G.")
+            page.message.emit("M works in a Same question group: open one with G.")
             return
-        confirmed = [i for i in self.page.selected_ids() if i != seed]
-        if not self.page.list.selectionModel().hasSelection() or not confirmed:
-            self.page.message.emit(
+        ticked = page.ticked_ids()
+        if not [i for i in ticked if i != seed]:
+            page.message.emit(
                 "Tick the comments that ask the same (x or Space); M then finds more like them."
             )
             return
-        marked = dict(self.page.model.marks)  # the ticked keep the marks they were shown with
-        seen = self.page.model.ids()
+        marked = dict(model.marks)  # the ticked keep the marks they were shown with
+        seen, generation = model.ids(), model.generation
 
         def again(group: Group) -> None:
-            kept = {i: marked[i] for i in confirmed if i in marked}
+            if model.generation != generation:
+                return  # another group, view or search shows by now
+            if page.ticked_ids() != ticked:
+                self.more_like_ticked()  # ticks changed while it read: by the ticks now
+                return
+            kept = {i: marked[i] for i in ticked if i in marked}
             self.show_group(replace(group, marks={**kept, **group.marks}))
 
-        run(self.page, read_group(self.core, seed, confirmed, seen), on_done=again)
+        run(page, read_group(self.core, seed, ticked, seen), on_done=again)
 
     def show_group(self, group: Group) -> None:
         self.page.show_group(group, f"Same question · {len(group.rows)}")

@@ -111,8 +111,10 @@ class InboxDelegate(QStyledItemDelegate):
             self._when.clear()
 
     def forget_times(self) -> None:
-        """Work out every row's time again at its next paint (the time zone changed)."""
+        """Work out every row's times again at its next paint (the time zone changed): its
+        own, and a snooze's in its chips, which the painted rows' keys do not hold."""
         self._when.clear()
+        self._painted.clear()
 
     def _relative(self, stamp: str) -> str:
         now = time.monotonic()

@@ -16,6 +16,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QSizePolicy, QToolButton, QWidget
 
 from app.domain import InboxFilter
+from app.text import plural
 from ui.common.chips import CHIP_GAP, MORE_HUE, Chip, Fitted, fit
 
 #: After a chip's words: pressing the chip removes the filter.
@@ -152,7 +153,7 @@ class FilterChips(QWidget):
         words = "; ".join(chip.text for chip, _ in hidden)
         self.more.setText(f"+{len(hidden)}")
         self.more.setToolTip(f"More filters: {words}")
-        self.more.setAccessibleName(f"{len(hidden)} more filters: {words}")
+        self.more.setAccessibleName(f"{plural.count(len(hidden), 'more filter')}: {words}")
         self.more.setAccessibleDescription("Press for a menu that removes them")
         for chip, without in hidden:
             action = menu.addAction(f"Remove the filter {chip.text}")

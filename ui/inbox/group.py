@@ -27,7 +27,8 @@ class Group(msgspec.Struct, frozen=True):
     ticked: frozenset[int]
     #: (questions with a vector, questions in all) when the group was read.
     progress: tuple[int, int] = (0, 0)
-    #: How many ticked rows it was ranked again by ("more like the ticked"), or 0.
+    #: How many ticked rows besides the seed it was ranked again by ("more like the
+    #: ticked"), of those shown, or 0.
     ranked_by: int = 0
 
     @property
@@ -47,7 +48,7 @@ class Group(msgspec.Struct, frozen=True):
         others = len(self.rows) - 1
         if others <= 0:
             return "Nobody else is asking this."
-        ticked = len(self.ticked) - 1
+        ticked = len(self.ticked - {self.seed})  # the person may have unticked the seed
         if self.ranked_by:
             found = (
                 f"Ranked again by the {self.ranked_by:,} ticked · "
@@ -66,14 +67,19 @@ async def read_group(
     core: Core, comment_id: int, confirmed: Sequence[int] = (), seen: Collection[int] = ()
 ) -> Group:
     """The group of ``comment_id``, the very likely rows ticked. With ``confirmed`` (rows
-    a person ticked), those next and still ticked, the rest ranked by them too; rows the
-    person has ``seen`` stay as they left them (a very likely one left unticked is not
-    ticked again)."""
-    matches = await core.grouping.matches(comment_id, confirmed)
-    rows = await core.inbox.rows([comment_id, *confirmed, *(m.comment_id for m in matches)])
+    a person ticked, the seed among them if it still is), those next and still ticked,
+    the rest ranked by them too; rows the person has ``seen`` stay as they left them (a
+    very likely one left unticked is not ticked again, nor the seed once unticked)."""
+    others = [i for i in confirmed if i != comment_id]
+    # The grouping ranks by the first ``MOST_CONFIRMED`` ticked: the lowest in the list
+    # first, those the person found far down (the top ones, ticked by G as very likely,
+    # are phrased like the seed and change its ranking least).
+    matches = await core.grouping.matches(comment_id, others[::-1])
+    rows = await core.inbox.rows([comment_id, *others, *(m.comment_id for m in matches)])
     marks = {m.comment_id: m.confidence for m in matches}
     shown = {r.id for r in rows}
-    sure = {i for i, c in marks.items() if c.preselected and i not in seen}
-    ticked = {comment_id, *confirmed} | sure
+    sure = {i for i, c in marks.items() if c.preselected}
+    ticked = ({comment_id, *sure} - set(seen)) | set(confirmed)
     progress = await core.grouping.progress()
-    return Group(comment_id, rows, marks, frozenset(ticked & shown), progress, len(confirmed))
+    ranked_by = len(shown.intersection(others))
+    return Group(comment_id, rows, marks, frozenset(ticked & shown), progress, ranked_by)

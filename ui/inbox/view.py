@@ -425,7 +425,9 @@ class InboxPage(QWidget):
             row = self.model.row_of(comment_id)
             if row is not None:
                 selection.select(self.model.index(row), self.model.index(row))
-        self.list.selectionModel().select(selection, Flag.Select)
+        # Exactly the ticked: the first row (the seed) made current above is not, once
+        # the person has unticked it ("more like the ticked" keeps it so).
+        self.list.selectionModel().select(selection, Flag.ClearAndSelect)
         self._update_hint()
 
     def times_changed(self) -> None:
@@ -523,10 +525,15 @@ class InboxPage(QWidget):
     def selected_ids(self) -> list[int]:
         """Selected comments among the loaded rows, in list order; the current one when
         nothing is selected. (The whole view is ``target_ids``.)"""
-        rows = sorted(i.row() for i in self.list.selectionModel().selectedRows())
-        ids = [self.model.row_id(r) for r in rows]
+        ids = self.ticked_ids()
         current = self.current_id()
         return ids or ([current] if current is not None else [])
+
+    def ticked_ids(self) -> list[int]:
+        """Selected (ticked) comments among the loaded rows, in list order; none when
+        nothing is selected."""
+        rows = sorted(i.row() for i in self.list.selectionModel().selectedRows())
+        return [self.model.row_id(r) for r in rows]
 
     def whole_selected(self) -> WholeView | None:
         """The whole view, while it is what the list shows selected (a key, a click or
