@@ -27,9 +27,9 @@ import numpy as np
 from app import events
 from app.core.grouping import BATCH, Grouping
 from app.core.inbox import Inbox
+from app.domain.grouping import MOST_CONFIRMED
 from app.store import Store, vectors
 from app.store.sql import Database
-from app.text import grouping as grouping_rules
 from app.text.encoder import Encoder
 from bench import generate
 from bench.generate import Spec
@@ -94,7 +94,7 @@ async def _timings(path: Path, encoder: Encoder) -> dict[str, list[float]]:
                 found["group" + after].append((time.perf_counter() - started) * 1000)
                 found["cpu:group" + after].append((time.process_time() - cpu) * 1000)
                 if not written:  # M: the same group ranked again by its first rows, ticked
-                    ticked = [m.comment_id for m in matches[: grouping_rules.MOST_CONFIRMED]]
+                    ticked = [m.comment_id for m in matches[:MOST_CONFIRMED]]
                     started = time.perf_counter()
                     again = await grouping.matches(seed, ticked)
                     await inbox.rows([seed, *ticked, *(m.comment_id for m in again)])
@@ -155,7 +155,7 @@ def lines(spec: Spec, encoder: Encoder) -> list[Line]:
     again = t["again"]
     table.append(
         Line(
-            f"grouping: rank a group again by {grouping_rules.MOST_CONFIRMED} ticked (M) on "
+            f"grouping: rank a group again by {MOST_CONFIRMED} ticked (M) on "
             f"{size}, median of {len(again)}",
             statistics.median(again),
             "ms",

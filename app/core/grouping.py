@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from app import events as ev
-from app.domain.grouping import QuestionMatch, Theme
+from app.domain.grouping import MOST_CONFIRMED, QuestionMatch, Theme
 from app.store import Store, comments
 from app.store.sql import Database
 
@@ -79,7 +79,7 @@ class Grouping:
         from app.store.questions import ranked_matches
         from app.text import grouping
 
-        asked = [comment_id, *confirmed[: grouping.MOST_CONFIRMED]]
+        asked = [comment_id, *confirmed[:MOST_CONFIRMED]]
         seeds = []
         for question in asked:
             vector = await self._vector(question)

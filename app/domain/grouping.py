@@ -11,6 +11,9 @@ import enum
 
 import msgspec
 
+#: Ticked questions "more like the ticked" ranks by, at most (each is a ranking of its own).
+MOST_CONFIRMED = 10
+
 
 class MatchConfidence(enum.StrEnum):
     """How sure the ranking is that another comment asks the same question."""

@@ -101,8 +101,6 @@ SHOWN, MOST_SHOWN = 20, 200
 THEME_COSINE = 0.6
 #: Rows a person looks through before ticking (what the benchmark's simulated person reads).
 LOOKED_AT = 5
-#: Ticked questions "more like the ticked" ranks by, at most (each is a ranking of its own).
-MOST_CONFIRMED = 10
 LABEL_LENGTH = 90
 
 

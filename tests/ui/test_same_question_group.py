@@ -5,11 +5,12 @@ x and Space ticking and unticking, and the reply preview holding exactly the tic
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
 
-from app.domain.grouping import MatchConfidence
+from app.domain.grouping import MOST_CONFIRMED, MatchConfidence
 from ui.inbox.match_marks import spoken as said
 from ui.inbox.model import MATCH_ROLE
 
@@ -84,9 +85,12 @@ def test_space_and_x_tick_and_untick_and_the_preview_follows(window, synced_core
 def test_the_group_message_says_what_is_ticked_and_what_is_still_being_read():
     from ui.inbox.group import Group
 
+    def rows(count: int, first: int = 0) -> list:
+        return [SimpleNamespace(id=i) for i in range(first, first + count)]
+
     def group(others: int, sure: int, progress=(10, 10)) -> Group:
         ticked = frozenset({0, *range(1, sure + 1)})
-        return Group(0, [None] * (others + 1), {}, ticked, progress)  # type: ignore[list-item]
+        return Group(0, rows(others + 1), {}, ticked, progress)
 
     assert group(0, 0).message == "Nobody else is asking this."
     assert group(20, 0).message == (
@@ -97,15 +101,23 @@ def test_the_group_message_says_what_is_ticked_and_what_is_still_being_read():
     assert group(5, 1, (40, 1000)).message.endswith(
         " · still reading questions (40 of 1,000), some may be missing"
     )
-    again = Group(0, [None] * 21, {}, frozenset({0, 1, 2}), (10, 10), ranked_by=2)  # type: ignore[list-item]
+    again = Group(0, rows(21), {}, frozenset({0, 1, 2}), (10, 10), ranked_by=2)
     assert (
         again.message
         == "Ranked again by the 2 ticked · 18 more below · x or Space ticks · r replies"
     )
-    seed_unticked = Group(0, [None] * 21, {}, frozenset({1, 2, 3}), (10, 10), ranked_by=2)  # type: ignore[list-item]
+    seed_unticked = Group(0, rows(21), {}, frozenset({1, 2, 3}), (10, 10), ranked_by=2)
     assert seed_unticked.message.startswith(
         "Ranked again by the 2 ticked · 18 more below, 1 very likely the same and ticked · "
     )
+    every_one = Group(0, rows(3), {}, frozenset({0, 1, 2}), (10, 10), ranked_by=2)
+    assert every_one.message.startswith("Ranked again by the 2 ticked · nobody else below · ")
+    many = Group(0, rows(31), {}, frozenset(range(16)), (10, 10), ranked_by=15)
+    assert many.message.startswith(
+        f"Ranked again by {MOST_CONFIRMED} of the 15 ticked · 15 more below · "
+    )
+    seed_gone = Group(0, rows(20, first=1), {}, frozenset({1, 2}), (10, 10), ranked_by=2)
+    assert seed_gone.message.startswith("Ranked again by the 2 ticked · 18 more below · ")
 
 
 def test_m_ranks_the_group_again_by_the_ticked_rows_and_keeps_them(
@@ -264,7 +276,6 @@ def test_m_ranks_by_the_rows_ticked_lowest_first(qtbot):
     not only the very likely rows G ticked at the top (phrased like the seed)."""
     from types import SimpleNamespace
 
-    from app.text.grouping import MOST_CONFIRMED
     from ui.inbox.group import read_group
 
     asked: list[list[int]] = []

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from app.domain import InboxRow
-from app.domain.grouping import MatchConfidence
+from app.domain.grouping import MOST_CONFIRMED, MatchConfidence
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -45,14 +45,16 @@ class Group(msgspec.Struct, frozen=True):
         return self._found() + still
 
     def _found(self) -> str:
-        others = len(self.rows) - 1
+        others = sum(row.id != self.seed for row in self.rows)  # the seed may be gone
         if others <= 0:
             return "Nobody else is asking this."
         ticked = len(self.ticked - {self.seed})  # the person may have unticked the seed
         if self.ranked_by:
-            found = (
-                f"Ranked again by the {self.ranked_by:,} ticked · "
-                f"{others - self.ranked_by:,} more below"
+            used = min(self.ranked_by, MOST_CONFIRMED)
+            by = f"{used:,} of the" if used < self.ranked_by else "the"
+            below = others - self.ranked_by
+            found = f"Ranked again by {by} {self.ranked_by:,} ticked · " + (
+                f"{below:,} more below" if below else "nobody else below"
             )
             if ticked > self.ranked_by:
                 found += f", {ticked - self.ranked_by:,} very likely the same and ticked"
