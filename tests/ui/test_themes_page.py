@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from app.domain import TriageState
 from app.domain.grouping import Theme
+from app.errors import StoreError
 from ui.themes.model import THEME_ROLE, details, headline
 from ui.themes.page import READING
 
@@ -103,5 +104,29 @@ def test_the_page_says_it_is_reading_until_the_themes_come(window, qtbot):
     page = window.themes
     assert page.isVisible() and page.model.rowCount() == 0
     assert page.hint.text() == READING  # shown at once, before the read comes back
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    assert "newest first" in page.hint.text()
+
+
+def test_a_failed_read_says_so_and_the_next_visit_reads_again(
+    window, synced_core, qtbot, monkeypatch
+):
+    themes = synced_core.grouping.themes
+
+    async def failing() -> list[Theme]:
+        raise StoreError("the disk is full")
+
+    monkeypatch.setattr(synced_core.grouping, "themes", failing)
+    window.sidebar.choose("themes")
+    window.sidebar.entered.emit()
+    page = window.themes
+    qtbot.waitUntil(lambda: "could not be read (the disk is full)" in page.hint.text())
+    assert page.model.rowCount() == 0
+    monkeypatch.setattr(synced_core.grouping, "themes", themes)
+    window.sidebar.choose("inbox")
+    window.sidebar.entered.emit()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.inbox)
+    window.sidebar.choose("themes")
+    window.sidebar.entered.emit()
     qtbot.waitUntil(lambda: page.model.rowCount() > 0)
     assert "newest first" in page.hint.text()

@@ -11,12 +11,14 @@ questions' vectors have come.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout, QWidget
 
 from app.domain.grouping import Theme
+from app.errors import FiresideError
 from app.text import plural
 from ui.operations import run
 from ui.themes.model import ThemesModel
@@ -24,6 +26,8 @@ from ui.themes.model import ThemesModel
 if TYPE_CHECKING:
     from app.core import Core
     from ui.bridge import CoreBridge
+
+log = logging.getLogger(__name__)
 
 REFRESH_DELAY_MS = 500
 READING = "Reading the themes…"
@@ -81,7 +85,7 @@ class ThemesPage(QWidget):
         self._stale = False
         if not self._read:  # nothing to show meanwhile: say that it comes
             self.hint.setText(READING)
-        run(self, self._core.grouping.themes(), on_done=self._show)
+        run(self, self._core.grouping.themes(), on_done=self._show, on_error=self._failed)
 
     def _show(self, themes: list[Theme]) -> None:
         self._read = True
@@ -90,6 +94,18 @@ class ThemesPage(QWidget):
         if themes:
             self.list.setCurrentIndex(self.model.index(max(0, min(current, len(themes) - 1))))
         self._say(themes)
+
+    def _failed(self, exc: BaseException) -> None:
+        """A read that failed says so where the themes go (not "Reading…" for ever); the
+        next change of the questions, or coming back to the page, reads again."""
+        if not isinstance(exc, FiresideError):
+            log.warning("could not read the themes", exc_info=exc)
+        self._stale = True
+        reason = str(exc) if isinstance(exc, FiresideError) else "details are in the log"
+        self.hint.setText(
+            f"The themes could not be read ({reason}). Fireside reads them again when "
+            "questions change or when you come back to this page."
+        )
 
     def _say(self, themes: list[Theme]) -> None:
         found = (
