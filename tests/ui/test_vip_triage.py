@@ -218,3 +218,27 @@ def test_a_file_that_is_no_list_says_why_in_the_dialog(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: "binary data" in dialog.summary.text())
     assert not dialog.apply_button.isEnabled()
     dialog.reject()
+
+
+def test_a_chip_removed_from_the_keyboard_hands_the_keyboard_on(window, qtbot):
+    """Space on a focused chip removes its filter (not the inbox's Space, which ticks a
+    comment); the keyboard goes to the chip now in its place, and from the last one
+    back to the Filter button, never nowhere."""
+    page = window.inbox
+    window.resize(1600, 900)
+    page.filters.set_filter(InboxFilter(min_tier=VipTier.SENIOR, order=InboxOrder.LONGEST_WAITING))
+
+    def focused() -> list[bool]:
+        return [chip.hasFocus() for chip in page.filters.chips]
+
+    qtbot.waitUntil(lambda: len(page.filters.chips) == 2 and page.filters.chips[0].isVisible())
+    page.filters.chips[0].setFocus()
+    qtbot.waitUntil(lambda: focused() == [True, False])
+    qtbot.keyClick(page.filters.chips[0], Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: focused() == [True])
+    assert page.filters.narrow == InboxFilter(order=InboxOrder.LONGEST_WAITING)
+    assert not page.marked  # no comment was ticked meanwhile
+    qtbot.keyClick(page.filters.chips[0], Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not page.filters.chips)
+    qtbot.waitUntil(page.filters.button.hasFocus)
+    assert page.filters.narrow == InboxFilter()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QSizePolicy, QToolButton, QWidget
 
@@ -51,6 +51,8 @@ class FilterChips(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.chips: list[QToolButton] = []
+        #: Where the keyboard goes when the chip it was on leaves and no chip is left.
+        self.focus_fallback: QWidget | None = None
         self._filters: list[tuple[Chip, InboxFilter]] = []
         self._fitting = self._refit = False
         #: "+2": the filters there is no room for, named in its menu, which removes them.
@@ -69,7 +71,9 @@ class FilterChips(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def show_filters(self, filters: list[tuple[Chip, InboxFilter]]) -> None:
-        """A chip for each (words, the filter without it), in this order."""
+        """A chip for each (words, the filter without it), in this order. A chip pressed
+        from the keyboard hands the keyboard on (``_hand_on_focus``)."""
+        focused = next((n for n, chip in enumerate(self.chips) if chip.hasFocus()), None)
         for chip in self.chips:
             self._row.removeWidget(chip)
             chip.deleteLater()
@@ -85,6 +89,18 @@ class FilterChips(QWidget):
             self.chips.append(chip)
         self.updateGeometry()
         self._fit()
+        if focused is not None:
+            self._hand_on_focus(focused)
+
+    def _hand_on_focus(self, place: int) -> None:
+        """The chip now in the removed one's place takes the keyboard, or the one before
+        it, or "+N"; with no chip left, ``focus_fallback`` (the Filter button)."""
+        shown = [chip for chip in self.chips if not chip.isHidden()]
+        if not self.more.isHidden():
+            shown.append(self.more)
+        target = shown[min(place, len(shown) - 1)] if shown else self.focus_fallback
+        if target is not None:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _remover(self, without: InboxFilter) -> Callable[[], None]:
         return lambda: self.removed.emit(without)

@@ -110,6 +110,7 @@ class FilterBar(QWidget):
         self.count.setObjectName("filterCount")
         self.chip_row = FilterChips()
         self.chip_row.removed.connect(self.set_filter)
+        self.chip_row.focus_fallback = self.button
         self._words_width = 0  # the Filter button's with its words, measured once shown
         self._row = QHBoxLayout(self)
         self._row.setContentsMargins(0, 0, 0, 0)

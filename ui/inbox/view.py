@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -27,9 +28,11 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QPainter, QPalette
+from PySide6.QtGui import QAction, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLineEdit,
@@ -246,6 +249,21 @@ class InboxPage(QWidget):
         self.model.modelReset.connect(self._update_hint)
         self._layout()
         self.commands = InboxCommands(self, registry)
+
+    def event(self, event: QEvent) -> bool:  # Qt override
+        """Space presses the focused button (a filter chip, Filter, Reply, Send…), not
+        the page's Space (tick): a shortcut is offered a key before the focused widget,
+        and buttons, unlike text boxes, do not claim it."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and isinstance(QApplication.focusWidget(), QAbstractButton)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
 
     def _layout(self) -> None:
         header = QHBoxLayout()
