@@ -20,7 +20,12 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from datetime import datetime
+from datetime import date, datetime
+
+
+def today() -> date:
+    """The local date now (what "today", "tomorrow" and a weekday name are relative to)."""
+    return datetime.now().astimezone().date()
 
 
 def zone_now() -> tuple[str, float]:

@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.status = StatusBar(core, bridge)
         self.setStatusBar(self.status)
-        self.status.zoneChanged.connect(self.inbox.times_changed)
+        self.status.timesChanged.connect(self.inbox.times_changed)
 
         self.sidebar.placeChosen.connect(self.go)
         self.sidebar.entered.connect(self._focus_page)

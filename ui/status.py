@@ -140,7 +140,8 @@ class StatusBar(QStatusBar):
     outboxClicked = Signal()
     undoClicked = Signal()
     #: The computer's time zone changed: local times on screen read differently now.
-    zoneChanged = Signal()
+    #: The zone or the day changed: times shown in words ("tomorrow 08:00", "14:05") are stale.
+    timesChanged = Signal()
 
     def __init__(self, core: Core, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -182,9 +183,10 @@ class StatusBar(QStatusBar):
         bridge.onlineChanged.connect(self._reachability_changed)
         bridge.outboxChanged.connect(self.refresh_outbox)
         self._zone = localzone.ZoneFollower()
+        self._day = localzone.today()
         self._tick = QTimer(self, interval=TICK_MS)
         self._tick.timeout.connect(self._show_sync)
-        self._tick.timeout.connect(self.follow_zone)
+        self._tick.timeout.connect(self.follow_clock)
         self._tick.start()
         self._second = QTimer(self, interval=SECOND_MS)
         self._second.timeout.connect(self._count_down)
@@ -245,13 +247,18 @@ class StatusBar(QStatusBar):
         if take is not None:
             take()
 
-    def follow_zone(self) -> None:
-        """Say so, and have times shown again, when the computer's time zone changed (a
-        laptop that landed elsewhere); checked with each tick."""
-        if self._zone.changed():
+    def follow_clock(self) -> None:
+        """Have times shown again when the computer's time zone changed (a laptop that
+        landed elsewhere; said in the bar) or a new day began ("tomorrow 08:00" is
+        today's now); checked with each tick."""
+        zone_changed = self._zone.changed()
+        today = localzone.today()
+        new_day, self._day = today != self._day, today
+        if zone_changed:
             name, _ = localzone.zone_now()
             self.say(f"Times now show in {name}: your computer's time zone changed.")
-            self.zoneChanged.emit()
+        if zone_changed or new_day:
+            self.timesChanged.emit()
 
     def show_hint(self, text: str) -> None:
         """Painted only, not announced: a hovered link's address, which follows the mouse."""

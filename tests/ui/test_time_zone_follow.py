@@ -39,12 +39,12 @@ def test_a_new_time_zone_is_said_and_the_thread_reads_in_it(utc, window, qtbot):
     )
     in_utc = timefmt.exact(row.created_at)
 
-    window.status.follow_zone()  # a tick with nothing changed says nothing
+    window.status.follow_clock()  # a tick with nothing changed says nothing
     assert "time zone" not in window.status.currentMessage()
 
     utc.setenv("TZ", "JST-9")
-    with qtbot.waitSignal(window.status.zoneChanged):
-        window.status.follow_zone()
+    with qtbot.waitSignal(window.status.timesChanged):
+        window.status.follow_clock()
     assert window.status.currentMessage() == (
         "Times now show in JST: your computer's time zone changed."
     )
@@ -86,8 +86,8 @@ def test_a_snoozed_rows_time_is_painted_again_in_the_new_zone(utc, window, qtbot
 
     in_utc = painted()
     utc.setenv("TZ", "JST-9")
-    with qtbot.waitSignal(window.status.zoneChanged):
-        window.status.follow_zone()
+    with qtbot.waitSignal(window.status.timesChanged):
+        window.status.follow_clock()
     assert f"Snoozed · {timefmt.until(row.snoozed_until)}" != shown
     qtbot.waitUntil(lambda: painted() != in_utc)
 
@@ -97,6 +97,21 @@ def test_a_new_zone_qt_read_first_is_still_said(utc, window, qtbot):
     times) does not hide the change from the next tick."""
     utc.setenv("TZ", "JST-9")
     QDateTime.currentDateTime().toString()  # the snooze picker's first time
-    with qtbot.waitSignal(window.status.zoneChanged):
-        window.status.follow_zone()
+    with qtbot.waitSignal(window.status.timesChanged):
+        window.status.follow_clock()
     assert "JST" in window.status.currentMessage()
+
+
+def test_a_new_day_has_times_shown_again_without_a_word(window, qtbot, monkeypatch):
+    """A snooze's "tomorrow 08:00" is today's after midnight: the rows are painted again,
+    and nothing is said (the zone did not change)."""
+    from app import localzone
+
+    window.status.follow_clock()  # a tick on the same day changes nothing
+    tomorrow = localzone.today() + timedelta(days=1)
+    monkeypatch.setattr(localzone, "today", lambda: tomorrow)
+    with qtbot.waitSignal(window.status.timesChanged):
+        window.status.follow_clock()
+    assert "time zone" not in window.status.currentMessage()
+    with qtbot.assertNotEmitted(window.status.timesChanged):
+        window.status.follow_clock()  # once a day
