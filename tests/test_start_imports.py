@@ -44,6 +44,7 @@ NOT_BEFORE_THE_FIRST_PAINT = (
     "ui.inbox.snooze",  # the inbox's two popups, built when first opened
     "ui.inbox.tier_menu",
     "ctypes",  # app.display's library check, only on an X11 desktop (here: offscreen)
+    "markdown_it",  # drafts as plain text (the Deleted drafts list, publishing): 60 modules
 )
 MARKER = "fireside-bench: inbox painted"
 #: Runs the window as ``fireside`` does; when the bench hook reports the first painted

@@ -11,7 +11,6 @@ from app.domain import DeletedDraft, DraftState, RestoredDraft
 from app.errors import DraftQueued, DraftScheduled
 from app.store import drafts, outbox
 from app.store.sql import Database
-from app.text.plain import first_words
 from app.timeutil import now_iso
 
 #: How much of a deleted draft's text the Deleted drafts dialog shows.
@@ -55,5 +54,7 @@ def deleted(db: Database) -> list[DeletedDraft]:
 def _deleted(db: Database, draft_id: int) -> DeletedDraft:
     draft = drafts.get(db, draft_id)
     assert draft.deleted_at is not None  # only ever asked of a deleted draft
+    from app.text.plain import first_words  # markdown-it: 60 modules, not for the start
+
     opening = first_words(draft.body, OPENING_WORDS)
     return DeletedDraft(draft.id, draft.title, draft.deleted_at, opening, draft.state)
