@@ -7,7 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 Item = TypeVar("Item")
@@ -82,7 +88,7 @@ class TextTable(QAbstractTableModel, Generic[Item]):
 
 
 def table_view(
-    model: TextTable[Any], name: str, stretch: int, view: QTableView | None = None
+    model: QAbstractItemModel, name: str, stretch: int, view: QTableView | None = None
 ) -> QTableView:
     """A keyboard-friendly table (``view``, or a new one): whole rows selected, column
     ``stretch`` takes the room."""
