@@ -26,7 +26,7 @@ from app.domain import DeletedDraft, DraftState
 from app.text.timefmt import ago, exact
 from ui.bridge import CoreBridge
 from ui.common import screen
-from ui.ledger.table import table_view
+from ui.common.table_view import table_view
 from ui.operations import run
 
 COLUMNS = ("Title", "Deleted", "First words")

@@ -37,7 +37,8 @@ from ui.common.announce import Politeness, tell
 from ui.common.autosave import Autosave
 from ui.common.busy import busy_bar
 from ui.common.networks import network_label
-from ui.ledger.table import TextTable, table_view
+from ui.common.table_view import table_view
+from ui.ledger.table import TextTable
 from ui.operations import run
 
 if TYPE_CHECKING:
