@@ -59,6 +59,17 @@ async def test_undo_after_replies_left_says_they_cannot_be_recalled(core, sandbo
     assert {i.state for i in await core.outbox.items()} == {OutboxState.SENT}
 
 
+async def test_a_reply_draft_saved_blank_is_no_draft(core):
+    """Autosaving words that hold nothing to send (blank, no edited copy) removes the
+    reply drafts instead of keeping empty ones that mark their rows."""
+    a, b = await needs_reply(core, 2)
+    await core.replies.save_draft([a, b], "Half a thought")
+    await core.replies.save_draft([a, b], "  \n", {a: " "})
+    assert await core.replies.drafts([a, b]) == []
+    await core.replies.save_draft([a, b], "", {b: "Only Bo's own words"})
+    assert [d.copy for d in await core.replies.drafts([a, b])] == [None, "Only Bo's own words"]
+
+
 async def test_preview_personalises_and_rejects_unknown_variables(core):
     ids = await needs_reply(core, 2)
     previews = await core.replies.preview(ids, "Hi {first_name}, re: {question}")

@@ -34,7 +34,7 @@ from app.sync import daily_limit
 from app.sync.engine import SyncEngine
 from app.text.plural import count
 from app.text.remote_text import display_text
-from app.text.templates import check_template, personalise
+from app.text.templates import check_template, holds_words, personalise
 
 NO_COPIES: Mapping[int, str] = {}
 
@@ -156,7 +156,11 @@ class Replies:
         name_fallback: str = "",
     ) -> None:
         """Autosave: keep the words as the reply draft of every comment (committed when
-        this returns)."""
+        this returns). Words that hold nothing to send (a blank template and no edited
+        copy) are no draft: the comments' drafts go, and their rows lose the draft mark."""
+        if not holds_words(template, copies):
+            await self.discard_drafts(comment_ids)
+            return
         new = await self._store.run(_save_drafts, comment_ids, template, copies, name_fallback)
         if new:
             self._events.emit(ev.InboxChanged(themes=False))  # the rows show their draft mark
@@ -173,8 +177,8 @@ class Replies:
         return await self._store.read(accounts.reply_language, comment_ids)
 
     async def discard_drafts(self, comment_ids: list[int]) -> None:
-        await self._store.run(reply_drafts.discard, comment_ids)
-        self._events.emit(ev.InboxChanged(themes=False))
+        if await self._store.run(reply_drafts.discard, comment_ids):
+            self._events.emit(ev.InboxChanged(themes=False))  # the rows lose their draft mark
 
 
 class _Batch(msgspec.Struct, frozen=True):

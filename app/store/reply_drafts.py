@@ -59,10 +59,11 @@ def for_comments(db: Database, comment_ids: list[int]) -> list[ReplyDraft]:
     return [found[cid] for cid in comment_ids if cid in found]
 
 
-def discard(db: Database, comment_ids: list[int]) -> None:
-    db.conn.executemany(
+def discard(db: Database, comment_ids: list[int]) -> int:
+    """Remove the reply drafts of these comments; how many there were."""
+    return db.conn.executemany(
         "DELETE FROM reply_drafts WHERE comment_id = ?", [(cid,) for cid in comment_ids]
-    )
+    ).rowcount
 
 
 def keep_batch_words(

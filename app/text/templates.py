@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
 
 import msgspec
 
@@ -23,6 +24,12 @@ from app.text.remote_text import display_text
 
 VARIABLES = ("first_name", "name", "question")
 _FORMATTER = string.Formatter()
+
+
+def holds_words(template: str, copies: Mapping[int, str]) -> bool:
+    """Whether a reply being written holds anything to send: a template or an edited
+    copy (by comment id) that is not blank."""
+    return bool(template.strip()) or any(copy.strip() for copy in copies.values())
 
 
 def check_template(template: str) -> None:

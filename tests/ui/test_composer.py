@@ -65,6 +65,35 @@ def test_esc_keeps_the_reply_as_a_draft_marked_on_its_row_and_r_continues_it(
     assert composer.template.toPlainText() == draft.template  # continues where it stopped
 
 
+def test_a_reply_erased_back_to_nothing_is_no_draft(
+    window, synced_core, qtbot, wait_for, announced
+):
+    """Typing, then erasing it all (or back to the greeting), leaves no reply draft: no
+    "Reply draft" mark on the row, no "kept as a draft", and r starts with the greeting
+    again (not an empty box that queues an empty reply)."""
+    inbox = window.inbox
+    comment = inbox.current_id()
+    composer = open_composer(qtbot, window)
+    qtbot.keyClicks(composer.template, "Half a thought")
+    qtbot.waitUntil(lambda: "Reply draft" in _row_words(inbox, comment))
+    for erased in ("", "Hi {first_name},\n\n"):
+        composer.template.setPlainText(erased)
+        qtbot.waitUntil(lambda: wait_for(synced_core.replies.drafts([comment])) == [])
+        qtbot.waitUntil(lambda: "Reply draft" not in _row_words(inbox, comment))
+        composer.template.setPlainText("Hi {first_name},\n\nHalf a thought")
+        qtbot.waitUntil(lambda: wait_for(synced_core.replies.drafts([comment])) != [])
+    composer.template.clear()
+
+    qtbot.keyClick(composer.template, Qt.Key.Key_Escape)
+
+    qtbot.waitUntil(lambda: wait_for(synced_core.replies.drafts([comment])) == [])
+    qtbot.waitUntil(lambda: "Reply draft" not in _row_words(inbox, comment))
+    assert not any("kept as a draft" in text for text in announced)
+    inbox.select_id(comment)
+    composer = open_composer(qtbot, window)
+    assert composer.template.toPlainText() == "Hi {first_name},\n\n"
+
+
 def test_what_is_typed_is_saved_without_closing(window, synced_core, qtbot, wait_for):
     comment = window.inbox.current_id()
     composer = open_composer(qtbot, window)

@@ -247,6 +247,11 @@ def test_the_deleted_drafts_dialog_restores_by_keyboard_newest_first(
     rows = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert rows == ["Third", "First (was scheduled)"]  # the most recently deleted first
     assert model.index(1, 2).data() == "First words, edited."
+    # Rows with room around their words, as in the app's other tables (not pressed
+    # together: a tree's rows were as tall as the text, "just now" against the lines).
+    line = dialog.view.fontMetrics().height()
+    assert dialog.view.rowHeight(0) >= line * 1.5
+    assert dialog.view.columnWidth(1) >= dialog.view.fontMetrics().horizontalAdvance("just now")
     qtbot.keyClick(dialog.view, Key.Key_Down)
     qtbot.keyClick(dialog.view, Key.Key_Return)  # Restore
 

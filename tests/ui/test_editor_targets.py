@@ -283,7 +283,7 @@ def test_formats_and_losses_come_from_the_capabilities():
     )
     own = markdown_features("![chart](fireside-image:3)")
     assert own == {"images"} and image_note(own) == ""
-    assert notes("", own, plain) == ["Town hall sends the text without the image(s)."]
+    assert notes("", own, plain) == ["Town hall takes no pictures: only the text is sent."]
     takes_them = replace(WORDPRESS_LIKE, accepts_images=True)
     assert notes("", own, replace(plain, capabilities=takes_them)) == []
     assert markdown_features("#hashtag, 3 * 4 * 5 and plain words") == frozenset()

@@ -19,14 +19,15 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
 
 from app.bootstrap import open_core
-from app.domain import InboxRow
+from app.domain import InboxRow, VipTier
+from app.domain.ledger import LinkedAccount, LinkKind
 from app.store import ledger as ledger_store
 from ui.common import colours
 from ui.common.colours import Ink, Scheme
 from ui.common.contrast import NON_TEXT, TEXT, ratio
 from ui.inbox.model import ROW_ROLE
 from ui.ledger.charts import ChartColours
-from ui.ledger.person_page import PersonPage
+from ui.ledger.person_page import PersonPage, link_text
 from ui.ledger.report import TITLE
 from ui.ledger.scorecard import ScorecardDialog
 from ui.ledger.table import ITEM_ROLE
@@ -62,7 +63,21 @@ def test_l_opens_the_page_of_the_comments_author_with_all_they_wrote(window, qtb
     )
     assert page.entries.rowCount() == stored.fetchone()[0]
     assert page.summary.text().startswith(f"{page.entries.rowCount()} comment")
+    assert page.links.text() == "On Sandbox."  # the account is named as its network
     page.close()
+
+
+def test_an_account_is_named_beside_its_network_only_when_its_name_says_more():
+    def on(account_name: str) -> str:
+        return link_text(
+            LinkedAccount(1, "Sam", "", "sandbox", account_name, VipTier.NONE, LinkKind.SELF)
+        )
+
+    assert [on("Sandbox"), on(""), on("Leeds office")] == [
+        "Sandbox",
+        "Sandbox",
+        "Sandbox (Leeds office)",
+    ]
 
 
 def test_the_right_click_menu_and_the_thread_offer_the_persons_page(window, qtbot):

@@ -22,7 +22,7 @@ from app.store.coverage import TOP_POSTS
 from app.timeutil import iso
 from ui.ledger.charts import LABEL_CHARS, coverage_chart, distinct_names
 from ui.ledger.labels import chart_tabs
-from ui.ledger.report import MARGIN_MM, WAITING_LINES, render_report
+from ui.ledger.report import MARGIN_MM, WAITING_LINES, render_report, waiting_line
 
 pytestmark = pytest.mark.ui
 
@@ -127,3 +127,17 @@ def test_posts_whose_titles_begin_alike_keep_a_bar_each(qapp) -> None:
     chart = coverage_chart("By post", groups, titles)
     (axis,) = [a for a in chart.axes() if isinstance(a, QBarCategoryAxis)]
     assert axis.count() == 2
+
+
+def test_a_waiting_line_counts_questions_only_when_there_are_some() -> None:
+    def line(waiting: int, questions: int) -> str:
+        person = WaitingPerson(
+            1, "Sam Lee", "", VipTier.NONE, "2026-02-08T09:13:00Z", 7, waiting, questions, ("x",)
+        )
+        return waiting_line(person).split(", ", 2)[-1]
+
+    assert [line(6, 1), line(4, 0), line(5, 2)] == [
+        "6 comments (1 question)",
+        "4 comments",
+        "5 comments (2 questions)",
+    ]

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
 
 from app.domain import TriageState
 from app.domain.grouping import Theme
 from app.errors import StoreError
+from ui import theme
+from ui.common.contrast import TEXT, ratio
+from ui.themes.delegate import PAD, SIDE
 from ui.themes.model import THEME_ROLE, details, headline
 from ui.themes.page import READING
 
@@ -130,3 +134,46 @@ def test_a_failed_read_says_so_and_the_next_visit_reads_again(
     window.sidebar.entered.emit()
     qtbot.waitUntil(lambda: page.model.rowCount() > 0)
     assert "newest first" in page.hint.text()
+
+
+def _inkiest(shot: QImage, top: int, bottom: int) -> float:
+    """The contrast with the background (near the top left corner) of the inkiest pixel in
+    these lines of ``shot``."""
+    back = QColor(shot.pixel(3, 3))
+    return max(
+        ratio(QColor(shot.pixel(x, y)), back)
+        for x in range(shot.width())
+        for y in range(top, bottom)
+    )
+
+
+@pytest.mark.parametrize("scheme", [Qt.ColorScheme.Light, Qt.ColorScheme.Dark])
+def test_a_theme_row_has_room_and_its_details_read_quieter(window, themed, scheme, qtbot):
+    """Each row: the headline in the text's colour, the details under it quieter, both
+    readable and room around them (one plain text read as a wall of words), selected or
+    not, the list with the keyboard or without (a tinted selection then: its words are
+    the text's colour, not white); long headlines wrap, nothing cut."""
+    theme.apply(themed, scheme)
+    page = _open_themes(qtbot, window)
+    page.list.setCurrentIndex(page.model.index(1))
+    line = page.list.fontMetrics().height()
+    for row in (0, 1):  # unselected, selected
+        for focus in (page.list, window.sidebar):
+            focus.setFocus()
+            qtbot.waitUntil(focus.hasFocus)
+            rect = page.list.visualRect(page.model.index(row))
+            assert rect.height() >= 2 * line + 2 * PAD
+            shot = page.list.viewport().grab(rect).toImage()
+            half = shot.height() // 2
+            head, more = _inkiest(shot, PAD, half), _inkiest(shot, half, shot.height() - PAD)
+            assert head >= more, (row, focus, head, more)
+            if row == 0 or focus is not page.list:  # Fusion's own focused selection aside
+                assert head >= TEXT and more >= TEXT, (row, focus, head, more)
+            assert row == 1 or head > more
+    wrap_to = page.list.viewport().width() - 2 * page.list.spacing() - 2 * SIDE
+    for row in range(page.model.rowCount()):
+        text = headline(page.model.index(row).data(THEME_ROLE))
+        needed = page.list.fontMetrics().boundingRect(
+            0, 0, wrap_to, 1 << 20, Qt.TextFlag.TextWordWrap, text
+        )
+        assert page.list.visualRect(page.model.index(row)).height() >= needed.height() + line

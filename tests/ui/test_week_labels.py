@@ -8,6 +8,7 @@ import gc
 from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
 import pytest
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF
 from PySide6.QtGui import QColor, QFont, QImage
@@ -109,6 +110,24 @@ def test_the_report_chart_keeps_every_percentage_off_the_dots(qapp) -> None:
     assert len(dots) == len(WEEKS)
     for text, spot in places:
         assert _clear_of(spot, dots, MARKER_RADIUS), text
+    scene.removeItem(chart)
+
+
+def test_a_week_in_which_nothing_was_asked_has_no_percentage(qapp) -> None:
+    """This week, before anyone asked: its bar reads nothing, not "0%" (none answered)."""
+    card = _card()
+    quiet = msgspec.structs.replace(
+        card, by_week=(*card.by_week[1:], Coverage("2026-12-07", 0, 0, None))
+    )
+    chart = chart_tabs(quiet)[0].chart()
+    scene = QGraphicsScene()
+    scene.addItem(chart)
+    chart.resize(1000, 260)
+    qapp.processEvents()
+    (labels,) = [item for item in chart.childItems() if isinstance(item, BarLabels)]
+    assert [text for text, _ in labels.places()] == [
+        "42%", "53%", "40%", "29%", "23%", "24%", "36%"
+    ]  # fmt: skip
     scene.removeItem(chart)
 
 

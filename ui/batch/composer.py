@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import FiresideError
 from app.text import plural
+from app.text.templates import holds_words
 from ui.actions import speak_button
 from ui.batch.copy_editor import CopyEditor
 from ui.batch.past_answer import PastAnswerBar
@@ -306,7 +307,8 @@ class ReplyComposer(QFrame):
         """Esc: close; what was typed stays as reply drafts on the comments."""
         if not self.isVisible():
             return
-        kept = self.template.toPlainText() != STARTER or bool(self._copies)
+        template, copies, _ = self._written(self.words())
+        kept = holds_words(template, copies)
         self.autosave.track(None)
         self.hide()
         self.closed.emit(
@@ -319,8 +321,15 @@ class ReplyComposer(QFrame):
     def words(self) -> Words:
         return self.template.toPlainText(), dict(self._copies), self.fallback.text().strip()
 
+    @staticmethod
+    def _written(words: Words) -> Words:
+        """The words to keep: the greeting every reply starts with, untouched, is not
+        something written (kept, it would mark the comments as having a reply draft)."""
+        template, copies, fallback = words
+        return ("" if template.strip() == STARTER.strip() else template, copies, fallback)
+
     async def _save_words(self, ids: tuple[int, ...], words: Words) -> None:
-        await self._core.replies.save_draft(list(ids), *words)
+        await self._core.replies.save_draft(list(ids), *self._written(words))
 
     def _typed(self) -> None:
         if self._loading:

@@ -12,13 +12,11 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +26,7 @@ from app.domain import DeletedDraft, DraftState
 from app.text.timefmt import ago, exact
 from ui.bridge import CoreBridge
 from ui.common import screen
+from ui.common.table_view import table_view
 from ui.operations import run
 
 COLUMNS = ("Title", "Deleted", "First words")
@@ -99,18 +98,12 @@ class DeletedDraftsDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.model = DeletedDraftsModel(self)
-        self.view = QTreeView()
-        self.view.setModel(self.model)
-        self.view.setRootIsDecorated(False)
-        self.view.setUniformRowHeights(True)
-        self.view.setAlternatingRowColors(True)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAccessibleName("Deleted drafts")
-        header = self.view.header()
-        header.setStretchLastSection(True)
+        # A table like the outbox's and a person's page, rows with room around their
+        # words (a tree's rows stood pressed together, "just now" against the lines).
+        self.view = table_view(self.model, "Deleted drafts", COLUMNS.index("First words"))
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, 240)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.view.doubleClicked.connect(lambda _: self.restore_chosen())
         intro.setBuddy(self.view)
         self.empty = QLabel("No deleted drafts. A draft you delete waits here to be restored.")

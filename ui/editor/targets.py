@@ -189,7 +189,7 @@ def notes(title: str, features: frozenset[str], target: Target) -> list[str]:
         if lost:
             found.append(f"{target.name} takes plain text only: {_words(lost)} will be lost.")
     if OWN_IMAGES in features and not caps.accepts_images:
-        found.append(f"{target.name} sends the text without the image(s).")
+        found.append(f"{target.name} takes no pictures: only the text is sent.")
     return found
 
 

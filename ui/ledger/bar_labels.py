@@ -9,12 +9,13 @@ no spot is clear of it too; a spot on a marker never, unless the column is narro
 the label (many weeks on a small chart), where the label stays above its bar.
 
 ``BarLabels`` draws the labels on the chart from its geometry at paint time, so they
-follow every resize and the report's page alike.
+follow every resize and the report's page alike. A week in which nothing was asked has no
+label: "0%" there read as none of its questions answered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from PySide6.QtCharts import QAbstractBarSeries, QChart, QLineSeries
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
@@ -95,10 +96,12 @@ def _fits(spot: QRectF, top: QPointF, column: float, plot: QRectF) -> bool:
 
 class BarLabels(QGraphicsItem):
     """The percentage over each upright bar of the chart's bar series, clear of the
-    markers of its line series."""
+    markers of its line series; none over the bars at ``unasked`` (indexes of groups in
+    which nothing was asked)."""
 
-    def __init__(self, chart: QChart) -> None:
+    def __init__(self, chart: QChart, unasked: Collection[int] = ()) -> None:
         super().__init__(chart)
+        self.unasked = frozenset(unasked)
         self.font = QFont()
         self.ink = QColor(Qt.GlobalColor.black)
         self.setZValue(ON_TOP)
@@ -145,7 +148,7 @@ class BarLabels(QGraphicsItem):
         around = self.obstacles()
         metrics = QFontMetricsF(self.font)
         placed = []
-        for index in range(shares.count()):
+        for index in (i for i in range(shares.count()) if i not in self.unasked):
             text = f"{shares.at(index):.0f}%"
             top = self._chart.mapToPosition(QPointF(index, shares.at(index)), self._bars)
             size = QSizeF(metrics.horizontalAdvance(text), metrics.height())

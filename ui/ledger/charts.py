@@ -115,7 +115,7 @@ def coverage_chart(
     bars.attachAxis(categories)
     bars.attachAxis(share_axis)
     _median_line(chart, groups, categories)
-    BarLabels(chart)
+    BarLabels(chart, unasked=[n for n, g in enumerate(groups) if not g.asked])
     return chart
 
 

@@ -37,7 +37,8 @@ from ui.common.announce import Politeness, tell
 from ui.common.autosave import Autosave
 from ui.common.busy import busy_bar
 from ui.common.networks import network_label
-from ui.ledger.table import TextTable, table_view
+from ui.common.table_view import table_view
+from ui.ledger.table import TextTable
 from ui.operations import run
 
 if TYPE_CHECKING:
@@ -61,7 +62,10 @@ def answer_text(entry: LedgerEntry) -> str:
 
 
 def link_text(account: LinkedAccount) -> str:
-    where = f"{network_label(account.network)} ({account.account_name})"
+    network = network_label(account.network)
+    # The account's own name, where it says more than its network's ("Sandbox (Sandbox)").
+    named = account.account_name.strip() not in ("", network)
+    where = f"{network} ({account.account_name})" if named else network
     if account.link is LinkKind.SAME_IDENTITY:
         return f"{where}: the same person (same e-mail address or account id)"
     if account.link is LinkKind.SAME_NAME:

@@ -64,10 +64,11 @@ def subtitle(card: Scorecard) -> str:
 
 
 def waiting_line(person: WaitingPerson) -> str:
+    """ "Sam Lee: waiting since …, 6 comments (1 question)"; no "(0 questions)"."""
+    asked = f" ({plural.count(person.questions, 'question')})" if person.questions else ""
     return (
         f"{person.name}: waiting since {timefmt.exact(person.oldest_at)}, "
-        f"{plural.count(person.waiting, 'comment')} "
-        f"({plural.count(person.questions, 'question')})"
+        f"{plural.count(person.waiting, 'comment')}{asked}"
     )
 
 

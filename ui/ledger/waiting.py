@@ -17,7 +17,8 @@ from app.text import plural, timefmt
 from ui.common import screen
 from ui.common.busy import busy_bar
 from ui.common.networks import network_label
-from ui.ledger.table import ITEM_ROLE, TextTable, table_view
+from ui.common.table_view import table_view
+from ui.ledger.table import ITEM_ROLE, TextTable
 from ui.operations import run
 
 if TYPE_CHECKING:

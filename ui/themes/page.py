@@ -21,6 +21,7 @@ from app.domain.grouping import Theme
 from app.errors import FiresideError
 from app.text import plural
 from ui.operations import run
+from ui.themes.delegate import ThemeDelegate
 from ui.themes.model import ThemesModel
 
 if TYPE_CHECKING:
@@ -54,7 +55,9 @@ class ThemesPage(QWidget):
         self.list.setAccessibleName("Themes: questions many people ask")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setWordWrap(True)
-        self.list.setSpacing(4)
+        self.list.setSpacing(2)
+        self.list.setItemDelegate(ThemeDelegate(self.list))
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)  # rows wrap again when resized
         self.list.activated.connect(lambda index: self._open(index.row()))
         layout = QVBoxLayout(self)
         layout.addWidget(title)
