@@ -30,5 +30,7 @@ def storable_text(text: str) -> str:
 def display_text(text: str, limit: int = 300) -> str:
     """One remote string for display: no bidi controls or invisible characters, at most
     ``limit`` characters. Escape it before putting it into HTML."""
-    clean = storable_text(text).translate(HIDDEN)
+    clean = storable_text(text)
+    if not clean.isascii():  # the hidden characters are none of ASCII's: most text skips this
+        clean = clean.translate(HIDDEN)
     return clean if len(clean) <= limit else clean[: limit - 1] + "…"
