@@ -143,7 +143,7 @@ def recall_after_ticking(comments: Sequence[Labelled], rank: Ranker) -> float:
         ranked = [m for m in rank(seed) if m.comment_id != seed.id]
         ticked = [m.comment_id for m in ranked[: grouping.LOOKED_AT] if m.comment_id in same]
         if ticked:
-            asked = [seed, *(by_id[i] for i in ticked[:MOST_CONFIRMED])]
+            asked = [seed, *(by_id[i] for i in ticked[::-1][:MOST_CONFIRMED])]
             again = grouping.fused([rank(q) for q in asked], left_out=[seed.id, *ticked])
             shown = set(ticked) | {m.comment_id for m in again[: SHOWN - len(ticked)]}
         else:
