@@ -33,7 +33,7 @@ import enum
 import itertools
 import time
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -388,6 +388,8 @@ class Sidebar(QTreeWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:  # the system's text size changed
             self._size_for_font()
+            if hasattr(self, "_shown"):  # built: every count measured in the new font
+                self._fit_count_column()
         if event.type() == QEvent.Type.PaletteChange:
             theme.quiet_selection(self)  # the theme changed: tint for the new one
             header = getattr(self, "_posts_header", None)  # None while being built
@@ -634,12 +636,12 @@ class Sidebar(QTreeWidget):
         """How many themes the open questions make (quiet: their comments are counted in
         Needs reply and Questions already)."""
         self._set_count(self.themes, len(themes), loud=False)
-        self._fit_count_column()
+        self._fit_count_column(changed=())
 
     def refresh_outbox(self) -> None:
         def show(items: list[OutboxItem]) -> None:
             self._set_count(self.outbox, len(items), loud=True)
-            self._fit_count_column()
+            self._fit_count_column(changed=())
 
         run(self, self._core.outbox.items(include_sent=False), on_done=show)
 
@@ -651,7 +653,7 @@ class Sidebar(QTreeWidget):
         self.counts = counts
         for view, item in self._views.items():
             self._set_count(item, counts.get(view, 0), loud=view in ACTIONABLE)
-        self._fit_count_column()
+        self._fit_count_column(changed=())
         self.countsShown.emit(counts)
 
     def refresh_drafts(self) -> None:
@@ -673,12 +675,14 @@ class Sidebar(QTreeWidget):
             self.schedule_refresh(None)
             return
         shown = self._shown["post"]
+        texts = []
         for post_id, count in counts.items():
             text = f"{count:,}" if count else ""
             _set_text(self._post_items[post_id], 1, text, True)
             position, title, _ = shown[post_id]
             shown[post_id] = (position, title, text)
-        self._fit_count_column()
+            texts.append(text)
+        self._fit_count_column(changed=texts)
 
     def _show_drafts(self, rows: list[DraftSummary]) -> None:
         states = [r.state.replace("_", " ") for r in rows]
@@ -736,13 +740,19 @@ class Sidebar(QTreeWidget):
             self._metrics = (key, QFontMetrics(fonts.bold(self.font())))
         return self._metrics[1]
 
-    def _fit_count_column(self) -> None:
+    def _fit_count_column(self, changed: Iterable[str] | None = None) -> None:
         """Widen the count column for its widest text (the longest ones are measured), in
-        steps and never narrower: each change re-lays out every title beside it."""
+        steps and never narrower: each change re-lays out every title beside it. With
+        ``changed`` (the posts' and drafts' counts just set; () for none), only those and
+        the places' counts: the column never narrows, so every other count fits already
+        (going through the 2,000 posts' counts for each triage cost ~1 ms)."""
         tops = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
         texts = {item.text(1) for item in tops if item is not None}
-        for shown in self._shown.values():
-            texts.update(count for _, _, count in shown.values())
+        if changed is None:
+            for shown in self._shown.values():
+                texts.update(count for _, _, count in shown.values())
+        else:
+            texts.update(changed)
         metrics = self._count_metrics()
         longest = sorted(texts, key=len)[-6:]
         width = max((metrics.horizontalAdvance(t) for t in longest), default=0) + COUNT_PAD

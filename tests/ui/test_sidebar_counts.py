@@ -138,3 +138,16 @@ def test_the_themes_are_counted_again_only_when_a_triage_can_change_them(
     assert len(after) < len(themes)
     qtbot.waitUntil(lambda: row.text(1) == f"{len(after):,}")
     assert len(theme_counts) > counted
+
+
+def test_a_posts_new_count_widens_the_count_column_to_show_it_whole(window, qtbot):
+    """One post's count changed (a triage) is measured without going through every post's,
+    and the column still widens for it."""
+    sidebar = window.sidebar
+    qtbot.waitUntil(lambda: not sidebar.updating and bool(sidebar._post_items))
+    post_id = next(iter(sidebar._post_items))
+    wide = 10**15  # wider than any column the seed needs
+    sidebar._show_open(frozenset({post_id}), {post_id: wide})
+    assert _count_text(window, post_id) == f"{wide:,}"
+    needed = sidebar._count_metrics().horizontalAdvance(f"{wide:,}")
+    assert sidebar.header().sectionSize(1) >= needed
