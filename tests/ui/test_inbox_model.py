@@ -19,6 +19,7 @@ from app.store import comments
 from app.store.comments import rows_by_id
 from ui.inbox.model import FIRST_PAGE, ID_ROLE, PAGE, ROW_ROLE, InboxModel
 from ui.inbox.speech import status_chips
+from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.ui
 
@@ -290,3 +291,19 @@ def test_room_below_the_last_row_fills_from_the_reading_thread(window, qtbot, re
     window.resize(1000, (inbox.model.rowCount() + 10) * inbox.list.sizeHintForRow(0))
     qtbot.waitUntil(lambda: filled_to_the_bottom(inbox.list))
     assert reads and all(thread.startswith("fireside-read") for _, thread, _ in reads), reads
+
+
+def test_a_window_opens_with_the_rows_that_fill_the_screen_before_it_shows(
+    synced_core, bridge, settle
+):
+    """Before the window first shows its list has no height yet: the screen's stands for
+    it, so the first paint is full whatever size the window opens at."""
+    made = MainWindow(synced_core, bridge)
+    try:
+        inbox = made.inbox
+        assert not inbox.list.isVisible()
+        screen = inbox.list.screen().availableGeometry().height()
+        assert inbox.model.rowCount() == inbox.list.rows_to_fill()
+        assert inbox.model.rowCount() * inbox.list.sizeHintForRow(0) >= screen
+    finally:
+        settle(made)
