@@ -17,8 +17,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from app.domain import NO_FILTER, InboxRow, InboxView, TriageState
 from app.store import comments
 from app.store.comments import rows_by_id
-from ui.inbox.model import ID_ROLE, PAGE, ROW_ROLE, InboxModel
+from ui.inbox.model import FIRST_PAGE, ID_ROLE, PAGE, ROW_ROLE, InboxModel
 from ui.inbox.speech import status_chips
+from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.ui
 
@@ -64,9 +65,10 @@ def test_passes_qtmodeltester_in_a_view_through_refreshes_and_with_fixed_rows(
     next_page(qtbot, model)
     db = synced_core.store.reader()
     ids = model.ids()
-    wait_for(synced_core.inbox.set_triage(ids[3:6] + ids[150:152], TriageState.DONE))
+    gone = ids[3:6] + ids[-10:-8]  # in the first page and in the one paged in
+    wait_for(synced_core.inbox.set_triage(gone, TriageState.DONE))
     refreshed(qtbot, model, keep=model.rowCount())  # removals
-    assert not set(ids[3:6] + ids[150:152]) & set(model.ids())
+    assert not set(gone) & set(model.ids())
     wait_for(synced_core.inbox.undo())
     refreshed(qtbot, model, keep=model.rowCount())  # insertions
     expected = comments.view_page(db, InboxView.NEEDS_REPLY, limit=model.rowCount())
@@ -81,17 +83,18 @@ def test_loads_keyset_pages_lazily_off_the_ui_thread(model, synced_core, qtbot, 
     db = synced_core.store.reader()
     total = comments.view_count(db, InboxView.NEEDS_REPLY)
     assert total > 3 * PAGE
-    assert model.rowCount() == PAGE
+    assert model.rowCount() == FIRST_PAGE  # opened with a first page, the rest to come
     assert model.canFetchMore(QModelIndex())
     reads.clear()
     with qtbot.waitSignal(model.paged, timeout=5000):
         model.fetchMore(QModelIndex())
         model.fetchMore(QModelIndex())  # asked again while the page is out: one read
-        assert model.rowCount() == PAGE  # the UI thread did not wait for it
-    assert model.rowCount() == 2 * PAGE
+        assert model.rowCount() == FIRST_PAGE  # the UI thread did not wait for it
+    assert model.rowCount() == FIRST_PAGE + PAGE
     assert [(name, limit) for name, _, limit in reads] == [("view_page", PAGE)]
     assert reads[0][1].startswith("fireside-read")
-    expected = [r.id for r in comments.view_page(db, InboxView.NEEDS_REPLY, limit=2 * PAGE)]
+    loaded = FIRST_PAGE + PAGE
+    expected = [r.id for r in comments.view_page(db, InboxView.NEEDS_REPLY, limit=loaded)]
     assert model.ids() == expected
     every_page(qtbot, model)
     assert model.rowCount() == total
@@ -111,7 +114,7 @@ def test_a_page_read_for_other_rows_is_read_again(model, synced_core, wait_for, 
     db = synced_core.store.reader()
     expected = comments.view_page(db, InboxView.NEEDS_REPLY, limit=model.rowCount())
     assert model.ids() == [r.id for r in expected]
-    assert landed == [2 * PAGE - 2]
+    assert landed == [FIRST_PAGE + PAGE - 2]
 
 
 def test_a_page_for_another_view_is_dropped(model, qtbot):
@@ -148,12 +151,12 @@ def test_refresh_removes_triaged_rows_and_keeps_the_others(model, synced_core, w
     wait_for(synced_core.inbox.set_triage([ids[1], ids[2]], TriageState.DONE))
     refreshed(qtbot, model)
     assert ids[1] not in model.ids() and ids[2] not in model.ids()
-    assert model.rowCount() == PAGE - 2
+    assert model.rowCount() == FIRST_PAGE - 2
     assert kept.isValid() and kept.row() == 3 and kept.data(ID_ROLE) == kept_id
 
     wait_for(synced_core.inbox.undo())
     refreshed(qtbot, model)
-    assert model.ids()[:PAGE] == ids
+    assert model.ids()[:FIRST_PAGE] == ids
 
 
 def test_refresh_reads_on_the_reading_thread_and_only_the_rows_to_keep(
@@ -161,7 +164,7 @@ def test_refresh_reads_on_the_reading_thread_and_only_the_rows_to_keep(
 ):
     for _ in range(4):
         next_page(qtbot, model)
-    assert model.rowCount() == 5 * PAGE
+    assert model.rowCount() == FIRST_PAGE + 4 * PAGE
     reads.clear()
     wait_for(synced_core.inbox.set_triage([model.row_id(0)], TriageState.DONE))
     refreshed(qtbot, model, keep=12)  # say 12 rows are in sight
@@ -223,7 +226,7 @@ def test_rows_paged_in_while_a_read_is_out_are_read_again_not_dropped(model, qtb
         model.refresh()
         next_page(qtbot, model)
     qtbot.waitUntil(lambda: not model.refreshing)
-    assert model.rowCount() == 2 * PAGE
+    assert model.rowCount() == FIRST_PAGE + PAGE
 
 
 def test_rows_by_id_reads_any_number_in_chunks(model, synced_core):
@@ -246,3 +249,61 @@ def test_the_whole_view_is_a_query_bounded_by_the_snapshot(synced_core, wait_for
     post_id = comments.get_comment(db, expected[0].id).post_id
     _, in_post = wait_for(inbox.snapshot(InboxView.NEEDS_REPLY, post_id))
     assert in_post == comments.view_count(db, InboxView.NEEDS_REPLY, post_id)
+
+
+def filled_to_the_bottom(inbox_list) -> bool:
+    """A row shows at the list's bottom edge."""
+    return inbox_list.indexAt(inbox_list.viewport().rect().bottomLeft()).isValid()
+
+
+def test_a_view_opens_filled_to_the_bottom_of_a_tall_list_at_once(window, qtbot, reads):
+    inbox = window.inbox
+    window.resize(1000, 2400)
+    qtbot.waitUntil(lambda: inbox.list.viewport().height() > 2000)
+    reads.clear()
+    inbox.show_view(InboxView.ALL)
+    opened = inbox.model.rowCount()
+    assert reads == [("view_page", "MainThread", opened)]  # read at once, and only there
+    assert opened * inbox.list.sizeHintForRow(0) > inbox.list.viewport().height() > 2000
+    qtbot.waitUntil(lambda: filled_to_the_bottom(inbox.list))
+    bottom = inbox.list.indexAt(inbox.list.viewport().rect().bottomLeft()).row()
+    assert bottom < opened  # the rows read at once fill it: none waited for a page
+
+
+def test_a_view_opened_in_a_short_list_reads_fewer_rows_on_the_ui_thread(window, qtbot, reads):
+    inbox = window.inbox
+    window.resize(1000, 600)
+    qtbot.waitUntil(lambda: inbox.list.viewport().height() < 600)
+    reads.clear()
+    inbox.show_view(InboxView.ALL)
+    assert reads == [("view_page", "MainThread", FIRST_PAGE)]
+    assert inbox.model.rowCount() == FIRST_PAGE < PAGE
+    assert inbox.model.canFetchMore(QModelIndex())  # the rest pages in as the list scrolls
+    qtbot.waitUntil(lambda: filled_to_the_bottom(inbox.list))
+
+
+def test_room_below_the_last_row_fills_from_the_reading_thread(window, qtbot, reads):
+    """A list grown taller than the rows it opened with (the window resized) pages the
+    rest in off the UI thread until it is full again."""
+    inbox = window.inbox
+    inbox.show_view(InboxView.ALL)
+    reads.clear()
+    window.resize(1000, (inbox.model.rowCount() + 10) * inbox.list.sizeHintForRow(0))
+    qtbot.waitUntil(lambda: filled_to_the_bottom(inbox.list))
+    assert reads and all(thread.startswith("fireside-read") for _, thread, _ in reads), reads
+
+
+def test_a_window_opens_with_the_rows_that_fill_the_screen_before_it_shows(
+    synced_core, bridge, settle
+):
+    """Before the window first shows its list has no height yet: the screen's stands for
+    it, so the first paint is full whatever size the window opens at."""
+    made = MainWindow(synced_core, bridge)
+    try:
+        inbox = made.inbox
+        assert not inbox.list.isVisible()
+        screen = inbox.list.screen().availableGeometry().height()
+        assert inbox.model.rowCount() == inbox.list.rows_to_fill()
+        assert inbox.model.rowCount() * inbox.list.sizeHintForRow(0) >= screen
+    finally:
+        settle(made)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from paging import first_page_ids
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.domain import InboxView, Post, SearchResults
-from app.store import comments
 from app.store.accounts import list_posts
 from app.store.search import search_comments, search_drafts, search_everything, search_posts
 from ui.inbox.search_hits import HITS
@@ -96,8 +96,7 @@ def test_enter_on_a_post_shows_its_comments(window, synced_core, qtbot, post):
     qtbot.waitUntil(lambda: inbox.post_id == post.id)
     assert not inbox.searching and inbox.search.text() == ""
     assert inbox.post_chip.isVisible()
-    expected = comments.view_page(synced_core.store.reader(), InboxView.NEEDS_REPLY, post.id)
-    assert inbox.model.ids() == [r.id for r in expected]
+    assert inbox.model.ids() == first_page_ids(inbox, InboxView.NEEDS_REPLY, post.id)
     assert inbox.list.hasFocus()
     assert window.sidebar.currentItem() is window.sidebar._post_items[post.id]
 

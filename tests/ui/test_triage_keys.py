@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from paging import first_page_ids
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -20,7 +21,6 @@ from app.store.search import search_comments
 from app.timeutil import now, parse
 from ui.actions.help import HelpDialog
 from ui.actions.keymap import COMMANDS
-from ui.inbox.model import PAGE
 from ui.inbox.snooze import MORNING_HOUR, SnoozeMenu
 from ui.main_window import MainWindow
 from ui.sidebar import PlaceKind
@@ -170,11 +170,6 @@ def wait_posts(core) -> list[Post]:
     return list_posts(core.store.reader())
 
 
-def ids_of(core, view: InboxView, post_id: int | None) -> list[int]:
-    rows = comments.view_page(core.store.reader(), view, post_id, limit=PAGE)
-    return [r.id for r in rows]
-
-
 def test_a_post_filters_every_view_until_its_chip_clears_it(window, synced_core, qtbot):
     inbox, sidebar = window.inbox, window.sidebar
     db = synced_core.store.reader()
@@ -185,7 +180,7 @@ def test_a_post_filters_every_view_until_its_chip_clears_it(window, synced_core,
 
     sidebar.choose_post(post.id)  # as a click on the post
     assert inbox.post_id == post.id and inbox.view is InboxView.NEEDS_REPLY
-    assert inbox.model.ids() == ids_of(synced_core, InboxView.NEEDS_REPLY, post.id)
+    assert inbox.model.ids() == first_page_ids(inbox, InboxView.NEEDS_REPLY, post.id)
     assert inbox.post_chip.isVisible()
     assert inbox.post_chip.text().startswith(f"Post: {post.title[:20]}")
     assert inbox.post_chip.text().endswith("×")
@@ -201,15 +196,15 @@ def test_a_post_filters_every_view_until_its_chip_clears_it(window, synced_core,
         assert inbox.view is view, view
         assert inbox.post_id == post.id, view  # still on the post
         assert inbox.title.text() == VIEW_TITLES[view]
-        assert inbox.model.ids() == ids_of(synced_core, view, post.id), view
+        assert inbox.model.ids() == first_page_ids(inbox, view, post.id), view
         assert inbox.post_chip.isVisible() and item.font(0).bold()
     window.sidebar.choose(PlaceKind.INBOX, InboxView.ALL)  # the sidebar's views too
     assert inbox.post_id == post.id
-    assert inbox.model.ids() == ids_of(synced_core, InboxView.ALL, post.id)
+    assert inbox.model.ids() == first_page_ids(inbox, InboxView.ALL, post.id)
 
     qtbot.mouseClick(inbox.post_chip, Qt.MouseButton.LeftButton)
     assert inbox.post_id is None and inbox.view is InboxView.ALL
-    assert inbox.model.ids() == ids_of(synced_core, InboxView.ALL, None)
+    assert inbox.model.ids() == first_page_ids(inbox, InboxView.ALL, None)
     assert not inbox.post_chip.isVisible()
     assert not item.font(0).bold()
 
@@ -225,4 +220,4 @@ def test_esc_in_the_list_clears_the_post_filter(window, synced_core, qtbot):
     assert inbox.post_id == post.id  # a triage action stays on the post
     press(qtbot, window, Qt.Key.Key_Escape)
     assert inbox.post_id is None
-    assert inbox.model.ids() == ids_of(synced_core, InboxView.NEEDS_REPLY, None)
+    assert inbox.model.ids() == first_page_ids(inbox, InboxView.NEEDS_REPLY, None)

@@ -2,19 +2,23 @@
 
 In a view (Needs reply, Questions, ..., optionally narrowed to one post) it holds the rows
 loaded so far. A view opens with its first page (``Inbox.page``, a short indexed read on
-the UI thread's read-only connection); the next keyset pages, as the list scrolls
+the UI thread's read-only connection, so a view never paints empty): as many rows as the
+list asks for to fill its height (``first``, at least ``FIRST_PAGE``), not a whole
+``PAGE``, since reading and cleaning each row costs the window's thread. The next keyset
+pages of ``PAGE`` rows, as the list scrolls or when it shows room below its last row
 (``canFetchMore``/``fetchMore``, or ``fetch_page`` with what to do once the rows are in),
 are read on the store's reading thread and added when they come (``paged``): one page in
 flight at a time, and one planned against rows that changed meanwhile is asked for again.
 A fixed result set (a search, "same question") is given whole.
 
 ``refresh(keep)`` brings the rows up to date without touching the UI thread's connection:
-it re-reads the top ``keep`` rows (what is visible, current or selected, never everything)
-on the store's reading thread and applies the difference row by row when the answer
-comes, so rows that left the view disappear, new ones appear, and the selection of the
-others stays put. Rows loaded below ``keep`` are let go (paging brings them back). Asked
-again while a read is out, it reads once more when that one returns: any number of
-requests cost at most one read in flight and one queued.
+it re-reads the top ``keep`` rows (what is visible, current or selected, and at least the
+rows loaded up to a ``PAGE``; never everything) on the store's reading thread and applies
+the difference row by row when the answer comes, so rows that left the view disappear,
+new ones appear, and the selection of the others stays put. Rows loaded below ``keep``
+are let go (paging brings them back). Asked again while a read is out, it reads once more
+when that one returns: any number of requests cost at most one read in flight and one
+queued.
 """
 
 from __future__ import annotations
@@ -36,7 +40,12 @@ from ui.operations import run, show_error
 
 log = logging.getLogger(__name__)
 
+#: Rows read off the UI thread at a time: each page after the first, and past what a
+#: refresh keeps.
 PAGE = 100
+#: The fewest rows a view opens with (read on the UI thread): the list asks for more when
+#: more rows fit its height, so it never shows room below a view that has more.
+FIRST_PAGE = 30
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the InboxRow (for the delegate)
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the comment id
 #: In a "same question" group: (MatchConfidence or None, whether it is the asked one).
@@ -115,11 +124,17 @@ class InboxModel(QAbstractListModel):
         return self._narrow
 
     def show_view(
-        self, view: InboxView, post_id: int | None = None, narrow: InboxFilter = NO_FILTER
+        self,
+        view: InboxView,
+        post_id: int | None = None,
+        narrow: InboxFilter = NO_FILTER,
+        *,
+        first: int = FIRST_PAGE,
     ) -> None:
-        rows = self._inbox.page(view, post_id, None, PAGE, narrow)
+        """Show a view from its top ``first`` rows, read now; the rest page in later."""
+        rows = self._inbox.page(view, post_id, None, first, narrow)
         self._narrow = narrow
-        self._reset(view, post_id, rows, exhausted=len(rows) < PAGE)
+        self._reset(view, post_id, rows, exhausted=len(rows) < first)
 
     def show_rows(
         self,
@@ -170,8 +185,10 @@ class InboxModel(QAbstractListModel):
         return self._busy
 
     def refresh(self, keep: int | None = None, then: Callable[[], None] | None = None) -> None:
-        """Re-read the top ``keep`` rows (default: what is loaded, at least a page) on the
-        reading thread; ``then()`` runs once the rows are current."""
+        """Re-read the top ``keep`` rows (default: what is loaded) on the reading thread,
+        and at least the rows loaded up to a ``PAGE``: the read takes a page past them
+        anyway, and rows just below the list stay for the keys about to reach them.
+        ``then()`` runs once the rows are current."""
         self._keep = max(PAGE, keep if keep is not None else len(self._rows))
         if then is not None:
             self._waiting.append(then)

@@ -51,7 +51,7 @@ from ui.inbox.commands import InboxCommands
 from ui.inbox.delegate import InboxDelegate
 from ui.inbox.filters import CHIP_STYLE, FilterBar
 from ui.inbox.group import Group
-from ui.inbox.model import ID_ROLE, InboxModel
+from ui.inbox.model import FIRST_PAGE, ID_ROLE, InboxModel
 from ui.inbox.search_hits import HITS, SearchHits
 from ui.inbox.selection import WholeView
 from ui.thread import ThreadPane
@@ -69,6 +69,9 @@ REFRESH_DELAY_MS = 150
 #: j asks for the next page (read off the UI thread) this many rows before the last
 #: loaded one, so the rows are in before the keys reach them.
 PREFETCH_ROWS = 40
+#: A view opens with the rows that fit the list's height and this many more, so the list
+#: is full to its bottom edge at the first paint and the first keys find rows waiting.
+FILL_MARGIN = 10
 #: The thread and the reply under it are never narrower than this many characters.
 BESIDE_MIN_CHARS = 44
 #: Views whose empty state means "all caught up".
@@ -170,6 +173,18 @@ class InboxList(QListView):
         rects, self._unfinished = self._unfinished, []
         for rect in rects:
             self.viewport().update(rect)
+
+    def rows_to_fill(self) -> int:
+        """How many rows a view opens with: those that fit the list's height, a margin,
+        at least ``FIRST_PAGE``. A list out of sight may not have its height yet (before
+        the window first shows): the screen's stands for it. Room a list gains later
+        (the window made taller) is filled by Qt's ``fetchMore``, off the UI thread."""
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        row = max(1, self.itemDelegate().sizeHint(option, QModelIndex()).height())
+        shown = self.isVisible()
+        height = self.viewport().height() if shown else self.screen().availableGeometry().height()
+        return max(FIRST_PAGE, -(-height // row) + FILL_MARGIN)
 
     def last_needed_row(self, whole: bool) -> int:
         """The lowest row a refresh must keep: the last one in sight, the current one, and
@@ -393,7 +408,9 @@ class InboxPage(QWidget):
         self.hits.clear()
         self.whole = None
         self.marked = False
-        self.model.show_view(self._view, self.post_id, self.filters.narrow)
+        self.model.show_view(
+            self._view, self.post_id, self.filters.narrow, first=self.list.rows_to_fill()
+        )
         self.filters.show_for(self._view)
         self._count_filtered()
         self._set_title(VIEW_TITLES[self._view])
