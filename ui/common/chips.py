@@ -62,22 +62,25 @@ class Fitted(msgspec.Struct, frozen=True):
     def chips(self) -> list[Chip]:
         return self.shown + ([more_chip(self.left_out)] if self.left_out else [])
 
+    def span(self, width: Callable[[Chip], int]) -> int:
+        """The width these chips take side by side, each ``width`` wide, ``CHIP_GAP``
+        apart."""
+        shown = self.chips()
+        return sum(map(width, shown)) + CHIP_GAP * max(len(shown) - 1, 0)
+
 
 def fit(chips: list[Chip], room: int, width: Callable[[Chip], int]) -> Fitted:
     """``chips`` as they fit in ``room`` pixels, each ``width`` wide and ``CHIP_GAP``
     apart, most important (first) kept longest: in full, else in their short forms, else
     the first ones short and "+N" for the rest (at least the "+N", which says there is
     more)."""
-
-    def across(shown: list[Chip]) -> int:
-        return sum(map(width, shown)) + CHIP_GAP * max(len(shown) - 1, 0)
-
-    if not chips or across(chips) <= room:
-        return Fitted(chips)
+    whole = Fitted(chips)
+    if not chips or whole.span(width) <= room:
+        return whole
     short = [chip.shortened() for chip in chips]
     for kept in range(len(short), 0, -1):
         candidate = Fitted(short[:kept], len(short) - kept)
-        if across(candidate.chips()) <= room:
+        if candidate.span(width) <= room:
             return candidate
     return Fitted([], len(short))
 

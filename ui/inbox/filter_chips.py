@@ -107,11 +107,11 @@ class FilterChips(QWidget):
 
     def sizeHint(self) -> QSize:  # Qt override
         """Room for every chip whole."""
-        return QSize(self._width(Fitted([c for c, _ in self._filters])), self._height())
+        return QSize(Fitted([c for c, _ in self._filters]).span(self._chip_width), self._height())
 
     def minimumSizeHint(self) -> QSize:  # Qt override
         """Room for "+N" alone."""
-        return QSize(self._width(Fitted([], len(self._filters))), self._height())
+        return QSize(Fitted([], len(self._filters)).span(self._chip_width), self._height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
@@ -127,10 +127,6 @@ class FilterChips(QWidget):
             return self._more_probe.sizeHint().width()
         self._probe.setText(f"{chip.text}{CROSS}")
         return self._probe.sizeHint().width()
-
-    def _width(self, fitted: Fitted) -> int:
-        shown = fitted.chips()
-        return sum(map(self._chip_width, shown)) + CHIP_GAP * max(len(shown) - 1, 0)
 
     def _fit(self) -> None:
         """The chips as they fit this row's width: whole, by their values, or the first
