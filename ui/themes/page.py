@@ -11,7 +11,6 @@ questions' vectors have come.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
@@ -20,15 +19,13 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout,
 from app.domain.grouping import Theme
 from app.errors import FiresideError
 from app.text import plural
-from ui.operations import run
+from ui.operations import run, show_error
 from ui.themes.delegate import ThemeDelegate
 from ui.themes.model import ThemesModel
 
 if TYPE_CHECKING:
     from app.core import Core
     from ui.bridge import CoreBridge
-
-log = logging.getLogger(__name__)
 
 REFRESH_DELAY_MS = 500
 READING = "Reading the themes…"
@@ -100,15 +97,17 @@ class ThemesPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         """A read that failed says so where the themes go (not "Reading…" for ever); the
-        next change of the questions, or coming back to the page, reads again."""
-        if not isinstance(exc, FiresideError):
-            log.warning("could not read the themes", exc_info=exc)
+        next change of the questions, or coming back to the page, reads again. A bug goes
+        to the one error handler too, which logs it."""
         self._stale = True
-        reason = str(exc) if isinstance(exc, FiresideError) else "details are in the log"
+        expected = isinstance(exc, FiresideError)
+        reason = str(exc) if expected else "details are in the log"
         self.hint.setText(
             f"The themes could not be read ({reason}). Fireside reads them again when "
             "questions change or when you come back to this page."
         )
+        if not expected:
+            show_error(self, exc)
 
     def _say(self, themes: list[Theme]) -> None:
         found = (
