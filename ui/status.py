@@ -139,7 +139,6 @@ def countdown_text(held: list[HeldSend], now: datetime) -> str:
 class StatusBar(QStatusBar):
     outboxClicked = Signal()
     undoClicked = Signal()
-    #: The computer's time zone changed: local times on screen read differently now.
     #: The zone or the day changed: times shown in words ("tomorrow 08:00", "14:05") are stale.
     timesChanged = Signal()
 

@@ -111,7 +111,7 @@ class InboxDelegate(QStyledItemDelegate):
             self._when.clear()
 
     def forget_times(self) -> None:
-        """Work out every row's times again at its next paint (the time zone changed): its
+        """Work out every row's times again at its next paint (the zone or the day changed): its
         own, and a snooze's in its chips, which the painted rows' keys do not hold."""
         self._when.clear()
         self._painted.clear()

@@ -146,7 +146,7 @@ class InboxList(QListView):
             self._warm_timer.start()
 
     def times_changed(self) -> None:
-        """Rows work their times out again at the next paint (the time zone changed)."""
+        """Rows work their times out again at the next paint (the zone or the day changed)."""
         self._delegate.forget_times()
         self.viewport().update()
 
@@ -466,8 +466,8 @@ class InboxPage(QWidget):
         self._update_hint()
 
     def times_changed(self) -> None:
-        """Local times read differently now (the time zone changed): rows and the thread
-        shown work theirs out again."""
+        """Local times read differently now (the time zone or the day changed): rows and
+        the thread shown work theirs out again."""
         self.list.times_changed()
         self.thread_pane.reload(force=True)
 
