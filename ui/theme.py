@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QProxyStyle,
     QStyle,
-    QStyleHintReturn,
     QStyleOption,
     QStyleOptionComplex,
     QWidget,
@@ -186,10 +185,9 @@ class IconsFollowText(QProxyStyle):
     buttons most of that: when the system's text is at 200%, they grow with it. Drop-down
     lists and spin boxes with the keyboard get the same 2 px ring in the scheme's focus
     colour as every other control (Fusion draws none on a drop-down list, and a faint
-    one, under 3:1, on a spin box). Dialog buttons (Close, Save, Cancel...) are words
-    only, like every other button: Fusion's stock pictures for them are black whatever
-    the scheme (Close's cross vanished on dark grey) and came on some buttons of a
-    dialog and not on others ("Restore" bare beside "✗ Close")."""
+    one, under 3:1, on a spin box). (Dialog buttons are words only by the style sheet's
+    ``dialogbuttonbox-buttons-have-icons``, not by a ``styleHint`` here: Qt asked that
+    some 3,500 times before the first paint, each a call into Python.)"""
 
     ICONS = (
         QStyle.PixelMetric.PM_SmallIconSize,
@@ -226,17 +224,6 @@ class IconsFollowText(QProxyStyle):
         if metric in self.INDICATORS:
             return max(size, round(self.icon_px * 0.8))
         return size
-
-    def styleHint(  # Qt override
-        self,
-        hint: QStyle.StyleHint,
-        option: QStyleOption | None = None,
-        widget: QWidget | None = None,
-        returnData: QStyleHintReturn | None = None,
-    ) -> int:
-        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
-            return 0
-        return super().styleHint(hint, option, widget, returnData)
 
     def drawComplexControl(  # Qt override
         self,

@@ -102,14 +102,15 @@ def test_dialog_buttons_are_words_without_fusions_black_pictures(app: QApplicati
     """Fusion's stock pictures on Close, Save, Cancel... are black in both schemes (Close's
     cross was lost on dark grey) and came on some buttons of a dialog only. Offscreen Qt
     asks for no pictures, X11's platform theme does: under ``QT_QPA_PLATFORM=xcb
-    xvfb-run`` this fails without the style's answer."""
+    xvfb-run`` this fails without the style sheet's rule."""
     theme.apply(app, scheme)
-    assert app.style().styleHint(QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons) == 0
     box = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Close
         | QDialogButtonBox.StandardButton.Save
         | QDialogButtonBox.StandardButton.Cancel
     )
+    hint = QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons
+    assert app.style().styleHint(hint, None, box) == 0
     box.addButton("Restore", QDialogButtonBox.ButtonRole.AcceptRole)
     assert [b.icon().isNull() for b in box.buttons()] == [True] * 4
     box.deleteLater()
