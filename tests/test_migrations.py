@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -382,21 +383,14 @@ def test_people_already_stored_get_their_directory_tier_and_comments_carry_it(
     assert carried == {cid: people[author][0] for cid, author in authors.items()}
 
 
-def test_terse_questions_lose_their_vectors_to_be_made_again_from_the_whole_comment(
-    tmp_path: Path,
-) -> None:
-    """Vectors made from a terse question alone ("True?") are dropped for the backfill to
-    make again from the whole comment; every other vector is kept."""
-    before = MIGRATIONS.index(migrations._terse_questions_vectored_whole)
+def _vectors_kept(
+    tmp_path: Path, migration: Callable[..., None], texts: dict[int, str]
+) -> set[int]:
+    """The comments whose question vector ``migration`` and those after it keep, for a
+    database just before it whose comments 1, 2... say ``texts`` and all have a vector."""
     path = tmp_path / "fireside.db"
-    build(path, before)
+    build(path, MIGRATIONS.index(migration))
     conn = connect(path)
-    texts = {
-        1: "Rumour says our Yorkshire location is going. True?",
-        2: "Thanks for the update. Are there going to be layoffs? Asking for Leeds.",
-        3: "@Dana is that right? Nobody in Finance knows.",
-        4: "Is this real?",  # nothing around it: its vector stays as it was made
-    }
     try:
         for comment_id, text in texts.items():
             conn.execute(
@@ -411,10 +405,37 @@ def test_terse_questions_lose_their_vectors_to_be_made_again_from_the_whole_comm
             [(comment_id, bytes(512), theme) for comment_id in texts],
         )
         migrate(conn, path, LATEST)
-        kept = {i for (i,) in conn.execute("SELECT comment_id FROM comment_vectors")}
+        return {i for (i,) in conn.execute("SELECT comment_id FROM comment_vectors")}
     finally:
         conn.close()
-    assert kept == {2, 4}
+
+
+def test_terse_questions_lose_their_vectors_to_be_made_again_from_the_whole_comment(
+    tmp_path: Path,
+) -> None:
+    """Vectors made from a terse question alone ("True?") are dropped for the backfill to
+    make again from the whole comment; every other vector is kept."""
+    texts = {
+        1: "Rumour says our Yorkshire location is going. True?",
+        2: "Thanks for the update. Are there going to be layoffs? Asking for Leeds.",
+        3: "@Dana is that right? Nobody in Finance knows.",
+        4: "Is this real?",  # nothing around it: its vector stays as it was made
+    }
+    assert _vectors_kept(tmp_path, migrations._terse_questions_vectored_whole, texts) == {2, 4}
+
+
+def test_questions_with_acronyms_lose_their_vectors_to_be_made_again_spelled_out(
+    tmp_path: Path,
+) -> None:
+    """Vectors made before acronyms were spelled out ("ESPP (employee stock purchase
+    plan)") are dropped for the backfill to make again; every other vector is kept."""
+    texts = {
+        1: "Is the ESPP continuing after the merger?",
+        2: "Can we still buy discounted stock through the employee plan?",
+        3: "Are the KPIs for Q3 changing?",
+        4: "Is it true that the DEIS office moves?",  # no listed acronym
+    }
+    assert _vectors_kept(tmp_path, migrations._acronyms_spelled_out, texts) == {2, 4}
 
 
 def test_snippets_kept_so_far_get_an_id_of_their_own_to_share(tmp_path: Path) -> None:

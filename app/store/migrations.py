@@ -567,6 +567,21 @@ def _terse_questions_vectored_whole(db: Database) -> None:
             similarity.asked_sentences(text)
         )
 
+    _drop_vectors_of(db, encoded_otherwise)
+
+
+def _acronyms_spelled_out(db: Database) -> None:
+    """Workplace acronyms are now encoded with what they stand for
+    (``app.text.acronyms``): the vectors of comments that use one are dropped, and the
+    encoder's backfill makes them again."""
+    from app.text import acronyms  # the list, only when migrating
+
+    _drop_vectors_of(db, lambda text: acronyms.spelled_out(text) != text)
+
+
+def _drop_vectors_of(db: Database, encoded_otherwise: Callable[[str], bool]) -> None:
+    """Drop the stored question vectors of the comments whose text the encoder now reads
+    otherwise; its backfill makes them again."""
     vectored = db.execute(
         "SELECT c.id, c.body_text FROM comments c JOIN comment_vectors v ON v.comment_id = c.id"
     ).fetchall()
@@ -668,5 +683,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _snippet_uids,
     _deleted_drafts,
     _draft_images_by_hash,
+    _acronyms_spelled_out,
 ]
 LATEST = len(MIGRATIONS)
