@@ -149,6 +149,14 @@ def test_the_set_is_large_bilingual_and_split_by_group():
     assert groups == {UNIQUE, NOT_A_QUESTION}
 
 
+def test_the_held_back_set_is_numbered_apart_and_asks_in_four_languages():
+    held = load(Half.HOLDOUT)
+    others = {c.id for half in (Half.TUNING, Half.TEST) for c in load(half)}
+    assert len(held) >= 200 and not {c.id for c in held} & others
+    assert {c.language for c in held} == {"en", "de", "fr", "es"}
+    assert sum(not c.unique for c in held) >= 150
+
+
 def test_recall_after_ticking_ranks_again_by_the_askers_a_person_ticks(test_half):
     """Each asker's own list holds every other asker first; the seed's list holds one of
     them first and the rest below the shown rows: ranked again by that one, all show."""
