@@ -46,6 +46,10 @@ NOT_BEFORE_THE_FIRST_PAINT = (
     "ctypes",  # app.display's library check, only on an X11 desktop (here: offscreen)
     "markdown_it",  # drafts as plain text (the Deleted drafts list, publishing): 60 modules
 )
+#: Widget classes the first paint has no use for. PySide makes a class when it is first
+#: named; handed a widget Qt made itself (a view's viewport, a painter's device), it
+#: tries every widget class on it the first time, making them all (~15 ms, 65 enums).
+UNUSED_WIDGETS = ("QWizard", "QLCDNumber", "QMdiArea", "QCalendarWidget", "QDial")
 MARKER = "fireside-bench: inbox painted"
 #: Runs the window as ``fireside`` does; when the bench hook reports the first painted
 #: inbox, it prints which of the modules above were loaded by then.
@@ -64,6 +68,9 @@ DRIVER = textwrap.dedent(
                 found = sorted(m for m in {NOT_BEFORE_THE_FIRST_PAINT!r} if m in sys.modules)
                 self.out.write(f"loaded before the first paint: {{found}}\\n")
                 self.out.write(f"sources read before the first paint: {{len(linecache.cache)}}\\n")
+                from PySide6 import QtWidgets
+                made = sorted(n for n in {UNUSED_WIDGETS!r} if n in vars(QtWidgets))
+                self.out.write(f"widget classes made before the first paint: {{made}}\\n")
                 names = sorted(t.name for t in threading.enumerate())
                 self.out.write(f"threads at the first paint: {{names}}\\n")
             return self.out.write(text)
@@ -100,6 +107,15 @@ def test_pysides_import_hook_reads_no_module_source_before_the_first_paint(
     said = [x for x in _start_to_the_first_paint(tmp_path) if x.startswith("sources read")]
     assert len(said) == 1
     assert int(said[0].rsplit(" ", 1)[1]) < 20, said
+
+
+def test_no_widget_class_is_made_that_the_first_paint_does_not_use(tmp_path: Path) -> None:
+    """Reading back a widget Qt made itself before the first paint made PySide create
+    every widget class (QWizard, QLCDNumber...): the views make their own viewports and
+    the icons read their scale from the painter's transform, not its device."""
+    assert "widget classes made before the first paint: []" in _start_to_the_first_paint(
+        tmp_path
+    )
 
 
 def test_nothing_is_read_beside_the_first_paint(tmp_path: Path) -> None:

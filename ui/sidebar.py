@@ -349,6 +349,8 @@ class Sidebar(QTreeWidget):
         self.refresh_drafts()
 
     def _set_up_view(self) -> None:
+        self.setViewport(QWidget())  # as the inbox list's (ui.inbox.view), for the start
+
         self.setObjectName("sidebar")
         self.setAccessibleName("Places")
         self.setAccessibleDescription(

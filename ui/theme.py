@@ -18,6 +18,7 @@ scale and ink colour: parsing the SVG on every paint made a sidebar repaint cost
 
 from __future__ import annotations
 
+import math
 import os
 from functools import cache
 from pathlib import Path
@@ -293,8 +294,11 @@ class _SvgIconEngine(QIconEngine):
         return palette.color(QPalette.ColorRole.ButtonText)
 
     def paint(self, painter: QPainter, rect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        device = painter.device()
-        scale = device.devicePixelRatioF() if device is not None else 1.0
+        # Device pixels per unit, from the painter's transform: ``painter.device()`` makes
+        # PySide find the Python class of a widget Qt made itself (a line edit's icon
+        # button), which walks every widget class the first time (~15 ms of the start).
+        to_device = painter.deviceTransform()
+        scale = math.hypot(to_device.m11(), to_device.m12()) or 1.0
         painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QListWidget, QProxyStyle, QStyle
 
 from ui import theme
@@ -150,3 +150,26 @@ def test_a_focused_lists_selected_row_reads_as_fusion_draws_it(
         for y in range(row.top(), row.bottom() + 1)
     }
     assert min(ratio(text, QColor.fromRgb(rgb)) for rgb in drawn) >= TEXT
+
+
+@pytest.mark.parametrize("ratio", [1.0, 2.0])
+def test_a_painted_icon_is_drawn_at_the_devices_pixel_ratio(qapp, ratio: float) -> None:
+    """An icon painted at 200% is rendered with twice the pixels, not scaled up from 100%
+    (the engine reads the scale from the painter's transform)."""
+    engine = theme._SvgIconEngine((theme._RESOURCES / "icons" / "search.svg").read_text())
+    asked: list[float] = []
+    rendered = engine.scaledPixmap
+
+    def record(size, mode, state, scale):
+        asked.append(scale)
+        return rendered(size, mode, state, scale)
+
+    engine.scaledPixmap = record  # type: ignore[method-assign]
+    image = QImage(40, 40, QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(ratio)
+    painter = QPainter(image)
+    try:
+        engine.paint(painter, QRect(0, 0, 16, 16), QIcon.Mode.Normal, QIcon.State.Off)
+    finally:
+        painter.end()
+    assert asked == [ratio]

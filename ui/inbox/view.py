@@ -88,6 +88,9 @@ class InboxList(QListView):
 
     def __init__(self, model: InboxModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # A viewport made here, so Python knows its class: reading back the one Qt makes
+        # has PySide try every widget class for it, the first time (~15 ms of the start).
+        self.setViewport(QWidget())
         self.setObjectName("inboxList")
         self.setAccessibleName("Comments")
         self.setAccessibleDescription(
