@@ -26,6 +26,7 @@ def test_at_the_minimum_size_the_search_hint_and_places_show_whole(window, qtbot
     search = window.inbox.search
     icons = 2 * search.height()
     assert search.width() - icons >= search.fontMetrics().horizontalAdvance(SEARCH_HINT)
+    assert search.placeholderText() == SEARCH_HINT  # beside a view's title, the whole hint
     sidebar = window.sidebar
     labels = ["Needs reply", "Questions", "Mentions", "Snoozed", "Done", "Outbox", "Drafts"]
     labels += ["For approval", "Shared inbox"]
