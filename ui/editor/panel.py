@@ -388,7 +388,7 @@ class EditorPanel(QWidget):
         if self._draft is None:
             return
         window = self.palette().color(QPalette.ColorRole.Window)
-        style = chip_style(STATE_HUES[self._draft.state], window)
+        style = chip_style(STATE_HUES[self._draft.state], window, padding="3px 10px")
         if self.chip.styleSheet() != style:
             self.chip.setStyleSheet(style)
 
