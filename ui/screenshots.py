@@ -4,7 +4,8 @@ does: ``python -m ui.screenshots [OUT_DIR]`` (default ``resources/screenshots``)
 It opens a throwaway data dir with the built-in sandbox network, syncs it, and takes each
 screen (inbox with a thread, the VIPs, filters, search, a "same question" group, Themes,
 the editor with a draft, a draft just deleted (the sidebar without it, Undo in the status
-bar), the Deleted drafts dialog, the outbox, the reply composer with its snippets, accounts,
+bar), the Deleted drafts dialog, the outbox, the reply composer with its snippets (and its
+words kept as a draft while another row is chosen), accounts,
 settings, the keys, the command palette, About) at 1280 x 800 and at the window's minimum
 size, in the light and the dark scheme: ``<screen>-<size>-<scheme>.png``; the coverage
 scorecard and a person's page (windows of their own size) in both,
@@ -198,9 +199,32 @@ async def shoot_window(
     composer.pick_snippet()
     await until(lambda: getattr(composer, "picker", None) is not None, "the snippet picker")
     await _shoot_open_dialog(app, window, out, f"snippet-picker-{suffix}")
+    await shoot_draft_elsewhere(app, window, out, suffix)
     composer.close_keeping_draft()  # nothing typed: no reply draft, no composer left open
     await until(lambda: not composer.isVisible(), "the composer closed")
     await shoot_dialog(app, window, out, f"snippets-{suffix}", window.show_snippets)
+
+
+async def shoot_draft_elsewhere(app: QApplication, window, out: Path, suffix: str) -> None:
+    """A reply written to the top comment's author, then someone else's row chosen: the
+    composer says whose draft it holds ("Draft to …"). The words are erased after, so no
+    reply draft is left for the other shots."""
+    from ui.batch.composer import STARTER
+    from ui.inbox.model import ROW_ROLE
+
+    inbox, composer = window.inbox, window.inbox.composer
+    composer.insert_text("I will find out by Friday.")
+    first = inbox.model.index(0).data(ROW_ROLE).author_name
+    other = next(
+        row.id
+        for row in (inbox.model.index(n).data(ROW_ROLE) for n in range(inbox.model.rowCount()))
+        if row.author_name != first
+    )
+    inbox.select_id(other)
+    await until(lambda: composer.recipients.text().startswith("Draft to"), "the draft's line")
+    await settle(app)
+    save(window, out, f"reply-elsewhere-{suffix}")
+    composer.template.setPlainText(STARTER)
 
 
 async def shoot_deleting(app: QApplication, window, notes: int, out: Path, suffix: str) -> None:

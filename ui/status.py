@@ -136,6 +136,17 @@ def countdown_text(held: list[HeldSend], now: datetime) -> str:
     return f"Sending {what} in {seconds} s"
 
 
+def _undo_button() -> QToolButton:
+    """A button that takes something back (a deleted draft, a send): its icon beside its
+    words, as the outbox's, and its frame always showing (the style sheet's ``undo``),
+    so "Undo (Ctrl+Shift+R)" reads as a button, not as more of the message."""
+    button = QToolButton()
+    button.setIcon(theme.icon("undo"))
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setProperty("undo", True)
+    return button
+
+
 class StatusBar(QStatusBar):
     outboxClicked = Signal()
     undoClicked = Signal()
@@ -164,8 +175,7 @@ class StatusBar(QStatusBar):
         self.outbox.clicked.connect(self.outboxClicked)
         self.countdown = QLabel()
         self.countdown.setObjectName("countdown")
-        self.undo = QToolButton()
-        self.undo.setAutoRaise(True)
+        self.undo = _undo_button()
         self.undo.clicked.connect(self.undoClicked)
         self.undo.setAccessibleName("Undo send")
         self._held: list[HeldSend] = []
@@ -205,8 +215,7 @@ class StatusBar(QStatusBar):
         self.message.hide()
         self._message_shown = QTimer(self, singleShot=True, interval=MESSAGE_MS)
         self._message_shown.timeout.connect(self.clearMessage)
-        self.offer_button = QToolButton()
-        self.offer_button.setAutoRaise(True)
+        self.offer_button = _undo_button()
         self.offer_button.clicked.connect(self._take_offer)
         self.offer_button.hide()
         self._offered: Callable[[], object] | None = None

@@ -2,7 +2,9 @@
 thread (the comment answered stays in sight), never loses a word (autosaved reply drafts,
 Esc keeps them, the row is marked, r continues), lets any person be left out or their copy
 be written by hand, flags a {question} with no question to quote, and undo send (Shift+U,
-the status bar's countdown and button) brings queued replies back into it."""
+the status bar's countdown and button) brings queued replies back into it. Open while
+other rows are browsed, it follows them until something is written, then says whose
+draft it holds."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from app.networks import registry
 from app.store import comments
 from app.text.templates import personalise
 from ui.batch.copy_editor import CopyEditor
+from ui.inbox.model import ROW_ROLE
 
 pytestmark = pytest.mark.ui
 
@@ -326,3 +329,57 @@ def test_the_no_name_word_is_kept_with_the_reply_draft(
             and first.text == "Hi there,\n\nThanks for asking."
         )
     )
+
+
+def _click_row(qtbot, inbox, row: int) -> None:
+    rect = inbox.list.visualRect(inbox.model.index(row))
+    qtbot.mouseClick(inbox.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def _someone_else(inbox) -> tuple[int, int, str]:
+    """The first row below the top one written by someone else: (row, comment, author)."""
+    first = inbox.model.index(0).data(ROW_ROLE).author_name
+    for row in range(1, inbox.model.rowCount()):
+        data = inbox.model.index(row).data(ROW_ROLE)
+        if data.author_name != first:
+            return row, data.id, data.author_name
+    raise AssertionError("every loaded row is by one person")
+
+
+def test_the_composer_follows_the_rows_browsed_while_nothing_is_written(window, qtbot):
+    """It kept "To Sara Ortiz" while the thread beside it showed someone else's comment."""
+    inbox = window.inbox
+    first = inbox.model.index(0).data(ROW_ROLE)
+    composer = open_composer(qtbot, window)
+    qtbot.waitUntil(lambda: composer.recipients.text() == f"To {first.author_name}")
+    row, comment, author = _someone_else(inbox)
+
+    _click_row(qtbot, inbox, row)
+
+    qtbot.waitUntil(lambda: composer.recipients.text() == f"To {author}")
+    assert composer.comment_ids == [comment] and composer.isVisible()
+    assert inbox.thread_pane.comment_id == comment
+    assert inbox.list.hasFocus()  # browsing keeps the keyboard in the list
+    assert composer.queue_button.text().startswith("Queue 1 reply")
+
+
+def test_words_written_stay_with_their_comment_and_the_composer_says_whose_draft(
+    window, synced_core, qtbot, wait_for
+):
+    inbox = window.inbox
+    first = inbox.model.index(0).data(ROW_ROLE)
+    composer = open_composer(qtbot, window)
+    qtbot.keyClicks(composer.template, "I will find out by Friday")
+    row, _comment, _author = _someone_else(inbox)
+
+    _click_row(qtbot, inbox, row)
+
+    qtbot.waitUntil(lambda: composer.recipients.text() == f"Draft to {first.author_name}")
+    assert composer.comment_ids == [first.id]
+    assert composer.template.toPlainText().endswith("I will find out by Friday")
+    wait_for(composer.autosave.save_now())
+    [kept] = wait_for(synced_core.replies.drafts([first.id]))  # a draft on Sara's comment
+    assert kept.template.endswith("I will find out by Friday")
+    _click_row(qtbot, inbox, 0)  # back on Sara's comment: the reply is to her again
+    qtbot.waitUntil(lambda: composer.recipients.text() == f"To {first.author_name}")
+    assert composer.comment_ids == [first.id]

@@ -2,10 +2,11 @@
 scheme (light, dark, and their high-contrast variants): 4.5:1 for text, 3:1 for large
 text, field borders, focus rings and icons that carry meaning.
 
-The pairs come from the code itself (the palettes, the meaningful inks, the chips as they
-are worked out for each background, the inbox rows in each look, the thread page, the
-editor's state chips, counters and history, the style sheet's tokens), and one more test
-makes sure no colour literal in ui/ escapes being measured here.
+The pairs come from the code itself (the palettes, the meaningful inks, the chips (the
+inbox's, the editor's state chip) as they are worked out for each background, the inbox
+rows in each look, the thread page, the editor's counters and history, the style sheet's
+tokens), and one more test makes sure no colour literal in ui/ escapes being measured
+here.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ui.common.contrast import ENHANCED, LARGE, NON_TEXT, TEXT, over, ratio
 from ui.common.networks import ICON_LETTER, NETWORKS, UNKNOWN_HUE
 from ui.editor.counters import OVER_BACKGROUND
 from ui.editor.history import LINE_STYLES
-from ui.editor.labels import STATE_COLOURS
+from ui.editor.labels import STATE_HUES
 from ui.inbox import speech
 from ui.inbox.row_colours import row_colours
 from ui.thread.render import ThreadRenderer
@@ -45,6 +46,7 @@ CHIP_HUES = [
     speech.VIP_HUE,
     UNKNOWN_HUE,
     *(hue for _, hue in NETWORKS.values()),
+    *STATE_HUES.values(),  # the editor's state chip
 ]
 WHITE = "#ffffff"
 
@@ -157,7 +159,7 @@ def chip_pairs(scheme: Scheme) -> list[Pair]:
 
 
 def page_pairs(scheme: Scheme) -> list[Pair]:
-    """The thread page, the editor's chips, counters and history."""
+    """The thread page, the editor's counters and history."""
     p = colours.palette_for(scheme)
     page = ThreadRenderer(p)
     pairs = [
@@ -171,10 +173,6 @@ def page_pairs(scheme: Scheme) -> list[Pair]:
     pairs += [
         Pair(f"thread link on {name}", p.color(Role.Link), _c(back), TEXT)
         for name, back in (("card", page.card), ("comment", page.focus))
-    ]
-    pairs += [
-        Pair(f"draft state {state.value}", _c(ink), _c(fill), TEXT)
-        for state, (fill, ink) in STATE_COLOURS.items()
     ]
     pairs.append(Pair("counter over its limit", _c(WHITE), _c(OVER_BACKGROUND), TEXT))
     for sign, style in LINE_STYLES.items():
@@ -221,7 +219,7 @@ def test_high_contrast_schemes_reach_seven_to_one_for_text(scheme: Scheme) -> No
 
 
 def _meaningful(pair: Pair) -> bool:
-    inks = ("problem", "warning", "ok on", "pending", "draft state", "counter", "history")
+    inks = ("problem", "warning", "ok on", "pending", "counter", "history")
     return pair.what.startswith(inks)
 
 

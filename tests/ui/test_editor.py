@@ -5,17 +5,22 @@ history and restore, length counters, review states and publishing to the outbox
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel
 
 from app.config import database_path
 from app.core import Core
 from app.domain import DraftState
+from ui import theme
 from ui.bridge import CoreBridge
 from ui.common import autosave
+from ui.common.contrast import TEXT, ratio
 from ui.editor.history import HistoryDialog
 from ui.editor.panel import EditorPanel
 from ui.editor.preview import Preview
@@ -231,3 +236,31 @@ def test_once_sent_the_post_is_listed_and_queued_is_no_longer_said(panel, core, 
     qtbot.waitUntil(lambda: panel.chip.text() == "Published")
     assert "Queued" not in panel.status_label.text()
     assert "Posted today" in [p.title for p in wait_for(core.inbox.posts())]
+
+
+# --- the state chip --------------------------------------------------------------------
+def _chip_colours(chip: QLabel) -> tuple[QColor, QColor]:
+    """The chip's fill (its commonest pixel) and its words' colour (the pixel that
+    differs most from the fill: a letter's stem), as painted."""
+    image = chip.grab().toImage()
+    pixels = Counter(image.pixel(x, y) for x in range(image.width()) for y in range(image.height()))
+    fill = QColor.fromRgb(pixels.most_common(1)[0][0])
+    ink = max((QColor.fromRgb(p) for p in pixels), key=lambda c: ratio(c, fill))
+    return fill, ink
+
+
+def test_the_state_chip_follows_the_scheme_a_tint_with_readable_words(themed, panel, qtbot):
+    """On the dark scheme the "Draft" chip was a light grey slab (#e6e8eb, 13:1 on the
+    window) beside the title: it read as a pressed button. It is a tint near the
+    window's colour in either scheme, following a switch made while a draft is open, its
+    words at 4.5:1 or more."""
+    theme.apply(themed, Qt.ColorScheme.Light)
+    open_new(panel, qtbot)
+    qtbot.waitUntil(lambda: panel.chip.text() == "Draft")
+    for scheme in (Qt.ColorScheme.Dark, Qt.ColorScheme.Light):
+        theme.apply(themed, scheme)
+        window = panel.palette().color(QPalette.ColorRole.Window)
+        qtbot.waitUntil(lambda w=window: ratio(_chip_colours(panel.chip)[0], w) < 1.5)
+        fill, ink = _chip_colours(panel.chip)
+        assert ratio(ink, fill) >= TEXT, (scheme, fill.name(), ink.name())
+        assert theme.is_dark() == (scheme == Qt.ColorScheme.Dark)

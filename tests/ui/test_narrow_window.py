@@ -27,6 +27,8 @@ from ui.inbox.filter_chips import CROSS
 from ui.inbox.filters import FilterBar, chips_of
 from ui.inbox.model import ROW_ROLE
 from ui.inbox.speech import status_chips
+from ui.inbox.view import SEARCH_HINT, SHORT_SEARCH_HINT
+from ui.main_window import MINIMUM_HEIGHT, MINIMUM_WIDTH
 from ui.status import outbox_text
 
 pytestmark = pytest.mark.ui
@@ -299,3 +301,24 @@ def test_filter_chips_drop_their_labels_first_then_go_into_plus_n(qtbot):
     assert seen[-1] == []  # "+4" alone
     bar.chip_row.more.menu().actions()[-1].trigger()
     assert bar.narrow == replace(EVERY_FILTER, waiting_over_days=None)
+
+
+def test_a_groups_title_shows_whole_at_the_smallest_laptop_size_the_search_box_giving_way(
+    window, qtbot, painted
+):
+    """At the window's minimum on a laptop's screen, the search box gives up its width
+    (its hint drops the key) before the title of a group shortens: "Same que… · 28"
+    said less than the box's "/". (The offscreen screen's own minimum is smaller still:
+    there nothing can show whole.)"""
+    _open_group(window, qtbot)
+    window.resize(MINIMUM_WIDTH, MINIMUM_HEIGHT)
+    qtbot.waitUntil(lambda: window.width() == MINIMUM_WIDTH)
+    QApplication.processEvents()
+    title, search = window.inbox.title, window.inbox.search
+    painted.clear()
+    title.grab()
+    assert title.text() in painted, (painted, title.width(), search.width())
+    assert title.toolTip() == ""
+    hint = search.placeholderText()
+    assert hint in (SEARCH_HINT, SHORT_SEARCH_HINT)
+    assert search.width() - 2 * search.height() >= search.fontMetrics().horizontalAdvance(hint)

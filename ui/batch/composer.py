@@ -15,7 +15,9 @@ the greeting closed up ("Hi, thanks"). Ctrl+Enter queues them all through
 
 What is typed is autosaved as reply drafts on the comments (``core.replies.save_draft``),
 within about a second, like drafts are; Esc closes the composer and keeps them, and
-opening it on the same comments continues where it stopped.
+opening it on the same comments continues where it stopped. Left open while other rows
+are browsed, it follows them until something is written ("To" names whoever the row
+shown is from); written words stay with their comments, and it says "Draft to …".
 """
 
 from __future__ import annotations
@@ -106,11 +108,39 @@ def no_name_message(nameless: list[ReplyPreview], fallback: str) -> str:
     )
 
 
-def _recipients(previews: list[ReplyPreview]) -> str:
-    names = [p.recipient for p in previews]
-    if len(names) <= 3:
-        return "To " + ", ".join(names)
-    return f"To {', '.join(names[:3])} and {len(names) - 3:,} more"
+class RecipientLine(QLabel):
+    """Who the replies go to: "To Sara Ortiz"; "Draft to Sara Ortiz" while the list's
+    selection is on other comments (the words stay with Sara's, as a draft, and are not
+    for the row shown)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("pageTitle")
+        self._names: list[str] = []
+        self._elsewhere = False
+
+    def show_names(self, names: list[str]) -> None:
+        self._names = names
+        self._show()
+
+    def show_elsewhere(self, elsewhere: bool) -> None:
+        self._elsewhere = elsewhere
+        self._show()
+
+    def _show(self) -> None:
+        names, to = self._names, "Draft to" if self._elsewhere else "To"
+        self.setToolTip(
+            "Kept as a draft on its comments while you look at others; r replies to the "
+            "selected row instead."
+            if self._elsewhere
+            else ""
+        )
+        if not names:
+            self.clear()
+        elif len(names) <= 3:
+            self.setText(f"{to} {', '.join(names)}")
+        else:
+            self.setText(f"{to} {', '.join(names[:3])} and {len(names) - 3:,} more")
 
 
 class ReplyComposer(QFrame):
@@ -124,6 +154,7 @@ class ReplyComposer(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._core = core
         self._ids: list[int] = []
+        self._asked: list[int] = []  # the comments last opened on (their drafts may be loading)
         self._copies: dict[int, str] = {}
         self._loading = False
         self._queueing = False
@@ -132,8 +163,7 @@ class ReplyComposer(QFrame):
             self._save_words, self.words, self
         )
 
-        self.recipients = QLabel()
-        self.recipients.setObjectName("pageTitle")
+        self.recipients = RecipientLine()
         self.template = ReplyText()
         self.spelling = attach_spell_check(self.template, core.spelling, None)
         self.template.setPlaceholderText("Write one reply; the variables make it personal.")
@@ -272,12 +302,17 @@ class ReplyComposer(QFrame):
     def comment_ids(self) -> list[int]:
         return list(self._ids)
 
-    def open_for(self, comment_ids: list[int]) -> None:
-        """Write to these comments, continuing their reply drafts if they have some."""
+    def open_for(self, comment_ids: list[int], *, take_keyboard: bool = True) -> None:
+        """Write to these comments, continuing their reply drafts if they have some; the
+        keyboard goes into the text unless not ``take_keyboard`` (following the list)."""
         self.autosave.track(None)  # what was being written is kept as it was
         ids = list(comment_ids)
+        self._asked = ids
+        self.recipients.show_elsewhere(False)
 
         def loaded(drafts: list[ReplyDraft]) -> None:
+            if ids != self._asked:
+                return  # opened on other comments since (the list moved on)
             self._ids = ids
             self._copies = {d.comment_id: d.copy for d in drafts if d.copy is not None}
             self._queueing = False
@@ -290,10 +325,11 @@ class ReplyComposer(QFrame):
             self.autosave.track(tuple(ids))
             self._set_queue_text()
             self.show()
-            self.template.setFocus()
             self.update_preview()
             self.past.look_up(ids[0] if ids else None)
-            self.opened.emit()
+            if take_keyboard:
+                self.template.setFocus()
+                self.opened.emit()
 
         async def load() -> list[ReplyDraft]:
             # The reply is checked in its account's language (Accounts > Spell check
@@ -303,12 +339,32 @@ class ReplyComposer(QFrame):
 
         run(self, load(), on_done=loaded)
 
+    def selection_moved(self, comment_ids: list[int]) -> bool:
+        """The list's selection is now ``comment_ids``. With nothing written, the composer
+        follows it (its "To" says who the row shown is from; their own reply draft, if
+        any, comes with them): True. Words written stay with their comments, and the
+        composer says so ("Draft to Sara Ortiz") until the selection is back on them."""
+        if not self.isVisible() or self._queueing or not comment_ids:
+            return False
+        if comment_ids == self._asked:
+            self.recipients.show_elsewhere(False)
+            return False
+        if self.holds_words():
+            self.recipients.show_elsewhere(True)
+            return False
+        self.open_for(comment_ids, take_keyboard=False)
+        return True
+
+    def holds_words(self) -> bool:
+        """Something is written: more than the greeting, or a copy edited by hand."""
+        template, copies, _ = self._written(self.words())
+        return holds_words(template, copies)
+
     def close_keeping_draft(self) -> None:
         """Esc: close; what was typed stays as reply drafts on the comments."""
         if not self.isVisible():
             return
-        template, copies, _ = self._written(self.words())
-        kept = holds_words(template, copies)
+        kept = self.holds_words()
         self.autosave.track(None)
         self.hide()
         self.closed.emit(
@@ -453,7 +509,7 @@ class ReplyComposer(QFrame):
             self.error.setText(problem or "\n".join(flags))
         self._show_fallback(bool(nameless) or bool(self.fallback.text()))
         self.queue_button.setEnabled(not self._too_long and not self._queueing)
-        self.recipients.setText(_recipients(previews))
+        self.recipients.show_names([p.recipient for p in previews])
         title = f"Preview of every reply ({len(previews):,})"
         if self._too_long:
             title += f" · {len(self._too_long):,} too long"

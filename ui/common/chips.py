@@ -125,13 +125,15 @@ def outline_look(ink: QColor) -> ChipLook:
     return ChipLook(QColor(Qt.GlobalColor.transparent), ink, ink)
 
 
-def chip_style(hue: str, background: QColor) -> str:
-    """A style sheet that makes a QLabel (on ``background``) look like the inbox's chips."""
+def chip_style(hue: str, background: QColor, padding: str = "1px 8px") -> str:
+    """A style sheet that makes a QLabel (on ``background``) look like the inbox's chips;
+    ``padding`` "3px 10px" for a taller one, whose ends still round (a radius over half
+    the height is not drawn)."""
     look = chip_look(hue, background)
     border = f"border: 1px solid {look.border.name()};" if look.border is not None else ""
     return (
         f"background: {look.fill.name()}; color: {look.ink.name()}; {border}"
-        "border-radius: 9px; padding: 1px 8px; font-weight: 600;"
+        f"border-radius: 9px; padding: {padding}; font-weight: 600;"
     )
 
 

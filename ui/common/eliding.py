@@ -1,16 +1,19 @@
 """Widgets whose words shorten to fit, so a layout never grows because of them (panes keep
 their widths): a button whose middle words shorten ("Post: AI assistant: n…" and its
-cross), a label that ends in "…" when cut, its whole text in its tooltip, and a title
-whose count outlasts its words ("Same quest… · 21")."""
+cross), a label that ends in "…" when cut, its whole text in its tooltip, a title
+whose count outlasts its words ("Same quest… · 21"), and a text box whose hint shortens
+("Search   /", then "Search") and which gives up its width before the words beside it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton
+from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QToolButton
 
 #: Room the button's frame and padding take beside its text (a chip's style sheet).
 PADDING = 28
+#: Room a text box's frame and padding take beside its text and icons.
+FIELD_PADDING = 12
 
 
 class ElidingButton(QToolButton):
@@ -112,3 +115,42 @@ class CountedTitle(ElidingLabel):
         room = self.contentsRect().width() - metrics.horizontalAdvance(tail)
         shown = metrics.elidedText(words, Qt.TextElideMode.ElideRight, max(room, 0)) or "…"
         return shown + tail
+
+
+class HintedField(QLineEdit):
+    """A text box that shows its ``hint`` where it fits and its ``short_hint`` where it
+    does not, and asks a layout for the short hint's width only: the words beside it (a
+    page's title) keep theirs, and the box grows to the whole hint's width (or Qt's own
+    width, if wider) from a stretch in its row, before the row's other room. ``icons``:
+    how many icons sit beside the hint, each as wide as the box is high."""
+
+    def __init__(self, hint: str, short_hint: str, icons: int) -> None:
+        super().__init__()
+        self._hints = (hint, short_hint)
+        self._icons = icons
+        self.setPlaceholderText(hint)
+        self._measure()
+
+    def _room(self, hint: str) -> int:
+        chrome = self._icons * super().sizeHint().height() + FIELD_PADDING
+        return self.fontMetrics().horizontalAdvance(hint) + chrome
+
+    def _measure(self) -> None:
+        self.setMaximumWidth(max(self._room(self._hints[0]), super().sizeHint().width()))
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # Qt override
+        return QSize(self._room(self._hints[1]), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # Qt override
+        return QSize(self._room(self._hints[1]), super().minimumSizeHint().height())
+
+    def changeEvent(self, event: QEvent) -> None:  # Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._measure()  # the hint's width, and the frame's padding
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        hint, short_hint = self._hints
+        self.setPlaceholderText(hint if self.width() >= self._room(hint) else short_hint)

@@ -1,4 +1,4 @@
-"""Words and colours the editor shows for draft states, transitions and times.
+"""Words and hues the editor shows for draft states, transitions and times.
 
 Presentation only: which transitions are allowed is ``app.domain.DRAFT_TRANSITIONS``;
 this module only names the ones a person starts with a button.
@@ -19,14 +19,15 @@ STATE_LABELS: dict[DraftState, str] = {
     DraftState.PUBLISHED: "Published",
 }
 
-#: (background, text) of the state chip.
-STATE_COLOURS: dict[DraftState, tuple[str, str]] = {
-    DraftState.DRAFT: ("#e6e8eb", "#2b2f36"),
-    DraftState.FOR_REVIEW: ("#fff1c2", "#6b4e00"),
-    DraftState.APPROVED: ("#d5f2dc", "#14532d"),
-    DraftState.SCHEDULED: ("#dbe8ff", "#1d3f8f"),
-    DraftState.QUEUED: ("#ece0ff", "#4b2a86"),
-    DraftState.PUBLISHED: ("#1f7a3d", "#ffffff"),
+#: The hue of each state's chip, tinted for the scheme in use (``ui.common.chips``): a
+#: fixed light slab read as a pressed button on the dark scheme.
+STATE_HUES: dict[DraftState, str] = {
+    DraftState.DRAFT: "#6b7280",
+    DraftState.FOR_REVIEW: "#c77700",
+    DraftState.APPROVED: "#2e8b57",
+    DraftState.SCHEDULED: "#2563eb",
+    DraftState.QUEUED: "#7b52c7",
+    DraftState.PUBLISHED: "#1f7a3d",
 }
 
 #: Transitions a person makes with a button in the editor. Scheduling and queueing go

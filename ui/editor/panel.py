@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -44,11 +44,12 @@ from ui.bridge import CoreBridge
 from ui.common import focus
 from ui.common.announce import Politeness, announce
 from ui.common.autosave import Autosave
+from ui.common.chips import chip_style
 from ui.editor.commands import registry
 from ui.editor.counters import LengthCounters
 from ui.editor.formatting import FormatBar
 from ui.editor.history import HistoryDialog
-from ui.editor.labels import STATE_COLOURS, STATE_LABELS, button_transitions
+from ui.editor.labels import STATE_HUES, STATE_LABELS, button_transitions
 from ui.editor.notes import TargetNotes
 from ui.editor.pictures import BodyEdit, PictureInserter
 from ui.editor.preview import Preview
@@ -128,7 +129,7 @@ class EditorPanel(QWidget):
         self._transition_row = QHBoxLayout()
         top = QHBoxLayout()
         top.addWidget(self.title_edit, 1)
-        top.addWidget(self.chip)
+        top.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignVCenter)  # a chip, not a button
         top.addLayout(self._transition_row)
 
         self.history_button = self._button("History", "editor.history", self.open_history)
@@ -339,12 +340,8 @@ class EditorPanel(QWidget):
         if self._said_state is not None and self._said_state is not state:
             self._said_state = None
             self._status("")
-        background, foreground = STATE_COLOURS[state]
         self._show_chip(STATE_LABELS[state])
-        self.chip.setStyleSheet(
-            f"background:{background};color:{foreground};"
-            "border-radius:11px;padding:3px 12px;font-weight:600"
-        )
+        self._style_chip()
         self.chip.setToolTip("draft → for review → approved → scheduled → queued → published")
         self.chip.setAccessibleDescription(
             "A draft goes through for review, approved, scheduled, queued and published."
@@ -384,6 +381,21 @@ class EditorPanel(QWidget):
         banner = _banner(self._draft, where)
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
+
+    def _style_chip(self) -> None:
+        """The state chip in its state's hue, tinted for the scheme's window as the inbox's
+        chips are: a fixed light grey slab read as a pressed button on the dark scheme."""
+        if self._draft is None:
+            return
+        window = self.palette().color(QPalette.ColorRole.Window)
+        style = chip_style(STATE_HUES[self._draft.state], window, padding="3px 10px")
+        if self.chip.styleSheet() != style:
+            self.chip.setStyleSheet(style)
+
+    def changeEvent(self, event: QEvent) -> None:  # Qt override
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style_chip()  # the scheme changed: the chip's tint follows it
+        super().changeEvent(event)
 
     def _show_chip(self, label: str) -> None:
         """The state chip's text, which is also what screen readers hear for it."""

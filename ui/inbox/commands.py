@@ -139,6 +139,20 @@ class InboxCommands:
     def _composer_built(self, composer: ReplyComposer) -> None:
         composer.queued.connect(self._replies_queued)
         composer.closed.connect(self._composer_closed)
+        select = self.page.list.selectionModel()
+        select.selectionChanged.connect(self._selection_moved)
+        select.currentChanged.connect(self._selection_moved)
+
+    def _selection_moved(self, *_: object) -> None:
+        """An open composer with nothing written follows the list (j, k, a click): its
+        "To" names whoever the row shown is from, and a reply queued lands after them.
+        The whole view (Ctrl+A) is a query, not rows: the composer stays as it is."""
+        composer = self.page.composer_if_built
+        if composer is None or self.page.whole is not None:
+            return
+        ids = self.page.selected_ids()
+        if composer.selection_moved(ids):
+            self._landing = self.page.next_after(ids)
 
     def open(self) -> None:
         composer = self.page.composer_if_built

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 from app.domain import VIEW_TITLES, InboxRow, InboxView, SearchResults
 from ui import operations, theme
 from ui.common.compact import CompactRow
-from ui.common.eliding import CountedTitle, ElidingButton, ElidingLabel
+from ui.common.eliding import CountedTitle, ElidingButton, ElidingLabel, HintedField
 from ui.inbox.commands import InboxCommands
 from ui.inbox.delegate import InboxDelegate
 from ui.inbox.filters import CHIP_STYLE, FilterBar
@@ -79,8 +79,9 @@ CAUGHT_UP = (InboxView.NEEDS_REPLY, InboxView.QUESTIONS, InboxView.MENTIONS)
 
 Flag = QItemSelectionModel.SelectionFlag
 
-#: The search box's hint, short enough to show whole at the minimum window size.
+#: The search box's hint, and what it says where the page's title needs the room.
 SEARCH_HINT = "Search   /"
+SHORT_SEARCH_HINT = "Search"
 
 
 class InboxList(QListView):
@@ -288,8 +289,8 @@ class InboxPage(QWidget):
         header.addWidget(self.title)
         header.addSpacing(8)
         header.addWidget(self.post_chip)
-        header.addStretch(1)
-        header.addWidget(self.search)
+        header.addStretch(0)  # the room the search box leaves (it grows first)
+        header.addWidget(self.search, 1)
         filters = QHBoxLayout()
         filters.addWidget(self.filters)
         filters.addWidget(self.hint, 1)
@@ -707,8 +708,9 @@ class InboxPage(QWidget):
 def _search_field(run_search: Callable[[], None]) -> QLineEdit:
     """The search box: named for screen readers (its hint is only a placeholder), its
     magnifier a button that searches."""
-    search = QLineEdit()
-    search.setPlaceholderText(SEARCH_HINT)
+    # Its key leaves the hint before the page's title shortens ("Same que… · 28"): the
+    # title is what the list shows, the key is in the tooltip too.
+    search = HintedField(SEARCH_HINT, SHORT_SEARCH_HINT, icons=2)  # magnifier, clear
     search.setToolTip("Search comments, posts and drafts (/)")
     search.setAccessibleName("Search comments, posts and drafts")
     search.setAccessibleDescription("Type to search; Enter goes to the results, Esc back.")
@@ -720,10 +722,6 @@ def _search_field(run_search: Callable[[], None]) -> QLineEdit:
     action.setText("Search")
     action.setToolTip("Search (Enter)")
     action.triggered.connect(lambda _checked=False: run_search())
-    # Wide enough for the whole hint beside the magnifier and the clear button, at any
-    # text size: a hint cut in half says nothing.
-    icons = 2 * search.sizeHint().height()
-    search.setMinimumWidth(search.fontMetrics().horizontalAdvance(SEARCH_HINT) + icons + 12)
     return search
 
 
