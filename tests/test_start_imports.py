@@ -113,9 +113,7 @@ def test_no_widget_class_is_made_that_the_first_paint_does_not_use(tmp_path: Pat
     """Reading back a widget Qt made itself before the first paint made PySide create
     every widget class (QWizard, QLCDNumber...): the views make their own viewports and
     the icons read their scale from the painter's transform, not its device."""
-    assert "widget classes made before the first paint: []" in _start_to_the_first_paint(
-        tmp_path
-    )
+    assert "widget classes made before the first paint: []" in _start_to_the_first_paint(tmp_path)
 
 
 def test_nothing_is_read_beside_the_first_paint(tmp_path: Path) -> None:
