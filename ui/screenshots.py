@@ -209,22 +209,17 @@ async def shoot_draft_elsewhere(app: QApplication, window, out: Path, suffix: st
     """A reply written to the top comment's author, then someone else's row chosen: the
     composer says whose draft it holds ("Draft to …"). The words are erased after, so no
     reply draft is left for the other shots."""
-    from ui.batch.composer import STARTER
-    from ui.inbox.model import ROW_ROLE
-
     inbox, composer = window.inbox, window.inbox.composer
+    starter = composer.template.toPlainText()
     composer.insert_text("I will find out by Friday.")
-    first = inbox.model.index(0).data(ROW_ROLE).author_name
-    other = next(
-        row.id
-        for row in (inbox.model.index(n).data(ROW_ROLE) for n in range(inbox.model.rowCount()))
-        if row.author_name != first
-    )
-    inbox.select_id(other)
+    model = inbox.model
+    author = [model.index(n).data().split(":", 1)[0] for n in range(model.rowCount())]
+    other = next(n for n in range(model.rowCount()) if author[n] != author[0])
+    inbox.select_id(model.row_id(other))
     await until(lambda: composer.recipients.text().startswith("Draft to"), "the draft's line")
     await settle(app)
     save(window, out, f"reply-elsewhere-{suffix}")
-    composer.template.setPlainText(STARTER)
+    composer.template.setPlainText(starter)
 
 
 async def shoot_deleting(app: QApplication, window, notes: int, out: Path, suffix: str) -> None:
