@@ -102,12 +102,12 @@ async def test_an_edited_question_gets_a_new_vector(core, sandbox_server):
     open_ids = await _open_ids(core)
     remote = next(r for r in remotes if r in open_ids)
     local = open_ids[remote]
-    before = await core.store.read(vectors.vector_of, local)
+    before = (await core.store.read(vectors.stored_or_text, [local]))[local]
     sandbox_server.simulate_edit(remote, "<p>Will the car park close for the summer?</p>")
     assert [r.error for r in await core.engine.sync_all()] == [None]
     await core.grouping.catch_up()
-    after = await core.store.read(vectors.vector_of, local)
-    assert after is not None and after != before
+    after = (await core.store.read(vectors.stored_or_text, [local]))[local]
+    assert isinstance(before, bytes) and isinstance(after, bytes) and after != before
 
 
 async def test_themes_count_open_questions_newest_first(core):
@@ -220,3 +220,22 @@ def test_themes_are_read_from_indexes_alone(tmp_path) -> None:
         assert all("COVERING INDEX" in s or "PRIMARY KEY" in s for s in reads), plan
     finally:
         store.close()
+
+
+async def test_a_group_reads_its_seed_and_ticked_vectors_at_once(core, monkeypatch):
+    """M's seed and ticked questions: one read for all their vectors (each in a read of
+    its own took a trip to the reading thread apiece); a ticked one that is gone is
+    left out."""
+    seed, *ticked = list((await _open_ids(core)).values())[:4]
+    await core.grouping.matches(seed)  # loaded
+    reads: list[object] = []
+    read = core.store.read
+
+    async def counted(fn, *args):
+        reads.append(fn)
+        return await read(fn, *args)
+
+    monkeypatch.setattr(core.store, "read", counted)
+    found = await core.grouping.matches(seed, [*ticked, 10**9])
+    assert found and seed not in {m.comment_id for m in found}
+    assert reads.count(vectors.stored_or_text) == 1

@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING
 
 from app import events as ev
 from app.domain.grouping import MOST_CONFIRMED, QuestionMatch, Theme
-from app.store import Store, comments
-from app.store.sql import Database
+from app.store import Store
 
 if TYPE_CHECKING:  # numpy and the model's code load on first use, not for the window's start
     from concurrent.futures import ProcessPoolExecutor
@@ -80,11 +79,7 @@ class Grouping:
         from app.text import grouping
 
         asked = [comment_id, *confirmed[:MOST_CONFIRMED]]
-        seeds = []
-        for question in asked:
-            vector = await self._vector(question)
-            if vector is not None:
-                seeds.append((question, vector))
+        seeds = await self._vectors(asked)
         if not seeds or seeds[0][0] != comment_id:
             return []
         rankings = await self._store.read(ranked_matches, self._matcher, seeds)
@@ -92,16 +87,23 @@ class Grouping:
             return rankings[0]
         return grouping.fused(rankings, left_out=[*asked, *confirmed])
 
-    async def _vector(self, comment_id: int) -> Vectors | None:
-        """The question's vector: the stored one, or made now; None when it is gone."""
+    async def _vectors(self, comment_ids: list[int]) -> list[tuple[int, Vectors]]:
+        """The questions' vectors, in their order: the stored ones, the others made now
+        (in one batch); questions that are gone are left out."""
         from app.store import vectors
         from app.text.encoder import from_bytes
 
-        blob = await self._store.read(vectors.vector_of, comment_id)
-        if blob is not None:
-            return from_bytes([blob])[0]
-        text = await self._store.read(_text_of, comment_id)
-        return None if text is None else (await self._encode([text]))[0]
+        found = await self._store.read(vectors.stored_or_text, comment_ids)
+        new = {i: text for i, text in found.items() if isinstance(text, str)}
+        made = dict(zip(new, await self._encode(list(new.values())), strict=True)) if new else {}
+        seeds = []
+        for i in comment_ids:
+            kept = found.get(i)
+            if isinstance(kept, bytes):
+                seeds.append((i, from_bytes([kept])[0]))
+            elif kept is not None:
+                seeds.append((i, made[i]))
+        return seeds
 
     async def progress(self) -> tuple[int, int]:
         """(questions with a vector, questions in all): a group may miss the others."""
@@ -225,8 +227,3 @@ def end_with_parent() -> None:
         os._exit(0)
 
     threading.Thread(target=wait_then_end, name="end-with-parent", daemon=True).start()
-
-
-def _text_of(db: Database, comment_id: int) -> str | None:
-    found = comments.get_comment(db, comment_id)
-    return None if found is None else found.body_text

@@ -82,11 +82,19 @@ def save(db: Database, made: Sequence[Pending], vectors: encoder.Vectors) -> int
     return stored
 
 
-def vector_of(db: Database, comment_id: int) -> bytes | None:
-    row = db.execute(
-        "SELECT vector FROM comment_vectors WHERE comment_id = ?", [comment_id]
-    ).fetchone()
-    return None if row is None else bytes(row[0])
+def stored_or_text(db: Database, comment_ids: Sequence[int]) -> dict[int, bytes | str]:
+    """Each comment's stored vector or, where it has none yet, its text (to encode);
+    comments that are gone are left out. One read for a group's seed and its ticked."""
+    marks = ",".join("?" * len(comment_ids))
+    return {
+        comment_id: bytes(vector) if vector is not None else (text or "")
+        for comment_id, vector, text in db.execute(
+            f"""SELECT c.id, v.vector, c.body_text FROM comments c
+                LEFT JOIN comment_vectors v ON v.comment_id = c.id
+                WHERE c.id IN ({marks})""",
+            list(comment_ids),
+        )
+    }
 
 
 def open_question_ids(db: Database) -> list[int]:
