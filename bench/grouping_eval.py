@@ -43,7 +43,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.grouping import MOST_CONFIRMED, QuestionMatch
+from app.domain.grouping import MOST_CONFIRMED, QuestionMatch, ranking_order
 from app.text import grouping
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "grouping_eval"
@@ -153,7 +153,7 @@ def recall_after_ticking(comments: Sequence[Labelled], rank: Ranker) -> float:
         ranked = [m for m in rank(seed) if m.comment_id != seed.id]
         ticked = [m.comment_id for m in ranked[: grouping.LOOKED_AT] if m.comment_id in same]
         if ticked:
-            asked = [seed, *(by_id[i] for i in ticked[::-1][:MOST_CONFIRMED])]
+            asked = [seed, *(by_id[i] for i in ranking_order(ticked)[:MOST_CONFIRMED])]
             again = grouping.fused([rank(q) for q in asked], left_out=[seed.id, *ticked])
             shown = set(ticked) | {m.comment_id for m in again[: SHOWN - len(ticked)]}
         else:

@@ -71,9 +71,9 @@ class Grouping:
 
     async def matches(self, comment_id: int, confirmed: Sequence[int] = ()) -> list[QuestionMatch]:
         """Open questions asking what ``comment_id`` asks, best first, with confidence;
-        with ``confirmed`` (questions a person ticked as asking the same), ranked by the
-        first ``MOST_CONFIRMED`` of them too (``app.text.grouping.fused``), and those
-        left out of the matches."""
+        with ``confirmed`` (questions a person ticked as asking the same, in
+        ``app.domain.grouping.ranking_order``), ranked by the first ``MOST_CONFIRMED`` of
+        them too (``app.text.grouping.fused``), and those left out of the matches."""
         await self._loaded()
         from app.store.questions import ranked_matches
         from app.text import grouping

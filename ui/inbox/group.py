@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from app.domain import InboxRow
-from app.domain.grouping import MOST_CONFIRMED, MatchConfidence
+from app.domain.grouping import MOST_CONFIRMED, MatchConfidence, ranking_order
 
 if TYPE_CHECKING:
     from app.core import Core
@@ -73,10 +73,7 @@ async def read_group(
     the rest ranked by them too; rows the person has ``seen`` stay as they left them (a
     very likely one left unticked is not ticked again, nor the seed once unticked)."""
     others = [i for i in confirmed if i != comment_id]
-    # The grouping ranks by the first ``MOST_CONFIRMED`` ticked: the lowest in the list
-    # first, those the person found far down (the top ones, ticked by G as very likely,
-    # are phrased like the seed and change its ranking least).
-    matches = await core.grouping.matches(comment_id, others[::-1])
+    matches = await core.grouping.matches(comment_id, ranking_order(others))
     rows = await core.inbox.rows([comment_id, *others, *(m.comment_id for m in matches)])
     marks = {m.comment_id: m.confidence for m in matches}
     shown = {r.id for r in rows}
