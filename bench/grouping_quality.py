@@ -3,7 +3,7 @@ labelled set, each through the code the app runs (``app.text.similarity`` for wo
 ``app.text.encoder`` and ``app.text.grouping`` for vectors): the words alone as before
 (every match over the old threshold ticked), the vectors alone, and the two combined (what
 ships, with its recall by the seed's language). Targets apply to the test half; the
-tuning half and the held-back set (``bench.grouping_eval``) are printed for comparison.
+tuning half and the two held-back sets (``bench.grouping_eval``) are printed for comparison.
 What ships is also measured with each half mixed into 3,000 other questions of the kind
 the benchmark store holds (:func:`store_questions`): in a full store G ranks among
 thousands of questions, not the labelled set's hundred.

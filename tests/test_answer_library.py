@@ -88,7 +88,7 @@ def test_offered_answers_ask_the_same_question_on_the_labelled_set() -> None:
     would be offered for ("very likely") ask the same. Measured: very likely 4/4 (tuning),
     6/6 (test); likely 44/62 and 82/135, which is why "likely" is not offered."""
     encoder = Encoder()
-    for half in (Half.TUNING, Half.TEST):  # the held-back set offers none: 0/0
+    for half in (Half.TUNING, Half.TEST):  # the held-back sets offer none: 0/0
         comments = load(half)
         by_id = {c.id: c for c in comments}
         rank = METHODS[SHIPPED](comments, encoder)

@@ -149,12 +149,14 @@ def test_the_set_is_large_bilingual_and_split_by_group():
     assert groups == {UNIQUE, NOT_A_QUESTION}
 
 
-def test_the_held_back_set_is_numbered_apart_and_asks_in_four_languages():
-    held = load(Half.HOLDOUT)
+def test_the_held_back_sets_are_numbered_apart_and_ask_in_several_languages():
+    held, held2 = load(Half.HOLDOUT), load(Half.HOLDOUT2)
     others = {c.id for half in (Half.TUNING, Half.TEST) for c in load(half)}
     assert len(held) >= 200 and not {c.id for c in held} & others
+    assert len(held2) >= 400 and not {c.id for c in held2} & (others | {c.id for c in held})
     assert {c.language for c in held} == {"en", "de", "fr", "es"}
-    assert sum(not c.unique for c in held) >= 150
+    assert {c.language for c in held2} == {"en", "de", "fr", "es", "nl", "it", "pt"}
+    assert sum(not c.unique for c in held) >= 150 and sum(not c.unique for c in held2) >= 300
 
 
 def test_recall_after_ticking_ranks_again_by_the_askers_a_person_ticks(test_half):
