@@ -81,11 +81,11 @@ def ranked_matches(
 ) -> list[list[QuestionMatch]]:
     """For each ``(comment_id, its vector)`` of ``seeds``, the open questions ranked
     against it, best first, each with its confidence (``app.text.grouping``); the
-    cosines of all of them with every open question come from one product."""
+    similarities of all of them with every open question come from one product each."""
     if not seeds:
         return []
     ids, pool = matcher.vectors.read(db)
-    cosines = pool @ np.stack([seed for _, seed in seeds]).T
+    found = grouping.seed_similarities(pool, np.stack([seed for _, seed in seeds]))
     ranked: list[list[QuestionMatch]] = []
     for at, (comment_id, seed) in enumerate(seeds):
         target = comments.get_comment(db, comment_id)
@@ -99,7 +99,14 @@ def ranked_matches(
             return similarity.scores(asked, texts, freq)
 
         ranked.append(
-            grouping.match(ids, pool, seed, comment_id, word_scores, seed_cosines=cosines[:, at])
+            grouping.match(
+                ids,
+                pool,
+                seed,
+                comment_id,
+                word_scores,
+                precomputed=grouping.Similarities(found.multilingual[:, at], found.blended[:, at]),
+            )
         )
     return ranked
 

@@ -54,7 +54,7 @@ def save(db: Database, made: Sequence[Pending], vectors: encoder.Vectors) -> int
     the nearest theme or a new one; returns how many were stored."""
     leaders = db.execute("SELECT id, vector FROM question_themes ORDER BY id").fetchall()
     theme_ids = [i for i, _ in leaders]
-    centres = encoder.from_bytes([b for _, b in leaders])
+    centres = encoder.from_bytes([b for _, b in leaders])[:, encoder.MULTILINGUAL]
     stored = 0
     for item, vector in zip(made, vectors, strict=True):
         still = db.execute(
@@ -63,17 +63,18 @@ def save(db: Database, made: Sequence[Pending], vectors: encoder.Vectors) -> int
         if still is None:
             continue  # edited or gone while its vector was made: made again next time
         blob = encoder.to_bytes(vector)
-        sims = centres @ vector if theme_ids else np.zeros(0, np.float32)
+        asked = vector[encoder.MULTILINGUAL]  # themes are made by the multilingual vectors
+        sims = centres @ asked if theme_ids else np.zeros(0, np.float32)
         best = int(sims.argmax()) if len(sims) else -1
         if best >= 0 and sims[best] >= grouping.THEME_COSINE:
             theme = theme_ids[best]
         else:
             theme = db.execute(
                 "INSERT INTO question_themes(label, vector) VALUES (?, ?)",
-                [grouping.label(item.text), blob],
+                [grouping.label(item.text), encoder.to_bytes(asked)],
             ).lastrowid
             theme_ids.append(theme)
-            centres = np.vstack([centres, encoder.from_bytes([blob])])
+            centres = np.vstack([centres, asked])
         db.execute(
             "INSERT OR REPLACE INTO comment_vectors(comment_id, vector, theme_id) VALUES (?, ?, ?)",
             [item.comment_id, blob, theme],

