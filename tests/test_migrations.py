@@ -386,10 +386,11 @@ def test_people_already_stored_get_their_directory_tier_and_comments_carry_it(
 def _vectors_kept(
     tmp_path: Path, migration: Callable[..., None], texts: dict[int, str]
 ) -> set[int]:
-    """The comments whose question vector ``migration`` and those after it keep, for a
-    database just before it whose comments 1, 2... say ``texts`` and all have a vector."""
+    """The comments whose question vector ``migration`` keeps, for a database just before
+    it whose comments 1, 2... say ``texts`` and all have a vector."""
     path = tmp_path / "fireside.db"
-    build(path, MIGRATIONS.index(migration))
+    before = MIGRATIONS.index(migration)
+    build(path, before)
     conn = connect(path)
     try:
         for comment_id, text in texts.items():
@@ -404,7 +405,7 @@ def _vectors_kept(
             "INSERT INTO comment_vectors(comment_id, vector, theme_id) VALUES (?, ?, ?)",
             [(comment_id, bytes(512), theme) for comment_id in texts],
         )
-        migrate(conn, path, LATEST)
+        migrate(conn, path, before + 1)
         return {i for (i,) in conn.execute("SELECT comment_id FROM comment_vectors")}
     finally:
         conn.close()
@@ -499,3 +500,12 @@ def test_drafts_kept_before_deleting_existed_are_all_live_and_can_be_deleted(
         assert (drafts.get(db, draft_id), drafts.versions(db, draft_id)) == whole
     finally:
         store.close()
+
+
+def test_every_question_loses_its_vector_to_be_made_again_with_the_english_one(
+    tmp_path: Path,
+) -> None:
+    """Vectors made by the multilingual encoder alone are all dropped: the backfill makes
+    each again with the English one beside it (zeros for another language)."""
+    texts = {1: "Is there a hiring freeze?", 2: "Gibt es einen Einstellungsstopp?"}
+    assert _vectors_kept(tmp_path, migrations._english_vectors, texts) == set()

@@ -579,6 +579,14 @@ def _acronyms_spelled_out(db: Database) -> None:
     _drop_vectors_of(db, lambda text: acronyms.spelled_out(text) != text)
 
 
+def _english_vectors(db: Database) -> None:
+    """A question's stored vector now holds an English one beside the multilingual one
+    (``app.text.encoder``; zeros for a comment in another language), so every stored
+    vector is dropped and the encoder's backfill makes them again. The themes' starting
+    vectors stay: themes are still made by the multilingual vectors alone."""
+    _drop_vectors_of(db, lambda _text: True)
+
+
 def _drop_vectors_of(db: Database, encoded_otherwise: Callable[[str], bool]) -> None:
     """Drop the stored question vectors of the comments whose text the encoder now reads
     otherwise; its backfill makes them again."""
@@ -684,5 +692,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _deleted_drafts,
     _draft_images_by_hash,
     _acronyms_spelled_out,
+    _english_vectors,
 ]
 LATEST = len(MIGRATIONS)

