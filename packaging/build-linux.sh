@@ -103,7 +103,8 @@ tar --sort=name --mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 --numeric-owne
 echo "build-linux.sh: SBOM"
 bash "$here/debian-origins.sh" "$binaries" >"$build/debian-origins.tsv"
 "$build/venv/bin/python" "$here/sbom.py" --version "$version" \
-    --pyproject "$repo/pyproject.toml" --bundle "$bundle" --binaries "$binaries" \
+    --pyproject "$repo/pyproject.toml" --model-requirements "$repo/requirements/model.txt" \
+    --bundle "$bundle" --binaries "$binaries" \
     --debian-origins "$build/debian-origins.tsv" --out "$out/fireside-$version.cdx.json"
 
 echo "build-linux.sh: .deb (lintian)"

