@@ -72,7 +72,8 @@ class MiniLM:
                     "0.1.0 from requirements/model.txt."
                 )
         self._w = {
-            k: v.astype(np.float32) for k, v in load_file(str(where / "model.safetensors")).items()
+            k: v.astype(np.float32, copy=False)
+            for k, v in load_file(str(where / "model.safetensors")).items()
         }
         self._tokenizer = Tokenizer.from_file(str(where / "tokenizer.json"))
         self._tokenizer.enable_truncation(MOST_TOKENS)
