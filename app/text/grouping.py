@@ -178,8 +178,10 @@ class Similarities(NamedTuple):
 
 
 def seed_similarities(pool: Vectors, seeds: Vectors) -> Similarities:
-    """:class:`Similarities` of the rows of ``pool`` to the rows of ``seeds``."""
-    return Similarities(pool[:, MULTILINGUAL] @ seeds[:, MULTILINGUAL].T, blended(pool, seeds))
+    """:class:`Similarities` of the rows of ``pool`` to the rows of ``seeds`` (the
+    multilingual product is made once, for both)."""
+    multilingual = pool[:, MULTILINGUAL] @ seeds[:, MULTILINGUAL].T
+    return Similarities(multilingual, _with_english(pool, seeds, multilingual.copy()))
 
 
 def english_rows(vectors: Vectors) -> npt.NDArray[np.bool_]:
@@ -192,7 +194,11 @@ def blended(a: Vectors, b: Vectors) -> Vectors:
     """How alike each row of ``a`` is to each row of ``b``: the multilingual cosine, and
     for two English comments ``ENGLISH_WEIGHT`` of the way from it to the English cosine
     (on the multilingual one's scale, ``ENGLISH_SCALE`` and ``ENGLISH_SHIFT``)."""
-    multilingual = a[:, MULTILINGUAL] @ b[:, MULTILINGUAL].T
+    return _with_english(a, b, a[:, MULTILINGUAL] @ b[:, MULTILINGUAL].T)
+
+
+def _with_english(a: Vectors, b: Vectors, multilingual: Vectors) -> Vectors:
+    """:func:`blended`, from the rows' ``multilingual`` cosines (changed in place)."""
     a_english, b_english = english_rows(a), english_rows(b)
     if not (a_english.any() and b_english.any()):
         return multilingual
