@@ -150,13 +150,17 @@ def test_the_set_is_large_bilingual_and_split_by_group():
 
 
 def test_the_held_back_sets_are_numbered_apart_and_ask_in_several_languages():
-    held, held2 = load(Half.HOLDOUT), load(Half.HOLDOUT2)
-    others = {c.id for half in (Half.TUNING, Half.TEST) for c in load(half)}
-    assert len(held) >= 200 and not {c.id for c in held} & others
-    assert len(held2) >= 400 and not {c.id for c in held2} & (others | {c.id for c in held})
-    assert {c.language for c in held} == {"en", "de", "fr", "es"}
-    assert {c.language for c in held2} == {"en", "de", "fr", "es", "nl", "it", "pt"}
-    assert sum(not c.unique for c in held) >= 150 and sum(not c.unique for c in held2) >= 300
+    ids = [{c.id for c in load(half)} for half in Half]
+    assert sum(len(numbers) for numbers in ids) == len(set().union(*ids))
+    held = {half: load(half) for half in Half if half not in (Half.TUNING, Half.TEST)}
+    assert len(held) == 4
+    for comments in held.values():
+        assert len(comments) >= 200 and sum(not c.unique for c in comments) >= 150
+    languages = {half: {c.language for c in comments} for half, comments in held.items()}
+    assert languages[Half.HOLDOUT] == {"en", "de", "fr", "es"}
+    assert languages[Half.HOLDOUT2] == {"en", "de", "fr", "es", "nl", "it", "pt"}
+    assert languages[Half.HOLDOUT3] == languages[Half.HOLDOUT2] | {"pl", "ja"}
+    assert languages[Half.HOLDOUT4] == languages[Half.HOLDOUT2] | {"pl", "tr", "ru"}
 
 
 def test_recall_after_ticking_ranks_again_by_the_askers_a_person_ticks(test_half):

@@ -166,9 +166,19 @@ def test_a_theme_is_named_by_its_first_question_without_mentions():
     assert len(long) <= grouping.LABEL_LENGTH and long.endswith("…")
 
 
-def test_a_question_is_encoded_by_itself_unless_it_is_terse():
+def test_a_question_is_encoded_with_the_sentence_before_it_unless_it_is_terse():
     wrapped = "Thanks for the update. Are there going to be layoffs? Asking for Leeds."
-    assert encoder.asked_text(wrapped) == "Are there going to be layoffs?"
+    assert encoder.asked_text(wrapped) == "Thanks for the update. Are there going to be layoffs?"
+    framed = (
+        "Great offsite. Loved the bit about investing in our people. Does that include paying"
+        " us more? And when? Thanks."
+    )
+    assert encoder.asked_text(framed) == (
+        "Loved the bit about investing in our people. Does that include paying us more? And when?"
+    )
+    assert encoder.asked_text("Is the Leeds site closing? Asking for a friend.") == (
+        "Is the Leeds site closing?"
+    )
     for terse in (
         "Rumour says our Yorkshire location is going. True?",
         "@Dana @Sam is that right? Nobody in Finance knows.",  # mentions are not words

@@ -502,6 +502,21 @@ def test_drafts_kept_before_deleting_existed_are_all_live_and_can_be_deleted(
         store.close()
 
 
+def test_questions_after_a_statement_lose_their_vectors_to_be_made_again_with_it(
+    tmp_path: Path,
+) -> None:
+    """A question is now encoded with the sentence before it: the vectors of comments in
+    which a question follows a sentence that asks nothing are made again, the others kept."""
+    texts = {
+        1: "Loved the bit about our people. Does that include paying us more?",
+        2: "Is the Leeds site closing? Asking for a friend.",
+        3: "Is the Leeds site closing? Will Bradford take its staff?",
+        4: "Great update, thanks.",
+    }
+    kept = _vectors_kept(tmp_path, migrations._questions_with_the_sentence_before, texts)
+    assert kept == {2, 3, 4}
+
+
 def test_every_question_loses_its_vector_to_be_made_again_with_the_english_one(
     tmp_path: Path,
 ) -> None:

@@ -6,6 +6,7 @@ The schema version lives in ``PRAGMA user_version``. ``LATEST`` is what this bui
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable
 
 from app.store.sql import Database
@@ -587,6 +588,21 @@ def _english_vectors(db: Database) -> None:
     _drop_vectors_of(db, lambda _text: True)
 
 
+def _questions_with_the_sentence_before(db: Database) -> None:
+    """A question is now encoded with the sentence before it (``app.text.encoder``): the
+    vectors of comments in which a question follows a sentence that asks nothing are
+    dropped, and the encoder's backfill makes them again (a terse one, encoded whole
+    anyway, is made again the same)."""
+    from app.text import similarity  # the lexicon, only when migrating
+    from app.text.classify import is_question
+
+    def encoded_otherwise(text: str) -> bool:
+        asking = [is_question(sentence) for sentence in similarity.sentences(text)]
+        return any(now and not before for before, now in itertools.pairwise(asking))
+
+    _drop_vectors_of(db, encoded_otherwise)
+
+
 def _drop_vectors_of(db: Database, encoded_otherwise: Callable[[str], bool]) -> None:
     """Drop the stored question vectors of the comments whose text the encoder now reads
     otherwise; its backfill makes them again."""
@@ -693,5 +709,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _draft_images_by_hash,
     _acronyms_spelled_out,
     _english_vectors,
+    _questions_with_the_sentence_before,
 ]
 LATEST = len(MIGRATIONS)

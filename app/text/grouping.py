@@ -30,7 +30,12 @@ ticked unchanged), since shared topic words are what make different questions lo
 - very likely (ticked at the start): cosine at least ``VERY_LIKELY_COSINE`` and the seed
   is the candidate's nearest open question (ties within ``TIE`` count); on the tuning
   half every such row asked the same (0.75 let one wrong row in of five, 0.8 left half
-  of the right ones out);
+  of the right ones out). For two English comments the English model must agree: their
+  English cosine, on the multilingual one's scale, reaches ``VERY_LIKELY_COSINE`` too
+  (:func:`english_agrees`; on the fourth held-back set two wrong rows had started ticked,
+  "Can we put the bonus straight into our pension?" and "Can we pay into the pension
+  through salary sacrifice yet?", multilingual 0.79, English 0.70: precision of the
+  ticked 93.1%, now 100%, with one right pair of the six sets left for a person to tick);
 - likely: cosine at least ``LIKELY_COSINE`` (about three in four ask the same);
 - possible: the rest of the rows shown, for a person to look through.
 
@@ -149,6 +154,7 @@ def match(
     if not cosines:
         return []
     close = [n for n in shortlist if multilingual[n] >= VERY_LIKELY_COSINE]
+    close = [n for n, sure in zip(close, english_agrees(pool[close], seed), strict=True) if sure]
     closest_of: dict[int, float] = {}
     if close:
         near = np.flatnonzero(multilingual >= reach(float(multilingual[close].min())))
@@ -188,6 +194,19 @@ def english_rows(vectors: Vectors) -> npt.NDArray[np.bool_]:
     """Which rows have an English vector (a comment in English, ``app.text.encoder``)."""
     part = vectors[:, ENGLISH]
     return np.einsum("ij,ij->i", part, part) > 0.25
+
+
+def english_agrees(candidates: Vectors, seed: Vectors) -> npt.NDArray[np.bool_]:
+    """Whether the English model agrees that each candidate is very likely the seed's
+    question: its English cosine, on the multilingual one's scale, reaches
+    ``VERY_LIKELY_COSINE`` too (always, unless both are in English)."""
+    agrees = np.ones(len(candidates), np.bool_)
+    if not english_rows(seed[None])[0]:
+        return agrees
+    both = english_rows(candidates)
+    english = candidates[both][:, ENGLISH] @ seed[ENGLISH] * ENGLISH_SCALE + ENGLISH_SHIFT
+    agrees[both] = english >= VERY_LIKELY_COSINE
+    return agrees
 
 
 def blended(a: Vectors, b: Vectors) -> Vectors:
