@@ -502,6 +502,50 @@ def test_drafts_kept_before_deleting_existed_are_all_live_and_can_be_deleted(
         store.close()
 
 
+def test_questions_in_other_scripts_or_asked_in_so_many_words_become_questions(
+    tmp_path: Path,
+) -> None:
+    """Comments stored as asking nothing that ask with a Japanese or Arabic question mark,
+    or in so many words, are questions after the upgrade, and the views' counts agree."""
+    path = tmp_path / "fireside.db"
+    before = MIGRATIONS.index(migrations._questions_in_every_script)
+    build(path, before)
+    texts = {
+        1: "説明ありがとうございます。大阪オフィスにも影響がありますか？",
+        2: "هل تم تسريب البيانات الشخصية للموظفين؟",
+        3: "Thanks Marta. I'd love to know whether there will be a merit increase",
+        4: "Great update, thanks.",
+    }
+    conn = connect(path)
+    try:
+        conn.executemany(
+            "UPDATE comments SET body_text = ?, is_question = 0 WHERE id = ?",
+            [(text, comment_id) for comment_id, text in texts.items()],
+        )
+        migrate(conn, path, before + 1)
+        asking = conn.execute("SELECT id FROM comments WHERE is_question = 1 AND id <= 4")
+        assert {comment_id for (comment_id,) in asking} == {1, 2, 3}
+        counted = conn.execute("SELECT SUM(n) FROM comment_counts WHERE is_question = 1")
+        stored = conn.execute(
+            "SELECT COUNT(*) FROM comments WHERE is_mine = 0 AND deleted = 0 AND is_question = 1"
+        )
+        assert counted.fetchone() == stored.fetchone()
+    finally:
+        conn.close()
+
+
+def test_questions_with_chinese_japanese_or_arabic_sentence_ends_are_encoded_again(
+    tmp_path: Path,
+) -> None:
+    texts = {
+        1: "感谢分享。之后还会有裁员吗？",
+        2: "شكرا. هل تم تسريب البيانات؟",
+        3: "Thanks. Is there a hiring freeze?",
+    }
+    kept = _vectors_kept(tmp_path, migrations._questions_in_every_script, texts)
+    assert kept == {3}
+
+
 def test_questions_after_a_statement_lose_their_vectors_to_be_made_again_with_it(
     tmp_path: Path,
 ) -> None:

@@ -271,6 +271,8 @@ def test_single_word_and_empty_names() -> None:
         ('He asked "is it paid?" Good point.', '> He asked "is it paid?"'),
         ("Can we expand this to Lisbon?", "> Can we expand this to Lisbon?"),
         ("Is invoice.pdf v3.5 final? Thanks.", "> Is invoice.pdf v3.5 final?"),
+        ("ありがとうございます。大阪にも影響がありますか？", "> 大阪にも影響がありますか？"),
+        ("شكرا. متى سيتم إطلاق التطبيق؟ ننتظر", "> متى سيتم إطلاق التطبيق؟"),
     ],
 )
 def test_question_quotes_only_the_question_sentences(comment: str, quoted: str) -> None:
@@ -403,6 +405,16 @@ def test_sentences_split_where_questions_end() -> None:
         "Nobody knows.",
         "Thanks e.g.",
         "you?!",
+    ]
+    assert similarity.sentences("感谢分享。之后还会有裁员吗？谢谢！") == [
+        "感谢分享。",
+        "之后还会有裁员吗？",
+        "谢谢！",
+    ]
+    assert similarity.sentences("شكرا. هل تم تسريب البيانات؟ ننتظر") == [
+        "شكرا.",
+        "هل تم تسريب البيانات؟",
+        "ننتظر",
     ]
 
 
@@ -544,6 +556,18 @@ def test_html_to_text(html: str, text: str) -> None:
         ("Island sites are great.", False),
         ("Doesn't matter to me.", False),
         ("", False),
+        ("AIの導入で配車担当の仕事はなくなるのでしょうか？", True),  # fullwidth mark
+        ("هل تم تسريب البيانات الشخصية للموظفين؟", True),  # Arabic mark
+        ("¿Hay novedades sobre el bonus", True),
+        ("大阪オフィスにも影響がありますか。", True),  # question particles, no mark
+        ("之后还会有裁员吗。", True),
+        ("재택근무는 계속 가능합니까.", True),
+        ("so is the 3 day thing policed or not", True),
+        ("Thanks Marta. I'd love to know whether there will be a merit increase", True),
+        ("Wondering if the shuttle bus runs on Saturdays", True),
+        ("Interesting read. Curious what others in Sales think.", False),
+        ("So proud of this team.", False),
+        ("ありがとうございます。", False),
     ],
 )
 def test_is_question(text: str, asks: bool) -> None:

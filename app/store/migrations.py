@@ -603,6 +603,22 @@ def _questions_with_the_sentence_before(db: Database) -> None:
     _drop_vectors_of(db, encoded_otherwise)
 
 
+def _questions_in_every_script(db: Database) -> None:
+    """A comment now asks when it has a Chinese, Japanese or Arabic question mark, ends a
+    sentence with a question particle (か, 吗, 까), or asks in so many words ("I'd love to
+    know whether...", ``app.text.classify.is_question``): such comments, stored as asking
+    nothing, become questions (the views' counts follow by their triggers, and the
+    encoder's backfill gives them vectors). Sentences now end at 。, at the fullwidth question
+    and exclamation marks and at ؟ too (``app.text.similarity``), so the vectors of
+    comments using them are made again."""
+    from app.text.classify import is_question
+
+    said = db.execute("SELECT id, body_text FROM comments WHERE is_question = 0").fetchall()
+    asking = [(comment_id,) for comment_id, text in said if is_question(text or "")]
+    db.conn.executemany("UPDATE comments SET is_question = 1 WHERE id = ?", asking)
+    _drop_vectors_of(db, lambda text: any(end in text for end in "。\uff1f\uff01؟"))
+
+
 def _drop_vectors_of(db: Database, encoded_otherwise: Callable[[str], bool]) -> None:
     """Drop the stored question vectors of the comments whose text the encoder now reads
     otherwise; its backfill makes them again."""
@@ -710,5 +726,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _acronyms_spelled_out,
     _english_vectors,
     _questions_with_the_sentence_before,
+    _questions_in_every_script,
 ]
 LATEST = len(MIGRATIONS)

@@ -10,10 +10,24 @@ import nh3
 
 from app.text.remote_text import storable_text
 
+#: Question marks of the scripts people write in: ASCII, fullwidth (Chinese, Japanese,
+#: Korean), Arabic, and Spanish's opening one.
+QUESTION_MARKS = frozenset("?？؟¿")
 _QUESTION_START = re.compile(
-    r"^(who|what|when|where|why|how|will|would|can|could|should|is|are|do|does|did|any)\b",
+    r"^(?:(?:so|and|but|ok|okay|also|honest question|quick question|genuine question)[\s,:-]+)?"
+    r"(?:who|what|when|where|why|how|will|would|can|could|should|is|are|do|does|did|any)\b",
     re.IGNORECASE,
 )
+#: A question asked as a statement ("I'd love to know whether the freeze ends").
+_ASKS_INDIRECTLY = re.compile(
+    r"\b(?:wonder(?:ing)?\s+(?:if|whether)|(?:(?:like|love) to know|any idea|anyone know)\s+"
+    r"(?:if|whether|what|when|where|why|how|who))\b",
+    re.IGNORECASE,
+)
+#: Particles that end a question without a mark: Japanese か, Chinese 吗 (嗎), Korean 까 and
+#: 나요 ("ありますか。", "还有裁员吗。", "있습니까.").
+_ASKING_PARTICLE = re.compile(r"(?:か|吗|嗎|까|까요|나요)$")
+_SENTENCE_ENDS = re.compile(r"[.!\n。！]")
 _SPACE = re.compile(r"\s+")
 #: Elements whose content is not text a person wrote (nh3 drops it the same way).
 _NOT_TEXT = frozenset({"script", "style"})
@@ -74,10 +88,19 @@ def html_to_text(body_html: str) -> str:
 
 
 def is_question(text: str) -> bool:
-    """A comment asks something when it has a question mark or opens like a question."""
-    if "?" in text:
+    """A comment asks something when it has a question mark (in any script), or a sentence
+    of it opens like a question, asks indirectly, or ends with a question particle."""
+    if not QUESTION_MARKS.isdisjoint(text):
         return True
-    return any(_QUESTION_START.match(s.strip()) for s in re.split(r"[.!\n]", text) if s.strip())
+    for sentence in _SENTENCE_ENDS.split(text):
+        said = sentence.strip()
+        if said and (
+            _QUESTION_START.match(said)
+            or _ASKS_INDIRECTLY.search(said)
+            or _ASKING_PARTICLE.search(said)
+        ):
+            return True
+    return False
 
 
 def mentions(text: str, name: str) -> bool:

@@ -61,6 +61,7 @@ import threadpoolctl
 
 from app.domain.grouping import MatchConfidence, QuestionMatch
 from app.text import similarity
+from app.text.classify import is_question
 from app.text.encoder import ENGLISH, MULTILINGUAL, Vectors
 
 #: Tuning half, askers in the first 20 rows, by word weight with expansion 0.5: 0.3 85.2%,
@@ -387,7 +388,7 @@ def theme_of(centres: Vectors, vector: Vectors) -> int | None:
 def label(text: str) -> str:
     """A theme's name: the first question of the comment that started it, without the
     @-mentions it was addressed with, cut to ``LABEL_LENGTH`` characters at a word."""
-    asked = [s for s in similarity.sentences(text) if "?" in s] or [text]
+    asked = [s for s in similarity.sentences(text) if is_question(s)] or [text]
     words = " ".join(similarity.without_mentions(asked[0]).split())
     words = words[:1].upper() + words[1:]
     if len(words) <= LABEL_LENGTH:

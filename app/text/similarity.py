@@ -43,8 +43,9 @@ TERSE_QUESTION_WORDS = 3
 
 _WORD = re.compile(r"[^\W_]+")
 _MENTION = re.compile(r"(?<![\w.])@[^\W_]+")
-#: Sentence ends: ? and ! always, . : and ; before a space, and line breaks.
-_SENTENCE_END = re.compile(r"[?!]+|[.:;](?:\s|$)|\n")
+#: Sentence ends: ? and ! always (fullwidth and Arabic ones too), 。 always (Chinese and
+#: Japanese put no space after it), . : and ; before a space, and line breaks.
+_SENTENCE_END = re.compile(r"[?!？！؟]+|[.:;](?:\s|$)|。|\n")
 
 #: Words that carry no topic: grammar, question framing ("is it going to", "quick one",
 #: "what does this mean for"), and the thanks and praise questions come wrapped in.

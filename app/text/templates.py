@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import msgspec
 
 from app.errors import UserError
+from app.text.classify import QUESTION_MARKS
 from app.text.remote_text import display_text
 
 VARIABLES = ("first_name", "name", "question")
@@ -50,8 +51,9 @@ def check_template(template: str) -> None:
 
 
 #: A sentence ends at ., !, ? or … (and any closing quotes or brackets) before a space or
-#: the end: "invoice.pdf" and "3.5" stay inside theirs.
-_SENTENCE = re.compile(r"\S.*?(?:[.!?…]+[\"'”’)\]]*(?=\s|$)|$)")
+#: the end: "invoice.pdf" and "3.5" stay inside theirs; and at the ends no space follows
+#: in Chinese, Japanese and Arabic (。, the fullwidth ! and ?, and ؟).
+_SENTENCE = re.compile(r"\S.*?(?:[.!?…]+[\"'”’)\]]*(?=\s|$)|[。！？؟]+|$)")
 
 
 def sentences(text: str) -> list[str]:
@@ -61,7 +63,7 @@ def sentences(text: str) -> list[str]:
 
 
 def is_question_sentence(sentence: str) -> bool:
-    return sentence.rstrip("\"'”’)] ").endswith("?")
+    return sentence.rstrip("\"'”’)] ")[-1:] in QUESTION_MARKS
 
 
 def question_of(text: str) -> str | None:
