@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.domain.grouping import MatchConfidence
 from app.text import encoder, grouping, language, minilm
 
 
@@ -90,25 +89,6 @@ def test_the_english_cosine_lifts_an_english_paraphrase_but_marks_stay_multiling
     found = grouping.match([1, 2, 3], pool, seed, 1, lambda ids: {})
     assert [m.comment_id for m in found] == [2, 3]
     assert all(not m.confidence.preselected for m in found)
-
-
-def test_two_english_comments_start_ticked_only_if_the_english_model_agrees():
-    """ "Can we put the bonus into our pension?" and "Can we pay into the pension through
-    salary sacrifice?" are alike to the multilingual encoder (0.79), not to the English
-    one (0.70): a different question, left for a person to tick. A German row is marked
-    by the multilingual cosine alone."""
-    seed = _row([1.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0])
-    agreed = _row([0.9, 0.436, 0.0, 0.0], [0.9, 0.436, 0.0])
-    disputed = _row([0.9, 0.0, 0.436, 0.0], [0.6, 0.0, 0.8])
-    german = _row([0.9, 0.0, 0.0, 0.436], None)
-    pool = np.vstack([seed, agreed, disputed, german])
-    found = grouping.match([1, 2, 3, 4], pool, seed, 1, lambda ids: {})
-    marks = {m.comment_id: m.confidence for m in found}
-    assert marks == {
-        2: MatchConfidence.VERY_LIKELY,
-        3: MatchConfidence.LIKELY,
-        4: MatchConfidence.VERY_LIKELY,
-    }
 
 
 def test_the_english_model_and_its_licence_are_listed_in_about():
