@@ -3,6 +3,8 @@ comments it reads, and how its cosine is blended in for pairs of English comment
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 
@@ -35,6 +37,20 @@ def test_a_batch_gives_each_text_what_it_gets_alone(english):
     together = english.encode(texts)
     alone = np.vstack([english.encode([text]) for text in texts])
     assert np.abs(together - alone).max() < 1e-5
+
+
+def test_the_installers_float16_weights_are_made_as_the_app_expects(tmp_path, english):
+    """The build's float16 copy of the weights has the digest the app checks (the build
+    makes it on each platform), and gives the model card's similarities too."""
+    installed = minilm.folder()
+    minilm.halve(installed / "model.safetensors", tmp_path / minilm.HALF)
+    shutil.copy(installed / "tokenizer.json", tmp_path)
+    assert minilm.weights_in(tmp_path) == minilm.HALF_WEIGHTS
+    assert minilm.weights_in(installed) == minilm.WEIGHTS
+    texts = ["That is a happy person", "That is a happy dog", "Today is a sunny day"]
+    halved = minilm.MiniLM(tmp_path).encode(texts)  # refused if the digest differed
+    assert halved[0] @ halved[1:].T == pytest.approx([0.6945, 0.2569], abs=2e-4)
+    assert np.abs(halved - english.encode(texts)).max() < 1e-3
 
 
 def test_weights_other_than_the_measured_ones_are_refused(monkeypatch):

