@@ -176,6 +176,20 @@ def test_a_theme_is_named_by_its_first_question_without_mentions():
     assert len(long) <= grouping.LABEL_LENGTH and long.endswith("…")
 
 
+def test_a_theme_is_named_by_a_question_it_marks_before_one_it_asks_unmarked():
+    assert grouping.label("And what a quarter it was. When do we get the bonus?") == (
+        "When do we get the bonus?"
+    )
+    assert grouping.label("Great news. 大阪にも影響がありますか。") == "大阪にも影響がありますか。"
+
+
+def test_a_long_preamble_does_not_push_the_question_out():
+    question = "Will the Leeds site close next year?"
+    asked = encoder.asked_text("Long story " + "blah " * 400 + "\n" + question)
+    assert asked.endswith(" " + question)
+    assert len(asked) <= encoder.CONTEXT_CHARS + len(question) + 1
+
+
 def test_a_question_is_encoded_with_the_sentence_before_it_unless_it_is_terse():
     wrapped = "Thanks for the update. Are there going to be layoffs? Asking for Leeds."
     assert encoder.asked_text(wrapped) == "Thanks for the update. Are there going to be layoffs?"

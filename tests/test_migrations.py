@@ -515,15 +515,16 @@ def test_questions_in_other_scripts_or_asked_in_so_many_words_become_questions(
         2: "هل تم تسريب البيانات الشخصية للموظفين؟",
         3: "Thanks Marta. I'd love to know whether there will be a merit increase",
         4: "Great update, thanks.",
+        5: "What a year!",  # was a question: it opens with "what"
     }
     conn = connect(path)
     try:
         conn.executemany(
-            "UPDATE comments SET body_text = ?, is_question = 0 WHERE id = ?",
-            [(text, comment_id) for comment_id, text in texts.items()],
+            "UPDATE comments SET body_text = ?, is_question = ? WHERE id = ?",
+            [(text, int(n == 5), n) for n, text in texts.items()],
         )
         migrate(conn, path, before + 1)
-        asking = conn.execute("SELECT id FROM comments WHERE is_question = 1 AND id <= 4")
+        asking = conn.execute("SELECT id FROM comments WHERE is_question = 1 AND id <= 5")
         assert {comment_id for (comment_id,) in asking} == {1, 2, 3}
         counted = conn.execute("SELECT SUM(n) FROM comment_counts WHERE is_question = 1")
         stored = conn.execute(
@@ -534,13 +535,14 @@ def test_questions_in_other_scripts_or_asked_in_so_many_words_become_questions(
         conn.close()
 
 
-def test_questions_with_chinese_japanese_or_arabic_sentence_ends_are_encoded_again(
-    tmp_path: Path,
-) -> None:
+def test_questions_read_otherwise_now_are_encoded_again(tmp_path: Path) -> None:
+    """Those with Chinese, Japanese or Arabic sentence ends, and those with a sentence now
+    read otherwise (an indirect question before the question: both are encoded now)."""
     texts = {
         1: "感谢分享。之后还会有裁员吗？",
         2: "شكرا. هل تم تسريب البيانات؟",
         3: "Thanks. Is there a hiring freeze?",
+        4: "I'd love to know whether the freeze ends. Will the Leeds site close next year?",
     }
     kept = _vectors_kept(tmp_path, migrations._questions_in_every_script, texts)
     assert kept == {3}

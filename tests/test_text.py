@@ -273,6 +273,8 @@ def test_single_word_and_empty_names() -> None:
         ("Is invoice.pdf v3.5 final? Thanks.", "> Is invoice.pdf v3.5 final?"),
         ("ありがとうございます。大阪にも影響がありますか？", "> 大阪にも影響がありますか？"),
         ("شكرا. متى سيتم إطلاق التطبيق؟ ننتظر", "> متى سيتم إطلاق التطبيق؟"),
+        ("Thanks. I'd love to know whether it ends", "> I'd love to know whether it ends"),
+        ("ありがとう。大阪にも影響がありますか。よろしく。", "> 大阪にも影響がありますか。"),
     ],
 )
 def test_question_quotes_only_the_question_sentences(comment: str, quoted: str) -> None:
@@ -562,12 +564,21 @@ def test_html_to_text(html: str, text: str) -> None:
         ("大阪オフィスにも影響がありますか。", True),  # question particles, no mark
         ("之后还会有裁员吗。", True),
         ("재택근무는 계속 가능합니까.", True),
-        ("so is the 3 day thing policed or not", True),
+        ("Quick question: is the canteen open over Christmas", True),
         ("Thanks Marta. I'd love to know whether there will be a merit increase", True),
         ("Wondering if the shuttle bus runs on Saturdays", True),
         ("Interesting read. Curious what others in Sales think.", False),
         ("So proud of this team.", False),
+        ("So is everyone else.", False),
+        ("What a year!", False),  # exclamations
+        ("How proud I am of this team.", False),
+        ("Who knew the cafe could be this good.", False),
         ("ありがとうございます。", False),
+        ("そうですか。", False),  # "I see"
+        ("給料とか。", False),
+        ("타운홀에서 만나요!", False),  # "see you at the town hall"
+        ("열심히 했으니까요.", False),  # "because we worked hard"
+        ("같이 할까요.", True),
     ],
 )
 def test_is_question(text: str, asks: bool) -> None:

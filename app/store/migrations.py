@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 from collections.abc import Callable
 
 from app.store.sql import Database
@@ -604,19 +605,48 @@ def _questions_with_the_sentence_before(db: Database) -> None:
 
 
 def _questions_in_every_script(db: Database) -> None:
-    """A comment now asks when it has a Chinese, Japanese or Arabic question mark, ends a
-    sentence with a question particle (か, 吗, 까), or asks in so many words ("I'd love to
-    know whether...", ``app.text.classify.is_question``): such comments, stored as asking
-    nothing, become questions (the views' counts follow by their triggers, and the
-    encoder's backfill gives them vectors). Sentences now end at 。, at the fullwidth question
-    and exclamation marks and at ؟ too (``app.text.similarity``), so the vectors of
-    comments using them are made again."""
+    """A comment now asks when it has a Chinese, Japanese or Arabic question mark, ends as a
+    question does without one (か, 吗, 까), or asks in so many words ("I'd love to know
+    whether..."), and no longer when it only exclaims ("What a year!"):
+    ``app.text.classify.is_question``. Stored comments the two rules read differently are
+    updated (the views' counts follow by their triggers; the encoder's backfill gives new
+    questions vectors); a few seconds at a million comments.
+    Sentences now end at 。, at the fullwidth question and exclamation marks and at ؟ too
+    (``app.text.similarity``): the vectors of comments using them, or with a sentence read
+    otherwise than before, are made again."""
+    from app.text import similarity  # the lexicon, only when migrating
     from app.text.classify import is_question
 
-    said = db.execute("SELECT id, body_text FROM comments WHERE is_question = 0").fetchall()
-    asking = [(comment_id,) for comment_id, text in said if is_question(text or "")]
-    db.conn.executemany("UPDATE comments SET is_question = 1 WHERE id = ?", asking)
-    _drop_vectors_of(db, lambda text: any(end in text for end in "。\uff1f\uff01؟"))
+    db.conn.create_function("asks", 1, lambda text: is_question(text or ""), deterministic=True)
+    db.conn.create_function(
+        "asked_before", 1, lambda text: _asked_before_v23(text or ""), deterministic=True
+    )
+    db.execute(
+        "UPDATE comments SET is_question = asks(body_text) "
+        "WHERE asks(body_text) IS NOT asked_before(body_text)"
+    )
+
+    def encoded_otherwise(text: str) -> bool:
+        return any(end in text for end in "。\uff1f\uff01؟") or any(
+            is_question(sentence) != _asked_before_v23(sentence)
+            for sentence in similarity.sentences(text)
+        )
+
+    _drop_vectors_of(db, encoded_otherwise)
+
+
+#: How ``app.text.classify`` told a question before v23: a question mark, or a sentence
+#: opening like an English question.
+_OPENED_BEFORE_V23 = re.compile(
+    r"^(who|what|when|where|why|how|will|would|can|could|should|is|are|do|does|did|any)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_before_v23(text: str) -> bool:
+    return "?" in text or any(
+        _OPENED_BEFORE_V23.match(part.strip()) for part in re.split(r"[.!\n]", text)
+    )
 
 
 def _drop_vectors_of(db: Database, encoded_otherwise: Callable[[str], bool]) -> None:
