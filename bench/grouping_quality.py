@@ -19,7 +19,7 @@ from app.sandbox import corpus
 from app.sandbox.seed import CommentWriter
 from app.text import grouping, similarity
 from app.text.classify import html_to_text, is_question
-from app.text.encoder import MULTILINGUAL, Encoder
+from app.text.encoder import MULTILINGUAL, Encoder, from_bytes, to_bytes
 from bench.grouping_eval import (
     GroupingScore,
     Half,
@@ -91,7 +91,9 @@ def _vector_method(with_words: bool, others: Sequence[str] = ()) -> Method:
     def method(comments: Sequence[Labelled], encoder: Encoder):
         labelled = [(c.id, c.text) for c in comments]
         everyone = labelled + [(FIRST_OTHER + n, text) for n, text in enumerate(others)]
-        vectors = encoder.encode([text for _, text in everyone])
+        # as the app ranks them: read back from the bytes the store keeps
+        made = encoder.encode([text for _, text in everyone])
+        vectors = from_bytes([to_bytes(vector) for vector in made])
         row = {i: n for n, (i, _) in enumerate(everyone)}
         texts = {i: text for i, text in everyone if is_question(text)}
         pool_ids = list(texts)
