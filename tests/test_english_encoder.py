@@ -7,6 +7,7 @@ import shutil
 
 import numpy as np
 import pytest
+from safetensors.numpy import load_file, save_file
 
 from app.text import encoder, grouping, language, minilm
 
@@ -40,17 +41,21 @@ def test_a_batch_gives_each_text_what_it_gets_alone(english):
 
 
 def test_the_installers_float16_weights_are_made_as_the_app_expects(tmp_path, english):
-    """The build's float16 copy of the weights has the digest the app checks (the build
-    makes it on each platform), and gives the model card's similarities too."""
+    """The build's float16 copy of the weights has the tensors the app checks, and gives
+    the model card's similarities too; a copy with one weight changed is refused."""
     installed = minilm.folder()
-    minilm.halve(installed / "model.safetensors", tmp_path / minilm.HALF)
+    digest = minilm.halve(installed / "model.safetensors", tmp_path / minilm.HALF)
+    assert digest == minilm.HALF_DIGEST
     shutil.copy(installed / "tokenizer.json", tmp_path)
-    assert minilm.weights_in(tmp_path) == minilm.HALF_WEIGHTS
-    assert minilm.weights_in(installed) == minilm.WEIGHTS
     texts = ["That is a happy person", "That is a happy dog", "Today is a sunny day"]
-    halved = minilm.MiniLM(tmp_path).encode(texts)  # refused if the digest differed
+    halved = minilm.MiniLM(tmp_path).encode(texts)
     assert halved[0] @ halved[1:].T == pytest.approx([0.6945, 0.2569], abs=2e-4)
     assert np.abs(halved - english.encode(texts)).max() < 1e-3
+    tensors = load_file(tmp_path / minilm.HALF)
+    tensors["pooler.dense.bias"][0] += 1
+    save_file(tensors, tmp_path / minilm.HALF)
+    with pytest.raises(encoder.ModelMismatch, match="reinstall Fireside"):
+        minilm.MiniLM(tmp_path)
 
 
 def test_weights_other_than_the_measured_ones_are_refused(monkeypatch):

