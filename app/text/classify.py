@@ -8,10 +8,9 @@ from html.parser import HTMLParser
 
 import nh3
 
+from app.text.question_marks import QUESTION_MARKS
 from app.text.remote_text import storable_text
 
-#: Marks that end a question: ASCII, fullwidth (Chinese, Japanese, Korean) and Arabic.
-QUESTION_MARKS = frozenset("?？؟")
 #: Spanish opens a question with its own mark, and sometimes leaves the closing one out.
 _OPENING_MARK = "¿"
 _QUESTION_START = re.compile(

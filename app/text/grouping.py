@@ -64,8 +64,9 @@ import threadpoolctl
 
 from app.domain.grouping import MatchConfidence, QuestionMatch
 from app.text import similarity
-from app.text.classify import QUESTION_MARKS, is_question
+from app.text.classify import is_question
 from app.text.encoder import ENGLISH, MULTILINGUAL, Vectors
+from app.text.question_marks import QUESTION_MARKS
 
 #: Tuning half, askers in the first 20 rows, by word weight with expansion 0.5: 0.3 85.2%,
 #: 0.5 86.9%, 0.6 87.5%, 0.7 87.8%, 0.8 87.2%, 1.0 86.5% (without expansion 0.5 was best).

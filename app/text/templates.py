@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import msgspec
 
 from app.errors import UserError
-from app.text.classify import QUESTION_MARKS, is_question
+from app.text.question_marks import QUESTION_MARKS
 from app.text.remote_text import display_text
 
 VARIABLES = ("first_name", "name", "question")
@@ -69,6 +69,8 @@ def is_question_sentence(sentence: str) -> bool:
 def question_of(text: str) -> str | None:
     """The comment's question sentences (those ending in a question mark, else those that
     ask without one, as ``is_question`` reads them), or None when it asks nothing."""
+    from app.text.classify import is_question  # with its HTML cleaner, only when quoting
+
     said = sentences(text)
     asked = [s for s in said if is_question_sentence(s)] or [s for s in said if is_question(s)]
     return " ".join(asked) if asked else None
