@@ -55,9 +55,7 @@ def test_every_listed_acronym_is_spelled_out_as_written():
 
 def test_the_encoder_reads_the_question_with_its_acronyms_spelled_out():
     wrapped = "Thanks for the update. Do we get additional PTO in 2026? Asking for Leeds."
-    assert encoder.asked_text(wrapped) == (
-        "Thanks for the update. Do we get additional PTO (paid time off) in 2026?"
-    )
+    assert encoder.asked_text(wrapped) == "Do we get additional PTO (paid time off) in 2026?"
 
 
 #: Left out of the list: the model places these letters by their meaning already.

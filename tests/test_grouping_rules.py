@@ -192,7 +192,7 @@ def test_a_long_preamble_does_not_push_the_question_out():
 
 def test_a_question_is_encoded_with_the_sentence_before_it_unless_it_is_terse():
     wrapped = "Thanks for the update. Are there going to be layoffs? Asking for Leeds."
-    assert encoder.asked_text(wrapped) == "Thanks for the update. Are there going to be layoffs?"
+    assert encoder.asked_text(wrapped) == "Are there going to be layoffs?"  # thanks only
     framed = (
         "Great offsite. Loved the bit about investing in our people. Does that include paying"
         " us more? And when? Thanks."

