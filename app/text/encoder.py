@@ -107,7 +107,10 @@ def asked_text(text: str) -> str:
     if not asking or similarity.is_terse([said[n] for n in asking]):
         chosen = text
     else:
-        before = {n - 1 for n in asking if n and similarity.features(said[n - 1])} - set(asking)
+        asked = set(asking)
+        before = {
+            n - 1 for n in asking if n and n - 1 not in asked and similarity.features(said[n - 1])
+        }
         chosen = " ".join(
             _tail(said[n], CONTEXT_CHARS) if n in before else said[n]
             for n in sorted({*asking, *before})
