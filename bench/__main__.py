@@ -196,11 +196,12 @@ def _measure(spec: Spec, args: argparse.Namespace) -> list[Line]:
 
 def _grouping(spec: Spec) -> int:
     from app.text.encoder import Encoder
-    from bench import grouping_quality, grouping_speed
+    from bench import grouping_quality, grouping_speed, question_reading
 
     print(f"Fireside benchmark, grouping; {load()}; {os.cpu_count()} CPUs")
     encoder = Encoder()
-    table = grouping_quality.lines(encoder) + grouping_speed.lines(spec, encoder)
+    table = question_reading.lines() + grouping_quality.lines(encoder)
+    table += grouping_speed.lines(spec, encoder)
     print(f"\n{load()} at the end")
     print(report.render(table))
     passed = report.all_passed(table)

@@ -18,7 +18,8 @@ from app.domain.grouping import MatchConfidence, QuestionMatch
 from app.sandbox import corpus
 from app.sandbox.seed import CommentWriter
 from app.text import grouping, similarity
-from app.text.classify import html_to_text, is_question
+from app.text.asking import is_question
+from app.text.classify import html_to_text
 from app.text.encoder import MULTILINGUAL, Encoder, from_bytes, to_bytes
 from bench.grouping_eval import (
     GroupingScore,

@@ -64,12 +64,24 @@ def test_weights_other_than_the_measured_ones_are_refused(monkeypatch):
         minilm.MiniLM()
 
 
-def test_english_is_told_from_the_other_languages_people_write_in():
-    assert language.is_english("Is the Helix 5 GA date still October?")
-    assert language.is_english("Remote still ok?")
-    assert not language.is_english("Gibt es einen Einstellungsstopp?")
-    assert not language.is_english("¿Se mantiene la ayuda para teletrabajo?")
-    assert not language.is_english("Y a-t-il d'autres suppressions de postes prévues ?")
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("Is the Helix 5 GA date still October?", language.Reading.ENGLISH),
+        ("Remote still ok?", language.Reading.ENGLISH),
+        ("Bonus timing?", language.Reading.ENGLISH),  # Lithuanian among all languages
+        ("Gibt es einen Einstellungsstopp?", language.Reading.MULTILINGUAL),
+        ("¿Se mantiene la ayuda para teletrabajo?", language.Reading.MULTILINGUAL),
+        ("Y a-t-il d'autres suppressions de postes prévues ?", language.Reading.MULTILINGUAL),
+        ("Kan vi søke på stillinger i Aurelia etter dette?", language.Reading.UNKNOWN),
+        ("Får vi ansattbilletter hos Aurelia nå?", language.Reading.UNKNOWN),
+        ("Nhân viên bán thời gian có được thưởng không?", language.Reading.UNKNOWN),
+    ],
+)
+def test_english_and_languages_the_encoder_was_not_trained_on_are_told(
+    text: str, read: language.Reading
+) -> None:
+    assert language.reading(text) is read
 
 
 def test_only_a_comment_in_english_gets_an_english_vector():
@@ -85,6 +97,7 @@ def test_only_a_comment_in_english_gets_an_english_vector():
 def _row(multilingual: list[float], english: list[float] | None) -> np.ndarray:
     row = np.zeros(encoder.WIDTH, np.float32)
     row[: len(multilingual)] = multilingual
+    row[encoder.READ] = 1.0
     if english is not None:
         row[encoder.DIMENSIONS : encoder.DIMENSIONS + len(english)] = english
     return row
@@ -123,18 +136,20 @@ def test_the_english_model_and_its_licence_are_listed_in_about():
 
 def test_a_text_met_again_is_not_encoded_again(monkeypatch):
     model = encoder.Encoder()
-    asked: list[list[tuple[str, bool]]] = []
+    asked: list[list[tuple[str, language.Reading]]] = []
 
-    def rows(keys: list[tuple[str, bool]]) -> np.ndarray:
+    def rows(keys: list[tuple[str, language.Reading]]) -> np.ndarray:
         asked.append(keys)
         return np.arange(len(keys), dtype=np.float32)[:, None] * np.ones(encoder.WIDTH, np.float32)
 
     monkeypatch.setattr(model, "_encode", rows)
     monkeypatch.setattr(encoder, "REMEMBERED", 2)
     first = model.encode(["Is there a hiring freeze?", "Is there a hiring freeze?", "Why?"])
-    assert asked == [[("Is there a hiring freeze?", True), ("Why?", True)]]
+    english = language.Reading.ENGLISH
+    assert asked == [[("Is there a hiring freeze?", english), ("Why?", english)]]
     assert first[:, 0].tolist() == [0.0, 0.0, 1.0]
     model.encode(["Is there a hiring freeze?"])  # remembered
     model.encode(["Gibt es einen Einstellungsstopp?"])  # "Why?" is forgotten: two at most
     model.encode(["Why?", "Is there a hiring freeze?"])
-    assert asked[1:] == [[("Gibt es einen Einstellungsstopp?", False)], [("Why?", True)]]
+    german = ("Gibt es einen Einstellungsstopp?", language.Reading.MULTILINGUAL)
+    assert asked[1:] == [[german], [("Why?", english)]]

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from app.domain.grouping import MatchConfidence, QuestionMatch
-from app.text.classify import is_question
+from app.text.asking import is_question
 from bench.grouping_eval import (
     NOT_A_QUESTION,
     UNIQUE,

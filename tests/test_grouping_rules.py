@@ -55,12 +55,35 @@ def test_closest_skips_the_row_itself():
     assert grouping.closest(pool[:1], [0]) == [-1.0]
 
 
+def _wide(rows: np.ndarray, read: tuple[bool, ...] | None = None) -> np.ndarray:
+    """``rows`` as multilingual vectors in rows of the encoder's width, each read by it
+    (``encoder.READ``) unless ``read`` says otherwise."""
+    wide = np.zeros((len(rows), encoder.WIDTH), np.float32)
+    wide[:, : rows.shape[1]] = rows
+    wide[:, encoder.READ] = read if read is not None else [True] * len(rows)
+    return wide
+
+
 def test_match_never_returns_the_seed_and_ticks_identical_askers():
-    pool = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]], np.float32)
+    pool = _wide(np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]], np.float32))
     found = grouping.match([10, 11, 12, 13], pool, pool[0], 10, lambda ids: {})
     assert [m.comment_id for m in found][:2] in ([11, 12], [12, 11])
     assert 10 not in [m.comment_id for m in found]
     assert {m.comment_id for m in found if m.confidence.preselected} == {11, 12}
+
+
+@pytest.mark.parametrize(
+    ("read", "ticked"), [((True, False, True), {12}), ((False, True, True), set())]
+)
+def test_nothing_in_a_language_the_encoder_was_not_trained_on_starts_ticked(
+    read: tuple[bool, ...], ticked: set[int]
+) -> None:
+    """Two Norwegian questions about different things had a cosine over 0.8: a row starts
+    ticked only when the seed and the row are both in languages the encoder reads."""
+    pool = _wide(np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]], np.float32), read)
+    found = grouping.match([10, 11, 12], pool, pool[0], 10, lambda ids: {})
+    assert {m.comment_id for m in found if m.confidence.preselected} == ticked
+    assert {m.comment_id for m in found} == {11, 12}  # ranked all the same
 
 
 def test_an_asker_phrased_like_the_best_match_ranks_above_a_topic_alike():
@@ -69,9 +92,9 @@ def test_an_asker_phrased_like_the_best_match_ranks_above_a_topic_alike():
 
     seed, best = unit(1, 0, 0), unit(0.9, 0.436, 0)
     asker, topic_alike = unit(0.3, 0.954, 0), unit(0.35, 0, 0.937)
-    pool = np.vstack([seed, best, asker, topic_alike])
+    pool = _wide(np.vstack([seed, best, asker, topic_alike]))
     assert float(topic_alike @ seed) > float(asker @ seed)  # the seed alone misorders them
-    found = grouping.match([10, 11, 12, 13], pool, seed, 10, lambda ids: {})
+    found = grouping.match([10, 11, 12, 13], pool, pool[0], 10, lambda ids: {})
     assert [m.comment_id for m in found] == [11, 12, 13]
 
 
@@ -124,6 +147,7 @@ def test_a_lone_asker_ranks_above_a_crowd_of_another_question_as_close():
     pool = np.vstack([seed, asker, *crowd]).astype(np.float32)
     pool /= np.linalg.norm(pool, axis=1, keepdims=True)
     assert float(pool[2] @ seed) > float(pool[1] @ seed)  # the cosine alone puts the crowd first
+    pool = _wide(pool)
     found = grouping.match(list(range(10, 10 + len(pool))), pool, pool[0], 10, lambda ids: {})
     assert found[0].comment_id == 11
 
@@ -220,6 +244,15 @@ def test_stored_vectors_keep_their_cosines():
     assert encoder.from_bytes([]).shape == (0, encoder.WIDTH)
 
 
+def test_a_row_stored_before_the_read_column_reads_back_as_read():
+    row = np.zeros(encoder.WIDTH, np.float32)
+    row[0] = 1.0
+    legacy = encoder.to_bytes(row)[: encoder.LEGACY_BYTES]
+    back = encoder.from_bytes([legacy, encoder.to_bytes(row)])
+    assert back.shape == (2, encoder.WIDTH)
+    assert back[:, encoder.READ].tolist() == [1.0, 0.0]
+
+
 def test_the_encoder_and_its_licence_are_listed_in_about():
     from app.licences import bundled_libraries
 
@@ -243,7 +276,7 @@ def test_a_question_joins_the_closest_theme_or_starts_one():
 def test_ranking_keeps_blas_to_one_thread():
     import threadpoolctl
 
-    pool = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
+    pool = _wide(np.array([[1.0, 0.0], [0.0, 1.0]], np.float32))
     grouping.match([1, 2], pool, pool[0], 1, lambda ids: {})
     blas = [p for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
     assert blas and all(p["num_threads"] == 1 for p in blas)

@@ -502,37 +502,80 @@ def test_drafts_kept_before_deleting_existed_are_all_live_and_can_be_deleted(
         store.close()
 
 
-def test_questions_in_other_scripts_or_asked_in_so_many_words_become_questions(
-    tmp_path: Path,
-) -> None:
-    """Comments stored as asking nothing that ask with a Japanese or Arabic question mark,
-    or in so many words, are questions after the upgrade, and the views' counts agree."""
+def _asking_after(
+    tmp_path: Path, migration: Callable[..., None], texts: dict[int, tuple[str, bool]]
+) -> set[int]:
+    """The comments that ask after ``migration``, for a database just before it whose
+    comments 1, 2... say ``texts`` (with the flag the rule before it gave), checking that
+    the views' counts agree with the flags."""
     path = tmp_path / "fireside.db"
-    before = MIGRATIONS.index(migrations._questions_in_every_script)
+    before = MIGRATIONS.index(migration)
     build(path, before)
-    texts = {
-        1: "説明ありがとうございます。大阪オフィスにも影響がありますか？",
-        2: "هل تم تسريب البيانات الشخصية للموظفين؟",
-        3: "Thanks Marta. I'd love to know whether there will be a merit increase",
-        4: "Great update, thanks.",
-        5: "What a year!",  # was a question: it opens with "what"
-    }
     conn = connect(path)
     try:
         conn.executemany(
             "UPDATE comments SET body_text = ?, is_question = ? WHERE id = ?",
-            [(text, int(n == 5), n) for n, text in texts.items()],
+            [(text, int(asked), n) for n, (text, asked) in texts.items()],
         )
         migrate(conn, path, before + 1)
-        asking = conn.execute("SELECT id FROM comments WHERE is_question = 1 AND id <= 5")
-        assert {comment_id for (comment_id,) in asking} == {1, 2, 3}
+        asking = conn.execute(
+            "SELECT id FROM comments WHERE is_question = 1 AND id <= ?", [len(texts)]
+        )
         counted = conn.execute("SELECT SUM(n) FROM comment_counts WHERE is_question = 1")
         stored = conn.execute(
             "SELECT COUNT(*) FROM comments WHERE is_mine = 0 AND deleted = 0 AND is_question = 1"
         )
         assert counted.fetchone() == stored.fetchone()
+        return {comment_id for (comment_id,) in asking}
     finally:
         conn.close()
+
+
+def test_questions_in_other_scripts_or_asked_in_so_many_words_become_questions(
+    tmp_path: Path,
+) -> None:
+    """Comments stored as asking nothing that ask with a Japanese or Arabic question mark,
+    or in so many words, are questions after the upgrade, and the views' counts agree."""
+    texts = {
+        1: ("説明ありがとうございます。大阪オフィスにも影響がありますか？", False),
+        2: ("هل تم تسريب البيانات الشخصية للموظفين؟", False),
+        3: ("Thanks Marta. I'd love to know whether there will be a merit increase", False),
+        4: ("Great update, thanks.", False),
+        5: ("What a year!", True),  # was a question: it opens with "what"
+    }
+    assert _asking_after(tmp_path, migrations._questions_in_every_script, texts) == {1, 2, 3}
+
+
+def test_rhetorical_questions_stop_asking_and_unmarked_ones_start(tmp_path: Path) -> None:
+    """After v24 a comment asks by what it means: rhetorical questions and statements that
+    open like questions no longer ask; questions after a lead-in, ending "or not", or in
+    Thai without a mark do, and the views' counts agree."""
+    texts = {
+        1: ("Who else loved the offsite? 🎉", True),
+        2: ("Can't wait for the launch!", True),
+        3: ("honest q - can you promise there won't be more cuts", False),
+        4: ("vans at home still a thing or not", False),
+        5: ("พนักงานหน้าร้านได้โบนัสด้วยไหมคะ", False),
+        6: ("Is the Leeds site closing?", True),
+        7: ("Great update, thanks.", False),
+    }
+    after = _asking_after(tmp_path, migrations._questions_by_what_they_ask, texts)
+    assert after == {3, 4, 5, 6}
+
+
+def test_questions_read_by_meaning_are_encoded_again(tmp_path: Path) -> None:
+    """The vectors of comments with a sentence read otherwise after v24 are made again:
+    a rhetorical question, a statement opening like a question, an unmarked question after
+    a lead-in; those read as before are kept."""
+    texts = {
+        1: "Who else loved the offsite? When is the next one?",
+        2: "Thanks. Is there a hiring freeze?",
+        3: "Thanks Marta. honest q - can you promise there won't be more cuts",
+        4: "Can't wait for the launch. Will it come to Leeds?",
+        5: "Great update, thanks.",
+    }
+    kept = _vectors_kept(tmp_path, migrations._questions_by_what_they_ask, texts)
+    assert kept == {2, 5}
 
 
 def test_questions_read_otherwise_now_are_encoded_again(tmp_path: Path) -> None:
@@ -546,6 +589,21 @@ def test_questions_read_otherwise_now_are_encoded_again(tmp_path: Path) -> None:
     }
     kept = _vectors_kept(tmp_path, migrations._questions_in_every_script, texts)
     assert kept == {3}
+
+
+def test_comments_in_languages_the_encoder_may_not_read_are_encoded_again(
+    tmp_path: Path,
+) -> None:
+    """Their vectors are made again to say whether the encoder reads their language."""
+    texts = {
+        1: "Får vi ansattbilletter hos Aurelia nå?",
+        2: "Is the Leeds site closing?",
+        3: "Czy premia będzie wypłacona w grudniu?",
+        4: "Nhân viên bán thời gian có được thưởng không?",
+        5: "Prim ödemesi aralıkta mı yapılacak?",
+    }
+    migration = migrations._vectors_say_whether_their_language_is_read
+    assert _vectors_kept(tmp_path, migration, texts) == {2, 3, 5}
 
 
 def test_questions_after_a_statement_lose_their_vectors_to_be_made_again_with_it(

@@ -13,7 +13,8 @@ from app.errors import UserError
 from app.sandbox import corpus
 from app.sandbox.seed import build_seed
 from app.text import lexicon, similarity
-from app.text.classify import html_to_text, is_question, mentions
+from app.text.asking import is_question, questions_among, sentences
+from app.text.classify import html_to_text, mentions
 from app.text.link_schemes import is_openable_link
 from app.text.markdown import to_html
 from app.text.sanitize import comment_for_display, sanitize_html
@@ -401,19 +402,19 @@ def test_features_drop_framing_and_meet_on_concepts(sentence: str, found: set[st
 
 
 def test_sentences_split_where_questions_end() -> None:
-    assert similarity.sentences("Quick one: is it on? Nobody knows.\nThanks e.g. you?!") == [
+    assert sentences("Quick one: is it on? Nobody knows.\nThanks e.g. you?!") == [
         "Quick one:",
         "is it on?",
         "Nobody knows.",
         "Thanks e.g.",
         "you?!",
     ]
-    assert similarity.sentences("感谢分享。之后还会有裁员吗？谢谢！") == [
+    assert sentences("感谢分享。之后还会有裁员吗？谢谢！") == [
         "感谢分享。",
         "之后还会有裁员吗？",
         "谢谢！",
     ]
-    assert similarity.sentences("شكرا. هل تم تسريب البيانات؟ ننتظر") == [
+    assert sentences("شكرا. هل تم تسريب البيانات؟ ننتظر") == [
         "شكرا.",
         "هل تم تسريب البيانات؟",
         "ننتظر",
@@ -579,10 +580,75 @@ def test_html_to_text(html: str, text: str) -> None:
         ("타운홀에서 만나요!", False),  # "see you at the town hall"
         ("열심히 했으니까요.", False),  # "because we worked hard"
         ("같이 할까요.", True),
+        # rhetorical and social questions ask nothing
+        ("Who else loved the offsite? 🎉", False),
+        ("Is it Friday yet?", False),
+        ("What could possibly go wrong 😂", False),
+        ("Who thought 4 days in the office was a good idea? Honestly.", False),
+        ("Isn't it great to finally see the fleet going electric?", False),
+        ("¿En serio? Otra vez lo mismo...", False),
+        ("¿Quién más está deseando ver la nueva app? 🚀", False),
+        ("Wer hätte gedacht, dass wir so ein Quartal hinlegen? 💪", False),
+        ("Who else loved the offsite? When is the next one?", True),
+        # statements that open like questions, their subject left out
+        ("Can't wait to see how this one goes 😂", False),
+        ("Did the fire safety module yesterday. 40 minutes well spent.", False),
+        ("Would have made a huge difference when my twins were born.", False),
+        ("Will do, thanks!", False),
+        ("Would love to see more of this.", False),
+        ("Was great to see everyone.", False),
+        ("Have a great weekend all", False),
+        ("So is everyone else.", False),
+        ("Honestly, what you heard on the visits feels rushed.", False),
+        # questions without a mark
+        ("honest q - can you promise there wont be further redundancies", True),
+        ("bottom line: did they get customer info or not", True),
+        ("@Payroll Team when is STIP going out this yr", True),
+        ("so is the 3 day thing policed or not", True),
+        ("vans at home still a thing or not", True),
+        ("Were staff records compromised too - NI numbers, bank details etc", True),
+        ("There are 140 desks and 260 of us. Has anyone done the maths", True),
+        ("If my store shuts can I transfer to another one or am I out", True),
+        ("38 stores... which ones tho 👀", True),
+        ("whats the dress code for the gala", True),
+        ("MFA keeps failing on the new phones, is there a fix coming", True),
+        ("Might be a silly question but what's an OKR", True),
+        ("bonus date pls 🙏", True),
+        ("list of affected stores pls", True),
+        ("Please tell me we're closed on boxing day 🙏", True),
+        ("Keen to understand what streamlining means for the branches.", True),
+        ("Would like to know when the bonus is paid", True),
+        ("I guess what I'm wondering is whether we should update our CVs.", True),
+        ("Kurze Frage: bleibt es bei 3 Tagen mobilem Arbeiten oder nicht", True),
+        ("Czy premia będzie wypłacona w grudniu", True),
+        ("Prim ödemesi aralıkta mı yapılacak", True),
+        ("Mi piace molto questa iniziativa", False),  # "mi" is not Turkish here
+        ("Будут ли сокращения в филиалах", True),
+        ("พนักงานหน้าร้านได้โบนัสด้วยไหมคะ", True),
+        ("Va-t-il y avoir une prime cette année", True),
+        ("Merci pour le rendez-vous", False),
+        ("Nhân viên bán thời gian có được thưởng không", True),
+        ("야간 근무조도 해당되나요", True),
+        ("Thanks for the add-on, works fine", False),
     ],
 )
 def test_is_question(text: str, asks: bool) -> None:
     assert is_question(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("said", "asked"),
+    [
+        (["Thanks.", "Is it paid in March?", "Can you share them."], ["Is it paid in March?"]),
+        (["Who else loved it?", "Can you share the slides."], ["Can you share the slides."]),
+        (["Is it confirmed?!", "Nobody told us."], ["Is it confirmed?!"]),
+        (["Great update.", "Who else loved it?"], []),
+    ],
+)
+def test_questions_among_prefers_marked_ones_and_skips_rhetorical(
+    said: list[str], asked: list[str]
+) -> None:
+    assert questions_among(said) == asked
 
 
 @pytest.mark.parametrize(

@@ -239,7 +239,8 @@ def prepare(
 
     The classifier (nh3 and an HTML tokenizer) loads with the first sync, not on the way
     to the window's first painted inbox."""
-    from app.text.classify import html_to_text, is_question, mentions
+    from app.text.asking import is_question
+    from app.text.classify import html_to_text, mentions
 
     prepared = []
     for c in _storable_only(comments, errors):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from app.store.sql import Database
+from app.text.question_marks import QUESTION_MARKS
 from app.vip.tiers import tier_from_directory
 
 
@@ -562,10 +563,10 @@ def _terse_questions_vectored_whole(db: Database) -> None:
     going. True?") are now encoded with the sentences around them
     (``app.text.encoder.asked_text``): their stored vectors, made from the question
     alone, are dropped, and the encoder's backfill makes them again."""
-    from app.text import similarity  # the lexicon, only when migrating
+    from app.text import asking, similarity  # the lexicon, only when migrating
 
     def encoded_otherwise(text: str) -> bool:
-        return similarity.asks_tersely(text) and len(similarity.sentences(text)) > len(
+        return similarity.asks_tersely(text) and len(asking.sentences(text)) > len(
             similarity.asked_sentences(text)
         )
 
@@ -594,11 +595,10 @@ def _questions_with_the_sentence_before(db: Database) -> None:
     vectors of comments in which a question follows a sentence that asks nothing are
     dropped, and the encoder's backfill makes them again (a terse one, encoded whole
     anyway, is made again the same)."""
-    from app.text import similarity  # the lexicon, only when migrating
-    from app.text.classify import is_question
+    from app.text.asking import asks, sentences
 
     def encoded_otherwise(text: str) -> bool:
-        asking = [is_question(sentence) for sentence in similarity.sentences(text)]
+        asking = [asks(sentence) for sentence in sentences(text)]
         return any(now and not before for before, now in itertools.pairwise(asking))
 
     _drop_vectors_of(db, encoded_otherwise)
@@ -608,14 +608,13 @@ def _questions_in_every_script(db: Database) -> None:
     """A comment now asks when it has a Chinese, Japanese or Arabic question mark, ends as a
     question does without one (か, 吗, 까), or asks in so many words ("I'd love to know
     whether..."), and no longer when it only exclaims ("What a year!"):
-    ``app.text.classify.is_question``. Stored comments the two rules read differently are
+    ``app.text.asking.is_question``. Stored comments the two rules read differently are
     updated (the views' counts follow by their triggers; the encoder's backfill gives new
     questions vectors); a few seconds at a million comments.
     Sentences now end at 。, at the fullwidth question and exclamation marks and at ؟ too
     (``app.text.similarity``): the vectors of comments using them, or with a sentence read
     otherwise than before, are made again."""
-    from app.text import similarity  # the lexicon, only when migrating
-    from app.text.classify import is_question
+    from app.text.asking import asks, is_question, sentences
 
     db.conn.create_function("asks", 1, lambda text: is_question(text or ""), deterministic=True)
     db.conn.create_function(
@@ -628,8 +627,7 @@ def _questions_in_every_script(db: Database) -> None:
 
     def encoded_otherwise(text: str) -> bool:
         return any(end in text for end in "。\uff1f\uff01؟") or any(
-            is_question(sentence) != _asked_before_v23(sentence)
-            for sentence in similarity.sentences(text)
+            asks(sentence) != _asked_before_v23(sentence) for sentence in sentences(text)
         )
 
     _drop_vectors_of(db, encoded_otherwise)
@@ -647,6 +645,75 @@ def _asked_before_v23(text: str) -> bool:
     return "?" in text or any(
         _OPENED_BEFORE_V23.match(part.strip()) for part in re.split(r"[.!\n]", text)
     )
+
+
+def _questions_by_what_they_ask(db: Database) -> None:
+    """A comment now asks by what its sentences mean rather than by their marks alone
+    (``app.text.asking``): rhetorical questions ("Who else loved the offsite?") and
+    statements with their subject left out ("Can't wait") no longer ask; questions after a
+    lead-in ("honest q - can you..."), ending "or not", asking for something ("list pls"),
+    or without a mark in Thai, Turkish, Polish, Russian and other languages now do. Stored
+    comments whose flag the rule before could have given and the new one reads otherwise are
+    updated (the views' counts follow
+    by their triggers), and the vectors of comments with a sentence now read otherwise are
+    made again: those of every sentence whose reading differs from its question mark, and
+    of those that opened as a question before and no longer ask."""
+    from app.text.asking import asks, is_question, sentences
+
+    def could_have_asked(sentence: str) -> bool:
+        return _marked(sentence) or _ASKED_BEFORE_V24.search(sentence) is not None
+
+    def flag(text: str | None, stored: int) -> int:
+        """The new flag, but a question no longer asking only where the rule before could
+        have read it as asking."""
+        now = is_question(text or "")
+        if now or not stored or any(could_have_asked(s) for s in sentences(text or "")):
+            return int(now)
+        return stored
+
+    db.conn.create_function("asks_now", 2, flag, deterministic=True)
+    db.execute(
+        "UPDATE comments SET is_question = asks_now(body_text, is_question) "
+        "WHERE is_question IS NOT asks_now(body_text, is_question)"
+    )
+
+    def read_otherwise(sentence: str) -> bool:
+        now = asks(sentence)
+        return now != _marked(sentence) or (not now and could_have_asked(sentence))
+
+    _drop_vectors_of(db, lambda text: any(read_otherwise(s) for s in sentences(text)))
+
+
+def _vectors_say_whether_their_language_is_read(db: Database) -> None:
+    """A stored vector now says whether the multilingual encoder was trained on its
+    comment's language (``app.text.encoder.READ``; rows stored before read back as if it
+    was): the vectors of comments with letters of languages it was not (Norwegian and
+    Danish å, ø and æ; Czech, Hungarian, Romanian, Ukrainian, Vietnamese, Icelandic
+    letters; Greek, Hebrew and Indian scripts) are dropped, and the encoder's backfill
+    makes them again with the language read."""
+    _drop_vectors_of(db, lambda text: _LETTERS_OF_UNREAD_LANGUAGES.search(text) is not None)
+
+
+#: Letters and scripts of languages the multilingual encoder was not trained on.
+_LETTERS_OF_UNREAD_LANGUAGES = re.compile(
+    "[åøæÅØÆěřůĚŘŮőűŐŰșțăȘȚĂіїєґІЇЄҐơưđƠƯĐþðÞÐ"
+    "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+    "\u0370-\u03ff\u0590-\u05ff\u0900-\u0dff]"
+)
+
+
+def _marked(sentence: str) -> bool:
+    return not QUESTION_MARKS.isdisjoint(sentence) or "¿" in sentence
+
+
+#: Sentences without a mark that could have asked before v24: an English question's
+#: opening, an indirect ask, or a Japanese, Chinese or Korean question ending.
+_ASKED_BEFORE_V24 = re.compile(
+    r"^\s*(?:(?:honest|quick|genuine) question[\s,:-]+)?"
+    r"(?:who|what|when|where|why|how|will|would|can|could|should|is|are|do|does|did|any)\b"
+    r"|wonder|to know|any idea|anyone know|[か吗嗎까][.。!！\s]*$",
+    re.IGNORECASE,
+)
 
 
 def _drop_vectors_of(db: Database, encoded_otherwise: Callable[[str], bool]) -> None:
@@ -757,5 +824,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _english_vectors,
     _questions_with_the_sentence_before,
     _questions_in_every_script,
+    _questions_by_what_they_ask,
+    _vectors_say_whether_their_language_is_read,
 ]
 LATEST = len(MIGRATIONS)

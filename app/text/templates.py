@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import msgspec
 
 from app.errors import UserError
-from app.text.question_marks import QUESTION_MARKS
+from app.text.asking import questions_among
 from app.text.remote_text import display_text
 
 VARIABLES = ("first_name", "name", "question")
@@ -62,17 +62,10 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(flat) if s.strip()]
 
 
-def is_question_sentence(sentence: str) -> bool:
-    return sentence.rstrip("\"'”’)] ")[-1:] in QUESTION_MARKS
-
-
 def question_of(text: str) -> str | None:
-    """The comment's question sentences (those ending in a question mark, else those that
-    ask without one, as ``is_question`` reads them), or None when it asks nothing."""
-    from app.text.classify import is_question  # with its HTML cleaner, only when quoting
-
-    said = sentences(text)
-    asked = [s for s in said if is_question_sentence(s)] or [s for s in said if is_question(s)]
+    """The comment's question sentences (:func:`app.text.asking.questions_among`), or None
+    when it asks nothing."""
+    asked = questions_among(sentences(text))
     return " ".join(asked) if asked else None
 
 

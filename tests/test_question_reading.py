@@ -1,0 +1,26 @@
+"""The harness that measures how well comments that ask are told from those that do not
+(``bench.question_reading``)."""
+
+from __future__ import annotations
+
+from bench import question_reading
+from bench.question_reading import Labelled
+
+
+def test_the_labelled_set_loads_with_both_labels():
+    comments = question_reading.load()
+    assert len(comments) > 600
+    assert {c.asks for c in comments} == {True, False}
+    assert len({c.language for c in comments}) > 10
+
+
+def test_a_reading_is_scored_by_what_it_gets_right():
+    found = question_reading.score(
+        [
+            Labelled(True, "en", "When is the bonus paid?"),
+            Labelled(True, "en", "Bonus date"),  # missed: no question in it
+            Labelled(False, "en", "Who else loved the offsite? 🎉"),
+            Labelled(False, "en", "Is it Friday yet?"),
+        ]
+    )
+    assert (found.right, found.precision, found.recall, found.comments) == (0.75, 1.0, 0.5, 4)
