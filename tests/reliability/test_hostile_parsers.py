@@ -42,6 +42,7 @@ from app.networks.sandbox import SandboxNetwork
 from app.networks.wordpress import parse as wordpress_parse
 from app.store import Store, accounts, comments, search
 from app.sync import engine
+from app.text.asking import is_question
 from app.text.classify import html_to_text
 from app.timeutil import parse
 
@@ -625,6 +626,24 @@ def test_tag_bombs_ingest_in_linear_time(tmp_path: Path, bomb: str) -> None:
         assert time.perf_counter() - started < 10
     finally:
         store.close()
+
+
+QUESTION_BOMBS = {
+    "spaces": "a" + " " * 100_000 + "b",
+    "letters then a dash": "ไหม" * 30_000 + "-",
+    "marks then a word": "?!" * 50_000 + "x",
+    "emoji": "😂" * 100_000 + "x",
+    "or": "x or " * 20_000,
+}
+
+
+@pytest.mark.parametrize("bomb", QUESTION_BOMBS.values(), ids=QUESTION_BOMBS.keys())
+def test_telling_a_question_takes_linear_time(bomb: str) -> None:
+    """Patterns tried from every place in a long run took minutes (a run of 100,000
+    spaces: 68 s); each of these takes well under a second."""
+    started = time.perf_counter()
+    is_question(bomb)
+    assert time.perf_counter() - started < 5
 
 
 def test_many_tags_give_the_same_text_as_few() -> None:
