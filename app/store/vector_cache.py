@@ -3,7 +3,7 @@ new vector or reopened question, not of every vector per group (8,500 open quest
 vectors took 250 ms to read; a group must open in 100 ms).
 
 One per open store, used on the store's reading thread only. It holds the vectors of the
-questions it has seen open (512 bytes each) and the last matrix it built, which is used
+questions it has seen open (897 bytes each) and the last matrix it built, which is used
 again while nothing was written to the store since (SQLite's ``data_version``).
 """
 
