@@ -630,6 +630,28 @@ def test_html_to_text(html: str, text: str) -> None:
         ("Nhân viên bán thời gian có được thưởng không", True),
         ("야간 근무조도 해당되나요", True),
         ("Thanks for the add-on, works fine", False),
+        # found by review: statements, offers and asides that read as questions once
+        ("Had the best time at the offsite", False),
+        ("Was my pleasure", False),
+        ("Has my vote", False),
+        ("So do I.", False),
+        ("Let me know if you need anything", False),
+        ("Please let me know if you have questions", False),
+        ("Tell me about it", False),
+        ("@Sam will keep you posted", False),
+        ("@Sam when you get a chance", False),
+        ("Shout out to @Ana - who led the project", False),
+        ("Does not work for me", False),
+        ("Why not.", False),
+        # ... and questions they missed
+        ("Also is it paid", True),
+        ("When are we getting paid!!", True),
+        ("Who else is affected by this?", True),
+        ("Why not?", True),
+        ("Hola equipo, ¿cuándo se paga el bono", True),
+        ("I was wondering when the policy starts", True),
+        ("anyone know the wifi password", True),
+        ("Great news...when do we get it", True),
     ],
 )
 def test_is_question(text: str, asks: bool) -> None:

@@ -35,10 +35,12 @@ _TRAILING = frozenset(".!?。！？؟…,;:\"'”’)]\ufe0f\u200d")
 _SYMBOLS = ((0x2600, 0x27BF), (0x1F000, 0x1FAFF))
 #: A lead-in before what is asked: a few words and a dash or colon ("honest q - ...",
 #: "bottom line: ...", "Warehouse team here - ..."), an @-mention of up to three words,
-#: or a word that carries on a conversation ("so", "ok so", "and").
+#: words before an ellipsis ("Great news...when do we get it"), or a word that carries on
+#: a conversation ("so", "ok so", "and").
 _LEAD_IN = re.compile(
     r"^(?:[^\s:—–]+(?:\s+[^\s:—–]+){0,4}\s*(?:\s[-–—]|:|—|–)\s+"
     r"|@[^\W_]+(?:\s+(?-i:[A-Z])[^\W_]*){0,2}[\s,:-]+"
+    r"|[^.…]{1,80}?(?:\.{2,}|…)\s*"
     r"|(?:(?:ok(?:ay)?|right|and|but|also|then)\s+)?so[\s,]+"
     r"|(?:and|but|also|ok(?:ay)?|right|hi all|hey all|hi team|ok but|und|och|oye y|oye|y"
     r"|entonces|e|ma|mais|et|en|dus|donc|então|allora|а|и|ну)[\s,]+)",
@@ -46,11 +48,19 @@ _LEAD_IN = re.compile(
 )
 #: After "so", a question has more than a few words: "So is everyone else." answers.
 _SO_MOST_WORDS = 3
+_SO = re.compile(r"\bso$")
+_CARRYING_ON = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+)*[\s,]*$")
 _WORDS = re.compile(r"[^\W_]+")
+#: Who a question asks about, right after its auxiliary ("were staff records..."): a
+#: pronoun, or a determiner or group not followed by what subject-dropped statements say
+#: ("Had the best time", "Was my pleasure", "Has my vote", "Was all worth it").
+_PRONOUN = (
+    r"(?:i|you|we|they|he|she|it|there|this|that|these|those|anyone|anybody|everyone"
+    r"|everybody|someone|somebody)\b"
+)
 _SUBJECT = (
-    r"(?:i|you|we|they|he|she|it|there|this|that|these|those|anyone|anybody|everyone|"
-    r"everybody|someone|somebody|the|our|your|their|my|any|all|staff|people|employees|"
-    r"colleagues|customers|managers)\b"
+    rf"(?:{_PRONOUN}|(?:the|our|your|their|my|any|all|staff|people|employees|colleagues"
+    r"|customers|managers)\b(?! (?:best|most|greatest|biggest|pleasure|vote|worth)\b))"
 )
 #: English questions open with a question word or an auxiliary; the auxiliaries that also
 #: open statements with their subject left out ("Was great to see everyone", "Have a good
@@ -60,7 +70,7 @@ _OPENS_ASKING = re.compile(
     r"(?:who|what|when|where|why|how|which|whose|whats|hows|wheres|whos|whens|will|would|can"
     r"|could|should|shall|is|are"
     r"|do|does|did|any"
-    rf"|(?:was|were|has|have|had|am|may|might|must)\s+{_SUBJECT}"
+    rf"|(?:was|were|has|have)\s+{_SUBJECT}|(?:had|am|may|might|must)\s+{_PRONOUN}"
     r"|(?:isn|aren|wasn|weren|don|doesn|didn|won|wouldn|can|couldn|shouldn|haven|hasn)"
     rf"['’]t\s+{_SUBJECT})\b(?!['’]t)",
 )
@@ -73,8 +83,13 @@ _OPENS_STATING = re.compile(
     r"|(?:would|could|should|might|must)(?:['’]ve| have)\b"
     r"|(?:will|would|should|could|can|might|must|may)\s+be\b"
     r"|(?:will|would|can|could)(?: definitely| happily| totally)? (?:love|like|miss|recommend"
-    r"|confirm|do|try|check|share|join|attend|agree|echo|second|add|say|vouch|relate)\b"
-    r"(?! to know)"
+    r"|confirm|do|try|check|share|join|attend|agree|echo|second|add|say|vouch|relate|keep"
+    r"|get back|follow up|circle back|send|update|reach out|let you know|look into|pass"
+    r"|forward|sort|fix|be in touch)\b(?! to know)"
+    r"|(?:is|are|was|were|do|does|did|will|would|can|could|should) not\b"
+    r"|(?:is|are) (?:on|off|out|back|away|now|live|up|down|done|closed|open)\b"
+    r"|(?:what|when|where|why|how|who|once|as soon as) (?:i|you|we|they|he|she)\b"
+    r"|why not$"
     r"|do (?:share|keep|let|join|come|check|give|send|reach|get|take|read|watch|feel|try"
     r"|sign|miss|love|like|think|hope|wish|agree|appreciate)\b|any ?time\b|any day now\b"
     r"|does (?:exactly|what it says|the job|the trick)\b"
@@ -86,8 +101,11 @@ _OPENS_STATING = re.compile(
 #: Questions nobody is asked to answer: rhetorical, sarcastic or social ones, in the
 #: languages people write them in most ("Who else...?", "¿Quién más...?").
 _RHETORICAL = re.compile(
-    r"^(?:who else\b|anyone else (?:love|loving|enjoy|excited)|what could (?:possibly )?go"
-    r" wrong|is it (?:friday|the weekend|home time)(?: yet)?\b|why not$|what (?:she|he"
+    r"^(?:who else (?:loved|loves|love|enjoyed|is excited|is looking forward|can['’]t wait"
+    r"|teared|cried|laughed|thinks|feels|misses|remembers|agrees|is proud|is buzzing"
+    r"|is loving|is ready|is already|is counting)\b|anyone else (?:love|loving|enjoy|excited)"
+    r"|what could possibly go wrong|what could go wrong$"
+    r"|is it (?:friday|the weekend|home time)(?: yet)?\b|what (?:she|he"
     r"|they|you) said\b|(?:really|seriously|srsly|en serio|sérieux|echt|davvero|sério)$"
     r"|(?:isn['’]t|wasn['’]t|ain['’]t) (?:it|this|that) (?:great|funny|amazing|nice|good"
     r"|wonderful|lovely|cool|awesome|brilliant|fantastic|exciting|incredible|ironic"
@@ -99,21 +117,33 @@ _RHETORICAL = re.compile(
     r"|are you (?:kidding|serious|joking)\b|anyone else['’]s\b"
     r"|how many times (?:have|do|must|are|did) we\b"
     r"|quién más\b|qui d['’]autre\b|wer (?:noch|hätte (?:das )?gedacht|hat sich das)"
-    r"|chi altro\b|wie (?:nog|anders)\b|quem mais\b)",
+    r"|chi altro\b|wie (?:nog|anders)\b|quem mais\b"
+    # "who came up with this? 🙄"
+    r"|who came up with (?:this|that)\b|a quién se le ocurrió|chi ha avuto (?:questa|sta)"
+    r"|quem teve (?:essa|esta)|vem kom på|кто это (?:вообще )?придумал|qui a eu cette"
+    r"|wie heeft dit bedacht|kto to wymyślił"
+    # "is it Friday yet?"
+    r"|(?:\S+ ){0,2}(?:yet|ya|já|än|уже|もう|벌써|schon|déjà|già|al|już)\b.{0,12}"
+    r"(?:friday|viernes|sexta|fredag|пятница|金曜|금요일|freitag|vendredi|venerdì|vrijdag"
+    r"|piątek)|(?:ya|já|уже|もう|벌써|schon|déjà|già|już) (?:es |é |)(?:viernes|sexta|пятница"
+    r"|金曜|금요일|freitag|vendredi|venerdì|piątek))",
 )
 #: A question asked as a statement ("I'd love to know whether the freeze ends"), or a
 #: request for an answer ("bonus date pls", "please tell me we're closed").
 _ASKS_INDIRECTLY = re.compile(
-    r"\b(?:wonder(?:ing)?\s+(?:is\s+)?(?:if|whether)|(?:(?:like|love|good|helpful|great) to know"
-    r"|any idea|anyone know|curious (?:if|whether))\s+"
-    r"(?:if|whether|what|when|where|why|how|who|which)"
-    r"|(?:pls|plz|please)\s+(?:tell|let)\s+(?:me|us)\b|(?:can|could) (?:someone|somebody"
+    r"\b(?:wonder(?:ing)?\s+(?:is\s+)?(?:if|whether|when|what|how|why|who|where|which)"
+    r"|(?:(?:like|love|good|helpful|great) to know|any idea|curious (?:if|whether))\s+"
+    r"(?:if|whether|what|when|where|why|how|who|which)|^(?:does )?any(?:one|body) know\b"
+    r"|(?:pls|plz|please)\s+(?:tell|let)\s+(?:me|us)\b(?! know if (?:you|anyone)| know what)"
+    r"|(?:can|could) (?:someone|somebody"
     r"|anyone) (?:confirm|clarify|explain|tell|share)"
     r"|(?:date|dates|list|link|details?|update|info|eta|numbers?|timeline|breakdown"
     r"|figures?|names?|slides|deck|recording)\b(?:\s+\S+){0,4}\s+(?:pls|plz|please)(?:$|\s*[,;])"
     r"|^(?:(?:pls|plz|please|kindly)\s+(?:share|send|clarify|confirm|explain|post|advise"
-    r"|tell|let (?:me|us) know)|let (?:me|us) know (?:if|whether|when|what|how|who|where)"
-    r"|tell (?:me|us)\b|need (?:the|a|an|some|to know)\b)"
+    r"|tell|let (?:me|us) know(?! if (?:you|anyone)| what you think))"
+    r"|let (?:me|us) know (?:if|whether|when|what|how|who|where)"
+    r"(?! (?:you|anyone|i can|what you think))|tell (?:me|us)\b(?! about it)"
+    r"|need (?:the|a|an|some|to know)\b)"
     r"|(?:keen|eager|curious|interested) to (?:understand|hear|know|learn|find out)"
     r"|i['’]d (?:appreciate|welcome) (?:some |more |an? )?(?:detail|details|clarity"
     r"|clarification|info|information|update)|i['’]d like to (?:understand|know|hear)"
@@ -123,7 +153,14 @@ _ASKS_INDIRECTLY = re.compile(
     r"|vorrei (?:sapere|capire)|gostaria de saber|podiam esclarecer|podem confirmar"
     r"|je me demande|j['’]aimerais (?:savoir|comprendre)|quelqu['’]un sait"
     r"|ik vraag me af|zou graag willen weten|jag undrar|vet någon|vore bra att veta"
-    r"|skulle vara bra att veta|czy ktoś wie|chciał(?:a)?bym wiedzieć|merak ediyorum)",
+    r"|skulle vara bra att veta|czy ktoś wie|chciał(?:a)?bym wiedzieć|merak ediyorum"
+    r"|bitte (?:kurze )?info|was ist mit|por favor confirm|qué pasa con|cómo queda$"
+    r"|si sa già|cosa cambia$|me digam|muda o quê$|vad händer med|хотелось бы (?:понять"
+    r"|узнать)|подскажите|интересно,? (?:когда|как|сколько|будет|что)|что (?:меняется|будет)"
+    r"|教えて(?:ください|下さい)|知りたい|気になります|궁금합니다|궁금해요|알고 싶습니다"
+    r"|알려주세요|아시는 분|อยากทราบ|รบกวนแจ้ง|ขอทราบ|请问|想知道|想了解|请告知|أود أن أعرف"
+    r"|mohon (?:info|penjelasan)|ingin tahu|muốn biết|cho (?:em |tôi )?hỏi|जानना चाहत"
+    r"|बताइए|बताएं)",
 )
 #: English questions that end as questions: "vans at home still a thing or not".
 _ENDS_ASKING_EN = re.compile(
@@ -131,12 +168,22 @@ _ENDS_ASKING_EN = re.compile(
     r"|\s(?:oder nicht|o no|ou não|ou pas|of niet|eller inte|или нет|czy nie|o cambia)$"
     r"|, ?(?:right|correct)$",
 )
+#: What follows a lead-in asks only in a question's clear shape: a question word and an
+#: auxiliary ("@Payroll Team when is..."), or an auxiliary and its subject ("honest q -
+#: can you..."); not "@Sam when you get a chance", "Shout out to @Ana - who led it".
+_ASKS_AFTER_LEAD_IN = re.compile(
+    r"^(?:(?:who|what|when|where|why|how|which)(?:['’]s|s|\s+(?:is|are|was|were|do|does|did"
+    r"|will|would|can|could|should|has|have)\b)"
+    rf"|(?:is|are|was|were|will|would|can|could|should|do|does|did|has|have)\s+{_SUBJECT}"
+    r"|any (?:update|news|word|idea|chance)\b)"
+)
 #: A question after a comma, "but" or "so": "MFA keeps failing, is there a fix coming",
 #: "might be a silly question but what's an OKR".
 _ASKS_INSIDE = re.compile(
-    r"(?:,|\bbut|\bso)\s+(?:(?:who|what|when|where|why|how|which)(?:['’]s|\s+(?:is|are|was"
-    r"|were|do|does|did|will|would|can|could|should|has|have)\b)|(?:is|are|will|can|could"
-    r"|should|do|does|did)\s+(?:there|we|i|you|they|it|the|our|my|this|that)\b)",
+    r"(?:,|(?<=\w) but|(?<=\w) so)\s+(?:(?:who|what|when|where|why|how|which)(?:['’]s"
+    r"|\s+(?:am|is|are|was|were|do|does|did|will|would|can|could|should|has|have)\b)"
+    r"|(?:is|are|will|can|could|should|do|does|did)\s+(?:there|we|i|you|they|it|the|our|my"
+    r"|this|that)\b)",
 )
 #: "If my store shuts can I transfer...": a condition, then the question's inversion.
 _IF_THEN_ASKING = re.compile(
@@ -164,7 +211,8 @@ _OPENS_ASKING_ELSEWHERE = re.compile(
     r"|hangi|ne zaman|neden|nasıl|kaç|nerede"
     r"|هل|متى|كيف|لماذا|ماذا|أين"
     r"|apakah|kapan|bagaimana|mengapa|kenapa|berapa|siapa"
-    r"|när (?:kommer|blir|får|ska|är|börjar)|varför|hur (?:många|länge|mycket|ska|blir)"
+    r"|när (?:kommer|blir|får|ska|är|börjar|betalas)|varför|hur (?:många|länge|mycket|ska"
+    r"|blir)|är det|har ni|ska vi|kan vi|gäller det"
     r"|vilka (?:är|blir)|kommer vi|får vi"
     r"|blir det|finns det)(?=[\s,]|$)",
 )
@@ -189,15 +237,18 @@ _TURKISH_ASKING = re.compile(
 )
 _TURKISH_LETTERS = re.compile(r"[ıİşŞğĞ]")
 #: Japanese polite questions end in か after a polite or explanatory form ("ありますか",
-#: "なくなるのでしょうか"), or wonder with かな; "そうですか" is "I see".
+#: "なくなるのでしょうか"), or wonder with かな; "そうですか" is "I see". With a question
+#: word, a casual ending asks too ("どう変わるの").
 _JAPANESE_ASKING = re.compile(r"(?:です|ます|ません|でしょう|ました|でした|の)か$|かな$|かしら$")
+_JAPANESE_QUESTION_WORD = re.compile(r"どう|何|なに|いつ|どこ|誰|だれ|なぜ|どの|どれ|いくら|いくつ")
+_JAPANESE_CASUAL_END = re.compile(r"(?:の|でしょう|だろう|っけ)$")
 #: Chinese questions without a mark: 吗 (嗎), 呢, or 是否 ("whether").
 _CHINESE_ASKING = re.compile(r"(?:吗|嗎|呢)$|是否")
 #: Thai questions end in a particle (ไหม, หรือเปล่า...) or question word, before the
 #: polite ending (ครับ, คะ).
 _THAI_ASKING = re.compile(
     r"(?:ไหม|มั้ย|มั๊ย|หรือเปล่า|หรือไม่|หรือยัง|ไหน|อะไร|เมื่อไร|เมื่อไหร่|ทำไม|อย่างไร|ยังไง|บ้าง)"
-    r"\s*(?:ครับ|คะ|ค่ะ|นะ|จ๊ะ|จ้ะ)?$"
+    r"\s*(?:ครับ|คะ|ค่ะ|นะ|จ๊ะ|จ้ะ)?$|(?:ไหม|มั้ย|หรือเปล่า|หรือยัง)(?:ครับ|คะ|ค่ะ)?\s"
 )
 #: Vietnamese yes/no questions end in không or chưa.
 _VIETNAMESE_ASKING = re.compile(r"\b(?:không|chưa|hả|nhỉ)$")
@@ -206,7 +257,7 @@ _HANGUL_FIRST, _HANGUL_COUNT, _FINALS = 0xAC00, 11172, 28
 _FINAL_N, _FINAL_L, _FINAL_B = 4, 8, 17
 #: Verbs whose stem ends in 나 ("만나요", "see you"; "끝나요", "it ends"): not the question
 #: ending -나요.
-_KOREAN_NA_STEMS = frozenset("만떠끝지")
+_KOREAN_NA_STEMS = frozenset("만떠끝")
 #: Korean question endings, each after a syllable with the final it needs.
 _KOREAN_ENDINGS = (("니까", _FINAL_B), ("까요", _FINAL_L), ("까", _FINAL_L), ("가요", _FINAL_N))
 
@@ -234,11 +285,11 @@ def asks(sentence: str) -> bool:
     low = said.lower()  # the rules are written in lower case: matching is faster so
     if not said or _RHETORICAL.match(low):
         return False
-    if _ends_marked(sentence) or sentence.lstrip().startswith(_OPENING_MARK):
+    if _ends_marked(sentence) or _OPENING_MARK in sentence:
         return True
-    if _final_marks(sentence):  # "Will do!", "만나요!": exclaimed, not asked
-        return False
-    if any(_opens_asking(clause.lower()) for clause in _clauses(said)):
+    if _final_marks(sentence):  # "Will do!", "만나요!" say; "When are we getting paid!!" asks
+        return _ASKS_AFTER_LEAD_IN.match(low) is not None and not _OPENS_STATING.match(low)
+    if any(_opens_asking(clause.lower(), strict) for clause, strict in _clauses(said)):
         return True
     return bool(
         _ASKS_INDIRECTLY.search(low)
@@ -255,7 +306,7 @@ def _asks_in_other_letters(said: str, low: str) -> bool:
     return bool(
         _ASKING_WORD.search(low)
         or (_TURKISH_ASKING.search(low) is not None and _TURKISH_LETTERS.search(said) is not None)
-        or ends_asking(said)
+        or _ends_asking(said)
     )
 
 
@@ -299,30 +350,36 @@ def _trails(char: str) -> bool:
     )
 
 
-def _clauses(said: str) -> list[str]:
-    """The sentence, and what follows its lead-in (:data:`_LEAD_IN`) if it has one."""
-    found = [said]
+def _clauses(said: str) -> list[tuple[str, bool]]:
+    """The sentence, and what follows its lead-in (:data:`_LEAD_IN`) if it has one, each
+    with whether it must have a question's clear shape (:data:`_ASKS_AFTER_LEAD_IN`): after
+    a mention, a dash, a colon or an ellipsis, not after "so" or "and"."""
+    found = [(said, False)]
     lead_in = _LEAD_IN.match(said)
     if lead_in:
         rest = said[lead_in.end() :].strip()
-        after_so = lead_in.group().strip(" ,").lower().endswith("so")
+        after_so = _SO.search(lead_in.group().strip(" ,").lower()) is not None
         if rest and not (after_so and len(_WORDS.findall(rest)) <= _SO_MOST_WORDS):
-            found.append(rest)
+            found.append((rest, not _CARRYING_ON.match(lead_in.group())))
     return found
 
 
-def _opens_asking(clause: str) -> bool:
+def _opens_asking(clause: str, after_lead_in: bool) -> bool:
     if _OPENS_STATING.match(clause):
         return False
+    if after_lead_in:
+        return bool(_ASKS_AFTER_LEAD_IN.match(clause) or _OPENS_ASKING_ELSEWHERE.match(clause))
     return bool(_OPENS_ASKING.match(clause) or _OPENS_ASKING_ELSEWHERE.match(clause))
 
 
-def ends_asking(sentence: str) -> bool:
+def _ends_asking(sentence: str) -> bool:
     """Whether a sentence (without its final stop) ends as a question does without a
     question mark: Japanese polite -か and -かな, Chinese 吗 and 呢, Thai ไหม, Vietnamese
     không, Korean -ㅂ니까 ("있습니까"), -ㄹ까(요) ("할까요"; not "-니까요", "because"),
     -나요 ("있나요") and -ㄴ가요 ("인가요")."""
     if _JAPANESE_ASKING.search(sentence) and sentence != "そうですか":
+        return True
+    if _JAPANESE_CASUAL_END.search(sentence) and _JAPANESE_QUESTION_WORD.search(sentence):
         return True
     if (
         _CHINESE_ASKING.search(sentence)

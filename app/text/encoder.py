@@ -185,8 +185,8 @@ class Encoder:
         vectors = multilingual_model.encode([text for text, _ in keys])
         multilingual = np.asarray(vectors, dtype=np.float32).reshape(len(keys), DIMENSIONS)
         found[:, MULTILINGUAL] = unit_rows(multilingual)
-        found[:, READ] = [reading is not language.Reading.UNKNOWN for _, reading in keys]
-        english = [n for n, (_, reading) in enumerate(keys) if reading is language.Reading.ENGLISH]
+        found[:, READ] = [reading.known for _, reading in keys]
+        english = [n for n, (_, reading) in enumerate(keys) if reading.english]
         if english:
             found[english, ENGLISH] = english_model.encode([keys[n][0] for n in english])
         return found
