@@ -20,7 +20,7 @@ from app.sandbox.seed import CommentWriter
 from app.text import grouping, similarity
 from app.text.asking import is_question
 from app.text.classify import html_to_text
-from app.text.encoder import MULTILINGUAL, Encoder, from_bytes, to_bytes
+from app.text.encoder import Encoder, from_bytes, to_bytes
 from bench.grouping_eval import (
     GroupingScore,
     Half,
@@ -133,7 +133,7 @@ def themes(comments: Sequence[Labelled], encoder: Encoder) -> tuple[int, int, fl
     theme it is close to, ``grouping.theme_of``): (themes of two or more, questions asked
     by several, share of theme members asking their theme's most asked question)."""
     questions = [c for c in reversed(comments) if is_question(c.text)]
-    vectors = encoder.encode([c.text for c in questions])[:, MULTILINGUAL]
+    vectors = grouping.theme_vectors(encoder.encode([c.text for c in questions]))
     starters: list[int] = []
     members: dict[int, list[Labelled]] = {}
     for n, comment in enumerate(questions):

@@ -265,6 +265,15 @@ def test_the_installed_weights_are_the_measured_ones():
     encoder.check_weights()  # raises ModelMismatch otherwise
 
 
+def test_a_question_in_a_language_the_encoder_was_not_trained_on_has_a_theme_of_its_own():
+    rows = _wide(np.array([[1.0, 0.0], [1.0, 0.0]], np.float32), read=(True, False))
+    found = grouping.theme_vectors(rows)
+    assert found.shape == (2, encoder.DIMENSIONS)
+    assert found[0, :2].tolist() == [1.0, 0.0] and not found[1].any()
+    assert grouping.theme_of(found[:1], found[1]) is None  # joins no theme
+    assert grouping.theme_of(found[1:], found[0]) is None  # and none joins its
+
+
 def test_a_question_joins_the_closest_theme_or_starts_one():
     centres = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
     assert grouping.theme_of(centres, np.array([0.6, 0.8], np.float32)) == 1

@@ -63,7 +63,7 @@ def save(db: Database, made: Sequence[Pending], vectors: encoder.Vectors) -> int
         if still is None:
             continue  # edited or gone while its vector was made: made again next time
         blob = encoder.to_bytes(vector)
-        asked = vector[encoder.MULTILINGUAL]  # themes are made by the multilingual vectors
+        asked = grouping.theme_vectors(vector[None])[0]
         sims = centres @ asked if theme_ids else np.zeros(0, np.float32)
         best = int(sims.argmax()) if len(sims) else -1
         if best >= 0 and sims[best] >= grouping.THEME_COSINE:

@@ -371,6 +371,15 @@ def top(sims: Vectors, count: int) -> list[int]:
     return [int(n) for n in np.argpartition(-sims, count)[:count]]
 
 
+def theme_vectors(rows: Vectors) -> Vectors:
+    """What themes are made by: the rows' multilingual vectors, zeros for a row in a
+    language that encoder was not trained on (``READ``), which so has a theme of its own
+    that no other joins (two Norwegian questions about different things had a cosine over
+    0.8; on comments_holdout8 themes then held 75.7% asking their theme's question, from
+    73.1%, the other sets unchanged)."""
+    return rows[:, MULTILINGUAL] * (rows[:, READ : READ + 1] >= 0.5)
+
+
 def theme_of(centres: Vectors, vector: Vectors) -> int | None:
     """The row of ``centres`` (the questions that started each theme) that ``vector``
     joins, or None: it starts a theme of its own."""
