@@ -153,7 +153,7 @@ def test_the_held_back_sets_are_numbered_apart_and_ask_in_several_languages():
     ids = [{c.id for c in load(half)} for half in Half]
     assert sum(len(numbers) for numbers in ids) == len(set().union(*ids))
     held = {half: load(half) for half in Half if half not in (Half.TUNING, Half.TEST)}
-    assert len(held) == 8
+    assert len(held) == 9
     for comments in held.values():
         assert len(comments) >= 200 and sum(not c.unique for c in comments) >= 150
     languages = {half: {c.language for c in comments} for half, comments in held.items()}
@@ -165,6 +165,7 @@ def test_the_held_back_sets_are_numbered_apart_and_ask_in_several_languages():
     assert len(languages[Half.HOLDOUT6]) == 15
     assert languages[Half.HOLDOUT7] == languages[Half.HOLDOUT2] | {"pl", "ja", "zh"}
     assert {"no", "sv"} <= languages[Half.HOLDOUT8] and len(languages[Half.HOLDOUT8]) == 15
+    assert {"da", "fi", "hi"} <= languages[Half.HOLDOUT9]
 
 
 def test_recall_after_ticking_ranks_again_by_the_askers_a_person_ticks(test_half):
