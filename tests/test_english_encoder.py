@@ -69,7 +69,8 @@ def test_weights_other_than_the_measured_ones_are_refused(monkeypatch):
     [
         ("Is the Helix 5 GA date still October?", True, True),
         ("Remote still ok?", True, True),
-        ("Bonus timing?", True, False),  # reads as Lithuanian: never ticked, still English
+        ("Bonus timing?", True, True),  # reads as Lithuanian, but in two English words
+        ("how long til ledger stops falling over 😩", True, False),  # as Danish
         ("Gibt es einen Einstellungsstopp?", False, True),
         ("¿Se mantiene la ayuda para teletrabajo?", False, True),
         ("Y a-t-il d'autres suppressions de postes prévues ?", False, True),

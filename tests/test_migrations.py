@@ -603,11 +603,12 @@ def test_questions_read_otherwise_now_are_encoded_again(tmp_path: Path) -> None:
 def test_open_questions_in_languages_the_encoder_may_not_read_are_encoded_again(
     tmp_path: Path, asked: str, made_again: bool
 ) -> None:
-    """Their vectors are made again to say whether the encoder reads their language; only
-    open questions can start ticked, so only theirs (1 is open, 2 is done)."""
-    texts = {1: asked, 2: "Kan vi søke på stillinger i Aurelia etter dette?"}
+    """Their vectors are made again to say whether the encoder reads their language; of
+    questions that can be open again (1 is open, 2 done, 3 snoozed), not answered ones (4)."""
+    norwegian = "Kan vi søke på stillinger i Aurelia etter dette?"
+    texts = {1: asked, 2: norwegian, 3: norwegian, 4: norwegian}
     migration = migrations._vectors_say_whether_their_language_is_read
-    assert _vectors_kept(tmp_path, migration, texts) == ({2} if made_again else {1, 2})
+    assert _vectors_kept(tmp_path, migration, texts) == ({4} if made_again else {1, 4})
 
 
 def test_questions_after_a_statement_lose_their_vectors_to_be_made_again_with_it(

@@ -658,7 +658,8 @@ def _questions_by_what_they_ask(db: Database) -> None:
     or without a mark in Thai, Turkish, Polish, Russian and other languages now do. Stored
     flags the rule before gave (:func:`_asked_before_v24`) are updated where the new one
     reads the comment otherwise (the views' counts follow by their triggers), and the
-    vectors of comments with a sentence the two rules read otherwise are made again."""
+    vectors of comments with a sentence the two rules read otherwise, or a question mark
+    inside a link (where a sentence no longer ends), are made again."""
     from app.text.asking import asks, is_question, sentences
 
     db.conn.create_function("asks", 1, lambda text: is_question(text or ""), deterministic=True)
@@ -669,23 +670,32 @@ def _questions_by_what_they_ask(db: Database) -> None:
         "UPDATE comments SET is_question = asks(body_text) "
         "WHERE is_question = asked_before(body_text) AND is_question IS NOT asks(body_text)"
     )
-    _drop_vectors_of(db, lambda text: any(asks(s) != _asked_before_v24(s) for s in sentences(text)))
+    _drop_vectors_of(
+        db,
+        lambda text: (
+            _IN_A_LINK.search(text) is not None
+            or any(asks(s) != _asked_before_v24(s) for s in sentences(text))
+        ),
+    )
+
+
+#: A question mark inside a link ("policy?id=42"): sentences no longer end there (v24).
+_IN_A_LINK = re.compile(r"\?[?!？！؟]*[A-Za-z0-9_/=&%]")
 
 
 def _vectors_say_whether_their_language_is_read(db: Database) -> None:
     """A stored vector now says whether the multilingual encoder was trained on its
     comment's language (``app.text.encoder.READ``; rows stored before read back as if it
-    was): the vectors of open questions in other languages (``app.text.language``) are
-    dropped, and the encoder's backfill makes them again with the language read. Only an
-    open question can start ticked in a group; one answered or done keeps its vector until
-    it changes. 8,459 open questions on the 200k benchmark store: about a second, and the
-    language model's 120 MB let go after."""
+    was): the vectors of unanswered questions in other languages (``app.text.language``)
+    are dropped, and the encoder's backfill makes them again with the language read. Only
+    an open question can start ticked in a group, and one snoozed or done can open again;
+    an answered one cannot. About a second on the 200k benchmark store, and the language
+    model's 120 MB let go after."""
     from app.text import language
 
     asked = db.execute(
         "SELECT c.id, c.body_text FROM comments c JOIN comment_vectors v ON v.comment_id = c.id "
-        "WHERE c.is_mine = 0 AND c.deleted = 0 AND c.is_question = 1 AND c.answered = 0 "
-        "AND c.triage_state = 'open'"
+        "WHERE c.is_mine = 0 AND c.deleted = 0 AND c.is_question = 1 AND c.answered = 0"
     ).fetchall()
     try:
         unread = [(i,) for i, text in asked if not language.reading(text or "").known]

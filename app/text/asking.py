@@ -21,9 +21,10 @@ from collections.abc import Sequence
 
 from app.text.question_marks import QUESTION_MARKS
 
-#: Sentence ends: ? and ! always (fullwidth and Arabic ones too), 。 always (Chinese and
-#: Japanese put no space after it), . : and ; before a space, and line breaks.
-_SENTENCE_END = re.compile(r"[?!？！؟]+|[.:;](?:\s|$)|。|\n")
+#: Sentence ends: ? and ! (fullwidth and Arabic ones too) but inside a link
+#: ("policy?id=42"), 。 always (Chinese and Japanese put no space after it), . : and ;
+#: before a space, and line breaks.
+_SENTENCE_END = re.compile(r"[!？！؟]+|\?[?!？！؟]*(?![A-Za-z0-9_/=&%])|[.:;](?:\s|$)|。|\n")
 #: Marks that end a sentence, and what may close it after them (quotes, brackets, spaces).
 _ENDING_MARKS = "?!？！؟"
 _CLOSING = string.whitespace + "\"'”’)]"
@@ -42,7 +43,8 @@ _LEAD_IN = re.compile(
     r"|@[^\W_]+(?:\s+(?-i:[A-Z])[^\W_]*){0,2}[\s,:-]+"
     r"|[^.…]{1,80}?(?:\.{2,}|…)\s*"
     r"|(?:(?:ok(?:ay)?|right|and|but|also|then)\s+)?so[\s,]+"
-    r"|(?:and|but|also|ok(?:ay)?|right|hi all|hey all|hi team|ok but|und|och|oye y|oye|y"
+    r"|(?:and|but|also|ok(?:ay)?|right|hi all|hey all|hi team|hey|hi|hello|ok but|und|och"
+    r"|oye y|oye|y"
     r"|entonces|e|ma|mais|et|en|dus|donc|então|allora|а|и|ну)[\s,]+)",
     re.IGNORECASE,
 )
@@ -85,10 +87,21 @@ _OPENS_STATING = re.compile(
     r"|(?:will|would|can|could)(?: definitely| happily| totally)? (?:love|like|miss|recommend"
     r"|confirm|do|try|check|share|join|attend|agree|echo|second|add|say|vouch|relate|keep"
     r"|get back|follow up|circle back|send|update|reach out|let you know|look into|pass"
-    r"|forward|sort|fix|be in touch)\b(?! to know)"
+    r"|forward|sort|fix|be in touch|let|ask|attest|post|chase|raise|flag|bring)\b(?! to know)"
     r"|(?:is|are|was|were|do|does|did|will|would|can|could|should) not\b"
     r"|(?:is|are) (?:on|off|out|back|away|now|live|up|down|done|closed|open)\b"
     r"|(?:what|when|where|why|how|who|once|as soon as) (?:i|you|we|they|he|she)\b"
+    r"(?! (?:will|can|could|should|would|must|are|were|am|is|do|did|have|has|need)\b)"
+    r"|when in doubt\b|should (?:you|anyone|anybody)\b[^,]{1,60},"
+    r"|any (?:questions?|issues?|feedback|help|updates?|thoughts|comments|concerns)\b"
+    r"(?:,| (?:let|just|welcome|appreciated|will|is|are|much|greatly|gratefully)\b)"
+    r"|(?:is|are|was|were) (?:so|such|really|very|totally|absolutely|definitely|doing)\b"
+    r"|(?:does|do|did) (?:make|help|sound|look)\b"
+    r"|what (?:great|wonderful|good|fantastic|brilliant|amazing|lovely|exciting|sad"
+    r"|terrible) (?:news|work|job|results?|team|idea|day|year)\b"
+    r"|how (?:true|kind|very|sad|awful)\b"
+    r"|c[óo]mo me alegro|cu[áa]nt[oa]s? (?:me alegro|recuerdos|orgullo)"
+    r"|quand on veut|ci sarà da\b"
     r"|why not$"
     r"|do (?:share|keep|let|join|come|check|give|send|reach|get|take|read|watch|feel|try"
     r"|sign|miss|love|like|think|hope|wish|agree|appreciate)\b|any ?time\b|any day now\b"
@@ -115,7 +128,8 @@ _RHETORICAL = re.compile(
     r"|why (?:do|does|did|would|should) (?:we|i|they|you|anyone) even\b|why not\b[,!]"
     r"|is it just me\b|wouldn['’]t it be (?:nice|great|good|lovely)\b|who says\b"
     r"|are you (?:kidding|serious|joking)\b|anyone else['’]s\b"
-    r"|how many times (?:have|do|must|are|did) we\b"
+    r"|how many times (?:have|do|must|are|did) we\b|warum auch nicht|waarom ook niet"
+    r"|comment ne pas\b"
     r"|quién más\b|qui d['’]autre\b|wer (?:noch|hätte (?:das )?gedacht|hat sich das)"
     r"|chi altro\b|wie (?:nog|anders)\b|quem mais\b"
     # "who came up with this? 🙄"
@@ -134,17 +148,23 @@ _ASKS_INDIRECTLY = re.compile(
     r"\b(?:wonder(?:ing)?\s+(?:is\s+)?(?:if|whether|when|what|how|why|who|where|which)"
     r"|(?:(?:like|love|good|helpful|great) to know|any idea|curious (?:if|whether))\s+"
     r"(?:if|whether|what|when|where|why|how|who|which)|^(?:does )?any(?:one|body) know\b"
-    r"|(?:pls|plz|please)\s+(?:tell|let)\s+(?:me|us)\b(?! know if (?:you|anyone)| know what)"
+    r"|(?:checking|check|ask|asking|confirm|confirming) (?:if|whether|when|what|how|who"
+    r"|where)\b|curious (?:how|when|why)\b"
+    r"|^anyone else (?:having|seeing|getting|experiencing|noticing|had|got)\b"
+    r"|(?:pls|plz|please)\s+(?:tell|let)\s+(?:me|us)\b(?! know (?:if (?:you|anyone|we|there"
+    r"|anything|the team)|what))"
     r"|(?:can|could) (?:someone|somebody"
     r"|anyone) (?:confirm|clarify|explain|tell|share)"
     r"|(?:date|dates|list|link|details?|update|info|eta|numbers?|timeline|breakdown"
     r"|figures?|names?|slides|deck|recording)\b(?:\s+\S+){0,4}\s+(?:pls|plz|please)(?:$|\s*[,;])"
     r"|^(?:(?:pls|plz|please|kindly)\s+(?:share|send|clarify|confirm|explain|post|advise"
-    r"|tell|let (?:me|us) know(?! if (?:you|anyone)| what you think))"
+    r"|tell|let (?:me|us) know(?! if (?:you|anyone|we|there|anything|the team)| what))"
     r"|let (?:me|us) know (?:if|whether|when|what|how|who|where)"
-    r"(?! (?:you|anyone|i can|what you think))|tell (?:me|us)\b(?! about it)"
-    r"|need (?:the|a|an|some|to know)\b)"
-    r"|(?:keen|eager|curious|interested) to (?:understand|hear|know|learn|find out)"
+    r"(?! (?:you|anyone|i can|we|there|anything|the team|what you think))"
+    r"|tell (?:me|us)\b(?! about it)|need (?:the|to know)\b)"
+    r"|(?:keen|eager|curious|interested) to (?:understand|hear|know|learn|find out) (?:if"
+    r"|whether|what|when|where|why|who|which|more about|how (?!(?:it|this|things) (?:goes"
+    r"|go|went)))"
     r"|i['’]d (?:appreciate|welcome) (?:some |more |an? )?(?:detail|details|clarity"
     r"|clarification|info|information|update)|i['’]d like to (?:understand|know|hear)"
     # German, Spanish, Italian, Portuguese, French, Dutch, Swedish, Polish, Turkish
@@ -154,9 +174,10 @@ _ASKS_INDIRECTLY = re.compile(
     r"|je me demande|j['’]aimerais (?:savoir|comprendre)|quelqu['’]un sait"
     r"|ik vraag me af|zou graag willen weten|jag undrar|vet någon|vore bra att veta"
     r"|skulle vara bra att veta|czy ktoś wie|chciał(?:a)?bym wiedzieć|merak ediyorum"
-    r"|bitte (?:kurze )?info|was ist mit|por favor confirm|qué pasa con|cómo queda$"
+    r"|bitte (?:kurze )?info(?! an)|was ist mit|por favor confirm|qué pasa con|cómo queda$"
     r"|si sa già|cosa cambia$|me digam|muda o quê$|vad händer med|хотелось бы (?:понять"
-    r"|узнать)|подскажите|интересно,? (?:когда|как|сколько|будет|что)|что (?:меняется|будет)"
+    r"|узнать)|подскажите|интересно,? (?:когда|как|сколько|будет|что)"
+    r"|^(?:а )?что (?:меняется|будет)"
     r"|教えて(?:ください|下さい)|知りたい|気になります|궁금합니다|궁금해요|알고 싶습니다"
     r"|알려주세요|아시는 분|อยากทราบ|รบกวนแจ้ง|ขอทราบ|请问|想知道|想了解|请告知|أود أن أعرف"
     r"|mohon (?:info|penjelasan)|ingin tahu|muốn biết|cho (?:em |tôi )?hỏi|जानना चाहत"
@@ -165,25 +186,33 @@ _ASKS_INDIRECTLY = re.compile(
 #: English questions that end as questions: "vans at home still a thing or not".
 _ENDS_ASKING_EN = re.compile(
     r"(?<!whether)(?<!like it) or (?:not|what|nah|no|am i \w+|is it just me)$"
-    r"|\s(?:oder nicht|o no|ou não|ou pas|of niet|eller inte|или нет|czy nie|o cambia)$"
-    r"|, ?(?:right|correct)$",
+    r"|\s(?:oder nicht|o no|ou não|ou pas|of niet|eller inte|или нет|czy nie|o cambia)$",
 )
+#: A statement with a tag asks for a yes ("We still get the bonus, right"), not a short
+#: reply ("Yes, correct").
+_TAG_QUESTION = re.compile(r", ?(?:right|correct)$")
+_TAG_QUESTION_FEWEST_WORDS = 4
 #: What follows a lead-in asks only in a question's clear shape: a question word and an
 #: auxiliary ("@Payroll Team when is..."), or an auxiliary and its subject ("honest q -
 #: can you..."); not "@Sam when you get a chance", "Shout out to @Ana - who led it".
-_ASKS_AFTER_LEAD_IN = re.compile(
-    r"^(?:(?:who|what|when|where|why|how|which)(?:['’]s|s|\s+(?:is|are|was|were|do|does|did"
-    r"|will|would|can|could|should|has|have)\b)"
-    rf"|(?:is|are|was|were|will|would|can|could|should|do|does|did|has|have)\s+{_SUBJECT}"
-    r"|any (?:update|news|word|idea|chance)\b)"
+_QUESTION_WORD_FIRST = (
+    r"(?:who|what|when|where|why|how|which)(?:['’]s|s|\s+(?:is|are|was|were|do|does|did"
+    r"|will|would|can|could|should|has|have)\b)|any (?:update|news|word|idea|chance)\b"
 )
+_ASKS_AFTER_LEAD_IN = re.compile(
+    rf"^(?:{_QUESTION_WORD_FIRST}"
+    rf"|(?:is|are|was|were|will|would|can|could|should|do|does|did|has|have)\s+{_SUBJECT})"
+)
+#: An exclaimed sentence asks only with a question word first: "When are we getting
+#: paid!!", not "Did it!" or "Was that an amazing night!".
+_EXCLAIMED_ASKING = re.compile(rf"^(?:{_QUESTION_WORD_FIRST})")
 #: A question after a comma, "but" or "so": "MFA keeps failing, is there a fix coming",
 #: "might be a silly question but what's an OKR".
 _ASKS_INSIDE = re.compile(
     r"(?:,|(?<=\w) but|(?<=\w) so)\s+(?:(?:who|what|when|where|why|how|which)(?:['’]s"
     r"|\s+(?:am|is|are|was|were|do|does|did|will|would|can|could|should|has|have)\b)"
     r"|(?:is|are|will|can|could|should|do|does|did)\s+(?:there|we|i|you|they|it|the|our|my"
-    r"|this|that)\b)",
+    r"|this|that|anyone|anybody|someone|somebody)\b|how (?:many|much|long|often|soon)\b)",
 )
 #: "If my store shuts can I transfer...": a condition, then the question's inversion.
 _IF_THEN_ASKING = re.compile(
@@ -194,15 +223,32 @@ _IF_THEN_ASKING = re.compile(
 #: particle that opens no statement (German "wann", Polish "czy", Arabic "هل", Indonesian
 #: "apakah"...), or a verb before its subject (French "va-t-il", "peut-on").
 _OPENS_ASKING_ELSEWHERE = re.compile(
-    r"^(?:wann|warum|wieso|weshalb|weswegen|wie (?:viele?|lange|oft|geht|sieht|läuft)"
-    r"|welche[rnsm]?|gibt es|weiß jemand|wird es|werden wir|bekommen wir|können wir"
-    r"|dürfen wir|müssen wir|sollen wir"
-    r"|quand|pourquoi|combien|où|comment|est-ce qu|y a-t-il|qu['’]en est-il"
+    r"^(?:wann(?! immer)|warum(?! auch nicht)|wieso|weshalb|weswegen|wie (?:viele?|lange"
+    r"|oft|geht|sieht|läuft|ist)|welche[rnsm]?|gibt es|weiß jemand|wird es|werden wir"
+    r"|bekommen wir|können wir|dürfen wir|müssen wir|sollen wir|kann (?:mir|uns) jemand"
+    # German and Dutch ask with the verb first: "Gilt das auch für Azubis"
+    r"|(?:gilt|gibt|ist|sind|wird|werden|kann|können|darf|dürfen|muss|müssen|soll|sollen"
+    r"|hat|haben|habt|bekommen|bekommt|kriegen|geht|gehen|kommt|kommen|bleibt|bleiben"
+    r"|zählt|betrifft|geldt|krijgen|krijgt|kunnen|mogen|mag|moeten|zijn|wordt|worden|gaat"
+    r"|gaan|heeft|hebben|blijft) (?:das|es|man|ich|wir|ihr|jemand|die|der|den|dem|unser"
+    r"|unsere|alle|dit|dat|het|er|jullie|je|u|de|onze|iedereen|men)\b(?![^,]*,)"
+    r"|was (?:passiert|ist mit|wird|gilt|bedeutet|heißt)|wer (?:ist|sind|hat|kann|macht"
+    r"|entscheidet|übernimmt)|wat (?:gebeurt|is|wordt|betekent|houdt)|wie (?:is|zijn|gaat"
+    r"|heeft|mag|moet|beslist)\b"
+    r"|quand(?! on)|pourquoi|combien|où|comment(?! ne)|est-ce qu(?:e|['’]\w+)|y a-t-il"
+    r"|qu['’]en est-il|qui (?:s['’]occupe|est|décide|peut|gère)|on sait (?:quand|si|comment"
+    r"|combien)"
     r"|quel(?:le)?s? (?:est|sont|sera|seront|va|vont)\b"
-    r"|cuándo|por qué|cuánt[oa]s?|dónde|cómo|alguien sabe|se sabe|habrá"
-    r"|come mai|ci sar[àa]|ci saranno|qualcuno sa|si sa (?:quando|se|come)|cosa succede"
+    r"|cuándo|por qué|cuánt[oa]s?(?! (?:me alegro|recuerdos|orgullo))|dónde"
+    r"|cómo(?! me alegro)|alguien sabe|se sabe|habrá|quién (?:se encarga|es|decide|puede)"
+    r"|qué (?:hay|pasa|va a pasar|significa)|hay (?:novedades|noticias|fecha|algún|alguna)"
+    r"|come mai|ci sar[àa](?! da)|ci saranno|qualcuno sa|si sa (?:quando|se|come)"
+    r"|cosa succede|chi (?:si occupa|è|decide|può|gestisce)|perché (?:non ci|non si|ci avete"
+    r"|avete|hanno)|quando (?:arriva|arrivano|sarà|saranno|verrà|verranno|inizia|iniziano"
+    r"|finisce|parte|partono|esce|escono|pagano|paga)"
     r"|dove (?:si|sono|è)"
-    r"|quando (?:vai|vão|será|serão|sai|saem|começa)|por que "
+    r"|quando (?:vai|vão|será|serão|sai|saem|começa)|por que|quem (?:trata|é|decide|pode"
+    r"|cuida)|o que (?:acontece|muda|vai|significa)"
     r"|alguém sabe|vai haver|vão (?:ser|ter)"
     r"|wanneer|waarom|hoeveel|hoelang|hoe (?:lang|zit|werkt|gaat)|welke|krijgen we"
     r"|komt er|is er|zijn er|gaan we|kunnen we|mogen we|moeten we|weet iemand"
@@ -226,7 +272,8 @@ _ASKING_WORD = re.compile(
 _FRENCH_INVERSION = re.compile(
     r"-t-(?:il|elle|on)\b"
     r"|\b(?:peut|doit|sait|va|faut|pourra|devra|aura|sera|est|sont|avez|allez|pouvez"
-    r"|savez|pensez|comptez|prévoyez|envisagez|pourrons|pouvons|allons|aurons|sommes)"
+    r"|savez|pensez|comptez|prévoyez|envisagez|pourrons|pouvons|allons|aurons|sommes"
+    r"|pourriez|pourrait|pourrais|devrait|devrions|avons|êtes|faites|voulez)"
     r"-(?:il|elle|on|ils|elles|vous|nous)\b"
 )
 #: Turkish asks with the particle "mi" (its vowel in harmony: dotless i, u, ü), written
@@ -288,12 +335,13 @@ def asks(sentence: str) -> bool:
     if _ends_marked(sentence) or _OPENING_MARK in sentence:
         return True
     if _final_marks(sentence):  # "Will do!", "만나요!" say; "When are we getting paid!!" asks
-        return _ASKS_AFTER_LEAD_IN.match(low) is not None and not _OPENS_STATING.match(low)
+        return _EXCLAIMED_ASKING.match(low) is not None and not _OPENS_STATING.match(low)
     if any(_opens_asking(clause.lower(), strict) for clause, strict in _clauses(said)):
         return True
     return bool(
         _ASKS_INDIRECTLY.search(low)
         or _ENDS_ASKING_EN.search(low)
+        or (_TAG_QUESTION.search(low) is not None and low.count(" ") >= _TAG_QUESTION_FEWEST_WORDS)
         or _ASKS_INSIDE.search(low)
         or _IF_THEN_ASKING.match(low)
         or ("-" in low and _FRENCH_INVERSION.search(low))

@@ -37,6 +37,10 @@ OTHER_LANGUAGES = (
 )  # fmt: skip
 
 
+#: Words in a text too short for its language to be told from English's (:func:`reading`).
+TERSE_WORDS = 4
+
+
 @dataclass(frozen=True)
 class Reading:
     """How the encoders read a comment's language."""
@@ -59,13 +63,16 @@ def _identifier() -> Any:  # py3langid has no type hints
 
 
 def reading(text: str) -> Reading:
-    """How ``text`` is read (:class:`Reading`; "Bonus timing?" is English, and may read
-    as Lithuanian more than as any of ``LANGUAGES``)."""
+    """How ``text`` is read (:class:`Reading`). A text of ``TERSE_WORDS`` or fewer that is
+    English more than any other of ``LANGUAGES`` counts as known however it reads among
+    all ("Bonus timing?" reads as Lithuanian, "list pls" as Estonian): so few words say
+    little about a language, and terse questions are asked again and again."""
     best = _identifier().classify(text)[0]
     if best in LANGUAGES:
         return Reading(english=best == "en", known=True)
     ranked = (language for language, _ in _identifier().rank(text))
-    return Reading(english=next(x for x in ranked if x in LANGUAGES) == "en", known=False)
+    english = next(x for x in ranked if x in LANGUAGES) == "en"
+    return Reading(english, known=english and len(text.split()) <= TERSE_WORDS)
 
 
 def unload() -> None:
