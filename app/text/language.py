@@ -21,8 +21,9 @@ and Mongolian are left out for that. A comment misread so only never starts tick
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 #: The languages of Google's multilingual Universal Sentence Encoder v3 (``app.text.encoder``).
 LANGUAGES = (
@@ -41,8 +42,7 @@ OTHER_LANGUAGES = (
 TERSE_WORDS = 4
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(msgspec.Struct, frozen=True):
     """How the encoders read a comment's language."""
 
     #: It reads as English more than as any other of ``LANGUAGES``: the English encoder
