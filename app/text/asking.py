@@ -28,7 +28,7 @@ from app.text.question_marks import QUESTION_MARKS
 #: before a space, and line breaks.
 _SENTENCE_END = re.compile(r"[!？！؟]+|\?[?!？！؟]*(?![A-Za-z0-9_/=&%])|[.:;](?:\s|$)|。|\n")
 #: Marks that end a sentence, and what may close it after them (quotes, brackets, spaces).
-_ENDING_MARKS = "?!？！؟"
+_ENDING_MARKS = QUESTION_MARKS | {"!", "！"}
 _CLOSING = string.whitespace + "\"'”’)]"
 #: Spanish opens a question with its own mark, and sometimes leaves the closing one out.
 _OPENING_MARK = "¿"
@@ -193,18 +193,16 @@ _ENDS_ASKING_EN = re.compile(
 #: A statement with a tag asks for a yes ("We still get the bonus, right"), not a short
 #: reply ("Yes, correct").
 _TAG_QUESTION = re.compile(r", ?(?:right|correct)$")
-_TAG_QUESTION_FEWEST_WORDS = 4
+_TAG_FEWEST_WORDS = 5
 #: What follows a lead-in asks only in a question's clear shape: a question word and an
 #: auxiliary ("@Payroll Team when is..."), or an auxiliary and its subject ("honest q -
 #: can you..."); not "@Sam when you get a chance", "Shout out to @Ana - who led it".
+_AUXILIARY = r"(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have)"
 _QUESTION_WORD_FIRST = (
-    r"(?:who|what|when|where|why|how|which)(?:['’]s|s|\s+(?:is|are|was|were|do|does|did"
-    r"|will|would|can|could|should|has|have)\b)|any (?:update|news|word|idea|chance)\b"
+    rf"(?:who|what|when|where|why|how|which)(?:['’]s|s|\s+{_AUXILIARY}\b)"
+    r"|any (?:update|news|word|idea|chance)\b"
 )
-_ASKS_AFTER_LEAD_IN = re.compile(
-    rf"^(?:{_QUESTION_WORD_FIRST}"
-    rf"|(?:is|are|was|were|will|would|can|could|should|do|does|did|has|have)\s+{_SUBJECT})"
-)
+_ASKS_AFTER_LEAD_IN = re.compile(rf"^(?:{_QUESTION_WORD_FIRST}|{_AUXILIARY}\s+{_SUBJECT})")
 #: An exclaimed sentence asks only with a question word first: "When are we getting
 #: paid!!", not "Did it!" or "Was that an amazing night!".
 _EXCLAIMED_ASKING = re.compile(rf"^(?:{_QUESTION_WORD_FIRST})")
@@ -212,7 +210,7 @@ _EXCLAIMED_ASKING = re.compile(rf"^(?:{_QUESTION_WORD_FIRST})")
 #: "might be a silly question but what's an OKR".
 _ASKS_INSIDE = re.compile(
     r"(?:,|(?<=\w) but|(?<=\w) so)\s+(?:(?:who|what|when|where|why|how|which)(?:['’]s"
-    r"|\s+(?:am|is|are|was|were|do|does|did|will|would|can|could|should|has|have)\b)"
+    rf"|\s+(?:am|{_AUXILIARY})\b)"
     r"|(?:is|are|will|can|could|should|do|does|did)\s+(?:there|we|i|you|they|it|the|our|my"
     r"|this|that|anyone|anybody|someone|somebody)\b|how (?:many|much|long|often|soon)\b)",
 )
@@ -255,7 +253,7 @@ def asks(sentence: str) -> bool:
     return bool(
         _ASKS_INDIRECTLY.search(low)
         or _ENDS_ASKING_EN.search(low)
-        or (_TAG_QUESTION.search(low) is not None and low.count(" ") >= _TAG_QUESTION_FEWEST_WORDS)
+        or (_TAG_QUESTION.search(low) is not None and len(low.split()) >= _TAG_FEWEST_WORDS)
         or _ASKS_INSIDE.search(low)
         or _IF_THEN_ASKING.match(low)
         or elsewhere.asks_by_its_words(said, low)

@@ -162,11 +162,10 @@ def match(
     cosines = {ids[n]: float(multilingual[n]) for n in shortlist}
     if not cosines:
         return []
-    close = (
-        [n for n in shortlist if multilingual[n] >= VERY_LIKELY_COSINE and pool[n, READ] > 0.5]
-        if seed[READ] > 0.5
-        else []
-    )
+    close = [n for n in shortlist if multilingual[n] >= VERY_LIKELY_COSINE]
+    close = [n for n, read in zip(close, read_rows(pool[close]), strict=True) if read]
+    if not read_rows(seed[None])[0]:
+        close = []
     closest_of: dict[int, float] = {}
     if close:
         near = np.flatnonzero(multilingual >= reach(float(multilingual[close].min())))
@@ -200,6 +199,12 @@ def seed_similarities(pool: Vectors, seeds: Vectors) -> Similarities:
     multilingual product is made once, for both)."""
     multilingual = pool[:, MULTILINGUAL] @ seeds[:, MULTILINGUAL].T
     return Similarities(multilingual, _with_english(pool, seeds, multilingual.copy()))
+
+
+def read_rows(vectors: Vectors) -> npt.NDArray[np.bool_]:
+    """Which rows are of comments in a language the multilingual encoder was trained on
+    (``app.text.encoder.READ``)."""
+    return vectors[:, READ] >= 0.5
 
 
 def english_rows(vectors: Vectors) -> npt.NDArray[np.bool_]:
@@ -379,7 +384,7 @@ def theme_vectors(rows: Vectors) -> Vectors:
     that no other joins (two Norwegian questions about different things had a cosine over
     0.8; on comments_holdout8 themes then held 75.7% asking their theme's question, from
     73.1%, the other sets unchanged)."""
-    return rows[:, MULTILINGUAL] * (rows[:, READ : READ + 1] >= 0.5)
+    return rows[:, MULTILINGUAL] * read_rows(rows)[:, None]
 
 
 def theme_of(centres: Vectors, vector: Vectors) -> int | None:
