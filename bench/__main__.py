@@ -10,6 +10,8 @@ sandbox's rate limit; the coverage scorecard (read, and its window painted), the
 waiting longest and a person's page.
 The machine's load is printed before and after. ``--grouping``
 measures only "same question" and Themes (bench/grouping_quality.py, grouping_speed.py).
+``--labelled FILE`` measures what ships on a labelled set from outside the repository,
+in the format of ``tests/grouping_eval``, as the held-back sets are measured.
 
 Exit code 0 when every target passes, 1 when one is missed.
 """
@@ -64,6 +66,15 @@ def _parser() -> argparse.ArgumentParser:
         "--grouping",
         action="store_true",
         help='only "same question" and Themes: quality on the labelled set, speed on the store',
+    )
+    parser.add_argument(
+        "--labelled",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help='only "same question" on a labelled file in the format of '
+        "tests/grouping_eval/*.tsv (group, language, text; tab-separated), measured as the "
+        "held-back sets are; may be given more than once",
     )
     parser.add_argument(
         "--drop-caches",
@@ -209,8 +220,26 @@ def _grouping(spec: Spec) -> int:
     return 0 if passed else 1
 
 
+def _outside(paths: list[Path]) -> int:
+    from app.text.encoder import Encoder
+    from bench import grouping_quality
+    from bench.grouping_eval import MalformedSet
+
+    print(f"Fireside benchmark, labelled files; {load()}; {os.cpu_count()} CPUs")
+    encoder = Encoder()
+    try:
+        table = [line for path in paths for line in grouping_quality.outside_lines(path, encoder)]
+    except MalformedSet as error:
+        print(f"cannot measure: {error}", file=sys.stderr)
+        return 2
+    print(report.render(table))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.labelled:
+        return _outside(args.labelled)
     if args.grouping:
         return _grouping(Spec(comments=args.comments, posts=args.posts))
     specs = SCALE if args.scale else (Spec(comments=args.comments, posts=args.posts),)

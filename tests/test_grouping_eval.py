@@ -10,14 +10,18 @@ import pytest
 
 from app.domain.grouping import MatchConfidence, QuestionMatch
 from app.text.asking import is_question
+from bench.__main__ import main as bench_main
 from bench.grouping_eval import (
+    DATA,
     NOT_A_QUESTION,
     UNIQUE,
     GroupingScore,
     Half,
     Labelled,
+    MalformedSet,
     evaluate,
     load,
+    read,
     recall_after_ticking,
 )
 from bench.grouping_quality import FIRST_OTHER, store_questions
@@ -153,7 +157,7 @@ def test_the_held_back_sets_are_numbered_apart_and_ask_in_several_languages():
     ids = [{c.id for c in load(half)} for half in Half]
     assert sum(len(numbers) for numbers in ids) == len(set().union(*ids))
     held = {half: load(half) for half in Half if half not in (Half.TUNING, Half.TEST)}
-    assert len(held) == 9
+    assert len(held) == 10
     for comments in held.values():
         assert len(comments) >= 200 and sum(not c.unique for c in comments) >= 150
     languages = {half: {c.language for c in comments} for half, comments in held.items()}
@@ -166,6 +170,7 @@ def test_the_held_back_sets_are_numbered_apart_and_ask_in_several_languages():
     assert languages[Half.HOLDOUT7] == languages[Half.HOLDOUT2] | {"pl", "ja", "zh"}
     assert {"no", "sv"} <= languages[Half.HOLDOUT8] and len(languages[Half.HOLDOUT8]) == 15
     assert {"da", "fi", "hi"} <= languages[Half.HOLDOUT9]
+    assert {"cs", "sv"} <= languages[Half.HOLDOUT10] and len(languages[Half.HOLDOUT10]) == 13
 
 
 def test_recall_after_ticking_ranks_again_by_the_askers_a_person_ticks(test_half):
@@ -195,3 +200,37 @@ def test_recall_after_ticking_keeps_the_list_when_nothing_is_ticked(test_half):
         return [QuestionMatch(i, 0.0, POSSIBLE) for i in others]
 
     assert recall_after_ticking(test_half, shuffled) == 0.0
+
+
+def test_a_labelled_file_from_outside_reads_as_the_set_does(tmp_path):
+    outside = tmp_path / "outside.tsv"
+    text = (DATA / "comments_test.tsv").read_text(encoding="utf-8")
+    outside.write_text(text, encoding="utf-8")
+    read_back = read(outside, 1)
+    held = load(Half.TEST)
+    assert [(c.group, c.language, c.text) for c in read_back] == [
+        (c.group, c.language, c.text) for c in held
+    ]
+    assert read_back[0].id == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("q1\ten\tWhen is payday?\nq1\ten\n", "line 2: expected a group, a language and a text"),
+        ("# only a header\n\n", "no labelled comments"),
+        ("q1\ten\t   \n", "line 1"),
+    ],
+)
+def test_a_malformed_labelled_file_says_which_line_and_why(tmp_path, content, says):
+    outside = tmp_path / "outside.tsv"
+    outside.write_text(content, encoding="utf-8")
+    with pytest.raises(MalformedSet, match=says):
+        read(outside, 1)
+
+
+def test_the_bench_says_what_is_wrong_with_a_labelled_file_and_fails(tmp_path, capsys):
+    outside = tmp_path / "outside.tsv"
+    outside.write_bytes(b"q1\ten\t\xff\xfe not utf-8\n")
+    assert bench_main(["--labelled", str(outside)]) == 2
+    assert "cannot be read as UTF-8 text" in capsys.readouterr().err

@@ -1,0 +1,150 @@
+"""``python -m bench.adapter_training``: learn the ranking's adapter (``app.text.adapter``)
+from the labelled sets and write ``resources/question_adapter.npz``.
+
+Each set's questions (what the app's pool holds: comments ``is_question`` reads as
+asking), encoded as the app encodes them and read back from the bytes the store keeps,
+are one batch. The loss is supervised contrastive (Khosla et al. 2020): each question of a
+group should be closer to the other askers of its group than to the rest of its set,
+which holds the hard negatives (other questions on the same topic) its author wrote. Two
+maps, multilingual and English (the latter over the English questions only), start at the
+identity and pay ``PULL`` times their squared distance from it; full-batch Adam, a fixed
+number of ``STEPS``, no randomness: the same sets give the same maps.
+
+Trained on ``TRAINED_ON``: the tuning half and the first nine held-back sets. The test half,
+which the issue's targets apply to, and ``comments_holdout10`` (written after, measured
+once) are never trained on. What a trained-on set scores with an adapter trained on the
+other sets alone (``bench.grouping_quality.left_out_lines``, ten more trainings) is what
+``python -m bench --grouping`` prints for it, as its honest measure.
+
+Askers in the first 20 rows, each set left out in turn, without / with the adapter:
+tuning 95.76 / 97.0, holdout 85.35 / 89.7, holdout2 82.46 / 86.8, holdout3 74.08 / 81.8,
+holdout4 79.55 / 85.5, holdout5 82.62 / 87.5, holdout6 77.72 / 84.0, holdout7 79.06 /
+87.1, holdout8 70.41 / 73.7, holdout9 65.68 / 72.9 (mean 79.27 -> 84.60); then, measured
+once: the test half 93.50 -> 95.66 and ``comments_holdout10`` 67.11 -> 75.35. Precision of
+the ticked rows and unique comments ticked do not move (the marks never see the adapter).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import msgspec
+import numpy as np
+import numpy.typing as npt
+
+from app.text.adapter import FILE, Adapter, width
+from app.text.asking import is_question
+from app.text.encoder import ENGLISH, MULTILINGUAL, Encoder, Vectors, from_bytes, to_bytes
+from bench.grouping_eval import Half, Labelled, load
+
+TRAINED_ON = tuple(h for h in Half if h not in (Half.TEST, Half.HOLDOUT10))
+#: Chosen by leaving each trained-on set out in turn: askers in the first 20 rows, mean
+#: over the ten sets (79.27% without the adapter), at temperature 0.07 and 60 steps: pull
+#: 0.01 84.31%, 0.03 84.60%; at pull 0.03: 100 steps 84.62%, temperature 0.1 84.67% (a
+#: flat optimum; the first tried was kept). A first trial that mapped the whole pool and
+#: the marks too: pull 0.03 85.2%, 0.1 83.7%, 0.3 81.7%, and fewer rows ticked.
+TEMPERATURE, PULL, STEPS, LEARNING_RATE = 0.07, 0.03, 60, 1e-3
+OUTPUT = Path(__file__).resolve().parent.parent / "resources" / FILE
+
+
+class Batch(msgspec.Struct, frozen=True):
+    """One set's questions: their vectors (one encoder's part) and a label each (the same
+    for askers of one question, a label of its own for the rest)."""
+
+    vectors: npt.NDArray[np.float64]
+    labels: npt.NDArray[np.int64]
+
+
+class Encoded(msgspec.Struct, frozen=True):
+    """A labelled set's questions, as the app's pool holds them."""
+
+    questions: list[Labelled]
+    rows: Vectors
+
+
+def encode(half: Half, encoder: Encoder) -> Encoded:
+    questions = [c for c in load(half) if is_question(c.text)]
+    made = encoder.encode([c.text for c in questions])
+    return Encoded(questions, from_bytes([to_bytes(row) for row in made]))
+
+
+def batches(sets: Sequence[Encoded], part: slice) -> list[Batch]:
+    """Each set's questions as one batch of ``part`` (``MULTILINGUAL`` or ``ENGLISH``;
+    for the English one, only the questions that have an English vector)."""
+    found = []
+    for encoded in sets:
+        vectors = encoded.rows[:, part].astype(np.float64)
+        keep = np.einsum("ij,ij->i", vectors, vectors) > 0.25
+        kept = [c for c, wanted in zip(encoded.questions, keep, strict=True) if wanted]
+        numbers: dict[str, int] = {}
+        labels = [
+            -1 - n if c.unique else numbers.setdefault(c.group, len(numbers))
+            for n, c in enumerate(kept)
+        ]
+        if len(kept) > 1:
+            found.append(Batch(vectors[keep], np.asarray(labels, np.int64)))
+    return found
+
+
+def fit(batches: Sequence[Batch], dimensions: int) -> npt.NDArray[np.float32]:
+    """The map (``dimensions`` square) that ``STEPS`` of Adam reach from the identity."""
+    identity = np.eye(dimensions)
+    weights = identity.copy()
+    first, second = np.zeros_like(weights), np.zeros_like(weights)
+    for step in range(1, STEPS + 1):
+        gradient = 2 * PULL * (weights - identity)
+        for batch in batches:
+            gradient += _loss_gradient(batch, weights) / len(batches)
+        first = 0.9 * first + 0.1 * gradient
+        second = 0.999 * second + 0.001 * gradient**2
+        weights -= (
+            LEARNING_RATE * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
+        )
+    return weights.astype(np.float32)
+
+
+def _loss_gradient(batch: Batch, weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The gradient of the batch's supervised contrastive loss with respect to ``weights``."""
+    mapped = batch.vectors @ weights
+    norms = np.linalg.norm(mapped, axis=1, keepdims=True)
+    unit = mapped / norms
+    logits = unit @ unit.T / TEMPERATURE
+    np.fill_diagonal(logits, -np.inf)
+    logits -= logits.max(axis=1, keepdims=True)
+    chances = np.exp(logits)
+    chances /= chances.sum(axis=1, keepdims=True)
+    same = (batch.labels[:, None] == batch.labels[None, :]).astype(np.float64)
+    np.fill_diagonal(same, 0.0)
+    askers = same.sum(axis=1)
+    anchors = askers > 0
+    if not anchors.any():
+        return np.zeros_like(weights)
+    wanted = np.zeros_like(chances)
+    wanted[anchors] = same[anchors] / askers[anchors, None]
+    by_logit = np.zeros_like(chances)
+    by_logit[anchors] = (chances[anchors] - wanted[anchors]) / anchors.sum()
+    by_unit = (by_logit + by_logit.T) @ unit / TEMPERATURE
+    by_mapped = (by_unit - unit * np.einsum("ij,ij->i", by_unit, unit)[:, None]) / norms
+    return batch.vectors.T @ by_mapped
+
+
+def train(sets: Sequence[Encoded]) -> Adapter:
+    """The adapter learnt from ``sets``."""
+    return Adapter(
+        fit(batches(sets, MULTILINGUAL), width(MULTILINGUAL)),
+        fit(batches(sets, ENGLISH), width(ENGLISH)),
+    )
+
+
+def main() -> int:
+    encoder = Encoder()
+    adapter = train([encode(half, encoder) for half in TRAINED_ON])
+    adapter.save(str(OUTPUT))
+    print(f"wrote {OUTPUT} (trained on {', '.join(TRAINED_ON)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The ranking's adapter (``app.text.adapter``): what it changes (the order of a group's
+rows) and what it never does (the marks, a comment's missing English vector); how it is
+learnt (``bench.adapter_training``); and that the file shipped is what the labelled sets
+train."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.domain.grouping import MatchConfidence
+from app.text import adapter, encoder, grouping
+from app.text.adapter import Adapter, AdapterMissing
+from bench import adapter_training
+from bench.adapter_training import TRAINED_ON, Batch
+
+
+def _rows(count: int, seed: int, english: bool = True) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    rows = np.zeros((count, encoder.WIDTH), np.float32)
+    rows[:, encoder.MULTILINGUAL] = rng.normal(size=(count, encoder.DIMENSIONS))
+    rows[:, encoder.MULTILINGUAL] /= np.linalg.norm(rows[:, encoder.MULTILINGUAL], axis=1)[:, None]
+    if english:
+        part = rng.normal(size=(count, 384))
+        rows[:, encoder.ENGLISH] = part / np.linalg.norm(part, axis=1)[:, None]
+    rows[:, encoder.READ] = 1.0
+    return rows
+
+
+def _scrambled(seed: int) -> Adapter:
+    rng = np.random.default_rng(seed)
+    return Adapter(
+        rng.normal(size=(encoder.DIMENSIONS, encoder.DIMENSIONS)).astype(np.float32),
+        rng.normal(size=(384, 384)).astype(np.float32),
+    )
+
+
+def test_the_identity_adapter_changes_no_row():
+    rows = np.vstack([_rows(5, 1), _rows(3, 2, english=False)])
+    rows[2, encoder.READ] = 0.0
+    np.testing.assert_allclose(Adapter.identity().apply(rows), rows, atol=1e-6)
+
+
+def test_a_comment_without_an_english_vector_keeps_zeros_there_and_its_read_mark():
+    rows = np.vstack([_rows(2, 3), _rows(2, 4, english=False)])
+    rows[3, encoder.READ] = 0.0
+    mapped = _scrambled(5).apply(rows)
+    assert not mapped[2:, encoder.ENGLISH].any()
+    assert mapped[:, encoder.READ].tolist() == [1.0, 1.0, 1.0, 0.0]
+    norms = np.linalg.norm(mapped[:, encoder.MULTILINGUAL], axis=1)
+    np.testing.assert_allclose(norms, 1.0, atol=1e-5)
+
+
+def test_the_adapter_moves_the_order_of_a_group_never_its_marks():
+    pool = _rows(60, 6)
+    seed = pool[0].copy()
+    # a few rows close to the seed, some surely the same question
+    part = encoder.MULTILINGUAL
+    for n, mix in zip(range(1, 8), (0.95, 0.92, 0.9, 0.85, 0.8, 0.75, 0.7), strict=True):
+        pool[n, part] = mix * seed[part] + (1 - mix) * pool[n, part]
+        pool[n, part] /= np.linalg.norm(pool[n, part])
+    ids = list(range(100, 160))
+
+    def ranked(with_adapter: Adapter) -> list:
+        return grouping.match(ids, pool, seed, 100, lambda _: {}, adapter=with_adapter)
+
+    before, after = ranked(Adapter.identity()), ranked(_scrambled(7))
+    assert [m.comment_id for m in before] != [m.comment_id for m in after]
+    marks = {m.comment_id: m.confidence for m in before if m.confidence.preselected}
+    assert marks, "the test needs rows that start ticked"
+    assert {m.comment_id: m.confidence for m in after if m.confidence.preselected} == marks
+    likely = {m.comment_id for m in before if m.confidence is MatchConfidence.LIKELY}
+    assert {m.comment_id for m in after if m.confidence is MatchConfidence.LIKELY} == likely
+
+
+def test_training_pulls_the_askers_of_one_question_together():
+    """Two questions whose vectors share a topic direction and differ in a weaker one:
+    after training, each asker is closer to the other askers of its question than to the
+    askers of the other, by more than before."""
+    rng = np.random.default_rng(8)
+    topic, asks_a, asks_b = np.eye(512)[0], np.eye(512)[1], np.eye(512)[2]
+    vectors = []
+    for asks in (asks_a, asks_b):
+        for _ in range(6):
+            row = 3 * topic + 0.6 * asks + rng.normal(scale=0.25, size=512)
+            vectors.append(row / np.linalg.norm(row))
+    batch = Batch(np.asarray(vectors), np.asarray([0] * 6 + [1] * 6))
+
+    def margin(weights: np.ndarray) -> float:
+        mapped = batch.vectors @ weights
+        unit = mapped / np.linalg.norm(mapped, axis=1)[:, None]
+        cosines = unit @ unit.T
+        same = batch.labels[:, None] == batch.labels[None, :]
+        np.fill_diagonal(same, False)
+        other = batch.labels[:, None] != batch.labels[None, :]
+        return float(cosines[same].mean() - cosines[other].mean())
+
+    assert margin(adapter_training.fit([batch], 512)) > margin(np.eye(512)) + 0.05
+
+
+def test_a_missing_adapter_says_to_reinstall(monkeypatch):
+    monkeypatch.setattr(adapter, "FILE", "not-there.npz")
+    adapter.shipped.cache_clear()
+    try:
+        with pytest.raises(AdapterMissing, match="reinstall Fireside"):
+            adapter.shipped()
+    finally:
+        adapter.shipped.cache_clear()
+
+
+def test_the_shipped_adapter_is_what_the_labelled_sets_train():
+    """``resources/question_adapter.npz`` is made by ``python -m bench.adapter_training``
+    from ``TRAINED_ON``: a change to those sets or to the training must make it again."""
+    model = encoder.Encoder()
+    fresh = adapter_training.train([adapter_training.encode(half, model) for half in TRAINED_ON])
+    kept = adapter.shipped()
+    np.testing.assert_allclose(kept.multilingual, fresh.multilingual, atol=2e-3)
+    np.testing.assert_allclose(kept.english, fresh.english, atol=2e-3)
+    assert not np.allclose(kept.multilingual, np.eye(encoder.DIMENSIONS), atol=1e-3)
