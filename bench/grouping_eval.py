@@ -33,11 +33,16 @@ no target, and each file's header says what, if anything, it was used for:
   Swedish among them) was measured once, after the ranking's adapter was chosen, and has
   chosen nothing: the one still unseen by any choice.
 
-The ranking's adapter (``app.text.adapter``) is trained on the tuning half and the first
-nine held-back sets (``bench.adapter_training``), so what ships scores those sets as
-sets it has seen; ``python -m bench --grouping`` also prints, for each, what it scores
-with an adapter trained on the other sets alone. The test half and the tenth set are
-never trained on.
+Four more sets, ``comments_written11.tsv`` to ``comments_written14.tsv`` (429-450
+comments, 65-70 groups, twelve or thirteen languages: a hospital group's, a software
+company's, a bank's and a university's staff), were written the same way, blind, to
+train the ranking's adapter, and measured once before they did.
+
+The ranking's adapter (``app.text.adapter``) is trained on the tuning half, the first
+nine held-back sets and the four written ones (``bench.adapter_training``), so what ships
+scores those sets as sets it has seen; ``python -m bench --grouping`` also prints, for
+each, what it scores with an adapter trained on the other sets alone. The test half and
+the tenth held-back set are never trained on.
 
 For each seed comment the ranker returns its matches, best first, each with a confidence;
 those marked ``MatchConfidence.VERY_LIKELY`` are what a group starts with ticked. A match
@@ -90,6 +95,10 @@ class Half(enum.StrEnum):
     HOLDOUT8 = "holdout8"
     HOLDOUT9 = "holdout9"
     HOLDOUT10 = "holdout10"
+    WRITTEN11 = "written11"
+    WRITTEN12 = "written12"
+    WRITTEN13 = "written13"
+    WRITTEN14 = "written14"
 
 
 #: Each half's comments are numbered from here on.
@@ -106,6 +115,10 @@ _FIRST_ID = {
     Half.HOLDOUT8: 90_001,
     Half.HOLDOUT9: 100_001,
     Half.HOLDOUT10: 110_001,
+    Half.WRITTEN11: 120_001,
+    Half.WRITTEN12: 130_001,
+    Half.WRITTEN13: 140_001,
+    Half.WRITTEN14: 150_001,
 }
 
 
@@ -134,8 +147,8 @@ class GroupingScore:
 
 
 def load(half: Half) -> list[Labelled]:
-    """The comments of one half, numbered from 1 (tuning), 10,001 (test), 20,001 or
-    30,001 and on in steps of 10,000 (the held-back sets)."""
+    """The comments of one half, numbered from 1 (tuning), 10,001 (test), 20,001 and on
+    in steps of 10,000 (the held-back and written sets)."""
     return read(DATA / f"comments_{half}.tsv", _FIRST_ID[half])
 
 

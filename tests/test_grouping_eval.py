@@ -11,6 +11,7 @@ import pytest
 from app.domain.grouping import MatchConfidence, QuestionMatch
 from app.text.asking import is_question
 from bench.__main__ import main as bench_main
+from bench.adapter_training import TRAINED_ON
 from bench.grouping_eval import (
     DATA,
     NOT_A_QUESTION,
@@ -156,7 +157,7 @@ def test_the_set_is_large_bilingual_and_split_by_group():
 def test_the_held_back_sets_are_numbered_apart_and_ask_in_several_languages():
     ids = [{c.id for c in load(half)} for half in Half]
     assert sum(len(numbers) for numbers in ids) == len(set().union(*ids))
-    held = {half: load(half) for half in Half if half not in (Half.TUNING, Half.TEST)}
+    held = {half: load(half) for half in Half if half.startswith("holdout")}
     assert len(held) == 10
     for comments in held.values():
         assert len(comments) >= 200 and sum(not c.unique for c in comments) >= 150
@@ -171,6 +172,15 @@ def test_the_held_back_sets_are_numbered_apart_and_ask_in_several_languages():
     assert {"no", "sv"} <= languages[Half.HOLDOUT8] and len(languages[Half.HOLDOUT8]) == 15
     assert {"da", "fi", "hi"} <= languages[Half.HOLDOUT9]
     assert {"cs", "sv"} <= languages[Half.HOLDOUT10] and len(languages[Half.HOLDOUT10]) == 13
+
+
+def test_the_sets_written_to_train_the_adapter_are_as_large_and_never_the_measured_ones():
+    written = [half for half in Half if half.startswith("written")]
+    assert len(written) == 4
+    for half in written:
+        comments = load(half)
+        assert len(comments) >= 400 and len({c.language for c in comments}) >= 12
+    assert set(TRAINED_ON) == set(Half) - {Half.TEST, Half.HOLDOUT10}
 
 
 def test_recall_after_ticking_ranks_again_by_the_askers_a_person_ticks(test_half):
