@@ -11,9 +11,11 @@ waiting longest and a person's page.
 The machine's load is printed before and after. ``--grouping``
 measures only "same question" and Themes (bench/grouping_quality.py, grouping_speed.py).
 ``--labelled FILE`` measures what ships on a labelled set from outside the repository,
-in the format of ``tests/grouping_eval``, as the held-back sets are measured.
+in the format of ``tests/grouping_eval``, as the held-back sets are measured (and
+nothing else, with or without ``--grouping``).
 
-Exit code 0 when every target passes, 1 when one is missed.
+Exit code 0 when every target passes, 1 when one is missed; 2 when a ``--labelled`` file
+cannot be read (before anything is measured).
 """
 
 from __future__ import annotations
@@ -223,15 +225,20 @@ def _grouping(spec: Spec) -> int:
 def _outside(paths: list[Path]) -> int:
     from app.text.encoder import Encoder
     from bench import grouping_quality
-    from bench.grouping_eval import MalformedSet
+    from bench.grouping_eval import MalformedSet, read
 
-    print(f"Fireside benchmark, labelled files; {load()}; {os.cpu_count()} CPUs")
-    encoder = Encoder()
     try:
-        table = [line for path in paths for line in grouping_quality.outside_lines(path, encoder)]
+        sets = [(path, read(path, grouping_quality.OUTSIDE_FIRST_ID)) for path in paths]
     except MalformedSet as error:
         print(f"cannot measure: {error}", file=sys.stderr)
         return 2
+    print(f"Fireside benchmark, labelled files; {load()}; {os.cpu_count()} CPUs")
+    encoder = Encoder()
+    table = [
+        line
+        for path, comments in sets
+        for line in grouping_quality.outside_lines(path.name, comments, encoder)
+    ]
     print(report.render(table))
     return 0
 

@@ -152,6 +152,9 @@ def load(half: Half) -> list[Labelled]:
     return read(DATA / f"comments_{half}.tsv", _FIRST_ID[half])
 
 
+_FIELDS = ("group", "language", "text")
+
+
 class MalformedSet(ValueError):
     """A labelled file that is not in the set's format (says which line and why)."""
 
@@ -160,20 +163,29 @@ def read(path: Path, first: int) -> list[Labelled]:
     """The comments of a labelled file in the set's format (lines of group, language and
     text, tab-separated; ``#`` starts a comment line), numbered from ``first``."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise MalformedSet(f"{path}: cannot be read as UTF-8 text ({error})") from error
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as error:
+        raise MalformedSet(f"{path}: cannot be read ({error.strerror})") from error
+    except UnicodeDecodeError as error:
+        raise MalformedSet(
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from error
     comments: list[Labelled] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
-        if len(fields) != 3 or not fields[0].strip() or not fields[2].strip():
+        if len(fields) != 3:
             raise MalformedSet(
                 f"{path}, line {number}: expected a group, a language and a text "
                 f"separated by tabs, found {len(fields)} field(s)"
             )
         group, language, text = fields
+        if empty := [
+            name for name, field in zip(_FIELDS, fields, strict=True) if not field.strip()
+        ]:
+            verb = "is" if len(empty) == 1 else "are"
+            raise MalformedSet(f"{path}, line {number}: the {' and the '.join(empty)} {verb} empty")
         comments.append(Labelled(first + len(comments), group.strip(), language.strip(), text))
     if not comments:
         raise MalformedSet(f"{path}: no labelled comments")

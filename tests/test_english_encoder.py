@@ -92,7 +92,7 @@ def test_only_a_comment_in_english_gets_an_english_vector():
     assert rows.shape == (2, encoder.WIDTH)
     assert np.linalg.norm(rows[:, encoder.MULTILINGUAL], axis=1) == pytest.approx([1.0, 1.0])
     assert np.linalg.norm(rows[:, encoder.ENGLISH], axis=1) == pytest.approx([1.0, 0.0])
-    assert grouping.english_rows(rows).tolist() == [True, False]
+    assert encoder.english_rows(rows).tolist() == [True, False]
 
 
 def _row(multilingual: list[float], english: list[float] | None) -> np.ndarray:

@@ -215,7 +215,7 @@ def test_recall_after_ticking_keeps_the_list_when_nothing_is_ticked(test_half):
 def test_a_labelled_file_from_outside_reads_as_the_set_does(tmp_path):
     outside = tmp_path / "outside.tsv"
     text = (DATA / "comments_test.tsv").read_text(encoding="utf-8")
-    outside.write_text(text, encoding="utf-8")
+    outside.write_text(text, encoding="utf-8-sig")  # as some editors save it, with a BOM
     read_back = read(outside, 1)
     held = load(Half.TEST)
     assert [(c.group, c.language, c.text) for c in read_back] == [
@@ -229,7 +229,8 @@ def test_a_labelled_file_from_outside_reads_as_the_set_does(tmp_path):
     [
         ("q1\ten\tWhen is payday?\nq1\ten\n", "line 2: expected a group, a language and a text"),
         ("# only a header\n\n", "no labelled comments"),
-        ("q1\ten\t   \n", "line 1"),
+        ("q1\ten\t   \n", "line 1: the text is empty"),
+        ("\t\tWhen?\n", "line 1: the group and the language are empty"),
     ],
 )
 def test_a_malformed_labelled_file_says_which_line_and_why(tmp_path, content, says):
@@ -243,4 +244,6 @@ def test_the_bench_says_what_is_wrong_with_a_labelled_file_and_fails(tmp_path, c
     outside = tmp_path / "outside.tsv"
     outside.write_bytes(b"q1\ten\t\xff\xfe not utf-8\n")
     assert bench_main(["--labelled", str(outside)]) == 2
-    assert "cannot be read as UTF-8 text" in capsys.readouterr().err
+    assert "not UTF-8 text (invalid start byte at byte 6)" in capsys.readouterr().err
+    assert bench_main(["--labelled", str(tmp_path / "not-there.tsv")]) == 2
+    assert "cannot be read (No such file or directory)" in capsys.readouterr().err

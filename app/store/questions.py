@@ -18,6 +18,7 @@ from app.store import comments, vectors
 from app.store.sql import Database
 from app.store.vector_cache import OpenQuestionVectors
 from app.text import encoder, grouping, similarity
+from app.text.adapter import shipped
 
 
 def _vocabulary_counts(db: Database, words: Iterable[str]) -> list[tuple[str, int]]:
@@ -86,6 +87,7 @@ def ranked_matches(
         return []
     ids, pool = matcher.vectors.read(db)
     found = grouping.seed_similarities(pool, np.stack([seed for _, seed in seeds]))
+    mapped = grouping.MappedPool(pool, shipped())
     ranked: list[list[QuestionMatch]] = []
     for at, (comment_id, seed) in enumerate(seeds):
         target = comments.get_comment(db, comment_id)
@@ -106,6 +108,7 @@ def ranked_matches(
                 comment_id,
                 word_scores,
                 precomputed=grouping.Similarities(found.multilingual[:, at], found.blended[:, at]),
+                mapped=mapped,
             )
         )
     return ranked

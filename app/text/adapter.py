@@ -3,7 +3,7 @@
 The encoders (``app.text.encoder``) place two questions close when they share a topic;
 what a person wants from G is the questions that one answer would serve. Two linear maps,
 one for the multilingual vectors and one for the English ones, each started at the
-identity and moved towards it by what the labelled sets teach (``bench.adapter_training``:
+identity and moved from it by what the labelled sets teach (``bench.adapter_training``:
 questions of one group pulled together, the rest of their set, hard negatives on the same
 topic among them, pushed apart), say which directions of the encoders' spaces tell one
 question from another.
@@ -20,27 +20,42 @@ also says what each held-back set gains when it was left out of the training).
 from __future__ import annotations
 
 import functools
+import zipfile
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 import msgspec
 import numpy as np
 import numpy.typing as npt
 
-from app.text.encoder import ENGLISH, MULTILINGUAL, Vectors
+from app.text.encoder import ENGLISH, MULTILINGUAL, Vectors, english_rows
 
 FILE = "question_adapter.npz"
 Matrix = npt.NDArray[np.float32]
 
 
 class AdapterMissing(RuntimeError):
-    """The adapter's file is not where the package keeps it (a broken install)."""
+    """The adapter's file is missing or damaged (a broken install)."""
 
 
-class Adapter(msgspec.Struct, frozen=True):
-    """The two maps (a row times its map, at the length it had)."""
+class EnglishScale(msgspec.Struct, frozen=True):
+    """How English cosines are put on the multilingual ones' scale before they are mixed
+    (``app.text.grouping.blended``): times ``factor``, plus ``shift``. It matches the two
+    cosines' mean and spread over the benchmark store's questions."""
+
+    factor: float
+    shift: float
+
+
+class Adapter(msgspec.Struct, frozen=True, eq=False):
+    """The two maps (a row times its map, at the length it had), read-only (one shared
+    copy ranks every group), and the scale of English cosines between vectors they
+    mapped; compared by identity, as arrays have no single truth."""
 
     multilingual: Matrix
     english: Matrix
+    english_scale: EnglishScale
 
     def apply(self, rows: Vectors) -> Vectors:
         """``rows`` (an encoder's rows: both vectors and the ``READ`` column) mapped: each
@@ -48,45 +63,69 @@ class Adapter(msgspec.Struct, frozen=True):
         its rounding); a comment without an English vector keeps zeros there."""
         out = rows.copy()
         out[:, MULTILINGUAL] = _mapped(rows[:, MULTILINGUAL], self.multilingual)
-        english = rows[:, ENGLISH]
-        has = np.einsum("ij,ij->i", english, english) > 0.25
+        has = english_rows(rows)
         if has.any():
-            part = out[:, ENGLISH]
-            part[has] = _mapped(english[has], self.english)
-            out[:, ENGLISH] = part
+            english = out[:, ENGLISH]  # a view: writing it writes ``out``
+            english[has] = _mapped(rows[has][:, ENGLISH], self.english)
         return out
 
-    def save(self, path: str) -> None:
-        """Write the maps as their difference from the identity, in float16."""
+    def save(self, path: str, trained_from: str) -> None:
+        """Write the maps as their difference from the identity, in float16, the English
+        scale, and ``trained_from`` (a digest of what they were learnt from)."""
         np.savez_compressed(
             path,
             multilingual=_difference(self.multilingual),
             english=_difference(self.english),
+            english_scale=np.array([self.english_scale.factor, self.english_scale.shift]),
+            trained_from=np.array(trained_from),
         )
 
     @classmethod
-    def identity(cls) -> Adapter:
-        """The adapter that changes nothing (the ranking as it was before one was learnt)."""
+    def identity(cls, english_scale: EnglishScale) -> Adapter:
+        """The adapter that changes nothing (the ranking as it was before one was learnt),
+        with the encoders' own ``english_scale``."""
         return cls.from_differences(
             np.zeros((width(MULTILINGUAL),) * 2, np.float16),
             np.zeros((width(ENGLISH),) * 2, np.float16),
+            english_scale,
         )
 
     @classmethod
-    def from_differences(cls, multilingual: Matrix, english: Matrix) -> Adapter:
-        return cls(_from_difference(multilingual), _from_difference(english))
+    def from_differences(
+        cls,
+        multilingual: npt.NDArray[np.floating],
+        english: npt.NDArray[np.floating],
+        english_scale: EnglishScale,
+    ) -> Adapter:
+        """The maps from their differences from the identity (as ``save`` keeps them),
+        checked for the encoders' widths and made read-only."""
+        maps = []
+        for difference, part in ((multilingual, MULTILINGUAL), (english, ENGLISH)):
+            if difference.shape != (width(part),) * 2:
+                raise ValueError(f"a map of shape {difference.shape}, not {(width(part),) * 2}")
+            matrix = difference.astype(np.float32) + np.eye(width(part), dtype=np.float32)
+            matrix.setflags(write=False)
+            maps.append(matrix)
+        return cls(maps[0], maps[1], english_scale)
 
 
 @functools.cache
 def shipped() -> Adapter:
     """The adapter the package ships (read once)."""
-    place = resources.files("resources") / FILE
+    return read(resources.files("resources") / FILE)
+
+
+def read(place: Traversable | Path) -> Adapter:
+    """The adapter kept at ``place`` (as :meth:`Adapter.save` writes it)."""
     try:
         with place.open("rb") as file, np.load(file) as kept:
-            return Adapter.from_differences(kept["multilingual"], kept["english"])
-    except (OSError, KeyError, ValueError) as error:
+            factor, shift = (float(x) for x in kept["english_scale"])
+            return Adapter.from_differences(
+                kept["multilingual"], kept["english"], EnglishScale(factor, shift)
+            )
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise AdapterMissing(
-            f"the ranking's adapter ({FILE}) could not be read ({error}); reinstall Fireside"
+            f"the ranking's adapter ({place}) could not be read ({error}); reinstall Fireside"
         ) from error
 
 
@@ -97,16 +136,8 @@ def width(part: slice) -> int:
 def _mapped(rows: Matrix, matrix: Matrix) -> Matrix:
     mapped = rows @ matrix
     lengths = np.linalg.norm(rows, axis=1, keepdims=True)
-    return (
-        mapped * lengths / np.maximum(np.linalg.norm(mapped, axis=1, keepdims=True), 1e-9)
-    ).astype(np.float32)
+    return mapped * lengths / np.maximum(np.linalg.norm(mapped, axis=1, keepdims=True), 1e-9)
 
 
 def _difference(matrix: Matrix) -> Matrix:
     return (matrix - np.eye(len(matrix), dtype=np.float32)).astype(np.float16)
-
-
-def _from_difference(difference: Matrix) -> Matrix:
-    return (difference.astype(np.float32) + np.eye(len(difference), dtype=np.float32)).astype(
-        np.float32
-    )

@@ -227,6 +227,12 @@ def check_digests(
             )
 
 
+def english_rows(vectors: Vectors) -> npt.NDArray[np.bool_]:
+    """Which rows have an English vector (a comment in English; zeros otherwise)."""
+    part = vectors[:, ENGLISH]
+    return np.einsum("ij,ij->i", part, part) > 0.25
+
+
 def unit_rows(vectors: Vectors) -> Vectors:
     """``vectors``' rows scaled to unit length (rows of zeros stay zeros), as float32."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
