@@ -30,8 +30,8 @@ no target, and each file's header says what, if anything, it was used for:
 - ``comments_holdout9.tsv`` (446 comments, 67 groups, fifteen languages, Danish, Finnish
   and Hindi among them) was measured once, after all that, and has chosen nothing;
 - ``comments_holdout10.tsv`` (423 comments, 66 groups, thirteen languages, Czech and
-  Swedish among them) was measured once, after the ranking's adapter was chosen, and has
-  chosen nothing: the one still unseen by any choice.
+  Swedish among them) was measured after the ranking's adapter was chosen, and after each
+  of its two later versions, and has chosen nothing: the one still unseen by any choice.
 
 Four more sets, ``comments_written11.tsv`` to ``comments_written14.tsv`` (429-450
 comments, 65-70 groups, twelve or thirteen languages: a hospital group's, a software

@@ -107,21 +107,36 @@ def test_training_pulls_the_askers_of_one_question_together():
 
 
 @pytest.mark.parametrize(
-    "damage", ["truncated", "wrong shape", "no scale"], ids=lambda damage: damage
+    "damage",
+    ["empty", "truncated", "flipped bytes", "wrong shape", "no scale", "scale of one", "nan"],
 )
 def test_a_damaged_adapter_says_to_reinstall(tmp_path, damage):
     whole = tmp_path / "whole.npz"
     _scrambled(9).save(str(whole), "digest")
     damaged = tmp_path / "damaged.npz"
-    if damage == "truncated":
-        damaged.write_bytes(whole.read_bytes()[:1000])
+    content = whole.read_bytes()
+    if damage == "empty":
+        damaged.write_bytes(b"")
+    elif damage == "truncated":
+        damaged.write_bytes(content[:1000])
+    elif damage == "flipped bytes":  # inside the compressed maps: zlib's own error
+        middle = len(content) // 2
+        damaged.write_bytes(
+            content[:middle]
+            + bytes(b ^ 0xFF for b in content[middle : middle + 64])
+            + content[middle + 64 :]
+        )
     else:
         with np.load(whole) as kept:
             parts = dict(kept)
         if damage == "wrong shape":
             parts["english"] = parts["english"][:100, :100]
-        else:
+        elif damage == "no scale":
             del parts["english_scale"]
+        elif damage == "scale of one":
+            parts["english_scale"] = np.array(0.9)
+        else:
+            parts["multilingual"][3, 4] = np.nan
         np.savez(damaged, **parts)
     assert adapter.read(whole).english_scale == EnglishScale(0.9, 0.05)
     with pytest.raises(AdapterMissing, match="reinstall Fireside"):

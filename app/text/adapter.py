@@ -12,15 +12,15 @@ They apply where G ranks its shortlist, never to what the store keeps nor to the
 row starts ticked by the multilingual cosine exactly as before, so precision of the ticked
 rows and unique comments ticked do not move. Only the order of the rows does.
 
-The maps are kept as their difference from the identity, in float16
-(``resources/question_adapter.npz``, made by ``python -m bench.adapter_training``, which
-also says what each held-back set gains when it was left out of the training).
+The maps are kept as their difference from the identity, in float16, with their English
+scale and a digest of what they were learnt from (``resources/question_adapter.npz``,
+made by ``python -m bench.adapter_training``, which also says what each labelled set
+gains when it was left out of the training).
 """
 
 from __future__ import annotations
 
 import functools
-import zipfile
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -56,6 +56,10 @@ class Adapter(msgspec.Struct, frozen=True, eq=False):
     multilingual: Matrix
     english: Matrix
     english_scale: EnglishScale
+
+    def __post_init__(self) -> None:
+        self.multilingual.setflags(write=False)
+        self.english.setflags(write=False)
 
     def apply(self, rows: Vectors) -> Vectors:
         """``rows`` (an encoder's rows: both vectors and the ``READ`` column) mapped: each
@@ -98,14 +102,12 @@ class Adapter(msgspec.Struct, frozen=True, eq=False):
         english_scale: EnglishScale,
     ) -> Adapter:
         """The maps from their differences from the identity (as ``save`` keeps them),
-        checked for the encoders' widths and made read-only."""
+        checked for the encoders' widths."""
         maps = []
         for difference, part in ((multilingual, MULTILINGUAL), (english, ENGLISH)):
             if difference.shape != (width(part),) * 2:
                 raise ValueError(f"a map of shape {difference.shape}, not {(width(part),) * 2}")
-            matrix = difference.astype(np.float32) + np.eye(width(part), dtype=np.float32)
-            matrix.setflags(write=False)
-            maps.append(matrix)
+            maps.append(difference.astype(np.float32) + np.eye(width(part), dtype=np.float32))
         return cls(maps[0], maps[1], english_scale)
 
 
@@ -119,11 +121,16 @@ def read(place: Traversable | Path) -> Adapter:
     """The adapter kept at ``place`` (as :meth:`Adapter.save` writes it)."""
     try:
         with place.open("rb") as file, np.load(file) as kept:
-            factor, shift = (float(x) for x in kept["english_scale"])
-            return Adapter.from_differences(
-                kept["multilingual"], kept["english"], EnglishScale(factor, shift)
+            scale = np.asarray(kept["english_scale"], np.float64)
+            if scale.shape != (2,):
+                raise ValueError(f"an English scale of shape {scale.shape}, not (2,)")
+            found = Adapter.from_differences(
+                kept["multilingual"], kept["english"], EnglishScale(*map(float, scale))
             )
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        if not all(np.isfinite(m).all() for m in (found.multilingual, found.english, scale)):
+            raise ValueError("a map or the scale holds a number that is not finite")
+        return found
+    except Exception as error:  # whatever a damaged file raises: zlib, pickle, npy headers
         raise AdapterMissing(
             f"the ranking's adapter ({place}) could not be read ({error}); reinstall Fireside"
         ) from error
