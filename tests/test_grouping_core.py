@@ -103,11 +103,20 @@ async def test_an_edited_question_gets_a_new_vector(core, sandbox_server):
     remote = next(r for r in remotes if r in open_ids)
     local = open_ids[remote]
     before = (await core.store.read(vectors.stored_or_text, [local]))[local]
+    kept = core.grouping._matcher.vectors  # the open questions' vectors G ranks, in memory
+    assert _row_of(await core.store.read(kept.read), local) == before
     sandbox_server.simulate_edit(remote, "<p>Will the car park close for the summer?</p>")
     assert [r.error for r in await core.engine.sync_all()] == [None]
     await core.grouping.catch_up()
     after = (await core.store.read(vectors.stored_or_text, [local]))[local]
     assert isinstance(before, bytes) and isinstance(after, bytes) and after != before
+    # G ranks by the new one, though the open questions are the same as before the edit
+    assert _row_of(await core.store.read(kept.read), local) == after
+
+
+def _row_of(kept: tuple[list[int], encoder.Vectors], comment_id: int) -> bytes:
+    ids, rows = kept
+    return encoder.to_bytes(rows[ids.index(comment_id)])
 
 
 async def test_themes_count_open_questions_newest_first(core):
