@@ -21,13 +21,14 @@ from app.text import grouping, similarity
 from app.text.adapter import Adapter, shipped
 from app.text.asking import is_question
 from app.text.classify import html_to_text
-from app.text.encoder import Encoder, from_bytes, to_bytes
+from app.text.encoder import Encoder
 from bench import adapter_training
 from bench.adapter_training import TRAINED_ON
 from bench.grouping_eval import (
     GroupingScore,
     Half,
     Labelled,
+    Ranker,
     evaluate,
     load,
     recall_after_ticking,
@@ -100,9 +101,7 @@ def _vector_method(
     def method(comments: Sequence[Labelled], encoder: Encoder):
         labelled = [(c.id, c.text) for c in comments]
         everyone = labelled + [(FIRST_OTHER + n, text) for n, text in enumerate(others)]
-        # as the app ranks them: read back from the bytes the store keeps
-        made = encoder.encode([text for _, text in everyone])
-        vectors = from_bytes([to_bytes(vector) for vector in made])
+        vectors = adapter_training.as_stored(encoder.encode([text for _, text in everyone]))
         row = {i: n for n, (i, _) in enumerate(everyone)}
         texts = {i: text for i, text in everyone if is_question(text)}
         pool_ids = list(texts)
@@ -211,13 +210,13 @@ def _shipped_lines(
     name: str,
     comments: Sequence[Labelled],
     score: GroupingScore,
-    encoder: Encoder,
+    rank: Ranker,
     *,
     seen: bool = False,
 ) -> list[Line]:
-    """What only the shipped method gets: recall after M, and recall by the seed's language
-    (``seen``: of a set its adapter was trained on)."""
-    after = recall_after_ticking(comments, METHODS[SHIPPED](comments, encoder))
+    """What only the shipped method (``rank``) gets: recall after M, and recall by the
+    seed's language (``seen``: of a set its adapter was trained on)."""
+    after = recall_after_ticking(comments, rank)
     return [
         Line(
             f"{name}: askers in the first 20 rows after ticking those of the first "
@@ -242,12 +241,13 @@ def outside_lines(title: str, comments: Sequence[Labelled], encoder: Encoder) ->
     """What ships, measured on a labelled file from outside the repository (``comments``,
     read by ``bench.grouping_eval.read``, titled by its file's name) exactly as on the
     held-back sets: the four scores, recall after M and by language, and its themes."""
-    score = evaluate(comments, METHODS[SHIPPED](comments, encoder))
+    rank = METHODS[SHIPPED](comments, encoder)
+    score = evaluate(comments, rank)
     found, real, purity = themes(comments, encoder)
     name = f"grouping {title}, {SHIPPED}"
     return [
         *_score_lines(name, score),
-        *_shipped_lines(name, comments, score, encoder),
+        *_shipped_lines(name, comments, score, rank),
         Line(
             f"themes {title}: members asking their theme's question",
             purity * 100,
@@ -316,5 +316,6 @@ def lines(encoder: Encoder | None = None) -> list[Line]:
         seen = name == SHIPPED and half in TRAINED_ON
         table += _score_lines(f"grouping {half}, {name}", score, targeted=targeted, seen=seen)
         if name == SHIPPED:
-            table += _shipped_lines(f"grouping {half}, {name}", comments, score, encoder, seen=seen)
+            rank = METHODS[name](comments, encoder)
+            table += _shipped_lines(f"grouping {half}, {name}", comments, score, rank, seen=seen)
     return table
