@@ -8,7 +8,7 @@ is in the same group, since one answer serves them and a person confirms each ro
 ``-`` marks a question nobody else asks (many share topic words with a group: the hard
 negatives); ``none`` marks a comment that asks nothing (thanks, praise, statements).
 Whole groups sit in one half; the tuning half chose the method and its thresholds, the
-test half is only ever measured. Ten more sets were held back, each written by an author
+test half is only ever measured. Eleven more sets were held back, each written by an author
 who saw neither the method, the code nor the other sets, in the same format, with the
 jargon, acronyms and languages people write at work; they are measured and printed with
 no target, and each file's header says what, if anything, it was used for:
@@ -31,18 +31,22 @@ no target, and each file's header says what, if anything, it was used for:
   and Hindi among them) was measured once, after all that, and has chosen nothing;
 - ``comments_holdout10.tsv`` (423 comments, 66 groups, thirteen languages, Czech and
   Swedish among them) was measured after the ranking's adapter was chosen, and after each
-  of its two later versions, and has chosen nothing: the one still unseen by any choice.
+  of its two later versions, and has chosen nothing;
+- ``comments_holdout11.tsv`` (433 comments, 64 groups, thirteen languages, Arabic, Thai and
+  Tagalog among them: a hotel chain's staff) was written with the five below and has
+  chosen nothing: the one still unseen by any choice.
 
-Four more sets, ``comments_written11.tsv`` to ``comments_written14.tsv`` (429-450
-comments, 65-70 groups, twelve or thirteen languages: a hospital group's, a software
-company's, a bank's and a university's staff), were written the same way, blind, to
-train the ranking's adapter, and measured once before they did.
+Nine more sets, ``comments_written11.tsv`` to ``comments_written19.tsv`` (429-450
+comments, 61-70 groups, twelve or thirteen languages: a hospital group's, a software
+company's, a bank's, a university's, a rail operator's, a food maker's, a telecom
+operator's, an insurer's and a humanitarian NGO's staff), were written the same way,
+blind, to train the ranking's adapter, and measured once before they did.
 
 The ranking's adapter (``app.text.adapter``) is trained on the tuning half, the first
-nine held-back sets and the four written ones (``bench.adapter_training``), so what ships
+nine held-back sets and the nine written ones (``bench.adapter_training``), so what ships
 scores those sets as sets it has seen; ``python -m bench --grouping`` also prints, for
 each, what it scores with an adapter trained on the other sets alone. The test half and
-the tenth held-back set are never trained on.
+the tenth and eleventh held-back sets are never trained on.
 
 For each seed comment the ranker returns its matches, best first, each with a confidence;
 those marked ``MatchConfidence.VERY_LIKELY`` are what a group starts with ticked. A match
@@ -99,6 +103,12 @@ class Half(enum.StrEnum):
     WRITTEN12 = "written12"
     WRITTEN13 = "written13"
     WRITTEN14 = "written14"
+    WRITTEN15 = "written15"
+    WRITTEN16 = "written16"
+    WRITTEN17 = "written17"
+    WRITTEN18 = "written18"
+    WRITTEN19 = "written19"
+    HOLDOUT11 = "holdout11"
 
 
 #: Each half's comments are numbered from here on.
@@ -119,6 +129,12 @@ _FIRST_ID = {
     Half.WRITTEN12: 130_001,
     Half.WRITTEN13: 140_001,
     Half.WRITTEN14: 150_001,
+    Half.WRITTEN15: 160_001,
+    Half.WRITTEN16: 170_001,
+    Half.WRITTEN17: 180_001,
+    Half.WRITTEN18: 190_001,
+    Half.WRITTEN19: 200_001,
+    Half.HOLDOUT11: 210_001,
 }
 
 
