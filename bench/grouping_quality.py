@@ -145,18 +145,14 @@ def among(others: Sequence[str], half: Half, encoder: Encoder) -> GroupingScore:
 
 def themes(comments: Sequence[Labelled], encoder: Encoder) -> tuple[int, int, float]:
     """Themes of the questions as the store makes them (newest first, each joining the
-    theme it is close to, ``grouping.theme_of``): (themes of two or more, questions asked
-    by several, share of theme members asking their theme's most asked question)."""
+    theme it is close to, ``grouping.ThemeCentres``): (themes of two or more, questions
+    asked by several, share of theme members asking their theme's most asked question)."""
     questions = [c for c in reversed(comments) if is_question(c.text)]
     vectors = grouping.theme_vectors(encoder.encode([c.text for c in questions]))
-    starters: list[int] = []
+    joined = grouping.ThemeCentres(vectors[:0]).join(vectors)
     members: dict[int, list[Labelled]] = {}
-    for n, comment in enumerate(questions):
-        joined = grouping.theme_of(vectors[starters], vectors[n])
-        if joined is None:
-            starters.append(n)
-            joined = len(starters) - 1
-        members.setdefault(joined, []).append(comment)
+    for theme, comment in zip(joined, questions, strict=True):
+        members.setdefault(int(theme), []).append(comment)
     several = [m for m in members.values() if len(m) >= 2]
     agreeing = sum(max(sum(c.group == g for c in m) for g in {c.group for c in m}) for m in several)
     in_themes = sum(len(m) for m in several)

@@ -10,8 +10,9 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
-from fixtures.store_data import open_store, statements_of
+from fixtures.store_data import ingest, open_store, remote, statements_of
 
 from app import events as ev
 from app.bootstrap import open_core
@@ -19,7 +20,8 @@ from app.core.grouping import BATCH
 from app.domain import TriageState
 from app.domain.grouping import MatchConfidence
 from app.store import vectors
-from app.text import encoder
+from app.text import encoder, grouping
+from app.text.adapter import shipped
 
 
 @pytest.fixture
@@ -248,3 +250,39 @@ async def test_a_group_reads_its_seed_and_ticked_vectors_at_once(core, monkeypat
     found = await core.grouping.matches(seed, [*ticked, 10**9])
     assert found and seed not in {m.comment_id for m in found}
     assert reads.count(vectors.stored_or_text) == 1
+
+
+def test_a_batch_of_vectors_joins_the_stored_themes_or_starts_its_own(tmp_path) -> None:
+    """``vectors.save``: each question joins the theme it is close to, stored before or
+    started in the same batch; a theme started keeps its question's vector as the shipped
+    adapter maps it and is named by it; a question edited while its vector was made is
+    left for later and starts nothing."""
+    store = open_store(tmp_path)
+    try:
+        store.run_sync(ingest, [remote(n, body=f"<p>Question {n}, is it?</p>") for n in range(5)])
+        asked = sorted(store.run_sync(vectors.pending, 10), key=lambda p: p.comment_id)
+        rows = np.zeros((5, encoder.WIDTH), np.float32)
+        rows[:, encoder.MULTILINGUAL] = encoder.unit_rows(
+            np.random.default_rng(5).standard_normal((5, encoder.DIMENSIONS))
+        )
+        rows[:, encoder.READ] = 1.0
+        rows[[1, 3]] = rows[[0, 2]]  # 1 asks as 0 does (same batch), 3 as 2 (stored before)
+        assert store.run_sync(vectors.save, asked[:3], rows[:3]) == 3
+        edited = vectors.Pending(asked[4].comment_id, "What it said before?")
+        assert store.run_sync(vectors.save, [asked[3], edited], rows[3:]) == 1
+        db = store.reader()
+        found = db.execute(
+            "SELECT v.comment_id, t.id, t.label, t.vector FROM comment_vectors v "
+            "JOIN question_themes t ON t.id = v.theme_id ORDER BY v.seq"
+        ).fetchall()
+        assert [c for c, *_ in found] == [p.comment_id for p in asked[:4]]
+        themes = [t for _, t, *_ in found]
+        assert themes[0] == themes[1] != themes[2] == themes[3]
+        assert db.execute("SELECT count(*) FROM question_themes").fetchone()[0] == 2
+        for n in (0, 2):
+            _, _, label, centre = found[n]
+            mapped = shipped().apply(rows[n : n + 1])[0, encoder.MULTILINGUAL]
+            assert bytes(centre) == encoder.to_bytes(mapped)
+            assert label == grouping.label(asked[n].text)
+    finally:
+        store.close()

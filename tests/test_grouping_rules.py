@@ -8,6 +8,7 @@ import pytest
 
 from app.domain.grouping import MatchConfidence, QuestionMatch
 from app.text import encoder, grouping
+from app.text.adapter import shipped
 
 
 def test_rank_orders_by_vectors_plus_words_and_marks_by_vectors():
@@ -265,21 +266,76 @@ def test_the_installed_weights_are_the_measured_ones():
     encoder.check_weights()  # raises ModelMismatch otherwise
 
 
+def test_themes_are_made_by_the_vectors_as_the_shipped_adapter_maps_them():
+    rows = encoder.unit_rows(np.random.default_rng(3).standard_normal((4, encoder.WIDTH)))
+    rows[:, encoder.READ] = 1.0
+    found = grouping.theme_vectors(rows)
+    mapped = shipped().apply(rows)[:, encoder.MULTILINGUAL]
+    assert np.array_equal(found, mapped)
+    assert not np.allclose(found, rows[:, encoder.MULTILINGUAL], atol=0.01)
+
+
 def test_a_question_in_a_language_the_encoder_was_not_trained_on_has_a_theme_of_its_own():
     rows = _wide(np.array([[1.0, 0.0], [1.0, 0.0]], np.float32), read=(True, False))
     found = grouping.theme_vectors(rows)
     assert found.shape == (2, encoder.DIMENSIONS)
-    assert found[0, :2].tolist() == [1.0, 0.0] and not found[1].any()
-    assert grouping.theme_of(found[:1], found[1]) is None  # joins no theme
-    assert grouping.theme_of(found[1:], found[0]) is None  # and none joins its
+    assert found[0].any() and not found[1].any()
+    assert _themes(found[:0], found).tolist() == [0, 1]  # joins no theme
+    assert _themes(found[:0], found[::-1]).tolist() == [0, 1]  # and none joins its
+    assert _themes(found[1:], found[:1]).tolist() == [1]  # nor a stored one of zeros
+    assert _themes(found[:0], found[[1, 1]]).tolist() == [0, 1]  # each its own
 
 
 def test_a_question_joins_the_closest_theme_or_starts_one():
     centres = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
-    assert grouping.theme_of(centres, np.array([0.6, 0.8], np.float32)) == 1
-    assert grouping.theme_of(centres, np.array([0.7071, 0.7071], np.float32)) == 0
-    assert grouping.theme_of(centres, np.array([-1.0, 0.0], np.float32)) is None
-    assert grouping.theme_of(centres[:0], np.array([1.0, 0.0], np.float32)) is None
+    assert _themes(centres, np.array([[0.6, 0.8]], np.float32)).tolist() == [1]
+    assert _themes(centres, np.array([[0.7071, 0.7071]], np.float32)).tolist() == [0]
+    assert _themes(centres, np.array([[-1.0, 0.0]], np.float32)).tolist() == [2]
+    assert _themes(centres[:0], np.array([[1.0, 0.0]], np.float32)).tolist() == [0]
+    started = _themes(centres[:0], np.array([[1.0, 0.0], [-1.0, 0.0], [-0.8, 0.6]], np.float32))
+    assert started.tolist() == [0, 1, 1]  # a theme started in the batch is joined
+
+
+def _themes(centres: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    return grouping.ThemeCentres(centres).join(vectors)
+
+
+def _one_at_a_time(centres: np.ndarray, vectors: np.ndarray) -> list[int]:
+    """The rule as the store applied it, one question after another: the closest centre's
+    theme if at least ``THEME_COSINE``, else a theme of its own."""
+    kept, found = list(centres), []
+    for vector in vectors:
+        sims = np.stack(kept) @ vector if kept else np.zeros(0, np.float32)
+        best = int(sims.argmax()) if len(sims) else -1
+        if best >= 0 and sims[best] >= grouping.THEME_COSINE:
+            found.append(best)
+        else:
+            found.append(len(kept))
+            kept.append(vector)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("chunk", "most"), [(1, 1 << 24), (3, 1 << 24), (7, 40), (64, 500), (1024, 1 << 24)]
+)
+def test_themes_made_a_chunk_at_a_time_are_those_made_one_at_a_time(
+    chunk: int, most: int, monkeypatch: pytest.MonkeyPatch
+):
+    """Vectors with entries in quarters, so every cosine is exact however it is summed
+    (ties and cosines of exactly ``THEME_COSINE`` come up), some of them zeros, after
+    stored centres (one of zeros), in batches of several sizes."""
+    monkeypatch.setattr(grouping.ThemeCentres, "CHUNK", chunk)
+    monkeypatch.setattr(grouping.ThemeCentres, "MOST_COSINES", most)
+    rng = np.random.default_rng(chunk)
+    vectors = rng.integers(-2, 3, (1500, 6)).astype(np.float32) / 4
+    vectors[rng.random(len(vectors)) < 0.05] = 0.0
+    centres = np.vstack([vectors[:3], np.zeros((1, 6), np.float32)])
+    expected = _one_at_a_time(centres, vectors)
+    assert 50 < len(set(expected)) < 1000  # both joining and starting happen, often
+    themes = grouping.ThemeCentres(centres)
+    found = [int(t) for batch in np.array_split(vectors, 7) for t in themes.join(batch)]
+    assert found == expected
+    assert themes.count == max(expected) + 1
 
 
 def test_ranking_keeps_blas_to_one_thread():

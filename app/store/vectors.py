@@ -1,6 +1,7 @@
 """Question vectors and themes in the store: which questions still need a vector, saving
-a batch (each joins the nearest theme or starts one), and reading the open questions'
-vectors and themes for "same question" and the Themes view.
+a batch (each joins the nearest theme or starts one: :class:`Theming`, which the schema
+migration that made every theme again uses too), and reading the open questions' vectors
+and themes for "same question" and the Themes view.
 
 Vectors are made elsewhere (``app.core.grouping``, on a worker thread); everything here
 is SQL and a little numpy, on the store's threads.
@@ -14,7 +15,7 @@ import msgspec
 import numpy as np
 
 from app.domain.grouping import Theme
-from app.store.sql import Database
+from app.store.sql import Database, insert
 from app.text import encoder, grouping
 
 #: An open question, as the inbox's Questions view counts one.
@@ -52,35 +53,58 @@ def progress(db: Database) -> tuple[int, int]:
 def save(db: Database, made: Sequence[Pending], vectors: encoder.Vectors) -> int:
     """Store the vectors of ``made`` (still with the text they were made from), each in
     the nearest theme or a new one; returns how many were stored."""
-    leaders = db.execute("SELECT id, vector FROM question_themes ORDER BY id").fetchall()
-    theme_ids = [i for i, _ in leaders]
-    centres = encoder.from_bytes([b for _, b in leaders])[:, encoder.MULTILINGUAL]
-    stored = 0
-    for item, vector in zip(made, vectors, strict=True):
-        still = db.execute(
+    current = [
+        n
+        for n, item in enumerate(made)
+        if db.execute(  # edited or gone while its vector was made: made again next time
             "SELECT 1 FROM comments WHERE id = ? AND body_text = ?", [item.comment_id, item.text]
         ).fetchone()
-        if still is None:
-            continue  # edited or gone while its vector was made: made again next time
-        blob = encoder.to_bytes(vector)
-        asked = grouping.theme_vectors(vector[None])[0]
-        sims = centres @ asked if theme_ids else np.zeros(0, np.float32)
-        best = int(sims.argmax()) if len(sims) else -1
-        if best >= 0 and sims[best] >= grouping.THEME_COSINE:
-            theme = theme_ids[best]
-        else:
-            theme = db.execute(
-                "INSERT INTO question_themes(label, vector) VALUES (?, ?)",
-                [grouping.label(item.text), encoder.to_bytes(asked)],
-            ).lastrowid
-            theme_ids.append(theme)
-            centres = np.vstack([centres, asked])
-        db.execute(
-            "INSERT OR REPLACE INTO comment_vectors(comment_id, vector, theme_id) VALUES (?, ?, ?)",
-            [item.comment_id, blob, theme],
-        )
-        stored += 1
-    return stored
+    ]
+    kept = [made[n] for n in current]
+    themes = Theming.stored(db).of(db, [item.text for item in kept], vectors[current])
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO comment_vectors(comment_id, vector, theme_id) VALUES (?, ?, ?)",
+        [
+            (item.comment_id, encoder.to_bytes(vector), theme)
+            for item, vector, theme in zip(kept, vectors[current], themes, strict=True)
+        ],
+    )
+    return len(kept)
+
+
+class Theming:
+    """Questions put in themes as the store keeps them: each theme's id
+    (``question_themes``), in the order they started, with their centres
+    (``grouping.ThemeCentres``, which holds the rule)."""
+
+    def __init__(self, ids: list[int], centres: grouping.ThemeCentres) -> None:
+        self._ids = ids
+        self._centres = centres
+
+    @classmethod
+    def stored(cls, db: Database) -> Theming:
+        """The themes the store holds."""
+        leaders = db.execute("SELECT id, vector FROM question_themes ORDER BY id").fetchall()
+        rows = encoder.from_bytes([bytes(b) for _, b in leaders])[:, encoder.MULTILINGUAL]
+        return cls([i for i, _ in leaders], grouping.ThemeCentres(rows))
+
+    @classmethod
+    def none(cls) -> Theming:
+        """No theme yet (the first question starts one)."""
+        return cls([], grouping.ThemeCentres(np.zeros((0, encoder.DIMENSIONS), np.float32)))
+
+    def of(self, db: Database, texts: Sequence[str], rows: encoder.Vectors) -> list[int]:
+        """The theme of each question (its text and encoder row), taken in order; a theme
+        one starts is stored, named by its text (``grouping.label``) and kept by its
+        vector (``grouping.theme_vectors``)."""
+        asked = grouping.theme_vectors(rows)
+        ids = []
+        for text, vector, theme in zip(texts, asked, self._centres.join(asked), strict=True):
+            if theme == len(self._ids):
+                row = {"label": grouping.label(text), "vector": encoder.to_bytes(vector)}
+                self._ids.append(insert(db, "question_themes", row))
+            ids.append(self._ids[theme])
+        return ids
 
 
 def stored_or_text(db: Database, comment_ids: Sequence[int]) -> dict[int, bytes | str]:

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fixtures.schema_builds import snapshot, without_vip_tiers
 
@@ -20,6 +21,8 @@ from app.domain import DraftState, OutboxKind, OutboxState, TriageState
 from app.store import Store, comments, drafts, outbox, search, triage
 from app.store.db import backup_path, migrate, schema_version
 from app.store.migrations import LATEST
+from app.text import encoder, grouping
+from app.text.adapter import shipped
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"
 EARLIER = list(range(1, LATEST))
@@ -231,3 +234,75 @@ def test_the_command_line_upgrades_and_lists_the_old_outbox(
     )
     assert all(body in listed for (body,) in waiting)
     assert backup_path(path, LATEST).is_file()
+
+
+def test_themes_stored_by_v25_are_made_again_by_the_mapped_vectors(tmp_path: Path) -> None:
+    """v25 made themes by the raw multilingual vectors; after the upgrade each theme is
+    started (in the order the vectors were made) by a question whose vector, as the shipped
+    adapter maps it, is the theme's, named by that question, and the questions join them
+    by the mapped vectors: two the raw rule put together (cosine 0.70) are apart, two it
+    kept apart (0.40) are together. The old themes, one that no vector named too, go."""
+    alike, apart = _pairs_the_adapter_moves()
+    read = {4: alike[0], 1: alike[1], 15: apart[0], 11: apart[1]}  # comment -> vector
+    made = [4, 1, 15, 11, 7]  # the order the vectors were made; 7 (Arabic) not read
+    path = copy_of(25, tmp_path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        themes = [
+            conn.execute(
+                "INSERT INTO question_themes(label, vector) VALUES (?, ?)",
+                [label, encoder.to_bytes(vector)],
+            ).lastrowid
+            for label, vector in [
+                ("Parking", alike[0]),
+                ("Remote Friday", apart[0]),
+                ("Slides", apart[1]),
+                ("Riyadh", np.zeros(encoder.DIMENSIONS, np.float32)),
+                ("Gone", apart[1]),
+            ]
+        ]
+        raw_theme = {4: themes[0], 1: themes[0], 15: themes[1], 11: themes[2], 7: themes[3]}
+        for comment_id in made:
+            row = np.zeros(encoder.WIDTH, np.float32)
+            row[encoder.MULTILINGUAL] = read.get(comment_id, alike[0])
+            row[encoder.READ] = comment_id in read
+            conn.execute(
+                "INSERT INTO comment_vectors(comment_id, vector, theme_id) VALUES (?, ?, ?)",
+                [comment_id, encoder.to_bytes(row), raw_theme[comment_id]],
+            )
+    finally:
+        conn.close()
+    Store(path).close()
+    found = rows(
+        path,
+        "SELECT v.comment_id, v.vector, t.id, t.label, t.vector, c.body_text "
+        "FROM comment_vectors v JOIN question_themes t ON t.id = v.theme_id "
+        "JOIN comments c ON c.id = v.comment_id ORDER BY v.seq",
+    )
+    assert [comment_id for comment_id, *_ in found] == made
+    theme_of = {comment_id: theme for comment_id, _, theme, *_ in found}
+    first = theme_of[made[0]]
+    assert [theme_of[c] for c in made] == [first, first + 1, first + 2, first + 2, first + 3]
+    assert not set(theme_of.values()) & set(themes)
+    starters = {theme: n for n, (_, _, theme, *_) in reversed(list(enumerate(found)))}
+    for n, (_, vector, theme, label, centre, text) in enumerate(found):
+        if starters[theme] == n:
+            mapped = grouping.theme_vectors(encoder.from_bytes([vector]))[0]
+            assert bytes(centre) == encoder.to_bytes(mapped)
+            assert label == grouping.label(text)
+    assert rows(path, "SELECT count(*) FROM question_themes") == [(4,)]
+    assert rows(path, "PRAGMA foreign_key_check") == []
+
+
+def _pairs_the_adapter_moves() -> tuple[np.ndarray, np.ndarray]:
+    """Two pairs of unit vectors: one at a cosine of 0.70 that the shipped adapter maps far
+    apart, one at 0.40 that it maps close together (along the directions it shrinks and
+    stretches most)."""
+    _, _, directions = np.linalg.svd(shipped().multilingual)  # most stretched first
+
+    def pair(shared: np.ndarray, other: np.ndarray, cosine: float) -> np.ndarray:
+        half = np.arccos(cosine) / 2
+        return np.stack([np.cos(half) * shared + s * np.sin(half) * other for s in (1, -1)])
+
+    return pair(directions[-1], directions[0], 0.70), pair(directions[1], directions[-2], 0.40)
