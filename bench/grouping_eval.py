@@ -8,7 +8,7 @@ is in the same group, since one answer serves them and a person confirms each ro
 ``-`` marks a question nobody else asks (many share topic words with a group: the hard
 negatives); ``none`` marks a comment that asks nothing (thanks, praise, statements).
 Whole groups sit in one half; the tuning half chose the method and its thresholds, the
-test half is only ever measured. Eleven more sets were held back, each written by an author
+test half is only ever measured. Twelve more sets were held back, each written by an author
 who saw neither the method, the code nor the other sets, in the same format, with the
 jargon, acronyms and languages people write at work; they are measured and printed with
 no target, and each file's header says what, if anything, it was used for:
@@ -33,20 +33,25 @@ no target, and each file's header says what, if anything, it was used for:
   Swedish among them) was measured after the ranking's adapter was chosen, and after each
   of its two later versions, and has chosen nothing;
 - ``comments_holdout11.tsv`` (433 comments, 64 groups, thirteen languages, Arabic, Thai and
-  Tagalog among them: a hotel chain's staff) was written with the five below and has
-  chosen nothing: the one still unseen by any choice.
+  Tagalog among them: a hotel chain's staff) was written with written15-19 and has chosen
+  nothing;
+- ``comments_holdout12.tsv`` (430 comments, 65 groups, thirteen languages: a container
+  line's staff) was written with written20-25 and has chosen nothing: the one still
+  unseen by any choice.
 
-Nine more sets, ``comments_written11.tsv`` to ``comments_written19.tsv`` (429-450
+Fifteen more sets, ``comments_written11.tsv`` to ``comments_written25.tsv`` (429-450
 comments, 61-70 groups, twelve or thirteen languages: a hospital group's, a software
 company's, a bank's, a university's, a rail operator's, a food maker's, a telecom
-operator's, an insurer's and a humanitarian NGO's staff), were written the same way,
-blind, to train the ranking's adapter, and measured once before they did.
+operator's, an insurer's, a humanitarian NGO's, a car maker's, a supermarket chain's, a
+drug maker's, a mining company's, a consulting firm's and a game studio group's staff),
+were written the same way, blind, to train the ranking's adapter, and measured once
+before they did.
 
 The ranking's adapter (``app.text.adapter``) is trained on the tuning half, the first
-nine held-back sets and the nine written ones (``bench.adapter_training``), so what ships
+nine held-back sets and the fifteen written ones (``bench.adapter_training``), so what ships
 scores those sets as sets it has seen; ``python -m bench --grouping`` also prints, for
 each, what it scores with an adapter trained on the other sets alone. The test half and
-the tenth and eleventh held-back sets are never trained on.
+the tenth to twelfth held-back sets are never trained on.
 
 For each seed comment the ranker returns its matches, best first, each with a confidence;
 those marked ``MatchConfidence.VERY_LIKELY`` are what a group starts with ticked. A match
@@ -109,6 +114,13 @@ class Half(enum.StrEnum):
     WRITTEN18 = "written18"
     WRITTEN19 = "written19"
     HOLDOUT11 = "holdout11"
+    WRITTEN20 = "written20"
+    WRITTEN21 = "written21"
+    WRITTEN22 = "written22"
+    WRITTEN23 = "written23"
+    WRITTEN24 = "written24"
+    WRITTEN25 = "written25"
+    HOLDOUT12 = "holdout12"
 
 
 #: Each half's comments are numbered from here on.
@@ -135,6 +147,13 @@ _FIRST_ID = {
     Half.WRITTEN18: 190_001,
     Half.WRITTEN19: 200_001,
     Half.HOLDOUT11: 210_001,
+    Half.WRITTEN20: 220_001,
+    Half.WRITTEN21: 230_001,
+    Half.WRITTEN22: 240_001,
+    Half.WRITTEN23: 250_001,
+    Half.WRITTEN24: 260_001,
+    Half.WRITTEN25: 270_001,
+    Half.HOLDOUT12: 280_001,
 }
 
 

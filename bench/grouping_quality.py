@@ -285,7 +285,8 @@ def lines(encoder: Encoder | None = None) -> list[Line]:
                 f"themes {half}: members asking their theme's question",
                 purity * 100,
                 "%",
-                note=f"{found} themes of 2 or more; {real} questions are asked by several",
+                note=f"{found} themes of 2 or more; {real} questions are asked by several"
+                + (f"; {SEEN}" if half in TRAINED_ON else ""),
             )
         )
     others = store_questions()

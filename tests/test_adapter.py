@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from app.domain.grouping import MatchConfidence
+from app.store import migrations
 from app.text import adapter, encoder, grouping
 from app.text.adapter import Adapter, AdapterMissing, EnglishScale
 from bench import adapter_training
@@ -164,6 +165,18 @@ def test_the_shipped_adapter_was_learnt_from_the_sets_and_settings_of_today():
     it again (the digest it keeps says what it was learnt from)."""
     with (resources.files("resources") / adapter.FILE).open("rb") as file, np.load(file) as kept:
         assert str(kept["trained_from"]) == adapter_training.inputs_digest()
+
+
+def test_the_stored_themes_are_made_again_when_the_adapter_changes():
+    """Themes are kept by their vectors as the shipped adapter maps them: a store upgraded
+    to this schema made them again with this adapter."""
+    with (resources.files("resources") / adapter.FILE).open("rb") as file, np.load(file) as kept:
+        made_for = str(kept["trained_from"])
+    assert made_for == migrations.THEMES_MADE_FOR, (
+        "the adapter was learnt anew: append _themes_of_mapped_vectors to MIGRATIONS once "
+        "more and set THEMES_MADE_FOR to its trained_from"
+    )
+    assert migrations._themes_of_mapped_vectors in migrations.MIGRATIONS
 
 
 def test_the_shipped_adapter_is_what_the_labelled_sets_train():

@@ -871,6 +871,13 @@ def _themes_of_mapped_vectors(db: Database) -> None:
         db.execute("DELETE FROM question_themes WHERE id <= ?", [last])
 
 
+#: What the shipped adapter (``app.text.adapter``) was learnt from (the ``trained_from`` it
+#: keeps) when a migration last made every theme again: themes are kept by their vectors as
+#: that adapter maps them, so one learnt anew needs ``_themes_of_mapped_vectors`` once more,
+#: as the next migration, and this set to its digest (``tests/test_adapter.py`` checks).
+THEMES_MADE_FOR = "725d5e7274f3fa05cdcb13c05ecd6e1ff815ef6fa283b3f73e4d92c57bcdb88e"
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_search_and_undo,
