@@ -31,13 +31,13 @@ no target, and each file's header says what, if anything, it was used for:
   and Hindi among them) was measured once, after all that, and has chosen nothing;
 - ``comments_holdout10.tsv`` (423 comments, 66 groups, thirteen languages, Czech and
   Swedish among them) was measured after the ranking's adapter was chosen, and after each
-  of its two later versions, and has chosen nothing;
+  of its later versions (five by 3a8bc58), and has chosen nothing;
 - ``comments_holdout11.tsv`` (433 comments, 64 groups, thirteen languages, Arabic, Thai and
-  Tagalog among them: a hotel chain's staff) was written with written15-19 and has chosen
-  nothing;
+  Tagalog among them: a hotel chain's staff) was written with written15-19, measured
+  before and after each adapter since, and has chosen nothing;
 - ``comments_holdout12.tsv`` (430 comments, 65 groups, thirteen languages: a container
-  line's staff) was written with written20-25 and has chosen nothing: the one still
-  unseen by any choice.
+  line's and port operator's staff) was written with written20-25, measured before and
+  after the last adapter, and has chosen nothing.
 
 Fifteen more sets, ``comments_written11.tsv`` to ``comments_written25.tsv`` (429-450
 comments, 61-70 groups, twelve or thirteen languages: a hospital group's, a software
@@ -78,6 +78,7 @@ top, and recall counts the first ``SHOWN`` rows as before.
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,6 +266,33 @@ def evaluate(comments: Sequence[Labelled], rank: Ranker) -> GroupingScore:
             (language, sum(found) / len(found), len(found))
             for language, found in sorted(by_language.items())
         ),
+    )
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    """BCubed precision and recall of themes (Bagga and Baldwin 1998; Amigo et al. 2009):
+    for each question, the share of its theme asking its question, and the share of its
+    question's askers in its theme, averaged over the questions."""
+
+    precision: float
+    recall: float
+
+
+def theme_score(questions: Sequence[Labelled], themes: Sequence[int]) -> ThemeScore:
+    """Score ``themes`` (each question's theme, in the order of ``questions``) against the
+    questions' groups; a question nobody else asks is a group of its own."""
+    if len(themes) != len(questions):
+        raise ValueError(f"{len(themes)} themes for {len(questions)} questions")
+    if not questions:
+        return ThemeScore(1.0, 1.0)
+    groups = [c.group if not c.unique else f"{UNIQUE}{c.id}" for c in questions]
+    both = Counter(zip(themes, groups, strict=True))
+    in_theme, in_group = Counter(themes), Counter(groups)
+    pairs = list(zip(themes, groups, strict=True))
+    return ThemeScore(
+        sum(both[pair] / in_theme[pair[0]] for pair in pairs) / len(pairs),
+        sum(both[pair] / in_group[pair[1]] for pair in pairs) / len(pairs),
     )
 
 

@@ -29,9 +29,11 @@ from bench.grouping_eval import (
     Half,
     Labelled,
     Ranker,
+    ThemeScore,
     evaluate,
     load,
     recall_after_ticking,
+    theme_score,
 )
 from bench.report import Line
 
@@ -143,13 +145,23 @@ def among(others: Sequence[str], half: Half, encoder: Encoder) -> GroupingScore:
     return evaluate(comments, _vector_method(True, others)(comments, encoder))
 
 
-def themes(comments: Sequence[Labelled], encoder: Encoder) -> tuple[int, int, float]:
-    """Themes of the questions as the store makes them (newest first, each joining the
-    theme it is close to, ``grouping.ThemeCentres``): (themes of two or more, questions
-    asked by several, share of theme members asking their theme's most asked question)."""
+def themed(
+    comments: Sequence[Labelled], encoder: Encoder, adapter: Adapter | None = None
+) -> tuple[list[Labelled], list[int]]:
+    """The questions among ``comments`` newest first, and the theme of each as the store
+    makes them (each joining the theme it is close to, ``grouping.ThemeCentres``) by
+    ``adapter``'s vectors (the shipped one's when not given)."""
     questions = [c for c in reversed(comments) if is_question(c.text)]
-    vectors = grouping.theme_vectors(encoder.encode([c.text for c in questions]))
-    joined = grouping.ThemeCentres(vectors[:0]).join(vectors)
+    rows = adapter_training.as_stored(encoder.encode([c.text for c in questions]))
+    vectors = grouping.theme_vectors(rows, adapter)
+    return questions, [int(t) for t in grouping.ThemeCentres(vectors[:0]).join(vectors)]
+
+
+def themes(comments: Sequence[Labelled], encoder: Encoder) -> tuple[int, int, float]:
+    """Themes of the questions as the store makes them (:func:`themed`): (themes of two or
+    more, questions asked by several, share of theme members asking their theme's most
+    asked question)."""
+    questions, joined = themed(comments, encoder)
     members: dict[int, list[Labelled]] = {}
     for theme, comment in zip(joined, questions, strict=True):
         members.setdefault(int(theme), []).append(comment)
@@ -259,6 +271,7 @@ def left_out_lines(encoder: Encoder) -> list[Line]:
     encoded = {half: adapter_training.encode(half, encoder) for half in TRAINED_ON}
     calibration = adapter_training.calibration_rows(encoder)
     table = []
+    themed_apart: list[ThemeScore] = []
     for half in TRAINED_ON:
         others = [e for h, e in encoded.items() if h is not half]
         adapter = adapter_training.train(others, calibration)
@@ -270,6 +283,16 @@ def left_out_lines(encoder: Encoder) -> list[Line]:
                 "askers in the first 20 rows",
                 score.recall_shown * 100,
                 "%",
+            )
+        )
+        themed_apart.append(theme_score(*themed(comments, encoder, adapter)))
+    for measure in ("precision", "recall"):
+        table.append(
+            Line(
+                f"themes of each trained-on set, adapter trained without it: BCubed {measure}",
+                100 * sum(getattr(s, measure) for s in themed_apart) / len(themed_apart),
+                "%",
+                note=f"mean of {len(themed_apart)} sets",
             )
         )
     return table

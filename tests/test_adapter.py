@@ -5,6 +5,7 @@ train."""
 
 from __future__ import annotations
 
+import hashlib
 from importlib import resources
 
 import numpy as np
@@ -167,16 +168,19 @@ def test_the_shipped_adapter_was_learnt_from_the_sets_and_settings_of_today():
         assert str(kept["trained_from"]) == adapter_training.inputs_digest()
 
 
-def test_the_stored_themes_are_made_again_when_the_adapter_changes():
-    """Themes are kept by their vectors as the shipped adapter maps them: a store upgraded
-    to this schema made them again with this adapter."""
-    with (resources.files("resources") / adapter.FILE).open("rb") as file, np.load(file) as kept:
-        made_for = str(kept["trained_from"])
-    assert made_for == migrations.THEMES_MADE_FOR, (
-        "the adapter was learnt anew: append _themes_of_mapped_vectors to MIGRATIONS once "
-        "more and set THEMES_MADE_FOR to its trained_from"
+def test_the_stored_themes_are_made_again_when_what_makes_them_changes():
+    """Themes are kept by their vectors as the shipped adapter's multilingual map makes
+    them, joined at ``THEME_COSINE``: a store upgraded to this schema made them again with
+    this map and threshold, once for each change of them."""
+    made_by = hashlib.sha256(
+        adapter.shipped().multilingual.tobytes() + repr(grouping.THEME_COSINE).encode()
+    ).hexdigest()
+    remakes = migrations.MIGRATIONS.count(migrations._themes_of_mapped_vectors)
+    assert remakes == len(migrations.THEMES_MADE_BY)
+    assert migrations.THEMES_MADE_BY[-1] == made_by, (
+        "themes are made by another map or threshold now: append _themes_of_mapped_vectors "
+        f"to MIGRATIONS once more and {made_by!r} to THEMES_MADE_BY"
     )
-    assert migrations._themes_of_mapped_vectors in migrations.MIGRATIONS
 
 
 def test_the_shipped_adapter_is_what_the_labelled_sets_train():

@@ -24,6 +24,7 @@ from bench.grouping_eval import (
     load,
     read,
     recall_after_ticking,
+    theme_score,
 )
 from bench.grouping_quality import FIRST_OTHER, store_questions
 
@@ -250,3 +251,22 @@ def test_the_bench_says_what_is_wrong_with_a_labelled_file_and_fails(tmp_path, c
     assert "not UTF-8 text (invalid start byte at byte 6)" in capsys.readouterr().err
     assert bench_main(["--labelled", str(tmp_path / "not-there.tsv")]) == 2
     assert "cannot be read (No such file or directory)" in capsys.readouterr().err
+
+
+def test_themes_score_badly_when_all_in_one_or_each_alone(test_half):
+    """BCubed: one theme for every question holds few of the same question (precision), a
+    theme each holds few of a question's askers (recall); themes that are the groups
+    score 1 on both."""
+    questions = [c for c in test_half if c.group != NOT_A_QUESTION]
+    one = theme_score(questions, [0] * len(questions))
+    assert one.recall == 1.0 and one.precision < 0.2
+    alone = theme_score(questions, list(range(len(questions))))
+    assert alone.precision == 1.0 and alone.recall < 0.5
+    numbers: dict[str, int] = {}
+    groups = [
+        numbers.setdefault(c.group if not c.unique else str(c.id), len(numbers)) for c in questions
+    ]
+    perfect = theme_score(questions, groups)
+    assert perfect.precision == perfect.recall == 1.0
+    with pytest.raises(ValueError):
+        theme_score(questions, groups[1:])

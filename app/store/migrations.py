@@ -840,21 +840,30 @@ def _draft_images_by_hash(db: Database) -> None:
 def _themes_of_mapped_vectors(db: Database) -> None:
     """Themes are made by the questions' vectors as the ranking's adapter maps them
     (``app.text.grouping.theme_vectors``; with each labelled set left out of its training,
-    that set's themes are as pure and hold more of each question's askers). Every theme
-    is made again from the stored vectors, in the order they were made (a few thousand at
-    a time, by the rule the store applies to each new batch: ``app.store.vectors.Theming``),
-    each named by the comment that starts it; every vector then names its new theme and
-    the old themes go (those no vector named any more too).
+    that set's themes are purer and hold more of each question's askers). Every theme is
+    made again from the stored vectors, in the order they were made (a few thousand at a
+    time, by the rule the store applies to each new batch, ``app.store.vectors.Theming``,
+    with the centres at full precision where the store reads them back from bytes: a
+    cosine moves by up to 0.01), each named by the comment that starts it; every vector
+    then names its new theme and the old themes go (those no vector named any more too).
+    The vectors of comments no longer to be vectored (deleted, or no longer read as
+    questions) are dropped first: they would start themes and name them; one restored is
+    vectored again by the encoder's backfill.
 
-    On the 200k benchmark store (69,639 vectors, 78 themes after), 4.0 s (2 cores, loaded):
-    mapping the vectors ~1.5 s, comparing them with the centres ~0.9 s, pointing the
+    On the 200k benchmark store (69,639 vectors, 82 themes before), 4.0 s with the first
+    adapter at 0.5 (2 cores, loaded): mapping the vectors ~1.5 s (about half of it the
+    English part, no longer mapped), comparing them with the centres ~0.9 s, pointing the
     vectors at their themes ~0.8 s; with a vector for each of its 200,000 comments 11.4 s,
     so some 20 s estimated for the 1M store's ~350,000 (no 1M store with vectors is kept
     to measure). The comparisons grow with questions x themes: 20,000 questions that all
     differ (20,000 themes) take some 20 s of them."""
-    from app.store.vectors import Theming
+    from app.store.vectors import TO_VECTOR, Theming
     from app.text import encoder
 
+    db.execute(
+        "DELETE FROM comment_vectors WHERE comment_id IN (SELECT v.comment_id "
+        f"FROM comment_vectors v JOIN comments c ON c.id = v.comment_id WHERE NOT ({TO_VECTOR}))"
+    )
     last = db.execute("SELECT max(id) FROM question_themes").fetchone()[0]
     themes = Theming.none()
     moved: list[tuple[int, int]] = []  # (new theme, seq)
@@ -871,11 +880,12 @@ def _themes_of_mapped_vectors(db: Database) -> None:
         db.execute("DELETE FROM question_themes WHERE id <= ?", [last])
 
 
-#: What the shipped adapter (``app.text.adapter``) was learnt from (the ``trained_from`` it
-#: keeps) when a migration last made every theme again: themes are kept by their vectors as
-#: that adapter maps them, so one learnt anew needs ``_themes_of_mapped_vectors`` once more,
-#: as the next migration, and this set to its digest (``tests/test_adapter.py`` checks).
-THEMES_MADE_FOR = "725d5e7274f3fa05cdcb13c05ecd6e1ff815ef6fa283b3f73e4d92c57bcdb88e"
+#: What made the themes each time a migration made every theme again (one entry for each
+#: ``_themes_of_mapped_vectors`` in ``MIGRATIONS``, in order): a digest of the shipped
+#: adapter's multilingual map and ``app.text.grouping.THEME_COSINE``. Themes are kept by
+#: vectors that map made, so a new map or threshold needs that migration once more and its
+#: digest here (``tests/test_adapter.py`` checks, and names the digest).
+THEMES_MADE_BY = ("ce695081bb74577cf478e1284cbd6eef7e373f8e7710db74e791cf975a1b6df5",)
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [

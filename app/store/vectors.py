@@ -23,7 +23,8 @@ OPEN_QUESTION = (
     "c.is_mine = 0 AND c.deleted = 0 AND c.is_question = 1 AND c.answered = 0 "
     "AND c.triage_state = 'open'"
 )
-_TO_VECTOR = "c.is_question = 1 AND c.is_mine = 0 AND c.deleted = 0"
+#: A comment that gets a vector (and so a theme).
+TO_VECTOR = "c.is_question = 1 AND c.is_mine = 0 AND c.deleted = 0"
 
 
 class Pending(msgspec.Struct, frozen=True):
@@ -36,7 +37,7 @@ class Pending(msgspec.Struct, frozen=True):
 def pending(db: Database, limit: int) -> list[Pending]:
     """Up to ``limit`` questions without a vector, newest first."""
     rows = db.execute(
-        f"SELECT c.id, c.body_text FROM comments c WHERE {_TO_VECTOR} AND NOT EXISTS "
+        f"SELECT c.id, c.body_text FROM comments c WHERE {TO_VECTOR} AND NOT EXISTS "
         "(SELECT 1 FROM comment_vectors v WHERE v.comment_id = c.id) ORDER BY c.id DESC LIMIT ?",
         [limit],
     ).fetchall()
@@ -45,7 +46,7 @@ def pending(db: Database, limit: int) -> list[Pending]:
 
 def progress(db: Database) -> tuple[int, int]:
     """(questions with a vector, questions in all)."""
-    total = db.execute(f"SELECT count(*) FROM comments c WHERE {_TO_VECTOR}").fetchone()[0]
+    total = db.execute(f"SELECT count(*) FROM comments c WHERE {TO_VECTOR}").fetchone()[0]
     done = db.execute("SELECT count(*) FROM comment_vectors").fetchone()[0]
     return min(done, total), total
 
@@ -53,6 +54,8 @@ def progress(db: Database) -> tuple[int, int]:
 def save(db: Database, made: Sequence[Pending], vectors: encoder.Vectors) -> int:
     """Store the vectors of ``made`` (still with the text they were made from), each in
     the nearest theme or a new one; returns how many were stored."""
+    if len(vectors) != len(made):
+        raise ValueError(f"{len(vectors)} vectors for {len(made)} questions")
     current = [
         n
         for n, item in enumerate(made)

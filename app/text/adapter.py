@@ -66,12 +66,16 @@ class Adapter(msgspec.Struct, frozen=True, eq=False):
         vector times its map, at the length it had (unit, as the store keeps it to within
         its rounding); a comment without an English vector keeps zeros there."""
         out = rows.copy()
-        out[:, MULTILINGUAL] = _mapped(rows[:, MULTILINGUAL], self.multilingual)
+        out[:, MULTILINGUAL] = self.multilingual_of(rows)
         has = english_rows(rows)
         if has.any():
             english = out[:, ENGLISH]  # a view: writing it writes ``out``
             english[has] = _mapped(rows[has][:, ENGLISH], self.english)
         return out
+
+    def multilingual_of(self, rows: Vectors) -> Vectors:
+        """The multilingual vectors of ``rows`` (an encoder's rows), mapped."""
+        return _mapped(rows[:, MULTILINGUAL], self.multilingual)
 
     def save(self, path: str, trained_from: str) -> None:
         """Write the maps as their difference from the identity, in float16, the English

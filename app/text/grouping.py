@@ -441,15 +441,15 @@ def top(sims: Vectors, count: int) -> list[int]:
     return [int(n) for n in np.argpartition(-sims, count)[:count]]
 
 
-def theme_vectors(rows: Vectors) -> Vectors:
-    """What themes are made by: the rows' multilingual vectors as the shipped adapter maps
-    them (``app.text.adapter``: the askers of one question closer together, questions that
-    only share a topic further apart), zeros for a row in a language that encoder was not
-    trained on (``READ``), which so has a theme of its own that no other joins (two
-    Norwegian questions about different things had a cosine over 0.8; with the vectors
-    not mapped, on comments_holdout8 themes then held 75.7% asking their theme's question,
-    from 73.1%, the other sets unchanged)."""
-    return shipped().apply(rows)[:, MULTILINGUAL] * read_rows(rows)[:, None]
+def theme_vectors(rows: Vectors, adapter: Adapter | None = None) -> Vectors:
+    """What themes are made by: the rows' multilingual vectors as ``adapter`` (the shipped
+    one when not given) maps them (``app.text.adapter``: the askers of one question closer
+    together, questions that only share a topic further apart), zeros for a row in a
+    language that encoder was not trained on (``READ``), which so has a theme of its own
+    that no other joins (two Norwegian questions about different things had a cosine over
+    0.8; with the vectors not mapped, on comments_holdout8 themes then held 75.7% asking
+    their theme's question, from 73.1%, the other sets unchanged)."""
+    return (adapter or shipped()).multilingual_of(rows) * read_rows(rows)[:, None]
 
 
 class ThemeCentres:

@@ -295,6 +295,35 @@ def test_themes_stored_by_v25_are_made_again_by_the_mapped_vectors(tmp_path: Pat
     assert rows(path, "PRAGMA foreign_key_check") == []
 
 
+def test_the_upgrade_to_v26_drops_the_vectors_of_comments_not_to_be_vectored(
+    tmp_path: Path,
+) -> None:
+    """A vector kept for a comment since deleted (10), one's own (5) or no longer read as
+    a question (2) would start a theme and name it: the upgrade drops it (the backfill
+    makes it again if the comment comes back); a question's (4) stays."""
+    path = copy_of(25, tmp_path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        row = np.zeros(encoder.WIDTH, np.float32)
+        row[0], row[encoder.READ] = 1.0, 1.0
+        theme = conn.execute(
+            "INSERT INTO question_themes(label, vector) VALUES ('Gone', ?)",
+            [encoder.to_bytes(row[encoder.MULTILINGUAL])],
+        ).lastrowid
+        for comment_id in (10, 5, 2, 4):
+            conn.execute(
+                "INSERT INTO comment_vectors(comment_id, vector, theme_id) VALUES (?, ?, ?)",
+                [comment_id, encoder.to_bytes(row), theme],
+            )
+    finally:
+        conn.close()
+    Store(path).close()
+    assert rows(path, "SELECT comment_id FROM comment_vectors") == [(4,)]
+    assert rows(path, "SELECT count(*) FROM question_themes") == [(1,)]
+    assert rows(path, "PRAGMA foreign_key_check") == []
+
+
 def _pairs_the_adapter_moves() -> tuple[np.ndarray, np.ndarray]:
     """Two pairs of unit vectors: one at a cosine of 0.70 that the shipped adapter maps far
     apart, one at 0.40 that it maps close together (along the directions it shrinks and
