@@ -510,6 +510,9 @@ def test_sandbox_serves_until_interrupted(tmp_path: Path) -> None:
             answer = httpx.get(f"{url}/api/v1/me", headers={"Authorization": "Bearer t0ken"})
             proc.send_signal(signal.SIGINT)
             rest, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # a failure, not a hang of the whole run
+            raise
         finally:
             watchdog.cancel()
     assert lines[0] == "Press Ctrl+C to stop.\n"

@@ -248,9 +248,13 @@ class SandboxServer:
         self._httpd, self._thread, self.state = None, None, None
 
     def wait(self) -> None:
-        """Block until ``stop()`` (Ctrl+C interrupts the wait)."""
-        while self._thread is not None and self._thread.is_alive():
-            self._thread.join(0.5)
+        """Block until ``stop()`` or the serving thread ends. Ctrl+C interrupts the wait: it
+        waits on an event, never inside ``Thread.join``, where an interrupt can mark the
+        thread dead while it still runs (CPython gh-90882, Pythons 3.9-3.11), and the join
+        in ``stop()`` then returns before the thread has stopped."""
+        thread = self._thread
+        while thread is not None and thread.is_alive() and not self._stopping.wait(0.5):
+            pass
 
     def __enter__(self) -> SandboxServer:
         return self.start()
@@ -540,11 +544,11 @@ def _interrupt(signum: int, frame: object) -> None:
 def serve_forever(state_dir: Path | str, port: int = 8765, token: str | None = None) -> None:
     """Run the sandbox in the foreground until Ctrl+C or SIGTERM; prints its URL and token."""
     server = SandboxServer(Path(state_dir), port=port, token=token).start()
-    print(f"Sandbox network listening on {server.url}", flush=True)
-    print(f"Token: {server.token}", flush=True)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)
-    try:
+    try:  # from here on a Ctrl+C stops the server's threads, however early it comes
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _interrupt)
+        print(f"Sandbox network listening on {server.url}", flush=True)
+        print(f"Token: {server.token}", flush=True)
         server.wait()
     except KeyboardInterrupt:
         pass
