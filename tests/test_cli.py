@@ -34,6 +34,15 @@ from app.store.migrations import LATEST
 
 SCRIPT = Path(sys.executable).with_name("fireside")
 ENTRY = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "app"]
+#: Runs what follows with Ctrl+C's default action, as a terminal starts a command: a shell
+#: without job control starts background jobs with SIGINT ignored, and every process they
+#: start inherits that (a test suite run with ``nohup ... &`` would see Ctrl+C do nothing).
+FROM_A_TERMINAL = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execvp(sys.argv[1], sys.argv[1:])",
+]
 PLANTED = ("planted-SECRET-1", "planted-SECRET-2", "planted-SECRET-3")
 
 
@@ -56,10 +65,10 @@ def fireside(
 
 
 def started(tmp_path: Path, *args: str, token: str | None = None) -> subprocess.Popen[str]:
-    """The real command started as ``fireside`` does, its output in pipes to read as it
-    comes (close them, or use it in a ``with``)."""
+    """The real command started as ``fireside`` is from a terminal, its output in pipes to
+    read as it comes (close them, or use it in a ``with``)."""
     return subprocess.Popen(
-        [*ENTRY, *args],
+        [*FROM_A_TERMINAL, *ENTRY, *args],
         env=command_env(tmp_path, token),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
