@@ -855,8 +855,9 @@ def _themes_of_mapped_vectors(db: Database) -> None:
     vectors ~1.5 s (about half of it the English part, no longer mapped), comparing them
     with the centres ~0.9 s, pointing the vectors at their themes ~0.8 s; with a vector
     for each of its 200,000 comments 11.4 s, so some 20 s estimated for the 1M store's
-    ~350,000 (no 1M store with vectors is kept to measure). The comparisons grow with questions x themes: 20,000 questions that all
-    differ (20,000 themes) take some 20 s of them."""
+    ~350,000 (no 1M store with vectors is kept to measure). The comparisons grow with
+    questions x themes: 20,000 questions that all differ (20,000 themes) take some 20 s
+    of them."""
     from app.store.vectors import TO_VECTOR, Theming
     from app.text import encoder
 
