@@ -287,9 +287,8 @@ def theme_score(questions: Sequence[Labelled], themes: Sequence[int]) -> ThemeSc
     if not questions:
         return ThemeScore(1.0, 1.0)
     groups = [c.group if not c.unique else f"{UNIQUE}{c.id}" for c in questions]
-    both = Counter(zip(themes, groups, strict=True))
-    in_theme, in_group = Counter(themes), Counter(groups)
     pairs = list(zip(themes, groups, strict=True))
+    both, in_theme, in_group = Counter(pairs), Counter(themes), Counter(groups)
     return ThemeScore(
         sum(both[pair] / in_theme[pair[0]] for pair in pairs) / len(pairs),
         sum(both[pair] / in_group[pair[1]] for pair in pairs) / len(pairs),
