@@ -886,7 +886,12 @@ def _themes_of_mapped_vectors(db: Database) -> None:
 #: adapter's multilingual map and ``app.text.grouping.THEME_COSINE``. Themes are kept by
 #: vectors that map made, so a new map or threshold needs that migration once more and its
 #: digest here (``tests/test_adapter.py`` checks, and names the digest).
-THEMES_MADE_BY = ("ce695081bb74577cf478e1284cbd6eef7e373f8e7710db74e791cf975a1b6df5",)
+THEMES_MADE_BY = (
+    "ce695081bb74577cf478e1284cbd6eef7e373f8e7710db74e791cf975a1b6df5",
+    # v27: the adapter learnt with less pull towards the identity (bench.adapter_training),
+    # and themes joined at 0.53
+    "055b18715310fd04f6bc560ede89f63419c5e21c9b37b97f8651564c950bdd6a",
+)
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [
@@ -915,6 +920,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _questions_in_every_script,
     _questions_by_what_they_ask,
     _vectors_say_whether_their_language_is_read,
+    _themes_of_mapped_vectors,
     _themes_of_mapped_vectors,
 ]
 LATEST = len(MIGRATIONS)
