@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from app.domain.states import OpeningReport, OpeningStep
 from app.errors import StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnly, StoreTooNew
-from app.store.migrations import LATEST, MIGRATIONS
+from app.store.migrations import LATEST, MIGRATIONS, undone_later
 from app.store.sql import Database
 
 log = logging.getLogger(__name__)
@@ -190,7 +190,8 @@ def migrate(
     for version in range(found + 1, target + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[version - 1](db)
+            if not undone_later(version, target):
+                MIGRATIONS[version - 1](db)
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:

@@ -924,3 +924,16 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _themes_of_mapped_vectors,
 ]
 LATEST = len(MIGRATIONS)
+
+#: Migrations that make something again, whole, from what the store keeps (the same step
+#: at more than one version, each time what makes it changes): an upgrade runs each at its
+#: last version only, since that run undoes any earlier one. A store of v25 makes its
+#: themes once, not once for each adapter since.
+MADE_AGAIN_WHOLE = frozenset({_themes_of_mapped_vectors})
+
+
+def undone_later(version: int, target: int) -> bool:
+    """Whether an upgrade to ``target`` makes again, later, what ``version``'s step makes,
+    so that step need not run."""
+    step = MIGRATIONS[version - 1]
+    return step in MADE_AGAIN_WHOLE and step in MIGRATIONS[version:target]

@@ -241,7 +241,9 @@ def test_themes_stored_by_v25_are_made_again_by_the_mapped_vectors(tmp_path: Pat
     started (in the order the vectors were made) by a question whose vector, as the shipped
     adapter maps it, is the theme's, named by that question, and the questions join them
     by the mapped vectors: two the raw rule put together (cosine 0.70) are apart, two it
-    kept apart (0.40) are together. The old themes, one that no vector named too, go."""
+    kept apart (0.40) are together. The old themes, one that no vector named too, go.
+    They are made once, though two versions since v25 make them again: the first new
+    theme comes straight after the old ones."""
     alike, apart = _pairs_the_adapter_moves()
     read = {4: alike[0], 1: alike[1], 15: apart[0], 11: apart[1]}  # comment -> vector
     made = [4, 1, 15, 11, 7]  # the order the vectors were made; 7 (Arabic) not read
@@ -283,6 +285,7 @@ def test_themes_stored_by_v25_are_made_again_by_the_mapped_vectors(tmp_path: Pat
     assert [comment_id for comment_id, *_ in found] == made
     theme_of = {comment_id: theme for comment_id, _, theme, *_ in found}
     first = theme_of[made[0]]
+    assert first == max(themes) + 1
     assert [theme_of[c] for c in made] == [first, first + 1, first + 2, first + 2, first + 3]
     assert not set(theme_of.values()) & set(themes)
     starters = {theme: n for n, (_, _, theme, *_) in reversed(list(enumerate(found)))}
