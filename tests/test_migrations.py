@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fixtures.schema_builds import build, connect, snapshot, without_vip_tiers
+from fixtures.schema_builds import build, connect, snapshot, without_derived
 
 from app.domain import InboxView, OutboxState, TriageState, VipSource, VipTier
 from app.errors import StoreCorrupt, StoreTooNew
@@ -18,6 +18,7 @@ from app.store import Store, comments, migrations, outbox, search, triage
 from app.store import db as store_db
 from app.store.db import ALWAYS_CHECKED, migrate, open_database, schema_version
 from app.store.migrations import LATEST, MIGRATIONS
+from app.text.asking import is_question
 
 EARLIER = list(range(1, LATEST))
 
@@ -88,7 +89,12 @@ def test_every_earlier_version_migrates_keeping_every_value(tmp_path: Path, vers
     try:
         assert schema_version(conn) == LATEST
         after = snapshot(conn, like=before)  # all but the tiers derived from titles
-        assert without_vip_tiers(after) == without_vip_tiers(before)
+        assert without_derived(after) == without_derived(before)
+        if version <= MIGRATIONS.index(migrations._questions_read_again):  # read again
+            assert all(
+                bool(asks) is is_question(text or "")
+                for text, asks in conn.execute("SELECT body_text, is_question FROM comments")
+            )
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -166,7 +172,7 @@ def test_migrate_stops_at_the_target_and_reports_what_it_found(
     try:
         assert migrate(conn, path, target) == start
         assert schema_version(conn) == target
-        assert without_vip_tiers(snapshot(conn, like=before)) == without_vip_tiers(before)
+        assert without_derived(snapshot(conn, like=before)) == without_derived(before)
     finally:
         conn.close()
 
@@ -588,6 +594,38 @@ def test_questions_read_otherwise_now_are_encoded_again(tmp_path: Path) -> None:
         4: "I'd love to know whether the freeze ends. Will the Leeds site close next year?",
     }
     kept = _vectors_kept(tmp_path, migrations._questions_in_every_script, texts)
+    assert kept == {3}
+
+
+def test_questions_answered_or_disowned_stop_asking_and_more_unmarked_ones_start(
+    tmp_path: Path,
+) -> None:
+    """After v28 a question its writer answers or disowns, or a complaint shaped as one,
+    asks nothing; a statement before the thinking face and an Indonesian question without
+    a mark ask; the views' counts agree."""
+    texts = {
+        1: ("Could this meeting have been an email? Yes it could.", True),
+        2: ("Who approved this rota? Rhetorical question.", True),
+        3: ("Why is it always the night shift that hears last?", True),
+        4: ("The canteen closes in March 🤔", False),
+        5: ("bonusnya kapan cair ya", False),
+        6: ("Is the Leeds site closing?", True),
+        7: ("Great update, thanks.", False),
+    }
+    after = _asking_after(tmp_path, migrations._questions_read_again, texts)
+    assert after == {4, 5, 6}
+
+
+def test_questions_with_one_answered_after_it_are_encoded_again(tmp_path: Path) -> None:
+    """A comment still asking whose first question its writer disowns vectors its other
+    question alone now: encoded again; one no longer asking loses its vector; one read as
+    before keeps it."""
+    texts = {
+        1: "Who approved this rota? Rhetorical question. When is the bonus paid?",
+        2: "Could this meeting have been an email? Yes it could.",
+        3: "Thanks. Is there a hiring freeze?",
+    }
+    kept = _vectors_kept(tmp_path, migrations._questions_read_again, texts)
     assert kept == {3}
 
 

@@ -676,6 +676,37 @@ def test_html_to_text(html: str, text: str) -> None:
         ("Habt ihr Fragen, meldet euch", False),
         ("Policy is here: https://hr.example.com/policy?id=42 thanks all", False),
         ("Interesting read. Curious what others in Sales think.", False),
+        # a question its writer answers or disowns, and complaints shaped as questions
+        ("Could we have done this by email? Yes we could.", False),
+        ("Are we surprised? Nope.", False),
+        ("Who signed this off? Rhetorical, obviously.", False),
+        ("Who approved the new rota? (not expecting an answer)", False),
+        ("Is parking still free? No? Then where do we park", True),
+        ("Is parking still free? Yes or no.", True),
+        ("Why is it always the night shift that hears last", False),
+        ("How is anyone supposed to plan leave like this?", False),
+        ("Who needs weekends anyway 🙃", False),
+        ("Who needs to sign the form?", True),
+        ("What's not to like 😂", False),
+        ("We're supposed to be thankful for a 2% rise?", False),
+        # ... and questions without a mark in more shapes and languages
+        ("The canteen closes in March 🤔", True),
+        ("どのシフトが対象なのか教えてください。", True),  # inside a word, as Japanese writes
+        ("有人知道新食堂几点开", True),
+        ("周末食堂开不开", True),
+        ("Ca đêm có thay đổi gì không ạ", True),
+        ("Không có gì", False),  # "you're welcome"
+        ("Ada yang tahu jadwal bonus tahun ini", True),
+        ("shift malam tetap dapat tunjangan atau tidak", True),
+        ("Siapa sangka kita juara lagi 🥳", False),
+        ("وماذا عن موظفي المستودعات", True),
+        ("A co z premią świąteczną", True),
+        ("Benieuwd wanneer de bonus komt", True),
+        ("Benieuwd hoe dit gaat uitpakken", False),
+        ("Quid des intérimaires", True),
+        ("Gibt's dazu schon einen Termin", True),
+        ("Das neue System kommt im Mai – oder ist das noch offen", True),
+        ("बोनस इस साल मिलेगा या नहीं", True),
     ],
 )
 def test_is_question(text: str, asks: bool) -> None:

@@ -10,8 +10,11 @@ for something ("list pls", "please tell me..."). A sentence that only sounds lik
 question asks nothing: rhetorical and social questions ("Who else loved the offsite?", "Is
 it Friday yet?", "What could possibly go wrong"), exclamations ("What a year!") and
 statements whose subject is left out ("Can't wait", "Did the course yesterday", "Would
-have loved this", "Will do"). The rules for questions without a mark in other languages
-are in ``app.text.asking_elsewhere``.
+have loved this", "Will do"), and a question its writer answers or disowns in the next
+sentence ("Could this have been an email? Yes it could.", "Rhetorical question.":
+:func:`asks_at`); a statement before the thinking face asks ("... zerado em dezembro
+🤔"). The rules for questions without a mark in other languages are in
+``app.text.asking_elsewhere``.
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ _SO_MOST_WORDS = 3
 _SO = re.compile(r"\bso$")
 _CARRYING_ON = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+)*[\s,]*$")
 _WORDS = re.compile(r"[^\W_]+")
+#: The thinking face after a statement asks it ("vai ser zerado em dezembro 🤔").
+_THINKING = "\U0001f914"
 #: Who a question asks about, right after its auxiliary ("were staff records..."): a
 #: pronoun, or a determiner or group not followed by what subject-dropped statements say
 #: ("Had the best time", "Was my pleasure", "Has my vote", "Was all worth it").
@@ -132,8 +137,24 @@ _RHETORICAL = re.compile(
     r"|are you (?:kidding|serious|joking)\b|anyone else['’]s\b"
     r"|how many times (?:have|do|must|are|did) we\b|warum auch nicht|waarom ook niet"
     r"|comment ne pas\b"
-    r"|quién más\b|qui d['’]autre\b|wer (?:noch|hätte (?:das )?gedacht|hat sich das)"
+    r"|quién más\b|qui d['’]autre\b|siapa sangka\b|wer (?:noch|hätte (?:das )?gedacht|hat sich das)"
     r"|chi altro\b|wie (?:nog|anders)\b|quem mais\b"
+    # English idioms and complaints shaped as questions: "why is it always...", "who
+    # needs sleep anyway", "how is anyone supposed to...", "what's not to love"
+    r"|(?:so |honestly,? )?why (?:is|are|do|does|did) (?:it|we|they|these|this|you|i|things)"
+    r" (?:\S+ ){0,2}always\b|how (?:is|are) (?:anyone|anybody) (?:\S+ )?supposed to\b"
+    r"|who needs (?!to\b)[^,]{1,40}\b(?:anyway|anyways)\b"
+    r"|who needs (?!to\b)[^,]{1,40}\bwhen (?:you|we|they) (?:can|could)\b"
+    r"|what['’]s not to (?:love|like)\b|what else is new\b|(?:it )?is what it is\b"
+    r"|where (?:has|did) (?:the|this) (?:year|time|week|month|summer|day) go(?:ne)?\b"
+    r"|any excuse for\b|can we (?:just )?(?:take a (?:moment|minute|second) to )?appreciate\b"
+    r"|am i the only one (?:who|that)\b|how did (?:we|i|anyone) ever (?:manage|survive|live"
+    r"|cope)\b|where do (?:i|we) even (?:start|begin)\b|do i look like\b|how hard can it be\b"
+    r"|how is (?:this|that|it) even (?:possible|allowed|legal|a thing)\b|need i say more\b"
+    r"|what more could (?:you|we|anyone|one) (?:ask|want)\b|who doesn['’]t (?:love|like|want"
+    r"|enjoy)\b"
+    r"|.{0,80}?\b(?:we|i)['’]?re supposed to be (?:happy|grateful|glad|pleased|thankful"
+    r"|excited)\b"
     # "who came up with this? 🙄"
     r"|who came up with (?:this|that)\b|a quién se le ocurrió|chi ha avuto (?:questa|sta)"
     r"|quem teve (?:essa|esta)|vem kom på|кто это (?:вообще )?придумал|qui a eu cette"
@@ -143,6 +164,19 @@ _RHETORICAL = re.compile(
     r"(?:friday|viernes|sexta|fredag|пятница|金曜|금요일|freitag|vendredi|venerdì|vrijdag"
     r"|piątek)|(?:ya|já|уже|もう|벌써|schon|déjà|già|już) (?:es |é |)(?:viernes|sexta|пятница"
     r"|金曜|금요일|freitag|vendredi|venerdì|piątek))",
+)
+#: What its writer says right after a question that needs no answer: the answer ("Could
+#: this meeting have been an email? Yes it could.", "Who's ready for Monday? Not me") or
+#: that it asks nothing ("Rhetorical question.", "(not expecting an answer)").
+_ANSWERED = re.compile(
+    r"^(?:(?:yes|yep|yup|no|nope|nah|of course|obviously|exactly|hardly)(?: not)?"
+    r"|not me|(?:i )?didn['’]t think so|thought (?:not|so)|(?:yes|no),? (?:it|they|we|he|she"
+    r"|you|i) (?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|am)"
+    r"(?:n['’]t| not)?)$"
+)
+_DISOWNED = re.compile(
+    r"^\(?(?:rhetorical\b|not expecting an answer|no need to answer|don['’]t answer\b"
+    r"|not a (?:real |serious )?question\b)"
 )
 #: A question asked as a statement ("I'd love to know whether the freeze ends"), or a
 #: request for an answer ("bonus date pls", "please tell me we're closed").
@@ -179,16 +213,25 @@ _ASKS_INDIRECTLY = re.compile(
     r"|bitte (?:kurze )?info(?! an)|was ist mit|por favor confirm|qué pasa con|cómo queda$"
     r"|si sa già|cosa cambia$|me digam|muda o quê$|vad händer med|хотелось бы (?:понять"
     r"|узнать)|подскажите|интересно,? (?:когда|как|сколько|будет|что)"
-    r"|^(?:а )?что (?:меняется|будет)"
-    r"|教えて(?:ください|下さい)|知りたい|気になります|궁금합니다|궁금해요|알고 싶습니다"
-    r"|알려주세요|아시는 분|อยากทราบ|รบกวนแจ้ง|ขอทราบ|请问|想知道|想了解|请告知|أود أن أعرف"
-    r"|mohon (?:info|penjelasan)|ingin tahu|muốn biết|cho (?:em |tôi )?hỏi|जानना चाहत"
-    r"|बताइए|बताएं)",
+    r"|^(?:а )?что (?:меняется|будет)|benieuwd (?:hoeveel|of|wanneer|wat|welke|waarom"
+    r"|hoe(?! (?:dit|dat|het|alles) (?:gaat|zal|afloopt|uitpakt|loopt)))"
+    r"|graag (?:een |de |het )?(?:lijst|overzicht|info|update|bevestiging)|quid (?:des?|du)"
+    r"|(?:prośba|proszę) o (?:info|informacj|list|potwierdz|wyjaśn)|a co z"
+    r"|궁금합니다|궁금해요|알고 싶습니다|알려주세요|아시는 분|أود أن أعرف|يا ريت|وماذا عن"
+    r"|mohon (?:info|penjelasan)|ingin tahu|ada yang tahu|muốn biết|cho (?:em |tôi )?hỏi"
+    r"|cho (?:mình|em|tôi|tớ|anh|chị) xin|có ai biết|जानना चाहत|बताइए|बताएं|किसी को पता)"
+    # Japanese, Chinese and Thai put no space between words
+    r"|教えて(?:ください|下さい)|知りたい|気になります|誰か知って|อยากทราบ|รบกวนแจ้ง|ขอทราบ"
+    r"|请问|想知道|想了解|请告知|有人知道",
 )
 #: English questions that end as questions: "vans at home still a thing or not".
 _ENDS_ASKING_EN = re.compile(
     r"(?<!whether)(?<!like it) or (?:not|what|nah|no|am i \w+|is it just me)$"
-    r"|\s(?:oder nicht|o no|ou não|ou pas|of niet|eller inte|или нет|czy nie|o cambia)$",
+    r"|\s(?:oder nicht|o no|ou não|ou pas|of niet|eller inte|или нет|czy nie|o cambia"
+    r"|atau (?:tidak|belum|nggak|enggak|gak)|या नहीं|hay (?:không|chưa)|أم لا)$"
+    # "die Zuschläge bleiben, oder ist das auch Teil der Verhandlung"
+    r"|(?:,|\s[-–—])\s+oder (?:ist|sind|wird|werden|gilt|bleibt|bleiben|gibt|kommt|zählt)"
+    r" (?:das|es|die|der|man)\b",
 )
 #: A statement with a tag asks for a yes ("We still get the bonus, right"), not a short
 #: reply ("Yes, correct").
@@ -234,8 +277,21 @@ def sentences(text: str) -> list[str]:
 
 
 def is_question(text: str) -> bool:
-    """Whether ``text`` asks something: one of its sentences does (:func:`asks`)."""
-    return any(asks(sentence) for sentence in sentences(text))
+    """Whether ``text`` asks something: one of its sentences does (:func:`asks`), and its
+    writer does not answer it or say it asks nothing in the next (:func:`asks_at`)."""
+    said = sentences(text)
+    return any(asks_at(said, at) for at in range(len(said)))
+
+
+def asks_at(said: Sequence[str], at: int) -> bool:
+    """Whether the sentence ``at`` of a comment's sentences ``said`` asks (:func:`asks`),
+    and the sentence after it neither answers it nor says it asks nothing."""
+    if not asks(said[at]):
+        return False
+    if at + 1 == len(said) or _ends_marked(said[at + 1]):
+        return True
+    after = " ".join(_trimmed(said[at + 1]).split()).lower()
+    return not (_ANSWERED.match(after) or _DISOWNED.match(after))
 
 
 def asks(sentence: str) -> bool:
@@ -246,6 +302,8 @@ def asks(sentence: str) -> bool:
         return False
     if _ends_marked(sentence) or _OPENING_MARK in sentence:
         return True
+    if _THINKING in sentence[len(_trimmed(sentence)) :] and len(_WORDS.findall(low)) >= 3:
+        return True  # "Quid des salariés en CDD 🤔"
     if _final_marks(sentence):  # "Will do!", "만나요!" say; "When are we getting paid!!" asks
         return _EXCLAIMED_ASKING.match(low) is not None and not _OPENS_STATING.match(low)
     if any(_opens_asking(clause.lower(), strict) for clause, strict in _clauses(said)):
@@ -263,7 +321,7 @@ def asks(sentence: str) -> bool:
 def questions_among(said: Sequence[str]) -> list[str]:
     """Of a comment's sentences ``said``, those that ask: the ones ending in a question mark
     if any do (what the comment asks in so many words), else those asking without one."""
-    asking = [sentence for sentence in said if asks(sentence)]
+    asking = [sentence for at, sentence in enumerate(said) if asks_at(said, at)]
     return [sentence for sentence in asking if _ends_marked(sentence)] or asking
 
 

@@ -1,8 +1,9 @@
 """Questions without a question mark in languages other than English, for
 ``app.text.asking``: by how they open (German "wann", Polish "czy", Arabic "هل", a verb
 before its subject), by a particle or question word anywhere (Russian ли, Turkish "mi",
-Hindi क्या), or by how they end (Japanese -か, Chinese 吗, Thai ไหม, Korean -나요,
-Vietnamese không). The rules are written in lower case; callers fold the text first.
+Hindi क्या, Indonesian "kapan", Chinese 什么时候 or a verb and its negation), or by how
+they end (Japanese -か, Chinese 吗, Thai ไหม, Korean -나요, Vietnamese không). The rules
+are written in lower case; callers fold the text first.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 #: "apakah"...), or a verb before its subject (French "va-t-il", "peut-on").
 _OPENS_ASKING_ELSEWHERE = re.compile(
     r"^(?:wann(?! immer)|warum(?! auch nicht)|wieso|weshalb|weswegen|wie (?:viele?|lange"
-    r"|oft|geht|sieht|läuft|ist)|welche[rnsm]?|gibt es|weiß jemand|wird es|werden wir"
+    r"|oft|geht|sieht|läuft|ist)|welche[rnsm]?|gibt es|gibt['’]s|weiß jemand|wird es|werden wir"
     r"|bekommen wir|können wir|dürfen wir|müssen wir|sollen wir|kann (?:mir|uns) jemand"
     # German and Dutch ask with the verb first: "Gilt das auch für Azubis"
     r"|(?:gilt|gibt|ist|sind|wird|werden|kann|können|darf|dürfen|muss|müssen|soll|sollen"
@@ -45,7 +46,7 @@ _OPENS_ASKING_ELSEWHERE = re.compile(
     r"|czy|kiedy|dlaczego|ile|gdzie|co z\b"
     r"|когда|почему|зачем|сколько|где|кто|будет ли|будут ли|можно ли|есть ли"
     r"|hangi|ne zaman|neden|nasıl|kaç|nerede"
-    r"|هل|متى|كيف|لماذا|ماذا|أين"
+    r"|و?(?:هل|متى|كيف|لماذا|ماذا|أين)"
     r"|apakah|kapan|bagaimana|mengapa|kenapa|berapa|siapa"
     r"|när (?:kommer|blir|får|ska|är|börjar|betalas)|varför|hur (?:många|länge|mycket|ska"
     r"|blir)|är det|har ni|ska vi|kan vi|gäller det"
@@ -79,16 +80,25 @@ _TURKISH_LETTERS = re.compile(r"[ıİşŞğĞ]")
 _JAPANESE_ASKING = re.compile(r"(?:です|ます|ません|でしょう|ました|でした|の)か$|かな$|かしら$")
 _JAPANESE_QUESTION_WORD = re.compile(r"どう|何|なに|いつ|どこ|誰|だれ|なぜ|どの|どれ|いくら|いくつ")
 _JAPANESE_CASUAL_END = re.compile(r"(?:の|でしょう|だろう|っけ)$")
-#: Chinese questions without a mark: 吗 (嗎), 呢, or 是否 ("whether").
-_CHINESE_ASKING = re.compile(r"(?:吗|嗎|呢)$|是否")
+#: Chinese questions without a mark: 吗 (嗎), 呢, 是否 ("whether"), "when", "how many",
+#: "which", or a verb and its negation ("开不开", "有没有").
+_CHINESE_ASKING = re.compile(
+    r"(?:吗|嗎|呢)$|是否|什么时候|什麼時候|多少|哪些|哪个|哪個|([\u4e00-\u9fff])[不没沒]\1"
+)
 #: Thai questions end in a particle (ไหม, หรือเปล่า...) or question word, before the
 #: polite ending (ครับ, คะ).
 _THAI_ASKING = re.compile(
     r"(?:ไหม|มั้ย|มั๊ย|หรือเปล่า|หรือไม่|หรือยัง|ไหน|อะไร|เมื่อไร|เมื่อไหร่|ทำไม|อย่างไร|ยังไง|บ้าง)"
     r"\s*(?:ครับ|คะ|ค่ะ|นะ|จ๊ะ|จ้ะ)?$|(?:ไหม|มั้ย|หรือเปล่า|หรือยัง)(?:ครับ|คะ|ค่ะ)?\s"
 )
-#: Vietnamese yes/no questions end in không or chưa.
-_VIETNAMESE_ASKING = re.compile(r"\b(?:không|chưa|hả|nhỉ)$")
+#: Vietnamese yes/no questions end in không or chưa, and others in gì ("what"; not
+#: "không có gì", "you're welcome"), before a polite ạ or vậy.
+_VIETNAMESE_ASKING = re.compile(r"(?:\b(?:không|chưa|hả|nhỉ)|(?<!có )\bgì)(?: (?:ạ|vậy|thế|nhỉ))?$")
+#: Indonesian question words and the particle kah, anywhere (in letters English uses),
+#: and Turkish "ne zaman" ("when").
+_ASKING_WORD_ASCII = re.compile(
+    r"\b(?:kapan|berapa|bagaimana|gimana|mengapa|kenapa|apakah|siapa|ne zaman)\b|\bkah$"
+)
 #: Hangul syllables are numbered by initial, vowel and final; finals ㄴ, ㄹ and ㅂ (of 28).
 _HANGUL_FIRST, _HANGUL_COUNT, _FINALS = 0xAC00, 11172, 28
 _FINAL_N, _FINAL_L, _FINAL_B = 4, 8, 17
@@ -109,6 +119,8 @@ def asks_by_its_words(said: str, low: str) -> bool:
     asks by a word or an ending: the French verb before its subject, or in a sentence
     with letters beyond ASCII, a particle, question word or ending."""
     if "-" in low and _FRENCH_INVERSION.search(low):
+        return True
+    if _ASKING_WORD_ASCII.search(low):
         return True
     return not low.isascii() and _asks_in_other_letters(said, low)
 
