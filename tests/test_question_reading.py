@@ -14,6 +14,14 @@ def test_the_labelled_set_loads_with_both_labels():
     assert len({c.language for c in comments}) > 10
 
 
+def test_every_set_is_measured_for_english_and_the_other_languages():
+    told = [line.label for line in question_reading.lines()]
+    assert len(told) == len(question_reading.SETS) * 2 * 3
+    for title in question_reading.SETS:
+        assert f"questions told ({title} set), English: comments read right" in told
+        assert f"questions told ({title} set), other languages: recall of asks" in told
+
+
 def test_a_reading_is_scored_by_what_it_gets_right():
     found = question_reading.score(
         [

@@ -707,6 +707,31 @@ def test_html_to_text(html: str, text: str) -> None:
         ("Gibt's dazu schon einen Termin", True),
         ("Das neue System kommt im Mai – oder ist das noch offen", True),
         ("बोनस इस साल मिलेगा या नहीं", True),
+        # requests to share, send or confirm, in the words each language uses
+        ("Pásanos el enlace de la grabación porfa", True),
+        ("@Lucía me confirmas la fecha del curso", True),
+        ("Vous pouvez partager le replay svp", True),
+        ("Et le télétravail, on en est où", True),
+        ("Potete condividere la registrazione", True),
+        ("Kunnen jullie de presentatie nog delen", True),
+        ("Folien bitte noch teilen", True),
+        ("Podeślijcie nagranie", True),
+        ("Kan ni dela inspelningen", True),
+        ("Скиньте ссылку на запись", True),
+        ("資料を共有してください", True),
+        ("麻烦发一下会议纪要", True),
+        ("자료 공유 부탁드립니다", True),
+        ("잘 부탁드립니다", False),  # "I look forward to working with you"
+        ("ممكن ترسلون رابط التسجيل", True),
+        ("Tolong kirim rekamannya", True),
+        ("รบกวนส่งสไลด์ให้หน่อยครับ", True),
+        # ... answered, idioms, and questions after an emoji or a longer lead-in
+        ("Will it work this time? Probably not.", False),
+        ("Who saw this coming? Nobody.", False),
+        ("Why am I not surprised", False),
+        ("Great news on the bonus 🎉 when does it land", True),
+        ("Has a date been set for the move", True),
+        ("Sorry if I missed this on Monday - is the canteen closing", True),
     ],
 )
 def test_is_question(text: str, asks: bool) -> None:

@@ -886,8 +886,10 @@ def _questions_read_again(db: Database) -> None:
     writer answers or disowns in the next sentence ("Could this have been an email? Yes it
     could.", "Rhetorical question.") and complaints and idioms shaped as questions ("Why
     is it always...", "Who needs sleep anyway") no longer ask; a statement before the
-    thinking face, question words and "or not" in Indonesian, Chinese, Vietnamese, Hindi
-    and Turkish, and requests in Dutch, Polish, Vietnamese and Arabic now do. A stored flag
+    thinking face, a question after an emoji ("Great news 🎉 when does it land"), question
+    words and "or not" in Indonesian, Chinese, Vietnamese, Hindi and Turkish, and requests
+    to share, send or confirm in most of the languages read ("pásanos las diapos porfa",
+    "자료 공유 부탁드립니다") now do. A stored flag
     is only ever the rule's reading of the text, so each that today's rule reads otherwise
     is set again (the views' counts follow by their triggers; the encoder's backfill gives
     new questions vectors). Vectors go for comments no longer to be vectored, and for those
@@ -923,7 +925,7 @@ THEMES_MADE_BY = (
     # and themes joined at 0.53
     "055b18715310fd04f6bc560ede89f63419c5e21c9b37b97f8651564c950bdd6a",
     # v29: the adapter learnt again from the sets' questions as v28 reads them
-    "ae72562feab5f1de4157188b3cd1886f9e23921690556a5a085a85d63c4cd704",
+    "351573d7b68b26274e01c198bd840893c9c862e49d45c8deae6298639282447e",
 )
 
 

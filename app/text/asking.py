@@ -44,7 +44,7 @@ _SYMBOLS = ((0x2600, 0x27BF), (0x1F000, 0x1FAFF))
 #: words before an ellipsis ("Great news...when do we get it"), or a word that carries on
 #: a conversation ("so", "ok so", "and").
 _LEAD_IN = re.compile(
-    r"^(?:[^\s:—–]+(?:\s+[^\s:—–]+){0,4}\s*(?:\s[-–—]|:|—|–)\s+"
+    r"^(?:[^\s:—–]+(?:\s+[^\s:—–]+){0,6}\s*(?:\s[-–—]|:|—|–)\s+"
     r"|@[^\W_]+(?:\s+(?-i:[A-Z])[^\W_]*){0,2}[\s,:-]+"
     r"|[^.…]{1,80}?(?:\.{2,}|…)\s*"
     r"|(?:(?:ok(?:ay)?|right|and|but|also|then)\s+)?so[\s,]+"
@@ -80,6 +80,7 @@ _OPENS_ASKING = re.compile(
     r"|could|should|shall|is|are"
     r"|do|does|did|any"
     rf"|(?:was|were|has|have)\s+{_SUBJECT}|(?:had|am|may|might|must)\s+{_PRONOUN}"
+    r"|(?:has|have) (?:a|an|any) \S+(?: \S+)? been"
     r"|(?:isn|aren|wasn|weren|don|doesn|didn|won|wouldn|can|couldn|shouldn|haven|hasn)"
     rf"['’]t\s+{_SUBJECT})\b(?!['’]t)",
 )
@@ -89,7 +90,7 @@ _OPENS_ASKING = re.compile(
 _OPENS_STATING = re.compile(
     r"^(?:what an?\b|how (?:great|cool|proud|amazing|awesome|exciting|lovely|nice|good"
     r"|brilliant|fantastic|wonderful)\b|who knew\b"
-    r"|(?:would|could|should|might|must)(?:['’]ve| have)\b"
+    r"|(?:would|could|should|might|must)(?: never)?(?:['’]ve| have)\b"
     r"|(?:will|would|should|could|can|might|must|may)\s+be\b"
     r"|(?:will|would|can|could)(?: definitely| happily| totally)? (?:love|like|miss|recommend"
     r"|confirm|do|try|check|share|join|attend|agree|echo|second|add|say|vouch|relate|keep"
@@ -144,7 +145,10 @@ _RHETORICAL = re.compile(
     r"|(?:so |honestly,? )?why (?:is|are|do|does|did) (?:it|we|they|these|this|you|i|things)"
     r" (?:\S+ ){0,2}always\b|how (?:is|are) (?:anyone|anybody) (?:\S+ )?supposed to\b"
     r"|who needs (?!to\b)[^,]{1,40}\b(?:anyway|anyways)\b"
-    r"|who needs (?!to\b)[^,]{1,40}\bwhen (?:you|we|they) (?:can|could)\b"
+    r"|who needs (?!to\b)[^,]{1,40}\bwhen (?:you|we|they) (?:can|could|have|get)\b"
+    r"|why am i not surprised|where would (?:we|i|this company) be without\b|is it me or\b"
+    r"|why fix what|who could(?:['’]ve| have) (?:predicted|seen (?:this|that) coming"
+    r"|imagined)"
     r"|what['’]s not to (?:love|like)\b|what else is new\b|(?:it )?is what it is\b"
     r"|where (?:has|did) (?:the|this) (?:year|time|week|month|summer|day) go(?:ne)?\b"
     r"|any excuse for\b|can we (?:just )?(?:take a (?:moment|minute|second) to )?appreciate\b"
@@ -158,7 +162,9 @@ _RHETORICAL = re.compile(
     # "who came up with this? 🙄"
     r"|who came up with (?:this|that)\b|a quién se le ocurrió|chi ha avuto (?:questa|sta)"
     r"|quem teve (?:essa|esta)|vem kom på|кто это (?:вообще )?придумал|qui a eu cette"
-    r"|wie heeft dit bedacht|kto to wymyślił"
+    r"|wie heeft dit (?:nou )?(?:weer )?bedacht|kto to wymyślił"
+    r"|quién (?:ha tenido|tuvo) (?:esta|esa) idea|siapa (?:sih )?yang punya ide|誰がこれ考えた"
+    r"|누가 이런 생각을"
     # "is it Friday yet?"
     r"|(?:\S+ ){0,2}(?:yet|ya|já|än|уже|もう|벌써|schon|déjà|già|al|już)\b.{0,12}"
     r"(?:friday|viernes|sexta|fredag|пятница|金曜|금요일|freitag|vendredi|venerdì|vrijdag"
@@ -169,8 +175,11 @@ _RHETORICAL = re.compile(
 #: this meeting have been an email? Yes it could.", "Who's ready for Monday? Not me") or
 #: that it asks nothing ("Rhetorical question.", "(not expecting an answer)").
 _ANSWERED = re.compile(
-    r"^(?:(?:yes|yep|yup|no|nope|nah|of course|obviously|exactly|hardly)(?: not)?"
-    r"|not me|(?:i )?didn['’]t think so|thought (?:not|so)|(?:yes|no),? (?:it|they|we|he|she"
+    r"^(?:(?:yes|yep|yup|no|nope|nah|of course|obviously|exactly|hardly|probably|definitely"
+    r"|absolutely|certainly)(?: not)?|not (?:me|yet|really|likely|a chance)|me (?:too|neither)"
+    r"|(?:yeah|yep|yes),? me too|nobody|no ?one|literally (?:everyone|everybody|nobody|no ?one)"
+    r"|(?:i )?doubt it|(?:i )?didn['’]t think so|thought (?:not|so)"
+    r"|they (?:wouldn['’]t|won['’]t|don['’]t|didn['’]t|can['’]t)|(?:yes|no),? (?:it|they|we|he|she"
     r"|you|i) (?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|am)"
     r"(?:n['’]t| not)?)$"
 )
@@ -219,10 +228,32 @@ _ASKS_INDIRECTLY = re.compile(
     r"|(?:prośba|proszę) o (?:info|informacj|list|potwierdz|wyjaśn)|a co z"
     r"|궁금합니다|궁금해요|알고 싶습니다|알려주세요|아시는 분|أود أن أعرف|يا ريت|وماذا عن"
     r"|mohon (?:info|penjelasan)|ingin tahu|ada yang tahu|muốn biết|cho (?:em |tôi )?hỏi"
-    r"|cho (?:mình|em|tôi|tớ|anh|chị) xin|có ai biết|जानना चाहत|बताइए|बताएं|किसी को पता)"
+    r"|cho (?:mình|em|tôi|tớ|anh|chị) xin|có ai biết|जानना चाहत|बताइए|बताएं|किसी को पता"
+    # requests to share, send or confirm something ("pásanos las diapos porfa")
+    r"|(?:pása(?:me|nos)|pasad|compart(?:e|id|an)|envía(?:me|nos)|mánda(?:me|nos))\b"
+    r"|(?:me|nos) (?:confirmas|confirmáis|pasas|pasáis|mandas|mandáis)\b"
+    r"|(?:necesito|necesitamos|preciso|precisamos) (?:saber|confirmar|entender)\b"
+    r"|(?:pode|podem|podes|podiam|poderiam) (?:compartilhar|partilhar|enviar|mandar"
+    r"|confirmar)|me (?:confirma|manda|envia)(?:m)?\b"
+    r"|(?:vous pouvez|pourriez-vous|pouvez-vous|tu peux|tu pourrais) (?:partager|envoyer"
+    r"|transmettre|confirmer|nous dire|me dire)|(?:on en est|en est-on) où|où en est"
+    r"|(?:potete|puoi|potreste|potresti) (?:condividere|mandare|inviare|girare|confermare)"
+    r"|(?:mi|ci) confermate?\b|si sa (?:qualcosa|niente|nulla)\b"
+    r"|(?:kunnen jullie|kun je|kunt u|kan iemand) (?:\S+ ){0,3}?(?:delen|sturen|doorsturen"
+    r"|bevestigen|mailen)\b|graag (?:\S+ ){0,3}?(?:delen|sturen|doorsturen)\b"
+    r"|bitte (?:\S+ ){0,3}?(?:teilen|schicken|senden|hochladen|bestätigen|rumschicken)\b"
+    r"|(?:podeślij|prześlij|udostępnij|wyślij|potwierdź)(?:cie)?\b"
+    r"|(?:kan|kunde) (?:ni|du) (?:dela|skicka|bekräfta|lägga upp)\b|vet nån\b"
+    r"|(?:скиньте|пришлите|вышлите|поделитесь|подтвердите|скинь|пришли)\b"
+    r"|(?:공유|확인|전달|안내|답변|회신)\s*부탁|^ممكن"
+    r"|(?:يرجى|الرجاء|رجاء) (?:مشاركة|إرسال|توضيح|تأكيد)"
+    r"|कृपया .*(?:शेयर|भेज|बता|साझा|कन्फर्म)|(?:tolong|mohon|minta) (?:\S+ ){0,2}?(?:share"
+    r"|kirim|bagikan|konfirmasi|info|dibagikan|dikirim)\b|^ada kabar\b"
+    r"|(?:gửi|chia sẻ) giúp|nhờ (?:anh|chị|mọi người|bạn))"
     # Japanese, Chinese and Thai put no space between words
-    r"|教えて(?:ください|下さい)|知りたい|気になります|誰か知って|อยากทราบ|รบกวนแจ้ง|ขอทราบ"
-    r"|请问|想知道|想了解|请告知|有人知道",
+    r"|教えて(?:ください|下さい)|知りたい|気になります|誰か知って|อยากทราบ|รบกวน|ขอทราบ"
+    r"|(?:共有|送付|確認|連絡)(?:して)?(?:ください|下さい|お願い)"
+    r"|请问|想知道|想了解|请告知|有人知道|麻烦(?:把|发|分享|确认|告知|说明)|(?:发|分享|确认)一下",
 )
 #: English questions that end as questions: "vans at home still a thing or not".
 _ENDS_ASKING_EN = re.compile(
@@ -252,7 +283,8 @@ _EXCLAIMED_ASKING = re.compile(rf"^(?:{_QUESTION_WORD_FIRST})")
 #: A question after a comma, "but" or "so": "MFA keeps failing, is there a fix coming",
 #: "might be a silly question but what's an OKR".
 _ASKS_INSIDE = re.compile(
-    r"(?:,|(?<=\w) but|(?<=\w) so)\s+(?:(?:who|what|when|where|why|how|which)(?:['’]s"
+    r"(?:,|(?<=\w) but|(?<=\w) so|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)\s+"
+    r"(?:(?:who|what|when|where|why|how|which)(?:['’]s"
     rf"|\s+(?:am|{_AUXILIARY})\b)"
     r"|(?:is|are|will|can|could|should|do|does|did)\s+(?:there|we|i|you|they|it|the|our|my"
     r"|this|that|anyone|anybody|someone|somebody)\b|how (?:many|much|long|often|soon)\b)",
