@@ -753,6 +753,18 @@ _INDIRECT_BEFORE_V24 = re.compile(
 )
 
 
+def _drop_vectors_not_to_be_vectored(db: Database) -> None:
+    """Drop the stored vectors of comments deleted, one's own or no longer read as
+    questions: they would start themes and name them (one restored is vectored again by
+    the encoder's backfill)."""
+    from app.store.vectors import TO_VECTOR
+
+    db.execute(
+        "DELETE FROM comment_vectors WHERE comment_id IN (SELECT v.comment_id "
+        f"FROM comment_vectors v JOIN comments c ON c.id = v.comment_id WHERE NOT ({TO_VECTOR}))"
+    )
+
+
 def _drop_vectors_of(db: Database, encoded_otherwise: Callable[[str], bool]) -> None:
     """Drop the stored question vectors of the comments whose text the encoder now reads
     otherwise; its backfill makes them again."""
@@ -858,13 +870,10 @@ def _themes_of_mapped_vectors(db: Database) -> None:
     ~350,000 (no 1M store with vectors is kept to measure). The comparisons grow with
     questions x themes: 20,000 questions that all differ (20,000 themes) take some 20 s
     of them."""
-    from app.store.vectors import TO_VECTOR, Theming
+    from app.store.vectors import Theming
     from app.text import encoder
 
-    db.execute(
-        "DELETE FROM comment_vectors WHERE comment_id IN (SELECT v.comment_id "
-        f"FROM comment_vectors v JOIN comments c ON c.id = v.comment_id WHERE NOT ({TO_VECTOR}))"
-    )
+    _drop_vectors_not_to_be_vectored(db)
     last = db.execute("SELECT max(id) FROM question_themes").fetchone()[0]
     themes = Theming.none()
     moved: list[tuple[int, int]] = []  # (new theme, seq)
@@ -889,27 +898,22 @@ def _questions_read_again(db: Database) -> None:
     thinking face, a question after an emoji ("Great news 🎉 when does it land"), question
     words and "or not" in Indonesian, Chinese, Vietnamese, Hindi and Turkish, and requests
     to share, send or confirm in most of the languages read ("pásanos las diapos porfa",
-    "자료 공유 부탁드립니다") now do. A stored flag
-    is only ever the rule's reading of the text, so each that today's rule reads otherwise
-    is set again (the views' counts follow by their triggers; the encoder's backfill gives
-    new questions vectors). Vectors go for comments no longer to be vectored, and for those
-    with a question answered or disowned after it (the sentences vectored change); the
-    backfill makes the latter again."""
-    from app.store.vectors import TO_VECTOR
-    from app.text.asking import asks, asks_at, is_question, sentences
+    "자료 공유 부탁드립니다") now do. A stored flag is only ever the rule's reading of the
+    text, so each that today's rule reads otherwise is set again (the views' counts follow
+    by their triggers; the encoder's backfill gives new questions vectors). Vectors go for
+    comments no longer to be vectored, and for those with a question answered or disowned
+    after it (the sentences vectored change); the backfill makes the latter again."""
+    from app.text.asking import answered_after, asks, is_question, sentences
 
     db.conn.create_function("asks", 1, lambda text: is_question(text or ""), deterministic=True)
     db.execute(
         "UPDATE comments SET is_question = asks(body_text) WHERE is_question IS NOT asks(body_text)"
     )
-    db.execute(
-        "DELETE FROM comment_vectors WHERE comment_id IN (SELECT v.comment_id "
-        f"FROM comment_vectors v JOIN comments c ON c.id = v.comment_id WHERE NOT ({TO_VECTOR}))"
-    )
+    _drop_vectors_not_to_be_vectored(db)
 
     def answered_or_disowned(text: str) -> bool:
         said = sentences(text)
-        return any(asks(sentence) != asks_at(said, at) for at, sentence in enumerate(said))
+        return any(answered_after(said, at) and asks(s) for at, s in enumerate(said))
 
     _drop_vectors_of(db, answered_or_disowned)
 

@@ -318,23 +318,28 @@ def is_question(text: str) -> bool:
 def asks_at(said: Sequence[str], at: int) -> bool:
     """Whether the sentence ``at`` of a comment's sentences ``said`` asks (:func:`asks`),
     and the sentence after it neither answers it nor says it asks nothing."""
-    if not asks(said[at]):
-        return False
+    return asks(said[at]) and not answered_after(said, at)
+
+
+def answered_after(said: Sequence[str], at: int) -> bool:
+    """Whether the sentence after ``at`` of ``said`` answers it or says it asks nothing
+    (it does not itself end in a question mark)."""
     if at + 1 == len(said) or _ends_marked(said[at + 1]):
-        return True
+        return False
     after = " ".join(_trimmed(said[at + 1]).split()).lower()
-    return not (_ANSWERED.match(after) or _DISOWNED.match(after))
+    return bool(_ANSWERED.match(after) or _DISOWNED.match(after))
 
 
 def asks(sentence: str) -> bool:
     """Whether one sentence asks something (see the module's docstring)."""
-    said = " ".join(_trimmed(sentence).split()).lstrip(_OPENING_MARK).strip()
+    words = _trimmed(sentence)
+    said = " ".join(words.split()).lstrip(_OPENING_MARK).strip()
     low = said.lower()  # the rules are written in lower case: matching is faster so
     if not said or _RHETORICAL.match(low):
         return False
     if _ends_marked(sentence) or _OPENING_MARK in sentence:
         return True
-    if _THINKING in sentence[len(_trimmed(sentence)) :] and len(_WORDS.findall(low)) >= 3:
+    if _THINKING in sentence[len(words) :] and len(_WORDS.findall(low)) >= 3:
         return True  # "Quid des salariés en CDD 🤔"
     if _final_marks(sentence):  # "Will do!", "만나요!" say; "When are we getting paid!!" asks
         return _EXCLAIMED_ASKING.match(low) is not None and not _OPENS_STATING.match(low)
